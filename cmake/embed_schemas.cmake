@@ -1,0 +1,14 @@
+# Turns every schemas/*.sql into a C string constant fx_schema_<name> in one
+# generated header, so the SQL files stay the single source of the schema.
+file(GLOB _sql_files ${SCHEMA_DIR}/*.sql)
+list(SORT _sql_files)
+set(_out "/* Generated from schemas/*.sql by cmake/embed_schemas.cmake. */\n")
+foreach(_f ${_sql_files})
+  get_filename_component(_name ${_f} NAME_WE)
+  string(MAKE_C_IDENTIFIER ${_name} _id)
+  file(READ ${_f} _text HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," _bytes "${_text}")
+  string(APPEND _out "static const char fx_schema_${_id}[] = {${_bytes}0x00};\n")
+endforeach()
+file(WRITE ${OUT}.tmp "${_out}")
+file(RENAME ${OUT}.tmp ${OUT})
