@@ -1,0 +1,44 @@
+/* The acquire tool's state, shared by its parts: options as typed, the
+ * source, the run's result and the files it wrote. Single-threaded. */
+#ifndef FX_ACQUIRE_CLI_H
+#define FX_ACQUIRE_CLI_H
+
+#include <limits.h>
+#include <time.h>
+
+#include "tool.h"
+
+#define ACQ_MAX_FILES 100000
+
+typedef struct acq_options {
+	const char *source, *target, *format;
+	uint64_t segment_size, block_size, hash_window;
+	unsigned retries, hash_algs, threads;
+	int verify, verify_source, write_block, allow_mounted, quiet, json;
+	const char *case_number, *evidence, *examiner, *description, *notes;
+	const char *operator_name, *db_path, *compression, *ewf_format;
+	const char *command_line;
+} acq_options;
+
+typedef struct acq_state {
+	acq_options opt;
+	fx_source *src;
+	fx_acquire_result res;
+	fx_image_file *files;
+	size_t nfiles;
+	time_t start, end;
+	char log_path[PATH_MAX], sha_path[PATH_MAX];
+	FILE *log;
+	/* verification after writing: "passed", "FAILED: ...", "skipped" */
+	char verify_result[1024];
+	char verify_source_result[1024];
+	int mismatch;
+} acq_state;
+
+/* record.c */
+int acq_log_begin(acq_state *st);
+int acq_log_finish(acq_state *st);
+int acq_write_sha256(acq_state *st);
+void acq_print_json(const acq_state *st, FILE *f);
+
+#endif

@@ -1,0 +1,264 @@
+/*
+ * What acquire leaves beside the image: TARGET.log, a human-readable record
+ * written in two parts (the start is on disk, fsync'ed, before the first
+ * byte is read, so a killed run still leaves an honest "not finished" log),
+ * TARGET.sha256 for `sha256sum -c`, and the --json summary.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "acquire_cli.h"
+
+static const char *yes_no_unknown(int v)
+{
+	return v == FX_UNKNOWN ? "unknown" : v ? "yes" : "no";
+}
+
+static const char *or_none(const char *s)
+{
+	return s && *s ? s : "(not exposed)";
+}
+
+static const char *or_empty(const char *s)
+{
+	return s && *s ? s : "(none)";
+}
+
+static void log_source(FILE *f, const fx_source_info *in)
+{
+	fprintf(f, "\nSource\n");
+	fprintf(f, "  Path:                 %s\n", in->path);
+	fprintf(f, "  Type:                 %s\n",
+		in->is_block_device ? "block device" : "regular file");
+	fprintf(f, "  Size:                 %llu bytes (%llu sectors of %u bytes)\n",
+		(unsigned long long)in->size,
+		(unsigned long long)(in->size / in->logical_sector_size),
+		in->logical_sector_size);
+	fprintf(f, "  Sector size:          logical %u, physical %u\n",
+		in->logical_sector_size, in->physical_sector_size);
+	fprintf(f, "  Vendor:               %s\n", or_none(in->vendor));
+	fprintf(f, "  Model:                %s\n", or_none(in->model));
+	fprintf(f, "  Serial:               %s\n", or_none(in->serial));
+	fprintf(f, "  WWID:                 %s\n", or_none(in->wwid));
+	fprintf(f, "  Removable:            %s\n", yes_no_unknown(in->removable));
+	fprintf(f, "  Rotational:           %s\n", yes_no_unknown(in->rotational));
+	fprintf(f, "  HPA/DCO:              %s\n", in->hpa_dco);
+	fprintf(f, "  Write-block method:   %s\n", in->write_block_method);
+	fprintf(f, "  Read-only before:     %s\n", or_empty(in->ro_before));
+	fprintf(f, "  Read-only at start:   %s\n", or_empty(in->ro_after));
+	fprintf(f, "  Direct I/O:           %s\n", in->direct_io ? "yes" : "no");
+}
+
+static void log_hashes_list(FILE *f, unsigned algs)
+{
+	unsigned a;
+	int first = 1;
+
+	for (a = FX_HASH_MD5; a <= FX_HASH_SHA256; a <<= 1)
+		if (algs & a) {
+			fprintf(f, "%s%s", first ? "" : ",", fx_hash_name(a));
+			first = 0;
+		}
+}
+
+int acq_log_begin(acq_state *st)
+{
+	const acq_options *o = &st->opt;
+	char when[32];
+	int fd = open(st->log_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	FILE *f;
+
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		fprintf(stderr, "acquire: cannot create log %s: %s\n",
+			st->log_path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	st->log = f;
+	fx_format_utc(when, sizeof(when), st->start);
+	fprintf(f, "libforensic acquisition log\n===========================\n");
+	fprintf(f, "Command line:           %s\n", o->command_line);
+	fprintf(f, "Tool:                   acquire %s\n", fx_version());
+	fprintf(f, "Libraries:              %s\n", fx_library_versions());
+	fprintf(f, "Host:                   %s\n", fx_tool_host());
+	fprintf(f, "Operator:               %s\n", fx_tool_operator(o->operator_name));
+	fprintf(f, "Case number:            %s\n", or_empty(o->case_number));
+	fprintf(f, "Evidence number:        %s\n", or_empty(o->evidence));
+	fprintf(f, "Examiner:               %s\n", or_empty(o->examiner));
+	fprintf(f, "Description:            %s\n", or_empty(o->description));
+	fprintf(f, "Notes:                  %s\n", or_empty(o->notes));
+	fprintf(f, "Start (UTC):            %s\n", when);
+	log_source(f, fx_source_get_info(st->src));
+	fprintf(f, "\nParameters\n");
+	fprintf(f, "  Format:               %s\n", o->format);
+	fprintf(f, "  Segment size:         %llu bytes%s\n",
+		(unsigned long long)o->segment_size,
+		o->segment_size ? "" : " (one file)");
+	fprintf(f, "  Block size:           %llu bytes\n",
+		(unsigned long long)o->block_size);
+	fprintf(f, "  Retries per sector:   %u\n", o->retries);
+	fprintf(f, "  Hashes:               ");
+	log_hashes_list(f, o->hash_algs);
+	fprintf(f, "\n  Hash window:          %llu bytes%s\n",
+		(unsigned long long)o->hash_window, o->hash_window ? "" : " (none)");
+	if (strcmp(o->format, "e01") == 0)
+		fprintf(f, "  Compression:          %s\n  EWF format:           %s\n",
+			o->compression, o->ewf_format);
+	fprintf(f, "  Verify after writing: %s%s\n", o->verify ? "yes" : "no",
+		o->verify_source ? " (image and source)" : "");
+	fprintf(f, "\nStatus:                 running (this line is replaced by the final record below when the run ends)\n");
+	fflush(f);
+	fsync(fileno(f));
+	return 0;
+}
+
+static void log_result(FILE *f, const acq_state *st)
+{
+	const fx_acquire_result *r = &st->res;
+	char when[32];
+	size_t i;
+
+	fx_format_utc(when, sizeof(when), st->end);
+	fprintf(f, "\nResult\n");
+	fprintf(f, "End (UTC):              %s\n", when);
+	fprintf(f, "Duration:               %.3f s\n", r->elapsed_s);
+	fprintf(f, "Status:                 %s\n", fx_acquire_status_name(r->status));
+	if (r->error[0])
+		fprintf(f, "Error:                  %s\n", r->error);
+	fprintf(f, "Bytes acquired:         %llu of %llu\n",
+		(unsigned long long)r->bytes, (unsigned long long)r->size);
+	fprintf(f, "Unreadable sectors:     %llu in %zu range(s)%s\n",
+		(unsigned long long)r->bad_sectors, r->nbad,
+		r->nbad ? " (first sector, count), zero-filled in the image:" : "");
+	for (i = 0; i < r->nbad; i++)
+		fprintf(f, "  %llu, %llu\n", (unsigned long long)r->bad[i].first,
+			(unsigned long long)r->bad[i].count);
+	fprintf(f, "Hashes of the %llu bytes acquired:\n", (unsigned long long)r->bytes);
+	if (r->digests.md5[0])
+		fprintf(f, "  MD5:     %s\n", r->digests.md5);
+	if (r->digests.sha1[0])
+		fprintf(f, "  SHA-1:   %s\n", r->digests.sha1);
+	if (r->digests.sha256[0])
+		fprintf(f, "  SHA-256: %s\n", r->digests.sha256);
+	if (r->nwindows)
+		fprintf(f, "Hash windows (SHA-256; offset, length, hash):\n");
+	for (i = 0; i < r->nwindows; i++)
+		fprintf(f, "  %llu, %llu, %s\n", (unsigned long long)r->windows[i].offset,
+			(unsigned long long)r->windows[i].length, r->windows[i].sha256);
+	fprintf(f, "Image files (path, size, SHA-256):\n");
+	for (i = 0; i < st->nfiles; i++)
+		fprintf(f, "  %s, %llu, %s\n", st->files[i].path,
+			(unsigned long long)st->files[i].size, st->files[i].sha256);
+	fprintf(f, "Verification of image:  %s\n", st->verify_result);
+	if (st->opt.verify_source)
+		fprintf(f, "Verification of source: %s\n", st->verify_source_result);
+	fprintf(f, "Read-only at end:       %s\n",
+		or_empty(fx_source_get_info(st->src)->ro_after));
+}
+
+int acq_log_finish(acq_state *st)
+{
+	int rc = 0;
+
+	if (!st->log)
+		return -1;
+	log_result(st->log, st);
+	if (fflush(st->log) != 0 || fsync(fileno(st->log)) != 0) {
+		fprintf(stderr, "acquire: cannot complete log %s: %s\n",
+			st->log_path, strerror(errno));
+		rc = -1;
+	}
+	if (fclose(st->log) != 0)
+		rc = -1;
+	st->log = NULL;
+	return rc;
+}
+
+int acq_write_sha256(acq_state *st)
+{
+	int fd = open(st->sha_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+	FILE *f;
+	size_t i;
+	int rc = 0;
+
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		fprintf(stderr, "acquire: cannot create %s: %s\n", st->sha_path,
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	for (i = 0; i < st->nfiles; i++) {
+		char copy[PATH_MAX];
+
+		snprintf(copy, sizeof(copy), "%s", st->files[i].path);
+		fprintf(f, "%s  %s\n", st->files[i].sha256, basename(copy));
+	}
+	if (fflush(f) != 0 || fsync(fd) != 0)
+		rc = -1;
+	if (fclose(f) != 0)
+		rc = -1;
+	if (rc)
+		fprintf(stderr, "acquire: cannot write %s: %s\n", st->sha_path,
+			strerror(errno));
+	return rc;
+}
+
+void acq_print_json(const acq_state *st, FILE *f)
+{
+	const fx_acquire_result *r = &st->res;
+	char when[32];
+	size_t i;
+
+	fprintf(f, "{\"status\":");
+	fx_json_string(f, fx_acquire_status_name(r->status));
+	fprintf(f, ",\"source\":");
+	fx_json_string(f, st->opt.source);
+	fprintf(f, ",\"format\":");
+	fx_json_string(f, st->opt.format);
+	fprintf(f, ",\"bytes\":%llu,\"size\":%llu,\"sector_size\":%u",
+		(unsigned long long)r->bytes, (unsigned long long)r->size,
+		r->sector_size);
+	fprintf(f, ",\"hashes\":{");
+	fprintf(f, "\"md5\":");
+	fx_json_string(f, r->digests.md5);
+	fprintf(f, ",\"sha1\":");
+	fx_json_string(f, r->digests.sha1);
+	fprintf(f, ",\"sha256\":");
+	fx_json_string(f, r->digests.sha256);
+	fprintf(f, "},\"bad_sectors\":[");
+	for (i = 0; i < r->nbad; i++)
+		fprintf(f, "%s[%llu,%llu]", i ? "," : "",
+			(unsigned long long)r->bad[i].first,
+			(unsigned long long)r->bad[i].count);
+	fprintf(f, "],\"files\":[");
+	for (i = 0; i < st->nfiles; i++) {
+		fprintf(f, "%s{\"path\":", i ? "," : "");
+		fx_json_string(f, st->files[i].path);
+		fprintf(f, ",\"size\":%llu,\"sha256\":",
+			(unsigned long long)st->files[i].size);
+		fx_json_string(f, st->files[i].sha256);
+		fputc('}', f);
+	}
+	fprintf(f, "],\"windows\":[");
+	for (i = 0; i < r->nwindows; i++) {
+		fprintf(f, "%s{\"offset\":%llu,\"length\":%llu,\"sha256\":\"%s\"}",
+			i ? "," : "", (unsigned long long)r->windows[i].offset,
+			(unsigned long long)r->windows[i].length, r->windows[i].sha256);
+	}
+	fprintf(f, "],\"verification\":");
+	fx_json_string(f, st->verify_result);
+	fx_format_utc(when, sizeof(when), st->start);
+	fprintf(f, ",\"start\":\"%s\"", when);
+	fx_format_utc(when, sizeof(when), st->end);
+	fprintf(f, ",\"end\":\"%s\",\"log\":", when);
+	fx_json_string(f, st->log_path);
+	fprintf(f, ",\"error\":");
+	fx_json_string(f, r->error);
+	fprintf(f, "}\n");
+}

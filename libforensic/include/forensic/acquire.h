@@ -1,0 +1,101 @@
+/**
+ * @file acquire.h
+ * The acquisition pipeline: one reader, concurrent hashers and one sink
+ * sharing a fixed pool of buffers.
+ */
+#ifndef FORENSIC_ACQUIRE_H
+#define FORENSIC_ACQUIRE_H
+
+#include <signal.h>
+
+#include "forensic/common.h"
+#include "forensic/hash.h"
+#include "forensic/sink.h"
+#include "forensic/source.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A run of unreadable sectors (in logical sectors of the source). */
+typedef struct fx_bad_range {
+	uint64_t first;
+	uint64_t count;
+} fx_bad_range;
+
+/** Outcome of a run. */
+enum fx_acquire_status {
+	FX_ACQ_COMPLETED = 0,
+	FX_ACQ_COMPLETED_WITH_ERRORS, /**< unreadable sectors zero-filled */
+	FX_ACQ_FAILED,                /**< I/O, no space, device gone */
+	FX_ACQ_INTERRUPTED            /**< cancelled by the caller */
+};
+
+/** Progress, delivered at most every progress_interval_ms. */
+typedef struct fx_progress {
+	uint64_t bytes_done;
+	uint64_t bytes_total;
+	uint64_t bad_sectors;
+	double elapsed_s;
+} fx_progress;
+
+typedef void (*fx_progress_cb)(const fx_progress *progress, void *payload);
+
+/** Options for fx_acquire_run. */
+typedef struct fx_acquire_options {
+	unsigned version;
+	size_t block_size;      /**< bytes per read; multiple of sector (1 MiB) */
+	unsigned retries;       /**< re-reads of a failing sector (2) */
+	unsigned hash_algs;     /**< FX_HASH_* set (all) */
+	uint64_t hash_window;   /**< window size in bytes; 0 = none */
+	unsigned buffers;       /**< buffers in the pool (8) */
+	/** Stop as soon as this becomes non-zero (e.g. set by a signal). */
+	volatile sig_atomic_t *cancel;
+	fx_progress_cb progress;
+	void *progress_payload;
+	unsigned progress_interval_ms; /**< (250) */
+} fx_acquire_options;
+
+#define FX_ACQUIRE_OPTIONS_VERSION 1
+#define FX_ACQUIRE_OPTIONS_INIT \
+	{ FX_ACQUIRE_OPTIONS_VERSION, 1 << 20, 2, FX_HASH_ALL, 0, 8, NULL, \
+	  NULL, NULL, 250 }
+
+/** Everything a run produced; release with fx_acquire_result_clear. */
+typedef struct fx_acquire_result {
+	int status;              /**< enum fx_acquire_status */
+	uint64_t bytes;          /**< bytes read and passed on */
+	uint64_t size;           /**< source size */
+	uint32_t sector_size;
+	fx_digests digests;
+	fx_bad_range *bad;       /**< owned; sorted, merged ranges */
+	size_t nbad;
+	uint64_t bad_sectors;    /**< total sectors in bad */
+	fx_window_hash *windows; /**< owned */
+	size_t nwindows;
+	int error_code;          /**< FX_E* when FAILED */
+	char error[1024];        /**< the message when FAILED */
+	double elapsed_s;
+} fx_acquire_result;
+
+/**
+ * Reads src once from start to end, hashing every block concurrently (one
+ * thread per algorithm) and handing it to sink (may be NULL: hash only).
+ * Unreadable blocks are re-read sector by sector, each failing sector tried
+ * retries more times, then zero-filled and listed. Returns 0 when the run
+ * ended in a recorded state (see out->status, including failures of the
+ * source or sink); a negative code only when it could not start.
+ */
+FX_EXTERN int fx_acquire_run(fx_acquire_result *out, fx_source *src,
+			     fx_sink *sink, const fx_acquire_options *opts);
+
+/** Frees what a result owns; safe on a zeroed result. */
+FX_EXTERN void fx_acquire_result_clear(fx_acquire_result *result);
+
+/** "completed", "completed_with_errors", "failed", "interrupted". */
+FX_EXTERN const char *fx_acquire_status_name(int status);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

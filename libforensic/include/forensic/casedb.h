@@ -1,0 +1,454 @@
+/**
+ * @file casedb.h
+ * The case database: cases, evidence items, acquisitions, image files,
+ * hashes, verifications and chain-of-custody events in one SQLite file,
+ * with a hash-chained, optionally Ed25519-signed, append-only audit log.
+ *
+ * Every change is written in one transaction together with its audit event,
+ * whose content is the changed rows as stored (canonical JSON). See
+ * docs/casedb.md for the schema, the chain and how to re-check it by hand.
+ *
+ * Threads and processes: a handle is used by one thread at a time; open one
+ * handle per thread or process (never use a handle across fork()). Any number
+ * of processes may write to one database at once; writers queue for up to the
+ * busy timeout (30 s by default).
+ *
+ * Strings passed in are copied; they must be valid UTF-8. NULL means "not
+ * known" and is stored as NULL. Strings in the *_info structs handed out are
+ * owned by the library (see each function for how long they live).
+ */
+#ifndef FORENSIC_CASEDB_H
+#define FORENSIC_CASEDB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "forensic/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** An open case database. */
+typedef struct fx_casedb fx_casedb;
+
+/** Options of fx_casedb_open(). */
+typedef struct fx_casedb_options {
+	unsigned int version;      /**< FX_CASEDB_OPTIONS_VERSION */
+	/** Who acts: recorded in every audit event. NULL: the login name of
+	 *  the effective user. */
+	const char *actor;
+	/** Host recorded in every audit event. NULL: gethostname(). */
+	const char *host;
+	/** PEM file with the examiner's Ed25519 private key. When set, every
+	 *  audit event written through this handle is signed and the public
+	 *  key is recorded in the database. NULL: events are not signed. */
+	const char *sign_key_path;
+	/** Nonzero: open for reading only; never creates, never migrates. */
+	int read_only;
+	/** How long a writer waits for another process, in ms. 0: 30000. */
+	int busy_timeout_ms;
+} fx_casedb_options;
+
+#define FX_CASEDB_OPTIONS_VERSION 1
+#define FX_CASEDB_OPTIONS_INIT { FX_CASEDB_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0 }
+
+/** Recorded state of an acquisition. */
+typedef enum fx_casedb_status {
+	FX_CASEDB_RUNNING = 0,              /**< begun, not finished (yet) */
+	FX_CASEDB_COMPLETED = 1,            /**< every sector read */
+	FX_CASEDB_COMPLETED_WITH_ERRORS = 2,/**< finished; bad sectors listed */
+	FX_CASEDB_FAILED = 3,               /**< stopped by an error */
+	FX_CASEDB_INTERRUPTED = 4           /**< stopped by signal or crash */
+} fx_casedb_status;
+
+/** Outcome of a verification. */
+typedef enum fx_casedb_verdict {
+	FX_CASEDB_VERIFIED = 1,     /**< all hashes match */
+	FX_CASEDB_MISMATCH = 2,     /**< a hash differs */
+	FX_CASEDB_VERIFY_ERROR = 3  /**< could not be verified (e.g. I/O) */
+} fx_casedb_verdict;
+
+/** Identity of a source device as seen by the tool. Numbers 0 = unknown;
+ *  flags 1 yes, 0 no, -1 unknown. */
+typedef struct fx_casedb_source {
+	const char *vendor;
+	const char *model;
+	const char *serial;
+	const char *wwid;
+	uint64_t size_bytes;
+	uint32_t logical_sector_size;
+	uint32_t physical_sector_size;
+	int removable;
+	int rotational;
+	int is_block_device;
+	/** HPA/DCO findings, e.g. "not checked: loop device does not answer
+	 *  ATA commands". */
+	const char *hpa_dco;
+} fx_casedb_source;
+
+#define FX_CASEDB_SOURCE_INIT { NULL, NULL, NULL, NULL, 0, 0, 0, -1, -1, -1, NULL }
+
+/** An evidence item of a case. */
+typedef struct fx_casedb_evidence {
+	const char *evidence_number; /**< unique within its case; required */
+	const char *description;
+	const char *notes;
+	const char *examiner;
+	fx_casedb_source source;
+} fx_casedb_evidence;
+
+#define FX_CASEDB_EVIDENCE_INIT { NULL, NULL, NULL, NULL, FX_CASEDB_SOURCE_INIT }
+
+/** What an acquisition records when it begins. */
+typedef struct fx_casedb_acquisition {
+	unsigned int version;          /**< FX_CASEDB_ACQUISITION_VERSION */
+	const char *case_number;       /**< required; case made if new */
+	const char *case_description;  /**< used only when the case is new */
+	/** Required evidence_number; the item is made if new (then its
+	 *  description, notes, examiner and source identity are stored), else
+	 *  re-used unchanged. source is also stored with the acquisition. */
+	fx_casedb_evidence evidence;
+	const char *operator_name;     /**< NULL: the handle's actor */
+	const char *host;              /**< NULL: the handle's host */
+	const char *tool;
+	const char *tool_version;
+	const char *library_versions;
+	const char *command_line;
+	const char *parameters_json;   /**< valid JSON text or NULL */
+	const char *format;            /**< "raw", "split-raw" or "e01" */
+	const char *compression;
+	uint64_t segment_size;         /**< 0: not segmented */
+	uint32_t block_size;
+	const char *source_path;
+	const char *write_block_method; /**< e.g. "BLKROSET" */
+	const char *write_block_before; /**< state before the tool acted */
+	const char *write_block_after;  /**< state the tool left in force */
+	const char *start_utc;          /**< NULL: now */
+} fx_casedb_acquisition;
+
+#define FX_CASEDB_ACQUISITION_VERSION 1
+#define FX_CASEDB_ACQUISITION_INIT { FX_CASEDB_ACQUISITION_VERSION, NULL, \
+	NULL, FX_CASEDB_EVIDENCE_INIT, NULL, NULL, NULL, NULL, NULL, NULL, \
+	NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL }
+
+/** A range of unreadable sectors. */
+typedef struct fx_casedb_range {
+	uint64_t first;
+	uint64_t count;
+} fx_casedb_range;
+
+/** Whole-image hashes, lowercase (or uppercase, stored lowercase) hex; NULL
+ *  when not computed. */
+typedef struct fx_casedb_hashset {
+	const char *md5;
+	const char *sha1;
+	const char *sha256;
+} fx_casedb_hashset;
+
+/** SHA-256 of the image bytes [offset, offset + length). */
+typedef struct fx_casedb_window {
+	uint64_t offset;
+	uint64_t length;
+	const char *sha256;
+} fx_casedb_window;
+
+/** One file of the image (a segment of a split or E01 image). */
+typedef struct fx_casedb_file {
+	const char *path;
+	uint64_t size;
+	const char *sha256; /**< NULL: not hashed */
+} fx_casedb_file;
+
+/** What an acquisition records when it ends. */
+typedef struct fx_casedb_result {
+	unsigned int version;          /**< FX_CASEDB_RESULT_VERSION */
+	fx_casedb_status status;       /**< anything but FX_CASEDB_RUNNING */
+	const char *end_utc;           /**< NULL: now */
+	uint64_t bytes;                /**< bytes acquired */
+	uint32_t sector_size;          /**< unit of the bad ranges */
+	const fx_casedb_range *bad;
+	size_t n_bad;
+	fx_casedb_hashset hashes;
+	const fx_casedb_window *windows;
+	size_t n_windows;
+	const fx_casedb_file *files;   /**< in segment order */
+	size_t n_files;
+} fx_casedb_result;
+
+#define FX_CASEDB_RESULT_VERSION 1
+#define FX_CASEDB_RESULT_INIT { FX_CASEDB_RESULT_VERSION, FX_CASEDB_RUNNING, \
+	NULL, 0, 0, NULL, 0, { NULL, NULL, NULL }, NULL, 0, NULL, 0 }
+
+/** A re-check of an image against its record. */
+typedef struct fx_casedb_verification {
+	unsigned int version;          /**< FX_CASEDB_VERIFICATION_VERSION */
+	int64_t evidence_id;           /**< 0: the acquisition's evidence */
+	int64_t acquisition_id;        /**< 0: none */
+	const char *time_utc;          /**< NULL: now */
+	const char *actor;             /**< NULL: the handle's actor */
+	const char *host;              /**< NULL: the handle's host */
+	const char *tool;
+	const char *tool_version;
+	fx_casedb_verdict result;
+	fx_casedb_hashset hashes;      /**< hashes computed now */
+	const fx_casedb_window *windows;
+	size_t n_windows;
+	const char *findings;          /**< text or JSON */
+} fx_casedb_verification;
+
+#define FX_CASEDB_VERIFICATION_VERSION 1
+#define FX_CASEDB_VERIFICATION_INIT { FX_CASEDB_VERIFICATION_VERSION, 0, 0, \
+	NULL, NULL, NULL, NULL, NULL, 0, { NULL, NULL, NULL }, NULL, 0, NULL }
+
+/** A hand-over of an evidence item. */
+typedef struct fx_casedb_custody {
+	unsigned int version;          /**< FX_CASEDB_CUSTODY_VERSION */
+	int64_t evidence_id;
+	const char *from_party;
+	const char *to_party;          /**< required */
+	const char *location;
+	const char *reason;
+	const char *time_utc;          /**< NULL: now */
+	const char *actor;             /**< NULL: the handle's actor */
+} fx_casedb_custody;
+
+#define FX_CASEDB_CUSTODY_VERSION 1
+#define FX_CASEDB_CUSTODY_INIT { FX_CASEDB_CUSTODY_VERSION, 0, NULL, NULL, \
+	NULL, NULL, NULL, NULL }
+
+/** A case as read back. */
+typedef struct fx_casedb_case_info {
+	int64_t id;
+	const char *case_number;
+	const char *description;
+	const char *created_utc;
+} fx_casedb_case_info;
+
+/** An evidence item as read back. */
+typedef struct fx_casedb_evidence_info {
+	int64_t id;
+	int64_t case_id;
+	const char *case_number;
+	const char *created_utc;
+	fx_casedb_evidence evidence;
+} fx_casedb_evidence_info;
+
+/** An acquisition as read back, with its files, hashes and bad ranges. */
+typedef struct fx_casedb_acquisition_info {
+	int64_t id;
+	int64_t evidence_id;
+	/** As begun. evidence.source is what this acquisition saw; the other
+	 *  evidence fields are the evidence item's. */
+	fx_casedb_acquisition rec;
+	/** As finished (status FX_CASEDB_RUNNING and zeros if not). */
+	fx_casedb_result result;
+	/** What to believe: result.status, except that a row still running
+	 *  whose process is gone (same host; process or boot changed) is
+	 *  FX_CASEDB_INTERRUPTED. */
+	fx_casedb_status status;
+	/** Why status differs from result.status, or who runs it; NULL if
+	 *  finished. E.g. "interrupted (never finished): process 4711 on
+	 *  host lab1 is gone". */
+	const char *status_note;
+	const char *owner_host;
+	int64_t owner_pid;
+} fx_casedb_acquisition_info;
+
+/** A verification as read back. */
+typedef struct fx_casedb_verification_info {
+	int64_t id;
+	fx_casedb_verification rec;
+} fx_casedb_verification_info;
+
+/** A custody event as read back. */
+typedef struct fx_casedb_custody_info {
+	int64_t id;
+	fx_casedb_custody rec;
+} fx_casedb_custody_info;
+
+/** Options of fx_casedb_audit_check(). */
+typedef struct fx_casedb_audit_options {
+	unsigned int version;          /**< FX_CASEDB_AUDIT_OPTIONS_VERSION */
+	/** PEM file with the Ed25519 key (public, or private) every signed
+	 *  event must be signed with. NULL: any recorded key. */
+	const char *trusted_key_path;
+	/** The same as 64 hex digits of the raw public key. */
+	const char *trusted_key_hex;
+	/** Nonzero: an unsigned event is a failure. */
+	int require_signed;
+} fx_casedb_audit_options;
+
+#define FX_CASEDB_AUDIT_OPTIONS_VERSION 1
+#define FX_CASEDB_AUDIT_OPTIONS_INIT { FX_CASEDB_AUDIT_OPTIONS_VERSION, NULL, \
+	NULL, 0 }
+
+/** What fx_casedb_audit_check() found. */
+typedef struct fx_casedb_audit_report {
+	int intact;              /**< 1: chain and records check */
+	uint64_t events;         /**< events walked */
+	uint64_t signed_events;  /**< events whose signature verified */
+	char head_hash[65];      /**< hash of the last event ("" if none) */
+	/** First event that does not fit, 0 if intact or if the fault is not
+	 *  one event's (then reason names the table). */
+	int64_t first_bad_seq;
+	/** E.g. "event 17: hash does not match its content"; "" if intact. */
+	char reason[512];
+} fx_casedb_audit_report;
+
+/** Called once per row by the list functions; the record is borrowed for
+ *  the call only. Return 0 to go on, anything else to stop (the list
+ *  function then returns that value). */
+typedef int (*fx_casedb_case_cb)(const fx_casedb_case_info *c, void *payload);
+typedef int (*fx_casedb_evidence_cb)(const fx_casedb_evidence_info *e,
+				     void *payload);
+typedef int (*fx_casedb_acquisition_cb)(const fx_casedb_acquisition_info *a,
+					void *payload);
+typedef int (*fx_casedb_custody_cb)(const fx_casedb_custody_info *c,
+				    void *payload);
+
+/**
+ * Opens the case database at path, creating it (with the current schema) if
+ * the file does not exist or is empty, and migrating an older schema.
+ * Refuses, without changing a byte of the file: a file that is not a case
+ * database (FX_ECORRUPT), a database from a newer schema (FX_EVERSION), a
+ * read-only file unless opts->read_only (FX_ERROR). A signing key that
+ * cannot be loaded is FX_EUSAGE. opts may be NULL.
+ * On success *out is a new handle for fx_casedb_free().
+ */
+FX_EXTERN int fx_casedb_open(fx_casedb **out, const char *path,
+			     const fx_casedb_options *opts);
+
+/** Closes the handle. NULL is fine. */
+FX_EXTERN void fx_casedb_free(fx_casedb *db);
+
+/** The schema version this library writes (PRAGMA user_version). */
+FX_EXTERN int fx_casedb_schema_version(void);
+
+/** "running", "completed", "completed_with_errors", "failed",
+ *  "interrupted"; "?" for other values. Static. */
+FX_EXTERN const char *fx_casedb_status_name(fx_casedb_status status);
+
+/** "verified", "mismatch", "error"; "?" for other values. Static. */
+FX_EXTERN const char *fx_casedb_verdict_name(fx_casedb_verdict verdict);
+
+/**
+ * Finds or makes the case case_number. A new case gets description and a
+ * case.create audit event; an existing one is returned unchanged.
+ * *out is the case id.
+ */
+FX_EXTERN int fx_casedb_case_ensure(int64_t *out, fx_casedb *db,
+				    const char *case_number,
+				    const char *description);
+
+/**
+ * Finds or makes the evidence item ev->evidence_number of case case_id.
+ * Evidence numbers are unique within a case (the same number in two cases
+ * is two items). An existing item is returned unchanged, its stored fields
+ * win over ev's; a new one gets an evidence.create audit event. Unknown
+ * case_id: FX_ENOTFOUND.
+ */
+FX_EXTERN int fx_casedb_evidence_ensure(int64_t *out, fx_casedb *db,
+					int64_t case_id,
+					const fx_casedb_evidence *ev);
+
+/**
+ * Records the start of an acquisition, in one durable transaction: the case
+ * and the evidence item (made if new, as by the ensure functions) and the
+ * acquisition row with status running, owned by this process.
+ * *out is the acquisition id for fx_casedb_acquisition_finish().
+ */
+FX_EXTERN int fx_casedb_acquisition_begin(int64_t *out, fx_casedb *db,
+					  const fx_casedb_acquisition *rec);
+
+/**
+ * Records the end of acquisition acq_id in one transaction: status, end
+ * time, bytes, bad sector ranges, hashes (whole image and windows) and image
+ * files, with one acquisition.finish audit event. Only a running acquisition
+ * can be finished, once (else FX_EEXISTS); any process may finish one, e.g.
+ * to mark a dead one FX_CASEDB_INTERRUPTED.
+ */
+FX_EXTERN int fx_casedb_acquisition_finish(fx_casedb *db, int64_t acq_id,
+					   const fx_casedb_result *result);
+
+/** Records a verification and the hashes it computed; *out is its id. */
+FX_EXTERN int fx_casedb_verification_record(int64_t *out, fx_casedb *db,
+					    const fx_casedb_verification *v);
+
+/** Records a chain-of-custody hand-over; *out is its id. */
+FX_EXTERN int fx_casedb_custody_record(int64_t *out, fx_casedb *db,
+				       const fx_casedb_custody *c);
+
+/** *out = id of case case_number, or FX_ENOTFOUND. */
+FX_EXTERN int fx_casedb_case_find(int64_t *out, fx_casedb *db,
+				  const char *case_number);
+
+/** *out = id of evidence item evidence_number of case case_number, or
+ *  FX_ENOTFOUND. */
+FX_EXTERN int fx_casedb_evidence_find(int64_t *out, fx_casedb *db,
+				      const char *case_number,
+				      const char *evidence_number);
+
+/**
+ * *out = id of the acquisition that wrote image file path (the latest one if
+ * several did), or FX_ENOTFOUND. path is compared as stored, then as its
+ * realpath().
+ */
+FX_EXTERN int fx_casedb_acquisition_find_by_file(int64_t *out, fx_casedb *db,
+						 const char *path);
+
+/** Reads acquisition acq_id with everything it recorded. *out is freed with
+ *  fx_casedb_acquisition_info_free(). Unknown id: FX_ENOTFOUND. */
+FX_EXTERN int fx_casedb_acquisition_get(fx_casedb_acquisition_info **out,
+					fx_casedb *db, int64_t acq_id);
+
+/** Frees what fx_casedb_acquisition_get() gave. NULL is fine. */
+FX_EXTERN void fx_casedb_acquisition_info_free(fx_casedb_acquisition_info *a);
+
+/** Reads the latest verification of acquisition acq_id, with the hashes it
+ *  computed, or FX_ENOTFOUND. Free with
+ *  fx_casedb_verification_info_free(). */
+FX_EXTERN int fx_casedb_verification_last(fx_casedb_verification_info **out,
+					  fx_casedb *db, int64_t acq_id);
+
+/** Frees what fx_casedb_verification_last() gave. NULL is fine. */
+FX_EXTERN void fx_casedb_verification_info_free(
+	fx_casedb_verification_info *v);
+
+/** Calls cb for every case, by id. */
+FX_EXTERN int fx_casedb_case_list(fx_casedb *db, fx_casedb_case_cb cb,
+				  void *payload);
+
+/** Calls cb for every evidence item of case case_id (0: of all), by id. */
+FX_EXTERN int fx_casedb_evidence_list(fx_casedb *db, int64_t case_id,
+				      fx_casedb_evidence_cb cb, void *payload);
+
+/** Calls cb for every acquisition of evidence evidence_id (0: of all), by
+ *  id, each read as by fx_casedb_acquisition_get(). */
+FX_EXTERN int fx_casedb_acquisition_list(fx_casedb *db, int64_t evidence_id,
+					 fx_casedb_acquisition_cb cb,
+					 void *payload);
+
+/** Calls cb for every custody event of evidence evidence_id, by id. */
+FX_EXTERN int fx_casedb_custody_list(fx_casedb *db, int64_t evidence_id,
+				     fx_casedb_custody_cb cb, void *payload);
+
+/**
+ * Walks the audit log from the first event and checks that each event
+ * follows the one before (sequence, prev_hash), that its hash matches its
+ * fields, that its content is canonical JSON and matches the records it
+ * describes, that its signature (if any) verifies under the recorded key
+ * (and under the trusted key, if given), and that no record exists that no
+ * event accounts for. Reads one consistent snapshot.
+ * Returns 0 if intact, FX_ECORRUPT if not (out->reason and the last error
+ * name the first event that does not fit), another code if the check could
+ * not be made (e.g. unreadable trusted key). opts may be NULL.
+ */
+FX_EXTERN int fx_casedb_audit_check(fx_casedb_audit_report *out,
+				    fx_casedb *db,
+				    const fx_casedb_audit_options *opts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,62 @@
+/**
+ * @file hash.h
+ * Hash algorithm sets and digest records.
+ */
+#ifndef FORENSIC_HASH_H
+#define FORENSIC_HASH_H
+
+#include "forensic/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Hash algorithms, combinable as a bit set. */
+enum fx_hash_alg {
+	FX_HASH_MD5 = 1,
+	FX_HASH_SHA1 = 2,
+	FX_HASH_SHA256 = 4,
+	FX_HASH_ALL = 7
+};
+
+/** Lowercase hex digests; an algorithm not computed is "". */
+typedef struct fx_digests {
+	unsigned algs;
+	char md5[33];
+	char sha1[41];
+	char sha256[65];
+} fx_digests;
+
+/** The SHA-256 of one window of the image (piecewise hashing). */
+typedef struct fx_window_hash {
+	uint64_t offset;
+	uint64_t length;
+	char sha256[65];
+} fx_window_hash;
+
+/**
+ * Parses "md5,sha1,sha256" (any subset, any order, "all") into a bit set.
+ * FX_EUSAGE names the unknown algorithm.
+ */
+FX_EXTERN int fx_hash_parse_list(unsigned *out, const char *list);
+
+/** "md5", "sha1", "sha256" for one algorithm bit; NULL otherwise. */
+FX_EXTERN const char *fx_hash_name(unsigned alg);
+
+/** The digest of alg in d (borrowed), or NULL for an unknown bit. */
+FX_EXTERN const char *fx_digests_get(const fx_digests *d, unsigned alg);
+
+/**
+ * Compares the algorithms both sets computed. Returns 0 if at least one is
+ * shared and all shared ones are equal; otherwise the bit of the first
+ * algorithm that differs, or -1 when they share none.
+ */
+FX_EXTERN int fx_digests_compare(const fx_digests *a, const fx_digests *b);
+
+/** SHA-256 of a whole file, streamed; lowercase hex into out. */
+FX_EXTERN int fx_file_sha256(char out[65], const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

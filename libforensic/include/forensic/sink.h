@@ -1,0 +1,83 @@
+/**
+ * @file sink.h
+ * Image writers. A sink receives the acquired stream in order, on its own
+ * thread, and turns it into image files that it never overwrites.
+ */
+#ifndef FORENSIC_SINK_H
+#define FORENSIC_SINK_H
+
+#include "forensic/common.h"
+#include "forensic/hash.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fx_sink fx_sink;
+
+/** One image file written by a sink. */
+typedef struct fx_image_file {
+	char path[4096];
+	uint64_t size;
+	char sha256[65];
+} fx_image_file;
+
+/** What a sink is told when the stream ends. */
+typedef struct fx_sink_summary {
+	uint64_t bytes;               /**< bytes of media streamed */
+	uint32_t sector_size;
+	const fx_digests *digests;    /**< hashes of the streamed media */
+	const struct fx_bad_range *bad; /**< unreadable ranges, in sectors */
+	size_t nbad;
+	int complete;                 /**< 0 if interrupted or failed */
+} fx_sink_summary;
+
+/** Operations of a sink; write is called from one thread, in order. */
+typedef struct fx_sink_ops {
+	unsigned version;
+	int (*write)(void *payload, const uint8_t *data, size_t len);
+	/* Completes the image (flushes, fsyncs, writes trailers). */
+	int (*finish)(void *payload, const fx_sink_summary *summary);
+	void (*close)(void *payload);
+	/* Lists written files; returns the count, fills up to max entries. */
+	size_t (*files)(void *payload, fx_image_file *out, size_t max);
+} fx_sink_ops;
+
+#define FX_SINK_OPS_VERSION 1
+
+/** Wraps caller-supplied operations (tests: fault injection). */
+FX_EXTERN int fx_sink_new_custom(fx_sink **out, const fx_sink_ops *ops,
+				 void *payload);
+
+/**
+ * Raw image: target + ".raw" when segment_size is 0, otherwise target +
+ * ".001", ".002", ... each exactly segment_size bytes but the last. Every
+ * file is created with O_EXCL (FX_EEXISTS if it exists). When the stream
+ * equals one file, its SHA-256 is the media SHA-256; segments are hashed as
+ * they are written.
+ */
+FX_EXTERN int fx_sink_raw_new(fx_sink **out, const char *target,
+			      uint64_t segment_size);
+
+/** The file name of raw segment index (0-based) into out. */
+FX_EXTERN int fx_raw_segment_name(char *out, size_t outlen,
+				  const char *target, uint64_t segment_size,
+				  unsigned index);
+
+/**
+ * Files written so far (size and SHA-256 final only after finish). Returns
+ * the number of files; fills at most max entries of out.
+ */
+FX_EXTERN size_t fx_sink_files(fx_sink *sink, fx_image_file *out, size_t max);
+
+/** Forwarders used by the acquisition pipeline. */
+FX_EXTERN int fx_sink_write(fx_sink *sink, const uint8_t *data, size_t len);
+FX_EXTERN int fx_sink_finish(fx_sink *sink, const fx_sink_summary *summary);
+
+/** Closes and frees; NULL is safe. Files written stay on disk. */
+FX_EXTERN void fx_sink_free(fx_sink *sink);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,115 @@
+/**
+ * @file source.h
+ * Evidence sources: a block device or regular file opened read-only and
+ * write-blocked, or any caller-supplied reader (for tests and image readers).
+ */
+#ifndef FORENSIC_SOURCE_H
+#define FORENSIC_SOURCE_H
+
+#include "forensic/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fx_source fx_source;
+
+/** Unknown value of a tri-state identity field (removable, rotational). */
+#define FX_UNKNOWN (-1)
+
+/** What is known of a source; every text field is "" when not exposed. */
+typedef struct fx_source_info {
+	char path[4096];
+	int is_block_device;
+	uint64_t size;                 /**< bytes */
+	uint32_t logical_sector_size;  /**< bytes per sector used for ranges */
+	uint32_t physical_sector_size;
+	char vendor[64];
+	char model[128];
+	char serial[128];
+	char wwid[256];
+	int removable;                 /**< 1, 0 or FX_UNKNOWN */
+	int rotational;                /**< 1, 0 or FX_UNKNOWN */
+	/** "BLKROSET", "none: regular file opened O_RDONLY",
+	 *  "disabled (--no-write-block)" or "custom source". */
+	char write_block_method[96];
+	/** Read-only flags as "sda=0 sda1=0" before we set them / at finish. */
+	char ro_before[512];
+	char ro_after[512];
+	/** HPA/DCO findings, or "not checked: <reason>". */
+	char hpa_dco[512];
+	int direct_io;                 /**< 1 if reads bypass the page cache */
+} fx_source_info;
+
+/** Options for fx_source_open. */
+typedef struct fx_source_options {
+	unsigned version;
+	int write_block;   /**< set BLKROSET on device and partitions (1) */
+	int allow_mounted; /**< do not refuse a mounted source (0) */
+	int direct_io;     /**< O_DIRECT on block devices when allowed (1) */
+	int bypass_cache;  /**< regular files: drop cached pages first (0) */
+} fx_source_options;
+
+#define FX_SOURCE_OPTIONS_VERSION 1
+#define FX_SOURCE_OPTIONS_INIT { FX_SOURCE_OPTIONS_VERSION, 1, 0, 1, 0 }
+
+/**
+ * Operations of a caller-supplied source.
+ * pread returns the number of bytes read (fewer than len only at the end of
+ * the source) or a negative errno value; it must be safe to call for single
+ * sectors after a failed multi-sector read.
+ */
+typedef struct fx_source_ops {
+	unsigned version;
+	int64_t (*pread)(void *payload, void *buf, size_t len, uint64_t offset);
+	void (*close)(void *payload);
+} fx_source_ops;
+
+#define FX_SOURCE_OPS_VERSION 1
+
+/**
+ * Opens a block device or regular file read-only. For a block device: size
+ * and sector sizes from the kernel, refusal if it or a partition is mounted
+ * (FX_EBUSY, unless allow_mounted), BLKROSET on the device and each of its
+ * partitions confirmed with BLKROGET, identity from sysfs/udev, HPA/DCO
+ * through SG_IO where the device answers ATA commands. The caller owns *out.
+ */
+FX_EXTERN int fx_source_open(fx_source **out, const char *path,
+			     const fx_source_options *opts);
+
+/**
+ * Wraps caller-supplied operations as a source of size bytes with the given
+ * sector size. name is recorded as its path. Ownership of payload stays with
+ * the caller until fx_source_free, which calls ops->close(payload).
+ */
+FX_EXTERN int fx_source_new_custom(fx_source **out, const fx_source_ops *ops,
+				   void *payload, uint64_t size,
+				   uint32_t sector_size, const char *name);
+
+/** Identity and write-block state. Borrowed; valid until fx_source_free. */
+FX_EXTERN const fx_source_info *fx_source_get_info(const fx_source *src);
+
+/**
+ * Refuses (FX_EUSAGE) when path (an output file or directory, existing or
+ * not) lies on the source device or one of its partitions, or is the source.
+ */
+FX_EXTERN int fx_source_check_destination(const fx_source *src,
+					  const char *path);
+
+/** Re-reads the read-only state into info->ro_after. */
+FX_EXTERN int fx_source_refresh_state(fx_source *src);
+
+/**
+ * Reads len bytes at offset (one attempt). Returns bytes read (short only at
+ * the end), or a negative errno value.
+ */
+FX_EXTERN int64_t fx_source_pread(fx_source *src, void *buf, size_t len,
+				  uint64_t offset);
+
+/** Closes the source (the device stays read-only). NULL is safe. */
+FX_EXTERN void fx_source_free(fx_source *src);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,455 @@
+/*
+ * The acquisition pipeline. The calling thread reads the source once, in
+ * large blocks, into a fixed ring of buffers (ring.c). Each selected hash
+ * algorithm runs on its own thread, the optional window hasher on another,
+ * and the sink on another; all of them read the same buffer in place, so
+ * throughput is that of the slowest consumer and memory is the ring's.
+ *
+ * A block that fails to read is re-read sector by sector; each failing
+ * sector is tried `retries` more times, then zero-filled and recorded in
+ * the bad-sector list (owned by the reader thread until the run ends).
+ * A vanished device, a failed sink or a cancel request stop the reader;
+ * consumers always drain what was published, so the hashes and the image
+ * cover exactly the bytes reported.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "error.h"
+#include "forensic/acquire.h"
+#include "hasher.h"
+#include "ring.h"
+#include "sink_impl.h"
+#include "source_impl.h"
+
+typedef struct pipeline pipeline;
+
+/* One consumer thread; fields are owned by that thread until joined. */
+typedef struct consumer {
+	pipeline *p;
+	unsigned index;                  /* in the ring */
+	unsigned alg;                    /* hash consumers */
+	fx_hasher *hasher;
+	void *(*run)(void *);
+	pthread_t thread;
+	int started;
+} consumer;
+
+struct pipeline {
+	fx_ring *ring;
+	fx_source *src;
+	fx_sink *sink;                   /* sink consumer thread only */
+	const fx_acquire_options *opts;
+	consumer consumers[FX_RING_MAX_CONSUMERS];
+	unsigned nconsumers;
+	/* Set once by the sink thread, read by the reader: stop reading. */
+	volatile int sink_failed;
+	int sink_error_code;             /* sink thread, then joined */
+	char sink_error[1024];
+	fx_digests digests;              /* hash threads, each its own field */
+	fx_window_hash *windows;         /* window thread */
+	size_t nwindows, windows_cap;
+	fx_acquire_result *res;          /* reader thread (bad list, bytes) */
+	size_t bad_cap;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *hash_main(void *arg)
+{
+	consumer *c = arg;
+	fx_ring_slot s;
+	fx_digests *d = &c->p->digests;
+	char *out = c->alg == FX_HASH_MD5 ? d->md5
+		    : c->alg == FX_HASH_SHA1 ? d->sha1 : d->sha256;
+
+	while (fx_ring_next(c->p->ring, c->index, &s)) {
+		fx_hasher_update(c->hasher, s.data, s.len);
+		fx_ring_release(c->p->ring, c->index);
+	}
+	fx_hasher_final_hex(c->hasher, out, sizeof(d->sha256));
+	return NULL;
+}
+
+static int window_push(pipeline *p, uint64_t offset, uint64_t length,
+		       fx_hasher *h)
+{
+	fx_window_hash *w;
+
+	if (p->nwindows == p->windows_cap) {
+		size_t cap = p->windows_cap ? p->windows_cap * 2 : 64;
+
+		if (!(w = realloc(p->windows, cap * sizeof(*w))))
+			return -1;
+		p->windows = w;
+		p->windows_cap = cap;
+	}
+	w = &p->windows[p->nwindows++];
+	w->offset = offset;
+	w->length = length;
+	fx_hasher_final_hex(h, w->sha256, sizeof(w->sha256));
+	return 0;
+}
+
+/* SHA-256 of each hash_window bytes of the stream. */
+static void *window_main(void *arg)
+{
+	consumer *c = arg;
+	pipeline *p = c->p;
+	uint64_t size = p->opts->hash_window, start = 0, filled = 0;
+	fx_ring_slot s;
+	size_t at, take;
+
+	while (fx_ring_next(p->ring, c->index, &s)) {
+		for (at = 0; at < s.len; at += take) {
+			take = s.len - at;
+			if (take > size - filled)
+				take = (size_t)(size - filled);
+			fx_hasher_update(c->hasher, s.data + at, take);
+			filled += take;
+			if (filled == size) {
+				window_push(p, start, filled, c->hasher);
+				start += filled;
+				filled = 0;
+			}
+		}
+		fx_ring_release(p->ring, c->index);
+	}
+	if (filled)
+		window_push(p, start, filled, c->hasher);
+	return NULL;
+}
+
+static void *sink_main(void *arg)
+{
+	consumer *c = arg;
+	pipeline *p = c->p;
+	fx_ring_slot s;
+
+	while (fx_ring_next(p->ring, c->index, &s)) {
+		if (!p->sink_failed &&
+		    (p->sink_error_code = fx_sink_write(p->sink, s.data, s.len))) {
+			snprintf(p->sink_error, sizeof(p->sink_error), "%s",
+				 fx_error_last());
+			__atomic_store_n(&p->sink_failed, 1, __ATOMIC_RELEASE);
+		}
+		fx_ring_release(p->ring, c->index);
+	}
+	return NULL;
+}
+
+static int add_consumer(pipeline *p, void *(*run)(void *), unsigned alg)
+{
+	consumer *c = &p->consumers[p->nconsumers];
+
+	c->p = p;
+	c->index = p->nconsumers;
+	c->alg = alg;
+	c->run = run;
+	if (alg && fx_hasher_new(&c->hasher, alg) != 0)
+		return FX_ERROR;
+	p->nconsumers++;
+	return 0;
+}
+
+static int bad_add(pipeline *p, uint64_t sector)
+{
+	fx_acquire_result *r = p->res;
+	fx_bad_range *last = r->nbad ? &r->bad[r->nbad - 1] : NULL;
+
+	r->bad_sectors++;
+	if (last && last->first + last->count == sector) {
+		last->count++;
+		return 0;
+	}
+	if (r->nbad == p->bad_cap) {
+		size_t cap = p->bad_cap ? p->bad_cap * 2 : 16;
+		fx_bad_range *b = realloc(r->bad, cap * sizeof(*b));
+
+		if (!b)
+			return fx_error_set(FX_ERROR, "out of memory for the bad-sector list");
+		r->bad = b;
+		p->bad_cap = cap;
+	}
+	r->bad[r->nbad].first = sector;
+	r->bad[r->nbad].count = 1;
+	r->nbad++;
+	return 0;
+}
+
+static int is_gone(int64_t err)
+{
+	return err == -ENODEV || err == -ENXIO || err == -ENOMEDIUM;
+}
+
+/* Reads one sector with retries; zero-fills and records it on failure. */
+static int read_sector(pipeline *p, uint8_t *buf, uint64_t offset,
+		       uint32_t ssz)
+{
+	unsigned attempt;
+	int64_t n = -EIO;
+
+	for (attempt = 0; attempt <= p->opts->retries; attempt++) {
+		n = fx_source_pread(p->src, buf, ssz, offset);
+		if (n == (int64_t)ssz)
+			return 0;
+		if (is_gone(n))
+			break;
+	}
+	if (is_gone(n))
+		return fx_error_set_errno(FX_EGONE, (int)-n,
+					  "source %s vanished at byte %llu",
+					  p->src->info.path,
+					  (unsigned long long)offset);
+	memset(buf, 0, ssz);
+	return bad_add(p, offset / ssz);
+}
+
+/* Reads len bytes at offset into buf, falling back to single sectors. */
+static int read_block(pipeline *p, uint8_t *buf, size_t len, uint64_t offset)
+{
+	uint32_t ssz = p->src->info.logical_sector_size;
+	int64_t n = fx_source_pread(p->src, buf, len, offset);
+	size_t at;
+	int rc;
+
+	if (n == (int64_t)len)
+		return 0;
+	if (is_gone(n))
+		return fx_error_set_errno(FX_EGONE, (int)-n,
+					  "source %s vanished at byte %llu",
+					  p->src->info.path,
+					  (unsigned long long)offset);
+	if (n >= 0 && !p->src->info.is_block_device && p->src->fd >= 0)
+		return fx_error_set(FX_EIO,
+				    "source %s ended at byte %llu, expected %llu bytes (was it truncated while being read?)",
+				    p->src->info.path,
+				    (unsigned long long)(offset + (uint64_t)n),
+				    (unsigned long long)p->src->info.size);
+	for (at = 0; at < len; at += ssz)
+		if ((rc = read_sector(p, buf + at, offset + at, ssz)) != 0)
+			return rc;
+	return 0;
+}
+
+static void report_progress(pipeline *p, double start, double *last, int force)
+{
+	fx_progress pr;
+	double t = now_s();
+
+	if (!p->opts->progress ||
+	    (!force && (t - *last) * 1000.0 < p->opts->progress_interval_ms))
+		return;
+	*last = t;
+	pr.bytes_done = p->res->bytes;
+	pr.bytes_total = p->res->size;
+	pr.bad_sectors = p->res->bad_sectors;
+	pr.elapsed_s = t - start;
+	p->opts->progress(&pr, p->opts->progress_payload);
+}
+
+/* The reader loop; returns 0, FX_EINTR, or the failure code. */
+static int read_all(pipeline *p, double start)
+{
+	uint64_t size = p->res->size, off = 0;
+	size_t bs = p->opts->block_size, len;
+	double last = 0;
+	uint8_t *buf;
+	int rc;
+
+	while (off < size) {
+		if (p->opts->cancel && *p->opts->cancel)
+			return fx_error_set(FX_EINTR, "interrupted after %llu bytes",
+					    (unsigned long long)off);
+		if (__atomic_load_n(&p->sink_failed, __ATOMIC_ACQUIRE))
+			return FX_ERROR;
+		len = size - off < bs ? (size_t)(size - off) : bs;
+		if (!(buf = fx_ring_claim(p->ring)))
+			return FX_ERROR;
+		if ((rc = read_block(p, buf, len, off)) != 0)
+			return rc;
+		fx_ring_publish(p->ring, len, off);
+		off += len;
+		p->res->bytes = off;
+		report_progress(p, start, &last, 0);
+	}
+	report_progress(p, start, &last, 1);
+	return 0;
+}
+
+static int check_options(const fx_acquire_options *o, const fx_source *src)
+{
+	uint32_t ssz = src->info.logical_sector_size;
+
+	if (!o->block_size || o->block_size % ssz || o->block_size > (256u << 20))
+		return fx_error_set(FX_EUSAGE,
+				    "block size %zu is not a multiple of the %u-byte sector size (at most 256 MiB)",
+				    o->block_size, ssz);
+	if (o->hash_window && o->hash_window % ssz)
+		return fx_error_set(FX_EUSAGE,
+				    "hash window %llu is not a multiple of the %u-byte sector size",
+				    (unsigned long long)o->hash_window, ssz);
+	if (!(o->hash_algs & FX_HASH_ALL) || (o->hash_algs & ~FX_HASH_ALL))
+		return fx_error_set(FX_EUSAGE, "no valid hash algorithm selected");
+	if (o->buffers < 2 || o->buffers > 1024)
+		return fx_error_set(FX_EUSAGE, "buffers must be 2..1024");
+	return 0;
+}
+
+static int pipeline_setup(pipeline *p)
+{
+	unsigned alg;
+	size_t slot = (p->opts->block_size + 4095) & ~(size_t)4095;
+
+	for (alg = FX_HASH_MD5; alg <= FX_HASH_SHA256; alg <<= 1)
+		if ((p->opts->hash_algs & alg) && add_consumer(p, hash_main, alg))
+			return FX_ERROR;
+	if (p->opts->hash_window &&
+	    add_consumer(p, window_main, FX_HASH_SHA256))
+		return FX_ERROR;
+	if (p->sink && add_consumer(p, sink_main, 0))
+		return FX_ERROR;
+	if (fx_ring_new(&p->ring, p->opts->buffers, slot, p->nconsumers))
+		return fx_error_set(FX_ERROR, "cannot allocate %u buffers of %zu bytes",
+				    p->opts->buffers, slot);
+	return 0;
+}
+
+static void pipeline_teardown(pipeline *p)
+{
+	unsigned i;
+
+	for (i = 0; i < p->nconsumers; i++)
+		fx_hasher_free(p->consumers[i].hasher);
+	fx_ring_free(p->ring);
+	free(p->windows);
+}
+
+/* Final status from how the reader and the sink ended. */
+static void settle(pipeline *p, int read_rc)
+{
+	fx_acquire_result *r = p->res;
+
+	if (p->sink_failed) {
+		r->status = FX_ACQ_FAILED;
+		r->error_code = p->sink_error_code;
+		snprintf(r->error, sizeof(r->error), "%s", p->sink_error);
+	} else if (read_rc == FX_EINTR) {
+		r->status = FX_ACQ_INTERRUPTED;
+		r->error_code = FX_EINTR;
+		snprintf(r->error, sizeof(r->error), "%s", fx_error_last());
+	} else if (read_rc != 0) {
+		r->status = FX_ACQ_FAILED;
+		r->error_code = read_rc;
+		snprintf(r->error, sizeof(r->error), "%s", fx_error_last());
+	} else {
+		r->status = r->nbad ? FX_ACQ_COMPLETED_WITH_ERRORS
+				    : FX_ACQ_COMPLETED;
+	}
+}
+
+static void finish_sink(pipeline *p)
+{
+	fx_acquire_result *r = p->res;
+	fx_sink_summary sum;
+	int rc;
+
+	if (!p->sink || p->sink_failed)
+		return;
+	sum.bytes = r->bytes;
+	sum.digests = &r->digests;
+	sum.bad = r->bad;
+	sum.nbad = r->nbad;
+	sum.sector_size = r->sector_size;
+	sum.complete = r->status == FX_ACQ_COMPLETED ||
+		       r->status == FX_ACQ_COMPLETED_WITH_ERRORS;
+	if ((rc = fx_sink_finish(p->sink, &sum)) != 0) {
+		r->status = FX_ACQ_FAILED;
+		r->error_code = rc;
+		snprintf(r->error, sizeof(r->error), "%s", fx_error_last());
+	}
+}
+
+int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
+		   const fx_acquire_options *opts)
+{
+	fx_acquire_options defaults = FX_ACQUIRE_OPTIONS_INIT;
+	pipeline p;
+	double start = now_s();
+	unsigned i;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&p, 0, sizeof(p));
+	p.opts = opts ? opts : &defaults;
+	if ((rc = check_options(p.opts, src)) != 0)
+		return rc;
+	p.src = src;
+	p.sink = sink;
+	p.res = out;
+	out->size = src->info.size;
+	out->sector_size = src->info.logical_sector_size;
+	if ((rc = pipeline_setup(&p)) != 0)
+		goto done;
+	for (i = 0; i < p.nconsumers; i++) {
+		consumer *c = &p.consumers[i];
+
+		if (pthread_create(&c->thread, NULL, c->run, c) != 0) {
+			rc = fx_error_set(FX_ERROR, "cannot start a pipeline thread");
+			break;
+		}
+		c->started = 1;
+	}
+	rc = rc ? rc : read_all(&p, start);
+	fx_ring_close(p.ring);
+	for (i = 0; i < p.nconsumers; i++)
+		if (p.consumers[i].started)
+			pthread_join(p.consumers[i].thread, NULL);
+	out->digests = p.digests;
+	out->digests.algs = p.opts->hash_algs;
+	out->windows = p.windows;
+	out->nwindows = p.nwindows;
+	p.windows = NULL;
+	settle(&p, rc);
+	finish_sink(&p);
+	out->elapsed_s = now_s() - start;
+	rc = 0;
+done:
+	pipeline_teardown(&p);
+	return rc;
+}
+
+void fx_acquire_result_clear(fx_acquire_result *result)
+{
+	if (!result)
+		return;
+	free(result->bad);
+	free(result->windows);
+	memset(result, 0, sizeof(*result));
+}
+
+const char *fx_acquire_status_name(int status)
+{
+	switch (status) {
+	case FX_ACQ_COMPLETED:
+		return "completed";
+	case FX_ACQ_COMPLETED_WITH_ERRORS:
+		return "completed_with_errors";
+	case FX_ACQ_FAILED:
+		return "failed";
+	case FX_ACQ_INTERRUPTED:
+		return "interrupted";
+	default:
+		return "unknown";
+	}
+}

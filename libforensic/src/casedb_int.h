@@ -1,0 +1,156 @@
+/* Internal interfaces of the case database module (casedb*.c). */
+#ifndef FX_CASEDB_INT_H
+#define FX_CASEDB_INT_H
+
+#include <stdint.h>
+
+#include <openssl/evp.h>
+#include <sqlite3.h>
+
+#include "forensic/casedb.h"
+
+/* An open case database. Owned by one thread at a time. */
+struct fx_casedb {
+	sqlite3 *sql;
+	char *path;
+	char *actor;
+	char *host;
+	int read_only;
+	EVP_PKEY *sign_key;      /* NULL: events are not signed */
+	char sign_pub_hex[65];   /* raw Ed25519 public key of sign_key */
+};
+
+#define FX_HASH_HEX 65       /* SHA-256 as hex, with the NUL */
+#define FX_TIME_MAX 40       /* "YYYY-MM-DDTHH:MM:SS.ffffffZ" and spare */
+
+/* ---- casedb.c: statements, transactions, errors, small helpers ---- */
+
+/* Sets the last error from the connection's SQLite error, naming the
+ * database and what was being done; returns the mapped FX_E code. */
+int fx_casedb_sql_error(fx_casedb *db, const char *what);
+
+/* Prepares sql; on failure sets the error and returns its code. */
+int fx_casedb_prepare(sqlite3_stmt **out, fx_casedb *db, const char *sql);
+
+/* BEGIN IMMEDIATE (waiting up to the busy timeout), COMMIT, ROLLBACK. */
+int fx_casedb_tx_begin(fx_casedb *db);
+int fx_casedb_tx_commit(fx_casedb *db);
+void fx_casedb_tx_rollback(fx_casedb *db);
+
+/* BEGIN (deferred): a consistent read snapshot until COMMIT. */
+int fx_casedb_read_begin(fx_casedb *db);
+
+/* Binds a C string (NULL: SQL NULL), an unsigned number that must fit an
+ * SQLite integer (0 when zero_is_null: NULL), a tri-state flag (<0: NULL). */
+int fx_casedb_bind_text(fx_casedb *db, sqlite3_stmt *st, int i, const char *s);
+int fx_casedb_bind_u64(fx_casedb *db, sqlite3_stmt *st, int i, uint64_t v,
+		       int zero_is_null);
+int fx_casedb_bind_flag(fx_casedb *db, sqlite3_stmt *st, int i, int flag);
+
+/* The current UTC time, "YYYY-MM-DDTHH:MM:SS.ffffffZ". */
+void fx_casedb_now(char out[FX_TIME_MAX]);
+
+/* Copies a caller's UTC time (or now, if t is NULL) to out after checking
+ * its form; FX_EUSAGE naming field if it is not UTC ISO-8601. */
+int fx_casedb_time_arg(char out[FX_TIME_MAX], const char *t,
+		       const char *field);
+
+/* Copies hex digest in (length want) to out in lowercase; FX_EUSAGE naming
+ * what if it is not want hex digits. NULL in gives "" and 0. */
+int fx_casedb_hex_arg(char *out, const char *in, size_t want,
+		      const char *what);
+
+/* SHA-256 of a||b as lowercase hex. */
+int fx_casedb_sha256_hex(char out[FX_HASH_HEX], const void *a, size_t alen,
+			 const void *b, size_t blen);
+
+/* ---- casedb_json.c: canonical JSON ---- */
+
+#define FX_JSON_DEPTH 8
+
+/* Writes canonical JSON: no whitespace, integers only, strings escaped per
+ * RFC 8259 in the shortest form. Keys must be given in increasing byte
+ * order (checked). The first failure is kept in err (and the last error);
+ * later calls do nothing. */
+typedef struct fx_json {
+	char *buf;
+	size_t len, cap;
+	int err;
+	int depth;
+	int count[FX_JSON_DEPTH];         /* members written at each level */
+	const char *last_key[FX_JSON_DEPTH];
+	int after_key;
+} fx_json;
+
+void fx_json_init(fx_json *j);
+void fx_json_free(fx_json *j);
+void fx_json_object_begin(fx_json *j);
+void fx_json_object_end(fx_json *j);
+void fx_json_array_begin(fx_json *j);
+void fx_json_array_end(fx_json *j);
+void fx_json_key(fx_json *j, const char *key);
+void fx_json_string(fx_json *j, const char *s, size_t len);
+void fx_json_cstring(fx_json *j, const char *s);   /* NULL: null */
+void fx_json_int(fx_json *j, int64_t v);
+void fx_json_null(fx_json *j);
+/* Inserts text that is already canonical JSON, as one value. */
+void fx_json_raw(fx_json *j, const char *text);
+/* Writes the current row of st as an object whose keys are the column
+ * names (sorted); integers, text and NULL only. */
+void fx_json_row(fx_json *j, sqlite3_stmt *st);
+
+/* 0 if s is one canonical JSON object as fx_json writes it; else -1 with
+ * why (e.g. "keys out of order at byte 12"). */
+int fx_cjson_check(const char *s, char *why, size_t why_size);
+
+/* 0 if s is valid UTF-8. */
+int fx_utf8_check(const char *s, size_t len);
+
+/* ---- casedb_content.c: what each audit event says ---- */
+
+enum fx_table {
+	FX_T_SIGNING_KEYS, FX_T_CASES, FX_T_EVIDENCE, FX_T_ACQUISITIONS,
+	FX_T_FINISHED, /* acquisitions no longer running */
+	FX_T_BAD_SECTORS, FX_T_IMAGE_FILES, FX_T_HASHES, FX_T_VERIFICATIONS,
+	FX_T_CUSTODY, FX_T_COUNT
+};
+
+/* Builds the content of a record event (action such as "case.create") from
+ * the rows as they are stored now; adds the rows used to counts (may be
+ * NULL). FX_ENOTFOUND if the main row is missing. */
+int fx_content_build(fx_json *j, fx_casedb *db, const char *action,
+		     int64_t id, uint64_t counts[FX_T_COUNT]);
+
+/* The record id an event's content names, for re-building it; 0 and
+ * *has_record = 0 for events that describe no record (schema.*). -1 if
+ * action is unknown. */
+int fx_content_record_id(int64_t *out, int *has_record, fx_casedb *db,
+			 const char *action, const char *content);
+
+/* Compares the number of rows of each table with counts. 0, or -1 with
+ * why naming the table. */
+int fx_content_coverage(fx_casedb *db, const uint64_t counts[FX_T_COUNT],
+			char *why, size_t why_size);
+
+/* ---- casedb_audit.c ---- */
+
+/* Appends one audit event (inside the caller's write transaction). */
+int fx_audit_append(fx_casedb *db, const char *action, const char *content);
+
+/* Builds a record event's content from the stored rows and appends it. */
+int fx_audit_record(fx_casedb *db, const char *action, int64_t id);
+
+/* Loads the examiner's Ed25519 private key from a PEM file. */
+int fx_audit_load_key(fx_casedb *db, const char *pem_path);
+
+/* ---- casedb_read.c ---- */
+
+/* The liveness of a running acquisition's owner, as a note; sets *gone. */
+void fx_casedb_owner_note(char *note, size_t note_size, int *gone,
+			  const char *host, int64_t pid, const char *boot_id,
+			  int64_t start_ticks, const char *this_host);
+
+/* This process's boot id and start time in clock ticks (0 if unknown). */
+void fx_casedb_self_identity(char boot_id[64], int64_t *start_ticks);
+
+#endif

@@ -1,0 +1,300 @@
+/*
+ * Image readers for verification: raw (one file), split raw (NAME.001 ...)
+ * and E01 (through libewf), each presented as a custom source so that the
+ * same pipeline hashes an image and a device. A set must be complete:
+ * a missing or unequal middle segment is reported by name before reading.
+ * With bypass_cache, each file's cached pages are dropped first so the
+ * bytes come from storage, not memory. One thread at a time per image.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libewf.h>
+
+#include "error.h"
+#include "ewf_util.h"
+#include "forensic/image.h"
+#include "source_impl.h"
+
+typedef struct split_file {
+	int fd;
+	uint64_t start, size;
+	char path[PATH_MAX];
+} split_file;
+
+typedef struct raw_image {
+	split_file *files;
+	size_t nfiles;
+} raw_image;
+
+static void drop_cache(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	fdatasync(fd);
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	close(fd);
+}
+
+static int64_t raw_pread(void *payload, void *buf, size_t len, uint64_t off)
+{
+	raw_image *img = payload;
+	size_t done = 0, i = 0;
+	ssize_t n;
+
+	while (done < len) {
+		uint64_t at = off + done;
+
+		while (i < img->nfiles && at >= img->files[i].start + img->files[i].size)
+			i++;
+		if (i == img->nfiles)
+			break;
+		n = pread(img->files[i].fd, (char *)buf + done,
+			  (size_t)(img->files[i].start + img->files[i].size - at) <
+				  len - done
+				  ? (size_t)(img->files[i].start + img->files[i].size - at)
+				  : len - done,
+			  (off_t)(at - img->files[i].start));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO; /* file shrank since it was opened */
+		done += (size_t)n;
+	}
+	return (int64_t)done;
+}
+
+static void raw_image_close(void *payload)
+{
+	raw_image *img = payload;
+	size_t i;
+
+	for (i = 0; i < img->nfiles; i++)
+		if (img->files[i].fd >= 0)
+			close(img->files[i].fd);
+	free(img->files);
+	free(img);
+}
+
+/* Highest N for which prefix.N exists in the directory (digits only). */
+static unsigned highest_segment(const char *first)
+{
+	char dir[PATH_MAX], base[PATH_MAX];
+	size_t blen;
+	unsigned max = 0, v;
+	struct dirent *de;
+	DIR *d;
+	char *end;
+
+	snprintf(dir, sizeof(dir), "%s", first);
+	snprintf(base, sizeof(base), "%s", basename(dir));
+	snprintf(dir, sizeof(dir), "%s", first);
+	blen = strlen(base) - 3; /* "name." kept, "001" dropped */
+	if (!(d = opendir(dirname(dir))))
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, base, blen) != 0)
+			continue;
+		v = (unsigned)strtoul(de->d_name + blen, &end, 10);
+		if (*end == '\0' && end - (de->d_name + blen) >= 3 && v > max)
+			max = v;
+	}
+	closedir(d);
+	return max;
+}
+
+static int add_file(raw_image *img, const char *path, uint64_t start,
+		    const fx_image_options *o)
+{
+	split_file *f = &img->files[img->nfiles];
+	struct stat st;
+
+	snprintf(f->path, sizeof(f->path), "%s", path);
+	if (o->bypass_cache)
+		drop_cache(path);
+	f->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (f->fd < 0)
+		return fx_error_set_errno(fx_error_from_errno(errno), errno,
+					  "image segment %s", path);
+	img->nfiles++;
+	if (fstat(f->fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return fx_error_set(FX_ECORRUPT, "image segment %s is not a regular file",
+				    path);
+	f->start = start;
+	f->size = (uint64_t)st.st_size;
+	return 0;
+}
+
+/* Opens path alone, or path = NAME.001 and every NAME.NNN after it. */
+static int open_raw(fx_source **out, const char *path, int split,
+		    const fx_image_options *o)
+{
+	raw_image *img = calloc(1, sizeof(*img));
+	static const fx_source_ops ops = { FX_SOURCE_OPS_VERSION, raw_pread,
+					   raw_image_close };
+	unsigned n = split ? highest_segment(path) : 1, i;
+	char name[PATH_MAX];
+	uint64_t total = 0;
+	int rc = FX_ERROR;
+
+	if (!img || !(img->files = calloc(n ? n : 1, sizeof(split_file))))
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if (split)
+			snprintf(name, sizeof(name), "%.*s%03u",
+				 (int)strlen(path) - 3, path, i + 1);
+		else
+			snprintf(name, sizeof(name), "%s", path);
+		if ((rc = add_file(img, name, total, o)) != 0) {
+			if (rc == FX_ENOTFOUND)
+				fx_error_set(FX_ENOTFOUND,
+					     "image segment %s is missing (the set has segments up to %03u)",
+					     name, n);
+			goto fail;
+		}
+		if (i > 0 && i + 1 < n && img->files[i].size != img->files[0].size) {
+			rc = fx_error_set(FX_ECORRUPT,
+					  "image segment %s is %llu bytes, the others %llu: truncated or replaced",
+					  name, (unsigned long long)img->files[i].size,
+					  (unsigned long long)img->files[0].size);
+			goto fail;
+		}
+		total += img->files[i].size;
+	}
+	if (n > 1 && img->files[n - 1].size > img->files[0].size) {
+		rc = fx_error_set(FX_ECORRUPT,
+				  "last image segment %s is larger than the others",
+				  img->files[n - 1].path);
+		goto fail;
+	}
+	if ((rc = fx_source_new_custom(out, &ops, img, total, 512, path)) != 0)
+		goto fail;
+	(*out)->image_format = split ? FX_IMAGE_SPLIT_RAW : FX_IMAGE_RAW;
+	return 0;
+fail:
+	if (img)
+		raw_image_close(img);
+	return rc;
+}
+
+/* E01 through libewf: the handle reads and decompresses; one thread. */
+typedef struct ewf_image {
+	libewf_handle_t *handle;
+} ewf_image;
+
+static int64_t ewf_pread(void *payload, void *buf, size_t len, uint64_t off)
+{
+	ewf_image *img = payload;
+	libewf_error_t *error = NULL;
+	ssize_t n = libewf_handle_read_random(img->handle, buf, len,
+					      (off64_t)off, &error);
+
+	if (n < 0) {
+		libewf_error_free(&error);
+		return -EIO;
+	}
+	return (int64_t)n;
+}
+
+static void ewf_image_close(void *payload)
+{
+	ewf_image *img = payload;
+
+	if (!img)
+		return;
+	if (img->handle) {
+		libewf_handle_close(img->handle, NULL);
+		libewf_handle_free(&img->handle, NULL);
+	}
+	free(img);
+}
+
+static int open_ewf(fx_source **out, const char *path,
+		    const fx_image_options *o)
+{
+	static const fx_source_ops ops = { FX_SOURCE_OPS_VERSION, ewf_pread,
+					   ewf_image_close };
+	libewf_error_t *error = NULL;
+	char **names = NULL;
+	int count = 0, i, rc = FX_ERROR;
+	ewf_image *img = calloc(1, sizeof(*img));
+	size64_t media = 0;
+	uint32_t bps = 512;
+
+	if (!img)
+		return fx_error_set(FX_ERROR, "out of memory");
+	if (libewf_glob(path, strlen(path), LIBEWF_FORMAT_UNKNOWN, &names,
+			&count, &error) != 1) {
+		rc = fx_ewf_error(FX_ENOTFOUND, &error, "cannot find the segments of %s", path);
+		goto fail;
+	}
+	for (i = 0; o->bypass_cache && i < count; i++)
+		drop_cache(names[i]);
+	if (libewf_handle_initialize(&img->handle, &error) != 1 ||
+	    libewf_handle_open(img->handle, names, count, LIBEWF_OPEN_READ,
+			       &error) != 1) {
+		rc = fx_ewf_error(FX_ECORRUPT, &error, "cannot open E01 image %s", path);
+		goto fail;
+	}
+	if (libewf_handle_get_media_size(img->handle, &media, &error) != 1 ||
+	    libewf_handle_get_bytes_per_sector(img->handle, &bps, &error) != 1) {
+		rc = fx_ewf_error(FX_ECORRUPT, &error, "cannot read the media size of %s", path);
+		goto fail;
+	}
+	libewf_glob_free(names, count, NULL);
+	names = NULL;
+	if ((rc = fx_source_new_custom(out, &ops, img, media, bps ? bps : 512,
+				       path)) != 0)
+		goto fail;
+	(*out)->image_format = FX_IMAGE_E01;
+	return 0;
+fail:
+	if (names)
+		libewf_glob_free(names, count, NULL);
+	ewf_image_close(img);
+	return rc;
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && strcasecmp(s + a - b, suffix) == 0;
+}
+
+int fx_image_open(fx_source **out, const char *path,
+		  const fx_image_options *opts)
+{
+	fx_image_options defaults = FX_IMAGE_OPTIONS_INIT;
+	const fx_image_options *o = opts ? opts : &defaults;
+	struct stat st;
+
+	*out = NULL;
+	if (stat(path, &st) != 0)
+		return fx_error_set_errno(fx_error_from_errno(errno), errno,
+					  "image %s", path);
+	if (!S_ISREG(st.st_mode))
+		return fx_error_set(FX_EUSAGE, "image %s is not a regular file", path);
+	if (has_suffix(path, ".E01") || has_suffix(path, ".Ex01") ||
+	    libewf_check_file_signature(path, NULL) == 1)
+		return open_ewf(out, path, o);
+	return open_raw(out, path, has_suffix(path, ".001"), o);
+}
+
+int fx_image_format(const fx_source *src)
+{
+	return src->image_format;
+}

@@ -1,0 +1,81 @@
+/*
+ * Generic sink plumbing: forwarding to the implementation and the file
+ * helpers every writer shares (exclusive creation, complete writes).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "sink_impl.h"
+
+int fx_sink_new_custom(fx_sink **out, const fx_sink_ops *ops, void *payload)
+{
+	fx_sink *s;
+
+	*out = NULL;
+	if (!ops || !ops->write || !ops->finish)
+		return fx_error_set(FX_EUSAGE, "custom sink without write/finish");
+	if (!(s = calloc(1, sizeof(*s))))
+		return fx_error_set(FX_ERROR, "out of memory for a sink");
+	s->ops = *ops;
+	s->payload = payload;
+	*out = s;
+	return 0;
+}
+
+int fx_sink_write(fx_sink *sink, const uint8_t *data, size_t len)
+{
+	return sink->ops.write(sink->payload, data, len);
+}
+
+int fx_sink_finish(fx_sink *sink, const fx_sink_summary *summary)
+{
+	return sink->ops.finish(sink->payload, summary);
+}
+
+size_t fx_sink_files(fx_sink *sink, fx_image_file *out, size_t max)
+{
+	return sink->ops.files ? sink->ops.files(sink->payload, out, max) : 0;
+}
+
+void fx_sink_free(fx_sink *sink)
+{
+	if (!sink)
+		return;
+	if (sink->ops.close)
+		sink->ops.close(sink->payload);
+	free(sink);
+}
+
+int fx_write_all(int fd, const uint8_t *data, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ENOSPC;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int fx_create_evidence_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+
+	if (fd >= 0)
+		return fd;
+	if (errno == EEXIST)
+		return fx_error_set(FX_EEXISTS,
+				    "refusing to overwrite existing file %s", path);
+	return fx_error_set_errno(fx_error_from_errno(errno), errno,
+				  "cannot create %s", path);
+}

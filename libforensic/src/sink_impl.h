@@ -1,0 +1,20 @@
+/* Internal layout of a sink: operations plus the implementation's state. */
+#ifndef FX_SINK_IMPL_H
+#define FX_SINK_IMPL_H
+
+#include "forensic/sink.h"
+
+struct fx_sink {
+	fx_sink_ops ops;
+	void *payload;
+};
+
+/* Writes all of len bytes to fd at its position, retrying on EINTR and
+ * short writes. Returns 0 or -errno. */
+int fx_write_all(int fd, const uint8_t *data, size_t len);
+
+/* Creates path exclusively for writing (never overwrites), mode 0444 so
+ * evidence is not modified by accident. Returns fd or a negative FX_E. */
+int fx_create_evidence_file(const char *path);
+
+#endif
