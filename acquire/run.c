@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "acquire_cli.h"
@@ -82,15 +83,44 @@ static int open_source(acq_state *st)
 		? FX_EXIT_USAGE : FX_EXIT_FAILURE;
 }
 
+static int make_e01_sink(acq_state *st, fx_sink **out)
+{
+	const fx_source_info *in = fx_source_get_info(st->src);
+	fx_e01_options eo = FX_E01_OPTIONS_INIT;
+	static char software[64], os[300];
+	struct utsname u;
+
+	snprintf(software, sizeof(software), "libforensic acquire %s", fx_version());
+	if (uname(&u) == 0)
+		snprintf(os, sizeof(os), "%s %s", u.sysname, u.release);
+	eo.ewf_format = st->opt.ewf_format;
+	eo.compression = st->opt.compression;
+	eo.threads = st->opt.threads;
+	eo.segment_size = st->opt.segment_size;
+	eo.media_size = in->size;
+	eo.bytes_per_sector = in->logical_sector_size;
+	eo.media_type = in->removable == 1 ? FX_E01_REMOVABLE : FX_E01_FIXED;
+	eo.physical = in->is_block_device && !strstr(in->hpa_dco, "is a partition");
+	eo.case_number = st->opt.case_number;
+	eo.evidence_number = st->opt.evidence;
+	eo.examiner = st->opt.examiner;
+	eo.description = st->opt.description;
+	eo.notes = st->opt.notes;
+	eo.model = in->model;
+	eo.serial = in->serial;
+	eo.software = software;
+	eo.os = os;
+	return fx_sink_e01_new(out, st->opt.target, &eo);
+}
+
 static int make_sink(acq_state *st, fx_sink **out)
 {
 	int rc;
 
-	if (strcmp(st->opt.format, "raw") != 0) {
-		fprintf(stderr, "acquire: E01 output is not available in this build\n");
-		return FX_EXIT_USAGE;
-	}
-	rc = fx_sink_raw_new(out, st->opt.target, st->opt.segment_size);
+	if (strcmp(st->opt.format, "raw") == 0)
+		rc = fx_sink_raw_new(out, st->opt.target, st->opt.segment_size);
+	else
+		rc = make_e01_sink(st, out);
 	if (rc == 0)
 		return 0;
 	fprintf(stderr, "acquire: %s\n", fx_error_last());

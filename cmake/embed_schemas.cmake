@@ -2,7 +2,7 @@
 # generated header, so the SQL files stay the single source of the schema.
 file(GLOB _sql_files ${SCHEMA_DIR}/*.sql)
 list(SORT _sql_files)
-set(_out "/* Generated from schemas/*.sql by cmake/embed_schemas.cmake. */\n")
+set(_out "/* Generated from the files in schemas/ by cmake/embed_schemas.cmake. */\n")
 foreach(_f ${_sql_files})
   get_filename_component(_name ${_f} NAME_WE)
   string(MAKE_C_IDENTIFIER ${_name} _id)

@@ -94,3 +94,13 @@ void fxt_fill_pattern(uint8_t *buf, size_t len, uint64_t seed)
 		buf[i] = (uint8_t)x;
 	}
 }
+
+void fxt_sha256_hex(char out[65], const void *data, size_t len)
+{
+	unsigned char d[32];
+	unsigned int i, dlen = 0;
+
+	EVP_Digest(data, len, d, &dlen, EVP_sha256(), NULL);
+	for (i = 0; i < dlen; i++)
+		sprintf(out + 2 * i, "%02x", d[i]);
+}

@@ -14,6 +14,9 @@ const char *fxt_tmpdir(const char *tag);
 int fxt_file_sha256(char out[65], const char *path);
 int fxt_file_md5(char out[33], const char *path);
 
+/* Lowercase hex SHA-256 of a buffer. */
+void fxt_sha256_hex(char out[65], const void *data, size_t len);
+
 /* Writes len bytes of data to path, creating it. Returns 0 or -1. */
 int fxt_write_file(const char *path, const void *data, size_t len);
 

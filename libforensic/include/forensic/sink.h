@@ -59,6 +59,47 @@ FX_EXTERN int fx_sink_new_custom(fx_sink **out, const fx_sink_ops *ops,
 FX_EXTERN int fx_sink_raw_new(fx_sink **out, const char *target,
 			      uint64_t segment_size);
 
+/** E01 media type. */
+enum fx_e01_media { FX_E01_FIXED = 0, FX_E01_REMOVABLE, FX_E01_OPTICAL };
+
+/** Options of an E01 image; text fields may be NULL. */
+typedef struct fx_e01_options {
+	unsigned version;
+	const char *ewf_format;    /**< encase6 (default), encase5, encase7, ftk, linen6, ... */
+	const char *compression;   /**< none, empty, fast (default), best */
+	unsigned threads;          /**< compression workers; 0 = online cores */
+	uint64_t segment_size;     /**< bytes; 0 = 2 GiB or the format's maximum */
+	uint64_t media_size;       /**< bytes of the source */
+	uint32_t bytes_per_sector;
+	int media_type;            /**< enum fx_e01_media */
+	int physical;              /**< 1: a whole device, 0: a partition or file */
+	const char *case_number, *evidence_number, *examiner, *description,
+		*notes, *model, *serial, *software, *os;
+} fx_e01_options;
+
+#define FX_E01_OPTIONS_VERSION 1
+#define FX_E01_OPTIONS_INIT { FX_E01_OPTIONS_VERSION, "encase6", "fast", 0, 0, \
+	0, 512, FX_E01_FIXED, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+
+/** Smallest segment size libewf accepts (1 MiB). */
+#define FX_E01_MIN_SEGMENT ((uint64_t)1 << 20)
+
+/**
+ * Largest segment size of an EWF format name (FX_EUSAGE for an unknown
+ * name): EnCase 6 segments may be up to 2^63-1 bytes, the others 2^31-1.
+ */
+FX_EXTERN int fx_e01_max_segment(uint64_t *out, const char *ewf_format);
+
+/**
+ * E01 image through libewf: target + ".E01", ".E02", ... Chunks (32 KiB)
+ * are compressed on opts->threads workers and written in order by one
+ * writer thread with libewf_handle_write_chunk. MD5 and SHA-1 go into the
+ * image's hash sections and unreadable sectors into its acquisition-error
+ * section at finish. Refuses (FX_EEXISTS) to overwrite target.E01.
+ */
+FX_EXTERN int fx_sink_e01_new(fx_sink **out, const char *target,
+			      const fx_e01_options *opts);
+
 /** The file name of raw segment index (0-based) into out. */
 FX_EXTERN int fx_raw_segment_name(char *out, size_t outlen,
 				  const char *target, uint64_t segment_size,

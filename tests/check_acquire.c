@@ -1,0 +1,418 @@
+/*
+ * Unit tests of the acquisition pipeline through the public API:
+ * known-answer hashes, fault injection through a custom source (exact bad
+ * sector list, zeros exactly there, everything else bit-exact), retries,
+ * vanished device, cancel, a failing sink, hash windows, raw segments.
+ */
+#include <check.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "forensic/forensic.h"
+#include "testutil.h"
+
+/* A memory source that can fail chosen sectors. */
+typedef struct mem_source {
+	const uint8_t *data;
+	uint64_t size;
+	uint32_t ssz;
+	uint64_t bad[16];        /* sectors that always fail */
+	size_t nbad;
+	uint64_t flaky;          /* sector failing its first flaky_fails reads */
+	unsigned flaky_fails, flaky_seen;
+	uint64_t gone_at;        /* byte offset from which reads give ENODEV */
+	unsigned reads;
+} mem_source;
+
+static int sector_bad(const mem_source *m, uint64_t first, uint64_t n)
+{
+	size_t i;
+
+	for (i = 0; i < m->nbad; i++)
+		if (m->bad[i] >= first && m->bad[i] < first + n)
+			return 1;
+	return 0;
+}
+
+static int64_t mem_pread(void *payload, void *buf, size_t len, uint64_t off)
+{
+	mem_source *m = payload;
+	uint64_t first = off / m->ssz, n = (len + m->ssz - 1) / m->ssz;
+
+	m->reads++;
+	if (m->gone_at && off + len > m->gone_at)
+		return -ENODEV;
+	if (sector_bad(m, first, n))
+		return -EIO;
+	if (m->flaky_fails && m->flaky >= first && m->flaky < first + n &&
+	    m->flaky_seen++ < m->flaky_fails)
+		return -EIO;
+	if (off >= m->size)
+		return 0;
+	if (len > m->size - off)
+		len = (size_t)(m->size - off);
+	memcpy(buf, m->data + off, len);
+	return (int64_t)len;
+}
+
+static const fx_source_ops mem_ops = { FX_SOURCE_OPS_VERSION, mem_pread, NULL };
+
+static fx_source *mem_open(mem_source *m)
+{
+	fx_source *src = NULL;
+
+	ck_assert_int_eq(fx_source_new_custom(&src, &mem_ops, m, m->size,
+					      m->ssz, "mem"), 0);
+	return src;
+}
+
+START_TEST(test_known_answer_abc)
+{
+	mem_source m = { (const uint8_t *)"abc", 3, 1, { 0 }, 0, 0, 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src;
+
+	o.block_size = 1;
+	src = mem_open(&m);
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
+	ck_assert_int_eq(r.status, FX_ACQ_COMPLETED);
+	ck_assert_uint_eq(r.bytes, 3);
+	ck_assert_str_eq(r.digests.md5, "900150983cd24fb0d6963f7d28e17f72");
+	ck_assert_str_eq(r.digests.sha1, "a9993e364706816aba3e25717850c26c9cd0d89d");
+	ck_assert_str_eq(r.digests.sha256,
+			 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	fx_acquire_result_clear(&r);
+	fx_source_free(src);
+}
+END_TEST
+
+START_TEST(test_known_answer_empty_and_million_a)
+{
+	static uint8_t a[1000000];
+	mem_source m = { a, 0, 1, { 0 }, 0, 0, 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src;
+
+	src = mem_open(&m);
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
+	ck_assert_str_eq(r.digests.md5, "d41d8cd98f00b204e9800998ecf8427e");
+	ck_assert_str_eq(r.digests.sha256,
+			 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	fx_acquire_result_clear(&r);
+	fx_source_free(src);
+
+	memset(a, 'a', sizeof(a));
+	m.size = sizeof(a);
+	o.block_size = 4096; /* 1000000 is not a multiple: short last block */
+	src = mem_open(&m);
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
+	ck_assert_str_eq(r.digests.md5, "7707d6ae4e027c70eea2a935c2296f21");
+	ck_assert_str_eq(r.digests.sha1, "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+	ck_assert_str_eq(r.digests.sha256,
+			 "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	fx_acquire_result_clear(&r);
+	fx_source_free(src);
+}
+END_TEST
+
+START_TEST(test_hash_subset)
+{
+	mem_source m = { (const uint8_t *)"abc", 3, 1, { 0 }, 0, 0, 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src = mem_open(&m);
+
+	o.block_size = 1;
+	o.hash_algs = FX_HASH_SHA1;
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
+	ck_assert_str_eq(r.digests.md5, "");
+	ck_assert_str_eq(r.digests.sha1, "a9993e364706816aba3e25717850c26c9cd0d89d");
+	ck_assert_str_eq(r.digests.sha256, "");
+	fx_acquire_result_clear(&r);
+	fx_source_free(src);
+}
+END_TEST
+
+/* A writer sink into memory, optionally failing after limit bytes. */
+typedef struct mem_sink {
+	uint8_t *data;
+	size_t len, limit;
+	int finished, complete;
+} mem_sink;
+
+static int mem_write(void *payload, const uint8_t *data, size_t len)
+{
+	mem_sink *s = payload;
+
+	if (s->limit && s->len + len > s->limit)
+		return FX_ENOSPC;
+	memcpy(s->data + s->len, data, len);
+	s->len += len;
+	return 0;
+}
+
+static int mem_finish(void *payload, const fx_sink_summary *sum)
+{
+	mem_sink *s = payload;
+
+	s->finished = 1;
+	s->complete = sum->complete;
+	return 0;
+}
+
+static const fx_sink_ops mem_sink_ops = { FX_SINK_OPS_VERSION, mem_write,
+					  mem_finish, NULL, NULL };
+
+#define DISK_SECTORS 8192u
+#define SSZ 512u
+
+START_TEST(test_bad_sectors_exact)
+{
+	uint8_t *disk = malloc(DISK_SECTORS * SSZ), *expect = malloc(DISK_SECTORS * SSZ);
+	mem_source m = { disk, (uint64_t)DISK_SECTORS * SSZ, SSZ,
+			 { 5, 6, 7, 2048, 4095, 4096, 8191 }, 7, 0, 0, 0, 0, 0 };
+	mem_sink s = { malloc(DISK_SECTORS * SSZ), 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src;
+	fx_sink *sink;
+	char hex[65];
+	size_t i;
+
+	fxt_fill_pattern(disk, DISK_SECTORS * SSZ, 42);
+	memcpy(expect, disk, DISK_SECTORS * SSZ);
+	for (i = 0; i < m.nbad; i++)
+		memset(expect + m.bad[i] * SSZ, 0, SSZ);
+	o.block_size = 64 * 1024;
+	o.retries = 3;
+	src = mem_open(&m);
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &mem_sink_ops, &s), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
+	ck_assert_int_eq(r.status, FX_ACQ_COMPLETED_WITH_ERRORS);
+	ck_assert_uint_eq(r.bytes, (uint64_t)DISK_SECTORS * SSZ);
+	ck_assert_uint_eq(r.nbad, 4);
+	ck_assert_uint_eq(r.bad_sectors, 7);
+	ck_assert_uint_eq(r.bad[0].first, 5);
+	ck_assert_uint_eq(r.bad[0].count, 3);
+	ck_assert_uint_eq(r.bad[1].first, 2048);
+	ck_assert_uint_eq(r.bad[1].count, 1);
+	/* 4095 and 4096 straddle two read blocks: merged into one range */
+	ck_assert_uint_eq(r.bad[2].first, 4095);
+	ck_assert_uint_eq(r.bad[2].count, 2);
+	ck_assert_uint_eq(r.bad[3].first, 8191);
+	ck_assert_uint_eq(r.bad[3].count, 1);
+	ck_assert_uint_eq(s.len, DISK_SECTORS * SSZ);
+	ck_assert_int_eq(memcmp(s.data, expect, DISK_SECTORS * SSZ), 0);
+	fxt_sha256_hex(hex, expect, DISK_SECTORS * SSZ);
+	ck_assert_str_eq(r.digests.sha256, hex);
+	ck_assert_int_eq(s.finished, 1);
+	ck_assert_int_eq(s.complete, 1);
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	free(disk);
+	free(expect);
+	free(s.data);
+}
+END_TEST
+
+START_TEST(test_flaky_sector_recovered_by_retry)
+{
+	uint8_t *disk = malloc(1024 * SSZ);
+	mem_source m = { disk, 1024 * SSZ, SSZ, { 0 }, 0, 700, 2, 0, 0, 0 };
+	mem_sink s = { malloc(1024 * SSZ), 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src;
+	fx_sink *sink;
+
+	fxt_fill_pattern(disk, 1024 * SSZ, 7);
+	o.retries = 2; /* block read fails, first sector read fails, retry works */
+	src = mem_open(&m);
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &mem_sink_ops, &s), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
+	ck_assert_int_eq(r.status, FX_ACQ_COMPLETED);
+	ck_assert_uint_eq(r.nbad, 0);
+	ck_assert_int_eq(memcmp(s.data, disk, 1024 * SSZ), 0);
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	free(disk);
+	free(s.data);
+}
+END_TEST
+
+START_TEST(test_retries_exhausted)
+{
+	uint8_t *disk = calloc(1024, SSZ);
+	mem_source m = { disk, 1024 * SSZ, SSZ, { 0 }, 0, 700, 3, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src = mem_open(&m);
+
+	o.retries = 1; /* the block read and both sector attempts fail */
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
+	ck_assert_int_eq(r.status, FX_ACQ_COMPLETED_WITH_ERRORS);
+	ck_assert_uint_eq(r.nbad, 1);
+	ck_assert_uint_eq(r.bad[0].first, 700);
+	fx_acquire_result_clear(&r);
+	fx_source_free(src);
+	free(disk);
+}
+END_TEST
+
+START_TEST(test_device_vanishes)
+{
+	uint8_t *disk = calloc(4096, SSZ);
+	mem_source m = { disk, 4096 * SSZ, SSZ, { 0 }, 0, 0, 0, 0, 1 << 20, 0 };
+	mem_sink s = { malloc(4096 * SSZ), 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src = mem_open(&m);
+	fx_sink *sink;
+
+	o.block_size = 256 * 1024;
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &mem_sink_ops, &s), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
+	ck_assert_int_eq(r.status, FX_ACQ_FAILED);
+	ck_assert_int_eq(r.error_code, FX_EGONE);
+	ck_assert_uint_eq(r.bytes, 1 << 20);
+	ck_assert_uint_eq(s.len, 1 << 20);
+	ck_assert_ptr_nonnull(strstr(r.error, "source mem vanished at byte 1048576"));
+	ck_assert_int_eq(s.complete, 0);
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	free(disk);
+	free(s.data);
+}
+END_TEST
+
+START_TEST(test_cancel_stops_at_block_boundary)
+{
+	uint8_t *disk = calloc(4096, SSZ);
+	mem_source m = { disk, 4096 * SSZ, SSZ, { 0 }, 0, 0, 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	volatile sig_atomic_t cancel = 1;
+	fx_acquire_result r;
+	fx_source *src = mem_open(&m);
+
+	o.cancel = &cancel;
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
+	ck_assert_int_eq(r.status, FX_ACQ_INTERRUPTED);
+	ck_assert_int_eq(r.error_code, FX_EINTR);
+	ck_assert_uint_eq(r.bytes, 0);
+	ck_assert_str_eq(r.digests.md5, "d41d8cd98f00b204e9800998ecf8427e");
+	fx_acquire_result_clear(&r);
+	fx_source_free(src);
+	free(disk);
+}
+END_TEST
+
+START_TEST(test_sink_failure_is_recorded)
+{
+	uint8_t *disk = calloc(4096, SSZ);
+	mem_source m = { disk, 4096 * SSZ, SSZ, { 0 }, 0, 0, 0, 0, 0, 0 };
+	mem_sink s = { malloc(4096 * SSZ), 0, 3 << 19, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src = mem_open(&m);
+	fx_sink *sink;
+
+	o.block_size = 512 * 1024;
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &mem_sink_ops, &s), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
+	ck_assert_int_eq(r.status, FX_ACQ_FAILED);
+	ck_assert_int_eq(r.error_code, FX_ENOSPC);
+	ck_assert_uint_eq(s.len, 3 << 19);
+	ck_assert_int_eq(s.finished, 0);
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	free(disk);
+	free(s.data);
+}
+END_TEST
+
+START_TEST(test_hash_windows)
+{
+	uint8_t *disk = malloc(2500 * SSZ);
+	mem_source m = { disk, 2500 * SSZ, SSZ, { 0 }, 0, 0, 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src = mem_open(&m);
+	char hex[65];
+
+	fxt_fill_pattern(disk, 2500 * SSZ, 3);
+	o.block_size = 3 * 65536;           /* windows straddle blocks */
+	o.hash_window = 1000 * SSZ;
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
+	ck_assert_uint_eq(r.nwindows, 3);
+	ck_assert_uint_eq(r.windows[1].offset, 1000 * SSZ);
+	ck_assert_uint_eq(r.windows[1].length, 1000 * SSZ);
+	ck_assert_uint_eq(r.windows[2].offset, 2000 * SSZ);
+	ck_assert_uint_eq(r.windows[2].length, 500 * SSZ);
+	fxt_sha256_hex(hex, disk + 1000 * SSZ, 1000 * SSZ);
+	ck_assert_str_eq(r.windows[1].sha256, hex);
+	fxt_sha256_hex(hex, disk + 2000 * SSZ, 500 * SSZ);
+	ck_assert_str_eq(r.windows[2].sha256, hex);
+	fx_acquire_result_clear(&r);
+	fx_source_free(src);
+	free(disk);
+}
+END_TEST
+
+START_TEST(test_options_rejected)
+{
+	mem_source m = { (const uint8_t *)"abc", 3, 512, { 0 }, 0, 0, 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src = mem_open(&m);
+
+	o.block_size = 1000;
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "block size 1000 is not a multiple of the 512-byte sector size (at most 256 MiB)");
+	o.block_size = 4096;
+	o.hash_window = 100;
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), FX_EUSAGE);
+	fx_source_free(src);
+}
+END_TEST
+
+static Suite *acquire_suite(void)
+{
+	Suite *s = suite_create("acquire");
+	TCase *tc = tcase_create("pipeline");
+
+	tcase_add_test(tc, test_known_answer_abc);
+	tcase_add_test(tc, test_known_answer_empty_and_million_a);
+	tcase_add_test(tc, test_hash_subset);
+	tcase_add_test(tc, test_bad_sectors_exact);
+	tcase_add_test(tc, test_flaky_sector_recovered_by_retry);
+	tcase_add_test(tc, test_retries_exhausted);
+	tcase_add_test(tc, test_device_vanishes);
+	tcase_add_test(tc, test_cancel_stops_at_block_boundary);
+	tcase_add_test(tc, test_sink_failure_is_recorded);
+	tcase_add_test(tc, test_hash_windows);
+	tcase_add_test(tc, test_options_rejected);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(acquire_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
