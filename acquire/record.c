@@ -111,7 +111,7 @@ int acq_log_begin(acq_state *st)
 			o->compression, o->ewf_format);
 	fprintf(f, "  Verify after writing: %s%s\n", o->verify ? "yes" : "no",
 		o->verify_source ? " (image and source)" : "");
-	fprintf(f, "\nStatus:                 running (this line is replaced by the final record below when the run ends)\n");
+	fprintf(f, "\nStatus at start:        running (the final status follows under Result; a log without a Result section is from a run that never finished)\n");
 	fflush(f);
 	fsync(fileno(f));
 	return 0;

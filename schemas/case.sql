@@ -1,2 +1,257 @@
--- placeholder: replaced by the case database work (issue 4)
-CREATE TABLE IF NOT EXISTS fx_placeholder(x);
+-- Case database, chain of custody and audit log: the full current schema.
+--
+-- This file is the single source of the schema. libforensic embeds it at
+-- build time (fx_schema_case) and runs it, in one transaction, to create a
+-- new case database. An existing database at an older version N-1 is brought
+-- to N by schemas/case_migrate_<N>.sql (see docs/casedb.md, "Migrations").
+--
+-- Rules that hold for every table:
+-- * Every row is written together with an audit_log event in the same
+--   transaction; the event's content is the row as stored (canonical JSON),
+--   so the audit check can re-derive each event from the records.
+-- * Records are append-only. The only UPDATE allowed anywhere is the one that
+--   finishes a running acquisition. Triggers refuse everything else; the hash
+--   chain (and optional signatures) detect whoever drops the triggers.
+-- * Times are UTC, ISO-8601, "YYYY-MM-DDTHH:MM:SS[.ffffff]Z".
+-- * Hashes are lowercase hex.
+
+PRAGMA application_id = 1180189508; -- 0x46584344, "FXCD"
+PRAGMA user_version = 1;
+
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY NOT NULL,
+	value TEXT NOT NULL
+) WITHOUT ROWID;
+
+INSERT INTO meta (key, value) VALUES
+	('application', 'libforensic case database'),
+	('schema_version', '1');
+
+-- Ed25519 public keys that signed audit events.
+CREATE TABLE signing_keys (
+	id             INTEGER PRIMARY KEY,
+	algorithm      TEXT NOT NULL CHECK (algorithm = 'ed25519'),
+	public_key     TEXT NOT NULL UNIQUE
+	               CHECK (length(public_key) = 64
+	                      AND public_key NOT GLOB '*[^0-9a-f]*'),
+	registered_utc TEXT NOT NULL
+);
+
+CREATE TABLE audit_log (
+	seq       INTEGER PRIMARY KEY,
+	time_utc  TEXT NOT NULL,
+	actor     TEXT NOT NULL,
+	host      TEXT NOT NULL,
+	action    TEXT NOT NULL,
+	content   TEXT NOT NULL,
+	prev_hash TEXT NOT NULL,
+	hash      TEXT NOT NULL,
+	key_id    INTEGER REFERENCES signing_keys (id),
+	signature TEXT,
+	CHECK ((key_id IS NULL) = (signature IS NULL))
+);
+
+CREATE TABLE cases (
+	id          INTEGER PRIMARY KEY,
+	case_number TEXT NOT NULL UNIQUE,
+	description TEXT,
+	created_utc TEXT NOT NULL
+);
+
+-- Evidence items. The source identity is the one seen when the item was
+-- registered; every acquisition also keeps the identity it saw.
+CREATE TABLE evidence (
+	id                   INTEGER PRIMARY KEY,
+	case_id              INTEGER NOT NULL REFERENCES cases (id),
+	evidence_number      TEXT NOT NULL,
+	description          TEXT,
+	notes                TEXT,
+	examiner             TEXT,
+	created_utc          TEXT NOT NULL,
+	vendor               TEXT,
+	model                TEXT,
+	serial               TEXT,
+	wwid                 TEXT,
+	size_bytes           INTEGER,
+	logical_sector_size  INTEGER,
+	physical_sector_size INTEGER,
+	removable            INTEGER CHECK (removable IN (0, 1)),
+	rotational           INTEGER CHECK (rotational IN (0, 1)),
+	is_block_device      INTEGER CHECK (is_block_device IN (0, 1)),
+	hpa_dco              TEXT,
+	UNIQUE (case_id, evidence_number)
+);
+
+CREATE TABLE acquisitions (
+	id                   INTEGER PRIMARY KEY,
+	evidence_id          INTEGER NOT NULL REFERENCES evidence (id),
+	tool                 TEXT,
+	tool_version         TEXT,
+	library_versions     TEXT,
+	host                 TEXT,
+	operator             TEXT,
+	command_line         TEXT,
+	parameters_json      TEXT CHECK (parameters_json IS NULL
+	                                 OR json_valid(parameters_json)),
+	format               TEXT NOT NULL
+	                     CHECK (format IN ('raw', 'split-raw', 'e01')),
+	compression          TEXT,
+	segment_size         INTEGER,
+	block_size           INTEGER,
+	source_path          TEXT,
+	vendor               TEXT,
+	model                TEXT,
+	serial               TEXT,
+	wwid                 TEXT,
+	size_bytes           INTEGER,
+	logical_sector_size  INTEGER,
+	physical_sector_size INTEGER,
+	removable            INTEGER CHECK (removable IN (0, 1)),
+	rotational           INTEGER CHECK (rotational IN (0, 1)),
+	is_block_device      INTEGER CHECK (is_block_device IN (0, 1)),
+	hpa_dco              TEXT,
+	write_block_method   TEXT,
+	write_block_before   TEXT,
+	write_block_after    TEXT,
+	start_utc            TEXT NOT NULL,
+	-- Who holds a running acquisition, so a reader can tell one that is
+	-- still going from one whose process died (see docs/casedb.md).
+	owner_host           TEXT NOT NULL,
+	owner_pid            INTEGER NOT NULL,
+	owner_boot_id        TEXT,
+	owner_start_ticks    INTEGER,
+	-- Filled once, by the transaction that finishes the acquisition.
+	status               TEXT NOT NULL DEFAULT 'running'
+	                     CHECK (status IN ('running', 'completed',
+	                            'completed_with_errors', 'failed',
+	                            'interrupted')),
+	end_utc              TEXT,
+	bytes_acquired       INTEGER,
+	sector_size          INTEGER
+);
+
+-- Unreadable sector ranges of an acquisition (filled with zeros in the image).
+CREATE TABLE bad_sectors (
+	id             INTEGER PRIMARY KEY,
+	acquisition_id INTEGER NOT NULL REFERENCES acquisitions (id),
+	first_sector   INTEGER NOT NULL CHECK (first_sector >= 0),
+	sector_count   INTEGER NOT NULL CHECK (sector_count > 0)
+);
+
+CREATE TABLE image_files (
+	id             INTEGER PRIMARY KEY,
+	acquisition_id INTEGER NOT NULL REFERENCES acquisitions (id),
+	path           TEXT NOT NULL,
+	size_bytes     INTEGER NOT NULL CHECK (size_bytes >= 0),
+	sha256         TEXT CHECK (sha256 IS NULL OR (length(sha256) = 64
+	                          AND sha256 NOT GLOB '*[^0-9a-f]*'))
+);
+
+CREATE TABLE verifications (
+	id             INTEGER PRIMARY KEY,
+	evidence_id    INTEGER NOT NULL REFERENCES evidence (id),
+	acquisition_id INTEGER REFERENCES acquisitions (id),
+	time_utc       TEXT NOT NULL,
+	actor          TEXT,
+	host           TEXT,
+	tool           TEXT,
+	tool_version   TEXT,
+	result         TEXT NOT NULL
+	               CHECK (result IN ('verified', 'mismatch', 'error')),
+	findings       TEXT
+);
+
+-- Hashes computed by an acquisition or by a verification, of the whole image
+-- or of a window [window_offset, window_offset + window_length).
+CREATE TABLE hashes (
+	id              INTEGER PRIMARY KEY,
+	acquisition_id  INTEGER REFERENCES acquisitions (id),
+	verification_id INTEGER REFERENCES verifications (id),
+	algorithm       TEXT NOT NULL CHECK (algorithm IN ('md5', 'sha1', 'sha256')),
+	value           TEXT NOT NULL
+	                CHECK (length(value) = CASE algorithm WHEN 'md5' THEN 32
+	                                      WHEN 'sha1' THEN 40 ELSE 64 END
+	                       AND value NOT GLOB '*[^0-9a-f]*'),
+	scope           TEXT NOT NULL CHECK (scope IN ('image', 'window')),
+	window_offset   INTEGER,
+	window_length   INTEGER,
+	CHECK ((acquisition_id IS NULL) <> (verification_id IS NULL)),
+	CHECK ((scope = 'image') = (window_offset IS NULL AND window_length IS NULL))
+);
+
+CREATE TABLE custody_events (
+	id          INTEGER PRIMARY KEY,
+	evidence_id INTEGER NOT NULL REFERENCES evidence (id),
+	from_party  TEXT,
+	to_party    TEXT NOT NULL,
+	location    TEXT,
+	reason      TEXT,
+	time_utc    TEXT NOT NULL,
+	actor       TEXT
+);
+
+CREATE INDEX evidence_by_case ON evidence (case_id);
+CREATE INDEX acquisitions_by_evidence ON acquisitions (evidence_id);
+CREATE INDEX bad_sectors_by_acquisition ON bad_sectors (acquisition_id);
+CREATE INDEX image_files_by_path ON image_files (path);
+CREATE INDEX image_files_by_acquisition ON image_files (acquisition_id);
+CREATE INDEX hashes_by_acquisition ON hashes (acquisition_id);
+CREATE INDEX hashes_by_verification ON hashes (verification_id);
+CREATE INDEX verifications_by_acquisition ON verifications (acquisition_id);
+CREATE INDEX custody_by_evidence ON custody_events (evidence_id);
+
+-- Append-only. The messages name the table so a refused statement says why.
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+CREATE TRIGGER signing_keys_no_update BEFORE UPDATE ON signing_keys
+BEGIN SELECT RAISE(ABORT, 'signing_keys is append-only'); END;
+CREATE TRIGGER signing_keys_no_delete BEFORE DELETE ON signing_keys
+BEGIN SELECT RAISE(ABORT, 'signing_keys is append-only'); END;
+
+CREATE TRIGGER cases_no_update BEFORE UPDATE ON cases
+BEGIN SELECT RAISE(ABORT, 'cases is append-only'); END;
+CREATE TRIGGER cases_no_delete BEFORE DELETE ON cases
+BEGIN SELECT RAISE(ABORT, 'cases is append-only'); END;
+
+CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence
+BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
+CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence
+BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
+
+-- A running acquisition may be finished once; nothing else changes.
+CREATE TRIGGER acquisitions_finish_once BEFORE UPDATE ON acquisitions
+WHEN OLD.status <> 'running' OR NEW.status = 'running'
+     OR NEW.id IS NOT OLD.id OR NEW.evidence_id IS NOT OLD.evidence_id
+     OR NEW.start_utc IS NOT OLD.start_utc
+     OR NEW.owner_pid IS NOT OLD.owner_pid
+BEGIN SELECT RAISE(ABORT, 'acquisitions: only a running acquisition can be finished, once'); END;
+CREATE TRIGGER acquisitions_no_delete BEFORE DELETE ON acquisitions
+BEGIN SELECT RAISE(ABORT, 'acquisitions is append-only'); END;
+
+CREATE TRIGGER bad_sectors_no_update BEFORE UPDATE ON bad_sectors
+BEGIN SELECT RAISE(ABORT, 'bad_sectors is append-only'); END;
+CREATE TRIGGER bad_sectors_no_delete BEFORE DELETE ON bad_sectors
+BEGIN SELECT RAISE(ABORT, 'bad_sectors is append-only'); END;
+
+CREATE TRIGGER image_files_no_update BEFORE UPDATE ON image_files
+BEGIN SELECT RAISE(ABORT, 'image_files is append-only'); END;
+CREATE TRIGGER image_files_no_delete BEFORE DELETE ON image_files
+BEGIN SELECT RAISE(ABORT, 'image_files is append-only'); END;
+
+CREATE TRIGGER hashes_no_update BEFORE UPDATE ON hashes
+BEGIN SELECT RAISE(ABORT, 'hashes is append-only'); END;
+CREATE TRIGGER hashes_no_delete BEFORE DELETE ON hashes
+BEGIN SELECT RAISE(ABORT, 'hashes is append-only'); END;
+
+CREATE TRIGGER verifications_no_update BEFORE UPDATE ON verifications
+BEGIN SELECT RAISE(ABORT, 'verifications is append-only'); END;
+CREATE TRIGGER verifications_no_delete BEFORE DELETE ON verifications
+BEGIN SELECT RAISE(ABORT, 'verifications is append-only'); END;
+
+CREATE TRIGGER custody_events_no_update BEFORE UPDATE ON custody_events
+BEGIN SELECT RAISE(ABORT, 'custody_events is append-only'); END;
+CREATE TRIGGER custody_events_no_delete BEFORE DELETE ON custody_events
+BEGIN SELECT RAISE(ABORT, 'custody_events is append-only'); END;

@@ -324,14 +324,22 @@ START_TEST(test_sink_failure_is_recorded)
 	fx_acquire_result r;
 	fx_source *src = mem_open(&m);
 	fx_sink *sink;
+	char hex[65];
 
+	fxt_fill_pattern(disk, 4096 * SSZ, 11);
 	o.block_size = 512 * 1024;
 	ck_assert_int_eq(fx_sink_new_custom(&sink, &mem_sink_ops, &s), 0);
 	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
 	ck_assert_int_eq(r.status, FX_ACQ_FAILED);
 	ck_assert_int_eq(r.error_code, FX_ENOSPC);
 	ck_assert_uint_eq(s.len, 3 << 19);
-	ck_assert_int_eq(s.finished, 0);
+	/* the run reports exactly what reached the sink, hashed exactly */
+	ck_assert_uint_eq(r.bytes, 3 << 19);
+	fxt_sha256_hex(hex, disk, 3 << 19);
+	ck_assert_str_eq(r.digests.sha256, hex);
+	/* a failed sink is still finished (to close its files), as incomplete */
+	ck_assert_int_eq(s.finished, 1);
+	ck_assert_int_eq(s.complete, 0);
 	fx_acquire_result_clear(&r);
 	fx_sink_free(sink);
 	fx_source_free(src);

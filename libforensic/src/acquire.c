@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,7 @@ struct pipeline {
 	/* Set once by the sink thread, read by the reader: stop reading. */
 	volatile int sink_failed;
 	int sink_error_code;             /* sink thread, then joined */
+	uint64_t sink_cut_offset;        /* sink thread: bytes in the image */
 	char sink_error[1024];
 	fx_digests digests;              /* hash threads, each its own field */
 	fx_window_hash *windows;         /* window thread */
@@ -74,7 +76,8 @@ static void *hash_main(void *arg)
 		    : c->alg == FX_HASH_SHA1 ? d->sha1 : d->sha256;
 
 	while (fx_ring_next(c->p->ring, c->index, &s)) {
-		fx_hasher_update(c->hasher, s.data, s.len);
+		if (!s.skip)
+			fx_hasher_update(c->hasher, s.data, s.len);
 		fx_ring_release(c->p->ring, c->index);
 	}
 	fx_hasher_final_hex(c->hasher, out, sizeof(d->sha256));
@@ -111,7 +114,7 @@ static void *window_main(void *arg)
 	size_t at, take;
 
 	while (fx_ring_next(p->ring, c->index, &s)) {
-		for (at = 0; at < s.len; at += take) {
+		for (at = 0; !s.skip && at < s.len; at += take) {
 			take = s.len - at;
 			if (take > size - filled)
 				take = (size_t)(size - filled);
@@ -141,6 +144,8 @@ static void *sink_main(void *arg)
 		    (p->sink_error_code = fx_sink_write(p->sink, s.data, s.len))) {
 			snprintf(p->sink_error, sizeof(p->sink_error), "%s",
 				 fx_error_last());
+			p->sink_cut_offset = s.offset;
+			fx_ring_cut(p->ring); /* hashes stop where the image stops */
 			__atomic_store_n(&p->sink_failed, 1, __ATOMIC_RELEASE);
 		}
 		fx_ring_release(p->ring, c->index);
@@ -287,6 +292,41 @@ static int read_all(pipeline *p, double start)
 	return 0;
 }
 
+/*
+ * With fewer cores than pipeline threads, the scheduler time-shares MD5's
+ * core with the other hashers, and MD5, which cannot be split, sets the
+ * pace. So MD5 gets a core of its own and every other pipeline thread
+ * (the reader included) the rest. Threads started before the run (E01
+ * compression workers) keep floating over all cores. Nothing is pinned
+ * when there are enough cores, or only one. Returns whether the caller's
+ * affinity was changed (restored by unplace()).
+ */
+static int place_threads(pipeline *p, cpu_set_t *saved)
+{
+	cpu_set_t all, rest, one;
+	int cpu, last = -1;
+	unsigned i;
+
+	if (pthread_getaffinity_np(pthread_self(), sizeof(all), &all) != 0 ||
+	    CPU_COUNT(&all) < 2 || (unsigned)CPU_COUNT(&all) > p->nconsumers ||
+	    !(p->opts->hash_algs & FX_HASH_MD5) || p->nconsumers < 2)
+		return 0;
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, &all))
+			last = cpu;
+	rest = all;
+	CPU_CLR(last, &rest);
+	CPU_ZERO(&one);
+	CPU_SET(last, &one);
+	for (i = 0; i < p->nconsumers; i++)
+		pthread_setaffinity_np(p->consumers[i].thread, sizeof(cpu_set_t),
+				       p->consumers[i].alg == FX_HASH_MD5 &&
+				       p->consumers[i].run == hash_main ? &one : &rest);
+	*saved = all;
+	pthread_setaffinity_np(pthread_self(), sizeof(rest), &rest);
+	return 1;
+}
+
 static int check_options(const fx_acquire_options *o, const fx_source *src)
 {
 	uint32_t ssz = src->info.logical_sector_size;
@@ -322,6 +362,8 @@ static int pipeline_setup(pipeline *p)
 	if (fx_ring_new(&p->ring, p->opts->buffers, slot, p->nconsumers))
 		return fx_error_set(FX_ERROR, "cannot allocate %u buffers of %zu bytes",
 				    p->opts->buffers, slot);
+	if (p->sink) /* hash only what the sink took: the last consumer */
+		fx_ring_set_gate(p->ring, p->nconsumers - 1);
 	return 0;
 }
 
@@ -335,6 +377,23 @@ static void pipeline_teardown(pipeline *p)
 	free(p->windows);
 }
 
+/* Drops unreadable ranges past the bytes that reached the image. */
+static void trim_bad(fx_acquire_result *r)
+{
+	uint64_t end = r->bytes / r->sector_size;
+
+	while (r->nbad && r->bad[r->nbad - 1].first >= end) {
+		r->bad_sectors -= r->bad[r->nbad - 1].count;
+		r->nbad--;
+	}
+	if (r->nbad && r->bad[r->nbad - 1].first + r->bad[r->nbad - 1].count > end) {
+		fx_bad_range *last = &r->bad[r->nbad - 1];
+
+		r->bad_sectors -= last->first + last->count - end;
+		last->count = end - last->first;
+	}
+}
+
 /* Final status from how the reader and the sink ended. */
 static void settle(pipeline *p, int read_rc)
 {
@@ -343,6 +402,8 @@ static void settle(pipeline *p, int read_rc)
 	if (p->sink_failed) {
 		r->status = FX_ACQ_FAILED;
 		r->error_code = p->sink_error_code;
+		r->bytes = p->sink_cut_offset;
+		trim_bad(r);
 		snprintf(r->error, sizeof(r->error), "%s", p->sink_error);
 	} else if (read_rc == FX_EINTR) {
 		r->status = FX_ACQ_INTERRUPTED;
@@ -364,7 +425,7 @@ static void finish_sink(pipeline *p)
 	fx_sink_summary sum;
 	int rc;
 
-	if (!p->sink || p->sink_failed)
+	if (!p->sink)
 		return;
 	sum.bytes = r->bytes;
 	sum.digests = &r->digests;
@@ -373,7 +434,8 @@ static void finish_sink(pipeline *p)
 	sum.sector_size = r->sector_size;
 	sum.complete = r->status == FX_ACQ_COMPLETED ||
 		       r->status == FX_ACQ_COMPLETED_WITH_ERRORS;
-	if ((rc = fx_sink_finish(p->sink, &sum)) != 0) {
+	/* A failed sink is still finished: it closes and lists its files. */
+	if ((rc = fx_sink_finish(p->sink, &sum)) != 0 && !p->sink_failed) {
 		r->status = FX_ACQ_FAILED;
 		r->error_code = rc;
 		snprintf(r->error, sizeof(r->error), "%s", fx_error_last());
@@ -386,8 +448,9 @@ int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
 	fx_acquire_options defaults = FX_ACQUIRE_OPTIONS_INIT;
 	pipeline p;
 	double start = now_s();
+	cpu_set_t saved_cpus;
 	unsigned i;
-	int rc;
+	int rc, placed;
 
 	memset(out, 0, sizeof(*out));
 	memset(&p, 0, sizeof(p));
@@ -410,7 +473,10 @@ int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
 		}
 		c->started = 1;
 	}
+	placed = rc ? 0 : place_threads(&p, &saved_cpus);
 	rc = rc ? rc : read_all(&p, start);
+	if (placed)
+		pthread_setaffinity_np(pthread_self(), sizeof(saved_cpus), &saved_cpus);
 	fx_ring_close(p.ring);
 	for (i = 0; i < p.nconsumers; i++)
 		if (p.consumers[i].started)

@@ -76,8 +76,49 @@ static void probe_partitions(fx_blockdev *bd)
 	closedir(dir);
 }
 
+/* Fills bd->family from the whole disk named disk. */
+static void probe_family(fx_blockdev *bd, const char *disk)
+{
+	fx_blockdev parent;
+	char path[PATH_MAX], text[64];
+	size_t i;
+
+	memset(&parent, 0, sizeof(parent));
+	snprintf(parent.name, sizeof(parent.name), "%s", disk);
+	snprintf(path, sizeof(path), "/sys/class/block/%s/dev", disk);
+	read_line(text, sizeof(text), path);
+	bd->nfamily = 0;
+	if (text[0] && parse_dev(&parent.dev, text) == 0)
+		bd->family[bd->nfamily++] = parent.dev;
+	probe_partitions(&parent);
+	for (i = 0; i < parent.nparts; i++)
+		bd->family[bd->nfamily++] = parent.part_devs[i];
+	if (bd->nfamily == 0)
+		bd->family[bd->nfamily++] = bd->dev;
+}
+
+/* The whole disk a partition belongs to: the parent directory in sysfs. */
+static void parent_disk(char *out, size_t outlen, const char *part)
+{
+	char path[PATH_MAX], link[PATH_MAX], *slash;
+	ssize_t n;
+
+	snprintf(out, outlen, "%s", part);
+	snprintf(path, sizeof(path), "/sys/class/block/%s", part);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return;
+	link[n] = '\0';
+	if ((slash = strrchr(link, '/')) == NULL)
+		return;
+	*slash = '\0';
+	if ((slash = strrchr(link, '/')) != NULL)
+		snprintf(out, outlen, "%.63s", slash + 1);
+}
+
 int fx_blockdev_probe(fx_blockdev *out, dev_t dev)
 {
+	char disk[64];
 	char path[PATH_MAX], link[PATH_MAX];
 	const char *base;
 	ssize_t n;
@@ -99,6 +140,11 @@ int fx_blockdev_probe(fx_blockdev *out, dev_t dev)
 	out->is_partition = access(path, F_OK) == 0;
 	if (!out->is_partition)
 		probe_partitions(out);
+	if (out->is_partition)
+		parent_disk(disk, sizeof(disk), out->name);
+	else
+		snprintf(disk, sizeof(disk), "%s", out->name);
+	probe_family(out, disk);
 	return 0;
 }
 
@@ -278,23 +324,10 @@ void fx_blockdev_identity(const fx_blockdev *bd, fx_source_info *info)
 {
 	char disk[64];
 
-	snprintf(disk, sizeof(disk), "%s", bd->name);
-	if (bd->is_partition) {
-		/* identity lives on the whole disk: ../ of the partition */
-		char path[PATH_MAX], link[PATH_MAX], *slash;
-		ssize_t n;
-
-		snprintf(path, sizeof(path), "/sys/class/block/%s", bd->name);
-		n = readlink(path, link, sizeof(link) - 1);
-		if (n > 0) {
-			link[n] = '\0';
-			if ((slash = strrchr(link, '/')) != NULL) {
-				*slash = '\0';
-				if ((slash = strrchr(link, '/')) != NULL)
-					snprintf(disk, sizeof(disk), "%s", slash + 1);
-			}
-		}
-	}
+	if (bd->is_partition)
+		parent_disk(disk, sizeof(disk), bd->name);
+	else
+		snprintf(disk, sizeof(disk), "%s", bd->name);
 	sys_attr(info->vendor, sizeof(info->vendor), disk, "device/vendor");
 	sys_attr(info->model, sizeof(info->model), disk, "device/model");
 	sys_attr(info->serial, sizeof(info->serial), disk, "device/serial");

@@ -16,6 +16,7 @@ struct fx_casedb {
 	char *actor;
 	char *host;
 	int read_only;
+	int busy_ms;             /* how long to wait for other writers */
 	EVP_PKEY *sign_key;      /* NULL: events are not signed */
 	char sign_pub_hex[65];   /* raw Ed25519 public key of sign_key */
 };
@@ -36,6 +37,14 @@ int fx_casedb_prepare(sqlite3_stmt **out, fx_casedb *db, const char *sql);
 int fx_casedb_tx_begin(fx_casedb *db);
 int fx_casedb_tx_commit(fx_casedb *db);
 void fx_casedb_tx_rollback(fx_casedb *db);
+
+/* Runs sql (one row, one integer column, ?1 and ?2 bound to a and b, text
+ * or NULL; ?3 to n) and stores the integer; FX_ENOTFOUND if no row. */
+int fx_casedb_find_id(int64_t *out, fx_casedb *db, const char *sql,
+		      const char *a, const char *b, int64_t n);
+
+/* The name of this machine (gethostname), whatever the handle's host. */
+void fx_casedb_sys_host(char out[256]);
 
 /* BEGIN (deferred): a consistent read snapshot until COMMIT. */
 int fx_casedb_read_begin(fx_casedb *db);

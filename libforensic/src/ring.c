@@ -23,6 +23,8 @@ struct fx_ring {
 	uint64_t published;      /* guarded by lock: buffers published */
 	uint64_t released[FX_RING_MAX_CONSUMERS]; /* lock: per consumer */
 	int closed;              /* guarded by lock */
+	int gate;                /* consumer the others trail, or -1 */
+	uint64_t cut;            /* lock: first skipped buffer (UINT64_MAX) */
 };
 
 int fx_ring_new(fx_ring **out, size_t nslots, size_t slot_size,
@@ -49,6 +51,8 @@ int fx_ring_new(fx_ring **out, size_t nslots, size_t slot_size,
 	r->nslots = nslots;
 	r->slot_size = slot_size;
 	r->nconsumers = nconsumers;
+	r->gate = -1;
+	r->cut = UINT64_MAX;
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->filled, NULL);
 	pthread_cond_init(&r->freed, NULL);
@@ -118,19 +122,46 @@ void fx_ring_close(fx_ring *ring)
 	pthread_mutex_unlock(&ring->lock);
 }
 
+void fx_ring_set_gate(fx_ring *ring, unsigned g)
+{
+	ring->gate = (int)g;
+}
+
+void fx_ring_cut(fx_ring *ring)
+{
+	pthread_mutex_lock(&ring->lock);
+	if (ring->gate >= 0 && ring->cut == UINT64_MAX)
+		ring->cut = ring->released[ring->gate];
+	pthread_mutex_unlock(&ring->lock);
+}
+
+/* Whether consumer c may take its next buffer now. */
+static int ready(const fx_ring *r, unsigned c)
+{
+	uint64_t seq = r->released[c];
+
+	if (seq >= r->published)
+		return 0;
+	return r->gate < 0 || (unsigned)r->gate == c ||
+	       r->released[r->gate] > seq;
+}
+
 int fx_ring_next(fx_ring *ring, unsigned c, fx_ring_slot *out)
 {
+	uint64_t seq;
 	int have = 0;
 	size_t i;
 
 	pthread_mutex_lock(&ring->lock);
-	while (!ring->closed && ring->released[c] >= ring->published)
+	while (!ready(ring, c) && !(ring->closed && ring->released[c] >= ring->published))
 		pthread_cond_wait(&ring->filled, &ring->lock);
-	if (ring->released[c] < ring->published) {
-		i = ring->released[c] % ring->nslots;
+	if (ready(ring, c)) {
+		seq = ring->released[c];
+		i = seq % ring->nslots;
 		out->data = ring->memory + i * ring->slot_size;
 		out->len = ring->lens[i];
 		out->offset = ring->offsets[i];
+		out->skip = seq >= ring->cut;
 		have = 1;
 	}
 	pthread_mutex_unlock(&ring->lock);
@@ -142,5 +173,7 @@ void fx_ring_release(fx_ring *ring, unsigned c)
 	pthread_mutex_lock(&ring->lock);
 	ring->released[c]++;
 	pthread_cond_broadcast(&ring->freed);
+	if (ring->gate >= 0 && (unsigned)ring->gate == c)
+		pthread_cond_broadcast(&ring->filled); /* trailing consumers */
 	pthread_mutex_unlock(&ring->lock);
 }

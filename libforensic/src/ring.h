@@ -19,6 +19,7 @@ typedef struct fx_ring_slot {
 	uint8_t *data;
 	size_t len;
 	uint64_t offset; /* of data[0] in the stream */
+	int skip;        /* past the cut: release without using */
 } fx_ring_slot;
 
 int fx_ring_new(fx_ring **out, size_t nslots, size_t slot_size,
@@ -31,6 +32,13 @@ uint8_t *fx_ring_claim(fx_ring *ring);
 void fx_ring_publish(fx_ring *ring, size_t len, uint64_t offset);
 /* Producer: no more buffers; consumers drain what is published. */
 void fx_ring_close(fx_ring *ring);
+
+/* Makes every other consumer trail consumer g: they get a buffer only
+ * after g released it (hashes then cover only what the sink has taken). */
+void fx_ring_set_gate(fx_ring *ring, unsigned g);
+/* Called by the gate consumer before releasing the buffer it failed on:
+ * that buffer and all later ones reach the others with skip set. */
+void fx_ring_cut(fx_ring *ring);
 
 /* Consumer c: waits for its next buffer; 0 when drained, 1 with *out set. */
 int fx_ring_next(fx_ring *ring, unsigned c, fx_ring_slot *out);

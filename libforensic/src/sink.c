@@ -67,12 +67,23 @@ int fx_write_all(int fd, const uint8_t *data, size_t len)
 	return 0;
 }
 
-int fx_create_evidence_file(const char *path)
+int fx_create_evidence_file(const char *path, int *direct)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+	int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
+	int fd = -1;
 
+	if (direct && *direct) {
+		fd = open(path, flags | O_DIRECT, 0444);
+		if (fd < 0 && errno == EINVAL) /* file system without O_DIRECT */
+			*direct = 0;
+		else if (fd < 0)
+			goto failed;
+	}
+	if (fd < 0)
+		fd = open(path, flags, 0444);
 	if (fd >= 0)
 		return fd;
+failed:
 	if (errno == EEXIST)
 		return fx_error_set(FX_EEXISTS,
 				    "refusing to overwrite existing file %s", path);

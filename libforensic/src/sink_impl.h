@@ -14,7 +14,9 @@ struct fx_sink {
 int fx_write_all(int fd, const uint8_t *data, size_t len);
 
 /* Creates path exclusively for writing (never overwrites), mode 0444 so
- * evidence is not modified by accident. Returns fd or a negative FX_E. */
-int fx_create_evidence_file(const char *path);
+ * evidence is not modified by accident; with direct, O_DIRECT where the
+ * file system allows it (*direct is cleared where not). Returns the fd or
+ * a negative FX_E code. */
+int fx_create_evidence_file(const char *path, int *direct);
 
 #endif

@@ -255,16 +255,12 @@ int fx_source_check_destination(const fx_source *src, const char *path)
 					    path);
 		return 0;
 	}
-	if (st.st_dev == src->bdev.dev)
-		goto on_source;
-	for (i = 0; i < src->bdev.nparts; i++)
-		if (st.st_dev == src->bdev.part_devs[i])
-			goto on_source;
+	for (i = 0; i < src->bdev.nfamily; i++)
+		if (st.st_dev == src->bdev.family[i] || st.st_dev == src->bdev.dev)
+			return fx_error_set(FX_EUSAGE,
+					    "destination %s lies on the source device %s (the same disk)",
+					    path, src->info.path);
 	return 0;
-on_source:
-	return fx_error_set(FX_EUSAGE,
-			    "destination %s lies on the source device %s",
-			    path, src->info.path);
 }
 
 void fx_source_free(fx_source *src)

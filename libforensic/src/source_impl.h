@@ -16,6 +16,10 @@ typedef struct fx_blockdev {
 	size_t nparts;
 	char part_names[FX_MAX_PARTITIONS][64];
 	dev_t part_devs[FX_MAX_PARTITIONS];
+	/* The whole disk and all its partitions (for a partition source: its
+	 * parent and siblings): a destination on any of them is refused. */
+	size_t nfamily;
+	dev_t family[FX_MAX_PARTITIONS + 1];
 } fx_blockdev;
 
 /* Immutable after open, except info.ro_after (fx_source_refresh_state).

@@ -13,5 +13,6 @@
 #include "forensic/acquire.h"
 #include "forensic/image.h"
 #include "forensic/util.h"
+#include "forensic/casedb.h"
 
 #endif

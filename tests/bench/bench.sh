@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# bench.sh [SECTION...] — throughput benchmark of acquire (not a test; ctest
+# does not run it).
+#
+# Input: a mixed 1 GiB image, generated once and cached in $BENCH_DIR
+# (default /tmp/fx-bench): a third deterministic random bytes (AES-CTR
+# keystream), a third zeros, a third generated text. It is read into the
+# page cache before each tool's runs, so the source is not what is measured.
+#
+# Each tool runs $BENCH_RUNS times (default 3) writing into $BENCH_DIR; its
+# outputs are removed between runs. Reported: the MEDIAN wall time of the
+# runs (all runs are listed too), MB/s (MB = 10^6 bytes) of source bytes,
+# and the peak RSS (max over the runs) from /usr/bin/time -v.
+#
+# Sections (default: all that exist):
+#   raw   acquire --format raw --hash md5,sha1,sha256 --no-verify -q
+#         vs dc3dd hash=md5 hash=sha1 hash=sha256. acquire fdatasyncs its
+#         image before it reports; dc3dd does not, so its run is followed by
+#         `sync FILE` inside the timed command, to compare the same work.
+#         Also: the single-core MD5 ceiling (openssl speed -evp md5), which
+#         bounds any raw acquisition that computes MD5 (see DESIGN.md); the
+#         CPU ceiling of all three hashes on this machine's cores; and dd
+#         (copy + fdatasync, no hashing) as the floor the storage sets.
+# To add a section NAME (E01 vs ewfacquire, verify, ...): write
+# section_NAME, which calls bench_tool for each command and bench_note /
+# bench_summary for derived figures, and add NAME to BENCH_SECTIONS.
+set -euo pipefail
+
+BENCH_DIR=${BENCH_DIR:-/tmp/fx-bench}
+BENCH_RUNS=${BENCH_RUNS:-3}
+FX_ROOT=${FX_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+FX_BIN=${FX_BIN:-$FX_ROOT/build/bin}
+BENCH_SECTIONS=(raw)
+
+readonly IMG_SIZE=1073741824
+readonly IMG_VERSION="mixed-1G v1: aes-128-ctr key 000102..0f iv 0, zeros, lcg-69069 text"
+IMG=$BENCH_DIR/mixed-1G.img
+OUT=$BENCH_DIR/out
+
+# Results: one table row per tool; MB/s keyed by tool label, for the
+# sections' derived figures.
+declare -a ROWS=()
+declare -A MBPS=()
+declare -a NOTES=() SUMMARY=()
+
+die() {
+	echo "bench.sh: $*" >&2
+	exit 1
+}
+
+# ---- input ---------------------------------------------------------------
+
+gen_text() {
+	awk -v want="$1" 'BEGIN {
+		n = split("lorem ipsum dolor sit amet consectetur adipiscing elit sed do " \
+			"eiusmod tempor incididunt ut labore et dolore magna aliqua evidence " \
+			"forensic acquisition sector partition image hash verify custody " \
+			"examiner court drive volume cluster inode journal timestamp registry " \
+			"deleted carve offset header footer signature", w, " ")
+		x = 12345; out = 0
+		while (out < want) {
+			line = ""
+			for (i = 0; i < 12; i++) {
+				x = (x * 69069 + 1) % 4294967296
+				line = line w[int(x / 65536) % n + 1] (i < 11 ? " " : "")
+			}
+			print line
+			out += length(line) + 1
+		}
+	}' | head -c "$1"
+}
+
+prepare_image() {
+	local third=$((IMG_SIZE / 3)) stamp=$IMG.stamp
+	mkdir -p "$BENCH_DIR"
+	if [[ -f $IMG && -f $stamp && $(cat "$stamp") == "$IMG_VERSION" &&
+		$(stat -c %s "$IMG") == "$IMG_SIZE" ]]; then
+		return 0
+	fi
+	echo "generating $IMG (1 GiB, once) ..." >&2
+	rm -f "$IMG" "$stamp"
+	{
+		head -c "$third" /dev/zero |
+			openssl enc -aes-128-ctr -nosalt -K 000102030405060708090a0b0c0d0e0f \
+				-iv 00000000000000000000000000000000
+		head -c "$third" /dev/zero
+		gen_text $((IMG_SIZE - 2 * third))
+	} >"$IMG.tmp"
+	[[ $(stat -c %s "$IMG.tmp") == "$IMG_SIZE" ]] || die "generated image has the wrong size"
+	mv "$IMG.tmp" "$IMG"
+	echo "$IMG_VERSION" >"$stamp"
+}
+
+warm_cache() {
+	cat "$IMG" >/dev/null
+}
+
+# ---- measuring -----------------------------------------------------------
+
+clean_out() {
+	rm -rf "$OUT"
+	mkdir -p "$OUT"
+}
+
+# bench_tool LABEL CMD...: runs CMD $BENCH_RUNS times (outputs removed
+# before each run); adds a table row (median wall time, MB/s, peak RSS,
+# every run's time) and sets MBPS[LABEL].
+bench_tool() {
+	local label=$1 i t0 t1 rss peak=0 times=() sorted median
+	shift
+	warm_cache
+	for ((i = 0; i < BENCH_RUNS; i++)); do
+		clean_out
+		t0=$(date +%s%N)
+		if ! /usr/bin/time -v -o "$BENCH_DIR/time.txt" "$@" >"$BENCH_DIR/run.out" 2>&1; then
+			cat "$BENCH_DIR/run.out" >&2
+			die "$label failed: $*"
+		fi
+		t1=$(date +%s%N)
+		times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')")
+		rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$BENCH_DIR/time.txt")
+		((rss > peak)) && peak=$rss
+	done
+	clean_out
+	sorted=$(printf '%s\n' "${times[@]}" | sort -n)
+	median=$(printf '%s\n' "$sorted" | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+	MBPS[$label]=$(awk -v s="$median" -v b="$IMG_SIZE" 'BEGIN { printf "%.1f", b / 1e6 / s }')
+	ROWS+=("$(printf '%-34s %9s %9s %10s   %s' "$label" "$median" "${MBPS[$label]}" \
+		"$((peak / 1024))" "${times[*]}")")
+}
+
+bench_note() {
+	NOTES+=("$*")
+}
+
+bench_summary() {
+	SUMMARY+=("$*")
+}
+
+# openssl_mbps ALG: single-core throughput of ALG (md5, sha1, sha256) on
+# 1 MiB blocks from openssl speed, in MB/s ("k" there is 1000 bytes/s).
+openssl_mbps() {
+	openssl speed -evp "$1" -bytes 1048576 -seconds 3 2>/dev/null |
+		awk -v a="$1" 'tolower($1) == a { v = $NF; sub(/k$/, "", v); printf "%.1f", v / 1000 }'
+}
+
+# hashes_ceiling_mbps MD5 SHA1 SHA256: the most the three hashes allow on
+# $(nproc) cores: each is sequential (one core each), and together they
+# need the sum of their CPU time per byte.
+hashes_ceiling_mbps() {
+	awk -v a="$1" -v b="$2" -v c="$3" -v n="$(nproc)" 'BEGIN {
+		t = 1 / a + 1 / b + 1 / c; m = 1 / a
+		if (1 / b > m) m = 1 / b
+		if (1 / c > m) m = 1 / c
+		if (t / n > m) m = t / n
+		printf "%.1f", 1 / m
+	}'
+}
+
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
+}
+
+percent() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", 100 * a / b }'
+}
+
+# ---- sections ------------------------------------------------------------
+
+section_raw() {
+	local acq="acquire raw md5+sha1+sha256" dc="dc3dd md5+sha1+sha256 (+sync)"
+	local dd="dd copy + fdatasync, no hashes" md5 sha1 sha256 all
+	bench_tool "$acq" "$FX_BIN/acquire" --format raw --hash md5,sha1,sha256 \
+		--no-verify -q "$IMG" "$OUT/acq"
+	# shellcheck disable=SC2016 # expanded by that sh, from its arguments
+	bench_tool "$dc" sh -c 'dc3dd if="$1" of="$2" hash=md5 hash=sha1 hash=sha256 log="$3" && sync "$2"' \
+		dc3dd "$IMG" "$OUT/dc3dd.raw" "$OUT/dc3dd.log"
+	bench_tool "$dd" dd if="$IMG" of="$OUT/dd.raw" bs=1M conv=fdatasync status=none
+	md5=$(openssl_mbps md5)
+	sha1=$(openssl_mbps sha1)
+	sha256=$(openssl_mbps sha256)
+	[[ -n $md5 && -n $sha1 && -n $sha256 ]] || die "cannot parse openssl speed output"
+	all=$(hashes_ceiling_mbps "$md5" "$sha1" "$sha256")
+	bench_note "single-core hash speed (openssl speed -evp, 1 MiB blocks): MD5 $md5, SHA-1 $sha1, SHA-256 $sha256 MB/s"
+	bench_note "MD5 ceiling: $md5 MB/s; all three hashes on $(nproc) cores (CPU-bound): $all MB/s"
+	bench_note "acquire / dc3dd throughput: $(ratio "${MBPS[$acq]}" "${MBPS[$dc]}")x"
+	bench_note "acquire raw at $(percent "${MBPS[$acq]}" "$md5")% of the MD5 ceiling," \
+		"$(percent "${MBPS[$acq]}" "$all")% of the three-hash CPU ceiling," \
+		"$(percent "${MBPS[$acq]}" "${MBPS[$dd]}")% of plain copy+fdatasync"
+	bench_summary "raw: acquire ${MBPS[$acq]} MB/s, dc3dd ${MBPS[$dc]} MB/s" \
+		"($(ratio "${MBPS[$acq]}" "${MBPS[$dc]}")x), $(percent "${MBPS[$acq]}" "$md5")% of MD5 ceiling $md5 MB/s"
+}
+
+# ---- report --------------------------------------------------------------
+
+print_report() {
+	local r
+	echo
+	echo "libforensic benchmark: $(nproc) cores, $(uname -r), input $IMG (1 GiB: 1/3 random, 1/3 zeros, 1/3 text, page-cached)"
+	echo "median of $BENCH_RUNS runs; MB = 10^6 bytes; peak RSS = max over runs"
+	echo
+	printf '%-34s %9s %9s %10s   %s\n' "tool" "median s" "MB/s" "peak MiB" "runs (s)"
+	printf '%-34s %9s %9s %10s   %s\n' "----" "--------" "----" "--------" "--------"
+	for r in "${ROWS[@]}"; do
+		echo "$r"
+	done
+	echo
+	for r in "${NOTES[@]}"; do
+		echo "$r"
+	done
+	echo
+	echo "SUMMARY: $(
+		IFS=';'
+		echo "${SUMMARY[*]}"
+	)"
+}
+
+main() {
+	local sections=("$@") s cmd
+	((${#sections[@]})) || sections=("${BENCH_SECTIONS[@]}")
+	[[ -x $FX_BIN/acquire ]] || die "acquire not built: $FX_BIN/acquire (set FX_BIN)"
+	if [[ ! -x /usr/bin/time ]]; then
+		[[ $(id -u) == 0 ]] || die "/usr/bin/time missing: apt-get install time"
+		apt-get install -y time >/dev/null || die "cannot install the time package"
+	fi
+	for cmd in dc3dd openssl awk; do
+		command -v "$cmd" >/dev/null || die "$cmd is not installed"
+	done
+	for s in "${sections[@]}"; do
+		declare -F "section_$s" >/dev/null || die "unknown section '$s' (have: ${BENCH_SECTIONS[*]})"
+	done
+	prepare_image
+	for s in "${sections[@]}"; do
+		"section_$s"
+	done
+	rm -rf "$OUT" "$BENCH_DIR/time.txt" "$BENCH_DIR/run.out"
+	print_report
+}
+
+main "$@"

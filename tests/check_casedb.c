@@ -1,0 +1,1602 @@
+/*
+ * Unit tests of the case database: schema and versions, refusals that leave
+ * the file unchanged, records round trip, append-only triggers, tampering
+ * with the audit log and the records (through the sqlite3 C API, the way an
+ * adversary with the file would), signed chains, SQL injection through every
+ * text field, many writer processes at once, and a writer killed mid-write.
+ *
+ * The hash of an event is recomputed here independently (ref_event_hash), so
+ * the documented algorithm is tested, not only the library against itself.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <sqlite3.h>
+
+#include "forensic/casedb.h"
+#include "testutil.h"
+
+#define ACTOR "examiner1"
+#define HOST "lab-host"
+
+static char g_path[4096];
+
+/* A fresh database path in a fresh directory. */
+static const char *new_path(const char *tag)
+{
+	const char *dir = fxt_tmpdir(tag);
+
+	ck_assert_ptr_nonnull(dir);
+	snprintf(g_path, sizeof(g_path), "%s/case.db", dir);
+	return g_path;
+}
+
+static fx_casedb *open_db(const char *path, const char *key)
+{
+	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb *db = NULL;
+	int rc;
+
+	o.actor = ACTOR;
+	o.host = HOST;
+	o.sign_key_path = key;
+	rc = fx_casedb_open(&db, path, &o);
+	ck_assert_msg(rc == 0, "open %s: %d %s", path, rc, fx_error_last());
+	return db;
+}
+
+/* ---- raw SQLite access, as an adversary or a third party has it ---- */
+
+static sqlite3 *raw_open(const char *path)
+{
+	sqlite3 *s = NULL;
+
+	ck_assert_int_eq(sqlite3_open(path, &s), SQLITE_OK);
+	sqlite3_busy_timeout(s, 30000);
+	return s;
+}
+
+static void raw_exec(sqlite3 *s, const char *sql)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(s, sql, NULL, NULL, &err);
+
+	ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, err ? err : "?");
+	sqlite3_free(err);
+}
+
+static long long raw_int(sqlite3 *s, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	long long v;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* First column of the first row as text, in a static buffer. */
+static const char *raw_text(sqlite3 *s, const char *sql)
+{
+	static char buf[1 << 16];
+	sqlite3_stmt *st = NULL;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	snprintf(buf, sizeof(buf), "%s",
+		 sqlite3_column_text(st, 0) ? (const char *)
+		 sqlite3_column_text(st, 0) : "(null)");
+	sqlite3_finalize(st);
+	return buf;
+}
+
+/* The error message of a statement that must fail. */
+static const char *raw_fails(sqlite3 *s, const char *sql)
+{
+	static char msg[512];
+	char *err = NULL;
+
+	ck_assert_int_ne(sqlite3_exec(s, sql, NULL, NULL, &err), SQLITE_OK);
+	snprintf(msg, sizeof(msg), "%s", err ? err : "");
+	sqlite3_free(err);
+	return msg;
+}
+
+static long long count_of(const char *path, const char *sql)
+{
+	sqlite3 *s = raw_open(path);
+	long long n = raw_int(s, sql);
+
+	sqlite3_close(s);
+	return n;
+}
+
+/* ---- the documented event hash, written independently ---- */
+
+static void sha256_hex(char out[65], const void *data, size_t len)
+{
+	unsigned char md[32];
+	unsigned int mdlen = 0, i;
+
+	ck_assert_int_eq(EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL), 1);
+	for (i = 0; i < 32; i++)
+		sprintf(out + 2 * i, "%02x", md[i]);
+}
+
+/* SHA-256(prev || {"action":..,"actor":..,"content":..,"host":..,
+ * "seq":..,"time":..}); the strings used in these tests need no escapes. */
+static void ref_event_hash(char out[65], const char *prev, long long seq,
+			   const char *time, const char *actor,
+			   const char *host, const char *action,
+			   const char *content)
+{
+	size_t n = strlen(content) + 512;
+	char *buf = malloc(n);
+	int len;
+
+	ck_assert_ptr_nonnull(buf);
+	len = snprintf(buf, n, "%s{\"action\":\"%s\",\"actor\":\"%s\","
+		       "\"content\":%s,\"host\":\"%s\",\"seq\":%lld,"
+		       "\"time\":\"%s\"}", prev, action, actor, content, host,
+		       seq, time);
+	sha256_hex(out, buf, (size_t)len);
+	free(buf);
+}
+
+/* Re-hashes events from..last in place, as a forger who knows the algorithm
+ * but not the signing key would, after changing event from. */
+static void forge_rechain(sqlite3 *s, long long from)
+{
+	char sql[512], prev[65], hash[65];
+	sqlite3_stmt *st = NULL;
+	long long last = raw_int(s, "SELECT max(seq) FROM audit_log"), seq;
+
+	snprintf(sql, sizeof(sql), "SELECT hash FROM audit_log WHERE seq = %lld",
+		 from - 1);
+	snprintf(prev, sizeof(prev), "%s", raw_text(s, sql));
+	for (seq = from; seq <= last; seq++) {
+		snprintf(sql, sizeof(sql), "SELECT time_utc, actor, host, action, "
+			 "content FROM audit_log WHERE seq = %lld", seq);
+		ck_assert_int_eq(sqlite3_prepare_v2(s, sql, -1, &st, NULL), 0);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		ref_event_hash(hash, prev, seq,
+			       (const char *)sqlite3_column_text(st, 0),
+			       (const char *)sqlite3_column_text(st, 1),
+			       (const char *)sqlite3_column_text(st, 2),
+			       (const char *)sqlite3_column_text(st, 3),
+			       (const char *)sqlite3_column_text(st, 4));
+		sqlite3_finalize(st);
+		snprintf(sql, sizeof(sql), "UPDATE audit_log SET prev_hash = '%s', "
+			 "hash = '%s' WHERE seq = %lld", prev, hash, seq);
+		raw_exec(s, sql);
+		memcpy(prev, hash, sizeof(prev));
+	}
+}
+
+/* ---- fixtures ---- */
+
+static const fx_casedb_range k_bad[] = { { 100, 8 }, { 4000, 1 } };
+static const fx_casedb_window k_windows[] = {
+	{ 0, 1048576, "1111111111111111111111111111111111111111111111111111111111111111" },
+	{ 1048576, 1048576, "2222222222222222222222222222222222222222222222222222222222222222" },
+};
+static const fx_casedb_file k_files[] = {
+	{ "/evidence/img/disk.001", 2097152, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
+	{ "/evidence/img/disk.002", 1024, NULL },
+};
+#define MD5_HEX "d41d8cd98f00b204e9800998ecf8427e"
+#define SHA1_HEX "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+#define SHA256_HEX "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+static fx_casedb_acquisition sample_acq(const char *case_no, const char *ev_no)
+{
+	fx_casedb_acquisition a = FX_CASEDB_ACQUISITION_INIT;
+
+	a.case_number = case_no;
+	a.case_description = "burglary, 12 Main St";
+	a.evidence.evidence_number = ev_no;
+	a.evidence.description = "laptop SSD";
+	a.evidence.notes = "seized 2026-11-20";
+	a.evidence.examiner = "J. Doe";
+	a.evidence.source.vendor = "ACME";
+	a.evidence.source.model = "SSD 9000";
+	a.evidence.source.serial = "SN123";
+	a.evidence.source.wwid = "naa.5000c500a1b2c3d4";
+	a.evidence.source.size_bytes = 2098176;
+	a.evidence.source.logical_sector_size = 512;
+	a.evidence.source.physical_sector_size = 4096;
+	a.evidence.source.removable = 0;
+	a.evidence.source.rotational = 1;
+	a.evidence.source.is_block_device = 1;
+	a.evidence.source.hpa_dco = "not checked: loop device does not answer "
+				    "ATA commands";
+	a.operator_name = "op1";
+	a.host = "lab1";
+	a.tool = "acquire";
+	a.tool_version = "0.1.0";
+	a.library_versions = "libforensic 0.1.0; SQLite 3.40.1";
+	a.command_line = "acquire /dev/sdb /evidence/img/disk";
+	a.parameters_json = "{\"block_size\":1048576}";
+	a.format = "split-raw";
+	a.compression = "none";
+	a.segment_size = 2097152;
+	a.block_size = 1048576;
+	a.source_path = "/dev/sdb";
+	a.write_block_method = "BLKROSET";
+	a.write_block_before = "ro=0";
+	a.write_block_after = "ro=1";
+	a.start_utc = "2026-11-24T21:36:44Z";
+	return a;
+}
+
+static fx_casedb_result sample_result(void)
+{
+	fx_casedb_result r = FX_CASEDB_RESULT_INIT;
+
+	r.status = FX_CASEDB_COMPLETED_WITH_ERRORS;
+	r.end_utc = "2026-11-24T21:40:01.250000Z";
+	r.bytes = 2098176;
+	r.sector_size = 512;
+	r.bad = k_bad;
+	r.n_bad = 2;
+	r.hashes.md5 = MD5_HEX;
+	r.hashes.sha1 = "DA39A3EE5E6B4B0D3255BFEF95601890AFD80709"; /* stored lower */
+	r.hashes.sha256 = SHA256_HEX;
+	r.windows = k_windows;
+	r.n_windows = 2;
+	r.files = k_files;
+	r.n_files = 2;
+	return r;
+}
+
+/* A database with a case, an evidence item and n custody events; the
+ * evidence id is returned. */
+static int64_t setup_custody(fx_casedb *db, int n)
+{
+	fx_casedb_evidence ev = FX_CASEDB_EVIDENCE_INIT;
+	fx_casedb_custody c = FX_CASEDB_CUSTODY_INIT;
+	int64_t case_id = 0, ev_id = 0, id = 0;
+	int i;
+
+	ck_assert_int_eq(fx_casedb_case_ensure(&case_id, db, "C-1", "d"), 0);
+	ev.evidence_number = "E-1";
+	ck_assert_int_eq(fx_casedb_evidence_ensure(&ev_id, db, case_id, &ev), 0);
+	c.evidence_id = ev_id;
+	c.from_party = "field team";
+	c.to_party = "evidence locker";
+	c.location = "room 101";
+	c.reason = "storage";
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(fx_casedb_custody_record(&id, db, &c), 0);
+	return ev_id;
+}
+
+static int check_chain(fx_casedb_audit_report *rep, fx_casedb *db)
+{
+	return fx_casedb_audit_check(rep, db, NULL);
+}
+
+/* Opens path, checks the chain, expects it broken at seq with reason. */
+static void expect_broken(const char *path, long long seq, const char *reason)
+{
+	fx_casedb_audit_report rep;
+	fx_casedb *db = open_db(path, NULL);
+	int rc = check_chain(&rep, db);
+
+	ck_assert_int_eq(rc, FX_ECORRUPT);
+	ck_assert_int_eq(rep.intact, 0);
+	ck_assert_int_eq(rep.first_bad_seq, seq);
+	ck_assert_str_eq(rep.reason, reason);
+	ck_assert_ptr_nonnull(strstr(fx_error_last(), reason));
+	ck_assert_ptr_nonnull(strstr(fx_error_last(), path));
+	fx_casedb_free(db);
+}
+
+/* ---- schema and versions ---- */
+
+START_TEST(test_create_schema)
+{
+	const char *path = new_path("casedb-create");
+	fx_casedb_audit_report rep;
+	fx_casedb *db = open_db(path, NULL);
+	sqlite3 *s;
+
+	ck_assert_int_eq(fx_casedb_schema_version(), 1);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	ck_assert_int_eq(rep.intact, 1);
+	ck_assert_int_eq(rep.events, 1);
+	ck_assert_int_eq(rep.signed_events, 0);
+	ck_assert_int_eq(rep.first_bad_seq, 0);
+	ck_assert_str_eq(rep.reason, "");
+	fx_casedb_free(db);
+	db = open_db(path, NULL);   /* reopening adds nothing */
+	fx_casedb_free(db);
+
+	s = raw_open(path);
+	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 1);
+	ck_assert_int_eq(raw_int(s, "PRAGMA application_id"), 0x46584344);
+	ck_assert_str_eq(raw_text(s, "PRAGMA journal_mode"), "wal");
+	ck_assert_str_eq(raw_text(s, "SELECT value FROM meta WHERE key = "
+				  "'schema_version'"), "1");
+	ck_assert_str_eq(raw_text(s, "SELECT group_concat(name, ',') FROM "
+				  "(SELECT name FROM sqlite_master WHERE type = "
+				  "'table' ORDER BY name)"),
+			 "acquisitions,audit_log,bad_sectors,cases,"
+			 "custody_events,evidence,hashes,image_files,meta,"
+			 "signing_keys,verifications");
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
+				 "type = 'trigger'"), 20);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log"), 1);
+	ck_assert_str_eq(raw_text(s, "SELECT action || ' ' || content || ' ' || "
+				  "actor || ' ' || host || ' ' || prev_hash FROM "
+				  "audit_log"),
+			 "schema.create {\"application_id\":1180189508,"
+			 "\"schema_version\":1} " ACTOR " " HOST " "
+			 "0000000000000000000000000000000000000000000000000000000000000000");
+	sqlite3_close(s);
+	fx_casedb_free(NULL);
+}
+END_TEST
+
+/* Every schemas/case_migrate_<N>.sql must be listed in casedb.c: the
+ * library's version is 1 + the number of migration files. */
+START_TEST(test_migrations_registered)
+{
+	char dir[4096], *slash;
+	struct dirent *d;
+	DIR *dp;
+	int n = 0;
+
+	snprintf(dir, sizeof(dir), "%s", __FILE__);
+	slash = strrchr(dir, '/');
+	ck_assert_ptr_nonnull(slash);
+	strcpy(slash, "/../schemas");
+	dp = opendir(dir);
+	ck_assert_msg(dp != NULL, "cannot open %s", dir);
+	while ((d = readdir(dp)) != NULL)
+		if (strncmp(d->d_name, "case_migrate_", 13) == 0 &&
+		    strstr(d->d_name, ".sql"))
+			n++;
+	closedir(dp);
+	ck_assert_int_eq(fx_casedb_schema_version(), 1 + n);
+}
+END_TEST
+
+/* Opening path must fail with code and a message holding what; the file
+ * must be byte for byte what it was. */
+static void expect_refused(const char *path, int read_only, int code,
+			   const char *what)
+{
+	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+	char before[65], after[65];
+	static int not_null;
+	fx_casedb *db = (fx_casedb *)(void *)&not_null; /* must become NULL */
+	struct stat st;
+
+	ck_assert_int_eq(fxt_file_sha256(before, path), 0);
+	o.read_only = read_only;
+	ck_assert_int_eq(fx_casedb_open(&db, path, &o), code);
+	ck_assert_ptr_null(db);
+	ck_assert_msg(strstr(fx_error_last(), what) != NULL, "message: %s",
+		      fx_error_last());
+	ck_assert_ptr_nonnull(strstr(fx_error_last(), path));
+	ck_assert_int_eq(fxt_file_sha256(after, path), 0);
+	ck_assert_str_eq(before, after);
+	ck_assert_int_eq(lstat(path, &st), 0);
+}
+
+/* Closes a raw connection so that the WAL is folded into the file. */
+static void raw_close_all(sqlite3 *s)
+{
+	raw_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)");
+	sqlite3_close(s);
+}
+
+START_TEST(test_refuse_newer_version)
+{
+	const char *path = new_path("casedb-newer");
+	sqlite3 *s;
+
+	fx_casedb_free(open_db(path, NULL));
+	s = raw_open(path);
+	raw_exec(s, "PRAGMA user_version = 2; UPDATE meta SET value = '2' "
+		 "WHERE key = 'schema_version'");
+	raw_close_all(s);
+	expect_refused(path, 0, FX_EVERSION,
+		       "has schema version 2, newer than this libforensic");
+	expect_refused(path, 1, FX_EVERSION, "has schema version 2");
+}
+END_TEST
+
+START_TEST(test_refuse_inconsistent_version)
+{
+	const char *path = new_path("casedb-meta");
+	sqlite3 *s;
+
+	fx_casedb_free(open_db(path, NULL));
+	s = raw_open(path);
+	raw_exec(s, "UPDATE meta SET value = '0' WHERE key = 'schema_version'");
+	raw_close_all(s);
+	expect_refused(path, 0, FX_ECORRUPT, "is damaged: schema version 1 in "
+		       "the header, 0 in table meta");
+}
+END_TEST
+
+START_TEST(test_refuse_not_sqlite)
+{
+	const char *path = new_path("casedb-random");
+	uint8_t junk[8192];
+
+	fxt_fill_pattern(junk, sizeof(junk), 42);
+	ck_assert_int_eq(fxt_write_file(path, junk, sizeof(junk)), 0);
+	expect_refused(path, 0, FX_ECORRUPT,
+		       "is not a case database (not an SQLite file)");
+	expect_refused(path, 1, FX_ECORRUPT,
+		       "is not a case database (not an SQLite file)");
+}
+END_TEST
+
+START_TEST(test_refuse_other_sqlite)
+{
+	const char *path = new_path("casedb-other");
+	sqlite3 *s = raw_open(path);
+
+	raw_exec(s, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name);"
+		 "INSERT INTO customers (name) VALUES ('x')");
+	sqlite3_close(s);
+	expect_refused(path, 0, FX_ECORRUPT, "is not a case database (SQLite "
+		       "application_id 0, expected 1180189508)");
+}
+END_TEST
+
+START_TEST(test_refuse_read_only_file)
+{
+	const char *path = new_path("casedb-ro");
+	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb_audit_report rep;
+	fx_casedb *db = open_db(path, NULL);
+	int64_t id = 0;
+
+	setup_custody(db, 2);
+	fx_casedb_free(db);
+	ck_assert_int_eq(chmod(path, 0444), 0);
+	expect_refused(path, 0, FX_ERROR, "is read-only (mode 0444)");
+	/* read-only opening works and cannot write */
+	o.read_only = 1;
+	ck_assert_int_eq(fx_casedb_open(&db, path, &o), 0);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	ck_assert_int_eq(rep.events, 5);
+	ck_assert_int_eq(fx_casedb_case_ensure(&id, db, "C-2", NULL), FX_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(fx_error_last(), "opened read-only"));
+	fx_casedb_free(db);
+	ck_assert_int_eq(chmod(path, 0644), 0);
+}
+END_TEST
+
+START_TEST(test_missing_and_empty_file)
+{
+	const char *path = new_path("casedb-empty");
+	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb *db = NULL;
+
+	o.read_only = 1;
+	ck_assert_int_eq(fx_casedb_open(&db, path, &o), FX_ENOTFOUND);
+	ck_assert_int_eq(access(path, F_OK), -1);   /* not created */
+	ck_assert_int_eq(fxt_write_file(path, "", 0), 0);
+	db = open_db(path, NULL);                   /* empty: created */
+	fx_casedb_free(db);
+	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 1);
+	o.version = 99;
+	ck_assert_int_eq(fx_casedb_open(&db, path, &o), FX_EUSAGE);
+}
+END_TEST
+
+/* ---- records ---- */
+
+START_TEST(test_acquisition_round_trip)
+{
+	const char *path = new_path("casedb-acq");
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb_result r = sample_result();
+	fx_casedb_acquisition_info *info = NULL;
+	fx_casedb_audit_report rep;
+	fx_casedb *db = open_db(path, NULL);
+	int64_t acq = 0, found = 0, ev = 0;
+	char note[512], host[256];
+	sqlite3 *s;
+
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
+	ck_assert_int_eq(acq, 1);
+	/* running, held by this process */
+	ck_assert_int_eq(fx_casedb_acquisition_get(&info, db, acq), 0);
+	ck_assert_int_eq(info->status, FX_CASEDB_RUNNING);
+	ck_assert_int_eq(info->result.status, FX_CASEDB_RUNNING);
+	gethostname(host, sizeof(host));
+	snprintf(note, sizeof(note), "running: process %ld on host %s",
+		 (long)getpid(), host);
+	ck_assert_str_eq(info->status_note, note);
+	ck_assert_int_eq(info->owner_pid, getpid());
+	fx_casedb_acquisition_info_free(info);
+
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), FX_EEXISTS);
+	ck_assert_ptr_nonnull(strstr(fx_error_last(), "acquisition 1 is already "
+				     "finished (completed_with_errors)"));
+
+	ck_assert_int_eq(fx_casedb_acquisition_find_by_file(&found, db,
+				"/evidence/img/disk.002"), 0);
+	ck_assert_int_eq(found, acq);
+	ck_assert_int_eq(fx_casedb_acquisition_find_by_file(&found, db,
+				"/evidence/img/nope.001"), FX_ENOTFOUND);
+	ck_assert_int_eq(fx_casedb_evidence_find(&ev, db, "C-1", "E-1"), 0);
+	ck_assert_int_eq(ev, 1);
+	ck_assert_int_eq(fx_casedb_evidence_find(&ev, db, "C-1", "E-2"),
+			 FX_ENOTFOUND);
+
+	ck_assert_int_eq(fx_casedb_acquisition_get(&info, db, acq), 0);
+	ck_assert_int_eq(info->evidence_id, 1);
+	ck_assert_str_eq(info->rec.case_number, "C-1");
+	ck_assert_str_eq(info->rec.case_description, "burglary, 12 Main St");
+	ck_assert_str_eq(info->rec.evidence.evidence_number, "E-1");
+	ck_assert_str_eq(info->rec.evidence.examiner, "J. Doe");
+	ck_assert_str_eq(info->rec.evidence.source.serial, "SN123");
+	ck_assert_int_eq(info->rec.evidence.source.size_bytes, 2098176);
+	ck_assert_int_eq(info->rec.evidence.source.physical_sector_size, 4096);
+	ck_assert_int_eq(info->rec.evidence.source.removable, 0);
+	ck_assert_int_eq(info->rec.evidence.source.rotational, 1);
+	ck_assert_str_eq(info->rec.evidence.source.hpa_dco, "not checked: loop "
+			 "device does not answer ATA commands");
+	ck_assert_str_eq(info->rec.operator_name, "op1");
+	ck_assert_str_eq(info->rec.parameters_json, "{\"block_size\":1048576}");
+	ck_assert_str_eq(info->rec.format, "split-raw");
+	ck_assert_int_eq(info->rec.segment_size, 2097152);
+	ck_assert_str_eq(info->rec.write_block_after, "ro=1");
+	ck_assert_str_eq(info->rec.start_utc, "2026-11-24T21:36:44Z");
+	ck_assert_int_eq(info->status, FX_CASEDB_COMPLETED_WITH_ERRORS);
+	ck_assert_ptr_null(info->status_note);
+	ck_assert_str_eq(info->result.end_utc, "2026-11-24T21:40:01.250000Z");
+	ck_assert_int_eq(info->result.bytes, 2098176);
+	ck_assert_int_eq(info->result.n_bad, 2);
+	ck_assert_int_eq(info->result.bad[0].first, 100);
+	ck_assert_int_eq(info->result.bad[0].count, 8);
+	ck_assert_int_eq(info->result.bad[1].first, 4000);
+	ck_assert_str_eq(info->result.hashes.md5, MD5_HEX);
+	ck_assert_str_eq(info->result.hashes.sha1, SHA1_HEX);
+	ck_assert_str_eq(info->result.hashes.sha256, SHA256_HEX);
+	ck_assert_int_eq(info->result.n_windows, 2);
+	ck_assert_int_eq(info->result.windows[1].offset, 1048576);
+	ck_assert_str_eq(info->result.windows[1].sha256, k_windows[1].sha256);
+	ck_assert_int_eq(info->result.n_files, 2);
+	ck_assert_str_eq(info->result.files[0].sha256, k_files[0].sha256);
+	ck_assert_ptr_null(info->result.files[1].sha256);
+	ck_assert_int_eq(info->result.files[1].size, 1024);
+	fx_casedb_acquisition_info_free(info);
+
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	ck_assert_int_eq(rep.events, 5);
+	fx_casedb_free(db);
+	s = raw_open(path);
+	ck_assert_str_eq(raw_text(s, "SELECT group_concat(action, ' ') FROM "
+				  "(SELECT action FROM audit_log ORDER BY seq)"),
+			 "schema.create case.create evidence.create "
+			 "acquisition.begin acquisition.finish");
+	sqlite3_close(s);
+}
+END_TEST
+
+START_TEST(test_event_content_and_hash)
+{
+	const char *path = new_path("casedb-content");
+	fx_casedb *db = open_db(path, NULL);
+	char expect[512], hash[65], prev[65];
+	int64_t id = 0;
+	sqlite3 *s;
+
+	ck_assert_int_eq(fx_casedb_case_ensure(&id, db, "C-7", "a \"b\" \\ c\n"
+					       "\x01\t\xc3\xa9"), 0);
+	fx_casedb_free(db);
+	s = raw_open(path);
+	snprintf(expect, sizeof(expect), "{\"case\":{\"case_number\":\"C-7\","
+		 "\"created_utc\":\"%s\",\"description\":\"a \\\"b\\\" \\\\ c"
+		 "\\n\\u0001\\t\xc3\xa9\",\"id\":1}}",
+		 raw_text(s, "SELECT created_utc FROM cases"));
+	ck_assert_str_eq(raw_text(s, "SELECT content FROM audit_log WHERE "
+				  "seq = 2"), expect);
+	snprintf(prev, sizeof(prev), "%s", raw_text(s, "SELECT hash FROM "
+						    "audit_log WHERE seq = 1"));
+	ref_event_hash(hash, prev, 2, raw_text(s, "SELECT time_utc FROM "
+				       "audit_log WHERE seq = 2"), ACTOR, HOST,
+		       "case.create", expect);
+	ck_assert_str_eq(raw_text(s, "SELECT hash FROM audit_log WHERE seq = 2"),
+			 hash);
+	ck_assert_str_eq(raw_text(s, "SELECT prev_hash FROM audit_log WHERE "
+				  "seq = 2"), prev);
+	sqlite3_close(s);
+}
+END_TEST
+
+START_TEST(test_evidence_unique_within_case)
+{
+	const char *path = new_path("casedb-unique");
+	fx_casedb_evidence ev = FX_CASEDB_EVIDENCE_INIT;
+	fx_casedb *db = open_db(path, NULL);
+	int64_t ca = 0, cb = 0, cb2 = 0, e1 = 0, e2 = 0, e3 = 0;
+	sqlite3 *s;
+
+	ck_assert_int_eq(fx_casedb_case_ensure(&ca, db, "A", "first"), 0);
+	ck_assert_int_eq(fx_casedb_case_ensure(&cb, db, "B", NULL), 0);
+	ck_assert_int_eq(fx_casedb_case_ensure(&cb2, db, "B", "ignored"), 0);
+	ck_assert_int_eq(cb2, cb);
+	ev.evidence_number = "1";
+	ev.description = "first";
+	ck_assert_int_eq(fx_casedb_evidence_ensure(&e1, db, ca, &ev), 0);
+	ck_assert_int_eq(fx_casedb_evidence_ensure(&e2, db, cb, &ev), 0);
+	ck_assert_int_ne(e1, e2);                  /* same number, two cases */
+	ev.description = "second";
+	ck_assert_int_eq(fx_casedb_evidence_ensure(&e3, db, ca, &ev), 0);
+	ck_assert_int_eq(e3, e1);                  /* existing item re-used */
+	ck_assert_int_eq(fx_casedb_evidence_ensure(&e3, db, 99, &ev),
+			 FX_ENOTFOUND);
+	ev.evidence_number = "";
+	ck_assert_int_eq(fx_casedb_evidence_ensure(&e3, db, ca, &ev), FX_EUSAGE);
+	fx_casedb_free(db);
+	s = raw_open(path);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log"), 5);
+	ck_assert_str_eq(raw_text(s, "SELECT description FROM evidence WHERE "
+				  "id = 1"), "first");
+	ck_assert_str_eq(raw_fails(s, "INSERT INTO evidence (case_id, "
+				   "evidence_number, created_utc) VALUES (1, "
+				   "'1', 'x')"),
+			 "UNIQUE constraint failed: evidence.case_id, "
+			 "evidence.evidence_number");
+	sqlite3_close(s);
+}
+END_TEST
+
+static int collect_custody(const fx_casedb_custody_info *c, void *payload)
+{
+	ck_assert_str_eq(c->rec.to_party, "evidence locker");
+	ck_assert_str_eq(c->rec.actor, ACTOR);
+	(*(int *)payload)++;
+	return 0;
+}
+
+START_TEST(test_verification_and_custody)
+{
+	const char *path = new_path("casedb-verify");
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb_result r = sample_result();
+	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
+	fx_casedb_verification_info *vi = NULL;
+	fx_casedb_audit_report rep;
+	fx_casedb *db = open_db(path, NULL);
+	int64_t acq = 0, vid = 0;
+	int n = 0;
+
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), 0);
+	ck_assert_int_eq(fx_casedb_verification_last(&vi, db, acq), FX_ENOTFOUND);
+	v.acquisition_id = acq;
+	v.tool = "verify";
+	v.tool_version = "0.1.0";
+	v.result = FX_CASEDB_MISMATCH;
+	v.hashes.sha256 = k_windows[0].sha256;
+	v.windows = k_windows;
+	v.n_windows = 1;
+	v.findings = "{\"first_mismatch_window\":0}";
+	ck_assert_int_eq(fx_casedb_verification_record(&vid, db, &v), 0);
+	v.result = FX_CASEDB_VERIFIED;
+	v.hashes.sha256 = SHA256_HEX;
+	v.n_windows = 0;
+	v.findings = NULL;
+	ck_assert_int_eq(fx_casedb_verification_record(&vid, db, &v), 0);
+	ck_assert_int_eq(fx_casedb_verification_last(&vi, db, acq), 0);
+	ck_assert_int_eq(vi->id, 2);
+	ck_assert_int_eq(vi->rec.evidence_id, 1);
+	ck_assert_int_eq(vi->rec.result, FX_CASEDB_VERIFIED);
+	ck_assert_str_eq(vi->rec.hashes.sha256, SHA256_HEX);
+	ck_assert_ptr_null(vi->rec.hashes.md5);
+	ck_assert_ptr_null(vi->rec.findings);
+	ck_assert_str_eq(vi->rec.actor, ACTOR);
+	ck_assert_int_eq(vi->rec.n_windows, 0);
+	fx_casedb_verification_info_free(vi);
+	v.evidence_id = 5;
+	ck_assert_int_eq(fx_casedb_verification_record(&vid, db, &v), FX_EUSAGE);
+
+	setup_custody(db, 3);
+	ck_assert_int_eq(fx_casedb_custody_list(db, 1, collect_custody, &n), 0);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	ck_assert_int_eq(rep.events, 10);
+	fx_casedb_free(db);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM hashes"), 8);
+}
+END_TEST
+
+static int count_acq(const fx_casedb_acquisition_info *a, void *payload)
+{
+	(void)a;
+	(*(int *)payload)++;
+	return 0;
+}
+
+static int stop_at_first_case(const fx_casedb_case_info *c, void *payload)
+{
+	*(int64_t *)payload = c->id;
+	return 7;
+}
+
+START_TEST(test_lists)
+{
+	const char *path = new_path("casedb-lists");
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb *db = open_db(path, NULL);
+	int64_t id = 0, first = 0;
+	int n = 0;
+
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, db, &a), 0);
+	a.evidence.evidence_number = "E-2";
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, db, &a), 0);
+	a.case_number = "C-2";
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, db, &a), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_list(db, 0, count_acq, &n), 0);
+	ck_assert_int_eq(n, 3);
+	n = 0;
+	ck_assert_int_eq(fx_casedb_acquisition_list(db, 2, count_acq, &n), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(fx_casedb_case_list(db, stop_at_first_case, &first), 7);
+	ck_assert_int_eq(first, 1);
+	ck_assert_int_eq(fx_casedb_case_find(&id, db, "C-2"), 0);
+	ck_assert_int_eq(id, 2);
+	fx_casedb_free(db);
+}
+END_TEST
+
+START_TEST(test_invalid_input_changes_nothing)
+{
+	const char *path = new_path("casedb-invalid");
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb_result r = sample_result();
+	fx_casedb_custody c = FX_CASEDB_CUSTODY_INIT;
+	fx_casedb_file bad_file = { "/x", 1, "xyz" };
+	fx_casedb *db = open_db(path, NULL);
+	int64_t acq = 0, id = 0;
+
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
+	a.start_utc = "24/11/2026 21:36";
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, db, &a), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "start time \"24/11/2026 21:36\" is "
+			 "not a UTC time like 2026-11-24T21:36:44Z or "
+			 "2026-11-24T21:36:44.123456Z");
+	a.start_utc = NULL;
+	a.format = "zip";
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, db, &a), FX_EUSAGE);
+	a.format = "raw";
+	a.command_line = "bad \xff utf-8";
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, db, &a), FX_EUSAGE);
+	a.command_line = NULL;
+	a.parameters_json = "{not json";
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, db, &a), FX_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(fx_error_last(), "CHECK constraint failed"));
+	r.files = &bad_file;
+	r.n_files = 1;
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "sha256 of an image file \"xyz\" is "
+			 "not 64 hex digits");
+	r = sample_result();
+	r.status = FX_CASEDB_RUNNING;
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), FX_EUSAGE);
+	r = sample_result();
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, 42, &r), FX_ENOTFOUND);
+	c.evidence_id = 1;
+	ck_assert_int_eq(fx_casedb_custody_record(&id, db, &c), FX_EUSAGE);
+	c.to_party = "lab";
+	c.evidence_id = 9;
+	ck_assert_int_eq(fx_casedb_custody_record(&id, db, &c), FX_ENOTFOUND);
+	fx_casedb_free(db);
+	/* nothing of the refused calls was stored; the first one is still
+	 * running (not finished by the failed finish) */
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log"), 4);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM acquisitions"), 1);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM hashes"), 0);
+	ck_assert_int_eq(count_of(path, "SELECT status = 'running' FROM "
+				  "acquisitions"), 1);
+}
+END_TEST
+
+/* ---- append-only ---- */
+
+START_TEST(test_append_only_triggers)
+{
+	const char *path = new_path("casedb-triggers");
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb_result r = sample_result();
+	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
+	fx_casedb *db = open_db(path, NULL);
+	int64_t acq = 0, id = 0;
+	sqlite3 *s;
+
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), 0);
+	v.acquisition_id = acq;
+	v.result = FX_CASEDB_VERIFIED;
+	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), 0);
+	setup_custody(db, 1);
+	fx_casedb_free(db);
+	s = raw_open(path);
+	ck_assert_str_eq(raw_fails(s, "UPDATE audit_log SET actor = 'x'"),
+			 "audit_log is append-only");
+	ck_assert_str_eq(raw_fails(s, "DELETE FROM audit_log WHERE seq = 3"),
+			 "audit_log is append-only");
+	ck_assert_str_eq(raw_fails(s, "UPDATE custody_events SET to_party = 'x'"),
+			 "custody_events is append-only");
+	ck_assert_str_eq(raw_fails(s, "DELETE FROM custody_events"),
+			 "custody_events is append-only");
+	ck_assert_str_eq(raw_fails(s, "UPDATE hashes SET value = upper(value)"),
+			 "hashes is append-only");
+	ck_assert_str_eq(raw_fails(s, "DELETE FROM hashes"),
+			 "hashes is append-only");
+	ck_assert_str_eq(raw_fails(s, "UPDATE verifications SET result = "
+				   "'verified'"), "verifications is append-only");
+	ck_assert_str_eq(raw_fails(s, "DELETE FROM verifications"),
+			 "verifications is append-only");
+	ck_assert_str_eq(raw_fails(s, "UPDATE acquisitions SET status = "
+				   "'completed'"), "acquisitions: only a running "
+			 "acquisition can be finished, once");
+	ck_assert_str_eq(raw_fails(s, "DELETE FROM cases"),
+			 "cases is append-only");
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log"), 7);
+	sqlite3_close(s);
+}
+END_TEST
+
+/* ---- tampering ---- */
+
+/* A database of 20 events: schema, case, evidence, 17 custody events. */
+static const char *tamper_fixture(const char *tag)
+{
+	const char *path = new_path(tag);
+	fx_casedb *db = open_db(path, NULL);
+
+	setup_custody(db, 17);
+	fx_casedb_free(db);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log"), 20);
+	return path;
+}
+
+static sqlite3 *tamper_open(const char *path)
+{
+	sqlite3 *s = raw_open(path);
+
+	raw_exec(s, "DROP TRIGGER audit_log_no_update; "
+		 "DROP TRIGGER audit_log_no_delete");
+	return s;
+}
+
+START_TEST(test_tamper_edit)
+{
+	const char *path = tamper_fixture("casedb-edit");
+	sqlite3 *s = tamper_open(path);
+
+	raw_exec(s, "UPDATE audit_log SET content = replace(content, "
+		 "'room 101', 'room 102') WHERE seq = 17");
+	sqlite3_close(s);
+	expect_broken(path, 17, "event 17: hash does not match its content");
+}
+END_TEST
+
+START_TEST(test_tamper_edit_actor)
+{
+	const char *path = tamper_fixture("casedb-actor");
+	sqlite3 *s = tamper_open(path);
+
+	raw_exec(s, "UPDATE audit_log SET actor = 'someone else' WHERE seq = 9");
+	sqlite3_close(s);
+	expect_broken(path, 9, "event 9: hash does not match its content");
+}
+END_TEST
+
+START_TEST(test_tamper_delete)
+{
+	const char *path = tamper_fixture("casedb-delete");
+	sqlite3 *s = tamper_open(path);
+
+	raw_exec(s, "DELETE FROM audit_log WHERE seq = 17");
+	sqlite3_close(s);
+	expect_broken(path, 18, "event 18: sequence gap, expected 17");
+}
+END_TEST
+
+START_TEST(test_tamper_insert_at_end)
+{
+	const char *path = tamper_fixture("casedb-append");
+	sqlite3 *s = tamper_open(path);
+
+	raw_exec(s, "INSERT INTO audit_log (seq, time_utc, actor, host, action, "
+		 "content, prev_hash, hash) VALUES (21, '2026-11-25T00:00:00Z', "
+		 "'x', 'y', 'schema.migrate', '{\"from\":1,\"to\":2}', "
+		 "'0000000000000000000000000000000000000000000000000000000000000001', "
+		 "'0000000000000000000000000000000000000000000000000000000000000002')");
+	sqlite3_close(s);
+	expect_broken(path, 21, "event 21: prev_hash does not match event 20");
+}
+END_TEST
+
+/* A forged event, well formed and hashed on the real chain, is put in the
+ * middle; the event after it no longer fits. */
+START_TEST(test_tamper_insert_middle)
+{
+	const char *path = tamper_fixture("casedb-insert");
+	sqlite3 *s = tamper_open(path);
+	const char *content = "{\"from\":1,\"to\":1}";
+	char prev[65], hash[65], sql[1024];
+
+	raw_exec(s, "UPDATE audit_log SET seq = seq + 1000 WHERE seq >= 10; "
+		 "UPDATE audit_log SET seq = seq - 999 WHERE seq >= 1000");
+	snprintf(prev, sizeof(prev), "%s", raw_text(s, "SELECT hash FROM "
+						    "audit_log WHERE seq = 9"));
+	ref_event_hash(hash, prev, 10, "2026-11-25T00:00:00Z", "x", "y",
+		       "schema.migrate", content);
+	snprintf(sql, sizeof(sql), "INSERT INTO audit_log (seq, time_utc, actor, "
+		 "host, action, content, prev_hash, hash) VALUES (10, "
+		 "'2026-11-25T00:00:00Z', 'x', 'y', 'schema.migrate', '%s', "
+		 "'%s', '%s')", content, prev, hash);
+	raw_exec(s, sql);
+	sqlite3_close(s);
+	expect_broken(path, 11, "event 11: prev_hash does not match event 10");
+}
+END_TEST
+
+START_TEST(test_tamper_reorder)
+{
+	const char *path = tamper_fixture("casedb-swap");
+	sqlite3 *s = tamper_open(path);
+
+	/* swap the content of two events */
+	raw_exec(s, "CREATE TEMP TABLE t AS SELECT seq, content FROM audit_log "
+		 "WHERE seq IN (12, 13); UPDATE audit_log SET content = (SELECT "
+		 "content FROM t WHERE t.seq = 25 - audit_log.seq) WHERE seq IN "
+		 "(12, 13)");
+	sqlite3_close(s);
+	expect_broken(path, 12, "event 12: hash does not match its content");
+}
+END_TEST
+
+START_TEST(test_tamper_reorder_rows)
+{
+	const char *path = tamper_fixture("casedb-swaprows");
+	sqlite3 *s = tamper_open(path);
+
+	/* swap whole events 12 and 13, each keeping its own hash */
+	raw_exec(s, "UPDATE audit_log SET seq = 100 WHERE seq = 12; "
+		 "UPDATE audit_log SET seq = 12 WHERE seq = 13; "
+		 "UPDATE audit_log SET seq = 13 WHERE seq = 100");
+	sqlite3_close(s);
+	expect_broken(path, 12, "event 12: prev_hash does not match event 11");
+}
+END_TEST
+
+/* The records themselves are bound to the log: changing a custody row
+ * (after dropping its trigger) or adding one is found. */
+START_TEST(test_tamper_records)
+{
+	const char *path = tamper_fixture("casedb-records");
+	sqlite3 *s = raw_open(path);
+
+	raw_exec(s, "DROP TRIGGER custody_events_no_update; UPDATE "
+		 "custody_events SET location = 'car park' WHERE id = 5");
+	sqlite3_close(s);
+	/* custody 5 is event 3 + 5 */
+	expect_broken(path, 8, "event 8: custody.transfer: the records no "
+		      "longer match the event (record 5 changed)");
+
+	path = tamper_fixture("casedb-records2");
+	s = raw_open(path);
+	raw_exec(s, "INSERT INTO custody_events (evidence_id, to_party, "
+		 "time_utc) VALUES (1, 'someone', '2026-11-25T00:00:00Z')");
+	sqlite3_close(s);
+	expect_broken(path, 0, "table custody_events has 18 rows; the audit "
+		      "log accounts for 17");
+
+	path = tamper_fixture("casedb-records3");
+	s = raw_open(path);
+	raw_exec(s, "DROP TRIGGER custody_events_no_delete; DELETE FROM "
+		 "custody_events WHERE id = 17");
+	sqlite3_close(s);
+	expect_broken(path, 20, "event 20: custody.transfer: the record is gone "
+		      "(custody 17 is missing)");
+}
+END_TEST
+
+/* ---- signing ---- */
+
+static void write_keypair(const char *priv_path, const char *pub_path)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, NULL);
+	EVP_PKEY *k = NULL;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(ctx);
+	ck_assert_int_eq(EVP_PKEY_keygen_init(ctx), 1);
+	ck_assert_int_eq(EVP_PKEY_keygen(ctx, &k), 1);
+	f = fopen(priv_path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL), 1);
+	fclose(f);
+	if (pub_path) {
+		f = fopen(pub_path, "w");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_int_eq(PEM_write_PUBKEY(f, k), 1);
+		fclose(f);
+	}
+	EVP_PKEY_free(k);
+	EVP_PKEY_CTX_free(ctx);
+}
+
+START_TEST(test_signed_chain)
+{
+	const char *path = new_path("casedb-signed");
+	char dir[4096], key_a[4200], pub_a[4200], key_b[4200], pub_b[4200];
+	fx_casedb_audit_options o = FX_CASEDB_AUDIT_OPTIONS_INIT;
+	fx_casedb_audit_report rep;
+	fx_casedb *db;
+	sqlite3 *s;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	snprintf(key_a, sizeof(key_a), "%s/a.pem", dir);
+	snprintf(pub_a, sizeof(pub_a), "%s/a.pub.pem", dir);
+	snprintf(key_b, sizeof(key_b), "%s/b.pem", dir);
+	snprintf(pub_b, sizeof(pub_b), "%s/b.pub.pem", dir);
+	write_keypair(key_a, pub_a);
+	write_keypair(key_b, pub_b);
+
+	db = open_db(path, key_a);
+	setup_custody(db, 5);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	ck_assert_int_eq(rep.events, 9);   /* key.register + schema + 7 */
+	ck_assert_int_eq(rep.signed_events, 9);
+	o.trusted_key_path = pub_a;
+	o.require_signed = 1;
+	ck_assert_int_eq(fx_casedb_audit_check(&rep, db, &o), 0);
+	ck_assert_int_eq(rep.signed_events, 9);
+	o.trusted_key_path = key_a;        /* a private key names its public */
+	ck_assert_int_eq(fx_casedb_audit_check(&rep, db, &o), 0);
+	o.trusted_key_path = pub_b;        /* wrong key */
+	ck_assert_int_eq(fx_casedb_audit_check(&rep, db, &o), FX_ECORRUPT);
+	ck_assert_int_eq(rep.first_bad_seq, 1);
+	ck_assert_ptr_nonnull(strstr(rep.reason, "event 1: signed with key "));
+	ck_assert_ptr_nonnull(strstr(rep.reason, ", not the trusted key "));
+	fx_casedb_free(db);
+	s = raw_open(path);
+	ck_assert_str_eq(raw_text(s, "SELECT action FROM audit_log WHERE "
+				  "seq = 1"), "key.register");
+	sqlite3_close(s);
+}
+END_TEST
+
+START_TEST(test_signed_chain_forged)
+{
+	const char *path = new_path("casedb-forged");
+	char dir[4096], key[4200], why[256];
+	fx_casedb_audit_options o = FX_CASEDB_AUDIT_OPTIONS_INIT;
+	fx_casedb_audit_report rep;
+	fx_casedb *db;
+	sqlite3 *s;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	snprintf(key, sizeof(key), "%s/k.pem", dir);
+	write_keypair(key, NULL);
+	db = open_db(path, key);
+	setup_custody(db, 5);
+	fx_casedb_free(db);
+
+	/* a forger edits event 6 and recomputes the chain, without the key */
+	s = tamper_open(path);
+	raw_exec(s, "UPDATE audit_log SET content = replace(content, "
+		 "'room 101', 'room 999') WHERE seq = 6");
+	forge_rechain(s, 6);
+	snprintf(why, sizeof(why), "event 6: signature does not verify with "
+		 "key %s...", raw_text(s, "SELECT substr(public_key, 1, 16) "
+				       "FROM signing_keys"));
+	sqlite3_close(s);
+	expect_broken(path, 6, why);
+
+	/* stripping the signatures does not help when they are required */
+	s = raw_open(path);
+	raw_exec(s, "UPDATE audit_log SET key_id = NULL, signature = NULL");
+	sqlite3_close(s);
+	db = open_db(path, NULL);
+	ck_assert_int_eq(check_chain(&rep, db), FX_ECORRUPT);
+	ck_assert_str_eq(rep.reason, "event 6: custody.transfer: the records no "
+			 "longer match the event (record 2 changed)");
+	o.require_signed = 1;
+	ck_assert_int_eq(fx_casedb_audit_check(&rep, db, &o), FX_ECORRUPT);
+	ck_assert_str_eq(rep.reason, "event 1: not signed");
+	fx_casedb_free(db);
+}
+END_TEST
+
+START_TEST(test_signature_flipped)
+{
+	const char *path = new_path("casedb-flip");
+	char dir[4096], key[4200], why[256];
+	fx_casedb *db;
+	sqlite3 *s;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	snprintf(key, sizeof(key), "%s/k.pem", dir);
+	write_keypair(key, NULL);
+	db = open_db(path, key);
+	setup_custody(db, 3);
+	fx_casedb_free(db);
+	s = tamper_open(path);
+	raw_exec(s, "UPDATE audit_log SET signature = (CASE substr(signature, "
+		 "1, 1) WHEN '0' THEN '1' ELSE '0' END) || substr(signature, 2) "
+		 "WHERE seq = 4");
+	snprintf(why, sizeof(why), "event 4: signature does not verify with "
+		 "key %s...", raw_text(s, "SELECT substr(public_key, 1, 16) "
+				       "FROM signing_keys"));
+	sqlite3_close(s);
+	expect_broken(path, 4, why);
+}
+END_TEST
+
+START_TEST(test_bad_signing_key)
+{
+	const char *path = new_path("casedb-badkey");
+	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb *db = NULL;
+	char key[4200];
+
+	snprintf(key, sizeof(key), "%s.notakey", path);
+	ck_assert_int_eq(fxt_write_file(key, "hello\n", 6), 0);
+	o.sign_key_path = key;
+	ck_assert_int_eq(fx_casedb_open(&db, path, &o), FX_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(fx_error_last(), "not a PEM private key"));
+	ck_assert_int_eq(access(path, F_OK), -1);   /* nothing created */
+}
+END_TEST
+
+/* ---- SQL injection ---- */
+
+#define INJ1 "x'); DROP TABLE cases; --"
+#define INJ2 "Robert'); DELETE FROM audit_log;--"
+#define INJ3 "\" OR 1=1; UPDATE audit_log SET hash = '' -- \\ \n\t\x01 \xc3\xa9"
+
+START_TEST(test_sql_injection)
+{
+	const char *path = new_path("casedb-inject");
+	fx_casedb_options oo = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb_acquisition a = FX_CASEDB_ACQUISITION_INIT;
+	fx_casedb_result r = sample_result();
+	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
+	fx_casedb_custody c = FX_CASEDB_CUSTODY_INIT;
+	fx_casedb_file f = { INJ2 ".001", 5, NULL };
+	fx_casedb_acquisition_info *ai = NULL;
+	fx_casedb_verification_info *vi = NULL;
+	fx_casedb_audit_report rep;
+	fx_casedb *db = NULL;
+	int64_t acq = 0, id = 0, found = 0;
+	sqlite3 *s;
+
+	oo.actor = INJ2;
+	oo.host = INJ1;
+	ck_assert_int_eq(fx_casedb_open(&db, path, &oo), 0);
+	a.case_number = INJ1;
+	a.case_description = INJ2;
+	a.evidence.evidence_number = INJ2;
+	a.evidence.description = INJ3;
+	a.evidence.notes = INJ1;
+	a.evidence.examiner = INJ2;
+	a.evidence.source.vendor = INJ1;
+	a.evidence.source.model = INJ2;
+	a.evidence.source.serial = INJ3;
+	a.evidence.source.wwid = INJ1;
+	a.evidence.source.hpa_dco = INJ2;
+	a.operator_name = INJ3;
+	a.host = INJ1;
+	a.tool = INJ2;
+	a.tool_version = INJ3;
+	a.library_versions = INJ1;
+	a.command_line = INJ2;
+	a.parameters_json = "{\"note\":\"x'); DROP TABLE cases; --\"}";
+	a.format = "raw";
+	a.compression = INJ3;
+	a.source_path = INJ1;
+	a.write_block_method = INJ2;
+	a.write_block_before = INJ3;
+	a.write_block_after = INJ1;
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
+	r.files = &f;
+	r.n_files = 1;
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), 0);
+	v.acquisition_id = acq;
+	v.actor = INJ1;
+	v.host = INJ2;
+	v.tool = INJ3;
+	v.tool_version = INJ1;
+	v.result = FX_CASEDB_VERIFY_ERROR;
+	v.findings = INJ2;
+	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), 0);
+	c.evidence_id = 1;
+	c.from_party = INJ1;
+	c.to_party = INJ2;
+	c.location = INJ3;
+	c.reason = INJ1;
+	c.actor = INJ2;
+	ck_assert_int_eq(fx_casedb_custody_record(&id, db, &c), 0);
+
+	/* read back verbatim */
+	ck_assert_int_eq(fx_casedb_evidence_find(&found, db, INJ1, INJ2), 0);
+	ck_assert_int_eq(found, 1);
+	ck_assert_int_eq(fx_casedb_acquisition_find_by_file(&found, db,
+							    INJ2 ".001"), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_get(&ai, db, acq), 0);
+	ck_assert_str_eq(ai->rec.case_number, INJ1);
+	ck_assert_str_eq(ai->rec.case_description, INJ2);
+	ck_assert_str_eq(ai->rec.evidence.evidence_number, INJ2);
+	ck_assert_str_eq(ai->rec.evidence.description, INJ3);
+	ck_assert_str_eq(ai->rec.evidence.notes, INJ1);
+	ck_assert_str_eq(ai->rec.evidence.examiner, INJ2);
+	ck_assert_str_eq(ai->rec.evidence.source.vendor, INJ1);
+	ck_assert_str_eq(ai->rec.evidence.source.model, INJ2);
+	ck_assert_str_eq(ai->rec.evidence.source.serial, INJ3);
+	ck_assert_str_eq(ai->rec.evidence.source.wwid, INJ1);
+	ck_assert_str_eq(ai->rec.evidence.source.hpa_dco, INJ2);
+	ck_assert_str_eq(ai->rec.operator_name, INJ3);
+	ck_assert_str_eq(ai->rec.host, INJ1);
+	ck_assert_str_eq(ai->rec.tool, INJ2);
+	ck_assert_str_eq(ai->rec.tool_version, INJ3);
+	ck_assert_str_eq(ai->rec.library_versions, INJ1);
+	ck_assert_str_eq(ai->rec.command_line, INJ2);
+	ck_assert_str_eq(ai->rec.parameters_json, a.parameters_json);
+	ck_assert_str_eq(ai->rec.compression, INJ3);
+	ck_assert_str_eq(ai->rec.source_path, INJ1);
+	ck_assert_str_eq(ai->rec.write_block_method, INJ2);
+	ck_assert_str_eq(ai->rec.write_block_before, INJ3);
+	ck_assert_str_eq(ai->rec.write_block_after, INJ1);
+	ck_assert_str_eq(ai->result.files[0].path, INJ2 ".001");
+	fx_casedb_acquisition_info_free(ai);
+	ck_assert_int_eq(fx_casedb_verification_last(&vi, db, acq), 0);
+	ck_assert_str_eq(vi->rec.actor, INJ1);
+	ck_assert_str_eq(vi->rec.host, INJ2);
+	ck_assert_str_eq(vi->rec.tool, INJ3);
+	ck_assert_str_eq(vi->rec.tool_version, INJ1);
+	ck_assert_str_eq(vi->rec.findings, INJ2);
+	fx_casedb_verification_info_free(vi);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	ck_assert_int_eq(rep.events, 7);
+	fx_casedb_free(db);
+
+	s = raw_open(path);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
+				 "type = 'table'"), 11);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM cases"), 1);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log"), 7);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log WHERE "
+				 "length(hash) = 64"), 7);
+	ck_assert_str_eq(raw_text(s, "SELECT actor FROM audit_log WHERE seq = 7"),
+			 INJ2);
+	ck_assert_str_eq(raw_text(s, "SELECT host FROM audit_log WHERE seq = 7"),
+			 INJ1);
+	ck_assert_str_eq(raw_text(s, "SELECT location FROM custody_events"), INJ3);
+	ck_assert_str_eq(raw_text(s, "SELECT from_party || '|' || to_party || "
+				  "'|' || reason || '|' || actor FROM "
+				  "custody_events"), INJ1 "|" INJ2 "|" INJ1 "|" INJ2);
+	sqlite3_close(s);
+}
+END_TEST
+
+/* ---- concurrency and crashes ---- */
+
+static void child_append(const char *path, int64_t ev_id, int n)
+{
+	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb_custody c = FX_CASEDB_CUSTODY_INIT;
+	fx_casedb *db = NULL;
+	int64_t id = 0;
+	int i;
+
+	o.actor = ACTOR;
+	o.host = HOST;
+	if (fx_casedb_open(&db, path, &o) != 0) {
+		fprintf(stderr, "child %ld: %s\n", (long)getpid(), fx_error_last());
+		_exit(2);
+	}
+	c.evidence_id = ev_id;
+	c.to_party = "locker";
+	for (i = 0; i < n; i++) {
+		if (fx_casedb_custody_record(&id, db, &c) != 0) {
+			fprintf(stderr, "child %ld, record %d: %s\n",
+				(long)getpid(), i, fx_error_last());
+			_exit(3);
+		}
+	}
+	fx_casedb_free(db);
+	_exit(0);
+}
+
+START_TEST(test_concurrent_writers)
+{
+	const char *path = new_path("casedb-concurrent");
+	fx_casedb_audit_report rep;
+	fx_casedb *db = open_db(path, NULL);
+	int64_t ev_id = setup_custody(db, 0);
+	struct timespec t0, t1;
+	pid_t pids[8];
+	int i, status;
+
+	fx_casedb_free(db);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < 8; i++) {
+		pids[i] = fork();
+		ck_assert_int_ge(pids[i], 0);
+		if (pids[i] == 0)
+			child_append(path, ev_id, 500);
+	}
+	for (i = 0; i < 8; i++) {
+		ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			      "writer %d failed (status %d)", i, status);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fprintf(stderr, "check_casedb: 8 processes x 500 custody records: "
+		"%.2f s\n", (double)(t1.tv_sec - t0.tv_sec) +
+		(double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	db = open_db(path, NULL);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	ck_assert_int_eq(rep.events, 4003);
+	fx_casedb_free(db);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM custody_events"),
+			 4000);
+	ck_assert_int_eq(count_of(path, "SELECT max(seq) FROM audit_log"), 4003);
+}
+END_TEST
+
+START_TEST(test_killed_writer)
+{
+	const char *path = new_path("casedb-kill");
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb_acquisition_info *info = NULL;
+	fx_casedb_result r = FX_CASEDB_RESULT_INIT;
+	fx_casedb_audit_report rep;
+	fx_casedb *db = open_db(path, NULL);
+	char note[512], host[256], c;
+	int64_t acq = 0;
+	int fds[2], status;
+	pid_t pid;
+
+	fx_casedb_free(db);
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(fds[0]);
+		db = open_db(path, NULL);
+		if (fx_casedb_acquisition_begin(&acq, db, &a) != 0)
+			_exit(2);
+		if (write(fds[1], "g", 1) != 1)
+			_exit(3);
+		child_append(path, 1, 1000000);   /* until killed */
+	}
+	close(fds[1]);
+	ck_assert_int_eq(read(fds[0], &c, 1), 1);
+	close(fds[0]);
+	usleep(200 * 1000);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+	db = open_db(path, NULL);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	ck_assert_int_gt(rep.events, 5);   /* it appended before dying */
+	ck_assert_int_eq(fx_casedb_acquisition_get(&info, db, 1), 0);
+	ck_assert_int_eq(info->result.status, FX_CASEDB_RUNNING);
+	ck_assert_int_eq(info->status, FX_CASEDB_INTERRUPTED);
+	gethostname(host, sizeof(host));
+	snprintf(note, sizeof(note), "interrupted (never finished): process %ld "
+		 "on host %s is gone", (long)pid, host);
+	ck_assert_str_eq(info->status_note, note);
+	fx_casedb_acquisition_info_free(info);
+	/* anyone may close it as interrupted */
+	r.status = FX_CASEDB_INTERRUPTED;
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, 1, &r), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_get(&info, db, 1), 0);
+	ck_assert_int_eq(info->status, FX_CASEDB_INTERRUPTED);
+	ck_assert_ptr_null(info->status_note);
+	fx_casedb_acquisition_info_free(info);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	fx_casedb_free(db);
+}
+END_TEST
+
+/* Several processes creating one new database at once create it once
+ * (five rounds of eight, since a race shows itself only sometimes). */
+START_TEST(test_concurrent_create)
+{
+	fx_casedb_audit_report rep;
+	const char *path;
+	fx_casedb *db;
+	pid_t pids[8];
+	int round, i, status;
+
+	for (round = 0; round < 5; round++) {
+		path = new_path("casedb-create-race");
+		for (i = 0; i < 8; i++) {
+			pids[i] = fork();
+			ck_assert_int_ge(pids[i], 0);
+			if (pids[i] == 0)
+				child_append(path, 0, 0);
+		}
+		for (i = 0; i < 8; i++) {
+			ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
+			ck_assert_msg(WIFEXITED(status) &&
+				      WEXITSTATUS(status) == 0,
+				      "round %d: opener %d failed (status %d)",
+				      round, i, status);
+		}
+		db = open_db(path, NULL);
+		ck_assert_int_eq(check_chain(&rep, db), 0);
+		ck_assert_int_eq(rep.events, 1);
+		fx_casedb_free(db);
+	}
+}
+END_TEST
+
+static Suite *casedb_suite(void)
+{
+	Suite *s = suite_create("casedb");
+	TCase *schema = tcase_create("schema");
+	TCase *records = tcase_create("records");
+	TCase *tamper = tcase_create("tamper");
+	TCase *sign = tcase_create("signing");
+	TCase *procs = tcase_create("processes");
+
+	tcase_add_test(schema, test_create_schema);
+	tcase_add_test(schema, test_migrations_registered);
+	tcase_add_test(schema, test_refuse_newer_version);
+	tcase_add_test(schema, test_refuse_inconsistent_version);
+	tcase_add_test(schema, test_refuse_not_sqlite);
+	tcase_add_test(schema, test_refuse_other_sqlite);
+	tcase_add_test(schema, test_refuse_read_only_file);
+	tcase_add_test(schema, test_missing_and_empty_file);
+	suite_add_tcase(s, schema);
+
+	tcase_add_test(records, test_acquisition_round_trip);
+	tcase_add_test(records, test_event_content_and_hash);
+	tcase_add_test(records, test_evidence_unique_within_case);
+	tcase_add_test(records, test_verification_and_custody);
+	tcase_add_test(records, test_lists);
+	tcase_add_test(records, test_invalid_input_changes_nothing);
+	tcase_add_test(records, test_append_only_triggers);
+	tcase_add_test(records, test_sql_injection);
+	suite_add_tcase(s, records);
+
+	tcase_add_test(tamper, test_tamper_edit);
+	tcase_add_test(tamper, test_tamper_edit_actor);
+	tcase_add_test(tamper, test_tamper_delete);
+	tcase_add_test(tamper, test_tamper_insert_at_end);
+	tcase_add_test(tamper, test_tamper_insert_middle);
+	tcase_add_test(tamper, test_tamper_reorder);
+	tcase_add_test(tamper, test_tamper_reorder_rows);
+	tcase_add_test(tamper, test_tamper_records);
+	suite_add_tcase(s, tamper);
+
+	tcase_add_test(sign, test_signed_chain);
+	tcase_add_test(sign, test_signed_chain_forged);
+	tcase_add_test(sign, test_signature_flipped);
+	tcase_add_test(sign, test_bad_signing_key);
+	suite_add_tcase(s, sign);
+
+	tcase_set_timeout(procs, 600);
+	tcase_add_test(procs, test_concurrent_writers);
+	tcase_add_test(procs, test_killed_writer);
+	tcase_add_test(procs, test_concurrent_create);
+	suite_add_tcase(s, procs);
+	return s;
+}
+
+/* ---- helpers for tests/e2e/casedb_tamper.sh ----
+ * check_casedb --make-fixture DB [KEY.pem]: a database with one record of
+ * every kind (signed with KEY if given), text that needs JSON escapes, and
+ * 3 custody events.
+ * check_casedb --audit-check DB: the library's verdict on one line, in the
+ * words of the reference verifier in docs/casedb.md. */
+
+static int make_fixture(const char *path, const char *key)
+{
+	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb_acquisition a = sample_acq("2026-0042", "HD-1");
+	fx_casedb_result r = sample_result();
+	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
+	fx_casedb_custody c = FX_CASEDB_CUSTODY_INIT;
+	fx_casedb *db = NULL;
+	int64_t acq = 0, id = 0;
+	int rc, i;
+
+	o.actor = ACTOR;
+	o.host = HOST;
+	o.sign_key_path = key;
+	rc = fx_casedb_open(&db, path, &o);
+	if (!rc)
+		rc = fx_casedb_acquisition_begin(&acq, db, &a);
+	if (!rc)
+		rc = fx_casedb_acquisition_finish(db, acq, &r);
+	v.acquisition_id = acq;
+	v.result = FX_CASEDB_VERIFIED;
+	v.hashes.sha256 = SHA256_HEX;
+	v.findings = "all hashes match";
+	if (!rc)
+		rc = fx_casedb_verification_record(&id, db, &v);
+	c.evidence_id = 1;
+	c.from_party = "J. Doe";
+	c.to_party = "evidence locker \"B\"";
+	c.reason = "tab\there, newline\nthere, \x01, back\\slash, "
+		   "\xc3\xa9t\xc3\xa9, \xf0\x9f\x94\x92, \x7f";
+	for (i = 0; !rc && i < 3; i++) {
+		c.location = i == 1 ? "room 101" : "room 7";
+		rc = fx_casedb_custody_record(&id, db, &c);
+	}
+	if (rc)
+		fprintf(stderr, "make fixture: %s\n", fx_error_last());
+	fx_casedb_free(db);
+	return rc ? 1 : 0;
+}
+
+static int audit_check_line(const char *path)
+{
+	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb_audit_report rep;
+	fx_casedb *db = NULL;
+	int rc;
+
+	o.read_only = 1;
+	if (fx_casedb_open(&db, path, &o) != 0) {
+		printf("cannot open: %s\n", fx_error_last());
+		return 2;
+	}
+	rc = fx_casedb_audit_check(&rep, db, NULL);
+	if (rc == 0)
+		printf("intact: %llu events, %llu signed, head %s\n",
+		       (unsigned long long)rep.events,
+		       (unsigned long long)rep.signed_events, rep.head_hash);
+	else if (rc == FX_ECORRUPT)
+		printf("%s\n", rep.reason);
+	else
+		printf("cannot check: %s\n", fx_error_last());
+	fx_casedb_free(db);
+	return rc ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	SRunner *sr;
+	int failed;
+
+	if (argc >= 3 && strcmp(argv[1], "--make-fixture") == 0)
+		return make_fixture(argv[2], argc >= 4 ? argv[3] : NULL);
+	if (argc == 3 && strcmp(argv[1], "--audit-check") == 0)
+		return audit_check_line(argv[2]);
+	sr = srunner_create(casedb_suite());
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

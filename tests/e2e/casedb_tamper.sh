@@ -1,0 +1,112 @@
+#!/bin/bash
+# Hands case databases written by libforensic to an independent verifier
+# (the Python program in docs/casedb.md, run from the page itself), before
+# and after tampering with the sqlite3 command-line tool, and checks that the
+# verifier and the library's audit check name the same event for the same
+# reason. This tests the documented algorithm, the canonical JSON (the
+# fixture holds text that needs escapes) and the signatures (checked with the
+# openssl command) against a second implementation.
+set -euo pipefail
+
+for tool in python3 sqlite3 openssl; do
+	command -v "$tool" >/dev/null || { echo "skip: no $tool"; exit 77; }
+done
+: "${FX_BIN:?}" "${FX_ROOT:?}" "${FX_TEST_TMP:?}"
+check_bin="$FX_BIN/../tests/check_casedb"
+[ -x "$check_bin" ] || { echo "FAIL: $check_bin not built"; exit 1; }
+
+work="$FX_TEST_TMP/e2e-casedb.$$"
+rm -rf "$work"
+mkdir -p "$work"
+trap 'rm -rf "$work"' EXIT
+
+# The verifier, exactly as printed in the documentation.
+sed -n '/<!-- verify.py begin -->/,/<!-- verify.py end -->/p' \
+	"$FX_ROOT/docs/casedb.md" | sed '1,2d;$d' | sed '$d' >"$work/verify.py"
+grep -q '^def check(path):' "$work/verify.py" ||
+	{ echo "FAIL: verifier not found in docs/casedb.md"; exit 1; }
+
+failures=0
+
+# expect NAME DB WANT: both checkers must print WANT.
+expect() {
+	local name="$1" db="$2" want="$3" lib py
+	lib=$("$check_bin" --audit-check "$db" || true)
+	py=$(python3 "$work/verify.py" "$db" || true)
+	if [ "$lib" != "$want" ] || [ "$py" != "$want" ]; then
+		echo "FAIL $name"
+		echo "  want:      $want"
+		echo "  library:   $lib"
+		echo "  reference: $py"
+		failures=$((failures + 1))
+	else
+		echo "ok   $name: $want"
+	fi
+}
+
+# tamper NAME SQL: a copy of the signed fixture changed by the sqlite3 tool.
+tamper() {
+	local db="$work/$1.db"
+	cp "$work/signed.db" "$db"
+	sqlite3 "$db" "DROP TRIGGER audit_log_no_update;
+		DROP TRIGGER audit_log_no_delete; $2"
+	echo "$db"
+}
+
+openssl genpkey -algorithm ed25519 -out "$work/key.pem" 2>/dev/null
+"$check_bin" --make-fixture "$work/plain.db"
+"$check_bin" --make-fixture "$work/signed.db" "$work/key.pem"
+for db in plain signed; do
+	sqlite3 "$work/$db.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+done
+
+head=$(sqlite3 "$work/plain.db" "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+expect "unsigned fixture" "$work/plain.db" "intact: 9 events, 0 signed, head $head"
+head=$(sqlite3 "$work/signed.db" "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+expect "signed fixture" "$work/signed.db" "intact: 10 events, 10 signed, head $head"
+
+# The recorded public key is the one openssl derives from the PEM file.
+pub=$(openssl pkey -in "$work/key.pem" -pubout -outform DER | tail -c 32 |
+	od -An -tx1 | tr -d ' \n')
+rec=$(sqlite3 "$work/signed.db" "SELECT public_key FROM signing_keys")
+[ "$pub" = "$rec" ] || { echo "FAIL key: $pub != $rec"; failures=$((failures + 1)); }
+
+db=$(tamper edit "UPDATE audit_log SET content = replace(content, 'room 101', 'room 102') WHERE seq = 9")
+expect "edited content" "$db" "event 9: hash does not match its content"
+
+db=$(tamper time "UPDATE audit_log SET time_utc = '2026-01-01T00:00:00Z' WHERE seq = 4")
+expect "edited time" "$db" "event 4: hash does not match its content"
+
+db=$(tamper delete "DELETE FROM audit_log WHERE seq = 7")
+expect "deleted event" "$db" "event 8: sequence gap, expected 7"
+
+db=$(tamper swap "UPDATE audit_log SET seq = 100 WHERE seq = 8;
+	UPDATE audit_log SET seq = 8 WHERE seq = 9;
+	UPDATE audit_log SET seq = 9 WHERE seq = 100")
+expect "swapped events" "$db" "event 8: prev_hash does not match event 7"
+
+db=$(tamper sig "UPDATE audit_log SET signature = replace(signature, substr(signature, 1, 1), CASE substr(signature, 1, 1) WHEN 'a' THEN 'b' ELSE 'a' END) WHERE seq = 5")
+expect "flipped signature" "$db" "event 5: signature does not verify with key ${rec:0:16}..."
+
+# A forger who knows the algorithm rewrites event 9 and re-hashes the chain
+# after it; only the signature gives it away.
+db=$(tamper forge "UPDATE audit_log SET content = replace(content, 'room 101', 'room 999') WHERE seq = 9")
+python3 - "$db" <<'EOF'
+import hashlib, json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+canon = lambda v: json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+prev = db.execute("SELECT hash FROM audit_log WHERE seq = 8").fetchone()[0]
+for seq, t, actor, host, action, content in db.execute(
+        "SELECT seq, time_utc, actor, host, action, content FROM audit_log "
+        "WHERE seq >= 9 ORDER BY seq").fetchall():
+    env = canon({"action": action, "actor": actor, "content": json.loads(content),
+                 "host": host, "seq": seq, "time": t})
+    h = hashlib.sha256((prev + env).encode()).hexdigest()
+    db.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, h, seq))
+    prev = h
+db.commit()
+EOF
+expect "forged and re-hashed" "$db" "event 9: signature does not verify with key ${rec:0:16}..."
+
+[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
+echo "all agree"
