@@ -17,7 +17,7 @@ typedef struct acq_options {
 	int verify, verify_source, write_block, allow_mounted, quiet, json;
 	const char *case_number, *evidence, *examiner, *description, *notes;
 	const char *operator_name, *db_path, *compression, *ewf_format;
-	const char *command_line;
+	const char *command_line, *sign_key;
 } acq_options;
 
 typedef struct acq_state {
@@ -33,6 +33,14 @@ typedef struct acq_state {
 	char verify_result[1024];
 	char verify_source_result[1024];
 	int mismatch;
+	int verify_ran;
+	fx_digests verify_digests;
+	/* case database */
+	fx_casedb *db;
+	int64_t acq_id;
+	char db_default[PATH_MAX];
+	const char *case_number, *evidence_number;
+	char evidence_default[256];
 } acq_state;
 
 /* record.c */
@@ -40,5 +48,11 @@ int acq_log_begin(acq_state *st);
 int acq_log_finish(acq_state *st);
 int acq_write_sha256(acq_state *st);
 void acq_print_json(const acq_state *st, FILE *f);
+
+/* record_db.c */
+void acq_default_db(acq_state *st);
+int acq_db_begin(acq_state *st);
+int acq_db_finish(acq_state *st);
+int acq_db_verification(acq_state *st);
 
 #endif

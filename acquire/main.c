@@ -21,7 +21,7 @@ enum {
 	OPT_ALLOW_MOUNTED, OPT_JSON, OPT_SEGMENT, OPT_BLOCK, OPT_RETRIES,
 	OPT_HASH, OPT_WINDOW, OPT_CASE, OPT_EVIDENCE, OPT_EXAMINER,
 	OPT_DESCRIPTION, OPT_NOTES, OPT_OPERATOR, OPT_DB, OPT_COMPRESSION,
-	OPT_EWF_FORMAT, OPT_THREADS, OPT_VERSION
+	OPT_EWF_FORMAT, OPT_THREADS, OPT_VERSION, OPT_SIGN_KEY
 };
 
 static const struct option long_options[] = {
@@ -45,6 +45,7 @@ static const struct option long_options[] = {
 	{ "notes", required_argument, NULL, OPT_NOTES },
 	{ "operator", required_argument, NULL, OPT_OPERATOR },
 	{ "db", required_argument, NULL, OPT_DB },
+	{ "sign-key", required_argument, NULL, OPT_SIGN_KEY },
 	{ "compression", required_argument, NULL, OPT_COMPRESSION },
 	{ "ewf-format", required_argument, NULL, OPT_EWF_FORMAT },
 	{ "threads", required_argument, NULL, OPT_THREADS },
@@ -72,8 +73,10 @@ static void usage(FILE *f)
 		"      --ewf-format NAME      encase6 (default), encase5, encase7, ftk, linen6...\n"
 		"      --threads N            E01 compression threads (default: all cores)\n"
 		"      --case, --evidence, --examiner, --description, --notes TEXT\n"
+		"                             (default case 'unassigned', evidence: TARGET's name)\n"
 		"      --operator NAME        who runs the acquisition (default: login name)\n"
 		"      --db PATH              case database (default: case.db beside TARGET)\n"
+		"      --sign-key KEY.pem     sign every audit event (Ed25519 private key)\n"
 		"  -q, --quiet                no progress\n"
 		"      --json                 print a JSON summary on stdout\n"
 		"      --version, --help\n\n"
@@ -125,6 +128,7 @@ static int parse_text_opt(acq_options *o, int c, const char *arg)
 	case OPT_NOTES: o->notes = arg; break;
 	case OPT_OPERATOR: o->operator_name = arg; break;
 	case OPT_DB: o->db_path = arg; break;
+	case OPT_SIGN_KEY: o->sign_key = arg; break;
 	case OPT_COMPRESSION: o->compression = arg; break;
 	case OPT_EWF_FORMAT: o->ewf_format = arg; break;
 	default: return -1;

@@ -87,12 +87,14 @@ int acq_log_begin(acq_state *st)
 	fprintf(f, "Libraries:              %s\n", fx_library_versions());
 	fprintf(f, "Host:                   %s\n", fx_tool_host());
 	fprintf(f, "Operator:               %s\n", fx_tool_operator(o->operator_name));
-	fprintf(f, "Case number:            %s\n", or_empty(o->case_number));
-	fprintf(f, "Evidence number:        %s\n", or_empty(o->evidence));
+	fprintf(f, "Case number:            %s\n", st->case_number);
+	fprintf(f, "Evidence number:        %s\n", st->evidence_number);
 	fprintf(f, "Examiner:               %s\n", or_empty(o->examiner));
 	fprintf(f, "Description:            %s\n", or_empty(o->description));
 	fprintf(f, "Notes:                  %s\n", or_empty(o->notes));
 	fprintf(f, "Start (UTC):            %s\n", when);
+	fprintf(f, "Case database:          %s (acquisition %lld)\n", o->db_path,
+		(long long)st->acq_id);
 	log_source(f, fx_source_get_info(st->src));
 	fprintf(f, "\nParameters\n");
 	fprintf(f, "  Format:               %s\n", o->format);
@@ -258,6 +260,12 @@ void acq_print_json(const acq_state *st, FILE *f)
 	fx_format_utc(when, sizeof(when), st->end);
 	fprintf(f, ",\"end\":\"%s\",\"log\":", when);
 	fx_json_string(f, st->log_path);
+	fprintf(f, ",\"db\":");
+	fx_json_string(f, st->opt.db_path);
+	fprintf(f, ",\"acquisition_id\":%lld,\"case\":", (long long)st->acq_id);
+	fx_json_string(f, st->case_number);
+	fprintf(f, ",\"evidence\":");
+	fx_json_string(f, st->evidence_number);
 	fprintf(f, ",\"error\":");
 	fx_json_string(f, r->error);
 	fprintf(f, "}\n");

@@ -154,6 +154,10 @@ static void verify_pass(acq_state *st, fx_source *src, char *out, size_t outlen)
 		snprintf(out, outlen, "passed (%llu bytes re-read, all hashes equal)",
 			 (unsigned long long)vr.bytes);
 	}
+	if (out == st->verify_result) {
+		st->verify_digests = vr.digests;
+		st->verify_ran = 1;
+	}
 	fx_acquire_result_clear(&vr);
 }
 
@@ -174,6 +178,7 @@ static void verify_outputs(acq_state *st)
 			snprintf(st->verify_result, sizeof(st->verify_result),
 				 "FAILED: %.900s", fx_error_last());
 			st->mismatch = 1;
+			st->verify_ran = 1;
 		} else {
 			verify_pass(st, img, st->verify_result, sizeof(st->verify_result));
 		}
@@ -272,6 +277,43 @@ static int run_pipeline(acq_state *st, fx_sink *sink)
 	return 0;
 }
 
+/* Case and evidence numbers: as given, else "unassigned" and the target's
+ * name, so that every acquisition has its place in the database. */
+static void name_evidence(acq_state *st)
+{
+	char buf[PATH_MAX];
+
+	st->case_number = st->opt.case_number ? st->opt.case_number : "unassigned";
+	snprintf(buf, sizeof(buf), "%s", st->opt.target);
+	snprintf(st->evidence_default, sizeof(st->evidence_default), "%s", basename(buf));
+	st->evidence_number = st->opt.evidence ? st->opt.evidence : st->evidence_default;
+}
+
+/* Records the end everywhere: sha256 file, verification, log, database. */
+static int conclude(acq_state *st, fx_sink *sink)
+{
+	int db_ok;
+
+	st->end = time(NULL);
+	fx_source_refresh_state(st->src);
+	if (collect_files(st, sink) != 0)
+		st->res.status = FX_ACQ_FAILED;
+	if (st->nfiles && st->res.status != FX_ACQ_FAILED && acq_write_sha256(st) != 0)
+		st->res.status = FX_ACQ_FAILED;
+	verify_outputs(st);
+	db_ok = acq_db_finish(st) == 0 && acq_db_verification(st) == 0;
+	if (!db_ok && st->res.status != FX_ACQ_INTERRUPTED) {
+		st->res.status = FX_ACQ_FAILED;
+		snprintf(st->res.error, sizeof(st->res.error),
+			 "the case database %.900s could not record the result",
+			 st->opt.db_path);
+	}
+	if (acq_log_finish(st) != 0 && st->res.status != FX_ACQ_INTERRUPTED)
+		st->res.status = FX_ACQ_FAILED;
+	report(st);
+	return exit_code(st);
+}
+
 int acq_main(acq_state *st)
 {
 	fx_sink *sink = NULL;
@@ -279,33 +321,31 @@ int acq_main(acq_state *st)
 
 	snprintf(st->log_path, sizeof(st->log_path), "%s.log", st->opt.target);
 	snprintf(st->sha_path, sizeof(st->sha_path), "%s.sha256", st->opt.target);
+	acq_default_db(st);
+	name_evidence(st);
 	if ((rc = open_source(st)) != 0 || (rc = refuse_existing(st)) != 0)
 		goto done;
 	if ((rc = make_sink(st, &sink)) != 0)
 		goto done;
 	st->start = time(NULL);
-	if (acq_log_begin(st) != 0) {
+	if (acq_db_begin(st) != 0) {
 		rc = FX_EXIT_FAILURE;
 		goto done;
 	}
-	if ((rc = run_pipeline(st, sink)) != 0)
-		goto done;
-	st->end = time(NULL);
-	fx_source_refresh_state(st->src);
-	if (collect_files(st, sink) != 0) {
-		rc = FX_EXIT_FAILURE;
+	if (acq_log_begin(st) != 0 || (rc = run_pipeline(st, sink)) != 0) {
+		st->res.status = FX_ACQ_FAILED;
+		snprintf(st->res.error, sizeof(st->res.error), "%.900s", fx_error_last());
+		st->end = time(NULL);
+		acq_db_finish(st);
+		rc = rc ? rc : FX_EXIT_FAILURE;
 		goto done;
 	}
-	if (st->nfiles && st->res.status != FX_ACQ_FAILED && acq_write_sha256(st) != 0)
-		st->res.status = FX_ACQ_FAILED;
-	verify_outputs(st);
-	if (acq_log_finish(st) != 0 && st->res.status != FX_ACQ_INTERRUPTED)
-		st->res.status = FX_ACQ_FAILED;
-	report(st);
-	rc = exit_code(st);
+	rc = conclude(st, sink);
 done:
 	if (st->log)
 		acq_log_finish(st);
 	fx_sink_free(sink);
+	fx_casedb_free(st->db);
+	st->db = NULL;
 	return rc;
 }

@@ -1,0 +1,192 @@
+/*
+ * acquire's entries in the case database: the acquisition row at start
+ * (status running, committed before the first byte is read, so a killed
+ * run is visible), the outcome at the end in one transaction, and the
+ * verification pass as a verification event. Each write carries its audit
+ * event (the library's job).
+ */
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acquire_cli.h"
+
+/* The default database: case.db in the target's directory. */
+void acq_default_db(acq_state *st)
+{
+	char buf[PATH_MAX];
+
+	if (st->opt.db_path)
+		return;
+	snprintf(buf, sizeof(buf), "%s", st->opt.target);
+	snprintf(st->db_default, sizeof(st->db_default), "%s/case.db", dirname(buf));
+	st->opt.db_path = st->db_default;
+}
+
+static void params_json(char *out, size_t outlen, const acq_options *o)
+{
+	snprintf(out, outlen,
+		 "{\"block_size\":%llu,\"compression\":\"%s\",\"ewf_format\":\"%s\","
+		 "\"format\":\"%s\",\"hash_window\":%llu,\"hashes\":%u,"
+		 "\"retries\":%u,\"segment_size\":%llu,\"threads\":%u,"
+		 "\"verify\":%d,\"verify_source\":%d,\"write_block\":%d,"
+		 "\"allow_mounted\":%d}",
+		 (unsigned long long)o->block_size,
+		 strcmp(o->format, "e01") ? "none" : o->compression,
+		 strcmp(o->format, "e01") ? "" : o->ewf_format, o->format,
+		 (unsigned long long)o->hash_window, o->hash_algs, o->retries,
+		 (unsigned long long)o->segment_size, o->threads, o->verify,
+		 o->verify_source, o->write_block, o->allow_mounted);
+}
+
+int acq_db_begin(acq_state *st)
+{
+	const fx_source_info *in = fx_source_get_info(st->src);
+	fx_casedb_options dbo = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb_acquisition rec = FX_CASEDB_ACQUISITION_INIT;
+	char start[32], params[1024];
+
+	dbo.actor = fx_tool_operator(st->opt.operator_name);
+	dbo.host = fx_tool_hostname();
+	dbo.sign_key_path = st->opt.sign_key;
+	if (fx_casedb_open(&st->db, st->opt.db_path, &dbo) != 0) {
+		fprintf(stderr, "acquire: case database: %s\n", fx_error_last());
+		return -1;
+	}
+	fx_format_utc(start, sizeof(start), st->start);
+	params_json(params, sizeof(params), &st->opt);
+	rec.case_number = st->case_number;
+	rec.case_description = st->opt.description;
+	rec.evidence.evidence_number = st->evidence_number;
+	rec.evidence.description = st->opt.description;
+	rec.evidence.notes = st->opt.notes;
+	rec.evidence.examiner = st->opt.examiner;
+	rec.evidence.source.vendor = in->vendor;
+	rec.evidence.source.model = in->model;
+	rec.evidence.source.serial = in->serial;
+	rec.evidence.source.wwid = in->wwid;
+	rec.evidence.source.size_bytes = in->size;
+	rec.evidence.source.logical_sector_size = in->logical_sector_size;
+	rec.evidence.source.physical_sector_size = in->physical_sector_size;
+	rec.evidence.source.removable = in->removable;
+	rec.evidence.source.rotational = in->rotational;
+	rec.evidence.source.is_block_device = in->is_block_device;
+	rec.evidence.source.hpa_dco = in->hpa_dco;
+	rec.operator_name = fx_tool_operator(st->opt.operator_name);
+	rec.host = fx_tool_host();
+	rec.tool = "acquire";
+	rec.tool_version = fx_version();
+	rec.library_versions = fx_library_versions();
+	rec.command_line = st->opt.command_line;
+	rec.parameters_json = params;
+	rec.format = strcmp(st->opt.format, "e01") == 0 ? "e01"
+		     : st->opt.segment_size ? "split-raw" : "raw";
+	rec.compression = strcmp(st->opt.format, "e01") == 0 ? st->opt.compression : "none";
+	rec.segment_size = st->opt.segment_size;
+	rec.block_size = (uint32_t)st->opt.block_size;
+	rec.source_path = st->opt.source;
+	rec.write_block_method = in->write_block_method;
+	rec.write_block_before = in->ro_before;
+	rec.write_block_after = in->ro_after;
+	rec.start_utc = start;
+	if (fx_casedb_acquisition_begin(&st->acq_id, st->db, &rec) != 0) {
+		fprintf(stderr, "acquire: case database %s: %s\n", st->opt.db_path,
+			fx_error_last());
+		return -1;
+	}
+	return 0;
+}
+
+static fx_casedb_status db_status(int status)
+{
+	switch (status) {
+	case FX_ACQ_COMPLETED: return FX_CASEDB_COMPLETED;
+	case FX_ACQ_COMPLETED_WITH_ERRORS: return FX_CASEDB_COMPLETED_WITH_ERRORS;
+	case FX_ACQ_INTERRUPTED: return FX_CASEDB_INTERRUPTED;
+	default: return FX_CASEDB_FAILED;
+	}
+}
+
+static const char *or_null(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+int acq_db_finish(acq_state *st)
+{
+	const fx_acquire_result *r = &st->res;
+	fx_casedb_result res = FX_CASEDB_RESULT_INIT;
+	fx_casedb_range *bad = calloc(r->nbad + 1, sizeof(*bad));
+	fx_casedb_window *win = calloc(r->nwindows + 1, sizeof(*win));
+	fx_casedb_file *files = calloc(st->nfiles + 1, sizeof(*files));
+	char end[32];
+	size_t i;
+	int rc = -1;
+
+	if (!bad || !win || !files)
+		goto done;
+	for (i = 0; i < r->nbad; i++) {
+		bad[i].first = r->bad[i].first;
+		bad[i].count = r->bad[i].count;
+	}
+	for (i = 0; i < r->nwindows; i++) {
+		win[i].offset = r->windows[i].offset;
+		win[i].length = r->windows[i].length;
+		win[i].sha256 = r->windows[i].sha256;
+	}
+	for (i = 0; i < st->nfiles; i++) {
+		files[i].path = st->files[i].path;
+		files[i].size = st->files[i].size;
+		files[i].sha256 = or_null(st->files[i].sha256);
+	}
+	fx_format_utc(end, sizeof(end), st->end);
+	res.status = db_status(r->status);
+	res.end_utc = end;
+	res.bytes = r->bytes;
+	res.sector_size = r->sector_size;
+	res.bad = bad;
+	res.n_bad = r->nbad;
+	res.hashes.md5 = or_null(r->digests.md5);
+	res.hashes.sha1 = or_null(r->digests.sha1);
+	res.hashes.sha256 = or_null(r->digests.sha256);
+	res.windows = win;
+	res.n_windows = r->nwindows;
+	res.files = files;
+	res.n_files = st->nfiles;
+	rc = fx_casedb_acquisition_finish(st->db, st->acq_id, &res);
+	if (rc != 0)
+		fprintf(stderr, "acquire: case database %s: %s\n", st->opt.db_path,
+			fx_error_last());
+done:
+	free(bad);
+	free(win);
+	free(files);
+	return rc;
+}
+
+/* The post-write check is a verification like any other: recorded. */
+int acq_db_verification(acq_state *st)
+{
+	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
+	int64_t id;
+
+	if (!st->verify_ran)
+		return 0;
+	v.acquisition_id = st->acq_id;
+	v.tool = "acquire --verify";
+	v.tool_version = fx_version();
+	v.result = strncmp(st->verify_result, "passed", 6) == 0 ? FX_CASEDB_VERIFIED
+		   : strstr(st->verify_result, "differs") ? FX_CASEDB_MISMATCH
+							  : FX_CASEDB_VERIFY_ERROR;
+	v.hashes.md5 = or_null(st->verify_digests.md5);
+	v.hashes.sha1 = or_null(st->verify_digests.sha1);
+	v.hashes.sha256 = or_null(st->verify_digests.sha256);
+	v.findings = st->verify_result;
+	if (fx_casedb_verification_record(&id, st->db, &v) != 0) {
+		fprintf(stderr, "acquire: case database %s: %s\n", st->opt.db_path,
+			fx_error_last());
+		return -1;
+	}
+	return 0;
+}
