@@ -68,8 +68,8 @@ test_single_raw() {
 		"$(log_value "$dir/case1.log" '  Write-block method')" "log: write-block method of a file"
 	assert_file_line "$dir/case1.log" \
 		"  $dir/case1.raw, $(size_of "$src"), $(sha256_of "$src")" "log lists the image file"
-	assert_eq "$(ls "$dir")" "$(printf '%s\n' case1.log case1.raw case1.sha256 run.json)" \
-		"exactly the image, log and sha256 file are written"
+	assert_eq "$(ls "$dir")" "$(printf '%s\n' case.db case1.log case1.raw case1.sha256 run.json)" \
+		"exactly the image, log, sha256 file and case database are written"
 	check_sleuthkit "$dir/case1.raw" "$src"
 }
 
