@@ -233,10 +233,15 @@ static void report(const acq_state *st)
 {
 	const fx_acquire_result *r = &st->res;
 
-	if (r->status == FX_ACQ_FAILED || r->status == FX_ACQ_INTERRUPTED)
-		fprintf(stderr, "acquire: %s: %s (%llu bytes acquired; log %s)\n",
-			fx_acquire_status_name(r->status), r->error,
-			(unsigned long long)r->bytes, st->log_path);
+	if (r->status == FX_ACQ_INTERRUPTED)
+		fprintf(stderr, "acquire: interrupted by %s after %llu of %llu bytes; the image is incomplete (log %s)\n",
+			fx_tool_signal == SIGTERM ? "SIGTERM" : "SIGINT",
+			(unsigned long long)r->bytes, (unsigned long long)r->size,
+			st->log_path);
+	else if (r->status == FX_ACQ_FAILED)
+		fprintf(stderr, "acquire: failed: %s (%llu of %llu bytes acquired; log %s)\n",
+			r->error, (unsigned long long)r->bytes,
+			(unsigned long long)r->size, st->log_path);
 	if (st->mismatch)
 		fprintf(stderr, "acquire: verification FAILED: %s\n",
 			strncmp(st->verify_result, "FAILED", 6) == 0

@@ -368,6 +368,21 @@ static int store_metadata(e01_sink *e, const fx_sink_summary *sum)
 	return 0;
 }
 
+/* libewf writes through the page cache: flush each segment to storage
+ * before it is reported complete. */
+static int sync_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return fx_error_set_errno(FX_EIO, errno, "cannot open %s", path);
+	if (fdatasync(fd) != 0)
+		rc = fx_error_set_errno(fx_error_from_errno(errno), errno,
+					"cannot flush %s to storage", path);
+	close(fd);
+	return rc;
+}
+
 /* Lists TARGET.E01, .E02, ... with sizes and SHA-256, read back. */
 static int collect_files(e01_sink *e)
 {
@@ -385,6 +400,8 @@ static int collect_files(e01_sink *e)
 		fx_image_file *f = &e->files[i];
 
 		snprintf(f->path, sizeof(f->path), "%s", names[i]);
+		if ((rc = sync_file(f->path)) != 0)
+			break;
 		chmod(f->path, 0444);
 		if (stat(f->path, &st) != 0)
 			rc = fx_error_set_errno(FX_EIO, errno, "cannot stat %s", f->path);
@@ -406,8 +423,16 @@ static int e01_finish(void *payload, const fx_sink_summary *sum)
 	if (e->filling && e->filling->len)
 		submit(e);
 	stop_threads(e);
-	if ((rc = failed_code(e)) != 0)
-		return rc;
+	if ((rc = failed_code(e)) != 0) {
+		/* keep the failure's message; still close and list the files */
+		char why[1024];
+
+		snprintf(why, sizeof(why), "%s", fx_error_last());
+		libewf_handle_close(e->handle, NULL);
+		libewf_handle_free(&e->handle, NULL);
+		collect_files(e);
+		return fx_error_set(rc, "%s", why);
+	}
 	if ((rc = store_metadata(e, sum)) != 0)
 		return rc;
 	if (libewf_handle_write_finalize(e->handle, &error) < 0)

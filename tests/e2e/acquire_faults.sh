@@ -105,7 +105,7 @@ test_interrupt() {
 	assert_eq "$(md5_of "$dir/int.raw")" "$(json_get "$json" .hashes.md5)" "SIG$sig: --json MD5 = md5sum of the image"
 	assert_eq "$(md5_of "$dir/int.raw")" "$(log_hash "$dir/int.log" MD5)" "SIG$sig: log MD5 = md5sum of the image"
 	assert_contains "$(stderr_of_last)" "interrupted" "SIG$sig: stderr says interrupted"
-	assert_contains "$(stderr_of_last)" "$bytes bytes acquired" "SIG$sig: stderr gives the byte count"
+	assert_contains "$(stderr_of_last)" "interrupted by SIG$sig after $bytes of $BIG bytes" "SIG$sig: stderr gives the byte count"
 	rm -f "$dir/int.raw"
 }
 

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything libforensic needs to build, run, test and benchmark on
+# Debian 12, from Debian's own packages. Safe to run again.
+set -euo pipefail
+
+packages=(
+	# build
+	build-essential cmake pkg-config
+	libssl-dev libewf-dev libsqlite3-dev libisal-dev zlib1g-dev
+	# unit tests, fuzzing
+	check clang libclang-rt-14-dev
+	# the tools investigators use, for interoperability tests and benchmarks
+	ewf-tools sleuthkit dc3dd coreutils time
+	# sample disks and devices
+	gdisk fdisk dosfstools mtools e2fsprogs util-linux dmsetup
+	# case database inspection and tamper tests
+	sqlite3 openssl python3
+	# reports: DFXML validation, HTML rendering to PDF
+	libxml2-utils chromium poppler-utils fonts-dejavu-core
+)
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+	echo "deps: installing ${missing[*]}"
+	as_root apt-get update -qq
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "${missing[@]}" >/dev/null
+fi
