@@ -32,7 +32,7 @@ check_failed_full() {
 	assert_eq failed "$(log_value "$log" Status)" "log: final Status"
 	assert_contains "$(log_value "$log" Error)" "$errtext" "log: Error line"
 	# What the record says was acquired is what the image holds.
-	assert_contains "$msg" "($have bytes acquired;" "stderr: bytes acquired = bytes in $raw"
+	assert_contains "$msg" "($have of $size bytes acquired;" "stderr: bytes acquired = bytes in $raw"
 	assert_eq "$have" "$(json_get "$json" .bytes)" "--json bytes = bytes in $raw"
 	assert_eq "$have of $size" "$(log_value "$log" 'Bytes acquired')" "log: Bytes acquired = bytes in $raw"
 	assert_eq "$(md5_of "$raw")" "$(json_get "$json" .hashes.md5)" "--json MD5 = md5sum of the partial $raw"
