@@ -90,6 +90,8 @@ struct e01_sink {
 	pthread_t writer;
 	int threads_started;
 	uint64_t bytes_in;               /* sink thread */
+	uint64_t out_since_flush;        /* writer: bytes since writeback began */
+	unsigned flush_segment;          /* writer: last segment (1-based) seen */
 	fx_image_file *files;
 	size_t nfiles;
 };
@@ -220,8 +222,33 @@ static int write_job(e01_sink *e, job *j)
 				     err ? ": " : "", err ? strerror(err) : "");
 			return fx_error_last_code();
 		}
+		e->out_since_flush += j->out_len[i];
 	}
 	return 0;
+}
+
+/*
+ * libewf writes through the page cache. Left alone, the kernel would start
+ * writing it back only at the end, and the final fdatasync would stall the
+ * run for the whole image. So the writer starts writeback of every segment
+ * file so far each WRITEBACK_STEP bytes (asynchronous, no waiting).
+ */
+#define WRITEBACK_STEP ((uint64_t)64 << 20)
+
+static void start_writeback(e01_sink *e)
+{
+	char name[PATH_MAX + 16];
+	unsigned seg = e->flush_segment ? e->flush_segment : 1;
+	int fd;
+
+	for (;; seg++) {
+		snprintf(name, sizeof(name), "%s.E%02u", e->target, seg);
+		if (seg > 99 || (fd = open(name, O_RDONLY | O_CLOEXEC)) < 0)
+			break; /* beyond E99 the final fdatasync does it all */
+		sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+		close(fd);
+		e->flush_segment = seg;
+	}
 }
 
 static void *writer_main(void *arg)
@@ -244,6 +271,10 @@ static void *writer_main(void *arg)
 		if ((rc = write_job(e, j)) != 0) {
 			fail(e, rc, fx_error_last());
 			return NULL;
+		}
+		if (e->out_since_flush >= WRITEBACK_STEP) {
+			start_writeback(e);
+			e->out_since_flush = 0;
 		}
 		pthread_mutex_lock(&e->lock);
 		j->state = JOB_FREE;

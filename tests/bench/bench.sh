@@ -30,7 +30,7 @@ BENCH_DIR=${BENCH_DIR:-/tmp/fx-bench}
 BENCH_RUNS=${BENCH_RUNS:-3}
 FX_ROOT=${FX_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 FX_BIN=${FX_BIN:-$FX_ROOT/build/bin}
-BENCH_SECTIONS=(raw)
+BENCH_SECTIONS=(raw e01)
 
 readonly IMG_SIZE=1073741824
 readonly IMG_VERSION="mixed-1G v1: aes-128-ctr key 000102..0f iv 0, zeros, lcg-69069 text"
@@ -40,7 +40,7 @@ OUT=$BENCH_DIR/out
 # Results: one table row per tool; MB/s keyed by tool label, for the
 # sections' derived figures.
 declare -a ROWS=()
-declare -A MBPS=()
+declare -A MBPS=() OUTBYTES=()
 declare -a NOTES=() SUMMARY=()
 
 die() {
@@ -99,6 +99,7 @@ warm_cache() {
 
 clean_out() {
 	rm -rf "$OUT"
+	sync # the previous run's writeback must not land in the next timing
 	mkdir -p "$OUT"
 }
 
@@ -121,6 +122,9 @@ bench_tool() {
 		rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$BENCH_DIR/time.txt")
 		((rss > peak)) && peak=$rss
 	done
+	# total size of the image files the tool wrote (logs and databases excluded)
+	OUTBYTES[$label]=$(find "$OUT" -type f ! -name '*.log' ! -name '*.db*' \
+		! -name '*.sha256' ! -name '*.txt' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
 	clean_out
 	sorted=$(printf '%s\n' "${times[@]}" | sort -n)
 	median=$(printf '%s\n' "$sorted" | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
@@ -166,6 +170,29 @@ percent() {
 }
 
 # ---- sections ------------------------------------------------------------
+
+section_e01() {
+	local fast="acquire e01 fast, 3 hashes" ewf="ewfacquire -c fast, 3 hashes (+sync)"
+	local empty="acquire e01 empty, 3 hashes" none="acquire e01 none, 3 hashes" md5
+	bench_tool "$fast" "$FX_BIN/acquire" --format e01 --compression fast \
+		--no-verify -q "$IMG" "$OUT/acq"
+	# shellcheck disable=SC2016 # expanded by that sh, from its arguments
+	bench_tool "$ewf" sh -c 'ewfacquire -u -q -f encase6 -c fast -d sha1,sha256 -t "$2" "$1" && sync' \
+		ewfacquire "$IMG" "$OUT/ewf"
+	bench_tool "$empty" "$FX_BIN/acquire" --format e01 --compression empty \
+		--no-verify -q "$IMG" "$OUT/acq"
+	bench_tool "$none" "$FX_BIN/acquire" --format e01 --compression none \
+		--no-verify -q "$IMG" "$OUT/acq"
+	md5=$(openssl_mbps md5)
+	[[ -n $md5 ]] || die "cannot parse openssl speed output"
+	bench_note "E01 output bytes: acquire fast ${OUTBYTES[$fast]}, ewfacquire fast ${OUTBYTES[$ewf]}" \
+		"(acquire/ewfacquire $(ratio "${OUTBYTES[$fast]}" "${OUTBYTES[$ewf]}")), empty ${OUTBYTES[$empty]}, none ${OUTBYTES[$none]}"
+	bench_note "acquire e01 fast / ewfacquire throughput: $(ratio "${MBPS[$fast]}" "${MBPS[$ewf]}")x;" \
+		"$(percent "${MBPS[$fast]}" "$md5")% of the MD5 ceiling ($md5 MB/s)"
+	bench_summary "e01: acquire fast ${MBPS[$fast]} MB/s, ewfacquire ${MBPS[$ewf]} MB/s" \
+		"($(ratio "${MBPS[$fast]}" "${MBPS[$ewf]}")x), $(percent "${MBPS[$fast]}" "$md5")% of MD5 ceiling," \
+		"output $(ratio "${OUTBYTES[$fast]}" "${OUTBYTES[$ewf]}") of ewfacquire's"
+}
 
 section_raw() {
 	local acq="acquire raw md5+sha1+sha256" dc="dc3dd md5+sha1+sha256 (+sync)"
