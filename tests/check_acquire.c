@@ -26,6 +26,9 @@ typedef struct mem_source {
 	unsigned flaky_fails, flaky_seen;
 	uint64_t gone_at;        /* byte offset from which reads give ENODEV */
 	unsigned reads;
+	uint64_t dead_from;      /* touching this offset kills the device: EIO */
+	int dead;
+	uint64_t eio_first, eio_end; /* sectors [first, end) always fail */
 } mem_source;
 
 static int sector_bad(const mem_source *m, uint64_t first, uint64_t n)
@@ -46,6 +49,10 @@ static int64_t mem_pread(void *payload, void *buf, size_t len, uint64_t off)
 	m->reads++;
 	if (m->gone_at && off + len > m->gone_at)
 		return -ENODEV;
+	if (m->dead_from && off + len > m->dead_from)
+		m->dead = 1;
+	if (m->dead || (first < m->eio_end && first + n > m->eio_first))
+		return -EIO;
 	if (sector_bad(m, first, n))
 		return -EIO;
 	if (m->flaky_fails && m->flaky >= first && m->flaky < first + n &&
@@ -72,7 +79,7 @@ static fx_source *mem_open(mem_source *m)
 
 START_TEST(test_known_answer_abc)
 {
-	mem_source m = { (const uint8_t *)"abc", 3, 1, { 0 }, 0, 0, 0, 0, 0, 0 };
+	mem_source m = { (const uint8_t *)"abc", 3, 1, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
 	fx_acquire_result r;
 	fx_source *src;
@@ -94,7 +101,7 @@ END_TEST
 START_TEST(test_known_answer_empty_and_million_a)
 {
 	static uint8_t a[1000000];
-	mem_source m = { a, 0, 1, { 0 }, 0, 0, 0, 0, 0, 0 };
+	mem_source m = { a, 0, 1, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
 	fx_acquire_result r;
 	fx_source *src;
@@ -123,7 +130,7 @@ END_TEST
 
 START_TEST(test_hash_subset)
 {
-	mem_source m = { (const uint8_t *)"abc", 3, 1, { 0 }, 0, 0, 0, 0, 0, 0 };
+	mem_source m = { (const uint8_t *)"abc", 3, 1, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
 	fx_acquire_result r;
 	fx_source *src = mem_open(&m);
@@ -176,7 +183,7 @@ START_TEST(test_bad_sectors_exact)
 {
 	uint8_t *disk = malloc(DISK_SECTORS * SSZ), *expect = malloc(DISK_SECTORS * SSZ);
 	mem_source m = { disk, (uint64_t)DISK_SECTORS * SSZ, SSZ,
-			 { 5, 6, 7, 2048, 4095, 4096, 8191 }, 7, 0, 0, 0, 0, 0 };
+			 { 5, 6, 7, 2048, 4095, 4096, 8191 }, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	mem_sink s = { malloc(DISK_SECTORS * SSZ), 0, 0, 0, 0 };
 	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
 	fx_acquire_result r;
@@ -225,7 +232,7 @@ END_TEST
 START_TEST(test_flaky_sector_recovered_by_retry)
 {
 	uint8_t *disk = malloc(1024 * SSZ);
-	mem_source m = { disk, 1024 * SSZ, SSZ, { 0 }, 0, 700, 2, 0, 0, 0 };
+	mem_source m = { disk, 1024 * SSZ, SSZ, { 0 }, 0, 700, 2, 0, 0, 0, 0, 0, 0, 0 };
 	mem_sink s = { malloc(1024 * SSZ), 0, 0, 0, 0 };
 	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
 	fx_acquire_result r;
@@ -251,7 +258,7 @@ END_TEST
 START_TEST(test_retries_exhausted)
 {
 	uint8_t *disk = calloc(1024, SSZ);
-	mem_source m = { disk, 1024 * SSZ, SSZ, { 0 }, 0, 700, 3, 0, 0, 0 };
+	mem_source m = { disk, 1024 * SSZ, SSZ, { 0 }, 0, 700, 3, 0, 0, 0, 0, 0, 0, 0 };
 	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
 	fx_acquire_result r;
 	fx_source *src = mem_open(&m);
@@ -270,7 +277,7 @@ END_TEST
 START_TEST(test_device_vanishes)
 {
 	uint8_t *disk = calloc(4096, SSZ);
-	mem_source m = { disk, 4096 * SSZ, SSZ, { 0 }, 0, 0, 0, 0, 1 << 20, 0 };
+	mem_source m = { disk, 4096 * SSZ, SSZ, { 0 }, 0, 0, 0, 0, 1 << 20, 0, 0, 0, 0, 0 };
 	mem_sink s = { malloc(4096 * SSZ), 0, 0, 0, 0 };
 	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
 	fx_acquire_result r;
@@ -297,7 +304,7 @@ END_TEST
 START_TEST(test_cancel_stops_at_block_boundary)
 {
 	uint8_t *disk = calloc(4096, SSZ);
-	mem_source m = { disk, 4096 * SSZ, SSZ, { 0 }, 0, 0, 0, 0, 0, 0 };
+	mem_source m = { disk, 4096 * SSZ, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
 	volatile sig_atomic_t cancel = 1;
 	fx_acquire_result r;
@@ -318,7 +325,7 @@ END_TEST
 START_TEST(test_sink_failure_is_recorded)
 {
 	uint8_t *disk = calloc(4096, SSZ);
-	mem_source m = { disk, 4096 * SSZ, SSZ, { 0 }, 0, 0, 0, 0, 0, 0 };
+	mem_source m = { disk, 4096 * SSZ, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	mem_sink s = { malloc(4096 * SSZ), 0, 3 << 19, 0, 0 };
 	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
 	fx_acquire_result r;
@@ -351,7 +358,7 @@ END_TEST
 START_TEST(test_hash_windows)
 {
 	uint8_t *disk = malloc(2500 * SSZ);
-	mem_source m = { disk, 2500 * SSZ, SSZ, { 0 }, 0, 0, 0, 0, 0, 0 };
+	mem_source m = { disk, 2500 * SSZ, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
 	fx_acquire_result r;
 	fx_source *src = mem_open(&m);
@@ -378,7 +385,7 @@ END_TEST
 
 START_TEST(test_options_rejected)
 {
-	mem_source m = { (const uint8_t *)"abc", 3, 512, { 0 }, 0, 0, 0, 0, 0, 0 };
+	mem_source m = { (const uint8_t *)"abc", 3, 512, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
 	fx_acquire_result r;
 	fx_source *src = mem_open(&m);
@@ -394,6 +401,63 @@ START_TEST(test_options_rejected)
 }
 END_TEST
 
+/* A drive that dies answering EIO (not ENODEV) for every sector. */
+START_TEST(test_device_dies_with_eio)
+{
+	uint64_t size = (uint64_t)64 << 20;
+	uint8_t *disk = calloc(1, size);
+	mem_source m = { disk, size, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src;
+
+	m.dead_from = (uint64_t)10 << 20;
+	o.retries = 0;
+	src = mem_open(&m);
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
+	ck_assert_int_eq(r.status, FX_ACQ_FAILED);
+	ck_assert_int_eq(r.error_code, FX_EGONE);
+	/* blocks up to 25 MiB went on zero-filled and listed; the block in
+	 * which the probe failed is not part of the image */
+	ck_assert_uint_eq(r.bytes, (uint64_t)25 << 20);
+	ck_assert_uint_eq(r.nbad, 1);
+	ck_assert_uint_eq(r.bad[0].first, 20480);
+	ck_assert_uint_eq(r.bad[0].count, 30720);
+	ck_assert_str_eq(r.error,
+			 "source mem stopped answering at byte 27262464: 16777216 bytes in a row failed and sector 18432, read before, fails now");
+	fx_acquire_result_clear(&r);
+	fx_source_free(src);
+	free(disk);
+}
+END_TEST
+
+/* A long bad region on a drive that still answers: read on past it. */
+START_TEST(test_long_bad_region_is_not_a_dead_device)
+{
+	uint64_t size = (uint64_t)48 << 20;
+	uint8_t *disk = malloc(size);
+	mem_source m = { disk, size, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src;
+
+	fxt_fill_pattern(disk, size, 5);
+	m.eio_first = 8192;            /* 4 MiB */
+	m.eio_end = 8192 + 40960;      /* 20 MiB of bad sectors */
+	o.retries = 0;
+	src = mem_open(&m);
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
+	ck_assert_int_eq(r.status, FX_ACQ_COMPLETED_WITH_ERRORS);
+	ck_assert_uint_eq(r.bytes, size);
+	ck_assert_uint_eq(r.nbad, 1);
+	ck_assert_uint_eq(r.bad[0].first, 8192);
+	ck_assert_uint_eq(r.bad[0].count, 40960);
+	fx_acquire_result_clear(&r);
+	fx_source_free(src);
+	free(disk);
+}
+END_TEST
+
 static Suite *acquire_suite(void)
 {
 	Suite *s = suite_create("acquire");
@@ -406,6 +470,8 @@ static Suite *acquire_suite(void)
 	tcase_add_test(tc, test_flaky_sector_recovered_by_retry);
 	tcase_add_test(tc, test_retries_exhausted);
 	tcase_add_test(tc, test_device_vanishes);
+	tcase_add_test(tc, test_device_dies_with_eio);
+	tcase_add_test(tc, test_long_bad_region_is_not_a_dead_device);
 	tcase_add_test(tc, test_cancel_stops_at_block_boundary);
 	tcase_add_test(tc, test_sink_failure_is_recorded);
 	tcase_add_test(tc, test_hash_windows);

@@ -57,7 +57,17 @@ struct pipeline {
 	size_t nwindows, windows_cap;
 	fx_acquire_result *res;          /* reader thread (bad list, bytes) */
 	size_t bad_cap;
+	uint64_t fail_run;               /* reader: consecutive failed bytes */
+	uint64_t last_good;              /* reader: offset of a sector read well */
+	int have_good;
 };
+
+/*
+ * A dying drive may answer EIO for everything instead of ENODEV. After this
+ * many consecutive unreadable bytes the reader re-reads the last sector
+ * that read well: if that fails too, the device is treated as gone.
+ */
+#define FX_VANISH_PROBE_BYTES ((uint64_t)16 << 20)
 
 static double now_s(void)
 {
@@ -197,6 +207,13 @@ static int is_gone(int64_t err)
 	return err == -ENODEV || err == -ENXIO || err == -ENOMEDIUM;
 }
 
+/* After a long run of failures: does a sector that read well still read? */
+static int still_there(pipeline *p, uint8_t *scratch, uint32_t ssz)
+{
+	return p->have_good &&
+	       fx_source_pread(p->src, scratch, ssz, p->last_good) == (int64_t)ssz;
+}
+
 /* Reads one sector with retries; zero-fills and records it on failure. */
 static int read_sector(pipeline *p, uint8_t *buf, uint64_t offset,
 		       uint32_t ssz)
@@ -206,10 +223,25 @@ static int read_sector(pipeline *p, uint8_t *buf, uint64_t offset,
 
 	for (attempt = 0; attempt <= p->opts->retries; attempt++) {
 		n = fx_source_pread(p->src, buf, ssz, offset);
-		if (n == (int64_t)ssz)
+		if (n == (int64_t)ssz) {
+			p->fail_run = 0;
+			p->last_good = offset;
+			p->have_good = 1;
 			return 0;
+		}
 		if (is_gone(n))
 			break;
+	}
+	p->fail_run += ssz;
+	if (!is_gone(n) && p->fail_run >= FX_VANISH_PROBE_BYTES) {
+		if (!still_there(p, buf, ssz))
+			return fx_error_set(FX_EGONE,
+					    "source %s stopped answering at byte %llu: %llu bytes in a row failed and sector %llu, read before, fails now",
+					    p->src->info.path,
+					    (unsigned long long)offset,
+					    (unsigned long long)p->fail_run,
+					    (unsigned long long)(p->last_good / ssz));
+		p->fail_run = 0; /* alive: a bad region, go on */
 	}
 	if (is_gone(n))
 		return fx_error_set_errno(FX_EGONE, (int)-n,
@@ -228,8 +260,12 @@ static int read_block(pipeline *p, uint8_t *buf, size_t len, uint64_t offset)
 	size_t at;
 	int rc;
 
-	if (n == (int64_t)len)
+	if (n == (int64_t)len) {
+		p->fail_run = 0;
+		p->last_good = offset;
+		p->have_good = 1;
 		return 0;
+	}
 	if (is_gone(n))
 		return fx_error_set_errno(FX_EGONE, (int)-n,
 					  "source %s vanished at byte %llu",
@@ -412,6 +448,7 @@ static void settle(pipeline *p, int read_rc)
 	} else if (read_rc != 0) {
 		r->status = FX_ACQ_FAILED;
 		r->error_code = read_rc;
+		trim_bad(r); /* sectors of the block that never reached the image */
 		snprintf(r->error, sizeof(r->error), "%s", fx_error_last());
 	} else {
 		r->status = r->nbad ? FX_ACQ_COMPLETED_WITH_ERRORS

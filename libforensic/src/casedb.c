@@ -385,6 +385,19 @@ static int migrate_one(fx_casedb *db, const struct fx_migration *m)
 
 /* Creates or migrates the schema as needed, under the write lock, so that
  * processes opening one new database at once create it once. */
+/* probe() from one snapshot: its three reads are separate statements, and
+ * another process creating the database may commit between them. */
+static int probe_snapshot(int64_t *version, fx_casedb *db)
+{
+	int rc;
+
+	if (sqlite3_exec(db->sql, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return fx_casedb_sql_error(db, "begin a read");
+	rc = probe(version, db);
+	sqlite3_exec(db->sql, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
 static int schema_setup(fx_casedb *db)
 {
 	int64_t version = 0;
@@ -572,7 +585,7 @@ int fx_casedb_open(fx_casedb **out, const char *path,
 	if (!rc)
 		rc = db_connect(db, create, opts->busy_timeout_ms);
 	if (!rc && !create)
-		rc = probe(&version, db);
+		rc = probe_snapshot(&version, db);
 	if (rc)
 		goto done;
 	if (db->read_only) {
