@@ -99,7 +99,8 @@ static int make_e01_sink(acq_state *st, fx_sink **out)
 	eo.segment_size = st->opt.segment_size;
 	eo.media_size = in->size;
 	eo.bytes_per_sector = in->logical_sector_size;
-	eo.media_type = in->removable == 1 ? FX_E01_REMOVABLE : FX_E01_FIXED;
+	eo.media_type = in->optical ? FX_E01_OPTICAL
+			: in->removable == 1 ? FX_E01_REMOVABLE : FX_E01_FIXED;
 	eo.physical = in->is_block_device && !strstr(in->hpa_dco, "is a partition");
 	eo.case_number = st->opt.case_number;
 	eo.evidence_number = st->opt.evidence;

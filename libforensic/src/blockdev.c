@@ -322,7 +322,7 @@ static int sys_flag(const char *disk, const char *attr)
 
 void fx_blockdev_identity(const fx_blockdev *bd, fx_source_info *info)
 {
-	char disk[64];
+	char disk[64], type[16];
 
 	if (bd->is_partition)
 		parent_disk(disk, sizeof(disk), bd->name);
@@ -346,5 +346,7 @@ void fx_blockdev_identity(const fx_blockdev *bd, fx_source_info *info)
 	if (!info->wwid[0])
 		udev_property(info->wwid, sizeof(info->wwid), bd->dev, "ID_WWN");
 	info->removable = sys_flag(disk, "removable");
+	sys_attr(type, sizeof(type), disk, "device/type");
+	info->optical = strcmp(type, "5") == 0; /* SCSI peripheral type: CD/DVD */
 	info->rotational = sys_flag(disk, "queue/rotational");
 }

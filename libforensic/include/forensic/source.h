@@ -30,6 +30,7 @@ typedef struct fx_source_info {
 	char wwid[256];
 	int removable;                 /**< 1, 0 or FX_UNKNOWN */
 	int rotational;                /**< 1, 0 or FX_UNKNOWN */
+	int optical;                   /**< 1 for CD/DVD/BD drives (SCSI type 5) */
 	/** "BLKROSET", "none: regular file opened O_RDONLY",
 	 *  "disabled (--no-write-block)" or "custom source". */
 	char write_block_method[96];
