@@ -1,0 +1,208 @@
+/*
+ * Unit tests of the small parsers and namers the tools rely on: SIZE
+ * parsing, raw segment names, hash lists, UTC formatting, E01 segment
+ * limits, and the raw sink's segment sizes.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "forensic/forensic.h"
+#include "testutil.h"
+
+START_TEST(test_parse_size_accepts)
+{
+	static const struct {
+		const char *text;
+		uint64_t value;
+	} ok[] = {
+		{ "1", 1 }, { "512", 512 }, { "4096b", 4096 }, { "1K", 1024 },
+		{ "1k", 1024 }, { "3KiB", 3072 }, { "1M", 1048576 },
+		{ "640m", 671088640 }, { "2G", 2147483648ull },
+		{ "2GiB", 2147483648ull }, { "1T", 1099511627776ull },
+		{ "16777215T", 16777215ull << 40 },
+	};
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		ck_assert_msg(fx_parse_size(&v, ok[i].text) == 0, "%s", ok[i].text);
+		ck_assert_uint_eq(v, ok[i].value);
+	}
+}
+END_TEST
+
+START_TEST(test_parse_size_refuses)
+{
+	static const char *bad[] = { "", "0", "0M", "-1", "1.5G", "12Q", "M",
+				     " 1M", "1 M", "16777216T",
+				     "99999999999999999999", "1MB" };
+	uint64_t v = 7;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(fx_parse_size(&v, bad[i]) == FX_EUSAGE, "'%s'", bad[i]);
+		ck_assert_uint_eq(v, 0);
+	}
+	fx_parse_size(&v, "12Q");
+	ck_assert_str_eq(fx_error_last(),
+			 "invalid size '12Q' (a positive number of bytes, optionally with K, M, G or T)");
+}
+END_TEST
+
+START_TEST(test_segment_names)
+{
+	char name[64];
+
+	ck_assert_int_eq(fx_raw_segment_name(name, sizeof(name), "/c/img", 0, 0), 0);
+	ck_assert_str_eq(name, "/c/img.raw");
+	ck_assert_int_eq(fx_raw_segment_name(name, sizeof(name), "/c/img", 1 << 20, 0), 0);
+	ck_assert_str_eq(name, "/c/img.001");
+	ck_assert_int_eq(fx_raw_segment_name(name, sizeof(name), "/c/img", 1 << 20, 98), 0);
+	ck_assert_str_eq(name, "/c/img.099");
+	ck_assert_int_eq(fx_raw_segment_name(name, sizeof(name), "/c/img", 1 << 20, 999), 0);
+	ck_assert_str_eq(name, "/c/img.1000");
+	ck_assert_int_eq(fx_raw_segment_name(name, 8, "/c/img", 1 << 20, 0), FX_EUSAGE);
+}
+END_TEST
+
+START_TEST(test_hash_lists)
+{
+	unsigned set;
+
+	ck_assert_int_eq(fx_hash_parse_list(&set, "md5,sha1,sha256"), 0);
+	ck_assert_uint_eq(set, FX_HASH_ALL);
+	ck_assert_int_eq(fx_hash_parse_list(&set, "SHA-256,md5"), 0);
+	ck_assert_uint_eq(set, FX_HASH_SHA256 | FX_HASH_MD5);
+	ck_assert_int_eq(fx_hash_parse_list(&set, "all"), 0);
+	ck_assert_uint_eq(set, FX_HASH_ALL);
+	ck_assert_int_eq(fx_hash_parse_list(&set, "md4"), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "unknown hash algorithm 'md4' in 'md4' (use md5, sha1, sha256)");
+	ck_assert_int_eq(fx_hash_parse_list(&set, "md5,,sha1"), FX_EUSAGE);
+	ck_assert_int_eq(fx_hash_parse_list(&set, ""), FX_EUSAGE);
+	ck_assert_str_eq(fx_hash_name(FX_HASH_SHA1), "sha1");
+	ck_assert_ptr_null(fx_hash_name(8));
+}
+END_TEST
+
+START_TEST(test_digest_compare)
+{
+	fx_digests a, b;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	strcpy(a.md5, "900150983cd24fb0d6963f7d28e17f72");
+	strcpy(b.md5, "900150983CD24FB0D6963F7D28E17F72");
+	ck_assert_int_eq(fx_digests_compare(&a, &b), 0);
+	strcpy(a.sha1, "a9993e364706816aba3e25717850c26c9cd0d89d");
+	ck_assert_int_eq(fx_digests_compare(&a, &b), 0); /* sha1 not shared */
+	strcpy(b.sha1, "a9993e364706816aba3e25717850c26c9cd0d89e");
+	ck_assert_int_eq(fx_digests_compare(&a, &b), FX_HASH_SHA1);
+	memset(&b, 0, sizeof(b));
+	ck_assert_int_eq(fx_digests_compare(&a, &b), -1);
+}
+END_TEST
+
+START_TEST(test_utc_format)
+{
+	char when[32];
+
+	fx_format_utc(when, sizeof(when), 0);
+	ck_assert_str_eq(when, "1970-01-01T00:00:00Z");
+	fx_format_utc(when, sizeof(when), 1795556204);
+	ck_assert_str_eq(when, "2026-11-24T21:36:44Z");
+}
+END_TEST
+
+START_TEST(test_e01_segment_limits)
+{
+	uint64_t max = 0;
+
+	ck_assert_int_eq(fx_e01_max_segment(&max, "encase6"), 0);
+	ck_assert_uint_eq(max, 9223372036854775807ull);
+	ck_assert_int_eq(fx_e01_max_segment(&max, "encase5"), 0);
+	ck_assert_uint_eq(max, 2147483647ull);
+	ck_assert_int_eq(fx_e01_max_segment(&max, "FTK"), 0);
+	ck_assert_uint_eq(max, 2147483647ull);
+	ck_assert_int_eq(fx_e01_max_segment(&max, "encase9"), FX_EUSAGE);
+	ck_assert_uint_eq(FX_E01_MIN_SEGMENT, 1048576);
+}
+END_TEST
+
+/* The raw sink cuts segments at exactly segment_size, whatever the writes. */
+START_TEST(test_raw_segments_exact)
+{
+	const char *dir = fxt_tmpdir("util-seg");
+	uint8_t *data = malloc(10000);
+	char target[4200], name[4300];
+	fx_image_file files[8];
+	fx_sink_summary sum;
+	fx_sink *sink;
+	struct stat st;
+	size_t n, i;
+
+	ck_assert_ptr_nonnull(dir);
+	fxt_fill_pattern(data, 10000, 9);
+	snprintf(target, sizeof(target), "%s/img", dir);
+	ck_assert_int_eq(fx_sink_raw_new(&sink, target, 3000), 0);
+	ck_assert_int_eq(fx_sink_write(sink, data, 1234), 0);
+	ck_assert_int_eq(fx_sink_write(sink, data + 1234, 8766), 0);
+	memset(&sum, 0, sizeof(sum));
+	sum.bytes = 10000;
+	sum.complete = 1;
+	ck_assert_int_eq(fx_sink_finish(sink, &sum), 0);
+	n = fx_sink_files(sink, files, 8);
+	ck_assert_uint_eq(n, 4);
+	for (i = 0; i < n; i++) {
+		char hex[65];
+
+		snprintf(name, sizeof(name), "%s.%03zu", target, i + 1);
+		ck_assert_str_eq(files[i].path, name);
+		ck_assert_uint_eq(files[i].size, i < 3 ? 3000 : 1000);
+		ck_assert_int_eq(stat(name, &st), 0);
+		ck_assert_uint_eq((uint64_t)st.st_size, files[i].size);
+		ck_assert_uint_eq(st.st_mode & 0777, 0444);
+		fxt_sha256_hex(hex, data + 3000 * i, files[i].size);
+		ck_assert_str_eq(files[i].sha256, hex);
+	}
+	fx_sink_free(sink);
+	/* never overwrite: a second sink on the same target is refused */
+	ck_assert_int_eq(fx_sink_raw_new(&sink, target, 3000), 0);
+	ck_assert_int_eq(fx_sink_write(sink, data, 10), FX_EEXISTS);
+	snprintf(name, sizeof(name), "refusing to overwrite existing file %s.001", target);
+	ck_assert_str_eq(fx_error_last(), name);
+	fx_sink_free(sink);
+	free(data);
+}
+END_TEST
+
+static Suite *util_suite(void)
+{
+	Suite *s = suite_create("util");
+	TCase *tc = tcase_create("parsers");
+
+	tcase_add_test(tc, test_parse_size_accepts);
+	tcase_add_test(tc, test_parse_size_refuses);
+	tcase_add_test(tc, test_segment_names);
+	tcase_add_test(tc, test_hash_lists);
+	tcase_add_test(tc, test_digest_compare);
+	tcase_add_test(tc, test_utc_format);
+	tcase_add_test(tc, test_e01_segment_limits);
+	tcase_add_test(tc, test_raw_segments_exact);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(util_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
