@@ -14,7 +14,7 @@ packages=(
 	# sample disks and devices
 	gdisk fdisk dosfstools mtools e2fsprogs util-linux dmsetup
 	# case database inspection and tamper tests
-	sqlite3 openssl python3
+	sqlite3 openssl python3 python3-jsonschema
 	# reports: DFXML validation, HTML rendering to PDF
 	libxml2-utils chromium poppler-utils fonts-dejavu-core
 )

@@ -448,6 +448,52 @@ FX_EXTERN int fx_casedb_audit_check(fx_casedb_audit_report *out,
 				    fx_casedb *db,
 				    const fx_casedb_audit_options *opts);
 
+/* ==== Reading for reports (casedb_report_read.c) ====================== */
+
+/** Called once per verification by fx_casedb_verification_list(); the
+ *  record (and its hashes and windows) is borrowed for the call only.
+ *  Return 0 to go on, anything else to stop. */
+typedef int (*fx_casedb_verification_cb)(const fx_casedb_verification_info *v,
+					 void *payload);
+
+/** Calls cb for every verification of evidence item evidence_id (0: of
+ *  all), by id, each with the hashes and windows it computed. One read
+ *  snapshot. */
+FX_EXTERN int fx_casedb_verification_list(fx_casedb *db, int64_t evidence_id,
+					  fx_casedb_verification_cb cb,
+					  void *payload);
+
+/** A key recorded as having signed audit events. */
+typedef struct fx_casedb_key_info {
+	int64_t id;
+	const char *algorithm;       /**< "ed25519" */
+	const char *public_key;      /**< raw public key, 64 hex digits */
+	const char *registered_utc;
+} fx_casedb_key_info;
+
+typedef int (*fx_casedb_key_cb)(const fx_casedb_key_info *k, void *payload);
+
+/** Calls cb for every recorded signing key, by id (borrowed for the call). */
+FX_EXTERN int fx_casedb_signing_key_list(fx_casedb *db, fx_casedb_key_cb cb,
+					 void *payload);
+
+/** The newest audit event as stored, read without checking anything (the
+ *  head fx_casedb_audit_check() reports is empty when the chain is broken;
+ *  this says what the log holds regardless). */
+typedef struct fx_casedb_audit_head {
+	uint64_t events;     /**< rows in the audit log */
+	int64_t last_seq;    /**< seq of the newest event; 0 if none */
+	char hash[65];       /**< its hash as stored ("" if none) */
+	char time_utc[40];   /**< its time as stored ("" if none) */
+} fx_casedb_audit_head;
+
+/** Fills *out from one read snapshot of the audit log. */
+FX_EXTERN int fx_casedb_audit_head_get(fx_casedb_audit_head *out,
+				       fx_casedb *db);
+
+/** The path db was opened with. Borrowed; valid until fx_casedb_free(). */
+FX_EXTERN const char *fx_casedb_path(const fx_casedb *db);
+
 #ifdef __cplusplus
 }
 #endif

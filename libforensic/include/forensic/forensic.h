@@ -14,5 +14,6 @@
 #include "forensic/image.h"
 #include "forensic/util.h"
 #include "forensic/casedb.h"
+#include "forensic/report.h"
 
 #endif

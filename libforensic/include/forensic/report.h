@@ -1,0 +1,82 @@
+/**
+ * @file report.h
+ * Court reports about evidence items, generated from the case database
+ * alone: plain text, one self-contained HTML file (screen and print), JSON
+ * (described by schemas/report.schema.json) and DFXML 2.0.0-beta.0.
+ *
+ * A report states what the case database records and nothing else: a value
+ * the database does not hold is written as "not recorded" (null in JSON,
+ * absent in DFXML), never guessed. Figures the report derives (sector
+ * counts, durations, "same as the acquisition") are computed from recorded
+ * values only and are labelled as such. The audit chain is checked when the
+ * report is written (fx_casedb_audit_check) and the report gives the
+ * result, the event count, the head hash and the time of the check.
+ * docs/reports.md describes each format and how to re-check its figures.
+ *
+ * Threads: the same as the fx_casedb handle given (one thread at a time).
+ */
+#ifndef FORENSIC_REPORT_H
+#define FORENSIC_REPORT_H
+
+#include <stdio.h>
+
+#include "forensic/casedb.h"
+#include "forensic/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Output formats of fx_report_write(). */
+enum fx_report_format {
+	FX_REPORT_TEXT = 1, /**< plain text, 78 columns, for print or pasting */
+	FX_REPORT_HTML,     /**< one self-contained HTML file, print CSS */
+	FX_REPORT_JSON,     /**< schemas/report.schema.json */
+	FX_REPORT_DFXML     /**< DFXML 2.0.0-beta.0 */
+};
+
+/** What to report and how. */
+typedef struct fx_report_options {
+	unsigned version;            /**< FX_REPORT_OPTIONS_VERSION */
+	/** Report every evidence item of this case; with evidence_number,
+	 *  the case that evidence number belongs to. */
+	const char *case_number;
+	/** Report this one evidence item. Without case_number it must name
+	 *  an item of exactly one case. */
+	const char *evidence_number;
+	int format;                  /**< enum fx_report_format */
+	/** Who produces the report, e.g. "verify 0.1.0"; named in the report
+	 *  as its producer. NULL: "libforensic <version>". */
+	const char *generator;
+} fx_report_options;
+
+#define FX_REPORT_OPTIONS_VERSION 1
+#define FX_REPORT_OPTIONS_INIT { FX_REPORT_OPTIONS_VERSION, NULL, NULL, \
+	FX_REPORT_TEXT, NULL }
+
+/**
+ * Parses a format name: "html", "text", "json" or "dfxml" (exactly, in
+ * lowercase) into *out. Anything else is FX_EUSAGE, naming the bad name and
+ * the valid ones.
+ */
+FX_EXTERN int fx_report_parse_format(int *out, const char *name);
+
+/**
+ * Reads the evidence items chosen by opts from db, checks the audit chain,
+ * and writes one report to out. Nothing is written to out unless every
+ * record was read (a report is never cut short by a failed read); a write
+ * error on out is FX_EIO.
+ *
+ * Errors: FX_ENOTFOUND naming the case or evidence number that is not in
+ * the database; FX_EUSAGE when neither number is given, on a bad format or
+ * options version, and when an evidence number without a case number is in
+ * several cases (the message lists them). A broken audit chain is not an
+ * error: the report says so on its first page.
+ */
+FX_EXTERN int fx_report_write(FILE *out, fx_casedb *db,
+			      const fx_report_options *opts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

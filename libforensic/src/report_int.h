@@ -1,0 +1,154 @@
+/* Internal interfaces of the report module (report*.c). */
+#ifndef FX_REPORT_INT_H
+#define FX_REPORT_INT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "forensic/casedb.h"
+#include "forensic/report.h"
+
+#define FX_NOT_RECORDED "not recorded"
+
+/* ---- the model: everything a report says, read before a byte is written.
+ * Built by fx_rpt_load (report.c), read-only for the format writers. ---- */
+
+/* One evidence item with what the database records about it. */
+struct fx_rpt_item {
+	fx_casedb_case_info kase;             /* its case */
+	fx_casedb_evidence_info ev;
+	fx_casedb_acquisition_info **acq;     /* by id; owned */
+	size_t n_acq;
+	fx_casedb_verification_info *ver;     /* by id */
+	size_t n_ver;
+	fx_casedb_custody_info *cus;          /* in time order */
+	size_t n_cus;
+};
+
+/* Something the reader must see on the first page. */
+enum fx_rpt_alert_kind {
+	FX_ALERT_VERIFICATION,  /* a verification did not pass */
+	FX_ALERT_ACQUISITION,   /* an acquisition did not complete */
+	FX_ALERT_AUDIT          /* the audit chain is broken or unchecked */
+};
+
+struct fx_rpt_alert {
+	enum fx_rpt_alert_kind kind;
+	const struct fx_rpt_item *item;  /* NULL for FX_ALERT_AUDIT */
+	int64_t record_id;               /* verification or acquisition id */
+	const char *message;             /* one sentence, plain text */
+};
+
+struct fx_rpt_block;   /* allocations owned by the model */
+
+struct fx_rpt {
+	int format;
+	const char *generator;            /* opts->generator or own_name */
+	char own_name[64];                /* "libforensic <version>" */
+	const char *scope_case;           /* as asked (may be NULL) */
+	const char *scope_evidence;
+	const char *db_path;
+	char generated_utc[32];           /* when the report was made */
+	struct fx_rpt_item *items;
+	size_t n_items;
+	/* The audit chain, checked while writing the report. */
+	char audit_checked_utc[32];
+	int audit_rc;                     /* 0 intact, FX_ECORRUPT, other */
+	fx_casedb_audit_report audit;
+	char audit_error[512];            /* why it could not be checked */
+	fx_casedb_audit_head head;        /* the log as stored */
+	fx_casedb_key_info *keys;
+	size_t n_keys;
+	struct fx_rpt_alert *alerts;
+	size_t n_alerts;
+	struct fx_rpt_block *mem;
+};
+
+/* report.c */
+int fx_rpt_load(struct fx_rpt *r, fx_casedb *db, const fx_report_options *o);
+void fx_rpt_free(struct fx_rpt *r);
+
+/* The examiners named by the items, distinct, in item order; returns how
+ * many were stored (at most max). */
+size_t fx_rpt_examiners(const struct fx_rpt *r, const char **out, size_t max);
+
+/* The case numbers of the items, distinct, joined by ", " into out. */
+void fx_rpt_case_list(const struct fx_rpt *r, char *out, size_t size);
+/* The evidence numbers of the items joined by ", " into out. */
+void fx_rpt_evidence_list(const struct fx_rpt *r, char *out, size_t size);
+
+/* The sentence under a signature that ties it to this report (case and
+ * evidence numbers, time, audit head). */
+void fx_rpt_binding(const struct fx_rpt *r, char *out, size_t size);
+
+/* ---- shared wording and arithmetic (report_util.c) ---- */
+
+/* s, or "not recorded" when NULL. */
+const char *fx_rpt_or(const char *s);
+/* "yes", "no", "not recorded" for a tri-state flag (<0 unknown). */
+const char *fx_rpt_flag(int v);
+/* What a verdict means: "all hashes match", "a hash differs", "the image
+ * could not be verified". */
+const char *fx_rpt_verdict_meaning(fx_casedb_verdict v);
+
+/* Parses "YYYY-MM-DDTHH:MM:SS[.f*]Z" into microseconds since the epoch;
+ * -1 if malformed. */
+int fx_rpt_time_parse(int64_t *out_us, const char *s);
+/* Orders two recorded times (unparseable ones last, then by text). */
+int fx_rpt_time_cmp(const char *a, const char *b);
+/* Duration end - start in microseconds; -1 if either is missing or
+ * malformed or end < start. */
+int fx_rpt_duration(int64_t *out_us, const char *start, const char *end);
+/* "1 h 02 min 03 s (3723 s)" or "0.25 s" into out. */
+void fx_rpt_duration_text(char *out, size_t size, int64_t us);
+/* Seconds with up to 6 decimals, no trailing zeros ("3723", "0.25"). */
+void fx_rpt_seconds(char *out, size_t size, int64_t us);
+/* The current UTC time "YYYY-MM-DDTHH:MM:SSZ". */
+void fx_rpt_now(char out[32]);
+
+/* "1000204886016 bytes = 1953525168 sectors of 512 bytes" or "not
+ * recorded"; "logical 512 bytes, physical 4096 bytes". */
+void fx_rpt_size_text(char *out, size_t size, const fx_casedb_source *s);
+void fx_rpt_sector_sizes_text(char *out, size_t size,
+			      const fx_casedb_source *s);
+
+/* Comparison of a verification's hash with the acquisition's: */
+enum fx_rpt_cmp { FX_CMP_NONE, FX_CMP_EQUAL, FX_CMP_DIFFERS };
+enum fx_rpt_cmp fx_rpt_hash_cmp(const char *computed, const char *recorded);
+/* The acquisition of item a verification names (NULL if none). */
+const fx_casedb_acquisition_info *fx_rpt_acq_of(const struct fx_rpt_item *it,
+						const fx_casedb_verification_info *v);
+/* Total unreadable sectors of an acquisition. */
+uint64_t fx_rpt_bad_total(const fx_casedb_acquisition_info *a);
+/* Nonzero when the two identities differ in any field. */
+int fx_rpt_source_differs(const fx_casedb_source *a, const fx_casedb_source *b);
+
+/* ---- escaping, done once (report_util.c) ----
+ * Every text from the database goes out through one of these. Invalid
+ * UTF-8 and characters that the target cannot hold become U+FFFD. */
+
+/* Next code point of *p (advancing it), U+FFFD for an invalid sequence;
+ * 0 at the end. */
+uint32_t fx_rpt_utf8_next(const char **p);
+/* HTML and XML text or attribute value: & < > " ' escaped; control
+ * characters other than tab, LF, CR, and U+FFFE/U+FFFF, as U+FFFD. */
+void fx_rpt_put_markup(FILE *f, const char *s);
+/* A JSON string (quoted, RFC 8259 escapes), or null for NULL. */
+void fx_rpt_put_json(FILE *f, const char *s);
+/* A CSS string (quoted, every character outside [A-Za-z0-9 ,.:_-]
+ * as a 6-digit hex escape), safe inside an HTML style element. */
+void fx_rpt_put_css_string(FILE *f, const char *s);
+/* Plain text for a terminal or printer: control characters other than
+ * LF (and tab, which becomes a space) as U+FFFD; a malloc'ed copy. */
+char *fx_rpt_text_clean(const char *s);
+
+/* UTF-8 encoding of cp into buf (at least 4 bytes); returns its length. */
+size_t fx_rpt_utf8_put(char *buf, uint32_t cp);
+
+/* ---- the writers ---- */
+int fx_rpt_write_text(FILE *f, const struct fx_rpt *r);
+int fx_rpt_write_html(FILE *f, const struct fx_rpt *r);
+int fx_rpt_write_json(FILE *f, const struct fx_rpt *r);
+int fx_rpt_write_dfxml(FILE *f, const struct fx_rpt *r);
+
+#endif
