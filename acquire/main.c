@@ -171,6 +171,27 @@ static int parse_opt(acq_options *o, int c, const char *arg)
 	}
 }
 
+/* The EWF header is tab- and line-separated text: such characters in a
+ * value would shift every field after it. */
+static int check_header_text(const acq_options *o)
+{
+	const struct {
+		const char *name, *value;
+	} fields[] = { { "--case", o->case_number }, { "--evidence", o->evidence },
+		       { "--examiner", o->examiner }, { "--description", o->description },
+		       { "--notes", o->notes } };
+	size_t i;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (fields[i].value && strpbrk(fields[i].value, "\t\r\n")) {
+			fprintf(stderr,
+				"acquire: %s: an E01 header value cannot hold tabs or line breaks (they would corrupt the header); use spaces, or --format raw\n",
+				fields[i].name);
+			return FX_EXIT_USAGE;
+		}
+	return 0;
+}
+
 static int check_options(acq_options *o)
 {
 	if (strcmp(o->format, "raw") != 0 && strcmp(o->format, "e01") != 0)
@@ -181,6 +202,8 @@ static int check_options(acq_options *o)
 				   o->compression);
 	if (o->block_size > (256u << 20))
 		return usage_error("--block-size: %s is larger than 256M", "value");
+	if (strcmp(o->format, "e01") == 0)
+		return check_header_text(o);
 	return 0;
 }
 

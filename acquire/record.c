@@ -98,9 +98,17 @@ int acq_log_begin(acq_state *st)
 	log_source(f, fx_source_get_info(st->src));
 	fprintf(f, "\nParameters\n");
 	fprintf(f, "  Format:               %s\n", o->format);
-	fprintf(f, "  Segment size:         %llu bytes%s\n",
-		(unsigned long long)o->segment_size,
-		o->segment_size ? "" : " (one file)");
+	if (strcmp(o->format, "e01") == 0 && !o->segment_size) {
+		uint64_t max = 0;
+
+		fx_e01_max_segment(&max, o->ewf_format);
+		fprintf(f, "  Segment size:         %llu bytes (default: 2 GiB or the format's maximum)\n",
+			(unsigned long long)(max < ((uint64_t)2 << 30) ? max : (uint64_t)2 << 30));
+	} else {
+		fprintf(f, "  Segment size:         %llu bytes%s\n",
+			(unsigned long long)o->segment_size,
+			o->segment_size ? "" : " (one file)");
+	}
 	fprintf(f, "  Block size:           %llu bytes\n",
 		(unsigned long long)o->block_size);
 	fprintf(f, "  Retries per sector:   %u\n", o->retries);

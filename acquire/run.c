@@ -53,6 +53,12 @@ static int refuse_existing(const acq_state *st)
 			strerror(errno));
 		return FX_EXIT_USAGE;
 	}
+	if (access(dir, W_OK | X_OK) != 0) {
+		fprintf(stderr, "acquire: destination directory %s is not writable: %s\n",
+			dir, strerror(errno));
+		closedir(d);
+		return FX_EXIT_FAILURE;
+	}
 	while (!found && (de = readdir(d)) != NULL)
 		if (is_output_name(de->d_name, base)) {
 			fprintf(stderr,
@@ -102,8 +108,8 @@ static int make_e01_sink(acq_state *st, fx_sink **out)
 	eo.media_type = in->optical ? FX_E01_OPTICAL
 			: in->removable == 1 ? FX_E01_REMOVABLE : FX_E01_FIXED;
 	eo.physical = in->is_block_device && !strstr(in->hpa_dco, "is a partition");
-	eo.case_number = st->opt.case_number;
-	eo.evidence_number = st->opt.evidence;
+	eo.case_number = st->case_number;
+	eo.evidence_number = st->evidence_number;
 	eo.examiner = st->opt.examiner;
 	eo.description = st->opt.description;
 	eo.notes = st->opt.notes;

@@ -94,6 +94,7 @@ struct e01_sink {
 	unsigned flush_segment;          /* writer: last segment (1-based) seen */
 	fx_image_file *files;
 	size_t nfiles;
+	char ext0;                       /* 'E', or 'e' for EWFX segments */
 };
 
 static void fail(e01_sink *e, int code, const char *msg)
@@ -242,7 +243,7 @@ static void start_writeback(e01_sink *e)
 	int fd;
 
 	for (;; seg++) {
-		snprintf(name, sizeof(name), "%s.E%02u", e->target, seg);
+		snprintf(name, sizeof(name), "%s.%c%02u", e->target, e->ext0, seg);
 		if (seg > 99 || (fd = open(name, O_RDONLY | O_CLOEXEC)) < 0)
 			break; /* beyond E99 the final fdatasync does it all */
 		sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
@@ -422,7 +423,7 @@ static int collect_files(e01_sink *e)
 	int count = 0, i, rc = 0;
 	struct stat st;
 
-	snprintf(first, sizeof(first), "%s.E01", e->target);
+	snprintf(first, sizeof(first), "%s.%c01", e->target, e->ext0);
 	if (libewf_glob(first, strlen(first), LIBEWF_FORMAT_UNKNOWN, &names,
 			&count, &error) != 1)
 		return fx_ewf_error(FX_ERROR, &error, "cannot list the segments of %s", first);
@@ -530,11 +531,19 @@ static int find_format(uint8_t *out, const char *name)
 	for (i = 0; i < sizeof(ewf_formats) / sizeof(ewf_formats[0]); i++)
 		if (name && strcasecmp(name, ewf_formats[i].name) == 0) {
 			*out = ewf_formats[i].format;
-			return 0;
+			break;
 		}
-	return fx_error_set(FX_EUSAGE,
-			    "unknown EWF format '%s' (encase2..encase7, ftk, linen5..linen7, ewfx)",
-			    name ? name : "");
+	if (i == sizeof(ewf_formats) / sizeof(ewf_formats[0]))
+		return fx_error_set(FX_EUSAGE,
+				    "unknown EWF format '%s' (encase2..encase6, ftk, linen5, linen6, ewfx)",
+				    name ? name : "");
+	/* libewf 20140813 writes these without header sections: the case
+	 * metadata would be lost and readers see EnCase 5. */
+	if (*out == LIBEWF_FORMAT_ENCASE7 || *out == LIBEWF_FORMAT_LINEN7)
+		return fx_error_set(FX_EUSAGE,
+				    "EWF format '%s' is not offered: libewf %s writes it without header sections, so the case metadata would be lost (use encase6)",
+				    name, libewf_get_version());
+	return 0;
 }
 
 int fx_e01_max_segment(uint64_t *out, const char *ewf_format)
@@ -606,6 +615,7 @@ static int configure(e01_sink *e, const fx_e01_options *o, uint64_t segment)
 
 	if ((rc = find_format(&format, o->ewf_format)) != 0)
 		return rc;
+	e->ext0 = format == LIBEWF_FORMAT_EWFX ? 'e' : 'E';
 	if (libewf_handle_set_format(e->handle, format, &error) != 1 ||
 	    libewf_handle_set_media_size(e->handle, o->media_size, &error) != 1 ||
 	    libewf_handle_set_bytes_per_sector(e->handle, o->bytes_per_sector, &error) != 1 ||
@@ -708,6 +718,10 @@ static int open_handle(e01_sink *e)
 	char *names[1] = { e->target };
 	struct stat st;
 
+	snprintf(first, sizeof(first), "%s.e01", e->target);
+	if (lstat(first, &st) == 0)
+		return fx_error_set(FX_EEXISTS, "refusing to overwrite existing file %s",
+				    first);
 	snprintf(first, sizeof(first), "%s.E01", e->target);
 	if (lstat(first, &st) == 0)
 		return fx_error_set(FX_EEXISTS, "refusing to overwrite existing file %s",

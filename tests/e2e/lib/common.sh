@@ -305,7 +305,7 @@ json_flatten() {
 json_get() {
 	local flat line
 	flat=$(json_flatten <"$1") || fail "not valid JSON: $1: $(head -c 300 "$1")"
-	line=$(printf '%s\n' "$flat" | awk -F'\t' -v p="$2" '$1 == p { print; found = 1; exit } END { exit !found }') ||
+	line=$(printf '%s\n' "$flat" | awk -F'\t' -v p="$2" '!found && $1 == p { print; found = 1 } END { exit !found }') ||
 		fail "JSON $1 has no $2: $(head -c 300 "$1")"
 	printf '%s\n' "${line#*$'\t'}"
 }
@@ -484,4 +484,242 @@ mount_ro() {
 		return 1
 	fi
 	defer umount "$2"
+}
+
+# ==== E01 helpers (added for acquire_e01.sh, acquire_e01_faults.sh) ========
+# Every value compared here comes from a tool that is not libforensic:
+# libewf's ewfverify/ewfinfo/ewfexport, sleuthkit, sgdisk, md5sum... The
+# functions below were appended as a block; the ones above are unchanged.
+
+# json_read FILE PATH: json_get without its race. json_get's awk exits at
+# the first match while printf may still be writing the flattened JSON; with
+# pipefail the SIGPIPE makes json_get fail at random once the JSON is larger
+# than one write (an --json listing dozens of segments: ~2% of calls under
+# load). Here awk reads all of its input.
+json_read() {
+	local flat line
+	flat=$(json_flatten <"$1") || fail "not valid JSON: $1: $(head -c 300 "$1")"
+	line=$(printf '%s\n' "$flat" | awk -F'\t' -v p="$2" '$1 == p && !found { print; found = 1 } END { exit !found }') ||
+		fail "JSON $1 has no $2: $(head -c 300 "$1")"
+	printf '%s\n' "${line#*$'\t'}"
+}
+
+# assert_completed_json JSON SRC: assert_json_completed through json_read.
+assert_completed_json() {
+	local json=$1 src=$2 size
+	size=$(size_of "$src")
+	assert_eq completed "$(json_read "$json" .status)" "--json status"
+	assert_eq "$size" "$(json_read "$json" .bytes)" "--json bytes"
+	assert_eq "$size" "$(json_read "$json" .size)" "--json size"
+	assert_eq 512 "$(json_read "$json" .sector_size)" "--json sector_size"
+	assert_eq "$(md5_of "$src")" "$(json_read "$json" .hashes.md5)" "--json MD5 vs md5sum of the source"
+	assert_eq "$(sha1_of "$src")" "$(json_read "$json" .hashes.sha1)" "--json SHA-1 vs sha1sum of the source"
+	assert_eq "$(sha256_of "$src")" "$(json_read "$json" .hashes.sha256)" "--json SHA-256 vs sha256sum of the source"
+	assert_eq 0 "$(json_read "$json" '.bad_sectors#')" "--json bad_sectors is empty"
+	assert_eq "" "$(json_read "$json" .error)" "--json error is empty"
+	assert_eq "passed ($size bytes re-read, all hashes equal)" \
+		"$(json_read "$json" .verification)" "--json verification"
+}
+
+# ewf_field TEXT LABEL: the value of the line "[TAB]LABEL:<TABs>VALUE" in the
+# output TEXT of ewfinfo or ewfverify; status 1 (and nothing) if absent.
+ewf_field() {
+	printf '%s\n' "$1" | awk -v l="$2:" '
+		{ line = $0; sub(/^\t/, "", line) }
+		index(line, l) == 1 && !found { v = substr(line, length(l) + 1); sub(/^[\t ]+/, "", v); print v; found = 1 }
+		END { exit !found }'
+}
+
+# assert_ewf_field TEXT LABEL EXPECTED MESSAGE: TEXT (ewfinfo output) has
+# "LABEL: EXPECTED"; with EXPECTED empty, no LABEL line at all (ewfinfo
+# leaves out header values that are not stored).
+assert_ewf_field() {
+	local got
+	if [[ -z $3 ]]; then
+		if got=$(ewf_field "$1" "$2"); then
+			fail "$4: ewfinfo shows '$2: $got', expected no such line"
+		fi
+		check_ok
+		return 0
+	fi
+	got=$(ewf_field "$1" "$2") || fail "$4: ewfinfo has no '$2:' line:"$'\n'"$1"
+	assert_eq "$3" "$got" "$4"
+}
+
+# assert_ewfverify IMG MD5 SHA1 [STORED_SHA1]: `ewfverify -d sha1` accepts the
+# image (IMG: its first segment) and finds MD5 and SHA1 both stored in it
+# and calculated over its data. STORED_SHA1 (default SHA1) is "N/A" for EWF
+# formats without a place for SHA-1.
+assert_ewfverify() {
+	local img=$1 md5=$2 sha1=$3 stored_sha1=${4:-$3} out rc=0
+	out=$(ewfverify -q -d sha1 "$img" 2>&1) || rc=$?
+	[[ $rc == 0 ]] || fail "ewfverify rejects $img (exit $rc):"$'\n'"$out"
+	check_ok
+	assert_eq "ewfverify: SUCCESS" "$(printf '%s\n' "$out" | awk 'NF { l = $0 } END { print l }')" \
+		"ewfverify's verdict on $img"
+	assert_eq "$md5" "$(ewf_field "$out" 'MD5 hash stored in file')" "ewfverify: MD5 stored in $img"
+	assert_eq "$md5" "$(ewf_field "$out" 'MD5 hash calculated over data')" "ewfverify: MD5 of the data of $img"
+	assert_eq "$stored_sha1" "$(ewf_field "$out" 'SHA1 hash stored in file')" "ewfverify: SHA-1 stored in $img"
+	assert_eq "$sha1" "$(ewf_field "$out" 'SHA1 hash calculated over data')" "ewfverify: SHA-1 of the data of $img"
+	assert_not_contains "$out" "validation errors" "ewfverify finds no checksum errors in $img"
+}
+
+# assert_ewf_errors IMG RANGES...: `ewfinfo -e` lists exactly the acquisition
+# errors RANGES ("FIRST+COUNT" sectors, sorted and merged), none if empty.
+assert_ewf_errors() {
+	local img=$1 r first count want="" out
+	shift
+	if (($# > 0)); then
+		want=$'Read errors during acquiry\n'"	total number: $#"
+		for r in "$@"; do
+			first=${r%+*} count=${r#*+}
+			want+=$'\n'"	at sector(s): $first - $((first + count - 1)) number: $count"
+		done
+	fi
+	out=$(ewfinfo -e "$img" 2>&1) || fail "ewfinfo -e $img failed: $out"
+	# drop the version banner and blank lines
+	assert_eq "$want" "$(printf '%s\n' "$out" | sed -e '/^ewfinfo [0-9]/d' -e '/^$/d')" \
+		"ewfinfo -e: the acquisition errors stored in $img"
+}
+
+# assert_ewfexport_equals IMG EXPECTED: ewfexport to raw gives EXPECTED's
+# bytes exactly (the export is removed afterwards).
+assert_ewfexport_equals() {
+	local img=$1 want=$2 out=$FX_WORK/.ewfexport msg
+	rm -f "$out.raw" "$out.raw.info"
+	msg=$(ewfexport -u -q -f raw -t "$out" "$img" 2>&1) || fail "ewfexport of $img failed: $msg"
+	[[ -f $out.raw ]] || fail "ewfexport wrote no $out.raw: $msg"
+	assert_same_file "$want" "$out.raw" "ewfexport of $img equals $want byte for byte"
+	rm -f "$out.raw" "$out.raw.info"
+}
+
+# assert_img_stat IMG SIZE SECTOR_SIZE MD5: sleuthkit's img_stat -i ewf.
+assert_img_stat() {
+	local out
+	out=$(img_stat -i ewf "$1" 2>&1) || fail "img_stat -i ewf $1 failed: $out"
+	assert_eq "$2" "$(ewf_field "$out" 'Size of data in bytes')" "img_stat: media size of $1"
+	assert_eq "$3" "$(ewf_field "$out" 'Sector size')" "img_stat: sector size of $1"
+	assert_eq "$4" "$(ewf_field "$out" 'MD5 hash of data')" "img_stat: MD5 of $1"
+}
+
+# gpt_partitions DISK: "NUMBER START END NAME" of each GPT partition of the
+# raw DISK, as sgdisk -p reads it.
+gpt_partitions() {
+	sgdisk -p "$1" | awk 'f && $1 ~ /^[0-9]+$/ { name = $0; for (i = 0; i < 6; i++) sub(/^ *[^ ]+ +/, "", name); print $1, $2, $3, name } /^Number +Start/ { f = 1 }'
+}
+
+# assert_sleuthkit_view IMG SRC: sleuthkit reads the E01 image IMG (first
+# segment) as the disk SRC: mmls -i ewf shows every GPT partition sgdisk
+# finds on SRC with the same start, end and length, and no other; fls lists
+# each known file of the manifest SRC.files in both file systems, and icat
+# of it gives the manifest's sha256.
+assert_sleuthkit_view() {
+	local img=$1 src=$2 parts listing n start end name slot len rows
+	parts=$(gpt_partitions "$src") || fail "sgdisk -p cannot read $src"
+	assert_eq 2 "$(printf '%s\n' "$parts" | grep -c .)" "sgdisk finds the two partitions of $src"
+	listing=$(mmls -i ewf "$img" 2>&1) || fail "mmls -i ewf cannot read $img: $listing"
+	rows=$(printf '%s\n' "$listing" | awk '$1 ~ /^[0-9]+:$/ && $2 ~ /^[0-9]+$/')
+	assert_eq 2 "$(printf '%s\n' "$rows" | grep -c .)" "mmls -i ewf lists exactly two partitions in $img"
+	while read -r n start end name; do
+		slot=$(printf '%03d' $((n - 1)))
+		len=$((end - start + 1))
+		assert_eq "$slot $start $end $len $name" \
+			"$(printf '%s\n' "$rows" | awk -v s="$slot" '$2 == s { d = $0; for (i = 0; i < 5; i++) sub(/^ *[^ ]+ +/, "", d); printf "%s %d %d %d %s\n", $2, $3, $4, $5, d }')" \
+			"mmls -i ewf: partition $n of $img vs sgdisk -p of the source"
+		assert_known_files "$img" "$src" "$n" "$start"
+	done <<<"$parts"
+}
+
+# assert_known_files IMG SRC PARTITION START: fls/icat on the E01 image.
+assert_known_files() {
+	local img=$1 src=$2 part=$3 start=$4 listing path want inode got count=0
+	listing=$(fls -i ewf -r -p -o "$start" "$img" 2>&1) ||
+		fail "fls -i ewf cannot read partition $part of $img: $listing"
+	while read -r path want; do
+		inode=$(printf '%s\n' "$listing" |
+			awk -F'\t' -v p="$path" '$2 == p && $1 ~ /^r\/r / && !n++ { split($1, a, " "); sub(/:$/, "", a[2]); print a[2] }')
+		[[ -n $inode ]] || fail "fls -i ewf on partition $part of $img does not list $path:"$'\n'"$listing"
+		check_ok
+		got=$(icat -i ewf -o "$start" "$img" "$inode" | sha256sum | cut -d' ' -f1)
+		assert_eq "$want" "$got" "icat -i ewf of $path (partition $part, inode $inode) vs the manifest"
+		count=$((count + 1))
+	done < <(manifest_files "$src" "$part")
+	assert_lt 2 "$count" "the manifest lists known files of partition $part"
+}
+
+# merge_ranges RANGE...: the "FIRST+COUNT" ranges sorted, overlapping and
+# adjacent ones merged, one per line (what a bad-sector list must show).
+merge_ranges() {
+	local r
+	for r in "$@"; do
+		echo "${r%+*} ${r#*+}"
+	done | sort -n -k1,1 | awk '
+		NR == 1 { f = $1; e = $1 + $2; next }
+		$1 <= e { if ($1 + $2 > e) e = $1 + $2; next }
+		{ print f "+" (e - f); f = $1; e = $1 + $2 }
+		END { if (NR) print f "+" (e - f) }'
+}
+
+# zero_filled_copy SRC OUT SECTOR_SIZE RANGE...: OUT is SRC with the sectors
+# of each "FIRST+COUNT" range zeroed: what an image of SRC must hold when
+# those sectors could not be read.
+zero_filled_copy() {
+	local src=$1 out=$2 ssz=$3 r
+	shift 3
+	cp "$src" "$out"
+	for r in "$@"; do
+		dd if=/dev/zero of="$out" bs="$ssz" seek="${r%+*}" count="${r#*+}" \
+			conv=notrunc status=none
+	done
+}
+
+# ---- independent parts ----------------------------------------------------
+
+FX_FAILED_PARTS=()
+
+# run_part NAME CMD...: runs CMD (one independent part of a test) in a
+# subshell with errexit, so that a failing part is recorded and the next
+# part still runs: one run names every broken behaviour, not just the first.
+# What the part deferred is undone when it ends; its checks and skipped
+# parts are added to the test's. A part that calls skip counts as skipped.
+# End the test with parts_verdict.
+run_part() {
+	local name=$1 rc n0=${#FX_DEFERRED[@]} state
+	shift
+	state=$(mktemp "$FX_WORK/.part.XXXXXX")
+	set +e # not `if (...)`: errexit would be off inside the subshell
+	(
+		set -e
+		trap 'fx_part_cleanup '"$n0" EXIT
+		"$@"
+		echo "$FX_CHECKS $FX_SKIPPED_PARTS" >"$state"
+	)
+	rc=$?
+	set -e
+	if ((rc == 0)); then
+		read -r FX_CHECKS FX_SKIPPED_PARTS <"$state"
+	elif ((rc == 77)); then
+		FX_SKIPPED_PARTS=$((FX_SKIPPED_PARTS + 1))
+	else
+		echo "  (part '$name' failed, exit $rc)" >&2
+		FX_FAILED_PARTS+=("$name")
+	fi
+	rm -f "$state"
+}
+
+# fx_part_cleanup FROM: runs the deferred commands a part added (index FROM
+# on), last first, keeping the part's exit status.
+fx_part_cleanup() {
+	local rc=$? i
+	set +e
+	for ((i = ${#FX_DEFERRED[@]} - 1; i >= $1; i--)); do
+		eval "${FX_DEFERRED[i]}" >/dev/null 2>&1
+	done
+	return "$rc"
+}
+
+# parts_verdict: fails naming every part that failed (see run_part).
+parts_verdict() {
+	((${#FX_FAILED_PARTS[@]} == 0)) ||
+		fail "${#FX_FAILED_PARTS[@]} part(s) failed: ${FX_FAILED_PARTS[*]} (see the FAIL lines above)"
 }
