@@ -1,10 +1,13 @@
 /*
  * Image readers for verification: raw (one file), split raw (NAME.001 ...)
- * and E01 (through libewf), each presented as a custom source so that the
- * same pipeline hashes an image and a device. A set must be complete:
- * a missing or unequal middle segment is reported by name before reading.
- * With bypass_cache, each file's cached pages are dropped first so the
- * bytes come from storage, not memory. One thread at a time per image.
+ * and E01 (image_ewf_mt.c: libewf for the structure, decompression on
+ * several threads), each presented as a custom source so that the same
+ * pipeline hashes an image and a device. A set must be complete: a missing
+ * or unequal middle segment is reported by name before reading, and what
+ * was wrong is kept (fx_image_problem) for the verifier's findings. With
+ * bypass_cache, each file's cached pages are dropped first so the bytes
+ * come from storage, not memory. One thread at a time per image; the
+ * accessors below read what the opened image knows about itself.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,11 +21,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <libewf.h>
-
 #include "error.h"
-#include "ewf_util.h"
 #include "forensic/image.h"
+#include "image_int.h"
 #include "source_impl.h"
 
 typedef struct split_file {
@@ -35,6 +36,22 @@ typedef struct raw_image {
 	split_file *files;
 	size_t nfiles;
 } raw_image;
+
+static _Thread_local int problem_kind;
+static _Thread_local char problem_file[PATH_MAX];
+
+void fx_image_problem_set(int kind, const char *file)
+{
+	problem_kind = kind;
+	snprintf(problem_file, sizeof(problem_file), "%s", file ? file : "");
+}
+
+int fx_image_problem(const char **file)
+{
+	if (file)
+		*file = problem_file;
+	return problem_kind;
+}
 
 static void drop_cache(const char *path)
 {
@@ -126,13 +143,18 @@ static int add_file(raw_image *img, const char *path, uint64_t start,
 	if (o->bypass_cache)
 		drop_cache(path);
 	f->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (f->fd < 0)
+	if (f->fd < 0) {
+		fx_image_problem_set(errno == ENOENT ? FX_FIND_MISSING
+				     : FX_FIND_READ_ERROR, path);
 		return fx_error_set_errno(fx_error_from_errno(errno), errno,
 					  "image segment %s", path);
+	}
 	img->nfiles++;
-	if (fstat(f->fd, &st) != 0 || !S_ISREG(st.st_mode))
+	if (fstat(f->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		fx_image_problem_set(FX_FIND_NOT_IMAGE, path);
 		return fx_error_set(FX_ECORRUPT, "image segment %s is not a regular file",
 				    path);
+	}
 	f->start = start;
 	f->size = (uint64_t)st.st_size;
 	return 0;
@@ -166,6 +188,8 @@ static int open_raw(fx_source **out, const char *path, int split,
 			goto fail;
 		}
 		if (i > 0 && i + 1 < n && img->files[i].size != img->files[0].size) {
+			fx_image_problem_set(img->files[i].size < img->files[0].size
+					     ? FX_FIND_TRUNCATED : FX_FIND_CORRUPT, name);
 			rc = fx_error_set(FX_ECORRUPT,
 					  "image segment %s is %llu bytes, the others %llu: truncated or replaced",
 					  name, (unsigned long long)img->files[i].size,
@@ -175,6 +199,7 @@ static int open_raw(fx_source **out, const char *path, int split,
 		total += img->files[i].size;
 	}
 	if (n > 1 && img->files[n - 1].size > img->files[0].size) {
+		fx_image_problem_set(FX_FIND_CORRUPT, img->files[n - 1].path);
 		rc = fx_error_set(FX_ECORRUPT,
 				  "last image segment %s is larger than the others",
 				  img->files[n - 1].path);
@@ -190,84 +215,6 @@ fail:
 	return rc;
 }
 
-/* E01 through libewf: the handle reads and decompresses; one thread. */
-typedef struct ewf_image {
-	libewf_handle_t *handle;
-} ewf_image;
-
-static int64_t ewf_pread(void *payload, void *buf, size_t len, uint64_t off)
-{
-	ewf_image *img = payload;
-	libewf_error_t *error = NULL;
-	ssize_t n = libewf_handle_read_random(img->handle, buf, len,
-					      (off64_t)off, &error);
-
-	if (n < 0) {
-		libewf_error_free(&error);
-		return -EIO;
-	}
-	return (int64_t)n;
-}
-
-static void ewf_image_close(void *payload)
-{
-	ewf_image *img = payload;
-
-	if (!img)
-		return;
-	if (img->handle) {
-		libewf_handle_close(img->handle, NULL);
-		libewf_handle_free(&img->handle, NULL);
-	}
-	free(img);
-}
-
-static int open_ewf(fx_source **out, const char *path,
-		    const fx_image_options *o)
-{
-	static const fx_source_ops ops = { FX_SOURCE_OPS_VERSION, ewf_pread,
-					   ewf_image_close };
-	libewf_error_t *error = NULL;
-	char **names = NULL;
-	int count = 0, i, rc = FX_ERROR;
-	ewf_image *img = calloc(1, sizeof(*img));
-	size64_t media = 0;
-	uint32_t bps = 512;
-
-	if (!img)
-		return fx_error_set(FX_ERROR, "out of memory");
-	if (libewf_glob(path, strlen(path), LIBEWF_FORMAT_UNKNOWN, &names,
-			&count, &error) != 1) {
-		rc = fx_ewf_error(FX_ENOTFOUND, &error, "cannot find the segments of %s", path);
-		goto fail;
-	}
-	for (i = 0; o->bypass_cache && i < count; i++)
-		drop_cache(names[i]);
-	if (libewf_handle_initialize(&img->handle, &error) != 1 ||
-	    libewf_handle_open(img->handle, names, count, LIBEWF_OPEN_READ,
-			       &error) != 1) {
-		rc = fx_ewf_error(FX_ECORRUPT, &error, "cannot open E01 image %s", path);
-		goto fail;
-	}
-	if (libewf_handle_get_media_size(img->handle, &media, &error) != 1 ||
-	    libewf_handle_get_bytes_per_sector(img->handle, &bps, &error) != 1) {
-		rc = fx_ewf_error(FX_ECORRUPT, &error, "cannot read the media size of %s", path);
-		goto fail;
-	}
-	libewf_glob_free(names, count, NULL);
-	names = NULL;
-	if ((rc = fx_source_new_custom(out, &ops, img, media, bps ? bps : 512,
-				       path)) != 0)
-		goto fail;
-	(*out)->image_format = FX_IMAGE_E01;
-	return 0;
-fail:
-	if (names)
-		libewf_glob_free(names, count, NULL);
-	ewf_image_close(img);
-	return rc;
-}
-
 static int has_suffix(const char *s, const char *suffix)
 {
 	size_t a = strlen(s), b = strlen(suffix);
@@ -275,26 +222,76 @@ static int has_suffix(const char *s, const char *suffix)
 	return a >= b && strcasecmp(s + a - b, suffix) == 0;
 }
 
-int fx_image_open(fx_source **out, const char *path,
-		  const fx_image_options *opts)
+int fx_image_open_mt(fx_source **out, const char *path,
+		     const fx_image_options *opts, unsigned threads)
 {
 	fx_image_options defaults = FX_IMAGE_OPTIONS_INIT;
 	const fx_image_options *o = opts ? opts : &defaults;
 	struct stat st;
 
 	*out = NULL;
-	if (stat(path, &st) != 0)
+	fx_image_problem_set(0, NULL);
+	if (stat(path, &st) != 0) {
+		fx_image_problem_set(errno == ENOENT ? FX_FIND_MISSING
+				     : FX_FIND_READ_ERROR, path);
 		return fx_error_set_errno(fx_error_from_errno(errno), errno,
 					  "image %s", path);
-	if (!S_ISREG(st.st_mode))
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fx_image_problem_set(FX_FIND_NOT_IMAGE, path);
 		return fx_error_set(FX_EUSAGE, "image %s is not a regular file", path);
+	}
 	if (has_suffix(path, ".E01") || has_suffix(path, ".Ex01") ||
-	    libewf_check_file_signature(path, NULL) == 1)
-		return open_ewf(out, path, o);
+	    fx_ewf_has_signature(path))
+		return fx_ewf_reader_open(out, path, threads, o->bypass_cache);
 	return open_raw(out, path, has_suffix(path, ".001"), o);
+}
+
+int fx_image_open(fx_source **out, const char *path,
+		  const fx_image_options *opts)
+{
+	return fx_image_open_mt(out, path, opts, 0);
 }
 
 int fx_image_format(const fx_source *src)
 {
 	return src->image_format;
+}
+
+size_t fx_image_files(const fx_source *img, fx_image_file *out, size_t max)
+{
+	const raw_image *raw = img->payload;
+	size_t i;
+
+	switch (img->image_format) {
+	case FX_IMAGE_E01:
+		return fx_ewf_reader_files(img->payload, out, max);
+	case FX_IMAGE_RAW:
+	case FX_IMAGE_SPLIT_RAW:
+		for (i = 0; out && i < raw->nfiles && i < max; i++) {
+			memset(&out[i], 0, sizeof(out[i]));
+			snprintf(out[i].path, sizeof(out[i].path), "%s",
+				 raw->files[i].path);
+			out[i].size = raw->files[i].size;
+		}
+		return raw->nfiles;
+	default:
+		return 0;
+	}
+}
+
+int fx_image_stored_hashes(const fx_source *img, fx_digests *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (img->image_format == FX_IMAGE_E01)
+		return fx_ewf_reader_stored_hashes(img->payload, out);
+	return 0;
+}
+
+size_t fx_image_chunk_errors(fx_source *img, fx_image_chunk_error *out,
+			     size_t max)
+{
+	if (img->image_format != FX_IMAGE_E01)
+		return 0;
+	return fx_ewf_reader_chunk_errors(img->payload, out, max);
 }

@@ -21,6 +21,14 @@
 #         bounds any raw acquisition that computes MD5 (see DESIGN.md); the
 #         CPU ceiling of all three hashes on this machine's cores; and dd
 #         (copy + fdatasync, no hashing) as the floor the storage sets.
+#   verify  verify (MD5, SHA-1, SHA-256, every reference, recorded) on the
+#         E01 of the image vs `ewfverify -d sha1,sha256` (MD5, SHA-1,
+#         SHA-256, single-threaded), and on a raw copy vs md5sum, sha1sum
+#         and sha256sum one after the other. The E01 and the raw copy are
+#         made once by acquire (cached in $BENCH_DIR/verify) and page-cached
+#         before the runs. Targets on 2 cores: E01 at least 2x ewfverify;
+#         raw at least 85% of the single-core MD5 ceiling. Also verify
+#         --threads 1 (one decompression worker) as the single-worker figure.
 # To add a section NAME (E01 vs ewfacquire, verify, ...): write
 # section_NAME, which calls bench_tool for each command and bench_note /
 # bench_summary for derived figures, and add NAME to BENCH_SECTIONS.
@@ -216,6 +224,51 @@ section_raw() {
 		"$(percent "${MBPS[$acq]}" "${MBPS[$dd]}")% of plain copy+fdatasync"
 	bench_summary "raw: acquire ${MBPS[$acq]} MB/s, dc3dd ${MBPS[$dc]} MB/s" \
 		"($(ratio "${MBPS[$acq]}" "${MBPS[$dc]}")x), $(percent "${MBPS[$acq]}" "$md5")% of MD5 ceiling $md5 MB/s"
+}
+
+# The E01 and raw images of $IMG that section_verify verifies, made once by
+# acquire (with their case database) and reused while $IMG is unchanged.
+prepare_verify_images() {
+	local vdir=$BENCH_DIR/verify stamp=$BENCH_DIR/verify/stamp
+	if [[ -f $stamp && $(cat "$stamp") == "$IMG_VERSION" && -f $vdir/m.E01 && -f $vdir/r.raw ]]; then
+		return 0
+	fi
+	echo "making the E01 and raw images of $IMG for verify (once) ..." >&2
+	rm -rf "$vdir"
+	mkdir -p "$vdir"
+	"$FX_BIN/acquire" -q --no-verify --format e01 --case BENCH --evidence E01 "$IMG" "$vdir/m" ||
+		die "acquire --format e01 failed"
+	"$FX_BIN/acquire" -q --no-verify --format raw --case BENCH --evidence RAW "$IMG" "$vdir/r" ||
+		die "acquire --format raw failed"
+	echo "$IMG_VERSION" >"$stamp"
+}
+
+section_verify() {
+	local vdir=$BENCH_DIR/verify md5
+	local ve="verify E01 md5+sha1+sha256" ev="ewfverify -d sha1,sha256"
+	local v1="verify E01 --threads 1" vr="verify raw md5+sha1+sha256"
+	local sums="md5sum+sha1sum+sha256sum"
+	command -v ewfverify >/dev/null || die "ewfverify is not installed (ewf-tools)"
+	[[ -x $FX_BIN/verify ]] || die "verify not built: $FX_BIN/verify"
+	prepare_verify_images
+	cat "$vdir"/m.E01 "$vdir"/r.raw >/dev/null
+	bench_tool "$ve" "$FX_BIN/verify" -q "$vdir/m.E01"
+	bench_tool "$v1" "$FX_BIN/verify" -q --threads 1 "$vdir/m.E01"
+	bench_tool "$ev" ewfverify -q -d sha1,sha256 "$vdir/m.E01"
+	bench_tool "$vr" "$FX_BIN/verify" -q "$vdir/r.raw"
+	# shellcheck disable=SC2016 # expanded by that sh, from its arguments
+	bench_tool "$sums" sh -c 'md5sum "$1" >/dev/null && sha1sum "$1" >/dev/null && sha256sum "$1" >/dev/null' \
+		sums "$vdir/r.raw"
+	md5=$(openssl_mbps md5)
+	[[ -n $md5 ]] || die "cannot parse openssl speed output"
+	bench_note "E01 ($(stat -c %s "$vdir/m.E01") bytes, fast compression): verify / ewfverify:" \
+		"$(ratio "${MBPS[$ve]}" "${MBPS[$ev]}")x (target 2x);" \
+		"one decompression worker: $(ratio "${MBPS[$v1]}" "${MBPS[$ev]}")x"
+	bench_note "raw: verify at $(percent "${MBPS[$vr]}" "$md5")% of the single-core MD5 ceiling" \
+		"$md5 MB/s (target 85%); $(ratio "${MBPS[$vr]}" "${MBPS[$sums]}")x md5sum+sha1sum+sha256sum"
+	bench_summary "verify: E01 ${MBPS[$ve]} MB/s vs ewfverify ${MBPS[$ev]} MB/s" \
+		"($(ratio "${MBPS[$ve]}" "${MBPS[$ev]}")x), raw ${MBPS[$vr]} MB/s" \
+		"($(percent "${MBPS[$vr]}" "$md5")% of MD5 ceiling $md5 MB/s)"
 }
 
 # ---- report --------------------------------------------------------------

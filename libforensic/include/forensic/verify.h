@@ -1,0 +1,260 @@
+/**
+ * @file verify.h
+ * Re-verification of an image against every reference it has: the
+ * acquisition record in the case database (media hashes, each image file's
+ * size and SHA-256, hash windows), the MD5/SHA-1 stored inside an E01, the
+ * TARGET.sha256 list beside the image, and the E01 chunk checksums. Also
+ * what an opened image tells about itself (its files, stored hashes, the
+ * chunks that failed), which the verification builds on.
+ *
+ * The image is read once: MD5, SHA-1 and SHA-256 each on its own thread
+ * (fx_acquire_run without a sink), E01 chunks decompressed on several
+ * threads. The library compares and records; it never prints.
+ */
+#ifndef FORENSIC_VERIFY_H
+#define FORENSIC_VERIFY_H
+
+#include <signal.h>
+
+#include "forensic/common.h"
+#include "forensic/acquire.h"
+#include "forensic/casedb.h"
+#include "forensic/hash.h"
+#include "forensic/image.h"
+#include "forensic/sink.h"
+#include "forensic/source.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- what an opened image tells about itself ---------------------------- */
+
+/** Why an E01 chunk could not be used. */
+enum fx_chunk_error_reason {
+	FX_CHUNK_CHECKSUM = 1, /**< data does not match its Adler-32 */
+	FX_CHUNK_DECOMPRESS,   /**< not a valid zlib stream of the chunk's size */
+	FX_CHUNK_UNREADABLE    /**< libewf cannot locate or read the chunk */
+};
+
+/** A run of E01 chunks that failed, zero-filled in what the image reads. */
+typedef struct fx_image_chunk_error {
+	uint64_t first_chunk;
+	uint64_t chunks;
+	uint64_t first_sector; /**< in sectors of the image's sector size */
+	uint64_t sectors;
+	int reason;            /**< enum fx_chunk_error_reason */
+} fx_image_chunk_error;
+
+/**
+ * Opens an image as fx_image_open() does, with `threads` E01 decompression
+ * workers (0: one per online core). Raw images ignore threads.
+ */
+FX_EXTERN int fx_image_open_mt(fx_source **out, const char *path,
+			       const fx_image_options *opts, unsigned threads);
+
+/**
+ * The files of the image behind img, in order (path as found, size; sha256
+ * is ""). Returns their number; fills at most max entries. 0 if img is not
+ * an image.
+ */
+FX_EXTERN size_t fx_image_files(const fx_source *img, fx_image_file *out,
+				size_t max);
+
+/**
+ * The media hashes stored inside the image (E01: MD5 and SHA-1 when
+ * present); out->algs says which. Raw images store none (algs 0).
+ */
+FX_EXTERN int fx_image_stored_hashes(const fx_source *img, fx_digests *out);
+
+/**
+ * E01 chunks that failed their checksum, did not decompress or could not be
+ * read, among those read so far, in order and merged into runs. Returns the
+ * number of runs; fills at most max. 0 for raw images.
+ */
+FX_EXTERN size_t fx_image_chunk_errors(fx_source *img,
+				       fx_image_chunk_error *out, size_t max);
+
+/* ---- verification -------------------------------------------------------- */
+
+/** Verdict of a verification (same values as fx_casedb_verdict). */
+enum fx_verify_status {
+	FX_VERIFY_VERIFIED = 1, /**< every reference matches, nothing wrong */
+	FX_VERIFY_MISMATCH = 2, /**< a hash, file or chunk does not match */
+	FX_VERIFY_ERROR = 3     /**< could not be verified (see findings) */
+};
+
+/** What a finding is about. */
+enum fx_verify_finding_kind {
+	FX_FIND_HASH = 1,      /**< media hash differs from a reference */
+	FX_FIND_FILE_HASH,     /**< an image file's SHA-256 differs */
+	FX_FIND_WINDOW,        /**< hash windows differ (a byte range) */
+	FX_FIND_CHUNK,         /**< E01 chunks fail (a sector range) */
+	FX_FIND_SIZE,          /**< media size differs from the record */
+	FX_FIND_EXTRA_FILE,    /**< a file of the set no reference lists */
+	FX_FIND_MISSING,       /**< a file of the set is missing */
+	FX_FIND_TRUNCATED,     /**< a file is shorter than recorded or ends early */
+	FX_FIND_NOT_IMAGE,     /**< the file is not an image we can read */
+	FX_FIND_CORRUPT,       /**< the image's structure is damaged */
+	FX_FIND_NO_RECORD,     /**< no acquisition record in the case database */
+	FX_FIND_NO_REFERENCE,  /**< nothing to compare the hashes with */
+	FX_FIND_READ_ERROR,    /**< reading failed (I/O, unreadable sectors) */
+	FX_FIND_RECORD         /**< the record itself is unusable */
+};
+
+/** Where an expected value comes from. */
+enum fx_verify_reference {
+	FX_REF_NONE = 0,
+	FX_REF_CASEDB = 1,     /**< the acquisition record */
+	FX_REF_E01 = 2,        /**< hashes stored inside the E01 */
+	FX_REF_SHA256_FILE = 4 /**< TARGET.sha256 beside the image */
+};
+
+/** One thing found; every string is owned by the result. */
+typedef struct fx_verify_finding {
+	int kind;              /**< enum fx_verify_finding_kind */
+	int status;            /**< FX_VERIFY_MISMATCH or FX_VERIFY_ERROR */
+	int reference;         /**< enum fx_verify_reference, or 0 */
+	unsigned alg;          /**< FX_HASH_* of a hash finding, else 0 */
+	char *file;            /**< the file concerned, or NULL */
+	char expected[65];     /**< "" when not applicable */
+	char computed[65];
+	uint64_t offset;       /**< FX_FIND_WINDOW: byte range */
+	uint64_t length;
+	uint64_t windows;      /**< FX_FIND_WINDOW: windows in the range */
+	uint64_t first_sector; /**< FX_FIND_CHUNK: sector range */
+	uint64_t sectors;
+	uint64_t first_chunk;  /**< FX_FIND_CHUNK */
+	uint64_t chunks;
+	char *message;         /**< one line naming file, range and values */
+} fx_verify_finding;
+
+/** One file of the image, with every value known for it. */
+typedef struct fx_verify_file {
+	char *path;            /**< as found (or as recorded, if missing) */
+	int present;           /**< exists on disk */
+	int in_set;            /**< part of the image as opened */
+	uint64_t size;         /**< on disk */
+	char sha256[65];       /**< computed ("" if not computed) */
+	int recorded;          /**< listed in the acquisition record */
+	uint64_t recorded_size;
+	char recorded_sha256[65];
+	int listed;            /**< listed in TARGET.sha256 */
+	char listed_sha256[65];
+	/** Raw sets: the media bytes the file holds, [media_offset,
+	 *  media_offset + size); media_offset is -1 for E01 segments and
+	 *  files not in the set. */
+	int64_t media_offset;
+} fx_verify_file;
+
+/** Options of fx_verify_image(). */
+typedef struct fx_verify_options {
+	unsigned version;
+	unsigned hash_algs;      /**< FX_HASH_* to compute (all) */
+	unsigned threads;        /**< E01 decompression workers; 0 = cores */
+	size_t block_size;       /**< read size (1 MiB) */
+	int bypass_cache;        /**< drop cached pages first (0) */
+	/** The acquisition to verify against; 0: the one that wrote path. */
+	int64_t acquisition_id;
+	/** Path of TARGET.sha256; NULL: beside the image. */
+	const char *sha256_file;
+	volatile sig_atomic_t *cancel;
+	fx_progress_cb progress;
+	void *progress_payload;
+} fx_verify_options;
+
+#define FX_VERIFY_OPTIONS_VERSION 1
+#define FX_VERIFY_OPTIONS_INIT { FX_VERIFY_OPTIONS_VERSION, FX_HASH_ALL, 0, \
+	1 << 20, 0, 0, NULL, NULL, NULL, NULL }
+
+/** Everything a verification found; release with fx_verify_result_clear. */
+typedef struct fx_verify_result {
+	int status;              /**< enum fx_verify_status */
+	char path[4096];         /**< the image as given */
+	int format;              /**< enum fx_image_format, 0 if not opened */
+	uint64_t size;           /**< media bytes (0 if not opened) */
+	uint64_t bytes;          /**< media bytes hashed */
+	uint32_t sector_size;
+	int hashed;              /**< the media was read and hashed */
+	fx_digests computed;
+	int references;          /**< FX_REF_* compared */
+	fx_digests expected_casedb;  /**< algs 0: no record hashes */
+	fx_digests expected_e01;     /**< algs 0: none stored */
+	uint64_t recorded_bytes;     /**< from the record; 0 if none */
+	int64_t acquisition_id;      /**< the record used; 0: none */
+	int64_t evidence_id;
+	char case_number[256];
+	char evidence_number[256];
+	char sha256_file[4096];      /**< "" if none was read */
+	uint64_t window_size;        /**< of the recorded windows; 0: none */
+	fx_window_hash *windows;     /**< computed, owned */
+	size_t nwindows;
+	fx_verify_file *files;       /**< owned */
+	size_t nfiles;
+	fx_verify_finding *findings; /**< owned, in the order found */
+	size_t nfindings;
+	uint64_t findings_dropped;   /**< beyond FX_VERIFY_MAX_FINDINGS */
+	double elapsed_s;
+	int64_t verification_id;     /**< set by fx_verify_record() */
+} fx_verify_result;
+
+/** Findings kept per result; more are counted in findings_dropped. */
+#define FX_VERIFY_MAX_FINDINGS 4096
+
+/**
+ * Verifies the image whose first file is path. db may be NULL (then no
+ * record is looked up and FX_FIND_NO_RECORD is reported). The whole set is
+ * checked before a byte is hashed: files missing, shorter or longer than
+ * recorded or listed, and damaged E01 structure end the verification with
+ * status FX_VERIFY_ERROR without hashing. Otherwise the media is hashed
+ * once and compared with every reference; each difference is a finding.
+ *
+ * Status: FX_VERIFY_ERROR when the set is incomplete or unreadable, or when
+ * nothing differs but there is no acquisition record (or no reference at
+ * all); FX_VERIFY_MISMATCH when anything differs; FX_VERIFY_VERIFIED only
+ * when the media was hashed completely, at least the record was compared
+ * and nothing differs. Returns 0 when out holds a verdict, a negative code
+ * only when it could not start (bad options, out of memory); the database
+ * is only read.
+ */
+FX_EXTERN int fx_verify_image(fx_verify_result *out, const char *path,
+			      fx_casedb *db, const fx_verify_options *opts);
+
+/**
+ * Records r as a verification event of its acquisition (or of evidence_id
+ * when r has no acquisition; 0 then means FX_ENOTFOUND: nothing to attach
+ * it to): result, computed hashes and windows, and the whole result as JSON
+ * in findings. tool names the tool ("verify"). Sets r->verification_id.
+ */
+FX_EXTERN int fx_verify_record(fx_casedb *db, fx_verify_result *r,
+			       int64_t evidence_id, const char *tool,
+			       const char *tool_version);
+
+/**
+ * The result as one JSON object (no newline), malloc'ed into *out:
+ * status, image, format, sizes, computed and expected hashes, files,
+ * windows summary, every finding. Strings are valid UTF-8 (bytes that are
+ * not are written as \u00XX).
+ */
+FX_EXTERN int fx_verify_result_json(char **out, const fx_verify_result *r);
+
+/** Adds a finding to r (used by callers that find more, e.g. handoff). */
+FX_EXTERN int fx_verify_add_finding(fx_verify_result *r,
+				    const fx_verify_finding *f);
+
+/** Frees what a result owns; safe on a zeroed result. */
+FX_EXTERN void fx_verify_result_clear(fx_verify_result *r);
+
+/** "verified", "mismatch", "error"; "?" otherwise. Static. */
+FX_EXTERN const char *fx_verify_status_name(int status);
+
+/** "hash", "file_hash", "window", "chunk", ...; "?" otherwise. Static. */
+FX_EXTERN const char *fx_verify_finding_kind_name(int kind);
+
+/** "casedb", "e01", "sha256_file"; "" for none. Static. */
+FX_EXTERN const char *fx_verify_reference_name(int reference);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,54 @@
+/* Internal interface of the verification module: verify.c (the order of a
+ * verification: references, set, hashing, verdict, record), verify_hash.c
+ * (reading and hashing the media and the image files, comparing) and
+ * verify_json.c (findings, names, the JSON result). One thread runs a
+ * verification; verify_hash.c starts and joins its own helpers. */
+#ifndef FX_VERIFY_INT_H
+#define FX_VERIFY_INT_H
+
+#include "forensic/verify.h"
+
+/* The state of one verification; everything is owned by the calling
+ * thread. */
+typedef struct fx_verify_ctx {
+	fx_verify_result *r;
+	const fx_verify_options *o;
+	fx_casedb *db;
+	fx_source *img;
+	fx_casedb_acquisition_info *acq;   /* the record, or NULL */
+	fx_window_hash *expected_windows;  /* from the record */
+	size_t nexpected;
+	int windows_usable;                /* re-hash with window_size */
+} fx_verify_ctx;
+
+/* verify_json.c */
+
+/* Adds a finding; the message is formatted. Returns the finding (to set
+ * ranges) or NULL when it was only counted (FX_VERIFY_MAX_FINDINGS) or
+ * memory ran out. */
+fx_verify_finding *fx_verify_findf(fx_verify_result *r, int kind, int status,
+				   int reference, const char *file,
+				   const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* The file of the set called like path (by base name); added when absent.
+ * NULL when memory ran out. */
+fx_verify_file *fx_verify_file_slot(fx_verify_result *r, const char *path);
+/* The same without adding: NULL when absent. */
+fx_verify_file *fx_verify_file_find(fx_verify_result *r, const char *path);
+
+/* "MD5", "SHA-1", "SHA-256" for messages. */
+const char *fx_verify_alg_label(unsigned alg);
+
+/* verify_hash.c */
+
+/* Reads the media once, hashing it and, where a reference needs them, the
+ * image files; fills r->computed, r->windows, each file's sha256, r->bytes,
+ * r->hashed, and findings for read errors and bad E01 chunks. */
+int fx_verify_hash(fx_verify_ctx *c);
+
+/* Compares what was computed with every reference; adds the findings and
+ * sets r->references. */
+void fx_verify_compare(fx_verify_ctx *c);
+
+#endif

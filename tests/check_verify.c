@@ -1,0 +1,840 @@
+/*
+ * Unit tests of the verification module and the image readers behind it,
+ * through the public API. The expected values come from elsewhere: hashes
+ * from OpenSSL over the known media (not from libforensic's hashers),
+ * chunk locations from the E01's own table section (parsed here), byte
+ * ranges and sector ranges from where the test changed a byte.
+ *
+ * E01: the parallel reader returns the media exactly (several worker
+ * counts, sequential and out-of-order reads); a corrupted stored chunk and
+ * a corrupted compressed chunk are each reported as exactly that chunk's
+ * sectors, and nothing else; missing, truncated, reordered segments and a
+ * damaged section descriptor are refused before reading, naming the file.
+ * Verification: verified against a record; one changed byte gives the
+ * three media hash findings, the file's and exactly one window; runs of
+ * windows are merged; split raw names the segment and its media range;
+ * truncated, missing and extra files; no record; the precedence of
+ * mismatch over error; the recorded event; JSON escaping.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "forensic/forensic.h"
+#include "testutil.h"
+
+#define MIB (1u << 20)
+#define MEDIA_SIZE (4u * MIB)
+#define CHUNK 32768u
+
+/* ---- known media and independent hashes --------------------------------- */
+
+/* 4 MiB: zeros, random, text, random. */
+static uint8_t *make_media(void)
+{
+	static const char text[] = "the examiner re-verifies the evidence before it changes hands. ";
+	uint8_t *m = malloc(MEDIA_SIZE);
+	size_t i;
+
+	ck_assert_ptr_nonnull(m);
+	memset(m, 0, MIB);
+	fxt_fill_pattern(m + MIB, MIB, 7);
+	for (i = 0; i < MIB; i++)
+		m[2 * MIB + i] = (uint8_t)text[i % (sizeof(text) - 1)];
+	fxt_fill_pattern(m + 3 * MIB, MIB, 11);
+	return m;
+}
+
+static void hex_digest(char *out, const EVP_MD *md, const void *data, size_t len)
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	EVP_Digest(data, len, d, &n, md, NULL);
+	for (i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", d[i]);
+}
+
+typedef struct hashes {
+	char md5[33], sha1[41], sha256[65];
+} hashes;
+
+static hashes hash_of(const void *data, size_t len)
+{
+	hashes h;
+
+	hex_digest(h.md5, EVP_md5(), data, len);
+	hex_digest(h.sha1, EVP_sha1(), data, len);
+	hex_digest(h.sha256, EVP_sha256(), data, len);
+	return h;
+}
+
+#define assert_prefix(s, prefix) \
+	ck_assert_msg(strncmp((s), (prefix), strlen(prefix)) == 0, \
+		      "'%s' does not start with '%s'", (s), (prefix))
+
+static void write_or_die(const char *path, const void *data, size_t len)
+{
+	unlink(path);
+	ck_assert_int_eq(fxt_write_file(path, data, len), 0);
+}
+
+/* Flips one byte of a file in place. */
+static void flip_byte(const char *path, uint64_t off)
+{
+	int fd = open(path, O_RDWR);
+	uint8_t b;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pread(fd, &b, 1, (off_t)off), 1);
+	b ^= 0x5a;
+	ck_assert_int_eq(pwrite(fd, &b, 1, (off_t)off), 1);
+	close(fd);
+}
+
+/* ---- E01 fixtures ------------------------------------------------------------ */
+
+typedef struct mem {
+	const uint8_t *data;
+	size_t size;
+} mem;
+
+static int64_t mem_pread(void *payload, void *buf, size_t len, uint64_t off)
+{
+	mem *m = payload;
+
+	if (off >= m->size)
+		return 0;
+	if (len > m->size - off)
+		len = (size_t)(m->size - off);
+	memcpy(buf, m->data + off, len);
+	return (int64_t)len;
+}
+
+/* Writes target.E01... of media with libforensic's E01 writer. */
+static void make_e01(const char *target, const uint8_t *media, size_t len,
+		     const char *compression, uint64_t segment)
+{
+	static const fx_source_ops ops = { FX_SOURCE_OPS_VERSION, mem_pread, NULL };
+	fx_e01_options eo = FX_E01_OPTIONS_INIT;
+	fx_acquire_options ao = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result res;
+	fx_source *src = NULL;
+	fx_sink *sink = NULL;
+	mem m = { media, len };
+
+	eo.compression = compression;
+	eo.segment_size = segment;
+	eo.media_size = len;
+	eo.threads = 2;
+	ck_assert_int_eq(fx_source_new_custom(&src, &ops, &m, len, 512, "media"), 0);
+	ck_assert_msg(fx_sink_e01_new(&sink, target, &eo) == 0, "%s", fx_error_last());
+	ck_assert_int_eq(fx_acquire_run(&res, src, sink, &ao), 0);
+	ck_assert_int_eq(res.status, FX_ACQ_COMPLETED);
+	fx_acquire_result_clear(&res);
+	fx_sink_free(sink);
+	fx_source_free(src);
+}
+
+static uint64_t le(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
+/* Offset in the file of stored chunk k of a one-segment E01 (from its
+ * "table" section: entry = offset from the base, top bit = compressed). */
+static uint64_t chunk_offset(const char *e01, unsigned k, int *compressed)
+{
+	uint8_t d[76], h[24], e[4];
+	uint64_t off = 13, base;
+	int fd = open(e01, O_RDONLY);
+
+	ck_assert_int_ge(fd, 0);
+	for (;;) {
+		ck_assert_int_eq(pread(fd, d, sizeof(d), (off_t)off), 76);
+		if (!strcmp((char *)d, "table"))
+			break;
+		ck_assert_msg(strcmp((char *)d, "done") && strcmp((char *)d, "next"),
+			      "no table section in %s", e01);
+		off = le(d + 16, 8);
+	}
+	ck_assert_int_eq(pread(fd, h, sizeof(h), (off_t)off + 76), 24);
+	ck_assert_uint_gt(le(h, 4), k);
+	base = le(h + 8, 8);
+	ck_assert_int_eq(pread(fd, e, 4, (off_t)(off + 76 + 24 + 4 * k)), 4);
+	close(fd);
+	*compressed = (e[3] & 0x80) != 0;
+	return base + (le(e, 4) & 0x7fffffff);
+}
+
+static void read_all_and_compare(fx_source *img, const uint8_t *media, size_t bs)
+{
+	uint8_t *buf = malloc(bs);
+	uint64_t off;
+	int64_t n;
+
+	for (off = 0; off < MEDIA_SIZE; off += (uint64_t)n) {
+		n = fx_source_pread(img, buf, bs, off);
+		ck_assert_int_gt(n, 0);
+		ck_assert_msg(memcmp(buf, media + off, (size_t)n) == 0,
+			      "media differs in the %zu bytes at %llu", (size_t)n,
+			      (unsigned long long)off);
+	}
+	ck_assert_uint_eq(off, MEDIA_SIZE);
+	ck_assert_int_eq(fx_source_pread(img, buf, bs, MEDIA_SIZE), 0);
+	free(buf);
+}
+
+START_TEST(test_e01_reader_returns_the_media)
+{
+	uint8_t *media = make_media(), buf[5000];
+	const char *dir = fxt_tmpdir("verify-e01read");
+	char target[4200], first[4300];
+	fx_image_chunk_error ce;
+	fx_digests stored;
+	fx_image_file files[4];
+	unsigned threads[] = { 1, 2, 5 };
+	hashes h = hash_of(media, MEDIA_SIZE);
+	size_t t;
+	fx_source *img;
+
+	snprintf(target, sizeof(target), "%s/m", dir);
+	snprintf(first, sizeof(first), "%s.E01", target);
+	make_e01(target, media, MEDIA_SIZE, "fast", 0);
+	for (t = 0; t < 3; t++) {
+		ck_assert_msg(fx_image_open_mt(&img, first, NULL, threads[t]) == 0, "%s",
+			      fx_error_last());
+		ck_assert_int_eq(fx_image_format(img), FX_IMAGE_E01);
+		ck_assert_uint_eq(fx_source_get_info(img)->size, MEDIA_SIZE);
+		read_all_and_compare(img, media, t == 1 ? 65536 : MIB);
+		/* out of order: back to the start, odd sizes across chunks */
+		ck_assert_int_eq(fx_source_pread(img, buf, sizeof(buf), 1000), (int64_t)sizeof(buf));
+		ck_assert_int_eq(memcmp(buf, media + 1000, sizeof(buf)), 0);
+		ck_assert_int_eq(fx_source_pread(img, buf, sizeof(buf), 3 * MIB - 7), (int64_t)sizeof(buf));
+		ck_assert_int_eq(memcmp(buf, media + 3 * MIB - 7, sizeof(buf)), 0);
+		ck_assert_uint_eq(fx_image_chunk_errors(img, &ce, 1), 0);
+		ck_assert_int_eq(fx_image_stored_hashes(img, &stored), 0);
+		ck_assert_uint_eq(stored.algs, FX_HASH_MD5 | FX_HASH_SHA1);
+		ck_assert_str_eq(stored.md5, h.md5);
+		ck_assert_str_eq(stored.sha1, h.sha1);
+		ck_assert_uint_eq(fx_image_files(img, files, 4), 1);
+		ck_assert_str_eq(files[0].path, first);
+		fx_source_free(img);
+	}
+	free(media);
+}
+END_TEST
+
+/* Corrupts stored chunk k of a one-segment E01; returns its reason. */
+static int corrupt_chunk_and_read(const char *e01, const uint8_t *media,
+				  unsigned k, int *compressed)
+{
+	fx_image_chunk_error ce[4];
+	uint8_t *buf = malloc(MIB);
+	uint64_t off = chunk_offset(e01, k, compressed);
+	fx_source *img;
+	size_t n;
+
+	flip_byte(e01, off + 20);
+	ck_assert_int_eq(fx_image_open_mt(&img, e01, NULL, 2), 0);
+	for (off = 0; off < MEDIA_SIZE; off += MIB) {
+		ck_assert_int_eq(fx_source_pread(img, buf, MIB, off), (int64_t)MIB);
+		for (n = 0; n < MIB / CHUNK; n++) /* every other chunk intact */
+			if ((off + n * CHUNK) / CHUNK != k)
+				ck_assert_msg(memcmp(buf + n * CHUNK, media + off + n * CHUNK, CHUNK) == 0,
+					      "chunk %zu differs", (size_t)((off + n * CHUNK) / CHUNK));
+	}
+	n = fx_image_chunk_errors(img, ce, 4);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(ce[0].first_chunk, k);
+	ck_assert_uint_eq(ce[0].chunks, 1);
+	ck_assert_uint_eq(ce[0].first_sector, (uint64_t)k * 64);
+	ck_assert_uint_eq(ce[0].sectors, 64);
+	/* zero-filled, as libewf does */
+	ck_assert_int_eq(fx_source_pread(img, buf, CHUNK, (uint64_t)k * CHUNK), (int64_t)CHUNK);
+	for (n = 0; n < CHUNK; n++)
+		ck_assert_uint_eq(buf[n], 0);
+	fx_source_free(img);
+	free(buf);
+	return ce[0].reason;
+}
+
+START_TEST(test_e01_corrupt_chunks_are_named)
+{
+	uint8_t *media = make_media();
+	const char *dir = fxt_tmpdir("verify-e01chunk");
+	char target[4200], e01[4300];
+	int compressed, reason;
+
+	snprintf(target, sizeof(target), "%s/m", dir);
+	snprintf(e01, sizeof(e01), "%s.E01", target);
+	make_e01(target, media, MEDIA_SIZE, "fast", 0);
+	/* chunk 40: random data, stored with its Adler-32 */
+	reason = corrupt_chunk_and_read(e01, media, 40, &compressed);
+	ck_assert_int_eq(compressed, 0);
+	ck_assert_int_eq(reason, FX_CHUNK_CHECKSUM);
+	/* a fresh image; chunk 70: text, stored deflated */
+	unlink(e01);
+	make_e01(target, media, MEDIA_SIZE, "fast", 0);
+	reason = corrupt_chunk_and_read(e01, media, 70, &compressed);
+	ck_assert_int_eq(compressed, 1);
+	ck_assert(reason == FX_CHUNK_CHECKSUM || reason == FX_CHUNK_DECOMPRESS);
+	/* chunk 10 of a run of identical zero chunks (decoded once, reused):
+	 * only it is bad, its neighbours still read as zeros */
+	unlink(e01);
+	make_e01(target, media, MEDIA_SIZE, "fast", 0);
+	reason = corrupt_chunk_and_read(e01, media, 10, &compressed);
+	ck_assert_int_eq(compressed, 1);
+	ck_assert(reason == FX_CHUNK_CHECKSUM || reason == FX_CHUNK_DECOMPRESS);
+	free(media);
+}
+END_TEST
+
+/* A 4-segment E01 (random media does not compress: 1 MiB segments). */
+static void make_segmented(const char *target, uint8_t *media)
+{
+	fxt_fill_pattern(media, MEDIA_SIZE, 99);
+	make_e01(target, media, MEDIA_SIZE, "fast", MIB);
+}
+
+static void expect_open_fails(const char *first, int code, const char *needle)
+{
+	fx_source *img = NULL;
+
+	ck_assert_int_eq(fx_image_open(&img, first, NULL), code);
+	ck_assert_ptr_null(img);
+	ck_assert_msg(strstr(fx_error_last(), needle), "message '%s' lacks '%s'",
+		      fx_error_last(), needle);
+}
+
+START_TEST(test_e01_set_structure)
+{
+	uint8_t *media = malloc(MEDIA_SIZE);
+	const char *dir = fxt_tmpdir("verify-e01set");
+	char target[4200], e[6][4300], msg[8700];
+	fx_image_file files[8];
+	fx_source *img;
+	int i;
+
+	snprintf(target, sizeof(target), "%s/s", dir);
+	make_segmented(target, media);
+	for (i = 1; i <= 5; i++)
+		snprintf(e[i], sizeof(e[i]), "%s.E%02d", target, i);
+	snprintf(e[0], sizeof(e[0]), "%s.aside", target);
+	ck_assert_int_eq(access(e[5], F_OK), 0);
+	ck_assert_int_eq(fx_image_open(&img, e[1], NULL), 0);
+	ck_assert_uint_eq(fx_image_files(img, files, 8), 5);
+	read_all_and_compare(img, media, MIB);
+	fx_source_free(img);
+
+	/* the middle segment gone */
+	ck_assert_int_eq(rename(e[3], e[0]), 0);
+	snprintf(msg, sizeof(msg), "image segment %s is missing (%s continues into it)", e[3], e[2]);
+	expect_open_fails(e[1], FX_ENOTFOUND, msg);
+	/* segments swapped */
+	ck_assert_int_eq(rename(e[4], e[3]), 0);
+	ck_assert_int_eq(rename(e[0], e[4]), 0);
+	snprintf(msg, sizeof(msg), "image segment %s says it is segment 4, expected 3", e[3]);
+	expect_open_fails(e[1], FX_ECORRUPT, msg);
+	ck_assert_int_eq(rename(e[3], e[0]), 0);
+	ck_assert_int_eq(rename(e[4], e[3]), 0);
+	ck_assert_int_eq(rename(e[0], e[4]), 0);
+	/* the last segment gone */
+	ck_assert_int_eq(rename(e[5], e[0]), 0);
+	snprintf(msg, sizeof(msg), "image segment %s is missing (%s continues into it)", e[5], e[4]);
+	expect_open_fails(e[1], FX_ENOTFOUND, msg);
+	ck_assert_int_eq(rename(e[0], e[5]), 0);
+	/* a segment cut short */
+	ck_assert_int_eq(truncate(e[2], 500000), 0);
+	snprintf(msg, sizeof(msg), "image segment %s is truncated", e[2]);
+	expect_open_fails(e[1], FX_ECORRUPT, msg);
+	/* a section descriptor changed */
+	flip_byte(e[4], 13 + 20);
+	snprintf(msg, sizeof(msg), "image segment %s is truncated", e[2]);
+	expect_open_fails(e[1], FX_ECORRUPT, msg); /* the first fault found */
+	free(media);
+}
+END_TEST
+
+START_TEST(test_e01_descriptor_and_signature)
+{
+	uint8_t *media = malloc(MEDIA_SIZE);
+	const char *dir = fxt_tmpdir("verify-e01desc");
+	char target[4200], e1[4300], e3[4300], msg[8700];
+
+	snprintf(target, sizeof(target), "%s/s", dir);
+	make_segmented(target, media);
+	snprintf(e1, sizeof(e1), "%s.E01", target);
+	snprintf(e3, sizeof(e3), "%s.E03", target);
+	flip_byte(e3, 13 + 20);
+	snprintf(msg, sizeof(msg), "image segment %s is damaged: the section descriptor at byte 13 fails its checksum", e3);
+	expect_open_fails(e1, FX_ECORRUPT, msg);
+	write_or_die(e1, "not an image at all, just text\n", 31);
+	snprintf(msg, sizeof(msg), "%s is not an EWF (E01) segment file: no EVF signature", e1);
+	expect_open_fails(e1, FX_ECORRUPT, msg);
+	free(media);
+}
+END_TEST
+
+/* ---- verification against a record ----------------------------------------- */
+
+typedef struct fixture {
+	char dir[4096], db_path[4200];
+	fx_casedb *db;
+	uint8_t *media;
+	hashes h;
+} fixture;
+
+static void fixture_open(fixture *f, const char *tag)
+{
+	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+
+	snprintf(f->dir, sizeof(f->dir), "%s", fxt_tmpdir(tag));
+	snprintf(f->db_path, sizeof(f->db_path), "%s/case.db", f->dir);
+	o.actor = "tester";
+	o.host = "testhost";
+	ck_assert_int_eq(fx_casedb_open(&f->db, f->db_path, &o), 0);
+	f->media = make_media();
+	f->h = hash_of(f->media, MEDIA_SIZE);
+}
+
+static void fixture_close(fixture *f)
+{
+	fx_casedb_free(f->db);
+	free(f->media);
+}
+
+/* Records an acquisition of the media as the given files (each holding
+ * size bytes of it in order, the last the rest), with windows. */
+static int64_t record(fixture *f, const char *format, char paths[][4300],
+		      size_t nfiles, uint64_t seg, uint64_t window)
+{
+	fx_casedb_acquisition rec = FX_CASEDB_ACQUISITION_INIT;
+	fx_casedb_result res = FX_CASEDB_RESULT_INIT;
+	fx_casedb_file files[32];
+	fx_casedb_window win[64];
+	char sha[32][65], wsha[64][65];
+	size_t i, nwin = window ? (MEDIA_SIZE + window - 1) / window : 0;
+	int64_t id;
+
+	rec.case_number = "C-1";
+	rec.evidence.evidence_number = "EV-1";
+	rec.format = format;
+	rec.tool = "test";
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, f->db, &rec), 0);
+	for (i = 0; i < nfiles; i++) {
+		uint64_t at = i * seg, len = i + 1 < nfiles ? seg : MEDIA_SIZE - at;
+		struct stat st;
+
+		if (!strcmp(format, "e01")) { /* segment files: their own bytes */
+			ck_assert_int_eq(stat(paths[i], &st), 0);
+			len = (uint64_t)st.st_size;
+			ck_assert_int_eq(fxt_file_sha256(sha[i], paths[i]), 0);
+		} else {
+			hex_digest(sha[i], EVP_sha256(), f->media + at, (size_t)len);
+		}
+		files[i].path = paths[i];
+		files[i].size = len;
+		files[i].sha256 = sha[i];
+	}
+	for (i = 0; i < nwin; i++) {
+		win[i].offset = i * window;
+		win[i].length = MEDIA_SIZE - win[i].offset < window ? MEDIA_SIZE - win[i].offset : window;
+		hex_digest(wsha[i], EVP_sha256(), f->media + win[i].offset, (size_t)win[i].length);
+		win[i].sha256 = wsha[i];
+	}
+	res.status = FX_CASEDB_COMPLETED;
+	res.bytes = MEDIA_SIZE;
+	res.sector_size = 512;
+	res.hashes.md5 = f->h.md5;
+	res.hashes.sha1 = f->h.sha1;
+	res.hashes.sha256 = f->h.sha256;
+	res.files = files;
+	res.n_files = nfiles;
+	res.windows = win;
+	res.n_windows = nwin;
+	ck_assert_int_eq(fx_casedb_acquisition_finish(f->db, id, &res), 0);
+	return id;
+}
+
+static const fx_verify_finding *find_kind(const fx_verify_result *r, int kind, size_t nth)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (r->findings[i].kind == kind && nth-- == 0)
+			return &r->findings[i];
+	return NULL;
+}
+
+static size_t count_kind(const fx_verify_result *r, int kind)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nfindings; i++)
+		n += r->findings[i].kind == kind;
+	return n;
+}
+
+static void verify(fx_verify_result *r, const char *path, fx_casedb *db)
+{
+	fx_verify_options o = FX_VERIFY_OPTIONS_INIT;
+	size_t i;
+
+	o.threads = 2;
+	ck_assert_msg(fx_verify_image(r, path, db, &o) == 0, "%s", fx_error_last());
+	if (getenv("FX_TEST_VERBOSE"))
+		for (i = 0; i < r->nfindings; i++)
+			fprintf(stderr, "  finding: %s\n", r->findings[i].message);
+}
+
+START_TEST(test_raw_verified_then_one_byte_changed)
+{
+	fixture f;
+	char raw[1][4300];
+	fx_verify_result r;
+	const fx_verify_finding *w;
+	hashes changed;
+	int64_t acq;
+
+	fixture_open(&f, "verify-raw");
+	snprintf(raw[0], sizeof(raw[0]), "%s/img.raw", f.dir);
+	write_or_die(raw[0], f.media, MEDIA_SIZE);
+	acq = record(&f, "raw", raw, 1, MEDIA_SIZE, MIB / 4);
+	verify(&r, raw[0], f.db);
+	ck_assert_int_eq(r.status, FX_VERIFY_VERIFIED);
+	ck_assert_uint_eq(r.nfindings, 0);
+	ck_assert_int_eq(r.acquisition_id, acq);
+	ck_assert_str_eq(r.computed.md5, f.h.md5);
+	ck_assert_str_eq(r.computed.sha1, f.h.sha1);
+	ck_assert_str_eq(r.computed.sha256, f.h.sha256);
+	ck_assert_int_eq(r.references, FX_REF_CASEDB);
+	ck_assert_uint_eq(r.nwindows, 16);
+	ck_assert_uint_eq(r.window_size, MIB / 4);
+	fx_verify_result_clear(&r);
+
+	/* one byte in window 9 ([2.25 MiB, 2.5 MiB)) */
+	flip_byte(raw[0], 9 * (MIB / 4) + 12345);
+	f.media[9 * (MIB / 4) + 12345] ^= 0x5a;
+	changed = hash_of(f.media, MEDIA_SIZE);
+	verify(&r, raw[0], f.db);
+	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_HASH), 3);
+	ck_assert_str_eq(find_kind(&r, FX_FIND_HASH, 0)->expected, f.h.md5);
+	ck_assert_str_eq(find_kind(&r, FX_FIND_HASH, 0)->computed, changed.md5);
+	ck_assert_uint_eq(find_kind(&r, FX_FIND_HASH, 1)->alg, FX_HASH_SHA1);
+	ck_assert_str_eq(find_kind(&r, FX_FIND_HASH, 2)->computed, changed.sha256);
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_FILE_HASH), 1);
+	ck_assert_str_eq(find_kind(&r, FX_FIND_FILE_HASH, 0)->file, raw[0]);
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_WINDOW), 1);
+	w = find_kind(&r, FX_FIND_WINDOW, 0);
+	ck_assert_uint_eq(w->offset, 9 * (MIB / 4));
+	ck_assert_uint_eq(w->length, MIB / 4);
+	ck_assert_uint_eq(w->windows, 1);
+	assert_prefix(w->message,
+		      "bytes 2359296-2621439 (hash window 9 of 262144 bytes) differ from the acquisition record: "
+		      "expected SHA-256 ");
+	fx_verify_result_clear(&r);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_window_runs_are_merged)
+{
+	fixture f;
+	char raw[1][4300];
+	fx_verify_result r;
+	const fx_verify_finding *w;
+
+	fixture_open(&f, "verify-runs");
+	snprintf(raw[0], sizeof(raw[0]), "%s/img.raw", f.dir);
+	write_or_die(raw[0], f.media, MEDIA_SIZE);
+	record(&f, "raw", raw, 1, MEDIA_SIZE, MIB / 8);
+	flip_byte(raw[0], 2 * (MIB / 8) + 1);
+	flip_byte(raw[0], 3 * (MIB / 8) + 2);
+	flip_byte(raw[0], 4 * (MIB / 8) + 3);
+	flip_byte(raw[0], MEDIA_SIZE - 1);
+	verify(&r, raw[0], f.db);
+	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_WINDOW), 2);
+	w = find_kind(&r, FX_FIND_WINDOW, 0);
+	ck_assert_uint_eq(w->offset, 2 * (MIB / 8));
+	ck_assert_uint_eq(w->length, 3 * (MIB / 8));
+	ck_assert_uint_eq(w->windows, 3);
+	ck_assert_str_eq(w->expected, "");
+	ck_assert_str_eq(w->message, "bytes 262144-655359 (hash windows 2-4 of 131072 bytes) differ from the acquisition record");
+	w = find_kind(&r, FX_FIND_WINDOW, 1);
+	ck_assert_uint_eq(w->offset, MEDIA_SIZE - MIB / 8);
+	ck_assert_uint_eq(w->windows, 1);
+	fx_verify_result_clear(&r);
+	fixture_close(&f);
+}
+END_TEST
+
+/* Writes the media as split raw files of seg bytes: base.001, ... */
+static size_t write_split(fixture *f, char paths[][4300], uint64_t seg)
+{
+	size_t n = (MEDIA_SIZE + seg - 1) / seg, i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t at = i * seg, len = MEDIA_SIZE - at < seg ? MEDIA_SIZE - at : seg;
+
+		snprintf(paths[i], 4300, "%s/sp.%03zu", f->dir, i + 1);
+		write_or_die(paths[i], f->media + at, (size_t)len);
+	}
+	return n;
+}
+
+START_TEST(test_split_raw_findings)
+{
+	fixture f;
+	char p[8][4300], extra[4300], msg[9000];
+	fx_verify_result r;
+	const fx_verify_finding *x;
+	size_t n;
+
+	fixture_open(&f, "verify-split");
+	n = write_split(&f, p, 1500000); /* 3 files, the last short */
+	ck_assert_uint_eq(n, 3);
+	record(&f, "split-raw", p, n, 1500000, 0);
+	verify(&r, p[0], f.db);
+	ck_assert_int_eq(r.status, FX_VERIFY_VERIFIED);
+	ck_assert_int_eq(r.format, FX_IMAGE_SPLIT_RAW);
+	ck_assert_uint_eq(r.nfiles, 3);
+	ck_assert_str_eq(r.files[1].sha256, r.files[1].recorded_sha256);
+	fx_verify_result_clear(&r);
+
+	/* one byte of the second file */
+	flip_byte(p[1], 10);
+	verify(&r, p[0], f.db);
+	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_FILE_HASH), 1);
+	x = find_kind(&r, FX_FIND_FILE_HASH, 0);
+	ck_assert_str_eq(x->file, p[1]);
+	ck_assert_uint_eq(x->offset, 1500000);
+	ck_assert_uint_eq(x->length, 1500000);
+	snprintf(msg, sizeof(msg), "image file %s (media bytes 1500000-2999999): SHA-256 differs from the acquisition record", p[1]);
+	assert_prefix(x->message, msg);
+	fx_verify_result_clear(&r);
+	flip_byte(p[1], 10);
+
+	/* the last file truncated: error, nothing hashed */
+	ck_assert_int_eq(truncate(p[2], 1000), 0);
+	verify(&r, p[0], f.db);
+	ck_assert_int_eq(r.status, FX_VERIFY_ERROR);
+	ck_assert_int_eq(r.hashed, 0);
+	x = find_kind(&r, FX_FIND_TRUNCATED, 0);
+	ck_assert_ptr_nonnull(x);
+	snprintf(msg, sizeof(msg), "image file %s is truncated: 1000 bytes, recorded 1194304", p[2]);
+	ck_assert_str_eq(x->message, msg);
+	fx_verify_result_clear(&r);
+
+	/* the last file removed: the set looks whole, the record knows */
+	unlink(p[2]);
+	verify(&r, p[0], f.db);
+	ck_assert_int_eq(r.status, FX_VERIFY_ERROR);
+	x = find_kind(&r, FX_FIND_MISSING, 0);
+	ck_assert_ptr_nonnull(x);
+	snprintf(msg, sizeof(msg), "image file %s is missing (recorded by the acquisition)", p[2]);
+	ck_assert_str_eq(x->message, msg);
+	fx_verify_result_clear(&r);
+
+	/* restored, plus a file no record lists: the short sp.003 is now in
+	 * the middle, the set cannot be read, and the extra file is named */
+	write_split(&f, p, 1500000);
+	snprintf(extra, sizeof(extra), "%s/sp.004", f.dir);
+	write_or_die(extra, "x", 1);
+	verify(&r, p[0], f.db);
+	ck_assert_int_eq(r.status, FX_VERIFY_ERROR);
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_EXTRA_FILE), 1);
+	ck_assert_str_eq(find_kind(&r, FX_FIND_EXTRA_FILE, 0)->file, extra);
+	fx_verify_result_clear(&r);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_split_raw_extra_segment)
+{
+	fixture f;
+	char p[8][4300], extra[4300];
+	fx_verify_result r;
+	size_t n;
+
+	fixture_open(&f, "verify-extra");
+	n = write_split(&f, p, MIB); /* 4 equal files */
+	record(&f, "split-raw", p, n, MIB, 0);
+	snprintf(extra, sizeof(extra), "%s/sp.005", f.dir);
+	write_or_die(extra, "appended", 8);
+	verify(&r, p[0], f.db);
+	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
+	ck_assert_uint_eq(r.size, MEDIA_SIZE + 8);
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_EXTRA_FILE), 1);
+	ck_assert_str_eq(find_kind(&r, FX_FIND_EXTRA_FILE, 0)->file, extra);
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_SIZE), 1); /* the media grew */
+	ck_assert_str_eq(find_kind(&r, FX_FIND_SIZE, 0)->message,
+			 "the media is 4194312 bytes, the acquisition record says 4194304");
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_HASH), 3);
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_FILE_HASH), 0);
+	fx_verify_result_clear(&r);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_no_record_and_precedence)
+{
+	fixture f;
+	char raw[4300], list[4300], line[200];
+	fx_verify_result r;
+
+	fixture_open(&f, "verify-norecord");
+	snprintf(raw, sizeof(raw), "%s/lone.raw", f.dir);
+	snprintf(list, sizeof(list), "%s/lone.sha256", f.dir);
+	write_or_die(raw, f.media, MEDIA_SIZE);
+	/* no record, nothing else: error, hashes still computed */
+	verify(&r, raw, f.db);
+	ck_assert_int_eq(r.status, FX_VERIFY_ERROR);
+	ck_assert_int_eq(r.hashed, 1);
+	ck_assert_str_eq(r.computed.sha256, f.h.sha256);
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_NO_RECORD), 1);
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_NO_REFERENCE), 1);
+	fx_verify_result_clear(&r);
+	/* a matching .sha256: still error (no record), the file is compared */
+	snprintf(line, sizeof(line), "%s  lone.raw\n", f.h.sha256);
+	write_or_die(list, line, strlen(line));
+	verify(&r, raw, NULL);
+	ck_assert_int_eq(r.status, FX_VERIFY_ERROR);
+	ck_assert_int_eq(r.references, FX_REF_SHA256_FILE);
+	ck_assert_str_eq(r.sha256_file, list);
+	ck_assert_uint_eq(r.nfindings, 1);
+	assert_prefix(r.findings[0].message, "no acquisition record for ");
+	fx_verify_result_clear(&r);
+	/* a .sha256 that differs: a mismatch is a mismatch, record or not */
+	line[0] = line[0] == '0' ? '1' : '0';
+	write_or_die(list, line, strlen(line));
+	verify(&r, raw, NULL);
+	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_FILE_HASH), 1);
+	ck_assert_int_eq(find_kind(&r, FX_FIND_FILE_HASH, 0)->reference, FX_REF_SHA256_FILE);
+	fx_verify_result_clear(&r);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_e01_verification_and_record)
+{
+	fixture f;
+	char target[4200], e01[4][4300];
+	fx_verify_result r;
+	fx_casedb_verification_info *v = NULL;
+	const fx_verify_finding *c;
+	char *json = NULL;
+	int compressed;
+	uint64_t off;
+
+	fixture_open(&f, "verify-e01rec");
+	snprintf(target, sizeof(target), "%s/ev", f.dir);
+	snprintf(e01[0], sizeof(e01[0]), "%s.E01", target);
+	make_e01(target, f.media, MEDIA_SIZE, "fast", 0);
+	record(&f, "e01", e01, 1, 0, MIB);
+	verify(&r, e01[0], f.db);
+	ck_assert_int_eq(r.status, FX_VERIFY_VERIFIED);
+	ck_assert_int_eq(r.references, FX_REF_CASEDB | FX_REF_E01);
+	ck_assert_str_eq(r.expected_e01.md5, f.h.md5);
+	fx_verify_result_clear(&r);
+
+	off = chunk_offset(e01[0], 45, &compressed);
+	flip_byte(e01[0], off + 100);
+	verify(&r, e01[0], f.db);
+	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_CHUNK), 1);
+	c = find_kind(&r, FX_FIND_CHUNK, 0);
+	ck_assert_uint_eq(c->first_sector, 45 * 64);
+	ck_assert_uint_eq(c->sectors, 64);
+	ck_assert_str_eq(c->message, "E01 chunk 45 (sectors 2880-2943) fails its checksum");
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_HASH), 5); /* 3 record, 2 E01 */
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_WINDOW), 1);
+	ck_assert_uint_eq(find_kind(&r, FX_FIND_WINDOW, 0)->offset, MIB);
+
+	ck_assert_int_eq(fx_verify_record(f.db, &r, 0, "check_verify", "1"), 0);
+	ck_assert_int_gt(r.verification_id, 0);
+	ck_assert_int_eq(fx_casedb_verification_last(&v, f.db, r.acquisition_id), 0);
+	ck_assert_int_eq(v->id, r.verification_id);
+	ck_assert_int_eq(v->rec.result, FX_CASEDB_MISMATCH);
+	ck_assert_str_eq(v->rec.hashes.md5, r.computed.md5);
+	ck_assert_uint_eq(v->rec.n_windows, 4);
+	ck_assert_ptr_nonnull(strstr(v->rec.findings, "\"status\":\"mismatch\""));
+	ck_assert_ptr_nonnull(strstr(v->rec.findings, "\"first_sector\":2880,\"sectors\":64"));
+	ck_assert_int_eq(fx_verify_result_json(&json, &r), 0);
+	ck_assert_ptr_nonnull(strstr(json, "\"verification_id\":"));
+	free(json);
+	fx_casedb_verification_info_free(v);
+	fx_verify_result_clear(&r);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_not_an_image_and_json_escaping)
+{
+	fixture f;
+	char path[4300], *json = NULL;
+	fx_verify_result r;
+
+	fixture_open(&f, "verify-notimage");
+	snprintf(path, sizeof(path), "%s/we\"ird\xff\n.E01", f.dir);
+	write_or_die(path, "SQLite format 3", 16);
+	verify(&r, path, f.db);
+	ck_assert_int_eq(r.status, FX_VERIFY_ERROR);
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_NOT_IMAGE), 1);
+	ck_assert_int_eq(fx_verify_result_json(&json, &r), 0);
+	ck_assert_ptr_nonnull(strstr(json, "we\\\"ird\\u00ff\\u000a.E01"));
+	ck_assert_ptr_nonnull(strstr(json, "\"kind\":\"not_image\""));
+	free(json);
+	ck_assert_int_eq(fx_verify_record(f.db, &r, 0, "t", "1"), FX_ENOTFOUND);
+	fx_verify_result_clear(&r);
+	fixture_close(&f);
+}
+END_TEST
+
+static Suite *verify_suite(void)
+{
+	Suite *s = suite_create("verify");
+	TCase *e01 = tcase_create("e01 reader");
+	TCase *ver = tcase_create("verification");
+
+	tcase_add_test(e01, test_e01_reader_returns_the_media);
+	tcase_add_test(e01, test_e01_corrupt_chunks_are_named);
+	tcase_add_test(e01, test_e01_set_structure);
+	tcase_add_test(e01, test_e01_descriptor_and_signature);
+	tcase_add_test(ver, test_raw_verified_then_one_byte_changed);
+	tcase_add_test(ver, test_window_runs_are_merged);
+	tcase_add_test(ver, test_split_raw_findings);
+	tcase_add_test(ver, test_split_raw_extra_segment);
+	tcase_add_test(ver, test_no_record_and_precedence);
+	tcase_add_test(ver, test_e01_verification_and_record);
+	tcase_add_test(ver, test_not_an_image_and_json_escaping);
+	suite_add_tcase(s, e01);
+	suite_add_tcase(s, ver);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(verify_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,273 @@
+/*
+ * verify handoff EVIDENCE --to NAME --reason TEXT: the evidence's image is
+ * verified first (its latest finished acquisition), the verification is
+ * recorded whatever its outcome, and the custody transfer is recorded only
+ * if it verified. Anything else refuses the transfer: exit 1 when the
+ * image does not match, 4 when it could not be verified.
+ */
+#include <getopt.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "verify_cli.h"
+
+typedef struct handoff {
+	const char *evidence, *case_number, *to, *from, *reason, *location;
+} handoff;
+
+/* ---- finding the evidence and its image ---------------------------------- */
+
+typedef struct ev_search {
+	const char *number;
+	int64_t id;
+	int matches;
+	char cases[1024];
+} ev_search;
+
+static int ev_match(const fx_casedb_evidence_info *e, void *payload)
+{
+	ev_search *s = payload;
+	size_t len = strlen(s->cases);
+
+	if (strcmp(e->evidence.evidence_number, s->number) != 0)
+		return 0;
+	s->id = e->id;
+	s->matches++;
+	snprintf(s->cases + len, sizeof(s->cases) - len, "%s%s", len ? ", " : "",
+		 e->case_number);
+	return 0;
+}
+
+static int find_evidence(int64_t *out, fx_casedb *db, const handoff *h)
+{
+	ev_search s;
+	int rc;
+
+	if (h->case_number) {
+		rc = fx_casedb_evidence_find(out, db, h->case_number, h->evidence);
+		if (rc == FX_ENOTFOUND)
+			return vf_usage_error("handoff: no evidence %s in case %s",
+					      h->evidence, h->case_number);
+		if (rc != 0)
+			fprintf(stderr, "verify: handoff: %s\n", fx_error_last());
+		return rc ? FX_EXIT_FAILURE : 0;
+	}
+	memset(&s, 0, sizeof(s));
+	s.number = h->evidence;
+	if (fx_casedb_evidence_list(db, 0, ev_match, &s) != 0) {
+		fprintf(stderr, "verify: handoff: %s\n", fx_error_last());
+		return FX_EXIT_FAILURE;
+	}
+	if (s.matches == 0)
+		return vf_usage_error("handoff: no evidence %s in the case database", h->evidence);
+	if (s.matches > 1)
+		return vf_usage_error("handoff: evidence %s is in several cases (%s): give --case",
+				      h->evidence, s.cases);
+	*out = s.id;
+	return 0;
+}
+
+typedef struct acq_pick {
+	int64_t id;
+	char path[PATH_MAX];
+	char operator_name[256];
+} acq_pick;
+
+static int acq_latest(const fx_casedb_acquisition_info *a, void *payload)
+{
+	acq_pick *p = payload;
+
+	if ((a->status == FX_CASEDB_COMPLETED ||
+	     a->status == FX_CASEDB_COMPLETED_WITH_ERRORS) &&
+	    a->result.n_files && a->result.files[0].path) {
+		p->id = a->id;
+		snprintf(p->path, sizeof(p->path), "%s", a->result.files[0].path);
+		snprintf(p->operator_name, sizeof(p->operator_name), "%s",
+			 a->rec.operator_name ? a->rec.operator_name : "");
+	}
+	return 0;
+}
+
+/* The recorded path of the image, or, when it is relative and not found
+ * from here, the same name beside the database (where acquire keeps it). */
+static void locate_image(char *path, size_t len, const char *db_path)
+{
+	char dir[PATH_MAX], name[PATH_MAX], beside[PATH_MAX * 2];
+
+	if (path[0] == '/' || access(path, F_OK) == 0)
+		return;
+	snprintf(dir, sizeof(dir), "%s", db_path);
+	snprintf(name, sizeof(name), "%s", path);
+	snprintf(beside, sizeof(beside), "%s/%s", dirname(dir), basename(name));
+	if (access(beside, F_OK) == 0 && strlen(beside) < len)
+		snprintf(path, len, "%s", beside);
+}
+
+/* ---- the transfer -------------------------------------------------------- */
+
+static int last_holder(const fx_casedb_custody_info *ci, void *payload)
+{
+	char *holder = payload;
+
+	snprintf(holder, 256, "%s", ci->rec.to_party ? ci->rec.to_party : "");
+	return 0;
+}
+
+static void print_json(const handoff *h, const fx_verify_result *r,
+		       int64_t custody_id, const char *from)
+{
+	char *json = NULL;
+
+	printf("{\"handoff\":\"%s\",\"evidence\":", custody_id ? "recorded" : "refused");
+	fx_json_string(stdout, h->evidence);
+	printf(",\"from\":");
+	fx_json_string(stdout, from);
+	printf(",\"to\":");
+	fx_json_string(stdout, h->to);
+	printf(",\"custody_id\":%lld,\"verification\":", (long long)custody_id);
+	if (r && fx_verify_result_json(&json, r) == 0)
+		printf("%s", json);
+	else
+		printf("null");
+	printf("}\n");
+	free(json);
+}
+
+static int transfer(fx_casedb *db, const handoff *h, int64_t ev_id,
+		    const char *from, int64_t *custody_id)
+{
+	fx_casedb_custody cu = FX_CASEDB_CUSTODY_INIT;
+
+	cu.evidence_id = ev_id;
+	cu.from_party = from && *from ? from : NULL;
+	cu.to_party = h->to;
+	cu.reason = h->reason;
+	cu.location = h->location;
+	if (fx_casedb_custody_record(custody_id, db, &cu) == 0)
+		return 0;
+	fprintf(stderr, "verify: handoff: the custody transfer could not be recorded: %s\n",
+		fx_error_last());
+	return FX_EXIT_FAILURE;
+}
+
+/* No finished acquisition to verify: recorded as a failed verification. */
+static int refuse_unverifiable(fx_casedb *db, const handoff *h, int64_t ev_id,
+			       const vf_common *c, const char *from)
+{
+	fx_verify_result r;
+	fx_verify_finding f;
+
+	memset(&r, 0, sizeof(r));
+	memset(&f, 0, sizeof(f));
+	r.status = FX_VERIFY_ERROR;
+	snprintf(r.path, sizeof(r.path), "(none)");
+	f.kind = FX_FIND_NO_RECORD;
+	f.status = FX_VERIFY_ERROR;
+	f.message = "the evidence has no finished acquisition with image files to verify";
+	fx_verify_add_finding(&r, &f);
+	if (fx_verify_record(db, &r, ev_id, "verify handoff", fx_version()) != 0)
+		fprintf(stderr, "verify: handoff: %s\n", fx_error_last());
+	fprintf(stderr, "verify: handoff of evidence %s to %s REFUSED: %s\n",
+		h->evidence, h->to, f.message);
+	if (c->json)
+		print_json(h, &r, 0, from);
+	fx_verify_result_clear(&r);
+	return FX_EXIT_FAILURE;
+}
+
+static int run(fx_casedb *db, const char *db_path, const handoff *h,
+	       const vf_common *c, const vf_image_opts *io)
+{
+	fx_verify_result r;
+	vf_common quiet = *c; /* c, except that handoff prints the JSON */
+	acq_pick pick;
+	char from[256] = "";
+	int64_t ev_id = 0, custody_id = 0;
+	int rc;
+
+	if ((rc = find_evidence(&ev_id, db, h)) != 0)
+		return rc;
+	memset(&pick, 0, sizeof(pick));
+	if (fx_casedb_acquisition_list(db, ev_id, acq_latest, &pick) != 0 ||
+	    fx_casedb_custody_list(db, ev_id, last_holder, from) != 0) {
+		fprintf(stderr, "verify: handoff: %s\n", fx_error_last());
+		return FX_EXIT_FAILURE;
+	}
+	if (h->from)
+		snprintf(from, sizeof(from), "%s", h->from);
+	else if (!from[0])
+		snprintf(from, sizeof(from), "%s",
+			 pick.operator_name[0] ? pick.operator_name : fx_tool_operator(c->operator_name));
+	if (!pick.id)
+		return refuse_unverifiable(db, h, ev_id, c, from);
+	locate_image(pick.path, sizeof(pick.path), db_path);
+	quiet.json_elsewhere = 1; /* the handoff prints its own object */
+	rc = vf_verify_one(pick.path, db, db_path, &quiet, io, pick.id, ev_id, &r);
+	if (rc == FX_EXIT_OK && r.status == FX_VERIFY_VERIFIED)
+		rc = transfer(db, h, ev_id, from, &custody_id);
+	else if (rc == FX_EXIT_OK)
+		rc = FX_EXIT_FAILURE;
+	if (custody_id)
+		fprintf(c->json ? stderr : stdout,
+			"verify: custody of evidence %s transferred from %s to %s (custody event %lld, after verification %lld)\n",
+			h->evidence, from[0] ? from : "(unknown)", h->to,
+			(long long)custody_id, (long long)r.verification_id);
+	else
+		fprintf(stderr, "verify: handoff of evidence %s to %s REFUSED: the image %s (verification %lld recorded)\n",
+			h->evidence, h->to,
+			r.status == FX_VERIFY_MISMATCH ? "does not match its record"
+						       : "could not be verified",
+			(long long)r.verification_id);
+	if (c->json)
+		print_json(h, &r, custody_id, from);
+	fx_verify_result_clear(&r);
+	return rc;
+}
+
+int vf_cmd_handoff(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		VF_COMMON_OPTIONS, VF_IMAGE_OPTIONS,
+		{ "to", required_argument, NULL, OPT_TO },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "reason", required_argument, NULL, OPT_REASON },
+		{ "location", required_argument, NULL, OPT_LOCATION },
+		{ "case", required_argument, NULL, OPT_CASE },
+		{ NULL, 0, NULL, 0 } };
+	vf_common c = { 0 };
+	vf_image_opts io = { FX_HASH_ALL, 0, 1 << 20 };
+	handoff h = { 0 };
+	fx_casedb *db = NULL;
+	const char *db_path;
+	int opt, rc;
+
+	c.command = "handoff";
+	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		switch (opt) {
+		case '?': return FX_EXIT_USAGE;
+		case OPT_TO: h.to = optarg; continue;
+		case OPT_FROM: h.from = optarg; continue;
+		case OPT_REASON: h.reason = optarg; continue;
+		case OPT_LOCATION: h.location = optarg; continue;
+		case OPT_CASE: h.case_number = optarg; continue;
+		default: break;
+		}
+		if ((rc = vf_common_opt(&c, &io, opt, optarg)) != 0)
+			return rc == 1 ? vf_usage_error("unknown option") : rc;
+	}
+	if (argc - optind != 1)
+		return vf_usage_error("handoff: expected one EVIDENCE number");
+	h.evidence = argv[optind];
+	if (!h.to || !*h.to)
+		return vf_usage_error("handoff: --to NAME is required");
+	if (!h.reason || !*h.reason)
+		return vf_usage_error("handoff: --reason TEXT is required");
+	db_path = c.db_path ? c.db_path : "case.db";
+	if ((rc = vf_db_open(&db, db_path, &c, 0)) != 0)
+		return rc;
+	rc = run(db, db_path, &h, &c, &io);
+	fx_casedb_free(db);
+	return rc;
+}

@@ -1,0 +1,45 @@
+/*
+ * The case database as every subcommand opens it: it must already exist
+ * (a verification has nothing to verify against in a new, empty database,
+ * and must not leave one behind), events are written as the operator on
+ * this host, signed when a key is given.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "verify_cli.h"
+
+void vf_db_beside(char *out, size_t outlen, const char *path)
+{
+	char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	if (snprintf(out, outlen, "%s/case.db", dirname(buf)) >= (int)outlen)
+		out[0] = '\0';
+}
+
+int vf_db_open(fx_casedb **out, const char *path, const vf_common *c,
+	       int read_only)
+{
+	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+	struct stat st;
+
+	*out = NULL;
+	if (stat(path, &st) != 0) {
+		fprintf(stderr, "verify: case database %s: %s\n", path,
+			errno == ENOENT ? "does not exist" : strerror(errno));
+		return FX_EXIT_FAILURE;
+	}
+	o.actor = fx_tool_operator(c->operator_name);
+	o.host = fx_tool_hostname();
+	o.sign_key_path = read_only ? NULL : c->sign_key;
+	o.read_only = read_only;
+	if (fx_casedb_open(out, path, &o) != 0) {
+		fprintf(stderr, "verify: case database: %s\n", fx_error_last());
+		return fx_error_last_code() == FX_EUSAGE ? FX_EXIT_USAGE
+							 : FX_EXIT_FAILURE;
+	}
+	return 0;
+}

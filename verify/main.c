@@ -1,0 +1,174 @@
+/*
+ * verify: re-verifies evidence before it changes hands and keeps the case
+ * database's account of it: image verification, custody handoff, audit
+ * chain check, listing, reports. Owns argument parsing, messages and exit
+ * codes; the work is libforensic's. Subcommands live in cmd_*.c.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verify_cli.h"
+
+void vf_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: verify [image] [OPTIONS] PATH...\n"
+		"       verify handoff EVIDENCE --to NAME --reason TEXT [--from NAME]\n"
+		"                      [--location TEXT] [--case ID] [OPTIONS]\n"
+		"       verify audit [--trusted-key KEY.pem] [--require-signed] [OPTIONS]\n"
+		"       verify list [--case ID] [OPTIONS]\n"
+		"       verify report (--case ID | --evidence ID [--case ID])\n"
+		"                     --format html|text|json|dfxml [-o FILE] [--db PATH]\n\n"
+		"image    re-hash the image whose first file is PATH (E01, raw, split raw .001)\n"
+		"         with MD5, SHA-1 and SHA-256 and compare with the acquisition record,\n"
+		"         the hashes stored in an E01, TARGET.sha256 and the E01 chunk\n"
+		"         checksums; every run is recorded as a verification event\n"
+		"handoff  verify the evidence's image, then record the custody transfer only\n"
+		"         if it verified (a failed verification is recorded, the transfer refused)\n"
+		"audit    walk the audit chain (and signatures) of the case database\n"
+		"list     cases, evidence items, acquisitions and their last verification\n"
+		"report   a court report of a case or evidence item\n\n"
+		"  --db PATH            case database (default: case.db beside the image;\n"
+		"                       for handoff, audit, list, report: ./case.db)\n"
+		"  --json               print a result object on stdout\n"
+		"  --operator NAME      who verifies (default: login name)\n"
+		"  --sign-key KEY.pem   sign the audit events written (Ed25519 private key)\n"
+		"  --hash LIST          md5,sha1,sha256 (default all)\n"
+		"  --threads N          E01 decompression threads (default: all cores)\n"
+		"  --block-size SIZE    read size (default 1M)\n"
+		"  -q, --quiet          no progress, no summary on stderr\n"
+		"  --version, --help\n\n"
+		"Exit codes: 0 verified (handoff recorded, chain intact), 1 mismatch or\n"
+		"corruption (handoff refused, chain broken), 2 usage, 4 could not verify\n"
+		"(missing or truncated file, not an image, no record, database error),\n"
+		"130/143 interrupted. See verify(1).\n");
+}
+
+int vf_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "verify: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see verify --help)\n");
+	return FX_EXIT_USAGE;
+}
+
+static int parse_unsigned(unsigned *out, const char *name, const char *text,
+			  unsigned min, unsigned max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || *end || !*text || text[0] == '-' || v < min || v > max)
+		return vf_usage_error("%s: invalid number '%s' (%u..%u)", name, text,
+				      min, max);
+	*out = (unsigned)v;
+	return 0;
+}
+
+int vf_common_opt(vf_common *c, vf_image_opts *io, int opt, const char *arg)
+{
+	switch (opt) {
+	case OPT_DB: c->db_path = arg; return 0;
+	case OPT_OPERATOR: c->operator_name = arg; return 0;
+	case OPT_SIGN_KEY: c->sign_key = arg; return 0;
+	case OPT_JSON: c->json = 1; return 0;
+	case 'q': c->quiet = 1; return 0;
+	case 'h':
+		vf_usage(stdout);
+		exit(FX_EXIT_OK);
+	case OPT_VERSION:
+		printf("verify %s\n%s\n", fx_version(), fx_library_versions());
+		exit(FX_EXIT_OK);
+	default:
+		break;
+	}
+	if (!io)
+		return 1;
+	switch (opt) {
+	case OPT_HASH:
+		if (fx_hash_parse_list(&io->hash_algs, arg) != 0)
+			return vf_usage_error("--hash: %s", fx_error_last());
+		return 0;
+	case OPT_THREADS:
+		return parse_unsigned(&io->threads, "--threads", arg, 1, 32);
+	case OPT_BLOCK:
+		if (fx_parse_size(&io->block_size, arg) != 0)
+			return vf_usage_error("--block-size: %s", fx_error_last());
+		if (io->block_size % 4096 || io->block_size > (256u << 20))
+			return vf_usage_error("--block-size: %s is not a multiple of 4K up to 256M", arg);
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* Whether option text takes the next argument as its value. */
+static int takes_value(const char *opt)
+{
+	static const char *with_value[] = { "--db", "--operator", "--sign-key",
+		"--hash", "--threads", "--block-size", "--to", "--from", "--reason",
+		"--location", "--case", "--trusted-key", "--format", "--evidence",
+		"--output", "-o" };
+	size_t i;
+
+	if (strchr(opt, '='))
+		return 0;
+	for (i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
+		if (!strcmp(opt, with_value[i]))
+			return 1;
+	return 0;
+}
+
+/* The index of the first operand (not an option or an option's value),
+ * or argc. */
+static int first_operand(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return i + 1 < argc ? i + 1 : argc;
+		if (argv[i][0] != '-' || !argv[i][1])
+			return i;
+		if (takes_value(argv[i]))
+			i++;
+	}
+	return argc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(int, char **);
+	} cmds[] = {
+		{ "image", vf_cmd_image }, { "handoff", vf_cmd_handoff },
+		{ "audit", vf_cmd_audit }, { "list", vf_cmd_list },
+		{ "report", vf_cmd_report },
+	};
+	int at = first_operand(argc, argv), i;
+	size_t c;
+
+	fx_tool_install_signals();
+	for (c = 0; at < argc && c < sizeof(cmds) / sizeof(cmds[0]); c++) {
+		if (strcmp(argv[at], cmds[c].name) != 0)
+			continue;
+		/* drop the subcommand's name; options may stand before it */
+		for (i = at; i + 1 < argc; i++)
+			argv[i] = argv[i + 1];
+		argv[argc - 1] = NULL;
+		return cmds[c].run(argc - 1, argv);
+	}
+	/* verify PATH...: the image subcommand */
+	return vf_cmd_image(argc, argv);
+}

@@ -1,0 +1,120 @@
+/*
+ * How a verification is told: a few lines for a person (verdict, the image,
+ * the record used, each hash and which references it matches, every
+ * finding, where the run was recorded), or the library's JSON object.
+ */
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "verify_cli.h"
+
+static const char *verdict(int status)
+{
+	switch (status) {
+	case FX_VERIFY_VERIFIED: return "verified";
+	case FX_VERIFY_MISMATCH: return "MISMATCH";
+	default: return "ERROR (could not verify)";
+	}
+}
+
+/* "acquisition record, E01" for the references whose alg hash equals the
+ * computed one, or those that differ. */
+static void refs_for(char *out, size_t len, const fx_verify_result *r,
+		     unsigned alg, int equal)
+{
+	const char *mine = fx_digests_get(&r->computed, alg);
+	const char *rec = fx_digests_get(&r->expected_casedb, alg);
+	const char *e01 = fx_digests_get(&r->expected_e01, alg);
+
+	out[0] = '\0';
+	if (rec[0] && (strcasecmp(rec, mine) == 0) == equal)
+		snprintf(out, len, "acquisition record");
+	if (e01[0] && (strcasecmp(e01, mine) == 0) == equal)
+		snprintf(out + strlen(out), len - strlen(out), "%sE01",
+			 out[0] ? ", " : "");
+}
+
+static void print_hashes(FILE *f, const fx_verify_result *r)
+{
+	static const char *labels[] = { "", "MD5:    ", "SHA-1:  ", "", "SHA-256:" };
+	char same[128], diff[128];
+	unsigned alg;
+
+	for (alg = FX_HASH_MD5; alg <= FX_HASH_SHA256; alg <<= 1) {
+		if (!fx_digests_get(&r->computed, alg)[0])
+			continue;
+		refs_for(same, sizeof(same), r, alg, 1);
+		refs_for(diff, sizeof(diff), r, alg, 0);
+		fprintf(f, "  %s %s%s%s%s%s\n", labels[alg],
+			fx_digests_get(&r->computed, alg),
+			same[0] ? "  matches " : "", same,
+			diff[0] ? "  DIFFERS from " : "", diff);
+	}
+}
+
+static void print_files(FILE *f, const fx_verify_result *r)
+{
+	size_t i, checked = 0, good = 0;
+
+	for (i = 0; i < r->nfiles; i++) {
+		const fx_verify_file *v = &r->files[i];
+
+		if (!v->sha256[0] || (!v->recorded_sha256[0] && !v->listed_sha256[0]))
+			continue;
+		checked++;
+		good += (!v->recorded_sha256[0] || !strcmp(v->recorded_sha256, v->sha256)) &&
+			(!v->listed_sha256[0] || !strcmp(v->listed_sha256, v->sha256));
+	}
+	if (checked)
+		fprintf(f, "  files:    %zu of %zu match their recorded SHA-256\n", good, checked);
+}
+
+void vf_print_result(FILE *f, const fx_verify_result *r, const char *db_path)
+{
+	static const char *formats[] = { "?", "raw", "split raw", "E01" };
+	size_t i, in_set = 0;
+
+	for (i = 0; i < r->nfiles; i++)
+		in_set += r->files[i].in_set;
+	fprintf(f, "verify: %s: %s\n", r->path, verdict(r->status));
+	if (r->format)
+		fprintf(f, "  image:    %s, %llu bytes (%llu sectors of %u bytes), %zu file%s\n",
+			formats[r->format <= FX_IMAGE_E01 ? r->format : 0],
+			(unsigned long long)r->size,
+			(unsigned long long)(r->sector_size ? r->size / r->sector_size : 0),
+			r->sector_size, in_set, in_set == 1 ? "" : "s");
+	if (r->acquisition_id)
+		fprintf(f, "  record:   case %s, evidence %s, acquisition %lld\n",
+			r->case_number, r->evidence_number, (long long)r->acquisition_id);
+	if (r->hashed)
+		print_hashes(f, r);
+	print_files(f, r);
+	if (r->window_size && r->hashed)
+		fprintf(f, "  windows:  %zu of %llu bytes compared\n", r->nwindows,
+			(unsigned long long)r->window_size);
+	for (i = 0; i < r->nfindings; i++)
+		fprintf(f, "  - %s\n", r->findings[i].message);
+	if (r->findings_dropped)
+		fprintf(f, "  - and %llu more findings (not listed)\n",
+			(unsigned long long)r->findings_dropped);
+	if (r->verification_id)
+		fprintf(f, "  recorded: verification %lld in %s\n",
+			(long long)r->verification_id, db_path ? db_path : "the case database");
+	else
+		fprintf(f, "  recorded: no (%s)\n", db_path ? "no acquisition record to attach it to"
+							: "no case database");
+}
+
+void vf_print_json(FILE *f, const fx_verify_result *r)
+{
+	char *json = NULL;
+
+	if (fx_verify_result_json(&json, r) != 0) {
+		fprintf(stderr, "verify: %s\n", fx_error_last());
+		return;
+	}
+	fprintf(f, "%s\n", json);
+	free(json);
+}

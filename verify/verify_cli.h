@@ -1,0 +1,85 @@
+/* The verify tool's shared parts: options common to every subcommand, the
+ * case database opened the same way everywhere, and how results are
+ * printed. Single-threaded. */
+#ifndef FX_VERIFY_CLI_H
+#define FX_VERIFY_CLI_H
+
+#include <limits.h>
+#include <stdio.h>
+
+#include "tool.h"
+
+/* Options every subcommand understands. */
+typedef struct vf_common {
+	const char *db_path;       /* --db */
+	const char *operator_name; /* --operator */
+	const char *sign_key;      /* --sign-key */
+	int json, quiet;
+	int json_elsewhere;        /* --json printed by the caller (handoff) */
+	const char *command;       /* "image", "handoff", ... for messages */
+} vf_common;
+
+/* Options of the image verification (image, handoff). */
+typedef struct vf_image_opts {
+	unsigned hash_algs, threads;
+	uint64_t block_size;
+} vf_image_opts;
+
+/* main.c */
+int vf_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vf_usage(FILE *f);
+/* Parses an option shared by the subcommands: 0 if handled, 1 if not one
+ * of them, FX_EXIT_USAGE on a bad value. */
+int vf_common_opt(vf_common *c, vf_image_opts *io, int opt, const char *arg);
+/* getopt_long table entries for vf_common_opt, and their ids. */
+enum {
+	OPT_DB = 256, OPT_OPERATOR, OPT_SIGN_KEY, OPT_JSON, OPT_HASH, OPT_THREADS,
+	OPT_BLOCK, OPT_VERSION, OPT_CASE, OPT_TO, OPT_FROM, OPT_REASON,
+	OPT_LOCATION, OPT_TRUSTED_KEY, OPT_REQUIRE_SIGNED, OPT_FORMAT,
+	OPT_EVIDENCE, OPT_OUTPUT
+};
+#define VF_COMMON_OPTIONS \
+	{ "db", required_argument, NULL, OPT_DB }, \
+	{ "operator", required_argument, NULL, OPT_OPERATOR }, \
+	{ "sign-key", required_argument, NULL, OPT_SIGN_KEY }, \
+	{ "json", no_argument, NULL, OPT_JSON }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, OPT_VERSION }
+#define VF_IMAGE_OPTIONS \
+	{ "hash", required_argument, NULL, OPT_HASH }, \
+	{ "threads", required_argument, NULL, OPT_THREADS }, \
+	{ "block-size", required_argument, NULL, OPT_BLOCK }
+
+/* db.c */
+/* Opens the case database at path for the subcommand: it must exist (a
+ * verification never creates one). Prints why not and returns the exit
+ * code (FX_EXIT_FAILURE), or 0. */
+int vf_db_open(fx_casedb **out, const char *path, const vf_common *c,
+	       int read_only);
+/* The default database of an image: case.db in the directory of path. */
+void vf_db_beside(char *out, size_t outlen, const char *path);
+
+/* cmd_image.c */
+int vf_cmd_image(int argc, char **argv);
+/* Verifies path against db (may be NULL: no record), records the run when
+ * there is something to record it against, prints the result. Returns the
+ * exit code; *out keeps the result for the caller when out is not NULL. */
+int vf_verify_one(const char *path, fx_casedb *db, const char *db_path,
+		  const vf_common *c, const vf_image_opts *io,
+		  int64_t acquisition_id, int64_t evidence_id,
+		  fx_verify_result *out);
+/* The exit code of a verdict. */
+int vf_exit_code(int status);
+
+/* cmd_handoff.c, cmd_audit.c, cmd_list.c, cmd_report.c */
+int vf_cmd_handoff(int argc, char **argv);
+int vf_cmd_audit(int argc, char **argv);
+int vf_cmd_list(int argc, char **argv);
+int vf_cmd_report(int argc, char **argv);
+
+/* output.c */
+void vf_print_result(FILE *f, const fx_verify_result *r, const char *db_path);
+void vf_print_json(FILE *f, const fx_verify_result *r);
+
+#endif
