@@ -38,7 +38,7 @@ BENCH_DIR=${BENCH_DIR:-/tmp/fx-bench}
 BENCH_RUNS=${BENCH_RUNS:-3}
 FX_ROOT=${FX_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 FX_BIN=${FX_BIN:-$FX_ROOT/build/bin}
-BENCH_SECTIONS=(raw e01)
+BENCH_SECTIONS=(raw e01 verify)
 
 readonly IMG_SIZE=1073741824
 readonly IMG_VERSION="mixed-1G v1: aes-128-ctr key 000102..0f iv 0, zeros, lcg-69069 text"
@@ -289,10 +289,9 @@ print_report() {
 		echo "$r"
 	done
 	echo
-	echo "SUMMARY: $(
-		IFS=';'
-		echo "${SUMMARY[*]}"
-	)"
+	for r in "${SUMMARY[@]}"; do
+		echo "SUMMARY: $r"
+	done
 }
 
 main() {
