@@ -207,6 +207,20 @@ static int is_gone(int64_t err)
 	return err == -ENODEV || err == -ENXIO || err == -ENOMEDIUM;
 }
 
+static void note_good(pipeline *p, uint64_t offset)
+{
+	p->fail_run = 0;
+	p->last_good = offset;
+	p->have_good = 1;
+}
+
+static int vanished(pipeline *p, int64_t err, uint64_t offset)
+{
+	return fx_error_set_errno(FX_EGONE, (int)-err,
+				  "source %s vanished at byte %llu",
+				  p->src->info.path, (unsigned long long)offset);
+}
+
 /* After a long run of failures: does a sector that read well still read? */
 static int still_there(pipeline *p, uint8_t *scratch, uint32_t ssz)
 {
@@ -224,9 +238,7 @@ static int read_sector(pipeline *p, uint8_t *buf, uint64_t offset,
 	for (attempt = 0; attempt <= p->opts->retries; attempt++) {
 		n = fx_source_pread(p->src, buf, ssz, offset);
 		if (n == (int64_t)ssz) {
-			p->fail_run = 0;
-			p->last_good = offset;
-			p->have_good = 1;
+			note_good(p, offset);
 			return 0;
 		}
 		if (is_gone(n))
@@ -244,10 +256,7 @@ static int read_sector(pipeline *p, uint8_t *buf, uint64_t offset,
 		p->fail_run = 0; /* alive: a bad region, go on */
 	}
 	if (is_gone(n))
-		return fx_error_set_errno(FX_EGONE, (int)-n,
-					  "source %s vanished at byte %llu",
-					  p->src->info.path,
-					  (unsigned long long)offset);
+		return vanished(p, n, offset);
 	memset(buf, 0, ssz);
 	return bad_add(p, offset / ssz);
 }
@@ -261,16 +270,11 @@ static int read_block(pipeline *p, uint8_t *buf, size_t len, uint64_t offset)
 	int rc;
 
 	if (n == (int64_t)len) {
-		p->fail_run = 0;
-		p->last_good = offset;
-		p->have_good = 1;
+		note_good(p, offset);
 		return 0;
 	}
 	if (is_gone(n))
-		return fx_error_set_errno(FX_EGONE, (int)-n,
-					  "source %s vanished at byte %llu",
-					  p->src->info.path,
-					  (unsigned long long)offset);
+		return vanished(p, n, offset);
 	if (n >= 0 && !p->src->info.is_block_device && p->src->fd >= 0)
 		return fx_error_set(FX_EIO,
 				    "source %s ended at byte %llu, expected %llu bytes (was it truncated while being read?)",
