@@ -32,6 +32,8 @@
 #include <unistd.h>
 
 #include "casedb_int.h"
+#include "forensic/hash.h"
+#include "hasher.h"
 #include "error.h"
 #include "fx_schemas.h"
 
@@ -269,27 +271,19 @@ int fx_casedb_hex_arg(char *out, const char *in, size_t want,
 int fx_casedb_sha256_hex(char out[FX_HASH_HEX], const void *a, size_t alen,
 			 const void *b, size_t blen)
 {
-	unsigned char md[32];
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	int rc = FX_ERROR, i;
+	fx_hasher *h = NULL;
+	int rc = fx_hasher_new(&h, FX_HASH_SHA256);
 
-	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, a, alen) != 1 ||
-	    EVP_DigestUpdate(ctx, b, blen) != 1 ||
-	    EVP_DigestFinal_ex(ctx, md, NULL) != 1) {
-		fx_error_set(FX_ERROR, "SHA-256 failed (OpenSSL)");
-		goto done;
+	if (rc == 0) {
+		fx_hasher_update(h, a, alen);
+		fx_hasher_update(h, b, blen);
+		fx_hasher_final_hex(h, out, FX_HASH_HEX);
 	}
-	for (i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	rc = 0;
-done:
-	EVP_MD_CTX_free(ctx);
+	fx_hasher_free(h);
 	return rc;
 }
 
-/* Runs one statement that returns one integer (e.g. a PRAGMA). */
-static int query_int(int64_t *out, fx_casedb *db, const char *sql)
+int fx_casedb_query_int(int64_t *out, fx_casedb *db, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -314,11 +308,11 @@ static int probe(int64_t *version, fx_casedb *db)
 	int64_t app = 0, tables = 0, meta = -1;
 	int rc;
 
-	rc = query_int(&app, db, "PRAGMA application_id");
+	rc = fx_casedb_query_int(&app, db, "PRAGMA application_id");
 	if (!rc)
-		rc = query_int(version, db, "PRAGMA user_version");
+		rc = fx_casedb_query_int(version, db, "PRAGMA user_version");
 	if (!rc)
-		rc = query_int(&tables, db, "SELECT count(*) FROM sqlite_master");
+		rc = fx_casedb_query_int(&tables, db, "SELECT count(*) FROM sqlite_master");
 	if (rc) {
 		if (fx_error_last_code() == FX_ECORRUPT)
 			return fx_error_set(FX_ECORRUPT, "%s is not a case "
@@ -339,7 +333,7 @@ static int probe(int64_t *version, fx_casedb *db)
 				    "%s understands (%d)", db->path,
 				    (long long)*version, fx_version(),
 				    fx_casedb_schema_version());
-	rc = query_int(&meta, db, "SELECT CAST(value AS INTEGER) FROM meta "
+	rc = fx_casedb_query_int(&meta, db, "SELECT CAST(value AS INTEGER) FROM meta "
 		       "WHERE key = 'schema_version'");
 	if (rc || meta != *version || *version < 1)
 		return fx_error_set(FX_ECORRUPT, "case database %s is damaged: "
@@ -357,7 +351,7 @@ static int create_schema(fx_casedb *db)
 
 	if (sqlite3_exec(db->sql, fx_schema_case, NULL, NULL, NULL) != SQLITE_OK)
 		return fx_casedb_sql_error(db, "create schema");
-	rc = query_int(&v, db, "PRAGMA user_version");
+	rc = fx_casedb_query_int(&v, db, "PRAGMA user_version");
 	if (!rc && v != fx_casedb_schema_version())
 		return fx_error_set(FX_ERROR, "internal: schemas/case.sql sets "
 				    "version %lld, the migrations list reaches "

@@ -31,6 +31,7 @@
 #include <openssl/pem.h>
 
 #include "casedb_int.h"
+#include "hex.h"
 #include "error.h"
 
 #define FX_GENESIS_HASH \
@@ -45,31 +46,6 @@ static int no_passphrase(char *buf, int size, int rwflag, void *u)
 	(void)rwflag;
 	(void)u;
 	return -1;
-}
-
-static void hex_encode(char *out, const unsigned char *in, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", in[i]);
-}
-
-static int hex_decode(unsigned char *out, size_t n, const char *hex)
-{
-	size_t i;
-	unsigned v;
-
-	if (!hex || strlen(hex) != 2 * n)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1 ||
-		    !strchr("0123456789abcdef", hex[2 * i]) ||
-		    !strchr("0123456789abcdef", hex[2 * i + 1]))
-			return -1;
-		out[i] = (unsigned char)v;
-	}
-	return 0;
 }
 
 /* Reads an Ed25519 key (public, or private) from a PEM file; *pub_hex is
@@ -103,7 +79,7 @@ static int load_pem_key(EVP_PKEY **out, char pub_hex[65], const char *path,
 				  path);
 		goto done;
 	}
-	hex_encode(pub_hex, raw, 32);
+	fx_hex_encode(pub_hex, raw, 32);
 done:
 	fclose(f);
 	if (rc)
@@ -222,7 +198,7 @@ static int sign_hash(char out[129], EVP_PKEY *key, const char *hash)
 	    EVP_DigestSign(ctx, sig, &slen, msg, mlen) != 1 || slen != 64)
 		rc = fx_error_set(FX_ERROR, "Ed25519 signing failed (OpenSSL)");
 	else
-		hex_encode(out, sig, 64);
+		fx_hex_encode(out, sig, 64);
 	EVP_MD_CTX_free(ctx);
 	return rc;
 }
@@ -234,7 +210,7 @@ static int verify_sig(EVP_PKEY *key, const char *hash, const char *sig_hex)
 	EVP_MD_CTX *ctx;
 	int ok;
 
-	if (hex_decode(sig, 64, sig_hex) != 0 || strlen(hash) != 64)
+	if (fx_hex_decode(sig, 64, sig_hex) != 0 || strlen(hash) != 64)
 		return 0;
 	memcpy(msg, FX_SIG_PREFIX, sizeof(FX_SIG_PREFIX) - 1);
 	memcpy(msg + sizeof(FX_SIG_PREFIX) - 1, hash, 64);
@@ -369,7 +345,7 @@ static int load_key(struct walk *w, int64_t key_id)
 		goto done;
 	sqlite3_bind_int64(st, 1, key_id);
 	if (sqlite3_step(st) != SQLITE_ROW ||
-	    hex_decode(raw, 32, (const char *)sqlite3_column_text(st, 0)))
+	    fx_hex_decode(raw, 32, (const char *)sqlite3_column_text(st, 0)))
 		goto done;
 	snprintf(w->key_hex, sizeof(w->key_hex), "%s",
 		 sqlite3_column_text(st, 0));
@@ -507,7 +483,7 @@ static int trusted_key(struct walk *w, const fx_casedb_audit_options *o)
 	if (o->trusted_key_hex) {
 		unsigned char raw[32];
 
-		if (hex_decode(raw, 32, o->trusted_key_hex) != 0)
+		if (fx_hex_decode(raw, 32, o->trusted_key_hex) != 0)
 			return fx_error_set(FX_EUSAGE, "trusted key \"%.70s\" "
 					    "is not 64 lowercase hex digits",
 					    o->trusted_key_hex);

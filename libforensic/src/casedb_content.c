@@ -218,37 +218,19 @@ done:
 	return rc;
 }
 
-static int count_rows(uint64_t *out, fx_casedb *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	rc = fx_casedb_prepare(&st, db, sql);
-	if (rc)
-		goto done;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = fx_casedb_sql_error(db, "count rows");
-		goto done;
-	}
-	*out = (uint64_t)sqlite3_column_int64(st, 0);
-done:
-	sqlite3_finalize(st);
-	return rc;
-}
-
 int fx_content_coverage(fx_casedb *db, const uint64_t counts[FX_T_COUNT],
 			char *why, size_t why_size)
 {
-	uint64_t n = 0;
+	int64_t n = 0;
 	int t;
 
 	for (t = 0; t < FX_T_COUNT; t++) {
-		if (count_rows(&n, db, fx_table_sql[t][1]) != 0) {
+		if (fx_casedb_query_int(&n, db, fx_table_sql[t][1]) != 0) {
 			snprintf(why, why_size, "cannot count table %s: %s",
 				 fx_table_sql[t][0], fx_error_last());
 			return -1;
 		}
-		if (n != counts[t]) {
+		if ((uint64_t)n != counts[t]) { /* count(*) is never negative */
 			snprintf(why, why_size, "table %s has %llu rows; the "
 				 "audit log accounts for %llu",
 				 fx_table_sql[t][0], (unsigned long long)n,

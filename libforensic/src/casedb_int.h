@@ -70,6 +70,9 @@ int fx_casedb_hex_arg(char *out, const char *in, size_t want,
 		      const char *what);
 
 /* SHA-256 of a||b as lowercase hex. */
+/* Runs one statement that returns one integer (a PRAGMA, a count). */
+int fx_casedb_query_int(int64_t *out, fx_casedb *db, const char *sql);
+
 int fx_casedb_sha256_hex(char out[FX_HASH_HEX], const void *a, size_t alen,
 			 const void *b, size_t blen);
 

@@ -15,6 +15,7 @@
 #include "error.h"
 #include "forensic/hash.h"
 #include "hasher.h"
+#include "hex.h"
 
 struct fx_hasher {
 	EVP_MD_CTX *ctx;
@@ -140,16 +141,13 @@ void fx_hasher_update(fx_hasher *h, const void *data, size_t len)
 
 void fx_hasher_final_hex(fx_hasher *h, char *out, size_t hex_len)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int len = 0, i;
+	unsigned int len = 0;
 
 	EVP_DigestFinal_ex(h->ctx, digest, &len);
-	for (i = 0; i < len && 2 * i + 2 < hex_len; i++) {
-		out[2 * i] = hex[digest[i] >> 4];
-		out[2 * i + 1] = hex[digest[i] & 15];
-	}
-	out[2 * i] = '\0';
+	if (2 * (size_t)len + 1 > hex_len)
+		len = (unsigned int)((hex_len - 1) / 2);
+	fx_hex_encode(out, digest, len);
 	EVP_DigestInit_ex(h->ctx, h->md, NULL);
 }
 

@@ -48,6 +48,7 @@
 
 #include "error.h"
 #include "ewf_util.h"
+#include "hex.h"
 #include "image_int.h"
 #include "source_impl.h"
 
@@ -549,18 +550,6 @@ static void ewf_close(void *payload)
 	free(r);
 }
 
-static void hex(char *out, const uint8_t *d, size_t n)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[d[i] >> 4];
-		out[2 * i + 1] = digits[d[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* Media geometry and stored hashes; refuses what cannot be read sanely. */
 static int read_media(fx_ewf_reader *r)
 {
@@ -600,12 +589,12 @@ static int read_media(fx_ewf_reader *r)
 				    (unsigned long long)r->nchunks, (unsigned long long)total);
 	}
 	if (libewf_handle_get_md5_hash(r->handle, md5, sizeof(md5), &error) == 1) {
-		hex(r->stored.md5, md5, sizeof(md5));
+		fx_hex_encode(r->stored.md5, md5, sizeof(md5));
 		r->stored.algs |= FX_HASH_MD5;
 	}
 	libewf_error_free(&error);
 	if (libewf_handle_get_sha1_hash(r->handle, sha1, sizeof(sha1), &error) == 1) {
-		hex(r->stored.sha1, sha1, sizeof(sha1));
+		fx_hex_encode(r->stored.sha1, sha1, sizeof(sha1));
 		r->stored.algs |= FX_HASH_SHA1;
 	}
 	libewf_error_free(&error);

@@ -49,6 +49,16 @@ void fx_sink_free(fx_sink *sink)
 	free(sink);
 }
 
+size_t fx_image_files_copy(fx_image_file *out, size_t max,
+			   const fx_image_file *files, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < max; i++)
+		out[i] = files[i];
+	return n;
+}
+
 int fx_write_all(int fd, const uint8_t *data, size_t len)
 {
 	ssize_t n;

@@ -37,6 +37,7 @@
 
 #include "error.h"
 #include "ewf_util.h"
+#include "hex.h"
 #include "forensic/acquire.h"
 #include "sink_impl.h"
 
@@ -359,21 +360,6 @@ static void stop_threads(e01_sink *e)
 	e->threads_started = 0;
 }
 
-static int hex_to_bin(uint8_t *out, const char *hex, size_t n)
-{
-	size_t i;
-	unsigned v;
-
-	if (strlen(hex) != 2 * n)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (uint8_t)v;
-	}
-	return 0;
-}
-
 /* Hashes and acquisition errors go into the image before finalizing. */
 static int store_metadata(e01_sink *e, const fx_sink_summary *sum)
 {
@@ -382,10 +368,10 @@ static int store_metadata(e01_sink *e, const fx_sink_summary *sum)
 	size_t i;
 
 	if (sum->complete && sum->digests) {
-		if (sum->digests->md5[0] && !hex_to_bin(md5, sum->digests->md5, 16) &&
+		if (sum->digests->md5[0] && !fx_hex_decode(md5, 16, sum->digests->md5) &&
 		    libewf_handle_set_md5_hash(e->handle, md5, 16, &error) != 1)
 			return fx_ewf_error(FX_ERROR, &error, "cannot store MD5 in %s.E01", e->target);
-		if (sum->digests->sha1[0] && !hex_to_bin(sha1, sum->digests->sha1, 20) &&
+		if (sum->digests->sha1[0] && !fx_hex_decode(sha1, 20, sum->digests->sha1) &&
 		    libewf_handle_set_sha1_hash(e->handle, sha1, 20, &error) != 1)
 			return fx_ewf_error(FX_ERROR, &error, "cannot store SHA-1 in %s.E01", e->target);
 	}
@@ -478,11 +464,8 @@ static int e01_finish(void *payload, const fx_sink_summary *sum)
 static size_t e01_files(void *payload, fx_image_file *out, size_t max)
 {
 	e01_sink *e = payload;
-	size_t i;
 
-	for (i = 0; i < e->nfiles && i < max; i++)
-		out[i] = e->files[i];
-	return e->nfiles;
+	return fx_image_files_copy(out, max, e->files, e->nfiles);
 }
 
 static void e01_close(void *payload)

@@ -9,6 +9,10 @@ struct fx_sink {
 	void *payload;
 };
 
+/* Copies up to max of the n files into out; returns n (the sinks' files op). */
+size_t fx_image_files_copy(fx_image_file *out, size_t max,
+			   const fx_image_file *files, size_t n);
+
 /* Writes all of len bytes to fd at its position, retrying on EINTR and
  * short writes. Returns 0 or -errno. */
 int fx_write_all(int fd, const uint8_t *data, size_t len);

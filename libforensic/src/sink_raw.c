@@ -164,11 +164,8 @@ static int raw_finish(void *payload, const fx_sink_summary *sum)
 static size_t raw_files(void *payload, fx_image_file *out, size_t max)
 {
 	raw_sink *r = payload;
-	size_t i;
 
-	for (i = 0; i < r->nfiles && i < max; i++)
-		out[i] = r->files[i];
-	return r->nfiles;
+	return fx_image_files_copy(out, max, r->files, r->nfiles);
 }
 
 static void raw_close(void *payload)
