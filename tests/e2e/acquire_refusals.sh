@@ -155,6 +155,35 @@ test_devices() {
 	assert_dir_listing "$mnt" README.txt data docs empty.txt lost+found
 }
 
+# A case database acquire cannot use (not SQLite, or SQLite but not ours):
+# exit 4 before a byte is read, the message names the file, nothing is
+# written, and the file is unchanged.
+check_bad_db() {
+	local src=$1 what=$2 format=$3 dir before msg
+	dir=$(mktemp -d "$FX_WORK/baddb.XXXXXX")
+	if [[ $what == junk ]]; then
+		head -c 8192 /dev/urandom >"$dir/case.db"
+	else
+		sqlite3 "$dir/case.db" 'CREATE TABLE other (x); INSERT INTO other VALUES (1);'
+	fi
+	before=$(sha256_of "$dir/case.db")
+	assert_exit 4 "$FX_ACQUIRE" -q --format "$format" "$src" "$dir/case"
+	msg=$(stderr_of_last)
+	assert_eq 1 "$(wc -l <"$FX_ERR")" "one-line message for a $what database"$'\n'"  stderr: $msg"
+	assert_contains "$msg" "acquire: case database: $dir/case.db is not a case database" \
+		"$what database ($format): message names the file"
+	assert_eq "$before" "$(sha256_of "$dir/case.db")" "$what database is unchanged ($format)"
+	assert_dir_listing "$dir" case.db
+}
+
+test_bad_databases() {
+	local src=$1 f
+	for f in raw e01; do
+		check_bad_db "$src" junk "$f"
+		command -v sqlite3 >/dev/null && check_bad_db "$src" foreign "$f"
+	done
+}
+
 main() {
 	need_tool sha256sum
 	fx_begin
@@ -163,6 +192,7 @@ main() {
 	test_existing_files "$src"
 	test_bad_options "$src"
 	test_bad_sources "$src"
+	test_bad_databases "$src"
 	test_devices "$src"
 	fx_pass
 }
