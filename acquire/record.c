@@ -163,7 +163,10 @@ static void log_result(FILE *f, const acq_state *st)
 	fprintf(f, "Image files (path, size, SHA-256):\n");
 	for (i = 0; i < st->nfiles; i++)
 		fprintf(f, "  %s, %llu, %s\n", st->files[i].path,
-			(unsigned long long)st->files[i].size, st->files[i].sha256);
+			(unsigned long long)st->files[i].size,
+			st->files[i].sha256[0] ? st->files[i].sha256
+			: st->opt.verify ? "(not computed: the image was not read back)"
+			: "(not computed: --no-verify, the image was not read back)");
 	fprintf(f, "Verification of image:  %s\n", st->verify_result);
 	if (st->opt.verify_source)
 		fprintf(f, "Verification of source: %s\n", st->verify_source_result);
@@ -189,13 +192,20 @@ int acq_log_finish(acq_state *st)
 	return rc;
 }
 
+/* TARGET.sha256 lists the image files whose SHA-256 is known; with none
+ * (an E01 not read back), it is not written and the log says why. */
 int acq_write_sha256(acq_state *st)
 {
-	int fd = open(st->sha_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+	int fd;
 	FILE *f;
 	size_t i;
 	int rc = 0;
 
+	for (i = 0; i < st->nfiles && !st->files[i].sha256[0]; i++)
+		;
+	if (i == st->nfiles)
+		return 0;
+	fd = open(st->sha_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
 		fprintf(stderr, "acquire: cannot create %s: %s\n", st->sha_path,
 			strerror(errno));
@@ -206,6 +216,8 @@ int acq_write_sha256(acq_state *st)
 	for (i = 0; i < st->nfiles; i++) {
 		char copy[PATH_MAX];
 
+		if (!st->files[i].sha256[0])
+			continue;
 		snprintf(copy, sizeof(copy), "%s", st->files[i].path);
 		fprintf(f, "%s  %s\n", st->files[i].sha256, basename(copy));
 	}
@@ -252,7 +264,10 @@ void acq_print_json(const acq_state *st, FILE *f)
 		fx_json_string(f, st->files[i].path);
 		fprintf(f, ",\"size\":%llu,\"sha256\":",
 			(unsigned long long)st->files[i].size);
-		fx_json_string(f, st->files[i].sha256);
+		if (st->files[i].sha256[0])
+			fx_json_string(f, st->files[i].sha256);
+		else
+			fputs("null", f);
 		fputc('}', f);
 	}
 	fprintf(f, "],\"windows\":[");

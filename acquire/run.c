@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,11 +169,74 @@ static void verify_pass(acq_state *st, fx_source *src, char *out, size_t outlen)
 	fx_acquire_result_clear(&vr);
 }
 
+/*
+ * Image files whose SHA-256 the sink could not give (E01: libewf rewrites
+ * each segment's section descriptors when it ends) are hashed as storage
+ * holds them, by a thread running beside the verification pass: both read
+ * the same files back, so they are read from storage once.
+ */
+typedef struct file_hashing {
+	acq_state *st;
+	pthread_t thread;
+	int started;
+	char error[1100];
+} file_hashing;
+
+static void *hash_files_main(void *arg)
+{
+	file_hashing *h = arg;
+	acq_state *st = h->st;
+	size_t i;
+
+	for (i = 0; i < st->nfiles; i++) {
+		if (st->files[i].sha256[0])
+			continue;
+		if (fx_file_sha256_stored(st->files[i].sha256, st->files[i].path,
+					  &fx_tool_signal) != 0) {
+			snprintf(h->error, sizeof(h->error), "%.1000s", fx_error_last());
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void hash_files_start(file_hashing *h, acq_state *st)
+{
+	size_t i;
+
+	h->st = st;
+	for (i = 0; i < st->nfiles; i++)
+		if (!st->files[i].sha256[0])
+			break;
+	if (i == st->nfiles)
+		return;
+	if (pthread_create(&h->thread, NULL, hash_files_main, h) == 0)
+		h->started = 1;
+	else
+		hash_files_main(h);
+}
+
+/* Joins the hashing; a file that could not be hashed fails the check. */
+static void hash_files_finish(file_hashing *h)
+{
+	acq_state *st = h->st;
+
+	if (h->started)
+		pthread_join(h->thread, NULL);
+	h->started = 0;
+	if (!h->error[0] || fx_tool_signal || st->mismatch)
+		return; /* a failed verification keeps its own message */
+	snprintf(st->verify_result, sizeof(st->verify_result),
+		 "FAILED: image files could not be read back: %.900s", h->error);
+	st->mismatch = 1;
+}
+
 static void verify_outputs(acq_state *st)
 {
 	fx_image_options io = FX_IMAGE_OPTIONS_INIT;
 	fx_source_options so = FX_SOURCE_OPTIONS_INIT;
 	fx_source *img = NULL;
+	file_hashing fh = { 0 };
 
 	snprintf(st->verify_result, sizeof(st->verify_result), "skipped");
 	snprintf(st->verify_source_result, sizeof(st->verify_source_result), "skipped");
@@ -186,8 +250,12 @@ static void verify_outputs(acq_state *st)
 				 "FAILED: %.900s", fx_error_last());
 			st->mismatch = 1;
 			st->verify_ran = 1;
+			hash_files_start(&fh, st);
+			hash_files_finish(&fh);
 		} else {
+			hash_files_start(&fh, st); /* after the open dropped the cache */
 			verify_pass(st, img, st->verify_result, sizeof(st->verify_result));
+			hash_files_finish(&fh);
 		}
 		fx_source_free(img);
 		img = NULL;
@@ -310,9 +378,9 @@ static int conclude(acq_state *st, fx_sink *sink)
 	fx_source_refresh_state(st->src);
 	if (collect_files(st, sink) != 0)
 		st->res.status = FX_ACQ_FAILED;
+	verify_outputs(st);
 	if (st->nfiles && st->res.status != FX_ACQ_FAILED && acq_write_sha256(st) != 0)
 		st->res.status = FX_ACQ_FAILED;
-	verify_outputs(st);
 	db_ok = acq_db_finish(st) == 0 && acq_db_verification(st) == 0;
 	if (!db_ok && st->res.status != FX_ACQ_INTERRUPTED) {
 		st->res.status = FX_ACQ_FAILED;

@@ -54,21 +54,36 @@ static void print_hashes(FILE *f, const fx_verify_result *r)
 	}
 }
 
+/* Files compared with a reference, then those that had none (an E01
+ * acquired with --no-verify): their SHA-256 is printed, as computed now. */
 static void print_files(FILE *f, const fx_verify_result *r)
 {
-	size_t i, checked = 0, good = 0;
+	size_t i, checked = 0, good = 0, unlisted = 0;
 
 	for (i = 0; i < r->nfiles; i++) {
 		const fx_verify_file *v = &r->files[i];
 
-		if (!v->sha256[0] || (!v->recorded_sha256[0] && !v->listed_sha256[0]))
+		if (!v->sha256[0])
 			continue;
+		if (!v->recorded_sha256[0] && !v->listed_sha256[0]) {
+			unlisted++;
+			continue;
+		}
 		checked++;
 		good += (!v->recorded_sha256[0] || !strcmp(v->recorded_sha256, v->sha256)) &&
 			(!v->listed_sha256[0] || !strcmp(v->listed_sha256, v->sha256));
 	}
 	if (checked)
 		fprintf(f, "  files:    %zu of %zu match their recorded SHA-256\n", good, checked);
+	if (unlisted)
+		fprintf(f, "  files:    %zu with no SHA-256 recorded or listed to compare; computed:\n",
+			unlisted);
+	for (i = 0; unlisted && i < r->nfiles; i++) {
+		const fx_verify_file *v = &r->files[i];
+
+		if (v->sha256[0] && !v->recorded_sha256[0] && !v->listed_sha256[0])
+			fprintf(f, "            %s  %s\n", v->sha256, v->path);
+	}
 }
 
 void vf_print_result(FILE *f, const fx_verify_result *r, const char *db_path)

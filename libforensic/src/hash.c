@@ -159,7 +159,8 @@ void fx_hasher_free(fx_hasher *h)
 	free(h);
 }
 
-int fx_file_sha256(char out[65], const char *path)
+static int file_sha256(char out[65], const char *path, int stored,
+		       volatile sig_atomic_t *cancel)
 {
 	fx_hasher *h = NULL;
 	uint8_t *buf = malloc(1 << 20);
@@ -178,9 +179,24 @@ int fx_file_sha256(char out[65], const char *path)
 					"cannot open %s", path);
 		goto done;
 	}
-	while ((n = read(fd, buf, 1 << 20)) > 0 || (n < 0 && errno == EINTR))
+	if (stored) {
+		/* clean pages only can be dropped: flush first */
+		if (fdatasync(fd) != 0) {
+			rc = fx_error_set_errno(fx_error_from_errno(errno), errno,
+						"cannot flush %s to storage", path);
+			goto done;
+		}
+		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	}
+	while ((n = read(fd, buf, 1 << 20)) > 0 || (n < 0 && errno == EINTR)) {
+		if (cancel && *cancel) {
+			rc = fx_error_set(FX_EINTR, "interrupted while hashing %s", path);
+			goto done;
+		}
 		if (n > 0)
 			fx_hasher_update(h, buf, (size_t)n);
+	}
 	if (n < 0) {
 		rc = fx_error_set_errno(FX_EIO, errno, "cannot read %s", path);
 		goto done;
@@ -192,4 +208,15 @@ done:
 	fx_hasher_free(h);
 	free(buf);
 	return rc;
+}
+
+int fx_file_sha256(char out[65], const char *path)
+{
+	return file_sha256(out, path, 0, NULL);
+}
+
+int fx_file_sha256_stored(char out[65], const char *path,
+			  volatile sig_atomic_t *cancel)
+{
+	return file_sha256(out, path, 1, cancel);
 }

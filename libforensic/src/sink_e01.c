@@ -6,7 +6,9 @@
  * while compression of this job may still be queued). Worker threads
  * compress whole jobs; one writer thread hands chunks to libewf strictly in
  * order. Jobs live in a ring indexed by sequence number, so memory is fixed
- * at njobs * ~2 MiB whatever the media size.
+ * at njobs * ~2 MiB whatever the media size. A flusher thread starts the
+ * kernel's writeback of the segments as they grow, so that the writer never
+ * waits for it.
  *
  * Chunk rules of the format: a chunk is stored deflated (a zlib stream,
  * which carries its own Adler-32) when that is smaller than the data;
@@ -19,6 +21,12 @@
  * thread while FILLING, one worker while COMPRESSING, the writer while
  * DONE), so they are used without the lock. libewf is used by the writer
  * thread while it runs and by the sink thread before and after.
+ *
+ * The segment files' SHA-256 is not computed here: libewf rewrites each
+ * sectors section's descriptor, near the start of the segment, when the
+ * section ends, so a segment can only be hashed once it is complete, and
+ * hashing it from the page cache would prove nothing about storage. The
+ * caller hashes the files when it reads them back (acquire --verify).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -75,24 +83,26 @@ struct e01_sink {
 	size_t chunk;                    /* bytes per chunk */
 	int mode;
 	pthread_mutex_t lock;
-	pthread_cond_t work, done, freed;
+	pthread_cond_t work, done, freed, flush;
 	job *jobs;
 	size_t njobs;
 	uint64_t submitted;              /* lock: jobs queued so far */
 	uint64_t taken;                  /* lock: jobs given to workers */
 	uint64_t written;                /* lock: jobs written by the writer */
 	int input_done;                  /* lock */
+	int flusher_stop;                /* lock */
+	uint64_t flush_requests;         /* lock: writeback requested so far */
 	int failed;                      /* lock: writer/worker failure */
 	int error_code;                  /* set with failed */
 	char error[1024];                /* set with failed */
 	job *filling;                    /* sink thread */
 	worker workers[MAX_WORKERS];
 	unsigned nworkers;
-	pthread_t writer;
+	pthread_t writer, flusher;
 	int threads_started;
 	uint64_t bytes_in;               /* sink thread */
-	uint64_t out_since_flush;        /* writer: bytes since writeback began */
-	unsigned flush_segment;          /* writer: last segment (1-based) seen */
+	uint64_t out_since_flush;        /* writer: bytes since writeback asked */
+	unsigned flush_segment;          /* flusher: last segment (1-based) seen */
 	fx_image_file *files;
 	size_t nfiles;
 	char ext0;                       /* 'E', or 'e' for EWFX segments */
@@ -109,6 +119,7 @@ static void fail(e01_sink *e, int code, const char *msg)
 	pthread_cond_broadcast(&e->freed);
 	pthread_cond_broadcast(&e->work);
 	pthread_cond_broadcast(&e->done);
+	pthread_cond_broadcast(&e->flush);
 	pthread_mutex_unlock(&e->lock);
 }
 
@@ -232,8 +243,10 @@ static int write_job(e01_sink *e, job *j)
 /*
  * libewf writes through the page cache. Left alone, the kernel would start
  * writing it back only at the end, and the final fdatasync would stall the
- * run for the whole image. So the writer starts writeback of every segment
- * file so far each WRITEBACK_STEP bytes (asynchronous, no waiting).
+ * run for the whole image. So writeback of every segment file so far is
+ * started each WRITEBACK_STEP bytes. sync_file_range() submits the I/O in
+ * the caller and can block for tens of milliseconds when the device queue
+ * is full, so it runs on the flusher thread, never on the writer.
  */
 #define WRITEBACK_STEP ((uint64_t)64 << 20)
 
@@ -251,6 +264,26 @@ static void start_writeback(e01_sink *e)
 		close(fd);
 		e->flush_segment = seg;
 	}
+}
+
+static void *flusher_main(void *arg)
+{
+	e01_sink *e = arg;
+	uint64_t seen = 0;
+
+	pthread_mutex_lock(&e->lock);
+	for (;;) {
+		while (!e->failed && !e->flusher_stop && e->flush_requests == seen)
+			pthread_cond_wait(&e->flush, &e->lock);
+		if (e->failed || e->flush_requests == seen)
+			break;
+		seen = e->flush_requests;
+		pthread_mutex_unlock(&e->lock);
+		start_writeback(e);
+		pthread_mutex_lock(&e->lock);
+	}
+	pthread_mutex_unlock(&e->lock);
+	return NULL;
 }
 
 static void *writer_main(void *arg)
@@ -274,11 +307,12 @@ static void *writer_main(void *arg)
 			fail(e, rc, fx_error_last());
 			return NULL;
 		}
-		if (e->out_since_flush >= WRITEBACK_STEP) {
-			start_writeback(e);
-			e->out_since_flush = 0;
-		}
 		pthread_mutex_lock(&e->lock);
+		if (e->out_since_flush >= WRITEBACK_STEP) {
+			e->out_since_flush = 0;
+			e->flush_requests++;
+			pthread_cond_signal(&e->flush);
+		}
 		j->state = JOB_FREE;
 		e->written++;
 		pthread_cond_broadcast(&e->freed);
@@ -357,6 +391,11 @@ static void stop_threads(e01_sink *e)
 	for (i = 0; i < e->nworkers; i++)
 		pthread_join(e->workers[i].thread, NULL);
 	pthread_join(e->writer, NULL);
+	pthread_mutex_lock(&e->lock);
+	e->flusher_stop = 1;
+	pthread_cond_broadcast(&e->flush);
+	pthread_mutex_unlock(&e->lock);
+	pthread_join(e->flusher, NULL);
 	e->threads_started = 0;
 }
 
@@ -401,7 +440,8 @@ static int sync_file(const char *path)
 	return rc;
 }
 
-/* Lists TARGET.E01, .E02, ... with sizes and SHA-256, read back. */
+/* Lists TARGET.E01, .E02, ... with their sizes, each flushed to storage
+ * and made read-only; their SHA-256 is left empty (see the top). */
 static int collect_files(e01_sink *e)
 {
 	libewf_error_t *error = NULL;
@@ -424,8 +464,6 @@ static int collect_files(e01_sink *e)
 		if (stat(f->path, &st) != 0)
 			rc = fx_error_set_errno(FX_EIO, errno, "cannot stat %s", f->path);
 		f->size = (uint64_t)st.st_size;
-		if (rc == 0)
-			rc = fx_file_sha256(f->sha256, f->path);
 		e->nfiles++;
 	}
 	libewf_glob_free(names, count, NULL);
@@ -492,6 +530,7 @@ static void e01_close(void *payload)
 	pthread_cond_destroy(&e->work);
 	pthread_cond_destroy(&e->done);
 	pthread_cond_destroy(&e->freed);
+	pthread_cond_destroy(&e->flush);
 	free(e);
 }
 
@@ -678,16 +717,21 @@ static int alloc_workers(e01_sink *e, unsigned threads)
 static int start_threads(e01_sink *e)
 {
 	unsigned i;
+	int writer = 0;
 
 	for (i = 0; i < e->nworkers; i++)
 		if (pthread_create(&e->workers[i].thread, NULL, worker_main,
 				   &e->workers[i]) != 0)
 			break;
-	if (i < e->nworkers || pthread_create(&e->writer, NULL, writer_main, e) != 0) {
+	if (i == e->nworkers)
+		writer = pthread_create(&e->writer, NULL, writer_main, e) == 0;
+	if (!writer || pthread_create(&e->flusher, NULL, flusher_main, e) != 0) {
 		e->nworkers = i;
 		fail(e, FX_ERROR, "cannot start E01 threads");
 		for (; i > 0; i--)
 			pthread_join(e->workers[i - 1].thread, NULL);
+		if (writer)
+			pthread_join(e->writer, NULL);
 		return fx_error_set(FX_ERROR, "cannot start E01 compression threads");
 	}
 	e->threads_started = 1;
@@ -732,6 +776,7 @@ int fx_sink_e01_new(fx_sink **out, const char *target, const fx_e01_options *o)
 	pthread_cond_init(&e->work, NULL);
 	pthread_cond_init(&e->done, NULL);
 	pthread_cond_init(&e->freed, NULL);
+	pthread_cond_init(&e->flush, NULL);
 	snprintf(e->target, sizeof(e->target), "%s", target);
 	e->chunk = (size_t)SECTORS_PER_CHUNK * (o->bytes_per_sector ? o->bytes_per_sector : 512);
 	if (threads > MAX_WORKERS)

@@ -159,13 +159,15 @@ typedef struct hash_plan {
 	int media_is_file;      /* one raw file: its SHA-256 is the media's */
 } hash_plan;
 
+/* Every file of the set is hashed: compared where a reference lists it,
+ * and recorded with the verification either way (an E01 acquired with
+ * --no-verify has no file hash recorded until it is first verified). */
 static int wants_file_hashes(const fx_verify_result *r)
 {
 	size_t i;
 
 	for (i = 0; i < r->nfiles; i++)
-		if (r->files[i].in_set &&
-		    (r->files[i].recorded_sha256[0] || r->files[i].listed_sha256[0]))
+		if (r->files[i].in_set)
 			return 1;
 	return 0;
 }

@@ -167,6 +167,44 @@ test_single() {
 	passed "$dir"
 }
 
+# --no-verify: the E01 is not read back, so its segment's SHA-256 is not
+# computed (libewf rewrites each segment's sectors descriptor when the
+# section ends, so only a read-back of the finished file can hash it). The
+# log says so, --json gives null, TARGET.sha256 is not written, the case
+# database has a NULL; the image itself is whole (ewfverify), and the first
+# `verify` hashes the file and records it with the verification.
+test_no_verify() {
+	local src=$1 dir=$FX_WORK/noverify t json vjson sum vid
+	mkdir "$dir"
+	t=$dir/nv
+	json=$dir/run.json
+	acquire_ok "$json" --no-verify --case NV-1 "$src" "$t"
+	assert_completed_json "$json" "$src" skipped
+	assert_eq "$t.E01" "$(json_read "$json" '.files[0].path')" "--json lists the E01"
+	assert_eq "$(size_of "$t.E01")" "$(json_read "$json" '.files[0].size')" "--json size of the E01"
+	assert_eq null "$(json_read "$json" '.files[0].sha256')" "--json: no SHA-256 of the E01 without read-back"
+	assert_file_line "$t.log" "  $t.E01, $(size_of "$t.E01"), (not computed: --no-verify, the image was not read back)" \
+		"log: the E01 with the reason its SHA-256 is missing"
+	assert_missing "$t.sha256" "no TARGET.sha256 without a file hash"
+	assert_eq "$t.E01|$(size_of "$t.E01")|1" \
+		"$(sqlite3 "$dir/case.db" "SELECT path, size_bytes, sha256 IS NULL FROM image_files")" \
+		"case database: the E01 with its size and a NULL SHA-256"
+	assert_ewfverify "$t.E01" "$(md5_of "$src")" "$(sha1_of "$src")"
+	sum=$(sha256_of "$t.E01")
+	assert_exit 0 "$FX_BIN/verify" image --db "$dir/case.db" "$t.E01"
+	assert_contains "$(stdout_of_last)" $'  files:    1 with no SHA-256 recorded or listed to compare; computed:\n            '"$sum  $t.E01" \
+		"verify prints the E01's SHA-256 it computed"
+	vjson=$dir/verify.json
+	assert_exit 0 "$FX_BIN/verify" image --json --db "$dir/case.db" "$t.E01"
+	cp "$FX_OUT" "$vjson"
+	assert_eq "$sum" "$(json_read "$vjson" '.files[0].sha256')" "verify --json: the E01's SHA-256"
+	assert_eq null "$(json_read "$vjson" '.files[0].recorded_sha256')" "verify --json: none recorded"
+	vid=$(json_read "$vjson" .verification_id)
+	assert_contains "$(sqlite3 "$dir/case.db" "SELECT findings FROM verifications WHERE id = $vid")" \
+		"\"sha256\":\"$sum\"" "the verification's record holds the E01's SHA-256"
+	passed "$dir"
+}
+
 # With --compression none every chunk is stored raw with its 4-byte
 # checksum, so a 1 MiB segment holds floor(1 MiB / (32768 + 4)) = 31 chunks
 # and the 64 MiB disk (2048 chunks) needs exactly ceil(2048 / 31) = 67.
@@ -507,13 +545,14 @@ test_loop() {
 }
 
 main() {
-	need_tool cmp md5sum sha1sum sha256sum ewfverify ewfinfo ewfexport img_stat mmls fls icat sgdisk
+	need_tool cmp md5sum sha1sum sha256sum ewfverify ewfinfo ewfexport img_stat mmls fls icat sgdisk sqlite3
 	fx_begin
 	local src sum_before mtime_before
 	src=$(sample_disk)
 	sum_before=$(sha256_of "$src")
 	mtime_before=$(mtime_of "$src")
 	run_part "one segment" test_single "$src"
+	run_part "--no-verify" test_no_verify "$src"
 	run_part "67 segments" test_multisegment_exact "$src"
 	run_part "compressed segments" test_multisegment_fast "$src"
 	run_part "--compression" test_compression "$src"

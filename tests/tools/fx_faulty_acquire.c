@@ -13,6 +13,7 @@
  *   {"status", "bytes", "size", "sector_size", "bad_sectors":[[first,count]...],
  *    "bad_sector_count", "bad_sector_reads", "hashes":{md5,sha1,sha256},
  *    "files":[{path,size,sha256}...], "error"}
+ * (a file's sha256 read back from storage where the sink gives none: E01)
  * where bad_sector_reads counts the single-sector reads of bad sectors (the
  * pipeline's retries). Exit: 0 completed, 3 completed with unreadable
  * sectors, 4 failed or interrupted, 2 usage or could not start.
@@ -335,6 +336,10 @@ static void print_files(FILE *out, fx_sink *sink)
 		fprintf(out, "%s{\"path\":", i ? "," : "");
 		json_string(out, files[i].path);
 		fprintf(out, ",\"size\":%" PRIu64 ",\"sha256\":", files[i].size);
+		/* E01: the sink gives none; read back as acquire --verify does */
+		if (!files[i].sha256[0] &&
+		    fx_file_sha256_stored(files[i].sha256, files[i].path, NULL) != 0)
+			files[i].sha256[0] = '\0';
 		json_string(out, files[i].sha256);
 		fputc('}', out);
 	}

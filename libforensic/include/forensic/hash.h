@@ -5,6 +5,8 @@
 #ifndef FORENSIC_HASH_H
 #define FORENSIC_HASH_H
 
+#include <signal.h>
+
 #include "forensic/common.h"
 
 #ifdef __cplusplus
@@ -55,6 +57,15 @@ FX_EXTERN int fx_digests_compare(const fx_digests *a, const fx_digests *b);
 
 /** SHA-256 of a whole file, streamed; lowercase hex into out. */
 FX_EXTERN int fx_file_sha256(char out[65], const char *path);
+
+/**
+ * SHA-256 of a whole file as storage holds it: the file is flushed and its
+ * cached pages dropped before it is read, so the bytes hashed come from the
+ * storage device, not from memory (a read-back check). When cancel is given
+ * and becomes nonzero, stops with FX_EINTR and out empty.
+ */
+FX_EXTERN int fx_file_sha256_stored(char out[65], const char *path,
+				    volatile sig_atomic_t *cancel);
 
 #ifdef __cplusplus
 }
