@@ -144,6 +144,7 @@ test_single() {
 	check_segments "$t" "$json" 1
 	assert_log_completed "$t.log" "$src"
 	assert_eq fast "$(log_value "$t.log" '  Compression')" "log: Compression"
+	assert_eq "4194304 bytes" "$(log_value "$t.log" '  Block size')" "log: default block size for E01"
 	assert_eq encase6 "$(log_value "$t.log" '  EWF format')" "log: EWF format"
 	assert_eq "$(find "$dir" -mindepth 1 -printf '%f\n' | LC_ALL=C sort)" \
 		"$(printf '%s\n' case.db ev1.E01 ev1.log ev1.sha256 run.json)" \

@@ -61,6 +61,7 @@ test_single_raw() {
 	assert_eq "$FX_ACQUIRE -q --json --format raw $src $dir/case1" \
 		"$(log_value "$dir/case1.log" 'Command line')" "log: Command line"
 	assert_eq "$src" "$(log_value "$dir/case1.log" '  Path')" "log: source path"
+	assert_eq "1048576 bytes" "$(log_value "$dir/case1.log" '  Block size')" "log: default block size for raw"
 	assert_eq "regular file" "$(log_value "$dir/case1.log" '  Type')" "log: source type"
 	assert_eq "$(size_of "$src") bytes ($(($(size_of "$src") / 512)) sectors of 512 bytes)" \
 		"$(log_value "$dir/case1.log" '  Size')" "log: source size"

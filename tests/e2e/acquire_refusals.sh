@@ -72,6 +72,8 @@ test_bad_options() {
 	assert_refused "--hash-window" "'1X'" -- "$FX_ACQUIRE" --format raw --hash-window 1X "$src" "$dir/t"
 	assert_refused "--block-size" "'abc'" -- "$FX_ACQUIRE" --format raw --block-size abc "$src" "$dir/t"
 	assert_refused "--block-size" "256M" -- "$FX_ACQUIRE" --format raw --block-size 512M "$src" "$dir/t"
+	assert_refused "acquire: --block-size: invalid size '0' (a positive number of bytes" -- \
+		"$FX_ACQUIRE" --block-size 0 "$src" "$dir/t"
 	assert_refused "--hash" "'md4'" -- "$FX_ACQUIRE" --format raw --hash md4 "$src" "$dir/t"
 	assert_refused "--hash" "'crc32'" -- "$FX_ACQUIRE" --format raw --hash md5,crc32 "$src" "$dir/t"
 	assert_refused "--retries" "'-1'" -- "$FX_ACQUIRE" --format raw --retries -1 "$src" "$dir/t"
