@@ -19,7 +19,8 @@ typedef struct fx_sink fx_sink;
 typedef struct fx_image_file {
 	char path[4096];
 	uint64_t size;
-	char sha256[65];
+	char sha256[65];  /**< lowercase hex; empty where the sink cannot know
+			       it (E01 segments: see fx_sink_e01_new) */
 } fx_image_file;
 
 /** What a sink is told when the stream ends. */
@@ -96,6 +97,10 @@ FX_EXTERN int fx_e01_max_segment(uint64_t *out, const char *ewf_format);
  * writer thread with libewf_handle_write_chunk. MD5 and SHA-1 go into the
  * image's hash sections and unreadable sectors into its acquisition-error
  * section at finish. Refuses (FX_EEXISTS) to overwrite target.E01.
+ * Segments are flushed to storage and made read-only at finish, but not
+ * hashed: libewf rewrites each sectors section's descriptor when the
+ * section ends, so a segment is final only once complete. Hash them from
+ * storage afterwards (fx_file_sha256_stored), as acquire --verify does.
  */
 FX_EXTERN int fx_sink_e01_new(fx_sink **out, const char *target,
 			      const fx_e01_options *opts);
