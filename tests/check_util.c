@@ -1,7 +1,7 @@
 /*
  * Unit tests of the small parsers and namers the tools rely on: SIZE
  * parsing, raw segment names, hash lists, UTC formatting, E01 segment
- * limits, and the raw sink's segment sizes.
+ * limits, the raw sink's segment sizes, and file hashing from storage.
  */
 #include <check.h>
 #include <stdio.h>
@@ -179,6 +179,49 @@ START_TEST(test_raw_segments_exact)
 }
 END_TEST
 
+/* fx_file_sha256_stored: the FIPS 180-2 "abc" vector and a 3 MiB file
+ * (several reads) against an independent SHA-256; a set cancel flag stops
+ * it with FX_EINTR and no value; a missing file is named. */
+START_TEST(test_file_sha256_stored)
+{
+	const char *dir = fxt_tmpdir("util-filehash");
+	size_t big = 3u << 20;
+	uint8_t *data = malloc(big);
+	volatile sig_atomic_t cancel = 0;
+	char path[4200], want[65], got[65], msg[4400];
+	FILE *f;
+
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_ptr_nonnull(data);
+	snprintf(path, sizeof(path), "%s/abc", dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("abc", f);
+	fclose(f);
+	ck_assert_int_eq(fx_file_sha256_stored(got, path, &cancel), 0);
+	ck_assert_str_eq(got, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	snprintf(path, sizeof(path), "%s/big", dir);
+	fxt_fill_pattern(data, big, 7);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	ck_assert_uint_eq(fwrite(data, 1, big, f), big);
+	fclose(f);
+	fxt_sha256_hex(want, data, big);
+	ck_assert_int_eq(fx_file_sha256_stored(got, path, NULL), 0);
+	ck_assert_str_eq(got, want);
+	ck_assert_int_eq(fx_file_sha256(got, path), 0);
+	ck_assert_str_eq(got, want);
+	cancel = 1;
+	ck_assert_int_eq(fx_file_sha256_stored(got, path, &cancel), FX_EINTR);
+	ck_assert_str_eq(got, "");
+	snprintf(msg, sizeof(msg), "interrupted while hashing %s", path);
+	ck_assert_str_eq(fx_error_last(), msg);
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	ck_assert_int_eq(fx_file_sha256_stored(got, path, NULL), FX_ENOTFOUND);
+	ck_assert_str_eq(got, "");
+	ck_assert_ptr_nonnull(strstr(fx_error_last(), path));
+	free(data);
+}
+END_TEST
+
 static Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -192,6 +235,7 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, test_utc_format);
 	tcase_add_test(tc, test_e01_segment_limits);
 	tcase_add_test(tc, test_raw_segments_exact);
+	tcase_add_test(tc, test_file_sha256_stored);
 	suite_add_tcase(s, tc);
 	return s;
 }
