@@ -34,6 +34,8 @@ typedef struct acq_state {
 	char verify_source_result[1024];
 	int mismatch;
 	int verify_ran;
+	/* why image files have no SHA-256 (the log's text for them) */
+	char files_unhashed[1100];
 	fx_digests verify_digests;
 	/* case database */
 	fx_casedb *db;

@@ -165,8 +165,7 @@ static void log_result(FILE *f, const acq_state *st)
 		fprintf(f, "  %s, %llu, %s\n", st->files[i].path,
 			(unsigned long long)st->files[i].size,
 			st->files[i].sha256[0] ? st->files[i].sha256
-			: st->opt.verify ? "(not computed: the image was not read back)"
-			: "(not computed: --no-verify, the image was not read back)");
+			: st->files_unhashed[0] ? st->files_unhashed : "(not computed)");
 	fprintf(f, "Verification of image:  %s\n", st->verify_result);
 	if (st->opt.verify_source)
 		fprintf(f, "Verification of source: %s\n", st->verify_source_result);
@@ -192,8 +191,9 @@ int acq_log_finish(acq_state *st)
 	return rc;
 }
 
-/* TARGET.sha256 lists the image files whose SHA-256 is known; with none
- * (an E01 not read back), it is not written and the log says why. */
+/* TARGET.sha256 lists every image file; when one has no SHA-256 (an E01
+ * not read back, or hashing failed) it is not written, so that
+ * `sha256sum -c` never passes on part of the set; the log says why. */
 int acq_write_sha256(acq_state *st)
 {
 	int fd;
@@ -201,10 +201,9 @@ int acq_write_sha256(acq_state *st)
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < st->nfiles && !st->files[i].sha256[0]; i++)
-		;
-	if (i == st->nfiles)
-		return 0;
+	for (i = 0; i < st->nfiles; i++)
+		if (!st->files[i].sha256[0])
+			return 0;
 	fd = open(st->sha_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
 		fprintf(stderr, "acquire: cannot create %s: %s\n", st->sha_path,
@@ -216,8 +215,6 @@ int acq_write_sha256(acq_state *st)
 	for (i = 0; i < st->nfiles; i++) {
 		char copy[PATH_MAX];
 
-		if (!st->files[i].sha256[0])
-			continue;
 		snprintf(copy, sizeof(copy), "%s", st->files[i].path);
 		fprintf(f, "%s  %s\n", st->files[i].sha256, basename(copy));
 	}

@@ -172,8 +172,8 @@ static void verify_pass(acq_state *st, fx_source *src, char *out, size_t outlen)
 /*
  * Image files whose SHA-256 the sink could not give (E01: libewf rewrites
  * each segment's section descriptors when it ends) are hashed as storage
- * holds them, by a thread running beside the verification pass: both read
- * the same files back, so they are read from storage once.
+ * holds them (flushed, cached pages dropped), by a thread running beside
+ * the verification pass, which reads the same files back.
  */
 typedef struct file_hashing {
 	acq_state *st;
@@ -182,21 +182,29 @@ typedef struct file_hashing {
 	char error[1100];
 } file_hashing;
 
-static void *hash_files_main(void *arg)
+/* Hashes every file without a SHA-256; stops at the first failure, with
+ * its message in error. cancel NULL: cannot be interrupted. */
+static void hash_files(acq_state *st, volatile sig_atomic_t *cancel,
+		       char *error, size_t len)
 {
-	file_hashing *h = arg;
-	acq_state *st = h->st;
 	size_t i;
 
 	for (i = 0; i < st->nfiles; i++) {
 		if (st->files[i].sha256[0])
 			continue;
 		if (fx_file_sha256_stored(st->files[i].sha256, st->files[i].path,
-					  &fx_tool_signal) != 0) {
-			snprintf(h->error, sizeof(h->error), "%.1000s", fx_error_last());
+					  cancel) != 0) {
+			snprintf(error, len, "%.1000s", fx_error_last());
 			break;
 		}
 	}
+}
+
+static void *hash_files_main(void *arg)
+{
+	file_hashing *h = arg;
+
+	hash_files(h->st, &fx_tool_signal, h->error, sizeof(h->error));
 	return NULL;
 }
 
@@ -216,7 +224,8 @@ static void hash_files_start(file_hashing *h, acq_state *st)
 		hash_files_main(h);
 }
 
-/* Joins the hashing; a file that could not be hashed fails the check. */
+/* Joins the hashing. A file that could not be hashed (interrupted, or a
+ * read error) fails the check; the files left without a hash say why. */
 static void hash_files_finish(file_hashing *h)
 {
 	acq_state *st = h->st;
@@ -224,7 +233,11 @@ static void hash_files_finish(file_hashing *h)
 	if (h->started)
 		pthread_join(h->thread, NULL);
 	h->started = 0;
-	if (!h->error[0] || fx_tool_signal || st->mismatch)
+	if (!h->error[0])
+		return;
+	snprintf(st->files_unhashed, sizeof(st->files_unhashed),
+		 "(not computed: %.1000s)", h->error);
+	if (st->mismatch)
 		return; /* a failed verification keeps its own message */
 	snprintf(st->verify_result, sizeof(st->verify_result),
 		 "FAILED: image files could not be read back: %.900s", h->error);
@@ -241,8 +254,22 @@ static void verify_outputs(acq_state *st)
 	snprintf(st->verify_result, sizeof(st->verify_result), "skipped");
 	snprintf(st->verify_source_result, sizeof(st->verify_source_result), "skipped");
 	if (st->res.status != FX_ACQ_COMPLETED &&
-	    st->res.status != FX_ACQ_COMPLETED_WITH_ERRORS)
+	    st->res.status != FX_ACQ_COMPLETED_WITH_ERRORS) {
+		/* Not verified. A failed run's files are still hashed, so the
+		 * record says exactly what was left (a further signal stops
+		 * it); an interrupted run is not kept waiting for that. */
+		if (st->res.status == FX_ACQ_INTERRUPTED)
+			snprintf(fh.error, sizeof(fh.error), "the acquisition was interrupted");
+		else
+			hash_files(st, &fx_tool_signal, fh.error, sizeof(fh.error));
+		if (fh.error[0])
+			snprintf(st->files_unhashed, sizeof(st->files_unhashed),
+				 "(not computed: %.1000s)", fh.error);
 		return;
+	}
+	if (!st->opt.verify)
+		snprintf(st->files_unhashed, sizeof(st->files_unhashed),
+			 "(not computed: --no-verify, the image was not read back)");
 	if (st->opt.verify) {
 		io.bypass_cache = 1;
 		if (fx_image_open(&img, st->files[0].path, &io) != 0) {
@@ -379,8 +406,11 @@ static int conclude(acq_state *st, fx_sink *sink)
 	if (collect_files(st, sink) != 0)
 		st->res.status = FX_ACQ_FAILED;
 	verify_outputs(st);
-	if (st->nfiles && st->res.status != FX_ACQ_FAILED && acq_write_sha256(st) != 0)
+	if (st->nfiles && st->res.status != FX_ACQ_FAILED && acq_write_sha256(st) != 0) {
 		st->res.status = FX_ACQ_FAILED;
+		snprintf(st->res.error, sizeof(st->res.error), "cannot write %.900s",
+			 st->sha_path);
+	}
 	db_ok = acq_db_finish(st) == 0 && acq_db_verification(st) == 0;
 	if (!db_ok && st->res.status != FX_ACQ_INTERRUPTED) {
 		st->res.status = FX_ACQ_FAILED;

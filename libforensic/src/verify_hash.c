@@ -159,15 +159,18 @@ typedef struct hash_plan {
 	int media_is_file;      /* one raw file: its SHA-256 is the media's */
 } hash_plan;
 
-/* Every file of the set is hashed: compared where a reference lists it,
- * and recorded with the verification either way (an E01 acquired with
- * --no-verify has no file hash recorded until it is first verified). */
-static int wants_file_hashes(const fx_verify_result *r)
+/* The files of the set are hashed when a reference lists one (to compare),
+ * and otherwise whenever SHA-256 is among the algorithms asked for, so the
+ * verification's record holds them (an E01 acquired with --no-verify has no
+ * file SHA-256 in its acquisition record). */
+static int wants_file_hashes(const fx_verify_result *r, unsigned algs)
 {
 	size_t i;
 
 	for (i = 0; i < r->nfiles; i++)
-		if (r->files[i].in_set)
+		if (r->files[i].in_set &&
+		    ((algs & FX_HASH_SHA256) || r->files[i].recorded_sha256[0] ||
+		     r->files[i].listed_sha256[0]))
 			return 1;
 	return 0;
 }
@@ -215,7 +218,7 @@ static int plan(hash_plan *p, fx_verify_ctx *c)
 	if (!(p->files = calloc(p->nfiles ? p->nfiles : 1, sizeof(*p->files))))
 		return fx_error_set(FX_ERROR, "out of memory");
 	fx_image_files(c->img, p->files, p->nfiles);
-	if (!wants_file_hashes(r))
+	if (!wants_file_hashes(r, c->o->hash_algs))
 		return 0;
 	if (r->format == FX_IMAGE_RAW && (c->o->hash_algs & FX_HASH_SHA256)) {
 		p->media_is_file = 1;

@@ -109,6 +109,36 @@ test_interrupt() {
 	rm -f "$dir/int.raw"
 }
 
+# An interrupted E01 is not read back, so its segment is not hashed (the
+# user asked to stop; an incomplete E01 is no image): every record says so
+# instead of giving a value, and no TARGET.sha256 claims otherwise.
+test_interrupt_e01() {
+	local src=$1 dir=$FX_WORK/e01int pid rc=0 json size
+	mkdir "$dir"
+	json=$dir/int.json
+	"$FX_ACQUIRE" -q --json --hash md5 --format e01 "$src" "$dir/int" >"$json" 2>"$FX_ERR" &
+	pid=$!
+	defer stop_acquire "$pid"
+	wait_for_bytes "$dir/int.E01" $((1 * MIB)) "$pid"
+	kill -INT "$pid"
+	wait "$pid" 2>/dev/null || rc=$?
+	assert_eq 130 "$rc" "E01: exit code after SIGINT"
+	assert_eq interrupted "$(log_value "$dir/int.log" Status)" "E01: log Status"
+	assert_eq interrupted "$(json_get "$json" .status)" "E01: --json status"
+	size=$(size_of "$dir/int.E01")
+	assert_eq "$dir/int.E01" "$(json_get "$json" '.files[0].path')" "E01: --json lists the segment"
+	assert_eq "$size" "$(json_get "$json" '.files[0].size')" "E01: --json size of the segment"
+	assert_eq null "$(json_get "$json" '.files[0].sha256')" "E01: --json gives no SHA-256"
+	assert_file_line "$dir/int.log" "  $dir/int.E01, $size, (not computed: the acquisition was interrupted)" \
+		"E01: the log says why the segment has no SHA-256"
+	assert_eq skipped "$(log_value "$dir/int.log" 'Verification of image')" "E01: not verified"
+	assert_missing "$dir/int.sha256" "E01: no TARGET.sha256 for an interrupted E01"
+	assert_eq "interrupted|1" \
+		"$(sqlite3 "$dir/case.db" "SELECT a.status, f.sha256 IS NULL FROM acquisitions a JOIN image_files f ON f.acquisition_id = a.id")" \
+		"E01: the case database says interrupted, with a NULL SHA-256"
+	rm -f "$dir/int.E01"
+}
+
 test_sigkill() {
 	local src=$1 dir=$FX_WORK/KILL pid rc=0
 	mkdir "$dir"
@@ -131,7 +161,7 @@ test_sigkill() {
 }
 
 main() {
-	need_tool cmp md5sum sha256sum truncate
+	need_tool cmp md5sum sha256sum truncate sqlite3
 	fx_begin
 	local src big
 	src=$(sample_disk)
@@ -139,6 +169,7 @@ main() {
 	truncate -s "$BIG" "$big"
 	test_interrupt "$big" INT 130
 	test_interrupt "$big" TERM 143
+	test_interrupt_e01 "$big"
 	test_sigkill "$big"
 	rm -f "$big"
 	test_file_size_limit "$src"
