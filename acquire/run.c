@@ -210,18 +210,18 @@ static void *hash_files_main(void *arg)
 
 static void hash_files_start(file_hashing *h, acq_state *st)
 {
-	size_t i;
-
 	h->st = st;
-	for (i = 0; i < st->nfiles; i++)
-		if (!st->files[i].sha256[0])
-			break;
-	if (i == st->nfiles)
-		return;
 	if (pthread_create(&h->thread, NULL, hash_files_main, h) == 0)
 		h->started = 1;
 	else
 		hash_files_main(h);
+}
+
+/* What the log says instead of a file's SHA-256. */
+static void note_unhashed(acq_state *st, const char *why)
+{
+	snprintf(st->files_unhashed, sizeof(st->files_unhashed),
+		 "(not computed: %.1000s)", why);
 }
 
 /* Joins the hashing. A file that could not be hashed (interrupted, or a
@@ -235,8 +235,7 @@ static void hash_files_finish(file_hashing *h)
 	h->started = 0;
 	if (!h->error[0])
 		return;
-	snprintf(st->files_unhashed, sizeof(st->files_unhashed),
-		 "(not computed: %.1000s)", h->error);
+	note_unhashed(st, h->error);
 	if (st->mismatch)
 		return; /* a failed verification keeps its own message */
 	snprintf(st->verify_result, sizeof(st->verify_result),
@@ -258,32 +257,29 @@ static void verify_outputs(acq_state *st)
 		/* Not verified. A failed run's files are still hashed, so the
 		 * record says exactly what was left (a further signal stops
 		 * it); an interrupted run is not kept waiting for that. */
-		if (st->res.status == FX_ACQ_INTERRUPTED)
-			snprintf(fh.error, sizeof(fh.error), "the acquisition was interrupted");
-		else
-			hash_files(st, &fx_tool_signal, fh.error, sizeof(fh.error));
+		if (st->res.status == FX_ACQ_INTERRUPTED) {
+			note_unhashed(st, "the acquisition was interrupted");
+			return;
+		}
+		hash_files(st, &fx_tool_signal, fh.error, sizeof(fh.error));
 		if (fh.error[0])
-			snprintf(st->files_unhashed, sizeof(st->files_unhashed),
-				 "(not computed: %.1000s)", fh.error);
+			note_unhashed(st, fh.error);
 		return;
 	}
-	if (!st->opt.verify)
-		snprintf(st->files_unhashed, sizeof(st->files_unhashed),
-			 "(not computed: --no-verify, the image was not read back)");
-	if (st->opt.verify) {
+	if (!st->opt.verify) {
+		note_unhashed(st, "--no-verify, the image was not read back");
+	} else {
 		io.bypass_cache = 1;
 		if (fx_image_open(&img, st->files[0].path, &io) != 0) {
 			snprintf(st->verify_result, sizeof(st->verify_result),
 				 "FAILED: %.900s", fx_error_last());
 			st->mismatch = 1;
 			st->verify_ran = 1;
-			hash_files_start(&fh, st);
-			hash_files_finish(&fh);
-		} else {
-			hash_files_start(&fh, st); /* after the open dropped the cache */
-			verify_pass(st, img, st->verify_result, sizeof(st->verify_result));
-			hash_files_finish(&fh);
 		}
+		hash_files_start(&fh, st); /* after the open dropped the cache */
+		if (img)
+			verify_pass(st, img, st->verify_result, sizeof(st->verify_result));
+		hash_files_finish(&fh);
 		fx_source_free(img);
 		img = NULL;
 	}

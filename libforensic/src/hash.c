@@ -16,6 +16,7 @@
 #include "forensic/hash.h"
 #include "hasher.h"
 #include "hex.h"
+#include "storage.h"
 
 struct fx_hasher {
 	EVP_MD_CTX *ctx;
@@ -180,13 +181,11 @@ static int file_sha256(char out[65], const char *path, int stored,
 		goto done;
 	}
 	if (stored) {
-		/* clean pages only can be dropped: flush first */
-		if (fdatasync(fd) != 0) {
+		if (fx_storage_drop_cache(fd) != 0) {
 			rc = fx_error_set_errno(fx_error_from_errno(errno), errno,
 						"cannot flush %s to storage", path);
 			goto done;
 		}
-		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
 		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	}
 	while ((n = read(fd, buf, 1 << 20)) > 0 || (n < 0 && errno == EINTR)) {

@@ -25,6 +25,7 @@
 #include "forensic/image.h"
 #include "image_int.h"
 #include "source_impl.h"
+#include "storage.h"
 
 typedef struct split_file {
 	int fd;
@@ -51,17 +52,6 @@ int fx_image_problem(const char **file)
 	if (file)
 		*file = problem_file;
 	return problem_kind;
-}
-
-static void drop_cache(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	fdatasync(fd);
-	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-	close(fd);
 }
 
 static int64_t raw_pread(void *payload, void *buf, size_t len, uint64_t off)
@@ -141,7 +131,7 @@ static int add_file(raw_image *img, const char *path, uint64_t start,
 
 	snprintf(f->path, sizeof(f->path), "%s", path);
 	if (o->bypass_cache)
-		drop_cache(path);
+		fx_storage_drop_cache_path(path);
 	f->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (f->fd < 0) {
 		fx_image_problem_set(errno == ENOENT ? FX_FIND_MISSING

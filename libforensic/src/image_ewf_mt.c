@@ -51,6 +51,7 @@
 #include "hex.h"
 #include "image_int.h"
 #include "source_impl.h"
+#include "storage.h"
 
 #define JOB_BYTES ((size_t)1 << 20)
 #define MAX_WORKERS 32
@@ -601,16 +602,6 @@ static int read_media(fx_ewf_reader *r)
 	return 0;
 }
 
-static void drop_cache(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-	close(fd);
-}
-
 static int open_handle(fx_ewf_reader *r, int bypass_cache)
 {
 	libewf_error_t *error = NULL;
@@ -624,7 +615,7 @@ static int open_handle(fx_ewf_reader *r, int bypass_cache)
 		if (stat(r->names[i], &st) == 0)
 			r->files[i].size = (uint64_t)st.st_size;
 		if (bypass_cache)
-			drop_cache(r->names[i]);
+			fx_storage_drop_cache_path(r->names[i]);
 	}
 	if (libewf_handle_initialize(&r->handle, &error) != 1 ||
 	    libewf_handle_open(r->handle, r->names, (int)r->nnames,
