@@ -109,6 +109,33 @@ test_interrupt() {
 	rm -f "$dir/int.raw"
 }
 
+# An E01 that hits a 2 MiB file-size limit: the run fails (exit 4) naming
+# the segment, and what was left is recorded exactly: the segment's real
+# size and SHA-256 (hashed after the failure) in the log, --json and the
+# case database; no TARGET.sha256, which is only for a finished image.
+test_file_size_limit_e01() {
+	local src=$1 dir=$FX_WORK/ulimit-e01 e01 have sum
+	mkdir "$dir"
+	e01=$dir/full.E01
+	assert_exit 4 bash -c 'ulimit -f 2048 && exec "$@"' acquire \
+		"$FX_ACQUIRE" -q --json --format e01 "$src" "$dir/full"
+	have=$(size_of "$e01")
+	sum=$(sha256_of "$e01")
+	assert_eq $((2 * MIB)) "$have" "E01: the segment stops at the 2 MiB limit"
+	assert_contains "$(stderr_of_last)" "acquire: failed: cannot write E01 image $e01 (destination full or failing?) at media byte" \
+		"E01: stderr names the segment"
+	assert_eq failed "$(json_get "$FX_OUT" .status)" "E01: --json status"
+	assert_contains "$(json_get "$FX_OUT" .error)" "$e01" "E01: --json error names the segment"
+	assert_eq failed "$(log_value "$dir/full.log" Status)" "E01: log Status"
+	assert_eq "$have" "$(json_get "$FX_OUT" '.files[0].size')" "E01: --json size of the segment"
+	assert_eq "$sum" "$(json_get "$FX_OUT" '.files[0].sha256')" "E01: --json SHA-256 of what was left"
+	assert_file_line "$dir/full.log" "  $e01, $have, $sum" "E01: log lists the segment with its real size and SHA-256"
+	assert_eq "failed|$have|$sum" \
+		"$(sqlite3 "$dir/case.db" "SELECT a.status, f.size_bytes, f.sha256 FROM acquisitions a JOIN image_files f ON f.acquisition_id = a.id")" \
+		"E01: the case database records the failure and the segment as left"
+	assert_missing "$dir/full.sha256" "E01: no TARGET.sha256 for a failed run"
+}
+
 # An interrupted E01 is not read back, so its segment is not hashed (the
 # user asked to stop; an incomplete E01 is no image): every record says so
 # instead of giving a value, and no TARGET.sha256 claims otherwise.
@@ -173,6 +200,7 @@ main() {
 	test_sigkill "$big"
 	rm -f "$big"
 	test_file_size_limit "$src"
+	test_file_size_limit_e01 "$src"
 	test_full_tmpfs "$src"
 	fx_pass
 }
