@@ -37,7 +37,15 @@ static int is_output_name(const char *name, const char *base)
 	return (ext[0] == 'E' || ext[0] == 'e') && strlen(ext) == 3;
 }
 
-/* Refuses when any file of the target's name set already exists. */
+/*
+ * Refuses, before anything is written, when the destination directory is
+ * unusable or a file of the target's name family is already there (an
+ * earlier image of the same name is evidence too, even at names this run
+ * would not reach); then checks every name the raw writer's own naming
+ * reaches for this source (the E01 writer checks its set, up to .ZZZ, when
+ * it is created). Files are created O_EXCL|O_NOFOLLOW anyway: this makes
+ * the refusal come before the log and the database record.
+ */
 static int refuse_existing(const acq_state *st)
 {
 	char buf[PATH_MAX], base[PATH_MAX], dir[PATH_MAX];
@@ -68,7 +76,16 @@ static int refuse_existing(const acq_state *st)
 			found = 1;
 		}
 	closedir(d);
-	return found ? FX_EXIT_USAGE : 0;
+	if (found)
+		return FX_EXIT_USAGE;
+	if (strcmp(st->opt.format, "raw") == 0 &&
+	    fx_raw_check_names(st->opt.target, st->opt.segment_size,
+			       fx_source_get_info(st->src)->size) != 0) {
+		fprintf(stderr, "acquire: %s\n", fx_error_last());
+		return fx_error_last_code() == FX_EEXISTS ? FX_EXIT_USAGE
+							  : FX_EXIT_FAILURE;
+	}
+	return 0;
 }
 
 static int open_source(acq_state *st)

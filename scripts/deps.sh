@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
 	# build
 	build-essential cmake pkg-config
-	libssl-dev libewf-dev libsqlite3-dev libisal-dev zlib1g-dev
+	libssl-dev libewf-dev libbfio-dev libsqlite3-dev libisal-dev zlib1g-dev
 	# unit tests, fuzzing
 	check clang libclang-rt-14-dev
 	# the tools investigators use, for interoperability tests and benchmarks

@@ -174,7 +174,7 @@ static int mem_finish(void *payload, const fx_sink_summary *sum)
 }
 
 static const fx_sink_ops mem_sink_ops = { FX_SINK_OPS_VERSION, mem_write,
-					  mem_finish, NULL, NULL };
+					  mem_finish, NULL, NULL, NULL };
 
 #define DISK_SECTORS 8192u
 #define SSZ 512u

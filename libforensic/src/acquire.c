@@ -483,6 +483,29 @@ static void finish_sink(pipeline *p)
 	}
 }
 
+/*
+ * "Completed" means the image holds every byte of the source, whatever
+ * the format: checked here, once, against what the sink says it holds.
+ */
+static void check_complete(pipeline *p)
+{
+	fx_acquire_result *r = p->res;
+	uint64_t held = r->bytes;
+
+	if (r->status != FX_ACQ_COMPLETED && r->status != FX_ACQ_COMPLETED_WITH_ERRORS)
+		return;
+	if (p->sink)
+		held = fx_sink_held(p->sink, r->bytes);
+	if (r->bytes == r->size && held == r->size)
+		return;
+	r->status = FX_ACQ_FAILED;
+	r->error_code = FX_ECORRUPT;
+	snprintf(r->error, sizeof(r->error),
+		 "the image holds %llu of the source's %llu bytes (%llu read): not a complete acquisition",
+		 (unsigned long long)held, (unsigned long long)r->size,
+		 (unsigned long long)r->bytes);
+}
+
 int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
 		   const fx_acquire_options *opts)
 {
@@ -529,6 +552,7 @@ int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
 	p.windows = NULL;
 	settle(&p, rc);
 	finish_sink(&p);
+	check_complete(&p);
 	out->elapsed_s = now_s() - start;
 	rc = 0;
 done:

@@ -44,6 +44,7 @@
 #include <zlib.h>
 
 #include "error.h"
+#include "ewf_files.h"
 #include "ewf_util.h"
 #include "hex.h"
 #include "forensic/acquire.h"
@@ -102,9 +103,12 @@ struct e01_sink {
 	int threads_started;
 	uint64_t bytes_in;               /* sink thread */
 	uint64_t out_since_flush;        /* writer: bytes since writeback asked */
-	unsigned flush_segment;          /* flusher: last segment (1-based) seen */
+	size_t flush_from;               /* flusher: first segment to flush */
+	int first_write_checked;         /* writer */
+	fx_ewf_files *segs;              /* the segment files, created by us */
 	fx_image_file *files;
 	size_t nfiles;
+	uint32_t bytes_per_sector;
 	char ext0;                       /* 'E', or 'e' for EWFX segments */
 };
 
@@ -208,6 +212,40 @@ static void *worker_main(void *arg)
 	}
 }
 
+/* libewf's message for a failed chunk names neither the file nor the
+ * reason; a failure of our segment files (ewf_files.c) does. */
+static int write_failed(e01_sink *e, const job *j, size_t i,
+			libewf_error_t **error)
+{
+	uint64_t at = j->seq * JOB_CHUNKS * e->chunk + i * e->chunk;
+	int rc = fx_ewf_files_failure(e->segs);
+	char why[PATH_MAX + 256];
+
+	if (rc != 0) {
+		snprintf(why, sizeof(why), "%s", fx_error_last());
+		libewf_error_free(error);
+		return fx_error_set(rc, "%s (writing media byte %llu)", why,
+				    (unsigned long long)at);
+	}
+	return fx_ewf_error(FX_EIO, error,
+			    "cannot write E01 image %s.%c01 at media byte %llu",
+			    e->target, e->ext0, (unsigned long long)at);
+}
+
+/* Once libewf has written a chunk, its first segment must be one of ours:
+ * if libewf created it itself, the take-over did not happen. */
+static int check_takeover(e01_sink *e)
+{
+	if (e->first_write_checked)
+		return 0;
+	e->first_write_checked = 1;
+	if (fx_ewf_files_count(e->segs) == 0)
+		return fx_error_set(FX_ERROR,
+				    "libewf created %s.%c01 itself, not through libforensic (exclusive creation not guaranteed); stopping",
+				    e->target, e->ext0);
+	return 0;
+}
+
 static int write_job(e01_sink *e, job *j)
 {
 	libewf_error_t *error = NULL;
@@ -224,20 +262,11 @@ static int write_job(e01_sink *e, job *j)
 					       j->compressed[i] ? NULL : out + j->out_len[i],
 					       j->checksum[i], j->compressed[i] ? 0 : 1,
 					       &error);
-		if (rc <= 0) {
-			int err = errno;
-
-			fx_ewf_error(err == ENOSPC || err == EFBIG || err == EDQUOT
-					     ? FX_ENOSPC : FX_EIO, &error,
-				     "cannot write E01 image %s.E01 (destination full or failing?) at media byte %llu%s%s",
-				     e->target,
-				     (unsigned long long)(j->seq * JOB_CHUNKS * e->chunk + i * e->chunk),
-				     err ? ": " : "", err ? strerror(err) : "");
-			return fx_error_last_code();
-		}
+		if (rc <= 0)
+			return write_failed(e, j, i, &error);
 		e->out_since_flush += j->out_len[i];
 	}
-	return 0;
+	return check_takeover(e);
 }
 
 /*
@@ -251,20 +280,10 @@ static int write_job(e01_sink *e, job *j)
  */
 #define WRITEBACK_STEP ((uint64_t)8 << 20)
 
+/* Earlier segments are complete and were flushed once already. */
 static void start_writeback(e01_sink *e)
 {
-	char name[PATH_MAX + 16];
-	unsigned seg = e->flush_segment ? e->flush_segment : 1;
-	int fd;
-
-	for (;; seg++) {
-		snprintf(name, sizeof(name), "%s.%c%02u", e->target, e->ext0, seg);
-		if (seg > 99 || (fd = open(name, O_RDONLY | O_CLOEXEC)) < 0)
-			break; /* beyond E99 the final fdatasync does it all */
-		sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-		close(fd);
-		e->flush_segment = seg;
-	}
+	e->flush_from = fx_ewf_files_writeback(e->segs, e->flush_from);
 }
 
 static void *flusher_main(void *arg)
@@ -426,49 +445,12 @@ static int store_metadata(e01_sink *e, const fx_sink_summary *sum)
 	return 0;
 }
 
-/* libewf writes through the page cache: flush each segment to storage
- * before it is reported complete. */
-static int sync_file(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
-
-	if (fd < 0)
-		return fx_error_set_errno(FX_EIO, errno, "cannot open %s", path);
-	if (fdatasync(fd) != 0)
-		rc = fx_error_set_errno(fx_error_from_errno(errno), errno,
-					"cannot flush %s to storage", path);
-	close(fd);
-	return rc;
-}
-
-/* Lists TARGET.E01, .E02, ... with their sizes, each flushed to storage
- * and made read-only; their SHA-256 is left empty (see the top). */
+/* Lists TARGET.E01, .E02, ... (the files we created, mode 0444) with
+ * their sizes, each flushed to storage (libewf writes through the page
+ * cache); their SHA-256 is left empty (see the top). */
 static int collect_files(e01_sink *e)
 {
-	libewf_error_t *error = NULL;
-	char **names = NULL, first[PATH_MAX + 8];
-	int count = 0, i, rc = 0;
-	struct stat st;
-
-	snprintf(first, sizeof(first), "%s.%c01", e->target, e->ext0);
-	if (libewf_glob(first, strlen(first), LIBEWF_FORMAT_UNKNOWN, &names,
-			&count, &error) != 1)
-		return fx_ewf_error(FX_ERROR, &error, "cannot list the segments of %s", first);
-	e->files = calloc((size_t)count, sizeof(*e->files));
-	for (i = 0; e->files && i < count && rc == 0; i++) {
-		fx_image_file *f = &e->files[i];
-
-		snprintf(f->path, sizeof(f->path), "%s", names[i]);
-		if ((rc = sync_file(f->path)) != 0)
-			break;
-		chmod(f->path, 0444);
-		if (stat(f->path, &st) != 0)
-			rc = fx_error_set_errno(FX_EIO, errno, "cannot stat %s", f->path);
-		f->size = (uint64_t)st.st_size;
-		e->nfiles++;
-	}
-	libewf_glob_free(names, count, NULL);
-	return e->files ? rc : fx_error_set(FX_ERROR, "out of memory");
+	return fx_ewf_files_seal(e->segs, &e->files, &e->nfiles);
 }
 
 static int e01_finish(void *payload, const fx_sink_summary *sum)
@@ -507,6 +489,14 @@ static size_t e01_files(void *payload, fx_image_file *out, size_t max)
 	return fx_image_files_copy(out, max, e->files, e->nfiles);
 }
 
+/* E01 stores whole sectors: a partial last sector is not in the image. */
+static uint64_t e01_held(void *payload)
+{
+	e01_sink *e = payload;
+
+	return e->bytes_in - e->bytes_in % e->bytes_per_sector;
+}
+
 static void e01_close(void *payload)
 {
 	e01_sink *e = payload;
@@ -519,6 +509,7 @@ static void e01_close(void *payload)
 		libewf_handle_close(e->handle, NULL);
 		libewf_handle_free(&e->handle, NULL);
 	}
+	fx_ewf_files_free(e->segs);
 	for (i = 0; e->jobs && i < e->njobs; i++) {
 		free(e->jobs[i].in);
 		free(e->jobs[i].out);
@@ -638,7 +629,6 @@ static int configure(e01_sink *e, const fx_e01_options *o, uint64_t segment)
 
 	if ((rc = find_format(&format, o->ewf_format)) != 0)
 		return rc;
-	e->ext0 = format == LIBEWF_FORMAT_EWFX ? 'e' : 'E';
 	if (libewf_handle_set_format(e->handle, format, &error) != 1 ||
 	    libewf_handle_set_media_size(e->handle, o->media_size, &error) != 1 ||
 	    libewf_handle_set_bytes_per_sector(e->handle, o->bytes_per_sector, &error) != 1 ||
@@ -654,8 +644,8 @@ static int configure(e01_sink *e, const fx_e01_options *o, uint64_t segment)
 						 : LIBEWF_COMPRESS_FLAG_USE_EMPTY_BLOCK_COMPRESSION,
 						 &error) != 1 ||
 	    libewf_handle_set_maximum_segment_size(e->handle, segment, &error) != 1)
-		return fx_ewf_error(FX_EUSAGE, &error, "cannot set up E01 image %s.E01",
-				    e->target);
+		return fx_ewf_error(FX_EUSAGE, &error, "cannot set up E01 image %s.%c01",
+				    e->target, e->ext0);
 	return set_headers(e, o);
 }
 
@@ -739,31 +729,93 @@ static int start_threads(e01_sink *e)
 	return 0;
 }
 
+/* libewf creates no file here: segments are created, by us, as the
+ * first chunk of each is written. */
 static int open_handle(e01_sink *e)
 {
 	libewf_error_t *error = NULL;
-	char first[PATH_MAX + 8];
 	char *names[1] = { e->target };
-	struct stat st;
+	int rc;
 
-	snprintf(first, sizeof(first), "%s.e01", e->target);
-	if (lstat(first, &st) == 0)
-		return fx_error_set(FX_EEXISTS, "refusing to overwrite existing file %s",
-				    first);
-	snprintf(first, sizeof(first), "%s.E01", e->target);
-	if (lstat(first, &st) == 0)
-		return fx_error_set(FX_EEXISTS, "refusing to overwrite existing file %s",
-				    first);
+	if ((rc = fx_ewf_files_new(&e->segs, e->target, e->ext0)) != 0)
+		return rc;
 	if (libewf_handle_initialize(&e->handle, &error) != 1 ||
 	    libewf_handle_open(e->handle, names, 1, LIBEWF_OPEN_WRITE, &error) != 1)
-		return fx_ewf_error(FX_EIO, &error, "cannot create E01 image %s", first);
+		return fx_ewf_error(FX_EIO, &error, "cannot create E01 image %s.%c01",
+				    e->target, e->ext0);
 	return 0;
+}
+
+static int first_letter(char *out, const char *ewf_format)
+{
+	uint8_t format;
+	int rc = find_format(&format, ewf_format);
+
+	if (rc == 0)
+		*out = format == LIBEWF_FORMAT_EWFX ? 'e' : 'E';
+	return rc;
+}
+
+int fx_e01_segment_name(char *out, size_t outlen, const char *target,
+			const char *ewf_format, unsigned index)
+{
+	char ext0;
+	int rc = first_letter(&ext0, ewf_format);
+
+	return rc ? rc : fx_ewf_segment_path(out, outlen, target, ext0, index);
+}
+
+/*
+ * How many segments a set of this media can reach, with a margin: each
+ * segment holds at least (segment - 64 KiB of sections) of chunks, each
+ * stored as at most chunk + 4 (checksum) + 8 (table entries) bytes.
+ */
+static unsigned reachable_segments(const fx_e01_options *o, uint64_t segment,
+				   size_t chunk)
+{
+	uint64_t chunks = (o->media_size + chunk - 1) / chunk, per, n;
+
+	per = segment > (64u << 10) ? (segment - (64u << 10)) / (chunk + 12) : 1;
+	n = (chunks + (per ? per : 1) - 1) / (per ? per : 1) + 2;
+	return n < FX_EWF_MAX_SEGMENTS ? (unsigned)n : FX_EWF_MAX_SEGMENTS;
+}
+
+int fx_e01_check_names(const char *target, const fx_e01_options *o)
+{
+	char name[PATH_MAX + 8], ext0;
+	uint64_t segment;
+	unsigned i, n;
+	int rc;
+
+	if ((rc = first_letter(&ext0, o->ewf_format)) != 0 ||
+	    (rc = segment_size(&segment, o)) != 0)
+		return rc;
+	n = reachable_segments(o, segment, (size_t)SECTORS_PER_CHUNK *
+				(o->bytes_per_sector ? o->bytes_per_sector : 512));
+	for (i = 0; i < n; i++)
+		if ((rc = fx_ewf_segment_path(name, sizeof(name), target, ext0, i)) != 0 ||
+		    (rc = fx_evidence_path_check(name)) != 0)
+			return rc;
+	return 0;
+}
+
+/* E01 stores whole sectors: a tail shorter than a sector would be lost. */
+static int check_media(const fx_e01_options *o)
+{
+	uint32_t bps = o->bytes_per_sector ? o->bytes_per_sector : 512;
+
+	if (o->media_size % bps == 0)
+		return 0;
+	return fx_error_set(FX_EUSAGE,
+			    "E01 stores whole %u-byte sectors, and %llu bytes is not a multiple of %u: its last %llu bytes would be lost (--format raw keeps every byte)",
+			    bps, (unsigned long long)o->media_size, bps,
+			    (unsigned long long)(o->media_size % bps));
 }
 
 int fx_sink_e01_new(fx_sink **out, const char *target, const fx_e01_options *o)
 {
 	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, e01_write,
-					 e01_finish, e01_close, e01_files };
+					 e01_finish, e01_close, e01_files, e01_held };
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = o->threads ? o->threads : cores > 0 ? (unsigned)cores : 1;
 	uint64_t segment = 0;
@@ -782,8 +834,11 @@ int fx_sink_e01_new(fx_sink **out, const char *target, const fx_e01_options *o)
 	e->chunk = (size_t)SECTORS_PER_CHUNK * (o->bytes_per_sector ? o->bytes_per_sector : 512);
 	if (threads > MAX_WORKERS)
 		threads = MAX_WORKERS;
+	e->bytes_per_sector = o->bytes_per_sector ? o->bytes_per_sector : 512;
 	if ((rc = parse_mode(&e->mode, o->compression)) != 0 ||
-	    (rc = segment_size(&segment, o)) != 0 ||
+	    (rc = first_letter(&e->ext0, o->ewf_format)) != 0 ||
+	    (rc = segment_size(&segment, o)) != 0 || (rc = check_media(o)) != 0 ||
+	    (rc = fx_e01_check_names(target, o)) != 0 ||
 	    (rc = alloc_workers(e, threads)) != 0 ||
 	    (rc = open_handle(e)) != 0 || (rc = configure(e, o, segment)) != 0 ||
 	    (rc = start_threads(e)) != 0 ||

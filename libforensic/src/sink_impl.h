@@ -9,6 +9,10 @@ struct fx_sink {
 	void *payload;
 };
 
+/* Bytes of media the finished image holds; `written` when the sink does
+ * not say (fx_sink_ops.held). */
+uint64_t fx_sink_held(fx_sink *sink, uint64_t written);
+
 /* Copies up to max of the n files into out; returns n (the sinks' files op). */
 size_t fx_image_files_copy(fx_image_file *out, size_t max,
 			   const fx_image_file *files, size_t n);
@@ -17,7 +21,8 @@ size_t fx_image_files_copy(fx_image_file *out, size_t max,
  * short writes. Returns 0 or -errno. */
 int fx_write_all(int fd, const uint8_t *data, size_t len);
 
-/* Creates path exclusively for writing (never overwrites), mode 0444 so
+/* Creates path exclusively for writing (never overwrites, never follows a
+ * link: O_EXCL|O_NOFOLLOW), mode 0444 so
  * evidence is not modified by accident; with direct, O_DIRECT where the
  * file system allows it (*direct is cleared where not). Returns the fd or
  * a negative FX_E code. */

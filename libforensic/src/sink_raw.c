@@ -182,7 +182,7 @@ static void raw_close(void *payload)
 int fx_sink_raw_new(fx_sink **out, const char *target, uint64_t segment_size)
 {
 	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, raw_write,
-					 raw_finish, raw_close, raw_files };
+					 raw_finish, raw_close, raw_files, NULL };
 	raw_sink *r;
 	int rc;
 

@@ -122,7 +122,7 @@ test_file_size_limit_e01() {
 	have=$(size_of "$e01")
 	sum=$(sha256_of "$e01")
 	assert_eq $((2 * MIB)) "$have" "E01: the segment stops at the 2 MiB limit"
-	assert_contains "$(stderr_of_last)" "acquire: failed: cannot write E01 image $e01 (destination full or failing?) at media byte" \
+	assert_contains "$(stderr_of_last)" "acquire: failed: cannot write E01 segment $e01 at byte $((2 * MIB)): File too large (writing media byte" \
 		"E01: stderr names the segment"
 	assert_eq failed "$(json_get "$FX_OUT" .status)" "E01: --json status"
 	assert_contains "$(json_get "$FX_OUT" .error)" "$e01" "E01: --json error names the segment"

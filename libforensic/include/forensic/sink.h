@@ -42,13 +42,32 @@ typedef struct fx_sink_ops {
 	void (*close)(void *payload);
 	/* Lists written files; returns the count, fills up to max entries. */
 	size_t (*files)(void *payload, fx_image_file *out, size_t max);
+	/* Version 2: bytes of media the finished image holds (an image
+	 * format may store less than it was given, e.g. whole sectors only).
+	 * NULL: every byte written. The pipeline never reports a run
+	 * completed unless this equals the source's size. */
+	uint64_t (*held)(void *payload);
 } fx_sink_ops;
 
-#define FX_SINK_OPS_VERSION 1
+#define FX_SINK_OPS_VERSION 2
 
 /** Wraps caller-supplied operations (tests: fault injection). */
 FX_EXTERN int fx_sink_new_custom(fx_sink **out, const fx_sink_ops *ops,
 				 void *payload);
+
+/**
+ * Refuses (FX_EEXISTS, naming it) when anything -- a file, a directory, a
+ * symbolic link, dangling or not -- is at path; 0 when nothing is.
+ */
+FX_EXTERN int fx_evidence_path_check(const char *path);
+
+/**
+ * Refuses (FX_EEXISTS, naming it) when anything is already at one of the
+ * names the raw writer would create for media_size bytes
+ * (fx_raw_segment_name).
+ */
+FX_EXTERN int fx_raw_check_names(const char *target, uint64_t segment_size,
+				 uint64_t media_size);
 
 /**
  * Raw image: target + ".raw" when segment_size is 0, otherwise target +
@@ -92,11 +111,32 @@ typedef struct fx_e01_options {
 FX_EXTERN int fx_e01_max_segment(uint64_t *out, const char *ewf_format);
 
 /**
+ * The name of segment index (0-based) of an E01 set, as it is written:
+ * target + ".E01" ... ".E99", ".EAA" ... ".EZZ", ".FAA" ... up to ".ZZZ"
+ * (lower case for ewfx). FX_EUSAGE for an unknown format or past the last.
+ */
+FX_EXTERN int fx_e01_segment_name(char *out, size_t outlen, const char *target,
+				  const char *ewf_format, unsigned index);
+
+/**
+ * Refuses (FX_EEXISTS, naming it) when anything is already at a name the
+ * E01 set of opts (format, segment and media size) can reach.
+ */
+FX_EXTERN int fx_e01_check_names(const char *target, const fx_e01_options *opts);
+
+/**
  * E01 image through libewf: target + ".E01", ".E02", ... Chunks (32 KiB)
  * are compressed on opts->threads workers and written in order by one
  * writer thread with libewf_handle_write_chunk. MD5 and SHA-1 go into the
  * image's hash sections and unreadable sectors into its acquisition-error
- * section at finish. Refuses (FX_EEXISTS) to overwrite target.E01.
+ * section at finish.
+ *
+ * Refuses, before any file exists: a media size that is not a multiple of
+ * bytes_per_sector (FX_EUSAGE: E01 stores whole sectors, the tail would be
+ * lost), and anything already at a name the set can reach (FX_EEXISTS,
+ * fx_e01_check_names). Segment files are created by libforensic, never by
+ * libewf, with O_EXCL|O_NOFOLLOW: a name that appears during the run
+ * fails it (FX_EEXISTS, naming the file) and is left untouched.
  * Segments are flushed to storage and made read-only at finish, but not
  * hashed: libewf rewrites each sectors section's descriptor when the
  * section ends, so a segment is final only once complete. Hash them from

@@ -1,0 +1,543 @@
+/*
+ * E01 segment files created by libforensic, never by libewf.
+ *
+ * libewf creates each new segment file itself, by name, through its
+ * bundled libbfio with O_CREAT|O_TRUNC: a file or a symbolic link planted
+ * at TARGET.E20 while an acquisition runs would be truncated or followed.
+ * No libewf API lets a caller supply the files of a set being written, but
+ * every new segment reaches the file pool through one exported libbfio
+ * entry point, libbfio_pool_append_handle(), which libewf calls through
+ * its PLT. libforensic defines that symbol, so the dynamic linker binds
+ * libewf's call to us: for a name that belongs to a registered set we
+ * create the file ourselves (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0444), wrap
+ * the descriptor in a libbfio handle of our own (libbfio's public custom
+ * handle API) and pass that to libewf's real function; every other call
+ * (readers, other programs) goes to libewf's function unchanged.
+ *
+ * Two checks make a silent bypass impossible: the registration fails when
+ * the process resolves the symbol elsewhere (libforensic loaded after
+ * libewf), and the E01 writer fails when libewf has written a chunk while
+ * no segment went through us (fx_ewf_files_count() == 0).
+ *
+ * Descriptors stay open here until fx_ewf_files_free, so libewf never
+ * reopens a name either: its open/close of a pool entry only flips a flag.
+ *
+ * Threading: `registry_lock` guards the list of registered sets; each set's
+ * `lock` guards its segment table and failure. libewf calls the handle
+ * functions from one thread at a time (the E01 writer thread).
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Only the declarations: the functions are the copy of libbfio that libewf
+ * bundles and exports (never the system's libbfio, which is not linked). */
+#include <libbfio.h>
+
+#include "error.h"
+#include "ewf_files.h"
+
+typedef struct segment {
+	char path[PATH_MAX];
+	int fd;
+} segment;
+
+struct fx_ewf_files {
+	char target[PATH_MAX];
+	char ext0;
+	pthread_mutex_t lock;
+	segment *segs;               /* lock */
+	size_t nsegs, cap;           /* lock */
+	int failure;                 /* lock: first FX_E code, 0 if none */
+	char message[PATH_MAX + 256]; /* lock: its message */
+	fx_ewf_files *next;          /* registry_lock */
+};
+
+/* One libbfio handle's view of a segment (several after a clone). */
+typedef struct seg_io {
+	fx_ewf_files *set;
+	size_t index;
+	int fd;                      /* borrowed from the set */
+	int is_open;
+	off_t offset;
+} seg_io;
+
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static fx_ewf_files *registry;
+
+typedef int (*append_fn)(libbfio_pool_t *, int *, libbfio_handle_t *, int,
+			 libbfio_error_t **);
+
+int libbfio_pool_append_handle(libbfio_pool_t *pool, int *entry,
+			       libbfio_handle_t *handle, int access_flags,
+			       libbfio_error_t **error)
+	__attribute__((visibility("default")));
+
+/* Our definition, by an address the dynamic linker cannot redirect. */
+extern __typeof__(libbfio_pool_append_handle) fx_ewf_append_local
+	__attribute__((alias("libbfio_pool_append_handle"), visibility("hidden")));
+
+static void set_failure(fx_ewf_files *f, int code, const char *msg)
+{
+	pthread_mutex_lock(&f->lock);
+	if (!f->failure) {
+		f->failure = code;
+		snprintf(f->message, sizeof(f->message), "%s", msg);
+	}
+	pthread_mutex_unlock(&f->lock);
+}
+
+/* ---- the libbfio handle over one of our descriptors ------------------- */
+
+static int io_free(intptr_t **io_handle, libbfio_error_t **error)
+{
+	(void)error;
+	free(*io_handle);
+	*io_handle = NULL;
+	return 1;
+}
+
+static int io_clone(intptr_t **dst, intptr_t *src, libbfio_error_t **error)
+{
+	seg_io *copy;
+
+	(void)error;
+	if (!src) {
+		*dst = NULL;
+		return 1;
+	}
+	if (!(copy = malloc(sizeof(*copy))))
+		return -1;
+	*copy = *(seg_io *)src;
+	copy->is_open = 0;
+	*dst = (intptr_t *)copy;
+	return 1;
+}
+
+/* The file was created when libewf appended it: opening (again) creates
+ * nothing and never truncates. */
+static int io_open(intptr_t *io_handle, int access_flags, libbfio_error_t **error)
+{
+	seg_io *io = (seg_io *)io_handle;
+
+	(void)access_flags;
+	(void)error;
+	io->is_open = 1;
+	io->offset = 0;
+	return 1;
+}
+
+/* libbfio's close callbacks return 0 on success (open returns 1). */
+static int io_close(intptr_t *io_handle, libbfio_error_t **error)
+{
+	(void)error;
+	((seg_io *)io_handle)->is_open = 0;
+	return 0;
+}
+
+/* Records a failed read or write at byte `at` of the segment. */
+static void io_failed(seg_io *io, int err, const char *what, off_t at)
+{
+	char msg[PATH_MAX + 200];
+
+	pthread_mutex_lock(&io->set->lock);
+	snprintf(msg, sizeof(msg), "cannot %s E01 segment %s at byte %lld: %s",
+		 what, io->set->segs[io->index].path, (long long)at,
+		 strerror(err));
+	pthread_mutex_unlock(&io->set->lock);
+	set_failure(io->set, fx_error_from_errno(err), msg);
+}
+
+static ssize_t io_read(intptr_t *io_handle, uint8_t *buf, size_t size,
+		       libbfio_error_t **error)
+{
+	seg_io *io = (seg_io *)io_handle;
+	ssize_t n;
+
+	(void)error;
+	do
+		n = pread(io->fd, buf, size, io->offset);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		io_failed(io, errno, "read back", io->offset);
+		return -1;
+	}
+	io->offset += n;
+	return n;
+}
+
+static ssize_t io_write(intptr_t *io_handle, const uint8_t *buf, size_t size,
+			libbfio_error_t **error)
+{
+	seg_io *io = (seg_io *)io_handle;
+	size_t done = 0;
+	ssize_t n;
+
+	(void)error;
+	while (done < size) {
+		n = pwrite(io->fd, buf + done, size - done, io->offset + (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			io_failed(io, n < 0 ? errno : ENOSPC, "write",
+				  io->offset + (off_t)done);
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	io->offset += (off_t)size;
+	return (ssize_t)size;
+}
+
+static off64_t io_seek(intptr_t *io_handle, off64_t offset, int whence,
+		       libbfio_error_t **error)
+{
+	seg_io *io = (seg_io *)io_handle;
+	struct stat st;
+	off64_t base = 0;
+
+	(void)error;
+	if (whence == SEEK_CUR)
+		base = io->offset;
+	else if (whence == SEEK_END && fstat(io->fd, &st) == 0)
+		base = st.st_size;
+	else if (whence != SEEK_SET)
+		return -1;
+	if (base + offset < 0)
+		return -1;
+	io->offset = base + offset;
+	return io->offset;
+}
+
+static int io_exists(intptr_t *io_handle, libbfio_error_t **error)
+{
+	(void)io_handle;
+	(void)error;
+	return 1; /* we created it and hold it open */
+}
+
+static int io_is_open(intptr_t *io_handle, libbfio_error_t **error)
+{
+	(void)error;
+	return ((seg_io *)io_handle)->is_open;
+}
+
+static int io_get_size(intptr_t *io_handle, size64_t *size, libbfio_error_t **error)
+{
+	struct stat st;
+
+	(void)error;
+	if (fstat(((seg_io *)io_handle)->fd, &st) != 0)
+		return -1;
+	*size = (size64_t)st.st_size;
+	return 1;
+}
+
+/* ---- taking over segment creation ------------------------------------- */
+
+/* The registered set whose next segment is named `name`; NULL if the name
+ * is none of ours. With *unexpected set: ours, but not the next name. */
+static fx_ewf_files *find_set(const char *name, int *unexpected)
+{
+	char expected[PATH_MAX + 8];
+	fx_ewf_files *f;
+	size_t tlen;
+
+	*unexpected = 0;
+	pthread_mutex_lock(&registry_lock);
+	for (f = registry; f; f = f->next) {
+		tlen = strlen(f->target);
+		if (strncmp(name, f->target, tlen) != 0 || name[tlen] != '.' ||
+		    strlen(name + tlen + 1) != 3)
+			continue;
+		pthread_mutex_lock(&f->lock);
+		if (strlen(name) >= PATH_MAX ||
+		    fx_ewf_segment_path(expected, sizeof(expected), f->target,
+					f->ext0, (unsigned)f->nsegs) != 0 ||
+		    strcmp(expected, name) != 0)
+			*unexpected = 1;
+		pthread_mutex_unlock(&f->lock);
+		break;
+	}
+	pthread_mutex_unlock(&registry_lock);
+	return f;
+}
+
+/* Creates name exclusively, never through a link; adds it to the set. */
+static int create_segment(fx_ewf_files *f, const char *name, seg_io **out)
+{
+	char msg[PATH_MAX + 200];
+	segment *s;
+	seg_io *io;
+	int fd;
+
+	fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (fd < 0) {
+		int err = errno;
+
+		if (err == EEXIST)
+			snprintf(msg, sizeof(msg),
+				 "refusing to overwrite existing file %s (it appeared while the image was being written)",
+				 name);
+		else
+			snprintf(msg, sizeof(msg), "cannot create %s: %s", name,
+				 strerror(err));
+		set_failure(f, err == EEXIST ? FX_EEXISTS : fx_error_from_errno(err), msg);
+		return -1;
+	}
+	if (!(io = calloc(1, sizeof(*io))))
+		goto oom;
+	pthread_mutex_lock(&f->lock);
+	if (f->nsegs == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 16;
+
+		if (!(s = realloc(f->segs, cap * sizeof(*s)))) {
+			pthread_mutex_unlock(&f->lock);
+			free(io);
+			goto oom;
+		}
+		f->segs = s;
+		f->cap = cap;
+	}
+	s = &f->segs[f->nsegs];
+	memcpy(s->path, name, strlen(name) + 1); /* shorter: see find_set */
+	s->fd = fd;
+	io->set = f;
+	io->index = f->nsegs++;
+	io->fd = fd;
+	pthread_mutex_unlock(&f->lock);
+	*out = io;
+	return 0;
+oom:
+	/* keep the (empty) file: it is ours, and listed nowhere else */
+	close(fd);
+	set_failure(f, FX_ERROR, "out of memory adding an E01 segment");
+	return -1;
+}
+
+static append_fn real_append(void)
+{
+	static append_fn fn;
+
+	if (!fn)
+		fn = (append_fn)dlsym(RTLD_NEXT, "libbfio_pool_append_handle");
+	return fn;
+}
+
+static int append_ours(fx_ewf_files *f, append_fn next, libbfio_pool_t *pool,
+		       int *entry, libbfio_handle_t *given, int access_flags,
+		       const char *name, libbfio_error_t **error)
+{
+	libbfio_handle_t *ours = NULL;
+	seg_io *io = NULL;
+
+	if (create_segment(f, name, &io) != 0)
+		return -1;
+	if (libbfio_handle_initialize(&ours, (intptr_t *)io, io_free, io_clone,
+				      io_open, io_close, io_read, io_write,
+				      io_seek, io_exists, io_is_open, io_get_size,
+				      LIBBFIO_FLAG_IO_HANDLE_MANAGED |
+				      LIBBFIO_FLAG_IO_HANDLE_CLONE_BY_FUNCTION,
+				      error) != 1) {
+		free(io);
+		set_failure(f, FX_ERROR, "cannot set up an E01 segment handle");
+		return -1;
+	}
+	if (next(pool, entry, ours, access_flags, error) != 1) {
+		libbfio_handle_free(&ours, NULL);
+		set_failure(f, FX_ERROR, "cannot add an E01 segment to libewf's pool");
+		return -1;
+	}
+	libbfio_handle_free(&given, NULL); /* libewf handed it over to the pool */
+	return 1;
+}
+
+int libbfio_pool_append_handle(libbfio_pool_t *pool, int *entry,
+			       libbfio_handle_t *handle, int access_flags,
+			       libbfio_error_t **error)
+{
+	append_fn next = real_append();
+	char name[PATH_MAX + 8] = "";
+	size_t size = 0;
+	fx_ewf_files *f = NULL;
+	int unexpected = 0;
+
+	if (!next)
+		return -1;
+	if ((access_flags & LIBBFIO_ACCESS_FLAG_WRITE) && registry &&
+	    libbfio_file_get_name_size(handle, &size, NULL) == 1 &&
+	    size <= sizeof(name) &&
+	    libbfio_file_get_name(handle, name, sizeof(name), NULL) == 1)
+		f = find_set(name, &unexpected);
+	if (!f)
+		return next(pool, entry, handle, access_flags, error);
+	if (unexpected) {
+		char msg[PATH_MAX + 100];
+
+		snprintf(msg, sizeof(msg),
+			 "libewf asked to create %s, which is not the next segment of the set",
+			 name);
+		set_failure(f, FX_ERROR, msg);
+		return -1;
+	}
+	return append_ours(f, next, pool, entry, handle, access_flags, name, error);
+}
+
+/* ---- the set ---------------------------------------------------------- */
+
+int fx_ewf_segment_path(char *out, size_t outlen, const char *target,
+			char ext0, unsigned index)
+{
+	char add = ext0 >= 'a' ? 'a' : 'A', last = ext0 >= 'a' ? 'z' : 'Z';
+	unsigned number = index + 1, rest;
+	char ext[4];
+	int n;
+
+	if (number <= 99) {
+		ext[0] = ext0;
+		ext[1] = (char)('0' + number / 10);
+		ext[2] = (char)('0' + number % 10);
+	} else {
+		/* E99 is followed by EAA..EZZ, FAA..FZZ, ... up to ZZZ */
+		rest = number - 100;
+		ext[2] = (char)(add + rest % 26);
+		rest /= 26;
+		ext[1] = (char)(add + rest % 26);
+		rest /= 26;
+		if (rest > (unsigned)(last - ext0))
+			return fx_error_set(FX_EUSAGE,
+					    "an E01 set has at most %u segments",
+					    FX_EWF_MAX_SEGMENTS);
+		ext[0] = (char)(ext0 + rest);
+	}
+	ext[3] = '\0';
+	n = snprintf(out, outlen, "%s.%s", target, ext);
+	if (n < 0 || (size_t)n >= outlen)
+		return fx_error_set(FX_EUSAGE, "image name too long: %s", target);
+	return 0;
+}
+
+int fx_ewf_files_new(fx_ewf_files **out, const char *target, char ext0)
+{
+	fx_ewf_files *f;
+
+	*out = NULL;
+	if (dlsym(RTLD_DEFAULT, "libbfio_pool_append_handle") !=
+	    (void *)fx_ewf_append_local || !real_append())
+		return fx_error_set(FX_ERROR,
+				    "cannot take over the creation of E01 segment files from libewf in this process (libforensic must be loaded before libewf); refusing to let libewf create %s.%c01 with O_TRUNC",
+				    target, ext0);
+	if (!(f = calloc(1, sizeof(*f))))
+		return fx_error_set(FX_ERROR, "out of memory");
+	if (snprintf(f->target, sizeof(f->target), "%s", target) >=
+	    (int)sizeof(f->target)) {
+		free(f);
+		return fx_error_set(FX_EUSAGE, "image name too long: %s", target);
+	}
+	f->ext0 = ext0;
+	pthread_mutex_init(&f->lock, NULL);
+	pthread_mutex_lock(&registry_lock);
+	f->next = registry;
+	registry = f;
+	pthread_mutex_unlock(&registry_lock);
+	*out = f;
+	return 0;
+}
+
+void fx_ewf_files_free(fx_ewf_files *f)
+{
+	fx_ewf_files **p;
+	size_t i;
+
+	if (!f)
+		return;
+	pthread_mutex_lock(&registry_lock);
+	for (p = &registry; *p; p = &(*p)->next)
+		if (*p == f) {
+			*p = f->next;
+			break;
+		}
+	pthread_mutex_unlock(&registry_lock);
+	for (i = 0; i < f->nsegs; i++)
+		close(f->segs[i].fd);
+	free(f->segs);
+	pthread_mutex_destroy(&f->lock);
+	free(f);
+}
+
+size_t fx_ewf_files_count(fx_ewf_files *f)
+{
+	size_t n;
+
+	pthread_mutex_lock(&f->lock);
+	n = f->nsegs;
+	pthread_mutex_unlock(&f->lock);
+	return n;
+}
+
+int fx_ewf_files_failure(fx_ewf_files *f)
+{
+	int code;
+
+	pthread_mutex_lock(&f->lock);
+	code = f->failure;
+	if (code)
+		fx_error_set(code, "%s", f->message);
+	pthread_mutex_unlock(&f->lock);
+	return code;
+}
+
+size_t fx_ewf_files_writeback(fx_ewf_files *f, size_t from)
+{
+	size_t i, n = fx_ewf_files_count(f);
+	int fd;
+
+	for (i = from; i < n; i++) {
+		pthread_mutex_lock(&f->lock);
+		fd = f->segs[i].fd; /* segs may move; the descriptor does not */
+		pthread_mutex_unlock(&f->lock);
+		sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	}
+	return n ? n - 1 : 0;
+}
+
+int fx_ewf_files_seal(fx_ewf_files *f, fx_image_file **out, size_t *n)
+{
+	fx_image_file *files;
+	struct stat st;
+	size_t i;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	pthread_mutex_lock(&f->lock);
+	if (!(files = calloc(f->nsegs ? f->nsegs : 1, sizeof(*files)))) {
+		pthread_mutex_unlock(&f->lock);
+		return fx_error_set(FX_ERROR, "out of memory");
+	}
+	/* every file is listed, even after a failure: the record says what
+	 * is on disk */
+	for (i = 0; i < f->nsegs; i++) {
+		snprintf(files[i].path, sizeof(files[i].path), "%s", f->segs[i].path);
+		if (fdatasync(f->segs[i].fd) != 0 && rc == 0)
+			rc = fx_error_set_errno(fx_error_from_errno(errno), errno,
+						"cannot flush %s to storage",
+						f->segs[i].path);
+		if (fstat(f->segs[i].fd, &st) == 0)
+			files[i].size = (uint64_t)st.st_size;
+		else if (rc == 0)
+			rc = fx_error_set_errno(FX_EIO, errno, "cannot stat %s",
+						f->segs[i].path);
+	}
+	*n = f->nsegs;
+	pthread_mutex_unlock(&f->lock);
+	*out = files;
+	return rc;
+}
