@@ -70,9 +70,12 @@ static int refuse_existing(const acq_state *st)
 	}
 	while (!found && (de = readdir(d)) != NULL)
 		if (is_output_name(de->d_name, base)) {
-			fprintf(stderr,
-				"acquire: refusing to overwrite existing evidence file %s/%s\n",
-				dir, de->d_name);
+			/* the library's wording, which also says "a link" */
+			char path[PATH_MAX + 256];
+
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			if (fx_evidence_path_check(path) != 0)
+				fprintf(stderr, "acquire: %s\n", fx_error_last());
 			found = 1;
 		}
 	closedir(d);
@@ -140,6 +143,7 @@ static int make_e01_sink(acq_state *st, fx_sink **out)
 
 static int make_sink(acq_state *st, fx_sink **out)
 {
+	const fx_source_info *in = fx_source_get_info(st->src);
 	int rc;
 
 	if (strcmp(st->opt.format, "raw") == 0)
@@ -148,7 +152,11 @@ static int make_sink(acq_state *st, fx_sink **out)
 		rc = make_e01_sink(st, out);
 	if (rc == 0)
 		return 0;
-	fprintf(stderr, "acquire: %s\n", fx_error_last());
+	if (rc == FX_EUSAGE && in->size % in->logical_sector_size)
+		fprintf(stderr, "acquire: source %s: %s\n", st->opt.source,
+			fx_error_last()); /* a partial last sector */
+	else
+		fprintf(stderr, "acquire: %s\n", fx_error_last());
 	return rc == FX_EUSAGE || rc == FX_EEXISTS ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
 }
 

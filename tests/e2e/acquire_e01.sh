@@ -437,7 +437,7 @@ check_existing() {
 	before=$(sha256_of "$dir/$existing")
 	mtime=$(mtime_of "$dir/$existing")
 	assert_exit 2 "$FX_ACQUIRE" -q --json "$src" "$dir/t"
-	assert_eq "acquire: refusing to overwrite existing evidence file $dir/$existing" \
+	assert_eq "acquire: refusing to overwrite existing file $dir/$existing" \
 		"$(stderr_of_last)" "message names the existing file"
 	assert_eq "" "$(stdout_of_last)" "nothing on stdout when refused"
 	assert_eq "$before" "$(sha256_of "$dir/$existing")" "$existing is unchanged"

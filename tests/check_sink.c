@@ -1,0 +1,354 @@
+/*
+ * Unit tests of the image writers' evidence-file rules through the public
+ * API: the E01 writer's segment names (as libewf names them, up to .ZZZ),
+ * its refusal of every name the set can reach and of a media size that is
+ * not a whole number of sectors, files that appear while the set is being
+ * written (a symbolic link and a regular file: the run fails naming the
+ * file, which is left untouched), and the pipeline's rule that a run is
+ * "completed" only when the sink holds every byte of the source.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "forensic/forensic.h"
+#include "testutil.h"
+
+#define MIB (1u << 20)
+
+static void segment_name_is(const char *format, unsigned index, const char *ext)
+{
+	char out[64], want[64];
+
+	ck_assert_int_eq(fx_e01_segment_name(out, sizeof(out), "t", format, index), 0);
+	snprintf(want, sizeof(want), "t.%s", ext);
+	ck_assert_str_eq(out, want);
+}
+
+/* libewf's scheme: E01..E99, then EAA..EZZ, FAA.., ..., ZZZ (14971). */
+START_TEST(test_e01_segment_names)
+{
+	char out[64];
+
+	segment_name_is("encase6", 0, "E01");
+	segment_name_is("encase6", 8, "E09");
+	segment_name_is("encase6", 98, "E99");
+	segment_name_is("encase6", 99, "EAA");
+	segment_name_is("encase6", 100, "EAB");
+	segment_name_is("encase6", 125, "EBA");
+	segment_name_is("encase6", 774, "EZZ");
+	segment_name_is("encase6", 775, "FAA");
+	segment_name_is("encase6", 826, "FBZ");
+	segment_name_is("encase6", 14970, "ZZZ");
+	segment_name_is("ewfx", 0, "e01");
+	segment_name_is("ewfx", 99, "eaa");
+	segment_name_is("ewfx", 14970, "zzz");
+	ck_assert_int_eq(fx_e01_segment_name(out, sizeof(out), "t", "encase6", 14971),
+			 FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "an E01 set has at most 14971 segments");
+	ck_assert_int_eq(fx_e01_segment_name(out, sizeof(out), "t", "encase9", 0),
+			 FX_EUSAGE);
+}
+END_TEST
+
+static fx_e01_options e01_opts(uint64_t media, uint64_t segment)
+{
+	fx_e01_options o = FX_E01_OPTIONS_INIT;
+
+	o.media_size = media;
+	o.segment_size = segment;
+	o.threads = 2;
+	o.compression = "none";
+	return o;
+}
+
+/* 800 MiB in 1 MiB segments reaches .FAA (827 segments): anything already
+ * at that name, a symbolic link above all, is refused before a file is
+ * created, and left as it was. */
+START_TEST(test_e01_refuses_far_existing_names)
+{
+	const char *dir = fxt_tmpdir("sink-far");
+	char target[4200], link_path[4300], victim[4300], want[8800], buf[65];
+	fx_e01_options o = e01_opts((uint64_t)800 * MIB, MIB);
+	fx_sink *sink = (fx_sink *)1;
+	struct stat st;
+	ssize_t n;
+
+	ck_assert_ptr_nonnull(dir);
+	snprintf(target, sizeof(target), "%s/t", dir);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	snprintf(link_path, sizeof(link_path), "%s/t.FAA", dir);
+	ck_assert_int_eq(fxt_write_file(victim, "keep", 4), 0);
+	ck_assert_int_eq(symlink(victim, link_path), 0);
+	ck_assert_int_eq(fx_e01_check_names(target, &o), FX_EEXISTS);
+	ck_assert_int_eq(fx_sink_e01_new(&sink, target, &o), FX_EEXISTS);
+	ck_assert_ptr_null(sink);
+	snprintf(want, sizeof(want),
+		 "refusing to overwrite existing file %s (a symbolic link, never followed)",
+		 link_path);
+	ck_assert_str_eq(fx_error_last(), want);
+	snprintf(want, sizeof(want), "%s/t.E01", dir);
+	ck_assert_int_eq(lstat(want, &st), -1);
+	n = readlink(link_path, target, sizeof(target) - 1);
+	ck_assert_int_gt(n, 0);
+	target[n] = '\0';
+	ck_assert_str_eq(target, victim);
+	ck_assert_int_eq(lstat(link_path, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert_int_eq(fxt_file_sha256(buf, victim), 0);
+	fxt_sha256_hex(want, "keep", 4);
+	ck_assert_str_eq(buf, want);
+	/* 80 MiB does not reach .FAA: the same link is no obstacle */
+	snprintf(target, sizeof(target), "%s/t", dir);
+	o.media_size = (uint64_t)80 * MIB;
+	ck_assert_int_eq(fx_e01_check_names(target, &o), 0);
+}
+END_TEST
+
+/* E01 stores whole sectors: 1000 bytes would lose their last 488. */
+START_TEST(test_e01_refuses_partial_sector)
+{
+	const char *dir = fxt_tmpdir("sink-partial");
+	char target[4200], first[4300];
+	fx_e01_options o = e01_opts(1000, 0);
+	fx_sink *sink;
+	struct stat st;
+
+	ck_assert_ptr_nonnull(dir);
+	snprintf(target, sizeof(target), "%s/t", dir);
+	ck_assert_int_eq(fx_sink_e01_new(&sink, target, &o), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "E01 stores whole 512-byte sectors, and 1000 bytes is not a multiple of 512: its last 488 bytes would be lost (--format raw keeps every byte)");
+	o.media_size = 1048676;
+	ck_assert_int_eq(fx_sink_e01_new(&sink, target, &o), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "E01 stores whole 512-byte sectors, and 1048676 bytes is not a multiple of 512: its last 100 bytes would be lost (--format raw keeps every byte)");
+	snprintf(first, sizeof(first), "%s.E01", target);
+	ck_assert_int_eq(lstat(first, &st), -1);
+}
+END_TEST
+
+/* A source that plants something at a name of the set while it is read,
+ * long before the writer reaches that segment. */
+typedef struct planting_source {
+	uint8_t *data;
+	uint64_t size;
+	const char *plant_path;  /* where to plant */
+	const char *link_to;     /* a symbolic link to this, or NULL: a file */
+	int planted;
+} planting_source;
+
+static int64_t planting_pread(void *payload, void *buf, size_t len, uint64_t off)
+{
+	planting_source *p = payload;
+
+	if (!p->planted) {
+		p->planted = 1;
+		if (p->link_to)
+			ck_assert_int_eq(symlink(p->link_to, p->plant_path), 0);
+		else
+			ck_assert_int_eq(fxt_write_file(p->plant_path, "planted", 7), 0);
+	}
+	if (off >= p->size)
+		return 0;
+	if (len > p->size - off)
+		len = (size_t)(p->size - off);
+	memcpy(buf, p->data + off, len);
+	return (int64_t)len;
+}
+
+static const fx_source_ops planting_ops = { FX_SOURCE_OPS_VERSION, planting_pread,
+					    NULL };
+
+/* Runs an acquisition of 48 MiB into sink while segment `plant` of the set
+ * appears; checks the failure names it and nothing was written through
+ * it. Returns the result's byte count. */
+static void run_with_plant(fx_sink *sink, const char *plant_path,
+			   const char *link_to, const char *victim)
+{
+	planting_source p = { 0 };
+	fx_acquire_options ao = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src;
+	char want[8800], sum[65], expect[65];
+	struct stat st;
+
+	p.size = (uint64_t)48 * MIB;
+	p.data = malloc(p.size);
+	ck_assert_ptr_nonnull(p.data);
+	fxt_fill_pattern(p.data, p.size, 77);
+	p.plant_path = plant_path;
+	p.link_to = link_to;
+	ck_assert_int_eq(fx_source_new_custom(&src, &planting_ops, &p, p.size, 512,
+					      "planting"), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &ao), 0);
+	ck_assert_int_eq(r.status, FX_ACQ_FAILED);
+	ck_assert_int_eq(r.error_code, FX_EEXISTS);
+	snprintf(want, sizeof(want), "refusing to overwrite existing file %s", plant_path);
+	ck_assert_msg(strncmp(r.error, want, strlen(want)) == 0, "error: %s", r.error);
+	ck_assert_uint_lt(r.bytes, p.size);
+	ck_assert_int_eq(lstat(plant_path, &st), 0);
+	if (link_to) {
+		ck_assert(S_ISLNK(st.st_mode));
+		ck_assert_int_eq(fxt_file_sha256(sum, victim), 0);
+		fxt_sha256_hex(expect, "keep", 4);
+	} else {
+		ck_assert(S_ISREG(st.st_mode));
+		ck_assert_int_eq(fxt_file_sha256(sum, plant_path), 0);
+		fxt_sha256_hex(expect, "planted", 7);
+	}
+	ck_assert_str_eq(sum, expect);
+	fx_acquire_result_clear(&r);
+	fx_source_free(src);
+	free(p.data);
+}
+
+START_TEST(test_e01_segment_appearing_mid_run)
+{
+	const char *dir = fxt_tmpdir("sink-e01-mid");
+	char target[4200], plant[4300], victim[4300], name[4300];
+	fx_e01_options o = e01_opts((uint64_t)48 * MIB, MIB);
+	fx_image_file files[64];
+	fx_sink *sink;
+	size_t n, i;
+
+	ck_assert_ptr_nonnull(dir);
+	snprintf(target, sizeof(target), "%s/t", dir);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	ck_assert_int_eq(fxt_write_file(victim, "keep", 4), 0);
+	snprintf(plant, sizeof(plant), "%s/t.E30", dir);
+	ck_assert_int_eq(fx_sink_e01_new(&sink, target, &o), 0);
+	run_with_plant(sink, plant, _i ? NULL : victim, victim);
+	/* the set: E01..E29, each ours (read-only), none of them the plant */
+	n = fx_sink_files(sink, files, 64);
+	ck_assert_uint_eq(n, 29);
+	for (i = 0; i < n; i++) {
+		struct stat st;
+
+		snprintf(name, sizeof(name), "%s.E%02zu", target, i + 1);
+		ck_assert_str_eq(files[i].path, name);
+		ck_assert_int_eq(lstat(name, &st), 0);
+		ck_assert(S_ISREG(st.st_mode));
+		ck_assert_uint_eq(st.st_mode & 0777, 0444);
+		ck_assert_uint_eq((uint64_t)st.st_size, files[i].size);
+	}
+	fx_sink_free(sink);
+}
+END_TEST
+
+START_TEST(test_raw_segment_appearing_mid_run)
+{
+	const char *dir = fxt_tmpdir("sink-raw-mid");
+	char target[4200], plant[4300], victim[4300];
+	fx_image_file files[64];
+	fx_sink *sink;
+
+	ck_assert_ptr_nonnull(dir);
+	snprintf(target, sizeof(target), "%s/t", dir);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	ck_assert_int_eq(fxt_write_file(victim, "keep", 4), 0);
+	snprintf(plant, sizeof(plant), "%s/t.030", dir);
+	ck_assert_int_eq(fx_sink_raw_new(&sink, target, MIB), 0);
+	run_with_plant(sink, plant, _i ? NULL : victim, victim);
+	ck_assert_uint_eq(fx_sink_files(sink, files, 64), 29); /* .030 is not ours */
+	ck_assert_uint_eq(files[28].size, MIB);
+	fx_sink_free(sink);
+}
+END_TEST
+
+/* A sink that keeps fewer bytes than it was given (a format storing whole
+ * units only) can never make a run "completed". */
+static uint64_t short_kept;
+
+static int short_write(void *payload, const uint8_t *data, size_t len)
+{
+	(void)payload;
+	(void)data;
+	short_kept += len;
+	return 0;
+}
+
+static int short_finish(void *payload, const fx_sink_summary *sum)
+{
+	(void)payload;
+	(void)sum;
+	return 0;
+}
+
+static uint64_t short_held(void *payload)
+{
+	(void)payload;
+	return short_kept - short_kept % 512;
+}
+
+START_TEST(test_completed_means_every_byte)
+{
+	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, short_write,
+					 short_finish, NULL, NULL, short_held };
+	static uint8_t data[1000];
+	planting_source p = { 0 };
+	fx_acquire_options ao = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src;
+	fx_sink *sink;
+
+	p.data = data;
+	p.size = sizeof(data);
+	p.planted = 1;
+	short_kept = 0;
+	ck_assert_int_eq(fx_source_new_custom(&src, &planting_ops, &p, p.size, 512,
+					      "short"), 0);
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &ops, NULL), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &ao), 0);
+	ck_assert_int_eq(r.status, FX_ACQ_FAILED);
+	ck_assert_int_eq(r.error_code, FX_ECORRUPT);
+	ck_assert_str_eq(r.error,
+			 "the image holds 512 of the source's 1000 bytes (1000 read): not a complete acquisition");
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	/* the same sink holding everything: completed */
+	p.size = 1024;
+	fx_source_free(src);
+	short_kept = 0;
+	ck_assert_int_eq(fx_source_new_custom(&src, &planting_ops, &p, p.size, 512,
+					      "whole"), 0);
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &ops, NULL), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &ao), 0);
+	ck_assert_int_eq(r.status, FX_ACQ_COMPLETED);
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+}
+END_TEST
+
+static Suite *sink_suite(void)
+{
+	Suite *s = suite_create("sink");
+	TCase *tc = tcase_create("evidence files");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_e01_segment_names);
+	tcase_add_test(tc, test_e01_refuses_far_existing_names);
+	tcase_add_test(tc, test_e01_refuses_partial_sector);
+	/* _i = 0: a symbolic link appears; 1: a regular file */
+	tcase_add_loop_test(tc, test_e01_segment_appearing_mid_run, 0, 2);
+	tcase_add_loop_test(tc, test_raw_segment_appearing_mid_run, 0, 2);
+	tcase_add_test(tc, test_completed_means_every_byte);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(sink_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# End to end, every image format at once (raw, split raw, E01): no evidence
+# file is ever overwritten and no link is ever followed.
+#  - before the run: a symbolic link at a name the set will reach (for E01
+#    with 1 MiB segments of an 800 MiB source, .FAA, the 776th segment) is
+#    refused with exit 2 naming it, before anything is written;
+#  - during the run: a link to another file planted at a segment the writer
+#    has not reached yet (acquire held with SIGSTOP) fails the run with
+#    exit 4 naming it; the link and its target are untouched, and the log
+#    and case database record the failure;
+#  - E01 stores whole sectors: a source of 1000 or 1048676 bytes is refused
+#    (exit 2, nothing written), while raw keeps every byte of it.
+set -euo pipefail
+# shellcheck source=lib/common.sh
+. "$(dirname "$0")/lib/common.sh"
+
+MIB=1048576
+
+# expect_listing DIR NAME...: DIR holds exactly these names.
+expect_listing() {
+	local dir=$1 want=""
+	shift
+	(($# == 0)) || want=$(printf '%s\n' "$@" | LC_ALL=C sort)
+	assert_eq "$want" "$(find "$dir" -mindepth 1 -maxdepth 1 -printf '%f\n' | LC_ALL=C sort)" \
+		"contents of $dir"
+}
+
+# A link planted before the run at PLANT (a name of the set): refused.
+refused_before() {
+	local src=$1 plant=$2 dir
+	shift 2
+	dir=$(mktemp -d "$FX_WORK/before.XXXXXX")
+	printf 'keep' >"$dir/victim"
+	ln -s "$dir/victim" "$dir/$plant"
+	assert_exit 2 "$FX_ACQUIRE" -q "$@" "$src" "$dir/t"
+	assert_eq "acquire: refusing to overwrite existing file $dir/$plant (a symbolic link, never followed)" \
+		"$(stderr_of_last)" "$plant: the refusal names the link"
+	assert_eq keep "$(cat "$dir/victim")" "$plant: the link's target is unchanged"
+	assert_eq "$dir/victim" "$(readlink "$dir/$plant")" "$plant: the link is unchanged"
+	expect_listing "$dir" victim "$plant"
+}
+
+test_before() {
+	local big=$FX_WORK/big.img src
+	src=$(sample_disk)
+	truncate -s $((800 * MIB)) "$big"
+	refused_before "$src" t.raw --format raw
+	refused_before "$src" t.003 --format raw --segment-size 1M
+	refused_before "$src" t.E03 --segment-size 1M
+	# .FAA is segment 776: the set of 800 MiB in 1 MiB segments reaches it
+	refused_before "$big" t.FAA --segment-size 1M --compression none
+	refused_before "$big" t.FAA --format e01 --segment-size 1M
+}
+
+# wait_for FILE: until FILE exists (at most 60 s).
+wait_for() {
+	local i
+	for ((i = 0; i < 6000; i++)); do
+		[[ -e $1 ]] && return 0
+		sleep 0.01
+	done
+	fail "$1 never appeared"
+}
+
+# A link planted at PLANT while acquire runs, before the writer gets there.
+planted_during() {
+	local src=$1 first=$2 plant=$3 dir pid rc=0
+	shift 3
+	dir=$(mktemp -d "$FX_WORK/during.XXXXXX")
+	printf 'keep' >"$dir/victim"
+	"$FX_ACQUIRE" -q --json --no-verify --segment-size 1M "$@" "$src" "$dir/t" \
+		>"$FX_OUT" 2>"$FX_ERR" &
+	pid=$!
+	defer stop_acquire "$pid"
+	wait_for "$dir/$first"
+	kill -STOP "$pid"
+	ln -s "$dir/victim" "$dir/$plant"
+	kill -CONT "$pid"
+	wait "$pid" || rc=$?
+	assert_eq 4 "$rc" "$plant: exit code when a segment's name is taken during the run"
+	assert_contains "$(stderr_of_last)" "acquire: failed: refusing to overwrite existing file $dir/$plant" \
+		"$plant: the failure names the file"
+	assert_eq 1 "$(wc -l <"$FX_ERR")" "$plant: one line on stderr"
+	assert_eq keep "$(cat "$dir/victim")" "$plant: the link's target is unchanged"
+	assert_eq "$dir/victim" "$(readlink "$dir/$plant")" "$plant: the link is unchanged"
+	assert_eq failed "$(json_get "$FX_OUT" .status)" "$plant: --json status"
+	assert_eq failed "$(log_value "$dir/t.log" Status)" "$plant: log Status"
+	assert_eq failed "$(sqlite3 "$dir/case.db" 'SELECT status FROM acquisitions')" \
+		"$plant: the case database records the failure"
+	assert_missing "$dir/t.sha256"
+	# every image file is a regular read-only file of ours
+	local f
+	for f in "$dir"/t.[0-9E]*; do
+		[[ $f == "$dir/$plant" ]] && continue
+		[[ -f $f && ! -L $f ]] || fail "$f is not a regular file"
+		assert_eq 444 "$(stat -c %a "$f")" "$f is read-only"
+	done
+}
+
+test_during() {
+	local src
+	src=$(sample_disk)
+	planted_during "$src" t.002 t.060 --format raw
+	planted_during "$src" t.E02 t.E60 --compression none
+}
+
+# E01 stores whole sectors; raw keeps every byte.
+partial_sector() {
+	local bytes=$1 lost=$2 dir src
+	dir=$(mktemp -d "$FX_WORK/partial.XXXXXX")
+	src=$FX_WORK/src-$bytes
+	head -c "$bytes" /dev/urandom >"$src"
+	assert_exit 2 "$FX_ACQUIRE" -q "$src" "$dir/t"
+	assert_eq "acquire: source $src: E01 stores whole 512-byte sectors, and $bytes bytes is not a multiple of 512: its last $lost bytes would be lost (--format raw keeps every byte)" \
+		"$(stderr_of_last)" "$bytes bytes to E01: refused, saying why"
+	expect_listing "$dir"
+	assert_exit 0 "$FX_ACQUIRE" -q --json --format raw "$src" "$dir/t"
+	assert_eq "$bytes" "$(size_of "$dir/t.raw")" "$bytes bytes to raw: every byte"
+	assert_eq "$(sha256_of "$src")" "$(sha256_of "$dir/t.raw")" "$bytes bytes to raw: bit-exact"
+	assert_eq "$bytes" "$(json_get "$FX_OUT" .bytes)" "$bytes bytes to raw: --json bytes"
+	assert_eq completed "$(json_get "$FX_OUT" .status)" "$bytes bytes to raw: completed"
+	assert_exit 0 "$FX_BIN/verify" -q "$dir/t.raw"
+}
+
+test_partial_sector() {
+	partial_sector 1000 488
+	partial_sector 1048676 100
+}
+
+main() {
+	need_tool sqlite3
+	fx_begin
+	run_part "planted before the run" test_before
+	run_part "planted during the run" test_during
+	run_part "partial last sector" test_partial_sector
+	parts_verdict
+	fx_pass
+}
+main "$@"
