@@ -289,7 +289,7 @@ START_TEST(test_completed_means_every_byte)
 {
 	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, short_write,
 					 short_finish, NULL, NULL, short_held };
-	static uint8_t data[1000];
+	static uint8_t data[1024];
 	planting_source p = { 0 };
 	fx_acquire_options ao = FX_ACQUIRE_OPTIONS_INIT;
 	fx_acquire_result r;
@@ -297,7 +297,7 @@ START_TEST(test_completed_means_every_byte)
 	fx_sink *sink;
 
 	p.data = data;
-	p.size = sizeof(data);
+	p.size = 1000;
 	p.planted = 1;
 	short_kept = 0;
 	ck_assert_int_eq(fx_source_new_custom(&src, &planting_ops, &p, p.size, 512,
