@@ -50,7 +50,11 @@ typedef struct segment {
 } segment;
 
 struct fx_ewf_files {
-	char target[PATH_MAX];
+	char target[PATH_MAX];       /* as the caller spelt it */
+	char base[NAME_MAX + 1];     /* its last component */
+	int dirfd;                   /* its directory (O_PATH), where we create */
+	dev_t dir_dev;               /* ... and that directory's identity, */
+	ino_t dir_ino;               /* however libewf spells the path */
 	char ext0;
 	pthread_mutex_t lock;
 	segment *segs;               /* lock */
@@ -242,26 +246,53 @@ static int io_get_size(intptr_t *io_handle, size64_t *size, libbfio_error_t **er
 
 /* ---- taking over segment creation ------------------------------------- */
 
-/* The registered set whose next segment is named `name`; NULL if the name
- * is none of ours. With *unexpected set: ours, but not the next name. */
-static fx_ewf_files *find_set(const char *name, int *unexpected)
+/* Splits path into its directory's identity and its last component. */
+static int split_path(const char *path, struct stat *dir, const char **last)
 {
-	char expected[PATH_MAX + 8];
+	char copy[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (strlen(path) >= sizeof(copy))
+		return -1;
+	memcpy(copy, path, strlen(path) + 1);
+	if (!slash)
+		copy[0] = '.', copy[1] = '\0';
+	else if (slash == path)
+		copy[1] = '\0';
+	else
+		copy[slash - path] = '\0';
+	*last = slash ? slash + 1 : path;
+	return stat(copy, dir);
+}
+
+/*
+ * The registered set that `name` belongs to (same directory, by identity,
+ * since libewf makes the path absolute; last component base + ".xxx");
+ * NULL if none. *unexpected: ours, but not the segment libewf should ask
+ * for next (segments come in order).
+ */
+static fx_ewf_files *find_set(const char *name, const char **last,
+			      int *unexpected)
+{
+	char expected[NAME_MAX + 8];
+	struct stat dir;
 	fx_ewf_files *f;
-	size_t tlen;
+	size_t blen;
 
 	*unexpected = 0;
+	if (split_path(name, &dir, last) != 0)
+		return NULL;
 	pthread_mutex_lock(&registry_lock);
 	for (f = registry; f; f = f->next) {
-		tlen = strlen(f->target);
-		if (strncmp(name, f->target, tlen) != 0 || name[tlen] != '.' ||
-		    strlen(name + tlen + 1) != 3)
+		blen = strlen(f->base);
+		if (dir.st_dev != f->dir_dev || dir.st_ino != f->dir_ino ||
+		    strncmp(*last, f->base, blen) != 0 || (*last)[blen] != '.' ||
+		    strlen(*last + blen + 1) != 3)
 			continue;
 		pthread_mutex_lock(&f->lock);
-		if (strlen(name) >= PATH_MAX ||
-		    fx_ewf_segment_path(expected, sizeof(expected), f->target,
+		if (fx_ewf_segment_path(expected, sizeof(expected), f->base,
 					f->ext0, (unsigned)f->nsegs) != 0 ||
-		    strcmp(expected, name) != 0)
+		    strcmp(expected, *last) != 0)
 			*unexpected = 1;
 		pthread_mutex_unlock(&f->lock);
 		break;
@@ -270,15 +301,22 @@ static fx_ewf_files *find_set(const char *name, int *unexpected)
 	return f;
 }
 
-/* Creates name exclusively, never through a link; adds it to the set. */
-static int create_segment(fx_ewf_files *f, const char *name, seg_io **out)
+/* Creates the set's next segment (its last component `last`) in the
+ * directory registered, exclusively, never through a link; adds it to the
+ * set under the caller's spelling of its path. */
+static int create_segment(fx_ewf_files *f, const char *last, seg_io **out)
 {
-	char msg[PATH_MAX + 200];
+	char msg[PATH_MAX + 200], name[PATH_MAX + 8];
 	segment *s;
 	seg_io *io;
 	int fd;
 
-	fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	pthread_mutex_lock(&f->lock);
+	fx_ewf_segment_path(name, sizeof(name), f->target, f->ext0,
+			    (unsigned)f->nsegs); /* fits: checked at new */
+	pthread_mutex_unlock(&f->lock);
+	fd = openat(f->dirfd, last,
+		    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
 	if (fd < 0) {
 		int err = errno;
 
@@ -307,7 +345,7 @@ static int create_segment(fx_ewf_files *f, const char *name, seg_io **out)
 		f->cap = cap;
 	}
 	s = &f->segs[f->nsegs];
-	memcpy(s->path, name, strlen(name) + 1); /* shorter: see find_set */
+	snprintf(s->path, sizeof(s->path), "%.*s", PATH_MAX - 1, name);
 	s->fd = fd;
 	io->set = f;
 	io->index = f->nsegs++;
@@ -333,12 +371,12 @@ static append_fn real_append(void)
 
 static int append_ours(fx_ewf_files *f, append_fn next, libbfio_pool_t *pool,
 		       int *entry, libbfio_handle_t *given, int access_flags,
-		       const char *name, libbfio_error_t **error)
+		       const char *last, libbfio_error_t **error)
 {
 	libbfio_handle_t *ours = NULL;
 	seg_io *io = NULL;
 
-	if (create_segment(f, name, &io) != 0)
+	if (create_segment(f, last, &io) != 0)
 		return -1;
 	if (libbfio_handle_initialize(&ours, (intptr_t *)io, io_free, io_clone,
 				      io_open, io_close, io_read, io_write,
@@ -365,6 +403,7 @@ int libbfio_pool_append_handle(libbfio_pool_t *pool, int *entry,
 {
 	append_fn next = real_append();
 	char name[PATH_MAX + 8] = "";
+	const char *last = name;
 	size_t size = 0;
 	fx_ewf_files *f = NULL;
 	int unexpected = 0;
@@ -375,7 +414,7 @@ int libbfio_pool_append_handle(libbfio_pool_t *pool, int *entry,
 	    libbfio_file_get_name_size(handle, &size, NULL) == 1 &&
 	    size <= sizeof(name) &&
 	    libbfio_file_get_name(handle, name, sizeof(name), NULL) == 1)
-		f = find_set(name, &unexpected);
+		f = find_set(name, &last, &unexpected);
 	if (!f)
 		return next(pool, entry, handle, access_flags, error);
 	if (unexpected) {
@@ -387,7 +426,7 @@ int libbfio_pool_append_handle(libbfio_pool_t *pool, int *entry,
 		set_failure(f, FX_ERROR, msg);
 		return -1;
 	}
-	return append_ours(f, next, pool, entry, handle, access_flags, name, error);
+	return append_ours(f, next, pool, entry, handle, access_flags, last, error);
 }
 
 /* ---- the set ---------------------------------------------------------- */
@@ -424,9 +463,36 @@ int fx_ewf_segment_path(char *out, size_t outlen, const char *target,
 	return 0;
 }
 
+/* Records target's spelling, directory (held open) and last component. */
+static int locate(fx_ewf_files *f, const char *target)
+{
+	char dir[PATH_MAX], longest[PATH_MAX + 8];
+	const char *last, *slash = strrchr(target, '/');
+	struct stat st;
+
+	if (snprintf(f->target, sizeof(f->target), "%s", target) >=
+		    (int)sizeof(f->target) ||
+	    fx_ewf_segment_path(longest, sizeof(longest) - 8, target, 'E', 0) != 0)
+		return fx_error_set(FX_EUSAGE, "image name too long: %s", target);
+	last = slash ? slash + 1 : target;
+	if (!*last || strlen(last) + 4 > NAME_MAX)
+		return fx_error_set(FX_EUSAGE, "bad image name: %s", target);
+	snprintf(f->base, sizeof(f->base), "%s", last);
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash == target ? 1 : slash - target) : 1,
+		 slash ? target : ".");
+	f->dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (f->dirfd < 0 || fstat(f->dirfd, &st) != 0)
+		return fx_error_set_errno(fx_error_from_errno(errno), errno,
+					  "destination directory %s", dir);
+	f->dir_dev = st.st_dev;
+	f->dir_ino = st.st_ino;
+	return 0;
+}
+
 int fx_ewf_files_new(fx_ewf_files **out, const char *target, char ext0)
 {
 	fx_ewf_files *f;
+	int rc;
 
 	*out = NULL;
 	if (dlsym(RTLD_DEFAULT, "libbfio_pool_append_handle") !=
@@ -436,10 +502,12 @@ int fx_ewf_files_new(fx_ewf_files **out, const char *target, char ext0)
 				    target, ext0);
 	if (!(f = calloc(1, sizeof(*f))))
 		return fx_error_set(FX_ERROR, "out of memory");
-	if (snprintf(f->target, sizeof(f->target), "%s", target) >=
-	    (int)sizeof(f->target)) {
+	f->dirfd = -1;
+	if ((rc = locate(f, target)) != 0) {
+		if (f->dirfd >= 0)
+			close(f->dirfd);
 		free(f);
-		return fx_error_set(FX_EUSAGE, "image name too long: %s", target);
+		return rc;
 	}
 	f->ext0 = ext0;
 	pthread_mutex_init(&f->lock, NULL);
@@ -467,6 +535,7 @@ void fx_ewf_files_free(fx_ewf_files *f)
 	pthread_mutex_unlock(&registry_lock);
 	for (i = 0; i < f->nsegs; i++)
 		close(f->segs[i].fd);
+	close(f->dirfd);
 	free(f->segs);
 	pthread_mutex_destroy(&f->lock);
 	free(f);

@@ -127,12 +127,32 @@ test_partial_sector() {
 	partial_sector 1048676 100
 }
 
+# The take-over of E01 file creation whatever the target's spelling
+# (libewf makes it absolute): relative, with "..", through a directory link.
+test_spellings() {
+	local src dir t
+	src=$(sample_disk)
+	dir=$(mktemp -d "$FX_WORK/spell.XXXXXX")
+	mkdir "$dir/sub"
+	ln -s sub "$dir/via"
+	for t in rel sub/../dots via/linked; do
+		(cd "$dir" && "$FX_ACQUIRE" -q --no-verify --compression none --segment-size 16M "$src" "$t") ||
+			fail "acquire to $t failed: $?"
+		check_ok
+	done
+	assert_eq "444 444 444 444" "$(stat -c %a "$dir"/rel.E0[1-4] | xargs)" "relative target: our read-only segments"
+	assert_eq "444 444 444 444" "$(stat -c %a "$dir"/dots.E0[1-4] | xargs)" "target with ..: our read-only segments"
+	assert_eq "444 444 444 444" "$(stat -c %a "$dir"/sub/linked.E0[1-4] | xargs)" "target through a directory link"
+	assert_exit 0 ewfverify -q "$dir/sub/linked.E01"
+}
+
 main() {
-	need_tool sqlite3
+	need_tool sqlite3 ewfverify
 	fx_begin
 	run_part "planted before the run" test_before
 	run_part "planted during the run" test_during
 	run_part "partial last sector" test_partial_sector
+	run_part "target spellings" test_spellings
 	parts_verdict
 	fx_pass
 }
