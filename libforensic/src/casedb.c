@@ -23,6 +23,7 @@
  * independent. Nothing here is global but constant tables.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -484,13 +485,47 @@ static int handle_new(fx_casedb **out, const char *path,
 	return 0;
 }
 
+/*
+ * The path SQLite is given: the database's directory with its links
+ * resolved (a lab's /cases may well be one), and its own name, which must
+ * not be a link. SQLite opens -wal, -shm and -journal with O_NOFOLLOW, but
+ * resolves a link at the database's own name and writes through it (an
+ * empty file at the other end becomes a case database); with no link left
+ * in the path, SQLITE_OPEN_NOFOLLOW refuses one that appears later.
+ */
+static int db_open_path(char *out, size_t outlen, const char *path)
+{
+	char copy[PATH_MAX], dir[PATH_MAX];
+	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		return fx_error_set(FX_ERROR,
+				    "case database %s is a symbolic link (never followed)",
+				    path);
+	snprintf(copy, sizeof(copy), "%.*s", slash ? (int)(slash == path ? 1 : slash - path) : 1,
+		 slash ? path : ".");
+	if (!*name || !realpath(copy, dir))
+		return fx_error_set_errno(FX_ENOTFOUND, errno ? errno : ENOENT,
+					  "case database %s: its directory", path);
+	if (snprintf(out, outlen, "%s/%s", strcmp(dir, "/") ? dir : "", name) >= (int)outlen)
+		return fx_error_set(FX_EUSAGE, "case database %s: path too long", path);
+	return 0;
+}
+
 static int db_connect(fx_casedb *db, int create, int busy_ms)
 {
-	int flags = db->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	int flags = (db->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+		    SQLITE_OPEN_NOFOLLOW;
+	char open_path[PATH_MAX + 256];
+	int rc;
+
+	if ((rc = db_open_path(open_path, sizeof(open_path), db->path)) != 0)
+		return rc;
 
 	if (create)
 		flags |= SQLITE_OPEN_CREATE;
-	if (sqlite3_open_v2(db->path, &db->sql, flags, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(open_path, &db->sql, flags, NULL) != SQLITE_OK) {
 		if (!db->sql)
 			return fx_error_set(FX_ERROR, "case database %s: out "
 					    "of memory", db->path);

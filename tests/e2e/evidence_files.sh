@@ -146,6 +146,42 @@ test_spellings() {
 	assert_exit 0 ewfverify -q "$dir/sub/linked.E01"
 }
 
+# The case database's files are never opened through a link either
+# (SQLite opens the database, -wal, -shm and -journal O_NOFOLLOW): the run
+# fails before reading, and the link's target is untouched.
+test_database_links() {
+	local src dir
+	src=$(sample_disk)
+	mkdir -p "$FX_WORK/spell-real"
+	ln -sfn spell-real "$FX_WORK/spell-link"
+	# an empty file at the end of the link would become a case database
+	dir=$(mktemp -d "$FX_WORK/dblink.XXXXXX")
+	: >"$dir/victim"
+	ln -s "$dir/victim" "$dir/case.db"
+	assert_exit 4 "$FX_ACQUIRE" -q "$src" "$dir/t"
+	assert_eq "acquire: case database: case database $dir/case.db is a symbolic link (never followed)" \
+		"$(stderr_of_last)" "case.db: refused, naming the link"
+	assert_eq 0 "$(size_of "$dir/victim")" "case.db: the link's target is still empty"
+	expect_listing "$dir" victim case.db
+	# a -wal left without its database is removed by SQLite, never
+	# written through: the run goes on
+	dir=$(mktemp -d "$FX_WORK/dblink.XXXXXX")
+	printf 'keep' >"$dir/victim"
+	ln -s "$dir/victim" "$dir/case.db-wal"
+	assert_exit 0 "$FX_ACQUIRE" -q "$src" "$dir/t"
+	assert_eq keep "$(cat "$dir/victim")" "case.db-wal: the link's target is unchanged"
+	# a -shm link cannot be opened (O_NOFOLLOW): the database fails
+	dir=$(mktemp -d "$FX_WORK/dblink.XXXXXX")
+	printf 'keep' >"$dir/victim"
+	ln -s "$dir/victim" "$dir/case.db-shm"
+	assert_exit 4 "$FX_ACQUIRE" -q "$src" "$dir/t"
+	assert_contains "$(stderr_of_last)" "acquire: case database" "case.db-shm: the database is named"
+	assert_eq keep "$(cat "$dir/victim")" "case.db-shm: the link's target is unchanged"
+	assert_missing "$dir/t.log"
+	# a directory link on the way is no link at the database's name
+	assert_exit 0 "$FX_ACQUIRE" -q --db "$FX_WORK/spell-link/case.db" "$src" "$dir/u"
+}
+
 main() {
 	need_tool sqlite3 ewfverify
 	fx_begin
@@ -153,6 +189,7 @@ main() {
 	run_part "planted during the run" test_during
 	run_part "partial last sector" test_partial_sector
 	run_part "target spellings" test_spellings
+	run_part "case database links" test_database_links
 	parts_verdict
 	fx_pass
 }
