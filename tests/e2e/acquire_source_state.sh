@@ -4,8 +4,8 @@
 # sample disk is attached read-write to a loop device with its partitions.
 #  - A run that ends before its first read (destination on the source with
 #    a partition mounted read-write, existing output, a database that is not
-#    a case database, a failure inside the write-block itself, SIGINT while
-#    waiting for the database) exits with its documented code and leaves
+#    a case database, a log that cannot be created, a failure inside the
+#    write-block itself, SIGINT while waiting for the database) exits with its documented code and leaves
 #    every flag as it found it (blockdev --getro), saying which it restored;
 #    a flag that was already set before the run stays set.
 #  - A run that has started reading (completed, or failed on a full
@@ -130,6 +130,23 @@ test_bad_database() {
 		"$(restored_line "$DEV" "$N=0 ${N}p1=0 ${N}p2=0")"
 }
 
+# The log cannot be created (its name is one byte too long; the image is
+# created at its first write): exit 4 after the database row was begun,
+# which is finished as failed with 0 bytes; flags restored.
+test_log_error() {
+	local dir=$FX_WORK/logerr name
+	mkdir "$dir"
+	name=$(printf 'a%.0s' {1..252})
+	assert_exit 4 "$FX_ACQUIRE" -q --format raw "$DEV" "$dir/$name"
+	assert_eq "$N=0 ${N}p1=0 ${N}p2=0" "$(ro_flags)" "blockdev --getro after the log could not be created"
+	assert_stderr "acquire: cannot create log $dir/$name.log: File name too long" \
+		"$(restored_line "$DEV" "$N=0 ${N}p1=0 ${N}p2=0")"
+	assert_eq "failed|0|$N=0 ${N}p1=0 ${N}p2=0" \
+		"$(sqlite3 "$dir/case.db" 'SELECT status, bytes_acquired, write_block_before FROM acquisitions')" \
+		"database: the run is recorded as failed with 0 bytes"
+	assert_eq "case.db" "$(ls "$dir" | grep -v '^case\.db-')" "nothing but the database written"
+}
+
 # The write-block itself fails half-way (the node of p2 is not p2's
 # device): the open fails (exit 4) and clears the flags it had set.
 test_write_block_fails() {
@@ -238,6 +255,7 @@ main() {
 	test_destination_on_mounted_source
 	test_existing_output
 	test_bad_database
+	test_log_error
 	test_write_block_fails
 	test_signal_before_reading
 	test_after_reading
