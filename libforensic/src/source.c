@@ -5,8 +5,9 @@
  * recorded. A source given back unread (an open that fails, or a caller's
  * run that ends before reading) can have exactly the flags it set cleared
  * again: write-blocking a disk that is then not imaged must not change a
- * live system. Once read, the flags stay set; that policy is the caller's. Regular files are opened O_RDONLY and, where allowed, O_NOATIME
- * so that even their access time is left alone. Custom sources wrap
+ * live system. Once read, the flags stay set unless the caller decides
+ * otherwise. Regular files are opened O_RDONLY and, where allowed,
+ * O_NOATIME so that even their access time is left alone. Custom sources wrap
  * caller-supplied reads (image readers, fault injection in tests).
  * A source is used by one thread at a time.
  */

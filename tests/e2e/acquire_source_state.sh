@@ -144,7 +144,7 @@ test_log_error() {
 	assert_eq "failed|0|$N=0 ${N}p1=0 ${N}p2=0" \
 		"$(sqlite3 "$dir/case.db" 'SELECT status, bytes_acquired, write_block_before FROM acquisitions')" \
 		"database: the run is recorded as failed with 0 bytes"
-	assert_eq "case.db" "$(ls "$dir" | grep -v '^case\.db-')" "nothing but the database written"
+	assert_eq "case.db" "$(find "$dir" -mindepth 1 -maxdepth 1 ! -name 'case.db-*' -printf '%f\n')" "nothing but the database written"
 }
 
 # The write-block itself fails half-way (the node of p2 is not p2's

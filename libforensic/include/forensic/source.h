@@ -122,8 +122,8 @@ FX_EXTERN int fx_source_refresh_state(fx_source *src);
  * info->ro_restored lists the flags cleared, info->ro_kept those left set
  * as found, info->ro_after the state now. It acts once: calling it
  * again, or for a regular file, a custom source or a source opened without
- * write_block, does nothing and returns 0. Nothing checks whether the source was read (see
- * info->read_started): that policy is the caller's.
+ * write_block, does nothing and returns 0. Nothing checks whether the
+ * source was read (see info->read_started): that policy is the caller's.
  * Returns 0, or FX_ERROR naming the first device node whose flag could not
  * be cleared (every other flag is still tried).
  */
