@@ -127,6 +127,16 @@ int acq_log_begin(acq_state *st)
 	return 0;
 }
 
+/* A run that read nothing gave the device back: the flags it cleared. */
+static void log_write_block_undone(FILE *f, const fx_source_info *in)
+{
+	if (in->ro_restored[0])
+		fprintf(f, "Write-block undone:     %s (nothing was read%s%s)\n",
+			in->ro_restored,
+			in->ro_kept[0] ? "; already read-only before the run, left set: " : "",
+			in->ro_kept);
+}
+
 static void log_result(FILE *f, const acq_state *st)
 {
 	const fx_acquire_result *r = &st->res;
@@ -171,6 +181,7 @@ static void log_result(FILE *f, const acq_state *st)
 		fprintf(f, "Verification of source: %s\n", st->verify_source_result);
 	fprintf(f, "Read-only at end:       %s\n",
 		or_empty(fx_source_get_info(st->src)->ro_after));
+	log_write_block_undone(f, fx_source_get_info(st->src));
 }
 
 int acq_log_finish(acq_state *st)

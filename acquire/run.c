@@ -417,13 +417,43 @@ static void name_evidence(acq_state *st)
 	st->evidence_number = st->opt.evidence ? st->opt.evidence : st->evidence_default;
 }
 
+/*
+ * What a run leaves on a write-blocked source (acquire(1), WRITE-BLOCK).
+ * Once reading has started the flags stay set, whatever the outcome: the
+ * evidence stays protected until it is detached, and the log records that
+ * state ("Read-only at end"). A run that ends before its first read (a
+ * refusal, a failure, a signal) gives the device back as it found it: the
+ * flags it set are cleared, those found set stay set, and stderr and the
+ * log say which. Called before anything records the end; a second call
+ * does nothing.
+ */
+static void settle_source(acq_state *st)
+{
+	const fx_source_info *in;
+
+	if (!st->src)
+		return;
+	in = fx_source_get_info(st->src);
+	if (in->read_started || in->ro_restored[0]) {
+		fx_source_refresh_state(st->src);
+		return;
+	}
+	if (fx_source_restore_write_block(st->src) != 0)
+		fprintf(stderr, "acquire: %s\n", fx_error_last());
+	if (in->ro_restored[0])
+		fprintf(stderr, "acquire: read-only flags restored (nothing was read from %s): %s%s%s\n",
+			in->path, in->ro_restored,
+			in->ro_kept[0] ? "; already read-only before the run, left set: " : "",
+			in->ro_kept);
+}
+
 /* Records the end everywhere: sha256 file, verification, log, database. */
 static int conclude(acq_state *st, fx_sink *sink)
 {
 	int db_ok;
 
 	st->end = time(NULL);
-	fx_source_refresh_state(st->src);
+	settle_source(st);
 	if (collect_files(st, sink) != 0)
 		st->res.status = FX_ACQ_FAILED;
 	verify_outputs(st);
@@ -473,6 +503,7 @@ int acq_main(acq_state *st)
 	}
 	rc = conclude(st, sink);
 done:
+	settle_source(st);
 	if (st->log)
 		acq_log_finish(st);
 	fx_sink_free(sink);

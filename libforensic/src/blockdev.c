@@ -3,6 +3,9 @@
  * whether any of them is mounted (/proc/self/mountinfo), the read-only flag
  * (BLKROSET/BLKROGET) and the identity the system exposes (sysfs, udev).
  * Nothing here writes to a device: BLKROSET only changes the kernel's flag.
+ * Each flag's state as found is kept typed (fx_ro_state), so that a source
+ * that is given back unread clears exactly the flags it set and never one
+ * that was set before; the "sda=0 sda1=0" texts are only made for records.
  * Called from the thread that opens the source.
  */
 #include <dirent.h>
@@ -50,30 +53,60 @@ static int parse_dev(dev_t *out, const char *text)
 	return 0;
 }
 
-/* Fills the partitions of the disk in bd->name from /sys/class/block. */
+/* A partition as found in sysfs, with its number for ordering. */
+typedef struct part_entry {
+	long number;
+	dev_t dev;
+	char name[64];
+} part_entry;
+
+static int part_cmp(const void *a, const void *b)
+{
+	const part_entry *x = a, *y = b;
+
+	return (x->number > y->number) - (x->number < y->number);
+}
+
+/* Fills the partitions of the disk in bd->name from /sys/class/block, in
+ * partition-number order (sysfs lists them in no defined order), so that
+ * every record names them in the same order. */
 static void probe_partitions(fx_blockdev *bd)
 {
 	char path[PATH_MAX], text[64];
+	part_entry *parts = calloc(FX_MAX_PARTITIONS, sizeof(*parts));
 	struct dirent *de;
+	size_t i, n = 0;
 	DIR *dir;
 
 	snprintf(path, sizeof(path), "/sys/class/block/%s", bd->name);
-	dir = opendir(path);
-	if (!dir)
+	if (!parts || !(dir = opendir(path))) {
+		free(parts);
 		return;
-	while ((de = readdir(dir)) != NULL && bd->nparts < FX_MAX_PARTITIONS) {
+	}
+	while ((de = readdir(dir)) != NULL && n < FX_MAX_PARTITIONS) {
 		if (strncmp(de->d_name, bd->name, strlen(bd->name)) != 0 ||
-		    strlen(de->d_name) >= sizeof(bd->part_names[0]))
+		    strlen(de->d_name) >= sizeof(parts[0].name))
 			continue;
 		snprintf(path, sizeof(path), "/sys/class/block/%s/%s/dev",
 			 bd->name, de->d_name);
 		read_line(text, sizeof(text), path);
-		if (!text[0] || parse_dev(&bd->part_devs[bd->nparts], text))
+		if (!text[0] || parse_dev(&parts[n].dev, text))
 			continue;
-		strcpy(bd->part_names[bd->nparts], de->d_name);
-		bd->nparts++;
+		snprintf(path, sizeof(path), "/sys/class/block/%s/%s/partition",
+			 bd->name, de->d_name);
+		read_line(text, sizeof(text), path);
+		parts[n].number = strtol(text, NULL, 10);
+		strcpy(parts[n].name, de->d_name);
+		n++;
 	}
 	closedir(dir);
+	qsort(parts, n, sizeof(*parts), part_cmp);
+	for (i = 0; i < n; i++) {
+		strcpy(bd->part_names[i], parts[i].name);
+		bd->part_devs[i] = parts[i].dev;
+	}
+	bd->nparts = n;
+	free(parts);
 }
 
 /* Fills bd->family from the whole disk named disk. */
@@ -192,90 +225,191 @@ static int ro_get(int fd, int *out)
 	return ioctl(fd, BLKROGET, out);
 }
 
-/* Sets and confirms the read-only flag of one device node. */
-static int ro_set(int fd, const char *what)
+/* The flag through fd: 1, 0, or -1 when BLKROGET fails. */
+static int ro_value(int fd)
 {
-	int on = 1, now = 0;
+	int ro = -1;
+
+	return ro_get(fd, &ro) == 0 ? ro : -1;
+}
+
+/* Opens the node /dev/NAME of a partition read-only and checks that it is
+ * that partition's device. Returns the fd, or -1 with errno set (ENOTBLK,
+ * ENODEV: the node is not that device). */
+static int open_node(const fx_ro_flag *f)
+{
+	char node[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	snprintf(node, sizeof(node), "/dev/%s", f->name);
+	fd = open(node, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return -1;
+	}
+	if (!S_ISBLK(st.st_mode) || st.st_rdev != f->dev) {
+		close(fd);
+		errno = S_ISBLK(st.st_mode) ? ENODEV : ENOTBLK;
+		return -1;
+	}
+	return fd;
+}
+
+void fx_blockdev_ro_read(const fx_blockdev *bd, int fd, fx_ro_state *out)
+{
+	fx_ro_flag *f;
+	size_t i;
+	int pfd;
+
+	memset(out, 0, sizeof(*out));
+	f = &out->flags[0];
+	snprintf(f->name, sizeof(f->name), "%s", bd->name);
+	f->dev = bd->dev;
+	f->before = ro_value(fd);
+	for (i = 0; i < bd->nparts; i++) {
+		f = &out->flags[i + 1];
+		snprintf(f->name, sizeof(f->name), "%s", bd->part_names[i]);
+		f->dev = bd->part_devs[i];
+		f->before = -1;
+		if ((pfd = open_node(f)) >= 0) {
+			f->before = ro_value(pfd);
+			close(pfd);
+		}
+	}
+	out->n = bd->nparts + 1;
+}
+
+void fx_ro_format(const fx_ro_state *ro, enum fx_ro_list which, char *out,
+		  size_t outlen)
+{
+	const fx_ro_flag *f;
+	size_t i, len;
+	int value;
+
+	out[0] = '\0';
+	for (i = 0; i < ro->n; i++) {
+		f = &ro->flags[i];
+		if (which == FX_RO_RESTORED && !f->restored)
+			continue;
+		if (which == FX_RO_KEPT && f->before != 1)
+			continue;
+		value = which == FX_RO_RESTORED ? 0 : f->before;
+		len = strlen(out);
+		snprintf(out + len, outlen - len, "%s%s=%d", len ? " " : "",
+			 f->name, value);
+	}
+}
+
+void fx_blockdev_ro_state(const fx_blockdev *bd, int fd, char *out,
+			  size_t outlen)
+{
+	fx_ro_state *now = malloc(sizeof(*now));
+
+	out[0] = '\0';
+	if (!now)
+		return;
+	fx_blockdev_ro_read(bd, fd, now);
+	fx_ro_format(now, FX_RO_BEFORE, out, outlen);
+	free(now);
+}
+
+/* Sets the flag of one node; f->set_by_us records a change from 0 to 1
+ * as soon as BLKROSET took effect, so that a failed confirmation is still
+ * undone by a restore. */
+static int ro_set(int fd, fx_ro_flag *f, const char *what)
+{
+	int on = 1;
 
 	if (ioctl(fd, BLKROSET, &on) != 0)
 		return fx_error_set_errno(FX_ERROR, errno,
 					  "write-block: BLKROSET failed on %s", what);
-	if (ro_get(fd, &now) != 0 || now != 1)
+	f->set_by_us = f->before == 0;
+	if (ro_value(fd) != 1)
 		return fx_error_set(FX_ERROR,
 				    "write-block: %s is not read-only after BLKROSET",
 				    what);
 	return 0;
 }
 
-/* Opens the device node of partition i read-only, or -1. */
-static int open_part(const fx_blockdev *bd, size_t i)
-{
-	char node[PATH_MAX];
-	struct stat st;
-	int fd;
-
-	snprintf(node, sizeof(node), "/dev/%s", bd->part_names[i]);
-	fd = open(node, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) != 0 || !S_ISBLK(st.st_mode) ||
-	    st.st_rdev != bd->part_devs[i]) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static void append(char *out, size_t outlen, const char *fmt, const char *name,
-		   int value)
-{
-	size_t len = strlen(out);
-
-	snprintf(out + len, outlen - len, fmt, len ? " " : "", name, value);
-}
-
-void fx_blockdev_ro_state(const fx_blockdev *bd, int fd, char *out,
-			  size_t outlen)
-{
-	size_t i;
-	int ro = -1, pfd;
-
-	out[0] = '\0';
-	if (ro_get(fd, &ro) != 0)
-		ro = -1;
-	append(out, outlen, "%s%s=%d", bd->name, ro);
-	for (i = 0; i < bd->nparts; i++) {
-		ro = -1;
-		pfd = open_part(bd, i);
-		if (pfd >= 0) {
-			if (ro_get(pfd, &ro) != 0)
-				ro = -1;
-			close(pfd);
-		}
-		append(out, outlen, "%s%s=%d", bd->part_names[i], ro);
-	}
-}
-
+/* Flags found set are left alone: they were not ours to set, and so are
+ * never ours to clear. */
 int fx_blockdev_write_block(const fx_blockdev *bd, const char *path, int fd,
-			    char *before, size_t before_len)
+			    fx_ro_state *ro)
 {
 	char what[PATH_MAX + 80];
+	fx_ro_flag *f;
 	size_t i;
-	int rc, pfd;
+	int rc = 0, pfd;
 
-	fx_blockdev_ro_state(bd, fd, before, before_len);
-	rc = ro_set(fd, path);
-	for (i = 0; rc == 0 && i < bd->nparts; i++) {
-		pfd = open_part(bd, i);
-		if (pfd < 0)
+	fx_blockdev_ro_read(bd, fd, ro);
+	for (i = 0; rc == 0 && i < ro->n; i++) {
+		f = &ro->flags[i];
+		if (f->before == 1)
+			continue;
+		if (i == 0) {
+			rc = ro_set(fd, f, path);
+			continue;
+		}
+		if ((pfd = open_node(f)) < 0)
 			return fx_error_set_errno(FX_ERROR, errno,
 						  "write-block: cannot open partition /dev/%s of %s",
-						  bd->part_names[i], path);
-		snprintf(what, sizeof(what), "/dev/%s", bd->part_names[i]);
-		rc = ro_set(pfd, what);
+						  f->name, path);
+		snprintf(what, sizeof(what), "/dev/%s", f->name);
+		rc = ro_set(pfd, f, what);
 		close(pfd);
 	}
 	return rc;
+}
+
+/* Clears the flag of one node and confirms it. */
+static int ro_clear(int fd, const fx_ro_flag *f)
+{
+	int off = 0;
+
+	if (ioctl(fd, BLKROSET, &off) != 0)
+		return fx_error_set_errno(FX_ERROR, errno,
+					  "cannot restore the read-only flag of /dev/%s: BLKROSET",
+					  f->name);
+	if (ro_value(fd) != 0)
+		return fx_error_set(FX_ERROR,
+				    "cannot restore the read-only flag of /dev/%s: still set after BLKROSET",
+				    f->name);
+	return 0;
+}
+
+/* Every flag is tried, whatever failed before it; the first failure's
+ * message is the one kept. */
+int fx_blockdev_ro_restore(int fd, fx_ro_state *ro)
+{
+	char first[512] = "";
+	fx_ro_flag *f;
+	size_t i;
+	int rc = 0, r, nfd;
+
+	for (i = 0; i < ro->n; i++) {
+		f = &ro->flags[i];
+		if (!f->set_by_us || f->restored)
+			continue;
+		nfd = i == 0 ? fd : open_node(f);
+		if (nfd < 0)
+			r = fx_error_set_errno(FX_ERROR, errno,
+					       "cannot restore the read-only flag of /dev/%s: open",
+					       f->name);
+		else
+			r = ro_clear(nfd, f);
+		if (i && nfd >= 0)
+			close(nfd);
+		if (r == 0) {
+			f->restored = 1;
+		} else if (rc == 0) {
+			rc = r;
+			snprintf(first, sizeof(first), "%s", fx_error_last());
+		}
+	}
+	return rc ? fx_error_set(rc, "%s", first) : 0;
 }
 
 /* Looks up KEY= in the udev database entry of dev ("E:KEY=value"). */

@@ -2,8 +2,12 @@
  * Opening evidence read-only. A block device is write-blocked (BLKROSET on
  * the disk and each partition, confirmed with BLKROGET) before its first
  * read; a mounted source is refused; its identity and HPA/DCO state are
- * recorded. Regular files are opened O_RDONLY and, where allowed, O_NOATIME
- * so that even their access time is left alone. Custom sources wrap
+ * recorded. A source given back unread (an open that fails, or a caller's
+ * run that ends before reading) can have exactly the flags it set cleared
+ * again: write-blocking a disk that is then not imaged must not change a
+ * live system. Once read, the flags stay set unless the caller decides
+ * otherwise. Regular files are opened O_RDONLY and, where allowed,
+ * O_NOATIME so that even their access time is left alone. Custom sources wrap
  * caller-supplied reads (image readers, fault injection in tests).
  * A source is used by one thread at a time.
  */
@@ -56,7 +60,7 @@ static int open_block(fx_source *src, const char *path, const struct stat *st,
 	fx_source_info *info = &src->info;
 	int ssz = 512;
 	unsigned pbsz = 512;
-	int rc;
+	int rc = 0;
 
 	fx_blockdev_probe(&src->bdev, st->st_rdev);
 	if (!o->allow_mounted &&
@@ -70,18 +74,18 @@ static int open_block(fx_source *src, const char *path, const struct stat *st,
 	if (o->write_block) {
 		snprintf(info->write_block_method,
 			 sizeof(info->write_block_method), "BLKROSET");
-		rc = fx_blockdev_write_block(&src->bdev, path, src->fd,
-					     info->ro_before,
-					     sizeof(info->ro_before));
-		if (rc != 0)
-			return rc;
+		rc = fx_blockdev_write_block(&src->bdev, path, src->fd, &src->ro);
 	} else {
 		snprintf(info->write_block_method,
 			 sizeof(info->write_block_method),
 			 "disabled (--no-write-block)");
-		fx_blockdev_ro_state(&src->bdev, src->fd, info->ro_before,
-				     sizeof(info->ro_before));
+		fx_blockdev_ro_read(&src->bdev, src->fd, &src->ro);
 	}
+	fx_ro_format(&src->ro, FX_RO_BEFORE, info->ro_before,
+		     sizeof(info->ro_before));
+	fx_ro_format(&src->ro, FX_RO_KEPT, info->ro_kept, sizeof(info->ro_kept));
+	if (rc != 0)
+		return rc;
 	fx_blockdev_ro_state(&src->bdev, src->fd, info->ro_after,
 			     sizeof(info->ro_after));
 	if (ioctl(src->fd, BLKGETSIZE64, &info->size) != 0)
@@ -138,6 +142,32 @@ static int open_file(fx_source *src, const char *path, const struct stat *st,
 	return 0;
 }
 
+/* Whether the open set any flag (so that a failure must clear it). */
+static int ro_any_set(const fx_ro_state *ro)
+{
+	size_t i;
+
+	for (i = 0; i < ro->n; i++)
+		if (ro->flags[i].set_by_us && !ro->flags[i].restored)
+			return 1;
+	return 0;
+}
+
+/* An open that fails after write-blocking gives the device back as it
+ * found it; the error keeps its message and adds what was restored. */
+static int open_failed(fx_source *src, int rc)
+{
+	char msg[1024];
+
+	if (!ro_any_set(&src->ro))
+		return rc;
+	snprintf(msg, sizeof(msg), "%s", fx_error_last());
+	if (fx_source_restore_write_block(src) != 0)
+		return fx_error_set(rc, "%.600s; %.400s", msg, fx_error_last());
+	return fx_error_set(rc, "%.600s (read-only flags restored: %.400s)", msg,
+			    src->info.ro_restored);
+}
+
 int fx_source_open(fx_source **out, const char *path,
 		   const fx_source_options *opts)
 {
@@ -162,6 +192,7 @@ int fx_source_open(fx_source **out, const char *path,
 	rc = S_ISBLK(st.st_mode) ? open_block(src, path, &st, o)
 				 : open_file(src, path, &st, o);
 	if (rc != 0) {
+		rc = open_failed(src, rc);
 		fx_source_free(src);
 		return rc;
 	}
@@ -206,6 +237,7 @@ int64_t fx_source_pread(fx_source *src, void *buf, size_t len, uint64_t offset)
 	size_t done = 0;
 	ssize_t n;
 
+	src->info.read_started = 1;
 	if (src->fd < 0)
 		return src->ops.pread(src->payload, buf, len, offset);
 	while (done < len) {
@@ -228,6 +260,20 @@ int fx_source_refresh_state(fx_source *src)
 		fx_blockdev_ro_state(&src->bdev, src->fd, src->info.ro_after,
 				     sizeof(src->info.ro_after));
 	return 0;
+}
+
+int fx_source_restore_write_block(fx_source *src)
+{
+	int rc;
+
+	if (!src->info.is_block_device || src->fd < 0 || src->ro.restore_tried)
+		return 0;
+	src->ro.restore_tried = 1;
+	rc = fx_blockdev_ro_restore(src->fd, &src->ro);
+	fx_ro_format(&src->ro, FX_RO_RESTORED, src->info.ro_restored,
+		     sizeof(src->info.ro_restored));
+	fx_source_refresh_state(src);
+	return rc;
 }
 
 /* stat() of path, or of the directory that would hold it. */

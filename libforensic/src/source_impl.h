@@ -22,10 +22,32 @@ typedef struct fx_blockdev {
 	dev_t family[FX_MAX_PARTITIONS + 1];
 } fx_blockdev;
 
-/* Immutable after open, except info.ro_after (fx_source_refresh_state).
- * A source is used by one thread at a time (the pipeline's reader). */
+/* The read-only flag of one device node of a block-device source: as the
+ * open found it, and what this source did to it. Only a flag the open
+ * changed from 0 to 1 may ever be cleared again; one found set, or one
+ * whose state could not be read, is never cleared. */
+typedef struct fx_ro_flag {
+	char name[64];          /* kernel name: "sda", "sda1" */
+	dev_t dev;
+	int before;             /* 1, 0, or -1: BLKROGET failed */
+	int set_by_us;          /* the open changed it from 0 to 1 */
+	int restored;           /* cleared again, confirmed 0 with BLKROGET */
+} fx_ro_flag;
+
+/* The device itself first, then its partitions (none for a partition). */
+typedef struct fx_ro_state {
+	int restore_tried;      /* a restore ran: a later one does nothing */
+	size_t n;
+	fx_ro_flag flags[FX_MAX_PARTITIONS + 1];
+} fx_ro_state;
+
+/* Immutable after open, except info.ro_after (fx_source_refresh_state),
+ * ro and info.ro_restored/ro_kept (fx_source_restore_write_block) and
+ * info.read_started (fx_source_pread). A source is used by one thread at a
+ * time (the pipeline's reader). */
 struct fx_source {
 	fx_source_info info;
+	fx_ro_state ro;         /* block devices: the flags as found and set */
 	int fd;                 /* -1 for custom sources */
 	dev_t st_dev;           /* file system holding a regular-file source */
 	ino_t st_ino;
@@ -38,10 +60,21 @@ struct fx_source {
 /* blockdev.c */
 int fx_blockdev_probe(fx_blockdev *out, dev_t dev);
 int fx_blockdev_check_mounted(const fx_blockdev *bd, const char *path);
+void fx_blockdev_ro_read(const fx_blockdev *bd, int fd, fx_ro_state *out);
 int fx_blockdev_write_block(const fx_blockdev *bd, const char *path, int fd,
-			    char *before, size_t before_len);
+			    fx_ro_state *ro);
+int fx_blockdev_ro_restore(int fd, fx_ro_state *ro);
 void fx_blockdev_ro_state(const fx_blockdev *bd, int fd, char *out,
 			  size_t outlen);
+
+/* Which flags fx_ro_format lists, each as "name=flag". */
+enum fx_ro_list {
+	FX_RO_BEFORE,   /* every flag as found */
+	FX_RO_RESTORED, /* the flags cleared again ("name=0") */
+	FX_RO_KEPT      /* the flags found set, left set ("name=1") */
+};
+void fx_ro_format(const fx_ro_state *ro, enum fx_ro_list which, char *out,
+		  size_t outlen);
 void fx_blockdev_identity(const fx_blockdev *bd, fx_source_info *info);
 void fx_blockdev_hpa_dco(int fd, fx_source_info *info);
 

@@ -34,12 +34,23 @@ typedef struct fx_source_info {
 	/** "BLKROSET", "none: regular file opened O_RDONLY",
 	 *  "disabled (--no-write-block)" or "custom source". */
 	char write_block_method[96];
-	/** Read-only flags as "sda=0 sda1=0" before we set them / at finish. */
+	/** Read-only flags as "sda=0 sda1=0" (the device, then its partitions
+	 *  in partition-number order): as found before fx_source_open set
+	 *  them, and as last read (after the open, fx_source_refresh_state or
+	 *  fx_source_restore_write_block). -1: the flag could not be read. */
 	char ro_before[512];
 	char ro_after[512];
 	/** HPA/DCO findings, or "not checked: <reason>". */
 	char hpa_dco[512];
 	int direct_io;                 /**< 1 if reads bypass the page cache */
+	/** Flags fx_source_restore_write_block cleared again, as "sda=0
+	 *  sda1=0"; "" when it cleared none (or was not called). */
+	char ro_restored[512];
+	/** Flags that were already set when fx_source_open found them, as
+	 *  "sda2=1": never changed by the open, never cleared by a restore. */
+	char ro_kept[512];
+	/** 1 once fx_source_pread has been called: reading has started. */
+	int read_started;
 } fx_source_info;
 
 /** Options for fx_source_open. */
@@ -74,6 +85,8 @@ typedef struct fx_source_ops {
  * (FX_EBUSY, unless allow_mounted), BLKROSET on the device and each of its
  * partitions confirmed with BLKROGET, identity from sysfs/udev, HPA/DCO
  * through SG_IO where the device answers ATA commands. The caller owns *out.
+ * An open that fails after setting flags clears them again before it
+ * returns (its message says so), as fx_source_restore_write_block does.
  */
 FX_EXTERN int fx_source_open(fx_source **out, const char *path,
 			     const fx_source_options *opts);
@@ -101,13 +114,30 @@ FX_EXTERN int fx_source_check_destination(const fx_source *src,
 FX_EXTERN int fx_source_refresh_state(fx_source *src);
 
 /**
+ * Undoes fx_source_open's write-block, for a source given back unread (a
+ * run refused or failed before its first read): clears the read-only flag
+ * of every device node whose flag the open changed from 0 to 1, and
+ * confirms each with BLKROGET. A flag that was already set before the
+ * open, or whose state the open could not read, is never cleared.
+ * info->ro_restored lists the flags cleared, info->ro_kept those left set
+ * as found, info->ro_after the state now. It acts once: calling it
+ * again, or for a regular file, a custom source or a source opened without
+ * write_block, does nothing and returns 0. Nothing checks whether the
+ * source was read (see info->read_started): that policy is the caller's.
+ * Returns 0, or FX_ERROR naming the first device node whose flag could not
+ * be cleared (every other flag is still tried).
+ */
+FX_EXTERN int fx_source_restore_write_block(fx_source *src);
+
+/**
  * Reads len bytes at offset (one attempt). Returns bytes read (short only at
  * the end), or a negative errno value.
  */
 FX_EXTERN int64_t fx_source_pread(fx_source *src, void *buf, size_t len,
 				  uint64_t offset);
 
-/** Closes the source (the device stays read-only). NULL is safe. */
+/** Closes the source. The read-only flags stay as they are (set, unless
+ *  fx_source_restore_write_block cleared them). NULL is safe. */
 FX_EXTERN void fx_source_free(fx_source *src);
 
 #ifdef __cplusplus

@@ -1,0 +1,309 @@
+/*
+ * Unit tests of sources through the public API: the write-block of a block
+ * device and fx_source_restore_write_block (a loop device over a scratch
+ * file, needs root: otherwise those tests print SKIP and pass), whether a
+ * source has been read (read_started), and that a run cancelled before it
+ * starts never reads. The loop device is attached once per test case by
+ * the parent process (an unchecked fixture), so it is detached whatever a
+ * test does; it has no partitions (acquire_source_state.sh covers those).
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/fs.h>
+#include <linux/loop.h>
+
+#include "forensic/forensic.h"
+#include "testutil.h"
+
+#define LOOP_BYTES (1u << 20)
+
+static char loop_path[64];   /* "/dev/loopN", "" when not attached */
+static char loop_name[32];   /* "loopN" */
+static char loop_why[256];   /* why not attached */
+static int loop_fd = -1;     /* keeps the autoclear loop device alive */
+
+/* Attaches a 1 MiB scratch file as a loop device that the kernel detaches
+ * itself when its last descriptor closes (LO_FLAGS_AUTOCLEAR). */
+static void loop_setup(void)
+{
+	struct loop_info64 li;
+	const char *dir = fxt_tmpdir("check_source");
+	char file[4200] = "";
+	uint8_t *data = calloc(1, LOOP_BYTES);
+	int ctl = -1, ffd = -1, n = -1, ro = 1;
+
+	loop_path[0] = '\0';
+	snprintf(loop_why, sizeof(loop_why), "needs root and /dev/loop-control");
+	if (!dir || !data || geteuid() != 0)
+		goto done;
+	snprintf(file, sizeof(file), "%s/backing", dir);
+	fxt_fill_pattern(data, LOOP_BYTES, 7);
+	if (fxt_write_file(file, data, LOOP_BYTES) != 0 ||
+	    (ffd = open(file, O_RDWR | O_CLOEXEC)) < 0 ||
+	    (ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC)) < 0 ||
+	    (n = ioctl(ctl, LOOP_CTL_GET_FREE)) < 0)
+		goto done;
+	snprintf(loop_name, sizeof(loop_name), "loop%d", n);
+	snprintf(loop_path, sizeof(loop_path), "/dev/%s", loop_name);
+	loop_fd = open(loop_path, O_RDWR | O_CLOEXEC); /* else a read-only loop */
+	memset(&li, 0, sizeof(li));
+	li.lo_flags = LO_FLAGS_AUTOCLEAR;
+	if (loop_fd < 0 || ioctl(loop_fd, LOOP_SET_FD, ffd) != 0 ||
+	    ioctl(loop_fd, LOOP_SET_STATUS64, &li) != 0 ||
+	    ioctl(loop_fd, BLKROGET, &ro) != 0 || ro != 0) {
+		snprintf(loop_why, sizeof(loop_why), "cannot attach %s: %s",
+			 loop_path, strerror(errno));
+		if (loop_fd >= 0)
+			ioctl(loop_fd, LOOP_CLR_FD, 0);
+		loop_path[0] = '\0';
+	}
+done:
+	if (ffd >= 0)
+		close(ffd);
+	if (ctl >= 0)
+		close(ctl);
+	if (dir) {
+		unlink(file); /* the loop device holds it open */
+		rmdir(dir);
+	}
+	free(data);
+}
+
+static void loop_teardown(void)
+{
+	int off = 0;
+
+	if (loop_fd < 0)
+		return;
+	ioctl(loop_fd, BLKROSET, &off);
+	ioctl(loop_fd, LOOP_CLR_FD, 0);
+	close(loop_fd);
+	loop_fd = -1;
+}
+
+/* The loop device's read-only flag as the kernel has it now. */
+static int loop_ro(void)
+{
+	int ro = -1;
+
+	ck_assert_int_eq(ioctl(loop_fd, BLKROGET, &ro), 0);
+	return ro;
+}
+
+static void loop_set_ro(int on)
+{
+	ck_assert_int_eq(ioctl(loop_fd, BLKROSET, &on), 0);
+}
+
+static int loop_skip(void)
+{
+	if (loop_path[0])
+		return 0;
+	printf("SKIP: check_source: %s\n", loop_why);
+	fflush(stdout);
+	return 1;
+}
+
+/* "loopN=flag" */
+static const char *flag_text(int flag)
+{
+	static char text[64];
+
+	snprintf(text, sizeof(text), "%s=%d", loop_name, flag);
+	return text;
+}
+
+START_TEST(test_restore_clears_the_flag_it_set)
+{
+	fx_source *src = NULL;
+	const fx_source_info *in;
+
+	if (loop_skip())
+		return;
+	loop_set_ro(0);
+	ck_assert_int_eq(fx_source_open(&src, loop_path, NULL), 0);
+	in = fx_source_get_info(src);
+	ck_assert_str_eq(in->write_block_method, "BLKROSET");
+	ck_assert_str_eq(in->ro_before, flag_text(0));
+	ck_assert_str_eq(in->ro_after, flag_text(1));
+	ck_assert_str_eq(in->ro_kept, "");
+	ck_assert_int_eq(loop_ro(), 1);
+	ck_assert_int_eq(in->read_started, 0);
+
+	ck_assert_int_eq(fx_source_restore_write_block(src), 0);
+	ck_assert_str_eq(in->ro_restored, flag_text(0));
+	ck_assert_str_eq(in->ro_after, flag_text(0));
+	ck_assert_int_eq(loop_ro(), 0);
+
+	/* it acts once: a flag set since is not the restore's business */
+	loop_set_ro(1);
+	ck_assert_int_eq(fx_source_restore_write_block(src), 0);
+	ck_assert_int_eq(loop_ro(), 1);
+	fx_source_free(src);
+	ck_assert_int_eq(loop_ro(), 1);
+	loop_set_ro(0);
+}
+END_TEST
+
+START_TEST(test_restore_keeps_a_flag_found_set)
+{
+	fx_source *src = NULL;
+	const fx_source_info *in;
+
+	if (loop_skip())
+		return;
+	loop_set_ro(1);
+	ck_assert_int_eq(fx_source_open(&src, loop_path, NULL), 0);
+	in = fx_source_get_info(src);
+	ck_assert_str_eq(in->ro_before, flag_text(1));
+	ck_assert_str_eq(in->ro_kept, flag_text(1));
+	ck_assert_int_eq(fx_source_restore_write_block(src), 0);
+	ck_assert_str_eq(in->ro_restored, "");
+	ck_assert_str_eq(in->ro_after, flag_text(1));
+	ck_assert_int_eq(loop_ro(), 1);
+	fx_source_free(src);
+	loop_set_ro(0);
+}
+END_TEST
+
+START_TEST(test_free_leaves_the_flag_set)
+{
+	fx_source *src = NULL;
+	uint8_t buf[512];
+
+	if (loop_skip())
+		return;
+	loop_set_ro(0);
+	ck_assert_int_eq(fx_source_open(&src, loop_path, NULL), 0);
+	ck_assert_int_eq(fx_source_pread(src, buf, sizeof(buf), 0), 512);
+	ck_assert_int_eq(fx_source_get_info(src)->read_started, 1);
+	fx_source_free(src);
+	ck_assert_int_eq(loop_ro(), 1);
+	loop_set_ro(0);
+}
+END_TEST
+
+START_TEST(test_no_write_block_has_nothing_to_restore)
+{
+	fx_source_options o = FX_SOURCE_OPTIONS_INIT;
+	fx_source *src = NULL;
+	const fx_source_info *in;
+
+	if (loop_skip())
+		return;
+	loop_set_ro(0);
+	o.write_block = 0;
+	ck_assert_int_eq(fx_source_open(&src, loop_path, &o), 0);
+	in = fx_source_get_info(src);
+	ck_assert_str_eq(in->write_block_method, "disabled (--no-write-block)");
+	ck_assert_str_eq(in->ro_before, flag_text(0));
+	ck_assert_str_eq(in->ro_after, flag_text(0));
+	ck_assert_int_eq(fx_source_restore_write_block(src), 0);
+	ck_assert_str_eq(in->ro_restored, "");
+	ck_assert_int_eq(loop_ro(), 0);
+	fx_source_free(src);
+}
+END_TEST
+
+START_TEST(test_regular_file_read_started)
+{
+	const char *dir = fxt_tmpdir("check_source_file");
+	char path[4200];
+	uint8_t data[1024], buf[512];
+	fx_source *src = NULL;
+	const fx_source_info *in;
+
+	ck_assert_ptr_nonnull(dir);
+	snprintf(path, sizeof(path), "%s/evidence", dir);
+	fxt_fill_pattern(data, sizeof(data), 3);
+	ck_assert_int_eq(fxt_write_file(path, data, sizeof(data)), 0);
+	ck_assert_int_eq(fx_source_open(&src, path, NULL), 0);
+	in = fx_source_get_info(src);
+	ck_assert_int_eq(in->read_started, 0);
+	ck_assert_int_eq(fx_source_restore_write_block(src), 0);
+	ck_assert_str_eq(in->ro_restored, "");
+	ck_assert_str_eq(in->ro_before, "");
+	ck_assert_int_eq(fx_source_pread(src, buf, sizeof(buf), 512), 512);
+	ck_assert_int_eq(in->read_started, 1);
+	ck_assert_mem_eq(buf, data + 512, 512);
+	fx_source_free(src);
+}
+END_TEST
+
+static int64_t counting_pread(void *payload, void *buf, size_t len,
+			      uint64_t offset)
+{
+	(void)offset;
+	(*(unsigned *)payload)++;
+	memset(buf, 0, len);
+	return (int64_t)len;
+}
+
+/* acquire gives a source back when nothing was read; a cancel that is
+ * already pending when the pipeline starts must not read. */
+START_TEST(test_cancel_before_start_reads_nothing)
+{
+	static const fx_source_ops ops = { FX_SOURCE_OPS_VERSION, counting_pread,
+					   NULL };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	volatile sig_atomic_t cancel = 1;
+	fx_acquire_result r;
+	fx_source *src = NULL;
+	unsigned reads = 0;
+
+	ck_assert_int_eq(fx_source_new_custom(&src, &ops, &reads, 1 << 20, 512,
+					      "counting"), 0);
+	o.cancel = &cancel;
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
+	ck_assert_int_eq(r.status, FX_ACQ_INTERRUPTED);
+	ck_assert_uint_eq(r.bytes, 0);
+	ck_assert_uint_eq(reads, 0);
+	ck_assert_int_eq(fx_source_get_info(src)->read_started, 0);
+	ck_assert_int_eq(fx_source_restore_write_block(src), 0);
+	fx_acquire_result_clear(&r);
+
+	cancel = 0;
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
+	ck_assert_int_eq(r.status, FX_ACQ_COMPLETED);
+	ck_assert_uint_eq(reads, 1);
+	ck_assert_int_eq(fx_source_get_info(src)->read_started, 1);
+	fx_acquire_result_clear(&r);
+	fx_source_free(src);
+}
+END_TEST
+
+static Suite *source_suite(void)
+{
+	Suite *s = suite_create("source");
+	TCase *dev = tcase_create("write-block");
+	TCase *any = tcase_create("read_started");
+
+	tcase_add_unchecked_fixture(dev, loop_setup, loop_teardown);
+	tcase_add_test(dev, test_restore_clears_the_flag_it_set);
+	tcase_add_test(dev, test_restore_keeps_a_flag_found_set);
+	tcase_add_test(dev, test_free_leaves_the_flag_set);
+	tcase_add_test(dev, test_no_write_block_has_nothing_to_restore);
+	tcase_add_test(any, test_regular_file_read_started);
+	tcase_add_test(any, test_cancel_before_start_reads_nothing);
+	suite_add_tcase(s, dev);
+	suite_add_tcase(s, any);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(source_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
