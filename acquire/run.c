@@ -81,9 +81,11 @@ static int refuse_existing(const acq_state *st)
 	closedir(d);
 	if (found)
 		return FX_EXIT_USAGE;
-	if (strcmp(st->opt.format, "raw") == 0 &&
-	    fx_raw_check_names(st->opt.target, st->opt.segment_size,
-			       fx_source_get_info(st->src)->size) != 0) {
+	if (fx_evidence_path_check(st->log_path) != 0 ||
+	    fx_evidence_path_check(st->sha_path) != 0 ||
+	    (strcmp(st->opt.format, "raw") == 0 &&
+	     fx_raw_check_names(st->opt.target, st->opt.segment_size,
+				fx_source_get_info(st->src)->size) != 0)) {
 		fprintf(stderr, "acquire: %s\n", fx_error_last());
 		return fx_error_last_code() == FX_EEXISTS ? FX_EXIT_USAGE
 							  : FX_EXIT_FAILURE;
