@@ -442,11 +442,20 @@ static void settle_source(acq_state *st)
 	}
 	if (fx_source_restore_write_block(st->src) != 0)
 		fprintf(stderr, "acquire: %s\n", fx_error_last());
-	if (in->ro_restored[0])
-		fprintf(stderr, "acquire: read-only flags restored (nothing was read from %s): %s%s%s\n",
-			in->path, in->ro_restored,
-			in->ro_kept[0] ? "; already read-only before the run, left set: " : "",
-			in->ro_kept);
+	if (!in->ro_restored[0])
+		return;
+	fprintf(stderr, "acquire: read-only flags restored (nothing was read from %s): %s%s%s\n",
+		in->path, in->ro_restored,
+		in->ro_kept[0] ? "; already read-only before the run, left set: " : "",
+		in->ro_kept);
+	/* the case database's record of the run says so too */
+	if (st->res.status == FX_ACQ_FAILED || st->res.status == FX_ACQ_INTERRUPTED) {
+		size_t len = strlen(st->res.error);
+
+		snprintf(st->res.error + len, sizeof(st->res.error) - len,
+			 "%snothing was read; read-only flags restored: %.300s",
+			 len ? "; " : "", in->ro_restored);
+	}
 }
 
 /* Records the end everywhere: sha256 file, verification, log, database. */
@@ -497,8 +506,9 @@ int acq_main(acq_state *st)
 	}
 	if (acq_log_begin(st) != 0 || (rc = run_pipeline(st, sink)) != 0) {
 		st->res.status = FX_ACQ_FAILED;
-		snprintf(st->res.error, sizeof(st->res.error), "%.900s", fx_error_last());
+		snprintf(st->res.error, sizeof(st->res.error), "%.600s", fx_error_last());
 		st->end = time(NULL);
+		settle_source(st);
 		acq_db_finish(st);
 		rc = rc ? rc : FX_EXIT_FAILURE;
 		goto done;
