@@ -85,6 +85,8 @@ static void *hash_main(void *arg)
 	char *out = c->alg == FX_HASH_MD5 ? d->md5
 		    : c->alg == FX_HASH_SHA1 ? d->sha1 : d->sha256;
 
+	/* named for top -H and ps -T: "md5", "sha1", "sha256" */
+	pthread_setname_np(pthread_self(), fx_hash_name(c->alg));
 	while (fx_ring_next(c->p->ring, c->index, &s)) {
 		if (!s.skip)
 			fx_hasher_update(c->hasher, s.data, s.len);
@@ -123,6 +125,7 @@ static void *window_main(void *arg)
 	fx_ring_slot s;
 	size_t at, take;
 
+	pthread_setname_np(pthread_self(), "window");
 	while (fx_ring_next(p->ring, c->index, &s)) {
 		for (at = 0; !s.skip && at < s.len; at += take) {
 			take = s.len - at;
@@ -149,6 +152,7 @@ static void *sink_main(void *arg)
 	pipeline *p = c->p;
 	fx_ring_slot s;
 
+	pthread_setname_np(pthread_self(), "sink");
 	while (fx_ring_next(p->ring, c->index, &s)) {
 		if (!p->sink_failed &&
 		    (p->sink_error_code = fx_sink_write(p->sink, s.data, s.len))) {
@@ -367,22 +371,49 @@ static int place_threads(pipeline *p, cpu_set_t *saved)
 	return 1;
 }
 
-static int check_options(const fx_acquire_options *o, const fx_source *src)
-{
-	uint32_t ssz = src->info.logical_sector_size;
+/* Every logical sector size is a multiple of this: the unit sizes are
+ * checked against before the source, and its sector size, are known. */
+#define FX_SECTOR_UNIT 512u
 
-	if (!o->block_size || o->block_size % ssz || o->block_size > (256u << 20))
+/* A size option must be a multiple of the sector size (or of 512 bytes
+ * when that is not known yet). */
+static int check_multiple(const char *name, uint64_t value, uint32_t ssz)
+{
+	if (value % (ssz ? ssz : FX_SECTOR_UNIT) == 0)
+		return 0;
+	if (!ssz)
 		return fx_error_set(FX_EUSAGE,
-				    "block size %zu is not a multiple of the %u-byte sector size (at most 256 MiB)",
-				    o->block_size, ssz);
-	if (o->hash_window && o->hash_window % ssz)
-		return fx_error_set(FX_EUSAGE,
-				    "hash window %llu is not a multiple of the %u-byte sector size",
-				    (unsigned long long)o->hash_window, ssz);
+				    "%s %llu is not a multiple of %u bytes (every sector size is)",
+				    name, (unsigned long long)value, FX_SECTOR_UNIT);
+	return fx_error_set(FX_EUSAGE,
+			    "%s %llu is not a multiple of the source's %u-byte logical sector size",
+			    name, (unsigned long long)value, ssz);
+}
+
+int fx_acquire_options_check(const fx_acquire_options *o, uint32_t ssz)
+{
+	int rc;
+
+	if (!o || !o->version || o->version > FX_ACQUIRE_OPTIONS_VERSION)
+		return fx_error_set(FX_EUSAGE, "acquisition options version %u is not 1..%u",
+				    o ? o->version : 0, FX_ACQUIRE_OPTIONS_VERSION);
+	if (!o->block_size)
+		return fx_error_set(FX_EUSAGE, "--block-size 0 is not a positive size");
+	if (o->block_size > FX_ACQUIRE_MAX_BLOCK)
+		return fx_error_set(FX_EUSAGE, "--block-size %zu is larger than 256M (%zu bytes)",
+				    o->block_size, FX_ACQUIRE_MAX_BLOCK);
+	if ((rc = check_multiple("--block-size", o->block_size, ssz)) != 0 ||
+	    (rc = check_multiple("--hash-window", o->hash_window, ssz)) != 0)
+		return rc;
+	if (o->retries > FX_ACQUIRE_MAX_RETRIES)
+		return fx_error_set(FX_EUSAGE, "--retries %u is more than %u", o->retries,
+				    FX_ACQUIRE_MAX_RETRIES);
 	if (!(o->hash_algs & FX_HASH_ALL) || (o->hash_algs & ~FX_HASH_ALL))
-		return fx_error_set(FX_EUSAGE, "no valid hash algorithm selected");
+		return fx_error_set(FX_EUSAGE,
+				    "--hash: no known hash algorithm in the set 0x%x (md5, sha1, sha256)",
+				    o->hash_algs);
 	if (o->buffers < 2 || o->buffers > 1024)
-		return fx_error_set(FX_EUSAGE, "buffers must be 2..1024");
+		return fx_error_set(FX_EUSAGE, "buffers %u is not 2..1024", o->buffers);
 	return 0;
 }
 
@@ -496,7 +527,8 @@ int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
 	memset(out, 0, sizeof(*out));
 	memset(&p, 0, sizeof(p));
 	p.opts = opts ? opts : &defaults;
-	if ((rc = check_options(p.opts, src)) != 0)
+	if ((rc = fx_acquire_options_check(p.opts,
+					   src->info.logical_sector_size)) != 0)
 		return rc;
 	p.src = src;
 	p.sink = sink;
