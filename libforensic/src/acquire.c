@@ -10,7 +10,11 @@
  * the bad-sector list (owned by the reader thread until the run ends).
  * A vanished device, a failed sink or a cancel request stop the reader;
  * consumers always drain what was published, so the hashes and the image
- * cover exactly the bytes reported.
+ * cover exactly the bytes reported. Threads carry their job's name ("md5",
+ * "sha1", "sha256", "window", "sink") for top -H and ps -T.
+ *
+ * Option rules live in fx_acquire_options_check, which callers use to
+ * refuse a bad value before they write anything.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -36,6 +40,7 @@ typedef struct consumer {
 	unsigned alg;                    /* hash consumers */
 	fx_hasher *hasher;
 	void *(*run)(void *);
+	const char *name;                /* of the thread, for top -H, ps -T */
 	pthread_t thread;
 	int started;
 } consumer;
@@ -85,8 +90,6 @@ static void *hash_main(void *arg)
 	char *out = c->alg == FX_HASH_MD5 ? d->md5
 		    : c->alg == FX_HASH_SHA1 ? d->sha1 : d->sha256;
 
-	/* named for top -H and ps -T: "md5", "sha1", "sha256" */
-	pthread_setname_np(pthread_self(), fx_hash_name(c->alg));
 	while (fx_ring_next(c->p->ring, c->index, &s)) {
 		if (!s.skip)
 			fx_hasher_update(c->hasher, s.data, s.len);
@@ -125,7 +128,6 @@ static void *window_main(void *arg)
 	fx_ring_slot s;
 	size_t at, take;
 
-	pthread_setname_np(pthread_self(), "window");
 	while (fx_ring_next(p->ring, c->index, &s)) {
 		for (at = 0; !s.skip && at < s.len; at += take) {
 			take = s.len - at;
@@ -152,7 +154,6 @@ static void *sink_main(void *arg)
 	pipeline *p = c->p;
 	fx_ring_slot s;
 
-	pthread_setname_np(pthread_self(), "sink");
 	while (fx_ring_next(p->ring, c->index, &s)) {
 		if (!p->sink_failed &&
 		    (p->sink_error_code = fx_sink_write(p->sink, s.data, s.len))) {
@@ -167,7 +168,8 @@ static void *sink_main(void *arg)
 	return NULL;
 }
 
-static int add_consumer(pipeline *p, void *(*run)(void *), unsigned alg)
+static int add_consumer(pipeline *p, void *(*run)(void *), unsigned alg,
+			const char *name)
 {
 	consumer *c = &p->consumers[p->nconsumers];
 
@@ -175,6 +177,7 @@ static int add_consumer(pipeline *p, void *(*run)(void *), unsigned alg)
 	c->index = p->nconsumers;
 	c->alg = alg;
 	c->run = run;
+	c->name = name;
 	if (alg && fx_hasher_new(&c->hasher, alg) != 0)
 		return FX_ERROR;
 	p->nconsumers++;
@@ -423,12 +426,13 @@ static int pipeline_setup(pipeline *p)
 	size_t slot = (p->opts->block_size + 4095) & ~(size_t)4095;
 
 	for (alg = FX_HASH_MD5; alg <= FX_HASH_SHA256; alg <<= 1)
-		if ((p->opts->hash_algs & alg) && add_consumer(p, hash_main, alg))
+		if ((p->opts->hash_algs & alg) &&
+		    add_consumer(p, hash_main, alg, fx_hash_name(alg)))
 			return FX_ERROR;
 	if (p->opts->hash_window &&
-	    add_consumer(p, window_main, FX_HASH_SHA256))
+	    add_consumer(p, window_main, FX_HASH_SHA256, "window"))
 		return FX_ERROR;
-	if (p->sink && add_consumer(p, sink_main, 0))
+	if (p->sink && add_consumer(p, sink_main, 0, "sink"))
 		return FX_ERROR;
 	if (fx_ring_new(&p->ring, p->opts->buffers, slot, p->nconsumers))
 		return fx_error_set(FX_ERROR, "cannot allocate %u buffers of %zu bytes",
@@ -545,6 +549,8 @@ int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
 			break;
 		}
 		c->started = 1;
+		/* named before the first block: "md5", "sink", ... */
+		pthread_setname_np(c->thread, c->name);
 	}
 	placed = rc ? 0 : place_threads(&p, &saved_cpus);
 	rc = rc ? rc : read_all(&p, start);

@@ -185,10 +185,6 @@ static void *worker_main(void *arg)
 	e01_sink *e = w->e;
 	size_t i, nchunks;
 	job *j;
-	char name[16];
-
-	snprintf(name, sizeof(name), "deflate/%u", (unsigned)(w - e->workers));
-	pthread_setname_np(pthread_self(), name); /* for top -H, ps -T */
 	for (;;) {
 		pthread_mutex_lock(&e->lock);
 		while (!e->failed && e->taken == e->submitted && !e->input_done)
@@ -275,7 +271,6 @@ static void *flusher_main(void *arg)
 	e01_sink *e = arg;
 	uint64_t seen = 0;
 
-	pthread_setname_np(pthread_self(), "flusher");
 	pthread_mutex_lock(&e->lock);
 	for (;;) {
 		while (!e->failed && !e->flusher_stop && e->flush_requests == seen)
@@ -297,7 +292,6 @@ static void *writer_main(void *arg)
 	job *j;
 	int rc;
 
-	pthread_setname_np(pthread_self(), "ewf-writer");
 	for (;;) {
 		pthread_mutex_lock(&e->lock);
 		j = &e->jobs[e->written % e->njobs];
@@ -720,17 +714,23 @@ static int alloc_workers(e01_sink *e, unsigned threads)
 	return 0;
 }
 
+/* Threads are named for top -H and ps -T: deflate/N, ewf-writer, flusher */
 static int start_threads(e01_sink *e)
 {
 	unsigned i;
 	int writer = 0;
+	char name[16];
 
-	for (i = 0; i < e->nworkers; i++)
+	for (i = 0; i < e->nworkers; i++) {
 		if (pthread_create(&e->workers[i].thread, NULL, worker_main,
 				   &e->workers[i]) != 0)
 			break;
-	if (i == e->nworkers)
-		writer = pthread_create(&e->writer, NULL, writer_main, e) == 0;
+		snprintf(name, sizeof(name), "deflate/%u", i);
+		pthread_setname_np(e->workers[i].thread, name);
+	}
+	if (i == e->nworkers &&
+	    (writer = pthread_create(&e->writer, NULL, writer_main, e) == 0))
+		pthread_setname_np(e->writer, "ewf-writer");
 	if (!writer || pthread_create(&e->flusher, NULL, flusher_main, e) != 0) {
 		e->nworkers = i;
 		fail(e, FX_ERROR, "cannot start E01 threads");
@@ -740,6 +740,7 @@ static int start_threads(e01_sink *e)
 			pthread_join(e->writer, NULL);
 		return fx_error_set(FX_ERROR, "cannot start E01 compression threads");
 	}
+	pthread_setname_np(e->flusher, "flusher");
 	e->threads_started = 1;
 	return 0;
 }
