@@ -118,7 +118,7 @@ static int parse_unsigned(unsigned *out, const char *name, const char *text)
 
 	errno = 0;
 	v = strtoul(text, &end, 10);
-	if (errno || *end || !*text || v > UINT_MAX || text[0] == '-' ||
+	if (errno || *end || !*text || v != (unsigned)v || text[0] == '-' ||
 	    text[0] == '+' || text[0] == ' ') {
 		fprintf(stderr, "acquire: %s: invalid number '%s' (see acquire --help)\n",
 			name, text);
@@ -261,6 +261,7 @@ static int check_target_name(acq_options *o, char *buf, size_t len)
 		}
 		snprintf(buf, len, "%.*s", (int)(n - 4), o->target);
 		o->target = buf;
+		break;
 	}
 	return 0;
 }

@@ -66,7 +66,7 @@ enum fx_e01_media { FX_E01_FIXED = 0, FX_E01_REMOVABLE, FX_E01_OPTICAL };
 /** Options of an E01 image; text fields may be NULL. */
 typedef struct fx_e01_options {
 	unsigned version;
-	const char *ewf_format;    /**< encase6 (default), encase5, encase7, ftk, linen6, ... */
+	const char *ewf_format;    /**< encase6 (default), encase2..encase5, ftk, linen5, linen6, ewfx */
 	const char *compression;   /**< none, empty, fast (default), best */
 	unsigned threads;          /**< compression workers; 0 = online cores (at most FX_E01_MAX_THREADS) */
 	uint64_t segment_size;     /**< bytes; 0 = 2 GiB or the format's maximum */
