@@ -653,10 +653,12 @@ START_TEST(test_thread_names)
 }
 END_TEST
 
-/* The E01 writer's and reader's threads have names of their own. */
+/* The E01 writer's and reader's threads have names of their own. The
+ * image is larger than the reader's ring of jobs (2 * 2 + 2 of 1 MiB), so
+ * that its threads are still there, waiting for the reader, when listed. */
 START_TEST(test_e01_thread_names)
 {
-	const size_t size = (size_t)4 << 20;
+	const size_t size = (size_t)16 << 20;
 	uint8_t *disk = malloc(size);
 	mem_source m = { disk, size, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	fx_e01_options eo = FX_E01_OPTIONS_INIT;
