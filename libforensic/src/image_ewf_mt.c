@@ -631,7 +631,7 @@ static int start_threads(fx_ewf_reader *r, unsigned threads)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned i;
-	char name[16];
+	char name[24]; /* room for any %u; 15 chars used (few workers) */
 
 	r->nworkers = threads ? threads : cores > 0 ? (unsigned)cores : 1;
 	if (r->nworkers > MAX_WORKERS)

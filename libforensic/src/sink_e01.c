@@ -719,7 +719,7 @@ static int start_threads(e01_sink *e)
 {
 	unsigned i;
 	int writer = 0;
-	char name[16];
+	char name[24]; /* room for any %u; 15 chars used (few workers) */
 
 	for (i = 0; i < e->nworkers; i++) {
 		if (pthread_create(&e->workers[i].thread, NULL, worker_main,
