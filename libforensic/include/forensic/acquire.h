@@ -103,7 +103,9 @@ FX_EXTERN int fx_acquire_options_check(const fx_acquire_options *opts,
  * Unreadable blocks are re-read sector by sector, each failing sector tried
  * retries more times, then zero-filled and listed. Returns 0 when the run
  * ended in a recorded state (see out->status, including failures of the
- * source or sink); a negative code only when it could not start.
+ * source or sink); a negative code only when it could not start
+ * (FX_EUSAGE: opts break a rule of fx_acquire_options_check). Threads are
+ * named for top -H and ps -T: md5, sha1, sha256, window, sink.
  */
 FX_EXTERN int fx_acquire_run(fx_acquire_result *out, fx_source *src,
 			     fx_sink *sink, const fx_acquire_options *opts);
