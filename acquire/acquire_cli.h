@@ -22,6 +22,10 @@ typedef struct acq_options {
 
 typedef struct acq_state {
 	acq_options opt;
+	/* TARGET without a typed extension; TARGET, SOURCE and --db made
+	 * absolute (main.c resolve_paths): what opt's paths point to */
+	char target_typed[PATH_MAX], target_abs[PATH_MAX];
+	char source_abs[PATH_MAX], db_abs[PATH_MAX];
 	fx_source *src;
 	fx_acquire_result res;
 	fx_image_file *files;
@@ -37,6 +41,10 @@ typedef struct acq_state {
 	/* why image files have no SHA-256 (the log's text for them) */
 	char files_unhashed[1100];
 	fx_digests verify_digests;
+	/* image files to hash after writing, and hashed so far: written by
+	 * the hashing thread (progress.c, atomics), read for the progress */
+	size_t hash_files_total, hash_files_done;
+	uint64_t hash_bytes_total, hash_bytes_done;
 	/* case database */
 	fx_casedb *db;
 	int64_t acq_id;
@@ -44,6 +52,20 @@ typedef struct acq_state {
 	const char *case_number, *evidence_number;
 	char evidence_default[256];
 } acq_state;
+
+/* main.c */
+/* The pipeline's options from the tool's (progress and cancel not set). */
+void acq_pipeline_options(const acq_options *o, fx_acquire_options *out);
+
+/* progress.c: the progress line of each phase, on stderr when it is a
+ * terminal and not --quiet */
+void acq_progress_hook(const acq_state *st, fx_acquire_options *ao,
+		       const char *label);
+void acq_progress_files_plan(acq_state *st);
+void acq_progress_file_done(acq_state *st, uint64_t bytes);
+/* Shows the hashing of image files until *finished (set atomically by
+ * the hashing thread) when that goes on after the read-back. */
+void acq_progress_files_wait(acq_state *st, const int *finished);
 
 /* record.c */
 int acq_log_begin(acq_state *st);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,7 +59,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: acquire [OPTIONS] SOURCE TARGET\n"
-		"Image SOURCE (block device or file) to TARGET.raw, TARGET.001... or TARGET.E01...\n\n"
+		"Image SOURCE (block device or file) to TARGET.raw, TARGET.001... or TARGET.E01...\n"
+		"(a TARGET typed with the format's extension, e.g. HDD-01.E01, loses it)\n\n"
 		"  -f, --format raw|e01       image format (default e01)\n"
 		"      --segment-size SIZE    split the image into files of SIZE bytes\n"
 		"      --block-size SIZE      read size (default 4M for e01, 1M for raw)\n"
@@ -70,8 +72,9 @@ static void usage(FILE *f)
 		"      --no-write-block       do not set the device read-only (recorded)\n"
 		"      --allow-mounted        acquire a mounted source (recorded)\n"
 		"      --compression none|empty|fast|best   E01 compression (default fast)\n"
-		"      --ewf-format NAME      encase6 (default), encase5, encase7, ftk, linen6...\n"
-		"      --threads N            E01 compression threads (default: all cores)\n"
+		"      --ewf-format NAME      encase6 (default), encase2..encase5, ftk, linen5,\n"
+		"                             linen6, ewfx (not encase7, linen7: see acquire(1))\n"
+		"      --threads N            E01 compression threads, 0 = all cores (default)\n"
 		"      --case, --evidence, --examiner, --description, --notes TEXT\n"
 		"                             (default case 'unassigned', evidence: TARGET's name)\n"
 		"      --operator NAME        who runs the acquisition (default: login name)\n"
@@ -93,6 +96,12 @@ static int usage_error(const char *fmt, const char *arg)
 	return FX_EXIT_USAGE;
 }
 
+/* A value the library's option check refused (its message names it). */
+static int library_usage_error(void)
+{
+	return usage_error("%s", fx_error_last());
+}
+
 static int parse_size_opt(uint64_t *out, const char *name, const char *text)
 {
 	if (fx_parse_size(out, text) == 0)
@@ -101,17 +110,18 @@ static int parse_size_opt(uint64_t *out, const char *name, const char *text)
 	return FX_EXIT_USAGE;
 }
 
-static int parse_unsigned(unsigned *out, const char *name, const char *text,
-			  unsigned max)
+/* A decimal count; its range is the library's rule (check_options). */
+static int parse_unsigned(unsigned *out, const char *name, const char *text)
 {
 	char *end;
 	unsigned long v;
 
 	errno = 0;
 	v = strtoul(text, &end, 10);
-	if (errno || *end || !*text || v > max || text[0] == '-') {
-		fprintf(stderr, "acquire: %s: invalid number '%s' (0..%u)\n",
-			name, text, max);
+	if (errno || *end || !*text || v != (unsigned)v || text[0] == '-' ||
+	    text[0] == '+' || text[0] == ' ') {
+		fprintf(stderr, "acquire: %s: invalid number '%s' (see acquire --help)\n",
+			name, text);
 		return FX_EXIT_USAGE;
 	}
 	*out = (unsigned)v;
@@ -138,19 +148,13 @@ static int parse_text_opt(acq_options *o, int c, const char *arg)
 
 static int parse_opt(acq_options *o, int c, const char *arg)
 {
-	unsigned v;
-
 	switch (c) {
 	case 'f': o->format = arg; return 0;
 	case OPT_SEGMENT: return parse_size_opt(&o->segment_size, "--segment-size", arg);
 	case OPT_BLOCK: return parse_size_opt(&o->block_size, "--block-size", arg);
 	case OPT_WINDOW: return parse_size_opt(&o->hash_window, "--hash-window", arg);
-	case OPT_RETRIES: return parse_unsigned(&o->retries, "--retries", arg, 100);
-	case OPT_THREADS:
-		if (parse_unsigned(&v, "--threads", arg, 256) || v == 0)
-			return usage_error("--threads: invalid count '%s'", arg);
-		o->threads = v;
-		return 0;
+	case OPT_RETRIES: return parse_unsigned(&o->retries, "--retries", arg);
+	case OPT_THREADS: return parse_unsigned(&o->threads, "--threads", arg);
 	case OPT_HASH:
 		if (fx_hash_parse_list(&o->hash_algs, arg) != 0) {
 			fprintf(stderr, "acquire: --hash: %s\n", fx_error_last());
@@ -192,21 +196,95 @@ static int check_header_text(const acq_options *o)
 	return 0;
 }
 
+void acq_pipeline_options(const acq_options *o, fx_acquire_options *out)
+{
+	fx_acquire_options defaults = FX_ACQUIRE_OPTIONS_INIT;
+
+	*out = defaults;
+	out->block_size = (size_t)o->block_size;
+	out->retries = o->retries;
+	out->hash_algs = o->hash_algs;
+	out->hash_window = o->hash_window;
+}
+
+/* The E01 writer's rules, checked by the library as the sink will. */
+static int check_e01_options(const acq_options *o)
+{
+	fx_e01_options eo = FX_E01_OPTIONS_INIT;
+
+	eo.ewf_format = o->ewf_format;
+	eo.compression = o->compression;
+	eo.threads = o->threads;
+	eo.segment_size = o->segment_size;
+	return fx_e01_options_check(&eo);
+}
+
+/* What a format writes and the extension of its first file. */
+typedef struct layout {
+	const char *ext, *writes;
+} layout;
+
+static const layout *layout_of(const char *format, uint64_t segment_size)
+{
+	static const layout e01 = { ".E01", "TARGET.E01, TARGET.E02, ..." },
+			    raw = { ".raw", "TARGET.raw" },
+			    split = { ".001", "TARGET.001, TARGET.002, ..." };
+
+	if (strcmp(format, "e01") == 0)
+		return &e01;
+	return segment_size ? &split : &raw;
+}
+
+/*
+ * TARGET names the image without its extension, as for ewfacquire (which
+ * writes HDD-01.E01.E01 when given HDD-01.E01). Typed with the extension of
+ * the file its format writes first, it loses it: that is what was meant.
+ * With the extension of another format or layout it is refused: the image
+ * would carry a name that lies about its format.
+ */
+static int check_target_name(acq_options *o, char *buf, size_t len)
+{
+	static const char *const exts[] = { ".E01", ".raw", ".001" };
+	const layout *want = layout_of(o->format, o->segment_size);
+	size_t n = strlen(o->target), i;
+	const char *tail = n > 4 ? o->target + n - 4 : "";
+
+	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+		if (strcasecmp(tail, exts[i]) != 0 || tail[-1] == '/')
+			continue;
+		if (strcasecmp(exts[i], want->ext) != 0) {
+			fprintf(stderr,
+				"acquire: TARGET %s ends in %s, but --format %s%s writes %s: give TARGET without an extension (see acquire --help)\n",
+				o->target, tail, o->format,
+				o->segment_size ? " --segment-size" : "", want->writes);
+			return FX_EXIT_USAGE;
+		}
+		snprintf(buf, len, "%.*s", (int)(n - 4), o->target);
+		o->target = buf;
+		break;
+	}
+	return 0;
+}
+
 static int check_options(acq_options *o)
 {
+	fx_acquire_options ao;
+
 	if (strcmp(o->format, "raw") != 0 && strcmp(o->format, "e01") != 0)
 		return usage_error("--format: unknown format '%s' (raw or e01)", o->format);
-	if (strcmp(o->compression, "none") && strcmp(o->compression, "empty") &&
-	    strcmp(o->compression, "fast") && strcmp(o->compression, "best"))
-		return usage_error("--compression: unknown value '%s' (none, empty, fast, best)",
-				   o->compression);
-	if (o->block_size > (256u << 20))
-		return usage_error("--block-size: %s is larger than 256M", "value");
 	/* Default: 1 MiB for raw (O_DIRECT writes straight from the ring);
 	 * 4 MiB for E01, where a quarter of the hand-offs between the reader,
 	 * the hash threads and the compressors measured 1.5-3% faster. */
 	if (!o->block_size)
 		o->block_size = strcmp(o->format, "e01") == 0 ? 4u << 20 : 1u << 20;
+	/* The source's sector size is checked once it is open (run.c). */
+	acq_pipeline_options(o, &ao);
+	if (fx_acquire_options_check(&ao, 0) != 0)
+		return library_usage_error();
+	/* Also for raw, where compression and the EWF format are unused: a
+	 * value that is wrong is wrong, whatever the format. */
+	if (check_e01_options(o) != 0)
+		return library_usage_error();
 	if (strcmp(o->format, "e01") == 0)
 		return check_header_text(o);
 	return 0;
@@ -225,7 +303,7 @@ static int parse_args(acq_options *o, int argc, char **argv)
 	o->verify = 1;
 	o->write_block = 1;
 	o->command_line = fx_tool_command_line(argc, argv);
-	while ((c = getopt_long(argc, argv, "f:qh", long_options, NULL)) != -1) {
+	while ((c = fx_tool_getopt("acquire", argc, argv, "f:qh", long_options)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			exit(FX_EXIT_OK);
@@ -246,6 +324,39 @@ static int parse_args(acq_options *o, int argc, char **argv)
 	return check_options(o);
 }
 
+/*
+ * Every path recorded (case database, log, --json) is absolute and
+ * canonical: the directory through realpath, the last name as typed (a
+ * symlink is named, never followed), so that the record says where the
+ * evidence is whatever the working directory. TARGET's directory must
+ * exist; a source or database path that cannot be resolved is kept as
+ * typed, for their own open to explain.
+ */
+static int resolve_paths(acq_state *st)
+{
+	acq_options *o = &st->opt;
+	char dir[PATH_MAX];
+	int rc;
+
+	if ((rc = check_target_name(o, st->target_typed, sizeof(st->target_typed))) != 0)
+		return rc;
+	if (fx_tool_abs_path(st->target_abs, sizeof(st->target_abs), o->target) != 0) {
+		if (errno == EINVAL)
+			return usage_error("TARGET '%s' does not end in a file name (e.g. /cases/HDD-01)",
+					   o->target);
+		snprintf(dir, sizeof(dir), "%s", o->target);
+		fprintf(stderr, "acquire: destination directory %s: %s\n",
+			dirname(dir), strerror(errno));
+		return FX_EXIT_USAGE;
+	}
+	o->target = st->target_abs;
+	if (fx_tool_abs_path(st->source_abs, sizeof(st->source_abs), o->source) == 0)
+		o->source = st->source_abs;
+	if (o->db_path && fx_tool_abs_path(st->db_abs, sizeof(st->db_abs), o->db_path) == 0)
+		o->db_path = st->db_abs;
+	return 0;
+}
+
 int acq_main(acq_state *st);
 
 int main(int argc, char **argv)
@@ -253,12 +364,13 @@ int main(int argc, char **argv)
 	static acq_state st;
 	int rc;
 
-	if ((rc = parse_args(&st.opt, argc, argv)) != 0)
+	if ((rc = parse_args(&st.opt, argc, argv)) != 0 ||
+	    (rc = resolve_paths(&st)) != 0)
 		return rc;
 	fx_tool_install_signals();
 	rc = acq_main(&st);
 	fx_acquire_result_clear(&st.res);
 	free(st.files);
 	fx_source_free(st.src);
-	return rc;
+	return fx_tool_finish_stdout("acquire", rc);
 }

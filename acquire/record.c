@@ -1,14 +1,16 @@
 /*
  * What acquire leaves beside the image: TARGET.log, a human-readable record
  * written in two parts (the start is on disk, fsync'ed, before the first
- * byte is read, so a killed run still leaves an honest "not finished" log),
- * TARGET.sha256 for `sha256sum -c`, and the --json summary.
+ * byte is read, so a killed run still leaves an honest "not finished" log;
+ * made read-only, like the image, once complete), TARGET.sha256 for
+ * `sha256sum -c` (created read-only), and the --json summary.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "acquire_cli.h"
@@ -191,7 +193,9 @@ int acq_log_finish(acq_state *st)
 	if (!st->log)
 		return -1;
 	log_result(st->log, st);
-	if (fflush(st->log) != 0 || fsync(fileno(st->log)) != 0) {
+	/* Complete, the log is evidence like the image: read-only (0444) */
+	if (fflush(st->log) != 0 || fsync(fileno(st->log)) != 0 ||
+	    fchmod(fileno(st->log), 0444) != 0) {
 		fprintf(stderr, "acquire: cannot complete log %s: %s\n",
 			st->log_path, strerror(errno));
 		rc = -1;

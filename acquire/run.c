@@ -93,6 +93,16 @@ static int refuse_existing(const acq_state *st)
 	return 0;
 }
 
+/* The options whose rule depends on the source's sector size, checked as
+ * soon as it is known: before the log, the database or the image exist. */
+static int check_sector_size(acq_state *st)
+{
+	fx_acquire_options ao;
+
+	acq_pipeline_options(&st->opt, &ao);
+	return fx_acquire_options_check(&ao, fx_source_get_info(st->src)->logical_sector_size);
+}
+
 static int open_source(acq_state *st)
 {
 	fx_source_options so = FX_SOURCE_OPTIONS_INIT;
@@ -101,6 +111,8 @@ static int open_source(acq_state *st)
 	so.write_block = st->opt.write_block;
 	so.allow_mounted = st->opt.allow_mounted;
 	rc = fx_source_open(&st->src, st->opt.source, &so);
+	if (rc == 0)
+		rc = check_sector_size(st);
 	if (rc == 0)
 		rc = fx_source_check_destination(st->src, st->opt.target);
 	if (rc == 0 && st->opt.db_path)
@@ -171,6 +183,8 @@ static void verify_pass(acq_state *st, fx_source *src, char *out, size_t outlen)
 
 	ao.hash_algs = st->opt.hash_algs;
 	ao.cancel = &fx_tool_signal;
+	acq_progress_hook(st, &ao, out == st->verify_result ? "acquire: verifying image: "
+							    : "acquire: verifying source: ");
 	if (fx_acquire_run(&vr, src, NULL, &ao) != 0 || vr.status == FX_ACQ_FAILED ||
 	    vr.status == FX_ACQ_INTERRUPTED) {
 		snprintf(out, outlen, "FAILED: could not re-read: %.900s",
@@ -193,6 +207,7 @@ static void verify_pass(acq_state *st, fx_source *src, char *out, size_t outlen)
 		st->verify_digests = vr.digests;
 		st->verify_ran = 1;
 	}
+	fx_tool_progress_end();
 	fx_acquire_result_clear(&vr);
 }
 
@@ -206,6 +221,7 @@ typedef struct file_hashing {
 	acq_state *st;
 	pthread_t thread;
 	int started;
+	int finished;                    /* set by the thread, atomically */
 	char error[1100];
 } file_hashing;
 
@@ -216,6 +232,7 @@ static void hash_files(acq_state *st, volatile sig_atomic_t *cancel,
 {
 	size_t i;
 
+	acq_progress_files_plan(st);
 	for (i = 0; i < st->nfiles; i++) {
 		if (st->files[i].sha256[0])
 			continue;
@@ -224,6 +241,7 @@ static void hash_files(acq_state *st, volatile sig_atomic_t *cancel,
 			snprintf(error, len, "%.1000s", fx_error_last());
 			break;
 		}
+		acq_progress_file_done(st, st->files[i].size);
 	}
 }
 
@@ -231,7 +249,9 @@ static void *hash_files_main(void *arg)
 {
 	file_hashing *h = arg;
 
+	pthread_setname_np(pthread_self(), "file-sha256"); /* top -H, ps -T */
 	hash_files(h->st, &fx_tool_signal, h->error, sizeof(h->error));
+	__atomic_store_n(&h->finished, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -257,8 +277,10 @@ static void hash_files_finish(file_hashing *h)
 {
 	acq_state *st = h->st;
 
-	if (h->started)
+	if (h->started) {
+		acq_progress_files_wait(st, &h->finished); /* after the read-back */
 		pthread_join(h->thread, NULL);
+	}
 	h->started = 0;
 	if (!h->error[0])
 		return;
@@ -386,18 +408,12 @@ static void report(const acq_state *st)
 
 static int run_pipeline(acq_state *st, fx_sink *sink)
 {
-	fx_acquire_options ao = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_options ao;
 	int rc;
 
-	ao.block_size = (size_t)st->opt.block_size;
-	ao.retries = st->opt.retries;
-	ao.hash_algs = st->opt.hash_algs;
-	ao.hash_window = st->opt.hash_window;
+	acq_pipeline_options(&st->opt, &ao);
 	ao.cancel = &fx_tool_signal;
-	if (!st->opt.quiet && isatty(STDERR_FILENO)) {
-		ao.progress = fx_tool_progress;
-		ao.progress_payload = "acquire: ";
-	}
+	acq_progress_hook(st, &ao, "acquire: ");
 	rc = fx_acquire_run(&st->res, st->src, sink, &ao);
 	fx_tool_progress_end();
 	if (rc != 0) {

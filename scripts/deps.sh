@@ -17,6 +17,8 @@ packages=(
 	sqlite3 openssl python3 python3-jsonschema
 	# reports: DFXML validation, HTML rendering to PDF
 	libxml2-utils chromium poppler-utils fonts-dejavu-core
+	# man pages rendered and checked for warnings; a closed pipe made in perl
+	groff-base man-db perl
 )
 
 as_root() {

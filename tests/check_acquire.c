@@ -5,7 +5,9 @@
  * vanished device, cancel, a failing sink, hash windows, raw segments.
  */
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -390,13 +392,18 @@ START_TEST(test_options_rejected)
 	fx_acquire_result r;
 	fx_source *src = mem_open(&m);
 
+	/* the messages name the option as the tools spell it (was "block
+	 * size 1000 is not a multiple ...": the rules now live in
+	 * fx_acquire_options_check, shared with acquire's argument check) */
 	o.block_size = 1000;
 	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), FX_EUSAGE);
 	ck_assert_str_eq(fx_error_last(),
-			 "block size 1000 is not a multiple of the 512-byte sector size (at most 256 MiB)");
+			 "--block-size 1000 is not a multiple of the source's 512-byte logical sector size");
 	o.block_size = 4096;
 	o.hash_window = 100;
 	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "--hash-window 100 is not a multiple of the source's 512-byte logical sector size");
 	fx_source_free(src);
 }
 END_TEST
@@ -458,6 +465,237 @@ START_TEST(test_long_bad_region_is_not_a_dead_device)
 }
 END_TEST
 
+/* fx_acquire_options_check: the rules acquire applies to its options
+ * before anything is written, with a message naming option and value. */
+START_TEST(test_options_check)
+{
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+
+	ck_assert_int_eq(fx_acquire_options_check(&o, 0), 0);
+	ck_assert_int_eq(fx_acquire_options_check(&o, 4096), 0);
+	/* before the source is open: multiples of 512 bytes */
+	o.block_size = 3;
+	ck_assert_int_eq(fx_acquire_options_check(&o, 0), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "--block-size 3 is not a multiple of 512 bytes (every sector size is)");
+	o.block_size = 6144;
+	ck_assert_int_eq(fx_acquire_options_check(&o, 0), 0);
+	/* once it is: of its logical sector size */
+	ck_assert_int_eq(fx_acquire_options_check(&o, 4096), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "--block-size 6144 is not a multiple of the source's 4096-byte logical sector size");
+	o.block_size = 0;
+	ck_assert_int_eq(fx_acquire_options_check(&o, 0), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "--block-size 0 is not a positive size");
+	o.block_size = FX_ACQUIRE_MAX_BLOCK + 512;
+	ck_assert_int_eq(fx_acquire_options_check(&o, 512), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "--block-size 268435968 is larger than 256M (268435456 bytes)");
+	o.block_size = FX_ACQUIRE_MAX_BLOCK;
+	ck_assert_int_eq(fx_acquire_options_check(&o, 512), 0);
+	o.hash_window = 100;
+	ck_assert_int_eq(fx_acquire_options_check(&o, 0), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "--hash-window 100 is not a multiple of 512 bytes (every sector size is)");
+	o.hash_window = 2048;
+	ck_assert_int_eq(fx_acquire_options_check(&o, 0), 0);
+	ck_assert_int_eq(fx_acquire_options_check(&o, 4096), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "--hash-window 2048 is not a multiple of the source's 4096-byte logical sector size");
+	o.hash_window = 0;
+	o.retries = FX_ACQUIRE_MAX_RETRIES + 1;
+	ck_assert_int_eq(fx_acquire_options_check(&o, 0), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "--retries 101 is more than 100");
+	o.retries = FX_ACQUIRE_MAX_RETRIES;
+	ck_assert_int_eq(fx_acquire_options_check(&o, 0), 0);
+	o.hash_algs = 0;
+	ck_assert_int_eq(fx_acquire_options_check(&o, 0), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "--hash: no known hash algorithm in the set 0x0 (md5, sha1, sha256)");
+	o.hash_algs = FX_HASH_MD5 | 0x100;
+	ck_assert_int_eq(fx_acquire_options_check(&o, 0), FX_EUSAGE);
+	o.hash_algs = FX_HASH_MD5;
+	o.buffers = 1;
+	ck_assert_int_eq(fx_acquire_options_check(&o, 0), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "buffers 1 is not 2..1024");
+	o.buffers = 8;
+	o.version = 0;
+	ck_assert_int_eq(fx_acquire_options_check(&o, 0), FX_EUSAGE);
+	o.version = FX_ACQUIRE_OPTIONS_VERSION + 1;
+	ck_assert_int_eq(fx_acquire_options_check(&o, 0), FX_EUSAGE);
+	ck_assert_int_eq(fx_acquire_options_check(NULL, 0), FX_EUSAGE);
+}
+END_TEST
+
+/* fx_e01_options_check: the E01 writer's rules, before anything exists. */
+START_TEST(test_e01_options_check)
+{
+	fx_e01_options eo = FX_E01_OPTIONS_INIT;
+
+	ck_assert_int_eq(fx_e01_options_check(&eo), 0);
+	eo.threads = FX_E01_MAX_THREADS;
+	ck_assert_int_eq(fx_e01_options_check(&eo), 0);
+	eo.threads = 1000;
+	ck_assert_int_eq(fx_e01_options_check(&eo), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "--threads 1000 is more than 64");
+	eo.threads = 0; /* all online cores */
+	eo.compression = "zz";
+	ck_assert_int_eq(fx_e01_options_check(&eo), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "--compression: unknown compression 'zz' (none, empty, fast, best)");
+	eo.compression = "best";
+	eo.segment_size = 100;
+	ck_assert_int_eq(fx_e01_options_check(&eo), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "--segment-size 100 is outside 1048576..9223372036854775807 bytes for EWF format encase6");
+	eo.segment_size = 0;
+	eo.ewf_format = "linen7";
+	ck_assert_int_eq(fx_e01_options_check(&eo), FX_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(fx_error_last(),
+				     "--ewf-format: EWF format 'linen7' is not offered: libewf "));
+	eo.ewf_format = "nope";
+	ck_assert_int_eq(fx_e01_options_check(&eo), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "--ewf-format: unknown EWF format 'nope' (encase2..encase6, ftk, linen5, linen6, ewfx)");
+}
+END_TEST
+
+/* "\nNAME\n" for every thread of this process, as top -H and ps -T show
+ * them (/proc/self/task/TID/comm). */
+static void thread_names(char *out, size_t len)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *de;
+	size_t used;
+
+	snprintf(out, len, "\n");
+	used = 1;
+	while (d && (de = readdir(d)) != NULL && used < len) {
+		char path[300], name[32] = "";
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
+		if (!(f = fopen(path, "r")))
+			continue;
+		if (fgets(name, sizeof(name), f)) {
+			name[strcspn(name, "\n")] = '\0';
+			used += (size_t)snprintf(out + used, len - used, "%s\n", name);
+		}
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+}
+
+#define ck_assert_thread(names, name) \
+	ck_assert_msg(strstr(names, "\n" name "\n") != NULL, \
+		      "no thread named %s among:%s", name, names)
+
+typedef struct names_sink {
+	char names[4096];
+	char self[16];
+	unsigned calls;
+} names_sink;
+
+/* Records the process's thread names during the first write. */
+static int names_write(void *payload, const uint8_t *data, size_t len)
+{
+	names_sink *s = payload;
+
+	(void)data;
+	(void)len;
+	if (s->calls++ == 0) {
+		thread_names(s->names, sizeof(s->names));
+		pthread_getname_np(pthread_self(), s->self, sizeof(s->self));
+	}
+	return 0;
+}
+
+static int names_finish(void *payload, const fx_sink_summary *sum)
+{
+	(void)payload;
+	(void)sum;
+	return 0;
+}
+
+static const fx_sink_ops names_sink_ops = { FX_SINK_OPS_VERSION, names_write,
+					    names_finish, NULL, NULL, NULL };
+
+START_TEST(test_thread_names)
+{
+	uint8_t *disk = calloc(256, SSZ);
+	mem_source m = { disk, 256 * SSZ, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	names_sink ns;
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src = mem_open(&m);
+	fx_sink *sink;
+
+	memset(&ns, 0, sizeof(ns));
+	o.block_size = 32 * SSZ;
+	o.hash_window = 64 * SSZ;
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &names_sink_ops, &ns), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
+	ck_assert_int_eq(r.status, FX_ACQ_COMPLETED);
+	ck_assert_uint_eq(ns.calls, 8);
+	ck_assert_str_eq(ns.self, "sink");
+	ck_assert_thread(ns.names, "md5");
+	ck_assert_thread(ns.names, "sha1");
+	ck_assert_thread(ns.names, "sha256");
+	ck_assert_thread(ns.names, "window");
+	ck_assert_thread(ns.names, "sink");
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	free(disk);
+}
+END_TEST
+
+/* The E01 writer's and reader's threads have names of their own. The
+ * image is larger than the reader's ring of jobs (2 * 2 + 2 of 1 MiB), so
+ * that its threads are still there, waiting for the reader, when listed. */
+START_TEST(test_e01_thread_names)
+{
+	const size_t size = (size_t)16 << 20;
+	uint8_t *disk = malloc(size);
+	mem_source m = { disk, size, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	fx_e01_options eo = FX_E01_OPTIONS_INIT;
+	fx_image_options io = FX_IMAGE_OPTIONS_INIT;
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src = mem_open(&m), *img = NULL;
+	fx_sink *sink = NULL;
+	char target[600], first[620], names[4096];
+
+	fxt_fill_pattern(disk, size, 7);
+	snprintf(target, sizeof(target), "%s/t", fxt_tmpdir("threads"));
+	eo.threads = 2;
+	eo.media_size = size;
+	ck_assert_int_eq(fx_sink_e01_new(&sink, target, &eo), 0);
+	thread_names(names, sizeof(names));
+	ck_assert_thread(names, "deflate/0");
+	ck_assert_thread(names, "deflate/1");
+	ck_assert_ptr_null(strstr(names, "\ndeflate/2\n"));
+	ck_assert_thread(names, "ewf-writer");
+	ck_assert_thread(names, "flusher");
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
+	ck_assert_int_eq(r.status, FX_ACQ_COMPLETED);
+	fx_sink_free(sink);
+	snprintf(first, sizeof(first), "%s.E01", target);
+	ck_assert_int_eq(fx_image_open_mt(&img, first, &io, 2), 0);
+	thread_names(names, sizeof(names));
+	ck_assert_thread(names, "ewf-fetch");
+	ck_assert_thread(names, "inflate/0");
+	ck_assert_thread(names, "inflate/1");
+	fx_source_free(img);
+	fx_acquire_result_clear(&r);
+	fx_source_free(src);
+	free(disk);
+}
+END_TEST
+
 static Suite *acquire_suite(void)
 {
 	Suite *s = suite_create("acquire");
@@ -476,6 +714,10 @@ static Suite *acquire_suite(void)
 	tcase_add_test(tc, test_sink_failure_is_recorded);
 	tcase_add_test(tc, test_hash_windows);
 	tcase_add_test(tc, test_options_rejected);
+	tcase_add_test(tc, test_options_check);
+	tcase_add_test(tc, test_e01_options_check);
+	tcase_add_test(tc, test_thread_names);
+	tcase_add_test(tc, test_e01_thread_names);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1005,8 +1005,9 @@ START_TEST(test_write_error)
 	o.case_number = CASE_NO;
 	o.format = FX_REPORT_HTML;
 	ck_assert_int_eq(fx_report_write(f, db, &o), FX_EIO);
-	ck_assert_ptr_nonnull(strstr(fx_error_last(), "report: cannot write "
-				     "the report"));
+	/* no "report: " of its own: the tool says which command failed
+	 * ("verify: report: report: ..." was doubled) */
+	ck_assert_int_eq(strncmp(fx_error_last(), "cannot write the report: ", 25), 0);
 	fclose(f);
 	fx_casedb_free(db);
 }

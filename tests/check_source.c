@@ -176,7 +176,7 @@ END_TEST
 START_TEST(test_free_leaves_the_flag_set)
 {
 	fx_source *src = NULL;
-	uint8_t buf[512];
+	_Alignas(4096) uint8_t buf[512]; /* O_DIRECT: an aligned buffer */
 
 	if (loop_skip())
 		return;

@@ -244,7 +244,7 @@ int vf_cmd_handoff(int argc, char **argv)
 	int opt, rc;
 
 	c.command = "handoff";
-	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((opt = fx_tool_getopt("verify", argc, argv, "qh", opts)) != -1) {
 		switch (opt) {
 		case '?': return FX_EXIT_USAGE;
 		case OPT_TO: h.to = optarg; continue;

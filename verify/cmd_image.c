@@ -66,8 +66,7 @@ int vf_verify_one(const char *path, fx_casedb *db, const char *db_path,
 	rc = record(db, &r, evidence_id, db_path);
 	if (c->json && !c->json_elsewhere)
 		vf_print_json(stdout, &r);
-	if (!c->json || !c->quiet)
-		vf_print_result(c->json ? stderr : stdout, &r, db ? db_path : NULL);
+	vf_print_summary(c, &r, db ? db_path : NULL);
 	if (!rc)
 		rc = vf_exit_code(r.status);
 	else if (r.status == FX_VERIFY_MISMATCH)
@@ -136,7 +135,7 @@ int vf_cmd_image(int argc, char **argv)
 	int opt, rc, worst = FX_EXIT_OK, i;
 
 	c.command = "image";
-	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((opt = fx_tool_getopt("verify", argc, argv, "qh", opts)) != -1) {
 		if (opt == '?')
 			return FX_EXIT_USAGE;
 		if ((rc = vf_common_opt(&c, &io, opt, optarg)) != 0)

@@ -278,7 +278,7 @@ int vf_cmd_list(int argc, char **argv)
 	int opt, rc;
 
 	c.command = "list";
-	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((opt = fx_tool_getopt("verify", argc, argv, "qh", opts)) != -1) {
 		if (opt == '?')
 			return FX_EXIT_USAGE;
 		if (opt == OPT_CASE) {

@@ -48,7 +48,7 @@ static int parse(report_args *a, int argc, char **argv)
 		{ NULL, 0, NULL, 0 } };
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "qho:", opts, NULL)) != -1) {
+	while ((opt = fx_tool_getopt("verify", argc, argv, "qho:", opts)) != -1) {
 		switch (opt) {
 		case '?': return FX_EXIT_USAGE;
 		case OPT_CASE: a->case_number = optarg; continue;
@@ -138,17 +138,14 @@ int vf_cmd_report(int argc, char **argv)
 	rc = fx_report_write(out, db, &ro);
 	code = rc == 0 ? FX_EXIT_OK
 	       : rc == FX_EUSAGE || rc == FX_ENOTFOUND ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
-	if (rc != 0)
+	if (rc == FX_EIO && !a.output && fx_tool_stdout_gone())
+		code = FX_EXIT_OK; /* the reader left (| head): main ends quietly */
+	else if (rc != 0)
 		fprintf(stderr, "verify: report: %s\n", fx_error_last());
 	if (a.output && !finish_output(out, a.output, rc == 0) && code == FX_EXIT_OK)
 		code = FX_EXIT_FAILURE;
-	if (!a.output && fflush(stdout) != 0 && code == FX_EXIT_OK) {
-		fprintf(stderr, "verify: report: cannot write to standard output: %s\n",
-			strerror(errno));
-		code = FX_EXIT_FAILURE;
-	}
 	fx_casedb_free(db);
-	return code;
+	return code; /* main flushes standard output (fx_tool_finish_stdout) */
 }
 
 #endif

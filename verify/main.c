@@ -38,9 +38,10 @@ void vf_usage(FILE *f)
 		"  --operator NAME      who verifies (default: login name)\n"
 		"  --sign-key KEY.pem   sign the audit events written (Ed25519 private key)\n"
 		"  --hash LIST          md5,sha1,sha256 (default all)\n"
-		"  --threads N          E01 decompression threads (default: all cores)\n"
+		"  --threads N          E01 decompression threads, 0..32; 0 = all cores (default)\n"
 		"  --block-size SIZE    read size (default 1M)\n"
-		"  -q, --quiet          no progress, no summary on stderr\n"
+		"  -q, --quiet          no progress; nothing printed for an image that verified\n"
+		"                       (the exit code says it), the summary of one that did not\n"
 		"  --version, --help\n\n"
 		"Exit codes: 0 verified (handoff recorded, chain intact), 1 mismatch or\n"
 		"corruption (handoff refused, chain broken), 2 usage, 4 could not verify\n"
@@ -100,7 +101,7 @@ int vf_common_opt(vf_common *c, vf_image_opts *io, int opt, const char *arg)
 			return vf_usage_error("--hash: %s", fx_error_last());
 		return 0;
 	case OPT_THREADS:
-		return parse_unsigned(&io->threads, "--threads", arg, 1, 32);
+		return parse_unsigned(&io->threads, "--threads", arg, 0, 32);
 	case OPT_BLOCK:
 		if (fx_parse_size(&io->block_size, arg) != 0)
 			return vf_usage_error("--block-size: %s", fx_error_last());
@@ -167,8 +168,8 @@ int main(int argc, char **argv)
 		for (i = at; i + 1 < argc; i++)
 			argv[i] = argv[i + 1];
 		argv[argc - 1] = NULL;
-		return cmds[c].run(argc - 1, argv);
+		return fx_tool_finish_stdout("verify", cmds[c].run(argc - 1, argv));
 	}
 	/* verify PATH...: the image subcommand */
-	return vf_cmd_image(argc, argv);
+	return fx_tool_finish_stdout("verify", vf_cmd_image(argc, argv));
 }

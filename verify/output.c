@@ -2,6 +2,8 @@
  * How a verification is told: a few lines for a person (verdict, the image,
  * the record used, each hash and which references it matches, every
  * finding, where the run was recorded), or the library's JSON object.
+ * --quiet keeps a verified image silent (the exit code says it) and still
+ * tells why an image did not verify.
  */
 #include <libgen.h>
 #include <stdlib.h>
@@ -120,6 +122,14 @@ void vf_print_result(FILE *f, const fx_verify_result *r, const char *db_path)
 	else
 		fprintf(f, "  recorded: no (%s)\n", db_path ? "no acquisition record to attach it to"
 							: "no case database");
+}
+
+void vf_print_summary(const vf_common *c, const fx_verify_result *r,
+		      const char *db_path)
+{
+	if (c->quiet && (c->json || r->status == FX_VERIFY_VERIFIED))
+		return; /* quiet: the JSON, or the exit code, says it all */
+	vf_print_result(c->json ? stderr : stdout, r, db_path);
 }
 
 void vf_print_json(FILE *f, const fx_verify_result *r)

@@ -81,5 +81,10 @@ int vf_cmd_report(int argc, char **argv);
 /* output.c */
 void vf_print_result(FILE *f, const fx_verify_result *r, const char *db_path);
 void vf_print_json(FILE *f, const fx_verify_result *r);
+/* The person's summary of r as the options want it: on stdout, on stderr
+ * with --json; with --quiet, only for an image that did not verify, and
+ * never beside --json. */
+void vf_print_summary(const vf_common *c, const fx_verify_result *r,
+		      const char *db_path);
 
 #endif

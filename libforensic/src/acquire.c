@@ -10,7 +10,11 @@
  * the bad-sector list (owned by the reader thread until the run ends).
  * A vanished device, a failed sink or a cancel request stop the reader;
  * consumers always drain what was published, so the hashes and the image
- * cover exactly the bytes reported.
+ * cover exactly the bytes reported. Threads carry their job's name ("md5",
+ * "sha1", "sha256", "window", "sink") for top -H and ps -T.
+ *
+ * Option rules live in fx_acquire_options_check, which callers use to
+ * refuse a bad value before they write anything.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -36,6 +40,7 @@ typedef struct consumer {
 	unsigned alg;                    /* hash consumers */
 	fx_hasher *hasher;
 	void *(*run)(void *);
+	const char *name;                /* of the thread, for top -H, ps -T */
 	pthread_t thread;
 	int started;
 } consumer;
@@ -163,7 +168,8 @@ static void *sink_main(void *arg)
 	return NULL;
 }
 
-static int add_consumer(pipeline *p, void *(*run)(void *), unsigned alg)
+static int add_consumer(pipeline *p, void *(*run)(void *), unsigned alg,
+			const char *name)
 {
 	consumer *c = &p->consumers[p->nconsumers];
 
@@ -171,6 +177,7 @@ static int add_consumer(pipeline *p, void *(*run)(void *), unsigned alg)
 	c->index = p->nconsumers;
 	c->alg = alg;
 	c->run = run;
+	c->name = name;
 	if (alg && fx_hasher_new(&c->hasher, alg) != 0)
 		return FX_ERROR;
 	p->nconsumers++;
@@ -367,22 +374,49 @@ static int place_threads(pipeline *p, cpu_set_t *saved)
 	return 1;
 }
 
-static int check_options(const fx_acquire_options *o, const fx_source *src)
-{
-	uint32_t ssz = src->info.logical_sector_size;
+/* Every logical sector size is a multiple of this: the unit sizes are
+ * checked against before the source, and its sector size, are known. */
+#define FX_SECTOR_UNIT 512u
 
-	if (!o->block_size || o->block_size % ssz || o->block_size > (256u << 20))
+/* A size option must be a multiple of the sector size (or of 512 bytes
+ * when that is not known yet). */
+static int check_multiple(const char *name, uint64_t value, uint32_t ssz)
+{
+	if (value % (ssz ? ssz : FX_SECTOR_UNIT) == 0)
+		return 0;
+	if (!ssz)
 		return fx_error_set(FX_EUSAGE,
-				    "block size %zu is not a multiple of the %u-byte sector size (at most 256 MiB)",
-				    o->block_size, ssz);
-	if (o->hash_window && o->hash_window % ssz)
-		return fx_error_set(FX_EUSAGE,
-				    "hash window %llu is not a multiple of the %u-byte sector size",
-				    (unsigned long long)o->hash_window, ssz);
+				    "%s %llu is not a multiple of %u bytes (every sector size is)",
+				    name, (unsigned long long)value, FX_SECTOR_UNIT);
+	return fx_error_set(FX_EUSAGE,
+			    "%s %llu is not a multiple of the source's %u-byte logical sector size",
+			    name, (unsigned long long)value, ssz);
+}
+
+int fx_acquire_options_check(const fx_acquire_options *o, uint32_t ssz)
+{
+	int rc;
+
+	if (!o || !o->version || o->version > FX_ACQUIRE_OPTIONS_VERSION)
+		return fx_error_set(FX_EUSAGE, "acquisition options version %u is not 1..%u",
+				    o ? o->version : 0, FX_ACQUIRE_OPTIONS_VERSION);
+	if (!o->block_size)
+		return fx_error_set(FX_EUSAGE, "--block-size 0 is not a positive size");
+	if (o->block_size > FX_ACQUIRE_MAX_BLOCK)
+		return fx_error_set(FX_EUSAGE, "--block-size %zu is larger than 256M (%zu bytes)",
+				    o->block_size, FX_ACQUIRE_MAX_BLOCK);
+	if ((rc = check_multiple("--block-size", o->block_size, ssz)) != 0 ||
+	    (rc = check_multiple("--hash-window", o->hash_window, ssz)) != 0)
+		return rc;
+	if (o->retries > FX_ACQUIRE_MAX_RETRIES)
+		return fx_error_set(FX_EUSAGE, "--retries %u is more than %u", o->retries,
+				    FX_ACQUIRE_MAX_RETRIES);
 	if (!(o->hash_algs & FX_HASH_ALL) || (o->hash_algs & ~FX_HASH_ALL))
-		return fx_error_set(FX_EUSAGE, "no valid hash algorithm selected");
+		return fx_error_set(FX_EUSAGE,
+				    "--hash: no known hash algorithm in the set 0x%x (md5, sha1, sha256)",
+				    o->hash_algs);
 	if (o->buffers < 2 || o->buffers > 1024)
-		return fx_error_set(FX_EUSAGE, "buffers must be 2..1024");
+		return fx_error_set(FX_EUSAGE, "buffers %u is not 2..1024", o->buffers);
 	return 0;
 }
 
@@ -392,12 +426,13 @@ static int pipeline_setup(pipeline *p)
 	size_t slot = (p->opts->block_size + 4095) & ~(size_t)4095;
 
 	for (alg = FX_HASH_MD5; alg <= FX_HASH_SHA256; alg <<= 1)
-		if ((p->opts->hash_algs & alg) && add_consumer(p, hash_main, alg))
+		if ((p->opts->hash_algs & alg) &&
+		    add_consumer(p, hash_main, alg, fx_hash_name(alg)))
 			return FX_ERROR;
 	if (p->opts->hash_window &&
-	    add_consumer(p, window_main, FX_HASH_SHA256))
+	    add_consumer(p, window_main, FX_HASH_SHA256, "window"))
 		return FX_ERROR;
-	if (p->sink && add_consumer(p, sink_main, 0))
+	if (p->sink && add_consumer(p, sink_main, 0, "sink"))
 		return FX_ERROR;
 	if (fx_ring_new(&p->ring, p->opts->buffers, slot, p->nconsumers))
 		return fx_error_set(FX_ERROR, "cannot allocate %u buffers of %zu bytes",
@@ -519,7 +554,8 @@ int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
 	memset(out, 0, sizeof(*out));
 	memset(&p, 0, sizeof(p));
 	p.opts = opts ? opts : &defaults;
-	if ((rc = check_options(p.opts, src)) != 0)
+	if ((rc = fx_acquire_options_check(p.opts,
+					   src->info.logical_sector_size)) != 0)
 		return rc;
 	p.src = src;
 	p.sink = sink;
@@ -536,6 +572,8 @@ int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
 			break;
 		}
 		c->started = 1;
+		/* named before the first block: "md5", "sink", ... */
+		pthread_setname_np(c->thread, c->name);
 	}
 	placed = rc ? 0 : place_threads(&p, &saved_cpus);
 	rc = rc ? rc : read_all(&p, start);

@@ -631,6 +631,7 @@ static int start_threads(fx_ewf_reader *r, unsigned threads)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned i;
+	char name[24]; /* room for any %u; 15 chars used (few workers) */
 
 	r->nworkers = threads ? threads : cores > 0 ? (unsigned)cores : 1;
 	if (r->nworkers > MAX_WORKERS)
@@ -662,10 +663,13 @@ static int start_threads(fx_ewf_reader *r, unsigned threads)
 	if (pthread_create(&r->fetcher, NULL, fetch_main, r) != 0)
 		return fx_error_set(FX_ERROR, "cannot start the E01 fetch thread");
 	r->fetcher_started = 1;
+	pthread_setname_np(r->fetcher, "ewf-fetch"); /* for top -H, ps -T */
 	for (i = 0; i < r->nworkers; i++) {
 		if (pthread_create(&r->workers[i], NULL, worker_main, r) != 0)
 			return fx_error_set(FX_ERROR, "cannot start an E01 decompression thread");
 		r->nstarted++;
+		snprintf(name, sizeof(name), "inflate/%u", i);
+		pthread_setname_np(r->workers[i], name);
 	}
 	return 0;
 }

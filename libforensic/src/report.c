@@ -35,7 +35,7 @@ static void *rmem(struct fx_rpt *r, size_t n)
 	struct fx_rpt_block *b = calloc(1, sizeof(*b) + n);
 
 	if (!b) {
-		fx_error_set(FX_ERROR, "report: out of memory");
+		fx_error_set(FX_ERROR, "out of memory for the report");
 		return NULL;
 	}
 	b->next = r->mem;
@@ -100,7 +100,7 @@ static int pick_evidence(const fx_casedb_evidence_info *e, void *payload)
 		struct fx_rpt_item *n = realloc(r->items, cap * sizeof(*n));
 
 		if (!n)
-			return fx_error_set(FX_ERROR, "report: out of memory");
+			return fx_error_set(FX_ERROR, "out of memory for the report");
 		memset(n + p->cap, 0, (cap - p->cap) * sizeof(*n));
 		r->items = n;
 		p->cap = cap;
@@ -194,7 +194,7 @@ static int grow_array(void **arr, size_t n, size_t *cap, size_t elem)
 		return 0;
 	p = realloc(*arr, (*cap ? *cap * 2 : 4) * elem);
 	if (!p)
-		return fx_error_set(FX_ERROR, "report: out of memory");
+		return fx_error_set(FX_ERROR, "out of memory for the report");
 	*cap = *cap ? *cap * 2 : 4;
 	*arr = p;
 	return 0;
@@ -303,7 +303,7 @@ static int load_acquisitions(struct fx_rpt_item *it, fx_casedb *db)
 	if (!rc && l.n) {
 		it->acq = calloc(l.n, sizeof(*it->acq));
 		if (!it->acq)
-			rc = fx_error_set(FX_ERROR, "report: out of memory");
+			rc = fx_error_set(FX_ERROR, "out of memory for the report");
 	}
 	for (i = 0; !rc && i < l.n; i++) {
 		rc = fx_casedb_acquisition_get(&it->acq[i], db, l.ids[i]);
@@ -622,8 +622,7 @@ int fx_report_write(FILE *out, fx_casedb *db, const fx_report_options *opts)
 	if (!rc)
 		rc = writers[r.format - FX_REPORT_TEXT](out, &r);
 	if (!rc && (fflush(out) != 0 || ferror(out)))
-		rc = fx_error_set_errno(FX_EIO, errno, "report: cannot write "
-					"the report");
+		rc = fx_error_set_errno(FX_EIO, errno, "cannot write the report");
 	fx_rpt_free(&r);
 	if (!rc)
 		fx_error_clear();

@@ -52,7 +52,7 @@
 
 #define SECTORS_PER_CHUNK 64
 #define JOB_CHUNKS 32
-#define MAX_WORKERS 64
+#define MAX_WORKERS FX_E01_MAX_THREADS
 
 enum { JOB_FREE, JOB_FILLING, JOB_QUEUED, JOB_COMPRESSING, JOB_DONE };
 enum { MODE_NONE, MODE_EMPTY, MODE_FAST, MODE_BEST };
@@ -189,7 +189,6 @@ static void *worker_main(void *arg)
 	e01_sink *e = w->e;
 	size_t i, nchunks;
 	job *j;
-
 	for (;;) {
 		pthread_mutex_lock(&e->lock);
 		while (!e->failed && e->taken == e->submitted && !e->input_done)
@@ -549,13 +548,13 @@ static int find_format(uint8_t *out, const char *name)
 		}
 	if (i == sizeof(ewf_formats) / sizeof(ewf_formats[0]))
 		return fx_error_set(FX_EUSAGE,
-				    "unknown EWF format '%s' (encase2..encase6, ftk, linen5, linen6, ewfx)",
+				    "--ewf-format: unknown EWF format '%s' (encase2..encase6, ftk, linen5, linen6, ewfx)",
 				    name ? name : "");
 	/* libewf 20140813 writes these without header sections: the case
 	 * metadata would be lost and readers see EnCase 5. */
 	if (*out == LIBEWF_FORMAT_ENCASE7 || *out == LIBEWF_FORMAT_LINEN7)
 		return fx_error_set(FX_EUSAGE,
-				    "EWF format '%s' is not offered: libewf %s writes it without header sections, so the case metadata would be lost (use encase6)",
+				    "--ewf-format: EWF format '%s' is not offered: libewf %s writes it without header sections, so the case metadata would be lost (use encase6)",
 				    name, libewf_get_version());
 	return 0;
 }
@@ -582,7 +581,7 @@ static int parse_mode(int *out, const char *name)
 			return 0;
 		}
 	return fx_error_set(FX_EUSAGE,
-			    "unknown compression '%s' (none, empty, fast, best)",
+			    "--compression: unknown compression '%s' (none, empty, fast, best)",
 			    name ? name : "");
 }
 
@@ -705,17 +704,23 @@ static int alloc_workers(e01_sink *e, unsigned threads)
 	return 0;
 }
 
+/* Threads are named for top -H and ps -T: deflate/N, ewf-writer, flusher */
 static int start_threads(e01_sink *e)
 {
 	unsigned i;
 	int writer = 0;
+	char name[24]; /* room for any %u; 15 chars used (few workers) */
 
-	for (i = 0; i < e->nworkers; i++)
+	for (i = 0; i < e->nworkers; i++) {
 		if (pthread_create(&e->workers[i].thread, NULL, worker_main,
 				   &e->workers[i]) != 0)
 			break;
-	if (i == e->nworkers)
-		writer = pthread_create(&e->writer, NULL, writer_main, e) == 0;
+		snprintf(name, sizeof(name), "deflate/%u", i);
+		pthread_setname_np(e->workers[i].thread, name);
+	}
+	if (i == e->nworkers &&
+	    (writer = pthread_create(&e->writer, NULL, writer_main, e) == 0))
+		pthread_setname_np(e->writer, "ewf-writer");
 	if (!writer || pthread_create(&e->flusher, NULL, flusher_main, e) != 0) {
 		e->nworkers = i;
 		fail(e, FX_ERROR, "cannot start E01 threads");
@@ -725,6 +730,7 @@ static int start_threads(e01_sink *e)
 			pthread_join(e->writer, NULL);
 		return fx_error_set(FX_ERROR, "cannot start E01 compression threads");
 	}
+	pthread_setname_np(e->flusher, "flusher");
 	e->threads_started = 1;
 	return 0;
 }
@@ -812,6 +818,23 @@ static int check_media(const fx_e01_options *o)
 			    (unsigned long long)(o->media_size % bps));
 }
 
+int fx_e01_options_check(const fx_e01_options *o)
+{
+	uint64_t segment;
+	int mode, rc;
+
+	if (!o || !o->version || o->version > FX_E01_OPTIONS_VERSION)
+		return fx_error_set(FX_EUSAGE, "E01 options version %u is not 1..%u",
+				    o ? o->version : 0, FX_E01_OPTIONS_VERSION);
+	if ((rc = parse_mode(&mode, o->compression)) != 0 ||
+	    (rc = segment_size(&segment, o)) != 0)
+		return rc;
+	if (o->threads > FX_E01_MAX_THREADS)
+		return fx_error_set(FX_EUSAGE, "--threads %u is more than %u",
+				    o->threads, FX_E01_MAX_THREADS);
+	return 0;
+}
+
 int fx_sink_e01_new(fx_sink **out, const char *target, const fx_e01_options *o)
 {
 	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, e01_write,
@@ -823,6 +846,8 @@ int fx_sink_e01_new(fx_sink **out, const char *target, const fx_e01_options *o)
 	int rc;
 
 	*out = NULL;
+	if ((rc = fx_e01_options_check(o)) != 0)
+		return rc;
 	if (!(e = calloc(1, sizeof(*e))))
 		return fx_error_set(FX_ERROR, "out of memory");
 	pthread_mutex_init(&e->lock, NULL);
@@ -832,7 +857,7 @@ int fx_sink_e01_new(fx_sink **out, const char *target, const fx_e01_options *o)
 	pthread_cond_init(&e->flush, NULL);
 	snprintf(e->target, sizeof(e->target), "%s", target);
 	e->chunk = (size_t)SECTORS_PER_CHUNK * (o->bytes_per_sector ? o->bytes_per_sector : 512);
-	if (threads > MAX_WORKERS)
+	if (threads > MAX_WORKERS) /* all cores of a bigger machine */
 		threads = MAX_WORKERS;
 	e->bytes_per_sector = o->bytes_per_sector ? o->bytes_per_sector : 512;
 	if ((rc = parse_mode(&e->mode, o->compression)) != 0 ||

@@ -78,6 +78,7 @@ static void *file_hasher_main(void *arg)
 	struct sched_param idle = { 0 };
 	size_t i;
 
+	pthread_setname_np(pthread_self(), "file-sha256"); /* top -H, ps -T */
 	/* Nothing waits for the segment files' hashes until the media is
 	 * read: take only the time the pipeline leaves idle. */
 	pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);

@@ -301,8 +301,11 @@ test_not_image_and_no_record() {
 	verify_json 4 "$dir/loose2.json" --db "$FX_WORK/raw/case.db" "$dir/loose.raw"
 	assert_eq "no acquisition record for $dir/loose.raw in the case database" \
 		"$(finding "$dir/loose2.json" no_record message)" "no record in a database: finding"
-	assert_exit 2 "$FX_VERIFY" --threads 0 "$dir/loose.raw"
-	assert_contains "$(stderr_of_last)" "--threads: invalid number '0'" "usage error"
+	# --threads 0 is "all cores" (the default), as for acquire: 33 is out
+	# of range (this was --threads 0, refused before)
+	assert_exit 2 "$FX_VERIFY" --threads 33 "$dir/loose.raw"
+	assert_eq "verify: --threads: invalid number '33' (0..32) (see verify --help)" \
+		"$(stderr_of_last)" "usage error"
 	assert_exit 2 "$FX_VERIFY"
 	rm "$dir/loose.raw"
 }

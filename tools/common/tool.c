@@ -1,9 +1,13 @@
 /* Helpers shared by the tools (see tool.h). Single-threaded except the
  * progress callback, which the library calls from its reader thread only. */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -27,6 +31,147 @@ void fx_tool_install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN); /* a file-size limit is a write error */
+}
+
+/* The long options that text ("--name" or "--name=value") names: exactly,
+ * else every one it abbreviates, listed in cands. Returns the one meant
+ * (NULL if none or several); *n is the number of candidates. */
+static const struct option *long_named(const struct option *longopts,
+				       const char *text, size_t *n,
+				       char *cands, size_t clen)
+{
+	const char *name = text + 2;
+	size_t len = strcspn(name, "="), used = 0;
+	const struct option *o, *found = NULL;
+
+	*n = 0;
+	cands[0] = '\0';
+	for (o = longopts; o->name; o++)
+		if (strlen(o->name) == len && !strncmp(o->name, name, len)) {
+			*n = 1;
+			return o;
+		}
+	for (o = longopts; o->name; o++) {
+		if (strncmp(o->name, name, len) != 0)
+			continue;
+		found = o;
+		(*n)++;
+		if (used < clen)
+			used += (size_t)snprintf(cands + used, clen - used, "%s--%s",
+						 used ? ", " : "", o->name);
+	}
+	return *n == 1 ? found : NULL;
+}
+
+/* One line saying what is wrong with the option getopt_long refused (it
+ * returned rc, ':' or '?', with opterr 0). */
+static void option_error(const char *tool, int rc, char **argv,
+			 const struct option *longopts)
+{
+	const char *text = optind > 0 ? argv[optind - 1] : "";
+	const struct option *o = NULL;
+	char cands[512];
+	size_t n = 0;
+	int is_long = text && !strncmp(text, "--", 2) && text[2];
+
+	if (is_long)
+		o = long_named(longopts, text, &n, cands, sizeof(cands));
+	/* a short option's error leaves optind on its own word or the next */
+	if (is_long && optopt && (!o || o->val != optopt))
+		is_long = 0;
+	fprintf(stderr, "%s: ", tool);
+	if (is_long && rc == ':')
+		fprintf(stderr, "option '--%s' requires a value", o ? o->name : text + 2);
+	else if (rc == ':')
+		fprintf(stderr, "option '-%c' requires a value", optopt);
+	else if (is_long && o)
+		fprintf(stderr, "option '--%s' does not take a value", o->name);
+	else if (is_long && n > 1)
+		fprintf(stderr, "option '%.*s' is ambiguous (%s)",
+			(int)strcspn(text, "="), text, cands);
+	else if (is_long)
+		fprintf(stderr, "unrecognized option '%.*s'", (int)strcspn(text, "="), text);
+	else if (optopt > 0x20 && optopt < 0x7f)
+		fprintf(stderr, "unrecognized option '-%c'", optopt);
+	else
+		fprintf(stderr, "unrecognized option '%s'", text);
+	fprintf(stderr, " (see %s --help)\n", tool);
+}
+
+int fx_tool_getopt(const char *tool, int argc, char **argv,
+		   const char *shortopts, const struct option *longopts)
+{
+	char spec[64];
+	int rc;
+
+	/* a leading ':' makes a missing value ':', told apart from '?' */
+	snprintf(spec, sizeof(spec), ":%s", shortopts);
+	opterr = 0;
+	rc = getopt_long(argc, argv, spec, longopts, NULL);
+	if (rc == '?' || rc == ':') {
+		option_error(tool, rc, argv, longopts);
+		return '?';
+	}
+	return rc;
+}
+
+int fx_tool_stdout_gone(void)
+{
+	struct pollfd p = { STDOUT_FILENO, 0, 0 };
+	struct stat st;
+
+	/* the write end of a pipe without readers polls as POLLERR */
+	return fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	       poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
+int fx_tool_finish_stdout(const char *tool, int code)
+{
+	sigset_t pipe_only;
+	int err = 0;
+
+	if (fflush(stdout) != 0)
+		err = errno;
+	if ((!err && !ferror(stdout)) || code != FX_EXIT_OK)
+		return code; /* a verdict or a failure already said says more */
+	if (err == EPIPE || fx_tool_stdout_gone()) {
+		/* SIGPIPE was ignored so that no write could kill the work
+		 * half-way; now that it is done, end as a filter would. */
+		signal(SIGPIPE, SIG_DFL);
+		sigemptyset(&pipe_only);
+		sigaddset(&pipe_only, SIGPIPE);
+		sigprocmask(SIG_UNBLOCK, &pipe_only, NULL);
+		raise(SIGPIPE);
+		return 128 + SIGPIPE;
+	}
+	fprintf(stderr, "%s: cannot write to standard output%s%s\n", tool,
+		err ? ": " : "", err ? strerror(err) : "");
+	return FX_EXIT_FAILURE;
+}
+
+int fx_tool_abs_path(char *out, size_t outlen, const char *path)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+
+	if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else if ((size_t)(slash - path) < sizeof(dir))
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	else
+		return errno = ENAMETOOLONG, -1;
+	if (!realpath(dir, real))
+		return -1;
+	if ((size_t)snprintf(out, outlen, "%s%s%s", real, strcmp(real, "/") ? "/" : "",
+			     base) >= outlen)
+		return errno = ENAMETOOLONG, -1;
+	return 0;
 }
 
 static int needs_quotes(const char *s)
@@ -127,6 +272,16 @@ void fx_tool_progress(const fx_progress *p, void *payload)
 		(double)p->bytes_total / 1073741824.0, pct, rate / 1e6,
 		e / 3600, e / 60 % 60, e % 60,
 		(unsigned long long)p->bad_sectors);
+	progress_shown = 1;
+}
+
+void fx_tool_progress_files(const char *label, size_t done, size_t total,
+			    uint64_t bytes_done, uint64_t bytes_total)
+{
+	fprintf(stderr, "\r%s%zu of %zu file%s, %.2f / %.2f GiB (%5.1f%%) ", label,
+		done, total, total == 1 ? "" : "s", (double)bytes_done / 1073741824.0,
+		(double)bytes_total / 1073741824.0,
+		bytes_total ? 100.0 * (double)bytes_done / (double)bytes_total : 100.0);
 	progress_shown = 1;
 }
 

@@ -3,6 +3,7 @@
 #ifndef FX_TOOL_H
 #define FX_TOOL_H
 
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -19,6 +20,28 @@ enum {
 	FX_EXIT_SIGTERM = 143
 };
 
+/* getopt_long that says itself what is wrong with an option, in one line
+ * like every other message ("TOOL: unrecognized option '--foo' (see TOOL
+ * --help)"; also ambiguous abbreviations, missing and unexpected values),
+ * and returns '?' for it. */
+int fx_tool_getopt(const char *tool, int argc, char **argv,
+		   const char *shortopts, const struct option *longopts);
+
+/* At the end of main: flushes standard output. A code other than 0 (a
+ * verdict, or a failure already told) is returned as it is. Otherwise, when
+ * standard output's reader has gone (a closed pipe, `| head`), nothing is
+ * said and the process ends by SIGPIPE as a filter would (the shell sees
+ * 141); any other write error is one line on stderr and FX_EXIT_FAILURE. */
+int fx_tool_finish_stdout(const char *tool, int code);
+/* Whether standard output is a pipe nobody reads any more. */
+int fx_tool_stdout_gone(void);
+
+/* out = the canonical absolute directory of path (realpath) + "/" + its
+ * last component, which is not resolved (a symlink is named, not
+ * followed). Fails (-1, errno set) when the directory does not exist or
+ * the last component is empty, "." or "..". */
+int fx_tool_abs_path(char *out, size_t outlen, const char *path);
+
 /* Set by SIGINT/SIGTERM handlers to the signal number. */
 extern volatile sig_atomic_t fx_tool_signal;
 void fx_tool_install_signals(void);
@@ -32,8 +55,12 @@ const char *fx_tool_host(void);
 /* Hostname alone (static buffer). */
 const char *fx_tool_hostname(void);
 
-/* Progress line on stderr, rewritten in place; payload: const char *label. */
+/* Progress line on stderr, rewritten in place; payload: const char *label
+ * ("acquire: ", "acquire: verifying image: "). */
 void fx_tool_progress(const fx_progress *p, void *payload);
+/* Progress of a phase counted in files ("hashing image files"). */
+void fx_tool_progress_files(const char *label, size_t done, size_t total,
+			    uint64_t bytes_done, uint64_t bytes_total);
 void fx_tool_progress_end(void);
 
 /* Minimal JSON writer for summaries. */

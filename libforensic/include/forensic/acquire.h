@@ -41,11 +41,16 @@ typedef struct fx_progress {
 
 typedef void (*fx_progress_cb)(const fx_progress *progress, void *payload);
 
+/** Largest block size fx_acquire_run accepts (256 MiB). */
+#define FX_ACQUIRE_MAX_BLOCK ((size_t)256 << 20)
+/** Most re-reads of a failing sector fx_acquire_run accepts. */
+#define FX_ACQUIRE_MAX_RETRIES 100u
+
 /** Options for fx_acquire_run. */
 typedef struct fx_acquire_options {
 	unsigned version;
 	size_t block_size;      /**< bytes per read; multiple of sector (1 MiB) */
-	unsigned retries;       /**< re-reads of a failing sector (2) */
+	unsigned retries;       /**< re-reads of a failing sector (2), at most 100 */
 	unsigned hash_algs;     /**< FX_HASH_* set (all) */
 	uint64_t hash_window;   /**< window size in bytes; 0 = none */
 	unsigned buffers;       /**< buffers in the pool (8) */
@@ -79,12 +84,28 @@ typedef struct fx_acquire_result {
 } fx_acquire_result;
 
 /**
+ * Checks opts by the rules fx_acquire_run applies, so that a caller can
+ * refuse bad values before it writes anything: block size a positive
+ * multiple of sector_size up to FX_ACQUIRE_MAX_BLOCK, hash window 0 or a
+ * multiple of sector_size, retries up to FX_ACQUIRE_MAX_RETRIES, at least
+ * one known hash algorithm and nothing else, 2..1024 buffers, a known
+ * options version. sector_size is the source's logical sector size, or 0
+ * when the source is not open yet: sizes are then checked against 512
+ * bytes, of which every sector size is a multiple. Returns 0, or FX_EUSAGE
+ * with a message naming the option (as the tools spell it) and its value.
+ */
+FX_EXTERN int fx_acquire_options_check(const fx_acquire_options *opts,
+				       uint32_t sector_size);
+
+/**
  * Reads src once from start to end, hashing every block concurrently (one
  * thread per algorithm) and handing it to sink (may be NULL: hash only).
  * Unreadable blocks are re-read sector by sector, each failing sector tried
  * retries more times, then zero-filled and listed. Returns 0 when the run
  * ended in a recorded state (see out->status, including failures of the
- * source or sink); a negative code only when it could not start.
+ * source or sink); a negative code only when it could not start
+ * (FX_EUSAGE: opts break a rule of fx_acquire_options_check). Threads are
+ * named for top -H and ps -T: md5, sha1, sha256, window, sink.
  */
 FX_EXTERN int fx_acquire_run(fx_acquire_result *out, fx_source *src,
 			     fx_sink *sink, const fx_acquire_options *opts);

@@ -85,9 +85,9 @@ enum fx_e01_media { FX_E01_FIXED = 0, FX_E01_REMOVABLE, FX_E01_OPTICAL };
 /** Options of an E01 image; text fields may be NULL. */
 typedef struct fx_e01_options {
 	unsigned version;
-	const char *ewf_format;    /**< encase6 (default), encase5, encase7, ftk, linen6, ... */
+	const char *ewf_format;    /**< encase6 (default), encase2..encase5, ftk, linen5, linen6, ewfx */
 	const char *compression;   /**< none, empty, fast (default), best */
-	unsigned threads;          /**< compression workers; 0 = online cores */
+	unsigned threads;          /**< compression workers; 0 = online cores (at most FX_E01_MAX_THREADS) */
 	uint64_t segment_size;     /**< bytes; 0 = 2 GiB or the format's maximum */
 	uint64_t media_size;       /**< bytes of the source */
 	uint32_t bytes_per_sector;
@@ -103,6 +103,19 @@ typedef struct fx_e01_options {
 
 /** Smallest segment size libewf accepts (1 MiB). */
 #define FX_E01_MIN_SEGMENT ((uint64_t)1 << 20)
+
+/** Most compression workers an E01 sink runs. */
+#define FX_E01_MAX_THREADS 64u
+
+/**
+ * Checks E01 options as fx_sink_e01_new does, before anything is created:
+ * the EWF format (known, and one libewf writes with its header sections),
+ * the compression, the segment size for that format (FX_E01_MIN_SEGMENT
+ * up to fx_e01_max_segment; 0 for the default) and threads (0 for the
+ * online cores, at most FX_E01_MAX_THREADS). Returns 0, or FX_EUSAGE with a
+ * message naming the option (as the tools spell it) and its value.
+ */
+FX_EXTERN int fx_e01_options_check(const fx_e01_options *opts);
 
 /**
  * Largest segment size of an EWF format name (FX_EUSAGE for an unknown
