@@ -106,17 +106,15 @@ static int check_sector_size(acq_state *st)
 static int open_source(acq_state *st)
 {
 	fx_source_options so = FX_SOURCE_OPTIONS_INIT;
+	const char *dest[] = { st->opt.target, st->opt.db_path, NULL };
 	int rc;
 
 	so.write_block = st->opt.write_block;
 	so.allow_mounted = st->opt.allow_mounted;
+	so.destinations = dest; /* refused before the write-block */
 	rc = fx_source_open(&st->src, st->opt.source, &so);
 	if (rc == 0)
 		rc = check_sector_size(st);
-	if (rc == 0)
-		rc = fx_source_check_destination(st->src, st->opt.target);
-	if (rc == 0 && st->opt.db_path)
-		rc = fx_source_check_destination(st->src, st->opt.db_path);
 	if (rc == 0)
 		return 0;
 	fprintf(stderr, "acquire: %s\n", fx_error_last());

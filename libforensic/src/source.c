@@ -41,6 +41,8 @@ static fx_source *source_alloc(const char *path)
 	return src;
 }
 
+static int check_destinations(const fx_source *src, const fx_source_options *o);
+
 /* Whether this fd accepts O_DIRECT reads of one logical sector. */
 static int direct_read_works(int fd, uint32_t sector)
 {
@@ -66,11 +68,13 @@ static int open_block(fx_source *src, const char *path, const struct stat *st,
 	if (!o->allow_mounted &&
 	    (rc = fx_blockdev_check_mounted(&src->bdev, path)) != 0)
 		return rc;
+	info->is_block_device = 1;
+	if ((rc = check_destinations(src, o)) != 0)
+		return rc; /* before anything is changed */
 	src->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (src->fd < 0)
 		return fx_error_set_errno(fx_error_from_errno(errno), errno,
 					  "cannot open source %s", path);
-	info->is_block_device = 1;
 	if (o->write_block) {
 		snprintf(info->write_block_method,
 			 sizeof(info->write_block_method), "BLKROSET");
@@ -123,7 +127,10 @@ static int open_file(fx_source *src, const char *path, const struct stat *st,
 		     const fx_source_options *o)
 {
 	fx_source_info *info = &src->info;
+	int rc;
 
+	if ((rc = check_destinations(src, o)) != 0)
+		return rc;
 	src->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME);
 	if (src->fd < 0 && errno == EPERM)
 		src->fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -185,6 +192,9 @@ int fx_source_open(fx_source **out, const char *path,
 		return fx_error_set(FX_EUSAGE,
 				    "source %s is neither a block device nor a regular file",
 				    path);
+	if (o->version == 0 || o->version > FX_SOURCE_OPTIONS_VERSION)
+		return fx_error_set(FX_EUSAGE, "source options version %u is not 1..%u",
+				    o->version, FX_SOURCE_OPTIONS_VERSION);
 	if (!(src = source_alloc(path)))
 		return FX_ERROR;
 	src->st_dev = st.st_dev;
@@ -287,12 +297,14 @@ static int stat_destination(struct stat *st, const char *path)
 	return stat(dirname(copy), st);
 }
 
-int fx_source_check_destination(const fx_source *src, const char *path)
+/* The check itself; for a custom source (no device, no file) nothing. */
+static int check_destination(const fx_source *src, const char *path)
 {
 	struct stat st;
 	size_t i;
 
-	if (src->fd < 0 || stat_destination(&st, path) != 0)
+	if ((!src->info.is_block_device && !src->st_ino) ||
+	    stat_destination(&st, path) != 0)
 		return 0;
 	if (!src->info.is_block_device) {
 		if (st.st_dev == src->st_dev && st.st_ino == src->st_ino)
@@ -306,6 +318,22 @@ int fx_source_check_destination(const fx_source *src, const char *path)
 			return fx_error_set(FX_EUSAGE,
 					    "destination %s lies on the source device %s (the same disk)",
 					    path, src->info.path);
+	return 0;
+}
+
+int fx_source_check_destination(const fx_source *src, const char *path)
+{
+	return src->fd < 0 ? 0 : check_destination(src, path);
+}
+
+static int check_destinations(const fx_source *src, const fx_source_options *o)
+{
+	const char *const *d = o->version >= 2 ? o->destinations : NULL;
+	int rc;
+
+	for (; d && *d; d++)
+		if ((rc = check_destination(src, *d)) != 0)
+			return rc;
 	return 0;
 }
 

@@ -70,14 +70,13 @@ test_destination_on_mounted_source() {
 	assert_exit 2 "$FX_ACQUIRE" -q --format raw --allow-mounted "$DEV" "$mnt/img"
 	assert_eq "$N=0 ${N}p1=0 ${N}p2=0" "$(ro_flags)" \
 		"blockdev --getro after refusing a destination on the mounted disk"
-	assert_stderr "acquire: destination $mnt/img lies on the source device $DEV (the same disk)" \
-		"$(restored_line "$DEV" "$N=0 ${N}p1=0 ${N}p2=0")"
+	# refused before the write-block: no flag was ever set, none restored
+	assert_stderr "acquire: destination $mnt/img lies on the source device $DEV (the same disk)"
 	# the same with the mounted partition itself as the source
 	assert_exit 2 "$FX_ACQUIRE" -q --format raw --allow-mounted "${DEV}p1" "$mnt/img"
 	assert_eq "$N=0 ${N}p1=0 ${N}p2=0" "$(ro_flags)" \
 		"blockdev --getro after refusing a destination on the mounted partition"
-	assert_stderr "acquire: destination $mnt/img lies on the source device ${DEV}p1 (the same disk)" \
-		"$(restored_line "${DEV}p1" "${N}p1=0")"
+	assert_stderr "acquire: destination $mnt/img lies on the source device ${DEV}p1 (the same disk)"
 	assert_eq "" "$(find "$mnt" -maxdepth 1 -name 'img*')" "nothing written on the mounted partition"
 	# the live file system still takes writes down to its device
 	dd if=/dev/zero of="$mnt/written-after" bs=4096 count=4 conv=fsync status=none ||

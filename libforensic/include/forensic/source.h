@@ -60,10 +60,15 @@ typedef struct fx_source_options {
 	int allow_mounted; /**< do not refuse a mounted source (0) */
 	int direct_io;     /**< O_DIRECT on block devices when allowed (1) */
 	int bypass_cache;  /**< regular files: drop cached pages first (0) */
+	/** Version 2: NULL-terminated list of output paths (files or
+	 *  directories, existing or not) refused as fx_source_check_destination
+	 *  refuses them, before the source is opened or write-blocked, so
+	 *  that a refused run changes nothing (NULL: none). */
+	const char *const *destinations;
 } fx_source_options;
 
-#define FX_SOURCE_OPTIONS_VERSION 1
-#define FX_SOURCE_OPTIONS_INIT { FX_SOURCE_OPTIONS_VERSION, 1, 0, 1, 0 }
+#define FX_SOURCE_OPTIONS_VERSION 2
+#define FX_SOURCE_OPTIONS_INIT { FX_SOURCE_OPTIONS_VERSION, 1, 0, 1, 0, NULL }
 
 /**
  * Operations of a caller-supplied source.
