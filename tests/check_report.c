@@ -847,8 +847,9 @@ START_TEST(test_findings_html_json)
 }
 END_TEST
 
-/* Text lines break at spaces only: a path longer than the line is kept
- * whole. */
+/* Text lines break at spaces only: a path that does not fit after its
+ * label is kept whole on a line of its own (from column 2), and one longer
+ * than the line runs past column 78 rather than being cut. */
 START_TEST(test_text_no_cut_tokens)
 {
 	const char *path = new_path("report-long");
@@ -862,12 +863,16 @@ START_TEST(test_text_no_cut_tokens)
 	a.evidence.evidence_number = "USB-9";
 	a.format = "raw";
 	a.source_path = "/dev/disk/by-id/usb-SanDisk_Cruzer_Blade_4C530001230521110342-0:0";
+	a.command_line = "acquire /dev/sdx /cases/2026-0300/a-directory-name-"
+		"that-is-longer-than-a-line-of-the-report/USB-9";
 	a.start_utc = "2026-04-01T10:00:00Z";
 	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
 	fx_casedb_free(db);
 	t = report(path, "2026-0300", NULL, FX_REPORT_TEXT);
-	HAS_LINE(t, "  Source path:          /dev/disk/by-id/usb-SanDisk_Cruzer_"
+	HAS_LINE(t, "  Source path:\n  /dev/disk/by-id/usb-SanDisk_Cruzer_"
 		 "Blade_4C530001230521110342-0:0");
+	HAS_LINE(t, "  Command line:         acquire /dev/sdx\n/cases/2026-0300/"
+		 "a-directory-name-that-is-longer-than-a-line-of-the-report/USB-9");
 	free(t);
 }
 END_TEST

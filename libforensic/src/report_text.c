@@ -48,12 +48,39 @@ static size_t line_len(const char *s, size_t width, size_t *skip)
 	return (size_t)(p - s);
 }
 
-/* Writes text (cleaned) wrapped to WIDTH: the first line continues the
- * current one at column first_col, the others start at column indent. */
-static void wrap(FILE *f, const char *text, size_t first_col, size_t indent)
+/* Code points of the word at s (up to a space, a line break or the end). */
+static size_t word_len(const char *s)
+{
+	size_t n = 0;
+
+	while (*s && *s != ' ' && *s != '\n') {
+		s++;
+		while ((*s & 0xC0) == 0x80)
+			s++;
+		n++;
+	}
+	return n;
+}
+
+/* The column of a line holding only a word of w code points that does not
+ * fit where it should start: 2 (or indent, if smaller), else 0. */
+static size_t own_line_col(size_t w, size_t indent)
+{
+	size_t col = indent < 2 ? indent : 2;
+
+	return w + col <= WIDTH ? col : 0;
+}
+
+/* Writes text (cleaned) wrapped to WIDTH. The cursor is at column at; the
+ * first line starts at column first (padded from at), the others at
+ * indent. A word is never cut: one that does not fit from its line's
+ * start goes on a line of its own at own_line_col(), and one longer than
+ * WIDTH runs past it. */
+static void wrap_from(FILE *f, const char *text, size_t at, size_t first,
+		      size_t indent)
 {
 	char *clean = fx_rpt_text_clean(text), *p;
-	size_t col = first_col, n, skip;
+	size_t col = first, n, skip, w;
 
 	if (!clean) {
 		fputs("(out of memory)\n", f);
@@ -61,15 +88,29 @@ static void wrap(FILE *f, const char *text, size_t first_col, size_t indent)
 	}
 	p = clean;
 	do {
+		w = word_len(p);
+		if (w > (WIDTH > col ? WIDTH - col : 0) &&
+		    col > own_line_col(w, indent)) {
+			if (at)
+				fputc('\n', f);
+			col = own_line_col(w, indent);
+			at = 0;
+		}
+		fprintf(f, "%*s", (int)(col > at ? col - at : 0), "");
 		n = line_len(p, WIDTH > col ? WIDTH - col : 1, &skip);
 		fwrite(p, 1, n, f);
 		fputc('\n', f);
 		p += n + skip;
-		if (*p)
-			fprintf(f, "%*s", (int)indent, "");
 		col = indent;
+		at = 0;
 	} while (*p);
 	free(clean);
+}
+
+/* The cursor is at column first_col: text continues there. */
+static void wrap(FILE *f, const char *text, size_t first_col, size_t indent)
+{
+	wrap_from(f, text, first_col, first_col, indent);
 }
 
 /* "  Label:      value" with the value wrapped at VALUE_COL. */
@@ -77,14 +118,8 @@ static void field(FILE *f, int ind, const char *label, const char *value)
 {
 	int n = fprintf(f, "%*s%s:", ind, "", label);
 
-	if (n < VALUE_COL) {
-		fprintf(f, "%*s", VALUE_COL - n, "");
-		n = VALUE_COL;
-	} else {
-		fputc(' ', f);
-		n++;
-	}
-	wrap(f, value ? value : FX_NOT_RECORDED, (size_t)n, VALUE_COL);
+	wrap_from(f, value ? value : FX_NOT_RECORDED, (size_t)n,
+		  n < VALUE_COL ? VALUE_COL : (size_t)n + 1, VALUE_COL);
 }
 
 static void fieldf(FILE *f, int ind, const char *label, const char *fmt, ...)
@@ -103,8 +138,7 @@ static void fieldf(FILE *f, int ind, const char *label, const char *fmt, ...)
 
 static void para(FILE *f, int ind, const char *text)
 {
-	fprintf(f, "%*s", ind, "");
-	wrap(f, text, (size_t)ind, (size_t)ind);
+	wrap_from(f, text, 0, (size_t)ind, (size_t)ind);
 }
 
 /* A hash on one line: "    SHA-256  <hex>", the name column narrowed so
