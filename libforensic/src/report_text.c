@@ -7,8 +7,9 @@
  * Recorded text goes through fx_rpt_text_clean (fx_text_escape: control
  * characters such as ESC become C escapes like \x1b, so a description
  * cannot drive a terminal; a line break in a note starts a new line).
- * Lines break at spaces only: a token longer than the line (a hash, a
- * path) runs past column 78 rather than being cut. A verification's
+ * Lines break at spaces only: a word (a hash, a path) that does not fit
+ * where it should start stands on a line of its own; only one longer than
+ * a line runs past column 78. Nothing is cut. A verification's
  * findings are the sentences and tables of report_findings.c.
  *
  * Threading: none; writes only to the FILE given.
