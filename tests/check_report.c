@@ -732,16 +732,21 @@ static char *result_json(void)
 	return json;
 }
 
-/* The fixture with three more verifications of HD-1: verify's JSON
- * result, a result with a kind of finding this report does not know, and
- * findings that are not valid JSON. */
+/* The fixture with more verifications of HD-1: verify's JSON result, a
+ * result with a kind of finding this report does not know, findings that
+ * are not valid JSON, JSON that is not a result, and JSON nested deeper
+ * than the report reads. */
 static const char *findings_db(void)
 {
 	const char *path = fixture();
 	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
 	fx_casedb *db = open_db(path);
-	char *json = result_json();
+	char *json = result_json(), deep[202];
 	int64_t id;
+
+	memset(deep, '[', 100);
+	memset(deep + 100, ']', 100);
+	deep[200] = '\0';
 
 	ck_assert_ptr_nonnull(db);
 	v.acquisition_id = 1;
@@ -759,6 +764,13 @@ static const char *findings_db(void)
 	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), 0);
 	v.time_utc = "2026-03-07T12:00:00Z";
 	v.findings = "{\"status\": [1, 2";
+	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), 0);
+	/* JSON, but not a result; nesting beyond what the reader takes */
+	v.time_utc = "2026-03-07T13:00:00Z";
+	v.findings = "{\"tool\":\"other\",\"findings\":\"none\"}";
+	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), 0);
+	v.time_utc = "2026-03-07T14:00:00Z";
+	v.findings = deep;
 	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), 0);
 	fx_casedb_free(db);
 	free(json);
@@ -800,10 +812,15 @@ START_TEST(test_findings_text)
 	    "records at most 4096). Hashes computed:");
 	/* a kind this report does not know is named; JSON that is not a
 	 * result is said to be so */
-	HAS(u, " Findings: The image /x/HD-1.E01 could not be opened. No "
-	    "reference was compared. Other finding (interrupted): reading "
-	    "stopped at SIGINT. Hashes computed:");
+	HAS(u, " Findings: No reference was compared. Other finding "
+	    "(interrupted): reading stopped at SIGINT. Hashes computed:");
 	HAS(u, " Findings: The recorded findings (16 bytes) are not a "
+	    "verification result this report can read; the JSON report gives "
+	    "them as recorded. Hashes computed:");
+	HAS(u, " Findings: The recorded findings (34 bytes) are not a "
+	    "verification result this report can read; the JSON report gives "
+	    "them as recorded. Hashes computed:");
+	HAS(u, " Findings: The recorded findings (200 bytes) are not a "
 	    "verification result this report can read; the JSON report gives "
 	    "them as recorded. Hashes computed:");
 	free(u);

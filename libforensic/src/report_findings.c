@@ -8,19 +8,19 @@
  * The wording is decided here, once, for both.
  *
  * What the blocks say, in order: the image (format, files, size) and how
- * far it was read; what it was compared with; the media hashes that match
+ * far it was read (nothing when it was not opened: a finding says why); what it was compared with; the media hashes that match
  * each reference, then each hash that differs; the image files that match
  * their recorded SHA-256, then each that differs, and those that had
  * nothing to compare with (table, with the SHA-256 computed); the hash
  * windows (all match, or a table of the byte ranges that differ); the E01
  * chunks that failed (table of sector ranges); every other finding as a
  * sentence made from its message (an unknown kind is named); findings not
- * kept. Text that is not JSON is one sentence; malformed JSON is said to
- * be so (the JSON report gives it as recorded).
+ * kept. Text that is not JSON is one sentence; malformed JSON, or JSON that
+ * is not a result (no "status", no "findings" array), is said to be so (the
+ * JSON report gives it as recorded).
  *
- * The JSON reader is a small one for this: a tree in memory owned by the
- * result, depth-limited, strings decoded (\u escapes to UTF-8). Cost is
- * linear in the size of the findings.
+ * The JSON is read by report_jread.c into a tree kept by the result. Cost
+ * is linear in the size of the findings.
  *
  * Threading: none; everything belongs to the fx_rpt_findings being built.
  */
@@ -32,27 +32,13 @@
 #include "forensic/verify.h"
 #include "report_int.h"
 
-/* ---- memory: every allocation is kept by the result, freed at once ---- */
+/* ---- memory: everything is kept by the result, freed at once ---- */
 
 static void *keep(struct fx_rpt_findings *f, void *p)
 {
-	void **n;
-
-	if (!p) {
+	p = fx_rpt_mem_keep(&f->mem, p);
+	if (!p)
 		f->failed = 1;
-		return NULL;
-	}
-	if (f->n_mem == f->cap_mem) {
-		n = realloc(f->mem, (f->cap_mem ? f->cap_mem * 2 : 32) * sizeof(*n));
-		if (!n) {
-			free(p);
-			f->failed = 1;
-			return NULL;
-		}
-		f->mem = n;
-		f->cap_mem = f->cap_mem ? f->cap_mem * 2 : 32;
-	}
-	f->mem[f->n_mem++] = p;
 	return p;
 }
 
@@ -61,18 +47,13 @@ static void *alloc(struct fx_rpt_findings *f, size_t size)
 	return keep(f, calloc(1, size ? size : 1));
 }
 
-static char *dup_n(struct fx_rpt_findings *f, const char *s, size_t n)
-{
-	char *p = alloc(f, n + 1);
-
-	if (p)
-		memcpy(p, s, n);
-	return p;
-}
-
 static char *dup_s(struct fx_rpt_findings *f, const char *s)
 {
-	return dup_n(f, s, strlen(s));
+	char *p = alloc(f, strlen(s) + 1);
+
+	if (p)
+		memcpy(p, s, strlen(s));
+	return p;
 }
 
 static char *dup_f(struct fx_rpt_findings *f, const char *fmt, ...)
@@ -94,263 +75,9 @@ static char *dup_f(struct fx_rpt_findings *f, const char *fmt, ...)
 
 void fx_rpt_findings_free(struct fx_rpt_findings *f)
 {
-	size_t i;
-
-	for (i = 0; i < f->n_mem; i++)
-		free(f->mem[i]);
-	free(f->mem);
+	fx_rpt_mem_free(&f->mem);
 	free(f->blocks);
 	memset(f, 0, sizeof(*f));
-}
-
-/* ---- reading JSON ---- */
-
-enum jtype { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
-
-struct jv {
-	enum jtype t;
-	const char *key;   /* member name, inside an object */
-	const char *s;     /* string, or the number's text */
-	int b;
-	struct jv *first, *next;
-};
-
-struct jp {
-	const char *p;
-	struct fx_rpt_findings *f;
-	int bad;
-};
-
-#define J_DEPTH 32
-
-static void ws(struct jp *j)
-{
-	while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')
-		j->p++;
-}
-
-static int hex4(const char *p, unsigned *out)
-{
-	unsigned v = 0;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		char c = p[i];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-/* A \u escape at p (after the backslash and u): its code point, with a
- * surrogate pair joined; a lone surrogate is U+FFFD. */
-static const char *unicode_escape(const char *p, uint32_t *cp)
-{
-	unsigned hi, lo;
-
-	if (hex4(p, &hi))
-		return NULL;
-	p += 4;
-	*cp = hi;
-	if (hi >= 0xD800 && hi <= 0xDBFF && p[0] == '\\' && p[1] == 'u' &&
-	    !hex4(p + 2, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
-		*cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-		return p + 6;
-	}
-	if (hi >= 0xD800 && hi <= 0xDFFF)
-		*cp = 0xFFFD;
-	return p;
-}
-
-/* The string at j->p (at the opening quote), decoded. It can only be
- * shorter than its JSON form, so one buffer of that size holds it. */
-static const char *jstring(struct jp *j)
-{
-	const char *p = j->p + 1, *end = p;
-	char *out, *o;
-	uint32_t cp;
-
-	while (*end && *end != '"')
-		end += *end == '\\' && end[1] ? 2 : 1;
-	if (*end != '"' || !(out = alloc(j->f, (size_t)(end - p) + 1)))
-		goto bad;
-	for (o = out; p < end;) {
-		if ((unsigned char)*p < 0x20)
-			goto bad;
-		if (*p != '\\') {
-			*o++ = *p++;
-			continue;
-		}
-		switch (p[1]) {
-		case '"': case '\\': case '/': *o++ = p[1]; p += 2; continue;
-		case 'b': *o++ = '\b'; p += 2; continue;
-		case 'f': *o++ = '\f'; p += 2; continue;
-		case 'n': *o++ = '\n'; p += 2; continue;
-		case 'r': *o++ = '\r'; p += 2; continue;
-		case 't': *o++ = '\t'; p += 2; continue;
-		case 'u':
-			if (!(p = unicode_escape(p + 2, &cp)) || cp == 0)
-				goto bad;
-			o += fx_rpt_utf8_put(o, cp);
-			continue;
-		default:
-			goto bad;
-		}
-	}
-	*o = '\0';
-	j->p = end + 1;
-	return out;
-bad:
-	j->bad = 1;
-	return NULL;
-}
-
-static struct jv *jvalue(struct jp *j, int depth);
-
-/* The members of an object or the elements of an array, up to close. */
-static void jitems(struct jp *j, struct jv *v, char close, int depth)
-{
-	struct jv **tail = &v->first, *item;
-	const char *key = NULL;
-
-	j->p++;
-	ws(j);
-	if (*j->p == close) {
-		j->p++;
-		return;
-	}
-	for (;;) {
-		ws(j);
-		if (close == '}') {
-			if (*j->p != '"' || !(key = jstring(j)))
-				break;
-			ws(j);
-			if (*j->p++ != ':')
-				break;
-		}
-		if (!(item = jvalue(j, depth + 1)))
-			break;
-		item->key = key;
-		*tail = item;
-		tail = &item->next;
-		ws(j);
-		if (*j->p == ',') {
-			j->p++;
-			continue;
-		}
-		if (*j->p == close) {
-			j->p++;
-			return;
-		}
-		break;
-	}
-	j->bad = 1;
-}
-
-static int word(struct jp *j, const char *w)
-{
-	size_t n = strlen(w);
-
-	if (strncmp(j->p, w, n) != 0)
-		return 0;
-	j->p += n;
-	return 1;
-}
-
-static struct jv *jvalue(struct jp *j, int depth)
-{
-	struct jv *v;
-	const char *start;
-
-	ws(j);
-	if (j->bad || depth > J_DEPTH || !(v = alloc(j->f, sizeof(*v)))) {
-		j->bad = 1;
-		return NULL;
-	}
-	start = j->p;
-	if (*j->p == '{' || *j->p == '[') {
-		v->t = *j->p == '{' ? J_OBJ : J_ARR;
-		jitems(j, v, *j->p == '{' ? '}' : ']', depth);
-	} else if (*j->p == '"') {
-		v->t = J_STR;
-		v->s = jstring(j);
-	} else if (word(j, "true") || word(j, "false")) {
-		v->t = J_BOOL;
-		v->b = *start == 't';
-	} else if (word(j, "null")) {
-		v->t = J_NULL;
-	} else if (*j->p == '-' || (*j->p >= '0' && *j->p <= '9')) {
-		v->t = J_NUM;
-		j->p += strspn(j->p, "-+.eE0123456789");
-		v->s = dup_n(j->f, start, (size_t)(j->p - start));
-	} else {
-		j->bad = 1;
-	}
-	return j->bad ? NULL : v;
-}
-
-/* The whole text as one JSON value, or NULL if it is not JSON. */
-static struct jv *jparse(struct fx_rpt_findings *f, const char *text)
-{
-	struct jp j = { text, f, 0 };
-	struct jv *v = jvalue(&j, 0);
-
-	ws(&j);
-	return v && !j.bad && !*j.p ? v : NULL;
-}
-
-static const struct jv *jget(const struct jv *o, const char *key)
-{
-	const struct jv *m;
-
-	if (!o || o->t != J_OBJ)
-		return NULL;
-	for (m = o->first; m; m = m->next)
-		if (strcmp(m->key, key) == 0)
-			return m;
-	return NULL;
-}
-
-/* A string member, or NULL (absent, null, or not a string). */
-static const char *jstr(const struct jv *o, const char *key)
-{
-	const struct jv *v = jget(o, key);
-
-	return v && v->t == J_STR ? v->s : NULL;
-}
-
-static uint64_t jnum(const struct jv *o, const char *key)
-{
-	const struct jv *v = jget(o, key);
-
-	return v && v->t == J_NUM && v->s[0] != '-' ? strtoull(v->s, NULL, 10)
-						   : 0;
-}
-
-static int jtrue(const struct jv *o, const char *key)
-{
-	const struct jv *v = jget(o, key);
-
-	return v && v->t == J_BOOL && v->b;
-}
-
-static size_t jcount(const struct jv *a)
-{
-	const struct jv *v;
-	size_t n = 0;
-
-	for (v = a && a->t == J_ARR ? a->first : NULL; v; v = v->next)
-		n++;
-	return n;
 }
 
 /* ---- building blocks ---- */
@@ -376,9 +103,42 @@ static struct fx_rpt_fblock *block_add(struct fx_rpt_findings *f, int kind)
 	return b;
 }
 
-/* A sentence being built: text pieces and hash pieces. */
+/* A growing string. */
+struct tbuf {
+	char *p;
+	size_t len, cap;
+	int failed;
+};
+
+static void tput(struct tbuf *t, const char *s)
+{
+	size_t n = strlen(s);
+	char *p;
+
+	if (t->failed)
+		return;
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap : 128;
+
+		while (cap < t->len + n + 1)
+			cap *= 2;
+		if (!(p = realloc(t->p, cap))) {
+			t->failed = 1;
+			return;
+		}
+		t->p = p;
+		t->cap = cap;
+	}
+	memcpy(t->p + t->len, s, n + 1);
+	t->len += n;
+}
+
+/* A sentence being built: text is gathered in cur, and becomes a piece
+ * when a hash (a piece of its own) follows or the sentence ends. A
+ * sentence holds at most a few hashes. */
 struct sentence {
 	struct fx_rpt_findings *f;
+	struct tbuf cur;
 	struct fx_rpt_piece piece[16];
 	size_t n;
 };
@@ -392,43 +152,60 @@ static void s_text(struct sentence *s, const char *fmt, ...)
 	char *p = NULL;
 	int n;
 
-	if (s->n == sizeof(s->piece) / sizeof(s->piece[0])) {
-		s->f->failed = 1;
-		return;
-	}
 	va_start(ap, fmt);
 	n = vasprintf(&p, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		p = NULL;
-	if ((p = keep(s->f, p)) != NULL) {
-		s->piece[s->n].text = p;
-		s->piece[s->n++].hash = 0;
+	if (n < 0) {
+		s->f->failed = 1;
+		return;
 	}
+	tput(&s->cur, p);
+	free(p);
+	if (s->cur.failed)
+		s->f->failed = 1;
+}
+
+/* Adds a piece (text kept by the result); 0 or -1. */
+static int s_piece(struct sentence *s, const char *text, int hash)
+{
+	if (s->n == sizeof(s->piece) / sizeof(s->piece[0]) || !text) {
+		s->f->failed = 1;
+		return -1;
+	}
+	s->piece[s->n].text = text;
+	s->piece[s->n++].hash = hash;
+	return 0;
+}
+
+static void s_flush(struct sentence *s)
+{
+	if (s->cur.len && s_piece(s, keep(s->f, s->cur.p), 0) != 0)
+		return;
+	if (!s->cur.len)
+		free(s->cur.p);
+	memset(&s->cur, 0, sizeof(s->cur));
 }
 
 static void s_hash(struct sentence *s, const char *hex)
 {
-	if (s->n == sizeof(s->piece) / sizeof(s->piece[0])) {
-		s->f->failed = 1;
-		return;
-	}
-	s->piece[s->n].text = dup_s(s->f, hex);
-	s->piece[s->n++].hash = 1;
+	s_flush(s);
+	s_piece(s, dup_s(s->f, hex), 1);
 }
 
-/* Ends the sentence as a block of its own, or as the caption of b. */
+/* Ends the sentence as a block of its own, or as the caption of b, and
+ * empties s for the next sentence. */
 static void s_end(struct sentence *s, struct fx_rpt_fblock *b)
 {
 	struct fx_rpt_piece *p;
 
-	if (!b && !(b = block_add(s->f, FX_BLOCK_SENTENCE)))
-		return;
-	if (!(p = alloc(s->f, s->n * sizeof(*p))))
-		return;
-	memcpy(p, s->piece, s->n * sizeof(*p));
-	b->pieces = p;
-	b->n_pieces = s->n;
+	s_flush(s);
+	if ((b || (b = block_add(s->f, FX_BLOCK_SENTENCE)) != NULL) &&
+	    (p = alloc(s->f, s->n * sizeof(*p))) != NULL) {
+		memcpy(p, s->piece, s->n * sizeof(*p));
+		b->pieces = p;
+		b->n_pieces = s->n;
+	}
+	s->n = 0;
 }
 
 static struct fx_rpt_fblock *table_add(struct fx_rpt_findings *f, size_t cols,
@@ -497,28 +274,24 @@ static const char *format_name(const char *f)
 
 struct ctx {
 	struct fx_rpt_findings *f;
-	const struct jv *r;          /* the result object */
-	const struct jv *findings;   /* its findings array */
+	const struct fx_rpt_jv *r;          /* the result object */
+	const struct fx_rpt_jv *findings;   /* its findings array */
 };
 
 static void image_sentences(struct ctx *c)
 {
-	struct sentence s = { c->f, { { 0, 0 } }, 0 };
-	const struct jv *file;
-	const char *path = jstr(c->r, "image"), *fmt = jstr(c->r, "format");
-	uint64_t size = jnum(c->r, "size"), bytes = jnum(c->r, "bytes");
-	uint64_t ss = jnum(c->r, "sector_size");
+	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
+	const struct fx_rpt_jv *file;
+	const char *path = fx_rpt_jstr(c->r, "image"), *fmt = fx_rpt_jstr(c->r, "format");
+	uint64_t size = fx_rpt_jnum(c->r, "size"), bytes = fx_rpt_jnum(c->r, "bytes");
+	uint64_t ss = fx_rpt_jnum(c->r, "sector_size");
 	size_t files = 0;
 
-	for (file = jget(c->r, "files") ? jget(c->r, "files")->first : NULL;
+	for (file = fx_rpt_jget(c->r, "files") ? fx_rpt_jget(c->r, "files")->first : NULL;
 	     file; file = file->next)
-		files += jtrue(file, "in_set");
-	if (!fmt) {
-		s_text(&s, "The image %s could not be opened.",
-		       path ? path : FX_NOT_RECORDED);
-		s_end(&s, NULL);
-		return;
-	}
+		files += fx_rpt_jtrue(file, "in_set");
+	if (!fmt)
+		return;    /* not opened: the findings say why */
 	s_text(&s, "The image %s (%s, %zu file%s) holds %llu bytes",
 	       path ? path : FX_NOT_RECORDED, format_name(fmt), files,
 	       files == 1 ? "" : "s", (unsigned long long)size);
@@ -528,8 +301,7 @@ static void image_sentences(struct ctx *c)
 	else
 		s_text(&s, ".");
 	s_end(&s, NULL);
-	s.n = 0;
-	if (jtrue(c->r, "hashed"))
+	if (fx_rpt_jtrue(c->r, "hashed"))
 		s_text(&s, "All %llu bytes were read and hashed.",
 		       (unsigned long long)bytes);
 	else if (bytes && bytes == size)
@@ -548,9 +320,9 @@ static void image_sentences(struct ctx *c)
  * stored in the E01 and the list /x/HD-1.sha256." */
 static void references_sentence(struct ctx *c)
 {
-	struct sentence s = { c->f, { { 0, 0 } }, 0 };
-	const struct jv *refs = jget(c->r, "references"), *ref;
-	size_t n = jcount(refs), i = 0;
+	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
+	const struct fx_rpt_jv *refs = fx_rpt_jget(c->r, "references"), *ref;
+	size_t n = fx_rpt_jcount(refs), i = 0;
 
 	if (!n) {
 		s_text(&s, "No reference was compared.");
@@ -559,19 +331,19 @@ static void references_sentence(struct ctx *c)
 	}
 	s_text(&s, "Compared with ");
 	for (ref = refs->first; ref; ref = ref->next, i++) {
-		const char *name = ref->t == J_STR ? ref->s : "";
+		const char *name = ref->t == FX_JV_STR ? ref->s : "";
 
 		s_text(&s, "%s", i == 0 ? "" : i + 1 == n ? " and " : ", ");
-		if (strcmp(name, "casedb") == 0 && jnum(c->r, "acquisition_id"))
+		if (strcmp(name, "casedb") == 0 && fx_rpt_jnum(c->r, "acquisition_id"))
 			s_text(&s, "the acquisition record (acquisition %llu)",
-			       (unsigned long long)jnum(c->r, "acquisition_id"));
+			       (unsigned long long)fx_rpt_jnum(c->r, "acquisition_id"));
 		else if (strcmp(name, "casedb") == 0)
 			s_text(&s, "the acquisition record");
 		else if (strcmp(name, "e01") == 0)
 			s_text(&s, "the hashes stored in the E01");
 		else if (strcmp(name, "sha256_file") == 0)
-			s_text(&s, "the list %s", jstr(c->r, "sha256_file")
-			       ? jstr(c->r, "sha256_file") : ".sha256");
+			s_text(&s, "the list %s", fx_rpt_jstr(c->r, "sha256_file")
+			       ? fx_rpt_jstr(c->r, "sha256_file") : ".sha256");
 		else
 			s_text(&s, "reference \"%s\"", name);
 	}
@@ -587,14 +359,14 @@ static const char *const alg_labels[] = { "MD5", "SHA-1", "SHA-256" };
 static void hash_matches(struct ctx *c, const char *ref, const char *one,
 			 const char *many)
 {
-	const struct jv *want = jget(jget(c->r, "expected"), ref);
-	const struct jv *have = jget(c->r, "computed");
-	struct sentence s = { c->f, { { 0, 0 } }, 0 };
+	const struct fx_rpt_jv *want = fx_rpt_jget(fx_rpt_jget(c->r, "expected"), ref);
+	const struct fx_rpt_jv *have = fx_rpt_jget(c->r, "computed");
+	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
 	int eq[3], n_eq = 0, n_cmp = 0, i, k = 0;
 	static const char *const count[] = { "", "", "Both", "All three" };
 
 	for (i = 0; i < 3; i++) {
-		const char *a = jstr(want, alg_keys[i]), *b = jstr(have, alg_keys[i]);
+		const char *a = fx_rpt_jstr(want, alg_keys[i]), *b = fx_rpt_jstr(have, alg_keys[i]);
 
 		eq[i] = a && b && strcasecmp(a, b) == 0;
 		n_cmp += a && b;
@@ -616,7 +388,7 @@ static void hash_matches(struct ctx *c, const char *ref, const char *one,
 		if (!eq[i])
 			continue;
 		s_text(&s, "%s%s ", k++ ? ", " : "", alg_labels[i]);
-		s_hash(&s, jstr(have, alg_keys[i]));
+		s_hash(&s, fx_rpt_jstr(have, alg_keys[i]));
 	}
 	s_text(&s, ").");
 	s_end(&s, NULL);
@@ -632,7 +404,7 @@ static void reference_words(const struct ctx *c, const char *ref,
 		*noun = "the one stored in the E01";
 		*verb = "stored";
 	} else if (ref && strcmp(ref, "sha256_file") == 0) {
-		*noun = jstr(c->r, "sha256_file") ? "the list" : "the .sha256 list";
+		*noun = fx_rpt_jstr(c->r, "sha256_file") ? "the list" : "the .sha256 list";
 		*verb = "listed";
 	} else {
 		*noun = "the acquisition record";
@@ -651,18 +423,18 @@ static const char *alg_label(const char *alg)
 
 /* "The SHA-256 differs from the acquisition record: recorded X,
  * computed Y." */
-static void hash_difference(struct ctx *c, const struct jv *fd)
+static void hash_difference(struct ctx *c, const struct fx_rpt_jv *fd)
 {
-	struct sentence s = { c->f, { { 0, 0 } }, 0 };
-	const char *alg = alg_label(jstr(fd, "algorithm")), *noun, *verb;
-	const char *want = jstr(fd, "expected"), *have = jstr(fd, "computed");
+	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
+	const char *alg = alg_label(fx_rpt_jstr(fd, "algorithm")), *noun, *verb;
+	const char *want = fx_rpt_jstr(fd, "expected"), *have = fx_rpt_jstr(fd, "computed");
 
 	if (!alg || !want || !have) {
-		message_sentence(&s, NULL, jstr(fd, "message") ? jstr(fd, "message") : "");
+		message_sentence(&s, NULL, fx_rpt_jstr(fd, "message") ? fx_rpt_jstr(fd, "message") : "");
 		s_end(&s, NULL);
 		return;
 	}
-	reference_words(c, jstr(fd, "reference"), &noun, &verb);
+	reference_words(c, fx_rpt_jstr(fd, "reference"), &noun, &verb);
 	if (strcmp(noun, "the one stored in the E01") != 0 &&
 	    strcmp(noun, "the acquisition record") != 0)
 		noun = "the reference";
@@ -676,22 +448,22 @@ static void hash_difference(struct ctx *c, const struct jv *fd)
 
 /* "File P: SHA-256 differs from the acquisition record: recorded X,
  * computed Y. It holds media bytes A to B." */
-static void file_difference(struct ctx *c, const struct jv *fd)
+static void file_difference(struct ctx *c, const struct fx_rpt_jv *fd)
 {
-	struct sentence s = { c->f, { { 0, 0 } }, 0 };
-	const char *want = jstr(fd, "expected"), *have = jstr(fd, "computed");
-	const char *file = jstr(fd, "file"), *noun, *verb;
-	uint64_t off = jnum(fd, "offset"), len = jnum(fd, "length");
+	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
+	const char *want = fx_rpt_jstr(fd, "expected"), *have = fx_rpt_jstr(fd, "computed");
+	const char *file = fx_rpt_jstr(fd, "file"), *noun, *verb;
+	uint64_t off = fx_rpt_jnum(fd, "offset"), len = fx_rpt_jnum(fd, "length");
 
 	if (!file || !want || !have) {
-		message_sentence(&s, NULL, jstr(fd, "message") ? jstr(fd, "message") : "");
+		message_sentence(&s, NULL, fx_rpt_jstr(fd, "message") ? fx_rpt_jstr(fd, "message") : "");
 		s_end(&s, NULL);
 		return;
 	}
-	reference_words(c, jstr(fd, "reference"), &noun, &verb);
+	reference_words(c, fx_rpt_jstr(fd, "reference"), &noun, &verb);
 	s_text(&s, "File %s: SHA-256 differs from %s", file, noun);
-	if (strcmp(verb, "listed") == 0 && jstr(c->r, "sha256_file"))
-		s_text(&s, " %s", jstr(c->r, "sha256_file"));
+	if (strcmp(verb, "listed") == 0 && fx_rpt_jstr(c->r, "sha256_file"))
+		s_text(&s, " %s", fx_rpt_jstr(c->r, "sha256_file"));
 	s_text(&s, ": %s ", verb);
 	s_hash(&s, want);
 	s_text(&s, ", computed ");
@@ -703,17 +475,17 @@ static void file_difference(struct ctx *c, const struct jv *fd)
 	s_end(&s, NULL);
 }
 
-static int kind_is(const struct jv *fd, const char *kind)
+static int kind_is(const struct fx_rpt_jv *fd, const char *kind)
 {
-	const char *k = jstr(fd, "kind");
+	const char *k = fx_rpt_jstr(fd, "kind");
 
 	return k && strcmp(k, kind) == 0;
 }
 
 static void differences(struct ctx *c, const char *kind,
-			void (*say)(struct ctx *, const struct jv *))
+			void (*say)(struct ctx *, const struct fx_rpt_jv *))
 {
-	const struct jv *fd;
+	const struct fx_rpt_jv *fd;
 
 	for (fd = c->findings ? c->findings->first : NULL; fd; fd = fd->next)
 		if (kind_is(fd, kind))
@@ -722,7 +494,7 @@ static void differences(struct ctx *c, const char *kind,
 
 static size_t count_kind(const struct ctx *c, const char *kind)
 {
-	const struct jv *fd;
+	const struct fx_rpt_jv *fd;
 	size_t n = 0;
 
 	for (fd = c->findings ? c->findings->first : NULL; fd; fd = fd->next)
@@ -732,11 +504,11 @@ static size_t count_kind(const struct ctx *c, const char *kind)
 
 /* A file's SHA-256 as compared: 1 matches every reference it has, 0 one
  * differs, -1 nothing to compare with (or not computed). */
-static int file_state(const struct jv *file)
+static int file_state(const struct fx_rpt_jv *file)
 {
-	const char *have = jstr(file, "sha256");
-	const char *rec = jstr(file, "recorded_sha256");
-	const char *lst = jstr(file, "listed_sha256");
+	const char *have = fx_rpt_jstr(file, "sha256");
+	const char *rec = fx_rpt_jstr(file, "recorded_sha256");
+	const char *lst = fx_rpt_jstr(file, "listed_sha256");
 
 	if (!have || (!rec && !lst))
 		return -1;
@@ -747,8 +519,8 @@ static int file_state(const struct jv *file)
 static void files_part(struct ctx *c)
 {
 	static const char *const head[] = { "#", "File", "Bytes" };
-	const struct jv *files = jget(c->r, "files"), *file;
-	struct sentence s = { c->f, { { 0, 0 } }, 0 };
+	const struct fx_rpt_jv *files = fx_rpt_jget(c->r, "files"), *file;
+	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
 	struct fx_rpt_fblock *t = NULL;
 	struct fx_rpt_row *row;
 	size_t cmp = 0, good = 0, alone = 0, i = 0;
@@ -758,7 +530,7 @@ static void files_part(struct ctx *c)
 		st = file_state(file);
 		cmp += st >= 0;
 		good += st == 1;
-		alone += st < 0 && jstr(file, "sha256");
+		alone += st < 0 && fx_rpt_jstr(file, "sha256");
 	}
 	if (cmp == 1 && good == 1)
 		s_text(&s, "The image file matches its recorded SHA-256.");
@@ -777,20 +549,19 @@ static void files_part(struct ctx *c)
 	differences(c, "file_hash", file_difference);
 	if (!alone)
 		return;
-	s.n = 0;
 	s_text(&s, "%zu image file%s had no recorded SHA-256 to compare with; "
 	       "this verification computed:", alone, alone == 1 ? "" : "s");
 	s_end(&s, t = table_add(c->f, 3, 1u | 4u, head));
 	for (file = files->first; file; file = file->next) {
-		if (file_state(file) >= 0 || !jstr(file, "sha256"))
+		if (file_state(file) >= 0 || !fx_rpt_jstr(file, "sha256"))
 			continue;
 		if (!(row = row_add(c->f, t)))
 			return;
 		row->cells[0] = dup_f(c->f, "%zu", ++i);
-		row->cells[1] = jstr(file, "path") ? jstr(file, "path") : FX_NOT_RECORDED;
-		row->cells[2] = dup_f(c->f, "%llu", (unsigned long long)jnum(file, "size"));
+		row->cells[1] = fx_rpt_jstr(file, "path") ? fx_rpt_jstr(file, "path") : FX_NOT_RECORDED;
+		row->cells[2] = dup_f(c->f, "%llu", (unsigned long long)fx_rpt_jnum(file, "size"));
 		row->hash_label[0] = "SHA-256";
-		row->hash[0] = jstr(file, "sha256");
+		row->hash[0] = fx_rpt_jstr(file, "sha256");
 	}
 }
 
@@ -798,18 +569,18 @@ static void windows_part(struct ctx *c)
 {
 	static const char *const head[] = { "#", "First byte", "Last byte",
 					    "Bytes", "Windows" };
-	const struct jv *w = jget(c->r, "windows"), *fd;
-	struct sentence s = { c->f, { { 0, 0 } }, 0 };
+	const struct fx_rpt_jv *w = fx_rpt_jget(c->r, "windows"), *fd;
+	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
 	struct fx_rpt_fblock *t;
 	struct fx_rpt_row *row;
-	uint64_t size = jnum(w, "size"), count = jnum(w, "count"), differ = 0;
+	uint64_t size = fx_rpt_jnum(w, "size"), count = fx_rpt_jnum(w, "count"), differ = 0;
 	uint64_t off, len;
 	size_t i = 0;
 
 	for (fd = c->findings ? c->findings->first : NULL; fd; fd = fd->next)
 		if (kind_is(fd, "window"))
-			differ += jnum(fd, "windows") ? jnum(fd, "windows") : 1;
-	if (!size || !jtrue(c->r, "hashed"))
+			differ += fx_rpt_jnum(fd, "windows") ? fx_rpt_jnum(fd, "windows") : 1;
+	if (!size || !fx_rpt_jtrue(c->r, "hashed"))
 		return;
 	if (!differ) {
 		s_text(&s, "All %llu hash windows of %llu bytes match the "
@@ -826,20 +597,20 @@ static void windows_part(struct ctx *c)
 	for (fd = c->findings->first; fd; fd = fd->next) {
 		if (!kind_is(fd, "window") || !(row = row_add(c->f, t)))
 			continue;
-		off = jnum(fd, "offset");
-		len = jnum(fd, "length");
+		off = fx_rpt_jnum(fd, "offset");
+		len = fx_rpt_jnum(fd, "length");
 		row->cells[0] = dup_f(c->f, "%zu", ++i);
 		row->cells[1] = dup_f(c->f, "%llu", (unsigned long long)off);
 		row->cells[2] = len ? dup_f(c->f, "%llu", (unsigned long long)
 					    (off + len - 1)) : "-";
 		row->cells[3] = dup_f(c->f, "%llu", (unsigned long long)len);
 		row->cells[4] = dup_f(c->f, "%llu", (unsigned long long)
-				      (jnum(fd, "windows") ? jnum(fd, "windows") : 1));
-		if (jstr(fd, "expected") && jstr(fd, "computed")) {
+				      (fx_rpt_jnum(fd, "windows") ? fx_rpt_jnum(fd, "windows") : 1));
+		if (fx_rpt_jstr(fd, "expected") && fx_rpt_jstr(fd, "computed")) {
 			row->hash_label[0] = "recorded";
-			row->hash[0] = jstr(fd, "expected");
+			row->hash[0] = fx_rpt_jstr(fd, "expected");
 			row->hash_label[1] = "computed";
-			row->hash[1] = jstr(fd, "computed");
+			row->hash[1] = fx_rpt_jstr(fd, "computed");
 		}
 	}
 }
@@ -869,10 +640,10 @@ static void chunks_part(struct ctx *c)
 {
 	static const char *const head[] = { "#", "First sector", "Last sector",
 					    "Sectors", "Chunks", "Problem" };
-	struct sentence s = { c->f, { { 0, 0 } }, 0 };
+	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
 	struct fx_rpt_fblock *t;
 	struct fx_rpt_row *row;
-	const struct jv *fd;
+	const struct fx_rpt_jv *fd;
 	uint64_t first, n, ch, nch;
 	size_t i = 0, runs = count_kind(c, "chunk");
 
@@ -880,15 +651,15 @@ static void chunks_part(struct ctx *c)
 		return;
 	s_text(&s, "%zu range%s of E01 chunks failed (sectors of %llu bytes):",
 	       runs, runs == 1 ? "" : "s",
-	       (unsigned long long)jnum(c->r, "sector_size"));
+	       (unsigned long long)fx_rpt_jnum(c->r, "sector_size"));
 	s_end(&s, t = table_add(c->f, 6, 0x1Fu, head));
 	for (fd = c->findings->first; fd; fd = fd->next) {
 		if (!kind_is(fd, "chunk") || !(row = row_add(c->f, t)))
 			continue;
-		first = jnum(fd, "first_sector");
-		n = jnum(fd, "sectors");
-		ch = jnum(fd, "first_chunk");
-		nch = jnum(fd, "chunks");
+		first = fx_rpt_jnum(fd, "first_sector");
+		n = fx_rpt_jnum(fd, "sectors");
+		ch = fx_rpt_jnum(fd, "first_chunk");
+		nch = fx_rpt_jnum(fd, "chunks");
 		row->cells[0] = dup_f(c->f, "%zu", ++i);
 		row->cells[1] = dup_f(c->f, "%llu", (unsigned long long)first);
 		row->cells[2] = n ? dup_f(c->f, "%llu", (unsigned long long)
@@ -898,7 +669,7 @@ static void chunks_part(struct ctx *c)
 						(unsigned long long)ch,
 						(unsigned long long)(ch + nch - 1))
 				: dup_f(c->f, "%llu", (unsigned long long)ch);
-		row->cells[5] = chunk_problem(jstr(fd, "message"));
+		row->cells[5] = chunk_problem(fx_rpt_jstr(fd, "message"));
 	}
 }
 
@@ -917,18 +688,18 @@ static int kind_known(const char *k)
 
 static void other_findings(struct ctx *c)
 {
-	const struct jv *fd;
+	const struct fx_rpt_jv *fd;
 	const char *kind, *msg;
 	char *lead;
 
 	for (fd = c->findings ? c->findings->first : NULL; fd; fd = fd->next) {
-		struct sentence s = { c->f, { { 0, 0 } }, 0 };
+		struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
 
-		kind = jstr(fd, "kind");
+		kind = fx_rpt_jstr(fd, "kind");
 		if (kind_is(fd, "hash") || kind_is(fd, "file_hash") ||
 		    kind_is(fd, "window") || kind_is(fd, "chunk"))
 			continue;
-		msg = jstr(fd, "message") ? jstr(fd, "message") : "";
+		msg = fx_rpt_jstr(fd, "message") ? fx_rpt_jstr(fd, "message") : "";
 		lead = kind_known(kind) ? NULL
 		       : dup_f(c->f, "Other finding (%s): ",
 			       kind ? kind : "of no kind");
@@ -939,12 +710,12 @@ static void other_findings(struct ctx *c)
 
 static void result_blocks(struct ctx *c)
 {
-	struct sentence s = { c->f, { { 0, 0 } }, 0 };
-	uint64_t dropped = jnum(c->r, "findings_dropped");
+	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
+	uint64_t dropped = fx_rpt_jnum(c->r, "findings_dropped");
 
 	image_sentences(c);
 	references_sentence(c);
-	if (jtrue(c->r, "hashed")) {
+	if (fx_rpt_jtrue(c->r, "hashed")) {
 		hash_matches(c, "casedb", "the acquisition record",
 			     "the acquisition record");
 		hash_matches(c, "e01", "the one stored in the E01",
@@ -966,7 +737,7 @@ static void result_blocks(struct ctx *c)
 
 int fx_rpt_findings_read(struct fx_rpt_findings *f, const char *findings)
 {
-	struct sentence s = { f, { { 0, 0 } }, 0 };
+	struct sentence s = { f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
 	const char *p = findings;
 	struct ctx c;
 
@@ -981,7 +752,10 @@ int fx_rpt_findings_read(struct fx_rpt_findings *f, const char *findings)
 	if (*p != '{' && *p != '[') {
 		message_sentence(&s, NULL, p);    /* acquire's line of text */
 		s_end(&s, NULL);
-	} else if ((c.r = jparse(f, p)) == NULL || c.r->t != J_OBJ) {
+	} else if ((c.r = fx_rpt_jparse(&f->mem, p)) == NULL ||
+		   !fx_rpt_jstr(c.r, "status") ||
+		   fx_rpt_jget(c.r, "findings") == NULL ||
+		   fx_rpt_jget(c.r, "findings")->t != FX_JV_ARR) {
 		if (f->failed)
 			goto done;
 		s_text(&s, "The recorded findings (%zu bytes) are not a "
@@ -989,7 +763,7 @@ int fx_rpt_findings_read(struct fx_rpt_findings *f, const char *findings)
 		       "report gives them as recorded.", strlen(p));
 		s_end(&s, NULL);
 	} else {
-		c.findings = jget(c.r, "findings");
+		c.findings = fx_rpt_jget(c.r, "findings");
 		result_blocks(&c);
 	}
 done:
@@ -1001,52 +775,22 @@ done:
 
 /* ---- acquisition parameters ---- */
 
-/* A growing string. */
-struct tbuf {
-	char *p;
-	size_t len, cap;
-	int failed;
-};
-
-static void tput(struct tbuf *t, const char *s)
-{
-	size_t n = strlen(s);
-	char *p;
-
-	if (t->failed)
-		return;
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 128;
-
-		while (cap < t->len + n + 1)
-			cap *= 2;
-		if (!(p = realloc(t->p, cap))) {
-			t->failed = 1;
-			return;
-		}
-		t->p = p;
-		t->cap = cap;
-	}
-	memcpy(t->p + t->len, s, n + 1);
-	t->len += n;
-}
-
 /* "name value, name value"; a nested object or array in parentheses. */
-static void members_text(struct tbuf *t, const struct jv *v)
+static void members_text(struct tbuf *t, const struct fx_rpt_jv *v)
 {
-	const struct jv *m;
+	const struct fx_rpt_jv *m;
 
 	for (m = v->first; m; m = m->next) {
 		if (m->key) {
 			tput(t, m->key);
 			tput(t, " ");
 		}
-		if (m->t == J_OBJ || m->t == J_ARR) {
+		if (m->t == FX_JV_OBJ || m->t == FX_JV_ARR) {
 			tput(t, "(");
 			members_text(t, m);
 			tput(t, ")");
 		} else {
-			tput(t, m->t == J_NULL ? "null" : m->t == J_BOOL
+			tput(t, m->t == FX_JV_NULL ? "null" : m->t == FX_JV_BOOL
 			     ? (m->b ? "true" : "false") : m->s[0] ? m->s
 			     : "\"\"");
 		}
@@ -1059,13 +803,13 @@ char *fx_rpt_params_text(const char *json)
 {
 	struct fx_rpt_findings f;
 	struct tbuf t = { NULL, 0, 0, 0 };
-	const struct jv *v;
+	const struct fx_rpt_jv *v;
 
 	if (!json)
 		return NULL;
 	memset(&f, 0, sizeof(f));
-	v = jparse(&f, json);
-	if (v && v->t == J_OBJ)
+	v = fx_rpt_jparse(&f.mem, json);
+	if (v && v->t == FX_JV_OBJ)
 		members_text(&t, v);
 	else
 		tput(&t, json);    /* not an object: as recorded */

@@ -177,11 +177,52 @@ struct fx_rpt_fblock {
 	size_t n_rows, cap_rows;
 };
 
+/* Allocations kept together and freed at once (report_jread.c); failed
+ * is set when one could not be made. */
+struct fx_rpt_mem {
+	void **p;
+	size_t n, cap;
+	int failed;
+};
+
+/* Keeps p (freeing it, and returning NULL, if it cannot be kept; NULL p
+ * sets failed). */
+void *fx_rpt_mem_keep(struct fx_rpt_mem *m, void *p);
+/* Zeroed memory kept by m. */
+void *fx_rpt_mem_alloc(struct fx_rpt_mem *m, size_t size);
+void fx_rpt_mem_free(struct fx_rpt_mem *m);
+
+/* A JSON value (report_jread.c). */
+enum fx_rpt_jtype { FX_JV_NULL, FX_JV_BOOL, FX_JV_NUM, FX_JV_STR, FX_JV_ARR,
+		    FX_JV_OBJ };
+
+struct fx_rpt_jv {
+	enum fx_rpt_jtype t;
+	const char *key;                  /* member name, inside an object */
+	const char *s;                    /* string, or the number's text */
+	int b;
+	struct fx_rpt_jv *first, *next;   /* members or elements, in order */
+};
+
+/* The whole text as one JSON value kept by m, or NULL if it is not JSON
+ * (or m ran out of memory: m->failed). */
+const struct fx_rpt_jv *fx_rpt_jparse(struct fx_rpt_mem *m, const char *text);
+/* Member key of object o, or NULL (o not an object, or no such member). */
+const struct fx_rpt_jv *fx_rpt_jget(const struct fx_rpt_jv *o,
+				    const char *key);
+/* A string member, or NULL (absent, null, or not a string). */
+const char *fx_rpt_jstr(const struct fx_rpt_jv *o, const char *key);
+/* A non-negative integer member, or 0. */
+uint64_t fx_rpt_jnum(const struct fx_rpt_jv *o, const char *key);
+/* 1 if the member is true. */
+int fx_rpt_jtrue(const struct fx_rpt_jv *o, const char *key);
+/* The number of elements of array a (0 if a is not an array). */
+size_t fx_rpt_jcount(const struct fx_rpt_jv *a);
+
 struct fx_rpt_findings {
 	struct fx_rpt_fblock *blocks;
 	size_t n, cap;
-	void **mem;                          /* everything, freed at once */
-	size_t n_mem, cap_mem;
+	struct fx_rpt_mem mem;                /* everything, freed at once */
 	int failed;
 };
 
