@@ -8,10 +8,11 @@
  * The wording is decided here, once, for both.
  *
  * What the blocks say, in order: the image (format, files, size) and how
- * far it was read (nothing when it was not opened: a finding says why); what it was compared with; the media hashes that match
- * each reference, then each hash that differs; the image files that match
- * their recorded SHA-256, then each that differs, and those that had
- * nothing to compare with (table, with the SHA-256 computed); the hash
+ * far it was read (nothing when it was not opened: a finding says why);
+ * what it was compared with; the media hashes that match each reference,
+ * then each hash that differs; the image files that match their recorded
+ * SHA-256, then each that differs, and those that had nothing to compare
+ * with (table, with the SHA-256 computed); the hash
  * windows (all match, or a table of the byte ranges that differ); the E01
  * chunks that failed (table of sector ranges); every other finding as a
  * sentence made from its message (an unknown kind is named); findings not
@@ -177,13 +178,19 @@ static int s_piece(struct sentence *s, const char *text, int hash)
 	return 0;
 }
 
+/* The text gathered so far becomes a piece (kept by the result even when
+ * it cannot be added); cur starts again. */
 static void s_flush(struct sentence *s)
 {
-	if (s->cur.len && s_piece(s, keep(s->f, s->cur.p), 0) != 0)
-		return;
-	if (!s->cur.len)
-		free(s->cur.p);
+	char *text = s->cur.p;
+	size_t len = s->cur.len;
+
 	memset(&s->cur, 0, sizeof(s->cur));
+	if (!len) {
+		free(text);
+		return;
+	}
+	s_piece(s, keep(s->f, text), 0);
 }
 
 static void s_hash(struct sentence *s, const char *hex)
@@ -272,6 +279,21 @@ static const char *format_name(const char *f)
 
 /* ---- the parts of a verification result ---- */
 
+/* A string member, or dflt. */
+static const char *str_or(const struct fx_rpt_jv *o, const char *key,
+			  const char *dflt)
+{
+	return fx_rpt_jstr(o, key) ? fx_rpt_jstr(o, key) : dflt;
+}
+
+/* How many hash windows a window finding covers (1 if not said). */
+static uint64_t windows_of(const struct fx_rpt_jv *fd)
+{
+	uint64_t n = fx_rpt_jnum(fd, "windows");
+
+	return n ? n : 1;
+}
+
 struct ctx {
 	struct fx_rpt_findings *f;
 	const struct fx_rpt_jv *r;          /* the result object */
@@ -282,18 +304,19 @@ static void image_sentences(struct ctx *c)
 {
 	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
 	const struct fx_rpt_jv *file;
-	const char *path = fx_rpt_jstr(c->r, "image"), *fmt = fx_rpt_jstr(c->r, "format");
+	const char *path = str_or(c->r, "image", FX_NOT_RECORDED);
+	const char *fmt = fx_rpt_jstr(c->r, "format");
 	uint64_t size = fx_rpt_jnum(c->r, "size"), bytes = fx_rpt_jnum(c->r, "bytes");
 	uint64_t ss = fx_rpt_jnum(c->r, "sector_size");
 	size_t files = 0;
 
-	for (file = fx_rpt_jget(c->r, "files") ? fx_rpt_jget(c->r, "files")->first : NULL;
-	     file; file = file->next)
+	file = fx_rpt_jget(c->r, "files");
+	for (file = file ? file->first : NULL; file; file = file->next)
 		files += fx_rpt_jtrue(file, "in_set");
 	if (!fmt)
 		return;    /* not opened: the findings say why */
 	s_text(&s, "The image %s (%s, %zu file%s) holds %llu bytes",
-	       path ? path : FX_NOT_RECORDED, format_name(fmt), files,
+	       path, format_name(fmt), files,
 	       files == 1 ? "" : "s", (unsigned long long)size);
 	if (ss && size % ss == 0)
 		s_text(&s, " = %llu sectors of %llu bytes.",
@@ -366,7 +389,8 @@ static void hash_matches(struct ctx *c, const char *ref, const char *one,
 	static const char *const count[] = { "", "", "Both", "All three" };
 
 	for (i = 0; i < 3; i++) {
-		const char *a = fx_rpt_jstr(want, alg_keys[i]), *b = fx_rpt_jstr(have, alg_keys[i]);
+		const char *a = fx_rpt_jstr(want, alg_keys[i]);
+		const char *b = fx_rpt_jstr(have, alg_keys[i]);
 
 		eq[i] = a && b && strcasecmp(a, b) == 0;
 		n_cmp += a && b;
@@ -404,7 +428,8 @@ static void reference_words(const struct ctx *c, const char *ref,
 		*noun = "the one stored in the E01";
 		*verb = "stored";
 	} else if (ref && strcmp(ref, "sha256_file") == 0) {
-		*noun = fx_rpt_jstr(c->r, "sha256_file") ? "the list" : "the .sha256 list";
+		*noun = fx_rpt_jstr(c->r, "sha256_file") ? "the list"
+							  : "the .sha256 list";
 		*verb = "listed";
 	} else {
 		*noun = "the acquisition record";
@@ -427,10 +452,11 @@ static void hash_difference(struct ctx *c, const struct fx_rpt_jv *fd)
 {
 	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
 	const char *alg = alg_label(fx_rpt_jstr(fd, "algorithm")), *noun, *verb;
-	const char *want = fx_rpt_jstr(fd, "expected"), *have = fx_rpt_jstr(fd, "computed");
+	const char *want = fx_rpt_jstr(fd, "expected");
+	const char *have = fx_rpt_jstr(fd, "computed");
 
 	if (!alg || !want || !have) {
-		message_sentence(&s, NULL, fx_rpt_jstr(fd, "message") ? fx_rpt_jstr(fd, "message") : "");
+		message_sentence(&s, NULL, str_or(fd, "message", ""));
 		s_end(&s, NULL);
 		return;
 	}
@@ -451,12 +477,13 @@ static void hash_difference(struct ctx *c, const struct fx_rpt_jv *fd)
 static void file_difference(struct ctx *c, const struct fx_rpt_jv *fd)
 {
 	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
-	const char *want = fx_rpt_jstr(fd, "expected"), *have = fx_rpt_jstr(fd, "computed");
+	const char *want = fx_rpt_jstr(fd, "expected");
+	const char *have = fx_rpt_jstr(fd, "computed");
 	const char *file = fx_rpt_jstr(fd, "file"), *noun, *verb;
 	uint64_t off = fx_rpt_jnum(fd, "offset"), len = fx_rpt_jnum(fd, "length");
 
 	if (!file || !want || !have) {
-		message_sentence(&s, NULL, fx_rpt_jstr(fd, "message") ? fx_rpt_jstr(fd, "message") : "");
+		message_sentence(&s, NULL, str_or(fd, "message", ""));
 		s_end(&s, NULL);
 		return;
 	}
@@ -558,8 +585,9 @@ static void files_part(struct ctx *c)
 		if (!(row = row_add(c->f, t)))
 			return;
 		row->cells[0] = dup_f(c->f, "%zu", ++i);
-		row->cells[1] = fx_rpt_jstr(file, "path") ? fx_rpt_jstr(file, "path") : FX_NOT_RECORDED;
-		row->cells[2] = dup_f(c->f, "%llu", (unsigned long long)fx_rpt_jnum(file, "size"));
+		row->cells[1] = str_or(file, "path", FX_NOT_RECORDED);
+		row->cells[2] = dup_f(c->f, "%llu",
+				      (unsigned long long)fx_rpt_jnum(file, "size"));
 		row->hash_label[0] = "SHA-256";
 		row->hash[0] = fx_rpt_jstr(file, "sha256");
 	}
@@ -573,13 +601,14 @@ static void windows_part(struct ctx *c)
 	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
 	struct fx_rpt_fblock *t;
 	struct fx_rpt_row *row;
-	uint64_t size = fx_rpt_jnum(w, "size"), count = fx_rpt_jnum(w, "count"), differ = 0;
+	uint64_t size = fx_rpt_jnum(w, "size"), count = fx_rpt_jnum(w, "count");
+	uint64_t differ = 0;
 	uint64_t off, len;
 	size_t i = 0;
 
 	for (fd = c->findings ? c->findings->first : NULL; fd; fd = fd->next)
 		if (kind_is(fd, "window"))
-			differ += fx_rpt_jnum(fd, "windows") ? fx_rpt_jnum(fd, "windows") : 1;
+			differ += windows_of(fd);
 	if (!size || !fx_rpt_jtrue(c->r, "hashed"))
 		return;
 	if (!differ) {
@@ -604,8 +633,8 @@ static void windows_part(struct ctx *c)
 		row->cells[2] = len ? dup_f(c->f, "%llu", (unsigned long long)
 					    (off + len - 1)) : "-";
 		row->cells[3] = dup_f(c->f, "%llu", (unsigned long long)len);
-		row->cells[4] = dup_f(c->f, "%llu", (unsigned long long)
-				      (fx_rpt_jnum(fd, "windows") ? fx_rpt_jnum(fd, "windows") : 1));
+		row->cells[4] = dup_f(c->f, "%llu",
+				      (unsigned long long)windows_of(fd));
 		if (fx_rpt_jstr(fd, "expected") && fx_rpt_jstr(fd, "computed")) {
 			row->hash_label[0] = "recorded";
 			row->hash[0] = fx_rpt_jstr(fd, "expected");
@@ -699,7 +728,7 @@ static void other_findings(struct ctx *c)
 		if (kind_is(fd, "hash") || kind_is(fd, "file_hash") ||
 		    kind_is(fd, "window") || kind_is(fd, "chunk"))
 			continue;
-		msg = fx_rpt_jstr(fd, "message") ? fx_rpt_jstr(fd, "message") : "";
+		msg = str_or(fd, "message", "");
 		lead = kind_known(kind) ? NULL
 		       : dup_f(c->f, "Other finding (%s): ",
 			       kind ? kind : "of no kind");
