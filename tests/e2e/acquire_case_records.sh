@@ -47,6 +47,12 @@ HD-2|'USB stick, SanDisk'" "$(q "$db" "SELECT evidence_number, quote(description
 	assert_eq "'$CASE_DESC'" "$(q "$db" "SELECT quote(description) FROM cases")" "refused: the case unchanged"
 	assert_missing "$dir/h3.log" "refused: no log"
 	assert_missing "$dir/h3.raw" "refused: no image"
+	# E01 likewise: no segment is created
+	assert_exit 2 "$FX_ACQUIRE" -q --case K-1 --case-description "Robbery" \
+		--evidence HD-4 "$src" "$dir/h4"
+	assert_missing "$dir/h4.E01" "refused E01: no segment"
+	assert_missing "$dir/h4.log" "refused E01: no log"
+	assert_eq 2 "$(q "$db" "SELECT count(*) FROM acquisitions")" "refused E01: no acquisition row"
 	# the recorded text again is accepted
 	assert_exit 0 "$FX_ACQUIRE" -q -f raw --case K-1 --case-description "$CASE_DESC" \
 		--evidence HD-3 "$src" "$dir/h3"
