@@ -50,7 +50,8 @@ static int find_evidence(int64_t *out, fx_casedb *db, const handoff *h)
 		rc = fx_casedb_evidence_find(out, db, h->case_number, h->evidence);
 		if (rc == FX_ENOTFOUND)
 			return vf_usage_error("handoff: no evidence %s in case %s",
-					      h->evidence, h->case_number);
+					      fx_tool_escape(h->evidence),
+					      fx_tool_escape(h->case_number));
 		if (rc != 0)
 			fprintf(stderr, "verify: handoff: %s\n",
 				fx_tool_escape(fx_error_last()));
@@ -63,10 +64,11 @@ static int find_evidence(int64_t *out, fx_casedb *db, const handoff *h)
 		return FX_EXIT_FAILURE;
 	}
 	if (s.matches == 0)
-		return vf_usage_error("handoff: no evidence %s in the case database", h->evidence);
+		return vf_usage_error("handoff: no evidence %s in the case database",
+				      fx_tool_escape(h->evidence));
 	if (s.matches > 1)
 		return vf_usage_error("handoff: evidence %s is in several cases (%s): give --case",
-				      h->evidence, s.cases);
+				      fx_tool_escape(h->evidence), fx_tool_escape(s.cases));
 	*out = s.id;
 	return 0;
 }

@@ -195,7 +195,7 @@ static void text_put(char *out, size_t size, size_t *len, const char *s,
 size_t fx_text_escape(char *out, size_t size, const char *s, unsigned flags)
 {
 	const char *at;
-	char buf[8];
+	char buf[16];   /* room for any value %04x can print */
 	size_t len = 0;
 	uint32_t cp;
 
