@@ -772,6 +772,10 @@ static const char *findings_db(void)
 	v.time_utc = "2026-03-07T14:00:00Z";
 	v.findings = deep;
 	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), 0);
+	/* a member name at the very end (once read past the end: fuzzing) */
+	v.time_utc = "2026-03-07T15:00:00Z";
+	v.findings = "{\"block_size\":1,\"x\"";
+	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), 0);
 	fx_casedb_free(db);
 	free(json);
 	return path;
@@ -821,6 +825,9 @@ START_TEST(test_findings_text)
 	    "verification result this report can read; the JSON report gives "
 	    "them as recorded. Hashes computed:");
 	HAS(u, " Findings: The recorded findings (200 bytes) are not a "
+	    "verification result this report can read; the JSON report gives "
+	    "them as recorded. Hashes computed:");
+	HAS(u, " Findings: The recorded findings (19 bytes) are not a "
 	    "verification result this report can read; the JSON report gives "
 	    "them as recorded. Hashes computed:");
 	free(u);

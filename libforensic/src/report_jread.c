@@ -184,8 +184,9 @@ static void jitems(struct jp *j, struct fx_rpt_jv *v, char close, int depth)
 			if (*j->p != '"' || !(key = jstring(j)))
 				break;
 			ws(j);
-			if (*j->p++ != ':')
+			if (*j->p != ':')
 				break;
+			j->p++;
 		}
 		if (!(item = jvalue(j, depth + 1)))
 			break;
