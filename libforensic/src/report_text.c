@@ -434,7 +434,7 @@ static void table_cell(FILE *f, const char *text, size_t width, int last)
 	while (fx_rpt_utf8_next(&p))
 		n++;
 	if (!last)
-		fprintf(f, "%*s", (int)(width - n + 2), "");
+		fprintf(f, "%*s", (int)(n < width ? width - n + 2 : 2), "");
 	free(clean);
 }
 
