@@ -3,7 +3,8 @@
 # number and an examiner name holding a terminal escape sequence (OSC
 # "set title", BEL, "clear screen") are recorded by acquire and shown by
 # TARGET.log, `verify list`, `verify IMAGE` and every stderr message that
-# quotes recorded text or a path, always as C escapes (\x1b, \x07) and
+# quotes recorded text or a path (a refusal quoting the case number, the
+# refusal to overwrite a file), always as C escapes (\x1b, \x07) and
 # never as the raw bytes; the JSON outputs keep JSON escapes (\u001b), not
 # escaped twice. Exact lines are compared; "no ESC byte" is `grep -c` of
 # the ESC byte in each output, which must be 0.
@@ -36,6 +37,14 @@ test_log_and_list() {
 	assert_file_line "$dir/t.log" "Examiner:               $SHOWN" "log: examiner escaped"
 	assert_file_line "$dir/t.log" "Command line:           $FX_ACQUIRE -q -f raw --case '$SHOWN' --examiner '$SHOWN' --evidence HD-1 $src $dir/t" \
 		"log: command line escaped"
+
+	# a message on stderr quoting the recorded case number
+	assert_exit 2 "$FX_ACQUIRE" -q -f raw --case "$EVIL" --case-description "$EVIL" \
+		--evidence HD-2 "$src" "$dir/t2"
+	stderr_of_last >"$FX_WORK/refused.err"
+	assert_no_esc "$FX_WORK/refused.err" "refusal on stderr"
+	assert_eq "acquire: case database $db: case \"$SHOWN\" is recorded without a description; a case's description is recorded once, when the case is made, so \"$SHOWN\" is refused" \
+		"$(cat "$FX_WORK/refused.err")" "stderr: the case number escaped"
 
 	assert_exit 0 "$FX_VERIFY" list --db "$db"
 	stdout_of_last >"$FX_WORK/list.out"
