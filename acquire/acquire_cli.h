@@ -16,6 +16,7 @@ typedef struct acq_options {
 	unsigned retries, hash_algs, threads;
 	int verify, verify_source, write_block, allow_mounted, quiet, json;
 	const char *case_number, *evidence, *examiner, *description, *notes;
+	const char *case_description; /* the case's; description: the item's */
 	const char *operator_name, *db_path, *compression, *ewf_format;
 	const char *command_line, *sign_key;
 } acq_options;
@@ -75,6 +76,7 @@ void acq_print_json(const acq_state *st, FILE *f);
 
 /* record_db.c */
 void acq_default_db(acq_state *st);
+/* 0, or the exit code (said why on stderr) */
 int acq_db_begin(acq_state *st);
 int acq_db_finish(acq_state *st);
 int acq_db_verification(acq_state *st);

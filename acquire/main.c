@@ -22,7 +22,8 @@ enum {
 	OPT_ALLOW_MOUNTED, OPT_JSON, OPT_SEGMENT, OPT_BLOCK, OPT_RETRIES,
 	OPT_HASH, OPT_WINDOW, OPT_CASE, OPT_EVIDENCE, OPT_EXAMINER,
 	OPT_DESCRIPTION, OPT_NOTES, OPT_OPERATOR, OPT_DB, OPT_COMPRESSION,
-	OPT_EWF_FORMAT, OPT_THREADS, OPT_VERSION, OPT_SIGN_KEY
+	OPT_EWF_FORMAT, OPT_THREADS, OPT_VERSION, OPT_SIGN_KEY,
+	OPT_CASE_DESCRIPTION
 };
 
 static const struct option long_options[] = {
@@ -43,6 +44,7 @@ static const struct option long_options[] = {
 	{ "evidence", required_argument, NULL, OPT_EVIDENCE },
 	{ "examiner", required_argument, NULL, OPT_EXAMINER },
 	{ "description", required_argument, NULL, OPT_DESCRIPTION },
+	{ "case-description", required_argument, NULL, OPT_CASE_DESCRIPTION },
 	{ "notes", required_argument, NULL, OPT_NOTES },
 	{ "operator", required_argument, NULL, OPT_OPERATOR },
 	{ "db", required_argument, NULL, OPT_DB },
@@ -76,7 +78,11 @@ static void usage(FILE *f)
 		"                             linen6, ewfx (not encase7, linen7: see acquire(1))\n"
 		"      --threads N            E01 compression threads, 0 = all cores (default)\n"
 		"      --case, --evidence, --examiner, --description, --notes TEXT\n"
-		"                             (default case 'unassigned', evidence: TARGET's name)\n"
+		"                             (default case 'unassigned', evidence: TARGET's name;\n"
+		"                             --description describes the evidence item)\n"
+		"      --case-description TEXT\n"
+		"                             the case's description, recorded with a new case\n"
+		"                             (a different one for a recorded case is refused)\n"
 		"      --operator NAME        who runs the acquisition (default: login name)\n"
 		"      --db PATH              case database (default: case.db beside TARGET)\n"
 		"      --sign-key KEY.pem     sign every audit event (Ed25519 private key)\n"
@@ -135,6 +141,7 @@ static int parse_text_opt(acq_options *o, int c, const char *arg)
 	case OPT_EVIDENCE: o->evidence = arg; break;
 	case OPT_EXAMINER: o->examiner = arg; break;
 	case OPT_DESCRIPTION: o->description = arg; break;
+	case OPT_CASE_DESCRIPTION: o->case_description = arg; break;
 	case OPT_NOTES: o->notes = arg; break;
 	case OPT_OPERATOR: o->operator_name = arg; break;
 	case OPT_DB: o->db_path = arg; break;

@@ -3,7 +3,10 @@
  * written in two parts (the start is on disk, fsync'ed, before the first
  * byte is read, so a killed run still leaves an honest "not finished" log;
  * made read-only, like the image, once complete), TARGET.sha256 for
- * `sha256sum -c` (created read-only), and the --json summary.
+ * `sha256sum -c` (created read-only), and the --json summary. Every text a
+ * user or a device gave, and every message that may quote one, is written
+ * to the log through fx_tool_escape (an ESC in a case number must not drive
+ * the terminal of whoever reads the log); --json has JSON escapes.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +17,7 @@
 #include <unistd.h>
 
 #include "acquire_cli.h"
+#include "escape.h"
 
 static const char *yes_no_unknown(int v)
 {
@@ -33,7 +37,7 @@ static const char *or_empty(const char *s)
 static void log_source(FILE *f, const fx_source_info *in)
 {
 	fprintf(f, "\nSource\n");
-	fprintf(f, "  Path:                 %s\n", in->path);
+	fprintf(f, "  Path:                 %s\n", fx_tool_escape(in->path));
 	fprintf(f, "  Type:                 %s\n",
 		in->is_block_device ? "block device" : "regular file");
 	fprintf(f, "  Size:                 %llu bytes (%llu sectors of %u bytes)\n",
@@ -42,16 +46,17 @@ static void log_source(FILE *f, const fx_source_info *in)
 		in->logical_sector_size);
 	fprintf(f, "  Sector size:          logical %u, physical %u\n",
 		in->logical_sector_size, in->physical_sector_size);
-	fprintf(f, "  Vendor:               %s\n", or_none(in->vendor));
-	fprintf(f, "  Model:                %s\n", or_none(in->model));
-	fprintf(f, "  Serial:               %s\n", or_none(in->serial));
-	fprintf(f, "  WWID:                 %s\n", or_none(in->wwid));
+	fprintf(f, "  Vendor:               %s\n", fx_tool_escape(or_none(in->vendor)));
+	fprintf(f, "  Model:                %s\n", fx_tool_escape(or_none(in->model)));
+	fprintf(f, "  Serial:               %s\n", fx_tool_escape(or_none(in->serial)));
+	fprintf(f, "  WWID:                 %s\n", fx_tool_escape(or_none(in->wwid)));
 	fprintf(f, "  Removable:            %s\n", yes_no_unknown(in->removable));
 	fprintf(f, "  Rotational:           %s\n", yes_no_unknown(in->rotational));
-	fprintf(f, "  HPA/DCO:              %s\n", in->hpa_dco);
-	fprintf(f, "  Write-block method:   %s\n", in->write_block_method);
-	fprintf(f, "  Read-only before:     %s\n", or_empty(in->ro_before));
-	fprintf(f, "  Read-only at start:   %s\n", or_empty(in->ro_after));
+	fprintf(f, "  HPA/DCO:              %s\n", fx_tool_escape(in->hpa_dco));
+	fprintf(f, "  Write-block method:   %s\n",
+		fx_tool_escape(in->write_block_method));
+	fprintf(f, "  Read-only before:     %s\n", fx_tool_escape(or_empty(in->ro_before)));
+	fprintf(f, "  Read-only at start:   %s\n", fx_tool_escape(or_empty(in->ro_after)));
 	fprintf(f, "  Direct I/O:           %s\n", in->direct_io ? "yes" : "no");
 }
 
@@ -76,7 +81,7 @@ int acq_log_begin(acq_state *st)
 
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
 		fprintf(stderr, "acquire: cannot create log %s: %s\n",
-			st->log_path, strerror(errno));
+			fx_tool_escape(st->log_path), strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -84,18 +89,23 @@ int acq_log_begin(acq_state *st)
 	st->log = f;
 	fx_format_utc(when, sizeof(when), st->start);
 	fprintf(f, "libforensic acquisition log\n===========================\n");
-	fprintf(f, "Command line:           %s\n", o->command_line);
+	fprintf(f, "Command line:           %s\n", fx_tool_escape(o->command_line));
 	fprintf(f, "Tool:                   acquire %s\n", fx_version());
 	fprintf(f, "Libraries:              %s\n", fx_library_versions());
-	fprintf(f, "Host:                   %s\n", fx_tool_host());
-	fprintf(f, "Operator:               %s\n", fx_tool_operator(o->operator_name));
-	fprintf(f, "Case number:            %s\n", st->case_number);
-	fprintf(f, "Evidence number:        %s\n", st->evidence_number);
-	fprintf(f, "Examiner:               %s\n", or_empty(o->examiner));
-	fprintf(f, "Description:            %s\n", or_empty(o->description));
-	fprintf(f, "Notes:                  %s\n", or_empty(o->notes));
+	fprintf(f, "Host:                   %s\n", fx_tool_escape(fx_tool_host()));
+	fprintf(f, "Operator:               %s\n",
+		fx_tool_escape(fx_tool_operator(o->operator_name)));
+	fprintf(f, "Case number:            %s\n", fx_tool_escape(st->case_number));
+	if (o->case_description)
+		fprintf(f, "Case description:       %s\n",
+			fx_tool_escape(o->case_description));
+	fprintf(f, "Evidence number:        %s\n", fx_tool_escape(st->evidence_number));
+	fprintf(f, "Examiner:               %s\n", fx_tool_escape(or_empty(o->examiner)));
+	fprintf(f, "Description:            %s\n", fx_tool_escape(or_empty(o->description)));
+	fprintf(f, "Notes:                  %s\n", fx_tool_escape(or_empty(o->notes)));
 	fprintf(f, "Start (UTC):            %s\n", when);
-	fprintf(f, "Case database:          %s (acquisition %lld)\n", o->db_path,
+	fprintf(f, "Case database:          %s (acquisition %lld)\n",
+		fx_tool_escape(o->db_path),
 		(long long)st->acq_id);
 	log_source(f, fx_source_get_info(st->src));
 	fprintf(f, "\nParameters\n");
@@ -151,7 +161,7 @@ static void log_result(FILE *f, const acq_state *st)
 	fprintf(f, "Duration:               %.3f s\n", r->elapsed_s);
 	fprintf(f, "Status:                 %s\n", fx_acquire_status_name(r->status));
 	if (r->error[0])
-		fprintf(f, "Error:                  %s\n", r->error);
+		fprintf(f, "Error:                  %s\n", fx_tool_escape(r->error));
 	fprintf(f, "Bytes acquired:         %llu of %llu\n",
 		(unsigned long long)r->bytes, (unsigned long long)r->size);
 	fprintf(f, "Unreadable sectors:     %llu in %zu range(s)%s\n",
@@ -174,15 +184,17 @@ static void log_result(FILE *f, const acq_state *st)
 			(unsigned long long)r->windows[i].length, r->windows[i].sha256);
 	fprintf(f, "Image files (path, size, SHA-256):\n");
 	for (i = 0; i < st->nfiles; i++)
-		fprintf(f, "  %s, %llu, %s\n", st->files[i].path,
+		fprintf(f, "  %s, %llu, %s\n", fx_tool_escape(st->files[i].path),
 			(unsigned long long)st->files[i].size,
 			st->files[i].sha256[0] ? st->files[i].sha256
-			: st->files_unhashed[0] ? st->files_unhashed : "(not computed)");
-	fprintf(f, "Verification of image:  %s\n", st->verify_result);
+			: st->files_unhashed[0] ? fx_tool_escape(st->files_unhashed)
+			: "(not computed)");
+	fprintf(f, "Verification of image:  %s\n", fx_tool_escape(st->verify_result));
 	if (st->opt.verify_source)
-		fprintf(f, "Verification of source: %s\n", st->verify_source_result);
+		fprintf(f, "Verification of source: %s\n",
+			fx_tool_escape(st->verify_source_result));
 	fprintf(f, "Read-only at end:       %s\n",
-		or_empty(fx_source_get_info(st->src)->ro_after));
+		fx_tool_escape(or_empty(fx_source_get_info(st->src)->ro_after)));
 	log_write_block_undone(f, fx_source_get_info(st->src));
 }
 
@@ -197,7 +209,7 @@ int acq_log_finish(acq_state *st)
 	if (fflush(st->log) != 0 || fsync(fileno(st->log)) != 0 ||
 	    fchmod(fileno(st->log), 0444) != 0) {
 		fprintf(stderr, "acquire: cannot complete log %s: %s\n",
-			st->log_path, strerror(errno));
+			fx_tool_escape(st->log_path), strerror(errno));
 		rc = -1;
 	}
 	if (fclose(st->log) != 0)
@@ -221,8 +233,8 @@ int acq_write_sha256(acq_state *st)
 			return 0;
 	fd = open(st->sha_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		fprintf(stderr, "acquire: cannot create %s: %s\n", st->sha_path,
-			strerror(errno));
+		fprintf(stderr, "acquire: cannot create %s: %s\n",
+			fx_tool_escape(st->sha_path), strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -238,8 +250,8 @@ int acq_write_sha256(acq_state *st)
 	if (fclose(f) != 0)
 		rc = -1;
 	if (rc)
-		fprintf(stderr, "acquire: cannot write %s: %s\n", st->sha_path,
-			strerror(errno));
+		fprintf(stderr, "acquire: cannot write %s: %s\n",
+			fx_tool_escape(st->sha_path), strerror(errno));
 	return rc;
 }
 

@@ -4,6 +4,12 @@
  * run is visible), the outcome at the end in one transaction, and the
  * verification pass as a verification event. Each write carries its audit
  * event (the library's job).
+ *
+ * What the system does not expose (a file has no vendor, model, serial or
+ * WWID; a device may lack some) comes from the source as "" and is stored
+ * as NULL, so that every report says "not recorded" instead of a blank.
+ * The case's description (--case-description) and the evidence item's
+ * (--description) are two facts, stored apart.
  */
 #include <libgen.h>
 #include <stdio.h>
@@ -11,6 +17,7 @@
 #include <string.h>
 
 #include "acquire_cli.h"
+#include "escape.h"
 
 /* The default database: case.db in the target's directory. */
 void acq_default_db(acq_state *st)
@@ -40,39 +47,54 @@ static void params_json(char *out, size_t outlen, const acq_options *o)
 		 o->verify_source, o->write_block, o->allow_mounted);
 }
 
+static const char *or_null(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+/* The identity the source exposes; "" (not exposed) as NULL. */
+static void source_identity(fx_casedb_source *out, const fx_source_info *in)
+{
+	out->vendor = or_null(in->vendor);
+	out->model = or_null(in->model);
+	out->serial = or_null(in->serial);
+	out->wwid = or_null(in->wwid);
+	out->size_bytes = in->size;
+	out->logical_sector_size = in->logical_sector_size;
+	out->physical_sector_size = in->physical_sector_size;
+	out->removable = in->removable;
+	out->rotational = in->rotational;
+	out->is_block_device = in->is_block_device;
+	out->hpa_dco = or_null(in->hpa_dco);
+}
+
+/* Returns 0, FX_EXIT_USAGE when the database refuses the record as given
+ * (a different description for a recorded case), else FX_EXIT_FAILURE. */
 int acq_db_begin(acq_state *st)
 {
 	const fx_source_info *in = fx_source_get_info(st->src);
 	fx_casedb_options dbo = FX_CASEDB_OPTIONS_INIT;
 	fx_casedb_acquisition rec = FX_CASEDB_ACQUISITION_INIT;
 	char start[32], params[1024];
+	int rc;
 
 	dbo.actor = fx_tool_operator(st->opt.operator_name);
 	dbo.host = fx_tool_hostname();
 	dbo.sign_key_path = st->opt.sign_key;
 	if (fx_casedb_open(&st->db, st->opt.db_path, &dbo) != 0) {
-		fprintf(stderr, "acquire: case database: %s\n", fx_error_last());
-		return -1;
+		fprintf(stderr, "acquire: case database: %s\n",
+			fx_tool_escape(fx_error_last()));
+		return FX_EXIT_FAILURE;
 	}
 	fx_format_utc(start, sizeof(start), st->start);
 	params_json(params, sizeof(params), &st->opt);
 	rec.case_number = st->case_number;
-	rec.case_description = st->opt.description;
+	rec.case_description = st->opt.case_description;
 	rec.evidence.evidence_number = st->evidence_number;
 	rec.evidence.description = st->opt.description;
 	rec.evidence.notes = st->opt.notes;
 	rec.evidence.examiner = st->opt.examiner;
-	rec.evidence.source.vendor = in->vendor;
-	rec.evidence.source.model = in->model;
-	rec.evidence.source.serial = in->serial;
-	rec.evidence.source.wwid = in->wwid;
-	rec.evidence.source.size_bytes = in->size;
-	rec.evidence.source.logical_sector_size = in->logical_sector_size;
-	rec.evidence.source.physical_sector_size = in->physical_sector_size;
-	rec.evidence.source.removable = in->removable;
-	rec.evidence.source.rotational = in->rotational;
-	rec.evidence.source.is_block_device = in->is_block_device;
-	rec.evidence.source.hpa_dco = in->hpa_dco;
+	source_identity(&rec.evidence.source, in);
 	rec.operator_name = fx_tool_operator(st->opt.operator_name);
 	rec.host = fx_tool_host();
 	rec.tool = "acquire";
@@ -86,14 +108,15 @@ int acq_db_begin(acq_state *st)
 	rec.segment_size = st->opt.segment_size;
 	rec.block_size = (uint32_t)st->opt.block_size;
 	rec.source_path = st->opt.source;
-	rec.write_block_method = in->write_block_method;
-	rec.write_block_before = in->ro_before;
-	rec.write_block_after = in->ro_after;
+	rec.write_block_method = or_null(in->write_block_method);
+	rec.write_block_before = or_null(in->ro_before);
+	rec.write_block_after = or_null(in->ro_after);
 	rec.start_utc = start;
-	if (fx_casedb_acquisition_begin(&st->acq_id, st->db, &rec) != 0) {
-		fprintf(stderr, "acquire: case database %s: %s\n", st->opt.db_path,
-			fx_error_last());
-		return -1;
+	rc = fx_casedb_acquisition_begin(&st->acq_id, st->db, &rec);
+	if (rc != 0) {
+		fprintf(stderr, "acquire: case database %s: %s\n",
+			fx_tool_escape(st->opt.db_path), fx_tool_escape(fx_error_last()));
+		return rc == FX_EEXISTS ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
 	}
 	return 0;
 }
@@ -106,11 +129,6 @@ static fx_casedb_status db_status(int status)
 	case FX_ACQ_INTERRUPTED: return FX_CASEDB_INTERRUPTED;
 	default: return FX_CASEDB_FAILED;
 	}
-}
-
-static const char *or_null(const char *s)
-{
-	return s && *s ? s : NULL;
 }
 
 int acq_db_finish(acq_state *st)
@@ -156,8 +174,8 @@ int acq_db_finish(acq_state *st)
 	res.n_files = st->nfiles;
 	rc = fx_casedb_acquisition_finish(st->db, st->acq_id, &res);
 	if (rc != 0)
-		fprintf(stderr, "acquire: case database %s: %s\n", st->opt.db_path,
-			fx_error_last());
+		fprintf(stderr, "acquire: case database %s: %s\n",
+			fx_tool_escape(st->opt.db_path), fx_tool_escape(fx_error_last()));
 done:
 	free(bad);
 	free(win);
@@ -184,8 +202,8 @@ int acq_db_verification(acq_state *st)
 	v.hashes.sha256 = or_null(st->verify_digests.sha256);
 	v.findings = st->verify_result;
 	if (fx_casedb_verification_record(&id, st->db, &v) != 0) {
-		fprintf(stderr, "acquire: case database %s: %s\n", st->opt.db_path,
-			fx_error_last());
+		fprintf(stderr, "acquire: case database %s: %s\n",
+			fx_tool_escape(st->opt.db_path), fx_tool_escape(fx_error_last()));
 		return -1;
 	}
 	return 0;

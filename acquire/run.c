@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "acquire_cli.h"
+#include "escape.h"
 
 int acq_main(acq_state *st);
 
@@ -58,13 +59,13 @@ static int refuse_existing(const acq_state *st)
 	snprintf(buf, sizeof(buf), "%s", st->opt.target);
 	snprintf(dir, sizeof(dir), "%s", dirname(buf));
 	if (!(d = opendir(dir))) {
-		fprintf(stderr, "acquire: destination directory %s: %s\n", dir,
-			strerror(errno));
+		fprintf(stderr, "acquire: destination directory %s: %s\n",
+			fx_tool_escape(dir), strerror(errno));
 		return FX_EXIT_USAGE;
 	}
 	if (access(dir, W_OK | X_OK) != 0) {
 		fprintf(stderr, "acquire: destination directory %s is not writable: %s\n",
-			dir, strerror(errno));
+			fx_tool_escape(dir), strerror(errno));
 		closedir(d);
 		return FX_EXIT_FAILURE;
 	}
@@ -75,7 +76,8 @@ static int refuse_existing(const acq_state *st)
 
 			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 			if (fx_evidence_path_check(path) != 0)
-				fprintf(stderr, "acquire: %s\n", fx_error_last());
+				fprintf(stderr, "acquire: %s\n",
+					fx_tool_escape(fx_error_last()));
 			found = 1;
 		}
 	closedir(d);
@@ -117,7 +119,7 @@ static int open_source(acq_state *st)
 		rc = check_sector_size(st);
 	if (rc == 0)
 		return 0;
-	fprintf(stderr, "acquire: %s\n", fx_error_last());
+	fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
 	return rc == FX_EUSAGE || rc == FX_EBUSY || rc == FX_ENOTFOUND
 		? FX_EXIT_USAGE : FX_EXIT_FAILURE;
 }
@@ -165,10 +167,10 @@ static int make_sink(acq_state *st, fx_sink **out)
 	if (rc == 0)
 		return 0;
 	if (rc == FX_EUSAGE && in->size % in->logical_sector_size)
-		fprintf(stderr, "acquire: source %s: %s\n", st->opt.source,
-			fx_error_last()); /* a partial last sector */
+		fprintf(stderr, "acquire: source %s: %s\n", fx_tool_escape(st->opt.source),
+			fx_tool_escape(fx_error_last())); /* a partial last sector */
 	else
-		fprintf(stderr, "acquire: %s\n", fx_error_last());
+		fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
 	return rc == FX_EUSAGE || rc == FX_EEXISTS ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
 }
 
@@ -382,18 +384,19 @@ static void report(const acq_state *st)
 		fprintf(stderr, "acquire: interrupted by %s after %llu of %llu bytes; the image is incomplete (log %s)\n",
 			fx_tool_signal == SIGTERM ? "SIGTERM" : "SIGINT",
 			(unsigned long long)r->bytes, (unsigned long long)r->size,
-			st->log_path);
+			fx_tool_escape(st->log_path));
 	else if (r->status == FX_ACQ_FAILED)
 		fprintf(stderr, "acquire: failed: %s (%llu of %llu bytes acquired; log %s)\n",
-			r->error, (unsigned long long)r->bytes,
-			(unsigned long long)r->size, st->log_path);
+			fx_tool_escape(r->error), (unsigned long long)r->bytes,
+			(unsigned long long)r->size, fx_tool_escape(st->log_path));
 	if (st->mismatch)
 		fprintf(stderr, "acquire: verification FAILED: %s\n",
-			strncmp(st->verify_result, "FAILED", 6) == 0
-				? st->verify_result : st->verify_source_result);
+			fx_tool_escape(strncmp(st->verify_result, "FAILED", 6) == 0
+				? st->verify_result : st->verify_source_result));
 	if (r->nbad)
 		fprintf(stderr, "acquire: %llu unreadable sectors in %zu range(s), zero-filled (see %s)\n",
-			(unsigned long long)r->bad_sectors, r->nbad, st->log_path);
+			(unsigned long long)r->bad_sectors, r->nbad,
+			fx_tool_escape(st->log_path));
 	if (st->opt.json)
 		acq_print_json(st, stdout);
 	else if (!st->opt.quiet && (r->status == FX_ACQ_COMPLETED ||
@@ -415,7 +418,7 @@ static int run_pipeline(acq_state *st, fx_sink *sink)
 	rc = fx_acquire_run(&st->res, st->src, sink, &ao);
 	fx_tool_progress_end();
 	if (rc != 0) {
-		fprintf(stderr, "acquire: %s\n", fx_error_last());
+		fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
 		return rc == FX_EUSAGE ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
 	}
 	return 0;
@@ -514,10 +517,8 @@ int acq_main(acq_state *st)
 	if ((rc = make_sink(st, &sink)) != 0)
 		goto done;
 	st->start = time(NULL);
-	if (acq_db_begin(st) != 0) {
-		rc = FX_EXIT_FAILURE;
+	if ((rc = acq_db_begin(st)) != 0)
 		goto done;
-	}
 	if (acq_log_begin(st) != 0 || (rc = run_pipeline(st, sink)) != 0) {
 		st->res.status = FX_ACQ_FAILED;
 		snprintf(st->res.error, sizeof(st->res.error), "%.600s", fx_error_last());

@@ -817,6 +817,51 @@ START_TEST(test_invalid_input_changes_nothing)
 }
 END_TEST
 
+/* A case's description is recorded once: a later acquisition that gives
+ * another (or one for a case recorded without) is refused, and nothing of
+ * it is written; the same text, or none, is accepted. */
+START_TEST(test_case_description_once)
+{
+	const char *path = new_path("casedb-case-description");
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb *db = open_db(path, NULL);
+	int64_t acq = 0, id = 0;
+
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
+	a.evidence.evidence_number = "E-2";
+	a.evidence.description = "second item";
+	a.case_description = "another description";
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, db, &a), FX_EEXISTS);
+	ck_assert_str_eq(fx_error_last(), "case \"C-1\" is recorded with the "
+			 "description \"burglary, 12 Main St\"; a case's "
+			 "description is recorded once, when the case is made, "
+			 "so \"another description\" is refused");
+	a.case_description = NULL;
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, db, &a), 0);
+	a.evidence.evidence_number = "E-3";
+	a.case_description = "burglary, 12 Main St";
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, db, &a), 0);
+	a = sample_acq("C-2", "E-1");
+	a.case_description = NULL;
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, db, &a), 0);
+	a.evidence.evidence_number = "E-2";
+	a.case_description = "late";
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, db, &a), FX_EEXISTS);
+	ck_assert_str_eq(fx_error_last(), "case \"C-2\" is recorded without a "
+			 "description; a case's description is recorded once, "
+			 "when the case is made, so \"late\" is refused");
+	fx_casedb_free(db);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM acquisitions"), 4);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM evidence"), 4);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM cases WHERE "
+				  "description IS NULL"), 1);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM evidence WHERE "
+				  "description = 'second item'"), 2);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log WHERE "
+				  "action = 'case.create'"), 2);
+}
+END_TEST
+
 /* ---- append-only ---- */
 
 START_TEST(test_append_only_triggers)
@@ -1484,6 +1529,7 @@ static Suite *casedb_suite(void)
 	tcase_add_test(records, test_verification_and_custody);
 	tcase_add_test(records, test_lists);
 	tcase_add_test(records, test_invalid_input_changes_nothing);
+	tcase_add_test(records, test_case_description_once);
 	tcase_add_test(records, test_append_only_triggers);
 	tcase_add_test(records, test_sql_injection);
 	suite_add_tcase(s, records);

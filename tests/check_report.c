@@ -24,6 +24,7 @@
 
 #include "forensic/casedb.h"
 #include "forensic/report.h"
+#include "forensic/verify.h"
 #include "testutil.h"
 
 #define CASE_NO "2026-0042"
@@ -385,8 +386,13 @@ START_TEST(test_text_values)
 	HAS_LINE(t, "  Compared with acquisition 1: MD5 equal, SHA-1 equal, "
 		 "SHA-256 DIFFERS.");
 	HAS_LINE(t, "  Result:               verified (all hashes match)");
-	HAS_LINE(t, "  Findings:             SHA-256 differs: image file "
-		 "HD-1.E02 changed");
+	/* free text (acquire's read-back writes a line) is a sentence */
+	HAS_LINE(t, "  Findings:\n    SHA-256 differs: image file HD-1.E02 "
+		 "changed.");
+	HAS_LINE(t, "  Findings:\n    Passed (16008609792 bytes re-read, all "
+		 "hashes equal).");
+	/* the recorded parameters as words, not JSON */
+	HAS_LINE(t, "  Parameters:           block_size 1048576");
 	HAS_LINE(t, "Chain of custody (2 events, in time order)");
 	HAS_LINE(t, "   1. 2026-03-01T08:30:00Z\n      From:             PC "
 		 "4711 Miller (seizing officer)\n      To:               J. "
@@ -595,6 +601,306 @@ START_TEST(test_all_clear)
 	free(t);
 }
 END_TEST
+/* ---- findings: sentences and tables, not JSON ---- */
+
+/* The text with every line break and the indentation after it made one
+ * space, so that a wrapped sentence can be matched whole. */
+static char *unwrapped(const char *t)
+{
+	char *u = strdup(t), *o = u;
+	const char *p;
+
+	ck_assert_ptr_nonnull(u);
+	for (p = t; *p; p++) {
+		if (*p != '\n') {
+			*o++ = *p;
+			continue;
+		}
+		while (p[1] == ' ')
+			p++;
+		*o++ = ' ';
+	}
+	*o = '\0';
+	return u;
+}
+
+static void set_digests(fx_digests *d, const char *md5, const char *sha1,
+			const char *sha256)
+{
+	memset(d, 0, sizeof(*d));
+	d->algs = (md5 ? FX_HASH_MD5 : 0) | (sha1 ? FX_HASH_SHA1 : 0) |
+		  (sha256 ? FX_HASH_SHA256 : 0);
+	snprintf(d->md5, sizeof(d->md5), "%s", md5 ? md5 : "");
+	snprintf(d->sha1, sizeof(d->sha1), "%s", sha1 ? sha1 : "");
+	snprintf(d->sha256, sizeof(d->sha256), "%s", sha256 ? sha256 : "");
+}
+
+static void add_file(fx_verify_result *r, const char *path, uint64_t size,
+		     const char *sha256, const char *recorded)
+{
+	fx_verify_file *f;
+
+	r->files = realloc(r->files, (r->nfiles + 1) * sizeof(*r->files));
+	ck_assert_ptr_nonnull(r->files);
+	f = &r->files[r->nfiles++];
+	memset(f, 0, sizeof(*f));
+	f->path = strdup(path);
+	f->present = f->in_set = 1;
+	f->size = size;
+	f->media_offset = -1;
+	snprintf(f->sha256, sizeof(f->sha256), "%s", sha256);
+	if (recorded) {
+		f->recorded = 1;
+		f->recorded_size = size;
+		snprintf(f->recorded_sha256, sizeof(f->recorded_sha256), "%s",
+			 recorded);
+	}
+}
+
+static void add_finding(fx_verify_result *r, int kind, int ref,
+			const char *file, const char *want, const char *have,
+			const char *msg)
+{
+	fx_verify_finding f;
+
+	memset(&f, 0, sizeof(f));
+	f.kind = kind;
+	f.status = FX_VERIFY_MISMATCH;
+	f.reference = ref;
+	f.alg = want ? FX_HASH_SHA256 : 0;
+	f.file = (char *)(uintptr_t)file;
+	snprintf(f.expected, sizeof(f.expected), "%s", want ? want : "");
+	snprintf(f.computed, sizeof(f.computed), "%s", have ? have : "");
+	f.message = (char *)(uintptr_t)msg;
+	if (kind == FX_FIND_WINDOW) {
+		f.offset = 1073741824;
+		f.length = 1073741824;
+		f.windows = 1;
+	}
+	if (kind == FX_FIND_CHUNK) {
+		f.first_chunk = 5;
+		f.chunks = 3;
+		f.first_sector = 320;
+		f.sectors = 192;
+	}
+	ck_assert_int_eq(fx_verify_add_finding(r, &f), 0);
+}
+
+/* verify's result as fx_verify_result_json writes it: an E01 of three
+ * files whose SHA-256 differs from the record (MD5 and SHA-1 match the
+ * record and the E01), one file changed, one with nothing to compare
+ * with, a hash window and a chunk range that fail, a missing file, and
+ * findings that were not kept. */
+static char *result_json(void)
+{
+	fx_verify_result r;
+	char *json = NULL;
+
+	memset(&r, 0, sizeof(r));
+	r.status = FX_VERIFY_MISMATCH;
+	snprintf(r.path, sizeof(r.path), "/cases/2026-0042/HD-1.E01");
+	r.format = FX_IMAGE_E01;
+	r.size = r.bytes = 1048576;
+	r.sector_size = 512;
+	r.hashed = 1;
+	set_digests(&r.computed, H1_MD5, H1_SHA1, H1_VSHA256);
+	set_digests(&r.expected_casedb, H1_MD5, H1_SHA1, H1_SHA256);
+	set_digests(&r.expected_e01, H1_MD5, H1_SHA1, NULL);
+	r.references = FX_REF_CASEDB | FX_REF_E01;
+	r.acquisition_id = 1;
+	r.window_size = 1073741824;
+	r.nwindows = 2;
+	add_file(&r, "/cases/2026-0042/HD-1.E01", 2147483648u, H1_E01, H1_E01);
+	add_file(&r, "/cases/2026-0042/HD-1.E02", 1048576000u, H1_W0, H1_E02);
+	add_file(&r, "/cases/2026-0042/HD-1.E03", 4096, H1_W1, NULL);
+	add_finding(&r, FX_FIND_HASH, FX_REF_CASEDB, NULL, H1_SHA256,
+		    H1_VSHA256, "SHA-256 of the media differs");
+	add_finding(&r, FX_FIND_FILE_HASH, FX_REF_CASEDB,
+		    "/cases/2026-0042/HD-1.E02", H1_E02, H1_W0, "file differs");
+	add_finding(&r, FX_FIND_WINDOW, FX_REF_CASEDB, NULL, H1_W1, H1_W0,
+		    "bytes 1073741824-2147483647 differ");
+	add_finding(&r, FX_FIND_CHUNK, FX_REF_E01, NULL, NULL, NULL,
+		    "E01 chunks 5-7 (sectors 320-511) fail their checksums");
+	add_finding(&r, FX_FIND_MISSING, FX_REF_CASEDB,
+		    "/cases/2026-0042/HD-1.E04", NULL, NULL, "image file "
+		    "/cases/2026-0042/HD-1.E04 is missing (recorded by the "
+		    "acquisition)");
+	r.findings_dropped = 2;
+	ck_assert_int_eq(fx_verify_result_json(&json, &r), 0);
+	r.windows = NULL;
+	fx_verify_result_clear(&r);
+	return json;
+}
+
+/* The fixture with more verifications of HD-1: verify's JSON result, a
+ * result with a kind of finding this report does not know, findings that
+ * are not valid JSON, JSON that is not a result, and JSON nested deeper
+ * than the report reads. */
+static const char *findings_db(void)
+{
+	const char *path = fixture();
+	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
+	fx_casedb *db = open_db(path);
+	char *json = result_json(), deep[202];
+	int64_t id;
+
+	memset(deep, '[', 100);
+	memset(deep + 100, ']', 100);
+	deep[200] = '\0';
+
+	ck_assert_ptr_nonnull(db);
+	v.acquisition_id = 1;
+	v.time_utc = "2026-03-07T10:00:00Z";
+	v.tool = "verify";
+	v.result = FX_CASEDB_MISMATCH;
+	v.findings = json;
+	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), 0);
+	v.time_utc = "2026-03-07T11:00:00Z";
+	v.result = FX_CASEDB_VERIFY_ERROR;
+	v.findings = "{\"status\":\"error\",\"image\":\"/x/HD-1.E01\","
+		"\"format\":null,\"references\":[],\"findings\":[{\"kind\":"
+		"\"interrupted\",\"status\":\"error\",\"message\":\"reading "
+		"stopped at SIGINT\"}],\"findings_dropped\":0}";
+	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), 0);
+	v.time_utc = "2026-03-07T12:00:00Z";
+	v.findings = "{\"status\": [1, 2";
+	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), 0);
+	/* JSON, but not a result; nesting beyond what the reader takes */
+	v.time_utc = "2026-03-07T13:00:00Z";
+	v.findings = "{\"tool\":\"other\",\"findings\":\"none\"}";
+	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), 0);
+	v.time_utc = "2026-03-07T14:00:00Z";
+	v.findings = deep;
+	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), 0);
+	/* a member name at the very end (once read past the end: fuzzing) */
+	v.time_utc = "2026-03-07T15:00:00Z";
+	v.findings = "{\"block_size\":1,\"x\"";
+	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), 0);
+	fx_casedb_free(db);
+	free(json);
+	return path;
+}
+
+START_TEST(test_findings_text)
+{
+	char *t = report(findings_db(), NULL, "HD-1", FX_REPORT_TEXT);
+	char *u = unwrapped(t);
+
+	LACKS(t, "{\"");
+	HAS(u, " Findings: The image /cases/2026-0042/HD-1.E01 (E01, 3 files) "
+	    "holds 1048576 bytes = 2048 sectors of 512 bytes. All 1048576 bytes "
+	    "were read and hashed. Compared with the acquisition record "
+	    "(acquisition 1) and the hashes stored in the E01. The MD5 and SHA-1 "
+	    "match the acquisition record (MD5 " H1_MD5 ", SHA-1 " H1_SHA1 "). "
+	    "Both hashes match those stored in the E01 (MD5 " H1_MD5 ", SHA-1 "
+	    H1_SHA1 "). The SHA-256 differs from the acquisition record: "
+	    "recorded " H1_SHA256 ", computed " H1_VSHA256 ". 1 of the 2 image "
+	    "files match their recorded SHA-256. File /cases/2026-0042/HD-1.E02: "
+	    "SHA-256 differs from the acquisition record: recorded " H1_E02
+	    ", computed " H1_W0 ". 1 image file had no recorded SHA-256 to "
+	    "compare with; this verification computed: ");
+	HAS_LINE(t, "    #  File                       Bytes\n"
+		 "    1  /cases/2026-0042/HD-1.E03  4096\n"
+		 "    SHA-256  " H1_W1);
+	HAS(u, " 1 of the 2 hash windows of 1073741824 bytes differs from the "
+	    "acquisition record, in these byte ranges: ");
+	HAS_LINE(t, "    #  First byte  Last byte   Bytes       Windows\n"
+		 "    1  1073741824  2147483647  1073741824  1\n"
+		 "    recorded " H1_W1 "\n"
+		 "    computed " H1_W0);
+	HAS_LINE(t, "    1 range of E01 chunks failed (sectors of 512 bytes):\n"
+		 "    #  First sector  Last sector  Sectors  Chunks  Problem\n"
+		 "    1  320           511          192      5-7     checksums fail");
+	HAS(u, " Image file /cases/2026-0042/HD-1.E04 is missing (recorded by "
+	    "the acquisition). 2 further findings were not kept (a verification "
+	    "records at most 4096). Hashes computed:");
+	/* a kind this report does not know is named; JSON that is not a
+	 * result is said to be so */
+	HAS(u, " Findings: No reference was compared. Other finding "
+	    "(interrupted): reading stopped at SIGINT. Hashes computed:");
+	HAS(u, " Findings: The recorded findings (16 bytes) are not a "
+	    "verification result this report can read; the JSON report gives "
+	    "them as recorded. Hashes computed:");
+	HAS(u, " Findings: The recorded findings (34 bytes) are not a "
+	    "verification result this report can read; the JSON report gives "
+	    "them as recorded. Hashes computed:");
+	HAS(u, " Findings: The recorded findings (200 bytes) are not a "
+	    "verification result this report can read; the JSON report gives "
+	    "them as recorded. Hashes computed:");
+	HAS(u, " Findings: The recorded findings (19 bytes) are not a "
+	    "verification result this report can read; the JSON report gives "
+	    "them as recorded. Hashes computed:");
+	free(u);
+	free(t);
+}
+END_TEST
+
+START_TEST(test_findings_html_json)
+{
+	const char *path = findings_db();
+	char *h = report(path, NULL, "HD-1", FX_REPORT_HTML);
+	char *j = report(path, NULL, "HD-1", FX_REPORT_JSON);
+
+	LACKS(h, "{\"");
+	LACKS(h, "{&quot;");
+	HAS(h, "</table>\n<h4>Findings</h4>\n<p class=\"v\">The image "
+	    "/cases/2026-0042/HD-1.E01 (E01, 3 files) holds 1048576 bytes = 2048 "
+	    "sectors of 512 bytes.</p>\n");
+	HAS(h, "<p class=\"v\">The MD5 and SHA-1 match the acquisition record "
+	    "(MD5 <span class=\"hash\">" H1_MD5 "</span>, SHA-1 <span class=\""
+	    "hash\">" H1_SHA1 "</span>).</p>\n");
+	HAS(h, "<p class=\"v\">File /cases/2026-0042/HD-1.E02: SHA-256 differs "
+	    "from the acquisition record: recorded <span class=\"hash\">" H1_E02
+	    "</span>, computed <span class=\"hash\">" H1_W0 "</span>.</p>\n");
+	HAS(h, "<thead><tr><th>#</th><th>First byte</th><th>Last byte</th><th>"
+	    "Bytes</th><th>Windows</th></tr></thead>\n<tbody>\n<tr><td class=\"n"
+	    "\">1</td><td class=\"n\">1073741824</td><td class=\"n\">2147483647"
+	    "</td><td class=\"n\">1073741824</td><td class=\"n\">1</td></tr>\n"
+	    "<tr><td></td><td colspan=\"4\">recorded <span class=\"hash\">"
+	    H1_W1 "</span><br>computed <span class=\"hash\">" H1_W0
+	    "</span></td></tr>\n");
+	HAS(h, "<td class=\"n\">192</td><td class=\"n\">5-7</td><td><span "
+	    "class=\"v mono\">checksums fail</span></td></tr>");
+	HAS(h, "<p class=\"v\">Other finding (interrupted): reading stopped at "
+	    "SIGINT.</p>");
+	/* the JSON report keeps the findings as recorded */
+	HAS(j, "\"findings\": \"{\\\"status\\\":\\\"mismatch\\\",");
+	HAS(j, "\"findings\": \"{\\\"status\\\": [1, 2\"");
+	free(h);
+	free(j);
+}
+END_TEST
+
+/* Text lines break at spaces only: a path that does not fit after its
+ * label is kept whole on a line of its own (from column 2), and one longer
+ * than the line runs past column 78 rather than being cut. */
+START_TEST(test_text_no_cut_tokens)
+{
+	const char *path = new_path("report-long");
+	fx_casedb_acquisition a = FX_CASEDB_ACQUISITION_INIT;
+	fx_casedb *db = open_db(path);
+	int64_t acq;
+	char *t;
+
+	ck_assert_ptr_nonnull(db);
+	a.case_number = "2026-0300";
+	a.evidence.evidence_number = "USB-9";
+	a.format = "raw";
+	a.source_path = "/dev/disk/by-id/usb-SanDisk_Cruzer_Blade_4C530001230521110342-0:0";
+	a.command_line = "acquire /dev/sdx /cases/2026-0300/a-directory-name-"
+		"that-is-longer-than-a-line-of-the-report/USB-9";
+	a.start_utc = "2026-04-01T10:00:00Z";
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
+	fx_casedb_free(db);
+	t = report(path, "2026-0300", NULL, FX_REPORT_TEXT);
+	HAS_LINE(t, "  Source path:\n  /dev/disk/by-id/usb-SanDisk_Cruzer_"
+		 "Blade_4C530001230521110342-0:0");
+	HAS_LINE(t, "  Command line:         acquire /dev/sdx\n/cases/2026-0300/"
+		 "a-directory-name-that-is-longer-than-a-line-of-the-report/USB-9");
+	free(t);
+}
+END_TEST
+
 /* ---- escaping ---- */
 
 #define NASTY "<script>alert('x')</script>&\"'\x1b[31m"
@@ -744,12 +1050,13 @@ START_TEST(test_escape_text)
 {
 	char *t = report(nasty_db(), "K<9>&\"'", NULL, FX_REPORT_TEXT);
 
-	ck_assert_ptr_null(strchr(t, '\x1b'));
-	ck_assert_ptr_null(strchr(t, '\f'));
+	/* C escapes (fx_text_escape): ESC, form feed and bytes that are not
+	 * UTF-8 are shown as what they are, and nothing drives a terminal */
+	assert_no_controls(t);
 	HAS_LINE(t, "Description:            <script>alert('x')</script>&\"'"
-		 "\xef\xbf\xbd[31m");
-	HAS_LINE(t, "Notes:                  A\xef\xbf\xbd" "B\xef\xbf\xbd"
-		 "\xef\xbf\xbd\xef\xbf\xbd" "C");
+		 "\\x1b[31m");
+	HAS_LINE(t, "Notes:                  A\\xffB\\xc0\\xaf\\x0cC");
+	HAS_LINE(t, "  Findings:\n    <script>alert('x')</script>&\"'\\x1b[31m.");
 	HAS_LINE(t, "      Reason:           line one\n"
 		 "                        line two");
 	free(t);
@@ -794,8 +1101,7 @@ START_TEST(test_broken_chain)
 	/* make_nasty changed a record behind the library's back */
 	HAS(t, "\n  ! The audit chain did NOT check out at ");
 	HAS(t, "Z: event 3:\n    evidence.create: cannot read its records "
-	    "(text is not valid UTF-8:\n    \"A\xef\xbf\xbd" "B\xef\xbf\xbd"
-	    "\xef\xbf\xbd\xef\xbf\xbd" "C\").\n");
+	    "(text is not valid UTF-8:\n    \"A\\xffB\\xc0\\xaf\\x0cC\").\n");
 	HAS_LINE(t, "  Result:               NOT INTACT: event 3: "
 		 "evidence.create: cannot read its");
 	HAS_LINE(t, "  Events in the log:    6");
@@ -1027,6 +1333,9 @@ static Suite *report_suite(void)
 	tcase_add_test(formats, test_dfxml_values);
 	tcase_add_test(formats, test_failed_verification_first);
 	tcase_add_test(formats, test_all_clear);
+	tcase_add_test(formats, test_findings_text);
+	tcase_add_test(formats, test_findings_html_json);
+	tcase_add_test(formats, test_text_no_cut_tokens);
 	suite_add_tcase(s, formats);
 	tcase_add_test(esc, test_escape_html);
 	tcase_add_test(esc, test_escape_dfxml);

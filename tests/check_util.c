@@ -1,7 +1,8 @@
 /*
  * Unit tests of the small parsers and namers the tools rely on: SIZE
  * parsing, raw segment names, hash lists, UTC formatting, E01 segment
- * limits, the raw sink's segment sizes, and file hashing from storage.
+ * limits, the raw sink's segment sizes, file hashing from storage, and
+ * the escaping of recorded text for terminals and logs.
  */
 #include <check.h>
 #include <stdio.h>
@@ -222,6 +223,50 @@ START_TEST(test_file_sha256_stored)
 }
 END_TEST
 
+/* Recorded text for a terminal or the log: exact escapes, nothing lost,
+ * the length returned as snprintf does, truncation safe. */
+START_TEST(test_text_escape)
+{
+	static const struct {
+		const char *in, *out;
+		unsigned flags;
+	} cases[] = {
+		{ "CASE\x1b]0;pwned\x07\x1b[2J", "CASE\\x1b]0;pwned\\x07\\x1b[2J", 0 },
+		{ "a\tb\nc\rd", "a\\tb\\nc\\rd", 0 },
+		{ "a\tb\nc\r\nd", "a\\tb\nc\nd", FX_ESCAPE_KEEP_LF },
+		{ "lone\rcr", "lone\\rcr", FX_ESCAPE_KEEP_LF },
+		{ "C:\\temp", "C:\\\\temp", 0 },
+		{ "\x7f\x01", "\\x7f\\x01", 0 },
+		/* not UTF-8: each byte as it is */
+		{ "A\xff" "B\xc0\xaf" "C\xe2\x82", "A\\xffB\\xc0\\xafC\\xe2\\x82", 0 },
+		/* C1 controls, bidirectional controls, line separator */
+		{ "x\xc2\x9b" "1m", "x\\u009b1m", 0 },
+		{ "abc\xe2\x80\xae" "fdp.exe", "abc\\u202efdp.exe", 0 },
+		{ "\xe2\x81\xa6" "y\xe2\x80\xa8", "\\u2066y\\u2028", 0 },
+		/* printable UTF-8, including U+FFFD itself, unchanged */
+		{ "Gr\xc3\xbc\xc3\x9f" "e \xe2\x82\xac \xef\xbf\xbd \xf0\x9f\x94\x91",
+		  "Gr\xc3\xbc\xc3\x9f" "e \xe2\x82\xac \xef\xbf\xbd \xf0\x9f\x94\x91", 0 },
+		{ "", "", 0 },
+	};
+	char out[128], small[6];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = fx_text_escape(out, sizeof(out), cases[i].in, cases[i].flags);
+		ck_assert_msg(strcmp(out, cases[i].out) == 0, "case %zu: [%s]", i, out);
+		ck_assert_uint_eq(n, strlen(cases[i].out));
+		ck_assert_uint_eq(fx_text_escape(NULL, 0, cases[i].in,
+						 cases[i].flags), n);
+	}
+	ck_assert_uint_eq(fx_text_escape(out, sizeof(out), NULL, 0), 0);
+	ck_assert_str_eq(out, "");
+	/* cut to the buffer, NUL-terminated, full length returned */
+	memset(small, 'Z', sizeof(small));
+	ck_assert_uint_eq(fx_text_escape(small, sizeof(small), "ab\x1b[2J", 0), 9);
+	ck_assert_str_eq(small, "ab\\x1");
+}
+END_TEST
+
 static Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -236,6 +281,7 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, test_e01_segment_limits);
 	tcase_add_test(tc, test_raw_segments_exact);
 	tcase_add_test(tc, test_file_sha256_stored);
+	tcase_add_test(tc, test_text_escape);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <string.h>
 
+#include "escape.h"
 #include "verify_cli.h"
 
 static void print_json(const fx_casedb_audit_report *a, const char *db_path,
@@ -63,8 +64,8 @@ int vf_cmd_audit(int argc, char **argv)
 	rc = fx_casedb_audit_check(&rep, db, &ao);
 	fx_casedb_free(db);
 	if (rc != 0 && rc != FX_ECORRUPT) {
-		fprintf(stderr, "verify: audit of %s could not be made: %s\n", db_path,
-			fx_error_last());
+		fprintf(stderr, "verify: audit of %s could not be made: %s\n",
+			fx_tool_escape(db_path), fx_tool_escape(fx_error_last()));
 		if (c.json)
 			print_json(&rep, db_path, fx_error_last());
 		return rc == FX_EUSAGE ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
@@ -74,12 +75,13 @@ int vf_cmd_audit(int argc, char **argv)
 	if (rep.intact && (!c.json || !c.quiet))
 		fprintf(c.json ? stderr : stdout,
 			"verify: audit chain of %s is intact: %llu events, %llu signed, head %s\n",
-			db_path, (unsigned long long)rep.events,
+			fx_tool_escape(db_path), (unsigned long long)rep.events,
 			(unsigned long long)rep.signed_events,
 			rep.head_hash[0] ? rep.head_hash : "(empty)");
 	else if (!rep.intact && (!c.json || !c.quiet))
 		fprintf(c.json ? stderr : stdout,
 			"verify: audit chain of %s is BROKEN: %s (%llu events checked)\n",
-			db_path, rep.reason, (unsigned long long)rep.events);
+			fx_tool_escape(db_path), fx_tool_escape(rep.reason),
+			(unsigned long long)rep.events);
 	return rep.intact ? FX_EXIT_OK : FX_EXIT_EVIDENCE;
 }

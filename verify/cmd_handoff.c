@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "verify_cli.h"
 
 typedef struct handoff {
@@ -49,22 +50,25 @@ static int find_evidence(int64_t *out, fx_casedb *db, const handoff *h)
 		rc = fx_casedb_evidence_find(out, db, h->case_number, h->evidence);
 		if (rc == FX_ENOTFOUND)
 			return vf_usage_error("handoff: no evidence %s in case %s",
-					      h->evidence, h->case_number);
+					      fx_tool_escape(h->evidence),
+					      fx_tool_escape(h->case_number));
 		if (rc != 0)
-			fprintf(stderr, "verify: handoff: %s\n", fx_error_last());
+			fprintf(stderr, "verify: handoff: %s\n",
+				fx_tool_escape(fx_error_last()));
 		return rc ? FX_EXIT_FAILURE : 0;
 	}
 	memset(&s, 0, sizeof(s));
 	s.number = h->evidence;
 	if (fx_casedb_evidence_list(db, 0, ev_match, &s) != 0) {
-		fprintf(stderr, "verify: handoff: %s\n", fx_error_last());
+		fprintf(stderr, "verify: handoff: %s\n", fx_tool_escape(fx_error_last()));
 		return FX_EXIT_FAILURE;
 	}
 	if (s.matches == 0)
-		return vf_usage_error("handoff: no evidence %s in the case database", h->evidence);
+		return vf_usage_error("handoff: no evidence %s in the case database",
+				      fx_tool_escape(h->evidence));
 	if (s.matches > 1)
 		return vf_usage_error("handoff: evidence %s is in several cases (%s): give --case",
-				      h->evidence, s.cases);
+				      fx_tool_escape(h->evidence), fx_tool_escape(s.cases));
 	*out = s.id;
 	return 0;
 }
@@ -148,7 +152,7 @@ static int transfer(fx_casedb *db, const handoff *h, int64_t ev_id,
 	if (fx_casedb_custody_record(custody_id, db, &cu) == 0)
 		return 0;
 	fprintf(stderr, "verify: handoff: the custody transfer could not be recorded: %s\n",
-		fx_error_last());
+		fx_tool_escape(fx_error_last()));
 	return FX_EXIT_FAILURE;
 }
 
@@ -168,9 +172,9 @@ static int refuse_unverifiable(fx_casedb *db, const handoff *h, int64_t ev_id,
 	f.message = "the evidence has no finished acquisition with image files to verify";
 	fx_verify_add_finding(&r, &f);
 	if (fx_verify_record(db, &r, ev_id, "verify handoff", fx_version()) != 0)
-		fprintf(stderr, "verify: handoff: %s\n", fx_error_last());
+		fprintf(stderr, "verify: handoff: %s\n", fx_tool_escape(fx_error_last()));
 	fprintf(stderr, "verify: handoff of evidence %s to %s REFUSED: %s\n",
-		h->evidence, h->to, f.message);
+		fx_tool_escape(h->evidence), fx_tool_escape(h->to), f.message);
 	if (c->json)
 		print_json(h, &r, 0, from);
 	fx_verify_result_clear(&r);
@@ -192,7 +196,7 @@ static int run(fx_casedb *db, const char *db_path, const handoff *h,
 	memset(&pick, 0, sizeof(pick));
 	if (fx_casedb_acquisition_list(db, ev_id, acq_latest, &pick) != 0 ||
 	    fx_casedb_custody_list(db, ev_id, last_holder, from) != 0) {
-		fprintf(stderr, "verify: handoff: %s\n", fx_error_last());
+		fprintf(stderr, "verify: handoff: %s\n", fx_tool_escape(fx_error_last()));
 		return FX_EXIT_FAILURE;
 	}
 	if (h->from)
@@ -212,11 +216,12 @@ static int run(fx_casedb *db, const char *db_path, const handoff *h,
 	if (custody_id)
 		fprintf(c->json ? stderr : stdout,
 			"verify: custody of evidence %s transferred from %s to %s (custody event %lld, after verification %lld)\n",
-			h->evidence, from[0] ? from : "(unknown)", h->to,
+			fx_tool_escape(h->evidence),
+			from[0] ? fx_tool_escape(from) : "(unknown)", fx_tool_escape(h->to),
 			(long long)custody_id, (long long)r.verification_id);
 	else
 		fprintf(stderr, "verify: handoff of evidence %s to %s REFUSED: the image %s (verification %lld recorded)\n",
-			h->evidence, h->to,
+			fx_tool_escape(h->evidence), fx_tool_escape(h->to),
 			r.status == FX_VERIFY_MISMATCH ? "does not match its record"
 						       : "could not be verified",
 			(long long)r.verification_id);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "verify_cli.h"
 
 int vf_exit_code(int status)
@@ -33,7 +34,8 @@ static int record(fx_casedb *db, fx_verify_result *r, int64_t evidence_id,
 	if (fx_verify_record(db, r, evidence_id, "verify", fx_version()) == 0)
 		return 0;
 	fprintf(stderr, "verify: %s: the verification could not be recorded in %s: %s\n",
-		r->path, db_path, fx_error_last());
+		fx_tool_escape(r->path), fx_tool_escape(db_path),
+		fx_tool_escape(fx_error_last()));
 	return FX_EXIT_FAILURE;
 }
 
@@ -60,7 +62,8 @@ int vf_verify_one(const char *path, fx_casedb *db, const char *db_path,
 	rc = fx_verify_image(&r, path, db, &vo);
 	fx_tool_progress_end();
 	if (rc != 0) {
-		fprintf(stderr, "verify: %s: %s\n", path, fx_error_last());
+		fprintf(stderr, "verify: %s: %s\n", fx_tool_escape(path),
+			fx_tool_escape(fx_error_last()));
 		return rc == FX_EUSAGE ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
 	}
 	rc = record(db, &r, evidence_id, db_path);
@@ -93,14 +96,15 @@ static int verify_path(const char *path, const vf_common *c,
 		db_path = beside;
 	}
 	if (!db && stat(db_path, &st) != 0) {
-		fprintf(stderr, "verify: %s: no case database at %s\n", path, db_path);
+		fprintf(stderr, "verify: %s: no case database at %s\n",
+			fx_tool_escape(path), fx_tool_escape(db_path));
 	} else if (!db) {
 		/* a closed case (no write permission): verified against its
 		 * record, but the run cannot be recorded, which is an error */
 		ro = (st.st_mode & 0222) == 0;
 		if (ro)
 			fprintf(stderr, "verify: case database %s is read-only: the verification of %s cannot be recorded\n",
-				db_path, path);
+				fx_tool_escape(db_path), fx_tool_escape(path));
 		if (vf_db_open(&db, db_path, c, ro) != 0)
 			db = NULL; /* said why; verified without the record: error */
 	}

@@ -3,31 +3,33 @@
  * item with its custody (transfers, current holder), each acquisition with
  * its outcome, image and hashes, and the last verification of each. Read
  * one level at a time into small arrays (no nested queries on the handle),
- * printed as text or as one JSON object. Read-only.
+ * printed as text or as one JSON object. Read-only. Texts are kept as
+ * recorded (NULL: not recorded; JSON null), and every one reaches the
+ * terminal through fx_tool_escape.
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "verify_cli.h"
 
-#define TXT 512
-
+/* Each text as recorded: NULL when not recorded, never cut. */
 typedef struct case_row {
 	int64_t id;
-	char number[TXT], description[TXT], created[64];
+	char *number, *description, *created;
 } case_row;
 
 typedef struct ev_row {
 	int64_t id;
-	char number[TXT], description[TXT], examiner[TXT];
+	char *number, *description, *examiner;
 } ev_row;
 
 typedef struct acq_row {
 	int64_t id;
-	char format[32], status[64], note[TXT], start[64], end[64];
-	char operator_name[TXT], host[TXT], first_file[PATH_MAX];
-	char md5[33], sha1[41], sha256[65];
+	char *format, *status, *note, *start, *end;
+	char *operator_name, *host, *first_file;
+	char *md5, *sha1, *sha256;
 	uint64_t bytes;
 	size_t nfiles;
 } acq_row;
@@ -36,6 +38,7 @@ typedef struct rows {
 	void *p;
 	size_t n, size;
 	int64_t filter;
+	int failed;     /* out of memory copying a text */
 } rows;
 
 static void *row_add(rows *r)
@@ -49,7 +52,15 @@ static void *row_add(rows *r)
 	return p + r->size * r->n++;
 }
 
-#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
+/* A copy of s (NULL stays NULL); sets *failed when out of memory. */
+static char *copy(const char *s, int *failed)
+{
+	char *p = s ? strdup(s) : NULL;
+
+	if (s && !p)
+		*failed = 1;
+	return p;
+}
 
 static int case_cb(const fx_casedb_case_info *c, void *payload)
 {
@@ -61,52 +72,103 @@ static int case_cb(const fx_casedb_case_info *c, void *payload)
 	if (!(row = row_add(r)))
 		return -1;
 	row->id = c->id;
-	COPY(row->number, c->case_number);
-	COPY(row->description, c->description);
-	COPY(row->created, c->created_utc);
-	return 0;
+	row->number = copy(c->case_number, &r->failed);
+	row->description = copy(c->description, &r->failed);
+	row->created = copy(c->created_utc, &r->failed);
+	return r->failed ? -1 : 0;
+}
+
+static void case_rows_free(rows *r)
+{
+	case_row *c = r->p;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(c[i].number);
+		free(c[i].description);
+		free(c[i].created);
+	}
+	free(r->p);
 }
 
 static int ev_cb(const fx_casedb_evidence_info *e, void *payload)
 {
-	ev_row *row = row_add(payload);
+	rows *r = payload;
+	ev_row *row = row_add(r);
 
 	if (!row)
 		return -1;
 	row->id = e->id;
-	COPY(row->number, e->evidence.evidence_number);
-	COPY(row->description, e->evidence.description);
-	COPY(row->examiner, e->evidence.examiner);
-	return 0;
+	row->number = copy(e->evidence.evidence_number, &r->failed);
+	row->description = copy(e->evidence.description, &r->failed);
+	row->examiner = copy(e->evidence.examiner, &r->failed);
+	return r->failed ? -1 : 0;
+}
+
+static void ev_rows_free(rows *r)
+{
+	ev_row *e = r->p;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(e[i].number);
+		free(e[i].description);
+		free(e[i].examiner);
+	}
+	free(r->p);
 }
 
 static int acq_cb(const fx_casedb_acquisition_info *a, void *payload)
 {
-	acq_row *row = row_add(payload);
+	rows *r = payload;
+	acq_row *row = row_add(r);
+	int *failed = &r->failed;
 
 	if (!row)
 		return -1;
 	row->id = a->id;
-	COPY(row->format, a->rec.format);
-	COPY(row->status, fx_casedb_status_name(a->status));
-	COPY(row->note, a->status_note);
-	COPY(row->start, a->rec.start_utc);
-	COPY(row->end, a->result.end_utc);
-	COPY(row->operator_name, a->rec.operator_name);
-	COPY(row->host, a->rec.host);
-	COPY(row->md5, a->result.hashes.md5);
-	COPY(row->sha1, a->result.hashes.sha1);
-	COPY(row->sha256, a->result.hashes.sha256);
+	row->format = copy(a->rec.format, failed);
+	row->status = copy(fx_casedb_status_name(a->status), failed);
+	row->note = copy(a->status_note, failed);
+	row->start = copy(a->rec.start_utc, failed);
+	row->end = copy(a->result.end_utc, failed);
+	row->operator_name = copy(a->rec.operator_name, failed);
+	row->host = copy(a->rec.host, failed);
+	row->md5 = copy(a->result.hashes.md5, failed);
+	row->sha1 = copy(a->result.hashes.sha1, failed);
+	row->sha256 = copy(a->result.hashes.sha256, failed);
 	row->bytes = a->result.bytes;
 	row->nfiles = a->result.n_files;
 	if (a->result.n_files)
-		COPY(row->first_file, a->result.files[0].path);
-	return 0;
+		row->first_file = copy(a->result.files[0].path, failed);
+	return *failed ? -1 : 0;
+}
+
+static void acq_rows_free(rows *r)
+{
+	acq_row *a = r->p;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(a[i].format);
+		free(a[i].status);
+		free(a[i].note);
+		free(a[i].start);
+		free(a[i].end);
+		free(a[i].operator_name);
+		free(a[i].host);
+		free(a[i].first_file);
+		free(a[i].md5);
+		free(a[i].sha1);
+		free(a[i].sha256);
+	}
+	free(r->p);
 }
 
 typedef struct custody_sum {
 	size_t transfers;
-	char holder[TXT], since[64];
+	char *holder, *since;
+	int failed;
 } custody_sum;
 
 static int custody_cb(const fx_casedb_custody_info *c, void *payload)
@@ -114,9 +176,11 @@ static int custody_cb(const fx_casedb_custody_info *c, void *payload)
 	custody_sum *s = payload;
 
 	s->transfers++;
-	COPY(s->holder, c->rec.to_party);
-	COPY(s->since, c->rec.time_utc);
-	return 0;
+	free(s->holder);
+	free(s->since);
+	s->holder = copy(c->rec.to_party, &s->failed);
+	s->since = copy(c->rec.time_utc, &s->failed);
+	return s->failed ? -1 : 0;
 }
 
 /* ---- printing ------------------------------------------------------------ */
@@ -127,13 +191,20 @@ typedef struct printer {
 	int failed;
 } printer;
 
+/* A member of a JSON object: the text, or null when not recorded. */
 static void js(const char *key, const char *v, int comma)
 {
 	printf("%s\"%s\":", comma ? "," : "", key);
-	if (v && *v)
+	if (v)
 		fx_json_string(stdout, v);
 	else
 		printf("null");
+}
+
+/* Recorded text for the terminal: escaped; "not recorded" when NULL. */
+static const char *txt(const char *s)
+{
+	return s ? fx_tool_escape(s) : "not recorded";
 }
 
 static void print_verification(printer *p, const acq_row *a)
@@ -159,56 +230,62 @@ static void print_verification(printer *p, const acq_row *a)
 		printf("}");
 	} else if (v) {
 		printf("      last verification: %s at %s by %s on %s (%s %s), verification %lld\n",
-		       fx_casedb_verdict_name(v->rec.result), v->rec.time_utc,
-		       v->rec.actor ? v->rec.actor : "?", v->rec.host ? v->rec.host : "?",
-		       v->rec.tool ? v->rec.tool : "?",
-		       v->rec.tool_version ? v->rec.tool_version : "", (long long)v->id);
+		       fx_casedb_verdict_name(v->rec.result), txt(v->rec.time_utc),
+		       txt(v->rec.actor), txt(v->rec.host), txt(v->rec.tool),
+		       v->rec.tool_version ? fx_tool_escape(v->rec.tool_version) : "",
+		       (long long)v->id);
 	} else {
 		printf("      last verification: none\n");
 	}
 	fx_casedb_verification_info_free(v);
 }
 
+static void print_acquisition_json(printer *p, const acq_row *a, int first)
+{
+	printf("%s{\"id\":%lld", first ? "" : ",", (long long)a->id);
+	js("format", a->format, 1);
+	js("status", a->status, 1);
+	js("status_note", a->note, 1);
+	js("start", a->start, 1);
+	js("end", a->end, 1);
+	js("operator", a->operator_name, 1);
+	js("host", a->host, 1);
+	printf(",\"bytes\":%llu,\"files\":%zu", (unsigned long long)a->bytes, a->nfiles);
+	js("image", a->first_file, 1);
+	printf(",\"hashes\":{");
+	js("md5", a->md5, 0);
+	js("sha1", a->sha1, 1);
+	js("sha256", a->sha256, 1);
+	printf("}");
+	print_verification(p, a);
+	printf("}");
+}
+
 static void print_acquisition(printer *p, const acq_row *a, int first)
 {
 	if (p->json) {
-		printf("%s{\"id\":%lld", first ? "" : ",", (long long)a->id);
-		js("format", a->format, 1);
-		js("status", a->status, 1);
-		js("status_note", a->note, 1);
-		js("start", a->start, 1);
-		js("end", a->end, 1);
-		js("operator", a->operator_name, 1);
-		js("host", a->host, 1);
-		printf(",\"bytes\":%llu,\"files\":%zu", (unsigned long long)a->bytes, a->nfiles);
-		js("image", a->first_file, 1);
-		printf(",\"hashes\":{");
-		js("md5", a->md5, 0);
-		js("sha1", a->sha1, 1);
-		js("sha256", a->sha256, 1);
-		printf("}");
-		print_verification(p, a);
-		printf("}");
+		print_acquisition_json(p, a, first);
 		return;
 	}
 	printf("    acquisition %lld: %s, %s%s%s, %s to %s, %llu bytes, by %s on %s\n",
-	       (long long)a->id, a->format, a->status, a->note[0] ? " - " : "", a->note,
-	       a->start, a->end[0] ? a->end : "(not finished)",
-	       (unsigned long long)a->bytes, a->operator_name, a->host);
+	       (long long)a->id, txt(a->format), txt(a->status), a->note ? " - " : "",
+	       a->note ? fx_tool_escape(a->note) : "", txt(a->start),
+	       a->end ? fx_tool_escape(a->end) : "(not finished)",
+	       (unsigned long long)a->bytes, txt(a->operator_name), txt(a->host));
 	if (a->nfiles)
-		printf("      image: %s%s\n", a->first_file,
+		printf("      image: %s%s\n", txt(a->first_file),
 		       a->nfiles > 1 ? " (and more files)" : "");
 	if (a->nfiles > 1)
 		printf("      files: %zu\n", a->nfiles);
-	if (a->md5[0] || a->sha1[0] || a->sha256[0])
-		printf("      MD5 %s, SHA-1 %s, SHA-256 %s\n", a->md5[0] ? a->md5 : "-",
-		       a->sha1[0] ? a->sha1 : "-", a->sha256[0] ? a->sha256 : "-");
+	if (a->md5 || a->sha1 || a->sha256)
+		printf("      MD5 %s, SHA-1 %s, SHA-256 %s\n", a->md5 ? a->md5 : "-",
+		       a->sha1 ? a->sha1 : "-", a->sha256 ? a->sha256 : "-");
 	print_verification(p, a);
 }
 
 static void print_evidence(printer *p, const ev_row *e, int first)
 {
-	rows acqs = { NULL, 0, sizeof(acq_row), 0 };
+	rows acqs = { NULL, 0, sizeof(acq_row), 0, 0 };
 	custody_sum cs;
 	size_t i;
 
@@ -226,23 +303,27 @@ static void print_evidence(printer *p, const ev_row *e, int first)
 		js("since", cs.since, 1);
 		printf("},\"acquisitions\":[");
 	} else {
-		printf("  evidence %s (id %lld)%s%s%s%s\n", e->number, (long long)e->id,
-		       e->description[0] ? ": " : "", e->description,
-		       e->examiner[0] ? "; examiner " : "", e->examiner);
+		printf("  evidence %s (id %lld)%s%s%s%s\n", txt(e->number), (long long)e->id,
+		       e->description ? ": " : "",
+		       e->description ? fx_tool_escape(e->description) : "",
+		       e->examiner ? "; examiner " : "",
+		       e->examiner ? fx_tool_escape(e->examiner) : "");
 		if (cs.transfers)
 			printf("    custody: %zu transfer%s, held by %s since %s\n", cs.transfers,
-			       cs.transfers == 1 ? "" : "s", cs.holder, cs.since);
+			       cs.transfers == 1 ? "" : "s", txt(cs.holder), txt(cs.since));
 	}
 	for (i = 0; i < acqs.n; i++)
 		print_acquisition(p, (acq_row *)acqs.p + i, i == 0);
 	if (p->json)
 		printf("]}");
-	free(acqs.p);
+	acq_rows_free(&acqs);
+	free(cs.holder);
+	free(cs.since);
 }
 
 static void print_case(printer *p, const case_row *c, int first)
 {
-	rows evs = { NULL, 0, sizeof(ev_row), 0 };
+	rows evs = { NULL, 0, sizeof(ev_row), 0, 0 };
 	size_t i;
 
 	if (fx_casedb_evidence_list(p->db, c->id, ev_cb, &evs) != 0)
@@ -254,14 +335,16 @@ static void print_case(printer *p, const case_row *c, int first)
 		js("created", c->created, 1);
 		printf(",\"evidence\":[");
 	} else {
-		printf("case %s%s%s (created %s)\n", c->number, c->description[0] ? ": " : "",
-		       c->description, c->created);
+		printf("case %s%s%s (created %s)\n", txt(c->number),
+		       c->description ? ": " : "",
+		       c->description ? fx_tool_escape(c->description) : "",
+		       txt(c->created));
 	}
 	for (i = 0; i < evs.n; i++)
 		print_evidence(p, (ev_row *)evs.p + i, i == 0);
 	if (p->json)
 		printf("]}");
-	free(evs.p);
+	ev_rows_free(&evs);
 }
 
 int vf_cmd_list(int argc, char **argv)
@@ -270,7 +353,7 @@ int vf_cmd_list(int argc, char **argv)
 		VF_COMMON_OPTIONS,
 		{ "case", required_argument, NULL, OPT_CASE },
 		{ NULL, 0, NULL, 0 } };
-	rows cases = { NULL, 0, sizeof(case_row), 0 };
+	rows cases = { NULL, 0, sizeof(case_row), 0, 0 };
 	const char *case_number = NULL, *db_path;
 	vf_common c = { 0 };
 	printer p = { NULL, 0, 0 };
@@ -296,7 +379,8 @@ int vf_cmd_list(int argc, char **argv)
 	p.json = c.json;
 	if (case_number && fx_casedb_case_find(&cases.filter, p.db, case_number) != 0) {
 		fx_casedb_free(p.db);
-		return vf_usage_error("list: no case %s in %s", case_number, db_path);
+		return vf_usage_error("list: no case %s in %s", fx_tool_escape(case_number),
+				      fx_tool_escape(db_path));
 	}
 	if (fx_casedb_case_list(p.db, case_cb, &cases) != 0)
 		p.failed = 1;
@@ -310,11 +394,12 @@ int vf_cmd_list(int argc, char **argv)
 	if (p.json)
 		printf("]}\n");
 	else if (!cases.n)
-		printf("no cases in %s\n", db_path);
-	free(cases.p);
+		printf("no cases in %s\n", fx_tool_escape(db_path));
+	case_rows_free(&cases);
 	fx_casedb_free(p.db);
 	if (p.failed) {
-		fprintf(stderr, "verify: list: reading %s failed: %s\n", db_path, fx_error_last());
+		fprintf(stderr, "verify: list: reading %s failed: %s\n", fx_tool_escape(db_path),
+			fx_tool_escape(fx_error_last()));
 		return FX_EXIT_FAILURE;
 	}
 	return FX_EXIT_OK;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "verify_cli.h"
 
 #if defined(__has_include)
@@ -77,10 +78,11 @@ static FILE *create_output(const char *path, int *code)
 
 	if (fd < 0) {
 		if (errno == EEXIST) {
-			*code = vf_usage_error("report: refusing to overwrite existing file %s", path);
+			*code = vf_usage_error("report: refusing to overwrite existing file %s",
+					       fx_tool_escape(path));
 		} else {
-			fprintf(stderr, "verify: report: cannot create %s: %s\n", path,
-				strerror(errno));
+			fprintf(stderr, "verify: report: cannot create %s: %s\n",
+				fx_tool_escape(path), strerror(errno));
 			*code = FX_EXIT_FAILURE;
 		}
 		return NULL;
@@ -98,11 +100,13 @@ static int finish_output(FILE *f, const char *path, int ok)
 	int rc = ok;
 
 	if (ok && (fflush(f) != 0 || fsync(fileno(f)) != 0)) {
-		fprintf(stderr, "verify: report: cannot write %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "verify: report: cannot write %s: %s\n",
+			fx_tool_escape(path), strerror(errno));
 		rc = 0;
 	}
 	if (fclose(f) != 0 && rc) {
-		fprintf(stderr, "verify: report: cannot write %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "verify: report: cannot write %s: %s\n",
+			fx_tool_escape(path), strerror(errno));
 		rc = 0;
 	}
 	if (!rc)
@@ -141,7 +145,7 @@ int vf_cmd_report(int argc, char **argv)
 	if (rc == FX_EIO && !a.output && fx_tool_stdout_gone())
 		code = FX_EXIT_OK; /* the reader left (| head): main ends quietly */
 	else if (rc != 0)
-		fprintf(stderr, "verify: report: %s\n", fx_error_last());
+		fprintf(stderr, "verify: report: %s\n", fx_tool_escape(fx_error_last()));
 	if (a.output && !finish_output(out, a.output, rc == 0) && code == FX_EXIT_OK)
 		code = FX_EXIT_FAILURE;
 	fx_casedb_free(db);

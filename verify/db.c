@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "escape.h"
 #include "verify_cli.h"
 
 void vf_db_beside(char *out, size_t outlen, const char *path)
@@ -28,7 +29,7 @@ int vf_db_open(fx_casedb **out, const char *path, const vf_common *c,
 
 	*out = NULL;
 	if (stat(path, &st) != 0) {
-		fprintf(stderr, "verify: case database %s: %s\n", path,
+		fprintf(stderr, "verify: case database %s: %s\n", fx_tool_escape(path),
 			errno == ENOENT ? "does not exist" : strerror(errno));
 		return FX_EXIT_FAILURE;
 	}
@@ -37,7 +38,8 @@ int vf_db_open(fx_casedb **out, const char *path, const vf_common *c,
 	o.sign_key_path = read_only ? NULL : c->sign_key;
 	o.read_only = read_only;
 	if (fx_casedb_open(out, path, &o) != 0) {
-		fprintf(stderr, "verify: case database: %s\n", fx_error_last());
+		fprintf(stderr, "verify: case database: %s\n",
+			fx_tool_escape(fx_error_last()));
 		return fx_error_last_code() == FX_EUSAGE ? FX_EXIT_USAGE
 							 : FX_EXIT_FAILURE;
 	}

@@ -4,12 +4,15 @@
  * finding, where the run was recorded), or the library's JSON object.
  * --quiet keeps a verified image silent (the exit code says it) and still
  * tells why an image did not verify.
+ * Paths, case and evidence numbers and findings (which quote paths) go to
+ * the terminal through fx_tool_escape; the JSON object has JSON escapes.
  */
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "escape.h"
 #include "verify_cli.h"
 
 static const char *verdict(int status)
@@ -84,7 +87,8 @@ static void print_files(FILE *f, const fx_verify_result *r)
 		const fx_verify_file *v = &r->files[i];
 
 		if (v->sha256[0] && !v->recorded_sha256[0] && !v->listed_sha256[0])
-			fprintf(f, "            %s  %s\n", v->sha256, v->path);
+			fprintf(f, "            %s  %s\n", v->sha256,
+				fx_tool_escape(v->path));
 	}
 }
 
@@ -95,7 +99,7 @@ void vf_print_result(FILE *f, const fx_verify_result *r, const char *db_path)
 
 	for (i = 0; i < r->nfiles; i++)
 		in_set += r->files[i].in_set;
-	fprintf(f, "verify: %s: %s\n", r->path, verdict(r->status));
+	fprintf(f, "verify: %s: %s\n", fx_tool_escape(r->path), verdict(r->status));
 	if (r->format)
 		fprintf(f, "  image:    %s, %llu bytes (%llu sectors of %u bytes), %zu file%s\n",
 			formats[r->format <= FX_IMAGE_E01 ? r->format : 0],
@@ -104,7 +108,8 @@ void vf_print_result(FILE *f, const fx_verify_result *r, const char *db_path)
 			r->sector_size, in_set, in_set == 1 ? "" : "s");
 	if (r->acquisition_id)
 		fprintf(f, "  record:   case %s, evidence %s, acquisition %lld\n",
-			r->case_number, r->evidence_number, (long long)r->acquisition_id);
+			fx_tool_escape(r->case_number),
+			fx_tool_escape(r->evidence_number), (long long)r->acquisition_id);
 	if (r->hashed)
 		print_hashes(f, r);
 	print_files(f, r);
@@ -112,13 +117,14 @@ void vf_print_result(FILE *f, const fx_verify_result *r, const char *db_path)
 		fprintf(f, "  windows:  %zu of %llu bytes compared\n", r->nwindows,
 			(unsigned long long)r->window_size);
 	for (i = 0; i < r->nfindings; i++)
-		fprintf(f, "  - %s\n", r->findings[i].message);
+		fprintf(f, "  - %s\n", fx_tool_escape(r->findings[i].message));
 	if (r->findings_dropped)
 		fprintf(f, "  - and %llu more findings (not listed)\n",
 			(unsigned long long)r->findings_dropped);
 	if (r->verification_id)
 		fprintf(f, "  recorded: verification %lld in %s\n",
-			(long long)r->verification_id, db_path ? db_path : "the case database");
+			(long long)r->verification_id,
+			db_path ? fx_tool_escape(db_path) : "the case database");
 	else
 		fprintf(f, "  recorded: no (%s)\n", db_path ? "no acquisition record to attach it to"
 							: "no case database");
@@ -137,7 +143,7 @@ void vf_print_json(FILE *f, const fx_verify_result *r)
 	char *json = NULL;
 
 	if (fx_verify_result_json(&json, r) != 0) {
-		fprintf(stderr, "verify: %s\n", fx_error_last());
+		fprintf(stderr, "verify: %s\n", fx_tool_escape(fx_error_last()));
 		return;
 	}
 	fprintf(f, "%s\n", json);

@@ -261,6 +261,44 @@ static int acquisition_insert(int64_t *out, fx_casedb *db, int64_t ev_id,
 	return rc ? rc : fx_audit_record(db, "acquisition.begin", *out);
 }
 
+/* A case's description is recorded once, with the case (cases are
+ * append-only). A different one given later, or one given for a case that
+ * was recorded without, is refused (FX_EEXISTS), so that the record never
+ * holds a description the examiner did not see stored; NULL: none given. */
+static int case_description_check(fx_casedb *db, const char *number,
+				  const char *description)
+{
+	sqlite3_stmt *st = NULL;
+	const char *have;
+	int rc, step;
+
+	if (!description)
+		return 0;
+	rc = fx_casedb_prepare(&st, db, "SELECT description FROM cases WHERE "
+			       "case_number = ?1");
+	if (rc)
+		return rc;
+	rc = fx_casedb_bind_text(db, st, 1, number);
+	step = rc ? SQLITE_DONE : sqlite3_step(st);
+	have = step == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0)
+				  : NULL;
+	if (!rc && step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = fx_casedb_sql_error(db, "look up case");
+	else if (!rc && step == SQLITE_ROW && !have)
+		rc = fx_error_set(FX_EEXISTS, "case \"%.200s\" is recorded "
+				  "without a description; a case's description "
+				  "is recorded once, when the case is made, so "
+				  "\"%.300s\" is refused", number, description);
+	else if (!rc && have && strcmp(have, description) != 0)
+		rc = fx_error_set(FX_EEXISTS, "case \"%.200s\" is recorded "
+				  "with the description \"%.300s\"; a case's "
+				  "description is recorded once, when the case "
+				  "is made, so \"%.300s\" is refused", number,
+				  have, description);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int acquisition_begin_tx(int64_t *out, fx_casedb *db,
 				const fx_casedb_acquisition *r,
 				const char *start)
@@ -268,7 +306,10 @@ static int acquisition_begin_tx(int64_t *out, fx_casedb *db,
 	int64_t case_id = 0, ev_id = 0;
 	int rc;
 
-	rc = case_ensure_tx(&case_id, db, r->case_number, r->case_description);
+	rc = case_description_check(db, r->case_number, r->case_description);
+	if (!rc)
+		rc = case_ensure_tx(&case_id, db, r->case_number,
+				    r->case_description);
 	if (!rc)
 		rc = evidence_ensure_tx(&ev_id, db, case_id, &r->evidence);
 	if (!rc)

@@ -16,6 +16,7 @@
  *
  * Threading: none; writes only to the FILE given.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "report_int.h"
@@ -236,7 +237,7 @@ static void image_files(FILE *f, const fx_casedb_result *x)
 static void acq_rows(FILE *f, const fx_casedb_acquisition_info *a)
 {
 	const fx_casedb_acquisition *r = &a->rec;
-	char buf[128];
+	char buf[128], *params;
 	int64_t us;
 
 	fprintf(f, "<tr><th>Status</th><td class=\"%s\">%s</td></tr>\n",
@@ -251,7 +252,9 @@ static void acq_rows(FILE *f, const fx_casedb_acquisition_info *a)
 	kv(f, "Tool version", r->tool_version);
 	kv(f, "Library versions", r->library_versions);
 	kv(f, "Command line", r->command_line);
-	kv(f, "Parameters", r->parameters_json);
+	params = fx_rpt_params_text(r->parameters_json);
+	kv(f, "Parameters", params ? params : r->parameters_json);
+	free(params);
 	kv(f, "Host", r->host);
 	kv(f, "Operator", r->operator_name);
 	kv(f, "Start (UTC)", r->start_utc);
@@ -300,6 +303,89 @@ static void acquisition(FILE *f, const struct fx_rpt_item *it,
 	image_files(f, &a->result);
 }
 
+/* The pieces of a sentence: text escaped, hashes unbreakable. */
+static void pieces(FILE *f, const struct fx_rpt_piece *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i].hash)
+			fputs("<span class=\"hash\">", f);
+		esc(f, p[i].text);
+		if (p[i].hash)
+			fputs("</span>", f);
+	}
+}
+
+/* A table of the findings under its caption; a row's hashes in a row of
+ * their own beneath it (they are too wide for a column on paper). */
+static void findings_table(FILE *f, const struct fx_rpt_fblock *b)
+{
+	size_t i, c, k;
+
+	fputs("<p class=\"v\">", f);
+	pieces(f, b->pieces, b->n_pieces);
+	fputs("</p>\n<table>\n<thead><tr>", f);
+	for (c = 0; c < b->n_cols; c++) {
+		fputs("<th>", f);
+		esc(f, b->head[c]);
+		fputs("</th>", f);
+	}
+	fputs("</tr></thead>\n<tbody>\n", f);
+	for (i = 0; i < b->n_rows; i++) {
+		const struct fx_rpt_row *r = &b->rows[i];
+
+		fputs("<tr>", f);
+		for (c = 0; c < b->n_cols; c++) {
+			fputs(b->numeric & (1u << c) ? "<td class=\"n\">"
+			      : "<td><span class=\"v mono\">", f);
+			esc(f, r->cells[c]);
+			fputs(b->numeric & (1u << c) ? "</td>" : "</span></td>", f);
+		}
+		fputs("</tr>\n", f);
+		if (!r->hash_label[0])
+			continue;
+		fprintf(f, "<tr><td></td><td colspan=\"%zu\">", b->n_cols - 1);
+		for (k = 0; k < 2 && r->hash_label[k]; k++) {
+			fputs(k ? "<br>" : "", f);
+			esc(f, r->hash_label[k]);
+			fputs(" <span class=\"hash\">", f);
+			esc(f, r->hash[k]);
+			fputs("</span>", f);
+		}
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+}
+
+/* What the verification found, as sentences and tables (never the JSON
+ * it recorded). */
+static void findings(FILE *f, const char *recorded)
+{
+	struct fx_rpt_findings fr;
+	size_t i;
+
+	if (!recorded)
+		return;
+	fputs("<h4>Findings</h4>\n", f);
+	if (fx_rpt_findings_read(&fr, recorded) != 0) {
+		fputs("<p class=\"fail\">(out of memory)</p>\n", f);
+		return;
+	}
+	for (i = 0; i < fr.n; i++) {
+		if (fr.blocks[i].kind == FX_BLOCK_TABLE) {
+			findings_table(f, &fr.blocks[i]);
+			continue;
+		}
+		fputs("<p class=\"v\">", f);
+		pieces(f, fr.blocks[i].pieces, fr.blocks[i].n_pieces);
+		fputs("</p>\n", f);
+	}
+	if (!fr.n)
+		fputs("<p>None recorded.</p>\n", f);
+	fx_rpt_findings_free(&fr);
+}
+
 static void verification(FILE *f, const struct fx_rpt_item *it,
 			 const fx_casedb_verification_info *v)
 {
@@ -321,7 +407,8 @@ static void verification(FILE *f, const struct fx_rpt_item *it,
 	kv(f, "Host", v->rec.host);
 	kv(f, "Tool", v->rec.tool);
 	kv(f, "Tool version", v->rec.tool_version);
-	kv(f, "Findings", v->rec.findings);
+	if (!v->rec.findings)
+		kv(f, "Findings", NULL);
 	if (a)
 		fprintf(f, "<tr><th>Compared with acquisition %lld</th><td>MD5 "
 			"%s, SHA-1 %s, SHA-256 %s</td></tr>\n", (long long)a->id,
@@ -331,7 +418,9 @@ static void verification(FILE *f, const struct fx_rpt_item *it,
 					      a->result.hashes.sha1)],
 			words[fx_rpt_hash_cmp(v->rec.hashes.sha256,
 					      a->result.hashes.sha256)]);
-	fputs("</table>\n<h4>Hashes computed</h4>\n", f);
+	fputs("</table>\n", f);
+	findings(f, v->rec.findings);
+	fputs("<h4>Hashes computed</h4>\n", f);
 	hashes_table(f, &v->rec.hashes);
 	if (v->rec.n_windows)
 		windows_table(f, v->rec.windows, v->rec.n_windows);

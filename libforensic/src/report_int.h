@@ -124,8 +124,9 @@ uint64_t fx_rpt_bad_total(const fx_casedb_acquisition_info *a);
 int fx_rpt_source_differs(const fx_casedb_source *a, const fx_casedb_source *b);
 
 /* ---- escaping, done once (report_util.c) ----
- * Every text from the database goes out through one of these. Invalid
- * UTF-8 and characters that the target cannot hold become U+FFFD. */
+ * Every text from the database goes out through one of these. In markup,
+ * JSON and CSS, invalid UTF-8 and characters that the target cannot hold
+ * become U+FFFD; plain text gets fx_text_escape's C-style escapes. */
 
 /* Next code point of *p (advancing it), U+FFFD for an invalid sequence;
  * 0 at the end. */
@@ -138,12 +139,103 @@ void fx_rpt_put_json(FILE *f, const char *s);
 /* A CSS string (quoted, every character outside [A-Za-z0-9 ,.:_-]
  * as a 6-digit hex escape), safe inside an HTML style element. */
 void fx_rpt_put_css_string(FILE *f, const char *s);
-/* Plain text for a terminal or printer: control characters other than
- * LF (and tab, which becomes a space) as U+FFFD; a malloc'ed copy. */
+/* Plain text for a printer or terminal: fx_text_escape with line breaks
+ * kept (CR LF as LF); a malloc'ed copy, NULL if out of memory. */
 char *fx_rpt_text_clean(const char *s);
 
 /* UTF-8 encoding of cp into buf (at least 4 bytes); returns its length. */
 size_t fx_rpt_utf8_put(char *buf, uint32_t cp);
+
+/* ---- a verification's findings as sentences and tables
+ * (report_findings.c); text and HTML lay them out ---- */
+
+/* A piece of a sentence: text, or a hash that must never be broken. */
+struct fx_rpt_piece {
+	const char *text;
+	int hash;
+};
+
+enum fx_rpt_block_kind { FX_BLOCK_SENTENCE, FX_BLOCK_TABLE };
+
+/* A table row: one cell per column, and up to two hashes shown on lines
+ * of their own under it (hash_label[i] NULL: none). */
+struct fx_rpt_row {
+	const char **cells;
+	const char *hash_label[2];
+	const char *hash[2];
+};
+
+/* A sentence, or a table with its caption (a sentence) above it. */
+struct fx_rpt_fblock {
+	enum fx_rpt_block_kind kind;
+	const struct fx_rpt_piece *pieces;   /* the sentence or caption */
+	size_t n_pieces;
+	const char *const *head;             /* column names */
+	size_t n_cols;
+	unsigned numeric;                    /* bit i: column i is a number */
+	struct fx_rpt_row *rows;
+	size_t n_rows, cap_rows;
+};
+
+/* Allocations kept together and freed at once (report_jread.c); failed
+ * is set when one could not be made. */
+struct fx_rpt_mem {
+	void **p;
+	size_t n, cap;
+	int failed;
+};
+
+/* Keeps p (freeing it, and returning NULL, if it cannot be kept; NULL p
+ * sets failed). */
+void *fx_rpt_mem_keep(struct fx_rpt_mem *m, void *p);
+/* Zeroed memory kept by m. */
+void *fx_rpt_mem_alloc(struct fx_rpt_mem *m, size_t size);
+void fx_rpt_mem_free(struct fx_rpt_mem *m);
+
+/* A JSON value (report_jread.c). */
+enum fx_rpt_jtype { FX_JV_NULL, FX_JV_BOOL, FX_JV_NUM, FX_JV_STR, FX_JV_ARR,
+		    FX_JV_OBJ };
+
+struct fx_rpt_jv {
+	enum fx_rpt_jtype t;
+	const char *key;                  /* member name, inside an object */
+	const char *s;                    /* string, or the number's text */
+	int b;
+	struct fx_rpt_jv *first, *next;   /* members or elements, in order */
+};
+
+/* The whole text as one JSON value kept by m, or NULL if it is not JSON
+ * (or m ran out of memory: m->failed). */
+const struct fx_rpt_jv *fx_rpt_jparse(struct fx_rpt_mem *m, const char *text);
+/* Member key of object o, or NULL (o not an object, or no such member). */
+const struct fx_rpt_jv *fx_rpt_jget(const struct fx_rpt_jv *o,
+				    const char *key);
+/* A string member, or NULL (absent, null, or not a string). */
+const char *fx_rpt_jstr(const struct fx_rpt_jv *o, const char *key);
+/* A non-negative integer member, or 0. */
+uint64_t fx_rpt_jnum(const struct fx_rpt_jv *o, const char *key);
+/* 1 if the member is true. */
+int fx_rpt_jtrue(const struct fx_rpt_jv *o, const char *key);
+/* The number of elements of array a (0 if a is not an array). */
+size_t fx_rpt_jcount(const struct fx_rpt_jv *a);
+
+struct fx_rpt_findings {
+	struct fx_rpt_fblock *blocks;
+	size_t n, cap;
+	struct fx_rpt_mem mem;                /* everything, freed at once */
+	int failed;
+};
+
+/* Reads a verification's recorded findings (verify's JSON result, or a
+ * line of text) into blocks; none for NULL or empty. -1 if out of memory
+ * (out is then empty). Free with fx_rpt_findings_free. */
+int fx_rpt_findings_read(struct fx_rpt_findings *out, const char *findings);
+void fx_rpt_findings_free(struct fx_rpt_findings *f);
+
+/* Recorded acquisition parameters (a JSON object) as "name value, name
+ * value"; other text as recorded. malloc'ed; NULL for NULL or out of
+ * memory. */
+char *fx_rpt_params_text(const char *json);
 
 /* ---- the writers ---- */
 int fx_rpt_write_text(FILE *f, const struct fx_rpt *r);

@@ -4,8 +4,13 @@
  * at word boundaries; hashes are never wrapped (each on one line with a
  * short label), so they can be copied and compared as printed.
  *
- * Recorded text goes through fx_rpt_text_clean (control characters such
- * as ESC become U+FFFD, so a description cannot drive a terminal).
+ * Recorded text goes through fx_rpt_text_clean (fx_text_escape: control
+ * characters such as ESC become C escapes like \x1b, so a description
+ * cannot drive a terminal; a line break in a note starts a new line).
+ * Lines break at spaces only: a word (a hash, a path) that does not fit
+ * where it should start stands on a line of its own; only one longer than
+ * a line runs past column 78. Nothing is cut. A verification's
+ * findings are the sentences and tables of report_findings.c.
  *
  * Threading: none; writes only to the FILE given.
  */
@@ -19,7 +24,8 @@
 #define VALUE_COL 24
 
 /* Length of the next line of text s (at most width code points), breaking
- * after a space where it can; *skip is how many bytes to drop after it. */
+ * at a space; *skip is how many bytes to drop after it. A word longer than
+ * width is never cut: the line then runs to its end. */
 static size_t line_len(const char *s, size_t width, size_t *skip)
 {
 	const char *p = s, *brk = NULL;
@@ -27,16 +33,9 @@ static size_t line_len(const char *s, size_t width, size_t *skip)
 
 	*skip = 0;
 	while (*p && *p != '\n') {
-		if (cps == width) {
-			if (*p == ' ') {
-				*skip = 1;
-				return (size_t)(p - s);
-			}
-			if (brk) {
-				*skip = 1;
-				return (size_t)(brk - s);
-			}
-			return (size_t)(p - s);
+		if (cps >= width && (*p == ' ' || brk)) {
+			*skip = 1;
+			return (size_t)((*p == ' ' ? p : brk) - s);
 		}
 		if (*p == ' ')
 			brk = p;
@@ -50,12 +49,39 @@ static size_t line_len(const char *s, size_t width, size_t *skip)
 	return (size_t)(p - s);
 }
 
-/* Writes text (cleaned) wrapped to WIDTH: the first line continues the
- * current one at column first_col, the others start at column indent. */
-static void wrap(FILE *f, const char *text, size_t first_col, size_t indent)
+/* Code points of the word at s (up to a space, a line break or the end). */
+static size_t word_len(const char *s)
+{
+	size_t n = 0;
+
+	while (*s && *s != ' ' && *s != '\n') {
+		s++;
+		while ((*s & 0xC0) == 0x80)
+			s++;
+		n++;
+	}
+	return n;
+}
+
+/* The column of a line holding only a word of w code points that does not
+ * fit where it should start: 2 (or indent, if smaller), else 0. */
+static size_t own_line_col(size_t w, size_t indent)
+{
+	size_t col = indent < 2 ? indent : 2;
+
+	return w + col <= WIDTH ? col : 0;
+}
+
+/* Writes text (cleaned) wrapped to WIDTH. The cursor is at column at; the
+ * first line starts at column first (padded from at), the others at
+ * indent. A word is never cut: one that does not fit from its line's
+ * start goes on a line of its own at own_line_col(), and one longer than
+ * WIDTH runs past it. */
+static void wrap_from(FILE *f, const char *text, size_t at, size_t first,
+		      size_t indent)
 {
 	char *clean = fx_rpt_text_clean(text), *p;
-	size_t col = first_col, n, skip;
+	size_t col = first, n, skip, w;
 
 	if (!clean) {
 		fputs("(out of memory)\n", f);
@@ -63,15 +89,29 @@ static void wrap(FILE *f, const char *text, size_t first_col, size_t indent)
 	}
 	p = clean;
 	do {
+		w = word_len(p);
+		if (w > (WIDTH > col ? WIDTH - col : 0) &&
+		    col > own_line_col(w, indent)) {
+			if (at)
+				fputc('\n', f);
+			col = own_line_col(w, indent);
+			at = 0;
+		}
+		fprintf(f, "%*s", (int)(col > at ? col - at : 0), "");
 		n = line_len(p, WIDTH > col ? WIDTH - col : 1, &skip);
 		fwrite(p, 1, n, f);
 		fputc('\n', f);
 		p += n + skip;
-		if (*p)
-			fprintf(f, "%*s", (int)indent, "");
 		col = indent;
+		at = 0;
 	} while (*p);
 	free(clean);
+}
+
+/* The cursor is at column first_col: text continues there. */
+static void wrap(FILE *f, const char *text, size_t first_col, size_t indent)
+{
+	wrap_from(f, text, first_col, first_col, indent);
 }
 
 /* "  Label:      value" with the value wrapped at VALUE_COL. */
@@ -79,14 +119,8 @@ static void field(FILE *f, int ind, const char *label, const char *value)
 {
 	int n = fprintf(f, "%*s%s:", ind, "", label);
 
-	if (n < VALUE_COL) {
-		fprintf(f, "%*s", VALUE_COL - n, "");
-		n = VALUE_COL;
-	} else {
-		fputc(' ', f);
-		n++;
-	}
-	wrap(f, value ? value : FX_NOT_RECORDED, (size_t)n, VALUE_COL);
+	wrap_from(f, value ? value : FX_NOT_RECORDED, (size_t)n,
+		  n < VALUE_COL ? VALUE_COL : (size_t)n + 1, VALUE_COL);
 }
 
 static void fieldf(FILE *f, int ind, const char *label, const char *fmt, ...)
@@ -105,8 +139,7 @@ static void fieldf(FILE *f, int ind, const char *label, const char *fmt, ...)
 
 static void para(FILE *f, int ind, const char *text)
 {
-	fprintf(f, "%*s", ind, "");
-	wrap(f, text, (size_t)ind, (size_t)ind);
+	wrap_from(f, text, 0, (size_t)ind, (size_t)ind);
 }
 
 /* A hash on one line: "    SHA-256  <hex>", the name column narrowed so
@@ -285,7 +318,7 @@ static void acquisition(FILE *f, const struct fx_rpt_item *it,
 static void acq_fields(FILE *f, const fx_casedb_acquisition_info *a)
 {
 	const fx_casedb_acquisition *r = &a->rec;
-	char buf[256];
+	char buf[256], *params;
 	int64_t us;
 
 	field(f, 2, "Status", fx_casedb_status_name(a->status));
@@ -298,7 +331,9 @@ static void acq_fields(FILE *f, const fx_casedb_acquisition_info *a)
 	field(f, 2, "Tool version", r->tool_version);
 	field(f, 2, "Library versions", r->library_versions);
 	field(f, 2, "Command line", r->command_line);
-	field(f, 2, "Parameters", r->parameters_json);
+	params = fx_rpt_params_text(r->parameters_json);
+	field(f, 2, "Parameters", params ? params : r->parameters_json);
+	free(params);
 	field(f, 2, "Host", r->host);
 	field(f, 2, "Operator", r->operator_name);
 	field(f, 2, "Start (UTC)", r->start_utc);
@@ -346,6 +381,115 @@ static void comparison(FILE *f, const fx_casedb_verification_info *v,
 	para(f, 2, buf);
 }
 
+/* A sentence of the findings: its pieces joined (a hash is one word, so
+ * the wrapping never cuts it), wrapped at indent. */
+static void sentence(FILE *f, int ind, const struct fx_rpt_piece *p, size_t n)
+{
+	size_t i, len = 0;
+	char *text;
+
+	for (i = 0; i < n; i++)
+		len += strlen(p[i].text);
+	if (!(text = malloc(len + 1))) {
+		fputs("(out of memory)\n", f);
+		return;
+	}
+	for (i = 0, len = 0; i < n; i++) {
+		memcpy(text + len, p[i].text, strlen(p[i].text));
+		len += strlen(p[i].text);
+	}
+	text[len] = '\0';
+	para(f, ind, text);
+	free(text);
+}
+
+/* Column widths of a table (code points of the escaped cells). */
+static void table_widths(const struct fx_rpt_fblock *b, size_t *w)
+{
+	size_t i, c, n;
+	char *clean;
+	const char *p;
+
+	for (c = 0; c < b->n_cols; c++)
+		w[c] = strlen(b->head[c]);
+	for (i = 0; i < b->n_rows; i++)
+		for (c = 0; c < b->n_cols; c++) {
+			if (!(clean = fx_rpt_text_clean(b->rows[i].cells[c])))
+				continue;
+			for (p = clean, n = 0; fx_rpt_utf8_next(&p); n++)
+				;
+			if (n > w[c])
+				w[c] = n;
+			free(clean);
+		}
+}
+
+static void table_cell(FILE *f, const char *text, size_t width, int last)
+{
+	char *clean = fx_rpt_text_clean(text);
+	const char *p = clean ? clean : "?";
+	size_t n = 0;
+
+	fputs(p, f);
+	while (fx_rpt_utf8_next(&p))
+		n++;
+	if (!last)
+		fprintf(f, "%*s", (int)(n < width ? width - n + 2 : 2), "");
+	free(clean);
+}
+
+/* A table of the findings: caption, header, rows; a row's hashes on
+ * lines of their own under it. */
+static void table(FILE *f, int ind, const struct fx_rpt_fblock *b)
+{
+	size_t w[8], i, c, k;
+
+	if (b->n_cols > 8)
+		return;
+	sentence(f, ind, b->pieces, b->n_pieces);
+	table_widths(b, w);
+	fprintf(f, "%*s", ind, "");
+	for (c = 0; c < b->n_cols; c++)
+		table_cell(f, b->head[c], w[c], c + 1 == b->n_cols);
+	fputc('\n', f);
+	for (i = 0; i < b->n_rows; i++) {
+		fprintf(f, "%*s", ind, "");
+		for (c = 0; c < b->n_cols; c++)
+			table_cell(f, b->rows[i].cells[c], w[c], c + 1 == b->n_cols);
+		fputc('\n', f);
+		for (k = 0; k < 2; k++)
+			if (b->rows[i].hash_label[k])
+				hash_line(f, ind, b->rows[i].hash_label[k],
+					  b->rows[i].hash[k]);
+	}
+}
+
+/* "Findings:" and what the verification found, as sentences and tables
+ * (never the JSON it recorded). */
+static void findings(FILE *f, const char *recorded)
+{
+	struct fx_rpt_findings fr;
+	size_t i;
+
+	if (!recorded) {
+		field(f, 2, "Findings", NULL);
+		return;
+	}
+	if (fx_rpt_findings_read(&fr, recorded) != 0) {
+		field(f, 2, "Findings", "(out of memory)");
+		return;
+	}
+	para(f, 2, "Findings:");
+	for (i = 0; i < fr.n; i++)
+		if (fr.blocks[i].kind == FX_BLOCK_TABLE)
+			table(f, 4, &fr.blocks[i]);
+		else
+			sentence(f, 4, fr.blocks[i].pieces, fr.blocks[i].n_pieces);
+	if (!fr.n)
+		para(f, 4, "None recorded.");
+	fx_rpt_findings_free(&fr);
+}
+
 static void verification(FILE *f, const struct fx_rpt_item *it,
 			 const fx_casedb_verification_info *v)
 {
@@ -369,7 +513,7 @@ static void verification(FILE *f, const struct fx_rpt_item *it,
 	field(f, 2, "Host", v->rec.host);
 	field(f, 2, "Tool", v->rec.tool);
 	field(f, 2, "Tool version", v->rec.tool_version);
-	field(f, 2, "Findings", v->rec.findings);
+	findings(f, v->rec.findings);
 	para(f, 2, "Hashes computed:");
 	hashes(f, 4, &v->rec.hashes);
 	comparison(f, v, fx_rpt_acq_of(it, v));

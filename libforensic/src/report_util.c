@@ -6,9 +6,12 @@
  *
  * Escaping is the one defence against a description, note or case number
  * that holds markup: every recorded string reaches the output through a
- * function here. Bytes that are not valid UTF-8 (only a database changed
- * behind the library's back can hold them) and characters the target
- * cannot represent become U+FFFD, so the output is always well-formed.
+ * function here. In markup, JSON and CSS, bytes that are not valid UTF-8
+ * (only a database changed behind the library's back can hold them) and
+ * characters the target cannot represent become U+FFFD, so the output is
+ * always well-formed. Plain text (fx_text_escape, public: the tools use it
+ * for the terminal and the acquisition log, the text report through
+ * fx_rpt_text_clean) gets C-style escapes instead, which lose nothing.
  *
  * Threading: no state; any thread.
  */
@@ -17,6 +20,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "forensic/util.h"
 #include "report_int.h"
 
 #define FX_REPLACEMENT 0xFFFDu
@@ -167,28 +171,71 @@ void fx_rpt_put_css_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-char *fx_rpt_text_clean(const char *s)
+/* ---- plain text: terminals, logs, the text report ---- */
+
+/* Not C0/C1 controls, but as dangerous on a terminal: they reorder the
+ * rest of the line (bidirectional controls) or break it. */
+static int is_layout_control(uint32_t cp)
 {
-	char *out, *o;
+	return cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+	       (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Appends n bytes to out as far as size allows; *len counts them all. */
+static void text_put(char *out, size_t size, size_t *len, const char *s,
+		     size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++, (*len)++)
+		if (*len + 1 < size)
+			out[*len] = s[i];
+}
+
+size_t fx_text_escape(char *out, size_t size, const char *s, unsigned flags)
+{
+	const char *at;
+	char buf[16];   /* room for any value %04x can print */
+	size_t len = 0;
 	uint32_t cp;
 
-	if (!s)
-		s = "";
-	/* U+FFFD takes 3 bytes for each (1-byte) byte it replaces. */
-	out = malloc(strlen(s) * 3 + 1);
-	if (!out)
-		return NULL;
-	o = out;
-	while ((cp = fx_rpt_utf8_next(&s)) != 0) {
-		if (cp == '\r' && *s == '\n')
-			continue;
-		if (cp == '\t')
-			cp = ' ';
-		else if (cp != '\n' && is_control(cp))
-			cp = FX_REPLACEMENT;
-		o += fx_rpt_utf8_put(o, cp);
+	while (s && *s) {
+		at = s;
+		cp = fx_rpt_utf8_next(&s);
+		if (cp == FX_REPLACEMENT && s - at == 1) {  /* not UTF-8 */
+			snprintf(buf, sizeof(buf), "\\x%02x", (unsigned char)*at);
+			text_put(out, size, &len, buf, 4);
+		} else if (cp == '\\') {
+			text_put(out, size, &len, "\\\\", 2);
+		} else if ((flags & FX_ESCAPE_KEEP_LF) &&
+			   (cp == '\n' || (cp == '\r' && *s == '\n'))) {
+			if (cp == '\n')
+				text_put(out, size, &len, "\n", 1);
+		} else if (cp == '\t' || cp == '\n' || cp == '\r') {
+			text_put(out, size, &len, cp == '\t' ? "\\t" : cp == '\n'
+				 ? "\\n" : "\\r", 2);
+		} else if (cp < 0x20 || cp == 0x7F) {
+			snprintf(buf, sizeof(buf), "\\x%02x", (unsigned)cp);
+			text_put(out, size, &len, buf, 4);
+		} else if (is_control(cp) || is_layout_control(cp)) {
+			snprintf(buf, sizeof(buf), "\\u%04x", (unsigned)cp);
+			text_put(out, size, &len, buf, 6);
+		} else {
+			text_put(out, size, &len, at, (size_t)(s - at));
+		}
 	}
-	*o = '\0';
+	if (size)
+		out[len < size ? len : size - 1] = '\0';
+	return len;
+}
+
+char *fx_rpt_text_clean(const char *s)
+{
+	size_t n = fx_text_escape(NULL, 0, s, FX_ESCAPE_KEEP_LF);
+	char *out = malloc(n + 1);
+
+	if (out)
+		fx_text_escape(out, n + 1, s, FX_ESCAPE_KEEP_LF);
 	return out;
 }
 

@@ -350,7 +350,9 @@ check_text() {
 	assert_file_line "$t" "    2  976000000          976000015          16         499712000000" "text: unreadable range 2"
 	assert_file_line "$t" "  Unreadable sectors: none. Every sector was read." "text: HD-2 has none"
 	assert_file_line "$t" "Description:            $NASTY_DESC" "text: description verbatim"
-	assert_eq 0 "$(awk 'length($0) > 78' "$t" | wc -l)" "text: no line wider than 78 columns"
+	# a word (a path) longer than a line is never cut: it stands alone
+	assert_eq 0 "$(awk 'length($0) > 78 && $0 !~ /^ *[^ ]+$/' "$t" | wc -l)" \
+		"text: no line wider than 78 columns but a single word"
 	assert_lt "$(grep -n 'FAILED: mismatch' "$t" | head -n1 | cut -d: -f1)" "$(grep -n '^Summary$' "$t" | cut -d: -f1)" "text: the failed verification comes first"
 }
 

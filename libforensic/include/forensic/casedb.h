@@ -104,7 +104,12 @@ typedef struct fx_casedb_evidence {
 typedef struct fx_casedb_acquisition {
 	unsigned int version;          /**< FX_CASEDB_ACQUISITION_VERSION */
 	const char *case_number;       /**< required; case made if new */
-	const char *case_description;  /**< used only when the case is new */
+	/** The case's description, stored when the case is new. For a case
+	 *  already recorded it must be NULL (not given) or equal to the
+	 *  recorded one: a case's description is recorded once, so
+	 *  fx_casedb_acquisition_begin() refuses a different one (also one
+	 *  for a case recorded without) with FX_EEXISTS, writing nothing. */
+	const char *case_description;
 	/** Required evidence_number; the item is made if new (then its
 	 *  description, notes, examiner and source identity are stored), else
 	 *  re-used unchanged. source is also stored with the acquisition. */
@@ -357,6 +362,8 @@ FX_EXTERN int fx_casedb_evidence_ensure(int64_t *out, fx_casedb *db,
  * and the evidence item (made if new, as by the ensure functions) and the
  * acquisition row with status running, owned by this process.
  * *out is the acquisition id for fx_casedb_acquisition_finish().
+ * FX_EEXISTS: rec->case_description differs from the recorded case's
+ * (nothing is written).
  */
 FX_EXTERN int fx_casedb_acquisition_begin(int64_t *out, fx_casedb *db,
 					  const fx_casedb_acquisition *rec);
