@@ -270,6 +270,10 @@ static void verify_outputs(acq_state *st)
 		note_unhashed(st, "--no-verify, the image was not read back");
 	} else {
 		io.bypass_cache = 1;
+		/* read back as written: the source may hold anything, an E01
+		 * too, and a raw image of it is still raw */
+		io.format = !strcmp(st->opt.format, "e01") ? FX_IMAGE_E01
+			    : st->opt.segment_size ? FX_IMAGE_SPLIT_RAW : FX_IMAGE_RAW;
 		if (fx_image_open(&img, st->files[0].path, &io) != 0) {
 			snprintf(st->verify_result, sizeof(st->verify_result),
 				 "FAILED: %.900s", fx_error_last());

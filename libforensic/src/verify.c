@@ -3,8 +3,10 @@
  *
  *   1. gather the references: the acquisition record (found by the image's
  *      file name, or given), TARGET.sha256 beside the image;
- *   2. open the image and check the set against them before reading it:
- *      a file missing, shorter or longer than recorded, damaged E01
+ *   2. open the image as the record says it was written (raw, split raw,
+ *      E01; only an image without a record is recognised by its name and
+ *      contents) and check the set against the references before reading
+ *      it: a file missing, shorter or longer than recorded, damaged E01
  *      structure, ends here with a finding naming the file;
  *   3. read the media once and hash it (verify_hash.c), with the image
  *      files' own SHA-256 where a reference lists them;
@@ -325,6 +327,21 @@ static int load_sha256_file(fx_verify_ctx *c, const char *path)
 
 /* ---- the set ------------------------------------------------------------- */
 
+/* How the acquisition wrote the image: that, not what the bytes look like,
+ * decides how it is read (a raw image of a disk may hold an E01). */
+static int recorded_format(const fx_casedb_acquisition_info *acq)
+{
+	const char *f = acq ? acq->rec.format : NULL;
+
+	if (!f)
+		return FX_IMAGE_AUTO;
+	if (!strcmp(f, "raw"))
+		return FX_IMAGE_RAW;
+	if (!strcmp(f, "split-raw"))
+		return FX_IMAGE_SPLIT_RAW;
+	return !strcmp(f, "e01") ? FX_IMAGE_E01 : FX_IMAGE_AUTO;
+}
+
 static int open_image(fx_verify_ctx *c, const char *path)
 {
 	fx_image_options io = FX_IMAGE_OPTIONS_INIT;
@@ -336,6 +353,7 @@ static int open_image(fx_verify_ctx *c, const char *path)
 	int kind;
 
 	io.bypass_cache = c->o->bypass_cache;
+	io.format = recorded_format(c->acq);
 	if (fx_image_open_mt(&c->img, path, &io, c->o->threads) != 0) {
 		kind = fx_image_problem(&bad);
 		fx_verify_findf(c->r, kind ? kind : FX_FIND_READ_ERROR, FX_VERIFY_ERROR,
