@@ -599,7 +599,7 @@ static size_t write_split(fixture *f, char paths[][4300], uint64_t seg)
 START_TEST(test_split_raw_findings)
 {
 	fixture f;
-	char p[8][4300], extra[4300], msg[9000];
+	char p[8][4300], extra[4300], msg[9000], sha[65];
 	fx_verify_result r;
 	const fx_verify_finding *x;
 	size_t n;
@@ -629,15 +629,25 @@ START_TEST(test_split_raw_findings)
 	fx_verify_result_clear(&r);
 	flip_byte(p[1], 10);
 
-	/* the last file truncated: error, nothing hashed */
+	/* the last file truncated: the media is not hashed, but every file
+	 * is, and the one that is no longer what was recorded is a mismatch
+	 * (it was an error that named no change before) */
 	ck_assert_int_eq(truncate(p[2], 1000), 0);
 	verify(&r, p[0], f.db);
-	ck_assert_int_eq(r.status, FX_VERIFY_ERROR);
+	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
 	ck_assert_int_eq(r.hashed, 0);
 	x = find_kind(&r, FX_FIND_TRUNCATED, 0);
 	ck_assert_ptr_nonnull(x);
 	snprintf(msg, sizeof(msg), "image file %s is truncated: 1000 bytes, recorded 1194304", p[2]);
 	ck_assert_str_eq(x->message, msg);
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_FILE_HASH), 1);
+	x = find_kind(&r, FX_FIND_FILE_HASH, 0);
+	ck_assert_str_eq(x->file, p[2]);
+	ck_assert_str_eq(x->expected, r.files[2].recorded_sha256);
+	ck_assert_int_eq(fxt_file_sha256(sha, p[2]), 0);
+	ck_assert_str_eq(x->computed, sha);
+	ck_assert_str_eq(r.files[0].sha256, r.files[0].recorded_sha256);
+	ck_assert_str_eq(r.files[1].sha256, r.files[1].recorded_sha256);
 	fx_verify_result_clear(&r);
 
 	/* the last file removed: the set looks whole, the record knows */
