@@ -148,10 +148,10 @@ static int compare_pass(acq_state *st, const fx_acquire_result *vr, char *out,
 
 	if (vr->nbad) {
 		snprintf(out, outlen,
-			 "FAILED: could not re-read %llu sector(s) in %zu range(s), the first at sector %llu; %llu bytes re-read",
-			 (unsigned long long)vr->bad_sectors, vr->nbad,
-			 (unsigned long long)vr->bad[0].first,
-			 (unsigned long long)vr->bytes);
+			 "FAILED: could not re-read %llu of %llu sectors (%zu range(s), the first at sector %llu)",
+			 (unsigned long long)vr->bad_sectors,
+			 (unsigned long long)(vr->sector_size ? vr->size / vr->sector_size : 0),
+			 vr->nbad, (unsigned long long)vr->bad[0].first);
 		return ACQ_VERIFY_ERROR;
 	}
 	if ((diff = fx_digests_compare(&vr->digests, &st->res.digests)) != 0 ||
