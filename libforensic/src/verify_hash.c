@@ -11,6 +11,11 @@
  *     segment boundaries and hashes each segment (no second read);
  *   - E01: the segment files are other bytes than the media, so a helper
  *     thread reads and hashes them while the pipeline runs.
+ * The media stream vouches for a file's hash only when it was read whole
+ * and without unreadable sectors; otherwise, and when the media cannot be
+ * opened at all, the files a reference lists are hashed straight from
+ * storage on the calling thread (fx_verify_hash_files), because a changed
+ * file must be named whatever else is wrong with the set.
  * The helper thread owns its hashers and buffer; it reads only the paths
  * copied for it and writes only its own result slots, which the calling
  * thread reads after joining it. The sink runs on the pipeline's sink
