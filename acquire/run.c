@@ -366,7 +366,9 @@ static int exit_code(const acq_state *st)
 	default:
 		break;
 	}
-	if (fx_tool_signal) /* during the read-back: no verdict either way */
+	/* a read-back cut short by a signal is no verdict either way */
+	if (st->verify_state == ACQ_VERIFY_INTERRUPTED ||
+	    st->verify_source_state == ACQ_VERIFY_INTERRUPTED)
 		return fx_tool_signal == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT;
 	if (st->mismatch)
 		return FX_EXIT_EVIDENCE;

@@ -371,9 +371,8 @@ static void chunk_findings(fx_verify_ctx *c)
 /* What the pipeline run says about reading. */
 static void run_findings(fx_verify_ctx *c, const fx_acquire_result *res)
 {
-	size_t i;
-
 	char what[4200];
+	size_t i;
 
 	if (res->status == FX_ACQ_INTERRUPTED) {
 		snprintf(what, sizeof(what), "reading %s after %llu of %llu bytes",
