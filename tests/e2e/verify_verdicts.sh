@@ -63,6 +63,13 @@ strace_usable() {
 	have_tool strace && strace -f -qq -o /dev/null true >/dev/null 2>&1
 }
 
+# The environment of a traced tool: LeakSanitizer off (sanitizer builds),
+# because it stops the world with ptrace, which fails under strace (the
+# tool would abort at exit). The untraced runs of the same paths keep it.
+# Used as `env "$LSAN_OFF" strace ...`, so that a background job's $! is
+# strace itself.
+LSAN_OFF="ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+
 # stop_traced PID: SIGKILL to PID if it is still our strace (for defer).
 stop_traced() {
 	if [[ $(readlink "/proc/$1/exe" 2>/dev/null) == "$(readlink -f "$(command -v strace)")" ]]; then
@@ -162,7 +169,7 @@ test_failed_line() {
 	dir=$(realpath "$FX_WORK")/eio
 	mkdir "$dir"
 	head -c "$MIB" "$src" >"$dir/src"
-	run_cmd strace -f -qq -o /dev/null -P "$dir/t.raw" -e trace=pread64 \
+	run_cmd env "$LSAN_OFF" strace -f -qq -o /dev/null -P "$dir/t.raw" -e trace=pread64 \
 		-e inject=pread64:error=EIO "$FX_ACQUIRE" -q --format raw "$dir/src" "$dir/t"
 	assert_eq 1 "$FX_RC" "unreadable read-back: exit code"
 	line="FAILED: could not re-read 2048 of 2048 sectors (1 range(s), the first at sector 0)"
@@ -186,7 +193,7 @@ test_readback_interrupt() {
 	dir=$(realpath "$FX_WORK")/readback-$sig
 	mkdir "$dir"
 	head -c "$size" "$src" >"$dir/src"
-	strace -f -qq -o "$dir/trace" -P "$dir/t.raw" -e trace=pread64 \
+	env "$LSAN_OFF" strace -f -qq -o "$dir/trace" -P "$dir/t.raw" -e trace=pread64 \
 		-e inject=pread64:delay_enter=400000 \
 		"$FX_ACQUIRE" -q --json --format raw "$dir/src" "$dir/t" >"$dir/t.json" 2>"$FX_ERR" &
 	spid=$!
@@ -225,7 +232,7 @@ test_readback_interrupt_e01() {
 	mkdir "$dir"
 	head -c "$size" "$src" >"$dir/src"
 	e01=$dir/t.E01
-	strace -f -qq -o "$dir/trace" -P "$e01" -e trace=pread64 \
+	env "$LSAN_OFF" strace -f -qq -o "$dir/trace" -P "$e01" -e trace=pread64 \
 		-e inject=pread64:delay_enter=100000 \
 		"$FX_ACQUIRE" -q --json --format e01 "$dir/src" "$dir/t" >"$dir/t.json" 2>"$FX_ERR" &
 	spid=$!
@@ -260,7 +267,7 @@ test_verify_interrupt() {
 	head -c "$size" "$src" >"$dir/src"
 	assert_exit 0 "$FX_ACQUIRE" -q --format raw "$dir/src" "$dir/t"
 	acq=$(sqlite3 "$dir/case.db" "SELECT id FROM acquisitions")
-	strace -f -qq -o "$dir/trace" -P "$dir/t.raw" -e trace=pread64 \
+	env "$LSAN_OFF" strace -f -qq -o "$dir/trace" -P "$dir/t.raw" -e trace=pread64 \
 		-e inject=pread64:delay_enter=400000 \
 		"$FX_VERIFY" --json "$dir/t.raw" >"$dir/v.json" 2>"$FX_ERR" &
 	spid=$!
