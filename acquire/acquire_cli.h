@@ -21,6 +21,15 @@ typedef struct acq_options {
 	const char *command_line, *sign_key;
 } acq_options;
 
+/* What the read-back of the image came to; the case database's verdict. */
+enum acq_verify_state {
+	ACQ_VERIFY_SKIPPED = 0,
+	ACQ_VERIFY_PASSED,
+	ACQ_VERIFY_MISMATCH,    /* re-read completely, a hash or the size differs */
+	ACQ_VERIFY_ERROR,       /* could not be re-read (open, I/O, sectors) */
+	ACQ_VERIFY_INTERRUPTED  /* a signal stopped it: no verdict */
+};
+
 typedef struct acq_state {
 	acq_options opt;
 	/* TARGET without a typed extension; TARGET, SOURCE and --db made
@@ -34,9 +43,11 @@ typedef struct acq_state {
 	time_t start, end;
 	char log_path[PATH_MAX], sha_path[PATH_MAX];
 	FILE *log;
-	/* verification after writing: "passed", "FAILED: ...", "skipped" */
+	/* verification after writing: "passed", "FAILED: ...", "interrupted
+	 * ...", "skipped"; the state of each says which */
 	char verify_result[1024];
 	char verify_source_result[1024];
+	int verify_state, verify_source_state; /* enum acq_verify_state */
 	int mismatch;
 	int verify_ran;
 	/* why image files have no SHA-256 (the log's text for them) */

@@ -194,9 +194,12 @@ int acq_db_verification(acq_state *st)
 	v.acquisition_id = st->acq_id;
 	v.tool = "acquire --verify";
 	v.tool_version = fx_version();
-	v.result = strncmp(st->verify_result, "passed", 6) == 0 ? FX_CASEDB_VERIFIED
-		   : strstr(st->verify_result, "differs") ? FX_CASEDB_MISMATCH
-							  : FX_CASEDB_VERIFY_ERROR;
+	switch (st->verify_state) {
+	case ACQ_VERIFY_PASSED: v.result = FX_CASEDB_VERIFIED; break;
+	case ACQ_VERIFY_MISMATCH: v.result = FX_CASEDB_MISMATCH; break;
+	case ACQ_VERIFY_INTERRUPTED: v.result = FX_CASEDB_VERIFY_INTERRUPTED; break;
+	default: v.result = FX_CASEDB_VERIFY_ERROR; break;
+	}
 	v.hashes.md5 = or_null(st->verify_digests.md5);
 	v.hashes.sha1 = or_null(st->verify_digests.sha1);
 	v.hashes.sha256 = or_null(st->verify_digests.sha256);

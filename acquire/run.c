@@ -174,41 +174,78 @@ static int make_sink(acq_state *st, fx_sink **out)
 	return rc == FX_EUSAGE || rc == FX_EEXISTS ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
 }
 
-/* Hash-only pass over src; compares with the acquisition's digests. */
-static void verify_pass(acq_state *st, fx_source *src, char *out, size_t outlen)
+static const char *signal_name(void)
+{
+	return fx_tool_signal == SIGTERM ? "SIGTERM" : "SIGINT";
+}
+
+/* What a re-read that ran to its end found. */
+static int compare_pass(acq_state *st, const fx_acquire_result *vr, char *out,
+			size_t outlen)
+{
+	int diff;
+
+	if (vr->nbad) {
+		snprintf(out, outlen,
+			 "FAILED: could not re-read %llu of %llu sectors (%zu range(s), the first at sector %llu)",
+			 (unsigned long long)vr->bad_sectors,
+			 (unsigned long long)(vr->sector_size ? vr->size / vr->sector_size : 0),
+			 vr->nbad, (unsigned long long)vr->bad[0].first);
+		return ACQ_VERIFY_ERROR;
+	}
+	if ((diff = fx_digests_compare(&vr->digests, &st->res.digests)) != 0 ||
+	    vr->bytes != st->res.bytes) {
+		snprintf(out, outlen,
+			 "FAILED: %s differs (recorded %s, re-read %s), %llu bytes re-read",
+			 diff > 0 ? fx_hash_name((unsigned)diff) : "size",
+			 diff > 0 ? fx_digests_get(&st->res.digests, (unsigned)diff) : "-",
+			 diff > 0 ? fx_digests_get(&vr->digests, (unsigned)diff) : "-",
+			 (unsigned long long)vr->bytes);
+		return ACQ_VERIFY_MISMATCH;
+	}
+	snprintf(out, outlen, "passed (%llu bytes re-read, all hashes equal)",
+		 (unsigned long long)vr->bytes);
+	return ACQ_VERIFY_PASSED;
+}
+
+/* Hash-only pass over src, compared with the acquisition's digests.
+ * Returns the enum acq_verify_state; out says it for the log. A signal is
+ * no verdict: the pass is "interrupted", neither passed nor failed. */
+static int verify_pass(acq_state *st, fx_source *src, char *out, size_t outlen)
 {
 	fx_acquire_options ao = FX_ACQUIRE_OPTIONS_INIT;
 	fx_acquire_result vr;
-	int diff;
+	int state;
 
 	ao.hash_algs = st->opt.hash_algs;
 	ao.cancel = &fx_tool_signal;
 	acq_progress_hook(st, &ao, out == st->verify_result ? "acquire: verifying image: "
 							    : "acquire: verifying source: ");
-	if (fx_acquire_run(&vr, src, NULL, &ao) != 0 || vr.status == FX_ACQ_FAILED ||
-	    vr.status == FX_ACQ_INTERRUPTED) {
-		snprintf(out, outlen, "FAILED: could not re-read: %.900s",
-			 vr.error[0] ? vr.error : fx_error_last());
-		st->mismatch = 1;
-	} else if ((diff = fx_digests_compare(&vr.digests, &st->res.digests)) != 0 ||
-		   vr.bytes != st->res.bytes) {
-		snprintf(out, outlen,
-			 "FAILED: %s differs (recorded %s, re-read %s), %llu bytes re-read",
-			 diff > 0 ? fx_hash_name((unsigned)diff) : "size",
-			 diff > 0 ? fx_digests_get(&st->res.digests, (unsigned)diff) : "-",
-			 diff > 0 ? fx_digests_get(&vr.digests, (unsigned)diff) : "-",
-			 (unsigned long long)vr.bytes);
-		st->mismatch = 1;
+	if (fx_acquire_run(&vr, src, NULL, &ao) != 0) {
+		snprintf(out, outlen, "FAILED: could not re-read: %.900s", fx_error_last());
+		state = ACQ_VERIFY_ERROR;
+	} else if (vr.status == FX_ACQ_INTERRUPTED) {
+		snprintf(out, outlen, "interrupted by %s after %llu of %llu bytes re-read: not verified",
+			 signal_name(), (unsigned long long)vr.bytes,
+			 (unsigned long long)vr.size);
+		state = ACQ_VERIFY_INTERRUPTED;
+	} else if (vr.status == FX_ACQ_FAILED) {
+		snprintf(out, outlen, "FAILED: could not re-read: %.900s", vr.error);
+		state = ACQ_VERIFY_ERROR;
 	} else {
-		snprintf(out, outlen, "passed (%llu bytes re-read, all hashes equal)",
-			 (unsigned long long)vr.bytes);
+		state = compare_pass(st, &vr, out, outlen);
 	}
+	if (state == ACQ_VERIFY_MISMATCH || state == ACQ_VERIFY_ERROR)
+		st->mismatch = 1;
 	if (out == st->verify_result) {
-		st->verify_digests = vr.digests;
+		/* a partial re-read's hashes are of nothing recorded */
+		if (state == ACQ_VERIFY_PASSED || state == ACQ_VERIFY_MISMATCH)
+			st->verify_digests = vr.digests;
 		st->verify_ran = 1;
 	}
 	fx_tool_progress_end();
 	fx_acquire_result_clear(&vr);
+	return state;
 }
 
 /*
@@ -271,11 +308,13 @@ static void note_unhashed(acq_state *st, const char *why)
 		 "(not computed: %.1000s)", why);
 }
 
-/* Joins the hashing. A file that could not be hashed (interrupted, or a
- * read error) fails the check; the files left without a hash say why. */
+/* Joins the hashing. A file that could not be read back fails the check;
+ * a signal leaves it without a verdict (interrupted). The files left
+ * without a hash say why. */
 static void hash_files_finish(file_hashing *h)
 {
 	acq_state *st = h->st;
+	char passed[1024];
 
 	if (h->started) {
 		acq_progress_files_wait(st, &h->finished); /* after the read-back */
@@ -285,10 +324,19 @@ static void hash_files_finish(file_hashing *h)
 	if (!h->error[0])
 		return;
 	note_unhashed(st, h->error);
-	if (st->mismatch)
-		return; /* a failed verification keeps its own message */
+	if (st->verify_state != ACQ_VERIFY_PASSED)
+		return; /* a failed or interrupted verification says so already */
+	snprintf(passed, sizeof(passed), "%s", st->verify_result);
+	if (fx_tool_signal) {
+		snprintf(st->verify_result, sizeof(st->verify_result),
+			 "interrupted by %s while the image files were hashed from storage: not verified (the media re-read had %.900s)",
+			 signal_name(), passed);
+		st->verify_state = ACQ_VERIFY_INTERRUPTED;
+		return;
+	}
 	snprintf(st->verify_result, sizeof(st->verify_result),
 		 "FAILED: image files could not be read back: %.900s", h->error);
+	st->verify_state = ACQ_VERIFY_ERROR;
 	st->mismatch = 1;
 }
 
@@ -319,15 +367,21 @@ static void verify_outputs(acq_state *st)
 		note_unhashed(st, "--no-verify, the image was not read back");
 	} else {
 		io.bypass_cache = 1;
+		/* read back as written: the source may hold anything, an E01
+		 * too, and a raw image of it is still raw */
+		io.format = !strcmp(st->opt.format, "e01") ? FX_IMAGE_E01
+			    : st->opt.segment_size ? FX_IMAGE_SPLIT_RAW : FX_IMAGE_RAW;
 		if (fx_image_open(&img, st->files[0].path, &io) != 0) {
 			snprintf(st->verify_result, sizeof(st->verify_result),
 				 "FAILED: %.900s", fx_error_last());
+			st->verify_state = ACQ_VERIFY_ERROR;
 			st->mismatch = 1;
 			st->verify_ran = 1;
 		}
 		hash_files_start(&fh, st); /* after the open dropped the cache */
 		if (img)
-			verify_pass(st, img, st->verify_result, sizeof(st->verify_result));
+			st->verify_state = verify_pass(st, img, st->verify_result,
+						       sizeof(st->verify_result));
 		hash_files_finish(&fh);
 		fx_source_free(img);
 		img = NULL;
@@ -340,10 +394,12 @@ static void verify_outputs(acq_state *st)
 			snprintf(st->verify_source_result,
 				 sizeof(st->verify_source_result), "FAILED: %.900s",
 				 fx_error_last());
+			st->verify_source_state = ACQ_VERIFY_ERROR;
 			st->mismatch = 1;
 		} else {
-			verify_pass(st, img, st->verify_source_result,
-				    sizeof(st->verify_source_result));
+			st->verify_source_state =
+				verify_pass(st, img, st->verify_source_result,
+					    sizeof(st->verify_source_result));
 		}
 		fx_source_free(img);
 	}
@@ -359,6 +415,10 @@ static int exit_code(const acq_state *st)
 	default:
 		break;
 	}
+	/* a read-back cut short by a signal is no verdict either way */
+	if (st->verify_state == ACQ_VERIFY_INTERRUPTED ||
+	    st->verify_source_state == ACQ_VERIFY_INTERRUPTED)
+		return fx_tool_signal == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT;
 	if (st->mismatch)
 		return FX_EXIT_EVIDENCE;
 	return st->res.status == FX_ACQ_COMPLETED_WITH_ERRORS ? FX_EXIT_BAD_SECTORS
@@ -389,10 +449,13 @@ static void report(const acq_state *st)
 		fprintf(stderr, "acquire: failed: %s (%llu of %llu bytes acquired; log %s)\n",
 			fx_tool_escape(r->error), (unsigned long long)r->bytes,
 			(unsigned long long)r->size, fx_tool_escape(st->log_path));
-	if (st->mismatch)
-		fprintf(stderr, "acquire: verification FAILED: %s\n",
-			fx_tool_escape(strncmp(st->verify_result, "FAILED", 6) == 0
-				? st->verify_result : st->verify_source_result));
+	/* the results say "FAILED: why" or "interrupted by ..." themselves */
+	if (st->verify_state >= ACQ_VERIFY_MISMATCH)
+		fprintf(stderr, "acquire: verification of the image %s\n",
+			fx_tool_escape(st->verify_result));
+	if (st->verify_source_state >= ACQ_VERIFY_MISMATCH)
+		fprintf(stderr, "acquire: verification of the source %s\n",
+			fx_tool_escape(st->verify_source_result));
 	if (r->nbad)
 		fprintf(stderr, "acquire: %llu unreadable sectors in %zu range(s), zero-filled (see %s)\n",
 			(unsigned long long)r->bad_sectors, r->nbad,

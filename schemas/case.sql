@@ -16,7 +16,7 @@
 -- * Hashes are lowercase hex.
 
 PRAGMA application_id = 1180189508; -- 0x46584344, "FXCD"
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 CREATE TABLE meta (
 	key   TEXT PRIMARY KEY NOT NULL,
@@ -25,7 +25,7 @@ CREATE TABLE meta (
 
 INSERT INTO meta (key, value) VALUES
 	('application', 'libforensic case database'),
-	('schema_version', '1');
+	('schema_version', '2');
 
 -- Ed25519 public keys that signed audit events.
 CREATE TABLE signing_keys (
@@ -156,8 +156,11 @@ CREATE TABLE verifications (
 	host           TEXT,
 	tool           TEXT,
 	tool_version   TEXT,
+	-- 'interrupted': stopped by a signal before it reached a verdict
+	-- (schema 2); neither a pass nor a failure.
 	result         TEXT NOT NULL
-	               CHECK (result IN ('verified', 'mismatch', 'error')),
+	               CHECK (result IN ('verified', 'mismatch', 'error',
+	                                 'interrupted')),
 	findings       TEXT
 );
 

@@ -11,8 +11,9 @@ packages=(
 	check clang libclang-rt-14-dev
 	# the tools investigators use, for interoperability tests and benchmarks
 	ewf-tools sleuthkit dc3dd coreutils time
-	# sample disks and devices
-	gdisk fdisk dosfstools mtools e2fsprogs util-linux dmsetup
+	# sample disks and devices; strace slows or fails chosen reads (signals
+	# during a read-back, read errors) in the end-to-end tests
+	gdisk fdisk dosfstools mtools e2fsprogs util-linux dmsetup strace
 	# case database inspection and tamper tests
 	sqlite3 openssl python3 python3-jsonschema
 	# reports: DFXML validation, HTML rendering to PDF

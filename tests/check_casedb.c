@@ -314,7 +314,7 @@ START_TEST(test_create_schema)
 	fx_casedb *db = open_db(path, NULL);
 	sqlite3 *s;
 
-	ck_assert_int_eq(fx_casedb_schema_version(), 1);
+	ck_assert_int_eq(fx_casedb_schema_version(), 2);
 	ck_assert_int_eq(check_chain(&rep, db), 0);
 	ck_assert_int_eq(rep.intact, 1);
 	ck_assert_int_eq(rep.events, 1);
@@ -326,11 +326,11 @@ START_TEST(test_create_schema)
 	fx_casedb_free(db);
 
 	s = raw_open(path);
-	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 1);
+	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 2);
 	ck_assert_int_eq(raw_int(s, "PRAGMA application_id"), 0x46584344);
 	ck_assert_str_eq(raw_text(s, "PRAGMA journal_mode"), "wal");
 	ck_assert_str_eq(raw_text(s, "SELECT value FROM meta WHERE key = "
-				  "'schema_version'"), "1");
+				  "'schema_version'"), "2");
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(name, ',') FROM "
 				  "(SELECT name FROM sqlite_master WHERE type = "
 				  "'table' ORDER BY name)"),
@@ -344,7 +344,7 @@ START_TEST(test_create_schema)
 				  "actor || ' ' || host || ' ' || prev_hash FROM "
 				  "audit_log"),
 			 "schema.create {\"application_id\":1180189508,"
-			 "\"schema_version\":1} " ACTOR " " HOST " "
+			 "\"schema_version\":2} " ACTOR " " HOST " "
 			 "0000000000000000000000000000000000000000000000000000000000000000");
 	sqlite3_close(s);
 	fx_casedb_free(NULL);
@@ -405,6 +405,129 @@ static void raw_close_all(sqlite3 *s)
 	sqlite3_close(s);
 }
 
+/* The verifications table exactly as schema version 1 created it. */
+#define V1_VERIFICATIONS \
+	"CREATE TABLE verifications (\n" \
+	"	id             INTEGER PRIMARY KEY,\n" \
+	"	evidence_id    INTEGER NOT NULL REFERENCES evidence (id),\n" \
+	"	acquisition_id INTEGER REFERENCES acquisitions (id),\n" \
+	"	time_utc       TEXT NOT NULL,\n" \
+	"	actor          TEXT,\n" \
+	"	host           TEXT,\n" \
+	"	tool           TEXT,\n" \
+	"	tool_version   TEXT,\n" \
+	"	result         TEXT NOT NULL\n" \
+	"	               CHECK (result IN ('verified', 'mismatch', 'error')),\n" \
+	"	findings       TEXT\n" \
+	")"
+
+/* Turns a new database back into schema version 1, as a database written
+ * by the version 1 library is (tables other than verifications did not
+ * change). */
+static void downgrade_to_1(const char *path)
+{
+	sqlite3 *s = raw_open(path);
+
+	raw_exec(s, "PRAGMA foreign_keys = OFF; BEGIN;"
+		 "CREATE TABLE v_keep AS SELECT * FROM verifications;"
+		 "DROP TABLE verifications;" V1_VERIFICATIONS ";"
+		 "INSERT INTO verifications SELECT * FROM v_keep;"
+		 "DROP TABLE v_keep;"
+		 "CREATE INDEX verifications_by_acquisition ON verifications (acquisition_id);"
+		 "CREATE TRIGGER verifications_no_update BEFORE UPDATE ON verifications\n"
+		 "BEGIN SELECT RAISE(ABORT, 'verifications is append-only'); END;"
+		 "CREATE TRIGGER verifications_no_delete BEFORE DELETE ON verifications\n"
+		 "BEGIN SELECT RAISE(ABORT, 'verifications is append-only'); END;"
+		 "PRAGMA user_version = 1;"
+		 "UPDATE meta SET value = '1' WHERE key = 'schema_version'; COMMIT");
+	ck_assert_str_eq(raw_fails(s, "INSERT INTO verifications (evidence_id, "
+				   "time_utc, result) VALUES (1, 'x', 'interrupted')"),
+			 "CHECK constraint failed: result IN ('verified', 'mismatch', 'error')");
+	raw_close_all(s);
+}
+
+/* Schema 1 -> 2 (verdict 'interrupted'): the verifications table is rebuilt
+ * with its rows, ids, hashes, index and triggers; the chain stays intact
+ * and records the migration; an interrupted verification can then be
+ * recorded and read back as such. A read-only handle does not migrate. */
+START_TEST(test_migrate_1_to_2)
+{
+	const char *path = new_path("casedb-migrate");
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb_result r = sample_result();
+	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
+	fx_casedb_verification_info *vi = NULL;
+	fx_casedb_options ro = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb_audit_report rep;
+	fx_casedb *db = open_db(path, NULL);
+	char fresh[4096];
+	int64_t acq = 0, vid = 0;
+	sqlite3 *s;
+
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), 0);
+	v.acquisition_id = acq;
+	v.tool = "verify";
+	v.result = FX_CASEDB_MISMATCH;
+	v.hashes.sha256 = k_windows[0].sha256;
+	v.windows = k_windows;
+	v.n_windows = 2;
+	ck_assert_int_eq(fx_casedb_verification_record(&vid, db, &v), 0);
+	v.result = FX_CASEDB_VERIFY_ERROR;
+	v.n_windows = 0;
+	v.findings = "could not read";
+	ck_assert_int_eq(fx_casedb_verification_record(&vid, db, &v), 0);
+	fx_casedb_free(db);
+	s = raw_open(path);
+	snprintf(fresh, sizeof(fresh), "%s", raw_text(s, "SELECT sql FROM "
+		 "sqlite_master WHERE name = 'verifications'"));
+	sqlite3_close(s);
+	downgrade_to_1(path);
+
+	ro.read_only = 1;
+	ck_assert_int_eq(fx_casedb_open(&db, path, &ro), FX_EVERSION);
+	ck_assert_ptr_nonnull(strstr(fx_error_last(), "has schema version 1 and "
+				     "must be migrated"));
+	db = open_db(path, NULL);
+	v.result = FX_CASEDB_VERIFY_INTERRUPTED;
+	v.hashes.sha256 = NULL;
+	v.findings = "interrupted by SIGINT";
+	ck_assert_int_eq(fx_casedb_verification_record(&vid, db, &v), 0);
+	ck_assert_int_eq(vid, 3);
+	ck_assert_int_eq(fx_casedb_verification_last(&vi, db, acq), 0);
+	ck_assert_int_eq(vi->rec.result, FX_CASEDB_VERIFY_INTERRUPTED);
+	ck_assert_str_eq(fx_casedb_verdict_name(vi->rec.result), "interrupted");
+	ck_assert_ptr_null(vi->rec.hashes.sha256);
+	fx_casedb_verification_info_free(vi);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	ck_assert_int_eq(rep.intact, 1);
+	fx_casedb_free(db);
+
+	s = raw_open(path);
+	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 2);
+	ck_assert_str_eq(raw_text(s, "SELECT value FROM meta WHERE key = "
+				  "'schema_version'"), "2");
+	ck_assert_str_eq(raw_text(s, "SELECT sql FROM sqlite_master WHERE "
+				  "name = 'verifications'"), fresh);
+	ck_assert_str_eq(raw_text(s, "SELECT group_concat(id || ':' || result, ' ') "
+				  "FROM verifications"),
+			 "1:mismatch 2:error 3:interrupted");
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM hashes WHERE "
+				 "verification_id = 1"), 3);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
+				 "type = 'trigger'"), 20);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
+				 "name = 'verifications_by_acquisition'"), 1);
+	ck_assert_str_eq(raw_text(s, "SELECT content FROM audit_log WHERE "
+				  "action = 'schema.migrate'"),
+			 "{\"from\":1,\"to\":2}");
+	ck_assert_str_eq(raw_fails(s, "DELETE FROM verifications"),
+			 "verifications is append-only");
+	sqlite3_close(s);
+}
+END_TEST
+
 START_TEST(test_refuse_newer_version)
 {
 	const char *path = new_path("casedb-newer");
@@ -412,12 +535,12 @@ START_TEST(test_refuse_newer_version)
 
 	fx_casedb_free(open_db(path, NULL));
 	s = raw_open(path);
-	raw_exec(s, "PRAGMA user_version = 2; UPDATE meta SET value = '2' "
+	raw_exec(s, "PRAGMA user_version = 3; UPDATE meta SET value = '3' "
 		 "WHERE key = 'schema_version'");
 	raw_close_all(s);
 	expect_refused(path, 0, FX_EVERSION,
-		       "has schema version 2, newer than this libforensic");
-	expect_refused(path, 1, FX_EVERSION, "has schema version 2");
+		       "has schema version 3, newer than this libforensic");
+	expect_refused(path, 1, FX_EVERSION, "has schema version 3");
 }
 END_TEST
 
@@ -430,7 +553,7 @@ START_TEST(test_refuse_inconsistent_version)
 	s = raw_open(path);
 	raw_exec(s, "UPDATE meta SET value = '0' WHERE key = 'schema_version'");
 	raw_close_all(s);
-	expect_refused(path, 0, FX_ECORRUPT, "is damaged: schema version 1 in "
+	expect_refused(path, 0, FX_ECORRUPT, "is damaged: schema version 2 in "
 		       "the header, 0 in table meta");
 }
 END_TEST
@@ -498,7 +621,7 @@ START_TEST(test_missing_and_empty_file)
 	ck_assert_int_eq(fxt_write_file(path, "", 0), 0);
 	db = open_db(path, NULL);                   /* empty: created */
 	fx_casedb_free(db);
-	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 1);
+	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 2);
 	o.version = 99;
 	ck_assert_int_eq(fx_casedb_open(&db, path, &o), FX_EUSAGE);
 }
@@ -1515,6 +1638,7 @@ static Suite *casedb_suite(void)
 
 	tcase_add_test(schema, test_create_schema);
 	tcase_add_test(schema, test_migrations_registered);
+	tcase_add_test(schema, test_migrate_1_to_2);
 	tcase_add_test(schema, test_refuse_newer_version);
 	tcase_add_test(schema, test_refuse_inconsistent_version);
 	tcase_add_test(schema, test_refuse_not_sqlite);

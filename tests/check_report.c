@@ -901,6 +901,45 @@ START_TEST(test_text_no_cut_tokens)
 }
 END_TEST
 
+/* An interrupted verification reached no verdict: it is listed, labelled
+ * so, and is no "FAILED" alert on the first page. */
+START_TEST(test_interrupted_verification)
+{
+	const char *path = fixture();
+	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
+	fx_casedb *db = open_db(path);
+	int64_t id = 0;
+	char *t, *h, *j;
+
+	ck_assert_ptr_nonnull(db);
+	v.acquisition_id = 2; /* HD-2, otherwise all clear */
+	v.time_utc = "2026-03-06T10:00:00Z";
+	v.tool = "verify";
+	v.tool_version = "0.1.0";
+	v.result = FX_CASEDB_VERIFY_INTERRUPTED;
+	v.findings = "reading HD-2.raw after 1048576 of 16008609792 bytes was interrupted: no verdict";
+	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), 0);
+	fx_casedb_free(db);
+	t = report(path, CASE_NO, "HD-2", FX_REPORT_TEXT);
+	h = report(path, CASE_NO, "HD-2", FX_REPORT_HTML);
+	j = report(path, CASE_NO, "HD-2", FX_REPORT_JSON);
+	HAS_LINE(t, "  Nothing to report: no verification failed, no acquisition "
+		 "is unfinished, and\n  the audit chain checked out.");
+	LACKS(t, "FAILED");
+	HAS_LINE(t, "  Result:               interrupted (stopped before it "
+		 "reached a verdict;\n                        neither a pass nor "
+		 "a failure)");
+	HAS(t, "latest verification:\n    interrupted at 2026-03-06T10:00:00Z.");
+	HAS(h, "<td class=\"warn\">interrupted (stopped before it reached a "
+	    "verdict; neither a pass nor a failure)</td>");
+	LACKS(h, "role=\"alert\"><h2>Read this first</h2>\n<ul>\n<li>");
+	HAS(j, "\"result\": \"interrupted\"");
+	free(t);
+	free(h);
+	free(j);
+}
+END_TEST
+
 /* ---- escaping ---- */
 
 #define NASTY "<script>alert('x')</script>&\"'\x1b[31m"
@@ -1336,6 +1375,7 @@ static Suite *report_suite(void)
 	tcase_add_test(formats, test_findings_text);
 	tcase_add_test(formats, test_findings_html_json);
 	tcase_add_test(formats, test_text_no_cut_tokens);
+	tcase_add_test(formats, test_interrupted_verification);
 	suite_add_tcase(s, formats);
 	tcase_add_test(esc, test_escape_html);
 	tcase_add_test(esc, test_escape_dfxml);

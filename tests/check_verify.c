@@ -261,7 +261,7 @@ static int corrupt_chunk_and_read(const char *e01, const uint8_t *media,
 	ck_assert_uint_eq(ce[0].chunks, 1);
 	ck_assert_uint_eq(ce[0].first_sector, (uint64_t)k * 64);
 	ck_assert_uint_eq(ce[0].sectors, 64);
-	/* zero-filled, as libewf does */
+	/* zero-filled (as ewfverify -w reads it; plain libewf reads differ) */
 	ck_assert_int_eq(fx_source_pread(img, buf, CHUNK, (uint64_t)k * CHUNK), (int64_t)CHUNK);
 	for (n = 0; n < CHUNK; n++)
 		ck_assert_uint_eq(buf[n], 0);
@@ -313,6 +313,17 @@ static void expect_open_fails(const char *first, int code, const char *needle)
 	fx_source *img = NULL;
 
 	ck_assert_int_eq(fx_image_open(&img, first, NULL), code);
+	ck_assert_ptr_null(img);
+	ck_assert_msg(strstr(fx_error_last(), needle), "message '%s' lacks '%s'",
+		      fx_error_last(), needle);
+}
+
+static void expect_open_fails_with(const char *first, const fx_image_options *o,
+				   int code, const char *needle)
+{
+	fx_source *img = NULL;
+
+	ck_assert_int_eq(fx_image_open(&img, first, o), code);
 	ck_assert_ptr_null(img);
 	ck_assert_msg(strstr(fx_error_last(), needle), "message '%s' lacks '%s'",
 		      fx_error_last(), needle);
@@ -599,7 +610,7 @@ static size_t write_split(fixture *f, char paths[][4300], uint64_t seg)
 START_TEST(test_split_raw_findings)
 {
 	fixture f;
-	char p[8][4300], extra[4300], msg[9000];
+	char p[8][4300], extra[4300], msg[9000], sha[65];
 	fx_verify_result r;
 	const fx_verify_finding *x;
 	size_t n;
@@ -629,15 +640,25 @@ START_TEST(test_split_raw_findings)
 	fx_verify_result_clear(&r);
 	flip_byte(p[1], 10);
 
-	/* the last file truncated: error, nothing hashed */
+	/* the last file truncated: the media is not hashed, but every file
+	 * is, and the one that is no longer what was recorded is a mismatch
+	 * (it was an error that named no change before) */
 	ck_assert_int_eq(truncate(p[2], 1000), 0);
 	verify(&r, p[0], f.db);
-	ck_assert_int_eq(r.status, FX_VERIFY_ERROR);
+	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
 	ck_assert_int_eq(r.hashed, 0);
 	x = find_kind(&r, FX_FIND_TRUNCATED, 0);
 	ck_assert_ptr_nonnull(x);
 	snprintf(msg, sizeof(msg), "image file %s is truncated: 1000 bytes, recorded 1194304", p[2]);
 	ck_assert_str_eq(x->message, msg);
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_FILE_HASH), 1);
+	x = find_kind(&r, FX_FIND_FILE_HASH, 0);
+	ck_assert_str_eq(x->file, p[2]);
+	ck_assert_str_eq(x->expected, r.files[2].recorded_sha256);
+	ck_assert_int_eq(fxt_file_sha256(sha, p[2]), 0);
+	ck_assert_str_eq(x->computed, sha);
+	ck_assert_str_eq(r.files[0].sha256, r.files[0].recorded_sha256);
+	ck_assert_str_eq(r.files[1].sha256, r.files[1].recorded_sha256);
 	fx_verify_result_clear(&r);
 
 	/* the last file removed: the set looks whole, the record knows */
@@ -806,6 +827,213 @@ START_TEST(test_not_an_image_and_json_escaping)
 }
 END_TEST
 
+/* Reads a whole file into memory. */
+static uint8_t *slurp(const char *path, size_t *len)
+{
+	struct stat st;
+	uint8_t *buf;
+	int fd = open(path, O_RDONLY);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	buf = malloc((size_t)st.st_size + 1);
+	ck_assert_int_eq(pread(fd, buf, (size_t)st.st_size, 0), st.st_size);
+	close(fd);
+	*len = (size_t)st.st_size;
+	return buf;
+}
+
+/* Records an acquisition whose media is the one file path (len bytes,
+ * hashes h). */
+static void record_file(fixture *f, const char *format, const char *path,
+			const hashes *h, uint64_t len)
+{
+	fx_casedb_acquisition rec = FX_CASEDB_ACQUISITION_INIT;
+	fx_casedb_result res = FX_CASEDB_RESULT_INIT;
+	fx_casedb_file file = { path, len, h->sha256 };
+	int64_t id;
+
+	rec.case_number = "C-1";
+	rec.evidence.evidence_number = "EV-2";
+	rec.format = format;
+	rec.tool = "test";
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, f->db, &rec), 0);
+	res.status = FX_CASEDB_COMPLETED;
+	res.bytes = len;
+	res.sector_size = 512;
+	res.hashes.md5 = h->md5;
+	res.hashes.sha1 = h->sha1;
+	res.hashes.sha256 = h->sha256;
+	res.files = &file;
+	res.n_files = 1;
+	ck_assert_int_eq(fx_casedb_acquisition_finish(f->db, id, &res), 0);
+}
+
+/* The caller's format decides how an image is read; auto (no record) takes
+ * the name and refuses contents that disagree with it. */
+START_TEST(test_format_decides)
+{
+	fixture f;
+	char target[4200], e01[4300], raw[1][4300], other[4300], split[4300], msg[9000];
+	fx_image_options io = FX_IMAGE_OPTIONS_INIT;
+	fx_image_options v1 = { 1, 0, 77 }; /* a version 1 caller: no format */
+	fx_verify_result r;
+	fx_source *img = NULL;
+	uint8_t *bytes, buf[4096];
+	hashes h;
+	size_t len;
+
+	fixture_open(&f, "verify-format");
+	snprintf(target, sizeof(target), "%s/inner", f.dir);
+	snprintf(e01, sizeof(e01), "%s.E01", target);
+	make_e01(target, f.media, MEDIA_SIZE, "fast", 0);
+	bytes = slurp(e01, &len);
+	h = hash_of(bytes, len);
+	snprintf(raw[0], sizeof(raw[0]), "%s/disk.raw", f.dir); /* a disk holding an E01 */
+	write_or_die(raw[0], bytes, len);
+
+	snprintf(msg, sizeof(msg), "%s is named as a raw image but starts with the EWF (E01) signature: without a recorded format it is read neither as raw nor as E01", raw[0]);
+	expect_open_fails(raw[0], FX_ECORRUPT, msg);
+	ck_assert_int_eq(fx_image_open(&img, raw[0], &v1), FX_ECORRUPT);
+	io.format = FX_IMAGE_RAW;
+	ck_assert_msg(fx_image_open(&img, raw[0], &io) == 0, "%s", fx_error_last());
+	ck_assert_int_eq(fx_image_format(img), FX_IMAGE_RAW);
+	ck_assert_uint_eq(fx_source_get_info(img)->size, len);
+	ck_assert_int_eq(fx_source_pread(img, buf, sizeof(buf), 0), (int64_t)sizeof(buf));
+	ck_assert_int_eq(memcmp(buf, bytes, sizeof(buf)), 0);
+	fx_source_free(img);
+	img = NULL;
+	/* an E01 read as E01 when asked, a name that says nothing: sniffed */
+	io.format = FX_IMAGE_E01;
+	ck_assert_int_eq(fx_image_open(&img, e01, &io), 0);
+	ck_assert_int_eq(fx_image_format(img), FX_IMAGE_E01);
+	fx_source_free(img);
+	img = NULL;
+	snprintf(other, sizeof(other), "%s/evidence.bin", f.dir);
+	write_or_die(other, bytes, len);
+	ck_assert_int_eq(fx_image_open(&img, other, NULL), 0);
+	ck_assert_int_eq(fx_image_format(img), FX_IMAGE_E01);
+	fx_source_free(img);
+	img = NULL;
+	/* bad options */
+	io.format = FX_IMAGE_SPLIT_RAW;
+	snprintf(msg, sizeof(msg), "split raw image %s: give its first file, NAME.001", raw[0]);
+	expect_open_fails_with(raw[0], &io, FX_EUSAGE, msg);
+	io.format = 9;
+	expect_open_fails_with(raw[0], &io, FX_EUSAGE, "unknown image format 9");
+	io.format = FX_IMAGE_RAW;
+	io.version = 3;
+	expect_open_fails_with(raw[0], &io, FX_EUSAGE, "fx_image_options version 3, expected 1 to 2");
+	snprintf(split, sizeof(split), "%s/parts.001", f.dir);
+	write_or_die(split, bytes, len);
+	expect_open_fails(split, FX_ECORRUPT, "is named as a raw image but starts with the EWF (E01) signature");
+
+	/* verified as the record says it was written: raw */
+	record_file(&f, "raw", raw[0], &h, len);
+	verify(&r, raw[0], f.db);
+	ck_assert_int_eq(r.status, FX_VERIFY_VERIFIED);
+	ck_assert_int_eq(r.format, FX_IMAGE_RAW);
+	ck_assert_uint_eq(r.size, len);
+	ck_assert_str_eq(r.computed.md5, h.md5);
+	ck_assert_uint_eq(r.nfindings, 0);
+	fx_verify_result_clear(&r);
+	free(bytes);
+	fixture_close(&f);
+}
+END_TEST
+
+/* A cancel flag set: no verdict, nothing hashed, recorded as interrupted. */
+START_TEST(test_cancelled_is_no_verdict)
+{
+	fixture f;
+	char raw[1][4300], msg[9000];
+	fx_verify_options o = FX_VERIFY_OPTIONS_INIT;
+	volatile sig_atomic_t cancel = 1;
+	fx_casedb_verification_info *v = NULL;
+	const fx_verify_finding *x;
+	fx_verify_result r;
+
+	fixture_open(&f, "verify-cancel");
+	snprintf(raw[0], sizeof(raw[0]), "%s/img.raw", f.dir);
+	write_or_die(raw[0], f.media, MEDIA_SIZE);
+	record(&f, "raw", raw, 1, MEDIA_SIZE, 0);
+	o.cancel = &cancel;
+	ck_assert_int_eq(fx_verify_image(&r, raw[0], f.db, &o), 0);
+	ck_assert_int_eq(r.status, FX_VERIFY_INTERRUPTED);
+	ck_assert_str_eq(fx_verify_status_name(r.status), "interrupted");
+	ck_assert_int_eq(r.hashed, 0);
+	ck_assert_uint_eq(r.nfindings, 1);
+	x = find_kind(&r, FX_FIND_INTERRUPTED, 0);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(x->status, FX_VERIFY_INTERRUPTED);
+	snprintf(msg, sizeof(msg), "reading %s after 0 of %u bytes was interrupted: no verdict", raw[0], MEDIA_SIZE);
+	ck_assert_str_eq(x->message, msg);
+	ck_assert_int_eq(fx_verify_record(f.db, &r, 0, "check_verify", "1"), 0);
+	ck_assert_int_eq(fx_casedb_verification_last(&v, f.db, r.acquisition_id), 0);
+	ck_assert_int_eq(v->rec.result, FX_CASEDB_VERIFY_INTERRUPTED);
+	ck_assert_ptr_null(v->rec.hashes.md5);
+	ck_assert_ptr_null(v->rec.hashes.sha256);
+	ck_assert_ptr_nonnull(strstr(v->rec.findings, "\"status\":\"interrupted\""));
+	fx_casedb_verification_info_free(v);
+	fx_verify_result_clear(&r);
+	fixture_close(&f);
+}
+END_TEST
+
+/* E01 structure damaged: the segments whose SHA-256 changed are named and
+ * the verdict is mismatch, the structural finding beside them. */
+START_TEST(test_damaged_set_names_changed_files)
+{
+	fixture f;
+	char target[4200], e[5][4300], aside[4300], msg[9000], sha[65];
+	fx_verify_result r;
+	const fx_verify_finding *x;
+	size_t i;
+
+	fixture_open(&f, "verify-damaged");
+	snprintf(target, sizeof(target), "%s/s", f.dir);
+	make_segmented(target, f.media); /* random media: 5 segments of 1 MiB */
+	f.h = hash_of(f.media, MEDIA_SIZE);
+	for (i = 0; i < 5; i++)
+		snprintf(e[i], sizeof(e[i]), "%s.E%02zu", target, i + 1);
+	snprintf(aside, sizeof(aside), "%s.aside", target);
+	record(&f, "e01", e, 5, 0, 0);
+	verify(&r, e[0], f.db);
+	ck_assert_int_eq(r.status, FX_VERIFY_VERIFIED);
+	fx_verify_result_clear(&r);
+
+	flip_byte(e[2], 13 + 20);
+	verify(&r, e[0], f.db);
+	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
+	ck_assert_int_eq(r.hashed, 0);
+	x = find_kind(&r, FX_FIND_CORRUPT, 0);
+	ck_assert_ptr_nonnull(x);
+	snprintf(msg, sizeof(msg), "image segment %s is damaged: the section descriptor at byte 13 fails its checksum", e[2]);
+	ck_assert_str_eq(x->message, msg);
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_FILE_HASH), 1);
+	x = find_kind(&r, FX_FIND_FILE_HASH, 0);
+	ck_assert_str_eq(x->file, e[2]);
+	ck_assert_int_eq(fxt_file_sha256(sha, e[2]), 0);
+	ck_assert_str_eq(x->computed, sha);
+	fx_verify_result_clear(&r);
+	flip_byte(e[2], 13 + 20);
+
+	/* E02 and E03 swapped */
+	ck_assert_int_eq(rename(e[1], aside), 0);
+	ck_assert_int_eq(rename(e[2], e[1]), 0);
+	ck_assert_int_eq(rename(aside, e[2]), 0);
+	verify(&r, e[0], f.db);
+	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
+	snprintf(msg, sizeof(msg), "image segment %s says it is segment 3, expected 2: renamed or replaced", e[1]);
+	ck_assert_str_eq(find_kind(&r, FX_FIND_CORRUPT, 0)->message, msg);
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_FILE_HASH), 2);
+	ck_assert_str_eq(find_kind(&r, FX_FIND_FILE_HASH, 0)->file, e[1]);
+	ck_assert_str_eq(find_kind(&r, FX_FIND_FILE_HASH, 1)->file, e[2]);
+	fx_verify_result_clear(&r);
+	fixture_close(&f);
+}
+END_TEST
+
 static Suite *verify_suite(void)
 {
 	Suite *s = suite_create("verify");
@@ -823,6 +1051,9 @@ static Suite *verify_suite(void)
 	tcase_add_test(ver, test_no_record_and_precedence);
 	tcase_add_test(ver, test_e01_verification_and_record);
 	tcase_add_test(ver, test_not_an_image_and_json_escaping);
+	tcase_add_test(ver, test_format_decides);
+	tcase_add_test(ver, test_cancelled_is_no_verdict);
+	tcase_add_test(ver, test_damaged_set_names_changed_files);
 	suite_add_tcase(s, e01);
 	suite_add_tcase(s, ver);
 	return s;

@@ -3,7 +3,8 @@
  * verified first (its latest finished acquisition), the verification is
  * recorded whatever its outcome, and the custody transfer is recorded only
  * if it verified. Anything else refuses the transfer: exit 1 when the
- * image does not match, 4 when it could not be verified.
+ * image does not match, 4 when it could not be verified, 130/143 when a
+ * signal interrupted the verification (recorded as interrupted).
  */
 #include <getopt.h>
 #include <libgen.h>
@@ -223,7 +224,8 @@ static int run(fx_casedb *db, const char *db_path, const handoff *h,
 		fprintf(stderr, "verify: handoff of evidence %s to %s REFUSED: the image %s (verification %lld recorded)\n",
 			fx_tool_escape(h->evidence), fx_tool_escape(h->to),
 			r.status == FX_VERIFY_MISMATCH ? "does not match its record"
-						       : "could not be verified",
+			: r.status == FX_VERIFY_INTERRUPTED ? "was not verified: the verification was interrupted"
+							    : "could not be verified",
 			(long long)r.verification_id);
 	if (c->json)
 		print_json(h, &r, custody_id, from);

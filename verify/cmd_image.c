@@ -2,8 +2,9 @@
  * verify [image] PATH...: each image re-hashed and compared with every
  * reference it has (libforensic's fx_verify_image), the run recorded as a
  * verification event in the case database of the image (or --db), the
- * verdict printed. Exit code: 1 if any image mismatches, else 4 if any
- * could not be verified, else 0.
+ * verdict printed. Exit code: 130/143 after SIGINT/SIGTERM (the run is
+ * recorded as interrupted, not as a verdict), else 1 if any image
+ * mismatches, else 4 if any could not be verified, else 0.
  */
 #include <getopt.h>
 #include <stdlib.h>

@@ -20,6 +20,7 @@ static const char *verdict(int status)
 	switch (status) {
 	case FX_VERIFY_VERIFIED: return "verified";
 	case FX_VERIFY_MISMATCH: return "MISMATCH";
+	case FX_VERIFY_INTERRUPTED: return "INTERRUPTED (no verdict)";
 	default: return "ERROR (could not verify)";
 	}
 }

@@ -571,7 +571,8 @@ struct ver_holder {
 	struct arena arena;
 };
 
-static const char *verdict_names[] = { "verified", "mismatch", "error" };
+static const char *verdict_names[] = { "verified", "mismatch", "error",
+				       "interrupted" };
 
 static void ver_columns(struct cols *c, fx_casedb_verification_info *v)
 {
@@ -590,7 +591,7 @@ static void ver_columns(struct cols *c, fx_casedb_verification_info *v)
 	r->tool_version = col_str(c);
 	result = (const char *)sqlite3_column_text(c->st, c->i++);
 	r->result = FX_CASEDB_VERIFY_ERROR;
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		if (result && strcmp(result, verdict_names[i]) == 0)
 			r->result = (fx_casedb_verdict)(i + 1);
 	r->findings = col_str(c);

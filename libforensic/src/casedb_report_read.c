@@ -110,6 +110,8 @@ static fx_casedb_verdict verdict_parse(const char *s)
 		return FX_CASEDB_VERIFIED;
 	if (s && strcmp(s, "mismatch") == 0)
 		return FX_CASEDB_MISMATCH;
+	if (s && strcmp(s, "interrupted") == 0)
+		return FX_CASEDB_VERIFY_INTERRUPTED;
 	return FX_CASEDB_VERIFY_ERROR;
 }
 

@@ -4,7 +4,11 @@
  * several threads), each presented as a custom source so that the same
  * pipeline hashes an image and a device. A set must be complete: a missing
  * or unequal middle segment is reported by name before reading, and what
- * was wrong is kept (fx_image_problem) for the verifier's findings. With
+ * was wrong is kept (fx_image_problem) for the verifier's findings. The
+ * format is the caller's when it knows it (it wrote or recorded the image):
+ * content sniffing would read a raw image of a disk that holds an E01 as
+ * that E01. Only for an unrecorded image is it taken from the name, checked
+ * against the contents (auto_format). With
  * bypass_cache, each file's cached pages are dropped first so the bytes
  * come from storage, not memory. One thread at a time per image; the
  * accessors below read what the opened image knows about itself.
@@ -212,12 +216,71 @@ static int has_suffix(const char *s, const char *suffix)
 	return a >= b && strcasecmp(s + a - b, suffix) == 0;
 }
 
+/* A name acquire or another imager gives a raw image: .raw, .dd, .img, or
+ * a number of at least three digits (a split raw segment). */
+static int has_raw_name(const char *path)
+{
+	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+	size_t digits;
+
+	if (!dot || (slash && dot < slash))
+		return 0;
+	digits = strspn(dot + 1, "0123456789");
+	if (digits >= 3 && dot[1 + digits] == '\0')
+		return 1;
+	return !strcasecmp(dot, ".raw") || !strcasecmp(dot, ".dd") ||
+	       !strcasecmp(dot, ".img");
+}
+
+/* FX_IMAGE_AUTO, for an image nobody recorded: the name says the format
+ * and the contents must not say another. A raw image may hold anything,
+ * an E01 among others, so the contents alone never decide against the
+ * name; a disagreement is reported, not resolved by guessing. */
+static int auto_format(int *out, const char *path)
+{
+	if (has_suffix(path, ".E01") || has_suffix(path, ".Ex01")) {
+		*out = FX_IMAGE_E01; /* the E01 reader names a missing signature */
+		return 0;
+	}
+	if (has_raw_name(path) && fx_ewf_has_signature(path)) {
+		fx_image_problem_set(FX_FIND_NOT_IMAGE, path);
+		return fx_error_set(FX_ECORRUPT,
+				    "%s is named as a raw image but starts with the EWF (E01) signature: without a recorded format it is read neither as raw nor as E01",
+				    path);
+	}
+	if (has_raw_name(path))
+		*out = has_suffix(path, ".001") ? FX_IMAGE_SPLIT_RAW : FX_IMAGE_RAW;
+	else
+		*out = fx_ewf_has_signature(path) ? FX_IMAGE_E01 : FX_IMAGE_RAW;
+	return 0;
+}
+
+/* The format asked for (version 1 options have none: auto). */
+static int options_format(int *out, const char *path, const fx_image_options *o)
+{
+	if (!o->version || o->version > FX_IMAGE_OPTIONS_VERSION)
+		return fx_error_set(FX_EUSAGE, "fx_image_options version %u, expected 1 to %d",
+				    o->version, FX_IMAGE_OPTIONS_VERSION);
+	*out = o->version >= 2 ? o->format : FX_IMAGE_AUTO;
+	if (*out == FX_IMAGE_AUTO)
+		return auto_format(out, path);
+	if (*out == FX_IMAGE_SPLIT_RAW && !has_suffix(path, ".001")) {
+		fx_image_problem_set(FX_FIND_NOT_IMAGE, path);
+		return fx_error_set(FX_EUSAGE, "split raw image %s: give its first file, NAME.001",
+				    path);
+	}
+	if (*out < FX_IMAGE_RAW || *out > FX_IMAGE_E01)
+		return fx_error_set(FX_EUSAGE, "image %s: unknown image format %d", path, *out);
+	return 0;
+}
+
 int fx_image_open_mt(fx_source **out, const char *path,
 		     const fx_image_options *opts, unsigned threads)
 {
 	fx_image_options defaults = FX_IMAGE_OPTIONS_INIT;
 	const fx_image_options *o = opts ? opts : &defaults;
 	struct stat st;
+	int format = FX_IMAGE_AUTO, rc;
 
 	*out = NULL;
 	fx_image_problem_set(0, NULL);
@@ -231,10 +294,11 @@ int fx_image_open_mt(fx_source **out, const char *path,
 		fx_image_problem_set(FX_FIND_NOT_IMAGE, path);
 		return fx_error_set(FX_EUSAGE, "image %s is not a regular file", path);
 	}
-	if (has_suffix(path, ".E01") || has_suffix(path, ".Ex01") ||
-	    fx_ewf_has_signature(path))
+	if ((rc = options_format(&format, path, o)) != 0)
+		return rc;
+	if (format == FX_IMAGE_E01)
 		return fx_ewf_reader_open(out, path, threads, o->bypass_cache);
-	return open_raw(out, path, has_suffix(path, ".001"), o);
+	return open_raw(out, path, format == FX_IMAGE_SPLIT_RAW, o);
 }
 
 int fx_image_open(fx_source **out, const char *path,

@@ -14,8 +14,11 @@
  * the one before it (runs of empty sectors) inflates to the same bytes, so
  * it is not inflated again. pread() hands decoded jobs to its caller
  * strictly in media order.
- * A chunk that fails is zero-filled, as libewf does, and remembered as a
- * run of chunks (sectors) with the reason; the run list is appended in
+ * A chunk that fails is zero-filled and remembered as a run of chunks
+ * (sectors) with the reason. Zeros, as libewf gives with zero-on-error
+ * (ewfverify -w); by default libewf returns a stored chunk's damaged bytes
+ * and a compressed chunk's failed inflation, which is not the evidence and
+ * no defined value (docs/architecture.md). The run list is appended in
  * media order as the caller consumes jobs, so fx_image_chunk_errors() says
  * exactly which chunks of what was read are bad. Nothing is reported as
  * good that was not checked.

@@ -404,7 +404,9 @@ static int item_alerts(struct fx_rpt *r, size_t *cap,
 	for (i = 0; !rc && i < it->n_ver; i++) {
 		const fx_casedb_verification_info *v = &it->ver[i];
 
-		if (v->rec.result == FX_CASEDB_VERIFIED)
+		/* an interrupted run reached no verdict: nothing failed */
+		if (v->rec.result == FX_CASEDB_VERIFIED ||
+		    v->rec.result == FX_CASEDB_VERIFY_INTERRUPTED)
 			continue;
 		snprintf(msg, sizeof(msg), "Verification %lld of evidence %s "
 			 "at %s FAILED: %s (%s).", (long long)v->id, ev,

@@ -399,9 +399,10 @@ static void verification(FILE *f, const struct fx_rpt_item *it,
 		fprintf(f, " (of acquisition %lld)",
 			(long long)v->rec.acquisition_id);
 	fprintf(f, "</h3>\n<table class=\"kv\">\n<tr><th>Result</th><td "
-		"class=\"%s\">%s (%s)</td></tr>\n", ok ? "pass" : "fail",
-		ok ? "verified" : v->rec.result == FX_CASEDB_MISMATCH
-		? "MISMATCH" : "ERROR", fx_rpt_verdict_meaning(v->rec.result));
+		"class=\"%s\">%s (%s)</td></tr>\n", ok ? "pass"
+		: v->rec.result == FX_CASEDB_VERIFY_INTERRUPTED ? "warn" : "fail",
+		fx_rpt_verdict_label(v->rec.result),
+		fx_rpt_verdict_meaning(v->rec.result));
 	kv(f, "Time (UTC)", v->rec.time_utc);
 	kv(f, "By", v->rec.actor);
 	kv(f, "Host", v->rec.host);
@@ -556,7 +557,9 @@ static void summary(FILE *f, const struct fx_rpt *r)
 		if (last) {
 			fprintf(f, "<span class=\"%s\">%s</span> at ",
 				last->rec.result == FX_CASEDB_VERIFIED ? "pass"
-				: "fail", fx_casedb_verdict_name(last->rec.result));
+				: last->rec.result == FX_CASEDB_VERIFY_INTERRUPTED
+				? "warn" : "fail",
+				fx_casedb_verdict_name(last->rec.result));
 			val(f, last->rec.time_utc);
 		} else {
 			fputs("none", f);

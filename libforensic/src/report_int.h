@@ -90,6 +90,8 @@ const char *fx_rpt_flag(int v);
 /* What a verdict means: "all hashes match", "a hash differs", "the image
  * could not be verified". */
 const char *fx_rpt_verdict_meaning(fx_casedb_verdict v);
+/* "verified", "MISMATCH", "ERROR", "interrupted": a verdict as headed. */
+const char *fx_rpt_verdict_label(fx_casedb_verdict v);
 
 /* Parses "YYYY-MM-DDTHH:MM:SS[.f*]Z" into microseconds since the epoch;
  * -1 if malformed. */

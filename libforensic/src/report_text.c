@@ -504,8 +504,7 @@ static void verification(FILE *f, const struct fx_rpt_item *it,
 			 (long long)v->id);
 	heading(f, title, '-');
 	snprintf(buf, sizeof(buf), "%s (%s)",
-		 v->rec.result == FX_CASEDB_VERIFIED ? "verified"
-		 : v->rec.result == FX_CASEDB_MISMATCH ? "MISMATCH" : "ERROR",
+		 fx_rpt_verdict_label(v->rec.result),
 		 fx_rpt_verdict_meaning(v->rec.result));
 	field(f, 2, "Result", buf);
 	field(f, 2, "Time (UTC)", v->rec.time_utc);

@@ -256,7 +256,19 @@ const char *fx_rpt_verdict_meaning(fx_casedb_verdict v)
 	switch (v) {
 	case FX_CASEDB_VERIFIED: return "all hashes match";
 	case FX_CASEDB_MISMATCH: return "a hash differs";
+	case FX_CASEDB_VERIFY_INTERRUPTED:
+		return "stopped before it reached a verdict; neither a pass nor a failure";
 	default: return "the image could not be verified";
+	}
+}
+
+const char *fx_rpt_verdict_label(fx_casedb_verdict v)
+{
+	switch (v) {
+	case FX_CASEDB_VERIFIED: return "verified";
+	case FX_CASEDB_MISMATCH: return "MISMATCH";
+	case FX_CASEDB_VERIFY_INTERRUPTED: return "interrupted";
+	default: return "ERROR";
 	}
 }
 

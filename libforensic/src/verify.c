@@ -3,18 +3,24 @@
  *
  *   1. gather the references: the acquisition record (found by the image's
  *      file name, or given), TARGET.sha256 beside the image;
- *   2. open the image and check the set against them before reading it:
- *      a file missing, shorter or longer than recorded, damaged E01
+ *   2. open the image as the record says it was written (raw, split raw,
+ *      E01; only an image without a record is recognised by its name and
+ *      contents) and check the set against the references before reading
+ *      it: a file missing, shorter or longer than recorded, damaged E01
  *      structure, ends here with a finding naming the file;
  *   3. read the media once and hash it (verify_hash.c), with the image
- *      files' own SHA-256 where a reference lists them;
+ *      files' own SHA-256 where a reference lists them; when the set
+ *      cannot be opened or read, hash those files alone;
  *   4. compare with every reference (verify_hash.c), then decide.
  *
  * The verdict is "verified" only when the whole media was hashed, the
- * acquisition record was compared, and nothing differs. Anything that
- * differs is "mismatch", unless the set could not be read (then "error":
- * a mismatch found in an incomplete read would be a guess). No record, or
- * no reference at all, with nothing differing is "error": the image may be
+ * acquisition record was compared, and nothing differs. An image file
+ * whose SHA-256 differs from a reference is "mismatch" in every case: the
+ * file was hashed whole, so it has changed, whatever else is wrong. Any
+ * other difference is "mismatch" unless the set could not be read (then
+ * "error": a mismatch found in an incomplete read would be a guess). A
+ * cancelled run (a signal) is "interrupted": no verdict. No record, or no
+ * reference at all, with nothing differing is "error": the image may be
  * intact, but it is not verified against what was acquired.
  * The database is only read here; fx_verify_record() writes the event.
  * One thread.
@@ -325,6 +331,21 @@ static int load_sha256_file(fx_verify_ctx *c, const char *path)
 
 /* ---- the set ------------------------------------------------------------- */
 
+/* How the acquisition wrote the image: that, not what the bytes look like,
+ * decides how it is read (a raw image of a disk may hold an E01). */
+static int recorded_format(const fx_casedb_acquisition_info *acq)
+{
+	const char *f = acq ? acq->rec.format : NULL;
+
+	if (!f)
+		return FX_IMAGE_AUTO;
+	if (!strcmp(f, "raw"))
+		return FX_IMAGE_RAW;
+	if (!strcmp(f, "split-raw"))
+		return FX_IMAGE_SPLIT_RAW;
+	return !strcmp(f, "e01") ? FX_IMAGE_E01 : FX_IMAGE_AUTO;
+}
+
 static int open_image(fx_verify_ctx *c, const char *path)
 {
 	fx_image_options io = FX_IMAGE_OPTIONS_INIT;
@@ -336,6 +357,7 @@ static int open_image(fx_verify_ctx *c, const char *path)
 	int kind;
 
 	io.bypass_cache = c->o->bypass_cache;
+	io.format = recorded_format(c->acq);
 	if (fx_image_open_mt(&c->img, path, &io, c->o->threads) != 0) {
 		kind = fx_image_problem(&bad);
 		fx_verify_findf(c->r, kind ? kind : FX_FIND_READ_ERROR, FX_VERIFY_ERROR,
@@ -484,8 +506,26 @@ static int has_status(const fx_verify_result *r, int status, int reference_kinds
 	return 0;
 }
 
-static int decide(const fx_verify_result *r)
+static int has_kind(const fx_verify_result *r, int kind, int status)
 {
+	size_t i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (r->findings[i].kind == kind && r->findings[i].status == status)
+			return 1;
+	return 0;
+}
+
+static int decide(const fx_verify_ctx *c)
+{
+	const fx_verify_result *r = c->r;
+
+	/* a whole file that is not what was recorded has changed, whatever
+	 * else stopped the verification; a signal is no verdict */
+	if (has_kind(r, FX_FIND_FILE_HASH, FX_VERIFY_MISMATCH))
+		return FX_VERIFY_MISMATCH;
+	if (c->interrupted)
+		return FX_VERIFY_INTERRUPTED;
 	if (has_status(r, FX_VERIFY_ERROR, 0) || !r->hashed)
 		return FX_VERIFY_ERROR;
 	if (has_status(r, FX_VERIFY_MISMATCH, 0) || has_status(r, FX_VERIFY_MISMATCH, 1))
@@ -533,12 +573,14 @@ int fx_verify_image(fx_verify_result *out, const char *path, fx_casedb *db,
 	if ((rc = load_sha256_file(&c, path)) != 0 || (rc = open_image(&c, path)) != 0)
 		goto done;
 	check_set(&c);
-	if (c.img && !has_status(out, FX_VERIFY_ERROR, 0)) {
-		if ((rc = fx_verify_hash(&c)) != 0)
-			goto done;
-		fx_verify_compare(&c);
-	}
-	out->status = decide(out);
+	if (c.img && !has_status(out, FX_VERIFY_ERROR, 0))
+		rc = fx_verify_hash(&c);
+	else /* the media cannot be read: its files still say what changed */
+		rc = fx_verify_hash_files(&c);
+	if (rc)
+		goto done;
+	fx_verify_compare(&c);
+	out->status = decide(&c);
 done:
 	out->elapsed_s = now_s() - start;
 	fx_source_free(c.img);

@@ -11,6 +11,11 @@
  *     segment boundaries and hashes each segment (no second read);
  *   - E01: the segment files are other bytes than the media, so a helper
  *     thread reads and hashes them while the pipeline runs.
+ * The media stream vouches for a file's hash only when it was read whole
+ * and without unreadable sectors; otherwise, and when the media cannot be
+ * opened at all, the files a reference lists are hashed straight from
+ * storage on the calling thread (fx_verify_hash_files), because a changed
+ * file must be named whatever else is wrong with the set.
  * The helper thread owns its hashers and buffer; it reads only the paths
  * copied for it and writes only its own result slots, which the calling
  * thread reads after joining it. The sink runs on the pipeline's sink
@@ -24,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -32,8 +38,10 @@
 
 typedef char sha_hex[65];
 
-/* ---- E01: segment files hashed on a helper thread ------------------------- */
+/* ---- image files hashed straight from storage ------------------------------ */
 
+/* A list of files to hash, on a helper thread (E01, beside the media read)
+ * or on the calling thread (files the media read could not vouch for). */
 typedef struct file_hasher {
 	char **paths;
 	sha_hex *sha;
@@ -41,54 +49,84 @@ typedef struct file_hasher {
 	volatile sig_atomic_t *cancel;
 	pthread_t thread;
 	int started;
+	int cancelled;     /* cancel stopped it: the files after are not hashed */
 	char error[600];   /* first failure, "" if none */
 } file_hasher;
 
+static void file_hasher_error(file_hasher *fh, const char *what, size_t i,
+			      const char *why)
+{
+	if (!fh->error[0])
+		snprintf(fh->error, sizeof(fh->error), "%s %.500s: %s", what,
+			 fh->paths[i], why);
+}
+
+/* Hashes file i into sha[i]. A file that cannot be read is left without a
+ * hash (the first such failure is kept) and the next is hashed: each file
+ * that can be read may name a change. -1 when cancelled. */
 static int hash_one_file(file_hasher *fh, size_t i, fx_hasher *h, uint8_t *buf)
 {
-	int fd = open(fh->paths[i], O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO put in a segment's place must not hang us */
+	int fd = open(fh->paths[i], O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	sha_hex scrap;
 	ssize_t n;
 
 	if (fd < 0) {
-		snprintf(fh->error, sizeof(fh->error), "cannot open %.500s: %s",
-			 fh->paths[i], strerror(errno));
-		return -1;
+		file_hasher_error(fh, "cannot open", i, strerror(errno));
+		return 0;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		file_hasher_error(fh, "cannot hash", i, "not a regular file");
+		close(fd);
+		return 0;
 	}
 	while ((n = read(fd, buf, 1 << 20)) != 0) {
+		if (fh->cancel && *fh->cancel) {
+			fh->cancelled = 1;
+			break;
+		}
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || (fh->cancel && *fh->cancel)) {
-			snprintf(fh->error, sizeof(fh->error), "cannot read %.500s: %s",
-				 fh->paths[i], n < 0 ? strerror(errno) : "interrupted");
-			close(fd);
-			return -1;
+		if (n < 0) {
+			file_hasher_error(fh, "cannot read", i, strerror(errno));
+			break;
 		}
 		fx_hasher_update(h, buf, (size_t)n);
 	}
 	close(fd);
+	if (n != 0) { /* stopped early: reset the hasher, keep no hash */
+		fx_hasher_final_hex(h, scrap, sizeof(scrap));
+		return fh->cancelled ? -1 : 0;
+	}
 	fx_hasher_final_hex(h, fh->sha[i], sizeof(fh->sha[i]));
 	return 0;
 }
 
-static void *file_hasher_main(void *arg)
+static void file_hasher_run(file_hasher *fh)
 {
-	file_hasher *fh = arg;
 	fx_hasher *h = NULL;
 	uint8_t *buf = malloc(1 << 20);
-	struct sched_param idle = { 0 };
 	size_t i;
+
+	if (!buf || fx_hasher_new(&h, FX_HASH_SHA256) != 0)
+		snprintf(fh->error, sizeof(fh->error), "out of memory hashing the image files");
+	for (i = 0; h && buf && i < fh->n; i++)
+		if (hash_one_file(fh, i, h, buf) < 0)
+			break;
+	fx_hasher_free(h);
+	free(buf);
+}
+
+static void *file_hasher_main(void *arg)
+{
+	struct sched_param idle = { 0 };
 
 	pthread_setname_np(pthread_self(), "file-sha256"); /* top -H, ps -T */
 	/* Nothing waits for the segment files' hashes until the media is
 	 * read: take only the time the pipeline leaves idle. */
 	pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
-
-	if (!buf || fx_hasher_new(&h, FX_HASH_SHA256) != 0)
-		snprintf(fh->error, sizeof(fh->error), "out of memory hashing the image files");
-	for (i = 0; h && buf && i < fh->n && !fh->error[0]; i++)
-		hash_one_file(fh, i, h, buf);
-	fx_hasher_free(h);
-	free(buf);
+	file_hasher_run(arg);
 	return NULL;
 }
 
@@ -100,6 +138,28 @@ static void file_hasher_free(file_hasher *fh)
 		free(fh->paths[i]);
 	free(fh->paths);
 	free(fh->sha);
+}
+
+static int file_hasher_init(file_hasher *fh, size_t n,
+			    volatile sig_atomic_t *cancel)
+{
+	memset(fh, 0, sizeof(*fh));
+	fh->n = n;
+	fh->cancel = cancel;
+	if (!(fh->paths = calloc(n ? n : 1, sizeof(char *))) ||
+	    !(fh->sha = calloc(n ? n : 1, sizeof(sha_hex))))
+		return fx_error_set(FX_ERROR, "out of memory");
+	return 0;
+}
+
+/* The reading stopped because of cancel: no verdict (said once). */
+static void mark_interrupted(fx_verify_ctx *c, const char *what)
+{
+	if (c->interrupted)
+		return;
+	c->interrupted = 1;
+	fx_verify_findf(c->r, FX_FIND_INTERRUPTED, FX_VERIFY_INTERRUPTED, FX_REF_NONE,
+			c->r->path, "%s was interrupted: no verdict", what);
 }
 
 /* ---- split raw: segments hashed in the stream ----------------------------- */
@@ -180,11 +240,8 @@ static int plan_e01(hash_plan *p, const fx_verify_options *o)
 {
 	size_t i;
 
-	p->fh.n = p->nfiles;
-	p->fh.cancel = o->cancel;
-	if (!(p->fh.paths = calloc(p->nfiles, sizeof(char *))) ||
-	    !(p->fh.sha = calloc(p->nfiles, sizeof(sha_hex))))
-		return fx_error_set(FX_ERROR, "out of memory");
+	if (file_hasher_init(&p->fh, p->nfiles, o->cancel) != 0)
+		return FX_ERROR;
 	for (i = 0; i < p->nfiles; i++)
 		if (!(p->fh.paths[i] = strdup(p->files[i].path)))
 			return fx_error_set(FX_ERROR, "out of memory");
@@ -241,7 +298,10 @@ static void plan_free(hash_plan *p)
 	free(p->files);
 }
 
-/* The files' SHA-256 into the result, once everything was read. */
+/* The files' SHA-256 into the result, once everything was read. Hashes
+ * taken from the media stream (raw, split raw) count only when the media
+ * was read completely: a zero-filled unreadable sector is not the file's
+ * byte. */
 static void collect_file_hashes(hash_plan *p, fx_verify_ctx *c)
 {
 	fx_verify_result *r = c->r;
@@ -252,15 +312,15 @@ static void collect_file_hashes(hash_plan *p, fx_verify_ctx *c)
 	if (p->fh.started) {
 		pthread_join(p->fh.thread, NULL);
 		p->fh.started = 0;
-		if (p->fh.error[0]) {
+		if (p->fh.cancelled)
+			mark_interrupted(c, "hashing the image files");
+		if (p->fh.error[0])
 			fx_verify_findf(r, FX_FIND_READ_ERROR, FX_VERIFY_ERROR, FX_REF_NONE,
 					NULL, "%s", p->fh.error);
-			return;
-		}
 	}
 	for (i = 0; i < p->nfiles; i++) {
-		sha = p->media_is_file ? r->computed.sha256
-		      : p->sink && i < p->seg.cur ? p->seg.sha[i]
+		sha = p->media_is_file ? (r->hashed ? r->computed.sha256 : "")
+		      : p->sink ? (r->hashed && i < p->seg.cur ? p->seg.sha[i] : "")
 		      : p->fh.sha ? p->fh.sha[i] : "";
 		if ((f = fx_verify_file_find(r, p->files[i].path)) && sha[0])
 			snprintf(f->sha256, sizeof(f->sha256), "%s", sha);
@@ -312,13 +372,20 @@ static void chunk_findings(fx_verify_ctx *c)
 /* What the pipeline run says about reading. */
 static void run_findings(fx_verify_ctx *c, const fx_acquire_result *res)
 {
+	char what[4200];
 	size_t i;
 
-	if (res->status == FX_ACQ_FAILED || res->status == FX_ACQ_INTERRUPTED) {
+	if (res->status == FX_ACQ_INTERRUPTED) {
+		snprintf(what, sizeof(what), "reading %s after %llu of %llu bytes",
+			 c->r->path, (unsigned long long)res->bytes,
+			 (unsigned long long)c->r->size);
+		mark_interrupted(c, what);
+		return;
+	}
+	if (res->status == FX_ACQ_FAILED) {
 		fx_verify_findf(c->r, FX_FIND_READ_ERROR, FX_VERIFY_ERROR, FX_REF_NONE,
-				c->r->path, "reading %s %s after %llu bytes: %s", c->r->path,
-				res->status == FX_ACQ_FAILED ? "failed" : "was interrupted",
-				(unsigned long long)res->bytes, res->error);
+				c->r->path, "reading %s failed after %llu bytes: %s",
+				c->r->path, (unsigned long long)res->bytes, res->error);
 		return;
 	}
 	for (i = 0; i < res->nbad; i++)
@@ -360,11 +427,63 @@ int fx_verify_hash(fx_verify_ctx *c)
 	run_findings(c, &res);
 	chunk_findings(c);
 	collect_file_hashes(&p, c);
+	/* the E01 helper read every file itself; the others took their hashes
+	 * from a media read that stopped early */
+	if (!c->r->hashed && !c->interrupted && !p.fh.sha)
+		rc = fx_verify_hash_files(c);
 done:
 	if (p.fh.started) /* stop the helper early when the run failed */
 		pthread_join(p.fh.thread, NULL), p.fh.started = 0;
 	fx_acquire_result_clear(&res);
 	plan_free(&p);
+	return rc;
+}
+
+/* Whether a reference lists a SHA-256 for f that was not computed yet. */
+static int file_needs_hash(const fx_verify_file *f)
+{
+	return f->present && !f->sha256[0] &&
+	       (f->recorded_sha256[0] || f->listed_sha256[0]);
+}
+
+int fx_verify_hash_files(fx_verify_ctx *c)
+{
+	fx_verify_result *r = c->r;
+	file_hasher fh;
+	size_t *idx = NULL, i, n = 0;
+	int rc;
+
+	for (i = 0; i < r->nfiles; i++)
+		n += file_needs_hash(&r->files[i]);
+	if (!n)
+		return 0;
+	if ((rc = file_hasher_init(&fh, n, c->o->cancel)) != 0 ||
+	    !(idx = calloc(n, sizeof(*idx)))) {
+		rc = rc ? rc : fx_error_set(FX_ERROR, "out of memory");
+		goto done;
+	}
+	for (i = 0, n = 0; i < r->nfiles; i++) {
+		if (!file_needs_hash(&r->files[i]))
+			continue;
+		idx[n] = i;
+		if (!(fh.paths[n++] = strdup(r->files[i].path))) {
+			rc = fx_error_set(FX_ERROR, "out of memory");
+			goto done;
+		}
+	}
+	file_hasher_run(&fh);
+	for (i = 0; i < n; i++)
+		if (fh.sha[i][0])
+			snprintf(r->files[idx[i]].sha256, sizeof(r->files[idx[i]].sha256),
+				 "%s", fh.sha[i]);
+	if (fh.error[0])
+		fx_verify_findf(r, FX_FIND_READ_ERROR, FX_VERIFY_ERROR, FX_REF_NONE,
+				NULL, "%s", fh.error);
+	if (fh.cancelled)
+		mark_interrupted(c, "hashing the image files");
+done:
+	file_hasher_free(&fh);
+	free(idx);
 	return rc;
 }
 
@@ -481,13 +600,26 @@ static void compare_windows(fx_verify_ctx *c)
 		window_finding(c, n - run, run);
 }
 
+static void compare_files(fx_verify_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfiles; i++) {
+		r->references |= compare_file(r, &r->files[i], r->files[i].recorded_sha256,
+					      FX_REF_CASEDB, "the acquisition record");
+		r->references |= compare_file(r, &r->files[i], r->files[i].listed_sha256,
+					      FX_REF_SHA256_FILE, r->sha256_file);
+	}
+}
+
 void fx_verify_compare(fx_verify_ctx *c)
 {
 	fx_verify_result *r = c->r;
-	size_t i;
 
-	if (!r->hashed)
+	if (!r->hashed) { /* the files' hashes are whole even so */
+		compare_files(r);
 		return;
+	}
 	if (c->acq && r->expected_casedb.algs && r->size != r->recorded_bytes)
 		fx_verify_findf(r, FX_FIND_SIZE, FX_VERIFY_MISMATCH, FX_REF_CASEDB, NULL,
 				"the media is %llu bytes, the acquisition record says %llu",
@@ -499,12 +631,7 @@ void fx_verify_compare(fx_verify_ctx *c)
 				"the acquisition record has no hash of the algorithms computed");
 	if (compare_digests(r, &r->expected_e01, FX_REF_E01, "the hash stored in the E01 image"))
 		r->references |= FX_REF_E01;
-	for (i = 0; i < r->nfiles; i++) {
-		r->references |= compare_file(r, &r->files[i], r->files[i].recorded_sha256,
-					      FX_REF_CASEDB, "the acquisition record");
-		r->references |= compare_file(r, &r->files[i], r->files[i].listed_sha256,
-					      FX_REF_SHA256_FILE, r->sha256_file);
-	}
+	compare_files(r);
 	compare_windows(c);
 	if (!r->references)
 		fx_verify_findf(r, FX_FIND_NO_REFERENCE, FX_VERIFY_ERROR, FX_REF_NONE, r->path,

@@ -19,6 +19,7 @@ typedef struct fx_verify_ctx {
 	fx_window_hash *expected_windows;  /* from the record */
 	size_t nexpected;
 	int windows_usable;                /* re-hash with window_size */
+	int interrupted;                   /* o->cancel cut the reading short */
 } fx_verify_ctx;
 
 /* verify_json.c */
@@ -44,11 +45,20 @@ const char *fx_verify_alg_label(unsigned alg);
 
 /* Reads the media once, hashing it and, where a reference needs them, the
  * image files; fills r->computed, r->windows, each file's sha256, r->bytes,
- * r->hashed, and findings for read errors and bad E01 chunks. */
+ * r->hashed, and findings for read errors and bad E01 chunks. A file whose
+ * hash the media read could not give (it stopped early) is hashed as
+ * fx_verify_hash_files does. Sets c->interrupted when cancelled. */
 int fx_verify_hash(fx_verify_ctx *c);
 
+/* Hashes, straight from the files, every present image file that a
+ * reference lists with a SHA-256 and that has none computed yet: when the
+ * media cannot be opened or read, these hashes still say which file
+ * changed. Read errors are findings; cancel sets c->interrupted. */
+int fx_verify_hash_files(fx_verify_ctx *c);
+
 /* Compares what was computed with every reference; adds the findings and
- * sets r->references. */
+ * sets r->references. Files are compared whenever they were hashed, the
+ * media and its windows only when it was hashed completely. */
 void fx_verify_compare(fx_verify_ctx *c);
 
 #endif

@@ -23,6 +23,7 @@ const char *fx_verify_status_name(int status)
 	case FX_VERIFY_VERIFIED: return "verified";
 	case FX_VERIFY_MISMATCH: return "mismatch";
 	case FX_VERIFY_ERROR: return "error";
+	case FX_VERIFY_INTERRUPTED: return "interrupted";
 	default: return "?";
 	}
 }
@@ -32,7 +33,7 @@ const char *fx_verify_finding_kind_name(int kind)
 	static const char *names[] = { "?", "hash", "file_hash", "window",
 		"chunk", "size", "extra_file", "missing", "truncated",
 		"not_image", "corrupt", "no_record", "no_reference",
-		"read_error", "record" };
+		"read_error", "record", "interrupted" };
 
 	return kind > 0 && kind < (int)(sizeof(names) / sizeof(names[0]))
 		? names[kind] : "?";

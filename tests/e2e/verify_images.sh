@@ -169,26 +169,31 @@ test_split() {
 	assert_recorded "$dir/case.db" "$acq" mismatch "$dir/bad.json"
 	cp "$FX_WORK/s.004.orig" "$dir/s.004"
 
-	# the last segment truncated: could not verify, the file named
+	# the last segment truncated: the media is not hashed, but every file
+	# the record lists is; s.013 no longer has its recorded SHA-256, which
+	# is evidence of change: mismatch naming it (was exit 4, "could not
+	# verify", with no file named; issue 10)
 	size=$(size_of "$dir/s.013")
 	cp "$dir/s.013" "$FX_WORK/s.013.orig"
 	chmod u+w "$dir/s.013"
 	truncate -s 1000 "$dir/s.013"
-	verify_json 4 "$dir/trunc.json" "$dir/s.001"
-	assert_eq error "$(json_get "$dir/trunc.json" .status)" "split truncated: status"
+	verify_json 1 "$dir/trunc.json" "$dir/s.001"
+	assert_eq mismatch "$(json_get "$dir/trunc.json" .status)" "split truncated: status"
 	assert_eq "image file $dir/s.013 is truncated: 1000 bytes, recorded $size" \
 		"$(finding "$dir/trunc.json" truncated message)" "split truncated: finding"
-	assert_eq false "$(json_get "$dir/trunc.json" .hashed)" "split truncated: not hashed"
-	assert_recorded_error "$dir/case.db" "$acq"
-	# a middle segment truncated
+	assert_eq false "$(json_get "$dir/trunc.json" .hashed)" "split truncated: the media not hashed"
+	assert_file_hash_findings "$dir/trunc.json" "$dir/s.013" "$FX_WORK/s.013.orig" "$dir/s.sha256"
+	assert_recorded_unhashed "$dir/case.db" "$acq" mismatch
+	# a middle segment truncated: the set cannot be opened; s.005 named
 	cp "$FX_WORK/s.013.orig" "$dir/s.013"
 	cp "$dir/s.005" "$FX_WORK/s.005.orig"
 	chmod u+w "$dir/s.005"
 	truncate -s 123456 "$dir/s.005"
-	verify_json 4 "$dir/trunc5.json" "$dir/s.001"
+	verify_json 1 "$dir/trunc5.json" "$dir/s.001"
 	assert_contains "$(json_get "$dir/trunc5.json" '.findings[0].message')" \
 		"image segment $dir/s.005 is 123456 bytes, the others $seg: truncated or replaced" "split: middle truncated"
 	assert_eq "$dir/s.005" "$(finding "$dir/trunc5.json" truncated file)" "split: middle truncated, file"
+	assert_file_hash_findings "$dir/trunc5.json" "$dir/s.005" "$FX_WORK/s.005.orig" "$dir/s.sha256"
 	cp "$FX_WORK/s.005.orig" "$dir/s.005"
 	# a middle segment removed
 	mv "$dir/s.006" "$FX_WORK/s.006"
@@ -208,6 +213,30 @@ test_split() {
 	assert_eq "$dir/s.002 is not the first file of its image (acquisition $acq begins with $dir/s.001): give the first file" \
 		"$(finding "$dir/second.json" not_image message)" "split: not the first file"
 	assert_eq 8 "$(verifications "$dir/case.db" "$acq" | wc -l)" "split: every run recorded"
+}
+
+# assert_file_hash_findings JSON FILE ORIG SHA256FILE: exactly two file_hash
+# findings, both for FILE: its SHA-256 (sha256sum of FILE now) differs from
+# the acquisition record and from SHA256FILE, which both hold sha256sum of
+# ORIG (the file as acquired).
+assert_file_hash_findings() {
+	local json=$1 file=$2 orig=$3 list=$4 i
+	assert_eq 2 "$(count_findings "$json" file_hash)" "file_hash findings: the record and $(basename "$list")"
+	for i in 0 1; do
+		assert_eq "$file" "$(finding "$json" file_hash file "$i")" "file_hash finding $i: the file named"
+		assert_eq "$(sha256_of "$orig")" "$(finding "$json" file_hash expected "$i")" "file_hash finding $i: expected = sha256sum as acquired"
+		assert_eq "$(sha256_of "$file")" "$(finding "$json" file_hash computed "$i")" "file_hash finding $i: computed = sha256sum now"
+	done
+	assert_eq casedb "$(finding "$json" file_hash reference 0)" "file_hash finding 0: against the record"
+	assert_eq sha256_file "$(finding "$json" file_hash reference 1)" "file_hash finding 1: against $(basename "$list")"
+}
+
+# assert_recorded_unhashed DB ACQ RESULT: the last verify event of ACQ is
+# RESULT and records no media hashes (the media was not read).
+assert_recorded_unhashed() {
+	assert_eq "$3" "$(verifications "$1" "$2" | tail -n1 | cut -d'|' -f1)" "verification recorded as $3"
+	assert_eq 0 "$(sqlite3 "$1" "SELECT count(*) FROM hashes WHERE verification_id = (SELECT max(id) FROM verifications)")" \
+		"the media not hashed, no hashes recorded"
 }
 
 # assert_recorded_error DB ACQ: the last verify event of ACQ is an error
@@ -271,13 +300,15 @@ test_e01() {
 	verify_json 4 "$dir/gone8.json" "$dir/ev.E01"
 	assert_eq "image segment $dir/ev.E08 is missing ($dir/ev.E07 continues into it)" \
 		"$(finding "$dir/gone8.json" missing message)" "E01: last segment removed"
-	# a segment truncated
+	# a segment truncated: the structure says so, and the segment's
+	# SHA-256 says it changed (was exit 4, "could not verify")
 	rm -rf "$dir" && cp -a "$FX_WORK/e01.orig" "$dir"
 	chmod u+w "$dir/ev.E05"
 	truncate -s 400000 "$dir/ev.E05"
-	verify_json 4 "$dir/trunc.json" "$dir/ev.E01"
+	verify_json 1 "$dir/trunc.json" "$dir/ev.E01"
 	assert_contains "$(finding "$dir/trunc.json" truncated message)" "image segment $dir/ev.E05 is truncated: " "E01: segment truncated"
-	assert_contains "$(cat "$dir/trunc.json.err")" "ERROR (could not verify)" "E01 truncated: text verdict on stderr"
+	assert_file_hash_findings "$dir/trunc.json" "$dir/ev.E05" "$FX_WORK/e01.orig/ev.E05" "$dir/ev.sha256"
+	assert_contains "$(cat "$dir/trunc.json.err")" "verify: $dir/ev.E01: MISMATCH" "E01 truncated: text verdict on stderr"
 	rm -rf "$FX_WORK/e01.orig"
 }
 

@@ -66,7 +66,10 @@ typedef enum fx_casedb_status {
 typedef enum fx_casedb_verdict {
 	FX_CASEDB_VERIFIED = 1,     /**< all hashes match */
 	FX_CASEDB_MISMATCH = 2,     /**< a hash differs */
-	FX_CASEDB_VERIFY_ERROR = 3  /**< could not be verified (e.g. I/O) */
+	FX_CASEDB_VERIFY_ERROR = 3, /**< could not be verified (e.g. I/O) */
+	/** stopped (by a signal) before it reached a verdict: neither a
+	 *  pass nor a failure. Schema version 2 on. */
+	FX_CASEDB_VERIFY_INTERRUPTED = 4
 } fx_casedb_verdict;
 
 /** Identity of a source device as seen by the tool. Numbers 0 = unknown;
@@ -334,7 +337,8 @@ FX_EXTERN int fx_casedb_schema_version(void);
  *  "interrupted"; "?" for other values. Static. */
 FX_EXTERN const char *fx_casedb_status_name(fx_casedb_status status);
 
-/** "verified", "mismatch", "error"; "?" for other values. Static. */
+/** "verified", "mismatch", "error", "interrupted"; "?" for other values.
+ *  Static. */
 FX_EXTERN const char *fx_casedb_verdict_name(fx_casedb_verdict verdict);
 
 /**

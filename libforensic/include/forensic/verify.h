@@ -81,7 +81,10 @@ FX_EXTERN size_t fx_image_chunk_errors(fx_source *img,
 enum fx_verify_status {
 	FX_VERIFY_VERIFIED = 1, /**< every reference matches, nothing wrong */
 	FX_VERIFY_MISMATCH = 2, /**< a hash, file or chunk does not match */
-	FX_VERIFY_ERROR = 3     /**< could not be verified (see findings) */
+	FX_VERIFY_ERROR = 3,    /**< could not be verified (see findings) */
+	/** options.cancel stopped the reading before a verdict: neither a
+	 *  pass nor a failure (a signal is no evidence) */
+	FX_VERIFY_INTERRUPTED = 4
 };
 
 /** What a finding is about. */
@@ -99,7 +102,8 @@ enum fx_verify_finding_kind {
 	FX_FIND_NO_RECORD,     /**< no acquisition record in the case database */
 	FX_FIND_NO_REFERENCE,  /**< nothing to compare the hashes with */
 	FX_FIND_READ_ERROR,    /**< reading failed (I/O, unreadable sectors) */
-	FX_FIND_RECORD         /**< the record itself is unusable */
+	FX_FIND_RECORD,        /**< the record itself is unusable */
+	FX_FIND_INTERRUPTED    /**< cancelled before the reading ended */
 };
 
 /** Where an expected value comes from. */
@@ -113,7 +117,8 @@ enum fx_verify_reference {
 /** One thing found; every string is owned by the result. */
 typedef struct fx_verify_finding {
 	int kind;              /**< enum fx_verify_finding_kind */
-	int status;            /**< FX_VERIFY_MISMATCH or FX_VERIFY_ERROR */
+	int status;            /**< FX_VERIFY_MISMATCH, FX_VERIFY_ERROR, or
+				    FX_VERIFY_INTERRUPTED (FX_FIND_INTERRUPTED) */
 	int reference;         /**< enum fx_verify_reference, or 0 */
 	unsigned alg;          /**< FX_HASH_* of a hash finding, else 0 */
 	char *file;            /**< the file concerned, or NULL */
@@ -203,19 +208,29 @@ typedef struct fx_verify_result {
 
 /**
  * Verifies the image whose first file is path. db may be NULL (then no
- * record is looked up and FX_FIND_NO_RECORD is reported). The whole set is
- * checked before a byte is hashed: files missing, shorter or longer than
- * recorded or listed, and damaged E01 structure end the verification with
- * status FX_VERIFY_ERROR without hashing. Otherwise the media is hashed
- * once and compared with every reference; each difference is a finding.
+ * record is looked up and FX_FIND_NO_RECORD is reported). The image is
+ * read in the format its acquisition record gives (fx_image_options.format);
+ * only an image without a record is recognised by name and contents. The
+ * whole set is checked before the media is hashed: files missing, shorter
+ * or longer than recorded or listed, and damaged structure (an E01's
+ * section chain, a split raw segment of the wrong size) are findings, and
+ * the media is then not hashed. Otherwise the media is hashed once and
+ * compared with every reference; each difference is a finding.
  *
- * Status: FX_VERIFY_ERROR when the set is incomplete or unreadable, or when
- * nothing differs but there is no acquisition record (or no reference at
- * all); FX_VERIFY_MISMATCH when anything differs; FX_VERIFY_VERIFIED only
- * when the media was hashed completely, at least the record was compared
- * and nothing differs. Returns 0 when out holds a verdict, a negative code
- * only when it could not start (bad options, out of memory); the database
- * is only read.
+ * Every image file for which a reference (the record, NAME.sha256) lists a
+ * SHA-256 is hashed and compared whether or not the media could be opened
+ * or read: a file that no longer has its recorded SHA-256 has changed,
+ * whatever else is wrong with the set.
+ *
+ * Status: FX_VERIFY_MISMATCH when an image file's SHA-256 differs from a
+ * reference (always), or when anything else differs and the set was read
+ * completely; FX_VERIFY_INTERRUPTED when opts->cancel stopped the reading
+ * (and no file differed); FX_VERIFY_ERROR when the set is incomplete or
+ * unreadable, or when nothing differs but there is no acquisition record
+ * (or no reference at all); FX_VERIFY_VERIFIED only when the media was
+ * hashed completely, at least the record was compared and nothing differs.
+ * Returns 0 when out holds a verdict, a negative code only when it could
+ * not start (bad options, out of memory); the database is only read.
  */
 FX_EXTERN int fx_verify_image(fx_verify_result *out, const char *path,
 			      fx_casedb *db, const fx_verify_options *opts);
@@ -245,7 +260,8 @@ FX_EXTERN int fx_verify_add_finding(fx_verify_result *r,
 /** Frees what a result owns; safe on a zeroed result. */
 FX_EXTERN void fx_verify_result_clear(fx_verify_result *r);
 
-/** "verified", "mismatch", "error"; "?" otherwise. Static. */
+/** "verified", "mismatch", "error", "interrupted"; "?" otherwise.
+ *  Static. */
 FX_EXTERN const char *fx_verify_status_name(int status);
 
 /** "hash", "file_hash", "window", "chunk", ...; "?" otherwise. Static. */
