@@ -52,6 +52,8 @@ typedef struct acq_state {
 	int verify_ran;
 	/* why image files have no SHA-256 (the log's text for them) */
 	char files_unhashed[1100];
+	/* TARGET.sha256: its path when written, else why not (the log's) */
+	char sha256_note[PATH_MAX + 1200];
 	fx_digests verify_digests;
 	/* image files to hash after writing, and hashed so far: written by
 	 * the hashing thread (progress.c, atomics), read for the progress */

@@ -64,7 +64,7 @@ static void usage(FILE *f)
 		"Image SOURCE (block device or file) to TARGET.raw, TARGET.001... or TARGET.E01...\n"
 		"(a TARGET typed with the format's extension, e.g. HDD-01.E01, loses it)\n\n"
 		"  -f, --format raw|e01       image format (default e01)\n"
-		"      --segment-size SIZE    split the image into files of SIZE bytes\n"
+		"      --segment-size SIZE    split the image into files of SIZE bytes (>= 1M)\n"
 		"      --block-size SIZE      read size (default 4M for e01, 1M for raw)\n"
 		"      --retries N            re-reads of a failing sector (default 2)\n"
 		"      --hash LIST            md5,sha1,sha256 (default all)\n"
@@ -279,6 +279,10 @@ static int check_options(acq_options *o)
 
 	if (strcmp(o->format, "raw") != 0 && strcmp(o->format, "e01") != 0)
 		return usage_error("--format: unknown format '%s' (raw or e01)", o->format);
+	if (strcmp(o->format, "raw") == 0 && fx_raw_segment_size_check(o->segment_size)) {
+		fprintf(stderr, "acquire: %s\n", fx_error_last());
+		return FX_EXIT_USAGE;
+	}
 	/* Default: 1 MiB for raw (O_DIRECT writes straight from the ring);
 	 * 4 MiB for E01, where a quarter of the hand-offs between the reader,
 	 * the hash threads and the compressors measured 1.5-3% faster. */

@@ -19,6 +19,8 @@
 #include "acquire_cli.h"
 #include "escape.h"
 
+static const char *sha256_withheld(const acq_state *st, char *buf, size_t len);
+
 static const char *yes_no_unknown(int v)
 {
 	return v == FX_UNKNOWN ? "unknown" : v ? "yes" : "no";
@@ -152,7 +154,8 @@ static void log_write_block_undone(FILE *f, const fx_source_info *in)
 static void log_result(FILE *f, const acq_state *st)
 {
 	const fx_acquire_result *r = &st->res;
-	char when[32];
+	char when[32], why[PATH_MAX + 1100];
+	const char *withheld;
 	size_t i;
 
 	fx_format_utc(when, sizeof(when), st->end);
@@ -189,6 +192,11 @@ static void log_result(FILE *f, const acq_state *st)
 			st->files[i].sha256[0] ? st->files[i].sha256
 			: st->files_unhashed[0] ? fx_tool_escape(st->files_unhashed)
 			: "(not computed)");
+	if (st->sha256_note[0])
+		fprintf(f, "SHA-256 file:           %s\n", fx_tool_escape(st->sha256_note));
+	else if ((withheld = sha256_withheld(st, why, sizeof(why))) != NULL)
+		fprintf(f, "SHA-256 file:           not written: %s\n",
+			fx_tool_escape(withheld));
 	fprintf(f, "Verification of image:  %s\n", fx_tool_escape(st->verify_result));
 	if (st->opt.verify_source)
 		fprintf(f, "Verification of source: %s\n",
@@ -218,30 +226,47 @@ int acq_log_finish(acq_state *st)
 	return rc;
 }
 
-/* TARGET.sha256 lists every image file; when one has no SHA-256 (an E01
- * not read back, or hashing failed) it is not written, so that
- * `sha256sum -c` never passes on part of the set; the log says why. */
-int acq_write_sha256(acq_state *st)
+/*
+ * Why TARGET.sha256 is withheld, or NULL when it is to be written. One rule
+ * for every format: only a finished image (completed, or completed with
+ * unreadable sectors) whose every file has a SHA-256, so that
+ * `sha256sum -c` can never pass on part of a set: an interrupted or failed
+ * run leaves files that are each intact but together not the image.
+ */
+static const char *sha256_withheld(const acq_state *st, char *buf, size_t len)
 {
-	int fd;
-	FILE *f;
+	char copy[PATH_MAX];
+	size_t i;
+
+	if (st->res.status == FX_ACQ_INTERRUPTED)
+		return "the acquisition was interrupted, so the image files are not the whole image";
+	if (st->res.status != FX_ACQ_COMPLETED &&
+	    st->res.status != FX_ACQ_COMPLETED_WITH_ERRORS)
+		return "the acquisition failed, so the image files are not the whole image";
+	if (!st->nfiles)
+		return "no image files were recorded";
+	for (i = 0; i < st->nfiles; i++)
+		if (!st->files[i].sha256[0]) {
+			snprintf(copy, sizeof(copy), "%s", st->files[i].path);
+			snprintf(buf, len, "image file %s has no SHA-256 %s", basename(copy),
+				 st->files_unhashed[0] ? st->files_unhashed : "(not computed)");
+			return buf;
+		}
+	return NULL;
+}
+
+static int sha256_lines(const acq_state *st, int fd)
+{
+	FILE *f = fdopen(fd, "w");
+	char copy[PATH_MAX];
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < st->nfiles; i++)
-		if (!st->files[i].sha256[0])
-			return 0;
-	fd = open(st->sha_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		fprintf(stderr, "acquire: cannot create %s: %s\n",
-			fx_tool_escape(st->sha_path), strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (!f) {
+		close(fd);
 		return -1;
 	}
 	for (i = 0; i < st->nfiles; i++) {
-		char copy[PATH_MAX];
-
 		snprintf(copy, sizeof(copy), "%s", st->files[i].path);
 		fprintf(f, "%s  %s\n", st->files[i].sha256, basename(copy));
 	}
@@ -249,10 +274,37 @@ int acq_write_sha256(acq_state *st)
 		rc = -1;
 	if (fclose(f) != 0)
 		rc = -1;
-	if (rc)
-		fprintf(stderr, "acquire: cannot write %s: %s\n",
-			fx_tool_escape(st->sha_path), strerror(errno));
 	return rc;
+}
+
+/* Writes TARGET.sha256 when sha256_withheld allows, and notes in
+ * st->sha256_note what the log says of it. A file that could not be
+ * written completely is removed (it was created here, O_EXCL): a partial
+ * list would pass `sha256sum -c` on part of the set. */
+int acq_write_sha256(acq_state *st)
+{
+	char why[PATH_MAX + 1100];
+	const char *withheld = sha256_withheld(st, why, sizeof(why));
+	int fd, err;
+
+	if (withheld) {
+		snprintf(st->sha256_note, sizeof(st->sha256_note), "not written: %s",
+			 withheld);
+		return 0;
+	}
+	fd = open(st->sha_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (fd < 0 || sha256_lines(st, fd) != 0) {
+		err = errno;
+		fprintf(stderr, "acquire: cannot write %s: %s\n",
+			fx_tool_escape(st->sha_path), strerror(err));
+		if (fd >= 0)
+			unlink(st->sha_path);
+		snprintf(st->sha256_note, sizeof(st->sha256_note),
+			 "not written: cannot write %s: %s", st->sha_path, strerror(err));
+		return -1;
+	}
+	snprintf(st->sha256_note, sizeof(st->sha256_note), "%s", st->sha_path);
+	return 0;
 }
 
 void acq_print_json(const acq_state *st, FILE *f)

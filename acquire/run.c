@@ -548,7 +548,7 @@ static int conclude(acq_state *st, fx_sink *sink)
 	if (collect_files(st, sink) != 0)
 		st->res.status = FX_ACQ_FAILED;
 	verify_outputs(st);
-	if (st->nfiles && st->res.status != FX_ACQ_FAILED && acq_write_sha256(st) != 0) {
+	if (acq_write_sha256(st) != 0) { /* decides whether, and says why not */
 		st->res.status = FX_ACQ_FAILED;
 		snprintf(st->res.error, sizeof(st->res.error), "cannot write %.900s",
 			 st->sha_path);

@@ -1,14 +1,16 @@
 /*
  * Unit tests of the small parsers and namers the tools rely on: SIZE
  * parsing, raw segment names, hash lists, UTC formatting, E01 segment
- * limits, the raw sink's segment sizes, file hashing from storage, and
- * the escaping of recorded text for terminals and logs.
+ * limits, the raw sink's segment sizes and their 1 MiB minimum, file
+ * hashing from storage, and the escaping of recorded text for terminals
+ * and logs.
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "forensic/forensic.h"
 #include "testutil.h"
@@ -133,11 +135,13 @@ START_TEST(test_e01_segment_limits)
 }
 END_TEST
 
-/* The raw sink cuts segments at exactly segment_size, whatever the writes. */
+/* The raw sink cuts segments at exactly segment_size, whatever the writes
+ * (a size that is not a multiple of 4096 also leaves O_DIRECT). */
 START_TEST(test_raw_segments_exact)
 {
 	const char *dir = fxt_tmpdir("util-seg");
-	uint8_t *data = malloc(10000);
+	const size_t seg = FX_MIN_SEGMENT + 512, total = 3 * seg + 1000;
+	uint8_t *data = malloc(total);
 	char target[4200], name[4300];
 	fx_image_file files[8];
 	fx_sink_summary sum;
@@ -146,13 +150,14 @@ START_TEST(test_raw_segments_exact)
 	size_t n, i;
 
 	ck_assert_ptr_nonnull(dir);
-	fxt_fill_pattern(data, 10000, 9);
+	ck_assert_ptr_nonnull(data);
+	fxt_fill_pattern(data, total, 9);
 	snprintf(target, sizeof(target), "%s/img", dir);
-	ck_assert_int_eq(fx_sink_raw_new(&sink, target, 3000), 0);
+	ck_assert_int_eq(fx_sink_raw_new(&sink, target, seg), 0);
 	ck_assert_int_eq(fx_sink_write(sink, data, 1234), 0);
-	ck_assert_int_eq(fx_sink_write(sink, data + 1234, 8766), 0);
+	ck_assert_int_eq(fx_sink_write(sink, data + 1234, total - 1234), 0);
 	memset(&sum, 0, sizeof(sum));
-	sum.bytes = 10000;
+	sum.bytes = total;
 	sum.complete = 1;
 	ck_assert_int_eq(fx_sink_finish(sink, &sum), 0);
 	n = fx_sink_files(sink, files, 8);
@@ -162,21 +167,52 @@ START_TEST(test_raw_segments_exact)
 
 		snprintf(name, sizeof(name), "%s.%03zu", target, i + 1);
 		ck_assert_str_eq(files[i].path, name);
-		ck_assert_uint_eq(files[i].size, i < 3 ? 3000 : 1000);
+		ck_assert_uint_eq(files[i].size, i < 3 ? seg : 1000);
 		ck_assert_int_eq(stat(name, &st), 0);
 		ck_assert_uint_eq((uint64_t)st.st_size, files[i].size);
 		ck_assert_uint_eq(st.st_mode & 0777, 0444);
-		fxt_sha256_hex(hex, data + 3000 * i, files[i].size);
+		fxt_sha256_hex(hex, data + seg * i, files[i].size);
 		ck_assert_str_eq(files[i].sha256, hex);
 	}
 	fx_sink_free(sink);
 	/* never overwrite: a second sink on the same target is refused */
-	ck_assert_int_eq(fx_sink_raw_new(&sink, target, 3000), 0);
+	ck_assert_int_eq(fx_sink_raw_new(&sink, target, seg), 0);
 	ck_assert_int_eq(fx_sink_write(sink, data, 10), FX_EEXISTS);
 	snprintf(name, sizeof(name), "refusing to overwrite existing file %s.001", target);
 	ck_assert_str_eq(fx_error_last(), name);
 	fx_sink_free(sink);
 	free(data);
+}
+END_TEST
+
+/* Raw segments are at least 1 MiB, the E01 minimum (one constant): a
+ * smaller size is refused by the constructor, naming the option and the
+ * value, and nothing is created. 0 means one .raw file. */
+START_TEST(test_raw_segment_minimum)
+{
+	const char *dir = fxt_tmpdir("util-segmin");
+	char target[4200], name[4300];
+	fx_sink *sink = (fx_sink *)&sink;
+
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_uint_eq(FX_MIN_SEGMENT, 1048576);
+	ck_assert_uint_eq(FX_E01_MIN_SEGMENT, FX_MIN_SEGMENT);
+	ck_assert_int_eq(fx_raw_segment_size_check(0), 0);
+	ck_assert_int_eq(fx_raw_segment_size_check(FX_MIN_SEGMENT), 0);
+	ck_assert_int_eq(fx_raw_segment_size_check(FX_MIN_SEGMENT - 1), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "--segment-size 1048575 is below the minimum of 1048576 bytes (1 MiB) for a split raw image");
+	snprintf(target, sizeof(target), "%s/img", dir);
+	ck_assert_int_eq(fx_sink_raw_new(&sink, target, 1), FX_EUSAGE);
+	ck_assert_ptr_null(sink);
+	ck_assert_str_eq(fx_error_last(),
+			 "--segment-size 1 is below the minimum of 1048576 bytes (1 MiB) for a split raw image");
+	snprintf(name, sizeof(name), "%s.001", target);
+	ck_assert_int_eq(access(name, F_OK), -1);
+	ck_assert_int_eq(fx_sink_raw_new(&sink, target, FX_MIN_SEGMENT), 0);
+	fx_sink_free(sink);
+	ck_assert_int_eq(fx_sink_raw_new(&sink, target, 0), 0);
+	fx_sink_free(sink);
 }
 END_TEST
 
@@ -280,6 +316,7 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, test_utc_format);
 	tcase_add_test(tc, test_e01_segment_limits);
 	tcase_add_test(tc, test_raw_segments_exact);
+	tcase_add_test(tc, test_raw_segment_minimum);
 	tcase_add_test(tc, test_file_sha256_stored);
 	tcase_add_test(tc, test_text_escape);
 	suite_add_tcase(s, tc);

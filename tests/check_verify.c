@@ -14,14 +14,18 @@
  * three media hash findings, the file's and exactly one window; runs of
  * windows are merged; split raw names the segment and its media range;
  * truncated, missing and extra files; no record; the precedence of
- * mismatch over error; the recorded event; JSON escaping.
+ * mismatch over error; the recorded event; JSON escaping. The split raw
+ * reader holds a few files open, not the whole set, and refuses a file
+ * swapped after the open.
  */
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1034,6 +1038,80 @@ START_TEST(test_damaged_set_names_changed_files)
 }
 END_TEST
 
+/* Open descriptors of this process. */
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n - 1; /* the directory's own */
+}
+
+/* A split raw set of 300 files is opened and read whole with a limit of
+ * 32 descriptors (the reader holds a few files open, not the set: it
+ * failed "Too many open files"); a file swapped for another with the same
+ * bytes after the open is refused when a read reaches it (-ESTALE), not
+ * read as if it were the file checked. */
+START_TEST(test_split_raw_reader_bounded_fds)
+{
+	enum { NSEG = 300, SEG = 4096 };
+	const char *dir = fxt_tmpdir("split-fds");
+	uint8_t *media = malloc((size_t)NSEG * SEG), *back = malloc((size_t)NSEG * SEG);
+	char first[4300], path[4300], tmp[4400];
+	struct rlimit lim, low;
+	fx_source *img = NULL;
+	uint64_t at;
+	int before, i;
+
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_ptr_nonnull(media);
+	ck_assert_ptr_nonnull(back);
+	fxt_fill_pattern(media, (size_t)NSEG * SEG, 21);
+	for (i = 0; i < NSEG; i++) {
+		snprintf(path, sizeof(path), "%s/set.%03d", dir, i + 1);
+		write_or_die(path, media + (size_t)i * SEG, SEG);
+	}
+	snprintf(first, sizeof(first), "%s/set.001", dir);
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &lim), 0);
+	low = lim;
+	low.rlim_cur = 32;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+	before = open_fds();
+	ck_assert_msg(fx_image_open(&img, first, NULL) == 0, "%s", fx_error_last());
+	ck_assert_int_eq(fx_image_format(img), FX_IMAGE_SPLIT_RAW);
+	ck_assert_uint_eq(fx_source_get_info(img)->size, (uint64_t)NSEG * SEG);
+	ck_assert_int_eq(open_fds(), before);
+	for (at = 0; at < (uint64_t)NSEG * SEG; at += 6 * SEG + 512) {
+		size_t len = (uint64_t)NSEG * SEG - at < 6 * SEG + 512
+			     ? (size_t)((uint64_t)NSEG * SEG - at) : 6 * SEG + 512;
+
+		ck_assert_int_eq(fx_source_pread(img, back + at, len, at), (int64_t)len);
+	}
+	ck_assert_int_eq(memcmp(back, media, (size_t)NSEG * SEG), 0);
+	ck_assert_int_le(open_fds() - before, 4);
+	ck_assert_int_ge(open_fds() - before, 1);
+
+	/* set.150 replaced by an equal copy (a new inode: written first,
+	 * then renamed over the original) */
+	snprintf(path, sizeof(path), "%s/set.150", dir);
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	write_or_die(tmp, media + 149 * SEG, SEG);
+	ck_assert_int_eq(rename(tmp, path), 0);
+	ck_assert_int_eq(fx_source_pread(img, back, SEG, 149 * SEG), -ESTALE);
+	ck_assert_int_eq(fx_source_pread(img, back, SEG, 148 * SEG), SEG);
+	fx_source_free(img);
+	ck_assert_int_eq(open_fds(), before);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &lim), 0);
+	free(media);
+	free(back);
+}
+END_TEST
+
 static Suite *verify_suite(void)
 {
 	Suite *s = suite_create("verify");
@@ -1054,6 +1132,7 @@ static Suite *verify_suite(void)
 	tcase_add_test(ver, test_format_decides);
 	tcase_add_test(ver, test_cancelled_is_no_verdict);
 	tcase_add_test(ver, test_damaged_set_names_changed_files);
+	tcase_add_test(ver, test_split_raw_reader_bounded_fds);
 	suite_add_tcase(s, e01);
 	suite_add_tcase(s, ver);
 	return s;

@@ -351,7 +351,10 @@ static int cj_string(struct cj *c, int *plain)
 			}
 			return cj_fail(c, "escape not in canonical form");
 		}
-		n = utf8_seq(p + c->pos, strlen(c->s + c->pos));
+		/* At most 4 bytes ahead: a NUL ends the text and continues
+		 * no sequence. (strlen here made the check quadratic in the
+		 * length of a string: a verification's findings are long.) */
+		n = utf8_seq(p + c->pos, 4);
 		if (n == 0)
 			return cj_fail(c, "invalid UTF-8");
 		c->pos += n;

@@ -10,8 +10,10 @@
  * that E01. Only for an unrecorded image is it taken from the name, checked
  * against the contents (auto_format). With
  * bypass_cache, each file's cached pages are dropped first so the bytes
- * come from storage, not memory. One thread at a time per image; the
- * accessors below read what the opened image knows about itself.
+ * come from storage, not memory. A split raw set holds only a few of its
+ * files open at a time, whatever its size (see FX_SPLIT_OPEN_MAX). One
+ * thread at a time per image; the accessors below read what the opened
+ * image knows about itself.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -31,15 +33,34 @@
 #include "source_impl.h"
 #include "storage.h"
 
+/*
+ * A split raw set can have thousands of files (a 4 TB disk in 100 MB
+ * segments is 40,000), more than a process may hold open (ulimit -n is
+ * often 1024, or 256). So the set is checked file by file at open (each
+ * opened, examined and closed again), and reads open the files they reach:
+ * at most FX_SPLIT_OPEN_MAX at a time, the least recently used closed
+ * first. Reads move forward through the set, so the file being read and
+ * the one before it are nearly always the ones open. A file reopened later
+ * must still be the one checked (same device and inode), or the read
+ * fails: a set swapped under the reader is not read as if it were the same.
+ */
+#define FX_SPLIT_OPEN_MAX 4
+
 typedef struct split_file {
-	int fd;
+	char *path;
 	uint64_t start, size;
-	char path[PATH_MAX];
+	dev_t dev;          /* identity as checked at open */
+	ino_t ino;
+	int fd;             /* -1 unless among the open files */
+	uint64_t used;      /* when last read, for closing the least recent */
 } split_file;
 
 typedef struct raw_image {
 	split_file *files;
 	size_t nfiles;
+	size_t open[FX_SPLIT_OPEN_MAX]; /* indices of the files that have an fd */
+	size_t nopen;
+	uint64_t clock;     /* counts reads, for split_file.used */
 } raw_image;
 
 static _Thread_local int problem_kind;
@@ -58,25 +79,85 @@ int fx_image_problem(const char **file)
 	return problem_kind;
 }
 
+/* Closes the least recently used open file, to make room for another. */
+static void close_oldest(raw_image *img)
+{
+	size_t i, oldest = 0;
+	split_file *f;
+
+	for (i = 1; i < img->nopen; i++)
+		if (img->files[img->open[i]].used < img->files[img->open[oldest]].used)
+			oldest = i;
+	f = &img->files[img->open[oldest]];
+	close(f->fd);
+	f->fd = -1;
+	img->open[oldest] = img->open[--img->nopen];
+}
+
+/* The descriptor of file i, opening it (and closing another) if needed.
+ * Returns the fd or -errno; -ESTALE when the file at that path is no
+ * longer the one checked at open. */
+static int file_fd(raw_image *img, size_t i)
+{
+	split_file *f = &img->files[i];
+	struct stat st;
+	int fd, err = 0;
+
+	f->used = ++img->clock;
+	if (f->fd >= 0)
+		return f->fd;
+	if (img->nopen == FX_SPLIT_OPEN_MAX)
+		close_oldest(img);
+	fd = open(f->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) != 0)
+		err = errno;
+	else if (st.st_dev != f->dev || st.st_ino != f->ino)
+		err = ESTALE;
+	if (err) {
+		close(fd);
+		return -err;
+	}
+	f->fd = fd;
+	img->open[img->nopen++] = i;
+	return fd;
+}
+
+/* The file holding media byte at: the last whose start is <= at (empty
+ * files share their start with the next file, which is the one wanted). */
+static size_t file_at(const raw_image *img, uint64_t at)
+{
+	size_t lo = 0, hi = img->nfiles, mid;
+
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (img->files[mid].start <= at)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static int64_t raw_pread(void *payload, void *buf, size_t len, uint64_t off)
 {
 	raw_image *img = payload;
-	size_t done = 0, i = 0;
+	size_t done = 0;
 	ssize_t n;
+	int fd;
 
-	while (done < len) {
-		uint64_t at = off + done;
+	while (done < len && img->nfiles) {
+		uint64_t at = off + done, left;
+		split_file *f = &img->files[file_at(img, at)];
 
-		while (i < img->nfiles && at >= img->files[i].start + img->files[i].size)
-			i++;
-		if (i == img->nfiles)
-			break;
-		n = pread(img->files[i].fd, (char *)buf + done,
-			  (size_t)(img->files[i].start + img->files[i].size - at) <
-				  len - done
-				  ? (size_t)(img->files[i].start + img->files[i].size - at)
-				  : len - done,
-			  (off_t)(at - img->files[i].start));
+		if (at >= f->start + f->size)
+			break; /* past the end of the set */
+		left = f->start + f->size - at;
+		if ((fd = file_fd(img, (size_t)(f - img->files))) < 0)
+			return fd;
+		n = pread(fd, (char *)buf + done, left < len - done ? (size_t)left : len - done,
+			  (off_t)(at - f->start));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -93,9 +174,11 @@ static void raw_image_close(void *payload)
 	raw_image *img = payload;
 	size_t i;
 
-	for (i = 0; i < img->nfiles; i++)
+	for (i = 0; i < img->nfiles; i++) {
 		if (img->files[i].fd >= 0)
 			close(img->files[i].fd);
+		free(img->files[i].path);
+	}
 	free(img->files);
 	free(img);
 }
@@ -127,31 +210,42 @@ static unsigned highest_segment(const char *first)
 	return max;
 }
 
+/* Checks one file of the set and adds it, closed: it must open for
+ * reading and be a regular file (O_NONBLOCK: a FIFO planted in the set
+ * must not hang the open). With bypass_cache its cached pages go. */
 static int add_file(raw_image *img, const char *path, uint64_t start,
 		    const fx_image_options *o)
 {
 	split_file *f = &img->files[img->nfiles];
 	struct stat st;
+	int fd, rc = 0;
 
-	snprintf(f->path, sizeof(f->path), "%s", path);
-	if (o->bypass_cache)
-		fx_storage_drop_cache_path(path);
-	f->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (f->fd < 0) {
+	f->fd = -1;
+	if (!(f->path = strdup(path)))
+		return fx_error_set(FX_ERROR, "out of memory");
+	img->nfiles++;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		fx_image_problem_set(errno == ENOENT ? FX_FIND_MISSING
 				     : FX_FIND_READ_ERROR, path);
 		return fx_error_set_errno(fx_error_from_errno(errno), errno,
 					  "image segment %s", path);
 	}
-	img->nfiles++;
-	if (fstat(f->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		fx_image_problem_set(FX_FIND_NOT_IMAGE, path);
-		return fx_error_set(FX_ECORRUPT, "image segment %s is not a regular file",
-				    path);
+		rc = fx_error_set(FX_ECORRUPT, "image segment %s is not a regular file",
+				  path);
+		goto done;
 	}
+	if (o->bypass_cache)
+		fx_storage_drop_cache(fd);
 	f->start = start;
 	f->size = (uint64_t)st.st_size;
-	return 0;
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+done:
+	close(fd);
+	return rc;
 }
 
 /* Opens path alone, or path = NAME.001 and every NAME.NNN after it. */

@@ -1,6 +1,8 @@
 /*
  * Raw and split-raw images. Bytes go to the files unchanged: TARGET.raw, or
- * TARGET.001, TARGET.002, ... of exactly segment_size bytes but the last.
+ * TARGET.001, TARGET.002, ... of exactly segment_size bytes but the last
+ * (at least FX_MIN_SEGMENT: each file costs a create, an fdatasync and a
+ * row in the case database, so tiny segments cost time, not safety).
  * Each segment is hashed (SHA-256) as it is written; a single .raw file is
  * the media itself, so its SHA-256 is the media hash and is not computed
  * twice. Files are fdatasync'ed before they are reported complete.
@@ -179,6 +181,16 @@ static void raw_close(void *payload)
 	free(r);
 }
 
+int fx_raw_segment_size_check(uint64_t segment_size)
+{
+	if (segment_size && segment_size < FX_MIN_SEGMENT)
+		return fx_error_set(FX_EUSAGE,
+				    "--segment-size %llu is below the minimum of %llu bytes (1 MiB) for a split raw image",
+				    (unsigned long long)segment_size,
+				    (unsigned long long)FX_MIN_SEGMENT);
+	return 0;
+}
+
 int fx_sink_raw_new(fx_sink **out, const char *target, uint64_t segment_size)
 {
 	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, raw_write,
@@ -187,6 +199,8 @@ int fx_sink_raw_new(fx_sink **out, const char *target, uint64_t segment_size)
 	int rc;
 
 	*out = NULL;
+	if ((rc = fx_raw_segment_size_check(segment_size)) != 0)
+		return rc;
 	if (!(r = calloc(1, sizeof(*r))))
 		return fx_error_set(FX_ERROR, "out of memory");
 	r->fd = -1;

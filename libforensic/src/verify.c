@@ -191,7 +191,7 @@ static int record_files(fx_verify_ctx *c)
 			continue;
 		snprintf(name, sizeof(name), "%s", res->files[i].path);
 		snprintf(beside, sizeof(beside), "%s/%s", dir, basename(name));
-		if (!(f = fx_verify_file_slot(c->r, beside)))
+		if (!(f = fx_verify_file_slot(c, beside)))
 			return fx_error_set(FX_ERROR, "out of memory");
 		f->recorded = 1;
 		f->recorded_size = res->files[i].size;
@@ -296,7 +296,7 @@ static int sha256_line(fx_verify_ctx *c, char *line, unsigned lineno)
 	snprintf(dir, sizeof(dir), "%s", c->r->sha256_file);
 	if (snprintf(full, sizeof(full), "%s/%s", dirname(dir), name) >= (int)sizeof(full))
 		return 0;
-	if (!(f = fx_verify_file_slot(c->r, full)))
+	if (!(f = fx_verify_file_slot(c, full)))
 		return fx_error_set(FX_ERROR, "out of memory");
 	f->listed = 1;
 	line[64] = '\0';
@@ -362,7 +362,7 @@ static int open_image(fx_verify_ctx *c, const char *path)
 		kind = fx_image_problem(&bad);
 		fx_verify_findf(c->r, kind ? kind : FX_FIND_READ_ERROR, FX_VERIFY_ERROR,
 				FX_REF_NONE, bad && *bad ? bad : path, "%s", fx_error_last());
-		if (kind == FX_FIND_MISSING && bad && (f = fx_verify_file_find(c->r, bad)))
+		if (kind == FX_FIND_MISSING && bad && (f = fx_verify_file_find(c, bad)))
 			f->in_set = -1; /* said already */
 		return 0;
 	}
@@ -377,7 +377,7 @@ static int open_image(fx_verify_ctx *c, const char *path)
 	for (i = 0, at = 0; i < n; at += files[i].size, i++) {
 		char *name = strdup(files[i].path); /* the name as found on disk */
 
-		if (!name || !(f = fx_verify_file_slot(c->r, files[i].path))) {
+		if (!name || !(f = fx_verify_file_slot(c, files[i].path))) {
 			free(name);
 			free(files);
 			return fx_error_set(FX_ERROR, "out of memory");
@@ -479,7 +479,7 @@ static void check_set(fx_verify_ctx *c)
 		check_file(c, &r->files[i], listed_any);
 	if (c->img && r->format == FX_IMAGE_E01 && r->nfiles &&
 	    fx_ewf_next_name(next, sizeof(next), r->files[r->nfiles - 1].path) == 0 &&
-	    access(next, F_OK) == 0 && !fx_verify_file_find(r, next))
+	    access(next, F_OK) == 0 && !fx_verify_file_find(c, next))
 		fx_verify_findf(r, FX_FIND_EXTRA_FILE, FX_VERIFY_MISMATCH, FX_REF_NONE, next,
 				"%s follows the last segment of the image, which ends the set",
 				next);
@@ -586,6 +586,7 @@ done:
 	fx_source_free(c.img);
 	fx_casedb_acquisition_info_free(c.acq);
 	free(c.expected_windows);
+	free(c.by_name);
 	if (rc)
 		fx_verify_result_clear(out);
 	return rc;

@@ -322,7 +322,7 @@ static void collect_file_hashes(hash_plan *p, fx_verify_ctx *c)
 		sha = p->media_is_file ? (r->hashed ? r->computed.sha256 : "")
 		      : p->sink ? (r->hashed && i < p->seg.cur ? p->seg.sha[i] : "")
 		      : p->fh.sha ? p->fh.sha[i] : "";
-		if ((f = fx_verify_file_find(r, p->files[i].path)) && sha[0])
+		if ((f = fx_verify_file_find(c, p->files[i].path)) && sha[0])
 			snprintf(f->sha256, sizeof(f->sha256), "%s", sha);
 	}
 }

@@ -20,6 +20,12 @@ typedef struct fx_verify_ctx {
 	size_t nexpected;
 	int windows_usable;                /* re-hash with window_size */
 	int interrupted;                   /* o->cancel cut the reading short */
+	/* r->files by base name, for fx_verify_file_slot/find: a set can
+	 * have tens of thousands of files, each looked up several times.
+	 * Open addressing; a slot is an index into r->files plus one (0:
+	 * free); never more than half full. files_cap: r->files' length. */
+	size_t *by_name;
+	size_t by_name_cap, files_cap;
 } fx_verify_ctx;
 
 /* verify_json.c */
@@ -32,11 +38,12 @@ fx_verify_finding *fx_verify_findf(fx_verify_result *r, int kind, int status,
 				   const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
-/* The file of the set called like path (by base name); added when absent.
- * NULL when memory ran out. */
-fx_verify_file *fx_verify_file_slot(fx_verify_result *r, const char *path);
+/* The file of c->r's set called like path (by base name); added when
+ * absent. NULL when memory ran out. Constant time on average; pointers
+ * into c->r->files last until the next file is added. */
+fx_verify_file *fx_verify_file_slot(fx_verify_ctx *c, const char *path);
 /* The same without adding: NULL when absent. */
-fx_verify_file *fx_verify_file_find(fx_verify_result *r, const char *path);
+fx_verify_file *fx_verify_file_find(fx_verify_ctx *c, const char *path);
 
 /* "MD5", "SHA-1", "SHA-256" for messages. */
 const char *fx_verify_alg_label(unsigned alg);

@@ -5,10 +5,12 @@
  * database keeps as a verification's findings. The JSON is built in a
  * growing buffer; text that is not valid UTF-8 (a path is any bytes) is
  * written with \u00XX escapes so that the database's UTF-8 rule holds.
+ * Everything here is linear in the files and findings of a result: files
+ * are found by base name through a hash index in the verification's
+ * context, arrays grow by doubling (a set can have tens of thousands of
+ * files, and each was once looked up by a scan of all the others).
  * No threads.
  */
-#include <libgen.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +57,15 @@ const char *fx_verify_alg_label(unsigned alg)
 	       : alg == FX_HASH_SHA256 ? "SHA-256" : "?";
 }
 
+/* Whether an array grown only by doubling from 8 is full at n elements:
+ * its length is 8, 16, 32, ... so it is full at 0 (nothing allocated),
+ * then at every power of two from 8. Keeps appends linear in total
+ * without a capacity field in the public result. */
+static int full_at(size_t n)
+{
+	return n == 0 || (n >= 8 && (n & (n - 1)) == 0);
+}
+
 int fx_verify_add_finding(fx_verify_result *r, const fx_verify_finding *f)
 {
 	fx_verify_finding *n;
@@ -63,9 +74,12 @@ int fx_verify_add_finding(fx_verify_result *r, const fx_verify_finding *f)
 		r->findings_dropped++;
 		return 0;
 	}
-	if (!(n = realloc(r->findings, (r->nfindings + 1) * sizeof(*n))))
-		return fx_error_set(FX_ERROR, "out of memory for findings");
-	r->findings = n;
+	if (full_at(r->nfindings)) {
+		n = realloc(r->findings, (r->nfindings ? 2 * r->nfindings : 8) * sizeof(*n));
+		if (!n)
+			return fx_error_set(FX_ERROR, "out of memory for findings");
+		r->findings = n;
+	}
 	n = &r->findings[r->nfindings];
 	*n = *f;
 	n->file = f->file ? strdup(f->file) : NULL;
@@ -102,39 +116,110 @@ fx_verify_finding *fx_verify_findf(fx_verify_result *r, int kind, int status,
 	return &r->findings[before];
 }
 
-static const char *base_of(const char *path, char *buf, size_t len)
+/* The base name of path, as basename(3) has it (after the last '/',
+ * trailing '/'s ignored), as a span of path: no copy. */
+static const char *base_span(const char *path, size_t *len)
 {
-	snprintf(buf, len, "%s", path);
-	return basename(buf);
+	size_t end = strlen(path), start;
+
+	while (end > 1 && path[end - 1] == '/')
+		end--;
+	start = end;
+	while (start > 0 && path[start - 1] != '/')
+		start--;
+	if (start == end && end > 0)
+		start--; /* "/" */
+	*len = end - start;
+	return path + start;
 }
 
-fx_verify_file *fx_verify_file_find(fx_verify_result *r, const char *path)
+static size_t name_hash(const char *s, size_t len)
 {
-	char a[PATH_MAX], b[PATH_MAX];
-	const char *name = base_of(path, a, sizeof(a));
+	uint64_t h = 14695981039346656037u; /* FNV-1a */
 	size_t i;
 
-	for (i = 0; i < r->nfiles; i++)
-		if (!strcmp(base_of(r->files[i].path, b, sizeof(b)), name))
-			return &r->files[i];
-	return NULL;
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	return (size_t)h;
 }
 
-fx_verify_file *fx_verify_file_slot(fx_verify_result *r, const char *path)
+/* The slot of the file named name, or the free slot where it would go. */
+static size_t *name_slot(fx_verify_ctx *c, const char *name, size_t len)
 {
-	fx_verify_file *f = fx_verify_file_find(r, path);
+	size_t mask = c->by_name_cap - 1, i = name_hash(name, len) & mask, blen;
+	const char *b;
+
+	for (; c->by_name[i]; i = (i + 1) & mask) {
+		b = base_span(c->r->files[c->by_name[i] - 1].path, &blen);
+		if (blen == len && memcmp(b, name, len) == 0)
+			break;
+	}
+	return &c->by_name[i];
+}
+
+/* Room in the index for one more file: doubled and refilled when it
+ * would be more than half full. */
+static int index_reserve(fx_verify_ctx *c)
+{
+	size_t cap = c->by_name_cap ? c->by_name_cap : 32, i, len;
+	size_t *old = c->by_name, old_cap = c->by_name_cap;
+	const char *b;
+
+	if (c->by_name && 2 * (c->r->nfiles + 1) <= c->by_name_cap)
+		return 0;
+	while (2 * (c->r->nfiles + 1) > cap)
+		cap *= 2;
+	if (!(c->by_name = calloc(cap, sizeof(size_t)))) {
+		c->by_name = old;
+		return -1;
+	}
+	c->by_name_cap = cap;
+	for (i = 0; i < old_cap; i++)
+		if (old[i]) {
+			b = base_span(c->r->files[old[i] - 1].path, &len);
+			*name_slot(c, b, len) = old[i];
+		}
+	free(old);
+	return 0;
+}
+
+fx_verify_file *fx_verify_file_find(fx_verify_ctx *c, const char *path)
+{
+	size_t len, slot;
+	const char *name = base_span(path, &len);
+
+	if (!c->by_name)
+		return NULL;
+	slot = *name_slot(c, name, len);
+	return slot ? &c->r->files[slot - 1] : NULL;
+}
+
+fx_verify_file *fx_verify_file_slot(fx_verify_ctx *c, const char *path)
+{
+	fx_verify_result *r = c->r;
+	fx_verify_file *f = fx_verify_file_find(c, path);
+	size_t len;
+	const char *name;
 
 	if (f)
 		return f;
-	if (!(f = realloc(r->files, (r->nfiles + 1) * sizeof(*f))))
+	if (r->nfiles == c->files_cap) {
+		size_t cap = c->files_cap ? 2 * c->files_cap : 8;
+
+		if (!(f = realloc(r->files, cap * sizeof(*f))))
+			return NULL;
+		r->files = f;
+		c->files_cap = cap;
+	}
+	if (index_reserve(c) != 0)
 		return NULL;
-	r->files = f;
 	f = &r->files[r->nfiles];
 	memset(f, 0, sizeof(*f));
 	if (!(f->path = strdup(path)))
 		return NULL;
 	f->media_offset = -1;
-	r->nfiles++;
+	name = base_span(f->path, &len);
+	*name_slot(c, name, len) = ++r->nfiles;
 	return f;
 }
 

@@ -35,6 +35,21 @@
 #         before the runs. Targets on 2 cores: E01 at least 2x ewfverify;
 #         raw at least 85% of the single-core MD5 ceiling. Also verify
 #         --threads 1 (one decompression worker) as the single-worker figure.
+#   files  cost per image file (issue 10: verify and verify audit were
+#         quadratic in the files of an acquisition). For N = 1024, 4096 and
+#         16384 ($BENCH_FILES): a sparse source of N MiB is acquired as split
+#         raw with --segment-size 1M (the minimum), so N files come from a
+#         real acquisition (--hash sha256 --no-verify, to keep it cheap;
+#         the set is removed after its runs); then, $BENCH_RUNS times, each
+#         from a copy of the case database as acquire left it: verify
+#         --hash sha256 (media and every file hashed, the verification
+#         recorded), then verify audit on the database as one verify left
+#         it (the chain holds the file rows and that verification's
+#         findings, both linear in files). Reported: seconds per 1000 files at
+#         each N, and the growth from the smallest N to the largest: about
+#         1 when the cost is linear in files (4 for 4x the files would be
+#         quadratic). The source, and so the bytes hashed, grow with N too:
+#         a constant s/1000 files includes hashing 1 GiB.
 # To add a section NAME (E01 vs ewfacquire, verify, ...): write
 # section_NAME, which calls bench_tool for each command and bench_note /
 # bench_summary for derived figures, and add NAME to BENCH_SECTIONS.
@@ -44,7 +59,8 @@ BENCH_DIR=${BENCH_DIR:-/tmp/fx-bench}
 BENCH_RUNS=${BENCH_RUNS:-3}
 FX_ROOT=${FX_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 FX_BIN=${FX_BIN:-$FX_ROOT/build/bin}
-BENCH_SECTIONS=(raw e01 verify)
+BENCH_SECTIONS=(raw e01 verify files)
+read -r -a BENCH_FILES <<<"${BENCH_FILES:-1024 4096 16384}"
 
 readonly IMG_SIZE=1073741824
 readonly IMG_VERSION="mixed-1G v1: aes-128-ctr key 000102..0f iv 0, zeros, lcg-69069 text"
@@ -279,6 +295,84 @@ section_verify() {
 	bench_summary "verify: E01 ${MBPS[$ve]} MB/s vs ewfverify ${MBPS[$ev]} MB/s" \
 		"($(ratio "${MBPS[$ve]}" "${MBPS[$ev]}")x), raw ${MBPS[$vr]} MB/s" \
 		"($(percent "${MBPS[$vr]}" "$md5")% of MD5 ceiling $md5 MB/s)"
+}
+
+# files_timed LABEL BYTES VAR RESET CMD...: runs RESET then CMD,
+# $BENCH_RUNS times, timing CMD only; adds a table row (median, MB/s of
+# BYTES or "-" when BYTES is 0, peak RSS, every run) and sets VAR to the
+# median.
+files_timed() {
+	local label=$1 bytes=$2 var=$3 reset=$4 i t0 t1 rss peak=0 times=() median mbps=-
+	shift 4
+	for ((i = 0; i < BENCH_RUNS; i++)); do
+		"$reset"
+		t0=$(date +%s%N)
+		if ! /usr/bin/time -v -o "$BENCH_DIR/time.txt" "$@" >"$BENCH_DIR/run.out" 2>&1; then
+			cat "$BENCH_DIR/run.out" >&2
+			die "$label failed: $*"
+		fi
+		t1=$(date +%s%N)
+		times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')")
+		rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$BENCH_DIR/time.txt")
+		((rss > peak)) && peak=$rss
+	done
+	median=$(printf '%s\n' "${times[@]}" | sort -n |
+		awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+	((bytes == 0)) || mbps=$(awk -v s="$median" -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 / s }')
+	ROWS+=("$(printf '%-34s %9s %9s %10s   %s' "$label" "$median" "$mbps" "$((peak / 1024))" "${times[*]}")")
+	printf -v "$var" '%s' "$median"
+}
+
+# Before each timed run: the case database as it was saved in $FILES_DB
+# (verify: as acquire left it; audit: after one verify).
+FILES_SET= FILES_DB=
+files_reset_db() {
+	rm -f "$FILES_SET"/case.db*
+	cp -a "$FILES_DB"/. "$FILES_SET"/
+}
+
+# per_1000 SECONDS FILES: seconds per 1000 files.
+per_1000() {
+	awk -v s="$1" -v n="$2" 'BEGIN { printf "%.3f", s * 1000 / n }'
+}
+
+section_files() {
+	local n set t0 t1 acq_s ver_s aud_s first_n last_n
+	local -A VER_K=() AUD_K=()
+	[[ -x $FX_BIN/verify ]] || die "verify not built: $FX_BIN/verify"
+	for n in "${BENCH_FILES[@]}"; do
+		set=$BENCH_DIR/files/$n
+		rm -rf "$set"
+		mkdir -p "$set/db-acquired" "$set/db-verified"
+		truncate -s "${n}M" "$set/src.img"
+		t0=$(date +%s%N)
+		"$FX_BIN/acquire" -q --no-verify --hash sha256 --format raw --segment-size 1M \
+			--case BENCH --evidence "FILES-$n" "$set/src.img" "$set/s" ||
+			die "acquire of $n MiB into 1 MiB segments failed"
+		t1=$(date +%s%N)
+		acq_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+		[[ -f $set/s.$(printf '%03d' "$n") ]] || die "acquire did not write $n files"
+		cp -a "$set"/case.db* "$set/db-acquired/"
+		FILES_SET=$set FILES_DB=$set/db-acquired
+		files_timed "verify, $n files" $((n * 1048576)) ver_s files_reset_db \
+			"$FX_BIN/verify" -q --hash sha256 "$set/s.001"
+		# the database after one verification (the last run's)
+		cp -a "$set"/case.db* "$set/db-verified/"
+		FILES_DB=$set/db-verified
+		files_timed "verify audit, $n files" 0 aud_s files_reset_db \
+			"$FX_BIN/verify" audit --db "$set/case.db"
+		VER_K[$n]=$(per_1000 "$ver_s" "$n")
+		AUD_K[$n]=$(per_1000 "$aud_s" "$n")
+		bench_note "files: $n files (${n} MiB source): acquire ${acq_s} s (once); verify ${VER_K[$n]} s/1000 files;" \
+			"verify audit (the chain with one verification) ${AUD_K[$n]} s/1000 files"
+		rm -rf "$set"
+	done
+	first_n=${BENCH_FILES[0]}
+	last_n=${BENCH_FILES[${#BENCH_FILES[@]} - 1]}
+	bench_summary "files: verify s/1000 files $(for n in "${BENCH_FILES[@]}"; do printf '%s@%s ' "${VER_K[$n]}" "$n"; done)" \
+		"(growth ${first_n}->${last_n}: $(ratio "${VER_K[$last_n]}" "${VER_K[$first_n]}")x);" \
+		"verify audit s/1000 files $(for n in "${BENCH_FILES[@]}"; do printf '%s@%s ' "${AUD_K[$n]}" "$n"; done)" \
+		"(growth $(ratio "${AUD_K[$last_n]}" "${AUD_K[$first_n]}")x); linear = about 1x"
 }
 
 # ---- report --------------------------------------------------------------

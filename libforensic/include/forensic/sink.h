@@ -70,11 +70,28 @@ FX_EXTERN int fx_raw_check_names(const char *target, uint64_t segment_size,
 				 uint64_t media_size);
 
 /**
+ * Smallest segment size of every segmented format (1 MiB), raw and E01
+ * alike: libewf accepts no smaller E01 segment, and smaller raw segments
+ * only multiply files (a 1-byte segment size made a million files).
+ */
+#define FX_MIN_SEGMENT ((uint64_t)1 << 20)
+
+/**
+ * Checks a raw segment size: 0 (one .raw file) or at least FX_MIN_SEGMENT.
+ * Otherwise FX_EUSAGE, the message naming --segment-size and the value.
+ * fx_sink_raw_new applies it; a tool calls it to refuse before it writes
+ * anything.
+ */
+FX_EXTERN int fx_raw_segment_size_check(uint64_t segment_size);
+
+/**
  * Raw image: target + ".raw" when segment_size is 0, otherwise target +
- * ".001", ".002", ... each exactly segment_size bytes but the last. Every
- * file is created with O_EXCL (FX_EEXISTS if it exists). When the stream
- * equals one file, its SHA-256 is the media SHA-256; segments are hashed as
- * they are written.
+ * ".001", ".002", ... each exactly segment_size bytes but the last;
+ * segment_size below FX_MIN_SEGMENT is refused (FX_EUSAGE, see
+ * fx_raw_segment_size_check) before anything is created. Every file is
+ * created with O_EXCL (FX_EEXISTS if it exists). When the stream equals
+ * one file, its SHA-256 is the media SHA-256; segments are hashed as they
+ * are written.
  */
 FX_EXTERN int fx_sink_raw_new(fx_sink **out, const char *target,
 			      uint64_t segment_size);
@@ -101,8 +118,8 @@ typedef struct fx_e01_options {
 #define FX_E01_OPTIONS_INIT { FX_E01_OPTIONS_VERSION, "encase6", "fast", 0, 0, \
 	0, 512, FX_E01_FIXED, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 
-/** Smallest segment size libewf accepts (1 MiB). */
-#define FX_E01_MIN_SEGMENT ((uint64_t)1 << 20)
+/** Smallest E01 segment size: the same FX_MIN_SEGMENT as raw. */
+#define FX_E01_MIN_SEGMENT FX_MIN_SEGMENT
 
 /** Most compression workers an E01 sink runs. */
 #define FX_E01_MAX_THREADS 64u
