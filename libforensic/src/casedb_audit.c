@@ -31,6 +31,8 @@
 #include <openssl/pem.h>
 
 #include "casedb_int.h"
+#include "forensic/hash.h"
+#include "hasher.h"
 #include "hex.h"
 #include "error.h"
 
@@ -156,11 +158,17 @@ done:
 	return rc;
 }
 
-/* hash of an event from its fields, as in the comment at the top. */
+/* hash of an event from its fields, as in the comment at the top. The
+ * envelope around the content is written once with an empty content value,
+ * and the content is hashed in place between its two halves: an event of a
+ * hundred megabytes is not copied to be hashed. */
 static int event_hash(char out[FX_HASH_HEX], const char *prev, int64_t seq,
 		      const char *time, const char *actor, const char *host,
-		      const char *action, const char *content)
+		      const char *action, const char *content,
+		      size_t content_len)
 {
+	fx_hasher *h = NULL;
+	size_t split;
 	fx_json j;
 	int rc;
 
@@ -171,7 +179,8 @@ static int event_hash(char out[FX_HASH_HEX], const char *prev, int64_t seq,
 	fx_json_key(&j, "actor");
 	fx_json_cstring(&j, actor);
 	fx_json_key(&j, "content");
-	fx_json_raw(&j, content);
+	split = j.len;
+	fx_json_raw(&j, "");
 	fx_json_key(&j, "host");
 	fx_json_cstring(&j, host);
 	fx_json_key(&j, "seq");
@@ -179,8 +188,15 @@ static int event_hash(char out[FX_HASH_HEX], const char *prev, int64_t seq,
 	fx_json_key(&j, "time");
 	fx_json_cstring(&j, time);
 	fx_json_object_end(&j);
-	rc = j.err ? j.err : fx_casedb_sha256_hex(out, prev, strlen(prev),
-						   j.buf, j.len);
+	rc = j.err ? j.err : fx_hasher_new(&h, FX_HASH_SHA256);
+	if (!rc) {
+		fx_hasher_update(h, prev, strlen(prev));
+		fx_hasher_update(h, j.buf, split);
+		fx_hasher_update(h, content, content_len);
+		fx_hasher_update(h, j.buf + split, j.len - split);
+		fx_hasher_final_hex(h, out, FX_HASH_HEX);
+	}
+	fx_hasher_free(h);
 	fx_json_free(&j);
 	return rc;
 }
@@ -269,7 +285,7 @@ int fx_audit_append(fx_casedb *db, const char *action, const char *content)
 		return rc;
 	fx_casedb_now(now);
 	rc = event_hash(hash, prev, seq, now, db->actor, db->host, action,
-			content);
+			content, strlen(content));
 	if (!rc && key_id)
 		rc = sign_hash(sig, db->sign_key, hash);
 	if (!rc)
@@ -310,6 +326,7 @@ struct walk {
 struct event {
 	int64_t seq, key_id;
 	const char *time, *actor, *host, *action, *content, *prev, *hash, *sig;
+	size_t content_len;
 };
 
 static int bad(struct walk *w, int64_t seq, const char *fmt, ...)
@@ -377,19 +394,22 @@ static int check_signature(struct walk *w, const struct event *e)
 	return 0;
 }
 
-/* The records an event describes must still read as its content. */
+/* The records an event describes must still read as its content. They
+ * are written in compare mode, so a record of any size is checked in
+ * constant memory; the rows are found through the indexes on their ids. */
 static int check_records(struct walk *w, const struct event *e)
 {
 	int64_t id = 0;
 	int has = 0, rc;
 	fx_json j;
 
-	if (fx_content_record_id(&id, &has, w->db, e->action, e->content))
+	if (fx_content_record_id(&id, &has, e->action, e->content,
+				 e->content_len))
 		return bad(w, e->seq, "unknown action \"%.40s\" or no record "
 			   "id in its content", e->action);
 	if (!has)
 		return 0;
-	fx_json_init(&j);
+	fx_json_init_compare(&j, e->content, e->content_len);
 	rc = fx_content_build(&j, w->db, e->action, id, w->counts);
 	if (rc == FX_ENOTFOUND)
 		rc = bad(w, e->seq, "%s: the record is gone (%s)", e->action,
@@ -397,7 +417,7 @@ static int check_records(struct walk *w, const struct event *e)
 	else if (rc)
 		rc = bad(w, e->seq, "%s: cannot read its records (%s)",
 			 e->action, fx_error_last());
-	else if (strcmp(j.buf, e->content) != 0)
+	else if (!fx_json_matches(&j))
 		rc = bad(w, e->seq, "%s: the records no longer match the "
 			 "event (record %lld changed)", e->action,
 			 (long long)id);
@@ -419,11 +439,11 @@ static int check_event(struct walk *w, const struct event *e)
 			   (long long)(e->seq - 1));
 	}
 	if (event_hash(hash, e->prev, e->seq, e->time, e->actor, e->host,
-		       e->action, e->content) != 0)
+		       e->action, e->content, e->content_len) != 0)
 		return bad(w, e->seq, "cannot hash: %s", fx_error_last());
 	if (strcmp(hash, e->hash) != 0)
 		return bad(w, e->seq, "hash does not match its content");
-	if (fx_cjson_check(e->content, why, sizeof(why)) != 0)
+	if (fx_cjson_check(e->content, e->content_len, why, sizeof(why)) != 0)
 		return bad(w, e->seq, "content is not canonical JSON (%s)", why);
 	if (check_signature(w, e) != 0 || check_records(w, e) != 0)
 		return -1;
@@ -457,6 +477,7 @@ static int walk_chain(struct walk *w)
 		e.host = col_text(st, 3);
 		e.action = col_text(st, 4);
 		e.content = col_text(st, 5);
+		e.content_len = (size_t)sqlite3_column_bytes(st, 5);
 		e.prev = col_text(st, 6);
 		e.hash = col_text(st, 7);
 		e.key_id = sqlite3_column_int64(st, 8);

@@ -87,6 +87,9 @@ int fx_casedb_sha256_hex(char out[FX_HASH_HEX], const void *a, size_t alen,
 typedef struct fx_json {
 	char *buf;
 	size_t len, cap;
+	const char *expect;      /* compare mode: the text to match, else NULL */
+	size_t expect_len;
+	int differs;             /* compare mode: a byte differed */
 	int err;
 	int depth;
 	int count[FX_JSON_DEPTH];         /* members written at each level */
@@ -95,6 +98,12 @@ typedef struct fx_json {
 } fx_json;
 
 void fx_json_init(fx_json *j);
+/* Compare mode: nothing is stored (buf stays NULL); the text written is
+ * compared with expect (len bytes) as it is written, so a record of any
+ * size is checked against its event in constant memory. */
+void fx_json_init_compare(fx_json *j, const char *expect, size_t len);
+/* Compare mode: 1 if exactly expect was written, without error. */
+int fx_json_matches(const fx_json *j);
 void fx_json_free(fx_json *j);
 void fx_json_object_begin(fx_json *j);
 void fx_json_object_end(fx_json *j);
@@ -111,9 +120,15 @@ void fx_json_raw(fx_json *j, const char *text);
  * names (sorted); integers, text and NULL only. */
 void fx_json_row(fx_json *j, sqlite3_stmt *st);
 
-/* 0 if s is one canonical JSON object as fx_json writes it; else -1 with
- * why (e.g. "keys out of order at byte 12"). */
-int fx_cjson_check(const char *s, char *why, size_t why_size);
+/* 0 if s (len bytes, NUL-terminated) is one canonical JSON object as
+ * fx_json writes it; else -1 with why (e.g. "keys out of order at byte
+ * 12"). One pass over s. */
+int fx_cjson_check(const char *s, size_t len, char *why, size_t why_size);
+
+/* The integer at s.key1.key2 of canonical JSON s (len bytes, NUL-
+ * terminated), reading only up to it: 0, or -1 if there is none. */
+int fx_cjson_member_int(int64_t *out, const char *s, size_t len,
+			const char *key1, const char *key2);
 
 /* 0 if s is valid UTF-8. */
 int fx_utf8_check(const char *s, size_t len);
@@ -136,8 +151,8 @@ int fx_content_build(fx_json *j, fx_casedb *db, const char *action,
 /* The record id an event's content names, for re-building it; 0 and
  * *has_record = 0 for events that describe no record (schema.*). -1 if
  * action is unknown. */
-int fx_content_record_id(int64_t *out, int *has_record, fx_casedb *db,
-			 const char *action, const char *content);
+int fx_content_record_id(int64_t *out, int *has_record, const char *action,
+			 const char *content, size_t len);
 
 /* Compares the number of rows of each table with counts. 0, or -1 with
  * why naming the table. */

@@ -27,10 +27,10 @@ static int one_acquisition(fx_casedb *db, const char *db_path, int index,
 {
 	fx_casedb_acquisition a = FX_CASEDB_ACQUISITION_INIT;
 	fx_casedb_result r = FX_CASEDB_RESULT_INIT;
+	size_t plen = strlen(db_path) + 32, i;
 	fx_casedb_file *files = calloc(n ? n : 1, sizeof(*files));
-	char *paths = malloc((n ? n : 1) * 4096), *sums = malloc((n ? n : 1) * 65);
+	char *paths = malloc((n ? n : 1) * plen), *sums = malloc((n ? n : 1) * 65);
 	int64_t acq = 0;
-	size_t i;
 	int rc = -1;
 
 	if (!files || !paths || !sums) {
@@ -38,10 +38,10 @@ static int one_acquisition(fx_casedb *db, const char *db_path, int index,
 		goto done;
 	}
 	for (i = 0; i < n; i++) {
-		snprintf(paths + i * 4096, 4096, "%s.dir/img-%d.%07zu", db_path,
+		snprintf(paths + i * plen, plen, "%s.dir/img-%d.%07zu", db_path,
 			 index, i + 1);
 		snprintf(sums + i * 65, 65, "%064zx", i * 2654435761u + 1);
-		files[i].path = paths + i * 4096;
+		files[i].path = paths + i * plen;
 		files[i].size = MIB;
 		files[i].sha256 = sums + i * 65;
 	}
