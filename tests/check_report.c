@@ -396,8 +396,15 @@ START_TEST(test_text_values)
 	HAS_LINE(t, "   2. 2026-03-06T16:45:00Z");
 	HAS_LINE(t, "      Recorded by:      jdoe (custody record 1)");
 	HAS_LINE(t, "  No custody event is recorded for this evidence item.");
-	HAS_LINE(t, "  Result:               intact: every event follows the "
-		 "one before and matches\n                        the records");
+	HAS_LINE(t, "  Result:               intact (unsigned)\n"
+		 "  Checked:              every event's sequence, link to the "
+		 "one before, hash\n                        and canonical "
+		 "content; the records against their\n                        "
+		 "events and the row counts; the append-only triggers\n"
+		 "                        against the schema; signatures: none "
+		 "(no event is\n                        signed)\n"
+		 "  Not checked:          The chain is unsigned: it shows the "
+		 "log is consistent,");
 	HAS_LINE(t, "  Events in the log:    12");
 	HAS_LINE(t, "Examiner (recorded):    Jane Doe");
 	ck_assert_uint_lt(pos(t, "2026-03-01T08:30:00Z"),
@@ -588,8 +595,18 @@ START_TEST(test_all_clear)
 {
 	char *t = report(fixture(), CASE_NO, "HD-2", FX_REPORT_TEXT);
 
+	/* This said "the audit chain checked out", whatever the check could
+	 * not show; now the first page says what that is (here: unsigned). */
 	HAS_LINE(t, "  Nothing to report: no verification failed, no acquisition "
-		 "is unfinished, and\n  the audit chain checked out.");
+		 "is unfinished, and\n  the audit chain is intact.\n"
+		 "  What the audit check cannot show: The chain is unsigned: it "
+		 "shows the log is\n  consistent, not who wrote it; whoever can "
+		 "write the database could rewrite\n  the whole chain, or strip "
+		 "its signatures and re-chain it, and it would still\n  check. "
+		 "Events removed from the end of the log cannot be detected from "
+		 "the\n  database alone: compare the head hash and event count "
+		 "with a copy kept\n  elsewhere.");
+	LACKS(t, "checked out");
 	LACKS(t, "HD-1");
 	HAS_LINE(t, "Evidence:               HD-2");
 	free(t);
@@ -984,7 +1001,9 @@ START_TEST(test_bad_options)
 	o.format = 9;
 	ck_assert_int_eq(fx_report_write(f, db, &o), FX_EUSAGE);
 	o.format = FX_REPORT_TEXT;
-	o.version = 2;
+	o.version = FX_REPORT_OPTIONS_VERSION + 1;   /* from the future */
+	ck_assert_int_eq(fx_report_write(f, db, &o), FX_EUSAGE);
+	o.version = 0;
 	ck_assert_int_eq(fx_report_write(f, db, &o), FX_EUSAGE);
 	ck_assert_int_eq(fx_report_write(f, db, NULL), FX_EUSAGE);
 	ck_assert_int_eq(fx_report_write(NULL, db, &o), FX_EUSAGE);

@@ -19,6 +19,10 @@ struct fx_casedb {
 	int busy_ms;             /* how long to wait for other writers */
 	EVP_PKEY *sign_key;      /* NULL: events are not signed */
 	char sign_pub_hex[65];   /* raw Ed25519 public key of sign_key */
+	/* The triggers schemas/case.sql creates, sorted by name; made on
+	 * first use (casedb_triggers.c). */
+	struct fx_trigger *triggers;
+	size_t n_triggers;
 };
 
 #define FX_HASH_HEX 65       /* SHA-256 as hex, with the NUL */
@@ -169,6 +173,41 @@ int fx_audit_record(fx_casedb *db, const char *action, int64_t id);
 
 /* Loads the examiner's Ed25519 private key from a PEM file. */
 int fx_audit_load_key(fx_casedb *db, const char *pem_path);
+
+#define FX_AUDIT_GENESIS \
+	"0000000000000000000000000000000000000000000000000000000000000000"
+
+/* Reads an Ed25519 key (public, or private; private only if want_private)
+ * from a PEM file into *out; pub_hex is its raw public key. FX_EUSAGE
+ * naming the file if it is not one. */
+int fx_audit_load_pem(EVP_PKEY **out, char pub_hex[65], const char *path,
+		      int want_private);
+
+/* The hash of an event from its fields (docs/casedb.md, "Hash chain");
+ * content is content_len bytes of canonical JSON. */
+int fx_audit_event_hash(char out[FX_HASH_HEX], const char *prev,
+			int64_t seq, const char *time, const char *actor,
+			const char *host, const char *action,
+			const char *content, size_t content_len);
+
+/* 1 if sig_hex is key's signature of the event hash, else 0. */
+int fx_audit_verify_sig(EVP_PKEY *key, const char *hash, const char *sig_hex);
+
+/* ---- casedb_triggers.c ---- */
+
+/* Compares the database's triggers with those schemas/case.sql creates
+ * (name and text): 0 if they are the same; 1 with why naming the first
+ * trigger that is missing, differs or is not the schema's; a negative
+ * FX_E code if they could not be read. Reads only; inside the caller's
+ * transaction if there is one. */
+int fx_casedb_triggers_check(char *why, size_t why_size, fx_casedb *db);
+
+/* The same, as a refusal to write: 0, or FX_ECORRUPT with the last error
+ * naming the database and the trigger. */
+int fx_casedb_triggers_require(fx_casedb *db);
+
+/* Frees the handle's copy of the schema's triggers. */
+void fx_casedb_triggers_free(fx_casedb *db);
 
 /* ---- casedb_read.c ---- */
 
