@@ -802,6 +802,75 @@ START_TEST(test_audit_figures)
 }
 END_TEST
 
+/* A report with the audit options: what the check covered and what it
+ * cannot show, in every format; signatures required of an unsigned chain
+ * make it a finding on the first page. */
+static char *report_audit(const char *path, int format, int require_signed)
+{
+	fx_report_options o = FX_REPORT_OPTIONS_INIT;
+	fx_casedb_options dbo = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb *db = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	dbo.read_only = 1;
+	ck_assert_int_eq(fx_casedb_open(&db, path, &dbo), 0);
+	f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	o.case_number = CASE_NO;
+	o.evidence_number = "HD-2";
+	o.format = format;
+	o.audit.require_signed = require_signed;
+	ck_assert_int_eq(fx_report_write(f, db, &o), 0);
+	fclose(f);
+	fx_casedb_free(db);
+	return buf;
+}
+
+#define UNSIGNED_LIMIT "The chain is unsigned: it shows the log is " \
+	"consistent, not who wrote it; whoever can write the database could " \
+	"rewrite the whole chain, or strip its signatures and re-chain it, and " \
+	"it would still check. Events removed from the end of the log cannot " \
+	"be detected from the database alone: compare the head hash and event " \
+	"count with a copy kept elsewhere."
+
+START_TEST(test_audit_trust_stated)
+{
+	const char *path = fixture();
+	char *h = report_audit(path, FX_REPORT_HTML, 0);
+	char *j = report_audit(path, FX_REPORT_JSON, 0);
+	char *x = report_audit(path, FX_REPORT_DFXML, 0);
+	char *t = report_audit(path, FX_REPORT_TEXT, 1);
+	char *jr = report_audit(path, FX_REPORT_JSON, 1);
+
+	HAS(h, "<p>What the audit check cannot show: " UNSIGNED_LIMIT "</p>");
+	HAS(h, "<tr><th>Result</th><td><span class=\"pass\">intact</span> "
+	    "(unsigned)</td></tr>");
+	HAS(h, "<tr><th>Not checked</th><td>" UNSIGNED_LIMIT "</td></tr>");
+	LACKS(h, "checked out");
+	HAS(j, "\"trust\": \"unsigned\",");
+	HAS(j, "\"trusted_key\": null,");
+	HAS(j, "\"not_checked\": \"" UNSIGNED_LIMIT "\",");
+	HAS(j, "\"triggers\": null,");
+	HAS(x, "<fx:trust>unsigned</fx:trust>");
+	HAS(x, "<fx:not_checked>" UNSIGNED_LIMIT "</fx:not_checked>");
+	/* signatures required: the unsigned chain is a finding */
+	HAS(t, "\n  ! The audit chain did NOT check out at ");
+	HAS(t, "Z: event 1: not\n    signed.\n");
+	HAS_LINE(t, "  Result:               NOT INTACT: event 1: not signed");
+	LACKS(t, "What the audit check cannot show");
+	HAS(jr, "\"result\": \"broken\",\n    \"reason\": \"event 1: not "
+	    "signed\",");
+	HAS(jr, "\"trust\": null,");
+	free(h);
+	free(j);
+	free(x);
+	free(t);
+	free(jr);
+}
+END_TEST
+
 START_TEST(test_broken_chain)
 {
 	const char *path = nasty_db();
@@ -1052,6 +1121,7 @@ static Suite *report_suite(void)
 	tcase_add_test(esc, test_escape_text);
 	suite_add_tcase(s, esc);
 	tcase_add_test(record, test_audit_figures);
+	tcase_add_test(record, test_audit_trust_stated);
 	tcase_add_test(record, test_broken_chain);
 	tcase_add_test(record, test_unfinished_acquisition);
 	tcase_add_test(record, test_case_without_evidence);

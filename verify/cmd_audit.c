@@ -4,13 +4,15 @@
  * content, signatures, records against their events, the append-only
  * triggers) and says "intact" with the event count and head hash, what the
  * check covered and what it could not show (fx_casedb_audit_describe), or
- * names the first finding. Exit 0 intact, 1 broken, 4 could not check.
+ * names the first finding. Exit 0 intact, 1 broken, 2 bad trust option,
+ * 4 could not check, 130/143 interrupted.
  * The database is opened read-only: checking never writes.
  *
  * The trust options (--trusted-key, --require-signed) are parsed here for
  * audit and report alike, so both check the chain the same way.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <string.h>
 
 #include "verify_cli.h"
@@ -95,6 +97,8 @@ int vf_cmd_audit(int argc, char **argv)
 	fx_casedb_audit_options ao = FX_CASEDB_AUDIT_OPTIONS_INIT;
 	fx_casedb_audit_report rep;
 	vf_common c = { 0 };
+
+	ao.cancel = &fx_tool_signal;
 	fx_casedb *db = NULL;
 	const char *db_path;
 	int opt, rc;
@@ -117,6 +121,8 @@ int vf_cmd_audit(int argc, char **argv)
 	memset(&rep, 0, sizeof(rep));
 	rc = fx_casedb_audit_check(&rep, db, &ao);
 	fx_casedb_free(db);
+	if (rc == FX_EINTR)
+		return fx_tool_signal == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT;
 	if (rc != 0 && rc != FX_ECORRUPT) {
 		fprintf(stderr, "verify: audit of %s could not be made: %s\n", db_path,
 			fx_error_last());

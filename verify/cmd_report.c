@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -125,6 +126,7 @@ int vf_cmd_report(int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	a.audit = ro.audit;
+	a.audit.cancel = &fx_tool_signal;
 	a.c.command = "report";
 	if ((rc = parse(&a, argc, argv)) != 0)
 		return rc;
@@ -143,6 +145,7 @@ int vf_cmd_report(int argc, char **argv)
 	}
 	rc = fx_report_write(out, db, &ro);
 	code = rc == 0 ? FX_EXIT_OK
+	       : rc == FX_EINTR ? (fx_tool_signal == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT)
 	       : rc == FX_EUSAGE || rc == FX_ENOTFOUND ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
 	if (rc != 0)
 		fprintf(stderr, "verify: report: %s\n", fx_error_last());

@@ -24,7 +24,8 @@
  * Cost: one pass over the events, in seq order, one row at a time; each
  * event's records are found through their indexes and compared with its
  * content as they are written, so time is linear in events and records and
- * memory is about the largest event's content.
+ * memory is about the largest event's content. A caller's cancel flag is
+ * looked at between events and once more after the walk.
  *
  * Threading: per handle, like the rest of the module.
  */
@@ -51,6 +52,7 @@ struct walk {
 	fx_casedb_audit_report rep;  /* the full (version 2) report */
 	char trusted[FX_HASH_HEX];   /* "" : any registered key */
 	int require_signed;
+	volatile sig_atomic_t *cancel;
 	int64_t key_id;              /* cached key */
 	EVP_PKEY *key;
 	char key_hex[FX_HASH_HEX];
@@ -304,6 +306,13 @@ static int walk_events(struct walk *w)
 	if (rc)
 		goto done;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (w->cancel && *w->cancel) {
+			rc = fx_error_set(FX_EINTR, "case database %s: audit "
+					  "check interrupted at event %lld",
+					  w->db->path,
+					  (long long)sqlite3_column_int64(st, 0));
+			goto done;
+		}
 		event_read(&e, st);
 		w->rep.events++;
 		if (check_event(w, &e) != 0)
@@ -324,6 +333,11 @@ static int check_after_walk(struct walk *w)
 	fx_casedb_audit_report *r = &w->rep;
 	size_t i;
 	int rc, found = r->reason[0] != '\0';
+
+	if (w->cancel && *w->cancel)   /* e.g. during the last, large event */
+		return fx_error_set(FX_EINTR, "case database %s: audit check "
+				    "interrupted after event %llu", w->db->path,
+				    (unsigned long long)r->events);
 
 	r->trust = !r->signed_events ? FX_CASEDB_TRUST_UNSIGNED
 		   : w->trusted[0] ? FX_CASEDB_TRUST_TRUSTED_KEY
@@ -410,6 +424,7 @@ int fx_casedb_audit_check(fx_casedb_audit_report *out, fx_casedb *db,
 	memset(&w, 0, sizeof(w));
 	w.db = db;
 	w.require_signed = opts->require_signed;
+	w.cancel = opts->version >= 2 ? opts->cancel : NULL;
 	w.expect = 1;
 	memcpy(w.prev, FX_AUDIT_GENESIS, FX_HASH_HEX);
 	rc = trusted_key(&w, opts);

@@ -370,7 +370,8 @@ static int load_audit(struct fx_rpt *r, fx_casedb *db,
 	fx_rpt_now(r->audit_checked_utc);
 	r->audit_rc = fx_casedb_audit_check(&r->audit, db, o->version >= 2 ?
 					    &o->audit : NULL);
-	if (r->audit_rc == FX_EUSAGE)   /* e.g. a trusted key not found */
+	/* a trusted key that cannot be read, or a signal: no report */
+	if (r->audit_rc == FX_EUSAGE || r->audit_rc == FX_EINTR)
 		return r->audit_rc;
 	if (r->audit_rc && r->audit_rc != FX_ECORRUPT)
 		snprintf(r->audit_error, sizeof(r->audit_error), "%s",

@@ -285,6 +285,22 @@ test_report_trust() {
 	assert_eq "event 1: not signed" "$(json_get "$out/u.json" .audit.reason)" "report: why"
 }
 
+# SIGINT during the check of a large database: exit 130, no verdict (the
+# check used to run to its end whatever the signal).
+test_interrupt() {
+	local db=$FX_WORK/big.db pid rc=0 bulk=${FX_TESTS_BIN:-$FX_BIN/../tests}/fx_casedb_bulk
+	[[ -x $bulk ]] || fail "fx_casedb_bulk not built: $bulk"
+	"$bulk" "$db" 131072 >/dev/null
+	"$FX_VERIFY" audit --db "$db" >"$FX_WORK/int.out" 2>"$FX_WORK/int.err" &
+	pid=$!
+	sleep 0.02
+	kill -INT "$pid"
+	wait "$pid" || rc=$?
+	assert_eq 130 "$rc" "verify audit interrupted: exit 130"
+	assert_eq "" "$(cat "$FX_WORK/int.out")" "no verdict printed"
+	rm -f "$db" "$db-wal" "$db-shm"
+}
+
 test_list_and_report() {
 	local db=$FX_WORK/lab/case.db json=$FX_WORK/list.json
 	assert_exit 0 "$FX_VERIFY" list --db "$db"
@@ -343,6 +359,7 @@ main() {
 	test_key_register
 	test_triggers
 	test_report_trust
+	test_interrupt
 	fx_pass
 }
 

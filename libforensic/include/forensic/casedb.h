@@ -20,6 +20,7 @@
 #ifndef FORENSIC_CASEDB_H
 #define FORENSIC_CASEDB_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -286,13 +287,16 @@ typedef struct fx_casedb_audit_options {
 	const char *trusted_key_hex;
 	/** Nonzero: every event must be signed, the first one included. */
 	int require_signed;
+	/** Version 2: when *cancel becomes nonzero (a signal handler sets
+	 *  it), the check stops between events with FX_EINTR. NULL: never. */
+	volatile sig_atomic_t *cancel;
 } fx_casedb_audit_options;
 
-/** Version 2: the report's fields from trust on are filled (a version 1
- *  caller's report is filled up to reason only). */
+/** Version 2: cancel, and the report's fields from trust on are filled (a
+ *  version 1 caller's report is filled up to reason only). */
 #define FX_CASEDB_AUDIT_OPTIONS_VERSION 2
 #define FX_CASEDB_AUDIT_OPTIONS_INIT { FX_CASEDB_AUDIT_OPTIONS_VERSION, NULL, \
-	NULL, 0 }
+	NULL, 0, NULL }
 
 /** Who the signatures of an intact chain show wrote it. */
 typedef enum fx_casedb_audit_trust {
@@ -488,8 +492,9 @@ FX_EXTERN int fx_casedb_custody_list(fx_casedb *db, int64_t evidence_id,
  * linear in events and records; memory is about the largest event's
  * content.
  * Returns 0 if intact, FX_ECORRUPT if not (out->reason and the last error
- * name the first finding), another code if the check could not be made
- * (e.g. unreadable trusted key). opts may be NULL: the defaults.
+ * name the first finding), FX_EINTR if cancelled, another code if the
+ * check could not be made (FX_EUSAGE: e.g. a trusted key that cannot be
+ * read). opts may be NULL: the defaults.
  */
 FX_EXTERN int fx_casedb_audit_check(fx_casedb_audit_report *out,
 				    fx_casedb *db,
