@@ -75,9 +75,11 @@ FX_EXTERN int fx_report_parse_format(int *out, const char *name);
  *
  * Errors: FX_ENOTFOUND naming the case or evidence number that is not in
  * the database; FX_EUSAGE when neither number is given, on a bad format or
- * options version, and when an evidence number without a case number is in
- * several cases (the message lists them). A broken audit chain is not an
- * error: the report says so on its first page.
+ * options version, when an evidence number without a case number is in
+ * several cases (the message lists them), and when the audit options'
+ * trusted key cannot be read; FX_EINTR when their cancel flag is set. A
+ * broken audit chain is not an error: the report says so on its first
+ * page.
  */
 FX_EXTERN int fx_report_write(FILE *out, fx_casedb *db,
 			      const fx_report_options *opts);
