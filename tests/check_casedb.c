@@ -10,6 +10,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,21 @@ static fx_casedb *open_db(const char *path, const char *key)
 	o.sign_key_path = key;
 	rc = fx_casedb_open(&db, path, &o);
 	ck_assert_msg(rc == 0, "open %s: %d %s", path, rc, fx_error_last());
+	return db;
+}
+
+/* A handle for reading only: what verify audit and reports use, and the
+ * only way into a database whose triggers were dropped. */
+static fx_casedb *open_ro(const char *path)
+{
+	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb *db = NULL;
+	int rc;
+
+	o.read_only = 1;
+	rc = fx_casedb_open(&db, path, &o);
+	ck_assert_msg(rc == 0, "open %s read-only: %d %s", path, rc,
+		      fx_error_last());
 	return db;
 }
 
@@ -166,7 +182,8 @@ static void forge_rechain(sqlite3 *s, long long from)
 
 	snprintf(sql, sizeof(sql), "SELECT hash FROM audit_log WHERE seq = %lld",
 		 from - 1);
-	snprintf(prev, sizeof(prev), "%s", raw_text(s, sql));
+	snprintf(prev, sizeof(prev), "%s", from == 1 ? "000000000000000000000"
+		 "0000000000000000000000000000000000000000000" : raw_text(s, sql));
 	for (seq = from; seq <= last; seq++) {
 		snprintf(sql, sizeof(sql), "SELECT time_utc, actor, host, action, "
 			 "content FROM audit_log WHERE seq = %lld", seq);
@@ -293,7 +310,7 @@ static int check_chain(fx_casedb_audit_report *rep, fx_casedb *db)
 static void expect_broken(const char *path, long long seq, const char *reason)
 {
 	fx_casedb_audit_report rep;
-	fx_casedb *db = open_db(path, NULL);
+	fx_casedb *db = open_ro(path);
 	int rc = check_chain(&rep, db);
 
 	ck_assert_int_eq(rc, FX_ECORRUPT);
@@ -1284,14 +1301,18 @@ START_TEST(test_signed_chain_forged)
 	sqlite3_close(s);
 	expect_broken(path, 6, why);
 
-	/* stripping the signatures does not help when they are required */
+	/* Stripping the signatures does not help. This used to pass the
+	 * signature checks unless they were required (the walk then stopped
+	 * only at the changed record, event 6); now the chain's own
+	 * key.register says it was signed, by default. */
 	s = raw_open(path);
 	raw_exec(s, "UPDATE audit_log SET key_id = NULL, signature = NULL");
 	sqlite3_close(s);
-	db = open_db(path, NULL);
+	db = open_ro(path);
 	ck_assert_int_eq(check_chain(&rep, db), FX_ECORRUPT);
-	ck_assert_str_eq(rep.reason, "event 6: custody.transfer: the records no "
-			 "longer match the event (record 2 changed)");
+	ck_assert_int_eq(rep.first_bad_seq, 1);
+	ck_assert_str_eq(rep.reason, "event 1: key.register is not signed (a "
+			 "key registers itself with its own signature)");
 	o.require_signed = 1;
 	ck_assert_int_eq(fx_casedb_audit_check(&rep, db, &o), FX_ECORRUPT);
 	ck_assert_str_eq(rep.reason, "event 1: not signed");
@@ -1338,6 +1359,663 @@ START_TEST(test_bad_signing_key)
 	ck_assert_int_eq(fx_casedb_open(&db, path, &o), FX_EUSAGE);
 	ck_assert_ptr_nonnull(strstr(fx_error_last(), "not a PEM private key"));
 	ck_assert_int_eq(access(path, F_OK), -1);   /* nothing created */
+}
+END_TEST
+
+/* ---- trust: what the chain shows by default, and with a trusted key ---- */
+
+#define NOT_CHECKED_END "Events removed from the end of the log cannot be " \
+	"detected from the database alone: compare the head hash and event " \
+	"count with a copy kept elsewhere."
+#define NOT_CHECKED_UNSIGNED "The chain is unsigned: it shows the log is " \
+	"consistent, not who wrote it; whoever can write the database could " \
+	"rewrite the whole chain, or strip its signatures and re-chain it, and " \
+	"it would still check. " NOT_CHECKED_END
+#define NOT_CHECKED_RECORDED "Signatures checked, but no trusted key was " \
+	"given: they were verified with keys recorded in the database itself, " \
+	"so a chain re-signed (or extended) with a forger's own key would " \
+	"pass. " NOT_CHECKED_END
+#define CHECKED_BASE "every event's sequence, link to the one before, hash " \
+	"and canonical content; the records against their events and the row " \
+	"counts; the append-only triggers against the schema; "
+
+/* The raw public key of a PEM private key file, as 64 hex digits. */
+static void pub_hex_of(char out[65], const char *pem)
+{
+	unsigned char raw[32];
+	size_t len = sizeof(raw), i;
+	FILE *f = fopen(pem, "r");
+	EVP_PKEY *k;
+
+	ck_assert_ptr_nonnull(f);
+	k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	ck_assert_ptr_nonnull(k);
+	ck_assert_int_eq(EVP_PKEY_get_raw_public_key(k, raw, &len), 1);
+	for (i = 0; i < 32; i++)
+		sprintf(out + 2 * i, "%02x", raw[i]);
+	EVP_PKEY_free(k);
+}
+
+/* Signs event seq with the key in pem as key id key_id, as the library
+ * would (the forger holds that key). */
+static void forge_sign(sqlite3 *s, long long seq, const char *pem,
+		       long long key_id)
+{
+	char sql[512], msg[128], sig_hex[129];
+	unsigned char sig[64];
+	size_t slen = sizeof(sig), i;
+	FILE *f = fopen(pem, "r");
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_PKEY *k;
+
+	ck_assert_ptr_nonnull(f);
+	k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	ck_assert_ptr_nonnull(k);
+	snprintf(sql, sizeof(sql), "SELECT hash FROM audit_log WHERE seq = %lld",
+		 seq);
+	snprintf(msg, sizeof(msg), "libforensic-audit-v1:%s", raw_text(s, sql));
+	ck_assert_int_eq(EVP_DigestSignInit(ctx, NULL, NULL, NULL, k), 1);
+	ck_assert_int_eq(EVP_DigestSign(ctx, sig, &slen, (unsigned char *)msg,
+					strlen(msg)), 1);
+	for (i = 0; i < 64; i++)
+		sprintf(sig_hex + 2 * i, "%02x", sig[i]);
+	snprintf(sql, sizeof(sql), "UPDATE audit_log SET key_id = %lld, "
+		 "signature = '%s' WHERE seq = %lld", key_id, sig_hex, seq);
+	raw_exec(s, sql);
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(k);
+}
+
+/* A forger's session: every trigger dropped, and put back exactly as it
+ * was by forger_close(), so that only the chain can give the forgery
+ * away. */
+static char *g_triggers[64];
+static int g_n_triggers;
+
+static sqlite3 *forger_open(const char *path)
+{
+	sqlite3 *s = raw_open(path);
+	sqlite3_stmt *st = NULL;
+	char sql[256];
+	int i;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(s, "SELECT name, sql FROM "
+					    "sqlite_master WHERE type = "
+					    "'trigger'", -1, &st, NULL), 0);
+	for (g_n_triggers = 0; sqlite3_step(st) == SQLITE_ROW;) {
+		ck_assert_int_lt(g_n_triggers, 64);
+		g_triggers[g_n_triggers++] = strdup((const char *)
+						    sqlite3_column_text(st, 1));
+		snprintf(sql, sizeof(sql), "DROP TRIGGER \"%s\"",
+			 sqlite3_column_text(st, 0));
+		raw_exec(s, sql);
+	}
+	sqlite3_finalize(st);
+	for (i = 0; i < g_n_triggers; i++)
+		ck_assert_ptr_nonnull(g_triggers[i]);
+	return s;
+}
+
+static void forger_close(sqlite3 *s)
+{
+	int i;
+
+	for (i = 0; i < g_n_triggers; i++) {
+		raw_exec(s, g_triggers[i]);
+		free(g_triggers[i]);
+	}
+	g_n_triggers = 0;
+	sqlite3_close(s);
+}
+
+/* Key files a.pem, b.pem (and f.pem, the forger's) beside path. */
+static void key_paths(const char *path, char a[4200], char b[4200],
+		      char f[4200])
+{
+	char dir[4096];
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	snprintf(a, 4200, "%s/a.pem", dir);
+	snprintf(b, 4200, "%s/b.pem", dir);
+	snprintf(f, 4200, "%s/f.pem", dir);
+	write_keypair(a, NULL);
+	write_keypair(b, NULL);
+	write_keypair(f, NULL);
+}
+
+/* A copy of path to tamper with ("<path>.<tag>"), in g_copy. */
+static char g_copy[4300];
+
+static const char *copy_db(const char *path, const char *tag)
+{
+	sqlite3 *from = raw_open(path), *to = NULL;
+	sqlite3_backup *b;
+
+	snprintf(g_copy, sizeof(g_copy), "%s.%s", path, tag);
+	ck_assert_int_eq(sqlite3_open(g_copy, &to), SQLITE_OK);
+	b = sqlite3_backup_init(to, "main", from, "main");
+	ck_assert_ptr_nonnull(b);
+	ck_assert_int_eq(sqlite3_backup_step(b, -1), SQLITE_DONE);
+	sqlite3_backup_finish(b);
+	sqlite3_close(to);
+	sqlite3_close(from);
+	return g_copy;
+}
+
+static void check_with(fx_casedb_audit_report *rep, const char *path,
+		       const char *trusted_hex, int require, int want_rc)
+{
+	fx_casedb_audit_options o = FX_CASEDB_AUDIT_OPTIONS_INIT;
+	fx_casedb *db = open_ro(path);
+	int rc;
+
+	o.trusted_key_hex = trusted_hex;
+	o.require_signed = require;
+	rc = fx_casedb_audit_check(rep, db, &o);
+	ck_assert_msg(rc == want_rc, "%s: rc %d, want %d: %s", path, rc,
+		      want_rc, rep->reason);
+	fx_casedb_free(db);
+}
+
+/* Events 1-5 unsigned (schema, case, evidence, 2 custody), then key a
+ * registers itself (6) and signs 7, 8; then key b (9) signs 10. */
+static void mixed_chain(const char *path, const char *a, const char *b)
+{
+	fx_casedb_custody c = FX_CASEDB_CUSTODY_INIT;
+	fx_casedb *db = open_db(path, NULL);
+	int64_t id;
+
+	setup_custody(db, 2);
+	fx_casedb_free(db);
+	c.evidence_id = 1;
+	c.to_party = "locker";
+	db = open_db(path, a);
+	ck_assert_int_eq(fx_casedb_custody_record(&id, db, &c), 0);
+	ck_assert_int_eq(fx_casedb_custody_record(&id, db, &c), 0);
+	fx_casedb_free(db);
+	db = open_db(path, b);
+	ck_assert_int_eq(fx_casedb_custody_record(&id, db, &c), 0);
+	fx_casedb_free(db);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log"), 10);
+	ck_assert_int_eq(count_of(path, "SELECT seq FROM audit_log WHERE "
+				  "action = 'key.register' AND key_id = 2"), 9);
+}
+
+START_TEST(test_trust_mixed_chain)
+{
+	const char *path = new_path("casedb-mixed");
+	char a[4200], b[4200], f[4200], ha[65], hb[65], checked[1024],
+	     not_checked[1024], why[256];
+	fx_casedb_audit_report rep;
+
+	key_paths(path, a, b, f);
+	pub_hex_of(ha, a);
+	pub_hex_of(hb, b);
+	mixed_chain(path, a, b);
+	check_with(&rep, path, NULL, 0, 0);
+	ck_assert_int_eq(rep.trust, FX_CASEDB_TRUST_RECORDED_KEYS);
+	ck_assert_int_eq(rep.signed_events, 5);
+	ck_assert_int_eq(rep.first_signed_seq, 6);
+	ck_assert_int_eq(rep.keys_used, 2);
+	ck_assert_str_eq(rep.key_hex, "");
+	ck_assert_str_eq(rep.triggers, "");
+	fx_casedb_audit_describe(checked, sizeof(checked), not_checked,
+				 sizeof(not_checked), &rep);
+	ck_assert_str_eq(checked, CHECKED_BASE "signatures: 5 of 10 events "
+			 "signed, every event from event 6 on (events 1 to 5, "
+			 "written before, are covered through the chain), each "
+			 "verified with the 2 keys recorded in the database");
+	ck_assert_str_eq(not_checked, NOT_CHECKED_RECORDED);
+	ck_assert_str_eq(fx_casedb_audit_trust_name(rep.trust), "recorded_keys");
+	/* key a trusted: key b's events are not its */
+	check_with(&rep, path, ha, 0, FX_ECORRUPT);
+	ck_assert_int_eq(rep.first_bad_seq, 9);
+	snprintf(why, sizeof(why), "event 9: signed with key %.16s..., not the "
+		 "trusted key %.16s...", hb, ha);
+	ck_assert_str_eq(rep.reason, why);
+	/* signatures required: the unsigned events 1 to 5 are not */
+	check_with(&rep, path, NULL, 1, FX_ECORRUPT);
+	ck_assert_str_eq(rep.reason, "event 1: not signed");
+}
+END_TEST
+
+/* Each rule on its own copy of the mixed chain. */
+START_TEST(test_trust_rules)
+{
+	const char *path = new_path("casedb-rules"), *t;
+	char a[4200], b[4200], f[4200], hb[65], why[256];
+	sqlite3 *s;
+
+	key_paths(path, a, b, f);
+	pub_hex_of(hb, b);
+	mixed_chain(path, a, b);
+
+	/* a key.register without its self-signature */
+	t = copy_db(path, "unsigned-register");
+	s = tamper_open(t);
+	raw_exec(s, "UPDATE audit_log SET key_id = NULL, signature = NULL "
+		 "WHERE seq = 6");
+	sqlite3_close(s);
+	expect_broken(t, 6, "event 6: key.register is not signed (a key "
+		      "registers itself with its own signature)");
+
+	/* an unsigned event after a key.register */
+	t = copy_db(path, "unsigned-after");
+	s = tamper_open(t);
+	raw_exec(s, "UPDATE audit_log SET key_id = NULL, signature = NULL "
+		 "WHERE seq = 8");
+	sqlite3_close(s);
+	expect_broken(t, 8, "event 8: not signed, although a signing key was "
+		      "registered at event 6");
+
+	/* key b's key.register signed by key a instead of itself */
+	t = copy_db(path, "register-by-other");
+	s = tamper_open(t);
+	forge_sign(s, 9, a, 1);
+	sqlite3_close(s);
+	expect_broken(t, 9, "event 9: key.register of key 2 is signed by key "
+		      "1, not by itself");
+
+	/* an event signed by key b before b registered itself */
+	t = copy_db(path, "signed-early");
+	s = tamper_open(t);
+	forge_sign(s, 7, b, 2);
+	sqlite3_close(s);
+	snprintf(why, sizeof(why), "event 7: signed with key %.16s..., which "
+		 "no earlier key.register event registers", hb);
+	expect_broken(t, 7, why);
+}
+END_TEST
+
+/* Every signature stripped and the key's traces removed, the chain
+ * renumbered and re-hashed: nothing in the database shows it; the check
+ * says so, and a trusted key or required signatures refuse it. */
+START_TEST(test_trust_rewritten_unsigned)
+{
+	const char *path = new_path("casedb-rewritten");
+	char a[4200], b[4200], f[4200], ha[65], why[256], checked[1024],
+	     not_checked[1024];
+	fx_casedb_audit_report rep;
+	fx_casedb *db;
+	sqlite3 *s;
+
+	key_paths(path, a, b, f);
+	pub_hex_of(ha, a);
+	db = open_db(path, a);
+	setup_custody(db, 3);
+	fx_casedb_free(db);
+	s = forger_open(path);
+	raw_exec(s, "UPDATE audit_log SET key_id = NULL, signature = NULL; "
+		 "DELETE FROM audit_log WHERE action = 'key.register'; "
+		 "DELETE FROM signing_keys; "
+		 "UPDATE audit_log SET seq = seq + 1000; "
+		 "UPDATE audit_log SET seq = seq - 1001");
+	forge_rechain(s, 1);
+	forger_close(s);
+	check_with(&rep, path, NULL, 0, 0);
+	ck_assert_int_eq(rep.events, 6);
+	ck_assert_int_eq(rep.trust, FX_CASEDB_TRUST_UNSIGNED);
+	ck_assert_int_eq(rep.first_signed_seq, 0);
+	ck_assert_str_eq(rep.triggers, "");
+	fx_casedb_audit_describe(checked, sizeof(checked), not_checked,
+				 sizeof(not_checked), &rep);
+	ck_assert_str_eq(checked, CHECKED_BASE "signatures: none (no event is "
+			 "signed)");
+	ck_assert_str_eq(not_checked, NOT_CHECKED_UNSIGNED);
+	check_with(&rep, path, ha, 0, FX_ECORRUPT);
+	ck_assert_int_eq(rep.first_bad_seq, 0);
+	snprintf(why, sizeof(why), "the chain is unsigned, but a trusted key "
+		 "was given (%.16s...)", ha);
+	ck_assert_str_eq(rep.reason, why);
+	ck_assert_str_eq(rep.trusted_key, ha);
+	check_with(&rep, path, NULL, 1, FX_ECORRUPT);
+	ck_assert_str_eq(rep.reason, "event 1: not signed");
+}
+END_TEST
+
+/* The whole chain re-signed with the forger's own key: every signature
+ * verifies with the key the database records; only the trusted key tells. */
+START_TEST(test_trust_resigned)
+{
+	const char *path = new_path("casedb-resigned");
+	char a[4200], b[4200], f[4200], ha[65], hf[65], why[512], sql[512],
+	     checked[1024], not_checked[1024];
+	fx_casedb_audit_report rep;
+	fx_casedb *db;
+	long long seq;
+	sqlite3 *s;
+
+	key_paths(path, a, b, f);
+	pub_hex_of(ha, a);
+	pub_hex_of(hf, f);
+	db = open_db(path, a);
+	setup_custody(db, 3);
+	fx_casedb_free(db);
+	s = forger_open(path);
+	snprintf(sql, sizeof(sql), "UPDATE signing_keys SET public_key = '%s'; "
+		 "UPDATE audit_log SET content = replace(content, '%s', '%s') "
+		 "WHERE seq = 1", hf, ha, hf);
+	raw_exec(s, sql);
+	forge_rechain(s, 1);
+	for (seq = 1; seq <= 7; seq++)   /* key, schema, case, evidence, 3 */
+		forge_sign(s, seq, f, 1);
+	forger_close(s);
+	check_with(&rep, path, NULL, 0, 0);
+	ck_assert_int_eq(rep.trust, FX_CASEDB_TRUST_RECORDED_KEYS);
+	ck_assert_int_eq(rep.signed_events, 7);
+	ck_assert_int_eq(rep.keys_used, 1);
+	ck_assert_str_eq(rep.key_hex, hf);
+	fx_casedb_audit_describe(checked, sizeof(checked), not_checked,
+				 sizeof(not_checked), &rep);
+	snprintf(why, sizeof(why), CHECKED_BASE "signatures: 7 of 7 events "
+		 "signed, every event from event 1 on, each verified with key "
+		 "%.16s... as recorded in the database", hf);
+	ck_assert_str_eq(checked, why);
+	ck_assert_str_eq(not_checked, NOT_CHECKED_RECORDED);
+	/* the examiner's published key */
+	check_with(&rep, path, ha, 0, FX_ECORRUPT);
+	ck_assert_int_eq(rep.first_bad_seq, 1);
+	snprintf(why, sizeof(why), "event 1: signed with key %.16s..., not the "
+		 "trusted key %.16s...", hf, ha);
+	ck_assert_str_eq(rep.reason, why);
+}
+END_TEST
+
+/* The genuine chain with the trusted key: only truncation is left. */
+START_TEST(test_trust_trusted)
+{
+	const char *path = new_path("casedb-trusted");
+	char a[4200], b[4200], f[4200], ha[65], checked[1024],
+	     not_checked[1024], why[512];
+	fx_casedb_audit_report rep;
+	fx_casedb *db;
+
+	key_paths(path, a, b, f);
+	pub_hex_of(ha, a);
+	db = open_db(path, a);
+	setup_custody(db, 1);
+	fx_casedb_free(db);
+	check_with(&rep, path, ha, 1, 0);
+	ck_assert_int_eq(rep.trust, FX_CASEDB_TRUST_TRUSTED_KEY);
+	ck_assert_str_eq(rep.trusted_key, ha);
+	fx_casedb_audit_describe(checked, sizeof(checked), not_checked,
+				 sizeof(not_checked), &rep);
+	snprintf(why, sizeof(why), CHECKED_BASE "signatures: 5 of 5 events "
+		 "signed, every event from event 1 on, each verified with the "
+		 "trusted key %.16s...", ha);
+	ck_assert_str_eq(checked, why);
+	ck_assert_str_eq(not_checked, NOT_CHECKED_END);
+	ck_assert_str_eq(fx_casedb_audit_trust_name(rep.trust), "trusted_key");
+	ck_assert_str_eq(fx_casedb_audit_trust_name(FX_CASEDB_TRUST_UNSIGNED),
+			 "unsigned");
+	ck_assert_str_eq(fx_casedb_audit_trust_name(7), "?");
+}
+END_TEST
+
+/* A handle without a key cannot write to a signed database: its events
+ * would break the chain. Checked at open and again in each transaction. */
+START_TEST(test_signed_needs_key)
+{
+	const char *path = new_path("casedb-needkey");
+	char a[4200], b[4200], f[4200], ha[65], want[512];
+	fx_casedb_custody c = FX_CASEDB_CUSTODY_INIT;
+	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb *db = NULL, *unsigned_db;
+	int64_t id;
+
+	key_paths(path, a, b, f);
+	pub_hex_of(ha, a);
+	unsigned_db = open_db(path, NULL);   /* unsigned so far: allowed */
+	setup_custody(unsigned_db, 1);
+	db = open_db(path, a);               /* a key registers itself */
+	c.evidence_id = 1;
+	c.to_party = "locker";
+	ck_assert_int_eq(fx_casedb_custody_record(&id, db, &c), 0);
+	fx_casedb_free(db);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log"), 6);
+	snprintf(want, sizeof(want), "%s: its audit log is signed (key "
+		 "%.16s...), so every later event must be signed too; open it "
+		 "with a signing key", path, ha);
+	/* the handle opened before the key was registered */
+	ck_assert_int_eq(fx_casedb_custody_record(&id, unsigned_db, &c),
+			 FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), want);
+	fx_casedb_free(unsigned_db);
+	/* a new handle without a key */
+	db = NULL;
+	ck_assert_int_eq(fx_casedb_open(&db, path, &o), FX_EUSAGE);
+	ck_assert_ptr_null(db);
+	ck_assert_str_eq(fx_error_last(), want);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log"), 6);
+	/* reading needs no key */
+	db = open_ro(path);
+	fx_casedb_free(db);
+}
+END_TEST
+
+/* A cancel flag set (by a signal handler) stops the check: FX_EINTR, not a
+ * verdict. */
+START_TEST(test_audit_cancel)
+{
+	const char *path = tamper_fixture("casedb-cancel");
+	fx_casedb_audit_options o = FX_CASEDB_AUDIT_OPTIONS_INIT;
+	volatile sig_atomic_t flag = SIGINT;
+	fx_casedb_audit_report rep;
+	fx_casedb *db = open_ro(path);
+	char want[512];
+
+	o.cancel = &flag;
+	ck_assert_int_eq(fx_casedb_audit_check(&rep, db, &o), FX_EINTR);
+	snprintf(want, sizeof(want), "case database %s: audit check "
+		 "interrupted at event 1", path);
+	ck_assert_str_eq(fx_error_last(), want);
+	ck_assert_int_eq(rep.intact, 0);
+	flag = 0;
+	ck_assert_int_eq(fx_casedb_audit_check(&rep, db, &o), 0);
+	ck_assert_int_eq(rep.events, 20);
+	fx_casedb_free(db);
+}
+END_TEST
+
+/* A version 1 caller's report is written up to reason, no further. */
+START_TEST(test_audit_options_version)
+{
+	const char *path = new_path("casedb-optver");
+	fx_casedb_audit_options o = FX_CASEDB_AUDIT_OPTIONS_INIT;
+	fx_casedb_audit_report rep;
+	fx_casedb *db = open_db(path, NULL);
+	const unsigned char *p = (const unsigned char *)&rep;
+	size_t i, v1 = offsetof(fx_casedb_audit_report, trust);
+
+	memset(&rep, 0xAA, sizeof(rep));
+	o.version = 1;
+	ck_assert_int_eq(fx_casedb_audit_check(&rep, db, &o), 0);
+	ck_assert_int_eq(rep.intact, 1);
+	ck_assert_int_eq(rep.events, 1);
+	for (i = v1; i < sizeof(rep); i++)
+		ck_assert_int_eq(p[i], 0xAA);
+	o.version = 0;
+	ck_assert_int_eq(fx_casedb_audit_check(&rep, db, &o), FX_EUSAGE);
+	o.version = FX_CASEDB_AUDIT_OPTIONS_VERSION + 1;
+	ck_assert_int_eq(fx_casedb_audit_check(&rep, db, &o), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_casedb_audit_check: options "
+			 "version 3, expected 1 to 2");
+	fx_casedb_free(db);
+}
+END_TEST
+
+/* ---- the append-only triggers against the schema ---- */
+
+/* The file's bytes, for "unchanged" (caller frees). */
+static char *file_bytes(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* path's triggers changed by sql: the check names want; a writer is
+ * refused at open, naming it too, and the file is unchanged. */
+static void expect_trigger_finding(const char *path, const char *sql,
+				   const char *want)
+{
+	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb_audit_report rep;
+	fx_casedb *db = NULL;
+	char refusal[1024], *before, *after;
+	size_t n_before, n_after;
+	sqlite3 *s = raw_open(path);
+
+	raw_exec(s, sql);
+	raw_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)");
+	sqlite3_close(s);
+	expect_broken(path, 0, want);
+	check_with(&rep, path, NULL, 0, FX_ECORRUPT);
+	ck_assert_str_eq(rep.triggers, want);
+	before = file_bytes(path, &n_before);
+	snprintf(refusal, sizeof(refusal), "%s: %s; refusing to write to a case "
+		 "database whose records are no longer protected (check its "
+		 "audit chain)", path, want);
+	ck_assert_int_eq(fx_casedb_open(&db, path, &o), FX_ECORRUPT);
+	ck_assert_ptr_null(db);
+	ck_assert_str_eq(fx_error_last(), refusal);
+	after = file_bytes(path, &n_after);
+	ck_assert_uint_eq(n_before, n_after);
+	ck_assert_int_eq(memcmp(before, after, n_before), 0);
+	free(before);
+	free(after);
+}
+
+START_TEST(test_triggers_checked)
+{
+	const char *path;
+	fx_casedb *db;
+
+	path = tamper_fixture("casedb-trig-drop");
+	expect_trigger_finding(path, "DROP TRIGGER custody_events_no_update",
+			       "append-only trigger custody_events_no_update "
+			       "is missing");
+	path = tamper_fixture("casedb-trig-alter");
+	expect_trigger_finding(path, "DROP TRIGGER hashes_no_delete; CREATE "
+			       "TRIGGER hashes_no_delete BEFORE DELETE ON hashes "
+			       "BEGIN SELECT 1; END",
+			       "append-only trigger hashes_no_delete differs "
+			       "from the schema's definition");
+	/* an added trigger can make the library's own writes lose rows */
+	path = tamper_fixture("casedb-trig-add");
+	expect_trigger_finding(path, "CREATE TRIGGER drop_hashes BEFORE INSERT "
+			       "ON hashes BEGIN SELECT RAISE(IGNORE); END",
+			       "trigger drop_hashes is not part of the schema");
+	/* the schema's own triggers, put back exactly, are fine again */
+	path = tamper_fixture("casedb-trig-back");
+	expect_trigger_finding(path, "DROP TRIGGER cases_no_delete",
+			       "append-only trigger cases_no_delete is missing");
+	{
+		sqlite3 *s = raw_open(path);
+
+		raw_exec(s, "CREATE TRIGGER cases_no_delete BEFORE DELETE ON "
+			 "cases\nBEGIN SELECT RAISE(ABORT, 'cases is "
+			 "append-only'); END");
+		sqlite3_close(s);
+	}
+	db = open_db(path, NULL);
+	setup_custody(db, 1);
+	fx_casedb_free(db);
+	db = open_ro(path);
+	{
+		fx_casedb_audit_report rep;
+
+		ck_assert_int_eq(check_chain(&rep, db), 0);
+		ck_assert_int_eq(rep.events, 21);
+		ck_assert_str_eq(rep.triggers, "");
+	}
+	fx_casedb_free(db);
+}
+END_TEST
+
+/* Triggers dropped while a writer has the database open: its next write
+ * is refused under the write lock, and nothing is written. */
+START_TEST(test_triggers_dropped_while_open)
+{
+	const char *path = tamper_fixture("casedb-trig-open");
+	fx_casedb_custody c = FX_CASEDB_CUSTODY_INIT;
+	fx_casedb *db = open_db(path, NULL);
+	int64_t id = 0;
+	sqlite3 *s;
+
+	s = raw_open(path);
+	raw_exec(s, "DROP TRIGGER custody_events_no_delete");
+	sqlite3_close(s);
+	c.evidence_id = 1;
+	c.to_party = "locker";
+	ck_assert_int_eq(fx_casedb_custody_record(&id, db, &c), FX_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(fx_error_last(), "append-only trigger "
+				     "custody_events_no_delete is missing; "
+				     "refusing to write"));
+	fx_casedb_free(db);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log"), 20);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM custody_events"),
+			 17);
+}
+END_TEST
+
+/* ---- cost ---- */
+
+/* One acquisition of 65536 image files: the check was quadratic in the
+ * size of an event's content (about 450 s here for this one; 27.9 s for
+ * 16384 files); it is linear now (about 0.3 s). */
+START_TEST(test_audit_many_files)
+{
+	const char *path = new_path("casedb-manyfiles");
+	enum { N = 65536 };
+	fx_casedb_acquisition a = sample_acq("C-BIG", "E-BIG");
+	fx_casedb_result r = sample_result();
+	fx_casedb_file *files = calloc(N, sizeof(*files));
+	char *names = malloc((size_t)N * 40);
+	fx_casedb_audit_report rep;
+	struct timespec t0, t1;
+	fx_casedb *db = open_db(path, NULL);
+	int64_t acq = 0;
+	double secs;
+	int i;
+
+	ck_assert_ptr_nonnull(files);
+	ck_assert_ptr_nonnull(names);
+	for (i = 0; i < N; i++) {
+		snprintf(names + (size_t)i * 40, 40, "/evidence/big.%07d", i + 1);
+		files[i].path = names + (size_t)i * 40;
+		files[i].size = 1048576;
+		files[i].sha256 = SHA256_HEX;
+	}
+	r.files = files;
+	r.n_files = N;
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ck_assert_int_eq(rep.events, 5);
+	ck_assert_msg(secs < 30.0, "audit check of %d files took %.1f s "
+		      "(quadratic again?)", N, secs);
+	fx_casedb_free(db);
+	free(files);
+	free(names);
 }
 END_TEST
 
@@ -1634,6 +2312,8 @@ static Suite *casedb_suite(void)
 	TCase *records = tcase_create("records");
 	TCase *tamper = tcase_create("tamper");
 	TCase *sign = tcase_create("signing");
+	TCase *triggers = tcase_create("triggers");
+	TCase *cost = tcase_create("cost");
 	TCase *procs = tcase_create("processes");
 
 	tcase_add_test(schema, test_create_schema);
@@ -1672,7 +2352,23 @@ static Suite *casedb_suite(void)
 	tcase_add_test(sign, test_signed_chain_forged);
 	tcase_add_test(sign, test_signature_flipped);
 	tcase_add_test(sign, test_bad_signing_key);
+	tcase_add_test(sign, test_trust_mixed_chain);
+	tcase_add_test(sign, test_trust_rules);
+	tcase_add_test(sign, test_trust_rewritten_unsigned);
+	tcase_add_test(sign, test_trust_resigned);
+	tcase_add_test(sign, test_trust_trusted);
+	tcase_add_test(sign, test_signed_needs_key);
+	tcase_add_test(sign, test_audit_options_version);
+	tcase_add_test(sign, test_audit_cancel);
 	suite_add_tcase(s, sign);
+
+	tcase_add_test(triggers, test_triggers_checked);
+	tcase_add_test(triggers, test_triggers_dropped_while_open);
+	suite_add_tcase(s, triggers);
+
+	tcase_set_timeout(cost, 600);
+	tcase_add_test(cost, test_audit_many_files);
+	suite_add_tcase(s, cost);
 
 	tcase_set_timeout(procs, 600);
 	tcase_add_test(procs, test_concurrent_writers);
@@ -1686,8 +2382,8 @@ static Suite *casedb_suite(void)
  * check_casedb --make-fixture DB [KEY.pem]: a database with one record of
  * every kind (signed with KEY if given), text that needs JSON escapes, and
  * 3 custody events.
- * check_casedb --audit-check DB: the library's verdict on one line, in the
- * words of the reference verifier in docs/casedb.md. */
+ * check_casedb --audit-check DB [TRUSTED_HEX]: the library's verdict on one
+ * line, in the words of the reference verifier in docs/casedb.md. */
 
 static int make_fixture(const char *path, const char *key)
 {
@@ -1729,19 +2425,21 @@ static int make_fixture(const char *path, const char *key)
 	return rc ? 1 : 0;
 }
 
-static int audit_check_line(const char *path)
+static int audit_check_line(const char *path, const char *trusted_hex)
 {
 	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb_audit_options ao = FX_CASEDB_AUDIT_OPTIONS_INIT;
 	fx_casedb_audit_report rep;
 	fx_casedb *db = NULL;
 	int rc;
 
 	o.read_only = 1;
+	ao.trusted_key_hex = trusted_hex;
 	if (fx_casedb_open(&db, path, &o) != 0) {
 		printf("cannot open: %s\n", fx_error_last());
 		return 2;
 	}
-	rc = fx_casedb_audit_check(&rep, db, NULL);
+	rc = fx_casedb_audit_check(&rep, db, &ao);
 	if (rc == 0)
 		printf("intact: %llu events, %llu signed, head %s\n",
 		       (unsigned long long)rep.events,
@@ -1761,8 +2459,8 @@ int main(int argc, char **argv)
 
 	if (argc >= 3 && strcmp(argv[1], "--make-fixture") == 0)
 		return make_fixture(argv[2], argc >= 4 ? argv[3] : NULL);
-	if (argc == 3 && strcmp(argv[1], "--audit-check") == 0)
-		return audit_check_line(argv[2]);
+	if ((argc == 3 || argc == 4) && strcmp(argv[1], "--audit-check") == 0)
+		return audit_check_line(argv[2], argc == 4 ? argv[3] : NULL);
 	sr = srunner_create(casedb_suite());
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -402,8 +402,15 @@ START_TEST(test_text_values)
 	HAS_LINE(t, "   2. 2026-03-06T16:45:00Z");
 	HAS_LINE(t, "      Recorded by:      jdoe (custody record 1)");
 	HAS_LINE(t, "  No custody event is recorded for this evidence item.");
-	HAS_LINE(t, "  Result:               intact: every event follows the "
-		 "one before and matches\n                        the records");
+	HAS_LINE(t, "  Result:               intact (unsigned)\n"
+		 "  Checked:              every event's sequence, link to the "
+		 "one before, hash\n                        and canonical "
+		 "content; the records against their\n                        "
+		 "events and the row counts; the append-only triggers\n"
+		 "                        against the schema; signatures: none "
+		 "(no event is\n                        signed)\n"
+		 "  Not checked:          The chain is unsigned: it shows the "
+		 "log is consistent,");
 	HAS_LINE(t, "  Events in the log:    12");
 	HAS_LINE(t, "Examiner (recorded):    Jane Doe");
 	ck_assert_uint_lt(pos(t, "2026-03-01T08:30:00Z"),
@@ -594,8 +601,18 @@ START_TEST(test_all_clear)
 {
 	char *t = report(fixture(), CASE_NO, "HD-2", FX_REPORT_TEXT);
 
+	/* This said "the audit chain checked out", whatever the check could
+	 * not show; now the first page says what that is (here: unsigned). */
 	HAS_LINE(t, "  Nothing to report: no verification failed, no acquisition "
-		 "is unfinished, and\n  the audit chain checked out.");
+		 "is unfinished, and\n  the audit chain is intact.\n"
+		 "  What the audit check cannot show: The chain is unsigned: it "
+		 "shows the log is\n  consistent, not who wrote it; whoever can "
+		 "write the database could rewrite\n  the whole chain, or strip "
+		 "its signatures and re-chain it, and it would still\n  check. "
+		 "Events removed from the end of the log cannot be detected from "
+		 "the\n  database alone: compare the head hash and event count "
+		 "with a copy kept\n  elsewhere.");
+	LACKS(t, "checked out");
 	LACKS(t, "HD-1");
 	HAS_LINE(t, "Evidence:               HD-2");
 	free(t);
@@ -924,7 +941,7 @@ START_TEST(test_interrupted_verification)
 	h = report(path, CASE_NO, "HD-2", FX_REPORT_HTML);
 	j = report(path, CASE_NO, "HD-2", FX_REPORT_JSON);
 	HAS_LINE(t, "  Nothing to report: no verification failed, no acquisition "
-		 "is unfinished, and\n  the audit chain checked out.");
+		 "is unfinished, and\n  the audit chain is intact.");
 	LACKS(t, "FAILED");
 	HAS_LINE(t, "  Result:               interrupted (stopped before it "
 		 "reached a verdict;\n                        neither a pass nor "
@@ -1131,6 +1148,75 @@ START_TEST(test_audit_figures)
 }
 END_TEST
 
+/* A report with the audit options: what the check covered and what it
+ * cannot show, in every format; signatures required of an unsigned chain
+ * make it a finding on the first page. */
+static char *report_audit(const char *path, int format, int require_signed)
+{
+	fx_report_options o = FX_REPORT_OPTIONS_INIT;
+	fx_casedb_options dbo = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb *db = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	dbo.read_only = 1;
+	ck_assert_int_eq(fx_casedb_open(&db, path, &dbo), 0);
+	f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	o.case_number = CASE_NO;
+	o.evidence_number = "HD-2";
+	o.format = format;
+	o.audit.require_signed = require_signed;
+	ck_assert_int_eq(fx_report_write(f, db, &o), 0);
+	fclose(f);
+	fx_casedb_free(db);
+	return buf;
+}
+
+#define UNSIGNED_LIMIT "The chain is unsigned: it shows the log is " \
+	"consistent, not who wrote it; whoever can write the database could " \
+	"rewrite the whole chain, or strip its signatures and re-chain it, and " \
+	"it would still check. Events removed from the end of the log cannot " \
+	"be detected from the database alone: compare the head hash and event " \
+	"count with a copy kept elsewhere."
+
+START_TEST(test_audit_trust_stated)
+{
+	const char *path = fixture();
+	char *h = report_audit(path, FX_REPORT_HTML, 0);
+	char *j = report_audit(path, FX_REPORT_JSON, 0);
+	char *x = report_audit(path, FX_REPORT_DFXML, 0);
+	char *t = report_audit(path, FX_REPORT_TEXT, 1);
+	char *jr = report_audit(path, FX_REPORT_JSON, 1);
+
+	HAS(h, "<p>What the audit check cannot show: " UNSIGNED_LIMIT "</p>");
+	HAS(h, "<tr><th>Result</th><td><span class=\"pass\">intact</span> "
+	    "(unsigned)</td></tr>");
+	HAS(h, "<tr><th>Not checked</th><td>" UNSIGNED_LIMIT "</td></tr>");
+	LACKS(h, "checked out");
+	HAS(j, "\"trust\": \"unsigned\",");
+	HAS(j, "\"trusted_key\": null,");
+	HAS(j, "\"not_checked\": \"" UNSIGNED_LIMIT "\",");
+	HAS(j, "\"triggers\": null,");
+	HAS(x, "<fx:trust>unsigned</fx:trust>");
+	HAS(x, "<fx:not_checked>" UNSIGNED_LIMIT "</fx:not_checked>");
+	/* signatures required: the unsigned chain is a finding */
+	HAS(t, "\n  ! The audit chain did NOT check out at ");
+	HAS(t, "Z: event 1: not\n    signed.\n");
+	HAS_LINE(t, "  Result:               NOT INTACT: event 1: not signed");
+	LACKS(t, "What the audit check cannot show");
+	HAS(jr, "\"result\": \"broken\",\n    \"reason\": \"event 1: not "
+	    "signed\",");
+	HAS(jr, "\"trust\": null,");
+	free(h);
+	free(j);
+	free(x);
+	free(t);
+	free(jr);
+}
+END_TEST
+
 START_TEST(test_broken_chain)
 {
 	const char *path = nasty_db();
@@ -1329,7 +1415,9 @@ START_TEST(test_bad_options)
 	o.format = 9;
 	ck_assert_int_eq(fx_report_write(f, db, &o), FX_EUSAGE);
 	o.format = FX_REPORT_TEXT;
-	o.version = 2;
+	o.version = FX_REPORT_OPTIONS_VERSION + 1;   /* from the future */
+	ck_assert_int_eq(fx_report_write(f, db, &o), FX_EUSAGE);
+	o.version = 0;
 	ck_assert_int_eq(fx_report_write(f, db, &o), FX_EUSAGE);
 	ck_assert_int_eq(fx_report_write(f, db, NULL), FX_EUSAGE);
 	ck_assert_int_eq(fx_report_write(NULL, db, &o), FX_EUSAGE);
@@ -1383,6 +1471,7 @@ static Suite *report_suite(void)
 	tcase_add_test(esc, test_escape_text);
 	suite_add_tcase(s, esc);
 	tcase_add_test(record, test_audit_figures);
+	tcase_add_test(record, test_audit_trust_stated);
 	tcase_add_test(record, test_broken_chain);
 	tcase_add_test(record, test_unfinished_acquisition);
 	tcase_add_test(record, test_case_without_evidence);

@@ -1,13 +1,15 @@
 /*
  * verify report (--case ID | --evidence ID [--case ID]) --format FMT
- * [-o FILE]: a court report from the case database alone (libforensic's
- * fx_report_write). -o never overwrites: the file is created with O_EXCL,
+ * [-o FILE] [--trusted-key KEY.pem] [--require-signed]: a court report from
+ * the case database alone (libforensic's fx_report_write), with the audit
+ * chain checked as verify audit checks it. -o never overwrites: the file is created with O_EXCL,
  * and removed again if the report could not be written whole. Built only
  * when the library has forensic/report.h; otherwise the subcommand says so.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -35,6 +37,7 @@ int vf_cmd_report(int argc, char **argv)
 
 typedef struct report_args {
 	const char *case_number, *evidence, *format, *output;
+	fx_casedb_audit_options audit;  /* --trusted-key, --require-signed */
 	vf_common c;
 } report_args;
 
@@ -46,7 +49,7 @@ static int parse(report_args *a, int argc, char **argv)
 		{ "evidence", required_argument, NULL, OPT_EVIDENCE },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 } };
+		VF_AUDIT_OPTIONS, { NULL, 0, NULL, 0 } };
 	int opt, rc;
 
 	while ((opt = fx_tool_getopt("verify", argc, argv, "qho:", opts)) != -1) {
@@ -58,6 +61,8 @@ static int parse(report_args *a, int argc, char **argv)
 		case 'o': a->output = optarg; continue;
 		default: break;
 		}
+		if (vf_audit_opt(&a->audit, opt, optarg) == 0)
+			continue;
 		if ((rc = vf_common_opt(&a->c, NULL, opt, optarg)) != 0)
 			return rc == 1 ? vf_usage_error("unknown option") : rc;
 	}
@@ -124,6 +129,8 @@ int vf_cmd_report(int argc, char **argv)
 	int rc, code;
 
 	memset(&a, 0, sizeof(a));
+	a.audit = ro.audit;
+	a.audit.cancel = &fx_tool_signal;
 	a.c.command = "report";
 	if ((rc = parse(&a, argc, argv)) != 0)
 		return rc;
@@ -135,12 +142,14 @@ int vf_cmd_report(int argc, char **argv)
 	ro.case_number = a.case_number;
 	ro.evidence_number = a.evidence;
 	ro.generator = generator;
+	ro.audit = a.audit;
 	if (a.output && !(out = create_output(a.output, &code))) {
 		fx_casedb_free(db);
 		return code;
 	}
 	rc = fx_report_write(out, db, &ro);
 	code = rc == 0 ? FX_EXIT_OK
+	       : rc == FX_EINTR ? (fx_tool_signal == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT)
 	       : rc == FX_EUSAGE || rc == FX_ENOTFOUND ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
 	if (rc == FX_EIO && !a.output && fx_tool_stdout_gone())
 		code = FX_EXIT_OK; /* the reader left (| head): main ends quietly */

@@ -46,6 +46,10 @@ enum {
 	{ "quiet", no_argument, NULL, 'q' }, \
 	{ "help", no_argument, NULL, 'h' }, \
 	{ "version", no_argument, NULL, OPT_VERSION }
+/* The audit chain's trust options, for audit and report alike. */
+#define VF_AUDIT_OPTIONS \
+	{ "trusted-key", required_argument, NULL, OPT_TRUSTED_KEY }, \
+	{ "require-signed", no_argument, NULL, OPT_REQUIRE_SIGNED }
 #define VF_IMAGE_OPTIONS \
 	{ "hash", required_argument, NULL, OPT_HASH }, \
 	{ "threads", required_argument, NULL, OPT_THREADS }, \
@@ -71,6 +75,10 @@ int vf_verify_one(const char *path, fx_casedb *db, const char *db_path,
 		  fx_verify_result *out);
 /* The exit code of a verdict. */
 int vf_exit_code(int status);
+
+/* cmd_audit.c: parses a VF_AUDIT_OPTIONS option into ao: 0 if handled,
+ * 1 if not one of them. */
+int vf_audit_opt(fx_casedb_audit_options *ao, int opt, const char *arg);
 
 /* cmd_handoff.c, cmd_audit.c, cmd_list.c, cmd_report.c */
 int vf_cmd_handoff(int argc, char **argv);

@@ -10,8 +10,10 @@
  * other up to the busy timeout.
  *
  * Opening never changes a file it refuses: the checks that can refuse (is it
- * a case database, which schema version, is it writable) are reads, made
- * before anything writes (WAL mode, migrations, the signing key record).
+ * a case database, which schema version, is it writable, are its
+ * append-only triggers the schema's) are reads, made before anything
+ * writes (WAL mode, migrations, the signing key record). The triggers are
+ * checked again in every write transaction (casedb_triggers.c).
  *
  * Schema versions: schemas/case.sql is the whole current schema and sets
  * PRAGMA user_version; schemas/case_migrate_<N>.sql brings version N-1 to N.
@@ -127,7 +129,8 @@ void fx_casedb_sys_host(char out[256])
 	out[255] = '\0';
 }
 
-int fx_casedb_tx_begin(fx_casedb *db)
+/* BEGIN IMMEDIATE: the write lock, waiting up to the busy timeout. */
+static int write_lock(fx_casedb *db)
 {
 	if (db->read_only)
 		return fx_error_set(FX_EUSAGE, "case database %s: opened "
@@ -136,6 +139,53 @@ int fx_casedb_tx_begin(fx_casedb *db)
 	    SQLITE_OK)
 		return fx_casedb_sql_error(db, "begin write transaction");
 	return 0;
+}
+
+/* Once a key is registered, the audit check requires every later event to
+ * be signed; a handle without a key would write events that break the
+ * chain, so it is refused instead. */
+static int signed_needs_key(fx_casedb *db)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, step;
+
+	if (db->sign_key)
+		return 0;
+	rc = fx_casedb_prepare(&st, db, "SELECT public_key FROM signing_keys "
+			       "ORDER BY id LIMIT 1");
+	if (rc)
+		return rc;
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		rc = fx_error_set(FX_EUSAGE, "%s: its audit log is signed "
+				  "(key %.16s...), so every later event must "
+				  "be signed too; open it with a signing key",
+				  db->path, sqlite3_column_text(st, 0));
+	else if (step != SQLITE_DONE)
+		rc = fx_casedb_sql_error(db, "read the signing keys");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* What a writer must find before it writes: the schema's append-only
+ * triggers, and a signing key if the log is signed. */
+static int write_allowed(fx_casedb *db)
+{
+	int rc = fx_casedb_triggers_require(db);
+
+	return rc ? rc : signed_needs_key(db);
+}
+
+/* Under the write lock, the checks are made again: the triggers may have
+ * been dropped (or a key registered) since the handle was opened, and
+ * nobody can change them between this check and the commit. */
+int fx_casedb_tx_begin(fx_casedb *db)
+{
+	int rc = write_lock(db);
+
+	if (!rc && (rc = write_allowed(db)) != 0)
+		fx_casedb_tx_rollback(db);
+	return rc;
 }
 
 int fx_casedb_read_begin(fx_casedb *db)
@@ -434,7 +484,7 @@ static int schema_setup(fx_casedb *db)
 
 	if ((rc = foreign_keys_set(db, 0)) != 0)
 		return rc;
-	rc = fx_casedb_tx_begin(db);
+	rc = write_lock(db); /* no write_allowed: triggers are checked after migrating */
 	if (!rc)
 		rc = probe(&version, db);
 	if (rc)
@@ -444,6 +494,10 @@ static int schema_setup(fx_casedb *db)
 	for (i = 0; !rc && version > 0 && fx_migrations[i].sql; i++)
 		if (fx_migrations[i].to > version)
 			rc = migrate_one(db, &fx_migrations[i]);
+	/* a migrated database must end with the current schema's triggers;
+	 * one that lost them before is not migrated (rolled back) */
+	if (!rc && version > 0)
+		rc = fx_casedb_triggers_require(db);
 	if (!rc)
 		rc = foreign_keys_intact(db);
 	if (!rc)
@@ -655,6 +709,9 @@ int fx_casedb_open(fx_casedb **out, const char *path,
 		rc = db_connect(db, create, opts->busy_timeout_ms);
 	if (!rc && !create)
 		rc = probe_snapshot(&version, db);
+	/* refused before anything is written (not even the WAL switch) */
+	if (!rc && !db->read_only && version == fx_casedb_schema_version())
+		rc = write_allowed(db);
 	if (rc)
 		goto done;
 	if (db->read_only) {
@@ -686,6 +743,7 @@ void fx_casedb_free(fx_casedb *db)
 	if (!db)
 		return;
 	sqlite3_close_v2(db->sql);
+	fx_casedb_triggers_free(db);
 	EVP_PKEY_free(db->sign_key);
 	free(db->path);
 	free(db->actor);

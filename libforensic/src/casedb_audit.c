@@ -1,5 +1,6 @@
 /*
- * The audit log: a hash chain of events, optionally signed, and its check.
+ * The audit log: appending to the hash chain of events, signed when the
+ * handle has a key.
  *
  * Event seq (1, 2, ...) stores
  *   prev_hash = hash of event seq-1 (64 '0' for event 1)
@@ -16,14 +17,11 @@
  * reading the head of the chain and adding to it cannot interleave with
  * another writer: the chain stays linear whatever the number of processes.
  *
- * The check walks the chain in one read snapshot and reports the first event
- * that does not fit, with why; see docs/casedb.md for the same algorithm in
- * prose for people who re-check a database with their own tools.
+ * The check that walks the chain is casedb_audit_check.c.
  *
  * Threading: per handle, like the rest of the module.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,11 +29,11 @@
 #include <openssl/pem.h>
 
 #include "casedb_int.h"
+#include "forensic/hash.h"
+#include "hasher.h"
 #include "hex.h"
 #include "error.h"
 
-#define FX_GENESIS_HASH \
-	"0000000000000000000000000000000000000000000000000000000000000000"
 #define FX_SIG_PREFIX "libforensic-audit-v1:"
 
 /* Never prompts for a passphrase: the library does not talk to people. */
@@ -48,10 +46,8 @@ static int no_passphrase(char *buf, int size, int rwflag, void *u)
 	return -1;
 }
 
-/* Reads an Ed25519 key (public, or private) from a PEM file; *pub_hex is
- * its raw public key. */
-static int load_pem_key(EVP_PKEY **out, char pub_hex[65], const char *path,
-			int want_private)
+int fx_audit_load_pem(EVP_PKEY **out, char pub_hex[65], const char *path,
+		      int want_private)
 {
 	unsigned char raw[32];
 	size_t len = sizeof(raw);
@@ -91,7 +87,7 @@ done:
 
 int fx_audit_load_key(fx_casedb *db, const char *pem_path)
 {
-	return load_pem_key(&db->sign_key, db->sign_pub_hex, pem_path, 1);
+	return fx_audit_load_pem(&db->sign_key, db->sign_pub_hex, pem_path, 1);
 }
 
 /* The id of this handle's signing key, registering it (with its own
@@ -139,7 +135,7 @@ static int chain_head(int64_t *seq, char prev[FX_HASH_HEX], fx_casedb *db)
 	int rc, step;
 
 	*seq = 1;
-	memcpy(prev, FX_GENESIS_HASH, FX_HASH_HEX);
+	memcpy(prev, FX_AUDIT_GENESIS, FX_HASH_HEX);
 	rc = fx_casedb_prepare(&st, db, "SELECT seq, hash FROM audit_log "
 			       "ORDER BY seq DESC LIMIT 1");
 	if (rc)
@@ -156,11 +152,16 @@ done:
 	return rc;
 }
 
-/* hash of an event from its fields, as in the comment at the top. */
-static int event_hash(char out[FX_HASH_HEX], const char *prev, int64_t seq,
-		      const char *time, const char *actor, const char *host,
-		      const char *action, const char *content)
+/* The envelope around the content is written once with an empty content
+ * value, and the content is hashed in place between its two halves: an
+ * event of a hundred megabytes is not copied to be hashed. */
+int fx_audit_event_hash(char out[FX_HASH_HEX], const char *prev,
+			int64_t seq, const char *time, const char *actor,
+			const char *host, const char *action,
+			const char *content, size_t content_len)
 {
+	fx_hasher *h = NULL;
+	size_t split;
 	fx_json j;
 	int rc;
 
@@ -171,7 +172,8 @@ static int event_hash(char out[FX_HASH_HEX], const char *prev, int64_t seq,
 	fx_json_key(&j, "actor");
 	fx_json_cstring(&j, actor);
 	fx_json_key(&j, "content");
-	fx_json_raw(&j, content);
+	split = j.len;
+	fx_json_raw(&j, "");
 	fx_json_key(&j, "host");
 	fx_json_cstring(&j, host);
 	fx_json_key(&j, "seq");
@@ -179,8 +181,15 @@ static int event_hash(char out[FX_HASH_HEX], const char *prev, int64_t seq,
 	fx_json_key(&j, "time");
 	fx_json_cstring(&j, time);
 	fx_json_object_end(&j);
-	rc = j.err ? j.err : fx_casedb_sha256_hex(out, prev, strlen(prev),
-						   j.buf, j.len);
+	rc = j.err ? j.err : fx_hasher_new(&h, FX_HASH_SHA256);
+	if (!rc) {
+		fx_hasher_update(h, prev, strlen(prev));
+		fx_hasher_update(h, j.buf, split);
+		fx_hasher_update(h, content, content_len);
+		fx_hasher_update(h, j.buf + split, j.len - split);
+		fx_hasher_final_hex(h, out, FX_HASH_HEX);
+	}
+	fx_hasher_free(h);
 	fx_json_free(&j);
 	return rc;
 }
@@ -203,7 +212,7 @@ static int sign_hash(char out[129], EVP_PKEY *key, const char *hash)
 	return rc;
 }
 
-static int verify_sig(EVP_PKEY *key, const char *hash, const char *sig_hex)
+int fx_audit_verify_sig(EVP_PKEY *key, const char *hash, const char *sig_hex)
 {
 	unsigned char msg[sizeof(FX_SIG_PREFIX) + 64], sig[64];
 	size_t mlen = sizeof(FX_SIG_PREFIX) - 1 + 64;
@@ -268,8 +277,8 @@ int fx_audit_append(fx_casedb *db, const char *action, const char *content)
 	if (rc)
 		return rc;
 	fx_casedb_now(now);
-	rc = event_hash(hash, prev, seq, now, db->actor, db->host, action,
-			content);
+	rc = fx_audit_event_hash(hash, prev, seq, now, db->actor, db->host, action,
+			content, strlen(content));
 	if (!rc && key_id)
 		rc = sign_hash(sig, db->sign_key, hash);
 	if (!rc)
@@ -289,253 +298,4 @@ int fx_audit_record(fx_casedb *db, const char *action, int64_t id)
 		rc = fx_audit_append(db, action, j.buf);
 	fx_json_free(&j);
 	return rc;
-}
-
-/* ---- the check ---- */
-
-struct walk {
-	fx_casedb *db;
-	fx_casedb_audit_report *rep;
-	char trusted[FX_HASH_HEX];   /* "" : any recorded key */
-	int require_signed;
-	int64_t key_id;              /* cached key */
-	EVP_PKEY *key;
-	char key_hex[FX_HASH_HEX];
-	uint64_t counts[FX_T_COUNT];
-	char prev[FX_HASH_HEX];
-	int64_t expect;
-};
-
-/* One row of the walk, as read. */
-struct event {
-	int64_t seq, key_id;
-	const char *time, *actor, *host, *action, *content, *prev, *hash, *sig;
-};
-
-static int bad(struct walk *w, int64_t seq, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(struct walk *w, int64_t seq, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	n = snprintf(w->rep->reason, sizeof(w->rep->reason), "event %lld: ",
-		     (long long)seq);
-	va_start(ap, fmt);
-	vsnprintf(w->rep->reason + n, sizeof(w->rep->reason) - (size_t)n, fmt,
-		  ap);
-	va_end(ap);
-	w->rep->first_bad_seq = seq;
-	return -1;
-}
-
-static int load_key(struct walk *w, int64_t key_id)
-{
-	unsigned char raw[32];
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
-
-	if (w->key && w->key_id == key_id)
-		return 0;
-	EVP_PKEY_free(w->key);
-	w->key = NULL;
-	if (fx_casedb_prepare(&st, w->db, "SELECT public_key FROM "
-			      "signing_keys WHERE id = ?1"))
-		goto done;
-	sqlite3_bind_int64(st, 1, key_id);
-	if (sqlite3_step(st) != SQLITE_ROW ||
-	    fx_hex_decode(raw, 32, (const char *)sqlite3_column_text(st, 0)))
-		goto done;
-	snprintf(w->key_hex, sizeof(w->key_hex), "%s",
-		 sqlite3_column_text(st, 0));
-	w->key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw, 32);
-	w->key_id = key_id;
-	rc = w->key ? 0 : -1;
-done:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static int check_signature(struct walk *w, const struct event *e)
-{
-	if (!e->key_id) {
-		if (w->require_signed)
-			return bad(w, e->seq, "not signed");
-		return 0;
-	}
-	if (load_key(w, e->key_id) != 0)
-		return bad(w, e->seq, "signing key %lld is missing or damaged",
-			   (long long)e->key_id);
-	if (w->trusted[0] && strcmp(w->trusted, w->key_hex) != 0)
-		return bad(w, e->seq, "signed with key %.16s..., not the "
-			   "trusted key %.16s...", w->key_hex, w->trusted);
-	if (!verify_sig(w->key, e->hash, e->sig))
-		return bad(w, e->seq, "signature does not verify with key "
-			   "%.16s...", w->key_hex);
-	w->rep->signed_events++;
-	return 0;
-}
-
-/* The records an event describes must still read as its content. */
-static int check_records(struct walk *w, const struct event *e)
-{
-	int64_t id = 0;
-	int has = 0, rc;
-	fx_json j;
-
-	if (fx_content_record_id(&id, &has, w->db, e->action, e->content))
-		return bad(w, e->seq, "unknown action \"%.40s\" or no record "
-			   "id in its content", e->action);
-	if (!has)
-		return 0;
-	fx_json_init(&j);
-	rc = fx_content_build(&j, w->db, e->action, id, w->counts);
-	if (rc == FX_ENOTFOUND)
-		rc = bad(w, e->seq, "%s: the record is gone (%s)", e->action,
-			 fx_error_last());
-	else if (rc)
-		rc = bad(w, e->seq, "%s: cannot read its records (%s)",
-			 e->action, fx_error_last());
-	else if (strcmp(j.buf, e->content) != 0)
-		rc = bad(w, e->seq, "%s: the records no longer match the "
-			 "event (record %lld changed)", e->action,
-			 (long long)id);
-	fx_json_free(&j);
-	return rc;
-}
-
-static int check_event(struct walk *w, const struct event *e)
-{
-	char hash[FX_HASH_HEX], why[128];
-
-	if (e->seq != w->expect)
-		return bad(w, e->seq, "sequence gap, expected %lld",
-			   (long long)w->expect);
-	if (strcmp(e->prev, w->prev) != 0) {
-		if (e->seq == 1)
-			return bad(w, 1, "prev_hash is not the genesis value");
-		return bad(w, e->seq, "prev_hash does not match event %lld",
-			   (long long)(e->seq - 1));
-	}
-	if (event_hash(hash, e->prev, e->seq, e->time, e->actor, e->host,
-		       e->action, e->content) != 0)
-		return bad(w, e->seq, "cannot hash: %s", fx_error_last());
-	if (strcmp(hash, e->hash) != 0)
-		return bad(w, e->seq, "hash does not match its content");
-	if (fx_cjson_check(e->content, why, sizeof(why)) != 0)
-		return bad(w, e->seq, "content is not canonical JSON (%s)", why);
-	if (check_signature(w, e) != 0 || check_records(w, e) != 0)
-		return -1;
-	snprintf(w->prev, sizeof(w->prev), "%s", e->hash);
-	w->expect++;
-	return 0;
-}
-
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-	const char *s = (const char *)sqlite3_column_text(st, i);
-
-	return s ? s : "";
-}
-
-static int walk_chain(struct walk *w)
-{
-	sqlite3_stmt *st = NULL;
-	struct event e;
-	int rc, step;
-
-	rc = fx_casedb_prepare(&st, w->db, "SELECT seq, time_utc, actor, host, "
-			       "action, content, prev_hash, hash, key_id, "
-			       "signature FROM audit_log ORDER BY seq");
-	if (rc)
-		goto done;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		e.seq = sqlite3_column_int64(st, 0);
-		e.time = col_text(st, 1);
-		e.actor = col_text(st, 2);
-		e.host = col_text(st, 3);
-		e.action = col_text(st, 4);
-		e.content = col_text(st, 5);
-		e.prev = col_text(st, 6);
-		e.hash = col_text(st, 7);
-		e.key_id = sqlite3_column_int64(st, 8);
-		e.sig = col_text(st, 9);
-		w->rep->events++;
-		if (check_event(w, &e) != 0)
-			goto done;
-	}
-	if (step != SQLITE_DONE)
-		rc = fx_casedb_sql_error(w->db, "read the audit log");
-	else if (fx_content_coverage(w->db, w->counts, w->rep->reason,
-				     sizeof(w->rep->reason)) == 0)
-		w->rep->intact = 1;
-done:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static int trusted_key(struct walk *w, const fx_casedb_audit_options *o)
-{
-	EVP_PKEY *k = NULL;
-	int rc;
-
-	if (o->trusted_key_hex) {
-		unsigned char raw[32];
-
-		if (fx_hex_decode(raw, 32, o->trusted_key_hex) != 0)
-			return fx_error_set(FX_EUSAGE, "trusted key \"%.70s\" "
-					    "is not 64 lowercase hex digits",
-					    o->trusted_key_hex);
-		snprintf(w->trusted, sizeof(w->trusted), "%s",
-			 o->trusted_key_hex);
-		return 0;
-	}
-	if (!o->trusted_key_path)
-		return 0;
-	rc = load_pem_key(&k, w->trusted, o->trusted_key_path, 0);
-	EVP_PKEY_free(k);
-	return rc;
-}
-
-int fx_casedb_audit_check(fx_casedb_audit_report *out, fx_casedb *db,
-			  const fx_casedb_audit_options *opts)
-{
-	static const fx_casedb_audit_options defaults =
-		FX_CASEDB_AUDIT_OPTIONS_INIT;
-	struct walk w;
-	int rc;
-
-	if (!out || !db)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_audit_check: out and "
-				    "db are required");
-	memset(out, 0, sizeof(*out));
-	memset(&w, 0, sizeof(w));
-	if (!opts)
-		opts = &defaults;
-	if (opts->version != FX_CASEDB_AUDIT_OPTIONS_VERSION)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_audit_check: options "
-				    "version %u, expected %d", opts->version,
-				    FX_CASEDB_AUDIT_OPTIONS_VERSION);
-	w.db = db;
-	w.rep = out;
-	w.require_signed = opts->require_signed;
-	w.expect = 1;
-	memcpy(w.prev, FX_GENESIS_HASH, FX_HASH_HEX);
-	rc = trusted_key(&w, opts);
-	if (!rc)
-		rc = fx_casedb_read_begin(db);
-	if (rc)
-		return rc;
-	rc = walk_chain(&w);
-	fx_casedb_tx_rollback(db);
-	EVP_PKEY_free(w.key);
-	if (rc)
-		return rc;
-	if (out->events && out->intact)
-		snprintf(out->head_hash, sizeof(out->head_hash), "%s", w.prev);
-	if (!out->intact)
-		return fx_error_set(FX_ECORRUPT, "case database %s: audit "
-				    "chain broken: %s", db->path, out->reason);
-	return 0;
 }

@@ -27,7 +27,7 @@ struct fx_part {
 
 struct fx_kind {
 	const char *action;
-	const char *id_path;          /* JSON path of the record id */
+	const char *id_object;        /* the record id is content.<this>.id */
 	const struct fx_part *parts;  /* in key order; NULL: no record */
 };
 
@@ -98,15 +98,15 @@ static const struct fx_part custody_parts[] = {
 };
 
 static const struct fx_kind fx_kinds[] = {
-	{ "acquisition.begin", "$.acquisition.id", begin_parts },
-	{ "acquisition.finish", "$.acquisition.id", finish_parts },
-	{ "case.create", "$.case.id", case_parts },
-	{ "custody.transfer", "$.custody.id", custody_parts },
-	{ "evidence.create", "$.evidence.id", evidence_parts },
-	{ "key.register", "$.signing_key.id", key_parts },
+	{ "acquisition.begin", "acquisition", begin_parts },
+	{ "acquisition.finish", "acquisition", finish_parts },
+	{ "case.create", "case", case_parts },
+	{ "custody.transfer", "custody", custody_parts },
+	{ "evidence.create", "evidence", evidence_parts },
+	{ "key.register", "signing_key", key_parts },
 	{ "schema.create", NULL, NULL },
 	{ "schema.migrate", NULL, NULL },
-	{ "verification.record", "$.verification.id", verification_parts },
+	{ "verification.record", "verification", verification_parts },
 	{ NULL, NULL, NULL }
 };
 
@@ -190,12 +190,10 @@ int fx_content_build(fx_json *j, fx_casedb *db, const char *action,
 	return rc ? rc : j->err;
 }
 
-int fx_content_record_id(int64_t *out, int *has_record, fx_casedb *db,
-			 const char *action, const char *content)
+int fx_content_record_id(int64_t *out, int *has_record, const char *action,
+			 const char *content, size_t len)
 {
 	const struct fx_kind *k = kind_find(action);
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
 
 	*out = 0;
 	*has_record = 0;
@@ -203,19 +201,10 @@ int fx_content_record_id(int64_t *out, int *has_record, fx_casedb *db,
 		return -1;
 	if (!k->parts)
 		return 0;
-	if (fx_casedb_prepare(&st, db, "SELECT json_extract(?1, ?2)"))
-		goto done;
-	sqlite3_bind_text(st, 1, content, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, k->id_path, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
-		*out = sqlite3_column_int64(st, 0);
-		*has_record = 1;
-		rc = 0;
-	}
-done:
-	sqlite3_finalize(st);
-	return rc;
+	if (fx_cjson_member_int(out, content, len, k->id_object, "id") != 0)
+		return -1;
+	*has_record = 1;
+	return 0;
 }
 
 int fx_content_coverage(fx_casedb *db, const uint64_t counts[FX_T_COUNT],

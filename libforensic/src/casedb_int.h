@@ -19,6 +19,10 @@ struct fx_casedb {
 	int busy_ms;             /* how long to wait for other writers */
 	EVP_PKEY *sign_key;      /* NULL: events are not signed */
 	char sign_pub_hex[65];   /* raw Ed25519 public key of sign_key */
+	/* The triggers schemas/case.sql creates, sorted by name; made on
+	 * first use (casedb_triggers.c). */
+	struct fx_trigger *triggers;
+	size_t n_triggers;
 };
 
 #define FX_HASH_HEX 65       /* SHA-256 as hex, with the NUL */
@@ -87,6 +91,9 @@ int fx_casedb_sha256_hex(char out[FX_HASH_HEX], const void *a, size_t alen,
 typedef struct fx_json {
 	char *buf;
 	size_t len, cap;
+	const char *expect;      /* compare mode: the text to match, else NULL */
+	size_t expect_len;
+	int differs;             /* compare mode: a byte differed */
 	int err;
 	int depth;
 	int count[FX_JSON_DEPTH];         /* members written at each level */
@@ -95,6 +102,12 @@ typedef struct fx_json {
 } fx_json;
 
 void fx_json_init(fx_json *j);
+/* Compare mode: nothing is stored (buf stays NULL); the text written is
+ * compared with expect (len bytes) as it is written, so a record of any
+ * size is checked against its event in constant memory. */
+void fx_json_init_compare(fx_json *j, const char *expect, size_t len);
+/* Compare mode: 1 if exactly expect was written, without error. */
+int fx_json_matches(const fx_json *j);
 void fx_json_free(fx_json *j);
 void fx_json_object_begin(fx_json *j);
 void fx_json_object_end(fx_json *j);
@@ -111,9 +124,15 @@ void fx_json_raw(fx_json *j, const char *text);
  * names (sorted); integers, text and NULL only. */
 void fx_json_row(fx_json *j, sqlite3_stmt *st);
 
-/* 0 if s is one canonical JSON object as fx_json writes it; else -1 with
- * why (e.g. "keys out of order at byte 12"). */
-int fx_cjson_check(const char *s, char *why, size_t why_size);
+/* 0 if s (len bytes, NUL-terminated) is one canonical JSON object as
+ * fx_json writes it; else -1 with why (e.g. "keys out of order at byte
+ * 12"). One pass over s. */
+int fx_cjson_check(const char *s, size_t len, char *why, size_t why_size);
+
+/* The integer at s.key1.key2 of canonical JSON s (len bytes, NUL-
+ * terminated), reading only up to it: 0, or -1 if there is none. */
+int fx_cjson_member_int(int64_t *out, const char *s, size_t len,
+			const char *key1, const char *key2);
 
 /* 0 if s is valid UTF-8. */
 int fx_utf8_check(const char *s, size_t len);
@@ -136,8 +155,8 @@ int fx_content_build(fx_json *j, fx_casedb *db, const char *action,
 /* The record id an event's content names, for re-building it; 0 and
  * *has_record = 0 for events that describe no record (schema.*). -1 if
  * action is unknown. */
-int fx_content_record_id(int64_t *out, int *has_record, fx_casedb *db,
-			 const char *action, const char *content);
+int fx_content_record_id(int64_t *out, int *has_record, const char *action,
+			 const char *content, size_t len);
 
 /* Compares the number of rows of each table with counts. 0, or -1 with
  * why naming the table. */
@@ -154,6 +173,41 @@ int fx_audit_record(fx_casedb *db, const char *action, int64_t id);
 
 /* Loads the examiner's Ed25519 private key from a PEM file. */
 int fx_audit_load_key(fx_casedb *db, const char *pem_path);
+
+#define FX_AUDIT_GENESIS \
+	"0000000000000000000000000000000000000000000000000000000000000000"
+
+/* Reads an Ed25519 key (public, or private; private only if want_private)
+ * from a PEM file into *out; pub_hex is its raw public key. FX_EUSAGE
+ * naming the file if it is not one. */
+int fx_audit_load_pem(EVP_PKEY **out, char pub_hex[65], const char *path,
+		      int want_private);
+
+/* The hash of an event from its fields (docs/casedb.md, "Hash chain");
+ * content is content_len bytes of canonical JSON. */
+int fx_audit_event_hash(char out[FX_HASH_HEX], const char *prev,
+			int64_t seq, const char *time, const char *actor,
+			const char *host, const char *action,
+			const char *content, size_t content_len);
+
+/* 1 if sig_hex is key's signature of the event hash, else 0. */
+int fx_audit_verify_sig(EVP_PKEY *key, const char *hash, const char *sig_hex);
+
+/* ---- casedb_triggers.c ---- */
+
+/* Compares the database's triggers with those schemas/case.sql creates
+ * (name and text): 0 if they are the same; 1 with why naming the first
+ * trigger that is missing, differs or is not the schema's; a negative
+ * FX_E code if they could not be read. Reads only; inside the caller's
+ * transaction if there is one. */
+int fx_casedb_triggers_check(char *why, size_t why_size, fx_casedb *db);
+
+/* The same, as a refusal to write: 0, or FX_ECORRUPT with the last error
+ * naming the database and the trigger. */
+int fx_casedb_triggers_require(fx_casedb *db);
+
+/* Frees the handle's copy of the schema's triggers. */
+void fx_casedb_triggers_free(fx_casedb *db);
 
 /* ---- casedb_read.c ---- */
 

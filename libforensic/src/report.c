@@ -356,7 +356,8 @@ static int take_key(const fx_casedb_key_info *k, void *payload)
 	return g->err;
 }
 
-static int load_audit(struct fx_rpt *r, fx_casedb *db)
+static int load_audit(struct fx_rpt *r, fx_casedb *db,
+		      const fx_report_options *o)
 {
 	struct grow g = { r, NULL, 0, 0 };
 	int rc;
@@ -367,7 +368,11 @@ static int load_audit(struct fx_rpt *r, fx_casedb *db)
 	if (rc)
 		return rc;
 	fx_rpt_now(r->audit_checked_utc);
-	r->audit_rc = fx_casedb_audit_check(&r->audit, db, NULL);
+	r->audit_rc = fx_casedb_audit_check(&r->audit, db, o->version >= 2 ?
+					    &o->audit : NULL);
+	/* a trusted key that cannot be read, or a signal: no report */
+	if (r->audit_rc == FX_EUSAGE || r->audit_rc == FX_EINTR)
+		return r->audit_rc;
 	if (r->audit_rc && r->audit_rc != FX_ECORRUPT)
 		snprintf(r->audit_error, sizeof(r->audit_error), "%s",
 			 fx_error_last());
@@ -458,9 +463,9 @@ static int check_options(const fx_report_options *o)
 {
 	if (!o)
 		return fx_error_set(FX_EUSAGE, "report: options are required");
-	if (o->version != FX_REPORT_OPTIONS_VERSION)
+	if (o->version < 1 || o->version > FX_REPORT_OPTIONS_VERSION)
 		return fx_error_set(FX_EUSAGE, "report: options version %u, "
-				    "expected %d", o->version,
+				    "expected 1 to %d", o->version,
 				    FX_REPORT_OPTIONS_VERSION);
 	if (o->format < FX_REPORT_TEXT || o->format > FX_REPORT_DFXML)
 		return fx_error_set(FX_EUSAGE, "report: unknown format %d",
@@ -494,7 +499,7 @@ int fx_rpt_load(struct fx_rpt *r, fx_casedb *db, const fx_report_options *o)
 	for (i = 0; !rc && i < r->n_items; i++)
 		rc = load_item(r, &r->items[i], db);
 	if (!rc)
-		rc = load_audit(r, db);
+		rc = load_audit(r, db, o);
 	if (!rc)
 		rc = make_alerts(r);
 	return rc;
@@ -541,8 +546,10 @@ size_t fx_rpt_examiners(const struct fx_rpt *r, const char **out, size_t max)
 
 void fx_rpt_binding(const struct fx_rpt *r, char *out, size_t size)
 {
-	char cases[256], evidence[256];
+	char cases[256], evidence[256], intact[64];
 
+	snprintf(intact, sizeof(intact), "intact (%s)",
+		 fx_casedb_audit_trust_name(r->audit.trust));
 	fx_rpt_case_list(r, cases, sizeof(cases));
 	fx_rpt_evidence_list(r, evidence, sizeof(evidence));
 	snprintf(out, size, "This signature refers to the report on case %s, "
@@ -550,7 +557,7 @@ void fx_rpt_binding(const struct fx_rpt *r, char *out, size_t size)
 		 "at %s: %llu events, head event %lld, head hash %s.",
 		 r->n_items ? cases : fx_rpt_or(r->scope_case),
 		 r->n_items ? evidence : "none recorded", r->generated_utc,
-		 r->generator, r->audit_rc == 0 ? "intact"
+		 r->generator, r->audit_rc == 0 ? intact
 		 : r->audit_rc == FX_ECORRUPT ? "NOT intact" : "NOT checked",
 		 r->audit_checked_utc, (unsigned long long)r->head.events,
 		 (long long)r->head.last_seq,

@@ -171,6 +171,19 @@ static void audit(FILE *f, const struct fx_rpt *r)
 	el_u64(f, 6, "fx:events", r->head.events);
 	el_u64(f, 6, "fx:events_checked", r->audit.events);
 	el_u64(f, 6, "fx:signed_events", r->audit.signed_events);
+	if (r->audit_rc == 0) {
+		char checked[1024], not_checked[1024];
+
+		fx_casedb_audit_describe(checked, sizeof(checked), not_checked,
+					 sizeof(not_checked), &r->audit);
+		el(f, 6, "fx:trust", fx_casedb_audit_trust_name(r->audit.trust));
+		el(f, 6, "fx:checked", checked);
+		el(f, 6, "fx:not_checked", not_checked);
+	}
+	if (r->audit.trusted_key[0])
+		el(f, 6, "fx:trusted_key", r->audit.trusted_key);
+	if (r->audit.triggers[0])
+		el(f, 6, "fx:triggers", r->audit.triggers);
 	if (r->head.last_seq) {
 		el_u64(f, 6, "fx:head_seq", (uint64_t)r->head.last_seq);
 		el(f, 6, "fx:head_hash", r->head.hash);

@@ -502,6 +502,20 @@ static void item(FILE *f, const struct fx_rpt_item *it, size_t index)
 
 /* ---- first page ---- */
 
+/* What an intact chain's check cannot show, as a paragraph. */
+static void audit_limits(FILE *f, const struct fx_rpt *r)
+{
+	char checked[1024], not_checked[1024];
+
+	if (r->audit_rc != 0)
+		return;
+	fx_casedb_audit_describe(checked, sizeof(checked), not_checked,
+				 sizeof(not_checked), &r->audit);
+	fputs("<p>What the audit check cannot show: ", f);
+	esc(f, not_checked);
+	fputs("</p>\n", f);
+}
+
 static void attention(FILE *f, const struct fx_rpt *r)
 {
 	size_t i;
@@ -509,8 +523,9 @@ static void attention(FILE *f, const struct fx_rpt *r)
 	if (!r->n_alerts) {
 		fputs("<div class=\"clear\"><h2>Read this first</h2>\n<p>Nothing "
 		      "to report: no verification failed, no acquisition is "
-		      "unfinished, and the audit chain checked out.</p></div>\n",
-		      f);
+		      "unfinished, and the audit chain is intact.</p>\n", f);
+		audit_limits(f, r);
+		fputs("</div>\n", f);
 		return;
 	}
 	fputs("<div class=\"alert\" role=\"alert\"><h2>Read this first</h2>\n"
@@ -520,7 +535,9 @@ static void attention(FILE *f, const struct fx_rpt *r)
 		esc(f, r->alerts[i].message);
 		fputs("</li>\n", f);
 	}
-	fputs("</ul></div>\n", f);
+	fputs("</ul>\n", f);
+	audit_limits(f, r);
+	fputs("</div>\n", f);
 }
 
 static void summary(FILE *f, const struct fx_rpt *r)
@@ -578,8 +595,16 @@ static void audit(FILE *f, const struct fx_rpt *r)
 		"made</td></tr>\n", r->audit_checked_utc);
 	fputs("<tr><th>Result</th><td>", f);
 	if (r->audit_rc == 0) {
-		fputs("<span class=\"pass\">intact</span>: every event follows "
-		      "the one before and matches the records", f);
+		char checked[1024], not_checked[1024];
+
+		fx_casedb_audit_describe(checked, sizeof(checked), not_checked,
+					 sizeof(not_checked), &r->audit);
+		fprintf(f, "<span class=\"pass\">intact</span> (%s)</td></tr>\n"
+			"<tr><th>Checked</th><td>",
+			fx_casedb_audit_trust_name(r->audit.trust));
+		esc(f, checked);
+		fputs("</td></tr>\n<tr><th>Not checked</th><td>", f);
+		esc(f, not_checked);
 	} else {
 		fprintf(f, "<span class=\"fail\">%s</span>: ", r->audit_rc ==
 			FX_ECORRUPT ? "NOT INTACT" : "NOT CHECKED");
@@ -590,9 +615,8 @@ static void audit(FILE *f, const struct fx_rpt *r)
 	fprintf(f, "<tr><th>Events in the log</th><td>%llu</td></tr>\n",
 		(unsigned long long)r->head.events);
 	if (r->audit_rc == 0)
-		fprintf(f, "<tr><th>Signed events</th><td>%llu (signatures "
-			"verified with the keys recorded in the database)"
-			"</td></tr>\n", (unsigned long long)r->audit.signed_events);
+		fprintf(f, "<tr><th>Signed events</th><td>%llu</td></tr>\n",
+			(unsigned long long)r->audit.signed_events);
 	else
 		fprintf(f, "<tr><th>Events checked</th><td>%llu</td></tr>\n",
 			(unsigned long long)r->audit.events);

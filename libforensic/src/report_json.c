@@ -337,6 +337,8 @@ static void alerts(struct jw *w, const struct fx_rpt *r)
 
 static void audit(struct jw *w, const struct fx_rpt *r)
 {
+	char checked[1024], not_checked[1024];
+	int ok = r->audit_rc == 0;
 	size_t i;
 
 	obj(w, "audit");
@@ -349,6 +351,14 @@ static void audit(struct jw *w, const struct fx_rpt *r)
 	num(w, "events", r->head.events);
 	num(w, "events_checked", r->audit.events);
 	num(w, "signed_events", r->audit.signed_events);
+	fx_casedb_audit_describe(checked, sizeof(checked), not_checked,
+				 sizeof(not_checked), &r->audit);
+	str(w, "trust", ok ? fx_casedb_audit_trust_name(r->audit.trust) : NULL);
+	str(w, "trusted_key", r->audit.trusted_key[0] ? r->audit.trusted_key
+						       : NULL);
+	str(w, "checked", ok ? checked : NULL);
+	str(w, "not_checked", ok ? not_checked : NULL);
+	str(w, "triggers", r->audit.triggers[0] ? r->audit.triggers : NULL);
 	num0(w, "head_seq", (uint64_t)r->head.last_seq);
 	str(w, "head_hash", r->head.last_seq ? r->head.hash : NULL);
 	str(w, "head_time_utc", r->head.last_seq ? r->head.time_utc : NULL);

@@ -635,18 +635,25 @@ static void audit(FILE *f, const struct fx_rpt *r)
 	fieldf(f, 2, "Checked at", "%s (UTC), when this report was made",
 	       r->audit_checked_utc);
 	if (r->audit_rc == 0)
-		snprintf(buf, sizeof(buf), "intact: every event follows the "
-			 "one before and matches the records");
+		snprintf(buf, sizeof(buf), "intact (%s)",
+			 fx_casedb_audit_trust_name(r->audit.trust));
 	else if (r->audit_rc == FX_ECORRUPT)
 		snprintf(buf, sizeof(buf), "NOT INTACT: %s", r->audit.reason);
 	else
 		snprintf(buf, sizeof(buf), "NOT CHECKED: %s", r->audit_error);
 	field(f, 2, "Result", buf);
+	if (r->audit_rc == 0) {
+		char checked[1024], not_checked[1024];
+
+		fx_casedb_audit_describe(checked, sizeof(checked), not_checked,
+					 sizeof(not_checked), &r->audit);
+		field(f, 2, "Checked", checked);
+		field(f, 2, "Not checked", not_checked);
+	}
 	fieldf(f, 2, "Events in the log", "%llu",
 	       (unsigned long long)r->head.events);
 	if (r->audit_rc == 0)
-		fieldf(f, 2, "Signed events", "%llu (signatures verified with "
-		       "the keys recorded in the database)",
+		fieldf(f, 2, "Signed events", "%llu",
 		       (unsigned long long)r->audit.signed_events);
 	else
 		fieldf(f, 2, "Events checked", "%llu",
@@ -677,11 +684,20 @@ static void attention(FILE *f, const struct fx_rpt *r)
 	heading(f, "Read this first", '-');
 	if (!r->n_alerts)
 		para(f, 2, "Nothing to report: no verification failed, no "
-			"acquisition is unfinished, and the audit chain checked "
-			"out.");
+			"acquisition is unfinished, and the audit chain is "
+			"intact.");
 	for (i = 0; i < r->n_alerts; i++) {
 		fputs("  ! ", f);
 		wrap(f, r->alerts[i].message, 4, 4);
+	}
+	if (r->audit_rc == 0) {
+		char checked[1024], not_checked[1024], buf[1200];
+
+		fx_casedb_audit_describe(checked, sizeof(checked), not_checked,
+					 sizeof(not_checked), &r->audit);
+		snprintf(buf, sizeof(buf), "What the audit check cannot show: "
+			 "%s", not_checked);
+		para(f, 2, buf);
 	}
 }
 

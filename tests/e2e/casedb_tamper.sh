@@ -23,16 +23,18 @@ trap 'rm -rf "$work"' EXIT
 # The verifier, exactly as printed in the documentation.
 sed -n '/<!-- verify.py begin -->/,/<!-- verify.py end -->/p' \
 	"$FX_ROOT/docs/casedb.md" | sed '1,2d;$d' | sed '$d' >"$work/verify.py"
-grep -q '^def check(path):' "$work/verify.py" ||
+grep -q '^def check(path' "$work/verify.py" ||
 	{ echo "FAIL: verifier not found in docs/casedb.md"; exit 1; }
 
 failures=0
 
-# expect NAME DB WANT: both checkers must print WANT.
+# expect NAME DB WANT [TRUSTED_HEX]: both checkers must print WANT (checking
+# against the trusted key when given).
 expect() {
 	local name="$1" db="$2" want="$3" lib py
-	lib=$("$check_bin" --audit-check "$db" || true)
-	py=$(python3 "$work/verify.py" "$db" || true)
+	shift 3
+	lib=$("$check_bin" --audit-check "$db" "$@" || true)
+	py=$(python3 "$work/verify.py" "$db" "$@" || true)
 	if [ "$lib" != "$want" ] || [ "$py" != "$want" ]; then
 		echo "FAIL $name"
 		echo "  want:      $want"
@@ -107,6 +109,37 @@ for seq, t, actor, host, action, content in db.execute(
 db.commit()
 EOF
 expect "forged and re-hashed" "$db" "event 9: signature does not verify with key ${rec:0:16}..."
+
+# The trust rules, with a forger's tools that put the triggers back
+# (tests/e2e/lib/forge_chain.py): what the chain's own key.register shows
+# by default, and what only a trusted key shows.
+forge() {
+	local db="$work/$1.db"
+	cp "$work/signed.db" "$db"
+	shift
+	python3 "$FX_ROOT/tests/e2e/lib/forge_chain.py" "$db" "$@"
+	echo "$db"
+}
+openssl genpkey -algorithm ed25519 -out "$work/forger.pem" 2>/dev/null
+fpub=$(openssl pkey -in "$work/forger.pem" -pubout -outform DER | tail -c 32 |
+	od -An -tx1 | tr -d ' \n')
+
+db=$(forge stripped strip rechain)
+expect "signatures stripped" "$db" "event 1: key.register is not signed (a key registers itself with its own signature)"
+
+db=$(forge unsigned_tail strip=10)
+expect "unsigned event after the key" "$db" "event 10: not signed, although a signing key was registered at event 1"
+
+db=$(forge resigned "edit=9|room 101|room 999" "sql=UPDATE custody_events SET location = 'room 999' WHERE location = 'room 101'" \
+	"rekey=$work/forger.pem" rechain "sign=$work/forger.pem")
+head=$(sqlite3 "$db" "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+expect "re-signed by a forger, no trusted key" "$db" "intact: 10 events, 10 signed, head $head"
+expect "re-signed by a forger, trusted key" "$db" "event 1: signed with key ${fpub:0:16}..., not the trusted key ${pub:0:16}..." "$pub"
+
+db=$(forge unsigned_whole unregister rechain)
+head=$(sqlite3 "$db" "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+expect "rewritten unsigned, no trusted key" "$db" "intact: 9 events, 0 signed, head $head"
+expect "rewritten unsigned, trusted key" "$db" "the chain is unsigned, but a trusted key was given (${pub:0:16}...)" "$pub"
 
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "all agree"

@@ -3,7 +3,13 @@
 # acquire and verify; then the database tampered with by the sqlite3 tool:
 # the check names the first bad event and why, agreeing with the reference
 # checker printed in docs/casedb.md (for what that checker covers). Also
-# signatures (a key made with openssl), --json, and the refusals of report.
+# signatures (a key made with openssl), --json, and the refusals of report;
+# the trust checks that are on by default (signatures stripped, unsigned
+# events after a key, an unsigned key.register), what is caught only with a
+# trusted key (a chain re-signed by a forger, a chain rewritten unsigned)
+# and said otherwise, dropped or added triggers (audit exit 1; acquire and
+# verify refuse to write, exit 4, nothing written), and report's trust
+# options in every format.
 set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
@@ -18,17 +24,47 @@ tampered() {
 	printf '%s\n' "$db"
 }
 
-# audit_broken DB REASON: verify audit exits 1 naming REASON; the
-# reference checker agrees when given (third argument "ref").
+# audit_broken DB REASON [ref [TRUSTED_KEY.pem]]: verify audit (with
+# --trusted-key when given) exits 1 naming REASON on its first line; the
+# reference checker agrees when "ref" is given.
 audit_broken() {
-	local py
-	assert_exit 1 "$FX_VERIFY" audit --db "$1"
-	assert_eq "verify: audit chain of $1 is BROKEN: $2" "$(stdout_of_last | sed 's/ ([0-9]* events checked)$//')" \
-		"audit names the first bad event"
-	if [[ ${3:-} == ref ]]; then
-		py=$(python3 "$FX_WORK/verify.py" "$1" || true)
-		assert_eq "$2" "$py" "the reference checker agrees"
+	local db=$1 reason=$2 ref=${3:-} key=${4:-} py
+	local -a opt=() pyarg=()
+	if [[ -n $key ]]; then
+		opt=(--trusted-key "$key")
+		pyarg=("$(pub_hex "$key")")
 	fi
+	assert_exit 1 "$FX_VERIFY" audit --db "$db" "${opt[@]}"
+	assert_eq "verify: audit chain of $db is BROKEN: $reason" "$(stdout_of_last | head -1 | sed 's/ ([0-9]* events checked)$//')" \
+		"audit names the first bad event"
+	if [[ $ref == ref ]]; then
+		py=$(python3 "$FX_WORK/verify.py" "$db" "${pyarg[@]}" || true)
+		assert_eq "$reason" "$py" "the reference checker agrees"
+	fi
+}
+
+# forged NAME SOURCE_DB STEP...: a copy of SOURCE_DB changed by a forger
+# (tests/e2e/lib/forge_chain.py), the triggers put back as they were.
+forged() {
+	local db=$FX_WORK/$1.db
+	cp "$2" "$db"
+	shift 2
+	python3 "$FX_ROOT/tests/e2e/lib/forge_chain.py" "$db" "$@"
+	printf '%s\n' "$db"
+}
+
+# The lines verify audit prints after "intact" for each kind of trust.
+NOT_CHECKED_END="Events removed from the end of the log cannot be detected from the database alone: compare the head hash and event count with a copy kept elsewhere."
+NOT_CHECKED_UNSIGNED="verify: not checked: The chain is unsigned: it shows the log is consistent, not who wrote it; whoever can write the database could rewrite the whole chain, or strip its signatures and re-chain it, and it would still check. $NOT_CHECKED_END"
+NOT_CHECKED_RECORDED="verify: not checked: Signatures checked, but no trusted key was given: they were verified with keys recorded in the database itself, so a chain re-signed (or extended) with a forger's own key would pass. $NOT_CHECKED_END"
+CHECKED_BASE="verify: checked: every event's sequence, link to the one before, hash and canonical content; the records against their events and the row counts; the append-only triggers against the schema; signatures:"
+
+# pub_hex PEM: the raw Ed25519 public key (of a public or private key
+# file) as 64 hex digits.
+pub_hex() {
+	local -a pubin=()
+	grep -q "BEGIN PUBLIC KEY" "$1" && pubin=(-pubin)
+	openssl pkey "${pubin[@]}" -in "$1" -pubout -outform DER | tail -c 32 | od -An -tx1 | tr -d ' \n'
 }
 
 test_audit() {
@@ -36,8 +72,11 @@ test_audit() {
 	events=$(sqlite3 "$db" "SELECT count(*) FROM audit_log")
 	head=$(sqlite3 "$db" "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
 	assert_exit 0 "$FX_VERIFY" audit --db "$db"
-	assert_eq "verify: audit chain of $db is intact: $events events, 0 signed, head $head" \
-		"$(stdout_of_last)" "intact chain"
+	# (this was the only line; an intact chain now also says what was and
+	# was not checked, here that the chain is unsigned)
+	assert_eq "verify: audit chain of $db is intact: $events events, 0 signed, head $head
+$CHECKED_BASE none (no event is signed)
+$NOT_CHECKED_UNSIGNED" "$(stdout_of_last)" "intact chain, unsigned, said so"
 	assert_eq "intact: $events events, 0 signed, head $head" "$(python3 "$FX_WORK/verify.py" "$db")" "reference checker: intact"
 	assert_exit 0 "$FX_VERIFY" --json audit --db "$db"
 	json=$FX_WORK/audit.json
@@ -45,6 +84,9 @@ test_audit() {
 	assert_eq intact "$(json_get "$json" .status)" "--json status"
 	assert_eq "$events" "$(json_get "$json" .events)" "--json events"
 	assert_eq "$head" "$(json_get "$json" .head_hash)" "--json head"
+	assert_eq unsigned "$(json_get "$json" .trust)" "--json trust"
+	assert_eq "${NOT_CHECKED_UNSIGNED#verify: not checked: }" "$(json_get "$json" .not_checked)" "--json not_checked"
+	assert_eq null "$(json_get "$json" .triggers)" "--json: triggers as the schema's"
 
 	t=$(tampered content "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET content = replace(content, '\"CASE-1\"', '\"CASE-9\"') WHERE seq = 2")
 	audit_broken "$t" "event 2: hash does not match its content" ref
@@ -90,6 +132,175 @@ test_signed() {
 	audit_broken "$FX_WORK/sig.db" "event 3: signature does not verify with key ${rec:0:16}..." ref
 }
 
+# A signed chain, then what a forger can do to it: caught by default,
+# caught only with a trusted key (and said so without), or only said.
+test_trust() {
+	local db=$FX_WORK/signed/case.db t n key rec forger
+	key=$FX_WORK/key.pem
+	rec=$(pub_hex "$key")
+	n=$(sqlite3 "$db" "SELECT count(*) FROM audit_log")
+	assert_exit 0 "$FX_VERIFY" audit --db "$db"
+	assert_eq "$CHECKED_BASE $n of $n events signed, every event from event 1 on, each verified with key ${rec:0:16}... as recorded in the database
+$NOT_CHECKED_RECORDED" "$(stdout_of_last | tail -n +2)" "signed, no trusted key: said so"
+	assert_exit 0 "$FX_VERIFY" audit --db "$db" --trusted-key "$FX_WORK/key.pub.pem"
+	assert_eq "$CHECKED_BASE $n of $n events signed, every event from event 1 on, each verified with the trusted key ${rec:0:16}...
+verify: not checked: $NOT_CHECKED_END" "$(stdout_of_last | tail -n +2)" "signed with the trusted key"
+
+	# every signature stripped, a record and its event changed and the
+	# hashes rewritten: found by default (this passed unless
+	# --require-signed was given)
+	t=$(forged stripped "$db" strip "sql=UPDATE evidence SET notes = 'forged'" \
+		"edit=4|\"notes\":null|\"notes\":\"forged\"" rechain)
+	audit_broken "$t" "event 1: key.register is not signed (a key registers itself with its own signature)" ref
+	# an unsigned event after the key was registered (this passed too)
+	t=$(forged unsigned_tail "$db" "strip=$n")
+	audit_broken "$t" "event $n: not signed, although a signing key was registered at event 1" ref
+	# the chain re-signed whole with the forger's own key: every signature
+	# verifies with the key the database records; only the trusted key
+	# tells, and without it the output says what was not checked
+	forger=$FX_WORK/forger.pem
+	openssl genpkey -algorithm ed25519 -out "$forger" 2>/dev/null
+	t=$(forged resigned "$db" "sql=UPDATE evidence SET notes = 'forged'" "edit=4|\"notes\":null|\"notes\":\"forged\"" \
+		"rekey=$forger" rechain "sign=$forger")
+	assert_exit 0 "$FX_VERIFY" audit --db "$t"
+	assert_eq "$NOT_CHECKED_RECORDED" "$(stdout_of_last | tail -1)" "re-signed by a forger, no trusted key: the limit is stated"
+	assert_contains "$(stdout_of_last)" "each verified with key $(pub_hex "$forger" | head -c 16)... as recorded in the database" \
+		"the key that signed is named"
+	audit_broken "$t" "event 1: signed with key $(pub_hex "$forger" | head -c 16)..., not the trusted key ${rec:0:16}..." ref "$FX_WORK/key.pub.pem"
+	# the chain rewritten whole without signatures or keys: nothing in the
+	# database gives it away; the output says so, a trusted key or
+	# --require-signed refuses it
+	t=$(forged unsigned_whole "$db" strip unregister "sql=UPDATE evidence SET notes = 'forged'" \
+		"edit=3|\"notes\":null|\"notes\":\"forged\"" rechain)
+	assert_exit 0 "$FX_VERIFY" audit --db "$t"
+	assert_eq "$NOT_CHECKED_UNSIGNED" "$(stdout_of_last | tail -1)" "rewritten unsigned: the limit is stated"
+	audit_broken "$t" "the chain is unsigned, but a trusted key was given (${rec:0:16}...)" ref "$FX_WORK/key.pub.pem"
+	assert_exit 1 "$FX_VERIFY" audit --db "$t" --require-signed
+	assert_eq "verify: audit chain of $t is BROKEN: event 1: not signed (1 events checked)" "$(stdout_of_last)" "--require-signed"
+}
+
+# A chain unsigned at first, then signed by a key that registers itself.
+test_key_register() {
+	local dir=$FX_WORK/later db n reg
+	mkdir "$dir"
+	assert_exit 0 "$FX_ACQUIRE" -q --format raw --case L --evidence L1 "$FX_WORK/small.img" "$dir/l"
+	assert_exit 0 "$FX_VERIFY" -q --sign-key "$FX_WORK/key.pem" "$dir/l.raw"
+	db=$dir/case.db
+	sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+	n=$(sqlite3 "$db" "SELECT count(*) FROM audit_log")
+	reg=$(sqlite3 "$db" "SELECT seq FROM audit_log WHERE action = 'key.register'")
+	assert_exit 0 "$FX_VERIFY" audit --db "$db" --trusted-key "$FX_WORK/key.pub.pem"
+	assert_contains "$(stdout_of_last)" "signatures: $((n - reg + 1)) of $n events signed, every event from event $reg on (events 1 to $((reg - 1)), written before, are covered through the chain), each verified with the trusted key" \
+		"unsigned events before the key are covered by its signatures"
+	t=$(forged unsigned_register "$db" "strip=$reg")
+	audit_broken "$t" "event $reg: key.register is not signed (a key registers itself with its own signature)" ref
+	# a writer without the key is refused: its events would break the chain
+	assert_exit 4 "$FX_ACQUIRE" -q --format raw --case L --evidence L2 "$FX_WORK/small.img" "$dir/m"
+	assert_eq "acquire: case database: $dir/case.db: its audit log is signed (key $(pub_hex "$FX_WORK/key.pem" | head -c 16)...), so every later event must be signed too; open it with a signing key" \
+		"$(stderr_of_last)" "acquire without the key: refused"
+	assert_eq "$n" "$(sqlite3 "$db" "SELECT count(*) FROM audit_log")" "nothing recorded"
+	assert_missing "$dir/m.raw" "no image"
+	assert_missing "$dir/m.log" "no log"
+}
+
+# Triggers dropped, altered or added: a finding, and no writer goes on.
+test_triggers() {
+	local src=$FX_WORK/small.img dir=$FX_WORK/trig db before n
+	mkdir "$dir"
+	assert_exit 0 "$FX_ACQUIRE" -q --format raw --case T --evidence T1 "$src" "$dir/t"
+	db=$dir/case.db
+	sqlite3 "$db" "DROP TRIGGER audit_log_no_update; PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+	n=$(sqlite3 "$db" "SELECT count(*) FROM audit_log")
+	assert_exit 1 "$FX_VERIFY" audit --db "$db"
+	assert_eq "verify: audit chain of $db is BROKEN: append-only trigger audit_log_no_update is missing ($n events checked)" \
+		"$(stdout_of_last)" "dropped trigger: audit names it (this was reported intact)"
+	assert_exit 1 "$FX_VERIFY" --json audit --db "$db"
+	assert_eq "append-only trigger audit_log_no_update is missing" "$(json_get "$FX_OUT" .triggers)" "--json: triggers"
+	before=$(sha256_of "$db")
+	assert_exit 4 "$FX_ACQUIRE" -q --format raw --case T --evidence T2 "$src" "$dir/u"
+	assert_eq "acquire: case database: $db: append-only trigger audit_log_no_update is missing; refusing to write to a case database whose records are no longer protected (check its audit chain)" \
+		"$(stderr_of_last)" "acquire refuses, naming the trigger (it wrote into it)"
+	assert_eq "$before" "$(sha256_of "$db")" "the database is unchanged"
+	assert_eq "$n" "$(sqlite3 "$db" "SELECT count(*) FROM audit_log")" "no event added"
+	assert_eq "case.db t.log t.raw t.sha256" "$(cd "$dir" && find . -maxdepth 1 -type f ! -name 'case.db-*' -printf '%f\n' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')" \
+		"acquire wrote no file"
+	assert_exit 4 "$FX_VERIFY" -q "$dir/t.raw"
+	assert_contains "$(stderr_of_last)" "verify: case database: $db: append-only trigger audit_log_no_update is missing; refusing to write" \
+		"verify refuses to record into it"
+	assert_eq "$n" "$(sqlite3 "$db" "SELECT count(*) FROM audit_log")" "verify added no event"
+	# altered (the same name, another body) and added triggers
+	cp "$FX_WORK/lab/case.db" "$dir/alt.db"
+	sqlite3 "$dir/alt.db" "DROP TRIGGER hashes_no_delete; CREATE TRIGGER hashes_no_delete BEFORE DELETE ON hashes BEGIN SELECT 1; END"
+	audit_broken "$dir/alt.db" "append-only trigger hashes_no_delete differs from the schema's definition"
+	cp "$FX_WORK/lab/case.db" "$dir/add.db"
+	sqlite3 "$dir/add.db" "CREATE TRIGGER drop_hashes BEFORE INSERT ON hashes BEGIN SELECT RAISE(IGNORE); END"
+	audit_broken "$dir/add.db" "trigger drop_hashes is not part of the schema"
+	assert_exit 4 "$FX_VERIFY" handoff DISK-7 --db "$dir/add.db" --to X --reason test
+	assert_eq "$(sqlite3 "$FX_WORK/lab/case.db" "SELECT count(*) FROM audit_log")" "$(sqlite3 "$dir/add.db" "SELECT count(*) FROM audit_log")" \
+		"handoff recorded nothing"
+	# a chain broken and a trigger dropped: both are named
+	t=$(tampered both "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'x' WHERE seq = 2")
+	assert_exit 1 "$FX_VERIFY" audit --db "$t"
+	assert_eq "verify: audit chain of $t is BROKEN: event 2: hash does not match its content (2 events checked)
+verify: also found: append-only trigger audit_log_no_update is missing" "$(stdout_of_last)" "both findings"
+}
+
+# verify report checks the chain as verify audit does, and says what it
+# did not check, in every format.
+test_report_trust() {
+	local db=$FX_WORK/signed/case.db out=$FX_WORK/rt rec not_rec markup
+	mkdir "$out"
+	rec=$(pub_hex "$FX_WORK/key.pem")
+	not_rec=${NOT_CHECKED_RECORDED#verify: not checked: }
+	markup=$(printf '%s' "$not_rec" | sed "s/'/\&#39;/g")
+	assert_exit 0 "$FX_VERIFY" report --db "$db" --evidence S1 --format text -o "$out/r.txt"
+	assert_contains "$(tr '\n' ' ' <"$out/r.txt" | tr -s ' ')" "What the audit check cannot show: $not_rec" "text: first page says what was not checked"
+	assert_contains "$(cat "$out/r.txt")" "  Result:               intact (recorded_keys)" "text: trust"
+	assert_exit 0 "$FX_VERIFY" report --db "$db" --evidence S1 --format html -o "$out/r.html"
+	assert_contains "$(cat "$out/r.html")" "<tr><th>Not checked</th><td>$markup</td></tr>" "HTML: not checked"
+	assert_exit 0 "$FX_VERIFY" report --db "$db" --evidence S1 --format json -o "$out/r.json"
+	assert_eq recorded_keys "$(json_get "$out/r.json" .audit.trust)" "JSON: trust"
+	assert_eq "$not_rec" "$(json_get "$out/r.json" .audit.not_checked)" "JSON: not checked"
+	assert_eq null "$(json_get "$out/r.json" .audit.trusted_key)" "JSON: no trusted key"
+	assert_exit 0 "$FX_VERIFY" report --db "$db" --evidence S1 --format dfxml -o "$out/r.xml"
+	assert_contains "$(cat "$out/r.xml")" "<fx:trust>recorded_keys</fx:trust>" "DFXML: trust"
+	assert_contains "$(cat "$out/r.xml")" "<fx:not_checked>$markup</fx:not_checked>" "DFXML: not checked"
+	# with the trusted key and signatures required
+	assert_exit 0 "$FX_VERIFY" report --db "$db" --evidence S1 --format json --trusted-key "$FX_WORK/key.pub.pem" --require-signed -o "$out/t.json"
+	assert_eq trusted_key "$(json_get "$out/t.json" .audit.trust)" "JSON: checked with the trusted key"
+	assert_eq "$rec" "$(json_get "$out/t.json" .audit.trusted_key)" "JSON: the trusted key"
+	assert_eq "$NOT_CHECKED_END" "$(json_get "$out/t.json" .audit.not_checked)" "JSON: only truncation is left unchecked"
+	# the wrong trusted key: the report says the chain did not check out
+	assert_exit 0 "$FX_VERIFY" report --db "$db" --evidence S1 --format text --trusted-key "$FX_WORK/other.pem" -o "$out/o.txt"
+	assert_contains "$(tr '\n' ' ' <"$out/o.txt" | tr -s ' ')" "! The audit chain did NOT check out at " "text: not the trusted key, first page"
+	assert_contains "$(tr '\n' ' ' <"$out/o.txt" | tr -s ' ')" "event 1: signed with key ${rec:0:16}..., not the trusted key $(pub_hex "$FX_WORK/other.pem" | head -c 16)..." \
+		"text: which event and why"
+	# an unreadable trusted key is a usage error and leaves no report
+	assert_exit 2 "$FX_VERIFY" report --db "$db" --evidence S1 --format text --trusted-key "$FX_WORK/nope.pem" -o "$out/n.txt"
+	assert_eq "verify: report: trusted Ed25519 key $FX_WORK/nope.pem: No such file or directory" "$(stderr_of_last)" "report: missing trusted key"
+	assert_missing "$out/n.txt" "no report written"
+	# an unsigned chain: said in the JSON report
+	assert_exit 0 "$FX_VERIFY" report --db "$FX_WORK/lab/case.db" --evidence DISK-7 --format json --require-signed -o "$out/u.json"
+	assert_eq broken "$(json_get "$out/u.json" .audit.result)" "--require-signed on an unsigned chain"
+	assert_eq "event 1: not signed" "$(json_get "$out/u.json" .audit.reason)" "report: why"
+}
+
+# SIGINT during the check of a large database: exit 130, no verdict (the
+# check used to run to its end whatever the signal).
+test_interrupt() {
+	local db=$FX_WORK/big.db pid rc=0 bulk=${FX_TESTS_BIN:-$FX_BIN/../tests}/fx_casedb_bulk
+	[[ -x $bulk ]] || fail "fx_casedb_bulk not built: $bulk"
+	"$bulk" "$db" 131072 >/dev/null
+	"$FX_VERIFY" audit --db "$db" >"$FX_WORK/int.out" 2>"$FX_WORK/int.err" &
+	pid=$!
+	sleep 0.02
+	kill -INT "$pid"
+	wait "$pid" || rc=$?
+	assert_eq 130 "$rc" "verify audit interrupted: exit 130"
+	assert_eq "" "$(cat "$FX_WORK/int.out")" "no verdict printed"
+	rm -f "$db" "$db-wal" "$db-shm"
+}
+
 test_list_and_report() {
 	local db=$FX_WORK/lab/case.db json=$FX_WORK/list.json
 	assert_exit 0 "$FX_VERIFY" list --db "$db"
@@ -132,7 +343,7 @@ main() {
 	src=$(sample_disk)
 	sed -n '/<!-- verify.py begin -->/,/<!-- verify.py end -->/p' "$FX_ROOT/docs/casedb.md" |
 		sed '1,2d;$d' | sed '$d' >"$FX_WORK/verify.py"
-	grep -q '^def check(path):' "$FX_WORK/verify.py" || fail "reference checker not found in docs/casedb.md"
+	grep -q '^def check(path' "$FX_WORK/verify.py" || fail "reference checker not found in docs/casedb.md"
 	mkdir "$dir"
 	assert_exit 0 "$FX_ACQUIRE" -q --format raw --case CASE-1 --evidence DISK-7 "$src" "$dir/d"
 	assert_exit 0 "$FX_VERIFY" -q "$dir/d.raw"
@@ -140,9 +351,15 @@ main() {
 	printf 'X' | dd of="$dir/d.raw" bs=1 seek=1000000 conv=notrunc status=none
 	assert_exit 1 "$FX_VERIFY" -q "$dir/d.raw"
 	sqlite3 "$dir/case.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+	head -c 1M "$src" >"$FX_WORK/small.img"
 	test_audit
 	test_list_and_report
 	test_signed "$src"
+	test_trust
+	test_key_register
+	test_triggers
+	test_report_trust
+	test_interrupt
 	fx_pass
 }
 

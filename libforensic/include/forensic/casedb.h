@@ -20,6 +20,7 @@
 #ifndef FORENSIC_CASEDB_H
 #define FORENSIC_CASEDB_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -275,33 +276,80 @@ typedef struct fx_casedb_custody_info {
 	fx_casedb_custody rec;
 } fx_casedb_custody_info;
 
-/** Options of fx_casedb_audit_check(). */
+/** Options of fx_casedb_audit_check().
+ *
+ *  Whatever the options, once the chain holds a key.register event every
+ *  later event must be signed by a key the chain registered before it (or,
+ *  for a key.register, by the key it registers), and every key.register
+ *  must carry its self-signature. The options add checks that need
+ *  something from outside the database. */
 typedef struct fx_casedb_audit_options {
 	unsigned int version;          /**< FX_CASEDB_AUDIT_OPTIONS_VERSION */
-	/** PEM file with the Ed25519 key (public, or private) every signed
-	 *  event must be signed with. NULL: any recorded key. */
+	/** PEM file with the Ed25519 key (public, or private) the chain must
+	 *  be signed with: every signed event must be signed with it, and an
+	 *  unsigned chain is a failure. NULL: the keys the database records
+	 *  (then a chain re-signed with a forger's key would pass, and
+	 *  fx_casedb_audit_describe() says so). */
 	const char *trusted_key_path;
 	/** The same as 64 hex digits of the raw public key. */
 	const char *trusted_key_hex;
-	/** Nonzero: an unsigned event is a failure. */
+	/** Nonzero: every event must be signed, the first one included. */
 	int require_signed;
+	/** Version 2: when *cancel becomes nonzero (a signal handler sets
+	 *  it), the check stops between events with FX_EINTR. NULL: never. */
+	volatile sig_atomic_t *cancel;
 } fx_casedb_audit_options;
 
-#define FX_CASEDB_AUDIT_OPTIONS_VERSION 1
+/** Version 2: cancel, and the report's fields from trust on are filled (a
+ *  version 1 caller's report is filled up to reason only). */
+#define FX_CASEDB_AUDIT_OPTIONS_VERSION 2
 #define FX_CASEDB_AUDIT_OPTIONS_INIT { FX_CASEDB_AUDIT_OPTIONS_VERSION, NULL, \
-	NULL, 0 }
+	NULL, 0, NULL }
+
+/** Who the signatures of an intact chain show wrote it. */
+typedef enum fx_casedb_audit_trust {
+	/** No event is signed: the chain shows the log is consistent, not
+	 *  who wrote it (it may have been rewritten whole, or stripped of its
+	 *  signatures and re-chained). */
+	FX_CASEDB_TRUST_UNSIGNED = 0,
+	/** Signed, and every signature verifies, but with keys recorded in
+	 *  the database itself: no trusted key was given, so a chain
+	 *  re-signed with a forger's own key would pass too. */
+	FX_CASEDB_TRUST_RECORDED_KEYS = 1,
+	/** Signed, and every signature is the trusted key's. */
+	FX_CASEDB_TRUST_TRUSTED_KEY = 2
+} fx_casedb_audit_trust;
 
 /** What fx_casedb_audit_check() found. */
 typedef struct fx_casedb_audit_report {
-	int intact;              /**< 1: chain and records check */
+	int intact;              /**< 1: chain, records and triggers check */
 	uint64_t events;         /**< events walked */
 	uint64_t signed_events;  /**< events whose signature verified */
 	char head_hash[65];      /**< hash of the last event ("" if none) */
 	/** First event that does not fit, 0 if intact or if the fault is not
-	 *  one event's (then reason names the table). */
+	 *  one event's (then reason names the table or the trigger). */
 	int64_t first_bad_seq;
-	/** E.g. "event 17: hash does not match its content"; "" if intact. */
+	/** E.g. "event 17: hash does not match its content"; "" if intact.
+	 *  The first finding: the chain's, else the row counts', else the
+	 *  triggers'. */
 	char reason[512];
+	/* ---- version 2 ---- */
+	/** Who the signatures show wrote the chain (meaningful if intact). */
+	fx_casedb_audit_trust trust;
+	/** The first signed event (the signatures cover it and, through the
+	 *  chain, every event before it); 0 if none is signed. */
+	int64_t first_signed_seq;
+	/** Distinct keys whose signatures verified. */
+	uint64_t keys_used;
+	/** The one key whose signatures verified when keys_used is 1, 64 hex
+	 *  digits; else "". */
+	char key_hex[65];
+	/** The trusted key the check was given, 64 hex digits; "" if none. */
+	char trusted_key[65];
+	/** "" if the database's triggers are exactly the schema's; else the
+	 *  first difference, e.g. "append-only trigger audit_log_no_update is
+	 *  missing" (also when reason names an earlier finding). */
+	char triggers[256];
 } fx_casedb_audit_report;
 
 /** Called once per row by the list functions; the record is borrowed for
@@ -448,16 +496,36 @@ FX_EXTERN int fx_casedb_custody_list(fx_casedb *db, int64_t evidence_id,
  * Walks the audit log from the first event and checks that each event
  * follows the one before (sequence, prev_hash), that its hash matches its
  * fields, that its content is canonical JSON and matches the records it
- * describes, that its signature (if any) verifies under the recorded key
- * (and under the trusted key, if given), and that no record exists that no
- * event accounts for. Reads one consistent snapshot.
+ * describes, its signature (see fx_casedb_audit_options for which events
+ * must be signed, and by which key), that no record exists that no event
+ * accounts for, and that the append-only triggers are the schema's (none
+ * missing, altered or added). Reads one consistent snapshot. Time is
+ * linear in events and records; memory is about the largest event's
+ * content.
  * Returns 0 if intact, FX_ECORRUPT if not (out->reason and the last error
- * name the first event that does not fit), another code if the check could
- * not be made (e.g. unreadable trusted key). opts may be NULL.
+ * name the first finding), FX_EINTR if cancelled, another code if the
+ * check could not be made (FX_EUSAGE: e.g. a trusted key that cannot be
+ * read). opts may be NULL: the defaults.
  */
 FX_EXTERN int fx_casedb_audit_check(fx_casedb_audit_report *out,
 				    fx_casedb *db,
 				    const fx_casedb_audit_options *opts);
+
+/**
+ * What an intact chain's check covered and what it cannot show, as text
+ * for people (the tools and the reports use these words): checked is a
+ * clause list starting in lowercase ("every event's sequence, ..."),
+ * not_checked one or more sentences ("The chain is unsigned: ..."). Both
+ * are cut to their sizes; rep must come from a version 2 check.
+ */
+FX_EXTERN void fx_casedb_audit_describe(char *checked, size_t checked_size,
+					char *not_checked,
+					size_t not_checked_size,
+					const fx_casedb_audit_report *rep);
+
+/** "unsigned", "recorded_keys", "trusted_key"; "?" for other values.
+ *  Static. */
+FX_EXTERN const char *fx_casedb_audit_trust_name(fx_casedb_audit_trust t);
 
 /* ==== Reading for reports (casedb_report_read.c) ====================== */
 

@@ -9,8 +9,10 @@
  * absent in DFXML), never guessed. Figures the report derives (sector
  * counts, durations, "same as the acquisition") are computed from recorded
  * values only and are labelled as such. The audit chain is checked when the
- * report is written (fx_casedb_audit_check) and the report gives the
- * result, the event count, the head hash and the time of the check.
+ * report is written (fx_casedb_audit_check, with the options' trusted key
+ * and signature requirement) and the report gives the result, the event
+ * count, the head hash, the time of the check, and what the check covered
+ * and could not show (fx_casedb_audit_describe), in every format.
  * docs/reports.md describes each format and how to re-check its figures.
  *
  * Threads: the same as the fx_casedb handle given (one thread at a time).
@@ -48,11 +50,15 @@ typedef struct fx_report_options {
 	/** Who produces the report, e.g. "verify 0.1.0"; named in the report
 	 *  as its producer. NULL: "libforensic <version>". */
 	const char *generator;
+	/** Version 2: how the audit chain is checked (trusted key, signatures
+	 *  required), as fx_casedb_audit_check() takes it. A version 1 caller
+	 *  gets the defaults. */
+	fx_casedb_audit_options audit;
 } fx_report_options;
 
-#define FX_REPORT_OPTIONS_VERSION 1
+#define FX_REPORT_OPTIONS_VERSION 2
 #define FX_REPORT_OPTIONS_INIT { FX_REPORT_OPTIONS_VERSION, NULL, NULL, \
-	FX_REPORT_TEXT, NULL }
+	FX_REPORT_TEXT, NULL, FX_CASEDB_AUDIT_OPTIONS_INIT }
 
 /**
  * Parses a format name: "html", "text", "json" or "dfxml" (exactly, in
@@ -69,9 +75,11 @@ FX_EXTERN int fx_report_parse_format(int *out, const char *name);
  *
  * Errors: FX_ENOTFOUND naming the case or evidence number that is not in
  * the database; FX_EUSAGE when neither number is given, on a bad format or
- * options version, and when an evidence number without a case number is in
- * several cases (the message lists them). A broken audit chain is not an
- * error: the report says so on its first page.
+ * options version, when an evidence number without a case number is in
+ * several cases (the message lists them), and when the audit options'
+ * trusted key cannot be read; FX_EINTR when their cancel flag is set. A
+ * broken audit chain is not an error: the report says so on its first
+ * page.
  */
 FX_EXTERN int fx_report_write(FILE *out, fx_casedb *db,
 			      const fx_report_options *opts);
