@@ -172,6 +172,7 @@ int acq_db_finish(acq_state *st)
 	res.n_windows = r->nwindows;
 	res.files = files;
 	res.n_files = st->nfiles;
+	res.error = or_null(r->error); /* kept only for failed or interrupted */
 	rc = fx_casedb_acquisition_finish(st->db, st->acq_id, &res);
 	if (rc != 0)
 		fprintf(stderr, "acquire: case database %s: %s\n",

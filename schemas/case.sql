@@ -16,7 +16,7 @@
 -- * Hashes are lowercase hex.
 
 PRAGMA application_id = 1180189508; -- 0x46584344, "FXCD"
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 
 CREATE TABLE meta (
 	key   TEXT PRIMARY KEY NOT NULL,
@@ -25,7 +25,7 @@ CREATE TABLE meta (
 
 INSERT INTO meta (key, value) VALUES
 	('application', 'libforensic case database'),
-	('schema_version', '2');
+	('schema_version', '3');
 
 -- Ed25519 public keys that signed audit events.
 CREATE TABLE signing_keys (
@@ -120,14 +120,17 @@ CREATE TABLE acquisitions (
 	owner_pid            INTEGER NOT NULL,
 	owner_boot_id        TEXT,
 	owner_start_ticks    INTEGER,
-	-- Filled once, by the transaction that finishes the acquisition.
+	-- Filled once, by the transaction that finishes the acquisition;
+	-- error: why a failed or interrupted one ended, as the tool said it
+	-- (schema 3; NULL for a completed one, or one finished before).
 	status               TEXT NOT NULL DEFAULT 'running'
 	                     CHECK (status IN ('running', 'completed',
 	                            'completed_with_errors', 'failed',
 	                            'interrupted')),
 	end_utc              TEXT,
 	bytes_acquired       INTEGER,
-	sector_size          INTEGER
+	sector_size          INTEGER,
+	error                TEXT
 );
 
 -- Unreadable sector ranges of an acquisition (filled with zeros in the image).

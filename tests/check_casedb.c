@@ -331,7 +331,7 @@ START_TEST(test_create_schema)
 	fx_casedb *db = open_db(path, NULL);
 	sqlite3 *s;
 
-	ck_assert_int_eq(fx_casedb_schema_version(), 2);
+	ck_assert_int_eq(fx_casedb_schema_version(), 3);
 	ck_assert_int_eq(check_chain(&rep, db), 0);
 	ck_assert_int_eq(rep.intact, 1);
 	ck_assert_int_eq(rep.events, 1);
@@ -343,11 +343,11 @@ START_TEST(test_create_schema)
 	fx_casedb_free(db);
 
 	s = raw_open(path);
-	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 2);
+	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 3);
 	ck_assert_int_eq(raw_int(s, "PRAGMA application_id"), 0x46584344);
 	ck_assert_str_eq(raw_text(s, "PRAGMA journal_mode"), "wal");
 	ck_assert_str_eq(raw_text(s, "SELECT value FROM meta WHERE key = "
-				  "'schema_version'"), "2");
+				  "'schema_version'"), "3");
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(name, ',') FROM "
 				  "(SELECT name FROM sqlite_master WHERE type = "
 				  "'table' ORDER BY name)"),
@@ -361,7 +361,7 @@ START_TEST(test_create_schema)
 				  "actor || ' ' || host || ' ' || prev_hash FROM "
 				  "audit_log"),
 			 "schema.create {\"application_id\":1180189508,"
-			 "\"schema_version\":2} " ACTOR " " HOST " "
+			 "\"schema_version\":3} " ACTOR " " HOST " "
 			 "0000000000000000000000000000000000000000000000000000000000000000");
 	sqlite3_close(s);
 	fx_casedb_free(NULL);
@@ -438,12 +438,40 @@ static void raw_close_all(sqlite3 *s)
 	"	findings       TEXT\n" \
 	")"
 
+/* Turns acquisition.end events back into the acquisition.finish events a
+ * library before schema 3 wrote (the same content without "error"), and
+ * drops acquisitions.error, re-chaining the events (the database is
+ * unsigned); the audit_log triggers are put back as they were. */
+static void downgrade_finish_events(sqlite3 *s)
+{
+	long long first = raw_int(s, "SELECT coalesce(min(seq), 0) FROM audit_log "
+				  "WHERE action = 'acquisition.end'");
+	char triggers[2][1024];
+
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM acquisitions WHERE "
+				 "error IS NOT NULL"), 0);
+	snprintf(triggers[0], sizeof(triggers[0]), "%s", raw_text(s, "SELECT sql FROM "
+		 "sqlite_master WHERE name = 'audit_log_no_update'"));
+	snprintf(triggers[1], sizeof(triggers[1]), "%s", raw_text(s, "SELECT sql FROM "
+		 "sqlite_master WHERE name = 'audit_log_no_delete'"));
+	raw_exec(s, "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
+		 "UPDATE audit_log SET action = 'acquisition.finish', content = "
+		 "replace(content, '\"error\":null,', '') WHERE action = 'acquisition.end';"
+		 "ALTER TABLE acquisitions DROP COLUMN error");
+	if (first)
+		forge_rechain(s, first);
+	raw_exec(s, triggers[0]);
+	raw_exec(s, triggers[1]);
+}
+
 /* Turns a new database back into schema version 1, as a database written
- * by the version 1 library is (tables other than verifications did not
- * change). */
+ * by the version 1 library is (tables other than verifications and the
+ * acquisitions' error did not change). */
 static void downgrade_to_1(const char *path)
 {
 	sqlite3 *s = raw_open(path);
+
+	downgrade_finish_events(s);
 
 	raw_exec(s, "PRAGMA foreign_keys = OFF; BEGIN;"
 		 "CREATE TABLE v_keep AS SELECT * FROM verifications;"
@@ -521,9 +549,9 @@ START_TEST(test_migrate_1_to_2)
 	fx_casedb_free(db);
 
 	s = raw_open(path);
-	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 2);
+	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 3);
 	ck_assert_str_eq(raw_text(s, "SELECT value FROM meta WHERE key = "
-				  "'schema_version'"), "2");
+				  "'schema_version'"), "3");
 	ck_assert_str_eq(raw_text(s, "SELECT sql FROM sqlite_master WHERE "
 				  "name = 'verifications'"), fresh);
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(id || ':' || result, ' ') "
@@ -536,9 +564,15 @@ START_TEST(test_migrate_1_to_2)
 				 "type = 'trigger'"), 20);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
 				 "name = 'verifications_by_acquisition'"), 1);
-	ck_assert_str_eq(raw_text(s, "SELECT content FROM audit_log WHERE "
-				  "action = 'schema.migrate'"),
-			 "{\"from\":1,\"to\":2}");
+	ck_assert_str_eq(raw_text(s, "SELECT group_concat(content, ' ') FROM "
+				  "(SELECT content FROM audit_log WHERE "
+				  "action = 'schema.migrate' ORDER BY seq)"),
+			 "{\"from\":1,\"to\":2} {\"from\":2,\"to\":3}");
+	/* the finish written before schema 3 keeps its kind and content */
+	ck_assert_str_eq(raw_text(s, "SELECT group_concat(action, ' ') FROM "
+				  "(SELECT action FROM audit_log WHERE action LIKE "
+				  "'acquisition.%' ORDER BY seq)"),
+			 "acquisition.begin acquisition.finish");
 	ck_assert_str_eq(raw_fails(s, "DELETE FROM verifications"),
 			 "verifications is append-only");
 	sqlite3_close(s);
@@ -552,12 +586,12 @@ START_TEST(test_refuse_newer_version)
 
 	fx_casedb_free(open_db(path, NULL));
 	s = raw_open(path);
-	raw_exec(s, "PRAGMA user_version = 3; UPDATE meta SET value = '3' "
+	raw_exec(s, "PRAGMA user_version = 4; UPDATE meta SET value = '4' "
 		 "WHERE key = 'schema_version'");
 	raw_close_all(s);
 	expect_refused(path, 0, FX_EVERSION,
-		       "has schema version 3, newer than this libforensic");
-	expect_refused(path, 1, FX_EVERSION, "has schema version 3");
+		       "has schema version 4, newer than this libforensic");
+	expect_refused(path, 1, FX_EVERSION, "has schema version 4");
 }
 END_TEST
 
@@ -570,7 +604,7 @@ START_TEST(test_refuse_inconsistent_version)
 	s = raw_open(path);
 	raw_exec(s, "UPDATE meta SET value = '0' WHERE key = 'schema_version'");
 	raw_close_all(s);
-	expect_refused(path, 0, FX_ECORRUPT, "is damaged: schema version 2 in "
+	expect_refused(path, 0, FX_ECORRUPT, "is damaged: schema version 3 in "
 		       "the header, 0 in table meta");
 }
 END_TEST
@@ -638,7 +672,7 @@ START_TEST(test_missing_and_empty_file)
 	ck_assert_int_eq(fxt_write_file(path, "", 0), 0);
 	db = open_db(path, NULL);                   /* empty: created */
 	fx_casedb_free(db);
-	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 2);
+	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 3);
 	o.version = 99;
 	ck_assert_int_eq(fx_casedb_open(&db, path, &o), FX_EUSAGE);
 }
@@ -732,8 +766,57 @@ START_TEST(test_acquisition_round_trip)
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(action, ' ') FROM "
 				  "(SELECT action FROM audit_log ORDER BY seq)"),
 			 "schema.create case.create evidence.create "
-			 "acquisition.begin acquisition.finish");
+			 "acquisition.begin acquisition.end");
 	sqlite3_close(s);
+}
+END_TEST
+
+/* Why a run failed or was interrupted is recorded (schema 3), in the row,
+ * its acquisition.end event and status_note; a completed run keeps none. */
+START_TEST(test_finish_error_recorded)
+{
+	const char *path = new_path("casedb-error");
+	fx_casedb *db = open_db(path, NULL);
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb_result r = sample_result();
+	fx_casedb_acquisition_info *info = NULL;
+	fx_casedb_audit_report rep;
+	int64_t acq = 0, acq2 = 0;
+	sqlite3 *s;
+
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
+	r.status = FX_CASEDB_INTERRUPTED;
+	r.error = "interrupted after 0 bytes; nothing was read; read-only flags restored: sdb=0";
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_get(&info, db, acq), 0);
+	ck_assert_str_eq(info->result.error, r.error);
+	ck_assert_str_eq(info->status_note, r.error);
+	fx_casedb_acquisition_info_free(info);
+	a.evidence.evidence_number = "E-2";
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq2, db, &a), 0);
+	r.status = FX_CASEDB_COMPLETED;
+	r.error = "ignored for a completed run";
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq2, &r), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_get(&info, db, acq2), 0);
+	ck_assert_ptr_null(info->result.error);
+	ck_assert_ptr_null(info->status_note);
+	fx_casedb_acquisition_info_free(info);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	ck_assert_int_eq(rep.intact, 1);
+	fx_casedb_free(db);
+	s = raw_open(path);
+	ck_assert_str_eq(raw_text(s, "SELECT group_concat(coalesce(error, 'NULL'), '|') "
+				  "FROM acquisitions"), "interrupted after 0 bytes; "
+			 "nothing was read; read-only flags restored: sdb=0|NULL");
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log WHERE action = "
+				 "'acquisition.end' AND content LIKE '%\"error\":\"interrupted "
+				 "after 0 bytes; nothing was read%'"), 1);
+	/* the event re-derives from the row: an edited reason is found */
+	raw_exec(s, "DROP TRIGGER acquisitions_finish_once; "
+		 "UPDATE acquisitions SET error = 'disk full' WHERE id = 1");
+	sqlite3_close(s);
+	expect_broken(path, 5, "event 5: acquisition.end: the records no longer "
+		      "match the event (record 1 changed)");
 }
 END_TEST
 
@@ -2328,6 +2411,7 @@ static Suite *casedb_suite(void)
 	suite_add_tcase(s, schema);
 
 	tcase_add_test(records, test_acquisition_round_trip);
+	tcase_add_test(records, test_finish_error_recorded);
 	tcase_add_test(records, test_event_content_and_hash);
 	tcase_add_test(records, test_evidence_unique_within_case);
 	tcase_add_test(records, test_verification_and_custody);

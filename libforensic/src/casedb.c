@@ -49,6 +49,7 @@ static const struct fx_migration {
 	const char *sql;
 } fx_migrations[] = {
 	{ 2, fx_schema_case_migrate_2 }, /* verdict 'interrupted' */
+	{ 3, fx_schema_case_migrate_3 }, /* acquisitions.error */
 	{ 0, NULL }
 };
 

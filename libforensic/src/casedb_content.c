@@ -81,6 +81,21 @@ static const struct fx_part finish_parts[] = {
 	{ NULL, NULL, 0, 0 }
 };
 
+/* acquisition.finish with the reason a run failed (schema 3). */
+static const struct fx_part end_parts[] = {
+	{ "acquisition", "SELECT id, status, end_utc, bytes_acquired, "
+	  "sector_size, error FROM acquisitions WHERE id = ?1 AND "
+	  "status <> 'running'", 0, FX_T_FINISHED },
+	{ "bad_sectors", "SELECT id, first_sector, sector_count FROM "
+	  "bad_sectors WHERE acquisition_id = ?1 ORDER BY id", 1,
+	  FX_T_BAD_SECTORS },
+	{ "hashes", FX_HASH_COLUMNS "WHERE acquisition_id = ?1 ORDER BY id", 1,
+	  FX_T_HASHES },
+	{ "image_files", "SELECT id, path, size_bytes, sha256 FROM image_files "
+	  "WHERE acquisition_id = ?1 ORDER BY id", 1, FX_T_IMAGE_FILES },
+	{ NULL, NULL, 0, 0 }
+};
+
 static const struct fx_part verification_parts[] = {
 	{ "hashes", FX_HASH_COLUMNS "WHERE verification_id = ?1 ORDER BY id", 1,
 	  FX_T_HASHES },
@@ -99,6 +114,7 @@ static const struct fx_part custody_parts[] = {
 
 static const struct fx_kind fx_kinds[] = {
 	{ "acquisition.begin", "acquisition", begin_parts },
+	{ "acquisition.end", "acquisition", end_parts },
 	{ "acquisition.finish", "acquisition", finish_parts },
 	{ "case.create", "case", case_parts },
 	{ "custody.transfer", "custody", custody_parts },

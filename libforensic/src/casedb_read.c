@@ -234,7 +234,7 @@ static fx_casedb_status status_parse(const char *s)
 	"a.logical_sector_size, a.physical_sector_size, a.removable, " \
 	"a.rotational, a.is_block_device, a.hpa_dco, a.write_block_method, " \
 	"a.write_block_before, a.write_block_after, a.start_utc, a.status, " \
-	"a.end_utc, a.bytes_acquired, a.sector_size, a.owner_host, " \
+	"a.end_utc, a.bytes_acquired, a.sector_size, a.error, a.owner_host, " \
 	"a.owner_pid, a.owner_boot_id, a.owner_start_ticks " \
 	"FROM acquisitions a JOIN evidence e ON e.id = a.evidence_id " \
 	"JOIN cases c ON c.id = e.case_id "
@@ -275,6 +275,7 @@ static void acq_columns(struct cols *c, fx_casedb_acquisition_info *a)
 	x->end_utc = col_str(c);
 	x->bytes = (uint64_t)col_int(c);
 	x->sector_size = (uint32_t)col_int(c);
+	x->error = col_str(c);
 	a->owner_host = col_str(c);
 	a->owner_pid = col_int(c);
 }
@@ -288,6 +289,7 @@ static void acq_liveness(struct cols *c, fx_casedb_acquisition_info *a)
 	int gone = 0;
 
 	a->status = a->result.status;
+	a->status_note = a->result.error; /* why it failed, if it said */
 	if (a->result.status != FX_CASEDB_RUNNING)
 		return;
 	fx_casedb_sys_host(host);

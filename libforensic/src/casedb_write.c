@@ -503,8 +503,8 @@ static int finish_tx(fx_casedb *db, int64_t acq_id, const fx_casedb_result *r,
 	if (!rc)
 		rc = fx_casedb_prepare(&st, db, "UPDATE acquisitions SET "
 				       "status = ?1, end_utc = ?2, "
-				       "bytes_acquired = ?3, sector_size = ?4 "
-				       "WHERE id = ?5");
+				       "bytes_acquired = ?3, sector_size = ?4, "
+				       "error = ?6 WHERE id = ?5");
 	if (!rc) {
 		sqlite3_bind_text(st, 1, fx_casedb_status_name(r->status), -1,
 				  SQLITE_STATIC);
@@ -514,6 +514,11 @@ static int finish_tx(fx_casedb *db, int64_t acq_id, const fx_casedb_result *r,
 	if (!rc) {
 		fx_casedb_bind_u64(db, st, 4, r->sector_size, 1);
 		sqlite3_bind_int64(st, 5, acq_id);
+		if (r->version >= 2 && r->error && r->status != FX_CASEDB_COMPLETED &&
+		    r->status != FX_CASEDB_COMPLETED_WITH_ERRORS)
+			sqlite3_bind_text(st, 6, r->error, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 6);
 		rc = insert_run(NULL, db, st, "finish acquisition");
 	}
 	sqlite3_finalize(st);
@@ -524,7 +529,8 @@ static int finish_tx(fx_casedb *db, int64_t acq_id, const fx_casedb_result *r,
 				   r->n_windows);
 	if (!rc)
 		rc = files_insert(db, acq_id, r->files, r->n_files);
-	return rc ? rc : fx_audit_record(db, "acquisition.finish", acq_id);
+	/* acquisition.end: acquisition.finish with the error (schema 3) */
+	return rc ? rc : fx_audit_record(db, "acquisition.end", acq_id);
 }
 
 int fx_casedb_acquisition_finish(fx_casedb *db, int64_t acq_id,
@@ -536,9 +542,9 @@ int fx_casedb_acquisition_finish(fx_casedb *db, int64_t acq_id,
 	if (!db || !result)
 		return fx_error_set(FX_EUSAGE, "fx_casedb_acquisition_finish: "
 				    "db and result are required");
-	if (result->version != FX_CASEDB_RESULT_VERSION)
+	if (result->version == 0 || result->version > FX_CASEDB_RESULT_VERSION)
 		return fx_error_set(FX_EUSAGE, "fx_casedb_acquisition_finish: "
-				    "result version %u, expected %d",
+				    "result version %u, expected 1 to %d",
 				    result->version, FX_CASEDB_RESULT_VERSION);
 	if (result->status <= FX_CASEDB_RUNNING ||
 	    result->status > FX_CASEDB_INTERRUPTED)

@@ -203,9 +203,9 @@ test_signal_before_reading() {
 	assert_eq "$N=0 ${N}p1=0 ${N}p2=0" "$(log_value "$log" 'Read-only at end')" "log: Read-only at end"
 	assert_eq "$N=0 ${N}p1=0 ${N}p2=0 (nothing was read)" \
 		"$(log_value "$log" 'Write-block undone')" "log: Write-block undone"
-	assert_eq "interrupted|0" \
-		"$(sqlite3 "$dir/case.db" "SELECT status, bytes_acquired FROM acquisitions WHERE source_path = '$DEV'")" \
-		"database: the run is recorded as interrupted with 0 bytes"
+	assert_eq "interrupted|0|interrupted after 0 bytes; nothing was read; read-only flags restored: $N=0 ${N}p1=0 ${N}p2=0" \
+		"$(sqlite3 "$dir/case.db" "SELECT status, bytes_acquired, error FROM acquisitions WHERE source_path = '$DEV'")" \
+		"database: the run is recorded as interrupted with 0 bytes, and the flags as restored"
 }
 
 # Reading started: the flags stay set whatever the outcome, recorded in

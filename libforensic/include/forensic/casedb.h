@@ -183,11 +183,14 @@ typedef struct fx_casedb_result {
 	size_t n_windows;
 	const fx_casedb_file *files;   /**< in segment order */
 	size_t n_files;
+	/** Version 2: why a failed or interrupted acquisition ended (NULL:
+	 *  not said; ignored for a completed one). */
+	const char *error;
 } fx_casedb_result;
 
-#define FX_CASEDB_RESULT_VERSION 1
+#define FX_CASEDB_RESULT_VERSION 2
 #define FX_CASEDB_RESULT_INIT { FX_CASEDB_RESULT_VERSION, FX_CASEDB_RUNNING, \
-	NULL, 0, 0, NULL, 0, { NULL, NULL, NULL }, NULL, 0, NULL, 0 }
+	NULL, 0, 0, NULL, 0, { NULL, NULL, NULL }, NULL, 0, NULL, 0, NULL }
 
 /** A re-check of an image against its record. */
 typedef struct fx_casedb_verification {
@@ -256,9 +259,10 @@ typedef struct fx_casedb_acquisition_info {
 	 *  whose process is gone (same host; process or boot changed) is
 	 *  FX_CASEDB_INTERRUPTED. */
 	fx_casedb_status status;
-	/** Why status differs from result.status, or who runs it; NULL if
-	 *  finished. E.g. "interrupted (never finished): process 4711 on
-	 *  host lab1 is gone". */
+	/** Why status differs from result.status, or who runs it, or why a
+	 *  finished run failed or was interrupted (result.error); NULL if
+	 *  none. E.g. "interrupted (never finished): process 4711 on host
+	 *  lab1 is gone". */
 	const char *status_note;
 	const char *owner_host;
 	int64_t owner_pid;
