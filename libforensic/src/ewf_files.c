@@ -9,22 +9,30 @@
  * entry point, libbfio_pool_append_handle(), which libewf calls through
  * its PLT. libforensic defines that symbol, so the dynamic linker binds
  * libewf's call to us: for a name that belongs to a registered set we
- * create the file ourselves (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0444), wrap
+ * create the file ourselves (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0644 until sealed, then 0444), wrap
  * the descriptor in a libbfio handle of our own (libbfio's public custom
  * handle API) and pass that to libewf's real function; every other call
  * (readers, other programs) goes to libewf's function unchanged.
  *
- * Two checks make a silent bypass impossible: the registration fails when
- * the process resolves the symbol elsewhere (libforensic loaded after
- * libewf), and the E01 writer fails when libewf has written a chunk while
- * no segment went through us (fx_ewf_files_count() == 0).
+ * It fails closed. While any set is registered, no write-access append
+ * reaches libewf's function: a name that is not the next segment of a set,
+ * or whose directory is no longer the one the set was created in (renamed
+ * or replaced by a link during the run), fails the writer naming it. The
+ * registration fails when the process resolves the symbol elsewhere
+ * (libforensic loaded after libewf), and the E01 writer fails when libewf
+ * has written a chunk while no segment came through us.
  *
- * Descriptors stay open here until fx_ewf_files_free, so libewf never
- * reopens a name either: its open/close of a pool entry only flips a flag.
+ * Segments are created, and reopened when libewf reopens one, with openat()
+ * in the directory held open since the start; a reopened name must be the
+ * inode created (device and inode compared), so a file swapped in during
+ * the run is never written. A descriptor is closed when libewf closes its
+ * segment (a full one), so a set of thousands of segments needs a few.
  *
  * Threading: `registry_lock` guards the list of registered sets; each set's
  * `lock` guards its segment table and failure. libewf calls the handle
- * functions from one thread at a time (the E01 writer thread).
+ * functions from one thread at a time (the E01 writer thread), which is the
+ * only one that opens, closes or moves descriptors; the flusher reads them
+ * under the lock.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -43,10 +51,15 @@
 
 #include "error.h"
 #include "ewf_files.h"
+#include "ewf_util.h"
 
 typedef struct segment {
-	char path[PATH_MAX];
-	int fd;
+	char path[PATH_MAX];         /* the caller's spelling, for records */
+	char name[NAME_MAX + 1];     /* last component, in the set's directory */
+	int fd;                      /* -1 while libewf has it closed */
+	unsigned opens;              /* open libbfio handles on it */
+	dev_t dev;                   /* the inode we created */
+	ino_t ino;
 } segment;
 
 struct fx_ewf_files {
@@ -68,7 +81,6 @@ struct fx_ewf_files {
 typedef struct seg_io {
 	fx_ewf_files *set;
 	size_t index;
-	int fd;                      /* borrowed from the set */
 	int is_open;
 	off_t offset;
 } seg_io;
@@ -125,24 +137,95 @@ static int io_clone(intptr_t **dst, intptr_t *src, libbfio_error_t **error)
 	return 1;
 }
 
+/* The descriptor of an open handle's segment (writer thread). */
+static int io_fd(const seg_io *io)
+{
+	return io->set->segs[io->index].fd;
+}
+
+/* Reopens a segment libewf closed: by name in the set's directory, never
+ * through a link, and only if it is still the inode we created. */
+static int reopen(fx_ewf_files *f, segment *s, int flags)
+{
+	char msg[PATH_MAX + 200];
+	struct stat st;
+	int fd = openat(f->dirfd, s->name, flags | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == s->dev &&
+	    st.st_ino == s->ino)
+		return fd;
+	if (fd >= 0) {
+		close(fd);
+		snprintf(msg, sizeof(msg),
+			 "E01 segment %s was replaced while the image was being written",
+			 s->path);
+		set_failure(f, FX_ECORRUPT, msg);
+	} else {
+		snprintf(msg, sizeof(msg), "cannot reopen E01 segment %s: %s",
+			 s->path, strerror(errno));
+		set_failure(f, fx_error_from_errno(errno), msg);
+	}
+	return -1;
+}
+
 /* The file was created when libewf appended it: opening (again) creates
  * nothing and never truncates. */
 static int io_open(intptr_t *io_handle, int access_flags, libbfio_error_t **error)
 {
 	seg_io *io = (seg_io *)io_handle;
+	fx_ewf_files *f = io->set;
+	segment *s;
+	int fd, rc = 1;
 
 	(void)access_flags;
 	(void)error;
-	io->is_open = 1;
-	io->offset = 0;
-	return 1;
+	if (io->is_open)
+		return 1;
+	pthread_mutex_lock(&f->lock);
+	s = &f->segs[io->index];
+	if (s->fd < 0) {
+		pthread_mutex_unlock(&f->lock); /* reopen takes it on failure */
+		fd = reopen(f, s, O_RDWR);
+		pthread_mutex_lock(&f->lock);
+		s = &f->segs[io->index];
+		s->fd = fd;
+		if (fd < 0)
+			rc = -1;
+	}
+	if (rc == 1) {
+		s->opens++;
+		io->is_open = 1;
+		io->offset = 0;
+	}
+	pthread_mutex_unlock(&f->lock);
+	return rc;
 }
 
-/* libbfio's close callbacks return 0 on success (open returns 1). */
+/* libewf closes a segment when it is full: start its writeback and give
+ * the descriptor back (a set of thousands of segments must not hold one
+ * each). libbfio's close callbacks return 0 on success. */
 static int io_close(intptr_t *io_handle, libbfio_error_t **error)
 {
+	seg_io *io = (seg_io *)io_handle;
+	fx_ewf_files *f = io->set;
+	segment *s;
+	int fd = -1;
+
 	(void)error;
-	((seg_io *)io_handle)->is_open = 0;
+	if (!io->is_open)
+		return 0;
+	io->is_open = 0;
+	pthread_mutex_lock(&f->lock);
+	s = &f->segs[io->index];
+	if (--s->opens == 0) {
+		fd = s->fd;
+		s->fd = -1;
+	}
+	pthread_mutex_unlock(&f->lock);
+	if (fd >= 0) {
+		sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+		close(fd);
+	}
 	return 0;
 }
 
@@ -167,7 +250,7 @@ static ssize_t io_read(intptr_t *io_handle, uint8_t *buf, size_t size,
 
 	(void)error;
 	do
-		n = pread(io->fd, buf, size, io->offset);
+		n = pread(io_fd(io), buf, size, io->offset);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		io_failed(io, errno, "read back", io->offset);
@@ -186,7 +269,7 @@ static ssize_t io_write(intptr_t *io_handle, const uint8_t *buf, size_t size,
 
 	(void)error;
 	while (done < size) {
-		n = pwrite(io->fd, buf + done, size - done, io->offset + (off_t)done);
+		n = pwrite(io_fd(io), buf + done, size - done, io->offset + (off_t)done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -210,7 +293,7 @@ static off64_t io_seek(intptr_t *io_handle, off64_t offset, int whence,
 	(void)error;
 	if (whence == SEEK_CUR)
 		base = io->offset;
-	else if (whence == SEEK_END && fstat(io->fd, &st) == 0)
+	else if (whence == SEEK_END && fstat(io_fd(io), &st) == 0)
 		base = st.st_size;
 	else if (whence != SEEK_SET)
 		return -1;
@@ -224,7 +307,7 @@ static int io_exists(intptr_t *io_handle, libbfio_error_t **error)
 {
 	(void)io_handle;
 	(void)error;
-	return 1; /* we created it and hold it open */
+	return 1; /* we created it */
 }
 
 static int io_is_open(intptr_t *io_handle, libbfio_error_t **error)
@@ -235,10 +318,13 @@ static int io_is_open(intptr_t *io_handle, libbfio_error_t **error)
 
 static int io_get_size(intptr_t *io_handle, size64_t *size, libbfio_error_t **error)
 {
+	seg_io *io = (seg_io *)io_handle;
 	struct stat st;
 
 	(void)error;
-	if (fstat(((seg_io *)io_handle)->fd, &st) != 0)
+	if (io_fd(io) >= 0 ? fstat(io_fd(io), &st) != 0
+	    : fstatat(io->set->dirfd, io->set->segs[io->index].name, &st,
+		      AT_SYMLINK_NOFOLLOW) != 0)
 		return -1;
 	*size = (size64_t)st.st_size;
 	return 1;
@@ -266,36 +352,48 @@ static int split_path(const char *path, struct stat *dir, const char **last)
 }
 
 /*
- * The registered set that `name` belongs to (same directory, by identity,
- * since libewf makes the path absolute; last component base + ".xxx");
- * NULL if none. *unexpected: ours, but not the segment libewf should ask
- * for next (segments come in order).
+ * The registered set that libewf's `name` belongs to: its last component is
+ * a set's base + ".xxx"; *last points at it. Fails closed (returns the set
+ * with *why set) when the name is not the set's next segment, or when its
+ * directory is no longer the one the set was created in (libewf makes the
+ * path absolute; a directory renamed or replaced by a link during the run
+ * would have libewf write elsewhere). NULL: none of ours.
  */
 static fx_ewf_files *find_set(const char *name, const char **last,
-			      int *unexpected)
+			      char *why, size_t whylen)
 {
 	char expected[NAME_MAX + 8];
 	struct stat dir;
-	fx_ewf_files *f;
+	fx_ewf_files *f, *same_base = NULL;
+	int dir_ok;
 	size_t blen;
 
-	*unexpected = 0;
-	if (split_path(name, &dir, last) != 0)
-		return NULL;
+	why[0] = '\0';
+	dir_ok = split_path(name, &dir, last) == 0;
 	pthread_mutex_lock(&registry_lock);
 	for (f = registry; f; f = f->next) {
 		blen = strlen(f->base);
-		if (dir.st_dev != f->dir_dev || dir.st_ino != f->dir_ino ||
-		    strncmp(*last, f->base, blen) != 0 || (*last)[blen] != '.' ||
+		if (strncmp(*last, f->base, blen) != 0 || (*last)[blen] != '.' ||
 		    strlen(*last + blen + 1) != 3)
 			continue;
+		if (dir_ok && dir.st_dev == f->dir_dev && dir.st_ino == f->dir_ino)
+			break;
+		if (!same_base) /* a set of the same name elsewhere may match */
+			same_base = f;
+	}
+	if (f) {
 		pthread_mutex_lock(&f->lock);
 		if (fx_ewf_segment_path(expected, sizeof(expected), f->base,
 					f->ext0, (unsigned)f->nsegs) != 0 ||
 		    strcmp(expected, *last) != 0)
-			*unexpected = 1;
+			snprintf(why, whylen,
+				 "libewf asked to create %s, which is not the next segment of the set",
+				 name);
 		pthread_mutex_unlock(&f->lock);
-		break;
+	} else if ((f = same_base) != NULL) {
+		snprintf(why, whylen,
+			 "libewf asked for %s, but the directory of %s is no longer the one the image was started in (renamed or replaced during the run)",
+			 name, f->target);
 	}
 	pthread_mutex_unlock(&registry_lock);
 	return f;
@@ -307,6 +405,7 @@ static fx_ewf_files *find_set(const char *name, const char **last,
 static int create_segment(fx_ewf_files *f, const char *last, seg_io **out)
 {
 	char msg[PATH_MAX + 200], name[PATH_MAX + 8];
+	struct stat st;
 	segment *s;
 	seg_io *io;
 	int fd;
@@ -315,8 +414,9 @@ static int create_segment(fx_ewf_files *f, const char *last, seg_io **out)
 	fx_ewf_segment_path(name, sizeof(name), f->target, f->ext0,
 			    (unsigned)f->nsegs); /* fits: checked at new */
 	pthread_mutex_unlock(&f->lock);
+	/* writable by us until sealed: libewf may close and reopen it */
 	fd = openat(f->dirfd, last,
-		    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+		    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		int err = errno;
 
@@ -330,7 +430,7 @@ static int create_segment(fx_ewf_files *f, const char *last, seg_io **out)
 		set_failure(f, err == EEXIST ? FX_EEXISTS : fx_error_from_errno(err), msg);
 		return -1;
 	}
-	if (!(io = calloc(1, sizeof(*io))))
+	if (fstat(fd, &st) != 0 || !(io = calloc(1, sizeof(*io))))
 		goto oom;
 	pthread_mutex_lock(&f->lock);
 	if (f->nsegs == f->cap) {
@@ -345,28 +445,48 @@ static int create_segment(fx_ewf_files *f, const char *last, seg_io **out)
 		f->cap = cap;
 	}
 	s = &f->segs[f->nsegs];
+	memset(s, 0, sizeof(*s));
 	snprintf(s->path, sizeof(s->path), "%.*s", PATH_MAX - 1, name);
-	s->fd = fd;
+	snprintf(s->name, sizeof(s->name), "%s", last);
+	s->fd = fd; /* open until libewf closes the segment */
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
 	io->set = f;
 	io->index = f->nsegs++;
-	io->fd = fd;
 	pthread_mutex_unlock(&f->lock);
 	*out = io;
 	return 0;
 oom:
 	/* keep the (empty) file: it is ours, and listed nowhere else */
 	close(fd);
-	set_failure(f, FX_ERROR, "out of memory adding an E01 segment");
+	set_failure(f, FX_ERROR, "out of memory (or fstat failed) adding an E01 segment");
 	return -1;
 }
 
+static append_fn next_append;
+static pthread_once_t next_append_once = PTHREAD_ONCE_INIT;
+
+static void find_next_append(void)
+{
+	next_append = (append_fn)dlsym(RTLD_NEXT, "libbfio_pool_append_handle");
+}
+
+/* libewf's own libbfio_pool_append_handle, the one ours stands in front of. */
 static append_fn real_append(void)
 {
-	static append_fn fn;
+	pthread_once(&next_append_once, find_next_append);
+	return next_append;
+}
 
-	if (!fn)
-		fn = (append_fn)dlsym(RTLD_NEXT, "libbfio_pool_append_handle");
-	return fn;
+/* Whether any set is registered (then no write append passes through). */
+static int sets_registered(void)
+{
+	int any;
+
+	pthread_mutex_lock(&registry_lock);
+	any = registry != NULL;
+	pthread_mutex_unlock(&registry_lock);
+	return any;
 }
 
 static int append_ours(fx_ewf_files *f, append_fn next, libbfio_pool_t *pool,
@@ -402,66 +522,30 @@ int libbfio_pool_append_handle(libbfio_pool_t *pool, int *entry,
 			       libbfio_error_t **error)
 {
 	append_fn next = real_append();
-	char name[PATH_MAX + 8] = "";
+	char name[PATH_MAX + 8] = "", why[2 * PATH_MAX + 200];
 	const char *last = name;
 	size_t size = 0;
-	fx_ewf_files *f = NULL;
-	int unexpected = 0;
+	fx_ewf_files *f;
 
 	if (!next)
 		return -1;
-	if ((access_flags & LIBBFIO_ACCESS_FLAG_WRITE) && registry &&
-	    libbfio_file_get_name_size(handle, &size, NULL) == 1 &&
-	    size <= sizeof(name) &&
-	    libbfio_file_get_name(handle, name, sizeof(name), NULL) == 1)
-		f = find_set(name, &last, &unexpected);
-	if (!f)
+	if (!(access_flags & LIBBFIO_ACCESS_FLAG_WRITE) || !sets_registered())
 		return next(pool, entry, handle, access_flags, error);
-	if (unexpected) {
-		char msg[PATH_MAX + 100];
-
-		snprintf(msg, sizeof(msg),
-			 "libewf asked to create %s, which is not the next segment of the set",
-			 name);
-		set_failure(f, FX_ERROR, msg);
+	/* fail closed: while a set is written, libewf creates nothing itself */
+	if (libbfio_file_get_name_size(handle, &size, NULL) != 1 ||
+	    size > sizeof(name) ||
+	    libbfio_file_get_name(handle, name, sizeof(name), NULL) != 1)
+		return -1;
+	if (!(f = find_set(name, &last, why, sizeof(why))))
+		return -1;
+	if (why[0]) {
+		set_failure(f, FX_ERROR, why);
 		return -1;
 	}
 	return append_ours(f, next, pool, entry, handle, access_flags, last, error);
 }
 
 /* ---- the set ---------------------------------------------------------- */
-
-int fx_ewf_segment_path(char *out, size_t outlen, const char *target,
-			char ext0, unsigned index)
-{
-	char add = ext0 >= 'a' ? 'a' : 'A', last = ext0 >= 'a' ? 'z' : 'Z';
-	unsigned number = index + 1, rest;
-	char ext[4];
-	int n;
-
-	if (number <= 99) {
-		ext[0] = ext0;
-		ext[1] = (char)('0' + number / 10);
-		ext[2] = (char)('0' + number % 10);
-	} else {
-		/* E99 is followed by EAA..EZZ, FAA..FZZ, ... up to ZZZ */
-		rest = number - 100;
-		ext[2] = (char)(add + rest % 26);
-		rest /= 26;
-		ext[1] = (char)(add + rest % 26);
-		rest /= 26;
-		if (rest > (unsigned)(last - ext0))
-			return fx_error_set(FX_EUSAGE,
-					    "an E01 set has at most %u segments",
-					    FX_EWF_MAX_SEGMENTS);
-		ext[0] = (char)(ext0 + rest);
-	}
-	ext[3] = '\0';
-	n = snprintf(out, outlen, "%s.%s", target, ext);
-	if (n < 0 || (size_t)n >= outlen)
-		return fx_error_set(FX_EUSAGE, "image name too long: %s", target);
-	return 0;
-}
 
 /* Records target's spelling, directory (held open) and last component. */
 static int locate(fx_ewf_files *f, const char *target)
@@ -534,7 +618,8 @@ void fx_ewf_files_free(fx_ewf_files *f)
 		}
 	pthread_mutex_unlock(&registry_lock);
 	for (i = 0; i < f->nsegs; i++)
-		close(f->segs[i].fd);
+		if (f->segs[i].fd >= 0)
+			close(f->segs[i].fd);
 	close(f->dirfd);
 	free(f->segs);
 	pthread_mutex_destroy(&f->lock);
@@ -569,10 +654,15 @@ size_t fx_ewf_files_writeback(fx_ewf_files *f, size_t from)
 	int fd;
 
 	for (i = from; i < n; i++) {
+		/* a copy: the writer may close the segment meanwhile (closed
+		 * ones had their writeback started when they were closed) */
 		pthread_mutex_lock(&f->lock);
-		fd = f->segs[i].fd; /* segs may move; the descriptor does not */
+		fd = f->segs[i].fd >= 0 ? fcntl(f->segs[i].fd, F_DUPFD_CLOEXEC, 0) : -1;
 		pthread_mutex_unlock(&f->lock);
-		sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+		if (fd >= 0) {
+			sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+			close(fd);
+		}
 	}
 	return n ? n - 1 : 0;
 }
@@ -581,32 +671,40 @@ int fx_ewf_files_seal(fx_ewf_files *f, fx_image_file **out, size_t *n)
 {
 	fx_image_file *files;
 	struct stat st;
+	segment *s;
 	size_t i;
-	int rc = 0;
+	int rc = 0, fd;
 
 	*out = NULL;
 	*n = 0;
-	pthread_mutex_lock(&f->lock);
-	if (!(files = calloc(f->nsegs ? f->nsegs : 1, sizeof(*files)))) {
-		pthread_mutex_unlock(&f->lock);
+	/* libewf has closed the set: no thread changes the table now */
+	if (!(files = calloc(f->nsegs ? f->nsegs : 1, sizeof(*files))))
 		return fx_error_set(FX_ERROR, "out of memory");
-	}
 	/* every file is listed, even after a failure: the record says what
-	 * is on disk */
+	 * is on disk; each is the inode created, flushed to storage */
 	for (i = 0; i < f->nsegs; i++) {
-		snprintf(files[i].path, sizeof(files[i].path), "%s", f->segs[i].path);
-		if (fdatasync(f->segs[i].fd) != 0 && rc == 0)
+		s = &f->segs[i];
+		snprintf(files[i].path, sizeof(files[i].path), "%s", s->path);
+		fd = s->fd >= 0 ? s->fd : reopen(f, s, O_RDONLY);
+		if (fd < 0) {
+			if (rc == 0)
+				rc = fx_ewf_files_failure(f);
+			continue;
+		}
+		if (fdatasync(fd) != 0 && rc == 0)
 			rc = fx_error_set_errno(fx_error_from_errno(errno), errno,
-						"cannot flush %s to storage",
-						f->segs[i].path);
-		if (fstat(f->segs[i].fd, &st) == 0)
+						"cannot flush %s to storage", s->path);
+		if (fchmod(fd, 0444) != 0 && rc == 0) /* complete: read-only */
+			rc = fx_error_set_errno(FX_EIO, errno,
+						"cannot make %s read-only", s->path);
+		if (fstat(fd, &st) == 0)
 			files[i].size = (uint64_t)st.st_size;
 		else if (rc == 0)
-			rc = fx_error_set_errno(FX_EIO, errno, "cannot stat %s",
-						f->segs[i].path);
+			rc = fx_error_set_errno(FX_EIO, errno, "cannot stat %s", s->path);
+		if (fd != s->fd)
+			close(fd);
 	}
 	*n = f->nsegs;
-	pthread_mutex_unlock(&f->lock);
 	*out = files;
 	return rc;
 }

@@ -9,23 +9,14 @@
 
 typedef struct fx_ewf_files fx_ewf_files;
 
-/* Segments of an EWF set: E01..E99, then EAA..EZZ, FAA.. up to ZZZ. */
-#define FX_EWF_MAX_SEGMENTS 14971u
-
-/*
- * The name of segment `index` (0-based) of target's set, as libewf names
- * it: target + ".E01" for index 0 with ext0 'E' ('e' for EWFX sets).
- * FX_EUSAGE past FX_EWF_MAX_SEGMENTS or when the name does not fit.
- */
-int fx_ewf_segment_path(char *out, size_t outlen, const char *target,
-			char ext0, unsigned index);
-
 /*
  * Takes over the creation of target's segment files (target.E01, .E02, ...
  * named by fx_e01_segment_name with first letter ext0) until
  * fx_ewf_files_free: each one libewf asks for is created by us with
- * O_EXCL|O_NOFOLLOW, mode 0444, and kept open here. Fails (FX_ERROR) when
- * libewf's file layer cannot be taken over in this process.
+ * O_EXCL|O_NOFOLLOW in target's directory (held open), mode 0644 until
+ * sealed; a reopen must find the inode created. While any set is
+ * registered, libewf creates no file itself (fail closed). Fails
+ * (FX_ERROR) when libewf's file layer cannot be taken over in this process.
  */
 int fx_ewf_files_new(fx_ewf_files **out, const char *target, char ext0);
 
@@ -48,9 +39,10 @@ int fx_ewf_files_failure(fx_ewf_files *f);
 size_t fx_ewf_files_writeback(fx_ewf_files *f, size_t from);
 
 /*
- * Flushes every segment to storage (fdatasync) and lists them, with their
- * sizes, into a new array *out of *n entries (sha256 left empty). Call
- * after libewf has closed the set.
+ * Flushes every segment to storage (fdatasync), makes it read-only (0444)
+ * and lists them all, with their sizes, into a new array *out of *n entries
+ * (sha256 left empty), even after a failure. Call after libewf has closed
+ * the set; not concurrently with the writer.
  */
 int fx_ewf_files_seal(fx_ewf_files *f, fx_image_file **out, size_t *n);
 

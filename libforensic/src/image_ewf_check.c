@@ -32,12 +32,12 @@
 #include <libewf.h>
 
 #include "error.h"
+#include "ewf_util.h"
 #include "image_int.h"
 
 #define EWF_HEADER_SIZE 13
 #define EWF_SECTION_SIZE 76
 #define EWF_MAX_SECTIONS (1u << 20)
-#define EWF_MAX_SEGMENTS 14971 /* E01..ZZZ */
 
 static const uint8_t evf1[8] = { 'E', 'V', 'F', 0x09, 0x0d, 0x0a, 0xff, 0x00 };
 static const uint8_t evf2[8] = { 'E', 'V', 'F', '2', 0x0d, 0x0a, 0x81, 0x00 };
@@ -231,38 +231,20 @@ done:
 }
 
 /* The name of the segment after `name` (E01 -> E02, E99 -> EAA, ...,
- * keeping the case of the extension); 0, or -1 past the last name. */
+ * keeping the case of the extension), named as the writer names it;
+ * 0, or -1 past the last name. */
 int fx_ewf_next_name(char *out, size_t outlen, const char *name)
 {
 	const char *dot = strrchr(name, '.');
-	char c0, ext[4];
-	int upper, idx;
+	char base[PATH_MAX], ext0;
+	int index;
 
-	if (!dot || strlen(dot) != 4)
+	if (!dot || (index = fx_ewf_segment_index(dot + 1, &ext0)) < 0 ||
+	    snprintf(base, sizeof(base), "%.*s", (int)(dot - name), name) >=
+		    (int)sizeof(base))
 		return -1;
-	memcpy(ext, dot + 1, 4);
-	upper = ext[0] >= 'A' && ext[0] <= 'Z';
-	c0 = upper ? 'E' : 'e';
-	if (ext[1] >= '0' && ext[1] <= '9')
-		idx = (ext[1] - '0') * 10 + (ext[2] - '0');
-	else
-		idx = 100 + (ext[0] - c0) * 676 + ((ext[1] | 0x20) - 'a') * 26 +
-		      ((ext[2] | 0x20) - 'a');
-	idx++;
-	if (idx < 100) {
-		ext[1] = (char)('0' + idx / 10);
-		ext[2] = (char)('0' + idx % 10);
-	} else {
-		int v = idx - 100;
-
-		if (v / 676 > ('Z' - 'E'))
-			return -1;
-		ext[0] = (char)(c0 + v / 676);
-		ext[1] = (char)((upper ? 'A' : 'a') + v / 26 % 26);
-		ext[2] = (char)((upper ? 'A' : 'a') + v % 26);
-	}
-	snprintf(out, outlen, "%.*s.%s", (int)(dot - name), name, ext);
-	return 0;
+	return fx_ewf_segment_path(out, outlen, base, ext0, (unsigned)index + 1) == 0
+		? 0 : -1;
 }
 
 void fx_ewf_names_free(char **names)
@@ -331,7 +313,7 @@ int fx_ewf_find_set(char ***out, size_t *count, const char *path)
 			goto fail;
 		if (end == END_DONE)
 			break;
-		if (fx_ewf_next_name(next, sizeof(next), name) != 0 || number >= EWF_MAX_SEGMENTS) {
+		if (fx_ewf_next_name(next, sizeof(next), name) != 0 || number >= FX_EWF_MAX_SEGMENTS) {
 			rc = problem(FX_FIND_CORRUPT, name, FX_ECORRUPT,
 				     "image segment %s says more segments follow, but it is the last name of the set",
 				     name);

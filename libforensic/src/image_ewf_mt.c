@@ -392,6 +392,21 @@ static void job_errors(fx_ewf_reader *r, const ewf_job *j)
 
 /* Out-of-order read of the chunk holding byte at, through the second
  * handle; copies what of [at, at + len) lies in that chunk. */
+/*
+ * A handle keeps at most FX_EWF_OPEN_SEGMENTS segment files open (libewf
+ * closes the least recently used): a set can have more segments than
+ * `ulimit -n` allows. Only for sets that large: libewf 20140813 fails to
+ * open a set of fewer segments than the limit it was given.
+ */
+static int limit_open_segments(libewf_handle_t *h, size_t nsegments,
+			       libewf_error_t **error)
+{
+	if (nsegments <= FX_EWF_OPEN_SEGMENTS)
+		return 1;
+	return libewf_handle_set_maximum_number_of_open_handles(h,
+			FX_EWF_OPEN_SEGMENTS, error);
+}
+
 static int64_t read_slow(fx_ewf_reader *r, uint8_t *buf, size_t len, uint64_t at)
 {
 	libewf_error_t *error = NULL;
@@ -401,6 +416,7 @@ static int64_t read_slow(fx_ewf_reader *r, uint8_t *buf, size_t len, uint64_t at
 
 	if (!r->rnd) {
 		if (libewf_handle_initialize(&r->rnd, &error) != 1 ||
+		    limit_open_segments(r->rnd, r->nnames, &error) != 1 ||
 		    libewf_handle_open(r->rnd, r->names, (int)r->nnames,
 				       LIBEWF_OPEN_READ, &error) != 1) {
 			fx_ewf_error(FX_EIO, &error, "cannot re-open %s", r->names[0]);
@@ -621,6 +637,7 @@ static int open_handle(fx_ewf_reader *r, int bypass_cache)
 			fx_storage_drop_cache_path(r->names[i]);
 	}
 	if (libewf_handle_initialize(&r->handle, &error) != 1 ||
+	    limit_open_segments(r->handle, r->nnames, &error) != 1 ||
 	    libewf_handle_open(r->handle, r->names, (int)r->nnames,
 			       LIBEWF_OPEN_READ, &error) != 1) {
 		fx_image_problem_set(FX_FIND_CORRUPT, r->names[0]);

@@ -428,18 +428,20 @@ static int store_metadata(e01_sink *e, const fx_sink_summary *sum)
 	if (sum->complete && sum->digests) {
 		if (sum->digests->md5[0] && !fx_hex_decode(md5, 16, sum->digests->md5) &&
 		    libewf_handle_set_md5_hash(e->handle, md5, 16, &error) != 1)
-			return fx_ewf_error(FX_ERROR, &error, "cannot store MD5 in %s.E01", e->target);
+			return fx_ewf_error(FX_ERROR, &error, "cannot store MD5 in %s.%c01",
+					    e->target, e->ext0);
 		if (sum->digests->sha1[0] && !fx_hex_decode(sha1, 20, sum->digests->sha1) &&
 		    libewf_handle_set_sha1_hash(e->handle, sha1, 20, &error) != 1)
-			return fx_ewf_error(FX_ERROR, &error, "cannot store SHA-1 in %s.E01", e->target);
+			return fx_ewf_error(FX_ERROR, &error, "cannot store SHA-1 in %s.%c01",
+					    e->target, e->ext0);
 	}
 	for (i = 0; i < sum->nbad; i++) {
 		/* source sectors; the image's bytes per sector are the same */
 		if (libewf_handle_append_acquiry_error(e->handle, sum->bad[i].first,
 						       sum->bad[i].count, &error) != 1)
 			return fx_ewf_error(FX_ERROR, &error,
-					    "cannot record unreadable sectors in %s.E01",
-					    e->target);
+					    "cannot record unreadable sectors in %s.%c01",
+					    e->target, e->ext0);
 	}
 	return 0;
 }
@@ -452,6 +454,30 @@ static int collect_files(e01_sink *e)
 	return fx_ewf_files_seal(e->segs, &e->files, &e->nfiles);
 }
 
+/*
+ * A finish that fails still closes the set and lists every file it has
+ * (the record must say what is on disk), and keeps the first cause: a
+ * failure of our segment files (a full disk, a file that appeared), else
+ * the one given.
+ */
+static int finish_failed(e01_sink *e, int code)
+{
+	char why[PATH_MAX + 512];
+	int files_rc;
+
+	snprintf(why, sizeof(why), "%s", fx_error_last());
+	if ((files_rc = fx_ewf_files_failure(e->segs)) != 0) {
+		code = files_rc;
+		snprintf(why, sizeof(why), "%s", fx_error_last());
+	}
+	if (e->handle) {
+		libewf_handle_close(e->handle, NULL);
+		libewf_handle_free(&e->handle, NULL);
+	}
+	collect_files(e);
+	return fx_error_set(code, "%s", why);
+}
+
 static int e01_finish(void *payload, const fx_sink_summary *sum)
 {
 	e01_sink *e = payload;
@@ -461,22 +487,16 @@ static int e01_finish(void *payload, const fx_sink_summary *sum)
 	if (e->filling && e->filling->len)
 		submit(e);
 	stop_threads(e);
-	if ((rc = failed_code(e)) != 0) {
-		/* keep the failure's message; still close and list the files */
-		char why[1024];
-
-		snprintf(why, sizeof(why), "%s", fx_error_last());
-		libewf_handle_close(e->handle, NULL);
-		libewf_handle_free(&e->handle, NULL);
-		collect_files(e);
-		return fx_error_set(rc, "%s", why);
-	}
-	if ((rc = store_metadata(e, sum)) != 0)
-		return rc;
+	if ((rc = failed_code(e)) != 0 || (rc = store_metadata(e, sum)) != 0)
+		return finish_failed(e, rc);
 	if (libewf_handle_write_finalize(e->handle, &error) < 0)
-		return fx_ewf_error(FX_EIO, &error, "cannot finalize %s.E01", e->target);
+		return finish_failed(e, fx_ewf_error(FX_EIO, &error,
+						     "cannot finalize %s.%c01",
+						     e->target, e->ext0));
 	if (libewf_handle_close(e->handle, &error) != 0)
-		return fx_ewf_error(FX_EIO, &error, "cannot close %s.E01", e->target);
+		return finish_failed(e, fx_ewf_error(FX_EIO, &error,
+						     "cannot close %s.%c01",
+						     e->target, e->ext0));
 	libewf_handle_free(&e->handle, NULL);
 	return collect_files(e);
 }

@@ -182,6 +182,106 @@ test_database_links() {
 	assert_exit 0 "$FX_ACQUIRE" -q --db "$FX_WORK/spell-link/case.db" "$src" "$dir/u"
 }
 
+# The destination directory renamed and replaced by a link to another one
+# while the run goes on (acquire held with SIGSTOP): libewf would follow
+# the new path; the run fails naming the change, nothing is written in the
+# other directory, and the link planted there is left alone.
+test_directory_replaced() {
+	local src dir pid rc=0 f
+	src=$(sample_disk)
+	dir=$(mktemp -d "$FX_WORK/swap.XXXXXX")
+	mkdir "$dir/d" "$dir/elsewhere"
+	printf 'keep' >"$dir/victim"
+	ln -s ../victim "$dir/elsewhere/t.E60"
+	"$FX_ACQUIRE" -q --no-verify --segment-size 1M --compression none "$src" "$dir/d/t" \
+		>"$FX_OUT" 2>"$FX_ERR" &
+	pid=$!
+	defer stop_acquire "$pid"
+	wait_for "$dir/d/t.E02"
+	kill -STOP "$pid"
+	mv "$dir/d" "$dir/d.old"
+	ln -s elsewhere "$dir/d"
+	kill -CONT "$pid"
+	wait "$pid" || rc=$?
+	assert_eq 4 "$rc" "exit code when the destination directory is replaced"
+	assert_contains "$(stderr_of_last)" "but the directory of $dir/d/t is no longer the one the image was started in (renamed or replaced during the run)" \
+		"the failure says the directory changed"
+	assert_eq keep "$(cat "$dir/victim")" "the planted link's target is unchanged"
+	expect_listing "$dir/elsewhere" t.E60
+	for f in "$dir"/d.old/t.E*; do
+		[[ -f $f && ! -L $f ]] || fail "$f is not a regular file"
+		assert_eq 444 "$(stat -c %a "$f")" "$f is sealed read-only"
+	done
+	assert_eq failed "$(log_value "$dir/d.old/t.log" Status)" "log Status"
+}
+
+# A set of more segments than the process may hold descriptors, past E99
+# (EAA...): written, read back and verified under `ulimit -n 32` (a
+# descriptor is kept only while libewf has its segment open; readers keep
+# at most 16), and ewfverify reads the same set.
+test_descriptor_limit() {
+	local src dir
+	dir=$(mktemp -d "$FX_WORK/fds.XXXXXX")
+	src=$dir/src
+	truncate -s 112M "$src"
+	assert_exit 0 bash -c 'ulimit -n 32 && exec "$@"' acquire "$FX_ACQUIRE" -q \
+		--segment-size 1M --compression none "$src" "$dir/t"
+	assert_eq "116 $dir/t.EAQ" "$(find "$dir" -name 't.E*' | wc -l) $(find "$dir" -name 't.E*' | sort | tail -n 1)" \
+		"116 segments, the last t.EAQ"
+	assert_exit 0 bash -c 'ulimit -n 32 && exec "$@"' verify "$FX_BIN/verify" -q "$dir/t.E01"
+	assert_exit 0 ewfverify -q "$dir/t.E01"
+}
+
+# As a user without privileges (root passes permission checks, so the
+# segments' modes are tested for real only here): written, sealed 0444.
+test_unprivileged() {
+	local src dir
+	if [[ $(id -u) != 0 ]] || ! have_tool setpriv; then
+		skip_part "unprivileged run: needs root and setpriv to become nobody"
+		return 0
+	fi
+	src=$(sample_disk)
+	dir=$(mktemp -d /tmp/fx-nobody.XXXXXX)
+	defer rm -rf "$dir"
+	chmod 755 "$dir"
+	cp "$src" "$dir/src.img"
+	chmod 644 "$dir/src.img"
+	mkdir "$dir/out"
+	chown 65534:65534 "$dir/out"
+	assert_exit 0 setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$FX_ACQUIRE" -q --segment-size 16M --compression none "$dir/src.img" "$dir/out/t"
+	assert_eq "444 444 444 444 444" "$(stat -c %a "$dir"/out/t.E0[1-5] | xargs)" \
+		"an unprivileged run's segments are sealed 0444"
+	assert_exit 0 ewfverify -q "$dir/out/t.E01"
+}
+
+# The last sections of an E01 do not fit (a file-size limit 8 KiB short of
+# the finished image, so every chunk is written and finalizing fails): the
+# run fails naming the segment and the byte, and the log, --json and the
+# case database still list the segment with its real size and SHA-256.
+test_finalize_fails() {
+	local src dir full limit sha
+	src=$(sample_disk)
+	dir=$(mktemp -d "$FX_WORK/final.XXXXXX")
+	assert_exit 0 "$FX_ACQUIRE" -q --no-verify --compression none "$src" "$dir/whole"
+	full=$(size_of "$dir/whole.E01")
+	limit=$(((full - 8192) / 1024))
+	mkdir "$dir/short"
+	assert_exit 4 bash -c 'ulimit -f "$1" && shift && exec "$@"' acquire "$limit" \
+		"$FX_ACQUIRE" -q --json --no-verify --compression none "$src" "$dir/short/t"
+	sha=$(sha256_of "$dir/short/t.E01")
+	assert_eq "acquire: failed: cannot write E01 segment $dir/short/t.E01 at byte $((limit * 1024)): File too large (67108864 of 67108864 bytes acquired; log $dir/short/t.log)" \
+		"$(stderr_of_last)" "the cause, the segment and the byte are named"
+	assert_eq "$dir/short/t.E01 $((limit * 1024)) $sha" \
+		"$(json_get "$FX_OUT" '.files[0].path') $(json_get "$FX_OUT" '.files[0].size') $(json_get "$FX_OUT" '.files[0].sha256')" \
+		"--json lists the segment as it is"
+	assert_eq "$dir/short/t.E01|$((limit * 1024))|$sha" \
+		"$(sqlite3 "$dir/short/case.db" 'SELECT path, size_bytes, sha256 FROM image_files')" \
+		"the case database lists the segment as it is"
+	assert_eq failed "$(log_value "$dir/short/t.log" Status)" "log Status"
+	assert_missing "$dir/short/t.sha256"
+}
+
 main() {
 	need_tool sqlite3 ewfverify
 	fx_begin
@@ -190,6 +290,10 @@ main() {
 	run_part "partial last sector" test_partial_sector
 	run_part "target spellings" test_spellings
 	run_part "case database links" test_database_links
+	run_part "directory replaced during the run" test_directory_replaced
+	run_part "descriptor limit" test_descriptor_limit
+	run_part "unprivileged user" test_unprivileged
+	run_part "finalizing fails" test_finalize_fails
 	parts_verdict
 	fx_pass
 }
