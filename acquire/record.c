@@ -354,6 +354,8 @@ void acq_print_json(const acq_state *st, FILE *f)
 	}
 	fprintf(f, "],\"verification\":");
 	fx_json_string(f, st->verify_result);
+	fprintf(f, ",\"source_verification\":");
+	fx_json_string(f, st->verify_source_result);
 	fx_format_utc(when, sizeof(when), st->start);
 	fprintf(f, ",\"start\":\"%s\"", when);
 	fx_format_utc(when, sizeof(when), st->end);
