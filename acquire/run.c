@@ -88,7 +88,7 @@ static int refuse_existing(const acq_state *st)
 	    (strcmp(st->opt.format, "raw") == 0 &&
 	     fx_raw_check_names(st->opt.target, st->opt.segment_size,
 				fx_source_get_info(st->src)->size) != 0)) {
-		fprintf(stderr, "acquire: %s\n", fx_error_last());
+		fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
 		return fx_error_last_code() == FX_EEXISTS ? FX_EXIT_USAGE
 							  : FX_EXIT_FAILURE;
 	}
@@ -616,11 +616,11 @@ static void settle_source(acq_state *st)
 		return;
 	}
 	if (fx_source_restore_write_block(st->src) != 0)
-		fprintf(stderr, "acquire: %s\n", fx_error_last());
+		fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
 	if (!in->ro_restored[0])
 		return;
 	fprintf(stderr, "acquire: read-only flags restored (nothing was read from %s): %s%s%s\n",
-		in->path, in->ro_restored,
+		fx_tool_escape(in->path), in->ro_restored,
 		in->ro_kept[0] ? "; already read-only before the run, left set: " : "",
 		in->ro_kept);
 	/* the case database's record of the run says so too */
