@@ -79,9 +79,11 @@ static void log_hashes_list(FILE *f, unsigned algs)
  * over anything, never through a link (O_EXCL alone refuses a link at the
  * name too; O_NOFOLLOW says so). A name taken since the check before the
  * run is said as that check says it ("... (a symbolic link, never
- * followed)"); what="log" or "SHA-256 file". -1 and said on stderr.
+ * followed)"); what="log" or "SHA-256 file". The fd, or -1 with errno, the
+ * reason in why (for the records) and said on stderr.
  */
-static int create_record_file(const char *path, mode_t mode, const char *what)
+static int create_record_file(const char *path, mode_t mode, const char *what,
+			      char *why, size_t whylen)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	int err = errno;
@@ -89,11 +91,10 @@ static int create_record_file(const char *path, mode_t mode, const char *what)
 	if (fd >= 0)
 		return fd;
 	if (err == EEXIST && fx_evidence_path_check(path) != 0)
-		fprintf(stderr, "acquire: cannot create the %s: %s\n", what,
-			fx_tool_escape(fx_error_last()));
+		snprintf(why, whylen, "%s", fx_error_last());
 	else
-		fprintf(stderr, "acquire: cannot create the %s %s: %s\n", what,
-			fx_tool_escape(path), strerror(err));
+		snprintf(why, whylen, "cannot create %s: %s", path, strerror(err));
+	fprintf(stderr, "acquire: cannot create the %s: %s\n", what, fx_tool_escape(why));
 	errno = err;
 	return -1;
 }
@@ -102,11 +103,12 @@ int acq_log_begin(acq_state *st)
 {
 	const acq_options *o = &st->opt;
 	char when[32];
-	int fd = create_record_file(st->log_path, 0644, "log");
+	int fd = create_record_file(st->log_path, 0644, "log", st->res.error,
+				    sizeof(st->res.error));
 	FILE *f;
 
 	if (fd < 0)
-		return -1;
+		return -1; /* why: the run's error */
 	if (!(f = fdopen(fd, "w"))) {
 		fprintf(stderr, "acquire: cannot create the log %s: %s\n",
 			fx_tool_escape(st->log_path), strerror(errno));
@@ -346,14 +348,17 @@ int acq_write_sha256(acq_state *st)
 			 withheld);
 		return 0;
 	}
-	fd = create_record_file(st->sha_path, 0444, "SHA-256 file");
+	fd = create_record_file(st->sha_path, 0444, "SHA-256 file", why, sizeof(why));
 	if (fd < 0 || sha256_lines(st, fd) != 0) {
 		err = errno;
-		if (fd >= 0) {
-			fprintf(stderr, "acquire: cannot write %s: %s\n",
-				fx_tool_escape(st->sha_path), strerror(err));
-			unlink(st->sha_path);
+		if (fd < 0) {
+			snprintf(st->sha256_note, sizeof(st->sha256_note),
+				 "not written: %s", why);
+			return -1;
 		}
+		fprintf(stderr, "acquire: cannot write %s: %s\n",
+			fx_tool_escape(st->sha_path), strerror(err));
+		unlink(st->sha_path);
 		snprintf(st->sha256_note, sizeof(st->sha256_note),
 			 "not written: cannot write %s: %s", st->sha_path, strerror(err));
 		return -1;

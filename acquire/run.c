@@ -679,7 +679,9 @@ int acq_main(acq_state *st)
 		goto done;
 	if (acq_log_begin(st) != 0 || (rc = run_pipeline(st, sink)) != 0) {
 		st->res.status = FX_ACQ_FAILED;
-		snprintf(st->res.error, sizeof(st->res.error), "%.600s", fx_error_last());
+		if (!st->res.error[0]) /* the log's failure says why itself */
+			snprintf(st->res.error, sizeof(st->res.error), "%.600s",
+				 fx_error_last());
 		st->end = time(NULL);
 		settle_source(st);
 		acq_db_finish(st);

@@ -13,10 +13,10 @@
 #    reads it (exit 0), for raw, split raw and E01.
 #  - An option value, an unknown option or a source path holding ESC is
 #    quoted on stderr as C escapes, never as the raw byte.
-#  - TARGET.log is created O_EXCL|O_NOFOLLOW: a link planted there after
-#    the check before the run fails the run (exit 4) naming it as a link,
-#    and the link's target is untouched; `verify report -o` on a link is
-#    refused the same way.
+#  - TARGET.log and TARGET.sha256 are created O_EXCL|O_NOFOLLOW: a link
+#    planted there after the check before the run fails the run (exit 4)
+#    naming it as a link, and the link's target is untouched; `verify
+#    report -o` on a link is refused the same way.
 set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
@@ -202,6 +202,56 @@ test_log_link() {
 		"database: the run failed, saying why"
 }
 
+# strace_usable: status 0 when strace can trace a child here.
+strace_usable() {
+	have_tool strace && strace -f -qq -o /dev/null true >/dev/null 2>&1
+}
+
+# stop_traced PID: SIGKILL to PID if it is still our strace (for defer).
+stop_traced() {
+	if [[ $(readlink "/proc/$1/exe" 2>/dev/null) == "$(readlink -f "$(command -v strace)")" ]]; then
+		kill -9 "$1"
+	fi
+}
+
+# A link planted at TARGET.sha256 while the image is read back (strace
+# makes each 1 MiB read of the image take 0.3 s): not written through it,
+# the run fails (exit 4) naming the link, the log says why.
+test_sha256_link() {
+	local dir spid rc=0 i victim
+	if ! strace_usable; then
+		skip "a link at TARGET.sha256: strace is missing or cannot trace here"
+	fi
+	dir=$(realpath "$FX_WORK")/sha-link
+	mkdir "$dir"
+	head -c $((4 * MIB)) /dev/urandom >"$dir/src"
+	victim=$dir/victim
+	printf 'not the list\n' >"$victim"
+	# LeakSanitizer cannot run under strace (sanitizer builds)
+	env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -f -qq -o "$dir/trace" -P "$dir/t.raw" -e trace=pread64 \
+		-e inject=pread64:delay_enter=300000 \
+		"$FX_ACQUIRE" -q --format raw "$dir/src" "$dir/t" >"$FX_OUT" 2>"$FX_ERR" &
+	spid=$!
+	defer stop_traced "$spid"
+	for ((i = 0; i < 600; i++)); do
+		grep -q 'pread64' "$dir/trace" 2>/dev/null && break
+		kill -0 "$spid" 2>/dev/null || fail "acquire ended before its read-back: $(cat "$FX_ERR")"
+		sleep 0.05
+	done
+	((i < 600)) || fail "no read-back of $dir/t.raw after 30 s"
+	ln -s "$victim" "$dir/t.sha256"
+	wait "$spid" || rc=$?
+	assert_eq 4 "$rc" "a link at TARGET.sha256: exit code"
+	assert_eq "acquire: cannot create the SHA-256 file: refusing to overwrite existing file $dir/t.sha256 (a symbolic link, never followed)" \
+		"$(head -n1 "$FX_ERR")" "a link at TARGET.sha256: stderr names it as a link"
+	assert_eq "not written: refusing to overwrite existing file $dir/t.sha256 (a symbolic link, never followed)" \
+		"$(log_value "$dir/t.log" 'SHA-256 file')" "log: why TARGET.sha256 was not written"
+	assert_eq "$victim" "$(readlink "$dir/t.sha256")" "the link is left as it was"
+	assert_eq "not the list" "$(cat "$victim")" "the link's target is untouched"
+	assert_same_file "$dir/src" "$dir/t.raw" "the image is whole"
+}
+
 test_report_link() {
 	local dir
 	dir=$(realpath "$FX_WORK")/report-link
@@ -224,6 +274,7 @@ main() {
 	run_part "escaped stderr" test_escaped_stderr
 	run_part "escaped source path" test_escaped_source
 	run_part "link at TARGET.log" test_log_link
+	run_part "link at TARGET.sha256" test_sha256_link
 	run_part "verify report -o on a link" test_report_link
 	parts_verdict
 	fx_pass
