@@ -160,6 +160,20 @@ test_other_sectors() {
 	assert_sha256_file "$DIR" t.sha256 t.raw
 }
 
+# An unreadable range grows on both sides (100+8 becomes 98+12) and
+# another shrinks to its middle (5000+3 becomes 5001+1): each side of a
+# range is counted apart.
+test_ranges_change() {
+	local t line
+	setup ranges --bad 100+8,5000+3 --bad 98+12,5001+1
+	t=$DIR/t
+	assert_exit 1 "$FX_ACQUIRE" -q --json --format raw --verify-source "$DIR/mnt/disk" "$t"
+	cp "$FX_OUT" "$t.json"
+	line="FAILED: the source's unreadable sectors changed since the acquisition (the disk changed or is degrading): 11 in 2 range(s) then, 13 in 2 range(s) now; newly unreadable: 4 sector(s) in 2 range(s), the first at sector 98; readable again: 2 sector(s) in 2 range(s), the first at sector 5000; hashes differ"
+	assert_eq "$line" "$(log_value "$t.log" 'Verification of source')" "log: Verification of source"
+	check_record "$t"
+}
+
 # Sectors that read at acquisition fail on the re-read: a mismatch, not
 # "could not re-read".
 test_new_sectors() {
@@ -204,6 +218,7 @@ main() {
 	run_part "same sectors, raw" test_same_sectors raw
 	run_part "same sectors, E01" test_same_sectors e01
 	run_part "other sectors" test_other_sectors
+	run_part "ranges that grow and shrink" test_ranges_change
 	run_part "new sectors" test_new_sectors
 	run_part "block device" test_block_device
 	parts_verdict
