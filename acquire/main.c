@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "acquire_cli.h"
+#include "escape.h"
 
 enum {
 	OPT_NO_VERIFY = 256, OPT_VERIFY, OPT_VERIFY_SOURCE, OPT_NO_WRITE_BLOCK,
@@ -94,10 +95,11 @@ static void usage(FILE *f)
 		"130/143 interrupted. See acquire(1).\n");
 }
 
+/* fmt with one %s, arg: typed or quoting what was typed, so escaped. */
 static int usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "acquire: ");
-	fprintf(stderr, fmt, arg);
+	fprintf(stderr, fmt, fx_tool_escape(arg));
 	fprintf(stderr, " (see acquire --help)\n");
 	return FX_EXIT_USAGE;
 }
@@ -112,7 +114,7 @@ static int parse_size_opt(uint64_t *out, const char *name, const char *text)
 {
 	if (fx_parse_size(out, text) == 0)
 		return 0;
-	fprintf(stderr, "acquire: %s: %s\n", name, fx_error_last());
+	fprintf(stderr, "acquire: %s: %s\n", name, fx_tool_escape(fx_error_last()));
 	return FX_EXIT_USAGE;
 }
 
@@ -127,7 +129,7 @@ static int parse_unsigned(unsigned *out, const char *name, const char *text)
 	if (errno || *end || !*text || v != (unsigned)v || text[0] == '-' ||
 	    text[0] == '+' || text[0] == ' ') {
 		fprintf(stderr, "acquire: %s: invalid number '%s' (see acquire --help)\n",
-			name, text);
+			name, fx_tool_escape(text));
 		return FX_EXIT_USAGE;
 	}
 	*out = (unsigned)v;
@@ -164,7 +166,8 @@ static int parse_opt(acq_options *o, int c, const char *arg)
 	case OPT_THREADS: return parse_unsigned(&o->threads, "--threads", arg);
 	case OPT_HASH:
 		if (fx_hash_parse_list(&o->hash_algs, arg) != 0) {
-			fprintf(stderr, "acquire: --hash: %s\n", fx_error_last());
+			fprintf(stderr, "acquire: --hash: %s\n",
+				fx_tool_escape(fx_error_last()));
 			return FX_EXIT_USAGE;
 		}
 		return 0;
@@ -212,6 +215,58 @@ void acq_pipeline_options(const acq_options *o, fx_acquire_options *out)
 	out->retries = o->retries;
 	out->hash_algs = o->hash_algs;
 	out->hash_window = o->hash_window;
+}
+
+/* What fx_text_escape made of one character of a name (esc, not a
+ * backslash), cut to that escape; first: its first byte. */
+static const char *unsafe_kind(char *esc, unsigned char first)
+{
+	if (esc[1] == 'x') {
+		esc[4] = '\0'; /* an invalid sequence: its first byte */
+		return first < 0x80 ? "a control character" : "a byte that is not UTF-8";
+	}
+	if (esc[1] != 'u') {
+		esc[2] = '\0'; /* \t, \n, \r */
+		return "a control character";
+	}
+	esc[6] = '\0';
+	return strtoul(esc + 2, NULL, 16) < 0xa0 ? "a control character"
+						  : "a bidirectional or line-separator control";
+}
+
+/*
+ * TARGET's last name is that of every file acquire creates (image files,
+ * log, TARGET.sha256, whose lines hold the files' names): a line feed
+ * there splits a line, other control characters and bidirectional
+ * controls disguise a name on screen, a byte that is not UTF-8 has no text
+ * form in the records and reports. What fx_text_escape would escape, but
+ * a backslash, is refused, with the first such character and where it is
+ * in TARGET. The directory exists already: it is only named, escaped
+ * wherever it is shown. One character at a time: linear.
+ */
+static int check_target_text(const char *target)
+{
+	const char *slash = strrchr(target, '/');
+	char ch[5], esc[32];
+	size_t at, n;
+	unsigned char c;
+	const char *kind;
+
+	for (at = slash ? (size_t)(slash - target) + 1 : 0; target[at]; at += n) {
+		c = (unsigned char)target[at];
+		n = c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : c < 0xf8 ? 4 : 1;
+		n = strnlen(target + at, n);
+		memcpy(ch, target + at, n);
+		ch[n] = '\0';
+		if (fx_text_escape(esc, sizeof(esc), ch, 0) == n || strcmp(ch, "\\") == 0)
+			continue;
+		kind = unsafe_kind(esc, c);
+		fprintf(stderr,
+			"acquire: TARGET %s: %s (%s) at byte %zu; the name of an image file must be printable text (see acquire --help)\n",
+			fx_tool_escape(target), kind, esc, at);
+		return FX_EXIT_USAGE;
+	}
+	return 0;
 }
 
 /* The E01 writer's rules, checked by the library as the sink will. */
@@ -262,7 +317,7 @@ static int check_target_name(acq_options *o, char *buf, size_t len)
 		if (strcasecmp(exts[i], want->ext) != 0) {
 			fprintf(stderr,
 				"acquire: TARGET %s ends in %s, but --format %s%s writes %s: give TARGET without an extension (see acquire --help)\n",
-				o->target, tail, o->format,
+				fx_tool_escape(o->target), fx_tool_escape(tail), o->format,
 				o->segment_size ? " --segment-size" : "", want->writes);
 			return FX_EXIT_USAGE;
 		}
@@ -280,7 +335,7 @@ static int check_options(acq_options *o)
 	if (strcmp(o->format, "raw") != 0 && strcmp(o->format, "e01") != 0)
 		return usage_error("--format: unknown format '%s' (raw or e01)", o->format);
 	if (strcmp(o->format, "raw") == 0 && fx_raw_segment_size_check(o->segment_size)) {
-		fprintf(stderr, "acquire: %s\n", fx_error_last());
+		fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
 		return FX_EXIT_USAGE;
 	}
 	/* Default: 1 MiB for raw (O_DIRECT writes straight from the ring);
@@ -332,6 +387,8 @@ static int parse_args(acq_options *o, int argc, char **argv)
 		return usage_error("expected SOURCE and TARGET%s", "");
 	o->source = argv[optind];
 	o->target = argv[optind + 1];
+	if ((rc = check_target_text(o->target)) != 0)
+		return rc;
 	return check_options(o);
 }
 
@@ -357,7 +414,7 @@ static int resolve_paths(acq_state *st)
 					   o->target);
 		snprintf(dir, sizeof(dir), "%s", o->target);
 		fprintf(stderr, "acquire: destination directory %s: %s\n",
-			dirname(dir), strerror(errno));
+			fx_tool_escape(dirname(dir)), strerror(errno));
 		return FX_EXIT_USAGE;
 	}
 	o->target = st->target_abs;

@@ -74,18 +74,45 @@ static void log_hashes_list(FILE *f, unsigned algs)
 		}
 }
 
+/*
+ * Creates path as the image files are created: O_EXCL|O_NOFOLLOW, never
+ * over anything, never through a link (O_EXCL alone refuses a link at the
+ * name too; O_NOFOLLOW says so). A name taken since the check before the
+ * run is said as that check says it ("... (a symbolic link, never
+ * followed)"); what="log" or "SHA-256 file". The fd, or -1 with errno, the
+ * reason in why (for the records) and said on stderr.
+ */
+static int create_record_file(const char *path, mode_t mode, const char *what,
+			      char *why, size_t whylen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	int err = errno;
+
+	if (fd >= 0)
+		return fd;
+	if (err == EEXIST && fx_evidence_path_check(path) != 0)
+		snprintf(why, whylen, "%s", fx_error_last());
+	else
+		snprintf(why, whylen, "cannot create %s: %s", path, strerror(err));
+	fprintf(stderr, "acquire: cannot create the %s: %s\n", what, fx_tool_escape(why));
+	errno = err;
+	return -1;
+}
+
 int acq_log_begin(acq_state *st)
 {
 	const acq_options *o = &st->opt;
 	char when[32];
-	int fd = open(st->log_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	int fd = create_record_file(st->log_path, 0644, "log", st->res.error,
+				    sizeof(st->res.error));
 	FILE *f;
 
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		fprintf(stderr, "acquire: cannot create log %s: %s\n",
+	if (fd < 0)
+		return -1; /* why: the run's error */
+	if (!(f = fdopen(fd, "w"))) {
+		fprintf(stderr, "acquire: cannot create the log %s: %s\n",
 			fx_tool_escape(st->log_path), strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		close(fd);
 		return -1;
 	}
 	st->log = f;
@@ -255,6 +282,35 @@ static const char *sha256_withheld(const acq_state *st, char *buf, size_t len)
 	return NULL;
 }
 
+/*
+ * One line of TARGET.sha256 as sha256sum writes it: "HASH  NAME", or, for a
+ * name holding a backslash, a line feed or a carriage return, a leading
+ * backslash and those escaped (\\, \n, \r), so that `sha256sum -c` (and
+ * verify) read the name back. acquire refuses such characters in TARGET but
+ * a backslash; this keeps the file right whatever the name.
+ */
+static void sha256_line(FILE *f, const char *sha256, const char *name)
+{
+	const char *p;
+
+	if (!strpbrk(name, "\\\n\r")) {
+		fprintf(f, "%s  %s\n", sha256, name);
+		return;
+	}
+	fprintf(f, "\\%s  ", sha256);
+	for (p = name; *p; p++) {
+		if (*p == '\\')
+			fputs("\\\\", f);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p == '\r')
+			fputs("\\r", f);
+		else
+			fputc(*p, f);
+	}
+	fputc('\n', f);
+}
+
 static int sha256_lines(const acq_state *st, int fd)
 {
 	FILE *f = fdopen(fd, "w");
@@ -268,7 +324,7 @@ static int sha256_lines(const acq_state *st, int fd)
 	}
 	for (i = 0; i < st->nfiles; i++) {
 		snprintf(copy, sizeof(copy), "%s", st->files[i].path);
-		fprintf(f, "%s  %s\n", st->files[i].sha256, basename(copy));
+		sha256_line(f, st->files[i].sha256, basename(copy));
 	}
 	if (fflush(f) != 0 || fsync(fd) != 0)
 		rc = -1;
@@ -292,13 +348,17 @@ int acq_write_sha256(acq_state *st)
 			 withheld);
 		return 0;
 	}
-	fd = open(st->sha_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	fd = create_record_file(st->sha_path, 0444, "SHA-256 file", why, sizeof(why));
 	if (fd < 0 || sha256_lines(st, fd) != 0) {
 		err = errno;
+		if (fd < 0) {
+			snprintf(st->sha256_note, sizeof(st->sha256_note),
+				 "not written: %s", why);
+			return -1;
+		}
 		fprintf(stderr, "acquire: cannot write %s: %s\n",
 			fx_tool_escape(st->sha_path), strerror(err));
-		if (fd >= 0)
-			unlink(st->sha_path);
+		unlink(st->sha_path);
 		snprintf(st->sha256_note, sizeof(st->sha256_note),
 			 "not written: cannot write %s: %s", st->sha_path, strerror(err));
 		return -1;
@@ -354,6 +414,8 @@ void acq_print_json(const acq_state *st, FILE *f)
 	}
 	fprintf(f, "],\"verification\":");
 	fx_json_string(f, st->verify_result);
+	fprintf(f, ",\"source_verification\":");
+	fx_json_string(f, st->verify_source_result);
 	fx_format_utc(when, sizeof(when), st->start);
 	fprintf(f, ",\"start\":\"%s\"", when);
 	fx_format_utc(when, sizeof(when), st->end);

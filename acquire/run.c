@@ -88,7 +88,7 @@ static int refuse_existing(const acq_state *st)
 	    (strcmp(st->opt.format, "raw") == 0 &&
 	     fx_raw_check_names(st->opt.target, st->opt.segment_size,
 				fx_source_get_info(st->src)->size) != 0)) {
-		fprintf(stderr, "acquire: %s\n", fx_error_last());
+		fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
 		return fx_error_last_code() == FX_EEXISTS ? FX_EXIT_USAGE
 							  : FX_EXIT_FAILURE;
 	}
@@ -179,13 +179,97 @@ static const char *signal_name(void)
 	return fx_tool_signal == SIGTERM ? "SIGTERM" : "SIGINT";
 }
 
-/* What a re-read that ran to its end found. */
-static int compare_pass(acq_state *st, const fx_acquire_result *vr, char *out,
-			size_t outlen)
+/* Sectors of one sorted, merged range list that the other lacks. */
+typedef struct range_diff {
+	uint64_t sectors;
+	size_t ranges;
+	uint64_t first;          /* the first such sector, when ranges > 0 */
+} range_diff;
+
+/* out = a minus b, in one pass over both lists (each range of b is looked
+ * at only for the ranges of a it overlaps). */
+static void ranges_minus(range_diff *out, const fx_bad_range *a, size_t na,
+			 const fx_bad_range *b, size_t nb)
+{
+	size_t i, j = 0, k;
+	uint64_t at, end, stop;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < na; i++) {
+		at = a[i].first;
+		end = at + a[i].count;
+		while (j < nb && b[j].first + b[j].count <= at)
+			j++;
+		for (k = j; at < end; k++) {
+			stop = k < nb && b[k].first < end ? b[k].first : end;
+			if (stop > at) {
+				if (!out->ranges)
+					out->first = at;
+				out->sectors += stop - at;
+				out->ranges++;
+			}
+			if (k >= nb || b[k].first >= end)
+				break;
+			at = b[k].first + b[k].count;
+		}
+	}
+}
+
+static int same_ranges(const fx_acquire_result *a, const fx_acquire_result *b)
+{
+	return a->nbad == b->nbad &&
+	       (!a->nbad || !memcmp(a->bad, b->bad, a->nbad * sizeof(*a->bad)));
+}
+
+/* "10 sector(s) in 1 range(s), the first at sector 70000", or "none". */
+static void say_ranges(char *out, size_t outlen, const range_diff *d)
+{
+	if (!d->ranges)
+		snprintf(out, outlen, "none");
+	else
+		snprintf(out, outlen, "%llu sector(s) in %zu range(s), the first at sector %llu",
+			 (unsigned long long)d->sectors, d->ranges,
+			 (unsigned long long)d->first);
+}
+
+/*
+ * The source re-read with other unreadable sectors than the acquisition:
+ * the disk no longer reads as it did (it was changed, or it is degrading),
+ * so the image cannot be shown to be what the source holds now. A finding
+ * about the evidence, like a hash that differs: a mismatch.
+ */
+static int source_sectors_differ(acq_state *st, const fx_acquire_result *vr,
+				 char *out, size_t outlen)
+{
+	range_diff now_bad, now_good;
+	char bad[128], good[128];
+
+	ranges_minus(&now_bad, vr->bad, vr->nbad, st->res.bad, st->res.nbad);
+	ranges_minus(&now_good, st->res.bad, st->res.nbad, vr->bad, vr->nbad);
+	say_ranges(bad, sizeof(bad), &now_bad);
+	say_ranges(good, sizeof(good), &now_good);
+	snprintf(out, outlen,
+		 "FAILED: the source's unreadable sectors changed since the acquisition (the disk changed or is degrading): %llu in %zu range(s) then, %llu in %zu range(s) now; newly unreadable: %s; readable again: %s; %s",
+		 (unsigned long long)st->res.bad_sectors, st->res.nbad,
+		 (unsigned long long)vr->bad_sectors, vr->nbad, bad, good,
+		 fx_digests_compare(&vr->digests, &st->res.digests) ? "hashes differ"
+								     : "all hashes equal");
+	return ACQ_VERIFY_MISMATCH;
+}
+
+/*
+ * What a re-read that ran to its end found. An unreadable sector of the
+ * image is our own storage failing: an error. The source is compared with
+ * what the acquisition read of it, unreadable sectors included: the same
+ * list (and equal hashes) is a pass -- a failing disk is where re-reading
+ * the source matters most -- another list is a mismatch.
+ */
+static int compare_pass(acq_state *st, const fx_acquire_result *vr, int source,
+			char *out, size_t outlen)
 {
 	int diff;
 
-	if (vr->nbad) {
+	if (vr->nbad && !source) {
 		snprintf(out, outlen,
 			 "FAILED: could not re-read %llu of %llu sectors (%zu range(s), the first at sector %llu)",
 			 (unsigned long long)vr->bad_sectors,
@@ -193,6 +277,8 @@ static int compare_pass(acq_state *st, const fx_acquire_result *vr, char *out,
 			 vr->nbad, (unsigned long long)vr->bad[0].first);
 		return ACQ_VERIFY_ERROR;
 	}
+	if (source && vr->bytes == st->res.bytes && !same_ranges(vr, &st->res))
+		return source_sectors_differ(st, vr, out, outlen);
 	if ((diff = fx_digests_compare(&vr->digests, &st->res.digests)) != 0 ||
 	    vr->bytes != st->res.bytes) {
 		snprintf(out, outlen,
@@ -203,24 +289,33 @@ static int compare_pass(acq_state *st, const fx_acquire_result *vr, char *out,
 			 (unsigned long long)vr->bytes);
 		return ACQ_VERIFY_MISMATCH;
 	}
-	snprintf(out, outlen, "passed (%llu bytes re-read, all hashes equal)",
-		 (unsigned long long)vr->bytes);
+	if (vr->nbad)
+		snprintf(out, outlen,
+			 "passed (%llu bytes re-read, the same %llu unreadable sectors in %zu range(s), all hashes equal)",
+			 (unsigned long long)vr->bytes,
+			 (unsigned long long)vr->bad_sectors, vr->nbad);
+	else
+		snprintf(out, outlen, "passed (%llu bytes re-read, all hashes equal)",
+			 (unsigned long long)vr->bytes);
 	return ACQ_VERIFY_PASSED;
 }
 
-/* Hash-only pass over src, compared with the acquisition's digests.
+/* Hash-only pass over src (the image, or the source when source is set),
+ * compared with the acquisition's digests, with its retries per sector.
  * Returns the enum acq_verify_state; out says it for the log. A signal is
  * no verdict: the pass is "interrupted", neither passed nor failed. */
-static int verify_pass(acq_state *st, fx_source *src, char *out, size_t outlen)
+static int verify_pass(acq_state *st, fx_source *src, int source, char *out,
+		       size_t outlen)
 {
 	fx_acquire_options ao = FX_ACQUIRE_OPTIONS_INIT;
 	fx_acquire_result vr;
 	int state;
 
 	ao.hash_algs = st->opt.hash_algs;
+	ao.retries = st->opt.retries;
 	ao.cancel = &fx_tool_signal;
-	acq_progress_hook(st, &ao, out == st->verify_result ? "acquire: verifying image: "
-							    : "acquire: verifying source: ");
+	acq_progress_hook(st, &ao, source ? "acquire: verifying source: "
+					  : "acquire: verifying image: ");
 	if (fx_acquire_run(&vr, src, NULL, &ao) != 0) {
 		snprintf(out, outlen, "FAILED: could not re-read: %.900s", fx_error_last());
 		state = ACQ_VERIFY_ERROR;
@@ -233,11 +328,11 @@ static int verify_pass(acq_state *st, fx_source *src, char *out, size_t outlen)
 		snprintf(out, outlen, "FAILED: could not re-read: %.900s", vr.error);
 		state = ACQ_VERIFY_ERROR;
 	} else {
-		state = compare_pass(st, &vr, out, outlen);
+		state = compare_pass(st, &vr, source, out, outlen);
 	}
 	if (state == ACQ_VERIFY_MISMATCH || state == ACQ_VERIFY_ERROR)
 		st->mismatch = 1;
-	if (out == st->verify_result) {
+	if (!source) {
 		/* a partial re-read's hashes are of nothing recorded */
 		if (state == ACQ_VERIFY_PASSED || state == ACQ_VERIFY_MISMATCH)
 			st->verify_digests = vr.digests;
@@ -380,7 +475,7 @@ static void verify_outputs(acq_state *st)
 		}
 		hash_files_start(&fh, st); /* after the open dropped the cache */
 		if (img)
-			st->verify_state = verify_pass(st, img, st->verify_result,
+			st->verify_state = verify_pass(st, img, 0, st->verify_result,
 						       sizeof(st->verify_result));
 		hash_files_finish(&fh);
 		fx_source_free(img);
@@ -398,7 +493,7 @@ static void verify_outputs(acq_state *st)
 			st->mismatch = 1;
 		} else {
 			st->verify_source_state =
-				verify_pass(st, img, st->verify_source_result,
+				verify_pass(st, img, 1, st->verify_source_result,
 					    sizeof(st->verify_source_result));
 		}
 		fx_source_free(img);
@@ -521,11 +616,11 @@ static void settle_source(acq_state *st)
 		return;
 	}
 	if (fx_source_restore_write_block(st->src) != 0)
-		fprintf(stderr, "acquire: %s\n", fx_error_last());
+		fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
 	if (!in->ro_restored[0])
 		return;
 	fprintf(stderr, "acquire: read-only flags restored (nothing was read from %s): %s%s%s\n",
-		in->path, in->ro_restored,
+		fx_tool_escape(in->path), in->ro_restored,
 		in->ro_kept[0] ? "; already read-only before the run, left set: " : "",
 		in->ro_kept);
 	/* the case database's record of the run says so too */
@@ -584,7 +679,9 @@ int acq_main(acq_state *st)
 		goto done;
 	if (acq_log_begin(st) != 0 || (rc = run_pipeline(st, sink)) != 0) {
 		st->res.status = FX_ACQ_FAILED;
-		snprintf(st->res.error, sizeof(st->res.error), "%.600s", fx_error_last());
+		if (!st->res.error[0]) /* the log's failure says why itself */
+			snprintf(st->res.error, sizeof(st->res.error), "%.600s",
+				 fx_error_last());
 		st->end = time(NULL);
 		settle_source(st);
 		acq_db_finish(st);

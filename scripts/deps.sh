@@ -14,6 +14,9 @@ packages=(
 	# sample disks and devices; strace slows or fails chosen reads (signals
 	# during a read-back, read errors) in the end-to-end tests
 	gdisk fdisk dosfstools mtools e2fsprogs util-linux dmsetup strace
+	# a FUSE file with chosen unreadable sectors (tests/tools/fx_faultyfs):
+	# a failing source where the kernel has no device-mapper
+	libfuse3-dev
 	# case database inspection and tamper tests
 	sqlite3 openssl python3 python3-jsonschema
 	# reports: DFXML validation, HTML rendering to PDF

@@ -756,6 +756,50 @@ START_TEST(test_no_record_and_precedence)
 }
 END_TEST
 
+/* A name with a backslash or a line feed is listed in sha256sum's escaped
+ * form (a leading backslash, then \\ and \n in the name): read as such. */
+START_TEST(test_sha256_file_escaped_names)
+{
+	fixture f;
+	char raw[4300], list[4300], line[4400];
+	fx_verify_result r;
+
+	fixture_open(&f, "verify-escaped");
+	snprintf(raw, sizeof(raw), "%s/ev\\1\nx.raw", f.dir);
+	snprintf(list, sizeof(list), "%s/ev\\1\nx.sha256", f.dir);
+	write_or_die(raw, f.media, MEDIA_SIZE);
+	snprintf(line, sizeof(line), "\\%s  ev\\\\1\\nx.raw\n", f.h.sha256);
+	write_or_die(list, line, strlen(line));
+	verify(&r, raw, NULL);
+	ck_assert_int_eq(r.status, FX_VERIFY_ERROR); /* no record */
+	ck_assert_int_eq(r.references, FX_REF_SHA256_FILE);
+	ck_assert_uint_eq(r.nfindings, 1);
+	assert_prefix(r.findings[0].message, "no acquisition record for ");
+	ck_assert_uint_eq(r.nfiles, 1);
+	ck_assert_str_eq(r.files[0].path, raw);
+	ck_assert_str_eq(r.files[0].listed_sha256, f.h.sha256);
+	fx_verify_result_clear(&r);
+	/* the same line with another hash: the file is named, unescaped */
+	line[1] = line[1] == '0' ? '1' : '0';
+	write_or_die(list, line, strlen(line));
+	verify(&r, raw, NULL);
+	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_FILE_HASH), 1);
+	ck_assert_str_eq(find_kind(&r, FX_FIND_FILE_HASH, 0)->file, raw);
+	fx_verify_result_clear(&r);
+	/* an escape sha256sum never writes: the line is refused */
+	snprintf(line, sizeof(line), "\\%s  ev\\q.raw\n", f.h.sha256);
+	write_or_die(list, line, strlen(line));
+	verify(&r, raw, NULL);
+	ck_assert_int_eq(r.status, FX_VERIFY_ERROR);
+	ck_assert_uint_eq(count_kind(&r, FX_FIND_RECORD), 1);
+	snprintf(line, sizeof(line), "%s line 1 is not \"<sha256>  <file>\"", list);
+	ck_assert_str_eq(find_kind(&r, FX_FIND_RECORD, 0)->message, line);
+	fx_verify_result_clear(&r);
+	fixture_close(&f);
+}
+END_TEST
+
 START_TEST(test_e01_verification_and_record)
 {
 	fixture f;
@@ -1127,6 +1171,7 @@ static Suite *verify_suite(void)
 	tcase_add_test(ver, test_split_raw_findings);
 	tcase_add_test(ver, test_split_raw_extra_segment);
 	tcase_add_test(ver, test_no_record_and_precedence);
+	tcase_add_test(ver, test_sha256_file_escaped_names);
 	tcase_add_test(ver, test_e01_verification_and_record);
 	tcase_add_test(ver, test_not_an_image_and_json_escaping);
 	tcase_add_test(ver, test_format_decides);

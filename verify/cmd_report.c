@@ -2,8 +2,9 @@
  * verify report (--case ID | --evidence ID [--case ID]) --format FMT
  * [-o FILE] [--trusted-key KEY.pem] [--require-signed]: a court report from
  * the case database alone (libforensic's fx_report_write), with the audit
- * chain checked as verify audit checks it. -o never overwrites: the file is created with O_EXCL,
- * and removed again if the report could not be written whole. Built only
+ * chain checked as verify audit checks it. -o never overwrites and never
+ * writes through a link: the file is created with O_EXCL|O_NOFOLLOW, and
+ * removed again if the report could not be written whole. Built only
  * when the library has forensic/report.h; otherwise the subcommand says so.
  */
 #include <errno.h>
@@ -78,16 +79,22 @@ static int parse(report_args *a, int argc, char **argv)
 /* Creates path, refusing an existing file; *code says why not. */
 static FILE *create_output(const char *path, int *code)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	/* O_EXCL refuses anything at the name, a link too; O_NOFOLLOW says
+	 * so, and the message names a link as one */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	FILE *f;
 
 	if (fd < 0) {
-		if (errno == EEXIST) {
+		int err = errno;
+
+		if (err == EEXIST && fx_evidence_path_check(path) != 0) {
+			*code = vf_usage_error("report: %s", fx_tool_escape(fx_error_last()));
+		} else if (err == EEXIST) {
 			*code = vf_usage_error("report: refusing to overwrite existing file %s",
 					       fx_tool_escape(path));
 		} else {
 			fprintf(stderr, "verify: report: cannot create %s: %s\n",
-				fx_tool_escape(path), strerror(errno));
+				fx_tool_escape(path), strerror(err));
 			*code = FX_EXIT_FAILURE;
 		}
 		return NULL;

@@ -275,18 +275,51 @@ static void sha256_path(char *out, size_t len, const char *path)
 		out[0] = '\0';
 }
 
+/*
+ * sha256sum's escaped name, in place: on a line that starts with a
+ * backslash, the name has \\ for a backslash, \n for a line feed and \r
+ * for a carriage return (coreutils writes such names so, and so does
+ * acquire). 0, or -1 for any other escape.
+ */
+static int sha256_unescape(char *name)
+{
+	char *in = name, *out = name;
+
+	for (; *in; in++) {
+		if (*in != '\\') {
+			*out++ = *in;
+			continue;
+		}
+		in++;
+		if (*in == '\\')
+			*out++ = '\\';
+		else if (*in == 'n')
+			*out++ = '\n';
+		else if (*in == 'r')
+			*out++ = '\r';
+		else
+			return -1;
+	}
+	*out = '\0';
+	return 0;
+}
+
 static int sha256_line(fx_verify_ctx *c, char *line, unsigned lineno)
 {
 	char dir[PATH_MAX], full[PATH_MAX * 2], *name;
 	fx_verify_file *f;
 	size_t len = strcspn(line, "\r\n");
+	int escaped = line[0] == '\\';
 
 	line[len] = '\0';
 	if (!line[0] || line[0] == '#')
 		return 0;
+	line += escaped;
+	len -= (size_t)escaped;
 	name = line + 64;
 	if (len < 67 || !is_hex(line, 64) || name[0] != ' ' ||
-	    (name[1] != ' ' && name[1] != '*') || !name[2]) {
+	    (name[1] != ' ' && name[1] != '*') || !name[2] ||
+	    (escaped && sha256_unescape(name + 2) != 0)) {
 		fx_verify_findf(c->r, FX_FIND_RECORD, FX_VERIFY_ERROR, FX_REF_SHA256_FILE,
 				c->r->sha256_file, "%s line %u is not \"<sha256>  <file>\"",
 				c->r->sha256_file, lineno);

@@ -65,32 +65,35 @@ test_log_and_list() {
 	assert_not_contains "$(stdout_of_last)" '\x1b' "verify --json: not escaped twice"
 }
 
-# Paths hold what a user typed: messages quoting them are escaped too.
+# Paths hold what a user typed: messages quoting them are escaped too. The
+# ESC is in the directory: acquire refuses it in the name of the files it
+# creates (acquire_target_names.sh).
 test_paths() {
-	local dir=$FX_WORK/b src=$FX_WORK/src.bin name=$'n\x1b[2J' shown='n\x1b[2J'
+	local dir=$FX_WORK/$'b\x1b[2J' src=$FX_WORK/src.bin name=n
+	local sdir=$FX_WORK/'b\x1b[2J' evidence=$'n\x1b[2J' shown='n\x1b[2J'
 	mkdir "$dir"
-	assert_exit 0 "$FX_ACQUIRE" -q -f raw --case K "$src" "$dir/$name"
-	assert_no_esc "$dir/$name.log" "log of a target named with ESC"
-	assert_file_line "$dir/$name.log" "Evidence number:        $shown" "log: evidence number (the target's name) escaped"
-	assert_file_line "$dir/$name.log" "  $dir/$shown.raw, 1048576, $(sha256_of "$src")" "log: image file path escaped"
+	assert_exit 0 "$FX_ACQUIRE" -q -f raw --case K --evidence "$evidence" "$src" "$dir/$name"
+	assert_no_esc "$dir/$name.log" "log of a target whose directory holds ESC"
+	assert_file_line "$dir/$name.log" "Evidence number:        $shown" "log: evidence number escaped"
+	assert_file_line "$dir/$name.log" "  $sdir/$name.raw, 1048576, $(sha256_of "$src")" "log: image file path escaped"
 	# refusal to overwrite names the file, escaped
 	assert_exit 2 "$FX_ACQUIRE" -q -f raw --case K "$src" "$dir/$name"
 	stderr_of_last >"$FX_WORK/refuse.err"
 	assert_no_esc "$FX_WORK/refuse.err" "refusal on stderr"
 	assert_eq 1 "$(wc -l <"$FX_WORK/refuse.err")" "refusal: one line"
-	assert_contains "$(cat "$FX_WORK/refuse.err")" "acquire: refusing to overwrite existing file $dir/$shown." "refusal: the path escaped"
+	assert_contains "$(cat "$FX_WORK/refuse.err")" "acquire: refusing to overwrite existing file $sdir/$name." "refusal: the path escaped"
 	# verify names the image, escaped, on stdout and stderr
 	assert_exit 0 "$FX_VERIFY" "$dir/$name.raw"
 	stdout_of_last >"$FX_WORK/v.out"
-	assert_no_esc "$FX_WORK/v.out" "verify of an image named with ESC"
-	assert_file_line "$FX_WORK/v.out" "verify: $dir/$shown.raw: verified" "verify: the path escaped"
+	assert_no_esc "$FX_WORK/v.out" "verify of an image whose path holds ESC"
+	assert_file_line "$FX_WORK/v.out" "verify: $sdir/$name.raw: verified" "verify: the path escaped"
 	assert_exit 4 "$FX_VERIFY" --db "$dir/case.db" "$dir/${name}x.raw"
 	cat "$FX_OUT" "$FX_ERR" >"$FX_WORK/v4.out"
-	assert_no_esc "$FX_WORK/v4.out" "verify of a missing image named with ESC"
-	assert_contains "$(cat "$FX_WORK/v4.out")" "verify: $dir/${shown}x.raw: " "verify: missing path escaped"
+	assert_no_esc "$FX_WORK/v4.out" "verify of a missing image whose path holds ESC"
+	assert_contains "$(cat "$FX_WORK/v4.out")" "verify: $sdir/${name}x.raw: " "verify: missing path escaped"
 	# a database path with ESC in a failure message
-	assert_exit 4 "$FX_VERIFY" list --db "$dir/$name.db"
-	assert_eq "verify: case database $dir/$shown.db: does not exist" "$(stderr_of_last)" "verify list: missing database named, escaped"
+	assert_exit 4 "$FX_VERIFY" list --db "$dir/$evidence.db"
+	assert_eq "verify: case database $sdir/$shown.db: does not exist" "$(stderr_of_last)" "verify list: missing database named, escaped"
 }
 
 main() {

@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "tool.h"
 
 volatile sig_atomic_t fx_tool_signal;
@@ -70,10 +71,12 @@ static void option_error(const char *tool, int rc, char **argv,
 {
 	const char *text = optind > 0 ? argv[optind - 1] : "";
 	const struct option *o = NULL;
-	char cands[512];
+	char cands[512], word[1024];
 	size_t n = 0;
 	int is_long = text && !strncmp(text, "--", 2) && text[2];
 
+	/* the word as typed, without its value: escaped, it may hold anything */
+	snprintf(word, sizeof(word), "%.*s", (int)strcspn(text, "="), text);
 	if (is_long)
 		o = long_named(longopts, text, &n, cands, sizeof(cands));
 	/* a short option's error leaves optind on its own word or the next */
@@ -81,20 +84,21 @@ static void option_error(const char *tool, int rc, char **argv,
 		is_long = 0;
 	fprintf(stderr, "%s: ", tool);
 	if (is_long && rc == ':')
-		fprintf(stderr, "option '--%s' requires a value", o ? o->name : text + 2);
+		fprintf(stderr, "option '--%s' requires a value",
+			o ? o->name : fx_tool_escape(word + 2));
 	else if (rc == ':')
 		fprintf(stderr, "option '-%c' requires a value", optopt);
 	else if (is_long && o)
 		fprintf(stderr, "option '--%s' does not take a value", o->name);
 	else if (is_long && n > 1)
-		fprintf(stderr, "option '%.*s' is ambiguous (%s)",
-			(int)strcspn(text, "="), text, cands);
+		fprintf(stderr, "option '%s' is ambiguous (%s)", fx_tool_escape(word),
+			cands);
 	else if (is_long)
-		fprintf(stderr, "unrecognized option '%.*s'", (int)strcspn(text, "="), text);
+		fprintf(stderr, "unrecognized option '%s'", fx_tool_escape(word));
 	else if (optopt > 0x20 && optopt < 0x7f)
 		fprintf(stderr, "unrecognized option '-%c'", optopt);
 	else
-		fprintf(stderr, "unrecognized option '%s'", text);
+		fprintf(stderr, "unrecognized option '%s'", fx_tool_escape(text));
 	fprintf(stderr, " (see %s --help)\n", tool);
 }
 
