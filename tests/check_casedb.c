@@ -2911,8 +2911,9 @@ static Suite *casedb_suite(void)
  * check_casedb --make-fixture DB [KEY.pem]: a database with one record of
  * every kind (signed with KEY if given), text that needs JSON escapes, and
  * 3 custody events.
- * check_casedb --audit-check DB [TRUSTED_HEX]: the library's verdict on one
- * line, in the words of the reference verifier in docs/casedb.md. */
+ * check_casedb --audit-check DB [TRUSTED_HEX...]: the library's verdict on
+ * one line, in the words of the reference verifier in docs/casedb.md, with
+ * the keys given as trusted keys. */
 
 static int make_fixture(const char *path, const char *key)
 {
@@ -2954,7 +2955,8 @@ static int make_fixture(const char *path, const char *key)
 	return rc ? 1 : 0;
 }
 
-static int audit_check_line(const char *path, const char *trusted_hex)
+static int audit_check_line(const char *path, const char *const *trusted_hex,
+			    size_t n_trusted)
 {
 	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
 	fx_casedb_audit_options ao = FX_CASEDB_AUDIT_OPTIONS_INIT;
@@ -2963,7 +2965,8 @@ static int audit_check_line(const char *path, const char *trusted_hex)
 	int rc;
 
 	o.read_only = 1;
-	ao.trusted_key_hex = trusted_hex;
+	ao.trusted_keys_hex = trusted_hex;
+	ao.n_trusted_keys_hex = n_trusted;
 	if (fx_casedb_open(&db, path, &o) != 0) {
 		printf("cannot open: %s\n", fx_error_last());
 		return 2;
@@ -2988,8 +2991,9 @@ int main(int argc, char **argv)
 
 	if (argc >= 3 && strcmp(argv[1], "--make-fixture") == 0)
 		return make_fixture(argv[2], argc >= 4 ? argv[3] : NULL);
-	if ((argc == 3 || argc == 4) && strcmp(argv[1], "--audit-check") == 0)
-		return audit_check_line(argv[2], argc == 4 ? argv[3] : NULL);
+	if (argc >= 3 && strcmp(argv[1], "--audit-check") == 0)
+		return audit_check_line(argv[2], (const char *const *)argv + 3,
+					(size_t)argc - 3);
 	sr = srunner_create(casedb_suite());
 
 	srunner_run_all(sr, CK_NORMAL);

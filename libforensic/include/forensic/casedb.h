@@ -45,7 +45,8 @@ typedef struct fx_casedb_options {
 	 *  audit event written through this handle is signed and the public
 	 *  key is recorded in the database. NULL: events are not signed. */
 	const char *sign_key_path;
-	/** Nonzero: open for reading only; never creates, never migrates. */
+	/** Nonzero: open for reading only; never creates, never migrates: a
+	 *  database of an older schema version (1 on) is read as it is. */
 	int read_only;
 	/** How long a writer waits for another process, in ms. 0: 30000. */
 	int busy_timeout_ms;
@@ -385,11 +386,16 @@ typedef int (*fx_casedb_custody_cb)(const fx_casedb_custody_info *c,
 
 /**
  * Opens the case database at path, creating it (with the current schema) if
- * the file does not exist or is empty, and migrating an older schema.
+ * the file does not exist or is empty, and migrating an older schema
+ * (unless opts->read_only: then it is read as it is).
  * Refuses, without changing a byte of the file: a file that is not a case
  * database (FX_ECORRUPT), a database from a newer schema (FX_EVERSION), a
- * read-only file unless opts->read_only (FX_ERROR). A signing key that
- * cannot be loaded is FX_EUSAGE. opts may be NULL.
+ * read-only file unless opts->read_only (FX_ERROR); for writing, also a
+ * database whose append-only triggers are not the schema's (FX_ECORRUPT)
+ * and a signed one without a signing key (FX_EUSAGE), whatever its
+ * version: these come before any migration, whose events are signed with
+ * the key. A signing key that cannot be loaded is FX_EUSAGE. opts may be
+ * NULL.
  * On success *out is a new handle for fx_casedb_free().
  */
 FX_EXTERN int fx_casedb_open(fx_casedb **out, const char *path,
