@@ -440,6 +440,7 @@ test_older_versions() {
 # written: it used to migrate first, leaving an unsigned schema.migrate
 # event that made every later audit BROKEN, and said "recorded: no (no
 # acquisition record to attach it to)". With the key: migrated, signed.
+# Then a closed case: the summary names why the run was not recorded.
 test_signed_older() {
 	local dir=$FX_WORK/old db n before rec
 	mkdir "$dir"
@@ -464,6 +465,15 @@ test_signed_older() {
 		"with the key: migrated, the migration's event signed"
 	assert_exit 0 "$FX_VERIFY" audit --db "$db" --trusted-key "$FX_WORK/key.pub.pem" --require-signed
 	assert_contains "$(stdout_of_last)" "is intact: $((n + 2)) events, $((n + 2)) signed" "with the key: intact and signed throughout"
+	# a closed case (no write permission): opened read-only, the recording
+	# fails, and the summary says so (it said "no acquisition record")
+	chmod 0444 "$db"
+	assert_exit 4 "$FX_VERIFY" --sign-key "$FX_WORK/key.pem" "$dir/o.raw"
+	assert_eq "verify: case database $db is read-only: the verification of $dir/o.raw cannot be recorded
+verify: $dir/o.raw: the verification could not be recorded in $db: case database $db: opened read-only" "$(stderr_of_last)" "closed case: why"
+	assert_contains "$(stdout_of_last)" "
+  recorded: no (recording in $db failed, see above)" "closed case: the real reason it was not recorded"
+	chmod 0644 "$db"
 }
 
 main() {
