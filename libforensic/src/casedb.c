@@ -489,11 +489,10 @@ static int foreign_keys_set(fx_casedb *db, int on)
 /* Creates or migrates the schema as needed, under the write lock, so that
  * processes opening one new database at once create it once. Under the
  * lock the database is probed again (another process may have created or
- * migrated it since it was opened) and, before anything
- * is migrated, the writer's checks are made for the version found: a
- * database whose triggers were tampered with, or a signed one and no key,
- * is not migrated, and the migration's own event is signed like every
- * other. */
+ * migrated it since it was opened) and, before anything is migrated, the
+ * writer's checks are made for the version found: a database whose
+ * triggers were tampered with, or a signed one and no key, is not
+ * migrated, and the migration's own events are signed like every other. */
 static int schema_setup(fx_casedb *db)
 {
 	int64_t version = 0;
