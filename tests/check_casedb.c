@@ -494,7 +494,8 @@ static void downgrade_to_1(const char *path)
 /* Schema 1 -> 2 (verdict 'interrupted'): the verifications table is rebuilt
  * with its rows, ids, hashes, index and triggers; the chain stays intact
  * and records the migration; an interrupted verification can then be
- * recorded and read back as such. A read-only handle does not migrate. */
+ * recorded and read back as such. A read-only handle does not migrate (it
+ * reads the database as it is: test_read_older_versions). */
 START_TEST(test_migrate_1_to_2)
 {
 	const char *path = new_path("casedb-migrate");
@@ -530,9 +531,9 @@ START_TEST(test_migrate_1_to_2)
 	downgrade_to_1(path);
 
 	ro.read_only = 1;
-	ck_assert_int_eq(fx_casedb_open(&db, path, &ro), FX_EVERSION);
-	ck_assert_ptr_nonnull(strstr(fx_error_last(), "has schema version 1 and "
-				     "must be migrated"));
+	ck_assert_int_eq(fx_casedb_open(&db, path, &ro), 0);
+	fx_casedb_free(db);
+	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 1);
 	db = open_db(path, NULL);
 	v.result = FX_CASEDB_VERIFY_INTERRUPTED;
 	v.hashes.sha256 = NULL;
@@ -1925,14 +1926,45 @@ START_TEST(test_audit_options_version)
 	o.version = FX_CASEDB_AUDIT_OPTIONS_VERSION + 1;
 	ck_assert_int_eq(fx_casedb_audit_check(&rep, db, &o), FX_EUSAGE);
 	ck_assert_str_eq(fx_error_last(), "fx_casedb_audit_check: options "
-			 "version 3, expected 1 to 2");
+			 "version 4, expected 1 to 3");
 	fx_casedb_free(db);
 }
 END_TEST
 
-/* ---- the append-only triggers against the schema ---- */
+/* A version 2 caller's options end before the lists of trusted keys:
+ * whatever lies after its struct is not read. */
+START_TEST(test_audit_options_version_2)
+{
+	const char *path = new_path("casedb-optver2");
+	char a[4200], b[4200], f[4200], ha[65];
+	union {
+		fx_casedb_audit_options o;
+		unsigned char bytes[sizeof(fx_casedb_audit_options)];
+	} u;
+	fx_casedb_audit_report rep;
+	fx_casedb *db;
 
-/* The file's bytes, for "unchanged" (caller frees). */
+	key_paths(path, a, b, f);
+	pub_hex_of(ha, a);
+	db = open_db(path, a);
+	setup_custody(db, 1);
+	fx_casedb_free(db);
+	memset(u.bytes, 0xAA, sizeof(u.bytes));   /* not a valid list */
+	u.o.version = 2;
+	u.o.trusted_key_path = NULL;
+	u.o.trusted_key_hex = ha;
+	u.o.require_signed = 1;
+	u.o.cancel = NULL;
+	db = open_ro(path);
+	ck_assert_int_eq(fx_casedb_audit_check(&rep, db, &u.o), 0);
+	ck_assert_int_eq(rep.trust, FX_CASEDB_TRUST_TRUSTED_KEY);
+	ck_assert_int_eq(rep.signed_events, 5);
+	ck_assert_str_eq(rep.trusted_key, ha);
+	fx_casedb_free(db);
+}
+END_TEST
+
+/* The file's bytes, for "unchanged", NUL-terminated (caller frees). */
 static char *file_bytes(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -1947,9 +1979,417 @@ static char *file_bytes(const char *path, size_t *len)
 	ck_assert_ptr_nonnull(buf);
 	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
 	fclose(f);
+	buf[n] = '\0';
 	*len = (size_t)n;
 	return buf;
 }
+
+/* ---- a key ring of trusted keys ---- */
+
+static void check_ring(fx_casedb_audit_report *rep, const char *path,
+		       const char *const *hex, size_t n, int want_rc)
+{
+	fx_casedb_audit_options o = FX_CASEDB_AUDIT_OPTIONS_INIT;
+	fx_casedb *db = open_ro(path);
+	int rc;
+
+	o.trusted_keys_hex = hex;
+	o.n_trusted_keys_hex = n;
+	rc = fx_casedb_audit_check(rep, db, &o);
+	ck_assert_msg(rc == want_rc, "%s: rc %d, want %d: %s", path, rc,
+		      want_rc, rep->reason);
+	fx_casedb_free(db);
+}
+
+/* Two examiners signed the chain (key a, then key b): with both their
+ * keys trusted it checks; with one it names the first event of the other
+ * and its key (this was the only result: --trusted-key took one key);
+ * a forger's key among the trusted ones changes nothing, and a chain
+ * re-signed by the forger fails against both examiners' keys. */
+START_TEST(test_trust_key_ring)
+{
+	const char *path = new_path("casedb-ring"), *t;
+	char a[4200], b[4200], f[4200], ha[65], hb[65], hf[65], why[512],
+	     sql[512], checked[1024], not_checked[1024];
+	const char *both[2], *with_forger[2], *twice[2], *bad_hex[2];
+	const char *paths[2];
+	fx_casedb_audit_options o = FX_CASEDB_AUDIT_OPTIONS_INIT;
+	fx_casedb_audit_report rep;
+	fx_casedb *db;
+	long long seq;
+	sqlite3 *s;
+
+	key_paths(path, a, b, f);
+	pub_hex_of(ha, a);
+	pub_hex_of(hb, b);
+	pub_hex_of(hf, f);
+	mixed_chain(path, a, b);
+	both[0] = ha;
+	both[1] = hb;
+	check_ring(&rep, path, both, 2, 0);
+	ck_assert_int_eq(rep.trust, FX_CASEDB_TRUST_TRUSTED_KEY);
+	ck_assert_int_eq(rep.signed_events, 5);
+	ck_assert_int_eq(rep.keys_used, 2);
+	ck_assert_str_eq(rep.trusted_key, ha);
+	fx_casedb_audit_describe(checked, sizeof(checked), not_checked,
+				 sizeof(not_checked), &rep);
+	ck_assert_str_eq(checked, CHECKED_BASE "signatures: 5 of 10 events "
+			 "signed, every event from event 6 on (events 1 to 5, "
+			 "written before, are covered through the chain), each "
+			 "verified with one of the trusted keys given (2 "
+			 "different keys signed)");
+	ck_assert_str_eq(not_checked, NOT_CHECKED_END);
+	/* one examiner's key: the other's first event is named */
+	check_ring(&rep, path, both + 1, 1, FX_ECORRUPT);
+	ck_assert_int_eq(rep.first_bad_seq, 6);
+	snprintf(why, sizeof(why), "event 6: signed with key %.16s..., not the "
+		 "trusted key %.16s...", ha, hb);
+	ck_assert_str_eq(rep.reason, why);
+	/* a forger's key beside the first examiner's */
+	with_forger[0] = ha;
+	with_forger[1] = hf;
+	check_ring(&rep, path, with_forger, 2, FX_ECORRUPT);
+	ck_assert_int_eq(rep.first_bad_seq, 9);
+	snprintf(why, sizeof(why), "event 9: signed with key %.16s..., which is "
+		 "none of the 2 trusted keys (%.16s..., %.16s...)", hb, ha, hf);
+	ck_assert_str_eq(rep.reason, why);
+	/* a key given twice is one key */
+	twice[0] = ha;
+	twice[1] = ha;
+	check_ring(&rep, path, twice, 2, FX_ECORRUPT);
+	snprintf(why, sizeof(why), "event 9: signed with key %.16s..., not the "
+		 "trusted key %.16s...", hb, ha);
+	ck_assert_str_eq(rep.reason, why);
+	/* PEM files, and the single fields with the lists: one ring */
+	paths[0] = b;
+	o.trusted_key_path = a;
+	o.trusted_key_paths = paths;
+	o.n_trusted_key_paths = 1;
+	o.require_signed = 0;
+	db = open_ro(path);
+	ck_assert_int_eq(fx_casedb_audit_check(&rep, db, &o), 0);
+	ck_assert_int_eq(rep.trust, FX_CASEDB_TRUST_TRUSTED_KEY);
+	o.trusted_key_path = NULL;
+	o.trusted_key_hex = hb;
+	paths[0] = a;
+	ck_assert_int_eq(fx_casedb_audit_check(&rep, db, &o), 0);
+	ck_assert_str_eq(rep.trusted_key, hb);   /* the single field first */
+	/* a bad entry is the caller's mistake, not a finding */
+	bad_hex[0] = ha;
+	bad_hex[1] = "xyz";
+	o.trusted_keys_hex = bad_hex;
+	o.n_trusted_keys_hex = 2;
+	ck_assert_int_eq(fx_casedb_audit_check(&rep, db, &o), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "trusted key \"xyz\" is not 64 "
+			 "lowercase hex digits");
+	o.trusted_keys_hex = NULL;
+	ck_assert_int_eq(fx_casedb_audit_check(&rep, db, &o), FX_EUSAGE);
+	fx_casedb_free(db);
+
+	/* the whole chain re-signed by the forger as key 1 */
+	t = copy_db(path, "resigned");
+	s = forger_open(t);
+	snprintf(sql, sizeof(sql), "DELETE FROM signing_keys WHERE id = 2; "
+		 "UPDATE signing_keys SET public_key = '%s'; "
+		 "UPDATE audit_log SET content = replace(content, '%s', '%s') "
+		 "WHERE seq = 6; DELETE FROM audit_log WHERE seq = 9; "
+		 "UPDATE audit_log SET seq = 9, key_id = 1 WHERE seq = 10",
+		 hf, ha, hf);
+	raw_exec(s, sql);
+	forge_rechain(s, 1);
+	for (seq = 6; seq <= 9; seq++)
+		forge_sign(s, seq, f, 1);
+	forger_close(s);
+	check_ring(&rep, t, NULL, 0, 0);     /* the recorded keys: passes */
+	ck_assert_int_eq(rep.trust, FX_CASEDB_TRUST_RECORDED_KEYS);
+	check_ring(&rep, t, both, 2, FX_ECORRUPT);
+	snprintf(why, sizeof(why), "event 6: signed with key %.16s..., which is "
+		 "none of the 2 trusted keys (%.16s..., %.16s...)", hf, ha, hb);
+	ck_assert_str_eq(rep.reason, why);
+	/* rewritten unsigned: said with the keys given */
+	t = copy_db(path, "unsigned");
+	s = forger_open(t);
+	raw_exec(s, "UPDATE audit_log SET key_id = NULL, signature = NULL; "
+		 "DELETE FROM audit_log WHERE action = 'key.register'; "
+		 "DELETE FROM signing_keys; "
+		 "UPDATE audit_log SET seq = 9 WHERE seq = 10; "
+		 "UPDATE audit_log SET seq = 6 WHERE seq = 7; "
+		 "UPDATE audit_log SET seq = 7 WHERE seq = 8; "
+		 "UPDATE audit_log SET seq = 8 WHERE seq = 9");
+	forge_rechain(s, 1);
+	forger_close(s);
+	check_ring(&rep, t, both, 2, FX_ECORRUPT);
+	ck_assert_int_eq(rep.events, 8);
+	snprintf(why, sizeof(why), "the chain is unsigned, but 2 trusted keys "
+		 "were given (%.16s..., %.16s...)", ha, hb);
+	ck_assert_str_eq(rep.reason, why);
+}
+END_TEST
+
+/* ---- older schema versions ---- */
+
+/* An acquisition (bad sectors, files, hashes, windows), a verification
+ * with windows and a custody transfer, signed with key if given; *acq is
+ * the acquisition. 7 events, 8 with a key (its key.register first). */
+static void older_fixture(const char *path, const char *key, int64_t *acq)
+{
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb_result r = sample_result();
+	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
+	fx_casedb_custody c = FX_CASEDB_CUSTODY_INIT;
+	fx_casedb *db = open_db(path, key);
+	int64_t id = 0;
+
+	ck_assert_int_eq(fx_casedb_acquisition_begin(acq, db, &a), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, *acq, &r), 0);
+	v.acquisition_id = *acq;
+	v.tool = "verify";
+	v.result = FX_CASEDB_MISMATCH;
+	v.hashes.sha256 = SHA256_HEX;
+	v.windows = k_windows;
+	v.n_windows = 2;
+	v.findings = "window 1 differs";
+	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), 0);
+	c.evidence_id = 1;
+	c.to_party = "evidence locker";
+	ck_assert_int_eq(fx_casedb_custody_record(&id, db, &c), 0);
+	fx_casedb_free(db);
+}
+
+/* Turns a new database into schema version 2, as a database written by
+ * the version 2 library is (acquisition.finish events, no
+ * acquisitions.error). */
+static void downgrade_to_2(const char *path)
+{
+	sqlite3 *s = raw_open(path);
+
+	downgrade_finish_events(s);
+	raw_exec(s, "PRAGMA user_version = 2; UPDATE meta SET value = '2' "
+		 "WHERE key = 'schema_version'");
+	raw_close_all(s);
+}
+
+/* Signs every event again with pem (key 1) after a downgrade re-chained
+ * them, as the older library had signed them. */
+static void resign_all(const char *path, const char *pem)
+{
+	sqlite3 *s = forger_open(path);
+	long long n = raw_int(s, "SELECT max(seq) FROM audit_log"), seq;
+
+	for (seq = 1; seq <= n; seq++)
+		forge_sign(s, seq, pem, 1);
+	forger_close(s);
+	raw_close_all(raw_open(path));
+}
+
+/* Reads the older database at path (version, acquisition acq) through a
+ * read-only handle: every read works, and the file is byte for byte what
+ * it was, with no event added. */
+static void read_older(const char *path, int version, int64_t acq)
+{
+	long long events = count_of(path, "SELECT count(*) FROM audit_log");
+	fx_casedb_acquisition_info *ai = NULL;
+	fx_casedb_verification_info *vi = NULL;
+	fx_casedb_audit_report rep;
+	fx_casedb_audit_head head;
+	char before[65], after[65];
+	int n = 0;
+	fx_casedb *db;
+
+	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), version);
+	ck_assert_int_eq(fxt_file_sha256(before, path), 0);
+	db = open_ro(path);
+	ck_assert_int_eq(fx_casedb_acquisition_get(&ai, db, acq), 0);
+	ck_assert_str_eq(ai->rec.case_number, "C-1");
+	ck_assert_str_eq(ai->rec.format, "split-raw");
+	ck_assert_int_eq(ai->result.status, FX_CASEDB_COMPLETED_WITH_ERRORS);
+	ck_assert_int_eq(ai->status, FX_CASEDB_COMPLETED_WITH_ERRORS);
+	ck_assert_ptr_null(ai->result.error);   /* no such column before 3 */
+	ck_assert_ptr_null(ai->status_note);
+	ck_assert_str_eq(ai->result.hashes.md5, MD5_HEX);
+	ck_assert_int_eq(ai->result.n_bad, 2);
+	ck_assert_int_eq(ai->result.n_files, 2);
+	ck_assert_str_eq(ai->result.files[1].path, "/evidence/img/disk.002");
+	fx_casedb_acquisition_info_free(ai);
+	ck_assert_int_eq(fx_casedb_acquisition_list(db, 0, count_acq, &n), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(fx_casedb_verification_last(&vi, db, acq), 0);
+	ck_assert_int_eq(vi->rec.result, FX_CASEDB_MISMATCH);
+	ck_assert_str_eq(vi->rec.findings, "window 1 differs");
+	ck_assert_int_eq(vi->rec.n_windows, 2);
+	fx_casedb_verification_info_free(vi);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	ck_assert_int_eq(rep.events, events);
+	ck_assert_str_eq(rep.triggers, "");
+	ck_assert_int_eq(fx_casedb_audit_head_get(&head, db), 0);
+	ck_assert_int_eq(head.events, events);
+	fx_casedb_free(db);
+	ck_assert_int_eq(fxt_file_sha256(after, path), 0);
+	ck_assert_str_eq(before, after);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log"), events);
+	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), version);
+}
+
+/* A database of the previous releases is read (listed, reported, audited)
+ * as it is, without migrating: an auditor never changes evidence to check
+ * it (a read-only handle used to refuse it: "must be migrated: open it for
+ * writing once"). Its triggers are compared with its version's. */
+START_TEST(test_read_older_versions)
+{
+	const char *path = new_path("casedb-older");
+	char v1[4200], v2[4200];
+	fx_casedb_audit_report rep;
+	fx_casedb *db;
+	int64_t acq = 0;
+	sqlite3 *s;
+
+	older_fixture(path, NULL, &acq);
+	snprintf(v1, sizeof(v1), "%s", copy_db(path, "v1"));
+	snprintf(v2, sizeof(v2), "%s", copy_db(path, "v2"));
+	downgrade_to_1(v1);
+	downgrade_to_2(v2);
+	read_older(v1, 1, acq);
+	read_older(v2, 2, acq);
+	/* a trigger dropped from the older database is still a finding */
+	s = raw_open(v1);
+	raw_exec(s, "DROP TRIGGER custody_events_no_delete");
+	raw_close_all(s);
+	db = open_ro(v1);
+	ck_assert_int_eq(check_chain(&rep, db), FX_ECORRUPT);
+	ck_assert_str_eq(rep.reason, "append-only trigger "
+			 "custody_events_no_delete is missing");
+	fx_casedb_free(db);
+}
+END_TEST
+
+/* A signed database of an older version: a writer without the key is
+ * refused before anything is written (it used to migrate first, leaving
+ * an unsigned schema.migrate event that broke the chain for good); one
+ * whose triggers were tampered with is not migrated either; with the key
+ * the migration's events are signed and the chain stays intact and
+ * signed throughout; a second examiner's key migrates a copy as well. */
+START_TEST(test_migrate_signed)
+{
+	const char *path = new_path("casedb-migrate-signed");
+	char a[4200], b[4200], f[4200], ha[65], hb[65], want[4800],
+	     before[65], after[65], wal[4300], trig[4300], other[4300];
+	const char *both[2];
+	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb_audit_report rep;
+	fx_casedb *db = NULL;
+	int64_t acq = 0;
+	sqlite3 *s;
+
+	key_paths(path, a, b, f);
+	pub_hex_of(ha, a);
+	pub_hex_of(hb, b);
+	older_fixture(path, a, &acq);
+	downgrade_to_1(path);
+	resign_all(path, a);
+	s = raw_open(path);   /* a rollback journal: the WAL switch shows */
+	raw_exec(s, "PRAGMA journal_mode = DELETE");
+	sqlite3_close(s);
+	check_with(&rep, path, ha, 1, 0);   /* as the older library left it */
+	ck_assert_int_eq(rep.events, 8);
+	ck_assert_int_eq(rep.signed_events, 8);
+	snprintf(trig, sizeof(trig), "%s", copy_db(path, "trigger"));
+	snprintf(other, sizeof(other), "%s", copy_db(path, "other"));
+
+	/* no key: refused, nothing written, not even the WAL switch */
+	ck_assert_int_eq(fxt_file_sha256(before, path), 0);
+	o.actor = ACTOR;
+	o.host = HOST;
+	ck_assert_int_eq(fx_casedb_open(&db, path, &o), FX_EUSAGE);
+	ck_assert_ptr_null(db);
+	snprintf(want, sizeof(want), "%s: its audit log is signed (key "
+		 "%.16s...), so every later event must be signed too; open it "
+		 "with a signing key", path, ha);
+	ck_assert_str_eq(fx_error_last(), want);
+	ck_assert_int_eq(fxt_file_sha256(after, path), 0);
+	ck_assert_str_eq(before, after);
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	ck_assert_int_eq(access(wal, F_OK), -1);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log"), 8);
+	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 1);
+
+	/* a trigger dropped: not migrated, even with the key */
+	s = raw_open(trig);
+	raw_exec(s, "DROP TRIGGER hashes_no_delete");
+	sqlite3_close(s);
+	ck_assert_int_eq(fxt_file_sha256(before, trig), 0);
+	o.sign_key_path = a;
+	ck_assert_int_eq(fx_casedb_open(&db, trig, &o), FX_ECORRUPT);
+	snprintf(want, sizeof(want), "%s: append-only trigger hashes_no_delete "
+		 "is missing; refusing to write to a case database whose "
+		 "records are no longer protected (check its audit chain)", trig);
+	ck_assert_str_eq(fx_error_last(), want);
+	ck_assert_int_eq(fxt_file_sha256(after, trig), 0);
+	ck_assert_str_eq(before, after);
+
+	/* with the key: migrated, every event signed */
+	db = open_db(path, a);
+	fx_casedb_free(db);
+	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log WHERE "
+				  "action = 'schema.migrate' AND key_id = 1"), 2);
+	check_with(&rep, path, ha, 1, 0);
+	ck_assert_int_eq(rep.events, 10);
+	ck_assert_int_eq(rep.signed_events, 10);
+
+	/* a second examiner migrates a copy: the key registers itself */
+	db = open_db(other, b);
+	fx_casedb_free(db);
+	ck_assert_int_eq(count_of(other, "SELECT count(*) FROM audit_log WHERE "
+				  "action = 'schema.migrate' AND key_id = 2"), 2);
+	both[0] = ha;
+	both[1] = hb;
+	check_ring(&rep, other, both, 2, 0);
+	ck_assert_int_eq(rep.events, 11);
+	ck_assert_int_eq(rep.signed_events, 11);
+}
+END_TEST
+
+/* The triggers of every older version are compared with case.sql's
+ * (casedb_triggers.c): true while no migration creates or drops a trigger
+ * with another text than case.sql's. A migration that does must give the
+ * older versions their own list, and this test says so. */
+START_TEST(test_migration_triggers)
+{
+	char dir[4096], file[4400], *slash, *schema, *m, *p, *end;
+	size_t len;
+	int n, stmts = 0;
+
+	snprintf(dir, sizeof(dir), "%s", __FILE__);
+	slash = strrchr(dir, '/');
+	ck_assert_ptr_nonnull(slash);
+	strcpy(slash, "/../schemas");
+	snprintf(file, sizeof(file), "%s/case.sql", dir);
+	schema = file_bytes(file, &len);
+	for (n = 2; n <= fx_casedb_schema_version(); n++) {
+		snprintf(file, sizeof(file), "%s/case_migrate_%d.sql", dir, n);
+		m = file_bytes(file, &len);
+		ck_assert_msg(strstr(m, "DROP TRIGGER") == NULL, "%s drops a "
+			      "trigger: give the versions before it their own "
+			      "triggers in casedb_triggers.c", file);
+		for (p = strstr(m, "CREATE TRIGGER"); p;
+		     p = strstr(end, "CREATE TRIGGER")) {
+			end = strstr(p, "END;");
+			ck_assert_ptr_nonnull(end);
+			end += 4;
+			*(end - 1) = '\0';
+			ck_assert_msg(strstr(schema, p) != NULL, "%s creates a "
+				      "trigger unlike case.sql's: %s", file, p);
+			*(end - 1) = ';';
+			stmts++;
+		}
+		free(m);
+	}
+	ck_assert_int_eq(stmts, 2);   /* case_migrate_2.sql: verifications' */
+	free(schema);
+}
+END_TEST
+
+/* ---- the append-only triggers against the schema ---- */
 
 /* path's triggers changed by sql: the check names want; a writer is
  * refused at open, naming it too, and the file is unchanged. */
@@ -2402,6 +2842,9 @@ static Suite *casedb_suite(void)
 	tcase_add_test(schema, test_create_schema);
 	tcase_add_test(schema, test_migrations_registered);
 	tcase_add_test(schema, test_migrate_1_to_2);
+	tcase_add_test(schema, test_migration_triggers);
+	tcase_add_test(schema, test_read_older_versions);
+	tcase_add_test(schema, test_migrate_signed);
 	tcase_add_test(schema, test_refuse_newer_version);
 	tcase_add_test(schema, test_refuse_inconsistent_version);
 	tcase_add_test(schema, test_refuse_not_sqlite);
@@ -2443,7 +2886,9 @@ static Suite *casedb_suite(void)
 	tcase_add_test(sign, test_trust_trusted);
 	tcase_add_test(sign, test_signed_needs_key);
 	tcase_add_test(sign, test_audit_options_version);
+	tcase_add_test(sign, test_audit_options_version_2);
 	tcase_add_test(sign, test_audit_cancel);
+	tcase_add_test(sign, test_trust_key_ring);
 	suite_add_tcase(s, sign);
 
 	tcase_add_test(triggers, test_triggers_checked);
@@ -2466,8 +2911,9 @@ static Suite *casedb_suite(void)
  * check_casedb --make-fixture DB [KEY.pem]: a database with one record of
  * every kind (signed with KEY if given), text that needs JSON escapes, and
  * 3 custody events.
- * check_casedb --audit-check DB [TRUSTED_HEX]: the library's verdict on one
- * line, in the words of the reference verifier in docs/casedb.md. */
+ * check_casedb --audit-check DB [TRUSTED_HEX...]: the library's verdict on
+ * one line, in the words of the reference verifier in docs/casedb.md, with
+ * the keys given as trusted keys. */
 
 static int make_fixture(const char *path, const char *key)
 {
@@ -2509,7 +2955,8 @@ static int make_fixture(const char *path, const char *key)
 	return rc ? 1 : 0;
 }
 
-static int audit_check_line(const char *path, const char *trusted_hex)
+static int audit_check_line(const char *path, const char *const *trusted_hex,
+			    size_t n_trusted)
 {
 	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
 	fx_casedb_audit_options ao = FX_CASEDB_AUDIT_OPTIONS_INIT;
@@ -2518,7 +2965,8 @@ static int audit_check_line(const char *path, const char *trusted_hex)
 	int rc;
 
 	o.read_only = 1;
-	ao.trusted_key_hex = trusted_hex;
+	ao.trusted_keys_hex = trusted_hex;
+	ao.n_trusted_keys_hex = n_trusted;
 	if (fx_casedb_open(&db, path, &o) != 0) {
 		printf("cannot open: %s\n", fx_error_last());
 		return 2;
@@ -2543,8 +2991,9 @@ int main(int argc, char **argv)
 
 	if (argc >= 3 && strcmp(argv[1], "--make-fixture") == 0)
 		return make_fixture(argv[2], argc >= 4 ? argv[3] : NULL);
-	if ((argc == 3 || argc == 4) && strcmp(argv[1], "--audit-check") == 0)
-		return audit_check_line(argv[2], argc == 4 ? argv[3] : NULL);
+	if (argc >= 3 && strcmp(argv[1], "--audit-check") == 0)
+		return audit_check_line(argv[2], (const char *const *)argv + 3,
+					(size_t)argc - 3);
 	sr = srunner_create(casedb_suite());
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -9,27 +9,53 @@
  * The database is opened read-only: checking never writes.
  *
  * The trust options (--trusted-key, --require-signed) are parsed here for
- * audit and report alike, so both check the chain the same way.
+ * audit and report alike, so both check the chain the same way. Each
+ * --trusted-key adds a key to the ring: a chain signed by two examiners is
+ * checked with both their published keys.
  */
 #include <getopt.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "escape.h"
 #include "verify_cli.h"
 
-int vf_audit_opt(fx_casedb_audit_options *ao, int opt, const char *arg)
+static int trust_add_key(vf_trust *t, const char *path)
+{
+	const char **keys = realloc(t->keys, (t->n_keys + 1) * sizeof(*keys));
+
+	if (!keys) {
+		fprintf(stderr, "verify: out of memory\n");
+		return FX_EXIT_FAILURE;
+	}
+	keys[t->n_keys++] = path;
+	t->keys = keys;
+	t->ao.trusted_key_paths = keys;
+	t->ao.n_trusted_key_paths = t->n_keys;
+	return 0;
+}
+
+int vf_audit_opt(vf_trust *t, int opt, const char *arg)
 {
 	switch (opt) {
 	case OPT_TRUSTED_KEY:
-		ao->trusted_key_path = arg;
-		return 0;
+		return trust_add_key(t, arg);
 	case OPT_REQUIRE_SIGNED:
-		ao->require_signed = 1;
+		t->ao.require_signed = 1;
 		return 0;
 	default:
 		return 1;
 	}
+}
+
+void vf_trust_free(vf_trust *t)
+{
+	free(t->keys);
+	t->keys = NULL;
+	t->n_keys = 0;
+	t->ao.trusted_key_paths = NULL;
+	t->ao.n_trusted_key_paths = 0;
 }
 
 /* A JSON string, or null for NULL. */
@@ -92,36 +118,55 @@ static void print_text(FILE *f, const fx_casedb_audit_report *a,
 	fprintf(f, "verify: not checked: %s\n", fx_tool_escape(not_checked));
 }
 
-int vf_cmd_audit(int argc, char **argv)
+/* Parses the options, opens the database read-only and checks its chain
+ * (*check: the library's code). Returns 0, or the exit code (said why)
+ * when the check could not begin. */
+static int parse_and_check(int *check, fx_casedb_audit_report *rep,
+			   const char **db_path, vf_trust *t, vf_common *c,
+			   int argc, char **argv)
 {
 	static const struct option opts[] = {
 		VF_COMMON_OPTIONS, VF_AUDIT_OPTIONS, { NULL, 0, NULL, 0 } };
-	fx_casedb_audit_options ao = FX_CASEDB_AUDIT_OPTIONS_INIT;
-	fx_casedb_audit_report rep;
-	vf_common c = { 0 };
 	fx_casedb *db = NULL;
-	const char *db_path;
 	int opt, rc;
 
-	ao.cancel = &fx_tool_signal;
-	c.command = "audit";
+	c->command = "audit";
 	while ((opt = fx_tool_getopt("verify", argc, argv, "qh", opts)) != -1) {
 		if (opt == '?')
 			return FX_EXIT_USAGE;
-		if (vf_audit_opt(&ao, opt, optarg) == 0)
+		if ((rc = vf_audit_opt(t, opt, optarg)) != 1) {
+			if (rc)
+				return rc;
 			continue;
-		if ((rc = vf_common_opt(&c, NULL, opt, optarg)) != 0)
+		}
+		if ((rc = vf_common_opt(c, NULL, opt, optarg)) != 0)
 			return rc == 1 ? vf_usage_error("unknown option") : rc;
 	}
 	if (optind != argc)
 		return vf_usage_error("audit: unexpected argument '%s' (the database is --db PATH)",
 				      argv[optind]);
-	db_path = c.db_path ? c.db_path : "case.db";
-	if ((rc = vf_db_open(&db, db_path, &c, 1)) != 0)
+	*db_path = c->db_path ? c->db_path : "case.db";
+	if ((rc = vf_db_open(&db, *db_path, c, 1)) != 0)
 		return rc;
-	memset(&rep, 0, sizeof(rep));
-	rc = fx_casedb_audit_check(&rep, db, &ao);
+	memset(rep, 0, sizeof(*rep));
+	*check = fx_casedb_audit_check(rep, db, &t->ao);
 	fx_casedb_free(db);
+	return 0;
+}
+
+int vf_cmd_audit(int argc, char **argv)
+{
+	fx_casedb_audit_report rep;
+	vf_trust t = { FX_CASEDB_AUDIT_OPTIONS_INIT, NULL, 0 };
+	vf_common c = { 0 };
+	const char *db_path = NULL;
+	int rc = 0, code;
+
+	t.ao.cancel = &fx_tool_signal;
+	code = parse_and_check(&rc, &rep, &db_path, &t, &c, argc, argv);
+	vf_trust_free(&t);
+	if (code)
+		return code;
 	if (rc == FX_EINTR)
 		return fx_tool_signal == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT;
 	if (rc != 0 && rc != FX_ECORRUPT) {

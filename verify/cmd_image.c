@@ -40,12 +40,30 @@ static int record(fx_casedb *db, fx_verify_result *r, int64_t evidence_id,
 	return FX_EXIT_FAILURE;
 }
 
+/* Why a run was not recorded, in the words of the summary's "recorded: no
+ * (...)": the reason the run itself met, never a guess. */
+static const char *why_unrecorded(char *buf, size_t size, const fx_casedb *db,
+				  const char *db_path, int record_rc)
+{
+	if (!db && !db_path)
+		return "no case database";
+	if (!db)
+		snprintf(buf, size, "case database %s could not be opened, see "
+			 "above", db_path);
+	else if (record_rc)
+		snprintf(buf, size, "recording in %s failed, see above", db_path);
+	else
+		return "no acquisition record to attach it to";
+	return buf;
+}
+
 int vf_verify_one(const char *path, fx_casedb *db, const char *db_path,
 		  const vf_common *c, const vf_image_opts *io,
 		  int64_t acquisition_id, int64_t evidence_id,
 		  fx_verify_result *out)
 {
 	fx_verify_options vo = FX_VERIFY_OPTIONS_INIT;
+	char why[PATH_MAX + 64];
 	fx_verify_result r;
 	int rc;
 
@@ -70,7 +88,8 @@ int vf_verify_one(const char *path, fx_casedb *db, const char *db_path,
 	rc = record(db, &r, evidence_id, db_path);
 	if (c->json && !c->json_elsewhere)
 		vf_print_json(stdout, &r);
-	vf_print_summary(c, &r, db ? db_path : NULL);
+	vf_print_summary(c, &r, db_path, why_unrecorded(why, sizeof(why), db,
+							db_path, rc));
 	if (!rc)
 		rc = vf_exit_code(r.status);
 	else if (r.status == FX_VERIFY_MISMATCH)
@@ -99,6 +118,7 @@ static int verify_path(const char *path, const vf_common *c,
 	if (!db && stat(db_path, &st) != 0) {
 		fprintf(stderr, "verify: %s: no case database at %s\n",
 			fx_tool_escape(path), fx_tool_escape(db_path));
+		db_path = NULL;
 	} else if (!db) {
 		/* a closed case (no write permission): verified against its
 		 * record, but the run cannot be recorded, which is an error */

@@ -1,6 +1,6 @@
 /*
  * verify report (--case ID | --evidence ID [--case ID]) --format FMT
- * [-o FILE] [--trusted-key KEY.pem] [--require-signed]: a court report from
+ * [-o FILE] [--trusted-key KEY.pem]... [--require-signed]: a court report from
  * the case database alone (libforensic's fx_report_write), with the audit
  * chain checked as verify audit checks it. -o never overwrites and never
  * writes through a link: the file is created with O_EXCL|O_NOFOLLOW, and
@@ -38,7 +38,7 @@ int vf_cmd_report(int argc, char **argv)
 
 typedef struct report_args {
 	const char *case_number, *evidence, *format, *output;
-	fx_casedb_audit_options audit;  /* --trusted-key, --require-signed */
+	vf_trust trust;                 /* --trusted-key..., --require-signed */
 	vf_common c;
 } report_args;
 
@@ -62,8 +62,11 @@ static int parse(report_args *a, int argc, char **argv)
 		case 'o': a->output = optarg; continue;
 		default: break;
 		}
-		if (vf_audit_opt(&a->audit, opt, optarg) == 0)
+		if ((rc = vf_audit_opt(&a->trust, opt, optarg)) != 1) {
+			if (rc)
+				return rc;
 			continue;
+		}
 		if ((rc = vf_common_opt(&a->c, NULL, opt, optarg)) != 0)
 			return rc == 1 ? vf_usage_error("unknown option") : rc;
 	}
@@ -136,22 +139,26 @@ int vf_cmd_report(int argc, char **argv)
 	int rc, code;
 
 	memset(&a, 0, sizeof(a));
-	a.audit = ro.audit;
-	a.audit.cancel = &fx_tool_signal;
+	a.trust.ao = ro.audit;
+	a.trust.ao.cancel = &fx_tool_signal;
 	a.c.command = "report";
-	if ((rc = parse(&a, argc, argv)) != 0)
+	if ((rc = parse(&a, argc, argv)) == 0 &&
+	    fx_report_parse_format(&ro.format, a.format) != 0)
+		rc = vf_usage_error("report: --format: %s", fx_error_last());
+	if (!rc)
+		rc = vf_db_open(&db, a.c.db_path ? a.c.db_path : "case.db", &a.c, 1);
+	if (rc) {
+		vf_trust_free(&a.trust);
 		return rc;
-	if (fx_report_parse_format(&ro.format, a.format) != 0)
-		return vf_usage_error("report: --format: %s", fx_error_last());
-	if ((rc = vf_db_open(&db, a.c.db_path ? a.c.db_path : "case.db", &a.c, 1)) != 0)
-		return rc;
+	}
 	snprintf(generator, sizeof(generator), "verify %s", fx_version());
 	ro.case_number = a.case_number;
 	ro.evidence_number = a.evidence;
 	ro.generator = generator;
-	ro.audit = a.audit;
+	ro.audit = a.trust.ao;
 	if (a.output && !(out = create_output(a.output, &code))) {
 		fx_casedb_free(db);
+		vf_trust_free(&a.trust);
 		return code;
 	}
 	rc = fx_report_write(out, db, &ro);
@@ -165,6 +172,7 @@ int vf_cmd_report(int argc, char **argv)
 	if (a.output && !finish_output(out, a.output, rc == 0) && code == FX_EXIT_OK)
 		code = FX_EXIT_FAILURE;
 	fx_casedb_free(db);
+	vf_trust_free(&a.trust);
 	return code; /* main flushes standard output (fx_tool_finish_stdout) */
 }
 

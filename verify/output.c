@@ -93,7 +93,8 @@ static void print_files(FILE *f, const fx_verify_result *r)
 	}
 }
 
-void vf_print_result(FILE *f, const fx_verify_result *r, const char *db_path)
+void vf_print_result(FILE *f, const fx_verify_result *r, const char *db_path,
+		     const char *unrecorded)
 {
 	static const char *formats[] = { "?", "raw", "split raw", "E01" };
 	size_t i, in_set = 0;
@@ -127,16 +128,15 @@ void vf_print_result(FILE *f, const fx_verify_result *r, const char *db_path)
 			(long long)r->verification_id,
 			db_path ? fx_tool_escape(db_path) : "the case database");
 	else
-		fprintf(f, "  recorded: no (%s)\n", db_path ? "no acquisition record to attach it to"
-							: "no case database");
+		fprintf(f, "  recorded: no (%s)\n", fx_tool_escape(unrecorded));
 }
 
 void vf_print_summary(const vf_common *c, const fx_verify_result *r,
-		      const char *db_path)
+		      const char *db_path, const char *unrecorded)
 {
 	if (c->quiet && (c->json || r->status == FX_VERIFY_VERIFIED))
 		return; /* quiet: the JSON, or the exit code, says it all */
-	vf_print_result(c->json ? stderr : stdout, r, db_path);
+	vf_print_result(c->json ? stderr : stdout, r, db_path, unrecorded);
 }
 
 void vf_print_json(FILE *f, const fx_verify_result *r)

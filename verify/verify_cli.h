@@ -67,8 +67,10 @@ void vf_db_beside(char *out, size_t outlen, const char *path);
 /* cmd_image.c */
 int vf_cmd_image(int argc, char **argv);
 /* Verifies path against db (may be NULL: no record), records the run when
- * there is something to record it against, prints the result. Returns the
- * exit code; *out keeps the result for the caller when out is not NULL. */
+ * there is something to record it against, prints the result. db_path
+ * without db: the database there could not be opened (said); neither: there
+ * is none. Returns the exit code; *out keeps the result for the caller when
+ * out is not NULL. */
 int vf_verify_one(const char *path, fx_casedb *db, const char *db_path,
 		  const vf_common *c, const vf_image_opts *io,
 		  int64_t acquisition_id, int64_t evidence_id,
@@ -76,9 +78,20 @@ int vf_verify_one(const char *path, fx_casedb *db, const char *db_path,
 /* The exit code of a verdict. */
 int vf_exit_code(int status);
 
-/* cmd_audit.c: parses a VF_AUDIT_OPTIONS option into ao: 0 if handled,
- * 1 if not one of them. */
-int vf_audit_opt(fx_casedb_audit_options *ao, int opt, const char *arg);
+/* The audit chain's trust options as audit and report parse them: the
+ * library's options and the --trusted-key list (a key ring: the option
+ * may be given several times) they point to. */
+typedef struct vf_trust {
+	fx_casedb_audit_options ao;
+	const char **keys;         /* --trusted-key, in the order given */
+	size_t n_keys;
+} vf_trust;
+
+/* cmd_audit.c: parses a VF_AUDIT_OPTIONS option into t: 0 if handled,
+ * 1 if not one of them, FX_EXIT_FAILURE out of memory (said). */
+int vf_audit_opt(vf_trust *t, int opt, const char *arg);
+/* Frees the list of t (not the strings: they are argv's). */
+void vf_trust_free(vf_trust *t);
 
 /* cmd_handoff.c, cmd_audit.c, cmd_list.c, cmd_report.c */
 int vf_cmd_handoff(int argc, char **argv);
@@ -86,13 +99,14 @@ int vf_cmd_audit(int argc, char **argv);
 int vf_cmd_list(int argc, char **argv);
 int vf_cmd_report(int argc, char **argv);
 
-/* output.c */
-void vf_print_result(FILE *f, const fx_verify_result *r, const char *db_path);
+/* output.c: unrecorded says why r was not recorded when it was not */
+void vf_print_result(FILE *f, const fx_verify_result *r, const char *db_path,
+		     const char *unrecorded);
 void vf_print_json(FILE *f, const fx_verify_result *r);
 /* The person's summary of r as the options want it: on stdout, on stderr
  * with --json; with --quiet, only for an image that did not verify, and
  * never beside --json. */
 void vf_print_summary(const vf_common *c, const fx_verify_result *r,
-		      const char *db_path);
+		      const char *db_path, const char *unrecorded);
 
 #endif

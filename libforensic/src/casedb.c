@@ -11,9 +11,19 @@
  *
  * Opening never changes a file it refuses: the checks that can refuse (is it
  * a case database, which schema version, is it writable, are its
- * append-only triggers the schema's) are reads, made before anything
- * writes (WAL mode, migrations, the signing key record). The triggers are
- * checked again in every write transaction (casedb_triggers.c).
+ * append-only triggers the schema's, does a signed log have a signing key
+ * to go on with) are reads, made before anything writes (WAL mode,
+ * migrations, the signing key record). A migration is a write like any
+ * other: it adds a schema.migrate event, which must be signed when the
+ * log is, so a writer that would have to refuse later is refused before
+ * it migrates, and the checks are made again under the write lock that
+ * the migration holds. The triggers are checked again in every write
+ * transaction (casedb_triggers.c).
+ *
+ * A reader never migrates: it reads a database of any version this
+ * library knows (1 to the current one) as it is, so that checking a
+ * database never changes it. The handle keeps the version, and the reads
+ * that differ between versions choose their SELECT by it.
  *
  * Schema versions: schemas/case.sql is the whole current schema and sets
  * PRAGMA user_version; schemas/case_migrate_<N>.sql brings version N-1 to N.
@@ -429,8 +439,6 @@ static int migrate_one(fx_casedb *db, const struct fx_migration *m)
 	return fx_audit_append(db, "schema.migrate", content);
 }
 
-/* Creates or migrates the schema as needed, under the write lock, so that
- * processes opening one new database at once create it once. */
 /* probe() from one snapshot: its three reads are separate statements, and
  * another process creating the database may commit between them. */
 static int probe_snapshot(int64_t *version, fx_casedb *db)
@@ -478,6 +486,13 @@ static int foreign_keys_set(fx_casedb *db, int on)
 	return 0;
 }
 
+/* Creates or migrates the schema as needed, under the write lock, so that
+ * processes opening one new database at once create it once. Under the
+ * lock the database is probed again (another process may have created or
+ * migrated it since it was opened) and, before anything is migrated, the
+ * writer's checks are made for the version found: a database whose
+ * triggers were tampered with, or a signed one and no key, is not
+ * migrated, and the migration's own events are signed like every other. */
 static int schema_setup(fx_casedb *db)
 {
 	int64_t version = 0;
@@ -485,9 +500,12 @@ static int schema_setup(fx_casedb *db)
 
 	if ((rc = foreign_keys_set(db, 0)) != 0)
 		return rc;
-	rc = write_lock(db); /* no write_allowed: triggers are checked after migrating */
+	rc = write_lock(db);
 	if (!rc)
 		rc = probe(&version, db);
+	db->version = (int)version;
+	if (!rc && version > 0)
+		rc = write_allowed(db);
 	if (rc)
 		goto done;
 	if (version == 0)
@@ -495,8 +513,8 @@ static int schema_setup(fx_casedb *db)
 	for (i = 0; !rc && version > 0 && fx_migrations[i].sql; i++)
 		if (fx_migrations[i].to > version)
 			rc = migrate_one(db, &fx_migrations[i]);
-	/* a migrated database must end with the current schema's triggers;
-	 * one that lost them before is not migrated (rolled back) */
+	db->version = fx_casedb_schema_version();
+	/* a migrated database must end with the current schema's triggers */
 	if (!rc && version > 0)
 		rc = fx_casedb_triggers_require(db);
 	if (!rc)
@@ -710,21 +728,19 @@ int fx_casedb_open(fx_casedb **out, const char *path,
 		rc = db_connect(db, create, opts->busy_timeout_ms);
 	if (!rc && !create)
 		rc = probe_snapshot(&version, db);
-	/* refused before anything is written (not even the WAL switch) */
-	if (!rc && !db->read_only && version == fx_casedb_schema_version())
+	if (!rc)
+		db->version = (int)version;
+	/* refused before anything is written (not even the WAL switch or a
+	 * migration), whatever the version */
+	if (!rc && !db->read_only && version > 0)
 		rc = write_allowed(db);
 	if (rc)
 		goto done;
-	if (db->read_only) {
+	if (db->read_only) {   /* any version from 1 on, read as it is */
 		if (version == 0)
 			rc = fx_error_set(FX_ECORRUPT, "%s is not a case "
 					  "database (an empty SQLite file)",
 					  path);
-		else if (version < fx_casedb_schema_version())
-			rc = fx_error_set(FX_EVERSION, "case database %s has "
-					  "schema version %lld and must be "
-					  "migrated: open it for writing once",
-					  path, (long long)version);
 		goto done;
 	}
 	rc = set_modes(db);

@@ -21,6 +21,12 @@
  * require_signed; events cut from the end only by a head hash kept
  * elsewhere.
  *
+ * Trusted keys are a key ring: a custody chain passes through several
+ * examiners, each signing with their own key, so every signed event must
+ * be signed with one of the keys given, not all with one. Whether the key
+ * of an event is trusted is decided when that key is loaded (once per
+ * change of signer), so the ring costs nothing per event.
+ *
  * Cost: one pass over the events, in seq order, one row at a time; each
  * event's records are found through their indexes and compared with its
  * content as they are written, so time is linear in events and records and
@@ -50,12 +56,16 @@ struct reg_key {
 struct walk {
 	fx_casedb *db;
 	fx_casedb_audit_report rep;  /* the full (version 2) report */
-	char trusted[FX_HASH_HEX];   /* "" : any registered key */
+	/* the trusted keys, distinct, in the order given; none: any
+	 * registered key */
+	char (*trusted)[FX_HASH_HEX];
+	size_t n_trusted, cap_trusted;
 	int require_signed;
 	volatile sig_atomic_t *cancel;
 	int64_t key_id;              /* cached key */
 	EVP_PKEY *key;
 	char key_hex[FX_HASH_HEX];
+	int key_trusted;             /* key_hex is one of trusted[] */
 	struct reg_key *reg;
 	size_t n_reg, cap_reg;
 	uint64_t counts[FX_T_COUNT];
@@ -90,6 +100,30 @@ static int bad(struct walk *w, int64_t seq, const char *fmt, ...)
 	return -1;
 }
 
+static int is_trusted(const struct walk *w, const char *hex)
+{
+	size_t i;
+
+	for (i = 0; i < w->n_trusted; i++)
+		if (strcmp(w->trusted[i], hex) == 0)
+			return 1;
+	return 0;
+}
+
+/* The trusted keys as "3b6a27bcceb6a42d..., 5f0bd1aa2a62a6f4...", the
+ * first 16 of them. */
+static void trusted_list(char *out, size_t size, const struct walk *w)
+{
+	size_t i, n = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < w->n_trusted && i < 16 && n < size; i++)
+		n += (size_t)snprintf(out + n, size - n, "%s%.16s...",
+				      i ? ", " : "", w->trusted[i]);
+	if (i < w->n_trusted && n < size)
+		snprintf(out + n, size - n, " and %zu more", w->n_trusted - i);
+}
+
 static int load_key(struct walk *w, int64_t key_id)
 {
 	unsigned char raw[32];
@@ -111,6 +145,7 @@ static int load_key(struct walk *w, int64_t key_id)
 		 sqlite3_column_text(st, 0));
 	w->key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw, 32);
 	w->key_id = key_id;
+	w->key_trusted = is_trusted(w, w->key_hex);
 	rc = w->key ? 0 : -1;
 done:
 	sqlite3_finalize(st);
@@ -167,6 +202,18 @@ static int check_unsigned(struct walk *w, const struct event *e)
 	return 0;
 }
 
+static int untrusted(struct walk *w, const struct event *e)
+{
+	char list[400];
+
+	if (w->n_trusted == 1)
+		return bad(w, e->seq, "signed with key %.16s..., not the "
+			   "trusted key %.16s...", w->key_hex, w->trusted[0]);
+	trusted_list(list, sizeof(list), w);
+	return bad(w, e->seq, "signed with key %.16s..., which is none of "
+		   "the %zu trusted keys (%s)", w->key_hex, w->n_trusted, list);
+}
+
 /* Who signed e, and whether the chain allows that signer here. */
 static int check_signer(struct walk *w, const struct event *e)
 {
@@ -180,9 +227,8 @@ static int check_signer(struct walk *w, const struct event *e)
 	if (!is_key_register(e) && !registered(w, e->key_id))
 		return bad(w, e->seq, "signed with key %.16s..., which no "
 			   "earlier key.register event registers", w->key_hex);
-	if (w->trusted[0] && strcmp(w->trusted, w->key_hex) != 0)
-		return bad(w, e->seq, "signed with key %.16s..., not the "
-			   "trusted key %.16s...", w->key_hex, w->trusted);
+	if (w->n_trusted && !w->key_trusted)
+		return untrusted(w, e);
 	return 0;
 }
 
@@ -325,6 +371,18 @@ done:
 	return rc;
 }
 
+static int unsigned_but_trusted(struct walk *w)
+{
+	char list[400];
+
+	if (w->n_trusted == 1)
+		return bad(w, 0, "the chain is unsigned, but a trusted key was "
+			   "given (%.16s...)", w->trusted[0]);
+	trusted_list(list, sizeof(list), w);
+	return bad(w, 0, "the chain is unsigned, but %zu trusted keys were "
+		   "given (%s)", w->n_trusted, list);
+}
+
 /* After the events: what the chain's signatures show, the row counts, the
  * triggers. The first finding becomes rep.reason (if the walk found none);
  * a trigger difference is kept in rep.triggers either way. */
@@ -340,17 +398,17 @@ static int check_after_walk(struct walk *w)
 				    (unsigned long long)r->events);
 
 	r->trust = !r->signed_events ? FX_CASEDB_TRUST_UNSIGNED
-		   : w->trusted[0] ? FX_CASEDB_TRUST_TRUSTED_KEY
+		   : w->n_trusted ? FX_CASEDB_TRUST_TRUSTED_KEY
 		   : FX_CASEDB_TRUST_RECORDED_KEYS;
 	for (i = 0; i < w->n_reg; i++)
 		r->keys_used += w->reg[i].used != 0;
 	for (i = 0; r->keys_used == 1 && i < w->n_reg; i++)
 		if (w->reg[i].used)
 			memcpy(r->key_hex, w->reg[i].hex, FX_HASH_HEX);
-	memcpy(r->trusted_key, w->trusted, FX_HASH_HEX);
-	if (!found && w->trusted[0] && !r->signed_events)
-		found = bad(w, 0, "the chain is unsigned, but a trusted key "
-			    "was given (%.16s...)", w->trusted) != 0;
+	if (w->n_trusted)
+		memcpy(r->trusted_key, w->trusted[0], FX_HASH_HEX);
+	if (!found && w->n_trusted && !r->signed_events)
+		found = unsigned_but_trusted(w) != 0;
 	if (!found)
 		found = fx_content_coverage(w->db, w->counts, r->reason,
 					    sizeof(r->reason)) != 0;
@@ -363,32 +421,72 @@ static int check_after_walk(struct walk *w)
 	return 0;
 }
 
-static int trusted_key(struct walk *w, const fx_casedb_audit_options *o)
+/* Adds a key (lowercase hex) to the ring, once. */
+static int ring_add(struct walk *w, const char *hex)
 {
+	char (*nt)[FX_HASH_HEX];
+
+	if (is_trusted(w, hex))
+		return 0;
+	if (w->n_trusted == w->cap_trusted) {
+		w->cap_trusted = w->cap_trusted ? 2 * w->cap_trusted : 4;
+		nt = realloc(w->trusted, w->cap_trusted * sizeof(*nt));
+		if (!nt)
+			return fx_error_set(FX_ERROR, "out of memory");
+		w->trusted = nt;
+	}
+	memcpy(w->trusted[w->n_trusted++], hex, FX_HASH_HEX);
+	return 0;
+}
+
+static int ring_add_hex(struct walk *w, const char *hex)
+{
+	unsigned char raw[32];
+
+	if (!hex || fx_hex_decode(raw, 32, hex) != 0)
+		return fx_error_set(FX_EUSAGE, "trusted key \"%.70s\" is not 64 "
+				    "lowercase hex digits", hex ? hex : "(null)");
+	return ring_add(w, hex);
+}
+
+static int ring_add_pem(struct walk *w, const char *path)
+{
+	char hex[FX_HASH_HEX], why[512];
 	EVP_PKEY *k = NULL;
 	int rc;
 
-	if (o->trusted_key_hex) {
-		unsigned char raw[32];
-
-		if (fx_hex_decode(raw, 32, o->trusted_key_hex) != 0)
-			return fx_error_set(FX_EUSAGE, "trusted key \"%.70s\" "
-					    "is not 64 lowercase hex digits",
-					    o->trusted_key_hex);
-		snprintf(w->trusted, sizeof(w->trusted), "%s",
-			 o->trusted_key_hex);
-		return 0;
-	}
-	if (!o->trusted_key_path)
-		return 0;
-	rc = fx_audit_load_pem(&k, w->trusted, o->trusted_key_path, 0);
+	if (!path)
+		return fx_error_set(FX_EUSAGE, "trusted key: the list of PEM "
+				    "files holds NULL");
+	rc = fx_audit_load_pem(&k, hex, path, 0);
 	EVP_PKEY_free(k);
 	if (rc) {   /* a key that cannot be read is the caller's mistake */
-		char why[512];
-
 		snprintf(why, sizeof(why), "%s", fx_error_last());
-		rc = fx_error_set(FX_EUSAGE, "trusted %s", why);
+		return fx_error_set(FX_EUSAGE, "trusted %s", why);
 	}
+	return ring_add(w, hex);
+}
+
+/* The key ring: every trusted key the options give, in their order. */
+static int trusted_keys(struct walk *w, const fx_casedb_audit_options *o)
+{
+	size_t i;
+	int rc = 0;
+
+	if (o->trusted_key_path)
+		rc = ring_add_pem(w, o->trusted_key_path);
+	if (!rc && o->trusted_key_hex)
+		rc = ring_add_hex(w, o->trusted_key_hex);
+	if (rc || o->version < 3)
+		return rc;
+	if ((o->n_trusted_key_paths && !o->trusted_key_paths) ||
+	    (o->n_trusted_keys_hex && !o->trusted_keys_hex))
+		return fx_error_set(FX_EUSAGE, "fx_casedb_audit_check: a list "
+				    "of trusted keys is NULL but its count is not 0");
+	for (i = 0; !rc && i < o->n_trusted_key_paths; i++)
+		rc = ring_add_pem(w, o->trusted_key_paths[i]);
+	for (i = 0; !rc && i < o->n_trusted_keys_hex; i++)
+		rc = ring_add_hex(w, o->trusted_keys_hex[i]);
 	return rc;
 }
 
@@ -427,17 +525,16 @@ int fx_casedb_audit_check(fx_casedb_audit_report *out, fx_casedb *db,
 	w.cancel = opts->version >= 2 ? opts->cancel : NULL;
 	w.expect = 1;
 	memcpy(w.prev, FX_AUDIT_GENESIS, FX_HASH_HEX);
-	rc = trusted_key(&w, opts);
-	if (!rc)
-		rc = fx_casedb_read_begin(db);
-	if (rc)
-		return rc;
-	rc = walk_events(&w);
-	if (!rc)
-		rc = check_after_walk(&w);
-	fx_casedb_tx_rollback(db);
+	rc = trusted_keys(&w, opts);
+	if (!rc && (rc = fx_casedb_read_begin(db)) == 0) {
+		rc = walk_events(&w);
+		if (!rc)
+			rc = check_after_walk(&w);
+		fx_casedb_tx_rollback(db);
+	}
 	EVP_PKEY_free(w.key);
 	free(w.reg);
+	free(w.trusted);
 	if (rc)
 		return rc;
 	if (w.rep.events && w.rep.intact)
@@ -474,9 +571,15 @@ static void describe_signatures(char *out, size_t size,
 		snprintf(out, size, "signatures: none (no event is signed)");
 		return;
 	}
-	if (r->trust == FX_CASEDB_TRUST_TRUSTED_KEY)
+	/* several keys signed, each trusted: a key ring (version 3 options);
+	 * one: that key, the trusted key or one of the ring */
+	if (r->trust == FX_CASEDB_TRUST_TRUSTED_KEY && r->keys_used > 1)
+		snprintf(whose, sizeof(whose), "one of the trusted keys given "
+			 "(%llu different keys signed)",
+			 (unsigned long long)r->keys_used);
+	else if (r->trust == FX_CASEDB_TRUST_TRUSTED_KEY)
 		snprintf(whose, sizeof(whose), "the trusted key %.16s...",
-			 r->trusted_key);
+			 r->keys_used == 1 ? r->key_hex : r->trusted_key);
 	else if (r->keys_used == 1)
 		snprintf(whose, sizeof(whose), "key %.16s... as recorded in "
 			 "the database", r->key_hex);

@@ -16,6 +16,10 @@ struct fx_casedb {
 	char *actor;
 	char *host;
 	int read_only;
+	/* The schema version of the database: the current one for a writer
+	 * (it migrates at open), 1 to the current one for a reader, which
+	 * never migrates and reads an older schema as it is. */
+	int version;
 	int busy_ms;             /* how long to wait for other writers */
 	EVP_PKEY *sign_key;      /* NULL: events are not signed */
 	char sign_pub_hex[65];   /* raw Ed25519 public key of sign_key */
@@ -26,6 +30,10 @@ struct fx_casedb {
 };
 
 #define FX_HASH_HEX 65       /* SHA-256 as hex, with the NUL */
+
+/* The schema version that added acquisitions.error (case_migrate_3.sql);
+ * an older database reads it as NULL. */
+#define FX_SCHEMA_ACQ_ERROR 3
 #define FX_TIME_MAX 40       /* "YYYY-MM-DDTHH:MM:SS.ffffffZ" and spare */
 
 /* ---- casedb.c: statements, transactions, errors, small helpers ---- */

@@ -17,6 +17,10 @@
  * not changed (fx_casedb_acquisition_finish can close it). On another host
  * it cannot be told and is reported as running, with a note saying so.
  *
+ * Older schemas: a read-only handle reads a database of any version as it
+ * is (casedb.c); a column that version lacks (acquisitions.error before
+ * schema 3) is read as NULL, i.e. not recorded.
+ *
  * Threading: per handle, like the rest of the module.
  */
 #include <limits.h>
@@ -225,7 +229,9 @@ static fx_casedb_status status_parse(const char *s)
 	return FX_CASEDB_FAILED;
 }
 
-#define FX_ACQ_SELECT "SELECT a.id, a.evidence_id, c.case_number, " \
+/* The acquisition with its case and evidence item; error is the column
+ * "a.error", or "NULL" for a database older than the column. */
+#define FX_ACQ_SELECT(error) "SELECT a.id, a.evidence_id, c.case_number, " \
 	"c.description, e.evidence_number, e.description, e.notes, " \
 	"e.examiner, a.operator, a.host, a.tool, a.tool_version, " \
 	"a.library_versions, a.command_line, a.parameters_json, a.format, " \
@@ -234,10 +240,26 @@ static fx_casedb_status status_parse(const char *s)
 	"a.logical_sector_size, a.physical_sector_size, a.removable, " \
 	"a.rotational, a.is_block_device, a.hpa_dco, a.write_block_method, " \
 	"a.write_block_before, a.write_block_after, a.start_utc, a.status, " \
-	"a.end_utc, a.bytes_acquired, a.sector_size, a.error, a.owner_host, " \
+	"a.end_utc, a.bytes_acquired, a.sector_size, " error ", a.owner_host, " \
 	"a.owner_pid, a.owner_boot_id, a.owner_start_ticks " \
 	"FROM acquisitions a JOIN evidence e ON e.id = a.evidence_id " \
 	"JOIN cases c ON c.id = e.case_id "
+#define FX_ACQ_BY_ID "WHERE a.id = ?1"
+#define FX_ACQ_BY_EVIDENCE "WHERE ?1 = 0 OR a.evidence_id = ?1 ORDER BY a.id"
+
+/* The statement that reads acquisitions (by id, or by evidence item) from
+ * a database of db's schema version. */
+static const char *acq_select(const fx_casedb *db, int by_evidence)
+{
+	static const char *const sql[2][2] = {
+		{ FX_ACQ_SELECT("NULL") FX_ACQ_BY_ID,
+		  FX_ACQ_SELECT("NULL") FX_ACQ_BY_EVIDENCE },
+		{ FX_ACQ_SELECT("a.error") FX_ACQ_BY_ID,
+		  FX_ACQ_SELECT("a.error") FX_ACQ_BY_EVIDENCE },
+	};
+
+	return sql[db->version >= FX_SCHEMA_ACQ_ERROR][by_evidence != 0];
+}
 
 static void acq_columns(struct cols *c, fx_casedb_acquisition_info *a)
 {
@@ -444,7 +466,7 @@ static int acq_children(fx_casedb *db, struct arena *ar,
 	return rc;
 }
 
-/* Fills a from the current row of an FX_ACQ_SELECT statement. */
+/* Fills a from the current row of an acq_select() statement. */
 static int acq_from_row(fx_casedb_acquisition_info *a, struct arena *ar,
 			fx_casedb *db, sqlite3_stmt *st)
 {
@@ -475,7 +497,7 @@ int fx_casedb_acquisition_get(fx_casedb_acquisition_info **out, fx_casedb *db,
 	if (rc)
 		return rc;
 	h = calloc(1, sizeof(*h));
-	rc = h ? fx_casedb_prepare(&st, db, FX_ACQ_SELECT "WHERE a.id = ?1")
+	rc = h ? fx_casedb_prepare(&st, db, acq_select(db, 0))
 	       : fx_error_set(FX_ERROR, "out of memory");
 	if (rc)
 		goto done;
@@ -804,8 +826,7 @@ int fx_casedb_acquisition_list(fx_casedb *db, int64_t evidence_id,
 	struct lister l = { db, emit_acquisition, (fx_any_fn)cb, payload };
 
 	FX_LIST_ARGS("fx_casedb_acquisition_list");
-	return list_rows(&l, FX_ACQ_SELECT "WHERE ?1 = 0 OR a.evidence_id = ?1 "
-			 "ORDER BY a.id", evidence_id);
+	return list_rows(&l, acq_select(db, 1), evidence_id);
 }
 
 int fx_casedb_custody_list(fx_casedb *db, int64_t evidence_id,

@@ -28,8 +28,8 @@ grep -q '^def check(path' "$work/verify.py" ||
 
 failures=0
 
-# expect NAME DB WANT [TRUSTED_HEX]: both checkers must print WANT (checking
-# against the trusted key when given).
+# expect NAME DB WANT [TRUSTED_HEX...]: both checkers must print WANT
+# (checking against the trusted keys when given: a key ring).
 expect() {
 	local name="$1" db="$2" want="$3" lib py
 	shift 3
@@ -140,6 +140,29 @@ db=$(forge unsigned_whole unregister rechain)
 head=$(sqlite3 "$db" "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
 expect "rewritten unsigned, no trusted key" "$db" "intact: 9 events, 0 signed, head $head"
 expect "rewritten unsigned, trusted key" "$db" "the chain is unsigned, but a trusted key was given (${pub:0:16}...)" "$pub"
+
+# Two examiners: the signed fixture extended by a second examiner's key
+# (it registers itself at event 11 and signs the rest). Trusted keys are a
+# key ring: with both it checks, with one the other's first event is named
+# (this was the only result), a forger's key among them changes nothing,
+# and the forger's chain fails against both examiners' keys.
+openssl genpkey -algorithm ed25519 -out "$work/key2.pem" 2>/dev/null
+pub2=$(openssl pkey -in "$work/key2.pem" -pubout -outform DER | tail -c 32 |
+	od -An -tx1 | tr -d ' \n')
+cp "$work/signed.db" "$work/two.db"
+"$check_bin" --make-fixture "$work/two.db" "$work/key2.pem"
+sqlite3 "$work/two.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+head=$(sqlite3 "$work/two.db" "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+reg=$(sqlite3 "$work/two.db" "SELECT seq FROM audit_log WHERE action = 'key.register' AND key_id = 2")
+[ "$reg" = 11 ] || { echo "FAIL second key registered at event $reg, not 11"; failures=$((failures + 1)); }
+expect "two examiners, both keys" "$work/two.db" "intact: 17 events, 17 signed, head $head" "$pub" "$pub2"
+expect "two examiners, the first key only" "$work/two.db" "event 11: signed with key ${pub2:0:16}..., not the trusted key ${pub:0:16}..." "$pub"
+expect "two examiners, the first key and a forger's" "$work/two.db" \
+	"event 11: signed with key ${pub2:0:16}..., which is none of the 2 trusted keys (${pub:0:16}..., ${fpub:0:16}...)" "$pub" "$fpub"
+expect "re-signed by a forger, both examiners' keys" "$work/resigned.db" \
+	"event 1: signed with key ${fpub:0:16}..., which is none of the 2 trusted keys (${pub:0:16}..., ${pub2:0:16}...)" "$pub" "$pub2"
+expect "rewritten unsigned, both examiners' keys" "$work/unsigned_whole.db" \
+	"the chain is unsigned, but 2 trusted keys were given (${pub:0:16}..., ${pub2:0:16}...)" "$pub" "$pub2"
 
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "all agree"

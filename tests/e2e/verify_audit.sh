@@ -9,7 +9,11 @@
 # trusted key (a chain re-signed by a forger, a chain rewritten unsigned)
 # and said otherwise, dropped or added triggers (audit exit 1; acquire and
 # verify refuse to write, exit 4, nothing written), and report's trust
-# options in every format.
+# options in every format. A chain signed by two examiners, checked with
+# both their keys (--trusted-key given twice: a key ring). Databases of the
+# previous releases (schema 1 and 2): audited, listed and reported as they
+# are, byte for byte unchanged; a signed one is not migrated by a writer
+# without its key (nothing written), and is migrated, signed, with it.
 set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
@@ -24,16 +28,16 @@ tampered() {
 	printf '%s\n' "$db"
 }
 
-# audit_broken DB REASON [ref [TRUSTED_KEY.pem]]: verify audit (with
-# --trusted-key when given) exits 1 naming REASON on its first line; the
-# reference checker agrees when "ref" is given.
+# audit_broken DB REASON [ref [TRUSTED_KEY.pem...]]: verify audit (with a
+# --trusted-key for each key given) exits 1 naming REASON on its first
+# line; the reference checker agrees when "ref" is given.
 audit_broken() {
-	local db=$1 reason=$2 ref=${3:-} key=${4:-} py
+	local db=$1 reason=$2 ref=${3:-} key py
 	local -a opt=() pyarg=()
-	if [[ -n $key ]]; then
-		opt=(--trusted-key "$key")
-		pyarg=("$(pub_hex "$key")")
-	fi
+	for key in "${@:4}"; do
+		opt+=(--trusted-key "$key")
+		pyarg+=("$(pub_hex "$key")")
+	done
 	assert_exit 1 "$FX_VERIFY" audit --db "$db" "${opt[@]}"
 	assert_eq "verify: audit chain of $db is BROKEN: $reason" "$(stdout_of_last | head -1 | sed 's/ ([0-9]* events checked)$//')" \
 		"audit names the first bad event"
@@ -51,6 +55,31 @@ forged() {
 	shift 2
 	python3 "$FX_ROOT/tests/e2e/lib/forge_chain.py" "$db" "$@"
 	printf '%s\n' "$db"
+}
+
+# downgrade DB VERSION [KEY.pem]: DB (written by this release) turned into
+# a database of schema VERSION (1 or 2) as the previous releases wrote it:
+# acquisition.finish events without "error", no acquisitions.error, and for
+# 1 the verifications table of schema 1; the chain re-hashed, and re-signed
+# with KEY.pem when given (every event must have been signed with it).
+V1_VERIFICATIONS="CREATE TABLE verifications (id INTEGER PRIMARY KEY, evidence_id INTEGER NOT NULL REFERENCES evidence (id), acquisition_id INTEGER REFERENCES acquisitions (id), time_utc TEXT NOT NULL, actor TEXT, host TEXT, tool TEXT, tool_version TEXT, result TEXT NOT NULL CHECK (result IN ('verified', 'mismatch', 'error')), findings TEXT)"
+downgrade() {
+	local db=$1 version=$2 key=${3:-}
+	local -a steps=(
+		"sql=UPDATE audit_log SET action = 'acquisition.finish', content = replace(content, '\"error\":null,', '') WHERE action = 'acquisition.end'"
+		"sql=ALTER TABLE acquisitions DROP COLUMN error")
+	[[ $(sqlite3 "$db" "SELECT count(*) FROM acquisitions WHERE error IS NOT NULL") == 0 ]] ||
+		fail "downgrade: $db records an acquisition error, which schema $version cannot hold"
+	if [[ $version == 1 ]]; then
+		steps+=("sql=CREATE TABLE v_keep AS SELECT * FROM verifications" "sql=DROP TABLE verifications"
+			"sql=$V1_VERIFICATIONS" "sql=INSERT INTO verifications SELECT * FROM v_keep" "sql=DROP TABLE v_keep"
+			"sql=CREATE INDEX verifications_by_acquisition ON verifications (acquisition_id)")
+	fi
+	steps+=("sql=PRAGMA user_version = $version" "sql=UPDATE meta SET value = '$version' WHERE key = 'schema_version'" rechain)
+	if [[ -n $key ]]; then
+		steps+=("sign=$key")
+	fi
+	python3 "$FX_ROOT/tests/e2e/lib/forge_chain.py" "$db" "${steps[@]}"
 }
 
 # The lines verify audit prints after "intact" for each kind of trust.
@@ -335,6 +364,118 @@ test_list_and_report() {
 	fi
 }
 
+# Two examiners sign one custody chain: the acquisition with key.pem, the
+# verification and the handoff with key2.pem (which registers itself).
+# Both keys trusted: intact (with one key trusted this was BROKEN whichever
+# key was given, since --trusted-key took one key); one key: the other's
+# first event and key are named; a forger's key beside one examiner's, or a
+# chain re-signed by the forger, still fails. Report alike.
+test_two_examiners() {
+	local dir=$FX_WORK/two db a b f n reg head out=$FX_WORK/two-report
+	mkdir "$dir" "$out"
+	openssl genpkey -algorithm ed25519 -out "$FX_WORK/key2.pem" 2>/dev/null
+	openssl pkey -in "$FX_WORK/key2.pem" -pubout -out "$FX_WORK/key2.pub.pem" 2>/dev/null
+	assert_exit 0 "$FX_ACQUIRE" -q --format raw --sign-key "$FX_WORK/key.pem" --case X --evidence X1 "$FX_WORK/small.img" "$dir/x"
+	assert_exit 0 "$FX_VERIFY" -q --sign-key "$FX_WORK/key2.pem" "$dir/x.raw"
+	assert_exit 0 "$FX_VERIFY" -q handoff X1 --db "$dir/case.db" --sign-key "$FX_WORK/key2.pem" --to "Det. Smith" --reason court
+	db=$dir/case.db
+	sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+	a=$(pub_hex "$FX_WORK/key.pem")
+	b=$(pub_hex "$FX_WORK/key2.pem")
+	f=$(pub_hex "$FX_WORK/forger.pem")
+	n=$(sqlite3 "$db" "SELECT count(*) FROM audit_log")
+	reg=$(sqlite3 "$db" "SELECT seq FROM audit_log WHERE action = 'key.register' AND key_id = 2")
+	head=$(sqlite3 "$db" "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+	assert_exit 0 "$FX_VERIFY" audit --db "$db" --trusted-key "$FX_WORK/key.pub.pem" --trusted-key "$FX_WORK/key2.pub.pem" --require-signed
+	assert_eq "verify: audit chain of $db is intact: $n events, $n signed, head $head
+$CHECKED_BASE $n of $n events signed, every event from event 1 on, each verified with one of the trusted keys given (2 different keys signed)
+verify: not checked: $NOT_CHECKED_END" "$(stdout_of_last)" "two examiners, both keys trusted: intact"
+	assert_eq "intact: $n events, $n signed, head $head" "$(python3 "$FX_WORK/verify.py" "$db" "$a" "$b")" "reference checker, both keys: intact"
+	audit_broken "$db" "event $reg: signed with key ${b:0:16}..., not the trusted key ${a:0:16}..." ref "$FX_WORK/key.pub.pem"
+	audit_broken "$db" "event $reg: signed with key ${b:0:16}..., which is none of the 2 trusted keys (${a:0:16}..., ${f:0:16}...)" ref \
+		"$FX_WORK/key.pub.pem" "$FX_WORK/forger.pem"
+	audit_broken "$FX_WORK/resigned.db" "event 1: signed with key ${f:0:16}..., which is none of the 2 trusted keys (${a:0:16}..., ${b:0:16}...)" ref \
+		"$FX_WORK/key.pub.pem" "$FX_WORK/key2.pub.pem"
+	assert_exit 0 "$FX_VERIFY" report --db "$db" --evidence X1 --format json --trusted-key "$FX_WORK/key.pub.pem" --trusted-key "$FX_WORK/key2.pub.pem" -o "$out/both.json"
+	assert_eq intact "$(json_get "$out/both.json" .audit.result)" "report, both keys: intact"
+	assert_eq trusted_key "$(json_get "$out/both.json" .audit.trust)" "report, both keys: every signature a trusted key's"
+	assert_eq "${CHECKED_BASE#verify: checked: } $n of $n events signed, every event from event 1 on, each verified with one of the trusted keys given (2 different keys signed)" \
+		"$(json_get "$out/both.json" .audit.checked)" "report, both keys: what was checked"
+	assert_exit 0 "$FX_VERIFY" report --db "$db" --evidence X1 --format json --trusted-key "$FX_WORK/key.pub.pem" -o "$out/one.json"
+	assert_eq broken "$(json_get "$out/one.json" .audit.result)" "report, one key: broken"
+	assert_eq "event $reg: signed with key ${b:0:16}..., not the trusted key ${a:0:16}..." "$(json_get "$out/one.json" .audit.reason)" "report, one key: why"
+}
+
+# Databases of the previous releases, unsigned (the lab's, as schema 1 and
+# 2): verify audit, list and report read them as they are, exit 0, and
+# leave them byte for byte as they were (they exited 4: "has schema version
+# 1 and must be migrated: open it for writing once").
+test_older_versions() {
+	local v db before events head json
+	for v in 1 2; do
+		db=$FX_WORK/older$v.db
+		json=$FX_WORK/older$v.json
+		cp "$FX_WORK/lab/case.db" "$db"
+		downgrade "$db" "$v"
+		assert_eq "$v" "$(sqlite3 "$db" "PRAGMA user_version")" "schema $v: made"
+		events=$(sqlite3 "$db" "SELECT count(*) FROM audit_log")
+		head=$(sqlite3 "$db" "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+		before=$(sha256_of "$db")
+		assert_exit 0 "$FX_VERIFY" audit --db "$db"
+		assert_eq "verify: audit chain of $db is intact: $events events, 0 signed, head $head" "$(stdout_of_last | head -1)" "schema $v: audit intact"
+		assert_eq "intact: $events events, 0 signed, head $head" "$(python3 "$FX_WORK/verify.py" "$db")" "schema $v: reference checker agrees"
+		assert_exit 0 "$FX_VERIFY" list --db "$db"
+		assert_contains "$(stdout_of_last)" "    acquisition 1: raw, completed," "schema $v: list, the acquisition"
+		assert_contains "$(stdout_of_last)" "      last verification: mismatch at " "schema $v: list, the last verification"
+		assert_exit 0 "$FX_VERIFY" report --db "$db" --case CASE-1 --format json -o "$json"
+		assert_eq intact "$(json_get "$json" .audit.result)" "schema $v: report, audit intact"
+		assert_eq "$before" "$(sha256_of "$db")" "schema $v: the database is unchanged"
+		assert_eq "$events $v" "$(sqlite3 "$db" "SELECT count(*) FROM audit_log; PRAGMA user_version" | tr '\n' ' ' | sed 's/ $//')" \
+			"schema $v: no event added, not migrated"
+	done
+}
+
+# A signed database of the previous release (schema 2, every event signed
+# with key.pem). verify IMAGE without the key is refused before anything is
+# written: it used to migrate first, leaving an unsigned schema.migrate
+# event that made every later audit BROKEN, and said "recorded: no (no
+# acquisition record to attach it to)". With the key: migrated, signed.
+# Then a closed case: the summary names why the run was not recorded.
+test_signed_older() {
+	local dir=$FX_WORK/old db n before rec
+	mkdir "$dir"
+	assert_exit 0 "$FX_ACQUIRE" -q --format raw --sign-key "$FX_WORK/key.pem" --case O --evidence O1 "$FX_WORK/small.img" "$dir/o"
+	db=$dir/case.db
+	downgrade "$db" 2 "$FX_WORK/key.pem"
+	rec=$(pub_hex "$FX_WORK/key.pem")
+	n=$(sqlite3 "$db" "SELECT count(*) FROM audit_log")
+	before=$(sha256_of "$db")
+	assert_exit 0 "$FX_VERIFY" audit --db "$db" --trusted-key "$FX_WORK/key.pub.pem" --require-signed
+	assert_contains "$(stdout_of_last)" "is intact: $n events, $n signed" "schema 2, signed: intact"
+	assert_exit 4 "$FX_VERIFY" "$dir/o.raw"
+	assert_eq "verify: case database: $db: its audit log is signed (key ${rec:0:16}...), so every later event must be signed too; open it with a signing key" \
+		"$(stderr_of_last)" "no key: refused"
+	assert_contains "$(stdout_of_last)" "
+  recorded: no (case database $db could not be opened, see above)" "no key: the real reason it was not recorded"
+	assert_eq "$before" "$(sha256_of "$db")" "no key: the database is unchanged (not migrated)"
+	assert_exit 0 "$FX_VERIFY" audit --db "$db" --trusted-key "$FX_WORK/key.pub.pem" --require-signed
+	assert_contains "$(stdout_of_last)" "is intact: $n events, $n signed" "no key: the chain is still intact"
+	assert_exit 0 "$FX_VERIFY" -q --sign-key "$FX_WORK/key.pem" "$dir/o.raw"
+	assert_eq "3 1 1" "$(sqlite3 "$db" "PRAGMA user_version; SELECT count(*), count(key_id) FROM audit_log WHERE action = 'schema.migrate'" | tr '|\n' '  ' | sed 's/ $//')" \
+		"with the key: migrated, the migration's event signed"
+	assert_exit 0 "$FX_VERIFY" audit --db "$db" --trusted-key "$FX_WORK/key.pub.pem" --require-signed
+	assert_contains "$(stdout_of_last)" "is intact: $((n + 2)) events, $((n + 2)) signed" "with the key: intact and signed throughout"
+	# a closed case (no write permission): opened read-only, the recording
+	# fails, and the summary says so (it said "no acquisition record")
+	chmod 0444 "$db"
+	assert_exit 4 "$FX_VERIFY" --sign-key "$FX_WORK/key.pem" "$dir/o.raw"
+	assert_eq "verify: case database $db is read-only: the verification of $dir/o.raw cannot be recorded
+verify: $dir/o.raw: the verification could not be recorded in $db: case database $db: opened read-only" "$(stderr_of_last)" "closed case: why"
+	assert_contains "$(stdout_of_last)" "
+  recorded: no (recording in $db failed, see above)" "closed case: the real reason it was not recorded"
+	chmod 0644 "$db"
+}
+
 main() {
 	need_tool sqlite3 python3 openssl
 	fx_begin
@@ -359,6 +500,9 @@ main() {
 	test_key_register
 	test_triggers
 	test_report_trust
+	test_two_examiners
+	test_older_versions
+	test_signed_older
 	test_interrupt
 	fx_pass
 }

@@ -45,7 +45,8 @@ typedef struct fx_casedb_options {
 	 *  audit event written through this handle is signed and the public
 	 *  key is recorded in the database. NULL: events are not signed. */
 	const char *sign_key_path;
-	/** Nonzero: open for reading only; never creates, never migrates. */
+	/** Nonzero: open for reading only; never creates, never migrates: a
+	 *  database of an older schema version (1 on) is read as it is. */
 	int read_only;
 	/** How long a writer waits for another process, in ms. 0: 30000. */
 	int busy_timeout_ms;
@@ -286,29 +287,42 @@ typedef struct fx_casedb_custody_info {
  *  later event must be signed by a key the chain registered before it (or,
  *  for a key.register, by the key it registers), and every key.register
  *  must carry its self-signature. The options add checks that need
- *  something from outside the database. */
+ *  something from outside the database.
+ *
+ *  Trusted keys: every key given in trusted_key_path, trusted_key_hex and
+ *  (version 3) the two lists is trusted, a key ring: each signed event
+ *  must be signed with one of them (a chain signed by two examiners is
+ *  checked with both their keys), and an unsigned chain is a failure.
+ *  None given: the keys the database records are used (then a chain
+ *  re-signed with a forger's key would pass, and
+ *  fx_casedb_audit_describe() says so). */
 typedef struct fx_casedb_audit_options {
 	unsigned int version;          /**< FX_CASEDB_AUDIT_OPTIONS_VERSION */
-	/** PEM file with the Ed25519 key (public, or private) the chain must
-	 *  be signed with: every signed event must be signed with it, and an
-	 *  unsigned chain is a failure. NULL: the keys the database records
-	 *  (then a chain re-signed with a forger's key would pass, and
-	 *  fx_casedb_audit_describe() says so). */
+	/** PEM file with a trusted Ed25519 key (public, or private); NULL:
+	 *  none. */
 	const char *trusted_key_path;
-	/** The same as 64 hex digits of the raw public key. */
+	/** A trusted key as 64 hex digits of the raw public key; NULL: none. */
 	const char *trusted_key_hex;
 	/** Nonzero: every event must be signed, the first one included. */
 	int require_signed;
 	/** Version 2: when *cancel becomes nonzero (a signal handler sets
 	 *  it), the check stops between events with FX_EINTR. NULL: never. */
 	volatile sig_atomic_t *cancel;
+	/** Version 3: more trusted keys, as PEM files (n_trusted_key_paths
+	 *  of them; NULL with 0: none). */
+	const char *const *trusted_key_paths;
+	size_t n_trusted_key_paths;
+	/** Version 3: more trusted keys, as 64 hex digits each. */
+	const char *const *trusted_keys_hex;
+	size_t n_trusted_keys_hex;
 } fx_casedb_audit_options;
 
 /** Version 2: cancel, and the report's fields from trust on are filled (a
- *  version 1 caller's report is filled up to reason only). */
-#define FX_CASEDB_AUDIT_OPTIONS_VERSION 2
+ *  version 1 caller's report is filled up to reason only). Version 3:
+ *  the lists of trusted keys (the report is the same as version 2's). */
+#define FX_CASEDB_AUDIT_OPTIONS_VERSION 3
 #define FX_CASEDB_AUDIT_OPTIONS_INIT { FX_CASEDB_AUDIT_OPTIONS_VERSION, NULL, \
-	NULL, 0, NULL }
+	NULL, 0, NULL, NULL, 0, NULL, 0 }
 
 /** Who the signatures of an intact chain show wrote it. */
 typedef enum fx_casedb_audit_trust {
@@ -320,7 +334,8 @@ typedef enum fx_casedb_audit_trust {
 	 *  the database itself: no trusted key was given, so a chain
 	 *  re-signed with a forger's own key would pass too. */
 	FX_CASEDB_TRUST_RECORDED_KEYS = 1,
-	/** Signed, and every signature is the trusted key's. */
+	/** Signed, and every signature is a trusted key's (the trusted
+	 *  key's, when one was given). */
 	FX_CASEDB_TRUST_TRUSTED_KEY = 2
 } fx_casedb_audit_trust;
 
@@ -348,7 +363,9 @@ typedef struct fx_casedb_audit_report {
 	/** The one key whose signatures verified when keys_used is 1, 64 hex
 	 *  digits; else "". */
 	char key_hex[65];
-	/** The trusted key the check was given, 64 hex digits; "" if none. */
+	/** The trusted key the check was given, 64 hex digits; "" if none.
+	 *  Of several (a key ring), the first: trusted_key_path, then
+	 *  trusted_key_hex, then the lists in their order. */
 	char trusted_key[65];
 	/** "" if the database's triggers are exactly the schema's; else the
 	 *  first difference, e.g. "append-only trigger audit_log_no_update is
@@ -369,11 +386,16 @@ typedef int (*fx_casedb_custody_cb)(const fx_casedb_custody_info *c,
 
 /**
  * Opens the case database at path, creating it (with the current schema) if
- * the file does not exist or is empty, and migrating an older schema.
+ * the file does not exist or is empty, and migrating an older schema
+ * (unless opts->read_only: then it is read as it is).
  * Refuses, without changing a byte of the file: a file that is not a case
  * database (FX_ECORRUPT), a database from a newer schema (FX_EVERSION), a
- * read-only file unless opts->read_only (FX_ERROR). A signing key that
- * cannot be loaded is FX_EUSAGE. opts may be NULL.
+ * read-only file unless opts->read_only (FX_ERROR); for writing, also a
+ * database whose append-only triggers are not the schema's (FX_ECORRUPT)
+ * and a signed one without a signing key (FX_EUSAGE), whatever its
+ * version: these come before any migration, whose events are signed with
+ * the key. A signing key that cannot be loaded is FX_EUSAGE. opts may be
+ * NULL.
  * On success *out is a new handle for fx_casedb_free().
  */
 FX_EXTERN int fx_casedb_open(fx_casedb **out, const char *path,

@@ -50,9 +50,11 @@ typedef struct fx_report_options {
 	/** Who produces the report, e.g. "verify 0.1.0"; named in the report
 	 *  as its producer. NULL: "libforensic <version>". */
 	const char *generator;
-	/** Version 2: how the audit chain is checked (trusted key, signatures
-	 *  required), as fx_casedb_audit_check() takes it. A version 1 caller
-	 *  gets the defaults. */
+	/** Version 2: how the audit chain is checked (trusted keys,
+	 *  signatures required), as fx_casedb_audit_check() takes it; its own
+	 *  version says which of its fields the caller has (version 3: lists
+	 *  of trusted keys, a key ring). A version 1 caller gets the
+	 *  defaults. */
 	fx_casedb_audit_options audit;
 } fx_report_options;
 
