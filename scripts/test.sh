@@ -19,6 +19,7 @@ run_suite() {
 
 run_suite "$root/build"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+LSAN_OPTIONS=suppressions=$root/tests/lsan.supp:print_suppressions=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	run_suite "$root/build-sanitize" -DFX_SANITIZE="address;undefined" \
 	-DCMAKE_BUILD_TYPE=Debug
