@@ -2498,9 +2498,11 @@ END_TEST
 
 /* ---- cost ---- */
 
-/* One acquisition of 65536 image files: the check was quadratic in the
- * size of an event's content (about 450 s here for this one; 27.9 s for
- * 16384 files); it is linear now (about 0.3 s). */
+/* One acquisition of 65536 image files, one event of about 7 MB: checked
+ * and found intact, every file accounted for. (The check was quadratic in
+ * the size of an event's content: about 450 s for this one; linear now,
+ * about 0.3 s. Speed is measured by the benchmark, tests/bench/bench.sh
+ * files, not asserted here.) */
 START_TEST(test_audit_many_files)
 {
 	const char *path = new_path("casedb-manyfiles");
@@ -2510,10 +2512,8 @@ START_TEST(test_audit_many_files)
 	fx_casedb_file *files = calloc(N, sizeof(*files));
 	char *names = malloc((size_t)N * 40);
 	fx_casedb_audit_report rep;
-	struct timespec t0, t1;
 	fx_casedb *db = open_db(path, NULL);
 	int64_t acq = 0;
-	double secs;
 	int i;
 
 	ck_assert_ptr_nonnull(files);
@@ -2528,14 +2528,10 @@ START_TEST(test_audit_many_files)
 	r.n_files = N;
 	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
 	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), 0);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ck_assert_int_eq(check_chain(&rep, db), 0);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	secs = (double)(t1.tv_sec - t0.tv_sec) +
-	       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ck_assert_int_eq(rep.intact, 1);
 	ck_assert_int_eq(rep.events, 5);
-	ck_assert_msg(secs < 30.0, "audit check of %d files took %.1f s "
-		      "(quadratic again?)", N, secs);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM image_files"), N);
 	fx_casedb_free(db);
 	free(files);
 	free(names);
