@@ -163,20 +163,24 @@ test_write_block_fails() {
 # (locked by another writer); the flags it set are cleared, the log and
 # stderr say so, and the exit code is 130.
 test_signal_before_reading() {
-	local dir=$FX_WORK/signal pid rc=0 i size log
+	local dir=$FX_WORK/signal pid rc=0 i size log locker
 	mkdir "$dir"
 	head -c 65536 /dev/zero >"$dir/small"
 	assert_exit 0 "$FX_ACQUIRE" -q --format raw --db "$dir/case.db" "$dir/small" "$dir/small-img"
-	mkfifo "$dir/ctl"
-	sqlite3 "$dir/case.db" <"$dir/ctl" >/dev/null 2>&1 &
-	defer kill "$!"
-	exec 7>"$dir/ctl"
-	echo 'BEGIN IMMEDIATE;' >&7
-	for ((i = 0; i < 100; i++)); do
-		sqlite3 "$dir/case.db" 'BEGIN IMMEDIATE; ROLLBACK;' >/dev/null 2>&1 || break
+	# another writer holds the database's write lock until it is killed;
+	# it says so (the flag file) only once it holds it
+	python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").write("locked")
+time.sleep(600)' "$dir/case.db" "$dir/locked" &
+	locker=$!
+	defer kill "$locker"
+	for ((i = 0; i < 600; i++)); do
+		[[ -s $dir/locked ]] && break
 		sleep 0.1
 	done
-	((i < 100)) || fail "could not lock $dir/case.db"
+	[[ -s $dir/locked ]] || fail "could not lock $dir/case.db"
 	"$FX_ACQUIRE" -q --format raw --db "$dir/case.db" "$DEV" "$dir/t" >"$FX_OUT" 2>"$FX_ERR" &
 	pid=$!
 	defer stop_acquire "$pid"
@@ -187,8 +191,7 @@ test_signal_before_reading() {
 	assert_eq "$N=1 ${N}p1=1 ${N}p2=1" "$(ro_flags)" "flags set while acquire waits for the database"
 	kill -INT "$pid"
 	sleep 0.2
-	echo 'COMMIT;' >&7
-	exec 7>&-
+	kill "$locker" # the lock goes with it
 	wait "$pid" || rc=$?
 	assert_eq 130 "$rc" "exit code after SIGINT before reading"
 	size=$(blockdev --getsize64 "$DEV")
