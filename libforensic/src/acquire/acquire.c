@@ -1,0 +1,624 @@
+/*
+ * The acquisition pipeline. The calling thread reads the source once, in
+ * large blocks, into a fixed ring of buffers (ring.c). Each selected hash
+ * algorithm runs on its own thread, the optional window hasher on another,
+ * and the sink on another; all of them read the same buffer in place, so
+ * throughput is that of the slowest consumer and memory is the ring's.
+ *
+ * A block that fails to read is re-read sector by sector; each failing
+ * sector is tried `retries` more times, then zero-filled and recorded in
+ * the bad-sector list (owned by the reader thread until the run ends).
+ * A vanished device, a failed sink or a cancel request stop the reader;
+ * consumers always drain what was published, so the hashes and the image
+ * cover exactly the bytes reported. Threads carry their job's name ("md5",
+ * "sha1", "sha256", "window", "sink") for top -H and ps -T.
+ *
+ * Option rules live in fx_acquire_options_check, which callers use to
+ * refuse a bad value before they write anything.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/error.h"
+#include "forensic/acquire.h"
+#include "hash/hasher.h"
+#include "conc/ring.h"
+#include "sink/sink_impl.h"
+#include "source/source_impl.h"
+
+typedef struct pipeline pipeline;
+
+/* One consumer thread; fields are owned by that thread until joined. */
+typedef struct consumer {
+	pipeline *p;
+	unsigned index;                  /* in the ring */
+	unsigned alg;                    /* hash consumers */
+	fx_hasher *hasher;
+	void *(*run)(void *);
+	const char *name;                /* of the thread, for top -H, ps -T */
+	pthread_t thread;
+	int started;
+} consumer;
+
+struct pipeline {
+	fx_ring *ring;
+	fx_source *src;
+	fx_sink *sink;                   /* sink consumer thread only */
+	const fx_acquire_options *opts;
+	consumer consumers[FX_RING_MAX_CONSUMERS];
+	unsigned nconsumers;
+	/* Set once by the sink thread, read by the reader: stop reading. */
+	volatile int sink_failed;
+	int sink_error_code;             /* sink thread, then joined */
+	uint64_t sink_cut_offset;        /* sink thread: bytes in the image */
+	char sink_error[1024];
+	fx_digests digests;              /* hash threads, each its own field */
+	fx_window_hash *windows;         /* window thread */
+	size_t nwindows, windows_cap;
+	fx_acquire_result *res;          /* reader thread (bad list, bytes) */
+	size_t bad_cap;
+	uint64_t fail_run;               /* reader: consecutive failed bytes */
+	uint64_t last_good;              /* reader: offset of a sector read well */
+	int have_good;
+};
+
+/*
+ * A dying drive may answer EIO for everything instead of ENODEV. After this
+ * many consecutive unreadable bytes the reader re-reads the last sector
+ * that read well: if that fails too, the device is treated as gone.
+ */
+#define FX_VANISH_PROBE_BYTES ((uint64_t)16 << 20)
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *hash_main(void *arg)
+{
+	consumer *c = arg;
+	fx_ring_slot s;
+	fx_digests *d = &c->p->digests;
+	char *out = c->alg == FX_HASH_MD5 ? d->md5
+		    : c->alg == FX_HASH_SHA1 ? d->sha1 : d->sha256;
+
+	while (fx_ring_next(c->p->ring, c->index, &s)) {
+		if (!s.skip)
+			fx_hasher_update(c->hasher, s.data, s.len);
+		fx_ring_release(c->p->ring, c->index);
+	}
+	fx_hasher_final_hex(c->hasher, out, sizeof(d->sha256));
+	return NULL;
+}
+
+static int window_push(pipeline *p, uint64_t offset, uint64_t length,
+		       fx_hasher *h)
+{
+	fx_window_hash *w;
+
+	if (p->nwindows == p->windows_cap) {
+		size_t cap = p->windows_cap ? p->windows_cap * 2 : 64;
+
+		if (!(w = realloc(p->windows, cap * sizeof(*w))))
+			return -1;
+		p->windows = w;
+		p->windows_cap = cap;
+	}
+	w = &p->windows[p->nwindows++];
+	w->offset = offset;
+	w->length = length;
+	fx_hasher_final_hex(h, w->sha256, sizeof(w->sha256));
+	return 0;
+}
+
+/* SHA-256 of each hash_window bytes of the stream. */
+static void *window_main(void *arg)
+{
+	consumer *c = arg;
+	pipeline *p = c->p;
+	uint64_t size = p->opts->hash_window, start = 0, filled = 0;
+	fx_ring_slot s;
+	size_t at, take;
+
+	while (fx_ring_next(p->ring, c->index, &s)) {
+		for (at = 0; !s.skip && at < s.len; at += take) {
+			take = s.len - at;
+			if (take > size - filled)
+				take = (size_t)(size - filled);
+			fx_hasher_update(c->hasher, s.data + at, take);
+			filled += take;
+			if (filled == size) {
+				window_push(p, start, filled, c->hasher);
+				start += filled;
+				filled = 0;
+			}
+		}
+		fx_ring_release(p->ring, c->index);
+	}
+	if (filled)
+		window_push(p, start, filled, c->hasher);
+	return NULL;
+}
+
+static void *sink_main(void *arg)
+{
+	consumer *c = arg;
+	pipeline *p = c->p;
+	fx_ring_slot s;
+
+	while (fx_ring_next(p->ring, c->index, &s)) {
+		if (!p->sink_failed &&
+		    (p->sink_error_code = fx_sink_write(p->sink, s.data, s.len))) {
+			snprintf(p->sink_error, sizeof(p->sink_error), "%s",
+				 fx_error_last());
+			p->sink_cut_offset = s.offset;
+			fx_ring_cut(p->ring); /* hashes stop where the image stops */
+			__atomic_store_n(&p->sink_failed, 1, __ATOMIC_RELEASE);
+		}
+		fx_ring_release(p->ring, c->index);
+	}
+	return NULL;
+}
+
+static int add_consumer(pipeline *p, void *(*run)(void *), unsigned alg,
+			const char *name)
+{
+	consumer *c = &p->consumers[p->nconsumers];
+
+	c->p = p;
+	c->index = p->nconsumers;
+	c->alg = alg;
+	c->run = run;
+	c->name = name;
+	if (alg && fx_hasher_new(&c->hasher, alg) != 0)
+		return FX_ERROR;
+	p->nconsumers++;
+	return 0;
+}
+
+static int bad_add(pipeline *p, uint64_t sector)
+{
+	fx_acquire_result *r = p->res;
+	fx_bad_range *last = r->nbad ? &r->bad[r->nbad - 1] : NULL;
+
+	r->bad_sectors++;
+	if (last && last->first + last->count == sector) {
+		last->count++;
+		return 0;
+	}
+	if (r->nbad == p->bad_cap) {
+		size_t cap = p->bad_cap ? p->bad_cap * 2 : 16;
+		fx_bad_range *b = realloc(r->bad, cap * sizeof(*b));
+
+		if (!b)
+			return fx_error_set(FX_ERROR, "out of memory for the bad-sector list");
+		r->bad = b;
+		p->bad_cap = cap;
+	}
+	r->bad[r->nbad].first = sector;
+	r->bad[r->nbad].count = 1;
+	r->nbad++;
+	return 0;
+}
+
+static int is_gone(int64_t err)
+{
+	return err == -ENODEV || err == -ENXIO || err == -ENOMEDIUM;
+}
+
+static void note_good(pipeline *p, uint64_t offset)
+{
+	p->fail_run = 0;
+	p->last_good = offset;
+	p->have_good = 1;
+}
+
+static int vanished(pipeline *p, int64_t err, uint64_t offset)
+{
+	return fx_error_set_errno(FX_EGONE, (int)-err,
+				  "source %s vanished at byte %llu",
+				  p->src->info.path, (unsigned long long)offset);
+}
+
+/* After a long run of failures: does a sector that read well still read? */
+static int still_there(pipeline *p, uint8_t *scratch, uint32_t ssz)
+{
+	return p->have_good &&
+	       fx_source_pread(p->src, scratch, ssz, p->last_good) == (int64_t)ssz;
+}
+
+/* Reads one sector with retries; zero-fills and records it on failure. */
+static int read_sector(pipeline *p, uint8_t *buf, uint64_t offset,
+		       uint32_t ssz)
+{
+	unsigned attempt;
+	int64_t n = -EIO;
+
+	for (attempt = 0; attempt <= p->opts->retries; attempt++) {
+		n = fx_source_pread(p->src, buf, ssz, offset);
+		if (n == (int64_t)ssz) {
+			note_good(p, offset);
+			return 0;
+		}
+		if (is_gone(n))
+			break;
+	}
+	p->fail_run += ssz;
+	if (!is_gone(n) && p->fail_run >= FX_VANISH_PROBE_BYTES) {
+		if (!still_there(p, buf, ssz))
+			return fx_error_set(FX_EGONE,
+					    "source %s stopped answering at byte %llu: %llu bytes in a row failed and sector %llu, read before, fails now",
+					    p->src->info.path,
+					    (unsigned long long)offset,
+					    (unsigned long long)p->fail_run,
+					    (unsigned long long)(p->last_good / ssz));
+		p->fail_run = 0; /* alive: a bad region, go on */
+	}
+	if (is_gone(n))
+		return vanished(p, n, offset);
+	memset(buf, 0, ssz);
+	return bad_add(p, offset / ssz);
+}
+
+/* Reads len bytes at offset into buf, falling back to single sectors. */
+static int read_block(pipeline *p, uint8_t *buf, size_t len, uint64_t offset)
+{
+	uint32_t ssz = p->src->info.logical_sector_size;
+	int64_t n = fx_source_pread(p->src, buf, len, offset);
+	size_t at;
+	int rc;
+
+	if (n == (int64_t)len) {
+		note_good(p, offset);
+		return 0;
+	}
+	if (is_gone(n))
+		return vanished(p, n, offset);
+	if (n >= 0 && !p->src->info.is_block_device && p->src->fd >= 0)
+		return fx_error_set(FX_EIO,
+				    "source %s ended at byte %llu, expected %llu bytes (was it truncated while being read?)",
+				    p->src->info.path,
+				    (unsigned long long)(offset + (uint64_t)n),
+				    (unsigned long long)p->src->info.size);
+	for (at = 0; at < len; at += ssz)
+		if ((rc = read_sector(p, buf + at, offset + at, ssz)) != 0)
+			return rc;
+	return 0;
+}
+
+static void report_progress(pipeline *p, double start, double *last, int force)
+{
+	fx_progress pr;
+	double t = now_s();
+
+	if (!p->opts->progress ||
+	    (!force && (t - *last) * 1000.0 < p->opts->progress_interval_ms))
+		return;
+	*last = t;
+	pr.bytes_done = p->res->bytes;
+	pr.bytes_total = p->res->size;
+	pr.bad_sectors = p->res->bad_sectors;
+	pr.elapsed_s = t - start;
+	p->opts->progress(&pr, p->opts->progress_payload);
+}
+
+/* The reader loop; returns 0, FX_EINTR, or the failure code. */
+static int read_all(pipeline *p, double start)
+{
+	uint64_t size = p->res->size, off = 0;
+	size_t bs = p->opts->block_size, len;
+	double last = 0;
+	uint8_t *buf;
+	int rc;
+
+	while (off < size) {
+		if (p->opts->cancel && *p->opts->cancel)
+			return fx_error_set(FX_EINTR, "interrupted after %llu bytes",
+					    (unsigned long long)off);
+		if (__atomic_load_n(&p->sink_failed, __ATOMIC_ACQUIRE))
+			return FX_ERROR;
+		len = size - off < bs ? (size_t)(size - off) : bs;
+		if (!(buf = fx_ring_claim(p->ring)))
+			return FX_ERROR;
+		if ((rc = read_block(p, buf, len, off)) != 0)
+			return rc;
+		fx_ring_publish(p->ring, len, off);
+		off += len;
+		p->res->bytes = off;
+		report_progress(p, start, &last, 0);
+	}
+	report_progress(p, start, &last, 1);
+	return 0;
+}
+
+/*
+ * With fewer cores than pipeline threads, the scheduler time-shares MD5's
+ * core with the other hashers, and MD5, which cannot be split, sets the
+ * pace. So MD5 gets a core of its own and every other pipeline thread
+ * (the reader included) the rest. Threads started before the run (E01
+ * compression workers) keep floating over all cores. Nothing is pinned
+ * when there are enough cores, or only one. Returns whether the caller's
+ * affinity was changed (restored by unplace()).
+ */
+static int place_threads(pipeline *p, cpu_set_t *saved)
+{
+	cpu_set_t all, rest, one;
+	int cpu, last = -1;
+	unsigned i;
+
+	if (pthread_getaffinity_np(pthread_self(), sizeof(all), &all) != 0 ||
+	    CPU_COUNT(&all) < 2 || (unsigned)CPU_COUNT(&all) > p->nconsumers ||
+	    !(p->opts->hash_algs & FX_HASH_MD5) || p->nconsumers < 2)
+		return 0;
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, &all))
+			last = cpu;
+	rest = all;
+	CPU_CLR(last, &rest);
+	CPU_ZERO(&one);
+	CPU_SET(last, &one);
+	for (i = 0; i < p->nconsumers; i++)
+		pthread_setaffinity_np(p->consumers[i].thread, sizeof(cpu_set_t),
+				       p->consumers[i].alg == FX_HASH_MD5 &&
+				       p->consumers[i].run == hash_main ? &one : &rest);
+	*saved = all;
+	pthread_setaffinity_np(pthread_self(), sizeof(rest), &rest);
+	return 1;
+}
+
+/* Every logical sector size is a multiple of this: the unit sizes are
+ * checked against before the source, and its sector size, are known. */
+#define FX_SECTOR_UNIT 512u
+
+/* A size option must be a multiple of the sector size (or of 512 bytes
+ * when that is not known yet). */
+static int check_multiple(const char *name, uint64_t value, uint32_t ssz)
+{
+	if (value % (ssz ? ssz : FX_SECTOR_UNIT) == 0)
+		return 0;
+	if (!ssz)
+		return fx_error_set(FX_EUSAGE,
+				    "%s %llu is not a multiple of %u bytes (every sector size is)",
+				    name, (unsigned long long)value, FX_SECTOR_UNIT);
+	return fx_error_set(FX_EUSAGE,
+			    "%s %llu is not a multiple of the source's %u-byte logical sector size",
+			    name, (unsigned long long)value, ssz);
+}
+
+int fx_acquire_options_check(const fx_acquire_options *o, uint32_t ssz)
+{
+	int rc;
+
+	if (!o || !o->version || o->version > FX_ACQUIRE_OPTIONS_VERSION)
+		return fx_error_set(FX_EUSAGE, "acquisition options version %u is not 1..%u",
+				    o ? o->version : 0, FX_ACQUIRE_OPTIONS_VERSION);
+	if (!o->block_size)
+		return fx_error_set(FX_EUSAGE, "--block-size 0 is not a positive size");
+	if (o->block_size > FX_ACQUIRE_MAX_BLOCK)
+		return fx_error_set(FX_EUSAGE, "--block-size %zu is larger than 256M (%zu bytes)",
+				    o->block_size, FX_ACQUIRE_MAX_BLOCK);
+	if ((rc = check_multiple("--block-size", o->block_size, ssz)) != 0 ||
+	    (rc = check_multiple("--hash-window", o->hash_window, ssz)) != 0)
+		return rc;
+	if (o->retries > FX_ACQUIRE_MAX_RETRIES)
+		return fx_error_set(FX_EUSAGE, "--retries %u is more than %u", o->retries,
+				    FX_ACQUIRE_MAX_RETRIES);
+	if (!(o->hash_algs & FX_HASH_ALL) || (o->hash_algs & ~FX_HASH_ALL))
+		return fx_error_set(FX_EUSAGE,
+				    "--hash: no known hash algorithm in the set 0x%x (md5, sha1, sha256)",
+				    o->hash_algs);
+	if (o->buffers < 2 || o->buffers > 1024)
+		return fx_error_set(FX_EUSAGE, "buffers %u is not 2..1024", o->buffers);
+	return 0;
+}
+
+static int pipeline_setup(pipeline *p)
+{
+	unsigned alg;
+	size_t slot = (p->opts->block_size + 4095) & ~(size_t)4095;
+
+	for (alg = FX_HASH_MD5; alg <= FX_HASH_SHA256; alg <<= 1)
+		if ((p->opts->hash_algs & alg) &&
+		    add_consumer(p, hash_main, alg, fx_hash_name(alg)))
+			return FX_ERROR;
+	if (p->opts->hash_window &&
+	    add_consumer(p, window_main, FX_HASH_SHA256, "window"))
+		return FX_ERROR;
+	if (p->sink && add_consumer(p, sink_main, 0, "sink"))
+		return FX_ERROR;
+	if (fx_ring_new(&p->ring, p->opts->buffers, slot, p->nconsumers))
+		return fx_error_set(FX_ERROR, "cannot allocate %u buffers of %zu bytes",
+				    p->opts->buffers, slot);
+	if (p->sink) /* hash only what the sink took: the last consumer */
+		fx_ring_set_gate(p->ring, p->nconsumers - 1);
+	return 0;
+}
+
+static void pipeline_teardown(pipeline *p)
+{
+	unsigned i;
+
+	for (i = 0; i < p->nconsumers; i++)
+		fx_hasher_free(p->consumers[i].hasher);
+	fx_ring_free(p->ring);
+	free(p->windows);
+}
+
+/* Drops unreadable ranges past the bytes that reached the image. */
+static void trim_bad(fx_acquire_result *r)
+{
+	uint64_t end = r->bytes / r->sector_size;
+
+	while (r->nbad && r->bad[r->nbad - 1].first >= end) {
+		r->bad_sectors -= r->bad[r->nbad - 1].count;
+		r->nbad--;
+	}
+	if (r->nbad && r->bad[r->nbad - 1].first + r->bad[r->nbad - 1].count > end) {
+		fx_bad_range *last = &r->bad[r->nbad - 1];
+
+		r->bad_sectors -= last->first + last->count - end;
+		last->count = end - last->first;
+	}
+}
+
+/* Final status from how the reader and the sink ended. */
+static void settle(pipeline *p, int read_rc)
+{
+	fx_acquire_result *r = p->res;
+
+	if (p->sink_failed) {
+		r->status = FX_ACQ_FAILED;
+		r->error_code = p->sink_error_code;
+		r->bytes = p->sink_cut_offset;
+		trim_bad(r);
+		snprintf(r->error, sizeof(r->error), "%s", p->sink_error);
+	} else if (read_rc == FX_EINTR) {
+		r->status = FX_ACQ_INTERRUPTED;
+		r->error_code = FX_EINTR;
+		snprintf(r->error, sizeof(r->error), "%s", fx_error_last());
+	} else if (read_rc != 0) {
+		r->status = FX_ACQ_FAILED;
+		r->error_code = read_rc;
+		trim_bad(r); /* sectors of the block that never reached the image */
+		snprintf(r->error, sizeof(r->error), "%s", fx_error_last());
+	} else {
+		r->status = r->nbad ? FX_ACQ_COMPLETED_WITH_ERRORS
+				    : FX_ACQ_COMPLETED;
+	}
+}
+
+static void finish_sink(pipeline *p)
+{
+	fx_acquire_result *r = p->res;
+	fx_sink_summary sum;
+	int rc;
+
+	if (!p->sink)
+		return;
+	sum.bytes = r->bytes;
+	sum.digests = &r->digests;
+	sum.bad = r->bad;
+	sum.nbad = r->nbad;
+	sum.sector_size = r->sector_size;
+	sum.complete = r->status == FX_ACQ_COMPLETED ||
+		       r->status == FX_ACQ_COMPLETED_WITH_ERRORS;
+	/* A failed sink is still finished: it closes and lists its files. */
+	if ((rc = fx_sink_finish(p->sink, &sum)) != 0 && !p->sink_failed) {
+		r->status = FX_ACQ_FAILED;
+		r->error_code = rc;
+		snprintf(r->error, sizeof(r->error), "%s", fx_error_last());
+	}
+}
+
+/*
+ * "Completed" means the image holds every byte of the source, whatever
+ * the format: checked here, once, against what the sink says it holds.
+ */
+static void check_complete(pipeline *p)
+{
+	fx_acquire_result *r = p->res;
+	uint64_t held = r->bytes;
+
+	if (r->status != FX_ACQ_COMPLETED && r->status != FX_ACQ_COMPLETED_WITH_ERRORS)
+		return;
+	if (p->sink)
+		held = fx_sink_held(p->sink, r->bytes);
+	if (r->bytes == r->size && held == r->size)
+		return;
+	r->status = FX_ACQ_FAILED;
+	r->error_code = FX_ECORRUPT;
+	snprintf(r->error, sizeof(r->error),
+		 "the image holds %llu of the source's %llu bytes (%llu read): not a complete acquisition",
+		 (unsigned long long)held, (unsigned long long)r->size,
+		 (unsigned long long)r->bytes);
+}
+
+int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
+		   const fx_acquire_options *opts)
+{
+	fx_acquire_options defaults = FX_ACQUIRE_OPTIONS_INIT;
+	pipeline p;
+	double start = now_s();
+	cpu_set_t saved_cpus;
+	unsigned i;
+	int rc, placed;
+
+	memset(out, 0, sizeof(*out));
+	memset(&p, 0, sizeof(p));
+	p.opts = opts ? opts : &defaults;
+	if ((rc = fx_acquire_options_check(p.opts,
+					   src->info.logical_sector_size)) != 0)
+		return rc;
+	p.src = src;
+	p.sink = sink;
+	p.res = out;
+	out->size = src->info.size;
+	out->sector_size = src->info.logical_sector_size;
+	if ((rc = pipeline_setup(&p)) != 0)
+		goto done;
+	for (i = 0; i < p.nconsumers; i++) {
+		consumer *c = &p.consumers[i];
+
+		if (pthread_create(&c->thread, NULL, c->run, c) != 0) {
+			rc = fx_error_set(FX_ERROR, "cannot start a pipeline thread");
+			break;
+		}
+		c->started = 1;
+		/* named before the first block: "md5", "sink", ... */
+		pthread_setname_np(c->thread, c->name);
+	}
+	placed = rc ? 0 : place_threads(&p, &saved_cpus);
+	rc = rc ? rc : read_all(&p, start);
+	if (placed)
+		pthread_setaffinity_np(pthread_self(), sizeof(saved_cpus), &saved_cpus);
+	fx_ring_close(p.ring);
+	for (i = 0; i < p.nconsumers; i++)
+		if (p.consumers[i].started)
+			pthread_join(p.consumers[i].thread, NULL);
+	out->digests = p.digests;
+	out->digests.algs = p.opts->hash_algs;
+	out->windows = p.windows;
+	out->nwindows = p.nwindows;
+	p.windows = NULL;
+	settle(&p, rc);
+	finish_sink(&p);
+	check_complete(&p);
+	out->elapsed_s = now_s() - start;
+	rc = 0;
+done:
+	pipeline_teardown(&p);
+	return rc;
+}
+
+void fx_acquire_result_clear(fx_acquire_result *result)
+{
+	if (!result)
+		return;
+	free(result->bad);
+	free(result->windows);
+	memset(result, 0, sizeof(*result));
+}
+
+const char *fx_acquire_status_name(int status)
+{
+	switch (status) {
+	case FX_ACQ_COMPLETED:
+		return "completed";
+	case FX_ACQ_COMPLETED_WITH_ERRORS:
+		return "completed_with_errors";
+	case FX_ACQ_FAILED:
+		return "failed";
+	case FX_ACQ_INTERRUPTED:
+		return "interrupted";
+	default:
+		return "unknown";
+	}
+}

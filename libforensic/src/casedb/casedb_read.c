@@ -1,0 +1,842 @@
+/*
+ * Reading records back: look-ups by case and evidence number or by image
+ * file, one acquisition with everything it recorded, the last verification,
+ * and lists through callbacks.
+ *
+ * Records handed out own their strings in a small arena freed with the
+ * record (get functions) or after the callback returns (list functions), so
+ * a caller frees one thing. Each read is one read transaction, so a record
+ * and its rows (hashes, files, bad sectors) come from the same snapshot even
+ * while other processes write.
+ *
+ * Unfinished acquisitions: the row says "running" until finish. A reader
+ * decides whether it is still running from the owner recorded at begin:
+ * same host, same boot (boot_id), and a process with that pid whose start
+ * time (from /proc/<pid>/stat) is the recorded one. If any of that differs,
+ * the acquisition is reported as interrupted (never finished); the row is
+ * not changed (fx_casedb_acquisition_finish can close it). On another host
+ * it cannot be told and is reported as running, with a note saying so.
+ *
+ * Older schemas: a read-only handle reads a database of any version as it
+ * is (casedb.c); a column that version lacks (acquisitions.error before
+ * schema 3) is read as NULL, i.e. not recorded.
+ *
+ * Threading: per handle, like the rest of the module.
+ */
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "casedb/casedb_int.h"
+#include "base/error.h"
+
+/* ---- arena ---- */
+
+struct chunk {
+	struct chunk *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+struct arena {
+	struct chunk *head;
+	int err;
+};
+
+static void *arena_alloc(struct arena *a, size_t n)
+{
+	struct chunk *c = a->head;
+	size_t cap;
+	void *p;
+
+	n = (n + 15) & ~(size_t)15;
+	if (!c || c->cap - c->used < n) {
+		cap = n > 4096 ? n : 4096;
+		c = malloc(sizeof(*c) + cap);
+		if (!c) {
+			a->err = fx_error_set(FX_ERROR, "out of memory");
+			return NULL;
+		}
+		c->next = a->head;
+		c->used = 0;
+		c->cap = cap;
+		a->head = c;
+	}
+	p = (char *)c->data + c->used;
+	c->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+static const char *arena_strdup(struct arena *a, const char *s)
+{
+	char *p;
+
+	if (!s)
+		return NULL;
+	p = arena_alloc(a, strlen(s) + 1);
+	if (p)
+		strcpy(p, s);
+	return p;
+}
+
+static void arena_free(struct arena *a)
+{
+	struct chunk *c, *next;
+
+	for (c = a->head; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	a->head = NULL;
+}
+
+/* Reads the columns of a row in order. */
+struct cols {
+	sqlite3_stmt *st;
+	int i;
+	struct arena *ar;
+};
+
+static const char *col_str(struct cols *c)
+{
+	return arena_strdup(c->ar, (const char *)sqlite3_column_text(c->st,
+								      c->i++));
+}
+
+static int64_t col_int(struct cols *c)
+{
+	return sqlite3_column_int64(c->st, c->i++);
+}
+
+static int col_flag(struct cols *c)
+{
+	int null = sqlite3_column_type(c->st, c->i) == SQLITE_NULL;
+	int v = sqlite3_column_int(c->st, c->i++);
+
+	return null ? -1 : v;
+}
+
+/* The 11 identity columns, in schema order. */
+#define FX_SOURCE_COLUMNS "vendor, model, serial, wwid, size_bytes, " \
+	"logical_sector_size, physical_sector_size, removable, rotational, " \
+	"is_block_device, hpa_dco"
+
+static void col_source(struct cols *c, fx_casedb_source *s)
+{
+	s->vendor = col_str(c);
+	s->model = col_str(c);
+	s->serial = col_str(c);
+	s->wwid = col_str(c);
+	s->size_bytes = (uint64_t)col_int(c);
+	s->logical_sector_size = (uint32_t)col_int(c);
+	s->physical_sector_size = (uint32_t)col_int(c);
+	s->removable = col_flag(c);
+	s->rotational = col_flag(c);
+	s->is_block_device = col_flag(c);
+	s->hpa_dco = col_str(c);
+}
+
+/* ---- owner liveness ---- */
+
+static int read_line(char *out, size_t n, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fgets(out, (int)n, f) != NULL;
+	fclose(f);
+	if (!ok)
+		return -1;
+	out[strcspn(out, "\n")] = '\0';
+	return 0;
+}
+
+/* Start time of a process in clock ticks since boot (field 22). */
+static int proc_start_ticks(int64_t *out, int64_t pid)
+{
+	char path[64], line[1024], *p;
+	int field;
+
+	snprintf(path, sizeof(path), "/proc/%lld/stat", (long long)pid);
+	if (read_line(line, sizeof(line), path) != 0)
+		return -1;
+	p = strrchr(line, ')');   /* the name may hold spaces and ')' */
+	if (!p)
+		return -1;
+	for (field = 2; field < 22 && p; field++)
+		p = strchr(p + 1, ' ');
+	if (!p)
+		return -1;
+	*out = strtoll(p + 1, NULL, 10);
+	return 0;
+}
+
+void fx_casedb_self_identity(char boot_id[64], int64_t *start_ticks)
+{
+	if (read_line(boot_id, 64, "/proc/sys/kernel/random/boot_id") != 0)
+		boot_id[0] = '\0';
+	if (proc_start_ticks(start_ticks, (int64_t)getpid()) != 0)
+		*start_ticks = 0;
+}
+
+void fx_casedb_owner_note(char *note, size_t note_size, int *gone,
+			  const char *host, int64_t pid, const char *boot_id,
+			  int64_t start_ticks, const char *this_host)
+{
+	char boot[64];
+	int64_t ticks = 0;
+
+	*gone = 0;
+	if (strcmp(host, this_host) != 0) {
+		snprintf(note, note_size, "running on host %s (pid %lld); "
+			 "whether it is alive cannot be checked from host %s",
+			 host, (long long)pid, this_host);
+		return;
+	}
+	*gone = 1;
+	if (boot_id && read_line(boot, sizeof(boot),
+				 "/proc/sys/kernel/random/boot_id") == 0 &&
+	    strcmp(boot, boot_id) != 0)
+		snprintf(note, note_size, "interrupted (never finished): host "
+			 "%s has restarted since", host);
+	else if (proc_start_ticks(&ticks, pid) != 0 ||
+		 (start_ticks && ticks != start_ticks))
+		snprintf(note, note_size, "interrupted (never finished): "
+			 "process %lld on host %s is gone", (long long)pid,
+			 host);
+	else {
+		*gone = 0;
+		snprintf(note, note_size, "running: process %lld on host %s",
+			 (long long)pid, host);
+	}
+}
+
+/* ---- acquisitions ---- */
+
+static fx_casedb_status status_parse(const char *s)
+{
+	int i;
+
+	for (i = FX_CASEDB_RUNNING; i <= FX_CASEDB_INTERRUPTED; i++)
+		if (s && strcmp(s, fx_casedb_status_name(i)) == 0)
+			return (fx_casedb_status)i;
+	return FX_CASEDB_FAILED;
+}
+
+/* The acquisition with its case and evidence item; error is the column
+ * "a.error", or "NULL" for a database older than the column. */
+#define FX_ACQ_SELECT(error) "SELECT a.id, a.evidence_id, c.case_number, " \
+	"c.description, e.evidence_number, e.description, e.notes, " \
+	"e.examiner, a.operator, a.host, a.tool, a.tool_version, " \
+	"a.library_versions, a.command_line, a.parameters_json, a.format, " \
+	"a.compression, a.segment_size, a.block_size, a.source_path, " \
+	"a.vendor, a.model, a.serial, a.wwid, a.size_bytes, " \
+	"a.logical_sector_size, a.physical_sector_size, a.removable, " \
+	"a.rotational, a.is_block_device, a.hpa_dco, a.write_block_method, " \
+	"a.write_block_before, a.write_block_after, a.start_utc, a.status, " \
+	"a.end_utc, a.bytes_acquired, a.sector_size, " error ", a.owner_host, " \
+	"a.owner_pid, a.owner_boot_id, a.owner_start_ticks " \
+	"FROM acquisitions a JOIN evidence e ON e.id = a.evidence_id " \
+	"JOIN cases c ON c.id = e.case_id "
+#define FX_ACQ_BY_ID "WHERE a.id = ?1"
+#define FX_ACQ_BY_EVIDENCE "WHERE ?1 = 0 OR a.evidence_id = ?1 ORDER BY a.id"
+
+/* The statement that reads acquisitions (by id, or by evidence item) from
+ * a database of db's schema version. */
+static const char *acq_select(const fx_casedb *db, int by_evidence)
+{
+	static const char *const sql[2][2] = {
+		{ FX_ACQ_SELECT("NULL") FX_ACQ_BY_ID,
+		  FX_ACQ_SELECT("NULL") FX_ACQ_BY_EVIDENCE },
+		{ FX_ACQ_SELECT("a.error") FX_ACQ_BY_ID,
+		  FX_ACQ_SELECT("a.error") FX_ACQ_BY_EVIDENCE },
+	};
+
+	return sql[db->version >= FX_SCHEMA_ACQ_ERROR][by_evidence != 0];
+}
+
+static void acq_columns(struct cols *c, fx_casedb_acquisition_info *a)
+{
+	fx_casedb_acquisition *r = &a->rec;
+	fx_casedb_result *x = &a->result;
+
+	a->id = col_int(c);
+	a->evidence_id = col_int(c);
+	r->version = FX_CASEDB_ACQUISITION_VERSION;
+	r->case_number = col_str(c);
+	r->case_description = col_str(c);
+	r->evidence.evidence_number = col_str(c);
+	r->evidence.description = col_str(c);
+	r->evidence.notes = col_str(c);
+	r->evidence.examiner = col_str(c);
+	r->operator_name = col_str(c);
+	r->host = col_str(c);
+	r->tool = col_str(c);
+	r->tool_version = col_str(c);
+	r->library_versions = col_str(c);
+	r->command_line = col_str(c);
+	r->parameters_json = col_str(c);
+	r->format = col_str(c);
+	r->compression = col_str(c);
+	r->segment_size = (uint64_t)col_int(c);
+	r->block_size = (uint32_t)col_int(c);
+	r->source_path = col_str(c);
+	col_source(c, &r->evidence.source);
+	r->write_block_method = col_str(c);
+	r->write_block_before = col_str(c);
+	r->write_block_after = col_str(c);
+	r->start_utc = col_str(c);
+	x->version = FX_CASEDB_RESULT_VERSION;
+	x->status = status_parse((const char *)sqlite3_column_text(c->st, c->i++));
+	x->end_utc = col_str(c);
+	x->bytes = (uint64_t)col_int(c);
+	x->sector_size = (uint32_t)col_int(c);
+	x->error = col_str(c);
+	a->owner_host = col_str(c);
+	a->owner_pid = col_int(c);
+}
+
+/* Decides status and status_note; the cursor is at owner_boot_id. */
+static void acq_liveness(struct cols *c, fx_casedb_acquisition_info *a)
+{
+	char note[512], host[256];
+	const char *boot = (const char *)sqlite3_column_text(c->st, c->i);
+	int64_t ticks = sqlite3_column_int64(c->st, c->i + 1);
+	int gone = 0;
+
+	a->status = a->result.status;
+	a->status_note = a->result.error; /* why it failed, if it said */
+	if (a->result.status != FX_CASEDB_RUNNING)
+		return;
+	fx_casedb_sys_host(host);
+	fx_casedb_owner_note(note, sizeof(note), &gone, a->owner_host ?
+			     a->owner_host : "", a->owner_pid, boot, ticks, host);
+	if (gone)
+		a->status = FX_CASEDB_INTERRUPTED;
+	a->status_note = arena_strdup(c->ar, note);
+}
+
+/* Steps st (id bound as ?1) and calls row for each row. */
+static int each_row(fx_casedb *db, sqlite3_stmt *st,
+		    int (*row)(sqlite3_stmt *st, void *ctx), void *ctx)
+{
+	int step, rc = 0;
+
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = row(st, ctx);
+	if (!rc && step != SQLITE_DONE)
+		rc = fx_casedb_sql_error(db, "read records");
+	return rc;
+}
+
+struct children {
+	struct arena *ar;
+	fx_casedb_result *x;
+	fx_casedb_hashset *hs;
+	fx_casedb_window **windows;
+	size_t *n_windows, cap_windows;
+	fx_casedb_range *bad;
+	size_t cap_bad;
+	fx_casedb_file *files;
+	size_t cap_files;
+};
+
+/* Grows an arena array by doubling (old copies stay in the arena). */
+static void *grow(struct arena *ar, void *old, size_t used, size_t *cap,
+		  size_t elem)
+{
+	void *p;
+
+	if (used < *cap)
+		return old;
+	*cap = *cap ? *cap * 2 : 8;
+	p = arena_alloc(ar, *cap * elem);
+	if (p && used)
+		memcpy(p, old, used * elem);
+	return p;
+}
+
+static int hash_row(sqlite3_stmt *st, void *ctx)
+{
+	struct children *k = ctx;
+	const char *algo = (const char *)sqlite3_column_text(st, 0);
+	const char *value = arena_strdup(k->ar,
+		(const char *)sqlite3_column_text(st, 1));
+	fx_casedb_window *w;
+
+	if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
+		if (strcmp(algo, "md5") == 0)
+			k->hs->md5 = value;
+		else if (strcmp(algo, "sha1") == 0)
+			k->hs->sha1 = value;
+		else
+			k->hs->sha256 = value;
+		return k->ar->err;
+	}
+	*k->windows = grow(k->ar, *k->windows, *k->n_windows, &k->cap_windows,
+			   sizeof(**k->windows));
+	if (!*k->windows)
+		return k->ar->err;
+	w = &(*k->windows)[(*k->n_windows)++];
+	w->offset = (uint64_t)sqlite3_column_int64(st, 2);
+	w->length = (uint64_t)sqlite3_column_int64(st, 3);
+	w->sha256 = value;
+	return k->ar->err;
+}
+
+static int bad_row(sqlite3_stmt *st, void *ctx)
+{
+	struct children *k = ctx;
+
+	k->bad = grow(k->ar, k->bad, k->x->n_bad, &k->cap_bad, sizeof(*k->bad));
+	if (!k->bad)
+		return k->ar->err;
+	k->bad[k->x->n_bad].first = (uint64_t)sqlite3_column_int64(st, 0);
+	k->bad[k->x->n_bad++].count = (uint64_t)sqlite3_column_int64(st, 1);
+	k->x->bad = k->bad;
+	return 0;
+}
+
+static int file_row(sqlite3_stmt *st, void *ctx)
+{
+	struct children *k = ctx;
+	fx_casedb_file *f;
+
+	k->files = grow(k->ar, k->files, k->x->n_files, &k->cap_files,
+			sizeof(*k->files));
+	if (!k->files)
+		return k->ar->err;
+	f = &k->files[k->x->n_files++];
+	f->path = arena_strdup(k->ar, (const char *)sqlite3_column_text(st, 0));
+	f->size = (uint64_t)sqlite3_column_int64(st, 1);
+	f->sha256 = arena_strdup(k->ar, (const char *)sqlite3_column_text(st, 2));
+	k->x->files = k->files;
+	return k->ar->err;
+}
+
+static int children_read(fx_casedb *db, const char *sql, int64_t id,
+			 int (*row)(sqlite3_stmt *, void *), struct children *k)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = fx_casedb_prepare(&st, db, sql);
+	if (!rc) {
+		sqlite3_bind_int64(st, 1, id);
+		rc = each_row(db, st, row, k);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+#define FX_HASH_ROWS "SELECT algorithm, value, window_offset, window_length " \
+	"FROM hashes WHERE "
+
+static int acq_children(fx_casedb *db, struct arena *ar,
+			fx_casedb_acquisition_info *a)
+{
+	struct children k;
+	fx_casedb_window *windows = NULL;
+	int rc;
+
+	memset(&k, 0, sizeof(k));
+	k.ar = ar;
+	k.x = &a->result;
+	k.hs = &a->result.hashes;
+	k.windows = &windows;
+	k.n_windows = &a->result.n_windows;
+	rc = children_read(db, FX_HASH_ROWS "acquisition_id = ?1 ORDER BY id",
+			   a->id, hash_row, &k);
+	a->result.windows = windows;
+	if (!rc)
+		rc = children_read(db, "SELECT first_sector, sector_count FROM "
+				   "bad_sectors WHERE acquisition_id = ?1 "
+				   "ORDER BY first_sector, id", a->id, bad_row,
+				   &k);
+	if (!rc)
+		rc = children_read(db, "SELECT path, size_bytes, sha256 FROM "
+				   "image_files WHERE acquisition_id = ?1 "
+				   "ORDER BY id", a->id, file_row, &k);
+	return rc;
+}
+
+/* Fills a from the current row of an acq_select() statement. */
+static int acq_from_row(fx_casedb_acquisition_info *a, struct arena *ar,
+			fx_casedb *db, sqlite3_stmt *st)
+{
+	struct cols c = { st, 0, ar };
+
+	acq_columns(&c, a);
+	acq_liveness(&c, a);
+	return ar->err ? ar->err : acq_children(db, ar, a);
+}
+
+struct acq_holder {
+	fx_casedb_acquisition_info info;   /* first: freed through it */
+	struct arena arena;
+};
+
+int fx_casedb_acquisition_get(fx_casedb_acquisition_info **out, fx_casedb *db,
+			      int64_t acq_id)
+{
+	struct acq_holder *h = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!out || !db)
+		return fx_error_set(FX_EUSAGE, "fx_casedb_acquisition_get: out "
+				    "and db are required");
+	*out = NULL;
+	rc = fx_casedb_read_begin(db);
+	if (rc)
+		return rc;
+	h = calloc(1, sizeof(*h));
+	rc = h ? fx_casedb_prepare(&st, db, acq_select(db, 0))
+	       : fx_error_set(FX_ERROR, "out of memory");
+	if (rc)
+		goto done;
+	sqlite3_bind_int64(st, 1, acq_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = fx_error_set(FX_ENOTFOUND, "case database %s: no "
+				  "acquisition with id %lld", db->path,
+				  (long long)acq_id);
+		goto done;
+	}
+	rc = acq_from_row(&h->info, &h->arena, db, st);
+done:
+	sqlite3_finalize(st);
+	fx_casedb_tx_rollback(db);
+	if (rc && h) {
+		arena_free(&h->arena);
+		free(h);
+	} else if (!rc) {
+		*out = &h->info;
+	}
+	return rc;
+}
+
+void fx_casedb_acquisition_info_free(fx_casedb_acquisition_info *a)
+{
+	struct acq_holder *h = (struct acq_holder *)a;
+
+	if (!h)
+		return;
+	arena_free(&h->arena);
+	free(h);
+}
+
+/* ---- look-ups ---- */
+
+int fx_casedb_case_find(int64_t *out, fx_casedb *db, const char *case_number)
+{
+	int rc;
+
+	if (!out || !db || !case_number)
+		return fx_error_set(FX_EUSAGE, "fx_casedb_case_find: out, db "
+				    "and case_number are required");
+	rc = fx_casedb_find_id(out, db, "SELECT id FROM cases WHERE "
+			       "case_number = ?1", case_number, NULL, 0);
+	if (rc == FX_ENOTFOUND)
+		fx_error_set(rc, "case database %s: no case \"%.80s\"",
+			     db->path, case_number);
+	return rc;
+}
+
+int fx_casedb_evidence_find(int64_t *out, fx_casedb *db,
+			    const char *case_number,
+			    const char *evidence_number)
+{
+	int rc;
+
+	if (!out || !db || !case_number || !evidence_number)
+		return fx_error_set(FX_EUSAGE, "fx_casedb_evidence_find: all "
+				    "arguments are required");
+	rc = fx_casedb_find_id(out, db, "SELECT e.id FROM evidence e JOIN "
+			       "cases c ON c.id = e.case_id WHERE "
+			       "c.case_number = ?1 AND e.evidence_number = ?2",
+			       case_number, evidence_number, 0);
+	if (rc == FX_ENOTFOUND)
+		fx_error_set(rc, "case database %s: no evidence \"%.80s\" in "
+			     "case \"%.80s\"", db->path, evidence_number,
+			     case_number);
+	return rc;
+}
+
+int fx_casedb_acquisition_find_by_file(int64_t *out, fx_casedb *db,
+				       const char *path)
+{
+	static const char sql[] = "SELECT acquisition_id FROM image_files "
+		"WHERE path = ?1 ORDER BY acquisition_id DESC LIMIT 1";
+	char real[PATH_MAX];
+	int rc;
+
+	if (!out || !db || !path)
+		return fx_error_set(FX_EUSAGE, "fx_casedb_acquisition_find_by_"
+				    "file: out, db and path are required");
+	rc = fx_casedb_find_id(out, db, sql, path, NULL, 0);
+	if (rc == FX_ENOTFOUND && realpath(path, real))
+		rc = fx_casedb_find_id(out, db, sql, real, NULL, 0);
+	if (rc == FX_ENOTFOUND)
+		fx_error_set(rc, "case database %s: no acquisition wrote image "
+			     "file %s", db->path, path);
+	return rc;
+}
+
+/* ---- verifications ---- */
+
+struct ver_holder {
+	fx_casedb_verification_info info;  /* first: freed through it */
+	struct arena arena;
+};
+
+static const char *verdict_names[] = { "verified", "mismatch", "error",
+				       "interrupted" };
+
+static void ver_columns(struct cols *c, fx_casedb_verification_info *v)
+{
+	fx_casedb_verification *r = &v->rec;
+	const char *result;
+	int i;
+
+	v->id = col_int(c);
+	r->version = FX_CASEDB_VERIFICATION_VERSION;
+	r->evidence_id = col_int(c);
+	r->acquisition_id = col_int(c);
+	r->time_utc = col_str(c);
+	r->actor = col_str(c);
+	r->host = col_str(c);
+	r->tool = col_str(c);
+	r->tool_version = col_str(c);
+	result = (const char *)sqlite3_column_text(c->st, c->i++);
+	r->result = FX_CASEDB_VERIFY_ERROR;
+	for (i = 0; i < 4; i++)
+		if (result && strcmp(result, verdict_names[i]) == 0)
+			r->result = (fx_casedb_verdict)(i + 1);
+	r->findings = col_str(c);
+}
+
+static int ver_read(struct ver_holder *h, fx_casedb *db, int64_t acq_id)
+{
+	struct cols c = { NULL, 0, &h->arena };
+	struct children k;
+	fx_casedb_window *windows = NULL;
+	int rc;
+
+	rc = fx_casedb_prepare(&c.st, db, "SELECT id, evidence_id, "
+			       "acquisition_id, time_utc, actor, host, tool, "
+			       "tool_version, result, findings FROM "
+			       "verifications WHERE acquisition_id = ?1 "
+			       "ORDER BY id DESC LIMIT 1");
+	if (rc)
+		goto done;
+	sqlite3_bind_int64(c.st, 1, acq_id);
+	if (sqlite3_step(c.st) != SQLITE_ROW) {
+		rc = fx_error_set(FX_ENOTFOUND, "case database %s: acquisition "
+				  "%lld has no verification", db->path,
+				  (long long)acq_id);
+		goto done;
+	}
+	ver_columns(&c, &h->info);
+	memset(&k, 0, sizeof(k));
+	k.ar = &h->arena;
+	k.hs = &h->info.rec.hashes;
+	k.windows = &windows;
+	k.n_windows = &h->info.rec.n_windows;
+	rc = h->arena.err ? h->arena.err
+			  : children_read(db, FX_HASH_ROWS "verification_id "
+					  "= ?1 ORDER BY id", h->info.id,
+					  hash_row, &k);
+	h->info.rec.windows = windows;
+done:
+	sqlite3_finalize(c.st);
+	return rc;
+}
+
+int fx_casedb_verification_last(fx_casedb_verification_info **out,
+				fx_casedb *db, int64_t acq_id)
+{
+	struct ver_holder *h;
+	int rc;
+
+	if (!out || !db)
+		return fx_error_set(FX_EUSAGE, "fx_casedb_verification_last: "
+				    "out and db are required");
+	*out = NULL;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return fx_error_set(FX_ERROR, "out of memory");
+	rc = fx_casedb_read_begin(db);
+	if (!rc) {
+		rc = ver_read(h, db, acq_id);
+		fx_casedb_tx_rollback(db);
+	}
+	if (rc) {
+		arena_free(&h->arena);
+		free(h);
+		return rc;
+	}
+	*out = &h->info;
+	return 0;
+}
+
+void fx_casedb_verification_info_free(fx_casedb_verification_info *v)
+{
+	struct ver_holder *h = (struct ver_holder *)v;
+
+	if (!h)
+		return;
+	arena_free(&h->arena);
+	free(h);
+}
+
+/* ---- lists ---- */
+
+/* Runs sql (?1 = filter id, 0 = all) in a read transaction and calls
+ * emit(row) for each row with a fresh arena. */
+typedef void (*fx_any_fn)(void);
+
+struct lister {
+	fx_casedb *db;
+	int (*emit)(struct lister *l, sqlite3_stmt *st, struct arena *ar);
+	fx_any_fn cb;    /* the caller's callback, cast back by emit */
+	void *payload;
+};
+
+static int list_rows(struct lister *l, const char *sql, int64_t filter)
+{
+	struct arena ar = { NULL, 0 };
+	sqlite3_stmt *st = NULL;
+	int rc, step = SQLITE_DONE;
+
+	rc = fx_casedb_read_begin(l->db);
+	if (rc)
+		return rc;
+	rc = fx_casedb_prepare(&st, l->db, sql);
+	if (rc)
+		goto done;
+	sqlite3_bind_int64(st, 1, filter);
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = l->emit(l, st, &ar);
+		arena_free(&ar);
+		ar.err = 0;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = fx_casedb_sql_error(l->db, "list records");
+done:
+	sqlite3_finalize(st);
+	fx_casedb_tx_rollback(l->db);
+	return rc;
+}
+
+static int emit_case(struct lister *l, sqlite3_stmt *st, struct arena *ar)
+{
+	struct cols c = { st, 0, ar };
+	fx_casedb_case_info info;
+
+	info.id = col_int(&c);
+	info.case_number = col_str(&c);
+	info.description = col_str(&c);
+	info.created_utc = col_str(&c);
+	return ar->err ? ar->err
+		       : ((fx_casedb_case_cb)l->cb)(&info, l->payload);
+}
+
+static int emit_evidence(struct lister *l, sqlite3_stmt *st, struct arena *ar)
+{
+	struct cols c = { st, 0, ar };
+	fx_casedb_evidence_info info;
+
+	info.id = col_int(&c);
+	info.case_id = col_int(&c);
+	info.case_number = col_str(&c);
+	info.created_utc = col_str(&c);
+	info.evidence.evidence_number = col_str(&c);
+	info.evidence.description = col_str(&c);
+	info.evidence.notes = col_str(&c);
+	info.evidence.examiner = col_str(&c);
+	col_source(&c, &info.evidence.source);
+	return ar->err ? ar->err
+		       : ((fx_casedb_evidence_cb)l->cb)(&info, l->payload);
+}
+
+static int emit_acquisition(struct lister *l, sqlite3_stmt *st,
+			    struct arena *ar)
+{
+	fx_casedb_acquisition_info info;
+	int rc;
+
+	memset(&info, 0, sizeof(info));
+	rc = acq_from_row(&info, ar, l->db, st);
+	return rc ? rc : ((fx_casedb_acquisition_cb)l->cb)(&info, l->payload);
+}
+
+static int emit_custody(struct lister *l, sqlite3_stmt *st, struct arena *ar)
+{
+	struct cols c = { st, 0, ar };
+	fx_casedb_custody_info info;
+
+	info.id = col_int(&c);
+	info.rec.version = FX_CASEDB_CUSTODY_VERSION;
+	info.rec.evidence_id = col_int(&c);
+	info.rec.from_party = col_str(&c);
+	info.rec.to_party = col_str(&c);
+	info.rec.location = col_str(&c);
+	info.rec.reason = col_str(&c);
+	info.rec.time_utc = col_str(&c);
+	info.rec.actor = col_str(&c);
+	return ar->err ? ar->err
+		       : ((fx_casedb_custody_cb)l->cb)(&info, l->payload);
+}
+
+#define FX_LIST_ARGS(fn) \
+	if (!db || !cb) \
+		return fx_error_set(FX_EUSAGE, fn ": db and cb are required")
+
+int fx_casedb_case_list(fx_casedb *db, fx_casedb_case_cb cb, void *payload)
+{
+	struct lister l = { db, emit_case, (fx_any_fn)cb, payload };
+
+	FX_LIST_ARGS("fx_casedb_case_list");
+	return list_rows(&l, "SELECT id, case_number, description, "
+			 "created_utc FROM cases WHERE ?1 = 0 ORDER BY id", 0);
+}
+
+int fx_casedb_evidence_list(fx_casedb *db, int64_t case_id,
+			    fx_casedb_evidence_cb cb, void *payload)
+{
+	struct lister l = { db, emit_evidence, (fx_any_fn)cb, payload };
+
+	FX_LIST_ARGS("fx_casedb_evidence_list");
+	return list_rows(&l, "SELECT e.id, e.case_id, c.case_number, "
+			 "e.created_utc, e.evidence_number, e.description, "
+			 "e.notes, e.examiner, e." FX_SOURCE_COLUMNS " FROM "
+			 "evidence e JOIN cases c ON c.id = e.case_id WHERE "
+			 "?1 = 0 OR e.case_id = ?1 ORDER BY e.id", case_id);
+}
+
+int fx_casedb_acquisition_list(fx_casedb *db, int64_t evidence_id,
+			       fx_casedb_acquisition_cb cb, void *payload)
+{
+	struct lister l = { db, emit_acquisition, (fx_any_fn)cb, payload };
+
+	FX_LIST_ARGS("fx_casedb_acquisition_list");
+	return list_rows(&l, acq_select(db, 1), evidence_id);
+}
+
+int fx_casedb_custody_list(fx_casedb *db, int64_t evidence_id,
+			   fx_casedb_custody_cb cb, void *payload)
+{
+	struct lister l = { db, emit_custody, (fx_any_fn)cb, payload };
+
+	FX_LIST_ARGS("fx_casedb_custody_list");
+	return list_rows(&l, "SELECT id, evidence_id, from_party, to_party, "
+			 "location, reason, time_utc, actor FROM "
+			 "custody_events WHERE evidence_id = ?1 ORDER BY id",
+			 evidence_id);
+}

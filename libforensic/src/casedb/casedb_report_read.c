@@ -1,0 +1,251 @@
+/*
+ * Reads the report module needs beyond casedb_read.c: every verification of
+ * an evidence item (not only the last), the recorded signing keys, the
+ * stored head of the audit log, and the database's path.
+ *
+ * Each function reads one snapshot (one read transaction). Records handed
+ * to callbacks are borrowed: their strings point into the statement's
+ * current row or into small allocations freed after the callback returns.
+ *
+ * Threading: per handle, like the rest of the casedb module.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "casedb/casedb_int.h"
+#include "base/error.h"
+
+static const char *text_col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* ---- verifications ---- */
+
+/* Hashes of one verification; strings copied, freed by ver_hashes_free. */
+struct ver_hashes {
+	char *md5, *sha1, *sha256;
+	fx_casedb_window *windows;
+	size_t n_windows, cap;
+	int err;
+};
+
+static void ver_hashes_free(struct ver_hashes *h)
+{
+	size_t i;
+
+	free(h->md5);
+	free(h->sha1);
+	free(h->sha256);
+	for (i = 0; i < h->n_windows; i++)
+		free((char *)(uintptr_t)h->windows[i].sha256);
+	free(h->windows);
+	memset(h, 0, sizeof(*h));
+}
+
+static char *dup_or_err(struct ver_hashes *h, const char *s)
+{
+	char *p = strdup(s ? s : "");
+
+	if (!p)
+		h->err = fx_error_set(FX_ERROR, "out of memory");
+	return p;
+}
+
+static int ver_hash_row(struct ver_hashes *h, sqlite3_stmt *st)
+{
+	const char *algo = text_col(st, 0), *value = text_col(st, 1);
+	fx_casedb_window *w;
+	char **slot;
+
+	if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
+		slot = !algo ? NULL : strcmp(algo, "md5") == 0 ? &h->md5
+			: strcmp(algo, "sha1") == 0 ? &h->sha1
+			: strcmp(algo, "sha256") == 0 ? &h->sha256 : NULL;
+		if (slot) {
+			free(*slot);
+			*slot = dup_or_err(h, value);
+		}
+		return h->err;
+	}
+	if (h->n_windows == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 8;
+		fx_casedb_window *p = realloc(h->windows, cap * sizeof(*p));
+
+		if (!p)
+			return fx_error_set(FX_ERROR, "out of memory");
+		h->windows = p;
+		h->cap = cap;
+	}
+	w = &h->windows[h->n_windows++];
+	w->offset = (uint64_t)sqlite3_column_int64(st, 2);
+	w->length = (uint64_t)sqlite3_column_int64(st, 3);
+	w->sha256 = dup_or_err(h, value);
+	return h->err;
+}
+
+static int ver_hashes_read(struct ver_hashes *h, fx_casedb *db, int64_t id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, step = SQLITE_DONE;
+
+	rc = fx_casedb_prepare(&st, db, "SELECT algorithm, value, "
+			       "window_offset, window_length FROM hashes "
+			       "WHERE verification_id = ?1 ORDER BY id");
+	if (!rc) {
+		sqlite3_bind_int64(st, 1, id);
+		while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+			rc = ver_hash_row(h, st);
+		if (!rc && step != SQLITE_DONE)
+			rc = fx_casedb_sql_error(db, "read verification hashes");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static fx_casedb_verdict verdict_parse(const char *s)
+{
+	if (s && strcmp(s, "verified") == 0)
+		return FX_CASEDB_VERIFIED;
+	if (s && strcmp(s, "mismatch") == 0)
+		return FX_CASEDB_MISMATCH;
+	if (s && strcmp(s, "interrupted") == 0)
+		return FX_CASEDB_VERIFY_INTERRUPTED;
+	return FX_CASEDB_VERIFY_ERROR;
+}
+
+/* Builds the record of the current row of st and hands it to cb. */
+static int ver_emit(fx_casedb *db, sqlite3_stmt *st,
+		    fx_casedb_verification_cb cb, void *payload)
+{
+	fx_casedb_verification_info v;
+	struct ver_hashes h;
+	int rc;
+
+	memset(&v, 0, sizeof(v));
+	memset(&h, 0, sizeof(h));
+	v.id = sqlite3_column_int64(st, 0);
+	v.rec.version = FX_CASEDB_VERIFICATION_VERSION;
+	v.rec.evidence_id = sqlite3_column_int64(st, 1);
+	v.rec.acquisition_id = sqlite3_column_int64(st, 2);
+	v.rec.time_utc = text_col(st, 3);
+	v.rec.actor = text_col(st, 4);
+	v.rec.host = text_col(st, 5);
+	v.rec.tool = text_col(st, 6);
+	v.rec.tool_version = text_col(st, 7);
+	v.rec.result = verdict_parse(text_col(st, 8));
+	v.rec.findings = text_col(st, 9);
+	rc = ver_hashes_read(&h, db, v.id);
+	if (!rc) {
+		v.rec.hashes.md5 = h.md5;
+		v.rec.hashes.sha1 = h.sha1;
+		v.rec.hashes.sha256 = h.sha256;
+		v.rec.windows = h.windows;
+		v.rec.n_windows = h.n_windows;
+		rc = cb(&v, payload);
+	}
+	ver_hashes_free(&h);
+	return rc;
+}
+
+int fx_casedb_verification_list(fx_casedb *db, int64_t evidence_id,
+				fx_casedb_verification_cb cb, void *payload)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, step = SQLITE_DONE;
+
+	if (!db || !cb)
+		return fx_error_set(FX_EUSAGE, "fx_casedb_verification_list: "
+				    "db and cb are required");
+	rc = fx_casedb_read_begin(db);
+	if (rc)
+		return rc;
+	rc = fx_casedb_prepare(&st, db, "SELECT id, evidence_id, "
+			       "acquisition_id, time_utc, actor, host, tool, "
+			       "tool_version, result, findings FROM "
+			       "verifications WHERE ?1 = 0 OR evidence_id = ?1 "
+			       "ORDER BY id");
+	if (!rc) {
+		sqlite3_bind_int64(st, 1, evidence_id);
+		while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+			rc = ver_emit(db, st, cb, payload);
+		if (!rc && step != SQLITE_DONE)
+			rc = fx_casedb_sql_error(db, "list verifications");
+	}
+	sqlite3_finalize(st);
+	fx_casedb_tx_rollback(db);
+	return rc;
+}
+
+/* ---- signing keys ---- */
+
+int fx_casedb_signing_key_list(fx_casedb *db, fx_casedb_key_cb cb,
+			       void *payload)
+{
+	fx_casedb_key_info k;
+	sqlite3_stmt *st = NULL;
+	int rc, step = SQLITE_DONE;
+
+	if (!db || !cb)
+		return fx_error_set(FX_EUSAGE, "fx_casedb_signing_key_list: "
+				    "db and cb are required");
+	rc = fx_casedb_read_begin(db);
+	if (rc)
+		return rc;
+	rc = fx_casedb_prepare(&st, db, "SELECT id, algorithm, public_key, "
+			       "registered_utc FROM signing_keys ORDER BY id");
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		k.id = sqlite3_column_int64(st, 0);
+		k.algorithm = text_col(st, 1);
+		k.public_key = text_col(st, 2);
+		k.registered_utc = text_col(st, 3);
+		rc = cb(&k, payload);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = fx_casedb_sql_error(db, "list signing keys");
+	sqlite3_finalize(st);
+	fx_casedb_tx_rollback(db);
+	return rc;
+}
+
+/* ---- audit head ---- */
+
+int fx_casedb_audit_head_get(fx_casedb_audit_head *out, fx_casedb *db)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, step;
+
+	if (!out || !db)
+		return fx_error_set(FX_EUSAGE, "fx_casedb_audit_head_get: out "
+				    "and db are required");
+	memset(out, 0, sizeof(*out));
+	rc = fx_casedb_read_begin(db);
+	if (rc)
+		return rc;
+	rc = fx_casedb_prepare(&st, db, "SELECT (SELECT count(*) FROM "
+			       "audit_log), seq, hash, time_utc FROM audit_log "
+			       "ORDER BY seq DESC LIMIT 1");
+	if (rc)
+		goto done;
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		out->events = (uint64_t)sqlite3_column_int64(st, 0);
+		out->last_seq = sqlite3_column_int64(st, 1);
+		snprintf(out->hash, sizeof(out->hash), "%s",
+			 text_col(st, 2) ? text_col(st, 2) : "");
+		snprintf(out->time_utc, sizeof(out->time_utc), "%s",
+			 text_col(st, 3) ? text_col(st, 3) : "");
+	} else if (step != SQLITE_DONE) {
+		rc = fx_casedb_sql_error(db, "read the audit log head");
+	}
+done:
+	sqlite3_finalize(st);
+	fx_casedb_tx_rollback(db);
+	return rc;
+}
+
+const char *fx_casedb_path(const fx_casedb *db)
+{
+	return db ? db->path : NULL;
+}

@@ -1,0 +1,202 @@
+/*
+ * The append-only triggers, compared with the schema's.
+ *
+ * The triggers of schemas/case.sql refuse every UPDATE and DELETE but the
+ * finish of a running acquisition. Whoever has the file can drop them; the
+ * audit chain then still finds records changed behind the library's back,
+ * but a database without its triggers is no longer protected against the
+ * next mistake, and a trigger someone added can make the library's own
+ * writes lose rows silently (a BEFORE INSERT trigger that says
+ * RAISE(IGNORE) drops the row and reports success, and the event written
+ * afterwards describes the rows as stored, without it). So the audit check
+ * reports any difference, and a handle refuses to write into such a
+ * database (at open, and in every write transaction, under the write lock).
+ *
+ * What the schema's triggers are is learnt from the schema itself: case.sql
+ * is run once per handle in an in-memory database and its sqlite_master is
+ * read, so the text compared is exactly the text SQLite stores, and the
+ * schema stays the single source. Comparing is one sorted merge of two
+ * short lists.
+ *
+ * Older schema versions (a reader checks a database as it is, without
+ * migrating it) had the same triggers: from version 1 to the current one
+ * no migration has changed one (case_migrate_2.sql re-creates those of the
+ * table it rebuilds with case.sql's text, case_migrate_3.sql adds a
+ * column), so a database of any version is compared with case.sql's.
+ * test_migration_triggers in tests/check_casedb.c fails when a migration
+ * creates or drops a trigger with any other text; such a migration must
+ * give the versions before it their own list here (db->version).
+ *
+ * Threading: per handle, like the rest of the module.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "casedb/casedb_int.h"
+#include "base/error.h"
+#include "fx_schemas.h"
+
+struct fx_trigger {
+	char *name;
+	char *sql;
+};
+
+#define FX_TRIGGERS_SQL "SELECT name, sql FROM sqlite_master " \
+	"WHERE type = 'trigger' ORDER BY name"
+
+static void triggers_free(struct fx_trigger *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(t[i].name);
+		free(t[i].sql);
+	}
+	free(t);
+}
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+
+	return strdup(v ? v : "");
+}
+
+/* Appends the current row of st to *t (n rows, room for *cap). */
+static int add_row(struct fx_trigger **t, size_t *n, size_t *cap,
+		   sqlite3_stmt *st)
+{
+	struct fx_trigger *nt;
+
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 32;
+		nt = realloc(*t, *cap * sizeof(**t));
+		if (!nt)
+			return fx_error_set(FX_ERROR, "out of memory");
+		*t = nt;
+	}
+	(*t)[*n].name = dup_col(st, 0);
+	(*t)[*n].sql = dup_col(st, 1);
+	(*n)++;
+	if (!(*t)[*n - 1].name || !(*t)[*n - 1].sql)
+		return fx_error_set(FX_ERROR, "out of memory");
+	return 0;
+}
+
+/* Reads the triggers of connection s (sorted by name) into *out. */
+static int triggers_read(struct fx_trigger **out, size_t *n, sqlite3 *s,
+			 const char *what)
+{
+	struct fx_trigger *t = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc = 0, step = SQLITE_ERROR;
+
+	*n = 0;
+	if (sqlite3_prepare_v2(s, FX_TRIGGERS_SQL, -1, &st, NULL) == SQLITE_OK)
+		while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+			rc = add_row(&t, n, &cap, st);
+	if (!rc && step != SQLITE_DONE)
+		rc = fx_error_set(FX_ERROR, "case database %s: cannot read "
+				  "its triggers: %s", what, sqlite3_errmsg(s));
+	sqlite3_finalize(st);
+	if (rc) {
+		triggers_free(t, *n);
+		t = NULL;
+		*n = 0;
+	}
+	*out = t;
+	return rc;
+}
+
+/* The schema's triggers, made once per handle. */
+static int expected(fx_casedb *db)
+{
+	sqlite3 *mem = NULL;
+	int rc;
+
+	if (db->triggers)
+		return 0;
+	if (sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+	    sqlite3_exec(mem, fx_schema_case, NULL, NULL, NULL) != SQLITE_OK)
+		rc = fx_error_set(FX_ERROR, "internal: cannot build the "
+				  "schema in memory: %s",
+				  mem ? sqlite3_errmsg(mem) : "out of memory");
+	else
+		rc = triggers_read(&db->triggers, &db->n_triggers, mem,
+				   "(the schema, in memory)");
+	sqlite3_close(mem);
+	return rc;
+}
+
+/* The first difference between want (the schema's) and have, in name
+ * order; 0 if none. */
+static int compare(char *why, size_t why_size, const struct fx_trigger *want,
+		   size_t n_want, const struct fx_trigger *have, size_t n_have)
+{
+	size_t i = 0, k = 0;
+	int c;
+
+	while (i < n_want || k < n_have) {
+		c = i == n_want ? 1 : k == n_have ? -1
+			: strcmp(want[i].name, have[k].name);
+		if (c < 0) {
+			snprintf(why, why_size, "append-only trigger %.100s is "
+				 "missing", want[i].name);
+			return 1;
+		}
+		if (c > 0) {
+			snprintf(why, why_size, "trigger %.100s is not part of "
+				 "the schema", have[k].name);
+			return 1;
+		}
+		if (strcmp(want[i].sql, have[k].sql) != 0) {
+			snprintf(why, why_size, "append-only trigger %.100s "
+				 "differs from the schema's definition",
+				 want[i].name);
+			return 1;
+		}
+		i++;
+		k++;
+	}
+	return 0;
+}
+
+int fx_casedb_triggers_check(char *why, size_t why_size, fx_casedb *db)
+{
+	struct fx_trigger *have = NULL;
+	size_t n_have = 0;
+	int rc;
+
+	why[0] = '\0';
+	rc = expected(db);
+	if (!rc)
+		rc = triggers_read(&have, &n_have, db->sql, db->path);
+	if (!rc)
+		rc = compare(why, why_size, db->triggers, db->n_triggers, have,
+			     n_have);
+	triggers_free(have, n_have);
+	return rc;
+}
+
+int fx_casedb_triggers_require(fx_casedb *db)
+{
+	char why[256];
+	int rc = fx_casedb_triggers_check(why, sizeof(why), db);
+
+	if (rc == 1)
+		return fx_error_set(FX_ECORRUPT, "%s: %s; refusing to write to "
+				    "a case database whose records are no "
+				    "longer protected (check its audit chain)",
+				    db->path, why);
+	return rc;
+}
+
+void fx_casedb_triggers_free(fx_casedb *db)
+{
+	triggers_free(db->triggers, db->n_triggers);
+	db->triggers = NULL;
+	db->n_triggers = 0;
+}

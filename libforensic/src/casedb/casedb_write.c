@@ -1,0 +1,709 @@
+/*
+ * Writing records: cases, evidence, acquisitions (begin and finish),
+ * verifications and custody events.
+ *
+ * Each public function is one BEGIN IMMEDIATE transaction that inserts its
+ * rows and then appends the audit event that describes them
+ * (fx_audit_record reads the rows back), so a record and its event exist
+ * together or not at all. Values are always bound, never pasted into SQL.
+ * A failure rolls the whole transaction back; the database is then exactly
+ * as before the call.
+ *
+ * An acquisition is two transactions: begin (durable at once, status
+ * running, owned by this process: host, pid, boot id, process start time)
+ * and finish (status, hashes, files, bad sectors). A killed acquisition
+ * stays "running" in the table; casedb_read.c reports it as interrupted
+ * when its process is gone.
+ *
+ * Threading: per handle, like the rest of the module.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "casedb/casedb_int.h"
+#include "base/error.h"
+
+static int need_text(const char *s, const char *what)
+{
+	if (!s || !*s)
+		return fx_error_set(FX_EUSAGE, "%s is required", what);
+	return 0;
+}
+
+/* Runs a prepared INSERT and returns the new row id in *out. */
+static int insert_run(int64_t *out, fx_casedb *db, sqlite3_stmt *st,
+		      const char *what)
+{
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return fx_casedb_sql_error(db, what);
+	if (out)
+		*out = sqlite3_last_insert_rowid(db->sql);
+	return 0;
+}
+
+/* Binds texts[0..n) to ?first, ?first+1, ... */
+static int bind_texts(fx_casedb *db, sqlite3_stmt *st, int first,
+		      const char *const *texts, int n)
+{
+	int i, rc = 0;
+
+	for (i = 0; !rc && i < n; i++)
+		rc = fx_casedb_bind_text(db, st, first + i, texts[i]);
+	return rc;
+}
+
+/* Binds the 11 identity fields to ?first.. in schema column order. */
+static int bind_source(fx_casedb *db, sqlite3_stmt *st, int first,
+		       const fx_casedb_source *s)
+{
+	const char *texts[] = { s->vendor, s->model, s->serial, s->wwid };
+	int rc;
+
+	rc = bind_texts(db, st, first, texts, 4);
+	if (!rc)
+		rc = fx_casedb_bind_u64(db, st, first + 4, s->size_bytes, 1);
+	if (!rc)
+		rc = fx_casedb_bind_u64(db, st, first + 5,
+					s->logical_sector_size, 1);
+	if (!rc)
+		rc = fx_casedb_bind_u64(db, st, first + 6,
+					s->physical_sector_size, 1);
+	if (!rc)
+		rc = fx_casedb_bind_flag(db, st, first + 7, s->removable);
+	if (!rc)
+		rc = fx_casedb_bind_flag(db, st, first + 8, s->rotational);
+	if (!rc)
+		rc = fx_casedb_bind_flag(db, st, first + 9, s->is_block_device);
+	if (!rc)
+		rc = fx_casedb_bind_text(db, st, first + 10, s->hpa_dco);
+	return rc;
+}
+
+static int case_ensure_tx(int64_t *out, fx_casedb *db, const char *number,
+			  const char *description)
+{
+	char now[FX_TIME_MAX];
+	sqlite3_stmt *st = NULL;
+	const char *texts[3] = { number, description, now };
+	int rc;
+
+	rc = fx_casedb_find_id(out, db, "SELECT id FROM cases WHERE "
+			       "case_number = ?1", number, NULL, 0);
+	if (rc != FX_ENOTFOUND)
+		return rc;
+	fx_casedb_now(now);
+	rc = fx_casedb_prepare(&st, db, "INSERT INTO cases (case_number, "
+			       "description, created_utc) VALUES (?1, ?2, ?3)");
+	if (!rc)
+		rc = bind_texts(db, st, 1, texts, 3);
+	if (!rc)
+		rc = insert_run(out, db, st, "add case");
+	sqlite3_finalize(st);
+	return rc ? rc : fx_audit_record(db, "case.create", *out);
+}
+
+static int evidence_insert(int64_t *out, fx_casedb *db, int64_t case_id,
+			   const fx_casedb_evidence *ev)
+{
+	char now[FX_TIME_MAX];
+	sqlite3_stmt *st = NULL;
+	const char *texts[5] = { ev->evidence_number, ev->description,
+				 ev->notes, ev->examiner, now };
+	int rc;
+
+	fx_casedb_now(now);
+	rc = fx_casedb_prepare(&st, db, "INSERT INTO evidence (case_id, "
+			       "evidence_number, description, notes, examiner, "
+			       "created_utc, vendor, model, serial, wwid, "
+			       "size_bytes, logical_sector_size, "
+			       "physical_sector_size, removable, rotational, "
+			       "is_block_device, hpa_dco) VALUES (?1, ?2, ?3, "
+			       "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+			       "?14, ?15, ?16, ?17)");
+	if (!rc)
+		rc = sqlite3_bind_int64(st, 1, case_id) == SQLITE_OK ? 0 : FX_ERROR;
+	if (!rc)
+		rc = bind_texts(db, st, 2, texts, 5);
+	if (!rc)
+		rc = bind_source(db, st, 7, &ev->source);
+	if (!rc)
+		rc = insert_run(out, db, st, "add evidence");
+	sqlite3_finalize(st);
+	return rc ? rc : fx_audit_record(db, "evidence.create", *out);
+}
+
+static int evidence_ensure_tx(int64_t *out, fx_casedb *db, int64_t case_id,
+			      const fx_casedb_evidence *ev)
+{
+	int64_t found = 0;
+	int rc;
+
+	rc = need_text(ev->evidence_number, "evidence number");
+	if (rc)
+		return rc;
+	rc = fx_casedb_find_id(&found, db, "SELECT id FROM cases WHERE id = ?3",
+			       NULL, NULL, case_id);
+	if (rc == FX_ENOTFOUND)
+		return fx_error_set(FX_ENOTFOUND, "case database %s: no case "
+				    "with id %lld", db->path, (long long)case_id);
+	if (rc)
+		return rc;
+	rc = fx_casedb_find_id(out, db, "SELECT id FROM evidence WHERE "
+			       "case_id = ?3 AND evidence_number = ?1",
+			       ev->evidence_number, NULL, case_id);
+	if (rc != FX_ENOTFOUND)
+		return rc;
+	return evidence_insert(out, db, case_id, ev);
+}
+
+int fx_casedb_case_ensure(int64_t *out, fx_casedb *db, const char *case_number,
+			  const char *description)
+{
+	int rc;
+
+	if (!out || !db)
+		return fx_error_set(FX_EUSAGE, "fx_casedb_case_ensure: out and "
+				    "db are required");
+	rc = need_text(case_number, "case number");
+	if (!rc)
+		rc = fx_casedb_tx_begin(db);
+	if (rc)
+		return rc;
+	rc = case_ensure_tx(out, db, case_number, description);
+	if (!rc)
+		rc = fx_casedb_tx_commit(db);
+	if (rc)
+		fx_casedb_tx_rollback(db);
+	return rc;
+}
+
+int fx_casedb_evidence_ensure(int64_t *out, fx_casedb *db, int64_t case_id,
+			      const fx_casedb_evidence *ev)
+{
+	int rc;
+
+	if (!out || !db || !ev)
+		return fx_error_set(FX_EUSAGE, "fx_casedb_evidence_ensure: out, "
+				    "db and ev are required");
+	rc = fx_casedb_tx_begin(db);
+	if (rc)
+		return rc;
+	rc = evidence_ensure_tx(out, db, case_id, ev);
+	if (!rc)
+		rc = fx_casedb_tx_commit(db);
+	if (rc)
+		fx_casedb_tx_rollback(db);
+	return rc;
+}
+
+static int check_format(const char *format)
+{
+	if (format && (strcmp(format, "raw") == 0 ||
+		       strcmp(format, "split-raw") == 0 ||
+		       strcmp(format, "e01") == 0))
+		return 0;
+	return fx_error_set(FX_EUSAGE, "image format \"%.20s\" is not raw, "
+			    "split-raw or e01", format ? format : "(none)");
+}
+
+static int acquisition_insert(int64_t *out, fx_casedb *db, int64_t ev_id,
+			      const fx_casedb_acquisition *r, const char *start)
+{
+	char host[256], boot[64];
+	int64_t ticks = 0;
+	sqlite3_stmt *st = NULL;
+	const char *head[] = { r->tool, r->tool_version, r->library_versions,
+		r->host ? r->host : db->host,
+		r->operator_name ? r->operator_name : db->actor,
+		r->command_line, r->parameters_json, r->format, r->compression };
+	const char *tail[] = { r->source_path };
+	const char *wb[] = { r->write_block_method, r->write_block_before,
+		r->write_block_after, start, host };
+	int rc;
+
+	fx_casedb_sys_host(host);
+	fx_casedb_self_identity(boot, &ticks);
+	rc = fx_casedb_prepare(&st, db, "INSERT INTO acquisitions (evidence_id, "
+		"tool, tool_version, library_versions, host, operator, "
+		"command_line, parameters_json, format, compression, "
+		"segment_size, block_size, source_path, vendor, model, serial, "
+		"wwid, size_bytes, logical_sector_size, physical_sector_size, "
+		"removable, rotational, is_block_device, hpa_dco, "
+		"write_block_method, write_block_before, write_block_after, "
+		"start_utc, owner_host, owner_pid, owner_boot_id, "
+		"owner_start_ticks) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+		"?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
+		"?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)");
+	if (!rc)
+		rc = sqlite3_bind_int64(st, 1, ev_id) == SQLITE_OK ? 0 : FX_ERROR;
+	if (!rc)
+		rc = bind_texts(db, st, 2, head, 9);
+	if (!rc)
+		rc = fx_casedb_bind_u64(db, st, 11, r->segment_size, 1);
+	if (!rc)
+		rc = fx_casedb_bind_u64(db, st, 12, r->block_size, 1);
+	if (!rc)
+		rc = bind_texts(db, st, 13, tail, 1);
+	if (!rc)
+		rc = bind_source(db, st, 14, &r->evidence.source);
+	if (!rc)
+		rc = bind_texts(db, st, 25, wb, 5);
+	if (!rc) {
+		sqlite3_bind_int64(st, 30, (int64_t)getpid());
+		sqlite3_bind_text(st, 31, boot[0] ? boot : NULL, -1,
+				  SQLITE_STATIC);
+		if (ticks)
+			sqlite3_bind_int64(st, 32, ticks);
+		rc = insert_run(out, db, st, "add acquisition");
+	}
+	sqlite3_finalize(st);
+	return rc ? rc : fx_audit_record(db, "acquisition.begin", *out);
+}
+
+/* A case's description is recorded once, with the case (cases are
+ * append-only). A different one given later, or one given for a case that
+ * was recorded without, is refused (FX_EEXISTS), so that the record never
+ * holds a description the examiner did not see stored; NULL: none given. */
+static int case_description_check(fx_casedb *db, const char *number,
+				  const char *description)
+{
+	sqlite3_stmt *st = NULL;
+	const char *have;
+	int rc, step;
+
+	if (!description)
+		return 0;
+	rc = fx_casedb_prepare(&st, db, "SELECT description FROM cases WHERE "
+			       "case_number = ?1");
+	if (rc)
+		return rc;
+	rc = fx_casedb_bind_text(db, st, 1, number);
+	step = rc ? SQLITE_DONE : sqlite3_step(st);
+	have = step == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0)
+				  : NULL;
+	if (!rc && step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = fx_casedb_sql_error(db, "look up case");
+	else if (!rc && step == SQLITE_ROW && !have)
+		rc = fx_error_set(FX_EEXISTS, "case \"%.200s\" is recorded "
+				  "without a description; a case's description "
+				  "is recorded once, when the case is made, so "
+				  "\"%.300s\" is refused", number, description);
+	else if (!rc && have && strcmp(have, description) != 0)
+		rc = fx_error_set(FX_EEXISTS, "case \"%.200s\" is recorded "
+				  "with the description \"%.300s\"; a case's "
+				  "description is recorded once, when the case "
+				  "is made, so \"%.300s\" is refused", number,
+				  have, description);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int acquisition_begin_tx(int64_t *out, fx_casedb *db,
+				const fx_casedb_acquisition *r,
+				const char *start)
+{
+	int64_t case_id = 0, ev_id = 0;
+	int rc;
+
+	rc = case_description_check(db, r->case_number, r->case_description);
+	if (!rc)
+		rc = case_ensure_tx(&case_id, db, r->case_number,
+				    r->case_description);
+	if (!rc)
+		rc = evidence_ensure_tx(&ev_id, db, case_id, &r->evidence);
+	if (!rc)
+		rc = acquisition_insert(out, db, ev_id, r, start);
+	return rc;
+}
+
+int fx_casedb_acquisition_begin(int64_t *out, fx_casedb *db,
+				const fx_casedb_acquisition *rec)
+{
+	char start[FX_TIME_MAX];
+	int rc;
+
+	if (!out || !db || !rec)
+		return fx_error_set(FX_EUSAGE, "fx_casedb_acquisition_begin: "
+				    "out, db and rec are required");
+	if (rec->version != FX_CASEDB_ACQUISITION_VERSION)
+		return fx_error_set(FX_EUSAGE, "fx_casedb_acquisition_begin: "
+				    "record version %u, expected %d",
+				    rec->version, FX_CASEDB_ACQUISITION_VERSION);
+	rc = need_text(rec->case_number, "case number");
+	if (!rc)
+		rc = need_text(rec->evidence.evidence_number, "evidence number");
+	if (!rc)
+		rc = check_format(rec->format);
+	if (!rc)
+		rc = fx_casedb_time_arg(start, rec->start_utc, "start time");
+	if (!rc)
+		rc = fx_casedb_tx_begin(db);
+	if (rc)
+		return rc;
+	rc = acquisition_begin_tx(out, db, rec, start);
+	if (!rc)
+		rc = fx_casedb_tx_commit(db);
+	if (rc)
+		fx_casedb_tx_rollback(db);
+	return rc;
+}
+
+/* One row of hashes, owned by an acquisition or by a verification. */
+static int hash_insert(fx_casedb *db, sqlite3_stmt *st, const char *algo,
+		       const char *hex, const fx_casedb_window *w)
+{
+	static const struct { const char *name; size_t len; } algos[] = {
+		{ "md5", 32 }, { "sha1", 40 }, { "sha256", 64 } };
+	char value[65], what[64];
+	size_t i;
+	int rc;
+
+	for (i = 0; strcmp(algos[i].name, algo) != 0; i++)
+		;
+	snprintf(what, sizeof(what), "%s%s", algo, w ? " of a window" : "");
+	rc = fx_casedb_hex_arg(value, hex, algos[i].len, what);
+	if (rc)
+		return rc;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 3, algo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, value, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, w ? "window" : "image", -1, SQLITE_STATIC);
+	sqlite3_bind_null(st, 6);
+	sqlite3_bind_null(st, 7);
+	if (w) {
+		rc = fx_casedb_bind_u64(db, st, 6, w->offset, 0);
+		if (!rc)
+			rc = fx_casedb_bind_u64(db, st, 7, w->length, 0);
+	}
+	return rc ? rc : insert_run(NULL, db, st, "add hash");
+}
+
+static int hashes_insert(fx_casedb *db, int64_t acq_id, int64_t ver_id,
+			 const fx_casedb_hashset *hs,
+			 const fx_casedb_window *windows, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	rc = fx_casedb_prepare(&st, db, "INSERT INTO hashes (acquisition_id, "
+			       "verification_id, algorithm, value, scope, "
+			       "window_offset, window_length) VALUES (?1, ?2, "
+			       "?3, ?4, ?5, ?6, ?7)");
+	if (rc)
+		goto done;
+	if (acq_id)
+		sqlite3_bind_int64(st, 1, acq_id);
+	if (ver_id)
+		sqlite3_bind_int64(st, 2, ver_id);
+	if (hs->md5)
+		rc = hash_insert(db, st, "md5", hs->md5, NULL);
+	if (!rc && hs->sha1)
+		rc = hash_insert(db, st, "sha1", hs->sha1, NULL);
+	if (!rc && hs->sha256)
+		rc = hash_insert(db, st, "sha256", hs->sha256, NULL);
+	for (i = 0; !rc && i < n; i++)
+		rc = hash_insert(db, st, "sha256", windows[i].sha256,
+				 &windows[i]);
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int bad_ranges_insert(fx_casedb *db, int64_t acq_id,
+			     const fx_casedb_range *bad, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	rc = fx_casedb_prepare(&st, db, "INSERT INTO bad_sectors "
+			       "(acquisition_id, first_sector, sector_count) "
+			       "VALUES (?1, ?2, ?3)");
+	for (i = 0; !rc && i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, acq_id);
+		rc = fx_casedb_bind_u64(db, st, 2, bad[i].first, 0);
+		if (!rc && bad[i].count == 0)
+			rc = fx_error_set(FX_EUSAGE, "bad sector range at %llu "
+					  "has no sectors",
+					  (unsigned long long)bad[i].first);
+		if (!rc)
+			rc = fx_casedb_bind_u64(db, st, 3, bad[i].count, 0);
+		if (!rc)
+			rc = insert_run(NULL, db, st, "add bad sector range");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int files_insert(fx_casedb *db, int64_t acq_id,
+			const fx_casedb_file *files, size_t n)
+{
+	char value[65];
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	rc = fx_casedb_prepare(&st, db, "INSERT INTO image_files (acquisition_id, "
+			       "path, size_bytes, sha256) VALUES (?1, ?2, ?3, ?4)");
+	for (i = 0; !rc && i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, acq_id);
+		rc = need_text(files[i].path, "image file path");
+		if (!rc)
+			rc = fx_casedb_hex_arg(value, files[i].sha256, 64,
+					       "sha256 of an image file");
+		if (!rc)
+			rc = fx_casedb_bind_text(db, st, 2, files[i].path);
+		if (!rc)
+			rc = fx_casedb_bind_u64(db, st, 3, files[i].size, 0);
+		if (!rc)
+			rc = fx_casedb_bind_text(db, st, 4,
+						 value[0] ? value : NULL);
+		if (!rc)
+			rc = insert_run(NULL, db, st, "add image file");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The acquisition must exist and still be running. */
+static int finish_allowed(fx_casedb *db, int64_t acq_id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = fx_casedb_prepare(&st, db, "SELECT status FROM acquisitions "
+			       "WHERE id = ?1");
+	if (rc)
+		goto done;
+	sqlite3_bind_int64(st, 1, acq_id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = fx_error_set(FX_ENOTFOUND, "case database %s: no "
+				  "acquisition with id %lld", db->path,
+				  (long long)acq_id);
+	else if (strcmp((const char *)sqlite3_column_text(st, 0), "running"))
+		rc = fx_error_set(FX_EEXISTS, "case database %s: acquisition "
+				  "%lld is already finished (%s)", db->path,
+				  (long long)acq_id, sqlite3_column_text(st, 0));
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int finish_tx(fx_casedb *db, int64_t acq_id, const fx_casedb_result *r,
+		     const char *end)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = finish_allowed(db, acq_id);
+	if (!rc)
+		rc = fx_casedb_prepare(&st, db, "UPDATE acquisitions SET "
+				       "status = ?1, end_utc = ?2, "
+				       "bytes_acquired = ?3, sector_size = ?4, "
+				       "error = ?6 WHERE id = ?5");
+	if (!rc) {
+		sqlite3_bind_text(st, 1, fx_casedb_status_name(r->status), -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, end, -1, SQLITE_STATIC);
+		rc = fx_casedb_bind_u64(db, st, 3, r->bytes, 0);
+	}
+	if (!rc) {
+		fx_casedb_bind_u64(db, st, 4, r->sector_size, 1);
+		sqlite3_bind_int64(st, 5, acq_id);
+		if (r->version >= 2 && r->error && r->status != FX_CASEDB_COMPLETED &&
+		    r->status != FX_CASEDB_COMPLETED_WITH_ERRORS)
+			sqlite3_bind_text(st, 6, r->error, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 6);
+		rc = insert_run(NULL, db, st, "finish acquisition");
+	}
+	sqlite3_finalize(st);
+	if (!rc)
+		rc = bad_ranges_insert(db, acq_id, r->bad, r->n_bad);
+	if (!rc)
+		rc = hashes_insert(db, acq_id, 0, &r->hashes, r->windows,
+				   r->n_windows);
+	if (!rc)
+		rc = files_insert(db, acq_id, r->files, r->n_files);
+	/* acquisition.end: acquisition.finish with the error (schema 3) */
+	return rc ? rc : fx_audit_record(db, "acquisition.end", acq_id);
+}
+
+int fx_casedb_acquisition_finish(fx_casedb *db, int64_t acq_id,
+				 const fx_casedb_result *result)
+{
+	char end[FX_TIME_MAX];
+	int rc;
+
+	if (!db || !result)
+		return fx_error_set(FX_EUSAGE, "fx_casedb_acquisition_finish: "
+				    "db and result are required");
+	if (result->version == 0 || result->version > FX_CASEDB_RESULT_VERSION)
+		return fx_error_set(FX_EUSAGE, "fx_casedb_acquisition_finish: "
+				    "result version %u, expected 1 to %d",
+				    result->version, FX_CASEDB_RESULT_VERSION);
+	if (result->status <= FX_CASEDB_RUNNING ||
+	    result->status > FX_CASEDB_INTERRUPTED)
+		return fx_error_set(FX_EUSAGE, "acquisition %lld: final status "
+				    "%d is not a final status", (long long)acq_id,
+				    (int)result->status);
+	if ((result->n_bad && !result->bad) ||
+	    (result->n_windows && !result->windows) ||
+	    (result->n_files && !result->files))
+		return fx_error_set(FX_EUSAGE, "acquisition %lld: a count is "
+				    "set without its array", (long long)acq_id);
+	rc = fx_casedb_time_arg(end, result->end_utc, "end time");
+	if (!rc)
+		rc = fx_casedb_tx_begin(db);
+	if (rc)
+		return rc;
+	rc = finish_tx(db, acq_id, result, end);
+	if (!rc)
+		rc = fx_casedb_tx_commit(db);
+	if (rc)
+		fx_casedb_tx_rollback(db);
+	return rc;
+}
+
+static int verification_tx(int64_t *out, fx_casedb *db,
+			   const fx_casedb_verification *v, const char *when)
+{
+	int64_t ev_id = v->evidence_id;
+	sqlite3_stmt *st = NULL;
+	const char *texts[] = { when, v->actor ? v->actor : db->actor,
+		v->host ? v->host : db->host, v->tool, v->tool_version,
+		fx_casedb_verdict_name(v->result), v->findings };
+	int rc = 0;
+
+	if (v->acquisition_id) {
+		rc = fx_casedb_find_id(&ev_id, db, "SELECT evidence_id FROM "
+				       "acquisitions WHERE id = ?3", NULL, NULL,
+				       v->acquisition_id);
+		if (!rc && v->evidence_id && ev_id != v->evidence_id)
+			rc = fx_error_set(FX_EUSAGE, "acquisition %lld is of "
+					  "evidence %lld, not %lld",
+					  (long long)v->acquisition_id,
+					  (long long)ev_id,
+					  (long long)v->evidence_id);
+	} else {
+		rc = fx_casedb_find_id(&ev_id, db, "SELECT id FROM evidence "
+				       "WHERE id = ?3", NULL, NULL, ev_id);
+	}
+	if (rc == FX_ENOTFOUND)
+		return fx_error_set(rc, "case database %s: verification of "
+				    "unknown evidence %lld / acquisition %lld",
+				    db->path, (long long)v->evidence_id,
+				    (long long)v->acquisition_id);
+	if (!rc)
+		rc = fx_casedb_prepare(&st, db, "INSERT INTO verifications "
+				       "(evidence_id, acquisition_id, time_utc, "
+				       "actor, host, tool, tool_version, result, "
+				       "findings) VALUES (?1, ?2, ?3, ?4, ?5, "
+				       "?6, ?7, ?8, ?9)");
+	if (!rc) {
+		sqlite3_bind_int64(st, 1, ev_id);
+		if (v->acquisition_id)
+			sqlite3_bind_int64(st, 2, v->acquisition_id);
+		rc = bind_texts(db, st, 3, texts, 7);
+	}
+	if (!rc)
+		rc = insert_run(out, db, st, "add verification");
+	sqlite3_finalize(st);
+	if (!rc)
+		rc = hashes_insert(db, 0, *out, &v->hashes, v->windows,
+				   v->n_windows);
+	return rc ? rc : fx_audit_record(db, "verification.record", *out);
+}
+
+int fx_casedb_verification_record(int64_t *out, fx_casedb *db,
+				  const fx_casedb_verification *v)
+{
+	char when[FX_TIME_MAX];
+	int rc;
+
+	if (!out || !db || !v)
+		return fx_error_set(FX_EUSAGE, "fx_casedb_verification_record: "
+				    "out, db and v are required");
+	if (v->version != FX_CASEDB_VERIFICATION_VERSION)
+		return fx_error_set(FX_EUSAGE, "fx_casedb_verification_record: "
+				    "version %u, expected %d", v->version,
+				    FX_CASEDB_VERIFICATION_VERSION);
+	if (!strcmp(fx_casedb_verdict_name(v->result), "?") ||
+	    (v->n_windows && !v->windows))
+		return fx_error_set(FX_EUSAGE, "verification: result %d is not "
+				    "a verdict, or windows missing",
+				    (int)v->result);
+	rc = fx_casedb_time_arg(when, v->time_utc, "verification time");
+	if (!rc)
+		rc = fx_casedb_tx_begin(db);
+	if (rc)
+		return rc;
+	rc = verification_tx(out, db, v, when);
+	if (!rc)
+		rc = fx_casedb_tx_commit(db);
+	if (rc)
+		fx_casedb_tx_rollback(db);
+	return rc;
+}
+
+static int custody_tx(int64_t *out, fx_casedb *db, const fx_casedb_custody *c,
+		      const char *when)
+{
+	int64_t found = 0;
+	sqlite3_stmt *st = NULL;
+	const char *texts[] = { c->from_party, c->to_party, c->location,
+		c->reason, when, c->actor ? c->actor : db->actor };
+	int rc;
+
+	rc = fx_casedb_find_id(&found, db, "SELECT id FROM evidence WHERE "
+			       "id = ?3", NULL, NULL, c->evidence_id);
+	if (rc == FX_ENOTFOUND)
+		return fx_error_set(rc, "case database %s: custody of unknown "
+				    "evidence %lld", db->path,
+				    (long long)c->evidence_id);
+	if (!rc)
+		rc = fx_casedb_prepare(&st, db, "INSERT INTO custody_events "
+				       "(evidence_id, from_party, to_party, "
+				       "location, reason, time_utc, actor) "
+				       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	if (!rc) {
+		sqlite3_bind_int64(st, 1, c->evidence_id);
+		rc = bind_texts(db, st, 2, texts, 6);
+	}
+	if (!rc)
+		rc = insert_run(out, db, st, "add custody event");
+	sqlite3_finalize(st);
+	return rc ? rc : fx_audit_record(db, "custody.transfer", *out);
+}
+
+int fx_casedb_custody_record(int64_t *out, fx_casedb *db,
+			     const fx_casedb_custody *c)
+{
+	char when[FX_TIME_MAX];
+	int rc;
+
+	if (!out || !db || !c)
+		return fx_error_set(FX_EUSAGE, "fx_casedb_custody_record: out, "
+				    "db and c are required");
+	if (c->version != FX_CASEDB_CUSTODY_VERSION)
+		return fx_error_set(FX_EUSAGE, "fx_casedb_custody_record: "
+				    "version %u, expected %d", c->version,
+				    FX_CASEDB_CUSTODY_VERSION);
+	rc = need_text(c->to_party, "custody: receiving party");
+	if (!rc)
+		rc = fx_casedb_time_arg(when, c->time_utc, "custody time");
+	if (!rc)
+		rc = fx_casedb_tx_begin(db);
+	if (rc)
+		return rc;
+	rc = custody_tx(out, db, c, when);
+	if (!rc)
+		rc = fx_casedb_tx_commit(db);
+	if (rc)
+		fx_casedb_tx_rollback(db);
+	return rc;
+}

@@ -1,0 +1,411 @@
+/*
+ * The JSON report, described by schemas/report.schema.json (keep the two
+ * in step: tests validate every report against the schema). Indented, one
+ * member per line. A value the database does not hold is null; numbers are
+ * integers except duration_seconds.
+ *
+ * Threading: none; writes only to the FILE given.
+ */
+#include <string.h>
+
+#include "report/report_int.h"
+
+#define FX_JSON_MAX_DEPTH 16
+
+/* A streaming writer: knows whether a comma is due at each level. */
+struct jw {
+	FILE *f;
+	int depth;
+	int count[FX_JSON_MAX_DEPTH];
+};
+
+/* Starts a member (key != NULL, in an object) or an element (in an array). */
+static void member(struct jw *w, const char *key)
+{
+	if (w->depth > 0) {
+		fputs(w->count[w->depth]++ ? ",\n" : "\n", w->f);
+		fprintf(w->f, "%*s", 2 * w->depth, "");
+	}
+	if (key)
+		fprintf(w->f, "\"%s\": ", key);   /* keys are our own, ASCII */
+}
+
+static void open_(struct jw *w, const char *key, char c)
+{
+	member(w, key);
+	fputc(c, w->f);
+	if (w->depth + 1 < FX_JSON_MAX_DEPTH)
+		w->depth++;
+	w->count[w->depth] = 0;
+}
+
+static void close_(struct jw *w, char c)
+{
+	int had = w->count[w->depth];
+
+	w->depth--;
+	if (had)
+		fprintf(w->f, "\n%*s", 2 * w->depth, "");
+	fputc(c, w->f);
+}
+
+static void obj(struct jw *w, const char *key) { open_(w, key, '{'); }
+static void obj_end(struct jw *w) { close_(w, '}'); }
+static void arr(struct jw *w, const char *key) { open_(w, key, '['); }
+static void arr_end(struct jw *w) { close_(w, ']'); }
+
+static void str(struct jw *w, const char *key, const char *s)
+{
+	member(w, key);
+	fx_rpt_put_json(w->f, s);
+}
+
+static void num(struct jw *w, const char *key, uint64_t v)
+{
+	member(w, key);
+	fprintf(w->f, "%llu", (unsigned long long)v);
+}
+
+/* v, or null when zero (the database's "not recorded"). */
+static void num0(struct jw *w, const char *key, uint64_t v)
+{
+	member(w, key);
+	if (v)
+		fprintf(w->f, "%llu", (unsigned long long)v);
+	else
+		fputs("null", w->f);
+}
+
+static void flag(struct jw *w, const char *key, int v)
+{
+	member(w, key);
+	fputs(v < 0 ? "null" : v ? "true" : "false", w->f);
+}
+
+static void null(struct jw *w, const char *key)
+{
+	member(w, key);
+	fputs("null", w->f);
+}
+
+/* ---- records ---- */
+
+static void source(struct jw *w, const char *key, const fx_casedb_source *s)
+{
+	obj(w, key);
+	str(w, "vendor", s->vendor);
+	str(w, "model", s->model);
+	str(w, "serial", s->serial);
+	str(w, "wwid", s->wwid);
+	num0(w, "size_bytes", s->size_bytes);
+	if (s->size_bytes && s->logical_sector_size)
+		num(w, "size_sectors", s->size_bytes / s->logical_sector_size);
+	else
+		null(w, "size_sectors");
+	num0(w, "logical_sector_size", s->logical_sector_size);
+	num0(w, "physical_sector_size", s->physical_sector_size);
+	flag(w, "removable", s->removable);
+	flag(w, "rotational", s->rotational);
+	flag(w, "is_block_device", s->is_block_device);
+	str(w, "hpa_dco", s->hpa_dco);
+	obj_end(w);
+}
+
+static void hashes(struct jw *w, const fx_casedb_hashset *h)
+{
+	obj(w, "hashes");
+	str(w, "md5", h->md5);
+	str(w, "sha1", h->sha1);
+	str(w, "sha256", h->sha256);
+	obj_end(w);
+}
+
+static void windows(struct jw *w, const fx_casedb_window *win, size_t n)
+{
+	size_t i;
+
+	arr(w, "hash_windows");
+	for (i = 0; i < n; i++) {
+		obj(w, NULL);
+		num(w, "offset", win[i].offset);
+		num(w, "length", win[i].length);
+		str(w, "sha256", win[i].sha256);
+		obj_end(w);
+	}
+	arr_end(w);
+}
+
+static void unreadable(struct jw *w, const fx_casedb_acquisition_info *a)
+{
+	const fx_casedb_result *x = &a->result;
+	size_t i;
+
+	obj(w, "unreadable");
+	num0(w, "sector_size", x->sector_size);
+	num(w, "range_count", x->n_bad);
+	num(w, "sector_count", fx_rpt_bad_total(a));
+	arr(w, "ranges");
+	for (i = 0; i < x->n_bad; i++) {
+		obj(w, NULL);
+		num(w, "first_sector", x->bad[i].first);
+		num(w, "last_sector", x->bad[i].first + x->bad[i].count - 1);
+		num(w, "sector_count", x->bad[i].count);
+		obj_end(w);
+	}
+	arr_end(w);
+	obj_end(w);
+}
+
+static void image_files(struct jw *w, const fx_casedb_result *x)
+{
+	size_t i;
+
+	arr(w, "image_files");
+	for (i = 0; i < x->n_files; i++) {
+		obj(w, NULL);
+		str(w, "path", x->files[i].path);
+		num(w, "size_bytes", x->files[i].size);
+		str(w, "sha256", x->files[i].sha256);
+		obj_end(w);
+	}
+	arr_end(w);
+}
+
+static void duration(struct jw *w, const char *start, const char *end)
+{
+	char buf[32];
+	int64_t us;
+
+	member(w, "duration_seconds");
+	if (fx_rpt_duration(&us, start, end) == 0) {
+		fx_rpt_seconds(buf, sizeof(buf), us);
+		fputs(buf, w->f);
+	} else {
+		fputs("null", w->f);
+	}
+}
+
+static void acquisition(struct jw *w, const fx_casedb_acquisition_info *a)
+{
+	const fx_casedb_acquisition *r = &a->rec;
+
+	obj(w, NULL);
+	num(w, "id", (uint64_t)a->id);
+	str(w, "status", fx_casedb_status_name(a->status));
+	str(w, "status_recorded", fx_casedb_status_name(a->result.status));
+	str(w, "status_note", a->status_note);
+	str(w, "tool", r->tool);
+	str(w, "tool_version", r->tool_version);
+	str(w, "library_versions", r->library_versions);
+	str(w, "command_line", r->command_line);
+	str(w, "parameters_json", r->parameters_json);
+	str(w, "host", r->host);
+	str(w, "operator", r->operator_name);
+	str(w, "start_utc", r->start_utc);
+	str(w, "end_utc", a->result.end_utc);
+	duration(w, r->start_utc, a->result.end_utc);
+	str(w, "source_path", r->source_path);
+	source(w, "source", &r->evidence.source);
+	obj(w, "write_block");
+	str(w, "method", r->write_block_method);
+	str(w, "before", r->write_block_before);
+	str(w, "after", r->write_block_after);
+	obj_end(w);
+	str(w, "format", r->format);
+	str(w, "compression", r->compression);
+	num(w, "segment_size", r->segment_size);
+	num0(w, "block_size", r->block_size);
+	num(w, "bytes_acquired", a->result.bytes);
+	num0(w, "sector_size", a->result.sector_size);
+	hashes(w, &a->result.hashes);
+	windows(w, a->result.windows, a->result.n_windows);
+	unreadable(w, a);
+	image_files(w, &a->result);
+	obj_end(w);
+}
+
+static void comparison(struct jw *w, const fx_casedb_verification_info *v,
+		       const fx_casedb_acquisition_info *a)
+{
+	static const char *words[] = { NULL, "equal", "differs" };
+
+	if (!a) {
+		null(w, "compared_with_acquisition");
+		return;
+	}
+	obj(w, "compared_with_acquisition");
+	str(w, "md5", words[fx_rpt_hash_cmp(v->rec.hashes.md5,
+					    a->result.hashes.md5)]);
+	str(w, "sha1", words[fx_rpt_hash_cmp(v->rec.hashes.sha1,
+					     a->result.hashes.sha1)]);
+	str(w, "sha256", words[fx_rpt_hash_cmp(v->rec.hashes.sha256,
+					       a->result.hashes.sha256)]);
+	obj_end(w);
+}
+
+static void verification(struct jw *w, const struct fx_rpt_item *it,
+			 const fx_casedb_verification_info *v)
+{
+	obj(w, NULL);
+	num(w, "id", (uint64_t)v->id);
+	num0(w, "acquisition_id", (uint64_t)v->rec.acquisition_id);
+	str(w, "time_utc", v->rec.time_utc);
+	str(w, "actor", v->rec.actor);
+	str(w, "host", v->rec.host);
+	str(w, "tool", v->rec.tool);
+	str(w, "tool_version", v->rec.tool_version);
+	str(w, "result", fx_casedb_verdict_name(v->rec.result));
+	str(w, "findings", v->rec.findings);
+	hashes(w, &v->rec.hashes);
+	windows(w, v->rec.windows, v->rec.n_windows);
+	comparison(w, v, fx_rpt_acq_of(it, v));
+	obj_end(w);
+}
+
+static void custody(struct jw *w, const struct fx_rpt_item *it)
+{
+	size_t i;
+
+	arr(w, "custody");
+	for (i = 0; i < it->n_cus; i++) {
+		const fx_casedb_custody *c = &it->cus[i].rec;
+
+		obj(w, NULL);
+		num(w, "id", (uint64_t)it->cus[i].id);
+		str(w, "time_utc", c->time_utc);
+		str(w, "from", c->from_party);
+		str(w, "to", c->to_party);
+		str(w, "location", c->location);
+		str(w, "reason", c->reason);
+		str(w, "actor", c->actor);
+		obj_end(w);
+	}
+	arr_end(w);
+}
+
+static void item(struct jw *w, const struct fx_rpt_item *it)
+{
+	const fx_casedb_evidence *e = &it->ev.evidence;
+	size_t i;
+
+	obj(w, NULL);
+	obj(w, "case");
+	str(w, "case_number", it->ev.case_number);
+	str(w, "description", it->kase.description);
+	str(w, "created_utc", it->kase.created_utc);
+	obj_end(w);
+	str(w, "evidence_number", e->evidence_number);
+	str(w, "description", e->description);
+	str(w, "notes", e->notes);
+	str(w, "examiner", e->examiner);
+	str(w, "created_utc", it->ev.created_utc);
+	source(w, "source", &e->source);
+	arr(w, "acquisitions");
+	for (i = 0; i < it->n_acq; i++)
+		acquisition(w, it->acq[i]);
+	arr_end(w);
+	arr(w, "verifications");
+	for (i = 0; i < it->n_ver; i++)
+		verification(w, it, &it->ver[i]);
+	arr_end(w);
+	custody(w, it);
+	obj_end(w);
+}
+
+/* ---- report-level parts ---- */
+
+static void alerts(struct jw *w, const struct fx_rpt *r)
+{
+	static const char *kinds[] = { "verification", "acquisition", "audit" };
+	size_t i;
+
+	arr(w, "attention");
+	for (i = 0; i < r->n_alerts; i++) {
+		const struct fx_rpt_alert *a = &r->alerts[i];
+
+		obj(w, NULL);
+		str(w, "kind", kinds[a->kind]);
+		str(w, "case_number", a->item ? a->item->ev.case_number : NULL);
+		str(w, "evidence_number",
+		    a->item ? a->item->ev.evidence.evidence_number : NULL);
+		num0(w, "record_id", (uint64_t)a->record_id);
+		str(w, "message", a->message);
+		obj_end(w);
+	}
+	arr_end(w);
+}
+
+static void audit(struct jw *w, const struct fx_rpt *r)
+{
+	char checked[1024], not_checked[1024];
+	int ok = r->audit_rc == 0;
+	size_t i;
+
+	obj(w, "audit");
+	str(w, "checked_utc", r->audit_checked_utc);
+	str(w, "result", r->audit_rc == 0 ? "intact"
+			 : r->audit_rc == FX_ECORRUPT ? "broken" : "not_checked");
+	str(w, "reason", r->audit_rc == 0 ? NULL : r->audit_rc == FX_ECORRUPT
+			 ? r->audit.reason : r->audit_error);
+	num0(w, "first_bad_seq", (uint64_t)r->audit.first_bad_seq);
+	num(w, "events", r->head.events);
+	num(w, "events_checked", r->audit.events);
+	num(w, "signed_events", r->audit.signed_events);
+	fx_casedb_audit_describe(checked, sizeof(checked), not_checked,
+				 sizeof(not_checked), &r->audit);
+	str(w, "trust", ok ? fx_casedb_audit_trust_name(r->audit.trust) : NULL);
+	str(w, "trusted_key", r->audit.trusted_key[0] ? r->audit.trusted_key
+						       : NULL);
+	str(w, "checked", ok ? checked : NULL);
+	str(w, "not_checked", ok ? not_checked : NULL);
+	str(w, "triggers", r->audit.triggers[0] ? r->audit.triggers : NULL);
+	num0(w, "head_seq", (uint64_t)r->head.last_seq);
+	str(w, "head_hash", r->head.last_seq ? r->head.hash : NULL);
+	str(w, "head_time_utc", r->head.last_seq ? r->head.time_utc : NULL);
+	arr(w, "signing_keys");
+	for (i = 0; i < r->n_keys; i++) {
+		obj(w, NULL);
+		num(w, "id", (uint64_t)r->keys[i].id);
+		str(w, "algorithm", r->keys[i].algorithm);
+		str(w, "public_key", r->keys[i].public_key);
+		str(w, "registered_utc", r->keys[i].registered_utc);
+		obj_end(w);
+	}
+	arr_end(w);
+	obj_end(w);
+}
+
+int fx_rpt_write_json(FILE *f, const struct fx_rpt *r)
+{
+	struct jw w;
+	const char *names[64];
+	size_t i, n;
+
+	memset(&w, 0, sizeof(w));
+	w.f = f;
+	obj(&w, NULL);
+	str(&w, "report_format", "libforensic-report");
+	num(&w, "report_format_version", 1);
+	str(&w, "generated_utc", r->generated_utc);
+	str(&w, "generator", r->generator);
+	str(&w, "libforensic_version", fx_version());
+	str(&w, "case_database", r->db_path);
+	obj(&w, "scope");
+	str(&w, "case_number", r->scope_case);
+	str(&w, "evidence_number", r->scope_evidence);
+	obj_end(&w);
+	alerts(&w, r);
+	audit(&w, r);
+	arr(&w, "evidence");
+	for (i = 0; i < r->n_items; i++)
+		item(&w, &r->items[i]);
+	arr_end(&w);
+	arr(&w, "examiners");
+	n = fx_rpt_examiners(r, names, 64);
+	for (i = 0; i < n; i++)
+		str(&w, NULL, names[i]);
+	arr_end(&w);
+	obj_end(&w);
+	fputc('\n', f);
+	return 0;
+}

@@ -1,0 +1,895 @@
+/*
+ * E01 images through libewf's chunk API, with compression on every core.
+ *
+ * The pipeline's sink thread copies the stream into jobs of JOB_CHUNKS
+ * chunks (the only copy: the ring buffer must be released for the reader,
+ * while compression of this job may still be queued). Worker threads
+ * compress whole jobs; one writer thread hands chunks to libewf strictly in
+ * order. Jobs live in a ring indexed by sequence number, so memory is fixed
+ * at njobs * ~2 MiB whatever the media size. A flusher thread starts the
+ * kernel's writeback of the segments as they grow, so that the writer never
+ * waits for it.
+ *
+ * Chunk rules of the format: a chunk is stored deflated (a zlib stream,
+ * which carries its own Adler-32) when that is smaller than the data;
+ * otherwise raw, followed by the Adler-32 of the data. "empty" deflates
+ * only chunks of one repeated byte; "none" stores everything raw.
+ * "fast" uses ISA-L level 1, "best" zlib level 9; both give zlib streams.
+ *
+ * Locking: `lock` guards every job's state and seq and the counters below;
+ * a job's buffers belong to whoever moved it to its current state (sink
+ * thread while FILLING, one worker while COMPRESSING, the writer while
+ * DONE), so they are used without the lock. libewf is used by the writer
+ * thread while it runs and by the sink thread before and after.
+ *
+ * The segment files' SHA-256 is not computed here: libewf rewrites each
+ * sectors section's descriptor, near the start of the segment, when the
+ * section ends, so a segment can only be hashed once it is complete, and
+ * hashing it from the page cache would prove nothing about storage. The
+ * caller hashes the files when it reads them back (acquire --verify).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <isa-l.h>
+#include <libewf.h>
+#include <zlib.h>
+
+#include "base/error.h"
+#include "sink/ewf_files.h"
+#include "ewf/ewf_util.h"
+#include "base/hex.h"
+#include "forensic/acquire.h"
+#include "sink/sink_impl.h"
+
+#define SECTORS_PER_CHUNK 64
+#define JOB_CHUNKS 32
+#define MAX_WORKERS FX_E01_MAX_THREADS
+
+enum { JOB_FREE, JOB_FILLING, JOB_QUEUED, JOB_COMPRESSING, JOB_DONE };
+enum { MODE_NONE, MODE_EMPTY, MODE_FAST, MODE_BEST };
+
+typedef struct job {
+	int state;
+	uint64_t seq;
+	size_t len;                      /* input bytes */
+	uint8_t *in;                     /* JOB_CHUNKS * chunk */
+	uint8_t *out;                    /* JOB_CHUNKS * (chunk + 4) */
+	uint32_t out_len[JOB_CHUNKS];
+	uint32_t checksum[JOB_CHUNKS];
+	int8_t compressed[JOB_CHUNKS];
+} job;
+
+typedef struct e01_sink e01_sink;
+
+typedef struct worker {
+	e01_sink *e;
+	pthread_t thread;
+	uint8_t *level_buf;              /* ISA-L level-1 scratch */
+	uint8_t zero_out[1024];          /* cached deflate of a zero chunk */
+	uint32_t zero_len;
+} worker;
+
+struct e01_sink {
+	libewf_handle_t *handle;
+	char target[PATH_MAX];
+	size_t chunk;                    /* bytes per chunk */
+	int mode;
+	pthread_mutex_t lock;
+	pthread_cond_t work, done, freed, flush;
+	job *jobs;
+	size_t njobs;
+	uint64_t submitted;              /* lock: jobs queued so far */
+	uint64_t taken;                  /* lock: jobs given to workers */
+	uint64_t written;                /* lock: jobs written by the writer */
+	int input_done;                  /* lock */
+	int flusher_stop;                /* lock */
+	uint64_t flush_requests;         /* lock: writeback requested so far */
+	int failed;                      /* lock: writer/worker failure */
+	int error_code;                  /* set with failed */
+	char error[1024];                /* set with failed */
+	job *filling;                    /* sink thread */
+	worker workers[MAX_WORKERS];
+	unsigned nworkers;
+	pthread_t writer, flusher;
+	int threads_started;
+	uint64_t bytes_in;               /* sink thread */
+	uint64_t out_since_flush;        /* writer: bytes since writeback asked */
+	size_t flush_from;               /* flusher: first segment to flush */
+	int first_write_checked;         /* writer */
+	fx_ewf_files *segs;              /* the segment files, created by us */
+	fx_image_file *files;
+	size_t nfiles;
+	uint32_t bytes_per_sector;
+	char ext0;                       /* 'E', or 'e' for EWFX segments */
+};
+
+static void fail(e01_sink *e, int code, const char *msg)
+{
+	pthread_mutex_lock(&e->lock);
+	if (!e->failed) {
+		e->failed = 1;
+		e->error_code = code;
+		snprintf(e->error, sizeof(e->error), "%s", msg);
+	}
+	pthread_cond_broadcast(&e->freed);
+	pthread_cond_broadcast(&e->work);
+	pthread_cond_broadcast(&e->done);
+	pthread_cond_broadcast(&e->flush);
+	pthread_mutex_unlock(&e->lock);
+}
+
+static int one_byte_repeated(const uint8_t *p, size_t n)
+{
+	return n < 2 || (p[0] == p[n - 1] && memcmp(p, p + 1, n - 1) == 0);
+}
+
+/* Deflates in[n] into out (room: n - 1); returns the size or 0. */
+static uint32_t deflate_chunk(worker *w, const uint8_t *in, size_t n,
+			      uint8_t *out, int mode)
+{
+	struct isal_zstream s;
+	uLongf zlen = n - 1;
+
+	if (mode == MODE_BEST)
+		return compress2(out, &zlen, in, n, 9) == Z_OK ? (uint32_t)zlen : 0;
+	isal_deflate_stateless_init(&s);
+	s.level = 1;
+	s.level_buf = w->level_buf;
+	s.level_buf_size = ISAL_DEF_LVL1_DEFAULT;
+	s.gzip_flag = IGZIP_ZLIB; /* reset for every chunk: ISA-L clears it */
+	s.end_of_stream = 1;
+	s.flush = NO_FLUSH;
+	s.next_in = (uint8_t *)(uintptr_t)in;
+	s.avail_in = (uint32_t)n;
+	s.next_out = out;
+	s.avail_out = (uint32_t)(n - 1);
+	if (isal_deflate_stateless(&s) != COMP_OK)
+		return 0;
+	return s.total_out;
+}
+
+static void compress_one(worker *w, job *j, size_t i)
+{
+	e01_sink *e = w->e;
+	size_t off = i * e->chunk, n = j->len - off < e->chunk ? j->len - off : e->chunk;
+	const uint8_t *in = j->in + off;
+	uint8_t *out = j->out + i * (e->chunk + 4);
+	int uniform = e->mode != MODE_NONE && one_byte_repeated(in, n);
+	uint32_t len = 0;
+
+	if (uniform && in[0] == 0 && n == e->chunk && w->zero_len) {
+		memcpy(out, w->zero_out, w->zero_len);
+		len = w->zero_len;
+	} else if (e->mode == MODE_FAST || e->mode == MODE_BEST || uniform) {
+		len = deflate_chunk(w, in, n, out, e->mode);
+	}
+	if (len) {
+		j->out_len[i] = len;
+		j->compressed[i] = 1;
+		return;
+	}
+	memcpy(out, in, n);
+	j->out_len[i] = (uint32_t)n;
+	j->compressed[i] = 0;
+	j->checksum[i] = isal_adler32(1, in, n);
+}
+
+static void *worker_main(void *arg)
+{
+	worker *w = arg;
+	e01_sink *e = w->e;
+	size_t i, nchunks;
+	job *j;
+	for (;;) {
+		pthread_mutex_lock(&e->lock);
+		while (!e->failed && e->taken == e->submitted && !e->input_done)
+			pthread_cond_wait(&e->work, &e->lock);
+		if (e->failed || e->taken == e->submitted) {
+			pthread_mutex_unlock(&e->lock);
+			return NULL;
+		}
+		j = &e->jobs[e->taken % e->njobs];
+		j->state = JOB_COMPRESSING;
+		e->taken++;
+		pthread_mutex_unlock(&e->lock);
+		nchunks = (j->len + e->chunk - 1) / e->chunk;
+		for (i = 0; i < nchunks; i++)
+			compress_one(w, j, i);
+		pthread_mutex_lock(&e->lock);
+		j->state = JOB_DONE;
+		pthread_cond_broadcast(&e->done);
+		pthread_mutex_unlock(&e->lock);
+	}
+}
+
+/* libewf's message for a failed chunk names neither the file nor the
+ * reason; a failure of our segment files (ewf_files.c) does. */
+static int write_failed(e01_sink *e, const job *j, size_t i,
+			libewf_error_t **error)
+{
+	uint64_t at = j->seq * JOB_CHUNKS * e->chunk + i * e->chunk;
+	int rc = fx_ewf_files_failure(e->segs);
+	char why[PATH_MAX + 256];
+
+	if (rc != 0) {
+		snprintf(why, sizeof(why), "%s", fx_error_last());
+		libewf_error_free(error);
+		return fx_error_set(rc, "%s (writing media byte %llu)", why,
+				    (unsigned long long)at);
+	}
+	return fx_ewf_error(FX_EIO, error,
+			    "cannot write E01 image %s.%c01 at media byte %llu",
+			    e->target, e->ext0, (unsigned long long)at);
+}
+
+/* Once libewf has written a chunk, its first segment must be one of ours:
+ * if libewf created it itself, the take-over did not happen. */
+static int check_takeover(e01_sink *e)
+{
+	if (e->first_write_checked)
+		return 0;
+	e->first_write_checked = 1;
+	if (fx_ewf_files_count(e->segs) == 0)
+		return fx_error_set(FX_ERROR,
+				    "libewf created %s.%c01 itself, not through libforensic (exclusive creation not guaranteed); stopping",
+				    e->target, e->ext0);
+	return 0;
+}
+
+static int write_job(e01_sink *e, job *j)
+{
+	libewf_error_t *error = NULL;
+	size_t i, nchunks = (j->len + e->chunk - 1) / e->chunk, n;
+	uint8_t *out;
+	ssize_t rc;
+
+	for (i = 0; i < nchunks; i++) {
+		out = j->out + i * (e->chunk + 4);
+		n = j->len - i * e->chunk < e->chunk ? j->len - i * e->chunk : e->chunk;
+		errno = 0;
+		rc = libewf_handle_write_chunk(e->handle, out, j->out_len[i], n,
+					       j->compressed[i],
+					       j->compressed[i] ? NULL : out + j->out_len[i],
+					       j->checksum[i], j->compressed[i] ? 0 : 1,
+					       &error);
+		if (rc <= 0)
+			return write_failed(e, j, i, &error);
+		e->out_since_flush += j->out_len[i];
+	}
+	return check_takeover(e);
+}
+
+/*
+ * libewf writes through the page cache. Left alone, the kernel would start
+ * writing it back only at the end, and the final fdatasync would stall the
+ * run for the whole image. So writeback of every segment file so far is
+ * started each WRITEBACK_STEP bytes (8 MiB: what is left for the final
+ * fdatasync is small). sync_file_range() submits the I/O in
+ * the caller and can block for tens of milliseconds when the device queue
+ * is full, so it runs on the flusher thread, never on the writer.
+ */
+#define WRITEBACK_STEP ((uint64_t)8 << 20)
+
+/* Earlier segments are complete and were flushed once already. */
+static void start_writeback(e01_sink *e)
+{
+	e->flush_from = fx_ewf_files_writeback(e->segs, e->flush_from);
+}
+
+static void *flusher_main(void *arg)
+{
+	e01_sink *e = arg;
+	uint64_t seen = 0;
+
+	pthread_mutex_lock(&e->lock);
+	for (;;) {
+		while (!e->failed && !e->flusher_stop && e->flush_requests == seen)
+			pthread_cond_wait(&e->flush, &e->lock);
+		if (e->failed || e->flush_requests == seen)
+			break;
+		seen = e->flush_requests;
+		pthread_mutex_unlock(&e->lock);
+		start_writeback(e);
+		pthread_mutex_lock(&e->lock);
+	}
+	pthread_mutex_unlock(&e->lock);
+	return NULL;
+}
+
+static void *writer_main(void *arg)
+{
+	e01_sink *e = arg;
+	job *j;
+	int rc;
+
+	for (;;) {
+		pthread_mutex_lock(&e->lock);
+		j = &e->jobs[e->written % e->njobs];
+		while (!e->failed && !(e->written < e->submitted && j->state == JOB_DONE) &&
+		       !(e->input_done && e->written == e->submitted))
+			pthread_cond_wait(&e->done, &e->lock);
+		if (e->failed || e->written == e->submitted) {
+			pthread_mutex_unlock(&e->lock);
+			return NULL;
+		}
+		pthread_mutex_unlock(&e->lock);
+		if ((rc = write_job(e, j)) != 0) {
+			fail(e, rc, fx_error_last());
+			return NULL;
+		}
+		pthread_mutex_lock(&e->lock);
+		if (e->out_since_flush >= WRITEBACK_STEP) {
+			e->out_since_flush = 0;
+			e->flush_requests++;
+			pthread_cond_signal(&e->flush);
+		}
+		j->state = JOB_FREE;
+		e->written++;
+		pthread_cond_broadcast(&e->freed);
+		pthread_cond_broadcast(&e->done);
+		pthread_mutex_unlock(&e->lock);
+	}
+}
+
+/* Queues the filling job; called by the sink thread. */
+static void submit(e01_sink *e)
+{
+	pthread_mutex_lock(&e->lock);
+	e->filling->state = JOB_QUEUED;
+	e->filling->seq = e->submitted++;
+	e->filling = NULL;
+	pthread_cond_broadcast(&e->work);
+	pthread_mutex_unlock(&e->lock);
+}
+
+static int failed_code(e01_sink *e)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&e->lock);
+	if (e->failed)
+		rc = fx_error_set(e->error_code, "%s", e->error);
+	pthread_mutex_unlock(&e->lock);
+	return rc;
+}
+
+static int e01_write(void *payload, const uint8_t *data, size_t len)
+{
+	e01_sink *e = payload;
+	size_t cap = JOB_CHUNKS * e->chunk, take;
+	job *j;
+
+	while (len) {
+		if (!e->filling) {
+			pthread_mutex_lock(&e->lock);
+			j = &e->jobs[e->submitted % e->njobs];
+			while (!e->failed && j->state != JOB_FREE)
+				pthread_cond_wait(&e->freed, &e->lock);
+			if (!e->failed) {
+				j->state = JOB_FILLING;
+				j->len = 0;
+				e->filling = j;
+			}
+			pthread_mutex_unlock(&e->lock);
+			if (!e->filling)
+				return failed_code(e);
+		}
+		j = e->filling;
+		take = cap - j->len < len ? cap - j->len : len;
+		memcpy(j->in + j->len, data, take);
+		j->len += take;
+		data += take;
+		len -= take;
+		e->bytes_in += take;
+		if (j->len == cap)
+			submit(e);
+	}
+	return failed_code(e);
+}
+
+static void stop_threads(e01_sink *e)
+{
+	unsigned i;
+
+	if (!e->threads_started)
+		return;
+	pthread_mutex_lock(&e->lock);
+	e->input_done = 1;
+	pthread_cond_broadcast(&e->work);
+	pthread_cond_broadcast(&e->done);
+	pthread_mutex_unlock(&e->lock);
+	for (i = 0; i < e->nworkers; i++)
+		pthread_join(e->workers[i].thread, NULL);
+	pthread_join(e->writer, NULL);
+	pthread_mutex_lock(&e->lock);
+	e->flusher_stop = 1;
+	pthread_cond_broadcast(&e->flush);
+	pthread_mutex_unlock(&e->lock);
+	pthread_join(e->flusher, NULL);
+	e->threads_started = 0;
+}
+
+/* Hashes and acquisition errors go into the image before finalizing. */
+static int store_metadata(e01_sink *e, const fx_sink_summary *sum)
+{
+	libewf_error_t *error = NULL;
+	uint8_t md5[16], sha1[20];
+	size_t i;
+
+	if (sum->complete && sum->digests) {
+		if (sum->digests->md5[0] && !fx_hex_decode(md5, 16, sum->digests->md5) &&
+		    libewf_handle_set_md5_hash(e->handle, md5, 16, &error) != 1)
+			return fx_ewf_error(FX_ERROR, &error, "cannot store MD5 in %s.%c01",
+					    e->target, e->ext0);
+		if (sum->digests->sha1[0] && !fx_hex_decode(sha1, 20, sum->digests->sha1) &&
+		    libewf_handle_set_sha1_hash(e->handle, sha1, 20, &error) != 1)
+			return fx_ewf_error(FX_ERROR, &error, "cannot store SHA-1 in %s.%c01",
+					    e->target, e->ext0);
+	}
+	for (i = 0; i < sum->nbad; i++) {
+		/* source sectors; the image's bytes per sector are the same */
+		if (libewf_handle_append_acquiry_error(e->handle, sum->bad[i].first,
+						       sum->bad[i].count, &error) != 1)
+			return fx_ewf_error(FX_ERROR, &error,
+					    "cannot record unreadable sectors in %s.%c01",
+					    e->target, e->ext0);
+	}
+	return 0;
+}
+
+/* Lists TARGET.E01, .E02, ... (the files we created, mode 0444) with
+ * their sizes, each flushed to storage (libewf writes through the page
+ * cache); their SHA-256 is left empty (see the top). */
+static int collect_files(e01_sink *e)
+{
+	return fx_ewf_files_seal(e->segs, &e->files, &e->nfiles);
+}
+
+/*
+ * A finish that fails still closes the set and lists every file it has
+ * (the record must say what is on disk), and keeps the first cause: a
+ * failure of our segment files (a full disk, a file that appeared), else
+ * the one given.
+ */
+static int finish_failed(e01_sink *e, int code)
+{
+	char why[PATH_MAX + 512];
+	int files_rc;
+
+	snprintf(why, sizeof(why), "%s", fx_error_last());
+	if ((files_rc = fx_ewf_files_failure(e->segs)) != 0) {
+		code = files_rc;
+		snprintf(why, sizeof(why), "%s", fx_error_last());
+	}
+	if (e->handle) {
+		libewf_handle_close(e->handle, NULL);
+		libewf_handle_free(&e->handle, NULL);
+	}
+	collect_files(e);
+	return fx_error_set(code, "%s", why);
+}
+
+static int e01_finish(void *payload, const fx_sink_summary *sum)
+{
+	e01_sink *e = payload;
+	libewf_error_t *error = NULL;
+	int rc;
+
+	if (e->filling && e->filling->len)
+		submit(e);
+	stop_threads(e);
+	if ((rc = failed_code(e)) != 0 || (rc = store_metadata(e, sum)) != 0)
+		return finish_failed(e, rc);
+	if (libewf_handle_write_finalize(e->handle, &error) < 0)
+		return finish_failed(e, fx_ewf_error(FX_EIO, &error,
+						     "cannot finalize %s.%c01",
+						     e->target, e->ext0));
+	if (libewf_handle_close(e->handle, &error) != 0)
+		return finish_failed(e, fx_ewf_error(FX_EIO, &error,
+						     "cannot close %s.%c01",
+						     e->target, e->ext0));
+	libewf_handle_free(&e->handle, NULL);
+	return collect_files(e);
+}
+
+static size_t e01_files(void *payload, fx_image_file *out, size_t max)
+{
+	e01_sink *e = payload;
+
+	return fx_image_files_copy(out, max, e->files, e->nfiles);
+}
+
+/* E01 stores whole sectors: a partial last sector is not in the image. */
+static uint64_t e01_held(void *payload)
+{
+	e01_sink *e = payload;
+
+	return e->bytes_in - e->bytes_in % e->bytes_per_sector;
+}
+
+static void e01_close(void *payload)
+{
+	e01_sink *e = payload;
+	size_t i;
+
+	if (!e)
+		return;
+	stop_threads(e);
+	if (e->handle) {
+		libewf_handle_close(e->handle, NULL);
+		libewf_handle_free(&e->handle, NULL);
+	}
+	fx_ewf_files_free(e->segs);
+	for (i = 0; e->jobs && i < e->njobs; i++) {
+		free(e->jobs[i].in);
+		free(e->jobs[i].out);
+	}
+	for (i = 0; i < e->nworkers; i++)
+		free(e->workers[i].level_buf);
+	free(e->jobs);
+	free(e->files);
+	pthread_mutex_destroy(&e->lock);
+	pthread_cond_destroy(&e->work);
+	pthread_cond_destroy(&e->done);
+	pthread_cond_destroy(&e->freed);
+	pthread_cond_destroy(&e->flush);
+	free(e);
+}
+
+static const struct {
+	const char *name;
+	uint8_t format;
+} ewf_formats[] = {
+	{ "encase6", LIBEWF_FORMAT_ENCASE6 }, { "encase5", LIBEWF_FORMAT_ENCASE5 },
+	{ "encase4", LIBEWF_FORMAT_ENCASE4 }, { "encase3", LIBEWF_FORMAT_ENCASE3 },
+	{ "encase2", LIBEWF_FORMAT_ENCASE2 }, { "encase7", LIBEWF_FORMAT_ENCASE7 },
+	{ "ftk", LIBEWF_FORMAT_FTK_IMAGER }, { "linen5", LIBEWF_FORMAT_LINEN5 },
+	{ "linen6", LIBEWF_FORMAT_LINEN6 }, { "linen7", LIBEWF_FORMAT_LINEN7 },
+	{ "ewfx", LIBEWF_FORMAT_EWFX },
+};
+
+static int find_format(uint8_t *out, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ewf_formats) / sizeof(ewf_formats[0]); i++)
+		if (name && strcasecmp(name, ewf_formats[i].name) == 0) {
+			*out = ewf_formats[i].format;
+			break;
+		}
+	if (i == sizeof(ewf_formats) / sizeof(ewf_formats[0]))
+		return fx_error_set(FX_EUSAGE,
+				    "--ewf-format: unknown EWF format '%s' (encase2..encase6, ftk, linen5, linen6, ewfx)",
+				    name ? name : "");
+	/* libewf 20140813 writes these without header sections: the case
+	 * metadata would be lost and readers see EnCase 5. */
+	if (*out == LIBEWF_FORMAT_ENCASE7 || *out == LIBEWF_FORMAT_LINEN7)
+		return fx_error_set(FX_EUSAGE,
+				    "--ewf-format: EWF format '%s' is not offered: libewf %s writes it without header sections, so the case metadata would be lost (use encase6)",
+				    name, libewf_get_version());
+	return 0;
+}
+
+int fx_e01_max_segment(uint64_t *out, const char *ewf_format)
+{
+	uint8_t f;
+	int rc = find_format(&f, ewf_format);
+
+	if (rc == 0)
+		*out = f == LIBEWF_FORMAT_ENCASE6 ? (uint64_t)INT64_MAX
+						  : (uint64_t)INT32_MAX;
+	return rc;
+}
+
+static int parse_mode(int *out, const char *name)
+{
+	static const char *names[] = { "none", "empty", "fast", "best" };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (name && strcmp(name, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	return fx_error_set(FX_EUSAGE,
+			    "--compression: unknown compression '%s' (none, empty, fast, best)",
+			    name ? name : "");
+}
+
+static int set_header(e01_sink *e, const char *key, const char *value)
+{
+	libewf_error_t *error = NULL;
+
+	if (!value || !*value)
+		return 0;
+	if (libewf_handle_set_utf8_header_value(e->handle, (const uint8_t *)key,
+					   strlen(key), (const uint8_t *)value,
+					   strlen(value), &error) != 1)
+		return fx_ewf_error(FX_EUSAGE, &error,
+				    "cannot store %s '%s' in the E01 header", key, value);
+	return 0;
+}
+
+static int set_headers(e01_sink *e, const fx_e01_options *o)
+{
+	int rc = 0;
+
+	rc = rc ? rc : set_header(e, "case_number", o->case_number);
+	rc = rc ? rc : set_header(e, "evidence_number", o->evidence_number);
+	rc = rc ? rc : set_header(e, "examiner_name", o->examiner);
+	rc = rc ? rc : set_header(e, "description", o->description);
+	rc = rc ? rc : set_header(e, "notes", o->notes);
+	rc = rc ? rc : set_header(e, "model", o->model);
+	rc = rc ? rc : set_header(e, "serial_number", o->serial);
+	rc = rc ? rc : set_header(e, "acquiry_software_version", o->software);
+	rc = rc ? rc : set_header(e, "acquiry_operating_system", o->os);
+	return rc;
+}
+
+static int configure(e01_sink *e, const fx_e01_options *o, uint64_t segment)
+{
+	static const int8_t levels[] = { LIBEWF_COMPRESSION_NONE, LIBEWF_COMPRESSION_NONE,
+					 LIBEWF_COMPRESSION_FAST, LIBEWF_COMPRESSION_BEST };
+	static const uint8_t media_types[] = { LIBEWF_MEDIA_TYPE_FIXED,
+					       LIBEWF_MEDIA_TYPE_REMOVABLE,
+					       LIBEWF_MEDIA_TYPE_OPTICAL };
+	libewf_error_t *error = NULL;
+	uint8_t format = 0;
+	int rc;
+
+	if ((rc = find_format(&format, o->ewf_format)) != 0)
+		return rc;
+	if (libewf_handle_set_format(e->handle, format, &error) != 1 ||
+	    libewf_handle_set_media_size(e->handle, o->media_size, &error) != 1 ||
+	    libewf_handle_set_bytes_per_sector(e->handle, o->bytes_per_sector, &error) != 1 ||
+	    libewf_handle_set_sectors_per_chunk(e->handle, SECTORS_PER_CHUNK, &error) != 1 ||
+	    libewf_handle_set_media_type(e->handle,
+					 media_types[o->media_type >= 0 && o->media_type <= 2
+						     ? o->media_type : 0], &error) != 1 ||
+	    libewf_handle_set_media_flags(e->handle,
+					  o->physical ? LIBEWF_MEDIA_FLAG_PHYSICAL : 0,
+					  &error) != 1 ||
+	    libewf_handle_set_compression_values(e->handle, levels[e->mode],
+						 e->mode == MODE_NONE ? 0
+						 : LIBEWF_COMPRESS_FLAG_USE_EMPTY_BLOCK_COMPRESSION,
+						 &error) != 1 ||
+	    libewf_handle_set_maximum_segment_size(e->handle, segment, &error) != 1)
+		return fx_ewf_error(FX_EUSAGE, &error, "cannot set up E01 image %s.%c01",
+				    e->target, e->ext0);
+	return set_headers(e, o);
+}
+
+static int segment_size(uint64_t *out, const fx_e01_options *o)
+{
+	uint64_t max;
+	int rc = fx_e01_max_segment(&max, o->ewf_format);
+
+	if (rc != 0)
+		return rc;
+	if (!o->segment_size) {
+		*out = (uint64_t)2 << 30 < max ? (uint64_t)2 << 30 : max;
+		return 0;
+	}
+	if (o->segment_size < FX_E01_MIN_SEGMENT || o->segment_size > max)
+		return fx_error_set(FX_EUSAGE,
+				    "--segment-size %llu is outside %llu..%llu bytes for EWF format %s",
+				    (unsigned long long)o->segment_size,
+				    (unsigned long long)FX_E01_MIN_SEGMENT,
+				    (unsigned long long)max, o->ewf_format);
+	*out = o->segment_size;
+	return 0;
+}
+
+static int alloc_workers(e01_sink *e, unsigned threads)
+{
+	size_t i;
+
+	e->nworkers = threads;
+	e->njobs = 2 * (size_t)threads + 2;
+	if (!(e->jobs = calloc(e->njobs, sizeof(*e->jobs))))
+		return fx_error_set(FX_ERROR, "out of memory");
+	for (i = 0; i < e->njobs; i++) {
+		e->jobs[i].in = malloc(JOB_CHUNKS * e->chunk);
+		e->jobs[i].out = malloc(JOB_CHUNKS * (e->chunk + 4));
+		if (!e->jobs[i].in || !e->jobs[i].out)
+			return fx_error_set(FX_ERROR, "out of memory for E01 buffers");
+	}
+	for (i = 0; i < threads; i++) {
+		worker *w = &e->workers[i];
+		uint8_t *zeros = calloc(1, e->chunk);
+
+		w->e = e;
+		w->level_buf = malloc(ISAL_DEF_LVL1_DEFAULT);
+		if (!w->level_buf || !zeros) {
+			free(zeros);
+			return fx_error_set(FX_ERROR, "out of memory for E01 workers");
+		}
+		if (e->mode != MODE_NONE) {
+			w->zero_len = deflate_chunk(w, zeros, e->chunk, w->zero_out,
+						    e->mode == MODE_BEST ? MODE_BEST : MODE_FAST);
+			if (w->zero_len > sizeof(w->zero_out))
+				w->zero_len = 0;
+		}
+		free(zeros);
+	}
+	return 0;
+}
+
+/* Threads are named for top -H and ps -T: deflate/N, ewf-writer, flusher */
+static int start_threads(e01_sink *e)
+{
+	unsigned i;
+	int writer = 0;
+	char name[24]; /* room for any %u; 15 chars used (few workers) */
+
+	for (i = 0; i < e->nworkers; i++) {
+		if (pthread_create(&e->workers[i].thread, NULL, worker_main,
+				   &e->workers[i]) != 0)
+			break;
+		snprintf(name, sizeof(name), "deflate/%u", i);
+		pthread_setname_np(e->workers[i].thread, name);
+	}
+	if (i == e->nworkers &&
+	    (writer = pthread_create(&e->writer, NULL, writer_main, e) == 0))
+		pthread_setname_np(e->writer, "ewf-writer");
+	if (!writer || pthread_create(&e->flusher, NULL, flusher_main, e) != 0) {
+		e->nworkers = i;
+		fail(e, FX_ERROR, "cannot start E01 threads");
+		for (; i > 0; i--)
+			pthread_join(e->workers[i - 1].thread, NULL);
+		if (writer)
+			pthread_join(e->writer, NULL);
+		return fx_error_set(FX_ERROR, "cannot start E01 compression threads");
+	}
+	pthread_setname_np(e->flusher, "flusher");
+	e->threads_started = 1;
+	return 0;
+}
+
+/* libewf creates no file here: segments are created, by us, as the
+ * first chunk of each is written. */
+static int open_handle(e01_sink *e)
+{
+	libewf_error_t *error = NULL;
+	char *names[1] = { e->target };
+	int rc;
+
+	if ((rc = fx_ewf_files_new(&e->segs, e->target, e->ext0)) != 0)
+		return rc;
+	if (libewf_handle_initialize(&e->handle, &error) != 1 ||
+	    libewf_handle_open(e->handle, names, 1, LIBEWF_OPEN_WRITE, &error) != 1)
+		return fx_ewf_error(FX_EIO, &error, "cannot create E01 image %s.%c01",
+				    e->target, e->ext0);
+	return 0;
+}
+
+static int first_letter(char *out, const char *ewf_format)
+{
+	uint8_t format;
+	int rc = find_format(&format, ewf_format);
+
+	if (rc == 0)
+		*out = format == LIBEWF_FORMAT_EWFX ? 'e' : 'E';
+	return rc;
+}
+
+int fx_e01_segment_name(char *out, size_t outlen, const char *target,
+			const char *ewf_format, unsigned index)
+{
+	char ext0;
+	int rc = first_letter(&ext0, ewf_format);
+
+	return rc ? rc : fx_ewf_segment_path(out, outlen, target, ext0, index);
+}
+
+/*
+ * How many segments a set of this media can reach, with a margin: each
+ * segment holds at least (segment - 64 KiB of sections) of chunks, each
+ * stored as at most chunk + 4 (checksum) + 8 (table entries) bytes.
+ */
+static unsigned reachable_segments(const fx_e01_options *o, uint64_t segment,
+				   size_t chunk)
+{
+	uint64_t chunks = (o->media_size + chunk - 1) / chunk, per, n;
+
+	per = segment > (64u << 10) ? (segment - (64u << 10)) / (chunk + 12) : 1;
+	n = (chunks + (per ? per : 1) - 1) / (per ? per : 1) + 2;
+	return n < FX_EWF_MAX_SEGMENTS ? (unsigned)n : FX_EWF_MAX_SEGMENTS;
+}
+
+int fx_e01_check_names(const char *target, const fx_e01_options *o)
+{
+	char name[PATH_MAX + 8], ext0;
+	uint64_t segment;
+	unsigned i, n;
+	int rc;
+
+	if ((rc = first_letter(&ext0, o->ewf_format)) != 0 ||
+	    (rc = segment_size(&segment, o)) != 0)
+		return rc;
+	n = reachable_segments(o, segment, (size_t)SECTORS_PER_CHUNK *
+				(o->bytes_per_sector ? o->bytes_per_sector : 512));
+	for (i = 0; i < n; i++)
+		if ((rc = fx_ewf_segment_path(name, sizeof(name), target, ext0, i)) != 0 ||
+		    (rc = fx_evidence_path_check(name)) != 0)
+			return rc;
+	return 0;
+}
+
+/* E01 stores whole sectors: a tail shorter than a sector would be lost. */
+static int check_media(const fx_e01_options *o)
+{
+	uint32_t bps = o->bytes_per_sector ? o->bytes_per_sector : 512;
+
+	if (o->media_size % bps == 0)
+		return 0;
+	return fx_error_set(FX_EUSAGE,
+			    "E01 stores whole %u-byte sectors, and %llu bytes is not a multiple of %u: its last %llu bytes would be lost (--format raw keeps every byte)",
+			    bps, (unsigned long long)o->media_size, bps,
+			    (unsigned long long)(o->media_size % bps));
+}
+
+int fx_e01_options_check(const fx_e01_options *o)
+{
+	uint64_t segment;
+	int mode, rc;
+
+	if (!o || !o->version || o->version > FX_E01_OPTIONS_VERSION)
+		return fx_error_set(FX_EUSAGE, "E01 options version %u is not 1..%u",
+				    o ? o->version : 0, FX_E01_OPTIONS_VERSION);
+	if ((rc = parse_mode(&mode, o->compression)) != 0 ||
+	    (rc = segment_size(&segment, o)) != 0)
+		return rc;
+	if (o->threads > FX_E01_MAX_THREADS)
+		return fx_error_set(FX_EUSAGE, "--threads %u is more than %u",
+				    o->threads, FX_E01_MAX_THREADS);
+	return 0;
+}
+
+int fx_sink_e01_new(fx_sink **out, const char *target, const fx_e01_options *o)
+{
+	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, e01_write,
+					 e01_finish, e01_close, e01_files, e01_held };
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned threads = o->threads ? o->threads : cores > 0 ? (unsigned)cores : 1;
+	uint64_t segment = 0;
+	e01_sink *e;
+	int rc;
+
+	*out = NULL;
+	if ((rc = fx_e01_options_check(o)) != 0)
+		return rc;
+	if (!(e = calloc(1, sizeof(*e))))
+		return fx_error_set(FX_ERROR, "out of memory");
+	pthread_mutex_init(&e->lock, NULL);
+	pthread_cond_init(&e->work, NULL);
+	pthread_cond_init(&e->done, NULL);
+	pthread_cond_init(&e->freed, NULL);
+	pthread_cond_init(&e->flush, NULL);
+	snprintf(e->target, sizeof(e->target), "%s", target);
+	e->chunk = (size_t)SECTORS_PER_CHUNK * (o->bytes_per_sector ? o->bytes_per_sector : 512);
+	if (threads > MAX_WORKERS) /* all cores of a bigger machine */
+		threads = MAX_WORKERS;
+	e->bytes_per_sector = o->bytes_per_sector ? o->bytes_per_sector : 512;
+	if ((rc = parse_mode(&e->mode, o->compression)) != 0 ||
+	    (rc = first_letter(&e->ext0, o->ewf_format)) != 0 ||
+	    (rc = segment_size(&segment, o)) != 0 || (rc = check_media(o)) != 0 ||
+	    (rc = fx_e01_check_names(target, o)) != 0 ||
+	    (rc = alloc_workers(e, threads)) != 0 ||
+	    (rc = open_handle(e)) != 0 || (rc = configure(e, o, segment)) != 0 ||
+	    (rc = start_threads(e)) != 0 ||
+	    (rc = fx_sink_new_custom(out, &ops, e)) != 0) {
+		e01_close(e);
+		return rc;
+	}
+	return 0;
+}

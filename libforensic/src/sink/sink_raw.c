@@ -1,0 +1,220 @@
+/*
+ * Raw and split-raw images. Bytes go to the files unchanged: TARGET.raw, or
+ * TARGET.001, TARGET.002, ... of exactly segment_size bytes but the last
+ * (at least FX_MIN_SEGMENT: each file costs a create, an fdatasync and a
+ * row in the case database, so tiny segments cost time, not safety).
+ * Each segment is hashed (SHA-256) as it is written; a single .raw file is
+ * the media itself, so its SHA-256 is the media hash and is not computed
+ * twice. Files are fdatasync'ed before they are reported complete.
+ *
+ * Writes use O_DIRECT where the file system allows it: the ring's buffers
+ * are page-aligned, so the data goes from our buffer to storage without a
+ * page-cache copy, leaving the CPU to the hashers (MD5 is the ceiling).
+ * A write that is not aligned (a segment size or tail that is not a
+ * multiple of 4096) switches that file back to buffered writes. After a
+ * failed write the file is cut back to the last complete write, so the
+ * image never holds a partial block the hashes do not cover.
+ * Used by the pipeline's sink thread only.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/error.h"
+#include "forensic/acquire.h"
+#include "hash/hasher.h"
+#include "sink/sink_impl.h"
+
+typedef struct raw_sink {
+	char target[PATH_MAX];
+	uint64_t segment_size;     /* 0: one .raw file */
+	int fd;                    /* current file, -1 between files */
+	int direct;                /* current file opened O_DIRECT */
+	uint64_t in_file;          /* bytes in the current file */
+	uint64_t total;            /* bytes written to all files */
+	fx_hasher *hasher;         /* per-segment SHA-256 (split only) */
+	fx_image_file *files;
+	size_t nfiles, cap;
+} raw_sink;
+
+int fx_raw_segment_name(char *out, size_t outlen, const char *target,
+			uint64_t segment_size, unsigned index)
+{
+	int n = segment_size ? snprintf(out, outlen, "%s.%03u", target, index + 1)
+			     : snprintf(out, outlen, "%s.raw", target);
+
+	if (n < 0 || (size_t)n >= outlen)
+		return fx_error_set(FX_EUSAGE, "image name too long: %s", target);
+	return 0;
+}
+
+static int open_next(raw_sink *r)
+{
+	fx_image_file *f;
+	int rc;
+
+	if (r->nfiles == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 8;
+
+		if (!(f = realloc(r->files, cap * sizeof(*f))))
+			return fx_error_set(FX_ERROR, "out of memory");
+		r->files = f;
+		r->cap = cap;
+	}
+	f = &r->files[r->nfiles];
+	memset(f, 0, sizeof(*f));
+	if ((rc = fx_raw_segment_name(f->path, sizeof(f->path), r->target,
+				      r->segment_size, (unsigned)r->nfiles)))
+		return rc;
+	r->direct = 1;
+	if ((rc = fx_create_evidence_file(f->path, &r->direct)) < 0)
+		return rc;
+	r->fd = rc;
+	r->in_file = 0;
+	r->nfiles++;
+	return 0;
+}
+
+static int close_current(raw_sink *r)
+{
+	fx_image_file *f = &r->files[r->nfiles - 1];
+	int rc = 0;
+
+	if (fdatasync(r->fd) != 0 && errno != EINVAL)
+		rc = fx_error_set_errno(fx_error_from_errno(errno), errno,
+					"cannot flush %s after %llu bytes", f->path,
+					(unsigned long long)r->in_file);
+	if (close(r->fd) != 0 && rc == 0)
+		rc = fx_error_set_errno(fx_error_from_errno(errno), errno,
+					"cannot close %s", f->path);
+	r->fd = -1;
+	f->size = r->in_file;
+	if (r->hasher)
+		fx_hasher_final_hex(r->hasher, f->sha256, sizeof(f->sha256));
+	return rc;
+}
+
+/* Writes take bytes at the current position, leaving O_DIRECT when the
+ * buffer, length or file position is not aligned for it. */
+static int write_part(raw_sink *r, const uint8_t *data, size_t take)
+{
+	int rc;
+
+	if (r->direct && (((uintptr_t)data | take | r->in_file) & 4095)) {
+		fcntl(r->fd, F_SETFL, fcntl(r->fd, F_GETFL) & ~O_DIRECT);
+		r->direct = 0;
+	}
+	rc = fx_write_all(r->fd, data, take);
+	if (rc != 0 && ftruncate(r->fd, (off_t)r->in_file) == 0)
+		lseek(r->fd, (off_t)r->in_file, SEEK_SET);
+	return rc;
+}
+
+static int raw_write(void *payload, const uint8_t *data, size_t len)
+{
+	raw_sink *r = payload;
+	size_t take;
+	int rc;
+
+	while (len) {
+		if (r->fd < 0 && (rc = open_next(r)) != 0)
+			return rc;
+		take = len;
+		if (r->segment_size && take > r->segment_size - r->in_file)
+			take = (size_t)(r->segment_size - r->in_file);
+		if ((rc = write_part(r, data, take)) != 0)
+			return fx_error_set_errno(fx_error_from_errno(-rc), -rc,
+						  "cannot write %s: destination full or failing after %llu bytes of the image (%llu in this file)",
+						  r->files[r->nfiles - 1].path,
+						  (unsigned long long)r->total,
+						  (unsigned long long)r->in_file);
+		if (r->hasher)
+			fx_hasher_update(r->hasher, data, take);
+		r->in_file += take;
+		r->total += take;
+		data += take;
+		len -= take;
+		if (r->segment_size && r->in_file == r->segment_size &&
+		    (rc = close_current(r)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int raw_finish(void *payload, const fx_sink_summary *sum)
+{
+	raw_sink *r = payload;
+	int rc;
+
+	if (r->nfiles == 0 && (rc = open_next(r)) != 0) /* empty source */
+		return rc;
+	if (r->fd >= 0 && (rc = close_current(r)) != 0)
+		return rc;
+	if (r->segment_size)
+		return 0;
+	if (sum->digests && sum->digests->sha256[0] && sum->bytes == r->total)
+		memcpy(r->files[0].sha256, sum->digests->sha256, 65);
+	else
+		return fx_file_sha256(r->files[0].sha256, r->files[0].path);
+	return 0;
+}
+
+static size_t raw_files(void *payload, fx_image_file *out, size_t max)
+{
+	raw_sink *r = payload;
+
+	return fx_image_files_copy(out, max, r->files, r->nfiles);
+}
+
+static void raw_close(void *payload)
+{
+	raw_sink *r = payload;
+
+	if (r->fd >= 0)
+		close(r->fd);
+	fx_hasher_free(r->hasher);
+	free(r->files);
+	free(r);
+}
+
+int fx_raw_segment_size_check(uint64_t segment_size)
+{
+	if (segment_size && segment_size < FX_MIN_SEGMENT)
+		return fx_error_set(FX_EUSAGE,
+				    "--segment-size %llu is below the minimum of %llu bytes (1 MiB) for a split raw image",
+				    (unsigned long long)segment_size,
+				    (unsigned long long)FX_MIN_SEGMENT);
+	return 0;
+}
+
+int fx_sink_raw_new(fx_sink **out, const char *target, uint64_t segment_size)
+{
+	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, raw_write,
+					 raw_finish, raw_close, raw_files, NULL };
+	raw_sink *r;
+	int rc;
+
+	*out = NULL;
+	if ((rc = fx_raw_segment_size_check(segment_size)) != 0)
+		return rc;
+	if (!(r = calloc(1, sizeof(*r))))
+		return fx_error_set(FX_ERROR, "out of memory");
+	r->fd = -1;
+	r->segment_size = segment_size;
+	if (snprintf(r->target, sizeof(r->target), "%s", target) >=
+	    (int)sizeof(r->target)) {
+		raw_close(r);
+		return fx_error_set(FX_EUSAGE, "image name too long: %s", target);
+	}
+	if (segment_size && (rc = fx_hasher_new(&r->hasher, FX_HASH_SHA256))) {
+		raw_close(r);
+		return rc;
+	}
+	if ((rc = fx_sink_new_custom(out, &ops, r)) != 0)
+		raw_close(r);
+	return rc;
+}

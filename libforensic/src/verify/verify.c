@@ -1,0 +1,671 @@
+/*
+ * Verification of an image, in the order an examiner would insist on:
+ *
+ *   1. gather the references: the acquisition record (found by the image's
+ *      file name, or given), TARGET.sha256 beside the image;
+ *   2. open the image as the record says it was written (raw, split raw,
+ *      E01; only an image without a record is recognised by its name and
+ *      contents) and check the set against the references before reading
+ *      it: a file missing, shorter or longer than recorded, damaged E01
+ *      structure, ends here with a finding naming the file;
+ *   3. read the media once and hash it (verify_hash.c), with the image
+ *      files' own SHA-256 where a reference lists them; when the set
+ *      cannot be opened or read, hash those files alone;
+ *   4. compare with every reference (verify_hash.c), then decide.
+ *
+ * The verdict is "verified" only when the whole media was hashed, the
+ * acquisition record was compared, and nothing differs. An image file
+ * whose SHA-256 differs from a reference is "mismatch" in every case: the
+ * file was hashed whole, so it has changed, whatever else is wrong. Any
+ * other difference is "mismatch" unless the set could not be read (then
+ * "error": a mismatch found in an incomplete read would be a guess). A
+ * cancelled run (a signal) is "interrupted": no verdict. No record, or no
+ * reference at all, with nothing differing is "error": the image may be
+ * intact, but it is not verified against what was acquired.
+ * The database is only read here; fx_verify_record() writes the event.
+ * One thread.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "casedb/casedb_int.h"
+#include "base/error.h"
+#include "image/image_int.h"
+#include "verify/verify_int.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int is_hex(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+		      (s[i] >= 'A' && s[i] <= 'F')))
+			return 0;
+	return s[len] == '\0' || s[len] == ' ' || s[len] == '\t';
+}
+
+static void copy_hash(char *out, const char *in, size_t len)
+{
+	size_t i;
+
+	out[0] = '\0';
+	if (!in || strlen(in) != len)
+		return;
+	for (i = 0; i < len; i++)
+		out[i] = (char)(in[i] >= 'A' && in[i] <= 'F' ? in[i] + 32 : in[i]);
+	out[len] = '\0';
+}
+
+/* ---- references: the acquisition record ---------------------------------- */
+
+typedef struct same_file {
+	struct stat st;
+	char db_dir[PATH_MAX];
+	int64_t found;
+} same_file;
+
+static int is_same(const same_file *s, const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && st.st_dev == s->st.st_dev &&
+	       st.st_ino == s->st.st_ino;
+}
+
+static int match_inode(const fx_casedb_acquisition_info *a, void *payload)
+{
+	same_file *s = payload;
+	char copy[PATH_MAX], beside[PATH_MAX * 2];
+	size_t i;
+
+	for (i = 0; i < a->result.n_files; i++) {
+		const char *p = a->result.files[i].path;
+
+		if (!p)
+			continue;
+		snprintf(copy, sizeof(copy), "%s", p);
+		snprintf(beside, sizeof(beside), "%s/%s", s->db_dir, basename(copy));
+		if (is_same(s, p) || is_same(s, beside))
+			s->found = a->id; /* the latest wins: ids increase */
+	}
+	return 0;
+}
+
+/* The acquisition that wrote path: as stored or as its realpath (the
+ * database's lookup), else any whose file is the same inode, taking a
+ * relative recorded path from here or from the database's directory (acquire
+ * records the target as typed, and keeps the database beside it). */
+static int find_acquisition(int64_t *out, fx_casedb *db, const char *path)
+{
+	char copy[PATH_MAX];
+	same_file s;
+	int rc = fx_casedb_acquisition_find_by_file(out, db, path);
+
+	if (rc != FX_ENOTFOUND)
+		return rc;
+	memset(&s, 0, sizeof(s));
+	snprintf(copy, sizeof(copy), "%s", db->path);
+	snprintf(s.db_dir, sizeof(s.db_dir), "%s", dirname(copy));
+	if (stat(path, &s.st) != 0 ||
+	    fx_casedb_acquisition_list(db, 0, match_inode, &s) != 0 || !s.found)
+		return FX_ENOTFOUND;
+	*out = s.found;
+	return 0;
+}
+
+static void record_digests(fx_verify_result *r, const fx_casedb_hashset *h)
+{
+	fx_digests *d = &r->expected_casedb;
+
+	copy_hash(d->md5, h->md5, 32);
+	copy_hash(d->sha1, h->sha1, 40);
+	copy_hash(d->sha256, h->sha256, 64);
+	d->algs = (d->md5[0] ? FX_HASH_MD5 : 0) | (d->sha1[0] ? FX_HASH_SHA1 : 0) |
+		  (d->sha256[0] ? FX_HASH_SHA256 : 0);
+}
+
+/* The recorded windows, if they tile the media in one size the pipeline
+ * can re-hash with. */
+static int record_windows(fx_verify_ctx *c)
+{
+	const fx_casedb_result *res = &c->acq->result;
+	uint64_t size, at = 0;
+	size_t i, n = res->n_windows;
+
+	if (!n)
+		return 0;
+	if (!(c->expected_windows = calloc(n, sizeof(*c->expected_windows))))
+		return fx_error_set(FX_ERROR, "out of memory");
+	size = res->windows[0].length;
+	for (i = 0; i < n; i++) {
+		const fx_casedb_window *w = &res->windows[i];
+
+		if (w->offset != at || !w->length || (i + 1 < n && w->length != size) ||
+		    w->length > size)
+			break;
+		c->expected_windows[i].offset = w->offset;
+		c->expected_windows[i].length = w->length;
+		copy_hash(c->expected_windows[i].sha256, w->sha256, 64);
+		at += w->length;
+	}
+	c->nexpected = n;
+	if (i < n || size % 512 || size > ((uint64_t)1 << 40)) {
+		fx_verify_findf(c->r, FX_FIND_RECORD, FX_VERIFY_ERROR, FX_REF_CASEDB, NULL,
+				"the hash windows of acquisition %lld do not tile the media in equal sizes (window %zu); they are not compared",
+				(long long)c->acq->id, i);
+		return 0;
+	}
+	c->windows_usable = 1;
+	c->r->window_size = size;
+	return 0;
+}
+
+/* The recorded files, looked for beside the image being verified (the set
+ * may have been copied or moved since it was recorded). */
+static int record_files(fx_verify_ctx *c)
+{
+	const fx_casedb_result *res = &c->acq->result;
+	char dir[PATH_MAX], name[PATH_MAX], beside[PATH_MAX * 2];
+	fx_verify_file *f;
+	size_t i;
+
+	snprintf(name, sizeof(name), "%s", c->r->path);
+	snprintf(dir, sizeof(dir), "%s", dirname(name));
+	for (i = 0; i < res->n_files; i++) {
+		if (!res->files[i].path)
+			continue;
+		snprintf(name, sizeof(name), "%s", res->files[i].path);
+		snprintf(beside, sizeof(beside), "%s/%s", dir, basename(name));
+		if (!(f = fx_verify_file_slot(c, beside)))
+			return fx_error_set(FX_ERROR, "out of memory");
+		f->recorded = 1;
+		f->recorded_size = res->files[i].size;
+		copy_hash(f->recorded_sha256, res->files[i].sha256, 64);
+	}
+	return 0;
+}
+
+/* Whether two paths name files of the same base name. */
+static int same_name(const char *a, const char *b)
+{
+	char x[PATH_MAX], y[PATH_MAX];
+
+	snprintf(x, sizeof(x), "%s", a);
+	snprintf(y, sizeof(y), "%s", b);
+	return strcmp(basename(x), basename(y)) == 0;
+}
+
+static int load_record(fx_verify_ctx *c, const char *path)
+{
+	fx_verify_result *r = c->r;
+	int64_t id = c->o->acquisition_id;
+	int rc;
+
+	if (!c->db) {
+		fx_verify_findf(r, FX_FIND_NO_RECORD, FX_VERIFY_ERROR, FX_REF_CASEDB, path,
+				"no acquisition record for %s: no case database", path);
+		return 0;
+	}
+	if (!id && (rc = find_acquisition(&id, c->db, path)) != 0) {
+		if (rc != FX_ENOTFOUND)
+			return rc;
+		fx_verify_findf(r, FX_FIND_NO_RECORD, FX_VERIFY_ERROR, FX_REF_CASEDB, path,
+				"no acquisition record for %s in the case database", path);
+		return 0;
+	}
+	if ((rc = fx_casedb_acquisition_get(&c->acq, c->db, id)) != 0)
+		return rc;
+	r->acquisition_id = id;
+	r->evidence_id = c->acq->evidence_id;
+	snprintf(r->case_number, sizeof(r->case_number), "%s",
+		 c->acq->rec.case_number ? c->acq->rec.case_number : "");
+	snprintf(r->evidence_number, sizeof(r->evidence_number), "%s",
+		 c->acq->rec.evidence.evidence_number ? c->acq->rec.evidence.evidence_number : "");
+	if (c->acq->status != FX_CASEDB_COMPLETED &&
+	    c->acq->status != FX_CASEDB_COMPLETED_WITH_ERRORS) {
+		fx_verify_findf(r, FX_FIND_RECORD, FX_VERIFY_ERROR, FX_REF_CASEDB, NULL,
+				"acquisition %lld is %s: its record has no final hashes to verify against",
+				(long long)id, fx_casedb_status_name(c->acq->status));
+		return record_files(c);
+	}
+	if (c->acq->result.n_files > 1 && c->acq->result.files[0].path &&
+	    !same_name(path, c->acq->result.files[0].path)) {
+		fx_verify_findf(r, FX_FIND_NOT_IMAGE, FX_VERIFY_ERROR, FX_REF_CASEDB, path,
+				"%s is not the first file of its image (acquisition %lld begins with %s): give the first file",
+				path, (long long)id, c->acq->result.files[0].path);
+		return 0;
+	}
+	record_digests(r, &c->acq->result.hashes);
+	r->recorded_bytes = c->acq->result.bytes;
+	if ((rc = record_files(c)) != 0)
+		return rc;
+	return record_windows(c);
+}
+
+/* ---- references: TARGET.sha256 ------------------------------------------- */
+
+/* TARGET.sha256 for the image's first file: its name without the
+ * extension (.E01, .001, .raw, ...), plus .sha256. */
+static void sha256_path(char *out, size_t len, const char *path)
+{
+	char copy[PATH_MAX];
+	char *base, *dot;
+
+	snprintf(copy, sizeof(copy), "%s", path);
+	base = strrchr(copy, '/');
+	base = base ? base + 1 : copy;
+	if ((dot = strrchr(base, '.')) != NULL && dot != base)
+		*dot = '\0';
+	if (snprintf(out, len, "%s.sha256", copy) >= (int)len)
+		out[0] = '\0';
+}
+
+/*
+ * sha256sum's escaped name, in place: on a line that starts with a
+ * backslash, the name has \\ for a backslash, \n for a line feed and \r
+ * for a carriage return (coreutils writes such names so, and so does
+ * acquire). 0, or -1 for any other escape.
+ */
+static int sha256_unescape(char *name)
+{
+	char *in = name, *out = name;
+
+	for (; *in; in++) {
+		if (*in != '\\') {
+			*out++ = *in;
+			continue;
+		}
+		in++;
+		if (*in == '\\')
+			*out++ = '\\';
+		else if (*in == 'n')
+			*out++ = '\n';
+		else if (*in == 'r')
+			*out++ = '\r';
+		else
+			return -1;
+	}
+	*out = '\0';
+	return 0;
+}
+
+static int sha256_line(fx_verify_ctx *c, char *line, unsigned lineno)
+{
+	char dir[PATH_MAX], full[PATH_MAX * 2], *name;
+	fx_verify_file *f;
+	size_t len = strcspn(line, "\r\n");
+	int escaped = line[0] == '\\';
+
+	line[len] = '\0';
+	if (!line[0] || line[0] == '#')
+		return 0;
+	line += escaped;
+	len -= (size_t)escaped;
+	name = line + 64;
+	if (len < 67 || !is_hex(line, 64) || name[0] != ' ' ||
+	    (name[1] != ' ' && name[1] != '*') || !name[2] ||
+	    (escaped && sha256_unescape(name + 2) != 0)) {
+		fx_verify_findf(c->r, FX_FIND_RECORD, FX_VERIFY_ERROR, FX_REF_SHA256_FILE,
+				c->r->sha256_file, "%s line %u is not \"<sha256>  <file>\"",
+				c->r->sha256_file, lineno);
+		return 0;
+	}
+	name += 2;
+	snprintf(dir, sizeof(dir), "%s", c->r->sha256_file);
+	if (snprintf(full, sizeof(full), "%s/%s", dirname(dir), name) >= (int)sizeof(full))
+		return 0;
+	if (!(f = fx_verify_file_slot(c, full)))
+		return fx_error_set(FX_ERROR, "out of memory");
+	f->listed = 1;
+	line[64] = '\0';
+	copy_hash(f->listed_sha256, line, 64);
+	return 0;
+}
+
+static int load_sha256_file(fx_verify_ctx *c, const char *path)
+{
+	char file[PATH_MAX], line[PATH_MAX + 128];
+	unsigned lineno = 0;
+	FILE *f;
+	int rc = 0;
+
+	if (c->o->sha256_file)
+		snprintf(file, sizeof(file), "%s", c->o->sha256_file);
+	else
+		sha256_path(file, sizeof(file), path);
+	if (!(f = fopen(file, "r"))) {
+		if (errno != ENOENT || c->o->sha256_file)
+			fx_verify_findf(c->r, FX_FIND_RECORD, FX_VERIFY_ERROR,
+					FX_REF_SHA256_FILE, file, "cannot read %s: %s",
+					file, strerror(errno));
+		return 0;
+	}
+	snprintf(c->r->sha256_file, sizeof(c->r->sha256_file), "%s", file);
+	while (!rc && fgets(line, sizeof(line), f))
+		rc = sha256_line(c, line, ++lineno);
+	fclose(f);
+	return rc;
+}
+
+/* ---- the set ------------------------------------------------------------- */
+
+/* How the acquisition wrote the image: that, not what the bytes look like,
+ * decides how it is read (a raw image of a disk may hold an E01). */
+static int recorded_format(const fx_casedb_acquisition_info *acq)
+{
+	const char *f = acq ? acq->rec.format : NULL;
+
+	if (!f)
+		return FX_IMAGE_AUTO;
+	if (!strcmp(f, "raw"))
+		return FX_IMAGE_RAW;
+	if (!strcmp(f, "split-raw"))
+		return FX_IMAGE_SPLIT_RAW;
+	return !strcmp(f, "e01") ? FX_IMAGE_E01 : FX_IMAGE_AUTO;
+}
+
+static int open_image(fx_verify_ctx *c, const char *path)
+{
+	fx_image_options io = FX_IMAGE_OPTIONS_INIT;
+	fx_image_file *files = NULL;
+	fx_verify_file *f;
+	const char *bad = NULL;
+	uint64_t at;
+	size_t i, n;
+	int kind;
+
+	io.bypass_cache = c->o->bypass_cache;
+	io.format = recorded_format(c->acq);
+	if (fx_image_open_mt(&c->img, path, &io, c->o->threads) != 0) {
+		kind = fx_image_problem(&bad);
+		fx_verify_findf(c->r, kind ? kind : FX_FIND_READ_ERROR, FX_VERIFY_ERROR,
+				FX_REF_NONE, bad && *bad ? bad : path, "%s", fx_error_last());
+		if (kind == FX_FIND_MISSING && bad && (f = fx_verify_file_find(c, bad)))
+			f->in_set = -1; /* said already */
+		return 0;
+	}
+	c->r->format = fx_image_format(c->img);
+	c->r->size = fx_source_get_info(c->img)->size;
+	c->r->sector_size = fx_source_get_info(c->img)->logical_sector_size;
+	fx_image_stored_hashes(c->img, &c->r->expected_e01);
+	n = fx_image_files(c->img, NULL, 0);
+	if (!(files = calloc(n ? n : 1, sizeof(*files))))
+		return fx_error_set(FX_ERROR, "out of memory");
+	fx_image_files(c->img, files, n);
+	for (i = 0, at = 0; i < n; at += files[i].size, i++) {
+		char *name = strdup(files[i].path); /* the name as found on disk */
+
+		if (!name || !(f = fx_verify_file_slot(c, files[i].path))) {
+			free(name);
+			free(files);
+			return fx_error_set(FX_ERROR, "out of memory");
+		}
+		free(f->path);
+		f->path = name;
+		f->present = 1;
+		f->in_set = 1;
+		f->size = files[i].size;
+		f->media_offset = c->r->format == FX_IMAGE_E01 ? -1 : (int64_t)at;
+	}
+	free(files);
+	return 0;
+}
+
+/* What the references say is the set, against what is on disk. */
+static void check_file(fx_verify_ctx *c, fx_verify_file *f, int listed_any)
+{
+	struct stat st;
+
+	if (!f->in_set && !f->present && stat(f->path, &st) == 0) {
+		f->present = 1;
+		f->size = (uint64_t)st.st_size;
+	}
+	if (!f->present && f->in_set == -1) {
+		f->in_set = 0;
+		return;
+	}
+	if (!f->present && (f->recorded || f->listed)) {
+		fx_verify_findf(c->r, FX_FIND_MISSING, FX_VERIFY_ERROR,
+				f->recorded ? FX_REF_CASEDB : FX_REF_SHA256_FILE, f->path,
+				"image file %s is missing (%s)", f->path,
+				f->recorded ? "recorded by the acquisition" : "listed in the .sha256 file");
+		return;
+	}
+	if (!f->present)
+		return;
+	if (f->recorded && f->size < f->recorded_size)
+		fx_verify_findf(c->r, FX_FIND_TRUNCATED, FX_VERIFY_ERROR, FX_REF_CASEDB, f->path,
+				"image file %s is truncated: %llu bytes, recorded %llu",
+				f->path, (unsigned long long)f->size,
+				(unsigned long long)f->recorded_size);
+	else if (f->recorded && f->size > f->recorded_size)
+		fx_verify_findf(c->r, FX_FIND_SIZE, FX_VERIFY_MISMATCH, FX_REF_CASEDB, f->path,
+				"image file %s is %llu bytes, recorded %llu: it has grown",
+				f->path, (unsigned long long)f->size,
+				(unsigned long long)f->recorded_size);
+	if (f->in_set && !f->recorded && !f->listed && listed_any)
+		fx_verify_findf(c->r, FX_FIND_EXTRA_FILE, FX_VERIFY_MISMATCH, FX_REF_NONE, f->path,
+				"image file %s is part of the image, but neither the acquisition record nor the .sha256 file lists it",
+				f->path);
+	else if (!f->in_set && c->img)
+		fx_verify_findf(c->r, FX_FIND_EXTRA_FILE, FX_VERIFY_MISMATCH, FX_REF_NONE, f->path,
+				"image file %s is listed but is not part of the image as opened",
+				f->path);
+}
+
+/* A split raw set that could not be opened: a NAME.NNN after the last
+ * file the references list, which the reader took into the set, is named
+ * (it is why the set no longer fits together). */
+static void check_split_extra(fx_verify_ctx *c)
+{
+	fx_verify_result *r = c->r;
+	char next[PATH_MAX];
+	unsigned last = 0, n;
+	size_t i, len = strlen(r->path);
+	const char *dot;
+	char *end;
+
+	if (len < 4 || strcmp(r->path + len - 4, ".001") != 0)
+		return;
+	for (i = 0; i < r->nfiles; i++) {
+		if (!r->files[i].recorded && !r->files[i].listed)
+			continue;
+		dot = strrchr(r->files[i].path, '.');
+		n = dot ? (unsigned)strtoul(dot + 1, &end, 10) : 0;
+		if (dot && !*end && n > last)
+			last = n;
+	}
+	if (!last || last >= 999 ||
+	    snprintf(next, sizeof(next), "%.*s%03u", (int)len - 3, r->path, last + 1) >= (int)sizeof(next) ||
+	    access(next, F_OK) != 0)
+		return;
+	fx_verify_findf(r, FX_FIND_EXTRA_FILE, FX_VERIFY_MISMATCH, FX_REF_NONE, next,
+			"image file %s follows the last file the references list, so the set no longer fits together",
+			next);
+}
+
+static void check_set(fx_verify_ctx *c)
+{
+	fx_verify_result *r = c->r;
+	char next[PATH_MAX];
+	int listed_any = 0;
+	size_t i;
+
+	for (i = 0; i < r->nfiles; i++)
+		listed_any |= r->files[i].recorded || r->files[i].listed;
+	for (i = 0; i < r->nfiles; i++)
+		check_file(c, &r->files[i], listed_any);
+	if (c->img && r->format == FX_IMAGE_E01 && r->nfiles &&
+	    fx_ewf_next_name(next, sizeof(next), r->files[r->nfiles - 1].path) == 0 &&
+	    access(next, F_OK) == 0 && !fx_verify_file_find(c, next))
+		fx_verify_findf(r, FX_FIND_EXTRA_FILE, FX_VERIFY_MISMATCH, FX_REF_NONE, next,
+				"%s follows the last segment of the image, which ends the set",
+				next);
+	if (!c->img && listed_any)
+		check_split_extra(c);
+}
+
+/* ---- verdict ------------------------------------------------------------- */
+
+static int is_reference_problem(int kind)
+{
+	return kind == FX_FIND_NO_RECORD || kind == FX_FIND_NO_REFERENCE ||
+	       kind == FX_FIND_RECORD;
+}
+
+static int has_status(const fx_verify_result *r, int status, int reference_kinds)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (r->findings[i].status == status &&
+		    is_reference_problem(r->findings[i].kind) == reference_kinds)
+			return 1;
+	return 0;
+}
+
+static int has_kind(const fx_verify_result *r, int kind, int status)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (r->findings[i].kind == kind && r->findings[i].status == status)
+			return 1;
+	return 0;
+}
+
+static int decide(const fx_verify_ctx *c)
+{
+	const fx_verify_result *r = c->r;
+
+	/* a whole file that is not what was recorded has changed, whatever
+	 * else stopped the verification; a signal is no verdict */
+	if (has_kind(r, FX_FIND_FILE_HASH, FX_VERIFY_MISMATCH))
+		return FX_VERIFY_MISMATCH;
+	if (c->interrupted)
+		return FX_VERIFY_INTERRUPTED;
+	if (has_status(r, FX_VERIFY_ERROR, 0) || !r->hashed)
+		return FX_VERIFY_ERROR;
+	if (has_status(r, FX_VERIFY_MISMATCH, 0) || has_status(r, FX_VERIFY_MISMATCH, 1))
+		return FX_VERIFY_MISMATCH;
+	if (has_status(r, FX_VERIFY_ERROR, 1) || !(r->references & FX_REF_CASEDB))
+		return FX_VERIFY_ERROR;
+	return r->findings_dropped ? FX_VERIFY_MISMATCH : FX_VERIFY_VERIFIED;
+}
+
+static int check_options(const fx_verify_options *o)
+{
+	if (o->version != FX_VERIFY_OPTIONS_VERSION)
+		return fx_error_set(FX_EUSAGE, "fx_verify_options version %u, expected %d",
+				    o->version, FX_VERIFY_OPTIONS_VERSION);
+	if (!(o->hash_algs & FX_HASH_ALL) || (o->hash_algs & ~FX_HASH_ALL))
+		return fx_error_set(FX_EUSAGE, "no valid hash algorithm selected");
+	if (!o->block_size || o->block_size % 4096 || o->block_size > (256u << 20))
+		return fx_error_set(FX_EUSAGE, "block size %zu is not a multiple of 4096 up to 256 MiB",
+				    o->block_size);
+	return 0;
+}
+
+int fx_verify_image(fx_verify_result *out, const char *path, fx_casedb *db,
+		    const fx_verify_options *opts)
+{
+	fx_verify_options defaults = FX_VERIFY_OPTIONS_INIT;
+	fx_verify_ctx c;
+	double start = now_s();
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
+	c.r = out;
+	c.o = opts ? opts : &defaults;
+	c.db = db;
+	if (!path || (rc = check_options(c.o)) != 0)
+		return path ? rc : fx_error_set(FX_EUSAGE, "fx_verify_image: no path");
+	snprintf(out->path, sizeof(out->path), "%s", path);
+	if ((rc = load_record(&c, path)) != 0)
+		goto done;
+	if (has_status(out, FX_VERIFY_ERROR, 0)) { /* not the first file */
+		out->status = FX_VERIFY_ERROR;
+		goto done;
+	}
+	if ((rc = load_sha256_file(&c, path)) != 0 || (rc = open_image(&c, path)) != 0)
+		goto done;
+	check_set(&c);
+	if (c.img && !has_status(out, FX_VERIFY_ERROR, 0))
+		rc = fx_verify_hash(&c);
+	else /* the media cannot be read: its files still say what changed */
+		rc = fx_verify_hash_files(&c);
+	if (rc)
+		goto done;
+	fx_verify_compare(&c);
+	out->status = decide(&c);
+done:
+	out->elapsed_s = now_s() - start;
+	fx_source_free(c.img);
+	fx_casedb_acquisition_info_free(c.acq);
+	free(c.expected_windows);
+	free(c.by_name);
+	if (rc)
+		fx_verify_result_clear(out);
+	return rc;
+}
+
+/* ---- the record ---------------------------------------------------------- */
+
+int fx_verify_record(fx_casedb *db, fx_verify_result *r, int64_t evidence_id,
+		     const char *tool, const char *tool_version)
+{
+	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
+	fx_casedb_window *win = NULL;
+	char *json = NULL;
+	size_t i;
+	int rc;
+
+	if (!db || !r)
+		return fx_error_set(FX_EUSAGE, "fx_verify_record: db and r are required");
+	if (!r->acquisition_id && !evidence_id && !r->evidence_id)
+		return fx_error_set(FX_ENOTFOUND,
+				    "verification of %s: no acquisition or evidence to record it against",
+				    r->path);
+	if (r->hashed && r->nwindows &&
+	    !(win = calloc(r->nwindows, sizeof(*win))))
+		return fx_error_set(FX_ERROR, "out of memory");
+	for (i = 0; win && i < r->nwindows; i++) {
+		win[i].offset = r->windows[i].offset;
+		win[i].length = r->windows[i].length;
+		win[i].sha256 = r->windows[i].sha256;
+	}
+	if ((rc = fx_verify_result_json(&json, r)) != 0)
+		goto done;
+	v.acquisition_id = r->acquisition_id;
+	v.evidence_id = r->acquisition_id ? 0 : evidence_id ? evidence_id : r->evidence_id;
+	v.tool = tool;
+	v.tool_version = tool_version;
+	v.result = (fx_casedb_verdict)r->status;
+	v.hashes.md5 = r->hashed && r->computed.md5[0] ? r->computed.md5 : NULL;
+	v.hashes.sha1 = r->hashed && r->computed.sha1[0] ? r->computed.sha1 : NULL;
+	v.hashes.sha256 = r->hashed && r->computed.sha256[0] ? r->computed.sha256 : NULL;
+	v.windows = win;
+	v.n_windows = win ? r->nwindows : 0;
+	v.findings = json;
+	rc = fx_casedb_verification_record(&r->verification_id, db, &v);
+done:
+	free(json);
+	free(win);
+	return rc;
+}

@@ -1,0 +1,640 @@
+/*
+ * Reading and hashing for a verification, then comparing.
+ *
+ * The media is read once through the acquisition pipeline without a sink
+ * (fx_acquire_run: MD5, SHA-1 and SHA-256 each on its own thread, plus the
+ * window hasher when the record has windows, with the same window size).
+ * Each image file's own SHA-256 is needed only when a reference lists it,
+ * and is had as cheaply as the format allows:
+ *   - raw, one file: the file is the media, its SHA-256 is the media's;
+ *   - split raw: a sink on the pipeline's own thread cuts the stream at the
+ *     segment boundaries and hashes each segment (no second read);
+ *   - E01: the segment files are other bytes than the media, so a helper
+ *     thread reads and hashes them while the pipeline runs.
+ * The media stream vouches for a file's hash only when it was read whole
+ * and without unreadable sectors; otherwise, and when the media cannot be
+ * opened at all, the files a reference lists are hashed straight from
+ * storage on the calling thread (fx_verify_hash_files), because a changed
+ * file must be named whatever else is wrong with the set.
+ * The helper thread owns its hashers and buffer; it reads only the paths
+ * copied for it and writes only its own result slots, which the calling
+ * thread reads after joining it. The sink runs on the pipeline's sink
+ * thread and likewise owns its state until fx_acquire_run returns.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/error.h"
+#include "hash/hasher.h"
+#include "verify/verify_int.h"
+
+typedef char sha_hex[65];
+
+/* ---- image files hashed straight from storage ------------------------------ */
+
+/* A list of files to hash, on a helper thread (E01, beside the media read)
+ * or on the calling thread (files the media read could not vouch for). */
+typedef struct file_hasher {
+	char **paths;
+	sha_hex *sha;
+	size_t n;
+	volatile sig_atomic_t *cancel;
+	pthread_t thread;
+	int started;
+	int cancelled;     /* cancel stopped it: the files after are not hashed */
+	char error[600];   /* first failure, "" if none */
+} file_hasher;
+
+static void file_hasher_error(file_hasher *fh, const char *what, size_t i,
+			      const char *why)
+{
+	if (!fh->error[0])
+		snprintf(fh->error, sizeof(fh->error), "%s %.500s: %s", what,
+			 fh->paths[i], why);
+}
+
+/* Hashes file i into sha[i]. A file that cannot be read is left without a
+ * hash (the first such failure is kept) and the next is hashed: each file
+ * that can be read may name a change. -1 when cancelled. */
+static int hash_one_file(file_hasher *fh, size_t i, fx_hasher *h, uint8_t *buf)
+{
+	/* O_NONBLOCK: a FIFO put in a segment's place must not hang us */
+	int fd = open(fh->paths[i], O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	sha_hex scrap;
+	ssize_t n;
+
+	if (fd < 0) {
+		file_hasher_error(fh, "cannot open", i, strerror(errno));
+		return 0;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		file_hasher_error(fh, "cannot hash", i, "not a regular file");
+		close(fd);
+		return 0;
+	}
+	while ((n = read(fd, buf, 1 << 20)) != 0) {
+		if (fh->cancel && *fh->cancel) {
+			fh->cancelled = 1;
+			break;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			file_hasher_error(fh, "cannot read", i, strerror(errno));
+			break;
+		}
+		fx_hasher_update(h, buf, (size_t)n);
+	}
+	close(fd);
+	if (n != 0) { /* stopped early: reset the hasher, keep no hash */
+		fx_hasher_final_hex(h, scrap, sizeof(scrap));
+		return fh->cancelled ? -1 : 0;
+	}
+	fx_hasher_final_hex(h, fh->sha[i], sizeof(fh->sha[i]));
+	return 0;
+}
+
+static void file_hasher_run(file_hasher *fh)
+{
+	fx_hasher *h = NULL;
+	uint8_t *buf = malloc(1 << 20);
+	size_t i;
+
+	if (!buf || fx_hasher_new(&h, FX_HASH_SHA256) != 0)
+		snprintf(fh->error, sizeof(fh->error), "out of memory hashing the image files");
+	for (i = 0; h && buf && i < fh->n; i++)
+		if (hash_one_file(fh, i, h, buf) < 0)
+			break;
+	fx_hasher_free(h);
+	free(buf);
+}
+
+static void *file_hasher_main(void *arg)
+{
+	struct sched_param idle = { 0 };
+
+	pthread_setname_np(pthread_self(), "file-sha256"); /* top -H, ps -T */
+	/* Nothing waits for the segment files' hashes until the media is
+	 * read: take only the time the pipeline leaves idle. */
+	pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
+	file_hasher_run(arg);
+	return NULL;
+}
+
+static void file_hasher_free(file_hasher *fh)
+{
+	size_t i;
+
+	for (i = 0; fh->paths && i < fh->n; i++)
+		free(fh->paths[i]);
+	free(fh->paths);
+	free(fh->sha);
+}
+
+static int file_hasher_init(file_hasher *fh, size_t n,
+			    volatile sig_atomic_t *cancel)
+{
+	memset(fh, 0, sizeof(*fh));
+	fh->n = n;
+	fh->cancel = cancel;
+	if (!(fh->paths = calloc(n ? n : 1, sizeof(char *))) ||
+	    !(fh->sha = calloc(n ? n : 1, sizeof(sha_hex))))
+		return fx_error_set(FX_ERROR, "out of memory");
+	return 0;
+}
+
+/* The reading stopped because of cancel: no verdict (said once). */
+static void mark_interrupted(fx_verify_ctx *c, const char *what)
+{
+	if (c->interrupted)
+		return;
+	c->interrupted = 1;
+	fx_verify_findf(c->r, FX_FIND_INTERRUPTED, FX_VERIFY_INTERRUPTED, FX_REF_NONE,
+			c->r->path, "%s was interrupted: no verdict", what);
+}
+
+/* ---- split raw: segments hashed in the stream ----------------------------- */
+
+typedef struct segment_sink {
+	uint64_t *ends;     /* media offset where each segment ends */
+	sha_hex *sha;
+	size_t n, cur;
+	uint64_t at;
+	fx_hasher *h;
+} segment_sink;
+
+static int segment_write(void *payload, const uint8_t *data, size_t len)
+{
+	segment_sink *s = payload;
+	size_t take;
+
+	while (len && s->cur < s->n) {
+		take = s->ends[s->cur] - s->at < len ? (size_t)(s->ends[s->cur] - s->at) : len;
+		fx_hasher_update(s->h, data, take);
+		s->at += take;
+		data += take;
+		len -= take;
+		if (s->at == s->ends[s->cur])
+			fx_hasher_final_hex(s->h, s->sha[s->cur++], sizeof(sha_hex));
+	}
+	return 0;
+}
+
+static int segment_finish(void *payload, const fx_sink_summary *summary)
+{
+	(void)payload;
+	(void)summary;
+	return 0;
+}
+
+static void segment_close(void *payload)
+{
+	(void)payload;
+}
+
+static size_t segment_files(void *payload, fx_image_file *out, size_t max)
+{
+	(void)payload;
+	(void)out;
+	(void)max;
+	return 0;
+}
+
+/* ---- the run ------------------------------------------------------------- */
+
+typedef struct hash_plan {
+	fx_image_file *files;   /* of the image, in order */
+	size_t nfiles;
+	file_hasher fh;
+	segment_sink seg;
+	fx_sink *sink;
+	int media_is_file;      /* one raw file: its SHA-256 is the media's */
+} hash_plan;
+
+/* The files of the set are hashed when a reference lists one (to compare),
+ * and otherwise whenever SHA-256 is among the algorithms asked for, so the
+ * verification's record holds them (an E01 acquired with --no-verify has no
+ * file SHA-256 in its acquisition record). */
+static int wants_file_hashes(const fx_verify_result *r, unsigned algs)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfiles; i++)
+		if (r->files[i].in_set &&
+		    ((algs & FX_HASH_SHA256) || r->files[i].recorded_sha256[0] ||
+		     r->files[i].listed_sha256[0]))
+			return 1;
+	return 0;
+}
+
+static int plan_e01(hash_plan *p, const fx_verify_options *o)
+{
+	size_t i;
+
+	if (file_hasher_init(&p->fh, p->nfiles, o->cancel) != 0)
+		return FX_ERROR;
+	for (i = 0; i < p->nfiles; i++)
+		if (!(p->fh.paths[i] = strdup(p->files[i].path)))
+			return fx_error_set(FX_ERROR, "out of memory");
+	if (pthread_create(&p->fh.thread, NULL, file_hasher_main, &p->fh) != 0)
+		return fx_error_set(FX_ERROR, "cannot start the file hashing thread");
+	p->fh.started = 1;
+	return 0;
+}
+
+static int plan_split(hash_plan *p)
+{
+	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, segment_write,
+					 segment_finish, segment_close, segment_files, NULL };
+	uint64_t end = 0;
+	size_t i;
+
+	p->seg.n = p->nfiles;
+	if (!(p->seg.ends = calloc(p->nfiles, sizeof(uint64_t))) ||
+	    !(p->seg.sha = calloc(p->nfiles, sizeof(sha_hex))) ||
+	    fx_hasher_new(&p->seg.h, FX_HASH_SHA256) != 0)
+		return fx_error_set(FX_ERROR, "out of memory");
+	for (i = 0; i < p->nfiles; i++)
+		p->seg.ends[i] = end += p->files[i].size;
+	return fx_sink_new_custom(&p->sink, &ops, &p->seg);
+}
+
+static int plan(hash_plan *p, fx_verify_ctx *c)
+{
+	fx_verify_result *r = c->r;
+
+	p->nfiles = fx_image_files(c->img, NULL, 0);
+	if (!(p->files = calloc(p->nfiles ? p->nfiles : 1, sizeof(*p->files))))
+		return fx_error_set(FX_ERROR, "out of memory");
+	fx_image_files(c->img, p->files, p->nfiles);
+	if (!wants_file_hashes(r, c->o->hash_algs))
+		return 0;
+	if (r->format == FX_IMAGE_RAW && (c->o->hash_algs & FX_HASH_SHA256)) {
+		p->media_is_file = 1;
+		return 0;
+	}
+	return r->format == FX_IMAGE_SPLIT_RAW || r->format == FX_IMAGE_RAW
+		? plan_split(p) : plan_e01(p, c->o);
+}
+
+static void plan_free(hash_plan *p)
+{
+	if (p->fh.started)
+		pthread_join(p->fh.thread, NULL);
+	file_hasher_free(&p->fh);
+	fx_sink_free(p->sink);
+	fx_hasher_free(p->seg.h);
+	free(p->seg.ends);
+	free(p->seg.sha);
+	free(p->files);
+}
+
+/* The files' SHA-256 into the result, once everything was read. Hashes
+ * taken from the media stream (raw, split raw) count only when the media
+ * was read completely: a zero-filled unreadable sector is not the file's
+ * byte. */
+static void collect_file_hashes(hash_plan *p, fx_verify_ctx *c)
+{
+	fx_verify_result *r = c->r;
+	fx_verify_file *f;
+	size_t i;
+	const char *sha;
+
+	if (p->fh.started) {
+		pthread_join(p->fh.thread, NULL);
+		p->fh.started = 0;
+		if (p->fh.cancelled)
+			mark_interrupted(c, "hashing the image files");
+		if (p->fh.error[0])
+			fx_verify_findf(r, FX_FIND_READ_ERROR, FX_VERIFY_ERROR, FX_REF_NONE,
+					NULL, "%s", p->fh.error);
+	}
+	for (i = 0; i < p->nfiles; i++) {
+		sha = p->media_is_file ? (r->hashed ? r->computed.sha256 : "")
+		      : p->sink ? (r->hashed && i < p->seg.cur ? p->seg.sha[i] : "")
+		      : p->fh.sha ? p->fh.sha[i] : "";
+		if ((f = fx_verify_file_find(c, p->files[i].path)) && sha[0])
+			snprintf(f->sha256, sizeof(f->sha256), "%s", sha);
+	}
+}
+
+static void chunk_findings(fx_verify_ctx *c)
+{
+	static const char *what[][2] = {
+		{ "", "" },
+		{ "fails its checksum", "fail their checksums" },
+		{ "does not decompress to its size", "do not decompress to their size" },
+		{ "cannot be read", "cannot be read" } };
+	fx_image_chunk_error *e;
+	fx_verify_finding *f;
+	size_t n = fx_image_chunk_errors(c->img, NULL, 0), i;
+	int reason;
+
+	if (!n || !(e = calloc(n, sizeof(*e))))
+		return;
+	n = fx_image_chunk_errors(c->img, e, n);
+	for (i = 0; i < n; i++) {
+		reason = e[i].reason >= 1 && e[i].reason <= 3 ? e[i].reason : 3;
+		if (e[i].chunks == 1)
+			f = fx_verify_findf(c->r, FX_FIND_CHUNK, FX_VERIFY_MISMATCH, FX_REF_E01, NULL,
+					    "E01 chunk %llu (sectors %llu-%llu) %s",
+					    (unsigned long long)e[i].first_chunk,
+					    (unsigned long long)e[i].first_sector,
+					    (unsigned long long)(e[i].first_sector + e[i].sectors - 1),
+					    what[reason][0]);
+		else
+			f = fx_verify_findf(c->r, FX_FIND_CHUNK, FX_VERIFY_MISMATCH, FX_REF_E01, NULL,
+					    "E01 chunks %llu-%llu (sectors %llu-%llu) %s",
+					    (unsigned long long)e[i].first_chunk,
+					    (unsigned long long)(e[i].first_chunk + e[i].chunks - 1),
+					    (unsigned long long)e[i].first_sector,
+					    (unsigned long long)(e[i].first_sector + e[i].sectors - 1),
+					    what[reason][1]);
+		if (f) {
+			f->first_chunk = e[i].first_chunk;
+			f->chunks = e[i].chunks;
+			f->first_sector = e[i].first_sector;
+			f->sectors = e[i].sectors;
+		}
+	}
+	free(e);
+}
+
+/* What the pipeline run says about reading. */
+static void run_findings(fx_verify_ctx *c, const fx_acquire_result *res)
+{
+	char what[4200];
+	size_t i;
+
+	if (res->status == FX_ACQ_INTERRUPTED) {
+		snprintf(what, sizeof(what), "reading %s after %llu of %llu bytes",
+			 c->r->path, (unsigned long long)res->bytes,
+			 (unsigned long long)c->r->size);
+		mark_interrupted(c, what);
+		return;
+	}
+	if (res->status == FX_ACQ_FAILED) {
+		fx_verify_findf(c->r, FX_FIND_READ_ERROR, FX_VERIFY_ERROR, FX_REF_NONE,
+				c->r->path, "reading %s failed after %llu bytes: %s",
+				c->r->path, (unsigned long long)res->bytes, res->error);
+		return;
+	}
+	for (i = 0; i < res->nbad; i++)
+		fx_verify_findf(c->r, FX_FIND_READ_ERROR, FX_VERIFY_ERROR, FX_REF_NONE,
+				c->r->path, "%s: sectors %llu-%llu (%llu) could not be read",
+				c->r->path, (unsigned long long)res->bad[i].first,
+				(unsigned long long)(res->bad[i].first + res->bad[i].count - 1),
+				(unsigned long long)res->bad[i].count);
+	if (!res->nbad && res->bytes == c->r->size)
+		c->r->hashed = 1;
+}
+
+int fx_verify_hash(fx_verify_ctx *c)
+{
+	fx_acquire_options ao = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result res;
+	hash_plan p;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	memset(&res, 0, sizeof(res));
+	if ((rc = plan(&p, c)) != 0)
+		goto done;
+	ao.block_size = c->o->block_size;
+	ao.retries = 0;
+	ao.hash_algs = c->o->hash_algs;
+	ao.hash_window = c->windows_usable ? c->r->window_size : 0;
+	ao.cancel = c->o->cancel;
+	ao.progress = c->o->progress;
+	ao.progress_payload = c->o->progress_payload;
+	if ((rc = fx_acquire_run(&res, c->img, p.sink, &ao)) != 0)
+		goto done;
+	c->r->bytes = res.bytes;
+	c->r->computed = res.digests;
+	c->r->windows = res.windows;
+	c->r->nwindows = res.nwindows;
+	res.windows = NULL;
+	res.nwindows = 0;
+	run_findings(c, &res);
+	chunk_findings(c);
+	collect_file_hashes(&p, c);
+	/* the E01 helper read every file itself; the others took their hashes
+	 * from a media read that stopped early */
+	if (!c->r->hashed && !c->interrupted && !p.fh.sha)
+		rc = fx_verify_hash_files(c);
+done:
+	if (p.fh.started) /* stop the helper early when the run failed */
+		pthread_join(p.fh.thread, NULL), p.fh.started = 0;
+	fx_acquire_result_clear(&res);
+	plan_free(&p);
+	return rc;
+}
+
+/* Whether a reference lists a SHA-256 for f that was not computed yet. */
+static int file_needs_hash(const fx_verify_file *f)
+{
+	return f->present && !f->sha256[0] &&
+	       (f->recorded_sha256[0] || f->listed_sha256[0]);
+}
+
+int fx_verify_hash_files(fx_verify_ctx *c)
+{
+	fx_verify_result *r = c->r;
+	file_hasher fh;
+	size_t *idx = NULL, i, n = 0;
+	int rc;
+
+	for (i = 0; i < r->nfiles; i++)
+		n += file_needs_hash(&r->files[i]);
+	if (!n)
+		return 0;
+	if ((rc = file_hasher_init(&fh, n, c->o->cancel)) != 0 ||
+	    !(idx = calloc(n, sizeof(*idx)))) {
+		rc = rc ? rc : fx_error_set(FX_ERROR, "out of memory");
+		goto done;
+	}
+	for (i = 0, n = 0; i < r->nfiles; i++) {
+		if (!file_needs_hash(&r->files[i]))
+			continue;
+		idx[n] = i;
+		if (!(fh.paths[n++] = strdup(r->files[i].path))) {
+			rc = fx_error_set(FX_ERROR, "out of memory");
+			goto done;
+		}
+	}
+	file_hasher_run(&fh);
+	for (i = 0; i < n; i++)
+		if (fh.sha[i][0])
+			snprintf(r->files[idx[i]].sha256, sizeof(r->files[idx[i]].sha256),
+				 "%s", fh.sha[i]);
+	if (fh.error[0])
+		fx_verify_findf(r, FX_FIND_READ_ERROR, FX_VERIFY_ERROR, FX_REF_NONE,
+				NULL, "%s", fh.error);
+	if (fh.cancelled)
+		mark_interrupted(c, "hashing the image files");
+done:
+	file_hasher_free(&fh);
+	free(idx);
+	return rc;
+}
+
+/* ---- comparing ----------------------------------------------------------- */
+
+static size_t compare_digests(fx_verify_result *r, const fx_digests *want,
+			      int reference, const char *what)
+{
+	fx_verify_finding *f;
+	const char *a, *b;
+	unsigned alg;
+	size_t compared = 0;
+
+	for (alg = FX_HASH_MD5; alg <= FX_HASH_SHA256; alg <<= 1) {
+		a = fx_digests_get(want, alg);
+		b = fx_digests_get(&r->computed, alg);
+		if (!(want->algs & alg) || !a[0] || !b[0])
+			continue;
+		compared++;
+		if (!strcasecmp(a, b))
+			continue;
+		f = fx_verify_findf(r, FX_FIND_HASH, FX_VERIFY_MISMATCH, reference, NULL,
+				    "%s of the media differs from %s: expected %s, computed %s",
+				    fx_verify_alg_label(alg), what, a, b);
+		if (f) {
+			f->alg = alg;
+			snprintf(f->expected, sizeof(f->expected), "%s", a);
+			snprintf(f->computed, sizeof(f->computed), "%s", b);
+		}
+	}
+	return compared;
+}
+
+static int compare_file(fx_verify_result *r, fx_verify_file *v, const char *want,
+			int reference, const char *what)
+{
+	fx_verify_finding *f;
+	char range[96] = "";
+
+	if (!want[0] || !v->sha256[0])
+		return 0;
+	if (!strcasecmp(want, v->sha256))
+		return reference;
+	if (v->media_offset >= 0 && v->size)
+		snprintf(range, sizeof(range), " (media bytes %lld-%llu)",
+			 (long long)v->media_offset,
+			 (unsigned long long)v->media_offset + v->size - 1);
+	f = fx_verify_findf(r, FX_FIND_FILE_HASH, FX_VERIFY_MISMATCH, reference, v->path,
+			    "image file %s%s: SHA-256 differs from %s: expected %s, computed %s",
+			    v->path, range, what, want, v->sha256);
+	if (f && v->media_offset >= 0) {
+		f->offset = (uint64_t)v->media_offset;
+		f->length = v->size;
+	}
+	if (f) {
+		f->alg = FX_HASH_SHA256;
+		snprintf(f->expected, sizeof(f->expected), "%s", want);
+		snprintf(f->computed, sizeof(f->computed), "%s", v->sha256);
+	}
+	return reference;
+}
+
+/* A run of differing windows [first, first + count). */
+static void window_finding(fx_verify_ctx *c, size_t first, size_t count)
+{
+	const fx_window_hash *a = &c->expected_windows[first], *b = &c->r->windows[first];
+	const fx_window_hash *last = &c->r->windows[first + count - 1];
+	uint64_t end = last->offset + last->length;
+	fx_verify_finding *f;
+
+	if (count == 1)
+		f = fx_verify_findf(c->r, FX_FIND_WINDOW, FX_VERIFY_MISMATCH, FX_REF_CASEDB, NULL,
+				    "bytes %llu-%llu (hash window %zu of %llu bytes) differ from the acquisition record: expected SHA-256 %s, computed %s",
+				    (unsigned long long)b->offset, (unsigned long long)(end - 1),
+				    first, (unsigned long long)c->r->window_size, a->sha256, b->sha256);
+	else
+		f = fx_verify_findf(c->r, FX_FIND_WINDOW, FX_VERIFY_MISMATCH, FX_REF_CASEDB, NULL,
+				    "bytes %llu-%llu (hash windows %zu-%zu of %llu bytes) differ from the acquisition record",
+				    (unsigned long long)b->offset, (unsigned long long)(end - 1),
+				    first, first + count - 1, (unsigned long long)c->r->window_size);
+	if (!f)
+		return;
+	f->alg = FX_HASH_SHA256;
+	f->offset = b->offset;
+	f->length = end - b->offset;
+	f->windows = count;
+	if (count == 1) {
+		snprintf(f->expected, sizeof(f->expected), "%s", a->sha256);
+		snprintf(f->computed, sizeof(f->computed), "%s", b->sha256);
+	}
+}
+
+static void compare_windows(fx_verify_ctx *c)
+{
+	fx_verify_result *r = c->r;
+	size_t n = r->nwindows < c->nexpected ? r->nwindows : c->nexpected, i, run = 0;
+
+	if (!c->windows_usable || !r->hashed)
+		return;
+	for (i = 0; i < n; i++) {
+		const fx_window_hash *a = &c->expected_windows[i], *b = &r->windows[i];
+		int differs = a->offset != b->offset || a->length != b->length ||
+			      strcasecmp(a->sha256, b->sha256) != 0;
+
+		if (differs) {
+			run++;
+			continue;
+		}
+		if (run)
+			window_finding(c, i - run, run);
+		run = 0;
+	}
+	if (run)
+		window_finding(c, n - run, run);
+}
+
+static void compare_files(fx_verify_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfiles; i++) {
+		r->references |= compare_file(r, &r->files[i], r->files[i].recorded_sha256,
+					      FX_REF_CASEDB, "the acquisition record");
+		r->references |= compare_file(r, &r->files[i], r->files[i].listed_sha256,
+					      FX_REF_SHA256_FILE, r->sha256_file);
+	}
+}
+
+void fx_verify_compare(fx_verify_ctx *c)
+{
+	fx_verify_result *r = c->r;
+
+	if (!r->hashed) { /* the files' hashes are whole even so */
+		compare_files(r);
+		return;
+	}
+	if (c->acq && r->expected_casedb.algs && r->size != r->recorded_bytes)
+		fx_verify_findf(r, FX_FIND_SIZE, FX_VERIFY_MISMATCH, FX_REF_CASEDB, NULL,
+				"the media is %llu bytes, the acquisition record says %llu",
+				(unsigned long long)r->size, (unsigned long long)r->recorded_bytes);
+	if (compare_digests(r, &r->expected_casedb, FX_REF_CASEDB, "the acquisition record"))
+		r->references |= FX_REF_CASEDB;
+	else if (r->expected_casedb.algs)
+		fx_verify_findf(r, FX_FIND_RECORD, FX_VERIFY_ERROR, FX_REF_CASEDB, NULL,
+				"the acquisition record has no hash of the algorithms computed");
+	if (compare_digests(r, &r->expected_e01, FX_REF_E01, "the hash stored in the E01 image"))
+		r->references |= FX_REF_E01;
+	compare_files(r);
+	compare_windows(c);
+	if (!r->references)
+		fx_verify_findf(r, FX_FIND_NO_REFERENCE, FX_VERIFY_ERROR, FX_REF_NONE, r->path,
+				"nothing to verify %s against: no acquisition record, no hash stored in the image, no .sha256 file",
+				r->path);
+}
