@@ -21,14 +21,12 @@ typedef struct acq_options {
 	const char *command_line, *sign_key;
 } acq_options;
 
-/* What the read-back of the image came to; the case database's verdict. */
-enum acq_verify_state {
-	ACQ_VERIFY_SKIPPED = 0,
-	ACQ_VERIFY_PASSED,
-	ACQ_VERIFY_MISMATCH,    /* re-read completely, a hash or the size differs */
-	ACQ_VERIFY_ERROR,       /* could not be re-read (open, I/O, sectors) */
-	ACQ_VERIFY_INTERRUPTED  /* a signal stopped it: no verdict */
-};
+/* What a read-back came to: the verdict the case database records
+ * (fx_verdict: VERIFIED; MISMATCH: re-read completely, a hash, the size or
+ * the source's unreadable sectors differ; ERROR: could not be re-read
+ * (open, I/O, sectors); INTERRUPTED: a signal stopped it, no verdict), or
+ * this when it did not run. */
+#define ACQ_VERIFY_SKIPPED 0
 
 typedef struct acq_state {
 	acq_options opt;
@@ -37,7 +35,13 @@ typedef struct acq_state {
 	char target_typed[PATH_MAX], target_abs[PATH_MAX];
 	char source_abs[PATH_MAX], db_abs[PATH_MAX];
 	fx_source *src;
-	fx_acquire_result res;
+	fx_acquire_result res;   /* the pipeline's, as it gave it */
+	/* The run as recorded (log, database, --json, exit code): the
+	 * pipeline's status and error, or FAILED with why when the run could
+	 * not be completed or recorded (e.g. the log or TARGET.sha256 could
+	 * not be written), or nothing read, flags restored. */
+	fx_status status;
+	char error[1024];
 	fx_image_file *files;
 	size_t nfiles;
 	time_t start, end;
@@ -47,7 +51,7 @@ typedef struct acq_state {
 	 * ...", "skipped"; the state of each says which */
 	char verify_result[1024];
 	char verify_source_result[1024];
-	int verify_state, verify_source_state; /* enum acq_verify_state */
+	int verify_state, verify_source_state; /* fx_verdict, or SKIPPED */
 	int mismatch;
 	int verify_ran;
 	/* why image files have no SHA-256 (the log's text for them) */

@@ -103,8 +103,8 @@ int acq_log_begin(acq_state *st)
 {
 	const acq_options *o = &st->opt;
 	char when[32];
-	int fd = create_record_file(st->log_path, 0644, "log", st->res.error,
-				    sizeof(st->res.error));
+	int fd = create_record_file(st->log_path, 0644, "log", st->error,
+				    sizeof(st->error));
 	FILE *f;
 
 	if (fd < 0)
@@ -189,9 +189,9 @@ static void log_result(FILE *f, const acq_state *st)
 	fprintf(f, "\nResult\n");
 	fprintf(f, "End (UTC):              %s\n", when);
 	fprintf(f, "Duration:               %.3f s\n", r->elapsed_s);
-	fprintf(f, "Status:                 %s\n", fx_acquire_status_name(r->status));
-	if (r->error[0])
-		fprintf(f, "Error:                  %s\n", fx_tool_escape(r->error));
+	fprintf(f, "Status:                 %s\n", fx_status_name(st->status));
+	if (st->error[0])
+		fprintf(f, "Error:                  %s\n", fx_tool_escape(st->error));
 	fprintf(f, "Bytes acquired:         %llu of %llu\n",
 		(unsigned long long)r->bytes, (unsigned long long)r->size);
 	fprintf(f, "Unreadable sectors:     %llu in %zu range(s)%s\n",
@@ -265,10 +265,10 @@ static const char *sha256_withheld(const acq_state *st, char *buf, size_t len)
 	char copy[PATH_MAX];
 	size_t i;
 
-	if (st->res.status == FX_ACQ_INTERRUPTED)
+	if (st->status == FX_STATUS_INTERRUPTED)
 		return "the acquisition was interrupted, so the image files are not the whole image";
-	if (st->res.status != FX_ACQ_COMPLETED &&
-	    st->res.status != FX_ACQ_COMPLETED_WITH_ERRORS)
+	if (st->status != FX_STATUS_COMPLETED &&
+	    st->status != FX_STATUS_COMPLETED_WITH_ERRORS)
 		return "the acquisition failed, so the image files are not the whole image";
 	if (!st->nfiles)
 		return "no image files were recorded";
@@ -374,7 +374,7 @@ void acq_print_json(const acq_state *st, FILE *f)
 	size_t i;
 
 	fprintf(f, "{\"status\":");
-	fx_json_string(f, fx_acquire_status_name(r->status));
+	fx_json_string(f, fx_status_name(st->status));
 	fprintf(f, ",\"source\":");
 	fx_json_string(f, st->opt.source);
 	fprintf(f, ",\"format\":");
@@ -428,6 +428,6 @@ void acq_print_json(const acq_state *st, FILE *f)
 	fprintf(f, ",\"evidence\":");
 	fx_json_string(f, st->evidence_number);
 	fprintf(f, ",\"error\":");
-	fx_json_string(f, r->error);
+	fx_json_string(f, st->error);
 	fprintf(f, "}\n");
 }

@@ -5,11 +5,15 @@
  * verification pass as a verification event. Each write carries its audit
  * event (the library's job).
  *
- * What the system does not expose (a file has no vendor, model, serial or
- * WWID; a device may lack some) comes from the source as "" and is stored
- * as NULL, so that every report says "not recorded" instead of a blank.
- * The case's description (--case-description) and the evidence item's
- * (--description) are two facts, stored apart.
+ * The facts go to the library in its own types, as the source and the
+ * pipeline gave them (the source's info, the run's result through
+ * fx_acquire_result_to_record, the image files as listed by the sink and
+ * hashed here): the library stores what the system did not expose ("") as
+ * NULL, so that every report says "not recorded" instead of a blank. What
+ * this tool decides on top (the run's final status and error, the end
+ * time, the read-back's verdict) is set on the record, never written into
+ * the library's structures. The case's description (--case-description)
+ * and the evidence item's (--description) are two facts, stored apart.
  */
 #include <libgen.h>
 #include <stdio.h>
@@ -47,32 +51,10 @@ static void params_json(char *out, size_t outlen, const acq_options *o)
 		 o->verify_source, o->write_block, o->allow_mounted);
 }
 
-static const char *or_null(const char *s)
-{
-	return s && *s ? s : NULL;
-}
-
-/* The identity the source exposes; "" (not exposed) as NULL. */
-static void source_identity(fx_casedb_source *out, const fx_source_info *in)
-{
-	out->vendor = or_null(in->vendor);
-	out->model = or_null(in->model);
-	out->serial = or_null(in->serial);
-	out->wwid = or_null(in->wwid);
-	out->size_bytes = in->size;
-	out->logical_sector_size = in->logical_sector_size;
-	out->physical_sector_size = in->physical_sector_size;
-	out->removable = in->removable;
-	out->rotational = in->rotational;
-	out->is_block_device = in->is_block_device;
-	out->hpa_dco = or_null(in->hpa_dco);
-}
-
 /* Returns 0, FX_EXIT_USAGE when the database refuses the record as given
  * (a different description for a recorded case), else FX_EXIT_FAILURE. */
 int acq_db_begin(acq_state *st)
 {
-	const fx_source_info *in = fx_source_get_info(st->src);
 	fx_casedb_options dbo = FX_CASEDB_OPTIONS_INIT;
 	fx_casedb_acquisition rec = FX_CASEDB_ACQUISITION_INIT;
 	char start[32], params[1024];
@@ -94,7 +76,9 @@ int acq_db_begin(acq_state *st)
 	rec.evidence.description = st->opt.description;
 	rec.evidence.notes = st->opt.notes;
 	rec.evidence.examiner = st->opt.examiner;
-	source_identity(&rec.evidence.source, in);
+	/* identity, path, write-block method and state, as the source has
+	 * them now (the state at the start of reading) */
+	rec.evidence.source = *fx_source_get_info(st->src);
 	rec.operator_name = fx_tool_operator(st->opt.operator_name);
 	rec.host = fx_tool_host();
 	rec.tool = "acquire";
@@ -107,10 +91,6 @@ int acq_db_begin(acq_state *st)
 	rec.compression = strcmp(st->opt.format, "e01") == 0 ? st->opt.compression : "none";
 	rec.segment_size = st->opt.segment_size;
 	rec.block_size = (uint32_t)st->opt.block_size;
-	rec.source_path = st->opt.source;
-	rec.write_block_method = or_null(in->write_block_method);
-	rec.write_block_before = or_null(in->ro_before);
-	rec.write_block_after = or_null(in->ro_after);
 	rec.start_utc = start;
 	rc = fx_casedb_acquisition_begin(&st->acq_id, st->db, &rec);
 	if (rc != 0) {
@@ -121,66 +101,23 @@ int acq_db_begin(acq_state *st)
 	return 0;
 }
 
-static fx_casedb_status db_status(int status)
-{
-	switch (status) {
-	case FX_ACQ_COMPLETED: return FX_CASEDB_COMPLETED;
-	case FX_ACQ_COMPLETED_WITH_ERRORS: return FX_CASEDB_COMPLETED_WITH_ERRORS;
-	case FX_ACQ_INTERRUPTED: return FX_CASEDB_INTERRUPTED;
-	default: return FX_CASEDB_FAILED;
-	}
-}
-
 int acq_db_finish(acq_state *st)
 {
-	const fx_acquire_result *r = &st->res;
-	fx_casedb_result res = FX_CASEDB_RESULT_INIT;
-	fx_casedb_range *bad = calloc(r->nbad + 1, sizeof(*bad));
-	fx_casedb_window *win = calloc(r->nwindows + 1, sizeof(*win));
-	fx_casedb_file *files = calloc(st->nfiles + 1, sizeof(*files));
+	fx_casedb_result res;
 	char end[32];
-	size_t i;
-	int rc = -1;
+	int rc;
 
-	if (!bad || !win || !files)
-		goto done;
-	for (i = 0; i < r->nbad; i++) {
-		bad[i].first = r->bad[i].first;
-		bad[i].count = r->bad[i].count;
-	}
-	for (i = 0; i < r->nwindows; i++) {
-		win[i].offset = r->windows[i].offset;
-		win[i].length = r->windows[i].length;
-		win[i].sha256 = r->windows[i].sha256;
-	}
-	for (i = 0; i < st->nfiles; i++) {
-		files[i].path = st->files[i].path;
-		files[i].size = st->files[i].size;
-		files[i].sha256 = or_null(st->files[i].sha256);
-	}
+	fx_acquire_result_to_record(&res, &st->res);
 	fx_format_utc(end, sizeof(end), st->end);
-	res.status = db_status(r->status);
+	res.status = st->status; /* the run as recorded (acquire_cli.h) */
+	res.error = st->error[0] ? st->error : NULL; /* kept if not completed */
 	res.end_utc = end;
-	res.bytes = r->bytes;
-	res.sector_size = r->sector_size;
-	res.bad = bad;
-	res.n_bad = r->nbad;
-	res.hashes.md5 = or_null(r->digests.md5);
-	res.hashes.sha1 = or_null(r->digests.sha1);
-	res.hashes.sha256 = or_null(r->digests.sha256);
-	res.windows = win;
-	res.n_windows = r->nwindows;
-	res.files = files;
+	res.files = st->files;
 	res.n_files = st->nfiles;
-	res.error = or_null(r->error); /* kept only for failed or interrupted */
 	rc = fx_casedb_acquisition_finish(st->db, st->acq_id, &res);
 	if (rc != 0)
 		fprintf(stderr, "acquire: case database %s: %s\n",
 			fx_tool_escape(st->opt.db_path), fx_tool_escape(fx_error_last()));
-done:
-	free(bad);
-	free(win);
-	free(files);
 	return rc;
 }
 
@@ -195,15 +132,8 @@ int acq_db_verification(acq_state *st)
 	v.acquisition_id = st->acq_id;
 	v.tool = "acquire --verify";
 	v.tool_version = fx_version();
-	switch (st->verify_state) {
-	case ACQ_VERIFY_PASSED: v.result = FX_CASEDB_VERIFIED; break;
-	case ACQ_VERIFY_MISMATCH: v.result = FX_CASEDB_MISMATCH; break;
-	case ACQ_VERIFY_INTERRUPTED: v.result = FX_CASEDB_VERIFY_INTERRUPTED; break;
-	default: v.result = FX_CASEDB_VERIFY_ERROR; break;
-	}
-	v.hashes.md5 = or_null(st->verify_digests.md5);
-	v.hashes.sha1 = or_null(st->verify_digests.sha1);
-	v.hashes.sha256 = or_null(st->verify_digests.sha256);
+	v.result = (fx_verdict)st->verify_state;
+	v.hashes = st->verify_digests; /* "" where there are none */
 	v.findings = st->verify_result;
 	if (fx_casedb_verification_record(&id, st->db, &v) != 0) {
 		fprintf(stderr, "acquire: case database %s: %s\n",

@@ -142,7 +142,7 @@ static int make_e01_sink(acq_state *st, fx_sink **out)
 	eo.bytes_per_sector = in->logical_sector_size;
 	eo.media_type = in->optical ? FX_E01_OPTICAL
 			: in->removable == 1 ? FX_E01_REMOVABLE : FX_E01_FIXED;
-	eo.physical = in->is_block_device && !strstr(in->hpa_dco, "is a partition");
+	eo.physical = in->kind == FX_SOURCE_DEVICE; /* a disk, not a partition */
 	eo.case_number = st->case_number;
 	eo.evidence_number = st->evidence_number;
 	eo.examiner = st->opt.examiner;
@@ -254,7 +254,7 @@ static int source_sectors_differ(acq_state *st, const fx_acquire_result *vr,
 		 (unsigned long long)vr->bad_sectors, vr->nbad, bad, good,
 		 fx_digests_compare(&vr->digests, &st->res.digests) ? "hashes differ"
 								     : "all hashes equal");
-	return ACQ_VERIFY_MISMATCH;
+	return FX_VERDICT_MISMATCH;
 }
 
 /*
@@ -275,7 +275,7 @@ static int compare_pass(acq_state *st, const fx_acquire_result *vr, int source,
 			 (unsigned long long)vr->bad_sectors,
 			 (unsigned long long)(vr->sector_size ? vr->size / vr->sector_size : 0),
 			 vr->nbad, (unsigned long long)vr->bad[0].first);
-		return ACQ_VERIFY_ERROR;
+		return FX_VERDICT_ERROR;
 	}
 	if (source && vr->bytes == st->res.bytes && !same_ranges(vr, &st->res))
 		return source_sectors_differ(st, vr, out, outlen);
@@ -287,7 +287,7 @@ static int compare_pass(acq_state *st, const fx_acquire_result *vr, int source,
 			 diff > 0 ? fx_digests_get(&st->res.digests, (unsigned)diff) : "-",
 			 diff > 0 ? fx_digests_get(&vr->digests, (unsigned)diff) : "-",
 			 (unsigned long long)vr->bytes);
-		return ACQ_VERIFY_MISMATCH;
+		return FX_VERDICT_MISMATCH;
 	}
 	if (vr->nbad)
 		snprintf(out, outlen,
@@ -297,12 +297,12 @@ static int compare_pass(acq_state *st, const fx_acquire_result *vr, int source,
 	else
 		snprintf(out, outlen, "passed (%llu bytes re-read, all hashes equal)",
 			 (unsigned long long)vr->bytes);
-	return ACQ_VERIFY_PASSED;
+	return FX_VERDICT_VERIFIED;
 }
 
 /* Hash-only pass over src (the image, or the source when source is set),
  * compared with the acquisition's digests, with its retries per sector.
- * Returns the enum acq_verify_state; out says it for the log. A signal is
+ * Returns the verdict (fx_verdict); out says it for the log. A signal is
  * no verdict: the pass is "interrupted", neither passed nor failed. */
 static int verify_pass(acq_state *st, fx_source *src, int source, char *out,
 		       size_t outlen)
@@ -318,23 +318,24 @@ static int verify_pass(acq_state *st, fx_source *src, int source, char *out,
 					  : "acquire: verifying image: ");
 	if (fx_acquire_run(&vr, src, NULL, &ao) != 0) {
 		snprintf(out, outlen, "FAILED: could not re-read: %.900s", fx_error_last());
-		state = ACQ_VERIFY_ERROR;
-	} else if (vr.status == FX_ACQ_INTERRUPTED) {
+		state = FX_VERDICT_ERROR;
+	} else if (vr.status == FX_STATUS_INTERRUPTED) {
 		snprintf(out, outlen, "interrupted by %s after %llu of %llu bytes re-read: not verified",
 			 signal_name(), (unsigned long long)vr.bytes,
 			 (unsigned long long)vr.size);
-		state = ACQ_VERIFY_INTERRUPTED;
-	} else if (vr.status == FX_ACQ_FAILED) {
-		snprintf(out, outlen, "FAILED: could not re-read: %.900s", vr.error);
-		state = ACQ_VERIFY_ERROR;
+		state = FX_VERDICT_INTERRUPTED;
+	} else if (vr.status == FX_STATUS_FAILED) {
+		snprintf(out, outlen, "FAILED: could not re-read: %.900s",
+			 vr.error ? vr.error : "");
+		state = FX_VERDICT_ERROR;
 	} else {
 		state = compare_pass(st, &vr, source, out, outlen);
 	}
-	if (state == ACQ_VERIFY_MISMATCH || state == ACQ_VERIFY_ERROR)
+	if (state == FX_VERDICT_MISMATCH || state == FX_VERDICT_ERROR)
 		st->mismatch = 1;
 	if (!source) {
 		/* a partial re-read's hashes are of nothing recorded */
-		if (state == ACQ_VERIFY_PASSED || state == ACQ_VERIFY_MISMATCH)
+		if (state == FX_VERDICT_VERIFIED || state == FX_VERDICT_MISMATCH)
 			st->verify_digests = vr.digests;
 		st->verify_ran = 1;
 	}
@@ -419,19 +420,19 @@ static void hash_files_finish(file_hashing *h)
 	if (!h->error[0])
 		return;
 	note_unhashed(st, h->error);
-	if (st->verify_state != ACQ_VERIFY_PASSED)
+	if (st->verify_state != FX_VERDICT_VERIFIED)
 		return; /* a failed or interrupted verification says so already */
 	snprintf(passed, sizeof(passed), "%s", st->verify_result);
 	if (fx_tool_signal) {
 		snprintf(st->verify_result, sizeof(st->verify_result),
 			 "interrupted by %s while the image files were hashed from storage: not verified (the media re-read had %.900s)",
 			 signal_name(), passed);
-		st->verify_state = ACQ_VERIFY_INTERRUPTED;
+		st->verify_state = FX_VERDICT_INTERRUPTED;
 		return;
 	}
 	snprintf(st->verify_result, sizeof(st->verify_result),
 		 "FAILED: image files could not be read back: %.900s", h->error);
-	st->verify_state = ACQ_VERIFY_ERROR;
+	st->verify_state = FX_VERDICT_ERROR;
 	st->mismatch = 1;
 }
 
@@ -444,12 +445,12 @@ static void verify_outputs(acq_state *st)
 
 	snprintf(st->verify_result, sizeof(st->verify_result), "skipped");
 	snprintf(st->verify_source_result, sizeof(st->verify_source_result), "skipped");
-	if (st->res.status != FX_ACQ_COMPLETED &&
-	    st->res.status != FX_ACQ_COMPLETED_WITH_ERRORS) {
+	if (st->status != FX_STATUS_COMPLETED &&
+	    st->status != FX_STATUS_COMPLETED_WITH_ERRORS) {
 		/* Not verified. A failed run's files are still hashed, so the
 		 * record says exactly what was left (a further signal stops
 		 * it); an interrupted run is not kept waiting for that. */
-		if (st->res.status == FX_ACQ_INTERRUPTED) {
+		if (st->status == FX_STATUS_INTERRUPTED) {
 			note_unhashed(st, "the acquisition was interrupted");
 			return;
 		}
@@ -469,7 +470,7 @@ static void verify_outputs(acq_state *st)
 		if (fx_image_open(&img, st->files[0].path, &io) != 0) {
 			snprintf(st->verify_result, sizeof(st->verify_result),
 				 "FAILED: %.900s", fx_error_last());
-			st->verify_state = ACQ_VERIFY_ERROR;
+			st->verify_state = FX_VERDICT_ERROR;
 			st->mismatch = 1;
 			st->verify_ran = 1;
 		}
@@ -489,7 +490,7 @@ static void verify_outputs(acq_state *st)
 			snprintf(st->verify_source_result,
 				 sizeof(st->verify_source_result), "FAILED: %.900s",
 				 fx_error_last());
-			st->verify_source_state = ACQ_VERIFY_ERROR;
+			st->verify_source_state = FX_VERDICT_ERROR;
 			st->mismatch = 1;
 		} else {
 			st->verify_source_state =
@@ -502,21 +503,21 @@ static void verify_outputs(acq_state *st)
 
 static int exit_code(const acq_state *st)
 {
-	switch (st->res.status) {
-	case FX_ACQ_INTERRUPTED:
+	switch (st->status) {
+	case FX_STATUS_INTERRUPTED:
 		return fx_tool_signal == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT;
-	case FX_ACQ_FAILED:
+	case FX_STATUS_FAILED:
 		return FX_EXIT_FAILURE;
 	default:
 		break;
 	}
 	/* a read-back cut short by a signal is no verdict either way */
-	if (st->verify_state == ACQ_VERIFY_INTERRUPTED ||
-	    st->verify_source_state == ACQ_VERIFY_INTERRUPTED)
+	if (st->verify_state == FX_VERDICT_INTERRUPTED ||
+	    st->verify_source_state == FX_VERDICT_INTERRUPTED)
 		return fx_tool_signal == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT;
 	if (st->mismatch)
 		return FX_EXIT_EVIDENCE;
-	return st->res.status == FX_ACQ_COMPLETED_WITH_ERRORS ? FX_EXIT_BAD_SECTORS
+	return st->status == FX_STATUS_COMPLETED_WITH_ERRORS ? FX_EXIT_BAD_SECTORS
 							      : FX_EXIT_OK;
 }
 
@@ -531,24 +532,30 @@ static int collect_files(acq_state *st, fx_sink *sink)
 	return 0;
 }
 
+/* Whether a read-back ran and did not pass (its result says how). */
+static int verify_not_passed(int state)
+{
+	return state != ACQ_VERIFY_SKIPPED && state != FX_VERDICT_VERIFIED;
+}
+
 static void report(const acq_state *st)
 {
 	const fx_acquire_result *r = &st->res;
 
-	if (r->status == FX_ACQ_INTERRUPTED)
+	if (st->status == FX_STATUS_INTERRUPTED)
 		fprintf(stderr, "acquire: interrupted by %s after %llu of %llu bytes; the image is incomplete (log %s)\n",
 			fx_tool_signal == SIGTERM ? "SIGTERM" : "SIGINT",
 			(unsigned long long)r->bytes, (unsigned long long)r->size,
 			fx_tool_escape(st->log_path));
-	else if (r->status == FX_ACQ_FAILED)
+	else if (st->status == FX_STATUS_FAILED)
 		fprintf(stderr, "acquire: failed: %s (%llu of %llu bytes acquired; log %s)\n",
-			fx_tool_escape(r->error), (unsigned long long)r->bytes,
+			fx_tool_escape(st->error), (unsigned long long)r->bytes,
 			(unsigned long long)r->size, fx_tool_escape(st->log_path));
 	/* the results say "FAILED: why" or "interrupted by ..." themselves */
-	if (st->verify_state >= ACQ_VERIFY_MISMATCH)
+	if (verify_not_passed(st->verify_state))
 		fprintf(stderr, "acquire: verification of the image %s\n",
 			fx_tool_escape(st->verify_result));
-	if (st->verify_source_state >= ACQ_VERIFY_MISMATCH)
+	if (verify_not_passed(st->verify_source_state))
 		fprintf(stderr, "acquire: verification of the source %s\n",
 			fx_tool_escape(st->verify_source_result));
 	if (r->nbad)
@@ -557,10 +564,10 @@ static void report(const acq_state *st)
 			fx_tool_escape(st->log_path));
 	if (st->opt.json)
 		acq_print_json(st, stdout);
-	else if (!st->opt.quiet && (r->status == FX_ACQ_COMPLETED ||
-				    r->status == FX_ACQ_COMPLETED_WITH_ERRORS))
+	else if (!st->opt.quiet && (st->status == FX_STATUS_COMPLETED ||
+				    st->status == FX_STATUS_COMPLETED_WITH_ERRORS))
 		fprintf(stderr, "acquire: %s, %llu bytes, MD5 %s, SHA-256 %s\n",
-			fx_acquire_status_name(r->status), (unsigned long long)r->bytes,
+			fx_status_name(st->status), (unsigned long long)r->bytes,
 			r->digests.md5[0] ? r->digests.md5 : "-",
 			r->digests.sha256[0] ? r->digests.sha256 : "-");
 }
@@ -579,6 +586,9 @@ static int run_pipeline(acq_state *st, fx_sink *sink)
 		fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
 		return rc == FX_EUSAGE ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
 	}
+	st->status = st->res.status; /* the run as recorded, from here on */
+	snprintf(st->error, sizeof(st->error), "%s",
+		 st->res.error ? st->res.error : "");
 	return 0;
 }
 
@@ -624,10 +634,10 @@ static void settle_source(acq_state *st)
 		in->ro_kept[0] ? "; already read-only before the run, left set: " : "",
 		in->ro_kept);
 	/* the case database's record of the run says so too */
-	if (st->res.status == FX_ACQ_FAILED || st->res.status == FX_ACQ_INTERRUPTED) {
-		size_t len = strlen(st->res.error);
+	if (st->status == FX_STATUS_FAILED || st->status == FX_STATUS_INTERRUPTED) {
+		size_t len = strlen(st->error);
 
-		snprintf(st->res.error + len, sizeof(st->res.error) - len,
+		snprintf(st->error + len, sizeof(st->error) - len,
 			 "%snothing was read; read-only flags restored: %.300s",
 			 len ? "; " : "", in->ro_restored);
 	}
@@ -641,22 +651,22 @@ static int conclude(acq_state *st, fx_sink *sink)
 	st->end = time(NULL);
 	settle_source(st);
 	if (collect_files(st, sink) != 0)
-		st->res.status = FX_ACQ_FAILED;
+		st->status = FX_STATUS_FAILED;
 	verify_outputs(st);
 	if (acq_write_sha256(st) != 0) { /* decides whether, and says why not */
-		st->res.status = FX_ACQ_FAILED;
-		snprintf(st->res.error, sizeof(st->res.error), "cannot write %.900s",
+		st->status = FX_STATUS_FAILED;
+		snprintf(st->error, sizeof(st->error), "cannot write %.900s",
 			 st->sha_path);
 	}
 	db_ok = acq_db_finish(st) == 0 && acq_db_verification(st) == 0;
-	if (!db_ok && st->res.status != FX_ACQ_INTERRUPTED) {
-		st->res.status = FX_ACQ_FAILED;
-		snprintf(st->res.error, sizeof(st->res.error),
+	if (!db_ok && st->status != FX_STATUS_INTERRUPTED) {
+		st->status = FX_STATUS_FAILED;
+		snprintf(st->error, sizeof(st->error),
 			 "the case database %.900s could not record the result",
 			 st->opt.db_path);
 	}
-	if (acq_log_finish(st) != 0 && st->res.status != FX_ACQ_INTERRUPTED)
-		st->res.status = FX_ACQ_FAILED;
+	if (acq_log_finish(st) != 0 && st->status != FX_STATUS_INTERRUPTED)
+		st->status = FX_STATUS_FAILED;
 	report(st);
 	return exit_code(st);
 }
@@ -678,9 +688,9 @@ int acq_main(acq_state *st)
 	if ((rc = acq_db_begin(st)) != 0)
 		goto done;
 	if (acq_log_begin(st) != 0 || (rc = run_pipeline(st, sink)) != 0) {
-		st->res.status = FX_ACQ_FAILED;
-		if (!st->res.error[0]) /* the log's failure says why itself */
-			snprintf(st->res.error, sizeof(st->res.error), "%.600s",
+		st->status = FX_STATUS_FAILED;
+		if (!st->error[0]) /* the log's failure says why itself */
+			snprintf(st->error, sizeof(st->error), "%.600s",
 				 fx_error_last());
 		st->end = time(NULL);
 		settle_source(st);

@@ -89,7 +89,7 @@ START_TEST(test_known_answer_abc)
 	o.block_size = 1;
 	src = mem_open(&m);
 	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
-	ck_assert_int_eq(r.status, FX_ACQ_COMPLETED);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
 	ck_assert_uint_eq(r.bytes, 3);
 	ck_assert_str_eq(r.digests.md5, "900150983cd24fb0d6963f7d28e17f72");
 	ck_assert_str_eq(r.digests.sha1, "a9993e364706816aba3e25717850c26c9cd0d89d");
@@ -203,7 +203,7 @@ START_TEST(test_bad_sectors_exact)
 	src = mem_open(&m);
 	ck_assert_int_eq(fx_sink_new_custom(&sink, &mem_sink_ops, &s), 0);
 	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
-	ck_assert_int_eq(r.status, FX_ACQ_COMPLETED_WITH_ERRORS);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED_WITH_ERRORS);
 	ck_assert_uint_eq(r.bytes, (uint64_t)DISK_SECTORS * SSZ);
 	ck_assert_uint_eq(r.nbad, 4);
 	ck_assert_uint_eq(r.bad_sectors, 7);
@@ -246,7 +246,7 @@ START_TEST(test_flaky_sector_recovered_by_retry)
 	src = mem_open(&m);
 	ck_assert_int_eq(fx_sink_new_custom(&sink, &mem_sink_ops, &s), 0);
 	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
-	ck_assert_int_eq(r.status, FX_ACQ_COMPLETED);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
 	ck_assert_uint_eq(r.nbad, 0);
 	ck_assert_int_eq(memcmp(s.data, disk, 1024 * SSZ), 0);
 	fx_acquire_result_clear(&r);
@@ -267,7 +267,7 @@ START_TEST(test_retries_exhausted)
 
 	o.retries = 1; /* the block read and both sector attempts fail */
 	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
-	ck_assert_int_eq(r.status, FX_ACQ_COMPLETED_WITH_ERRORS);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED_WITH_ERRORS);
 	ck_assert_uint_eq(r.nbad, 1);
 	ck_assert_uint_eq(r.bad[0].first, 700);
 	fx_acquire_result_clear(&r);
@@ -289,7 +289,7 @@ START_TEST(test_device_vanishes)
 	o.block_size = 256 * 1024;
 	ck_assert_int_eq(fx_sink_new_custom(&sink, &mem_sink_ops, &s), 0);
 	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
-	ck_assert_int_eq(r.status, FX_ACQ_FAILED);
+	ck_assert_int_eq(r.status, FX_STATUS_FAILED);
 	ck_assert_int_eq(r.error_code, FX_EGONE);
 	ck_assert_uint_eq(r.bytes, 1 << 20);
 	ck_assert_uint_eq(s.len, 1 << 20);
@@ -314,7 +314,7 @@ START_TEST(test_cancel_stops_at_block_boundary)
 
 	o.cancel = &cancel;
 	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
-	ck_assert_int_eq(r.status, FX_ACQ_INTERRUPTED);
+	ck_assert_int_eq(r.status, FX_STATUS_INTERRUPTED);
 	ck_assert_int_eq(r.error_code, FX_EINTR);
 	ck_assert_uint_eq(r.bytes, 0);
 	ck_assert_str_eq(r.digests.md5, "d41d8cd98f00b204e9800998ecf8427e");
@@ -339,7 +339,7 @@ START_TEST(test_sink_failure_is_recorded)
 	o.block_size = 512 * 1024;
 	ck_assert_int_eq(fx_sink_new_custom(&sink, &mem_sink_ops, &s), 0);
 	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
-	ck_assert_int_eq(r.status, FX_ACQ_FAILED);
+	ck_assert_int_eq(r.status, FX_STATUS_FAILED);
 	ck_assert_int_eq(r.error_code, FX_ENOSPC);
 	ck_assert_uint_eq(s.len, 3 << 19);
 	/* the run reports exactly what reached the sink, hashed exactly */
@@ -422,7 +422,7 @@ START_TEST(test_device_dies_with_eio)
 	o.retries = 0;
 	src = mem_open(&m);
 	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
-	ck_assert_int_eq(r.status, FX_ACQ_FAILED);
+	ck_assert_int_eq(r.status, FX_STATUS_FAILED);
 	ck_assert_int_eq(r.error_code, FX_EGONE);
 	/* blocks up to 25 MiB went on zero-filled and listed; the block in
 	 * which the probe failed is not part of the image */
@@ -454,7 +454,7 @@ START_TEST(test_long_bad_region_is_not_a_dead_device)
 	o.retries = 0;
 	src = mem_open(&m);
 	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
-	ck_assert_int_eq(r.status, FX_ACQ_COMPLETED_WITH_ERRORS);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED_WITH_ERRORS);
 	ck_assert_uint_eq(r.bytes, size);
 	ck_assert_uint_eq(r.nbad, 1);
 	ck_assert_uint_eq(r.bad[0].first, 8192);
@@ -638,7 +638,7 @@ START_TEST(test_thread_names)
 	o.hash_window = 64 * SSZ;
 	ck_assert_int_eq(fx_sink_new_custom(&sink, &names_sink_ops, &ns), 0);
 	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
-	ck_assert_int_eq(r.status, FX_ACQ_COMPLETED);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
 	ck_assert_uint_eq(ns.calls, 8);
 	ck_assert_str_eq(ns.self, "sink");
 	ck_assert_thread(ns.names, "md5");
@@ -681,7 +681,7 @@ START_TEST(test_e01_thread_names)
 	ck_assert_thread(names, "ewf-writer");
 	ck_assert_thread(names, "flusher");
 	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
-	ck_assert_int_eq(r.status, FX_ACQ_COMPLETED);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
 	fx_sink_free(sink);
 	snprintf(first, sizeof(first), "%s.E01", target);
 	ck_assert_int_eq(fx_image_open_mt(&img, first, &io, 2), 0);

@@ -205,14 +205,14 @@ static void forge_rechain(sqlite3 *s, long long from)
 
 /* ---- fixtures ---- */
 
-static const fx_casedb_range k_bad[] = { { 100, 8 }, { 4000, 1 } };
-static const fx_casedb_window k_windows[] = {
+static const fx_bad_range k_bad[] = { { 100, 8 }, { 4000, 1 } };
+static const fx_window_hash k_windows[] = {
 	{ 0, 1048576, "1111111111111111111111111111111111111111111111111111111111111111" },
 	{ 1048576, 1048576, "2222222222222222222222222222222222222222222222222222222222222222" },
 };
-static const fx_casedb_file k_files[] = {
+static const fx_image_file k_files[] = {
 	{ "/evidence/img/disk.001", 2097152, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
-	{ "/evidence/img/disk.002", 1024, NULL },
+	{ "/evidence/img/disk.002", 1024, "" },
 };
 #define MD5_HEX "d41d8cd98f00b204e9800998ecf8427e"
 #define SHA1_HEX "da39a3ee5e6b4b0d3255bfef95601890afd80709"
@@ -232,7 +232,7 @@ static fx_casedb_acquisition sample_acq(const char *case_no, const char *ev_no)
 	a.evidence.source.model = "SSD 9000";
 	a.evidence.source.serial = "SN123";
 	a.evidence.source.wwid = "naa.5000c500a1b2c3d4";
-	a.evidence.source.size_bytes = 2098176;
+	a.evidence.source.size = 2098176;
 	a.evidence.source.logical_sector_size = 512;
 	a.evidence.source.physical_sector_size = 4096;
 	a.evidence.source.removable = 0;
@@ -251,10 +251,10 @@ static fx_casedb_acquisition sample_acq(const char *case_no, const char *ev_no)
 	a.compression = "none";
 	a.segment_size = 2097152;
 	a.block_size = 1048576;
-	a.source_path = "/dev/sdb";
-	a.write_block_method = "BLKROSET";
-	a.write_block_before = "ro=0";
-	a.write_block_after = "ro=1";
+	a.evidence.source.path = "/dev/sdb";
+	a.evidence.source.write_block_method = "BLKROSET";
+	a.evidence.source.ro_before = "ro=0";
+	a.evidence.source.ro_after = "ro=1";
 	a.start_utc = "2026-11-24T21:36:44Z";
 	return a;
 }
@@ -263,15 +263,16 @@ static fx_casedb_result sample_result(void)
 {
 	fx_casedb_result r = FX_CASEDB_RESULT_INIT;
 
-	r.status = FX_CASEDB_COMPLETED_WITH_ERRORS;
+	r.status = FX_STATUS_COMPLETED_WITH_ERRORS;
 	r.end_utc = "2026-11-24T21:40:01.250000Z";
 	r.bytes = 2098176;
 	r.sector_size = 512;
 	r.bad = k_bad;
 	r.n_bad = 2;
-	r.hashes.md5 = MD5_HEX;
-	r.hashes.sha1 = "DA39A3EE5E6B4B0D3255BFEF95601890AFD80709"; /* stored lower */
-	r.hashes.sha256 = SHA256_HEX;
+	snprintf(r.hashes.md5, sizeof(r.hashes.md5), "%s", MD5_HEX);
+	snprintf(r.hashes.sha1, sizeof(r.hashes.sha1), "%s",
+		 "DA39A3EE5E6B4B0D3255BFEF95601890AFD80709"); /* stored lower */
+	snprintf(r.hashes.sha256, sizeof(r.hashes.sha256), "%s", SHA256_HEX);
 	r.windows = k_windows;
 	r.n_windows = 2;
 	r.files = k_files;
@@ -514,12 +515,12 @@ START_TEST(test_migrate_1_to_2)
 	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), 0);
 	v.acquisition_id = acq;
 	v.tool = "verify";
-	v.result = FX_CASEDB_MISMATCH;
-	v.hashes.sha256 = k_windows[0].sha256;
+	v.result = FX_VERDICT_MISMATCH;
+	memcpy(v.hashes.sha256, k_windows[0].sha256, sizeof(v.hashes.sha256));
 	v.windows = k_windows;
 	v.n_windows = 2;
 	ck_assert_int_eq(fx_casedb_verification_record(&vid, db, &v), 0);
-	v.result = FX_CASEDB_VERIFY_ERROR;
+	v.result = FX_VERDICT_ERROR;
 	v.n_windows = 0;
 	v.findings = "could not read";
 	ck_assert_int_eq(fx_casedb_verification_record(&vid, db, &v), 0);
@@ -535,15 +536,15 @@ START_TEST(test_migrate_1_to_2)
 	fx_casedb_free(db);
 	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 1);
 	db = open_db(path, NULL);
-	v.result = FX_CASEDB_VERIFY_INTERRUPTED;
-	v.hashes.sha256 = NULL;
+	v.result = FX_VERDICT_INTERRUPTED;
+	v.hashes.sha256[0] = '\0';
 	v.findings = "interrupted by SIGINT";
 	ck_assert_int_eq(fx_casedb_verification_record(&vid, db, &v), 0);
 	ck_assert_int_eq(vid, 3);
 	ck_assert_int_eq(fx_casedb_verification_last(&vi, db, acq), 0);
-	ck_assert_int_eq(vi->rec.result, FX_CASEDB_VERIFY_INTERRUPTED);
-	ck_assert_str_eq(fx_casedb_verdict_name(vi->rec.result), "interrupted");
-	ck_assert_ptr_null(vi->rec.hashes.sha256);
+	ck_assert_int_eq(vi->rec.result, FX_VERDICT_INTERRUPTED);
+	ck_assert_str_eq(fx_verdict_name(vi->rec.result), "interrupted");
+	ck_assert_str_eq(vi->rec.hashes.sha256, "");
 	fx_casedb_verification_info_free(vi);
 	ck_assert_int_eq(check_chain(&rep, db), 0);
 	ck_assert_int_eq(rep.intact, 1);
@@ -697,8 +698,8 @@ START_TEST(test_acquisition_round_trip)
 	ck_assert_int_eq(acq, 1);
 	/* running, held by this process */
 	ck_assert_int_eq(fx_casedb_acquisition_get(&info, db, acq), 0);
-	ck_assert_int_eq(info->status, FX_CASEDB_RUNNING);
-	ck_assert_int_eq(info->result.status, FX_CASEDB_RUNNING);
+	ck_assert_int_eq(info->status, FX_STATUS_RUNNING);
+	ck_assert_int_eq(info->result.status, FX_STATUS_RUNNING);
 	gethostname(host, sizeof(host));
 	snprintf(note, sizeof(note), "running: process %ld on host %s",
 		 (long)getpid(), host);
@@ -728,7 +729,7 @@ START_TEST(test_acquisition_round_trip)
 	ck_assert_str_eq(info->rec.evidence.evidence_number, "E-1");
 	ck_assert_str_eq(info->rec.evidence.examiner, "J. Doe");
 	ck_assert_str_eq(info->rec.evidence.source.serial, "SN123");
-	ck_assert_int_eq(info->rec.evidence.source.size_bytes, 2098176);
+	ck_assert_int_eq(info->rec.evidence.source.size, 2098176);
 	ck_assert_int_eq(info->rec.evidence.source.physical_sector_size, 4096);
 	ck_assert_int_eq(info->rec.evidence.source.removable, 0);
 	ck_assert_int_eq(info->rec.evidence.source.rotational, 1);
@@ -738,9 +739,9 @@ START_TEST(test_acquisition_round_trip)
 	ck_assert_str_eq(info->rec.parameters_json, "{\"block_size\":1048576}");
 	ck_assert_str_eq(info->rec.format, "split-raw");
 	ck_assert_int_eq(info->rec.segment_size, 2097152);
-	ck_assert_str_eq(info->rec.write_block_after, "ro=1");
+	ck_assert_str_eq(info->rec.evidence.source.ro_after, "ro=1");
 	ck_assert_str_eq(info->rec.start_utc, "2026-11-24T21:36:44Z");
-	ck_assert_int_eq(info->status, FX_CASEDB_COMPLETED_WITH_ERRORS);
+	ck_assert_int_eq(info->status, FX_STATUS_COMPLETED_WITH_ERRORS);
 	ck_assert_ptr_null(info->status_note);
 	ck_assert_str_eq(info->result.end_utc, "2026-11-24T21:40:01.250000Z");
 	ck_assert_int_eq(info->result.bytes, 2098176);
@@ -756,7 +757,7 @@ START_TEST(test_acquisition_round_trip)
 	ck_assert_str_eq(info->result.windows[1].sha256, k_windows[1].sha256);
 	ck_assert_int_eq(info->result.n_files, 2);
 	ck_assert_str_eq(info->result.files[0].sha256, k_files[0].sha256);
-	ck_assert_ptr_null(info->result.files[1].sha256);
+	ck_assert_str_eq(info->result.files[1].sha256, "");
 	ck_assert_int_eq(info->result.files[1].size, 1024);
 	fx_casedb_acquisition_info_free(info);
 
@@ -786,7 +787,7 @@ START_TEST(test_finish_error_recorded)
 	sqlite3 *s;
 
 	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
-	r.status = FX_CASEDB_INTERRUPTED;
+	r.status = FX_STATUS_INTERRUPTED;
 	r.error = "interrupted after 0 bytes; nothing was read; read-only flags restored: sdb=0";
 	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), 0);
 	ck_assert_int_eq(fx_casedb_acquisition_get(&info, db, acq), 0);
@@ -795,7 +796,7 @@ START_TEST(test_finish_error_recorded)
 	fx_casedb_acquisition_info_free(info);
 	a.evidence.evidence_number = "E-2";
 	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq2, db, &a), 0);
-	r.status = FX_CASEDB_COMPLETED;
+	r.status = FX_STATUS_COMPLETED;
 	r.error = "ignored for a completed run";
 	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq2, &r), 0);
 	ck_assert_int_eq(fx_casedb_acquisition_get(&info, db, acq2), 0);
@@ -916,23 +917,23 @@ START_TEST(test_verification_and_custody)
 	v.acquisition_id = acq;
 	v.tool = "verify";
 	v.tool_version = "0.1.0";
-	v.result = FX_CASEDB_MISMATCH;
-	v.hashes.sha256 = k_windows[0].sha256;
+	v.result = FX_VERDICT_MISMATCH;
+	memcpy(v.hashes.sha256, k_windows[0].sha256, sizeof(v.hashes.sha256));
 	v.windows = k_windows;
 	v.n_windows = 1;
 	v.findings = "{\"first_mismatch_window\":0}";
 	ck_assert_int_eq(fx_casedb_verification_record(&vid, db, &v), 0);
-	v.result = FX_CASEDB_VERIFIED;
-	v.hashes.sha256 = SHA256_HEX;
+	v.result = FX_VERDICT_VERIFIED;
+	snprintf(v.hashes.sha256, sizeof(v.hashes.sha256), "%s", SHA256_HEX);
 	v.n_windows = 0;
 	v.findings = NULL;
 	ck_assert_int_eq(fx_casedb_verification_record(&vid, db, &v), 0);
 	ck_assert_int_eq(fx_casedb_verification_last(&vi, db, acq), 0);
 	ck_assert_int_eq(vi->id, 2);
 	ck_assert_int_eq(vi->rec.evidence_id, 1);
-	ck_assert_int_eq(vi->rec.result, FX_CASEDB_VERIFIED);
+	ck_assert_int_eq(vi->rec.result, FX_VERDICT_VERIFIED);
 	ck_assert_str_eq(vi->rec.hashes.sha256, SHA256_HEX);
-	ck_assert_ptr_null(vi->rec.hashes.md5);
+	ck_assert_str_eq(vi->rec.hashes.md5, "");
 	ck_assert_ptr_null(vi->rec.findings);
 	ck_assert_str_eq(vi->rec.actor, ACTOR);
 	ck_assert_int_eq(vi->rec.n_windows, 0);
@@ -995,7 +996,7 @@ START_TEST(test_invalid_input_changes_nothing)
 	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
 	fx_casedb_result r = sample_result();
 	fx_casedb_custody c = FX_CASEDB_CUSTODY_INIT;
-	fx_casedb_file bad_file = { "/x", 1, "xyz" };
+	fx_image_file bad_file = { "/x", 1, "xyz" };
 	fx_casedb *db = open_db(path, NULL);
 	int64_t acq = 0, id = 0;
 
@@ -1021,7 +1022,7 @@ START_TEST(test_invalid_input_changes_nothing)
 	ck_assert_str_eq(fx_error_last(), "sha256 of an image file \"xyz\" is "
 			 "not 64 hex digits");
 	r = sample_result();
-	r.status = FX_CASEDB_RUNNING;
+	r.status = FX_STATUS_RUNNING;
 	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), FX_EUSAGE);
 	r = sample_result();
 	ck_assert_int_eq(fx_casedb_acquisition_finish(db, 42, &r), FX_ENOTFOUND);
@@ -1101,7 +1102,7 @@ START_TEST(test_append_only_triggers)
 	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
 	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), 0);
 	v.acquisition_id = acq;
-	v.result = FX_CASEDB_VERIFIED;
+	v.result = FX_VERDICT_VERIFIED;
 	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), 0);
 	setup_custody(db, 1);
 	fx_casedb_free(db);
@@ -2144,8 +2145,8 @@ static void older_fixture(const char *path, const char *key, int64_t *acq)
 	ck_assert_int_eq(fx_casedb_acquisition_finish(db, *acq, &r), 0);
 	v.acquisition_id = *acq;
 	v.tool = "verify";
-	v.result = FX_CASEDB_MISMATCH;
-	v.hashes.sha256 = SHA256_HEX;
+	v.result = FX_VERDICT_MISMATCH;
+	snprintf(v.hashes.sha256, sizeof(v.hashes.sha256), "%s", SHA256_HEX);
 	v.windows = k_windows;
 	v.n_windows = 2;
 	v.findings = "window 1 differs";
@@ -2202,8 +2203,8 @@ static void read_older(const char *path, int version, int64_t acq)
 	ck_assert_int_eq(fx_casedb_acquisition_get(&ai, db, acq), 0);
 	ck_assert_str_eq(ai->rec.case_number, "C-1");
 	ck_assert_str_eq(ai->rec.format, "split-raw");
-	ck_assert_int_eq(ai->result.status, FX_CASEDB_COMPLETED_WITH_ERRORS);
-	ck_assert_int_eq(ai->status, FX_CASEDB_COMPLETED_WITH_ERRORS);
+	ck_assert_int_eq(ai->result.status, FX_STATUS_COMPLETED_WITH_ERRORS);
+	ck_assert_int_eq(ai->status, FX_STATUS_COMPLETED_WITH_ERRORS);
 	ck_assert_ptr_null(ai->result.error);   /* no such column before 3 */
 	ck_assert_ptr_null(ai->status_note);
 	ck_assert_str_eq(ai->result.hashes.md5, MD5_HEX);
@@ -2214,7 +2215,7 @@ static void read_older(const char *path, int version, int64_t acq)
 	ck_assert_int_eq(fx_casedb_acquisition_list(db, 0, count_acq, &n), 0);
 	ck_assert_int_eq(n, 1);
 	ck_assert_int_eq(fx_casedb_verification_last(&vi, db, acq), 0);
-	ck_assert_int_eq(vi->rec.result, FX_CASEDB_MISMATCH);
+	ck_assert_int_eq(vi->rec.result, FX_VERDICT_MISMATCH);
 	ck_assert_str_eq(vi->rec.findings, "window 1 differs");
 	ck_assert_int_eq(vi->rec.n_windows, 2);
 	fx_casedb_verification_info_free(vi);
@@ -2509,7 +2510,7 @@ START_TEST(test_audit_many_files)
 	enum { N = 65536 };
 	fx_casedb_acquisition a = sample_acq("C-BIG", "E-BIG");
 	fx_casedb_result r = sample_result();
-	fx_casedb_file *files = calloc(N, sizeof(*files));
+	fx_image_file *files = calloc(N, sizeof(*files));
 	char *names = malloc((size_t)N * 40);
 	fx_casedb_audit_report rep;
 	fx_casedb *db = open_db(path, NULL);
@@ -2522,7 +2523,7 @@ START_TEST(test_audit_many_files)
 		snprintf(names + (size_t)i * 40, 40, "/evidence/big.%07d", i + 1);
 		files[i].path = names + (size_t)i * 40;
 		files[i].size = 1048576;
-		files[i].sha256 = SHA256_HEX;
+		memcpy(files[i].sha256, SHA256_HEX, sizeof(files[i].sha256));
 	}
 	r.files = files;
 	r.n_files = N;
@@ -2552,7 +2553,7 @@ START_TEST(test_sql_injection)
 	fx_casedb_result r = sample_result();
 	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
 	fx_casedb_custody c = FX_CASEDB_CUSTODY_INIT;
-	fx_casedb_file f = { INJ2 ".001", 5, NULL };
+	fx_image_file f = { INJ2 ".001", 5, "" };
 	fx_casedb_acquisition_info *ai = NULL;
 	fx_casedb_verification_info *vi = NULL;
 	fx_casedb_audit_report rep;
@@ -2583,10 +2584,10 @@ START_TEST(test_sql_injection)
 	a.parameters_json = "{\"note\":\"x'); DROP TABLE cases; --\"}";
 	a.format = "raw";
 	a.compression = INJ3;
-	a.source_path = INJ1;
-	a.write_block_method = INJ2;
-	a.write_block_before = INJ3;
-	a.write_block_after = INJ1;
+	a.evidence.source.path = INJ1;
+	a.evidence.source.write_block_method = INJ2;
+	a.evidence.source.ro_before = INJ3;
+	a.evidence.source.ro_after = INJ1;
 	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
 	r.files = &f;
 	r.n_files = 1;
@@ -2596,7 +2597,7 @@ START_TEST(test_sql_injection)
 	v.host = INJ2;
 	v.tool = INJ3;
 	v.tool_version = INJ1;
-	v.result = FX_CASEDB_VERIFY_ERROR;
+	v.result = FX_VERDICT_ERROR;
 	v.findings = INJ2;
 	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), 0);
 	c.evidence_id = 1;
@@ -2632,10 +2633,10 @@ START_TEST(test_sql_injection)
 	ck_assert_str_eq(ai->rec.command_line, INJ2);
 	ck_assert_str_eq(ai->rec.parameters_json, a.parameters_json);
 	ck_assert_str_eq(ai->rec.compression, INJ3);
-	ck_assert_str_eq(ai->rec.source_path, INJ1);
-	ck_assert_str_eq(ai->rec.write_block_method, INJ2);
-	ck_assert_str_eq(ai->rec.write_block_before, INJ3);
-	ck_assert_str_eq(ai->rec.write_block_after, INJ1);
+	ck_assert_str_eq(ai->rec.evidence.source.path, INJ1);
+	ck_assert_str_eq(ai->rec.evidence.source.write_block_method, INJ2);
+	ck_assert_str_eq(ai->rec.evidence.source.ro_before, INJ3);
+	ck_assert_str_eq(ai->rec.evidence.source.ro_after, INJ1);
 	ck_assert_str_eq(ai->result.files[0].path, INJ2 ".001");
 	fx_casedb_acquisition_info_free(ai);
 	ck_assert_int_eq(fx_casedb_verification_last(&vi, db, acq), 0);
@@ -2772,18 +2773,18 @@ START_TEST(test_killed_writer)
 	ck_assert_int_eq(check_chain(&rep, db), 0);
 	ck_assert_int_gt(rep.events, 5);   /* it appended before dying */
 	ck_assert_int_eq(fx_casedb_acquisition_get(&info, db, 1), 0);
-	ck_assert_int_eq(info->result.status, FX_CASEDB_RUNNING);
-	ck_assert_int_eq(info->status, FX_CASEDB_INTERRUPTED);
+	ck_assert_int_eq(info->result.status, FX_STATUS_RUNNING);
+	ck_assert_int_eq(info->status, FX_STATUS_INTERRUPTED);
 	gethostname(host, sizeof(host));
 	snprintf(note, sizeof(note), "interrupted (never finished): process %ld "
 		 "on host %s is gone", (long)pid, host);
 	ck_assert_str_eq(info->status_note, note);
 	fx_casedb_acquisition_info_free(info);
 	/* anyone may close it as interrupted */
-	r.status = FX_CASEDB_INTERRUPTED;
+	r.status = FX_STATUS_INTERRUPTED;
 	ck_assert_int_eq(fx_casedb_acquisition_finish(db, 1, &r), 0);
 	ck_assert_int_eq(fx_casedb_acquisition_get(&info, db, 1), 0);
-	ck_assert_int_eq(info->status, FX_CASEDB_INTERRUPTED);
+	ck_assert_int_eq(info->status, FX_STATUS_INTERRUPTED);
 	ck_assert_ptr_null(info->status_note);
 	fx_casedb_acquisition_info_free(info);
 	ck_assert_int_eq(check_chain(&rep, db), 0);
@@ -2931,8 +2932,8 @@ static int make_fixture(const char *path, const char *key)
 	if (!rc)
 		rc = fx_casedb_acquisition_finish(db, acq, &r);
 	v.acquisition_id = acq;
-	v.result = FX_CASEDB_VERIFIED;
-	v.hashes.sha256 = SHA256_HEX;
+	v.result = FX_VERDICT_VERIFIED;
+	snprintf(v.hashes.sha256, sizeof(v.hashes.sha256), "%s", SHA256_HEX);
 	v.findings = "all hashes match";
 	if (!rc)
 		rc = fx_casedb_verification_record(&id, db, &v);

@@ -77,15 +77,15 @@ static fx_casedb *open_db(const char *path)
 
 static int fixture_hd1(fx_casedb *db)
 {
-	static const fx_casedb_range bad[] = { { 976000000, 16 }, { 1000, 8 } };
-	static const fx_casedb_window win[] = {
+	static const fx_bad_range bad[] = { { 976000000, 16 }, { 1000, 8 } };
+	static const fx_window_hash win[] = {
 		{ 0, 1073741824, H1_W0 }, { 1073741824, 1073741824, H1_W1 } };
-	static const fx_casedb_file files[] = {
+	static const fx_image_file files[] = {
 		{ "/cases/2026-0042/HD-1.E01", 2147483648u, H1_E01 },
 		{ "/cases/2026-0042/HD-1.E02", 1048576000u, H1_E02 } };
 	fx_casedb_acquisition a = FX_CASEDB_ACQUISITION_INIT;
 	fx_casedb_result r = FX_CASEDB_RESULT_INIT;
-	fx_casedb_source *s = &a.evidence.source;
+	fx_source_info *s = &a.evidence.source;
 	int64_t acq = 0;
 	int rc;
 
@@ -99,7 +99,7 @@ static int fixture_hd1(fx_casedb *db)
 	s->model = "WDC WD5000LPVX-22V0TT0";
 	s->serial = "WD-WX71A8D4F2C3";
 	s->wwid = "naa.50014ee65c1f2a3b";
-	s->size_bytes = 500107862016ull;
+	s->size = 500107862016ull;
 	s->logical_sector_size = 512;
 	s->physical_sector_size = 4096;
 	s->removable = 0;
@@ -115,23 +115,23 @@ static int fixture_hd1(fx_casedb *db)
 	a.compression = "fast";
 	a.segment_size = 2147483648u;
 	a.block_size = 1048576;
-	a.source_path = "/dev/sdb";
-	a.write_block_method = "BLKROSET";
-	a.write_block_before = "sdb=0 sdb1=0 sdb2=0";
-	a.write_block_after = "sdb=1 sdb1=1 sdb2=1";
+	a.evidence.source.path = "/dev/sdb";
+	a.evidence.source.write_block_method = "BLKROSET";
+	a.evidence.source.ro_before = "sdb=0 sdb1=0 sdb2=0";
+	a.evidence.source.ro_after = "sdb=1 sdb1=1 sdb2=1";
 	a.start_utc = "2026-03-02T09:15:00Z";
 	rc = fx_casedb_acquisition_begin(&acq, db, &a);
 	if (rc)
 		return rc;
-	r.status = FX_CASEDB_COMPLETED_WITH_ERRORS;
+	r.status = FX_STATUS_COMPLETED_WITH_ERRORS;
 	r.end_utc = "2026-03-02T10:17:03.5Z";
 	r.bytes = 500107862016ull;
 	r.sector_size = 512;
 	r.bad = bad;
 	r.n_bad = 2;
-	r.hashes.md5 = H1_MD5;
-	r.hashes.sha1 = H1_SHA1;
-	r.hashes.sha256 = H1_SHA256;
+	snprintf(r.hashes.md5, sizeof(r.hashes.md5), "%s", H1_MD5);
+	snprintf(r.hashes.sha1, sizeof(r.hashes.sha1), "%s", H1_SHA1);
+	snprintf(r.hashes.sha256, sizeof(r.hashes.sha256), "%s", H1_SHA256);
 	r.windows = win;
 	r.n_windows = 2;
 	r.files = files;
@@ -152,10 +152,10 @@ static int fixture_hd1_records(fx_casedb *db)
 	v.host = "lab-ws-09";
 	v.tool = "verify";
 	v.tool_version = "0.1.0";
-	v.result = FX_CASEDB_MISMATCH;
-	v.hashes.md5 = H1_MD5;
-	v.hashes.sha1 = H1_SHA1;
-	v.hashes.sha256 = H1_VSHA256;
+	v.result = FX_VERDICT_MISMATCH;
+	snprintf(v.hashes.md5, sizeof(v.hashes.md5), "%s", H1_MD5);
+	snprintf(v.hashes.sha1, sizeof(v.hashes.sha1), "%s", H1_SHA1);
+	snprintf(v.hashes.sha256, sizeof(v.hashes.sha256), "%s", H1_VSHA256);
 	v.findings = "SHA-256 differs: image file HD-1.E02 changed";
 	rc = fx_casedb_verification_record(&id, db, &v);
 	/* recorded out of time order: the report must sort them */
@@ -180,12 +180,12 @@ static int fixture_hd1_records(fx_casedb *db)
 
 static int fixture_hd2(fx_casedb *db)
 {
-	static const fx_casedb_file files[] = {
+	static const fx_image_file files[] = {
 		{ "/cases/2026-0042/HD-2.raw", 16008609792ull, H2_RAW } };
 	fx_casedb_acquisition a = FX_CASEDB_ACQUISITION_INIT;
 	fx_casedb_result r = FX_CASEDB_RESULT_INIT;
 	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
-	fx_casedb_source *s = &a.evidence.source;
+	fx_source_info *s = &a.evidence.source;
 	int64_t acq = 0, id;
 	int rc;
 
@@ -197,7 +197,7 @@ static int fixture_hd2(fx_casedb *db)
 	s->vendor = "SanDisk";
 	s->model = "Cruzer Blade";
 	s->serial = "4C530001230521110342";
-	s->size_bytes = 16008609792ull;
+	s->size = 16008609792ull;
 	s->logical_sector_size = 512;
 	s->physical_sector_size = 512;
 	s->removable = 1;
@@ -213,19 +213,19 @@ static int fixture_hd2(fx_casedb *db)
 	a.format = "raw";
 	a.compression = "none";
 	a.block_size = 1048576;
-	a.source_path = "/dev/sdc";
-	a.write_block_method = "BLKROSET";
-	a.write_block_before = "sdc=0";
-	a.write_block_after = "sdc=1";
+	a.evidence.source.path = "/dev/sdc";
+	a.evidence.source.write_block_method = "BLKROSET";
+	a.evidence.source.ro_before = "sdc=0";
+	a.evidence.source.ro_after = "sdc=1";
 	a.start_utc = "2026-03-03T11:00:00Z";
 	rc = fx_casedb_acquisition_begin(&acq, db, &a);
-	r.status = FX_CASEDB_COMPLETED;
+	r.status = FX_STATUS_COMPLETED;
 	r.end_utc = "2026-03-03T11:04:10Z";
 	r.bytes = 16008609792ull;
 	r.sector_size = 512;
-	r.hashes.md5 = H2_MD5;
-	r.hashes.sha1 = H2_SHA1;
-	r.hashes.sha256 = H2_SHA256;
+	snprintf(r.hashes.md5, sizeof(r.hashes.md5), "%s", H2_MD5);
+	snprintf(r.hashes.sha1, sizeof(r.hashes.sha1), "%s", H2_SHA1);
+	snprintf(r.hashes.sha256, sizeof(r.hashes.sha256), "%s", H2_SHA256);
 	r.files = files;
 	r.n_files = 1;
 	if (!rc)
@@ -234,7 +234,7 @@ static int fixture_hd2(fx_casedb *db)
 	v.time_utc = "2026-03-04T09:00:00Z";
 	v.tool = "acquire --verify";
 	v.tool_version = "0.1.0";
-	v.result = FX_CASEDB_VERIFIED;
+	v.result = FX_VERDICT_VERIFIED;
 	v.hashes = r.hashes;
 	v.findings = "passed (16008609792 bytes re-read, all hashes equal)";
 	if (!rc)
@@ -682,7 +682,7 @@ static void add_finding(fx_verify_result *r, int kind, int ref,
 
 	memset(&f, 0, sizeof(f));
 	f.kind = kind;
-	f.status = FX_VERIFY_MISMATCH;
+	f.status = FX_VERDICT_MISMATCH;
 	f.reference = ref;
 	f.alg = want ? FX_HASH_SHA256 : 0;
 	f.file = (char *)(uintptr_t)file;
@@ -714,7 +714,7 @@ static char *result_json(void)
 	char *json = NULL;
 
 	memset(&r, 0, sizeof(r));
-	r.status = FX_VERIFY_MISMATCH;
+	r.status = FX_VERDICT_MISMATCH;
 	snprintf(r.path, sizeof(r.path), "/cases/2026-0042/HD-1.E01");
 	r.format = FX_IMAGE_E01;
 	r.size = r.bytes = 1048576;
@@ -769,11 +769,11 @@ static const char *findings_db(void)
 	v.acquisition_id = 1;
 	v.time_utc = "2026-03-07T10:00:00Z";
 	v.tool = "verify";
-	v.result = FX_CASEDB_MISMATCH;
+	v.result = FX_VERDICT_MISMATCH;
 	v.findings = json;
 	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), 0);
 	v.time_utc = "2026-03-07T11:00:00Z";
-	v.result = FX_CASEDB_VERIFY_ERROR;
+	v.result = FX_VERDICT_ERROR;
 	v.findings = "{\"status\":\"error\",\"image\":\"/x/HD-1.E01\","
 		"\"format\":null,\"references\":[],\"findings\":[{\"kind\":"
 		"\"interrupted\",\"status\":\"error\",\"message\":\"reading "
@@ -903,7 +903,7 @@ START_TEST(test_text_no_cut_tokens)
 	a.case_number = "2026-0300";
 	a.evidence.evidence_number = "USB-9";
 	a.format = "raw";
-	a.source_path = "/dev/disk/by-id/usb-SanDisk_Cruzer_Blade_4C530001230521110342-0:0";
+	a.evidence.source.path = "/dev/disk/by-id/usb-SanDisk_Cruzer_Blade_4C530001230521110342-0:0";
 	a.command_line = "acquire /dev/sdx /cases/2026-0300/a-directory-name-"
 		"that-is-longer-than-a-line-of-the-report/USB-9";
 	a.start_utc = "2026-04-01T10:00:00Z";
@@ -933,7 +933,7 @@ START_TEST(test_interrupted_verification)
 	v.time_utc = "2026-03-06T10:00:00Z";
 	v.tool = "verify";
 	v.tool_version = "0.1.0";
-	v.result = FX_CASEDB_VERIFY_INTERRUPTED;
+	v.result = FX_VERDICT_INTERRUPTED;
 	v.findings = "reading HD-2.raw after 1048576 of 16008609792 bytes was interrupted: no verdict";
 	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), 0);
 	fx_casedb_free(db);
@@ -984,13 +984,13 @@ static int make_nasty(const char *path)
 	a.tool = NASTY;
 	a.command_line = NASTY;
 	a.format = "raw";
-	a.source_path = NASTY;
-	a.write_block_before = NASTY;
+	a.evidence.source.path = NASTY;
+	a.evidence.source.ro_before = NASTY;
 	a.start_utc = "2026-01-01T00:00:00Z";
 	if (!rc)
 		rc = fx_casedb_acquisition_begin(&acq, db, &a);
 	v.acquisition_id = acq;
-	v.result = FX_CASEDB_VERIFY_ERROR;
+	v.result = FX_VERDICT_ERROR;
 	v.findings = NASTY;
 	v.tool = NASTY;
 	if (!rc)

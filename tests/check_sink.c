@@ -186,7 +186,7 @@ static void run_with_plant(fx_sink *sink, const char *plant_path,
 	ck_assert_int_eq(fx_source_new_custom(&src, &planting_ops, &p, p.size, 512,
 					      "planting"), 0);
 	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &ao), 0);
-	ck_assert_int_eq(r.status, FX_ACQ_FAILED);
+	ck_assert_int_eq(r.status, FX_STATUS_FAILED);
 	ck_assert_int_eq(r.error_code, FX_EEXISTS);
 	snprintf(want, sizeof(want), "refusing to overwrite existing file %s", plant_path);
 	ck_assert_msg(strncmp(r.error, want, strlen(want)) == 0, "error: %s", r.error);
@@ -304,7 +304,7 @@ START_TEST(test_completed_means_every_byte)
 					      "short"), 0);
 	ck_assert_int_eq(fx_sink_new_custom(&sink, &ops, NULL), 0);
 	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &ao), 0);
-	ck_assert_int_eq(r.status, FX_ACQ_FAILED);
+	ck_assert_int_eq(r.status, FX_STATUS_FAILED);
 	ck_assert_int_eq(r.error_code, FX_ECORRUPT);
 	ck_assert_str_eq(r.error,
 			 "the image holds 512 of the source's 1000 bytes (1000 read): not a complete acquisition");
@@ -318,7 +318,7 @@ START_TEST(test_completed_means_every_byte)
 					      "whole"), 0);
 	ck_assert_int_eq(fx_sink_new_custom(&sink, &ops, NULL), 0);
 	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &ao), 0);
-	ck_assert_int_eq(r.status, FX_ACQ_COMPLETED);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
 	fx_acquire_result_clear(&r);
 	fx_sink_free(sink);
 	fx_source_free(src);

@@ -262,7 +262,7 @@ START_TEST(test_cancel_before_start_reads_nothing)
 					      "counting"), 0);
 	o.cancel = &cancel;
 	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
-	ck_assert_int_eq(r.status, FX_ACQ_INTERRUPTED);
+	ck_assert_int_eq(r.status, FX_STATUS_INTERRUPTED);
 	ck_assert_uint_eq(r.bytes, 0);
 	ck_assert_uint_eq(reads, 0);
 	ck_assert_int_eq(fx_source_get_info(src)->read_started, 0);
@@ -271,7 +271,7 @@ START_TEST(test_cancel_before_start_reads_nothing)
 
 	cancel = 0;
 	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
-	ck_assert_int_eq(r.status, FX_ACQ_COMPLETED);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
 	ck_assert_uint_eq(reads, 1);
 	ck_assert_int_eq(fx_source_get_info(src)->read_started, 1);
 	fx_acquire_result_clear(&r);

@@ -141,7 +141,7 @@ static void make_e01(const char *target, const uint8_t *media, size_t len,
 	ck_assert_int_eq(fx_source_new_custom(&src, &ops, &m, len, 512, "media"), 0);
 	ck_assert_msg(fx_sink_e01_new(&sink, target, &eo) == 0, "%s", fx_error_last());
 	ck_assert_int_eq(fx_acquire_run(&res, src, sink, &ao), 0);
-	ck_assert_int_eq(res.status, FX_ACQ_COMPLETED);
+	ck_assert_int_eq(res.status, FX_STATUS_COMPLETED);
 	fx_acquire_result_clear(&res);
 	fx_sink_free(sink);
 	fx_source_free(src);
@@ -437,8 +437,8 @@ static int64_t record(fixture *f, const char *format, char paths[][4300],
 {
 	fx_casedb_acquisition rec = FX_CASEDB_ACQUISITION_INIT;
 	fx_casedb_result res = FX_CASEDB_RESULT_INIT;
-	fx_casedb_file files[32];
-	fx_casedb_window win[64];
+	fx_image_file files[32];
+	fx_window_hash win[64];
 	char sha[32][65], wsha[64][65];
 	size_t i, nwin = window ? (MEDIA_SIZE + window - 1) / window : 0;
 	int64_t id;
@@ -461,20 +461,20 @@ static int64_t record(fixture *f, const char *format, char paths[][4300],
 		}
 		files[i].path = paths[i];
 		files[i].size = len;
-		files[i].sha256 = sha[i];
+		memcpy(files[i].sha256, sha[i], sizeof(files[i].sha256));
 	}
 	for (i = 0; i < nwin; i++) {
 		win[i].offset = i * window;
 		win[i].length = MEDIA_SIZE - win[i].offset < window ? MEDIA_SIZE - win[i].offset : window;
 		hex_digest(wsha[i], EVP_sha256(), f->media + win[i].offset, (size_t)win[i].length);
-		win[i].sha256 = wsha[i];
+		memcpy(win[i].sha256, wsha[i], sizeof(win[i].sha256));
 	}
-	res.status = FX_CASEDB_COMPLETED;
+	res.status = FX_STATUS_COMPLETED;
 	res.bytes = MEDIA_SIZE;
 	res.sector_size = 512;
-	res.hashes.md5 = f->h.md5;
-	res.hashes.sha1 = f->h.sha1;
-	res.hashes.sha256 = f->h.sha256;
+	snprintf(res.hashes.md5, sizeof(res.hashes.md5), "%s", f->h.md5);
+	snprintf(res.hashes.sha1, sizeof(res.hashes.sha1), "%s", f->h.sha1);
+	snprintf(res.hashes.sha256, sizeof(res.hashes.sha256), "%s", f->h.sha256);
 	res.files = files;
 	res.n_files = nfiles;
 	res.windows = win;
@@ -528,7 +528,7 @@ START_TEST(test_raw_verified_then_one_byte_changed)
 	write_or_die(raw[0], f.media, MEDIA_SIZE);
 	acq = record(&f, "raw", raw, 1, MEDIA_SIZE, MIB / 4);
 	verify(&r, raw[0], f.db);
-	ck_assert_int_eq(r.status, FX_VERIFY_VERIFIED);
+	ck_assert_int_eq(r.status, FX_VERDICT_VERIFIED);
 	ck_assert_uint_eq(r.nfindings, 0);
 	ck_assert_int_eq(r.acquisition_id, acq);
 	ck_assert_str_eq(r.computed.md5, f.h.md5);
@@ -544,7 +544,7 @@ START_TEST(test_raw_verified_then_one_byte_changed)
 	f.media[9 * (MIB / 4) + 12345] ^= 0x5a;
 	changed = hash_of(f.media, MEDIA_SIZE);
 	verify(&r, raw[0], f.db);
-	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
+	ck_assert_int_eq(r.status, FX_VERDICT_MISMATCH);
 	ck_assert_uint_eq(count_kind(&r, FX_FIND_HASH), 3);
 	ck_assert_str_eq(find_kind(&r, FX_FIND_HASH, 0)->expected, f.h.md5);
 	ck_assert_str_eq(find_kind(&r, FX_FIND_HASH, 0)->computed, changed.md5);
@@ -581,7 +581,7 @@ START_TEST(test_window_runs_are_merged)
 	flip_byte(raw[0], 4 * (MIB / 8) + 3);
 	flip_byte(raw[0], MEDIA_SIZE - 1);
 	verify(&r, raw[0], f.db);
-	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
+	ck_assert_int_eq(r.status, FX_VERDICT_MISMATCH);
 	ck_assert_uint_eq(count_kind(&r, FX_FIND_WINDOW), 2);
 	w = find_kind(&r, FX_FIND_WINDOW, 0);
 	ck_assert_uint_eq(w->offset, 2 * (MIB / 8));
@@ -624,7 +624,7 @@ START_TEST(test_split_raw_findings)
 	ck_assert_uint_eq(n, 3);
 	record(&f, "split-raw", p, n, 1500000, 0);
 	verify(&r, p[0], f.db);
-	ck_assert_int_eq(r.status, FX_VERIFY_VERIFIED);
+	ck_assert_int_eq(r.status, FX_VERDICT_VERIFIED);
 	ck_assert_int_eq(r.format, FX_IMAGE_SPLIT_RAW);
 	ck_assert_uint_eq(r.nfiles, 3);
 	ck_assert_str_eq(r.files[1].sha256, r.files[1].recorded_sha256);
@@ -633,7 +633,7 @@ START_TEST(test_split_raw_findings)
 	/* one byte of the second file */
 	flip_byte(p[1], 10);
 	verify(&r, p[0], f.db);
-	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
+	ck_assert_int_eq(r.status, FX_VERDICT_MISMATCH);
 	ck_assert_uint_eq(count_kind(&r, FX_FIND_FILE_HASH), 1);
 	x = find_kind(&r, FX_FIND_FILE_HASH, 0);
 	ck_assert_str_eq(x->file, p[1]);
@@ -649,7 +649,7 @@ START_TEST(test_split_raw_findings)
 	 * (it was an error that named no change before) */
 	ck_assert_int_eq(truncate(p[2], 1000), 0);
 	verify(&r, p[0], f.db);
-	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
+	ck_assert_int_eq(r.status, FX_VERDICT_MISMATCH);
 	ck_assert_int_eq(r.hashed, 0);
 	x = find_kind(&r, FX_FIND_TRUNCATED, 0);
 	ck_assert_ptr_nonnull(x);
@@ -668,7 +668,7 @@ START_TEST(test_split_raw_findings)
 	/* the last file removed: the set looks whole, the record knows */
 	unlink(p[2]);
 	verify(&r, p[0], f.db);
-	ck_assert_int_eq(r.status, FX_VERIFY_ERROR);
+	ck_assert_int_eq(r.status, FX_VERDICT_ERROR);
 	x = find_kind(&r, FX_FIND_MISSING, 0);
 	ck_assert_ptr_nonnull(x);
 	snprintf(msg, sizeof(msg), "image file %s is missing (recorded by the acquisition)", p[2]);
@@ -681,7 +681,7 @@ START_TEST(test_split_raw_findings)
 	snprintf(extra, sizeof(extra), "%s/sp.004", f.dir);
 	write_or_die(extra, "x", 1);
 	verify(&r, p[0], f.db);
-	ck_assert_int_eq(r.status, FX_VERIFY_ERROR);
+	ck_assert_int_eq(r.status, FX_VERDICT_ERROR);
 	ck_assert_uint_eq(count_kind(&r, FX_FIND_EXTRA_FILE), 1);
 	ck_assert_str_eq(find_kind(&r, FX_FIND_EXTRA_FILE, 0)->file, extra);
 	fx_verify_result_clear(&r);
@@ -702,7 +702,7 @@ START_TEST(test_split_raw_extra_segment)
 	snprintf(extra, sizeof(extra), "%s/sp.005", f.dir);
 	write_or_die(extra, "appended", 8);
 	verify(&r, p[0], f.db);
-	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
+	ck_assert_int_eq(r.status, FX_VERDICT_MISMATCH);
 	ck_assert_uint_eq(r.size, MEDIA_SIZE + 8);
 	ck_assert_uint_eq(count_kind(&r, FX_FIND_EXTRA_FILE), 1);
 	ck_assert_str_eq(find_kind(&r, FX_FIND_EXTRA_FILE, 0)->file, extra);
@@ -728,7 +728,7 @@ START_TEST(test_no_record_and_precedence)
 	write_or_die(raw, f.media, MEDIA_SIZE);
 	/* no record, nothing else: error, hashes still computed */
 	verify(&r, raw, f.db);
-	ck_assert_int_eq(r.status, FX_VERIFY_ERROR);
+	ck_assert_int_eq(r.status, FX_VERDICT_ERROR);
 	ck_assert_int_eq(r.hashed, 1);
 	ck_assert_str_eq(r.computed.sha256, f.h.sha256);
 	ck_assert_uint_eq(count_kind(&r, FX_FIND_NO_RECORD), 1);
@@ -738,7 +738,7 @@ START_TEST(test_no_record_and_precedence)
 	snprintf(line, sizeof(line), "%s  lone.raw\n", f.h.sha256);
 	write_or_die(list, line, strlen(line));
 	verify(&r, raw, NULL);
-	ck_assert_int_eq(r.status, FX_VERIFY_ERROR);
+	ck_assert_int_eq(r.status, FX_VERDICT_ERROR);
 	ck_assert_int_eq(r.references, FX_REF_SHA256_FILE);
 	ck_assert_str_eq(r.sha256_file, list);
 	ck_assert_uint_eq(r.nfindings, 1);
@@ -748,7 +748,7 @@ START_TEST(test_no_record_and_precedence)
 	line[0] = line[0] == '0' ? '1' : '0';
 	write_or_die(list, line, strlen(line));
 	verify(&r, raw, NULL);
-	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
+	ck_assert_int_eq(r.status, FX_VERDICT_MISMATCH);
 	ck_assert_uint_eq(count_kind(&r, FX_FIND_FILE_HASH), 1);
 	ck_assert_int_eq(find_kind(&r, FX_FIND_FILE_HASH, 0)->reference, FX_REF_SHA256_FILE);
 	fx_verify_result_clear(&r);
@@ -771,7 +771,7 @@ START_TEST(test_sha256_file_escaped_names)
 	snprintf(line, sizeof(line), "\\%s  ev\\\\1\\nx.raw\n", f.h.sha256);
 	write_or_die(list, line, strlen(line));
 	verify(&r, raw, NULL);
-	ck_assert_int_eq(r.status, FX_VERIFY_ERROR); /* no record */
+	ck_assert_int_eq(r.status, FX_VERDICT_ERROR); /* no record */
 	ck_assert_int_eq(r.references, FX_REF_SHA256_FILE);
 	ck_assert_uint_eq(r.nfindings, 1);
 	assert_prefix(r.findings[0].message, "no acquisition record for ");
@@ -783,7 +783,7 @@ START_TEST(test_sha256_file_escaped_names)
 	line[1] = line[1] == '0' ? '1' : '0';
 	write_or_die(list, line, strlen(line));
 	verify(&r, raw, NULL);
-	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
+	ck_assert_int_eq(r.status, FX_VERDICT_MISMATCH);
 	ck_assert_uint_eq(count_kind(&r, FX_FIND_FILE_HASH), 1);
 	ck_assert_str_eq(find_kind(&r, FX_FIND_FILE_HASH, 0)->file, raw);
 	fx_verify_result_clear(&r);
@@ -791,7 +791,7 @@ START_TEST(test_sha256_file_escaped_names)
 	snprintf(line, sizeof(line), "\\%s  ev\\q.raw\n", f.h.sha256);
 	write_or_die(list, line, strlen(line));
 	verify(&r, raw, NULL);
-	ck_assert_int_eq(r.status, FX_VERIFY_ERROR);
+	ck_assert_int_eq(r.status, FX_VERDICT_ERROR);
 	ck_assert_uint_eq(count_kind(&r, FX_FIND_RECORD), 1);
 	snprintf(line, sizeof(line), "%s line 1 is not \"<sha256>  <file>\"", list);
 	ck_assert_str_eq(find_kind(&r, FX_FIND_RECORD, 0)->message, line);
@@ -817,7 +817,7 @@ START_TEST(test_e01_verification_and_record)
 	make_e01(target, f.media, MEDIA_SIZE, "fast", 0);
 	record(&f, "e01", e01, 1, 0, MIB);
 	verify(&r, e01[0], f.db);
-	ck_assert_int_eq(r.status, FX_VERIFY_VERIFIED);
+	ck_assert_int_eq(r.status, FX_VERDICT_VERIFIED);
 	ck_assert_int_eq(r.references, FX_REF_CASEDB | FX_REF_E01);
 	ck_assert_str_eq(r.expected_e01.md5, f.h.md5);
 	fx_verify_result_clear(&r);
@@ -825,7 +825,7 @@ START_TEST(test_e01_verification_and_record)
 	off = chunk_offset(e01[0], 45, &compressed);
 	flip_byte(e01[0], off + 100);
 	verify(&r, e01[0], f.db);
-	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
+	ck_assert_int_eq(r.status, FX_VERDICT_MISMATCH);
 	ck_assert_uint_eq(count_kind(&r, FX_FIND_CHUNK), 1);
 	c = find_kind(&r, FX_FIND_CHUNK, 0);
 	ck_assert_uint_eq(c->first_sector, 45 * 64);
@@ -839,7 +839,7 @@ START_TEST(test_e01_verification_and_record)
 	ck_assert_int_gt(r.verification_id, 0);
 	ck_assert_int_eq(fx_casedb_verification_last(&v, f.db, r.acquisition_id), 0);
 	ck_assert_int_eq(v->id, r.verification_id);
-	ck_assert_int_eq(v->rec.result, FX_CASEDB_MISMATCH);
+	ck_assert_int_eq(v->rec.result, FX_VERDICT_MISMATCH);
 	ck_assert_str_eq(v->rec.hashes.md5, r.computed.md5);
 	ck_assert_uint_eq(v->rec.n_windows, 4);
 	ck_assert_ptr_nonnull(strstr(v->rec.findings, "\"status\":\"mismatch\""));
@@ -863,7 +863,7 @@ START_TEST(test_not_an_image_and_json_escaping)
 	snprintf(path, sizeof(path), "%s/we\"ird\xff\n.E01", f.dir);
 	write_or_die(path, "SQLite format 3", 16);
 	verify(&r, path, f.db);
-	ck_assert_int_eq(r.status, FX_VERIFY_ERROR);
+	ck_assert_int_eq(r.status, FX_VERDICT_ERROR);
 	ck_assert_uint_eq(count_kind(&r, FX_FIND_NOT_IMAGE), 1);
 	ck_assert_int_eq(fx_verify_result_json(&json, &r), 0);
 	ck_assert_ptr_nonnull(strstr(json, "we\\\"ird\\u00ff\\u000a.E01"));
@@ -898,7 +898,7 @@ static void record_file(fixture *f, const char *format, const char *path,
 {
 	fx_casedb_acquisition rec = FX_CASEDB_ACQUISITION_INIT;
 	fx_casedb_result res = FX_CASEDB_RESULT_INIT;
-	fx_casedb_file file = { path, len, h->sha256 };
+	fx_image_file file = { path, len, "" };
 	int64_t id;
 
 	rec.case_number = "C-1";
@@ -906,12 +906,13 @@ static void record_file(fixture *f, const char *format, const char *path,
 	rec.format = format;
 	rec.tool = "test";
 	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, f->db, &rec), 0);
-	res.status = FX_CASEDB_COMPLETED;
+	res.status = FX_STATUS_COMPLETED;
 	res.bytes = len;
 	res.sector_size = 512;
-	res.hashes.md5 = h->md5;
-	res.hashes.sha1 = h->sha1;
-	res.hashes.sha256 = h->sha256;
+	snprintf(res.hashes.md5, sizeof(res.hashes.md5), "%s", h->md5);
+	snprintf(res.hashes.sha1, sizeof(res.hashes.sha1), "%s", h->sha1);
+	snprintf(res.hashes.sha256, sizeof(res.hashes.sha256), "%s", h->sha256);
+	snprintf(file.sha256, sizeof(file.sha256), "%s", h->sha256);
 	res.files = &file;
 	res.n_files = 1;
 	ck_assert_int_eq(fx_casedb_acquisition_finish(f->db, id, &res), 0);
@@ -979,7 +980,7 @@ START_TEST(test_format_decides)
 	/* verified as the record says it was written: raw */
 	record_file(&f, "raw", raw[0], &h, len);
 	verify(&r, raw[0], f.db);
-	ck_assert_int_eq(r.status, FX_VERIFY_VERIFIED);
+	ck_assert_int_eq(r.status, FX_VERDICT_VERIFIED);
 	ck_assert_int_eq(r.format, FX_IMAGE_RAW);
 	ck_assert_uint_eq(r.size, len);
 	ck_assert_str_eq(r.computed.md5, h.md5);
@@ -1007,20 +1008,20 @@ START_TEST(test_cancelled_is_no_verdict)
 	record(&f, "raw", raw, 1, MEDIA_SIZE, 0);
 	o.cancel = &cancel;
 	ck_assert_int_eq(fx_verify_image(&r, raw[0], f.db, &o), 0);
-	ck_assert_int_eq(r.status, FX_VERIFY_INTERRUPTED);
-	ck_assert_str_eq(fx_verify_status_name(r.status), "interrupted");
+	ck_assert_int_eq(r.status, FX_VERDICT_INTERRUPTED);
+	ck_assert_str_eq(fx_verdict_name(r.status), "interrupted");
 	ck_assert_int_eq(r.hashed, 0);
 	ck_assert_uint_eq(r.nfindings, 1);
 	x = find_kind(&r, FX_FIND_INTERRUPTED, 0);
 	ck_assert_ptr_nonnull(x);
-	ck_assert_int_eq(x->status, FX_VERIFY_INTERRUPTED);
+	ck_assert_int_eq(x->status, FX_VERDICT_INTERRUPTED);
 	snprintf(msg, sizeof(msg), "reading %s after 0 of %u bytes was interrupted: no verdict", raw[0], MEDIA_SIZE);
 	ck_assert_str_eq(x->message, msg);
 	ck_assert_int_eq(fx_verify_record(f.db, &r, 0, "check_verify", "1"), 0);
 	ck_assert_int_eq(fx_casedb_verification_last(&v, f.db, r.acquisition_id), 0);
-	ck_assert_int_eq(v->rec.result, FX_CASEDB_VERIFY_INTERRUPTED);
-	ck_assert_ptr_null(v->rec.hashes.md5);
-	ck_assert_ptr_null(v->rec.hashes.sha256);
+	ck_assert_int_eq(v->rec.result, FX_VERDICT_INTERRUPTED);
+	ck_assert_str_eq(v->rec.hashes.md5, "");
+	ck_assert_str_eq(v->rec.hashes.sha256, "");
 	ck_assert_ptr_nonnull(strstr(v->rec.findings, "\"status\":\"interrupted\""));
 	fx_casedb_verification_info_free(v);
 	fx_verify_result_clear(&r);
@@ -1047,12 +1048,12 @@ START_TEST(test_damaged_set_names_changed_files)
 	snprintf(aside, sizeof(aside), "%s.aside", target);
 	record(&f, "e01", e, 5, 0, 0);
 	verify(&r, e[0], f.db);
-	ck_assert_int_eq(r.status, FX_VERIFY_VERIFIED);
+	ck_assert_int_eq(r.status, FX_VERDICT_VERIFIED);
 	fx_verify_result_clear(&r);
 
 	flip_byte(e[2], 13 + 20);
 	verify(&r, e[0], f.db);
-	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
+	ck_assert_int_eq(r.status, FX_VERDICT_MISMATCH);
 	ck_assert_int_eq(r.hashed, 0);
 	x = find_kind(&r, FX_FIND_CORRUPT, 0);
 	ck_assert_ptr_nonnull(x);
@@ -1071,7 +1072,7 @@ START_TEST(test_damaged_set_names_changed_files)
 	ck_assert_int_eq(rename(e[2], e[1]), 0);
 	ck_assert_int_eq(rename(aside, e[2]), 0);
 	verify(&r, e[0], f.db);
-	ck_assert_int_eq(r.status, FX_VERIFY_MISMATCH);
+	ck_assert_int_eq(r.status, FX_VERDICT_MISMATCH);
 	snprintf(msg, sizeof(msg), "image segment %s says it is segment 3, expected 2: renamed or replaced", e[1]);
 	ck_assert_str_eq(find_kind(&r, FX_FIND_CORRUPT, 0)->message, msg);
 	ck_assert_uint_eq(count_kind(&r, FX_FIND_FILE_HASH), 2);

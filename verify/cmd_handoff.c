@@ -84,8 +84,8 @@ static int acq_latest(const fx_casedb_acquisition_info *a, void *payload)
 {
 	acq_pick *p = payload;
 
-	if ((a->status == FX_CASEDB_COMPLETED ||
-	     a->status == FX_CASEDB_COMPLETED_WITH_ERRORS) &&
+	if ((a->status == FX_STATUS_COMPLETED ||
+	     a->status == FX_STATUS_COMPLETED_WITH_ERRORS) &&
 	    a->result.n_files && a->result.files[0].path) {
 		p->id = a->id;
 		snprintf(p->path, sizeof(p->path), "%s", a->result.files[0].path);
@@ -166,10 +166,10 @@ static int refuse_unverifiable(fx_casedb *db, const handoff *h, int64_t ev_id,
 
 	memset(&r, 0, sizeof(r));
 	memset(&f, 0, sizeof(f));
-	r.status = FX_VERIFY_ERROR;
+	r.status = FX_VERDICT_ERROR;
 	snprintf(r.path, sizeof(r.path), "(none)");
 	f.kind = FX_FIND_NO_RECORD;
-	f.status = FX_VERIFY_ERROR;
+	f.status = FX_VERDICT_ERROR;
 	f.message = "the evidence has no finished acquisition with image files to verify";
 	fx_verify_add_finding(&r, &f);
 	if (fx_verify_record(db, &r, ev_id, "verify handoff", fx_version()) != 0)
@@ -210,7 +210,7 @@ static int run(fx_casedb *db, const char *db_path, const handoff *h,
 	locate_image(pick.path, sizeof(pick.path), db_path);
 	quiet.json_elsewhere = 1; /* the handoff prints its own object */
 	rc = vf_verify_one(pick.path, db, db_path, &quiet, io, pick.id, ev_id, &r);
-	if (rc == FX_EXIT_OK && r.status == FX_VERIFY_VERIFIED)
+	if (rc == FX_EXIT_OK && r.status == FX_VERDICT_VERIFIED)
 		rc = transfer(db, h, ev_id, from, &custody_id);
 	else if (rc == FX_EXIT_OK)
 		rc = FX_EXIT_FAILURE;
@@ -223,8 +223,8 @@ static int run(fx_casedb *db, const char *db_path, const handoff *h,
 	else
 		fprintf(stderr, "verify: handoff of evidence %s to %s REFUSED: the image %s (verification %lld recorded)\n",
 			fx_tool_escape(h->evidence), fx_tool_escape(h->to),
-			r.status == FX_VERIFY_MISMATCH ? "does not match its record"
-			: r.status == FX_VERIFY_INTERRUPTED ? "was not verified: the verification was interrupted"
+			r.status == FX_VERDICT_MISMATCH ? "does not match its record"
+			: r.status == FX_VERDICT_INTERRUPTED ? "was not verified: the verification was interrupted"
 							    : "could not be verified",
 			(long long)r.verification_id);
 	if (c->json)

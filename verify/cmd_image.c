@@ -20,8 +20,8 @@ int vf_exit_code(int status)
 	if (fx_tool_signal)
 		return fx_tool_signal == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT;
 	switch (status) {
-	case FX_VERIFY_VERIFIED: return FX_EXIT_OK;
-	case FX_VERIFY_MISMATCH: return FX_EXIT_EVIDENCE;
+	case FX_VERDICT_VERIFIED: return FX_EXIT_OK;
+	case FX_VERDICT_MISMATCH: return FX_EXIT_EVIDENCE;
 	default: return FX_EXIT_FAILURE;
 	}
 }
@@ -92,7 +92,7 @@ int vf_verify_one(const char *path, fx_casedb *db, const char *db_path,
 							db_path, rc));
 	if (!rc)
 		rc = vf_exit_code(r.status);
-	else if (r.status == FX_VERIFY_MISMATCH)
+	else if (r.status == FX_VERDICT_MISMATCH)
 		rc = FX_EXIT_EVIDENCE;
 	if (out)
 		*out = r;

@@ -62,6 +62,12 @@ static char *copy(const char *s, int *failed)
 	return p;
 }
 
+/* A recorded hash: "" is none (NULL, said "-" or null). */
+static char *copy_hash(const char *hex, int *failed)
+{
+	return copy(hex[0] ? hex : NULL, failed);
+}
+
 static int case_cb(const fx_casedb_case_info *c, void *payload)
 {
 	rows *r = payload;
@@ -128,15 +134,15 @@ static int acq_cb(const fx_casedb_acquisition_info *a, void *payload)
 		return -1;
 	row->id = a->id;
 	row->format = copy(a->rec.format, failed);
-	row->status = copy(fx_casedb_status_name(a->status), failed);
+	row->status = copy(fx_status_name(a->status), failed);
 	row->note = copy(a->status_note, failed);
 	row->start = copy(a->rec.start_utc, failed);
 	row->end = copy(a->result.end_utc, failed);
 	row->operator_name = copy(a->rec.operator_name, failed);
 	row->host = copy(a->rec.host, failed);
-	row->md5 = copy(a->result.hashes.md5, failed);
-	row->sha1 = copy(a->result.hashes.sha1, failed);
-	row->sha256 = copy(a->result.hashes.sha256, failed);
+	row->md5 = copy_hash(a->result.hashes.md5, failed);
+	row->sha1 = copy_hash(a->result.hashes.sha1, failed);
+	row->sha256 = copy_hash(a->result.hashes.sha256, failed);
 	row->bytes = a->result.bytes;
 	row->nfiles = a->result.n_files;
 	if (a->result.n_files)
@@ -221,7 +227,7 @@ static void print_verification(printer *p, const acq_row *a)
 			return;
 		}
 		printf("{\"id\":%lld", (long long)v->id);
-		js("result", fx_casedb_verdict_name(v->rec.result), 1);
+		js("result", fx_verdict_name(v->rec.result), 1);
 		js("time", v->rec.time_utc, 1);
 		js("actor", v->rec.actor, 1);
 		js("host", v->rec.host, 1);
@@ -230,7 +236,7 @@ static void print_verification(printer *p, const acq_row *a)
 		printf("}");
 	} else if (v) {
 		printf("      last verification: %s at %s by %s on %s (%s %s), verification %lld\n",
-		       fx_casedb_verdict_name(v->rec.result), txt(v->rec.time_utc),
+		       fx_verdict_name(v->rec.result), txt(v->rec.time_utc),
 		       txt(v->rec.actor), txt(v->rec.host), txt(v->rec.tool),
 		       v->rec.tool_version ? fx_tool_escape(v->rec.tool_version) : "",
 		       (long long)v->id);

@@ -18,9 +18,9 @@
 static const char *verdict(int status)
 {
 	switch (status) {
-	case FX_VERIFY_VERIFIED: return "verified";
-	case FX_VERIFY_MISMATCH: return "MISMATCH";
-	case FX_VERIFY_INTERRUPTED: return "INTERRUPTED (no verdict)";
+	case FX_VERDICT_VERIFIED: return "verified";
+	case FX_VERDICT_MISMATCH: return "MISMATCH";
+	case FX_VERDICT_INTERRUPTED: return "INTERRUPTED (no verdict)";
 	default: return "ERROR (could not verify)";
 	}
 }
@@ -134,7 +134,7 @@ void vf_print_result(FILE *f, const fx_verify_result *r, const char *db_path,
 void vf_print_summary(const vf_common *c, const fx_verify_result *r,
 		      const char *db_path, const char *unrecorded)
 {
-	if (c->quiet && (c->json || r->status == FX_VERIFY_VERIFIED))
+	if (c->quiet && (c->json || r->status == FX_VERDICT_VERIFIED))
 		return; /* quiet: the JSON, or the exit code, says it all */
 	vf_print_result(c->json ? stderr : stdout, r, db_path, unrecorded);
 }

@@ -277,10 +277,10 @@ static void verify_and_check(const char *path)
 	vo.block_size = 64 << 10;
 	if (fx_verify_image(&r, path, NULL, &vo) != 0)
 		return;
-	if (r.status == FX_VERIFY_VERIFIED)
+	if (r.status == FX_VERDICT_VERIFIED)
 		abort(); /* no record: never verified */
 	if (getenv("FXF_DEBUG"))
-		fprintf(stderr, "fuzz: %s: %s, would verify %d, %zu findings\n", path, fx_verify_status_name(r.status), would_verify(&r), r.nfindings);
+		fprintf(stderr, "fuzz: %s: %s, would verify %d, %zu findings\n", path, fx_verdict_name(r.status), would_verify(&r), r.nfindings);
 	last_would_verify = would_verify(&r);
 	if (last_would_verify) {
 		for (n = 0; n < NMEDIA; n++)

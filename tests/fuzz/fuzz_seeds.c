@@ -100,7 +100,7 @@ static int make_e01(const char *tmp, size_t n, const char *format,
 	if (fx_source_new_custom(&src, &ops, &m, m.size, 512, "seed") == 0 &&
 	    fx_sink_e01_new(&sink, target, &eo) == 0 &&
 	    fx_acquire_run(&res, src, sink, &ao) == 0) {
-		rc = res.status == FX_ACQ_COMPLETED ? 0 : -1;
+		rc = res.status == FX_STATUS_COMPLETED ? 0 : -1;
 		fx_acquire_result_clear(&res);
 	}
 	if (rc)

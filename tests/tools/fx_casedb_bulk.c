@@ -28,22 +28,22 @@ static int one_acquisition(fx_casedb *db, const char *db_path, int index,
 	fx_casedb_acquisition a = FX_CASEDB_ACQUISITION_INIT;
 	fx_casedb_result r = FX_CASEDB_RESULT_INIT;
 	size_t plen = strlen(db_path) + 32, i;
-	fx_casedb_file *files = calloc(n ? n : 1, sizeof(*files));
-	char *paths = malloc((n ? n : 1) * plen), *sums = malloc((n ? n : 1) * 65);
+	fx_image_file *files = calloc(n ? n : 1, sizeof(*files));
+	char *paths = malloc((n ? n : 1) * plen);
 	int64_t acq = 0;
 	int rc = -1;
 
-	if (!files || !paths || !sums) {
+	if (!files || !paths) {
 		fprintf(stderr, "fx_casedb_bulk: out of memory\n");
 		goto done;
 	}
 	for (i = 0; i < n; i++) {
 		snprintf(paths + i * plen, plen, "%s.dir/img-%d.%07zu", db_path,
 			 index, i + 1);
-		snprintf(sums + i * 65, 65, "%064zx", i * 2654435761u + 1);
 		files[i].path = paths + i * plen;
 		files[i].size = MIB;
-		files[i].sha256 = sums + i * 65;
+		snprintf(files[i].sha256, sizeof(files[i].sha256), "%064zx",
+			 i * 2654435761u + 1);
 	}
 	a.case_number = "BULK-1";
 	a.evidence.evidence_number = "EV-1";
@@ -51,11 +51,12 @@ static int one_acquisition(fx_casedb *db, const char *db_path, int index,
 	a.format = "split-raw";
 	a.segment_size = MIB;
 	a.block_size = (uint32_t)MIB;
-	a.source_path = "/dev/zero";
-	r.status = FX_CASEDB_COMPLETED;
+	a.evidence.source.path = "/dev/zero";
+	r.status = FX_STATUS_COMPLETED;
 	r.bytes = n * MIB;
 	r.sector_size = 512;
-	r.hashes.sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+	snprintf(r.hashes.sha256, sizeof(r.hashes.sha256), "%s",
+		 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	r.files = files;
 	r.n_files = n;
 	rc = fx_casedb_acquisition_begin(&acq, db, &a);
@@ -66,7 +67,6 @@ static int one_acquisition(fx_casedb *db, const char *db_path, int index,
 done:
 	free(files);
 	free(paths);
-	free(sums);
 	return rc;
 }
 

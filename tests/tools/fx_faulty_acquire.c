@@ -353,7 +353,7 @@ static void print_json(FILE *out, const fx_acquire_result *r,
 	size_t i;
 
 	fprintf(out, "{\"status\":");
-	json_string(out, fx_acquire_status_name(r->status));
+	json_string(out, fx_status_name(r->status));
 	fprintf(out, ",\"bytes\":%" PRIu64 ",\"size\":%" PRIu64
 		",\"sector_size\":%" PRIu32 ",\"bad_sectors\":[",
 		r->bytes, r->size, r->sector_size);
@@ -371,16 +371,16 @@ static void print_json(FILE *out, const fx_acquire_result *r,
 	fprintf(out, "},");
 	print_files(out, sink);
 	fprintf(out, ",\"error\":");
-	json_string(out, r->error);
+	json_string(out, r->error ? r->error : "");
 	fprintf(out, "}\n");
 }
 
 static int exit_code(const fx_acquire_result *r)
 {
 	switch (r->status) {
-	case FX_ACQ_COMPLETED:
+	case FX_STATUS_COMPLETED:
 		return EXIT_OK;
-	case FX_ACQ_COMPLETED_WITH_ERRORS:
+	case FX_STATUS_COMPLETED_WITH_ERRORS:
 		return EXIT_BAD;
 	default:
 		return EXIT_FAIL;
@@ -408,9 +408,9 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	print_json(stdout, &r, &f, sink);
-	if (r.error[0])
+	if (r.error && r.error[0])
 		fprintf(stderr, "fx_faulty_acquire: %s: %s\n",
-			fx_acquire_status_name(r.status), r.error);
+			fx_status_name(r.status), r.error);
 	rc = exit_code(&r);
 done:
 	fx_acquire_result_clear(&r);

@@ -8,38 +8,16 @@
 
 #include <signal.h>
 
+#include "forensic/casedb.h"
 #include "forensic/common.h"
 #include "forensic/hash.h"
 #include "forensic/sink.h"
 #include "forensic/source.h"
+#include "forensic/types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/** A run of unreadable sectors (in logical sectors of the source). */
-typedef struct fx_bad_range {
-	uint64_t first;
-	uint64_t count;
-} fx_bad_range;
-
-/** Outcome of a run. */
-enum fx_acquire_status {
-	FX_ACQ_COMPLETED = 0,
-	FX_ACQ_COMPLETED_WITH_ERRORS, /**< unreadable sectors zero-filled */
-	FX_ACQ_FAILED,                /**< I/O, no space, device gone */
-	FX_ACQ_INTERRUPTED            /**< cancelled by the caller */
-};
-
-/** Progress, delivered at most every progress_interval_ms. */
-typedef struct fx_progress {
-	uint64_t bytes_done;
-	uint64_t bytes_total;
-	uint64_t bad_sectors;
-	double elapsed_s;
-} fx_progress;
-
-typedef void (*fx_progress_cb)(const fx_progress *progress, void *payload);
 
 /** Largest block size fx_acquire_run accepts (256 MiB). */
 #define FX_ACQUIRE_MAX_BLOCK ((size_t)256 << 20)
@@ -66,9 +44,11 @@ typedef struct fx_acquire_options {
 	{ FX_ACQUIRE_OPTIONS_VERSION, 1 << 20, 2, FX_HASH_ALL, 0, 8, NULL, \
 	  NULL, NULL, 250 }
 
-/** Everything a run produced; release with fx_acquire_result_clear. */
+/** Everything a run produced; release with fx_acquire_result_clear. The
+ *  library fills it; a caller reads it (and keeps its own copy of what it
+ *  decides differently, e.g. a run it fails after the pipeline). */
 typedef struct fx_acquire_result {
-	int status;              /**< enum fx_acquire_status */
+	fx_status status;        /**< never FX_STATUS_RUNNING */
 	uint64_t bytes;          /**< bytes read and passed on */
 	uint64_t size;           /**< source size */
 	uint32_t sector_size;
@@ -78,8 +58,10 @@ typedef struct fx_acquire_result {
 	uint64_t bad_sectors;    /**< total sectors in bad */
 	fx_window_hash *windows; /**< owned */
 	size_t nwindows;
-	int error_code;          /**< FX_E* when FAILED */
-	char error[1024];        /**< the message when FAILED */
+	int error_code;          /**< FX_E* when FAILED or INTERRUPTED, else 0 */
+	/** Owned: why the run failed or was interrupted (the message
+	 *  fx_error_last() had, or the sink's); NULL when it completed. */
+	char *error;
 	double elapsed_s;
 } fx_acquire_result;
 
@@ -113,8 +95,17 @@ FX_EXTERN int fx_acquire_run(fx_acquire_result *out, fx_source *src,
 /** Frees what a result owns; safe on a zeroed result. */
 FX_EXTERN void fx_acquire_result_clear(fx_acquire_result *result);
 
-/** "completed", "completed_with_errors", "failed", "interrupted". */
-FX_EXTERN const char *fx_acquire_status_name(int status);
+/**
+ * The case database's record of how the run r ended, for
+ * fx_casedb_acquisition_finish(): status, bytes, sector size, unreadable
+ * ranges, hashes, hash windows and error, the arrays borrowed from r (valid
+ * while r is). The image files and the end time are the caller's to add
+ * (out->files, out->end_utc: NULL is now), as is any later outcome it
+ * records instead (e.g. FX_STATUS_FAILED with its own error when the run
+ * cannot be recorded completely).
+ */
+FX_EXTERN void fx_acquire_result_to_record(fx_casedb_result *out,
+					   const fx_acquire_result *r);
 
 #ifdef __cplusplus
 }

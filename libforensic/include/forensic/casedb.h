@@ -16,6 +16,12 @@
  * Strings passed in are copied; they must be valid UTF-8. NULL means "not
  * known" and is stored as NULL. Strings in the *_info structs handed out are
  * owned by the library (see each function for how long they live).
+ *
+ * The facts an acquisition and a verification record have the types of
+ * types.h, as the pipeline and the verifier produce them (fx_status,
+ * fx_verdict, fx_source_info, fx_bad_range, fx_digests, fx_window_hash,
+ * fx_image_file): a hash or a file's SHA-256 that is "" is not recorded,
+ * and is read back as "".
  */
 #ifndef FORENSIC_CASEDB_H
 #define FORENSIC_CASEDB_H
@@ -25,6 +31,7 @@
 #include <stdint.h>
 
 #include "forensic/common.h"
+#include "forensic/types.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -55,55 +62,22 @@ typedef struct fx_casedb_options {
 #define FX_CASEDB_OPTIONS_VERSION 1
 #define FX_CASEDB_OPTIONS_INIT { FX_CASEDB_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0 }
 
-/** Recorded state of an acquisition. */
-typedef enum fx_casedb_status {
-	FX_CASEDB_RUNNING = 0,              /**< begun, not finished (yet) */
-	FX_CASEDB_COMPLETED = 1,            /**< every sector read */
-	FX_CASEDB_COMPLETED_WITH_ERRORS = 2,/**< finished; bad sectors listed */
-	FX_CASEDB_FAILED = 3,               /**< stopped by an error */
-	FX_CASEDB_INTERRUPTED = 4           /**< stopped by signal or crash */
-} fx_casedb_status;
-
-/** Outcome of a verification. */
-typedef enum fx_casedb_verdict {
-	FX_CASEDB_VERIFIED = 1,     /**< all hashes match */
-	FX_CASEDB_MISMATCH = 2,     /**< a hash differs */
-	FX_CASEDB_VERIFY_ERROR = 3, /**< could not be verified (e.g. I/O) */
-	/** stopped (by a signal) before it reached a verdict: neither a
-	 *  pass nor a failure. Schema version 2 on. */
-	FX_CASEDB_VERIFY_INTERRUPTED = 4
-} fx_casedb_verdict;
-
-/** Identity of a source device as seen by the tool. Numbers 0 = unknown;
- *  flags 1 yes, 0 no, -1 unknown. */
-typedef struct fx_casedb_source {
-	const char *vendor;
-	const char *model;
-	const char *serial;
-	const char *wwid;
-	uint64_t size_bytes;
-	uint32_t logical_sector_size;
-	uint32_t physical_sector_size;
-	int removable;
-	int rotational;
-	int is_block_device;
-	/** HPA/DCO findings, e.g. "not checked: loop device does not answer
-	 *  ATA commands". */
-	const char *hpa_dco;
-} fx_casedb_source;
-
-#define FX_CASEDB_SOURCE_INIT { NULL, NULL, NULL, NULL, 0, 0, 0, -1, -1, -1, NULL }
-
 /** An evidence item of a case. */
 typedef struct fx_casedb_evidence {
 	const char *evidence_number; /**< unique within its case; required */
 	const char *description;
 	const char *notes;
 	const char *examiner;
-	fx_casedb_source source;
+	/** Identity of the source device as seen by the tool (an open
+	 *  source's info, or one built from FX_SOURCE_INFO_INIT): vendor,
+	 *  model, serial, wwid, size, sector sizes, removable, rotational,
+	 *  is_block_device and hpa_dco are stored; a text that is NULL or ""
+	 *  (not exposed) is stored as NULL, a number 0 or a flag FX_UNKNOWN
+	 *  as NULL. */
+	fx_source_info source;
 } fx_casedb_evidence;
 
-#define FX_CASEDB_EVIDENCE_INIT { NULL, NULL, NULL, NULL, FX_CASEDB_SOURCE_INIT }
+#define FX_CASEDB_EVIDENCE_INIT { NULL, NULL, NULL, NULL, FX_SOURCE_INFO_INIT }
 
 /** What an acquisition records when it begins. */
 typedef struct fx_casedb_acquisition {
@@ -117,7 +91,9 @@ typedef struct fx_casedb_acquisition {
 	const char *case_description;
 	/** Required evidence_number; the item is made if new (then its
 	 *  description, notes, examiner and source identity are stored), else
-	 *  re-used unchanged. source is also stored with the acquisition. */
+	 *  re-used unchanged. source is also stored with the acquisition,
+	 *  with its path, write_block_method and read-only states (ro_before:
+	 *  before the tool acted; ro_after: the state it left in force). */
 	fx_casedb_evidence evidence;
 	const char *operator_name;     /**< NULL: the handle's actor */
 	const char *host;              /**< NULL: the handle's host */
@@ -130,59 +106,31 @@ typedef struct fx_casedb_acquisition {
 	const char *compression;
 	uint64_t segment_size;         /**< 0: not segmented */
 	uint32_t block_size;
-	const char *source_path;
-	const char *write_block_method; /**< e.g. "BLKROSET" */
-	const char *write_block_before; /**< state before the tool acted */
-	const char *write_block_after;  /**< state the tool left in force */
 	const char *start_utc;          /**< NULL: now */
 } fx_casedb_acquisition;
 
 #define FX_CASEDB_ACQUISITION_VERSION 1
 #define FX_CASEDB_ACQUISITION_INIT { FX_CASEDB_ACQUISITION_VERSION, NULL, \
 	NULL, FX_CASEDB_EVIDENCE_INIT, NULL, NULL, NULL, NULL, NULL, NULL, \
-	NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL }
+	NULL, NULL, NULL, 0, 0, NULL }
 
-/** A range of unreadable sectors. */
-typedef struct fx_casedb_range {
-	uint64_t first;
-	uint64_t count;
-} fx_casedb_range;
-
-/** Whole-image hashes, lowercase (or uppercase, stored lowercase) hex; NULL
- *  when not computed. */
-typedef struct fx_casedb_hashset {
-	const char *md5;
-	const char *sha1;
-	const char *sha256;
-} fx_casedb_hashset;
-
-/** SHA-256 of the image bytes [offset, offset + length). */
-typedef struct fx_casedb_window {
-	uint64_t offset;
-	uint64_t length;
-	const char *sha256;
-} fx_casedb_window;
-
-/** One file of the image (a segment of a split or E01 image). */
-typedef struct fx_casedb_file {
-	const char *path;
-	uint64_t size;
-	const char *sha256; /**< NULL: not hashed */
-} fx_casedb_file;
-
-/** What an acquisition records when it ends. */
+/** What an acquisition records when it ends (fx_acquire_result_to_record()
+ *  builds it from the pipeline's result). */
 typedef struct fx_casedb_result {
 	unsigned int version;          /**< FX_CASEDB_RESULT_VERSION */
-	fx_casedb_status status;       /**< anything but FX_CASEDB_RUNNING */
+	fx_status status;              /**< anything but FX_STATUS_RUNNING */
 	const char *end_utc;           /**< NULL: now */
 	uint64_t bytes;                /**< bytes acquired */
 	uint32_t sector_size;          /**< unit of the bad ranges */
-	const fx_casedb_range *bad;
+	const fx_bad_range *bad;
 	size_t n_bad;
-	fx_casedb_hashset hashes;
-	const fx_casedb_window *windows;
+	/** Whole-image hashes, lowercase (or uppercase, stored lowercase)
+	 *  hex; "" when not computed (algs is not looked at). */
+	fx_digests hashes;
+	const fx_window_hash *windows;
 	size_t n_windows;
-	const fx_casedb_file *files;   /**< in segment order */
+	/** In segment order; a sha256 of "" is not recorded (not hashed). */
+	const fx_image_file *files;
 	size_t n_files;
 	/** Version 2: why a failed or interrupted acquisition ended (NULL:
 	 *  not said; ignored for a completed one). */
@@ -190,8 +138,8 @@ typedef struct fx_casedb_result {
 } fx_casedb_result;
 
 #define FX_CASEDB_RESULT_VERSION 2
-#define FX_CASEDB_RESULT_INIT { FX_CASEDB_RESULT_VERSION, FX_CASEDB_RUNNING, \
-	NULL, 0, 0, NULL, 0, { NULL, NULL, NULL }, NULL, 0, NULL, 0, NULL }
+#define FX_CASEDB_RESULT_INIT { FX_CASEDB_RESULT_VERSION, FX_STATUS_RUNNING, \
+	NULL, 0, 0, NULL, 0, { 0, "", "", "" }, NULL, 0, NULL, 0, NULL }
 
 /** A re-check of an image against its record. */
 typedef struct fx_casedb_verification {
@@ -203,16 +151,17 @@ typedef struct fx_casedb_verification {
 	const char *host;              /**< NULL: the handle's host */
 	const char *tool;
 	const char *tool_version;
-	fx_casedb_verdict result;
-	fx_casedb_hashset hashes;      /**< hashes computed now */
-	const fx_casedb_window *windows;
+	fx_verdict result;
+	/** Hashes computed now ("" for those not computed). */
+	fx_digests hashes;
+	const fx_window_hash *windows;
 	size_t n_windows;
 	const char *findings;          /**< text or JSON */
 } fx_casedb_verification;
 
 #define FX_CASEDB_VERIFICATION_VERSION 1
 #define FX_CASEDB_VERIFICATION_INIT { FX_CASEDB_VERIFICATION_VERSION, 0, 0, \
-	NULL, NULL, NULL, NULL, NULL, 0, { NULL, NULL, NULL }, NULL, 0, NULL }
+	NULL, NULL, NULL, NULL, NULL, 0, { 0, "", "", "" }, NULL, 0, NULL }
 
 /** A hand-over of an evidence item. */
 typedef struct fx_casedb_custody {
@@ -251,15 +200,20 @@ typedef struct fx_casedb_evidence_info {
 typedef struct fx_casedb_acquisition_info {
 	int64_t id;
 	int64_t evidence_id;
-	/** As begun. evidence.source is what this acquisition saw; the other
-	 *  evidence fields are the evidence item's. */
+	/** As begun. evidence.source is what this acquisition saw (its path,
+	 *  write-block method and states included; kind FX_SOURCE_UNKNOWN and
+	 *  is_partition FX_UNKNOWN: not recorded); the other evidence fields
+	 *  are the evidence item's. */
 	fx_casedb_acquisition rec;
-	/** As finished (status FX_CASEDB_RUNNING and zeros if not). */
+	/** As finished (status FX_STATUS_RUNNING and zeros if not). A stored
+	 *  hash too long for its fx_digests or fx_window_hash field (only a
+	 *  database edited behind the library's back holds one) is read as
+	 *  "". */
 	fx_casedb_result result;
 	/** What to believe: result.status, except that a row still running
 	 *  whose process is gone (same host; process or boot changed) is
-	 *  FX_CASEDB_INTERRUPTED. */
-	fx_casedb_status status;
+	 *  FX_STATUS_INTERRUPTED. */
+	fx_status status;
 	/** Why status differs from result.status, or who runs it, or why a
 	 *  finished run failed or was interrupted (result.error); NULL if
 	 *  none. E.g. "interrupted (never finished): process 4711 on host
@@ -407,14 +361,6 @@ FX_EXTERN void fx_casedb_free(fx_casedb *db);
 /** The schema version this library writes (PRAGMA user_version). */
 FX_EXTERN int fx_casedb_schema_version(void);
 
-/** "running", "completed", "completed_with_errors", "failed",
- *  "interrupted"; "?" for other values. Static. */
-FX_EXTERN const char *fx_casedb_status_name(fx_casedb_status status);
-
-/** "verified", "mismatch", "error", "interrupted"; "?" for other values.
- *  Static. */
-FX_EXTERN const char *fx_casedb_verdict_name(fx_casedb_verdict verdict);
-
 /**
  * Finds or makes the case case_number. A new case gets description and a
  * case.create audit event; an existing one is returned unchanged.
@@ -451,7 +397,7 @@ FX_EXTERN int fx_casedb_acquisition_begin(int64_t *out, fx_casedb *db,
  * time, bytes, bad sector ranges, hashes (whole image and windows) and image
  * files, with one acquisition.finish audit event. Only a running acquisition
  * can be finished, once (else FX_EEXISTS); any process may finish one, e.g.
- * to mark a dead one FX_CASEDB_INTERRUPTED.
+ * to mark a dead one FX_STATUS_INTERRUPTED.
  */
 FX_EXTERN int fx_casedb_acquisition_finish(fx_casedb *db, int64_t acq_id,
 					   const fx_casedb_result *result);

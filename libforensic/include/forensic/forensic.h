@@ -7,6 +7,7 @@
 #define FORENSIC_FORENSIC_H
 
 #include "forensic/common.h"
+#include "forensic/types.h"
 #include "forensic/hash.h"
 #include "forensic/source.h"
 #include "forensic/sink.h"

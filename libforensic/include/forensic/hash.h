@@ -1,6 +1,6 @@
 /**
  * @file hash.h
- * Hash algorithm sets and digest records.
+ * Hash algorithm sets and digests (fx_digests, fx_window_hash: types.h).
  */
 #ifndef FORENSIC_HASH_H
 #define FORENSIC_HASH_H
@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include "forensic/common.h"
+#include "forensic/types.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -20,21 +21,6 @@ enum fx_hash_alg {
 	FX_HASH_SHA256 = 4,
 	FX_HASH_ALL = 7
 };
-
-/** Lowercase hex digests; an algorithm not computed is "". */
-typedef struct fx_digests {
-	unsigned algs;
-	char md5[33];
-	char sha1[41];
-	char sha256[65];
-} fx_digests;
-
-/** The SHA-256 of one window of the image (piecewise hashing). */
-typedef struct fx_window_hash {
-	uint64_t offset;
-	uint64_t length;
-	char sha256[65];
-} fx_window_hash;
 
 /**
  * Parses "md5,sha1,sha256" (any subset, any order, "all") into a bit set.

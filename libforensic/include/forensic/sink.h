@@ -8,6 +8,7 @@
 
 #include "forensic/common.h"
 #include "forensic/hash.h"
+#include "forensic/types.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -15,20 +16,12 @@ extern "C" {
 
 typedef struct fx_sink fx_sink;
 
-/** One image file written by a sink. */
-typedef struct fx_image_file {
-	char path[4096];
-	uint64_t size;
-	char sha256[65];  /**< lowercase hex; empty where the sink cannot know
-			       it (E01 segments: see fx_sink_e01_new) */
-} fx_image_file;
-
 /** What a sink is told when the stream ends. */
 typedef struct fx_sink_summary {
 	uint64_t bytes;               /**< bytes of media streamed */
 	uint32_t sector_size;
 	const fx_digests *digests;    /**< hashes of the streamed media */
-	const struct fx_bad_range *bad; /**< unreadable ranges, in sectors */
+	const fx_bad_range *bad;      /**< unreadable ranges, in sectors */
 	size_t nbad;
 	int complete;                 /**< 0 if interrupted or failed */
 } fx_sink_summary;
@@ -40,7 +33,8 @@ typedef struct fx_sink_ops {
 	/* Completes the image (flushes, fsyncs, writes trailers). */
 	int (*finish)(void *payload, const fx_sink_summary *summary);
 	void (*close)(void *payload);
-	/* Lists written files; returns the count, fills up to max entries. */
+	/* Lists written files; returns the count, fills up to max entries
+	 * (paths borrowed until close). */
 	size_t (*files)(void *payload, fx_image_file *out, size_t max);
 	/* Version 2: bytes of media the finished image holds (an image
 	 * format may store less than it was given, e.g. whole sectors only).
@@ -182,7 +176,8 @@ FX_EXTERN int fx_raw_segment_name(char *out, size_t outlen,
 
 /**
  * Files written so far (size and SHA-256 final only after finish). Returns
- * the number of files; fills at most max entries of out.
+ * the number of files; fills at most max entries of out. The paths are
+ * borrowed from the sink: valid until fx_sink_free.
  */
 FX_EXTERN size_t fx_sink_files(fx_sink *sink, fx_image_file *out, size_t max);
 

@@ -7,51 +7,13 @@
 #define FORENSIC_SOURCE_H
 
 #include "forensic/common.h"
+#include "forensic/types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 typedef struct fx_source fx_source;
-
-/** Unknown value of a tri-state identity field (removable, rotational). */
-#define FX_UNKNOWN (-1)
-
-/** What is known of a source; every text field is "" when not exposed. */
-typedef struct fx_source_info {
-	char path[4096];
-	int is_block_device;
-	uint64_t size;                 /**< bytes */
-	uint32_t logical_sector_size;  /**< bytes per sector used for ranges */
-	uint32_t physical_sector_size;
-	char vendor[64];
-	char model[128];
-	char serial[128];
-	char wwid[256];
-	int removable;                 /**< 1, 0 or FX_UNKNOWN */
-	int rotational;                /**< 1, 0 or FX_UNKNOWN */
-	int optical;                   /**< 1 for CD/DVD/BD drives (SCSI type 5) */
-	/** "BLKROSET", "none: regular file opened O_RDONLY",
-	 *  "disabled (--no-write-block)" or "custom source". */
-	char write_block_method[96];
-	/** Read-only flags as "sda=0 sda1=0" (the device, then its partitions
-	 *  in partition-number order): as found before fx_source_open set
-	 *  them, and as last read (after the open, fx_source_refresh_state or
-	 *  fx_source_restore_write_block). -1: the flag could not be read. */
-	char ro_before[512];
-	char ro_after[512];
-	/** HPA/DCO findings, or "not checked: <reason>". */
-	char hpa_dco[512];
-	int direct_io;                 /**< 1 if reads bypass the page cache */
-	/** Flags fx_source_restore_write_block cleared again, as "sda=0
-	 *  sda1=0"; "" when it cleared none (or was not called). */
-	char ro_restored[512];
-	/** Flags that were already set when fx_source_open found them, as
-	 *  "sda2=1": never changed by the open, never cleared by a restore. */
-	char ro_kept[512];
-	/** 1 once fx_source_pread has been called: reading has started. */
-	int read_started;
-} fx_source_info;
 
 /** Options for fx_source_open. */
 typedef struct fx_source_options {
@@ -105,7 +67,9 @@ FX_EXTERN int fx_source_new_custom(fx_source **out, const fx_source_ops *ops,
 				   void *payload, uint64_t size,
 				   uint32_t sector_size, const char *name);
 
-/** Identity and write-block state. Borrowed; valid until fx_source_free. */
+/** Kind, identity and write-block state (fx_source_info, types.h): every
+ *  text a string ("" when not exposed). Borrowed, texts included; valid
+ *  until fx_source_free. */
 FX_EXTERN const fx_source_info *fx_source_get_info(const fx_source *src);
 
 /**

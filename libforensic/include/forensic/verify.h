@@ -23,6 +23,7 @@
 #include "forensic/image.h"
 #include "forensic/sink.h"
 #include "forensic/source.h"
+#include "forensic/types.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -54,9 +55,9 @@ FX_EXTERN int fx_image_open_mt(fx_source **out, const char *path,
 			       const fx_image_options *opts, unsigned threads);
 
 /**
- * The files of the image behind img, in order (path as found, size; sha256
- * is ""). Returns their number; fills at most max entries. 0 if img is not
- * an image.
+ * The files of the image behind img, in order (path as found, borrowed
+ * until fx_source_free; size; sha256 is ""). Returns their number; fills
+ * at most max entries. 0 if img is not an image.
  */
 FX_EXTERN size_t fx_image_files(const fx_source *img, fx_image_file *out,
 				size_t max);
@@ -76,16 +77,6 @@ FX_EXTERN size_t fx_image_chunk_errors(fx_source *img,
 				       fx_image_chunk_error *out, size_t max);
 
 /* ---- verification -------------------------------------------------------- */
-
-/** Verdict of a verification (same values as fx_casedb_verdict). */
-enum fx_verify_status {
-	FX_VERIFY_VERIFIED = 1, /**< every reference matches, nothing wrong */
-	FX_VERIFY_MISMATCH = 2, /**< a hash, file or chunk does not match */
-	FX_VERIFY_ERROR = 3,    /**< could not be verified (see findings) */
-	/** options.cancel stopped the reading before a verdict: neither a
-	 *  pass nor a failure (a signal is no evidence) */
-	FX_VERIFY_INTERRUPTED = 4
-};
 
 /** What a finding is about. */
 enum fx_verify_finding_kind {
@@ -117,8 +108,8 @@ enum fx_verify_reference {
 /** One thing found; every string is owned by the result. */
 typedef struct fx_verify_finding {
 	int kind;              /**< enum fx_verify_finding_kind */
-	int status;            /**< FX_VERIFY_MISMATCH, FX_VERIFY_ERROR, or
-				    FX_VERIFY_INTERRUPTED (FX_FIND_INTERRUPTED) */
+	fx_verdict status;     /**< FX_VERDICT_MISMATCH, FX_VERDICT_ERROR, or
+				    FX_VERDICT_INTERRUPTED (FX_FIND_INTERRUPTED) */
 	int reference;         /**< enum fx_verify_reference, or 0 */
 	unsigned alg;          /**< FX_HASH_* of a hash finding, else 0 */
 	char *file;            /**< the file concerned, or NULL */
@@ -174,7 +165,9 @@ typedef struct fx_verify_options {
 
 /** Everything a verification found; release with fx_verify_result_clear. */
 typedef struct fx_verify_result {
-	int status;              /**< enum fx_verify_status */
+	/** FX_VERDICT_INTERRUPTED: options.cancel stopped the reading
+	 *  before a verdict (see fx_verify_image) */
+	fx_verdict status;
 	char path[4096];         /**< the image as given */
 	int format;              /**< enum fx_image_format, 0 if not opened */
 	uint64_t size;           /**< media bytes (0 if not opened) */
@@ -222,12 +215,12 @@ typedef struct fx_verify_result {
  * or read: a file that no longer has its recorded SHA-256 has changed,
  * whatever else is wrong with the set.
  *
- * Status: FX_VERIFY_MISMATCH when an image file's SHA-256 differs from a
+ * Status: FX_VERDICT_MISMATCH when an image file's SHA-256 differs from a
  * reference (always), or when anything else differs and the set was read
- * completely; FX_VERIFY_INTERRUPTED when opts->cancel stopped the reading
- * (and no file differed); FX_VERIFY_ERROR when the set is incomplete or
+ * completely; FX_VERDICT_INTERRUPTED when opts->cancel stopped the reading
+ * (and no file differed); FX_VERDICT_ERROR when the set is incomplete or
  * unreadable, or when nothing differs but there is no acquisition record
- * (or no reference at all); FX_VERIFY_VERIFIED only when the media was
+ * (or no reference at all); FX_VERDICT_VERIFIED only when the media was
  * hashed completely, at least the record was compared and nothing differs.
  * Returns 0 when out holds a verdict, a negative code only when it could
  * not start (bad options, out of memory); the database is only read.
@@ -259,10 +252,6 @@ FX_EXTERN int fx_verify_add_finding(fx_verify_result *r,
 
 /** Frees what a result owns; safe on a zeroed result. */
 FX_EXTERN void fx_verify_result_clear(fx_verify_result *r);
-
-/** "verified", "mismatch", "error", "interrupted"; "?" otherwise.
- *  Static. */
-FX_EXTERN const char *fx_verify_status_name(int status);
 
 /** "hash", "file_hash", "window", "chunk", ...; "?" otherwise. Static. */
 FX_EXTERN const char *fx_verify_finding_kind_name(int kind);

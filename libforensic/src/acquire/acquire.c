@@ -29,7 +29,6 @@
 #include "hash/hasher.h"
 #include "conc/ring.h"
 #include "sink/sink_impl.h"
-#include "source/source_impl.h"
 
 typedef struct pipeline pipeline;
 
@@ -48,6 +47,7 @@ typedef struct consumer {
 struct pipeline {
 	fx_ring *ring;
 	fx_source *src;
+	const fx_source_info *info;      /* src's, as fx_source_get_info says */
 	fx_sink *sink;                   /* sink consumer thread only */
 	const fx_acquire_options *opts;
 	consumer consumers[FX_RING_MAX_CONSUMERS];
@@ -225,7 +225,7 @@ static int vanished(pipeline *p, int64_t err, uint64_t offset)
 {
 	return fx_error_set_errno(FX_EGONE, (int)-err,
 				  "source %s vanished at byte %llu",
-				  p->src->info.path, (unsigned long long)offset);
+				  p->info->path, (unsigned long long)offset);
 }
 
 /* After a long run of failures: does a sector that read well still read? */
@@ -256,7 +256,7 @@ static int read_sector(pipeline *p, uint8_t *buf, uint64_t offset,
 		if (!still_there(p, buf, ssz))
 			return fx_error_set(FX_EGONE,
 					    "source %s stopped answering at byte %llu: %llu bytes in a row failed and sector %llu, read before, fails now",
-					    p->src->info.path,
+					    p->info->path,
 					    (unsigned long long)offset,
 					    (unsigned long long)p->fail_run,
 					    (unsigned long long)(p->last_good / ssz));
@@ -271,7 +271,7 @@ static int read_sector(pipeline *p, uint8_t *buf, uint64_t offset,
 /* Reads len bytes at offset into buf, falling back to single sectors. */
 static int read_block(pipeline *p, uint8_t *buf, size_t len, uint64_t offset)
 {
-	uint32_t ssz = p->src->info.logical_sector_size;
+	uint32_t ssz = p->info->logical_sector_size;
 	int64_t n = fx_source_pread(p->src, buf, len, offset);
 	size_t at;
 	int rc;
@@ -282,12 +282,14 @@ static int read_block(pipeline *p, uint8_t *buf, size_t len, uint64_t offset)
 	}
 	if (is_gone(n))
 		return vanished(p, n, offset);
-	if (n >= 0 && !p->src->info.is_block_device && p->src->fd >= 0)
+	/* a regular file that ends early was changed under us; a device or
+	 * a custom source may just fail the large read: retried by sector */
+	if (n >= 0 && p->info->kind == FX_SOURCE_FILE)
 		return fx_error_set(FX_EIO,
 				    "source %s ended at byte %llu, expected %llu bytes (was it truncated while being read?)",
-				    p->src->info.path,
+				    p->info->path,
 				    (unsigned long long)(offset + (uint64_t)n),
-				    (unsigned long long)p->src->info.size);
+				    (unsigned long long)p->info->size);
 	for (at = 0; at < len; at += ssz)
 		if ((rc = read_sector(p, buf + at, offset + at, ssz)) != 0)
 			return rc;
@@ -469,29 +471,33 @@ static void trim_bad(fx_acquire_result *r)
 	}
 }
 
+/* The run ends in status, with code and its message (copied). */
+static void result_end(fx_acquire_result *r, fx_status status, int code,
+		       const char *message)
+{
+	r->status = status;
+	r->error_code = code;
+	free(r->error);
+	r->error = strdup(message);
+}
+
 /* Final status from how the reader and the sink ended. */
 static void settle(pipeline *p, int read_rc)
 {
 	fx_acquire_result *r = p->res;
 
 	if (p->sink_failed) {
-		r->status = FX_ACQ_FAILED;
-		r->error_code = p->sink_error_code;
+		result_end(r, FX_STATUS_FAILED, p->sink_error_code, p->sink_error);
 		r->bytes = p->sink_cut_offset;
 		trim_bad(r);
-		snprintf(r->error, sizeof(r->error), "%s", p->sink_error);
 	} else if (read_rc == FX_EINTR) {
-		r->status = FX_ACQ_INTERRUPTED;
-		r->error_code = FX_EINTR;
-		snprintf(r->error, sizeof(r->error), "%s", fx_error_last());
+		result_end(r, FX_STATUS_INTERRUPTED, FX_EINTR, fx_error_last());
 	} else if (read_rc != 0) {
-		r->status = FX_ACQ_FAILED;
-		r->error_code = read_rc;
+		result_end(r, FX_STATUS_FAILED, read_rc, fx_error_last());
 		trim_bad(r); /* sectors of the block that never reached the image */
-		snprintf(r->error, sizeof(r->error), "%s", fx_error_last());
 	} else {
-		r->status = r->nbad ? FX_ACQ_COMPLETED_WITH_ERRORS
-				    : FX_ACQ_COMPLETED;
+		r->status = r->nbad ? FX_STATUS_COMPLETED_WITH_ERRORS
+				    : FX_STATUS_COMPLETED;
 	}
 }
 
@@ -508,14 +514,11 @@ static void finish_sink(pipeline *p)
 	sum.bad = r->bad;
 	sum.nbad = r->nbad;
 	sum.sector_size = r->sector_size;
-	sum.complete = r->status == FX_ACQ_COMPLETED ||
-		       r->status == FX_ACQ_COMPLETED_WITH_ERRORS;
+	sum.complete = r->status == FX_STATUS_COMPLETED ||
+		       r->status == FX_STATUS_COMPLETED_WITH_ERRORS;
 	/* A failed sink is still finished: it closes and lists its files. */
-	if ((rc = fx_sink_finish(p->sink, &sum)) != 0 && !p->sink_failed) {
-		r->status = FX_ACQ_FAILED;
-		r->error_code = rc;
-		snprintf(r->error, sizeof(r->error), "%s", fx_error_last());
-	}
+	if ((rc = fx_sink_finish(p->sink, &sum)) != 0 && !p->sink_failed)
+		result_end(r, FX_STATUS_FAILED, rc, fx_error_last());
 }
 
 /*
@@ -526,19 +529,20 @@ static void check_complete(pipeline *p)
 {
 	fx_acquire_result *r = p->res;
 	uint64_t held = r->bytes;
+	char why[256];
 
-	if (r->status != FX_ACQ_COMPLETED && r->status != FX_ACQ_COMPLETED_WITH_ERRORS)
+	if (r->status != FX_STATUS_COMPLETED &&
+	    r->status != FX_STATUS_COMPLETED_WITH_ERRORS)
 		return;
 	if (p->sink)
 		held = fx_sink_held(p->sink, r->bytes);
 	if (r->bytes == r->size && held == r->size)
 		return;
-	r->status = FX_ACQ_FAILED;
-	r->error_code = FX_ECORRUPT;
-	snprintf(r->error, sizeof(r->error),
+	snprintf(why, sizeof(why),
 		 "the image holds %llu of the source's %llu bytes (%llu read): not a complete acquisition",
 		 (unsigned long long)held, (unsigned long long)r->size,
 		 (unsigned long long)r->bytes);
+	result_end(r, FX_STATUS_FAILED, FX_ECORRUPT, why);
 }
 
 int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
@@ -554,14 +558,15 @@ int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
 	memset(out, 0, sizeof(*out));
 	memset(&p, 0, sizeof(p));
 	p.opts = opts ? opts : &defaults;
+	p.info = fx_source_get_info(src);
 	if ((rc = fx_acquire_options_check(p.opts,
-					   src->info.logical_sector_size)) != 0)
+					   p.info->logical_sector_size)) != 0)
 		return rc;
 	p.src = src;
 	p.sink = sink;
 	p.res = out;
-	out->size = src->info.size;
-	out->sector_size = src->info.logical_sector_size;
+	out->size = p.info->size;
+	out->sector_size = p.info->logical_sector_size;
 	if ((rc = pipeline_setup(&p)) != 0)
 		goto done;
 	for (i = 0; i < p.nconsumers; i++) {
@@ -604,21 +609,23 @@ void fx_acquire_result_clear(fx_acquire_result *result)
 		return;
 	free(result->bad);
 	free(result->windows);
+	free(result->error);
 	memset(result, 0, sizeof(*result));
 }
 
-const char *fx_acquire_status_name(int status)
+void fx_acquire_result_to_record(fx_casedb_result *out,
+				 const fx_acquire_result *r)
 {
-	switch (status) {
-	case FX_ACQ_COMPLETED:
-		return "completed";
-	case FX_ACQ_COMPLETED_WITH_ERRORS:
-		return "completed_with_errors";
-	case FX_ACQ_FAILED:
-		return "failed";
-	case FX_ACQ_INTERRUPTED:
-		return "interrupted";
-	default:
-		return "unknown";
-	}
+	static const fx_casedb_result init = FX_CASEDB_RESULT_INIT;
+
+	*out = init;
+	out->status = r->status;
+	out->bytes = r->bytes;
+	out->sector_size = r->sector_size;
+	out->bad = r->bad;
+	out->n_bad = r->nbad;
+	out->hashes = r->digests;
+	out->windows = r->windows;
+	out->n_windows = r->nwindows;
+	out->error = r->error; /* kept only for a failed or interrupted run */
 }

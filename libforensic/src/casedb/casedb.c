@@ -767,28 +767,3 @@ void fx_casedb_free(fx_casedb *db)
 	free(db->host);
 	free(db);
 }
-
-const char *fx_casedb_status_name(fx_casedb_status status)
-{
-	static const char *const names[] = { "running", "completed",
-		"completed_with_errors", "failed", "interrupted" };
-
-	if ((unsigned)status >= sizeof(names) / sizeof(names[0]))
-		return "?";
-	return names[status];
-}
-
-const char *fx_casedb_verdict_name(fx_casedb_verdict verdict)
-{
-	switch (verdict) {
-	case FX_CASEDB_VERIFIED:
-		return "verified";
-	case FX_CASEDB_MISMATCH:
-		return "mismatch";
-	case FX_CASEDB_VERIFY_ERROR:
-		return "error";
-	case FX_CASEDB_VERIFY_INTERRUPTED:
-		return "interrupted";
-	}
-	return "?";
-}

@@ -227,4 +227,14 @@ void fx_casedb_owner_note(char *note, size_t note_size, int *gone,
 /* This process's boot id and start time in clock ticks (0 if unknown). */
 void fx_casedb_self_identity(char boot_id[64], int64_t *start_ticks);
 
+/* A stored hash value (column text, may be NULL) into a fixed field of
+ * size bytes (fx_digests, fx_window_hash, fx_image_file): copied, or ""
+ * when NULL or too long to be a hash of that field (a database edited
+ * behind the library's back). */
+void fx_casedb_hex_col(char *out, size_t size, const char *value);
+
+/* An image hash row (algorithm "md5", "sha1", "sha256") into d, with
+ * d->algs the algorithms that have a value. */
+void fx_casedb_digest_col(fx_digests *d, const char *algo, const char *value);
+
 #endif

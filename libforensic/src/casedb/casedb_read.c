@@ -32,6 +32,8 @@
 
 #include "casedb/casedb_int.h"
 #include "base/error.h"
+#include "base/types_int.h"
+#include "forensic/hash.h"
 
 /* ---- arena ---- */
 
@@ -125,13 +127,17 @@ static int col_flag(struct cols *c)
 	"logical_sector_size, physical_sector_size, removable, rotational, " \
 	"is_block_device, hpa_dco"
 
-static void col_source(struct cols *c, fx_casedb_source *s)
+/* A source as recorded: kind and is_partition are not (no such columns). */
+static void col_source(struct cols *c, fx_source_info *s)
 {
+	static const fx_source_info none = FX_SOURCE_INFO_INIT;
+
+	*s = none;
 	s->vendor = col_str(c);
 	s->model = col_str(c);
 	s->serial = col_str(c);
 	s->wwid = col_str(c);
-	s->size_bytes = (uint64_t)col_int(c);
+	s->size = (uint64_t)col_int(c);
 	s->logical_sector_size = (uint32_t)col_int(c);
 	s->physical_sector_size = (uint32_t)col_int(c);
 	s->removable = col_flag(c);
@@ -219,14 +225,10 @@ void fx_casedb_owner_note(char *note, size_t note_size, int *gone,
 
 /* ---- acquisitions ---- */
 
-static fx_casedb_status status_parse(const char *s)
+/* A status word of another version is believed to be a failure. */
+static fx_status status_parse(const char *s)
 {
-	int i;
-
-	for (i = FX_CASEDB_RUNNING; i <= FX_CASEDB_INTERRUPTED; i++)
-		if (s && strcmp(s, fx_casedb_status_name(i)) == 0)
-			return (fx_casedb_status)i;
-	return FX_CASEDB_FAILED;
+	return (fx_status)fx_status_from_name(s, FX_STATUS_FAILED);
 }
 
 /* The acquisition with its case and evidence item; error is the column
@@ -265,6 +267,8 @@ static void acq_columns(struct cols *c, fx_casedb_acquisition_info *a)
 {
 	fx_casedb_acquisition *r = &a->rec;
 	fx_casedb_result *x = &a->result;
+	fx_source_info *src = &r->evidence.source;
+	const char *path;
 
 	a->id = col_int(c);
 	a->evidence_id = col_int(c);
@@ -286,11 +290,12 @@ static void acq_columns(struct cols *c, fx_casedb_acquisition_info *a)
 	r->compression = col_str(c);
 	r->segment_size = (uint64_t)col_int(c);
 	r->block_size = (uint32_t)col_int(c);
-	r->source_path = col_str(c);
-	col_source(c, &r->evidence.source);
-	r->write_block_method = col_str(c);
-	r->write_block_before = col_str(c);
-	r->write_block_after = col_str(c);
+	path = col_str(c);
+	col_source(c, src);
+	src->path = path;
+	src->write_block_method = col_str(c);
+	src->ro_before = col_str(c);
+	src->ro_after = col_str(c);
 	r->start_utc = col_str(c);
 	x->version = FX_CASEDB_RESULT_VERSION;
 	x->status = status_parse((const char *)sqlite3_column_text(c->st, c->i++));
@@ -312,13 +317,13 @@ static void acq_liveness(struct cols *c, fx_casedb_acquisition_info *a)
 
 	a->status = a->result.status;
 	a->status_note = a->result.error; /* why it failed, if it said */
-	if (a->result.status != FX_CASEDB_RUNNING)
+	if (a->result.status != FX_STATUS_RUNNING)
 		return;
 	fx_casedb_sys_host(host);
 	fx_casedb_owner_note(note, sizeof(note), &gone, a->owner_host ?
 			     a->owner_host : "", a->owner_pid, boot, ticks, host);
 	if (gone)
-		a->status = FX_CASEDB_INTERRUPTED;
+		a->status = FX_STATUS_INTERRUPTED;
 	a->status_note = arena_strdup(c->ar, note);
 }
 
@@ -338,14 +343,36 @@ static int each_row(fx_casedb *db, sqlite3_stmt *st,
 struct children {
 	struct arena *ar;
 	fx_casedb_result *x;
-	fx_casedb_hashset *hs;
-	fx_casedb_window **windows;
+	fx_digests *hs;
+	fx_window_hash **windows;
 	size_t *n_windows, cap_windows;
-	fx_casedb_range *bad;
+	fx_bad_range *bad;
 	size_t cap_bad;
-	fx_casedb_file *files;
+	fx_image_file *files;
 	size_t cap_files;
 };
+
+void fx_casedb_hex_col(char *out, size_t size, const char *value)
+{
+	size_t len = value ? strlen(value) : 0;
+
+	if (len >= size)
+		len = 0; /* not a hash of that field: not recorded */
+	memcpy(out, value ? value : "", len);
+	out[len] = '\0';
+}
+
+void fx_casedb_digest_col(fx_digests *d, const char *algo, const char *value)
+{
+	if (algo && strcmp(algo, "md5") == 0)
+		fx_casedb_hex_col(d->md5, sizeof(d->md5), value);
+	else if (algo && strcmp(algo, "sha1") == 0)
+		fx_casedb_hex_col(d->sha1, sizeof(d->sha1), value);
+	else
+		fx_casedb_hex_col(d->sha256, sizeof(d->sha256), value);
+	d->algs = (d->md5[0] ? FX_HASH_MD5 : 0) | (d->sha1[0] ? FX_HASH_SHA1 : 0) |
+		  (d->sha256[0] ? FX_HASH_SHA256 : 0);
+}
 
 /* Grows an arena array by doubling (old copies stay in the arena). */
 static void *grow(struct arena *ar, void *old, size_t used, size_t *cap,
@@ -366,18 +393,12 @@ static int hash_row(sqlite3_stmt *st, void *ctx)
 {
 	struct children *k = ctx;
 	const char *algo = (const char *)sqlite3_column_text(st, 0);
-	const char *value = arena_strdup(k->ar,
-		(const char *)sqlite3_column_text(st, 1));
-	fx_casedb_window *w;
+	const char *value = (const char *)sqlite3_column_text(st, 1);
+	fx_window_hash *w;
 
 	if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
-		if (strcmp(algo, "md5") == 0)
-			k->hs->md5 = value;
-		else if (strcmp(algo, "sha1") == 0)
-			k->hs->sha1 = value;
-		else
-			k->hs->sha256 = value;
-		return k->ar->err;
+		fx_casedb_digest_col(k->hs, algo, value);
+		return 0;
 	}
 	*k->windows = grow(k->ar, *k->windows, *k->n_windows, &k->cap_windows,
 			   sizeof(**k->windows));
@@ -386,7 +407,7 @@ static int hash_row(sqlite3_stmt *st, void *ctx)
 	w = &(*k->windows)[(*k->n_windows)++];
 	w->offset = (uint64_t)sqlite3_column_int64(st, 2);
 	w->length = (uint64_t)sqlite3_column_int64(st, 3);
-	w->sha256 = value;
+	fx_casedb_hex_col(w->sha256, sizeof(w->sha256), value);
 	return k->ar->err;
 }
 
@@ -406,7 +427,7 @@ static int bad_row(sqlite3_stmt *st, void *ctx)
 static int file_row(sqlite3_stmt *st, void *ctx)
 {
 	struct children *k = ctx;
-	fx_casedb_file *f;
+	fx_image_file *f;
 
 	k->files = grow(k->ar, k->files, k->x->n_files, &k->cap_files,
 			sizeof(*k->files));
@@ -415,7 +436,8 @@ static int file_row(sqlite3_stmt *st, void *ctx)
 	f = &k->files[k->x->n_files++];
 	f->path = arena_strdup(k->ar, (const char *)sqlite3_column_text(st, 0));
 	f->size = (uint64_t)sqlite3_column_int64(st, 1);
-	f->sha256 = arena_strdup(k->ar, (const char *)sqlite3_column_text(st, 2));
+	fx_casedb_hex_col(f->sha256, sizeof(f->sha256),
+			  (const char *)sqlite3_column_text(st, 2));
 	k->x->files = k->files;
 	return k->ar->err;
 }
@@ -442,7 +464,7 @@ static int acq_children(fx_casedb *db, struct arena *ar,
 			fx_casedb_acquisition_info *a)
 {
 	struct children k;
-	fx_casedb_window *windows = NULL;
+	fx_window_hash *windows = NULL;
 	int rc;
 
 	memset(&k, 0, sizeof(k));
@@ -595,14 +617,9 @@ struct ver_holder {
 	struct arena arena;
 };
 
-static const char *verdict_names[] = { "verified", "mismatch", "error",
-				       "interrupted" };
-
 static void ver_columns(struct cols *c, fx_casedb_verification_info *v)
 {
 	fx_casedb_verification *r = &v->rec;
-	const char *result;
-	int i;
 
 	v->id = col_int(c);
 	r->version = FX_CASEDB_VERIFICATION_VERSION;
@@ -613,11 +630,8 @@ static void ver_columns(struct cols *c, fx_casedb_verification_info *v)
 	r->host = col_str(c);
 	r->tool = col_str(c);
 	r->tool_version = col_str(c);
-	result = (const char *)sqlite3_column_text(c->st, c->i++);
-	r->result = FX_CASEDB_VERIFY_ERROR;
-	for (i = 0; i < 4; i++)
-		if (result && strcmp(result, verdict_names[i]) == 0)
-			r->result = (fx_casedb_verdict)(i + 1);
+	r->result = (fx_verdict)fx_verdict_from_name(
+		(const char *)sqlite3_column_text(c->st, c->i++), FX_VERDICT_ERROR);
 	r->findings = col_str(c);
 }
 
@@ -625,7 +639,7 @@ static int ver_read(struct ver_holder *h, fx_casedb *db, int64_t acq_id)
 {
 	struct cols c = { NULL, 0, &h->arena };
 	struct children k;
-	fx_casedb_window *windows = NULL;
+	fx_window_hash *windows = NULL;
 	int rc;
 
 	rc = fx_casedb_prepare(&c.st, db, "SELECT id, evidence_id, "

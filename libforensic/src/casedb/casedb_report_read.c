@@ -15,6 +15,7 @@
 
 #include "casedb/casedb_int.h"
 #include "base/error.h"
+#include "base/types_int.h"
 
 static const char *text_col(sqlite3_stmt *st, int i)
 {
@@ -23,55 +24,33 @@ static const char *text_col(sqlite3_stmt *st, int i)
 
 /* ---- verifications ---- */
 
-/* Hashes of one verification; strings copied, freed by ver_hashes_free. */
+/* Hashes of one verification; freed by ver_hashes_free. */
 struct ver_hashes {
-	char *md5, *sha1, *sha256;
-	fx_casedb_window *windows;
+	fx_digests digests;
+	fx_window_hash *windows;
 	size_t n_windows, cap;
-	int err;
 };
 
 static void ver_hashes_free(struct ver_hashes *h)
 {
-	size_t i;
-
-	free(h->md5);
-	free(h->sha1);
-	free(h->sha256);
-	for (i = 0; i < h->n_windows; i++)
-		free((char *)(uintptr_t)h->windows[i].sha256);
 	free(h->windows);
 	memset(h, 0, sizeof(*h));
-}
-
-static char *dup_or_err(struct ver_hashes *h, const char *s)
-{
-	char *p = strdup(s ? s : "");
-
-	if (!p)
-		h->err = fx_error_set(FX_ERROR, "out of memory");
-	return p;
 }
 
 static int ver_hash_row(struct ver_hashes *h, sqlite3_stmt *st)
 {
 	const char *algo = text_col(st, 0), *value = text_col(st, 1);
-	fx_casedb_window *w;
-	char **slot;
+	fx_window_hash *w;
 
 	if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
-		slot = !algo ? NULL : strcmp(algo, "md5") == 0 ? &h->md5
-			: strcmp(algo, "sha1") == 0 ? &h->sha1
-			: strcmp(algo, "sha256") == 0 ? &h->sha256 : NULL;
-		if (slot) {
-			free(*slot);
-			*slot = dup_or_err(h, value);
-		}
-		return h->err;
+		if (algo && (!strcmp(algo, "md5") || !strcmp(algo, "sha1") ||
+			     !strcmp(algo, "sha256")))
+			fx_casedb_digest_col(&h->digests, algo, value);
+		return 0;
 	}
 	if (h->n_windows == h->cap) {
 		size_t cap = h->cap ? h->cap * 2 : 8;
-		fx_casedb_window *p = realloc(h->windows, cap * sizeof(*p));
+		fx_window_hash *p = realloc(h->windows, cap * sizeof(*p));
 
 		if (!p)
 			return fx_error_set(FX_ERROR, "out of memory");
@@ -81,8 +60,8 @@ static int ver_hash_row(struct ver_hashes *h, sqlite3_stmt *st)
 	w = &h->windows[h->n_windows++];
 	w->offset = (uint64_t)sqlite3_column_int64(st, 2);
 	w->length = (uint64_t)sqlite3_column_int64(st, 3);
-	w->sha256 = dup_or_err(h, value);
-	return h->err;
+	fx_casedb_hex_col(w->sha256, sizeof(w->sha256), value);
+	return 0;
 }
 
 static int ver_hashes_read(struct ver_hashes *h, fx_casedb *db, int64_t id)
@@ -104,17 +83,6 @@ static int ver_hashes_read(struct ver_hashes *h, fx_casedb *db, int64_t id)
 	return rc;
 }
 
-static fx_casedb_verdict verdict_parse(const char *s)
-{
-	if (s && strcmp(s, "verified") == 0)
-		return FX_CASEDB_VERIFIED;
-	if (s && strcmp(s, "mismatch") == 0)
-		return FX_CASEDB_MISMATCH;
-	if (s && strcmp(s, "interrupted") == 0)
-		return FX_CASEDB_VERIFY_INTERRUPTED;
-	return FX_CASEDB_VERIFY_ERROR;
-}
-
 /* Builds the record of the current row of st and hands it to cb. */
 static int ver_emit(fx_casedb *db, sqlite3_stmt *st,
 		    fx_casedb_verification_cb cb, void *payload)
@@ -134,13 +102,12 @@ static int ver_emit(fx_casedb *db, sqlite3_stmt *st,
 	v.rec.host = text_col(st, 5);
 	v.rec.tool = text_col(st, 6);
 	v.rec.tool_version = text_col(st, 7);
-	v.rec.result = verdict_parse(text_col(st, 8));
+	v.rec.result = (fx_verdict)fx_verdict_from_name(text_col(st, 8),
+							  FX_VERDICT_ERROR);
 	v.rec.findings = text_col(st, 9);
 	rc = ver_hashes_read(&h, db, v.id);
 	if (!rc) {
-		v.rec.hashes.md5 = h.md5;
-		v.rec.hashes.sha1 = h.sha1;
-		v.rec.hashes.sha256 = h.sha256;
+		v.rec.hashes = h.digests;
 		v.rec.windows = h.windows;
 		v.rec.n_windows = h.n_windows;
 		rc = cb(&v, payload);

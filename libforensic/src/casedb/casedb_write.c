@@ -53,16 +53,23 @@ static int bind_texts(fx_casedb *db, sqlite3_stmt *st, int first,
 	return rc;
 }
 
+/* A source's text: "" is what the system did not expose, not recorded. */
+static const char *exposed(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
 /* Binds the 11 identity fields to ?first.. in schema column order. */
 static int bind_source(fx_casedb *db, sqlite3_stmt *st, int first,
-		       const fx_casedb_source *s)
+		       const fx_source_info *s)
 {
-	const char *texts[] = { s->vendor, s->model, s->serial, s->wwid };
+	const char *texts[] = { exposed(s->vendor), exposed(s->model),
+				exposed(s->serial), exposed(s->wwid) };
 	int rc;
 
 	rc = bind_texts(db, st, first, texts, 4);
 	if (!rc)
-		rc = fx_casedb_bind_u64(db, st, first + 4, s->size_bytes, 1);
+		rc = fx_casedb_bind_u64(db, st, first + 4, s->size, 1);
 	if (!rc)
 		rc = fx_casedb_bind_u64(db, st, first + 5,
 					s->logical_sector_size, 1);
@@ -76,7 +83,7 @@ static int bind_source(fx_casedb *db, sqlite3_stmt *st, int first,
 	if (!rc)
 		rc = fx_casedb_bind_flag(db, st, first + 9, s->is_block_device);
 	if (!rc)
-		rc = fx_casedb_bind_text(db, st, first + 10, s->hpa_dco);
+		rc = fx_casedb_bind_text(db, st, first + 10, exposed(s->hpa_dco));
 	return rc;
 }
 
@@ -217,9 +224,10 @@ static int acquisition_insert(int64_t *out, fx_casedb *db, int64_t ev_id,
 		r->host ? r->host : db->host,
 		r->operator_name ? r->operator_name : db->actor,
 		r->command_line, r->parameters_json, r->format, r->compression };
-	const char *tail[] = { r->source_path };
-	const char *wb[] = { r->write_block_method, r->write_block_before,
-		r->write_block_after, start, host };
+	const fx_source_info *src = &r->evidence.source;
+	const char *tail[] = { exposed(src->path) };
+	const char *wb[] = { exposed(src->write_block_method),
+		exposed(src->ro_before), exposed(src->ro_after), start, host };
 	int rc;
 
 	fx_casedb_sys_host(host);
@@ -351,7 +359,7 @@ int fx_casedb_acquisition_begin(int64_t *out, fx_casedb *db,
 
 /* One row of hashes, owned by an acquisition or by a verification. */
 static int hash_insert(fx_casedb *db, sqlite3_stmt *st, const char *algo,
-		       const char *hex, const fx_casedb_window *w)
+		       const char *hex, const fx_window_hash *w)
 {
 	static const struct { const char *name; size_t len; } algos[] = {
 		{ "md5", 32 }, { "sha1", 40 }, { "sha256", 64 } };
@@ -379,9 +387,10 @@ static int hash_insert(fx_casedb *db, sqlite3_stmt *st, const char *algo,
 	return rc ? rc : insert_run(NULL, db, st, "add hash");
 }
 
+/* The image hashes that were computed ("" was not) and every window. */
 static int hashes_insert(fx_casedb *db, int64_t acq_id, int64_t ver_id,
-			 const fx_casedb_hashset *hs,
-			 const fx_casedb_window *windows, size_t n)
+			 const fx_digests *hs, const fx_window_hash *windows,
+			 size_t n)
 {
 	sqlite3_stmt *st = NULL;
 	size_t i;
@@ -397,11 +406,11 @@ static int hashes_insert(fx_casedb *db, int64_t acq_id, int64_t ver_id,
 		sqlite3_bind_int64(st, 1, acq_id);
 	if (ver_id)
 		sqlite3_bind_int64(st, 2, ver_id);
-	if (hs->md5)
+	if (hs->md5[0])
 		rc = hash_insert(db, st, "md5", hs->md5, NULL);
-	if (!rc && hs->sha1)
+	if (!rc && hs->sha1[0])
 		rc = hash_insert(db, st, "sha1", hs->sha1, NULL);
-	if (!rc && hs->sha256)
+	if (!rc && hs->sha256[0])
 		rc = hash_insert(db, st, "sha256", hs->sha256, NULL);
 	for (i = 0; !rc && i < n; i++)
 		rc = hash_insert(db, st, "sha256", windows[i].sha256,
@@ -412,7 +421,7 @@ done:
 }
 
 static int bad_ranges_insert(fx_casedb *db, int64_t acq_id,
-			     const fx_casedb_range *bad, size_t n)
+			     const fx_bad_range *bad, size_t n)
 {
 	sqlite3_stmt *st = NULL;
 	size_t i;
@@ -439,7 +448,7 @@ static int bad_ranges_insert(fx_casedb *db, int64_t acq_id,
 }
 
 static int files_insert(fx_casedb *db, int64_t acq_id,
-			const fx_casedb_file *files, size_t n)
+			const fx_image_file *files, size_t n)
 {
 	char value[65];
 	sqlite3_stmt *st = NULL;
@@ -453,7 +462,8 @@ static int files_insert(fx_casedb *db, int64_t acq_id,
 		sqlite3_bind_int64(st, 1, acq_id);
 		rc = need_text(files[i].path, "image file path");
 		if (!rc)
-			rc = fx_casedb_hex_arg(value, files[i].sha256, 64,
+			rc = fx_casedb_hex_arg(value, files[i].sha256[0] ?
+					       files[i].sha256 : NULL, 64,
 					       "sha256 of an image file");
 		if (!rc)
 			rc = fx_casedb_bind_text(db, st, 2, files[i].path);
@@ -506,7 +516,7 @@ static int finish_tx(fx_casedb *db, int64_t acq_id, const fx_casedb_result *r,
 				       "bytes_acquired = ?3, sector_size = ?4, "
 				       "error = ?6 WHERE id = ?5");
 	if (!rc) {
-		sqlite3_bind_text(st, 1, fx_casedb_status_name(r->status), -1,
+		sqlite3_bind_text(st, 1, fx_status_name(r->status), -1,
 				  SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, end, -1, SQLITE_STATIC);
 		rc = fx_casedb_bind_u64(db, st, 3, r->bytes, 0);
@@ -514,8 +524,8 @@ static int finish_tx(fx_casedb *db, int64_t acq_id, const fx_casedb_result *r,
 	if (!rc) {
 		fx_casedb_bind_u64(db, st, 4, r->sector_size, 1);
 		sqlite3_bind_int64(st, 5, acq_id);
-		if (r->version >= 2 && r->error && r->status != FX_CASEDB_COMPLETED &&
-		    r->status != FX_CASEDB_COMPLETED_WITH_ERRORS)
+		if (r->version >= 2 && r->error && r->status != FX_STATUS_COMPLETED &&
+		    r->status != FX_STATUS_COMPLETED_WITH_ERRORS)
 			sqlite3_bind_text(st, 6, r->error, -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_null(st, 6);
@@ -546,8 +556,8 @@ int fx_casedb_acquisition_finish(fx_casedb *db, int64_t acq_id,
 		return fx_error_set(FX_EUSAGE, "fx_casedb_acquisition_finish: "
 				    "result version %u, expected 1 to %d",
 				    result->version, FX_CASEDB_RESULT_VERSION);
-	if (result->status <= FX_CASEDB_RUNNING ||
-	    result->status > FX_CASEDB_INTERRUPTED)
+	if (result->status <= FX_STATUS_RUNNING ||
+	    result->status > FX_STATUS_INTERRUPTED)
 		return fx_error_set(FX_EUSAGE, "acquisition %lld: final status "
 				    "%d is not a final status", (long long)acq_id,
 				    (int)result->status);
@@ -576,7 +586,7 @@ static int verification_tx(int64_t *out, fx_casedb *db,
 	sqlite3_stmt *st = NULL;
 	const char *texts[] = { when, v->actor ? v->actor : db->actor,
 		v->host ? v->host : db->host, v->tool, v->tool_version,
-		fx_casedb_verdict_name(v->result), v->findings };
+		fx_verdict_name(v->result), v->findings };
 	int rc = 0;
 
 	if (v->acquisition_id) {
@@ -632,7 +642,7 @@ int fx_casedb_verification_record(int64_t *out, fx_casedb *db,
 		return fx_error_set(FX_EUSAGE, "fx_casedb_verification_record: "
 				    "version %u, expected %d", v->version,
 				    FX_CASEDB_VERIFICATION_VERSION);
-	if (!strcmp(fx_casedb_verdict_name(v->result), "?") ||
+	if (!strcmp(fx_verdict_name(v->result), "?") ||
 	    (v->n_windows && !v->windows))
 		return fx_error_set(FX_EUSAGE, "verification: result %d is not "
 				    "a verdict, or windows missing",

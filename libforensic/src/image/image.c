@@ -390,9 +390,12 @@ int fx_image_open_mt(fx_source **out, const char *path,
 	}
 	if ((rc = options_format(&format, path, o)) != 0)
 		return rc;
-	if (format == FX_IMAGE_E01)
-		return fx_ewf_reader_open(out, path, threads, o->bypass_cache);
-	return open_raw(out, path, format == FX_IMAGE_SPLIT_RAW, o);
+	rc = format == FX_IMAGE_E01
+		? fx_ewf_reader_open(out, path, threads, o->bypass_cache)
+		: open_raw(out, path, format == FX_IMAGE_SPLIT_RAW, o);
+	if (rc == 0)
+		(*out)->info.kind = FX_SOURCE_IMAGE;
+	return rc;
 }
 
 int fx_image_open(fx_source **out, const char *path,
@@ -418,8 +421,7 @@ size_t fx_image_files(const fx_source *img, fx_image_file *out, size_t max)
 	case FX_IMAGE_SPLIT_RAW:
 		for (i = 0; out && i < raw->nfiles && i < max; i++) {
 			memset(&out[i], 0, sizeof(out[i]));
-			snprintf(out[i].path, sizeof(out[i].path), "%s",
-				 raw->files[i].path);
+			out[i].path = raw->files[i].path; /* until close */
 			out[i].size = raw->files[i].size;
 		}
 		return raw->nfiles;

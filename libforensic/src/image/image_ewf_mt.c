@@ -630,7 +630,7 @@ static int open_handle(fx_ewf_reader *r, int bypass_cache)
 	if (!(r->files = calloc(r->nnames, sizeof(*r->files))))
 		return fx_error_set(FX_ERROR, "out of memory");
 	for (i = 0; i < r->nnames; i++) {
-		snprintf(r->files[i].path, sizeof(r->files[i].path), "%s", r->names[i]);
+		r->files[i].path = r->names[i]; /* both freed at close */
 		if (stat(r->names[i], &st) == 0)
 			r->files[i].size = (uint64_t)st.st_size;
 		if (bypass_cache)

@@ -58,23 +58,21 @@ static const char *rstr(struct fx_rpt *r, const char *s, int *err)
 	return strcpy(p, s);
 }
 
-static void copy_source(struct fx_rpt *r, fx_casedb_source *d,
-			const fx_casedb_source *s, int *err)
+static void copy_source(struct fx_rpt *r, fx_source_info *d,
+			const fx_source_info *s, int *err)
 {
 	*d = *s;
+	d->path = rstr(r, s->path, err);
 	d->vendor = rstr(r, s->vendor, err);
 	d->model = rstr(r, s->model, err);
 	d->serial = rstr(r, s->serial, err);
 	d->wwid = rstr(r, s->wwid, err);
 	d->hpa_dco = rstr(r, s->hpa_dco, err);
-}
-
-static void copy_hashes(struct fx_rpt *r, fx_casedb_hashset *d,
-			const fx_casedb_hashset *s, int *err)
-{
-	d->md5 = rstr(r, s->md5, err);
-	d->sha1 = rstr(r, s->sha1, err);
-	d->sha256 = rstr(r, s->sha256, err);
+	d->write_block_method = rstr(r, s->write_block_method, err);
+	d->ro_before = rstr(r, s->ro_before, err);
+	d->ro_after = rstr(r, s->ro_after, err);
+	d->ro_restored = rstr(r, s->ro_restored, err);
+	d->ro_kept = rstr(r, s->ro_kept, err);
 }
 
 /* ---- choosing the evidence items ---- */
@@ -206,9 +204,8 @@ static int take_verification(const fx_casedb_verification_info *v,
 	struct grow *g = payload;
 	struct fx_rpt_item *it = g->it;
 	fx_casedb_verification_info *d;
-	fx_casedb_window *w = NULL;
+	fx_window_hash *w = NULL;
 	void *arr = it->ver;
-	size_t i;
 	int rc = grow_array(&arr, it->n_ver, &g->cap, sizeof(*it->ver));
 
 	it->ver = arr;
@@ -222,15 +219,11 @@ static int take_verification(const fx_casedb_verification_info *v,
 	d->rec.tool = rstr(g->r, v->rec.tool, &g->err);
 	d->rec.tool_version = rstr(g->r, v->rec.tool_version, &g->err);
 	d->rec.findings = rstr(g->r, v->rec.findings, &g->err);
-	copy_hashes(g->r, &d->rec.hashes, &v->rec.hashes, &g->err);
 	if (v->rec.n_windows) {
 		w = rmem(g->r, v->rec.n_windows * sizeof(*w));
 		if (!w)
 			return FX_ERROR;
-		for (i = 0; i < v->rec.n_windows; i++) {
-			w[i] = v->rec.windows[i];
-			w[i].sha256 = rstr(g->r, w[i].sha256, &g->err);
-		}
+		memcpy(w, v->rec.windows, v->rec.n_windows * sizeof(*w));
 	}
 	d->rec.windows = w;
 	return g->err;
@@ -410,25 +403,25 @@ static int item_alerts(struct fx_rpt *r, size_t *cap,
 		const fx_casedb_verification_info *v = &it->ver[i];
 
 		/* an interrupted run reached no verdict: nothing failed */
-		if (v->rec.result == FX_CASEDB_VERIFIED ||
-		    v->rec.result == FX_CASEDB_VERIFY_INTERRUPTED)
+		if (v->rec.result == FX_VERDICT_VERIFIED ||
+		    v->rec.result == FX_VERDICT_INTERRUPTED)
 			continue;
 		snprintf(msg, sizeof(msg), "Verification %lld of evidence %s "
 			 "at %s FAILED: %s (%s).", (long long)v->id, ev,
 			 fx_rpt_or(v->rec.time_utc),
-			 fx_casedb_verdict_name(v->rec.result),
+			 fx_verdict_name(v->rec.result),
 			 fx_rpt_verdict_meaning(v->rec.result));
 		rc = alert(r, cap, FX_ALERT_VERIFICATION, it, v->id, msg);
 	}
 	for (i = 0; !rc && i < it->n_acq; i++) {
 		const fx_casedb_acquisition_info *a = it->acq[i];
 
-		if (a->status == FX_CASEDB_COMPLETED ||
-		    a->status == FX_CASEDB_COMPLETED_WITH_ERRORS)
+		if (a->status == FX_STATUS_COMPLETED ||
+		    a->status == FX_STATUS_COMPLETED_WITH_ERRORS)
 			continue;
 		snprintf(msg, sizeof(msg), "Acquisition %lld of evidence %s "
 			 "did not complete: status %s%s%s.", (long long)a->id,
-			 ev, fx_casedb_status_name(a->status),
+			 ev, fx_status_name(a->status),
 			 a->status_note ? "; " : "",
 			 a->status_note ? a->status_note : "");
 		rc = alert(r, cap, FX_ALERT_ACQUISITION, it, a->id, msg);

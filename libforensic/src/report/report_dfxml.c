@@ -50,14 +50,14 @@ static void el_u64(FILE *f, int ind, const char *name, uint64_t v)
 /* <hashdigest type="...">hex</hashdigest>; nothing when hex is NULL. */
 static void hashdigest(FILE *f, int ind, const char *type, const char *hex)
 {
-	if (!hex)
+	if (!hex || !*hex)
 		return;
 	fprintf(f, "%*s<hashdigest type=\"%s\">", ind, "", type);
 	fx_rpt_put_markup(f, hex);
 	fputs("</hashdigest>\n", f);
 }
 
-static void hashset(FILE *f, int ind, const fx_casedb_hashset *h)
+static void hashset(FILE *f, int ind, const fx_digests *h)
 {
 	hashdigest(f, ind, "md5", h->md5);
 	hashdigest(f, ind, "sha1", h->sha1);
@@ -236,18 +236,18 @@ static void metadata(FILE *f, const struct fx_rpt *r)
 
 /* ---- acquisitions ---- */
 
-static void identity(FILE *f, int ind, const fx_casedb_source *s)
+static void identity(FILE *f, int ind, const fx_source_info *s)
 {
 	fprintf(f, "%*s<fx:source_identity>\n", ind, "");
 	el(f, ind + 2, "fx:vendor", s->vendor);
 	el(f, ind + 2, "fx:model", s->model);
 	el(f, ind + 2, "fx:serial", s->serial);
 	el(f, ind + 2, "fx:wwid", s->wwid);
-	if (s->size_bytes)
-		el_u64(f, ind + 2, "fx:size_bytes", s->size_bytes);
-	if (s->size_bytes && s->logical_sector_size)
+	if (s->size)
+		el_u64(f, ind + 2, "fx:size_bytes", s->size);
+	if (s->size && s->logical_sector_size)
 		el_u64(f, ind + 2, "fx:size_sectors",
-		       s->size_bytes / s->logical_sector_size);
+		       s->size / s->logical_sector_size);
 	if (s->logical_sector_size)
 		el_u64(f, ind + 2, "fx:logical_sector_size",
 		       s->logical_sector_size);
@@ -271,10 +271,10 @@ static void acq_record(FILE *f, const struct fx_rpt_item *it,
 	size_t i;
 
 	fprintf(f, "    <fx:acquisition id=\"%lld\" status=\"%s\">\n",
-		(long long)a->id, fx_casedb_status_name(a->status));
+		(long long)a->id, fx_status_name(a->status));
 	el(f, 6, "fx:case_number", it->ev.case_number);
 	el(f, 6, "fx:evidence_number", it->ev.evidence.evidence_number);
-	el(f, 6, "fx:status_recorded", fx_casedb_status_name(x->status));
+	el(f, 6, "fx:status_recorded", fx_status_name(x->status));
 	el(f, 6, "fx:status_note", a->status_note);
 	el(f, 6, "fx:program", r->tool);
 	el(f, 6, "fx:version", r->tool_version);
@@ -289,11 +289,11 @@ static void acq_record(FILE *f, const struct fx_rpt_item *it,
 		fx_rpt_seconds(buf, sizeof(buf), us);
 		el(f, 6, "fx:duration_seconds", buf);
 	}
-	el(f, 6, "fx:source_path", r->source_path);
+	el(f, 6, "fx:source_path", r->evidence.source.path);
 	identity(f, 6, &r->evidence.source);
-	el(f, 6, "fx:write_block_method", r->write_block_method);
-	el(f, 6, "fx:write_block_before", r->write_block_before);
-	el(f, 6, "fx:write_block_after", r->write_block_after);
+	el(f, 6, "fx:write_block_method", r->evidence.source.write_block_method);
+	el(f, 6, "fx:write_block_before", r->evidence.source.ro_before);
+	el(f, 6, "fx:write_block_after", r->evidence.source.ro_after);
 	el(f, 6, "fx:format", r->format);
 	el(f, 6, "fx:compression", r->compression);
 	el_u64(f, 6, "fx:segment_size", r->segment_size);
@@ -352,12 +352,12 @@ static void diskimage(FILE *f, const struct fx_rpt_item *it,
 	acq_runs(f, a);
 	if (a->result.sector_size)
 		el_u64(f, 4, "sector_size", a->result.sector_size);
-	if (a->status != FX_CASEDB_COMPLETED &&
-	    a->status != FX_CASEDB_COMPLETED_WITH_ERRORS) {
+	if (a->status != FX_STATUS_COMPLETED &&
+	    a->status != FX_STATUS_COMPLETED_WITH_ERRORS) {
 		char msg[600];
 
 		snprintf(msg, sizeof(msg), "acquisition did not complete: %s%s%s",
-			 fx_casedb_status_name(a->status),
+			 fx_status_name(a->status),
 			 a->status_note ? "; " : "",
 			 a->status_note ? a->status_note : "");
 		el(f, 4, "error", msg);
@@ -372,7 +372,7 @@ static void verification(FILE *f, const fx_casedb_verification_info *v)
 	size_t i;
 
 	fprintf(f, "    <fx:verification id=\"%lld\" result=\"%s\"",
-		(long long)v->id, fx_casedb_verdict_name(v->rec.result));
+		(long long)v->id, fx_verdict_name(v->rec.result));
 	if (v->rec.acquisition_id)
 		fprintf(f, " acquisition_id=\"%lld\"",
 			(long long)v->rec.acquisition_id);

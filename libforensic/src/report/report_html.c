@@ -95,7 +95,7 @@ static void kv(FILE *f, const char *label, const char *value)
 static void kv_hash(FILE *f, const char *label, const char *hex)
 {
 	fprintf(f, "<tr><th>%s</th><td>", label);
-	if (hex) {
+	if (hex && *hex) {
 		fputs("<span class=\"hash\">", f);
 		esc(f, hex);
 		fputs("</span>", f);
@@ -114,7 +114,7 @@ static void kv_u64(FILE *f, const char *label, uint64_t v, const char *unit)
 		kv(f, label, NULL);
 }
 
-static void hashes_table(FILE *f, const fx_casedb_hashset *h)
+static void hashes_table(FILE *f, const fx_digests *h)
 {
 	fputs("<table class=\"kv\">\n", f);
 	kv_hash(f, "MD5", h->md5);
@@ -123,7 +123,7 @@ static void hashes_table(FILE *f, const fx_casedb_hashset *h)
 	fputs("</table>\n", f);
 }
 
-static void windows_table(FILE *f, const fx_casedb_window *w, size_t n)
+static void windows_table(FILE *f, const fx_window_hash *w, size_t n)
 {
 	size_t i;
 
@@ -147,7 +147,7 @@ static void windows_table(FILE *f, const fx_casedb_window *w, size_t n)
 
 /* ---- evidence items ---- */
 
-static void identity(FILE *f, const fx_casedb_source *s)
+static void identity(FILE *f, const fx_source_info *s)
 {
 	char buf[256];
 
@@ -157,7 +157,7 @@ static void identity(FILE *f, const fx_casedb_source *s)
 	kv(f, "Serial number", s->serial);
 	kv(f, "WWID", s->wwid);
 	fx_rpt_size_text(buf, sizeof(buf), s);
-	kv(f, "Size", s->size_bytes ? buf : NULL);
+	kv(f, "Size", s->size ? buf : NULL);
 	fx_rpt_sector_sizes_text(buf, sizeof(buf), s);
 	kv(f, "Sector sizes", s->logical_sector_size ||
 	   s->physical_sector_size ? buf : NULL);
@@ -177,9 +177,9 @@ static void unreadable(FILE *f, const fx_casedb_acquisition_info *a)
 
 	fputs("<h4>Unreadable sectors</h4>\n", f);
 	if (!x->n_bad) {
-		fprintf(f, "<p>%s</p>\n", a->status == FX_CASEDB_COMPLETED
+		fprintf(f, "<p>%s</p>\n", a->status == FX_STATUS_COMPLETED
 			? "None. Every sector was read."
-			: a->status == FX_CASEDB_COMPLETED_WITH_ERRORS
+			: a->status == FX_STATUS_COMPLETED_WITH_ERRORS
 			? "No ranges are recorded."
 			: "None recorded, but the acquisition did not complete.");
 		return;
@@ -221,7 +221,7 @@ static void image_files(FILE *f, const fx_casedb_result *x)
 		esc(f, x->files[i].path);
 		fprintf(f, "</span><br>%llu bytes<br>SHA-256 ",
 			(unsigned long long)x->files[i].size);
-		if (x->files[i].sha256) {
+		if (x->files[i].sha256[0]) {
 			fputs("<span class=\"hash\">", f);
 			esc(f, x->files[i].sha256);
 			fputs("</span>", f);
@@ -241,13 +241,13 @@ static void acq_rows(FILE *f, const fx_casedb_acquisition_info *a)
 	int64_t us;
 
 	fprintf(f, "<tr><th>Status</th><td class=\"%s\">%s</td></tr>\n",
-		a->status == FX_CASEDB_COMPLETED ? "pass"
-		: a->status == FX_CASEDB_COMPLETED_WITH_ERRORS ? "warn" : "fail",
-		fx_casedb_status_name(a->status));
+		a->status == FX_STATUS_COMPLETED ? "pass"
+		: a->status == FX_STATUS_COMPLETED_WITH_ERRORS ? "warn" : "fail",
+		fx_status_name(a->status));
 	if (a->status_note)
 		kv(f, "Status note", a->status_note);
 	if (a->status != a->result.status)
-		kv(f, "Status as stored", fx_casedb_status_name(a->result.status));
+		kv(f, "Status as stored", fx_status_name(a->result.status));
 	kv(f, "Tool", r->tool);
 	kv(f, "Tool version", r->tool_version);
 	kv(f, "Library versions", r->library_versions);
@@ -263,10 +263,10 @@ static void acq_rows(FILE *f, const fx_casedb_acquisition_info *a)
 		fx_rpt_duration_text(buf, sizeof(buf), us);
 	kv(f, "Duration", fx_rpt_duration(&us, r->start_utc,
 					  a->result.end_utc) == 0 ? buf : NULL);
-	kv(f, "Source path", r->source_path);
-	kv(f, "Write-block method", r->write_block_method);
-	kv(f, "State before", r->write_block_before);
-	kv(f, "State after", r->write_block_after);
+	kv(f, "Source path", r->evidence.source.path);
+	kv(f, "Write-block method", r->evidence.source.write_block_method);
+	kv(f, "State before", r->evidence.source.ro_before);
+	kv(f, "State after", r->evidence.source.ro_after);
 	kv(f, "Format", r->format);
 	kv(f, "Compression", r->compression);
 	if (r->segment_size)
@@ -281,7 +281,7 @@ static void acq_rows(FILE *f, const fx_casedb_acquisition_info *a)
 static void acquisition(FILE *f, const struct fx_rpt_item *it,
 			const fx_casedb_acquisition_info *a)
 {
-	const fx_casedb_source *seen = &a->rec.evidence.source;
+	const fx_source_info *seen = &a->rec.evidence.source;
 	int differs = fx_rpt_source_differs(seen, &it->ev.evidence.source);
 
 	fprintf(f, "<h3>Acquisition %lld</h3>\n<table class=\"kv\">\n",
@@ -392,7 +392,7 @@ static void verification(FILE *f, const struct fx_rpt_item *it,
 	static const char *words[] = { "not compared", "equal",
 				       "<span class=\"fail\">DIFFERS</span>" };
 	const fx_casedb_acquisition_info *a = fx_rpt_acq_of(it, v);
-	int ok = v->rec.result == FX_CASEDB_VERIFIED;
+	int ok = v->rec.result == FX_VERDICT_VERIFIED;
 
 	fprintf(f, "<h3>Verification %lld", (long long)v->id);
 	if (v->rec.acquisition_id)
@@ -400,7 +400,7 @@ static void verification(FILE *f, const struct fx_rpt_item *it,
 			(long long)v->rec.acquisition_id);
 	fprintf(f, "</h3>\n<table class=\"kv\">\n<tr><th>Result</th><td "
 		"class=\"%s\">%s (%s)</td></tr>\n", ok ? "pass"
-		: v->rec.result == FX_CASEDB_VERIFY_INTERRUPTED ? "warn" : "fail",
+		: v->rec.result == FX_VERDICT_INTERRUPTED ? "warn" : "fail",
 		fx_rpt_verdict_label(v->rec.result),
 		fx_rpt_verdict_meaning(v->rec.result));
 	kv(f, "Time (UTC)", v->rec.time_utc);
@@ -563,7 +563,7 @@ static void summary(FILE *f, const struct fx_rpt *r)
 		for (j = 0; j < it->n_acq; j++)
 			fprintf(f, "%s%lld: %s", j ? "<br>" : "",
 				(long long)it->acq[j]->id,
-				fx_casedb_status_name(it->acq[j]->status));
+				fx_status_name(it->acq[j]->status));
 		fputs(it->n_acq ? "</td><td>" : "none</td><td>", f);
 		for (j = 0; j < it->n_acq; j++)
 			fprintf(f, "%s%llu in %zu range%s", j ? "<br>" : "",
@@ -573,10 +573,10 @@ static void summary(FILE *f, const struct fx_rpt *r)
 		fputs("</td><td>", f);
 		if (last) {
 			fprintf(f, "<span class=\"%s\">%s</span> at ",
-				last->rec.result == FX_CASEDB_VERIFIED ? "pass"
-				: last->rec.result == FX_CASEDB_VERIFY_INTERRUPTED
+				last->rec.result == FX_VERDICT_VERIFIED ? "pass"
+				: last->rec.result == FX_VERDICT_INTERRUPTED
 				? "warn" : "fail",
-				fx_casedb_verdict_name(last->rec.result));
+				fx_verdict_name(last->rec.result));
 			val(f, last->rec.time_utc);
 		} else {
 			fputs("none", f);

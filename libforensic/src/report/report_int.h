@@ -89,9 +89,9 @@ const char *fx_rpt_or(const char *s);
 const char *fx_rpt_flag(int v);
 /* What a verdict means: "all hashes match", "a hash differs", "the image
  * could not be verified". */
-const char *fx_rpt_verdict_meaning(fx_casedb_verdict v);
+const char *fx_rpt_verdict_meaning(fx_verdict v);
 /* "verified", "MISMATCH", "ERROR", "interrupted": a verdict as headed. */
-const char *fx_rpt_verdict_label(fx_casedb_verdict v);
+const char *fx_rpt_verdict_label(fx_verdict v);
 
 /* Parses "YYYY-MM-DDTHH:MM:SS[.f*]Z" into microseconds since the epoch;
  * -1 if malformed. */
@@ -110,12 +110,13 @@ void fx_rpt_now(char out[32]);
 
 /* "1000204886016 bytes = 1953525168 sectors of 512 bytes" or "not
  * recorded"; "logical 512 bytes, physical 4096 bytes". */
-void fx_rpt_size_text(char *out, size_t size, const fx_casedb_source *s);
+void fx_rpt_size_text(char *out, size_t size, const fx_source_info *s);
 void fx_rpt_sector_sizes_text(char *out, size_t size,
-			      const fx_casedb_source *s);
+			      const fx_source_info *s);
 
 /* Comparison of a verification's hash with the acquisition's: */
 enum fx_rpt_cmp { FX_CMP_NONE, FX_CMP_EQUAL, FX_CMP_DIFFERS };
+/* FX_CMP_NONE when either is not recorded (NULL or ""). */
 enum fx_rpt_cmp fx_rpt_hash_cmp(const char *computed, const char *recorded);
 /* The acquisition of item a verification names (NULL if none). */
 const fx_casedb_acquisition_info *fx_rpt_acq_of(const struct fx_rpt_item *it,
@@ -123,7 +124,7 @@ const fx_casedb_acquisition_info *fx_rpt_acq_of(const struct fx_rpt_item *it,
 /* Total unreadable sectors of an acquisition. */
 uint64_t fx_rpt_bad_total(const fx_casedb_acquisition_info *a);
 /* Nonzero when the two identities differ in any field. */
-int fx_rpt_source_differs(const fx_casedb_source *a, const fx_casedb_source *b);
+int fx_rpt_source_differs(const fx_source_info *a, const fx_source_info *b);
 
 /* ---- escaping, done once (report_util.c) ----
  * Every text from the database goes out through one of these. In markup,

@@ -90,16 +90,16 @@ static void null(struct jw *w, const char *key)
 
 /* ---- records ---- */
 
-static void source(struct jw *w, const char *key, const fx_casedb_source *s)
+static void source(struct jw *w, const char *key, const fx_source_info *s)
 {
 	obj(w, key);
 	str(w, "vendor", s->vendor);
 	str(w, "model", s->model);
 	str(w, "serial", s->serial);
 	str(w, "wwid", s->wwid);
-	num0(w, "size_bytes", s->size_bytes);
-	if (s->size_bytes && s->logical_sector_size)
-		num(w, "size_sectors", s->size_bytes / s->logical_sector_size);
+	num0(w, "size_bytes", s->size);
+	if (s->size && s->logical_sector_size)
+		num(w, "size_sectors", s->size / s->logical_sector_size);
 	else
 		null(w, "size_sectors");
 	num0(w, "logical_sector_size", s->logical_sector_size);
@@ -111,16 +111,22 @@ static void source(struct jw *w, const char *key, const fx_casedb_source *s)
 	obj_end(w);
 }
 
-static void hashes(struct jw *w, const fx_casedb_hashset *h)
+/* A recorded hash; "" (not computed) is null. */
+static void hex(struct jw *w, const char *key, const char *s)
+{
+	str(w, key, s[0] ? s : NULL);
+}
+
+static void hashes(struct jw *w, const fx_digests *h)
 {
 	obj(w, "hashes");
-	str(w, "md5", h->md5);
-	str(w, "sha1", h->sha1);
-	str(w, "sha256", h->sha256);
+	hex(w, "md5", h->md5);
+	hex(w, "sha1", h->sha1);
+	hex(w, "sha256", h->sha256);
 	obj_end(w);
 }
 
-static void windows(struct jw *w, const fx_casedb_window *win, size_t n)
+static void windows(struct jw *w, const fx_window_hash *win, size_t n)
 {
 	size_t i;
 
@@ -165,7 +171,7 @@ static void image_files(struct jw *w, const fx_casedb_result *x)
 		obj(w, NULL);
 		str(w, "path", x->files[i].path);
 		num(w, "size_bytes", x->files[i].size);
-		str(w, "sha256", x->files[i].sha256);
+		hex(w, "sha256", x->files[i].sha256);
 		obj_end(w);
 	}
 	arr_end(w);
@@ -191,8 +197,8 @@ static void acquisition(struct jw *w, const fx_casedb_acquisition_info *a)
 
 	obj(w, NULL);
 	num(w, "id", (uint64_t)a->id);
-	str(w, "status", fx_casedb_status_name(a->status));
-	str(w, "status_recorded", fx_casedb_status_name(a->result.status));
+	str(w, "status", fx_status_name(a->status));
+	str(w, "status_recorded", fx_status_name(a->result.status));
 	str(w, "status_note", a->status_note);
 	str(w, "tool", r->tool);
 	str(w, "tool_version", r->tool_version);
@@ -204,12 +210,12 @@ static void acquisition(struct jw *w, const fx_casedb_acquisition_info *a)
 	str(w, "start_utc", r->start_utc);
 	str(w, "end_utc", a->result.end_utc);
 	duration(w, r->start_utc, a->result.end_utc);
-	str(w, "source_path", r->source_path);
+	str(w, "source_path", r->evidence.source.path);
 	source(w, "source", &r->evidence.source);
 	obj(w, "write_block");
-	str(w, "method", r->write_block_method);
-	str(w, "before", r->write_block_before);
-	str(w, "after", r->write_block_after);
+	str(w, "method", r->evidence.source.write_block_method);
+	str(w, "before", r->evidence.source.ro_before);
+	str(w, "after", r->evidence.source.ro_after);
 	obj_end(w);
 	str(w, "format", r->format);
 	str(w, "compression", r->compression);
@@ -254,7 +260,7 @@ static void verification(struct jw *w, const struct fx_rpt_item *it,
 	str(w, "host", v->rec.host);
 	str(w, "tool", v->rec.tool);
 	str(w, "tool_version", v->rec.tool_version);
-	str(w, "result", fx_casedb_verdict_name(v->rec.result));
+	str(w, "result", fx_verdict_name(v->rec.result));
 	str(w, "findings", v->rec.findings);
 	hashes(w, &v->rec.hashes);
 	windows(w, v->rec.windows, v->rec.n_windows);

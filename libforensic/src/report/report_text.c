@@ -153,7 +153,7 @@ static void hash_line(FILE *f, int ind, const char *name, const char *hex)
 	if (col < (int)strlen(name) + 1)
 		col = (int)strlen(name) + 1;
 	fprintf(f, "%*s%-*s", ind, "", col, name);
-	if (hex)
+	if (hex && *hex)
 		wrap(f, hex, (size_t)(ind + col), (size_t)(ind + col));
 	else
 		fputs("not computed\n", f);
@@ -191,14 +191,14 @@ static void heading(FILE *f, const char *text, char c)
 	free(clean);
 }
 
-static void hashes(FILE *f, int ind, const fx_casedb_hashset *h)
+static void hashes(FILE *f, int ind, const fx_digests *h)
 {
 	hash_line(f, ind, "MD5", h->md5);
 	hash_line(f, ind, "SHA-1", h->sha1);
 	hash_line(f, ind, "SHA-256", h->sha256);
 }
 
-static void windows(FILE *f, const fx_casedb_window *w, size_t n)
+static void windows(FILE *f, const fx_window_hash *w, size_t n)
 {
 	size_t i;
 
@@ -218,7 +218,7 @@ static void windows(FILE *f, const fx_casedb_window *w, size_t n)
 
 /* ---- sections ---- */
 
-static void source_identity(FILE *f, const fx_casedb_source *s)
+static void source_identity(FILE *f, const fx_source_info *s)
 {
 	char buf[256];
 
@@ -243,9 +243,9 @@ static void unreadable(FILE *f, const fx_casedb_acquisition_info *a)
 	size_t i;
 
 	if (!x->n_bad) {
-		para(f, 2, a->status == FX_CASEDB_COMPLETED
+		para(f, 2, a->status == FX_STATUS_COMPLETED
 			? "Unreadable sectors: none. Every sector was read."
-			: a->status == FX_CASEDB_COMPLETED_WITH_ERRORS
+			: a->status == FX_STATUS_COMPLETED_WITH_ERRORS
 			? "Unreadable sectors: no ranges are recorded."
 			: "Unreadable sectors: none recorded, but the "
 			  "acquisition did not complete.");
@@ -321,12 +321,12 @@ static void acq_fields(FILE *f, const fx_casedb_acquisition_info *a)
 	char buf[256], *params;
 	int64_t us;
 
-	field(f, 2, "Status", fx_casedb_status_name(a->status));
+	field(f, 2, "Status", fx_status_name(a->status));
 	if (a->status_note)
 		field(f, 2, "Status note", a->status_note);
 	if (a->status != a->result.status)
 		field(f, 2, "Status as stored",
-		      fx_casedb_status_name(a->result.status));
+		      fx_status_name(a->result.status));
 	field(f, 2, "Tool", r->tool);
 	field(f, 2, "Tool version", r->tool_version);
 	field(f, 2, "Library versions", r->library_versions);
@@ -344,10 +344,10 @@ static void acq_fields(FILE *f, const fx_casedb_acquisition_info *a)
 	} else {
 		field(f, 2, "Duration", FX_NOT_RECORDED);
 	}
-	field(f, 2, "Source path", r->source_path);
-	field(f, 2, "Write-block method", r->write_block_method);
-	field(f, 2, "State before", r->write_block_before);
-	field(f, 2, "State after", r->write_block_after);
+	field(f, 2, "Source path", r->evidence.source.path);
+	field(f, 2, "Write-block method", r->evidence.source.write_block_method);
+	field(f, 2, "State before", r->evidence.source.ro_before);
+	field(f, 2, "State after", r->evidence.source.ro_after);
 	field(f, 2, "Format", r->format);
 	field(f, 2, "Compression", r->compression);
 	if (r->segment_size)
@@ -603,7 +603,7 @@ static void summary(FILE *f, const struct fx_rpt *r)
 
 			snprintf(part, sizeof(part), "%sacquisition %lld %s, ",
 				 j ? "; " : "", (long long)a->id,
-				 fx_casedb_status_name(a->status));
+				 fx_status_name(a->status));
 			strncat(buf, part, sizeof(buf) - strlen(buf) - 1);
 			if (bad)
 				snprintf(part, sizeof(part), "%llu unreadable "
@@ -616,7 +616,7 @@ static void summary(FILE *f, const struct fx_rpt *r)
 		}
 		if (last)
 			snprintf(part, sizeof(part), "; latest verification: %s "
-				 "at %s.", fx_casedb_verdict_name(last->rec.result),
+				 "at %s.", fx_verdict_name(last->rec.result),
 				 fx_rpt_or(last->rec.time_utc));
 		else
 			snprintf(part, sizeof(part), "; no verification.");

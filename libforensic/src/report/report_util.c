@@ -251,23 +251,23 @@ const char *fx_rpt_flag(int v)
 	return v < 0 ? FX_NOT_RECORDED : v ? "yes" : "no";
 }
 
-const char *fx_rpt_verdict_meaning(fx_casedb_verdict v)
+const char *fx_rpt_verdict_meaning(fx_verdict v)
 {
 	switch (v) {
-	case FX_CASEDB_VERIFIED: return "all hashes match";
-	case FX_CASEDB_MISMATCH: return "a hash differs";
-	case FX_CASEDB_VERIFY_INTERRUPTED:
+	case FX_VERDICT_VERIFIED: return "all hashes match";
+	case FX_VERDICT_MISMATCH: return "a hash differs";
+	case FX_VERDICT_INTERRUPTED:
 		return "stopped before it reached a verdict; neither a pass nor a failure";
 	default: return "the image could not be verified";
 	}
 }
 
-const char *fx_rpt_verdict_label(fx_casedb_verdict v)
+const char *fx_rpt_verdict_label(fx_verdict v)
 {
 	switch (v) {
-	case FX_CASEDB_VERIFIED: return "verified";
-	case FX_CASEDB_MISMATCH: return "MISMATCH";
-	case FX_CASEDB_VERIFY_INTERRUPTED: return "interrupted";
+	case FX_VERDICT_VERIFIED: return "verified";
+	case FX_VERDICT_MISMATCH: return "MISMATCH";
+	case FX_VERDICT_INTERRUPTED: return "interrupted";
 	default: return "ERROR";
 	}
 }
@@ -396,9 +396,9 @@ void fx_rpt_now(char out[32])
 
 /* ---- sizes ---- */
 
-void fx_rpt_size_text(char *out, size_t size, const fx_casedb_source *s)
+void fx_rpt_size_text(char *out, size_t size, const fx_source_info *s)
 {
-	uint64_t ls = s->logical_sector_size, b = s->size_bytes;
+	uint64_t ls = s->logical_sector_size, b = s->size;
 
 	if (!b)
 		snprintf(out, size, FX_NOT_RECORDED);
@@ -417,7 +417,7 @@ void fx_rpt_size_text(char *out, size_t size, const fx_casedb_source *s)
 }
 
 void fx_rpt_sector_sizes_text(char *out, size_t size,
-			      const fx_casedb_source *s)
+			      const fx_source_info *s)
 {
 	char l[32], p[32];
 
@@ -436,7 +436,7 @@ void fx_rpt_sector_sizes_text(char *out, size_t size,
 
 enum fx_rpt_cmp fx_rpt_hash_cmp(const char *computed, const char *recorded)
 {
-	if (!computed || !recorded)
+	if (!computed || !recorded || !*computed || !*recorded)
 		return FX_CMP_NONE;
 	return strcasecmp(computed, recorded) == 0 ? FX_CMP_EQUAL
 						    : FX_CMP_DIFFERS;
@@ -470,14 +470,14 @@ static int str_differs(const char *a, const char *b)
 	return strcmp(a, b) != 0;
 }
 
-int fx_rpt_source_differs(const fx_casedb_source *a, const fx_casedb_source *b)
+int fx_rpt_source_differs(const fx_source_info *a, const fx_source_info *b)
 {
 	return str_differs(a->vendor, b->vendor) ||
 	       str_differs(a->model, b->model) ||
 	       str_differs(a->serial, b->serial) ||
 	       str_differs(a->wwid, b->wwid) ||
 	       str_differs(a->hpa_dco, b->hpa_dco) ||
-	       a->size_bytes != b->size_bytes ||
+	       a->size != b->size ||
 	       a->logical_sector_size != b->logical_sector_size ||
 	       a->physical_sector_size != b->physical_sector_size ||
 	       a->removable != b->removable || a->rotational != b->rotational ||

@@ -41,8 +41,9 @@ size_t fx_ewf_files_writeback(fx_ewf_files *f, size_t from);
 /*
  * Flushes every segment to storage (fdatasync), makes it read-only (0444)
  * and lists them all, with their sizes, into a new array *out of *n entries
- * (sha256 left empty), even after a failure. Call after libewf has closed
- * the set; not concurrently with the writer.
+ * (sha256 left empty; paths borrowed from f, valid until fx_ewf_files_free),
+ * even after a failure. Call after libewf has closed the set; not
+ * concurrently with the writer.
  */
 int fx_ewf_files_seal(fx_ewf_files *f, fx_image_file **out, size_t *n);
 

@@ -37,7 +37,7 @@ typedef struct raw_sink {
 	uint64_t in_file;          /* bytes in the current file */
 	uint64_t total;            /* bytes written to all files */
 	fx_hasher *hasher;         /* per-segment SHA-256 (split only) */
-	fx_image_file *files;
+	fx_image_file *files;       /* paths owned, freed by raw_close */
 	size_t nfiles, cap;
 } raw_sink;
 
@@ -54,6 +54,7 @@ int fx_raw_segment_name(char *out, size_t outlen, const char *target,
 
 static int open_next(raw_sink *r)
 {
+	char name[PATH_MAX], *path;
 	fx_image_file *f;
 	int rc;
 
@@ -67,12 +68,17 @@ static int open_next(raw_sink *r)
 	}
 	f = &r->files[r->nfiles];
 	memset(f, 0, sizeof(*f));
-	if ((rc = fx_raw_segment_name(f->path, sizeof(f->path), r->target,
+	if ((rc = fx_raw_segment_name(name, sizeof(name), r->target,
 				      r->segment_size, (unsigned)r->nfiles)))
 		return rc;
+	if (!(path = strdup(name)))
+		return fx_error_set(FX_ERROR, "out of memory");
 	r->direct = 1;
-	if ((rc = fx_create_evidence_file(f->path, &r->direct)) < 0)
+	if ((rc = fx_create_evidence_file(path, &r->direct)) < 0) {
+		free(path);
 		return rc;
+	}
+	f->path = path; /* freed by raw_close */
 	r->fd = rc;
 	r->in_file = 0;
 	r->nfiles++;
@@ -173,10 +179,13 @@ static size_t raw_files(void *payload, fx_image_file *out, size_t max)
 static void raw_close(void *payload)
 {
 	raw_sink *r = payload;
+	size_t i;
 
 	if (r->fd >= 0)
 		close(r->fd);
 	fx_hasher_free(r->hasher);
+	for (i = 0; i < r->nfiles; i++)
+		free((char *)(uintptr_t)r->files[i].path);
 	free(r->files);
 	free(r);
 }

@@ -454,7 +454,8 @@ static int sys_flag(const char *disk, const char *attr)
 	return atoi(text) ? 1 : 0;
 }
 
-void fx_blockdev_identity(const fx_blockdev *bd, fx_source_info *info)
+void fx_blockdev_identity(const fx_blockdev *bd, fx_source_info *info,
+			  fx_source_text *text)
 {
 	char disk[64], type[16];
 
@@ -462,23 +463,23 @@ void fx_blockdev_identity(const fx_blockdev *bd, fx_source_info *info)
 		parent_disk(disk, sizeof(disk), bd->name);
 	else
 		snprintf(disk, sizeof(disk), "%s", bd->name);
-	sys_attr(info->vendor, sizeof(info->vendor), disk, "device/vendor");
-	sys_attr(info->model, sizeof(info->model), disk, "device/model");
-	sys_attr(info->serial, sizeof(info->serial), disk, "device/serial");
-	sys_attr(info->wwid, sizeof(info->wwid), disk, "device/wwid");
-	if (!info->wwid[0])
-		sys_attr(info->wwid, sizeof(info->wwid), disk, "wwid");
-	if (!info->serial[0])
-		udev_property(info->serial, sizeof(info->serial), bd->dev,
+	sys_attr(text->vendor, sizeof(text->vendor), disk, "device/vendor");
+	sys_attr(text->model, sizeof(text->model), disk, "device/model");
+	sys_attr(text->serial, sizeof(text->serial), disk, "device/serial");
+	sys_attr(text->wwid, sizeof(text->wwid), disk, "device/wwid");
+	if (!text->wwid[0])
+		sys_attr(text->wwid, sizeof(text->wwid), disk, "wwid");
+	if (!text->serial[0])
+		udev_property(text->serial, sizeof(text->serial), bd->dev,
 			      "ID_SERIAL_SHORT");
-	if (!info->model[0])
-		udev_property(info->model, sizeof(info->model), bd->dev,
+	if (!text->model[0])
+		udev_property(text->model, sizeof(text->model), bd->dev,
 			      "ID_MODEL");
-	if (!info->vendor[0])
-		udev_property(info->vendor, sizeof(info->vendor), bd->dev,
+	if (!text->vendor[0])
+		udev_property(text->vendor, sizeof(text->vendor), bd->dev,
 			      "ID_VENDOR");
-	if (!info->wwid[0])
-		udev_property(info->wwid, sizeof(info->wwid), bd->dev, "ID_WWN");
+	if (!text->wwid[0])
+		udev_property(text->wwid, sizeof(text->wwid), bd->dev, "ID_WWN");
 	info->removable = sys_flag(disk, "removable");
 	sys_attr(type, sizeof(type), disk, "device/type");
 	info->optical = strcmp(type, "5") == 0; /* SCSI peripheral type: CD/DVD */

@@ -74,7 +74,7 @@ static int native_max_from_sense(uint64_t *out, const uint8_t *s)
 	return 0;
 }
 
-void fx_blockdev_hpa_dco(int fd, fx_source_info *info)
+void fx_blockdev_hpa_dco(int fd, fx_source_text *text)
 {
 	uint8_t id[512], dco[512], sense[64];
 	ata_cmd identify = { 0xEC, 0, 0, ATA_PROTO_PIO_IN, 0 };
@@ -86,7 +86,7 @@ void fx_blockdev_hpa_dco(int fd, fx_source_info *info)
 
 	rc = ata_send(fd, &identify, id, sense, sizeof(sense));
 	if (rc != 0 || word(id, 0) & 0x8000) {
-		snprintf(info->hpa_dco, sizeof(info->hpa_dco),
+		snprintf(text->hpa_dco, sizeof(text->hpa_dco),
 			 "not checked: the device does not answer ATA IDENTIFY through SG_IO (%s)",
 			 rc ? strerror(-rc) : "not an ATA device");
 		return;
@@ -98,12 +98,12 @@ void fx_blockdev_hpa_dco(int fd, fx_source_info *info)
 	if (!(word(id, 82) & (1 << 10)) ||
 	    ata_send(fd, &native, NULL, sense, sizeof(sense)) != 0 ||
 	    native_max_from_sense(&native_max, sense) != 0) {
-		snprintf(info->hpa_dco, sizeof(info->hpa_dco),
+		snprintf(text->hpa_dco, sizeof(text->hpa_dco),
 			 "HPA: not checked (HPA feature set not supported or READ NATIVE MAX ADDRESS EXT refused); current max %llu sectors",
 			 (unsigned long long)current);
 		native_max = current ? current - 1 : 0;
 	} else {
-		snprintf(info->hpa_dco, sizeof(info->hpa_dco),
+		snprintf(text->hpa_dco, sizeof(text->hpa_dco),
 			 "HPA: current max %llu sectors, native max %llu sectors, %s",
 			 (unsigned long long)current,
 			 (unsigned long long)native_max + 1,
@@ -116,14 +116,14 @@ void fx_blockdev_hpa_dco(int fd, fx_source_info *info)
 			  word(dco, 5) << 32 | word(dco, 6) << 48;
 		have_dco = 1;
 	}
-	len = strlen(info->hpa_dco);
+	len = strlen(text->hpa_dco);
 	if (have_dco)
-		snprintf(info->hpa_dco + len, sizeof(info->hpa_dco) - len,
+		snprintf(text->hpa_dco + len, sizeof(text->hpa_dco) - len,
 			 "; DCO: factory max %llu sectors, %s",
 			 (unsigned long long)dco_max + 1,
 			 dco_max > native_max ? "HIDDEN SECTORS PRESENT"
 					      : "no hidden sectors");
 	else
-		snprintf(info->hpa_dco + len, sizeof(info->hpa_dco) - len,
+		snprintf(text->hpa_dco + len, sizeof(text->hpa_dco) - len,
 			 "; DCO: not checked (not supported or DEVICE CONFIGURATION IDENTIFY refused)");
 }

@@ -26,7 +26,26 @@
 #include "base/error.h"
 #include "source/source_impl.h"
 
-static fx_source *source_alloc(const char *path)
+/* Points the info's texts at the source's own (all "" until set). */
+static void info_texts(fx_source *src)
+{
+	fx_source_info *in = &src->info;
+	fx_source_text *t = &src->text;
+
+	in->path = t->path;
+	in->vendor = t->vendor;
+	in->model = t->model;
+	in->serial = t->serial;
+	in->wwid = t->wwid;
+	in->hpa_dco = t->hpa_dco;
+	in->write_block_method = t->write_block_method;
+	in->ro_before = t->ro_before;
+	in->ro_after = t->ro_after;
+	in->ro_restored = t->ro_restored;
+	in->ro_kept = t->ro_kept;
+}
+
+static fx_source *source_alloc(const char *path, fx_source_kind kind)
 {
 	fx_source *src = calloc(1, sizeof(*src));
 
@@ -35,7 +54,9 @@ static fx_source *source_alloc(const char *path)
 		return NULL;
 	}
 	src->fd = -1;
-	snprintf(src->info.path, sizeof(src->info.path), "%s", path);
+	info_texts(src);
+	snprintf(src->text.path, sizeof(src->text.path), "%s", path);
+	src->info.kind = kind;
 	src->info.removable = FX_UNKNOWN;
 	src->info.rotational = FX_UNKNOWN;
 	return src;
@@ -60,6 +81,7 @@ static int open_block(fx_source *src, const char *path, const struct stat *st,
 		      const fx_source_options *o)
 {
 	fx_source_info *info = &src->info;
+	fx_source_text *text = &src->text;
 	int ssz = 512;
 	unsigned pbsz = 512;
 	int rc = 0;
@@ -69,6 +91,8 @@ static int open_block(fx_source *src, const char *path, const struct stat *st,
 	    (rc = fx_blockdev_check_mounted(&src->bdev, path)) != 0)
 		return rc;
 	info->is_block_device = 1;
+	info->is_partition = src->bdev.is_partition;
+	info->kind = src->bdev.is_partition ? FX_SOURCE_PARTITION : FX_SOURCE_DEVICE;
 	if ((rc = check_destinations(src, o)) != 0)
 		return rc; /* before anything is changed */
 	src->fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -76,22 +100,22 @@ static int open_block(fx_source *src, const char *path, const struct stat *st,
 		return fx_error_set_errno(fx_error_from_errno(errno), errno,
 					  "cannot open source %s", path);
 	if (o->write_block) {
-		snprintf(info->write_block_method,
-			 sizeof(info->write_block_method), "BLKROSET");
+		snprintf(text->write_block_method,
+			 sizeof(text->write_block_method), "BLKROSET");
 		rc = fx_blockdev_write_block(&src->bdev, path, src->fd, &src->ro);
 	} else {
-		snprintf(info->write_block_method,
-			 sizeof(info->write_block_method),
+		snprintf(text->write_block_method,
+			 sizeof(text->write_block_method),
 			 "disabled (--no-write-block)");
 		fx_blockdev_ro_read(&src->bdev, src->fd, &src->ro);
 	}
-	fx_ro_format(&src->ro, FX_RO_BEFORE, info->ro_before,
-		     sizeof(info->ro_before));
-	fx_ro_format(&src->ro, FX_RO_KEPT, info->ro_kept, sizeof(info->ro_kept));
+	fx_ro_format(&src->ro, FX_RO_BEFORE, text->ro_before,
+		     sizeof(text->ro_before));
+	fx_ro_format(&src->ro, FX_RO_KEPT, text->ro_kept, sizeof(text->ro_kept));
 	if (rc != 0)
 		return rc;
-	fx_blockdev_ro_state(&src->bdev, src->fd, info->ro_after,
-			     sizeof(info->ro_after));
+	fx_blockdev_ro_state(&src->bdev, src->fd, text->ro_after,
+			     sizeof(text->ro_after));
 	if (ioctl(src->fd, BLKGETSIZE64, &info->size) != 0)
 		return fx_error_set_errno(FX_EIO, errno,
 					  "cannot read the size of %s (BLKGETSIZE64)",
@@ -102,13 +126,13 @@ static int open_block(fx_source *src, const char *path, const struct stat *st,
 		pbsz = (unsigned)ssz;
 	info->logical_sector_size = (uint32_t)ssz;
 	info->physical_sector_size = pbsz;
-	fx_blockdev_identity(&src->bdev, info);
+	fx_blockdev_identity(&src->bdev, info, text);
 	if (src->bdev.is_partition)
-		snprintf(info->hpa_dco, sizeof(info->hpa_dco),
+		snprintf(text->hpa_dco, sizeof(text->hpa_dco),
 			 "not checked: %s is a partition; HPA/DCO belong to the whole disk",
 			 path);
 	else
-		fx_blockdev_hpa_dco(src->fd, info);
+		fx_blockdev_hpa_dco(src->fd, text);
 	if (o->direct_io) {
 		int dfd = open(path, O_RDONLY | O_CLOEXEC | O_DIRECT);
 
@@ -127,6 +151,7 @@ static int open_file(fx_source *src, const char *path, const struct stat *st,
 		     const fx_source_options *o)
 {
 	fx_source_info *info = &src->info;
+	fx_source_text *text = &src->text;
 	int rc;
 
 	if ((rc = check_destinations(src, o)) != 0)
@@ -140,9 +165,9 @@ static int open_file(fx_source *src, const char *path, const struct stat *st,
 	info->size = (uint64_t)st->st_size;
 	info->logical_sector_size = 512;
 	info->physical_sector_size = 512;
-	snprintf(info->write_block_method, sizeof(info->write_block_method),
+	snprintf(text->write_block_method, sizeof(text->write_block_method),
 		 "none: regular file opened O_RDONLY");
-	snprintf(info->hpa_dco, sizeof(info->hpa_dco),
+	snprintf(text->hpa_dco, sizeof(text->hpa_dco),
 		 "not checked: %s is a regular file, not a device", path);
 	if (o->bypass_cache)
 		posix_fadvise(src->fd, 0, 0, POSIX_FADV_DONTNEED);
@@ -195,7 +220,8 @@ int fx_source_open(fx_source **out, const char *path,
 	if (o->version == 0 || o->version > FX_SOURCE_OPTIONS_VERSION)
 		return fx_error_set(FX_EUSAGE, "source options version %u is not 1..%u",
 				    o->version, FX_SOURCE_OPTIONS_VERSION);
-	if (!(src = source_alloc(path)))
+	if (!(src = source_alloc(path, S_ISBLK(st.st_mode) ? FX_SOURCE_DEVICE
+							     : FX_SOURCE_FILE)))
 		return FX_ERROR;
 	src->st_dev = st.st_dev;
 	src->st_ino = st.st_ino;
@@ -222,16 +248,16 @@ int fx_source_new_custom(fx_source **out, const fx_source_ops *ops,
 		return fx_error_set(FX_EUSAGE,
 				    "custom source %s: missing pread or bad sector size %u",
 				    name ? name : "", sector_size);
-	if (!(src = source_alloc(name ? name : "custom")))
+	if (!(src = source_alloc(name ? name : "custom", FX_SOURCE_CUSTOM)))
 		return FX_ERROR;
 	src->ops = *ops;
 	src->payload = payload;
 	src->info.size = size;
 	src->info.logical_sector_size = sector_size;
 	src->info.physical_sector_size = sector_size;
-	snprintf(src->info.write_block_method,
-		 sizeof(src->info.write_block_method), "custom source");
-	snprintf(src->info.hpa_dco, sizeof(src->info.hpa_dco),
+	snprintf(src->text.write_block_method,
+		 sizeof(src->text.write_block_method), "custom source");
+	snprintf(src->text.hpa_dco, sizeof(src->text.hpa_dco),
 		 "not checked: not a device");
 	*out = src;
 	return 0;
@@ -267,8 +293,8 @@ int64_t fx_source_pread(fx_source *src, void *buf, size_t len, uint64_t offset)
 int fx_source_refresh_state(fx_source *src)
 {
 	if (src->info.is_block_device && src->fd >= 0)
-		fx_blockdev_ro_state(&src->bdev, src->fd, src->info.ro_after,
-				     sizeof(src->info.ro_after));
+		fx_blockdev_ro_state(&src->bdev, src->fd, src->text.ro_after,
+				     sizeof(src->text.ro_after));
 	return 0;
 }
 
@@ -280,8 +306,8 @@ int fx_source_restore_write_block(fx_source *src)
 		return 0;
 	src->ro.restore_tried = 1;
 	rc = fx_blockdev_ro_restore(src->fd, &src->ro);
-	fx_ro_format(&src->ro, FX_RO_RESTORED, src->info.ro_restored,
-		     sizeof(src->info.ro_restored));
+	fx_ro_format(&src->ro, FX_RO_RESTORED, src->text.ro_restored,
+		     sizeof(src->text.ro_restored));
 	fx_source_refresh_state(src);
 	return rc;
 }

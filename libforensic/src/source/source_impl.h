@@ -41,12 +41,30 @@ typedef struct fx_ro_state {
 	fx_ro_flag flags[FX_MAX_PARTITIONS + 1];
 } fx_ro_state;
 
-/* Immutable after open, except info.ro_after (fx_source_refresh_state),
- * ro and info.ro_restored/ro_kept (fx_source_restore_write_block) and
- * info.read_started (fx_source_pread). A source is used by one thread at a
- * time (the pipeline's reader). */
+/* The texts of a source's info (fx_source_info points into them); ""
+ * where the system does not expose a value. */
+typedef struct fx_source_text {
+	char path[4096];
+	char vendor[64];
+	char model[128];
+	char serial[128];
+	char wwid[256];
+	char write_block_method[96];
+	char ro_before[512];
+	char ro_after[512];
+	char hpa_dco[512];
+	char ro_restored[512];
+	char ro_kept[512];
+} fx_source_text;
+
+/* Immutable after open, except text.ro_after (fx_source_refresh_state),
+ * ro and text.ro_restored/ro_kept (fx_source_restore_write_block) and
+ * info.read_started (fx_source_pread). info's texts point into text for
+ * the source's life (it never moves: allocated once). A source is used by
+ * one thread at a time (the pipeline's reader). */
 struct fx_source {
 	fx_source_info info;
+	fx_source_text text;
 	fx_ro_state ro;         /* block devices: the flags as found and set */
 	int fd;                 /* -1 for custom sources */
 	dev_t st_dev;           /* file system holding a regular-file source */
@@ -75,7 +93,8 @@ enum fx_ro_list {
 };
 void fx_ro_format(const fx_ro_state *ro, enum fx_ro_list which, char *out,
 		  size_t outlen);
-void fx_blockdev_identity(const fx_blockdev *bd, fx_source_info *info);
-void fx_blockdev_hpa_dco(int fd, fx_source_info *info);
+void fx_blockdev_identity(const fx_blockdev *bd, fx_source_info *info,
+			  fx_source_text *text);
+void fx_blockdev_hpa_dco(int fd, fx_source_text *text);
 
 #endif

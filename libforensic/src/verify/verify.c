@@ -128,7 +128,7 @@ static int find_acquisition(int64_t *out, fx_casedb *db, const char *path)
 	return 0;
 }
 
-static void record_digests(fx_verify_result *r, const fx_casedb_hashset *h)
+static void record_digests(fx_verify_result *r, const fx_digests *h)
 {
 	fx_digests *d = &r->expected_casedb;
 
@@ -153,7 +153,7 @@ static int record_windows(fx_verify_ctx *c)
 		return fx_error_set(FX_ERROR, "out of memory");
 	size = res->windows[0].length;
 	for (i = 0; i < n; i++) {
-		const fx_casedb_window *w = &res->windows[i];
+		const fx_window_hash *w = &res->windows[i];
 
 		if (w->offset != at || !w->length || (i + 1 < n && w->length != size) ||
 		    w->length > size)
@@ -165,7 +165,7 @@ static int record_windows(fx_verify_ctx *c)
 	}
 	c->nexpected = n;
 	if (i < n || size % 512 || size > ((uint64_t)1 << 40)) {
-		fx_verify_findf(c->r, FX_FIND_RECORD, FX_VERIFY_ERROR, FX_REF_CASEDB, NULL,
+		fx_verify_findf(c->r, FX_FIND_RECORD, FX_VERDICT_ERROR, FX_REF_CASEDB, NULL,
 				"the hash windows of acquisition %lld do not tile the media in equal sizes (window %zu); they are not compared",
 				(long long)c->acq->id, i);
 		return 0;
@@ -217,14 +217,14 @@ static int load_record(fx_verify_ctx *c, const char *path)
 	int rc;
 
 	if (!c->db) {
-		fx_verify_findf(r, FX_FIND_NO_RECORD, FX_VERIFY_ERROR, FX_REF_CASEDB, path,
+		fx_verify_findf(r, FX_FIND_NO_RECORD, FX_VERDICT_ERROR, FX_REF_CASEDB, path,
 				"no acquisition record for %s: no case database", path);
 		return 0;
 	}
 	if (!id && (rc = find_acquisition(&id, c->db, path)) != 0) {
 		if (rc != FX_ENOTFOUND)
 			return rc;
-		fx_verify_findf(r, FX_FIND_NO_RECORD, FX_VERIFY_ERROR, FX_REF_CASEDB, path,
+		fx_verify_findf(r, FX_FIND_NO_RECORD, FX_VERDICT_ERROR, FX_REF_CASEDB, path,
 				"no acquisition record for %s in the case database", path);
 		return 0;
 	}
@@ -236,16 +236,16 @@ static int load_record(fx_verify_ctx *c, const char *path)
 		 c->acq->rec.case_number ? c->acq->rec.case_number : "");
 	snprintf(r->evidence_number, sizeof(r->evidence_number), "%s",
 		 c->acq->rec.evidence.evidence_number ? c->acq->rec.evidence.evidence_number : "");
-	if (c->acq->status != FX_CASEDB_COMPLETED &&
-	    c->acq->status != FX_CASEDB_COMPLETED_WITH_ERRORS) {
-		fx_verify_findf(r, FX_FIND_RECORD, FX_VERIFY_ERROR, FX_REF_CASEDB, NULL,
+	if (c->acq->status != FX_STATUS_COMPLETED &&
+	    c->acq->status != FX_STATUS_COMPLETED_WITH_ERRORS) {
+		fx_verify_findf(r, FX_FIND_RECORD, FX_VERDICT_ERROR, FX_REF_CASEDB, NULL,
 				"acquisition %lld is %s: its record has no final hashes to verify against",
-				(long long)id, fx_casedb_status_name(c->acq->status));
+				(long long)id, fx_status_name(c->acq->status));
 		return record_files(c);
 	}
 	if (c->acq->result.n_files > 1 && c->acq->result.files[0].path &&
 	    !same_name(path, c->acq->result.files[0].path)) {
-		fx_verify_findf(r, FX_FIND_NOT_IMAGE, FX_VERIFY_ERROR, FX_REF_CASEDB, path,
+		fx_verify_findf(r, FX_FIND_NOT_IMAGE, FX_VERDICT_ERROR, FX_REF_CASEDB, path,
 				"%s is not the first file of its image (acquisition %lld begins with %s): give the first file",
 				path, (long long)id, c->acq->result.files[0].path);
 		return 0;
@@ -320,7 +320,7 @@ static int sha256_line(fx_verify_ctx *c, char *line, unsigned lineno)
 	if (len < 67 || !is_hex(line, 64) || name[0] != ' ' ||
 	    (name[1] != ' ' && name[1] != '*') || !name[2] ||
 	    (escaped && sha256_unescape(name + 2) != 0)) {
-		fx_verify_findf(c->r, FX_FIND_RECORD, FX_VERIFY_ERROR, FX_REF_SHA256_FILE,
+		fx_verify_findf(c->r, FX_FIND_RECORD, FX_VERDICT_ERROR, FX_REF_SHA256_FILE,
 				c->r->sha256_file, "%s line %u is not \"<sha256>  <file>\"",
 				c->r->sha256_file, lineno);
 		return 0;
@@ -350,7 +350,7 @@ static int load_sha256_file(fx_verify_ctx *c, const char *path)
 		sha256_path(file, sizeof(file), path);
 	if (!(f = fopen(file, "r"))) {
 		if (errno != ENOENT || c->o->sha256_file)
-			fx_verify_findf(c->r, FX_FIND_RECORD, FX_VERIFY_ERROR,
+			fx_verify_findf(c->r, FX_FIND_RECORD, FX_VERDICT_ERROR,
 					FX_REF_SHA256_FILE, file, "cannot read %s: %s",
 					file, strerror(errno));
 		return 0;
@@ -393,7 +393,7 @@ static int open_image(fx_verify_ctx *c, const char *path)
 	io.format = recorded_format(c->acq);
 	if (fx_image_open_mt(&c->img, path, &io, c->o->threads) != 0) {
 		kind = fx_image_problem(&bad);
-		fx_verify_findf(c->r, kind ? kind : FX_FIND_READ_ERROR, FX_VERIFY_ERROR,
+		fx_verify_findf(c->r, kind ? kind : FX_FIND_READ_ERROR, FX_VERDICT_ERROR,
 				FX_REF_NONE, bad && *bad ? bad : path, "%s", fx_error_last());
 		if (kind == FX_FIND_MISSING && bad && (f = fx_verify_file_find(c, bad)))
 			f->in_set = -1; /* said already */
@@ -440,7 +440,7 @@ static void check_file(fx_verify_ctx *c, fx_verify_file *f, int listed_any)
 		return;
 	}
 	if (!f->present && (f->recorded || f->listed)) {
-		fx_verify_findf(c->r, FX_FIND_MISSING, FX_VERIFY_ERROR,
+		fx_verify_findf(c->r, FX_FIND_MISSING, FX_VERDICT_ERROR,
 				f->recorded ? FX_REF_CASEDB : FX_REF_SHA256_FILE, f->path,
 				"image file %s is missing (%s)", f->path,
 				f->recorded ? "recorded by the acquisition" : "listed in the .sha256 file");
@@ -449,21 +449,21 @@ static void check_file(fx_verify_ctx *c, fx_verify_file *f, int listed_any)
 	if (!f->present)
 		return;
 	if (f->recorded && f->size < f->recorded_size)
-		fx_verify_findf(c->r, FX_FIND_TRUNCATED, FX_VERIFY_ERROR, FX_REF_CASEDB, f->path,
+		fx_verify_findf(c->r, FX_FIND_TRUNCATED, FX_VERDICT_ERROR, FX_REF_CASEDB, f->path,
 				"image file %s is truncated: %llu bytes, recorded %llu",
 				f->path, (unsigned long long)f->size,
 				(unsigned long long)f->recorded_size);
 	else if (f->recorded && f->size > f->recorded_size)
-		fx_verify_findf(c->r, FX_FIND_SIZE, FX_VERIFY_MISMATCH, FX_REF_CASEDB, f->path,
+		fx_verify_findf(c->r, FX_FIND_SIZE, FX_VERDICT_MISMATCH, FX_REF_CASEDB, f->path,
 				"image file %s is %llu bytes, recorded %llu: it has grown",
 				f->path, (unsigned long long)f->size,
 				(unsigned long long)f->recorded_size);
 	if (f->in_set && !f->recorded && !f->listed && listed_any)
-		fx_verify_findf(c->r, FX_FIND_EXTRA_FILE, FX_VERIFY_MISMATCH, FX_REF_NONE, f->path,
+		fx_verify_findf(c->r, FX_FIND_EXTRA_FILE, FX_VERDICT_MISMATCH, FX_REF_NONE, f->path,
 				"image file %s is part of the image, but neither the acquisition record nor the .sha256 file lists it",
 				f->path);
 	else if (!f->in_set && c->img)
-		fx_verify_findf(c->r, FX_FIND_EXTRA_FILE, FX_VERIFY_MISMATCH, FX_REF_NONE, f->path,
+		fx_verify_findf(c->r, FX_FIND_EXTRA_FILE, FX_VERDICT_MISMATCH, FX_REF_NONE, f->path,
 				"image file %s is listed but is not part of the image as opened",
 				f->path);
 }
@@ -494,7 +494,7 @@ static void check_split_extra(fx_verify_ctx *c)
 	    snprintf(next, sizeof(next), "%.*s%03u", (int)len - 3, r->path, last + 1) >= (int)sizeof(next) ||
 	    access(next, F_OK) != 0)
 		return;
-	fx_verify_findf(r, FX_FIND_EXTRA_FILE, FX_VERIFY_MISMATCH, FX_REF_NONE, next,
+	fx_verify_findf(r, FX_FIND_EXTRA_FILE, FX_VERDICT_MISMATCH, FX_REF_NONE, next,
 			"image file %s follows the last file the references list, so the set no longer fits together",
 			next);
 }
@@ -513,7 +513,7 @@ static void check_set(fx_verify_ctx *c)
 	if (c->img && r->format == FX_IMAGE_E01 && r->nfiles &&
 	    fx_ewf_next_name(next, sizeof(next), r->files[r->nfiles - 1].path) == 0 &&
 	    access(next, F_OK) == 0 && !fx_verify_file_find(c, next))
-		fx_verify_findf(r, FX_FIND_EXTRA_FILE, FX_VERIFY_MISMATCH, FX_REF_NONE, next,
+		fx_verify_findf(r, FX_FIND_EXTRA_FILE, FX_VERDICT_MISMATCH, FX_REF_NONE, next,
 				"%s follows the last segment of the image, which ends the set",
 				next);
 	if (!c->img && listed_any)
@@ -528,7 +528,8 @@ static int is_reference_problem(int kind)
 	       kind == FX_FIND_RECORD;
 }
 
-static int has_status(const fx_verify_result *r, int status, int reference_kinds)
+static int has_status(const fx_verify_result *r, fx_verdict status,
+		      int reference_kinds)
 {
 	size_t i;
 
@@ -539,7 +540,7 @@ static int has_status(const fx_verify_result *r, int status, int reference_kinds
 	return 0;
 }
 
-static int has_kind(const fx_verify_result *r, int kind, int status)
+static int has_kind(const fx_verify_result *r, int kind, fx_verdict status)
 {
 	size_t i;
 
@@ -555,17 +556,17 @@ static int decide(const fx_verify_ctx *c)
 
 	/* a whole file that is not what was recorded has changed, whatever
 	 * else stopped the verification; a signal is no verdict */
-	if (has_kind(r, FX_FIND_FILE_HASH, FX_VERIFY_MISMATCH))
-		return FX_VERIFY_MISMATCH;
+	if (has_kind(r, FX_FIND_FILE_HASH, FX_VERDICT_MISMATCH))
+		return FX_VERDICT_MISMATCH;
 	if (c->interrupted)
-		return FX_VERIFY_INTERRUPTED;
-	if (has_status(r, FX_VERIFY_ERROR, 0) || !r->hashed)
-		return FX_VERIFY_ERROR;
-	if (has_status(r, FX_VERIFY_MISMATCH, 0) || has_status(r, FX_VERIFY_MISMATCH, 1))
-		return FX_VERIFY_MISMATCH;
-	if (has_status(r, FX_VERIFY_ERROR, 1) || !(r->references & FX_REF_CASEDB))
-		return FX_VERIFY_ERROR;
-	return r->findings_dropped ? FX_VERIFY_MISMATCH : FX_VERIFY_VERIFIED;
+		return FX_VERDICT_INTERRUPTED;
+	if (has_status(r, FX_VERDICT_ERROR, 0) || !r->hashed)
+		return FX_VERDICT_ERROR;
+	if (has_status(r, FX_VERDICT_MISMATCH, 0) || has_status(r, FX_VERDICT_MISMATCH, 1))
+		return FX_VERDICT_MISMATCH;
+	if (has_status(r, FX_VERDICT_ERROR, 1) || !(r->references & FX_REF_CASEDB))
+		return FX_VERDICT_ERROR;
+	return r->findings_dropped ? FX_VERDICT_MISMATCH : FX_VERDICT_VERIFIED;
 }
 
 static int check_options(const fx_verify_options *o)
@@ -599,14 +600,14 @@ int fx_verify_image(fx_verify_result *out, const char *path, fx_casedb *db,
 	snprintf(out->path, sizeof(out->path), "%s", path);
 	if ((rc = load_record(&c, path)) != 0)
 		goto done;
-	if (has_status(out, FX_VERIFY_ERROR, 0)) { /* not the first file */
-		out->status = FX_VERIFY_ERROR;
+	if (has_status(out, FX_VERDICT_ERROR, 0)) { /* not the first file */
+		out->status = FX_VERDICT_ERROR;
 		goto done;
 	}
 	if ((rc = load_sha256_file(&c, path)) != 0 || (rc = open_image(&c, path)) != 0)
 		goto done;
 	check_set(&c);
-	if (c.img && !has_status(out, FX_VERIFY_ERROR, 0))
+	if (c.img && !has_status(out, FX_VERDICT_ERROR, 0))
 		rc = fx_verify_hash(&c);
 	else /* the media cannot be read: its files still say what changed */
 		rc = fx_verify_hash_files(&c);
@@ -631,9 +632,7 @@ int fx_verify_record(fx_casedb *db, fx_verify_result *r, int64_t evidence_id,
 		     const char *tool, const char *tool_version)
 {
 	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
-	fx_casedb_window *win = NULL;
 	char *json = NULL;
-	size_t i;
 	int rc;
 
 	if (!db || !r)
@@ -642,30 +641,20 @@ int fx_verify_record(fx_casedb *db, fx_verify_result *r, int64_t evidence_id,
 		return fx_error_set(FX_ENOTFOUND,
 				    "verification of %s: no acquisition or evidence to record it against",
 				    r->path);
-	if (r->hashed && r->nwindows &&
-	    !(win = calloc(r->nwindows, sizeof(*win))))
-		return fx_error_set(FX_ERROR, "out of memory");
-	for (i = 0; win && i < r->nwindows; i++) {
-		win[i].offset = r->windows[i].offset;
-		win[i].length = r->windows[i].length;
-		win[i].sha256 = r->windows[i].sha256;
-	}
 	if ((rc = fx_verify_result_json(&json, r)) != 0)
-		goto done;
+		return rc;
 	v.acquisition_id = r->acquisition_id;
 	v.evidence_id = r->acquisition_id ? 0 : evidence_id ? evidence_id : r->evidence_id;
 	v.tool = tool;
 	v.tool_version = tool_version;
-	v.result = (fx_casedb_verdict)r->status;
-	v.hashes.md5 = r->hashed && r->computed.md5[0] ? r->computed.md5 : NULL;
-	v.hashes.sha1 = r->hashed && r->computed.sha1[0] ? r->computed.sha1 : NULL;
-	v.hashes.sha256 = r->hashed && r->computed.sha256[0] ? r->computed.sha256 : NULL;
-	v.windows = win;
-	v.n_windows = win ? r->nwindows : 0;
+	v.result = r->status;
+	if (r->hashed) { /* the hashes of a partial read are of nothing */
+		v.hashes = r->computed;
+		v.windows = r->windows;
+		v.n_windows = r->nwindows;
+	}
 	v.findings = json;
 	rc = fx_casedb_verification_record(&r->verification_id, db, &v);
-done:
 	free(json);
-	free(win);
 	return rc;
 }

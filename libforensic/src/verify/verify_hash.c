@@ -158,7 +158,7 @@ static void mark_interrupted(fx_verify_ctx *c, const char *what)
 	if (c->interrupted)
 		return;
 	c->interrupted = 1;
-	fx_verify_findf(c->r, FX_FIND_INTERRUPTED, FX_VERIFY_INTERRUPTED, FX_REF_NONE,
+	fx_verify_findf(c->r, FX_FIND_INTERRUPTED, FX_VERDICT_INTERRUPTED, FX_REF_NONE,
 			c->r->path, "%s was interrupted: no verdict", what);
 }
 
@@ -315,7 +315,7 @@ static void collect_file_hashes(hash_plan *p, fx_verify_ctx *c)
 		if (p->fh.cancelled)
 			mark_interrupted(c, "hashing the image files");
 		if (p->fh.error[0])
-			fx_verify_findf(r, FX_FIND_READ_ERROR, FX_VERIFY_ERROR, FX_REF_NONE,
+			fx_verify_findf(r, FX_FIND_READ_ERROR, FX_VERDICT_ERROR, FX_REF_NONE,
 					NULL, "%s", p->fh.error);
 	}
 	for (i = 0; i < p->nfiles; i++) {
@@ -345,14 +345,14 @@ static void chunk_findings(fx_verify_ctx *c)
 	for (i = 0; i < n; i++) {
 		reason = e[i].reason >= 1 && e[i].reason <= 3 ? e[i].reason : 3;
 		if (e[i].chunks == 1)
-			f = fx_verify_findf(c->r, FX_FIND_CHUNK, FX_VERIFY_MISMATCH, FX_REF_E01, NULL,
+			f = fx_verify_findf(c->r, FX_FIND_CHUNK, FX_VERDICT_MISMATCH, FX_REF_E01, NULL,
 					    "E01 chunk %llu (sectors %llu-%llu) %s",
 					    (unsigned long long)e[i].first_chunk,
 					    (unsigned long long)e[i].first_sector,
 					    (unsigned long long)(e[i].first_sector + e[i].sectors - 1),
 					    what[reason][0]);
 		else
-			f = fx_verify_findf(c->r, FX_FIND_CHUNK, FX_VERIFY_MISMATCH, FX_REF_E01, NULL,
+			f = fx_verify_findf(c->r, FX_FIND_CHUNK, FX_VERDICT_MISMATCH, FX_REF_E01, NULL,
 					    "E01 chunks %llu-%llu (sectors %llu-%llu) %s",
 					    (unsigned long long)e[i].first_chunk,
 					    (unsigned long long)(e[i].first_chunk + e[i].chunks - 1),
@@ -375,21 +375,22 @@ static void run_findings(fx_verify_ctx *c, const fx_acquire_result *res)
 	char what[4200];
 	size_t i;
 
-	if (res->status == FX_ACQ_INTERRUPTED) {
+	if (res->status == FX_STATUS_INTERRUPTED) {
 		snprintf(what, sizeof(what), "reading %s after %llu of %llu bytes",
 			 c->r->path, (unsigned long long)res->bytes,
 			 (unsigned long long)c->r->size);
 		mark_interrupted(c, what);
 		return;
 	}
-	if (res->status == FX_ACQ_FAILED) {
-		fx_verify_findf(c->r, FX_FIND_READ_ERROR, FX_VERIFY_ERROR, FX_REF_NONE,
+	if (res->status == FX_STATUS_FAILED) {
+		fx_verify_findf(c->r, FX_FIND_READ_ERROR, FX_VERDICT_ERROR, FX_REF_NONE,
 				c->r->path, "reading %s failed after %llu bytes: %s",
-				c->r->path, (unsigned long long)res->bytes, res->error);
+				c->r->path, (unsigned long long)res->bytes,
+				res->error ? res->error : "");
 		return;
 	}
 	for (i = 0; i < res->nbad; i++)
-		fx_verify_findf(c->r, FX_FIND_READ_ERROR, FX_VERIFY_ERROR, FX_REF_NONE,
+		fx_verify_findf(c->r, FX_FIND_READ_ERROR, FX_VERDICT_ERROR, FX_REF_NONE,
 				c->r->path, "%s: sectors %llu-%llu (%llu) could not be read",
 				c->r->path, (unsigned long long)res->bad[i].first,
 				(unsigned long long)(res->bad[i].first + res->bad[i].count - 1),
@@ -477,7 +478,7 @@ int fx_verify_hash_files(fx_verify_ctx *c)
 			snprintf(r->files[idx[i]].sha256, sizeof(r->files[idx[i]].sha256),
 				 "%s", fh.sha[i]);
 	if (fh.error[0])
-		fx_verify_findf(r, FX_FIND_READ_ERROR, FX_VERIFY_ERROR, FX_REF_NONE,
+		fx_verify_findf(r, FX_FIND_READ_ERROR, FX_VERDICT_ERROR, FX_REF_NONE,
 				NULL, "%s", fh.error);
 	if (fh.cancelled)
 		mark_interrupted(c, "hashing the image files");
@@ -505,7 +506,7 @@ static size_t compare_digests(fx_verify_result *r, const fx_digests *want,
 		compared++;
 		if (!strcasecmp(a, b))
 			continue;
-		f = fx_verify_findf(r, FX_FIND_HASH, FX_VERIFY_MISMATCH, reference, NULL,
+		f = fx_verify_findf(r, FX_FIND_HASH, FX_VERDICT_MISMATCH, reference, NULL,
 				    "%s of the media differs from %s: expected %s, computed %s",
 				    fx_verify_alg_label(alg), what, a, b);
 		if (f) {
@@ -531,7 +532,7 @@ static int compare_file(fx_verify_result *r, fx_verify_file *v, const char *want
 		snprintf(range, sizeof(range), " (media bytes %lld-%llu)",
 			 (long long)v->media_offset,
 			 (unsigned long long)v->media_offset + v->size - 1);
-	f = fx_verify_findf(r, FX_FIND_FILE_HASH, FX_VERIFY_MISMATCH, reference, v->path,
+	f = fx_verify_findf(r, FX_FIND_FILE_HASH, FX_VERDICT_MISMATCH, reference, v->path,
 			    "image file %s%s: SHA-256 differs from %s: expected %s, computed %s",
 			    v->path, range, what, want, v->sha256);
 	if (f && v->media_offset >= 0) {
@@ -555,12 +556,12 @@ static void window_finding(fx_verify_ctx *c, size_t first, size_t count)
 	fx_verify_finding *f;
 
 	if (count == 1)
-		f = fx_verify_findf(c->r, FX_FIND_WINDOW, FX_VERIFY_MISMATCH, FX_REF_CASEDB, NULL,
+		f = fx_verify_findf(c->r, FX_FIND_WINDOW, FX_VERDICT_MISMATCH, FX_REF_CASEDB, NULL,
 				    "bytes %llu-%llu (hash window %zu of %llu bytes) differ from the acquisition record: expected SHA-256 %s, computed %s",
 				    (unsigned long long)b->offset, (unsigned long long)(end - 1),
 				    first, (unsigned long long)c->r->window_size, a->sha256, b->sha256);
 	else
-		f = fx_verify_findf(c->r, FX_FIND_WINDOW, FX_VERIFY_MISMATCH, FX_REF_CASEDB, NULL,
+		f = fx_verify_findf(c->r, FX_FIND_WINDOW, FX_VERDICT_MISMATCH, FX_REF_CASEDB, NULL,
 				    "bytes %llu-%llu (hash windows %zu-%zu of %llu bytes) differ from the acquisition record",
 				    (unsigned long long)b->offset, (unsigned long long)(end - 1),
 				    first, first + count - 1, (unsigned long long)c->r->window_size);
@@ -621,20 +622,20 @@ void fx_verify_compare(fx_verify_ctx *c)
 		return;
 	}
 	if (c->acq && r->expected_casedb.algs && r->size != r->recorded_bytes)
-		fx_verify_findf(r, FX_FIND_SIZE, FX_VERIFY_MISMATCH, FX_REF_CASEDB, NULL,
+		fx_verify_findf(r, FX_FIND_SIZE, FX_VERDICT_MISMATCH, FX_REF_CASEDB, NULL,
 				"the media is %llu bytes, the acquisition record says %llu",
 				(unsigned long long)r->size, (unsigned long long)r->recorded_bytes);
 	if (compare_digests(r, &r->expected_casedb, FX_REF_CASEDB, "the acquisition record"))
 		r->references |= FX_REF_CASEDB;
 	else if (r->expected_casedb.algs)
-		fx_verify_findf(r, FX_FIND_RECORD, FX_VERIFY_ERROR, FX_REF_CASEDB, NULL,
+		fx_verify_findf(r, FX_FIND_RECORD, FX_VERDICT_ERROR, FX_REF_CASEDB, NULL,
 				"the acquisition record has no hash of the algorithms computed");
 	if (compare_digests(r, &r->expected_e01, FX_REF_E01, "the hash stored in the E01 image"))
 		r->references |= FX_REF_E01;
 	compare_files(r);
 	compare_windows(c);
 	if (!r->references)
-		fx_verify_findf(r, FX_FIND_NO_REFERENCE, FX_VERIFY_ERROR, FX_REF_NONE, r->path,
+		fx_verify_findf(r, FX_FIND_NO_REFERENCE, FX_VERDICT_ERROR, FX_REF_NONE, r->path,
 				"nothing to verify %s against: no acquisition record, no hash stored in the image, no .sha256 file",
 				r->path);
 }

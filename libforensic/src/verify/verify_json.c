@@ -1,6 +1,7 @@
 /*
  * Findings and their words: adding findings and files to a result, the
- * names of statuses, kinds and references, and the result as one JSON
+ * names of kinds and references (the verdicts' are the vocabulary's:
+ * base/types.c), and the result as one JSON
  * object, which is both what `verify --json` prints and what the case
  * database keeps as a verification's findings. The JSON is built in a
  * growing buffer; text that is not valid UTF-8 (a path is any bytes) is
@@ -18,17 +19,6 @@
 
 #include "base/error.h"
 #include "verify/verify_int.h"
-
-const char *fx_verify_status_name(int status)
-{
-	switch (status) {
-	case FX_VERIFY_VERIFIED: return "verified";
-	case FX_VERIFY_MISMATCH: return "mismatch";
-	case FX_VERIFY_ERROR: return "error";
-	case FX_VERIFY_INTERRUPTED: return "interrupted";
-	default: return "?";
-	}
-}
 
 const char *fx_verify_finding_kind_name(int kind)
 {
@@ -419,7 +409,7 @@ static void finding_json(buf *b, const fx_verify_finding *f)
 	put(b, "{", 1);
 	key(b, "kind", 1);
 	str(b, fx_verify_finding_kind_name(f->kind));
-	kv_str(b, "status", fx_verify_status_name(f->status));
+	kv_str(b, "status", fx_verdict_name(f->status));
 	kv_str(b, "message", f->message);
 	if (f->reference)
 		kv_str(b, "reference", fx_verify_reference_name(f->reference));
@@ -473,7 +463,7 @@ int fx_verify_result_json(char **out, const fx_verify_result *r)
 	*out = NULL;
 	put(&b, "{", 1);
 	key(&b, "status", 1);
-	str(&b, fx_verify_status_name(r->status));
+	str(&b, fx_verdict_name(r->status));
 	kv_str(&b, "image", r->path);
 	key(&b, "format", 0);
 	if (r->format >= FX_IMAGE_RAW && r->format <= FX_IMAGE_E01)
