@@ -385,6 +385,57 @@ START_TEST(test_hash_windows)
 }
 END_TEST
 
+/* The library turns a run into its case database record itself: the
+ * same types, the run's arrays borrowed, nothing copied by the caller. A
+ * completed run has no error; a failed one keeps its code and message. */
+START_TEST(test_result_to_record)
+{
+	uint8_t *disk = calloc(2048, SSZ);
+	mem_source m = { disk, 2048 * SSZ, SSZ, { 100, 101 }, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_casedb_result rec;
+	fx_source *src = mem_open(&m);
+
+	o.block_size = 65536;
+	o.hash_window = 1024 * SSZ;
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED_WITH_ERRORS);
+	ck_assert_ptr_null(r.error);
+	ck_assert_int_eq(r.error_code, 0);
+	fx_acquire_result_to_record(&rec, &r);
+	ck_assert_uint_eq(rec.version, FX_CASEDB_RESULT_VERSION);
+	ck_assert_int_eq(rec.status, FX_STATUS_COMPLETED_WITH_ERRORS);
+	ck_assert_uint_eq(rec.bytes, 2048 * SSZ);
+	ck_assert_uint_eq(rec.sector_size, SSZ);
+	ck_assert_ptr_eq(rec.bad, r.bad);
+	ck_assert_uint_eq(rec.n_bad, 1);
+	ck_assert_uint_eq(rec.bad[0].first, 100);
+	ck_assert_uint_eq(rec.bad[0].count, 2);
+	ck_assert_str_eq(rec.hashes.sha256, r.digests.sha256);
+	ck_assert_str_eq(rec.hashes.md5, r.digests.md5);
+	ck_assert_ptr_eq(rec.windows, r.windows);
+	ck_assert_uint_eq(rec.n_windows, 2);
+	ck_assert_ptr_null(rec.files);
+	ck_assert_ptr_null(rec.end_utc);
+	ck_assert_ptr_null(rec.error);
+	fx_acquire_result_clear(&r);
+
+	m.gone_at = 1024 * SSZ;
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_FAILED);
+	ck_assert_int_eq(r.error_code, FX_EGONE);
+	fx_acquire_result_to_record(&rec, &r);
+	ck_assert_int_eq(rec.status, FX_STATUS_FAILED);
+	ck_assert_ptr_eq(rec.error, r.error);
+	ck_assert_str_eq(rec.error, "source mem vanished at byte 524288: No such device");
+	fx_acquire_result_clear(&r);
+	ck_assert_ptr_null(r.error);
+	fx_source_free(src);
+	free(disk);
+}
+END_TEST
+
 START_TEST(test_options_rejected)
 {
 	mem_source m = { (const uint8_t *)"abc", 3, 512, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
@@ -713,6 +764,7 @@ static Suite *acquire_suite(void)
 	tcase_add_test(tc, test_cancel_stops_at_block_boundary);
 	tcase_add_test(tc, test_sink_failure_is_recorded);
 	tcase_add_test(tc, test_hash_windows);
+	tcase_add_test(tc, test_result_to_record);
 	tcase_add_test(tc, test_options_rejected);
 	tcase_add_test(tc, test_options_check);
 	tcase_add_test(tc, test_e01_options_check);

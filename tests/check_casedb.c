@@ -822,6 +822,55 @@ START_TEST(test_finish_error_recorded)
 }
 END_TEST
 
+/* The vocabulary's "not known" is the database's NULL: a source text the
+ * system did not expose (""), a flag FX_UNKNOWN, a hash or a file's SHA-256
+ * not computed (""); and it reads back as the vocabulary says it. */
+START_TEST(test_not_known_is_not_recorded)
+{
+	const char *path = new_path("casedb-not-known");
+	fx_casedb *db = open_db(path, NULL);
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb_result r = sample_result();
+	fx_casedb_acquisition_info *info = NULL;
+	int64_t acq = 0;
+	sqlite3 *s;
+
+	a.evidence.source.vendor = "";
+	a.evidence.source.wwid = "";
+	a.evidence.source.ro_before = "";
+	a.evidence.source.removable = FX_UNKNOWN;
+	r.hashes.sha1[0] = '\0';
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_get(&info, db, acq), 0);
+	ck_assert_ptr_null(info->rec.evidence.source.vendor);
+	ck_assert_ptr_null(info->rec.evidence.source.wwid);
+	ck_assert_ptr_null(info->rec.evidence.source.ro_before);
+	ck_assert_str_eq(info->rec.evidence.source.ro_after, "ro=1");
+	ck_assert_str_eq(info->rec.evidence.source.path, "/dev/sdb");
+	ck_assert_int_eq(info->rec.evidence.source.removable, FX_UNKNOWN);
+	ck_assert_int_eq(info->rec.evidence.source.kind, FX_SOURCE_UNKNOWN);
+	ck_assert_int_eq(info->rec.evidence.source.is_partition, FX_UNKNOWN);
+	ck_assert_str_eq(info->result.hashes.sha1, "");
+	ck_assert_uint_eq(info->result.hashes.algs, FX_HASH_MD5 | FX_HASH_SHA256);
+	ck_assert_str_eq(info->result.files[1].sha256, "");
+	fx_casedb_acquisition_info_free(info);
+	fx_casedb_free(db);
+	s = raw_open(path);
+	ck_assert_str_eq(raw_text(s, "SELECT coalesce(vendor, 'NULL') || '|' || "
+				  "coalesce(wwid, 'NULL') || '|' || coalesce(removable, "
+				  "'NULL') || '|' || coalesce(write_block_before, 'NULL') "
+				  "FROM acquisitions"), "NULL|NULL|NULL|NULL");
+	ck_assert_str_eq(raw_text(s, "SELECT coalesce(vendor, 'NULL') FROM "
+				  "evidence"), "NULL");
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM hashes WHERE "
+				 "algorithm = 'sha1'"), 0);
+	ck_assert_str_eq(raw_text(s, "SELECT coalesce(sha256, 'NULL') FROM "
+				  "image_files WHERE size_bytes = 1024"), "NULL");
+	sqlite3_close(s);
+}
+END_TEST
+
 START_TEST(test_event_content_and_hash)
 {
 	const char *path = new_path("casedb-content");
@@ -2852,6 +2901,7 @@ static Suite *casedb_suite(void)
 
 	tcase_add_test(records, test_acquisition_round_trip);
 	tcase_add_test(records, test_finish_error_recorded);
+	tcase_add_test(records, test_not_known_is_not_recorded);
 	tcase_add_test(records, test_event_content_and_hash);
 	tcase_add_test(records, test_evidence_unique_within_case);
 	tcase_add_test(records, test_verification_and_custody);

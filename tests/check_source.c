@@ -3,9 +3,11 @@
  * device and fx_source_restore_write_block (a loop device over a scratch
  * file, needs root: otherwise those tests print SKIP and pass), whether a
  * source has been read (read_started), and that a run cancelled before it
- * starts never reads. The loop device is attached once per test case by
- * the parent process (an unchecked fixture), so it is detached whatever a
- * test does; it has no partitions (acquire_source_state.sh covers those).
+ * starts never reads, what kind of source it is (kind, is_partition), and
+ * that a regular file truncated while it is read fails the run. The loop
+ * device is attached once per test case by the parent process (an
+ * unchecked fixture), so it is detached whatever a test does; it has no
+ * partitions (acquire_source_state.sh covers those).
  */
 #include <check.h>
 #include <errno.h>
@@ -212,6 +214,28 @@ START_TEST(test_no_write_block_has_nothing_to_restore)
 }
 END_TEST
 
+/* A whole block device is a disk (kind FX_SOURCE_DEVICE), not a
+ * partition: what an E01 of it records as physical. */
+START_TEST(test_loop_device_is_a_disk)
+{
+	fx_source_options o = FX_SOURCE_OPTIONS_INIT;
+	fx_source *src = NULL;
+	const fx_source_info *in;
+
+	if (loop_skip())
+		return;
+	loop_set_ro(0);
+	o.write_block = 0;
+	ck_assert_int_eq(fx_source_open(&src, loop_path, &o), 0);
+	in = fx_source_get_info(src);
+	ck_assert_int_eq(in->kind, FX_SOURCE_DEVICE);
+	ck_assert_int_eq(in->is_block_device, 1);
+	ck_assert_int_eq(in->is_partition, 0);
+	ck_assert_str_eq(in->path, loop_path);
+	fx_source_free(src);
+}
+END_TEST
+
 START_TEST(test_regular_file_read_started)
 {
 	const char *dir = fxt_tmpdir("check_source_file");
@@ -245,6 +269,76 @@ static int64_t counting_pread(void *payload, void *buf, size_t len,
 	memset(buf, 0, len);
 	return (int64_t)len;
 }
+
+/* What a source is comes as typed fields of its info (fx_source_info.kind,
+ * is_partition), never from its messages: a regular file and a caller's
+ * reads. */
+START_TEST(test_kind_of_file_and_custom_sources)
+{
+	static const fx_source_ops ops = { FX_SOURCE_OPS_VERSION, counting_pread,
+					   NULL };
+	const char *dir = fxt_tmpdir("check_source_kind");
+	char path[4200];
+	uint8_t data[1024];
+	fx_source *src = NULL;
+	const fx_source_info *in;
+	unsigned reads = 0;
+
+	ck_assert_ptr_nonnull(dir);
+	snprintf(path, sizeof(path), "%s/evidence", dir);
+	fxt_fill_pattern(data, sizeof(data), 5);
+	ck_assert_int_eq(fxt_write_file(path, data, sizeof(data)), 0);
+	ck_assert_int_eq(fx_source_open(&src, path, NULL), 0);
+	in = fx_source_get_info(src);
+	ck_assert_int_eq(in->kind, FX_SOURCE_FILE);
+	ck_assert_int_eq(in->is_block_device, 0);
+	ck_assert_int_eq(in->is_partition, 0);
+	ck_assert_str_eq(in->path, path);
+	ck_assert_str_eq(in->vendor, "");
+	fx_source_free(src);
+
+	ck_assert_int_eq(fx_source_new_custom(&src, &ops, &reads, 4096, 512,
+					      "counting"), 0);
+	in = fx_source_get_info(src);
+	ck_assert_int_eq(in->kind, FX_SOURCE_CUSTOM);
+	ck_assert_int_eq(in->is_block_device, 0);
+	ck_assert_int_eq(in->is_partition, 0);
+	ck_assert_str_eq(in->path, "counting");
+	ck_assert_str_eq(in->write_block_method, "custom source");
+	fx_source_free(src);
+}
+END_TEST
+
+/* A regular file that ends before its size was changed while it was read:
+ * the run fails saying so (the pipeline knows the kind from the source's
+ * info, not from its private descriptor); a custom source's short read is
+ * retried sector by sector instead. */
+START_TEST(test_truncated_file_fails_the_run)
+{
+	const char *dir = fxt_tmpdir("check_source_trunc");
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	char path[4200], want[4400];
+	uint8_t *data = calloc(1, 1 << 20);
+	fx_source *src = NULL;
+
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_ptr_nonnull(data);
+	snprintf(path, sizeof(path), "%s/evidence", dir);
+	ck_assert_int_eq(fxt_write_file(path, data, 1 << 20), 0);
+	ck_assert_int_eq(fx_source_open(&src, path, NULL), 0);
+	ck_assert_int_eq(truncate(path, 4096), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_FAILED);
+	ck_assert_int_eq(r.error_code, FX_EIO);
+	snprintf(want, sizeof(want), "source %s ended at byte 4096, expected "
+		 "1048576 bytes (was it truncated while being read?)", path);
+	ck_assert_str_eq(r.error, want);
+	fx_acquire_result_clear(&r);
+	fx_source_free(src);
+	free(data);
+}
+END_TEST
 
 /* acquire gives a source back when nothing was read; a cancel that is
  * already pending when the pipeline starts must not read. */
@@ -290,8 +384,11 @@ static Suite *source_suite(void)
 	tcase_add_test(dev, test_restore_keeps_a_flag_found_set);
 	tcase_add_test(dev, test_free_leaves_the_flag_set);
 	tcase_add_test(dev, test_no_write_block_has_nothing_to_restore);
+	tcase_add_test(dev, test_loop_device_is_a_disk);
 	tcase_add_test(any, test_regular_file_read_started);
 	tcase_add_test(any, test_cancel_before_start_reads_nothing);
+	tcase_add_test(any, test_kind_of_file_and_custom_sources);
+	tcase_add_test(any, test_truncated_file_fails_the_run);
 	suite_add_tcase(s, dev);
 	suite_add_tcase(s, any);
 	return s;

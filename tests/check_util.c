@@ -120,6 +120,27 @@ START_TEST(test_utc_format)
 }
 END_TEST
 
+/* The words of the vocabulary: what the case database stores and the
+ * tools print, one table for the pipeline and the database alike. */
+START_TEST(test_status_and_verdict_names)
+{
+	ck_assert_str_eq(fx_status_name(FX_STATUS_RUNNING), "running");
+	ck_assert_str_eq(fx_status_name(FX_STATUS_COMPLETED), "completed");
+	ck_assert_str_eq(fx_status_name(FX_STATUS_COMPLETED_WITH_ERRORS),
+			 "completed_with_errors");
+	ck_assert_str_eq(fx_status_name(FX_STATUS_FAILED), "failed");
+	ck_assert_str_eq(fx_status_name(FX_STATUS_INTERRUPTED), "interrupted");
+	ck_assert_str_eq(fx_status_name(5), "?");
+	ck_assert_str_eq(fx_status_name(-1), "?");
+	ck_assert_str_eq(fx_verdict_name(FX_VERDICT_VERIFIED), "verified");
+	ck_assert_str_eq(fx_verdict_name(FX_VERDICT_MISMATCH), "mismatch");
+	ck_assert_str_eq(fx_verdict_name(FX_VERDICT_ERROR), "error");
+	ck_assert_str_eq(fx_verdict_name(FX_VERDICT_INTERRUPTED), "interrupted");
+	ck_assert_str_eq(fx_verdict_name(0), "?");
+	ck_assert_str_eq(fx_verdict_name(5), "?");
+}
+END_TEST
+
 START_TEST(test_e01_segment_limits)
 {
 	uint64_t max = 0;
@@ -314,6 +335,7 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, test_hash_lists);
 	tcase_add_test(tc, test_digest_compare);
 	tcase_add_test(tc, test_utc_format);
+	tcase_add_test(tc, test_status_and_verdict_names);
 	tcase_add_test(tc, test_e01_segment_limits);
 	tcase_add_test(tc, test_raw_segments_exact);
 	tcase_add_test(tc, test_raw_segment_minimum);

@@ -4,7 +4,8 @@
 # its own doing), acquired whole and by partition. Checks the write-block
 # record (BLKROSET on the disk and every partition, before/at start/at end),
 # that the device really refuses writes afterwards, that the image equals
-# the backing file, and that the backing file is unchanged; and that
+# the backing file, and that the backing file is unchanged; that an E01 of
+# a partition is not physical and one of the disk is; and that
 # --no-write-block leaves the flags alone and says so.
 # Needs root and loop devices; otherwise SKIP (exit 77).
 set -euo pipefail
@@ -79,6 +80,23 @@ test_partition() {
 	assert_contains "$(fls -r -p "$dir/p1.raw")" "README.txt" "fls reads the partition image"
 }
 
+# test_e01_physical DEV: an E01 says whether it is of a whole disk
+# ("physical") or of a partition, from the source's kind.
+test_e01_physical() {
+	local dev=$1 dir=$FX_WORK/physical
+	if ! have_tool ewfinfo; then
+		skip_part "ewfinfo is not installed: E01 'Is physical' not checked"
+		return
+	fi
+	mkdir "$dir"
+	assert_exit 0 "$FX_ACQUIRE" -q --no-verify --format e01 "${dev}p1" "$dir/p1"
+	assert_contains "$(ewfinfo "$dir/p1.E01")" $'Is physical:\t\tno' \
+		"E01 of ${dev}p1 is not physical (a partition)"
+	assert_exit 0 "$FX_ACQUIRE" -q --no-verify --format e01 "$dev" "$dir/disk"
+	assert_contains "$(ewfinfo "$dir/disk.E01")" $'Is physical:\t\tyes' \
+		"E01 of $dev is physical (a whole disk)"
+}
+
 test_no_write_block() {
 	local dev=$1 backing=$2 dir=$FX_WORK/nowb log
 	mkdir "$dir"
@@ -113,6 +131,7 @@ main() {
 	loop_attach "$backing" || skip "$FX_WHY"
 	test_write_blocked "$FX_LOOP_DEV" "$backing"
 	test_partition "$FX_LOOP_DEV" "$backing"
+	test_e01_physical "$FX_LOOP_DEV"
 	test_no_write_block "$FX_LOOP_DEV" "$backing"
 	assert_eq "$sum_before" "$(sha256_of "$backing")" "the backing file's sha256 is unchanged"
 	assert_eq "$mtime_before" "$(mtime_of "$backing")" "the backing file's mtime is unchanged"

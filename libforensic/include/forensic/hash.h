@@ -1,6 +1,7 @@
 /**
  * @file hash.h
- * Hash algorithm sets and digests (fx_digests, fx_window_hash: types.h).
+ * Hash algorithm lists and names, digests compared, files hashed (the
+ * algorithms, fx_digests and fx_window_hash are types.h's).
  */
 #ifndef FORENSIC_HASH_H
 #define FORENSIC_HASH_H
@@ -13,14 +14,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/** Hash algorithms, combinable as a bit set. */
-enum fx_hash_alg {
-	FX_HASH_MD5 = 1,
-	FX_HASH_SHA1 = 2,
-	FX_HASH_SHA256 = 4,
-	FX_HASH_ALL = 7
-};
 
 /**
  * Parses "md5,sha1,sha256" (any subset, any order, "all") into a bit set.

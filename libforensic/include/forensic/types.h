@@ -67,8 +67,16 @@ typedef struct fx_bad_range {
 	uint64_t count;
 } fx_bad_range;
 
+/** Hash algorithms, combinable as a bit set. */
+enum fx_hash_alg {
+	FX_HASH_MD5 = 1,
+	FX_HASH_SHA1 = 2,
+	FX_HASH_SHA256 = 4,
+	FX_HASH_ALL = 7
+};
+
 /** Lowercase hex digests; an algorithm not computed (or not recorded) is
- *  "". algs: the FX_HASH_* set computed (hash.h). */
+ *  "". algs: the FX_HASH_* set computed. */
 typedef struct fx_digests {
 	unsigned algs;
 	char md5[33];

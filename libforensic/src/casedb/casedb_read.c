@@ -33,7 +33,6 @@
 #include "casedb/casedb_int.h"
 #include "base/error.h"
 #include "base/types_int.h"
-#include "forensic/hash.h"
 
 /* ---- arena ---- */
 
