@@ -142,7 +142,7 @@ static int make_e01_sink(acq_state *st, fx_sink **out)
 	eo.bytes_per_sector = in->logical_sector_size;
 	eo.media_type = in->optical ? FX_E01_OPTICAL
 			: in->removable == 1 ? FX_E01_REMOVABLE : FX_E01_FIXED;
-	eo.physical = in->kind == FX_SOURCE_DEVICE; /* a disk, not a partition */
+	eo.physical = in->kind == FX_SOURCE_DEVICE; /* a disk, no partition */
 	eo.case_number = st->case_number;
 	eo.evidence_number = st->evidence_number;
 	eo.examiner = st->opt.examiner;

@@ -58,7 +58,7 @@ typedef struct fx_acquire_result {
 	uint64_t bad_sectors;    /**< total sectors in bad */
 	fx_window_hash *windows; /**< owned */
 	size_t nwindows;
-	int error_code;          /**< FX_E* when FAILED or INTERRUPTED, else 0 */
+	int error_code;          /**< FX_E* if FAILED or INTERRUPTED, else 0 */
 	/** Owned: why the run failed or was interrupted (the message
 	 *  fx_error_last() had, or the sink's); NULL when it completed. */
 	char *error;

@@ -30,11 +30,14 @@ extern "C" {
  * of a record begun and not (yet) finished.
  */
 typedef enum fx_status {
-	FX_STATUS_RUNNING = 0,              /**< begun, not finished (yet) */
-	FX_STATUS_COMPLETED = 1,            /**< every sector read */
-	FX_STATUS_COMPLETED_WITH_ERRORS = 2,/**< unreadable sectors zero-filled and listed */
-	FX_STATUS_FAILED = 3,               /**< stopped by an error (I/O, no space, device gone) */
-	FX_STATUS_INTERRUPTED = 4           /**< cancelled by the caller, or a process that died */
+	FX_STATUS_RUNNING = 0,   /**< begun, not finished (yet) */
+	FX_STATUS_COMPLETED = 1, /**< every sector read */
+	/** finished; unreadable sectors zero-filled and listed */
+	FX_STATUS_COMPLETED_WITH_ERRORS = 2,
+	/** stopped by an error (I/O, no space, device gone) */
+	FX_STATUS_FAILED = 3,
+	/** cancelled by the caller (a signal), or its process died */
+	FX_STATUS_INTERRUPTED = 4
 } fx_status;
 
 /** "running", "completed", "completed_with_errors", "failed",
@@ -47,9 +50,9 @@ FX_EXTERN const char *fx_status_name(int status);
  * its findings is, and what the case database records.
  */
 typedef enum fx_verdict {
-	FX_VERDICT_VERIFIED = 1,   /**< every reference matches, nothing wrong */
-	FX_VERDICT_MISMATCH = 2,   /**< a hash, file or chunk does not match */
-	FX_VERDICT_ERROR = 3,      /**< could not be verified (I/O, no record) */
+	FX_VERDICT_VERIFIED = 1, /**< every reference matches, nothing wrong */
+	FX_VERDICT_MISMATCH = 2, /**< a hash, file or chunk does not match */
+	FX_VERDICT_ERROR = 3,    /**< could not be verified (I/O, no record) */
 	/** stopped (by a signal) before a verdict: neither a pass nor a
 	 *  failure (a signal is no evidence) */
 	FX_VERDICT_INTERRUPTED = 4
@@ -112,7 +115,7 @@ typedef enum fx_source_kind {
 	FX_SOURCE_DEVICE = 1,    /**< a whole block device (a disk) */
 	FX_SOURCE_PARTITION = 2, /**< a block device that is a partition */
 	FX_SOURCE_FILE = 3,      /**< a regular file */
-	FX_SOURCE_CUSTOM = 4,    /**< caller-supplied reads (fx_source_new_custom) */
+	FX_SOURCE_CUSTOM = 4,    /**< a caller's reads (fx_source_new_custom) */
 	FX_SOURCE_IMAGE = 5      /**< an image read back (fx_image_open) */
 } fx_source_kind;
 
@@ -144,7 +147,7 @@ typedef struct fx_source_info {
 	const char *wwid;
 	int removable;                 /**< 1, 0 or FX_UNKNOWN */
 	int rotational;                /**< 1, 0 or FX_UNKNOWN */
-	int optical;                   /**< 1 for CD/DVD/BD drives (SCSI type 5) */
+	int optical;                   /**< 1: CD/DVD/BD drive (SCSI type 5) */
 	/** HPA/DCO findings, or "not checked: <reason>". */
 	const char *hpa_dco;
 	/** "BLKROSET", "none: regular file opened O_RDONLY",

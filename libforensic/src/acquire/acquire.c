@@ -14,7 +14,11 @@
  * "sha1", "sha256", "window", "sink") for top -H and ps -T.
  *
  * Option rules live in fx_acquire_options_check, which callers use to
- * refuse a bad value before they write anything.
+ * refuse a bad value before they write anything. What the source is
+ * (size, sectors, kind) comes from its public info, never from its
+ * insides. The result is the caller's to read: its error is an owned copy
+ * of the message, and fx_acquire_result_to_record turns it into the case
+ * database's record without a copy of its arrays.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -487,7 +491,8 @@ static void settle(pipeline *p, int read_rc)
 	fx_acquire_result *r = p->res;
 
 	if (p->sink_failed) {
-		result_end(r, FX_STATUS_FAILED, p->sink_error_code, p->sink_error);
+		result_end(r, FX_STATUS_FAILED, p->sink_error_code,
+			   p->sink_error);
 		r->bytes = p->sink_cut_offset;
 		trim_bad(r);
 	} else if (read_rc == FX_EINTR) {

@@ -17,6 +17,10 @@
  * not changed (fx_casedb_acquisition_finish can close it). On another host
  * it cannot be told and is reported as running, with a note saying so.
  *
+ * Records are read back in the vocabulary's types: fx_source_info's texts
+ * point into the arena (NULL: not recorded), hashes fill fx_digests and
+ * fx_window_hash ("" when not recorded), image files are fx_image_file.
+ *
  * Older schemas: a read-only handle reads a database of any version as it
  * is (casedb.c); a column that version lacks (acquisitions.error before
  * schema 3) is read as NULL, i.e. not recorded.
@@ -369,7 +373,8 @@ void fx_casedb_digest_col(fx_digests *d, const char *algo, const char *value)
 		fx_casedb_hex_col(d->sha1, sizeof(d->sha1), value);
 	else
 		fx_casedb_hex_col(d->sha256, sizeof(d->sha256), value);
-	d->algs = (d->md5[0] ? FX_HASH_MD5 : 0) | (d->sha1[0] ? FX_HASH_SHA1 : 0) |
+	d->algs = (d->md5[0] ? FX_HASH_MD5 : 0) |
+		  (d->sha1[0] ? FX_HASH_SHA1 : 0) |
 		  (d->sha256[0] ? FX_HASH_SHA256 : 0);
 }
 
@@ -630,7 +635,8 @@ static void ver_columns(struct cols *c, fx_casedb_verification_info *v)
 	r->tool = col_str(c);
 	r->tool_version = col_str(c);
 	r->result = (fx_verdict)fx_verdict_from_name(
-		(const char *)sqlite3_column_text(c->st, c->i++), FX_VERDICT_ERROR);
+		(const char *)sqlite3_column_text(c->st, c->i++),
+		FX_VERDICT_ERROR);
 	r->findings = col_str(c);
 }
 

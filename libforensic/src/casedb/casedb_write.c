@@ -15,6 +15,11 @@
  * stays "running" in the table; casedb_read.c reports it as interrupted
  * when its process is gone.
  *
+ * The facts come in the vocabulary's types (types.h), as the pipeline
+ * and the verifier produce them; what they say is not known ("" from a
+ * source that does not expose it, a hash not computed, a flag FX_UNKNOWN)
+ * is stored as NULL.
+ *
  * Threading: per handle, like the rest of the module.
  */
 #include <stdio.h>
@@ -83,7 +88,8 @@ static int bind_source(fx_casedb *db, sqlite3_stmt *st, int first,
 	if (!rc)
 		rc = fx_casedb_bind_flag(db, st, first + 9, s->is_block_device);
 	if (!rc)
-		rc = fx_casedb_bind_text(db, st, first + 10, exposed(s->hpa_dco));
+		rc = fx_casedb_bind_text(db, st, first + 10,
+					 exposed(s->hpa_dco));
 	return rc;
 }
 

@@ -684,7 +684,7 @@ int fx_ewf_files_seal(fx_ewf_files *f, fx_image_file **out, size_t *n)
 	 * is on disk; each is the inode created, flushed to storage */
 	for (i = 0; i < f->nsegs; i++) {
 		s = &f->segs[i];
-		files[i].path = s->path; /* the table lives until the set is freed */
+		files[i].path = s->path; /* the table lives as long as f */
 		fd = s->fd >= 0 ? s->fd : reopen(f, s, O_RDONLY);
 		if (fd < 0) {
 			if (rc == 0)

@@ -9,6 +9,9 @@
  * otherwise. Regular files are opened O_RDONLY and, where allowed,
  * O_NOATIME so that even their access time is left alone. Custom sources wrap
  * caller-supplied reads (image readers, fault injection in tests).
+ * What a source is (its kind: disk, partition, file, custom, image) is a
+ * field of its info, and the info's texts point into the source's own
+ * buffers, so the info can be handed out, and recorded, as it is.
  * A source is used by one thread at a time.
  */
 #include <errno.h>
@@ -92,7 +95,8 @@ static int open_block(fx_source *src, const char *path, const struct stat *st,
 		return rc;
 	info->is_block_device = 1;
 	info->is_partition = src->bdev.is_partition;
-	info->kind = src->bdev.is_partition ? FX_SOURCE_PARTITION : FX_SOURCE_DEVICE;
+	info->kind = src->bdev.is_partition ? FX_SOURCE_PARTITION
+					    : FX_SOURCE_DEVICE;
 	if ((rc = check_destinations(src, o)) != 0)
 		return rc; /* before anything is changed */
 	src->fd = open(path, O_RDONLY | O_CLOEXEC);
