@@ -7,7 +7,7 @@
  *
  * The facts go to the library in its own types, as the source and the
  * pipeline gave them (the source's info, the run's result through
- * fx_acquire_result_to_record, the image files as listed by the sink and
+ * fx_casedb_result_from_run, the image files as listed by the sink and
  * hashed here): the library stores what the system did not expose ("") as
  * NULL, so that every report says "not recorded" instead of a blank. What
  * this tool decides on top (the run's final status and error, the end
@@ -107,7 +107,7 @@ int acq_db_finish(acq_state *st)
 	char end[32];
 	int rc;
 
-	fx_acquire_result_to_record(&res, &st->res);
+	fx_casedb_result_from_run(&res, &st->res);
 	fx_format_utc(end, sizeof(end), st->end);
 	res.status = st->status; /* the run as recorded (acquire_cli.h) */
 	res.error = st->error[0] ? st->error : NULL; /* kept if not completed */

@@ -403,7 +403,7 @@ START_TEST(test_result_to_record)
 	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED_WITH_ERRORS);
 	ck_assert_ptr_null(r.error);
 	ck_assert_int_eq(r.error_code, 0);
-	fx_acquire_result_to_record(&rec, &r);
+	fx_casedb_result_from_run(&rec, &r);
 	ck_assert_uint_eq(rec.version, FX_CASEDB_RESULT_VERSION);
 	ck_assert_int_eq(rec.status, FX_STATUS_COMPLETED_WITH_ERRORS);
 	ck_assert_uint_eq(rec.bytes, 2048 * SSZ);
@@ -425,7 +425,7 @@ START_TEST(test_result_to_record)
 	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
 	ck_assert_int_eq(r.status, FX_STATUS_FAILED);
 	ck_assert_int_eq(r.error_code, FX_EGONE);
-	fx_acquire_result_to_record(&rec, &r);
+	fx_casedb_result_from_run(&rec, &r);
 	ck_assert_int_eq(rec.status, FX_STATUS_FAILED);
 	ck_assert_ptr_eq(rec.error, r.error);
 	ck_assert_str_eq(rec.error, "source mem vanished at byte 524288: No such device");

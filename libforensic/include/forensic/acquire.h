@@ -8,7 +8,6 @@
 
 #include <signal.h>
 
-#include "forensic/casedb.h"
 #include "forensic/common.h"
 #include "forensic/hash.h"
 #include "forensic/sink.h"
@@ -94,18 +93,6 @@ FX_EXTERN int fx_acquire_run(fx_acquire_result *out, fx_source *src,
 
 /** Frees what a result owns; safe on a zeroed result. */
 FX_EXTERN void fx_acquire_result_clear(fx_acquire_result *result);
-
-/**
- * The case database's record of how the run r ended, for
- * fx_casedb_acquisition_finish(): status, bytes, sector size, unreadable
- * ranges, hashes, hash windows and error, the arrays borrowed from r (valid
- * while r is). The image files and the end time are the caller's to add
- * (out->files, out->end_utc: NULL is now), as is any later outcome it
- * records instead (e.g. FX_STATUS_FAILED with its own error when the run
- * cannot be recorded completely).
- */
-FX_EXTERN void fx_acquire_result_to_record(fx_casedb_result *out,
-					   const fx_acquire_result *r);
 
 #ifdef __cplusplus
 }

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "forensic/acquire.h"
 #include "forensic/common.h"
 #include "forensic/types.h"
 
@@ -114,7 +115,7 @@ typedef struct fx_casedb_acquisition {
 	NULL, FX_CASEDB_EVIDENCE_INIT, NULL, NULL, NULL, NULL, NULL, NULL, \
 	NULL, NULL, NULL, 0, 0, NULL }
 
-/** What an acquisition records when it ends (fx_acquire_result_to_record()
+/** What an acquisition records when it ends (fx_casedb_result_from_run()
  *  builds it from the pipeline's result). */
 typedef struct fx_casedb_result {
 	unsigned int version;          /**< FX_CASEDB_RESULT_VERSION */
@@ -140,6 +141,18 @@ typedef struct fx_casedb_result {
 #define FX_CASEDB_RESULT_VERSION 2
 #define FX_CASEDB_RESULT_INIT { FX_CASEDB_RESULT_VERSION, FX_STATUS_RUNNING, \
 	NULL, 0, 0, NULL, 0, { 0, "", "", "" }, NULL, 0, NULL, 0, NULL }
+
+/**
+ * The case database's record of how the run r ended, for
+ * fx_casedb_acquisition_finish(): status, bytes, sector size, unreadable
+ * ranges, hashes, hash windows and error, the arrays borrowed from r (valid
+ * while r is). The image files and the end time are the caller's to add
+ * (out->files, out->end_utc: NULL is now), as is any later outcome it
+ * records instead (e.g. FX_STATUS_FAILED with its own error when the run
+ * cannot be recorded completely).
+ */
+FX_EXTERN void fx_casedb_result_from_run(fx_casedb_result *out,
+					 const fx_acquire_result *r);
 
 /** A re-check of an image against its record. */
 typedef struct fx_casedb_verification {

@@ -17,7 +17,7 @@
  * refuse a bad value before they write anything. What the source is
  * (size, sectors, kind) comes from its public info, never from its
  * insides. The result is the caller's to read: its error is an owned copy
- * of the message, and fx_acquire_result_to_record turns it into the case
+ * of the message, and fx_casedb_result_from_run turns it into the case
  * database's record without a copy of its arrays.
  */
 #include <errno.h>
@@ -616,21 +616,4 @@ void fx_acquire_result_clear(fx_acquire_result *result)
 	free(result->windows);
 	free(result->error);
 	memset(result, 0, sizeof(*result));
-}
-
-void fx_acquire_result_to_record(fx_casedb_result *out,
-				 const fx_acquire_result *r)
-{
-	static const fx_casedb_result init = FX_CASEDB_RESULT_INIT;
-
-	*out = init;
-	out->status = r->status;
-	out->bytes = r->bytes;
-	out->sector_size = r->sector_size;
-	out->bad = r->bad;
-	out->n_bad = r->nbad;
-	out->hashes = r->digests;
-	out->windows = r->windows;
-	out->n_windows = r->nwindows;
-	out->error = r->error; /* kept only for a failed or interrupted run */
 }

@@ -723,3 +723,20 @@ int fx_casedb_custody_record(int64_t *out, fx_casedb *db,
 		fx_casedb_tx_rollback(db);
 	return rc;
 }
+
+void fx_casedb_result_from_run(fx_casedb_result *out,
+				const fx_acquire_result *r)
+{
+	static const fx_casedb_result init = FX_CASEDB_RESULT_INIT;
+
+	*out = init;
+	out->status = r->status;
+	out->bytes = r->bytes;
+	out->sector_size = r->sector_size;
+	out->bad = r->bad;
+	out->n_bad = r->nbad;
+	out->hashes = r->digests;
+	out->windows = r->windows;
+	out->n_windows = r->nwindows;
+	out->error = r->error; /* kept only for a failed or interrupted run */
+}

@@ -47,7 +47,7 @@
 #include "sink/ewf_files.h"
 #include "ewf/ewf_util.h"
 #include "base/hex.h"
-#include "forensic/acquire.h"
+#include "forensic/types.h"
 #include "sink/sink_impl.h"
 
 #define SECTORS_PER_CHUNK 64

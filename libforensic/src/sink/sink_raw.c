@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "base/error.h"
-#include "forensic/acquire.h"
+#include "forensic/types.h"
 #include "hash/hasher.h"
 #include "sink/sink_impl.h"
 
