@@ -15,6 +15,7 @@
 
 #include "casedb/casedb_int.h"
 #include "base/error.h"
+#include "base/vec.h"
 
 static const char *text_col(sqlite3_stmt *st, int i)
 {
@@ -69,15 +70,8 @@ static int ver_hash_row(struct ver_hashes *h, sqlite3_stmt *st)
 		}
 		return h->err;
 	}
-	if (h->n_windows == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 8;
-		fx_casedb_window *p = realloc(h->windows, cap * sizeof(*p));
-
-		if (!p)
-			return fx_error_set(FX_ERROR, "out of memory");
-		h->windows = p;
-		h->cap = cap;
-	}
+	if (FX_VEC_RESERVE(h->windows, h->cap, h->n_windows + 1) != 0)
+		return fx_error_set(FX_ERROR, "out of memory");
 	w = &h->windows[h->n_windows++];
 	w->offset = (uint64_t)sqlite3_column_int64(st, 2);
 	w->length = (uint64_t)sqlite3_column_int64(st, 3);
