@@ -22,7 +22,7 @@ void *fx_arena_alloc(fx_arena *a, size_t n)
 
 	if (n > SIZE_MAX - 15 - sizeof(*c))
 		goto oom;
-	n = (n + 15) & ~(size_t)15;
+	n = n ? (n + 15) & ~(size_t)15 : 16;   /* a distinct pointer for 0 */
 	if (!c || c->cap - c->used < n) {
 		cap = n > 4096 ? n : 4096;
 		c = malloc(sizeof(*c) + cap);

@@ -77,6 +77,11 @@ uint32_t fx_utf8_next(const char **p)
 	return cp;
 }
 
+int fx_utf8_is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
+
 size_t fx_utf8_put(char *b, uint32_t cp)
 {
 	if (cp < 0x80) {

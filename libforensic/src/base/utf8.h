@@ -21,6 +21,10 @@ int fx_utf8_check(const char *s, size_t len);
  * advances by that one byte); 0 at the end (*p stays). */
 uint32_t fx_utf8_next(const char **p);
 
+/* 1 for a C0 or C1 control character or DEL (U+0000 to U+001F, U+007F
+ * to U+009F): what no escaper lets through as it is. */
+int fx_utf8_is_control(uint32_t cp);
+
 /* The UTF-8 encoding of cp (at most U+10FFFF) into buf, which has room
  * for 4 bytes; returns its length. */
 size_t fx_utf8_put(char *buf, uint32_t cp);
