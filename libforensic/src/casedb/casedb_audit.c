@@ -7,8 +7,8 @@
  *   hash      = SHA-256(prev_hash as 64 hex characters ||
  *                       {"action":..,"actor":..,"content":<content>,
  *                        "host":..,"seq":N,"time":..})
- * where the object is canonical JSON (casedb_json.c) and content, itself
- * canonical JSON, is embedded as a value. With a signing key, signature =
+ * where the object is canonical JSON (base/json's FX_JSON_CANONICAL) and
+ * content, itself canonical JSON, is embedded as a value. With a signing key, signature =
  * Ed25519("libforensic-audit-v1:" || hash as hex) and key_id names the
  * public key in signing_keys. The key is registered (key.register, signed by
  * itself) by the first event it signs.

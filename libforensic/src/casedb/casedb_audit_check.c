@@ -291,7 +291,8 @@ static int check_fields(struct walk *w, struct event *e)
 		return bad(w, e->seq, "cannot hash: %s", fx_error_last());
 	if (strcmp(hash, e->hash) != 0)
 		return bad(w, e->seq, "hash does not match its content");
-	if (fx_json_check_canonical(e->content, e->content_len, why, sizeof(why)) != 0)
+	if (fx_json_check_canonical(e->content, e->content_len, why,
+				    sizeof(why)) != 0)
 		return bad(w, e->seq, "content is not canonical JSON (%s)", why);
 	if (fx_content_record_id(&e->record_id, &has, e->action, e->content,
 				 e->content_len))
