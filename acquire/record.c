@@ -368,12 +368,6 @@ int acq_write_sha256(acq_state *st)
 	return 0;
 }
 
-static void json_u64(fx_json *j, const char *key, uint64_t v)
-{
-	fx_json_key(j, key);
-	fx_json_uint(j, v);
-}
-
 /* The image files: path, size and SHA-256 (null when not computed). */
 static void json_files(fx_json *j, const acq_state *st)
 {
@@ -384,10 +378,9 @@ static void json_files(fx_json *j, const acq_state *st)
 	for (i = 0; i < st->nfiles; i++) {
 		fx_json_object_begin(j);
 		fx_tool_json_str(j, "path", st->files[i].path);
-		json_u64(j, "size", st->files[i].size);
-		fx_json_key(j, "sha256");
-		fx_json_cstring(j, st->files[i].sha256[0] ? st->files[i].sha256
-				: NULL);
+		fx_json_member_uint(j, "size", st->files[i].size);
+		fx_json_member_string(j, "sha256", st->files[i].sha256[0]
+				      ? st->files[i].sha256 : NULL);
 		fx_json_object_end(j);
 	}
 	fx_json_array_end(j);
@@ -423,8 +416,8 @@ static void json_windows(fx_json *j, const fx_acquire_result *r)
 	fx_json_array_begin(j);
 	for (i = 0; i < r->nwindows; i++) {
 		fx_json_object_begin(j);
-		json_u64(j, "offset", r->windows[i].offset);
-		json_u64(j, "length", r->windows[i].length);
+		fx_json_member_uint(j, "offset", r->windows[i].offset);
+		fx_json_member_uint(j, "length", r->windows[i].length);
 		fx_tool_json_str(j, "sha256", r->windows[i].sha256);
 		fx_json_object_end(j);
 	}
@@ -443,9 +436,9 @@ void acq_print_json(const acq_state *st, FILE *f)
 	fx_tool_json_str(j, "status", fx_acquire_status_name(r->status));
 	fx_tool_json_str(j, "source", st->opt.source);
 	fx_tool_json_str(j, "format", st->opt.format);
-	json_u64(j, "bytes", r->bytes);
-	json_u64(j, "size", r->size);
-	json_u64(j, "sector_size", r->sector_size);
+	fx_json_member_uint(j, "bytes", r->bytes);
+	fx_json_member_uint(j, "size", r->size);
+	fx_json_member_uint(j, "sector_size", r->sector_size);
 	json_result(j, r);
 	json_files(j, st);
 	json_windows(j, r);
@@ -457,8 +450,7 @@ void acq_print_json(const acq_state *st, FILE *f)
 	fx_tool_json_str(j, "end", when);
 	fx_tool_json_str(j, "log", st->log_path);
 	fx_tool_json_str(j, "db", st->opt.db_path);
-	fx_json_key(j, "acquisition_id");
-	fx_json_int(j, st->acq_id);
+	fx_json_member_int(j, "acquisition_id", st->acq_id);
 	fx_tool_json_str(j, "case", st->case_number);
 	fx_tool_json_str(j, "evidence", st->evidence_number);
 	fx_tool_json_str(j, "error", r->error);

@@ -31,12 +31,6 @@ void acq_default_db(acq_state *st)
 	st->opt.db_path = st->db_default;
 }
 
-static void param_u64(fx_json *j, const char *key, uint64_t v)
-{
-	fx_json_key(j, key);
-	fx_json_uint(j, v);
-}
-
 /* The options as recorded (acquisitions.parameters_json): compact JSON,
  * keys in this order (allow_mounted came last), flags as 0 or 1. A
  * writer in memory: NULL (said on stderr) when out of memory. */
@@ -48,23 +42,19 @@ static fx_json *params_json(const acq_options *o)
 	if (!j)
 		return NULL;
 	fx_json_object_begin(j);
-	param_u64(j, "block_size", o->block_size);
+	fx_json_member_uint(j, "block_size", o->block_size);
 	fx_tool_json_str(j, "compression", e01 ? o->compression : "none");
 	fx_tool_json_str(j, "ewf_format", e01 ? o->ewf_format : "");
 	fx_tool_json_str(j, "format", o->format);
-	param_u64(j, "hash_window", o->hash_window);
-	param_u64(j, "hashes", o->hash_algs);
-	param_u64(j, "retries", o->retries);
-	param_u64(j, "segment_size", o->segment_size);
-	param_u64(j, "threads", o->threads);
-	fx_json_key(j, "verify");
-	fx_json_int(j, o->verify);
-	fx_json_key(j, "verify_source");
-	fx_json_int(j, o->verify_source);
-	fx_json_key(j, "write_block");
-	fx_json_int(j, o->write_block);
-	fx_json_key(j, "allow_mounted");
-	fx_json_int(j, o->allow_mounted);
+	fx_json_member_uint(j, "hash_window", o->hash_window);
+	fx_json_member_uint(j, "hashes", o->hash_algs);
+	fx_json_member_uint(j, "retries", o->retries);
+	fx_json_member_uint(j, "segment_size", o->segment_size);
+	fx_json_member_uint(j, "threads", o->threads);
+	fx_json_member_int(j, "verify", o->verify);
+	fx_json_member_int(j, "verify_source", o->verify_source);
+	fx_json_member_int(j, "write_block", o->write_block);
+	fx_json_member_int(j, "allow_mounted", o->allow_mounted);
 	fx_json_object_end(j);
 	return j;
 }

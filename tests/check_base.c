@@ -181,16 +181,19 @@ START_TEST(test_json_stream)
 	fx_json_object_begin(j);
 	fx_json_key(j, "k");
 	fx_json_array_begin(j);
-	fx_json_uint(j, 1);
-	fx_json_cstring(j, "v");
+	fx_json_member_uint(j, NULL, 1);
+	fx_json_member_string(j, NULL, "v");
 	fx_json_array_end(j);
+	fx_json_member_int(j, "i", -2);
+	fx_json_member_bool(j, "b", 1);
+	fx_json_member_string(j, "s", NULL);
 	fx_json_object_end(j);
 	ck_assert_int_eq(fx_json_text(j, &text, &len), 0);
 	ck_assert_ptr_null(text);
-	ck_assert_uint_eq(len, 13);
+	ck_assert_uint_eq(len, 38);
 	fx_json_free(j);
 	fclose(f);
-	ck_assert_str_eq(buf, "{\"k\":[1,\"v\"]}");
+	ck_assert_str_eq(buf, "{\"k\":[1,\"v\"],\"i\":-2,\"b\":true,\"s\":null}");
 	free(buf);
 }
 END_TEST

@@ -73,22 +73,18 @@ static void print_json(const fx_casedb_audit_report *a, const char *db_path,
 	fx_tool_json_str(j, "status", error ? "error" : a->intact ? "intact"
 			 : "broken");
 	fx_tool_json_str(j, "db", db_path);
-	fx_json_key(j, "events");
-	fx_json_uint(j, a->events);
-	fx_json_key(j, "signed_events");
-	fx_json_uint(j, a->signed_events);
+	fx_json_member_uint(j, "events", a->events);
+	fx_json_member_uint(j, "signed_events", a->signed_events);
 	fx_tool_json_str(j, "head_hash", a->head_hash);
-	fx_json_key(j, "first_bad_seq");
-	fx_json_int(j, a->first_bad_seq);
+	fx_json_member_int(j, "first_bad_seq", a->first_bad_seq);
 	fx_tool_json_str(j, "reason", error ? error : a->reason);
-	fx_json_key(j, "trust");   /* what was not checked is null */
-	fx_json_cstring(j, ok ? fx_casedb_audit_trust_name(a->trust) : NULL);
-	fx_json_key(j, "checked");
-	fx_json_cstring(j, ok ? checked : NULL);
-	fx_json_key(j, "not_checked");
-	fx_json_cstring(j, ok ? not_checked : NULL);
-	fx_json_key(j, "triggers");
-	fx_json_cstring(j, !error && a->triggers[0] ? a->triggers : NULL);
+	/* what was not checked is null */
+	fx_json_member_string(j, "trust", ok ? fx_casedb_audit_trust_name(a->trust)
+			      : NULL);
+	fx_json_member_string(j, "checked", ok ? checked : NULL);
+	fx_json_member_string(j, "not_checked", ok ? not_checked : NULL);
+	fx_json_member_string(j, "triggers", !error && a->triggers[0] ? a->triggers
+			      : NULL);
 	fx_json_object_end(j);
 	fputc('\n', stdout);
 	fx_json_free(j);

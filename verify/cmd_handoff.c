@@ -133,8 +133,7 @@ static void print_json(const handoff *h, const fx_verify_result *r,
 	fx_tool_json_str(j, "evidence", h->evidence);
 	fx_tool_json_str(j, "from", from);
 	fx_tool_json_str(j, "to", h->to);
-	fx_json_key(j, "custody_id");
-	fx_json_int(j, custody_id);
+	fx_json_member_int(j, "custody_id", custody_id);
 	fx_json_key(j, "verification");   /* the library's own JSON */
 	fx_json_raw(j, r && fx_verify_result_json(&json, r) == 0 ? json : "null");
 	fx_json_object_end(j);

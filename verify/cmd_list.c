@@ -194,14 +194,7 @@ typedef struct printer {
 /* A member of a JSON object: the text, or null when not recorded. */
 static void js(printer *p, const char *key, const char *v)
 {
-	fx_json_key(p->json, key);
-	fx_json_cstring(p->json, v);
-}
-
-static void jnum(printer *p, const char *key, int64_t v)
-{
-	fx_json_key(p->json, key);
-	fx_json_int(p->json, v);
+	fx_json_member_string(p->json, key, v);
 }
 
 /* Recorded text for the terminal: escaped; "not recorded" when NULL. */
@@ -224,7 +217,7 @@ static void print_verification(printer *p, const acq_row *a)
 			return;
 		}
 		fx_json_object_begin(p->json);
-		jnum(p, "id", v->id);
+		fx_json_member_int(p->json, "id", v->id);
 		js(p, "result", fx_casedb_verdict_name(v->rec.result));
 		js(p, "time", v->rec.time_utc);
 		js(p, "actor", v->rec.actor);
@@ -247,7 +240,7 @@ static void print_verification(printer *p, const acq_row *a)
 static void print_acquisition_json(printer *p, const acq_row *a)
 {
 	fx_json_object_begin(p->json);
-	jnum(p, "id", a->id);
+	fx_json_member_int(p->json, "id", a->id);
 	js(p, "format", a->format);
 	js(p, "status", a->status);
 	js(p, "status_note", a->note);
@@ -255,10 +248,8 @@ static void print_acquisition_json(printer *p, const acq_row *a)
 	js(p, "end", a->end);
 	js(p, "operator", a->operator_name);
 	js(p, "host", a->host);
-	fx_json_key(p->json, "bytes");
-	fx_json_uint(p->json, a->bytes);
-	fx_json_key(p->json, "files");
-	fx_json_uint(p->json, a->nfiles);
+	fx_json_member_uint(p->json, "bytes", a->bytes);
+	fx_json_member_uint(p->json, "files", a->nfiles);
 	js(p, "image", a->first_file);
 	fx_json_key(p->json, "hashes");
 	fx_json_object_begin(p->json);
@@ -304,14 +295,13 @@ static void print_evidence(printer *p, const ev_row *e)
 		p->failed = 1;
 	if (p->json) {
 		fx_json_object_begin(p->json);
-		jnum(p, "id", e->id);
+		fx_json_member_int(p->json, "id", e->id);
 		js(p, "evidence_number", e->number);
 		js(p, "description", e->description);
 		js(p, "examiner", e->examiner);
 		fx_json_key(p->json, "custody");
 		fx_json_object_begin(p->json);
-		fx_json_key(p->json, "transfers");
-		fx_json_uint(p->json, cs.transfers);
+		fx_json_member_uint(p->json, "transfers", cs.transfers);
 		js(p, "holder", cs.holder);
 		js(p, "since", cs.since);
 		fx_json_object_end(p->json);
@@ -347,7 +337,7 @@ static void print_case(printer *p, const case_row *c)
 		p->failed = 1;
 	if (p->json) {
 		fx_json_object_begin(p->json);
-		jnum(p, "id", c->id);
+		fx_json_member_int(p->json, "id", c->id);
 		js(p, "case_number", c->number);
 		js(p, "description", c->description);
 		js(p, "created", c->created);

@@ -307,7 +307,5 @@ fx_json *fx_tool_json_new(const char *tool, FILE *f)
 
 void fx_tool_json_str(fx_json *j, const char *key, const char *s)
 {
-	if (key)
-		fx_json_key(j, key);
-	fx_json_cstring(j, s ? s : "");
+	fx_json_member_string(j, key, s ? s : "");
 }

@@ -67,7 +67,8 @@ enum fx_json_flags {
  * sort_keys=True, separators=(",", ":"), ensure_ascii=False) gives the
  * same bytes.
  */
-#define FX_JSON_CANONICAL (FX_JSON_COMPACT | FX_JSON_SORTED | FX_JSON_TEXT_STRICT)
+#define FX_JSON_CANONICAL \
+	(FX_JSON_COMPACT | FX_JSON_SORTED | FX_JSON_TEXT_STRICT)
 
 /**
  * A new writer with flags (enum fx_json_flags) into memory (stream NULL)
@@ -101,6 +102,17 @@ FX_EXTERN void fx_json_null(fx_json *j);
 /** Text that is already JSON (a number with a fraction, an object written
  * elsewhere), as one value, unchecked. */
 FX_EXTERN void fx_json_raw(fx_json *j, const char *text);
+
+/**
+ * A member of the object being written: fx_json_key(j, key), then the
+ * value as above (fx_json_cstring for a string: NULL is null). With key
+ * NULL, an element of the array being written.
+ */
+FX_EXTERN void fx_json_member_string(fx_json *j, const char *key,
+				     const char *s);
+FX_EXTERN void fx_json_member_int(fx_json *j, const char *key, int64_t v);
+FX_EXTERN void fx_json_member_uint(fx_json *j, const char *key, uint64_t v);
+FX_EXTERN void fx_json_member_bool(fx_json *j, const char *key, int v);
 
 /**
  * 0 and, for a writer into memory, the text written so far (borrowed,

@@ -338,3 +338,35 @@ void fx_json_null(fx_json *j)
 {
 	fx_json_raw(j, "null");
 }
+
+/* ---- members: a key and its value ---- */
+
+static void member(fx_json *j, const char *key)
+{
+	if (key)
+		fx_json_key(j, key);
+}
+
+void fx_json_member_string(fx_json *j, const char *key, const char *s)
+{
+	member(j, key);
+	fx_json_cstring(j, s);
+}
+
+void fx_json_member_int(fx_json *j, const char *key, int64_t v)
+{
+	member(j, key);
+	fx_json_int(j, v);
+}
+
+void fx_json_member_uint(fx_json *j, const char *key, uint64_t v)
+{
+	member(j, key);
+	fx_json_uint(j, v);
+}
+
+void fx_json_member_bool(fx_json *j, const char *key, int v)
+{
+	member(j, key);
+	fx_json_bool(j, v);
+}

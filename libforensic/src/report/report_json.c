@@ -8,8 +8,6 @@
  *
  * Threading: none; writes only to the FILE given.
  */
-#include <string.h>
-
 #include "base/json.h"
 #include "report/report_int.h"
 
@@ -33,17 +31,15 @@ static void arr(fx_json *w, const char *key)
 
 static void arr_end(fx_json *w) { fx_json_array_end(w); }
 
+/* Text (key NULL: an array element; NULL: null) and numbers. */
 static void str(fx_json *w, const char *key, const char *s)
 {
-	if (key)
-		fx_json_key(w, key);
-	fx_json_cstring(w, s);
+	fx_json_member_string(w, key, s);
 }
 
 static void num(fx_json *w, const char *key, uint64_t v)
 {
-	fx_json_key(w, key);
-	fx_json_uint(w, v);
+	fx_json_member_uint(w, key, v);
 }
 
 /* v, or null when zero (the database's "not recorded"). */

@@ -229,17 +229,12 @@ void fx_verify_result_clear(fx_verify_result *r)
 
 /* ---- JSON ---------------------------------------------------------------- */
 
+/* Text as the result has always had it: NULL is "". */
 static void kv_str(fx_json *j, const char *k, const char *v)
 {
-	fx_json_key(j, k);
-	fx_json_cstring(j, v ? v : "");
+	fx_json_member_string(j, k, v ? v : "");
 }
 
-static void kv_u64(fx_json *j, const char *k, uint64_t v)
-{
-	fx_json_key(j, k);
-	fx_json_uint(j, v);
-}
 
 /* {"md5":..,"sha1":..,"sha256":..} of the algorithms d has, or null. */
 static void digests(fx_json *j, const char *k, const fx_digests *d)
@@ -272,11 +267,9 @@ static void file_json(fx_json *j, const fx_verify_file *f)
 {
 	fx_json_object_begin(j);
 	kv_str(j, "path", f->path);
-	fx_json_key(j, "present");
-	fx_json_bool(j, f->present);
-	fx_json_key(j, "in_set");
-	fx_json_bool(j, f->in_set);
-	kv_u64(j, "size", f->size);
+	fx_json_member_bool(j, "present", f->present);
+	fx_json_member_bool(j, "in_set", f->in_set);
+	fx_json_member_uint(j, "size", f->size);
 	opt_hash(j, "sha256", f->sha256);
 	fx_json_key(j, "recorded_size");
 	if (f->recorded)
@@ -310,19 +303,19 @@ static void finding_json(fx_json *j, const fx_verify_finding *f)
 	if (f->computed[0])
 		kv_str(j, "computed", f->computed);
 	if (f->kind == FX_FIND_FILE_HASH && f->length) {
-		kv_u64(j, "offset", f->offset);
-		kv_u64(j, "length", f->length);
+		fx_json_member_uint(j, "offset", f->offset);
+		fx_json_member_uint(j, "length", f->length);
 	}
 	if (f->kind == FX_FIND_WINDOW) {
-		kv_u64(j, "offset", f->offset);
-		kv_u64(j, "length", f->length);
-		kv_u64(j, "windows", f->windows);
+		fx_json_member_uint(j, "offset", f->offset);
+		fx_json_member_uint(j, "length", f->length);
+		fx_json_member_uint(j, "windows", f->windows);
 	}
 	if (f->kind == FX_FIND_CHUNK) {
-		kv_u64(j, "first_chunk", f->first_chunk);
-		kv_u64(j, "chunks", f->chunks);
-		kv_u64(j, "first_sector", f->first_sector);
-		kv_u64(j, "sectors", f->sectors);
+		fx_json_member_uint(j, "first_chunk", f->first_chunk);
+		fx_json_member_uint(j, "chunks", f->chunks);
+		fx_json_member_uint(j, "first_sector", f->first_sector);
+		fx_json_member_uint(j, "sectors", f->sectors);
 	}
 	fx_json_object_end(j);
 }
@@ -346,14 +339,13 @@ static void result_head(fx_json *j, const fx_verify_result *r)
 
 	kv_str(j, "status", fx_verify_status_name(r->status));
 	kv_str(j, "image", r->path);
-	fx_json_key(j, "format");
-	fx_json_cstring(j, r->format >= FX_IMAGE_RAW && r->format <= FX_IMAGE_E01
-			? formats[r->format] : NULL);
-	kv_u64(j, "size", r->size);
-	kv_u64(j, "bytes", r->bytes);
-	kv_u64(j, "sector_size", r->sector_size);
-	fx_json_key(j, "hashed");
-	fx_json_bool(j, r->hashed);
+	fx_json_member_string(j, "format", r->format >= FX_IMAGE_RAW &&
+			      r->format <= FX_IMAGE_E01 ? formats[r->format]
+			      : NULL);
+	fx_json_member_uint(j, "size", r->size);
+	fx_json_member_uint(j, "bytes", r->bytes);
+	fx_json_member_uint(j, "sector_size", r->sector_size);
+	fx_json_member_bool(j, "hashed", r->hashed);
 	digests(j, "computed", &r->computed);
 	fx_json_key(j, "expected");
 	fx_json_object_begin(j);
@@ -361,13 +353,11 @@ static void result_head(fx_json *j, const fx_verify_result *r)
 	digests(j, "e01", &r->expected_e01);
 	fx_json_object_end(j);
 	references_json(j, r->references);
-	fx_json_key(j, "acquisition_id");
-	fx_json_int(j, r->acquisition_id);
-	fx_json_key(j, "evidence_id");
-	fx_json_int(j, r->evidence_id);
+	fx_json_member_int(j, "acquisition_id", r->acquisition_id);
+	fx_json_member_int(j, "evidence_id", r->evidence_id);
 	kv_str(j, "case", r->case_number);
 	kv_str(j, "evidence", r->evidence_number);
-	kv_u64(j, "recorded_bytes", r->recorded_bytes);
+	fx_json_member_uint(j, "recorded_bytes", r->recorded_bytes);
 	kv_str(j, "sha256_file", r->sha256_file);
 }
 
@@ -388,22 +378,20 @@ int fx_verify_result_json(char **out, const fx_verify_result *r)
 	fx_json_array_end(&j);
 	fx_json_key(&j, "windows");
 	fx_json_object_begin(&j);
-	kv_u64(&j, "size", r->window_size);
-	kv_u64(&j, "count", r->nwindows);
+	fx_json_member_uint(&j, "size", r->window_size);
+	fx_json_member_uint(&j, "count", r->nwindows);
 	fx_json_object_end(&j);
 	fx_json_key(&j, "findings");
 	fx_json_array_begin(&j);
 	for (i = 0; i < r->nfindings; i++)
 		finding_json(&j, &r->findings[i]);
 	fx_json_array_end(&j);
-	kv_u64(&j, "findings_dropped", r->findings_dropped);
+	fx_json_member_uint(&j, "findings_dropped", r->findings_dropped);
 	fx_json_key(&j, "elapsed_s");
 	snprintf(num, sizeof(num), "%.3f", r->elapsed_s);
 	fx_json_raw(&j, num);
-	if (r->verification_id) {
-		fx_json_key(&j, "verification_id");
-		fx_json_int(&j, r->verification_id);
-	}
+	if (r->verification_id)
+		fx_json_member_int(&j, "verification_id", r->verification_id);
 	fx_json_object_end(&j);
 	if (j.err) {
 		fx_json_clear(&j);
