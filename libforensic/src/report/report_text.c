@@ -40,9 +40,7 @@ static size_t line_len(const char *s, size_t width, size_t *skip)
 		}
 		if (*p == ' ')
 			brk = p;
-		p++;
-		while ((*p & 0xC0) == 0x80)   /* continuation bytes */
-			p++;
+		fx_utf8_next(&p);
 		cps++;
 	}
 	if (*p == '\n')
@@ -56,9 +54,7 @@ static size_t word_len(const char *s)
 	size_t n = 0;
 
 	while (*s && *s != ' ' && *s != '\n') {
-		s++;
-		while ((*s & 0xC0) == 0x80)
-			s++;
+		fx_utf8_next(&s);
 		n++;
 	}
 	return n;
