@@ -54,15 +54,20 @@ int fx_hex_span(const char *s, size_t n)
 	return 1;
 }
 
-int fx_hex_lower(char *out, const char *in, size_t n)
+void fx_hex_lower(char *out, const char *in, size_t n)
 {
 	size_t i;
 
+	for (i = 0; i < n; i++)
+		out[i] = (char)(in[i] >= 'A' && in[i] <= 'F' ? in[i] + 32 : in[i]);
+	out[n] = '\0';
+}
+
+int fx_hex_normalize(char *out, const char *in, size_t n)
+{
 	out[0] = '\0';
 	if (strlen(in) != n || !fx_hex_span(in, n))
 		return -1;
-	for (i = 0; i < n; i++)
-		out[i] = fx_hex_digits[fx_hex_digit(in[i], 0)];
-	out[n] = '\0';
+	fx_hex_lower(out, in, n);
 	return 0;
 }

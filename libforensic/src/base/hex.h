@@ -25,8 +25,12 @@ int fx_hex_decode(uint8_t *out, size_t n, const char *hex);
 /* 1 if the n bytes at s are hex digits of either case, else 0. */
 int fx_hex_span(const char *s, size_t n);
 
+/* Copies the n bytes at in to out with A-F lowered, and a NUL (out has
+ * n + 1 bytes); other bytes are copied as they are. */
+void fx_hex_lower(char *out, const char *in, size_t n);
+
 /* Copies in, which must be exactly n hex digits of either case, into out
  * (n + 1 bytes) in lowercase; -1 (out "") when it is not. */
-int fx_hex_lower(char *out, const char *in, size_t n);
+int fx_hex_normalize(char *out, const char *in, size_t n);
 
 #endif

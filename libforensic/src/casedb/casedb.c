@@ -275,7 +275,7 @@ int fx_casedb_hex_arg(char *out, const char *in, size_t want,
 		      const char *what)
 {
 	out[0] = '\0';
-	if (in && fx_hex_lower(out, in, want) != 0)
+	if (in && fx_hex_normalize(out, in, want) != 0)
 		return fx_error_set(FX_EUSAGE, "%s \"%.140s\" is not %zu hex "
 				    "digits", what, in, want);
 	return 0;
