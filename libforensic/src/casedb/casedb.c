@@ -356,9 +356,26 @@ static int probe(int64_t *version, fx_casedb *db)
 	return 0;
 }
 
+/* Appends a schema event whose content is {k1: v1, k2: v2} (k1 < k2),
+ * canonical JSON like every event's. */
+static int schema_event(fx_casedb *db, const char *action, const char *k1,
+			int64_t v1, const char *k2, int64_t v2)
+{
+	fx_json j;
+	int rc;
+
+	fx_json_init(&j, FX_JSON_CANONICAL, NULL);
+	fx_json_object_begin(&j);
+	fx_json_member_int(&j, k1, v1);
+	fx_json_member_int(&j, k2, v2);
+	fx_json_object_end(&j);
+	rc = j.err ? j.err : fx_audit_append(db, action, j.buf);
+	fx_json_clear(&j);
+	return rc;
+}
+
 static int create_schema(fx_casedb *db)
 {
-	char content[96];
 	int64_t v = 0;
 	int rc;
 
@@ -369,15 +386,14 @@ static int create_schema(fx_casedb *db)
 		return fx_error_set(FX_ERROR, "internal: schemas/case.sql sets "
 				    "version %lld, the migrations list reaches "
 				    "%d", (long long)v, fx_casedb_schema_version());
-	snprintf(content, sizeof(content),
-		 "{\"application_id\":%d,\"schema_version\":%lld}",
-		 FX_CASEDB_APPLICATION_ID, (long long)v);
-	return rc ? rc : fx_audit_append(db, "schema.create", content);
+	return rc ? rc : schema_event(db, "schema.create", "application_id",
+				      FX_CASEDB_APPLICATION_ID,
+				      "schema_version", v);
 }
 
 static int migrate_one(fx_casedb *db, const struct fx_migration *m)
 {
-	char sql[160], content[64];
+	char sql[160];
 
 	if (sqlite3_exec(db->sql, m->sql, NULL, NULL, NULL) != SQLITE_OK)
 		return fx_casedb_sql_error(db, "migrate schema");
@@ -385,9 +401,8 @@ static int migrate_one(fx_casedb *db, const struct fx_migration *m)
 		 "value = '%d' WHERE key = 'schema_version'", m->to, m->to);
 	if (sqlite3_exec(db->sql, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return fx_casedb_sql_error(db, "set schema version");
-	snprintf(content, sizeof(content), "{\"from\":%d,\"to\":%d}",
-		 m->to - 1, m->to);
-	return fx_audit_append(db, "schema.migrate", content);
+	return schema_event(db, "schema.migrate", "from", m->to - 1, "to",
+			    m->to);
 }
 
 /* probe() from one snapshot: its three reads are separate statements, and
