@@ -235,7 +235,6 @@ static void kv_str(fx_json *j, const char *k, const char *v)
 	fx_json_member_string(j, k, v ? v : "");
 }
 
-
 /* {"md5":..,"sha1":..,"sha256":..} of the algorithms d has, or null. */
 static void digests(fx_json *j, const char *k, const fx_digests *d)
 {
