@@ -9,7 +9,11 @@
  * tools' summaries each wrote their own escapes before there was one
  * writer, and their output is kept byte for byte (JSON readers see the
  * same strings either way, except where the BYTES rule passes on bytes
- * that are not UTF-8).
+ * that are not UTF-8). One difference: the verification result's own
+ * UTF-8 test took a lead byte F5 to F7 with two continuation bytes for a
+ * character and passed it on, so that the result was not UTF-8 (and the
+ * case database refused to record it); with the one decoder those bytes
+ * are \u00XX escapes like every other byte that is not UTF-8.
  *
  * Cost: the audit check writes every event's content again in compare
  * mode, and one event can hold a hundred megabytes; a string is copied in
