@@ -254,8 +254,9 @@ static int check_target_text(const char *target)
 
 	for (at = slash ? (size_t)(slash - target) + 1 : 0; target[at]; at += n) {
 		c = (unsigned char)target[at];
-		n = c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : c < 0xf8 ? 4 : 1;
-		n = strnlen(target + at, n);
+		/* one character; a byte that is not UTF-8 on its own */
+		if ((n = fx_utf8_decode(NULL, target + at, SIZE_MAX)) == 0)
+			n = 1;
 		memcpy(ch, target + at, n);
 		ch[n] = '\0';
 		if (fx_text_escape(esc, sizeof(esc), ch, 0) == n || strcmp(ch, "\\") == 0)

@@ -6,7 +6,8 @@
  * `sha256sum -c` (created read-only), and the --json summary. Every text a
  * user or a device gave, and every message that may quote one, is written
  * to the log through fx_tool_escape (an ESC in a case number must not drive
- * the terminal of whoever reads the log); --json has JSON escapes.
+ * the terminal of whoever reads the log); --json has JSON escapes
+ * (libforensic's JSON writer, through fx_tool_json_new).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -367,67 +368,93 @@ int acq_write_sha256(acq_state *st)
 	return 0;
 }
 
+/* The image files: path, size and SHA-256 (null when not computed). */
+static void json_files(fx_json *j, const acq_state *st)
+{
+	size_t i;
+
+	fx_json_key(j, "files");
+	fx_json_array_begin(j);
+	for (i = 0; i < st->nfiles; i++) {
+		fx_json_object_begin(j);
+		fx_tool_json_str(j, "path", st->files[i].path);
+		fx_json_member_uint(j, "size", st->files[i].size);
+		fx_json_member_string(j, "sha256", st->files[i].sha256[0]
+				      ? st->files[i].sha256 : NULL);
+		fx_json_object_end(j);
+	}
+	fx_json_array_end(j);
+}
+
+/* The result: hashes, unreadable ranges [first, count] and windows. */
+static void json_result(fx_json *j, const fx_acquire_result *r)
+{
+	size_t i;
+
+	fx_json_key(j, "hashes");
+	fx_json_object_begin(j);
+	fx_tool_json_str(j, "md5", r->digests.md5);
+	fx_tool_json_str(j, "sha1", r->digests.sha1);
+	fx_tool_json_str(j, "sha256", r->digests.sha256);
+	fx_json_object_end(j);
+	fx_json_key(j, "bad_sectors");
+	fx_json_array_begin(j);
+	for (i = 0; i < r->nbad; i++) {
+		fx_json_array_begin(j);
+		fx_json_uint(j, r->bad[i].first);
+		fx_json_uint(j, r->bad[i].count);
+		fx_json_array_end(j);
+	}
+	fx_json_array_end(j);
+}
+
+static void json_windows(fx_json *j, const fx_acquire_result *r)
+{
+	size_t i;
+
+	fx_json_key(j, "windows");
+	fx_json_array_begin(j);
+	for (i = 0; i < r->nwindows; i++) {
+		fx_json_object_begin(j);
+		fx_json_member_uint(j, "offset", r->windows[i].offset);
+		fx_json_member_uint(j, "length", r->windows[i].length);
+		fx_tool_json_str(j, "sha256", r->windows[i].sha256);
+		fx_json_object_end(j);
+	}
+	fx_json_array_end(j);
+}
+
 void acq_print_json(const acq_state *st, FILE *f)
 {
 	const fx_acquire_result *r = &st->res;
+	fx_json *j = fx_tool_json_new("acquire", f);
 	char when[32];
-	size_t i;
 
-	fprintf(f, "{\"status\":");
-	fx_json_string(f, fx_status_name(st->status));
-	fprintf(f, ",\"source\":");
-	fx_json_string(f, st->opt.source);
-	fprintf(f, ",\"format\":");
-	fx_json_string(f, st->opt.format);
-	fprintf(f, ",\"bytes\":%llu,\"size\":%llu,\"sector_size\":%u",
-		(unsigned long long)r->bytes, (unsigned long long)r->size,
-		r->sector_size);
-	fprintf(f, ",\"hashes\":{");
-	fprintf(f, "\"md5\":");
-	fx_json_string(f, r->digests.md5);
-	fprintf(f, ",\"sha1\":");
-	fx_json_string(f, r->digests.sha1);
-	fprintf(f, ",\"sha256\":");
-	fx_json_string(f, r->digests.sha256);
-	fprintf(f, "},\"bad_sectors\":[");
-	for (i = 0; i < r->nbad; i++)
-		fprintf(f, "%s[%llu,%llu]", i ? "," : "",
-			(unsigned long long)r->bad[i].first,
-			(unsigned long long)r->bad[i].count);
-	fprintf(f, "],\"files\":[");
-	for (i = 0; i < st->nfiles; i++) {
-		fprintf(f, "%s{\"path\":", i ? "," : "");
-		fx_json_string(f, st->files[i].path);
-		fprintf(f, ",\"size\":%llu,\"sha256\":",
-			(unsigned long long)st->files[i].size);
-		if (st->files[i].sha256[0])
-			fx_json_string(f, st->files[i].sha256);
-		else
-			fputs("null", f);
-		fputc('}', f);
-	}
-	fprintf(f, "],\"windows\":[");
-	for (i = 0; i < r->nwindows; i++) {
-		fprintf(f, "%s{\"offset\":%llu,\"length\":%llu,\"sha256\":\"%s\"}",
-			i ? "," : "", (unsigned long long)r->windows[i].offset,
-			(unsigned long long)r->windows[i].length, r->windows[i].sha256);
-	}
-	fprintf(f, "],\"verification\":");
-	fx_json_string(f, st->verify_result);
-	fprintf(f, ",\"source_verification\":");
-	fx_json_string(f, st->verify_source_result);
+	if (!j)
+		return;
+	fx_json_object_begin(j);
+	fx_tool_json_str(j, "status", fx_status_name(st->status));
+	fx_tool_json_str(j, "source", st->opt.source);
+	fx_tool_json_str(j, "format", st->opt.format);
+	fx_json_member_uint(j, "bytes", r->bytes);
+	fx_json_member_uint(j, "size", r->size);
+	fx_json_member_uint(j, "sector_size", r->sector_size);
+	json_result(j, r);
+	json_files(j, st);
+	json_windows(j, r);
+	fx_tool_json_str(j, "verification", st->verify_result);
+	fx_tool_json_str(j, "source_verification", st->verify_source_result);
 	fx_format_utc(when, sizeof(when), st->start);
-	fprintf(f, ",\"start\":\"%s\"", when);
+	fx_tool_json_str(j, "start", when);
 	fx_format_utc(when, sizeof(when), st->end);
-	fprintf(f, ",\"end\":\"%s\",\"log\":", when);
-	fx_json_string(f, st->log_path);
-	fprintf(f, ",\"db\":");
-	fx_json_string(f, st->opt.db_path);
-	fprintf(f, ",\"acquisition_id\":%lld,\"case\":", (long long)st->acq_id);
-	fx_json_string(f, st->case_number);
-	fprintf(f, ",\"evidence\":");
-	fx_json_string(f, st->evidence_number);
-	fprintf(f, ",\"error\":");
-	fx_json_string(f, st->error);
-	fprintf(f, "}\n");
+	fx_tool_json_str(j, "end", when);
+	fx_tool_json_str(j, "log", st->log_path);
+	fx_tool_json_str(j, "db", st->opt.db_path);
+	fx_json_member_int(j, "acquisition_id", st->acq_id);
+	fx_tool_json_str(j, "case", st->case_number);
+	fx_tool_json_str(j, "evidence", st->evidence_number);
+	fx_tool_json_str(j, "error", st->error);
+	fx_json_object_end(j);
+	fputc('\n', f);
+	fx_json_free(j);
 }

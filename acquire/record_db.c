@@ -35,20 +35,32 @@ void acq_default_db(acq_state *st)
 	st->opt.db_path = st->db_default;
 }
 
-static void params_json(char *out, size_t outlen, const acq_options *o)
+/* The options as recorded (acquisitions.parameters_json): compact JSON,
+ * keys in this order (allow_mounted came last), flags as 0 or 1. A
+ * writer in memory: NULL (said on stderr) when out of memory. */
+static fx_json *params_json(const acq_options *o)
 {
-	snprintf(out, outlen,
-		 "{\"block_size\":%llu,\"compression\":\"%s\",\"ewf_format\":\"%s\","
-		 "\"format\":\"%s\",\"hash_window\":%llu,\"hashes\":%u,"
-		 "\"retries\":%u,\"segment_size\":%llu,\"threads\":%u,"
-		 "\"verify\":%d,\"verify_source\":%d,\"write_block\":%d,"
-		 "\"allow_mounted\":%d}",
-		 (unsigned long long)o->block_size,
-		 strcmp(o->format, "e01") ? "none" : o->compression,
-		 strcmp(o->format, "e01") ? "" : o->ewf_format, o->format,
-		 (unsigned long long)o->hash_window, o->hash_algs, o->retries,
-		 (unsigned long long)o->segment_size, o->threads, o->verify,
-		 o->verify_source, o->write_block, o->allow_mounted);
+	int e01 = strcmp(o->format, "e01") == 0;
+	fx_json *j = fx_tool_json_new("acquire", NULL);
+
+	if (!j)
+		return NULL;
+	fx_json_object_begin(j);
+	fx_json_member_uint(j, "block_size", o->block_size);
+	fx_tool_json_str(j, "compression", e01 ? o->compression : "none");
+	fx_tool_json_str(j, "ewf_format", e01 ? o->ewf_format : "");
+	fx_tool_json_str(j, "format", o->format);
+	fx_json_member_uint(j, "hash_window", o->hash_window);
+	fx_json_member_uint(j, "hashes", o->hash_algs);
+	fx_json_member_uint(j, "retries", o->retries);
+	fx_json_member_uint(j, "segment_size", o->segment_size);
+	fx_json_member_uint(j, "threads", o->threads);
+	fx_json_member_int(j, "verify", o->verify);
+	fx_json_member_int(j, "verify_source", o->verify_source);
+	fx_json_member_int(j, "write_block", o->write_block);
+	fx_json_member_int(j, "allow_mounted", o->allow_mounted);
+	fx_json_object_end(j);
+	return j;
 }
 
 /* Returns 0, FX_EXIT_USAGE when the database refuses the record as given
@@ -57,7 +69,8 @@ int acq_db_begin(acq_state *st)
 {
 	fx_casedb_options dbo = FX_CASEDB_OPTIONS_INIT;
 	fx_casedb_acquisition rec = FX_CASEDB_ACQUISITION_INIT;
-	char start[32], params[1024];
+	fx_json *params;
+	char start[32];
 	int rc;
 
 	dbo.actor = fx_tool_operator(st->opt.operator_name);
@@ -69,7 +82,8 @@ int acq_db_begin(acq_state *st)
 		return FX_EXIT_FAILURE;
 	}
 	fx_format_utc(start, sizeof(start), st->start);
-	params_json(params, sizeof(params), &st->opt);
+	if (!(params = params_json(&st->opt)))
+		return FX_EXIT_FAILURE;
 	rec.case_number = st->case_number;
 	rec.case_description = st->opt.case_description;
 	rec.evidence.evidence_number = st->evidence_number;
@@ -85,7 +99,7 @@ int acq_db_begin(acq_state *st)
 	rec.tool_version = fx_version();
 	rec.library_versions = fx_library_versions();
 	rec.command_line = st->opt.command_line;
-	rec.parameters_json = params;
+	fx_json_text(params, &rec.parameters_json, NULL);
 	rec.format = strcmp(st->opt.format, "e01") == 0 ? "e01"
 		     : st->opt.segment_size ? "split-raw" : "raw";
 	rec.compression = strcmp(st->opt.format, "e01") == 0 ? st->opt.compression : "none";
@@ -93,6 +107,7 @@ int acq_db_begin(acq_state *st)
 	rec.block_size = (uint32_t)st->opt.block_size;
 	rec.start_utc = start;
 	rc = fx_casedb_acquisition_begin(&st->acq_id, st->db, &rec);
+	fx_json_free(params);
 	if (rc != 0) {
 		fprintf(stderr, "acquire: case database %s: %s\n",
 			fx_tool_escape(st->opt.db_path), fx_tool_escape(fx_error_last()));

@@ -58,39 +58,36 @@ void vf_trust_free(vf_trust *t)
 	t->ao.n_trusted_key_paths = 0;
 }
 
-/* A JSON string, or null for NULL. */
-static void json_or_null(const char *s)
-{
-	if (s)
-		fx_json_string(stdout, s);
-	else
-		fputs("null", stdout);
-}
-
 static void print_json(const fx_casedb_audit_report *a, const char *db_path,
 		       const char *error)
 {
 	char checked[1024], not_checked[1024];
 	int ok = !error && a->intact;
+	fx_json *j = fx_tool_json_new("verify", stdout);
 
+	if (!j)
+		return;
 	fx_casedb_audit_describe(checked, sizeof(checked), not_checked,
 				 sizeof(not_checked), a);
-	printf("{\"status\":\"%s\",\"db\":", error ? "error" : a->intact ? "intact" : "broken");
-	fx_json_string(stdout, db_path);
-	printf(",\"events\":%llu,\"signed_events\":%llu,\"head_hash\":",
-	       (unsigned long long)a->events, (unsigned long long)a->signed_events);
-	fx_json_string(stdout, a->head_hash);
-	printf(",\"first_bad_seq\":%lld,\"reason\":", (long long)a->first_bad_seq);
-	fx_json_string(stdout, error ? error : a->reason);
-	printf(",\"trust\":");
-	json_or_null(ok ? fx_casedb_audit_trust_name(a->trust) : NULL);
-	printf(",\"checked\":");
-	json_or_null(ok ? checked : NULL);
-	printf(",\"not_checked\":");
-	json_or_null(ok ? not_checked : NULL);
-	printf(",\"triggers\":");
-	json_or_null(!error && a->triggers[0] ? a->triggers : NULL);
-	printf("}\n");
+	fx_json_object_begin(j);
+	fx_tool_json_str(j, "status", error ? "error" : a->intact ? "intact"
+			 : "broken");
+	fx_tool_json_str(j, "db", db_path);
+	fx_json_member_uint(j, "events", a->events);
+	fx_json_member_uint(j, "signed_events", a->signed_events);
+	fx_tool_json_str(j, "head_hash", a->head_hash);
+	fx_json_member_int(j, "first_bad_seq", a->first_bad_seq);
+	fx_tool_json_str(j, "reason", error ? error : a->reason);
+	/* what was not checked is null */
+	fx_json_member_string(j, "trust", ok ? fx_casedb_audit_trust_name(a->trust)
+			      : NULL);
+	fx_json_member_string(j, "checked", ok ? checked : NULL);
+	fx_json_member_string(j, "not_checked", ok ? not_checked : NULL);
+	fx_json_member_string(j, "triggers", !error && a->triggers[0] ? a->triggers
+			      : NULL);
+	fx_json_object_end(j);
+	fputc('\n', stdout);
+	fx_json_free(j);
 }
 
 /* The text result: one line with the verdict, then what was and was not

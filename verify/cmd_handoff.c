@@ -123,20 +123,22 @@ static int last_holder(const fx_casedb_custody_info *ci, void *payload)
 static void print_json(const handoff *h, const fx_verify_result *r,
 		       int64_t custody_id, const char *from)
 {
+	fx_json *j = fx_tool_json_new("verify", stdout);
 	char *json = NULL;
 
-	printf("{\"handoff\":\"%s\",\"evidence\":", custody_id ? "recorded" : "refused");
-	fx_json_string(stdout, h->evidence);
-	printf(",\"from\":");
-	fx_json_string(stdout, from);
-	printf(",\"to\":");
-	fx_json_string(stdout, h->to);
-	printf(",\"custody_id\":%lld,\"verification\":", (long long)custody_id);
-	if (r && fx_verify_result_json(&json, r) == 0)
-		printf("%s", json);
-	else
-		printf("null");
-	printf("}\n");
+	if (!j)
+		return;
+	fx_json_object_begin(j);
+	fx_tool_json_str(j, "handoff", custody_id ? "recorded" : "refused");
+	fx_tool_json_str(j, "evidence", h->evidence);
+	fx_tool_json_str(j, "from", from);
+	fx_tool_json_str(j, "to", h->to);
+	fx_json_member_int(j, "custody_id", custody_id);
+	fx_json_key(j, "verification");   /* the library's own JSON */
+	fx_json_raw(j, r && fx_verify_result_json(&json, r) == 0 ? json : "null");
+	fx_json_object_end(j);
+	fputc('\n', stdout);
+	fx_json_free(j);
 	free(json);
 }
 

@@ -193,18 +193,14 @@ static int custody_cb(const fx_casedb_custody_info *c, void *payload)
 
 typedef struct printer {
 	fx_casedb *db;
-	int json;
+	fx_json *json;     /* --json: the writer, to stdout; else NULL */
 	int failed;
 } printer;
 
 /* A member of a JSON object: the text, or null when not recorded. */
-static void js(const char *key, const char *v, int comma)
+static void js(printer *p, const char *key, const char *v)
 {
-	printf("%s\"%s\":", comma ? "," : "", key);
-	if (v)
-		fx_json_string(stdout, v);
-	else
-		printf("null");
+	fx_json_member_string(p->json, key, v);
 }
 
 /* Recorded text for the terminal: escaped; "not recorded" when NULL. */
@@ -221,19 +217,20 @@ static void print_verification(printer *p, const acq_row *a)
 	if (rc != 0 && rc != FX_ENOTFOUND)
 		p->failed = 1;
 	if (p->json) {
-		printf(",\"last_verification\":");
+		fx_json_key(p->json, "last_verification");
 		if (!v) {
-			printf("null");
+			fx_json_null(p->json);
 			return;
 		}
-		printf("{\"id\":%lld", (long long)v->id);
-		js("result", fx_verdict_name(v->rec.result), 1);
-		js("time", v->rec.time_utc, 1);
-		js("actor", v->rec.actor, 1);
-		js("host", v->rec.host, 1);
-		js("tool", v->rec.tool, 1);
-		js("tool_version", v->rec.tool_version, 1);
-		printf("}");
+		fx_json_object_begin(p->json);
+		fx_json_member_int(p->json, "id", v->id);
+		js(p, "result", fx_verdict_name(v->rec.result));
+		js(p, "time", v->rec.time_utc);
+		js(p, "actor", v->rec.actor);
+		js(p, "host", v->rec.host);
+		js(p, "tool", v->rec.tool);
+		js(p, "tool_version", v->rec.tool_version);
+		fx_json_object_end(p->json);
 	} else if (v) {
 		printf("      last verification: %s at %s by %s on %s (%s %s), verification %lld\n",
 		       fx_verdict_name(v->rec.result), txt(v->rec.time_utc),
@@ -246,31 +243,34 @@ static void print_verification(printer *p, const acq_row *a)
 	fx_casedb_verification_info_free(v);
 }
 
-static void print_acquisition_json(printer *p, const acq_row *a, int first)
+static void print_acquisition_json(printer *p, const acq_row *a)
 {
-	printf("%s{\"id\":%lld", first ? "" : ",", (long long)a->id);
-	js("format", a->format, 1);
-	js("status", a->status, 1);
-	js("status_note", a->note, 1);
-	js("start", a->start, 1);
-	js("end", a->end, 1);
-	js("operator", a->operator_name, 1);
-	js("host", a->host, 1);
-	printf(",\"bytes\":%llu,\"files\":%zu", (unsigned long long)a->bytes, a->nfiles);
-	js("image", a->first_file, 1);
-	printf(",\"hashes\":{");
-	js("md5", a->md5, 0);
-	js("sha1", a->sha1, 1);
-	js("sha256", a->sha256, 1);
-	printf("}");
+	fx_json_object_begin(p->json);
+	fx_json_member_int(p->json, "id", a->id);
+	js(p, "format", a->format);
+	js(p, "status", a->status);
+	js(p, "status_note", a->note);
+	js(p, "start", a->start);
+	js(p, "end", a->end);
+	js(p, "operator", a->operator_name);
+	js(p, "host", a->host);
+	fx_json_member_uint(p->json, "bytes", a->bytes);
+	fx_json_member_uint(p->json, "files", a->nfiles);
+	js(p, "image", a->first_file);
+	fx_json_key(p->json, "hashes");
+	fx_json_object_begin(p->json);
+	js(p, "md5", a->md5);
+	js(p, "sha1", a->sha1);
+	js(p, "sha256", a->sha256);
+	fx_json_object_end(p->json);
 	print_verification(p, a);
-	printf("}");
+	fx_json_object_end(p->json);
 }
 
-static void print_acquisition(printer *p, const acq_row *a, int first)
+static void print_acquisition(printer *p, const acq_row *a)
 {
 	if (p->json) {
-		print_acquisition_json(p, a, first);
+		print_acquisition_json(p, a);
 		return;
 	}
 	printf("    acquisition %lld: %s, %s%s%s, %s to %s, %llu bytes, by %s on %s\n",
@@ -289,7 +289,7 @@ static void print_acquisition(printer *p, const acq_row *a, int first)
 	print_verification(p, a);
 }
 
-static void print_evidence(printer *p, const ev_row *e, int first)
+static void print_evidence(printer *p, const ev_row *e)
 {
 	rows acqs = { NULL, 0, sizeof(acq_row), 0, 0 };
 	custody_sum cs;
@@ -300,14 +300,19 @@ static void print_evidence(printer *p, const ev_row *e, int first)
 	    fx_casedb_custody_list(p->db, e->id, custody_cb, &cs) != 0)
 		p->failed = 1;
 	if (p->json) {
-		printf("%s{\"id\":%lld", first ? "" : ",", (long long)e->id);
-		js("evidence_number", e->number, 1);
-		js("description", e->description, 1);
-		js("examiner", e->examiner, 1);
-		printf(",\"custody\":{\"transfers\":%zu", cs.transfers);
-		js("holder", cs.holder, 1);
-		js("since", cs.since, 1);
-		printf("},\"acquisitions\":[");
+		fx_json_object_begin(p->json);
+		fx_json_member_int(p->json, "id", e->id);
+		js(p, "evidence_number", e->number);
+		js(p, "description", e->description);
+		js(p, "examiner", e->examiner);
+		fx_json_key(p->json, "custody");
+		fx_json_object_begin(p->json);
+		fx_json_member_uint(p->json, "transfers", cs.transfers);
+		js(p, "holder", cs.holder);
+		js(p, "since", cs.since);
+		fx_json_object_end(p->json);
+		fx_json_key(p->json, "acquisitions");
+		fx_json_array_begin(p->json);
 	} else {
 		printf("  evidence %s (id %lld)%s%s%s%s\n", txt(e->number), (long long)e->id,
 		       e->description ? ": " : "",
@@ -319,15 +324,17 @@ static void print_evidence(printer *p, const ev_row *e, int first)
 			       cs.transfers == 1 ? "" : "s", txt(cs.holder), txt(cs.since));
 	}
 	for (i = 0; i < acqs.n; i++)
-		print_acquisition(p, (acq_row *)acqs.p + i, i == 0);
-	if (p->json)
-		printf("]}");
+		print_acquisition(p, (acq_row *)acqs.p + i);
+	if (p->json) {
+		fx_json_array_end(p->json);
+		fx_json_object_end(p->json);
+	}
 	acq_rows_free(&acqs);
 	free(cs.holder);
 	free(cs.since);
 }
 
-static void print_case(printer *p, const case_row *c, int first)
+static void print_case(printer *p, const case_row *c)
 {
 	rows evs = { NULL, 0, sizeof(ev_row), 0, 0 };
 	size_t i;
@@ -335,11 +342,13 @@ static void print_case(printer *p, const case_row *c, int first)
 	if (fx_casedb_evidence_list(p->db, c->id, ev_cb, &evs) != 0)
 		p->failed = 1;
 	if (p->json) {
-		printf("%s{\"id\":%lld", first ? "" : ",", (long long)c->id);
-		js("case_number", c->number, 1);
-		js("description", c->description, 1);
-		js("created", c->created, 1);
-		printf(",\"evidence\":[");
+		fx_json_object_begin(p->json);
+		fx_json_member_int(p->json, "id", c->id);
+		js(p, "case_number", c->number);
+		js(p, "description", c->description);
+		js(p, "created", c->created);
+		fx_json_key(p->json, "evidence");
+		fx_json_array_begin(p->json);
 	} else {
 		printf("case %s%s%s (created %s)\n", txt(c->number),
 		       c->description ? ": " : "",
@@ -347,9 +356,11 @@ static void print_case(printer *p, const case_row *c, int first)
 		       txt(c->created));
 	}
 	for (i = 0; i < evs.n; i++)
-		print_evidence(p, (ev_row *)evs.p + i, i == 0);
-	if (p->json)
-		printf("]}");
+		print_evidence(p, (ev_row *)evs.p + i);
+	if (p->json) {
+		fx_json_array_end(p->json);
+		fx_json_object_end(p->json);
+	}
 	ev_rows_free(&evs);
 }
 
@@ -362,7 +373,7 @@ int vf_cmd_list(int argc, char **argv)
 	rows cases = { NULL, 0, sizeof(case_row), 0, 0 };
 	const char *case_number = NULL, *db_path;
 	vf_common c = { 0 };
-	printer p = { NULL, 0, 0 };
+	printer p = { NULL, NULL, 0 };
 	size_t i;
 	int opt, rc;
 
@@ -382,8 +393,12 @@ int vf_cmd_list(int argc, char **argv)
 	db_path = c.db_path ? c.db_path : "case.db";
 	if ((rc = vf_db_open(&p.db, db_path, &c, 1)) != 0)
 		return rc;
-	p.json = c.json;
+	if (c.json && !(p.json = fx_tool_json_new("verify", stdout))) {
+		fx_casedb_free(p.db);
+		return FX_EXIT_FAILURE;
+	}
 	if (case_number && fx_casedb_case_find(&cases.filter, p.db, case_number) != 0) {
+		fx_json_free(p.json);
 		fx_casedb_free(p.db);
 		return vf_usage_error("list: no case %s in %s", fx_tool_escape(case_number),
 				      fx_tool_escape(db_path));
@@ -391,15 +406,19 @@ int vf_cmd_list(int argc, char **argv)
 	if (fx_casedb_case_list(p.db, case_cb, &cases) != 0)
 		p.failed = 1;
 	if (p.json) {
-		printf("{\"db\":");
-		fx_json_string(stdout, db_path);
-		printf(",\"cases\":[");
+		fx_json_object_begin(p.json);
+		fx_tool_json_str(p.json, "db", db_path);
+		fx_json_key(p.json, "cases");
+		fx_json_array_begin(p.json);
 	}
 	for (i = 0; i < cases.n; i++)
-		print_case(&p, (case_row *)cases.p + i, i == 0);
-	if (p.json)
-		printf("]}\n");
-	else if (!cases.n)
+		print_case(&p, (case_row *)cases.p + i);
+	if (p.json) {
+		fx_json_array_end(p.json);
+		fx_json_object_end(p.json);
+		fputc('\n', stdout);
+		fx_json_free(p.json);
+	} else if (!cases.n)
 		printf("no cases in %s\n", fx_tool_escape(db_path));
 	case_rows_free(&cases);
 	fx_casedb_free(p.db);

@@ -163,24 +163,11 @@ test_write_block_fails() {
 # (locked by another writer); the flags it set are cleared, the log and
 # stderr say so, and the exit code is 130.
 test_signal_before_reading() {
-	local dir=$FX_WORK/signal pid rc=0 i size log locker
+	local dir=$FX_WORK/signal pid rc=0 i size log
 	mkdir "$dir"
 	head -c 65536 /dev/zero >"$dir/small"
 	assert_exit 0 "$FX_ACQUIRE" -q --format raw --db "$dir/case.db" "$dir/small" "$dir/small-img"
-	# another writer holds the database's write lock until it is killed;
-	# it says so (the flag file) only once it holds it
-	python3 -c 'import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-open(sys.argv[2], "w").write("locked")
-time.sleep(600)' "$dir/case.db" "$dir/locked" &
-	locker=$!
-	defer kill "$locker"
-	for ((i = 0; i < 600; i++)); do
-		[[ -s $dir/locked ]] && break
-		sleep 0.1
-	done
-	[[ -s $dir/locked ]] || fail "could not lock $dir/case.db"
+	lock_database "$dir/case.db"
 	"$FX_ACQUIRE" -q --format raw --db "$dir/case.db" "$DEV" "$dir/t" >"$FX_OUT" 2>"$FX_ERR" &
 	pid=$!
 	defer stop_acquire "$pid"
@@ -191,7 +178,7 @@ time.sleep(600)' "$dir/case.db" "$dir/locked" &
 	assert_eq "$N=1 ${N}p1=1 ${N}p2=1" "$(ro_flags)" "flags set while acquire waits for the database"
 	kill -INT "$pid"
 	sleep 0.2
-	kill "$locker" # the lock goes with it
+	unlock_database
 	wait "$pid" || rc=$?
 	assert_eq 130 "$rc" "exit code after SIGINT before reading"
 	size=$(blockdev --getsize64 "$DEV")
@@ -243,7 +230,7 @@ main() {
 	local why sample backing
 	why=$(loop_unavailable)
 	[[ -z $why ]] || skip "$why"
-	need_tool sqlite3 mkfifo
+	need_tool sqlite3 python3
 	fx_begin
 	backing=$FX_WORK/disk.img
 	sample=$(sample_disk)

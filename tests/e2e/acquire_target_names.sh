@@ -168,16 +168,7 @@ test_log_link() {
 	assert_exit 0 "$FX_ACQUIRE" -q --format raw "$dir/src" "$dir/first"
 	victim=$dir/victim
 	printf 'not the log\n' >"$victim"
-	mkfifo "$dir/ctl"
-	sqlite3 "$dir/case.db" <"$dir/ctl" >/dev/null 2>&1 &
-	defer kill "$!"
-	exec 7>"$dir/ctl"
-	echo 'BEGIN IMMEDIATE;' >&7
-	for ((i = 0; i < 100; i++)); do
-		sqlite3 "$dir/case.db" 'BEGIN IMMEDIATE; ROLLBACK;' >/dev/null 2>&1 || break
-		sleep 0.1
-	done
-	((i < 100)) || fail "could not lock $dir/case.db"
+	lock_database "$dir/case.db"
 	"$FX_ACQUIRE" -q --format raw "$dir/src" "$dir/t" >"$FX_OUT" 2>"$FX_ERR" &
 	pid=$!
 	defer stop_acquire "$pid"
@@ -189,8 +180,7 @@ test_log_link() {
 	done
 	((i < 200)) || fail "acquire did not open $dir/case.db"
 	ln -s "$victim" "$dir/t.log"
-	echo 'COMMIT;' >&7
-	exec 7>&-
+	unlock_database
 	wait "$pid" || rc=$?
 	assert_eq 4 "$rc" "a link at TARGET.log: exit code"
 	assert_eq "acquire: cannot create the log: refusing to overwrite existing file $dir/t.log (a symbolic link, never followed)" \
@@ -267,7 +257,7 @@ test_report_link() {
 }
 
 main() {
-	need_tool sha256sum sqlite3 mkfifo
+	need_tool sha256sum sqlite3 python3
 	fx_begin
 	run_part "refused names" test_refused_names
 	run_part "names with a backslash" test_backslash_names

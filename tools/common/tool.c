@@ -296,24 +296,16 @@ void fx_tool_progress_end(void)
 	progress_shown = 0;
 }
 
-void fx_json_string(FILE *f, const char *s)
+fx_json *fx_tool_json_new(const char *tool, FILE *f)
 {
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	fx_json *j = NULL;
 
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c == '\r')
-			fputs("\\r", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+	if (fx_json_new(&j, FX_JSON_COMPACT | FX_JSON_TEXT_BYTES, f) != 0)
+		fprintf(stderr, "%s: %s\n", tool, fx_error_last());
+	return j;
+}
+
+void fx_tool_json_str(fx_json *j, const char *key, const char *s)
+{
+	fx_json_member_string(j, key, s ? s : "");
 }

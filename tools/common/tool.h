@@ -1,5 +1,6 @@
 /* Shared by the acquire and verify tools: exit codes, progress, JSON
- * output, and who/where facts for the record. */
+ * output (through libforensic's writer), and who/where facts for the
+ * record. */
 #ifndef FX_TOOL_H
 #define FX_TOOL_H
 
@@ -63,7 +64,11 @@ void fx_tool_progress_files(const char *label, size_t done, size_t total,
 			    uint64_t bytes_done, uint64_t bytes_total);
 void fx_tool_progress_end(void);
 
-/* Minimal JSON writer for summaries. */
-void fx_json_string(FILE *f, const char *s);
+/* The --json summaries: libforensic's JSON writer, compact, to f, with
+ * the escapes the summaries have always had (FX_JSON_TEXT_BYTES). NULL
+ * (said on stderr, prefixed with tool) when out of memory. */
+fx_json *fx_tool_json_new(const char *tool, FILE *f);
+/* A string member (key NULL: an array element); NULL is written "". */
+void fx_tool_json_str(fx_json *j, const char *key, const char *s);
 
 #endif

@@ -14,6 +14,7 @@
 #include "forensic/acquire.h"
 #include "forensic/image.h"
 #include "forensic/util.h"
+#include "forensic/json.h"
 #include "forensic/casedb.h"
 #include "forensic/verify.h"
 #include "forensic/report.h"

@@ -1,7 +1,7 @@
 /**
  * @file util.h
- * Parsing and formatting shared by the tools: sizes, UTC times, and
- * recorded text made safe for a terminal or a plain-text file.
+ * Parsing and formatting shared by the tools: sizes, UTC times, UTF-8,
+ * and recorded text made safe for a terminal or a plain-text file.
  */
 #ifndef FORENSIC_UTIL_H
 #define FORENSIC_UTIL_H
@@ -23,6 +23,17 @@ FX_EXTERN int fx_parse_size(uint64_t *out, const char *text);
 
 /** Formats t (UTC) as ISO 8601 "2026-11-24T21:36:44Z" into out (>= 21). */
 FX_EXTERN void fx_format_utc(char *out, size_t outlen, time_t t);
+
+/**
+ * The UTF-8 character at s (at most n bytes): its length, 1 to 4, with its
+ * code point in *cp (cp may be NULL); 0 if s does not start with a valid
+ * sequence (strict: no overlong forms, no surrogates, nothing above
+ * U+10FFFF) or n is 0. Reads no further than the first byte that does not
+ * continue the sequence, so a NUL-terminated s can be given n = SIZE_MAX.
+ * The one UTF-8 decoder of the library: the JSON writer, the reports and
+ * fx_text_escape() decide with it what is UTF-8.
+ */
+FX_EXTERN size_t fx_utf8_decode(uint32_t *cp, const char *s, size_t n);
 
 /** fx_text_escape() flag: a line feed (or CR LF) stays a line break. */
 #define FX_ESCAPE_KEEP_LF 1u

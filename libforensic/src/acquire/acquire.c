@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "base/error.h"
+#include "base/vec.h"
 #include "forensic/acquire.h"
 #include "hash/hasher.h"
 #include "conc/ring.h"
@@ -108,14 +109,8 @@ static int window_push(pipeline *p, uint64_t offset, uint64_t length,
 {
 	fx_window_hash *w;
 
-	if (p->nwindows == p->windows_cap) {
-		size_t cap = p->windows_cap ? p->windows_cap * 2 : 64;
-
-		if (!(w = realloc(p->windows, cap * sizeof(*w))))
-			return -1;
-		p->windows = w;
-		p->windows_cap = cap;
-	}
+	if (FX_VEC_RESERVE(p->windows, p->windows_cap, p->nwindows + 1) != 0)
+		return -1;
 	w = &p->windows[p->nwindows++];
 	w->offset = offset;
 	w->length = length;
@@ -198,15 +193,8 @@ static int bad_add(pipeline *p, uint64_t sector)
 		last->count++;
 		return 0;
 	}
-	if (r->nbad == p->bad_cap) {
-		size_t cap = p->bad_cap ? p->bad_cap * 2 : 16;
-		fx_bad_range *b = realloc(r->bad, cap * sizeof(*b));
-
-		if (!b)
-			return fx_error_set(FX_ERROR, "out of memory for the bad-sector list");
-		r->bad = b;
-		p->bad_cap = cap;
-	}
+	if (FX_VEC_RESERVE(r->bad, p->bad_cap, r->nbad + 1) != 0)
+		return fx_error_set(FX_ERROR, "out of memory for the bad-sector list");
 	r->bad[r->nbad].first = sector;
 	r->bad[r->nbad].count = 1;
 	r->nbad++;

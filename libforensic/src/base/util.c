@@ -1,4 +1,4 @@
-/* Size parsing and UTC time formatting; pure functions, thread-safe. */
+/* Size parsing; a pure function, thread-safe. (UTC times: utc.c.) */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -40,12 +40,4 @@ bad:
 	return fx_error_set(FX_EUSAGE,
 			    "invalid size '%s' (a positive number of bytes, optionally with K, M, G or T)",
 			    text ? text : "");
-}
-
-void fx_format_utc(char *out, size_t outlen, time_t t)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

@@ -48,6 +48,8 @@
 #include "forensic/hash.h"
 #include "hash/hasher.h"
 #include "base/error.h"
+#include "base/hex.h"
+#include "base/utf8.h"
 #include "fx_schemas.h"
 
 #define FX_CASEDB_APPLICATION_ID 0x46584344 /* "FXCD", set by case.sql */
@@ -254,58 +256,14 @@ int fx_casedb_bind_flag(fx_casedb *db, sqlite3_stmt *st, int i, int flag)
 	return rc == SQLITE_OK ? 0 : fx_casedb_sql_error(db, "bind");
 }
 
-void fx_casedb_now(char out[FX_TIME_MAX])
-{
-	struct timespec ts;
-	struct tm tm;
-	size_t n;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	n = strftime(out, FX_TIME_MAX, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out + n, FX_TIME_MAX - n, ".%06ldZ", ts.tv_nsec / 1000);
-}
-
-/* Two digits at s in [lo, hi]. */
-static int two_digits(const char *s, int lo, int hi)
-{
-	int v;
-
-	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-		return 0;
-	v = (s[0] - '0') * 10 + (s[1] - '0');
-	return v >= lo && v <= hi;
-}
-
-static int utc_valid(const char *t)
-{
-	size_t n = strlen(t), i = 19;
-
-	if (n < 20 || n >= FX_TIME_MAX || t[4] != '-' || t[7] != '-' ||
-	    t[10] != 'T' || t[13] != ':' || t[16] != ':')
-		return 0;
-	if (!two_digits(t, 0, 99) || !two_digits(t + 2, 0, 99) ||
-	    !two_digits(t + 5, 1, 12) || !two_digits(t + 8, 1, 31) ||
-	    !two_digits(t + 11, 0, 23) || !two_digits(t + 14, 0, 59) ||
-	    !two_digits(t + 17, 0, 60))
-		return 0;
-	if (t[i] == '.') {
-		for (i++; t[i] >= '0' && t[i] <= '9'; i++)
-			;
-		if (i == 20 || i > 29)
-			return 0;
-	}
-	return t[i] == 'Z' && t[i + 1] == '\0';
-}
-
 int fx_casedb_time_arg(char out[FX_TIME_MAX], const char *t,
 		       const char *field)
 {
 	if (!t) {
-		fx_casedb_now(out);
+		fx_utc_now(out, FX_TIME_MAX, FX_UTC_MICRO);
 		return 0;
 	}
-	if (!utc_valid(t))
+	if (!fx_utc_valid(t))
 		return fx_error_set(FX_EUSAGE, "%s \"%.40s\" is not a UTC time "
 				    "like 2026-11-24T21:36:44Z or "
 				    "2026-11-24T21:36:44.123456Z", field, t);
@@ -316,17 +274,10 @@ int fx_casedb_time_arg(char out[FX_TIME_MAX], const char *t,
 int fx_casedb_hex_arg(char *out, const char *in, size_t want,
 		      const char *what)
 {
-	size_t i;
-
 	out[0] = '\0';
-	if (!in)
-		return 0;
-	if (strlen(in) != want || strspn(in, "0123456789abcdefABCDEF") != want)
+	if (in && fx_hex_normalize(out, in, want) != 0)
 		return fx_error_set(FX_EUSAGE, "%s \"%.140s\" is not %zu hex "
 				    "digits", what, in, want);
-	for (i = 0; i <= want; i++)
-		out[i] = (in[i] >= 'A' && in[i] <= 'F') ? (char)(in[i] + 32)
-							: in[i];
 	return 0;
 }
 
@@ -405,9 +356,26 @@ static int probe(int64_t *version, fx_casedb *db)
 	return 0;
 }
 
+/* Appends a schema event whose content is {k1: v1, k2: v2} (k1 < k2),
+ * canonical JSON like every event's. */
+static int schema_event(fx_casedb *db, const char *action, const char *k1,
+			int64_t v1, const char *k2, int64_t v2)
+{
+	fx_json j;
+	int rc;
+
+	fx_json_init(&j, FX_JSON_CANONICAL, NULL);
+	fx_json_object_begin(&j);
+	fx_json_member_int(&j, k1, v1);
+	fx_json_member_int(&j, k2, v2);
+	fx_json_object_end(&j);
+	rc = j.err ? j.err : fx_audit_append(db, action, j.buf);
+	fx_json_clear(&j);
+	return rc;
+}
+
 static int create_schema(fx_casedb *db)
 {
-	char content[96];
 	int64_t v = 0;
 	int rc;
 
@@ -418,15 +386,14 @@ static int create_schema(fx_casedb *db)
 		return fx_error_set(FX_ERROR, "internal: schemas/case.sql sets "
 				    "version %lld, the migrations list reaches "
 				    "%d", (long long)v, fx_casedb_schema_version());
-	snprintf(content, sizeof(content),
-		 "{\"application_id\":%d,\"schema_version\":%lld}",
-		 FX_CASEDB_APPLICATION_ID, (long long)v);
-	return rc ? rc : fx_audit_append(db, "schema.create", content);
+	return rc ? rc : schema_event(db, "schema.create", "application_id",
+				      FX_CASEDB_APPLICATION_ID,
+				      "schema_version", v);
 }
 
 static int migrate_one(fx_casedb *db, const struct fx_migration *m)
 {
-	char sql[160], content[64];
+	char sql[160];
 
 	if (sqlite3_exec(db->sql, m->sql, NULL, NULL, NULL) != SQLITE_OK)
 		return fx_casedb_sql_error(db, "migrate schema");
@@ -434,9 +401,8 @@ static int migrate_one(fx_casedb *db, const struct fx_migration *m)
 		 "value = '%d' WHERE key = 'schema_version'", m->to, m->to);
 	if (sqlite3_exec(db->sql, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return fx_casedb_sql_error(db, "set schema version");
-	snprintf(content, sizeof(content), "{\"from\":%d,\"to\":%d}",
-		 m->to - 1, m->to);
-	return fx_audit_append(db, "schema.migrate", content);
+	return schema_event(db, "schema.migrate", "from", m->to - 1, "to",
+			    m->to);
 }
 
 /* probe() from one snapshot: its three reads are separate statements, and

@@ -7,8 +7,8 @@
  *   hash      = SHA-256(prev_hash as 64 hex characters ||
  *                       {"action":..,"actor":..,"content":<content>,
  *                        "host":..,"seq":N,"time":..})
- * where the object is canonical JSON (casedb_json.c) and content, itself
- * canonical JSON, is embedded as a value. With a signing key, signature =
+ * where the object is canonical JSON (base/json's FX_JSON_CANONICAL) and
+ * content, itself canonical JSON, is embedded as a value. With a signing key, signature =
  * Ed25519("libforensic-audit-v1:" || hash as hex) and key_id names the
  * public key in signing_keys. The key is registered (key.register, signed by
  * itself) by the first event it signs.
@@ -109,7 +109,7 @@ static int signing_key_id(int64_t *out, fx_casedb *db)
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	fx_casedb_now(now);
+	fx_utc_now(now, sizeof(now), FX_UTC_MICRO);
 	rc = fx_casedb_prepare(&st, db, "INSERT INTO signing_keys (algorithm, "
 			       "public_key, registered_utc) VALUES ('ed25519', "
 			       "?1, ?2)");
@@ -165,7 +165,7 @@ int fx_audit_event_hash(char out[FX_HASH_HEX], const char *prev,
 	fx_json j;
 	int rc;
 
-	fx_json_init(&j);
+	fx_json_init(&j, FX_JSON_CANONICAL, NULL);
 	fx_json_object_begin(&j);
 	fx_json_key(&j, "action");
 	fx_json_cstring(&j, action);
@@ -190,7 +190,7 @@ int fx_audit_event_hash(char out[FX_HASH_HEX], const char *prev,
 		fx_hasher_final_hex(h, out, FX_HASH_HEX);
 	}
 	fx_hasher_free(h);
-	fx_json_free(&j);
+	fx_json_clear(&j);
 	return rc;
 }
 
@@ -276,7 +276,7 @@ int fx_audit_append(fx_casedb *db, const char *action, const char *content)
 		rc = chain_head(&seq, prev, db);
 	if (rc)
 		return rc;
-	fx_casedb_now(now);
+	fx_utc_now(now, sizeof(now), FX_UTC_MICRO);
 	rc = fx_audit_event_hash(hash, prev, seq, now, db->actor, db->host, action,
 			content, strlen(content));
 	if (!rc && key_id)
@@ -292,10 +292,10 @@ int fx_audit_record(fx_casedb *db, const char *action, int64_t id)
 	fx_json j;
 	int rc;
 
-	fx_json_init(&j);
+	fx_json_init(&j, FX_JSON_CANONICAL, NULL);
 	rc = fx_content_build(&j, db, action, id, NULL);
 	if (!rc)
 		rc = fx_audit_append(db, action, j.buf);
-	fx_json_free(&j);
+	fx_json_clear(&j);
 	return rc;
 }

@@ -43,6 +43,7 @@
 
 #include "casedb/casedb_int.h"
 #include "base/hex.h"
+#include "base/vec.h"
 #include "base/error.h"
 
 /* A key the chain has registered, in the order of registration. */
@@ -169,13 +170,8 @@ static int register_key(struct walk *w, const struct event *e)
 
 	if (registered(w, e->record_id))
 		return 0;   /* a second event for one row: the counts say so */
-	if (w->n_reg == w->cap_reg) {
-		w->cap_reg = w->cap_reg ? 2 * w->cap_reg : 4;
-		nr = realloc(w->reg, w->cap_reg * sizeof(*nr));
-		if (!nr)
-			return fx_error_set(FX_ERROR, "out of memory");
-		w->reg = nr;
-	}
+	if (FX_VEC_RESERVE(w->reg, w->cap_reg, w->n_reg + 1) != 0)
+		return fx_error_set(FX_ERROR, "out of memory");
 	nr = &w->reg[w->n_reg++];
 	nr->id = e->record_id;
 	nr->seq = e->seq;
@@ -270,7 +266,7 @@ static int check_records(struct walk *w, const struct event *e)
 		rc = bad(w, e->seq, "%s: the records no longer match the "
 			 "event (record %lld changed)", e->action,
 			 (long long)e->record_id);
-	fx_json_free(&j);
+	fx_json_clear(&j);
 	return rc;
 }
 
@@ -295,7 +291,8 @@ static int check_fields(struct walk *w, struct event *e)
 		return bad(w, e->seq, "cannot hash: %s", fx_error_last());
 	if (strcmp(hash, e->hash) != 0)
 		return bad(w, e->seq, "hash does not match its content");
-	if (fx_cjson_check(e->content, e->content_len, why, sizeof(why)) != 0)
+	if (fx_json_check_canonical(e->content, e->content_len, why,
+				    sizeof(why)) != 0)
 		return bad(w, e->seq, "content is not canonical JSON (%s)", why);
 	if (fx_content_record_id(&e->record_id, &has, e->action, e->content,
 				 e->content_len))
@@ -424,17 +421,10 @@ static int check_after_walk(struct walk *w)
 /* Adds a key (lowercase hex) to the ring, once. */
 static int ring_add(struct walk *w, const char *hex)
 {
-	char (*nt)[FX_HASH_HEX];
-
 	if (is_trusted(w, hex))
 		return 0;
-	if (w->n_trusted == w->cap_trusted) {
-		w->cap_trusted = w->cap_trusted ? 2 * w->cap_trusted : 4;
-		nt = realloc(w->trusted, w->cap_trusted * sizeof(*nt));
-		if (!nt)
-			return fx_error_set(FX_ERROR, "out of memory");
-		w->trusted = nt;
-	}
+	if (FX_VEC_RESERVE(w->trusted, w->cap_trusted, w->n_trusted + 1) != 0)
+		return fx_error_set(FX_ERROR, "out of memory");
 	memcpy(w->trusted[w->n_trusted++], hex, FX_HASH_HEX);
 	return 0;
 }

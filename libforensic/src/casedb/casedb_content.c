@@ -10,6 +10,9 @@
  * that adds columns does not change what old events say. A new kind of
  * event, or a new version of one, gets a new entry in fx_kinds.
  *
+ * The JSON is base/json's writer in its canonical mode (FX_JSON_CANONICAL);
+ * the audit check reads it back with the same module's canonical reader.
+ *
  * Threading: constant tables only; the caller's handle does the I/O.
  */
 #include <stdio.h>
@@ -151,6 +154,51 @@ static const struct fx_kind *kind_find(const char *action)
 	return NULL;
 }
 
+static void row_value(fx_json *j, sqlite3_stmt *st, int col)
+{
+	switch (sqlite3_column_type(st, col)) {
+	case SQLITE_INTEGER:
+		fx_json_int(j, sqlite3_column_int64(st, col));
+		break;
+	case SQLITE_TEXT:
+		fx_json_string(j, (const char *)sqlite3_column_text(st, col),
+			       (size_t)sqlite3_column_bytes(st, col));
+		break;
+	case SQLITE_NULL:
+		fx_json_null(j);
+		break;
+	default:
+		if (!j->err)
+			j->err = fx_error_set(FX_ECORRUPT, "column %s holds "
+					      "neither an integer nor text",
+					      sqlite3_column_name(st, col));
+	}
+}
+
+/* The current row of st as an object whose keys are the column names
+ * (sorted); integers, text and NULL only. */
+static void row_json(fx_json *j, sqlite3_stmt *st)
+{
+	int order[64], n = sqlite3_column_count(st), i, k;
+
+	if (n > 64) {
+		j->err = fx_error_set(FX_ERROR, "internal: row too wide");
+		return;
+	}
+	for (i = 0; i < n; i++) {   /* insertion sort of column names */
+		for (k = i; k > 0 && strcmp(sqlite3_column_name(st, order[k - 1]),
+					    sqlite3_column_name(st, i)) > 0; k--)
+			order[k] = order[k - 1];
+		order[k] = i;
+	}
+	fx_json_object_begin(j);
+	for (i = 0; i < n; i++) {
+		fx_json_key(j, sqlite3_column_name(st, order[i]));
+		row_value(j, st, order[i]);
+	}
+	fx_json_object_end(j);
+}
+
 static int build_part(fx_json *j, fx_casedb *db, const struct fx_part *p,
 		      int64_t id, uint64_t *rows)
 {
@@ -166,7 +214,7 @@ static int build_part(fx_json *j, fx_casedb *db, const struct fx_part *p,
 	if (p->many)
 		fx_json_array_begin(j);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		fx_json_row(j, st);
+		row_json(j, st);
 		(*rows)++;
 		if (!p->many)
 			break;
@@ -217,7 +265,7 @@ int fx_content_record_id(int64_t *out, int *has_record, const char *action,
 		return -1;
 	if (!k->parts)
 		return 0;
-	if (fx_cjson_member_int(out, content, len, k->id_object, "id") != 0)
+	if (fx_json_canonical_int(out, content, len, k->id_object, "id") != 0)
 		return -1;
 	*has_record = 1;
 	return 0;

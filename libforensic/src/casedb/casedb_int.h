@@ -7,6 +7,8 @@
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
+#include "base/json.h"
+#include "base/utc.h"
 #include "forensic/casedb.h"
 
 /* An open case database. Owned by one thread at a time. */
@@ -34,7 +36,7 @@ struct fx_casedb {
 /* The schema version that added acquisitions.error (case_migrate_3.sql);
  * an older database reads it as NULL. */
 #define FX_SCHEMA_ACQ_ERROR 3
-#define FX_TIME_MAX 40       /* "YYYY-MM-DDTHH:MM:SS.ffffffZ" and spare */
+#define FX_TIME_MAX FX_UTC_MAX /* "YYYY-MM-DDTHH:MM:SS.ffffffZ" and spare */
 
 /* ---- casedb.c: statements, transactions, errors, small helpers ---- */
 
@@ -68,9 +70,6 @@ int fx_casedb_bind_u64(fx_casedb *db, sqlite3_stmt *st, int i, uint64_t v,
 		       int zero_is_null);
 int fx_casedb_bind_flag(fx_casedb *db, sqlite3_stmt *st, int i, int flag);
 
-/* The current UTC time, "YYYY-MM-DDTHH:MM:SS.ffffffZ". */
-void fx_casedb_now(char out[FX_TIME_MAX]);
-
 /* Copies a caller's UTC time (or now, if t is NULL) to out after checking
  * its form; FX_EUSAGE naming field if it is not UTC ISO-8601. */
 int fx_casedb_time_arg(char out[FX_TIME_MAX], const char *t,
@@ -87,63 +86,6 @@ int fx_casedb_query_int(int64_t *out, fx_casedb *db, const char *sql);
 
 int fx_casedb_sha256_hex(char out[FX_HASH_HEX], const void *a, size_t alen,
 			 const void *b, size_t blen);
-
-/* ---- casedb_json.c: canonical JSON ---- */
-
-#define FX_JSON_DEPTH 8
-
-/* Writes canonical JSON: no whitespace, integers only, strings escaped per
- * RFC 8259 in the shortest form. Keys must be given in increasing byte
- * order (checked). The first failure is kept in err (and the last error);
- * later calls do nothing. */
-typedef struct fx_json {
-	char *buf;
-	size_t len, cap;
-	const char *expect;      /* compare mode: the text to match, else NULL */
-	size_t expect_len;
-	int differs;             /* compare mode: a byte differed */
-	int err;
-	int depth;
-	int count[FX_JSON_DEPTH];         /* members written at each level */
-	const char *last_key[FX_JSON_DEPTH];
-	int after_key;
-} fx_json;
-
-void fx_json_init(fx_json *j);
-/* Compare mode: nothing is stored (buf stays NULL); the text written is
- * compared with expect (len bytes) as it is written, so a record of any
- * size is checked against its event in constant memory. */
-void fx_json_init_compare(fx_json *j, const char *expect, size_t len);
-/* Compare mode: 1 if exactly expect was written, without error. */
-int fx_json_matches(const fx_json *j);
-void fx_json_free(fx_json *j);
-void fx_json_object_begin(fx_json *j);
-void fx_json_object_end(fx_json *j);
-void fx_json_array_begin(fx_json *j);
-void fx_json_array_end(fx_json *j);
-void fx_json_key(fx_json *j, const char *key);
-void fx_json_string(fx_json *j, const char *s, size_t len);
-void fx_json_cstring(fx_json *j, const char *s);   /* NULL: null */
-void fx_json_int(fx_json *j, int64_t v);
-void fx_json_null(fx_json *j);
-/* Inserts text that is already canonical JSON, as one value. */
-void fx_json_raw(fx_json *j, const char *text);
-/* Writes the current row of st as an object whose keys are the column
- * names (sorted); integers, text and NULL only. */
-void fx_json_row(fx_json *j, sqlite3_stmt *st);
-
-/* 0 if s (len bytes, NUL-terminated) is one canonical JSON object as
- * fx_json writes it; else -1 with why (e.g. "keys out of order at byte
- * 12"). One pass over s. */
-int fx_cjson_check(const char *s, size_t len, char *why, size_t why_size);
-
-/* The integer at s.key1.key2 of canonical JSON s (len bytes, NUL-
- * terminated), reading only up to it: 0, or -1 if there is none. */
-int fx_cjson_member_int(int64_t *out, const char *s, size_t len,
-			const char *key1, const char *key2);
-
-/* 0 if s is valid UTF-8. */
-int fx_utf8_check(const char *s, size_t len);
 
 /* ---- casedb_content.c: what each audit event says ---- */
 

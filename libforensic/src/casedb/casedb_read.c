@@ -35,80 +35,20 @@
 #include <unistd.h>
 
 #include "casedb/casedb_int.h"
+#include "base/arena.h"
 #include "base/error.h"
 #include "base/types_int.h"
-
-/* ---- arena ---- */
-
-struct chunk {
-	struct chunk *next;
-	size_t used, cap;
-	max_align_t data[];
-};
-
-struct arena {
-	struct chunk *head;
-	int err;
-};
-
-static void *arena_alloc(struct arena *a, size_t n)
-{
-	struct chunk *c = a->head;
-	size_t cap;
-	void *p;
-
-	n = (n + 15) & ~(size_t)15;
-	if (!c || c->cap - c->used < n) {
-		cap = n > 4096 ? n : 4096;
-		c = malloc(sizeof(*c) + cap);
-		if (!c) {
-			a->err = fx_error_set(FX_ERROR, "out of memory");
-			return NULL;
-		}
-		c->next = a->head;
-		c->used = 0;
-		c->cap = cap;
-		a->head = c;
-	}
-	p = (char *)c->data + c->used;
-	c->used += n;
-	memset(p, 0, n);
-	return p;
-}
-
-static const char *arena_strdup(struct arena *a, const char *s)
-{
-	char *p;
-
-	if (!s)
-		return NULL;
-	p = arena_alloc(a, strlen(s) + 1);
-	if (p)
-		strcpy(p, s);
-	return p;
-}
-
-static void arena_free(struct arena *a)
-{
-	struct chunk *c, *next;
-
-	for (c = a->head; c; c = next) {
-		next = c->next;
-		free(c);
-	}
-	a->head = NULL;
-}
 
 /* Reads the columns of a row in order. */
 struct cols {
 	sqlite3_stmt *st;
 	int i;
-	struct arena *ar;
+	fx_arena *ar;
 };
 
 static const char *col_str(struct cols *c)
 {
-	return arena_strdup(c->ar, (const char *)sqlite3_column_text(c->st,
+	return fx_arena_strdup(c->ar, (const char *)sqlite3_column_text(c->st,
 								      c->i++));
 }
 
@@ -327,7 +267,7 @@ static void acq_liveness(struct cols *c, fx_casedb_acquisition_info *a)
 			     a->owner_host : "", a->owner_pid, boot, ticks, host);
 	if (gone)
 		a->status = FX_STATUS_INTERRUPTED;
-	a->status_note = arena_strdup(c->ar, note);
+	a->status_note = fx_arena_strdup(c->ar, note);
 }
 
 /* Steps st (id bound as ?1) and calls row for each row. */
@@ -344,7 +284,7 @@ static int each_row(fx_casedb *db, sqlite3_stmt *st,
 }
 
 struct children {
-	struct arena *ar;
+	fx_arena *ar;
 	fx_casedb_result *x;
 	fx_digests *hs;
 	fx_window_hash **windows;
@@ -378,21 +318,6 @@ void fx_casedb_digest_col(fx_digests *d, const char *algo, const char *value)
 		  (d->sha256[0] ? FX_HASH_SHA256 : 0);
 }
 
-/* Grows an arena array by doubling (old copies stay in the arena). */
-static void *grow(struct arena *ar, void *old, size_t used, size_t *cap,
-		  size_t elem)
-{
-	void *p;
-
-	if (used < *cap)
-		return old;
-	*cap = *cap ? *cap * 2 : 8;
-	p = arena_alloc(ar, *cap * elem);
-	if (p && used)
-		memcpy(p, old, used * elem);
-	return p;
-}
-
 static int hash_row(sqlite3_stmt *st, void *ctx)
 {
 	struct children *k = ctx;
@@ -404,8 +329,8 @@ static int hash_row(sqlite3_stmt *st, void *ctx)
 		fx_casedb_digest_col(k->hs, algo, value);
 		return 0;
 	}
-	*k->windows = grow(k->ar, *k->windows, *k->n_windows, &k->cap_windows,
-			   sizeof(**k->windows));
+	*k->windows = fx_arena_grow(k->ar, *k->windows, *k->n_windows,
+				    &k->cap_windows, sizeof(**k->windows));
 	if (!*k->windows)
 		return k->ar->err;
 	w = &(*k->windows)[(*k->n_windows)++];
@@ -419,7 +344,8 @@ static int bad_row(sqlite3_stmt *st, void *ctx)
 {
 	struct children *k = ctx;
 
-	k->bad = grow(k->ar, k->bad, k->x->n_bad, &k->cap_bad, sizeof(*k->bad));
+	k->bad = fx_arena_grow(k->ar, k->bad, k->x->n_bad, &k->cap_bad,
+			       sizeof(*k->bad));
 	if (!k->bad)
 		return k->ar->err;
 	k->bad[k->x->n_bad].first = (uint64_t)sqlite3_column_int64(st, 0);
@@ -433,12 +359,13 @@ static int file_row(sqlite3_stmt *st, void *ctx)
 	struct children *k = ctx;
 	fx_image_file *f;
 
-	k->files = grow(k->ar, k->files, k->x->n_files, &k->cap_files,
-			sizeof(*k->files));
+	k->files = fx_arena_grow(k->ar, k->files, k->x->n_files, &k->cap_files,
+				 sizeof(*k->files));
 	if (!k->files)
 		return k->ar->err;
 	f = &k->files[k->x->n_files++];
-	f->path = arena_strdup(k->ar, (const char *)sqlite3_column_text(st, 0));
+	f->path = fx_arena_strdup(k->ar,
+				  (const char *)sqlite3_column_text(st, 0));
 	f->size = (uint64_t)sqlite3_column_int64(st, 1);
 	fx_casedb_hex_col(f->sha256, sizeof(f->sha256),
 			  (const char *)sqlite3_column_text(st, 2));
@@ -464,7 +391,7 @@ static int children_read(fx_casedb *db, const char *sql, int64_t id,
 #define FX_HASH_ROWS "SELECT algorithm, value, window_offset, window_length " \
 	"FROM hashes WHERE "
 
-static int acq_children(fx_casedb *db, struct arena *ar,
+static int acq_children(fx_casedb *db, fx_arena *ar,
 			fx_casedb_acquisition_info *a)
 {
 	struct children k;
@@ -493,7 +420,7 @@ static int acq_children(fx_casedb *db, struct arena *ar,
 }
 
 /* Fills a from the current row of an acq_select() statement. */
-static int acq_from_row(fx_casedb_acquisition_info *a, struct arena *ar,
+static int acq_from_row(fx_casedb_acquisition_info *a, fx_arena *ar,
 			fx_casedb *db, sqlite3_stmt *st)
 {
 	struct cols c = { st, 0, ar };
@@ -505,7 +432,7 @@ static int acq_from_row(fx_casedb_acquisition_info *a, struct arena *ar,
 
 struct acq_holder {
 	fx_casedb_acquisition_info info;   /* first: freed through it */
-	struct arena arena;
+	fx_arena arena;
 };
 
 int fx_casedb_acquisition_get(fx_casedb_acquisition_info **out, fx_casedb *db,
@@ -539,7 +466,7 @@ done:
 	sqlite3_finalize(st);
 	fx_casedb_tx_rollback(db);
 	if (rc && h) {
-		arena_free(&h->arena);
+		fx_arena_free(&h->arena);
 		free(h);
 	} else if (!rc) {
 		*out = &h->info;
@@ -553,7 +480,7 @@ void fx_casedb_acquisition_info_free(fx_casedb_acquisition_info *a)
 
 	if (!h)
 		return;
-	arena_free(&h->arena);
+	fx_arena_free(&h->arena);
 	free(h);
 }
 
@@ -618,7 +545,7 @@ int fx_casedb_acquisition_find_by_file(int64_t *out, fx_casedb *db,
 
 struct ver_holder {
 	fx_casedb_verification_info info;  /* first: freed through it */
-	struct arena arena;
+	fx_arena arena;
 };
 
 static void ver_columns(struct cols *c, fx_casedb_verification_info *v)
@@ -696,7 +623,7 @@ int fx_casedb_verification_last(fx_casedb_verification_info **out,
 		fx_casedb_tx_rollback(db);
 	}
 	if (rc) {
-		arena_free(&h->arena);
+		fx_arena_free(&h->arena);
 		free(h);
 		return rc;
 	}
@@ -710,7 +637,7 @@ void fx_casedb_verification_info_free(fx_casedb_verification_info *v)
 
 	if (!h)
 		return;
-	arena_free(&h->arena);
+	fx_arena_free(&h->arena);
 	free(h);
 }
 
@@ -722,14 +649,14 @@ typedef void (*fx_any_fn)(void);
 
 struct lister {
 	fx_casedb *db;
-	int (*emit)(struct lister *l, sqlite3_stmt *st, struct arena *ar);
+	int (*emit)(struct lister *l, sqlite3_stmt *st, fx_arena *ar);
 	fx_any_fn cb;    /* the caller's callback, cast back by emit */
 	void *payload;
 };
 
 static int list_rows(struct lister *l, const char *sql, int64_t filter)
 {
-	struct arena ar = { NULL, 0 };
+	fx_arena ar = FX_ARENA_INIT;
 	sqlite3_stmt *st = NULL;
 	int rc, step = SQLITE_DONE;
 
@@ -742,7 +669,7 @@ static int list_rows(struct lister *l, const char *sql, int64_t filter)
 	sqlite3_bind_int64(st, 1, filter);
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		rc = l->emit(l, st, &ar);
-		arena_free(&ar);
+		fx_arena_free(&ar);
 		ar.err = 0;
 	}
 	if (!rc && step != SQLITE_DONE)
@@ -753,7 +680,7 @@ done:
 	return rc;
 }
 
-static int emit_case(struct lister *l, sqlite3_stmt *st, struct arena *ar)
+static int emit_case(struct lister *l, sqlite3_stmt *st, fx_arena *ar)
 {
 	struct cols c = { st, 0, ar };
 	fx_casedb_case_info info;
@@ -766,7 +693,7 @@ static int emit_case(struct lister *l, sqlite3_stmt *st, struct arena *ar)
 		       : ((fx_casedb_case_cb)l->cb)(&info, l->payload);
 }
 
-static int emit_evidence(struct lister *l, sqlite3_stmt *st, struct arena *ar)
+static int emit_evidence(struct lister *l, sqlite3_stmt *st, fx_arena *ar)
 {
 	struct cols c = { st, 0, ar };
 	fx_casedb_evidence_info info;
@@ -785,7 +712,7 @@ static int emit_evidence(struct lister *l, sqlite3_stmt *st, struct arena *ar)
 }
 
 static int emit_acquisition(struct lister *l, sqlite3_stmt *st,
-			    struct arena *ar)
+			    fx_arena *ar)
 {
 	fx_casedb_acquisition_info info;
 	int rc;
@@ -795,7 +722,7 @@ static int emit_acquisition(struct lister *l, sqlite3_stmt *st,
 	return rc ? rc : ((fx_casedb_acquisition_cb)l->cb)(&info, l->payload);
 }
 
-static int emit_custody(struct lister *l, sqlite3_stmt *st, struct arena *ar)
+static int emit_custody(struct lister *l, sqlite3_stmt *st, fx_arena *ar)
 {
 	struct cols c = { st, 0, ar };
 	fx_casedb_custody_info info;

@@ -16,6 +16,7 @@
 #include "casedb/casedb_int.h"
 #include "base/error.h"
 #include "base/types_int.h"
+#include "base/vec.h"
 
 static const char *text_col(sqlite3_stmt *st, int i)
 {
@@ -48,15 +49,8 @@ static int ver_hash_row(struct ver_hashes *h, sqlite3_stmt *st)
 			fx_casedb_digest_col(&h->digests, algo, value);
 		return 0;
 	}
-	if (h->n_windows == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 8;
-		fx_window_hash *p = realloc(h->windows, cap * sizeof(*p));
-
-		if (!p)
-			return fx_error_set(FX_ERROR, "out of memory");
-		h->windows = p;
-		h->cap = cap;
-	}
+	if (FX_VEC_RESERVE(h->windows, h->cap, h->n_windows + 1) != 0)
+		return fx_error_set(FX_ERROR, "out of memory");
 	w = &h->windows[h->n_windows++];
 	w->offset = (uint64_t)sqlite3_column_int64(st, 2);
 	w->length = (uint64_t)sqlite3_column_int64(st, 3);

@@ -35,6 +35,7 @@
 
 #include "casedb/casedb_int.h"
 #include "base/error.h"
+#include "base/vec.h"
 #include "fx_schemas.h"
 
 struct fx_trigger {
@@ -67,15 +68,8 @@ static char *dup_col(sqlite3_stmt *st, int i)
 static int add_row(struct fx_trigger **t, size_t *n, size_t *cap,
 		   sqlite3_stmt *st)
 {
-	struct fx_trigger *nt;
-
-	if (*n == *cap) {
-		*cap = *cap ? 2 * *cap : 32;
-		nt = realloc(*t, *cap * sizeof(**t));
-		if (!nt)
-			return fx_error_set(FX_ERROR, "out of memory");
-		*t = nt;
-	}
+	if (FX_VEC_RESERVE(*t, *cap, *n + 1) != 0)
+		return fx_error_set(FX_ERROR, "out of memory");
 	(*t)[*n].name = dup_col(st, 0);
 	(*t)[*n].sql = dup_col(st, 1);
 	(*n)++;

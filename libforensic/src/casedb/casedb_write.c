@@ -105,7 +105,7 @@ static int case_ensure_tx(int64_t *out, fx_casedb *db, const char *number,
 			       "case_number = ?1", number, NULL, 0);
 	if (rc != FX_ENOTFOUND)
 		return rc;
-	fx_casedb_now(now);
+	fx_utc_now(now, sizeof(now), FX_UTC_MICRO);
 	rc = fx_casedb_prepare(&st, db, "INSERT INTO cases (case_number, "
 			       "description, created_utc) VALUES (?1, ?2, ?3)");
 	if (!rc)
@@ -125,7 +125,7 @@ static int evidence_insert(int64_t *out, fx_casedb *db, int64_t case_id,
 				 ev->notes, ev->examiner, now };
 	int rc;
 
-	fx_casedb_now(now);
+	fx_utc_now(now, sizeof(now), FX_UTC_MICRO);
 	rc = fx_casedb_prepare(&st, db, "INSERT INTO evidence (case_id, "
 			       "evidence_number, description, notes, examiner, "
 			       "created_utc, vendor, model, serial, wwid, "

@@ -32,6 +32,7 @@
 #include <libewf.h>
 
 #include "base/error.h"
+#include "base/vec.h"
 #include "ewf/ewf_util.h"
 #include "image/image_int.h"
 
@@ -260,15 +261,8 @@ void fx_ewf_names_free(char **names)
 
 static int names_push(char ***names, size_t *n, size_t *cap, const char *s)
 {
-	if (*n + 2 > *cap) {
-		size_t c = *cap ? *cap * 2 : 16;
-		char **p = realloc(*names, c * sizeof(*p));
-
-		if (!p)
-			return fx_error_set(FX_ERROR, "out of memory");
-		*names = p;
-		*cap = c;
-	}
+	if (FX_VEC_RESERVE(*names, *cap, *n + 2) != 0)
+		return fx_error_set(FX_ERROR, "out of memory");
 	if (!((*names)[*n] = strdup(s)))
 		return fx_error_set(FX_ERROR, "out of memory");
 	(*names)[++*n] = NULL;

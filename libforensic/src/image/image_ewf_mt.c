@@ -50,6 +50,7 @@
 #include <libewf.h>
 
 #include "base/error.h"
+#include "base/vec.h"
 #include "ewf/ewf_util.h"
 #include "base/hex.h"
 #include "image/image_int.h"
@@ -359,17 +360,10 @@ static void error_add(fx_ewf_reader *r, uint64_t c, int reason)
 		last->sectors += sectors;
 		return;
 	}
-	if (r->nerrors == r->errors_cap) {
-		size_t cap = r->errors_cap ? r->errors_cap * 2 : 16;
-		fx_image_chunk_error *e;
-
-		if (cap > ((size_t)1 << 20) ||
-		    !(e = realloc(r->errors, cap * sizeof(*e)))) {
-			r->errors_overflow++;
-			return;
-		}
-		r->errors = e;
-		r->errors_cap = cap;
+	if (r->nerrors >= ((size_t)1 << 20) ||
+	    FX_VEC_RESERVE(r->errors, r->errors_cap, r->nerrors + 1) != 0) {
+		r->errors_overflow++;
+		return;
 	}
 	last = &r->errors[r->nerrors++];
 	last->first_chunk = c;

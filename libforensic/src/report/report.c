@@ -9,7 +9,7 @@
  * things in the same words.
  *
  * The model copies what it keeps (records handed to list callbacks are
- * borrowed) into allocations chained on r->mem, freed at once.
+ * borrowed) into its arena, r->mem, freed at once.
  *
  * Records are append-only, so reading them in several snapshots can only
  * miss records added meanwhile; the audit chain is checked last, so it
@@ -22,25 +22,18 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/utc.h"
+#include "base/vec.h"
 #include "report/report_int.h"
-
-struct fx_rpt_block {
-	struct fx_rpt_block *next;
-	max_align_t data[];
-};
 
 /* Zeroed memory owned by the model; NULL (and the error set) if none. */
 static void *rmem(struct fx_rpt *r, size_t n)
 {
-	struct fx_rpt_block *b = calloc(1, sizeof(*b) + n);
+	void *p = fx_arena_alloc(&r->mem, n);
 
-	if (!b) {
+	if (!p)
 		fx_error_set(FX_ERROR, "out of memory for the report");
-		return NULL;
-	}
-	b->next = r->mem;
-	r->mem = b;
-	return b->data;
+	return p;
 }
 
 /* Copies s into the model; *err set on failure. NULL stays NULL. */
@@ -93,16 +86,9 @@ static int pick_evidence(const fx_casedb_evidence_info *e, void *payload)
 
 	if (p->number && strcmp(p->number, s->evidence_number) != 0)
 		return 0;
-	if (r->n_items == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 4;
-		struct fx_rpt_item *n = realloc(r->items, cap * sizeof(*n));
-
-		if (!n)
-			return fx_error_set(FX_ERROR, "out of memory for the report");
-		memset(n + p->cap, 0, (cap - p->cap) * sizeof(*n));
-		r->items = n;
-		p->cap = cap;
-	}
+	if (FX_VEC_RESERVE(r->items, p->cap, r->n_items + 1) != 0)
+		return fx_error_set(FX_ERROR, "out of memory for the report");
+	memset(&r->items[r->n_items], 0, sizeof(*r->items));
 	d = &r->items[r->n_items++].ev;
 	*d = *e;
 	d->case_number = rstr(r, e->case_number, &p->err);
@@ -183,18 +169,12 @@ struct grow {
 	int err;
 };
 
-/* Makes room for one more element of *arr (n used, g->cap held). */
-static int grow_array(void **arr, size_t n, size_t *cap, size_t elem)
+/* Makes room for one more element of the array at arrp (n used, *cap
+ * held). */
+static int grow_array(void *arrp, size_t n, size_t *cap, size_t elem)
 {
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	p = realloc(*arr, (*cap ? *cap * 2 : 4) * elem);
-	if (!p)
+	if (fx_vec_reserve(arrp, cap, n + 1, elem) != 0)
 		return fx_error_set(FX_ERROR, "out of memory for the report");
-	*cap = *cap ? *cap * 2 : 4;
-	*arr = p;
 	return 0;
 }
 
@@ -205,10 +185,8 @@ static int take_verification(const fx_casedb_verification_info *v,
 	struct fx_rpt_item *it = g->it;
 	fx_casedb_verification_info *d;
 	fx_window_hash *w = NULL;
-	void *arr = it->ver;
-	int rc = grow_array(&arr, it->n_ver, &g->cap, sizeof(*it->ver));
+	int rc = grow_array(&it->ver, it->n_ver, &g->cap, sizeof(*it->ver));
 
-	it->ver = arr;
 	if (rc)
 		return rc;
 	d = &it->ver[it->n_ver++];
@@ -234,10 +212,8 @@ static int take_custody(const fx_casedb_custody_info *c, void *payload)
 	struct grow *g = payload;
 	struct fx_rpt_item *it = g->it;
 	fx_casedb_custody_info *d;
-	void *arr = it->cus;
-	int rc = grow_array(&arr, it->n_cus, &g->cap, sizeof(*it->cus));
+	int rc = grow_array(&it->cus, it->n_cus, &g->cap, sizeof(*it->cus));
 
-	it->cus = arr;
 	if (rc)
 		return rc;
 	d = &it->cus[it->n_cus++];
@@ -276,10 +252,8 @@ struct acq_ids {
 static int acq_id_cb(const fx_casedb_acquisition_info *a, void *payload)
 {
 	struct acq_ids *l = payload;
-	void *arr = l->ids;
-	int rc = grow_array(&arr, l->n, &l->cap, sizeof(*l->ids));
+	int rc = grow_array(&l->ids, l->n, &l->cap, sizeof(*l->ids));
 
-	l->ids = arr;
 	if (rc)
 		return rc;
 	l->ids[l->n++] = a->id;
@@ -335,10 +309,8 @@ static int take_key(const fx_casedb_key_info *k, void *payload)
 	struct grow *g = payload;
 	struct fx_rpt *r = g->r;
 	fx_casedb_key_info *d;
-	void *arr = r->keys;
-	int rc = grow_array(&arr, r->n_keys, &g->cap, sizeof(*r->keys));
+	int rc = grow_array(&r->keys, r->n_keys, &g->cap, sizeof(*r->keys));
 
-	r->keys = arr;
 	if (rc)
 		return rc;
 	d = &r->keys[r->n_keys++];
@@ -360,7 +332,7 @@ static int load_audit(struct fx_rpt *r, fx_casedb *db,
 		rc = fx_casedb_signing_key_list(db, take_key, &g);
 	if (rc)
 		return rc;
-	fx_rpt_now(r->audit_checked_utc);
+	fx_utc_now(r->audit_checked_utc, sizeof(r->audit_checked_utc), 0);
 	r->audit_rc = fx_casedb_audit_check(&r->audit, db, o->version >= 2 ?
 					    &o->audit : NULL);
 	/* a trusted key that cannot be read, or a signal: no report */
@@ -377,10 +349,9 @@ static int load_audit(struct fx_rpt *r, fx_casedb *db,
 static int alert(struct fx_rpt *r, size_t *cap, enum fx_rpt_alert_kind kind,
 		 const struct fx_rpt_item *it, int64_t id, const char *msg)
 {
-	void *arr = r->alerts;
-	int err = 0, rc = grow_array(&arr, r->n_alerts, cap, sizeof(*r->alerts));
+	int err = 0, rc = grow_array(&r->alerts, r->n_alerts, cap,
+				     sizeof(*r->alerts));
 
-	r->alerts = arr;
 	if (rc)
 		return rc;
 	r->alerts[r->n_alerts].kind = kind;
@@ -485,7 +456,7 @@ int fx_rpt_load(struct fx_rpt *r, fx_casedb *db, const fx_report_options *o)
 	r->scope_case = o->case_number;
 	r->scope_evidence = o->evidence_number;
 	r->db_path = fx_casedb_path(db);
-	fx_rpt_now(r->generated_utc);
+	fx_utc_now(r->generated_utc, sizeof(r->generated_utc), 0);
 	rc = select_items(r, db, o);
 	if (!rc)
 		rc = fx_casedb_case_list(db, fill_case, r);
@@ -500,7 +471,6 @@ int fx_rpt_load(struct fx_rpt *r, fx_casedb *db, const fx_report_options *o)
 
 void fx_rpt_free(struct fx_rpt *r)
 {
-	struct fx_rpt_block *b, *next;
 	size_t i, j;
 
 	for (i = 0; i < r->n_items; i++) {
@@ -513,10 +483,7 @@ void fx_rpt_free(struct fx_rpt *r)
 	free(r->items);
 	free(r->keys);
 	free(r->alerts);
-	for (b = r->mem; b; b = next) {
-		next = b->next;
-		free(b);
-	}
+	fx_arena_free(&r->mem);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -20,8 +20,8 @@
  * is not a result (no "status", no "findings" array), is said to be so (the
  * JSON report gives it as recorded).
  *
- * The JSON is read by report_jread.c into a tree kept by the result. Cost
- * is linear in the size of the findings.
+ * The JSON is read by base/json's reader (tree mode) into the result's
+ * arena. Cost is linear in the size of the findings.
  *
  * Threading: none; everything belongs to the fx_rpt_findings being built.
  */
@@ -30,14 +30,16 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/vec.h"
 #include "forensic/verify.h"
 #include "report/report_int.h"
 
-/* ---- memory: everything is kept by the result, freed at once ---- */
+/* ---- memory: everything is kept by the result's arena, freed at once ---- */
 
-static void *keep(struct fx_rpt_findings *f, void *p)
+/* Text another allocator made (malloc'ed), now kept by the result. */
+static char *keep(struct fx_rpt_findings *f, char *p)
 {
-	p = fx_rpt_mem_keep(&f->mem, p);
+	p = fx_arena_take(&f->mem, p);
 	if (!p)
 		f->failed = 1;
 	return p;
@@ -45,7 +47,11 @@ static void *keep(struct fx_rpt_findings *f, void *p)
 
 static void *alloc(struct fx_rpt_findings *f, size_t size)
 {
-	return keep(f, calloc(1, size ? size : 1));
+	void *p = fx_arena_alloc(&f->mem, size);
+
+	if (!p)
+		f->failed = 1;
+	return p;
 }
 
 static char *dup_s(struct fx_rpt_findings *f, const char *s)
@@ -76,7 +82,7 @@ static char *dup_f(struct fx_rpt_findings *f, const char *fmt, ...)
 
 void fx_rpt_findings_free(struct fx_rpt_findings *f)
 {
-	fx_rpt_mem_free(&f->mem);
+	fx_arena_free(&f->mem);
 	free(f->blocks);
 	memset(f, 0, sizeof(*f));
 }
@@ -89,14 +95,9 @@ static struct fx_rpt_fblock *block_add(struct fx_rpt_findings *f, int kind)
 
 	if (f->failed)
 		return NULL;
-	if (f->n == f->cap) {
-		b = realloc(f->blocks, (f->cap ? f->cap * 2 : 16) * sizeof(*b));
-		if (!b) {
-			f->failed = 1;
-			return NULL;
-		}
-		f->blocks = b;
-		f->cap = f->cap ? f->cap * 2 : 16;
+	if (FX_VEC_RESERVE(f->blocks, f->cap, f->n + 1) != 0) {
+		f->failed = 1;
+		return NULL;
 	}
 	b = &f->blocks[f->n++];
 	memset(b, 0, sizeof(*b));
@@ -114,21 +115,12 @@ struct tbuf {
 static void tput(struct tbuf *t, const char *s)
 {
 	size_t n = strlen(s);
-	char *p;
 
 	if (t->failed)
 		return;
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 128;
-
-		while (cap < t->len + n + 1)
-			cap *= 2;
-		if (!(p = realloc(t->p, cap))) {
-			t->failed = 1;
-			return;
-		}
-		t->p = p;
-		t->cap = cap;
+	if (FX_VEC_RESERVE(t->p, t->cap, t->len + n + 1) != 0) {
+		t->failed = 1;
+		return;
 	}
 	memcpy(t->p + t->len, s, n + 1);
 	t->len += n;
@@ -235,15 +227,14 @@ static struct fx_rpt_row *row_add(struct fx_rpt_findings *f,
 
 	if (!b || f->failed)
 		return NULL;
-	if (b->n_rows == b->cap_rows) {
-		rows = alloc(f, (b->cap_rows ? b->cap_rows * 2 : 8) * sizeof(*rows));
-		if (!rows)
-			return NULL;
-		if (b->n_rows)
-			memcpy(rows, b->rows, b->n_rows * sizeof(*rows));
-		b->rows = rows;   /* the old array stays kept until the end */
-		b->cap_rows = b->cap_rows ? b->cap_rows * 2 : 8;
+	/* the old array stays in the arena until the end */
+	rows = fx_arena_grow(&f->mem, b->rows, b->n_rows, &b->cap_rows,
+			     sizeof(*rows));
+	if (!rows) {
+		f->failed = 1;
+		return NULL;
 	}
+	b->rows = rows;
 	rows = &b->rows[b->n_rows++];
 	rows->cells = alloc(f, b->n_cols * sizeof(*rows->cells));
 	return rows->cells ? rows : NULL;
@@ -280,39 +271,39 @@ static const char *format_name(const char *f)
 /* ---- the parts of a verification result ---- */
 
 /* A string member, or dflt. */
-static const char *str_or(const struct fx_rpt_jv *o, const char *key,
+static const char *str_or(const fx_json_value *o, const char *key,
 			  const char *dflt)
 {
-	return fx_rpt_jstr(o, key) ? fx_rpt_jstr(o, key) : dflt;
+	return fx_json_get_str(o, key) ? fx_json_get_str(o, key) : dflt;
 }
 
 /* How many hash windows a window finding covers (1 if not said). */
-static uint64_t windows_of(const struct fx_rpt_jv *fd)
+static uint64_t windows_of(const fx_json_value *fd)
 {
-	uint64_t n = fx_rpt_jnum(fd, "windows");
+	uint64_t n = fx_json_get_uint(fd, "windows");
 
 	return n ? n : 1;
 }
 
 struct ctx {
 	struct fx_rpt_findings *f;
-	const struct fx_rpt_jv *r;          /* the result object */
-	const struct fx_rpt_jv *findings;   /* its findings array */
+	const fx_json_value *r;          /* the result object */
+	const fx_json_value *findings;   /* its findings array */
 };
 
 static void image_sentences(struct ctx *c)
 {
 	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
-	const struct fx_rpt_jv *file;
+	const fx_json_value *file;
 	const char *path = str_or(c->r, "image", FX_NOT_RECORDED);
-	const char *fmt = fx_rpt_jstr(c->r, "format");
-	uint64_t size = fx_rpt_jnum(c->r, "size"), bytes = fx_rpt_jnum(c->r, "bytes");
-	uint64_t ss = fx_rpt_jnum(c->r, "sector_size");
+	const char *fmt = fx_json_get_str(c->r, "format");
+	uint64_t size = fx_json_get_uint(c->r, "size"), bytes = fx_json_get_uint(c->r, "bytes");
+	uint64_t ss = fx_json_get_uint(c->r, "sector_size");
 	size_t files = 0;
 
-	file = fx_rpt_jget(c->r, "files");
+	file = fx_json_get(c->r, "files");
 	for (file = file ? file->first : NULL; file; file = file->next)
-		files += fx_rpt_jtrue(file, "in_set");
+		files += fx_json_get_true(file, "in_set");
 	if (!fmt)
 		return;    /* not opened: the findings say why */
 	s_text(&s, "The image %s (%s, %zu file%s) holds %llu bytes",
@@ -324,7 +315,7 @@ static void image_sentences(struct ctx *c)
 	else
 		s_text(&s, ".");
 	s_end(&s, NULL);
-	if (fx_rpt_jtrue(c->r, "hashed"))
+	if (fx_json_get_true(c->r, "hashed"))
 		s_text(&s, "All %llu bytes were read and hashed.",
 		       (unsigned long long)bytes);
 	else if (bytes && bytes == size)
@@ -344,8 +335,8 @@ static void image_sentences(struct ctx *c)
 static void references_sentence(struct ctx *c)
 {
 	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
-	const struct fx_rpt_jv *refs = fx_rpt_jget(c->r, "references"), *ref;
-	size_t n = fx_rpt_jcount(refs), i = 0;
+	const fx_json_value *refs = fx_json_get(c->r, "references"), *ref;
+	size_t n = fx_json_count(refs), i = 0;
 
 	if (!n) {
 		s_text(&s, "No reference was compared.");
@@ -357,16 +348,16 @@ static void references_sentence(struct ctx *c)
 		const char *name = ref->t == FX_JV_STR ? ref->s : "";
 
 		s_text(&s, "%s", i == 0 ? "" : i + 1 == n ? " and " : ", ");
-		if (strcmp(name, "casedb") == 0 && fx_rpt_jnum(c->r, "acquisition_id"))
+		if (strcmp(name, "casedb") == 0 && fx_json_get_uint(c->r, "acquisition_id"))
 			s_text(&s, "the acquisition record (acquisition %llu)",
-			       (unsigned long long)fx_rpt_jnum(c->r, "acquisition_id"));
+			       (unsigned long long)fx_json_get_uint(c->r, "acquisition_id"));
 		else if (strcmp(name, "casedb") == 0)
 			s_text(&s, "the acquisition record");
 		else if (strcmp(name, "e01") == 0)
 			s_text(&s, "the hashes stored in the E01");
 		else if (strcmp(name, "sha256_file") == 0)
-			s_text(&s, "the list %s", fx_rpt_jstr(c->r, "sha256_file")
-			       ? fx_rpt_jstr(c->r, "sha256_file") : ".sha256");
+			s_text(&s, "the list %s", fx_json_get_str(c->r, "sha256_file")
+			       ? fx_json_get_str(c->r, "sha256_file") : ".sha256");
 		else
 			s_text(&s, "reference \"%s\"", name);
 	}
@@ -382,15 +373,15 @@ static const char *const alg_labels[] = { "MD5", "SHA-1", "SHA-256" };
 static void hash_matches(struct ctx *c, const char *ref, const char *one,
 			 const char *many)
 {
-	const struct fx_rpt_jv *want = fx_rpt_jget(fx_rpt_jget(c->r, "expected"), ref);
-	const struct fx_rpt_jv *have = fx_rpt_jget(c->r, "computed");
+	const fx_json_value *want = fx_json_get(fx_json_get(c->r, "expected"), ref);
+	const fx_json_value *have = fx_json_get(c->r, "computed");
 	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
 	int eq[3], n_eq = 0, n_cmp = 0, i, k = 0;
 	static const char *const count[] = { "", "", "Both", "All three" };
 
 	for (i = 0; i < 3; i++) {
-		const char *a = fx_rpt_jstr(want, alg_keys[i]);
-		const char *b = fx_rpt_jstr(have, alg_keys[i]);
+		const char *a = fx_json_get_str(want, alg_keys[i]);
+		const char *b = fx_json_get_str(have, alg_keys[i]);
 
 		eq[i] = a && b && strcasecmp(a, b) == 0;
 		n_cmp += a && b;
@@ -412,7 +403,7 @@ static void hash_matches(struct ctx *c, const char *ref, const char *one,
 		if (!eq[i])
 			continue;
 		s_text(&s, "%s%s ", k++ ? ", " : "", alg_labels[i]);
-		s_hash(&s, fx_rpt_jstr(have, alg_keys[i]));
+		s_hash(&s, fx_json_get_str(have, alg_keys[i]));
 	}
 	s_text(&s, ").");
 	s_end(&s, NULL);
@@ -428,7 +419,7 @@ static void reference_words(const struct ctx *c, const char *ref,
 		*noun = "the one stored in the E01";
 		*verb = "stored";
 	} else if (ref && strcmp(ref, "sha256_file") == 0) {
-		*noun = fx_rpt_jstr(c->r, "sha256_file") ? "the list"
+		*noun = fx_json_get_str(c->r, "sha256_file") ? "the list"
 							  : "the .sha256 list";
 		*verb = "listed";
 	} else {
@@ -448,19 +439,19 @@ static const char *alg_label(const char *alg)
 
 /* "The SHA-256 differs from the acquisition record: recorded X,
  * computed Y." */
-static void hash_difference(struct ctx *c, const struct fx_rpt_jv *fd)
+static void hash_difference(struct ctx *c, const fx_json_value *fd)
 {
 	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
-	const char *alg = alg_label(fx_rpt_jstr(fd, "algorithm")), *noun, *verb;
-	const char *want = fx_rpt_jstr(fd, "expected");
-	const char *have = fx_rpt_jstr(fd, "computed");
+	const char *alg = alg_label(fx_json_get_str(fd, "algorithm")), *noun, *verb;
+	const char *want = fx_json_get_str(fd, "expected");
+	const char *have = fx_json_get_str(fd, "computed");
 
 	if (!alg || !want || !have) {
 		message_sentence(&s, NULL, str_or(fd, "message", ""));
 		s_end(&s, NULL);
 		return;
 	}
-	reference_words(c, fx_rpt_jstr(fd, "reference"), &noun, &verb);
+	reference_words(c, fx_json_get_str(fd, "reference"), &noun, &verb);
 	if (strcmp(noun, "the one stored in the E01") != 0 &&
 	    strcmp(noun, "the acquisition record") != 0)
 		noun = "the reference";
@@ -474,23 +465,23 @@ static void hash_difference(struct ctx *c, const struct fx_rpt_jv *fd)
 
 /* "File P: SHA-256 differs from the acquisition record: recorded X,
  * computed Y. It holds media bytes A to B." */
-static void file_difference(struct ctx *c, const struct fx_rpt_jv *fd)
+static void file_difference(struct ctx *c, const fx_json_value *fd)
 {
 	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
-	const char *want = fx_rpt_jstr(fd, "expected");
-	const char *have = fx_rpt_jstr(fd, "computed");
-	const char *file = fx_rpt_jstr(fd, "file"), *noun, *verb;
-	uint64_t off = fx_rpt_jnum(fd, "offset"), len = fx_rpt_jnum(fd, "length");
+	const char *want = fx_json_get_str(fd, "expected");
+	const char *have = fx_json_get_str(fd, "computed");
+	const char *file = fx_json_get_str(fd, "file"), *noun, *verb;
+	uint64_t off = fx_json_get_uint(fd, "offset"), len = fx_json_get_uint(fd, "length");
 
 	if (!file || !want || !have) {
 		message_sentence(&s, NULL, str_or(fd, "message", ""));
 		s_end(&s, NULL);
 		return;
 	}
-	reference_words(c, fx_rpt_jstr(fd, "reference"), &noun, &verb);
+	reference_words(c, fx_json_get_str(fd, "reference"), &noun, &verb);
 	s_text(&s, "File %s: SHA-256 differs from %s", file, noun);
-	if (strcmp(verb, "listed") == 0 && fx_rpt_jstr(c->r, "sha256_file"))
-		s_text(&s, " %s", fx_rpt_jstr(c->r, "sha256_file"));
+	if (strcmp(verb, "listed") == 0 && fx_json_get_str(c->r, "sha256_file"))
+		s_text(&s, " %s", fx_json_get_str(c->r, "sha256_file"));
 	s_text(&s, ": %s ", verb);
 	s_hash(&s, want);
 	s_text(&s, ", computed ");
@@ -502,17 +493,17 @@ static void file_difference(struct ctx *c, const struct fx_rpt_jv *fd)
 	s_end(&s, NULL);
 }
 
-static int kind_is(const struct fx_rpt_jv *fd, const char *kind)
+static int kind_is(const fx_json_value *fd, const char *kind)
 {
-	const char *k = fx_rpt_jstr(fd, "kind");
+	const char *k = fx_json_get_str(fd, "kind");
 
 	return k && strcmp(k, kind) == 0;
 }
 
 static void differences(struct ctx *c, const char *kind,
-			void (*say)(struct ctx *, const struct fx_rpt_jv *))
+			void (*say)(struct ctx *, const fx_json_value *))
 {
-	const struct fx_rpt_jv *fd;
+	const fx_json_value *fd;
 
 	for (fd = c->findings ? c->findings->first : NULL; fd; fd = fd->next)
 		if (kind_is(fd, kind))
@@ -521,7 +512,7 @@ static void differences(struct ctx *c, const char *kind,
 
 static size_t count_kind(const struct ctx *c, const char *kind)
 {
-	const struct fx_rpt_jv *fd;
+	const fx_json_value *fd;
 	size_t n = 0;
 
 	for (fd = c->findings ? c->findings->first : NULL; fd; fd = fd->next)
@@ -531,11 +522,11 @@ static size_t count_kind(const struct ctx *c, const char *kind)
 
 /* A file's SHA-256 as compared: 1 matches every reference it has, 0 one
  * differs, -1 nothing to compare with (or not computed). */
-static int file_state(const struct fx_rpt_jv *file)
+static int file_state(const fx_json_value *file)
 {
-	const char *have = fx_rpt_jstr(file, "sha256");
-	const char *rec = fx_rpt_jstr(file, "recorded_sha256");
-	const char *lst = fx_rpt_jstr(file, "listed_sha256");
+	const char *have = fx_json_get_str(file, "sha256");
+	const char *rec = fx_json_get_str(file, "recorded_sha256");
+	const char *lst = fx_json_get_str(file, "listed_sha256");
 
 	if (!have || (!rec && !lst))
 		return -1;
@@ -546,7 +537,7 @@ static int file_state(const struct fx_rpt_jv *file)
 static void files_part(struct ctx *c)
 {
 	static const char *const head[] = { "#", "File", "Bytes" };
-	const struct fx_rpt_jv *files = fx_rpt_jget(c->r, "files"), *file;
+	const fx_json_value *files = fx_json_get(c->r, "files"), *file;
 	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
 	struct fx_rpt_fblock *t = NULL;
 	struct fx_rpt_row *row;
@@ -557,7 +548,7 @@ static void files_part(struct ctx *c)
 		st = file_state(file);
 		cmp += st >= 0;
 		good += st == 1;
-		alone += st < 0 && fx_rpt_jstr(file, "sha256");
+		alone += st < 0 && fx_json_get_str(file, "sha256");
 	}
 	if (cmp == 1 && good == 1)
 		s_text(&s, "The image file matches its recorded SHA-256.");
@@ -580,16 +571,16 @@ static void files_part(struct ctx *c)
 	       "this verification computed:", alone, alone == 1 ? "" : "s");
 	s_end(&s, t = table_add(c->f, 3, 1u | 4u, head));
 	for (file = files->first; file; file = file->next) {
-		if (file_state(file) >= 0 || !fx_rpt_jstr(file, "sha256"))
+		if (file_state(file) >= 0 || !fx_json_get_str(file, "sha256"))
 			continue;
 		if (!(row = row_add(c->f, t)))
 			return;
 		row->cells[0] = dup_f(c->f, "%zu", ++i);
 		row->cells[1] = str_or(file, "path", FX_NOT_RECORDED);
 		row->cells[2] = dup_f(c->f, "%llu",
-				      (unsigned long long)fx_rpt_jnum(file, "size"));
+				      (unsigned long long)fx_json_get_uint(file, "size"));
 		row->hash_label[0] = "SHA-256";
-		row->hash[0] = fx_rpt_jstr(file, "sha256");
+		row->hash[0] = fx_json_get_str(file, "sha256");
 	}
 }
 
@@ -597,11 +588,11 @@ static void windows_part(struct ctx *c)
 {
 	static const char *const head[] = { "#", "First byte", "Last byte",
 					    "Bytes", "Windows" };
-	const struct fx_rpt_jv *w = fx_rpt_jget(c->r, "windows"), *fd;
+	const fx_json_value *w = fx_json_get(c->r, "windows"), *fd;
 	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
 	struct fx_rpt_fblock *t;
 	struct fx_rpt_row *row;
-	uint64_t size = fx_rpt_jnum(w, "size"), count = fx_rpt_jnum(w, "count");
+	uint64_t size = fx_json_get_uint(w, "size"), count = fx_json_get_uint(w, "count");
 	uint64_t differ = 0;
 	uint64_t off, len;
 	size_t i = 0;
@@ -609,7 +600,7 @@ static void windows_part(struct ctx *c)
 	for (fd = c->findings ? c->findings->first : NULL; fd; fd = fd->next)
 		if (kind_is(fd, "window"))
 			differ += windows_of(fd);
-	if (!size || !fx_rpt_jtrue(c->r, "hashed"))
+	if (!size || !fx_json_get_true(c->r, "hashed"))
 		return;
 	if (!differ) {
 		s_text(&s, "All %llu hash windows of %llu bytes match the "
@@ -626,8 +617,8 @@ static void windows_part(struct ctx *c)
 	for (fd = c->findings->first; fd; fd = fd->next) {
 		if (!kind_is(fd, "window") || !(row = row_add(c->f, t)))
 			continue;
-		off = fx_rpt_jnum(fd, "offset");
-		len = fx_rpt_jnum(fd, "length");
+		off = fx_json_get_uint(fd, "offset");
+		len = fx_json_get_uint(fd, "length");
 		row->cells[0] = dup_f(c->f, "%zu", ++i);
 		row->cells[1] = dup_f(c->f, "%llu", (unsigned long long)off);
 		row->cells[2] = len ? dup_f(c->f, "%llu", (unsigned long long)
@@ -635,11 +626,11 @@ static void windows_part(struct ctx *c)
 		row->cells[3] = dup_f(c->f, "%llu", (unsigned long long)len);
 		row->cells[4] = dup_f(c->f, "%llu",
 				      (unsigned long long)windows_of(fd));
-		if (fx_rpt_jstr(fd, "expected") && fx_rpt_jstr(fd, "computed")) {
+		if (fx_json_get_str(fd, "expected") && fx_json_get_str(fd, "computed")) {
 			row->hash_label[0] = "recorded";
-			row->hash[0] = fx_rpt_jstr(fd, "expected");
+			row->hash[0] = fx_json_get_str(fd, "expected");
 			row->hash_label[1] = "computed";
-			row->hash[1] = fx_rpt_jstr(fd, "computed");
+			row->hash[1] = fx_json_get_str(fd, "computed");
 		}
 	}
 }
@@ -672,7 +663,7 @@ static void chunks_part(struct ctx *c)
 	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
 	struct fx_rpt_fblock *t;
 	struct fx_rpt_row *row;
-	const struct fx_rpt_jv *fd;
+	const fx_json_value *fd;
 	uint64_t first, n, ch, nch;
 	size_t i = 0, runs = count_kind(c, "chunk");
 
@@ -680,15 +671,15 @@ static void chunks_part(struct ctx *c)
 		return;
 	s_text(&s, "%zu range%s of E01 chunks failed (sectors of %llu bytes):",
 	       runs, runs == 1 ? "" : "s",
-	       (unsigned long long)fx_rpt_jnum(c->r, "sector_size"));
+	       (unsigned long long)fx_json_get_uint(c->r, "sector_size"));
 	s_end(&s, t = table_add(c->f, 6, 0x1Fu, head));
 	for (fd = c->findings->first; fd; fd = fd->next) {
 		if (!kind_is(fd, "chunk") || !(row = row_add(c->f, t)))
 			continue;
-		first = fx_rpt_jnum(fd, "first_sector");
-		n = fx_rpt_jnum(fd, "sectors");
-		ch = fx_rpt_jnum(fd, "first_chunk");
-		nch = fx_rpt_jnum(fd, "chunks");
+		first = fx_json_get_uint(fd, "first_sector");
+		n = fx_json_get_uint(fd, "sectors");
+		ch = fx_json_get_uint(fd, "first_chunk");
+		nch = fx_json_get_uint(fd, "chunks");
 		row->cells[0] = dup_f(c->f, "%zu", ++i);
 		row->cells[1] = dup_f(c->f, "%llu", (unsigned long long)first);
 		row->cells[2] = n ? dup_f(c->f, "%llu", (unsigned long long)
@@ -698,7 +689,7 @@ static void chunks_part(struct ctx *c)
 						(unsigned long long)ch,
 						(unsigned long long)(ch + nch - 1))
 				: dup_f(c->f, "%llu", (unsigned long long)ch);
-		row->cells[5] = chunk_problem(fx_rpt_jstr(fd, "message"));
+		row->cells[5] = chunk_problem(fx_json_get_str(fd, "message"));
 	}
 }
 
@@ -717,14 +708,14 @@ static int kind_known(const char *k)
 
 static void other_findings(struct ctx *c)
 {
-	const struct fx_rpt_jv *fd;
+	const fx_json_value *fd;
 	const char *kind, *msg;
 	char *lead;
 
 	for (fd = c->findings ? c->findings->first : NULL; fd; fd = fd->next) {
 		struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
 
-		kind = fx_rpt_jstr(fd, "kind");
+		kind = fx_json_get_str(fd, "kind");
 		if (kind_is(fd, "hash") || kind_is(fd, "file_hash") ||
 		    kind_is(fd, "window") || kind_is(fd, "chunk"))
 			continue;
@@ -740,11 +731,11 @@ static void other_findings(struct ctx *c)
 static void result_blocks(struct ctx *c)
 {
 	struct sentence s = { c->f, { NULL, 0, 0, 0 }, { { 0, 0 } }, 0 };
-	uint64_t dropped = fx_rpt_jnum(c->r, "findings_dropped");
+	uint64_t dropped = fx_json_get_uint(c->r, "findings_dropped");
 
 	image_sentences(c);
 	references_sentence(c);
-	if (fx_rpt_jtrue(c->r, "hashed")) {
+	if (fx_json_get_true(c->r, "hashed")) {
 		hash_matches(c, "casedb", "the acquisition record",
 			     "the acquisition record");
 		hash_matches(c, "e01", "the one stored in the E01",
@@ -781,10 +772,10 @@ int fx_rpt_findings_read(struct fx_rpt_findings *f, const char *findings)
 	if (*p != '{' && *p != '[') {
 		message_sentence(&s, NULL, p);    /* acquire's line of text */
 		s_end(&s, NULL);
-	} else if ((c.r = fx_rpt_jparse(&f->mem, p)) == NULL ||
-		   !fx_rpt_jstr(c.r, "status") ||
-		   fx_rpt_jget(c.r, "findings") == NULL ||
-		   fx_rpt_jget(c.r, "findings")->t != FX_JV_ARR) {
+	} else if ((c.r = fx_json_parse(&f->mem, p)) == NULL ||
+		   !fx_json_get_str(c.r, "status") ||
+		   fx_json_get(c.r, "findings") == NULL ||
+		   fx_json_get(c.r, "findings")->t != FX_JV_ARR) {
 		if (f->failed)
 			goto done;
 		s_text(&s, "The recorded findings (%zu bytes) are not a "
@@ -792,7 +783,7 @@ int fx_rpt_findings_read(struct fx_rpt_findings *f, const char *findings)
 		       "report gives them as recorded.", strlen(p));
 		s_end(&s, NULL);
 	} else {
-		c.findings = fx_rpt_jget(c.r, "findings");
+		c.findings = fx_json_get(c.r, "findings");
 		result_blocks(&c);
 	}
 done:
@@ -805,9 +796,9 @@ done:
 /* ---- acquisition parameters ---- */
 
 /* "name value, name value"; a nested object or array in parentheses. */
-static void members_text(struct tbuf *t, const struct fx_rpt_jv *v)
+static void members_text(struct tbuf *t, const fx_json_value *v)
 {
-	const struct fx_rpt_jv *m;
+	const fx_json_value *m;
 
 	for (m = v->first; m; m = m->next) {
 		if (m->key) {
@@ -832,12 +823,12 @@ char *fx_rpt_params_text(const char *json)
 {
 	struct fx_rpt_findings f;
 	struct tbuf t = { NULL, 0, 0, 0 };
-	const struct fx_rpt_jv *v;
+	const fx_json_value *v;
 
 	if (!json)
 		return NULL;
 	memset(&f, 0, sizeof(f));
-	v = fx_rpt_jparse(&f.mem, json);
+	v = fx_json_parse(&f.mem, json);
 	if (v && v->t == FX_JV_OBJ)
 		members_text(&t, v);
 	else

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/arena.h"
+#include "base/json.h"
 #include "forensic/casedb.h"
 #include "forensic/report.h"
 
@@ -39,8 +41,6 @@ struct fx_rpt_alert {
 	const char *message;             /* one sentence, plain text */
 };
 
-struct fx_rpt_block;   /* allocations owned by the model */
-
 struct fx_rpt {
 	int format;
 	const char *generator;            /* opts->generator or own_name */
@@ -61,7 +61,7 @@ struct fx_rpt {
 	size_t n_keys;
 	struct fx_rpt_alert *alerts;
 	size_t n_alerts;
-	struct fx_rpt_block *mem;
+	fx_arena mem;                     /* everything the model copied */
 };
 
 /* report.c */
@@ -93,9 +93,6 @@ const char *fx_rpt_verdict_meaning(fx_verdict v);
 /* "verified", "MISMATCH", "ERROR", "interrupted": a verdict as headed. */
 const char *fx_rpt_verdict_label(fx_verdict v);
 
-/* Parses "YYYY-MM-DDTHH:MM:SS[.f*]Z" into microseconds since the epoch;
- * -1 if malformed. */
-int fx_rpt_time_parse(int64_t *out_us, const char *s);
 /* Orders two recorded times (unparseable ones last, then by text). */
 int fx_rpt_time_cmp(const char *a, const char *b);
 /* Duration end - start in microseconds; -1 if either is missing or
@@ -105,9 +102,6 @@ int fx_rpt_duration(int64_t *out_us, const char *start, const char *end);
 void fx_rpt_duration_text(char *out, size_t size, int64_t us);
 /* Seconds with up to 6 decimals, no trailing zeros ("3723", "0.25"). */
 void fx_rpt_seconds(char *out, size_t size, int64_t us);
-/* The current UTC time "YYYY-MM-DDTHH:MM:SSZ". */
-void fx_rpt_now(char out[32]);
-
 /* "1000204886016 bytes = 1953525168 sectors of 512 bytes" or "not
  * recorded"; "logical 512 bytes, physical 4096 bytes". */
 void fx_rpt_size_text(char *out, size_t size, const fx_source_info *s);
@@ -127,27 +121,21 @@ uint64_t fx_rpt_bad_total(const fx_casedb_acquisition_info *a);
 int fx_rpt_source_differs(const fx_source_info *a, const fx_source_info *b);
 
 /* ---- escaping, done once (report_util.c) ----
- * Every text from the database goes out through one of these. In markup,
+ * Every text from the database goes out through one of these, or through
+ * base/json's writer (FX_JSON_TEXT_REPLACE) in the JSON report. In markup,
  * JSON and CSS, invalid UTF-8 and characters that the target cannot hold
- * become U+FFFD; plain text gets fx_text_escape's C-style escapes. */
+ * become U+FFFD; plain text gets fx_text_escape's C-style escapes. UTF-8
+ * is decoded by base/utf8 (fx_utf8_next). */
 
-/* Next code point of *p (advancing it), U+FFFD for an invalid sequence;
- * 0 at the end. */
-uint32_t fx_rpt_utf8_next(const char **p);
 /* HTML and XML text or attribute value: & < > " ' escaped; control
  * characters other than tab, LF, CR, and U+FFFE/U+FFFF, as U+FFFD. */
 void fx_rpt_put_markup(FILE *f, const char *s);
-/* A JSON string (quoted, RFC 8259 escapes), or null for NULL. */
-void fx_rpt_put_json(FILE *f, const char *s);
 /* A CSS string (quoted, every character outside [A-Za-z0-9 ,.:_-]
  * as a 6-digit hex escape), safe inside an HTML style element. */
 void fx_rpt_put_css_string(FILE *f, const char *s);
 /* Plain text for a printer or terminal: fx_text_escape with line breaks
  * kept (CR LF as LF); a malloc'ed copy, NULL if out of memory. */
 char *fx_rpt_text_clean(const char *s);
-
-/* UTF-8 encoding of cp into buf (at least 4 bytes); returns its length. */
-size_t fx_rpt_utf8_put(char *buf, uint32_t cp);
 
 /* ---- a verification's findings as sentences and tables
  * (report_findings.c); text and HTML lay them out ---- */
@@ -180,52 +168,10 @@ struct fx_rpt_fblock {
 	size_t n_rows, cap_rows;
 };
 
-/* Allocations kept together and freed at once (report_jread.c); failed
- * is set when one could not be made. */
-struct fx_rpt_mem {
-	void **p;
-	size_t n, cap;
-	int failed;
-};
-
-/* Keeps p (freeing it, and returning NULL, if it cannot be kept; NULL p
- * sets failed). */
-void *fx_rpt_mem_keep(struct fx_rpt_mem *m, void *p);
-/* Zeroed memory kept by m. */
-void *fx_rpt_mem_alloc(struct fx_rpt_mem *m, size_t size);
-void fx_rpt_mem_free(struct fx_rpt_mem *m);
-
-/* A JSON value (report_jread.c). */
-enum fx_rpt_jtype { FX_JV_NULL, FX_JV_BOOL, FX_JV_NUM, FX_JV_STR, FX_JV_ARR,
-		    FX_JV_OBJ };
-
-struct fx_rpt_jv {
-	enum fx_rpt_jtype t;
-	const char *key;                  /* member name, inside an object */
-	const char *s;                    /* string, or the number's text */
-	int b;
-	struct fx_rpt_jv *first, *next;   /* members or elements, in order */
-};
-
-/* The whole text as one JSON value kept by m, or NULL if it is not JSON
- * (or m ran out of memory: m->failed). */
-const struct fx_rpt_jv *fx_rpt_jparse(struct fx_rpt_mem *m, const char *text);
-/* Member key of object o, or NULL (o not an object, or no such member). */
-const struct fx_rpt_jv *fx_rpt_jget(const struct fx_rpt_jv *o,
-				    const char *key);
-/* A string member, or NULL (absent, null, or not a string). */
-const char *fx_rpt_jstr(const struct fx_rpt_jv *o, const char *key);
-/* A non-negative integer member, or 0. */
-uint64_t fx_rpt_jnum(const struct fx_rpt_jv *o, const char *key);
-/* 1 if the member is true. */
-int fx_rpt_jtrue(const struct fx_rpt_jv *o, const char *key);
-/* The number of elements of array a (0 if a is not an array). */
-size_t fx_rpt_jcount(const struct fx_rpt_jv *a);
-
 struct fx_rpt_findings {
 	struct fx_rpt_fblock *blocks;
 	size_t n, cap;
-	struct fx_rpt_mem mem;                /* everything, freed at once */
+	fx_arena mem;                         /* everything, freed at once */
 	int failed;
 };
 

@@ -1,96 +1,75 @@
 /*
  * The JSON report, described by schemas/report.schema.json (keep the two
- * in step: tests validate every report against the schema). Indented, one
- * member per line. A value the database does not hold is null; numbers are
+ * in step: tests validate every report against the schema). base/json's
+ * writer in pretty layout, straight to the file; text that is not UTF-8
+ * (only a database changed behind the library's back holds any) as
+ * U+FFFD. A value the database does not hold is null; numbers are
  * integers except duration_seconds.
  *
  * Threading: none; writes only to the FILE given.
  */
-#include <string.h>
-
+#include "base/json.h"
 #include "report/report_int.h"
 
-#define FX_JSON_MAX_DEPTH 16
+/* The report's conventions over the writer: a member is a key and a
+ * value (key NULL: an array element); text that is not recorded is null. */
 
-/* A streaming writer: knows whether a comma is due at each level. */
-struct jw {
-	FILE *f;
-	int depth;
-	int count[FX_JSON_MAX_DEPTH];
-};
-
-/* Starts a member (key != NULL, in an object) or an element (in an array). */
-static void member(struct jw *w, const char *key)
+static void obj(fx_json *w, const char *key)
 {
-	if (w->depth > 0) {
-		fputs(w->count[w->depth]++ ? ",\n" : "\n", w->f);
-		fprintf(w->f, "%*s", 2 * w->depth, "");
-	}
 	if (key)
-		fprintf(w->f, "\"%s\": ", key);   /* keys are our own, ASCII */
+		fx_json_key(w, key);
+	fx_json_object_begin(w);
 }
 
-static void open_(struct jw *w, const char *key, char c)
+static void obj_end(fx_json *w) { fx_json_object_end(w); }
+
+static void arr(fx_json *w, const char *key)
 {
-	member(w, key);
-	fputc(c, w->f);
-	if (w->depth + 1 < FX_JSON_MAX_DEPTH)
-		w->depth++;
-	w->count[w->depth] = 0;
+	fx_json_key(w, key);
+	fx_json_array_begin(w);
 }
 
-static void close_(struct jw *w, char c)
-{
-	int had = w->count[w->depth];
+static void arr_end(fx_json *w) { fx_json_array_end(w); }
 
-	w->depth--;
-	if (had)
-		fprintf(w->f, "\n%*s", 2 * w->depth, "");
-	fputc(c, w->f);
+/* Text (key NULL: an array element; NULL: null) and numbers. */
+static void str(fx_json *w, const char *key, const char *s)
+{
+	fx_json_member_string(w, key, s);
 }
 
-static void obj(struct jw *w, const char *key) { open_(w, key, '{'); }
-static void obj_end(struct jw *w) { close_(w, '}'); }
-static void arr(struct jw *w, const char *key) { open_(w, key, '['); }
-static void arr_end(struct jw *w) { close_(w, ']'); }
-
-static void str(struct jw *w, const char *key, const char *s)
+static void num(fx_json *w, const char *key, uint64_t v)
 {
-	member(w, key);
-	fx_rpt_put_json(w->f, s);
-}
-
-static void num(struct jw *w, const char *key, uint64_t v)
-{
-	member(w, key);
-	fprintf(w->f, "%llu", (unsigned long long)v);
+	fx_json_member_uint(w, key, v);
 }
 
 /* v, or null when zero (the database's "not recorded"). */
-static void num0(struct jw *w, const char *key, uint64_t v)
+static void num0(fx_json *w, const char *key, uint64_t v)
 {
-	member(w, key);
+	fx_json_key(w, key);
 	if (v)
-		fprintf(w->f, "%llu", (unsigned long long)v);
+		fx_json_uint(w, v);
 	else
-		fputs("null", w->f);
+		fx_json_null(w);
 }
 
-static void flag(struct jw *w, const char *key, int v)
+static void flag(fx_json *w, const char *key, int v)
 {
-	member(w, key);
-	fputs(v < 0 ? "null" : v ? "true" : "false", w->f);
+	fx_json_key(w, key);
+	if (v < 0)
+		fx_json_null(w);
+	else
+		fx_json_bool(w, v);
 }
 
-static void null(struct jw *w, const char *key)
+static void null(fx_json *w, const char *key)
 {
-	member(w, key);
-	fputs("null", w->f);
+	fx_json_key(w, key);
+	fx_json_null(w);
 }
 
 /* ---- records ---- */
 
-static void source(struct jw *w, const char *key, const fx_source_info *s)
+static void source(fx_json *w, const char *key, const fx_source_info *s)
 {
 	obj(w, key);
 	str(w, "vendor", s->vendor);
@@ -112,12 +91,12 @@ static void source(struct jw *w, const char *key, const fx_source_info *s)
 }
 
 /* A recorded hash; "" (not computed) is null. */
-static void hex(struct jw *w, const char *key, const char *s)
+static void hex(fx_json *w, const char *key, const char *s)
 {
 	str(w, key, s[0] ? s : NULL);
 }
 
-static void hashes(struct jw *w, const fx_digests *h)
+static void hashes(fx_json *w, const fx_digests *h)
 {
 	obj(w, "hashes");
 	hex(w, "md5", h->md5);
@@ -126,7 +105,7 @@ static void hashes(struct jw *w, const fx_digests *h)
 	obj_end(w);
 }
 
-static void windows(struct jw *w, const fx_window_hash *win, size_t n)
+static void windows(fx_json *w, const fx_window_hash *win, size_t n)
 {
 	size_t i;
 
@@ -141,7 +120,7 @@ static void windows(struct jw *w, const fx_window_hash *win, size_t n)
 	arr_end(w);
 }
 
-static void unreadable(struct jw *w, const fx_casedb_acquisition_info *a)
+static void unreadable(fx_json *w, const fx_casedb_acquisition_info *a)
 {
 	const fx_casedb_result *x = &a->result;
 	size_t i;
@@ -162,7 +141,7 @@ static void unreadable(struct jw *w, const fx_casedb_acquisition_info *a)
 	obj_end(w);
 }
 
-static void image_files(struct jw *w, const fx_casedb_result *x)
+static void image_files(fx_json *w, const fx_casedb_result *x)
 {
 	size_t i;
 
@@ -177,21 +156,21 @@ static void image_files(struct jw *w, const fx_casedb_result *x)
 	arr_end(w);
 }
 
-static void duration(struct jw *w, const char *start, const char *end)
+static void duration(fx_json *w, const char *start, const char *end)
 {
 	char buf[32];
 	int64_t us;
 
-	member(w, "duration_seconds");
+	fx_json_key(w, "duration_seconds");
 	if (fx_rpt_duration(&us, start, end) == 0) {
 		fx_rpt_seconds(buf, sizeof(buf), us);
-		fputs(buf, w->f);
+		fx_json_raw(w, buf);
 	} else {
-		fputs("null", w->f);
+		fx_json_null(w);
 	}
 }
 
-static void acquisition(struct jw *w, const fx_casedb_acquisition_info *a)
+static void acquisition(fx_json *w, const fx_casedb_acquisition_info *a)
 {
 	const fx_casedb_acquisition *r = &a->rec;
 
@@ -230,7 +209,7 @@ static void acquisition(struct jw *w, const fx_casedb_acquisition_info *a)
 	obj_end(w);
 }
 
-static void comparison(struct jw *w, const fx_casedb_verification_info *v,
+static void comparison(fx_json *w, const fx_casedb_verification_info *v,
 		       const fx_casedb_acquisition_info *a)
 {
 	static const char *words[] = { NULL, "equal", "differs" };
@@ -249,7 +228,7 @@ static void comparison(struct jw *w, const fx_casedb_verification_info *v,
 	obj_end(w);
 }
 
-static void verification(struct jw *w, const struct fx_rpt_item *it,
+static void verification(fx_json *w, const struct fx_rpt_item *it,
 			 const fx_casedb_verification_info *v)
 {
 	obj(w, NULL);
@@ -268,7 +247,7 @@ static void verification(struct jw *w, const struct fx_rpt_item *it,
 	obj_end(w);
 }
 
-static void custody(struct jw *w, const struct fx_rpt_item *it)
+static void custody(fx_json *w, const struct fx_rpt_item *it)
 {
 	size_t i;
 
@@ -289,7 +268,7 @@ static void custody(struct jw *w, const struct fx_rpt_item *it)
 	arr_end(w);
 }
 
-static void item(struct jw *w, const struct fx_rpt_item *it)
+static void item(fx_json *w, const struct fx_rpt_item *it)
 {
 	const fx_casedb_evidence *e = &it->ev.evidence;
 	size_t i;
@@ -320,7 +299,7 @@ static void item(struct jw *w, const struct fx_rpt_item *it)
 
 /* ---- report-level parts ---- */
 
-static void alerts(struct jw *w, const struct fx_rpt *r)
+static void alerts(fx_json *w, const struct fx_rpt *r)
 {
 	static const char *kinds[] = { "verification", "acquisition", "audit" };
 	size_t i;
@@ -341,7 +320,7 @@ static void alerts(struct jw *w, const struct fx_rpt *r)
 	arr_end(w);
 }
 
-static void audit(struct jw *w, const struct fx_rpt *r)
+static void audit(fx_json *w, const struct fx_rpt *r)
 {
 	char checked[1024], not_checked[1024];
 	int ok = r->audit_rc == 0;
@@ -383,12 +362,11 @@ static void audit(struct jw *w, const struct fx_rpt *r)
 
 int fx_rpt_write_json(FILE *f, const struct fx_rpt *r)
 {
-	struct jw w;
+	fx_json w;
 	const char *names[64];
 	size_t i, n;
 
-	memset(&w, 0, sizeof(w));
-	w.f = f;
+	fx_json_init(&w, FX_JSON_PRETTY | FX_JSON_TEXT_REPLACE, f);
 	obj(&w, NULL);
 	str(&w, "report_format", "libforensic-report");
 	num(&w, "report_format_version", 1);
@@ -413,5 +391,5 @@ int fx_rpt_write_json(FILE *f, const struct fx_rpt *r)
 	arr_end(&w);
 	obj_end(&w);
 	fputc('\n', f);
-	return 0;
+	return w.err;
 }

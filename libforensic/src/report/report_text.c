@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "report/report_int.h"
 
 #define WIDTH 78
@@ -39,9 +40,7 @@ static size_t line_len(const char *s, size_t width, size_t *skip)
 		}
 		if (*p == ' ')
 			brk = p;
-		p++;
-		while ((*p & 0xC0) == 0x80)   /* continuation bytes */
-			p++;
+		fx_utf8_next(&p);
 		cps++;
 	}
 	if (*p == '\n')
@@ -55,9 +54,7 @@ static size_t word_len(const char *s)
 	size_t n = 0;
 
 	while (*s && *s != ' ' && *s != '\n') {
-		s++;
-		while ((*s & 0xC0) == 0x80)
-			s++;
+		fx_utf8_next(&s);
 		n++;
 	}
 	return n;
@@ -178,7 +175,7 @@ static void heading(FILE *f, const char *text, char c)
 	fputc('\n', f);
 	if (c == '=')
 		rule(f, c);
-	while (fx_rpt_utf8_next(&p))
+	while (fx_utf8_next(&p))
 		n++;
 	wrap(f, clean ? clean : text, 0, 0);
 	if (c == '=')
@@ -416,7 +413,7 @@ static void table_widths(const struct fx_rpt_fblock *b, size_t *w)
 		for (c = 0; c < b->n_cols; c++) {
 			if (!(clean = fx_rpt_text_clean(b->rows[i].cells[c])))
 				continue;
-			for (p = clean, n = 0; fx_rpt_utf8_next(&p); n++)
+			for (p = clean, n = 0; fx_utf8_next(&p); n++)
 				;
 			if (n > w[c])
 				w[c] = n;
@@ -431,7 +428,7 @@ static void table_cell(FILE *f, const char *text, size_t width, int last)
 	size_t n = 0;
 
 	fputs(p, f);
-	while (fx_rpt_utf8_next(&p))
+	while (fx_utf8_next(&p))
 		n++;
 	if (!last)
 		fprintf(f, "%*s", (int)(n < width ? width - n + 2 : 2), "");

@@ -50,6 +50,7 @@
 #include <libbfio.h>
 
 #include "base/error.h"
+#include "base/vec.h"
 #include "sink/ewf_files.h"
 #include "ewf/ewf_util.h"
 
@@ -433,16 +434,10 @@ static int create_segment(fx_ewf_files *f, const char *last, seg_io **out)
 	if (fstat(fd, &st) != 0 || !(io = calloc(1, sizeof(*io))))
 		goto oom;
 	pthread_mutex_lock(&f->lock);
-	if (f->nsegs == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 16;
-
-		if (!(s = realloc(f->segs, cap * sizeof(*s)))) {
-			pthread_mutex_unlock(&f->lock);
-			free(io);
-			goto oom;
-		}
-		f->segs = s;
-		f->cap = cap;
+	if (FX_VEC_RESERVE(f->segs, f->cap, f->nsegs + 1) != 0) {
+		pthread_mutex_unlock(&f->lock);
+		free(io);
+		goto oom;
 	}
 	s = &f->segs[f->nsegs];
 	memset(s, 0, sizeof(*s));

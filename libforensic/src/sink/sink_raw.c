@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "base/vec.h"
 #include "forensic/types.h"
 #include "hash/hasher.h"
 #include "sink/sink_impl.h"
@@ -58,14 +59,8 @@ static int open_next(raw_sink *r)
 	fx_image_file *f;
 	int rc;
 
-	if (r->nfiles == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 8;
-
-		if (!(f = realloc(r->files, cap * sizeof(*f))))
-			return fx_error_set(FX_ERROR, "out of memory");
-		r->files = f;
-		r->cap = cap;
-	}
+	if (FX_VEC_RESERVE(r->files, r->cap, r->nfiles + 1) != 0)
+		return fx_error_set(FX_ERROR, "out of memory");
 	f = &r->files[r->nfiles];
 	memset(f, 0, sizeof(*f));
 	if ((rc = fx_raw_segment_name(name, sizeof(name), r->target,

@@ -37,6 +37,7 @@
 
 #include "casedb/casedb_int.h"
 #include "base/error.h"
+#include "base/hex.h"
 #include "image/image_int.h"
 #include "verify/verify_int.h"
 
@@ -48,27 +49,20 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* len hex digits (either case) at s, then the end or a blank. */
 static int is_hex(const char *s, size_t len)
 {
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
-		      (s[i] >= 'A' && s[i] <= 'F')))
-			return 0;
-	return s[len] == '\0' || s[len] == ' ' || s[len] == '\t';
+	return fx_hex_span(s, len) &&
+	       (s[len] == '\0' || s[len] == ' ' || s[len] == '\t');
 }
 
+/* A recorded or listed hash of len characters, lowercased as the library
+ * writes hashes; "" when there is none of that length. */
 static void copy_hash(char *out, const char *in, size_t len)
 {
-	size_t i;
-
 	out[0] = '\0';
-	if (!in || strlen(in) != len)
-		return;
-	for (i = 0; i < len; i++)
-		out[i] = (char)(in[i] >= 'A' && in[i] <= 'F' ? in[i] + 32 : in[i]);
-	out[len] = '\0';
+	if (in && strlen(in) == len)
+		fx_hex_lower(out, in, len);
 }
 
 /* ---- references: the acquisition record ---------------------------------- */

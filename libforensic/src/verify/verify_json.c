@@ -3,9 +3,10 @@
  * names of kinds and references (the verdicts' are the vocabulary's:
  * base/types.c), and the result as one JSON
  * object, which is both what `verify --json` prints and what the case
- * database keeps as a verification's findings. The JSON is built in a
- * growing buffer; text that is not valid UTF-8 (a path is any bytes) is
- * written with \u00XX escapes so that the database's UTF-8 rule holds.
+ * database keeps as a verification's findings. The JSON is base/json's
+ * writer, compact, keys in the order below; text that is not valid UTF-8
+ * (a path is any bytes) is written with \u00XX escapes
+ * (FX_JSON_TEXT_LATIN1) so that the database's UTF-8 rule holds.
  * Everything here is linear in the files and findings of a result: files
  * are found by base name through a hash index in the verification's
  * context, arrays grow by doubling (a set can have tens of thousands of
@@ -18,6 +19,8 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/json.h"
+#include "base/vec.h"
 #include "verify/verify_int.h"
 
 const char *fx_verify_finding_kind_name(int kind)
@@ -47,29 +50,18 @@ const char *fx_verify_alg_label(unsigned alg)
 	       : alg == FX_HASH_SHA256 ? "SHA-256" : "?";
 }
 
-/* Whether an array grown only by doubling from 8 is full at n elements:
- * its length is 8, 16, 32, ... so it is full at 0 (nothing allocated),
- * then at every power of two from 8. Keeps appends linear in total
- * without a capacity field in the public result. */
-static int full_at(size_t n)
-{
-	return n == 0 || (n >= 8 && (n & (n - 1)) == 0);
-}
-
 int fx_verify_add_finding(fx_verify_result *r, const fx_verify_finding *f)
 {
 	fx_verify_finding *n;
+	size_t cap = fx_vec_cap_of(r->nfindings);   /* no capacity field in
+						     * the public result */
 
 	if (r->nfindings >= FX_VERIFY_MAX_FINDINGS) {
 		r->findings_dropped++;
 		return 0;
 	}
-	if (full_at(r->nfindings)) {
-		n = realloc(r->findings, (r->nfindings ? 2 * r->nfindings : 8) * sizeof(*n));
-		if (!n)
-			return fx_error_set(FX_ERROR, "out of memory for findings");
-		r->findings = n;
-	}
+	if (FX_VEC_RESERVE(r->findings, cap, r->nfindings + 1) != 0)
+		return fx_error_set(FX_ERROR, "out of memory for findings");
 	n = &r->findings[r->nfindings];
 	*n = *f;
 	n->file = f->file ? strdup(f->file) : NULL;
@@ -193,14 +185,8 @@ fx_verify_file *fx_verify_file_slot(fx_verify_ctx *c, const char *path)
 
 	if (f)
 		return f;
-	if (r->nfiles == c->files_cap) {
-		size_t cap = c->files_cap ? 2 * c->files_cap : 8;
-
-		if (!(f = realloc(r->files, cap * sizeof(*f))))
-			return NULL;
-		r->files = f;
-		c->files_cap = cap;
-	}
+	if (FX_VEC_RESERVE(r->files, c->files_cap, r->nfiles + 1) != 0)
+		return NULL;
 	if (index_reserve(c) != 0)
 		return NULL;
 	f = &r->files[r->nfiles];
@@ -233,280 +219,173 @@ void fx_verify_result_clear(fx_verify_result *r)
 
 /* ---- JSON ---------------------------------------------------------------- */
 
-typedef struct buf {
-	char *p;
-	size_t len, cap;
-	int failed;
-} buf;
-
-static void put(buf *b, const char *s, size_t n)
+/* Text as the result has always had it: NULL is "". */
+static void kv_str(fx_json *j, const char *k, const char *v)
 {
-	char *p;
-
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if (!(p = realloc(b->p, cap))) {
-			b->failed = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void putf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void putf(buf *b, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	put(b, tmp, n < 0 ? 0 : (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
-}
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0. */
-static int utf8_len(const unsigned char *s)
-{
-	int n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
-	if (s[0] >= 0xf8)
-		n = 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if (n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0)))
-		return 0;
-	if (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90)))
-		return 0;
-	return n;
-}
-
-static void str(buf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	char esc[8];
-	int n;
-
-	put(b, "\"", 1);
-	while (*p) {
-		if (*p == '"' || *p == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)*p++;
-			put(b, esc, 2);
-		} else if (*p < 0x20) {
-			snprintf(esc, sizeof(esc), "\\u%04x", *p++);
-			put(b, esc, 6);
-		} else if ((n = utf8_len(p)) == 0) {
-			snprintf(esc, sizeof(esc), "\\u%04x", *p++);
-			put(b, esc, 6);
-		} else {
-			put(b, (const char *)p, (size_t)n);
-			p += n;
-		}
-	}
-	put(b, "\"", 1);
-}
-
-static void key(buf *b, const char *k, int first)
-{
-	if (!first)
-		put(b, ",", 1);
-	str(b, k);
-	put(b, ":", 1);
-}
-
-static void kv_str(buf *b, const char *k, const char *v)
-{
-	key(b, k, 0);
-	str(b, v);
-}
-
-static void kv_u64(buf *b, const char *k, uint64_t v)
-{
-	key(b, k, 0);
-	putf(b, "%llu", (unsigned long long)v);
+	fx_json_member_string(j, k, v ? v : "");
 }
 
 /* {"md5":..,"sha1":..,"sha256":..} of the algorithms d has, or null. */
-static void digests(buf *b, const fx_digests *d)
+static void digests(fx_json *j, const char *k, const fx_digests *d)
 {
 	unsigned alg;
-	int first = 1;
 
+	fx_json_key(j, k);
 	if (!d->algs) {
-		put(b, "null", 4);
+		fx_json_null(j);
 		return;
 	}
-	put(b, "{", 1);
-	for (alg = FX_HASH_MD5; alg <= FX_HASH_SHA256; alg <<= 1) {
-		if (!(d->algs & alg) || !fx_digests_get(d, alg)[0])
-			continue;
-		key(b, fx_hash_name(alg), first);
-		str(b, fx_digests_get(d, alg));
-		first = 0;
-	}
-	put(b, "}", 1);
+	fx_json_object_begin(j);
+	for (alg = FX_HASH_MD5; alg <= FX_HASH_SHA256; alg <<= 1)
+		if ((d->algs & alg) && fx_digests_get(d, alg)[0])
+			kv_str(j, fx_hash_name(alg), fx_digests_get(d, alg));
+	fx_json_object_end(j);
 }
 
-static void opt_hash(buf *b, const char *k, const char *v)
+/* A hash, or null when there is none. */
+static void opt_hash(fx_json *j, const char *k, const char *v)
 {
-	key(b, k, 0);
+	fx_json_key(j, k);
 	if (v && *v)
-		str(b, v);
+		fx_json_cstring(j, v);
 	else
-		put(b, "null", 4);
+		fx_json_null(j);
 }
 
-static void files_json(buf *b, const fx_verify_result *r)
+static void file_json(fx_json *j, const fx_verify_file *f)
 {
-	size_t i;
-
-	put(b, ",\"files\":[", 10);
-	for (i = 0; i < r->nfiles; i++) {
-		const fx_verify_file *f = &r->files[i];
-
-		put(b, i ? ",{" : "{", i ? 2 : 1);
-		key(b, "path", 1);
-		str(b, f->path);
-		putf(b, ",\"present\":%s,\"in_set\":%s", f->present ? "true" : "false",
-		     f->in_set ? "true" : "false");
-		kv_u64(b, "size", f->size);
-		opt_hash(b, "sha256", f->sha256);
-		key(b, "recorded_size", 0);
-		if (f->recorded)
-			putf(b, "%llu", (unsigned long long)f->recorded_size);
-		else
-			put(b, "null", 4);
-		opt_hash(b, "recorded_sha256", f->recorded_sha256);
-		opt_hash(b, "listed_sha256", f->listed_sha256);
-		key(b, "media_offset", 0);
-		if (f->media_offset >= 0)
-			putf(b, "%lld", (long long)f->media_offset);
-		else
-			put(b, "null", 4);
-		put(b, "}", 1);
-	}
-	put(b, "]", 1);
+	fx_json_object_begin(j);
+	kv_str(j, "path", f->path);
+	fx_json_member_bool(j, "present", f->present);
+	fx_json_member_bool(j, "in_set", f->in_set);
+	fx_json_member_uint(j, "size", f->size);
+	opt_hash(j, "sha256", f->sha256);
+	fx_json_key(j, "recorded_size");
+	if (f->recorded)
+		fx_json_uint(j, f->recorded_size);
+	else
+		fx_json_null(j);
+	opt_hash(j, "recorded_sha256", f->recorded_sha256);
+	opt_hash(j, "listed_sha256", f->listed_sha256);
+	fx_json_key(j, "media_offset");
+	if (f->media_offset >= 0)
+		fx_json_int(j, f->media_offset);
+	else
+		fx_json_null(j);
+	fx_json_object_end(j);
 }
 
-static void finding_json(buf *b, const fx_verify_finding *f)
+static void finding_json(fx_json *j, const fx_verify_finding *f)
 {
-	put(b, "{", 1);
-	key(b, "kind", 1);
-	str(b, fx_verify_finding_kind_name(f->kind));
-	kv_str(b, "status", fx_verdict_name(f->status));
-	kv_str(b, "message", f->message);
+	fx_json_object_begin(j);
+	kv_str(j, "kind", fx_verify_finding_kind_name(f->kind));
+	kv_str(j, "status", fx_verdict_name(f->status));
+	kv_str(j, "message", f->message);
 	if (f->reference)
-		kv_str(b, "reference", fx_verify_reference_name(f->reference));
+		kv_str(j, "reference", fx_verify_reference_name(f->reference));
 	if (f->file)
-		kv_str(b, "file", f->file);
+		kv_str(j, "file", f->file);
 	if (f->alg)
-		kv_str(b, "algorithm", fx_hash_name(f->alg));
+		kv_str(j, "algorithm", fx_hash_name(f->alg));
 	if (f->expected[0])
-		kv_str(b, "expected", f->expected);
+		kv_str(j, "expected", f->expected);
 	if (f->computed[0])
-		kv_str(b, "computed", f->computed);
+		kv_str(j, "computed", f->computed);
 	if (f->kind == FX_FIND_FILE_HASH && f->length) {
-		kv_u64(b, "offset", f->offset);
-		kv_u64(b, "length", f->length);
+		fx_json_member_uint(j, "offset", f->offset);
+		fx_json_member_uint(j, "length", f->length);
 	}
 	if (f->kind == FX_FIND_WINDOW) {
-		kv_u64(b, "offset", f->offset);
-		kv_u64(b, "length", f->length);
-		kv_u64(b, "windows", f->windows);
+		fx_json_member_uint(j, "offset", f->offset);
+		fx_json_member_uint(j, "length", f->length);
+		fx_json_member_uint(j, "windows", f->windows);
 	}
 	if (f->kind == FX_FIND_CHUNK) {
-		kv_u64(b, "first_chunk", f->first_chunk);
-		kv_u64(b, "chunks", f->chunks);
-		kv_u64(b, "first_sector", f->first_sector);
-		kv_u64(b, "sectors", f->sectors);
+		fx_json_member_uint(j, "first_chunk", f->first_chunk);
+		fx_json_member_uint(j, "chunks", f->chunks);
+		fx_json_member_uint(j, "first_sector", f->first_sector);
+		fx_json_member_uint(j, "sectors", f->sectors);
 	}
-	put(b, "}", 1);
+	fx_json_object_end(j);
 }
 
-static void references_json(buf *b, int refs)
+static void references_json(fx_json *j, int refs)
 {
-	int ref, first = 1;
+	int ref;
 
-	put(b, ",\"references\":[", 15);
+	fx_json_key(j, "references");
+	fx_json_array_begin(j);
 	for (ref = FX_REF_CASEDB; ref <= FX_REF_SHA256_FILE; ref <<= 1)
-		if (refs & ref) {
-			if (!first)
-				put(b, ",", 1);
-			str(b, fx_verify_reference_name(ref));
-			first = 0;
-		}
-	put(b, "]", 1);
+		if (refs & ref)
+			fx_json_cstring(j, fx_verify_reference_name(ref));
+	fx_json_array_end(j);
+}
+
+/* What was read and what it was compared with. */
+static void result_head(fx_json *j, const fx_verify_result *r)
+{
+	static const char *formats[] = { NULL, "raw", "split-raw", "e01" };
+
+	kv_str(j, "status", fx_verdict_name(r->status));
+	kv_str(j, "image", r->path);
+	fx_json_member_string(j, "format", r->format >= FX_IMAGE_RAW &&
+			      r->format <= FX_IMAGE_E01 ? formats[r->format]
+			      : NULL);
+	fx_json_member_uint(j, "size", r->size);
+	fx_json_member_uint(j, "bytes", r->bytes);
+	fx_json_member_uint(j, "sector_size", r->sector_size);
+	fx_json_member_bool(j, "hashed", r->hashed);
+	digests(j, "computed", &r->computed);
+	fx_json_key(j, "expected");
+	fx_json_object_begin(j);
+	digests(j, "casedb", &r->expected_casedb);
+	digests(j, "e01", &r->expected_e01);
+	fx_json_object_end(j);
+	references_json(j, r->references);
+	fx_json_member_int(j, "acquisition_id", r->acquisition_id);
+	fx_json_member_int(j, "evidence_id", r->evidence_id);
+	kv_str(j, "case", r->case_number);
+	kv_str(j, "evidence", r->evidence_number);
+	fx_json_member_uint(j, "recorded_bytes", r->recorded_bytes);
+	kv_str(j, "sha256_file", r->sha256_file);
 }
 
 int fx_verify_result_json(char **out, const fx_verify_result *r)
 {
-	static const char *formats[] = { NULL, "raw", "split-raw", "e01" };
-	buf b = { NULL, 0, 0, 0 };
+	fx_json j;
+	char num[32];
 	size_t i;
 
 	*out = NULL;
-	put(&b, "{", 1);
-	key(&b, "status", 1);
-	str(&b, fx_verdict_name(r->status));
-	kv_str(&b, "image", r->path);
-	key(&b, "format", 0);
-	if (r->format >= FX_IMAGE_RAW && r->format <= FX_IMAGE_E01)
-		str(&b, formats[r->format]);
-	else
-		put(&b, "null", 4);
-	kv_u64(&b, "size", r->size);
-	kv_u64(&b, "bytes", r->bytes);
-	kv_u64(&b, "sector_size", r->sector_size);
-	putf(&b, ",\"hashed\":%s", r->hashed ? "true" : "false");
-	put(&b, ",\"computed\":", 12);
-	digests(&b, &r->computed);
-	put(&b, ",\"expected\":{\"casedb\":", 22);
-	digests(&b, &r->expected_casedb);
-	put(&b, ",\"e01\":", 7);
-	digests(&b, &r->expected_e01);
-	put(&b, "}", 1);
-	references_json(&b, r->references);
-	putf(&b, ",\"acquisition_id\":%lld,\"evidence_id\":%lld",
-	     (long long)r->acquisition_id, (long long)r->evidence_id);
-	kv_str(&b, "case", r->case_number);
-	kv_str(&b, "evidence", r->evidence_number);
-	kv_u64(&b, "recorded_bytes", r->recorded_bytes);
-	kv_str(&b, "sha256_file", r->sha256_file);
-	files_json(&b, r);
-	putf(&b, ",\"windows\":{\"size\":%llu,\"count\":%zu}",
-	     (unsigned long long)r->window_size, r->nwindows);
-	put(&b, ",\"findings\":[", 13);
-	for (i = 0; i < r->nfindings; i++) {
-		if (i)
-			put(&b, ",", 1);
-		finding_json(&b, &r->findings[i]);
-	}
-	put(&b, "]", 1);
-	kv_u64(&b, "findings_dropped", r->findings_dropped);
-	putf(&b, ",\"elapsed_s\":%.3f", r->elapsed_s);
+	fx_json_init(&j, FX_JSON_COMPACT | FX_JSON_TEXT_LATIN1, NULL);
+	fx_json_object_begin(&j);
+	result_head(&j, r);
+	fx_json_key(&j, "files");
+	fx_json_array_begin(&j);
+	for (i = 0; i < r->nfiles; i++)
+		file_json(&j, &r->files[i]);
+	fx_json_array_end(&j);
+	fx_json_key(&j, "windows");
+	fx_json_object_begin(&j);
+	fx_json_member_uint(&j, "size", r->window_size);
+	fx_json_member_uint(&j, "count", r->nwindows);
+	fx_json_object_end(&j);
+	fx_json_key(&j, "findings");
+	fx_json_array_begin(&j);
+	for (i = 0; i < r->nfindings; i++)
+		finding_json(&j, &r->findings[i]);
+	fx_json_array_end(&j);
+	fx_json_member_uint(&j, "findings_dropped", r->findings_dropped);
+	fx_json_key(&j, "elapsed_s");
+	snprintf(num, sizeof(num), "%.3f", r->elapsed_s);
+	fx_json_raw(&j, num);
 	if (r->verification_id)
-		putf(&b, ",\"verification_id\":%lld", (long long)r->verification_id);
-	put(&b, "}", 1);
-	if (b.failed) {
-		free(b.p);
+		fx_json_member_int(&j, "verification_id", r->verification_id);
+	fx_json_object_end(&j);
+	if (j.err) {
+		fx_json_clear(&j);
 		return fx_error_set(FX_ERROR, "out of memory for the JSON result");
 	}
-	*out = b.p;
+	*out = j.buf;   /* the caller frees it; the writer holds nothing else */
 	return 0;
 }

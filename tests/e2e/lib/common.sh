@@ -725,3 +725,33 @@ parts_verdict() {
 	((${#FX_FAILED_PARTS[@]} == 0)) ||
 		fail "${#FX_FAILED_PARTS[@]} part(s) failed: ${FX_FAILED_PARTS[*]} (see the FAIL lines above)"
 }
+
+# ---- a competing writer of a case database ---------------------------------
+
+# lock_database DB: another process takes DB's write lock (BEGIN IMMEDIATE)
+# and holds it until unlock_database; returns once it holds it (it says so
+# through a flag file: polling sqlite3's shell was not reliable).
+FX_DB_LOCKER=
+lock_database() {
+	local db=$1 flag i
+	flag=$(mktemp -u "$FX_WORK/.locked.XXXXXX")
+	python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").write("locked")
+time.sleep(600)' "$db" "$flag" &
+	FX_DB_LOCKER=$!
+	defer kill "$FX_DB_LOCKER"
+	for ((i = 0; i < 600; i++)); do
+		[[ -s $flag ]] && return 0
+		sleep 0.1
+	done
+	fail "could not lock $db"
+}
+
+# unlock_database: the competing writer ends; its lock goes with it.
+unlock_database() {
+	kill "$FX_DB_LOCKER" 2>/dev/null || true
+	wait "$FX_DB_LOCKER" 2>/dev/null || true
+}
+

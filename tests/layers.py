@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Checks libforensic's layering (docs/architecture.md, "Layers").
+
+Every folder of libforensic/src is a layer and may include only its own
+headers and those of the layers below it that it is allowed to use; a
+private header (src/X/*.h) belongs to its folder X; a public header
+(include/forensic/*.h) belongs to the layer that implements it. Public
+headers follow the same rule among themselves. The tools (acquire/,
+verify/, tools/) use the public API only.
+
+Usage: layers.py REPO_ROOT   Exit 0 when every include is allowed, else 1
+with one line per forbidden include: "FILE:LINE: includes HEADER (layer
+X may not use layer Y)".
+"""
+import os
+import re
+import sys
+
+# Each layer and the layers it may use (besides itself), lowest first.
+USES = {
+    "base": set(),
+    "conc": {"base"},
+    "hash": {"base"},
+    "ewf": {"base"},
+    "source": {"base"},
+    "sink": {"base", "conc", "hash", "ewf", "source"},
+    "acquire": {"base", "conc", "hash", "source", "sink"},
+    "image": {"base", "conc", "hash", "ewf", "source"},
+    "casedb": {"base", "hash", "source", "sink", "acquire"},
+    "verify": {"base", "conc", "hash", "source", "sink", "acquire",
+               "image", "casedb"},
+    "report": {"base", "hash", "source", "casedb", "verify"},
+}
+
+# The layer of each public header; forensic.h is the umbrella of the tools.
+PUBLIC = {
+    "common.h": "base", "types.h": "base", "util.h": "base", "json.h": "base",
+    "hash.h": "hash", "source.h": "source", "sink.h": "sink",
+    "acquire.h": "acquire", "image.h": "image", "casedb.h": "casedb",
+    "verify.h": "verify", "report.h": "report",
+}
+
+# Generated headers and the layer that owns them.
+GENERATED = {"fx_schemas.h": "casedb"}
+
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
+
+
+def layer_of(header):
+    """The layer a quoted include belongs to, or None if unknown."""
+    if header.startswith("forensic/"):
+        return PUBLIC.get(header[len("forensic/"):])
+    if header in GENERATED:
+        return GENERATED[header]
+    head = header.split("/", 1)[0]
+    return head if head in USES and "/" in header else None
+
+
+def check_file(path, layer, problems):
+    allowed = USES[layer] | {layer}
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            m = INCLUDE.match(line)
+            if not m:
+                continue
+            header = m.group(1)
+            used = layer_of(header)
+            if used is None:
+                problems.append("%s:%d: includes %s (no layer owns it)"
+                                % (path, n, header))
+            elif used not in allowed:
+                problems.append("%s:%d: includes %s (layer %s may not use "
+                                "layer %s)" % (path, n, header, layer, used))
+
+
+def main(root):
+    problems = []
+    src = os.path.join(root, "libforensic", "src")
+    for layer in sorted(os.listdir(src)):
+        folder = os.path.join(src, layer)
+        if not os.path.isdir(folder):
+            continue
+        if layer not in USES:
+            problems.append("%s: a folder that is no layer" % folder)
+            continue
+        for name in sorted(os.listdir(folder)):
+            if name.endswith((".c", ".h")):
+                check_file(os.path.join(folder, name), layer, problems)
+    pub = os.path.join(root, "libforensic", "include", "forensic")
+    for name in sorted(os.listdir(pub)):
+        if name == "forensic.h" or not name.endswith(".h"):
+            continue
+        if name not in PUBLIC:
+            problems.append("%s: a public header no layer owns" % name)
+            continue
+        check_file(os.path.join(pub, name), PUBLIC[name], problems)
+    for tool in ("acquire", "verify", os.path.join("tools", "common")):
+        folder = os.path.join(root, tool)
+        for name in sorted(os.listdir(folder)):
+            if not name.endswith((".c", ".h")):
+                continue
+            with open(os.path.join(folder, name), encoding="utf-8") as f:
+                for n, line in enumerate(f, 1):
+                    m = INCLUDE.match(line)
+                    if m and layer_of(m.group(1)) is not None and \
+                            not m.group(1).startswith("forensic/"):
+                        problems.append("%s:%d: a tool includes the private "
+                                        "header %s" % (os.path.join(folder, name),
+                                                       n, m.group(1)))
+    for p in problems:
+        print(p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "."))
