@@ -319,11 +319,10 @@ int fx_jobq_start(fx_jobq *q)
 	return fx_error_set_errno(FX_ERROR, err, "job queue: cannot start a thread");
 }
 
-int fx_jobq_finish(fx_jobq *q)
+void fx_jobq_finish(fx_jobq *q)
 {
 	fx_jobq_close(q);
 	join_all(q);
-	return fx_jobq_error(q);
 }
 
 void fx_jobq_free(fx_jobq *q)

@@ -90,9 +90,9 @@ void fx_jobq_cancel(fx_jobq *q);
 int fx_jobq_error(fx_jobq *q);
 
 /* Closes the queue, waits until the workers and the consumer thread have
- * finished every job (or stopped on a failure) and joins them. Returns
- * fx_jobq_error. With a caller consumer, the finished jobs not yet
- * received stay receivable. */
-int fx_jobq_finish(fx_jobq *q);
+ * finished every job (or stopped on a failure) and joins them. The caller's
+ * last error is left as it is: fx_jobq_error tells how it ended. With a
+ * caller consumer, the finished jobs not yet received stay receivable. */
+void fx_jobq_finish(fx_jobq *q);
 
 #endif
