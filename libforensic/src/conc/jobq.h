@@ -73,8 +73,9 @@ void fx_jobq_submit(fx_jobq *q);
 void fx_jobq_close(fx_jobq *q);
 
 /* Consumer (a queue without a consume callback): waits for the next job in
- * sequence and gives its slot and seq. 1 with a job, 0 when the queue is
- * closed and every job was received, or the queue's failure. */
+ * sequence and gives its slot and seq; until that job is released, the
+ * same job is given again. 1 with a job, 0 when the queue is closed and
+ * every job was received, or the queue's failure. */
 int fx_jobq_next(fx_jobq *q, size_t *slot, uint64_t *seq);
 /* Consumer: done with the job fx_jobq_next gave; its slot is free again. */
 void fx_jobq_release(fx_jobq *q);
