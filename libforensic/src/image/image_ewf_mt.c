@@ -13,7 +13,9 @@
  * here, in place (no copy). A compressed chunk stored byte for byte like
  * the one before it (runs of empty sectors) inflates to the same bytes, so
  * it is not inflated again. pread() hands decoded jobs to its caller
- * strictly in media order.
+ * strictly in media order. The ordered job queue (conc/jobq.h) runs this:
+ * the fetch thread is its producer, inflate/N its workers, the caller of
+ * pread its consumer.
  * A chunk that fails is zero-filled and remembered as a run of chunks
  * (sectors) with the reason. Zeros, as libewf gives with zero-on-error
  * (ewfverify -w); by default libewf returns a stored chunk's damaged bytes
@@ -30,10 +32,10 @@
  * Threads and ownership:
  *   - `handle` belongs to the fetch thread, `rnd` and the consumer fields
  *     to the thread calling pread (one at a time, as for every source).
- *   - `lock` guards every job's state and seq, `fetch_done`, `stop` and
- *     the error list. A job's buffers belong to whoever moved
- *     it to its current state: the fetch thread while FREE -> FETCHED,
- *     one worker while DECODING, the consumer while READY.
+ *   - A job's buffers belong to whoever the queue gave it to: the fetch
+ *     thread from claim to submit, one worker while it decodes, the
+ *     consumer from fx_jobq_next to fx_jobq_release.
+ *   - `lock` guards the error list.
  *   - Everything else is immutable after open.
  * Memory is nslots jobs of about 2 * JOB_BYTES, whatever the image size.
  */
@@ -51,6 +53,7 @@
 
 #include "base/error.h"
 #include "base/vec.h"
+#include "conc/jobq.h"
 #include "ewf/ewf_util.h"
 #include "base/hex.h"
 #include "image/image_int.h"
@@ -61,11 +64,7 @@
 #define MAX_WORKERS 32
 #define RAW_SLACK 1024 /* a stored chunk may exceed the chunk size a little */
 
-enum { JOB_FREE, JOB_FETCHED, JOB_DECODING, JOB_READY };
-
 typedef struct ewf_job {
-	int state;               /* lock */
-	uint64_t seq;            /* lock; which job of the media */
 	uint64_t first_chunk;
 	unsigned nchunks;
 	size_t data_len;         /* media bytes in data */
@@ -93,14 +92,15 @@ struct fx_ewf_reader {
 	libewf_handle_t *rnd;      /* consumer: out-of-order reads */
 	ewf_job *rnd_job;
 
-	pthread_mutex_t lock;
-	pthread_cond_t fetched, ready, freed;
-	ewf_job *jobs;
+	fx_jobq *q;                /* NULL for empty media */
+	ewf_job *jobs;             /* the queue's slots */
 	unsigned nslots;
-	int fetch_done, stop;
-	pthread_t fetcher, workers[MAX_WORKERS];
-	unsigned nworkers, nstarted;
-	int fetcher_started, sync_ok;
+	pthread_t fetcher;
+	unsigned nworkers;
+	int fetcher_started;       /* the opening/closing thread */
+
+	pthread_mutex_t lock;
+	int sync_ok;               /* lock initialised */
 
 	uint64_t next_consume;     /* consumer; seq of the job it reads */
 	fx_image_chunk_error *errors; /* lock */
@@ -277,72 +277,35 @@ static void fetch_job(fx_ewf_reader *r, libewf_handle_t *h, ewf_job *j,
 	}
 }
 
+/* The queue's producer: fetches every job of the media in order, until
+ * the queue is cancelled (close). */
 static void *fetch_main(void *arg)
 {
 	fx_ewf_reader *r = arg;
-	uint64_t seq;
+	uint64_t n, seq;
+	size_t slot;
 	int reseek = 1;
 
-	for (seq = 0; seq < r->njobs; seq++) {
-		ewf_job *j = &r->jobs[seq % r->nslots];
-
-		pthread_mutex_lock(&r->lock);
-		while (!r->stop && j->state != JOB_FREE)
-			pthread_cond_wait(&r->freed, &r->lock);
-		pthread_mutex_unlock(&r->lock);
-		if (r->stop)
+	for (n = 0; n < r->njobs; n++) {
+		if (fx_jobq_claim(r->q, &slot, &seq) != 0)
 			break;
-		fetch_job(r, r->handle, j, seq, &reseek);
-		pthread_mutex_lock(&r->lock);
-		j->seq = seq;
-		j->state = JOB_FETCHED;
-		pthread_cond_signal(&r->fetched);
-		pthread_mutex_unlock(&r->lock);
+		fetch_job(r, r->handle, &r->jobs[slot], seq, &reseek);
+		fx_jobq_submit(r->q);
 	}
-	pthread_mutex_lock(&r->lock);
-	r->fetch_done = 1;
-	pthread_cond_broadcast(&r->fetched);
-	pthread_mutex_unlock(&r->lock);
+	fx_jobq_close(r->q);
 	return NULL;
 }
 
-/* The fetched job with the lowest seq, or NULL. Under lock. */
-static ewf_job *next_fetched(fx_ewf_reader *r)
+/* The queue's work: decodes the job in slot. */
+static int decode_slot(void *payload, unsigned worker, size_t slot,
+		       uint64_t seq)
 {
-	ewf_job *best = NULL;
-	unsigned i;
+	fx_ewf_reader *r = payload;
 
-	for (i = 0; i < r->nslots; i++)
-		if (r->jobs[i].state == JOB_FETCHED &&
-		    (!best || r->jobs[i].seq < best->seq))
-			best = &r->jobs[i];
-	return best;
-}
-
-static void *worker_main(void *arg)
-{
-	fx_ewf_reader *r = arg;
-	ewf_job *j;
-
-	pthread_mutex_lock(&r->lock);
-	for (;;) {
-		if (r->stop)
-			break;
-		if (!(j = next_fetched(r))) {
-			if (r->fetch_done)
-				break;
-			pthread_cond_wait(&r->fetched, &r->lock);
-			continue;
-		}
-		j->state = JOB_DECODING;
-		pthread_mutex_unlock(&r->lock);
-		decode_job(r, j);
-		pthread_mutex_lock(&r->lock);
-		j->state = JOB_READY;
-		pthread_cond_broadcast(&r->ready);
-	}
-	pthread_mutex_unlock(&r->lock);
-	return NULL;
+	(void)worker;
+	(void)seq;
+	decode_job(r, &r->jobs[slot]);
+	return 0;
 }
 
 /* ---- errors ------------------------------------------------------------ */
@@ -453,16 +416,16 @@ static void job_copy(const fx_ewf_reader *r, const ewf_job *j, uint8_t *dst,
 	}
 }
 
-/* Waits for job seq (the next in order), READY. */
-static ewf_job *wait_ready(fx_ewf_reader *r, uint64_t seq)
+/* Waits for the next job in order (next_consume), decoded. NULL only if
+ * the queue stopped, which it does on close alone. */
+static ewf_job *wait_ready(fx_ewf_reader *r)
 {
-	ewf_job *j = &r->jobs[seq % r->nslots];
+	uint64_t seq;
+	size_t slot;
 
-	pthread_mutex_lock(&r->lock);
-	while (!(j->state == JOB_READY && j->seq == seq))
-		pthread_cond_wait(&r->ready, &r->lock);
-	pthread_mutex_unlock(&r->lock);
-	return j;
+	if (fx_jobq_next(r->q, &slot, &seq) != 1)
+		return NULL;
+	return &r->jobs[slot];
 }
 
 /* The consumer is done with job j: its errors go to the list in order and
@@ -471,10 +434,9 @@ static void release_job(fx_ewf_reader *r, ewf_job *j)
 {
 	pthread_mutex_lock(&r->lock);
 	job_errors(r, j);
-	j->state = JOB_FREE;
-	r->next_consume++;
-	pthread_cond_signal(&r->freed);
 	pthread_mutex_unlock(&r->lock);
+	r->next_consume++;
+	fx_jobq_release(r->q);
 }
 
 static int64_t ewf_pread(void *payload, void *buf, size_t len, uint64_t off)
@@ -488,15 +450,19 @@ static int64_t ewf_pread(void *payload, void *buf, size_t len, uint64_t off)
 	while (done < len && off + done < r->media_size) {
 		at = off + done;
 		seq = at / r->job_bytes;
-		if (seq < r->next_consume || !r->sync_ok) {
+		if (seq < r->next_consume || !r->q) {
 			if ((k = read_slow(r, (uint8_t *)buf + done, len - done, at)) < 0)
 				return k;
 			done += (size_t)k;
 			continue;
 		}
-		while (r->next_consume < seq) /* skipped ahead: drop jobs */
-			release_job(r, wait_ready(r, r->next_consume));
-		j = wait_ready(r, seq);
+		while (r->next_consume < seq) { /* skipped ahead: drop jobs */
+			if (!(j = wait_ready(r)))
+				return -EIO;
+			release_job(r, j);
+		}
+		if (!(j = wait_ready(r)))
+			return -EIO;
 		start = seq * r->job_bytes;
 		n = (size_t)(start + j->data_len - at);
 		n = n < len - done ? n : len - done;
@@ -510,22 +476,18 @@ static int64_t ewf_pread(void *payload, void *buf, size_t len, uint64_t off)
 
 /* ---- open and close ------------------------------------------------------ */
 
+/* The jobs in flight are dropped; the fetch thread leaves its loop at its
+ * next claim. */
 static void stop_threads(fx_ewf_reader *r)
 {
-	unsigned i;
-
-	pthread_mutex_lock(&r->lock);
-	r->stop = 1;
-	pthread_cond_broadcast(&r->fetched);
-	pthread_cond_broadcast(&r->freed);
-	pthread_cond_broadcast(&r->ready);
-	pthread_mutex_unlock(&r->lock);
+	if (!r->q)
+		return;
+	fx_jobq_cancel(r->q);
 	if (r->fetcher_started)
 		pthread_join(r->fetcher, NULL);
-	for (i = 0; i < r->nstarted; i++)
-		pthread_join(r->workers[i], NULL);
 	r->fetcher_started = 0;
-	r->nstarted = 0;
+	fx_jobq_free(r->q);
+	r->q = NULL;
 }
 
 static void close_handle(libewf_handle_t **h)
@@ -552,12 +514,8 @@ static void ewf_close(void *payload)
 	free(r->rnd_job);
 	close_handle(&r->handle);
 	close_handle(&r->rnd);
-	if (r->sync_ok) {
+	if (r->sync_ok)
 		pthread_mutex_destroy(&r->lock);
-		pthread_cond_destroy(&r->fetched);
-		pthread_cond_destroy(&r->ready);
-		pthread_cond_destroy(&r->freed);
-	}
 	fx_ewf_names_free(r->names);
 	free(r->files);
 	free(r->errors);
@@ -641,11 +599,10 @@ static int open_handle(fx_ewf_reader *r, int bypass_cache)
 	return 0;
 }
 
-static int start_threads(fx_ewf_reader *r, unsigned threads)
+/* Job size, worker and slot counts for this media. */
+static void plan_jobs(fx_ewf_reader *r, unsigned threads)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned i;
-	char name[24]; /* room for any %u; 15 chars used (few workers) */
 
 	r->nworkers = threads ? threads : cores > 0 ? (unsigned)cores : 1;
 	if (r->nworkers > MAX_WORKERS)
@@ -661,11 +618,18 @@ static int start_threads(fx_ewf_reader *r, unsigned threads)
 	r->nslots = 2 * r->nworkers + 2;
 	if (r->nslots > r->njobs)
 		r->nslots = r->njobs ? (unsigned)r->njobs : 1;
+}
+
+/* Threads are named for top -H and ps -T: inflate/N, ewf-fetch. */
+static int start_threads(fx_ewf_reader *r, unsigned threads)
+{
+	fx_jobq_options q = { 0 };
+	unsigned i;
+	int rc;
+
+	plan_jobs(r, threads);
 	if (pthread_mutex_init(&r->lock, NULL) != 0)
 		return fx_error_set(FX_ERROR, "cannot create a lock");
-	pthread_cond_init(&r->fetched, NULL);
-	pthread_cond_init(&r->ready, NULL);
-	pthread_cond_init(&r->freed, NULL);
 	r->sync_ok = 1;
 	if (r->njobs == 0)
 		return 0;
@@ -674,17 +638,19 @@ static int start_threads(fx_ewf_reader *r, unsigned threads)
 	for (i = 0; i < r->nslots; i++)
 		if (job_alloc(&r->jobs[i], r, r->job_chunks) != 0)
 			return FX_ERROR;
+	q.nslots = r->nslots;
+	q.nworkers = r->nworkers;
+	q.work = decode_slot;
+	q.payload = r;
+	q.worker_name = "inflate/";
+	if ((rc = fx_jobq_new(&r->q, &q)) != 0)
+		return rc;
+	if (fx_jobq_start(r->q) != 0)
+		return fx_error_set(FX_ERROR, "cannot start an E01 decompression thread");
 	if (pthread_create(&r->fetcher, NULL, fetch_main, r) != 0)
 		return fx_error_set(FX_ERROR, "cannot start the E01 fetch thread");
 	r->fetcher_started = 1;
-	pthread_setname_np(r->fetcher, "ewf-fetch"); /* for top -H, ps -T */
-	for (i = 0; i < r->nworkers; i++) {
-		if (pthread_create(&r->workers[i], NULL, worker_main, r) != 0)
-			return fx_error_set(FX_ERROR, "cannot start an E01 decompression thread");
-		r->nstarted++;
-		snprintf(name, sizeof(name), "inflate/%u", i);
-		pthread_setname_np(r->workers[i], name);
-	}
+	pthread_setname_np(r->fetcher, "ewf-fetch");
 	return 0;
 }
 

@@ -5,10 +5,11 @@
  * chunks (the only copy: the ring buffer must be released for the reader,
  * while compression of this job may still be queued). Worker threads
  * compress whole jobs; one writer thread hands chunks to libewf strictly in
- * order. Jobs live in a ring indexed by sequence number, so memory is fixed
- * at njobs * ~2 MiB whatever the media size. A flusher thread starts the
- * kernel's writeback of the segments as they grow, so that the writer never
- * waits for it.
+ * order. The ordered job queue (conc/jobq.h) runs the three: the sink
+ * thread is its producer, deflate/N its workers, ewf-writer its consumer.
+ * Its slots index `jobs`, so memory is fixed at njobs * ~2 MiB whatever
+ * the media size. A flusher thread starts the kernel's writeback of the
+ * segments as they grow, so that the writer never waits for it.
  *
  * Chunk rules of the format: a chunk is stored deflated (a zlib stream,
  * which carries its own Adler-32) when that is smaller than the data;
@@ -16,11 +17,11 @@
  * only chunks of one repeated byte; "none" stores everything raw.
  * "fast" uses ISA-L level 1, "best" zlib level 9; both give zlib streams.
  *
- * Locking: `lock` guards every job's state and seq and the counters below;
- * a job's buffers belong to whoever moved it to its current state (sink
- * thread while FILLING, one worker while COMPRESSING, the writer while
- * DONE), so they are used without the lock. libewf is used by the writer
- * thread while it runs and by the sink thread before and after.
+ * Locking: a job's buffers belong to whoever the queue gave it to (the
+ * sink thread from claim to submit, one worker while it compresses, the
+ * writer while it writes), so they are used without a lock. `flush_lock`
+ * guards the flusher's requests. libewf is used by the writer thread while
+ * it runs and by the sink thread before and after.
  *
  * The segment files' SHA-256 is not computed here: libewf rewrites each
  * sectors section's descriptor, near the start of the segment, when the
@@ -44,6 +45,7 @@
 #include <zlib.h>
 
 #include "base/error.h"
+#include "conc/jobq.h"
 #include "sink/ewf_files.h"
 #include "ewf/ewf_util.h"
 #include "base/hex.h"
@@ -54,12 +56,9 @@
 #define JOB_CHUNKS 32
 #define MAX_WORKERS FX_E01_MAX_THREADS
 
-enum { JOB_FREE, JOB_FILLING, JOB_QUEUED, JOB_COMPRESSING, JOB_DONE };
 enum { MODE_NONE, MODE_EMPTY, MODE_FAST, MODE_BEST };
 
 typedef struct job {
-	int state;
-	uint64_t seq;
 	size_t len;                      /* input bytes */
 	uint8_t *in;                     /* JOB_CHUNKS * chunk */
 	uint8_t *out;                    /* JOB_CHUNKS * (chunk + 4) */
@@ -72,7 +71,6 @@ typedef struct e01_sink e01_sink;
 
 typedef struct worker {
 	e01_sink *e;
-	pthread_t thread;
 	uint8_t *level_buf;              /* ISA-L level-1 scratch */
 	uint8_t zero_out[1024];          /* cached deflate of a zero chunk */
 	uint32_t zero_len;
@@ -83,24 +81,19 @@ struct e01_sink {
 	char target[PATH_MAX];
 	size_t chunk;                    /* bytes per chunk */
 	int mode;
-	pthread_mutex_t lock;
-	pthread_cond_t work, done, freed, flush;
-	job *jobs;
+	fx_jobq *q;                      /* its own lock; see conc/jobq.h */
+	job *jobs;                       /* the queue's slots */
 	size_t njobs;
-	uint64_t submitted;              /* lock: jobs queued so far */
-	uint64_t taken;                  /* lock: jobs given to workers */
-	uint64_t written;                /* lock: jobs written by the writer */
-	int input_done;                  /* lock */
-	int flusher_stop;                /* lock */
-	uint64_t flush_requests;         /* lock: writeback requested so far */
-	int failed;                      /* lock: writer/worker failure */
-	int error_code;                  /* set with failed */
-	char error[1024];                /* set with failed */
-	job *filling;                    /* sink thread */
-	worker workers[MAX_WORKERS];
+	job *filling;                    /* sink thread: claimed, not submitted */
+	pthread_mutex_t flush_lock;
+	pthread_cond_t flush;
+	uint64_t flush_requests;         /* flush_lock: writeback requested so far */
+	int flusher_stop;                /* flush_lock: finish the requests */
+	int flusher_abort;               /* flush_lock: the writer failed */
+	worker workers[MAX_WORKERS];     /* i: worker i of the queue */
 	unsigned nworkers;
-	pthread_t writer, flusher;
-	int threads_started;
+	pthread_t flusher;
+	int threads_started;             /* sink thread */
 	uint64_t bytes_in;               /* sink thread */
 	uint64_t out_since_flush;        /* writer: bytes since writeback asked */
 	size_t flush_from;               /* flusher: first segment to flush */
@@ -111,21 +104,6 @@ struct e01_sink {
 	uint32_t bytes_per_sector;
 	char ext0;                       /* 'E', or 'e' for EWFX segments */
 };
-
-static void fail(e01_sink *e, int code, const char *msg)
-{
-	pthread_mutex_lock(&e->lock);
-	if (!e->failed) {
-		e->failed = 1;
-		e->error_code = code;
-		snprintf(e->error, sizeof(e->error), "%s", msg);
-	}
-	pthread_cond_broadcast(&e->freed);
-	pthread_cond_broadcast(&e->work);
-	pthread_cond_broadcast(&e->done);
-	pthread_cond_broadcast(&e->flush);
-	pthread_mutex_unlock(&e->lock);
-}
 
 static int one_byte_repeated(const uint8_t *p, size_t n)
 {
@@ -183,40 +161,25 @@ static void compress_one(worker *w, job *j, size_t i)
 	j->checksum[i] = isal_adler32(1, in, n);
 }
 
-static void *worker_main(void *arg)
+/* The queue's work: worker `wi` compresses the job in slot. */
+static int compress_job(void *payload, unsigned wi, size_t slot, uint64_t seq)
 {
-	worker *w = arg;
-	e01_sink *e = w->e;
-	size_t i, nchunks;
-	job *j;
-	for (;;) {
-		pthread_mutex_lock(&e->lock);
-		while (!e->failed && e->taken == e->submitted && !e->input_done)
-			pthread_cond_wait(&e->work, &e->lock);
-		if (e->failed || e->taken == e->submitted) {
-			pthread_mutex_unlock(&e->lock);
-			return NULL;
-		}
-		j = &e->jobs[e->taken % e->njobs];
-		j->state = JOB_COMPRESSING;
-		e->taken++;
-		pthread_mutex_unlock(&e->lock);
-		nchunks = (j->len + e->chunk - 1) / e->chunk;
-		for (i = 0; i < nchunks; i++)
-			compress_one(w, j, i);
-		pthread_mutex_lock(&e->lock);
-		j->state = JOB_DONE;
-		pthread_cond_broadcast(&e->done);
-		pthread_mutex_unlock(&e->lock);
-	}
+	e01_sink *e = payload;
+	job *j = &e->jobs[slot];
+	size_t i, nchunks = (j->len + e->chunk - 1) / e->chunk;
+
+	(void)seq;
+	for (i = 0; i < nchunks; i++)
+		compress_one(&e->workers[wi], j, i);
+	return 0;
 }
 
 /* libewf's message for a failed chunk names neither the file nor the
  * reason; a failure of our segment files (ewf_files.c) does. */
-static int write_failed(e01_sink *e, const job *j, size_t i,
+static int write_failed(e01_sink *e, uint64_t seq, size_t i,
 			libewf_error_t **error)
 {
-	uint64_t at = j->seq * JOB_CHUNKS * e->chunk + i * e->chunk;
+	uint64_t at = seq * JOB_CHUNKS * e->chunk + i * e->chunk;
 	int rc = fx_ewf_files_failure(e->segs);
 	char why[PATH_MAX + 256];
 
@@ -245,7 +208,7 @@ static int check_takeover(e01_sink *e)
 	return 0;
 }
 
-static int write_job(e01_sink *e, job *j)
+static int write_job(e01_sink *e, const job *j, uint64_t seq)
 {
 	libewf_error_t *error = NULL;
 	size_t i, nchunks = (j->len + e->chunk - 1) / e->chunk, n;
@@ -262,7 +225,7 @@ static int write_job(e01_sink *e, job *j)
 					       j->checksum[i], j->compressed[i] ? 0 : 1,
 					       &error);
 		if (rc <= 0)
-			return write_failed(e, j, i, &error);
+			return write_failed(e, seq, i, &error);
 		e->out_since_flush += j->out_len[i];
 	}
 	return check_takeover(e);
@@ -290,98 +253,77 @@ static void *flusher_main(void *arg)
 	e01_sink *e = arg;
 	uint64_t seen = 0;
 
-	pthread_mutex_lock(&e->lock);
+	pthread_mutex_lock(&e->flush_lock);
 	for (;;) {
-		while (!e->failed && !e->flusher_stop && e->flush_requests == seen)
-			pthread_cond_wait(&e->flush, &e->lock);
-		if (e->failed || e->flush_requests == seen)
+		while (!e->flusher_abort && !e->flusher_stop &&
+		       e->flush_requests == seen)
+			pthread_cond_wait(&e->flush, &e->flush_lock);
+		if (e->flusher_abort || e->flush_requests == seen)
 			break;
 		seen = e->flush_requests;
-		pthread_mutex_unlock(&e->lock);
+		pthread_mutex_unlock(&e->flush_lock);
 		start_writeback(e);
-		pthread_mutex_lock(&e->lock);
+		pthread_mutex_lock(&e->flush_lock);
 	}
-	pthread_mutex_unlock(&e->lock);
+	pthread_mutex_unlock(&e->flush_lock);
 	return NULL;
 }
 
-static void *writer_main(void *arg)
+/* Ends the flusher's loop: after the pending requests (stop), or at once,
+ * the writer having failed (abort). */
+static void flusher_end(e01_sink *e, int abort)
 {
-	e01_sink *e = arg;
-	job *j;
+	pthread_mutex_lock(&e->flush_lock);
+	if (abort)
+		e->flusher_abort = 1;
+	else
+		e->flusher_stop = 1;
+	pthread_cond_signal(&e->flush);
+	pthread_mutex_unlock(&e->flush_lock);
+}
+
+/* The queue's consumer, on the ewf-writer thread: writes the job of seq,
+ * in order, and asks for writeback every WRITEBACK_STEP bytes. */
+static int write_next(void *payload, size_t slot, uint64_t seq)
+{
+	e01_sink *e = payload;
 	int rc;
 
-	for (;;) {
-		pthread_mutex_lock(&e->lock);
-		j = &e->jobs[e->written % e->njobs];
-		while (!e->failed && !(e->written < e->submitted && j->state == JOB_DONE) &&
-		       !(e->input_done && e->written == e->submitted))
-			pthread_cond_wait(&e->done, &e->lock);
-		if (e->failed || e->written == e->submitted) {
-			pthread_mutex_unlock(&e->lock);
-			return NULL;
-		}
-		pthread_mutex_unlock(&e->lock);
-		if ((rc = write_job(e, j)) != 0) {
-			fail(e, rc, fx_error_last());
-			return NULL;
-		}
-		pthread_mutex_lock(&e->lock);
-		if (e->out_since_flush >= WRITEBACK_STEP) {
-			e->out_since_flush = 0;
-			e->flush_requests++;
-			pthread_cond_signal(&e->flush);
-		}
-		j->state = JOB_FREE;
-		e->written++;
-		pthread_cond_broadcast(&e->freed);
-		pthread_cond_broadcast(&e->done);
-		pthread_mutex_unlock(&e->lock);
+	if ((rc = write_job(e, &e->jobs[slot], seq)) != 0) {
+		flusher_end(e, 1);
+		return rc;
 	}
+	if (e->out_since_flush >= WRITEBACK_STEP) {
+		e->out_since_flush = 0;
+		pthread_mutex_lock(&e->flush_lock);
+		e->flush_requests++;
+		pthread_cond_signal(&e->flush);
+		pthread_mutex_unlock(&e->flush_lock);
+	}
+	return 0;
 }
 
 /* Queues the filling job; called by the sink thread. */
 static void submit(e01_sink *e)
 {
-	pthread_mutex_lock(&e->lock);
-	e->filling->state = JOB_QUEUED;
-	e->filling->seq = e->submitted++;
+	fx_jobq_submit(e->q);
 	e->filling = NULL;
-	pthread_cond_broadcast(&e->work);
-	pthread_mutex_unlock(&e->lock);
-}
-
-static int failed_code(e01_sink *e)
-{
-	int rc = 0;
-
-	pthread_mutex_lock(&e->lock);
-	if (e->failed)
-		rc = fx_error_set(e->error_code, "%s", e->error);
-	pthread_mutex_unlock(&e->lock);
-	return rc;
 }
 
 static int e01_write(void *payload, const uint8_t *data, size_t len)
 {
 	e01_sink *e = payload;
-	size_t cap = JOB_CHUNKS * e->chunk, take;
+	size_t cap = JOB_CHUNKS * e->chunk, take, slot;
+	uint64_t seq;
 	job *j;
+	int rc;
 
 	while (len) {
 		if (!e->filling) {
-			pthread_mutex_lock(&e->lock);
-			j = &e->jobs[e->submitted % e->njobs];
-			while (!e->failed && j->state != JOB_FREE)
-				pthread_cond_wait(&e->freed, &e->lock);
-			if (!e->failed) {
-				j->state = JOB_FILLING;
-				j->len = 0;
-				e->filling = j;
-			}
-			pthread_mutex_unlock(&e->lock);
-			if (!e->filling)
-				return failed_code(e);
+			if ((rc = fx_jobq_claim(e->q, &slot, &seq)) != 0)
+				return rc;
+			e->filling = &e->jobs[slot];
+			e->filling->len = 0;
 		}
 		j = e->filling;
 		take = cap - j->len < len ? cap - j->len : len;
@@ -393,27 +335,17 @@ static int e01_write(void *payload, const uint8_t *data, size_t len)
 		if (j->len == cap)
 			submit(e);
 	}
-	return failed_code(e);
+	return fx_jobq_error(e->q);
 }
 
+/* Every submitted job is compressed and written (unless the writer
+ * failed), then the flusher ends after the writeback asked for. */
 static void stop_threads(e01_sink *e)
 {
-	unsigned i;
-
 	if (!e->threads_started)
 		return;
-	pthread_mutex_lock(&e->lock);
-	e->input_done = 1;
-	pthread_cond_broadcast(&e->work);
-	pthread_cond_broadcast(&e->done);
-	pthread_mutex_unlock(&e->lock);
-	for (i = 0; i < e->nworkers; i++)
-		pthread_join(e->workers[i].thread, NULL);
-	pthread_join(e->writer, NULL);
-	pthread_mutex_lock(&e->lock);
-	e->flusher_stop = 1;
-	pthread_cond_broadcast(&e->flush);
-	pthread_mutex_unlock(&e->lock);
+	fx_jobq_finish(e->q);
+	flusher_end(e, 0);
 	pthread_join(e->flusher, NULL);
 	e->threads_started = 0;
 }
@@ -487,7 +419,7 @@ static int e01_finish(void *payload, const fx_sink_summary *sum)
 	if (e->filling && e->filling->len)
 		submit(e);
 	stop_threads(e);
-	if ((rc = failed_code(e)) != 0 || (rc = store_metadata(e, sum)) != 0)
+	if ((rc = fx_jobq_error(e->q)) != 0 || (rc = store_metadata(e, sum)) != 0)
 		return finish_failed(e, rc);
 	if (libewf_handle_write_finalize(e->handle, &error) < 0)
 		return finish_failed(e, fx_ewf_error(FX_EIO, &error,
@@ -524,6 +456,7 @@ static void e01_close(void *payload)
 	if (!e)
 		return;
 	stop_threads(e);
+	fx_jobq_free(e->q);
 	if (e->handle) {
 		libewf_handle_close(e->handle, NULL);
 		libewf_handle_free(&e->handle, NULL);
@@ -537,10 +470,7 @@ static void e01_close(void *payload)
 		free(e->workers[i].level_buf);
 	free(e->jobs);
 	free(e->files);
-	pthread_mutex_destroy(&e->lock);
-	pthread_cond_destroy(&e->work);
-	pthread_cond_destroy(&e->done);
-	pthread_cond_destroy(&e->freed);
+	pthread_mutex_destroy(&e->flush_lock);
 	pthread_cond_destroy(&e->flush);
 	free(e);
 }
@@ -691,6 +621,7 @@ static int segment_size(uint64_t *out, const fx_e01_options *o)
 
 static int alloc_workers(e01_sink *e, unsigned threads)
 {
+	fx_jobq_options q = { 0 };
 	size_t i;
 
 	e->nworkers = threads;
@@ -721,33 +652,23 @@ static int alloc_workers(e01_sink *e, unsigned threads)
 		}
 		free(zeros);
 	}
-	return 0;
+	q.nslots = e->njobs;
+	q.nworkers = threads;
+	q.work = compress_job;
+	q.consume = write_next;
+	q.payload = e;
+	q.worker_name = "deflate/";
+	q.consumer_name = "ewf-writer";
+	return fx_jobq_new(&e->q, &q);
 }
 
 /* Threads are named for top -H and ps -T: deflate/N, ewf-writer, flusher */
 static int start_threads(e01_sink *e)
 {
-	unsigned i;
-	int writer = 0;
-	char name[24]; /* room for any %u; 15 chars used (few workers) */
-
-	for (i = 0; i < e->nworkers; i++) {
-		if (pthread_create(&e->workers[i].thread, NULL, worker_main,
-				   &e->workers[i]) != 0)
-			break;
-		snprintf(name, sizeof(name), "deflate/%u", i);
-		pthread_setname_np(e->workers[i].thread, name);
-	}
-	if (i == e->nworkers &&
-	    (writer = pthread_create(&e->writer, NULL, writer_main, e) == 0))
-		pthread_setname_np(e->writer, "ewf-writer");
-	if (!writer || pthread_create(&e->flusher, NULL, flusher_main, e) != 0) {
-		e->nworkers = i;
-		fail(e, FX_ERROR, "cannot start E01 threads");
-		for (; i > 0; i--)
-			pthread_join(e->workers[i - 1].thread, NULL);
-		if (writer)
-			pthread_join(e->writer, NULL);
+	if (fx_jobq_start(e->q) != 0 ||
+	    pthread_create(&e->flusher, NULL, flusher_main, e) != 0) {
+		fx_jobq_free(e->q); /* stops and joins what started */
+		e->q = NULL;
 		return fx_error_set(FX_ERROR, "cannot start E01 compression threads");
 	}
 	pthread_setname_np(e->flusher, "flusher");
@@ -870,10 +791,7 @@ int fx_sink_e01_new(fx_sink **out, const char *target, const fx_e01_options *o)
 		return rc;
 	if (!(e = calloc(1, sizeof(*e))))
 		return fx_error_set(FX_ERROR, "out of memory");
-	pthread_mutex_init(&e->lock, NULL);
-	pthread_cond_init(&e->work, NULL);
-	pthread_cond_init(&e->done, NULL);
-	pthread_cond_init(&e->freed, NULL);
+	pthread_mutex_init(&e->flush_lock, NULL);
 	pthread_cond_init(&e->flush, NULL);
 	snprintf(e->target, sizeof(e->target), "%s", target);
 	e->chunk = (size_t)SECTORS_PER_CHUNK * (o->bytes_per_sector ? o->bytes_per_sector : 512);
