@@ -18,7 +18,8 @@ volatile sig_atomic_t fx_tool_signal;
 
 static void on_signal(int signo)
 {
-	fx_tool_signal = signo;
+	/* the handler may run on any thread: readers load it atomically */
+	__atomic_store_n(&fx_tool_signal, signo, __ATOMIC_RELAXED);
 }
 
 void fx_tool_install_signals(void)

@@ -314,7 +314,7 @@ static int read_all(pipeline *p, double start)
 	int rc;
 
 	while (off < size) {
-		if (p->opts->cancel && *p->opts->cancel)
+		if (fx_cancelled(p->opts->cancel))
 			return fx_error_set(FX_EINTR, "interrupted after %llu bytes",
 					    (unsigned long long)off);
 		if (__atomic_load_n(&p->sink_failed, __ATOMIC_ACQUIRE))

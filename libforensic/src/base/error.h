@@ -2,6 +2,8 @@
 #ifndef FX_ERROR_H
 #define FX_ERROR_H
 
+#include <signal.h>
+
 #include "forensic/common.h"
 
 /* Sets the last error to the formatted message and returns code. */
@@ -14,5 +16,12 @@ int fx_error_set_errno(int code, int errnum, const char *fmt, ...)
 
 /* Maps an errno value to the FX_E code a caller acts on. */
 int fx_error_from_errno(int errnum);
+
+/* Whether the caller's cancel flag is set (NULL: never). The flag is set
+ * by a signal handler, which may run on any thread: read it atomically. */
+static inline int fx_cancelled(volatile sig_atomic_t *cancel)
+{
+	return cancel && __atomic_load_n(cancel, __ATOMIC_RELAXED) != 0;
+}
 
 #endif

@@ -349,7 +349,7 @@ static int walk_events(struct walk *w)
 	if (rc)
 		goto done;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (w->cancel && *w->cancel) {
+		if (fx_cancelled(w->cancel)) {
 			rc = fx_error_set(FX_EINTR, "case database %s: audit "
 					  "check interrupted at event %lld",
 					  w->db->path,
@@ -389,7 +389,7 @@ static int check_after_walk(struct walk *w)
 	size_t i;
 	int rc, found = r->reason[0] != '\0';
 
-	if (w->cancel && *w->cancel)   /* e.g. during the last, large event */
+	if (fx_cancelled(w->cancel))   /* e.g. during the last, large event */
 		return fx_error_set(FX_EINTR, "case database %s: audit check "
 				    "interrupted after event %llu", w->db->path,
 				    (unsigned long long)r->events);

@@ -189,7 +189,7 @@ static int file_sha256(char out[65], const char *path, int stored,
 		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	}
 	while ((n = read(fd, buf, 1 << 20)) > 0 || (n < 0 && errno == EINTR)) {
-		if (cancel && *cancel) {
+		if (fx_cancelled(cancel)) {
 			rc = fx_error_set(FX_EINTR, "interrupted while hashing %s", path);
 			goto done;
 		}

@@ -82,7 +82,7 @@ static int hash_one_file(file_hasher *fh, size_t i, fx_hasher *h, uint8_t *buf)
 		return 0;
 	}
 	while ((n = read(fd, buf, 1 << 20)) != 0) {
-		if (fh->cancel && *fh->cancel) {
+		if (fx_cancelled(fh->cancel)) {
 			fh->cancelled = 1;
 			break;
 		}
