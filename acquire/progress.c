@@ -68,7 +68,7 @@ void acq_progress_files_wait(acq_state *st, const int *finished)
 
 	if (!progress_on(st))
 		return;
-	while (!__atomic_load_n(finished, __ATOMIC_ACQUIRE) && !fx_tool_signal) {
+	while (!__atomic_load_n(finished, __ATOMIC_ACQUIRE) && !fx_tool_signo()) {
 		show_files(st);
 		shown = 1;
 		nanosleep(&tick, NULL);

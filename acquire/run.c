@@ -176,7 +176,7 @@ static int make_sink(acq_state *st, fx_sink **out)
 
 static const char *signal_name(void)
 {
-	return fx_tool_signal == SIGTERM ? "SIGTERM" : "SIGINT";
+	return fx_tool_signo() == SIGTERM ? "SIGTERM" : "SIGINT";
 }
 
 /* Sectors of one sorted, merged range list that the other lacks. */
@@ -423,7 +423,7 @@ static void hash_files_finish(file_hashing *h)
 	if (st->verify_state != FX_VERDICT_VERIFIED)
 		return; /* a failed or interrupted verification says so already */
 	snprintf(passed, sizeof(passed), "%s", st->verify_result);
-	if (fx_tool_signal) {
+	if (fx_tool_signo()) {
 		snprintf(st->verify_result, sizeof(st->verify_result),
 			 "interrupted by %s while the image files were hashed from storage: not verified (the media re-read had %.900s)",
 			 signal_name(), passed);
@@ -505,7 +505,7 @@ static int exit_code(const acq_state *st)
 {
 	switch (st->status) {
 	case FX_STATUS_INTERRUPTED:
-		return fx_tool_signal == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT;
+		return fx_tool_signo() == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT;
 	case FX_STATUS_FAILED:
 		return FX_EXIT_FAILURE;
 	default:
@@ -514,7 +514,7 @@ static int exit_code(const acq_state *st)
 	/* a read-back cut short by a signal is no verdict either way */
 	if (st->verify_state == FX_VERDICT_INTERRUPTED ||
 	    st->verify_source_state == FX_VERDICT_INTERRUPTED)
-		return fx_tool_signal == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT;
+		return fx_tool_signo() == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT;
 	if (st->mismatch)
 		return FX_EXIT_EVIDENCE;
 	return st->status == FX_STATUS_COMPLETED_WITH_ERRORS ? FX_EXIT_BAD_SECTORS
@@ -544,7 +544,7 @@ static void report(const acq_state *st)
 
 	if (st->status == FX_STATUS_INTERRUPTED)
 		fprintf(stderr, "acquire: interrupted by %s after %llu of %llu bytes; the image is incomplete (log %s)\n",
-			fx_tool_signal == SIGTERM ? "SIGTERM" : "SIGINT",
+			fx_tool_signo() == SIGTERM ? "SIGTERM" : "SIGINT",
 			(unsigned long long)r->bytes, (unsigned long long)r->size,
 			fx_tool_escape(st->log_path));
 	else if (st->status == FX_STATUS_FAILED)

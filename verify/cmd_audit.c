@@ -165,7 +165,7 @@ int vf_cmd_audit(int argc, char **argv)
 	if (code)
 		return code;
 	if (rc == FX_EINTR)
-		return fx_tool_signal == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT;
+		return fx_tool_signo() == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT;
 	if (rc != 0 && rc != FX_ECORRUPT) {
 		fprintf(stderr, "verify: audit of %s could not be made: %s\n",
 			fx_tool_escape(db_path), fx_tool_escape(fx_error_last()));

@@ -17,8 +17,8 @@
 
 int vf_exit_code(int status)
 {
-	if (fx_tool_signal)
-		return fx_tool_signal == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT;
+	if (fx_tool_signo())
+		return fx_tool_signo() == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT;
 	switch (status) {
 	case FX_VERDICT_VERIFIED: return FX_EXIT_OK;
 	case FX_VERDICT_MISMATCH: return FX_EXIT_EVIDENCE;
@@ -170,7 +170,7 @@ int vf_cmd_image(int argc, char **argv)
 		return vf_usage_error("expected the image PATH (the first file of an E01, raw or split raw image)");
 	if (c.db_path && (rc = vf_db_open(&shared, c.db_path, &c, 0)) != 0)
 		return rc;
-	for (i = optind; i < argc && !fx_tool_signal; i++) {
+	for (i = optind; i < argc && !fx_tool_signo(); i++) {
 		rc = verify_path(argv[i], &c, &io, shared);
 		if (rank(rc) > rank(worst))
 			worst = rc;

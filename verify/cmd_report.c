@@ -163,7 +163,7 @@ int vf_cmd_report(int argc, char **argv)
 	}
 	rc = fx_report_write(out, db, &ro);
 	code = rc == 0 ? FX_EXIT_OK
-	       : rc == FX_EINTR ? (fx_tool_signal == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT)
+	       : rc == FX_EINTR ? (fx_tool_signo() == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT)
 	       : rc == FX_EUSAGE || rc == FX_ENOTFOUND ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
 	if (rc == FX_EIO && !a.output && fx_tool_stdout_gone())
 		code = FX_EXIT_OK; /* the reader left (| head): main ends quietly */

@@ -46,6 +46,12 @@ int fx_tool_abs_path(char *out, size_t outlen, const char *path);
 /* Set by SIGINT/SIGTERM handlers to the signal number. */
 extern volatile sig_atomic_t fx_tool_signal;
 void fx_tool_install_signals(void);
+/* The signal received, 0 if none (read atomically: the handler may run on
+ * any thread). */
+static inline int fx_tool_signo(void)
+{
+	return __atomic_load_n(&fx_tool_signal, __ATOMIC_RELAXED);
+}
 
 /* The command line as one shell-quoted string (static buffer). */
 const char *fx_tool_command_line(int argc, char **argv);
