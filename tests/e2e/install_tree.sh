@@ -54,7 +54,8 @@ main() {
 	assert_eq "$version" "$(pkg-config --modversion forensic)" "pkg-config --modversion forensic"
 	inc=$(pkg-config --cflags-only-I forensic | sed -e 's/^-I//' -e 's/ *$//')
 	assert_eq "$(readlink -f "$prefix/include")" "$(readlink -f "$inc")" "pkg-config --cflags: the installed headers"
-	if ldd "$libdir/libforensic.so.0" | grep -q libasan; then
+	# (not `| grep -q`: under pipefail, grep quitting early fails the pipe)
+	if [[ $(ldd "$libdir/libforensic.so.0") == *libasan* ]]; then
 		cflags=(-fsanitize=address,undefined)
 	fi
 	cat >"$FX_WORK/hello.c" <<'C'
