@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "forensic/forensic.h"
+#include "sink/sink_impl.h" /* fx_sink_write: the pipeline's, private */
 #include "testutil.h"
 
 START_TEST(test_parse_size_accepts)

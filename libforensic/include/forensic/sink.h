@@ -181,9 +181,6 @@ FX_EXTERN int fx_raw_segment_name(char *out, size_t outlen,
  */
 FX_EXTERN size_t fx_sink_files(fx_sink *sink, fx_image_file *out, size_t max);
 
-/** Forwarders used by the acquisition pipeline. */
-FX_EXTERN int fx_sink_write(fx_sink *sink, const uint8_t *data, size_t len);
-FX_EXTERN int fx_sink_finish(fx_sink *sink, const fx_sink_summary *summary);
 
 /** Closes and frees; NULL is safe. Files written stay on disk. */
 FX_EXTERN void fx_sink_free(fx_sink *sink);

@@ -9,6 +9,11 @@ struct fx_sink {
 	void *payload;
 };
 
+/* The pipeline's calls into a sink (its sink thread): write in order, then
+ * finish once. */
+int fx_sink_write(fx_sink *sink, const uint8_t *data, size_t len);
+int fx_sink_finish(fx_sink *sink, const fx_sink_summary *summary);
+
 /* Bytes of media the finished image holds; `written` when the sink does
  * not say (fx_sink_ops.held). */
 uint64_t fx_sink_held(fx_sink *sink, uint64_t written);
