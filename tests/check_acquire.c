@@ -735,7 +735,8 @@ START_TEST(test_e01_thread_names)
 	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
 	fx_sink_free(sink);
 	snprintf(first, sizeof(first), "%s.E01", target);
-	ck_assert_int_eq(fx_image_open_mt(&img, first, &io, 2), 0);
+	io.threads = 2;
+	ck_assert_int_eq(fx_image_open(&img, first, &io), 0);
 	thread_names(names, sizeof(names));
 	ck_assert_thread(names, "ewf-fetch");
 	ck_assert_thread(names, "inflate/0");

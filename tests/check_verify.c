@@ -212,12 +212,14 @@ START_TEST(test_e01_reader_returns_the_media)
 	hashes h = hash_of(media, MEDIA_SIZE);
 	size_t t;
 	fx_source *img;
+	fx_image_options io = FX_IMAGE_OPTIONS_INIT;
 
 	snprintf(target, sizeof(target), "%s/m", dir);
 	snprintf(first, sizeof(first), "%s.E01", target);
 	make_e01(target, media, MEDIA_SIZE, "fast", 0);
 	for (t = 0; t < 3; t++) {
-		ck_assert_msg(fx_image_open_mt(&img, first, NULL, threads[t]) == 0, "%s",
+		io.threads = threads[t];
+		ck_assert_msg(fx_image_open(&img, first, &io) == 0, "%s",
 			      fx_error_last());
 		ck_assert_int_eq(fx_image_format(img), FX_IMAGE_E01);
 		ck_assert_uint_eq(fx_source_get_info(img)->size, MEDIA_SIZE);
@@ -245,13 +247,15 @@ static int corrupt_chunk_and_read(const char *e01, const uint8_t *media,
 				  unsigned k, int *compressed)
 {
 	fx_image_chunk_error ce[4];
+	fx_image_options io = FX_IMAGE_OPTIONS_INIT;
 	uint8_t *buf = malloc(MIB);
 	uint64_t off = chunk_offset(e01, k, compressed);
 	fx_source *img;
 	size_t n;
 
 	flip_byte(e01, off + 20);
-	ck_assert_int_eq(fx_image_open_mt(&img, e01, NULL, 2), 0);
+	io.threads = 2;
+	ck_assert_int_eq(fx_image_open(&img, e01, &io), 0);
 	for (off = 0; off < MEDIA_SIZE; off += MIB) {
 		ck_assert_int_eq(fx_source_pread(img, buf, MIB, off), (int64_t)MIB);
 		for (n = 0; n < MIB / CHUNK; n++) /* every other chunk intact */
@@ -333,6 +337,23 @@ static void expect_open_fails_with(const char *first, const fx_image_options *o,
 		      fx_error_last(), needle);
 }
 
+/* What made the open of first fail, typed: kind and file (image.h). */
+static void expect_problem(const char *first, int kind, const char *file)
+{
+	fx_image_options io = FX_IMAGE_OPTIONS_INIT;
+	fx_image_problem pb;
+	fx_source *img = NULL;
+	int rc;
+
+	memset(&pb, 0x55, sizeof(pb)); /* every call sets it */
+	io.problem = &pb;
+	rc = fx_image_open(&img, first, &io);
+	ck_assert_int_eq(pb.kind, kind);
+	ck_assert_str_eq(pb.file, file);
+	ck_assert_int_eq(rc == 0, kind == FX_IMAGE_PROBLEM_NONE);
+	fx_source_free(img);
+}
+
 START_TEST(test_e01_set_structure)
 {
 	uint8_t *media = malloc(MEDIA_SIZE);
@@ -352,16 +373,19 @@ START_TEST(test_e01_set_structure)
 	ck_assert_uint_eq(fx_image_files(img, files, 8), 5);
 	read_all_and_compare(img, media, MIB);
 	fx_source_free(img);
+	expect_problem(e[1], FX_IMAGE_PROBLEM_NONE, "");
 
 	/* the middle segment gone */
 	ck_assert_int_eq(rename(e[3], e[0]), 0);
 	snprintf(msg, sizeof(msg), "image segment %s is missing (%s continues into it)", e[3], e[2]);
 	expect_open_fails(e[1], FX_ENOTFOUND, msg);
+	expect_problem(e[1], FX_IMAGE_PROBLEM_MISSING, e[3]);
 	/* segments swapped */
 	ck_assert_int_eq(rename(e[4], e[3]), 0);
 	ck_assert_int_eq(rename(e[0], e[4]), 0);
 	snprintf(msg, sizeof(msg), "image segment %s says it is segment 4, expected 3", e[3]);
 	expect_open_fails(e[1], FX_ECORRUPT, msg);
+	expect_problem(e[1], FX_IMAGE_PROBLEM_CORRUPT, e[3]);
 	ck_assert_int_eq(rename(e[3], e[0]), 0);
 	ck_assert_int_eq(rename(e[4], e[3]), 0);
 	ck_assert_int_eq(rename(e[0], e[4]), 0);
@@ -374,6 +398,7 @@ START_TEST(test_e01_set_structure)
 	ck_assert_int_eq(truncate(e[2], 500000), 0);
 	snprintf(msg, sizeof(msg), "image segment %s is truncated", e[2]);
 	expect_open_fails(e[1], FX_ECORRUPT, msg);
+	expect_problem(e[1], FX_IMAGE_PROBLEM_TRUNCATED, e[2]);
 	/* a section descriptor changed */
 	flip_byte(e[4], 13 + 20);
 	snprintf(msg, sizeof(msg), "image segment %s is truncated", e[2]);
@@ -395,9 +420,14 @@ START_TEST(test_e01_descriptor_and_signature)
 	flip_byte(e3, 13 + 20);
 	snprintf(msg, sizeof(msg), "image segment %s is damaged: the section descriptor at byte 13 fails its checksum", e3);
 	expect_open_fails(e1, FX_ECORRUPT, msg);
+	expect_problem(e1, FX_IMAGE_PROBLEM_CORRUPT, e3);
 	write_or_die(e1, "not an image at all, just text\n", 31);
 	snprintf(msg, sizeof(msg), "%s is not an EWF (E01) segment file: no EVF signature", e1);
 	expect_open_fails(e1, FX_ECORRUPT, msg);
+	expect_problem(e1, FX_IMAGE_PROBLEM_NOT_IMAGE, e1);
+	snprintf(msg, sizeof(msg), "%s/none.raw", dir);
+	expect_problem(msg, FX_IMAGE_PROBLEM_MISSING, msg);
+	expect_problem(dir, FX_IMAGE_PROBLEM_NOT_IMAGE, dir); /* a directory */
 	free(media);
 }
 END_TEST
@@ -925,7 +955,7 @@ START_TEST(test_format_decides)
 	fixture f;
 	char target[4200], e01[4300], raw[1][4300], other[4300], split[4300], msg[9000];
 	fx_image_options io = FX_IMAGE_OPTIONS_INIT;
-	fx_image_options v1 = { 1, 0, 77 }; /* a version 1 caller: no format */
+	fx_image_options v1 = { 1, 0, 77, 0, NULL }; /* a version 1 caller: no format */
 	fx_verify_result r;
 	fx_source *img = NULL;
 	uint8_t *bytes, buf[4096];
@@ -971,8 +1001,10 @@ START_TEST(test_format_decides)
 	io.format = 9;
 	expect_open_fails_with(raw[0], &io, FX_EUSAGE, "unknown image format 9");
 	io.format = FX_IMAGE_RAW;
-	io.version = 3;
-	expect_open_fails_with(raw[0], &io, FX_EUSAGE, "fx_image_options version 3, expected 1 to 2");
+	io.version = FX_IMAGE_OPTIONS_VERSION + 1; /* a newer caller's */
+	snprintf(msg, sizeof(msg), "fx_image_options version %d, expected 1 to %d",
+		 FX_IMAGE_OPTIONS_VERSION + 1, FX_IMAGE_OPTIONS_VERSION);
+	expect_open_fails_with(raw[0], &io, FX_EUSAGE, msg);
 	snprintf(split, sizeof(split), "%s/parts.001", f.dir);
 	write_or_die(split, bytes, len);
 	expect_open_fails(split, FX_ECORRUPT, "is named as a raw image but starts with the EWF (E01) signature");

@@ -3,9 +3,10 @@
  * Re-verification of an image against every reference it has: the
  * acquisition record in the case database (media hashes, each image file's
  * size and SHA-256, hash windows), the MD5/SHA-1 stored inside an E01, the
- * TARGET.sha256 list beside the image, and the E01 chunk checksums. Also
- * what an opened image tells about itself (its files, stored hashes, the
- * chunks that failed), which the verification builds on.
+ * TARGET.sha256 list beside the image, and the E01 chunk checksums. What
+ * an opened image tells about itself (its files, stored hashes, the chunks
+ * that failed, what made an open fail) is image.h's; the verification
+ * builds on it and turns it into findings.
  *
  * The image is read once: MD5, SHA-1 and SHA-256 each on its own thread
  * (fx_acquire_run without a sink), E01 chunks decompressed on several
@@ -28,53 +29,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* ---- what an opened image tells about itself ---------------------------- */
-
-/** Why an E01 chunk could not be used. */
-enum fx_chunk_error_reason {
-	FX_CHUNK_CHECKSUM = 1, /**< data does not match its Adler-32 */
-	FX_CHUNK_DECOMPRESS,   /**< not a valid zlib stream of the chunk's size */
-	FX_CHUNK_UNREADABLE    /**< libewf cannot locate or read the chunk */
-};
-
-/** A run of E01 chunks that failed, zero-filled in what the image reads. */
-typedef struct fx_image_chunk_error {
-	uint64_t first_chunk;
-	uint64_t chunks;
-	uint64_t first_sector; /**< in sectors of the image's sector size */
-	uint64_t sectors;
-	int reason;            /**< enum fx_chunk_error_reason */
-} fx_image_chunk_error;
-
-/**
- * Opens an image as fx_image_open() does, with `threads` E01 decompression
- * workers (0: one per online core). Raw images ignore threads.
- */
-FX_EXTERN int fx_image_open_mt(fx_source **out, const char *path,
-			       const fx_image_options *opts, unsigned threads);
-
-/**
- * The files of the image behind img, in order (path as found, borrowed
- * until fx_source_free; size; sha256 is ""). Returns their number; fills
- * at most max entries. 0 if img is not an image.
- */
-FX_EXTERN size_t fx_image_files(const fx_source *img, fx_image_file *out,
-				size_t max);
-
-/**
- * The media hashes stored inside the image (E01: MD5 and SHA-1 when
- * present); out->algs says which. Raw images store none (algs 0).
- */
-FX_EXTERN int fx_image_stored_hashes(const fx_source *img, fx_digests *out);
-
-/**
- * E01 chunks that failed their checksum, did not decompress or could not be
- * read, among those read so far, in order and merged into runs. Returns the
- * number of runs; fills at most max. 0 for raw images.
- */
-FX_EXTERN size_t fx_image_chunk_errors(fx_source *img,
-				       fx_image_chunk_error *out, size_t max);
 
 /* ---- verification -------------------------------------------------------- */
 

@@ -4,7 +4,8 @@
  * several threads), each presented as a custom source so that the same
  * pipeline hashes an image and a device. A set must be complete: a missing
  * or unequal middle segment is reported by name before reading, and what
- * was wrong is kept (fx_image_problem) for the verifier's findings. The
+ * was wrong is said typed (fx_image_problem: which file, and how) for the
+ * caller to act on; the image layer knows nothing of verification. The
  * format is the caller's when it knows it (it wrote or recorded the image):
  * content sniffing would read a raw image of a disk that holds an E01 as
  * that E01. Only for an unrecorded image is it taken from the name, checked
@@ -63,20 +64,10 @@ typedef struct raw_image {
 	uint64_t clock;     /* counts reads, for split_file.used */
 } raw_image;
 
-static _Thread_local int problem_kind;
-static _Thread_local char problem_file[PATH_MAX];
-
-void fx_image_problem_set(int kind, const char *file)
+void fx_image_problem_note(fx_image_problem *p, int kind, const char *file)
 {
-	problem_kind = kind;
-	snprintf(problem_file, sizeof(problem_file), "%s", file ? file : "");
-}
-
-int fx_image_problem(const char **file)
-{
-	if (file)
-		*file = problem_file;
-	return problem_kind;
+	p->kind = kind;
+	snprintf(p->file, sizeof(p->file), "%s", file ? file : "");
 }
 
 /* Closes the least recently used open file, to make room for another. */
@@ -214,11 +205,11 @@ static unsigned highest_segment(const char *first)
  * reading and be a regular file (O_NONBLOCK: a FIFO planted in the set
  * must not hang the open). With bypass_cache its cached pages go. */
 static int add_file(raw_image *img, const char *path, uint64_t start,
-		    const fx_image_options *o)
+		    const fx_image_options *o, fx_image_problem *pb)
 {
 	split_file *f = &img->files[img->nfiles];
 	struct stat st;
-	int fd, rc = 0;
+	int fd, rc = 0, err;
 
 	f->fd = -1;
 	if (!(f->path = strdup(path)))
@@ -226,13 +217,14 @@ static int add_file(raw_image *img, const char *path, uint64_t start,
 	img->nfiles++;
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		fx_image_problem_set(errno == ENOENT ? FX_FIND_MISSING
-				     : FX_FIND_READ_ERROR, path);
-		return fx_error_set_errno(fx_error_from_errno(errno), errno,
+		err = errno;
+		fx_image_problem_note(pb, err == ENOENT ? FX_IMAGE_PROBLEM_MISSING
+				      : FX_IMAGE_PROBLEM_UNREADABLE, path);
+		return fx_error_set_errno(fx_error_from_errno(err), err,
 					  "image segment %s", path);
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		fx_image_problem_set(FX_FIND_NOT_IMAGE, path);
+		fx_image_problem_note(pb, FX_IMAGE_PROBLEM_NOT_IMAGE, path);
 		rc = fx_error_set(FX_ECORRUPT, "image segment %s is not a regular file",
 				  path);
 		goto done;
@@ -250,7 +242,7 @@ done:
 
 /* Opens path alone, or path = NAME.001 and every NAME.NNN after it. */
 static int open_raw(fx_source **out, const char *path, int split,
-		    const fx_image_options *o)
+		    const fx_image_options *o, fx_image_problem *pb)
 {
 	raw_image *img = calloc(1, sizeof(*img));
 	static const fx_source_ops ops = { FX_SOURCE_OPS_VERSION, raw_pread,
@@ -268,7 +260,7 @@ static int open_raw(fx_source **out, const char *path, int split,
 				 (int)strlen(path) - 3, path, i + 1);
 		else
 			snprintf(name, sizeof(name), "%s", path);
-		if ((rc = add_file(img, name, total, o)) != 0) {
+		if ((rc = add_file(img, name, total, o, pb)) != 0) {
 			if (rc == FX_ENOTFOUND)
 				fx_error_set(FX_ENOTFOUND,
 					     "image segment %s is missing (the set has segments up to %03u)",
@@ -276,8 +268,9 @@ static int open_raw(fx_source **out, const char *path, int split,
 			goto fail;
 		}
 		if (i > 0 && i + 1 < n && img->files[i].size != img->files[0].size) {
-			fx_image_problem_set(img->files[i].size < img->files[0].size
-					     ? FX_FIND_TRUNCATED : FX_FIND_CORRUPT, name);
+			fx_image_problem_note(pb, img->files[i].size < img->files[0].size
+					      ? FX_IMAGE_PROBLEM_TRUNCATED
+					      : FX_IMAGE_PROBLEM_CORRUPT, name);
 			rc = fx_error_set(FX_ECORRUPT,
 					  "image segment %s is %llu bytes, the others %llu: truncated or replaced",
 					  name, (unsigned long long)img->files[i].size,
@@ -287,7 +280,7 @@ static int open_raw(fx_source **out, const char *path, int split,
 		total += img->files[i].size;
 	}
 	if (n > 1 && img->files[n - 1].size > img->files[0].size) {
-		fx_image_problem_set(FX_FIND_CORRUPT, img->files[n - 1].path);
+		fx_image_problem_note(pb, FX_IMAGE_PROBLEM_CORRUPT, img->files[n - 1].path);
 		rc = fx_error_set(FX_ECORRUPT,
 				  "last image segment %s is larger than the others",
 				  img->files[n - 1].path);
@@ -330,14 +323,14 @@ static int has_raw_name(const char *path)
  * and the contents must not say another. A raw image may hold anything,
  * an E01 among others, so the contents alone never decide against the
  * name; a disagreement is reported, not resolved by guessing. */
-static int auto_format(int *out, const char *path)
+static int auto_format(int *out, const char *path, fx_image_problem *pb)
 {
 	if (has_suffix(path, ".E01") || has_suffix(path, ".Ex01")) {
 		*out = FX_IMAGE_E01; /* the E01 reader names a missing signature */
 		return 0;
 	}
 	if (has_raw_name(path) && fx_ewf_has_signature(path)) {
-		fx_image_problem_set(FX_FIND_NOT_IMAGE, path);
+		fx_image_problem_note(pb, FX_IMAGE_PROBLEM_NOT_IMAGE, path);
 		return fx_error_set(FX_ECORRUPT,
 				    "%s is named as a raw image but starts with the EWF (E01) signature: without a recorded format it is read neither as raw nor as E01",
 				    path);
@@ -349,17 +342,15 @@ static int auto_format(int *out, const char *path)
 	return 0;
 }
 
-/* The format asked for (version 1 options have none: auto). */
-static int options_format(int *out, const char *path, const fx_image_options *o)
+/* The format asked for (options_read made a version 1 caller's auto). */
+static int options_format(int *out, const char *path, const fx_image_options *o,
+			  fx_image_problem *pb)
 {
-	if (!o->version || o->version > FX_IMAGE_OPTIONS_VERSION)
-		return fx_error_set(FX_EUSAGE, "fx_image_options version %u, expected 1 to %d",
-				    o->version, FX_IMAGE_OPTIONS_VERSION);
-	*out = o->version >= 2 ? o->format : FX_IMAGE_AUTO;
+	*out = o->format;
 	if (*out == FX_IMAGE_AUTO)
-		return auto_format(out, path);
+		return auto_format(out, path, pb);
 	if (*out == FX_IMAGE_SPLIT_RAW && !has_suffix(path, ".001")) {
-		fx_image_problem_set(FX_FIND_NOT_IMAGE, path);
+		fx_image_problem_note(pb, FX_IMAGE_PROBLEM_NOT_IMAGE, path);
 		return fx_error_set(FX_EUSAGE, "split raw image %s: give its first file, NAME.001",
 				    path);
 	}
@@ -368,40 +359,62 @@ static int options_format(int *out, const char *path, const fx_image_options *o)
 	return 0;
 }
 
-int fx_image_open_mt(fx_source **out, const char *path,
-		     const fx_image_options *opts, unsigned threads)
+/* What the caller's options say (an older caller's lack the newer
+ * fields); the problem goes to the caller's struct when it gave one. */
+static int options_read(fx_image_options *out, fx_image_problem **pb,
+			const fx_image_options *opts, fx_image_problem *scratch)
 {
 	fx_image_options defaults = FX_IMAGE_OPTIONS_INIT;
-	const fx_image_options *o = opts ? opts : &defaults;
-	struct stat st;
-	int format = FX_IMAGE_AUTO, rc;
 
-	*out = NULL;
-	fx_image_problem_set(0, NULL);
-	if (stat(path, &st) != 0) {
-		fx_image_problem_set(errno == ENOENT ? FX_FIND_MISSING
-				     : FX_FIND_READ_ERROR, path);
-		return fx_error_set_errno(fx_error_from_errno(errno), errno,
-					  "image %s", path);
+	*out = defaults;
+	*pb = scratch;
+	if (!opts)
+		return 0;
+	if (!opts->version || opts->version > FX_IMAGE_OPTIONS_VERSION)
+		return fx_error_set(FX_EUSAGE, "fx_image_options version %u, expected 1 to %d",
+				    opts->version, FX_IMAGE_OPTIONS_VERSION);
+	out->version = opts->version;
+	out->bypass_cache = opts->bypass_cache;
+	out->format = opts->version >= 2 ? opts->format : FX_IMAGE_AUTO;
+	if (opts->version >= 3) {
+		out->threads = opts->threads;
+		if (opts->problem)
+			*pb = opts->problem;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		fx_image_problem_set(FX_FIND_NOT_IMAGE, path);
-		return fx_error_set(FX_EUSAGE, "image %s is not a regular file", path);
-	}
-	if ((rc = options_format(&format, path, o)) != 0)
-		return rc;
-	rc = format == FX_IMAGE_E01
-		? fx_ewf_reader_open(out, path, threads, o->bypass_cache)
-		: open_raw(out, path, format == FX_IMAGE_SPLIT_RAW, o);
-	if (rc == 0)
-		(*out)->info.kind = FX_SOURCE_IMAGE;
-	return rc;
+	return 0;
 }
 
 int fx_image_open(fx_source **out, const char *path,
 		  const fx_image_options *opts)
 {
-	return fx_image_open_mt(out, path, opts, 0);
+	fx_image_problem scratch, *pb;
+	fx_image_options o;
+	struct stat st;
+	int format = FX_IMAGE_AUTO, rc, err;
+
+	*out = NULL;
+	if ((rc = options_read(&o, &pb, opts, &scratch)) != 0)
+		return rc;
+	fx_image_problem_note(pb, FX_IMAGE_PROBLEM_NONE, NULL);
+	if (stat(path, &st) != 0) {
+		err = errno;
+		fx_image_problem_note(pb, err == ENOENT ? FX_IMAGE_PROBLEM_MISSING
+				      : FX_IMAGE_PROBLEM_UNREADABLE, path);
+		return fx_error_set_errno(fx_error_from_errno(err), err,
+					  "image %s", path);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fx_image_problem_note(pb, FX_IMAGE_PROBLEM_NOT_IMAGE, path);
+		return fx_error_set(FX_EUSAGE, "image %s is not a regular file", path);
+	}
+	if ((rc = options_format(&format, path, &o, pb)) != 0)
+		return rc;
+	rc = format == FX_IMAGE_E01
+		? fx_ewf_reader_open(out, path, o.threads, o.bypass_cache, pb)
+		: open_raw(out, path, format == FX_IMAGE_SPLIT_RAW, &o, pb);
+	if (rc == 0)
+		(*out)->info.kind = FX_SOURCE_IMAGE;
+	return rc;
 }
 
 int fx_image_format(const fx_source *src)

@@ -15,8 +15,8 @@
  * follow) or, in the last segment only, "done". The walk reads 76 bytes per
  * section, so it costs nothing next to hashing, and it also keeps foreign
  * or mangled files away from libewf. EWF-2 (EVF2, Ex01) files are left to
- * libewf. No threads; the problem found is reported through
- * fx_image_problem_set() for the verifier.
+ * libewf. No threads; the problem found is said to the caller of the
+ * open as its fx_image_problem (which file, and how).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -97,10 +97,13 @@ int fx_ewf_has_signature(const char *path)
 	return signature(path) != 0;
 }
 
-static int problem(int kind, const char *file, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static int problem(fx_image_problem *pb, int kind, const char *file, int code,
+		   const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
-static int problem(int kind, const char *file, int code, const char *fmt, ...)
+/* Notes the problem in pb and the message in the last error; the code. */
+static int problem(fx_image_problem *pb, int kind, const char *file, int code,
+		   const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -108,7 +111,7 @@ static int problem(int kind, const char *file, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fx_image_problem_set(kind, file);
+	fx_image_problem_note(pb, kind, file);
 	return fx_error_set(code, "%s", msg);
 }
 
@@ -132,7 +135,7 @@ static int section_type(char out[17], const uint8_t *d)
 /* One section descriptor at off of a file of size bytes. Sets *next, or
  * *end for the last one. */
 static int walk_section(int fd, const char *name, uint64_t size, uint64_t off,
-			uint64_t *next, int *end)
+			uint64_t *next, int *end, fx_image_problem *pb)
 {
 	uint8_t d[EWF_SECTION_SIZE];
 	char type[17];
@@ -140,15 +143,15 @@ static int walk_section(int fd, const char *name, uint64_t size, uint64_t off,
 
 	if (off + EWF_SECTION_SIZE > size ||
 	    read_at(fd, d, sizeof(d), off) != EWF_SECTION_SIZE)
-		return problem(FX_FIND_TRUNCATED, name, FX_ECORRUPT,
+		return problem(pb, FX_IMAGE_PROBLEM_TRUNCATED, name, FX_ECORRUPT,
 			       "image segment %s is truncated: it ends at byte %llu, inside the section that starts at byte %llu",
 			       name, (unsigned long long)size, (unsigned long long)off);
 	if (isal_adler32(1, d, 72) != le32(d + 72))
-		return problem(FX_FIND_CORRUPT, name, FX_ECORRUPT,
+		return problem(pb, FX_IMAGE_PROBLEM_CORRUPT, name, FX_ECORRUPT,
 			       "image segment %s is damaged: the section descriptor at byte %llu fails its checksum",
 			       name, (unsigned long long)off);
 	if (!section_type(type, d))
-		return problem(FX_FIND_CORRUPT, name, FX_ECORRUPT,
+		return problem(pb, FX_IMAGE_PROBLEM_CORRUPT, name, FX_ECORRUPT,
 			       "image segment %s is damaged: the section at byte %llu has no valid type",
 			       name, (unsigned long long)off);
 	nx = le64(d + 16);
@@ -158,16 +161,16 @@ static int walk_section(int fd, const char *name, uint64_t size, uint64_t off,
 		return 0;
 	}
 	if (len > size - off)
-		return problem(FX_FIND_TRUNCATED, name, FX_ECORRUPT,
+		return problem(pb, FX_IMAGE_PROBLEM_TRUNCATED, name, FX_ECORRUPT,
 			       "image segment %s is truncated: its '%s' section at byte %llu needs %llu bytes, the file ends at %llu",
 			       name, type, (unsigned long long)off,
 			       (unsigned long long)len, (unsigned long long)size);
 	if (nx <= off)
-		return problem(FX_FIND_CORRUPT, name, FX_ECORRUPT,
+		return problem(pb, FX_IMAGE_PROBLEM_CORRUPT, name, FX_ECORRUPT,
 			       "image segment %s is damaged: the '%s' section at byte %llu points back to byte %llu",
 			       name, type, (unsigned long long)off, (unsigned long long)nx);
 	if (nx > size - EWF_SECTION_SIZE)
-		return problem(FX_FIND_TRUNCATED, name, FX_ECORRUPT,
+		return problem(pb, FX_IMAGE_PROBLEM_TRUNCATED, name, FX_ECORRUPT,
 			       "image segment %s is truncated: the '%s' section at byte %llu is followed by one at byte %llu, the file ends at %llu",
 			       name, type, (unsigned long long)off,
 			       (unsigned long long)nx, (unsigned long long)size);
@@ -176,7 +179,8 @@ static int walk_section(int fd, const char *name, uint64_t size, uint64_t off,
 }
 
 /* Walks one EWF-1 segment file; *end says how its chain ended. */
-static int walk_segment(const char *name, unsigned number, int *end)
+static int walk_segment(const char *name, unsigned number, int *end,
+			fx_image_problem *pb)
 {
 	uint8_t h[EWF_HEADER_SIZE];
 	struct stat st;
@@ -187,30 +191,31 @@ static int walk_segment(const char *name, unsigned number, int *end)
 	*end = END_NONE;
 	if ((fd = open(name, O_RDONLY | O_CLOEXEC)) < 0)
 		return errno == ENOENT
-			? problem(FX_FIND_MISSING, name, FX_ENOTFOUND,
+			? problem(pb, FX_IMAGE_PROBLEM_MISSING, name, FX_ENOTFOUND,
 				  "image segment %s is missing", name)
-			: problem(FX_FIND_READ_ERROR, name, FX_EIO,
+			: problem(pb, FX_IMAGE_PROBLEM_UNREADABLE, name, FX_EIO,
 				  "cannot open image segment %s: %s", name, strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = problem(FX_FIND_NOT_IMAGE, name, FX_ECORRUPT,
+		rc = problem(pb, FX_IMAGE_PROBLEM_NOT_IMAGE, name, FX_ECORRUPT,
 			     "image segment %s is not a regular file", name);
 		goto done;
 	}
 	n = read_at(fd, h, sizeof(h), 0);
 	if (n < 8 || memcmp(h, evf1, 8) != 0) {
-		rc = problem(FX_FIND_NOT_IMAGE, name, FX_ECORRUPT,
+		rc = problem(pb, FX_IMAGE_PROBLEM_NOT_IMAGE, name, FX_ECORRUPT,
 			     "%s is not an EWF (E01) segment file: no EVF signature", name);
 		goto done;
 	}
 	if (n < EWF_HEADER_SIZE) {
-		rc = problem(FX_FIND_TRUNCATED, name, FX_ECORRUPT,
+		rc = problem(pb, FX_IMAGE_PROBLEM_TRUNCATED, name, FX_ECORRUPT,
 			     "image segment %s is truncated: %d bytes, shorter than its file header",
 			     name, n);
 		goto done;
 	}
 	seg = (unsigned)h[9] | (unsigned)h[10] << 8;
 	if (seg != number) {
-		rc = problem(number == 1 ? FX_FIND_NOT_IMAGE : FX_FIND_CORRUPT, name,
+		rc = problem(pb, number == 1 ? FX_IMAGE_PROBLEM_NOT_IMAGE
+			     : FX_IMAGE_PROBLEM_CORRUPT, name,
 			     number == 1 ? FX_EUSAGE : FX_ECORRUPT,
 			     number == 1 ? "%s is segment %u of its set, not the first; give the first segment (.E01)"
 					 : "image segment %s says it is segment %u, expected %u: renamed or replaced",
@@ -218,12 +223,12 @@ static int walk_segment(const char *name, unsigned number, int *end)
 		goto done;
 	}
 	for (i = 0; i < EWF_MAX_SECTIONS && *end == END_NONE; i++) {
-		if ((rc = walk_section(fd, name, (uint64_t)st.st_size, off, &next, end)) != 0)
+		if ((rc = walk_section(fd, name, (uint64_t)st.st_size, off, &next, end, pb)) != 0)
 			goto done;
 		off = next;
 	}
 	if (*end == END_NONE)
-		rc = problem(FX_FIND_CORRUPT, name, FX_ECORRUPT,
+		rc = problem(pb, FX_IMAGE_PROBLEM_CORRUPT, name, FX_ECORRUPT,
 			     "image segment %s is damaged: more than %u sections", name,
 			     EWF_MAX_SECTIONS);
 done:
@@ -288,7 +293,8 @@ static int glob_v2(char ***out, size_t *count, const char *path)
 	return rc;
 }
 
-int fx_ewf_find_set(char ***out, size_t *count, const char *path)
+int fx_ewf_find_set(char ***out, size_t *count, const char *path,
+		    fx_image_problem *pb)
 {
 	char name[PATH_MAX], next[PATH_MAX];
 	size_t cap = 0;
@@ -301,20 +307,20 @@ int fx_ewf_find_set(char ***out, size_t *count, const char *path)
 		return glob_v2(out, count, path);
 	snprintf(name, sizeof(name), "%s", path);
 	for (;;) {
-		if ((rc = walk_segment(name, number, &end)) != 0)
+		if ((rc = walk_segment(name, number, &end, pb)) != 0)
 			goto fail;
 		if ((rc = names_push(out, count, &cap, name)) != 0)
 			goto fail;
 		if (end == END_DONE)
 			break;
 		if (fx_ewf_next_name(next, sizeof(next), name) != 0 || number >= FX_EWF_MAX_SEGMENTS) {
-			rc = problem(FX_FIND_CORRUPT, name, FX_ECORRUPT,
+			rc = problem(pb, FX_IMAGE_PROBLEM_CORRUPT, name, FX_ECORRUPT,
 				     "image segment %s says more segments follow, but it is the last name of the set",
 				     name);
 			goto fail;
 		}
 		if (access(next, F_OK) != 0) {
-			rc = problem(FX_FIND_MISSING, next, FX_ENOTFOUND,
+			rc = problem(pb, FX_IMAGE_PROBLEM_MISSING, next, FX_ENOTFOUND,
 				     "image segment %s is missing (%s continues into it)",
 				     next, name);
 			goto fail;

@@ -523,7 +523,7 @@ static void ewf_close(void *payload)
 }
 
 /* Media geometry and stored hashes; refuses what cannot be read sanely. */
-static int read_media(fx_ewf_reader *r)
+static int read_media(fx_ewf_reader *r, fx_image_problem *pb)
 {
 	libewf_error_t *error = NULL;
 	size64_t media = 0;
@@ -535,7 +535,7 @@ static int read_media(fx_ewf_reader *r)
 	if (libewf_handle_get_media_size(r->handle, &media, &error) != 1 ||
 	    libewf_handle_get_bytes_per_sector(r->handle, &bps, &error) != 1 ||
 	    libewf_handle_get_chunk_size(r->handle, &cs, &error) != 1) {
-		fx_image_problem_set(FX_FIND_CORRUPT, r->names[0]);
+		fx_image_problem_note(pb, FX_IMAGE_PROBLEM_CORRUPT, r->names[0]);
 		return fx_ewf_error(FX_ECORRUPT, &error,
 				    "cannot read the media size of %s", r->names[0]);
 	}
@@ -544,7 +544,7 @@ static int read_media(fx_ewf_reader *r)
 		total += r->files[i].size;
 	if (cs == 0 || cs > FX_EWF_MAX_CHUNK || cs % r->sector_size ||
 	    (r->sector_size & (r->sector_size - 1)) || r->sector_size > cs) {
-		fx_image_problem_set(FX_FIND_CORRUPT, r->names[0]);
+		fx_image_problem_note(pb, FX_IMAGE_PROBLEM_CORRUPT, r->names[0]);
 		return fx_error_set(FX_ECORRUPT,
 				    "E01 image %s: unsupported geometry (chunk %u bytes, sector %u bytes)",
 				    r->names[0], cs, r->sector_size);
@@ -554,7 +554,7 @@ static int read_media(fx_ewf_reader *r)
 	r->nchunks = (media + cs - 1) / cs;
 	/* Each chunk takes at least a 4-byte table entry in the files. */
 	if (r->nchunks > total / 4) {
-		fx_image_problem_set(FX_FIND_CORRUPT, r->names[0]);
+		fx_image_problem_note(pb, FX_IMAGE_PROBLEM_CORRUPT, r->names[0]);
 		return fx_error_set(FX_ECORRUPT,
 				    "E01 image %s claims %llu bytes of media (%llu chunks); its %llu bytes of segment files cannot hold that",
 				    r->names[0], (unsigned long long)media,
@@ -573,7 +573,8 @@ static int read_media(fx_ewf_reader *r)
 	return 0;
 }
 
-static int open_handle(fx_ewf_reader *r, int bypass_cache)
+static int open_handle(fx_ewf_reader *r, int bypass_cache,
+		       fx_image_problem *pb)
 {
 	libewf_error_t *error = NULL;
 	struct stat st;
@@ -592,7 +593,7 @@ static int open_handle(fx_ewf_reader *r, int bypass_cache)
 	    limit_open_segments(r->handle, r->nnames, &error) != 1 ||
 	    libewf_handle_open(r->handle, r->names, (int)r->nnames,
 			       LIBEWF_OPEN_READ, &error) != 1) {
-		fx_image_problem_set(FX_FIND_CORRUPT, r->names[0]);
+		fx_image_problem_note(pb, FX_IMAGE_PROBLEM_CORRUPT, r->names[0]);
 		return fx_ewf_error(FX_ECORRUPT, &error, "cannot open E01 image %s",
 				    r->names[0]);
 	}
@@ -655,7 +656,7 @@ static int start_threads(fx_ewf_reader *r, unsigned threads)
 }
 
 int fx_ewf_reader_open(fx_source **out, const char *path, unsigned threads,
-		       int bypass_cache)
+		       int bypass_cache, fx_image_problem *pb)
 {
 	static const fx_source_ops ops = { FX_SOURCE_OPS_VERSION, ewf_pread,
 					   ewf_close };
@@ -665,9 +666,9 @@ int fx_ewf_reader_open(fx_source **out, const char *path, unsigned threads,
 	*out = NULL;
 	if (!r)
 		return fx_error_set(FX_ERROR, "out of memory");
-	if ((rc = fx_ewf_find_set(&r->names, &r->nnames, path)) != 0 ||
-	    (rc = open_handle(r, bypass_cache)) != 0 ||
-	    (rc = read_media(r)) != 0 ||
+	if ((rc = fx_ewf_find_set(&r->names, &r->nnames, path, pb)) != 0 ||
+	    (rc = open_handle(r, bypass_cache, pb)) != 0 ||
+	    (rc = read_media(r, pb)) != 0 ||
 	    (rc = start_threads(r, threads)) != 0)
 		goto fail;
 	if ((rc = fx_source_new_custom(out, &ops, r, r->media_size,

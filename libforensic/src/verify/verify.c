@@ -373,23 +373,39 @@ static int recorded_format(const fx_casedb_acquisition_info *acq)
 	return !strcmp(f, "e01") ? FX_IMAGE_E01 : FX_IMAGE_AUTO;
 }
 
+/* The finding that says what made the image open fail: the image layer
+ * says which file and how; a failure no file is to blame for is a read
+ * error of the image. */
+static int problem_finding(int kind)
+{
+	switch (kind) {
+	case FX_IMAGE_PROBLEM_MISSING: return FX_FIND_MISSING;
+	case FX_IMAGE_PROBLEM_NOT_IMAGE: return FX_FIND_NOT_IMAGE;
+	case FX_IMAGE_PROBLEM_TRUNCATED: return FX_FIND_TRUNCATED;
+	case FX_IMAGE_PROBLEM_CORRUPT: return FX_FIND_CORRUPT;
+	default: return FX_FIND_READ_ERROR; /* unreadable, or none to blame */
+	}
+}
+
 static int open_image(fx_verify_ctx *c, const char *path)
 {
 	fx_image_options io = FX_IMAGE_OPTIONS_INIT;
+	fx_image_problem pb;
 	fx_image_file *files = NULL;
 	fx_verify_file *f;
-	const char *bad = NULL;
 	uint64_t at;
 	size_t i, n;
-	int kind;
 
 	io.bypass_cache = c->o->bypass_cache;
 	io.format = recorded_format(c->acq);
-	if (fx_image_open_mt(&c->img, path, &io, c->o->threads) != 0) {
-		kind = fx_image_problem(&bad);
-		fx_verify_findf(c->r, kind ? kind : FX_FIND_READ_ERROR, FX_VERDICT_ERROR,
-				FX_REF_NONE, bad && *bad ? bad : path, "%s", fx_error_last());
-		if (kind == FX_FIND_MISSING && bad && (f = fx_verify_file_find(c, bad)))
+	io.threads = c->o->threads;
+	io.problem = &pb;
+	if (fx_image_open(&c->img, path, &io) != 0) {
+		fx_verify_findf(c->r, problem_finding(pb.kind), FX_VERDICT_ERROR,
+				FX_REF_NONE, pb.file[0] ? pb.file : path, "%s",
+				fx_error_last());
+		if (pb.kind == FX_IMAGE_PROBLEM_MISSING &&
+		    (f = fx_verify_file_find(c, pb.file)))
 			f->in_set = -1; /* said already */
 		return 0;
 	}
