@@ -3,7 +3,9 @@
  * written in two parts (the start is on disk, fsync'ed, before the first
  * byte is read, so a killed run still leaves an honest "not finished" log;
  * made read-only, like the image, once complete), TARGET.sha256 for
- * `sha256sum -c` (created read-only), and the --json summary. Every text a
+ * `sha256sum -c` (written by libforensic, fx_sha256_file_write, which
+ * holds its format and its rule; the words of why it is withheld are
+ * here), and the --json summary. Every text a
  * user or a device gave, and every message that may quote one, is written
  * to the log through fx_tool_escape (an ESC in a case number must not drive
  * the terminal of whoever reads the log); --json has JSON escapes
@@ -76,26 +78,26 @@ static void log_hashes_list(FILE *f, unsigned algs)
 }
 
 /*
- * Creates path as the image files are created: O_EXCL|O_NOFOLLOW, never
+ * Creates the log as the image files are created: O_EXCL|O_NOFOLLOW, never
  * over anything, never through a link (O_EXCL alone refuses a link at the
  * name too; O_NOFOLLOW says so). A name taken since the check before the
  * run is said as that check says it ("... (a symbolic link, never
- * followed)"); what="log" or "SHA-256 file". The fd, or -1 with errno, the
- * reason in why (for the records) and said on stderr.
+ * followed)"). The fd, or -1 with errno, the reason in why (for the
+ * records, cut to its size) and said on stderr.
  */
-static int create_record_file(const char *path, mode_t mode, const char *what,
-			      char *why, size_t whylen)
+static int create_log(const char *path, char *why, size_t whylen)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	int err = errno;
 
 	if (fd >= 0)
 		return fd;
 	if (err == EEXIST && fx_evidence_path_check(path) != 0)
 		snprintf(why, whylen, "%s", fx_error_last());
-	else
-		snprintf(why, whylen, "cannot create %s: %s", path, strerror(err));
-	fprintf(stderr, "acquire: cannot create the %s: %s\n", what, fx_tool_escape(why));
+	else if (snprintf(why, whylen, "cannot create %s: %s", path,
+			  strerror(err)) >= (int)whylen)
+		why[whylen - 1] = '\0'; /* cut, as the record's field is */
+	fprintf(stderr, "acquire: cannot create the log: %s\n", fx_tool_escape(why));
 	errno = err;
 	return -1;
 }
@@ -104,8 +106,7 @@ int acq_log_begin(acq_state *st)
 {
 	const acq_options *o = &st->opt;
 	char when[32];
-	int fd = create_record_file(st->log_path, 0644, "log", st->error,
-				    sizeof(st->error));
+	int fd = create_log(st->log_path, st->error, sizeof(st->error));
 	FILE *f;
 
 	if (fd < 0)
@@ -255,113 +256,55 @@ int acq_log_finish(acq_state *st)
 }
 
 /*
- * Why TARGET.sha256 is withheld, or NULL when it is to be written. One rule
- * for every format: only a finished image (completed, or completed with
- * unreadable sectors) whose every file has a SHA-256, so that
- * `sha256sum -c` can never pass on part of a set: an interrupted or failed
- * run leaves files that are each intact but together not the image.
+ * Why TARGET.sha256 is withheld, in the log's words, or NULL when it is to
+ * be written. The rule is libforensic's (fx_sha256_file_withheld: only a
+ * whole image, every file with a SHA-256); a file without one is named
+ * with the reason it has none.
  */
 static const char *sha256_withheld(const acq_state *st, char *buf, size_t len)
 {
 	char copy[PATH_MAX];
-	size_t i;
+	size_t i = 0;
 
-	if (st->status == FX_STATUS_INTERRUPTED)
+	switch (fx_sha256_file_withheld(&i, st->status, st->files, st->nfiles)) {
+	case FX_SHA256_ALLOWED:
+		return NULL;
+	case FX_SHA256_INTERRUPTED:
 		return "the acquisition was interrupted, so the image files are not the whole image";
-	if (st->status != FX_STATUS_COMPLETED &&
-	    st->status != FX_STATUS_COMPLETED_WITH_ERRORS)
+	case FX_SHA256_NOT_FINISHED:
 		return "the acquisition failed, so the image files are not the whole image";
-	if (!st->nfiles)
+	case FX_SHA256_NO_FILES:
 		return "no image files were recorded";
-	for (i = 0; i < st->nfiles; i++)
-		if (!st->files[i].sha256[0]) {
-			snprintf(copy, sizeof(copy), "%s", st->files[i].path);
-			snprintf(buf, len, "image file %s has no SHA-256 %s", basename(copy),
-				 st->files_unhashed[0] ? st->files_unhashed : "(not computed)");
-			return buf;
-		}
-	return NULL;
-}
-
-/*
- * One line of TARGET.sha256 as sha256sum writes it: "HASH  NAME", or, for a
- * name holding a backslash, a line feed or a carriage return, a leading
- * backslash and those escaped (\\, \n, \r), so that `sha256sum -c` (and
- * verify) read the name back. acquire refuses such characters in TARGET but
- * a backslash; this keeps the file right whatever the name.
- */
-static void sha256_line(FILE *f, const char *sha256, const char *name)
-{
-	const char *p;
-
-	if (!strpbrk(name, "\\\n\r")) {
-		fprintf(f, "%s  %s\n", sha256, name);
-		return;
-	}
-	fprintf(f, "\\%s  ", sha256);
-	for (p = name; *p; p++) {
-		if (*p == '\\')
-			fputs("\\\\", f);
-		else if (*p == '\n')
-			fputs("\\n", f);
-		else if (*p == '\r')
-			fputs("\\r", f);
-		else
-			fputc(*p, f);
-	}
-	fputc('\n', f);
-}
-
-static int sha256_lines(const acq_state *st, int fd)
-{
-	FILE *f = fdopen(fd, "w");
-	char copy[PATH_MAX];
-	size_t i;
-	int rc = 0;
-
-	if (!f) {
-		close(fd);
-		return -1;
-	}
-	for (i = 0; i < st->nfiles; i++) {
+	default:
 		snprintf(copy, sizeof(copy), "%s", st->files[i].path);
-		sha256_line(f, st->files[i].sha256, basename(copy));
+		snprintf(buf, len, "image file %s has no SHA-256 %s", basename(copy),
+			 st->files_unhashed[0] ? st->files_unhashed : "(not computed)");
+		return buf;
 	}
-	if (fflush(f) != 0 || fsync(fd) != 0)
-		rc = -1;
-	if (fclose(f) != 0)
-		rc = -1;
-	return rc;
 }
 
-/* Writes TARGET.sha256 when sha256_withheld allows, and notes in
- * st->sha256_note what the log says of it. A file that could not be
- * written completely is removed (it was created here, O_EXCL): a partial
- * list would pass `sha256sum -c` on part of the set. */
+/* Writes TARGET.sha256 (libforensic's fx_sha256_file_write: the format,
+ * O_EXCL|O_NOFOLLOW, removed when incomplete) when the rule allows, and
+ * notes in st->sha256_note what the log says of it. */
 int acq_write_sha256(acq_state *st)
 {
 	char why[PATH_MAX + 1100];
 	const char *withheld = sha256_withheld(st, why, sizeof(why));
-	int fd, err;
+	int created = 0;
 
 	if (withheld) {
 		snprintf(st->sha256_note, sizeof(st->sha256_note), "not written: %s",
 			 withheld);
 		return 0;
 	}
-	fd = create_record_file(st->sha_path, 0444, "SHA-256 file", why, sizeof(why));
-	if (fd < 0 || sha256_lines(st, fd) != 0) {
-		err = errno;
-		if (fd < 0) {
-			snprintf(st->sha256_note, sizeof(st->sha256_note),
-				 "not written: %s", why);
-			return -1;
-		}
-		fprintf(stderr, "acquire: cannot write %s: %s\n",
-			fx_tool_escape(st->sha_path), strerror(err));
-		unlink(st->sha_path);
-		snprintf(st->sha256_note, sizeof(st->sha256_note),
-			 "not written: cannot write %s: %s", st->sha_path, strerror(err));
+	if (fx_sha256_file_write(&created, st->sha_path, st->status, st->files,
+				 st->nfiles) != 0) {
+		/* the message names the path: "cannot write PATH: why" */
+		fprintf(stderr, created ? "acquire: %s\n"
+			: "acquire: cannot create the SHA-256 file: %s\n",
+			fx_tool_escape(fx_error_last()));
+		snprintf(st->sha256_note, sizeof(st->sha256_note), "not written: %s",
+			 fx_error_last());
 		return -1;
 	}
 	snprintf(st->sha256_note, sizeof(st->sha256_note), "%s", st->sha_path);

@@ -14,7 +14,8 @@
  * three media hash findings, the file's and exactly one window; runs of
  * windows are merged; split raw names the segment and its media range;
  * truncated, missing and extra files; no record; the precedence of
- * mismatch over error; the recorded event; JSON escaping. The split raw
+ * mismatch over error; the recorded event; JSON escaping; NAME.sha256
+ * written (its rule, bytes and refusals) and read back. The split raw
  * reader holds a few files open, not the whole set, and refuses a file
  * swapped after the open.
  */
@@ -1189,6 +1190,105 @@ START_TEST(test_split_raw_reader_bounded_fds)
 }
 END_TEST
 
+/* ---- NAME.sha256, written and read by the library ------------------------- */
+
+typedef struct listed {
+	char text[4096]; /* "lineno:sha256:name|" per line given */
+} listed;
+
+static int collect_line(const char *sha256, const char *name, unsigned lineno,
+			void *payload)
+{
+	listed *l = payload;
+	size_t len = strlen(l->text);
+
+	snprintf(l->text + len, sizeof(l->text) - len, "%u:%s:%s|", lineno,
+		 sha256 ? sha256 : "NULL", name ? name : "NULL");
+	return 0;
+}
+
+START_TEST(test_sha256_file_written_and_read)
+{
+	const char *dir = fxt_tmpdir("verify-sha256file");
+	char path[4200], link[4200], a[4200], b[4200], want[1024], up[65];
+	fx_image_file files[2];
+	uint8_t *bytes;
+	size_t len, i = 99;
+	struct stat st;
+	listed l;
+	int created = -1;
+
+	snprintf(path, sizeof(path), "%s/t.sha256", dir);
+	snprintf(a, sizeof(a), "%s/t.001", dir);
+	snprintf(b, sizeof(b), "%s/t\\x\n.002", dir);
+	memset(files, 0, sizeof(files));
+	files[0].path = a;
+	files[1].path = b;
+	memset(files[0].sha256, 'a', 64);
+	/* the rule: a whole image, every file hashed */
+	ck_assert_int_eq(fx_sha256_file_withheld(&i, FX_STATUS_COMPLETED, files, 2),
+			 FX_SHA256_UNHASHED);
+	ck_assert_uint_eq(i, 1);
+	memset(files[1].sha256, 'b', 64);
+	ck_assert_int_eq(fx_sha256_file_withheld(NULL, FX_STATUS_INTERRUPTED, files, 2),
+			 FX_SHA256_INTERRUPTED);
+	ck_assert_int_eq(fx_sha256_file_withheld(NULL, FX_STATUS_FAILED, files, 2),
+			 FX_SHA256_NOT_FINISHED);
+	ck_assert_int_eq(fx_sha256_file_withheld(NULL, FX_STATUS_COMPLETED, files, 0),
+			 FX_SHA256_NO_FILES);
+	ck_assert_int_eq(fx_sha256_file_withheld(NULL, FX_STATUS_COMPLETED_WITH_ERRORS,
+						 files, 2), FX_SHA256_ALLOWED);
+	ck_assert_int_eq(fx_sha256_file_write(&created, path, FX_STATUS_FAILED, files, 2),
+			 FX_EUSAGE);
+	ck_assert_int_eq(created, 0);
+	ck_assert_int_eq(access(path, F_OK), -1); /* nothing created */
+	/* sha256sum's bytes: base names, the backslash and line feed escaped */
+	ck_assert_msg(fx_sha256_file_write(&created, path, FX_STATUS_COMPLETED, files, 2) == 0,
+		      "%s", fx_error_last());
+	snprintf(want, sizeof(want), "%s  t.001\n\\%s  t\\\\x\\n.002\n",
+		 files[0].sha256, files[1].sha256);
+	bytes = slurp(path, &len);
+	ck_assert_uint_eq(len, strlen(want));
+	ck_assert_int_eq(memcmp(bytes, want, len), 0);
+	free(bytes);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0444);
+	/* never over anything, never through a link */
+	ck_assert_int_eq(fx_sha256_file_write(&created, path, FX_STATUS_COMPLETED, files, 2),
+			 FX_EEXISTS);
+	ck_assert_int_eq(created, 0);
+	snprintf(link, sizeof(link), "%s/l.sha256", dir);
+	ck_assert_int_eq(symlink(a, link), 0);
+	ck_assert_int_eq(fx_sha256_file_write(&created, link, FX_STATUS_COMPLETED, files, 2),
+			 FX_EEXISTS);
+	ck_assert_msg(strstr(fx_error_last(), "(a symbolic link, never followed)"), "%s",
+		      fx_error_last());
+	ck_assert_int_eq(access(a, F_OK), -1); /* the link's target not made */
+	/* read back: names unescaped, hashes lowered, lines that are no
+	 * entry given without either, comments and blank lines not at all */
+	memset(&l, 0, sizeof(l));
+	ck_assert_int_eq(fx_sha256_file_read(path, collect_line, &l), 0);
+	snprintf(want, sizeof(want), "1:%s:t.001|2:%s:t\\x\n.002|", files[0].sha256,
+		 files[1].sha256);
+	ck_assert_str_eq(l.text, want);
+	memset(up, 'C', 64);
+	up[64] = '\0';
+	snprintf(want, sizeof(want), "# list\n\n%s *bin.img\r\nnot a line\n\\%s  x\\q\n",
+		 up, up);
+	chmod(path, 0644);
+	write_or_die(path, want, strlen(want));
+	memset(&l, 0, sizeof(l));
+	ck_assert_int_eq(fx_sha256_file_read(path, collect_line, &l), 0);
+	memset(up, 'c', 64);
+	snprintf(want, sizeof(want), "3:%s:bin.img|4:NULL:NULL|5:NULL:NULL|", up);
+	ck_assert_str_eq(l.text, want);
+	snprintf(want, sizeof(want), "cannot read %s/none.sha256: No such file or directory", dir);
+	snprintf(path, sizeof(path), "%s/none.sha256", dir);
+	ck_assert_int_eq(fx_sha256_file_read(path, collect_line, &l), FX_ENOTFOUND);
+	ck_assert_str_eq(fx_error_last(), want);
+}
+END_TEST
+
 static Suite *verify_suite(void)
 {
 	Suite *s = suite_create("verify");
@@ -1205,6 +1305,7 @@ static Suite *verify_suite(void)
 	tcase_add_test(ver, test_split_raw_extra_segment);
 	tcase_add_test(ver, test_no_record_and_precedence);
 	tcase_add_test(ver, test_sha256_file_escaped_names);
+	tcase_add_test(ver, test_sha256_file_written_and_read);
 	tcase_add_test(ver, test_e01_verification_and_record);
 	tcase_add_test(ver, test_not_an_image_and_json_escaping);
 	tcase_add_test(ver, test_format_decides);

@@ -213,6 +213,72 @@ FX_EXTERN const char *fx_verify_finding_kind_name(int kind);
 /** "casedb", "e01", "sha256_file"; "" for none. Static. */
 FX_EXTERN const char *fx_verify_reference_name(int reference);
 
+/* ---- NAME.sha256 ----------------------------------------------------------- */
+
+/** Why no NAME.sha256 is written for an acquisition's image files. */
+enum fx_sha256_withheld {
+	FX_SHA256_ALLOWED = 0,  /**< it is written */
+	FX_SHA256_INTERRUPTED,  /**< the acquisition was interrupted */
+	FX_SHA256_NOT_FINISHED, /**< it failed, or has not ended */
+	FX_SHA256_NO_FILES,     /**< it recorded no image files */
+	FX_SHA256_UNHASHED      /**< a file has no SHA-256 */
+};
+
+/**
+ * The rule for NAME.sha256, one for every format: it lists an image only
+ * when the image is whole -- an acquisition that ended
+ * FX_STATUS_COMPLETED or FX_STATUS_COMPLETED_WITH_ERRORS, with at least
+ * one file, every file with a SHA-256 -- so that `sha256sum -c` never
+ * passes on part of a set (an interrupted or failed split raw set has a
+ * SHA-256 for each file and still gets none). Returns FX_SHA256_ALLOWED
+ * or why not (enum fx_sha256_withheld); for FX_SHA256_UNHASHED, *unhashed
+ * (when not NULL) is the index of the first file without a SHA-256.
+ */
+FX_EXTERN int fx_sha256_file_withheld(size_t *unhashed, fx_status status,
+				      const fx_image_file *files, size_t n);
+
+/**
+ * Writes NAME.sha256 at path for the files of an acquisition that ended
+ * with status, as sha256sum writes it: "HASH  NAME" for each file in
+ * order, NAME its base name; a name holding a backslash, a line feed or a
+ * carriage return in sha256sum's escaped form (a leading backslash, then
+ * \\, \n, \r), which sha256sum and fx_sha256_file_read() read back.
+ * Only when fx_sha256_file_withheld() allows it: otherwise FX_EUSAGE, and
+ * nothing is created. The list is evidence like the image: created
+ * read-only with O_EXCL|O_NOFOLLOW, never over anything and never through
+ * a link (FX_EEXISTS, naming what is there and whether it is a link), and
+ * on storage (fsync) when this returns 0. A list that could not be
+ * written completely is removed: a partial one would pass `sha256sum -c`
+ * on part of the set. On failure, fx_error_last() says why ("cannot
+ * create PATH: ...", or "cannot write PATH: ...") and *created (when not
+ * NULL) says whether the file had been created before the writing failed
+ * (1; it is removed again) or not (0).
+ */
+FX_EXTERN int fx_sha256_file_write(int *created, const char *path,
+				   fx_status status, const fx_image_file *files,
+				   size_t n);
+
+/**
+ * One line of a NAME.sha256 list: sha256 is its 64 hex digits, lowered;
+ * name the file as listed (unescaped; relative to the list's directory
+ * unless absolute), both borrowed for the call. A line that is neither
+ * blank, a comment ('#') nor "HASH  NAME" / "HASH *NAME" (or their escaped
+ * form) is given with sha256 and name NULL. lineno counts from 1. A
+ * nonzero return stops the reading and is what fx_sha256_file_read()
+ * returns.
+ */
+typedef int (*fx_sha256_file_cb)(const char *sha256, const char *name,
+				 unsigned lineno, void *payload);
+
+/**
+ * Reads the NAME.sha256 list at path, giving every line to cb in order.
+ * Returns 0, cb's nonzero return, or, when path cannot be opened, a
+ * negative code (FX_ENOTFOUND when it does not exist) with "cannot read
+ * PATH: why" in fx_error_last(), before any call of cb.
+ */
+FX_EXTERN int fx_sha256_file_read(const char *path, fx_sha256_file_cb cb,
+				  void *payload);
+
 #ifdef __cplusplus
 }
 #endif

@@ -49,13 +49,6 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* len hex digits (either case) at s, then the end or a blank. */
-static int is_hex(const char *s, size_t len)
-{
-	return fx_hex_span(s, len) &&
-	       (s[len] == '\0' || s[len] == ' ' || s[len] == '\t');
-}
-
 /* A recorded or listed hash of len characters, lowercased as the library
  * writes hashes; "" when there is none of that length. */
 static void copy_hash(char *out, const char *in, size_t len)
@@ -253,107 +246,58 @@ static int load_record(fx_verify_ctx *c, const char *path)
 
 /* ---- references: TARGET.sha256 ------------------------------------------- */
 
-/* TARGET.sha256 for the image's first file: its name without the
- * extension (.E01, .001, .raw, ...), plus .sha256. */
-static void sha256_path(char *out, size_t len, const char *path)
+/* The list being read, and whether the reading stopped for want of memory
+ * (then not a list that cannot be read). */
+typedef struct sha256_list {
+	fx_verify_ctx *c;
+	int failed;
+} sha256_list;
+
+static int sha256_entry(const char *sha256, const char *name, unsigned lineno,
+			void *payload)
 {
-	char copy[PATH_MAX];
-	char *base, *dot;
-
-	snprintf(copy, sizeof(copy), "%s", path);
-	base = strrchr(copy, '/');
-	base = base ? base + 1 : copy;
-	if ((dot = strrchr(base, '.')) != NULL && dot != base)
-		*dot = '\0';
-	if (snprintf(out, len, "%s.sha256", copy) >= (int)len)
-		out[0] = '\0';
-}
-
-/*
- * sha256sum's escaped name, in place: on a line that starts with a
- * backslash, the name has \\ for a backslash, \n for a line feed and \r
- * for a carriage return (coreutils writes such names so, and so does
- * acquire). 0, or -1 for any other escape.
- */
-static int sha256_unescape(char *name)
-{
-	char *in = name, *out = name;
-
-	for (; *in; in++) {
-		if (*in != '\\') {
-			*out++ = *in;
-			continue;
-		}
-		in++;
-		if (*in == '\\')
-			*out++ = '\\';
-		else if (*in == 'n')
-			*out++ = '\n';
-		else if (*in == 'r')
-			*out++ = '\r';
-		else
-			return -1;
-	}
-	*out = '\0';
-	return 0;
-}
-
-static int sha256_line(fx_verify_ctx *c, char *line, unsigned lineno)
-{
-	char dir[PATH_MAX], full[PATH_MAX * 2], *name;
+	sha256_list *l = payload;
+	fx_verify_ctx *c = l->c;
+	char dir[PATH_MAX], full[PATH_MAX * 2];
 	fx_verify_file *f;
-	size_t len = strcspn(line, "\r\n");
-	int escaped = line[0] == '\\';
 
-	line[len] = '\0';
-	if (!line[0] || line[0] == '#')
-		return 0;
-	line += escaped;
-	len -= (size_t)escaped;
-	name = line + 64;
-	if (len < 67 || !is_hex(line, 64) || name[0] != ' ' ||
-	    (name[1] != ' ' && name[1] != '*') || !name[2] ||
-	    (escaped && sha256_unescape(name + 2) != 0)) {
+	if (!sha256) {
 		fx_verify_findf(c->r, FX_FIND_RECORD, FX_VERDICT_ERROR, FX_REF_SHA256_FILE,
 				c->r->sha256_file, "%s line %u is not \"<sha256>  <file>\"",
 				c->r->sha256_file, lineno);
 		return 0;
 	}
-	name += 2;
 	snprintf(dir, sizeof(dir), "%s", c->r->sha256_file);
 	if (snprintf(full, sizeof(full), "%s/%s", dirname(dir), name) >= (int)sizeof(full))
 		return 0;
-	if (!(f = fx_verify_file_slot(c, full)))
+	if (!(f = fx_verify_file_slot(c, full))) {
+		l->failed = 1;
 		return fx_error_set(FX_ERROR, "out of memory");
+	}
 	f->listed = 1;
-	line[64] = '\0';
-	copy_hash(f->listed_sha256, line, 64);
+	copy_hash(f->listed_sha256, sha256, 64);
 	return 0;
 }
 
 static int load_sha256_file(fx_verify_ctx *c, const char *path)
 {
-	char file[PATH_MAX], line[PATH_MAX + 128];
-	unsigned lineno = 0;
-	FILE *f;
-	int rc = 0;
+	sha256_list l = { c, 0 };
+	char file[PATH_MAX];
+	int rc;
 
 	if (c->o->sha256_file)
 		snprintf(file, sizeof(file), "%s", c->o->sha256_file);
 	else
-		sha256_path(file, sizeof(file), path);
-	if (!(f = fopen(file, "r"))) {
-		if (errno != ENOENT || c->o->sha256_file)
-			fx_verify_findf(c->r, FX_FIND_RECORD, FX_VERDICT_ERROR,
-					FX_REF_SHA256_FILE, file, "cannot read %s: %s",
-					file, strerror(errno));
-		return 0;
-	}
+		fx_sha256_file_beside(file, sizeof(file), path);
 	snprintf(c->r->sha256_file, sizeof(c->r->sha256_file), "%s", file);
-	while (!rc && fgets(line, sizeof(line), f))
-		rc = sha256_line(c, line, ++lineno);
-	fclose(f);
-	return rc;
+	rc = fx_sha256_file_read(file, sha256_entry, &l);
+	if (!rc || l.failed)
+		return rc;
+	c->r->sha256_file[0] = '\0'; /* none was read */
+	if (rc != FX_ENOTFOUND || c->o->sha256_file)
+		fx_verify_findf(c->r, FX_FIND_RECORD, FX_VERDICT_ERROR,
+				FX_REF_SHA256_FILE, file, "%s", fx_error_last());
+	return 0;
 }
 
 /* ---- the set ------------------------------------------------------------- */

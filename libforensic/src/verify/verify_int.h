@@ -1,8 +1,9 @@
 /* Internal interface of the verification module: verify.c (the order of a
  * verification: references, set, hashing, verdict, record), verify_hash.c
- * (reading and hashing the media and the image files, comparing) and
- * verify_json.c (findings, names, the JSON result). One thread runs a
- * verification; verify_hash.c starts and joins its own helpers. */
+ * (reading and hashing the media and the image files, comparing),
+ * verify_json.c (findings, names, the JSON result) and sha256file.c
+ * (NAME.sha256, written and read). One thread runs a verification;
+ * verify_hash.c starts and joins its own helpers. */
 #ifndef FX_VERIFY_INT_H
 #define FX_VERIFY_INT_H
 
@@ -47,6 +48,12 @@ fx_verify_file *fx_verify_file_find(fx_verify_ctx *c, const char *path);
 
 /* "MD5", "SHA-1", "SHA-256" for messages. */
 const char *fx_verify_alg_label(unsigned alg);
+
+/* sha256file.c */
+
+/* NAME.sha256 for the image whose first file is image: its name without
+ * the extension (.E01, .001, .raw, ...), plus .sha256; "" when too long. */
+void fx_sha256_file_beside(char *out, size_t len, const char *image);
 
 /* verify_hash.c */
 
