@@ -97,25 +97,76 @@ typedef struct fx_verify_file {
 	int64_t media_offset;
 } fx_verify_file;
 
+/** Which image files fx_verify_image() hashes (SHA-256, from storage or
+ *  from the media stream, whichever costs less). */
+enum fx_verify_file_hashes {
+	/** Those a reference lists with a SHA-256, to compare; and every
+	 *  file of the set when hash_algs has SHA-256, for the record. */
+	FX_VERIFY_FILES_AUTO = 0,
+	/** Only those no reference has a SHA-256 for (an E01's segments
+	 *  just written), whatever hash_algs: the read-back of a new image,
+	 *  where the writer hashed the others from the bytes the media
+	 *  hashes cover, costs one read of the media. */
+	FX_VERIFY_FILES_UNKNOWN = 1
+};
+
+/** How far the hashing of image files straight from storage has got
+ *  (FX_VERIFY_FILES_*: E01 segments), of the files it hashes. */
+typedef struct fx_verify_files_progress {
+	size_t files_done;
+	size_t files_total;
+	uint64_t bytes_done;
+	uint64_t bytes_total;
+} fx_verify_files_progress;
+
+typedef void (*fx_verify_files_progress_cb)(const fx_verify_files_progress *p,
+					    void *payload);
+
 /** Options of fx_verify_image(). */
 typedef struct fx_verify_options {
 	unsigned version;
 	unsigned hash_algs;      /**< FX_HASH_* to compute (all) */
 	unsigned threads;        /**< E01 decompression workers; 0 = cores */
 	size_t block_size;       /**< read size (1 MiB) */
-	int bypass_cache;        /**< drop cached pages first (0) */
+	/** Drop cached pages first (0): the image files, and each file
+	 *  hashed straight from storage, are read from the device. */
+	int bypass_cache;
 	/** The acquisition to verify against; 0: the one that wrote path. */
 	int64_t acquisition_id;
-	/** Path of TARGET.sha256; NULL: beside the image. */
+	/** Path of TARGET.sha256; NULL: beside the image (with a reference:
+	 *  none, see reference). */
 	const char *sha256_file;
 	volatile sig_atomic_t *cancel;
 	fx_progress_cb progress;
 	void *progress_payload;
+	/** Since version 2: the acquisition to verify against, held in
+	 *  memory -- typically the one just run, whose record in the case
+	 *  database is not finished yet (acquire --verify). Its id, evidence
+	 *  id, case and evidence numbers, format, status and result (hashes,
+	 *  bytes, files with their SHA-256 where known, windows) are the
+	 *  record's references, exactly as if read from a database;
+	 *  borrowed for the call. db is not searched (it may be NULL), and
+	 *  no NAME.sha256 is read unless sha256_file names one: a new
+	 *  image's list is written after its verification, from the same
+	 *  facts. NULL: the record in db. */
+	const fx_casedb_acquisition_info *reference;
+	/** Since version 2: re-reads of a sector that fails (0), at most
+	 *  FX_ACQUIRE_MAX_RETRIES (a read-back retries as its acquisition
+	 *  did). */
+	unsigned retries;
+	/** Since version 2: enum fx_verify_file_hashes. */
+	int file_hashes;
+	/** Since version 2: called on the calling thread every 250 ms while
+	 *  image files are still being hashed from storage after the media
+	 *  was read, and once when that ends; NULL: none. */
+	fx_verify_files_progress_cb files_progress;
+	void *files_progress_payload;
 } fx_verify_options;
 
-#define FX_VERIFY_OPTIONS_VERSION 1
+#define FX_VERIFY_OPTIONS_VERSION 2
 #define FX_VERIFY_OPTIONS_INIT { FX_VERIFY_OPTIONS_VERSION, FX_HASH_ALL, 0, \
-	1 << 20, 0, 0, NULL, NULL, NULL, NULL }
+	1 << 20, 0, 0, NULL, NULL, NULL, NULL, NULL, 0, FX_VERIFY_FILES_AUTO, \
+	NULL, NULL }
 
 /** Everything a verification found; release with fx_verify_result_clear. */
 typedef struct fx_verify_result {
@@ -148,14 +199,21 @@ typedef struct fx_verify_result {
 	uint64_t findings_dropped;   /**< beyond FX_VERIFY_MAX_FINDINGS */
 	double elapsed_s;
 	int64_t verification_id;     /**< set by fx_verify_record() */
+	/** The sectors the media read could not read (owned; sorted and
+	 *  merged, in sectors of sector_size), each also a finding. */
+	fx_bad_range *bad;
+	size_t nbad;
+	uint64_t bad_sectors;        /**< total sectors in bad */
 } fx_verify_result;
 
 /** Findings kept per result; more are counted in findings_dropped. */
 #define FX_VERIFY_MAX_FINDINGS 4096
 
 /**
- * Verifies the image whose first file is path. db may be NULL (then no
- * record is looked up and FX_FIND_NO_RECORD is reported). The image is
+ * Verifies the image whose first file is path, against the acquisition
+ * record opts->reference gives or, without one, the record in db that
+ * wrote path (or opts->acquisition_id). db may be NULL (then, without a
+ * reference, FX_FIND_NO_RECORD is reported). The image is
  * read in the format its acquisition record gives (fx_image_options.format);
  * only an image without a record is recognised by name and contents. The
  * whole set is checked before the media is hashed: files missing, shorter
@@ -166,8 +224,8 @@ typedef struct fx_verify_result {
  *
  * Every image file for which a reference (the record, NAME.sha256) lists a
  * SHA-256 is hashed and compared whether or not the media could be opened
- * or read: a file that no longer has its recorded SHA-256 has changed,
- * whatever else is wrong with the set.
+ * or read (FX_VERIFY_FILES_AUTO): a file that no longer has its recorded
+ * SHA-256 has changed, whatever else is wrong with the set.
  *
  * Status: FX_VERDICT_MISMATCH when an image file's SHA-256 differs from a
  * reference (always), or when anything else differs and the set was read
@@ -178,6 +236,8 @@ typedef struct fx_verify_result {
  * hashed completely, at least the record was compared and nothing differs.
  * Returns 0 when out holds a verdict, a negative code only when it could
  * not start (bad options, out of memory); the database is only read.
+ * Options of version 1 (no reference, no retries, FX_VERIFY_FILES_AUTO)
+ * are served as they always were.
  */
 FX_EXTERN int fx_verify_image(fx_verify_result *out, const char *path,
 			      fx_casedb *db, const fx_verify_options *opts);

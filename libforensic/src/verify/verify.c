@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,26 +198,43 @@ static int same_name(const char *a, const char *b)
 	return strcmp(basename(x), basename(y)) == 0;
 }
 
-static int load_record(fx_verify_ctx *c, const char *path)
+/* The record in the database that wrote path (or the one asked for) into
+ * c->acq; without one, the finding says why and c->acq stays NULL. */
+static int read_record(fx_verify_ctx *c, const char *path)
 {
-	fx_verify_result *r = c->r;
 	int64_t id = c->o->acquisition_id;
 	int rc;
 
 	if (!c->db) {
-		fx_verify_findf(r, FX_FIND_NO_RECORD, FX_VERDICT_ERROR, FX_REF_CASEDB, path,
+		fx_verify_findf(c->r, FX_FIND_NO_RECORD, FX_VERDICT_ERROR, FX_REF_CASEDB, path,
 				"no acquisition record for %s: no case database", path);
 		return 0;
 	}
 	if (!id && (rc = find_acquisition(&id, c->db, path)) != 0) {
 		if (rc != FX_ENOTFOUND)
 			return rc;
-		fx_verify_findf(r, FX_FIND_NO_RECORD, FX_VERDICT_ERROR, FX_REF_CASEDB, path,
+		fx_verify_findf(c->r, FX_FIND_NO_RECORD, FX_VERDICT_ERROR, FX_REF_CASEDB, path,
 				"no acquisition record for %s in the case database", path);
 		return 0;
 	}
-	if ((rc = fx_casedb_acquisition_get(&c->acq, c->db, id)) != 0)
+	if ((rc = fx_casedb_acquisition_get(&c->acq_read, c->db, id)) != 0)
 		return rc;
+	c->acq = c->acq_read;
+	return 0;
+}
+
+/* The record's references: the caller's in memory, else the database's. */
+static int load_record(fx_verify_ctx *c, const char *path)
+{
+	fx_verify_result *r = c->r;
+	int64_t id;
+	int rc;
+
+	if (c->o->reference)
+		c->acq = c->o->reference;
+	else if ((rc = read_record(c, path)) != 0 || !c->acq)
+		return rc;
+	id = c->acq->id;
 	r->acquisition_id = id;
 	r->evidence_id = c->acq->evidence_id;
 	snprintf(r->case_number, sizeof(r->case_number), "%s",
@@ -285,6 +303,8 @@ static int load_sha256_file(fx_verify_ctx *c, const char *path)
 	char file[PATH_MAX];
 	int rc;
 
+	if (c->o->reference && !c->o->sha256_file)
+		return 0; /* a new image: its list is written after this */
 	if (c->o->sha256_file)
 		snprintf(file, sizeof(file), "%s", c->o->sha256_file);
 	else
@@ -523,23 +543,43 @@ static int decide(const fx_verify_ctx *c)
 	return r->findings_dropped ? FX_VERDICT_MISMATCH : FX_VERDICT_VERIFIED;
 }
 
+/* The caller's options as this version reads them: an older caller's
+ * struct ends before the newer fields, which keep their defaults. */
+static int read_options(fx_verify_options *out, const fx_verify_options *opts)
+{
+	fx_verify_options defaults = FX_VERIFY_OPTIONS_INIT;
+
+	*out = defaults;
+	if (!opts)
+		return 0;
+	if (!opts->version || opts->version > FX_VERIFY_OPTIONS_VERSION)
+		return fx_error_set(FX_EUSAGE, "fx_verify_options version %u, expected 1 to %d",
+				    opts->version, FX_VERIFY_OPTIONS_VERSION);
+	memcpy(out, opts, opts->version >= 2 ? sizeof(*out)
+	       : offsetof(fx_verify_options, reference));
+	return 0;
+}
+
 static int check_options(const fx_verify_options *o)
 {
-	if (o->version != FX_VERIFY_OPTIONS_VERSION)
-		return fx_error_set(FX_EUSAGE, "fx_verify_options version %u, expected %d",
-				    o->version, FX_VERIFY_OPTIONS_VERSION);
 	if (!(o->hash_algs & FX_HASH_ALL) || (o->hash_algs & ~FX_HASH_ALL))
 		return fx_error_set(FX_EUSAGE, "no valid hash algorithm selected");
 	if (!o->block_size || o->block_size % 4096 || o->block_size > (256u << 20))
 		return fx_error_set(FX_EUSAGE, "block size %zu is not a multiple of 4096 up to 256 MiB",
 				    o->block_size);
+	if (o->retries > FX_ACQUIRE_MAX_RETRIES)
+		return fx_error_set(FX_EUSAGE, "retries %u is more than %u", o->retries,
+				    FX_ACQUIRE_MAX_RETRIES);
+	if (o->file_hashes != FX_VERIFY_FILES_AUTO &&
+	    o->file_hashes != FX_VERIFY_FILES_UNKNOWN)
+		return fx_error_set(FX_EUSAGE, "unknown file_hashes %d", o->file_hashes);
 	return 0;
 }
 
 int fx_verify_image(fx_verify_result *out, const char *path, fx_casedb *db,
 		    const fx_verify_options *opts)
 {
-	fx_verify_options defaults = FX_VERIFY_OPTIONS_INIT;
+	fx_verify_options o;
 	fx_verify_ctx c;
 	double start = now_s();
 	int rc;
@@ -547,10 +587,12 @@ int fx_verify_image(fx_verify_result *out, const char *path, fx_casedb *db,
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
 	c.r = out;
-	c.o = opts ? opts : &defaults;
+	c.o = &o;
 	c.db = db;
-	if (!path || (rc = check_options(c.o)) != 0)
-		return path ? rc : fx_error_set(FX_EUSAGE, "fx_verify_image: no path");
+	if (!path)
+		return fx_error_set(FX_EUSAGE, "fx_verify_image: no path");
+	if ((rc = read_options(&o, opts)) != 0 || (rc = check_options(&o)) != 0)
+		return rc;
 	snprintf(out->path, sizeof(out->path), "%s", path);
 	if ((rc = load_record(&c, path)) != 0)
 		goto done;
@@ -572,7 +614,7 @@ int fx_verify_image(fx_verify_result *out, const char *path, fx_casedb *db,
 done:
 	out->elapsed_s = now_s() - start;
 	fx_source_free(c.img);
-	fx_casedb_acquisition_info_free(c.acq);
+	fx_casedb_acquisition_info_free(c.acq_read);
 	free(c.expected_windows);
 	free(c.by_name);
 	if (rc)

@@ -4,8 +4,9 @@
  * The media is read once through the acquisition pipeline without a sink
  * (fx_acquire_run: MD5, SHA-1 and SHA-256 each on its own thread, plus the
  * window hasher when the record has windows, with the same window size).
- * Each image file's own SHA-256 is needed only when a reference lists it,
- * and is had as cheaply as the format allows:
+ * Each image file's own SHA-256 is needed when a reference lists it (or,
+ * for acquire's read-back, FX_VERIFY_FILES_UNKNOWN, only when no reference
+ * has it), and is had as cheaply as the format allows:
  *   - raw, one file: the file is the media, its SHA-256 is the media's;
  *   - split raw: a sink on the pipeline's own thread cuts the stream at the
  *     segment boundaries and hashes each segment (no second read);
@@ -16,10 +17,14 @@
  * opened at all, the files a reference lists are hashed straight from
  * storage on the calling thread (fx_verify_hash_files), because a changed
  * file must be named whatever else is wrong with the set.
+ * With bypass_cache, a file hashed straight from storage has its cached
+ * pages dropped first, so its bytes come from the device.
  * The helper thread owns its hashers and buffer; it reads only the paths
  * copied for it and writes only its own result slots, which the calling
- * thread reads after joining it. The sink runs on the pipeline's sink
- * thread and likewise owns its state until fx_acquire_run returns.
+ * thread reads after joining it, and its progress counters (atomics),
+ * which the calling thread reads while it waits. The sink runs on the
+ * pipeline's sink thread and likewise owns its state until fx_acquire_run
+ * returns.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,9 +35,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/error.h"
+#include "base/storage.h"
 #include "hash/hasher.h"
 #include "verify/verify_int.h"
 
@@ -41,16 +48,23 @@ typedef char sha_hex[65];
 /* ---- image files hashed straight from storage ------------------------------ */
 
 /* A list of files to hash, on a helper thread (E01, beside the media read)
- * or on the calling thread (files the media read could not vouch for). */
+ * or on the calling thread (files the media read could not vouch for). A
+ * NULL path is not hashed. */
 typedef struct file_hasher {
 	char **paths;
+	uint64_t *sizes;   /* for the progress */
 	sha_hex *sha;
 	size_t n;
 	volatile sig_atomic_t *cancel;
+	int from_storage;  /* drop each file's cached pages first */
 	pthread_t thread;
 	int started;
 	int cancelled;     /* cancel stopped it: the files after are not hashed */
 	char error[600];   /* first failure, "" if none */
+	/* written by the hashing thread with atomics, read while waiting */
+	int finished;
+	size_t files_done;
+	uint64_t bytes_done;
 } file_hasher;
 
 static void file_hasher_error(file_hasher *fh, const char *what, size_t i,
@@ -80,6 +94,10 @@ static int hash_one_file(file_hasher *fh, size_t i, fx_hasher *h, uint8_t *buf)
 		file_hasher_error(fh, "cannot hash", i, "not a regular file");
 		close(fd);
 		return 0;
+	}
+	if (fh->from_storage) {
+		fx_storage_drop_cache(fd);
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	}
 	while ((n = read(fd, buf, 1 << 20)) != 0) {
 		if (fx_cancelled(fh->cancel)) {
@@ -111,11 +129,17 @@ static void file_hasher_run(file_hasher *fh)
 
 	if (!buf || fx_hasher_new(&h, FX_HASH_SHA256) != 0)
 		snprintf(fh->error, sizeof(fh->error), "out of memory hashing the image files");
-	for (i = 0; h && buf && i < fh->n; i++)
+	for (i = 0; h && buf && i < fh->n; i++) {
+		if (!fh->paths[i])
+			continue;
 		if (hash_one_file(fh, i, h, buf) < 0)
 			break;
+		__atomic_add_fetch(&fh->bytes_done, fh->sizes[i], __ATOMIC_RELAXED);
+		__atomic_add_fetch(&fh->files_done, 1, __ATOMIC_RELAXED);
+	}
 	fx_hasher_free(h);
 	free(buf);
+	__atomic_store_n(&fh->finished, 1, __ATOMIC_RELEASE);
 }
 
 static void *file_hasher_main(void *arg)
@@ -137,19 +161,68 @@ static void file_hasher_free(file_hasher *fh)
 	for (i = 0; fh->paths && i < fh->n; i++)
 		free(fh->paths[i]);
 	free(fh->paths);
+	free(fh->sizes);
 	free(fh->sha);
 }
 
-static int file_hasher_init(file_hasher *fh, size_t n,
-			    volatile sig_atomic_t *cancel)
+static int file_hasher_init(file_hasher *fh, size_t n, const fx_verify_options *o)
 {
 	memset(fh, 0, sizeof(*fh));
 	fh->n = n;
-	fh->cancel = cancel;
+	fh->cancel = o->cancel;
+	fh->from_storage = o->bypass_cache;
 	if (!(fh->paths = calloc(n ? n : 1, sizeof(char *))) ||
+	    !(fh->sizes = calloc(n ? n : 1, sizeof(uint64_t))) ||
 	    !(fh->sha = calloc(n ? n : 1, sizeof(sha_hex))))
 		return fx_error_set(FX_ERROR, "out of memory");
 	return 0;
+}
+
+/* Adds file i to the list: its path copied, its size for the progress. */
+static int file_hasher_add(file_hasher *fh, size_t i, const char *path,
+			   uint64_t size)
+{
+	if (!(fh->paths[i] = strdup(path)))
+		return fx_error_set(FX_ERROR, "out of memory");
+	fh->sizes[i] = size;
+	return 0;
+}
+
+static void files_progress(file_hasher *fh, fx_verify_files_progress *p,
+			   const fx_verify_options *o)
+{
+	p->files_done = __atomic_load_n(&fh->files_done, __ATOMIC_RELAXED);
+	p->bytes_done = __atomic_load_n(&fh->bytes_done, __ATOMIC_RELAXED);
+	o->files_progress(p, o->files_progress_payload);
+}
+
+/* Waits for the helper thread, saying how far it has got while it
+ * outlasts the media read (cancel stops the waiting, and the thread), and
+ * joins it. */
+static void file_hasher_join(file_hasher *fh, const fx_verify_options *o)
+{
+	const struct timespec tick = { 0, 250 * 1000 * 1000 };
+	fx_verify_files_progress p = { 0, 0, 0, 0 };
+	size_t i;
+	int shown = 0;
+
+	if (!fh->started)
+		return;
+	for (i = 0; i < fh->n; i++)
+		if (fh->paths[i]) {
+			p.files_total++;
+			p.bytes_total += fh->sizes[i];
+		}
+	while (o->files_progress && !__atomic_load_n(&fh->finished, __ATOMIC_ACQUIRE) &&
+	       !fx_cancelled(o->cancel)) {
+		files_progress(fh, &p, o);
+		shown = 1;
+		nanosleep(&tick, NULL);
+	}
+	if (shown)
+		files_progress(fh, &p, o); /* where it ended */
+	pthread_join(fh->thread, NULL);
+	fh->started = 0;
 }
 
 /* The reading stopped because of cancel: no verdict (said once). */
@@ -220,31 +293,51 @@ typedef struct hash_plan {
 	int media_is_file;      /* one raw file: its SHA-256 is the media's */
 } hash_plan;
 
+/* Whether a reference has f's SHA-256. */
+static int listed(const fx_verify_file *f)
+{
+	return f->recorded_sha256[0] || f->listed_sha256[0];
+}
+
+static int unknown_only(const fx_verify_ctx *c)
+{
+	return c->o->file_hashes == FX_VERIFY_FILES_UNKNOWN;
+}
+
 /* The files of the set are hashed when a reference lists one (to compare),
  * and otherwise whenever SHA-256 is among the algorithms asked for, so the
  * verification's record holds them (an E01 acquired with --no-verify has no
- * file SHA-256 in its acquisition record). */
-static int wants_file_hashes(const fx_verify_result *r, unsigned algs)
+ * file SHA-256 in its acquisition record); with FX_VERIFY_FILES_UNKNOWN,
+ * when one has no SHA-256 in any reference. */
+static int wants_file_hashes(const fx_verify_ctx *c)
 {
+	const fx_verify_result *r = c->r;
 	size_t i;
 
 	for (i = 0; i < r->nfiles; i++)
 		if (r->files[i].in_set &&
-		    ((algs & FX_HASH_SHA256) || r->files[i].recorded_sha256[0] ||
-		     r->files[i].listed_sha256[0]))
+		    (unknown_only(c) ? !listed(&r->files[i])
+		     : (c->o->hash_algs & FX_HASH_SHA256) || listed(&r->files[i])))
 			return 1;
 	return 0;
 }
 
-static int plan_e01(hash_plan *p, const fx_verify_options *o)
+/* E01: the segment files on a helper thread (all of them, or with
+ * FX_VERIFY_FILES_UNKNOWN those without a SHA-256 in a reference). */
+static int plan_e01(hash_plan *p, fx_verify_ctx *c)
 {
+	const fx_verify_file *f;
 	size_t i;
 
-	if (file_hasher_init(&p->fh, p->nfiles, o->cancel) != 0)
+	if (file_hasher_init(&p->fh, p->nfiles, c->o) != 0)
 		return FX_ERROR;
-	for (i = 0; i < p->nfiles; i++)
-		if (!(p->fh.paths[i] = strdup(p->files[i].path)))
-			return fx_error_set(FX_ERROR, "out of memory");
+	for (i = 0; i < p->nfiles; i++) {
+		f = fx_verify_file_find(c, p->files[i].path);
+		if (unknown_only(c) && (!f || listed(f)))
+			continue;
+		if (file_hasher_add(&p->fh, i, p->files[i].path, p->files[i].size) != 0)
+			return FX_ERROR;
+	}
 	if (pthread_create(&p->fh.thread, NULL, file_hasher_main, &p->fh) != 0)
 		return fx_error_set(FX_ERROR, "cannot start the file hashing thread");
 	p->fh.started = 1;
@@ -276,14 +369,14 @@ static int plan(hash_plan *p, fx_verify_ctx *c)
 	if (!(p->files = calloc(p->nfiles ? p->nfiles : 1, sizeof(*p->files))))
 		return fx_error_set(FX_ERROR, "out of memory");
 	fx_image_files(c->img, p->files, p->nfiles);
-	if (!wants_file_hashes(r, c->o->hash_algs))
+	if (!wants_file_hashes(c))
 		return 0;
 	if (r->format == FX_IMAGE_RAW && (c->o->hash_algs & FX_HASH_SHA256)) {
 		p->media_is_file = 1;
 		return 0;
 	}
 	return r->format == FX_IMAGE_SPLIT_RAW || r->format == FX_IMAGE_RAW
-		? plan_split(p) : plan_e01(p, c->o);
+		? plan_split(p) : plan_e01(p, c);
 }
 
 static void plan_free(hash_plan *p)
@@ -310,8 +403,7 @@ static void collect_file_hashes(hash_plan *p, fx_verify_ctx *c)
 	const char *sha;
 
 	if (p->fh.started) {
-		pthread_join(p->fh.thread, NULL);
-		p->fh.started = 0;
+		file_hasher_join(&p->fh, c->o);
 		if (p->fh.cancelled)
 			mark_interrupted(c, "hashing the image files");
 		if (p->fh.error[0])
@@ -411,7 +503,7 @@ int fx_verify_hash(fx_verify_ctx *c)
 	if ((rc = plan(&p, c)) != 0)
 		goto done;
 	ao.block_size = c->o->block_size;
-	ao.retries = 0;
+	ao.retries = c->o->retries;
 	ao.hash_algs = c->o->hash_algs;
 	ao.hash_window = c->windows_usable ? c->r->window_size : 0;
 	ao.cancel = c->o->cancel;
@@ -425,6 +517,11 @@ int fx_verify_hash(fx_verify_ctx *c)
 	c->r->nwindows = res.nwindows;
 	res.windows = NULL;
 	res.nwindows = 0;
+	c->r->bad = res.bad;
+	c->r->nbad = res.nbad;
+	c->r->bad_sectors = res.bad_sectors;
+	res.bad = NULL;
+	res.nbad = 0;
 	run_findings(c, &res);
 	chunk_findings(c);
 	collect_file_hashes(&p, c);
@@ -440,11 +537,12 @@ done:
 	return rc;
 }
 
-/* Whether a reference lists a SHA-256 for f that was not computed yet. */
-static int file_needs_hash(const fx_verify_file *f)
+/* Whether f is present, not hashed yet, and a reference lists a SHA-256
+ * for it (with FX_VERIFY_FILES_UNKNOWN: none does). */
+static int file_needs_hash(const fx_verify_ctx *c, const fx_verify_file *f)
 {
 	return f->present && !f->sha256[0] &&
-	       (f->recorded_sha256[0] || f->listed_sha256[0]);
+	       (unknown_only(c) ? !listed(f) : listed(f));
 }
 
 int fx_verify_hash_files(fx_verify_ctx *c)
@@ -455,22 +553,21 @@ int fx_verify_hash_files(fx_verify_ctx *c)
 	int rc;
 
 	for (i = 0; i < r->nfiles; i++)
-		n += file_needs_hash(&r->files[i]);
+		n += file_needs_hash(c, &r->files[i]);
 	if (!n)
 		return 0;
-	if ((rc = file_hasher_init(&fh, n, c->o->cancel)) != 0 ||
+	if ((rc = file_hasher_init(&fh, n, c->o)) != 0 ||
 	    !(idx = calloc(n, sizeof(*idx)))) {
 		rc = rc ? rc : fx_error_set(FX_ERROR, "out of memory");
 		goto done;
 	}
 	for (i = 0, n = 0; i < r->nfiles; i++) {
-		if (!file_needs_hash(&r->files[i]))
+		if (!file_needs_hash(c, &r->files[i]))
 			continue;
 		idx[n] = i;
-		if (!(fh.paths[n++] = strdup(r->files[i].path))) {
-			rc = fx_error_set(FX_ERROR, "out of memory");
+		if ((rc = file_hasher_add(&fh, n++, r->files[i].path,
+					  r->files[i].size)) != 0)
 			goto done;
-		}
 	}
 	file_hasher_run(&fh);
 	for (i = 0; i < n; i++)

@@ -16,7 +16,9 @@ typedef struct fx_verify_ctx {
 	const fx_verify_options *o;
 	fx_casedb *db;
 	fx_source *img;
-	fx_casedb_acquisition_info *acq;   /* the record, or NULL */
+	/* the record: the caller's reference (borrowed) or acq_read, or NULL */
+	const fx_casedb_acquisition_info *acq;
+	fx_casedb_acquisition_info *acq_read; /* read from db, freed at the end */
 	fx_window_hash *expected_windows;  /* from the record */
 	size_t nexpected;
 	int windows_usable;                /* re-hash with window_size */

@@ -214,6 +214,7 @@ void fx_verify_result_clear(fx_verify_result *r)
 	free(r->findings);
 	free(r->files);
 	free(r->windows);
+	free(r->bad);
 	memset(r, 0, sizeof(*r));
 }
 
