@@ -21,11 +21,12 @@ typedef struct acq_options {
 	const char *command_line, *sign_key;
 } acq_options;
 
-/* What a read-back came to: the verdict the case database records
- * (fx_verdict: VERIFIED; MISMATCH: re-read completely, a hash, the size or
- * the source's unreadable sectors differ; ERROR: could not be re-read
- * (open, I/O, sectors); INTERRUPTED: a signal stopped it, no verdict), or
- * this when it did not run. */
+/* What a read-back came to: its verdict (fx_verdict: VERIFIED; MISMATCH:
+ * re-read completely, a hash, the size or the source's unreadable sectors
+ * differ; ERROR: could not be re-read (open, I/O, sectors); INTERRUPTED: a
+ * signal stopped it, no verdict), or this when it did not run. The
+ * image's is libforensic's verification's, which the case database
+ * records. */
 #define ACQ_VERIFY_SKIPPED 0
 
 typedef struct acq_state {
@@ -47,25 +48,25 @@ typedef struct acq_state {
 	time_t start, end;
 	char log_path[PATH_MAX], sha_path[PATH_MAX];
 	FILE *log;
-	/* verification after writing: "passed", "FAILED: ...", "interrupted
-	 * ...", "skipped"; the state of each says which */
+	/* verification after writing, as the log, stderr and --json say it:
+	 * "passed", "FAILED: ...", "interrupted ...", "skipped"; the state of
+	 * each says which */
 	char verify_result[1024];
 	char verify_source_result[1024];
 	int verify_state, verify_source_state; /* fx_verdict, or SKIPPED */
 	int mismatch;
+	/* the image's verification (readback.c), recorded when it ran */
 	int verify_ran;
+	fx_verify_result verification;
+	int files_line;          /* progress: the files' line is shown */
 	/* why image files have no SHA-256 (the log's text for them) */
 	char files_unhashed[1100];
 	/* TARGET.sha256: its path when written, else why not (the log's) */
 	char sha256_note[PATH_MAX + 1200];
-	fx_digests verify_digests;
-	/* image files to hash after writing, and hashed so far: written by
-	 * the hashing thread (progress.c, atomics), read for the progress */
-	size_t hash_files_total, hash_files_done;
-	uint64_t hash_bytes_total, hash_bytes_done;
 	/* case database */
 	fx_casedb *db;
 	int64_t acq_id;
+	int64_t evidence_id;     /* the acquisition's evidence item; 0: not known */
 	char db_default[PATH_MAX];
 	const char *case_number, *evidence_number;
 	char evidence_default[256];
@@ -79,11 +80,13 @@ void acq_pipeline_options(const acq_options *o, fx_acquire_options *out);
  * terminal and not --quiet */
 void acq_progress_hook(const acq_state *st, fx_acquire_options *ao,
 		       const char *label);
-void acq_progress_files_plan(acq_state *st);
-void acq_progress_file_done(acq_state *st, uint64_t bytes);
-/* Shows the hashing of image files until *finished (set atomically by
- * the hashing thread) when that goes on after the read-back. */
-void acq_progress_files_wait(acq_state *st, const int *finished);
+/* The image's read-back: the media's line, then, while the hashing of
+ * image files from storage outlasts it, the files' line. */
+void acq_progress_verify_hook(acq_state *st, fx_verify_options *vo);
+
+/* readback.c: the checks after writing (the image through libforensic's
+ * verification, the source re-read), their words in st */
+void acq_verify_outputs(acq_state *st);
 
 /* record.c */
 int acq_log_begin(acq_state *st);
@@ -93,6 +96,11 @@ void acq_print_json(const acq_state *st, FILE *f);
 
 /* record_db.c */
 void acq_default_db(acq_state *st);
+/* "raw", "split-raw" or "e01", as the case database records the format */
+const char *acq_format_name(const acq_options *o);
+/* How the run ended, as its record in the case database (arrays borrowed
+ * from st; no end time) */
+void acq_record_result(const acq_state *st, fx_casedb_result *out);
 /* 0, or the exit code (said why on stderr) */
 int acq_db_begin(acq_state *st);
 int acq_db_finish(acq_state *st);

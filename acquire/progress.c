@@ -6,11 +6,10 @@
  * hashing of image files from storage when it outlasts the read-back
  * ("acquire: hashing image files: "), counted in files and bytes.
  *
- * Threads: the counters are written by the thread hashing the image files
- * and read by the main thread, with atomics; everything else is the main
- * thread's.
+ * Threads: every line is written by the main thread (libforensic calls
+ * the verification's callbacks on it).
  */
-#include <time.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include "acquire_cli.h"
@@ -29,52 +28,26 @@ void acq_progress_hook(const acq_state *st, fx_acquire_options *ao,
 	ao->progress_payload = (void *)(uintptr_t)label; /* read only */
 }
 
-/* The files the hashing will read: those without a SHA-256 yet. */
-void acq_progress_files_plan(acq_state *st)
+/* The files' line comes after the media's, which is ended first where the
+ * media read ended (called on the main thread, by the verification). */
+static void show_files(const fx_verify_files_progress *p, void *payload)
 {
-	size_t i, n = 0;
-	uint64_t bytes = 0;
+	acq_state *st = payload;
 
-	for (i = 0; i < st->nfiles; i++)
-		if (!st->files[i].sha256[0]) {
-			n++;
-			bytes += st->files[i].size;
-		}
-	__atomic_store_n(&st->hash_files_done, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&st->hash_bytes_done, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&st->hash_files_total, n, __ATOMIC_RELAXED);
-	__atomic_store_n(&st->hash_bytes_total, bytes, __ATOMIC_RELAXED);
+	if (!st->files_line) {
+		fx_tool_progress_end();
+		st->files_line = 1;
+	}
+	fx_tool_progress_files("acquire: hashing image files: ", p->files_done,
+			       p->files_total, p->bytes_done, p->bytes_total);
 }
 
-void acq_progress_file_done(acq_state *st, uint64_t bytes)
+void acq_progress_verify_hook(acq_state *st, fx_verify_options *vo)
 {
-	__atomic_add_fetch(&st->hash_bytes_done, bytes, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&st->hash_files_done, 1, __ATOMIC_RELAXED);
-}
-
-static void show_files(const acq_state *st)
-{
-	fx_tool_progress_files("acquire: hashing image files: ",
-			       __atomic_load_n(&st->hash_files_done, __ATOMIC_RELAXED),
-			       __atomic_load_n(&st->hash_files_total, __ATOMIC_RELAXED),
-			       __atomic_load_n(&st->hash_bytes_done, __ATOMIC_RELAXED),
-			       __atomic_load_n(&st->hash_bytes_total, __ATOMIC_RELAXED));
-}
-
-void acq_progress_files_wait(acq_state *st, const int *finished)
-{
-	const struct timespec tick = { 0, 250 * 1000 * 1000 };
-	int shown = 0;
-
 	if (!progress_on(st))
 		return;
-	while (!__atomic_load_n(finished, __ATOMIC_ACQUIRE) && !fx_tool_signo()) {
-		show_files(st);
-		shown = 1;
-		nanosleep(&tick, NULL);
-	}
-	if (shown) {
-		show_files(st);
-		fx_tool_progress_end();
-	}
+	vo->progress = fx_tool_progress;
+	vo->progress_payload = (void *)(uintptr_t)"acquire: verifying image: ";
+	vo->files_progress = show_files;
+	vo->files_progress_payload = st;
 }

@@ -2,8 +2,9 @@
  * acquire's entries in the case database: the acquisition row at start
  * (status running, committed before the first byte is read, so a killed
  * run is visible), the outcome at the end in one transaction, and the
- * verification pass as a verification event. Each write carries its audit
- * event (the library's job).
+ * image's verification as a verification event (libforensic's result, as
+ * `verify` records one). Each write carries its audit event (the
+ * library's job).
  *
  * The facts go to the library in its own types, as the source and the
  * pipeline gave them (the source's info, the run's result through
@@ -33,6 +34,12 @@ void acq_default_db(acq_state *st)
 	snprintf(buf, sizeof(buf), "%s", st->opt.target);
 	snprintf(st->db_default, sizeof(st->db_default), "%s/case.db", dirname(buf));
 	st->opt.db_path = st->db_default;
+}
+
+const char *acq_format_name(const acq_options *o)
+{
+	return strcmp(o->format, "e01") == 0 ? "e01"
+	       : o->segment_size ? "split-raw" : "raw";
 }
 
 /* The options as recorded (acquisitions.parameters_json): compact JSON,
@@ -100,8 +107,7 @@ int acq_db_begin(acq_state *st)
 	rec.library_versions = fx_library_versions();
 	rec.command_line = st->opt.command_line;
 	fx_json_text(params, &rec.parameters_json, NULL);
-	rec.format = strcmp(st->opt.format, "e01") == 0 ? "e01"
-		     : st->opt.segment_size ? "split-raw" : "raw";
+	rec.format = acq_format_name(&st->opt);
 	rec.compression = strcmp(st->opt.format, "e01") == 0 ? st->opt.compression : "none";
 	rec.segment_size = st->opt.segment_size;
 	rec.block_size = (uint32_t)st->opt.block_size;
@@ -113,7 +119,21 @@ int acq_db_begin(acq_state *st)
 			fx_tool_escape(st->opt.db_path), fx_tool_escape(fx_error_last()));
 		return rc == FX_EEXISTS ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
 	}
+	/* the verification's record names it; not known is 0 (it is
+	 * recorded against the acquisition all the same) */
+	if (fx_casedb_evidence_find(&st->evidence_id, st->db, st->case_number,
+				    st->evidence_number) != 0)
+		st->evidence_id = 0;
 	return 0;
+}
+
+void acq_record_result(const acq_state *st, fx_casedb_result *out)
+{
+	fx_casedb_result_from_run(out, &st->res);
+	out->status = st->status; /* the run as recorded (acquire_cli.h) */
+	out->error = st->error[0] ? st->error : NULL; /* kept if not completed */
+	out->files = st->files;
+	out->n_files = st->nfiles;
 }
 
 int acq_db_finish(acq_state *st)
@@ -122,13 +142,9 @@ int acq_db_finish(acq_state *st)
 	char end[32];
 	int rc;
 
-	fx_casedb_result_from_run(&res, &st->res);
+	acq_record_result(st, &res);
 	fx_format_utc(end, sizeof(end), st->end);
-	res.status = st->status; /* the run as recorded (acquire_cli.h) */
-	res.error = st->error[0] ? st->error : NULL; /* kept if not completed */
 	res.end_utc = end;
-	res.files = st->files;
-	res.n_files = st->nfiles;
 	rc = fx_casedb_acquisition_finish(st->db, st->acq_id, &res);
 	if (rc != 0)
 		fprintf(stderr, "acquire: case database %s: %s\n",
@@ -136,21 +152,15 @@ int acq_db_finish(acq_state *st)
 	return rc;
 }
 
-/* The post-write check is a verification like any other: recorded. */
+/* The post-write check is a verification like any other, recorded as
+ * verify records one: its verdict, the hashes of a whole read, and the
+ * result as JSON in findings. */
 int acq_db_verification(acq_state *st)
 {
-	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
-	int64_t id;
-
 	if (!st->verify_ran)
 		return 0;
-	v.acquisition_id = st->acq_id;
-	v.tool = "acquire --verify";
-	v.tool_version = fx_version();
-	v.result = (fx_verdict)st->verify_state;
-	v.hashes = st->verify_digests; /* "" where there are none */
-	v.findings = st->verify_result;
-	if (fx_casedb_verification_record(&id, st->db, &v) != 0) {
+	if (fx_verify_record(st->db, &st->verification, 0, "acquire --verify",
+			     fx_version()) != 0) {
 		fprintf(stderr, "acquire: case database %s: %s\n",
 			fx_tool_escape(st->opt.db_path), fx_tool_escape(fx_error_last()));
 		return -1;

@@ -2,13 +2,13 @@
  * The order of an acquisition: every check that can refuse comes before
  * the first byte is read (source, destination, existing files); the log's
  * first half is on disk before reading starts; the image is verified from
- * storage before the log is completed; the exit code says what happened.
+ * storage (readback.c) before the log is completed; the exit code says
+ * what happened.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,333 +174,6 @@ static int make_sink(acq_state *st, fx_sink **out)
 	return rc == FX_EUSAGE || rc == FX_EEXISTS ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
 }
 
-static const char *signal_name(void)
-{
-	return fx_tool_signo() == SIGTERM ? "SIGTERM" : "SIGINT";
-}
-
-/* Sectors of one sorted, merged range list that the other lacks. */
-typedef struct range_diff {
-	uint64_t sectors;
-	size_t ranges;
-	uint64_t first;          /* the first such sector, when ranges > 0 */
-} range_diff;
-
-/* out = a minus b, in one pass over both lists (each range of b is looked
- * at only for the ranges of a it overlaps). */
-static void ranges_minus(range_diff *out, const fx_bad_range *a, size_t na,
-			 const fx_bad_range *b, size_t nb)
-{
-	size_t i, j = 0, k;
-	uint64_t at, end, stop;
-
-	memset(out, 0, sizeof(*out));
-	for (i = 0; i < na; i++) {
-		at = a[i].first;
-		end = at + a[i].count;
-		while (j < nb && b[j].first + b[j].count <= at)
-			j++;
-		for (k = j; at < end; k++) {
-			stop = k < nb && b[k].first < end ? b[k].first : end;
-			if (stop > at) {
-				if (!out->ranges)
-					out->first = at;
-				out->sectors += stop - at;
-				out->ranges++;
-			}
-			if (k >= nb || b[k].first >= end)
-				break;
-			at = b[k].first + b[k].count;
-		}
-	}
-}
-
-static int same_ranges(const fx_acquire_result *a, const fx_acquire_result *b)
-{
-	return a->nbad == b->nbad &&
-	       (!a->nbad || !memcmp(a->bad, b->bad, a->nbad * sizeof(*a->bad)));
-}
-
-/* "10 sector(s) in 1 range(s), the first at sector 70000", or "none". */
-static void say_ranges(char *out, size_t outlen, const range_diff *d)
-{
-	if (!d->ranges)
-		snprintf(out, outlen, "none");
-	else
-		snprintf(out, outlen, "%llu sector(s) in %zu range(s), the first at sector %llu",
-			 (unsigned long long)d->sectors, d->ranges,
-			 (unsigned long long)d->first);
-}
-
-/*
- * The source re-read with other unreadable sectors than the acquisition:
- * the disk no longer reads as it did (it was changed, or it is degrading),
- * so the image cannot be shown to be what the source holds now. A finding
- * about the evidence, like a hash that differs: a mismatch.
- */
-static int source_sectors_differ(acq_state *st, const fx_acquire_result *vr,
-				 char *out, size_t outlen)
-{
-	range_diff now_bad, now_good;
-	char bad[128], good[128];
-
-	ranges_minus(&now_bad, vr->bad, vr->nbad, st->res.bad, st->res.nbad);
-	ranges_minus(&now_good, st->res.bad, st->res.nbad, vr->bad, vr->nbad);
-	say_ranges(bad, sizeof(bad), &now_bad);
-	say_ranges(good, sizeof(good), &now_good);
-	snprintf(out, outlen,
-		 "FAILED: the source's unreadable sectors changed since the acquisition (the disk changed or is degrading): %llu in %zu range(s) then, %llu in %zu range(s) now; newly unreadable: %s; readable again: %s; %s",
-		 (unsigned long long)st->res.bad_sectors, st->res.nbad,
-		 (unsigned long long)vr->bad_sectors, vr->nbad, bad, good,
-		 fx_digests_compare(&vr->digests, &st->res.digests) ? "hashes differ"
-								     : "all hashes equal");
-	return FX_VERDICT_MISMATCH;
-}
-
-/*
- * What a re-read that ran to its end found. An unreadable sector of the
- * image is our own storage failing: an error. The source is compared with
- * what the acquisition read of it, unreadable sectors included: the same
- * list (and equal hashes) is a pass -- a failing disk is where re-reading
- * the source matters most -- another list is a mismatch.
- */
-static int compare_pass(acq_state *st, const fx_acquire_result *vr, int source,
-			char *out, size_t outlen)
-{
-	int diff;
-
-	if (vr->nbad && !source) {
-		snprintf(out, outlen,
-			 "FAILED: could not re-read %llu of %llu sectors (%zu range(s), the first at sector %llu)",
-			 (unsigned long long)vr->bad_sectors,
-			 (unsigned long long)(vr->sector_size ? vr->size / vr->sector_size : 0),
-			 vr->nbad, (unsigned long long)vr->bad[0].first);
-		return FX_VERDICT_ERROR;
-	}
-	if (source && vr->bytes == st->res.bytes && !same_ranges(vr, &st->res))
-		return source_sectors_differ(st, vr, out, outlen);
-	if ((diff = fx_digests_compare(&vr->digests, &st->res.digests)) != 0 ||
-	    vr->bytes != st->res.bytes) {
-		snprintf(out, outlen,
-			 "FAILED: %s differs (recorded %s, re-read %s), %llu bytes re-read",
-			 diff > 0 ? fx_hash_name((unsigned)diff) : "size",
-			 diff > 0 ? fx_digests_get(&st->res.digests, (unsigned)diff) : "-",
-			 diff > 0 ? fx_digests_get(&vr->digests, (unsigned)diff) : "-",
-			 (unsigned long long)vr->bytes);
-		return FX_VERDICT_MISMATCH;
-	}
-	if (vr->nbad)
-		snprintf(out, outlen,
-			 "passed (%llu bytes re-read, the same %llu unreadable sectors in %zu range(s), all hashes equal)",
-			 (unsigned long long)vr->bytes,
-			 (unsigned long long)vr->bad_sectors, vr->nbad);
-	else
-		snprintf(out, outlen, "passed (%llu bytes re-read, all hashes equal)",
-			 (unsigned long long)vr->bytes);
-	return FX_VERDICT_VERIFIED;
-}
-
-/* Hash-only pass over src (the image, or the source when source is set),
- * compared with the acquisition's digests, with its retries per sector.
- * Returns the verdict (fx_verdict); out says it for the log. A signal is
- * no verdict: the pass is "interrupted", neither passed nor failed. */
-static int verify_pass(acq_state *st, fx_source *src, int source, char *out,
-		       size_t outlen)
-{
-	fx_acquire_options ao = FX_ACQUIRE_OPTIONS_INIT;
-	fx_acquire_result vr;
-	int state;
-
-	ao.hash_algs = st->opt.hash_algs;
-	ao.retries = st->opt.retries;
-	ao.cancel = &fx_tool_signal;
-	acq_progress_hook(st, &ao, source ? "acquire: verifying source: "
-					  : "acquire: verifying image: ");
-	if (fx_acquire_run(&vr, src, NULL, &ao) != 0) {
-		snprintf(out, outlen, "FAILED: could not re-read: %.900s", fx_error_last());
-		state = FX_VERDICT_ERROR;
-	} else if (vr.status == FX_STATUS_INTERRUPTED) {
-		snprintf(out, outlen, "interrupted by %s after %llu of %llu bytes re-read: not verified",
-			 signal_name(), (unsigned long long)vr.bytes,
-			 (unsigned long long)vr.size);
-		state = FX_VERDICT_INTERRUPTED;
-	} else if (vr.status == FX_STATUS_FAILED) {
-		snprintf(out, outlen, "FAILED: could not re-read: %.900s",
-			 vr.error ? vr.error : "");
-		state = FX_VERDICT_ERROR;
-	} else {
-		state = compare_pass(st, &vr, source, out, outlen);
-	}
-	if (state == FX_VERDICT_MISMATCH || state == FX_VERDICT_ERROR)
-		st->mismatch = 1;
-	if (!source) {
-		/* a partial re-read's hashes are of nothing recorded */
-		if (state == FX_VERDICT_VERIFIED || state == FX_VERDICT_MISMATCH)
-			st->verify_digests = vr.digests;
-		st->verify_ran = 1;
-	}
-	fx_tool_progress_end();
-	fx_acquire_result_clear(&vr);
-	return state;
-}
-
-/*
- * Image files whose SHA-256 the sink could not give (E01: libewf rewrites
- * each segment's section descriptors when it ends) are hashed as storage
- * holds them (flushed, cached pages dropped), by a thread running beside
- * the verification pass, which reads the same files back.
- */
-typedef struct file_hashing {
-	acq_state *st;
-	pthread_t thread;
-	int started;
-	int finished;                    /* set by the thread, atomically */
-	char error[1100];
-} file_hashing;
-
-/* Hashes every file without a SHA-256; stops at the first failure, with
- * its message in error. cancel NULL: cannot be interrupted. */
-static void hash_files(acq_state *st, volatile sig_atomic_t *cancel,
-		       char *error, size_t len)
-{
-	size_t i;
-
-	acq_progress_files_plan(st);
-	for (i = 0; i < st->nfiles; i++) {
-		if (st->files[i].sha256[0])
-			continue;
-		if (fx_file_sha256_stored(st->files[i].sha256, st->files[i].path,
-					  cancel) != 0) {
-			snprintf(error, len, "%.1000s", fx_error_last());
-			break;
-		}
-		acq_progress_file_done(st, st->files[i].size);
-	}
-}
-
-static void *hash_files_main(void *arg)
-{
-	file_hashing *h = arg;
-
-	pthread_setname_np(pthread_self(), "file-sha256"); /* top -H, ps -T */
-	hash_files(h->st, &fx_tool_signal, h->error, sizeof(h->error));
-	__atomic_store_n(&h->finished, 1, __ATOMIC_RELEASE);
-	return NULL;
-}
-
-static void hash_files_start(file_hashing *h, acq_state *st)
-{
-	h->st = st;
-	if (pthread_create(&h->thread, NULL, hash_files_main, h) == 0)
-		h->started = 1;
-	else
-		hash_files_main(h);
-}
-
-/* What the log says instead of a file's SHA-256. */
-static void note_unhashed(acq_state *st, const char *why)
-{
-	snprintf(st->files_unhashed, sizeof(st->files_unhashed),
-		 "(not computed: %.1000s)", why);
-}
-
-/* Joins the hashing. A file that could not be read back fails the check;
- * a signal leaves it without a verdict (interrupted). The files left
- * without a hash say why. */
-static void hash_files_finish(file_hashing *h)
-{
-	acq_state *st = h->st;
-	char passed[1024];
-
-	if (h->started) {
-		acq_progress_files_wait(st, &h->finished); /* after the read-back */
-		pthread_join(h->thread, NULL);
-	}
-	h->started = 0;
-	if (!h->error[0])
-		return;
-	note_unhashed(st, h->error);
-	if (st->verify_state != FX_VERDICT_VERIFIED)
-		return; /* a failed or interrupted verification says so already */
-	snprintf(passed, sizeof(passed), "%s", st->verify_result);
-	if (fx_tool_signo()) {
-		snprintf(st->verify_result, sizeof(st->verify_result),
-			 "interrupted by %s while the image files were hashed from storage: not verified (the media re-read had %.900s)",
-			 signal_name(), passed);
-		st->verify_state = FX_VERDICT_INTERRUPTED;
-		return;
-	}
-	snprintf(st->verify_result, sizeof(st->verify_result),
-		 "FAILED: image files could not be read back: %.900s", h->error);
-	st->verify_state = FX_VERDICT_ERROR;
-	st->mismatch = 1;
-}
-
-static void verify_outputs(acq_state *st)
-{
-	fx_image_options io = FX_IMAGE_OPTIONS_INIT;
-	fx_source_options so = FX_SOURCE_OPTIONS_INIT;
-	fx_source *img = NULL;
-	file_hashing fh = { 0 };
-
-	snprintf(st->verify_result, sizeof(st->verify_result), "skipped");
-	snprintf(st->verify_source_result, sizeof(st->verify_source_result), "skipped");
-	if (st->status != FX_STATUS_COMPLETED &&
-	    st->status != FX_STATUS_COMPLETED_WITH_ERRORS) {
-		/* Not verified. A failed run's files are still hashed, so the
-		 * record says exactly what was left (a further signal stops
-		 * it); an interrupted run is not kept waiting for that. */
-		if (st->status == FX_STATUS_INTERRUPTED) {
-			note_unhashed(st, "the acquisition was interrupted");
-			return;
-		}
-		hash_files(st, &fx_tool_signal, fh.error, sizeof(fh.error));
-		if (fh.error[0])
-			note_unhashed(st, fh.error);
-		return;
-	}
-	if (!st->opt.verify) {
-		note_unhashed(st, "--no-verify, the image was not read back");
-	} else {
-		io.bypass_cache = 1;
-		/* read back as written: the source may hold anything, an E01
-		 * too, and a raw image of it is still raw */
-		io.format = !strcmp(st->opt.format, "e01") ? FX_IMAGE_E01
-			    : st->opt.segment_size ? FX_IMAGE_SPLIT_RAW : FX_IMAGE_RAW;
-		if (fx_image_open(&img, st->files[0].path, &io) != 0) {
-			snprintf(st->verify_result, sizeof(st->verify_result),
-				 "FAILED: %.900s", fx_error_last());
-			st->verify_state = FX_VERDICT_ERROR;
-			st->mismatch = 1;
-			st->verify_ran = 1;
-		}
-		hash_files_start(&fh, st); /* after the open dropped the cache */
-		if (img)
-			st->verify_state = verify_pass(st, img, 0, st->verify_result,
-						       sizeof(st->verify_result));
-		hash_files_finish(&fh);
-		fx_source_free(img);
-		img = NULL;
-	}
-	if (st->opt.verify_source) {
-		so.write_block = st->opt.write_block;
-		so.allow_mounted = st->opt.allow_mounted;
-		so.bypass_cache = 1;
-		if (fx_source_open(&img, st->opt.source, &so) != 0) {
-			snprintf(st->verify_source_result,
-				 sizeof(st->verify_source_result), "FAILED: %.900s",
-				 fx_error_last());
-			st->verify_source_state = FX_VERDICT_ERROR;
-			st->mismatch = 1;
-		} else {
-			st->verify_source_state =
-				verify_pass(st, img, 1, st->verify_source_result,
-					    sizeof(st->verify_source_result));
-		}
-		fx_source_free(img);
-	}
-}
-
 static int exit_code(const acq_state *st)
 {
 	switch (st->status) {
@@ -652,7 +325,7 @@ static int conclude(acq_state *st, fx_sink *sink)
 	settle_source(st);
 	if (collect_files(st, sink) != 0)
 		st->status = FX_STATUS_FAILED;
-	verify_outputs(st);
+	acq_verify_outputs(st);
 	if (acq_write_sha256(st) != 0) { /* decides whether, and says why not */
 		st->status = FX_STATUS_FAILED;
 		snprintf(st->error, sizeof(st->error), "cannot write %.900s",
@@ -704,6 +377,7 @@ done:
 	if (st->log)
 		acq_log_finish(st);
 	fx_sink_free(sink);
+	fx_verify_result_clear(&st->verification);
 	fx_casedb_free(st->db);
 	st->db = NULL;
 	return rc;

@@ -75,12 +75,6 @@ make_source() {
 	[[ $(size_of "$1") == "$SIZE" ]] || fail "openssl enc made no $SIZE-byte source"
 }
 
-# last_verification DB: "result|tool|hashes recorded|findings" of the
-# newest verification.
-last_verification() {
-	sqlite3 "$1" "SELECT v.result, v.tool, (SELECT count(*) FROM hashes h WHERE h.verification_id = v.id), v.findings FROM verifications v ORDER BY v.id DESC LIMIT 1"
-}
-
 # setup NAME --bad RANGES...: $DIR with the source and the mounted file.
 setup() {
 	local why name=$1
@@ -110,8 +104,10 @@ check_record() {
 		"the acquisition's SHA-256 is that of the zero-filled copy"
 	assert_eq "passed ($SIZE bytes re-read, all hashes equal)" \
 		"$(log_value "$t.log" 'Verification of image')" "log: the image verifies"
-	assert_eq "verified|acquire --verify|3|passed ($SIZE bytes re-read, all hashes equal)" \
-		"$(last_verification "$DIR/case.db")" "database: the image's verification"
+	# the database keeps the verification's JSON result (issue 11: it kept
+	# the log's line before); the log says it in words
+	assert_eq "verified|acquire --verify|3|verified|$SIZE|true|0" \
+		"$(readback_recorded "$DIR/case.db")" "database: the image's verification"
 	assert_eq completed_with_errors \
 		"$(sqlite3 "$DIR/case.db" "SELECT status FROM acquisitions WHERE id = $(json_read "$t.json" .acquisition_id)")" \
 		"database: the acquisition completed with errors"
@@ -186,8 +182,8 @@ test_new_sectors() {
 	assert_eq "acquire: verification of the source $line" "$(stderr_of_last)" "stderr: the finding"
 	assert_eq "$line" "$(log_value "$t.log" 'Verification of source')" "log: Verification of source"
 	assert_eq completed "$(json_read "$t.json" .status)" "the acquisition itself completed"
-	assert_eq "verified|acquire --verify|3|passed ($SIZE bytes re-read, all hashes equal)" \
-		"$(last_verification "$DIR/case.db")" "database: the image verified"
+	assert_eq "verified|acquire --verify|3|verified|$SIZE|true|0" \
+		"$(readback_recorded "$DIR/case.db")" "database: the image verified (its JSON result)"
 	assert_same_file "$DIR/source" "$t.raw" "the image is the whole source"
 }
 

@@ -135,8 +135,11 @@ test_e01_held_in_raw() {
 	assert_same_file "$holder" "$dir/out/t.raw" "raw of an E01: the image is the file"
 	assert_eq "passed ($size bytes re-read, all hashes equal)" \
 		"$(log_value "$dir/out/t.log" 'Verification of image')" "raw of an E01: log"
-	assert_eq "verified|acquire --verify|3|passed ($size bytes re-read, all hashes equal)" \
-		"$(last_verification "$dir/out/case.db")" "raw of an E01: the read-back recorded as verified"
+	# the database keeps the verification's JSON result (issue 11: it
+	# kept the log's line before), which says it was read as raw
+	assert_eq "verified|acquire --verify|3|verified|$size|true|0" \
+		"$(readback_recorded "$dir/out/case.db")" "raw of an E01: the read-back recorded as verified"
+	assert_eq raw "$(json_read "$FX_WORK/readback.json" .format)" "raw of an E01: the read-back read it as raw"
 
 	# verify reads it as the record says: raw
 	assert_exit 0 "$FX_VERIFY" --json "$dir/out/t.raw"
@@ -175,8 +178,10 @@ test_failed_line() {
 	line="FAILED: could not re-read 2048 of 2048 sectors (1 range(s), the first at sector 0)"
 	assert_eq "acquire: verification of the image $line" "$(stderr_of_last)" "unreadable read-back: the one stderr line"
 	assert_eq "$line" "$(log_value "$dir/t.log" 'Verification of image')" "unreadable read-back: log"
-	assert_eq "error|acquire --verify|0|$line" "$(last_verification "$dir/case.db")" \
+	assert_eq "error|acquire --verify|0|error|$MIB|false|1" "$(readback_recorded "$dir/case.db")" \
 		"unreadable read-back: recorded as an error, without hashes"
+	assert_eq "$dir/t.raw: sectors 0-2047 (2048) could not be read" \
+		"$(finding "$FX_WORK/readback.json" read_error message)" "unreadable read-back: the recorded finding"
 	assert_same_file "$dir/src" "$dir/t.raw" "unreadable read-back: the image itself is whole"
 }
 
@@ -212,8 +217,10 @@ test_readback_interrupt() {
 	assert_eq "$line" "$(json_read "$dir/t.json" .verification)" "SIG$sig: --json verification"
 	assert_eq completed "$(json_read "$dir/t.json" .status)" "SIG$sig: the acquisition itself completed"
 	assert_eq completed "$(log_value "$dir/t.log" Status)" "SIG$sig: log Status"
-	assert_eq "interrupted|acquire --verify|0|$line" "$(last_verification "$dir/case.db")" \
+	assert_eq "interrupted|acquire --verify|0|interrupted|$bytes|false|1" "$(readback_recorded "$dir/case.db")" \
 		"SIG$sig: recorded as interrupted, without hashes"
+	assert_eq "reading $dir/t.raw after $bytes of $size bytes was interrupted: no verdict" \
+		"$(finding "$FX_WORK/readback.json" interrupted message)" "SIG$sig: the recorded finding"
 	assert_eq "1|completed" "$(sqlite3 "$dir/case.db" "SELECT (SELECT count(*) FROM verifications), status FROM acquisitions")" \
 		"SIG$sig: one verification; the acquisition completed"
 	assert_same_file "$dir/src" "$dir/t.raw" "SIG$sig: the image is whole"
@@ -250,7 +257,7 @@ test_readback_interrupt_e01() {
 		"E01: the log says why the segment has no SHA-256"
 	assert_eq null "$(json_read "$dir/t.json" '.files[0].sha256')" "E01: --json gives no SHA-256"
 	assert_missing "$dir/t.sha256" "E01: no TARGET.sha256"
-	assert_eq "interrupted|acquire --verify|0|$line" "$(last_verification "$dir/case.db")" \
+	assert_eq "interrupted|acquire --verify|0|interrupted|0|false|1" "$(readback_recorded "$dir/case.db")" \
 		"E01: recorded as interrupted, without hashes"
 	assert_eq completed "$(sqlite3 "$dir/case.db" "SELECT status FROM acquisitions")" "E01: the acquisition completed"
 }

@@ -517,12 +517,12 @@ int fx_verify_hash(fx_verify_ctx *c)
 	c->r->nwindows = res.nwindows;
 	res.windows = NULL;
 	res.nwindows = 0;
+	run_findings(c, &res);
 	c->r->bad = res.bad;
 	c->r->nbad = res.nbad;
 	c->r->bad_sectors = res.bad_sectors;
 	res.bad = NULL;
 	res.nbad = 0;
-	run_findings(c, &res);
 	chunk_findings(c);
 	collect_file_hashes(&p, c);
 	/* the E01 helper read every file itself; the others took their hashes

@@ -310,6 +310,29 @@ json_get() {
 	printf '%s\n' "${line#*$'\t'}"
 }
 
+# ---- acquire's read-back in the case database ------------------------------
+
+# readback_json DB OUT: the findings of the newest verification in DB into
+# the file OUT. acquire's read-back runs libforensic's verification and
+# records its JSON result there, as `verify` does (issue 11; it recorded
+# the log's line of text before).
+readback_json() {
+	sqlite3 "$1" "SELECT findings FROM verifications ORDER BY id DESC LIMIT 1" >"$2"
+}
+
+# readback_recorded DB: "result|tool|hashes recorded|status|bytes|hashed|
+# findings" of the newest verification: its row, then from its JSON result
+# the verdict, the media bytes hashed, whether the media was read whole,
+# and the number of findings.
+readback_recorded() {
+	local json=$FX_WORK/readback.json
+	readback_json "$1" "$json"
+	printf '%s|%s|%s|%s|%s\n' \
+		"$(sqlite3 "$1" "SELECT v.result, v.tool, (SELECT count(*) FROM hashes h WHERE h.verification_id = v.id) FROM verifications v ORDER BY v.id DESC LIMIT 1")" \
+		"$(json_read "$json" .status)" "$(json_read "$json" .bytes)" \
+		"$(json_read "$json" .hashed)" "$(json_read "$json" '.findings#')"
+}
+
 # ---- acquire's log --------------------------------------------------------
 
 # log_value LOG LABEL: the text after "LABEL:" on the last line starting with
