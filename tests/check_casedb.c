@@ -1975,8 +1975,8 @@ START_TEST(test_audit_options_version)
 	ck_assert_int_eq(fx_casedb_audit_check(&rep, db, &o), FX_EUSAGE);
 	o.version = FX_CASEDB_AUDIT_OPTIONS_VERSION + 1;
 	ck_assert_int_eq(fx_casedb_audit_check(&rep, db, &o), FX_EUSAGE);
-	ck_assert_str_eq(fx_error_last(), "fx_casedb_audit_check: options "
-			 "version 4, expected 1 to 3");
+	ck_assert_str_eq(fx_error_last(), "fx_casedb_audit_check: "
+			 "fx_casedb_audit_options version 4, expected 1 to 3");
 	fx_casedb_free(db);
 }
 END_TEST

@@ -479,15 +479,6 @@ static int trusted_keys(struct walk *w, const fx_casedb_audit_options *o)
 	return rc;
 }
 
-static int check_opts(const fx_casedb_audit_options *o)
-{
-	if (o->version < 1 || o->version > FX_CASEDB_AUDIT_OPTIONS_VERSION)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_audit_check: options "
-				    "version %u, expected 1 to %d", o->version,
-				    FX_CASEDB_AUDIT_OPTIONS_VERSION);
-	return 0;
-}
-
 int fx_casedb_audit_check(fx_casedb_audit_report *out, fx_casedb *db,
 			  const fx_casedb_audit_options *opts)
 {
@@ -497,13 +488,12 @@ int fx_casedb_audit_check(fx_casedb_audit_report *out, fx_casedb *db,
 	size_t size;
 	int rc;
 
-	if (!out || !db)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_audit_check: out and "
-				    "db are required");
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(db);
 	if (!opts)
 		opts = &defaults;
-	if ((rc = check_opts(opts)) != 0)
-		return rc;
+	FX_CHECK_VERSION(opts, FX_CASEDB_AUDIT_OPTIONS_VERSION,
+			 "fx_casedb_audit_check: fx_casedb_audit_options");
 	/* a version 1 caller's report ends before the trust fields */
 	size = opts->version >= 2 ? sizeof(*out)
 				  : offsetof(fx_casedb_audit_report, trust);

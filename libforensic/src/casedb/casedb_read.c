@@ -442,9 +442,8 @@ int fx_casedb_acquisition_get(fx_casedb_acquisition_info **out, fx_casedb *db,
 	fx_stmt *st = NULL;
 	int rc;
 
-	if (!out || !db)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_acquisition_get: out "
-				    "and db are required");
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(db);
 	*out = NULL;
 	rc = fx_casedb_read_begin(db);
 	if (rc)
@@ -490,9 +489,9 @@ int fx_casedb_case_find(int64_t *out, fx_casedb *db, const char *case_number)
 {
 	int rc;
 
-	if (!out || !db || !case_number)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_case_find: out, db "
-				    "and case_number are required");
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(case_number);
 	rc = fx_casedb_find_id(out, db, "SELECT id FROM cases WHERE "
 			       "case_number = ?1", case_number, NULL, 0);
 	if (rc == FX_ENOTFOUND)
@@ -507,9 +506,10 @@ int fx_casedb_evidence_find(int64_t *out, fx_casedb *db,
 {
 	int rc;
 
-	if (!out || !db || !case_number || !evidence_number)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_evidence_find: all "
-				    "arguments are required");
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(case_number);
+	FX_CHECK_ARG(evidence_number);
 	rc = fx_casedb_find_id(out, db, "SELECT e.id FROM evidence e JOIN "
 			       "cases c ON c.id = e.case_id WHERE "
 			       "c.case_number = ?1 AND e.evidence_number = ?2",
@@ -529,9 +529,9 @@ int fx_casedb_acquisition_find_by_file(int64_t *out, fx_casedb *db,
 	char real[PATH_MAX];
 	int rc;
 
-	if (!out || !db || !path)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_acquisition_find_by_"
-				    "file: out, db and path are required");
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(path);
 	rc = fx_casedb_find_id(out, db, sql, path, NULL, 0);
 	if (rc == FX_ENOTFOUND && realpath(path, real))
 		rc = fx_casedb_find_id(out, db, sql, real, NULL, 0);
@@ -610,9 +610,8 @@ int fx_casedb_verification_last(fx_casedb_verification_info **out,
 	struct ver_holder *h;
 	int rc;
 
-	if (!out || !db)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_verification_last: "
-				    "out and db are required");
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(db);
 	*out = NULL;
 	h = calloc(1, sizeof(*h));
 	if (!h)
@@ -740,15 +739,12 @@ static int emit_custody(struct lister *l, fx_stmt *st, fx_arena *ar)
 		       : ((fx_casedb_custody_cb)l->cb)(&info, l->payload);
 }
 
-#define FX_LIST_ARGS(fn) \
-	if (!db || !cb) \
-		return fx_error_set(FX_EUSAGE, fn ": db and cb are required")
-
 int fx_casedb_case_list(fx_casedb *db, fx_casedb_case_cb cb, void *payload)
 {
 	struct lister l = { db, emit_case, (fx_any_fn)cb, payload };
 
-	FX_LIST_ARGS("fx_casedb_case_list");
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(cb);
 	return list_rows(&l, "SELECT id, case_number, description, "
 			 "created_utc FROM cases WHERE ?1 = 0 ORDER BY id", 0);
 }
@@ -758,7 +754,8 @@ int fx_casedb_evidence_list(fx_casedb *db, int64_t case_id,
 {
 	struct lister l = { db, emit_evidence, (fx_any_fn)cb, payload };
 
-	FX_LIST_ARGS("fx_casedb_evidence_list");
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(cb);
 	return list_rows(&l, "SELECT e.id, e.case_id, c.case_number, "
 			 "e.created_utc, e.evidence_number, e.description, "
 			 "e.notes, e.examiner, e." FX_SOURCE_COLUMNS " FROM "
@@ -771,7 +768,8 @@ int fx_casedb_acquisition_list(fx_casedb *db, int64_t evidence_id,
 {
 	struct lister l = { db, emit_acquisition, (fx_any_fn)cb, payload };
 
-	FX_LIST_ARGS("fx_casedb_acquisition_list");
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(cb);
 	return list_rows(&l, acq_select(db, 1), evidence_id);
 }
 
@@ -780,7 +778,8 @@ int fx_casedb_custody_list(fx_casedb *db, int64_t evidence_id,
 {
 	struct lister l = { db, emit_custody, (fx_any_fn)cb, payload };
 
-	FX_LIST_ARGS("fx_casedb_custody_list");
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(cb);
 	return list_rows(&l, "SELECT id, evidence_id, from_party, to_party, "
 			 "location, reason, time_utc, actor FROM "
 			 "custody_events WHERE evidence_id = ?1 ORDER BY id",

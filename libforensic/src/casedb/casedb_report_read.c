@@ -116,9 +116,8 @@ int fx_casedb_verification_list(fx_casedb *db, int64_t evidence_id,
 	fx_stmt *st = NULL;
 	int rc, step = FX_STORE_DONE;
 
-	if (!db || !cb)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_verification_list: "
-				    "db and cb are required");
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(cb);
 	rc = fx_casedb_read_begin(db);
 	if (rc)
 		return rc;
@@ -148,9 +147,8 @@ int fx_casedb_signing_key_list(fx_casedb *db, fx_casedb_key_cb cb,
 	fx_stmt *st = NULL;
 	int rc, step = FX_STORE_DONE;
 
-	if (!db || !cb)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_signing_key_list: "
-				    "db and cb are required");
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(cb);
 	rc = fx_casedb_read_begin(db);
 	if (rc)
 		return rc;
@@ -177,9 +175,8 @@ int fx_casedb_audit_head_get(fx_casedb_audit_head *out, fx_casedb *db)
 	fx_stmt *st = NULL;
 	int rc, step;
 
-	if (!out || !db)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_audit_head_get: out "
-				    "and db are required");
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(db);
 	memset(out, 0, sizeof(*out));
 	rc = fx_casedb_read_begin(db);
 	if (rc)

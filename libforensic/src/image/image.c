@@ -352,9 +352,7 @@ static int auto_format(int *out, const char *path)
 /* The format asked for (version 1 options have none: auto). */
 static int options_format(int *out, const char *path, const fx_image_options *o)
 {
-	if (!o->version || o->version > FX_IMAGE_OPTIONS_VERSION)
-		return fx_error_set(FX_EUSAGE, "fx_image_options version %u, expected 1 to %d",
-				    o->version, FX_IMAGE_OPTIONS_VERSION);
+	FX_CHECK_VERSION(o, FX_IMAGE_OPTIONS_VERSION, "fx_image_open: fx_image_options");
 	*out = o->version >= 2 ? o->format : FX_IMAGE_AUTO;
 	if (*out == FX_IMAGE_AUTO)
 		return auto_format(out, path);

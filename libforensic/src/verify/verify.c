@@ -565,9 +565,7 @@ static int decide(const fx_verify_ctx *c)
 
 static int check_options(const fx_verify_options *o)
 {
-	if (o->version != FX_VERIFY_OPTIONS_VERSION)
-		return fx_error_set(FX_EUSAGE, "fx_verify_options version %u, expected %d",
-				    o->version, FX_VERIFY_OPTIONS_VERSION);
+	FX_CHECK_VERSION(o, FX_VERIFY_OPTIONS_VERSION, "fx_verify_image: fx_verify_options");
 	if (!(o->hash_algs & FX_HASH_ALL) || (o->hash_algs & ~FX_HASH_ALL))
 		return fx_error_set(FX_EUSAGE, "no valid hash algorithm selected");
 	if (!o->block_size || o->block_size % 4096 || o->block_size > (256u << 20))
