@@ -42,8 +42,6 @@
 #include <unistd.h>
 
 #include "casedb/casedb_int.h"
-#include "forensic/hash.h"
-#include "hash/hasher.h"
 #include "base/error.h"
 #include "base/hex.h"
 #include "base/utf8.h"
@@ -235,21 +233,6 @@ int fx_casedb_hex_arg(char *out, const char *in, size_t want,
 		return fx_error_set(FX_EUSAGE, "%s \"%.140s\" is not %zu hex "
 				    "digits", what, in, want);
 	return 0;
-}
-
-int fx_casedb_sha256_hex(char out[FX_HASH_HEX], const void *a, size_t alen,
-			 const void *b, size_t blen)
-{
-	fx_hasher *h = NULL;
-	int rc = fx_hasher_new(&h, FX_HASH_SHA256);
-
-	if (rc == 0) {
-		fx_hasher_update(h, a, alen);
-		fx_hasher_update(h, b, blen);
-		fx_hasher_final_hex(h, out, FX_HASH_HEX);
-	}
-	fx_hasher_free(h);
-	return rc;
 }
 
 int fx_casedb_query_int(int64_t *out, fx_casedb *db, const char *sql)

@@ -79,10 +79,6 @@ int fx_casedb_hex_arg(char *out, const char *in, size_t want,
 /* Runs one statement that returns one integer (a count). */
 int fx_casedb_query_int(int64_t *out, fx_casedb *db, const char *sql);
 
-/* SHA-256 of a||b as lowercase hex. */
-int fx_casedb_sha256_hex(char out[FX_HASH_HEX], const void *a, size_t alen,
-			 const void *b, size_t blen);
-
 /* ---- casedb_content.c: what each audit event says ---- */
 
 enum fx_table {

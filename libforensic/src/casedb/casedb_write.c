@@ -51,7 +51,7 @@ struct write_op {
 	const char *action;         /* the event that describes the record */
 	/* Checks the record's fields before the write lock (a refused call
 	 * waits for nobody) and fills when, the record's time; ref is the
-	 * record the call refers to (NULL: nothing to check). */
+	 * record the call refers to. NULL: nothing to check. */
 	int (*check)(char when[FX_TIME_MAX], const void *rec, int64_t ref);
 	/* Inserts the rows inside the transaction; *id is the record the
 	 * event describes, or FX_WRITE_FOUND. */
