@@ -48,8 +48,7 @@ struct cols {
 
 static const char *col_str(struct cols *c)
 {
-	return fx_arena_strdup(c->ar, fx_stmt_text(c->st,
-								      c->i++));
+	return fx_arena_strdup(c->ar, fx_stmt_text(c->st, c->i++));
 }
 
 static int64_t col_int(struct cols *c)
@@ -364,11 +363,9 @@ static int file_row(fx_stmt *st, void *ctx)
 	if (!k->files)
 		return k->ar->err;
 	f = &k->files[k->x->n_files++];
-	f->path = fx_arena_strdup(k->ar,
-				  fx_stmt_text(st, 0));
+	f->path = fx_arena_strdup(k->ar, fx_stmt_text(st, 0));
 	f->size = (uint64_t)fx_stmt_int(st, 1);
-	fx_casedb_hex_col(f->sha256, sizeof(f->sha256),
-			  fx_stmt_text(st, 2));
+	fx_casedb_hex_col(f->sha256, sizeof(f->sha256), fx_stmt_text(st, 2));
 	k->x->files = k->files;
 	return k->ar->err;
 }
@@ -562,8 +559,7 @@ static void ver_columns(struct cols *c, fx_casedb_verification_info *v)
 	r->tool = col_str(c);
 	r->tool_version = col_str(c);
 	r->result = (fx_verdict)fx_verdict_from_name(
-		fx_stmt_text(c->st, c->i++),
-		FX_VERDICT_ERROR);
+		fx_stmt_text(c->st, c->i++), FX_VERDICT_ERROR);
 	r->findings = col_str(c);
 }
 
@@ -575,10 +571,10 @@ static int ver_read(struct ver_holder *h, fx_casedb *db, int64_t acq_id)
 	int rc;
 
 	rc = fx_store_prepare(&c.st, db->store, "SELECT id, evidence_id, "
-			       "acquisition_id, time_utc, actor, host, tool, "
-			       "tool_version, result, findings FROM "
-			       "verifications WHERE acquisition_id = ?1 "
-			       "ORDER BY id DESC LIMIT 1");
+			      "acquisition_id, time_utc, actor, host, tool, "
+			      "tool_version, result, findings FROM "
+			      "verifications WHERE acquisition_id = ?1 "
+			      "ORDER BY id DESC LIMIT 1");
 	if (rc)
 		goto done;
 	fx_stmt_bind_int(c.st, 1, acq_id);
@@ -710,8 +706,7 @@ static int emit_evidence(struct lister *l, fx_stmt *st, fx_arena *ar)
 		       : ((fx_casedb_evidence_cb)l->cb)(&info, l->payload);
 }
 
-static int emit_acquisition(struct lister *l, fx_stmt *st,
-			    fx_arena *ar)
+static int emit_acquisition(struct lister *l, fx_stmt *st, fx_arena *ar)
 {
 	fx_casedb_acquisition_info info;
 	int rc;

@@ -64,8 +64,8 @@ static int ver_hashes_read(struct ver_hashes *h, fx_casedb *db, int64_t id)
 	int rc, step = FX_STORE_DONE;
 
 	rc = fx_store_prepare(&st, db->store, "SELECT algorithm, value, "
-			       "window_offset, window_length FROM hashes "
-			       "WHERE verification_id = ?1 ORDER BY id");
+			      "window_offset, window_length FROM hashes "
+			      "WHERE verification_id = ?1 ORDER BY id");
 	if (!rc) {
 		fx_stmt_bind_int(st, 1, id);
 		while (!rc && (step = fx_stmt_step(st)) == FX_STORE_ROW)
@@ -122,10 +122,10 @@ int fx_casedb_verification_list(fx_casedb *db, int64_t evidence_id,
 	if (rc)
 		return rc;
 	rc = fx_store_prepare(&st, db->store, "SELECT id, evidence_id, "
-			       "acquisition_id, time_utc, actor, host, tool, "
-			       "tool_version, result, findings FROM "
-			       "verifications WHERE ?1 = 0 OR evidence_id = ?1 "
-			       "ORDER BY id");
+			      "acquisition_id, time_utc, actor, host, tool, "
+			      "tool_version, result, findings FROM "
+			      "verifications WHERE ?1 = 0 OR evidence_id = ?1 "
+			      "ORDER BY id");
 	if (!rc) {
 		fx_stmt_bind_int(st, 1, evidence_id);
 		while (!rc && (step = fx_stmt_step(st)) == FX_STORE_ROW)
@@ -153,7 +153,7 @@ int fx_casedb_signing_key_list(fx_casedb *db, fx_casedb_key_cb cb,
 	if (rc)
 		return rc;
 	rc = fx_store_prepare(&st, db->store, "SELECT id, algorithm, public_key, "
-			       "registered_utc FROM signing_keys ORDER BY id");
+			      "registered_utc FROM signing_keys ORDER BY id");
 	while (!rc && (step = fx_stmt_step(st)) == FX_STORE_ROW) {
 		k.id = fx_stmt_int(st, 0);
 		k.algorithm = text_col(st, 1);
@@ -182,8 +182,8 @@ int fx_casedb_audit_head_get(fx_casedb_audit_head *out, fx_casedb *db)
 	if (rc)
 		return rc;
 	rc = fx_store_prepare(&st, db->store, "SELECT (SELECT count(*) FROM "
-			       "audit_log), seq, hash, time_utc FROM audit_log "
-			       "ORDER BY seq DESC LIMIT 1");
+			      "audit_log), seq, hash, time_utc FROM audit_log "
+			      "ORDER BY seq DESC LIMIT 1");
 	if (rc)
 		goto done;
 	step = fx_stmt_step(st);

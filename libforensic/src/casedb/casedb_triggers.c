@@ -15,8 +15,8 @@
  * What the schema's triggers are is learnt from the schema itself: case.sql
  * is run once per handle in an in-memory database and its triggers are
  * read back (fx_store_triggers), so the text compared is exactly the text
- * the engine stores, and the schema stays the single source. Comparing is one sorted merge of two
- * short lists.
+ * the engine stores, and the schema stays the single source. Comparing is
+ * one sorted merge of two short lists.
  *
  * Older schema versions (a reader checks a database as it is, without
  * migrating it) had the same triggers: from version 1 to the current one

@@ -230,13 +230,13 @@ static int evidence_insert(int64_t *out, fx_casedb *db, int64_t case_id,
 
 	fx_utc_now(now, sizeof(now), FX_UTC_MICRO);
 	rc = fx_store_prepare(&st, db->store, "INSERT INTO evidence (case_id, "
-			       "evidence_number, description, notes, examiner, "
-			       "created_utc, vendor, model, serial, wwid, "
-			       "size_bytes, logical_sector_size, "
-			       "physical_sector_size, removable, rotational, "
-			       "is_block_device, hpa_dco) VALUES (?1, ?2, ?3, "
-			       "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-			       "?14, ?15, ?16, ?17)");
+			      "evidence_number, description, notes, examiner, "
+			      "created_utc, vendor, model, serial, wwid, "
+			      "size_bytes, logical_sector_size, "
+			      "physical_sector_size, removable, rotational, "
+			      "is_block_device, hpa_dco) VALUES (?1, ?2, ?3, "
+			      "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+			      "?14, ?15, ?16, ?17)");
 	if (!rc)
 		rc = fx_stmt_bind_int(st, 1, case_id) ? FX_ERROR : 0;
 	if (!rc)
@@ -326,16 +326,16 @@ static int acquisition_insert(int64_t *out, fx_casedb *db, int64_t ev_id,
 	fx_casedb_sys_host(host);
 	fx_casedb_self_identity(boot, &ticks);
 	rc = fx_store_prepare(&st, db->store, "INSERT INTO acquisitions (evidence_id, "
-		"tool, tool_version, library_versions, host, operator, "
-		"command_line, parameters_json, format, compression, "
-		"segment_size, block_size, source_path, vendor, model, serial, "
-		"wwid, size_bytes, logical_sector_size, physical_sector_size, "
-		"removable, rotational, is_block_device, hpa_dco, "
-		"write_block_method, write_block_before, write_block_after, "
-		"start_utc, owner_host, owner_pid, owner_boot_id, "
-		"owner_start_ticks) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-		"?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
-		"?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)");
+			      "tool, tool_version, library_versions, host, operator, "
+			      "command_line, parameters_json, format, compression, "
+			      "segment_size, block_size, source_path, vendor, model, serial, "
+			      "wwid, size_bytes, logical_sector_size, physical_sector_size, "
+			      "removable, rotational, is_block_device, hpa_dco, "
+			      "write_block_method, write_block_before, write_block_after, "
+			      "start_utc, owner_host, owner_pid, owner_boot_id, "
+			      "owner_start_ticks) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+			      "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
+			      "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)");
 	if (!rc)
 		rc = fx_stmt_bind_int(st, 1, ev_id) ? FX_ERROR : 0;
 	if (!rc)
@@ -490,9 +490,9 @@ static int hashes_insert(fx_casedb *db, int64_t acq_id, int64_t ver_id,
 	int rc;
 
 	rc = fx_store_prepare(&st, db->store, "INSERT INTO hashes (acquisition_id, "
-			       "verification_id, algorithm, value, scope, "
-			       "window_offset, window_length) VALUES (?1, ?2, "
-			       "?3, ?4, ?5, ?6, ?7)");
+			      "verification_id, algorithm, value, scope, "
+			      "window_offset, window_length) VALUES (?1, ?2, "
+			      "?3, ?4, ?5, ?6, ?7)");
 	if (rc)
 		goto done;
 	if (acq_id)
@@ -521,8 +521,8 @@ static int bad_ranges_insert(fx_casedb *db, int64_t acq_id,
 	int rc;
 
 	rc = fx_store_prepare(&st, db->store, "INSERT INTO bad_sectors "
-			       "(acquisition_id, first_sector, sector_count) "
-			       "VALUES (?1, ?2, ?3)");
+			      "(acquisition_id, first_sector, sector_count) "
+			      "VALUES (?1, ?2, ?3)");
 	for (i = 0; !rc && i < n; i++) {
 		fx_stmt_reset(st);
 		fx_stmt_bind_int(st, 1, acq_id);
@@ -548,8 +548,9 @@ static int files_insert(fx_casedb *db, int64_t acq_id,
 	size_t i;
 	int rc;
 
-	rc = fx_store_prepare(&st, db->store, "INSERT INTO image_files (acquisition_id, "
-			       "path, size_bytes, sha256) VALUES (?1, ?2, ?3, ?4)");
+	rc = fx_store_prepare(&st, db->store, "INSERT INTO image_files "
+			      "(acquisition_id, path, size_bytes, sha256) "
+			      "VALUES (?1, ?2, ?3, ?4)");
 	for (i = 0; !rc && i < n; i++) {
 		fx_stmt_reset(st);
 		fx_stmt_bind_int(st, 1, acq_id);
@@ -579,7 +580,7 @@ static int finish_allowed(fx_casedb *db, int64_t acq_id)
 	int rc;
 
 	rc = fx_store_prepare(&st, db->store, "SELECT status FROM acquisitions "
-			       "WHERE id = ?1");
+			      "WHERE id = ?1");
 	if (rc)
 		goto done;
 	fx_stmt_bind_int(st, 1, acq_id);
@@ -624,9 +625,9 @@ static int finish_body(int64_t *id, fx_casedb *db, const void *rec,
 	rc = finish_allowed(db, acq_id);
 	if (!rc)
 		rc = fx_store_prepare(&st, db->store, "UPDATE acquisitions SET "
-				       "status = ?1, end_utc = ?2, "
-				       "bytes_acquired = ?3, sector_size = ?4, "
-				       "error = ?6 WHERE id = ?5");
+				      "status = ?1, end_utc = ?2, "
+				      "bytes_acquired = ?3, sector_size = ?4, "
+				      "error = ?6 WHERE id = ?5");
 	if (!rc) {
 		fx_stmt_bind_text(st, 1, fx_status_name(r->status));
 		fx_stmt_bind_text(st, 2, end);
@@ -715,10 +716,10 @@ static int verification_body(int64_t *out, fx_casedb *db, const void *rec,
 				    (long long)v->acquisition_id);
 	if (!rc)
 		rc = fx_store_prepare(&st, db->store, "INSERT INTO verifications "
-				       "(evidence_id, acquisition_id, time_utc, "
-				       "actor, host, tool, tool_version, result, "
-				       "findings) VALUES (?1, ?2, ?3, ?4, ?5, "
-				       "?6, ?7, ?8, ?9)");
+				      "(evidence_id, acquisition_id, time_utc, "
+				      "actor, host, tool, tool_version, result, "
+				      "findings) VALUES (?1, ?2, ?3, ?4, ?5, "
+				      "?6, ?7, ?8, ?9)");
 	if (!rc) {
 		fx_stmt_bind_int(st, 1, ev_id);
 		if (v->acquisition_id)
@@ -776,9 +777,9 @@ static int custody_body(int64_t *out, fx_casedb *db, const void *rec,
 				    (long long)c->evidence_id);
 	if (!rc)
 		rc = fx_store_prepare(&st, db->store, "INSERT INTO custody_events "
-				       "(evidence_id, from_party, to_party, "
-				       "location, reason, time_utc, actor) "
-				       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+				      "(evidence_id, from_party, to_party, "
+				      "location, reason, time_utc, actor) "
+				      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	if (!rc) {
 		fx_stmt_bind_int(st, 1, c->evidence_id);
 		rc = bind_texts(db, st, 2, texts, 6);

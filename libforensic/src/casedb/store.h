@@ -12,10 +12,11 @@
  *
  * Failures. fx_store_open, fx_store_locate, fx_store_prepare and the named
  * operations set the last error themselves ("case database PATH: ...").
- * The others (bind, step, exec, begin, commit) return FX_STORE_FAILED and
- * leave the engine's failure pending in the handle: fx_store_error(s, what)
- * then sets the last error from it, saying what was being done, with the
- * FX_E code a caller acts on (busy, exists, no space, I/O, corrupt).
+ * The others (open_memory, bind, step, exec, begin, commit) return
+ * FX_STORE_FAILED and leave the engine's failure pending in the handle:
+ * fx_store_error(s, what) then sets the last error from it, saying what was
+ * being done, with the FX_E code a caller acts on (busy, exists, no space,
+ * I/O, corrupt).
  *
  * Threading: a handle and its statements are used by one thread at a time.
  */
