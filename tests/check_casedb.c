@@ -1091,6 +1091,80 @@ START_TEST(test_invalid_input_changes_nothing)
 }
 END_TEST
 
+/* Calls with a missing argument or a record of a version this library does
+ * not serve are refused before anything is locked or written, naming the
+ * function and the argument or the record's type; an older record version
+ * is served. A refused write leaves *out as it was. */
+START_TEST(test_argument_and_version_checks)
+{
+	const char *path = new_path("casedb-contracts");
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb_result r = sample_result();
+	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
+	fx_casedb_custody c = FX_CASEDB_CUSTODY_INIT;
+	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb *db = open_db(path, NULL), *none = NULL;
+	int64_t acq = 0, id = 77;
+
+	ck_assert_int_eq(fx_casedb_case_ensure(NULL, db, "C-1", NULL), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_casedb_case_ensure: out is required");
+	ck_assert_int_eq(fx_casedb_evidence_ensure(&id, db, 1, NULL), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_casedb_evidence_ensure: ev is required");
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, NULL, &a), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_casedb_acquisition_begin: db is required");
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, 1, NULL), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_casedb_acquisition_finish: result "
+			 "is required");
+	ck_assert_int_eq(fx_casedb_case_find(&id, db, NULL), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_casedb_case_find: case_number is "
+			 "required");
+	ck_assert_int_eq(fx_casedb_case_list(db, NULL, NULL), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_casedb_case_list: cb is required");
+
+	a.version = 0;
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, db, &a), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_casedb_acquisition_begin: "
+			 "fx_casedb_acquisition version 0, expected 1 to 1");
+	a.version = FX_CASEDB_ACQUISITION_VERSION + 1;
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, db, &a), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_casedb_acquisition_begin: "
+			 "fx_casedb_acquisition version 2, expected 1 to 1");
+	v.version = 0;
+	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_casedb_verification_record: "
+			 "fx_casedb_verification version 0, expected 1 to 1");
+	c.version = FX_CASEDB_CUSTODY_VERSION + 1;
+	ck_assert_int_eq(fx_casedb_custody_record(&id, db, &c), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_casedb_custody_record: "
+			 "fx_casedb_custody version 2, expected 1 to 1");
+	o.version = 0;
+	ck_assert_int_eq(fx_casedb_open(&none, path, &o), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_casedb_open: fx_casedb_options "
+			 "version 0, expected 1 to 1");
+	ck_assert_ptr_null(none);
+	ck_assert_int_eq(id, 77);
+
+	a.version = FX_CASEDB_ACQUISITION_VERSION;
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
+	r.version = FX_CASEDB_RESULT_VERSION + 1;
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_casedb_acquisition_finish: "
+			 "fx_casedb_result version 3, expected 1 to 2");
+	/* a failure inside the transaction: *out is not the rolled-back id */
+	ck_assert_int_eq(fx_casedb_evidence_ensure(&id, db, 99, &a.evidence),
+			 FX_ENOTFOUND);
+	ck_assert_int_eq(id, 77);
+	r.version = 1;           /* an older caller: served, without error */
+	r.status = FX_STATUS_FAILED;
+	r.error = "not a field of version 1";
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), 0);
+	fx_casedb_free(db);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log"), 5);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM acquisitions "
+				  "WHERE status = 'failed' AND error IS NULL"), 1);
+}
+END_TEST
+
 /* A case's description is recorded once: a later acquisition that gives
  * another (or one for a case recorded without) is refused, and nothing of
  * it is written; the same text, or none, is accepted. */
@@ -1975,8 +2049,8 @@ START_TEST(test_audit_options_version)
 	ck_assert_int_eq(fx_casedb_audit_check(&rep, db, &o), FX_EUSAGE);
 	o.version = FX_CASEDB_AUDIT_OPTIONS_VERSION + 1;
 	ck_assert_int_eq(fx_casedb_audit_check(&rep, db, &o), FX_EUSAGE);
-	ck_assert_str_eq(fx_error_last(), "fx_casedb_audit_check: options "
-			 "version 4, expected 1 to 3");
+	ck_assert_str_eq(fx_error_last(), "fx_casedb_audit_check: "
+			 "fx_casedb_audit_options version 4, expected 1 to 3");
 	fx_casedb_free(db);
 }
 END_TEST
@@ -2907,6 +2981,7 @@ static Suite *casedb_suite(void)
 	tcase_add_test(records, test_verification_and_custody);
 	tcase_add_test(records, test_lists);
 	tcase_add_test(records, test_invalid_input_changes_nothing);
+	tcase_add_test(records, test_argument_and_version_checks);
 	tcase_add_test(records, test_case_description_once);
 	tcase_add_test(records, test_append_only_triggers);
 	tcase_add_test(records, test_sql_injection);

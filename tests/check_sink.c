@@ -106,6 +106,11 @@ START_TEST(test_e01_refuses_far_existing_names)
 	snprintf(target, sizeof(target), "%s/t", dir);
 	o.media_size = (uint64_t)80 * MIB;
 	ck_assert_int_eq(fx_e01_check_names(target, &o), 0);
+	/* the one version rule: a version this library does not serve */
+	o.version = 0;
+	ck_assert_int_eq(fx_e01_check_names(target, &o), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_e01_check_names: fx_e01_options "
+			 "version 0, expected 1 to 1");
 }
 END_TEST
 
@@ -325,6 +330,43 @@ START_TEST(test_completed_means_every_byte)
 }
 END_TEST
 
+/* The one version rule for caller-supplied ops: 1 to the library's
+ * version is served (a version 1 sink has no held), 0 and newer are
+ * refused naming the function and the type; a NULL out is refused. */
+START_TEST(test_custom_ops_versions)
+{
+	fx_sink_ops sops = { FX_SINK_OPS_VERSION, short_write, short_finish,
+			     NULL, NULL, short_held };
+	fx_source_ops rops = { FX_SOURCE_OPS_VERSION, planting_ops.pread, NULL };
+	planting_source p = { 0 };
+	fx_source *src = NULL;
+	fx_sink *sink = NULL;
+
+	sops.version = 1;
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &sops, NULL), 0);
+	fx_sink_free(sink);
+	sops.version = 0;
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &sops, NULL), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_sink_new_custom: fx_sink_ops "
+			 "version 0, expected 1 to 2");
+	ck_assert_ptr_null(sink);
+	sops.version = FX_SINK_OPS_VERSION + 1;
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &sops, NULL), FX_EUSAGE);
+	ck_assert_int_eq(fx_sink_new_custom(NULL, &sops, NULL), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_sink_new_custom: out is required");
+
+	rops.version = 0;
+	ck_assert_int_eq(fx_source_new_custom(&src, &rops, &p, 1024, 512, "v0"),
+			 FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_source_new_custom: fx_source_ops "
+			 "version 0, expected 1 to 1");
+	ck_assert_ptr_null(src);
+	ck_assert_int_eq(fx_source_new_custom(&src, NULL, &p, 1024, 512, "none"),
+			 FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_source_new_custom: ops is required");
+}
+END_TEST
+
 static Suite *sink_suite(void)
 {
 	Suite *s = suite_create("sink");
@@ -338,6 +380,7 @@ static Suite *sink_suite(void)
 	tcase_add_loop_test(tc, test_e01_segment_appearing_mid_run, 0, 2);
 	tcase_add_loop_test(tc, test_raw_segment_appearing_mid_run, 0, 2);
 	tcase_add_test(tc, test_completed_means_every_byte);
+	tcase_add_test(tc, test_custom_ops_versions);
 	suite_add_tcase(s, tc);
 	return s;
 }

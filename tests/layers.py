@@ -8,6 +8,11 @@ private header (src/X/*.h) belongs to its folder X; a public header
 headers follow the same rule among themselves. The tools (acquire/,
 verify/, tools/) use the public API only.
 
+The case database reaches SQLite only through its storage interface
+(docs/casedb.md, "Storage backends"): no file of libforensic/src but
+casedb/store_sqlite.c includes sqlite3.h or calls sqlite3_* (base/error.c
+asks SQLite its version for fx_library_versions, and nothing else).
+
 Usage: layers.py REPO_ROOT   Exit 0 when every include is allowed, else 1
 with one line per forbidden include: "FILE:LINE: includes HEADER (layer
 X may not use layer Y)".
@@ -45,6 +50,12 @@ GENERATED = {"fx_schemas.h": "casedb"}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 
+# The files that may talk to SQLite, and what they may call.
+ENGINE = re.compile(r'<sqlite3\.h>|\bsqlite3_\w+')
+ENGINE_FILES = {os.path.join("casedb", "store_sqlite.c"): None,
+                os.path.join("base", "error.c"): {"<sqlite3.h>",
+                                                  "sqlite3_libversion"}}
+
 
 def layer_of(header):
     """The layer a quoted include belongs to, or None if unknown."""
@@ -73,6 +84,18 @@ def check_file(path, layer, problems):
                                 "layer %s)" % (path, n, header, layer, used))
 
 
+def check_engine(path, rel, problems):
+    allowed = ENGINE_FILES.get(rel, set())
+    if allowed is None:
+        return
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            for m in ENGINE.finditer(line):
+                if m.group(0) not in allowed:
+                    problems.append("%s:%d: uses %s (only casedb/store_sqlite.c "
+                                    "talks to SQLite)" % (path, n, m.group(0)))
+
+
 def main(root):
     problems = []
     src = os.path.join(root, "libforensic", "src")
@@ -86,6 +109,8 @@ def main(root):
         for name in sorted(os.listdir(folder)):
             if name.endswith((".c", ".h")):
                 check_file(os.path.join(folder, name), layer, problems)
+                check_engine(os.path.join(folder, name),
+                             os.path.join(layer, name), problems)
     pub = os.path.join(root, "libforensic", "include", "forensic")
     for name in sorted(os.listdir(pub)):
         if name == "forensic.h" or not name.endswith(".h"):

@@ -391,9 +391,10 @@ int fx_acquire_options_check(const fx_acquire_options *o, uint32_t ssz)
 {
 	int rc;
 
-	if (!o || !o->version || o->version > FX_ACQUIRE_OPTIONS_VERSION)
-		return fx_error_set(FX_EUSAGE, "acquisition options version %u is not 1..%u",
-				    o ? o->version : 0, FX_ACQUIRE_OPTIONS_VERSION);
+	if (!o)
+		return fx_error_arg_missing(__func__, "opts");
+	FX_CHECK_VERSION(o, FX_ACQUIRE_OPTIONS_VERSION,
+			 "fx_acquire_options_check: fx_acquire_options");
 	if (!o->block_size)
 		return fx_error_set(FX_EUSAGE, "--block-size 0 is not a positive size");
 	if (o->block_size > FX_ACQUIRE_MAX_BLOCK)
@@ -548,6 +549,8 @@ int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
 	unsigned i;
 	int rc, placed;
 
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(src);
 	memset(out, 0, sizeof(*out));
 	memset(&p, 0, sizeof(p));
 	p.opts = opts ? opts : &defaults;

@@ -89,6 +89,20 @@ int fx_error_from_errno(int errnum)
 	}
 }
 
+int fx_error_arg_missing(const char *function, const char *arg)
+{
+	return fx_error_set(FX_EUSAGE, "%s: %s is required", function, arg);
+}
+
+int fx_error_version_check(unsigned int version, unsigned int max,
+			   const char *name)
+{
+	if (version >= 1 && version <= max)
+		return 0;
+	return fx_error_set(FX_EUSAGE, "%s version %u, expected 1 to %u",
+			    name, version, max);
+}
+
 const char *fx_version(void)
 {
 	return FX_VERSION_STRING;

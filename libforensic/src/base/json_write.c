@@ -57,6 +57,7 @@ void fx_json_clear(fx_json *j)
 
 int fx_json_new(fx_json **out, unsigned flags, FILE *stream)
 {
+	FX_CHECK_ARG(out);
 	*out = malloc(sizeof(**out));
 	if (!*out)
 		return fx_error_set(FX_ERROR, "out of memory for a JSON writer");

@@ -21,6 +21,7 @@ int fx_parse_size(uint64_t *out, const char *text)
 	char *end;
 	size_t i;
 
+	FX_CHECK_ARG(out);
 	*out = 0;
 	if (!text || !isdigit((unsigned char)text[0]))
 		goto bad;

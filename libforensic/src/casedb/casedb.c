@@ -1,13 +1,14 @@
 /*
- * Case database: opening, schema creation and migration, transactions.
+ * Case database: opening, schema creation and migration, transactions,
+ * and the helpers the other casedb modules share.
  *
- * One SQLite file per lab (or per case) that several acquire and verify
- * processes use at once. Durability and a linear audit chain matter more
- * than write speed, so: WAL (readers never block the writer),
- * synchronous=FULL (a commit survives power loss), and every write is a
- * BEGIN IMMEDIATE transaction, so that the writer reads the head of the
- * audit chain and appends to it under the same lock. Writers wait for each
- * other up to the busy timeout.
+ * One database per lab (or per case) that several acquire and verify
+ * processes use at once, reached through the storage interface (store.h;
+ * SQLite in store_sqlite.c). Durability and a linear audit chain matter
+ * more than write speed, so the store is made durable at open, and every
+ * write is a transaction that takes the write lock at once, so that the
+ * writer reads the head of the audit chain and appends to it under the
+ * same lock. Writers wait for each other up to the busy timeout.
  *
  * Opening never changes a file it refuses: the checks that can refuse (is it
  * a case database, which schema version, is it writable, are its
@@ -34,19 +35,13 @@
  * statement state and the caller's transaction); separate handles are
  * independent. Nothing here is global but constant tables.
  */
-#include <errno.h>
-#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "casedb/casedb_int.h"
-#include "forensic/hash.h"
-#include "hash/hasher.h"
 #include "base/error.h"
 #include "base/hex.h"
 #include "base/utf8.h"
@@ -74,63 +69,27 @@ int fx_casedb_schema_version(void)
 	return 1 + n;
 }
 
-int fx_casedb_sql_error(fx_casedb *db, const char *what)
-{
-	int rc = sqlite3_extended_errcode(db->sql), code;
-
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		code = FX_EBUSY;
-		break;
-	case SQLITE_CONSTRAINT:
-		code = rc == SQLITE_CONSTRAINT_UNIQUE ? FX_EEXISTS : FX_EUSAGE;
-		break;
-	case SQLITE_FULL:
-		code = FX_ENOSPC;
-		break;
-	case SQLITE_IOERR:
-		code = FX_EIO;
-		break;
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		code = FX_ECORRUPT;
-		break;
-	default:
-		code = FX_ERROR;
-	}
-	return fx_error_set(code, "case database %s: %s: %s", db->path, what,
-			    sqlite3_errmsg(db->sql));
-}
-
-int fx_casedb_prepare(sqlite3_stmt **out, fx_casedb *db, const char *sql)
-{
-	if (sqlite3_prepare_v2(db->sql, sql, -1, out, NULL) != SQLITE_OK)
-		return fx_casedb_sql_error(db, "prepare statement");
-	return 0;
-}
-
 int fx_casedb_find_id(int64_t *out, fx_casedb *db, const char *sql,
 		      const char *a, const char *b, int64_t n)
 {
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	int rc, step;
 
-	rc = fx_casedb_prepare(&st, db, sql);
+	rc = fx_store_prepare(&st, db->store, sql);
 	if (rc)
 		goto done;
-	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, n);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		*out = sqlite3_column_int64(st, 0);
-	else if (step == SQLITE_DONE)
+	fx_stmt_bind_text(st, 1, a);
+	fx_stmt_bind_text(st, 2, b);
+	fx_stmt_bind_int(st, 3, n);
+	step = fx_stmt_step(st);
+	if (step == FX_STORE_ROW)
+		*out = fx_stmt_int(st, 0);
+	else if (step == FX_STORE_DONE)
 		rc = FX_ENOTFOUND;
 	else
-		rc = fx_casedb_sql_error(db, "look up");
+		rc = fx_store_error(db->store, "look up");
 done:
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	return rc;
 }
 
@@ -148,9 +107,8 @@ static int write_lock(fx_casedb *db)
 	if (db->read_only)
 		return fx_error_set(FX_EUSAGE, "case database %s: opened "
 				    "read-only", db->path);
-	if (sqlite3_exec(db->sql, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK)
-		return fx_casedb_sql_error(db, "begin write transaction");
+	if (fx_store_begin(db->store, 1) != 0)
+		return fx_store_error(db->store, "begin write transaction");
 	return 0;
 }
 
@@ -159,24 +117,24 @@ static int write_lock(fx_casedb *db)
  * chain, so it is refused instead. */
 static int signed_needs_key(fx_casedb *db)
 {
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	int rc, step;
 
 	if (db->sign_key)
 		return 0;
-	rc = fx_casedb_prepare(&st, db, "SELECT public_key FROM signing_keys "
-			       "ORDER BY id LIMIT 1");
+	rc = fx_store_prepare(&st, db->store, "SELECT public_key FROM "
+			      "signing_keys ORDER BY id LIMIT 1");
 	if (rc)
 		return rc;
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
+	step = fx_stmt_step(st);
+	if (step == FX_STORE_ROW)
 		rc = fx_error_set(FX_EUSAGE, "%s: its audit log is signed "
 				  "(key %.16s...), so every later event must "
 				  "be signed too; open it with a signing key",
-				  db->path, sqlite3_column_text(st, 0));
-	else if (step != SQLITE_DONE)
-		rc = fx_casedb_sql_error(db, "read the signing keys");
-	sqlite3_finalize(st);
+				  db->path, fx_stmt_text(st, 0));
+	else if (step != FX_STORE_DONE)
+		rc = fx_store_error(db->store, "read the signing keys");
+	fx_stmt_free(st);
 	return rc;
 }
 
@@ -203,57 +161,53 @@ int fx_casedb_tx_begin(fx_casedb *db)
 
 int fx_casedb_read_begin(fx_casedb *db)
 {
-	if (sqlite3_exec(db->sql, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return fx_casedb_sql_error(db, "begin read transaction");
+	if (fx_store_begin(db->store, 0) != 0)
+		return fx_store_error(db->store, "begin read transaction");
 	return 0;
 }
 
 int fx_casedb_tx_commit(fx_casedb *db)
 {
-	if (sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		return fx_casedb_sql_error(db, "commit");
+	if (fx_store_commit(db->store) != 0)
+		return fx_store_error(db->store, "commit");
 	return 0;
 }
 
 void fx_casedb_tx_rollback(fx_casedb *db)
 {
-	if (!sqlite3_get_autocommit(db->sql))
-		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	fx_store_rollback(db->store);
 }
 
-int fx_casedb_bind_text(fx_casedb *db, sqlite3_stmt *st, int i, const char *s)
+int fx_casedb_bind_text(fx_casedb *db, fx_stmt *st, int i, const char *s)
 {
-	int rc;
-
 	if (s && fx_utf8_check(s, strlen(s)) != 0)
 		return fx_error_set(FX_EUSAGE, "case database %s: text \"%.60s\" "
 				    "is not valid UTF-8", db->path, s);
-	rc = s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT)
-	       : sqlite3_bind_null(st, i);
-	return rc == SQLITE_OK ? 0 : fx_casedb_sql_error(db, "bind");
+	return fx_stmt_bind_text(st, i, s) ? fx_store_error(db->store, "bind")
+					   : 0;
 }
 
-int fx_casedb_bind_u64(fx_casedb *db, sqlite3_stmt *st, int i, uint64_t v,
+/* The SQL names a parameter ?i (every statement numbers them). */
+int fx_casedb_bind_u64(fx_casedb *db, fx_stmt *st, int i, uint64_t v,
 		       int zero_is_null)
 {
 	int rc;
 
 	if (v > (uint64_t)INT64_MAX)
-		return fx_error_set(FX_EUSAGE, "case database %s: %s %llu is "
-				    "too large", db->path,
-				    sqlite3_bind_parameter_name(st, i),
+		return fx_error_set(FX_EUSAGE, "case database %s: ?%d %llu is "
+				    "too large", db->path, i,
 				    (unsigned long long)v);
-	rc = (v == 0 && zero_is_null) ? sqlite3_bind_null(st, i)
-				      : sqlite3_bind_int64(st, i, (int64_t)v);
-	return rc == SQLITE_OK ? 0 : fx_casedb_sql_error(db, "bind");
+	rc = (v == 0 && zero_is_null) ? fx_stmt_bind_null(st, i)
+				      : fx_stmt_bind_int(st, i, (int64_t)v);
+	return rc ? fx_store_error(db->store, "bind") : 0;
 }
 
-int fx_casedb_bind_flag(fx_casedb *db, sqlite3_stmt *st, int i, int flag)
+int fx_casedb_bind_flag(fx_casedb *db, fx_stmt *st, int i, int flag)
 {
-	int rc = flag < 0 ? sqlite3_bind_null(st, i)
-			  : sqlite3_bind_int(st, i, flag ? 1 : 0);
+	int rc = flag < 0 ? fx_stmt_bind_null(st, i)
+			  : fx_stmt_bind_int(st, i, flag ? 1 : 0);
 
-	return rc == SQLITE_OK ? 0 : fx_casedb_sql_error(db, "bind");
+	return rc ? fx_store_error(db->store, "bind") : 0;
 }
 
 int fx_casedb_time_arg(char out[FX_TIME_MAX], const char *t,
@@ -281,36 +235,21 @@ int fx_casedb_hex_arg(char *out, const char *in, size_t want,
 	return 0;
 }
 
-int fx_casedb_sha256_hex(char out[FX_HASH_HEX], const void *a, size_t alen,
-			 const void *b, size_t blen)
-{
-	fx_hasher *h = NULL;
-	int rc = fx_hasher_new(&h, FX_HASH_SHA256);
-
-	if (rc == 0) {
-		fx_hasher_update(h, a, alen);
-		fx_hasher_update(h, b, blen);
-		fx_hasher_final_hex(h, out, FX_HASH_HEX);
-	}
-	fx_hasher_free(h);
-	return rc;
-}
-
 int fx_casedb_query_int(int64_t *out, fx_casedb *db, const char *sql)
 {
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	int rc;
 
-	rc = fx_casedb_prepare(&st, db, sql);
+	rc = fx_store_prepare(&st, db->store, sql);
 	if (rc)
 		goto done;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = fx_casedb_sql_error(db, sql);
+	if (fx_stmt_step(st) != FX_STORE_ROW) {
+		rc = fx_store_error(db->store, sql);
 		goto done;
 	}
-	*out = sqlite3_column_int64(st, 0);
+	*out = fx_stmt_int(st, 0);
 done:
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	return rc;
 }
 
@@ -321,11 +260,11 @@ static int probe(int64_t *version, fx_casedb *db)
 	int64_t app = 0, tables = 0, meta = -1;
 	int rc;
 
-	rc = fx_casedb_query_int(&app, db, "PRAGMA application_id");
+	rc = fx_store_application_id(&app, db->store);
 	if (!rc)
-		rc = fx_casedb_query_int(version, db, "PRAGMA user_version");
+		rc = fx_store_schema_version(version, db->store);
 	if (!rc)
-		rc = fx_casedb_query_int(&tables, db, "SELECT count(*) FROM sqlite_master");
+		rc = fx_store_object_count(&tables, db->store);
 	if (rc) {
 		if (fx_error_last_code() == FX_ECORRUPT)
 			return fx_error_set(FX_ECORRUPT, "%s is not a case "
@@ -379,9 +318,9 @@ static int create_schema(fx_casedb *db)
 	int64_t v = 0;
 	int rc;
 
-	if (sqlite3_exec(db->sql, fx_schema_case, NULL, NULL, NULL) != SQLITE_OK)
-		return fx_casedb_sql_error(db, "create schema");
-	rc = fx_casedb_query_int(&v, db, "PRAGMA user_version");
+	if (fx_store_exec(db->store, fx_schema_case) != 0)
+		return fx_store_error(db->store, "create schema");
+	rc = fx_store_schema_version(&v, db->store);
 	if (!rc && v != fx_casedb_schema_version())
 		return fx_error_set(FX_ERROR, "internal: schemas/case.sql sets "
 				    "version %lld, the migrations list reaches "
@@ -393,14 +332,17 @@ static int create_schema(fx_casedb *db)
 
 static int migrate_one(fx_casedb *db, const struct fx_migration *m)
 {
-	char sql[160];
+	char sql[128];
+	int rc;
 
-	if (sqlite3_exec(db->sql, m->sql, NULL, NULL, NULL) != SQLITE_OK)
-		return fx_casedb_sql_error(db, "migrate schema");
-	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d; UPDATE meta SET "
-		 "value = '%d' WHERE key = 'schema_version'", m->to, m->to);
-	if (sqlite3_exec(db->sql, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return fx_casedb_sql_error(db, "set schema version");
+	if (fx_store_exec(db->store, m->sql) != 0)
+		return fx_store_error(db->store, "migrate schema");
+	if ((rc = fx_store_set_schema_version(db->store, m->to)) != 0)
+		return rc;
+	snprintf(sql, sizeof(sql), "UPDATE meta SET value = '%d' WHERE key = "
+		 "'schema_version'", m->to);
+	if (fx_store_exec(db->store, sql) != 0)
+		return fx_store_error(db->store, "set schema version");
 	return schema_event(db, "schema.migrate", "from", m->to - 1, "to",
 			    m->to);
 }
@@ -411,49 +353,38 @@ static int probe_snapshot(int64_t *version, fx_casedb *db)
 {
 	int rc;
 
-	if (sqlite3_exec(db->sql, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return fx_casedb_sql_error(db, "begin a read");
+	if (fx_store_begin(db->store, 0) != 0)
+		return fx_store_error(db->store, "begin a read");
 	rc = probe(version, db);
-	sqlite3_exec(db->sql, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+	if (rc)
+		fx_store_rollback(db->store);
+	else
+		fx_store_commit(db->store);
 	return rc;
 }
 
 /* Rows that break a foreign key, as PRAGMA foreign_key_check finds them. */
 static int foreign_keys_intact(fx_casedb *db)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = fx_casedb_prepare(&st, db, "PRAGMA foreign_key_check"), step;
+	char table[128], parent[128];
+	int rc = fx_store_foreign_key_orphan(db->store, table, sizeof(table),
+					     parent, sizeof(parent));
 
-	if (rc)
-		return rc;
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
+	if (rc == 1)
 		rc = fx_error_set(FX_ECORRUPT, "case database %s: the schema "
 				  "migration left a row of %s without its "
-				  "parent in %s", db->path,
-				  (const char *)sqlite3_column_text(st, 0),
-				  (const char *)sqlite3_column_text(st, 2));
-	else if (step != SQLITE_DONE)
-		rc = fx_casedb_sql_error(db, "check foreign keys");
-	sqlite3_finalize(st);
+				  "parent in %s", db->path, table, parent);
 	return rc;
 }
 
-/* Foreign keys are off while the schema changes: SQLite cannot alter a
- * CHECK constraint, so a migration rebuilds the table, and dropping a table
- * that others refer to fails midway with them on. The pragma does nothing
- * inside a transaction, hence around it; foreign_keys_intact() checks the
- * result before the commit. */
-static int foreign_keys_set(fx_casedb *db, int on)
-{
-	if (sqlite3_exec(db->sql, on ? "PRAGMA foreign_keys = ON"
-			 : "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) != SQLITE_OK)
-		return fx_casedb_sql_error(db, "set foreign keys");
-	return 0;
-}
-
 /* Creates or migrates the schema as needed, under the write lock, so that
- * processes opening one new database at once create it once. Under the
+ * processes opening one new database at once create it once.
+ *
+ * Foreign keys are off while the schema changes: SQLite cannot alter a
+ * CHECK constraint, so a migration rebuilds the table, and dropping a
+ * table that others refer to fails midway with them on. That is set
+ * outside the transaction (inside one it does nothing), hence around it;
+ * foreign_keys_intact() checks the result before the commit. Under the
  * lock the database is probed again (another process may have created or
  * migrated it since it was opened) and, before anything is migrated, the
  * writer's checks are made for the version found: a database whose
@@ -464,7 +395,7 @@ static int schema_setup(fx_casedb *db)
 	int64_t version = 0;
 	int rc, i;
 
-	if ((rc = foreign_keys_set(db, 0)) != 0)
+	if ((rc = fx_store_foreign_keys(db->store, 0)) != 0)
 		return rc;
 	rc = write_lock(db);
 	if (!rc)
@@ -490,38 +421,9 @@ static int schema_setup(fx_casedb *db)
 done:
 	if (rc)
 		fx_casedb_tx_rollback(db);
-	if (foreign_keys_set(db, 1) != 0 && !rc)
+	if (fx_store_foreign_keys(db->store, 1) != 0 && !rc)
 		rc = FX_ERROR;
 	return rc;
-}
-
-/* What the file is before SQLite sees it: *create = 1 if it does not exist
- * or is empty. A file without write permission is refused for writing. */
-static int check_file(int *create, const char *path, int read_only)
-{
-	struct stat st;
-
-	*create = 0;
-	if (stat(path, &st) != 0) {
-		if (errno == ENOENT && !read_only) {
-			*create = 1;
-			return 0;
-		}
-		return fx_error_set_errno(fx_error_from_errno(errno), errno,
-					  "case database %s", path);
-	}
-	if (!S_ISREG(st.st_mode))
-		return fx_error_set(FX_EUSAGE, "case database %s is not a "
-				    "regular file", path);
-	if (st.st_size == 0 && read_only)
-		return fx_error_set(FX_ECORRUPT, "case database %s is empty",
-				    path);
-	if (!read_only && ((st.st_mode & 0222) == 0 || access(path, W_OK) != 0))
-		return fx_error_set(FX_ERROR, "case database %s is read-only "
-				    "(mode %04o); it can only be opened for "
-				    "reading", path, (unsigned)(st.st_mode & 07777));
-	*create = st.st_size == 0;
-	return 0;
 }
 
 static char *default_actor(void)
@@ -564,109 +466,6 @@ static int handle_new(fx_casedb **out, const char *path,
 	return 0;
 }
 
-/*
- * The path SQLite is given: the database's directory with its links
- * resolved (a lab's /cases may well be one), and its own name, which must
- * not be a link. SQLite opens -wal, -shm and -journal with O_NOFOLLOW, but
- * resolves a link at the database's own name and writes through it (an
- * empty file at the other end becomes a case database); with no link left
- * in the path, SQLITE_OPEN_NOFOLLOW refuses one that appears later.
- */
-static int db_open_path(char *out, size_t outlen, const char *path)
-{
-	char copy[PATH_MAX], dir[PATH_MAX];
-	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
-	struct stat st;
-
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-		return fx_error_set(FX_ERROR,
-				    "case database %s is a symbolic link (never followed)",
-				    path);
-	snprintf(copy, sizeof(copy), "%.*s", slash ? (int)(slash == path ? 1 : slash - path) : 1,
-		 slash ? path : ".");
-	if (!*name || !realpath(copy, dir))
-		return fx_error_set_errno(FX_ENOTFOUND, errno ? errno : ENOENT,
-					  "case database %s: its directory", path);
-	if (snprintf(out, outlen, "%s/%s", strcmp(dir, "/") ? dir : "", name) >= (int)outlen)
-		return fx_error_set(FX_EUSAGE, "case database %s: path too long", path);
-	return 0;
-}
-
-static int db_connect(fx_casedb *db, int create, int busy_ms)
-{
-	int flags = (db->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
-		    SQLITE_OPEN_NOFOLLOW;
-	char open_path[PATH_MAX + 256];
-	int rc;
-
-	if ((rc = db_open_path(open_path, sizeof(open_path), db->path)) != 0)
-		return rc;
-
-	if (create)
-		flags |= SQLITE_OPEN_CREATE;
-	if (sqlite3_open_v2(open_path, &db->sql, flags, NULL) != SQLITE_OK) {
-		if (!db->sql)
-			return fx_error_set(FX_ERROR, "case database %s: out "
-					    "of memory", db->path);
-		return fx_casedb_sql_error(db, "open");
-	}
-	sqlite3_extended_result_codes(db->sql, 1);
-	db->busy_ms = busy_ms > 0 ? busy_ms : FX_CASEDB_BUSY_MS;
-	sqlite3_busy_timeout(db->sql, db->busy_ms);
-	return 0;
-}
-
-/* Switches to WAL once. journal_mode answers the mode in force, which
- * stays the old one if it could not be changed; FX_EBUSY means "try again". */
-static int wal_switch(fx_casedb *db)
-{
-	sqlite3_stmt *st = NULL;
-	const char *mode;
-	int rc, step;
-
-	rc = fx_casedb_prepare(&st, db, "PRAGMA journal_mode = WAL");
-	if (rc)
-		goto done;
-	step = sqlite3_step(st);
-	mode = step == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0)
-				  : NULL;
-	if (step == SQLITE_BUSY || (mode && sqlite3_stricmp(mode, "wal")))
-		rc = fx_error_set(FX_EBUSY, "case database %s: cannot switch "
-				  "to WAL mode (%s)", db->path, mode ? mode :
-				  sqlite3_errmsg(db->sql));
-	else if (step != SQLITE_ROW)
-		rc = fx_casedb_sql_error(db, "set WAL mode");
-done:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* WAL (readers do not block the writer), FULL sync (a commit survives power
- * loss), foreign keys. Changing the journal mode does not wait for a busy
- * database by itself (it fails at once while another process creates the
- * same new file), so it is retried here for up to the busy timeout. */
-static int set_modes(fx_casedb *db)
-{
-	int64_t deadline = now_ms() + db->busy_ms;
-	int rc;
-
-	while ((rc = wal_switch(db)) == FX_EBUSY && now_ms() < deadline)
-		usleep(10000);
-	if (!rc && sqlite3_exec(db->sql, "PRAGMA synchronous = FULL; "
-				"PRAGMA foreign_keys = ON", NULL, NULL, NULL) !=
-	    SQLITE_OK)
-		rc = fx_casedb_sql_error(db, "set synchronous mode");
-	return rc;
-}
-
 int fx_casedb_open(fx_casedb **out, const char *path,
 		   const fx_casedb_options *opts)
 {
@@ -675,23 +474,22 @@ int fx_casedb_open(fx_casedb **out, const char *path,
 	int64_t version = 0;
 	int rc, create = 0;
 
-	if (!out || !path)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_open: out and path "
-				    "are required");
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(path);
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
-	if (opts->version != FX_CASEDB_OPTIONS_VERSION)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_open: options "
-				    "version %u, expected %d", opts->version,
-				    FX_CASEDB_OPTIONS_VERSION);
-	rc = check_file(&create, path, opts->read_only);
+	FX_CHECK_VERSION(opts, FX_CASEDB_OPTIONS_VERSION,
+			 "fx_casedb_open: fx_casedb_options");
+	rc = fx_store_locate(&create, path, opts->read_only);
 	if (!rc)
 		rc = handle_new(&db, path, opts);
 	if (!rc && opts->sign_key_path)
 		rc = fx_audit_load_key(db, opts->sign_key_path);
 	if (!rc)
-		rc = db_connect(db, create, opts->busy_timeout_ms);
+		rc = fx_store_open(&db->store, path, path, create,
+				   db->read_only, opts->busy_timeout_ms > 0 ?
+				   opts->busy_timeout_ms : FX_CASEDB_BUSY_MS);
 	if (!rc && !create)
 		rc = probe_snapshot(&version, db);
 	if (!rc)
@@ -709,7 +507,7 @@ int fx_casedb_open(fx_casedb **out, const char *path,
 					  path);
 		goto done;
 	}
-	rc = set_modes(db);
+	rc = fx_store_set_durable(db->store);
 	if (!rc && (create || version < fx_casedb_schema_version()))
 		rc = schema_setup(db);
 done:
@@ -725,7 +523,7 @@ void fx_casedb_free(fx_casedb *db)
 {
 	if (!db)
 		return;
-	sqlite3_close_v2(db->sql);
+	fx_store_close(db->store);
 	fx_casedb_triggers_free(db);
 	EVP_PKEY_free(db->sign_key);
 	free(db->path);

@@ -95,60 +95,60 @@ int fx_audit_load_key(fx_casedb *db, const char *pem_path)
 static int signing_key_id(int64_t *out, fx_casedb *db)
 {
 	char now[FX_TIME_MAX];
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	int rc;
 
-	rc = fx_casedb_prepare(&st, db, "SELECT id FROM signing_keys "
-			       "WHERE public_key = ?1");
+	rc = fx_store_prepare(&st, db->store, "SELECT id FROM signing_keys "
+			      "WHERE public_key = ?1");
 	if (rc)
 		goto done;
-	sqlite3_bind_text(st, 1, db->sign_pub_hex, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*out = sqlite3_column_int64(st, 0);
+	fx_stmt_bind_text(st, 1, db->sign_pub_hex);
+	if (fx_stmt_step(st) == FX_STORE_ROW) {
+		*out = fx_stmt_int(st, 0);
 		goto done;
 	}
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	st = NULL;
 	fx_utc_now(now, sizeof(now), FX_UTC_MICRO);
-	rc = fx_casedb_prepare(&st, db, "INSERT INTO signing_keys (algorithm, "
-			       "public_key, registered_utc) VALUES ('ed25519', "
-			       "?1, ?2)");
+	rc = fx_store_prepare(&st, db->store, "INSERT INTO signing_keys "
+			      "(algorithm, public_key, registered_utc) VALUES "
+			      "('ed25519', ?1, ?2)");
 	if (rc)
 		goto done;
-	sqlite3_bind_text(st, 1, db->sign_pub_hex, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = fx_casedb_sql_error(db, "register signing key");
+	fx_stmt_bind_text(st, 1, db->sign_pub_hex);
+	fx_stmt_bind_text(st, 2, now);
+	if (fx_stmt_step(st) != FX_STORE_DONE) {
+		rc = fx_store_error(db->store, "register signing key");
 		goto done;
 	}
-	*out = sqlite3_last_insert_rowid(db->sql);
+	*out = fx_store_last_id(db->store);
 	rc = fx_audit_record(db, "key.register", *out);
 done:
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	return rc;
 }
 
 /* The head of the chain: *seq of the next event and the last hash. */
 static int chain_head(int64_t *seq, char prev[FX_HASH_HEX], fx_casedb *db)
 {
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	int rc, step;
 
 	*seq = 1;
 	memcpy(prev, FX_AUDIT_GENESIS, FX_HASH_HEX);
-	rc = fx_casedb_prepare(&st, db, "SELECT seq, hash FROM audit_log "
-			       "ORDER BY seq DESC LIMIT 1");
+	rc = fx_store_prepare(&st, db->store, "SELECT seq, hash FROM "
+			      "audit_log ORDER BY seq DESC LIMIT 1");
 	if (rc)
 		goto done;
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		*seq = sqlite3_column_int64(st, 0) + 1;
-		snprintf(prev, FX_HASH_HEX, "%s", sqlite3_column_text(st, 1));
-	} else if (step != SQLITE_DONE) {
-		rc = fx_casedb_sql_error(db, "read the audit chain head");
+	step = fx_stmt_step(st);
+	if (step == FX_STORE_ROW) {
+		*seq = fx_stmt_int(st, 0) + 1;
+		snprintf(prev, FX_HASH_HEX, "%s", fx_stmt_text(st, 1));
+	} else if (step != FX_STORE_DONE) {
+		rc = fx_store_error(db->store, "read the audit chain head");
 	}
 done:
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	return rc;
 }
 
@@ -235,31 +235,31 @@ static int insert_event(fx_casedb *db, int64_t seq, const char *time,
 			const char *prev, const char *hash, int64_t key_id,
 			const char *sig)
 {
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	int rc;
 
-	rc = fx_casedb_prepare(&st, db, "INSERT INTO audit_log (seq, time_utc, "
-			       "actor, host, action, content, prev_hash, hash, "
-			       "key_id, signature) VALUES (?1, ?2, ?3, ?4, ?5, "
-			       "?6, ?7, ?8, ?9, ?10)");
+	rc = fx_store_prepare(&st, db->store, "INSERT INTO audit_log (seq, "
+			      "time_utc, actor, host, action, content, "
+			      "prev_hash, hash, key_id, signature) VALUES (?1, "
+			      "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
 	if (rc)
 		goto done;
-	sqlite3_bind_int64(st, 1, seq);
-	sqlite3_bind_text(st, 2, time, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, db->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, db->host, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, content, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, prev, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, hash, -1, SQLITE_STATIC);
+	fx_stmt_bind_int(st, 1, seq);
+	fx_stmt_bind_text(st, 2, time);
+	fx_stmt_bind_text(st, 3, db->actor);
+	fx_stmt_bind_text(st, 4, db->host);
+	fx_stmt_bind_text(st, 5, action);
+	fx_stmt_bind_text(st, 6, content);
+	fx_stmt_bind_text(st, 7, prev);
+	fx_stmt_bind_text(st, 8, hash);
 	if (key_id) {
-		sqlite3_bind_int64(st, 9, key_id);
-		sqlite3_bind_text(st, 10, sig, -1, SQLITE_STATIC);
+		fx_stmt_bind_int(st, 9, key_id);
+		fx_stmt_bind_text(st, 10, sig);
 	}
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = fx_casedb_sql_error(db, "append audit event");
+	if (fx_stmt_step(st) != FX_STORE_DONE)
+		rc = fx_store_error(db->store, "append audit event");
 done:
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	return rc;
 }
 

@@ -128,28 +128,27 @@ static void trusted_list(char *out, size_t size, const struct walk *w)
 static int load_key(struct walk *w, int64_t key_id)
 {
 	unsigned char raw[32];
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	int rc = -1;
 
 	if (w->key && w->key_id == key_id)
 		return 0;
 	EVP_PKEY_free(w->key);
 	w->key = NULL;
-	if (fx_casedb_prepare(&st, w->db, "SELECT public_key FROM "
-			      "signing_keys WHERE id = ?1"))
+	if (fx_store_prepare(&st, w->db->store, "SELECT public_key FROM "
+			     "signing_keys WHERE id = ?1"))
 		goto done;
-	sqlite3_bind_int64(st, 1, key_id);
-	if (sqlite3_step(st) != SQLITE_ROW ||
-	    fx_hex_decode(raw, 32, (const char *)sqlite3_column_text(st, 0)))
+	fx_stmt_bind_int(st, 1, key_id);
+	if (fx_stmt_step(st) != FX_STORE_ROW ||
+	    fx_hex_decode(raw, 32, fx_stmt_text(st, 0)))
 		goto done;
-	snprintf(w->key_hex, sizeof(w->key_hex), "%s",
-		 sqlite3_column_text(st, 0));
+	snprintf(w->key_hex, sizeof(w->key_hex), "%s", fx_stmt_text(st, 0));
 	w->key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw, 32);
 	w->key_id = key_id;
 	w->key_trusted = is_trusted(w, w->key_hex);
 	rc = w->key ? 0 : -1;
 done:
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	return rc;
 }
 
@@ -312,26 +311,26 @@ static int check_event(struct walk *w, struct event *e)
 	return 0;
 }
 
-static const char *col_text(sqlite3_stmt *st, int i)
+static const char *col_text(fx_stmt *st, int i)
 {
-	const char *s = (const char *)sqlite3_column_text(st, i);
+	const char *s = fx_stmt_text(st, i);
 
 	return s ? s : "";
 }
 
-static void event_read(struct event *e, sqlite3_stmt *st)
+static void event_read(struct event *e, fx_stmt *st)
 {
 	memset(e, 0, sizeof(*e));
-	e->seq = sqlite3_column_int64(st, 0);
+	e->seq = fx_stmt_int(st, 0);
 	e->time = col_text(st, 1);
 	e->actor = col_text(st, 2);
 	e->host = col_text(st, 3);
 	e->action = col_text(st, 4);
 	e->content = col_text(st, 5);
-	e->content_len = (size_t)sqlite3_column_bytes(st, 5);
+	e->content_len = fx_stmt_bytes(st, 5);
 	e->prev = col_text(st, 6);
 	e->hash = col_text(st, 7);
-	e->key_id = sqlite3_column_int64(st, 8);
+	e->key_id = fx_stmt_int(st, 8);
 	e->sig = col_text(st, 9);
 }
 
@@ -339,21 +338,21 @@ static void event_read(struct event *e, sqlite3_stmt *st)
  * negative code if the log could not be read. */
 static int walk_events(struct walk *w)
 {
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	struct event e;
 	int rc, step;
 
-	rc = fx_casedb_prepare(&st, w->db, "SELECT seq, time_utc, actor, host, "
-			       "action, content, prev_hash, hash, key_id, "
-			       "signature FROM audit_log ORDER BY seq");
+	rc = fx_store_prepare(&st, w->db->store, "SELECT seq, time_utc, actor, "
+			      "host, action, content, prev_hash, hash, key_id, "
+			      "signature FROM audit_log ORDER BY seq");
 	if (rc)
 		goto done;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = fx_stmt_step(st)) == FX_STORE_ROW) {
 		if (fx_cancelled(w->cancel)) {
 			rc = fx_error_set(FX_EINTR, "case database %s: audit "
 					  "check interrupted at event %lld",
 					  w->db->path,
-					  (long long)sqlite3_column_int64(st, 0));
+					  (long long)fx_stmt_int(st, 0));
 			goto done;
 		}
 		event_read(&e, st);
@@ -361,10 +360,10 @@ static int walk_events(struct walk *w)
 		if (check_event(w, &e) != 0)
 			goto done;
 	}
-	if (step != SQLITE_DONE)
-		rc = fx_casedb_sql_error(w->db, "read the audit log");
+	if (step != FX_STORE_DONE)
+		rc = fx_store_error(w->db->store, "read the audit log");
 done:
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	return rc;
 }
 
@@ -480,15 +479,6 @@ static int trusted_keys(struct walk *w, const fx_casedb_audit_options *o)
 	return rc;
 }
 
-static int check_opts(const fx_casedb_audit_options *o)
-{
-	if (o->version < 1 || o->version > FX_CASEDB_AUDIT_OPTIONS_VERSION)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_audit_check: options "
-				    "version %u, expected 1 to %d", o->version,
-				    FX_CASEDB_AUDIT_OPTIONS_VERSION);
-	return 0;
-}
-
 int fx_casedb_audit_check(fx_casedb_audit_report *out, fx_casedb *db,
 			  const fx_casedb_audit_options *opts)
 {
@@ -498,13 +488,12 @@ int fx_casedb_audit_check(fx_casedb_audit_report *out, fx_casedb *db,
 	size_t size;
 	int rc;
 
-	if (!out || !db)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_audit_check: out and "
-				    "db are required");
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(db);
 	if (!opts)
 		opts = &defaults;
-	if ((rc = check_opts(opts)) != 0)
-		return rc;
+	FX_CHECK_VERSION(opts, FX_CASEDB_AUDIT_OPTIONS_VERSION,
+			 "fx_casedb_audit_check: fx_casedb_audit_options");
 	/* a version 1 caller's report ends before the trust fields */
 	size = opts->version >= 2 ? sizeof(*out)
 				  : offsetof(fx_casedb_audit_report, trust);

@@ -154,46 +154,46 @@ static const struct fx_kind *kind_find(const char *action)
 	return NULL;
 }
 
-static void row_value(fx_json *j, sqlite3_stmt *st, int col)
+static void row_value(fx_json *j, fx_stmt *st, int col)
 {
-	switch (sqlite3_column_type(st, col)) {
-	case SQLITE_INTEGER:
-		fx_json_int(j, sqlite3_column_int64(st, col));
+	switch (fx_stmt_type(st, col)) {
+	case FX_STORE_INT:
+		fx_json_int(j, fx_stmt_int(st, col));
 		break;
-	case SQLITE_TEXT:
-		fx_json_string(j, (const char *)sqlite3_column_text(st, col),
-			       (size_t)sqlite3_column_bytes(st, col));
+	case FX_STORE_TEXT:
+		fx_json_string(j, fx_stmt_text(st, col),
+			       fx_stmt_bytes(st, col));
 		break;
-	case SQLITE_NULL:
+	case FX_STORE_NULL:
 		fx_json_null(j);
 		break;
 	default:
 		if (!j->err)
 			j->err = fx_error_set(FX_ECORRUPT, "column %s holds "
 					      "neither an integer nor text",
-					      sqlite3_column_name(st, col));
+					      fx_stmt_column_name(st, col));
 	}
 }
 
 /* The current row of st as an object whose keys are the column names
  * (sorted); integers, text and NULL only. */
-static void row_json(fx_json *j, sqlite3_stmt *st)
+static void row_json(fx_json *j, fx_stmt *st)
 {
-	int order[64], n = sqlite3_column_count(st), i, k;
+	int order[64], n = fx_stmt_columns(st), i, k;
 
 	if (n > 64) {
 		j->err = fx_error_set(FX_ERROR, "internal: row too wide");
 		return;
 	}
 	for (i = 0; i < n; i++) {   /* insertion sort of column names */
-		for (k = i; k > 0 && strcmp(sqlite3_column_name(st, order[k - 1]),
-					    sqlite3_column_name(st, i)) > 0; k--)
+		for (k = i; k > 0 && strcmp(fx_stmt_column_name(st, order[k - 1]),
+					    fx_stmt_column_name(st, i)) > 0; k--)
 			order[k] = order[k - 1];
 		order[k] = i;
 	}
 	fx_json_object_begin(j);
 	for (i = 0; i < n; i++) {
-		fx_json_key(j, sqlite3_column_name(st, order[i]));
+		fx_json_key(j, fx_stmt_column_name(st, order[i]));
 		row_value(j, st, order[i]);
 	}
 	fx_json_object_end(j);
@@ -202,18 +202,18 @@ static void row_json(fx_json *j, sqlite3_stmt *st)
 static int build_part(fx_json *j, fx_casedb *db, const struct fx_part *p,
 		      int64_t id, uint64_t *rows)
 {
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	int rc, step;
 
 	*rows = 0;
-	rc = fx_casedb_prepare(&st, db, p->sql);
+	rc = fx_store_prepare(&st, db->store, p->sql);
 	if (rc)
 		goto done;
-	sqlite3_bind_int64(st, 1, id);
+	fx_stmt_bind_int(st, 1, id);
 	fx_json_key(j, p->key);
 	if (p->many)
 		fx_json_array_begin(j);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = fx_stmt_step(st)) == FX_STORE_ROW) {
 		row_json(j, st);
 		(*rows)++;
 		if (!p->many)
@@ -221,15 +221,15 @@ static int build_part(fx_json *j, fx_casedb *db, const struct fx_part *p,
 	}
 	if (p->many)
 		fx_json_array_end(j);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = fx_casedb_sql_error(db, "read record");
+	if (step != FX_STORE_ROW && step != FX_STORE_DONE)
+		rc = fx_store_error(db->store, "read record");
 	else if (!p->many && *rows == 0)
 		rc = fx_error_set(FX_ENOTFOUND, "%s %lld is missing", p->key,
 				  (long long)id);
 	else
 		rc = j->err;
 done:
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	return rc;
 }
 

@@ -5,15 +5,15 @@
 #include <stdint.h>
 
 #include <openssl/evp.h>
-#include <sqlite3.h>
 
 #include "base/json.h"
 #include "base/utc.h"
+#include "casedb/store.h"
 #include "forensic/casedb.h"
 
 /* An open case database. Owned by one thread at a time. */
 struct fx_casedb {
-	sqlite3 *sql;
+	fx_store *store;         /* the database (store.h) */
 	char *path;
 	char *actor;
 	char *host;
@@ -22,7 +22,6 @@ struct fx_casedb {
 	 * (it migrates at open), 1 to the current one for a reader, which
 	 * never migrates and reads an older schema as it is. */
 	int version;
-	int busy_ms;             /* how long to wait for other writers */
 	EVP_PKEY *sign_key;      /* NULL: events are not signed */
 	char sign_pub_hex[65];   /* raw Ed25519 public key of sign_key */
 	/* The triggers schemas/case.sql creates, sorted by name; made on
@@ -38,16 +37,12 @@ struct fx_casedb {
 #define FX_SCHEMA_ACQ_ERROR 3
 #define FX_TIME_MAX FX_UTC_MAX /* "YYYY-MM-DDTHH:MM:SS.ffffffZ" and spare */
 
-/* ---- casedb.c: statements, transactions, errors, small helpers ---- */
+/* ---- casedb.c: transactions, binds, small helpers ---- */
 
-/* Sets the last error from the connection's SQLite error, naming the
- * database and what was being done; returns the mapped FX_E code. */
-int fx_casedb_sql_error(fx_casedb *db, const char *what);
-
-/* Prepares sql; on failure sets the error and returns its code. */
-int fx_casedb_prepare(sqlite3_stmt **out, fx_casedb *db, const char *sql);
-
-/* BEGIN IMMEDIATE (waiting up to the busy timeout), COMMIT, ROLLBACK. */
+/* Begins a write transaction (waiting up to the busy timeout for the
+ * write lock) and makes the writer's checks under the lock: the handle is
+ * not read-only, the triggers are the schema's, a signed log has a key.
+ * Then COMMIT, and ROLLBACK (if a transaction is open). */
 int fx_casedb_tx_begin(fx_casedb *db);
 int fx_casedb_tx_commit(fx_casedb *db);
 void fx_casedb_tx_rollback(fx_casedb *db);
@@ -60,15 +55,16 @@ int fx_casedb_find_id(int64_t *out, fx_casedb *db, const char *sql,
 /* The name of this machine (gethostname), whatever the handle's host. */
 void fx_casedb_sys_host(char out[256]);
 
-/* BEGIN (deferred): a consistent read snapshot until COMMIT. */
+/* A consistent read snapshot until fx_casedb_tx_rollback(). */
 int fx_casedb_read_begin(fx_casedb *db);
 
-/* Binds a C string (NULL: SQL NULL), an unsigned number that must fit an
- * SQLite integer (0 when zero_is_null: NULL), a tri-state flag (<0: NULL). */
-int fx_casedb_bind_text(fx_casedb *db, sqlite3_stmt *st, int i, const char *s);
-int fx_casedb_bind_u64(fx_casedb *db, sqlite3_stmt *st, int i, uint64_t v,
+/* Binds a C string that must be UTF-8 (NULL: SQL NULL; borrowed until the
+ * statement is stepped), an unsigned number that must fit a signed 64-bit
+ * integer (0 when zero_is_null: NULL), a tri-state flag (<0: NULL). */
+int fx_casedb_bind_text(fx_casedb *db, fx_stmt *st, int i, const char *s);
+int fx_casedb_bind_u64(fx_casedb *db, fx_stmt *st, int i, uint64_t v,
 		       int zero_is_null);
-int fx_casedb_bind_flag(fx_casedb *db, sqlite3_stmt *st, int i, int flag);
+int fx_casedb_bind_flag(fx_casedb *db, fx_stmt *st, int i, int flag);
 
 /* Copies a caller's UTC time (or now, if t is NULL) to out after checking
  * its form; FX_EUSAGE naming field if it is not UTC ISO-8601. */
@@ -80,12 +76,8 @@ int fx_casedb_time_arg(char out[FX_TIME_MAX], const char *t,
 int fx_casedb_hex_arg(char *out, const char *in, size_t want,
 		      const char *what);
 
-/* SHA-256 of a||b as lowercase hex. */
-/* Runs one statement that returns one integer (a PRAGMA, a count). */
+/* Runs one statement that returns one integer (a count). */
 int fx_casedb_query_int(int64_t *out, fx_casedb *db, const char *sql);
-
-int fx_casedb_sha256_hex(char out[FX_HASH_HEX], const void *a, size_t alen,
-			 const void *b, size_t blen);
 
 /* ---- casedb_content.c: what each audit event says ---- */
 

@@ -41,26 +41,25 @@
 
 /* Reads the columns of a row in order. */
 struct cols {
-	sqlite3_stmt *st;
+	fx_stmt *st;
 	int i;
 	fx_arena *ar;
 };
 
 static const char *col_str(struct cols *c)
 {
-	return fx_arena_strdup(c->ar, (const char *)sqlite3_column_text(c->st,
-								      c->i++));
+	return fx_arena_strdup(c->ar, fx_stmt_text(c->st, c->i++));
 }
 
 static int64_t col_int(struct cols *c)
 {
-	return sqlite3_column_int64(c->st, c->i++);
+	return fx_stmt_int(c->st, c->i++);
 }
 
 static int col_flag(struct cols *c)
 {
-	int null = sqlite3_column_type(c->st, c->i) == SQLITE_NULL;
-	int v = sqlite3_column_int(c->st, c->i++);
+	int null = fx_stmt_type(c->st, c->i) == FX_STORE_NULL;
+	int v = (int)fx_stmt_int(c->st, c->i++);
 
 	return null ? -1 : v;
 }
@@ -241,7 +240,7 @@ static void acq_columns(struct cols *c, fx_casedb_acquisition_info *a)
 	src->ro_after = col_str(c);
 	r->start_utc = col_str(c);
 	x->version = FX_CASEDB_RESULT_VERSION;
-	x->status = status_parse((const char *)sqlite3_column_text(c->st, c->i++));
+	x->status = status_parse(fx_stmt_text(c->st, c->i++));
 	x->end_utc = col_str(c);
 	x->bytes = (uint64_t)col_int(c);
 	x->sector_size = (uint32_t)col_int(c);
@@ -254,8 +253,8 @@ static void acq_columns(struct cols *c, fx_casedb_acquisition_info *a)
 static void acq_liveness(struct cols *c, fx_casedb_acquisition_info *a)
 {
 	char note[512], host[256];
-	const char *boot = (const char *)sqlite3_column_text(c->st, c->i);
-	int64_t ticks = sqlite3_column_int64(c->st, c->i + 1);
+	const char *boot = fx_stmt_text(c->st, c->i);
+	int64_t ticks = fx_stmt_int(c->st, c->i + 1);
 	int gone = 0;
 
 	a->status = a->result.status;
@@ -271,15 +270,15 @@ static void acq_liveness(struct cols *c, fx_casedb_acquisition_info *a)
 }
 
 /* Steps st (id bound as ?1) and calls row for each row. */
-static int each_row(fx_casedb *db, sqlite3_stmt *st,
-		    int (*row)(sqlite3_stmt *st, void *ctx), void *ctx)
+static int each_row(fx_casedb *db, fx_stmt *st,
+		    int (*row)(fx_stmt *st, void *ctx), void *ctx)
 {
 	int step, rc = 0;
 
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+	while (!rc && (step = fx_stmt_step(st)) == FX_STORE_ROW)
 		rc = row(st, ctx);
-	if (!rc && step != SQLITE_DONE)
-		rc = fx_casedb_sql_error(db, "read records");
+	if (!rc && step != FX_STORE_DONE)
+		rc = fx_store_error(db->store, "read records");
 	return rc;
 }
 
@@ -318,14 +317,14 @@ void fx_casedb_digest_col(fx_digests *d, const char *algo, const char *value)
 		  (d->sha256[0] ? FX_HASH_SHA256 : 0);
 }
 
-static int hash_row(sqlite3_stmt *st, void *ctx)
+static int hash_row(fx_stmt *st, void *ctx)
 {
 	struct children *k = ctx;
-	const char *algo = (const char *)sqlite3_column_text(st, 0);
-	const char *value = (const char *)sqlite3_column_text(st, 1);
+	const char *algo = fx_stmt_text(st, 0);
+	const char *value = fx_stmt_text(st, 1);
 	fx_window_hash *w;
 
-	if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
+	if (fx_stmt_type(st, 2) == FX_STORE_NULL) {
 		fx_casedb_digest_col(k->hs, algo, value);
 		return 0;
 	}
@@ -334,13 +333,13 @@ static int hash_row(sqlite3_stmt *st, void *ctx)
 	if (!*k->windows)
 		return k->ar->err;
 	w = &(*k->windows)[(*k->n_windows)++];
-	w->offset = (uint64_t)sqlite3_column_int64(st, 2);
-	w->length = (uint64_t)sqlite3_column_int64(st, 3);
+	w->offset = (uint64_t)fx_stmt_int(st, 2);
+	w->length = (uint64_t)fx_stmt_int(st, 3);
 	fx_casedb_hex_col(w->sha256, sizeof(w->sha256), value);
 	return k->ar->err;
 }
 
-static int bad_row(sqlite3_stmt *st, void *ctx)
+static int bad_row(fx_stmt *st, void *ctx)
 {
 	struct children *k = ctx;
 
@@ -348,13 +347,13 @@ static int bad_row(sqlite3_stmt *st, void *ctx)
 			       sizeof(*k->bad));
 	if (!k->bad)
 		return k->ar->err;
-	k->bad[k->x->n_bad].first = (uint64_t)sqlite3_column_int64(st, 0);
-	k->bad[k->x->n_bad++].count = (uint64_t)sqlite3_column_int64(st, 1);
+	k->bad[k->x->n_bad].first = (uint64_t)fx_stmt_int(st, 0);
+	k->bad[k->x->n_bad++].count = (uint64_t)fx_stmt_int(st, 1);
 	k->x->bad = k->bad;
 	return 0;
 }
 
-static int file_row(sqlite3_stmt *st, void *ctx)
+static int file_row(fx_stmt *st, void *ctx)
 {
 	struct children *k = ctx;
 	fx_image_file *f;
@@ -364,27 +363,25 @@ static int file_row(sqlite3_stmt *st, void *ctx)
 	if (!k->files)
 		return k->ar->err;
 	f = &k->files[k->x->n_files++];
-	f->path = fx_arena_strdup(k->ar,
-				  (const char *)sqlite3_column_text(st, 0));
-	f->size = (uint64_t)sqlite3_column_int64(st, 1);
-	fx_casedb_hex_col(f->sha256, sizeof(f->sha256),
-			  (const char *)sqlite3_column_text(st, 2));
+	f->path = fx_arena_strdup(k->ar, fx_stmt_text(st, 0));
+	f->size = (uint64_t)fx_stmt_int(st, 1);
+	fx_casedb_hex_col(f->sha256, sizeof(f->sha256), fx_stmt_text(st, 2));
 	k->x->files = k->files;
 	return k->ar->err;
 }
 
 static int children_read(fx_casedb *db, const char *sql, int64_t id,
-			 int (*row)(sqlite3_stmt *, void *), struct children *k)
+			 int (*row)(fx_stmt *, void *), struct children *k)
 {
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	int rc;
 
-	rc = fx_casedb_prepare(&st, db, sql);
+	rc = fx_store_prepare(&st, db->store, sql);
 	if (!rc) {
-		sqlite3_bind_int64(st, 1, id);
+		fx_stmt_bind_int(st, 1, id);
 		rc = each_row(db, st, row, k);
 	}
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	return rc;
 }
 
@@ -421,7 +418,7 @@ static int acq_children(fx_casedb *db, fx_arena *ar,
 
 /* Fills a from the current row of an acq_select() statement. */
 static int acq_from_row(fx_casedb_acquisition_info *a, fx_arena *ar,
-			fx_casedb *db, sqlite3_stmt *st)
+			fx_casedb *db, fx_stmt *st)
 {
 	struct cols c = { st, 0, ar };
 
@@ -439,23 +436,22 @@ int fx_casedb_acquisition_get(fx_casedb_acquisition_info **out, fx_casedb *db,
 			      int64_t acq_id)
 {
 	struct acq_holder *h = NULL;
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	int rc;
 
-	if (!out || !db)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_acquisition_get: out "
-				    "and db are required");
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(db);
 	*out = NULL;
 	rc = fx_casedb_read_begin(db);
 	if (rc)
 		return rc;
 	h = calloc(1, sizeof(*h));
-	rc = h ? fx_casedb_prepare(&st, db, acq_select(db, 0))
+	rc = h ? fx_store_prepare(&st, db->store, acq_select(db, 0))
 	       : fx_error_set(FX_ERROR, "out of memory");
 	if (rc)
 		goto done;
-	sqlite3_bind_int64(st, 1, acq_id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	fx_stmt_bind_int(st, 1, acq_id);
+	if (fx_stmt_step(st) != FX_STORE_ROW) {
 		rc = fx_error_set(FX_ENOTFOUND, "case database %s: no "
 				  "acquisition with id %lld", db->path,
 				  (long long)acq_id);
@@ -463,7 +459,7 @@ int fx_casedb_acquisition_get(fx_casedb_acquisition_info **out, fx_casedb *db,
 	}
 	rc = acq_from_row(&h->info, &h->arena, db, st);
 done:
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	fx_casedb_tx_rollback(db);
 	if (rc && h) {
 		fx_arena_free(&h->arena);
@@ -490,9 +486,9 @@ int fx_casedb_case_find(int64_t *out, fx_casedb *db, const char *case_number)
 {
 	int rc;
 
-	if (!out || !db || !case_number)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_case_find: out, db "
-				    "and case_number are required");
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(case_number);
 	rc = fx_casedb_find_id(out, db, "SELECT id FROM cases WHERE "
 			       "case_number = ?1", case_number, NULL, 0);
 	if (rc == FX_ENOTFOUND)
@@ -507,9 +503,10 @@ int fx_casedb_evidence_find(int64_t *out, fx_casedb *db,
 {
 	int rc;
 
-	if (!out || !db || !case_number || !evidence_number)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_evidence_find: all "
-				    "arguments are required");
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(case_number);
+	FX_CHECK_ARG(evidence_number);
 	rc = fx_casedb_find_id(out, db, "SELECT e.id FROM evidence e JOIN "
 			       "cases c ON c.id = e.case_id WHERE "
 			       "c.case_number = ?1 AND e.evidence_number = ?2",
@@ -529,9 +526,9 @@ int fx_casedb_acquisition_find_by_file(int64_t *out, fx_casedb *db,
 	char real[PATH_MAX];
 	int rc;
 
-	if (!out || !db || !path)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_acquisition_find_by_"
-				    "file: out, db and path are required");
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(path);
 	rc = fx_casedb_find_id(out, db, sql, path, NULL, 0);
 	if (rc == FX_ENOTFOUND && realpath(path, real))
 		rc = fx_casedb_find_id(out, db, sql, real, NULL, 0);
@@ -562,8 +559,7 @@ static void ver_columns(struct cols *c, fx_casedb_verification_info *v)
 	r->tool = col_str(c);
 	r->tool_version = col_str(c);
 	r->result = (fx_verdict)fx_verdict_from_name(
-		(const char *)sqlite3_column_text(c->st, c->i++),
-		FX_VERDICT_ERROR);
+		fx_stmt_text(c->st, c->i++), FX_VERDICT_ERROR);
 	r->findings = col_str(c);
 }
 
@@ -574,15 +570,15 @@ static int ver_read(struct ver_holder *h, fx_casedb *db, int64_t acq_id)
 	fx_window_hash *windows = NULL;
 	int rc;
 
-	rc = fx_casedb_prepare(&c.st, db, "SELECT id, evidence_id, "
-			       "acquisition_id, time_utc, actor, host, tool, "
-			       "tool_version, result, findings FROM "
-			       "verifications WHERE acquisition_id = ?1 "
-			       "ORDER BY id DESC LIMIT 1");
+	rc = fx_store_prepare(&c.st, db->store, "SELECT id, evidence_id, "
+			      "acquisition_id, time_utc, actor, host, tool, "
+			      "tool_version, result, findings FROM "
+			      "verifications WHERE acquisition_id = ?1 "
+			      "ORDER BY id DESC LIMIT 1");
 	if (rc)
 		goto done;
-	sqlite3_bind_int64(c.st, 1, acq_id);
-	if (sqlite3_step(c.st) != SQLITE_ROW) {
+	fx_stmt_bind_int(c.st, 1, acq_id);
+	if (fx_stmt_step(c.st) != FX_STORE_ROW) {
 		rc = fx_error_set(FX_ENOTFOUND, "case database %s: acquisition "
 				  "%lld has no verification", db->path,
 				  (long long)acq_id);
@@ -600,7 +596,7 @@ static int ver_read(struct ver_holder *h, fx_casedb *db, int64_t acq_id)
 					  hash_row, &k);
 	h->info.rec.windows = windows;
 done:
-	sqlite3_finalize(c.st);
+	fx_stmt_free(c.st);
 	return rc;
 }
 
@@ -610,9 +606,8 @@ int fx_casedb_verification_last(fx_casedb_verification_info **out,
 	struct ver_holder *h;
 	int rc;
 
-	if (!out || !db)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_verification_last: "
-				    "out and db are required");
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(db);
 	*out = NULL;
 	h = calloc(1, sizeof(*h));
 	if (!h)
@@ -649,7 +644,7 @@ typedef void (*fx_any_fn)(void);
 
 struct lister {
 	fx_casedb *db;
-	int (*emit)(struct lister *l, sqlite3_stmt *st, fx_arena *ar);
+	int (*emit)(struct lister *l, fx_stmt *st, fx_arena *ar);
 	fx_any_fn cb;    /* the caller's callback, cast back by emit */
 	void *payload;
 };
@@ -657,30 +652,30 @@ struct lister {
 static int list_rows(struct lister *l, const char *sql, int64_t filter)
 {
 	fx_arena ar = FX_ARENA_INIT;
-	sqlite3_stmt *st = NULL;
-	int rc, step = SQLITE_DONE;
+	fx_stmt *st = NULL;
+	int rc, step = FX_STORE_DONE;
 
 	rc = fx_casedb_read_begin(l->db);
 	if (rc)
 		return rc;
-	rc = fx_casedb_prepare(&st, l->db, sql);
+	rc = fx_store_prepare(&st, l->db->store, sql);
 	if (rc)
 		goto done;
-	sqlite3_bind_int64(st, 1, filter);
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+	fx_stmt_bind_int(st, 1, filter);
+	while (!rc && (step = fx_stmt_step(st)) == FX_STORE_ROW) {
 		rc = l->emit(l, st, &ar);
 		fx_arena_free(&ar);
 		ar.err = 0;
 	}
-	if (!rc && step != SQLITE_DONE)
-		rc = fx_casedb_sql_error(l->db, "list records");
+	if (!rc && step != FX_STORE_DONE)
+		rc = fx_store_error(l->db->store, "list records");
 done:
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	fx_casedb_tx_rollback(l->db);
 	return rc;
 }
 
-static int emit_case(struct lister *l, sqlite3_stmt *st, fx_arena *ar)
+static int emit_case(struct lister *l, fx_stmt *st, fx_arena *ar)
 {
 	struct cols c = { st, 0, ar };
 	fx_casedb_case_info info;
@@ -693,7 +688,7 @@ static int emit_case(struct lister *l, sqlite3_stmt *st, fx_arena *ar)
 		       : ((fx_casedb_case_cb)l->cb)(&info, l->payload);
 }
 
-static int emit_evidence(struct lister *l, sqlite3_stmt *st, fx_arena *ar)
+static int emit_evidence(struct lister *l, fx_stmt *st, fx_arena *ar)
 {
 	struct cols c = { st, 0, ar };
 	fx_casedb_evidence_info info;
@@ -711,8 +706,7 @@ static int emit_evidence(struct lister *l, sqlite3_stmt *st, fx_arena *ar)
 		       : ((fx_casedb_evidence_cb)l->cb)(&info, l->payload);
 }
 
-static int emit_acquisition(struct lister *l, sqlite3_stmt *st,
-			    fx_arena *ar)
+static int emit_acquisition(struct lister *l, fx_stmt *st, fx_arena *ar)
 {
 	fx_casedb_acquisition_info info;
 	int rc;
@@ -722,7 +716,7 @@ static int emit_acquisition(struct lister *l, sqlite3_stmt *st,
 	return rc ? rc : ((fx_casedb_acquisition_cb)l->cb)(&info, l->payload);
 }
 
-static int emit_custody(struct lister *l, sqlite3_stmt *st, fx_arena *ar)
+static int emit_custody(struct lister *l, fx_stmt *st, fx_arena *ar)
 {
 	struct cols c = { st, 0, ar };
 	fx_casedb_custody_info info;
@@ -740,15 +734,12 @@ static int emit_custody(struct lister *l, sqlite3_stmt *st, fx_arena *ar)
 		       : ((fx_casedb_custody_cb)l->cb)(&info, l->payload);
 }
 
-#define FX_LIST_ARGS(fn) \
-	if (!db || !cb) \
-		return fx_error_set(FX_EUSAGE, fn ": db and cb are required")
-
 int fx_casedb_case_list(fx_casedb *db, fx_casedb_case_cb cb, void *payload)
 {
 	struct lister l = { db, emit_case, (fx_any_fn)cb, payload };
 
-	FX_LIST_ARGS("fx_casedb_case_list");
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(cb);
 	return list_rows(&l, "SELECT id, case_number, description, "
 			 "created_utc FROM cases WHERE ?1 = 0 ORDER BY id", 0);
 }
@@ -758,7 +749,8 @@ int fx_casedb_evidence_list(fx_casedb *db, int64_t case_id,
 {
 	struct lister l = { db, emit_evidence, (fx_any_fn)cb, payload };
 
-	FX_LIST_ARGS("fx_casedb_evidence_list");
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(cb);
 	return list_rows(&l, "SELECT e.id, e.case_id, c.case_number, "
 			 "e.created_utc, e.evidence_number, e.description, "
 			 "e.notes, e.examiner, e." FX_SOURCE_COLUMNS " FROM "
@@ -771,7 +763,8 @@ int fx_casedb_acquisition_list(fx_casedb *db, int64_t evidence_id,
 {
 	struct lister l = { db, emit_acquisition, (fx_any_fn)cb, payload };
 
-	FX_LIST_ARGS("fx_casedb_acquisition_list");
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(cb);
 	return list_rows(&l, acq_select(db, 1), evidence_id);
 }
 
@@ -780,7 +773,8 @@ int fx_casedb_custody_list(fx_casedb *db, int64_t evidence_id,
 {
 	struct lister l = { db, emit_custody, (fx_any_fn)cb, payload };
 
-	FX_LIST_ARGS("fx_casedb_custody_list");
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(cb);
 	return list_rows(&l, "SELECT id, evidence_id, from_party, to_party, "
 			 "location, reason, time_utc, actor FROM "
 			 "custody_events WHERE evidence_id = ?1 ORDER BY id",

@@ -18,9 +18,9 @@
 #include "base/types_int.h"
 #include "base/vec.h"
 
-static const char *text_col(sqlite3_stmt *st, int i)
+static const char *text_col(fx_stmt *st, int i)
 {
-	return (const char *)sqlite3_column_text(st, i);
+	return fx_stmt_text(st, i);
 }
 
 /* ---- verifications ---- */
@@ -38,12 +38,12 @@ static void ver_hashes_free(struct ver_hashes *h)
 	memset(h, 0, sizeof(*h));
 }
 
-static int ver_hash_row(struct ver_hashes *h, sqlite3_stmt *st)
+static int ver_hash_row(struct ver_hashes *h, fx_stmt *st)
 {
 	const char *algo = text_col(st, 0), *value = text_col(st, 1);
 	fx_window_hash *w;
 
-	if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
+	if (fx_stmt_type(st, 2) == FX_STORE_NULL) {
 		if (algo && (!strcmp(algo, "md5") || !strcmp(algo, "sha1") ||
 			     !strcmp(algo, "sha256")))
 			fx_casedb_digest_col(&h->digests, algo, value);
@@ -52,33 +52,33 @@ static int ver_hash_row(struct ver_hashes *h, sqlite3_stmt *st)
 	if (FX_VEC_RESERVE(h->windows, h->cap, h->n_windows + 1) != 0)
 		return fx_error_set(FX_ERROR, "out of memory");
 	w = &h->windows[h->n_windows++];
-	w->offset = (uint64_t)sqlite3_column_int64(st, 2);
-	w->length = (uint64_t)sqlite3_column_int64(st, 3);
+	w->offset = (uint64_t)fx_stmt_int(st, 2);
+	w->length = (uint64_t)fx_stmt_int(st, 3);
 	fx_casedb_hex_col(w->sha256, sizeof(w->sha256), value);
 	return 0;
 }
 
 static int ver_hashes_read(struct ver_hashes *h, fx_casedb *db, int64_t id)
 {
-	sqlite3_stmt *st = NULL;
-	int rc, step = SQLITE_DONE;
+	fx_stmt *st = NULL;
+	int rc, step = FX_STORE_DONE;
 
-	rc = fx_casedb_prepare(&st, db, "SELECT algorithm, value, "
-			       "window_offset, window_length FROM hashes "
-			       "WHERE verification_id = ?1 ORDER BY id");
+	rc = fx_store_prepare(&st, db->store, "SELECT algorithm, value, "
+			      "window_offset, window_length FROM hashes "
+			      "WHERE verification_id = ?1 ORDER BY id");
 	if (!rc) {
-		sqlite3_bind_int64(st, 1, id);
-		while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+		fx_stmt_bind_int(st, 1, id);
+		while (!rc && (step = fx_stmt_step(st)) == FX_STORE_ROW)
 			rc = ver_hash_row(h, st);
-		if (!rc && step != SQLITE_DONE)
-			rc = fx_casedb_sql_error(db, "read verification hashes");
+		if (!rc && step != FX_STORE_DONE)
+			rc = fx_store_error(db->store, "read verification hashes");
 	}
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	return rc;
 }
 
 /* Builds the record of the current row of st and hands it to cb. */
-static int ver_emit(fx_casedb *db, sqlite3_stmt *st,
+static int ver_emit(fx_casedb *db, fx_stmt *st,
 		    fx_casedb_verification_cb cb, void *payload)
 {
 	fx_casedb_verification_info v;
@@ -87,10 +87,10 @@ static int ver_emit(fx_casedb *db, sqlite3_stmt *st,
 
 	memset(&v, 0, sizeof(v));
 	memset(&h, 0, sizeof(h));
-	v.id = sqlite3_column_int64(st, 0);
+	v.id = fx_stmt_int(st, 0);
 	v.rec.version = FX_CASEDB_VERIFICATION_VERSION;
-	v.rec.evidence_id = sqlite3_column_int64(st, 1);
-	v.rec.acquisition_id = sqlite3_column_int64(st, 2);
+	v.rec.evidence_id = fx_stmt_int(st, 1);
+	v.rec.acquisition_id = fx_stmt_int(st, 2);
 	v.rec.time_utc = text_col(st, 3);
 	v.rec.actor = text_col(st, 4);
 	v.rec.host = text_col(st, 5);
@@ -113,28 +113,27 @@ static int ver_emit(fx_casedb *db, sqlite3_stmt *st,
 int fx_casedb_verification_list(fx_casedb *db, int64_t evidence_id,
 				fx_casedb_verification_cb cb, void *payload)
 {
-	sqlite3_stmt *st = NULL;
-	int rc, step = SQLITE_DONE;
+	fx_stmt *st = NULL;
+	int rc, step = FX_STORE_DONE;
 
-	if (!db || !cb)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_verification_list: "
-				    "db and cb are required");
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(cb);
 	rc = fx_casedb_read_begin(db);
 	if (rc)
 		return rc;
-	rc = fx_casedb_prepare(&st, db, "SELECT id, evidence_id, "
-			       "acquisition_id, time_utc, actor, host, tool, "
-			       "tool_version, result, findings FROM "
-			       "verifications WHERE ?1 = 0 OR evidence_id = ?1 "
-			       "ORDER BY id");
+	rc = fx_store_prepare(&st, db->store, "SELECT id, evidence_id, "
+			      "acquisition_id, time_utc, actor, host, tool, "
+			      "tool_version, result, findings FROM "
+			      "verifications WHERE ?1 = 0 OR evidence_id = ?1 "
+			      "ORDER BY id");
 	if (!rc) {
-		sqlite3_bind_int64(st, 1, evidence_id);
-		while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+		fx_stmt_bind_int(st, 1, evidence_id);
+		while (!rc && (step = fx_stmt_step(st)) == FX_STORE_ROW)
 			rc = ver_emit(db, st, cb, payload);
-		if (!rc && step != SQLITE_DONE)
-			rc = fx_casedb_sql_error(db, "list verifications");
+		if (!rc && step != FX_STORE_DONE)
+			rc = fx_store_error(db->store, "list verifications");
 	}
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	fx_casedb_tx_rollback(db);
 	return rc;
 }
@@ -145,27 +144,26 @@ int fx_casedb_signing_key_list(fx_casedb *db, fx_casedb_key_cb cb,
 			       void *payload)
 {
 	fx_casedb_key_info k;
-	sqlite3_stmt *st = NULL;
-	int rc, step = SQLITE_DONE;
+	fx_stmt *st = NULL;
+	int rc, step = FX_STORE_DONE;
 
-	if (!db || !cb)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_signing_key_list: "
-				    "db and cb are required");
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(cb);
 	rc = fx_casedb_read_begin(db);
 	if (rc)
 		return rc;
-	rc = fx_casedb_prepare(&st, db, "SELECT id, algorithm, public_key, "
-			       "registered_utc FROM signing_keys ORDER BY id");
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		k.id = sqlite3_column_int64(st, 0);
+	rc = fx_store_prepare(&st, db->store, "SELECT id, algorithm, public_key, "
+			      "registered_utc FROM signing_keys ORDER BY id");
+	while (!rc && (step = fx_stmt_step(st)) == FX_STORE_ROW) {
+		k.id = fx_stmt_int(st, 0);
 		k.algorithm = text_col(st, 1);
 		k.public_key = text_col(st, 2);
 		k.registered_utc = text_col(st, 3);
 		rc = cb(&k, payload);
 	}
-	if (!rc && step != SQLITE_DONE)
-		rc = fx_casedb_sql_error(db, "list signing keys");
-	sqlite3_finalize(st);
+	if (!rc && step != FX_STORE_DONE)
+		rc = fx_store_error(db->store, "list signing keys");
+	fx_stmt_free(st);
 	fx_casedb_tx_rollback(db);
 	return rc;
 }
@@ -174,34 +172,33 @@ int fx_casedb_signing_key_list(fx_casedb *db, fx_casedb_key_cb cb,
 
 int fx_casedb_audit_head_get(fx_casedb_audit_head *out, fx_casedb *db)
 {
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	int rc, step;
 
-	if (!out || !db)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_audit_head_get: out "
-				    "and db are required");
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(db);
 	memset(out, 0, sizeof(*out));
 	rc = fx_casedb_read_begin(db);
 	if (rc)
 		return rc;
-	rc = fx_casedb_prepare(&st, db, "SELECT (SELECT count(*) FROM "
-			       "audit_log), seq, hash, time_utc FROM audit_log "
-			       "ORDER BY seq DESC LIMIT 1");
+	rc = fx_store_prepare(&st, db->store, "SELECT (SELECT count(*) FROM "
+			      "audit_log), seq, hash, time_utc FROM audit_log "
+			      "ORDER BY seq DESC LIMIT 1");
 	if (rc)
 		goto done;
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		out->events = (uint64_t)sqlite3_column_int64(st, 0);
-		out->last_seq = sqlite3_column_int64(st, 1);
+	step = fx_stmt_step(st);
+	if (step == FX_STORE_ROW) {
+		out->events = (uint64_t)fx_stmt_int(st, 0);
+		out->last_seq = fx_stmt_int(st, 1);
 		snprintf(out->hash, sizeof(out->hash), "%s",
 			 text_col(st, 2) ? text_col(st, 2) : "");
 		snprintf(out->time_utc, sizeof(out->time_utc), "%s",
 			 text_col(st, 3) ? text_col(st, 3) : "");
-	} else if (step != SQLITE_DONE) {
-		rc = fx_casedb_sql_error(db, "read the audit log head");
+	} else if (step != FX_STORE_DONE) {
+		rc = fx_store_error(db->store, "read the audit log head");
 	}
 done:
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	fx_casedb_tx_rollback(db);
 	return rc;
 }

@@ -13,10 +13,10 @@
  * database (at open, and in every write transaction, under the write lock).
  *
  * What the schema's triggers are is learnt from the schema itself: case.sql
- * is run once per handle in an in-memory database and its sqlite_master is
- * read, so the text compared is exactly the text SQLite stores, and the
- * schema stays the single source. Comparing is one sorted merge of two
- * short lists.
+ * is run once per handle in an in-memory database and its triggers are
+ * read back (fx_store_triggers), so the text compared is exactly the text
+ * the engine stores, and the schema stays the single source. Comparing is
+ * one sorted merge of two short lists.
  *
  * Older schema versions (a reader checks a database as it is, without
  * migrating it) had the same triggers: from version 1 to the current one
@@ -43,8 +43,11 @@ struct fx_trigger {
 	char *sql;
 };
 
-#define FX_TRIGGERS_SQL "SELECT name, sql FROM sqlite_master " \
-	"WHERE type = 'trigger' ORDER BY name"
+/* A list being read. */
+struct trigger_list {
+	struct fx_trigger *t;
+	size_t n, cap;
+};
 
 static void triggers_free(struct fx_trigger *t, size_t n)
 {
@@ -57,71 +60,58 @@ static void triggers_free(struct fx_trigger *t, size_t n)
 	free(t);
 }
 
-static char *dup_col(sqlite3_stmt *st, int i)
+static char *dup_text(const char *v)
 {
-	const char *v = (const char *)sqlite3_column_text(st, i);
-
 	return strdup(v ? v : "");
 }
 
-/* Appends the current row of st to *t (n rows, room for *cap). */
-static int add_row(struct fx_trigger **t, size_t *n, size_t *cap,
-		   sqlite3_stmt *st)
+/* Appends one trigger to the list (a struct trigger_list). */
+static int add_row(void *payload, const char *name, const char *sql)
 {
-	if (FX_VEC_RESERVE(*t, *cap, *n + 1) != 0)
+	struct trigger_list *l = payload;
+
+	if (FX_VEC_RESERVE(l->t, l->cap, l->n + 1) != 0)
 		return fx_error_set(FX_ERROR, "out of memory");
-	(*t)[*n].name = dup_col(st, 0);
-	(*t)[*n].sql = dup_col(st, 1);
-	(*n)++;
-	if (!(*t)[*n - 1].name || !(*t)[*n - 1].sql)
+	l->t[l->n].name = dup_text(name);
+	l->t[l->n].sql = dup_text(sql);
+	l->n++;
+	if (!l->t[l->n - 1].name || !l->t[l->n - 1].sql)
 		return fx_error_set(FX_ERROR, "out of memory");
 	return 0;
 }
 
-/* Reads the triggers of connection s (sorted by name) into *out. */
-static int triggers_read(struct fx_trigger **out, size_t *n, sqlite3 *s,
-			 const char *what)
+/* Reads the triggers of s (sorted by name) into *out. */
+static int triggers_read(struct fx_trigger **out, size_t *n, fx_store *s)
 {
-	struct fx_trigger *t = NULL;
-	sqlite3_stmt *st = NULL;
-	size_t cap = 0;
-	int rc = 0, step = SQLITE_ERROR;
+	struct trigger_list l = { NULL, 0, 0 };
+	int rc = fx_store_triggers(s, add_row, &l);
 
-	*n = 0;
-	if (sqlite3_prepare_v2(s, FX_TRIGGERS_SQL, -1, &st, NULL) == SQLITE_OK)
-		while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
-			rc = add_row(&t, n, &cap, st);
-	if (!rc && step != SQLITE_DONE)
-		rc = fx_error_set(FX_ERROR, "case database %s: cannot read "
-				  "its triggers: %s", what, sqlite3_errmsg(s));
-	sqlite3_finalize(st);
 	if (rc) {
-		triggers_free(t, *n);
-		t = NULL;
-		*n = 0;
+		triggers_free(l.t, l.n);
+		l.t = NULL;
+		l.n = 0;
 	}
-	*out = t;
+	*out = l.t;
+	*n = l.n;
 	return rc;
 }
 
 /* The schema's triggers, made once per handle. */
 static int expected(fx_casedb *db)
 {
-	sqlite3 *mem = NULL;
+	fx_store *mem = NULL;
 	int rc;
 
 	if (db->triggers)
 		return 0;
-	if (sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE |
-			    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
-	    sqlite3_exec(mem, fx_schema_case, NULL, NULL, NULL) != SQLITE_OK)
+	if (fx_store_open_memory(&mem, "(the schema, in memory)") != 0 ||
+	    fx_store_exec(mem, fx_schema_case) != 0)
 		rc = fx_error_set(FX_ERROR, "internal: cannot build the "
 				  "schema in memory: %s",
-				  mem ? sqlite3_errmsg(mem) : "out of memory");
+				  mem ? fx_store_errmsg(mem) : "out of memory");
 	else
-		rc = triggers_read(&db->triggers, &db->n_triggers, mem,
-				   "(the schema, in memory)");
-	sqlite3_close(mem);
+		rc = triggers_read(&db->triggers, &db->n_triggers, mem);
+	fx_store_close(mem);
 	return rc;
 }
 
@@ -167,7 +157,7 @@ int fx_casedb_triggers_check(char *why, size_t why_size, fx_casedb *db)
 	why[0] = '\0';
 	rc = expected(db);
 	if (!rc)
-		rc = triggers_read(&have, &n_have, db->sql, db->path);
+		rc = triggers_read(&have, &n_have, db->store);
 	if (!rc)
 		rc = compare(why, why_size, db->triggers, db->n_triggers, have,
 			     n_have);

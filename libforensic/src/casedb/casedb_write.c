@@ -2,12 +2,15 @@
  * Writing records: cases, evidence, acquisitions (begin and finish),
  * verifications and custody events.
  *
- * Each public function is one BEGIN IMMEDIATE transaction that inserts its
- * rows and then appends the audit event that describes them
+ * Each public function is one write (write_run, below): its arguments
+ * checked (the required ones, the record's version, its fields), then one
+ * transaction that takes the write lock, makes the writer's checks, inserts
+ * the rows and appends the audit event that describes them
  * (fx_audit_record reads the rows back), so a record and its event exist
- * together or not at all. Values are always bound, never pasted into SQL.
- * A failure rolls the whole transaction back; the database is then exactly
- * as before the call.
+ * together or not at all. The functions differ only in their write_op:
+ * what they check and which rows they insert. Values are always bound,
+ * never pasted into SQL. A failure rolls the whole transaction back; the
+ * database is then exactly as before the call.
  *
  * An acquisition is two transactions: begin (durable at once, status
  * running, owned by this process: host, pid, boot id, process start time)
@@ -29,6 +32,81 @@
 #include "casedb/casedb_int.h"
 #include "base/error.h"
 
+/* ---- one write ---- */
+
+/* What a body returns when it found the record already there: nothing was
+ * written, so there is no event (the ensure functions). */
+#define FX_WRITE_FOUND 1
+
+/* One public write function. */
+struct write_op {
+	const char *fn;             /* named in usage errors */
+	int has_out;                /* it has an out argument (required) */
+	const char *rec_arg;        /* its record argument (required); NULL:
+				     * the function built the record itself */
+	/* "fn: type" of a versioned record, whose first member is its
+	 * version (up to max_version); NULL: not versioned */
+	const char *version_name;
+	unsigned int max_version;
+	const char *action;         /* the event that describes the record */
+	/* Checks the record's fields before the write lock (a refused call
+	 * waits for nobody) and fills when, the record's time; ref is the
+	 * record the call refers to. NULL: nothing to check. */
+	int (*check)(char when[FX_TIME_MAX], const void *rec, int64_t ref);
+	/* Inserts the rows inside the transaction; *id is the record the
+	 * event describes, or FX_WRITE_FOUND. */
+	int (*body)(int64_t *id, fx_casedb *db, const void *rec, int64_t ref,
+		    const char *when);
+};
+
+/* The rows of one record and the event that describes them, inside the
+ * caller's transaction; a write whose body writes other records first
+ * (acquisition begin: its case and evidence item) runs their ops. */
+static int write_record(int64_t *id, fx_casedb *db, const struct write_op *op,
+			const void *rec, int64_t ref, const char *when)
+{
+	int rc = op->body(id, db, rec, ref, when);
+
+	if (rc == FX_WRITE_FOUND)
+		return 0;
+	return rc ? rc : fx_audit_record(db, op->action, *id);
+}
+
+/* A public write, start to end. *out is set only when it succeeded. */
+static int write_run(const struct write_op *op, int64_t *out, fx_casedb *db,
+		     const void *rec, int64_t ref)
+{
+	char when[FX_TIME_MAX] = "";
+	int64_t id = 0;
+	int rc;
+
+	if (op->has_out && !out)
+		return fx_error_arg_missing(op->fn, "out");
+	if (!db)
+		return fx_error_arg_missing(op->fn, "db");
+	if (op->rec_arg && !rec)
+		return fx_error_arg_missing(op->fn, op->rec_arg);
+	/* a versioned record's first member is its version (C11 6.7.2.1) */
+	if (op->version_name &&
+	    (rc = fx_error_version_check(*(const unsigned int *)rec,
+					 op->max_version, op->version_name)))
+		return rc;
+	if (op->check && (rc = op->check(when, rec, ref)) != 0)
+		return rc;
+	if ((rc = fx_casedb_tx_begin(db)) != 0)
+		return rc;
+	rc = write_record(&id, db, op, rec, ref, when);
+	if (!rc)
+		rc = fx_casedb_tx_commit(db);
+	if (rc)
+		fx_casedb_tx_rollback(db);
+	else if (out)
+		*out = id;
+	return rc;
+}
+
+/* ---- rows ---- */
+
 static int need_text(const char *s, const char *what)
 {
 	if (!s || !*s)
@@ -37,18 +115,18 @@ static int need_text(const char *s, const char *what)
 }
 
 /* Runs a prepared INSERT and returns the new row id in *out. */
-static int insert_run(int64_t *out, fx_casedb *db, sqlite3_stmt *st,
+static int insert_run(int64_t *out, fx_casedb *db, fx_stmt *st,
 		      const char *what)
 {
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return fx_casedb_sql_error(db, what);
+	if (fx_stmt_step(st) != FX_STORE_DONE)
+		return fx_store_error(db->store, what);
 	if (out)
-		*out = sqlite3_last_insert_rowid(db->sql);
+		*out = fx_store_last_id(db->store);
 	return 0;
 }
 
 /* Binds texts[0..n) to ?first, ?first+1, ... */
-static int bind_texts(fx_casedb *db, sqlite3_stmt *st, int first,
+static int bind_texts(fx_casedb *db, fx_stmt *st, int first,
 		      const char *const *texts, int n)
 {
 	int i, rc = 0;
@@ -65,7 +143,7 @@ static const char *exposed(const char *s)
 }
 
 /* Binds the 11 identity fields to ?first.. in schema column order. */
-static int bind_source(fx_casedb *db, sqlite3_stmt *st, int first,
+static int bind_source(fx_casedb *db, fx_stmt *st, int first,
 		       const fx_source_info *s)
 {
 	const char *texts[] = { exposed(s->vendor), exposed(s->model),
@@ -93,65 +171,93 @@ static int bind_source(fx_casedb *db, sqlite3_stmt *st, int first,
 	return rc;
 }
 
-static int case_ensure_tx(int64_t *out, fx_casedb *db, const char *number,
-			  const char *description)
+/* ---- cases and evidence items ---- */
+
+/* fx_casedb_case_ensure's arguments, as its record. */
+struct case_rec {
+	const char *number;
+	const char *description;
+};
+
+static int case_check(char when[FX_TIME_MAX], const void *rec, int64_t ref)
 {
+	const struct case_rec *c = rec;
+
+	(void)when;
+	(void)ref;
+	return need_text(c->number, "case number");
+}
+
+static int case_body(int64_t *id, fx_casedb *db, const void *rec,
+		     int64_t ref, const char *when)
+{
+	const struct case_rec *c = rec;
 	char now[FX_TIME_MAX];
-	sqlite3_stmt *st = NULL;
-	const char *texts[3] = { number, description, now };
+	fx_stmt *st = NULL;
+	const char *texts[3] = { c->number, c->description, now };
 	int rc;
 
-	rc = fx_casedb_find_id(out, db, "SELECT id FROM cases WHERE "
-			       "case_number = ?1", number, NULL, 0);
+	(void)ref;
+	(void)when;
+	rc = fx_casedb_find_id(id, db, "SELECT id FROM cases WHERE "
+			       "case_number = ?1", c->number, NULL, 0);
 	if (rc != FX_ENOTFOUND)
-		return rc;
+		return rc ? rc : FX_WRITE_FOUND;
 	fx_utc_now(now, sizeof(now), FX_UTC_MICRO);
-	rc = fx_casedb_prepare(&st, db, "INSERT INTO cases (case_number, "
-			       "description, created_utc) VALUES (?1, ?2, ?3)");
+	rc = fx_store_prepare(&st, db->store, "INSERT INTO cases (case_number, "
+			      "description, created_utc) VALUES (?1, ?2, ?3)");
 	if (!rc)
 		rc = bind_texts(db, st, 1, texts, 3);
 	if (!rc)
-		rc = insert_run(out, db, st, "add case");
-	sqlite3_finalize(st);
-	return rc ? rc : fx_audit_record(db, "case.create", *out);
+		rc = insert_run(id, db, st, "add case");
+	fx_stmt_free(st);
+	return rc;
 }
+
+static const struct write_op case_op = {
+	"fx_casedb_case_ensure", 1, NULL, NULL, 0, "case.create",
+	case_check, case_body
+};
 
 static int evidence_insert(int64_t *out, fx_casedb *db, int64_t case_id,
 			   const fx_casedb_evidence *ev)
 {
 	char now[FX_TIME_MAX];
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	const char *texts[5] = { ev->evidence_number, ev->description,
 				 ev->notes, ev->examiner, now };
 	int rc;
 
 	fx_utc_now(now, sizeof(now), FX_UTC_MICRO);
-	rc = fx_casedb_prepare(&st, db, "INSERT INTO evidence (case_id, "
-			       "evidence_number, description, notes, examiner, "
-			       "created_utc, vendor, model, serial, wwid, "
-			       "size_bytes, logical_sector_size, "
-			       "physical_sector_size, removable, rotational, "
-			       "is_block_device, hpa_dco) VALUES (?1, ?2, ?3, "
-			       "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-			       "?14, ?15, ?16, ?17)");
+	rc = fx_store_prepare(&st, db->store, "INSERT INTO evidence (case_id, "
+			      "evidence_number, description, notes, examiner, "
+			      "created_utc, vendor, model, serial, wwid, "
+			      "size_bytes, logical_sector_size, "
+			      "physical_sector_size, removable, rotational, "
+			      "is_block_device, hpa_dco) VALUES (?1, ?2, ?3, "
+			      "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+			      "?14, ?15, ?16, ?17)");
 	if (!rc)
-		rc = sqlite3_bind_int64(st, 1, case_id) == SQLITE_OK ? 0 : FX_ERROR;
+		rc = fx_stmt_bind_int(st, 1, case_id) ? FX_ERROR : 0;
 	if (!rc)
 		rc = bind_texts(db, st, 2, texts, 5);
 	if (!rc)
 		rc = bind_source(db, st, 7, &ev->source);
 	if (!rc)
 		rc = insert_run(out, db, st, "add evidence");
-	sqlite3_finalize(st);
-	return rc ? rc : fx_audit_record(db, "evidence.create", *out);
+	fx_stmt_free(st);
+	return rc;
 }
 
-static int evidence_ensure_tx(int64_t *out, fx_casedb *db, int64_t case_id,
-			      const fx_casedb_evidence *ev)
+/* ref is the case. */
+static int evidence_body(int64_t *id, fx_casedb *db, const void *rec,
+			 int64_t case_id, const char *when)
 {
+	const fx_casedb_evidence *ev = rec;
 	int64_t found = 0;
 	int rc;
 
+	(void)when;
 	rc = need_text(ev->evidence_number, "evidence number");
 	if (rc)
 		return rc;
@@ -162,53 +268,34 @@ static int evidence_ensure_tx(int64_t *out, fx_casedb *db, int64_t case_id,
 				    "with id %lld", db->path, (long long)case_id);
 	if (rc)
 		return rc;
-	rc = fx_casedb_find_id(out, db, "SELECT id FROM evidence WHERE "
+	rc = fx_casedb_find_id(id, db, "SELECT id FROM evidence WHERE "
 			       "case_id = ?3 AND evidence_number = ?1",
 			       ev->evidence_number, NULL, case_id);
 	if (rc != FX_ENOTFOUND)
-		return rc;
-	return evidence_insert(out, db, case_id, ev);
+		return rc ? rc : FX_WRITE_FOUND;
+	return evidence_insert(id, db, case_id, ev);
 }
+
+static const struct write_op evidence_op = {
+	"fx_casedb_evidence_ensure", 1, "ev", NULL, 0, "evidence.create",
+	NULL, evidence_body
+};
 
 int fx_casedb_case_ensure(int64_t *out, fx_casedb *db, const char *case_number,
 			  const char *description)
 {
-	int rc;
+	const struct case_rec c = { case_number, description };
 
-	if (!out || !db)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_case_ensure: out and "
-				    "db are required");
-	rc = need_text(case_number, "case number");
-	if (!rc)
-		rc = fx_casedb_tx_begin(db);
-	if (rc)
-		return rc;
-	rc = case_ensure_tx(out, db, case_number, description);
-	if (!rc)
-		rc = fx_casedb_tx_commit(db);
-	if (rc)
-		fx_casedb_tx_rollback(db);
-	return rc;
+	return write_run(&case_op, out, db, &c, 0);
 }
 
 int fx_casedb_evidence_ensure(int64_t *out, fx_casedb *db, int64_t case_id,
 			      const fx_casedb_evidence *ev)
 {
-	int rc;
-
-	if (!out || !db || !ev)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_evidence_ensure: out, "
-				    "db and ev are required");
-	rc = fx_casedb_tx_begin(db);
-	if (rc)
-		return rc;
-	rc = evidence_ensure_tx(out, db, case_id, ev);
-	if (!rc)
-		rc = fx_casedb_tx_commit(db);
-	if (rc)
-		fx_casedb_tx_rollback(db);
-	return rc;
+	return write_run(&evidence_op, out, db, ev, case_id);
 }
+
+/* ---- acquisitions ---- */
 
 static int check_format(const char *format)
 {
@@ -225,7 +312,7 @@ static int acquisition_insert(int64_t *out, fx_casedb *db, int64_t ev_id,
 {
 	char host[256], boot[64];
 	int64_t ticks = 0;
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	const char *head[] = { r->tool, r->tool_version, r->library_versions,
 		r->host ? r->host : db->host,
 		r->operator_name ? r->operator_name : db->actor,
@@ -238,19 +325,19 @@ static int acquisition_insert(int64_t *out, fx_casedb *db, int64_t ev_id,
 
 	fx_casedb_sys_host(host);
 	fx_casedb_self_identity(boot, &ticks);
-	rc = fx_casedb_prepare(&st, db, "INSERT INTO acquisitions (evidence_id, "
-		"tool, tool_version, library_versions, host, operator, "
-		"command_line, parameters_json, format, compression, "
-		"segment_size, block_size, source_path, vendor, model, serial, "
-		"wwid, size_bytes, logical_sector_size, physical_sector_size, "
-		"removable, rotational, is_block_device, hpa_dco, "
-		"write_block_method, write_block_before, write_block_after, "
-		"start_utc, owner_host, owner_pid, owner_boot_id, "
-		"owner_start_ticks) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-		"?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
-		"?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)");
+	rc = fx_store_prepare(&st, db->store, "INSERT INTO acquisitions (evidence_id, "
+			      "tool, tool_version, library_versions, host, operator, "
+			      "command_line, parameters_json, format, compression, "
+			      "segment_size, block_size, source_path, vendor, model, serial, "
+			      "wwid, size_bytes, logical_sector_size, physical_sector_size, "
+			      "removable, rotational, is_block_device, hpa_dco, "
+			      "write_block_method, write_block_before, write_block_after, "
+			      "start_utc, owner_host, owner_pid, owner_boot_id, "
+			      "owner_start_ticks) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+			      "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
+			      "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)");
 	if (!rc)
-		rc = sqlite3_bind_int64(st, 1, ev_id) == SQLITE_OK ? 0 : FX_ERROR;
+		rc = fx_stmt_bind_int(st, 1, ev_id) ? FX_ERROR : 0;
 	if (!rc)
 		rc = bind_texts(db, st, 2, head, 9);
 	if (!rc)
@@ -264,15 +351,14 @@ static int acquisition_insert(int64_t *out, fx_casedb *db, int64_t ev_id,
 	if (!rc)
 		rc = bind_texts(db, st, 25, wb, 5);
 	if (!rc) {
-		sqlite3_bind_int64(st, 30, (int64_t)getpid());
-		sqlite3_bind_text(st, 31, boot[0] ? boot : NULL, -1,
-				  SQLITE_STATIC);
+		fx_stmt_bind_int(st, 30, (int64_t)getpid());
+		fx_stmt_bind_text(st, 31, boot[0] ? boot : NULL);
 		if (ticks)
-			sqlite3_bind_int64(st, 32, ticks);
+			fx_stmt_bind_int(st, 32, ticks);
 		rc = insert_run(out, db, st, "add acquisition");
 	}
-	sqlite3_finalize(st);
-	return rc ? rc : fx_audit_record(db, "acquisition.begin", *out);
+	fx_stmt_free(st);
+	return rc;
 }
 
 /* A case's description is recorded once, with the case (cases are
@@ -282,23 +368,22 @@ static int acquisition_insert(int64_t *out, fx_casedb *db, int64_t ev_id,
 static int case_description_check(fx_casedb *db, const char *number,
 				  const char *description)
 {
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	const char *have;
 	int rc, step;
 
 	if (!description)
 		return 0;
-	rc = fx_casedb_prepare(&st, db, "SELECT description FROM cases WHERE "
-			       "case_number = ?1");
+	rc = fx_store_prepare(&st, db->store, "SELECT description FROM cases "
+			      "WHERE case_number = ?1");
 	if (rc)
 		return rc;
 	rc = fx_casedb_bind_text(db, st, 1, number);
-	step = rc ? SQLITE_DONE : sqlite3_step(st);
-	have = step == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0)
-				  : NULL;
-	if (!rc && step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = fx_casedb_sql_error(db, "look up case");
-	else if (!rc && step == SQLITE_ROW && !have)
+	step = rc ? FX_STORE_DONE : fx_stmt_step(st);
+	have = step == FX_STORE_ROW ? fx_stmt_text(st, 0) : NULL;
+	if (!rc && step != FX_STORE_ROW && step != FX_STORE_DONE)
+		rc = fx_store_error(db->store, "look up case");
+	else if (!rc && step == FX_STORE_ROW && !have)
 		rc = fx_error_set(FX_EEXISTS, "case \"%.200s\" is recorded "
 				  "without a description; a case's description "
 				  "is recorded once, when the case is made, so "
@@ -309,62 +394,64 @@ static int case_description_check(fx_casedb *db, const char *number,
 				  "description is recorded once, when the case "
 				  "is made, so \"%.300s\" is refused", number,
 				  have, description);
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	return rc;
 }
 
-static int acquisition_begin_tx(int64_t *out, fx_casedb *db,
-				const fx_casedb_acquisition *r,
-				const char *start)
+static int acquisition_check(char start[FX_TIME_MAX], const void *rec,
+			     int64_t ref)
 {
+	const fx_casedb_acquisition *r = rec;
+	int rc;
+
+	(void)ref;
+	rc = need_text(r->case_number, "case number");
+	if (!rc)
+		rc = need_text(r->evidence.evidence_number, "evidence number");
+	if (!rc)
+		rc = check_format(r->format);
+	if (!rc)
+		rc = fx_casedb_time_arg(start, r->start_utc, "start time");
+	return rc;
+}
+
+/* The case and the evidence item (each with its event if new), then the
+ * acquisition. */
+static int acquisition_begin_body(int64_t *id, fx_casedb *db, const void *rec,
+				  int64_t ref, const char *start)
+{
+	const fx_casedb_acquisition *r = rec;
+	const struct case_rec c = { r->case_number, r->case_description };
 	int64_t case_id = 0, ev_id = 0;
 	int rc;
 
+	(void)ref;
 	rc = case_description_check(db, r->case_number, r->case_description);
 	if (!rc)
-		rc = case_ensure_tx(&case_id, db, r->case_number,
-				    r->case_description);
+		rc = write_record(&case_id, db, &case_op, &c, 0, NULL);
 	if (!rc)
-		rc = evidence_ensure_tx(&ev_id, db, case_id, &r->evidence);
+		rc = write_record(&ev_id, db, &evidence_op, &r->evidence,
+				  case_id, NULL);
 	if (!rc)
-		rc = acquisition_insert(out, db, ev_id, r, start);
+		rc = acquisition_insert(id, db, ev_id, r, start);
 	return rc;
 }
+
+static const struct write_op acquisition_begin_op = {
+	"fx_casedb_acquisition_begin", 1, "rec",
+	"fx_casedb_acquisition_begin: fx_casedb_acquisition",
+	FX_CASEDB_ACQUISITION_VERSION, "acquisition.begin",
+	acquisition_check, acquisition_begin_body
+};
 
 int fx_casedb_acquisition_begin(int64_t *out, fx_casedb *db,
 				const fx_casedb_acquisition *rec)
 {
-	char start[FX_TIME_MAX];
-	int rc;
-
-	if (!out || !db || !rec)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_acquisition_begin: "
-				    "out, db and rec are required");
-	if (rec->version != FX_CASEDB_ACQUISITION_VERSION)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_acquisition_begin: "
-				    "record version %u, expected %d",
-				    rec->version, FX_CASEDB_ACQUISITION_VERSION);
-	rc = need_text(rec->case_number, "case number");
-	if (!rc)
-		rc = need_text(rec->evidence.evidence_number, "evidence number");
-	if (!rc)
-		rc = check_format(rec->format);
-	if (!rc)
-		rc = fx_casedb_time_arg(start, rec->start_utc, "start time");
-	if (!rc)
-		rc = fx_casedb_tx_begin(db);
-	if (rc)
-		return rc;
-	rc = acquisition_begin_tx(out, db, rec, start);
-	if (!rc)
-		rc = fx_casedb_tx_commit(db);
-	if (rc)
-		fx_casedb_tx_rollback(db);
-	return rc;
+	return write_run(&acquisition_begin_op, out, db, rec, 0);
 }
 
 /* One row of hashes, owned by an acquisition or by a verification. */
-static int hash_insert(fx_casedb *db, sqlite3_stmt *st, const char *algo,
+static int hash_insert(fx_casedb *db, fx_stmt *st, const char *algo,
 		       const char *hex, const fx_window_hash *w)
 {
 	static const struct { const char *name; size_t len; } algos[] = {
@@ -379,12 +466,12 @@ static int hash_insert(fx_casedb *db, sqlite3_stmt *st, const char *algo,
 	rc = fx_casedb_hex_arg(value, hex, algos[i].len, what);
 	if (rc)
 		return rc;
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 3, algo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, value, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, w ? "window" : "image", -1, SQLITE_STATIC);
-	sqlite3_bind_null(st, 6);
-	sqlite3_bind_null(st, 7);
+	fx_stmt_reset(st);
+	fx_stmt_bind_text(st, 3, algo);
+	fx_stmt_bind_text(st, 4, value);   /* stepped before value goes */
+	fx_stmt_bind_text(st, 5, w ? "window" : "image");
+	fx_stmt_bind_null(st, 6);
+	fx_stmt_bind_null(st, 7);
 	if (w) {
 		rc = fx_casedb_bind_u64(db, st, 6, w->offset, 0);
 		if (!rc)
@@ -398,20 +485,20 @@ static int hashes_insert(fx_casedb *db, int64_t acq_id, int64_t ver_id,
 			 const fx_digests *hs, const fx_window_hash *windows,
 			 size_t n)
 {
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	size_t i;
 	int rc;
 
-	rc = fx_casedb_prepare(&st, db, "INSERT INTO hashes (acquisition_id, "
-			       "verification_id, algorithm, value, scope, "
-			       "window_offset, window_length) VALUES (?1, ?2, "
-			       "?3, ?4, ?5, ?6, ?7)");
+	rc = fx_store_prepare(&st, db->store, "INSERT INTO hashes (acquisition_id, "
+			      "verification_id, algorithm, value, scope, "
+			      "window_offset, window_length) VALUES (?1, ?2, "
+			      "?3, ?4, ?5, ?6, ?7)");
 	if (rc)
 		goto done;
 	if (acq_id)
-		sqlite3_bind_int64(st, 1, acq_id);
+		fx_stmt_bind_int(st, 1, acq_id);
 	if (ver_id)
-		sqlite3_bind_int64(st, 2, ver_id);
+		fx_stmt_bind_int(st, 2, ver_id);
 	if (hs->md5[0])
 		rc = hash_insert(db, st, "md5", hs->md5, NULL);
 	if (!rc && hs->sha1[0])
@@ -422,23 +509,23 @@ static int hashes_insert(fx_casedb *db, int64_t acq_id, int64_t ver_id,
 		rc = hash_insert(db, st, "sha256", windows[i].sha256,
 				 &windows[i]);
 done:
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	return rc;
 }
 
 static int bad_ranges_insert(fx_casedb *db, int64_t acq_id,
 			     const fx_bad_range *bad, size_t n)
 {
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	size_t i;
 	int rc;
 
-	rc = fx_casedb_prepare(&st, db, "INSERT INTO bad_sectors "
-			       "(acquisition_id, first_sector, sector_count) "
-			       "VALUES (?1, ?2, ?3)");
+	rc = fx_store_prepare(&st, db->store, "INSERT INTO bad_sectors "
+			      "(acquisition_id, first_sector, sector_count) "
+			      "VALUES (?1, ?2, ?3)");
 	for (i = 0; !rc && i < n; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, acq_id);
+		fx_stmt_reset(st);
+		fx_stmt_bind_int(st, 1, acq_id);
 		rc = fx_casedb_bind_u64(db, st, 2, bad[i].first, 0);
 		if (!rc && bad[i].count == 0)
 			rc = fx_error_set(FX_EUSAGE, "bad sector range at %llu "
@@ -449,7 +536,7 @@ static int bad_ranges_insert(fx_casedb *db, int64_t acq_id,
 		if (!rc)
 			rc = insert_run(NULL, db, st, "add bad sector range");
 	}
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	return rc;
 }
 
@@ -457,15 +544,16 @@ static int files_insert(fx_casedb *db, int64_t acq_id,
 			const fx_image_file *files, size_t n)
 {
 	char value[65];
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	size_t i;
 	int rc;
 
-	rc = fx_casedb_prepare(&st, db, "INSERT INTO image_files (acquisition_id, "
-			       "path, size_bytes, sha256) VALUES (?1, ?2, ?3, ?4)");
+	rc = fx_store_prepare(&st, db->store, "INSERT INTO image_files "
+			      "(acquisition_id, path, size_bytes, sha256) "
+			      "VALUES (?1, ?2, ?3, ?4)");
 	for (i = 0; !rc && i < n; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, acq_id);
+		fx_stmt_reset(st);
+		fx_stmt_bind_int(st, 1, acq_id);
 		rc = need_text(files[i].path, "image file path");
 		if (!rc)
 			rc = fx_casedb_hex_arg(value, files[i].sha256[0] ?
@@ -481,63 +569,81 @@ static int files_insert(fx_casedb *db, int64_t acq_id,
 		if (!rc)
 			rc = insert_run(NULL, db, st, "add image file");
 	}
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	return rc;
 }
 
 /* The acquisition must exist and still be running. */
 static int finish_allowed(fx_casedb *db, int64_t acq_id)
 {
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	int rc;
 
-	rc = fx_casedb_prepare(&st, db, "SELECT status FROM acquisitions "
-			       "WHERE id = ?1");
+	rc = fx_store_prepare(&st, db->store, "SELECT status FROM acquisitions "
+			      "WHERE id = ?1");
 	if (rc)
 		goto done;
-	sqlite3_bind_int64(st, 1, acq_id);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	fx_stmt_bind_int(st, 1, acq_id);
+	if (fx_stmt_step(st) != FX_STORE_ROW)
 		rc = fx_error_set(FX_ENOTFOUND, "case database %s: no "
 				  "acquisition with id %lld", db->path,
 				  (long long)acq_id);
-	else if (strcmp((const char *)sqlite3_column_text(st, 0), "running"))
+	else if (strcmp(fx_stmt_text(st, 0), "running"))
 		rc = fx_error_set(FX_EEXISTS, "case database %s: acquisition "
 				  "%lld is already finished (%s)", db->path,
-				  (long long)acq_id, sqlite3_column_text(st, 0));
+				  (long long)acq_id, fx_stmt_text(st, 0));
 done:
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	return rc;
 }
 
-static int finish_tx(fx_casedb *db, int64_t acq_id, const fx_casedb_result *r,
-		     const char *end)
+/* ref is the acquisition. */
+static int finish_check(char end[FX_TIME_MAX], const void *rec,
+			int64_t acq_id)
 {
-	sqlite3_stmt *st = NULL;
+	const fx_casedb_result *r = rec;
+
+	if (r->status <= FX_STATUS_RUNNING || r->status > FX_STATUS_INTERRUPTED)
+		return fx_error_set(FX_EUSAGE, "acquisition %lld: final status "
+				    "%d is not a final status", (long long)acq_id,
+				    (int)r->status);
+	if ((r->n_bad && !r->bad) || (r->n_windows && !r->windows) ||
+	    (r->n_files && !r->files))
+		return fx_error_set(FX_EUSAGE, "acquisition %lld: a count is "
+				    "set without its array", (long long)acq_id);
+	return fx_casedb_time_arg(end, r->end_utc, "end time");
+}
+
+static int finish_body(int64_t *id, fx_casedb *db, const void *rec,
+		       int64_t acq_id, const char *end)
+{
+	const fx_casedb_result *r = rec;
+	fx_stmt *st = NULL;
 	int rc;
 
+	*id = acq_id;
 	rc = finish_allowed(db, acq_id);
 	if (!rc)
-		rc = fx_casedb_prepare(&st, db, "UPDATE acquisitions SET "
-				       "status = ?1, end_utc = ?2, "
-				       "bytes_acquired = ?3, sector_size = ?4, "
-				       "error = ?6 WHERE id = ?5");
+		rc = fx_store_prepare(&st, db->store, "UPDATE acquisitions SET "
+				      "status = ?1, end_utc = ?2, "
+				      "bytes_acquired = ?3, sector_size = ?4, "
+				      "error = ?6 WHERE id = ?5");
 	if (!rc) {
-		sqlite3_bind_text(st, 1, fx_status_name(r->status), -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, end, -1, SQLITE_STATIC);
+		fx_stmt_bind_text(st, 1, fx_status_name(r->status));
+		fx_stmt_bind_text(st, 2, end);
 		rc = fx_casedb_bind_u64(db, st, 3, r->bytes, 0);
 	}
 	if (!rc) {
 		fx_casedb_bind_u64(db, st, 4, r->sector_size, 1);
-		sqlite3_bind_int64(st, 5, acq_id);
+		fx_stmt_bind_int(st, 5, acq_id);
 		if (r->version >= 2 && r->error && r->status != FX_STATUS_COMPLETED &&
 		    r->status != FX_STATUS_COMPLETED_WITH_ERRORS)
-			sqlite3_bind_text(st, 6, r->error, -1, SQLITE_STATIC);
+			fx_stmt_bind_text(st, 6, r->error);
 		else
-			sqlite3_bind_null(st, 6);
+			fx_stmt_bind_null(st, 6);
 		rc = insert_run(NULL, db, st, "finish acquisition");
 	}
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	if (!rc)
 		rc = bad_ranges_insert(db, acq_id, r->bad, r->n_bad);
 	if (!rc)
@@ -545,56 +651,50 @@ static int finish_tx(fx_casedb *db, int64_t acq_id, const fx_casedb_result *r,
 				   r->n_windows);
 	if (!rc)
 		rc = files_insert(db, acq_id, r->files, r->n_files);
-	/* acquisition.end: acquisition.finish with the error (schema 3) */
-	return rc ? rc : fx_audit_record(db, "acquisition.end", acq_id);
+	return rc;
 }
+
+/* acquisition.end: acquisition.finish with the error (schema 3) */
+static const struct write_op finish_op = {
+	"fx_casedb_acquisition_finish", 0, "result",
+	"fx_casedb_acquisition_finish: fx_casedb_result",
+	FX_CASEDB_RESULT_VERSION, "acquisition.end", finish_check, finish_body
+};
 
 int fx_casedb_acquisition_finish(fx_casedb *db, int64_t acq_id,
 				 const fx_casedb_result *result)
 {
-	char end[FX_TIME_MAX];
-	int rc;
-
-	if (!db || !result)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_acquisition_finish: "
-				    "db and result are required");
-	if (result->version == 0 || result->version > FX_CASEDB_RESULT_VERSION)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_acquisition_finish: "
-				    "result version %u, expected 1 to %d",
-				    result->version, FX_CASEDB_RESULT_VERSION);
-	if (result->status <= FX_STATUS_RUNNING ||
-	    result->status > FX_STATUS_INTERRUPTED)
-		return fx_error_set(FX_EUSAGE, "acquisition %lld: final status "
-				    "%d is not a final status", (long long)acq_id,
-				    (int)result->status);
-	if ((result->n_bad && !result->bad) ||
-	    (result->n_windows && !result->windows) ||
-	    (result->n_files && !result->files))
-		return fx_error_set(FX_EUSAGE, "acquisition %lld: a count is "
-				    "set without its array", (long long)acq_id);
-	rc = fx_casedb_time_arg(end, result->end_utc, "end time");
-	if (!rc)
-		rc = fx_casedb_tx_begin(db);
-	if (rc)
-		return rc;
-	rc = finish_tx(db, acq_id, result, end);
-	if (!rc)
-		rc = fx_casedb_tx_commit(db);
-	if (rc)
-		fx_casedb_tx_rollback(db);
-	return rc;
+	return write_run(&finish_op, NULL, db, result, acq_id);
 }
 
-static int verification_tx(int64_t *out, fx_casedb *db,
-			   const fx_casedb_verification *v, const char *when)
+/* ---- verifications and custody ---- */
+
+static int verification_check(char when[FX_TIME_MAX], const void *rec,
+			      int64_t ref)
 {
+	const fx_casedb_verification *v = rec;
+
+	(void)ref;
+	if (!strcmp(fx_verdict_name(v->result), "?") ||
+	    (v->n_windows && !v->windows))
+		return fx_error_set(FX_EUSAGE, "verification: result %d is not "
+				    "a verdict, or windows missing",
+				    (int)v->result);
+	return fx_casedb_time_arg(when, v->time_utc, "verification time");
+}
+
+static int verification_body(int64_t *out, fx_casedb *db, const void *rec,
+			     int64_t ref, const char *when)
+{
+	const fx_casedb_verification *v = rec;
 	int64_t ev_id = v->evidence_id;
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	const char *texts[] = { when, v->actor ? v->actor : db->actor,
 		v->host ? v->host : db->host, v->tool, v->tool_version,
 		fx_verdict_name(v->result), v->findings };
 	int rc = 0;
 
+	(void)ref;
 	if (v->acquisition_id) {
 		rc = fx_casedb_find_id(&ev_id, db, "SELECT evidence_id FROM "
 				       "acquisitions WHERE id = ?3", NULL, NULL,
@@ -615,66 +715,60 @@ static int verification_tx(int64_t *out, fx_casedb *db,
 				    db->path, (long long)v->evidence_id,
 				    (long long)v->acquisition_id);
 	if (!rc)
-		rc = fx_casedb_prepare(&st, db, "INSERT INTO verifications "
-				       "(evidence_id, acquisition_id, time_utc, "
-				       "actor, host, tool, tool_version, result, "
-				       "findings) VALUES (?1, ?2, ?3, ?4, ?5, "
-				       "?6, ?7, ?8, ?9)");
+		rc = fx_store_prepare(&st, db->store, "INSERT INTO verifications "
+				      "(evidence_id, acquisition_id, time_utc, "
+				      "actor, host, tool, tool_version, result, "
+				      "findings) VALUES (?1, ?2, ?3, ?4, ?5, "
+				      "?6, ?7, ?8, ?9)");
 	if (!rc) {
-		sqlite3_bind_int64(st, 1, ev_id);
+		fx_stmt_bind_int(st, 1, ev_id);
 		if (v->acquisition_id)
-			sqlite3_bind_int64(st, 2, v->acquisition_id);
+			fx_stmt_bind_int(st, 2, v->acquisition_id);
 		rc = bind_texts(db, st, 3, texts, 7);
 	}
 	if (!rc)
 		rc = insert_run(out, db, st, "add verification");
-	sqlite3_finalize(st);
+	fx_stmt_free(st);
 	if (!rc)
 		rc = hashes_insert(db, 0, *out, &v->hashes, v->windows,
 				   v->n_windows);
-	return rc ? rc : fx_audit_record(db, "verification.record", *out);
+	return rc;
 }
+
+static const struct write_op verification_op = {
+	"fx_casedb_verification_record", 1, "v",
+	"fx_casedb_verification_record: fx_casedb_verification",
+	FX_CASEDB_VERIFICATION_VERSION, "verification.record",
+	verification_check, verification_body
+};
 
 int fx_casedb_verification_record(int64_t *out, fx_casedb *db,
 				  const fx_casedb_verification *v)
 {
-	char when[FX_TIME_MAX];
-	int rc;
-
-	if (!out || !db || !v)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_verification_record: "
-				    "out, db and v are required");
-	if (v->version != FX_CASEDB_VERIFICATION_VERSION)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_verification_record: "
-				    "version %u, expected %d", v->version,
-				    FX_CASEDB_VERIFICATION_VERSION);
-	if (!strcmp(fx_verdict_name(v->result), "?") ||
-	    (v->n_windows && !v->windows))
-		return fx_error_set(FX_EUSAGE, "verification: result %d is not "
-				    "a verdict, or windows missing",
-				    (int)v->result);
-	rc = fx_casedb_time_arg(when, v->time_utc, "verification time");
-	if (!rc)
-		rc = fx_casedb_tx_begin(db);
-	if (rc)
-		return rc;
-	rc = verification_tx(out, db, v, when);
-	if (!rc)
-		rc = fx_casedb_tx_commit(db);
-	if (rc)
-		fx_casedb_tx_rollback(db);
-	return rc;
+	return write_run(&verification_op, out, db, v, 0);
 }
 
-static int custody_tx(int64_t *out, fx_casedb *db, const fx_casedb_custody *c,
-		      const char *when)
+static int custody_check(char when[FX_TIME_MAX], const void *rec, int64_t ref)
 {
+	const fx_casedb_custody *c = rec;
+	int rc;
+
+	(void)ref;
+	rc = need_text(c->to_party, "custody: receiving party");
+	return rc ? rc : fx_casedb_time_arg(when, c->time_utc, "custody time");
+}
+
+static int custody_body(int64_t *out, fx_casedb *db, const void *rec,
+			int64_t ref, const char *when)
+{
+	const fx_casedb_custody *c = rec;
 	int64_t found = 0;
-	sqlite3_stmt *st = NULL;
+	fx_stmt *st = NULL;
 	const char *texts[] = { c->from_party, c->to_party, c->location,
 		c->reason, when, c->actor ? c->actor : db->actor };
 	int rc;
 
+	(void)ref;
 	rc = fx_casedb_find_id(&found, db, "SELECT id FROM evidence WHERE "
 			       "id = ?3", NULL, NULL, c->evidence_id);
 	if (rc == FX_ENOTFOUND)
@@ -682,46 +776,31 @@ static int custody_tx(int64_t *out, fx_casedb *db, const fx_casedb_custody *c,
 				    "evidence %lld", db->path,
 				    (long long)c->evidence_id);
 	if (!rc)
-		rc = fx_casedb_prepare(&st, db, "INSERT INTO custody_events "
-				       "(evidence_id, from_party, to_party, "
-				       "location, reason, time_utc, actor) "
-				       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+		rc = fx_store_prepare(&st, db->store, "INSERT INTO custody_events "
+				      "(evidence_id, from_party, to_party, "
+				      "location, reason, time_utc, actor) "
+				      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	if (!rc) {
-		sqlite3_bind_int64(st, 1, c->evidence_id);
+		fx_stmt_bind_int(st, 1, c->evidence_id);
 		rc = bind_texts(db, st, 2, texts, 6);
 	}
 	if (!rc)
 		rc = insert_run(out, db, st, "add custody event");
-	sqlite3_finalize(st);
-	return rc ? rc : fx_audit_record(db, "custody.transfer", *out);
+	fx_stmt_free(st);
+	return rc;
 }
+
+static const struct write_op custody_op = {
+	"fx_casedb_custody_record", 1, "c",
+	"fx_casedb_custody_record: fx_casedb_custody",
+	FX_CASEDB_CUSTODY_VERSION, "custody.transfer", custody_check,
+	custody_body
+};
 
 int fx_casedb_custody_record(int64_t *out, fx_casedb *db,
 			     const fx_casedb_custody *c)
 {
-	char when[FX_TIME_MAX];
-	int rc;
-
-	if (!out || !db || !c)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_custody_record: out, "
-				    "db and c are required");
-	if (c->version != FX_CASEDB_CUSTODY_VERSION)
-		return fx_error_set(FX_EUSAGE, "fx_casedb_custody_record: "
-				    "version %u, expected %d", c->version,
-				    FX_CASEDB_CUSTODY_VERSION);
-	rc = need_text(c->to_party, "custody: receiving party");
-	if (!rc)
-		rc = fx_casedb_time_arg(when, c->time_utc, "custody time");
-	if (!rc)
-		rc = fx_casedb_tx_begin(db);
-	if (rc)
-		return rc;
-	rc = custody_tx(out, db, c, when);
-	if (!rc)
-		rc = fx_casedb_tx_commit(db);
-	if (rc)
-		fx_casedb_tx_rollback(db);
-	return rc;
+	return write_run(&custody_op, out, db, c, 0);
 }
 
 void fx_casedb_result_from_run(fx_casedb_result *out,

@@ -65,6 +65,7 @@ int fx_hash_parse_list(unsigned *out, const char *list)
 	unsigned set = 0, one;
 	size_t len;
 
+	FX_CHECK_ARG(out);
 	*out = 0;
 	while (p && *p) {
 		len = strcspn(p, ",");
@@ -211,11 +212,15 @@ done:
 
 int fx_file_sha256(char out[65], const char *path)
 {
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(path);
 	return file_sha256(out, path, 0, NULL);
 }
 
 int fx_file_sha256_stored(char out[65], const char *path,
 			  volatile sig_atomic_t *cancel)
 {
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(path);
 	return file_sha256(out, path, 1, cancel);
 }

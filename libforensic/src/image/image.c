@@ -370,9 +370,7 @@ static int options_read(fx_image_options *out, fx_image_problem **pb,
 	*pb = scratch;
 	if (!opts)
 		return 0;
-	if (!opts->version || opts->version > FX_IMAGE_OPTIONS_VERSION)
-		return fx_error_set(FX_EUSAGE, "fx_image_options version %u, expected 1 to %d",
-				    opts->version, FX_IMAGE_OPTIONS_VERSION);
+	FX_CHECK_VERSION(opts, FX_IMAGE_OPTIONS_VERSION, "fx_image_open: fx_image_options");
 	out->version = opts->version;
 	out->bypass_cache = opts->bypass_cache;
 	out->format = opts->version >= 2 ? opts->format : FX_IMAGE_AUTO;

@@ -426,11 +426,9 @@ static int make_alerts(struct fx_rpt *r)
 static int check_options(const fx_report_options *o)
 {
 	if (!o)
-		return fx_error_set(FX_EUSAGE, "report: options are required");
-	if (o->version < 1 || o->version > FX_REPORT_OPTIONS_VERSION)
-		return fx_error_set(FX_EUSAGE, "report: options version %u, "
-				    "expected 1 to %d", o->version,
-				    FX_REPORT_OPTIONS_VERSION);
+		return fx_error_arg_missing("fx_report_write", "opts");
+	FX_CHECK_VERSION(o, FX_REPORT_OPTIONS_VERSION,
+			 "fx_report_write: fx_report_options");
 	if (o->format < FX_REPORT_TEXT || o->format > FX_REPORT_DFXML)
 		return fx_error_set(FX_EUSAGE, "report: unknown format %d",
 				    o->format);
@@ -562,9 +560,7 @@ int fx_report_parse_format(int *out, const char *name)
 	static const char *names[] = { "text", "html", "json", "dfxml" };
 	int i;
 
-	if (!out)
-		return fx_error_set(FX_EUSAGE, "fx_report_parse_format: out is "
-				    "required");
+	FX_CHECK_ARG(out);
 	for (i = 0; name && i < 4; i++)
 		if (strcmp(name, names[i]) == 0) {
 			*out = FX_REPORT_TEXT + i;
@@ -584,9 +580,8 @@ int fx_report_write(FILE *out, fx_casedb *db, const fx_report_options *opts)
 	struct fx_rpt r;
 	int rc;
 
-	if (!out || !db)
-		return fx_error_set(FX_EUSAGE, "fx_report_write: out and db are "
-				    "required");
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(db);
 	rc = fx_rpt_load(&r, db, opts);
 	if (!rc)
 		rc = writers[r.format - FX_REPORT_TEXT](out, &r);

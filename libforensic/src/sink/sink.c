@@ -17,11 +17,13 @@ int fx_sink_new_custom(fx_sink **out, const fx_sink_ops *ops, void *payload)
 {
 	fx_sink *s;
 
+	FX_CHECK_ARG(out);
 	*out = NULL;
-	if (!ops || !ops->write || !ops->finish || ops->version == 0 ||
-	    ops->version > FX_SINK_OPS_VERSION)
-		return fx_error_set(FX_EUSAGE,
-				    "custom sink without write/finish, or of unknown version");
+	FX_CHECK_ARG(ops);
+	FX_CHECK_VERSION(ops, FX_SINK_OPS_VERSION,
+			 "fx_sink_new_custom: fx_sink_ops");
+	if (!ops->write || !ops->finish)
+		return fx_error_set(FX_EUSAGE, "custom sink without write/finish");
 	if (!(s = calloc(1, sizeof(*s))))
 		return fx_error_set(FX_ERROR, "out of memory for a sink");
 	/* an older caller's struct ends before the fields it does not know */

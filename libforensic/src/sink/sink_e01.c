@@ -512,7 +512,10 @@ static int find_format(uint8_t *out, const char *name)
 int fx_e01_max_segment(uint64_t *out, const char *ewf_format)
 {
 	uint8_t f;
-	int rc = find_format(&f, ewf_format);
+	int rc;
+
+	FX_CHECK_ARG(out);
+	rc = find_format(&f, ewf_format);
 
 	if (rc == 0)
 		*out = f == LIBEWF_FORMAT_ENCASE6 ? (uint64_t)INT64_MAX
@@ -707,8 +710,11 @@ int fx_e01_segment_name(char *out, size_t outlen, const char *target,
 			const char *ewf_format, unsigned index)
 {
 	char ext0;
-	int rc = first_letter(&ext0, ewf_format);
+	int rc;
 
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(target);
+	rc = first_letter(&ext0, ewf_format);
 	return rc ? rc : fx_ewf_segment_path(out, outlen, target, ext0, index);
 }
 
@@ -734,6 +740,11 @@ int fx_e01_check_names(const char *target, const fx_e01_options *o)
 	unsigned i, n;
 	int rc;
 
+	FX_CHECK_ARG(target);
+	if (!o)
+		return fx_error_arg_missing(__func__, "opts");
+	FX_CHECK_VERSION(o, FX_E01_OPTIONS_VERSION,
+			 "fx_e01_check_names: fx_e01_options");
 	if ((rc = first_letter(&ext0, o->ewf_format)) != 0 ||
 	    (rc = segment_size(&segment, o)) != 0)
 		return rc;
@@ -764,9 +775,10 @@ int fx_e01_options_check(const fx_e01_options *o)
 	uint64_t segment;
 	int mode, rc;
 
-	if (!o || !o->version || o->version > FX_E01_OPTIONS_VERSION)
-		return fx_error_set(FX_EUSAGE, "E01 options version %u is not 1..%u",
-				    o ? o->version : 0, FX_E01_OPTIONS_VERSION);
+	if (!o)
+		return fx_error_arg_missing(__func__, "opts");
+	FX_CHECK_VERSION(o, FX_E01_OPTIONS_VERSION,
+			 "fx_e01_options_check: fx_e01_options");
 	if ((rc = parse_mode(&mode, o->compression)) != 0 ||
 	    (rc = segment_size(&segment, o)) != 0)
 		return rc;
@@ -781,14 +793,17 @@ int fx_sink_e01_new(fx_sink **out, const char *target, const fx_e01_options *o)
 	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, e01_write,
 					 e01_finish, e01_close, e01_files, e01_held };
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned threads = o->threads ? o->threads : cores > 0 ? (unsigned)cores : 1;
+	unsigned threads;
 	uint64_t segment = 0;
 	e01_sink *e;
 	int rc;
 
+	FX_CHECK_ARG(out);
 	*out = NULL;
+	FX_CHECK_ARG(target);
 	if ((rc = fx_e01_options_check(o)) != 0)
 		return rc;
+	threads = o->threads ? o->threads : cores > 0 ? (unsigned)cores : 1;
 	if (!(e = calloc(1, sizeof(*e))))
 		return fx_error_set(FX_ERROR, "out of memory");
 	pthread_mutex_init(&e->flush_lock, NULL);

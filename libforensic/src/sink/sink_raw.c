@@ -45,9 +45,12 @@ typedef struct raw_sink {
 int fx_raw_segment_name(char *out, size_t outlen, const char *target,
 			uint64_t segment_size, unsigned index)
 {
-	int n = segment_size ? snprintf(out, outlen, "%s.%03u", target, index + 1)
-			     : snprintf(out, outlen, "%s.raw", target);
+	int n;
 
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(target);
+	n = segment_size ? snprintf(out, outlen, "%s.%03u", target, index + 1)
+			 : snprintf(out, outlen, "%s.raw", target);
 	if (n < 0 || (size_t)n >= outlen)
 		return fx_error_set(FX_EUSAGE, "image name too long: %s", target);
 	return 0;
@@ -202,7 +205,9 @@ int fx_sink_raw_new(fx_sink **out, const char *target, uint64_t segment_size)
 	raw_sink *r;
 	int rc;
 
+	FX_CHECK_ARG(out);
 	*out = NULL;
+	FX_CHECK_ARG(target);
 	if ((rc = fx_raw_segment_size_check(segment_size)) != 0)
 		return rc;
 	if (!(r = calloc(1, sizeof(*r))))

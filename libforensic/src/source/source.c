@@ -213,6 +213,8 @@ int fx_source_open(fx_source **out, const char *path,
 	struct stat st;
 	int rc;
 
+	FX_CHECK_ARG(out);
+	FX_CHECK_ARG(path);
 	*out = NULL;
 	if (stat(path, &st) != 0)
 		return fx_error_set_errno(fx_error_from_errno(errno), errno,
@@ -221,9 +223,8 @@ int fx_source_open(fx_source **out, const char *path,
 		return fx_error_set(FX_EUSAGE,
 				    "source %s is neither a block device nor a regular file",
 				    path);
-	if (o->version == 0 || o->version > FX_SOURCE_OPTIONS_VERSION)
-		return fx_error_set(FX_EUSAGE, "source options version %u is not 1..%u",
-				    o->version, FX_SOURCE_OPTIONS_VERSION);
+	FX_CHECK_VERSION(o, FX_SOURCE_OPTIONS_VERSION,
+			 "fx_source_open: fx_source_options");
 	if (!(src = source_alloc(path, S_ISBLK(st.st_mode) ? FX_SOURCE_DEVICE
 							     : FX_SOURCE_FILE)))
 		return FX_ERROR;
@@ -246,8 +247,12 @@ int fx_source_new_custom(fx_source **out, const fx_source_ops *ops,
 {
 	fx_source *src;
 
+	FX_CHECK_ARG(out);
 	*out = NULL;
-	if (!ops || !ops->pread || sector_size == 0 ||
+	FX_CHECK_ARG(ops);
+	FX_CHECK_VERSION(ops, FX_SOURCE_OPS_VERSION,
+			 "fx_source_new_custom: fx_source_ops");
+	if (!ops->pread || sector_size == 0 ||
 	    (sector_size & (sector_size - 1)))
 		return fx_error_set(FX_EUSAGE,
 				    "custom source %s: missing pread or bad sector size %u",

@@ -552,9 +552,7 @@ static int read_options(fx_verify_options *out, const fx_verify_options *opts)
 	*out = defaults;
 	if (!opts)
 		return 0;
-	if (!opts->version || opts->version > FX_VERIFY_OPTIONS_VERSION)
-		return fx_error_set(FX_EUSAGE, "fx_verify_options version %u, expected 1 to %d",
-				    opts->version, FX_VERIFY_OPTIONS_VERSION);
+	FX_CHECK_VERSION(opts, FX_VERIFY_OPTIONS_VERSION, "fx_verify_image: fx_verify_options");
 	memcpy(out, opts, opts->version >= 2 ? sizeof(*out)
 	       : offsetof(fx_verify_options, reference));
 	return 0;
