@@ -16,7 +16,6 @@
  * the library's structures. The case's description (--case-description)
  * and the evidence item's (--description) are two facts, stored apart.
  */
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,12 +26,9 @@
 /* The default database: case.db in the target's directory. */
 void acq_default_db(acq_state *st)
 {
-	char buf[PATH_MAX];
-
 	if (st->opt.db_path)
 		return;
-	snprintf(buf, sizeof(buf), "%s", st->opt.target);
-	snprintf(st->db_default, sizeof(st->db_default), "%s/case.db", dirname(buf));
+	fx_tool_default_db(st->db_default, sizeof(st->db_default), st->opt.target);
 	st->opt.db_path = st->db_default;
 }
 

@@ -142,7 +142,7 @@ static int parse_and_check(int *check, fx_casedb_audit_report *rep,
 	if (optind != argc)
 		return vf_usage_error("audit: unexpected argument '%s' (the database is --db PATH)",
 				      argv[optind]);
-	*db_path = c->db_path ? c->db_path : "case.db";
+	*db_path = c->db_path ? c->db_path : FX_TOOL_DB;
 	if ((rc = vf_db_open(&db, *db_path, c, 1)) != 0)
 		return rc;
 	memset(rep, 0, sizeof(*rep));

@@ -273,7 +273,7 @@ int vf_cmd_handoff(int argc, char **argv)
 		return vf_usage_error("handoff: --to NAME is required");
 	if (!h.reason || !*h.reason)
 		return vf_usage_error("handoff: --reason TEXT is required");
-	db_path = c.db_path ? c.db_path : "case.db";
+	db_path = c.db_path ? c.db_path : FX_TOOL_DB;
 	if ((rc = vf_db_open(&db, db_path, &c, 0)) != 0)
 		return rc;
 	rc = run(db, db_path, &h, &c, &io);

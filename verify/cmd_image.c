@@ -112,7 +112,7 @@ static int verify_path(const char *path, const vf_common *c,
 	int rc, ro = 0;
 
 	if (!db_path) {
-		vf_db_beside(beside, sizeof(beside), path);
+		fx_tool_default_db(beside, sizeof(beside), path);
 		db_path = beside;
 	}
 	if (!db && stat(db_path, &st) != 0) {

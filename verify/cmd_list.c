@@ -390,7 +390,7 @@ int vf_cmd_list(int argc, char **argv)
 	}
 	if (optind != argc)
 		return vf_usage_error("list: unexpected argument '%s'", argv[optind]);
-	db_path = c.db_path ? c.db_path : "case.db";
+	db_path = c.db_path ? c.db_path : FX_TOOL_DB;
 	if ((rc = vf_db_open(&p.db, db_path, &c, 1)) != 0)
 		return rc;
 	if (c.json && !(p.json = fx_tool_json_new("verify", stdout))) {

@@ -146,7 +146,7 @@ int vf_cmd_report(int argc, char **argv)
 	    fx_report_parse_format(&ro.format, a.format) != 0)
 		rc = vf_usage_error("report: --format: %s", fx_error_last());
 	if (!rc)
-		rc = vf_db_open(&db, a.c.db_path ? a.c.db_path : "case.db", &a.c, 1);
+		rc = vf_db_open(&db, a.c.db_path ? a.c.db_path : FX_TOOL_DB, &a.c, 1);
 	if (rc) {
 		vf_trust_free(&a.trust);
 		return rc;

@@ -5,21 +5,11 @@
  * this host, signed when a key is given.
  */
 #include <errno.h>
-#include <libgen.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "escape.h"
 #include "verify_cli.h"
-
-void vf_db_beside(char *out, size_t outlen, const char *path)
-{
-	char buf[PATH_MAX];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	if (snprintf(out, outlen, "%s/case.db", dirname(buf)) >= (int)outlen)
-		out[0] = '\0';
-}
 
 int vf_db_open(fx_casedb **out, const char *path, const vf_common *c,
 	       int read_only)

@@ -62,7 +62,6 @@ enum {
 int vf_db_open(fx_casedb **out, const char *path, const vf_common *c,
 	       int read_only);
 /* The default database of an image: case.db in the directory of path. */
-void vf_db_beside(char *out, size_t outlen, const char *path);
 
 /* cmd_image.c */
 int vf_cmd_image(int argc, char **argv);

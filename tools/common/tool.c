@@ -1,6 +1,7 @@
 /* Helpers shared by the tools (see tool.h). Single-threaded except the
  * progress callback, which the library calls from its reader thread only. */
 #include <errno.h>
+#include <libgen.h>
 #include <limits.h>
 #include <poll.h>
 #include <pwd.h>
@@ -152,6 +153,21 @@ int fx_tool_finish_stdout(const char *tool, int code)
 	fprintf(stderr, "%s: cannot write to standard output%s%s\n", tool,
 		err ? ": " : "", err ? strerror(err) : "");
 	return FX_EXIT_FAILURE;
+}
+
+void fx_tool_default_db(char *out, size_t outlen, const char *beside)
+{
+	char buf[PATH_MAX];
+	int n;
+
+	if (!beside) {
+		n = snprintf(out, outlen, "%s", FX_TOOL_DB);
+	} else {
+		snprintf(buf, sizeof(buf), "%s", beside);
+		n = snprintf(out, outlen, "%s/%s", dirname(buf), FX_TOOL_DB);
+	}
+	if (n < 0 || (size_t)n >= outlen)
+		out[0] = '\0';
 }
 
 int fx_tool_abs_path(char *out, size_t outlen, const char *path)

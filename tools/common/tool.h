@@ -43,6 +43,14 @@ int fx_tool_stdout_gone(void);
  * the last component is empty, "." or "..". */
 int fx_tool_abs_path(char *out, size_t outlen, const char *path);
 
+/* The case database a command uses when --db is not given: FX_TOOL_DB
+ * ("case.db") in the directory of beside (the image or target the command
+ * is about), or in the current directory when beside is NULL (commands
+ * about a case, not an image). out is "" when it does not fit. The one
+ * place that knows the rule. */
+#define FX_TOOL_DB "case.db"
+void fx_tool_default_db(char *out, size_t outlen, const char *beside);
+
 /* Set by SIGINT/SIGTERM handlers to the signal number. */
 extern volatile sig_atomic_t fx_tool_signal;
 void fx_tool_install_signals(void);
