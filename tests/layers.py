@@ -13,13 +13,20 @@ The case database reaches SQLite only through its storage interface
 casedb/store_sqlite.c includes sqlite3.h or calls sqlite3_* (base/error.c
 asks SQLite its version for fx_library_versions, and nothing else).
 
+No header includes itself through others (an include circle), within a
+layer or across: "include circle: A -> B -> A".
+
 Usage: layers.py REPO_ROOT   Exit 0 when every include is allowed, else 1
 with one line per forbidden include: "FILE:LINE: includes HEADER (layer
 X may not use layer Y)".
+       layers.py --self-test  Builds a small tree with one of each fault
+in a temporary directory and checks that each is reported, exactly.
 """
 import os
 import re
+import shutil
 import sys
+import tempfile
 
 # Each layer and the layers it may use (besides itself), lowest first.
 USES = {
@@ -96,6 +103,48 @@ def check_engine(path, rel, problems):
                                     "talks to SQLite)" % (path, n, m.group(0)))
 
 
+def header_path(root, header):
+    """The file a quoted include names, or None (a system or generated one)."""
+    if header.startswith("forensic/"):
+        p = os.path.join(root, "libforensic", "include", header)
+    else:
+        p = os.path.join(root, "libforensic", "src", header)
+    return p if os.path.isfile(p) else None
+
+
+def check_circles(root, problems):
+    """Every include circle among the library's headers, once each."""
+    graph = {}
+    heads = []
+    for base, _, names in os.walk(os.path.join(root, "libforensic")):
+        heads += [os.path.join(base, n) for n in sorted(names) if n.endswith(".h")]
+    for h in heads:
+        with open(h, encoding="utf-8") as f:
+            graph[h] = [p for p in (header_path(root, m.group(1)) for m in
+                                    map(INCLUDE.match, f) if m) if p]
+    state, seen = {}, set()
+
+    def visit(h, stack):
+        state[h] = 1
+        stack.append(h)
+        for nxt in graph.get(h, []):
+            if state.get(nxt) == 1:
+                cyc = stack[stack.index(nxt):]
+                key = frozenset(cyc)
+                if key not in seen:
+                    seen.add(key)
+                    names = [os.path.relpath(x, root) for x in cyc + [nxt]]
+                    problems.append("include circle: " + " -> ".join(names))
+            elif not state.get(nxt):
+                visit(nxt, stack)
+        stack.pop()
+        state[h] = 2
+
+    for h in sorted(graph):
+        if not state.get(h):
+            visit(h, [])
+
+
 def main(root):
     problems = []
     src = os.path.join(root, "libforensic", "src")
@@ -132,10 +181,58 @@ def main(root):
                         problems.append("%s:%d: a tool includes the private "
                                         "header %s" % (os.path.join(folder, name),
                                                        n, m.group(1)))
+    check_circles(root, problems)
     for p in problems:
         print(p)
     return 1 if problems else 0
 
 
+def self_test():
+    """A tree with one fault of each kind: each must be reported."""
+    tmp = tempfile.mkdtemp(prefix="layers-")
+    files = {
+        "libforensic/include/forensic/verify.h": "",
+        "libforensic/include/forensic/image.h": "",
+        "libforensic/src/image/image.c": '#include "forensic/image.h"\n'
+                                         '#include "forensic/verify.h"\n',
+        "libforensic/src/casedb/write.c": "int f(void) { return sqlite3_step(0); }\n",
+        "libforensic/src/base/a.h": '#include "base/b.h"\n',
+        "libforensic/src/base/b.h": '#include "base/a.h"\n',
+        "acquire/main.c": '#include "image/image_int.h"\n',
+        "verify/main.c": "", "tools/common/tool.c": "",
+    }
+    want = [
+        "libforensic/src/casedb/write.c:1: uses sqlite3_step (only "
+        "casedb/store_sqlite.c talks to SQLite)",
+        "libforensic/src/image/image.c:2: includes forensic/verify.h "
+        "(layer image may not use layer verify)",
+        "acquire/main.c:1: a tool includes the private header image/image_int.h",
+        "include circle: libforensic/src/base/a.h -> libforensic/src/base/b.h"
+        " -> libforensic/src/base/a.h",
+    ]
+    try:
+        for rel, text in files.items():
+            os.makedirs(os.path.dirname(os.path.join(tmp, rel)), exist_ok=True)
+            with open(os.path.join(tmp, rel), "w", encoding="utf-8") as f:
+                f.write(text)
+        import io
+        import contextlib
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            rc = main(tmp)
+        got = [line.replace(tmp + os.sep, "") for line in out.getvalue().splitlines()]
+        if rc != 1 or got != want:
+            print("self-test FAILED: exit %d, reported:" % rc)
+            for line in got:
+                print("  " + line)
+            return 1
+        print("self-test: %d faults reported exactly" % len(want))
+        return 0
+    finally:
+        shutil.rmtree(tmp)
+
+
 if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--self-test":
+        sys.exit(self_test())
     sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "."))
