@@ -27,7 +27,7 @@ main() {
 		[[ -f $prefix/$f ]] || fail "not installed: $prefix/$f"
 		check_ok
 	done
-	[[ -e $libdir/libforensic.so.0 ]] || fail "not installed: $libdir/libforensic.so.0"
+	[[ -e $libdir/libforensic.so.1 ]] || fail "not installed: $libdir/libforensic.so.1"
 	check_ok
 
 	# the tools run from the tree and load its library, not the build's
@@ -36,8 +36,8 @@ main() {
 			fail "installed $tool --version failed: $out"
 		check_ok
 		assert_eq "$tool $version" "$(head -n1 <<<"$out")" "installed $tool --version"
-		lib=$(env -u LD_LIBRARY_PATH ldd "$prefix/bin/$tool" | awk '$1 == "libforensic.so.0" { print $3 }')
-		assert_eq "$(readlink -f "$libdir/libforensic.so.0")" "$(readlink -f "$lib")" \
+		lib=$(env -u LD_LIBRARY_PATH ldd "$prefix/bin/$tool" | awk '$1 == "libforensic.so.1" { print $3 }')
+		assert_eq "$(readlink -f "$libdir/libforensic.so.1")" "$(readlink -f "$lib")" \
 			"installed $tool loads the installed libforensic"
 	done
 
@@ -55,7 +55,7 @@ main() {
 	inc=$(pkg-config --cflags-only-I forensic | sed -e 's/^-I//' -e 's/ *$//')
 	assert_eq "$(readlink -f "$prefix/include")" "$(readlink -f "$inc")" "pkg-config --cflags: the installed headers"
 	# (not `| grep -q`: under pipefail, grep quitting early fails the pipe)
-	if [[ $(ldd "$libdir/libforensic.so.0") == *libasan* ]]; then
+	if [[ $(ldd "$libdir/libforensic.so.1") == *libasan* ]]; then
 		cflags=(-fsanitize=address,undefined)
 	fi
 	cat >"$FX_WORK/hello.c" <<'C'

@@ -390,7 +390,9 @@ int fx_image_open(fx_source **out, const char *path,
 	struct stat st;
 	int format = FX_IMAGE_AUTO, rc, err;
 
+	FX_CHECK_ARG(out);
 	*out = NULL;
+	FX_CHECK_ARG(path);
 	if ((rc = options_read(&o, &pb, opts, &scratch)) != 0)
 		return rc;
 	fx_image_problem_note(pb, FX_IMAGE_PROBLEM_NONE, NULL);

@@ -131,8 +131,9 @@ int fx_sha256_file_write(int *created, const char *path, fx_status status,
 
 	if (created)
 		*created = 0;
-	if (!path || (n && !files))
-		return fx_error_set(FX_EUSAGE, "fx_sha256_file_write: no path or files");
+	FX_CHECK_ARG(path);
+	if (n)
+		FX_CHECK_ARG(files);
 	if (fx_sha256_file_withheld(NULL, status, files, n) != FX_SHA256_ALLOWED)
 		return fx_error_set(FX_EUSAGE,
 				    "%s is not written: the image is not whole (an unfinished acquisition, or a file without a SHA-256)",
@@ -230,8 +231,8 @@ int fx_sha256_file_read(const char *path, fx_sha256_file_cb cb, void *payload)
 	FILE *f;
 	int rc = 0;
 
-	if (!path || !cb)
-		return fx_error_set(FX_EUSAGE, "fx_sha256_file_read: no path or callback");
+	FX_CHECK_ARG(path);
+	FX_CHECK_ARG(cb);
 	if (!(f = fopen(path, "r")))
 		return fx_error_set_errno(fx_error_from_errno(errno), errno,
 					  "cannot read %s", path);

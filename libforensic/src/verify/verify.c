@@ -524,6 +524,13 @@ static int has_kind(const fx_verify_result *r, int kind, fx_verdict status)
 	return 0;
 }
 
+/* The media was read to its last byte (its hashes were compared, or its
+ * unreadable sectors are all known). */
+static int media_read_whole(const fx_verify_result *r)
+{
+	return r->format && r->size && r->bytes == r->size;
+}
+
 static int decide(const fx_verify_ctx *c)
 {
 	const fx_verify_result *r = c->r;
@@ -532,6 +539,15 @@ static int decide(const fx_verify_ctx *c)
 	 * else stopped the verification; a signal is no verdict */
 	if (has_kind(r, FX_FIND_FILE_HASH, FX_VERDICT_MISMATCH))
 		return FX_VERDICT_MISMATCH;
+	/* so has media read to its end that differs or could not be read: a
+	 * signal while the files are still being hashed does not hide it */
+	if (c->interrupted && media_read_whole(r)) {
+		if (has_kind(r, FX_FIND_HASH, FX_VERDICT_MISMATCH) ||
+		    has_kind(r, FX_FIND_SIZE, FX_VERDICT_MISMATCH))
+			return FX_VERDICT_MISMATCH;
+		if (has_kind(r, FX_FIND_READ_ERROR, FX_VERDICT_ERROR))
+			return FX_VERDICT_ERROR;
+	}
 	if (c->interrupted)
 		return FX_VERDICT_INTERRUPTED;
 	if (has_status(r, FX_VERDICT_ERROR, 0) || !r->hashed)
@@ -555,6 +571,14 @@ static int read_options(fx_verify_options *out, const fx_verify_options *opts)
 	FX_CHECK_VERSION(opts, FX_VERIFY_OPTIONS_VERSION, "fx_verify_image: fx_verify_options");
 	memcpy(out, opts, opts->version >= 2 ? sizeof(*out)
 	       : offsetof(fx_verify_options, reference));
+	/* a reference the caller built holds two versioned records: they
+	 * follow the one rule as if given on their own */
+	if (out->reference) {
+		FX_CHECK_VERSION(&out->reference->rec, FX_CASEDB_ACQUISITION_VERSION,
+				 "fx_verify_image: fx_casedb_acquisition");
+		FX_CHECK_VERSION(&out->reference->result, FX_CASEDB_RESULT_VERSION,
+				 "fx_verify_image: fx_casedb_result");
+	}
 	return 0;
 }
 
@@ -582,13 +606,13 @@ int fx_verify_image(fx_verify_result *out, const char *path, fx_casedb *db,
 	double start = now_s();
 	int rc;
 
+	FX_CHECK_ARG(out);
 	memset(out, 0, sizeof(*out));
+	FX_CHECK_ARG(path);
 	memset(&c, 0, sizeof(c));
 	c.r = out;
 	c.o = &o;
 	c.db = db;
-	if (!path)
-		return fx_error_set(FX_EUSAGE, "fx_verify_image: no path");
 	if ((rc = read_options(&o, opts)) != 0 || (rc = check_options(&o)) != 0)
 		return rc;
 	snprintf(out->path, sizeof(out->path), "%s", path);
@@ -629,8 +653,8 @@ int fx_verify_record(fx_casedb *db, fx_verify_result *r, int64_t evidence_id,
 	char *json = NULL;
 	int rc;
 
-	if (!db || !r)
-		return fx_error_set(FX_EUSAGE, "fx_verify_record: db and r are required");
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(r);
 	if (!r->acquisition_id && !evidence_id && !r->evidence_id)
 		return fx_error_set(FX_ENOTFOUND,
 				    "verification of %s: no acquisition or evidence to record it against",

@@ -60,7 +60,7 @@ typedef struct file_hasher {
 	pthread_t thread;
 	int started;
 	int cancelled;     /* cancel stopped it: the files after are not hashed */
-	char error[600];   /* first failure, "" if none */
+	char error[4200];  /* first failure, "" if none */
 	/* written by the hashing thread with atomics, read while waiting */
 	int finished;
 	size_t files_done;
@@ -71,7 +71,7 @@ static void file_hasher_error(file_hasher *fh, const char *what, size_t i,
 			      const char *why)
 {
 	if (!fh->error[0])
-		snprintf(fh->error, sizeof(fh->error), "%s %.500s: %s", what,
+		snprintf(fh->error, sizeof(fh->error), "%s %.4000s: %s", what,
 			 fh->paths[i], why);
 }
 
@@ -96,7 +96,13 @@ static int hash_one_file(file_hasher *fh, size_t i, fx_hasher *h, uint8_t *buf)
 		return 0;
 	}
 	if (fh->from_storage) {
-		fx_storage_drop_cache(fd);
+		/* unflushed pages cannot be dropped: the hash would be the
+		 * cache's, not the storage's */
+		if (fx_storage_drop_cache(fd) != 0) {
+			file_hasher_error(fh, "cannot flush", i, strerror(errno));
+			close(fd);
+			return 0;
+		}
 		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	}
 	while ((n = read(fd, buf, 1 << 20)) != 0) {
