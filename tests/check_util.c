@@ -1,9 +1,8 @@
 /*
- * Unit tests of the small parsers and namers the tools rely on: SIZE
- * parsing, raw segment names, hash lists, UTC formatting, E01 segment
- * limits, the raw sink's segment sizes and their 1 MiB minimum, file
- * hashing from storage, and the escaping of recorded text for terminals
- * and logs.
+ * Unit tests of the small parsers and namers the tools rely on: raw
+ * segment names, hash lists, UTC formatting, E01 segment limits, the raw
+ * sink's segment sizes and their 1 MiB minimum, file hashing from
+ * storage, and the escaping of recorded text for terminals and logs.
  */
 #include <check.h>
 #include <stdio.h>
@@ -15,46 +14,6 @@
 #include "forensic/forensic.h"
 #include "sink/sink_impl.h" /* fx_sink_write: the pipeline's, private */
 #include "testutil.h"
-
-START_TEST(test_parse_size_accepts)
-{
-	static const struct {
-		const char *text;
-		uint64_t value;
-	} ok[] = {
-		{ "1", 1 }, { "512", 512 }, { "4096b", 4096 }, { "1K", 1024 },
-		{ "1k", 1024 }, { "3KiB", 3072 }, { "1M", 1048576 },
-		{ "640m", 671088640 }, { "2G", 2147483648ull },
-		{ "2GiB", 2147483648ull }, { "1T", 1099511627776ull },
-		{ "16777215T", 16777215ull << 40 },
-	};
-	uint64_t v;
-	size_t i;
-
-	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		ck_assert_msg(fx_parse_size(&v, ok[i].text) == 0, "%s", ok[i].text);
-		ck_assert_uint_eq(v, ok[i].value);
-	}
-}
-END_TEST
-
-START_TEST(test_parse_size_refuses)
-{
-	static const char *bad[] = { "", "0", "0M", "-1", "1.5G", "12Q", "M",
-				     " 1M", "1 M", "16777216T",
-				     "99999999999999999999", "1MB" };
-	uint64_t v = 7;
-	size_t i;
-
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		ck_assert_msg(fx_parse_size(&v, bad[i]) == FX_EUSAGE, "'%s'", bad[i]);
-		ck_assert_uint_eq(v, 0);
-	}
-	fx_parse_size(&v, "12Q");
-	ck_assert_str_eq(fx_error_last(),
-			 "invalid size '12Q' (a positive number of bytes, optionally with K, M, G or T)");
-}
-END_TEST
 
 START_TEST(test_segment_names)
 {
@@ -330,8 +289,6 @@ static Suite *util_suite(void)
 	Suite *s = suite_create("util");
 	TCase *tc = tcase_create("parsers");
 
-	tcase_add_test(tc, test_parse_size_accepts);
-	tcase_add_test(tc, test_parse_size_refuses);
 	tcase_add_test(tc, test_segment_names);
 	tcase_add_test(tc, test_hash_lists);
 	tcase_add_test(tc, test_digest_compare);
