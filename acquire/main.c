@@ -112,9 +112,11 @@ static int library_usage_error(void)
 
 static int parse_size_opt(uint64_t *out, const char *name, const char *text)
 {
-	if (fx_parse_size(out, text) == 0)
+	char msg[FX_TOOL_MSG_MAX];
+
+	if (fx_tool_parse_size(out, text, msg, sizeof(msg)) == 0)
 		return 0;
-	fprintf(stderr, "acquire: %s: %s\n", name, fx_tool_escape(fx_error_last()));
+	fprintf(stderr, "acquire: %s: %s\n", name, fx_tool_escape(msg));
 	return FX_EXIT_USAGE;
 }
 

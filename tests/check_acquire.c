@@ -1,8 +1,11 @@
 /*
- * Unit tests of the acquisition pipeline through the public API:
- * known-answer hashes, fault injection through a custom source (exact bad
- * sector list, zeros exactly there, everything else bit-exact), retries,
- * vanished device, cancel, a failing sink, hash windows, raw segments.
+ * Unit tests of the acquisition pipeline (src/acquire) through the public
+ * API: known-answer hashes, fault injection through a custom source (exact
+ * bad sector list, zeros exactly there, everything else bit-exact),
+ * retries, vanished and dying devices, cancel, a failing sink, hash
+ * windows, the run turned into its case database record, the option
+ * checks, and the names of the pipeline's threads (and of the E01 writer's
+ * and reader's, which it drives).
  */
 #include <check.h>
 #include <dirent.h>
@@ -578,39 +581,6 @@ START_TEST(test_options_check)
 }
 END_TEST
 
-/* fx_e01_options_check: the E01 writer's rules, before anything exists. */
-START_TEST(test_e01_options_check)
-{
-	fx_e01_options eo = FX_E01_OPTIONS_INIT;
-
-	ck_assert_int_eq(fx_e01_options_check(&eo), 0);
-	eo.threads = FX_E01_MAX_THREADS;
-	ck_assert_int_eq(fx_e01_options_check(&eo), 0);
-	eo.threads = 1000;
-	ck_assert_int_eq(fx_e01_options_check(&eo), FX_EUSAGE);
-	ck_assert_str_eq(fx_error_last(), "--threads 1000 is more than 64");
-	eo.threads = 0; /* all online cores */
-	eo.compression = "zz";
-	ck_assert_int_eq(fx_e01_options_check(&eo), FX_EUSAGE);
-	ck_assert_str_eq(fx_error_last(),
-			 "--compression: unknown compression 'zz' (none, empty, fast, best)");
-	eo.compression = "best";
-	eo.segment_size = 100;
-	ck_assert_int_eq(fx_e01_options_check(&eo), FX_EUSAGE);
-	ck_assert_str_eq(fx_error_last(),
-			 "--segment-size 100 is outside 1048576..9223372036854775807 bytes for EWF format encase6");
-	eo.segment_size = 0;
-	eo.ewf_format = "linen7";
-	ck_assert_int_eq(fx_e01_options_check(&eo), FX_EUSAGE);
-	ck_assert_ptr_nonnull(strstr(fx_error_last(),
-				     "--ewf-format: EWF format 'linen7' is not offered: libewf "));
-	eo.ewf_format = "nope";
-	ck_assert_int_eq(fx_e01_options_check(&eo), FX_EUSAGE);
-	ck_assert_str_eq(fx_error_last(),
-			 "--ewf-format: unknown EWF format 'nope' (encase2..encase6, ftk, linen5, linen6, ewfx)");
-}
-END_TEST
-
 /* "\nNAME\n" for every thread of this process, as top -H and ps -T show
  * them (/proc/self/task/TID/comm). */
 static void thread_names(char *out, size_t len)
@@ -768,7 +738,6 @@ static Suite *acquire_suite(void)
 	tcase_add_test(tc, test_result_to_record);
 	tcase_add_test(tc, test_options_rejected);
 	tcase_add_test(tc, test_options_check);
-	tcase_add_test(tc, test_e01_options_check);
 	tcase_add_test(tc, test_thread_names);
 	tcase_add_test(tc, test_e01_thread_names);
 	suite_add_tcase(s, tc);

@@ -1,8 +1,10 @@
 /*
- * Unit tests of the base layer through the public API: the JSON writer in
- * each of its layouts and text rules (the exact bytes every output of the
- * suite relies on: the audit chain hashes the canonical form), and the
- * UTF-8 decoder that decides what is UTF-8 everywhere.
+ * Unit tests of the base layer (src/base) through the public API: the
+ * JSON writer in each of its layouts and text rules (the exact bytes every
+ * output of the suite relies on: the audit chain hashes the canonical
+ * form), the UTF-8 decoder that decides what is UTF-8 everywhere, UTC
+ * formatting, the names of the vocabulary's statuses and verdicts, and the
+ * escaping of recorded text for terminals and logs.
  */
 #include <check.h>
 #include <stdio.h>
@@ -236,10 +238,87 @@ START_TEST(test_utf8_decode)
 }
 END_TEST
 
+START_TEST(test_utc_format)
+{
+	char when[32];
+
+	fx_format_utc(when, sizeof(when), 0);
+	ck_assert_str_eq(when, "1970-01-01T00:00:00Z");
+	fx_format_utc(when, sizeof(when), 1795556204);
+	ck_assert_str_eq(when, "2026-11-24T21:36:44Z");
+}
+END_TEST
+
+/* The words of the vocabulary: what the case database stores and the
+ * tools print, one table for the pipeline and the database alike. */
+START_TEST(test_status_and_verdict_names)
+{
+	ck_assert_str_eq(fx_status_name(FX_STATUS_RUNNING), "running");
+	ck_assert_str_eq(fx_status_name(FX_STATUS_COMPLETED), "completed");
+	ck_assert_str_eq(fx_status_name(FX_STATUS_COMPLETED_WITH_ERRORS),
+			 "completed_with_errors");
+	ck_assert_str_eq(fx_status_name(FX_STATUS_FAILED), "failed");
+	ck_assert_str_eq(fx_status_name(FX_STATUS_INTERRUPTED), "interrupted");
+	ck_assert_str_eq(fx_status_name(5), "?");
+	ck_assert_str_eq(fx_status_name(-1), "?");
+	ck_assert_str_eq(fx_verdict_name(FX_VERDICT_VERIFIED), "verified");
+	ck_assert_str_eq(fx_verdict_name(FX_VERDICT_MISMATCH), "mismatch");
+	ck_assert_str_eq(fx_verdict_name(FX_VERDICT_ERROR), "error");
+	ck_assert_str_eq(fx_verdict_name(FX_VERDICT_INTERRUPTED), "interrupted");
+	ck_assert_str_eq(fx_verdict_name(0), "?");
+	ck_assert_str_eq(fx_verdict_name(5), "?");
+}
+END_TEST
+
+/* Recorded text for a terminal or the log: exact escapes, nothing lost,
+ * the length returned as snprintf does, truncation safe. */
+START_TEST(test_text_escape)
+{
+	static const struct {
+		const char *in, *out;
+		unsigned flags;
+	} cases[] = {
+		{ "CASE\x1b]0;pwned\x07\x1b[2J", "CASE\\x1b]0;pwned\\x07\\x1b[2J", 0 },
+		{ "a\tb\nc\rd", "a\\tb\\nc\\rd", 0 },
+		{ "a\tb\nc\r\nd", "a\\tb\nc\nd", FX_ESCAPE_KEEP_LF },
+		{ "lone\rcr", "lone\\rcr", FX_ESCAPE_KEEP_LF },
+		{ "C:\\temp", "C:\\\\temp", 0 },
+		{ "\x7f\x01", "\\x7f\\x01", 0 },
+		/* not UTF-8: each byte as it is */
+		{ "A\xff" "B\xc0\xaf" "C\xe2\x82", "A\\xffB\\xc0\\xafC\\xe2\\x82", 0 },
+		/* C1 controls, bidirectional controls, line separator */
+		{ "x\xc2\x9b" "1m", "x\\u009b1m", 0 },
+		{ "abc\xe2\x80\xae" "fdp.exe", "abc\\u202efdp.exe", 0 },
+		{ "\xe2\x81\xa6" "y\xe2\x80\xa8", "\\u2066y\\u2028", 0 },
+		/* printable UTF-8, including U+FFFD itself, unchanged */
+		{ "Gr\xc3\xbc\xc3\x9f" "e \xe2\x82\xac \xef\xbf\xbd \xf0\x9f\x94\x91",
+		  "Gr\xc3\xbc\xc3\x9f" "e \xe2\x82\xac \xef\xbf\xbd \xf0\x9f\x94\x91", 0 },
+		{ "", "", 0 },
+	};
+	char out[128], small[6];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = fx_text_escape(out, sizeof(out), cases[i].in, cases[i].flags);
+		ck_assert_msg(strcmp(out, cases[i].out) == 0, "case %zu: [%s]", i, out);
+		ck_assert_uint_eq(n, strlen(cases[i].out));
+		ck_assert_uint_eq(fx_text_escape(NULL, 0, cases[i].in,
+						 cases[i].flags), n);
+	}
+	ck_assert_uint_eq(fx_text_escape(out, sizeof(out), NULL, 0), 0);
+	ck_assert_str_eq(out, "");
+	/* cut to the buffer, NUL-terminated, full length returned */
+	memset(small, 'Z', sizeof(small));
+	ck_assert_uint_eq(fx_text_escape(small, sizeof(small), "ab\x1b[2J", 0), 9);
+	ck_assert_str_eq(small, "ab\\x1");
+}
+END_TEST
+
 static Suite *base_suite(void)
 {
 	Suite *s = suite_create("base");
 	TCase *tc = tcase_create("json and utf-8");
+	TCase *text = tcase_create("times, names and escapes");
 
 	tcase_add_test(tc, test_json_canonical);
 	tcase_add_test(tc, test_json_canonical_refuses);
@@ -249,6 +328,10 @@ static Suite *base_suite(void)
 	tcase_add_test(tc, test_json_stream);
 	tcase_add_test(tc, test_utf8_decode);
 	suite_add_tcase(s, tc);
+	tcase_add_test(text, test_utc_format);
+	tcase_add_test(text, test_status_and_verdict_names);
+	tcase_add_test(text, test_text_escape);
+	suite_add_tcase(s, text);
 	return s;
 }
 

@@ -1,11 +1,16 @@
 /*
- * Unit tests of the image writers' evidence-file rules through the public
- * API: the E01 writer's segment names (as libewf names them, up to .ZZZ),
- * its refusal of every name the set can reach and of a media size that is
- * not a whole number of sectors, files that appear while the set is being
- * written (a symbolic link and a regular file: the run fails naming the
- * file, which is left untouched), and the pipeline's rule that a run is
- * "completed" only when the sink holds every byte of the source.
+ * Unit tests of the image writers (src/sink) and their evidence-file
+ * rules: the E01 writer's segment names (as libewf names them, up to
+ * .ZZZ), its refusal of every name the set can reach and of a media size
+ * that is not a whole number of sectors, files that appear while the set
+ * is being written (a symbolic link and a regular file: the run fails
+ * naming the file, which is left untouched), the pipeline's rule that a
+ * run is "completed" only when the sink holds every byte of the source,
+ * the version rule for custom ops; raw segment names, the raw sink's
+ * segments cut at exactly their size and their 1 MiB minimum, the E01
+ * segment limits of each EWF format and the E01 writer's option check.
+ * One test writes through the pipeline's private fx_sink_write, so this
+ * test links the library's objects (forensic_private).
  */
 #include <check.h>
 #include <errno.h>
@@ -16,6 +21,7 @@
 #include <unistd.h>
 
 #include "forensic/forensic.h"
+#include "sink/sink_impl.h" /* fx_sink_write: the pipeline's, private */
 #include "testutil.h"
 
 #define MIB (1u << 20)
@@ -367,10 +373,158 @@ START_TEST(test_custom_ops_versions)
 }
 END_TEST
 
+/* ---- names, sizes and options ---------------------------------------- */
+
+START_TEST(test_raw_segment_names)
+{
+	char name[64];
+
+	ck_assert_int_eq(fx_raw_segment_name(name, sizeof(name), "/c/img", 0, 0), 0);
+	ck_assert_str_eq(name, "/c/img.raw");
+	ck_assert_int_eq(fx_raw_segment_name(name, sizeof(name), "/c/img", 1 << 20, 0), 0);
+	ck_assert_str_eq(name, "/c/img.001");
+	ck_assert_int_eq(fx_raw_segment_name(name, sizeof(name), "/c/img", 1 << 20, 98), 0);
+	ck_assert_str_eq(name, "/c/img.099");
+	ck_assert_int_eq(fx_raw_segment_name(name, sizeof(name), "/c/img", 1 << 20, 999), 0);
+	ck_assert_str_eq(name, "/c/img.1000");
+	ck_assert_int_eq(fx_raw_segment_name(name, 8, "/c/img", 1 << 20, 0), FX_EUSAGE);
+}
+END_TEST
+
+/* The raw sink cuts segments at exactly segment_size, whatever the writes
+ * (a size that is not a multiple of 4096 also leaves O_DIRECT). */
+START_TEST(test_raw_segments_exact)
+{
+	const char *dir = fxt_tmpdir("sink-seg");
+	const size_t seg = FX_MIN_SEGMENT + 512, total = 3 * seg + 1000;
+	uint8_t *data = malloc(total);
+	char target[4200], name[4300];
+	fx_image_file files[8];
+	fx_sink_summary sum;
+	fx_sink *sink;
+	struct stat st;
+	size_t n, i;
+
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_ptr_nonnull(data);
+	fxt_fill_pattern(data, total, 9);
+	snprintf(target, sizeof(target), "%s/img", dir);
+	ck_assert_int_eq(fx_sink_raw_new(&sink, target, seg), 0);
+	ck_assert_int_eq(fx_sink_write(sink, data, 1234), 0);
+	ck_assert_int_eq(fx_sink_write(sink, data + 1234, total - 1234), 0);
+	memset(&sum, 0, sizeof(sum));
+	sum.bytes = total;
+	sum.complete = 1;
+	ck_assert_int_eq(fx_sink_finish(sink, &sum), 0);
+	n = fx_sink_files(sink, files, 8);
+	ck_assert_uint_eq(n, 4);
+	for (i = 0; i < n; i++) {
+		char hex[65];
+
+		snprintf(name, sizeof(name), "%s.%03zu", target, i + 1);
+		ck_assert_str_eq(files[i].path, name);
+		ck_assert_uint_eq(files[i].size, i < 3 ? seg : 1000);
+		ck_assert_int_eq(stat(name, &st), 0);
+		ck_assert_uint_eq((uint64_t)st.st_size, files[i].size);
+		ck_assert_uint_eq(st.st_mode & 0777, 0444);
+		fxt_sha256_hex(hex, data + seg * i, files[i].size);
+		ck_assert_str_eq(files[i].sha256, hex);
+	}
+	fx_sink_free(sink);
+	/* never overwrite: a second sink on the same target is refused */
+	ck_assert_int_eq(fx_sink_raw_new(&sink, target, seg), 0);
+	ck_assert_int_eq(fx_sink_write(sink, data, 10), FX_EEXISTS);
+	snprintf(name, sizeof(name), "refusing to overwrite existing file %s.001", target);
+	ck_assert_str_eq(fx_error_last(), name);
+	fx_sink_free(sink);
+	free(data);
+}
+END_TEST
+
+/* Raw segments are at least 1 MiB, the E01 minimum (one constant): a
+ * smaller size is refused by the constructor, naming the option and the
+ * value, and nothing is created. 0 means one .raw file. */
+START_TEST(test_raw_segment_minimum)
+{
+	const char *dir = fxt_tmpdir("sink-segmin");
+	char target[4200], name[4300];
+	fx_sink *sink = (fx_sink *)&sink;
+
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_uint_eq(FX_MIN_SEGMENT, 1048576);
+	ck_assert_uint_eq(FX_E01_MIN_SEGMENT, FX_MIN_SEGMENT);
+	ck_assert_int_eq(fx_raw_segment_size_check(0), 0);
+	ck_assert_int_eq(fx_raw_segment_size_check(FX_MIN_SEGMENT), 0);
+	ck_assert_int_eq(fx_raw_segment_size_check(FX_MIN_SEGMENT - 1), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "--segment-size 1048575 is below the minimum of 1048576 bytes (1 MiB) for a split raw image");
+	snprintf(target, sizeof(target), "%s/img", dir);
+	ck_assert_int_eq(fx_sink_raw_new(&sink, target, 1), FX_EUSAGE);
+	ck_assert_ptr_null(sink);
+	ck_assert_str_eq(fx_error_last(),
+			 "--segment-size 1 is below the minimum of 1048576 bytes (1 MiB) for a split raw image");
+	snprintf(name, sizeof(name), "%s.001", target);
+	ck_assert_int_eq(access(name, F_OK), -1);
+	ck_assert_int_eq(fx_sink_raw_new(&sink, target, FX_MIN_SEGMENT), 0);
+	fx_sink_free(sink);
+	ck_assert_int_eq(fx_sink_raw_new(&sink, target, 0), 0);
+	fx_sink_free(sink);
+}
+END_TEST
+
+START_TEST(test_e01_segment_limits)
+{
+	uint64_t max = 0;
+
+	ck_assert_int_eq(fx_e01_max_segment(&max, "encase6"), 0);
+	ck_assert_uint_eq(max, 9223372036854775807ull);
+	ck_assert_int_eq(fx_e01_max_segment(&max, "encase5"), 0);
+	ck_assert_uint_eq(max, 2147483647ull);
+	ck_assert_int_eq(fx_e01_max_segment(&max, "FTK"), 0);
+	ck_assert_uint_eq(max, 2147483647ull);
+	ck_assert_int_eq(fx_e01_max_segment(&max, "encase9"), FX_EUSAGE);
+	ck_assert_uint_eq(FX_E01_MIN_SEGMENT, 1048576);
+}
+END_TEST
+
+/* fx_e01_options_check: the E01 writer's rules, before anything exists. */
+START_TEST(test_e01_options_check)
+{
+	fx_e01_options eo = FX_E01_OPTIONS_INIT;
+
+	ck_assert_int_eq(fx_e01_options_check(&eo), 0);
+	eo.threads = FX_E01_MAX_THREADS;
+	ck_assert_int_eq(fx_e01_options_check(&eo), 0);
+	eo.threads = 1000;
+	ck_assert_int_eq(fx_e01_options_check(&eo), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "--threads 1000 is more than 64");
+	eo.threads = 0; /* all online cores */
+	eo.compression = "zz";
+	ck_assert_int_eq(fx_e01_options_check(&eo), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "--compression: unknown compression 'zz' (none, empty, fast, best)");
+	eo.compression = "best";
+	eo.segment_size = 100;
+	ck_assert_int_eq(fx_e01_options_check(&eo), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "--segment-size 100 is outside 1048576..9223372036854775807 bytes for EWF format encase6");
+	eo.segment_size = 0;
+	eo.ewf_format = "linen7";
+	ck_assert_int_eq(fx_e01_options_check(&eo), FX_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(fx_error_last(),
+				     "--ewf-format: EWF format 'linen7' is not offered: libewf "));
+	eo.ewf_format = "nope";
+	ck_assert_int_eq(fx_e01_options_check(&eo), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "--ewf-format: unknown EWF format 'nope' (encase2..encase6, ftk, linen5, linen6, ewfx)");
+}
+END_TEST
+
 static Suite *sink_suite(void)
 {
 	Suite *s = suite_create("sink");
 	TCase *tc = tcase_create("evidence files");
+	TCase *rules = tcase_create("names, sizes and options");
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_e01_segment_names);
@@ -382,6 +536,12 @@ static Suite *sink_suite(void)
 	tcase_add_test(tc, test_completed_means_every_byte);
 	tcase_add_test(tc, test_custom_ops_versions);
 	suite_add_tcase(s, tc);
+	tcase_add_test(rules, test_raw_segment_names);
+	tcase_add_test(rules, test_raw_segments_exact);
+	tcase_add_test(rules, test_raw_segment_minimum);
+	tcase_add_test(rules, test_e01_segment_limits);
+	tcase_add_test(rules, test_e01_options_check);
+	suite_add_tcase(s, rules);
 	return s;
 }
 

@@ -78,6 +78,17 @@ static int parse_unsigned(unsigned *out, const char *name, const char *text,
 	return 0;
 }
 
+static int parse_block_size(uint64_t *out, const char *arg)
+{
+	char msg[FX_TOOL_MSG_MAX];
+
+	if (fx_tool_parse_size(out, arg, msg, sizeof(msg)) != 0)
+		return vf_usage_error("--block-size: %s", msg);
+	if (*out % 4096 || *out > (256u << 20))
+		return vf_usage_error("--block-size: %s is not a multiple of 4K up to 256M", arg);
+	return 0;
+}
+
 int vf_common_opt(vf_common *c, vf_image_opts *io, int opt, const char *arg)
 {
 	switch (opt) {
@@ -105,11 +116,7 @@ int vf_common_opt(vf_common *c, vf_image_opts *io, int opt, const char *arg)
 	case OPT_THREADS:
 		return parse_unsigned(&io->threads, "--threads", arg, 0, 32);
 	case OPT_BLOCK:
-		if (fx_parse_size(&io->block_size, arg) != 0)
-			return vf_usage_error("--block-size: %s", fx_error_last());
-		if (io->block_size % 4096 || io->block_size > (256u << 20))
-			return vf_usage_error("--block-size: %s is not a multiple of 4K up to 256M", arg);
-		return 0;
+		return parse_block_size(&io->block_size, arg);
 	default:
 		return 1;
 	}

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "forensic/forensic.h"
+#include "tool.h" /* fx_tool_parse_size: SIZE read as the tools read it */
 
 #define MAX_BAD 256
 
@@ -162,13 +163,15 @@ static int parse_number(unsigned *out, const char *name, const char *text)
 
 static int parse_size(uint64_t *out, const char *name, const char *text)
 {
+	char msg[FX_TOOL_MSG_MAX];
+
 	if (strcmp(text, "0") == 0) {
 		*out = 0;
 		return 0;
 	}
-	if (fx_parse_size(out, text) == 0)
+	if (fx_tool_parse_size(out, text, msg, sizeof(msg)) == 0)
 		return 0;
-	fprintf(stderr, "fx_faulty_acquire: %s: %s\n", name, fx_error_last());
+	fprintf(stderr, "fx_faulty_acquire: %s: %s\n", name, msg);
 	return -1;
 }
 

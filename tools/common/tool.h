@@ -85,4 +85,14 @@ fx_json *fx_tool_json_new(const char *tool, FILE *f);
 /* A string member (key NULL: an array element); NULL is written "". */
 void fx_tool_json_str(fx_json *j, const char *key, const char *s);
 
+/* SIZE: a whole number of bytes with an optional binary suffix K, M, G,
+ * T (also KiB, MiB, GiB, TiB; case-insensitive): "1M" = 1048576. A
+ * malformed value, zero or an overflow is FX_EUSAGE with *out 0 and
+ * "invalid size 'TEXT' (...)" in msg for the caller to print, cut to
+ * msglen as snprintf does. A msg of FX_TOOL_MSG_MAX bytes cuts a long
+ * TEXT where the library's last error, which held it before, did. */
+#define FX_TOOL_MSG_MAX 1024
+int fx_tool_parse_size(uint64_t *out, const char *text, char *msg,
+		       size_t msglen);
+
 #endif

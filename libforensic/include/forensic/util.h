@@ -1,7 +1,8 @@
 /**
  * @file util.h
- * Parsing and formatting shared by the tools: sizes, UTC times, UTF-8,
- * and recorded text made safe for a terminal or a plain-text file.
+ * Text the library and its callers share: UTC times as the records hold
+ * them, UTF-8 as the library decides it, and recorded text made safe for
+ * a terminal or a plain-text file (what a caller needs to show a record).
  */
 #ifndef FORENSIC_UTIL_H
 #define FORENSIC_UTIL_H
@@ -13,13 +14,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/**
- * Parses a size: a whole number of bytes with an optional binary suffix
- * K, M, G, T (also KiB, MiB, GiB, TiB; case-insensitive). "1M" = 1048576.
- * FX_EUSAGE names the text on a malformed value, zero, or overflow.
- */
-FX_EXTERN int fx_parse_size(uint64_t *out, const char *text);
 
 /** Formats t (UTC) as ISO 8601 "2026-11-24T21:36:44Z" into out (>= 21). */
 FX_EXTERN void fx_format_utc(char *out, size_t outlen, time_t t);

@@ -1,4 +1,10 @@
-/* Size parsing; a pure function, thread-safe. (UTC times: utc.c.) */
+/*
+ * SIZE arguments of the tools (--block-size, --segment-size, ...): a whole
+ * number of bytes with an optional binary suffix. Only the tools read
+ * sizes from people, so this lives here and not in the library; its
+ * message is the one the library used to give, word for word, and the
+ * caller prints it. A pure function, thread-safe.
+ */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -6,10 +12,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "base/error.h"
-#include "forensic/util.h"
+#include "tool.h"
 
-int fx_parse_size(uint64_t *out, const char *text)
+int fx_tool_parse_size(uint64_t *out, const char *text, char *msg,
+		       size_t msglen)
 {
 	static const struct {
 		const char *suffix;
@@ -21,7 +27,10 @@ int fx_parse_size(uint64_t *out, const char *text)
 	char *end;
 	size_t i;
 
-	FX_CHECK_ARG(out);
+	if (!out) {
+		snprintf(msg, msglen, "fx_tool_parse_size: out is required");
+		return FX_EUSAGE;
+	}
 	*out = 0;
 	if (!text || !isdigit((unsigned char)text[0]))
 		goto bad;
@@ -38,7 +47,8 @@ int fx_parse_size(uint64_t *out, const char *text)
 		return 0;
 	}
 bad:
-	return fx_error_set(FX_EUSAGE,
-			    "invalid size '%s' (a positive number of bytes, optionally with K, M, G or T)",
-			    text ? text : "");
+	snprintf(msg, msglen,
+		 "invalid size '%s' (a positive number of bytes, optionally with K, M, G or T)",
+		 text ? text : "");
+	return FX_EUSAGE;
 }
