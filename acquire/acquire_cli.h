@@ -19,6 +19,7 @@ typedef struct acq_options {
 	const char *case_description; /* the case's; description: the item's */
 	const char *operator_name, *db_path, *compression, *ewf_format;
 	const char *command_line, *sign_key;
+	const char *source_format; /* --source-format as typed (NULL: raw) */
 } acq_options;
 
 /* What a read-back came to: its verdict (fx_verdict: VERIFIED; MISMATCH:
@@ -70,6 +71,13 @@ typedef struct acq_state {
 	char db_default[PATH_MAX];
 	const char *case_number, *evidence_number;
 	char evidence_default[256];
+	/* virtual disks (vdisk.c): the format the source is read as
+	 * (fx_vdisk_format), its container files hashed, and the note when a
+	 * file imaged as raw looks like a container */
+	int source_format;
+	fx_container_file *containers;
+	size_t ncontainers;
+	char source_note[PATH_MAX + 300];
 } acq_state;
 
 /* main.c */
@@ -105,5 +113,13 @@ void acq_record_result(const acq_state *st, fx_casedb_result *out);
 int acq_db_begin(acq_state *st);
 int acq_db_finish(acq_state *st);
 int acq_db_verification(acq_state *st);
+
+/* vdisk.c: 0, or the exit code (said why on stderr) */
+int acq_vdisk_note_raw(acq_state *st);
+int acq_vdisk_hash(acq_state *st);
+/* After reading: a container file that changed fails the run */
+void acq_vdisk_check(acq_state *st);
+void acq_vdisk_log(const acq_state *st, FILE *f);
+void acq_vdisk_json(const acq_state *st, fx_json *j);
 
 #endif

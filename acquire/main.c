@@ -24,7 +24,7 @@ enum {
 	OPT_HASH, OPT_WINDOW, OPT_CASE, OPT_EVIDENCE, OPT_EXAMINER,
 	OPT_DESCRIPTION, OPT_NOTES, OPT_OPERATOR, OPT_DB, OPT_COMPRESSION,
 	OPT_EWF_FORMAT, OPT_THREADS, OPT_VERSION, OPT_SIGN_KEY,
-	OPT_CASE_DESCRIPTION
+	OPT_CASE_DESCRIPTION, OPT_SOURCE_FORMAT
 };
 
 static const struct option long_options[] = {
@@ -55,6 +55,7 @@ static const struct option long_options[] = {
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "source-format", required_argument, NULL, OPT_SOURCE_FORMAT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -65,6 +66,10 @@ static void usage(FILE *f)
 		"Image SOURCE (block device or file) to TARGET.raw, TARGET.001... or TARGET.E01...\n"
 		"(a TARGET typed with the format's extension, e.g. HDD-01.E01, loses it)\n\n"
 		"  -f, --format raw|e01       image format (default e01)\n"
+		"      --source-format raw|vmdk|vhd|vhdx|qcow2\n"
+		"                             read SOURCE as that virtual disk (the disk the guest\n"
+		"                             sees, parents and extents followed); default raw:\n"
+		"                             the file's bytes\n"
 		"      --segment-size SIZE    split the image into files of SIZE bytes (>= 1M)\n"
 		"      --block-size SIZE      read size (default 4M for e01, 1M for raw)\n"
 		"      --retries N            re-reads of a failing sector (default 2)\n"
@@ -152,6 +157,7 @@ static int parse_text_opt(acq_options *o, int c, const char *arg)
 	case OPT_SIGN_KEY: o->sign_key = arg; break;
 	case OPT_COMPRESSION: o->compression = arg; break;
 	case OPT_EWF_FORMAT: o->ewf_format = arg; break;
+	case OPT_SOURCE_FORMAT: o->source_format = arg; break;
 	default: return -1;
 	}
 	return 0;
@@ -335,8 +341,13 @@ static int check_options(acq_options *o)
 {
 	fx_acquire_options ao;
 
+	int vf;
+
 	if (strcmp(o->format, "raw") != 0 && strcmp(o->format, "e01") != 0)
 		return usage_error("--format: unknown format '%s' (raw or e01)", o->format);
+	if (o->source_format && fx_vdisk_format_parse(&vf, o->source_format) != 0)
+		return usage_error("--source-format: unknown format '%s' (raw, vmdk, vhd, vhdx or qcow2)",
+				   o->source_format);
 	if (strcmp(o->format, "raw") == 0 && fx_raw_segment_size_check(o->segment_size)) {
 		fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
 		return FX_EXIT_USAGE;
@@ -442,6 +453,7 @@ int main(int argc, char **argv)
 	rc = acq_main(&st);
 	fx_acquire_result_clear(&st.res);
 	free(st.files);
+	free(st.containers);
 	fx_source_free(st.src);
 	return fx_tool_finish_stdout("acquire", rc);
 }

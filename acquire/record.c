@@ -44,7 +44,8 @@ static void log_source(FILE *f, const fx_source_info *in)
 	fprintf(f, "\nSource\n");
 	fprintf(f, "  Path:                 %s\n", fx_tool_escape(in->path));
 	fprintf(f, "  Type:                 %s\n",
-		in->is_block_device ? "block device" : "regular file");
+		in->kind == FX_SOURCE_VIRTUAL ? "virtual disk"
+		: in->is_block_device ? "block device" : "regular file");
 	fprintf(f, "  Size:                 %llu bytes (%llu sectors of %u bytes)\n",
 		(unsigned long long)in->size,
 		(unsigned long long)(in->size / in->logical_sector_size),
@@ -139,6 +140,7 @@ int acq_log_begin(acq_state *st)
 		fx_tool_escape(o->db_path),
 		(long long)st->acq_id);
 	log_source(f, fx_source_get_info(st->src));
+	acq_vdisk_log(st, f);
 	fprintf(f, "\nParameters\n");
 	fprintf(f, "  Format:               %s\n", o->format);
 	if (strcmp(o->format, "e01") == 0 && !o->segment_size) {
@@ -382,6 +384,7 @@ void acq_print_json(const acq_state *st, FILE *f)
 	fx_json_member_uint(j, "bytes", r->bytes);
 	fx_json_member_uint(j, "size", r->size);
 	fx_json_member_uint(j, "sector_size", r->sector_size);
+	acq_vdisk_json(st, j);
 	json_result(j, r);
 	json_files(j, st);
 	json_windows(j, r);

@@ -105,21 +105,35 @@ static int check_sector_size(acq_state *st)
 	return fx_acquire_options_check(&ao, fx_source_get_info(st->src)->logical_sector_size);
 }
 
+/*
+ * A virtual disk (--source-format) is opened with every file of its set;
+ * the file named is checked first, as any source is (missing: exit 2), a
+ * missing extent or parent, or a damaged container, is a failure of the
+ * evidence (exit 4), a format that is not the file's a usage error.
+ */
 static int open_source(acq_state *st)
 {
 	fx_source_options so = FX_SOURCE_OPTIONS_INIT;
 	const char *dest[] = { st->opt.target, st->opt.db_path, NULL };
-	int rc;
+	struct stat sb;
+	int rc, virt;
 
 	so.write_block = st->opt.write_block;
 	so.allow_mounted = st->opt.allow_mounted;
 	so.destinations = dest; /* refused before the write-block */
-	rc = fx_source_open(&st->src, st->opt.source, &so);
+	if (st->opt.source_format)
+		fx_vdisk_format_parse(&st->source_format, st->opt.source_format);
+	virt = st->source_format != FX_VDISK_RAW && stat(st->opt.source, &sb) == 0;
+	rc = virt ? fx_source_open_virtual(&st->src, st->opt.source,
+					   st->source_format, &so)
+		  : fx_source_open(&st->src, st->opt.source, &so);
 	if (rc == 0)
 		rc = check_sector_size(st);
 	if (rc == 0)
-		return 0;
+		return acq_vdisk_note_raw(st);
 	fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
+	if (virt)
+		return rc == FX_EUSAGE ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
 	return rc == FX_EUSAGE || rc == FX_EBUSY || rc == FX_ENOTFOUND
 		? FX_EXIT_USAGE : FX_EXIT_FAILURE;
 }
@@ -323,6 +337,7 @@ static int conclude(acq_state *st, fx_sink *sink)
 
 	st->end = time(NULL);
 	settle_source(st);
+	acq_vdisk_check(st);
 	if (collect_files(st, sink) != 0)
 		st->status = FX_STATUS_FAILED;
 	acq_verify_outputs(st);
@@ -353,7 +368,8 @@ int acq_main(acq_state *st)
 	snprintf(st->sha_path, sizeof(st->sha_path), "%s.sha256", st->opt.target);
 	acq_default_db(st);
 	name_evidence(st);
-	if ((rc = open_source(st)) != 0 || (rc = refuse_existing(st)) != 0)
+	if ((rc = open_source(st)) != 0 || (rc = refuse_existing(st)) != 0 ||
+	    (rc = acq_vdisk_hash(st)) != 0)
 		goto done;
 	if ((rc = make_sink(st, &sink)) != 0)
 		goto done;

@@ -109,6 +109,99 @@ FX_EXTERN int64_t fx_source_pread(fx_source *src, void *buf, size_t len,
  *  fx_source_restore_write_block cleared them). NULL is safe. */
 FX_EXTERN void fx_source_free(fx_source *src);
 
+
+/* ---- virtual disks --------------------------------------------------------- */
+
+/** What a source file holds: its own bytes (raw), or a virtual disk in a
+ *  container format (read through libvmdk, libvhdi or libqcow). */
+typedef enum fx_vdisk_format {
+	FX_VDISK_RAW = 0,   /**< the file's bytes as they are */
+	FX_VDISK_VMDK = 1,  /**< VMware: descriptor and extents, or one file */
+	FX_VDISK_VHD = 2,   /**< Virtual PC / Hyper-V VHD (fixed, dynamic,
+			     *   differencing) */
+	FX_VDISK_VHDX = 3,  /**< Hyper-V VHDX */
+	FX_VDISK_QCOW2 = 4  /**< QEMU QCOW (version 1 to 3) */
+} fx_vdisk_format;
+
+/** "raw", "vmdk", "vhd", "vhdx", "qcow2"; "?" for other values. Static. */
+FX_EXTERN const char *fx_vdisk_format_name(int format);
+
+/** Human name of a format for messages: "VMDK virtual disk", ... Static. */
+FX_EXTERN const char *fx_vdisk_format_title(int format);
+
+/** Parses a format name (as fx_vdisk_format_name spells it, any case) into
+ *  *out. FX_EUSAGE naming the word and the choices otherwise. */
+FX_EXTERN int fx_vdisk_format_parse(int *out, const char *name);
+
+/**
+ * Which container the first and last bytes of a regular file look like
+ * (magic numbers: VMDK "KDMV" or a "# Disk DescriptorFile" text, VHDX
+ * "vhdxfile", QCOW "QFI\xfb", VHD "conectix" in the footer at the end of
+ * the file): *out is that format, or FX_VDISK_RAW when none. Reads at
+ * most two sectors, read-only; says nothing about whether the container is
+ * sound. A path that is not a regular file is FX_VDISK_RAW.
+ */
+FX_EXTERN int fx_vdisk_sniff(int *out, const char *path);
+
+/** One file of a virtual disk's container set, as fx_source_open_virtual
+ *  found it. */
+typedef struct fx_container_file {
+	/** Absolute or as resolved from the container; borrowed until
+	 *  fx_source_free. */
+	const char *path;
+	/** "image" (the file named), "extent" (a VMDK extent data file),
+	 *  "parent" (a differencing disk's parent or QCOW backing file), or
+	 *  "parent extent". Static. */
+	const char *role;
+	uint64_t size;        /**< bytes, at open */
+	/** Modification time at open (ns since the epoch): a later change
+	 *  shows in fx_source_check_containers. */
+	int64_t mtime_ns;
+	/** Lowercase hex; "" from the source, which does not hash: the
+	 *  caller hashes each whole file (the readers read only what the
+	 *  tables reach, in their order) and keeps it here. */
+	char sha256[65];
+} fx_container_file;
+
+/**
+ * Opens the virtual disk inside a container file read-only: path is the
+ * VMDK descriptor (or monolithic file), the VHD/VHDX file or the QCOW
+ * file. Every file of the set is found and opened before this returns:
+ * VMDK extents (relative to the descriptor's directory), differencing
+ * parents and QCOW backing files (as recorded in the child, else by name
+ * beside it), up to 64 levels. A file that is missing is FX_ENOTFOUND
+ * naming it and the file that refers to it; a container that is not of
+ * format, is damaged or encrypted is FX_ECORRUPT (FX_EUSAGE for a format
+ * mismatch), with the reader library's reason. The source reads the
+ * guest's view: size and sector size are the virtual disk's, unallocated
+ * areas read as zeros. A read the library cannot complete (a damaged or
+ * truncated container) returns -EBADMSG, with fx_error_last() saying why:
+ * corruption, never an unreadable sector. FX_VDISK_RAW opens the file as
+ * fx_source_open does. opts: destinations and bypass_cache are used.
+ */
+FX_EXTERN int fx_source_open_virtual(fx_source **out, const char *path,
+				     int format, const fx_source_options *opts);
+
+/**
+ * The files of a virtual source's container set, the named file first,
+ * each once: copies up to max entries into out (may be NULL) and returns
+ * how many there are (0 for other sources). Texts borrowed until
+ * fx_source_free.
+ */
+FX_EXTERN size_t fx_source_container_files(const fx_source *src,
+					   fx_container_file *out, size_t max);
+
+/** Which format a virtual source reads (FX_VDISK_RAW for other sources). */
+FX_EXTERN int fx_source_vdisk_format(const fx_source *src);
+
+/**
+ * Compares every container file with what the open found (same file:
+ * device and inode; size; modification and change time). FX_EMISMATCH
+ * naming the first file that changed (what changed), FX_ENOTFOUND if one
+ * is gone; 0 when all are as they were or the source is not virtual.
+ */
+FX_EXTERN int fx_source_check_containers(const fx_source *src);
+
 #ifdef __cplusplus
 }
 #endif

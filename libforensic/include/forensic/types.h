@@ -116,7 +116,10 @@ typedef enum fx_source_kind {
 	FX_SOURCE_PARTITION = 2, /**< a block device that is a partition */
 	FX_SOURCE_FILE = 3,      /**< a regular file */
 	FX_SOURCE_CUSTOM = 4,    /**< a caller's reads (fx_source_new_custom) */
-	FX_SOURCE_IMAGE = 5      /**< an image read back (fx_image_open) */
+	FX_SOURCE_IMAGE = 5,     /**< an image read back (fx_image_open) */
+	/** the disk a virtual machine sees in a VMDK, VHD, VHDX or QCOW
+	 *  container (fx_source_open_virtual) */
+	FX_SOURCE_VIRTUAL = 6
 } fx_source_kind;
 
 /** Unknown value of a tri-state field (removable, rotational, ...). */

@@ -220,6 +220,20 @@ static int vanished(pipeline *p, int64_t err, uint64_t offset)
 				  p->info->path, (unsigned long long)offset);
 }
 
+/* A source whose data cannot be decoded (a virtual disk's damaged
+ * container, fx_source_open_virtual) fails the run with the source's own
+ * reason: retrying or zero-filling would call corruption a bad sector. */
+static int source_corrupt(pipeline *p)
+{
+	char why[1024];
+
+	snprintf(why, sizeof(why), "%s", fx_error_last());
+	if (!why[0])
+		return fx_error_set(FX_ECORRUPT, "source %s is damaged",
+				    p->info->path);
+	return fx_error_set(FX_ECORRUPT, "%s", why);
+}
+
 /* After a long run of failures: does a sector that read well still read? */
 static int still_there(pipeline *p, uint8_t *scratch, uint32_t ssz)
 {
@@ -274,6 +288,8 @@ static int read_block(pipeline *p, uint8_t *buf, size_t len, uint64_t offset)
 	}
 	if (is_gone(n))
 		return vanished(p, n, offset);
+	if (n == -EBADMSG) /* a damaged container: corruption, no bad sector */
+		return source_corrupt(p);
 	/* a regular file that ends early was changed under us; a device or
 	 * a custom source may just fail the large read: retried by sector */
 	if (n >= 0 && p->info->kind == FX_SOURCE_FILE)

@@ -73,6 +73,8 @@ struct fx_source {
 	fx_source_ops ops;      /* custom sources */
 	void *payload;
 	int image_format;       /* enum fx_image_format, 0 if not an image */
+	struct fx_vdisk *vdisk; /* a virtual disk's set (vdisk.c), else NULL;
+				 * owned through payload, freed by ops.close */
 };
 
 /* blockdev.c */
