@@ -151,33 +151,34 @@ int fx_vdisk_sniff(int *out, const char *path)
  * says what was wrong ("no such file", "invalid signature"), the outermost
  * what was being done. Both, on one line, without the function names.
  */
+static void yal_part(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == '.' || s[n - 1] == ' '))
+		s[--n] = '\0';
+}
+
 static void yal_text(char *out, size_t outlen, char *bt)
 {
-	char *first = bt, *last = bt, *p, *nl;
+	char *first = bt, *last = bt, *p, *nl, *colon;
 
 	for (p = bt; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
 		*nl = '\0';
 		if (nl[1])
 			last = nl + 1;
 	}
-	for (p = first; p && *p; p = NULL) {
-		char *colon = strstr(first, ": ");
-
-		if (colon)
-			first = colon + 2;
-	}
-	if (last != bt) {
-		char *colon = strstr(last, ": ");
-
-		if (colon)
-			last = colon + 2;
-	}
+	/* each message begins with the function's name: "libx_y: what" */
+	if ((colon = strstr(first, ": ")))
+		first = colon + 2;
+	if (last != bt && (colon = strstr(last, ": ")))
+		last = colon + 2;
+	yal_part(first);
+	yal_part(last);
 	if (last == bt || strcmp(first, last) == 0)
 		snprintf(out, outlen, "%s", first);
 	else
 		snprintf(out, outlen, "%s (%s)", first, last);
-	if ((p = strrchr(out, '.')) && p[1] == '\0')
-		*p = '\0';
 }
 
 #define YAL_MESSAGE(lib, err, out, outlen) \
@@ -281,6 +282,28 @@ static int add_file(struct fx_vdisk *vd, const char *path, const char *role,
 
 /* ---- one layer per format -------------------------------------------------- */
 
+/* Whether path begins with the 4 bytes of magic. */
+static int has_magic(const char *path, const char *magic)
+{
+	unsigned char m[4];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t r = fd >= 0 ? pread(fd, m, 4, 0) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	return r == 4 && memcmp(m, magic, 4) == 0;
+}
+
+/* Whether a one-extent VMDK with its descriptor embedded (a monolithic
+ * sparse file, "KDMV") names as its extent a file that is not there: the
+ * file itself under the name it was made with. full: that name resolved. */
+static int self_named(const char *path, char *full, const char *name)
+{
+	if (resolve_ref(full, PATH_MAX, path, name) != 0 || access(full, F_OK) == 0)
+		return 0;
+	return has_magic(path, "KDMV");
+}
+
 static int vmdk_extents(struct fx_vdisk *vd, libvmdk_handle_t *h,
 			const char *path, int is_parent)
 {
@@ -306,6 +329,10 @@ static int vmdk_extents(struct fx_vdisk *vd, libvmdk_handle_t *h,
 		libvmdk_extent_descriptor_free(&ed, NULL);
 		if (!name[0])
 			continue;
+		if (n == 1 && self_named(path, full, name))
+			return fx_error_set(FX_ENOTFOUND,
+					    "extent %s named by %s is missing: %s (a monolithic VMDK names itself as its extent: was it renamed? give it back the name %s)",
+					    full, path, strerror(ENOENT), name);
 		if ((rc = resolve_ref(full, sizeof(full), path, name)) != 0 ||
 		    (rc = add_file(vd, full, is_parent ? "parent extent" : "extent",
 				   path)) != 0)
