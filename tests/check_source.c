@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <linux/fs.h>
 #include <linux/loop.h>
@@ -373,6 +374,207 @@ START_TEST(test_cancel_before_start_reads_nothing)
 }
 END_TEST
 
+
+/* ---- virtual disks (fx_source_open_virtual) ------------------------------- */
+
+START_TEST(test_vdisk_format_names)
+{
+	static const char *const names[] = { "raw", "vmdk", "vhd", "vhdx", "qcow2" };
+	int f = -1, i;
+
+	for (i = 0; i < 5; i++) {
+		ck_assert_int_eq(fx_vdisk_format_parse(&f, names[i]), 0);
+		ck_assert_int_eq(f, i);
+		ck_assert_str_eq(fx_vdisk_format_name(i), names[i]);
+	}
+	ck_assert_int_eq(fx_vdisk_format_parse(&f, "QCOW2"), 0);
+	ck_assert_int_eq(f, FX_VDISK_QCOW2);
+	ck_assert_str_eq(fx_vdisk_format_title(FX_VDISK_VHDX), "VHDX virtual disk");
+	ck_assert_str_eq(fx_vdisk_format_name(5), "?");
+	ck_assert_int_eq(fx_vdisk_format_parse(&f, "vdi"), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "unknown source format 'vdi' (raw, vmdk, vhd, vhdx or qcow2)");
+	ck_assert_int_eq(fx_vdisk_format_parse(NULL, "raw"), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_vdisk_format_parse: out is required");
+}
+END_TEST
+
+/* Writes head at 0 (and tail at size - 512 when given) of a size-byte
+ * file of zeros and returns what fx_vdisk_sniff makes of it. */
+static int sniffed(const char *dir, const char *head, size_t hlen,
+		   const char *tail, size_t size)
+{
+	char path[4200];
+	uint8_t *data = calloc(1, size);
+	int f = -1;
+
+	ck_assert_ptr_nonnull(data);
+	memcpy(data, head, hlen);
+	if (tail)
+		memcpy(data + size - 512, tail, 8);
+	snprintf(path, sizeof(path), "%s/sniff", dir);
+	unlink(path);
+	ck_assert_int_eq(fxt_write_file(path, data, size), 0);
+	ck_assert_int_eq(fx_vdisk_sniff(&f, path), 0);
+	free(data);
+	return f;
+}
+
+START_TEST(test_vdisk_sniff_magic)
+{
+	const char *dir = fxt_tmpdir("check_source_sniff");
+	int f = -1;
+
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_int_eq(sniffed(dir, "KDMV", 4, NULL, 4096), FX_VDISK_VMDK);
+	ck_assert_int_eq(sniffed(dir, "# Disk DescriptorFile\nversion=1\n", 32,
+				 NULL, 512), FX_VDISK_VMDK);
+	ck_assert_int_eq(sniffed(dir, "vhdxfile", 8, NULL, 4096), FX_VDISK_VHDX);
+	ck_assert_int_eq(sniffed(dir, "QFI\xfb", 4, NULL, 4096), FX_VDISK_QCOW2);
+	ck_assert_int_eq(sniffed(dir, "conectix", 8, NULL, 4096), FX_VDISK_VHD);
+	/* a fixed VHD: the disk's bytes, then the footer */
+	ck_assert_int_eq(sniffed(dir, "", 0, "conectix", 4096), FX_VDISK_VHD);
+	ck_assert_int_eq(sniffed(dir, "QFI", 3, "conectiX", 4096), FX_VDISK_RAW);
+	ck_assert_int_eq(sniffed(dir, "", 0, NULL, 100), FX_VDISK_RAW);
+	ck_assert_int_eq(fx_vdisk_sniff(&f, dir), 0); /* a directory */
+	ck_assert_int_eq(f, FX_VDISK_RAW);
+}
+END_TEST
+
+/* dir/name.qcow2 made by qemu-img from a pattern of len bytes (in *media,
+ * the caller's to free); 0 when qemu-img is missing (the test says SKIP). */
+static int make_qcow2(char *out, size_t outlen, const char *dir,
+		      const char *name, uint8_t **media, size_t len)
+{
+	char raw[4200], cmd[9000];
+
+	if (system("qemu-img --version >/dev/null 2>&1") != 0) {
+		printf("SKIP: check_source: qemu-img not installed: virtual disk tests not run\n");
+		return 0;
+	}
+	*media = malloc(len);
+	ck_assert_ptr_nonnull(*media);
+	fxt_fill_pattern(*media, len, 11);
+	memset(*media + len / 2, 0, len / 4); /* a hole for the sparse format */
+	snprintf(raw, sizeof(raw), "%s/%s.raw", dir, name);
+	snprintf(out, outlen, "%s/%s.qcow2", dir, name);
+	unlink(raw);
+	unlink(out);
+	ck_assert_int_eq(fxt_write_file(raw, *media, len), 0);
+	snprintf(cmd, sizeof(cmd), "qemu-img convert -O qcow2 '%s' '%s'", raw, out);
+	ck_assert_int_eq(system(cmd), 0);
+	unlink(raw);
+	return 1;
+}
+
+/* The guest's disk, read back exactly; the container files with their
+ * size and time; a change to a container file is found. */
+START_TEST(test_vdisk_qcow2_reads_the_guest_disk)
+{
+	const char *dir = fxt_tmpdir("check_source_vdisk");
+	const size_t len = 3 << 20;
+	fx_container_file files[4];
+	char path[4200], want[4400];
+	uint8_t *media = NULL, *buf = malloc(len);
+	struct timespec ts[2] = { { 0, UTIME_OMIT }, { 1000000000, 0 } };
+	fx_source *src = NULL;
+	const fx_source_info *in;
+	struct stat st;
+
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_ptr_nonnull(buf);
+	if (!make_qcow2(path, sizeof(path), dir, "disk", &media, len)) {
+		free(buf);
+		return;
+	}
+	ck_assert_int_eq(fx_source_open_virtual(&src, path, FX_VDISK_QCOW2, NULL), 0);
+	in = fx_source_get_info(src);
+	ck_assert_int_eq(in->kind, FX_SOURCE_VIRTUAL);
+	ck_assert_uint_eq(in->size, len);
+	ck_assert_uint_eq(in->logical_sector_size, 512);
+	ck_assert_str_eq(in->write_block_method,
+			 "none: qcow2 container files opened read-only");
+	ck_assert_int_eq(fx_source_vdisk_format(src), FX_VDISK_QCOW2);
+	ck_assert_int_eq(fx_source_pread(src, buf, len, 0), (int64_t)len);
+	ck_assert_int_eq(memcmp(buf, media, len), 0);
+	ck_assert_int_eq(fx_source_pread(src, buf, 4096, len - 1024), 1024);
+	ck_assert_uint_eq(fx_source_container_files(src, NULL, 0), 1);
+	ck_assert_uint_eq(fx_source_container_files(src, files, 4), 1);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_str_eq(files[0].path, path);
+	ck_assert_str_eq(files[0].role, "image");
+	ck_assert_uint_eq(files[0].size, (uint64_t)st.st_size);
+	ck_assert_int_eq(files[0].mtime_ns, (int64_t)st.st_mtim.tv_sec * 1000000000LL +
+			 st.st_mtim.tv_nsec);
+	ck_assert_str_eq(files[0].sha256, "");
+	ck_assert_int_eq(fx_source_check_containers(src), 0);
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, ts, 0), 0);
+	ck_assert_int_eq(fx_source_check_containers(src), FX_EMISMATCH);
+	snprintf(want, sizeof(want),
+		 "container file %s changed while it was read (modified)", path);
+	ck_assert_str_eq(fx_error_last(), want);
+	fx_source_free(src);
+	free(media);
+	free(buf);
+}
+END_TEST
+
+/* What cannot be opened says which file and why; a damaged container is
+ * -EBADMSG on read (corruption, not an unreadable sector), and the
+ * pipeline fails the run with that reason. */
+START_TEST(test_vdisk_errors)
+{
+	const char *dir = fxt_tmpdir("check_source_vderr");
+	fx_source_options bad = FX_SOURCE_OPTIONS_INIT;
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	char path[4200], plain[2000], want[8600];
+	uint8_t *media = NULL, buf[512];
+	fx_source *src = NULL;
+
+	ck_assert_ptr_nonnull(dir);
+	snprintf(plain, sizeof(plain), "%s/plain", dir);
+	memset(buf, 0, sizeof(buf));
+	unlink(plain);
+	ck_assert_int_eq(fxt_write_file(plain, buf, sizeof(buf)), 0);
+	ck_assert_int_eq(fx_source_open_virtual(&src, plain, FX_VDISK_QCOW2, NULL),
+			 FX_ECORRUPT);
+	ck_assert_ptr_null(src);
+	snprintf(want, sizeof(want), "QCOW %s: unsupported file signature "
+		 "(unable to open file: %s)", plain, plain);
+	ck_assert_str_eq(fx_error_last(), want);
+	ck_assert_int_eq(fx_source_open_virtual(&src, plain, 9, NULL), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_source_open_virtual: unknown format 9");
+	bad.version = 0;
+	ck_assert_int_eq(fx_source_open_virtual(&src, plain, FX_VDISK_VMDK, &bad),
+			 FX_EUSAGE);
+	ck_assert_int_eq(fx_source_open_virtual(&src, plain, FX_VDISK_RAW, NULL), 0);
+	ck_assert_int_eq(fx_source_get_info(src)->kind, FX_SOURCE_FILE);
+	ck_assert_uint_eq(fx_source_container_files(src, NULL, 0), 0);
+	ck_assert_int_eq(fx_source_check_containers(src), 0);
+	fx_source_free(src);
+	src = NULL;
+	snprintf(path, sizeof(path), "%s/none.vhd", dir);
+	ck_assert_int_eq(fx_source_open_virtual(&src, path, FX_VDISK_VHD, NULL),
+			 FX_ENOTFOUND);
+
+	if (!make_qcow2(path, sizeof(path), dir, "cut", &media, 4 << 20))
+		return;
+	ck_assert_int_eq(truncate(path, 1 << 20), 0);
+	ck_assert_int_eq(fx_source_open_virtual(&src, path, FX_VDISK_QCOW2, NULL), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_FAILED);
+	ck_assert_int_eq(r.error_code, FX_ECORRUPT);
+	ck_assert_uint_eq(r.nbad, 0);
+	snprintf(want, sizeof(want), "qcow2 %s is damaged: the virtual disk "
+		 "cannot be read at byte ", path);
+	ck_assert_int_eq(strncmp(r.error, want, strlen(want)), 0);
+	fx_acquire_result_clear(&r);
+	fx_source_free(src);
+	free(media);
+}
+END_TEST
+
 static Suite *source_suite(void)
 {
 	Suite *s = suite_create("source");
@@ -389,6 +591,10 @@ static Suite *source_suite(void)
 	tcase_add_test(any, test_cancel_before_start_reads_nothing);
 	tcase_add_test(any, test_kind_of_file_and_custom_sources);
 	tcase_add_test(any, test_truncated_file_fails_the_run);
+	tcase_add_test(any, test_vdisk_format_names);
+	tcase_add_test(any, test_vdisk_sniff_magic);
+	tcase_add_test(any, test_vdisk_qcow2_reads_the_guest_disk);
+	tcase_add_test(any, test_vdisk_errors);
 	suite_add_tcase(s, dev);
 	suite_add_tcase(s, any);
 	return s;
