@@ -7,10 +7,14 @@ packages=(
 	# build
 	build-essential cmake pkg-config
 	libssl-dev libewf-dev libbfio-dev libsqlite3-dev libisal-dev zlib1g-dev
+	# virtual disks as sources: VMDK, VHD/VHDX, QCOW (README, Dependencies)
+	libvmdk-dev libvhdi-dev libqcow-dev
 	# unit tests, fuzzing
 	check clang libclang-rt-14-dev
 	# the tools investigators use, for interoperability tests and benchmarks
 	ewf-tools sleuthkit dc3dd coreutils time
+	# virtual disks of the sample disk, and the reference reading of them
+	qemu-utils
 	# sample disks and devices; strace slows or fails chosen reads (signals
 	# during a read-back, read errors) in the end-to-end tests
 	gdisk fdisk dosfstools mtools e2fsprogs util-linux dmsetup strace

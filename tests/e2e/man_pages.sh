@@ -42,6 +42,12 @@ main() {
 		"acquire(1): --threads 0"
 	assert_contains "$acquire" "HDD-01.E01 writes HDD-01.E01, not HDD-01.E01.E01" \
 		"acquire(1): TARGET's extension"
+	assert_contains "$acquire" "Without --source-format a file is imaged as its bytes. When it looks like a container" \
+		"acquire(1): VIRTUAL DISKS, a container imaged as raw"
+	assert_contains "$(FX_ROOT= "$FX_ACQUIRE" --help)" "      --source-format raw|vmdk|vhd|vhdx|qcow2" \
+		"acquire --help: --source-format"
+	assert_contains "$acquire" "--source-format raw|vmdk|vhd|vhdx|qcow2" \
+		"acquire(1): --source-format, as --help spells its values"
 	assert_contains "$verify" "No progress line. An image that verified prints nothing (exit status 0 says it); one that did not still prints its summary, so that the reason is seen." \
 		"verify(1): -q"
 	fx_pass
