@@ -44,7 +44,7 @@ main() {
 		"acquire(1): TARGET's extension"
 	assert_contains "$acquire" "Without --source-format a file is imaged as its bytes. When it looks like a container" \
 		"acquire(1): VIRTUAL DISKS, a container imaged as raw"
-	assert_contains "$(FX_ROOT= "$FX_ACQUIRE" --help)" "      --source-format raw|vmdk|vhd|vhdx|qcow2" \
+	assert_contains "$("$FX_ACQUIRE" --help)" "      --source-format raw|vmdk|vhd|vhdx|qcow2" \
 		"acquire --help: --source-format"
 	assert_contains "$acquire" "--source-format raw|vmdk|vhd|vhdx|qcow2" \
 		"acquire(1): --source-format, as --help spells its values"
