@@ -50,6 +50,16 @@
 #         1 when the cost is linear in files (4 for 4x the files would be
 #         quadratic). The source, and so the bytes hashed, grow with N too:
 #         a constant s/1000 files includes hashing 1 GiB.
+#   vdisk  virtual disks as sources (issue 13): the image converted once by
+#         qemu-img to a monolithic sparse VMDK and a QCOW2 (cached in
+#         $BENCH_DIR/vdisk), each acquired with acquire --source-format
+#         --format raw --hash sha256 --no-verify vs `qemu-img convert -S 0
+#         -O raw` + `sync` + `sha256sum` of the result: the same work (the
+#         guest's disk written whole, fdatasync'ed, its SHA-256). Before
+#         each run the container's cached pages are dropped (dd
+#         iflag=nocache), as acquire hashes the container files from
+#         storage by design. Reported: MB/s of guest disk bytes and the
+#         ratio acquire / qemu-img+sha256sum per format.
 # To add a section NAME (E01 vs ewfacquire, verify, ...): write
 # section_NAME, which calls bench_tool for each command and bench_note /
 # bench_summary for derived figures, and add NAME to BENCH_SECTIONS.
@@ -59,7 +69,7 @@ BENCH_DIR=${BENCH_DIR:-/tmp/fx-bench}
 BENCH_RUNS=${BENCH_RUNS:-3}
 FX_ROOT=${FX_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 FX_BIN=${FX_BIN:-$FX_ROOT/build/bin}
-BENCH_SECTIONS=(raw e01 verify files)
+BENCH_SECTIONS=(raw e01 verify files vdisk)
 read -r -a BENCH_FILES <<<"${BENCH_FILES:-1024 4096 16384}"
 
 readonly IMG_SIZE=1073741824
@@ -373,6 +383,43 @@ section_files() {
 		"(growth ${first_n}->${last_n}: $(ratio "${VER_K[$last_n]}" "${VER_K[$first_n]}")x);" \
 		"verify audit s/1000 files $(for n in "${BENCH_FILES[@]}"; do printf '%s@%s ' "${AUD_K[$n]}" "$n"; done)" \
 		"(growth $(ratio "${AUD_K[$last_n]}" "${AUD_K[$first_n]}")x); linear = about 1x"
+}
+
+# The containers of $IMG that section_vdisk acquires, made once by qemu-img
+# and reused while $IMG is unchanged.
+prepare_vdisks() {
+	local vd=$BENCH_DIR/vdisk stamp=$BENCH_DIR/vdisk/stamp
+	command -v qemu-img >/dev/null || die "qemu-img is not installed (qemu-utils)"
+	if [[ -f $stamp && $(cat "$stamp") == "$IMG_VERSION" ]]; then
+		return 0
+	fi
+	echo "converting $IMG to VMDK and QCOW2 (once) ..." >&2
+	rm -rf "$vd"
+	mkdir -p "$vd"
+	qemu-img convert -O vmdk "$IMG" "$vd/disk.vmdk" || die "qemu-img convert to vmdk failed"
+	qemu-img convert -O qcow2 "$IMG" "$vd/disk.qcow2" || die "qemu-img convert to qcow2 failed"
+	echo "$IMG_VERSION" >"$stamp"
+}
+
+section_vdisk() {
+	local vd=$BENCH_DIR/vdisk fmt acq qemu
+	prepare_vdisks
+	for fmt in vmdk qcow2; do
+		acq="acquire --source-format $fmt"
+		qemu="qemu-img $fmt + sha256sum"
+		# shellcheck disable=SC2016 # expanded by that sh, from its arguments
+		bench_tool "$acq" sh -c 'dd if="$2" iflag=nocache count=0 status=none &&
+			"$1" --source-format "$3" --format raw --hash sha256 --no-verify -q "$2" "$4"' \
+			acquire "$FX_BIN/acquire" "$vd/disk.$fmt" "$fmt" "$OUT/acq"
+		# shellcheck disable=SC2016 # expanded by that sh, from its arguments
+		bench_tool "$qemu" sh -c 'dd if="$1" iflag=nocache count=0 status=none &&
+			qemu-img convert -S 0 -f "$2" -O raw "$1" "$3" && sync "$3" && sha256sum "$3" >/dev/null' \
+			qemu "$vd/disk.$fmt" "$fmt" "$OUT/qemu.raw"
+		bench_note "$fmt: acquire / (qemu-img convert + sha256sum) throughput: $(ratio "${MBPS[$acq]}" "${MBPS[$qemu]}")x" \
+			"(container $(stat -c %s "$vd/disk.$fmt") bytes)"
+		bench_summary "vdisk $fmt: acquire ${MBPS[$acq]} MB/s, qemu-img+sha256sum ${MBPS[$qemu]} MB/s" \
+			"($(ratio "${MBPS[$acq]}" "${MBPS[$qemu]}")x)"
+	done
 }
 
 # ---- report --------------------------------------------------------------
