@@ -111,6 +111,8 @@ int acq_db_begin(acq_state *st)
 	rec.segment_size = st->opt.segment_size;
 	rec.block_size = (uint32_t)st->opt.block_size;
 	rec.start_utc = start;
+	rec.source_files = st->containers; /* hashed before the record begins */
+	rec.n_source_files = st->ncontainers;
 	rc = fx_casedb_acquisition_begin(&st->acq_id, st->db, &rec);
 	fx_json_free(params);
 	if (rc != 0) {

@@ -16,7 +16,7 @@
 -- * Hashes are lowercase hex.
 
 PRAGMA application_id = 1180189508; -- 0x46584344, "FXCD"
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 
 CREATE TABLE meta (
 	key   TEXT PRIMARY KEY NOT NULL,
@@ -25,7 +25,7 @@ CREATE TABLE meta (
 
 INSERT INTO meta (key, value) VALUES
 	('application', 'libforensic case database'),
-	('schema_version', '3');
+	('schema_version', '4');
 
 -- Ed25519 public keys that signed audit events.
 CREATE TABLE signing_keys (
@@ -197,7 +197,24 @@ CREATE TABLE custody_events (
 );
 
 CREATE INDEX evidence_by_case ON evidence (case_id);
+-- The container files of a virtual-disk source (schema 4,
+-- case_migrate_4.sql): role, container format, path, size, SHA-256, in the
+-- order the source found them (the file named first).
+CREATE TABLE source_files (
+	id             INTEGER PRIMARY KEY,
+	acquisition_id INTEGER NOT NULL REFERENCES acquisitions (id),
+	role           TEXT NOT NULL CHECK (role IN ('image', 'extent', 'parent',
+	                                             'parent extent')),
+	format         TEXT NOT NULL CHECK (format IN ('vmdk', 'vhd', 'vhdx',
+	                                               'qcow2')),
+	path           TEXT NOT NULL,
+	size_bytes     INTEGER NOT NULL CHECK (size_bytes >= 0),
+	sha256         TEXT CHECK (sha256 IS NULL OR (length(sha256) = 64
+	                          AND sha256 NOT GLOB '*[^0-9a-f]*'))
+);
+
 CREATE INDEX acquisitions_by_evidence ON acquisitions (evidence_id);
+CREATE INDEX source_files_by_acquisition ON source_files (acquisition_id);
 CREATE INDEX bad_sectors_by_acquisition ON bad_sectors (acquisition_id);
 CREATE INDEX image_files_by_path ON image_files (path);
 CREATE INDEX image_files_by_acquisition ON image_files (acquisition_id);
@@ -241,6 +258,11 @@ CREATE TRIGGER bad_sectors_no_update BEFORE UPDATE ON bad_sectors
 BEGIN SELECT RAISE(ABORT, 'bad_sectors is append-only'); END;
 CREATE TRIGGER bad_sectors_no_delete BEFORE DELETE ON bad_sectors
 BEGIN SELECT RAISE(ABORT, 'bad_sectors is append-only'); END;
+
+CREATE TRIGGER source_files_no_update BEFORE UPDATE ON source_files
+BEGIN SELECT RAISE(ABORT, 'source_files is append-only'); END;
+CREATE TRIGGER source_files_no_delete BEFORE DELETE ON source_files
+BEGIN SELECT RAISE(ABORT, 'source_files is append-only'); END;
 
 CREATE TRIGGER image_files_no_update BEFORE UPDATE ON image_files
 BEGIN SELECT RAISE(ABORT, 'image_files is append-only'); END;

@@ -332,7 +332,7 @@ START_TEST(test_create_schema)
 	fx_casedb *db = open_db(path, NULL);
 	sqlite3 *s;
 
-	ck_assert_int_eq(fx_casedb_schema_version(), 3);
+	ck_assert_int_eq(fx_casedb_schema_version(), 4);
 	ck_assert_int_eq(check_chain(&rep, db), 0);
 	ck_assert_int_eq(rep.intact, 1);
 	ck_assert_int_eq(rep.events, 1);
@@ -344,25 +344,25 @@ START_TEST(test_create_schema)
 	fx_casedb_free(db);
 
 	s = raw_open(path);
-	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 4);
 	ck_assert_int_eq(raw_int(s, "PRAGMA application_id"), 0x46584344);
 	ck_assert_str_eq(raw_text(s, "PRAGMA journal_mode"), "wal");
 	ck_assert_str_eq(raw_text(s, "SELECT value FROM meta WHERE key = "
-				  "'schema_version'"), "3");
+				  "'schema_version'"), "4");
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(name, ',') FROM "
 				  "(SELECT name FROM sqlite_master WHERE type = "
 				  "'table' ORDER BY name)"),
 			 "acquisitions,audit_log,bad_sectors,cases,"
 			 "custody_events,evidence,hashes,image_files,meta,"
-			 "signing_keys,verifications");
+			 "signing_keys,source_files,verifications");
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
-				 "type = 'trigger'"), 20);
+				 "type = 'trigger'"), 22);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log"), 1);
 	ck_assert_str_eq(raw_text(s, "SELECT action || ' ' || content || ' ' || "
 				  "actor || ' ' || host || ' ' || prev_hash FROM "
 				  "audit_log"),
 			 "schema.create {\"application_id\":1180189508,"
-			 "\"schema_version\":3} " ACTOR " " HOST " "
+			 "\"schema_version\":4} " ACTOR " " HOST " "
 			 "0000000000000000000000000000000000000000000000000000000000000000");
 	sqlite3_close(s);
 	fx_casedb_free(NULL);
@@ -446,11 +446,13 @@ static void raw_close_all(sqlite3 *s)
 static void downgrade_finish_events(sqlite3 *s)
 {
 	long long first = raw_int(s, "SELECT coalesce(min(seq), 0) FROM audit_log "
-				  "WHERE action = 'acquisition.end'");
+				  "WHERE action IN ('acquisition.end', "
+				  "'acquisition.start')");
 	char triggers[2][1024];
 
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM acquisitions WHERE "
 				 "error IS NOT NULL"), 0);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM source_files"), 0);
 	snprintf(triggers[0], sizeof(triggers[0]), "%s", raw_text(s, "SELECT sql FROM "
 		 "sqlite_master WHERE name = 'audit_log_no_update'"));
 	snprintf(triggers[1], sizeof(triggers[1]), "%s", raw_text(s, "SELECT sql FROM "
@@ -458,7 +460,13 @@ static void downgrade_finish_events(sqlite3 *s)
 	raw_exec(s, "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
 		 "UPDATE audit_log SET action = 'acquisition.finish', content = "
 		 "replace(content, '\"error\":null,', '') WHERE action = 'acquisition.end';"
-		 "ALTER TABLE acquisitions DROP COLUMN error");
+		 "ALTER TABLE acquisitions DROP COLUMN error;"
+		 /* schema 4: acquisition.start without its source files is
+		  * the acquisition.begin of before; no source_files table */
+		 "UPDATE audit_log SET action = 'acquisition.begin', content = "
+		 "replace(content, ',\"source_files\":[]}', '}') WHERE action = "
+		 "'acquisition.start';"
+		 "DROP TABLE source_files");
 	if (first)
 		forge_rechain(s, first);
 	raw_exec(s, triggers[0]);
@@ -551,9 +559,9 @@ START_TEST(test_migrate_1_to_2)
 	fx_casedb_free(db);
 
 	s = raw_open(path);
-	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 4);
 	ck_assert_str_eq(raw_text(s, "SELECT value FROM meta WHERE key = "
-				  "'schema_version'"), "3");
+				  "'schema_version'"), "4");
 	ck_assert_str_eq(raw_text(s, "SELECT sql FROM sqlite_master WHERE "
 				  "name = 'verifications'"), fresh);
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(id || ':' || result, ' ') "
@@ -563,13 +571,14 @@ START_TEST(test_migrate_1_to_2)
 				 "verification_id = 1"), 3);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
-				 "type = 'trigger'"), 20);
+				 "type = 'trigger'"), 22);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
 				 "name = 'verifications_by_acquisition'"), 1);
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(content, ' ') FROM "
 				  "(SELECT content FROM audit_log WHERE "
 				  "action = 'schema.migrate' ORDER BY seq)"),
-			 "{\"from\":1,\"to\":2} {\"from\":2,\"to\":3}");
+			 "{\"from\":1,\"to\":2} {\"from\":2,\"to\":3} "
+			 "{\"from\":3,\"to\":4}");
 	/* the finish written before schema 3 keeps its kind and content */
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(action, ' ') FROM "
 				  "(SELECT action FROM audit_log WHERE action LIKE "
@@ -588,12 +597,12 @@ START_TEST(test_refuse_newer_version)
 
 	fx_casedb_free(open_db(path, NULL));
 	s = raw_open(path);
-	raw_exec(s, "PRAGMA user_version = 4; UPDATE meta SET value = '4' "
+	raw_exec(s, "PRAGMA user_version = 5; UPDATE meta SET value = '5' "
 		 "WHERE key = 'schema_version'");
 	raw_close_all(s);
 	expect_refused(path, 0, FX_EVERSION,
-		       "has schema version 4, newer than this libforensic");
-	expect_refused(path, 1, FX_EVERSION, "has schema version 4");
+		       "has schema version 5, newer than this libforensic");
+	expect_refused(path, 1, FX_EVERSION, "has schema version 5");
 }
 END_TEST
 
@@ -606,7 +615,7 @@ START_TEST(test_refuse_inconsistent_version)
 	s = raw_open(path);
 	raw_exec(s, "UPDATE meta SET value = '0' WHERE key = 'schema_version'");
 	raw_close_all(s);
-	expect_refused(path, 0, FX_ECORRUPT, "is damaged: schema version 3 in "
+	expect_refused(path, 0, FX_ECORRUPT, "is damaged: schema version 4 in "
 		       "the header, 0 in table meta");
 }
 END_TEST
@@ -674,9 +683,75 @@ START_TEST(test_missing_and_empty_file)
 	ck_assert_int_eq(fxt_write_file(path, "", 0), 0);
 	db = open_db(path, NULL);                   /* empty: created */
 	fx_casedb_free(db);
-	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 4);
 	o.version = 99;
 	ck_assert_int_eq(fx_casedb_open(&db, path, &o), FX_EUSAGE);
+}
+END_TEST
+
+/* A virtual-disk source's container files (schema 4): stored in order
+ * with the acquisition's begin event (acquisition.start), read back, in
+ * the audit chain, append-only; a version 1 record stores none. */
+START_TEST(test_source_files_round_trip)
+{
+	const char *path = new_path("casedb-srcfiles");
+	fx_casedb_acquisition a = sample_acq("C-9", "VM-1");
+	fx_container_file f[2];
+	fx_casedb_acquisition_info *info = NULL;
+	fx_casedb_audit_report rep;
+	fx_casedb *db = open_db(path, NULL);
+	int64_t acq = 0, acq1 = 0;
+	sqlite3 *s;
+
+	memset(f, 0, sizeof(f));
+	f[0].path = "/seized/vm/disk.vmdk";
+	f[0].role = "image";
+	f[0].format = FX_VDISK_VMDK;
+	f[0].size = 512;
+	snprintf(f[0].sha256, sizeof(f[0].sha256), "%064d", 1);
+	f[1].path = "/seized/vm/disk-s001.vmdk";
+	f[1].role = "extent";
+	f[1].format = FX_VDISK_VMDK;
+	f[1].size = 8650752;
+	a.source_files = f;
+	a.n_source_files = 2;
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_get(&info, db, acq), 0);
+	ck_assert_uint_eq(info->rec.n_source_files, 2);
+	ck_assert_str_eq(info->rec.source_files[0].path, "/seized/vm/disk.vmdk");
+	ck_assert_str_eq(info->rec.source_files[0].role, "image");
+	ck_assert_int_eq(info->rec.source_files[0].format, FX_VDISK_VMDK);
+	ck_assert_uint_eq(info->rec.source_files[0].size, 512);
+	ck_assert_str_eq(info->rec.source_files[0].sha256, f[0].sha256);
+	ck_assert_str_eq(info->rec.source_files[1].role, "extent");
+	ck_assert_uint_eq(info->rec.source_files[1].size, 8650752);
+	ck_assert_str_eq(info->rec.source_files[1].sha256, "");
+	fx_casedb_acquisition_info_free(info);
+
+	f[1].format = 0; /* raw is no container */
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq1, db, &a), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "source file /seized/vm/disk-s001.vmdk: "
+			 "format 0 is no container format");
+	a.version = 1; /* an older caller's record ends before source_files */
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq1, db, &a), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_get(&info, db, acq1), 0);
+	ck_assert_uint_eq(info->rec.n_source_files, 0);
+	fx_casedb_acquisition_info_free(info);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	ck_assert_int_eq(rep.intact, 1);
+	fx_casedb_free(db);
+
+	s = raw_open(path);
+	ck_assert_ptr_nonnull(strstr(raw_text(s, "SELECT group_concat(content) "
+					      "FROM audit_log WHERE action = "
+					      "'acquisition.start'"),
+				     "\"source_files\":[{\"format\":\"vmdk\",\"id\":1,"
+				     "\"path\":\"/seized/vm/disk.vmdk\",\"role\":\"image\","));
+	ck_assert_str_eq(raw_fails(s, "UPDATE source_files SET sha256 = NULL"),
+			 "source_files is append-only");
+	ck_assert_str_eq(raw_fails(s, "DELETE FROM source_files"),
+			 "source_files is append-only");
+	raw_close_all(s);
 }
 END_TEST
 
@@ -768,7 +843,7 @@ START_TEST(test_acquisition_round_trip)
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(action, ' ') FROM "
 				  "(SELECT action FROM audit_log ORDER BY seq)"),
 			 "schema.create case.create evidence.create "
-			 "acquisition.begin acquisition.end");
+			 "acquisition.start acquisition.end");
 	sqlite3_close(s);
 }
 END_TEST
@@ -1124,11 +1199,11 @@ START_TEST(test_argument_and_version_checks)
 	a.version = 0;
 	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, db, &a), FX_EUSAGE);
 	ck_assert_str_eq(fx_error_last(), "fx_casedb_acquisition_begin: "
-			 "fx_casedb_acquisition version 0, expected 1 to 1");
+			 "fx_casedb_acquisition version 0, expected 1 to 2");
 	a.version = FX_CASEDB_ACQUISITION_VERSION + 1;
 	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, db, &a), FX_EUSAGE);
 	ck_assert_str_eq(fx_error_last(), "fx_casedb_acquisition_begin: "
-			 "fx_casedb_acquisition version 2, expected 1 to 1");
+			 "fx_casedb_acquisition version 3, expected 1 to 2");
 	v.version = 0;
 	ck_assert_int_eq(fx_casedb_verification_record(&id, db, &v), FX_EUSAGE);
 	ck_assert_str_eq(fx_error_last(), "fx_casedb_verification_record: "
@@ -2453,23 +2528,23 @@ START_TEST(test_migrate_signed)
 	/* with the key: migrated, every event signed */
 	db = open_db(path, a);
 	fx_casedb_free(db);
-	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 4);
 	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log WHERE "
-				  "action = 'schema.migrate' AND key_id = 1"), 2);
+				  "action = 'schema.migrate' AND key_id = 1"), 3);
 	check_with(&rep, path, ha, 1, 0);
-	ck_assert_int_eq(rep.events, 10);
-	ck_assert_int_eq(rep.signed_events, 10);
+	ck_assert_int_eq(rep.events, 11);
+	ck_assert_int_eq(rep.signed_events, 11);
 
 	/* a second examiner migrates a copy: the key registers itself */
 	db = open_db(other, b);
 	fx_casedb_free(db);
 	ck_assert_int_eq(count_of(other, "SELECT count(*) FROM audit_log WHERE "
-				  "action = 'schema.migrate' AND key_id = 2"), 2);
+				  "action = 'schema.migrate' AND key_id = 2"), 3);
 	both[0] = ha;
 	both[1] = hb;
 	check_ring(&rep, other, both, 2, 0);
-	ck_assert_int_eq(rep.events, 11);
-	ck_assert_int_eq(rep.signed_events, 11);
+	ck_assert_int_eq(rep.events, 12);
+	ck_assert_int_eq(rep.signed_events, 12);
 }
 END_TEST
 
@@ -2508,7 +2583,9 @@ START_TEST(test_migration_triggers)
 		}
 		free(m);
 	}
-	ck_assert_int_eq(stmts, 2);   /* case_migrate_2.sql: verifications' */
+	/* case_migrate_2.sql: verifications'; case_migrate_4.sql:
+	 * source_files' (a new table's, compared without them before 4) */
+	ck_assert_int_eq(stmts, 4);
 	free(schema);
 }
 END_TEST
@@ -2775,7 +2852,7 @@ START_TEST(test_sql_injection)
 
 	s = raw_open(path);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
-				 "type = 'table'"), 11);
+				 "type = 'table'"), 12);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM cases"), 1);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log"), 7);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log WHERE "
@@ -2974,6 +3051,7 @@ static Suite *casedb_suite(void)
 	suite_add_tcase(s, schema);
 
 	tcase_add_test(records, test_acquisition_round_trip);
+	tcase_add_test(records, test_source_files_round_trip);
 	tcase_add_test(records, test_finish_error_recorded);
 	tcase_add_test(records, test_not_known_is_not_recorded);
 	tcase_add_test(records, test_event_content_and_hash);

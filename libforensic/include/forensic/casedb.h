@@ -108,12 +108,19 @@ typedef struct fx_casedb_acquisition {
 	uint64_t segment_size;         /**< 0: not segmented */
 	uint32_t block_size;
 	const char *start_utc;          /**< NULL: now */
+	/** Version 2: the container files of a virtual-disk source
+	 *  (fx_source_container_files, with each file's sha256 as the caller
+	 *  hashed it, "" when not), the file named first; none for other
+	 *  sources. Stored in source_files, in the acquisition's begin event
+	 *  (acquisition.start). Read back: borrowed from the record. */
+	const fx_container_file *source_files;
+	size_t n_source_files;
 } fx_casedb_acquisition;
 
-#define FX_CASEDB_ACQUISITION_VERSION 1
+#define FX_CASEDB_ACQUISITION_VERSION 2
 #define FX_CASEDB_ACQUISITION_INIT { FX_CASEDB_ACQUISITION_VERSION, NULL, \
 	NULL, FX_CASEDB_EVIDENCE_INIT, NULL, NULL, NULL, NULL, NULL, NULL, \
-	NULL, NULL, NULL, 0, 0, NULL }
+	NULL, NULL, NULL, 0, 0, NULL, NULL, 0 }
 
 /** What an acquisition records when it ends (fx_casedb_result_from_run()
  *  builds it from the pipeline's result). */

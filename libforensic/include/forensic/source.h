@@ -153,6 +153,9 @@ typedef struct fx_container_file {
 	 *  "parent" (a differencing disk's parent or QCOW backing file), or
 	 *  "parent extent". Static. */
 	const char *role;
+	/** The container format of this file (fx_vdisk_format): a VHD
+	 *  child may have a VHDX parent. */
+	int format;
 	uint64_t size;        /**< bytes, at open */
 	/** Modification time at open (ns since the epoch): a later change
 	 *  shows in fx_source_check_containers. */

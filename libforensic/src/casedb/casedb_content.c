@@ -70,6 +70,24 @@ static const struct fx_part begin_parts[] = {
 	{ NULL, NULL, 0, 0 }
 };
 
+#define FX_BEGIN_COLUMNS "SELECT id, evidence_id, tool, tool_version, " \
+	"library_versions, host, operator, command_line, parameters_json, " \
+	"format, compression, segment_size, block_size, source_path, vendor, " \
+	"model, serial, wwid, size_bytes, logical_sector_size, " \
+	"physical_sector_size, removable, rotational, is_block_device, " \
+	"hpa_dco, write_block_method, write_block_before, write_block_after, " \
+	"start_utc, owner_host, owner_pid, owner_boot_id, owner_start_ticks " \
+	"FROM acquisitions WHERE id = ?1"
+
+/* acquisition.begin with the source's container files (schema 4). */
+static const struct fx_part start_parts[] = {
+	{ "acquisition", FX_BEGIN_COLUMNS, 0, FX_T_ACQUISITIONS },
+	{ "source_files", "SELECT id, role, format, path, size_bytes, sha256 "
+	  "FROM source_files WHERE acquisition_id = ?1 ORDER BY id", 1,
+	  FX_T_SOURCE_FILES },
+	{ NULL, NULL, 0, 0 }
+};
+
 static const struct fx_part finish_parts[] = {
 	{ "acquisition", "SELECT id, status, end_utc, bytes_acquired, "
 	  "sector_size FROM acquisitions WHERE id = ?1 AND status <> 'running'",
@@ -119,6 +137,7 @@ static const struct fx_kind fx_kinds[] = {
 	{ "acquisition.begin", "acquisition", begin_parts },
 	{ "acquisition.end", "acquisition", end_parts },
 	{ "acquisition.finish", "acquisition", finish_parts },
+	{ "acquisition.start", "acquisition", start_parts },
 	{ "case.create", "case", case_parts },
 	{ "custody.transfer", "custody", custody_parts },
 	{ "evidence.create", "evidence", evidence_parts },
@@ -142,6 +161,7 @@ static const char *const fx_table_sql[FX_T_COUNT][2] = {
 	{ "hashes", "SELECT count(*) FROM hashes" },
 	{ "verifications", "SELECT count(*) FROM verifications" },
 	{ "custody_events", "SELECT count(*) FROM custody_events" },
+	{ "source_files", "SELECT count(*) FROM source_files" },
 };
 
 static const struct fx_kind *kind_find(const char *action)
@@ -278,6 +298,8 @@ int fx_content_coverage(fx_casedb *db, const uint64_t counts[FX_T_COUNT],
 	int t;
 
 	for (t = 0; t < FX_T_COUNT; t++) {
+		if (t == FX_T_SOURCE_FILES && db->version < FX_SCHEMA_SOURCE_FILES)
+			continue; /* no such table yet */
 		if (fx_casedb_query_int(&n, db, fx_table_sql[t][1]) != 0) {
 			snprintf(why, why_size, "cannot count table %s: %s",
 				 fx_table_sql[t][0], fx_error_last());

@@ -292,6 +292,9 @@ struct children {
 	size_t cap_bad;
 	fx_image_file *files;
 	size_t cap_files;
+	fx_casedb_acquisition *rec;   /* its source_files (schema 4) */
+	fx_container_file *sources;
+	size_t cap_sources;
 };
 
 void fx_casedb_hex_col(char *out, size_t size, const char *value)
@@ -370,6 +373,33 @@ static int file_row(fx_stmt *st, void *ctx)
 	return k->ar->err;
 }
 
+/* One container file of a virtual-disk source; role and format are
+ * the schema's words, the format made the source's number again. */
+static int source_row(fx_stmt *st, void *ctx)
+{
+	static const char *const formats[] = { "raw", "vmdk", "vhd", "vhdx", "qcow2" };
+	struct children *k = ctx;
+	fx_container_file *f;
+	const char *format = fx_stmt_text(st, 1);
+	int i;
+
+	k->sources = fx_arena_grow(k->ar, k->sources, k->rec->n_source_files,
+				   &k->cap_sources, sizeof(*k->sources));
+	if (!k->sources)
+		return k->ar->err;
+	f = &k->sources[k->rec->n_source_files++];
+	memset(f, 0, sizeof(*f));
+	f->role = fx_arena_strdup(k->ar, fx_stmt_text(st, 0));
+	for (i = 1; i < 5; i++)
+		if (format && strcmp(format, formats[i]) == 0)
+			f->format = i;
+	f->path = fx_arena_strdup(k->ar, fx_stmt_text(st, 2));
+	f->size = (uint64_t)fx_stmt_int(st, 3);
+	fx_casedb_hex_col(f->sha256, sizeof(f->sha256), fx_stmt_text(st, 4));
+	k->rec->source_files = k->sources;
+	return k->ar->err;
+}
+
 static int children_read(fx_casedb *db, const char *sql, int64_t id,
 			 int (*row)(fx_stmt *, void *), struct children *k)
 {
@@ -401,6 +431,7 @@ static int acq_children(fx_casedb *db, fx_arena *ar,
 	k.hs = &a->result.hashes;
 	k.windows = &windows;
 	k.n_windows = &a->result.n_windows;
+	k.rec = &a->rec;
 	rc = children_read(db, FX_HASH_ROWS "acquisition_id = ?1 ORDER BY id",
 			   a->id, hash_row, &k);
 	a->result.windows = windows;
@@ -413,6 +444,11 @@ static int acq_children(fx_casedb *db, fx_arena *ar,
 		rc = children_read(db, "SELECT path, size_bytes, sha256 FROM "
 				   "image_files WHERE acquisition_id = ?1 "
 				   "ORDER BY id", a->id, file_row, &k);
+	if (!rc && db->version >= FX_SCHEMA_SOURCE_FILES)
+		rc = children_read(db, "SELECT role, format, path, size_bytes, "
+				   "sha256 FROM source_files WHERE "
+				   "acquisition_id = ?1 ORDER BY id", a->id,
+				   source_row, &k);
 	return rc;
 }
 

@@ -415,8 +415,56 @@ static int acquisition_check(char start[FX_TIME_MAX], const void *rec,
 	return rc;
 }
 
+/* The container files of a virtual-disk source (schema 4), in order. */
+static int source_files_insert(fx_casedb *db, int64_t acq_id,
+			       const fx_container_file *f, size_t n)
+{
+	static const char *const formats[] = { NULL, "vmdk", "vhd", "vhdx", "qcow2" };
+	char value[65];
+	fx_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	if (n && !f)
+		return fx_error_set(FX_EUSAGE, "fx_casedb_acquisition_begin: "
+				    "%zu source files and no list", n);
+	rc = n ? fx_store_prepare(&st, db->store, "INSERT INTO source_files "
+				  "(acquisition_id, role, format, path, "
+				  "size_bytes, sha256) VALUES (?1, ?2, ?3, ?4, "
+				  "?5, ?6)") : 0;
+	for (i = 0; !rc && i < n; i++) {
+		fx_stmt_reset(st);
+		fx_stmt_bind_int(st, 1, acq_id);
+		rc = need_text(f[i].path, "source file path");
+		if (!rc)
+			rc = need_text(f[i].role, "source file role");
+		if (!rc && (f[i].format < 1 || f[i].format > 4))
+			rc = fx_error_set(FX_EUSAGE, "source file %.300s: format "
+					  "%d is no container format", f[i].path,
+					  f[i].format);
+		if (!rc)
+			rc = fx_casedb_hex_arg(value, f[i].sha256[0] ?
+					       f[i].sha256 : NULL, 64,
+					       "sha256 of a source file");
+		if (!rc)
+			rc = fx_casedb_bind_text(db, st, 2, f[i].role);
+		if (!rc)
+			rc = fx_casedb_bind_text(db, st, 3, formats[f[i].format]);
+		if (!rc)
+			rc = fx_casedb_bind_text(db, st, 4, f[i].path);
+		if (!rc)
+			rc = fx_casedb_bind_u64(db, st, 5, f[i].size, 0);
+		if (!rc)
+			rc = fx_casedb_bind_text(db, st, 6, value[0] ? value : NULL);
+		if (!rc)
+			rc = insert_run(NULL, db, st, "add source file");
+	}
+	fx_stmt_free(st);
+	return rc;
+}
+
 /* The case and the evidence item (each with its event if new), then the
- * acquisition. */
+ * acquisition and its source's container files. */
 static int acquisition_begin_body(int64_t *id, fx_casedb *db, const void *rec,
 				  int64_t ref, const char *start)
 {
@@ -434,13 +482,16 @@ static int acquisition_begin_body(int64_t *id, fx_casedb *db, const void *rec,
 				  case_id, NULL);
 	if (!rc)
 		rc = acquisition_insert(id, db, ev_id, r, start);
+	if (!rc && r->version >= 2)
+		rc = source_files_insert(db, *id, r->source_files,
+					 r->n_source_files);
 	return rc;
 }
 
 static const struct write_op acquisition_begin_op = {
 	"fx_casedb_acquisition_begin", 1, "rec",
 	"fx_casedb_acquisition_begin: fx_casedb_acquisition",
-	FX_CASEDB_ACQUISITION_VERSION, "acquisition.begin",
+	FX_CASEDB_ACQUISITION_VERSION, "acquisition.start",
 	acquisition_check, acquisition_begin_body
 };
 

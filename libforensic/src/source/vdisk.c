@@ -46,6 +46,7 @@
 typedef struct vd_file {
 	char *path;
 	const char *role;
+	int format;
 	struct stat st;
 } vd_file;
 
@@ -57,6 +58,7 @@ typedef struct vd_layer {
 
 struct fx_vdisk {
 	int format;
+	int cur_format;  /* of the layer being opened: its files' */
 	size_t nlayers;
 	vd_layer layers[VD_MAX_DEPTH];
 	size_t nfiles;
@@ -275,6 +277,7 @@ static int add_file(struct fx_vdisk *vd, const char *path, const char *role,
 	if (!(vd->files[vd->nfiles].path = strdup(path)))
 		return fx_error_set(FX_ERROR, "out of memory opening %s", path);
 	vd->files[vd->nfiles].role = role;
+	vd->files[vd->nfiles].format = vd->cur_format;
 	vd->files[vd->nfiles].st = st;
 	vd->nfiles++;
 	return 0;
@@ -577,6 +580,7 @@ static int open_layer(struct fx_vdisk *vd, int format, const char *path,
 		return fx_error_set(FX_ECORRUPT,
 				    "%s: a chain of more than %d differencing disks",
 				    path, VD_MAX_DEPTH);
+	vd->cur_format = format;
 	if ((rc = add_file(vd, path, refby ? "parent" : "image", refby)) != 0)
 		return rc;
 	l->format = format;
@@ -740,6 +744,7 @@ static int publish(struct fx_vdisk *vd)
 
 		vd->pub[i].path = vd->files[i].path;
 		vd->pub[i].role = vd->files[i].role;
+		vd->pub[i].format = vd->files[i].format;
 		vd->pub[i].size = (uint64_t)st->st_size;
 		vd->pub[i].mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000LL +
 				      st->st_mtim.tv_nsec;
