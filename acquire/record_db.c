@@ -39,8 +39,8 @@ const char *acq_format_name(const acq_options *o)
 }
 
 /* The options as recorded (acquisitions.parameters_json): compact JSON,
- * keys in this order (allow_mounted came last, then the source's format
- * and container files), flags as 0 or 1. A
+ * keys in this order (allow_mounted came last, then the source's
+ * format), flags as 0 or 1. A
  * writer in memory: NULL (said on stderr) when out of memory. */
 static fx_json *params_json(const acq_state *st)
 {
@@ -64,7 +64,8 @@ static fx_json *params_json(const acq_state *st)
 	fx_json_member_int(j, "verify_source", o->verify_source);
 	fx_json_member_int(j, "write_block", o->write_block);
 	fx_json_member_int(j, "allow_mounted", o->allow_mounted);
-	acq_vdisk_json(st, j); /* source_format, container_files */
+	/* the container files are rows of their own (source_files) */
+	fx_tool_json_str(j, "source_format", fx_vdisk_format_name(st->source_format));
 	fx_json_object_end(j);
 	return j;
 }

@@ -32,6 +32,9 @@ typedef struct acq_row {
 	char *md5, *sha1, *sha256;
 	uint64_t bytes;
 	size_t nfiles;
+	/* a virtual-disk source's container files (schema 4): owned copies */
+	fx_container_file *sources;
+	size_t nsources;
 } acq_row;
 
 typedef struct rows {
@@ -124,6 +127,25 @@ static void ev_rows_free(rows *r)
 	free(r->p);
 }
 
+static void copy_sources(acq_row *row, const fx_casedb_acquisition *rec,
+			 int *failed)
+{
+	size_t i, n = rec->n_source_files;
+
+	if (!n)
+		return;
+	if (!(row->sources = calloc(n, sizeof(*row->sources)))) {
+		*failed = 1;
+		return;
+	}
+	row->nsources = n;
+	for (i = 0; i < n; i++) {
+		row->sources[i] = rec->source_files[i];
+		row->sources[i].path = copy(rec->source_files[i].path, failed);
+		row->sources[i].role = copy(rec->source_files[i].role, failed);
+	}
+}
+
 static int acq_cb(const fx_casedb_acquisition_info *a, void *payload)
 {
 	rows *r = payload;
@@ -147,6 +169,7 @@ static int acq_cb(const fx_casedb_acquisition_info *a, void *payload)
 	row->nfiles = a->result.n_files;
 	if (a->result.n_files)
 		row->first_file = copy(a->result.files[0].path, failed);
+	copy_sources(row, &a->rec, failed);
 	return *failed ? -1 : 0;
 }
 
@@ -167,6 +190,11 @@ static void acq_rows_free(rows *r)
 		free(a[i].md5);
 		free(a[i].sha1);
 		free(a[i].sha256);
+		for (size_t k = 0; k < a[i].nsources; k++) {
+			free((char *)(uintptr_t)a[i].sources[k].path);
+			free((char *)(uintptr_t)a[i].sources[k].role);
+		}
+		free(a[i].sources);
 	}
 	free(r->p);
 }
@@ -243,6 +271,43 @@ static void print_verification(printer *p, const acq_row *a)
 	fx_casedb_verification_info_free(v);
 }
 
+/* The container files a virtual disk was read from: the format of the
+ * file named, then each file (role, path, size, SHA-256). */
+static void print_sources_json(printer *p, const acq_row *a)
+{
+	size_t i;
+
+	js(p, "source_format", a->nsources ? fx_vdisk_format_name(a->sources[0].format)
+					   : "raw");
+	fx_json_key(p->json, "source_files");
+	fx_json_array_begin(p->json);
+	for (i = 0; i < a->nsources; i++) {
+		fx_json_object_begin(p->json);
+		js(p, "role", a->sources[i].role);
+		js(p, "format", fx_vdisk_format_name(a->sources[i].format));
+		js(p, "path", a->sources[i].path);
+		fx_json_member_uint(p->json, "size", a->sources[i].size);
+		js(p, "sha256", a->sources[i].sha256[0] ? a->sources[i].sha256 : NULL);
+		fx_json_object_end(p->json);
+	}
+	fx_json_array_end(p->json);
+}
+
+static void print_sources(const acq_row *a)
+{
+	size_t i;
+
+	if (!a->nsources)
+		return;
+	printf("      source: %s virtual disk, %zu container file%s\n",
+	       fx_vdisk_format_name(a->sources[0].format), a->nsources,
+	       a->nsources == 1 ? "" : "s");
+	for (i = 0; i < a->nsources; i++)
+		printf("        %s %s, %llu bytes, SHA-256 %s\n", a->sources[i].role,
+		       txt(a->sources[i].path), (unsigned long long)a->sources[i].size,
+		       a->sources[i].sha256[0] ? a->sources[i].sha256 : "-");
+}
+
 static void print_acquisition_json(printer *p, const acq_row *a)
 {
 	fx_json_object_begin(p->json);
@@ -257,6 +322,7 @@ static void print_acquisition_json(printer *p, const acq_row *a)
 	fx_json_member_uint(p->json, "bytes", a->bytes);
 	fx_json_member_uint(p->json, "files", a->nfiles);
 	js(p, "image", a->first_file);
+	print_sources_json(p, a);
 	fx_json_key(p->json, "hashes");
 	fx_json_object_begin(p->json);
 	js(p, "md5", a->md5);
@@ -283,6 +349,7 @@ static void print_acquisition(printer *p, const acq_row *a)
 		       a->nfiles > 1 ? " (and more files)" : "");
 	if (a->nfiles > 1)
 		printf("      files: %zu\n", a->nfiles);
+	print_sources(a);
 	if (a->md5 || a->sha1 || a->sha256)
 		printf("      MD5 %s, SHA-1 %s, SHA-256 %s\n", a->md5 ? a->md5 : "-",
 		       a->sha1 ? a->sha1 : "-", a->sha256 ? a->sha256 : "-");

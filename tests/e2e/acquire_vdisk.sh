@@ -91,10 +91,43 @@ test_formats() {
 			"$name: log lists the container file"
 		assert_log_completed "$t.log" "$src"
 	done
-	# the record: parameters in the case database, and verify as for a disk
-	assert_eq "vmdk|2" "$(sqlite3 "$out/case.db" \
-		"SELECT json_extract(parameters_json, '$.source_format'), json_array_length(parameters_json, '$.container_files') FROM acquisitions WHERE parameters_json LIKE '%split.vmdk%'")" \
-		"case database: the split VMDK's format and its two files"
+	# the record: the container files in the case database (source_files),
+	# verify list shows them; verify reads the image as a disk's
+	assert_eq "image|vmdk|$d/split.vmdk|$(size_of "$d/split.vmdk")|$(sha256_of "$d/split.vmdk")
+extent|vmdk|$d/split-s001.vmdk|$(size_of "$d/split-s001.vmdk")|$(sha256_of "$d/split-s001.vmdk")" \
+		"$(sqlite3 "$out/case.db" "SELECT role, format, path, size_bytes, sha256 FROM source_files
+			WHERE acquisition_id = (SELECT id FROM acquisitions WHERE json_extract(parameters_json, '$.source_format') = 'vmdk'
+			AND command_line LIKE '%split.vmdk%') ORDER BY id")" \
+		"case database: the split VMDK's two container files"
+	assert_eq 9 "$(sqlite3 "$out/case.db" "SELECT count(*) FROM source_files")" \
+		"case database: one row per container file of the seven acquisitions"
+	assert_exit 0 "$FX_VERIFY" list --db "$out/case.db"
+	assert_contains "$(stdout_of_last)" "      source: vmdk virtual disk, 2 container files
+        image $d/split.vmdk, $(size_of "$d/split.vmdk") bytes, SHA-256 $(sha256_of "$d/split.vmdk")
+        extent $d/split-s001.vmdk, $(size_of "$d/split-s001.vmdk") bytes, SHA-256 $(sha256_of "$d/split-s001.vmdk")" \
+		"verify list shows the container files"
+	assert_exit 0 "$FX_VERIFY" audit --db "$out/case.db"
+	assert_contains "$(stdout_of_last)" "is intact" "verify audit: the chain holds the container files"
+	assert_exit 0 "$FX_VERIFY" report --db "$out/case.db" --case unassigned --format text -o "$out/report.txt"
+	assert_contains "$(cat "$out/report.txt")" "$d/split-s001.vmdk" "the text report names the container files"
+	assert_exit 0 "$FX_VERIFY" report --db "$out/case.db" --case unassigned --format json -o "$out/report.json"
+	assert_eq "image vmdk $d/split.vmdk $(size_of "$d/split.vmdk") $(sha256_of "$d/split.vmdk")" \
+		"$(python3 -c 'import json, sys
+for e in json.load(open(sys.argv[1]))["evidence"]:
+	for a in e["acquisitions"]:
+		for f in a["source_files"]:
+			if f["path"].endswith("/split.vmdk"):
+				print(f["role"], f["format"], f["path"], f["size_bytes"], f["sha256"])' "$out/report.json")" \
+		"the JSON report lists the container files"
+	if python3 -c 'import jsonschema' 2>/dev/null; then
+		python3 -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' \
+			"$out/report.json" "$FX_ROOT/schemas/report.schema.json" ||
+			fail "the JSON report does not follow schemas/report.schema.json"
+		check_ok
+	else
+		skip_part "python3-jsonschema not installed: the JSON report is not validated"
+	fi
 	assert_exit 0 "$FX_VERIFY" image -q --db "$out/case.db" "$out/qcow2.raw"
 }
 

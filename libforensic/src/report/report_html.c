@@ -233,6 +233,37 @@ static void image_files(FILE *f, const fx_casedb_result *x)
 	fputs("</tbody></table>\n", f);
 }
 
+/* A virtual-disk source: the container files its disk was read from. */
+static void source_files(FILE *f, const fx_casedb_acquisition *r)
+{
+	size_t i;
+
+	if (!r->n_source_files)
+		return;
+	fputs("<h4>Source container files (", f);
+	esc(f, fx_vdisk_format_title(r->source_files[0].format));
+	fputs(")</h4>\n<table>\n<thead><tr><th>#</th><th>Role</th>"
+	      "<th>File, format, size and SHA-256</th></tr></thead>\n<tbody>\n", f);
+	for (i = 0; i < r->n_source_files; i++) {
+		fprintf(f, "<tr><td class=\"n\">%zu</td><td>", i + 1);
+		esc(f, r->source_files[i].role);
+		fputs("</td><td><span class=\"v mono\">", f);
+		esc(f, r->source_files[i].path);
+		fprintf(f, "</span><br>%s, %llu bytes<br>SHA-256 ",
+			fx_vdisk_format_name(r->source_files[i].format),
+			(unsigned long long)r->source_files[i].size);
+		if (r->source_files[i].sha256[0]) {
+			fputs("<span class=\"hash\">", f);
+			esc(f, r->source_files[i].sha256);
+			fputs("</span>", f);
+		} else {
+			fputs("<span class=\"nr\">not computed</span>", f);
+		}
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+}
+
 /* Status, who ran it, how, when, and with what settings: table rows. */
 static void acq_rows(FILE *f, const fx_casedb_acquisition_info *a)
 {
@@ -300,6 +331,7 @@ static void acquisition(FILE *f, const struct fx_rpt_item *it,
 	hashes_table(f, &a->result.hashes);
 	windows_table(f, a->result.windows, a->result.n_windows);
 	unreadable(f, a);
+	source_files(f, &a->rec);
 	image_files(f, &a->result);
 }
 

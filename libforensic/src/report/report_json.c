@@ -156,6 +156,24 @@ static void image_files(fx_json *w, const fx_casedb_result *x)
 	arr_end(w);
 }
 
+/* A virtual-disk source's container files ([] for other sources). */
+static void source_files(fx_json *w, const fx_casedb_acquisition *r)
+{
+	size_t i;
+
+	arr(w, "source_files");
+	for (i = 0; i < r->n_source_files; i++) {
+		obj(w, NULL);
+		str(w, "role", r->source_files[i].role);
+		str(w, "format", fx_vdisk_format_name(r->source_files[i].format));
+		str(w, "path", r->source_files[i].path);
+		num(w, "size_bytes", r->source_files[i].size);
+		hex(w, "sha256", r->source_files[i].sha256);
+		obj_end(w);
+	}
+	arr_end(w);
+}
+
 static void duration(fx_json *w, const char *start, const char *end)
 {
 	char buf[32];
@@ -206,6 +224,7 @@ static void acquisition(fx_json *w, const fx_casedb_acquisition_info *a)
 	windows(w, a->result.windows, a->result.n_windows);
 	unreadable(w, a);
 	image_files(w, &a->result);
+	source_files(w, &a->rec);
 	obj_end(w);
 }
 

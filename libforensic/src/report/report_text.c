@@ -283,6 +283,30 @@ static void image_files(FILE *f, const fx_casedb_result *x)
 	}
 }
 
+/* A virtual-disk source: the container files its disk was read from. */
+static void source_files(FILE *f, const fx_casedb_acquisition *r)
+{
+	char buf[96];
+	size_t i;
+
+	if (!r->n_source_files)
+		return;
+	snprintf(buf, sizeof(buf), "Source: a %s, read from these container files:",
+		 fx_vdisk_format_title(r->source_files[0].format));
+	para(f, 2, buf);
+	for (i = 0; i < r->n_source_files; i++) {
+		fprintf(f, "  %2zu. ", i + 1);
+		wrap(f, r->source_files[i].path, 6, 6);
+		field(f, 6, "Role", r->source_files[i].role);
+		field(f, 6, "Format", fx_vdisk_format_name(r->source_files[i].format));
+		snprintf(buf, sizeof(buf), "%llu bytes",
+			 (unsigned long long)r->source_files[i].size);
+		field(f, 6, "Size", buf);
+		hash_line(f, 6, "SHA-256", r->source_files[i].sha256);
+	}
+	fputc('\n', f);
+}
+
 static void acq_fields(FILE *f, const fx_casedb_acquisition_info *a);
 
 static void acquisition(FILE *f, const struct fx_rpt_item *it,
@@ -302,6 +326,7 @@ static void acquisition(FILE *f, const struct fx_rpt_item *it,
 		field(f, 2, "Source identity", "as in the evidence record above");
 	}
 	fputc('\n', f);
+	source_files(f, r);
 	para(f, 2, "Source hashes (of the data read, as written to the image):");
 	hashes(f, 4, &a->result.hashes);
 	windows(f, a->result.windows, a->result.n_windows);
