@@ -158,7 +158,8 @@ typedef struct fx_container_file {
 	int format;
 	uint64_t size;        /**< bytes, at open */
 	/** Modification time at open (ns since the epoch): a later change
-	 *  shows in fx_source_check_containers. */
+	 *  shows in fx_source_check_containers. 0 when read back from a case
+	 *  database (not recorded). */
 	int64_t mtime_ns;
 	/** Lowercase hex; "" from the source, which does not hash: the
 	 *  caller hashes each whole file (the readers read only what the
