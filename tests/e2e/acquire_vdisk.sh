@@ -236,6 +236,11 @@ test_damage() {
 	assert_eq "acquire: extent $out/vm/mono.vmdk named by $out/vm/renamed.vmdk is missing: No such file or directory (a monolithic VMDK names itself as its extent: was it renamed? give it back the name mono.vmdk)" \
 		"$(stderr_of_last)" "a renamed monolithic VMDK: what to do"
 
+	# an output that is a file of the set: refused before anything is opened
+	assert_exit 2 "$FX_ACQUIRE" -q --source-format vmdk --db "$d/split-s001.vmdk" "$d/split.vmdk" "$out/k"
+	assert_eq "acquire: destination $d/split-s001.vmdk is the source file $d/split-s001.vmdk" \
+		"$(stderr_of_last)" "the case database cannot be an extent of the source"
+	assert_missing "$out/k.E01" "nothing is written when an output is a container file"
 	assert_exit 2 "$FX_ACQUIRE" -q --source-format vhd "$d/disk.vhdx" "$out/g"
 	assert_eq "acquire: $d/disk.vhdx is a VHDX file, not VHD (use --source-format vhdx)" \
 		"$(stderr_of_last)" "a VHDX given as VHD"

@@ -10,7 +10,10 @@
  * RANGES is "FIRST+COUNT[,FIRST+COUNT...]" in sectors, or "-" for none.
  * The first --bad holds for the first pass over the file, the second for
  * the second pass, and so on; later passes keep the last list. A pass
- * begins with a read at offset 0 after the file's last sector was read, so
+ * begins with a read at offset 0 after the file's last sector was read,
+ * once the pass has read at least half of the file (so that a peek at the
+ * first and last sectors -- acquire looking for a container's magic
+ * numbers before it images a file as raw -- is no pass of its own), so
  * the source re-read of `acquire --verify-source` (which opens the file
  * again and reads it from its start) can find other sectors failing than
  * the acquisition did: a disk that degrades between the two, with no
@@ -53,6 +56,7 @@ static struct {
 	size_t nlists;
 	unsigned pass;     /* 0-based */
 	int end_read;      /* this pass has read the last sector */
+	uint64_t pass_bytes; /* read in this pass */
 } fs;
 
 static int parse_ranges(bad_list *out, const char *text)
@@ -94,11 +98,13 @@ static int touches_bad(uint64_t off, uint64_t len)
 
 static void count_pass(uint64_t off, uint64_t len)
 {
-	if (off == 0 && fs.end_read) {
+	if (off == 0 && fs.end_read && fs.pass_bytes >= fs.size / 2) {
 		fs.pass++;
 		fs.end_read = 0;
+		fs.pass_bytes = 0;
 		fprintf(stderr, "fx_faultyfs: pass %u\n", fs.pass + 1);
 	}
+	fs.pass_bytes += len;
 	if (off + len >= fs.size)
 		fs.end_read = 1;
 }

@@ -361,6 +361,21 @@ int fx_source_check_destination(const fx_source *src, const char *path)
 	return src->fd < 0 ? 0 : check_destination(src, path);
 }
 
+int fx_source_refuse_file_destinations(dev_t dev, ino_t ino, const char *path,
+				       const fx_source_options *o)
+{
+	const char *const *d = o->version >= 2 ? o->destinations : NULL;
+	struct stat st;
+
+	for (; d && *d; d++)
+		if (stat_destination(&st, *d) == 0 && st.st_dev == dev &&
+		    st.st_ino == ino)
+			return fx_error_set(FX_EUSAGE,
+					    "destination %s is the source file %s",
+					    *d, path);
+	return 0;
+}
+
 static int check_destinations(const fx_source *src, const fx_source_options *o)
 {
 	const char *const *d = o->version >= 2 ? o->destinations : NULL;

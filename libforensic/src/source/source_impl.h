@@ -77,6 +77,11 @@ struct fx_source {
 				 * owned through payload, freed by ops.close */
 };
 
+/* source.c: FX_EUSAGE when one of opts' destinations is the file of
+ * device dev and inode ino (what names it: path, in the message). */
+int fx_source_refuse_file_destinations(dev_t dev, ino_t ino, const char *path,
+				       const fx_source_options *opts);
+
 /* blockdev.c */
 int fx_blockdev_probe(fx_blockdev *out, dev_t dev);
 int fx_blockdev_check_mounted(const fx_blockdev *bd, const char *path);

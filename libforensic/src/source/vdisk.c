@@ -768,6 +768,22 @@ static void describe(fx_source *src, struct fx_vdisk *vd,
 		 fx_vdisk_format_title(vd->format));
 }
 
+/* No output may be a file of the set (the named file was checked before
+ * anything was opened; extents and parents are known now). */
+static int refuse_destinations(const struct fx_vdisk *vd,
+			       const fx_source_options *o)
+{
+	size_t i;
+	int rc;
+
+	for (i = 1; i < vd->nfiles; i++)
+		if ((rc = fx_source_refuse_file_destinations(vd->files[i].st.st_dev,
+							     vd->files[i].st.st_ino,
+							     vd->files[i].path, o)) != 0)
+			return rc;
+	return 0;
+}
+
 static int open_virtual(fx_source **out, const char *path, int format,
 			const fx_source_options *o)
 {
@@ -782,6 +798,7 @@ static int open_virtual(fx_source **out, const char *path, int format,
 		return fx_error_set(FX_ERROR, "out of memory opening %s", path);
 	vd->format = format;
 	if ((rc = open_chain(vd, path)) != 0 ||
+	    (rc = refuse_destinations(vd, o)) != 0 ||
 	    (rc = media_geometry(vd, &size, &ssz)) != 0 ||
 	    (rc = publish(vd)) != 0)
 		goto fail;
@@ -808,8 +825,6 @@ int fx_source_open_virtual(fx_source **out, const char *path, int format,
 	fx_source_options defaults = FX_SOURCE_OPTIONS_INIT;
 	const fx_source_options *o = opts ? opts : &defaults;
 	struct stat st;
-	const char *const *d;
-	fx_source probe;
 	int rc;
 
 	FX_CHECK_ARG(out);
@@ -830,14 +845,9 @@ int fx_source_open_virtual(fx_source **out, const char *path, int format,
 				    "source %s: a %s must be a regular file",
 				    path, fx_vdisk_format_title(format));
 	/* destinations refused before any container is opened */
-	memset(&probe, 0, sizeof(probe));
-	probe.fd = 0;
-	probe.st_dev = st.st_dev;
-	probe.st_ino = st.st_ino;
-	probe.info.path = path;
-	for (d = o->version >= 2 ? o->destinations : NULL; d && *d; d++)
-		if ((rc = fx_source_check_destination(&probe, *d)) != 0)
-			return rc;
+	if ((rc = fx_source_refuse_file_destinations(st.st_dev, st.st_ino, path,
+						     o)) != 0)
+		return rc;
 	return open_virtual(out, path, format, o);
 }
 
