@@ -16,7 +16,7 @@
 -- * Hashes are lowercase hex.
 
 PRAGMA application_id = 1180189508; -- 0x46584344, "FXCD"
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 
 CREATE TABLE meta (
 	key   TEXT PRIMARY KEY NOT NULL,
@@ -25,7 +25,7 @@ CREATE TABLE meta (
 
 INSERT INTO meta (key, value) VALUES
 	('application', 'libforensic case database'),
-	('schema_version', '3');
+	('schema_version', '4');
 
 -- Ed25519 public keys that signed audit events.
 CREATE TABLE signing_keys (
@@ -196,6 +196,39 @@ CREATE TABLE custody_events (
 	actor       TEXT
 );
 
+-- Exports of verified media as virtual disks (schema 4, verify export):
+-- which acquisition's media, after which verification, written where and
+-- how, with the media's size and hashes and each file written.
+CREATE TABLE exports (
+	id              INTEGER PRIMARY KEY,
+	evidence_id     INTEGER NOT NULL REFERENCES evidence (id),
+	acquisition_id  INTEGER NOT NULL REFERENCES acquisitions (id),
+	verification_id INTEGER NOT NULL REFERENCES verifications (id),
+	time_utc        TEXT NOT NULL,
+	actor           TEXT,
+	host            TEXT,
+	tool            TEXT,
+	tool_version    TEXT,
+	format          TEXT NOT NULL CHECK (format IN ('raw', 'vhd', 'vmdk')),
+	path            TEXT NOT NULL,
+	media_bytes     INTEGER NOT NULL CHECK (media_bytes >= 0),
+	md5             TEXT CHECK (md5 IS NULL OR (length(md5) = 32
+	                           AND md5 NOT GLOB '*[^0-9a-f]*')),
+	sha1            TEXT CHECK (sha1 IS NULL OR (length(sha1) = 40
+	                           AND sha1 NOT GLOB '*[^0-9a-f]*')),
+	sha256          TEXT NOT NULL CHECK (length(sha256) = 64
+	                                     AND sha256 NOT GLOB '*[^0-9a-f]*')
+);
+
+CREATE TABLE export_files (
+	id         INTEGER PRIMARY KEY,
+	export_id  INTEGER NOT NULL REFERENCES exports (id),
+	path       TEXT NOT NULL,
+	size_bytes INTEGER NOT NULL CHECK (size_bytes >= 0),
+	sha256     TEXT NOT NULL CHECK (length(sha256) = 64
+	                                AND sha256 NOT GLOB '*[^0-9a-f]*')
+);
+
 CREATE INDEX evidence_by_case ON evidence (case_id);
 CREATE INDEX acquisitions_by_evidence ON acquisitions (evidence_id);
 CREATE INDEX bad_sectors_by_acquisition ON bad_sectors (acquisition_id);
@@ -205,6 +238,8 @@ CREATE INDEX hashes_by_acquisition ON hashes (acquisition_id);
 CREATE INDEX hashes_by_verification ON hashes (verification_id);
 CREATE INDEX verifications_by_acquisition ON verifications (acquisition_id);
 CREATE INDEX custody_by_evidence ON custody_events (evidence_id);
+CREATE INDEX exports_by_evidence ON exports (evidence_id);
+CREATE INDEX export_files_by_export ON export_files (export_id);
 
 -- Append-only. The messages name the table so a refused statement says why.
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
@@ -261,3 +296,13 @@ CREATE TRIGGER custody_events_no_update BEFORE UPDATE ON custody_events
 BEGIN SELECT RAISE(ABORT, 'custody_events is append-only'); END;
 CREATE TRIGGER custody_events_no_delete BEFORE DELETE ON custody_events
 BEGIN SELECT RAISE(ABORT, 'custody_events is append-only'); END;
+
+CREATE TRIGGER exports_no_update BEFORE UPDATE ON exports
+BEGIN SELECT RAISE(ABORT, 'exports is append-only'); END;
+CREATE TRIGGER exports_no_delete BEFORE DELETE ON exports
+BEGIN SELECT RAISE(ABORT, 'exports is append-only'); END;
+
+CREATE TRIGGER export_files_no_update BEFORE UPDATE ON export_files
+BEGIN SELECT RAISE(ABORT, 'export_files is append-only'); END;
+CREATE TRIGGER export_files_no_delete BEFORE DELETE ON export_files
+BEGIN SELECT RAISE(ABORT, 'export_files is append-only'); END;

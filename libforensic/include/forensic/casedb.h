@@ -192,6 +192,33 @@ typedef struct fx_casedb_custody {
 #define FX_CASEDB_CUSTODY_INIT { FX_CASEDB_CUSTODY_VERSION, 0, NULL, NULL, \
 	NULL, NULL, NULL, NULL }
 
+/** An export of an acquisition's verified media as a virtual disk
+ *  (fx_verify_export; schema 4). */
+typedef struct fx_casedb_export {
+	unsigned int version;          /**< FX_CASEDB_EXPORT_VERSION */
+	int64_t acquisition_id;        /**< required: whose media */
+	/** required: the verification of the read that wrote the export
+	 *  (its verdict verified) */
+	int64_t verification_id;
+	const char *time_utc;          /**< NULL: now */
+	const char *actor;             /**< NULL: the handle's actor */
+	const char *host;              /**< NULL: the handle's host */
+	const char *tool;
+	const char *tool_version;
+	const char *format;            /**< required: "raw", "vhd", "vmdk" */
+	const char *path;              /**< required: where (as written) */
+	uint64_t media_bytes;          /**< the media's size */
+	/** The media's hashes as read (SHA-256 required; "" not computed). */
+	fx_digests media;
+	/** The files written, each with its size and SHA-256 (required). */
+	const fx_image_file *files;
+	size_t n_files;
+} fx_casedb_export;
+
+#define FX_CASEDB_EXPORT_VERSION 1
+#define FX_CASEDB_EXPORT_INIT { FX_CASEDB_EXPORT_VERSION, 0, 0, NULL, NULL, \
+	NULL, NULL, NULL, NULL, NULL, 0, { 0, "", "", "" }, NULL, 0 }
+
 /** A case as read back. */
 typedef struct fx_casedb_case_info {
 	int64_t id;
@@ -247,6 +274,13 @@ typedef struct fx_casedb_custody_info {
 	int64_t id;
 	fx_casedb_custody rec;
 } fx_casedb_custody_info;
+
+/** An export as read back; evidence_id is its acquisition's evidence. */
+typedef struct fx_casedb_export_info {
+	int64_t id;
+	int64_t evidence_id;
+	fx_casedb_export rec;
+} fx_casedb_export_info;
 
 /** Options of fx_casedb_audit_check().
  *
@@ -350,6 +384,8 @@ typedef int (*fx_casedb_acquisition_cb)(const fx_casedb_acquisition_info *a,
 					void *payload);
 typedef int (*fx_casedb_custody_cb)(const fx_casedb_custody_info *c,
 				    void *payload);
+typedef int (*fx_casedb_export_cb)(const fx_casedb_export_info *e,
+				   void *payload);
 
 /**
  * Opens the case database at path, creating it (with the current schema) if
@@ -423,6 +459,16 @@ FX_EXTERN int fx_casedb_verification_record(int64_t *out, fx_casedb *db,
 FX_EXTERN int fx_casedb_custody_record(int64_t *out, fx_casedb *db,
 				       const fx_casedb_custody *c);
 
+/**
+ * Records an export (an export.record audit event with the export and
+ * its files); *out is its id. The acquisition and the verification must
+ * exist, the verification must be of that acquisition and have verified
+ * (else FX_EUSAGE); the format must be raw, vhd or vmdk, and every file
+ * must have a path and a SHA-256.
+ */
+FX_EXTERN int fx_casedb_export_record(int64_t *out, fx_casedb *db,
+				      const fx_casedb_export *e);
+
 /** *out = id of case case_number, or FX_ENOTFOUND. */
 FX_EXTERN int fx_casedb_case_find(int64_t *out, fx_casedb *db,
 				  const char *case_number);
@@ -476,6 +522,11 @@ FX_EXTERN int fx_casedb_acquisition_list(fx_casedb *db, int64_t evidence_id,
 /** Calls cb for every custody event of evidence evidence_id, by id. */
 FX_EXTERN int fx_casedb_custody_list(fx_casedb *db, int64_t evidence_id,
 				     fx_casedb_custody_cb cb, void *payload);
+
+/** Calls cb for every export of evidence evidence_id (0: of all), by id,
+ *  with its files. A database older than schema 4 has none. */
+FX_EXTERN int fx_casedb_export_list(fx_casedb *db, int64_t evidence_id,
+				    fx_casedb_export_cb cb, void *payload);
 
 /**
  * Walks the audit log from the first event and checks that each event

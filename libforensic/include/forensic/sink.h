@@ -182,6 +182,36 @@ FX_EXTERN int fx_raw_segment_name(char *out, size_t outlen,
 FX_EXTERN size_t fx_sink_files(fx_sink *sink, fx_image_file *out, size_t max);
 
 
+/* ---- virtual disks written by an export (verify export) ------------------ */
+
+/** What an export writes (fx_verify_export). */
+enum fx_export_format {
+	FX_EXPORT_RAW = 1,  /**< the media, one file, as given */
+	FX_EXPORT_VHD = 2,  /**< fixed VHD: the media plus a 512-byte footer */
+	FX_EXPORT_VMDK = 3  /**< a VMDK descriptor plus a monolithicFlat extent */
+};
+
+/** "raw", "vhd", "vmdk"; "?" otherwise. Static. */
+FX_EXTERN const char *fx_export_format_name(int format);
+
+/** The format named name ("raw", "vhd", "vmdk"); FX_EUSAGE naming it
+ *  otherwise. */
+FX_EXTERN int fx_export_format_parse(int *out, const char *name);
+
+/**
+ * The name of a VMDK export's flat extent for the descriptor path: path
+ * without a final ".vmdk", plus "-flat.vmdk" (disk.vmdk: disk-flat.vmdk),
+ * beside the descriptor. FX_EUSAGE when it does not fit outlen.
+ */
+FX_EXTERN int fx_export_extent_name(char *out, size_t outlen, const char *path);
+
+/**
+ * Refuses (FX_EEXISTS, naming it) when anything -- a file, a directory, a
+ * symbolic link, dangling or not -- is at a name the export of format to
+ * path would create (path; for VMDK also its extent). 0 when nothing is.
+ */
+FX_EXTERN int fx_export_check_names(const char *path, int format);
+
 /** Closes and frees; NULL is safe. Files written stay on disk. */
 FX_EXTERN void fx_sink_free(fx_sink *sink);
 

@@ -115,6 +115,18 @@ static const struct fx_part custody_parts[] = {
 	{ NULL, NULL, 0, 0 }
 };
 
+/* export.record (schema 4): the export and the files it wrote. */
+static const struct fx_part export_parts[] = {
+	{ "export", "SELECT id, evidence_id, acquisition_id, verification_id, "
+	  "time_utc, actor, host, tool, tool_version, format, path, "
+	  "media_bytes, md5, sha1, sha256 FROM exports WHERE id = ?1", 0,
+	  FX_T_EXPORTS },
+	{ "export_files", "SELECT id, path, size_bytes, sha256 FROM "
+	  "export_files WHERE export_id = ?1 ORDER BY id", 1,
+	  FX_T_EXPORT_FILES },
+	{ NULL, NULL, 0, 0 }
+};
+
 static const struct fx_kind fx_kinds[] = {
 	{ "acquisition.begin", "acquisition", begin_parts },
 	{ "acquisition.end", "acquisition", end_parts },
@@ -122,6 +134,7 @@ static const struct fx_kind fx_kinds[] = {
 	{ "case.create", "case", case_parts },
 	{ "custody.transfer", "custody", custody_parts },
 	{ "evidence.create", "evidence", evidence_parts },
+	{ "export.record", "export", export_parts },
 	{ "key.register", "signing_key", key_parts },
 	{ "schema.create", NULL, NULL },
 	{ "schema.migrate", NULL, NULL },
@@ -129,7 +142,8 @@ static const struct fx_kind fx_kinds[] = {
 	{ NULL, NULL, NULL }
 };
 
-/* Table names for the row counts, in enum fx_table order. */
+/* Table names for the row counts, in enum fx_table order; the tables from
+ * FX_T_EXPORTS on exist from schema FX_SCHEMA_EXPORTS. */
 static const char *const fx_table_sql[FX_T_COUNT][2] = {
 	{ "signing_keys", "SELECT count(*) FROM signing_keys" },
 	{ "cases", "SELECT count(*) FROM cases" },
@@ -142,6 +156,8 @@ static const char *const fx_table_sql[FX_T_COUNT][2] = {
 	{ "hashes", "SELECT count(*) FROM hashes" },
 	{ "verifications", "SELECT count(*) FROM verifications" },
 	{ "custody_events", "SELECT count(*) FROM custody_events" },
+	{ "exports", "SELECT count(*) FROM exports" },
+	{ "export_files", "SELECT count(*) FROM export_files" },
 };
 
 static const struct fx_kind *kind_find(const char *action)
@@ -278,6 +294,8 @@ int fx_content_coverage(fx_casedb *db, const uint64_t counts[FX_T_COUNT],
 	int t;
 
 	for (t = 0; t < FX_T_COUNT; t++) {
+		if (t >= FX_T_EXPORTS && db->version < FX_SCHEMA_EXPORTS)
+			break; /* an older database has no such table */
 		if (fx_casedb_query_int(&n, db, fx_table_sql[t][1]) != 0) {
 			snprintf(why, why_size, "cannot count table %s: %s",
 				 fx_table_sql[t][0], fx_error_last());

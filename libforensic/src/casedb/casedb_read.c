@@ -780,3 +780,82 @@ int fx_casedb_custody_list(fx_casedb *db, int64_t evidence_id,
 			 "custody_events WHERE evidence_id = ?1 ORDER BY id",
 			 evidence_id);
 }
+
+/* ---- exports ---- */
+
+struct export_files {
+	fx_arena *ar;
+	fx_image_file *files;
+	size_t n, cap;
+};
+
+static int export_file_row(fx_stmt *st, void *ctx)
+{
+	struct export_files *k = ctx;
+	fx_image_file *f;
+
+	k->files = fx_arena_grow(k->ar, k->files, k->n, &k->cap, sizeof(*k->files));
+	if (!k->files)
+		return k->ar->err;
+	f = &k->files[k->n++];
+	f->path = fx_arena_strdup(k->ar, fx_stmt_text(st, 0));
+	f->size = (uint64_t)fx_stmt_int(st, 1);
+	fx_casedb_hex_col(f->sha256, sizeof(f->sha256), fx_stmt_text(st, 2));
+	return k->ar->err;
+}
+
+static int emit_export(struct lister *l, fx_stmt *st, fx_arena *ar)
+{
+	struct cols c = { st, 0, ar };
+	struct export_files k = { ar, NULL, 0, 0 };
+	fx_casedb_export_info info;
+	fx_stmt *fs = NULL;
+	int rc;
+
+	memset(&info, 0, sizeof(info));
+	info.id = col_int(&c);
+	info.evidence_id = col_int(&c);
+	info.rec.version = FX_CASEDB_EXPORT_VERSION;
+	info.rec.acquisition_id = col_int(&c);
+	info.rec.verification_id = col_int(&c);
+	info.rec.time_utc = col_str(&c);
+	info.rec.actor = col_str(&c);
+	info.rec.host = col_str(&c);
+	info.rec.tool = col_str(&c);
+	info.rec.tool_version = col_str(&c);
+	info.rec.format = col_str(&c);
+	info.rec.path = col_str(&c);
+	info.rec.media_bytes = (uint64_t)col_int(&c);
+	fx_casedb_digest_col(&info.rec.media, "md5", fx_stmt_text(st, c.i++));
+	fx_casedb_digest_col(&info.rec.media, "sha1", fx_stmt_text(st, c.i++));
+	fx_casedb_digest_col(&info.rec.media, "sha256", fx_stmt_text(st, c.i++));
+	rc = fx_store_prepare(&fs, l->db->store, "SELECT path, size_bytes, "
+			      "sha256 FROM export_files WHERE export_id = ?1 "
+			      "ORDER BY id");
+	if (!rc) {
+		fx_stmt_bind_int(fs, 1, info.id);
+		rc = each_row(l->db, fs, export_file_row, &k);
+	}
+	fx_stmt_free(fs);
+	info.rec.files = k.files;
+	info.rec.n_files = k.n;
+	if (!rc)
+		rc = ar->err;
+	return rc ? rc : ((fx_casedb_export_cb)l->cb)(&info, l->payload);
+}
+
+int fx_casedb_export_list(fx_casedb *db, int64_t evidence_id,
+			  fx_casedb_export_cb cb, void *payload)
+{
+	struct lister l = { db, emit_export, (fx_any_fn)cb, payload };
+
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(cb);
+	if (db->version < FX_SCHEMA_EXPORTS)
+		return 0; /* read as it is: no export was ever recorded */
+	return list_rows(&l, "SELECT id, evidence_id, acquisition_id, "
+			 "verification_id, time_utc, actor, host, tool, "
+			 "tool_version, format, path, media_bytes, md5, sha1, "
+			 "sha256 FROM exports WHERE ?1 = 0 OR evidence_id = ?1 "
+			 "ORDER BY id", evidence_id);
+}

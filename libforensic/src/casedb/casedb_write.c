@@ -1,6 +1,6 @@
 /*
  * Writing records: cases, evidence, acquisitions (begin and finish),
- * verifications and custody events.
+ * verifications, custody events and exports.
  *
  * Each public function is one write (write_run, below): its arguments
  * checked (the required ones, the record's version, its fields), then one
@@ -801,6 +801,162 @@ int fx_casedb_custody_record(int64_t *out, fx_casedb *db,
 			     const fx_casedb_custody *c)
 {
 	return write_run(&custody_op, out, db, c, 0);
+}
+
+/* ---- exports ---- */
+
+static int export_check(char when[FX_TIME_MAX], const void *rec, int64_t ref)
+{
+	const fx_casedb_export *e = rec;
+	char hex[65];
+	size_t i;
+	int rc;
+
+	(void)ref;
+	if (!e->acquisition_id || !e->verification_id)
+		return fx_error_set(FX_EUSAGE, "export: the acquisition and the "
+				    "verification are required");
+	if ((rc = need_text(e->format, "export: format")) != 0 ||
+	    (rc = need_text(e->path, "export: path")) != 0)
+		return rc;
+	if (strcmp(e->format, "raw") && strcmp(e->format, "vhd") &&
+	    strcmp(e->format, "vmdk"))
+		return fx_error_set(FX_EUSAGE, "export: format %s is not raw, "
+				    "vhd or vmdk", e->format);
+	if (!e->media.sha256[0] || !e->n_files || !e->files)
+		return fx_error_set(FX_EUSAGE, "export: the media's SHA-256 "
+				    "and the files written are required");
+	for (i = 0, rc = 0; !rc && i < e->n_files; i++) {
+		rc = need_text(e->files[i].path, "export: file path");
+		if (!rc)
+			rc = fx_casedb_hex_arg(hex, e->files[i].sha256, 64,
+					       "export: sha256 of a file");
+		if (!rc && !hex[0])
+			rc = fx_error_set(FX_EUSAGE, "export: file %s has no "
+					  "SHA-256", e->files[i].path);
+	}
+	return rc ? rc : fx_casedb_time_arg(when, e->time_utc, "export time");
+}
+
+/* The verification must be of the export's acquisition, and verified. */
+static int export_refs(int64_t *ev_id, fx_casedb *db, const fx_casedb_export *e)
+{
+	int64_t acq = 0, ok = 0;
+	int rc = fx_casedb_find_id(ev_id, db, "SELECT evidence_id FROM "
+				   "acquisitions WHERE id = ?3", NULL, NULL,
+				   e->acquisition_id);
+
+	if (!rc)
+		rc = fx_casedb_find_id(&acq, db, "SELECT acquisition_id FROM "
+				       "verifications WHERE id = ?3", NULL, NULL,
+				       e->verification_id);
+	if (rc == FX_ENOTFOUND)
+		return fx_error_set(rc, "case database %s: export of unknown "
+				    "acquisition %lld / verification %lld",
+				    db->path, (long long)e->acquisition_id,
+				    (long long)e->verification_id);
+	if (!rc)
+		rc = fx_casedb_find_id(&ok, db, "SELECT count(*) FROM "
+				       "verifications WHERE id = ?3 AND result "
+				       "= 'verified'", NULL, NULL,
+				       e->verification_id);
+	if (!rc && (acq != e->acquisition_id || !ok))
+		return fx_error_set(FX_EUSAGE, "export: verification %lld is "
+				    "not a passed verification of acquisition "
+				    "%lld", (long long)e->verification_id,
+				    (long long)e->acquisition_id);
+	return rc;
+}
+
+static int export_files_insert(fx_casedb *db, int64_t export_id,
+			       const fx_casedb_export *e)
+{
+	char hex[65];
+	fx_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	rc = fx_store_prepare(&st, db->store, "INSERT INTO export_files "
+			      "(export_id, path, size_bytes, sha256) VALUES "
+			      "(?1, ?2, ?3, ?4)");
+	for (i = 0; !rc && i < e->n_files; i++) {
+		fx_stmt_reset(st);
+		fx_stmt_bind_int(st, 1, export_id);
+		rc = fx_casedb_hex_arg(hex, e->files[i].sha256, 64, "sha256");
+		if (!rc)
+			rc = fx_casedb_bind_text(db, st, 2, e->files[i].path);
+		if (!rc)
+			rc = fx_casedb_bind_u64(db, st, 3, e->files[i].size, 0);
+		if (!rc)
+			rc = fx_casedb_bind_text(db, st, 4, hex);
+		if (!rc)
+			rc = insert_run(NULL, db, st, "add export file");
+	}
+	fx_stmt_free(st);
+	return rc;
+}
+
+static int export_body(int64_t *out, fx_casedb *db, const void *rec,
+		       int64_t ref, const char *when)
+{
+	const fx_casedb_export *e = rec;
+	char md5[33], sha1[41], sha256[65];
+	const char *texts[] = { when, e->actor ? e->actor : db->actor,
+		e->host ? e->host : db->host, e->tool, e->tool_version,
+		e->format, e->path };
+	int64_t ev_id = 0;
+	fx_stmt *st = NULL;
+	int rc;
+
+	(void)ref;
+	rc = export_refs(&ev_id, db, e);
+	if (!rc)
+		rc = fx_casedb_hex_arg(md5, e->media.md5[0] ? e->media.md5 : NULL,
+				       32, "export: media MD5");
+	if (!rc)
+		rc = fx_casedb_hex_arg(sha1, e->media.sha1[0] ? e->media.sha1 : NULL,
+				       40, "export: media SHA-1");
+	if (!rc)
+		rc = fx_casedb_hex_arg(sha256, e->media.sha256, 64,
+				       "export: media SHA-256");
+	if (!rc)
+		rc = fx_store_prepare(&st, db->store, "INSERT INTO exports "
+				      "(evidence_id, acquisition_id, "
+				      "verification_id, time_utc, actor, host, "
+				      "tool, tool_version, format, path, "
+				      "media_bytes, md5, sha1, sha256) VALUES "
+				      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+				      "?11, ?12, ?13, ?14)");
+	if (!rc) {
+		fx_stmt_bind_int(st, 1, ev_id);
+		fx_stmt_bind_int(st, 2, e->acquisition_id);
+		fx_stmt_bind_int(st, 3, e->verification_id);
+		rc = bind_texts(db, st, 4, texts, 7);
+	}
+	if (!rc)
+		rc = fx_casedb_bind_u64(db, st, 11, e->media_bytes, 0);
+	if (!rc)
+		rc = fx_casedb_bind_text(db, st, 12, md5[0] ? md5 : NULL);
+	if (!rc)
+		rc = fx_casedb_bind_text(db, st, 13, sha1[0] ? sha1 : NULL);
+	if (!rc)
+		rc = fx_casedb_bind_text(db, st, 14, sha256);
+	if (!rc)
+		rc = insert_run(out, db, st, "add export");
+	fx_stmt_free(st);
+	return rc ? rc : export_files_insert(db, *out, e);
+}
+
+static const struct write_op export_op = {
+	"fx_casedb_export_record", 1, "e",
+	"fx_casedb_export_record: fx_casedb_export",
+	FX_CASEDB_EXPORT_VERSION, "export.record", export_check, export_body
+};
+
+int fx_casedb_export_record(int64_t *out, fx_casedb *db,
+			    const fx_casedb_export *e)
+{
+	return write_run(&export_op, out, db, e, 0);
 }
 
 void fx_casedb_result_from_run(fx_casedb_result *out,

@@ -598,8 +598,23 @@ static int check_options(const fx_verify_options *o)
 	return 0;
 }
 
+/* The tap's sink, asked for once the set is known to be readable; a
+ * refusal ends the verification before a byte is read. */
+static int tap_ready(fx_verify_ctx *c)
+{
+	if (!c->tap)
+		return 0;
+	return c->tap->ready(c->tap->payload, c->r, &c->tap_sink);
+}
+
 int fx_verify_image(fx_verify_result *out, const char *path, fx_casedb *db,
 		    const fx_verify_options *opts)
+{
+	return fx_verify_image_tap(out, path, db, opts, NULL);
+}
+
+int fx_verify_image_tap(fx_verify_result *out, const char *path, fx_casedb *db,
+			const fx_verify_options *opts, const fx_verify_tap *tap)
 {
 	fx_verify_options o;
 	fx_verify_ctx c;
@@ -613,6 +628,7 @@ int fx_verify_image(fx_verify_result *out, const char *path, fx_casedb *db,
 	c.r = out;
 	c.o = &o;
 	c.db = db;
+	c.tap = tap;
 	if ((rc = read_options(&o, opts)) != 0 || (rc = check_options(&o)) != 0)
 		return rc;
 	snprintf(out->path, sizeof(out->path), "%s", path);
@@ -625,9 +641,10 @@ int fx_verify_image(fx_verify_result *out, const char *path, fx_casedb *db,
 	if ((rc = load_sha256_file(&c, path)) != 0 || (rc = open_image(&c, path)) != 0)
 		goto done;
 	check_set(&c);
-	if (c.img && !has_status(out, FX_VERDICT_ERROR, 0))
-		rc = fx_verify_hash(&c);
-	else /* the media cannot be read: its files still say what changed */
+	if (c.img && !has_status(out, FX_VERDICT_ERROR, 0)) {
+		if ((rc = tap_ready(&c)) == 0)
+			rc = fx_verify_hash(&c);
+	} else /* the media cannot be read: its files still say what changed */
 		rc = fx_verify_hash_files(&c);
 	if (rc)
 		goto done;

@@ -41,6 +41,7 @@
 #include "base/error.h"
 #include "base/storage.h"
 #include "hash/hasher.h"
+#include "sink/sink_impl.h"
 #include "verify/verify_int.h"
 
 typedef char sha_hex[65];
@@ -288,6 +289,41 @@ static size_t segment_files(void *payload, fx_image_file *out, size_t max)
 	return 0;
 }
 
+/* ---- a tap beside the segment hashing: both see every block -------------- */
+
+/* The split raw segment sink and an export's sink on the one sink thread:
+ * the pipeline has one sink, and the media is read once. */
+typedef struct tee_sink {
+	fx_sink *a, *b;     /* a: the segment hashing; b: the tap (its fate is
+			     * the run's: a failed write cuts the ring) */
+	uint64_t written;
+} tee_sink;
+
+static int tee_write(void *payload, const uint8_t *data, size_t len)
+{
+	tee_sink *t = payload;
+	int rc = fx_sink_write(t->b, data, len);
+
+	if (rc == 0 && (rc = fx_sink_write(t->a, data, len)) == 0)
+		t->written += len;
+	return rc;
+}
+
+static int tee_finish(void *payload, const fx_sink_summary *summary)
+{
+	tee_sink *t = payload;
+	int rc = fx_sink_finish(t->b, summary);
+
+	return rc ? rc : fx_sink_finish(t->a, summary);
+}
+
+static uint64_t tee_held(void *payload)
+{
+	tee_sink *t = payload;
+
+	return fx_sink_held(t->b, t->written);
+}
+
 /* ---- the run ------------------------------------------------------------- */
 
 typedef struct hash_plan {
@@ -297,6 +333,8 @@ typedef struct hash_plan {
 	segment_sink seg;
 	fx_sink *sink;
 	int media_is_file;      /* one raw file: its SHA-256 is the media's */
+	tee_sink tee;           /* sink and the tap's, when both */
+	fx_sink *tee_sink;
 } hash_plan;
 
 /* Whether a reference has f's SHA-256. */
@@ -385,11 +423,26 @@ static int plan(hash_plan *p, fx_verify_ctx *c)
 		? plan_split(p) : plan_e01(p, c);
 }
 
+/* The tap's sink joins the run: alone, or beside the segment hashing. */
+static int plan_tap(hash_plan *p, fx_verify_ctx *c)
+{
+	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, tee_write,
+					 tee_finish, segment_close, segment_files,
+					 tee_held };
+
+	if (!c->tap_sink || !p->sink)
+		return 0;
+	p->tee.a = p->sink;
+	p->tee.b = c->tap_sink;
+	return fx_sink_new_custom(&p->tee_sink, &ops, &p->tee);
+}
+
 static void plan_free(hash_plan *p)
 {
 	if (p->fh.started)
 		pthread_join(p->fh.thread, NULL);
 	file_hasher_free(&p->fh);
+	fx_sink_free(p->tee_sink);
 	fx_sink_free(p->sink);
 	fx_hasher_free(p->seg.h);
 	free(p->seg.ends);
@@ -506,7 +559,7 @@ int fx_verify_hash(fx_verify_ctx *c)
 
 	memset(&p, 0, sizeof(p));
 	memset(&res, 0, sizeof(res));
-	if ((rc = plan(&p, c)) != 0)
+	if ((rc = plan(&p, c)) != 0 || (rc = plan_tap(&p, c)) != 0)
 		goto done;
 	ao.block_size = c->o->block_size;
 	ao.retries = c->o->retries;
@@ -515,7 +568,8 @@ int fx_verify_hash(fx_verify_ctx *c)
 	ao.cancel = c->o->cancel;
 	ao.progress = c->o->progress;
 	ao.progress_payload = c->o->progress_payload;
-	if ((rc = fx_acquire_run(&res, c->img, p.sink, &ao)) != 0)
+	if ((rc = fx_acquire_run(&res, c->img, p.tee_sink ? p.tee_sink
+				 : p.sink ? p.sink : c->tap_sink, &ao)) != 0)
 		goto done;
 	c->r->bytes = res.bytes;
 	c->r->computed = res.digests;
