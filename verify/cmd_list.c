@@ -1,7 +1,9 @@
 /*
  * verify list: what the case database holds, case by case: each evidence
  * item with its custody (transfers, current holder), each acquisition with
- * its outcome, image and hashes, and the last verification of each. Read
+ * its outcome, image and hashes, and the last verification of each, and
+ * the exports made of it (verify export: where, which format, the files
+ * with their SHA-256, printed as they are read). Read
  * one level at a time into small arrays (no nested queries on the handle),
  * printed as text or as one JSON object. Read-only. Texts are kept as
  * recorded (NULL: not recorded; JSON null), and every one reaches the
@@ -289,6 +291,74 @@ static void print_acquisition(printer *p, const acq_row *a)
 	print_verification(p, a);
 }
 
+/* One export, as fx_casedb_export_list gives it (printed as read: the
+ * callback queries nothing). */
+static void export_json(printer *p, const fx_casedb_export_info *x)
+{
+	size_t i;
+
+	fx_json_object_begin(p->json);
+	fx_json_member_int(p->json, "id", x->id);
+	fx_json_member_int(p->json, "acquisition_id", x->rec.acquisition_id);
+	fx_json_member_int(p->json, "verification_id", x->rec.verification_id);
+	js(p, "format", x->rec.format);
+	js(p, "path", x->rec.path);
+	js(p, "time", x->rec.time_utc);
+	js(p, "actor", x->rec.actor);
+	js(p, "host", x->rec.host);
+	js(p, "tool", x->rec.tool);
+	js(p, "tool_version", x->rec.tool_version);
+	fx_json_member_uint(p->json, "media_bytes", x->rec.media_bytes);
+	fx_json_key(p->json, "media_hashes");
+	fx_json_object_begin(p->json);
+	js(p, "md5", x->rec.media.md5[0] ? x->rec.media.md5 : NULL);
+	js(p, "sha1", x->rec.media.sha1[0] ? x->rec.media.sha1 : NULL);
+	js(p, "sha256", x->rec.media.sha256[0] ? x->rec.media.sha256 : NULL);
+	fx_json_object_end(p->json);
+	fx_json_key(p->json, "files");
+	fx_json_array_begin(p->json);
+	for (i = 0; i < x->rec.n_files; i++) {
+		fx_json_object_begin(p->json);
+		js(p, "path", x->rec.files[i].path);
+		fx_json_member_uint(p->json, "size", x->rec.files[i].size);
+		js(p, "sha256", x->rec.files[i].sha256);
+		fx_json_object_end(p->json);
+	}
+	fx_json_array_end(p->json);
+	fx_json_object_end(p->json);
+}
+
+static int export_cb(const fx_casedb_export_info *x, void *payload)
+{
+	printer *p = payload;
+	size_t i;
+
+	if (p->json) {
+		export_json(p, x);
+		return 0;
+	}
+	printf("    export %lld: %s to %s at %s by %s on %s, of acquisition %lld after verification %lld\n",
+	       (long long)x->id, txt(x->rec.format), txt(x->rec.path), txt(x->rec.time_utc),
+	       txt(x->rec.actor), txt(x->rec.host), (long long)x->rec.acquisition_id,
+	       (long long)x->rec.verification_id);
+	for (i = 0; i < x->rec.n_files; i++)
+		printf("      %s: %llu bytes, SHA-256 %s\n", txt(x->rec.files[i].path),
+		       (unsigned long long)x->rec.files[i].size, x->rec.files[i].sha256);
+	return 0;
+}
+
+static void print_exports(printer *p, const ev_row *e)
+{
+	if (p->json) {
+		fx_json_key(p->json, "exports");
+		fx_json_array_begin(p->json);
+	}
+	if (fx_casedb_export_list(p->db, e->id, export_cb, p) != 0)
+		p->failed = 1;
+	if (p->json)
+		fx_json_array_end(p->json);
+}
+
 static void print_evidence(printer *p, const ev_row *e)
 {
 	rows acqs = { NULL, 0, sizeof(acq_row), 0, 0 };
@@ -325,10 +395,11 @@ static void print_evidence(printer *p, const ev_row *e)
 	}
 	for (i = 0; i < acqs.n; i++)
 		print_acquisition(p, (acq_row *)acqs.p + i);
-	if (p->json) {
+	if (p->json)
 		fx_json_array_end(p->json);
+	print_exports(p, e);
+	if (p->json)
 		fx_json_object_end(p->json);
-	}
 	acq_rows_free(&acqs);
 	free(cs.holder);
 	free(cs.since);

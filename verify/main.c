@@ -19,6 +19,7 @@ void vf_usage(FILE *f)
 		"Usage: verify [image] [OPTIONS] PATH...\n"
 		"       verify handoff EVIDENCE --to NAME --reason TEXT [--from NAME]\n"
 		"                      [--location TEXT] [--case ID] [OPTIONS]\n"
+		"       verify export EVIDENCE --to raw|vhd|vmdk -o PATH [--case ID] [OPTIONS]\n"
 		"       verify audit [--trusted-key KEY.pem]... [--require-signed] [OPTIONS]\n"
 		"       verify list [--case ID] [OPTIONS]\n"
 		"       verify report (--case ID | --evidence ID [--case ID])\n"
@@ -30,12 +31,16 @@ void vf_usage(FILE *f)
 		"         checksums; every run is recorded as a verification event\n"
 		"handoff  verify the evidence's image, then record the custody transfer only\n"
 		"         if it verified (a failed verification is recorded, the transfer refused)\n"
+		"export   write the evidence's image as a virtual disk (raw, fixed VHD, or\n"
+		"         VMDK: PATH the descriptor, PATH-flat.vmdk the extent), re-hashing\n"
+		"         the media as it is written; kept and recorded only if the image\n"
+		"         verified, else what was written is removed; never overwrites\n"
 		"audit    walk the audit chain (signatures, records, triggers) of the case\n"
 		"         database; says what it checked and what it could not\n"
 		"list     cases, evidence items, acquisitions and their last verification\n"
 		"report   a court report of a case or evidence item\n\n"
 		"  --db PATH            case database (default: case.db beside the image;\n"
-		"                       for handoff, audit, list, report: ./case.db)\n"
+		"                       for handoff, export, audit, list, report: ./case.db)\n"
 		"  --json               print a result object on stdout\n"
 		"  --operator NAME      who verifies (default: login name)\n"
 		"  --sign-key KEY.pem   sign the audit events written (Ed25519 private key)\n"
@@ -45,9 +50,10 @@ void vf_usage(FILE *f)
 		"  -q, --quiet          no progress; nothing printed for an image that verified\n"
 		"                       (the exit code says it), the summary of one that did not\n"
 		"  --version, --help\n\n"
-		"Exit codes: 0 verified (handoff recorded, chain intact), 1 mismatch or\n"
-		"corruption (handoff refused, chain broken), 2 usage, 4 could not verify\n"
-		"(missing or truncated file, not an image, no record, database error),\n"
+		"Exit codes: 0 verified (handoff or export recorded, chain intact), 1 mismatch\n"
+		"or corruption (handoff or export refused, chain broken), 2 usage (or an\n"
+		"existing export PATH), 4 could not verify (missing or truncated file, not an\n"
+		"image, no record, database error, export not written),\n"
 		"130/143 interrupted. See verify(1).\n");
 }
 
@@ -163,6 +169,7 @@ int main(int argc, char **argv)
 		int (*run)(int, char **);
 	} cmds[] = {
 		{ "image", vf_cmd_image }, { "handoff", vf_cmd_handoff },
+		{ "export", vf_cmd_export },
 		{ "audit", vf_cmd_audit }, { "list", vf_cmd_list },
 		{ "report", vf_cmd_report },
 	};

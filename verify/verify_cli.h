@@ -63,6 +63,25 @@ int vf_db_open(fx_casedb **out, const char *path, const vf_common *c,
 	       int read_only);
 /* The default database of an image: case.db in the directory of path. */
 
+/* evidence.c: an EVIDENCE number through the case database. */
+/* The id of evidence item evidence (of case_number, or the only one of
+ * that number); says why not (naming command) and returns the exit code
+ * (FX_EXIT_USAGE: no such item, or in several cases), or 0. */
+int vf_find_evidence(int64_t *out, fx_casedb *db, const char *command,
+		     const char *evidence, const char *case_number);
+/* The latest finished acquisition with image files, as
+ * fx_casedb_acquisition_list gives them (vf_acq_latest is the callback;
+ * id 0: none). */
+typedef struct vf_acq_pick {
+	int64_t id;
+	char path[PATH_MAX];
+	char operator_name[256];
+} vf_acq_pick;
+int vf_acq_latest(const fx_casedb_acquisition_info *a, void *payload);
+/* The recorded path of the image, or, when it is relative and not found
+ * from here, the same name beside the database (where acquire keeps it). */
+void vf_locate_image(char *path, size_t len, const char *db_path);
+
 /* cmd_image.c */
 int vf_cmd_image(int argc, char **argv);
 /* Verifies path against db (may be NULL: no record), records the run when
@@ -92,8 +111,9 @@ int vf_audit_opt(vf_trust *t, int opt, const char *arg);
 /* Frees the list of t (not the strings: they are argv's). */
 void vf_trust_free(vf_trust *t);
 
-/* cmd_handoff.c, cmd_audit.c, cmd_list.c, cmd_report.c */
+/* cmd_handoff.c, cmd_export.c, cmd_audit.c, cmd_list.c, cmd_report.c */
 int vf_cmd_handoff(int argc, char **argv);
+int vf_cmd_export(int argc, char **argv);
 int vf_cmd_audit(int argc, char **argv);
 int vf_cmd_list(int argc, char **argv);
 int vf_cmd_report(int argc, char **argv);
