@@ -9,6 +9,12 @@
  * the version rule for custom ops; raw segment names, the raw sink's
  * segments cut at exactly their size and their 1 MiB minimum, the E01
  * segment limits of each EWF format and the E01 writer's option check.
+ * The export's virtual disks (export_disk.c): the fixed VHD footer (every
+ * field, the checksum against one computed independently, the CHS
+ * geometry of the VHD specification for known sizes), the VMDK
+ * descriptor's exact text, and the writer's refusals (an existing name, a
+ * media size that is not whole sectors, an extent name the descriptor
+ * cannot quote) and its removal of only the inodes it created.
  * One test writes through the pipeline's private fx_sink_write, so this
  * test links the library's objects (forensic_private).
  */
@@ -21,6 +27,7 @@
 #include <unistd.h>
 
 #include "forensic/forensic.h"
+#include "sink/export_disk.h" /* the export's writer: private */
 #include "sink/sink_impl.h" /* fx_sink_write: the pipeline's, private */
 #include "testutil.h"
 
@@ -520,6 +527,234 @@ START_TEST(test_e01_options_check)
 }
 END_TEST
 
+
+/* ---- export: virtual disks ------------------------------------------------ */
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t be64(const uint8_t *p)
+{
+	return (uint64_t)be32(p) << 32 | be32(p + 4);
+}
+
+static void geometry_is(uint64_t size, unsigned cyl, unsigned heads, unsigned spt)
+{
+	uint16_t c;
+	uint8_t h, s;
+
+	fx_vhd_geometry(&c, &h, &s, size);
+	ck_assert_msg(c == cyl && h == heads && s == spt,
+		      "size %llu: %u/%u/%u, expected %u/%u/%u", (unsigned long long)size,
+		      c, h, s, cyl, heads, spt);
+}
+
+/* The VHD specification's CHS algorithm, worked by hand for each branch:
+ * 17 sectors with the 4-head minimum, 17 with more heads, 63 (after 31
+ * does not fit), 255 (from 65535*16*63 sectors), and the cap. qemu-img
+ * create gives one more cylinder for some of these: it grows the disk to
+ * a whole number of cylinders, we keep the media's size. */
+START_TEST(test_vhd_geometry)
+{
+	geometry_is(3u << 20, 90, 4, 17);
+	geometry_is(10u << 20, 301, 4, 17);
+	geometry_is(64u << 20, 963, 8, 17);
+	geometry_is(1ull << 30, 2080, 16, 63);
+	geometry_is(40ull << 30, 20560, 16, 255);
+	geometry_is(200ull << 30, 65535, 16, 255);
+	geometry_is(512, 0, 4, 17);
+}
+END_TEST
+
+/* Every field of the footer, and its checksum as computed apart from the
+ * library (0xffffef5d: the ones' complement of the byte sum, worked out
+ * with a separate script for these values). */
+START_TEST(test_vhd_footer)
+{
+	uint8_t f[512], uuid[16], zero[512];
+	uint32_t sum = 0;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		uuid[i] = (uint8_t)i;
+	memset(zero, 0, sizeof(zero));
+	fx_vhd_footer(f, 64u << 20, 946684800 + 0x12345678, uuid);
+	ck_assert_int_eq(memcmp(f, "conectix", 8), 0);
+	ck_assert_uint_eq(be32(f + 8), 2);
+	ck_assert_uint_eq(be32(f + 12), 0x00010000);
+	ck_assert(be64(f + 16) == UINT64_MAX);
+	ck_assert_uint_eq(be32(f + 24), 0x12345678);
+	ck_assert_int_eq(memcmp(f + 28, "win ", 4), 0);
+	ck_assert_int_eq(memcmp(f + 36, "Wi2k", 4), 0);
+	ck_assert(be64(f + 40) == 64u << 20);
+	ck_assert(be64(f + 48) == 64u << 20);
+	ck_assert_uint_eq(f[56] << 8 | f[57], 963);
+	ck_assert_uint_eq(f[58], 8);
+	ck_assert_uint_eq(f[59], 17);
+	ck_assert_uint_eq(be32(f + 60), 2);
+	ck_assert_uint_eq(be32(f + 64), 0xffffef5du);
+	ck_assert_int_eq(memcmp(f + 68, uuid, 16), 0);
+	ck_assert_int_eq(memcmp(f + 84, zero, 512 - 84), 0); /* saved state, reserved */
+	for (i = 0; i < 512; i++)
+		sum += i >= 64 && i < 68 ? 0 : f[i];
+	ck_assert_uint_eq(~sum, be32(f + 64));
+	/* a time before the VHD epoch is 0, not a wrapped number */
+	fx_vhd_footer(f, 64u << 20, 0, uuid);
+	ck_assert_uint_eq(be32(f + 24), 0);
+}
+END_TEST
+
+START_TEST(test_vmdk_descriptor)
+{
+	char text[1024], small[64];
+
+	ck_assert_int_eq(fx_vmdk_descriptor(text, sizeof(text), 64u << 20,
+					    "disk-flat.vmdk", 0x4ea30f74), 0);
+	ck_assert_str_eq(text,
+		"# Disk DescriptorFile\n"
+		"version=1\n"
+		"encoding=\"UTF-8\"\n"
+		"CID=4ea30f74\n"
+		"parentCID=ffffffff\n"
+		"createType=\"monolithicFlat\"\n"
+		"\n"
+		"# Extent description\n"
+		"RW 131072 FLAT \"disk-flat.vmdk\" 0\n"
+		"\n"
+		"# The Disk Data Base\n"
+		"#DDB\n"
+		"\n"
+		"ddb.virtualHWVersion = \"4\"\n"
+		"ddb.geometry.cylinders = \"130\"\n"
+		"ddb.geometry.heads = \"16\"\n"
+		"ddb.geometry.sectors = \"63\"\n"
+		"ddb.adapterType = \"ide\"\n");
+	/* the cylinders an IDE geometry can hold, at most */
+	ck_assert_int_eq(fx_vmdk_descriptor(text, sizeof(text), 1ull << 40, "x", 1), 0);
+	ck_assert_ptr_nonnull(strstr(text, "RW 2147483648 FLAT \"x\" 0\n"));
+	ck_assert_ptr_nonnull(strstr(text, "ddb.geometry.cylinders = \"16383\"\n"));
+	ck_assert_int_eq(fx_vmdk_descriptor(small, sizeof(small), 1 << 20, "x", 1), FX_EUSAGE);
+}
+END_TEST
+
+START_TEST(test_export_names)
+{
+	const char *dir = fxt_tmpdir("export-names");
+	char path[512], extent[512], msg[1024];
+	int f;
+
+	ck_assert_int_eq(fx_export_extent_name(extent, sizeof(extent), "/a/disk.vmdk"), 0);
+	ck_assert_str_eq(extent, "/a/disk-flat.vmdk");
+	ck_assert_int_eq(fx_export_extent_name(extent, sizeof(extent), "/a/disk"), 0);
+	ck_assert_str_eq(extent, "/a/disk-flat.vmdk");
+	ck_assert_int_eq(fx_export_format_parse(&f, "vhd"), 0);
+	ck_assert_int_eq(f, FX_EXPORT_VHD);
+	ck_assert_int_eq(fx_export_format_parse(&f, "qcow2"), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "unknown export format 'qcow2' (raw, vhd, vmdk)");
+	ck_assert_str_eq(fx_export_format_name(FX_EXPORT_VMDK), "vmdk");
+	/* the VMDK's extent is taken: refused, naming it */
+	snprintf(path, sizeof(path), "%s/d.vmdk", dir);
+	snprintf(extent, sizeof(extent), "%s/d-flat.vmdk", dir);
+	ck_assert_int_eq(symlink("/nonexistent", extent), 0);
+	ck_assert_int_eq(fx_export_check_names(path, FX_EXPORT_RAW), 0);
+	ck_assert_int_eq(fx_export_check_names(path, FX_EXPORT_VMDK), FX_EEXISTS);
+	snprintf(msg, sizeof(msg), "refusing to overwrite existing file %s (a symbolic link, never followed)",
+		 extent);
+	ck_assert_str_eq(fx_error_last(), msg);
+	unlink(extent);
+}
+END_TEST
+
+START_TEST(test_export_writer_refusals)
+{
+	const char *dir = fxt_tmpdir("export-refusals");
+	char path[512], msg[1024];
+	fx_export_writer *w = (fx_export_writer *)1;
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/odd.vhd", dir);
+	ck_assert_int_eq(fx_export_writer_new(&w, path, FX_EXPORT_VHD, 1000), FX_EUSAGE);
+	ck_assert_ptr_null(w);
+	ck_assert_str_eq(fx_error_last(), "the media is 1000 bytes, not a multiple of 512: a VHD holds whole 512-byte sectors (export --to raw keeps every byte)");
+	ck_assert_int_eq(lstat(path, &st), -1);
+	/* raw keeps every byte of any size */
+	ck_assert_int_eq(fx_export_writer_new(&w, path, FX_EXPORT_RAW, 1000), 0);
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert_int_eq(fx_export_writer_discard(w), 0);
+	ck_assert_int_eq(lstat(path, &st), -1);
+	fx_export_writer_free(w);
+	/* a name the descriptor cannot quote */
+	snprintf(path, sizeof(path), "%s/a\"b.vmdk", dir);
+	ck_assert_int_eq(fx_export_writer_new(&w, path, FX_EXPORT_VMDK, 4096), FX_EUSAGE);
+	snprintf(msg, sizeof(msg), "%s: a VMDK descriptor cannot name an extent holding a control character, a double quote or a byte that is not UTF-8", path);
+	ck_assert_str_eq(fx_error_last(), msg);
+	/* the extent exists: nothing is created, not even the descriptor */
+	snprintf(path, sizeof(path), "%s/e.vmdk", dir);
+	snprintf(msg, sizeof(msg), "%s/e-flat.vmdk", dir);
+	fxt_write_or_die(msg, "keep", 4);
+	ck_assert_int_eq(fx_export_writer_new(&w, path, FX_EXPORT_VMDK, 4096), FX_EEXISTS);
+	ck_assert_int_eq(lstat(path, &st), -1);
+	ck_assert_int_eq(stat(msg, &st), 0);
+	ck_assert_int_eq(st.st_size, 4);
+	unlink(msg);
+}
+END_TEST
+
+/* A whole VMDK written and sealed: the extent is the media, the descriptor
+ * names it, both read-only; then a failed export removes only what it
+ * created: a file put in the place of one of its names stays. */
+START_TEST(test_export_writer_files)
+{
+	const char *dir = fxt_tmpdir("export-files");
+	char path[512], extent[512], sha[65], want[65], msg[1024];
+	uint8_t media[8192];
+	fx_image_file files[2];
+	fx_export_writer *w = NULL;
+	struct stat st;
+
+	fxt_fill_pattern(media, sizeof(media), 7);
+	fxt_sha256_hex(sha, media, sizeof(media));
+	snprintf(path, sizeof(path), "%s/d.vmdk", dir);
+	snprintf(extent, sizeof(extent), "%s/d-flat.vmdk", dir);
+	ck_assert_int_eq(fx_export_writer_new(&w, path, FX_EXPORT_VMDK, sizeof(media)), 0);
+	ck_assert_int_eq(fx_sink_write(fx_export_writer_sink(w), media, sizeof(media)), 0);
+	/* sealed only with every byte of the media */
+	ck_assert_int_eq(fx_export_writer_seal(w, sha), 0);
+	ck_assert_uint_eq(fx_export_writer_files(w, files, 2), 2);
+	ck_assert_str_eq(files[0].path, path);
+	ck_assert_str_eq(files[1].path, extent);
+	ck_assert_uint_eq(files[1].size, sizeof(media));
+	ck_assert_str_eq(files[1].sha256, sha);
+	ck_assert_int_eq(fxt_file_sha256(want, extent), 0);
+	ck_assert_str_eq(want, sha);
+	ck_assert_int_eq(fxt_file_sha256(want, path), 0);
+	ck_assert_str_eq(files[0].sha256, want);
+	ck_assert_int_eq(stat(extent, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 0777, 0444);
+	fx_export_writer_free(w);
+	unlink(path);
+	unlink(extent);
+
+	/* the descriptor's name is replaced while the export runs: the
+	 * failed export removes its extent and leaves the stranger */
+	ck_assert_int_eq(fx_export_writer_new(&w, path, FX_EXPORT_VMDK, sizeof(media)), 0);
+	ck_assert_int_eq(fx_sink_write(fx_export_writer_sink(w), media, 4096), 0);
+	ck_assert_int_eq(fx_export_writer_seal(w, sha), FX_EIO); /* half the media */
+	ck_assert_int_eq(unlink(path), 0);
+	fxt_write_or_die(path, "other", 5);
+	ck_assert_int_eq(fx_export_writer_discard(w), FX_ERROR);
+	snprintf(msg, sizeof(msg), "%s is no longer the file this export created: left as it is", path);
+	ck_assert_str_eq(fx_error_last(), msg);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_size, 5);
+	ck_assert_int_eq(lstat(extent, &st), -1);
+	fx_export_writer_free(w);
+	unlink(path);
+}
+END_TEST
+
 static Suite *sink_suite(void)
 {
 	Suite *s = suite_create("sink");
@@ -541,6 +776,12 @@ static Suite *sink_suite(void)
 	tcase_add_test(rules, test_raw_segment_minimum);
 	tcase_add_test(rules, test_e01_segment_limits);
 	tcase_add_test(rules, test_e01_options_check);
+	tcase_add_test(rules, test_vhd_geometry);
+	tcase_add_test(rules, test_vhd_footer);
+	tcase_add_test(rules, test_vmdk_descriptor);
+	tcase_add_test(tc, test_export_names);
+	tcase_add_test(tc, test_export_writer_refusals);
+	tcase_add_test(tc, test_export_writer_files);
 	suite_add_tcase(s, rules);
 	return s;
 }

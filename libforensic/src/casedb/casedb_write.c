@@ -828,12 +828,12 @@ static int export_check(char when[FX_TIME_MAX], const void *rec, int64_t ref)
 				    "and the files written are required");
 	for (i = 0, rc = 0; !rc && i < e->n_files; i++) {
 		rc = need_text(e->files[i].path, "export: file path");
+		if (!rc && !e->files[i].sha256[0])
+			rc = fx_error_set(FX_EUSAGE, "export: file %s has no "
+					  "SHA-256", e->files[i].path);
 		if (!rc)
 			rc = fx_casedb_hex_arg(hex, e->files[i].sha256, 64,
 					       "export: sha256 of a file");
-		if (!rc && !hex[0])
-			rc = fx_error_set(FX_EUSAGE, "export: file %s has no "
-					  "SHA-256", e->files[i].path);
 	}
 	return rc ? rc : fx_casedb_time_arg(when, e->time_utc, "export time");
 }
