@@ -14,7 +14,10 @@
  * E01 chunk named by its sectors; the recorded event; JSON escaping; the
  * caller's format decides how an image is read; a cancelled run has no
  * verdict; a damaged E01 set names the segments that changed;
- * NAME.sha256 written (its rule, bytes and refusals) and read back.
+ * NAME.sha256 written (its rule, bytes and refusals) and read back; an
+ * export (fx_verify_export) of a split raw set as a VHD, kept and recorded
+ * when verified, removed and not recorded when a segment changed, and its
+ * argument checks.
  */
 #include <check.h>
 #include <errno.h>
@@ -825,6 +828,108 @@ START_TEST(test_sha256_file_written_and_read)
 }
 END_TEST
 
+
+/* ---- export ---------------------------------------------------------------- */
+
+static int count_export(const fx_casedb_export_info *x, void *payload)
+{
+	(void)x;
+	(*(int *)payload)++;
+	return 0;
+}
+
+/* A split raw set (the segment hashing and the export's writer share the
+ * one read) exported as a fixed VHD: the media, then the footer; the file's
+ * SHA-256 is the file's; the verification and the export recorded. Then a
+ * changed segment: refused, the file removed, no export recorded, the
+ * failed verification recorded. */
+START_TEST(test_export_verified_then_refused)
+{
+	fixture f;
+	char p[8][4300], dest[4400], sha[65];
+	fx_export_options eo = FX_EXPORT_OPTIONS_INIT;
+	fx_verify_options vo = FX_VERIFY_OPTIONS_INIT;
+	fx_export_result r;
+	struct stat st;
+	uint8_t *back;
+	size_t n, len;
+	int exports = 0;
+
+	fixture_open(&f, "verify-export");
+	n = write_split(&f, p, 1500000);
+	record(&f, "split-raw", p, n, 1500000, FXT_MIB / 4);
+	snprintf(dest, sizeof(dest), "%s/out.vhd", f.dir);
+	eo.format = FX_EXPORT_VHD;
+	vo.hash_algs = FX_HASH_MD5; /* SHA-256 is added: it names the files */
+	eo.verify = &vo;
+	ck_assert_msg(fx_verify_export(&r, p[0], dest, f.db, &eo) == 0, "%s", fx_error_last());
+	ck_assert_int_eq(r.verify.status, FX_VERDICT_VERIFIED);
+	ck_assert_int_eq(r.exported, 1);
+	ck_assert_int_eq(r.export_id, 1);
+	ck_assert_int_gt(r.verify.verification_id, 0);
+	ck_assert_str_eq(r.verify.computed.sha256, f.h.sha256);
+	ck_assert_uint_eq(r.nfiles, 1);
+	ck_assert_str_eq(r.files[0].path, dest);
+	ck_assert_uint_eq(r.files[0].size, FXT_MEDIA_SIZE + 512);
+	ck_assert_int_eq(fxt_file_sha256(sha, dest), 0);
+	ck_assert_str_eq(r.files[0].sha256, sha);
+	back = slurp(dest, &len);
+	ck_assert_uint_eq(len, FXT_MEDIA_SIZE + 512);
+	ck_assert_int_eq(memcmp(back, f.media, FXT_MEDIA_SIZE), 0);
+	ck_assert_int_eq(memcmp(back + FXT_MEDIA_SIZE, "conectix", 8), 0);
+	free(back);
+	ck_assert_int_eq(stat(dest, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 0777, 0444);
+	fx_export_result_clear(&r);
+	ck_assert_int_eq(fx_casedb_export_list(f.db, 0, count_export, &exports), 0);
+	ck_assert_int_eq(exports, 1);
+
+	/* the same PATH again: refused before anything is read or recorded */
+	ck_assert_int_eq(fx_verify_export(&r, p[0], dest, f.db, &eo), FX_EEXISTS);
+	ck_assert_int_eq(r.verify.verification_id, 0);
+
+	/* one byte of the second segment changed */
+	fxt_flip_byte(p[1], 1000);
+	snprintf(dest, sizeof(dest), "%s/out.raw", f.dir);
+	eo.format = FX_EXPORT_RAW;
+	ck_assert_int_eq(fx_verify_export(&r, p[0], dest, f.db, &eo), 0);
+	ck_assert_int_eq(r.verify.status, FX_VERDICT_MISMATCH);
+	ck_assert_int_eq(r.exported, 0);
+	ck_assert_int_eq(r.export_id, 0);
+	ck_assert_uint_eq(r.nfiles, 0);
+	ck_assert_int_eq(r.removed, 0);
+	ck_assert_int_gt(r.verify.verification_id, 0);
+	ck_assert_int_eq(lstat(dest, &st), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	fx_export_result_clear(&r);
+	exports = 0;
+	ck_assert_int_eq(fx_casedb_export_list(f.db, 0, count_export, &exports), 0);
+	ck_assert_int_eq(exports, 1);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_export_arguments)
+{
+	fixture f;
+	fx_export_options eo = FX_EXPORT_OPTIONS_INIT;
+	fx_export_result r;
+
+	fixture_open(&f, "verify-export-args");
+	ck_assert_int_eq(fx_verify_export(&r, "x", "/tmp/y", NULL, NULL), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_verify_export: db is required");
+	eo.version = 2;
+	ck_assert_int_eq(fx_verify_export(&r, "x", "/tmp/y", f.db, &eo), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_verify_export: fx_export_options version 2, expected 1 to 1");
+	eo.version = FX_EXPORT_OPTIONS_VERSION;
+	eo.format = 9;
+	ck_assert_int_eq(fx_verify_export(&r, "x", "/tmp/y", f.db, &eo), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_verify_export: unknown format 9");
+	fx_export_result_clear(NULL);
+	fixture_close(&f);
+}
+END_TEST
+
 static Suite *verify_suite(void)
 {
 	Suite *s = suite_create("verify");
@@ -842,6 +947,8 @@ static Suite *verify_suite(void)
 	tcase_add_test(ver, test_format_decides);
 	tcase_add_test(ver, test_cancelled_is_no_verdict);
 	tcase_add_test(ver, test_damaged_set_names_changed_files);
+	tcase_add_test(ver, test_export_verified_then_refused);
+	tcase_add_test(ver, test_export_arguments);
 	suite_add_tcase(s, ver);
 	return s;
 }
