@@ -11,6 +11,8 @@ packages=(
 	check clang libclang-rt-14-dev
 	# the tools investigators use, for interoperability tests and benchmarks
 	ewf-tools sleuthkit dc3dd coreutils time
+	# virtual disks: qemu-img reads and compares the exports (verify export)
+	qemu-utils
 	# sample disks and devices; strace slows or fails chosen reads (signals
 	# during a read-back, read errors) in the end-to-end tests
 	gdisk fdisk dosfstools mtools e2fsprogs util-linux dmsetup strace

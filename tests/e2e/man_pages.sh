@@ -44,6 +44,8 @@ main() {
 		"acquire(1): TARGET's extension"
 	assert_contains "$verify" "No progress line. An image that verified prints nothing (exit status 0 says it); one that did not still prints its summary, so that the reason is seen." \
 		"verify(1): -q"
+	assert_contains "$verify" "VHD and VMDK hold whole 512-byte sectors: a media whose size is not a multiple of 512 is refused (exit 2, naming the size) before anything is read." \
+		"verify(1): export's whole sectors"
 	fx_pass
 }
 
