@@ -55,6 +55,77 @@ check_tsk() {
 	assert_contains "$got" $'r/r 12:\tREADME.txt' "fls: README.txt in $file"
 }
 
+# strace_usable: status 0 when strace can trace a child here.
+strace_usable() {
+	have_tool strace && strace -f -qq -o /dev/null true >/dev/null 2>&1
+}
+
+# stop_traced PID: SIGKILL to PID if it is still our strace (for defer).
+stop_traced() {
+	if [[ $(readlink "/proc/$1/exe" 2>/dev/null) == "$(readlink -f "$(command -v strace)")" ]]; then
+		kill -9 "$1"
+	fi
+}
+
+# A full file system: the write fails (exit 4, naming the file), what was
+# written is removed, the verification is recorded as it ended (error).
+test_full() {
+	local dir=$1 fs=$1/fs db=$1/case.db out
+	mkdir "$fs"
+	if [[ $(id -u) != 0 ]]; then
+		skip_part "full file system: needs root to mount a tmpfs"
+		return 0
+	fi
+	if ! out=$(mount -t tmpfs -o size=8m fxexport "$fs" 2>&1); then
+		skip_part "full file system: mount -t tmpfs failed: $out"
+		return 0
+	fi
+	defer umount "$fs"
+	assert_exit 4 "$FX_VERIFY" export HD-1 --to vhd -o "$fs/full.vhd"
+	assert_contains "$(stderr_of_last)" "verify: export of evidence HD-1 to $fs/full.vhd failed: cannot write $fs/full.vhd at byte " \
+		"full: the file named"
+	assert_contains "$(stderr_of_last)" ": No space left on device"$'\n'"verify: export: nothing of $fs/full.vhd is left (what it wrote was removed)" \
+		"full: why, and removed"
+	assert_missing "$fs/full.vhd" "full: the partial export removed"
+	assert_eq "error|verify export" "$(count "$db" "SELECT result || '|' || tool FROM verifications ORDER BY id DESC LIMIT 1")" \
+		"full: the verification recorded as it ended"
+}
+
+# SIGINT while the export reads (strace slows each 1 MiB read of the
+# image): exit 130, the export removed, the verification interrupted.
+test_interrupt() {
+	local dir=$1 src=$2 db=$1/case.db spid pid rc=0 i
+	if ! strace_usable; then
+		skip_part "SIGINT during export: strace is missing or cannot trace here"
+		return 0
+	fi
+	head -c $((8 * 1048576)) "$src" >"$dir/eight.bin"
+	assert_exit 0 "$FX_ACQUIRE" -q --format raw --case CASE-1 --evidence SIG-1 "$dir/eight.bin" "$dir/eight"
+	env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -f -qq -o "$dir/trace" -P "$dir/eight.raw" -e trace=pread64 \
+		-e inject=pread64:delay_enter=400000 \
+		"$FX_VERIFY" export SIG-1 --to vmdk -o "$dir/sig.vmdk" >"$FX_OUT" 2>"$FX_ERR" &
+	spid=$!
+	defer stop_traced "$spid"
+	for ((i = 0; i < 600; i++)); do
+		[[ -f $dir/trace ]] && grep -q ') = 1048576' "$dir/trace" && break
+		kill -0 "$spid" 2>/dev/null || fail "the export ended before it read: $(cat "$FX_ERR")"
+		sleep 0.05
+	done
+	pid=$(cat /proc/"$spid"/task/*/children | tr ' ' '\n' | awk 'NF { print; exit }')
+	kill -INT "$pid"
+	wait "$spid" 2>/dev/null || rc=$?
+	assert_eq 130 "$rc" "SIGINT: exit code"
+	assert_contains "$(cat "$FX_ERR")" "verify: export of evidence SIG-1 to $dir/sig.vmdk REFUSED: the verification was interrupted (verification " \
+		"SIGINT: refused"
+	assert_missing "$dir/sig.vmdk" "SIGINT: no descriptor"
+	assert_missing "$dir/sig-flat.vmdk" "SIGINT: no extent"
+	assert_eq "interrupted|verify export" "$(count "$db" "SELECT result || '|' || tool FROM verifications ORDER BY id DESC LIMIT 1")" \
+		"SIGINT: the verification recorded as interrupted"
+	assert_eq 0 "$(count "$db" "SELECT count(*) FROM exports e JOIN evidence v ON v.id = e.evidence_id WHERE v.evidence_number = 'SIG-1'")" \
+		"SIGINT: no export recorded"
+}
+
 main() {
 	need_tool sqlite3 od qemu-img mmls fls python3 sha256sum
 	fx_begin
@@ -191,6 +262,8 @@ verify: export: nothing of $dir/tampered.vhd is left (what it wrote was removed)
 	assert_eq 0 "$(json_get "$out" '.files#')" "tampered --json: no files"
 	assert_missing tampered.vmdk "tampered: no descriptor"
 	assert_missing tampered-flat.vmdk "tampered: no extent"
+	test_full "$dir"
+	test_interrupt "$dir" "$src"
 	assert_exit 0 "$FX_VERIFY" audit
 	fx_pass
 }
