@@ -50,6 +50,14 @@
 #         1 when the cost is linear in files (4 for 4x the files would be
 #         quadratic). The source, and so the bytes hashed, grow with N too:
 #         a constant s/1000 files includes hashing 1 GiB.
+#   export  verify export --to vhd (issue 13: the media read once, hashed,
+#         verified and written in the same pass) of the raw and the E01
+#         copies of the image (made as for verify; the exports are recorded
+#         in their case database) vs verify of the raw copy alone (the
+#         floor: an export is that verification plus one write) and vs the
+#         same work in three steps: verify, qemu-img convert -O vpc
+#         (fixed), sha256sum of the result. Goals: export of the raw copy
+#         at least 0.8x verify alone, and faster than the three steps.
 # To add a section NAME (E01 vs ewfacquire, verify, ...): write
 # section_NAME, which calls bench_tool for each command and bench_note /
 # bench_summary for derived figures, and add NAME to BENCH_SECTIONS.
@@ -59,7 +67,7 @@ BENCH_DIR=${BENCH_DIR:-/tmp/fx-bench}
 BENCH_RUNS=${BENCH_RUNS:-3}
 FX_ROOT=${FX_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 FX_BIN=${FX_BIN:-$FX_ROOT/build/bin}
-BENCH_SECTIONS=(raw e01 verify files)
+BENCH_SECTIONS=(raw e01 verify files export)
 read -r -a BENCH_FILES <<<"${BENCH_FILES:-1024 4096 16384}"
 
 readonly IMG_SIZE=1073741824
@@ -295,6 +303,26 @@ section_verify() {
 	bench_summary "verify: E01 ${MBPS[$ve]} MB/s vs ewfverify ${MBPS[$ev]} MB/s" \
 		"($(ratio "${MBPS[$ve]}" "${MBPS[$ev]}")x), raw ${MBPS[$vr]} MB/s" \
 		"($(percent "${MBPS[$vr]}" "$md5")% of MD5 ceiling $md5 MB/s)"
+}
+
+section_export() {
+	local vdir=$BENCH_DIR/verify
+	local vr="verify raw (no export)" xr="verify export raw --to vhd"
+	local xe="verify export E01 --to vhd" three="verify+qemu-img convert+sha256sum"
+	command -v qemu-img >/dev/null || die "qemu-img is not installed (qemu-utils)"
+	[[ -x $FX_BIN/verify ]] || die "verify not built: $FX_BIN/verify"
+	prepare_verify_images
+	bench_tool "$vr" "$FX_BIN/verify" -q "$vdir/r.raw"
+	bench_tool "$xr" "$FX_BIN/verify" -q --db "$vdir/case.db" export RAW --to vhd -o "$OUT/x.vhd"
+	bench_tool "$xe" "$FX_BIN/verify" -q --db "$vdir/case.db" export E01 --to vhd -o "$OUT/x.vhd"
+	# shellcheck disable=SC2016 # expanded by that sh, from its arguments
+	bench_tool "$three" sh -c '"$1" -q "$2" && qemu-img convert -f raw -O vpc -o subformat=fixed "$2" "$3" && sha256sum "$3" >/dev/null' \
+		three "$FX_BIN/verify" "$vdir/r.raw" "$OUT/x.vhd"
+	bench_note "export: raw to VHD at $(ratio "${MBPS[$xr]}" "${MBPS[$vr]}")x verify alone (goal 0.8x);" \
+		"$(ratio "${MBPS[$xr]}" "${MBPS[$three]}")x verify, qemu-img convert and sha256sum in turn;" \
+		"E01 to VHD ${MBPS[$xe]} MB/s"
+	bench_summary "export: raw ${MBPS[$xr]} MB/s ($(ratio "${MBPS[$xr]}" "${MBPS[$vr]}")x verify alone," \
+		"$(ratio "${MBPS[$xr]}" "${MBPS[$three]}")x the three steps), E01 ${MBPS[$xe]} MB/s"
 }
 
 # files_timed LABEL BYTES VAR RESET CMD...: runs RESET then CMD,
