@@ -913,6 +913,7 @@ START_TEST(test_export_arguments)
 {
 	fixture f;
 	fx_export_options eo = FX_EXPORT_OPTIONS_INIT;
+	fx_verify_options vo = FX_VERIFY_OPTIONS_INIT;
 	fx_export_result r;
 
 	fixture_open(&f, "verify-export-args");
@@ -922,6 +923,11 @@ START_TEST(test_export_arguments)
 	ck_assert_int_eq(fx_verify_export(&r, "x", "/tmp/y", f.db, &eo), FX_EUSAGE);
 	ck_assert_str_eq(fx_error_last(), "fx_verify_export: fx_export_options version 2, expected 1 to 1");
 	eo.version = FX_EXPORT_OPTIONS_VERSION;
+	eo.verify = &vo;
+	vo.version = 3;
+	ck_assert_int_eq(fx_verify_export(&r, "x", "/tmp/y", f.db, &eo), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_verify_export: fx_verify_options version 3, expected 1 to 2");
+	eo.verify = NULL;
 	eo.format = 9;
 	ck_assert_int_eq(fx_verify_export(&r, "x", "/tmp/y", f.db, &eo), FX_EUSAGE);
 	ck_assert_str_eq(fx_error_last(), "fx_verify_export: unknown format 9");

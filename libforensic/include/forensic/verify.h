@@ -284,7 +284,7 @@ typedef struct fx_export_options {
 	 *  acquisition_id names the record when the caller found it (verify
 	 *  export EVIDENCE); 0: the one that wrote the image. */
 	const fx_verify_options *verify;
-	const char *tool;              /**< recorded ("verify export") */
+	const char *tool;              /**< recorded (NULL: "verify export") */
 	const char *tool_version;
 } fx_export_options;
 

@@ -49,11 +49,17 @@ static int read_options(fx_export_options *out, const fx_export_options *opts)
 	fx_export_options defaults = FX_EXPORT_OPTIONS_INIT;
 
 	*out = defaults;
+	out->tool = "verify export";
 	if (!opts)
 		return 0;
 	FX_CHECK_VERSION(opts, FX_EXPORT_OPTIONS_VERSION,
 			 "fx_verify_export: fx_export_options");
 	*out = *opts;
+	if (!out->tool)
+		out->tool = "verify export";
+	if (out->verify)
+		FX_CHECK_VERSION(out->verify, FX_VERIFY_OPTIONS_VERSION,
+				 "fx_verify_export: fx_verify_options");
 	if (out->format < FX_EXPORT_RAW || out->format > FX_EXPORT_VMDK)
 		return fx_error_set(FX_EUSAGE, "fx_verify_export: unknown format %d",
 				    out->format);
@@ -67,8 +73,7 @@ static void verify_options(fx_verify_options *vo, const fx_export_options *o)
 	fx_verify_options defaults = FX_VERIFY_OPTIONS_INIT;
 
 	*vo = defaults;
-	if (o->verify && o->verify->version >= 1 &&
-	    o->verify->version <= FX_VERIFY_OPTIONS_VERSION)
+	if (o->verify) /* its version checked: read up to it */
 		memcpy(vo, o->verify, o->verify->version >= 2 ? sizeof(*vo)
 		       : offsetof(fx_verify_options, reference));
 	vo->version = FX_VERIFY_OPTIONS_VERSION; /* the rest: the defaults */
@@ -163,8 +168,7 @@ int fx_verify_export(fx_export_result *out, const char *image_path,
 	if ((rc = fx_verify_image_tap(&out->verify, image_path, db, &vo, &tap)) != 0)
 		goto done;
 	if (out->verify.acquisition_id &&
-	    (rc = fx_verify_record(db, &out->verify, 0, o.tool ? o.tool : "verify export",
-				   o.tool_version)) != 0) {
+	    (rc = fx_verify_record(db, &out->verify, 0, o.tool, o.tool_version)) != 0) {
 		rc = fx_error_set(rc, "the verification could not be recorded: %s",
 				  fx_error_last());
 		goto done;
