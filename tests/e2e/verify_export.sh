@@ -199,6 +199,9 @@ $dir/usb2.vhd|67109376|$(sha_of usb2.vhd)" \
 		"$(count "$db" "SELECT path, size_bytes, sha256 FROM export_files ORDER BY id")" "export files: sizes and SHA-256 as sha256sum says"
 	assert_eq "$(id -un)|verify export" "$(count "$db" "SELECT DISTINCT actor || '|' || tool FROM exports")" "who and with what"
 	assert_eq 4 "$(count "$db" "SELECT count(*) FROM audit_log WHERE action = 'export.record'")" "one export.record event each"
+	assert_exit 0 "$FX_VERIFY" list
+	assert_contains "$(stdout_of_last)" "    export 3: vmdk to $dir/hd1.vmdk at " "list: the VMDK export"
+	assert_contains "$(stdout_of_last)" "      $dir/hd1-flat.vmdk: 67108864 bytes, SHA-256 $disk_sha" "list: its extent"
 	assert_exit 0 "$FX_VERIFY" list --json
 	json=$FX_WORK/list.json
 	cp "$FX_OUT" "$json"
