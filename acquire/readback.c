@@ -260,7 +260,7 @@ static void not_started(acq_state *st)
 	r->status = FX_VERDICT_ERROR;
 	r->acquisition_id = st->acq_id;
 	r->evidence_id = st->evidence_id;
-	snprintf(r->path, sizeof(r->path), "%s", st->files[0].path);
+	r->path = strdup(st->files[0].path); /* freed by fx_verify_result_clear */
 	f.kind = FX_FIND_READ_ERROR;
 	f.status = FX_VERDICT_ERROR;
 	f.message = msg;

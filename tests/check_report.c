@@ -715,7 +715,7 @@ static char *result_json(void)
 
 	memset(&r, 0, sizeof(r));
 	r.status = FX_VERDICT_MISMATCH;
-	snprintf(r.path, sizeof(r.path), "/cases/2026-0042/HD-1.E01");
+	r.path = strdup("/cases/2026-0042/HD-1.E01");
 	r.format = FX_IMAGE_E01;
 	r.size = r.bytes = 1048576;
 	r.sector_size = 512;

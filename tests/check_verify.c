@@ -39,12 +39,14 @@ typedef struct fixture {
 	fx_casedb *db;
 	uint8_t *media;
 	fxt_hashes h;
+	const char *case_number, *evidence_number; /* NULL: C-1, EV-1 */
 } fixture;
 
 static void fixture_open(fixture *f, const char *tag)
 {
 	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
 
+	memset(f, 0, sizeof(*f));
 	snprintf(f->dir, sizeof(f->dir), "%s", fxt_tmpdir(tag));
 	snprintf(f->db_path, sizeof(f->db_path), "%s/case.db", f->dir);
 	o.actor = "tester";
@@ -73,8 +75,8 @@ static int64_t record(fixture *f, const char *format, char paths[][4300],
 	size_t i, nwin = window ? (FXT_MEDIA_SIZE + window - 1) / window : 0;
 	int64_t id;
 
-	rec.case_number = "C-1";
-	rec.evidence.evidence_number = "EV-1";
+	rec.case_number = f->case_number ? f->case_number : "C-1";
+	rec.evidence.evidence_number = f->evidence_number ? f->evidence_number : "EV-1";
 	rec.format = format;
 	rec.tool = "test";
 	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, f->db, &rec), 0);
@@ -191,6 +193,37 @@ START_TEST(test_raw_verified_then_one_byte_changed)
 		      "bytes 2359296-2621439 (hash window 9 of 262144 bytes) differ from the acquisition record: "
 		      "expected SHA-256 ");
 	fx_verify_result_clear(&r);
+	fixture_close(&f);
+}
+END_TEST
+
+/* The result's texts are whole, however long: a case number of 300 and an
+ * evidence number of 1000 characters came back cut at 255 when the result
+ * held them in fixed arrays. */
+START_TEST(test_result_texts_whole)
+{
+	fixture f;
+	char raw[1][4300], cn[301], en[1001];
+	fx_verify_result r;
+
+	fixture_open(&f, "verify-texts");
+	memset(cn, 'c', 300);
+	cn[300] = '\0';
+	memset(en, 'e', 1000);
+	en[1000] = '\0';
+	f.case_number = cn;
+	f.evidence_number = en;
+	snprintf(raw[0], sizeof(raw[0]), "%s/img.raw", f.dir);
+	fxt_write_or_die(raw[0], f.media, FXT_MEDIA_SIZE);
+	record(&f, "raw", raw, 1, FXT_MEDIA_SIZE, 0);
+	verify(&r, raw[0], f.db);
+	ck_assert_int_eq(r.status, FX_VERDICT_VERIFIED);
+	ck_assert_str_eq(r.case_number, cn);
+	ck_assert_str_eq(r.evidence_number, en);
+	ck_assert_str_eq(r.path, raw[0]);
+	ck_assert_str_eq(r.sha256_file, "");
+	fx_verify_result_clear(&r);
+	ck_assert_ptr_null(r.path);
 	fixture_close(&f);
 }
 END_TEST
@@ -831,6 +864,7 @@ static Suite *verify_suite(void)
 	TCase *ver = tcase_create("verification");
 
 	tcase_add_test(ver, test_raw_verified_then_one_byte_changed);
+	tcase_add_test(ver, test_result_texts_whole);
 	tcase_add_test(ver, test_window_runs_are_merged);
 	tcase_add_test(ver, test_split_raw_findings);
 	tcase_add_test(ver, test_split_raw_extra_segment);

@@ -169,7 +169,7 @@ static int refuse_unverifiable(fx_casedb *db, const handoff *h, int64_t ev_id,
 	memset(&r, 0, sizeof(r));
 	memset(&f, 0, sizeof(f));
 	r.status = FX_VERDICT_ERROR;
-	snprintf(r.path, sizeof(r.path), "(none)");
+	r.path = strdup("(none)"); /* freed by fx_verify_result_clear */
 	f.kind = FX_FIND_NO_RECORD;
 	f.status = FX_VERDICT_ERROR;
 	f.message = "the evidence has no finished acquisition with image files to verify";

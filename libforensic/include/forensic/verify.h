@@ -173,7 +173,10 @@ typedef struct fx_verify_result {
 	/** FX_VERDICT_INTERRUPTED: options.cancel stopped the reading
 	 *  before a verdict (see fx_verify_image) */
 	fx_verdict status;
-	char path[4096];         /**< the image as given */
+	/** The image as given (owned, like the other texts of the result:
+	 *  "" when none, NULL only when fx_verify_image returned a negative
+	 *  code before it began). */
+	char *path;
 	int format;              /**< enum fx_image_format, 0 if not opened */
 	uint64_t size;           /**< media bytes (0 if not opened) */
 	uint64_t bytes;          /**< media bytes hashed */
@@ -186,9 +189,9 @@ typedef struct fx_verify_result {
 	uint64_t recorded_bytes;     /**< from the record; 0 if none */
 	int64_t acquisition_id;      /**< the record used; 0: none */
 	int64_t evidence_id;
-	char case_number[256];
-	char evidence_number[256];
-	char sha256_file[4096];      /**< "" if none was read */
+	char *case_number;           /**< of the record; owned, "" if none */
+	char *evidence_number;       /**< owned, "" if none */
+	char *sha256_file;           /**< owned; "" if none was read */
 	uint64_t window_size;        /**< of the recorded windows; 0: none */
 	fx_window_hash *windows;     /**< computed, owned */
 	size_t nwindows;
