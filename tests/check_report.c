@@ -1393,7 +1393,7 @@ START_TEST(test_parse_format)
 	ck_assert_int_eq(f, FX_REPORT_DFXML);
 	ck_assert_int_eq(fx_report_parse_format(&f, "pdf"), FX_EUSAGE);
 	ck_assert_str_eq(fx_error_last(), "unknown report format \"pdf\" "
-			 "(expected html, text, json or dfxml)");
+			 "(expected html, text, json, dfxml or case)");
 	ck_assert_int_eq(fx_report_parse_format(&f, "HTML"), FX_EUSAGE);
 	ck_assert_int_eq(fx_report_parse_format(&f, ""), FX_EUSAGE);
 	ck_assert_int_eq(fx_report_parse_format(&f, NULL), FX_EUSAGE);
