@@ -16,13 +16,15 @@
  * report time, no audit check time), and every node's @id is a name-based
  * UUID (RFC 4122 version 5, SHA-1) of stable record keys: a record's
  * kind, case and evidence numbers, id and recorded time, as a compact JSON
- * array (key_iri), or the IRI of the node it belongs to and a suffix
- * (child_iri). The same operator, host or vendor is the same node in
- * every report, of every database.
+ * array (fx_cg_key_iri), or the IRI of the node it belongs to and a
+ * suffix (fx_cg_child_iri). The same operator, host or vendor is the same
+ * node in every report, of every database.
  *
- * An action kind is one row of action_kinds: how many an item has, the
- * IRI of the i-th, and the writer of its nodes; a new kind of record
- * (exports, resumes) is one more row.
+ * This file writes the graph's frame: the investigation, the evidence
+ * items, the people, places and makers, and the audit note. The actions
+ * are report_case_actions.c's, one row of fx_cg_action_kinds per kind of
+ * record (how many an item has, the IRI of the i-th, the writer of its
+ * nodes); a new kind (exports, resumes) is one more row there.
  *
  * Text goes out through base/json's writer (pretty, text that is not
  * UTF-8 as U+FFFD); control characters, quotes and markup are JSON
@@ -35,39 +37,14 @@
 
 #include "base/error.h"
 #include "base/hex.h"
-#include "base/json.h"
 #include "base/vec.h"
-#include "hash/hasher.h"
-#include "report/report_int.h"
+#include "report/report_case.h"
 
 /* The namespace of every UUID this writer makes (a random UUID, fixed
  * forever: changing it changes every @id). */
 static const uint8_t case_ns[16] = {
 	0xb6, 0x9e, 0x33, 0xd6, 0x72, 0x4c, 0x44, 0x10,
 	0xa7, 0x80, 0x02, 0x94, 0x76, 0x22, 0xe4, 0x03 };
-
-/* A node's IRI, compact: "kb:KIND-UUID". */
-typedef struct iri {
-	char s[96];
-} iri;
-
-/* Identities and locations are written once each, after the records that
- * name them (sorted, so that the output does not depend on first use). */
-enum agent_kind { AG_ORGANIZATION, AG_IDENTITY, AG_LOCATION };
-
-struct agent {
-	enum agent_kind kind;
-	const char *name;              /* borrowed from the model */
-};
-
-struct cw {
-	fx_json w;                     /* the output */
-	const struct fx_rpt *r;
-	fx_hasher *sha1;               /* for the UUIDs */
-	struct agent *agents;
-	size_t n_agents, cap_agents;
-	int err;                       /* out of memory */
-};
 
 /* ---- IRIs ---- */
 
@@ -92,7 +69,7 @@ static void uuid5(struct cw *c, char out[37], const char *name, size_t len)
 /* kb:KIND-UUID, the UUID of the compact JSON array of the n texts of
  * parts (NULL: null) followed by id when id >= 0, e.g.
  * ["acquisition","2026-0042","HD-1","2026-03-02T09:15:00Z",1]. */
-static void key_iri(struct cw *c, iri *out, const char *kind,
+void fx_cg_key_iri(struct cw *c, iri *out, const char *kind,
 		    const char *const *parts, size_t n, int64_t id)
 {
 	char uuid[37];
@@ -119,7 +96,7 @@ static void key_iri(struct cw *c, iri *out, const char *kind,
 
 /* kb:KIND-UUID of a node that belongs to parent: the UUID of
  * "PARENT/SUFFIX" (PARENT the parent's compact IRI). */
-static void child_iri(struct cw *c, iri *out, const iri *parent,
+void fx_cg_child_iri(struct cw *c, iri *out, const iri *parent,
 		      const char *kind, const char *suffix)
 {
 	char name[160], uuid[37];
@@ -137,76 +114,14 @@ static void agent_iri(struct cw *c, iri *out, enum agent_kind k,
 					   "location" };
 	const char *parts[2] = { tag[k], name };
 
-	key_iri(c, out, tag[k], parts, 2, -1);
+	fx_cg_key_iri(c, out, tag[k], parts, 2, -1);
 }
 
-/* ---- the writer's conventions ---- */
-
-static void key(struct cw *c, const char *k) { fx_json_key(&c->w, k); }
-
-/* A member whose value is text; nothing when s is NULL (not recorded). */
-static void str(struct cw *c, const char *k, const char *s)
-{
-	if (s)
-		fx_json_member_string(&c->w, k, s);
-}
-
-static void num(struct cw *c, const char *k, uint64_t v)
-{
-	fx_json_member_uint(&c->w, k, v);
-}
-
-/* A typed literal: {"@type": type, "@value": s}; nothing for NULL. */
-static void typed(struct cw *c, const char *k, const char *type,
-		  const char *s)
-{
-	if (!s)
-		return;
-	key(c, k);
-	fx_json_object_begin(&c->w);
-	str(c, "@type", type);
-	str(c, "@value", s);
-	fx_json_object_end(&c->w);
-}
-
-static void when(struct cw *c, const char *k, const char *utc)
-{
-	typed(c, k, "xsd:dateTime", utc);
-}
-
-/* {"@id": id} as a value (k NULL: an array element). */
-static void ref(struct cw *c, const char *k, const iri *id)
-{
-	if (k)
-		key(c, k);
-	fx_json_object_begin(&c->w);
-	str(c, "@id", id->s);
-	fx_json_object_end(&c->w);
-}
-
-/* Opens a node object (k NULL: an array element, or the graph's). */
-static void node(struct cw *c, const char *k, const iri *id, const char *type)
-{
-	if (k)
-		key(c, k);
-	fx_json_object_begin(&c->w);
-	str(c, "@id", id->s);
-	str(c, "@type", type);
-}
-
-static void end(struct cw *c) { fx_json_object_end(&c->w); }
-
-static void list(struct cw *c, const char *k)
-{
-	key(c, k);
-	fx_json_array_begin(&c->w);
-}
-
-static void list_end(struct cw *c) { fx_json_array_end(&c->w); }
+/* ---- agents and observables ---- */
 
 /* A reference to the identity, organization or location called name,
  * whose node is written at the end; nothing when name is NULL. */
-static void agent(struct cw *c, const char *k, enum agent_kind kind,
+void fx_cg_agent(struct cw *c, const char *k, enum agent_kind kind,
 		  const char *name)
 {
 	iri id;
@@ -224,7 +139,6 @@ static void agent(struct cw *c, const char *k, enum agent_kind kind,
 	ref(c, k, &id);
 }
 
-/* ---- observables ---- */
 
 /* One uco-types:Hash in the hash list of facet; nothing for "". */
 static void hash(struct cw *c, const iri *facet, const char *method,
@@ -234,7 +148,7 @@ static void hash(struct cw *c, const iri *facet, const char *method,
 
 	if (!value || !value[0])
 		return;
-	child_iri(c, &id, facet, "hash", method);
+	fx_cg_child_iri(c, &id, facet, "hash", method);
 	node(c, NULL, &id, "uco-types:Hash");
 	str(c, "uco-types:hashMethod", method);
 	typed(c, "uco-types:hashValue", "xsd:hexBinary", value);
@@ -243,12 +157,12 @@ static void hash(struct cw *c, const iri *facet, const char *method,
 
 /* A ContentDataFacet in the hasFacet list of owner: size (when has_size)
  * and the recorded digests. */
-static void content(struct cw *c, const iri *owner, int has_size,
+void fx_cg_content(struct cw *c, const iri *owner, int has_size,
 		    uint64_t size, const fx_digests *d)
 {
 	iri id;
 
-	child_iri(c, &id, owner, "content-data-facet", "content-data");
+	fx_cg_child_iri(c, &id, owner, "content-data-facet", "content-data");
 	node(c, NULL, &id, "uco-observable:ContentDataFacet");
 	if (has_size)
 		num(c, "uco-observable:sizeInBytes", size);
@@ -270,27 +184,20 @@ static void device(struct cw *c, const iri *id, const struct fx_rpt_item *it)
 	node(c, NULL, id, "uco-observable:Device");
 	str(c, "uco-core:description", it->ev.evidence.description);
 	list(c, "uco-core:hasFacet");
-	child_iri(c, &f, id, "device-facet", "device");
+	fx_cg_child_iri(c, &f, id, "device-facet", "device");
 	node(c, NULL, &f, "uco-observable:DeviceFacet");
-	agent(c, "uco-observable:manufacturer", AG_ORGANIZATION, s->vendor);
+	fx_cg_agent(c, "uco-observable:manufacturer", AG_ORGANIZATION, s->vendor);
 	str(c, "uco-observable:model", s->model);
 	str(c, "uco-observable:serialNumber", s->serial);
 	end(c);
 	if (s->size) {
-		child_iri(c, &f, id, "storage-medium-facet", "storage-medium");
+		fx_cg_child_iri(c, &f, id, "storage-medium-facet", "storage-medium");
 		node(c, NULL, &f, "uco-observable:StorageMediumFacet");
 		num(c, "uco-observable:totalStorageCapacityInBytes", s->size);
 		end(c);
 	}
 	list_end(c);
 	end(c);
-}
-
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
 }
 
 /* ---- the case and the evidence item ---- */
@@ -306,15 +213,15 @@ static void case_iri(struct cw *c, iri *out)
 {
 	const char *parts[] = { "investigation", case_number(c->r) };
 
-	key_iri(c, out, "investigation", parts, 2, -1);
+	fx_cg_key_iri(c, out, "investigation", parts, 2, -1);
 }
 
-static void device_iri(struct cw *c, iri *out, const struct fx_rpt_item *it)
+void fx_cg_device_iri(struct cw *c, iri *out, const struct fx_rpt_item *it)
 {
 	const char *parts[] = { "device", it->ev.case_number,
 				it->ev.evidence.evidence_number };
 
-	key_iri(c, out, "device", parts, 3, -1);
+	fx_cg_key_iri(c, out, "device", parts, 3, -1);
 }
 
 /* The record that makes the device an exhibit. */
@@ -323,11 +230,11 @@ static void exhibit_iri(struct cw *c, iri *out, const struct fx_rpt_item *it)
 	const char *parts[] = { "exhibit", it->ev.case_number,
 				it->ev.evidence.evidence_number };
 
-	key_iri(c, out, "provenance-record", parts, 3, -1);
+	fx_cg_key_iri(c, out, "provenance-record", parts, 3, -1);
 }
 
 /* exhibitNumber and rootExhibitNumber: the evidence number. */
-static void exhibit_numbers(struct cw *c, const struct fx_rpt_item *it)
+void fx_cg_exhibit_numbers(struct cw *c, const struct fx_rpt_item *it)
 {
 	str(c, "case-investigation:exhibitNumber",
 	    it->ev.evidence.evidence_number);
@@ -340,492 +247,17 @@ static void exhibit(struct cw *c, const struct fx_rpt_item *it)
 	iri id, dev;
 
 	exhibit_iri(c, &id, it);
-	device_iri(c, &dev, it);
+	fx_cg_device_iri(c, &dev, it);
 	node(c, NULL, &id, "case-investigation:ProvenanceRecord");
-	exhibit_numbers(c, it);
+	fx_cg_exhibit_numbers(c, it);
 	str(c, "uco-core:description", it->ev.evidence.notes);
-	agent(c, "uco-core:createdBy", AG_IDENTITY, it->ev.evidence.examiner);
+	fx_cg_agent(c, "uco-core:createdBy", AG_IDENTITY, it->ev.evidence.examiner);
 	when(c, "uco-core:objectCreatedTime", it->ev.created_utc);
 	list(c, "uco-core:object");
 	ref(c, NULL, &dev);
 	list_end(c);
 	end(c);
 }
-
-/* ---- acquisitions ---- */
-
-static size_t acq_count(const struct fx_rpt_item *it) { return it->n_acq; }
-
-static void acq_key(struct cw *c, iri *out, const struct fx_rpt_item *it,
-		    const fx_casedb_acquisition_info *a)
-{
-	const char *parts[] = { "acquisition", it->ev.case_number,
-				it->ev.evidence.evidence_number,
-				a->rec.start_utc };
-
-	key_iri(c, out, "investigative-action", parts, 4, a->id);
-}
-
-static void acq_iri(struct cw *c, const struct fx_rpt_item *it, size_t i,
-		    iri *out)
-{
-	acq_key(c, out, it, it->acq[i]);
-}
-
-/* The image an acquisition made, and its files. */
-static void image_iri(struct cw *c, iri *out, const iri *action)
-{
-	child_iri(c, out, action, "image", "image");
-}
-
-static void file_iri(struct cw *c, iri *out, const iri *action, size_t i)
-{
-	char suffix[32];
-
-	snprintf(suffix, sizeof(suffix), "file/%zu", i);
-	child_iri(c, out, action, "file", suffix);
-}
-
-/* References to an acquisition's image and files (array elements). */
-static void image_refs(struct cw *c, const iri *action,
-		       const fx_casedb_acquisition_info *a)
-{
-	iri id;
-	size_t i;
-
-	image_iri(c, &id, action);
-	ref(c, NULL, &id);
-	for (i = 0; i < a->result.n_files; i++) {
-		file_iri(c, &id, action, i);
-		ref(c, NULL, &id);
-	}
-}
-
-/* The JSON type of a recorded parameter, as its itemType. */
-static const char *json_type(const fx_json_value *v)
-{
-	static const char *const names[] = { "null", "boolean", "number",
-					     "string", "array", "object" };
-
-	return names[v->t];
-}
-
-/* v as text: a string as it is, a number as written, a boolean, or an
- * array or object as compact JSON (into *tmp, cleared by the caller). */
-static const char *json_text(const fx_json_value *v, fx_json *tmp);
-
-static void json_copy(fx_json *j, const fx_json_value *v)
-{
-	const fx_json_value *m;
-
-	switch (v->t) {
-	case FX_JV_NULL: fx_json_null(j); return;
-	case FX_JV_BOOL: fx_json_bool(j, v->b); return;
-	case FX_JV_NUM: fx_json_raw(j, v->s); return;
-	case FX_JV_STR: fx_json_cstring(j, v->s); return;
-	case FX_JV_ARR:
-		fx_json_array_begin(j);
-		for (m = v->first; m; m = m->next)
-			json_copy(j, m);
-		fx_json_array_end(j);
-		return;
-	case FX_JV_OBJ:
-		fx_json_object_begin(j);
-		for (m = v->first; m; m = m->next) {
-			fx_json_key(j, m->key);
-			json_copy(j, m);
-		}
-		fx_json_object_end(j);
-		return;
-	}
-}
-
-static const char *json_text(const fx_json_value *v, fx_json *tmp)
-{
-	const char *text = NULL;
-
-	if (v->t == FX_JV_STR || v->t == FX_JV_NUM)
-		return v->s;
-	if (v->t == FX_JV_BOOL)
-		return v->b ? "true" : "false";
-	if (v->t == FX_JV_NULL)
-		return NULL;   /* an entry without a value */
-	fx_json_init(tmp, FX_JSON_COMPACT | FX_JSON_TEXT_REPLACE, NULL);
-	json_copy(tmp, v);
-	fx_json_text(tmp, &text, NULL);
-	return text;
-}
-
-static void entry(struct cw *c, const iri *conf, size_t i, const char *name,
-		  const char *value, const char *type)
-{
-	char suffix[32];
-	iri id;
-
-	snprintf(suffix, sizeof(suffix), "entry/%zu", i);
-	child_iri(c, &id, conf, "configuration-entry", suffix);
-	node(c, NULL, &id, "uco-configuration:ConfigurationEntry");
-	str(c, "uco-configuration:itemName", name);
-	str(c, "uco-configuration:itemValue", value);
-	str(c, "uco-configuration:itemType", type);
-	end(c);
-}
-
-/* One entry per recorded parameter (parameters_json's members in their
- * order; text that is not a JSON object is one entry "parameters"), then
- * the command line. */
-static void entries(struct cw *c, const iri *conf,
-		    const fx_casedb_acquisition *r)
-{
-	fx_arena mem = FX_ARENA_INIT;
-	const fx_json_value *v = NULL, *m;
-	size_t i = 0;
-
-	if (r->parameters_json)
-		v = fx_json_parse(&mem, r->parameters_json);
-	if (mem.err)
-		c->err = FX_ERROR;
-	list(c, "uco-configuration:configurationEntry");
-	if (v && v->t == FX_JV_OBJ) {
-		for (m = v->first; m; m = m->next) {
-			fx_json tmp;
-
-			memset(&tmp, 0, sizeof(tmp));
-			entry(c, conf, i++, m->key, json_text(m, &tmp),
-			      json_type(m));
-			fx_json_clear(&tmp);
-		}
-	} else if (r->parameters_json) {
-		entry(c, conf, i++, "parameters", r->parameters_json, "text");
-	}
-	if (r->command_line)
-		entry(c, conf, i, "command_line", r->command_line,
-		      "command-line");
-	list_end(c);
-	fx_arena_free(&mem);
-}
-
-/* The library versions ("libforensic 0.1.0; OpenSSL 3.0.15; ...") as
- * one Dependency each. */
-static void dependencies(struct cw *c, const iri *conf, const char *libs)
-{
-	const char *p = libs, *semi;
-	char suffix[32];
-	size_t i = 0;
-	iri id;
-
-	if (!libs)
-		return;
-	list(c, "uco-configuration:dependencies");
-	do {
-		char *one;
-
-		semi = strstr(p, "; ");
-		one = semi ? strndup(p, (size_t)(semi - p)) : strdup(p);
-		if (!one) {
-			c->err = FX_ERROR;
-			break;
-		}
-		snprintf(suffix, sizeof(suffix), "dependency/%zu", i++);
-		child_iri(c, &id, conf, "dependency", suffix);
-		node(c, NULL, &id, "uco-configuration:Dependency");
-		str(c, "uco-configuration:dependencyType", "library");
-		str(c, "uco-configuration:dependencyDescription", one);
-		end(c);
-		free(one);
-		p = semi ? semi + 2 : NULL;
-	} while (p);
-	list_end(c);
-}
-
-/* The instrument of action: the tool, its version and (for an
- * acquisition) its configuration. */
-static void tool(struct cw *c, const iri *action, const char *name,
-		 const char *version, const fx_casedb_acquisition *r)
-{
-	iri id, conf;
-
-	child_iri(c, &id, action, "configured-tool", "tool");
-	node(c, "uco-action:instrument", &id, "uco-tool:ConfiguredTool");
-	str(c, "uco-core:name", name);
-	str(c, "uco-tool:version", version);
-	if (r) {
-		child_iri(c, &conf, &id, "configuration", "configuration");
-		node(c, "uco-configuration:usesConfiguration", &conf,
-		     "uco-configuration:Configuration");
-		entries(c, &conf, r);
-		dependencies(c, &conf, r->library_versions);
-		end(c);
-	}
-	end(c);
-}
-
-/* UCO's ActionStatusTypeVocab for an acquisition's status. */
-static const char *acq_status(fx_status s)
-{
-	switch (s) {
-	case FX_STATUS_RUNNING: return "Ongoing";
-	case FX_STATUS_COMPLETED: return "Success";
-	case FX_STATUS_COMPLETED_WITH_ERRORS: return "Complete/Finish";
-	case FX_STATUS_FAILED: return "Fail";
-	case FX_STATUS_INTERRUPTED: return "Error";
-	}
-	return "Unknown";
-}
-
-/* What an acquisition's status is, in the record's words, and its
- * unreadable sectors. */
-static void acq_description(struct cw *c, const fx_casedb_acquisition_info *a)
-{
-	char line[160];
-	size_t i;
-
-	list(c, "uco-core:description");
-	snprintf(line, sizeof(line), "status: %s", fx_status_name(a->status));
-	str(c, NULL, line);
-	str(c, NULL, a->status_note);
-	for (i = 0; i < a->result.n_bad; i++) {
-		const fx_bad_range *b = &a->result.bad[i];
-
-		snprintf(line, sizeof(line), "unreadable sectors %llu to %llu "
-			 "(%llu sectors of %u bytes), zero-filled in the image",
-			 (unsigned long long)b->first,
-			 (unsigned long long)(b->first + b->count - 1),
-			 (unsigned long long)b->count, a->result.sector_size);
-		str(c, NULL, line);
-	}
-	list_end(c);
-}
-
-static void acq_image(struct cw *c, const iri *action,
-		      const fx_casedb_acquisition_info *a)
-{
-	iri id, f;
-
-	image_iri(c, &id, action);
-	node(c, NULL, &id, "uco-observable:Image");
-	list(c, "uco-core:hasFacet");
-	child_iri(c, &f, &id, "image-facet", "image");
-	node(c, NULL, &f, "uco-observable:ImageFacet");
-	str(c, "uco-observable:imageType", a->rec.format);
-	end(c);
-	content(c, &id, a->status != FX_STATUS_RUNNING, a->result.bytes,
-		&a->result.hashes);
-	list_end(c);
-	end(c);
-}
-
-static void acq_file(struct cw *c, const iri *action, size_t i,
-		     const fx_image_file *file)
-{
-	fx_digests d = { FX_HASH_SHA256, "", "", "" };
-	iri id, f;
-
-	snprintf(d.sha256, sizeof(d.sha256), "%s", file->sha256);
-	file_iri(c, &id, action, i);
-	node(c, NULL, &id, "uco-observable:File");
-	list(c, "uco-core:hasFacet");
-	child_iri(c, &f, &id, "file-facet", "file");
-	node(c, NULL, &f, "uco-observable:FileFacet");
-	str(c, "uco-observable:fileName", base_name(file->path));
-	str(c, "uco-observable:filePath", file->path);
-	num(c, "uco-observable:sizeInBytes", file->size);
-	end(c);
-	content(c, &id, 1, file->size, &d);
-	list_end(c);
-	end(c);
-}
-
-static void acq_write(struct cw *c, const struct fx_rpt_item *it, size_t i)
-{
-	const fx_casedb_acquisition_info *a = it->acq[i];
-	iri id, dev, rec;
-	size_t k;
-
-	acq_key(c, &id, it, a);
-	device_iri(c, &dev, it);
-	child_iri(c, &rec, &id, "provenance-record", "provenance-record");
-	node(c, NULL, &id, "case-investigation:InvestigativeAction");
-	str(c, "uco-core:name", "acquisition");
-	acq_description(c, a);
-	str(c, "uco-action:actionStatus", acq_status(a->status));
-	when(c, "uco-action:startTime", a->rec.start_utc);
-	when(c, "uco-action:endTime", a->result.end_utc);
-	agent(c, "uco-action:performer", AG_IDENTITY, a->rec.operator_name);
-	agent(c, "uco-action:location", AG_LOCATION, a->rec.host);
-	tool(c, &id, a->rec.tool, a->rec.tool_version, &a->rec);
-	list(c, "uco-action:object");
-	ref(c, NULL, &dev);
-	list_end(c);
-	list(c, "uco-action:result");
-	image_refs(c, &id, a);
-	ref(c, NULL, &rec);
-	list_end(c);
-	end(c);
-	acq_image(c, &id, a);
-	for (k = 0; k < a->result.n_files; k++)
-		acq_file(c, &id, k, &a->result.files[k]);
-	node(c, NULL, &rec, "case-investigation:ProvenanceRecord");
-	exhibit_numbers(c, it);
-	list(c, "uco-core:object");
-	image_refs(c, &id, a);
-	list_end(c);
-	end(c);
-}
-
-/* ---- verifications ---- */
-
-static size_t ver_count(const struct fx_rpt_item *it) { return it->n_ver; }
-
-static void ver_iri(struct cw *c, const struct fx_rpt_item *it, size_t i,
-		    iri *out)
-{
-	const char *parts[] = { "verification", it->ev.case_number,
-				it->ev.evidence.evidence_number,
-				it->ver[i].rec.time_utc };
-
-	key_iri(c, out, "investigative-action", parts, 4, it->ver[i].id);
-}
-
-static const char *ver_status(fx_verdict v)
-{
-	switch (v) {
-	case FX_VERDICT_VERIFIED: return "Success";
-	case FX_VERDICT_MISMATCH: return "Fail";
-	case FX_VERDICT_ERROR: return "Error";
-	case FX_VERDICT_INTERRUPTED: return "Unknown";
-	}
-	return "Unknown";
-}
-
-static void ver_write(struct cw *c, const struct fx_rpt_item *it, size_t i)
-{
-	const fx_casedb_verification_info *v = &it->ver[i];
-	const fx_casedb_acquisition_info *a = fx_rpt_acq_of(it, v);
-	char line[64];
-	iri id, acq, data;
-
-	ver_iri(c, it, i, &id);
-	child_iri(c, &data, &id, "observable", "data-read");
-	node(c, NULL, &id, "case-investigation:InvestigativeAction");
-	str(c, "uco-core:name", "verification");
-	list(c, "uco-core:description");
-	snprintf(line, sizeof(line), "result: %s", fx_verdict_name(v->rec.result));
-	str(c, NULL, line);
-	str(c, NULL, v->rec.findings);
-	list_end(c);
-	str(c, "uco-action:actionStatus", ver_status(v->rec.result));
-	/* the record has one time: when the result was recorded */
-	when(c, "uco-action:endTime", v->rec.time_utc);
-	agent(c, "uco-action:performer", AG_IDENTITY, v->rec.actor);
-	agent(c, "uco-action:location", AG_LOCATION, v->rec.host);
-	tool(c, &id, v->rec.tool, v->rec.tool_version, NULL);
-	if (a) {
-		acq_key(c, &acq, it, a);
-		ref(c, "case-investigation:wasInformedBy", &acq);
-		list(c, "uco-action:object");
-		image_refs(c, &acq, a);
-		list_end(c);
-	}
-	list(c, "uco-action:result");
-	ref(c, NULL, &data);
-	list_end(c);
-	end(c);
-	/* what it read: the hashes it computed */
-	node(c, NULL, &data, "uco-observable:ObservableObject");
-	str(c, "uco-core:name", "data read by the verification");
-	list(c, "uco-core:hasFacet");
-	content(c, &data, 0, 0, &v->rec.hashes);
-	list_end(c);
-	end(c);
-}
-
-/* ---- custody transfers ---- */
-
-static size_t cus_count(const struct fx_rpt_item *it) { return it->n_cus; }
-
-static void cus_iri(struct cw *c, const struct fx_rpt_item *it, size_t i,
-		    iri *out)
-{
-	const char *parts[] = { "custody", it->ev.case_number,
-				it->ev.evidence.evidence_number,
-				it->cus[i].rec.time_utc };
-
-	key_iri(c, out, "investigative-action", parts, 4, it->cus[i].id);
-}
-
-/* What changed hands: the device, and the images of the acquisitions
- * that had ended by then (array elements). */
-static void held(struct cw *c, const struct fx_rpt_item *it,
-		 const fx_casedb_custody *t)
-{
-	size_t k;
-	iri id;
-
-	device_iri(c, &id, it);
-	ref(c, NULL, &id);
-	for (k = 0; k < it->n_acq; k++) {
-		const fx_casedb_acquisition_info *a = it->acq[k];
-
-		if (!a->result.end_utc || !t->time_utc ||
-		    fx_rpt_time_cmp(a->result.end_utc, t->time_utc) > 0)
-			continue;
-		acq_key(c, &id, it, a);
-		image_refs(c, &id, a);
-	}
-}
-
-static void cus_write(struct cw *c, const struct fx_rpt_item *it, size_t i)
-{
-	const fx_casedb_custody *t = &it->cus[i].rec;
-	iri id, rec;
-
-	cus_iri(c, it, i, &id);
-	child_iri(c, &rec, &id, "provenance-record", "provenance-record");
-	node(c, NULL, &id, "case-investigation:InvestigativeAction");
-	str(c, "uco-core:name", "custody transfer");
-	str(c, "uco-core:description", t->reason);
-	/* a hand-over is an instant: it starts and ends at the time recorded */
-	when(c, "uco-action:startTime", t->time_utc);
-	when(c, "uco-action:endTime", t->time_utc);
-	agent(c, "uco-action:performer", AG_IDENTITY, t->from_party);
-	list(c, "uco-action:participant");
-	agent(c, NULL, AG_IDENTITY, t->to_party);
-	list_end(c);
-	agent(c, "uco-action:location", AG_LOCATION, t->location);
-	list(c, "uco-action:object");
-	held(c, it, t);
-	list_end(c);
-	list(c, "uco-action:result");
-	ref(c, NULL, &rec);
-	list_end(c);
-	end(c);
-	node(c, NULL, &rec, "case-investigation:ProvenanceRecord");
-	exhibit_numbers(c, it);
-	agent(c, "uco-core:createdBy", AG_IDENTITY, t->actor);
-	when(c, "uco-core:objectCreatedTime", t->time_utc);
-	list(c, "uco-core:object");
-	held(c, it, t);
-	list_end(c);
-	end(c);
-}
-
-/* ---- the kinds of action ---- */
-
-struct action_kind {
-	size_t (*count)(const struct fx_rpt_item *it);
-	void (*iri)(struct cw *c, const struct fx_rpt_item *it, size_t i,
-		    iri *out);
-	void (*write)(struct cw *c, const struct fx_rpt_item *it, size_t i);
-};
-
-static const struct action_kind action_kinds[] = {
-	{ acq_count, acq_iri, acq_write },
-	{ ver_count, ver_iri, ver_write },
-	{ cus_count, cus_iri, cus_write },
-};
-
-#define N_KINDS (sizeof(action_kinds) / sizeof(action_kinds[0]))
 
 /* ---- the graph ---- */
 
@@ -848,13 +280,13 @@ static void investigation(struct cw *c)
 	list(c, "uco-core:object");
 	for (i = 0; i < r->n_items; i++) {
 		it = &r->items[i];
-		device_iri(c, &id, it);
+		fx_cg_device_iri(c, &id, it);
 		ref(c, NULL, &id);
 		exhibit_iri(c, &id, it);
 		ref(c, NULL, &id);
-		for (k = 0; k < N_KINDS; k++)
-			for (n = 0; n < action_kinds[k].count(it); n++) {
-				action_kinds[k].iri(c, it, n, &id);
+		for (k = 0; k < fx_cg_n_action_kinds; k++)
+			for (n = 0; n < fx_cg_action_kinds[k].count(it); n++) {
+				fx_cg_action_kinds[k].iri(c, it, n, &id);
 				ref(c, NULL, &id);
 			}
 	}
@@ -908,7 +340,7 @@ static void audit_note(struct cw *c)
 		 ? "The case database's audit chain does NOT check out: %s."
 		 : "The case database's audit chain could not be checked: %s.",
 		 r->audit_rc == FX_ECORRUPT ? r->audit.reason : r->audit_error);
-	key_iri(c, &id, "annotation", parts, 3, r->head.last_seq);
+	fx_cg_key_iri(c, &id, "annotation", parts, 3, r->head.last_seq);
 	case_iri(c, &inv);
 	node(c, NULL, &id, "uco-core:Annotation");
 	str(c, "uco-core:statement", text);
@@ -966,12 +398,12 @@ int fx_rpt_write_case(FILE *f, const struct fx_rpt *r)
 		const struct fx_rpt_item *it = &r->items[i];
 		iri dev;
 
-		device_iri(&c, &dev, it);
+		fx_cg_device_iri(&c, &dev, it);
 		device(&c, &dev, it);
 		exhibit(&c, it);
-		for (k = 0; k < N_KINDS; k++)
-			for (n = 0; n < action_kinds[k].count(it); n++)
-				action_kinds[k].write(&c, it, n);
+		for (k = 0; k < fx_cg_n_action_kinds; k++)
+			for (n = 0; n < fx_cg_action_kinds[k].count(it); n++)
+				fx_cg_action_kinds[k].write(&c, it, n);
 	}
 	agents(&c);
 	audit_note(&c);
