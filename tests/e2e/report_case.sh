@@ -60,10 +60,10 @@ make_record() {
 		--operator "A. Smith" "$src" "$dir/hd1e"
 	assert_exit 0 "$FX_VERIFY" -q --operator "R. Roe" "$dir/hd1.raw"
 	assert_exit 0 "$FX_VERIFY" -q "$dir/hd1e.E01"
-	(cd "$dir" && "$FX_VERIFY" -q handoff HD-1 --case CASE-14 --from "J. Doe" \
-		--to "Det. Smith" --reason "court, 2 Dec" --location "Lab 2") ||
-		fail "handoff failed"
-	check_ok
+	assert_exit 0 "$FX_VERIFY" -q handoff HD-1 --db "$dir/case.db" --case CASE-14 \
+		--from "J. Doe" --to "Det. Smith" --reason "court, 2 Dec" --location "Lab 2"
+	assert_contains "$(stdout_of_last)" "custody of evidence HD-1 transferred from J. Doe to Det. Smith" \
+		"the handoff is recorded"
 	flip "$dir/hd1.raw" 1048576
 	assert_exit 1 "$FX_VERIFY" -q "$dir/hd1.raw"
 }
