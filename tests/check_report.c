@@ -1255,7 +1255,7 @@ START_TEST(test_unfinished_acquisition)
 	fx_casedb *db = open_db(path);
 	char want[512], host[256];
 	int64_t acq;
-	char *t, *j;
+	char *t, *j, *c;
 
 	ck_assert_ptr_nonnull(db);
 	a.case_number = "2026-0100";
@@ -1288,8 +1288,22 @@ START_TEST(test_unfinished_acquisition)
 	HAS_LINE(t, "  No custody event is recorded for this evidence item.");
 	HAS_LINE(t, "  Image files: none recorded.");
 	HAS_LINE(t, "Examiner (recorded):    not recorded");
+	/* CASE: an ongoing action without an end, an image without size or
+	 * hashes, nothing made up */
+	c = report(path, "2026-0100", NULL, FX_REPORT_CASE);
+	HAS(c, "\"uco-core:description\": [\n        \"status: running\",\n");
+	HAS(c, "\"uco-action:actionStatus\": \"Ongoing\",\n      "
+	    "\"uco-action:startTime\": {\n        \"@type\": \"xsd:dateTime\",\n"
+	    "        \"@value\": \"2026-04-01T10:00:00Z\"\n      },\n      "
+	    "\"uco-action:performer\"");
+	HAS(c, "\"@type\": \"uco-observable:ContentDataFacet\",\n          "
+	    "\"uco-observable:hash\": []\n");
+	LACKS(c, "uco-action:endTime");
+	LACKS(c, "uco-observable:File\"");
+	LACKS(c, "uco-observable:sizeInBytes");
 	free(t);
 	free(j);
+	free(c);
 }
 END_TEST
 
