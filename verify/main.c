@@ -22,7 +22,7 @@ void vf_usage(FILE *f)
 		"       verify audit [--trusted-key KEY.pem]... [--require-signed] [OPTIONS]\n"
 		"       verify list [--case ID] [OPTIONS]\n"
 		"       verify report (--case ID | --evidence ID [--case ID])\n"
-		"                     --format html|text|json|dfxml [-o FILE] [--db PATH]\n"
+		"                     --format html|text|json|dfxml|case [-o FILE] [--db PATH]\n"
 		"                     [--trusted-key KEY.pem]... [--require-signed]\n\n"
 		"image    re-hash the image whose first file is PATH (E01, raw, split raw .001)\n"
 		"         with MD5, SHA-1 and SHA-256 and compare with the acquisition record,\n"

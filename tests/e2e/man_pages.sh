@@ -44,6 +44,15 @@ main() {
 		"acquire(1): TARGET's extension"
 	assert_contains "$verify" "No progress line. An image that verified prints nothing (exit status 0 says it); one that did not still prints its summary, so that the reason is seen." \
 		"verify(1): -q"
+	# the report formats: the same list in verify(1) and verify --help
+	local help
+	help=$("$FX_BIN/verify" --help)
+	assert_contains "$verify" "verify report (--case ID | --evidence ID [--case ID]) --format html|text|json|dfxml|case [-o FILE]" \
+		"verify(1) SYNOPSIS: the report formats"
+	assert_contains "$help" "--format html|text|json|dfxml|case [-o FILE] [--db PATH]" \
+		"verify --help: the report formats"
+	assert_contains "$verify" "in one of five formats: text (78 columns, for print), html (one self-contained file, print CSS), json (schemas/report.schema.json), dfxml (DFXML 2.0.0-beta.0) or case (CASE 1.4 / UCO 1.4 JSON-LD:" \
+		"verify(1): what each report format is"
 	fx_pass
 }
 

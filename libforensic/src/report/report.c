@@ -4,7 +4,8 @@
  * (struct fx_rpt), checks the audit chain, works out what must be on the
  * first page (failed verifications, unfinished acquisitions, a broken
  * chain), and only then hands the model to one format writer
- * (report_text.c, report_html.c, report_json.c, report_dfxml.c). So a
+ * (report_text.c, report_html.c, report_json.c, report_dfxml.c,
+ * report_case.c). So a
  * failed read never leaves half a report, and every format says the same
  * things in the same words.
  *
@@ -429,7 +430,7 @@ static int check_options(const fx_report_options *o)
 		return fx_error_arg_missing("fx_report_write", "opts");
 	FX_CHECK_VERSION(o, FX_REPORT_OPTIONS_VERSION,
 			 "fx_report_write: fx_report_options");
-	if (o->format < FX_REPORT_TEXT || o->format > FX_REPORT_DFXML)
+	if (o->format < FX_REPORT_TEXT || o->format > FX_REPORT_CASE)
 		return fx_error_set(FX_EUSAGE, "report: unknown format %d",
 				    o->format);
 	if (!o->case_number && !o->evidence_number)
@@ -557,17 +558,17 @@ void fx_rpt_evidence_list(const struct fx_rpt *r, char *out, size_t size)
 
 int fx_report_parse_format(int *out, const char *name)
 {
-	static const char *names[] = { "text", "html", "json", "dfxml" };
+	static const char *names[] = { "text", "html", "json", "dfxml", "case" };
 	int i;
 
 	FX_CHECK_ARG(out);
-	for (i = 0; name && i < 4; i++)
+	for (i = 0; name && i < 5; i++)
 		if (strcmp(name, names[i]) == 0) {
 			*out = FX_REPORT_TEXT + i;
 			return 0;
 		}
 	return fx_error_set(FX_EUSAGE, "unknown report format \"%.40s\" "
-			    "(expected html, text, json or dfxml)",
+			    "(expected html, text, json, dfxml or case)",
 			    name ? name : "");
 }
 
@@ -575,7 +576,7 @@ int fx_report_write(FILE *out, fx_casedb *db, const fx_report_options *opts)
 {
 	static int (*const writers[])(FILE *, const struct fx_rpt *) = {
 		fx_rpt_write_text, fx_rpt_write_html, fx_rpt_write_json,
-		fx_rpt_write_dfxml
+		fx_rpt_write_dfxml, fx_rpt_write_case
 	};
 	struct fx_rpt r;
 	int rc;
