@@ -297,6 +297,10 @@ static void report_progress(pipeline *p, double start, double *last, int force)
 	    (!force && (t - *last) * 1000.0 < p->opts->progress_interval_ms))
 		return;
 	*last = t;
+	/* a single destination, of a known size: total_unknown 0, no copies
+	 * (a run with several copies or from a stream of unknown size fills
+	 * them here) */
+	memset(&pr, 0, sizeof(pr));
 	pr.bytes_done = p->res->bytes;
 	pr.bytes_total = p->res->size;
 	pr.bad_sectors = p->res->bad_sectors;
