@@ -6,8 +6,10 @@
  * interval (250 ms) and once at the end of the pass; the meter turns that
  * into what the chosen mode shows:
  *   - text: one line per phase on stderr, rewritten in place with "\r"
- *     (padded over a longer previous line), ended with a newline when the
- *     phase ends, so that each phase leaves its final line;
+ *     (padded over a longer previous line; on a terminal cut to its
+ *     width, since a line that wraps cannot be rewritten), ended with a
+ *     newline when the phase ends, so that each phase leaves its final
+ *     line;
  *   - json: one compact object per line. Within a phase at most one line
  *     every 500 ms (checked on the same whole milliseconds that "t" is
  *     written in); a state held back is written when the phase ends, so
@@ -26,6 +28,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -283,9 +286,20 @@ static void hms(char *out, size_t len, double eta)
 		snprintf(out, len, "%02u:%02u:%02u", e / 3600, e / 60 % 60, e % 60);
 }
 
+/* The columns of the terminal f is, or 0 (not a terminal, not known). */
+static size_t text_width(FILE *f)
+{
+	struct winsize ws;
+
+	if (!isatty(fileno(f)) || ioctl(fileno(f), TIOCGWINSZ, &ws) != 0)
+		return 0;
+	return ws.ws_col;
+}
+
 static void text_state(const snap *s)
 {
 	char line[1024], eta[16];
+	size_t width = text_width(m.f);
 	double gib = 1073741824.0, rate = mb_per_s(s->bytes, s->elapsed);
 	int n = 0, len;
 
@@ -307,6 +321,18 @@ static void text_state(const snap *s)
 		n += snprintf(line + n, sizeof(line) - (size_t)n,
 			      "  unreadable sectors: %llu", (unsigned long long)s->bad);
 	len = (int)strlen(m.label) + n;
+	/* the cursor stays on the line: one column short of the width */
+	if (width > 1 && (size_t)len >= width) {
+		n -= len - (int)(width - 1);
+		len = (int)(width - 1);
+		if (n < 0) { /* a label wider than the terminal: cut it too */
+			fprintf(m.f, "\r%.*s", len, m.label);
+			fflush(m.f);
+			m.text_len = (size_t)len;
+			return;
+		}
+		line[n] = '\0';
+	}
 	/* spaces over what a longer line before left */
 	fprintf(m.f, "\r%s%s%*s", m.label, line,
 		m.text_len > (size_t)len ? (int)(m.text_len - (size_t)len) : 0, "");
