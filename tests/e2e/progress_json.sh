@@ -58,6 +58,20 @@ test_e01() {
 		image="$dir/t.E01" size="$SIZE" nulls=1 files=3 files_bytes="$seg_bytes" \
 		messages=0 done.images=1
 	assert_contains "$(stdout_of_last)" "verify: $dir/t.E01: verified" "the summary on stdout"
+	# handoff verifies the same way before it records the transfer
+	assert_exit 0 "$FX_BIN/verify" handoff t --to "B. Lab" --reason "transfer" \
+		--db "$dir/case.db" --progress json
+	cp "$FX_ERR" "$dir/handoff.err"
+	check_lines "$dir/handoff.err" reading,hashing-files,done 0 verified tool=verify \
+		image="$dir/t.E01" size="$SIZE" nulls=1 files=3 messages=0 done.images=1
+	assert_contains "$(stdout_of_last)" "verify: custody of evidence t transferred" \
+		"handoff: the transfer on stdout"
+	# text: verify's two phases, each line ended
+	assert_exit 0 "$FX_BIN/verify" --progress text "$dir/t.E01"
+	assert_contains "$(stderr_of_last | tr '\r' '\n')" $'\nverify: reading: 0.09 / 0.09 GiB (100.0%)' \
+		"verify text: the media read's line"
+	assert_contains "$(stderr_of_last | tr '\r' '\n')" $'\nverify: hashing files: 3 of 3 files, 0.09 / 0.09 GiB (100.0%)' \
+		"verify text: the files' line"
 }
 
 # verify of a changed image: exit 1, status mismatch; with --json the
