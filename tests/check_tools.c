@@ -5,7 +5,8 @@
  * print; the progress meter (meter.c) on a clock the test moves: the
  * exact JSON lines (the rate limit, a phase's first and last states,
  * rates, ETA, an unknown total, copies, the done line), the text line
- * padded over a longer one, and nothing at all in mode none.
+ * padded over a longer one, with an unknown total, with copies, and
+ * nothing at all in mode none.
  */
 #include <check.h>
 #include <stdint.h>
@@ -193,6 +194,8 @@ END_TEST
 START_TEST(test_meter_text_and_none)
 {
 	FILE *f = tmpfile();
+	fx_progress_copy c[2] = { { "/cases/A", 1, FX_STATUS_RUNNING },
+				  { "/cases/B", 1, FX_STATUS_FAILED } };
 	fx_meter_result done = FX_METER_RESULT_INIT;
 	fx_progress p;
 
@@ -204,11 +207,19 @@ START_TEST(test_meter_text_and_none)
 	fx_meter_update(&p, NULL);
 	p = progress_at(1073741824, 1073741824, 4.0);
 	fx_meter_update(&p, NULL);
+	fx_meter_phase("reading", "acquire: reading: ", FX_METER_UNKNOWN);
+	p = progress_at(2000000000, 0, 10.0);
+	p.total_unknown = 1;
+	p.copies = c;
+	p.ncopies = 2;
+	fx_meter_update(&p, NULL);
 	fx_meter_done(&done); /* text: the line ended, no done line */
 	ck_assert_str_eq(meter_out(f),
 		"\racquire: verifying image: 0.00 / 1.00 GiB (  0.0%)      0.0 MB/s  ETA --:--:--  unreadable sectors: 0"
 		"\racquire: verifying image: 0.50 / 1.00 GiB ( 50.0%)    268.4 MB/s  ETA 00:00:02  unreadable sectors: 12345"
-		"\racquire: verifying image: 1.00 / 1.00 GiB (100.0%)    268.4 MB/s  ETA 00:00:00  unreadable sectors: 0    \n");
+		"\racquire: verifying image: 1.00 / 1.00 GiB (100.0%)    268.4 MB/s  ETA 00:00:00  unreadable sectors: 0    \n"
+		"\racquire: reading: 0.00 GiB      0.0 MB/s  unreadable sectors: 0"
+		"\racquire: reading: 1.86 GiB    200.0 MB/s  unreadable sectors: 0  copies: 2 (1 failed)\n");
 	fclose(f);
 
 	f = tmpfile();

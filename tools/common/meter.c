@@ -296,6 +296,19 @@ static size_t text_width(FILE *f)
 	return ws.ws_col;
 }
 
+/* "  copies: 3", or "  copies: 3 (1 failed)": a copy that fails while
+ * the others go on is seen at once. */
+static int text_copies(char *out, size_t len, const snap *s)
+{
+	size_t i, failed = 0;
+
+	for (i = 0; i < s->ncopies; i++)
+		failed += s->copies[i].status == FX_STATUS_FAILED;
+	if (!failed)
+		return snprintf(out, len, "  copies: %zu", s->ncopies);
+	return snprintf(out, len, "  copies: %zu (%zu failed)", s->ncopies, failed);
+}
+
 static void text_state(const snap *s)
 {
 	char line[1024], eta[16];
@@ -320,6 +333,8 @@ static void text_state(const snap *s)
 	if (!s->files)
 		n += snprintf(line + n, sizeof(line) - (size_t)n,
 			      "  unreadable sectors: %llu", (unsigned long long)s->bad);
+	if (s->ncopies > 1)
+		n += text_copies(line + n, sizeof(line) - (size_t)n, s);
 	len = (int)strlen(m.label) + n;
 	/* the cursor stays on the line: one column short of the width */
 	if (width > 1 && (size_t)len >= width) {
