@@ -6,7 +6,8 @@
 # source's size, totals are exact, at most two lines a second within a
 # phase, and the last line is done with the exit code and status -- for a
 # completed run, a refusal, an interrupted run, and verify's phases and
-# verdicts. An unknown mode is refused with one exact line. text writes
+# verdicts; a progress reader that goes away does not stop the run. An
+# unknown mode is refused with one exact line. text writes
 # every phase's line (also when stderr is not a terminal), none nothing.
 # (The checks of the lines: lib/check_progress.py.)
 set -euo pipefail
@@ -143,6 +144,20 @@ test_interrupted() {
 		"the message says it, as text"
 }
 
+# A program that stops reading the progress (closes the pipe) does not
+# stop the acquisition: it completes, verified and recorded.
+test_reader_gone() {
+	local src=$1 dir=$FX_WORK/gone first rc
+	mkdir "$dir"
+	first=$( ("$FX_ACQUIRE" --progress json --format raw "$src" "$dir/t" 2>&1 >/dev/null
+		echo $? >"$dir/rc") | head -n1)
+	rc=$(cat "$dir/rc")
+	assert_eq 0 "$rc" "exit 0 with the progress pipe closed after one line"
+	assert_contains "$first" '{"t":' "the one line read was JSON"
+	assert_eq "$(sha256_of "$src")" "$(sha256_of "$dir/t.raw")" "the image is complete"
+	assert_eq completed "$(sqlite3 "$dir/case.db" 'SELECT status FROM acquisitions')" "recorded completed"
+}
+
 # text: every phase's line, ended; also when stderr is not a terminal.
 # The default off a terminal: no progress; none: no progress.
 test_text_and_none() {
@@ -195,7 +210,7 @@ test_checker() {
 }
 
 main() {
-	need_tool python3 sha256sum md5sum
+	need_tool python3 sha256sum md5sum sqlite3
 	fx_begin
 	CHECK=$FX_ROOT/tests/e2e/lib/check_progress.py
 	local src=$FX_WORK/src.bin
@@ -207,6 +222,7 @@ main() {
 	test_refusal "$src"
 	test_bad_mode "$src"
 	test_interrupted
+	test_reader_gone "$src"
 	test_text_and_none "$src"
 	fx_pass
 }
