@@ -100,7 +100,7 @@ test_refusal() {
 	: >"$dir/t.raw"
 	assert_exit 2 "$FX_ACQUIRE" --progress json --format raw "$src" "$dir/t"
 	cp "$FX_ERR" "$dir/err"
-	check_lines "$dir/err" done 2 refused messages=1 done.bytes=0 done.total="$SIZE"
+	check_lines "$dir/err" "done" 2 refused messages=1 done.bytes=0 done.total="$SIZE"
 	assert_eq "acquire: refusing to overwrite existing file $dir/t.raw" \
 		"$(head -n1 "$dir/err")" "the refusal's message comes first, as text"
 }
