@@ -179,6 +179,18 @@ test_text_and_none() {
 	assert_contains "$(stderr_of_last | tr '\r' '\n')" $'\nacquire: verifying image: 0.09 / 0.09 GiB (100.0%)' \
 		"--progress text wins over -q for the progress"
 	assert_not_contains "$(stderr_of_last)" "acquire: completed" "-q: no summary line"
+	# on a terminal of 60 columns every line is cut to 59: a line that
+	# wraps cannot be rewritten in place
+	if ! have_tool script; then
+		skip_part "text on a narrow terminal: script(1) is not installed"
+		return 0
+	fi
+	err=$(script -qec "stty cols 60; $(printf '%q ' "$FX_ACQUIRE" --format raw "$src" "$dir/n")" \
+		/dev/null 2>&1 | tr '\r' '\n') || fail "acquire under script(1) failed: $err"
+	check_ok
+	assert_contains "$err" $'\nacquire: reading: 0.09 / 0.09 GiB (100.0%)    ' "narrow: the reading line"
+	assert_eq 59 "$(printf '%s\n' "$err" | grep '^acquire: reading' | awk '{ print length($0) }' | sort -n | tail -n1)" \
+		"narrow: the longest line is 59 columns"
 }
 
 # The checker itself fails on what it is there to find (so that the

@@ -26,6 +26,7 @@
  * library calls the callbacks on the thread that called it).
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -297,62 +298,88 @@ static size_t text_width(FILE *f)
 }
 
 /* "  copies: 3", or "  copies: 3 (1 failed)": a copy that fails while
- * the others go on is seen at once. */
-static int text_copies(char *out, size_t len, const snap *s)
+ * the others go on is seen at once (static buffer). */
+static const char *text_copies(const snap *s)
 {
+	static char out[64];
 	size_t i, failed = 0;
 
 	for (i = 0; i < s->ncopies; i++)
 		failed += s->copies[i].status == FX_STATUS_FAILED;
 	if (!failed)
-		return snprintf(out, len, "  copies: %zu", s->ncopies);
-	return snprintf(out, len, "  copies: %zu (%zu failed)", s->ncopies, failed);
+		snprintf(out, sizeof(out), "  copies: %zu", s->ncopies);
+	else
+		snprintf(out, sizeof(out), "  copies: %zu (%zu failed)", s->ncopies,
+			 failed);
+	return out;
+}
+
+/* Appends to line (of size len, holding *n bytes) what fmt says; the
+ * text is cut where the line is full. */
+static void text_add(char *line, size_t len, int *n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void text_add(char *line, size_t len, int *n, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if ((size_t)*n >= len - 1)
+		return;
+	va_start(ap, fmt);
+	k = vsnprintf(line + *n, len - (size_t)*n, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		*n = (size_t)(*n + k) < len ? *n + k : (int)len - 1;
+}
+
+/* The line of s after the label; returns its length. */
+static int text_line(char *line, size_t len, const snap *s)
+{
+	double gib = 1073741824.0, rate = mb_per_s(s->bytes, s->elapsed);
+	char eta[16];
+	int n = 0;
+
+	line[0] = '\0';
+	hms(eta, sizeof(eta), eta_s(s));
+	if (s->files)
+		text_add(line, len, &n, "%zu of %zu file%s, ", s->files_done,
+			 s->files_total, s->files_total == 1 ? "" : "s");
+	if (s->total == FX_METER_UNKNOWN)
+		text_add(line, len, &n, "%.2f GiB  %7.1f MB/s",
+			 (double)s->bytes / gib, rate);
+	else
+		text_add(line, len, &n, "%.2f / %.2f GiB (%5.1f%%)  %7.1f MB/s  ETA %s",
+			 (double)s->bytes / gib, (double)s->total / gib,
+			 s->total ? 100.0 * (double)s->bytes / (double)s->total : 100.0,
+			 rate, eta);
+	if (!s->files)
+		text_add(line, len, &n, "  unreadable sectors: %llu",
+			 (unsigned long long)s->bad);
+	if (s->ncopies > 1)
+		text_add(line, len, &n, "%s", text_copies(s));
+	return n;
 }
 
 static void text_state(const snap *s)
 {
-	char line[1024], eta[16];
-	size_t width = text_width(m.f);
-	double gib = 1073741824.0, rate = mb_per_s(s->bytes, s->elapsed);
-	int n = 0, len;
+	char line[1024];
+	size_t width = text_width(m.f), label = strlen(m.label), shown;
+	int n = text_line(line, sizeof(line), s);
 
-	hms(eta, sizeof(eta), eta_s(s));
-	if (s->files)
-		n = snprintf(line, sizeof(line), "%zu of %zu file%s, ", s->files_done,
-			     s->files_total, s->files_total == 1 ? "" : "s");
-	if (s->total == FX_METER_UNKNOWN)
-		len = snprintf(line + n, sizeof(line) - (size_t)n,
-			       "%.2f GiB  %7.1f MB/s", (double)s->bytes / gib, rate);
-	else
-		len = snprintf(line + n, sizeof(line) - (size_t)n,
-			       "%.2f / %.2f GiB (%5.1f%%)  %7.1f MB/s  ETA %s",
-			       (double)s->bytes / gib, (double)s->total / gib,
-			       s->total ? 100.0 * (double)s->bytes / (double)s->total : 100.0,
-			       rate, eta);
-	n += len;
-	if (!s->files)
-		n += snprintf(line + n, sizeof(line) - (size_t)n,
-			      "  unreadable sectors: %llu", (unsigned long long)s->bad);
-	if (s->ncopies > 1)
-		n += text_copies(line + n, sizeof(line) - (size_t)n, s);
-	len = (int)strlen(m.label) + n;
-	/* the cursor stays on the line: one column short of the width */
-	if (width > 1 && (size_t)len >= width) {
-		n -= len - (int)(width - 1);
-		len = (int)(width - 1);
-		if (n < 0) { /* a label wider than the terminal: cut it too */
-			fprintf(m.f, "\r%.*s", len, m.label);
-			fflush(m.f);
-			m.text_len = (size_t)len;
-			return;
-		}
-		line[n] = '\0';
+	/* the cursor stays on the line: one column short of the width (a
+	 * label wider than that is cut too) */
+	shown = label + (size_t)n;
+	if (width > 1 && shown >= width) {
+		shown = width - 1;
+		line[shown > label ? shown - label : 0] = '\0';
+		if (label > shown)
+			label = shown;
 	}
 	/* spaces over what a longer line before left */
-	fprintf(m.f, "\r%s%s%*s", m.label, line,
-		m.text_len > (size_t)len ? (int)(m.text_len - (size_t)len) : 0, "");
+	fprintf(m.f, "\r%.*s%s%*s", (int)label, m.label, line,
+		m.text_len > shown ? (int)(m.text_len - shown) : 0, "");
 	fflush(m.f);
-	m.text_len = (size_t)len;
+	m.text_len = shown;
 }
 
 /* ---- phases ----------------------------------------------------------- */
