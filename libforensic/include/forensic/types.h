@@ -190,9 +190,12 @@ typedef struct fx_progress_copy {
 	fx_status status;
 } fx_progress_copy;
 
-/** Progress of a pass over a source, delivered at most every
- *  progress_interval_ms of the options that carry the callback, and once
- *  when the pass ends. The library fills it and lends it for the call.
+/** Progress of a pass over a source, delivered on the calling thread at
+ *  most every progress_interval_ms of the options that carry the
+ *  callback, and once more when the pass has ended, whatever the outcome
+ *  (completed, failed, interrupted), after the sink has finished writing:
+ *  the counts as read, bytes_done never going back. The library fills it
+ *  and lends it for the call.
  *  It grows only at its end: a caller built against an older header
  *  reads the fields it knows, which mean what they always did. */
 typedef struct fx_progress {
