@@ -521,14 +521,17 @@ END_TEST
 
 /* What the progress callback is given: every call on the calling thread,
  * bytes never going back, the size as total, the unreadable sectors so
- * far, and a last call with everything read; a single destination of a
- * known size has no copies and a known total. */
+ * far, and a last call with everything read (also for an interrupted
+ * run); a single destination of a known size has no copies and a known
+ * total. */
 typedef struct progress_seen {
 	unsigned calls;
 	uint64_t last_bytes, total, bad;
 	double last_elapsed;
 	int went_back, other_thread, total_unknown, copies;
 	pthread_t caller;
+	uint64_t cancel_at;        /* set cancel once this many bytes are read */
+	volatile sig_atomic_t cancel;
 } progress_seen;
 
 static void see_progress(const fx_progress *p, void *payload)
@@ -545,6 +548,8 @@ static void see_progress(const fx_progress *p, void *payload)
 	ps->last_elapsed = p->elapsed_s;
 	ps->total = p->bytes_total;
 	ps->bad = p->bad_sectors;
+	if (ps->cancel_at && p->bytes_done >= ps->cancel_at)
+		ps->cancel = 1;
 }
 
 START_TEST(test_progress_reports)
@@ -577,6 +582,21 @@ START_TEST(test_progress_reports)
 	ck_assert_uint_eq(ps.total, (uint64_t)DISK_SECTORS * SSZ);
 	ck_assert_uint_eq(ps.bad, 2);
 	ck_assert(ps.last_elapsed >= 0 && ps.last_elapsed <= r.elapsed_s);
+	fx_acquire_result_clear(&r);
+
+	/* interrupted after 20 blocks: a last report still comes, at the
+	 * bytes read */
+	memset(&ps, 0, sizeof(ps));
+	ps.caller = pthread_self();
+	ps.cancel_at = 20 * 64 * 1024;
+	o.cancel = &ps.cancel;
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_INTERRUPTED);
+	ck_assert_uint_eq(r.bytes, 20 * 64 * 1024);
+	ck_assert_uint_eq(ps.calls, 20 + 1);
+	ck_assert_uint_eq(ps.last_bytes, 20 * 64 * 1024);
+	ck_assert_uint_eq(ps.bad, 1); /* sector 100 only */
+	ck_assert_int_eq(ps.went_back, 0);
 	fx_acquire_result_clear(&r);
 	fx_source_free(src);
 	free(disk);
