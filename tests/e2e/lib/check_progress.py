@@ -14,6 +14,7 @@ lines are consecutive). EXIT, STATUS: the done line's. Options:
                 with the tool's name and ": ")
   tool=NAME     the tool's name for messages (default acquire)
   done.KEY=V    the done line's KEY is V (as JSON text: 0, "verified", null)
+  read_is_done=1  the reading phase's last line has the done line's bytes
 Prints "ok: N lines" or one line saying what is wrong, and exits 1.
 """
 import json
@@ -137,6 +138,11 @@ def main():
             key = k[5:]
             if key not in done or done[key] != json.loads(v):
                 fail("done: %s is %r, expected %s" % (key, done.get(key), v))
+    if opts.get("read_is_done") == "1":
+        last = [o for o in progress if o["phase"] == "reading"][-1]
+        if last["bytes"] != done.get("bytes"):
+            fail("reading ends at %r bytes, done says %r"
+                 % (last["bytes"], done.get("bytes")))
     print("ok: %d lines" % len(lines))
 
 
