@@ -399,11 +399,19 @@ static void verify_image(acq_state *st)
 
 /* ---- after writing ------------------------------------------------------- */
 
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 /* A failed run's files, hashed as left so that the record says exactly
  * what is there (a further signal stops it): not a verification. */
 static void hash_left_files(acq_state *st)
 {
-	struct timespec t0, t;
+	struct timespec t0;
 	uint64_t bytes = 0, total = 0;
 	size_t i, n = 0, done = 0;
 
@@ -417,10 +425,7 @@ static void hash_left_files(acq_state *st)
 		if (st->files[i].sha256[0])
 			continue;
 		/* a file at a time: its progress between files */
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		acq_progress_files(done, n, bytes, total,
-				   (double)(t.tv_sec - t0.tv_sec) +
-				   (double)(t.tv_nsec - t0.tv_nsec) / 1e9);
+		acq_progress_files(done, n, bytes, total, seconds_since(&t0));
 		if (fx_file_sha256_stored(st->files[i].sha256, st->files[i].path,
 					  &fx_tool_signal) != 0) {
 			note_unhashed(st, fx_error_last());
@@ -429,12 +434,8 @@ static void hash_left_files(acq_state *st)
 		done++;
 		bytes += st->files[i].size;
 	}
-	if (n) {
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		acq_progress_files(done, n, bytes, total,
-				   (double)(t.tv_sec - t0.tv_sec) +
-				   (double)(t.tv_nsec - t0.tv_nsec) / 1e9);
-	}
+	if (n)
+		acq_progress_files(done, n, bytes, total, seconds_since(&t0));
 	fx_meter_end();
 }
 

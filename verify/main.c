@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "verify_cli.h"
 
 void vf_usage(FILE *f)
@@ -45,8 +46,8 @@ void vf_usage(FILE *f)
 		"  --progress MODE      image, handoff: text (default on a terminal), json (one\n"
 		"                       object per line on stderr, see verify(1)) or none\n"
 		"  -q, --quiet          no progress (unless --progress); nothing printed for an\n"
-		"                       image that verified\n"
-		"                       (the exit code says it), the summary of one that did not\n"
+		"                       image that verified (the exit code says it), the\n"
+		"                       summary of one that did not\n"
 		"  --version, --help\n\n"
 		"Exit codes: 0 verified (handoff recorded, chain intact), 1 mismatch or\n"
 		"corruption (handoff refused, chain broken), 2 usage, 4 could not verify\n"
@@ -123,7 +124,7 @@ int vf_common_opt(vf_common *c, vf_image_opts *io, int opt, const char *arg)
 	case OPT_PROGRESS:
 		if ((c->progress = fx_meter_parse(arg)) < 0)
 			return vf_usage_error("--progress: unknown mode '%s' (json, text or none)",
-					      arg);
+					      fx_tool_escape(arg));
 		c->progress_given = 1;
 		return 0;
 	default:

@@ -116,6 +116,9 @@ test_bad_mode() {
 	assert_exit 2 "$FX_BIN/verify" --progress JSON "$src"
 	assert_eq "verify: --progress: unknown mode 'JSON' (json, text or none) (see verify --help)" \
 		"$(stderr_of_last)" "verify: the exact line"
+	assert_exit 2 "$FX_BIN/verify" --progress $'a\x1b[2Jb' "$src"
+	assert_eq "verify: --progress: unknown mode 'a\\x1b[2Jb' (json, text or none) (see verify --help)" \
+		"$(stderr_of_last)" "verify: the mode escaped (no terminal escape reaches the screen)"
 	assert_exit 2 "$FX_ACQUIRE" --progress "$src" "$dir/t"
 	assert_eq "acquire: --progress: unknown mode '$src' (json, text or none) (see acquire --help)" \
 		"$(stderr_of_last)" "--progress takes the next word as its mode"
