@@ -19,6 +19,7 @@ typedef struct acq_options {
 	const char *case_description; /* the case's; description: the item's */
 	const char *operator_name, *db_path, *compression, *ewf_format;
 	const char *command_line, *sign_key;
+	int progress;            /* --progress: enum fx_meter_mode; -1: not given */
 } acq_options;
 
 /* What a read-back came to: its verdict (fx_verdict: VERIFIED; MISMATCH:
@@ -58,7 +59,6 @@ typedef struct acq_state {
 	/* the image's verification (readback.c), recorded when it ran */
 	int verify_ran;
 	fx_verify_result verification;
-	int files_line;          /* progress: the files' line is shown */
 	/* why image files have no SHA-256 (the log's text for them) */
 	char files_unhashed[1100];
 	/* TARGET.sha256: its path when written, else why not (the log's) */
@@ -76,13 +76,20 @@ typedef struct acq_state {
 /* The pipeline's options from the tool's (progress and cancel not set). */
 void acq_pipeline_options(const acq_options *o, fx_acquire_options *out);
 
-/* progress.c: the progress line of each phase, on stderr when it is a
- * terminal and not --quiet */
-void acq_progress_hook(const acq_state *st, fx_acquire_options *ao,
-		       const char *label);
-/* The image's read-back: the media's line, then, while the hashing of
- * image files from storage outlasts it, the files' line. */
-void acq_progress_verify_hook(acq_state *st, fx_verify_options *vo);
+/* progress.c: the progress of each phase on stderr (--progress; by
+ * default the text line on a terminal, not with --quiet) */
+void acq_progress_start(const acq_options *o);
+/* A pass over a source begins: phase name (JSON), label (text), bytes. */
+void acq_progress_hook(fx_acquire_options *ao, const char *name,
+		       const char *label, uint64_t total);
+/* The image's read-back ("verifying", total bytes), then the hashing of
+ * its E01 segments from storage ("hashing-segments"). */
+void acq_progress_verify_hook(fx_verify_options *vo, uint64_t total);
+/* The segments of a failed run, hashed as left ("hashing-segments"). */
+void acq_progress_files(size_t done, size_t total, uint64_t bytes_done,
+			uint64_t bytes_total, double elapsed_s);
+/* The run's last line (JSON): how it ended, with its exit code. */
+void acq_progress_done(const acq_state *st, int exit_code);
 
 /* readback.c: the checks after writing (the image through libforensic's
  * verification, the source re-read), their words in st */

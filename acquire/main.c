@@ -24,7 +24,7 @@ enum {
 	OPT_HASH, OPT_WINDOW, OPT_CASE, OPT_EVIDENCE, OPT_EXAMINER,
 	OPT_DESCRIPTION, OPT_NOTES, OPT_OPERATOR, OPT_DB, OPT_COMPRESSION,
 	OPT_EWF_FORMAT, OPT_THREADS, OPT_VERSION, OPT_SIGN_KEY,
-	OPT_CASE_DESCRIPTION
+	OPT_CASE_DESCRIPTION, OPT_PROGRESS
 };
 
 static const struct option long_options[] = {
@@ -41,6 +41,7 @@ static const struct option long_options[] = {
 	{ "allow-mounted", no_argument, NULL, OPT_ALLOW_MOUNTED },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "progress", required_argument, NULL, OPT_PROGRESS },
 	{ "case", required_argument, NULL, OPT_CASE },
 	{ "evidence", required_argument, NULL, OPT_EVIDENCE },
 	{ "examiner", required_argument, NULL, OPT_EXAMINER },
@@ -87,7 +88,9 @@ static void usage(FILE *f)
 		"      --operator NAME        who runs the acquisition (default: login name)\n"
 		"      --db PATH              case database (default: case.db beside TARGET)\n"
 		"      --sign-key KEY.pem     sign every audit event (Ed25519 private key)\n"
-		"  -q, --quiet                no progress\n"
+		"  -q, --quiet                no progress (unless --progress), no summary line\n"
+		"      --progress MODE        text (default on a terminal), json (one object\n"
+		"                             per line on stderr, see acquire(1)) or none\n"
 		"      --json                 print a JSON summary on stdout\n"
 		"      --version, --help\n\n"
 		"SIZE: bytes, or with K, M, G, T (binary). Exit codes: 0 success, 1 verification\n"
@@ -180,6 +183,11 @@ static int parse_opt(acq_options *o, int c, const char *arg)
 	case OPT_ALLOW_MOUNTED: o->allow_mounted = 1; return 0;
 	case 'q': o->quiet = 1; return 0;
 	case OPT_JSON: o->json = 1; return 0;
+	case OPT_PROGRESS:
+		if ((o->progress = fx_meter_parse(arg)) < 0)
+			return usage_error("--progress: unknown mode '%s' (json, text or none)",
+					   arg);
+		return 0;
 	default:
 		if (parse_text_opt(o, c, arg) == 0)
 			return 0;
@@ -371,6 +379,7 @@ static int parse_args(acq_options *o, int argc, char **argv)
 	o->hash_algs = FX_HASH_ALL;
 	o->verify = 1;
 	o->write_block = 1;
+	o->progress = -1;
 	o->command_line = fx_tool_command_line(argc, argv);
 	while ((c = fx_tool_getopt("acquire", argc, argv, "f:qh", long_options)) != -1) {
 		if (c == 'h') {
@@ -435,11 +444,17 @@ int main(int argc, char **argv)
 	static acq_state st;
 	int rc;
 
-	if ((rc = parse_args(&st.opt, argc, argv)) != 0 ||
-	    (rc = resolve_paths(&st)) != 0)
+	if ((rc = parse_args(&st.opt, argc, argv)) != 0)
 		return rc;
+	/* from here on, every outcome ends with the progress's done line */
+	acq_progress_start(&st.opt);
+	if ((rc = resolve_paths(&st)) != 0) {
+		acq_progress_done(&st, rc);
+		return rc;
+	}
 	fx_tool_install_signals();
 	rc = acq_main(&st);
+	acq_progress_done(&st, rc);
 	fx_acquire_result_clear(&st.res);
 	free(st.files);
 	fx_source_free(st.src);

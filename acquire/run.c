@@ -237,8 +237,9 @@ static void report(const acq_state *st)
 			fx_tool_escape(st->log_path));
 	if (st->opt.json)
 		acq_print_json(st, stdout);
-	else if (!st->opt.quiet && (st->status == FX_STATUS_COMPLETED ||
-				    st->status == FX_STATUS_COMPLETED_WITH_ERRORS))
+	else if (!st->opt.quiet && fx_meter_mode() != FX_METER_JSON &&
+		 (st->status == FX_STATUS_COMPLETED ||
+		  st->status == FX_STATUS_COMPLETED_WITH_ERRORS))
 		fprintf(stderr, "acquire: %s, %llu bytes, MD5 %s, SHA-256 %s\n",
 			fx_status_name(st->status), (unsigned long long)r->bytes,
 			r->digests.md5[0] ? r->digests.md5 : "-",
@@ -252,9 +253,10 @@ static int run_pipeline(acq_state *st, fx_sink *sink)
 
 	acq_pipeline_options(&st->opt, &ao);
 	ao.cancel = &fx_tool_signal;
-	acq_progress_hook(st, &ao, "acquire: ");
+	acq_progress_hook(&ao, "reading", "acquire: reading: ",
+			  fx_source_get_info(st->src)->size);
 	rc = fx_acquire_run(&st->res, st->src, sink, &ao);
-	fx_tool_progress_end();
+	fx_meter_end();
 	if (rc != 0) {
 		fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
 		return rc == FX_EUSAGE ? FX_EXIT_USAGE : FX_EXIT_FAILURE;

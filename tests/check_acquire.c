@@ -4,7 +4,7 @@
  * bad sector list, zeros exactly there, everything else bit-exact),
  * retries, vanished and dying devices, cancel, a failing sink, hash
  * windows, the run turned into its case database record, the option
- * checks, and the names of the pipeline's threads (and of the E01 writer's
+ * checks, what the progress callback is given, and the names of the pipeline's threads (and of the E01 writer's
  * and reader's, which it drives).
  */
 #include <check.h>
@@ -519,6 +519,90 @@ START_TEST(test_long_bad_region_is_not_a_dead_device)
 }
 END_TEST
 
+/* What the progress callback is given: every call on the calling thread,
+ * bytes never going back, the size as total, the unreadable sectors so
+ * far, and a last call with everything read (also for an interrupted
+ * run); a single destination of a known size has no copies and a known
+ * total. */
+typedef struct progress_seen {
+	unsigned calls;
+	uint64_t last_bytes, total, bad;
+	double last_elapsed;
+	int went_back, other_thread, total_unknown, copies;
+	pthread_t caller;
+	uint64_t cancel_at;        /* set cancel once this many bytes are read */
+	volatile sig_atomic_t cancel;
+} progress_seen;
+
+static void see_progress(const fx_progress *p, void *payload)
+{
+	progress_seen *ps = payload;
+
+	ps->calls++;
+	ps->went_back |= p->bytes_done < ps->last_bytes ||
+			 p->elapsed_s < ps->last_elapsed;
+	ps->other_thread |= !pthread_equal(pthread_self(), ps->caller);
+	ps->total_unknown |= p->total_unknown;
+	ps->copies |= p->copies != NULL || p->ncopies != 0;
+	ps->last_bytes = p->bytes_done;
+	ps->last_elapsed = p->elapsed_s;
+	ps->total = p->bytes_total;
+	ps->bad = p->bad_sectors;
+	if (ps->cancel_at && p->bytes_done >= ps->cancel_at)
+		ps->cancel = 1;
+}
+
+START_TEST(test_progress_reports)
+{
+	uint8_t *disk = malloc(DISK_SECTORS * SSZ);
+	mem_source m = { disk, (uint64_t)DISK_SECTORS * SSZ, SSZ,
+			 { 100, 4000 }, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	progress_seen ps;
+	fx_acquire_result r;
+	fx_source *src;
+
+	memset(&ps, 0, sizeof(ps));
+	ps.caller = pthread_self();
+	fxt_fill_pattern(disk, DISK_SECTORS * SSZ, 9);
+	o.block_size = 64 * 1024;
+	o.retries = 0;
+	o.progress = see_progress;
+	o.progress_payload = &ps;
+	o.progress_interval_ms = 0; /* every block: 64 calls, and the last */
+	src = mem_open(&m);
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED_WITH_ERRORS);
+	ck_assert_uint_eq(ps.calls, DISK_SECTORS * SSZ / (64 * 1024) + 1);
+	ck_assert_int_eq(ps.went_back, 0);
+	ck_assert_int_eq(ps.other_thread, 0);
+	ck_assert_int_eq(ps.total_unknown, 0);
+	ck_assert_int_eq(ps.copies, 0);
+	ck_assert_uint_eq(ps.last_bytes, (uint64_t)DISK_SECTORS * SSZ);
+	ck_assert_uint_eq(ps.total, (uint64_t)DISK_SECTORS * SSZ);
+	ck_assert_uint_eq(ps.bad, 2);
+	ck_assert(ps.last_elapsed >= 0 && ps.last_elapsed <= r.elapsed_s);
+	fx_acquire_result_clear(&r);
+
+	/* interrupted after 20 blocks: a last report still comes, at the
+	 * bytes read */
+	memset(&ps, 0, sizeof(ps));
+	ps.caller = pthread_self();
+	ps.cancel_at = 20 * 64 * 1024;
+	o.cancel = &ps.cancel;
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_INTERRUPTED);
+	ck_assert_uint_eq(r.bytes, 20 * 64 * 1024);
+	ck_assert_uint_eq(ps.calls, 20 + 1);
+	ck_assert_uint_eq(ps.last_bytes, 20 * 64 * 1024);
+	ck_assert_uint_eq(ps.bad, 1); /* sector 100 only */
+	ck_assert_int_eq(ps.went_back, 0);
+	fx_acquire_result_clear(&r);
+	fx_source_free(src);
+	free(disk);
+}
+END_TEST
+
 /* fx_acquire_options_check: the rules acquire applies to its options
  * before anything is written, with a message naming option and value. */
 START_TEST(test_options_check)
@@ -738,6 +822,7 @@ static Suite *acquire_suite(void)
 	tcase_add_test(tc, test_result_to_record);
 	tcase_add_test(tc, test_options_rejected);
 	tcase_add_test(tc, test_options_check);
+	tcase_add_test(tc, test_progress_reports);
 	tcase_add_test(tc, test_thread_names);
 	tcase_add_test(tc, test_e01_thread_names);
 	suite_add_tcase(s, tc);

@@ -216,7 +216,8 @@ static int run(fx_casedb *db, const char *db_path, const handoff *h,
 		rc = transfer(db, h, ev_id, from, &custody_id);
 	else if (rc == FX_EXIT_OK)
 		rc = FX_EXIT_FAILURE;
-	if (custody_id)
+	/* in JSON progress, stderr holds the JSON lines and errors only */
+	if (custody_id && !(c->json && fx_meter_mode() == FX_METER_JSON))
 		fprintf(c->json ? stderr : stdout,
 			"verify: custody of evidence %s transferred from %s to %s (custody event %lld, after verification %lld)\n",
 			fx_tool_escape(h->evidence),
@@ -273,6 +274,7 @@ int vf_cmd_handoff(int argc, char **argv)
 		return vf_usage_error("handoff: --to NAME is required");
 	if (!h.reason || !*h.reason)
 		return vf_usage_error("handoff: --reason TEXT is required");
+	vf_progress_start(&c);
 	db_path = c.db_path ? c.db_path : FX_TOOL_DB;
 	if ((rc = vf_db_open(&db, db_path, &c, 0)) != 0)
 		return rc;

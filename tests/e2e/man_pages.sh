@@ -42,6 +42,12 @@ main() {
 		"acquire(1): --threads 0"
 	assert_contains "$acquire" "HDD-01.E01 writes HDD-01.E01, not HDD-01.E01.E01" \
 		"acquire(1): TARGET's extension"
+	assert_contains "$acquire" "json: one JSON object per line for programs (see PROGRESS)." \
+		"acquire(1): --progress"
+	assert_contains "$acquire" "The last line of every run whose command line was accepted has phase done, exit (the exit status)" \
+		"acquire(1): PROGRESS, the done line"
+	assert_contains "$verify" "the last line of the command is done with exit (the exit status), status (verified, mismatch, refused, error, interrupted) and images." \
+		"verify(1): --progress"
 	assert_contains "$verify" "No progress line. An image that verified prints nothing (exit status 0 says it); one that did not still prints its summary, so that the reason is seen." \
 		"verify(1): -q"
 	# the report formats: the same list in verify(1) and verify --help

@@ -115,8 +115,12 @@ enum fx_verify_file_hashes {
 typedef struct fx_verify_files_progress {
 	size_t files_done;
 	size_t files_total;
-	uint64_t bytes_done;
+	uint64_t bytes_done;     /**< of the files done, and of the file being read */
 	uint64_t bytes_total;
+	/** Seconds since the hashing of the files began (it may have begun
+	 *  with the media read, beside it). Appended: the library fills it
+	 *  for every caller. */
+	double elapsed_s;
 } fx_verify_files_progress;
 
 typedef void (*fx_verify_files_progress_cb)(const fx_verify_files_progress *p,
@@ -158,7 +162,9 @@ typedef struct fx_verify_options {
 	int file_hashes;
 	/** Since version 2: called on the calling thread every 250 ms while
 	 *  image files are still being hashed from storage after the media
-	 *  was read, and once when that ends; NULL: none. */
+	 *  was read, and once when that hashing has ended (also when it ended
+	 *  before the media read did, so that a caller always learns how it
+	 *  ended); NULL: none. */
 	fx_verify_files_progress_cb files_progress;
 	void *files_progress_payload;
 } fx_verify_options;

@@ -70,6 +70,10 @@ struct pipeline {
 	uint64_t fail_run;               /* reader: consecutive failed bytes */
 	uint64_t last_good;              /* reader: offset of a sector read well */
 	int have_good;
+	/* reader: the counts the progress reports, as read (the result's
+	 * may be cut back to what reached the image when the sink fails) */
+	uint64_t read_bytes, read_bad;
+	double last_report;              /* reader: when it last reported */
 };
 
 /*
@@ -288,18 +292,24 @@ static int read_block(pipeline *p, uint8_t *buf, size_t len, uint64_t offset)
 	return 0;
 }
 
-static void report_progress(pipeline *p, double start, double *last, int force)
+/* The progress, every progress_interval_ms (force: now), with the counts
+ * as read so far. */
+static void report_progress(pipeline *p, double start, int force)
 {
 	fx_progress pr;
 	double t = now_s();
 
 	if (!p->opts->progress ||
-	    (!force && (t - *last) * 1000.0 < p->opts->progress_interval_ms))
+	    (!force && (t - p->last_report) * 1000.0 < p->opts->progress_interval_ms))
 		return;
-	*last = t;
-	pr.bytes_done = p->res->bytes;
+	p->last_report = t;
+	/* a single destination, of a known size: total_unknown 0, no copies
+	 * (a run with several copies or from a stream of unknown size fills
+	 * them here) */
+	memset(&pr, 0, sizeof(pr));
+	pr.bytes_done = p->read_bytes;
 	pr.bytes_total = p->res->size;
-	pr.bad_sectors = p->res->bad_sectors;
+	pr.bad_sectors = p->read_bad;
 	pr.elapsed_s = t - start;
 	p->opts->progress(&pr, p->opts->progress_payload);
 }
@@ -309,7 +319,6 @@ static int read_all(pipeline *p, double start)
 {
 	uint64_t size = p->res->size, off = 0;
 	size_t bs = p->opts->block_size, len;
-	double last = 0;
 	uint8_t *buf;
 	int rc;
 
@@ -327,9 +336,10 @@ static int read_all(pipeline *p, double start)
 		fx_ring_publish(p->ring, len, off);
 		off += len;
 		p->res->bytes = off;
-		report_progress(p, start, &last, 0);
+		p->read_bytes = off;
+		p->read_bad = p->res->bad_sectors;
+		report_progress(p, start, 0);
 	}
-	report_progress(p, start, &last, 1);
 	return 0;
 }
 
@@ -592,6 +602,11 @@ int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
 	settle(&p, rc);
 	finish_sink(&p);
 	check_complete(&p);
+	/* The pass's last report, whatever the outcome, once the sink has
+	 * finished (E01: the last chunks compressed and written, the set
+	 * closed and synced): the caller's line does not stay at 100% while
+	 * the image is still being written out. */
+	report_progress(&p, start, 1);
 	out->elapsed_s = now_s() - start;
 	rc = 0;
 done:
