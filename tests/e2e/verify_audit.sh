@@ -322,7 +322,7 @@ test_interrupt() {
 	"$bulk" "$db" 131072 >/dev/null
 	"$FX_VERIFY" audit --db "$db" >"$FX_WORK/int.out" 2>"$FX_WORK/int.err" &
 	pid=$!
-	sleep 0.02
+	wait_signal_caught "$pid" 2
 	kill -INT "$pid"
 	wait "$pid" || rc=$?
 	assert_eq 130 "$rc" "verify audit interrupted: exit 130"
