@@ -480,6 +480,7 @@ static int add_dests(pipeline *p, fx_sink *sink)
 static int pipeline_setup(pipeline *p, fx_sink *sink)
 {
 	unsigned alg, i;
+	int rc;
 	size_t slot = (p->opts->block_size + 4095) & ~(size_t)4095;
 
 	for (alg = FX_HASH_MD5; alg <= FX_HASH_SHA256; alg <<= 1)
@@ -489,8 +490,8 @@ static int pipeline_setup(pipeline *p, fx_sink *sink)
 	if (p->opts->hash_window &&
 	    add_consumer(p, window_main, FX_HASH_SHA256, "window"))
 		return FX_ERROR;
-	if (add_dests(p, sink) != 0)
-		return FX_ERROR;
+	if ((rc = add_dests(p, sink)) != 0)
+		return rc;
 	if (fx_ring_new(&p->ring, p->opts->buffers, slot, p->nconsumers))
 		return fx_error_set(FX_ERROR, "cannot allocate %u buffers of %zu bytes",
 				    p->opts->buffers, slot);
