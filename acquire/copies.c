@@ -202,11 +202,46 @@ void acq_copies_conclude(acq_state *st)
 	}
 }
 
+/* TARGET's image set: how its own destination ended, as recorded. */
+static void target_set(const acq_state *st, fx_casedb_image_set *set)
+{
+	const fx_acquire_copy *t = &st->res.copies[0];
+
+	set->copy_number = 0;
+	set->target = st->opt.target;
+	set->format = acq_format_name(&st->opt);
+	set->status = st->target_failed ? FX_STATUS_FAILED : st->status;
+	set->bytes_written = t->bytes;
+	set->failed_at = t->failed_at;
+	set->error = set->status == FX_STATUS_FAILED ||
+		     set->status == FX_STATUS_INTERRUPTED ? st->error : NULL;
+}
+
+static void copy_set(const acq_copy *c, unsigned number,
+		     fx_casedb_image_set *set)
+{
+	set->copy_number = number;
+	set->target = c->target;
+	set->format = copy_format_name(c);
+	set->status = c->status;
+	set->bytes_written = c->bytes;
+	set->failed_at = c->status == FX_STATUS_FAILED ? c->failed_at : UINT64_MAX;
+	set->error = c->error[0] ? c->error : NULL;
+	set->files = c->files;
+	set->n_files = c->nfiles;
+}
+
+/* Each copy's read-back as a verification of the acquisition (its
+ * findings name the copy's image), then one image set per destination. */
 int acq_copies_db(acq_state *st)
 {
+	fx_casedb_image_set set = FX_CASEDB_IMAGE_SET_INIT;
+	int64_t id;
 	unsigned i;
 	int rc = 0;
 
+	if (!st->ncopies || st->res.ncopies != st->ncopies + 1u)
+		return 0;
 	for (i = 0; i < st->ncopies; i++) {
 		acq_copy *c = &st->copies[i];
 		acq_state *v;
@@ -220,6 +255,17 @@ int acq_copies_db(acq_state *st)
 		if (acq_db_verification(v) != 0)
 			rc = -1;
 		free(v);
+	}
+	target_set(st, &set);
+	for (i = 0; !rc && i <= st->ncopies; i++) {
+		if (i)
+			copy_set(&st->copies[i - 1], i, &set);
+		if (fx_casedb_image_set_add(&id, st->db, st->acq_id, &set) != 0) {
+			fprintf(stderr, "acquire: case database %s: %s\n",
+				fx_tool_escape(st->opt.db_path),
+				fx_tool_escape(fx_error_last()));
+			rc = -1;
+		}
 	}
 	return rc;
 }
