@@ -2,7 +2,7 @@
 # End to end: both man pages render without a single groff warning (a line
 # starting with "." in running text is read as a macro and its words vanish:
 # REFUSALS of acquire(1) lost half a sentence), through man(1) as well, and
-# say what the tools do: the EWF formats offered, --threads 0.
+# say what the tools do: the EWF formats offered, --threads 0, --copy.
 set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
@@ -42,6 +42,10 @@ main() {
 		"acquire(1): --threads 0"
 	assert_contains "$acquire" "HDD-01.E01 writes HDD-01.E01, not HDD-01.E01.E01" \
 		"acquire(1): TARGET's extension"
+	assert_contains "$acquire" "The format of the --copy given just before it: raw is one .raw file, split-raw raw files of --segment-size bytes, e01 an E01 set" \
+		"acquire(1): --copy-format"
+	assert_contains "$acquire" "the run then exits 4, and the log, --json and the database say which destination failed at which byte." \
+		"acquire(1): --copy, a copy that fails"
 	assert_contains "$verify" "No progress line. An image that verified prints nothing (exit status 0 says it); one that did not still prints its summary, so that the reason is seen." \
 		"verify(1): -q"
 	fx_pass
