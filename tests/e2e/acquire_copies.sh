@@ -191,6 +191,34 @@ test_full_copy() {
 	assert_verified "$dir/m/case.db" "$dir/e/t.E01"
 	assert_exit 4 "$FX_VERIFY" --db "$dir/m/case.db" "$dir/fs/t.raw"
 	assert_exit 0 "$FX_VERIFY" audit --db "$dir/m/case.db"
+	check_reports "$dir/m/case.db" "$dir/fs/t" "$have"
+}
+
+# check_reports DB TARGET BYTE: the reports put the failed copy (TARGET,
+# copy 1, failed at BYTE) on the first page and list every image set; the
+# JSON report is valid against schemas/report.schema.json.
+check_reports() {
+	local db=$1 copy=$2 at=$3 out=$FX_WORK/report err
+	assert_exit 0 "$FX_VERIFY" report --db "$db" --case unassigned --format text -o "$out.txt"
+	assert_contains "$(tr -s ' \n' ' ' <"$out.txt")" "copy 1 $copy failed at byte $at (" \
+		"text report: the failed copy on the first page"
+	assert_file_line "$out.txt" "    Status:             failed at byte $at (a partial image)" \
+		"text report: the copy's status"
+	assert_exit 0 "$FX_VERIFY" report --db "$db" --case unassigned --format json -o "$out.json"
+	assert_eq "failed|$at|raw" "$(python3 -c 'import json, sys
+s = json.load(open(sys.argv[1]))["evidence"][0]["acquisitions"][0]["image_sets"][1]
+print("%s|%s|%s" % (s["status"], s["failed_at"], s["format"]))' "$out.json")" "JSON report: the copy's image set"
+	if python3 -c 'import jsonschema' 2>/dev/null; then
+		err=$(python3 -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' \
+			"$FX_ROOT/schemas/report.schema.json" "$out.json" 2>&1) ||
+			fail "the JSON report is not valid against its schema: $err"
+		check_ok
+	else
+		skip_part "python3 jsonschema is not installed: the JSON report is not validated"
+	fi
+	assert_exit 0 "$FX_VERIFY" report --db "$db" --case unassigned --format html -o "$out.html"
+	assert_contains "$(cat "$out.html")" "<h4>Copy 1</h4>" "HTML report: the copy"
 }
 
 # TARGET fills up while its copy completes: the run fails (TARGET's record
