@@ -125,8 +125,9 @@ int acq_copies_take_results(acq_state *st)
 		c->status = d->status;
 		c->bytes = d->bytes;
 		c->failed_at = d->failed_at;
+		/* why it failed, or why the run stopped (interrupted) */
 		snprintf(c->error, sizeof(c->error), "%s",
-			 d->status == FX_STATUS_FAILED && d->error ? d->error : "");
+			 !run_complete(d->status) && d->error ? d->error : "");
 		if (collect(c) != 0) {
 			c->status = FX_STATUS_FAILED;
 			snprintf(c->error, sizeof(c->error), "out of memory listing its files");

@@ -262,8 +262,8 @@ section_raw() {
 }
 
 section_copies() {
-	local one="acquire raw, one target" two="acquire raw + --copy raw (two targets)"
-	local e1="acquire e01, one target" e2="acquire e01 + --copy raw (two targets)"
+	local one="acquire raw, one target" two="acquire raw + --copy raw"
+	local e1="acquire e01, one target" e2="acquire e01 + --copy raw"
 	local dd1="dd to one file + fdatasync" tee2="tee to two files + fdatasync"
 	bench_tool "$one" "$FX_BIN/acquire" --format raw --no-verify -q "$IMG" "$OUT/a"
 	# shellcheck disable=SC2016 # expanded by that sh, from its arguments

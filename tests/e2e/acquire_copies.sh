@@ -83,6 +83,9 @@ test_two_copies() {
 		"database: one acquisition, which every image set belongs to"
 	assert_eq 2 "$(db "$dir/m/case.db" "SELECT count(*) FROM verifications WHERE tool = 'acquire --verify' AND result = 'verified'")" \
 		"database: each destination's read-back recorded"
+	assert_eq "$dir/w/t|raw|0" \
+		"$(db "$dir/m/case.db" "SELECT json_extract(parameters_json, '\$.copies[0].target') || '|' || json_extract(parameters_json, '\$.copies[0].format') || '|' || json_extract(parameters_json, '\$.copies[0].segment_size') FROM acquisitions")" \
+		"database: the copies among the recorded parameters"
 	assert_verified "$dir/m/case.db" "$dir/w/t.raw"
 	assert_verified "$dir/m/case.db" "$dir/m/t.E01"
 	assert_exit 0 "$FX_VERIFY" audit --db "$dir/m/case.db"

@@ -56,6 +56,9 @@ typedef struct dest {
 	int error_code;                  /* why it failed (FX_E*) */
 	uint64_t cut_offset;             /* the byte its write failed at */
 	char error[1024];
+	/* Bytes it has written so far: its thread stores, anyone may read
+	 * (atomics), e.g. a progress of each copy. */
+	uint64_t written;
 } dest;
 
 #define FX_MAX_DESTS (1 + FX_ACQUIRE_MAX_COPIES)
@@ -193,6 +196,9 @@ static void *sink_main(void *arg)
 				p->cutter = d;
 				__atomic_store_n(&p->all_failed, 1, __ATOMIC_RELEASE);
 			}
+		} else if (!d->failed && !s.skip) {
+			__atomic_store_n(&d->written, s.offset + s.len,
+					 __ATOMIC_RELAXED);
 		}
 		fx_ring_release(p->ring, c->index);
 	}
