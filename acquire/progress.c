@@ -31,6 +31,41 @@ void acq_progress_hook(fx_acquire_options *ao, const char *name,
 	ao->progress_payload = NULL;
 }
 
+/* The names of a run's destinations, for the progress of each (set on the
+ * main thread before the run, read by the callback on the same thread). */
+static const char *dest_names[1 + ACQ_MAX_COPIES];
+
+static void update_named(const fx_progress *p, void *payload)
+{
+	fx_progress_copy named[1 + ACQ_MAX_COPIES];
+	fx_progress q = *p;
+	size_t i;
+
+	(void)payload;
+	for (i = 0; i < p->ncopies && i < 1 + ACQ_MAX_COPIES; i++) {
+		named[i] = p->copies[i];
+		if (!named[i].target)
+			named[i].target = dest_names[i];
+	}
+	if (p->ncopies) {
+		q.copies = named;
+		q.ncopies = i;
+	}
+	fx_meter_update(&q, NULL);
+}
+
+void acq_progress_name_copies(fx_acquire_options *ao, const acq_state *st)
+{
+	unsigned i;
+
+	if (!st->ncopies || ao->progress != fx_meter_update)
+		return;
+	dest_names[0] = st->opt.target;
+	for (i = 0; i < st->ncopies && i < ACQ_MAX_COPIES; i++)
+		dest_names[i + 1] = st->copies[i].target;
+	ao->progress = update_named;
+}
+
 /* The segments' phase comes after the media's, which the meter ends
  * (called on the main thread, by the verification). */
 static void show_segments(const fx_verify_files_progress *p, void *payload)

@@ -332,7 +332,7 @@ START_TEST(test_create_schema)
 	fx_casedb *db = open_db(path, NULL);
 	sqlite3 *s;
 
-	ck_assert_int_eq(fx_casedb_schema_version(), 3);
+	ck_assert_int_eq(fx_casedb_schema_version(), 4);
 	ck_assert_int_eq(check_chain(&rep, db), 0);
 	ck_assert_int_eq(rep.intact, 1);
 	ck_assert_int_eq(rep.events, 1);
@@ -344,25 +344,26 @@ START_TEST(test_create_schema)
 	fx_casedb_free(db);
 
 	s = raw_open(path);
-	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 4);
 	ck_assert_int_eq(raw_int(s, "PRAGMA application_id"), 0x46584344);
 	ck_assert_str_eq(raw_text(s, "PRAGMA journal_mode"), "wal");
 	ck_assert_str_eq(raw_text(s, "SELECT value FROM meta WHERE key = "
-				  "'schema_version'"), "3");
+				  "'schema_version'"), "4");
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(name, ',') FROM "
 				  "(SELECT name FROM sqlite_master WHERE type = "
 				  "'table' ORDER BY name)"),
 			 "acquisitions,audit_log,bad_sectors,cases,"
-			 "custody_events,evidence,hashes,image_files,meta,"
-			 "signing_keys,verifications");
+			 "custody_events,evidence,hashes,image_files,"
+			 "image_set_files,image_sets,meta,signing_keys,"
+			 "verifications");
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
-				 "type = 'trigger'"), 20);
+				 "type = 'trigger'"), 24);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log"), 1);
 	ck_assert_str_eq(raw_text(s, "SELECT action || ' ' || content || ' ' || "
 				  "actor || ' ' || host || ' ' || prev_hash FROM "
 				  "audit_log"),
 			 "schema.create {\"application_id\":1180189508,"
-			 "\"schema_version\":3} " ACTOR " " HOST " "
+			 "\"schema_version\":4} " ACTOR " " HOST " "
 			 "0000000000000000000000000000000000000000000000000000000000000000");
 	sqlite3_close(s);
 	fx_casedb_free(NULL);
@@ -440,8 +441,8 @@ static void raw_close_all(sqlite3 *s)
 	")"
 
 /* Turns acquisition.end events back into the acquisition.finish events a
- * library before schema 3 wrote (the same content without "error"), and
- * drops acquisitions.error, re-chaining the events (the database is
+ * library before schema 3 wrote (the same content without "error"), drops
+ * the image sets' tables (schema 4) and acquisitions.error, re-chaining the events (the database is
  * unsigned); the audit_log triggers are put back as they were. */
 static void downgrade_finish_events(sqlite3 *s)
 {
@@ -455,6 +456,9 @@ static void downgrade_finish_events(sqlite3 *s)
 		 "sqlite_master WHERE name = 'audit_log_no_update'"));
 	snprintf(triggers[1], sizeof(triggers[1]), "%s", raw_text(s, "SELECT sql FROM "
 		 "sqlite_master WHERE name = 'audit_log_no_delete'"));
+	/* schema 4's tables (image sets) did not exist before it */
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM image_sets"), 0);
+	raw_exec(s, "DROP TABLE image_set_files; DROP TABLE image_sets");
 	raw_exec(s, "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
 		 "UPDATE audit_log SET action = 'acquisition.finish', content = "
 		 "replace(content, '\"error\":null,', '') WHERE action = 'acquisition.end';"
@@ -551,9 +555,9 @@ START_TEST(test_migrate_1_to_2)
 	fx_casedb_free(db);
 
 	s = raw_open(path);
-	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 4);
 	ck_assert_str_eq(raw_text(s, "SELECT value FROM meta WHERE key = "
-				  "'schema_version'"), "3");
+				  "'schema_version'"), "4");
 	ck_assert_str_eq(raw_text(s, "SELECT sql FROM sqlite_master WHERE "
 				  "name = 'verifications'"), fresh);
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(id || ':' || result, ' ') "
@@ -563,13 +567,14 @@ START_TEST(test_migrate_1_to_2)
 				 "verification_id = 1"), 3);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
-				 "type = 'trigger'"), 20);
+				 "type = 'trigger'"), 24);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
 				 "name = 'verifications_by_acquisition'"), 1);
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(content, ' ') FROM "
 				  "(SELECT content FROM audit_log WHERE "
 				  "action = 'schema.migrate' ORDER BY seq)"),
-			 "{\"from\":1,\"to\":2} {\"from\":2,\"to\":3}");
+			 "{\"from\":1,\"to\":2} {\"from\":2,\"to\":3} "
+			 "{\"from\":3,\"to\":4}");
 	/* the finish written before schema 3 keeps its kind and content */
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(action, ' ') FROM "
 				  "(SELECT action FROM audit_log WHERE action LIKE "
@@ -588,12 +593,12 @@ START_TEST(test_refuse_newer_version)
 
 	fx_casedb_free(open_db(path, NULL));
 	s = raw_open(path);
-	raw_exec(s, "PRAGMA user_version = 4; UPDATE meta SET value = '4' "
+	raw_exec(s, "PRAGMA user_version = 5; UPDATE meta SET value = '5' "
 		 "WHERE key = 'schema_version'");
 	raw_close_all(s);
 	expect_refused(path, 0, FX_EVERSION,
-		       "has schema version 4, newer than this libforensic");
-	expect_refused(path, 1, FX_EVERSION, "has schema version 4");
+		       "has schema version 5, newer than this libforensic");
+	expect_refused(path, 1, FX_EVERSION, "has schema version 5");
 }
 END_TEST
 
@@ -606,7 +611,7 @@ START_TEST(test_refuse_inconsistent_version)
 	s = raw_open(path);
 	raw_exec(s, "UPDATE meta SET value = '0' WHERE key = 'schema_version'");
 	raw_close_all(s);
-	expect_refused(path, 0, FX_ECORRUPT, "is damaged: schema version 3 in "
+	expect_refused(path, 0, FX_ECORRUPT, "is damaged: schema version 4 in "
 		       "the header, 0 in table meta");
 }
 END_TEST
@@ -674,7 +679,7 @@ START_TEST(test_missing_and_empty_file)
 	ck_assert_int_eq(fxt_write_file(path, "", 0), 0);
 	db = open_db(path, NULL);                   /* empty: created */
 	fx_casedb_free(db);
-	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 4);
 	o.version = 99;
 	ck_assert_int_eq(fx_casedb_open(&db, path, &o), FX_EUSAGE);
 }
@@ -819,6 +824,99 @@ START_TEST(test_finish_error_recorded)
 	sqlite3_close(s);
 	expect_broken(path, 5, "event 5: acquisition.end: the records no longer "
 		      "match the event (record 1 changed)");
+}
+END_TEST
+
+/* Schema 4: the image sets of an acquisition with copies. Each is one
+ * row (a copy with its files) and one image_set.record event; read back
+ * with the acquisition, found by a copy's file, refused while running or
+ * twice, and an edited row is found by the audit check. */
+START_TEST(test_image_sets)
+{
+	const char *path = new_path("casedb-image-sets");
+	fx_casedb *db = open_db(path, NULL);
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb_result r = sample_result();
+	fx_casedb_image_set t = FX_CASEDB_IMAGE_SET_INIT, c = FX_CASEDB_IMAGE_SET_INIT;
+	fx_casedb_acquisition_info *info = NULL;
+	fx_casedb_audit_report rep;
+	fx_image_file files[2];
+	int64_t acq = 0, id = 0, found = 0;
+	sqlite3 *s;
+
+	memset(files, 0, sizeof(files));
+	files[0].path = "/copies/c1.001";
+	files[0].size = 1048576;
+	memcpy(files[0].sha256, k_windows[0].sha256, 65);
+	files[1].path = "/copies/c1.002";
+	files[1].size = 4096;   /* not hashed: "" */
+	t.target = "/evidence/img/disk";
+	t.format = "split-raw";
+	t.status = FX_STATUS_COMPLETED;
+	t.bytes_written = 1052672;
+	c.copy_number = 1;
+	c.target = "/copies/c1";
+	c.format = "split-raw";
+	c.status = FX_STATUS_FAILED;
+	c.bytes_written = 1052672;
+	c.failed_at = 1052672;
+	c.error = "cannot write /copies/c1.002: No space left on device";
+	c.files = files;
+	c.n_files = 2;
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
+	ck_assert_int_eq(fx_casedb_image_set_add(&id, db, acq, &t), FX_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(fx_error_last(), "is still running"));
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), 0);
+	ck_assert_int_eq(fx_casedb_image_set_add(&id, db, acq + 1, &t), FX_ENOTFOUND);
+	t.n_files = 1;
+	t.files = files;
+	ck_assert_int_eq(fx_casedb_image_set_add(&id, db, acq, &t), FX_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(fx_error_last(), "image set 0 is TARGET"));
+	t.n_files = 0;
+	t.files = NULL;
+	ck_assert_int_eq(fx_casedb_image_set_add(&id, db, acq, &t), 0);
+	ck_assert_int_eq(id, 1);
+	ck_assert_int_eq(fx_casedb_image_set_add(&id, db, acq, &c), 0);
+	ck_assert_int_eq(id, 2);
+	ck_assert_int_eq(fx_casedb_image_set_add(&id, db, acq, &c), FX_EEXISTS);
+	ck_assert_ptr_nonnull(strstr(fx_error_last(), "has image set 1 already"));
+	ck_assert_int_eq(fx_casedb_acquisition_find_by_file(&found, db,
+							    "/copies/c1.002"), 0);
+	ck_assert_int_eq(found, acq);
+	ck_assert_int_eq(fx_casedb_acquisition_get(&info, db, acq), 0);
+	ck_assert_uint_eq(info->n_image_sets, 2);
+	ck_assert_uint_eq(info->image_sets[0].copy_number, 0);
+	ck_assert_str_eq(info->image_sets[0].target, "/evidence/img/disk");
+	ck_assert_int_eq(info->image_sets[0].status, FX_STATUS_COMPLETED);
+	ck_assert_uint_eq(info->image_sets[0].failed_at, UINT64_MAX);
+	ck_assert_uint_eq(info->image_sets[0].n_files, 0);
+	ck_assert_uint_eq(info->image_sets[1].copy_number, 1);
+	ck_assert_str_eq(info->image_sets[1].format, "split-raw");
+	ck_assert_int_eq(info->image_sets[1].status, FX_STATUS_FAILED);
+	ck_assert_uint_eq(info->image_sets[1].bytes_written, 1052672);
+	ck_assert_uint_eq(info->image_sets[1].failed_at, 1052672);
+	ck_assert_str_eq(info->image_sets[1].error, c.error);
+	ck_assert_uint_eq(info->image_sets[1].n_files, 2);
+	ck_assert_str_eq(info->image_sets[1].files[1].path, "/copies/c1.002");
+	ck_assert_str_eq(info->image_sets[1].files[0].sha256, k_windows[0].sha256);
+	ck_assert_str_eq(info->image_sets[1].files[1].sha256, "");
+	fx_casedb_acquisition_info_free(info);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	ck_assert_int_eq(rep.intact, 1);
+	fx_casedb_free(db);
+	s = raw_open(path);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log WHERE action = "
+				 "'image_set.record'"), 2);
+	ck_assert_str_eq(raw_fails(s, "DELETE FROM image_set_files"),
+			 "image_set_files is append-only");
+	ck_assert_str_eq(raw_fails(s, "UPDATE image_sets SET status = 'completed'"),
+			 "image_sets is append-only");
+	/* a failed copy made to look complete is found */
+	raw_exec(s, "DROP TRIGGER image_sets_no_update; "
+		 "UPDATE image_sets SET status = 'completed' WHERE id = 2");
+	sqlite3_close(s);
+	expect_broken(path, 7, "event 7: image_set.record: the records no "
+		      "longer match the event (record 2 changed)");
 }
 END_TEST
 
@@ -2453,23 +2551,23 @@ START_TEST(test_migrate_signed)
 	/* with the key: migrated, every event signed */
 	db = open_db(path, a);
 	fx_casedb_free(db);
-	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 4);
 	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log WHERE "
-				  "action = 'schema.migrate' AND key_id = 1"), 2);
+				  "action = 'schema.migrate' AND key_id = 1"), 3);
 	check_with(&rep, path, ha, 1, 0);
-	ck_assert_int_eq(rep.events, 10);
-	ck_assert_int_eq(rep.signed_events, 10);
+	ck_assert_int_eq(rep.events, 11);
+	ck_assert_int_eq(rep.signed_events, 11);
 
 	/* a second examiner migrates a copy: the key registers itself */
 	db = open_db(other, b);
 	fx_casedb_free(db);
 	ck_assert_int_eq(count_of(other, "SELECT count(*) FROM audit_log WHERE "
-				  "action = 'schema.migrate' AND key_id = 2"), 2);
+				  "action = 'schema.migrate' AND key_id = 2"), 3);
 	both[0] = ha;
 	both[1] = hb;
 	check_ring(&rep, other, both, 2, 0);
-	ck_assert_int_eq(rep.events, 11);
-	ck_assert_int_eq(rep.signed_events, 11);
+	ck_assert_int_eq(rep.events, 12);
+	ck_assert_int_eq(rep.signed_events, 12);
 }
 END_TEST
 
@@ -2508,7 +2606,9 @@ START_TEST(test_migration_triggers)
 		}
 		free(m);
 	}
-	ck_assert_int_eq(stmts, 2);   /* case_migrate_2.sql: verifications' */
+	/* case_migrate_2.sql: verifications'; case_migrate_4.sql: those of
+	 * image_sets and image_set_files */
+	ck_assert_int_eq(stmts, 6);
 	free(schema);
 }
 END_TEST
@@ -2775,7 +2875,7 @@ START_TEST(test_sql_injection)
 
 	s = raw_open(path);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
-				 "type = 'table'"), 11);
+				 "type = 'table'"), 13);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM cases"), 1);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log"), 7);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log WHERE "
@@ -2975,6 +3075,7 @@ static Suite *casedb_suite(void)
 
 	tcase_add_test(records, test_acquisition_round_trip);
 	tcase_add_test(records, test_finish_error_recorded);
+	tcase_add_test(records, test_image_sets);
 	tcase_add_test(records, test_not_known_is_not_recorded);
 	tcase_add_test(records, test_event_content_and_hash);
 	tcase_add_test(records, test_evidence_unique_within_case);

@@ -2,7 +2,7 @@
 # End to end: both man pages render without a single groff warning (a line
 # starting with "." in running text is read as a macro and its words vanish:
 # REFUSALS of acquire(1) lost half a sentence), through man(1) as well, and
-# say what the tools do: the EWF formats offered, --threads 0.
+# say what the tools do: the EWF formats offered, --threads 0, --copy.
 set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
@@ -48,6 +48,10 @@ main() {
 		"acquire(1): PROGRESS, the done line"
 	assert_contains "$verify" "the last line of the command is done with exit (the exit status), status (verified, mismatch, refused, error, interrupted) and images." \
 		"verify(1): --progress"
+	assert_contains "$acquire" "The format of the --copy given just before it: raw is one .raw file, split-raw raw files of --segment-size bytes, e01 an E01 set" \
+		"acquire(1): --copy-format"
+	assert_contains "$acquire" "the run then exits 4, and the log, --json and the database say which destination failed at which byte." \
+		"acquire(1): --copy, a copy that fails"
 	assert_contains "$verify" "No progress line. An image that verified prints nothing (exit status 0 says it); one that did not still prints its summary, so that the reason is seen." \
 		"verify(1): -q"
 	# the report formats: the same list in verify(1) and verify --help

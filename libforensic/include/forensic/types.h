@@ -183,7 +183,10 @@ typedef struct fx_source_info {
 /** How far one destination of a run with several copies has got
  *  (fx_progress.copies). */
 typedef struct fx_progress_copy {
-	const char *target;   /**< the copy's TARGET; borrowed for the call */
+	/** The copy's TARGET, borrowed for the call; NULL when the library
+	 *  does not know the name (fx_acquire_run: copies[i] is the caller's
+	 *  i-th destination, the sink first, then opts.copies in order). */
+	const char *target;
 	uint64_t bytes;       /**< bytes the copy has taken so far */
 	/** FX_STATUS_RUNNING while it takes bytes, FX_STATUS_FAILED once it
 	 *  has failed (the others go on), FX_STATUS_COMPLETED at the end. */

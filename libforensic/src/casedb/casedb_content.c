@@ -115,6 +115,17 @@ static const struct fx_part custody_parts[] = {
 	{ NULL, NULL, 0, 0 }
 };
 
+/* image_set.record: one destination of an acquisition (schema 4) */
+static const struct fx_part image_set_parts[] = {
+	{ "image_set", "SELECT id, acquisition_id, copy_number, target, format, "
+	  "status, bytes_written, failed_at, error FROM image_sets WHERE "
+	  "id = ?1", 0, FX_T_IMAGE_SETS },
+	{ "image_set_files", "SELECT id, path, size_bytes, sha256 FROM "
+	  "image_set_files WHERE image_set_id = ?1 ORDER BY id", 1,
+	  FX_T_IMAGE_SET_FILES },
+	{ NULL, NULL, 0, 0 }
+};
+
 static const struct fx_kind fx_kinds[] = {
 	{ "acquisition.begin", "acquisition", begin_parts },
 	{ "acquisition.end", "acquisition", end_parts },
@@ -122,6 +133,7 @@ static const struct fx_kind fx_kinds[] = {
 	{ "case.create", "case", case_parts },
 	{ "custody.transfer", "custody", custody_parts },
 	{ "evidence.create", "evidence", evidence_parts },
+	{ "image_set.record", "image_set", image_set_parts },
 	{ "key.register", "signing_key", key_parts },
 	{ "schema.create", NULL, NULL },
 	{ "schema.migrate", NULL, NULL },
@@ -129,7 +141,8 @@ static const struct fx_kind fx_kinds[] = {
 	{ NULL, NULL, NULL }
 };
 
-/* Table names for the row counts, in enum fx_table order. */
+/* Table names for the row counts, in enum fx_table order; the last two
+ * exist from schema 4 (an older database has none of their rows). */
 static const char *const fx_table_sql[FX_T_COUNT][2] = {
 	{ "signing_keys", "SELECT count(*) FROM signing_keys" },
 	{ "cases", "SELECT count(*) FROM cases" },
@@ -142,6 +155,8 @@ static const char *const fx_table_sql[FX_T_COUNT][2] = {
 	{ "hashes", "SELECT count(*) FROM hashes" },
 	{ "verifications", "SELECT count(*) FROM verifications" },
 	{ "custody_events", "SELECT count(*) FROM custody_events" },
+	{ "image_sets", "SELECT count(*) FROM image_sets" },
+	{ "image_set_files", "SELECT count(*) FROM image_set_files" },
 };
 
 static const struct fx_kind *kind_find(const char *action)
@@ -278,6 +293,9 @@ int fx_content_coverage(fx_casedb *db, const uint64_t counts[FX_T_COUNT],
 	int t;
 
 	for (t = 0; t < FX_T_COUNT; t++) {
+		if (db->version < FX_SCHEMA_IMAGE_SETS &&
+		    (t == FX_T_IMAGE_SETS || t == FX_T_IMAGE_SET_FILES))
+			continue;
 		if (fx_casedb_query_int(&n, db, fx_table_sql[t][1]) != 0) {
 			snprintf(why, why_size, "cannot count table %s: %s",
 				 fx_table_sql[t][0], fx_error_last());

@@ -198,6 +198,43 @@ static int same_name(const char *a, const char *b)
 	return strcmp(basename(x), basename(y)) == 0;
 }
 
+/* Whether path is the file recorded as file (as given, or as its
+ * realpath: the database holds absolute paths). */
+static int is_recorded_file(const char *path, const char *file, const char *real)
+{
+	return file && (strcmp(path, file) == 0 || (real && strcmp(real, file) == 0));
+}
+
+/*
+ * An acquisition with copies (acquire --copy, schema 4) has one image set
+ * per destination. Given a copy's file, the record is presented as that
+ * copy: its format (which decides how it is read), its files and its own
+ * status (a copy that failed has nothing to verify against, whatever the
+ * others did); the media's hashes and size are the acquisition's, which
+ * every complete copy holds.
+ */
+static void present_copy(fx_casedb_acquisition_info *a, const char *path)
+{
+	char real[PATH_MAX];
+	const char *rp = realpath(path, real) ? real : NULL;
+	size_t i, k;
+
+	for (i = 0; i < a->n_image_sets; i++) {
+		const fx_casedb_image_set *set = &a->image_sets[i];
+
+		for (k = 0; set->copy_number && k < set->n_files; k++) {
+			if (!is_recorded_file(path, set->files[k].path, rp))
+				continue;
+			a->rec.format = set->format;
+			a->result.files = set->files;
+			a->result.n_files = set->n_files;
+			a->status = set->status;
+			a->status_note = set->error;
+			return;
+		}
+	}
+}
+
 /* The record in the database that wrote path (or the one asked for) into
  * c->acq; without one, the finding says why and c->acq stays NULL. */
 int fx_verify_text_set(char **dst, const char *s)
@@ -230,6 +267,7 @@ static int read_record(fx_verify_ctx *c, const char *path)
 	}
 	if ((rc = fx_casedb_acquisition_get(&c->acq_read, c->db, id)) != 0)
 		return rc;
+	present_copy(c->acq_read, path);
 	c->acq = c->acq_read;
 	return 0;
 }
