@@ -164,6 +164,7 @@ int acq_log_begin(acq_state *st)
 			o->compression, o->ewf_format);
 	fprintf(f, "  Verify after writing: %s%s\n", o->verify ? "yes" : "no",
 		o->verify_source ? " (image and source)" : "");
+	acq_copies_log_params(f, st);
 	fprintf(f, "\nStatus at start:        running (the final status follows under Result; a log without a Result section is from a run that never finished)\n");
 	fflush(f);
 	fsync(fileno(f));
@@ -230,6 +231,7 @@ static void log_result(FILE *f, const acq_state *st)
 	if (st->opt.verify_source)
 		fprintf(f, "Verification of source: %s\n",
 			fx_tool_escape(st->verify_source_result));
+	acq_copies_log_result(f, st);
 	fprintf(f, "Read-only at end:       %s\n",
 		fx_tool_escape(or_empty(fx_source_get_info(st->src)->ro_after)));
 	log_write_block_undone(f, fx_source_get_info(st->src));
@@ -385,6 +387,7 @@ void acq_print_json(const acq_state *st, FILE *f)
 	json_result(j, r);
 	json_files(j, st);
 	json_windows(j, r);
+	acq_copies_json(j, st);
 	fx_tool_json_str(j, "verification", st->verify_result);
 	fx_tool_json_str(j, "source_verification", st->verify_source_result);
 	fx_format_utc(when, sizeof(when), st->start);

@@ -21,8 +21,9 @@ packages=(
 	libfuse3-dev
 	# case database inspection and tamper tests
 	sqlite3 openssl python3 python3-jsonschema
-	# reports: DFXML validation, HTML rendering to PDF
-	libxml2-utils chromium poppler-utils fonts-dejavu-core
+	# reports: DFXML validation, HTML rendering to PDF, the CASE JSON-LD
+	# read as RDF and queried with SPARQL
+	libxml2-utils chromium poppler-utils fonts-dejavu-core python3-rdflib
 	# man pages rendered and checked for warnings; a closed pipe made in perl
 	groff-base man-db perl
 )

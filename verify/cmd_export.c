@@ -116,16 +116,13 @@ static int run(fx_casedb *db, const char *db_path, export_args *a,
 	vo.block_size = (size_t)io->block_size;
 	vo.acquisition_id = pick.id;
 	vo.cancel = &fx_tool_signal;
-	if (!c->quiet && isatty(STDERR_FILENO)) {
-		vo.progress = fx_tool_progress;
-		vo.progress_payload = "export: ";
-	}
+	vf_progress_image(&vo, pick.path); /* the export is written as it is read */
 	eo.format = a->format;
 	eo.verify = &vo;
 	eo.tool = "verify export";
 	eo.tool_version = fx_version();
 	rc = fx_verify_export(&r, pick.path, a->path, db, &eo);
-	fx_tool_progress_end();
+	vf_progress_image_end();
 	if (rc != 0) {
 		fprintf(stderr, "verify: export of evidence %s to %s failed: %s\n",
 			fx_tool_escape(a->evidence), fx_tool_escape(a->path),
@@ -140,7 +137,9 @@ static int run(fx_casedb *db, const char *db_path, export_args *a,
 		return code;
 	}
 	if (r.exported) {
-		if (!c->quiet || c->json)
+		/* in JSON progress, stderr holds the JSON lines and errors only */
+		if ((!c->quiet || c->json) &&
+		    !(c->json && fx_meter_mode() == FX_METER_JSON))
 			print_done(c->json ? stderr : stdout, a, &r);
 	} else {
 		vf_print_summary(c, &r.verify, db_path, NULL);
@@ -213,6 +212,7 @@ int vf_cmd_export(int argc, char **argv)
 	a.evidence = argv[optind];
 	if ((rc = check_args(&a)) != 0)
 		return rc;
+	vf_progress_start(&c);
 	db_path = c.db_path ? c.db_path : FX_TOOL_DB;
 	if ((rc = vf_db_open(&db, db_path, &c, 0)) != 0)
 		return rc;

@@ -82,7 +82,7 @@ static int refuse_unverifiable(fx_casedb *db, const handoff *h, int64_t ev_id,
 	memset(&r, 0, sizeof(r));
 	memset(&f, 0, sizeof(f));
 	r.status = FX_VERDICT_ERROR;
-	snprintf(r.path, sizeof(r.path), "(none)");
+	r.path = strdup("(none)"); /* freed by fx_verify_result_clear */
 	f.kind = FX_FIND_NO_RECORD;
 	f.status = FX_VERDICT_ERROR;
 	f.message = "the evidence has no finished acquisition with image files to verify";
@@ -129,7 +129,8 @@ static int run(fx_casedb *db, const char *db_path, const handoff *h,
 		rc = transfer(db, h, ev_id, from, &custody_id);
 	else if (rc == FX_EXIT_OK)
 		rc = FX_EXIT_FAILURE;
-	if (custody_id)
+	/* in JSON progress, stderr holds the JSON lines and errors only */
+	if (custody_id && !(c->json && fx_meter_mode() == FX_METER_JSON))
 		fprintf(c->json ? stderr : stdout,
 			"verify: custody of evidence %s transferred from %s to %s (custody event %lld, after verification %lld)\n",
 			fx_tool_escape(h->evidence),
@@ -186,6 +187,7 @@ int vf_cmd_handoff(int argc, char **argv)
 		return vf_usage_error("handoff: --to NAME is required");
 	if (!h.reason || !*h.reason)
 		return vf_usage_error("handoff: --reason TEXT is required");
+	vf_progress_start(&c);
 	db_path = c.db_path ? c.db_path : FX_TOOL_DB;
 	if ((rc = vf_db_open(&db, db_path, &c, 0)) != 0)
 		return rc;

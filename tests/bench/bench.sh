@@ -50,6 +50,15 @@
 #         1 when the cost is linear in files (4 for 4x the files would be
 #         quadratic). The source, and so the bytes hashed, grow with N too:
 #         a constant s/1000 files includes hashing 1 GiB.
+#   copies  acquire --copy (issue 12): the image written to two targets from
+#         one read against one target. Raw: acquire --format raw --no-verify
+#         with and without --copy (a second .raw in another directory of
+#         $BENCH_DIR); E01 master + raw working copy against the E01 alone.
+#         Also the storage's own figures for the same bytes: dd to one file
+#         and tee to two files (each fdatasync'ed), no hashing. Reported:
+#         time of the two-target run over the one-target run (goal on this
+#         storage: at most 1.10, "within 10%"), and over what writing the
+#         second copy costs the storage itself (tee/dd).
 #   export  verify export --to vhd (issue 13: the media read once, hashed,
 #         verified and written in the same pass) of the raw and the E01
 #         copies of the image (made as for verify; the exports are recorded
@@ -67,7 +76,7 @@ BENCH_DIR=${BENCH_DIR:-/tmp/fx-bench}
 BENCH_RUNS=${BENCH_RUNS:-3}
 FX_ROOT=${FX_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 FX_BIN=${FX_BIN:-$FX_ROOT/build/bin}
-BENCH_SECTIONS=(raw e01 verify files export)
+BENCH_SECTIONS=(raw e01 verify files copies export)
 read -r -a BENCH_FILES <<<"${BENCH_FILES:-1024 4096 16384}"
 
 readonly IMG_SIZE=1073741824
@@ -258,6 +267,31 @@ section_raw() {
 		"$(percent "${MBPS[$acq]}" "${MBPS[$dd]}")% of plain copy+fdatasync"
 	bench_summary "raw: acquire ${MBPS[$acq]} MB/s, dc3dd ${MBPS[$dc]} MB/s" \
 		"($(ratio "${MBPS[$acq]}" "${MBPS[$dc]}")x), $(percent "${MBPS[$acq]}" "$md5")% of MD5 ceiling $md5 MB/s"
+}
+
+section_copies() {
+	local one="acquire raw, one target" two="acquire raw + --copy raw"
+	local e1="acquire e01, one target" e2="acquire e01 + --copy raw"
+	local dd1="dd to one file + fdatasync" tee2="tee to two files + fdatasync"
+	bench_tool "$one" "$FX_BIN/acquire" --format raw --no-verify -q "$IMG" "$OUT/a"
+	# shellcheck disable=SC2016 # expanded by that sh, from its arguments
+	bench_tool "$two" sh -c 'mkdir -p "$3" && exec "$1" --format raw --no-verify -q "$2" "$4" --copy "$3/b"' \
+		copies "$FX_BIN/acquire" "$IMG" "$OUT/copy" "$OUT/a"
+	bench_tool "$e1" "$FX_BIN/acquire" --format e01 --no-verify -q "$IMG" "$OUT/a"
+	# shellcheck disable=SC2016
+	bench_tool "$e2" sh -c 'mkdir -p "$3" && exec "$1" --format e01 --no-verify -q "$2" "$4" --copy "$3/b" --copy-format raw' \
+		copies "$FX_BIN/acquire" "$IMG" "$OUT/copy" "$OUT/a"
+	bench_tool "$dd1" dd if="$IMG" of="$OUT/dd.raw" bs=1M conv=fdatasync status=none
+	# shellcheck disable=SC2016
+	bench_tool "$tee2" sh -c 'tee "$2" <"$1" >"$3" && sync "$2" "$3"' tee "$IMG" "$OUT/t1.raw" "$OUT/t2.raw"
+	bench_note "copies: raw two targets / one target: time x$(ratio "${MBPS[$one]}" "${MBPS[$two]}")" \
+		"(goal <= 1.10); E01 + raw copy / E01 alone: time x$(ratio "${MBPS[$e1]}" "${MBPS[$e2]}")"
+	bench_note "copies: the storage writing the bytes twice (tee two files / dd one file): time" \
+		"x$(ratio "${MBPS[$dd1]}" "${MBPS[$tee2]}"); acquire with a copy at $(percent "${MBPS[$two]}" "${MBPS[$tee2]}")%" \
+		"of tee's two-file throughput"
+	bench_summary "copies: raw ${MBPS[$one]} MB/s with one target, ${MBPS[$two]} MB/s with --copy" \
+		"(time x$(ratio "${MBPS[$one]}" "${MBPS[$two]}"), goal <= 1.10); e01 ${MBPS[$e1]} MB/s," \
+		"with a raw --copy ${MBPS[$e2]} MB/s (time x$(ratio "${MBPS[$e1]}" "${MBPS[$e2]}"))"
 }
 
 # The E01 and raw images of $IMG that section_verify verifies, made once by

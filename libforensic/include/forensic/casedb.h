@@ -193,7 +193,7 @@ typedef struct fx_casedb_custody {
 	NULL, NULL, NULL, NULL }
 
 /** An export of an acquisition's verified media as a virtual disk
- *  (fx_verify_export; schema 4). */
+ *  (fx_verify_export; schema 5). */
 typedef struct fx_casedb_export {
 	unsigned int version;          /**< FX_CASEDB_EXPORT_VERSION */
 	int64_t acquisition_id;        /**< required: whose media */
@@ -236,6 +236,31 @@ typedef struct fx_casedb_evidence_info {
 	fx_casedb_evidence evidence;
 } fx_casedb_evidence_info;
 
+/** One destination of an acquisition written to several at once
+ *  (acquire --copy; case database schema 4), and how it ended. */
+typedef struct fx_casedb_image_set {
+	unsigned int version;          /**< FX_CASEDB_IMAGE_SET_VERSION */
+	/** 0: TARGET, whose files are the acquisition's (result.files, not
+	 *  listed here); 1, 2, 3: the copies, in the order given. */
+	unsigned int copy_number;
+	const char *target;            /**< the destination, without extension */
+	const char *format;            /**< "raw", "split-raw" or "e01" */
+	fx_status status;              /**< anything but FX_STATUS_RUNNING */
+	uint64_t bytes_written;        /**< bytes of media it holds */
+	/** The first byte it could not write (FX_STATUS_FAILED there), or
+	 *  UINT64_MAX (stored as NULL). */
+	uint64_t failed_at;
+	const char *error;             /**< why it failed; NULL: none */
+	/** A copy's files in segment order (a sha256 of "": not hashed);
+	 *  none for copy 0. */
+	const fx_image_file *files;
+	size_t n_files;
+} fx_casedb_image_set;
+
+#define FX_CASEDB_IMAGE_SET_VERSION 1
+#define FX_CASEDB_IMAGE_SET_INIT { FX_CASEDB_IMAGE_SET_VERSION, 0, NULL, \
+	NULL, FX_STATUS_RUNNING, 0, UINT64_MAX, NULL, NULL, 0 }
+
 /** An acquisition as read back, with its files, hashes and bad ranges. */
 typedef struct fx_casedb_acquisition_info {
 	int64_t id;
@@ -261,6 +286,11 @@ typedef struct fx_casedb_acquisition_info {
 	const char *status_note;
 	const char *owner_host;
 	int64_t owner_pid;
+	/** Schema 4: the image sets of a run with copies, by copy number
+	 *  (none for a run without copies, or an older database); owned by
+	 *  the info. Allocated by the library, so it grows at the end. */
+	const fx_casedb_image_set *image_sets;
+	size_t n_image_sets;
 } fx_casedb_acquisition_info;
 
 /** A verification as read back. */
@@ -451,6 +481,18 @@ FX_EXTERN int fx_casedb_acquisition_begin(int64_t *out, fx_casedb *db,
 FX_EXTERN int fx_casedb_acquisition_finish(fx_casedb *db, int64_t acq_id,
 					   const fx_casedb_result *result);
 
+/**
+ * Records one image set of finished acquisition acq_id (acquire --copy):
+ * one row, a copy's files, and one image_set.record audit event, in one
+ * transaction; *out is its id. A copy number is recorded once per
+ * acquisition (FX_EEXISTS); a running or unknown acquisition is refused
+ * (FX_EUSAGE, FX_ENOTFOUND), as are files for copy 0 (TARGET's are the
+ * acquisition's).
+ */
+FX_EXTERN int fx_casedb_image_set_add(int64_t *out, fx_casedb *db,
+				      int64_t acq_id,
+				      const fx_casedb_image_set *set);
+
 /** Records a verification and the hashes it computed; *out is its id. */
 FX_EXTERN int fx_casedb_verification_record(int64_t *out, fx_casedb *db,
 					    const fx_casedb_verification *v);
@@ -482,7 +524,7 @@ FX_EXTERN int fx_casedb_evidence_find(int64_t *out, fx_casedb *db,
 /**
  * *out = id of the acquisition that wrote image file path (the latest one if
  * several did), or FX_ENOTFOUND. path is compared as stored, then as its
- * realpath().
+ * realpath(). The files of its copies (image sets, schema 4) count too.
  */
 FX_EXTERN int fx_casedb_acquisition_find_by_file(int64_t *out, fx_casedb *db,
 						 const char *path);
@@ -524,7 +566,7 @@ FX_EXTERN int fx_casedb_custody_list(fx_casedb *db, int64_t evidence_id,
 				     fx_casedb_custody_cb cb, void *payload);
 
 /** Calls cb for every export of evidence evidence_id (0: of all), by id,
- *  with its files. A database older than schema 4 has none. */
+ *  with its files. A database older than schema 5 has none. */
 FX_EXTERN int fx_casedb_export_list(fx_casedb *db, int64_t evidence_id,
 				    fx_casedb_export_cb cb, void *payload);
 

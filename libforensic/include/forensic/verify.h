@@ -115,8 +115,12 @@ enum fx_verify_file_hashes {
 typedef struct fx_verify_files_progress {
 	size_t files_done;
 	size_t files_total;
-	uint64_t bytes_done;
+	uint64_t bytes_done;     /**< of the files done, and of the file being read */
 	uint64_t bytes_total;
+	/** Seconds since the hashing of the files began (it may have begun
+	 *  with the media read, beside it). Appended: the library fills it
+	 *  for every caller. */
+	double elapsed_s;
 } fx_verify_files_progress;
 
 typedef void (*fx_verify_files_progress_cb)(const fx_verify_files_progress *p,
@@ -158,7 +162,9 @@ typedef struct fx_verify_options {
 	int file_hashes;
 	/** Since version 2: called on the calling thread every 250 ms while
 	 *  image files are still being hashed from storage after the media
-	 *  was read, and once when that ends; NULL: none. */
+	 *  was read, and once when that hashing has ended (also when it ended
+	 *  before the media read did, so that a caller always learns how it
+	 *  ended); NULL: none. */
 	fx_verify_files_progress_cb files_progress;
 	void *files_progress_payload;
 } fx_verify_options;
@@ -173,7 +179,10 @@ typedef struct fx_verify_result {
 	/** FX_VERDICT_INTERRUPTED: options.cancel stopped the reading
 	 *  before a verdict (see fx_verify_image) */
 	fx_verdict status;
-	char path[4096];         /**< the image as given */
+	/** The image as given (owned, like the other texts of the result:
+	 *  "" when none, NULL only when fx_verify_image returned a negative
+	 *  code before it began). */
+	char *path;
 	int format;              /**< enum fx_image_format, 0 if not opened */
 	uint64_t size;           /**< media bytes (0 if not opened) */
 	uint64_t bytes;          /**< media bytes hashed */
@@ -186,9 +195,9 @@ typedef struct fx_verify_result {
 	uint64_t recorded_bytes;     /**< from the record; 0 if none */
 	int64_t acquisition_id;      /**< the record used; 0: none */
 	int64_t evidence_id;
-	char case_number[256];
-	char evidence_number[256];
-	char sha256_file[4096];      /**< "" if none was read */
+	char *case_number;           /**< of the record; owned, "" if none */
+	char *evidence_number;       /**< owned, "" if none */
+	char *sha256_file;           /**< owned; "" if none was read */
 	uint64_t window_size;        /**< of the recorded windows; 0: none */
 	fx_window_hash *windows;     /**< computed, owned */
 	size_t nwindows;

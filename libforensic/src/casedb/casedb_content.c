@@ -115,7 +115,18 @@ static const struct fx_part custody_parts[] = {
 	{ NULL, NULL, 0, 0 }
 };
 
-/* export.record (schema 4): the export and the files it wrote. */
+/* image_set.record: one destination of an acquisition (schema 4) */
+static const struct fx_part image_set_parts[] = {
+	{ "image_set", "SELECT id, acquisition_id, copy_number, target, format, "
+	  "status, bytes_written, failed_at, error FROM image_sets WHERE "
+	  "id = ?1", 0, FX_T_IMAGE_SETS },
+	{ "image_set_files", "SELECT id, path, size_bytes, sha256 FROM "
+	  "image_set_files WHERE image_set_id = ?1 ORDER BY id", 1,
+	  FX_T_IMAGE_SET_FILES },
+	{ NULL, NULL, 0, 0 }
+};
+
+/* export.record (schema 5): the export and the files it wrote. */
 static const struct fx_part export_parts[] = {
 	{ "export", "SELECT id, evidence_id, acquisition_id, verification_id, "
 	  "time_utc, actor, host, tool, tool_version, format, path, "
@@ -135,6 +146,7 @@ static const struct fx_kind fx_kinds[] = {
 	{ "custody.transfer", "custody", custody_parts },
 	{ "evidence.create", "evidence", evidence_parts },
 	{ "export.record", "export", export_parts },
+	{ "image_set.record", "image_set", image_set_parts },
 	{ "key.register", "signing_key", key_parts },
 	{ "schema.create", NULL, NULL },
 	{ "schema.migrate", NULL, NULL },
@@ -142,8 +154,9 @@ static const struct fx_kind fx_kinds[] = {
 	{ NULL, NULL, NULL }
 };
 
-/* Table names for the row counts, in enum fx_table order; the tables from
- * FX_T_EXPORTS on exist from schema FX_SCHEMA_EXPORTS. */
+/* Table names for the row counts, in enum fx_table order; the image sets'
+ * two exist from schema FX_SCHEMA_IMAGE_SETS, the exports' two from
+ * FX_SCHEMA_EXPORTS (an older database has none of their rows). */
 static const char *const fx_table_sql[FX_T_COUNT][2] = {
 	{ "signing_keys", "SELECT count(*) FROM signing_keys" },
 	{ "cases", "SELECT count(*) FROM cases" },
@@ -156,6 +169,8 @@ static const char *const fx_table_sql[FX_T_COUNT][2] = {
 	{ "hashes", "SELECT count(*) FROM hashes" },
 	{ "verifications", "SELECT count(*) FROM verifications" },
 	{ "custody_events", "SELECT count(*) FROM custody_events" },
+	{ "image_sets", "SELECT count(*) FROM image_sets" },
+	{ "image_set_files", "SELECT count(*) FROM image_set_files" },
 	{ "exports", "SELECT count(*) FROM exports" },
 	{ "export_files", "SELECT count(*) FROM export_files" },
 };
@@ -294,8 +309,12 @@ int fx_content_coverage(fx_casedb *db, const uint64_t counts[FX_T_COUNT],
 	int t;
 
 	for (t = 0; t < FX_T_COUNT; t++) {
-		if (t >= FX_T_EXPORTS && db->version < FX_SCHEMA_EXPORTS)
-			break; /* an older database has no such table */
+		if (db->version < FX_SCHEMA_IMAGE_SETS &&
+		    (t == FX_T_IMAGE_SETS || t == FX_T_IMAGE_SET_FILES))
+			continue; /* an older database has no such table */
+		if (db->version < FX_SCHEMA_EXPORTS &&
+		    (t == FX_T_EXPORTS || t == FX_T_EXPORT_FILES))
+			continue;
 		if (fx_casedb_query_int(&n, db, fx_table_sql[t][1]) != 0) {
 			snprintf(why, why_size, "cannot count table %s: %s",
 				 fx_table_sql[t][0], fx_error_last());

@@ -371,7 +371,7 @@ static int file_row(fx_stmt *st, void *ctx)
 }
 
 static int children_read(fx_casedb *db, const char *sql, int64_t id,
-			 int (*row)(fx_stmt *, void *), struct children *k)
+			 int (*row)(fx_stmt *, void *), void *k)
 {
 	fx_stmt *st = NULL;
 	int rc;
@@ -382,6 +382,76 @@ static int children_read(fx_casedb *db, const char *sql, int64_t id,
 		rc = each_row(db, st, row, k);
 	}
 	fx_stmt_free(st);
+	return rc;
+}
+
+/* The image sets of an acquisition (schema 4) being read. */
+struct sets {
+	fx_arena *ar;
+	fx_casedb_image_set *sets;
+	int64_t *ids;
+	size_t n, cap, cap_ids;
+};
+
+static int set_row(fx_stmt *st, void *ctx)
+{
+	struct sets *k = ctx;
+	struct cols c = { st, 0, k->ar };
+	fx_casedb_image_set *s;
+	size_t cap = k->cap_ids;
+
+	k->sets = fx_arena_grow(k->ar, k->sets, k->n, &k->cap, sizeof(*k->sets));
+	k->ids = fx_arena_grow(k->ar, k->ids, k->n, &cap, sizeof(*k->ids));
+	if (!k->sets || !k->ids)
+		return k->ar->err;
+	k->cap_ids = cap;
+	s = &k->sets[k->n];
+	memset(s, 0, sizeof(*s));
+	s->version = FX_CASEDB_IMAGE_SET_VERSION;
+	k->ids[k->n++] = col_int(&c);
+	s->copy_number = (unsigned)col_int(&c);
+	s->target = col_str(&c);
+	s->format = col_str(&c);
+	s->status = status_parse(fx_stmt_text(st, c.i++));
+	s->bytes_written = (uint64_t)col_int(&c);
+	s->failed_at = fx_stmt_type(st, c.i) == FX_STORE_NULL ? UINT64_MAX
+			: (uint64_t)fx_stmt_int(st, c.i);
+	c.i++;
+	s->error = col_str(&c);
+	return k->ar->err;
+}
+
+/* Reads the image sets of a, each copy with its files. */
+static int image_sets_read(fx_casedb *db, fx_arena *ar,
+			   fx_casedb_acquisition_info *a)
+{
+	struct sets k;
+	struct children f;
+	fx_casedb_result files;
+	size_t i;
+	int rc;
+
+	if (db->version < FX_SCHEMA_IMAGE_SETS)
+		return 0;
+	memset(&k, 0, sizeof(k));
+	k.ar = ar;
+	rc = children_read(db, "SELECT id, copy_number, target, format, status, "
+			   "bytes_written, failed_at, error FROM image_sets "
+			   "WHERE acquisition_id = ?1 ORDER BY copy_number", a->id,
+			   set_row, &k);
+	for (i = 0; !rc && i < k.n; i++) {
+		memset(&f, 0, sizeof(f));
+		memset(&files, 0, sizeof(files));
+		f.ar = ar;
+		f.x = &files;
+		rc = children_read(db, "SELECT path, size_bytes, sha256 FROM "
+				   "image_set_files WHERE image_set_id = ?1 "
+				   "ORDER BY id", k.ids[i], file_row, &f);
+		k.sets[i].files = files.files;
+		k.sets[i].n_files = files.n_files;
+	}
+	a->image_sets = k.sets;
+	a->n_image_sets = k.n;
 	return rc;
 }
 
@@ -413,7 +483,7 @@ static int acq_children(fx_casedb *db, fx_arena *ar,
 		rc = children_read(db, "SELECT path, size_bytes, sha256 FROM "
 				   "image_files WHERE acquisition_id = ?1 "
 				   "ORDER BY id", a->id, file_row, &k);
-	return rc;
+	return rc ? rc : image_sets_read(db, ar, a);
 }
 
 /* Fills a from the current row of an acq_select() statement. */
@@ -521,14 +591,21 @@ int fx_casedb_evidence_find(int64_t *out, fx_casedb *db,
 int fx_casedb_acquisition_find_by_file(int64_t *out, fx_casedb *db,
 				       const char *path)
 {
-	static const char sql[] = "SELECT acquisition_id FROM image_files "
+	static const char sql1[] = "SELECT acquisition_id FROM image_files "
 		"WHERE path = ?1 ORDER BY acquisition_id DESC LIMIT 1";
+	/* schema 4: a copy's files too */
+	static const char sql4[] = "SELECT acquisition_id FROM image_files "
+		"WHERE path = ?1 UNION ALL SELECT s.acquisition_id FROM "
+		"image_set_files f JOIN image_sets s ON s.id = f.image_set_id "
+		"WHERE f.path = ?1 ORDER BY 1 DESC LIMIT 1";
+	const char *sql;
 	char real[PATH_MAX];
 	int rc;
 
 	FX_CHECK_ARG(out);
 	FX_CHECK_ARG(db);
 	FX_CHECK_ARG(path);
+	sql = db->version >= FX_SCHEMA_IMAGE_SETS ? sql4 : sql1;
 	rc = fx_casedb_find_id(out, db, sql, path, NULL, 0);
 	if (rc == FX_ENOTFOUND && realpath(path, real))
 		rc = fx_casedb_find_id(out, db, sql, real, NULL, 0);

@@ -1,6 +1,7 @@
 /*
- * Writing records: cases, evidence, acquisitions (begin and finish),
- * verifications, custody events and exports.
+ * Writing records: cases, evidence, acquisitions (begin and finish), the
+ * image sets of an acquisition with copies, verifications, custody events
+ * and exports.
  *
  * Each public function is one write (write_run, below): its arguments
  * checked (the required ones, the record's version, its fields), then one
@@ -665,6 +666,153 @@ int fx_casedb_acquisition_finish(fx_casedb *db, int64_t acq_id,
 				 const fx_casedb_result *result)
 {
 	return write_run(&finish_op, NULL, db, result, acq_id);
+}
+
+/* ---- image sets (schema 4) ---- */
+
+static int image_set_check(char when[FX_TIME_MAX], const void *rec,
+			   int64_t acq_id)
+{
+	const fx_casedb_image_set *s = rec;
+	int rc;
+
+	(void)when;
+	if (s->status <= FX_STATUS_RUNNING || s->status > FX_STATUS_INTERRUPTED)
+		return fx_error_set(FX_EUSAGE, "acquisition %lld: image set status "
+				    "%d is not a final status", (long long)acq_id,
+				    (int)s->status);
+	if ((rc = need_text(s->target, "image set target")) != 0 ||
+	    (rc = check_format(s->format)) != 0)
+		return rc;
+	if (s->n_files && !s->files)
+		return fx_error_set(FX_EUSAGE, "acquisition %lld: a count is "
+				    "set without its array", (long long)acq_id);
+	if (s->copy_number == 0 && s->n_files)
+		return fx_error_set(FX_EUSAGE, "acquisition %lld: image set 0 "
+				    "is TARGET, whose files are the acquisition's",
+				    (long long)acq_id);
+	return 0;
+}
+
+static int set_files_insert(fx_casedb *db, int64_t set_id,
+			    const fx_image_file *files, size_t n)
+{
+	char value[65];
+	fx_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	rc = fx_store_prepare(&st, db->store, "INSERT INTO image_set_files "
+			      "(image_set_id, path, size_bytes, sha256) "
+			      "VALUES (?1, ?2, ?3, ?4)");
+	for (i = 0; !rc && i < n; i++) {
+		fx_stmt_reset(st);
+		fx_stmt_bind_int(st, 1, set_id);
+		rc = need_text(files[i].path, "image file path");
+		if (!rc)
+			rc = fx_casedb_hex_arg(value, files[i].sha256[0] ?
+					       files[i].sha256 : NULL, 64,
+					       "sha256 of an image file");
+		if (!rc)
+			rc = fx_casedb_bind_text(db, st, 2, files[i].path);
+		if (!rc)
+			rc = fx_casedb_bind_u64(db, st, 3, files[i].size, 0);
+		if (!rc)
+			rc = fx_casedb_bind_text(db, st, 4, value[0] ? value : NULL);
+		if (!rc)
+			rc = insert_run(NULL, db, st, "add image set file");
+	}
+	fx_stmt_free(st);
+	return rc;
+}
+
+/* The acquisition exists, is finished, and has no such copy yet. */
+static int image_set_allowed(fx_casedb *db, int64_t acq_id, unsigned copy)
+{
+	char status[32] = "";
+	int64_t have = 0;
+	fx_stmt *st = NULL;
+	int rc;
+
+	rc = fx_store_prepare(&st, db->store, "SELECT status, (SELECT count(*) "
+			      "FROM image_sets WHERE acquisition_id = ?1 AND "
+			      "copy_number = ?2) FROM acquisitions WHERE id = ?1");
+	if (!rc) {
+		fx_stmt_bind_int(st, 1, acq_id);
+		fx_stmt_bind_int(st, 2, copy);
+		if (fx_stmt_step(st) == FX_STORE_ROW) {
+			snprintf(status, sizeof(status), "%s", fx_stmt_text(st, 0));
+			have = fx_stmt_int(st, 1);
+		}
+	}
+	fx_stmt_free(st);
+	if (rc)
+		return rc;
+	if (!status[0])
+		return fx_error_set(FX_ENOTFOUND, "case database %s: no "
+				    "acquisition with id %lld", db->path,
+				    (long long)acq_id);
+	if (!strcmp(status, "running"))
+		return fx_error_set(FX_EUSAGE, "case database %s: acquisition "
+				    "%lld is still running: its image sets are "
+				    "recorded once it is finished", db->path,
+				    (long long)acq_id);
+	if (have)
+		return fx_error_set(FX_EEXISTS, "case database %s: acquisition "
+				    "%lld has image set %u already", db->path,
+				    (long long)acq_id, copy);
+	return 0;
+}
+
+static int image_set_body(int64_t *id, fx_casedb *db, const void *rec,
+			  int64_t acq_id, const char *when)
+{
+	const fx_casedb_image_set *s = rec;
+	fx_stmt *st = NULL;
+	int rc;
+
+	(void)when;
+	rc = image_set_allowed(db, acq_id, s->copy_number);
+	if (!rc)
+		rc = fx_store_prepare(&st, db->store, "INSERT INTO image_sets "
+				      "(acquisition_id, copy_number, target, "
+				      "format, status, bytes_written, failed_at, "
+				      "error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+				      "?7, ?8)");
+	if (!rc) {
+		fx_stmt_bind_int(st, 1, acq_id);
+		fx_stmt_bind_int(st, 2, s->copy_number);
+		rc = fx_casedb_bind_text(db, st, 3, s->target);
+	}
+	if (!rc)
+		rc = fx_casedb_bind_text(db, st, 4, s->format);
+	if (!rc) {
+		fx_stmt_bind_text(st, 5, fx_status_name(s->status));
+		rc = fx_casedb_bind_u64(db, st, 6, s->bytes_written, 0);
+	}
+	if (!rc && s->failed_at != UINT64_MAX)
+		rc = fx_casedb_bind_u64(db, st, 7, s->failed_at, 0);
+	if (!rc)
+		rc = fx_casedb_bind_text(db, st, 8, s->error);
+	if (!rc)
+		rc = insert_run(id, db, st, "add image set");
+	fx_stmt_free(st);
+	if (!rc)
+		rc = set_files_insert(db, *id, s->files, s->n_files);
+	return rc;
+}
+
+static const struct write_op image_set_op = {
+	"fx_casedb_image_set_add", 1, "set",
+	"fx_casedb_image_set_add: fx_casedb_image_set",
+	FX_CASEDB_IMAGE_SET_VERSION, "image_set.record", image_set_check,
+	image_set_body
+};
+
+int fx_casedb_image_set_add(int64_t *out, fx_casedb *db, int64_t acq_id,
+			    const fx_casedb_image_set *set)
+{
+	return write_run(&image_set_op, out, db, set, acq_id);
 }
 
 /* ---- verifications and custody ---- */

@@ -55,6 +55,10 @@ int fx_verify_image_tap(fx_verify_result *out, const char *path, fx_casedb *db,
 /* Adds a finding; the message is formatted. Returns the finding (to set
  * ranges) or NULL when it was only counted (FX_VERIFY_MAX_FINDINGS) or
  * memory ran out. */
+/* *dst = a copy of s (NULL: ""), the old one freed; FX_ERROR when out
+ * of memory. */
+int fx_verify_text_set(char **dst, const char *s);
+
 fx_verify_finding *fx_verify_findf(fx_verify_result *r, int kind, int status,
 				   int reference, const char *file,
 				   const char *fmt, ...)

@@ -128,10 +128,12 @@ def main():
         db.execute('DROP TRIGGER "%s"' % name)
     for s in sys.argv[2:]:
         step(db, s)
-    # back, but for those of a table a step dropped (an older schema's)
+    # put back every trigger but those of a table a step dropped (a
+    # downgrade to a schema before that table)
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master "
+                                       "WHERE type = 'table'")}
     for _, table, sql in triggers:
-        if db.execute("SELECT count(*) FROM sqlite_master WHERE type = "
-                      "'table' AND name = ?", (table,)).fetchone()[0]:
+        if table in tables:
             db.execute(sql)
     db.execute("COMMIT")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
