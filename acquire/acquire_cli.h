@@ -19,6 +19,12 @@ typedef struct acq_options {
 	const char *case_description; /* the case's; description: the item's */
 	const char *operator_name, *db_path, *compression, *ewf_format;
 	const char *command_line, *sign_key;
+	/* stream.c: SOURCE "-" is standard input, of --size bytes (0: not
+	 * known in advance); --to-stream sends SOURCE as a framed stream to
+	 * standard output; --from-stream reads one from SOURCE ("-" or a
+	 * file) */
+	uint64_t size;
+	int to_stream, from_stream;
 } acq_options;
 
 /* What a read-back came to: its verdict (fx_verdict: VERIFIED; MISMATCH:
@@ -70,6 +76,7 @@ typedef struct acq_state {
 	char db_default[PATH_MAX];
 	const char *case_number, *evidence_number;
 	char evidence_default[256];
+	int stream_fd;           /* --from-stream FILE: its descriptor, else -1 */
 } acq_state;
 
 /* main.c */
@@ -93,6 +100,31 @@ int acq_log_begin(acq_state *st);
 int acq_log_finish(acq_state *st);
 int acq_write_sha256(acq_state *st);
 void acq_print_json(const acq_state *st, FILE *f);
+
+/* stream.c: sources that are streams (acquire - TARGET, --from-stream)
+ * and the sending end (--to-stream) */
+/* Whether SOURCE is read as a stream (standard input or --from-stream). */
+int acq_source_is_stream(const acq_options *o);
+/* The stream options' rules, before anything is opened: 0 or the exit
+ * code (said why on stderr). */
+int acq_stream_check_options(const acq_options *o);
+/* Opens the stream SOURCE as st->src: 0, or the exit code (said). */
+int acq_stream_open(acq_state *st);
+/* acquire --to-stream SOURCE: the whole run; returns the exit code. */
+int acq_to_stream(acq_state *st);
+/* The log's lines of a stream source, at the start and in the Result. */
+void acq_stream_log_source(FILE *f, const acq_state *st);
+void acq_stream_log_result(FILE *f, const acq_state *st);
+/* --json's and the recorded parameters' members of a stream source
+ * (nothing for other sources). */
+void acq_stream_json(fx_json *j, const acq_state *st);
+/* Exit code of a failed run: 1 when what arrived failed its check
+ * (a frame's checksum, the sender's digests), else 4. */
+int acq_stream_failed_exit(const acq_state *st);
+
+/* run.c: what a run leaves on a write-blocked source (restores the flags
+ * of a source never read); a second call does nothing */
+void acq_settle_source(acq_state *st);
 
 /* record_db.c */
 void acq_default_db(acq_state *st);

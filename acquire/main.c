@@ -24,7 +24,7 @@ enum {
 	OPT_HASH, OPT_WINDOW, OPT_CASE, OPT_EVIDENCE, OPT_EXAMINER,
 	OPT_DESCRIPTION, OPT_NOTES, OPT_OPERATOR, OPT_DB, OPT_COMPRESSION,
 	OPT_EWF_FORMAT, OPT_THREADS, OPT_VERSION, OPT_SIGN_KEY,
-	OPT_CASE_DESCRIPTION
+	OPT_CASE_DESCRIPTION, OPT_SIZE, OPT_TO_STREAM, OPT_FROM_STREAM
 };
 
 static const struct option long_options[] = {
@@ -53,6 +53,9 @@ static const struct option long_options[] = {
 	{ "compression", required_argument, NULL, OPT_COMPRESSION },
 	{ "ewf-format", required_argument, NULL, OPT_EWF_FORMAT },
 	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "to-stream", no_argument, NULL, OPT_TO_STREAM },
+	{ "from-stream", no_argument, NULL, OPT_FROM_STREAM },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -62,6 +65,9 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: acquire [OPTIONS] SOURCE TARGET\n"
+		"       acquire [OPTIONS] - TARGET              (standard input)\n"
+		"       acquire --to-stream [OPTIONS] SOURCE    (send to standard output)\n"
+		"       acquire --from-stream [OPTIONS] -|FILE TARGET\n"
 		"Image SOURCE (block device or file) to TARGET.raw, TARGET.001... or TARGET.E01...\n"
 		"(a TARGET typed with the format's extension, e.g. HDD-01.E01, loses it)\n\n"
 		"  -f, --format raw|e01       image format (default e01)\n"
@@ -87,6 +93,11 @@ static void usage(FILE *f)
 		"      --operator NAME        who runs the acquisition (default: login name)\n"
 		"      --db PATH              case database (default: case.db beside TARGET)\n"
 		"      --sign-key KEY.pem     sign every audit event (Ed25519 private key)\n"
+		"      --size SIZE            SOURCE - (standard input) must hold SIZE bytes\n"
+		"                             (default: not known in advance, read to its end)\n"
+		"      --to-stream            write-block and identify SOURCE, send it as a framed\n"
+		"                             stream to standard output (see acquire(1), STREAMS)\n"
+		"      --from-stream          SOURCE (- or a file) is such a stream: image it\n"
 		"  -q, --quiet                no progress\n"
 		"      --json                 print a JSON summary on stdout\n"
 		"      --version, --help\n\n"
@@ -180,6 +191,14 @@ static int parse_opt(acq_options *o, int c, const char *arg)
 	case OPT_ALLOW_MOUNTED: o->allow_mounted = 1; return 0;
 	case 'q': o->quiet = 1; return 0;
 	case OPT_JSON: o->json = 1; return 0;
+	case OPT_SIZE:
+		if (parse_size_opt(&o->size, "--size", arg) != 0)
+			return FX_EXIT_USAGE;
+		if (!o->size)
+			return usage_error("--size: %s is not a positive size", arg);
+		return 0;
+	case OPT_TO_STREAM: o->to_stream = 1; return 0;
+	case OPT_FROM_STREAM: o->from_stream = 1; return 0;
 	default:
 		if (parse_text_opt(o, c, arg) == 0)
 			return 0;
@@ -386,11 +405,21 @@ static int parse_args(acq_options *o, int argc, char **argv)
 		if ((rc = parse_opt(o, c, optarg)) != 0)
 			return rc;
 	}
+	if (o->to_stream) { /* no TARGET: the stream goes to standard output */
+		if (argc - optind != 1)
+			return usage_error("--to-stream: expected SOURCE only (the stream goes to standard output)%s", "");
+		o->source = argv[optind];
+		o->target = NULL;
+		if ((rc = acq_stream_check_options(o)) != 0)
+			return rc;
+		return check_options(o);
+	}
 	if (argc - optind != 2)
 		return usage_error("expected SOURCE and TARGET%s", "");
 	o->source = argv[optind];
 	o->target = argv[optind + 1];
-	if ((rc = check_target_text(o->target)) != 0)
+	if ((rc = check_target_text(o->target)) != 0 ||
+	    (rc = acq_stream_check_options(o)) != 0)
 		return rc;
 	return check_options(o);
 }
@@ -421,7 +450,9 @@ static int resolve_paths(acq_state *st)
 		return FX_EXIT_USAGE;
 	}
 	o->target = st->target_abs;
-	if (fx_tool_abs_path(st->source_abs, sizeof(st->source_abs), o->source) == 0)
+	/* "-" is standard input, not a file of that name */
+	if (strcmp(o->source, "-") != 0 &&
+	    fx_tool_abs_path(st->source_abs, sizeof(st->source_abs), o->source) == 0)
 		o->source = st->source_abs;
 	if (o->db_path && fx_tool_abs_path(st->db_abs, sizeof(st->db_abs), o->db_path) == 0)
 		o->db_path = st->db_abs;
@@ -435,13 +466,24 @@ int main(int argc, char **argv)
 	static acq_state st;
 	int rc;
 
-	if ((rc = parse_args(&st.opt, argc, argv)) != 0 ||
-	    (rc = resolve_paths(&st)) != 0)
+	st.stream_fd = -1;
+	if ((rc = parse_args(&st.opt, argc, argv)) != 0)
+		return rc;
+	if (st.opt.to_stream) {
+		fx_tool_install_signals();
+		rc = acq_to_stream(&st);
+		fx_acquire_result_clear(&st.res);
+		fx_source_free(st.src);
+		return rc;
+	}
+	if ((rc = resolve_paths(&st)) != 0)
 		return rc;
 	fx_tool_install_signals();
 	rc = acq_main(&st);
 	fx_acquire_result_clear(&st.res);
 	free(st.files);
 	fx_source_free(st.src);
+	if (st.stream_fd >= 0)
+		close(st.stream_fd);
 	return fx_tool_finish_stdout("acquire", rc);
 }

@@ -41,8 +41,9 @@ const char *acq_format_name(const acq_options *o)
 /* The options as recorded (acquisitions.parameters_json): compact JSON,
  * keys in this order (allow_mounted came last), flags as 0 or 1. A
  * writer in memory: NULL (said on stderr) when out of memory. */
-static fx_json *params_json(const acq_options *o)
+static fx_json *params_json(const acq_state *st)
 {
+	const acq_options *o = &st->opt;
 	int e01 = strcmp(o->format, "e01") == 0;
 	fx_json *j = fx_tool_json_new("acquire", NULL);
 
@@ -62,6 +63,7 @@ static fx_json *params_json(const acq_options *o)
 	fx_json_member_int(j, "verify_source", o->verify_source);
 	fx_json_member_int(j, "write_block", o->write_block);
 	fx_json_member_int(j, "allow_mounted", o->allow_mounted);
+	acq_stream_json(j, st); /* a stream source only: what it was */
 	fx_json_object_end(j);
 	return j;
 }
@@ -85,7 +87,7 @@ int acq_db_begin(acq_state *st)
 		return FX_EXIT_FAILURE;
 	}
 	fx_format_utc(start, sizeof(start), st->start);
-	if (!(params = params_json(&st->opt)))
+	if (!(params = params_json(st)))
 		return FX_EXIT_FAILURE;
 	rec.case_number = st->case_number;
 	rec.case_description = st->opt.case_description;

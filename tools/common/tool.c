@@ -287,6 +287,14 @@ void fx_tool_progress(const fx_progress *p, void *payload)
 	double eta = rate > 0 ? (double)(p->bytes_total - p->bytes_done) / rate : 0;
 	unsigned e = (unsigned)eta;
 
+	if (!p->bytes_total) { /* a stream of a size not known in advance */
+		fprintf(stderr, "\r%s%.2f GiB (size not known in advance)  %7.1f MB/s  unreadable sectors: %llu ",
+			label, (double)p->bytes_done / 1073741824.0, rate / 1e6,
+			(unsigned long long)p->bad_sectors);
+		progress_shown = 1;
+		return;
+	}
+
 	fprintf(stderr,
 		"\r%s%.2f / %.2f GiB (%5.1f%%)  %7.1f MB/s  ETA %02u:%02u:%02u  unreadable sectors: %llu ",
 		label, (double)p->bytes_done / 1073741824.0,

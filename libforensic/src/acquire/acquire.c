@@ -260,6 +260,56 @@ static int read_sector(pipeline *p, uint8_t *buf, uint64_t offset,
 	return bad_add(p, offset / ssz);
 }
 
+static int is_stream(const pipeline *p)
+{
+	return p->info->kind == FX_SOURCE_STREAM;
+}
+
+/*
+ * A stream is read once: a block that fails is not re-read, and a short
+ * read is its end (*got: the bytes that came). The stream source has
+ * said why it failed (FX_EMISMATCH for data that fails its check).
+ */
+static int read_stream_block(pipeline *p, uint8_t *buf, size_t len,
+			     uint64_t offset, size_t *got)
+{
+	int64_t n = fx_source_pread(p->src, buf, len, offset);
+	int code = fx_error_last_code();
+
+	*got = 0;
+	if (n < 0)
+		return code < 0 ? code
+		       : fx_error_set_errno(FX_EIO, (int)-n, "cannot read %s at byte %llu",
+					    p->info->path, (unsigned long long)offset);
+	*got = (size_t)n;
+	return 0;
+}
+
+/* A stream of a size given in advance must hold exactly that many bytes:
+ * fewer is a failure at the byte where it ended, more at the first byte
+ * beyond (one byte more is asked for: a framed stream then reads its
+ * trailer). */
+static int stream_end_check(pipeline *p, uint64_t off, size_t got)
+{
+	uint8_t extra;
+	size_t more = 0;
+	int rc;
+
+	if (off + got < p->res->size)
+		return fx_error_set(FX_EIO,
+				    "source %s ended at byte %llu, %llu bytes expected",
+				    p->info->path, (unsigned long long)(off + got),
+				    (unsigned long long)p->res->size);
+	if ((rc = read_stream_block(p, &extra, 1, off + got, &more)) != 0)
+		return rc;
+	if (more)
+		return fx_error_set(FX_EIO,
+				    "source %s holds more than the %llu bytes expected: byte %llu arrived",
+				    p->info->path, (unsigned long long)p->res->size,
+				    (unsigned long long)(off + got));
+	return 0;
+}
+
 /* Reads len bytes at offset into buf, falling back to single sectors. */
 static int read_block(pipeline *p, uint8_t *buf, size_t len, uint64_t offset)
 {
@@ -302,6 +352,51 @@ static void report_progress(pipeline *p, double start, double *last, int force)
 	pr.bad_sectors = p->res->bad_sectors;
 	pr.elapsed_s = t - start;
 	p->opts->progress(&pr, p->opts->progress_payload);
+}
+
+/*
+ * The reader loop of a stream: to its end when its size is not known in
+ * advance (0), which is then the bytes that came; else exactly its size.
+ */
+static int read_stream(pipeline *p, double start)
+{
+	uint64_t size = p->res->size, off = 0;
+	size_t bs = p->opts->block_size, len, got = 0;
+	double last = 0;
+	uint8_t *buf;
+	int rc, end = 0;
+
+	while (!end) {
+		if (fx_cancelled(p->opts->cancel))
+			return fx_error_set(FX_EINTR, "interrupted after %llu bytes",
+					    (unsigned long long)off);
+		if (__atomic_load_n(&p->sink_failed, __ATOMIC_ACQUIRE))
+			return FX_ERROR;
+		len = size && size - off < bs ? (size_t)(size - off) : bs;
+		if (size && off == size)
+			len = 0;
+		if (len && !(buf = fx_ring_claim(p->ring)))
+			return FX_ERROR;
+		if (len && (rc = read_stream_block(p, buf, len, off, &got)) != 0)
+			return rc;
+		if (!len)
+			got = 0;
+		end = got < len || !len;
+		if (got)
+			fx_ring_publish(p->ring, got, off);
+		off += got;
+		p->res->bytes = off;
+		report_progress(p, start, &last, 0);
+	}
+	if (size && (rc = stream_end_check(p, off - got, got)) != 0)
+		return rc;
+	if (!off)
+		return fx_error_set(FX_EIO, "source %s ended before its first byte: nothing arrived",
+				    p->info->path);
+	if (!size)
+		p->res->size = off; /* what arrived */
+	report_progress(p, start, &last, 1);
+	return 0;
 }
 
 /* The reader loop; returns 0, FX_EINTR, or the failure code. */
@@ -495,6 +590,61 @@ static void settle(pipeline *p, int read_rc)
 	}
 }
 
+/* The first algorithm both computed whose digests differ, or 0. */
+static unsigned digest_differs(const fx_digests *a, const fx_digests *b,
+			       const char **x, const char **y)
+{
+	unsigned both = a->algs & b->algs;
+
+	*x = a->md5, *y = b->md5;
+	if ((both & FX_HASH_MD5) && strcmp(*x, *y) != 0)
+		return FX_HASH_MD5;
+	*x = a->sha1, *y = b->sha1;
+	if ((both & FX_HASH_SHA1) && strcmp(*x, *y) != 0)
+		return FX_HASH_SHA1;
+	*x = a->sha256, *y = b->sha256;
+	if ((both & FX_HASH_SHA256) && strcmp(*x, *y) != 0)
+		return FX_HASH_SHA256;
+	return 0;
+}
+
+/*
+ * A source that gives an account of itself at its end (a remote sender's
+ * trailer): its unreadable ranges become the run's (zero-filled in what
+ * it sent, so in the image too), and what arrived must hash to what it
+ * read, or the run fails (FX_EMISMATCH) before the sink is finished as
+ * complete.
+ */
+static void take_account(pipeline *p)
+{
+	fx_acquire_result *r = p->res;
+	fx_source_account acc;
+	const char *got, *sent;
+	char why[512];
+	unsigned alg;
+	size_t i;
+
+	if ((r->status != FX_STATUS_COMPLETED &&
+	     r->status != FX_STATUS_COMPLETED_WITH_ERRORS) ||
+	    fx_source_account_get(p->src, &acc) != 0)
+		return;
+	if ((alg = digest_differs(&r->digests, &acc.digests, &got, &sent)) != 0) {
+		snprintf(why, sizeof(why),
+			 "what arrived from %.200s does not hash to what the sender read: %s %s arrived, the sender read %s (every frame passed its checksum)",
+			 p->info->path, fx_hash_name(alg), got, sent);
+		result_end(r, FX_STATUS_FAILED, FX_EMISMATCH, why);
+		return;
+	}
+	for (i = 0; i < acc.nbad; i++) {
+		if (bad_add(p, acc.bad[i].first) != 0)
+			break;
+		r->bad_sectors += acc.bad[i].count - 1;
+		r->bad[r->nbad - 1].count += acc.bad[i].count - 1;
+	}
+	if (r->nbad)
+		r->status = FX_STATUS_COMPLETED_WITH_ERRORS;
+}
+
 static void finish_sink(pipeline *p)
 {
 	fx_acquire_result *r = p->res;
@@ -577,7 +727,7 @@ int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
 		pthread_setname_np(c->thread, c->name);
 	}
 	placed = rc ? 0 : place_threads(&p, &saved_cpus);
-	rc = rc ? rc : read_all(&p, start);
+	rc = rc ? rc : is_stream(&p) ? read_stream(&p, start) : read_all(&p, start);
 	if (placed)
 		pthread_setaffinity_np(pthread_self(), sizeof(saved_cpus), &saved_cpus);
 	fx_ring_close(p.ring);
@@ -590,6 +740,7 @@ int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
 	out->nwindows = p.nwindows;
 	p.windows = NULL;
 	settle(&p, rc);
+	take_account(&p);
 	finish_sink(&p);
 	check_complete(&p);
 	out->elapsed_s = now_s() - start;
