@@ -42,6 +42,16 @@ main() {
 		"acquire(1): --threads 0"
 	assert_contains "$acquire" "HDD-01.E01 writes HDD-01.E01, not HDD-01.E01.E01" \
 		"acquire(1): TARGET's extension"
+	assert_contains "$acquire" "a frame that fails its CRC-32 or comes out of sequence fails the run with exit 1, naming the frame (sequence number, media offset, stream byte), and so do media that do not hash to what the sender read." \
+		"acquire(1) STREAMS: what fails a received stream"
+	assert_contains "$("$FX_ACQUIRE" --help)" "      --to-stream            write-block and identify SOURCE, send it as a framed" \
+		"acquire --help: --to-stream"
+	# every option acquire --help lists is documented (but --help and --version)
+	local opt
+	for opt in $("$FX_ACQUIRE" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		[[ $opt == --help || $opt == --version ]] && continue
+		assert_contains "$acquire" "$opt" "acquire(1) documents $opt (from acquire --help)"
+	done
 	assert_contains "$verify" "No progress line. An image that verified prints nothing (exit status 0 says it); one that did not still prints its summary, so that the reason is seen." \
 		"verify(1): -q"
 	fx_pass
