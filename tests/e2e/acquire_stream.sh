@@ -9,7 +9,8 @@
 # be started here, on 127.0.0.1, without touching the system) through
 # `ssh`, raw and E01, each image equal to the source and its hashes equal
 # to a local acquisition's; from a loop device the record carries the
-# sender's device facts and write-block. Damage on the way
+# sender's device facts and write-block; a sender's unreadable sectors
+# (a FUSE file with failing sectors) are the receiver's. Damage on the way
 # (tests/tools/fx_stream_tamper.py): a flipped byte fails the run with
 # exit 1 naming the frame; the same with its checksum recomputed fails
 # on the sender's digests (exit 1); a truncated stream exit 4 with the
@@ -310,6 +311,45 @@ test_damage() {
 		"$(stderr_of_last)" "--to-stream takes no TARGET"
 }
 
+# The sender's unreadable sectors (a FUSE file whose sectors 100+8 and
+# 5000+3 fail, tests/tools/fx_faultyfs): sent as zeros and listed, so the
+# receiver's image, record and E01 acquisition errors are the sender's.
+test_sender_unreadable() {
+	local d=$FX_WORK/unreadable faultyfs=${FX_TESTS_BIN:-$FX_ROOT/build/tests}/fx_faultyfs pid
+	if [[ ! -x $faultyfs || $(id -u) != 0 || ! -c /dev/fuse ]]; then
+		skip_part "fx_faultyfs, root or /dev/fuse missing: a sender's unreadable sectors are not tested"
+		return
+	fi
+	mkdir -p "$d/mnt"
+	d=$(realpath "$d")
+	head -c 8388608 /dev/zero | openssl enc -aes-128-ctr -nosalt \
+		-K 000102030405060708090a0b0c0d0e0f -iv 0f0e0d0c0b0a09080706050403020100 >"$d/source"
+	"$faultyfs" --image "$d/source" --bad 100+8,5000+3 "$d/mnt" 2>"$d/fs.err" &
+	pid=$!
+	defer kill "$pid"
+	defer umount -l "$d/mnt"
+	for _ in $(seq 100); do [[ -f $d/mnt/disk ]] && break; sleep 0.05; done
+	if [[ ! -f $d/mnt/disk ]]; then
+		skip_part "fx_faultyfs did not mount: $(cat "$d/fs.err")"
+		return
+	fi
+	zero_filled_copy "$d/source" "$d/expected" 512 100+8 5000+3
+	assert_exit 3 relay "$d/mnt/disk" -- "$FX_ACQUIRE" -q --json --from-stream - "$d/t"
+	cp "$FX_OUT" "$d/t.json"
+	assert_eq completed_with_errors "$(json_read "$d/t.json" .status)" "--json status"
+	assert_eq "$(sha256_of "$d/expected")" "$(json_read "$d/t.json" .hashes.sha256)" \
+		"the receiver's SHA-256 is that of the zero-filled source"
+	assert_eq "11 in 2 range(s) (first sector, count), zero-filled in the image:" \
+		"$(log_value "$d/t.log" 'Unreadable sectors')" "log: the sender's unreadable sectors"
+	assert_file_line "$d/t.log" "  100, 8" "log lists 100+8"
+	assert_file_line "$d/t.log" "  5000, 3" "log lists 5000+3"
+	assert_ewf_errors "$d/t.E01" 100+8 5000+3
+	assert_eq 3 "$(cat "$FX_WORK/sender.rc")" "the sender exits 3"
+	assert_eq "acquire: 11 unreadable sectors in 2 range(s), sent as zeros and listed in the stream" \
+		"$(grep '^acquire: [0-9]* unreadable' "$FX_WORK/sender.err")" "the sender says what it could not read"
+	rm -f "$FX_WORK/sender.rc"
+}
+
 main() {
 	need_tool ewfverify ewfinfo python3 sqlite3
 	fx_begin
@@ -322,6 +362,7 @@ main() {
 	test_socat "$src"
 	test_ssh "$src"
 	test_loop_device "$src"
+	test_sender_unreadable
 	test_damage "$src"
 	fx_pass
 }
