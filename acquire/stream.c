@@ -37,10 +37,38 @@ static int refuse(const char *what)
 	return FX_EXIT_USAGE;
 }
 
+/* What only a receiver records: the sender keeps no record (its standard
+ * output is the stream), so these are refused rather than ignored. */
+static int refuse_record_options(const acq_options *o)
+{
+	const struct {
+		const char *name, *value;
+	} opts[] = { { "--case", o->case_number }, { "--evidence", o->evidence },
+		     { "--examiner", o->examiner }, { "--description", o->description },
+		     { "--case-description", o->case_description },
+		     { "--notes", o->notes }, { "--operator", o->operator_name },
+		     { "--db", o->db_path }, { "--sign-key", o->sign_key } };
+	char msg[200];
+	size_t i;
+
+	if (o->json)
+		return refuse("--json: with --to-stream, standard output carries the stream (the receiver's --json says what arrived)");
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (opts[i].value) {
+			snprintf(msg, sizeof(msg),
+				 "%s: --to-stream records nothing here; give it to the receiving acquire --from-stream",
+				 opts[i].name);
+			return refuse(msg);
+		}
+	return 0;
+}
+
 int acq_stream_check_options(const acq_options *o)
 {
 	int stdin_src = strcmp(o->source, "-") == 0;
 
+	if (o->to_stream && refuse_record_options(o) != 0)
+		return FX_EXIT_USAGE;
 	if (o->to_stream && o->from_stream)
 		return refuse("--to-stream and --from-stream are the two ends of a stream: give one");
 	if (o->to_stream && stdin_src)

@@ -728,6 +728,35 @@ START_TEST(test_stream_damage_named)
 	ck_assert_str_eq(r.error, want);
 	fx_acquire_result_clear(&r);
 
+	/* no algorithm in common: nothing proves the media whole */
+	{
+		fx_acquire_options ao = FX_ACQUIRE_OPTIONS_INIT;
+		fx_source *src = NULL;
+		int fd;
+
+		ao.hash_algs = FX_HASH_SHA1;
+		b.len = 0;
+		b.seq = 0;
+		sb_header(&b, FX_STREAM_VERSION, FXT_MEDIA_SIZE, FXT_MIB);
+		sb_data(&b, media, FXT_MEDIA_SIZE, FXT_MIB);
+		sb_trailer(&b, FX_STATUS_COMPLETED, FXT_MEDIA_SIZE, &hh);
+		/* the sender hashed MD5 only */
+		b.p[b.len - FX_STREAM_TRAILER_FIXED + 4] = FX_HASH_MD5;
+		memset(b.p + b.len - FX_STREAM_TRAILER_FIXED + 56, 0, 104);
+		fx_frame_head_encode(b.p + b.len - FX_STREAM_TRAILER_FIXED - FX_STREAM_FRAME_HEAD,
+				     &(fx_frame_head){ FX_FRAME_TRAILER, FX_STREAM_TRAILER_FIXED,
+						       b.seq - 1, FXT_MEDIA_SIZE, 0 },
+				     b.p + b.len - FX_STREAM_TRAILER_FIXED);
+		ck_assert_int_eq(sb_open(&src, &b, "check_stream_nohash", &fd), 0);
+		ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &ao), 0);
+		ck_assert_int_eq(r.status, FX_STATUS_FAILED);
+		ck_assert_int_eq(r.error_code, FX_ERROR);
+		ck_assert_str_eq(r.error, "what arrived from sender-1:/dev/sdz cannot be compared with what the sender read: it hashed md5, this run sha1 (give --hash with one of the sender's)");
+		fx_acquire_result_clear(&r);
+		fx_source_free(src);
+		close(fd);
+	}
+
 	/* the sender's run failed: its trailer says so */
 	b.len = 0;
 	b.seq = 0;

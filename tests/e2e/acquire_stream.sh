@@ -309,6 +309,14 @@ test_damage() {
 	assert_exit 2 "$FX_ACQUIRE" --to-stream "$src" "$d/x"
 	assert_eq "acquire: --to-stream: expected SOURCE only (the stream goes to standard output) (see acquire --help)" \
 		"$(stderr_of_last)" "--to-stream takes no TARGET"
+	assert_exit 2 bash -o pipefail -c '"$1" --to-stream --json "$2" | cat' _ "$FX_ACQUIRE" "$src"
+	assert_eq "acquire: --json: with --to-stream, standard output carries the stream (the receiver's --json says what arrived) (see acquire --help)" \
+		"$(stderr_of_last)" "--json would corrupt the stream: refused"
+	assert_eq "" "$(stdout_of_last)" "a refused --to-stream sends nothing"
+	assert_exit 4 bash -c '"$1" -q --to-stream --hash sha1 "$2" 2>/dev/null | "$1" -q --hash md5 --format raw --from-stream - "$3"' \
+		_ "$FX_ACQUIRE" "$src" "$d/nohash"
+	assert_eq "acquire: failed: what arrived from $(hostname):$src cannot be compared with what the sender read: it hashed sha1, this run md5 (give --hash with one of the sender's) ($(size_of "$src") of $(size_of "$src") bytes acquired; log $d/nohash.log)" \
+		"$(stderr_of_last)" "no hash in common with the sender: not proven whole, exit 4"
 }
 
 # The sender's unreadable sectors (a FUSE file whose sectors 100+8 and

@@ -42,7 +42,7 @@ main() {
 		"acquire(1): --threads 0"
 	assert_contains "$acquire" "HDD-01.E01 writes HDD-01.E01, not HDD-01.E01.E01" \
 		"acquire(1): TARGET's extension"
-	assert_contains "$acquire" "a frame that fails its CRC-32 or comes out of sequence fails the run with exit 1, naming the frame (sequence number, media offset, stream byte), and so do media that do not hash to what the sender read." \
+	assert_contains "$acquire" "a frame that fails its CRC-32 or comes out of sequence fails the run with exit 1, naming the frame (sequence number, media offset, stream byte), and so do media that do not hash to what the sender read (the two ends must share one algorithm of --hash, or the run fails with exit 4: nothing would prove it whole)." \
 		"acquire(1) STREAMS: what fails a received stream"
 	assert_contains "$("$FX_ACQUIRE" --help)" "      --to-stream            write-block and identify SOURCE, send it as a framed" \
 		"acquire --help: --to-stream"

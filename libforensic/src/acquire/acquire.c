@@ -590,6 +590,20 @@ static void settle(pipeline *p, int read_rc)
 	}
 }
 
+/* "md5,sha256": the names of a set of algorithms ("none" when empty). */
+static const char *algs_text(char *out, size_t len, unsigned algs)
+{
+	unsigned a;
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (a = FX_HASH_MD5; a <= FX_HASH_SHA256; a <<= 1)
+		if (algs & a)
+			n += (size_t)snprintf(out + n, len - n, "%s%s", n ? "," : "",
+					      fx_hash_name(a));
+	return n ? out : "none";
+}
+
 /* The first algorithm both computed whose digests differ, or 0. */
 static unsigned digest_differs(const fx_digests *a, const fx_digests *b,
 			       const char **x, const char **y)
@@ -620,7 +634,7 @@ static void take_account(pipeline *p)
 	fx_acquire_result *r = p->res;
 	fx_source_account acc;
 	const char *got, *sent;
-	char why[512];
+	char why[512], sent_algs[32], run_algs[32];
 	unsigned alg;
 	size_t i;
 
@@ -628,6 +642,15 @@ static void take_account(pipeline *p)
 	     r->status != FX_STATUS_COMPLETED_WITH_ERRORS) ||
 	    fx_source_account_get(p->src, &acc) != 0)
 		return;
+	if (!(r->digests.algs & acc.digests.algs)) {
+		/* no end-to-end comparison: not proven whole */
+		snprintf(why, sizeof(why),
+			 "what arrived from %.200s cannot be compared with what the sender read: it hashed %s, this run %s (give --hash with one of the sender's)",
+			 p->info->path, algs_text(sent_algs, sizeof(sent_algs), acc.digests.algs),
+			 algs_text(run_algs, sizeof(run_algs), r->digests.algs));
+		result_end(r, FX_STATUS_FAILED, FX_ERROR, why);
+		return;
+	}
 	if ((alg = digest_differs(&r->digests, &acc.digests, &got, &sent)) != 0) {
 		snprintf(why, sizeof(why),
 			 "what arrived from %.200s does not hash to what the sender read: %s %s arrived, the sender read %s (every frame passed its checksum)",
