@@ -769,6 +769,19 @@ START_TEST(test_stream_damage_named)
 	ck_assert_str_eq(r.error, "the sender's acquisition of /dev/sdz on sender-1 ended failed after 1048576 bytes: source gone");
 	fx_acquire_result_clear(&r);
 
+	/* a frame of no known type, even empty: a damaged head */
+	b.len = 0;
+	b.seq = 0;
+	head = sb_header(&b, FX_STREAM_VERSION, FXT_MEDIA_SIZE, FXT_MIB);
+	sb_frame(&b, 0x4b4e554au /* "JUNK" */, 0, media, 0);
+	sb_run(&r, &b, FXT_MIB, "check_stream_unknown");
+	ck_assert_int_eq(r.error_code, FX_EMISMATCH);
+	ck_assert_uint_eq(r.bytes, 0);
+	snprintf(want, sizeof(want), "frame 0 of the stream from test stream (media offset 0, stream byte %zu) has a damaged head (an unknown type, or a length its type cannot have)",
+		 head);
+	ck_assert_str_eq(r.error, want);
+	fx_acquire_result_clear(&r);
+
 	/* bytes after the trailer */
 	b.len = 0;
 	b.seq = 0;

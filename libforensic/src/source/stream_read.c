@@ -100,23 +100,28 @@ static int bad_frame(stream_src *s, const fx_frame_head *h, const char *why)
 			    why);
 }
 
-/* The largest payload a frame of this type may have. */
-static uint32_t max_payload(const stream_src *s, uint32_t type)
+/* Whether a frame of this type may have this payload length: data up to
+ * the block size, whole unreadable ranges, a trailer's fixed part and its
+ * error text; never empty, never an unknown type. */
+static int length_ok(const stream_src *s, uint32_t type, uint32_t len)
 {
 	switch (type) {
-	case FX_FRAME_DATA: return s->hdr.block_size;
-	case FX_FRAME_BAD: return 16u * FX_STREAM_BAD_PER_FRAME;
-	case FX_FRAME_TRAILER: return FX_STREAM_TRAILER_FIXED + FX_STREAM_ERROR_MAX;
-	default: return 0;
+	case FX_FRAME_DATA:
+		return len && len <= s->hdr.block_size;
+	case FX_FRAME_BAD:
+		return len && len % 16 == 0 && len <= 16u * FX_STREAM_BAD_PER_FRAME;
+	case FX_FRAME_TRAILER:
+		return len >= FX_STREAM_TRAILER_FIXED &&
+		       len <= FX_STREAM_TRAILER_FIXED + FX_STREAM_ERROR_MAX;
+	default:
+		return 0;
 	}
 }
 
 static int take_bad(stream_src *s, const fx_frame_head *h, const uint8_t *p)
 {
-	size_t n = h->length / 16;
+	size_t n = h->length / 16; /* whole ranges: length_ok */
 
-	if (h->length % 16 || !n)
-		return bad_frame(s, h, "lists unreadable ranges in a payload that is not a whole number of ranges");
 	if (FX_VEC_RESERVE(s->bad, s->bad_cap, s->nbad + n) != 0)
 		return fx_error_set(FX_ERROR, "out of memory for unreadable ranges");
 	fx_stream_bad_decode(s->bad + s->nbad, p, n);
@@ -133,7 +138,7 @@ static int take_trailer(stream_src *s, const fx_frame_head *h, const uint8_t *p)
 	char why[256];
 
 	if (fx_stream_trailer_decode(t, p, h->length, s->name) != 0)
-		return FX_EMISMATCH;
+		return bad_frame(s, h, "is a damaged trailer (its length, status or digests are not what a sender writes)");
 	s->ended = 1;
 	s->peer.ended = 1;
 	s->peer.status = t->status;
@@ -221,8 +226,8 @@ static int next_frame(stream_src *s, uint8_t *dest, size_t room, size_t *direct)
 	if (n < (int64_t)sizeof(s->head))
 		return truncated(s, n ? "inside a frame's head" : "at a frame boundary");
 	fx_frame_head_decode(&h, s->head);
-	if (h.length > max_payload(s, h.type))
-		return bad_frame(s, NULL, "has a damaged head (unknown type or a length past the block size)");
+	if (!length_ok(s, h.type, h.length))
+		return bad_frame(s, NULL, "has a damaged head (an unknown type, or a length its type cannot have)");
 	if (!(p = payload_dest(s, &h, dest, room)))
 		return fx_error_set(FX_ERROR, "out of memory for a frame of %u bytes", h.length);
 	if ((n = read_full(s, p, h.length)) < 0)
