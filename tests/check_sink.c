@@ -643,6 +643,62 @@ START_TEST(test_stream_sink_receiver_gone)
 }
 END_TEST
 
+/* A source that vanishes after its first MiB (ENODEV). */
+static int64_t vanishing_pread(void *payload, void *buf, size_t len, uint64_t off)
+{
+	if (off >= FXT_MIB)
+		return -ENODEV;
+	return mem_pread(payload, buf, len, off);
+}
+
+/* A sender that stops early says so in its trailer: the receiver fails
+ * with the sender's byte count, having written exactly those bytes. */
+START_TEST(test_stream_sink_sender_stops)
+{
+	const char *dir = fxt_tmpdir("check_sink_stream_stop");
+	uint8_t *media = fxt_make_media();
+	fx_stream_options so = FX_STREAM_OPTIONS_INIT;
+	fx_acquire_options ao = FX_ACQUIRE_OPTIONS_INIT;
+	fx_source_ops ops = { FX_SOURCE_OPS_VERSION, vanishing_pread, NULL };
+	fx_acquire_result r;
+	fx_source *src = NULL, *in = NULL;
+	fx_sink *sink = NULL;
+	char path[4200];
+	int fd;
+
+	ck_assert_ptr_nonnull(dir);
+	snprintf(path, sizeof(path), "%s/stream", dir);
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fx_source_new_custom(&src, &ops, media, FXT_MEDIA_SIZE,
+					      512, "/dev/gone"), 0);
+	so.host = "lab-7";
+	ck_assert_int_eq(fx_sink_stream_new(&sink, fd, fx_source_get_info(src), &so), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &ao), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_FAILED);
+	ck_assert_uint_eq(r.bytes, FXT_MIB);
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	close(fd);
+
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fx_source_open_stream(&in, fd, "the stream"), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, in, NULL, &ao), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_FAILED);
+	ck_assert_int_eq(r.error_code, FX_EIO);
+	ck_assert_uint_eq(r.bytes, FXT_MIB);
+	ck_assert_str_eq(r.error, "the sender's acquisition of /dev/gone on lab-7 did not complete: 1048576 bytes sent; the sender stopped before the end of its source (see its messages)");
+	ck_assert_int_eq(fx_source_stream_peer(in)->status, FX_STATUS_FAILED);
+	fx_acquire_result_clear(&r);
+	fx_source_free(in);
+	close(fd);
+	free(media);
+}
+END_TEST
+
 /* Options the writer refuses before it writes a byte. */
 START_TEST(test_stream_sink_options)
 {
@@ -684,6 +740,7 @@ static Suite *sink_suite(void)
 	tcase_add_test(rules, test_e01_options_check);
 	tcase_add_test(tc, test_stream_sink_round_trip);
 	tcase_add_test(tc, test_stream_sink_receiver_gone);
+	tcase_add_test(tc, test_stream_sink_sender_stops);
 	tcase_add_test(rules, test_stream_sink_options);
 	suite_add_tcase(s, rules);
 	return s;

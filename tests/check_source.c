@@ -766,7 +766,7 @@ START_TEST(test_stream_damage_named)
 	sb_run(&r, &b, FXT_MIB, "check_stream_sender_failed");
 	ck_assert_int_eq(r.error_code, FX_EIO);
 	ck_assert_uint_eq(r.bytes, FXT_MIB);
-	ck_assert_str_eq(r.error, "the sender's acquisition of /dev/sdz on sender-1 ended failed after 1048576 bytes: source gone");
+	ck_assert_str_eq(r.error, "the sender's acquisition of /dev/sdz on sender-1 did not complete: 1048576 bytes sent; source gone");
 	fx_acquire_result_clear(&r);
 
 	/* a frame of no known type, even empty: a damaged head */

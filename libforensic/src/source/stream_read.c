@@ -147,10 +147,9 @@ static int take_trailer(stream_src *s, const fx_frame_head *h, const uint8_t *p)
 	if (t->status != FX_STATUS_COMPLETED &&
 	    t->status != FX_STATUS_COMPLETED_WITH_ERRORS)
 		return fx_error_set(FX_EIO,
-				    "the sender's acquisition of %s on %s ended %s after %llu bytes%s%s",
-				    s->path, s->host, fx_status_name((int)t->status),
-				    (unsigned long long)t->bytes,
-				    t->error[0] ? ": " : "", t->error);
+				    "the sender's acquisition of %s on %s did not complete: %llu bytes sent%s%s",
+				    s->path, s->host, (unsigned long long)t->bytes,
+				    t->error[0] ? "; " : "", t->error);
 	if (t->bytes != s->pos || h->offset != s->pos ||
 	    (s->hdr.size && s->pos != s->hdr.size)) {
 		snprintf(why, sizeof(why),
