@@ -25,6 +25,7 @@ typedef struct acq_options {
 	 * file) */
 	uint64_t size;
 	int to_stream, from_stream;
+	const char *stream_key;  /* --stream-key FILE: the HMAC key's file */
 } acq_options;
 
 /* What a read-back came to: its verdict (fx_verdict: VERIFIED; MISMATCH:

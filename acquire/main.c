@@ -24,7 +24,8 @@ enum {
 	OPT_HASH, OPT_WINDOW, OPT_CASE, OPT_EVIDENCE, OPT_EXAMINER,
 	OPT_DESCRIPTION, OPT_NOTES, OPT_OPERATOR, OPT_DB, OPT_COMPRESSION,
 	OPT_EWF_FORMAT, OPT_THREADS, OPT_VERSION, OPT_SIGN_KEY,
-	OPT_CASE_DESCRIPTION, OPT_SIZE, OPT_TO_STREAM, OPT_FROM_STREAM
+	OPT_CASE_DESCRIPTION, OPT_SIZE, OPT_TO_STREAM, OPT_FROM_STREAM,
+	OPT_STREAM_KEY
 };
 
 static const struct option long_options[] = {
@@ -56,6 +57,7 @@ static const struct option long_options[] = {
 	{ "size", required_argument, NULL, OPT_SIZE },
 	{ "to-stream", no_argument, NULL, OPT_TO_STREAM },
 	{ "from-stream", no_argument, NULL, OPT_FROM_STREAM },
+	{ "stream-key", required_argument, NULL, OPT_STREAM_KEY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -98,6 +100,8 @@ static void usage(FILE *f)
 		"      --to-stream            write-block and identify SOURCE, send it as a framed\n"
 		"                             stream to standard output (see acquire(1), STREAMS)\n"
 		"      --from-stream          SOURCE (- or a file) is such a stream: image it\n"
+		"      --stream-key FILE      both ends: authenticate the stream's trailer with\n"
+		"                             HMAC-SHA256, the key FILE's bytes (16 to 4096)\n"
 		"  -q, --quiet                no progress\n"
 		"      --json                 print a JSON summary on stdout\n"
 		"      --version, --help\n\n"
@@ -163,6 +167,7 @@ static int parse_text_opt(acq_options *o, int c, const char *arg)
 	case OPT_SIGN_KEY: o->sign_key = arg; break;
 	case OPT_COMPRESSION: o->compression = arg; break;
 	case OPT_EWF_FORMAT: o->ewf_format = arg; break;
+	case OPT_STREAM_KEY: o->stream_key = arg; break;
 	default: return -1;
 	}
 	return 0;

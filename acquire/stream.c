@@ -63,9 +63,46 @@ static int refuse_record_options(const acq_options *o)
 	return 0;
 }
 
+/* The key of --stream-key, read when the options are checked. */
+static uint8_t stream_key[4096];
+static size_t stream_key_len;
+
+/* Reads FILE's bytes as the key: 16 to 4096 of them. */
+static int load_key(const char *path)
+{
+	char msg[300];
+	ssize_t n = -1;
+	uint8_t extra;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+
+	if (fd >= 0 && (n = read(fd, stream_key, sizeof(stream_key))) == (ssize_t)sizeof(stream_key) &&
+	    read(fd, &extra, 1) == 1)
+		n = -2;
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	if (fd < 0 || n == -1) {
+		fprintf(stderr, "acquire: --stream-key %s: %s\n", fx_tool_escape(path),
+			strerror(err));
+		return FX_EXIT_USAGE;
+	}
+	if (n == -2 || n < (ssize_t)FX_STREAM_KEY_MIN) {
+		snprintf(msg, sizeof(msg), "--stream-key %.200s: %s (a key is 16 to 4096 bytes: head -c 32 /dev/urandom >KEY)",
+			 path, n == -2 ? "more than 4096 bytes" : "fewer than 16 bytes");
+		return refuse(msg);
+	}
+	stream_key_len = (size_t)n;
+	return 0;
+}
+
 int acq_stream_check_options(const acq_options *o)
 {
 	int stdin_src = strcmp(o->source, "-") == 0;
+
+	if (o->stream_key && !o->to_stream && !o->from_stream)
+		return refuse("--stream-key is for the two ends of a stream, --to-stream and --from-stream");
+	if (o->stream_key && load_key(o->stream_key) != 0)
+		return FX_EXIT_USAGE;
 
 	if (o->to_stream && refuse_record_options(o) != 0)
 		return FX_EXIT_USAGE;
@@ -114,12 +151,16 @@ int acq_stream_open(acq_state *st)
 	} else if ((rc = check_stdin()) != 0) {
 		return rc;
 	}
-	rc = o->from_stream ? fx_source_open_stream(&st->src, fd, name)
+	rc = o->from_stream ? fx_source_open_stream(&st->src, fd, name,
+						    o->stream_key ? stream_key : NULL,
+						    stream_key_len)
 			    : fx_source_open_pipe(&st->src, fd, o->size, name);
 	if (rc == 0)
 		return 0;
 	fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
-	return rc == FX_EUSAGE ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
+	/* a key given for a stream without a MAC: not what was expected */
+	return rc == FX_EUSAGE ? FX_EXIT_USAGE : rc == FX_EMISMATCH ? FX_EXIT_EVIDENCE
+								     : FX_EXIT_FAILURE;
 }
 
 int acq_stream_failed_exit(const acq_state *st)
@@ -322,6 +363,10 @@ int acq_to_stream(acq_state *st)
 	so.tool = tool;
 	so.started = started;
 	so.block_size = (uint32_t)st->opt.block_size;
+	if (st->opt.stream_key) {
+		so.key = stream_key;
+		so.key_len = stream_key_len;
+	}
 	if (fx_sink_stream_new(&sink, STDOUT_FILENO, fx_source_get_info(st->src), &so) != 0) {
 		fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
 		st->status = FX_STATUS_FAILED;

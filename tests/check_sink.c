@@ -582,7 +582,7 @@ START_TEST(test_stream_sink_round_trip)
 	ck_assert_int_eq(stat(st_path, &sb), 0);
 	fd = open(st_path, O_RDONLY);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(fx_source_open_stream(&in, fd, "the stream"), 0);
+	ck_assert_int_eq(fx_source_open_stream(&in, fd, "the stream", NULL, 0), 0);
 	json_len = (size_t)sb.st_size - FX_STREAM_HEAD_FIXED - 4 -
 		   4 * (FX_STREAM_FRAME_HEAD + FXT_MIB) - FX_STREAM_FRAME_HEAD - 160;
 	ck_assert_uint_gt(json_len, 100);
@@ -685,7 +685,7 @@ START_TEST(test_stream_sink_sender_stops)
 
 	fd = open(path, O_RDONLY);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(fx_source_open_stream(&in, fd, "the stream"), 0);
+	ck_assert_int_eq(fx_source_open_stream(&in, fd, "the stream", NULL, 0), 0);
 	ck_assert_int_eq(fx_acquire_run(&r, in, NULL, &ao), 0);
 	ck_assert_int_eq(r.status, FX_STATUS_FAILED);
 	ck_assert_int_eq(r.error_code, FX_EIO);
@@ -694,6 +694,78 @@ START_TEST(test_stream_sink_sender_stops)
 	ck_assert_int_eq(fx_source_stream_peer(in)->status, FX_STATUS_FAILED);
 	fx_acquire_result_clear(&r);
 	fx_source_free(in);
+	close(fd);
+	free(media);
+}
+END_TEST
+
+/* A key shared out of band: the trailer's HMAC binds the sender's digests
+ * and facts to it. The right key reads the stream; another key fails on
+ * the trailer, naming it; no key, or a key for a stream sent without one,
+ * is refused at open. */
+START_TEST(test_stream_sink_keyed)
+{
+	const char *dir = fxt_tmpdir("check_sink_stream_keyed");
+	static const uint8_t key[32] = "0123456789abcdef0123456789abcdef";
+	static const uint8_t other[32] = "0123456789abcdef0123456789abcdeF";
+	uint8_t *media = fxt_make_media();
+	fxt_hashes hh = fxt_hash_of(media, FXT_MEDIA_SIZE);
+	fx_stream_options so = FX_STREAM_OPTIONS_INIT;
+	fx_acquire_options ao = FX_ACQUIRE_OPTIONS_INIT;
+	fx_source_ops ops = { FX_SOURCE_OPS_VERSION, mem_pread, NULL };
+	fx_acquire_result r;
+	fx_source *src = NULL, *in = NULL;
+	fx_sink *sink = NULL;
+	char path[4200], want[512];
+	struct stat sb;
+	int fd;
+
+	ck_assert_ptr_nonnull(dir);
+	snprintf(path, sizeof(path), "%s/stream", dir);
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fx_source_new_custom(&src, &ops, media, FXT_MEDIA_SIZE,
+					      512, "/dev/sdk"), 0);
+	so.host = "lab-7";
+	so.key = key;
+	so.key_len = 15;
+	ck_assert_int_eq(fx_sink_stream_new(&sink, fd, fx_source_get_info(src), &so), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_sink_stream_new: a key of 15 bytes is too short (at least 16)");
+	so.key_len = sizeof(key);
+	ck_assert_int_eq(fx_sink_stream_new(&sink, fd, fx_source_get_info(src), &so), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &ao), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	close(fd);
+	ck_assert_int_eq(stat(path, &sb), 0);
+
+	fd = open(path, O_RDONLY);
+	ck_assert_int_eq(fx_source_open_stream(&in, fd, "s", key, sizeof(key)), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, in, NULL, &ao), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
+	ck_assert_str_eq(r.digests.sha256, hh.sha256);
+	fx_acquire_result_clear(&r);
+	fx_source_free(in);
+	close(fd);
+
+	fd = open(path, O_RDONLY);
+	ck_assert_int_eq(fx_source_open_stream(&in, fd, "s", other, sizeof(other)), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, in, NULL, &ao), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_FAILED);
+	ck_assert_int_eq(r.error_code, FX_EMISMATCH);
+	snprintf(want, sizeof(want), "frame 4 of the stream from s (media offset 4194304, stream byte %llu) is a trailer whose HMAC-SHA256 does not match the key: the stream was changed on its way, or sent with another key",
+		 (unsigned long long)sb.st_size - FX_STREAM_FRAME_HEAD - FX_STREAM_TRAILER_FIXED - FX_STREAM_MAC_LEN);
+	ck_assert_str_eq(r.error, want);
+	fx_acquire_result_clear(&r);
+	fx_source_free(in);
+	close(fd);
+
+	fd = open(path, O_RDONLY);
+	ck_assert_int_eq(fx_source_open_stream(&in, fd, "s", NULL, 0), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "stream from s is authenticated (HMAC-SHA256): give the key it was sent with (--stream-key)");
 	close(fd);
 	free(media);
 }
@@ -741,6 +813,7 @@ static Suite *sink_suite(void)
 	tcase_add_test(tc, test_stream_sink_round_trip);
 	tcase_add_test(tc, test_stream_sink_receiver_gone);
 	tcase_add_test(tc, test_stream_sink_sender_stops);
+	tcase_add_test(tc, test_stream_sink_keyed);
 	tcase_add_test(rules, test_stream_sink_options);
 	suite_add_tcase(s, rules);
 	return s;

@@ -473,7 +473,7 @@ static int sb_open(fx_source **src, const sbuild *b, const char *tag, int *fd)
 	fxt_write_or_die(path, b->p, b->len);
 	*fd = open(path, O_RDONLY);
 	ck_assert_int_ge(*fd, 0);
-	return fx_source_open_stream(src, *fd, "test stream");
+	return fx_source_open_stream(src, *fd, "test stream", NULL, 0);
 }
 
 /* Opens and runs the pipeline over the stream, hashing only. */
@@ -540,7 +540,7 @@ START_TEST(test_stream_codec_round_trip)
 	snprintf(t.error, sizeof(t.error), "why");
 	n = fx_stream_trailer_encode(tp, &t);
 	ck_assert_uint_eq(n, FX_STREAM_TRAILER_FIXED + 3);
-	ck_assert_int_eq(fx_stream_trailer_decode(&u, tp, n, "x"), 0);
+	ck_assert_int_eq(fx_stream_trailer_decode(&u, tp, n, 0, "x"), 0);
 	ck_assert_int_eq(u.status, FX_STATUS_COMPLETED_WITH_ERRORS);
 	ck_assert_uint_eq(u.bytes, 4096);
 	ck_assert_uint_eq(u.bad_sectors, 4);
@@ -550,10 +550,21 @@ START_TEST(test_stream_codec_round_trip)
 	ck_assert_str_eq(u.digests.sha256, t.digests.sha256);
 	ck_assert_str_eq(u.error, "why");
 	tp[30] = 'G'; /* not a hex digit */
-	ck_assert_int_eq(fx_stream_trailer_decode(&u, tp, n, "x"), FX_ECORRUPT);
+	ck_assert_int_eq(fx_stream_trailer_decode(&u, tp, n, 0, "x"), FX_ECORRUPT);
 	ck_assert_str_eq(fx_error_last(), "x: the trailer is damaged (status 2)");
-	ck_assert_int_eq(fx_stream_trailer_decode(&u, tp, 10, "x"), FX_ECORRUPT);
+	ck_assert_int_eq(fx_stream_trailer_decode(&u, tp, 10, 0, "x"), FX_ECORRUPT);
 	ck_assert_str_eq(fx_error_last(), "x: the trailer has 10 bytes, expected 160 to 1184");
+
+	/* with a MAC: after the fixed part, before the error text */
+	t.has_mac = 1;
+	memset(t.mac, 0x77, sizeof(t.mac));
+	n = fx_stream_trailer_encode(tp, &t);
+	ck_assert_uint_eq(n, FX_STREAM_TRAILER_FIXED + FX_STREAM_MAC_LEN + 3);
+	ck_assert_int_eq(fx_stream_trailer_decode(&u, tp, n, 1, "x"), 0);
+	ck_assert_int_eq(memcmp(u.mac, t.mac, sizeof(t.mac)), 0);
+	ck_assert_str_eq(u.error, "why");
+	ck_assert_int_eq(fx_stream_trailer_decode(&u, tp, FX_STREAM_TRAILER_FIXED, 1, "x"), FX_ECORRUPT);
+	ck_assert_str_eq(fx_error_last(), "x: the trailer has 160 bytes, expected 192 to 1216");
 
 	fx_stream_bad_encode(buf, r, 2);
 	fx_stream_bad_decode(rr, buf, 2);

@@ -15,7 +15,9 @@
 # exit 1 naming the frame; the same with its checksum recomputed fails
 # on the sender's digests (exit 1); a truncated stream exit 4 with the
 # byte count; an empty pipe, a newer format version and bytes that are
-# no stream exit 4 before anything is written.
+# no stream exit 4 before anything is written. With a key shared out of
+# band (--stream-key), a forgery that redoes every checksum and digest is
+# caught by the trailer's HMAC; without one it is not (the stated limit).
 set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
@@ -358,6 +360,51 @@ test_sender_unreadable() {
 	rm -f "$FX_WORK/sender.rc"
 }
 
+# A key shared out of band (--stream-key at both ends): the trailer's
+# HMAC-SHA256 binds the sender's digests. A forgery that recomputes every
+# CRC and the trailer's digests completes without a key -- a checksum is
+# not a signature, as docs/stream.md says -- and fails with one.
+test_keyed() {
+	local src=$1 d=$FX_WORK/keyed size
+	mkdir "$d"
+	size=$(size_of "$src")
+	head -c 32 /dev/urandom >"$d/key"
+	head -c 32 /dev/urandom >"$d/other"
+	assert_exit 0 bash -o pipefail -c '"$1" -q --to-stream --stream-key "$2" "$3" 2>/dev/null | "$1" -q --json --format raw --stream-key "$2" --from-stream - "$4"' \
+		_ "$FX_ACQUIRE" "$d/key" "$src" "$d/ok"
+	assert_same_file "$src" "$d/ok.raw" "a keyed stream: the image equals the source"
+	assert_exit 1 bash -c '"$1" -q --to-stream --stream-key "$2" --block-size 1M "$3" 2>/dev/null | "$1" -q --format raw --stream-key "$4" --from-stream - "$5"' \
+		_ "$FX_ACQUIRE" "$d/key" "$src" "$d/other" "$d/wrong"
+	assert_contains "$(stderr_of_last)" "is a trailer whose HMAC-SHA256 does not match the key: the stream was changed on its way, or sent with another key ($size of $size bytes acquired;" \
+		"another key: exit 1 on the trailer"
+	assert_eq failed "$(log_value "$d/wrong.log" Status)" "log: an unauthenticated stream is no completed image"
+	assert_exit 2 bash -c '"$1" -q --to-stream --stream-key "$2" "$3" 2>/dev/null | "$1" -q --from-stream - "$4"' \
+		_ "$FX_ACQUIRE" "$d/key" "$src" "$d/nokey"
+	assert_eq "acquire: stream from standard input is authenticated (HMAC-SHA256): give the key it was sent with (--stream-key)" \
+		"$(stderr_of_last)" "a keyed stream without the key: refused"
+	assert_exit 1 bash -c '"$1" -q --to-stream "$3" 2>/dev/null | "$1" -q --stream-key "$2" --from-stream - "$4"' \
+		_ "$FX_ACQUIRE" "$d/key" "$src" "$d/stripped"
+	assert_eq "acquire: stream from standard input carries no HMAC, but a key was given: it was not sent with --stream-key, or its header was changed" \
+		"$(stderr_of_last)" "a key for a stream without a MAC: refused, exit 1"
+	assert_missing "$d/stripped.log" "refused before anything is written"
+	# the forgery: a flipped byte, every CRC and the trailer's digests redone
+	assert_exit 0 relay_through "python3 $TAMPER forge 20" "$src" -- \
+		"$FX_ACQUIRE" -q --format raw --from-stream - "$d/forged"
+	assert_ne "$(sha256_of "$src")" "$(sha256_of "$d/forged.raw")" \
+		"without a key a forged stream completes (the limit docs/stream.md states)"
+	assert_exit 1 bash -c '"$1" -q --to-stream --stream-key "$2" --block-size 1M "$3" 2>/dev/null | python3 "$4" forge 20 | "$1" -q --format raw --stream-key "$2" --from-stream - "$5"' \
+		_ "$FX_ACQUIRE" "$d/key" "$src" "$TAMPER" "$d/forged-keyed"
+	assert_contains "$(stderr_of_last)" "is a trailer whose HMAC-SHA256 does not match the key" \
+		"with a key the forgery fails on the trailer"
+	printf 'short' >"$d/short"
+	assert_exit 2 "$FX_ACQUIRE" --to-stream --stream-key "$d/short" "$src"
+	assert_eq "acquire: --stream-key $d/short: fewer than 16 bytes (a key is 16 to 4096 bytes: head -c 32 /dev/urandom >KEY) (see acquire --help)" \
+		"$(stderr_of_last)" "a short key is refused"
+	assert_exit 2 "$FX_ACQUIRE" --stream-key "$d/key" "$src" "$d/local"
+	assert_eq "acquire: --stream-key is for the two ends of a stream, --to-stream and --from-stream (see acquire --help)" \
+		"$(stderr_of_last)" "--stream-key without a stream is refused"
+}
+
 main() {
 	need_tool ewfverify ewfinfo python3 sqlite3
 	fx_begin
@@ -372,6 +419,7 @@ main() {
 	test_loop_device "$src"
 	test_sender_unreadable
 	test_damage "$src"
+	test_keyed "$src"
 	fx_pass
 }
 

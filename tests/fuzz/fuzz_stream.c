@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	ao.block_size = 64u << 10;
 	ao.buffers = 2;
-	if (fx_source_open_stream(&src, fd, "fuzz") == 0) {
+	if (fx_source_open_stream(&src, fd, "fuzz", NULL, 0) == 0) {
 		if (fx_acquire_run(&r, src, NULL, &ao) != 0)
 			memset(&r, 0, sizeof(r));
 		peer = fx_source_stream_peer(src);

@@ -8,6 +8,10 @@ frame by frame (memory: one frame), changing one thing:
                 (its CRC-32 then fails: the receiver must name frame K)
   flip-recrc K  the same, and recompute the frame's CRC-32, so every frame
                 checks and only the sender's digests can tell
+  forge K       flip as flip-recrc, and rewrite the trailer's MD5, SHA-1
+                and SHA-256 to those of the changed media (its CRC-32
+                recomputed): a forgery only a keyed trailer (--stream-key)
+                exposes
   version N     write format version N into the header
   where K       write nothing; print "STREAM_BYTE MEDIA_OFFSET LENGTH" of
                 data frame K (where its head starts in the stream)
@@ -16,11 +20,13 @@ frame by frame (memory: one frame), changing one thing:
 Independent of libforensic on purpose: the layout is the document's, and
 the CRC-32 is Python's zlib.crc32 (the same gzip polynomial).
 """
+import hashlib
 import struct
 import sys
 import zlib
 
 DATA = 0x41544144
+TAIL = 0x4C494154
 
 
 def read_exact(f, n):
@@ -47,6 +53,7 @@ def main():
     if mode != "where":
         out.write(fixed + rest)
     pos, seq, data_k = head_len, 0, 0
+    hashes = [hashlib.md5(), hashlib.sha1(), hashlib.sha256()]
     while True:
         head = inp.read(32)
         if not head:
@@ -59,13 +66,20 @@ def main():
             if mode == "where":
                 print(pos, offset, length)
                 return
-            if mode in ("flip", "flip-recrc"):
+            if mode in ("flip", "flip-recrc", "forge"):
                 payload[length // 2] ^= 0x01
-            if mode == "flip-recrc":
+            if mode in ("flip-recrc", "forge"):
                 crc = zlib.crc32(payload, zlib.crc32(head[:28]))
                 head = head[:28] + struct.pack("<I", crc)
         if ftype == DATA:
             data_k += 1
+            for h in hashes:
+                h.update(payload)
+        if ftype == TAIL and mode == "forge":
+            for (at, width), h in zip(((24, 32), (56, 40), (96, 64)), hashes):
+                payload[at:at + width] = h.hexdigest().encode()
+            crc = zlib.crc32(payload, zlib.crc32(head[:28]))
+            head = head[:28] + struct.pack("<I", crc)
         if mode != "where":
             out.write(head)
             out.write(payload)

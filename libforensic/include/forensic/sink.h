@@ -176,10 +176,18 @@ typedef struct fx_stream_options {
 	const char *tool;     /**< the sender's tool and version */
 	const char *started;  /**< when the sender started, UTC */
 	uint32_t block_size;  /**< largest data frame: the pipeline's block size */
+	/** A key shared out of band (at least FX_STREAM_KEY_MIN bytes,
+	 *  source.h), or
+	 *  NULL: the trailer then carries an HMAC-SHA256 over the header and
+	 *  itself, so that the sender's digests and device facts cannot be
+	 *  changed by whoever does not hold the key. Copied. */
+	const uint8_t *key;
+	size_t key_len;
 } fx_stream_options;
 
 #define FX_STREAM_OPTIONS_VERSION 1
-#define FX_STREAM_OPTIONS_INIT { FX_STREAM_OPTIONS_VERSION, NULL, NULL, NULL, 1u << 20 }
+#define FX_STREAM_OPTIONS_INIT { FX_STREAM_OPTIONS_VERSION, NULL, NULL, NULL, \
+	1u << 20, NULL, 0 }
 
 /**
  * A sink that sends what the pipeline reads as a framed stream to fd (the
@@ -188,7 +196,8 @@ typedef struct fx_stream_options {
  * JSON) is written here, before the first read; each block becomes data
  * frames (sequence number, offset, length, CRC-32); finish sends the
  * unreadable ranges and a trailer with the sender's outcome and the
- * digests the pipeline computed of exactly the bytes sent. It writes no
+ * digests the pipeline computed of exactly the bytes sent (with a key,
+ * authenticated by an HMAC-SHA256). It writes no
  * file (fx_sink_files gives none) and writes nothing else to fd. A write
  * that fails (the receiver went away: EPIPE, when SIGPIPE is ignored)
  * fails the run, naming the stream byte and frame. fd stays the caller's.

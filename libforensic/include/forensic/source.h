@@ -95,9 +95,19 @@ FX_EXTERN int fx_source_open_pipe(fx_source **out, int fd, uint64_t size,
  * is returned: an empty stream, one that is not an acquire stream
  * (FX_ECORRUPT), one of a newer format version (FX_EVERSION), a damaged
  * header. name is how messages name fd ("standard input" or a file).
- * fd is the caller's: fx_source_free does not close it.
+ * key (key_len bytes, at least FX_STREAM_KEY_MIN), or NULL: the key the
+ * stream was sent with (fx_stream_options.key); the trailer's HMAC-SHA256
+ * must then match (FX_EMISMATCH naming the trailer's frame otherwise). A
+ * stream sent with a key is refused without one (FX_EUSAGE), and one sent
+ * without a key is refused when a key is given (FX_EMISMATCH: whoever
+ * changed it may have dropped its MAC). fd is the caller's:
+ * fx_source_free does not close it.
  */
-FX_EXTERN int fx_source_open_stream(fx_source **out, int fd, const char *name);
+FX_EXTERN int fx_source_open_stream(fx_source **out, int fd, const char *name,
+				    const uint8_t *key, size_t key_len);
+
+/** Shortest key of an authenticated stream (bytes). */
+#define FX_STREAM_KEY_MIN 16u
 
 /** What the sender of a framed stream said of itself (header and
  *  trailer). Texts borrowed from the source, "" when not sent. */

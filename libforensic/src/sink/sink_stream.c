@@ -20,6 +20,7 @@
 
 #include "base/error.h"
 #include "forensic/json.h"
+#include "forensic/source.h"
 #include "sink/sink_impl.h"
 #include "source/stream_frame.h"
 
@@ -29,6 +30,10 @@ typedef struct stream_sink {
 	uint64_t seq;            /* the next frame's sequence number */
 	uint64_t media;          /* media bytes sent */
 	uint64_t sent;           /* stream bytes written (messages) */
+	uint8_t *key;            /* HMAC key (a copy), NULL: none */
+	size_t key_len;
+	uint8_t *hdr;            /* the header as sent: the MAC covers it */
+	size_t hdr_len;
 } stream_sink;
 
 /* All of the head and payload, through short writes and EINTR. */
@@ -111,9 +116,9 @@ static int send_bad(stream_sink *s, const fx_bad_range *bad, size_t nbad)
 static int stream_finish(void *payload, const fx_sink_summary *sum)
 {
 	stream_sink *s = payload;
-	uint8_t p[FX_STREAM_TRAILER_FIXED + FX_STREAM_ERROR_MAX];
+	uint8_t p[FX_STREAM_TRAILER_MAX];
 	fx_stream_trailer t;
-	size_t i;
+	size_t i, n;
 	int rc;
 
 	memset(&t, 0, sizeof(t));
@@ -128,10 +133,14 @@ static int stream_finish(void *payload, const fx_sink_summary *sum)
 	else
 		snprintf(t.error, sizeof(t.error),
 			 "the sender stopped before the end of its source (see its messages)");
+	t.has_mac = s->key != NULL;
 	if ((rc = send_bad(s, sum->bad, sum->nbad)) != 0)
 		return rc;
-	return frame(s, FX_FRAME_TRAILER, s->media, p,
-		     fx_stream_trailer_encode(p, &t));
+	n = fx_stream_trailer_encode(p, &t);
+	if (t.has_mac && (rc = fx_stream_mac(p + FX_STREAM_TRAILER_FIXED, s->key,
+					     s->key_len, s->hdr, s->hdr_len, p, n)) != 0)
+		return rc;
+	return frame(s, FX_FRAME_TRAILER, s->media, p, n);
 }
 
 static size_t stream_files(void *payload, fx_image_file *out, size_t max)
@@ -144,7 +153,15 @@ static size_t stream_files(void *payload, fx_image_file *out, size_t max)
 
 static void stream_close(void *payload)
 {
-	free(payload);
+	stream_sink *s = payload;
+
+	if (!s)
+		return;
+	if (s->key)
+		memset(s->key, 0, s->key_len);
+	free(s->key);
+	free(s->hdr);
+	free(s);
 }
 
 static void tri(fx_json *j, const char *key, int v)
@@ -192,8 +209,9 @@ static fx_json *facts_json(const fx_source_info *in, const fx_stream_options *o)
 static int send_header(stream_sink *s, const fx_source_info *in,
 		       const fx_stream_options *o)
 {
-	fx_stream_header h = { FX_STREAM_VERSION, 0, in->size,
-			       in->logical_sector_size, s->block, NULL, 0 };
+	fx_stream_header h = { FX_STREAM_VERSION, s->key ? FX_STREAM_FLAG_HMAC : 0,
+			       in->size, in->logical_sector_size, s->block,
+			       NULL, 0 };
 	fx_json *j = facts_json(in, o);
 	uint8_t *buf = NULL;
 	size_t len = 0, n;
@@ -210,8 +228,12 @@ static int send_header(stream_sink *s, const fx_source_info *in,
 		rc = fx_error_set(FX_ERROR, "out of memory for the stream header");
 	else if ((rc = fx_write_all(s->fd, buf, n)) != 0)
 		rc = fx_error_set_errno(FX_EIO, -rc, "cannot write the stream header");
-	else
+	else {
 		s->sent = n;
+		s->hdr = buf; /* kept: the trailer's MAC covers it */
+		s->hdr_len = n;
+		buf = NULL;
+	}
 	free(buf);
 	fx_json_free(j);
 	return rc;
@@ -238,13 +260,22 @@ int fx_sink_stream_new(fx_sink **out, int fd, const fx_source_info *source,
 		return fx_error_set(FX_EUSAGE,
 				    "fx_sink_stream_new: block size %u is not a multiple of the %u-byte sector up to 256 MiB",
 				    opts->block_size, source->logical_sector_size);
+	if (opts->key && opts->key_len < FX_STREAM_KEY_MIN)
+		return fx_error_set(FX_EUSAGE,
+				    "fx_sink_stream_new: a key of %zu bytes is too short (at least %u)",
+				    opts->key_len, FX_STREAM_KEY_MIN);
 	if (!(s = calloc(1, sizeof(*s))))
 		return fx_error_set(FX_ERROR, "out of memory");
 	s->fd = fd;
 	s->block = opts->block_size;
-	if ((rc = send_header(s, source, opts)) != 0 ||
+	if (opts->key && (s->key = malloc(opts->key_len)) != NULL) {
+		memcpy(s->key, opts->key, opts->key_len);
+		s->key_len = opts->key_len;
+	}
+	if ((opts->key && !s->key && (rc = fx_error_set(FX_ERROR, "out of memory")) != 0) ||
+	    (rc = send_header(s, source, opts)) != 0 ||
 	    (rc = fx_sink_new_custom(out, &ops, s)) != 0) {
-		free(s);
+		stream_close(s);
 		return rc;
 	}
 	return 0;

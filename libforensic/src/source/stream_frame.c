@@ -4,9 +4,12 @@
  * their own buffers, from their own thread. Integers are written byte by
  * byte, little-endian, whatever the host's order.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include <isa-l.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
 
 #include "base/error.h"
 #include "source/stream_frame.h"
@@ -89,7 +92,7 @@ int fx_stream_header_decode(fx_stream_header *out, const uint8_t *p,
 	out->sector_size = get32(p + 24);
 	out->block_size = get32(p + 28);
 	out->json_len = get32(p + 32);
-	if (out->flags != 0 || !sector_ok(out->sector_size) ||
+	if ((out->flags & ~FX_STREAM_FLAG_HMAC) || !sector_ok(out->sector_size) ||
 	    out->block_size == 0 || out->block_size > FX_STREAM_MAX_BLOCK ||
 	    out->block_size % out->sector_size || out->json_len > FX_STREAM_JSON_MAX)
 		return fx_error_set(FX_ECORRUPT,
@@ -169,6 +172,7 @@ static int get_hex(char *out, const uint8_t *p, size_t width)
 size_t fx_stream_trailer_encode(uint8_t *out, const fx_stream_trailer *t)
 {
 	size_t elen = strnlen(t->error, FX_STREAM_ERROR_MAX);
+	size_t fixed = FX_STREAM_TRAILER_FIXED + (t->has_mac ? FX_STREAM_MAC_LEN : 0);
 
 	put32(out, (uint32_t)t->status);
 	put32(out + 4, t->digests.algs);
@@ -177,21 +181,22 @@ size_t fx_stream_trailer_encode(uint8_t *out, const fx_stream_trailer *t)
 	put_hex(out + 24, 32, t->digests.md5);
 	put_hex(out + 56, 40, t->digests.sha1);
 	put_hex(out + 96, 64, t->digests.sha256);
-	memcpy(out + FX_STREAM_TRAILER_FIXED, t->error, elen);
-	return FX_STREAM_TRAILER_FIXED + elen;
+	if (t->has_mac)
+		memcpy(out + FX_STREAM_TRAILER_FIXED, t->mac, FX_STREAM_MAC_LEN);
+	memcpy(out + fixed, t->error, elen);
+	return fixed + elen;
 }
 
 int fx_stream_trailer_decode(fx_stream_trailer *out, const uint8_t *p,
-			     size_t len, const char *name)
+			     size_t len, int has_mac, const char *name)
 {
+	size_t fixed = FX_STREAM_TRAILER_FIXED + (has_mac ? FX_STREAM_MAC_LEN : 0);
 	uint32_t status;
 
 	memset(out, 0, sizeof(*out));
-	if (len < FX_STREAM_TRAILER_FIXED ||
-	    len > FX_STREAM_TRAILER_FIXED + FX_STREAM_ERROR_MAX)
-		return fx_error_set(FX_ECORRUPT, "%s: the trailer has %zu bytes, expected %u to %u",
-				    name, len, FX_STREAM_TRAILER_FIXED,
-				    FX_STREAM_TRAILER_FIXED + FX_STREAM_ERROR_MAX);
+	if (len < fixed || len > fixed + FX_STREAM_ERROR_MAX)
+		return fx_error_set(FX_ECORRUPT, "%s: the trailer has %zu bytes, expected %zu to %zu",
+				    name, len, fixed, fixed + FX_STREAM_ERROR_MAX);
 	status = get32(p);
 	out->digests.algs = get32(p + 4);
 	out->bytes = get64(p + 8);
@@ -204,9 +209,39 @@ int fx_stream_trailer_decode(fx_stream_trailer *out, const uint8_t *p,
 		return fx_error_set(FX_ECORRUPT, "%s: the trailer is damaged (status %u)",
 				    name, status);
 	out->status = (fx_status)status;
-	memcpy(out->error, p + FX_STREAM_TRAILER_FIXED, len - FX_STREAM_TRAILER_FIXED);
-	out->error[len - FX_STREAM_TRAILER_FIXED] = '\0';
+	out->has_mac = has_mac;
+	if (has_mac)
+		memcpy(out->mac, p + FX_STREAM_TRAILER_FIXED, FX_STREAM_MAC_LEN);
+	memcpy(out->error, p + fixed, len - fixed);
+	out->error[len - fixed] = '\0';
 	return 0;
+}
+
+int fx_stream_mac(uint8_t out[FX_STREAM_MAC_LEN], const uint8_t *key,
+		  size_t key_len, const uint8_t *hdr, size_t hdr_len,
+		  const uint8_t *p, size_t len)
+{
+	static const uint8_t zeros[FX_STREAM_MAC_LEN];
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string("digest", (char *)(uintptr_t)"SHA256", 0),
+		OSSL_PARAM_construct_end()
+	};
+	size_t n = 0;
+	int ok = ctx && len >= FX_STREAM_TRAILER_FIXED + FX_STREAM_MAC_LEN &&
+		 EVP_MAC_init(ctx, key, key_len, params) == 1 &&
+		 EVP_MAC_update(ctx, hdr, hdr_len) == 1 &&
+		 EVP_MAC_update(ctx, p, FX_STREAM_TRAILER_FIXED) == 1 &&
+		 EVP_MAC_update(ctx, zeros, FX_STREAM_MAC_LEN) == 1 &&
+		 EVP_MAC_update(ctx, p + FX_STREAM_TRAILER_FIXED + FX_STREAM_MAC_LEN,
+				len - FX_STREAM_TRAILER_FIXED - FX_STREAM_MAC_LEN) == 1 &&
+		 EVP_MAC_final(ctx, out, &n, FX_STREAM_MAC_LEN) == 1 &&
+		 n == FX_STREAM_MAC_LEN;
+
+	EVP_MAC_CTX_free(ctx);
+	EVP_MAC_free(mac);
+	return ok ? 0 : fx_error_set(FX_ERROR, "cannot compute the stream's HMAC-SHA256");
 }
 
 void fx_stream_bad_encode(uint8_t *out, const fx_bad_range *r, size_t n)

@@ -24,8 +24,13 @@
 #define FX_STREAM_FRAME_HEAD 32u
 /* Largest data payload (the pipeline's largest block). */
 #define FX_STREAM_MAX_BLOCK ((uint32_t)256 << 20)
-/* Trailer payload: status, algorithms, bytes, bad sectors, hex digests;
- * then the sender's error text, up to FX_STREAM_ERROR_MAX bytes. */
+/* Header flag: the trailer carries an HMAC-SHA256 (a key shared out of
+ * band) over the whole header and the trailer's payload. */
+#define FX_STREAM_FLAG_HMAC 1u
+#define FX_STREAM_MAC_LEN 32u
+/* Trailer payload: status, algorithms, bytes, bad sectors, hex digests
+ * (160 bytes); with FX_STREAM_FLAG_HMAC the 32-byte MAC; then the
+ * sender's error text, up to FX_STREAM_ERROR_MAX bytes. */
 #define FX_STREAM_TRAILER_FIXED 160u
 #define FX_STREAM_ERROR_MAX 1024u
 /* Ranges per unreadable-ranges frame (16 bytes each). */
@@ -38,7 +43,7 @@
 
 typedef struct fx_stream_header {
 	uint32_t version;
-	uint32_t flags;        /* 0: none defined in version 1 */
+	uint32_t flags;        /* FX_STREAM_FLAG_HMAC or 0 */
 	uint64_t size;         /* media bytes; 0: not known in advance */
 	uint32_t sector_size;  /* the source's logical sector size */
 	uint32_t block_size;   /* largest data payload */
@@ -61,6 +66,8 @@ typedef struct fx_stream_trailer {
 	uint64_t bad_sectors;
 	fx_digests digests;    /* of those bytes, as the sender hashed them */
 	char error[FX_STREAM_ERROR_MAX + 1]; /* why it did not complete */
+	int has_mac;           /* the trailer carries mac */
+	uint8_t mac[FX_STREAM_MAC_LEN];
 } fx_stream_trailer;
 
 /* CRC-32 (the gzip/zlib polynomial), continued from crc (0 to start). */
@@ -95,14 +102,27 @@ void fx_frame_head_decode(fx_frame_head *out, const uint8_t *in);
 int fx_frame_crc_ok(const fx_frame_head *h, const uint8_t *in,
 		    const void *payload);
 
-/* A trailer payload into out (at least FX_STREAM_TRAILER_FIXED +
- * FX_STREAM_ERROR_MAX bytes); returns its length. */
+/* Largest trailer payload. */
+#define FX_STREAM_TRAILER_MAX \
+	(FX_STREAM_TRAILER_FIXED + FX_STREAM_MAC_LEN + FX_STREAM_ERROR_MAX)
+
+/* A trailer payload into out (FX_STREAM_TRAILER_MAX bytes); with
+ * t->has_mac, t->mac at its place (see fx_stream_mac). Returns its
+ * length. */
 size_t fx_stream_trailer_encode(uint8_t *out, const fx_stream_trailer *t);
 
-/* A trailer payload of len bytes; FX_ECORRUPT (message set) when its
- * length, status or digests are not what a writer writes. */
+/* A trailer payload of len bytes, with a MAC when has_mac; FX_ECORRUPT
+ * (message set) when its length, status or digests are not what a writer
+ * writes. */
 int fx_stream_trailer_decode(fx_stream_trailer *out, const uint8_t *p,
-			     size_t len, const char *name);
+			     size_t len, int has_mac, const char *name);
+
+/* HMAC-SHA256 with key over the whole header (hdr, hdr_len bytes) and the
+ * trailer payload p (len bytes) read with its MAC field as zeros: what
+ * binds the sender's digests and device facts to the key. 0, or FX_ERROR. */
+int fx_stream_mac(uint8_t out[FX_STREAM_MAC_LEN], const uint8_t *key,
+		  size_t key_len, const uint8_t *hdr, size_t hdr_len,
+		  const uint8_t *p, size_t len);
 
 /* An unreadable-ranges payload: 16 bytes per range (first, count). */
 void fx_stream_bad_encode(uint8_t *out, const fx_bad_range *r, size_t n);

@@ -21,6 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "base/arena.h"
 #include "base/error.h"
 #include "base/json.h"
@@ -47,6 +49,10 @@ typedef struct stream_src {
 	size_t nbad, bad_cap;
 	fx_stream_peer peer;
 	char host[256], tool[128], path[1024], started[40];
+	uint8_t *key;            /* HMAC key (a copy), NULL: none */
+	size_t key_len;
+	uint8_t *hdr_bytes;      /* the header as read: the MAC covers it */
+	size_t hdr_len;
 } stream_src;
 
 /* Up to len bytes; fewer only at the end of the stream. */
@@ -111,8 +117,7 @@ static int length_ok(const stream_src *s, uint32_t type, uint32_t len)
 	case FX_FRAME_BAD:
 		return len && len % 16 == 0 && len <= 16u * FX_STREAM_BAD_PER_FRAME;
 	case FX_FRAME_TRAILER:
-		return len >= FX_STREAM_TRAILER_FIXED &&
-		       len <= FX_STREAM_TRAILER_FIXED + FX_STREAM_ERROR_MAX;
+		return len >= FX_STREAM_TRAILER_FIXED && len <= FX_STREAM_TRAILER_MAX;
 	default:
 		return 0;
 	}
@@ -133,12 +138,19 @@ static int take_bad(stream_src *s, const fx_frame_head *h, const uint8_t *p)
 static int take_trailer(stream_src *s, const fx_frame_head *h, const uint8_t *p)
 {
 	fx_stream_trailer *t = &s->trailer;
-	uint8_t extra;
+	uint8_t extra, mac[FX_STREAM_MAC_LEN];
+	int keyed = (s->hdr.flags & FX_STREAM_FLAG_HMAC) != 0;
 	int64_t n;
 	char why[256];
 
-	if (fx_stream_trailer_decode(t, p, h->length, s->name) != 0)
+	if (fx_stream_trailer_decode(t, p, h->length, keyed, s->name) != 0)
 		return bad_frame(s, h, "is a damaged trailer (its length, status or digests are not what a sender writes)");
+	/* authenticity first: nothing of an unauthenticated trailer counts */
+	if (keyed && fx_stream_mac(mac, s->key, s->key_len, s->hdr_bytes,
+				   s->hdr_len, p, h->length) != 0)
+		return FX_ERROR;
+	if (keyed && CRYPTO_memcmp(mac, t->mac, sizeof(mac)) != 0)
+		return bad_frame(s, h, "is a trailer whose HMAC-SHA256 does not match the key: the stream was changed on its way, or sent with another key");
 	s->ended = 1;
 	s->peer.ended = 1;
 	s->peer.status = t->status;
@@ -238,11 +250,16 @@ static int next_frame(stream_src *s, uint8_t *dest, size_t room, size_t *direct)
 	}
 	if ((rc = check_frame(s, &h, p)) != 0)
 		return rc;
-	s->seq++;
+	/* a failure names this frame: counted once it is taken */
 	if (h.type == FX_FRAME_BAD)
-		return take_bad(s, &h, p);
-	if (h.type == FX_FRAME_TRAILER)
-		return take_trailer(s, &h, p);
+		rc = take_bad(s, &h, p);
+	else if (h.type == FX_FRAME_TRAILER)
+		rc = take_trailer(s, &h, p);
+	if (rc != 0)
+		return rc;
+	s->seq++;
+	if (h.type != FX_FRAME_DATA)
+		return 0;
 	s->pos += h.length;
 	if (p == dest)
 		*direct = h.length;
@@ -289,6 +306,10 @@ static void stream_close(void *payload)
 {
 	stream_src *s = payload;
 
+	if (s->key)
+		memset(s->key, 0, s->key_len);
+	free(s->key);
+	free(s->hdr_bytes);
 	free(s->buf);
 	free(s->bad);
 	free(s);
@@ -356,6 +377,23 @@ static int apply_facts(stream_src *s, fx_source *src, const char *json)
 	return 0;
 }
 
+/* A stream sent with a key is read with one, and one sent without a key
+ * is not accepted when a key is given (its MAC may have been dropped). */
+static int check_keyed(const stream_src *s)
+{
+	int keyed = (s->hdr.flags & FX_STREAM_FLAG_HMAC) != 0;
+
+	if (keyed && !s->key)
+		return fx_error_set(FX_EUSAGE,
+				    "stream from %s is authenticated (HMAC-SHA256): give the key it was sent with (--stream-key)",
+				    s->name);
+	if (!keyed && s->key)
+		return fx_error_set(FX_EMISMATCH,
+				    "stream from %s carries no HMAC, but a key was given: it was not sent with --stream-key, or its header was changed",
+				    s->name);
+	return 0;
+}
+
 /* Reads and checks the header; fills the peer and the source's info. */
 static int read_header(stream_src *s, fx_source *src)
 {
@@ -386,16 +424,24 @@ static int read_header(stream_src *s, fx_source *src)
 				  s->name, (unsigned long long)s->in);
 	else if (n < 0)
 		rc = (int)n;
-	else if ((rc = fx_stream_header_check(whole, &s->hdr, s->name)) == 0) {
+	else if ((rc = fx_stream_header_check(whole, &s->hdr, s->name)) == 0 &&
+		 (rc = check_keyed(s)) == 0) {
+		s->hdr_bytes = malloc(total);
+		if (!s->hdr_bytes)
+			rc = fx_error_set(FX_ERROR, "out of memory for the stream header");
+		else
+			memcpy(s->hdr_bytes, whole, total); /* as the MAC saw it */
+		s->hdr_len = total;
 		whole[total - 4] = '\0'; /* the JSON, as a string */
-		rc = apply_facts(s, src, (const char *)whole + FX_STREAM_HEAD_FIXED);
+		rc = rc ? rc : apply_facts(s, src, (const char *)whole + FX_STREAM_HEAD_FIXED);
 	}
 	s->hdr.json = NULL;
 	free(whole);
 	return rc;
 }
 
-int fx_source_open_stream(fx_source **out, int fd, const char *name)
+int fx_source_open_stream(fx_source **out, int fd, const char *name,
+			  const uint8_t *key, size_t key_len)
 {
 	static const fx_source_ops ops = { 1, stream_pread, stream_close };
 	stream_src *s;
@@ -405,14 +451,25 @@ int fx_source_open_stream(fx_source **out, int fd, const char *name)
 	FX_CHECK_ARG(out);
 	*out = NULL;
 	FX_CHECK_ARG(name);
+	if (key && key_len < FX_STREAM_KEY_MIN)
+		return fx_error_set(FX_EUSAGE, "%s: a key of %zu bytes is too short (at least %u)",
+				    name, key_len, FX_STREAM_KEY_MIN);
 	if (!(s = calloc(1, sizeof(*s))))
 		return fx_error_set(FX_ERROR, "out of memory opening %s", name);
 	s->fd = fd;
 	snprintf(s->name, sizeof(s->name), "%s", name);
+	if (key && !(s->key = malloc(key_len))) {
+		free(s);
+		return fx_error_set(FX_ERROR, "out of memory opening %s", name);
+	}
+	if (key) {
+		memcpy(s->key, key, key_len);
+		s->key_len = key_len;
+	}
 	/* the sizes come with the header: the source exists first, so that
 	 * the device facts land in its own texts */
 	if ((rc = fx_source_new_custom(&src, &ops, s, 0, 512, name)) != 0) {
-		free(s);
+		stream_close(s);
 		return rc;
 	}
 	src->info.kind = FX_SOURCE_STREAM;
