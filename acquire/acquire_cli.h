@@ -26,6 +26,13 @@ typedef struct acq_options {
 	 * that follows it (NULL: as TARGET) */
 	const char *copy_target[ACQ_MAX_COPIES], *copy_format[ACQ_MAX_COPIES];
 	unsigned ncopies;
+	/* stream.c: SOURCE "-" is standard input, of --size bytes (0: not
+	 * known in advance); --to-stream sends SOURCE as a framed stream to
+	 * standard output; --from-stream reads one from SOURCE ("-" or a
+	 * file) */
+	uint64_t size;
+	int to_stream, from_stream;
+	const char *stream_key;  /* --stream-key FILE: the HMAC key's file */
 } acq_options;
 
 /* What a read-back came to: its verdict (fx_verdict: VERIFIED; MISMATCH:
@@ -104,6 +111,7 @@ typedef struct acq_state {
 	unsigned ncopies;
 	/* TARGET's own destination failed while a copy holds every byte */
 	int target_failed;
+	int stream_fd;           /* --from-stream FILE: its descriptor, else -1 */
 } acq_state;
 
 /* main.c */
@@ -164,6 +172,30 @@ void acq_copies_report(const acq_state *st);
 int acq_copies_failed(const acq_state *st);
 int acq_copies_mismatch(const acq_state *st);
 void acq_copies_free(acq_state *st);
+/* stream.c: sources that are streams (acquire - TARGET, --from-stream)
+ * and the sending end (--to-stream) */
+/* Whether SOURCE is read as a stream (standard input or --from-stream). */
+int acq_source_is_stream(const acq_options *o);
+/* The stream options' rules, before anything is opened: 0 or the exit
+ * code (said why on stderr). */
+int acq_stream_check_options(const acq_options *o);
+/* Opens the stream SOURCE as st->src: 0, or the exit code (said). */
+int acq_stream_open(acq_state *st);
+/* acquire --to-stream SOURCE: the whole run; returns the exit code. */
+int acq_to_stream(acq_state *st);
+/* The log's lines of a stream source, at the start and in the Result. */
+void acq_stream_log_source(FILE *f, const acq_state *st);
+void acq_stream_log_result(FILE *f, const acq_state *st);
+/* --json's and the recorded parameters' members of a stream source
+ * (nothing for other sources). */
+void acq_stream_json(fx_json *j, const acq_state *st);
+/* Exit code of a failed run: 1 when what arrived failed its check
+ * (a frame's checksum, the sender's digests), else 4. */
+int acq_stream_failed_exit(const acq_state *st);
+
+/* run.c: what a run leaves on a write-blocked source (restores the flags
+ * of a source never read); a second call does nothing */
+void acq_settle_source(acq_state *st);
 
 /* record_db.c */
 void acq_default_db(acq_state *st);

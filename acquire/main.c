@@ -24,7 +24,8 @@ enum {
 	OPT_HASH, OPT_WINDOW, OPT_CASE, OPT_EVIDENCE, OPT_EXAMINER,
 	OPT_DESCRIPTION, OPT_NOTES, OPT_OPERATOR, OPT_DB, OPT_COMPRESSION,
 	OPT_EWF_FORMAT, OPT_THREADS, OPT_VERSION, OPT_SIGN_KEY,
-	OPT_CASE_DESCRIPTION, OPT_PROGRESS, OPT_COPY, OPT_COPY_FORMAT
+	OPT_CASE_DESCRIPTION, OPT_PROGRESS, OPT_COPY, OPT_COPY_FORMAT, OPT_SIZE,
+	OPT_TO_STREAM, OPT_FROM_STREAM, OPT_STREAM_KEY
 };
 
 static const struct option long_options[] = {
@@ -56,6 +57,10 @@ static const struct option long_options[] = {
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "copy", required_argument, NULL, OPT_COPY },
 	{ "copy-format", required_argument, NULL, OPT_COPY_FORMAT },
+	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "to-stream", no_argument, NULL, OPT_TO_STREAM },
+	{ "from-stream", no_argument, NULL, OPT_FROM_STREAM },
+	{ "stream-key", required_argument, NULL, OPT_STREAM_KEY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -65,6 +70,9 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: acquire [OPTIONS] SOURCE TARGET\n"
+		"       acquire [OPTIONS] - TARGET              (standard input)\n"
+		"       acquire --to-stream [OPTIONS] SOURCE    (send to standard output)\n"
+		"       acquire --from-stream [OPTIONS] -|FILE TARGET\n"
 		"Image SOURCE (block device or file) to TARGET.raw, TARGET.001... or TARGET.E01...\n"
 		"(a TARGET typed with the format's extension, e.g. HDD-01.E01, loses it)\n\n"
 		"  -f, --format raw|e01       image format (default e01)\n"
@@ -96,6 +104,13 @@ static void usage(FILE *f)
 		"      --operator NAME        who runs the acquisition (default: login name)\n"
 		"      --db PATH              case database (default: case.db beside TARGET)\n"
 		"      --sign-key KEY.pem     sign every audit event (Ed25519 private key)\n"
+		"      --size SIZE            SOURCE - (standard input) must hold SIZE bytes\n"
+		"                             (default: not known in advance, read to its end)\n"
+		"      --to-stream            write-block and identify SOURCE, send it as a framed\n"
+		"                             stream to standard output (see acquire(1), STREAMS)\n"
+		"      --from-stream          SOURCE (- or a file) is such a stream: image it\n"
+		"      --stream-key FILE      both ends: authenticate the stream's trailer with\n"
+		"                             HMAC-SHA256, the key FILE's bytes (16 to 4096)\n"
 		"  -q, --quiet                no progress (unless --progress), no summary line\n"
 		"      --progress MODE        text (default on a terminal), json (one object\n"
 		"                             per line on stderr, see acquire(1)) or none\n"
@@ -163,6 +178,7 @@ static int parse_text_opt(acq_options *o, int c, const char *arg)
 	case OPT_SIGN_KEY: o->sign_key = arg; break;
 	case OPT_COMPRESSION: o->compression = arg; break;
 	case OPT_EWF_FORMAT: o->ewf_format = arg; break;
+	case OPT_STREAM_KEY: o->stream_key = arg; break;
 	default: return -1;
 	}
 	return 0;
@@ -208,6 +224,14 @@ static int parse_opt(acq_options *o, int c, const char *arg)
 			return usage_error("--progress: unknown mode '%s' (json, text or none)",
 					   arg);
 		return 0;
+	case OPT_SIZE:
+		if (parse_size_opt(&o->size, "--size", arg) != 0)
+			return FX_EXIT_USAGE;
+		if (!o->size)
+			return usage_error("--size: %s is not a positive size", arg);
+		return 0;
+	case OPT_TO_STREAM: o->to_stream = 1; return 0;
+	case OPT_FROM_STREAM: o->from_stream = 1; return 0;
 	default:
 		if (parse_text_opt(o, c, arg) == 0)
 			return 0;
@@ -428,11 +452,21 @@ static int parse_args(acq_options *o, int argc, char **argv)
 		if ((rc = parse_opt(o, c, optarg)) != 0)
 			return rc;
 	}
+	if (o->to_stream) { /* no TARGET: the stream goes to standard output */
+		if (argc - optind != 1)
+			return usage_error("--to-stream: expected SOURCE only (the stream goes to standard output)%s", "");
+		o->source = argv[optind];
+		o->target = NULL;
+		if ((rc = acq_stream_check_options(o)) != 0)
+			return rc;
+		return check_options(o);
+	}
 	if (argc - optind != 2)
 		return usage_error("expected SOURCE and TARGET%s", "");
 	o->source = argv[optind];
 	o->target = argv[optind + 1];
-	if ((rc = check_target_text(o->target)) != 0)
+	if ((rc = check_target_text(o->target)) != 0 ||
+	    (rc = acq_stream_check_options(o)) != 0)
 		return rc;
 	for (c = 0; c < (int)o->ncopies; c++)
 		if ((rc = check_target_text(o->copy_target[c])) != 0)
@@ -525,7 +559,9 @@ static int resolve_paths(acq_state *st)
 	o->target = st->target_abs;
 	if ((rc = resolve_copies(st)) != 0)
 		return rc;
-	if (fx_tool_abs_path(st->source_abs, sizeof(st->source_abs), o->source) == 0)
+	/* "-" is standard input, not a file of that name */
+	if (strcmp(o->source, "-") != 0 &&
+	    fx_tool_abs_path(st->source_abs, sizeof(st->source_abs), o->source) == 0)
 		o->source = st->source_abs;
 	if (o->db_path && fx_tool_abs_path(st->db_abs, sizeof(st->db_abs), o->db_path) == 0)
 		o->db_path = st->db_abs;
@@ -539,10 +575,19 @@ int main(int argc, char **argv)
 	static acq_state st;
 	int rc;
 
+	st.stream_fd = -1;
 	if ((rc = parse_args(&st.opt, argc, argv)) != 0)
 		return rc;
 	/* from here on, every outcome ends with the progress's done line */
 	acq_progress_start(&st.opt);
+	if (st.opt.to_stream) {
+		fx_tool_install_signals();
+		rc = acq_to_stream(&st);
+		acq_progress_done(&st, rc);
+		fx_acquire_result_clear(&st.res);
+		fx_source_free(st.src);
+		return rc;
+	}
 	if ((rc = resolve_paths(&st)) != 0) {
 		acq_progress_done(&st, rc);
 		return rc;
@@ -553,5 +598,7 @@ int main(int argc, char **argv)
 	fx_acquire_result_clear(&st.res);
 	free(st.files);
 	fx_source_free(st.src);
+	if (st.stream_fd >= 0)
+		close(st.stream_fd);
 	return fx_tool_finish_stdout("acquire", rc);
 }

@@ -118,7 +118,9 @@ void acq_progress_done(const acq_state *st, int exit_code)
 	if (st->src) {
 		r.has_bytes = 1;
 		r.bytes = st->res.bytes;
-		r.total = fx_source_get_info(st->src)->size;
+		/* a stream of a size not known in advance: what arrived */
+		r.total = fx_source_get_info(st->src)->size ? fx_source_get_info(st->src)->size
+							    : st->res.size;
 		r.unreadable_sectors = st->res.bad_sectors;
 	}
 	if (ran) {

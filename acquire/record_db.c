@@ -85,6 +85,7 @@ static fx_json *params_json(const acq_state *st)
 	fx_json_member_int(j, "allow_mounted", o->allow_mounted);
 	if (st->ncopies)
 		params_copies(j, st);
+	acq_stream_json(j, st); /* a stream source only: what it was */
 	fx_json_object_end(j);
 	return j;
 }

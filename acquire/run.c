@@ -170,6 +170,16 @@ static int open_source(acq_state *st)
 
 	for (i = 0; i < st->ncopies; i++) /* a copy on the source disk too */
 		dest[2 + i] = st->copies[i].target;
+
+	if (acq_source_is_stream(&st->opt)) {
+		if ((rc = acq_stream_open(st)) != 0)
+			return rc;
+		if (check_sector_size(st) == 0)
+			return 0;
+		fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
+		return FX_EXIT_USAGE;
+	}
+
 	so.write_block = st->opt.write_block;
 	so.allow_mounted = st->opt.allow_mounted;
 	so.destinations = dest; /* refused before the write-block */
@@ -203,7 +213,10 @@ static void e01_options(const acq_state *st, uint64_t segment_size,
 	eo.bytes_per_sector = in->logical_sector_size;
 	eo.media_type = in->optical ? FX_E01_OPTICAL
 			: in->removable == 1 ? FX_E01_REMOVABLE : FX_E01_FIXED;
-	eo.physical = in->kind == FX_SOURCE_DEVICE; /* a disk, no partition */
+	/* a disk, no partition (a stream's is the sender's device) */
+	eo.physical = in->kind == FX_SOURCE_DEVICE ||
+		      (in->kind == FX_SOURCE_STREAM && in->is_block_device == 1 &&
+		       in->is_partition == 0);
 	eo.case_number = st->case_number;
 	eo.evidence_number = st->evidence_number;
 	eo.examiner = st->opt.examiner;
@@ -269,7 +282,7 @@ static int exit_code(const acq_state *st)
 	case FX_STATUS_INTERRUPTED:
 		return fx_tool_signo() == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT;
 	case FX_STATUS_FAILED:
-		return FX_EXIT_FAILURE;
+		return acq_stream_failed_exit(st);
 	default:
 		break;
 	}
@@ -352,8 +365,10 @@ static int run_pipeline(acq_state *st, fx_sink *sink)
 		copies[i] = st->copies[i].sink;
 	ao.copies = copies;
 	ao.ncopies = st->ncopies;
+	/* a stream's size of 0: not known in advance */
 	acq_progress_hook(&ao, "reading", "acquire: reading: ",
-			  fx_source_get_info(st->src)->size);
+			  fx_source_get_info(st->src)->size ? fx_source_get_info(st->src)->size
+							    : FX_METER_UNKNOWN);
 	acq_progress_name_copies(&ao, st);
 	rc = fx_acquire_run(&st->res, st->src, sink, &ao);
 	fx_meter_end();
@@ -389,7 +404,7 @@ static void name_evidence(acq_state *st)
  * log say which. Called before anything records the end; a second call
  * does nothing.
  */
-static void settle_source(acq_state *st)
+void acq_settle_source(acq_state *st)
 {
 	const fx_source_info *in;
 
@@ -424,7 +439,7 @@ static int conclude(acq_state *st, fx_sink *sink)
 	int db_ok;
 
 	st->end = time(NULL);
-	settle_source(st);
+	acq_settle_source(st);
 	if (collect_files(st, sink) != 0)
 		st->status = FX_STATUS_FAILED;
 	acq_verify_outputs(st);
@@ -470,14 +485,14 @@ int acq_main(acq_state *st)
 			snprintf(st->error, sizeof(st->error), "%.600s",
 				 fx_error_last());
 		st->end = time(NULL);
-		settle_source(st);
+		acq_settle_source(st);
 		acq_db_finish(st);
 		rc = rc ? rc : FX_EXIT_FAILURE;
 		goto done;
 	}
 	rc = conclude(st, sink);
 done:
-	settle_source(st);
+	acq_settle_source(st);
 	if (st->log)
 		acq_log_finish(st);
 	fx_sink_free(sink);

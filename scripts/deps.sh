@@ -16,6 +16,8 @@ packages=(
 	# sample disks and devices; strace slows or fails chosen reads (signals
 	# during a read-back, read errors) in the end-to-end tests
 	gdisk fdisk dosfstools mtools e2fsprogs util-linux dmsetup strace
+	# a remote acquisition relayed over a Unix socket (acquire_stream.sh)
+	socat
 	# a FUSE file with chosen unreadable sectors (tests/tools/fx_faultyfs):
 	# a failing source where the kernel has no device-mapper
 	libfuse3-dev

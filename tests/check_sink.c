@@ -8,7 +8,9 @@
  * run is "completed" only when the sink holds every byte of the source,
  * the version rule for custom ops; raw segment names, the raw sink's
  * segments cut at exactly their size and their 1 MiB minimum, the E01
- * segment limits of each EWF format and the E01 writer's option check.
+ * segment limits of each EWF format and the E01 writer's option check;
+ * the stream writer (fx_sink_stream_new) read back by the framed-stream
+ * reader, a receiver that goes away, and the writer's option rules.
  * The export's virtual disks (export_disk.c): the fixed VHD footer (every
  * field, the checksum against one computed independently, the CHS
  * geometry of the VHD specification for known sizes), the VMDK
@@ -20,6 +22,8 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +33,7 @@
 #include "forensic/forensic.h"
 #include "sink/export_disk.h" /* the export's writer: private */
 #include "sink/sink_impl.h" /* fx_sink_write: the pipeline's, private */
+#include "source/stream_frame.h" /* the stream's sizes */
 #include "testutil.h"
 
 #define MIB (1u << 20)
@@ -527,6 +532,270 @@ START_TEST(test_e01_options_check)
 }
 END_TEST
 
+/* A custom source over memory (payload: FXT_MEDIA_SIZE bytes). */
+static int64_t mem_pread(void *payload, void *buf, size_t len, uint64_t off)
+{
+	if (off >= FXT_MEDIA_SIZE)
+		return 0;
+	if (len > FXT_MEDIA_SIZE - off)
+		len = (size_t)(FXT_MEDIA_SIZE - off);
+	memcpy(buf, (const uint8_t *)payload + off, len);
+	return (int64_t)len;
+}
+
+/* The sending end: a file sent through the stream sink and received by
+ * the framed-stream reader hashes as the file; the stream holds exactly
+ * a header, one frame per block and a trailer; the receiver sees the
+ * sender's facts. */
+START_TEST(test_stream_sink_round_trip)
+{
+	const char *dir = fxt_tmpdir("check_sink_stream");
+	uint8_t *media = fxt_make_media();
+	fxt_hashes hh = fxt_hash_of(media, FXT_MEDIA_SIZE);
+	fx_stream_options so = FX_STREAM_OPTIONS_INIT;
+	fx_acquire_options ao = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	char src_path[4200], st_path[4200], want[4300];
+	fx_source *src = NULL, *in = NULL;
+	fx_sink *sink = NULL;
+	const fx_stream_peer *peer;
+	struct stat sb;
+	size_t json_len;
+	int fd;
+
+	ck_assert_ptr_nonnull(dir);
+	snprintf(src_path, sizeof(src_path), "%s/media", dir);
+	snprintf(st_path, sizeof(st_path), "%s/stream", dir);
+	fxt_write_or_die(src_path, media, FXT_MEDIA_SIZE);
+	unlink(st_path);
+	fd = open(st_path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fx_source_open(&src, src_path, NULL), 0);
+	so.host = "lab-7";
+	so.tool = "acquire test";
+	so.started = "2026-11-30T00:00:00Z";
+	so.block_size = FXT_MIB;
+	ck_assert_int_eq(fx_sink_stream_new(&sink, fd, fx_source_get_info(src), &so), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &ao), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
+	ck_assert_uint_eq(fx_sink_files(sink, NULL, 0), 0);
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	close(fd);
+
+	/* header (fixed part, JSON, CRC), 4 frames of 1 MiB, the trailer
+	 * (160 bytes: no error text) */
+	ck_assert_int_eq(stat(st_path, &sb), 0);
+	fd = open(st_path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fx_source_open_stream(&in, fd, "the stream", NULL, 0), 0);
+	json_len = (size_t)sb.st_size - FX_STREAM_HEAD_FIXED - 4 -
+		   4 * (FX_STREAM_FRAME_HEAD + FXT_MIB) - FX_STREAM_FRAME_HEAD - 160;
+	ck_assert_uint_gt(json_len, 100);
+	ck_assert_uint_lt(json_len, 4096);
+	snprintf(want, sizeof(want), "lab-7:%s", src_path);
+	ck_assert_str_eq(fx_source_get_info(in)->path, want);
+	ck_assert_str_eq(fx_source_get_info(in)->write_block_method,
+			 "none: regular file opened O_RDONLY, by the sender on lab-7");
+	ck_assert_int_eq(fx_source_get_info(in)->is_block_device, 0);
+	ck_assert_uint_eq(fx_source_get_info(in)->size, FXT_MEDIA_SIZE);
+	ck_assert_int_eq(fx_acquire_run(&r, in, NULL, &ao), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
+	ck_assert_str_eq(r.digests.md5, hh.md5);
+	ck_assert_str_eq(r.digests.sha1, hh.sha1);
+	ck_assert_str_eq(r.digests.sha256, hh.sha256);
+	peer = fx_source_stream_peer(in);
+	ck_assert_int_eq(peer->ended, 1);
+	ck_assert_int_eq(peer->status, FX_STATUS_COMPLETED);
+	ck_assert_uint_eq(peer->bytes, FXT_MEDIA_SIZE);
+	ck_assert_str_eq(peer->digests.sha256, hh.sha256);
+	ck_assert_str_eq(peer->started, "2026-11-30T00:00:00Z");
+	fx_acquire_result_clear(&r);
+	fx_source_free(in);
+	close(fd);
+	free(media);
+}
+END_TEST
+
+/* A receiver that goes away fails the sender's run, naming where. */
+START_TEST(test_stream_sink_receiver_gone)
+{
+	uint8_t *media = fxt_make_media();
+	fx_stream_options so = FX_STREAM_OPTIONS_INIT;
+	fx_acquire_options ao = FX_ACQUIRE_OPTIONS_INIT;
+	fx_source_ops ops = { FX_SOURCE_OPS_VERSION, mem_pread, NULL };
+	fx_acquire_result r;
+	fx_source *src = NULL;
+	fx_sink *sink = NULL;
+	int p[2];
+
+	signal(SIGPIPE, SIG_IGN);
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(fx_source_new_custom(&src, &ops, media, FXT_MEDIA_SIZE,
+					      512, "mem"), 0);
+	ck_assert_int_eq(fx_sink_stream_new(&sink, p[1], fx_source_get_info(src), &so), 0);
+	close(p[0]); /* after the header: the first frame finds nobody */
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &ao), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_FAILED);
+	ck_assert_int_eq(r.error_code, FX_EIO);
+	ck_assert_uint_eq(r.bytes, 0);
+	ck_assert_ptr_nonnull(strstr(r.error, "cannot write the stream at stream byte "));
+	ck_assert_ptr_nonnull(strstr(r.error, " (frame 0): Broken pipe"));
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	close(p[1]);
+	free(media);
+}
+END_TEST
+
+/* A source that vanishes after its first MiB (ENODEV). */
+static int64_t vanishing_pread(void *payload, void *buf, size_t len, uint64_t off)
+{
+	if (off >= FXT_MIB)
+		return -ENODEV;
+	return mem_pread(payload, buf, len, off);
+}
+
+/* A sender that stops early says so in its trailer: the receiver fails
+ * with the sender's byte count, having written exactly those bytes. */
+START_TEST(test_stream_sink_sender_stops)
+{
+	const char *dir = fxt_tmpdir("check_sink_stream_stop");
+	uint8_t *media = fxt_make_media();
+	fx_stream_options so = FX_STREAM_OPTIONS_INIT;
+	fx_acquire_options ao = FX_ACQUIRE_OPTIONS_INIT;
+	fx_source_ops ops = { FX_SOURCE_OPS_VERSION, vanishing_pread, NULL };
+	fx_acquire_result r;
+	fx_source *src = NULL, *in = NULL;
+	fx_sink *sink = NULL;
+	char path[4200];
+	int fd;
+
+	ck_assert_ptr_nonnull(dir);
+	snprintf(path, sizeof(path), "%s/stream", dir);
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fx_source_new_custom(&src, &ops, media, FXT_MEDIA_SIZE,
+					      512, "/dev/gone"), 0);
+	so.host = "lab-7";
+	ck_assert_int_eq(fx_sink_stream_new(&sink, fd, fx_source_get_info(src), &so), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &ao), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_FAILED);
+	ck_assert_uint_eq(r.bytes, FXT_MIB);
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	close(fd);
+
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fx_source_open_stream(&in, fd, "the stream", NULL, 0), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, in, NULL, &ao), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_FAILED);
+	ck_assert_int_eq(r.error_code, FX_EIO);
+	ck_assert_uint_eq(r.bytes, FXT_MIB);
+	ck_assert_str_eq(r.error, "the sender's acquisition of /dev/gone on lab-7 did not complete: 1048576 bytes sent; the sender stopped before the end of its source (see its messages)");
+	ck_assert_int_eq(fx_source_stream_peer(in)->status, FX_STATUS_FAILED);
+	fx_acquire_result_clear(&r);
+	fx_source_free(in);
+	close(fd);
+	free(media);
+}
+END_TEST
+
+/* A key shared out of band: the trailer's HMAC binds the sender's digests
+ * and facts to it. The right key reads the stream; another key fails on
+ * the trailer, naming it; no key, or a key for a stream sent without one,
+ * is refused at open. */
+START_TEST(test_stream_sink_keyed)
+{
+	const char *dir = fxt_tmpdir("check_sink_stream_keyed");
+	static const uint8_t key[32] = "0123456789abcdef0123456789abcdef";
+	static const uint8_t other[32] = "0123456789abcdef0123456789abcdeF";
+	uint8_t *media = fxt_make_media();
+	fxt_hashes hh = fxt_hash_of(media, FXT_MEDIA_SIZE);
+	fx_stream_options so = FX_STREAM_OPTIONS_INIT;
+	fx_acquire_options ao = FX_ACQUIRE_OPTIONS_INIT;
+	fx_source_ops ops = { FX_SOURCE_OPS_VERSION, mem_pread, NULL };
+	fx_acquire_result r;
+	fx_source *src = NULL, *in = NULL;
+	fx_sink *sink = NULL;
+	char path[4200], want[512];
+	struct stat sb;
+	int fd;
+
+	ck_assert_ptr_nonnull(dir);
+	snprintf(path, sizeof(path), "%s/stream", dir);
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fx_source_new_custom(&src, &ops, media, FXT_MEDIA_SIZE,
+					      512, "/dev/sdk"), 0);
+	so.host = "lab-7";
+	so.key = key;
+	so.key_len = 15;
+	ck_assert_int_eq(fx_sink_stream_new(&sink, fd, fx_source_get_info(src), &so), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_sink_stream_new: a key of 15 bytes is too short (at least 16)");
+	so.key_len = sizeof(key);
+	ck_assert_int_eq(fx_sink_stream_new(&sink, fd, fx_source_get_info(src), &so), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &ao), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	close(fd);
+	ck_assert_int_eq(stat(path, &sb), 0);
+
+	fd = open(path, O_RDONLY);
+	ck_assert_int_eq(fx_source_open_stream(&in, fd, "s", key, sizeof(key)), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, in, NULL, &ao), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
+	ck_assert_str_eq(r.digests.sha256, hh.sha256);
+	fx_acquire_result_clear(&r);
+	fx_source_free(in);
+	close(fd);
+
+	fd = open(path, O_RDONLY);
+	ck_assert_int_eq(fx_source_open_stream(&in, fd, "s", other, sizeof(other)), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, in, NULL, &ao), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_FAILED);
+	ck_assert_int_eq(r.error_code, FX_EMISMATCH);
+	snprintf(want, sizeof(want), "frame 4 of the stream from s (media offset 4194304, stream byte %llu) is a trailer whose HMAC-SHA256 does not match the key: the stream was changed on its way, or sent with another key",
+		 (unsigned long long)sb.st_size - FX_STREAM_FRAME_HEAD - FX_STREAM_TRAILER_FIXED - FX_STREAM_MAC_LEN);
+	ck_assert_str_eq(r.error, want);
+	fx_acquire_result_clear(&r);
+	fx_source_free(in);
+	close(fd);
+
+	fd = open(path, O_RDONLY);
+	ck_assert_int_eq(fx_source_open_stream(&in, fd, "s", NULL, 0), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "stream from s is authenticated (HMAC-SHA256): give the key it was sent with (--stream-key)");
+	close(fd);
+	free(media);
+}
+END_TEST
+
+/* Options the writer refuses before it writes a byte. */
+START_TEST(test_stream_sink_options)
+{
+	fx_stream_options so = FX_STREAM_OPTIONS_INIT;
+	fx_source_info in = FX_SOURCE_INFO_INIT;
+	fx_sink *sink = NULL;
+
+	in.logical_sector_size = 4096;
+	so.block_size = 6144;
+	ck_assert_int_eq(fx_sink_stream_new(&sink, 1, &in, &so), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_sink_stream_new: block size 6144 is not a multiple of the 4096-byte sector up to 256 MiB");
+	so.version = 2;
+	ck_assert_int_eq(fx_sink_stream_new(&sink, 1, &in, &so), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_sink_stream_new: fx_stream_options version 2, expected 1 to 1");
+	ck_assert_ptr_null(sink);
+}
+END_TEST
+
 
 /* ---- export: virtual disks ------------------------------------------------ */
 
@@ -782,6 +1051,11 @@ static Suite *sink_suite(void)
 	tcase_add_test(tc, test_export_names);
 	tcase_add_test(tc, test_export_writer_refusals);
 	tcase_add_test(tc, test_export_writer_files);
+	tcase_add_test(tc, test_stream_sink_round_trip);
+	tcase_add_test(tc, test_stream_sink_receiver_gone);
+	tcase_add_test(tc, test_stream_sink_sender_stops);
+	tcase_add_test(tc, test_stream_sink_keyed);
+	tcase_add_test(rules, test_stream_sink_options);
 	suite_add_tcase(s, rules);
 	return s;
 }

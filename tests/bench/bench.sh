@@ -67,6 +67,15 @@
 #         same work in three steps: verify, qemu-img convert -O vpc
 #         (fixed), sha256sum of the result. Goals: export of the raw copy
 #         at least 0.8x verify alone, and faster than the three steps.
+#   stream  a remote acquisition through a pipe (issue 12): acquire
+#         --to-stream IMG | acquire --from-stream - (raw, then E01 fast;
+#         --no-verify) against a local acquisition of the same image in the
+#         same format, and the pipe itself (dd | dd, 1 MiB blocks) as the
+#         ceiling the relay sets. Reported: stream / local for each format,
+#         and the stream's fraction of the pipe's ceiling. Both ends hash
+#         (the sender what it reads, the receiver what arrives), so on few
+#         cores the hashes of both ends share them: expect about half the
+#         local throughput on 2 cores, close to it on 4 or more.
 # To add a section NAME (E01 vs ewfacquire, verify, ...): write
 # section_NAME, which calls bench_tool for each command and bench_note /
 # bench_summary for derived figures, and add NAME to BENCH_SECTIONS.
@@ -76,7 +85,7 @@ BENCH_DIR=${BENCH_DIR:-/tmp/fx-bench}
 BENCH_RUNS=${BENCH_RUNS:-3}
 FX_ROOT=${FX_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 FX_BIN=${FX_BIN:-$FX_ROOT/build/bin}
-BENCH_SECTIONS=(raw e01 verify files copies export)
+BENCH_SECTIONS=(raw e01 verify files copies stream export)
 read -r -a BENCH_FILES <<<"${BENCH_FILES:-1024 4096 16384}"
 
 readonly IMG_SIZE=1073741824
@@ -435,6 +444,25 @@ section_files() {
 		"(growth ${first_n}->${last_n}: $(ratio "${VER_K[$last_n]}" "${VER_K[$first_n]}")x);" \
 		"verify audit s/1000 files $(for n in "${BENCH_FILES[@]}"; do printf '%s@%s ' "${AUD_K[$n]}" "$n"; done)" \
 		"(growth $(ratio "${AUD_K[$last_n]}" "${AUD_K[$first_n]}")x); linear = about 1x"
+}
+
+section_stream() {
+	local lraw="acquire raw, local" sraw="acquire raw, stream through pipe"
+	local le01="acquire e01 fast, local" se01="acquire e01 fast, stream thru pipe"
+	local pipe="pipe ceiling: dd | dd (1 MiB)"
+	bench_tool "$lraw" "$FX_BIN/acquire" --format raw --no-verify -q "$IMG" "$OUT/local"
+	# shellcheck disable=SC2016 # expanded by that sh, from its arguments
+	bench_tool "$sraw" sh -c '"$1" -q --to-stream --block-size 1M "$2" | "$1" -q --format raw --no-verify --from-stream - "$3"' \
+		stream "$FX_BIN/acquire" "$IMG" "$OUT/remote"
+	bench_tool "$le01" "$FX_BIN/acquire" --format e01 --compression fast --no-verify -q "$IMG" "$OUT/local"
+	# shellcheck disable=SC2016 # expanded by that sh, from its arguments
+	bench_tool "$se01" sh -c '"$1" -q --to-stream "$2" | "$1" -q --format e01 --compression fast --no-verify --from-stream - "$3"' \
+		stream "$FX_BIN/acquire" "$IMG" "$OUT/remote"
+	bench_tool "$pipe" sh -c 'dd if="$1" bs=1M status=none | dd of=/dev/null bs=1M status=none' pipe "$IMG"
+	bench_note "stream / local: raw $(ratio "${MBPS[$sraw]}" "${MBPS[$lraw]}")x, e01 $(ratio "${MBPS[$se01]}" "${MBPS[$le01]}")x;" \
+		"raw stream at $(percent "${MBPS[$sraw]}" "${MBPS[$pipe]}")% of the pipe ceiling (${MBPS[$pipe]} MB/s) on $(nproc) cores"
+	bench_summary "stream: raw ${MBPS[$sraw]} MB/s vs local ${MBPS[$lraw]} MB/s ($(ratio "${MBPS[$sraw]}" "${MBPS[$lraw]}")x)," \
+		"e01 ${MBPS[$se01]} vs ${MBPS[$le01]} MB/s ($(ratio "${MBPS[$se01]}" "${MBPS[$le01]}")x)"
 }
 
 # ---- report --------------------------------------------------------------

@@ -52,6 +52,16 @@ main() {
 		"acquire(1): --copy-format"
 	assert_contains "$acquire" "the run then exits 4, and the log, --json and the database say which destination failed at which byte." \
 		"acquire(1): --copy, a copy that fails"
+	assert_contains "$acquire" "a frame that fails its CRC-32 or comes out of sequence fails the run with exit 1, naming the frame (sequence number, media offset, stream byte), and so do media that do not hash to what the sender read (the two ends must share one algorithm of --hash, or the run fails with exit 4: nothing would prove it whole)." \
+		"acquire(1) STREAMS: what fails a received stream"
+	assert_contains "$("$FX_ACQUIRE" --help)" "      --to-stream            write-block and identify SOURCE, send it as a framed" \
+		"acquire --help: --to-stream"
+	# every option acquire --help lists is documented (but --help and --version)
+	local opt
+	for opt in $("$FX_ACQUIRE" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		[[ $opt == --help || $opt == --version ]] && continue
+		assert_contains "$acquire" "$opt" "acquire(1) documents $opt (from acquire --help)"
+	done
 	assert_contains "$verify" "No progress line. An image that verified prints nothing (exit status 0 says it); one that did not still prints its summary, so that the reason is seen." \
 		"verify(1): -q"
 	assert_contains "$verify" "VHD and VMDK hold whole 512-byte sectors: a media whose size is not a multiple of 512 is refused (exit 2, naming the size) before anything is read." \

@@ -116,7 +116,12 @@ typedef enum fx_source_kind {
 	FX_SOURCE_PARTITION = 2, /**< a block device that is a partition */
 	FX_SOURCE_FILE = 3,      /**< a regular file */
 	FX_SOURCE_CUSTOM = 4,    /**< a caller's reads (fx_source_new_custom) */
-	FX_SOURCE_IMAGE = 5      /**< an image read back (fx_image_open) */
+	FX_SOURCE_IMAGE = 5,     /**< an image read back (fx_image_open) */
+	/** a stream read once, in order (standard input, a pipe, a framed
+	 *  remote stream): never write-blocked, as it is not a device; a
+	 *  size of 0 means not known in advance (the run's size is then what
+	 *  arrived) */
+	FX_SOURCE_STREAM = 6
 } fx_source_kind;
 
 /** Unknown value of a tri-state field (removable, rotational, ...). */

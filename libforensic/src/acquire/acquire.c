@@ -101,6 +101,7 @@ struct pipeline {
 	 * may be cut back to what reached the image when the sink fails) */
 	uint64_t read_bytes, read_bad;
 	double last_report;              /* reader: when it last reported */
+	int size_unknown;                /* a stream of no size given */
 };
 
 /*
@@ -302,6 +303,56 @@ static int read_sector(pipeline *p, uint8_t *buf, uint64_t offset,
 	return bad_add(p, offset / ssz);
 }
 
+static int is_stream(const pipeline *p)
+{
+	return p->info->kind == FX_SOURCE_STREAM;
+}
+
+/*
+ * A stream is read once: a block that fails is not re-read, and a short
+ * read is its end (*got: the bytes that came). The stream source has
+ * said why it failed (FX_EMISMATCH for data that fails its check).
+ */
+static int read_stream_block(pipeline *p, uint8_t *buf, size_t len,
+			     uint64_t offset, size_t *got)
+{
+	int64_t n = fx_source_pread(p->src, buf, len, offset);
+	int code = fx_error_last_code();
+
+	*got = 0;
+	if (n < 0)
+		return code < 0 ? code
+		       : fx_error_set_errno(FX_EIO, (int)-n, "cannot read %s at byte %llu",
+					    p->info->path, (unsigned long long)offset);
+	*got = (size_t)n;
+	return 0;
+}
+
+/* A stream of a size given in advance must hold exactly that many bytes:
+ * fewer is a failure at the byte where it ended, more at the first byte
+ * beyond (one byte more is asked for: a framed stream then reads its
+ * trailer). */
+static int stream_end_check(pipeline *p, uint64_t off, size_t got)
+{
+	uint8_t extra;
+	size_t more = 0;
+	int rc;
+
+	if (off + got < p->res->size)
+		return fx_error_set(FX_EIO,
+				    "source %s ended at byte %llu, %llu bytes expected",
+				    p->info->path, (unsigned long long)(off + got),
+				    (unsigned long long)p->res->size);
+	if ((rc = read_stream_block(p, &extra, 1, off + got, &more)) != 0)
+		return rc;
+	if (more)
+		return fx_error_set(FX_EIO,
+				    "source %s holds more than the %llu bytes expected: byte %llu arrived",
+				    p->info->path, (unsigned long long)p->res->size,
+				    (unsigned long long)(off + got));
+	return 0;
+}
+
 /* Reads len bytes at offset into buf, falling back to single sectors. */
 static int read_block(pipeline *p, uint8_t *buf, size_t len, uint64_t offset)
 {
@@ -363,11 +414,12 @@ static void report_progress(pipeline *p, double start, int force)
 	    (!force && (t - p->last_report) * 1000.0 < p->opts->progress_interval_ms))
 		return;
 	p->last_report = t;
-	/* a source of a known size: total_unknown 0 (a stream of unknown
-	 * size fills it here) */
 	memset(&pr, 0, sizeof(pr));
 	pr.bytes_done = p->read_bytes;
-	pr.bytes_total = p->res->size;
+	/* a stream of a size not known in advance: the total is what has
+	 * come so far, until it ends */
+	pr.bytes_total = p->size_unknown ? p->read_bytes : p->res->size;
+	pr.total_unknown = p->size_unknown;
 	pr.bad_sectors = p->read_bad;
 	pr.elapsed_s = t - start;
 	if (p->ndests > 1) {
@@ -376,6 +428,53 @@ static void report_progress(pipeline *p, double start, int force)
 		pr.ncopies = p->ndests;
 	}
 	p->opts->progress(&pr, p->opts->progress_payload);
+}
+
+/*
+ * The reader loop of a stream: to its end when its size is not known in
+ * advance (0), which is then the bytes that came; else exactly its size.
+ */
+static int read_stream(pipeline *p, double start)
+{
+	uint64_t size = p->res->size, off = 0;
+	size_t bs = p->opts->block_size, len, got = 0;
+	uint8_t *buf;
+	int rc, end = 0;
+
+	p->size_unknown = !size;
+	while (!end) {
+		if (fx_cancelled(p->opts->cancel))
+			return fx_error_set(FX_EINTR, "interrupted after %llu bytes",
+					    (unsigned long long)off);
+		if (__atomic_load_n(&p->all_failed, __ATOMIC_ACQUIRE))
+			return FX_ERROR;
+		len = size && size - off < bs ? (size_t)(size - off) : bs;
+		if (size && off == size)
+			len = 0;
+		if (len && !(buf = fx_ring_claim(p->ring)))
+			return FX_ERROR;
+		if (len && (rc = read_stream_block(p, buf, len, off, &got)) != 0)
+			return rc;
+		if (!len)
+			got = 0;
+		end = got < len || !len;
+		if (got)
+			fx_ring_publish(p->ring, got, off);
+		off += got;
+		p->res->bytes = off;
+		p->read_bytes = off;
+		p->read_bad = p->res->bad_sectors;
+		report_progress(p, start, 0);
+	}
+	if (size && (rc = stream_end_check(p, off - got, got)) != 0)
+		return rc;
+	if (!off)
+		return fx_error_set(FX_EIO, "source %s ended before its first byte: nothing arrived",
+				    p->info->path);
+	if (!size)
+		p->res->size = off; /* what arrived */
+	report_progress(p, start, 1);
+	return 0;
 }
 
 /* The reader loop; returns 0, FX_EINTR, or the failure code. */
@@ -600,6 +699,85 @@ static void settle(pipeline *p, int read_rc)
 	}
 }
 
+/* "md5,sha256": the names of a set of algorithms ("none" when empty). */
+static const char *algs_text(char *out, size_t len, unsigned algs)
+{
+	unsigned a;
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (a = FX_HASH_MD5; a <= FX_HASH_SHA256; a <<= 1)
+		if (algs & a)
+			n += (size_t)snprintf(out + n, len - n, "%s%s", n ? "," : "",
+					      fx_hash_name(a));
+	return n ? out : "none";
+}
+
+/* The first algorithm both computed whose digests differ, or 0. */
+static unsigned digest_differs(const fx_digests *a, const fx_digests *b,
+			       const char **x, const char **y)
+{
+	unsigned both = a->algs & b->algs;
+
+	*x = a->md5, *y = b->md5;
+	if ((both & FX_HASH_MD5) && strcmp(*x, *y) != 0)
+		return FX_HASH_MD5;
+	*x = a->sha1, *y = b->sha1;
+	if ((both & FX_HASH_SHA1) && strcmp(*x, *y) != 0)
+		return FX_HASH_SHA1;
+	*x = a->sha256, *y = b->sha256;
+	if ((both & FX_HASH_SHA256) && strcmp(*x, *y) != 0)
+		return FX_HASH_SHA256;
+	return 0;
+}
+
+/*
+ * A source that gives an account of itself at its end (a remote sender's
+ * trailer): its unreadable ranges become the run's (zero-filled in what
+ * it sent, so in the image too), and what arrived must hash to what it
+ * read, or the run fails (FX_EMISMATCH) before the sink is finished as
+ * complete.
+ */
+static void take_account(pipeline *p)
+{
+	fx_acquire_result *r = p->res;
+	fx_source_account acc;
+	const char *got, *sent;
+	char why[512], sent_algs[32], run_algs[32];
+	unsigned alg;
+	size_t i;
+
+	if ((r->status != FX_STATUS_COMPLETED &&
+	     r->status != FX_STATUS_COMPLETED_WITH_ERRORS) ||
+	    fx_source_account_get(p->src, &acc) != 0)
+		return;
+	if (!(r->digests.algs & acc.digests.algs)) {
+		/* no end-to-end comparison: not proven whole */
+		snprintf(why, sizeof(why),
+			 "what arrived from %.200s cannot be compared with what the sender read: it hashed %s, this run %s (give --hash with one of the sender's)",
+			 p->info->path, algs_text(sent_algs, sizeof(sent_algs), acc.digests.algs),
+			 algs_text(run_algs, sizeof(run_algs), r->digests.algs));
+		result_end(r, FX_STATUS_FAILED, FX_ERROR, why);
+		return;
+	}
+	if ((alg = digest_differs(&r->digests, &acc.digests, &got, &sent)) != 0) {
+		snprintf(why, sizeof(why),
+			 "what arrived from %.200s does not hash to what the sender read: %s %s arrived, the sender read %s (every frame passed its checksum)",
+			 p->info->path, fx_hash_name(alg), got, sent);
+		result_end(r, FX_STATUS_FAILED, FX_EMISMATCH, why);
+		return;
+	}
+	for (i = 0; i < acc.nbad; i++) {
+		if (bad_add(p, acc.bad[i].first) != 0)
+			break;
+		r->bad_sectors += acc.bad[i].count - 1;
+		r->bad[r->nbad - 1].count += acc.bad[i].count - 1;
+	}
+	if (r->nbad)
+		r->status = FX_STATUS_COMPLETED_WITH_ERRORS;
+}
+
+
 static int run_complete(const fx_acquire_result *r)
 {
 	return r->status == FX_STATUS_COMPLETED ||
@@ -784,7 +962,7 @@ int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
 		goto done;
 	rc = start_threads(&p);
 	placed = rc ? 0 : place_threads(&p, &saved_cpus);
-	rc = rc ? rc : read_all(&p, start);
+	rc = rc ? rc : is_stream(&p) ? read_stream(&p, start) : read_all(&p, start);
 	if (placed)
 		pthread_setaffinity_np(pthread_self(), sizeof(saved_cpus), &saved_cpus);
 	fx_ring_close(p.ring);
@@ -797,6 +975,7 @@ int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
 	out->nwindows = p.nwindows;
 	p.windows = NULL;
 	settle(&p, rc);
+	take_account(&p);
 	settle_dests(&p);
 	if (report_dests(&p) != 0)
 		result_end(out, FX_STATUS_FAILED, FX_ERROR, fx_error_last());
