@@ -38,10 +38,30 @@ const char *acq_format_name(const acq_options *o)
 	       : o->segment_size ? "split-raw" : "raw";
 }
 
+/* The copies as given (--copy, --copy-format): target and format of
+ * each, so that the record holds every destination the run was asked
+ * for (a resume needs them), whatever became of them. */
+static void params_copies(fx_json *j, const acq_state *st)
+{
+	unsigned i;
+
+	fx_json_key(j, "copies");
+	fx_json_array_begin(j);
+	for (i = 0; i < st->ncopies; i++) {
+		fx_json_object_begin(j);
+		fx_tool_json_str(j, "target", st->copies[i].target);
+		fx_tool_json_str(j, "format", st->copies[i].format);
+		fx_json_member_uint(j, "segment_size", st->copies[i].segment_size);
+		fx_json_object_end(j);
+	}
+	fx_json_array_end(j);
+}
+
 /* The options as recorded (acquisitions.parameters_json): compact JSON,
- * keys in this order (allow_mounted came last, then the source's
- * format), flags as 0 or 1. A
- * writer in memory: NULL (said on stderr) when out of memory. */
+ * keys in this order (allow_mounted came last, then the source's format,
+ * then copies, only for a run with copies, then a stream source's
+ * facts), flags as 0 or 1. A writer in memory: NULL (said on
+ * stderr) when out of memory. */
 static fx_json *params_json(const acq_state *st)
 {
 	const acq_options *o = &st->opt;
@@ -66,6 +86,9 @@ static fx_json *params_json(const acq_state *st)
 	fx_json_member_int(j, "allow_mounted", o->allow_mounted);
 	/* the container files are rows of their own (source_files) */
 	fx_tool_json_str(j, "source_format", fx_vdisk_format_name(st->source_format));
+	if (st->ncopies)
+		params_copies(j, st);
+	acq_stream_json(j, st); /* a stream source only: what it was */
 	fx_json_object_end(j);
 	return j;
 }

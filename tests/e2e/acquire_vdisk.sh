@@ -250,6 +250,15 @@ test_damage() {
 	assert_exit 2 "$FX_ACQUIRE" -q --source-format qcow2 "$out/none.qcow2" "$out/i"
 	assert_eq "acquire: source $out/none.qcow2: No such file or directory" \
 		"$(stderr_of_last)" "a missing SOURCE is a usage error, as for any source"
+	# a virtual disk is read by path: not from a stream (either end)
+	assert_exit 2 "$FX_ACQUIRE" -q --source-format qcow2 - "$out/j" </dev/null
+	assert_eq "acquire: --source-format qcow2: a virtual disk is read from its container files by path, not from standard input or a stream (see acquire --help)" \
+		"$(stderr_of_last)" "--source-format with standard input"
+	assert_exit 2 "$FX_ACQUIRE" -q --source-format vmdk --from-stream - "$out/j" </dev/null
+	assert_contains "$(stderr_of_last)" "not from standard input or a stream" "--source-format with --from-stream"
+	assert_exit 2 "$FX_ACQUIRE" -q --source-format vhdx --to-stream "$d/disk.vhdx" </dev/null
+	assert_contains "$(stderr_of_last)" "not from standard input or a stream" "--source-format with --to-stream"
+	assert_exit 0 test ! -e "$out/j.raw" -a ! -e "$out/j.E01"
 }
 
 # A container imaged as raw (the default): its bytes, and said once.

@@ -122,20 +122,19 @@ def step(db, s):
 def main():
     db = sqlite3.connect(sys.argv[1], isolation_level=None)
     db.execute("BEGIN IMMEDIATE")
-    triggers = db.execute("SELECT name, sql FROM sqlite_master "
+    triggers = db.execute("SELECT name, tbl_name, sql FROM sqlite_master "
                           "WHERE type = 'trigger'").fetchall()
-    for name, _ in triggers:
+    for name, _, _ in triggers:
         db.execute('DROP TRIGGER "%s"' % name)
     for s in sys.argv[2:]:
         step(db, s)
-    for _, sql in triggers:
-        try:
+    # put back every trigger but those of a table a step dropped (a
+    # downgrade to a schema before that table)
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master "
+                                       "WHERE type = 'table'")}
+    for _, table, sql in triggers:
+        if table in tables:
             db.execute(sql)
-        except sqlite3.OperationalError as e:
-            # the trigger of a table a step dropped (a downgrade to a
-            # schema without it) goes with it
-            if "no such table" not in str(e):
-                raise
     db.execute("COMMIT")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
