@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "tool.h"
+#include "tool_anchor.h"
 
 #define ACQ_MAX_FILES 100000
 
@@ -19,6 +20,7 @@ typedef struct acq_options {
 	const char *case_description; /* the case's; description: the item's */
 	const char *operator_name, *db_path, *compression, *ewf_format;
 	const char *command_line, *sign_key;
+	const char *tsa_url, *tsa_ca, *tsa_cert; /* --tsa, --tsa-ca, --tsa-cert */
 } acq_options;
 
 /* What a read-back came to: its verdict (fx_verdict: VERIFIED; MISMATCH:
@@ -70,6 +72,11 @@ typedef struct acq_state {
 	char db_default[PATH_MAX];
 	const char *case_number, *evidence_number;
 	char evidence_default[256];
+	/* the audit chain's head after the end was recorded (head_read: it
+	 * was read), and its time-stamp with --tsa (anchor_ran) */
+	int head_read, anchor_ran;
+	fx_casedb_audit_head head;
+	fx_casedb_anchor_info anchor;
 } acq_state;
 
 /* main.c */
@@ -105,5 +112,8 @@ void acq_record_result(const acq_state *st, fx_casedb_result *out);
 int acq_db_begin(acq_state *st);
 int acq_db_finish(acq_state *st);
 int acq_db_verification(acq_state *st);
+/* Reads the chain's head and, with --tsa, time-stamps it; a TSA that
+ * fails is recorded and said, never changes the exit code. */
+void acq_db_anchor(acq_state *st);
 
 #endif

@@ -24,7 +24,7 @@ enum {
 	OPT_HASH, OPT_WINDOW, OPT_CASE, OPT_EVIDENCE, OPT_EXAMINER,
 	OPT_DESCRIPTION, OPT_NOTES, OPT_OPERATOR, OPT_DB, OPT_COMPRESSION,
 	OPT_EWF_FORMAT, OPT_THREADS, OPT_VERSION, OPT_SIGN_KEY,
-	OPT_CASE_DESCRIPTION
+	OPT_CASE_DESCRIPTION, OPT_TSA, OPT_TSA_CA, OPT_TSA_CERT
 };
 
 static const struct option long_options[] = {
@@ -50,6 +50,9 @@ static const struct option long_options[] = {
 	{ "operator", required_argument, NULL, OPT_OPERATOR },
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "sign-key", required_argument, NULL, OPT_SIGN_KEY },
+	{ "tsa", required_argument, NULL, OPT_TSA },
+	{ "tsa-ca", required_argument, NULL, OPT_TSA_CA },
+	{ "tsa-cert", required_argument, NULL, OPT_TSA_CERT },
 	{ "compression", required_argument, NULL, OPT_COMPRESSION },
 	{ "ewf-format", required_argument, NULL, OPT_EWF_FORMAT },
 	{ "threads", required_argument, NULL, OPT_THREADS },
@@ -87,6 +90,9 @@ static void usage(FILE *f)
 		"      --operator NAME        who runs the acquisition (default: login name)\n"
 		"      --db PATH              case database (default: case.db beside TARGET)\n"
 		"      --sign-key KEY.pem     sign every audit event (Ed25519 private key)\n"
+		"      --tsa URL              time-stamp the audit chain's head at the end (RFC 3161)\n"
+		"      --tsa-ca FILE          CA certificate(s) the TSA's signature must chain to\n"
+		"      --tsa-cert FILE        more certificates to build the TSA's chain with\n"
 		"  -q, --quiet                no progress\n"
 		"      --json                 print a JSON summary on stdout\n"
 		"      --version, --help\n\n"
@@ -150,6 +156,9 @@ static int parse_text_opt(acq_options *o, int c, const char *arg)
 	case OPT_OPERATOR: o->operator_name = arg; break;
 	case OPT_DB: o->db_path = arg; break;
 	case OPT_SIGN_KEY: o->sign_key = arg; break;
+	case OPT_TSA: o->tsa_url = arg; break;
+	case OPT_TSA_CA: o->tsa_ca = arg; break;
+	case OPT_TSA_CERT: o->tsa_cert = arg; break;
 	case OPT_COMPRESSION: o->compression = arg; break;
 	case OPT_EWF_FORMAT: o->ewf_format = arg; break;
 	default: return -1;
@@ -354,6 +363,8 @@ static int check_options(acq_options *o)
 	 * value that is wrong is wrong, whatever the format. */
 	if (check_e01_options(o) != 0)
 		return library_usage_error();
+	if (fx_tool_tsa_check("acquire", o->tsa_url, o->tsa_ca, o->tsa_cert, 0) != 0)
+		return FX_EXIT_USAGE;
 	if (strcmp(o->format, "e01") == 0)
 		return check_header_text(o);
 	return 0;

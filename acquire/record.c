@@ -180,6 +180,20 @@ static void log_write_block_undone(FILE *f, const fx_source_info *in)
 			in->ro_kept);
 }
 
+/* The audit chain's head, and its time-stamp when --tsa asked for one. */
+static void log_anchor(FILE *f, const acq_state *st)
+{
+	char line[2048];
+
+	if (st->head_read)
+		fprintf(f, "Audit chain head:       event %lld, hash %s\n",
+			(long long)st->head.last_seq, st->head.hash);
+	if (!st->anchor_ran)
+		return;
+	fx_tool_anchor_text(line, sizeof(line), &st->anchor);
+	fprintf(f, "Audit chain anchor:     %s\n", line);
+}
+
 static void log_result(FILE *f, const acq_state *st)
 {
 	const fx_acquire_result *r = &st->res;
@@ -227,6 +241,7 @@ static void log_result(FILE *f, const acq_state *st)
 		fprintf(f, "SHA-256 file:           not written: %s\n",
 			fx_tool_escape(withheld));
 	fprintf(f, "Verification of image:  %s\n", fx_tool_escape(st->verify_result));
+	log_anchor(f, st);
 	if (st->opt.verify_source)
 		fprintf(f, "Verification of source: %s\n",
 			fx_tool_escape(st->verify_source_result));
@@ -397,6 +412,10 @@ void acq_print_json(const acq_state *st, FILE *f)
 	fx_tool_json_str(j, "case", st->case_number);
 	fx_tool_json_str(j, "evidence", st->evidence_number);
 	fx_tool_json_str(j, "error", st->error);
+	if (st->head_read)
+		fx_tool_json_head(j, &st->head);
+	if (st->anchor_ran)
+		fx_tool_json_anchor(j, "anchor", &st->anchor);
 	fx_json_object_end(j);
 	fputc('\n', f);
 	fx_json_free(j);

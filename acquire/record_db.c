@@ -163,3 +163,33 @@ int acq_db_verification(acq_state *st)
 	}
 	return 0;
 }
+
+/* The head is read (and printed in the log and --json) so that a copy of
+ * either kept elsewhere anchors the chain; with --tsa it is time-stamped
+ * too. A TSA that cannot be reached or refuses leaves the acquisition as
+ * it is (its exit code included): the library records the failed anchor,
+ * and the log, stderr and --json say it. */
+void acq_db_anchor(acq_state *st)
+{
+	fx_casedb_anchor_options ao = FX_CASEDB_ANCHOR_OPTIONS_INIT;
+
+	if (fx_casedb_audit_head_get(&st->head, st->db) == 0)
+		st->head_read = 1;
+	else
+		fprintf(stderr, "acquire: case database %s: %s\n",
+			fx_tool_escape(st->opt.db_path),
+			fx_tool_escape(fx_error_last()));
+	if (!st->opt.tsa_url)
+		return;
+	ao.tsa_url = st->opt.tsa_url;
+	ao.ca_file = st->opt.tsa_ca;
+	ao.untrusted_file = st->opt.tsa_cert;
+	st->anchor_ran = 1;
+	if (fx_casedb_anchor(&st->anchor, st->db, &ao) != 0 &&
+	    !st->anchor.id) {
+		/* not even the failure could be recorded */
+		snprintf(st->anchor.error, sizeof(st->anchor.error), "%s",
+			 fx_error_last());
+		st->anchor.stamped = 0;
+	}
+}

@@ -235,6 +235,12 @@ static void report(const acq_state *st)
 		fprintf(stderr, "acquire: %llu unreadable sectors in %zu range(s), zero-filled (see %s)\n",
 			(unsigned long long)r->bad_sectors, r->nbad,
 			fx_tool_escape(st->log_path));
+	if (st->anchor_ran && !st->anchor.stamped)
+		fprintf(stderr, "acquire: audit chain head (event %lld) NOT "
+			"time-stamped: %s (recorded; log %s)\n",
+			(long long)st->anchor.seq,
+			fx_tool_escape(st->anchor.error),
+			fx_tool_escape(st->log_path));
 	if (st->opt.json)
 		acq_print_json(st, stdout);
 	else if (!st->opt.quiet && (st->status == FX_STATUS_COMPLETED ||
@@ -338,6 +344,8 @@ static int conclude(acq_state *st, fx_sink *sink)
 			 "the case database %.900s could not record the result",
 			 st->opt.db_path);
 	}
+	if (db_ok)
+		acq_db_anchor(st);
 	if (acq_log_finish(st) != 0 && st->status != FX_STATUS_INTERRUPTED)
 		st->status = FX_STATUS_FAILED;
 	report(st);

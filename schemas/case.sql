@@ -16,7 +16,7 @@
 -- * Hashes are lowercase hex.
 
 PRAGMA application_id = 1180189508; -- 0x46584344, "FXCD"
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 
 CREATE TABLE meta (
 	key   TEXT PRIMARY KEY NOT NULL,
@@ -261,3 +261,32 @@ CREATE TRIGGER custody_events_no_update BEFORE UPDATE ON custody_events
 BEGIN SELECT RAISE(ABORT, 'custody_events is append-only'); END;
 CREATE TRIGGER custody_events_no_delete BEFORE DELETE ON custody_events
 BEGIN SELECT RAISE(ABORT, 'custody_events is append-only'); END;
+
+-- RFC 3161 time-stamps of the audit chain's head (schema 4; docs/casedb.md,
+-- "Anchors"). Not audit events: a token is a TSA's signed statement about
+-- one head, checkable on its own, and an event written for it would move
+-- the head it anchors. A 'failed' row says which TSA was asked and why no
+-- token came back.
+CREATE TABLE anchors (
+	id             INTEGER PRIMARY KEY,
+	seq            INTEGER NOT NULL CHECK (seq >= 0),
+	head_hash      TEXT NOT NULL CHECK (length(head_hash) = 64
+	                       AND head_hash NOT GLOB '*[^0-9a-f]*'),
+	tsa_url        TEXT NOT NULL,
+	status         TEXT NOT NULL CHECK (status IN ('stamped', 'failed')),
+	error          TEXT,
+	token          BLOB,
+	token_sha256   TEXT CHECK (token_sha256 IS NULL OR
+	                       (length(token_sha256) = 64
+	                        AND token_sha256 NOT GLOB '*[^0-9a-f]*')),
+	token_time_utc TEXT,
+	requested_utc  TEXT NOT NULL,
+	actor          TEXT,
+	host           TEXT,
+	CHECK ((status = 'stamped') = (token IS NOT NULL AND error IS NULL))
+);
+CREATE INDEX anchors_by_seq ON anchors (seq);
+CREATE TRIGGER anchors_no_update BEFORE UPDATE ON anchors
+BEGIN SELECT RAISE(ABORT, 'anchors is append-only'); END;
+CREATE TRIGGER anchors_no_delete BEFORE DELETE ON anchors
+BEGIN SELECT RAISE(ABORT, 'anchors is append-only'); END;

@@ -7,6 +7,8 @@ packages=(
 	# build
 	build-essential cmake pkg-config
 	libssl-dev libewf-dev libbfio-dev libsqlite3-dev libisal-dev zlib1g-dev
+	# RFC 3161 time-stamps of the audit chain: HTTP POST to a TSA
+	libcurl4-openssl-dev
 	# unit tests, fuzzing
 	check clang libclang-rt-14-dev
 	# the tools investigators use, for interoperability tests and benchmarks
