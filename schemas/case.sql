@@ -25,7 +25,7 @@ CREATE TABLE meta (
 
 INSERT INTO meta (key, value) VALUES
 	('application', 'libforensic case database'),
-	('schema_version', '3');
+	('schema_version', '4');
 
 -- Ed25519 public keys that signed audit events.
 CREATE TABLE signing_keys (

@@ -128,7 +128,7 @@ static int takes_value(const char *opt)
 	static const char *with_value[] = { "--db", "--operator", "--sign-key",
 		"--hash", "--threads", "--block-size", "--to", "--from", "--reason",
 		"--location", "--case", "--trusted-key", "--format", "--evidence",
-		"--output", "-o" };
+		"--output", "-o", "--tsa", "--tsa-ca", "--tsa-cert" };
 	size_t i;
 
 	if (strchr(opt, '='))

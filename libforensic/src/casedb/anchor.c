@@ -612,9 +612,11 @@ static int anchor_judge(fx_casedb_anchor_info *a, const unsigned char *der,
 		a->state = o->ca_file ? FX_ANCHOR_VERIFIED
 				      : FX_ANCHOR_NOT_CHECKED;
 		if (!o->ca_file)
-			snprintf(a->finding, sizeof(a->finding), "anchor %lld: "
-				 "the TSA's signature was not checked (no CA "
-				 "given)", (long long)a->id);
+			snprintf(a->finding, sizeof(a->finding), "anchor %lld "
+				 "of event %lld: the TSA's signature was not "
+				 "checked (no CA given); its imprint, time and "
+				 "event match", (long long)a->id,
+				 (long long)a->seq);
 		return head_check(a, ev);
 	}
 	a->state = FX_ANCHOR_BAD_TOKEN;
