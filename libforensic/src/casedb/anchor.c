@@ -67,15 +67,22 @@ static void imprint_of(unsigned char md[SHA256_DIGEST_LENGTH], int64_t seq,
 	SHA256((const unsigned char *)text, strlen(text), md);
 }
 
-/* The first OpenSSL error as text, or dflt; clears the queue. */
+/* The first OpenSSL error as text (its reason, and the detail the TS
+ * verifier adds, e.g. "certificate verify error (Verify error:unable to
+ * get local issuer certificate)"), or dflt; clears the queue. */
 static void ssl_why(char *out, size_t size, const char *dflt)
 {
-	unsigned long e = ERR_get_error();
+	const char *data = NULL, *reason;
+	int flags = 0;
+	unsigned long e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags);
 
-	if (e)
-		ERR_error_string_n(e, out, size);
-	else
+	reason = e ? ERR_reason_error_string(e) : NULL;
+	if (!e)
 		snprintf(out, size, "%s", dflt);
+	else if (data && (flags & ERR_TXT_STRING) && data[0])
+		snprintf(out, size, "%s (%s)", reason ? reason : "error", data);
+	else
+		snprintf(out, size, "%s", reason ? reason : "error");
 	ERR_clear_error();
 }
 
