@@ -332,7 +332,7 @@ START_TEST(test_create_schema)
 	fx_casedb *db = open_db(path, NULL);
 	sqlite3 *s;
 
-	ck_assert_int_eq(fx_casedb_schema_version(), 3);
+	ck_assert_int_eq(fx_casedb_schema_version(), 4);
 	ck_assert_int_eq(check_chain(&rep, db), 0);
 	ck_assert_int_eq(rep.intact, 1);
 	ck_assert_int_eq(rep.events, 1);
@@ -344,25 +344,25 @@ START_TEST(test_create_schema)
 	fx_casedb_free(db);
 
 	s = raw_open(path);
-	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 4);
 	ck_assert_int_eq(raw_int(s, "PRAGMA application_id"), 0x46584344);
 	ck_assert_str_eq(raw_text(s, "PRAGMA journal_mode"), "wal");
 	ck_assert_str_eq(raw_text(s, "SELECT value FROM meta WHERE key = "
-				  "'schema_version'"), "3");
+				  "'schema_version'"), "4");
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(name, ',') FROM "
 				  "(SELECT name FROM sqlite_master WHERE type = "
 				  "'table' ORDER BY name)"),
-			 "acquisitions,audit_log,bad_sectors,cases,"
+			 "acquisitions,anchors,audit_log,bad_sectors,cases,"
 			 "custody_events,evidence,hashes,image_files,meta,"
 			 "signing_keys,verifications");
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
-				 "type = 'trigger'"), 20);
+				 "type = 'trigger'"), 22);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log"), 1);
 	ck_assert_str_eq(raw_text(s, "SELECT action || ' ' || content || ' ' || "
 				  "actor || ' ' || host || ' ' || prev_hash FROM "
 				  "audit_log"),
 			 "schema.create {\"application_id\":1180189508,"
-			 "\"schema_version\":3} " ACTOR " " HOST " "
+			 "\"schema_version\":4} " ACTOR " " HOST " "
 			 "0000000000000000000000000000000000000000000000000000000000000000");
 	sqlite3_close(s);
 	fx_casedb_free(NULL);
@@ -442,7 +442,8 @@ static void raw_close_all(sqlite3 *s)
 /* Turns acquisition.end events back into the acquisition.finish events a
  * library before schema 3 wrote (the same content without "error"), and
  * drops acquisitions.error, re-chaining the events (the database is
- * unsigned); the audit_log triggers are put back as they were. */
+ * unsigned); the audit_log triggers are put back as they were. The
+ * anchors table (schema 4) goes, with its triggers and index. */
 static void downgrade_finish_events(sqlite3 *s)
 {
 	long long first = raw_int(s, "SELECT coalesce(min(seq), 0) FROM audit_log "
@@ -458,7 +459,8 @@ static void downgrade_finish_events(sqlite3 *s)
 	raw_exec(s, "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
 		 "UPDATE audit_log SET action = 'acquisition.finish', content = "
 		 "replace(content, '\"error\":null,', '') WHERE action = 'acquisition.end';"
-		 "ALTER TABLE acquisitions DROP COLUMN error");
+		 "ALTER TABLE acquisitions DROP COLUMN error;"
+		 "DROP TABLE anchors");
 	if (first)
 		forge_rechain(s, first);
 	raw_exec(s, triggers[0]);
@@ -551,9 +553,9 @@ START_TEST(test_migrate_1_to_2)
 	fx_casedb_free(db);
 
 	s = raw_open(path);
-	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 4);
 	ck_assert_str_eq(raw_text(s, "SELECT value FROM meta WHERE key = "
-				  "'schema_version'"), "3");
+				  "'schema_version'"), "4");
 	ck_assert_str_eq(raw_text(s, "SELECT sql FROM sqlite_master WHERE "
 				  "name = 'verifications'"), fresh);
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(id || ':' || result, ' ') "
@@ -563,13 +565,14 @@ START_TEST(test_migrate_1_to_2)
 				 "verification_id = 1"), 3);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
-				 "type = 'trigger'"), 20);
+				 "type = 'trigger'"), 22);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
 				 "name = 'verifications_by_acquisition'"), 1);
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(content, ' ') FROM "
 				  "(SELECT content FROM audit_log WHERE "
 				  "action = 'schema.migrate' ORDER BY seq)"),
-			 "{\"from\":1,\"to\":2} {\"from\":2,\"to\":3}");
+			 "{\"from\":1,\"to\":2} {\"from\":2,\"to\":3} "
+			 "{\"from\":3,\"to\":4}");
 	/* the finish written before schema 3 keeps its kind and content */
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(action, ' ') FROM "
 				  "(SELECT action FROM audit_log WHERE action LIKE "
@@ -588,12 +591,12 @@ START_TEST(test_refuse_newer_version)
 
 	fx_casedb_free(open_db(path, NULL));
 	s = raw_open(path);
-	raw_exec(s, "PRAGMA user_version = 4; UPDATE meta SET value = '4' "
+	raw_exec(s, "PRAGMA user_version = 5; UPDATE meta SET value = '5' "
 		 "WHERE key = 'schema_version'");
 	raw_close_all(s);
 	expect_refused(path, 0, FX_EVERSION,
-		       "has schema version 4, newer than this libforensic");
-	expect_refused(path, 1, FX_EVERSION, "has schema version 4");
+		       "has schema version 5, newer than this libforensic");
+	expect_refused(path, 1, FX_EVERSION, "has schema version 5");
 }
 END_TEST
 
@@ -606,7 +609,7 @@ START_TEST(test_refuse_inconsistent_version)
 	s = raw_open(path);
 	raw_exec(s, "UPDATE meta SET value = '0' WHERE key = 'schema_version'");
 	raw_close_all(s);
-	expect_refused(path, 0, FX_ECORRUPT, "is damaged: schema version 3 in "
+	expect_refused(path, 0, FX_ECORRUPT, "is damaged: schema version 4 in "
 		       "the header, 0 in table meta");
 }
 END_TEST
@@ -674,7 +677,7 @@ START_TEST(test_missing_and_empty_file)
 	ck_assert_int_eq(fxt_write_file(path, "", 0), 0);
 	db = open_db(path, NULL);                   /* empty: created */
 	fx_casedb_free(db);
-	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 4);
 	o.version = 99;
 	ck_assert_int_eq(fx_casedb_open(&db, path, &o), FX_EUSAGE);
 }
@@ -2453,23 +2456,23 @@ START_TEST(test_migrate_signed)
 	/* with the key: migrated, every event signed */
 	db = open_db(path, a);
 	fx_casedb_free(db);
-	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 4);
 	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log WHERE "
-				  "action = 'schema.migrate' AND key_id = 1"), 2);
+				  "action = 'schema.migrate' AND key_id = 1"), 3);
 	check_with(&rep, path, ha, 1, 0);
-	ck_assert_int_eq(rep.events, 10);
-	ck_assert_int_eq(rep.signed_events, 10);
+	ck_assert_int_eq(rep.events, 11);
+	ck_assert_int_eq(rep.signed_events, 11);
 
 	/* a second examiner migrates a copy: the key registers itself */
 	db = open_db(other, b);
 	fx_casedb_free(db);
 	ck_assert_int_eq(count_of(other, "SELECT count(*) FROM audit_log WHERE "
-				  "action = 'schema.migrate' AND key_id = 2"), 2);
+				  "action = 'schema.migrate' AND key_id = 2"), 3);
 	both[0] = ha;
 	both[1] = hb;
 	check_ring(&rep, other, both, 2, 0);
-	ck_assert_int_eq(rep.events, 11);
-	ck_assert_int_eq(rep.signed_events, 11);
+	ck_assert_int_eq(rep.events, 12);
+	ck_assert_int_eq(rep.signed_events, 12);
 }
 END_TEST
 
@@ -2508,7 +2511,8 @@ START_TEST(test_migration_triggers)
 		}
 		free(m);
 	}
-	ck_assert_int_eq(stmts, 2);   /* case_migrate_2.sql: verifications' */
+	/* case_migrate_2.sql: verifications'; case_migrate_4.sql: anchors' */
+	ck_assert_int_eq(stmts, 4);
 	free(schema);
 }
 END_TEST
@@ -2775,7 +2779,7 @@ START_TEST(test_sql_injection)
 
 	s = raw_open(path);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
-				 "type = 'table'"), 11);
+				 "type = 'table'"), 12);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM cases"), 1);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log"), 7);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log WHERE "

@@ -1423,9 +1423,29 @@ static int count(const char *s, const char *needle)
 #define H1_ACQ_IRI "kb:investigative-action-e3823874-40a8-55bb-b061-4b269bb6739a"
 #define H1_IMAGE_IRI "kb:image-bd052279-7d3c-54ca-b61a-59457295a745"
 
+/* The CASE report's statement of the head of the chain at path, as read
+ * by the library's own head reader. */
+static void case_head_note(char *out, size_t size, const char *path)
+{
+	fx_casedb_audit_head head;
+	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb *db = NULL;
+
+	o.read_only = 1;
+	ck_assert_int_eq(fx_casedb_open(&db, path, &o), 0);
+	ck_assert_int_eq(fx_casedb_audit_head_get(&head, db), 0);
+	ck_assert_int_gt(head.last_seq, 0);
+	snprintf(out, size, "\"uco-core:statement\": \"The case database's "
+		 "audit chain checks out; its head is event %lld with hash "
+		 "%s.\"", (long long)head.last_seq, head.hash);
+	fx_casedb_free(db);
+}
+
 START_TEST(test_case_values)
 {
-	char *c = report(fixture(), CASE_NO, NULL, FX_REPORT_CASE);
+	const char *path = fixture();
+	char *c = report(path, CASE_NO, NULL, FX_REPORT_CASE);
+	char note[256];
 
 	HAS(c, "{\n  \"@context\": {\n    \"case-investigation\": "
 	    "\"https://ontology.caseontology.org/case/investigation/\",\n    "
@@ -1515,7 +1535,10 @@ START_TEST(test_case_values)
 	 * record); plus the acquisition's result, its node, its record and
 	 * the verification's object */
 	ck_assert_int_eq(count(c, "\"" H1_IMAGE_IRI "\""), 6);
-	LACKS(c, "uco-core:Annotation");    /* the chain is intact */
+	/* the chain is intact: its head, and nothing else, is noted */
+	ck_assert_int_eq(count(c, "uco-core:Annotation"), 1);
+	case_head_note(note, sizeof(note), path);
+	HAS(c, note);
 	ck_assert_uint_lt(pos(c, "uco-identity:Organization"),
 			  pos(c, "uco-identity:Identity\",\n"));
 	ck_assert_uint_lt(pos(c, "\"uco-core:name\": \"ATA\""),
