@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -2309,6 +2312,13 @@ static void resign_all(const char *path, const char *pem)
 	raw_close_all(raw_open(path));
 }
 
+static int anchor_none(const fx_casedb_anchor_info *a, void *payload)
+{
+	(void)payload;
+	ck_abort_msg("an anchor in an older database: %lld", (long long)a->id);
+	return 1;
+}
+
 /* Reads the older database at path (version, acquisition acq) through a
  * read-only handle: every read works, and the file is byte for byte what
  * it was, with no event added. */
@@ -2350,6 +2360,9 @@ static void read_older(const char *path, int version, int64_t acq)
 	ck_assert_str_eq(rep.triggers, "");
 	ck_assert_int_eq(fx_casedb_audit_head_get(&head, db), 0);
 	ck_assert_int_eq(head.events, events);
+	/* no anchors table before schema 4: nothing to check, no error */
+	ck_assert_int_eq(fx_casedb_anchor_check(NULL, db, NULL, anchor_none,
+						NULL), 0);
 	fx_casedb_free(db);
 	ck_assert_int_eq(fxt_file_sha256(after, path), 0);
 	ck_assert_str_eq(before, after);
@@ -2952,6 +2965,181 @@ START_TEST(test_concurrent_create)
 }
 END_TEST
 
+/* ---- anchors (anchor.c) ---- */
+
+/* A port of 127.0.0.1 nothing listens on (bound, then closed). */
+static int closed_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+struct anchors_seen {
+	int n;
+	fx_casedb_anchor_info a[4];
+};
+
+static int anchor_seen(const fx_casedb_anchor_info *a, void *payload)
+{
+	struct anchors_seen *seen = payload;
+
+	if (seen->n < 4)
+		seen->a[seen->n] = *a;
+	seen->n++;
+	return 0;
+}
+
+START_TEST(test_anchor_text)
+{
+	char t[160];
+
+	fx_casedb_anchor_text(t, sizeof(t), 57, "ab01");
+	ck_assert_str_eq(t, "libforensic-anchor v1 seq=57 hash=ab01");
+	ck_assert_str_eq(fx_casedb_anchor_state_name(FX_ANCHOR_VERIFIED), "verified");
+	ck_assert_str_eq(fx_casedb_anchor_state_name(FX_ANCHOR_NOT_CHECKED), "not_checked");
+	ck_assert_str_eq(fx_casedb_anchor_state_name(FX_ANCHOR_MISSING), "missing");
+	ck_assert_str_eq(fx_casedb_anchor_state_name(FX_ANCHOR_BAD_TOKEN), "bad_token");
+	ck_assert_str_eq(fx_casedb_anchor_state_name(FX_ANCHOR_HEAD_GONE), "head_gone");
+	ck_assert_str_eq(fx_casedb_anchor_state_name((fx_casedb_anchor_state)9), "?");
+}
+END_TEST
+
+/* The options are checked before anything is asked or written. */
+START_TEST(test_anchor_options)
+{
+	const char *path = new_path("casedb-anchor-opts");
+	fx_casedb *db = open_db(path, NULL);
+	fx_casedb_anchor_options o = FX_CASEDB_ANCHOR_OPTIONS_INIT;
+	fx_casedb_anchor_info a;
+	struct anchors_seen seen = { 0 };
+
+	ck_assert_int_eq(fx_casedb_anchor(&a, db, NULL), FX_EUSAGE);
+	ck_assert_int_eq(fx_casedb_anchor(&a, db, &o), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "anchor: a TSA URL is required");
+	o.tsa_url = "http://127.0.0.1:1/";
+	o.version = 0;
+	ck_assert_int_eq(fx_casedb_anchor(&a, db, &o), FX_EUSAGE);
+	o.version = FX_CASEDB_ANCHOR_OPTIONS_VERSION + 1;
+	ck_assert_int_eq(fx_casedb_anchor(&a, db, &o), FX_EUSAGE);
+	ck_assert_int_eq(fx_casedb_anchor_check(NULL, db, &o, anchor_seen,
+						&seen), FX_EUSAGE);
+	ck_assert_int_eq(fx_casedb_anchor_check(NULL, db, NULL, NULL, NULL),
+			 FX_EUSAGE);
+	fx_casedb_free(db);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM anchors"), 0);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log"), 1);
+}
+END_TEST
+
+/* A TSA that cannot be reached: FX_EIO, a 'failed' row naming the URL and
+ * why, the chain untouched; the check lists it as missing, not as bad. */
+START_TEST(test_anchor_unreachable)
+{
+	const char *path = new_path("casedb-anchor-down");
+	fx_casedb *db = open_db(path, NULL);
+	fx_casedb_anchor_options o = FX_CASEDB_ANCHOR_OPTIONS_INIT;
+	fx_casedb_anchor_info a;
+	fx_casedb_audit_head head;
+	struct anchors_seen seen = { 0 };
+	char url[64], want[256], finding[700];
+	uint64_t bad = 9;
+	int port = closed_port();
+
+	ck_assert_int_eq(fx_casedb_case_ensure(&(int64_t){ 0 }, db, "C-1", NULL), 0);
+	ck_assert_int_eq(fx_casedb_audit_head_get(&head, db), 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", port);
+	o.tsa_url = url;
+	o.timeout_s = 5;
+	ck_assert_int_eq(fx_casedb_anchor(&a, db, &o), FX_EIO);
+	ck_assert_int_eq(a.id, 1);
+	ck_assert_int_eq(a.stamped, 0);
+	ck_assert_int_eq(a.seq, 2);
+	ck_assert_str_eq(a.head_hash, head.hash);
+	ck_assert_str_eq(a.tsa_url, url);
+	ck_assert_str_eq(a.token_sha256, "");
+	snprintf(want, sizeof(want), "TSA %s: Failed to connect to 127.0.0.1 "
+		 "port %d after ", url, port);
+	ck_assert_msg(strncmp(a.error, want, strlen(want)) == 0, "%s", a.error);
+	ck_assert_str_eq(fx_error_last(), a.error);
+	ck_assert_int_eq(fx_casedb_anchor_check(&bad, db, NULL, anchor_seen,
+						&seen), 0);
+	ck_assert_int_eq(bad, 0);
+	ck_assert_int_eq(seen.n, 1);
+	ck_assert_int_eq(seen.a[0].state, FX_ANCHOR_MISSING);
+	ck_assert_str_eq(seen.a[0].error, a.error);
+	snprintf(finding, sizeof(finding), "anchor 1 of event 2 was not "
+		 "time-stamped: %s", a.error);
+	ck_assert_str_eq(seen.a[0].finding, finding);
+	fx_casedb_free(db);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log"), 2);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM anchors WHERE "
+				  "status = 'failed' AND token IS NULL AND "
+				  "seq = 2"), 1);
+}
+END_TEST
+
+/* Stored tokens that are not what their row says are refused, and the
+ * anchors table is append-only like every other. */
+START_TEST(test_anchor_stored_refused)
+{
+	const char *path = new_path("casedb-anchor-bad");
+	fx_casedb *db = open_db(path, NULL);
+	fx_casedb_audit_head head;
+	struct anchors_seen seen = { 0 };
+	char sql[1024];
+	uint64_t bad = 0;
+	sqlite3 *s;
+
+	ck_assert_int_eq(fx_casedb_audit_head_get(&head, db), 0);
+	fx_casedb_free(db);
+	s = raw_open(path);
+	/* "abc" and its SHA-256: not a TimeStampResp */
+	snprintf(sql, sizeof(sql), "INSERT INTO anchors (seq, head_hash, "
+		 "tsa_url, status, token, token_sha256, token_time_utc, "
+		 "requested_utc) VALUES (1, '%s', 'http://x/', 'stamped', "
+		 "CAST('abc' AS BLOB), 'ba7816bf8f01cfea414140de5dae2223b00361a3"
+		 "96177a9cb410ff61f20015ad', '2026-01-01T00:00:00Z', "
+		 "'2026-01-01T00:00:00Z'); INSERT INTO anchors (seq, head_hash, "
+		 "tsa_url, status, token, token_sha256, token_time_utc, "
+		 "requested_utc) VALUES (1, '%s', 'http://x/', 'stamped', "
+		 "CAST('abd' AS BLOB), 'ba7816bf8f01cfea414140de5dae2223b00361a3"
+		 "96177a9cb410ff61f20015ad', '2026-01-01T00:00:00Z', "
+		 "'2026-01-01T00:00:00Z')", head.hash, head.hash);
+	raw_exec(s, sql);
+	ck_assert_str_eq(raw_fails(s, "UPDATE anchors SET seq = 2"),
+			 "anchors is append-only");
+	ck_assert_str_eq(raw_fails(s, "DELETE FROM anchors"),
+			 "anchors is append-only");
+	sqlite3_close(s);
+	db = open_ro(path);
+	ck_assert_int_eq(fx_casedb_anchor_check(&bad, db, NULL, anchor_seen,
+						&seen), 0);
+	ck_assert_int_eq(bad, 2);
+	ck_assert_int_eq(seen.n, 2);
+	ck_assert_int_eq(seen.a[0].state, FX_ANCHOR_BAD_TOKEN);
+	ck_assert_str_eq(seen.a[0].finding, "anchor 1 of event 1 (token "
+			 "ba7816bf8f01cfea...) is refused: the stored token is "
+			 "not a TimeStampResp");
+	ck_assert_int_eq(seen.a[1].state, FX_ANCHOR_BAD_TOKEN);
+	ck_assert_str_eq(seen.a[1].finding, "anchor 2 of event 1 (token "
+			 "ba7816bf8f01cfea...) is refused: the stored token's "
+			 "SHA-256 is a52d159f262b2c6ddb724a61840befc36eb30c88877a4"
+			 "030b65cbe86298449c9, recorded ba7816bf8f01cfea414140de5"
+			 "dae2223b00361a396177a9cb410ff61f20015ad");
+	fx_casedb_free(db);
+}
+END_TEST
+
 static Suite *casedb_suite(void)
 {
 	Suite *s = suite_create("casedb");
@@ -2960,6 +3148,7 @@ static Suite *casedb_suite(void)
 	TCase *tamper = tcase_create("tamper");
 	TCase *sign = tcase_create("signing");
 	TCase *triggers = tcase_create("triggers");
+	TCase *anchors = tcase_create("anchors");
 	TCase *cost = tcase_create("cost");
 	TCase *procs = tcase_create("processes");
 
@@ -3016,6 +3205,12 @@ static Suite *casedb_suite(void)
 	tcase_add_test(sign, test_audit_cancel);
 	tcase_add_test(sign, test_trust_key_ring);
 	suite_add_tcase(s, sign);
+
+	tcase_add_test(anchors, test_anchor_text);
+	tcase_add_test(anchors, test_anchor_options);
+	tcase_add_test(anchors, test_anchor_unreachable);
+	tcase_add_test(anchors, test_anchor_stored_refused);
+	suite_add_tcase(s, anchors);
 
 	tcase_add_test(triggers, test_triggers_checked);
 	tcase_add_test(triggers, test_triggers_dropped_while_open);
