@@ -121,6 +121,10 @@ int vf_cmd_report(int argc, char **argv);
 void vf_print_result(FILE *f, const fx_verify_result *r, const char *db_path,
 		     const char *unrecorded);
 void vf_print_json(FILE *f, const fx_verify_result *r);
+/* As vf_print_json, with the audit chain's head of db (after the run was
+ * recorded) as "audit_head" {seq, hash}, so that a copy of the output
+ * anchors the chain; db NULL: as vf_print_json. */
+void vf_print_json_head(FILE *f, const fx_verify_result *r, fx_casedb *db);
 /* The person's summary of r as the options want it: on stdout, on stderr
  * with --json; with --quiet, only for an image that did not verify, and
  * never beside --json. */

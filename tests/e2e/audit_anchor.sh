@@ -151,13 +151,17 @@ audit_checks() {
 		"$(stdout_of_last | head -1)" "another CA: the token is refused"
 }
 
-# verify image adds event 7; audit --anchor time-stamps it; then the tail
+# verify image adds event 7 (its --json names the new head); audit
+# --anchor time-stamps it; then the tail
 # is cut (event 7 and the records it describes, triggers dropped and put
 # back as they were): the chain alone still checks, the anchor does not.
 anchor_and_cut() {
 	local url=$1 db=$FX_WORK/a/case.db cut=$FX_WORK/cut.db h7 t2 sha2 trig
-	assert_exit 0 "$FX_VERIFY" -q --db "$db" "$FX_WORK/a/t.raw"
+	assert_exit 0 "$FX_VERIFY" -q --json --db "$db" "$FX_WORK/a/t.raw"
+	cp "$FX_OUT" "$FX_WORK/verify.json"
 	h7=$(hash_of_event "$db" 7)
+	assert_eq "verified 7 $h7" "$(json_get "$FX_WORK/verify.json" .status) $(json_get "$FX_WORK/verify.json" .audit_head.seq) $(json_get "$FX_WORK/verify.json" .audit_head.hash)" \
+		"verify --json: the chain's head after the verification"
 	assert_exit 0 "$FX_VERIFY" audit --db "$db" --anchor --tsa "$url" --tsa-ca "$FX_WORK/lab/ca.pem" --json
 	cp "$FX_OUT" "$FX_WORK/anchor.json"
 	token "$db" 2 "$FX_WORK/a2.tsr"
@@ -257,6 +261,24 @@ tsa_down() {
 	assert_eq "failed failed failed" "$(sqlite3 "$d/case.db" "SELECT group_concat(status, ' ') FROM anchors")" "each failure recorded"
 }
 
+# verify handoff --tsa: the head after the handoff's records (the
+# verification, event 8, and the transfer, event 9) is time-stamped.
+handoff_anchor() {
+	local url=$1 db=$FX_WORK/a/case.db h9 sha
+	assert_exit 0 "$FX_VERIFY" handoff t --db "$db" --to "Evidence store" --reason storage \
+		--tsa "$url" --tsa-ca "$FX_WORK/lab/ca.pem" --json
+	cp "$FX_OUT" "$FX_WORK/handoff.json"
+	h9=$(hash_of_event "$db" 9)
+	token "$db" 3 "$FX_WORK/a3.tsr"
+	sha=$(sha256_of "$FX_WORK/a3.tsr")
+	assert_eq "recorded 9 $h9 stamped 9 $sha" "$(json_get "$FX_WORK/handoff.json" .handoff) $(json_get "$FX_WORK/handoff.json" .audit_head.seq) $(json_get "$FX_WORK/handoff.json" .audit_head.hash) $(json_get "$FX_WORK/handoff.json" .anchor.status) $(json_get "$FX_WORK/handoff.json" .anchor.seq) $(json_get "$FX_WORK/handoff.json" .anchor.token_sha256)" \
+		"handoff --json: the head and its anchor"
+	assert_eq "verify: audit chain head (event 9) time-stamped by $url at $(token_time "$FX_WORK/a3.tsr") (anchor 3, event 9, token SHA-256 $sha)" \
+		"$(stderr_of_last | grep '^verify: audit chain head')" "handoff says the anchor"
+	assert_exit 0 "$FX_VERIFY" audit --db "$db" --tsa-ca "$FX_WORK/lab/ca.pem"
+	assert_eq "3" "$(stdout_of_last | grep -c '^verify: anchor [0-9]* of event [0-9]* verified')" "all three anchors verify"
+}
+
 refusals() {
 	local src=$1 d=$FX_WORK/refused
 	mkdir "$d"
@@ -283,6 +305,7 @@ main() {
 	audit_checks "$url"
 	anchor_and_cut "$url"
 	forged_tokens
+	handoff_anchor "$url"
 	tsa_down "$src" "$url"
 	refusals "$src"
 	fx_pass
