@@ -59,15 +59,17 @@ forged() {
 
 # downgrade DB VERSION [KEY.pem]: DB (written by this release) turned into
 # a database of schema VERSION (1 or 2) as the previous releases wrote it:
-# acquisition.finish events without "error", no acquisitions.error, and for
-# 1 the verifications table of schema 1; the chain re-hashed, and re-signed
+# acquisition.finish events without "error", no acquisitions.error, no
+# anchors table (schema 4), and for 1 the verifications table of schema 1;
+# the chain re-hashed, and re-signed
 # with KEY.pem when given (every event must have been signed with it).
 V1_VERIFICATIONS="CREATE TABLE verifications (id INTEGER PRIMARY KEY, evidence_id INTEGER NOT NULL REFERENCES evidence (id), acquisition_id INTEGER REFERENCES acquisitions (id), time_utc TEXT NOT NULL, actor TEXT, host TEXT, tool TEXT, tool_version TEXT, result TEXT NOT NULL CHECK (result IN ('verified', 'mismatch', 'error')), findings TEXT)"
 downgrade() {
 	local db=$1 version=$2 key=${3:-}
 	local -a steps=(
 		"sql=UPDATE audit_log SET action = 'acquisition.finish', content = replace(content, '\"error\":null,', '') WHERE action = 'acquisition.end'"
-		"sql=ALTER TABLE acquisitions DROP COLUMN error")
+		"sql=ALTER TABLE acquisitions DROP COLUMN error"
+		"sql=DROP TABLE IF EXISTS anchors")
 	[[ $(sqlite3 "$db" "SELECT count(*) FROM acquisitions WHERE error IS NOT NULL") == 0 ]] ||
 		fail "downgrade: $db records an acquisition error, which schema $version cannot hold"
 	if [[ $version == 1 ]]; then
@@ -317,12 +319,18 @@ test_report_trust() {
 # SIGINT during the check of a large database: exit 130, no verdict (the
 # check used to run to its end whatever the signal).
 test_interrupt() {
-	local db=$FX_WORK/big.db pid rc=0 bulk=${FX_TESTS_BIN:-$FX_BIN/../tests}/fx_casedb_bulk
+	local db=$FX_WORK/big.db pid rc=0 i bulk=${FX_TESTS_BIN:-$FX_BIN/../tests}/fx_casedb_bulk
 	[[ -x $bulk ]] || fail "fx_casedb_bulk not built: $bulk"
 	"$bulk" "$db" 131072 >/dev/null
 	"$FX_VERIFY" audit --db "$db" >"$FX_WORK/int.out" 2>"$FX_WORK/int.err" &
 	pid=$!
-	sleep 0.02
+	# a background job of a script starts with SIGINT ignored: wait until
+	# verify catches it (SigCgt bit 2), not a fixed time that its loading
+	# (more shared libraries since libcurl) may outlast
+	for ((i = 0; i < 500; i++)); do
+		(($(printf '%d' "0x$(awk '/^SigCgt:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)") & 2)) && break
+		sleep 0.001
+	done
 	kill -INT "$pid"
 	wait "$pid" || rc=$?
 	assert_eq 130 "$rc" "verify audit interrupted: exit 130"
@@ -461,10 +469,10 @@ test_signed_older() {
 	assert_exit 0 "$FX_VERIFY" audit --db "$db" --trusted-key "$FX_WORK/key.pub.pem" --require-signed
 	assert_contains "$(stdout_of_last)" "is intact: $n events, $n signed" "no key: the chain is still intact"
 	assert_exit 0 "$FX_VERIFY" -q --sign-key "$FX_WORK/key.pem" "$dir/o.raw"
-	assert_eq "3 1 1" "$(sqlite3 "$db" "PRAGMA user_version; SELECT count(*), count(key_id) FROM audit_log WHERE action = 'schema.migrate'" | tr '|\n' '  ' | sed 's/ $//')" \
-		"with the key: migrated, the migration's event signed"
+	assert_eq "4 2 2" "$(sqlite3 "$db" "PRAGMA user_version; SELECT count(*), count(key_id) FROM audit_log WHERE action = 'schema.migrate'" | tr '|\n' '  ' | sed 's/ $//')" \
+		"with the key: migrated (2 to 3 to 4), the migrations' events signed"
 	assert_exit 0 "$FX_VERIFY" audit --db "$db" --trusted-key "$FX_WORK/key.pub.pem" --require-signed
-	assert_contains "$(stdout_of_last)" "is intact: $((n + 2)) events, $((n + 2)) signed" "with the key: intact and signed throughout"
+	assert_contains "$(stdout_of_last)" "is intact: $((n + 3)) events, $((n + 3)) signed" "with the key: intact and signed throughout"
 	# a closed case (no write permission): opened read-only, the recording
 	# fails, and the summary says so (it said "no acquisition record")
 	chmod 0444 "$db"

@@ -122,14 +122,18 @@ def step(db, s):
 def main():
     db = sqlite3.connect(sys.argv[1], isolation_level=None)
     db.execute("BEGIN IMMEDIATE")
-    triggers = db.execute("SELECT name, sql FROM sqlite_master "
+    triggers = db.execute("SELECT name, tbl_name, sql FROM sqlite_master "
                           "WHERE type = 'trigger'").fetchall()
-    for name, _ in triggers:
+    for name, _, _ in triggers:
         db.execute('DROP TRIGGER "%s"' % name)
     for s in sys.argv[2:]:
         step(db, s)
-    for _, sql in triggers:
-        db.execute(sql)
+    for _, table, sql in triggers:
+        # a step may drop a table (a downgrade drops anchors), and its
+        # triggers with it
+        if db.execute("SELECT count(*) FROM sqlite_master WHERE type = "
+                      "'table' AND name = ?", (table,)).fetchone()[0]:
+            db.execute(sql)
     db.execute("COMMIT")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
