@@ -16,6 +16,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
 FX_VERIFY=$FX_BIN/verify
+TSA_URL=
 
 # tsa_make DIR NAME: a CA, a TSA certificate signed by it and the config
 # of `openssl ts -reply` in DIR.
@@ -52,7 +53,8 @@ tsa_make() {
 	EOF
 }
 
-# tsa_start DIR: serves DIR's TSA on 127.0.0.1; prints its URL.
+# tsa_start DIR: serves DIR's TSA on 127.0.0.1 (stopped at exit); its URL
+# in TSA_URL. Not in a $(...): the deferred kill must be the test's own.
 tsa_start() {
 	local d=$1 i
 	python3 "$FX_ROOT/tests/e2e/lib/tsa_server.py" "$d" >/dev/null 2>&1 &
@@ -62,7 +64,7 @@ tsa_start() {
 		sleep 0.1
 	done
 	[[ -s $d/port ]] || fail "the test TSA did not start"
-	printf 'http://127.0.0.1:%s/\n' "$(cat "$d/port")"
+	TSA_URL="http://127.0.0.1:$(cat "$d/port")/"
 }
 
 # closed_port: a port of 127.0.0.1 that nothing listens on.
@@ -299,7 +301,8 @@ main() {
 	local src url
 	tsa_make "$FX_WORK/lab" Lab
 	tsa_make "$FX_WORK/forger" Forger
-	url=$(tsa_start "$FX_WORK/lab")
+	tsa_start "$FX_WORK/lab"
+	url=$TSA_URL
 	src=$(src_image)
 	anchored_acquisition "$url" "$src"
 	audit_checks "$url"
