@@ -134,7 +134,7 @@ anchored_acquisition() {
 }
 
 audit_checks() {
-	local url=$1 db=$FX_WORK/a/case.db h6 sha t line
+	local url=$1 db=$FX_WORK/a/case.db h6 sha t
 	h6=$(hash_of_event "$db" 6)
 	sha=$(sha256_of "$FX_WORK/a1.tsr")
 	t=$(token_time "$FX_WORK/a1.tsr")
