@@ -211,8 +211,8 @@ static const fx_window_hash k_windows[] = {
 	{ 1048576, 1048576, "2222222222222222222222222222222222222222222222222222222222222222" },
 };
 static const fx_image_file k_files[] = {
-	{ "/evidence/img/disk.001", 2097152, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
-	{ "/evidence/img/disk.002", 1024, "" },
+	{ "/evidence/img/disk.001", 2097152, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0, 0 },
+	{ "/evidence/img/disk.002", 1024, "", 0, 0 },
 };
 #define MD5_HEX "d41d8cd98f00b204e9800998ecf8427e"
 #define SHA1_HEX "da39a3ee5e6b4b0d3255bfef95601890afd80709"
@@ -1045,7 +1045,7 @@ START_TEST(test_invalid_input_changes_nothing)
 	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
 	fx_casedb_result r = sample_result();
 	fx_casedb_custody c = FX_CASEDB_CUSTODY_INIT;
-	fx_image_file bad_file = { "/x", 1, "xyz" };
+	fx_image_file bad_file = { "/x", 1, "xyz", 0, 0 };
 	fx_casedb *db = open_db(path, NULL);
 	int64_t acq = 0, id = 0;
 
@@ -2676,7 +2676,7 @@ START_TEST(test_sql_injection)
 	fx_casedb_result r = sample_result();
 	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
 	fx_casedb_custody c = FX_CASEDB_CUSTODY_INIT;
-	fx_image_file f = { INJ2 ".001", 5, "" };
+	fx_image_file f = { INJ2 ".001", 5, "", 0, 0 };
 	fx_casedb_acquisition_info *ai = NULL;
 	fx_casedb_verification_info *vi = NULL;
 	fx_casedb_audit_report rep;

@@ -81,8 +81,8 @@ static int fixture_hd1(fx_casedb *db)
 	static const fx_window_hash win[] = {
 		{ 0, 1073741824, H1_W0 }, { 1073741824, 1073741824, H1_W1 } };
 	static const fx_image_file files[] = {
-		{ "/cases/2026-0042/HD-1.E01", 2147483648u, H1_E01 },
-		{ "/cases/2026-0042/HD-1.E02", 1048576000u, H1_E02 } };
+		{ "/cases/2026-0042/HD-1.E01", 2147483648u, H1_E01, 0, 0 },
+		{ "/cases/2026-0042/HD-1.E02", 1048576000u, H1_E02, 0, 0 } };
 	fx_casedb_acquisition a = FX_CASEDB_ACQUISITION_INIT;
 	fx_casedb_result r = FX_CASEDB_RESULT_INIT;
 	fx_source_info *s = &a.evidence.source;
@@ -181,7 +181,7 @@ static int fixture_hd1_records(fx_casedb *db)
 static int fixture_hd2(fx_casedb *db)
 {
 	static const fx_image_file files[] = {
-		{ "/cases/2026-0042/HD-2.raw", 16008609792ull, H2_RAW } };
+		{ "/cases/2026-0042/HD-2.raw", 16008609792ull, H2_RAW, 0, 0 } };
 	fx_casedb_acquisition a = FX_CASEDB_ACQUISITION_INIT;
 	fx_casedb_result r = FX_CASEDB_RESULT_INIT;
 	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
