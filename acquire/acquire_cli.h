@@ -19,6 +19,7 @@ typedef struct acq_options {
 	const char *case_description; /* the case's; description: the item's */
 	const char *operator_name, *db_path, *compression, *ewf_format;
 	const char *command_line, *sign_key;
+	int sparse;          /* --sparse: raw zero runs left as holes */
 } acq_options;
 
 /* What a read-back came to: its verdict (fx_verdict: VERIFIED; MISMATCH:
@@ -96,7 +97,8 @@ void acq_print_json(const acq_state *st, FILE *f);
 
 /* record_db.c */
 void acq_default_db(acq_state *st);
-/* "raw", "split-raw" or "e01", as the case database records the format */
+/* "raw", "split-raw" or "e01", as the case database records the format
+ * (an .iso is a raw image of one file: "raw") */
 const char *acq_format_name(const acq_options *o);
 /* How the run ended, as its record in the case database (arrays borrowed
  * from st; no end time) */

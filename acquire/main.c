@@ -24,7 +24,7 @@ enum {
 	OPT_HASH, OPT_WINDOW, OPT_CASE, OPT_EVIDENCE, OPT_EXAMINER,
 	OPT_DESCRIPTION, OPT_NOTES, OPT_OPERATOR, OPT_DB, OPT_COMPRESSION,
 	OPT_EWF_FORMAT, OPT_THREADS, OPT_VERSION, OPT_SIGN_KEY,
-	OPT_CASE_DESCRIPTION
+	OPT_CASE_DESCRIPTION, OPT_SPARSE
 };
 
 static const struct option long_options[] = {
@@ -55,6 +55,7 @@ static const struct option long_options[] = {
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "sparse", no_argument, NULL, OPT_SPARSE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -62,10 +63,14 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: acquire [OPTIONS] SOURCE TARGET\n"
-		"Image SOURCE (block device or file) to TARGET.raw, TARGET.001... or TARGET.E01...\n"
-		"(a TARGET typed with the format's extension, e.g. HDD-01.E01, loses it)\n\n"
-		"  -f, --format raw|e01       image format (default e01)\n"
+		"Image SOURCE (block device or file) to TARGET.raw, TARGET.001..., TARGET.iso\n"
+		"or TARGET.E01... (a TARGET typed with the format's extension, e.g. HDD-01.E01,\n"
+		"loses it)\n\n"
+		"  -f, --format raw|iso|e01   image format (default e01); iso: one raw file of\n"
+		"                             optical media (2048-byte sectors), TARGET.iso\n"
 		"      --segment-size SIZE    split the image into files of SIZE bytes (>= 1M)\n"
+		"      --sparse               raw and iso: leave runs of zeros as holes (not on\n"
+		"                             a file system without holes, e.g. vfat)\n"
 		"      --block-size SIZE      read size (default 4M for e01, 1M for raw)\n"
 		"      --retries N            re-reads of a failing sector (default 2)\n"
 		"      --hash LIST            md5,sha1,sha256 (default all)\n"
@@ -180,6 +185,7 @@ static int parse_opt(acq_options *o, int c, const char *arg)
 	case OPT_ALLOW_MOUNTED: o->allow_mounted = 1; return 0;
 	case 'q': o->quiet = 1; return 0;
 	case OPT_JSON: o->json = 1; return 0;
+	case OPT_SPARSE: o->sparse = 1; return 0;
 	default:
 		if (parse_text_opt(o, c, arg) == 0)
 			return 0;
@@ -293,10 +299,13 @@ static const layout *layout_of(const char *format, uint64_t segment_size)
 {
 	static const layout e01 = { ".E01", "TARGET.E01, TARGET.E02, ..." },
 			    raw = { ".raw", "TARGET.raw" },
-			    split = { ".001", "TARGET.001, TARGET.002, ..." };
+			    split = { ".001", "TARGET.001, TARGET.002, ..." },
+			    iso = { ".iso", "TARGET.iso" };
 
 	if (strcmp(format, "e01") == 0)
 		return &e01;
+	if (strcmp(format, "iso") == 0)
+		return &iso;
 	return segment_size ? &split : &raw;
 }
 
@@ -309,7 +318,7 @@ static const layout *layout_of(const char *format, uint64_t segment_size)
  */
 static int check_target_name(acq_options *o, char *buf, size_t len)
 {
-	static const char *const exts[] = { ".E01", ".raw", ".001" };
+	static const char *const exts[] = { ".E01", ".raw", ".001", ".iso" };
 	const layout *want = layout_of(o->format, o->segment_size);
 	size_t n = strlen(o->target), i;
 	const char *tail = n > 4 ? o->target + n - 4 : "";
@@ -331,16 +340,37 @@ static int check_target_name(acq_options *o, char *buf, size_t len)
 	return 0;
 }
 
+/* --sparse is for raw files; an .iso is one file. */
+static int check_raw_only(const acq_options *o)
+{
+	if (o->sparse && strcmp(o->format, "e01") == 0) {
+		fprintf(stderr,
+			"acquire: --sparse is for --format raw or iso: an E01 image compresses runs of zeros already (see acquire --help)\n");
+		return FX_EXIT_USAGE;
+	}
+	if (o->segment_size && strcmp(o->format, "iso") == 0) {
+		fprintf(stderr,
+			"acquire: --segment-size: --format iso writes one file, TARGET.iso; use --format raw --segment-size for a split raw image (see acquire --help)\n");
+		return FX_EXIT_USAGE;
+	}
+	return 0;
+}
+
 static int check_options(acq_options *o)
 {
 	fx_acquire_options ao;
 
-	if (strcmp(o->format, "raw") != 0 && strcmp(o->format, "e01") != 0)
-		return usage_error("--format: unknown format '%s' (raw or e01)", o->format);
+	int rc;
+
+	if (strcmp(o->format, "raw") != 0 && strcmp(o->format, "e01") != 0 &&
+	    strcmp(o->format, "iso") != 0)
+		return usage_error("--format: unknown format '%s' (raw, iso or e01)", o->format);
 	if (strcmp(o->format, "raw") == 0 && fx_raw_segment_size_check(o->segment_size)) {
 		fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
 		return FX_EXIT_USAGE;
 	}
+	if ((rc = check_raw_only(o)) != 0)
+		return rc;
 	/* Default: 1 MiB for raw (O_DIRECT writes straight from the ring);
 	 * 4 MiB for E01, where a quarter of the hand-offs between the reader,
 	 * the hash threads and the compressors measured 1.5-3% faster. */

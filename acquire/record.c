@@ -39,6 +39,14 @@ static const char *or_empty(const char *s)
 	return s && *s ? s : "(none)";
 }
 
+/* The media's kind, as the E01 header records it: optical (a CD/DVD/BD
+ * drive, or 2048-byte sectors), removable, or fixed. */
+static const char *media_name(const fx_source_info *in)
+{
+	return in->optical == 1 ? "optical" : in->removable == 1 ? "removable"
+								 : "fixed";
+}
+
 static void log_source(FILE *f, const fx_source_info *in)
 {
 	fprintf(f, "\nSource\n");
@@ -57,6 +65,10 @@ static void log_source(FILE *f, const fx_source_info *in)
 	fprintf(f, "  WWID:                 %s\n", fx_tool_escape(or_none(in->wwid)));
 	fprintf(f, "  Removable:            %s\n", yes_no_unknown(in->removable));
 	fprintf(f, "  Rotational:           %s\n", yes_no_unknown(in->rotational));
+	fprintf(f, "  Media type:           %s%s\n", media_name(in),
+		in->optical == 1 ? (in->logical_sector_size == 2048
+				    ? " (optical disc: 2048-byte sectors)"
+				    : " (optical disc drive: SCSI type 5)") : "");
 	fprintf(f, "  HPA/DCO:              %s\n", fx_tool_escape(in->hpa_dco));
 	fprintf(f, "  Write-block method:   %s\n",
 		fx_tool_escape(in->write_block_method));
@@ -162,6 +174,9 @@ int acq_log_begin(acq_state *st)
 	if (strcmp(o->format, "e01") == 0)
 		fprintf(f, "  Compression:          %s\n  EWF format:           %s\n",
 			o->compression, o->ewf_format);
+	else
+		fprintf(f, "  Sparse:               %s\n", o->sparse
+			? "yes (runs of zeros of 64 KiB or more left as holes)" : "no");
 	fprintf(f, "  Verify after writing: %s%s\n", o->verify ? "yes" : "no",
 		o->verify_source ? " (image and source)" : "");
 	fprintf(f, "\nStatus at start:        running (the final status follows under Result; a log without a Result section is from a run that never finished)\n");
@@ -178,6 +193,24 @@ static void log_write_block_undone(FILE *f, const fx_source_info *in)
 			in->ro_restored,
 			in->ro_kept[0] ? "; already read-only before the run, left set: " : "",
 			in->ro_kept);
+}
+
+/* What each image file takes on storage, where measured (raw files,
+ * after their final flush): a sparse image takes less than its size. */
+static void log_allocated(FILE *f, const acq_state *st)
+{
+	size_t i;
+	int header = 0;
+
+	for (i = 0; i < st->nfiles; i++) {
+		if (!st->files[i].allocated_known)
+			continue;
+		if (!header++)
+			fprintf(f, "Storage of image files (path, size, allocated bytes):\n");
+		fprintf(f, "  %s, %llu, %llu\n", fx_tool_escape(st->files[i].path),
+			(unsigned long long)st->files[i].size,
+			(unsigned long long)st->files[i].allocated);
+	}
 }
 
 static void log_result(FILE *f, const acq_state *st)
@@ -221,6 +254,7 @@ static void log_result(FILE *f, const acq_state *st)
 			st->files[i].sha256[0] ? st->files[i].sha256
 			: st->files_unhashed[0] ? fx_tool_escape(st->files_unhashed)
 			: "(not computed)");
+	log_allocated(f, st);
 	if (st->sha256_note[0])
 		fprintf(f, "SHA-256 file:           %s\n", fx_tool_escape(st->sha256_note));
 	else if ((withheld = sha256_withheld(st, why, sizeof(why))) != NULL)
@@ -311,7 +345,8 @@ int acq_write_sha256(acq_state *st)
 	return 0;
 }
 
-/* The image files: path, size and SHA-256 (null when not computed). */
+/* The image files: path, size, SHA-256 (null when not computed) and the
+ * bytes allocated on storage (null when not measured). */
 static void json_files(fx_json *j, const acq_state *st)
 {
 	size_t i;
@@ -324,6 +359,11 @@ static void json_files(fx_json *j, const acq_state *st)
 		fx_json_member_uint(j, "size", st->files[i].size);
 		fx_json_member_string(j, "sha256", st->files[i].sha256[0]
 				      ? st->files[i].sha256 : NULL);
+		fx_json_key(j, "allocated"); /* null: not measured (E01) */
+		if (st->files[i].allocated_known)
+			fx_json_uint(j, st->files[i].allocated);
+		else
+			fx_json_null(j);
 		fx_json_object_end(j);
 	}
 	fx_json_array_end(j);
@@ -382,6 +422,9 @@ void acq_print_json(const acq_state *st, FILE *f)
 	fx_json_member_uint(j, "bytes", r->bytes);
 	fx_json_member_uint(j, "size", r->size);
 	fx_json_member_uint(j, "sector_size", r->sector_size);
+	fx_tool_json_str(j, "media", media_name(fx_source_get_info(st->src)));
+	fx_json_key(j, "sparse");
+	fx_json_bool(j, st->opt.sparse);
 	json_result(j, r);
 	json_files(j, st);
 	json_windows(j, r);

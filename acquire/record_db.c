@@ -39,7 +39,8 @@ const char *acq_format_name(const acq_options *o)
 }
 
 /* The options as recorded (acquisitions.parameters_json): compact JSON,
- * keys in this order (allow_mounted came last), flags as 0 or 1. A
+ * keys in this order (allow_mounted, then sparse, came last), flags as 0
+ * or 1; format as typed (iso, which the format column records as raw). A
  * writer in memory: NULL (said on stderr) when out of memory. */
 static fx_json *params_json(const acq_options *o)
 {
@@ -62,6 +63,7 @@ static fx_json *params_json(const acq_options *o)
 	fx_json_member_int(j, "verify_source", o->verify_source);
 	fx_json_member_int(j, "write_block", o->write_block);
 	fx_json_member_int(j, "allow_mounted", o->allow_mounted);
+	fx_json_member_int(j, "sparse", o->sparse);
 	fx_json_object_end(j);
 	return j;
 }

@@ -21,8 +21,8 @@
 
 int acq_main(acq_state *st);
 
-/* True if name is one of ours for target base: base.raw, base.log,
- * base.sha256, base.NNN (digits), base.Exx / base.exx (E01 segments). */
+/* True if name is one of ours for target base: base.raw, base.iso,
+ * base.log, base.sha256, base.NNN (digits), base.Exx / base.exx (E01 segments). */
 static int is_output_name(const char *name, const char *base)
 {
 	size_t blen = strlen(base);
@@ -31,7 +31,8 @@ static int is_output_name(const char *name, const char *base)
 	if (strncmp(name, base, blen) != 0 || name[blen] != '.')
 		return 0;
 	ext = name + blen + 1;
-	if (!strcmp(ext, "raw") || !strcmp(ext, "log") || !strcmp(ext, "sha256"))
+	if (!strcmp(ext, "raw") || !strcmp(ext, "log") || !strcmp(ext, "sha256") ||
+	    !strcmp(ext, "iso"))
 		return 1;
 	if (strspn(ext, "0123456789") == strlen(ext) && strlen(ext) >= 3)
 		return 1;
@@ -83,8 +84,11 @@ static int refuse_existing(const acq_state *st)
 	closedir(d);
 	if (found)
 		return FX_EXIT_USAGE;
+	snprintf(buf, sizeof(buf), "%s.iso", st->opt.target);
 	if (fx_evidence_path_check(st->log_path) != 0 ||
 	    fx_evidence_path_check(st->sha_path) != 0 ||
+	    (strcmp(st->opt.format, "iso") == 0 &&
+	     fx_evidence_path_check(buf) != 0) ||
 	    (strcmp(st->opt.format, "raw") == 0 &&
 	     fx_raw_check_names(st->opt.target, st->opt.segment_size,
 				fx_source_get_info(st->src)->size) != 0)) {
@@ -103,6 +107,30 @@ static int check_sector_size(acq_state *st)
 
 	acq_pipeline_options(&st->opt, &ao);
 	return fx_acquire_options_check(&ao, fx_source_get_info(st->src)->logical_sector_size);
+}
+
+/*
+ * What the options ask of the source or the destination, known once both
+ * are: an .iso holds whole 2048-byte sectors; --sparse needs a file
+ * system that keeps holes (probed with a file nobody sees). Before the
+ * log, the database or the image exist.
+ */
+static int check_destination(const acq_state *st)
+{
+	const fx_source_info *in = fx_source_get_info(st->src);
+
+	if (strcmp(st->opt.format, "iso") == 0 && in->size % 2048) {
+		fprintf(stderr,
+			"acquire: source %s: %llu bytes is not a whole number of 2048-byte sectors, as an .iso image holds; --format raw keeps every byte\n",
+			fx_tool_escape(st->opt.source), (unsigned long long)in->size);
+		return FX_EXIT_USAGE;
+	}
+	if (st->opt.sparse && fx_raw_sparse_check(st->opt.target) != 0) {
+		fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
+		return fx_error_last_code() == FX_EUSAGE ? FX_EXIT_USAGE
+							 : FX_EXIT_FAILURE;
+	}
+	return 0;
 }
 
 static int open_source(acq_state *st)
@@ -160,10 +188,16 @@ static int make_sink(acq_state *st, fx_sink **out)
 	const fx_source_info *in = fx_source_get_info(st->src);
 	int rc;
 
-	if (strcmp(st->opt.format, "raw") == 0)
-		rc = fx_sink_raw_new(out, st->opt.target, st->opt.segment_size);
-	else
+	if (strcmp(st->opt.format, "e01") != 0) {
+		fx_raw_options ro = FX_RAW_OPTIONS_INIT;
+
+		ro.segment_size = st->opt.segment_size;
+		ro.sparse = st->opt.sparse;
+		ro.iso = strcmp(st->opt.format, "iso") == 0;
+		rc = fx_sink_raw_open(out, st->opt.target, &ro);
+	} else {
 		rc = make_e01_sink(st, out);
+	}
 	if (rc == 0)
 		return 0;
 	if (rc == FX_EUSAGE && in->size % in->logical_sector_size)
@@ -353,7 +387,8 @@ int acq_main(acq_state *st)
 	snprintf(st->sha_path, sizeof(st->sha_path), "%s.sha256", st->opt.target);
 	acq_default_db(st);
 	name_evidence(st);
-	if ((rc = open_source(st)) != 0 || (rc = refuse_existing(st)) != 0)
+	if ((rc = open_source(st)) != 0 || (rc = refuse_existing(st)) != 0 ||
+	    (rc = check_destination(st)) != 0)
 		goto done;
 	if ((rc = make_sink(st, &sink)) != 0)
 		goto done;

@@ -19,6 +19,9 @@ packages=(
 	libfuse3-dev
 	# case database inspection and tamper tests
 	sqlite3 openssl python3 python3-jsonschema
+	# optical media: ISO 9660 file systems made and listed (genisoimage,
+	# isoinfo)
+	genisoimage
 	# reports: DFXML validation, HTML rendering to PDF
 	libxml2-utils chromium poppler-utils fonts-dejavu-core
 	# man pages rendered and checked for warnings; a closed pipe made in perl
