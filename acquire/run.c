@@ -168,7 +168,7 @@ static int make_e01_sink(acq_state *st, fx_sink **out)
 	eo.segment_size = st->opt.segment_size;
 	eo.media_size = in->size;
 	eo.bytes_per_sector = in->logical_sector_size;
-	eo.media_type = in->optical ? FX_E01_OPTICAL
+	eo.media_type = in->optical == 1 ? FX_E01_OPTICAL
 			: in->removable == 1 ? FX_E01_REMOVABLE : FX_E01_FIXED;
 	eo.physical = in->kind == FX_SOURCE_DEVICE; /* a disk, no partition */
 	eo.case_number = st->case_number;

@@ -16,7 +16,7 @@
 -- * Hashes are lowercase hex.
 
 PRAGMA application_id = 1180189508; -- 0x46584344, "FXCD"
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 
 CREATE TABLE meta (
 	key   TEXT PRIMARY KEY NOT NULL,
@@ -25,7 +25,7 @@ CREATE TABLE meta (
 
 INSERT INTO meta (key, value) VALUES
 	('application', 'libforensic case database'),
-	('schema_version', '3');
+	('schema_version', '4');
 
 -- Ed25519 public keys that signed audit events.
 CREATE TABLE signing_keys (
@@ -123,6 +123,9 @@ CREATE TABLE acquisitions (
 	-- Filled once, by the transaction that finishes the acquisition;
 	-- error: why a failed or interrupted one ended, as the tool said it
 	-- (schema 3; NULL for a completed one, or one finished before).
+	-- optical (at the end, recorded at the start): 1 for optical media
+	-- (a CD/DVD/BD drive, or 2048-byte sectors), 0 not (schema 4; NULL
+	-- for one begun before).
 	status               TEXT NOT NULL DEFAULT 'running'
 	                     CHECK (status IN ('running', 'completed',
 	                            'completed_with_errors', 'failed',
@@ -130,7 +133,8 @@ CREATE TABLE acquisitions (
 	end_utc              TEXT,
 	bytes_acquired       INTEGER,
 	sector_size          INTEGER,
-	error                TEXT
+	error                TEXT,
+	optical              INTEGER CHECK (optical IN (0, 1))
 );
 
 -- Unreadable sector ranges of an acquisition (filled with zeros in the image).
@@ -141,13 +145,18 @@ CREATE TABLE bad_sectors (
 	sector_count   INTEGER NOT NULL CHECK (sector_count > 0)
 );
 
+-- The files of an image. allocated_bytes: what the file took on storage
+-- after its final flush (st_blocks * 512), below size_bytes for a sparse
+-- raw image (schema 4); NULL where not measured (E01 segments, files
+-- recorded before).
 CREATE TABLE image_files (
 	id             INTEGER PRIMARY KEY,
 	acquisition_id INTEGER NOT NULL REFERENCES acquisitions (id),
 	path           TEXT NOT NULL,
 	size_bytes     INTEGER NOT NULL CHECK (size_bytes >= 0),
 	sha256         TEXT CHECK (sha256 IS NULL OR (length(sha256) = 64
-	                          AND sha256 NOT GLOB '*[^0-9a-f]*'))
+	                          AND sha256 NOT GLOB '*[^0-9a-f]*')),
+	allocated_bytes INTEGER CHECK (allocated_bytes IS NULL OR allocated_bytes >= 0)
 );
 
 CREATE TABLE verifications (

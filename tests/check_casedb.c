@@ -332,7 +332,7 @@ START_TEST(test_create_schema)
 	fx_casedb *db = open_db(path, NULL);
 	sqlite3 *s;
 
-	ck_assert_int_eq(fx_casedb_schema_version(), 3);
+	ck_assert_int_eq(fx_casedb_schema_version(), 4);
 	ck_assert_int_eq(check_chain(&rep, db), 0);
 	ck_assert_int_eq(rep.intact, 1);
 	ck_assert_int_eq(rep.events, 1);
@@ -344,11 +344,11 @@ START_TEST(test_create_schema)
 	fx_casedb_free(db);
 
 	s = raw_open(path);
-	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 4);
 	ck_assert_int_eq(raw_int(s, "PRAGMA application_id"), 0x46584344);
 	ck_assert_str_eq(raw_text(s, "PRAGMA journal_mode"), "wal");
 	ck_assert_str_eq(raw_text(s, "SELECT value FROM meta WHERE key = "
-				  "'schema_version'"), "3");
+				  "'schema_version'"), "4");
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(name, ',') FROM "
 				  "(SELECT name FROM sqlite_master WHERE type = "
 				  "'table' ORDER BY name)"),
@@ -362,7 +362,7 @@ START_TEST(test_create_schema)
 				  "actor || ' ' || host || ' ' || prev_hash FROM "
 				  "audit_log"),
 			 "schema.create {\"application_id\":1180189508,"
-			 "\"schema_version\":3} " ACTOR " " HOST " "
+			 "\"schema_version\":4} " ACTOR " " HOST " "
 			 "0000000000000000000000000000000000000000000000000000000000000000");
 	sqlite3_close(s);
 	fx_casedb_free(NULL);
@@ -439,6 +439,41 @@ static void raw_close_all(sqlite3 *s)
 	"	findings       TEXT\n" \
 	")"
 
+/* Turns acquisition.start and acquisition.close events back into the
+ * acquisition.begin and acquisition.end events a library before schema 4
+ * wrote (the same content without "optical" and "allocated_bytes"), and
+ * drops those columns, re-chaining the events (the database is unsigned);
+ * the audit_log triggers are put back as they were. */
+static void downgrade_media_events(sqlite3 *s)
+{
+	long long first = raw_int(s, "SELECT coalesce(min(seq), 0) FROM audit_log "
+				  "WHERE action IN ('acquisition.start', "
+				  "'acquisition.close')");
+	char triggers[2][1024];
+
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM acquisitions WHERE "
+				 "optical IS NOT NULL"), 0);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM image_files WHERE "
+				 "allocated_bytes IS NOT NULL"), 0);
+	snprintf(triggers[0], sizeof(triggers[0]), "%s", raw_text(s, "SELECT sql FROM "
+		 "sqlite_master WHERE name = 'audit_log_no_update'"));
+	snprintf(triggers[1], sizeof(triggers[1]), "%s", raw_text(s, "SELECT sql FROM "
+		 "sqlite_master WHERE name = 'audit_log_no_delete'"));
+	raw_exec(s, "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
+		 "UPDATE audit_log SET action = 'acquisition.begin', content = "
+		 "replace(content, '\"optical\":null,', '') WHERE action = "
+		 "'acquisition.start';"
+		 "UPDATE audit_log SET action = 'acquisition.end', content = "
+		 "replace(content, '\"allocated_bytes\":null,', '') WHERE action = "
+		 "'acquisition.close';"
+		 "ALTER TABLE acquisitions DROP COLUMN optical;"
+		 "ALTER TABLE image_files DROP COLUMN allocated_bytes");
+	if (first)
+		forge_rechain(s, first);
+	raw_exec(s, triggers[0]);
+	raw_exec(s, triggers[1]);
+}
+
 /* Turns acquisition.end events back into the acquisition.finish events a
  * library before schema 3 wrote (the same content without "error"), and
  * drops acquisitions.error, re-chaining the events (the database is
@@ -449,6 +484,9 @@ static void downgrade_finish_events(sqlite3 *s)
 				  "WHERE action = 'acquisition.end'");
 	char triggers[2][1024];
 
+	downgrade_media_events(s);
+	first = raw_int(s, "SELECT coalesce(min(seq), 0) FROM audit_log "
+			"WHERE action = 'acquisition.end'");
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM acquisitions WHERE "
 				 "error IS NOT NULL"), 0);
 	snprintf(triggers[0], sizeof(triggers[0]), "%s", raw_text(s, "SELECT sql FROM "
@@ -551,9 +589,9 @@ START_TEST(test_migrate_1_to_2)
 	fx_casedb_free(db);
 
 	s = raw_open(path);
-	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 4);
 	ck_assert_str_eq(raw_text(s, "SELECT value FROM meta WHERE key = "
-				  "'schema_version'"), "3");
+				  "'schema_version'"), "4");
 	ck_assert_str_eq(raw_text(s, "SELECT sql FROM sqlite_master WHERE "
 				  "name = 'verifications'"), fresh);
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(id || ':' || result, ' ') "
@@ -569,7 +607,7 @@ START_TEST(test_migrate_1_to_2)
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(content, ' ') FROM "
 				  "(SELECT content FROM audit_log WHERE "
 				  "action = 'schema.migrate' ORDER BY seq)"),
-			 "{\"from\":1,\"to\":2} {\"from\":2,\"to\":3}");
+			 "{\"from\":1,\"to\":2} {\"from\":2,\"to\":3} {\"from\":3,\"to\":4}");
 	/* the finish written before schema 3 keeps its kind and content */
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(action, ' ') FROM "
 				  "(SELECT action FROM audit_log WHERE action LIKE "
@@ -581,6 +619,90 @@ START_TEST(test_migrate_1_to_2)
 }
 END_TEST
 
+/* Schema 4: the media an acquisition saw and what each image file takes
+ * on storage are recorded (acquisition.start, acquisition.close events)
+ * and read back; not measured is NULL and reads back as not known. A
+ * database of schema 3 is read as it is (not known), and migrated by a
+ * writer, whose older events keep their kinds and the chain its
+ * integrity. */
+START_TEST(test_media_and_allocated)
+{
+	const char *path = new_path("casedb-media");
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb_result r = sample_result();
+	fx_image_file files[2];
+	fx_casedb_acquisition_info *ai = NULL;
+	fx_casedb_audit_report rep;
+	fx_casedb *db;
+	int64_t acq = 0, acq2 = 0;
+	sqlite3 *s;
+
+	db = open_db(path, NULL);
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), 0);
+	fx_casedb_free(db);
+	s = raw_open(path);   /* a database as the schema 3 library left it */
+	downgrade_media_events(s);
+	raw_exec(s, "PRAGMA user_version = 3; UPDATE meta SET value = '3' "
+		 "WHERE key = 'schema_version'");
+	raw_close_all(s);
+	db = open_ro(path);
+	ck_assert_int_eq(fx_casedb_acquisition_get(&ai, db, acq), 0);
+	ck_assert_int_eq(ai->rec.evidence.source.optical, FX_UNKNOWN);
+	ck_assert_int_eq(ai->result.files[0].allocated_known, 0);
+	fx_casedb_acquisition_info_free(ai);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	fx_casedb_free(db);
+
+	db = open_db(path, NULL);   /* a writer migrates */
+	memcpy(files, k_files, sizeof(files));
+	files[0].allocated_known = 1;
+	files[0].allocated = 8192;  /* the second: not measured */
+	r.files = files;
+	a.evidence.source.optical = 1;
+	a.evidence.source.logical_sector_size = 2048;
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq2, db, &a), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq2, &r), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_get(&ai, db, acq2), 0);
+	ck_assert_int_eq(ai->rec.evidence.source.optical, 1);
+	ck_assert_int_eq(ai->result.files[0].allocated_known, 1);
+	ck_assert_uint_eq(ai->result.files[0].allocated, 8192);
+	ck_assert_int_eq(ai->result.files[1].allocated_known, 0);
+	fx_casedb_acquisition_info_free(ai);
+	ck_assert_int_eq(fx_casedb_acquisition_get(&ai, db, acq), 0);
+	ck_assert_int_eq(ai->rec.evidence.source.optical, FX_UNKNOWN);
+	fx_casedb_acquisition_info_free(ai);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	ck_assert_int_eq(rep.intact, 1);
+	fx_casedb_free(db);
+
+	s = raw_open(path);
+	ck_assert_str_eq(raw_text(s, "SELECT group_concat(action, ' ') FROM "
+				  "(SELECT action FROM audit_log WHERE action LIKE "
+				  "'acquisition.%' OR action = 'schema.migrate' "
+				  "ORDER BY seq)"),
+			 "acquisition.begin acquisition.end schema.migrate "
+			 "acquisition.start acquisition.close");
+	ck_assert_str_eq(raw_text(s, "SELECT group_concat(coalesce(optical, "
+				  "'NULL'), ' ') FROM acquisitions"), "NULL 1");
+	ck_assert_str_eq(raw_text(s, "SELECT group_concat(coalesce("
+				  "allocated_bytes, 'NULL'), ' ') FROM image_files"),
+			 "NULL NULL 8192 NULL");
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log WHERE "
+				 "action = 'acquisition.start' AND content LIKE "
+				 "'%\"optical\":1,%'"), 1);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log WHERE "
+				 "action = 'acquisition.close' AND content LIKE "
+				 "'%{\"allocated_bytes\":8192,%'"), 1);
+	ck_assert_str_eq(raw_fails(s, "INSERT INTO image_files (acquisition_id, "
+				   "path, size_bytes, allocated_bytes) VALUES "
+				   "(1, 'x', 1, -1)"),
+			 "CHECK constraint failed: allocated_bytes IS NULL OR "
+			 "allocated_bytes >= 0");
+	sqlite3_close(s);
+}
+END_TEST
+
 START_TEST(test_refuse_newer_version)
 {
 	const char *path = new_path("casedb-newer");
@@ -588,12 +710,12 @@ START_TEST(test_refuse_newer_version)
 
 	fx_casedb_free(open_db(path, NULL));
 	s = raw_open(path);
-	raw_exec(s, "PRAGMA user_version = 4; UPDATE meta SET value = '4' "
+	raw_exec(s, "PRAGMA user_version = 5; UPDATE meta SET value = '5' "
 		 "WHERE key = 'schema_version'");
 	raw_close_all(s);
 	expect_refused(path, 0, FX_EVERSION,
-		       "has schema version 4, newer than this libforensic");
-	expect_refused(path, 1, FX_EVERSION, "has schema version 4");
+		       "has schema version 5, newer than this libforensic");
+	expect_refused(path, 1, FX_EVERSION, "has schema version 5");
 }
 END_TEST
 
@@ -606,7 +728,7 @@ START_TEST(test_refuse_inconsistent_version)
 	s = raw_open(path);
 	raw_exec(s, "UPDATE meta SET value = '0' WHERE key = 'schema_version'");
 	raw_close_all(s);
-	expect_refused(path, 0, FX_ECORRUPT, "is damaged: schema version 3 in "
+	expect_refused(path, 0, FX_ECORRUPT, "is damaged: schema version 4 in "
 		       "the header, 0 in table meta");
 }
 END_TEST
@@ -674,7 +796,7 @@ START_TEST(test_missing_and_empty_file)
 	ck_assert_int_eq(fxt_write_file(path, "", 0), 0);
 	db = open_db(path, NULL);                   /* empty: created */
 	fx_casedb_free(db);
-	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 4);
 	o.version = 99;
 	ck_assert_int_eq(fx_casedb_open(&db, path, &o), FX_EUSAGE);
 }
@@ -768,7 +890,7 @@ START_TEST(test_acquisition_round_trip)
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(action, ' ') FROM "
 				  "(SELECT action FROM audit_log ORDER BY seq)"),
 			 "schema.create case.create evidence.create "
-			 "acquisition.begin acquisition.end");
+			 "acquisition.start acquisition.close");
 	sqlite3_close(s);
 }
 END_TEST
@@ -811,13 +933,13 @@ START_TEST(test_finish_error_recorded)
 				  "FROM acquisitions"), "interrupted after 0 bytes; "
 			 "nothing was read; read-only flags restored: sdb=0|NULL");
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log WHERE action = "
-				 "'acquisition.end' AND content LIKE '%\"error\":\"interrupted "
+				 "'acquisition.close' AND content LIKE '%\"error\":\"interrupted "
 				 "after 0 bytes; nothing was read%'"), 1);
 	/* the event re-derives from the row: an edited reason is found */
 	raw_exec(s, "DROP TRIGGER acquisitions_finish_once; "
 		 "UPDATE acquisitions SET error = 'disk full' WHERE id = 1");
 	sqlite3_close(s);
-	expect_broken(path, 5, "event 5: acquisition.end: the records no longer "
+	expect_broken(path, 5, "event 5: acquisition.close: the records no longer "
 		      "match the event (record 1 changed)");
 }
 END_TEST
@@ -2453,23 +2575,23 @@ START_TEST(test_migrate_signed)
 	/* with the key: migrated, every event signed */
 	db = open_db(path, a);
 	fx_casedb_free(db);
-	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 4);
 	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log WHERE "
-				  "action = 'schema.migrate' AND key_id = 1"), 2);
+				  "action = 'schema.migrate' AND key_id = 1"), 3);
 	check_with(&rep, path, ha, 1, 0);
-	ck_assert_int_eq(rep.events, 10);
-	ck_assert_int_eq(rep.signed_events, 10);
+	ck_assert_int_eq(rep.events, 11);
+	ck_assert_int_eq(rep.signed_events, 11);
 
 	/* a second examiner migrates a copy: the key registers itself */
 	db = open_db(other, b);
 	fx_casedb_free(db);
 	ck_assert_int_eq(count_of(other, "SELECT count(*) FROM audit_log WHERE "
-				  "action = 'schema.migrate' AND key_id = 2"), 2);
+				  "action = 'schema.migrate' AND key_id = 2"), 3);
 	both[0] = ha;
 	both[1] = hb;
 	check_ring(&rep, other, both, 2, 0);
-	ck_assert_int_eq(rep.events, 11);
-	ck_assert_int_eq(rep.signed_events, 11);
+	ck_assert_int_eq(rep.events, 12);
+	ck_assert_int_eq(rep.signed_events, 12);
 }
 END_TEST
 
@@ -2965,6 +3087,7 @@ static Suite *casedb_suite(void)
 	tcase_add_test(schema, test_migration_triggers);
 	tcase_add_test(schema, test_read_older_versions);
 	tcase_add_test(schema, test_migrate_signed);
+	tcase_add_test(schema, test_media_and_allocated);
 	tcase_add_test(schema, test_refuse_newer_version);
 	tcase_add_test(schema, test_refuse_inconsistent_version);
 	tcase_add_test(schema, test_refuse_not_sqlite);

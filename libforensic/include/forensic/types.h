@@ -187,7 +187,7 @@ typedef struct fx_source_info {
  *  NULL (for records built by hand). */
 #define FX_SOURCE_INFO_INIT { FX_SOURCE_UNKNOWN, NULL, FX_UNKNOWN, \
 	FX_UNKNOWN, 0, 0, 0, NULL, NULL, NULL, NULL, FX_UNKNOWN, FX_UNKNOWN, \
-	0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 }
+	FX_UNKNOWN, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 }
 
 /* ---- progress ------------------------------------------------------------ */
 

@@ -57,6 +57,7 @@ static const struct fx_migration {
 } fx_migrations[] = {
 	{ 2, fx_schema_case_migrate_2 }, /* verdict 'interrupted' */
 	{ 3, fx_schema_case_migrate_3 }, /* acquisitions.error */
+	{ 4, fx_schema_case_migrate_4 }, /* optical, allocated_bytes */
 	{ 0, NULL }
 };
 

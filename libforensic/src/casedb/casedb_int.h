@@ -35,6 +35,10 @@ struct fx_casedb {
 /* The schema version that added acquisitions.error (case_migrate_3.sql);
  * an older database reads it as NULL. */
 #define FX_SCHEMA_ACQ_ERROR 3
+/* The schema version that added acquisitions.optical and
+ * image_files.allocated_bytes (case_migrate_4.sql); an older database
+ * reads them as not recorded. */
+#define FX_SCHEMA_MEDIA 4
 #define FX_TIME_MAX FX_UTC_MAX /* "YYYY-MM-DDTHH:MM:SS.ffffffZ" and spare */
 
 /* ---- casedb.c: transactions, binds, small helpers ---- */
