@@ -97,7 +97,8 @@ typedef struct fx_raw_options {
 	 *  at least FX_MIN_SEGMENT */
 	uint64_t segment_size;
 	/** 1: runs of all-zero blocks (FX_RAW_SPARSE_MIN_HOLE bytes or more,
-	 *  on 4 KiB boundaries of the file) are not written but left as
+	 *  on 4 KiB boundaries of the file, judged within each write the
+	 *  sink is given: the pipeline's blocks) are not written but left as
 	 *  holes; the file reads back the same bytes and takes the space of
 	 *  its data. Check the destination with fx_raw_sparse_check first. */
 	int sparse;

@@ -18,7 +18,9 @@
  * Sparse (fx_raw_options.sparse): each buffer is scanned in 4 KiB blocks
  * of the file (word-wise, stopping at the first non-zero word, so a block
  * of data costs a few loads); a run of zero blocks of at least
- * FX_RAW_SPARSE_MIN_HOLE is skipped with lseek instead of written, and
+ * FX_RAW_SPARSE_MIN_HOLE is skipped with lseek instead of written (runs
+ * are judged within one buffer: no state is carried between writes, so a
+ * run cut by a buffer's end may leave up to 60 KiB of it written), and
  * the file's size is set by ftruncate when it is closed. Holes start and
  * end on 4 KiB boundaries of the file, so the writes between them keep
  * O_DIRECT's alignment. TARGET.iso is the same single file under the
