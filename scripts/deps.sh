@@ -22,6 +22,9 @@ packages=(
 	# optical media: ISO 9660 file systems made and listed (genisoimage,
 	# isoinfo)
 	genisoimage
+	# a file system without holes, for --sparse's refusal where the kernel
+	# has no vfat: exFAT through FUSE
+	exfatprogs exfat-fuse
 	# reports: DFXML validation, HTML rendering to PDF
 	libxml2-utils chromium poppler-utils fonts-dejavu-core
 	# man pages rendered and checked for warnings; a closed pipe made in perl

@@ -42,6 +42,11 @@ main() {
 		"acquire(1): --threads 0"
 	assert_contains "$acquire" "HDD-01.E01 writes HDD-01.E01, not HDD-01.E01.E01" \
 		"acquire(1): TARGET's extension"
+	assert_contains "$acquire" "--sparse is refused with --format e01 (E01 compresses runs of zeros already) and on a file system that does not keep holes (vfat, exFAT)" \
+		"acquire(1): --sparse's refusals"
+	assert_contains "$acquire" "-f, --format raw|iso|e01" "acquire(1): the formats, iso among them"
+	assert_contains "$(FX_BIN=$FX_BIN "$FX_ACQUIRE" --help)" "-f, --format raw|iso|e01" "acquire --help: the formats, iso among them"
+	assert_contains "$(FX_BIN=$FX_BIN "$FX_ACQUIRE" --help)" "--sparse" "acquire --help: --sparse"
 	assert_contains "$verify" "No progress line. An image that verified prints nothing (exit status 0 says it); one that did not still prints its summary, so that the reason is seen." \
 		"verify(1): -q"
 	fx_pass
