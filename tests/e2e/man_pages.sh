@@ -34,7 +34,7 @@ main() {
 	check_page "$FX_ROOT/verify/verify.1"
 	acquire=$(render "$FX_ROOT/acquire/acquire.1" 2>/dev/null)
 	verify=$(render "$FX_ROOT/verify/verify.1" 2>/dev/null)
-	assert_contains "$acquire" "Nothing is overwritten: if any file of the TARGET set exists (TARGET.raw, .001 ..., .E01 ..., .log, .sha256), the run is refused." \
+	assert_contains "$acquire" "Nothing is overwritten: if any file of the TARGET set exists (TARGET.raw, .001 ..., .iso, .E01 ..., .log, .sha256), the run is refused." \
 		"acquire(1) REFUSALS: the whole sentence"
 	assert_contains "$acquire" "encase6 (default), encase5, encase4, encase3, encase2, ftk, linen5, linen6, ewfx. encase7 and linen7 are refused: libewf 20140813 writes them without header sections, so the case metadata would be lost." \
 		"acquire(1): the EWF formats offered, and why two are not"
