@@ -52,11 +52,15 @@ static void log_source(FILE *f, const fx_source_info *in)
 	fprintf(f, "\nSource\n");
 	fprintf(f, "  Path:                 %s\n", fx_tool_escape(in->path));
 	fprintf(f, "  Type:                 %s\n",
-		in->is_block_device ? "block device" : "regular file");
-	fprintf(f, "  Size:                 %llu bytes (%llu sectors of %u bytes)\n",
-		(unsigned long long)in->size,
-		(unsigned long long)(in->size / in->logical_sector_size),
-		in->logical_sector_size);
+		in->kind == FX_SOURCE_STREAM ? "stream"
+		: in->is_block_device ? "block device" : "regular file");
+	if (in->kind == FX_SOURCE_STREAM && !in->size)
+		fprintf(f, "  Size:                 not known in advance (the stream is read to its end; what arrived is under Result)\n");
+	else
+		fprintf(f, "  Size:                 %llu bytes (%llu sectors of %u bytes)\n",
+			(unsigned long long)in->size,
+			(unsigned long long)(in->size / in->logical_sector_size),
+			in->logical_sector_size);
 	fprintf(f, "  Sector size:          logical %u, physical %u\n",
 		in->logical_sector_size, in->physical_sector_size);
 	fprintf(f, "  Vendor:               %s\n", fx_tool_escape(or_none(in->vendor)));
@@ -151,6 +155,7 @@ int acq_log_begin(acq_state *st)
 		fx_tool_escape(o->db_path),
 		(long long)st->acq_id);
 	log_source(f, fx_source_get_info(st->src));
+	acq_stream_log_source(f, st);
 	fprintf(f, "\nParameters\n");
 	fprintf(f, "  Format:               %s\n", o->format);
 	if (strcmp(o->format, "e01") == 0 && !o->segment_size) {
@@ -179,6 +184,7 @@ int acq_log_begin(acq_state *st)
 			? "yes (runs of zeros of 64 KiB or more left as holes)" : "no");
 	fprintf(f, "  Verify after writing: %s%s\n", o->verify ? "yes" : "no",
 		o->verify_source ? " (image and source)" : "");
+	acq_copies_log_params(f, st);
 	fprintf(f, "\nStatus at start:        running (the final status follows under Result; a log without a Result section is from a run that never finished)\n");
 	fflush(f);
 	fsync(fileno(f));
@@ -227,8 +233,12 @@ static void log_result(FILE *f, const acq_state *st)
 	fprintf(f, "Status:                 %s\n", fx_status_name(st->status));
 	if (st->error[0])
 		fprintf(f, "Error:                  %s\n", fx_tool_escape(st->error));
-	fprintf(f, "Bytes acquired:         %llu of %llu\n",
-		(unsigned long long)r->bytes, (unsigned long long)r->size);
+	fprintf(f, "Bytes acquired:         %llu of %llu%s\n",
+		(unsigned long long)r->bytes, (unsigned long long)r->size,
+		fx_source_get_info(st->src)->kind == FX_SOURCE_STREAM &&
+		!fx_source_get_info(st->src)->size
+		? " (size not known in advance: what arrived)" : "");
+	acq_stream_log_result(f, st);
 	fprintf(f, "Unreadable sectors:     %llu in %zu range(s)%s\n",
 		(unsigned long long)r->bad_sectors, r->nbad,
 		r->nbad ? " (first sector, count), zero-filled in the image:" : "");
@@ -264,8 +274,12 @@ static void log_result(FILE *f, const acq_state *st)
 	if (st->opt.verify_source)
 		fprintf(f, "Verification of source: %s\n",
 			fx_tool_escape(st->verify_source_result));
-	fprintf(f, "Read-only at end:       %s\n",
-		fx_tool_escape(or_empty(fx_source_get_info(st->src)->ro_after)));
+	acq_copies_log_result(f, st);
+	if (fx_source_get_info(st->src)->kind == FX_SOURCE_STREAM)
+		fprintf(f, "Read-only at end:       not known here (a stream; a sender's flags are those at its start, above)\n");
+	else
+		fprintf(f, "Read-only at end:       %s\n",
+			fx_tool_escape(or_empty(fx_source_get_info(st->src)->ro_after)));
 	log_write_block_undone(f, fx_source_get_info(st->src));
 }
 
@@ -428,6 +442,7 @@ void acq_print_json(const acq_state *st, FILE *f)
 	json_result(j, r);
 	json_files(j, st);
 	json_windows(j, r);
+	acq_copies_json(j, st);
 	fx_tool_json_str(j, "verification", st->verify_result);
 	fx_tool_json_str(j, "source_verification", st->verify_source_result);
 	fx_format_utc(when, sizeof(when), st->start);
@@ -440,6 +455,7 @@ void acq_print_json(const acq_state *st, FILE *f)
 	fx_tool_json_str(j, "case", st->case_number);
 	fx_tool_json_str(j, "evidence", st->evidence_number);
 	fx_tool_json_str(j, "error", st->error);
+	acq_stream_json(j, st);
 	fx_json_object_end(j);
 	fputc('\n', f);
 	fx_json_free(j);

@@ -144,14 +144,19 @@ def step(db, s):
 def main():
     db = sqlite3.connect(sys.argv[1], isolation_level=None)
     db.execute("BEGIN IMMEDIATE")
-    triggers = db.execute("SELECT name, sql FROM sqlite_master "
+    triggers = db.execute("SELECT name, tbl_name, sql FROM sqlite_master "
                           "WHERE type = 'trigger'").fetchall()
-    for name, _ in triggers:
+    for name, _, _ in triggers:
         db.execute('DROP TRIGGER "%s"' % name)
     for s in sys.argv[2:]:
         step(db, s)
-    for _, sql in triggers:
-        db.execute(sql)
+    # put back every trigger but those of a table a step dropped (a
+    # downgrade to a schema before that table)
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master "
+                                       "WHERE type = 'table'")}
+    for _, table, sql in triggers:
+        if table in tables:
+            db.execute(sql)
     db.execute("COMMIT")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
