@@ -290,6 +290,8 @@ refusals() {
 	assert_eq "acquire: --tsa-ca $d/none.pem: cannot be read: No such file or directory" "$(stderr_of_last)" "a CA file that is missing"
 	assert_exit 2 "$FX_ACQUIRE" -q -f raw --tsa-ca "$FX_WORK/lab/ca.pem" "$src" "$d/t"
 	assert_eq "acquire: --tsa-ca needs --tsa URL (see acquire --help)" "$(stderr_of_last)" "--tsa-ca alone"
+	assert_exit 2 "$FX_ACQUIRE" -q --to-stream --tsa "http://127.0.0.1/" "$src"
+	assert_eq "acquire: --tsa: --to-stream records nothing here; give it to the receiving acquire --from-stream (see acquire --help)" "$(stderr_of_last)" "--tsa with --to-stream: the receiver anchors"
 	assert_eq "" "$(ls "$d")" "nothing written when refused"
 	assert_exit 2 "$FX_VERIFY" audit --db "$FX_WORK/a/case.db" --anchor
 	assert_eq "verify: audit: --anchor needs --tsa URL (see verify --help)" "$(stderr_of_last)" "--anchor without --tsa"

@@ -654,8 +654,8 @@ int fx_casedb_anchor_check(uint64_t *out_bad, fx_casedb *db,
 	}
 	if (out_bad)
 		*out_bad = 0;
-	if (db->version < 4)
-		return 0;  /* no anchors table before schema 4 */
+	if (db->version < FX_SCHEMA_ANCHORS)
+		return 0;  /* no anchors table before schema 5 */
 	rc = fx_casedb_read_begin(db);
 	if (rc)
 		return rc;

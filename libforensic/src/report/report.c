@@ -363,6 +363,37 @@ static int alert(struct fx_rpt *r, size_t *cap, enum fx_rpt_alert_kind kind,
 	return err;
 }
 
+/* A destination of an acquisition with copies that failed while the
+ * acquisition completed: a partial image the reader must not take for a
+ * copy of the evidence. */
+static int copy_alerts(struct fx_rpt *r, size_t *cap,
+		       const struct fx_rpt_item *it,
+		       const fx_casedb_acquisition_info *a)
+{
+	char msg[1024];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; !rc && i < a->n_image_sets; i++) {
+		const fx_casedb_image_set *s = &a->image_sets[i];
+		char at[64] = "", what[32] = "TARGET";
+
+		if (s->status != FX_STATUS_FAILED)
+			continue;
+		if (s->failed_at != UINT64_MAX)
+			snprintf(at, sizeof(at), " at byte %llu",
+				 (unsigned long long)s->failed_at);
+		if (s->copy_number)
+			snprintf(what, sizeof(what), "copy %u", s->copy_number);
+		snprintf(msg, sizeof(msg), "Acquisition %lld of evidence %s: "
+			 "%s %s failed%s (%s); its files are a partial image.",
+			 (long long)a->id, it->ev.evidence.evidence_number, what,
+			 fx_rpt_or(s->target), at, fx_rpt_or(s->error));
+		rc = alert(r, cap, FX_ALERT_ACQUISITION, it, a->id, msg);
+	}
+	return rc;
+}
+
 static int item_alerts(struct fx_rpt *r, size_t *cap,
 		       const struct fx_rpt_item *it)
 {
@@ -389,8 +420,10 @@ static int item_alerts(struct fx_rpt *r, size_t *cap,
 		const fx_casedb_acquisition_info *a = it->acq[i];
 
 		if (a->status == FX_STATUS_COMPLETED ||
-		    a->status == FX_STATUS_COMPLETED_WITH_ERRORS)
+		    a->status == FX_STATUS_COMPLETED_WITH_ERRORS) {
+			rc = copy_alerts(r, cap, it, a);
 			continue;
+		}
 		snprintf(msg, sizeof(msg), "Acquisition %lld of evidence %s "
 			 "did not complete: status %s%s%s.", (long long)a->id,
 			 ev, fx_status_name(a->status),
