@@ -179,7 +179,7 @@ static int mem_finish(void *payload, const fx_sink_summary *sum)
 }
 
 static const fx_sink_ops mem_sink_ops = { FX_SINK_OPS_VERSION, mem_write,
-					  mem_finish, NULL, NULL, NULL };
+					  mem_finish, NULL, NULL, NULL, NULL };
 
 #define DISK_SECTORS 8192u
 #define SSZ 512u
@@ -642,7 +642,7 @@ static int names_finish(void *payload, const fx_sink_summary *sum)
 }
 
 static const fx_sink_ops names_sink_ops = { FX_SINK_OPS_VERSION, names_write,
-					    names_finish, NULL, NULL, NULL };
+					    names_finish, NULL, NULL, NULL, NULL };
 
 START_TEST(test_thread_names)
 {

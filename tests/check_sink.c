@@ -299,7 +299,7 @@ static uint64_t short_held(void *payload)
 START_TEST(test_completed_means_every_byte)
 {
 	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, short_write,
-					 short_finish, NULL, NULL, short_held };
+					 short_finish, NULL, NULL, short_held, NULL };
 	static uint8_t data[1024];
 	planting_source p = { 0 };
 	fx_acquire_options ao = FX_ACQUIRE_OPTIONS_INIT;
@@ -342,7 +342,7 @@ END_TEST
 START_TEST(test_custom_ops_versions)
 {
 	fx_sink_ops sops = { FX_SINK_OPS_VERSION, short_write, short_finish,
-			     NULL, NULL, short_held };
+			     NULL, NULL, short_held, NULL };
 	fx_source_ops rops = { FX_SOURCE_OPS_VERSION, planting_ops.pread, NULL };
 	planting_source p = { 0 };
 	fx_source *src = NULL;

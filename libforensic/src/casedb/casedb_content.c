@@ -117,6 +117,9 @@ static const struct fx_part custody_parts[] = {
 
 static const struct fx_kind fx_kinds[] = {
 	{ "acquisition.begin", "acquisition", begin_parts },
+	/* resume (casedb_resume.c): events with their own content */
+	{ "acquisition.checkpoint", NULL, NULL },
+	{ "acquisition.resume", NULL, NULL },
 	{ "acquisition.end", "acquisition", end_parts },
 	{ "acquisition.finish", "acquisition", finish_parts },
 	{ "case.create", "case", case_parts },

@@ -353,7 +353,7 @@ static int plan_e01(hash_plan *p, fx_verify_ctx *c)
 static int plan_split(hash_plan *p)
 {
 	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, segment_write,
-					 segment_finish, segment_close, segment_files, NULL };
+					 segment_finish, segment_close, segment_files, NULL, NULL };
 	uint64_t end = 0;
 	size_t i;
 
