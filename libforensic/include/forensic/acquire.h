@@ -128,6 +128,15 @@ FX_EXTERN int fx_acquire_options_check(const fx_acquire_options *opts,
 FX_EXTERN int fx_acquire_run(fx_acquire_result *out, fx_source *src,
 			     fx_sink *sink, const fx_acquire_options *opts);
 
+/**
+ * The SHA-256 of the first and of the last MiB of src (all of it when
+ * smaller), as lowercase hex; "" for a part that cannot be read (an
+ * unreadable sector). With the size, model and serial, what tells on a
+ * resume that the source is the one the acquisition began on. Reads 2 MiB.
+ */
+FX_EXTERN int fx_acquire_source_marks(char head[65], char tail[65],
+				      fx_source *src);
+
 /** Frees what a result owns; safe on a zeroed result. */
 FX_EXTERN void fx_acquire_result_clear(fx_acquire_result *result);
 

@@ -102,7 +102,8 @@ FX_EXTERN int fx_sink_raw_new(fx_sink **out, const char *target,
  * with at least the bytes the checkpoint says (FX_ECORRUPT or
  * FX_ENOTFOUND, naming the file). What lies past offset is cut off: the
  * file offset falls in is truncated to it, and segment files made past it
- * are truncated and refilled when the stream reaches them. Complete
+ * (regular files: they hold only discarded bytes) are removed, to be
+ * created anew (O_EXCL) when the stream reaches them. Complete
  * segments are hashed from storage (SHA-256), and the current one's stored
  * bytes feed its hasher, so the files list as a new run's would.
  */

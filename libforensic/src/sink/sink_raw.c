@@ -20,9 +20,8 @@
  * reopened by name, never following a link and never creating one; each
  * must be a regular file holding at least what the checkpoint says. What
  * lies past the checkpoint is cut off: the file the checkpoint ends in is
- * truncated to it, and segment files already made past it are truncated
- * to nothing and refilled when the run reaches them (they are ours: the
- * name family was refused at the start if anything held it). The files
+ * truncated to it, and segment files already made past it are removed
+ * and created anew when the run reaches them (resume_drop_later). The files
  * are 0444: a file is made writable only for the open through its own
  * descriptor, and read-only again at once (an open descriptor keeps its
  * access).
@@ -53,10 +52,7 @@ typedef struct raw_sink {
 	fx_hasher *hasher;         /* per-segment SHA-256 (split only) */
 	fx_image_file *files;       /* paths owned, freed by raw_close */
 	size_t nfiles, cap;
-	size_t reuse;              /* resume: files below this index exist */
 } raw_sink;
-
-static int reopen_evidence(const char *path);
 
 int fx_raw_segment_name(char *out, size_t outlen, const char *target,
 			uint64_t segment_size, unsigned index)
@@ -87,17 +83,8 @@ static int open_next(raw_sink *r)
 		return rc;
 	if (!(path = strdup(name)))
 		return fx_error_set(FX_ERROR, "out of memory");
-	r->direct = r->nfiles >= r->reuse;
-	if (r->nfiles < r->reuse) { /* resume: made past the checkpoint */
-		rc = reopen_evidence(path);
-		if (rc >= 0 && ftruncate(rc, 0) != 0) {
-			rc = fx_error_set_errno(fx_error_from_errno(errno), errno,
-						"cannot truncate %s to refill it", path);
-		}
-	} else {
-		rc = fx_create_evidence_file(path, &r->direct);
-	}
-	if (rc < 0) {
+	r->direct = 1;
+	if ((rc = fx_create_evidence_file(path, &r->direct)) < 0) {
 		free(path);
 		return rc;
 	}
@@ -401,18 +388,25 @@ static int resume_current(raw_sink *r, const char *path)
 	return r->hasher ? hash_stored(r->hasher, path, r->in_file) : 0;
 }
 
-/* Segment files made past the checkpoint, to be refilled. */
-static void resume_count_later(raw_sink *r)
+/* Segment files made past the checkpoint hold only bytes the resume
+ * discards: they are removed (ours: the name family was refused at the
+ * start if anything held it), so that the set ends where the checkpoint
+ * does and each is created anew, O_EXCL, when the stream reaches it. A
+ * name that is not a regular file is left alone, and refuses the run when
+ * it is reached. */
+static int resume_drop_later(raw_sink *r)
 {
 	char name[PATH_MAX];
 	struct stat st;
+	unsigned i = (unsigned)r->nfiles;
 
-	r->reuse = r->nfiles;
 	while (r->segment_size &&
-	       fx_raw_segment_name(name, sizeof(name), r->target, r->segment_size,
-				   (unsigned)r->reuse) == 0 &&
+	       fx_raw_segment_name(name, sizeof(name), r->target, r->segment_size, i++) == 0 &&
 	       lstat(name, &st) == 0 && S_ISREG(st.st_mode))
-		r->reuse++;
+		if (unlink(name) != 0)
+			return fx_error_set_errno(fx_error_from_errno(errno), errno,
+						  "cannot remove %s, made past the checkpoint", name);
+	return 0;
 }
 
 static int resume_files(raw_sink *r, uint64_t offset)
@@ -441,8 +435,7 @@ static int resume_files(raw_sink *r, uint64_t offset)
 	if (r->fd < 0)
 		r->in_file = 0;
 	r->total = offset;
-	resume_count_later(r);
-	return 0;
+	return resume_drop_later(r);
 }
 
 int fx_sink_raw_resume(fx_sink **out, const char *target,
