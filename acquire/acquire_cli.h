@@ -19,6 +19,12 @@ typedef struct acq_options {
 	const char *case_description; /* the case's; description: the item's */
 	const char *operator_name, *db_path, *compression, *ewf_format;
 	const char *command_line, *sign_key;
+	/* resume (resume.c): --resume TARGET; bytes between checkpoints
+	 * (--checkpoint, 0: none); the first option given that a resume
+	 * takes from the record instead (refused) */
+	int resume;
+	uint64_t checkpoint_bytes;
+	const char *resume_conflict;
 } acq_options;
 
 /* What a read-back came to: its verdict (fx_verdict: VERIFIED; MISMATCH:
@@ -70,6 +76,17 @@ typedef struct acq_state {
 	char db_default[PATH_MAX];
 	const char *case_number, *evidence_number;
 	char evidence_default[256];
+	/* resume (resume.c): the source's marks (first and last MiB); the
+	 * checkpoint a resume starts from and the image prefix it re-reads;
+	 * checkpoints recorded; a run left resumable keeps its row running */
+	char src_head[65], src_tail[65];
+	fx_casedb_checkpoint_info *ckpt;
+	fx_casedb_acquisition_info *rec; /* the record resumed (options) */
+	fx_source *prefix;
+	uint64_t resumed_from, last_checkpoint;
+	unsigned checkpoints;
+	int checkpoint_failed, left_running, marks_read;
+	char rec_format[16], rec_compression[16], rec_ewf_format[16];
 } acq_state;
 
 /* main.c */
@@ -93,6 +110,21 @@ int acq_log_begin(acq_state *st);
 int acq_log_finish(acq_state *st);
 int acq_write_sha256(acq_state *st);
 void acq_print_json(const acq_state *st, FILE *f);
+
+/* run.c */
+int acq_open_source(acq_state *st);
+
+/* resume.c */
+/* --resume: the record's acquisition, source, options and image reopened
+ * at its last checkpoint, the resume recorded and logged; 0 or the exit
+ * code (said why on stderr). */
+int acq_resume_begin(acq_state *st, fx_sink **sink);
+/* The pipeline's checkpoint and resume options for this run. */
+void acq_resume_options(acq_state *st, fx_acquire_options *ao);
+/* After the pipeline: a raw run that stopped (signal, vanished source)
+ * with bytes on storage is left resumable: its last checkpoint recorded,
+ * its row left running. */
+void acq_resume_settle(acq_state *st);
 
 /* record_db.c */
 void acq_default_db(acq_state *st);

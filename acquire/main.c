@@ -24,7 +24,7 @@ enum {
 	OPT_HASH, OPT_WINDOW, OPT_CASE, OPT_EVIDENCE, OPT_EXAMINER,
 	OPT_DESCRIPTION, OPT_NOTES, OPT_OPERATOR, OPT_DB, OPT_COMPRESSION,
 	OPT_EWF_FORMAT, OPT_THREADS, OPT_VERSION, OPT_SIGN_KEY,
-	OPT_CASE_DESCRIPTION
+	OPT_CASE_DESCRIPTION, OPT_RESUME, OPT_CHECKPOINT
 };
 
 static const struct option long_options[] = {
@@ -53,6 +53,8 @@ static const struct option long_options[] = {
 	{ "compression", required_argument, NULL, OPT_COMPRESSION },
 	{ "ewf-format", required_argument, NULL, OPT_EWF_FORMAT },
 	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "resume", no_argument, NULL, OPT_RESUME },
+	{ "checkpoint", required_argument, NULL, OPT_CHECKPOINT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -62,6 +64,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: acquire [OPTIONS] SOURCE TARGET\n"
+		"       acquire --resume [--db PATH] [--operator NAME] [--sign-key KEY.pem] [-q] [--json] TARGET\n"
 		"Image SOURCE (block device or file) to TARGET.raw, TARGET.001... or TARGET.E01...\n"
 		"(a TARGET typed with the format's extension, e.g. HDD-01.E01, loses it)\n\n"
 		"  -f, --format raw|e01       image format (default e01)\n"
@@ -87,6 +90,10 @@ static void usage(FILE *f)
 		"      --operator NAME        who runs the acquisition (default: login name)\n"
 		"      --db PATH              case database (default: case.db beside TARGET)\n"
 		"      --sign-key KEY.pem     sign every audit event (Ed25519 private key)\n"
+		"      --checkpoint SIZE      raw: make the image durable and record a checkpoint\n"
+		"                             every SIZE bytes or 30 s (default 1G; 0: none)\n"
+		"      --resume               continue the interrupted acquisition of TARGET from\n"
+		"                             its last checkpoint (source and options: the record's)\n"
 		"  -q, --quiet                no progress\n"
 		"      --json                 print a JSON summary on stdout\n"
 		"      --version, --help\n\n"
@@ -164,6 +171,8 @@ static int parse_opt(acq_options *o, int c, const char *arg)
 	case OPT_SEGMENT: return parse_size_opt(&o->segment_size, "--segment-size", arg);
 	case OPT_BLOCK: return parse_size_opt(&o->block_size, "--block-size", arg);
 	case OPT_WINDOW: return parse_size_opt(&o->hash_window, "--hash-window", arg);
+	case OPT_CHECKPOINT: return parse_size_opt(&o->checkpoint_bytes, "--checkpoint", arg);
+	case OPT_RESUME: o->resume = 1; return 0;
 	case OPT_RETRIES: return parse_unsigned(&o->retries, "--retries", arg);
 	case OPT_THREADS: return parse_unsigned(&o->threads, "--threads", arg);
 	case OPT_HASH:
@@ -359,6 +368,34 @@ static int check_options(acq_options *o)
 	return 0;
 }
 
+/* What a resume takes from the record may not be given with --resume:
+ * the first such option is kept, to be refused by name. */
+static void note_resume_conflict(acq_options *o, int c)
+{
+	const struct option *lo;
+
+	if (o->resume_conflict || c == OPT_RESUME || c == OPT_DB || c == OPT_OPERATOR ||
+	    c == OPT_SIGN_KEY || c == 'q' || c == OPT_JSON)
+		return;
+	for (lo = long_options; lo->name; lo++)
+		if (lo->val == c)
+			o->resume_conflict = lo->name;
+}
+
+/* acquire --resume TARGET: everything else comes from the record. */
+static int check_resume_args(acq_options *o, int argc, char **argv)
+{
+	if (o->resume_conflict) {
+		fprintf(stderr, "acquire: --resume: --%s cannot be given: the source, the format and every option come from the record of the acquisition\n",
+			o->resume_conflict);
+		return FX_EXIT_USAGE;
+	}
+	if (argc - optind != 1)
+		return usage_error("--resume takes TARGET only (the source is the record's)%s", "");
+	o->target = argv[optind];
+	return check_target_text(o->target);
+}
+
 static int parse_args(acq_options *o, int argc, char **argv)
 {
 	int c, rc;
@@ -371,6 +408,7 @@ static int parse_args(acq_options *o, int argc, char **argv)
 	o->hash_algs = FX_HASH_ALL;
 	o->verify = 1;
 	o->write_block = 1;
+	o->checkpoint_bytes = (uint64_t)1 << 30;
 	o->command_line = fx_tool_command_line(argc, argv);
 	while ((c = fx_tool_getopt("acquire", argc, argv, "f:qh", long_options)) != -1) {
 		if (c == 'h') {
@@ -383,9 +421,12 @@ static int parse_args(acq_options *o, int argc, char **argv)
 		}
 		if (c == '?')
 			return FX_EXIT_USAGE;
+		note_resume_conflict(o, c);
 		if ((rc = parse_opt(o, c, optarg)) != 0)
 			return rc;
 	}
+	if (o->resume)
+		return check_resume_args(o, argc, argv);
 	if (argc - optind != 2)
 		return usage_error("expected SOURCE and TARGET%s", "");
 	o->source = argv[optind];
@@ -393,6 +434,20 @@ static int parse_args(acq_options *o, int argc, char **argv)
 	if ((rc = check_target_text(o->target)) != 0)
 		return rc;
 	return check_options(o);
+}
+
+/* --resume TARGET may be typed as the image's first file: TARGET.raw,
+ * TARGET.001 name the same acquisition as TARGET. */
+static void strip_resume_ext(acq_options *o, char *buf, size_t len)
+{
+	size_t n = strlen(o->target);
+
+	if (n > 4 && (strcasecmp(o->target + n - 4, ".raw") == 0 ||
+		      strcmp(o->target + n - 4, ".001") == 0) &&
+	    o->target[n - 5] != '/') {
+		snprintf(buf, len, "%.*s", (int)(n - 4), o->target);
+		o->target = buf;
+	}
 }
 
 /*
@@ -409,7 +464,9 @@ static int resolve_paths(acq_state *st)
 	char dir[PATH_MAX];
 	int rc;
 
-	if ((rc = check_target_name(o, st->target_typed, sizeof(st->target_typed))) != 0)
+	if (o->resume)
+		strip_resume_ext(o, st->target_typed, sizeof(st->target_typed));
+	else if ((rc = check_target_name(o, st->target_typed, sizeof(st->target_typed))) != 0)
 		return rc;
 	if (fx_tool_abs_path(st->target_abs, sizeof(st->target_abs), o->target) != 0) {
 		if (errno == EINVAL)
@@ -421,7 +478,7 @@ static int resolve_paths(acq_state *st)
 		return FX_EXIT_USAGE;
 	}
 	o->target = st->target_abs;
-	if (fx_tool_abs_path(st->source_abs, sizeof(st->source_abs), o->source) == 0)
+	if (o->source && fx_tool_abs_path(st->source_abs, sizeof(st->source_abs), o->source) == 0)
 		o->source = st->source_abs;
 	if (o->db_path && fx_tool_abs_path(st->db_abs, sizeof(st->db_abs), o->db_path) == 0)
 		o->db_path = st->db_abs;
@@ -441,6 +498,9 @@ int main(int argc, char **argv)
 	fx_tool_install_signals();
 	rc = acq_main(&st);
 	fx_acquire_result_clear(&st.res);
+	fx_casedb_checkpoint_info_free(st.ckpt);
+	fx_casedb_acquisition_info_free(st.rec);
+	fx_source_free(st.prefix);
 	free(st.files);
 	fx_source_free(st.src);
 	return fx_tool_finish_stdout("acquire", rc);

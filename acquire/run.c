@@ -105,7 +105,7 @@ static int check_sector_size(acq_state *st)
 	return fx_acquire_options_check(&ao, fx_source_get_info(st->src)->logical_sector_size);
 }
 
-static int open_source(acq_state *st)
+int acq_open_source(acq_state *st)
 {
 	fx_source_options so = FX_SOURCE_OPTIONS_INIT;
 	const char *dest[] = { st->opt.target, st->opt.db_path, NULL };
@@ -180,7 +180,9 @@ static int exit_code(const acq_state *st)
 	case FX_STATUS_INTERRUPTED:
 		return fx_tool_signo() == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT;
 	case FX_STATUS_FAILED:
-		return FX_EXIT_FAILURE;
+		/* a resumed image whose prefix is not what its checkpoint says */
+		return st->res.error_code == FX_EMISMATCH ? FX_EXIT_EVIDENCE
+							  : FX_EXIT_FAILURE;
 	default:
 		break;
 	}
@@ -231,6 +233,9 @@ static void report(const acq_state *st)
 	if (verify_not_passed(st->verify_source_state))
 		fprintf(stderr, "acquire: verification of the source %s\n",
 			fx_tool_escape(st->verify_source_result));
+	if (st->left_running)
+		fprintf(stderr, "acquire: resumable from byte %llu: acquire --resume %s\n",
+			(unsigned long long)st->last_checkpoint, fx_tool_escape(st->opt.target));
 	if (r->nbad)
 		fprintf(stderr, "acquire: %llu unreadable sectors in %zu range(s), zero-filled (see %s)\n",
 			(unsigned long long)r->bad_sectors, r->nbad,
@@ -252,6 +257,7 @@ static int run_pipeline(acq_state *st, fx_sink *sink)
 
 	acq_pipeline_options(&st->opt, &ao);
 	ao.cancel = &fx_tool_signal;
+	acq_resume_options(st, &ao);
 	acq_progress_hook(st, &ao, "acquire: ");
 	rc = fx_acquire_run(&st->res, st->src, sink, &ao);
 	fx_tool_progress_end();
@@ -262,6 +268,7 @@ static int run_pipeline(acq_state *st, fx_sink *sink)
 	st->status = st->res.status; /* the run as recorded, from here on */
 	snprintf(st->error, sizeof(st->error), "%s",
 		 st->res.error ? st->res.error : "");
+	acq_resume_settle(st);
 	return 0;
 }
 
@@ -347,20 +354,26 @@ static int conclude(acq_state *st, fx_sink *sink)
 int acq_main(acq_state *st)
 {
 	fx_sink *sink = NULL;
-	int rc;
+	int rc, log_failed = 0;
 
 	snprintf(st->log_path, sizeof(st->log_path), "%s.log", st->opt.target);
 	snprintf(st->sha_path, sizeof(st->sha_path), "%s.sha256", st->opt.target);
 	acq_default_db(st);
 	name_evidence(st);
-	if ((rc = open_source(st)) != 0 || (rc = refuse_existing(st)) != 0)
-		goto done;
-	if ((rc = make_sink(st, &sink)) != 0)
-		goto done;
-	st->start = time(NULL);
-	if ((rc = acq_db_begin(st)) != 0)
-		goto done;
-	if (acq_log_begin(st) != 0 || (rc = run_pipeline(st, sink)) != 0) {
+	if (st->opt.resume) {
+		if ((rc = acq_resume_begin(st, &sink)) != 0)
+			goto done;
+	} else {
+		if ((rc = acq_open_source(st)) != 0 || (rc = refuse_existing(st)) != 0)
+			goto done;
+		if ((rc = make_sink(st, &sink)) != 0)
+			goto done;
+		st->start = time(NULL);
+		if ((rc = acq_db_begin(st)) != 0)
+			goto done;
+		log_failed = acq_log_begin(st) != 0;
+	}
+	if (log_failed || (rc = run_pipeline(st, sink)) != 0) {
 		st->status = FX_STATUS_FAILED;
 		if (!st->error[0]) /* the log's failure says why itself */
 			snprintf(st->error, sizeof(st->error), "%.600s",
