@@ -184,6 +184,9 @@ static int opened_db(acq_state *st)
 {
 	fx_casedb_options dbo = FX_CASEDB_OPTIONS_INIT;
 
+	if (access(st->opt.db_path, F_OK) != 0) /* never create one here */
+		return refuse("no case database %s%s (give the acquisition's with --db)",
+			      fx_tool_escape(st->opt.db_path), "");
 	dbo.actor = fx_tool_operator(st->opt.operator_name);
 	dbo.host = fx_tool_hostname();
 	dbo.sign_key_path = st->opt.sign_key;
@@ -359,7 +362,8 @@ static int log_resume(acq_state *st)
 	fprintf(f, "  Source:               %s (same size, model, serial, first and last MiB)\n",
 		fx_tool_escape(st->opt.source));
 	fprintf(f, "  Read-only at resume:  %s\n",
-		fx_tool_escape(fx_source_get_info(st->src)->ro_after));
+		fx_source_get_info(st->src)->ro_after && fx_source_get_info(st->src)->ro_after[0]
+		? fx_tool_escape(fx_source_get_info(st->src)->ro_after) : "(none)");
 	fflush(f);
 	fsync(fileno(f));
 	return 0;
