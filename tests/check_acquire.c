@@ -184,6 +184,186 @@ static const fx_sink_ops mem_sink_ops = { FX_SINK_OPS_VERSION, mem_write,
 #define DISK_SECTORS 8192u
 #define SSZ 512u
 
+/* ---- checkpoints and resume ---- */
+
+static int syncs;
+
+static int sync_sink(void *payload)
+{
+	(void)payload;
+	syncs++;
+	return 0;
+}
+
+static const fx_sink_ops sync_sink_ops = { FX_SINK_OPS_VERSION, mem_write,
+					   mem_finish, NULL, NULL, NULL, sync_sink };
+
+typedef struct cp_log {
+	const uint8_t *media;
+	unsigned n, wrong;
+	uint64_t last;
+	size_t nbad_last;
+} cp_log;
+
+/* Each checkpoint's digests against OpenSSL's of the media's prefix. */
+static int record_cp(const fx_acquire_checkpoint *cp, void *payload)
+{
+	cp_log *l = payload;
+	fxt_hashes h = fxt_hash_of(l->media, (size_t)cp->offset);
+
+	if (strcmp(h.md5, cp->digests.md5) || strcmp(h.sha1, cp->digests.sha1) ||
+	    strcmp(h.sha256, cp->digests.sha256) || cp->offset <= l->last ||
+	    cp->offset % (64 * 1024))
+		l->wrong++;
+	l->last = cp->offset;
+	l->nbad_last = cp->nbad;
+	l->n++;
+	return 0;
+}
+
+/* Every checkpoint's prefix digests are those of exactly the bytes
+ * before it, at a block boundary, with the sink synced first; the last
+ * block never gets one; the bad ranges below it are cut at it. */
+START_TEST(test_checkpoints_exact)
+{
+	uint8_t *disk = malloc(DISK_SECTORS * SSZ);
+	mem_source m = { disk, (uint64_t)DISK_SECTORS * SSZ, SSZ, { 300 }, 1,
+			 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_sink s = { malloc(DISK_SECTORS * SSZ), 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	cp_log l = { NULL, 0, 0, 0, 0 };
+	fx_acquire_result r;
+	fx_source *src;
+	fx_sink *sink;
+
+	fxt_fill_pattern(disk, DISK_SECTORS * SSZ, 7);
+	o.block_size = 64 * 1024;
+	o.retries = 0;
+	o.checkpoint_bytes = 256 * 1024;
+	o.checkpoint = record_cp;
+	o.checkpoint_payload = &l;
+	src = mem_open(&m);
+	memset(disk + 300 * SSZ, 0, SSZ); /* what the image holds there */
+	l.media = disk;
+	syncs = 0;
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &sync_sink_ops, &s), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED_WITH_ERRORS);
+	ck_assert_uint_gt(l.n, 0);
+	ck_assert_uint_eq(l.wrong, 0);
+	ck_assert_uint_lt(l.last, (uint64_t)DISK_SECTORS * SSZ);
+	ck_assert_uint_eq(l.nbad_last, 1);
+	ck_assert_int_ge(syncs, (int)l.n);
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	free(disk);
+	free(s.data);
+}
+END_TEST
+
+/* A resume re-reads the prefix from its own source (the image), hands the
+ * sink only the rest, and ends with the hashes of the whole media and the
+ * recorded bad ranges first. */
+START_TEST(test_resume_rebuilds_hashes)
+{
+	uint8_t *disk = malloc(DISK_SECTORS * SSZ);
+	const uint64_t size = (uint64_t)DISK_SECTORS * SSZ, at = 1 << 20;
+	mem_source m = { disk, size, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_source img = { disk, at, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_sink s = { malloc(size), 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_bad_range bad = { 10, 2 };
+	fxt_hashes whole, prefix;
+	fx_digests want;
+	fx_acquire_result r;
+	fx_source *src, *pre;
+	fx_sink *sink;
+
+	fxt_fill_pattern(disk, size, 9);
+	whole = fxt_hash_of(disk, size);
+	prefix = fxt_hash_of(disk, at);
+	memset(&want, 0, sizeof(want));
+	strcpy(want.md5, prefix.md5);
+	strcpy(want.sha1, prefix.sha1);
+	strcpy(want.sha256, prefix.sha256);
+	o.block_size = 128 * 1024;
+	o.resume_offset = at;
+	o.resume_digests = &want;
+	o.resume_bad = &bad;
+	o.resume_nbad = 1;
+	src = mem_open(&m);
+	pre = mem_open(&img);
+	o.resume_prefix = pre;
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &mem_sink_ops, &s), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED_WITH_ERRORS);
+	ck_assert_uint_eq(r.bytes, size);
+	ck_assert_str_eq(r.digests.md5, whole.md5);
+	ck_assert_str_eq(r.digests.sha1, whole.sha1);
+	ck_assert_str_eq(r.digests.sha256, whole.sha256);
+	ck_assert_uint_eq(s.len, size - at);
+	ck_assert_int_eq(memcmp(s.data, disk + at, (size_t)(size - at)), 0);
+	ck_assert_uint_eq(r.nbad, 1);
+	ck_assert_uint_eq(r.bad[0].first, 10);
+	ck_assert_uint_eq(r.bad_sectors, 2);
+	/* the source was read from the checkpoint on only */
+	ck_assert_uint_eq(m.reads, (unsigned)((size - at) / (128 * 1024)));
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	fx_source_free(pre);
+	free(disk);
+	free(s.data);
+}
+END_TEST
+
+/* A prefix that does not hash to the checkpoint: failed, FX_EMISMATCH,
+ * the message exact, nothing handed to the sink, the source unread. */
+START_TEST(test_resume_prefix_mismatch)
+{
+	uint8_t *disk = malloc(DISK_SECTORS * SSZ);
+	const uint64_t size = (uint64_t)DISK_SECTORS * SSZ, at = 1 << 20;
+	mem_source m = { disk, size, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_source img = { disk, at, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_sink s = { malloc(size), 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fxt_hashes prefix;
+	fx_digests want;
+	fx_acquire_result r;
+	fx_source *src, *pre;
+	fx_sink *sink;
+	char msg[512];
+
+	fxt_fill_pattern(disk, size, 9);
+	prefix = fxt_hash_of(disk, at);
+	memset(&want, 0, sizeof(want));
+	strcpy(want.md5, "00000000000000000000000000000000");
+	strcpy(want.sha1, prefix.sha1);
+	strcpy(want.sha256, prefix.sha256);
+	o.resume_offset = at;
+	o.resume_digests = &want;
+	src = mem_open(&m);
+	pre = mem_open(&img);
+	o.resume_prefix = pre;
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &mem_sink_ops, &s), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_FAILED);
+	ck_assert_int_eq(r.error_code, FX_EMISMATCH);
+	snprintf(msg, sizeof(msg), "the image's first 1048576 bytes, re-read from storage, have md5 %s, but the checkpoint recorded 00000000000000000000000000000000: the image is not what was recorded; nothing was appended",
+		 prefix.md5);
+	ck_assert_str_eq(r.error, msg);
+	ck_assert_uint_eq(s.len, 0);
+	ck_assert_uint_eq(m.reads, 0);
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	fx_source_free(pre);
+	free(disk);
+	free(s.data);
+}
+END_TEST
+
 START_TEST(test_bad_sectors_exact)
 {
 	uint8_t *disk = malloc(DISK_SECTORS * SSZ), *expect = malloc(DISK_SECTORS * SSZ);
@@ -739,6 +919,9 @@ static Suite *acquire_suite(void)
 	tcase_add_test(tc, test_options_rejected);
 	tcase_add_test(tc, test_options_check);
 	tcase_add_test(tc, test_thread_names);
+	tcase_add_test(tc, test_checkpoints_exact);
+	tcase_add_test(tc, test_resume_rebuilds_hashes);
+	tcase_add_test(tc, test_resume_prefix_mismatch);
 	tcase_add_test(tc, test_e01_thread_names);
 	suite_add_tcase(s, tc);
 	return s;

@@ -351,10 +351,13 @@ START_TEST(test_custom_ops_versions)
 	sops.version = 1;
 	ck_assert_int_eq(fx_sink_new_custom(&sink, &sops, NULL), 0);
 	fx_sink_free(sink);
+	sops.version = 2; /* before sync: served, without checkpoints */
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &sops, NULL), 0);
+	fx_sink_free(sink);
 	sops.version = 0;
 	ck_assert_int_eq(fx_sink_new_custom(&sink, &sops, NULL), FX_EUSAGE);
 	ck_assert_str_eq(fx_error_last(), "fx_sink_new_custom: fx_sink_ops "
-			 "version 0, expected 1 to 2");
+			 "version 0, expected 1 to 3");
 	ck_assert_ptr_null(sink);
 	sops.version = FX_SINK_OPS_VERSION + 1;
 	ck_assert_int_eq(fx_sink_new_custom(&sink, &sops, NULL), FX_EUSAGE);
