@@ -114,6 +114,11 @@ check_resumed() {
 	assert_eq "1|$from" "$(db "SELECT json_extract(content, '$.acquisition_id'), json_extract(content, '$.from_byte') FROM audit_log WHERE action = 'acquisition.resume'")" \
 		"$format: the resume event names the acquisition and the byte"
 	assert_eq "$from" "$(log_value "$T.log" '  From byte' | cut -d' ' -f1)" "$format: the log's resume section"
+	assert_exit 0 "$FX_VERIFY" list --db "$DIR/case.db"
+	assert_contains "$(stdout_of_last)" " from byte $from by $(db "SELECT actor FROM audit_log WHERE action = 'acquisition.resume'") on " \
+		"$format: verify list shows the resume"
+	assert_exit 0 "$FX_VERIFY" list --json --db "$DIR/case.db"
+	assert_contains "$(stdout_of_last)" "\"from_byte\":$from" "$format: verify list --json shows the resume"
 	assert_exit 0 "$FX_VERIFY" audit --db "$DIR/case.db"
 	assert_exit 0 "$FX_VERIFY" image "$(first_file "$format")"
 }
