@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -369,6 +370,27 @@ static int log_resume(acq_state *st)
 	return 0;
 }
 
+/* One resume at a time: the acquisition's row names the process that
+ * began it, not one resuming it, so a resume holds an exclusive lock on
+ * TARGET.log (released when it exits, however it ends) before it touches
+ * the image. */
+static int lock_resume(acq_state *st)
+{
+	int fd = open(st->log_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0) {
+		fprintf(stderr, "acquire: --resume: cannot open the log %s: %s\n",
+			fx_tool_escape(st->log_path), strerror(errno));
+		return FX_EXIT_FAILURE;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		return refuse("acquisition of %s is being resumed by another process (%s is locked)",
+			      fx_tool_escape(st->opt.target), fx_tool_escape(st->log_path));
+	}
+	return 0; /* fd kept open: the lock lasts until exit */
+}
+
 int acq_resume_begin(acq_state *st, fx_sink **sink)
 {
 	fx_casedb_acquisition_info *a = NULL;
@@ -378,7 +400,8 @@ int acq_resume_begin(acq_state *st, fx_sink **sink)
 	if ((rc = opened_db(st)) != 0 || (rc = find_acquisition(st, &st->rec)) != 0)
 		return rc;
 	a = st->rec;
-	if ((rc = options_from_record(st, a)) != 0 || (rc = acq_open_source(st)) != 0 ||
+	if ((rc = options_from_record(st, a)) != 0 || (rc = lock_resume(st)) != 0 ||
+	    (rc = acq_open_source(st)) != 0 ||
 	    (rc = same_source(st, a)) != 0 || (rc = reopen_image(st, sink)) != 0)
 		goto done;
 	st->resumed_from = st->ckpt->cp.offset;

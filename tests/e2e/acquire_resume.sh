@@ -255,6 +255,11 @@ test_refusals() {
 	rm "$FX_WORK/stall-ref"
 	wait "$pid" 2>/dev/null || true
 	from=$(last_checkpoint)
+	# another process resuming it (holding the lock on the log): refused
+	assert_exit 2 flock -x "$T.log" "$FX_ACQUIRE" --resume "$T"
+	assert_eq "acquire: --resume: acquisition of $T is being resumed by another process ($T.log is locked)" \
+		"$(stderr_of_last)" "a second resume at once is refused"
+	assert_eq "$from" "$(last_checkpoint)" "a second resume at once: nothing recorded"
 	# one byte of the prefix changed on storage: exit 1, nothing appended
 	cp "$T.raw" "$DIR/saved.raw"
 	printf 'Z' | dd of="$T.raw" bs=1 seek=4096 conv=notrunc status=none
@@ -275,7 +280,7 @@ test_refusals() {
 }
 
 main() {
-	need_tool sqlite3 sha256sum md5sum dd
+	need_tool sqlite3 sha256sum md5sum dd flock
 	fx_begin
 	SAMPLE=$(sample_disk)
 	SIZE=$(size_of "$SAMPLE")
