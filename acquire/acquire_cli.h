@@ -9,6 +9,8 @@
 #include "tool.h"
 
 #define ACQ_MAX_FILES 100000
+/* --copy: further destinations besides TARGET (FX_ACQUIRE_MAX_COPIES) */
+#define ACQ_MAX_COPIES 3
 
 typedef struct acq_options {
 	const char *source, *target, *format;
@@ -19,6 +21,19 @@ typedef struct acq_options {
 	const char *case_description; /* the case's; description: the item's */
 	const char *operator_name, *db_path, *compression, *ewf_format;
 	const char *command_line, *sign_key;
+	int sparse;          /* --sparse: raw zero runs left as holes */
+	int progress;            /* --progress: enum fx_meter_mode; -1: not given */
+	/* --copy TARGET2, in the order given, each with the --copy-format
+	 * that follows it (NULL: as TARGET) */
+	const char *copy_target[ACQ_MAX_COPIES], *copy_format[ACQ_MAX_COPIES];
+	unsigned ncopies;
+	/* stream.c: SOURCE "-" is standard input, of --size bytes (0: not
+	 * known in advance); --to-stream sends SOURCE as a framed stream to
+	 * standard output; --from-stream reads one from SOURCE ("-" or a
+	 * file) */
+	uint64_t size;
+	int to_stream, from_stream;
+	const char *stream_key;  /* --stream-key FILE: the HMAC key's file */
 	/* resume (resume.c): --resume TARGET; bytes between checkpoints
 	 * (--checkpoint, 0: none); the first option given that a resume
 	 * takes from the record instead (refused) */
@@ -34,6 +49,29 @@ typedef struct acq_options {
  * image's is libforensic's verification's, which the case database
  * records. */
 #define ACQ_VERIFY_SKIPPED 0
+
+/* One --copy (copies.c): a further destination written from the same
+ * buffers as TARGET, with its own files, TARGET2.sha256 and read-back. */
+typedef struct acq_copy {
+	const char *target;      /* absolute, without a typed extension */
+	const char *format;      /* its writer: "raw" or "e01" */
+	uint64_t segment_size;   /* raw: 0 is one file; e01: 0 the default */
+	char typed[PATH_MAX], abs[PATH_MAX], sha_path[PATH_MAX];
+	fx_sink *sink;
+	/* how it ended: the pipeline's result for it, then acquire's
+	 * (a TARGET2.sha256 that cannot be written fails it) */
+	fx_status status;
+	uint64_t bytes;          /* bytes of media it holds */
+	uint64_t failed_at;      /* UINT64_MAX unless it failed */
+	char error[1024];
+	fx_image_file *files;
+	size_t nfiles;
+	char verify_result[1024];
+	int verify_state, verify_ran; /* as acq_state's */
+	fx_verify_result verification;
+	char files_unhashed[1100];
+	char sha256_note[PATH_MAX + 1200];
+} acq_copy;
 
 typedef struct acq_state {
 	acq_options opt;
@@ -64,7 +102,6 @@ typedef struct acq_state {
 	/* the image's verification (readback.c), recorded when it ran */
 	int verify_ran;
 	fx_verify_result verification;
-	int files_line;          /* progress: the files' line is shown */
 	/* why image files have no SHA-256 (the log's text for them) */
 	char files_unhashed[1100];
 	/* TARGET.sha256: its path when written, else why not (the log's) */
@@ -76,6 +113,12 @@ typedef struct acq_state {
 	char db_default[PATH_MAX];
 	const char *case_number, *evidence_number;
 	char evidence_default[256];
+	/* --copy destinations, in order (copy 1 is copies[0]) */
+	acq_copy copies[ACQ_MAX_COPIES];
+	unsigned ncopies;
+	/* TARGET's own destination failed while a copy holds every byte */
+	int target_failed;
+	int stream_fd;           /* --from-stream FILE: its descriptor, else -1 */
 	/* resume (resume.c): the source's marks (first and last MiB); the
 	 * checkpoint a resume starts from and the image prefix it re-reads;
 	 * checkpoints recorded; a run left resumable keeps its row running */
@@ -93,13 +136,28 @@ typedef struct acq_state {
 /* The pipeline's options from the tool's (progress and cancel not set). */
 void acq_pipeline_options(const acq_options *o, fx_acquire_options *out);
 
-/* progress.c: the progress line of each phase, on stderr when it is a
- * terminal and not --quiet */
-void acq_progress_hook(const acq_state *st, fx_acquire_options *ao,
-		       const char *label);
-/* The image's read-back: the media's line, then, while the hashing of
- * image files from storage outlasts it, the files' line. */
-void acq_progress_verify_hook(acq_state *st, fx_verify_options *vo);
+/* progress.c: the progress of each phase on stderr (--progress; by
+ * default the text line on a terminal, not with --quiet) */
+void acq_progress_start(const acq_options *o);
+/* A pass over a source begins: phase name (JSON), label (text), bytes. */
+void acq_progress_hook(fx_acquire_options *ao, const char *name,
+		       const char *label, uint64_t total);
+/* A resume's progress (instead of acq_progress_hook): the phase
+ * "resuming" while the image's first checkpoint bytes are re-read, then
+ * "reading" from the checkpoint to total (docs/progress.md). */
+void acq_progress_resume_hook(fx_acquire_options *ao, uint64_t checkpoint,
+			      uint64_t total);
+/* The image's read-back ("verifying", total bytes), then the hashing of
+ * its E01 segments from storage ("hashing-segments"). */
+/* With copies: the progress names each destination (the library knows
+ * them by position: TARGET, then the --copy targets in order). */
+void acq_progress_name_copies(fx_acquire_options *ao, const acq_state *st);
+void acq_progress_verify_hook(fx_verify_options *vo, uint64_t total);
+/* The segments of a failed run, hashed as left ("hashing-segments"). */
+void acq_progress_files(size_t done, size_t total, uint64_t bytes_done,
+			uint64_t bytes_total, double elapsed_s);
+/* The run's last line (JSON): how it ended, with its exit code. */
+void acq_progress_done(const acq_state *st, int exit_code);
 
 /* readback.c: the checks after writing (the image through libforensic's
  * verification, the source re-read), their words in st */
@@ -110,6 +168,57 @@ int acq_log_begin(acq_state *st);
 int acq_log_finish(acq_state *st);
 int acq_write_sha256(acq_state *st);
 void acq_print_json(const acq_state *st, FILE *f);
+
+/* copies.c */
+/* --copy-format's words and counts (before anything is opened): 0 or the
+ * exit code (said why on stderr) */
+int acq_copies_check_options(const acq_options *o);
+/* Whether a copy is written as E01 */
+int acq_copies_any_e01(const acq_options *o);
+/* The writer of copy i (0-based): its --copy-format's (raw: one file; split-raw: raw in
+ * --segment-size files; e01), or, without one, TARGET's format and
+ * segment size. */
+void acq_copy_writer(const acq_options *o, unsigned i, const char **format,
+		     uint64_t *segment_size);
+/* What the pipeline's result says of each destination (after the run). */
+int acq_copies_take_results(acq_state *st);
+/* Each copy's read-back, TARGET2.sha256 and verification record. */
+void acq_copies_conclude(acq_state *st);
+/* Each copy's read-back recorded as a verification of the acquisition,
+ * and the copies' image sets: 0, or -1 (said on stderr). */
+int acq_copies_db(acq_state *st);
+void acq_copies_log_params(FILE *f, const acq_state *st);
+void acq_copies_log_result(FILE *f, const acq_state *st);
+void acq_copies_json(fx_json *j, const acq_state *st);
+void acq_copies_report(const acq_state *st);
+/* Whether a copy failed (exit 4) or did not verify (exit 1). */
+int acq_copies_failed(const acq_state *st);
+int acq_copies_mismatch(const acq_state *st);
+void acq_copies_free(acq_state *st);
+/* stream.c: sources that are streams (acquire - TARGET, --from-stream)
+ * and the sending end (--to-stream) */
+/* Whether SOURCE is read as a stream (standard input or --from-stream). */
+int acq_source_is_stream(const acq_options *o);
+/* The stream options' rules, before anything is opened: 0 or the exit
+ * code (said why on stderr). */
+int acq_stream_check_options(const acq_options *o);
+/* Opens the stream SOURCE as st->src: 0, or the exit code (said). */
+int acq_stream_open(acq_state *st);
+/* acquire --to-stream SOURCE: the whole run; returns the exit code. */
+int acq_to_stream(acq_state *st);
+/* The log's lines of a stream source, at the start and in the Result. */
+void acq_stream_log_source(FILE *f, const acq_state *st);
+void acq_stream_log_result(FILE *f, const acq_state *st);
+/* --json's and the recorded parameters' members of a stream source
+ * (nothing for other sources). */
+void acq_stream_json(fx_json *j, const acq_state *st);
+/* Exit code of a failed run: 1 when what arrived failed its check
+ * (a frame's checksum, the sender's digests), else 4. */
+int acq_stream_failed_exit(const acq_state *st);
+
+/* run.c: what a run leaves on a write-blocked source (restores the flags
+ * of a source never read); a second call does nothing */
+void acq_settle_source(acq_state *st);
 
 /* run.c */
 int acq_open_source(acq_state *st);
@@ -128,7 +237,8 @@ void acq_resume_settle(acq_state *st);
 
 /* record_db.c */
 void acq_default_db(acq_state *st);
-/* "raw", "split-raw" or "e01", as the case database records the format */
+/* "raw", "split-raw" or "e01", as the case database records the format
+ * (an .iso is a raw image of one file: "raw") */
 const char *acq_format_name(const acq_options *o);
 /* How the run ended, as its record in the case database (arrays borrowed
  * from st; no end time) */

@@ -24,7 +24,9 @@ enum {
 	OPT_HASH, OPT_WINDOW, OPT_CASE, OPT_EVIDENCE, OPT_EXAMINER,
 	OPT_DESCRIPTION, OPT_NOTES, OPT_OPERATOR, OPT_DB, OPT_COMPRESSION,
 	OPT_EWF_FORMAT, OPT_THREADS, OPT_VERSION, OPT_SIGN_KEY,
-	OPT_CASE_DESCRIPTION, OPT_RESUME, OPT_CHECKPOINT
+	OPT_CASE_DESCRIPTION, OPT_PROGRESS, OPT_COPY, OPT_COPY_FORMAT, OPT_SIZE,
+	OPT_TO_STREAM, OPT_FROM_STREAM, OPT_STREAM_KEY, OPT_SPARSE,
+	OPT_RESUME, OPT_CHECKPOINT
 };
 
 static const struct option long_options[] = {
@@ -41,6 +43,7 @@ static const struct option long_options[] = {
 	{ "allow-mounted", no_argument, NULL, OPT_ALLOW_MOUNTED },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "progress", required_argument, NULL, OPT_PROGRESS },
 	{ "case", required_argument, NULL, OPT_CASE },
 	{ "evidence", required_argument, NULL, OPT_EVIDENCE },
 	{ "examiner", required_argument, NULL, OPT_EXAMINER },
@@ -53,10 +56,17 @@ static const struct option long_options[] = {
 	{ "compression", required_argument, NULL, OPT_COMPRESSION },
 	{ "ewf-format", required_argument, NULL, OPT_EWF_FORMAT },
 	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "copy", required_argument, NULL, OPT_COPY },
+	{ "copy-format", required_argument, NULL, OPT_COPY_FORMAT },
+	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "to-stream", no_argument, NULL, OPT_TO_STREAM },
+	{ "from-stream", no_argument, NULL, OPT_FROM_STREAM },
+	{ "stream-key", required_argument, NULL, OPT_STREAM_KEY },
 	{ "resume", no_argument, NULL, OPT_RESUME },
 	{ "checkpoint", required_argument, NULL, OPT_CHECKPOINT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "sparse", no_argument, NULL, OPT_SPARSE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -64,11 +74,19 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: acquire [OPTIONS] SOURCE TARGET\n"
-		"       acquire --resume [--db PATH] [--operator NAME] [--sign-key KEY.pem] [-q] [--json] TARGET\n"
-		"Image SOURCE (block device or file) to TARGET.raw, TARGET.001... or TARGET.E01...\n"
-		"(a TARGET typed with the format's extension, e.g. HDD-01.E01, loses it)\n\n"
-		"  -f, --format raw|e01       image format (default e01)\n"
+		"       acquire --resume [--db PATH] [--operator NAME] [--sign-key KEY.pem] [-q] [--json]\n"
+		"                        [--progress MODE] TARGET\n"
+		"       acquire [OPTIONS] - TARGET              (standard input)\n"
+		"       acquire --to-stream [OPTIONS] SOURCE    (send to standard output)\n"
+		"       acquire --from-stream [OPTIONS] -|FILE TARGET\n"
+		"Image SOURCE (block device or file) to TARGET.raw, TARGET.001..., TARGET.iso\n"
+		"or TARGET.E01... (a TARGET typed with the format's extension, e.g. HDD-01.E01,\n"
+		"loses it)\n\n"
+		"  -f, --format raw|iso|e01   image format (default e01); iso: one raw file of\n"
+		"                             optical media (2048-byte sectors), TARGET.iso\n"
 		"      --segment-size SIZE    split the image into files of SIZE bytes (>= 1M)\n"
+		"      --sparse               raw and iso: leave runs of zeros as holes (not on\n"
+		"                             a file system without holes, e.g. vfat)\n"
 		"      --block-size SIZE      read size (default 4M for e01, 1M for raw)\n"
 		"      --retries N            re-reads of a failing sector (default 2)\n"
 		"      --hash LIST            md5,sha1,sha256 (default all)\n"
@@ -81,6 +99,12 @@ static void usage(FILE *f)
 		"      --ewf-format NAME      encase6 (default), encase2..encase5, ftk, linen5,\n"
 		"                             linen6, ewfx (not encase7, linen7: see acquire(1))\n"
 		"      --threads N            E01 compression threads, 0 = all cores (default)\n"
+		"      --copy TARGET2         also write the image to TARGET2, from the same\n"
+		"                             reads and hashes (up to 3 times; one copy failing\n"
+		"                             does not stop the others, but the exit code is 4)\n"
+		"      --copy-format raw|split-raw|e01\n"
+		"                             the format of the --copy before it (default: as\n"
+		"                             TARGET; split-raw uses --segment-size)\n"
 		"      --case, --evidence, --examiner, --description, --notes TEXT\n"
 		"                             (default case 'unassigned', evidence: TARGET's name;\n"
 		"                             --description describes the evidence item)\n"
@@ -94,7 +118,16 @@ static void usage(FILE *f)
 		"                             every SIZE bytes or 30 s (default 1G; 0: none)\n"
 		"      --resume               continue the interrupted acquisition of TARGET from\n"
 		"                             its last checkpoint (source and options: the record's)\n"
-		"  -q, --quiet                no progress\n"
+				"      --size SIZE            SOURCE - (standard input) must hold SIZE bytes\n"
+		"                             (default: not known in advance, read to its end)\n"
+		"      --to-stream            write-block and identify SOURCE, send it as a framed\n"
+		"                             stream to standard output (see acquire(1), STREAMS)\n"
+		"      --from-stream          SOURCE (- or a file) is such a stream: image it\n"
+		"      --stream-key FILE      both ends: authenticate the stream's trailer with\n"
+		"                             HMAC-SHA256, the key FILE's bytes (16 to 4096)\n"
+		"  -q, --quiet                no progress (unless --progress), no summary line\n"
+		"      --progress MODE        text (default on a terminal), json (one object\n"
+		"                             per line on stderr, see acquire(1)) or none\n"
 		"      --json                 print a JSON summary on stdout\n"
 		"      --version, --help\n\n"
 		"SIZE: bytes, or with K, M, G, T (binary). Exit codes: 0 success, 1 verification\n"
@@ -159,6 +192,7 @@ static int parse_text_opt(acq_options *o, int c, const char *arg)
 	case OPT_SIGN_KEY: o->sign_key = arg; break;
 	case OPT_COMPRESSION: o->compression = arg; break;
 	case OPT_EWF_FORMAT: o->ewf_format = arg; break;
+	case OPT_STREAM_KEY: o->stream_key = arg; break;
 	default: return -1;
 	}
 	return 0;
@@ -187,8 +221,34 @@ static int parse_opt(acq_options *o, int c, const char *arg)
 	case OPT_VERIFY_SOURCE: o->verify_source = 1; return 0;
 	case OPT_NO_WRITE_BLOCK: o->write_block = 0; return 0;
 	case OPT_ALLOW_MOUNTED: o->allow_mounted = 1; return 0;
+	case OPT_COPY:
+		if (o->ncopies == ACQ_MAX_COPIES)
+			return usage_error("--copy %s: at most 3 copies besides TARGET", arg);
+		o->copy_target[o->ncopies++] = arg;
+		return 0;
+	case OPT_COPY_FORMAT: /* the format of the --copy before it */
+		if (!o->ncopies)
+			return usage_error("--copy-format %s: give it after the --copy it is for", arg);
+		if (o->copy_format[o->ncopies - 1])
+			return usage_error("--copy-format %s: that --copy has a --copy-format already", arg);
+		o->copy_format[o->ncopies - 1] = arg;
+		return 0;
 	case 'q': o->quiet = 1; return 0;
 	case OPT_JSON: o->json = 1; return 0;
+	case OPT_SPARSE: o->sparse = 1; return 0;
+	case OPT_PROGRESS:
+		if ((o->progress = fx_meter_parse(arg)) < 0)
+			return usage_error("--progress: unknown mode '%s' (json, text or none)",
+					   arg);
+		return 0;
+	case OPT_SIZE:
+		if (parse_size_opt(&o->size, "--size", arg) != 0)
+			return FX_EXIT_USAGE;
+		if (!o->size)
+			return usage_error("--size: %s is not a positive size", arg);
+		return 0;
+	case OPT_TO_STREAM: o->to_stream = 1; return 0;
+	case OPT_FROM_STREAM: o->from_stream = 1; return 0;
 	default:
 		if (parse_text_opt(o, c, arg) == 0)
 			return 0;
@@ -302,10 +362,13 @@ static const layout *layout_of(const char *format, uint64_t segment_size)
 {
 	static const layout e01 = { ".E01", "TARGET.E01, TARGET.E02, ..." },
 			    raw = { ".raw", "TARGET.raw" },
-			    split = { ".001", "TARGET.001, TARGET.002, ..." };
+			    split = { ".001", "TARGET.001, TARGET.002, ..." },
+			    iso = { ".iso", "TARGET.iso" };
 
 	if (strcmp(format, "e01") == 0)
 		return &e01;
+	if (strcmp(format, "iso") == 0)
+		return &iso;
 	return segment_size ? &split : &raw;
 }
 
@@ -316,26 +379,53 @@ static const layout *layout_of(const char *format, uint64_t segment_size)
  * With the extension of another format or layout it is refused: the image
  * would carry a name that lies about its format.
  */
-static int check_target_name(acq_options *o, char *buf, size_t len)
+static int check_name_of(const char **target, const char *what,
+			 const char *format, uint64_t segment_size, char *buf,
+			 size_t len)
 {
-	static const char *const exts[] = { ".E01", ".raw", ".001" };
-	const layout *want = layout_of(o->format, o->segment_size);
-	size_t n = strlen(o->target), i;
-	const char *tail = n > 4 ? o->target + n - 4 : "";
+	static const char *const exts[] = { ".E01", ".raw", ".001", ".iso" };
+	const layout *want = layout_of(format, segment_size);
+	size_t n = strlen(*target), i;
+	const char *tail = n > 4 ? *target + n - 4 : "";
 
 	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
 		if (strcasecmp(tail, exts[i]) != 0 || tail[-1] == '/')
 			continue;
 		if (strcasecmp(exts[i], want->ext) != 0) {
 			fprintf(stderr,
-				"acquire: TARGET %s ends in %s, but --format %s%s writes %s: give TARGET without an extension (see acquire --help)\n",
-				fx_tool_escape(o->target), fx_tool_escape(tail), o->format,
-				o->segment_size ? " --segment-size" : "", want->writes);
+				"acquire: %s %s ends in %s, but %s %s%s writes %s: give %s without an extension (see acquire --help)\n",
+				what, fx_tool_escape(*target), fx_tool_escape(tail),
+				strcmp(what, "TARGET") ? "--copy-format" : "--format",
+				format, segment_size ? " --segment-size" : "",
+				want->writes, what);
 			return FX_EXIT_USAGE;
 		}
-		snprintf(buf, len, "%.*s", (int)(n - 4), o->target);
-		o->target = buf;
+		snprintf(buf, len, "%.*s", (int)(n - 4), *target);
+		*target = buf;
 		break;
+	}
+	return 0;
+}
+
+static int check_target_name(acq_options *o, char *buf, size_t len)
+{
+	return check_name_of(&o->target, "TARGET", o->format, o->segment_size,
+			     buf, len);
+}
+
+/* --sparse is for raw files; an .iso is one file. (A copy's raw files are
+ * sparse too with --sparse; an E01 copy's are not.) */
+static int check_raw_only(const acq_options *o)
+{
+	if (o->sparse && strcmp(o->format, "e01") == 0) {
+		fprintf(stderr,
+			"acquire: --sparse is for --format raw or iso: an E01 image compresses runs of zeros already (see acquire --help)\n");
+		return FX_EXIT_USAGE;
+	}
+	if (o->segment_size && strcmp(o->format, "iso") == 0) {
+		fprintf(stderr,
+			"acquire: --segment-size: --format iso writes one file, TARGET.iso; use --format raw --segment-size for a split raw image (see acquire --help)\n");
+		return FX_EXIT_USAGE;
 	}
 	return 0;
 }
@@ -343,13 +433,17 @@ static int check_target_name(acq_options *o, char *buf, size_t len)
 static int check_options(acq_options *o)
 {
 	fx_acquire_options ao;
+	int rc;
 
-	if (strcmp(o->format, "raw") != 0 && strcmp(o->format, "e01") != 0)
-		return usage_error("--format: unknown format '%s' (raw or e01)", o->format);
+	if (strcmp(o->format, "raw") != 0 && strcmp(o->format, "e01") != 0 &&
+	    strcmp(o->format, "iso") != 0)
+		return usage_error("--format: unknown format '%s' (raw, iso or e01)", o->format);
 	if (strcmp(o->format, "raw") == 0 && fx_raw_segment_size_check(o->segment_size)) {
 		fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
 		return FX_EXIT_USAGE;
 	}
+	if ((rc = check_raw_only(o)) != 0)
+		return rc;
 	/* Default: 1 MiB for raw (O_DIRECT writes straight from the ring);
 	 * 4 MiB for E01, where a quarter of the hand-offs between the reader,
 	 * the hash threads and the compressors measured 1.5-3% faster. */
@@ -363,7 +457,9 @@ static int check_options(acq_options *o)
 	 * value that is wrong is wrong, whatever the format. */
 	if (check_e01_options(o) != 0)
 		return library_usage_error();
-	if (strcmp(o->format, "e01") == 0)
+	if ((rc = acq_copies_check_options(o)) != 0)
+		return rc;
+	if (strcmp(o->format, "e01") == 0 || acq_copies_any_e01(o))
 		return check_header_text(o);
 	return 0;
 }
@@ -375,7 +471,7 @@ static void note_resume_conflict(acq_options *o, int c)
 	const struct option *lo;
 
 	if (o->resume_conflict || c == OPT_RESUME || c == OPT_DB || c == OPT_OPERATOR ||
-	    c == OPT_SIGN_KEY || c == 'q' || c == OPT_JSON)
+	    c == OPT_SIGN_KEY || c == 'q' || c == OPT_JSON || c == OPT_PROGRESS)
 		return;
 	for (lo = long_options; lo->name; lo++)
 		if (lo->val == c)
@@ -409,6 +505,7 @@ static int parse_args(acq_options *o, int argc, char **argv)
 	o->verify = 1;
 	o->write_block = 1;
 	o->checkpoint_bytes = (uint64_t)1 << 30;
+	o->progress = -1;
 	o->command_line = fx_tool_command_line(argc, argv);
 	while ((c = fx_tool_getopt("acquire", argc, argv, "f:qh", long_options)) != -1) {
 		if (c == 'h') {
@@ -427,12 +524,25 @@ static int parse_args(acq_options *o, int argc, char **argv)
 	}
 	if (o->resume)
 		return check_resume_args(o, argc, argv);
+	if (o->to_stream) { /* no TARGET: the stream goes to standard output */
+		if (argc - optind != 1)
+			return usage_error("--to-stream: expected SOURCE only (the stream goes to standard output)%s", "");
+		o->source = argv[optind];
+		o->target = NULL;
+		if ((rc = acq_stream_check_options(o)) != 0)
+			return rc;
+		return check_options(o);
+	}
 	if (argc - optind != 2)
 		return usage_error("expected SOURCE and TARGET%s", "");
 	o->source = argv[optind];
 	o->target = argv[optind + 1];
-	if ((rc = check_target_text(o->target)) != 0)
+	if ((rc = check_target_text(o->target)) != 0 ||
+	    (rc = acq_stream_check_options(o)) != 0)
 		return rc;
+	for (c = 0; c < (int)o->ncopies; c++)
+		if ((rc = check_target_text(o->copy_target[c])) != 0)
+			return rc;
 	return check_options(o);
 }
 
@@ -448,6 +558,63 @@ static void strip_resume_ext(acq_options *o, char *buf, size_t len)
 		snprintf(buf, len, "%.*s", (int)(n - 4), o->target);
 		o->target = buf;
 	}
+}
+
+/* A path made absolute as TARGET's is (resolve_paths), or the exit code. */
+static int abs_target(char *out, size_t len, const char *path, const char *what)
+{
+	char dir[PATH_MAX];
+
+	if (fx_tool_abs_path(out, len, path) == 0)
+		return 0;
+	if (errno == EINVAL) {
+		fprintf(stderr, "acquire: %s '%s' does not end in a file name (e.g. /cases/HDD-01) (see acquire --help)\n",
+			what, fx_tool_escape(path));
+		return FX_EXIT_USAGE;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	fprintf(stderr, "acquire: destination directory %s: %s\n",
+		fx_tool_escape(dirname(dir)), strerror(errno));
+	return FX_EXIT_USAGE;
+}
+
+/*
+ * Each --copy: its writer (acq_copy_writer), its name as TARGET's is
+ * checked, made absolute. Then every destination must differ from every
+ * other: the same name in the same directory (whatever the formats)
+ * would share the log, the .sha256 and, for one format, every file.
+ */
+static int resolve_copies(acq_state *st)
+{
+	const char *prev, *what;
+	unsigned i, j;
+	int rc;
+
+	st->ncopies = st->opt.ncopies;
+	for (i = 0; i < st->ncopies; i++) {
+		acq_copy *c = &st->copies[i];
+		const char *typed = st->opt.copy_target[i];
+
+		acq_copy_writer(&st->opt, i, &c->format, &c->segment_size);
+		if ((rc = check_name_of(&typed, "--copy", c->format,
+					c->segment_size, c->typed,
+					sizeof(c->typed))) != 0 ||
+		    (rc = abs_target(c->abs, sizeof(c->abs), typed, "--copy")) != 0)
+			return rc;
+		c->target = c->abs;
+		snprintf(c->sha_path, sizeof(c->sha_path), "%s.sha256", c->target);
+		for (j = 0; j <= i; j++) {
+			prev = j ? st->copies[j - 1].target : st->opt.target;
+			what = j ? "--copy" : "TARGET";
+			if (strcmp(prev, c->target) == 0) {
+				fprintf(stderr, "acquire: --copy %s and %s %s are the same name in the same directory: their files would share names; give each destination its own name (see acquire --help)\n",
+					fx_tool_escape(st->opt.copy_target[i]), what,
+					fx_tool_escape(j ? st->opt.copy_target[j - 1] : st->opt.target));
+				return FX_EXIT_USAGE;
+			}
+		}
+	}
+	return 0;
 }
 
 /*
@@ -478,7 +645,11 @@ static int resolve_paths(acq_state *st)
 		return FX_EXIT_USAGE;
 	}
 	o->target = st->target_abs;
-	if (o->source && fx_tool_abs_path(st->source_abs, sizeof(st->source_abs), o->source) == 0)
+	if ((rc = resolve_copies(st)) != 0)
+		return rc;
+	/* "-" is standard input, not a file of that name */
+	if (o->source && strcmp(o->source, "-") != 0 &&
+	    fx_tool_abs_path(st->source_abs, sizeof(st->source_abs), o->source) == 0)
 		o->source = st->source_abs;
 	if (o->db_path && fx_tool_abs_path(st->db_abs, sizeof(st->db_abs), o->db_path) == 0)
 		o->db_path = st->db_abs;
@@ -492,16 +663,33 @@ int main(int argc, char **argv)
 	static acq_state st;
 	int rc;
 
-	if ((rc = parse_args(&st.opt, argc, argv)) != 0 ||
-	    (rc = resolve_paths(&st)) != 0)
+	st.stream_fd = -1;
+	if ((rc = parse_args(&st.opt, argc, argv)) != 0)
 		return rc;
+	/* from here on, every outcome ends with the progress's done line */
+	acq_progress_start(&st.opt);
+	if (st.opt.to_stream) {
+		fx_tool_install_signals();
+		rc = acq_to_stream(&st);
+		acq_progress_done(&st, rc);
+		fx_acquire_result_clear(&st.res);
+		fx_source_free(st.src);
+		return rc;
+	}
+	if ((rc = resolve_paths(&st)) != 0) {
+		acq_progress_done(&st, rc);
+		return rc;
+	}
 	fx_tool_install_signals();
 	rc = acq_main(&st);
+	acq_progress_done(&st, rc);
 	fx_acquire_result_clear(&st.res);
 	fx_casedb_checkpoint_info_free(st.ckpt);
 	fx_casedb_acquisition_info_free(st.rec);
 	fx_source_free(st.prefix);
 	free(st.files);
 	fx_source_free(st.src);
+	if (st.stream_fd >= 0)
+		close(st.stream_fd);
 	return fx_tool_finish_stdout("acquire", rc);
 }

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "acquire_cli.h"
 #include "escape.h"
@@ -178,7 +179,8 @@ static int source_pass(acq_state *st, fx_source *src, char *out, size_t outlen)
 	ao.hash_algs = st->opt.hash_algs;
 	ao.retries = st->opt.retries;
 	ao.cancel = &fx_tool_signal;
-	acq_progress_hook(st, &ao, "acquire: verifying source: ");
+	acq_progress_hook(&ao, "verifying-source", "acquire: verifying source: ",
+			  fx_source_get_info(src)->size);
 	if (fx_acquire_run(&vr, src, NULL, &ao) != 0) {
 		snprintf(out, outlen, "FAILED: could not re-read: %.900s", fx_error_last());
 		state = FX_VERDICT_ERROR;
@@ -196,7 +198,7 @@ static int source_pass(acq_state *st, fx_source *src, char *out, size_t outlen)
 	}
 	if (state == FX_VERDICT_MISMATCH || state == FX_VERDICT_ERROR)
 		st->mismatch = 1;
-	fx_tool_progress_end();
+	fx_meter_end();
 	fx_acquire_result_clear(&vr);
 	return state;
 }
@@ -260,7 +262,7 @@ static void not_started(acq_state *st)
 	r->status = FX_VERDICT_ERROR;
 	r->acquisition_id = st->acq_id;
 	r->evidence_id = st->evidence_id;
-	snprintf(r->path, sizeof(r->path), "%s", st->files[0].path);
+	r->path = strdup(st->files[0].path); /* freed by fx_verify_result_clear */
 	f.kind = FX_FIND_READ_ERROR;
 	f.status = FX_VERDICT_ERROR;
 	f.message = msg;
@@ -383,10 +385,10 @@ static void verify_image(acq_state *st)
 	vo.cancel = &fx_tool_signal;
 	vo.reference = &ref;
 	vo.file_hashes = FX_VERIFY_FILES_UNKNOWN;
-	acq_progress_verify_hook(st, &vo);
+	acq_progress_verify_hook(&vo, st->res.bytes);
 	if (fx_verify_image(&st->verification, st->files[0].path, NULL, &vo) != 0)
 		not_started(st);
-	fx_tool_progress_end();
+	fx_meter_end();
 	st->verify_ran = 1;
 	st->verify_state = st->verification.status;
 	if (st->verify_state == FX_VERDICT_MISMATCH || st->verify_state == FX_VERDICT_ERROR)
@@ -397,21 +399,44 @@ static void verify_image(acq_state *st)
 
 /* ---- after writing ------------------------------------------------------- */
 
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 /* A failed run's files, hashed as left so that the record says exactly
  * what is there (a further signal stops it): not a verification. */
 static void hash_left_files(acq_state *st)
 {
-	size_t i;
+	struct timespec t0;
+	uint64_t bytes = 0, total = 0;
+	size_t i, n = 0, done = 0;
 
+	for (i = 0; i < st->nfiles; i++)
+		if (!st->files[i].sha256[0]) {
+			n++;
+			total += st->files[i].size;
+		}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < st->nfiles; i++) {
 		if (st->files[i].sha256[0])
 			continue;
+		/* a file at a time: its progress between files */
+		acq_progress_files(done, n, bytes, total, seconds_since(&t0));
 		if (fx_file_sha256_stored(st->files[i].sha256, st->files[i].path,
 					  &fx_tool_signal) != 0) {
 			note_unhashed(st, fx_error_last());
-			return;
+			break;
 		}
+		done++;
+		bytes += st->files[i].size;
 	}
+	if (n)
+		acq_progress_files(done, n, bytes, total, seconds_since(&t0));
+	fx_meter_end();
 }
 
 void acq_verify_outputs(acq_state *st)

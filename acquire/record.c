@@ -39,16 +39,28 @@ static const char *or_empty(const char *s)
 	return s && *s ? s : "(none)";
 }
 
+/* The media's kind, as the E01 header records it: optical (a CD/DVD/BD
+ * drive, or 2048-byte sectors), removable, or fixed. */
+static const char *media_name(const fx_source_info *in)
+{
+	return in->optical == 1 ? "optical" : in->removable == 1 ? "removable"
+								 : "fixed";
+}
+
 static void log_source(FILE *f, const fx_source_info *in)
 {
 	fprintf(f, "\nSource\n");
 	fprintf(f, "  Path:                 %s\n", fx_tool_escape(in->path));
 	fprintf(f, "  Type:                 %s\n",
-		in->is_block_device ? "block device" : "regular file");
-	fprintf(f, "  Size:                 %llu bytes (%llu sectors of %u bytes)\n",
-		(unsigned long long)in->size,
-		(unsigned long long)(in->size / in->logical_sector_size),
-		in->logical_sector_size);
+		in->kind == FX_SOURCE_STREAM ? "stream"
+		: in->is_block_device ? "block device" : "regular file");
+	if (in->kind == FX_SOURCE_STREAM && !in->size)
+		fprintf(f, "  Size:                 not known in advance (the stream is read to its end; what arrived is under Result)\n");
+	else
+		fprintf(f, "  Size:                 %llu bytes (%llu sectors of %u bytes)\n",
+			(unsigned long long)in->size,
+			(unsigned long long)(in->size / in->logical_sector_size),
+			in->logical_sector_size);
 	fprintf(f, "  Sector size:          logical %u, physical %u\n",
 		in->logical_sector_size, in->physical_sector_size);
 	fprintf(f, "  Vendor:               %s\n", fx_tool_escape(or_none(in->vendor)));
@@ -57,6 +69,10 @@ static void log_source(FILE *f, const fx_source_info *in)
 	fprintf(f, "  WWID:                 %s\n", fx_tool_escape(or_none(in->wwid)));
 	fprintf(f, "  Removable:            %s\n", yes_no_unknown(in->removable));
 	fprintf(f, "  Rotational:           %s\n", yes_no_unknown(in->rotational));
+	fprintf(f, "  Media type:           %s%s\n", media_name(in),
+		in->optical == 1 ? (in->logical_sector_size == 2048
+				    ? " (optical disc: 2048-byte sectors)"
+				    : " (optical disc drive: SCSI type 5)") : "");
 	fprintf(f, "  HPA/DCO:              %s\n", fx_tool_escape(in->hpa_dco));
 	fprintf(f, "  Write-block method:   %s\n",
 		fx_tool_escape(in->write_block_method));
@@ -139,6 +155,7 @@ int acq_log_begin(acq_state *st)
 		fx_tool_escape(o->db_path),
 		(long long)st->acq_id);
 	log_source(f, fx_source_get_info(st->src));
+	acq_stream_log_source(f, st);
 	fprintf(f, "\nParameters\n");
 	fprintf(f, "  Format:               %s\n", o->format);
 	if (strcmp(o->format, "e01") == 0 && !o->segment_size) {
@@ -162,8 +179,12 @@ int acq_log_begin(acq_state *st)
 	if (strcmp(o->format, "e01") == 0)
 		fprintf(f, "  Compression:          %s\n  EWF format:           %s\n",
 			o->compression, o->ewf_format);
+	else
+		fprintf(f, "  Sparse:               %s\n", o->sparse
+			? "yes (runs of zeros of 64 KiB or more left as holes)" : "no");
 	fprintf(f, "  Verify after writing: %s%s\n", o->verify ? "yes" : "no",
 		o->verify_source ? " (image and source)" : "");
+	acq_copies_log_params(f, st);
 	fprintf(f, "\nStatus at start:        running (the final status follows under Result; a log without a Result section is from a run that never finished)\n");
 	fflush(f);
 	fsync(fileno(f));
@@ -180,6 +201,24 @@ static void log_write_block_undone(FILE *f, const fx_source_info *in)
 			in->ro_kept);
 }
 
+/* What each image file takes on storage, where measured (raw files,
+ * after their final flush): a sparse image takes less than its size. */
+static void log_allocated(FILE *f, const acq_state *st)
+{
+	size_t i;
+	int header = 0;
+
+	for (i = 0; i < st->nfiles; i++) {
+		if (!st->files[i].allocated_known)
+			continue;
+		if (!header++)
+			fprintf(f, "Storage of image files (path, size, allocated bytes):\n");
+		fprintf(f, "  %s, %llu, %llu\n", fx_tool_escape(st->files[i].path),
+			(unsigned long long)st->files[i].size,
+			(unsigned long long)st->files[i].allocated);
+	}
+}
+
 static void log_result(FILE *f, const acq_state *st)
 {
 	const fx_acquire_result *r = &st->res;
@@ -194,8 +233,12 @@ static void log_result(FILE *f, const acq_state *st)
 	fprintf(f, "Status:                 %s\n", fx_status_name(st->status));
 	if (st->error[0])
 		fprintf(f, "Error:                  %s\n", fx_tool_escape(st->error));
-	fprintf(f, "Bytes acquired:         %llu of %llu\n",
-		(unsigned long long)r->bytes, (unsigned long long)r->size);
+	fprintf(f, "Bytes acquired:         %llu of %llu%s\n",
+		(unsigned long long)r->bytes, (unsigned long long)r->size,
+		fx_source_get_info(st->src)->kind == FX_SOURCE_STREAM &&
+		!fx_source_get_info(st->src)->size
+		? " (size not known in advance: what arrived)" : "");
+	acq_stream_log_result(f, st);
 	fprintf(f, "Unreadable sectors:     %llu in %zu range(s)%s\n",
 		(unsigned long long)r->bad_sectors, r->nbad,
 		r->nbad ? " (first sector, count), zero-filled in the image:" : "");
@@ -221,6 +264,7 @@ static void log_result(FILE *f, const acq_state *st)
 			st->files[i].sha256[0] ? st->files[i].sha256
 			: st->files_unhashed[0] ? fx_tool_escape(st->files_unhashed)
 			: "(not computed)");
+	log_allocated(f, st);
 	if (st->sha256_note[0])
 		fprintf(f, "SHA-256 file:           %s\n", fx_tool_escape(st->sha256_note));
 	else if ((withheld = sha256_withheld(st, why, sizeof(why))) != NULL)
@@ -239,8 +283,12 @@ static void log_result(FILE *f, const acq_state *st)
 	if (st->left_running)
 		fprintf(f, "Resumable:              yes, from byte %llu: acquire --resume %s (the case database keeps the acquisition open)\n",
 			(unsigned long long)st->last_checkpoint, fx_tool_escape(st->opt.target));
-	fprintf(f, "Read-only at end:       %s\n",
-		fx_tool_escape(or_empty(fx_source_get_info(st->src)->ro_after)));
+	acq_copies_log_result(f, st);
+	if (fx_source_get_info(st->src)->kind == FX_SOURCE_STREAM)
+		fprintf(f, "Read-only at end:       not known here (a stream; a sender's flags are those at its start, above)\n");
+	else
+		fprintf(f, "Read-only at end:       %s\n",
+			fx_tool_escape(or_empty(fx_source_get_info(st->src)->ro_after)));
 	log_write_block_undone(f, fx_source_get_info(st->src));
 }
 
@@ -320,7 +368,8 @@ int acq_write_sha256(acq_state *st)
 	return 0;
 }
 
-/* The image files: path, size and SHA-256 (null when not computed). */
+/* The image files: path, size, SHA-256 (null when not computed) and the
+ * bytes allocated on storage (null when not measured). */
 static void json_files(fx_json *j, const acq_state *st)
 {
 	size_t i;
@@ -333,6 +382,11 @@ static void json_files(fx_json *j, const acq_state *st)
 		fx_json_member_uint(j, "size", st->files[i].size);
 		fx_json_member_string(j, "sha256", st->files[i].sha256[0]
 				      ? st->files[i].sha256 : NULL);
+		fx_json_key(j, "allocated"); /* null: not measured (E01) */
+		if (st->files[i].allocated_known)
+			fx_json_uint(j, st->files[i].allocated);
+		else
+			fx_json_null(j);
 		fx_json_object_end(j);
 	}
 	fx_json_array_end(j);
@@ -391,9 +445,13 @@ void acq_print_json(const acq_state *st, FILE *f)
 	fx_json_member_uint(j, "bytes", r->bytes);
 	fx_json_member_uint(j, "size", r->size);
 	fx_json_member_uint(j, "sector_size", r->sector_size);
+	fx_tool_json_str(j, "media", media_name(fx_source_get_info(st->src)));
+	fx_json_key(j, "sparse");
+	fx_json_bool(j, st->opt.sparse);
 	json_result(j, r);
 	json_files(j, st);
 	json_windows(j, r);
+	acq_copies_json(j, st);
 	fx_tool_json_str(j, "verification", st->verify_result);
 	fx_tool_json_str(j, "source_verification", st->verify_source_result);
 	fx_format_utc(when, sizeof(when), st->start);
@@ -412,6 +470,7 @@ void acq_print_json(const acq_state *st, FILE *f)
 		fx_json_member_uint(j, "resumable_from", st->last_checkpoint);
 	else
 		fx_json_member_string(j, "resumable_from", NULL);
+	acq_stream_json(j, st);
 	fx_json_object_end(j);
 	fputc('\n', f);
 	fx_json_free(j);

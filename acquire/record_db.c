@@ -38,11 +38,33 @@ const char *acq_format_name(const acq_options *o)
 	       : o->segment_size ? "split-raw" : "raw";
 }
 
-/* The options as recorded (acquisitions.parameters_json): compact JSON,
- * keys in this order (allow_mounted came last), flags as 0 or 1. A
- * writer in memory: NULL (said on stderr) when out of memory. */
-static fx_json *params_json(const acq_options *o)
+/* The copies as given (--copy, --copy-format): target and format of
+ * each, so that the record holds every destination the run was asked
+ * for (a resume needs them), whatever became of them. */
+static void params_copies(fx_json *j, const acq_state *st)
 {
+	unsigned i;
+
+	fx_json_key(j, "copies");
+	fx_json_array_begin(j);
+	for (i = 0; i < st->ncopies; i++) {
+		fx_json_object_begin(j);
+		fx_tool_json_str(j, "target", st->copies[i].target);
+		fx_tool_json_str(j, "format", st->copies[i].format);
+		fx_json_member_uint(j, "segment_size", st->copies[i].segment_size);
+		fx_json_object_end(j);
+	}
+	fx_json_array_end(j);
+}
+
+/* The options as recorded (acquisitions.parameters_json): compact JSON,
+ * keys in this order (allow_mounted, then sparse, came last, then copies,
+ * only for a run with copies), flags as 0 or 1; format as typed (iso,
+ * which the format column records as raw). A writer in memory: NULL (said
+ * on stderr) when out of memory. */
+static fx_json *params_json(const acq_state *st)
+{
+	const acq_options *o = &st->opt;
 	int e01 = strcmp(o->format, "e01") == 0;
 	fx_json *j = fx_tool_json_new("acquire", NULL);
 
@@ -62,6 +84,10 @@ static fx_json *params_json(const acq_options *o)
 	fx_json_member_int(j, "verify_source", o->verify_source);
 	fx_json_member_int(j, "write_block", o->write_block);
 	fx_json_member_int(j, "allow_mounted", o->allow_mounted);
+	fx_json_member_int(j, "sparse", o->sparse);
+	if (st->ncopies)
+		params_copies(j, st);
+	acq_stream_json(j, st); /* a stream source only: what it was */
 	fx_json_object_end(j);
 	return j;
 }
@@ -85,7 +111,7 @@ int acq_db_begin(acq_state *st)
 		return FX_EXIT_FAILURE;
 	}
 	fx_format_utc(start, sizeof(start), st->start);
-	if (!(params = params_json(&st->opt)))
+	if (!(params = params_json(st)))
 		return FX_EXIT_FAILURE;
 	rec.case_number = st->case_number;
 	rec.case_description = st->opt.case_description;

@@ -75,10 +75,21 @@ static int on_checkpoint(const fx_acquire_checkpoint *cp, void *payload)
 	return 0;
 }
 
+/* Only a raw or split raw run of one image from a source that can be
+ * read again: E01, .iso, copies, sparse runs and streams take no
+ * checkpoints and are never left resumable (docs/resume.md). */
+static int resumable_run(const acq_state *st)
+{
+	return strcmp(st->opt.format, "raw") == 0 && !st->ncopies &&
+	       !st->opt.sparse &&
+	       !acq_source_is_stream(&st->opt) &&
+	       !(st->src && fx_source_get_info(st->src)->kind == FX_SOURCE_STREAM);
+}
+
 void acq_resume_options(acq_state *st, fx_acquire_options *ao)
 {
-	if (strcmp(st->opt.format, "raw") != 0)
-		return; /* E01 has no checkpoints (docs/resume.md) */
+	if (!resumable_run(st))
+		return;
 	ao->checkpoint_bytes = st->opt.checkpoint_bytes;
 	ao->checkpoint_ms = st->opt.checkpoint_bytes ? ACQ_CHECKPOINT_MS : 0;
 	ao->checkpoint = on_checkpoint;
@@ -97,7 +108,7 @@ void acq_resume_settle(acq_state *st)
 	const fx_acquire_result *r = &st->res;
 	fx_acquire_checkpoint cp;
 
-	if (strcmp(st->opt.format, "raw") != 0 || !r->bytes || !st->db ||
+	if (!resumable_run(st) || !r->bytes || !st->db ||
 	    !(st->status == FX_STATUS_INTERRUPTED ||
 	      (st->status == FX_STATUS_FAILED && r->error_code == FX_EGONE)) ||
 	    r->bytes <= st->resumed_from)
@@ -197,6 +208,33 @@ static int opened_db(acq_state *st)
 	return fx_error_last_code() == FX_ENOTFOUND ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
 }
 
+/* A stream (standard input, --from-stream) cannot be read again, and a
+ * run with copies would need every copy reopened: neither takes
+ * checkpoints nor is left resumable; a resume of one is refused by what
+ * it was (said on stderr: 1), else 0. */
+static int never_resumable(int64_t id, const char *target,
+			   const fx_casedb_acquisition_info *a)
+{
+	const char *pj = a->rec.parameters_json;
+
+	if (pj && strstr(pj, "\"stream\":{")) {
+		fprintf(stderr, "acquire: --resume: acquisition %lld of %s read a stream (standard input or --from-stream): a stream cannot be read again, so it is never resumed; acquire it anew\n",
+			(long long)id, fx_tool_escape(target));
+		return 1;
+	}
+	if (pj && strstr(pj, "\"copies\":[")) {
+		fprintf(stderr, "acquire: --resume: acquisition %lld of %s wrote copies (--copy): a run with copies is never resumed (a resume reopens one image); acquire it anew\n",
+			(long long)id, fx_tool_escape(target));
+		return 1;
+	}
+	if (pj && strstr(pj, "\"sparse\":1")) {
+		fprintf(stderr, "acquire: --resume: acquisition %lld of %s is sparse (--sparse): a sparse image's size is set only when it is closed, so it is never resumed; acquire it anew\n",
+			(long long)id, fx_tool_escape(target));
+		return 1;
+	}
+	return 0;
+}
+
 /* Why there is nothing to resume: a finished acquisition of TARGET's
  * files, or no checkpoint at all. */
 static int nothing_to_resume(acq_state *st)
@@ -213,6 +251,10 @@ static int nothing_to_resume(acq_state *st)
 			id = 0;
 	}
 	if (id && fx_casedb_acquisition_get(&a, st->db, id) == 0) {
+		if (never_resumable(id, st->opt.target, a)) {
+			fx_casedb_acquisition_info_free(a);
+			return FX_EXIT_USAGE;
+		}
 		fprintf(stderr, "acquire: --resume: acquisition %lld of %s is %s; nothing to resume\n",
 			(long long)id, fx_tool_escape(st->opt.target),
 			fx_status_name(a->status));

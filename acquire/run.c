@@ -21,8 +21,8 @@
 
 int acq_main(acq_state *st);
 
-/* True if name is one of ours for target base: base.raw, base.log,
- * base.sha256, base.NNN (digits), base.Exx / base.exx (E01 segments). */
+/* True if name is one of ours for target base: base.raw, base.iso,
+ * base.log, base.sha256, base.NNN (digits), base.Exx / base.exx (E01 segments). */
 static int is_output_name(const char *name, const char *base)
 {
 	size_t blen = strlen(base);
@@ -31,7 +31,8 @@ static int is_output_name(const char *name, const char *base)
 	if (strncmp(name, base, blen) != 0 || name[blen] != '.')
 		return 0;
 	ext = name + blen + 1;
-	if (!strcmp(ext, "raw") || !strcmp(ext, "log") || !strcmp(ext, "sha256"))
+	if (!strcmp(ext, "raw") || !strcmp(ext, "log") || !strcmp(ext, "sha256") ||
+	    !strcmp(ext, "iso"))
 		return 1;
 	if (strspn(ext, "0123456789") == strlen(ext) && strlen(ext) >= 3)
 		return 1;
@@ -47,16 +48,25 @@ static int is_output_name(const char *name, const char *base)
  * it is created). Files are created O_EXCL|O_NOFOLLOW anyway: this makes
  * the refusal come before the log and the database record.
  */
-static int refuse_existing(const acq_state *st)
+/* A destination as the refusals see it: TARGET or a copy. */
+typedef struct dest_names dest_names;
+static int check_e01_names(const acq_state *st, const dest_names *dn);
+
+struct dest_names {
+	const char *target, *format, *log_path, *sha_path;
+	uint64_t segment_size;
+};
+
+static int refuse_existing_at(const acq_state *st, const dest_names *dn)
 {
 	char buf[PATH_MAX], base[PATH_MAX], dir[PATH_MAX];
 	struct dirent *de;
 	DIR *d;
 	int found = 0;
 
-	snprintf(buf, sizeof(buf), "%s", st->opt.target);
+	snprintf(buf, sizeof(buf), "%s", dn->target);
 	snprintf(base, sizeof(base), "%s", basename(buf));
-	snprintf(buf, sizeof(buf), "%s", st->opt.target);
+	snprintf(buf, sizeof(buf), "%s", dn->target);
 	snprintf(dir, sizeof(dir), "%s", dirname(buf));
 	if (!(d = opendir(dir))) {
 		fprintf(stderr, "acquire: destination directory %s: %s\n",
@@ -83,16 +93,66 @@ static int refuse_existing(const acq_state *st)
 	closedir(d);
 	if (found)
 		return FX_EXIT_USAGE;
-	if (fx_evidence_path_check(st->log_path) != 0 ||
-	    fx_evidence_path_check(st->sha_path) != 0 ||
-	    (strcmp(st->opt.format, "raw") == 0 &&
-	     fx_raw_check_names(st->opt.target, st->opt.segment_size,
-				fx_source_get_info(st->src)->size) != 0)) {
+	snprintf(buf, sizeof(buf), "%s.iso", dn->target);
+	if ((dn->log_path && fx_evidence_path_check(dn->log_path) != 0) ||
+	    fx_evidence_path_check(dn->sha_path) != 0 ||
+	    (strcmp(dn->format, "iso") == 0 &&
+	     fx_evidence_path_check(buf) != 0) ||
+	    (strcmp(dn->format, "raw") == 0 &&
+	     fx_raw_check_names(dn->target, dn->segment_size,
+				fx_source_get_info(st->src)->size) != 0) ||
+	    (strcmp(dn->format, "e01") == 0 && check_e01_names(st, dn) != 0)) {
 		fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
 		return fx_error_last_code() == FX_EEXISTS ? FX_EXIT_USAGE
 							  : FX_EXIT_FAILURE;
 	}
 	return 0;
+}
+
+static int make_sink_at(acq_state *st, fx_sink **out, const char *target,
+			const char *format, uint64_t segment_size);
+
+/* An E01 destination of a source with a partial last sector is refused by
+ * its writer before it creates anything: asked here, before any other
+ * destination's writer has created a file. */
+static int refuse_partial_sector(acq_state *st)
+{
+	const fx_source_info *in = fx_source_get_info(st->src);
+	fx_sink *none = NULL;
+	unsigned i;
+	int rc = 0;
+
+	if (in->size % in->logical_sector_size == 0)
+		return 0;
+	if (strcmp(st->opt.format, "e01") == 0)
+		rc = make_sink_at(st, &none, st->opt.target, "e01",
+				  st->opt.segment_size);
+	for (i = 0; !rc && i < st->ncopies; i++)
+		if (strcmp(st->copies[i].format, "e01") == 0)
+			rc = make_sink_at(st, &none, st->copies[i].target,
+					  "e01", st->copies[i].segment_size);
+	fx_sink_free(none); /* never: the writer refuses this size */
+	return rc;
+}
+
+/* Every destination, TARGET and each copy, before any file is created:
+ * one that is refused leaves no file of another behind. */
+static int refuse_existing(acq_state *st)
+{
+	dest_names dn = { st->opt.target, st->opt.format, st->log_path,
+			  st->sha_path, st->opt.segment_size };
+	unsigned i;
+	int rc = refuse_partial_sector(st);
+
+	rc = rc ? rc : refuse_existing_at(st, &dn);
+	for (i = 0; !rc && i < st->ncopies; i++) {
+		const acq_copy *c = &st->copies[i];
+		dest_names cn = { c->target, c->format, NULL, c->sha_path,
+				  c->segment_size };
+
+		rc = refuse_existing_at(st, &cn);
+	}
+	return rc;
 }
 
 /* The options whose rule depends on the source's sector size, checked as
@@ -105,11 +165,58 @@ static int check_sector_size(acq_state *st)
 	return fx_acquire_options_check(&ao, fx_source_get_info(st->src)->logical_sector_size);
 }
 
+/*
+ * What the options ask of the source or the destination, known once both
+ * are: an .iso holds whole 2048-byte sectors; --sparse needs a file
+ * system that keeps holes (probed with a file nobody sees) under TARGET
+ * and under each raw copy. Before the
+ * log, the database or the image exist.
+ */
+static int sparse_refused(void)
+{
+	fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
+	return fx_error_last_code() == FX_EUSAGE ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
+}
+
+static int check_destination(const acq_state *st)
+{
+	const fx_source_info *in = fx_source_get_info(st->src);
+	unsigned i;
+
+	if (strcmp(st->opt.format, "iso") == 0 && in->size % 2048) {
+		fprintf(stderr,
+			"acquire: source %s: %llu bytes is not a whole number of 2048-byte sectors, as an .iso image holds; --format raw keeps every byte\n",
+			fx_tool_escape(st->opt.source), (unsigned long long)in->size);
+		return FX_EXIT_USAGE;
+	}
+	if (st->opt.sparse && fx_raw_sparse_check(st->opt.target) != 0)
+		return sparse_refused();
+	/* a raw copy is sparse too, and may be on another file system */
+	for (i = 0; st->opt.sparse && i < st->ncopies; i++)
+		if (strcmp(st->copies[i].format, "e01") != 0 &&
+		    fx_raw_sparse_check(st->copies[i].target) != 0)
+			return sparse_refused();
+	return 0;
+}
+
 int acq_open_source(acq_state *st)
 {
 	fx_source_options so = FX_SOURCE_OPTIONS_INIT;
-	const char *dest[] = { st->opt.target, st->opt.db_path, NULL };
+	const char *dest[3 + ACQ_MAX_COPIES] = { st->opt.target, st->opt.db_path };
+	unsigned i;
 	int rc;
+
+	for (i = 0; i < st->ncopies; i++) /* a copy on the source disk too */
+		dest[2 + i] = st->copies[i].target;
+
+	if (acq_source_is_stream(&st->opt)) {
+		if ((rc = acq_stream_open(st)) != 0)
+			return rc;
+		if (check_sector_size(st) == 0)
+			return 0;
+		fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
+		return FX_EXIT_USAGE;
+	}
 
 	so.write_block = st->opt.write_block;
 	so.allow_mounted = st->opt.allow_mounted;
@@ -124,7 +231,9 @@ int acq_open_source(acq_state *st)
 		? FX_EXIT_USAGE : FX_EXIT_FAILURE;
 }
 
-static int make_e01_sink(acq_state *st, fx_sink **out)
+/* The E01 writer's options for this source and segment size. */
+static void e01_options(const acq_state *st, uint64_t segment_size,
+			fx_e01_options *out)
 {
 	const fx_source_info *in = fx_source_get_info(st->src);
 	fx_e01_options eo = FX_E01_OPTIONS_INIT;
@@ -137,12 +246,15 @@ static int make_e01_sink(acq_state *st, fx_sink **out)
 	eo.ewf_format = st->opt.ewf_format;
 	eo.compression = st->opt.compression;
 	eo.threads = st->opt.threads;
-	eo.segment_size = st->opt.segment_size;
+	eo.segment_size = segment_size;
 	eo.media_size = in->size;
 	eo.bytes_per_sector = in->logical_sector_size;
-	eo.media_type = in->optical ? FX_E01_OPTICAL
+	eo.media_type = in->optical == 1 ? FX_E01_OPTICAL
 			: in->removable == 1 ? FX_E01_REMOVABLE : FX_E01_FIXED;
-	eo.physical = in->kind == FX_SOURCE_DEVICE; /* a disk, no partition */
+	/* a disk, no partition (a stream's is the sender's device) */
+	eo.physical = in->kind == FX_SOURCE_DEVICE ||
+		      (in->kind == FX_SOURCE_STREAM && in->is_block_device == 1 &&
+		       in->is_partition == 0);
 	eo.case_number = st->case_number;
 	eo.evidence_number = st->evidence_number;
 	eo.examiner = st->opt.examiner;
@@ -152,18 +264,35 @@ static int make_e01_sink(acq_state *st, fx_sink **out)
 	eo.serial = in->serial;
 	eo.software = software;
 	eo.os = os;
-	return fx_sink_e01_new(out, st->opt.target, &eo);
+	*out = eo;
 }
 
-static int make_sink(acq_state *st, fx_sink **out)
+static int check_e01_names(const acq_state *st, const dest_names *dn)
+{
+	fx_e01_options eo;
+
+	e01_options(st, dn->segment_size, &eo);
+	return fx_e01_check_names(dn->target, &eo);
+}
+
+static int make_sink_at(acq_state *st, fx_sink **out, const char *target,
+			const char *format, uint64_t segment_size)
 {
 	const fx_source_info *in = fx_source_get_info(st->src);
+	fx_e01_options eo;
 	int rc;
 
-	if (strcmp(st->opt.format, "raw") == 0)
-		rc = fx_sink_raw_new(out, st->opt.target, st->opt.segment_size);
-	else
-		rc = make_e01_sink(st, out);
+	if (strcmp(format, "e01") != 0) { /* raw or iso */
+		fx_raw_options ro = FX_RAW_OPTIONS_INIT;
+
+		ro.segment_size = segment_size;
+		ro.sparse = st->opt.sparse;
+		ro.iso = strcmp(format, "iso") == 0;
+		rc = fx_sink_raw_open(out, target, &ro);
+	} else {
+		e01_options(st, segment_size, &eo);
+		rc = fx_sink_e01_new(out, target, &eo);
+	}
 	if (rc == 0)
 		return 0;
 	if (rc == FX_EUSAGE && in->size % in->logical_sector_size)
@@ -174,23 +303,40 @@ static int make_sink(acq_state *st, fx_sink **out)
 	return rc == FX_EUSAGE || rc == FX_EEXISTS ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
 }
 
+/* TARGET's writer, then each copy's. */
+static int make_sinks(acq_state *st, fx_sink **out)
+{
+	unsigned i;
+	int rc = make_sink_at(st, out, st->opt.target, st->opt.format,
+			      st->opt.segment_size);
+
+	for (i = 0; !rc && i < st->ncopies; i++) {
+		acq_copy *c = &st->copies[i];
+
+		rc = make_sink_at(st, &c->sink, c->target, c->format,
+				  c->segment_size);
+	}
+	return rc;
+}
+
 static int exit_code(const acq_state *st)
 {
 	switch (st->status) {
 	case FX_STATUS_INTERRUPTED:
 		return fx_tool_signo() == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT;
 	case FX_STATUS_FAILED:
-		/* a resumed image whose prefix is not what its checkpoint says */
-		return st->res.error_code == FX_EMISMATCH ? FX_EXIT_EVIDENCE
-							  : FX_EXIT_FAILURE;
+		return acq_stream_failed_exit(st);
 	default:
 		break;
 	}
+	/* a copy that failed fails the run, whatever the others did */
+	if (acq_copies_failed(st))
+		return FX_EXIT_FAILURE;
 	/* a read-back cut short by a signal is no verdict either way */
 	if (st->verify_state == FX_VERDICT_INTERRUPTED ||
 	    st->verify_source_state == FX_VERDICT_INTERRUPTED)
 		return fx_tool_signo() == SIGTERM ? FX_EXIT_SIGTERM : FX_EXIT_SIGINT;
-	if (st->mismatch)
+	if (st->mismatch || acq_copies_mismatch(st))
 		return FX_EXIT_EVIDENCE;
 	return st->status == FX_STATUS_COMPLETED_WITH_ERRORS ? FX_EXIT_BAD_SECTORS
 							      : FX_EXIT_OK;
@@ -240,10 +386,12 @@ static void report(const acq_state *st)
 		fprintf(stderr, "acquire: %llu unreadable sectors in %zu range(s), zero-filled (see %s)\n",
 			(unsigned long long)r->bad_sectors, r->nbad,
 			fx_tool_escape(st->log_path));
+	acq_copies_report(st);
 	if (st->opt.json)
 		acq_print_json(st, stdout);
-	else if (!st->opt.quiet && (st->status == FX_STATUS_COMPLETED ||
-				    st->status == FX_STATUS_COMPLETED_WITH_ERRORS))
+	else if (!st->opt.quiet && fx_meter_mode() != FX_METER_JSON &&
+		 (st->status == FX_STATUS_COMPLETED ||
+		  st->status == FX_STATUS_COMPLETED_WITH_ERRORS))
 		fprintf(stderr, "acquire: %s, %llu bytes, MD5 %s, SHA-256 %s\n",
 			fx_status_name(st->status), (unsigned long long)r->bytes,
 			r->digests.md5[0] ? r->digests.md5 : "-",
@@ -252,15 +400,30 @@ static void report(const acq_state *st)
 
 static int run_pipeline(acq_state *st, fx_sink *sink)
 {
+	fx_sink *copies[ACQ_MAX_COPIES];
 	fx_acquire_options ao;
+	unsigned i;
 	int rc;
 
 	acq_pipeline_options(&st->opt, &ao);
 	ao.cancel = &fx_tool_signal;
+	for (i = 0; i < st->ncopies; i++)
+		copies[i] = st->copies[i].sink;
+	ao.copies = copies;
+	ao.ncopies = st->ncopies;
 	acq_resume_options(st, &ao);
-	acq_progress_hook(st, &ao, "acquire: ");
+	/* a resume re-reads the image's prefix first (phase resuming); a
+	 * stream's size of 0: not known in advance */
+	if (ao.resume_offset)
+		acq_progress_resume_hook(&ao, ao.resume_offset,
+					 fx_source_get_info(st->src)->size);
+	else
+		acq_progress_hook(&ao, "reading", "acquire: reading: ",
+				  fx_source_get_info(st->src)->size ? fx_source_get_info(st->src)->size
+								    : FX_METER_UNKNOWN);
+	acq_progress_name_copies(&ao, st);
 	rc = fx_acquire_run(&st->res, st->src, sink, &ao);
-	fx_tool_progress_end();
+	fx_meter_end();
 	if (rc != 0) {
 		fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
 		return rc == FX_EUSAGE ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
@@ -269,7 +432,7 @@ static int run_pipeline(acq_state *st, fx_sink *sink)
 	snprintf(st->error, sizeof(st->error), "%s",
 		 st->res.error ? st->res.error : "");
 	acq_resume_settle(st);
-	return 0;
+	return acq_copies_take_results(st);
 }
 
 /* Case and evidence numbers: as given, else "unassigned" and the target's
@@ -294,7 +457,7 @@ static void name_evidence(acq_state *st)
  * log say which. Called before anything records the end; a second call
  * does nothing.
  */
-static void settle_source(acq_state *st)
+void acq_settle_source(acq_state *st)
 {
 	const fx_source_info *in;
 
@@ -329,7 +492,7 @@ static int conclude(acq_state *st, fx_sink *sink)
 	int db_ok;
 
 	st->end = time(NULL);
-	settle_source(st);
+	acq_settle_source(st);
 	if (collect_files(st, sink) != 0)
 		st->status = FX_STATUS_FAILED;
 	acq_verify_outputs(st);
@@ -338,7 +501,9 @@ static int conclude(acq_state *st, fx_sink *sink)
 		snprintf(st->error, sizeof(st->error), "cannot write %.900s",
 			 st->sha_path);
 	}
-	db_ok = acq_db_finish(st) == 0 && acq_db_verification(st) == 0;
+	acq_copies_conclude(st);
+	db_ok = acq_db_finish(st) == 0 && acq_db_verification(st) == 0 &&
+		acq_copies_db(st) == 0;
 	if (!db_ok && st->status != FX_STATUS_INTERRUPTED) {
 		st->status = FX_STATUS_FAILED;
 		snprintf(st->error, sizeof(st->error),
@@ -364,9 +529,10 @@ int acq_main(acq_state *st)
 		if ((rc = acq_resume_begin(st, &sink)) != 0)
 			goto done;
 	} else {
-		if ((rc = acq_open_source(st)) != 0 || (rc = refuse_existing(st)) != 0)
+		if ((rc = acq_open_source(st)) != 0 || (rc = refuse_existing(st)) != 0 ||
+		    (rc = check_destination(st)) != 0)
 			goto done;
-		if ((rc = make_sink(st, &sink)) != 0)
+		if ((rc = make_sinks(st, &sink)) != 0)
 			goto done;
 		st->start = time(NULL);
 		if ((rc = acq_db_begin(st)) != 0)
@@ -379,17 +545,18 @@ int acq_main(acq_state *st)
 			snprintf(st->error, sizeof(st->error), "%.600s",
 				 fx_error_last());
 		st->end = time(NULL);
-		settle_source(st);
+		acq_settle_source(st);
 		acq_db_finish(st);
 		rc = rc ? rc : FX_EXIT_FAILURE;
 		goto done;
 	}
 	rc = conclude(st, sink);
 done:
-	settle_source(st);
+	acq_settle_source(st);
 	if (st->log)
 		acq_log_finish(st);
 	fx_sink_free(sink);
+	acq_copies_free(st);
 	fx_verify_result_clear(&st->verification);
 	fx_casedb_free(st->db);
 	st->db = NULL;

@@ -16,7 +16,7 @@
 -- * Hashes are lowercase hex.
 
 PRAGMA application_id = 1180189508; -- 0x46584344, "FXCD"
-PRAGMA user_version = 3;
+PRAGMA user_version = 5;
 
 CREATE TABLE meta (
 	key   TEXT PRIMARY KEY NOT NULL,
@@ -25,7 +25,7 @@ CREATE TABLE meta (
 
 INSERT INTO meta (key, value) VALUES
 	('application', 'libforensic case database'),
-	('schema_version', '3');
+	('schema_version', '5');
 
 -- Ed25519 public keys that signed audit events.
 CREATE TABLE signing_keys (
@@ -123,6 +123,9 @@ CREATE TABLE acquisitions (
 	-- Filled once, by the transaction that finishes the acquisition;
 	-- error: why a failed or interrupted one ended, as the tool said it
 	-- (schema 3; NULL for a completed one, or one finished before).
+	-- optical (at the end, recorded at the start): 1 for optical media
+	-- (a CD/DVD/BD drive, or 2048-byte sectors), 0 not (schema 5; NULL
+	-- for one begun before).
 	status               TEXT NOT NULL DEFAULT 'running'
 	                     CHECK (status IN ('running', 'completed',
 	                            'completed_with_errors', 'failed',
@@ -130,7 +133,8 @@ CREATE TABLE acquisitions (
 	end_utc              TEXT,
 	bytes_acquired       INTEGER,
 	sector_size          INTEGER,
-	error                TEXT
+	error                TEXT,
+	optical              INTEGER CHECK (optical IN (0, 1))
 );
 
 -- Unreadable sector ranges of an acquisition (filled with zeros in the image).
@@ -141,9 +145,45 @@ CREATE TABLE bad_sectors (
 	sector_count   INTEGER NOT NULL CHECK (sector_count > 0)
 );
 
+-- The files of an image. allocated_bytes: what the file took on storage
+-- after its final flush (st_blocks * 512), below size_bytes for a sparse
+-- raw image (schema 5); NULL where not measured (E01 segments, files
+-- recorded before).
 CREATE TABLE image_files (
 	id             INTEGER PRIMARY KEY,
 	acquisition_id INTEGER NOT NULL REFERENCES acquisitions (id),
+	path           TEXT NOT NULL,
+	size_bytes     INTEGER NOT NULL CHECK (size_bytes >= 0),
+	sha256         TEXT CHECK (sha256 IS NULL OR (length(sha256) = 64
+	                          AND sha256 NOT GLOB '*[^0-9a-f]*')),
+	allocated_bytes INTEGER CHECK (allocated_bytes IS NULL OR allocated_bytes >= 0)
+);
+
+-- Schema 4: the destinations of an acquisition written to several at once
+-- (acquire --copy), each with its own fate; see case_migrate_4.sql.
+CREATE TABLE image_sets (
+	id             INTEGER PRIMARY KEY,
+	acquisition_id INTEGER NOT NULL REFERENCES acquisitions (id),
+	-- 0: TARGET, whose files are the acquisition's (image_files);
+	-- 1, 2, 3: the copies, in the order given, files in image_set_files
+	copy_number    INTEGER NOT NULL CHECK (copy_number >= 0),
+	target         TEXT NOT NULL,
+	format         TEXT NOT NULL
+	               CHECK (format IN ('raw', 'split-raw', 'e01')),
+	status         TEXT NOT NULL
+	               CHECK (status IN ('completed', 'completed_with_errors',
+	                                 'failed', 'interrupted')),
+	-- bytes of media the destination holds; failed_at: the first byte it
+	-- could not write (NULL unless it failed there)
+	bytes_written  INTEGER NOT NULL CHECK (bytes_written >= 0),
+	failed_at      INTEGER CHECK (failed_at IS NULL OR failed_at >= 0),
+	error          TEXT,
+	UNIQUE (acquisition_id, copy_number)
+);
+
+CREATE TABLE image_set_files (
+	id             INTEGER PRIMARY KEY,
+	image_set_id   INTEGER NOT NULL REFERENCES image_sets (id),
 	path           TEXT NOT NULL,
 	size_bytes     INTEGER NOT NULL CHECK (size_bytes >= 0),
 	sha256         TEXT CHECK (sha256 IS NULL OR (length(sha256) = 64
@@ -196,15 +236,53 @@ CREATE TABLE custody_events (
 	actor       TEXT
 );
 
+-- Exports of verified media as virtual disks (schema 5, verify export):
+-- which acquisition's media, after which verification, written where and
+-- how, with the media's size and hashes and each file written.
+CREATE TABLE exports (
+	id              INTEGER PRIMARY KEY,
+	evidence_id     INTEGER NOT NULL REFERENCES evidence (id),
+	acquisition_id  INTEGER NOT NULL REFERENCES acquisitions (id),
+	verification_id INTEGER NOT NULL REFERENCES verifications (id),
+	time_utc        TEXT NOT NULL,
+	actor           TEXT,
+	host            TEXT,
+	tool            TEXT,
+	tool_version    TEXT,
+	format          TEXT NOT NULL CHECK (format IN ('raw', 'vhd', 'vmdk')),
+	path            TEXT NOT NULL,
+	media_bytes     INTEGER NOT NULL CHECK (media_bytes >= 0),
+	md5             TEXT CHECK (md5 IS NULL OR (length(md5) = 32
+	                           AND md5 NOT GLOB '*[^0-9a-f]*')),
+	sha1            TEXT CHECK (sha1 IS NULL OR (length(sha1) = 40
+	                           AND sha1 NOT GLOB '*[^0-9a-f]*')),
+	sha256          TEXT NOT NULL CHECK (length(sha256) = 64
+	                                     AND sha256 NOT GLOB '*[^0-9a-f]*')
+);
+
+CREATE TABLE export_files (
+	id         INTEGER PRIMARY KEY,
+	export_id  INTEGER NOT NULL REFERENCES exports (id),
+	path       TEXT NOT NULL,
+	size_bytes INTEGER NOT NULL CHECK (size_bytes >= 0),
+	sha256     TEXT NOT NULL CHECK (length(sha256) = 64
+	                                AND sha256 NOT GLOB '*[^0-9a-f]*')
+);
+
 CREATE INDEX evidence_by_case ON evidence (case_id);
 CREATE INDEX acquisitions_by_evidence ON acquisitions (evidence_id);
 CREATE INDEX bad_sectors_by_acquisition ON bad_sectors (acquisition_id);
 CREATE INDEX image_files_by_path ON image_files (path);
 CREATE INDEX image_files_by_acquisition ON image_files (acquisition_id);
+CREATE INDEX image_sets_by_acquisition ON image_sets (acquisition_id);
+CREATE INDEX image_set_files_by_path ON image_set_files (path);
+CREATE INDEX image_set_files_by_set ON image_set_files (image_set_id);
 CREATE INDEX hashes_by_acquisition ON hashes (acquisition_id);
 CREATE INDEX hashes_by_verification ON hashes (verification_id);
 CREATE INDEX verifications_by_acquisition ON verifications (acquisition_id);
 CREATE INDEX custody_by_evidence ON custody_events (evidence_id);
+CREATE INDEX exports_by_evidence ON exports (evidence_id);
+CREATE INDEX export_files_by_export ON export_files (export_id);
 
 -- Append-only. The messages name the table so a refused statement says why.
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
@@ -247,6 +325,16 @@ BEGIN SELECT RAISE(ABORT, 'image_files is append-only'); END;
 CREATE TRIGGER image_files_no_delete BEFORE DELETE ON image_files
 BEGIN SELECT RAISE(ABORT, 'image_files is append-only'); END;
 
+CREATE TRIGGER image_sets_no_update BEFORE UPDATE ON image_sets
+BEGIN SELECT RAISE(ABORT, 'image_sets is append-only'); END;
+CREATE TRIGGER image_sets_no_delete BEFORE DELETE ON image_sets
+BEGIN SELECT RAISE(ABORT, 'image_sets is append-only'); END;
+
+CREATE TRIGGER image_set_files_no_update BEFORE UPDATE ON image_set_files
+BEGIN SELECT RAISE(ABORT, 'image_set_files is append-only'); END;
+CREATE TRIGGER image_set_files_no_delete BEFORE DELETE ON image_set_files
+BEGIN SELECT RAISE(ABORT, 'image_set_files is append-only'); END;
+
 CREATE TRIGGER hashes_no_update BEFORE UPDATE ON hashes
 BEGIN SELECT RAISE(ABORT, 'hashes is append-only'); END;
 CREATE TRIGGER hashes_no_delete BEFORE DELETE ON hashes
@@ -261,3 +349,13 @@ CREATE TRIGGER custody_events_no_update BEFORE UPDATE ON custody_events
 BEGIN SELECT RAISE(ABORT, 'custody_events is append-only'); END;
 CREATE TRIGGER custody_events_no_delete BEFORE DELETE ON custody_events
 BEGIN SELECT RAISE(ABORT, 'custody_events is append-only'); END;
+
+CREATE TRIGGER exports_no_update BEFORE UPDATE ON exports
+BEGIN SELECT RAISE(ABORT, 'exports is append-only'); END;
+CREATE TRIGGER exports_no_delete BEFORE DELETE ON exports
+BEGIN SELECT RAISE(ABORT, 'exports is append-only'); END;
+
+CREATE TRIGGER export_files_no_update BEFORE UPDATE ON export_files
+BEGIN SELECT RAISE(ABORT, 'export_files is append-only'); END;
+CREATE TRIGGER export_files_no_delete BEFORE DELETE ON export_files
+BEGIN SELECT RAISE(ABORT, 'export_files is append-only'); END;

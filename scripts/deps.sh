@@ -11,16 +11,27 @@ packages=(
 	check clang libclang-rt-14-dev
 	# the tools investigators use, for interoperability tests and benchmarks
 	ewf-tools sleuthkit dc3dd coreutils time
+	# virtual disks: qemu-img reads and compares the exports (verify export)
+	qemu-utils
 	# sample disks and devices; strace slows or fails chosen reads (signals
 	# during a read-back, read errors) in the end-to-end tests
 	gdisk fdisk dosfstools mtools e2fsprogs util-linux dmsetup strace
+	# a remote acquisition relayed over a Unix socket (acquire_stream.sh)
+	socat
 	# a FUSE file with chosen unreadable sectors (tests/tools/fx_faultyfs):
 	# a failing source where the kernel has no device-mapper
 	libfuse3-dev
 	# case database inspection and tamper tests
 	sqlite3 openssl python3 python3-jsonschema
-	# reports: DFXML validation, HTML rendering to PDF
-	libxml2-utils chromium poppler-utils fonts-dejavu-core
+	# optical media: ISO 9660 file systems made and listed (genisoimage,
+	# isoinfo)
+	genisoimage
+	# a file system without holes, for --sparse's refusal where the kernel
+	# has no vfat: exFAT through FUSE
+	exfatprogs exfat-fuse
+	# reports: DFXML validation, HTML rendering to PDF, the CASE JSON-LD
+	# read as RDF and queried with SPARQL
+	libxml2-utils chromium poppler-utils fonts-dejavu-core python3-rdflib
 	# man pages rendered and checked for warnings; a closed pipe made in perl
 	groff-base man-db perl
 )

@@ -3,8 +3,9 @@
  * API: known-answer hashes, fault injection through a custom source (exact
  * bad sector list, zeros exactly there, everything else bit-exact),
  * retries, vanished and dying devices, cancel, a failing sink, hash
- * windows, the run turned into its case database record, the option
- * checks, and the names of the pipeline's threads (and of the E01 writer's
+ * windows, several destinations (copies) with fault-injecting sinks, the
+ * run turned into its case database record, the option checks, what the
+ * progress callback is given, and the names of the pipeline's threads (and of the E01 writer's
  * and reader's, which it drives).
  */
 #include <check.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "forensic/forensic.h"
 #include "testutil.h"
@@ -156,6 +158,10 @@ typedef struct mem_sink {
 	uint8_t *data;
 	size_t len, limit;
 	int finished, complete;
+	uint64_t told_bytes;     /* what finish was told */
+	int told_digests;
+	size_t told_nbad;
+	int fail_finish;         /* finish returns FX_EIO */
 } mem_sink;
 
 static int mem_write(void *payload, const uint8_t *data, size_t len)
@@ -175,6 +181,11 @@ static int mem_finish(void *payload, const fx_sink_summary *sum)
 
 	s->finished = 1;
 	s->complete = sum->complete;
+	s->told_bytes = sum->bytes;
+	s->told_digests = sum->digests != NULL;
+	s->told_nbad = sum->nbad;
+	if (s->fail_finish)
+		return FX_EIO;
 	return 0;
 }
 
@@ -229,7 +240,7 @@ START_TEST(test_checkpoints_exact)
 	uint8_t *disk = malloc(DISK_SECTORS * SSZ);
 	mem_source m = { disk, (uint64_t)DISK_SECTORS * SSZ, SSZ, { 300 }, 1,
 			 0, 0, 0, 0, 0, 0, 0, 0, 0 };
-	mem_sink s = { malloc(DISK_SECTORS * SSZ), 0, 0, 0, 0 };
+	mem_sink s = { malloc(DISK_SECTORS * SSZ), 0, 0, 0, 0, 0, 0, 0, 0 };
 	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
 	cp_log l = { NULL, 0, 0, 0, 0 };
 	fx_acquire_result r;
@@ -271,7 +282,7 @@ START_TEST(test_resume_rebuilds_hashes)
 	const uint64_t size = (uint64_t)DISK_SECTORS * SSZ, at = 1 << 20;
 	mem_source m = { disk, size, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	mem_source img = { disk, at, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
-	mem_sink s = { malloc(size), 0, 0, 0, 0 };
+	mem_sink s = { malloc(size), 0, 0, 0, 0, 0, 0, 0, 0 };
 	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
 	fx_bad_range bad = { 10, 2 };
 	fxt_hashes whole, prefix;
@@ -324,7 +335,7 @@ START_TEST(test_options_v1_no_resume)
 {
 	uint8_t *disk = malloc(1024 * SSZ);
 	mem_source m = { disk, 1024 * SSZ, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
-	mem_sink s = { malloc(1024 * SSZ), 0, 0, 0, 0 };
+	mem_sink s = { malloc(1024 * SSZ), 0, 0, 0, 0, 0, 0, 0, 0 };
 	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
 	fx_acquire_result r;
 	fx_source *src;
@@ -356,7 +367,7 @@ START_TEST(test_resume_prefix_mismatch)
 	const uint64_t size = (uint64_t)DISK_SECTORS * SSZ, at = 1 << 20;
 	mem_source m = { disk, size, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	mem_source img = { disk, at, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
-	mem_sink s = { malloc(size), 0, 0, 0, 0 };
+	mem_sink s = { malloc(size), 0, 0, 0, 0, 0, 0, 0, 0 };
 	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
 	fxt_hashes prefix;
 	fx_digests want;
@@ -394,12 +405,135 @@ START_TEST(test_resume_prefix_mismatch)
 }
 END_TEST
 
+/* A resume's progress: the prefix's re-read first, flagged resuming, of
+ * the checkpoint's bytes (its last report at the checkpoint), then the
+ * source's reading from the checkpoint, of the source's size. */
+typedef struct phase_seen {
+	unsigned resuming, reading, order_wrong;
+	uint64_t last_resuming, first_reading, total_resuming, total_reading;
+} phase_seen;
+
+static void see_phases(const fx_progress *p, void *payload)
+{
+	phase_seen *ps = payload;
+
+	if (p->resuming) {
+		ps->order_wrong |= ps->reading != 0;
+		ps->resuming++;
+		ps->last_resuming = p->bytes_done;
+		ps->total_resuming = p->bytes_total;
+	} else {
+		if (!ps->reading++)
+			ps->first_reading = p->bytes_done;
+		ps->total_reading = p->bytes_total;
+	}
+}
+
+START_TEST(test_resume_progress_phases)
+{
+	uint8_t *disk = malloc(DISK_SECTORS * SSZ);
+	const uint64_t size = (uint64_t)DISK_SECTORS * SSZ, at = 1 << 20;
+	mem_source m = { disk, size, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_source img = { disk, at, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_sink s = { malloc(size), 0, 0, 0, 0, 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fxt_hashes prefix;
+	fx_digests want;
+	phase_seen ps;
+	fx_acquire_result r;
+	fx_source *src, *pre;
+	fx_sink *sink;
+
+	memset(&ps, 0, sizeof(ps));
+	fxt_fill_pattern(disk, size, 9);
+	prefix = fxt_hash_of(disk, at);
+	memset(&want, 0, sizeof(want));
+	strcpy(want.md5, prefix.md5);
+	strcpy(want.sha1, prefix.sha1);
+	strcpy(want.sha256, prefix.sha256);
+	o.block_size = 128 * 1024;
+	o.progress = see_phases;
+	o.progress_payload = &ps;
+	o.progress_interval_ms = 0;
+	o.resume_offset = at;
+	o.resume_digests = &want;
+	src = mem_open(&m);
+	pre = mem_open(&img);
+	o.resume_prefix = pre;
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &mem_sink_ops, &s), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
+	ck_assert_uint_gt(ps.resuming, 1);
+	ck_assert_uint_gt(ps.reading, 0);
+	ck_assert_uint_eq(ps.order_wrong, 0);
+	ck_assert_uint_eq(ps.last_resuming, at);
+	ck_assert_uint_eq(ps.total_resuming, at);
+	ck_assert_uint_eq(ps.first_reading, at);
+	ck_assert_uint_eq(ps.total_reading, size);
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	fx_source_free(pre);
+	free(disk);
+	free(s.data);
+}
+END_TEST
+
+/* A run with copies takes no checkpoint (a resume would reopen one image
+ * only), and a resume with copies is refused. */
+START_TEST(test_copies_no_checkpoints)
+{
+	uint8_t *disk = malloc(DISK_SECTORS * SSZ);
+	const uint64_t size = (uint64_t)DISK_SECTORS * SSZ;
+	mem_source m = { disk, size, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_sink s = { malloc(size), 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_sink c = { malloc(size), 0, 0, 0, 0, 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	cp_log l = { NULL, 0, 0, 0, 0 };
+	fx_digests want;
+	fx_acquire_result r;
+	fx_source *src;
+	fx_sink *sink, *copy;
+
+	fxt_fill_pattern(disk, size, 5);
+	o.block_size = 64 * 1024;
+	o.checkpoint_bytes = 256 * 1024;
+	o.checkpoint = record_cp;
+	o.checkpoint_payload = &l;
+	l.media = disk;
+	src = mem_open(&m);
+	syncs = 0;
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &sync_sink_ops, &s), 0);
+	ck_assert_int_eq(fx_sink_new_custom(&copy, &sync_sink_ops, &c), 0);
+	o.copies = &copy;
+	o.ncopies = 1;
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
+	ck_assert_uint_eq(l.n, 0);
+	ck_assert_int_eq(syncs, 0);
+	fx_acquire_result_clear(&r);
+	memset(&want, 0, sizeof(want));
+	o.resume_offset = 1 << 20;
+	o.resume_digests = &want;
+	o.resume_prefix = src;
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_acquire_run: a resume reopens one image: it cannot write copies");
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_sink_free(copy);
+	fx_source_free(src);
+	free(disk);
+	free(s.data);
+	free(c.data);
+}
+END_TEST
+
 START_TEST(test_bad_sectors_exact)
 {
 	uint8_t *disk = malloc(DISK_SECTORS * SSZ), *expect = malloc(DISK_SECTORS * SSZ);
 	mem_source m = { disk, (uint64_t)DISK_SECTORS * SSZ, SSZ,
 			 { 5, 6, 7, 2048, 4095, 4096, 8191 }, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
-	mem_sink s = { malloc(DISK_SECTORS * SSZ), 0, 0, 0, 0 };
+	mem_sink s = { malloc(DISK_SECTORS * SSZ), 0, 0, 0, 0, 0, 0, 0, 0 };
 	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
 	fx_acquire_result r;
 	fx_source *src;
@@ -448,7 +582,7 @@ START_TEST(test_flaky_sector_recovered_by_retry)
 {
 	uint8_t *disk = malloc(1024 * SSZ);
 	mem_source m = { disk, 1024 * SSZ, SSZ, { 0 }, 0, 700, 2, 0, 0, 0, 0, 0, 0, 0 };
-	mem_sink s = { malloc(1024 * SSZ), 0, 0, 0, 0 };
+	mem_sink s = { malloc(1024 * SSZ), 0, 0, 0, 0, 0, 0, 0, 0 };
 	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
 	fx_acquire_result r;
 	fx_source *src;
@@ -493,7 +627,7 @@ START_TEST(test_device_vanishes)
 {
 	uint8_t *disk = calloc(4096, SSZ);
 	mem_source m = { disk, 4096 * SSZ, SSZ, { 0 }, 0, 0, 0, 0, 1 << 20, 0, 0, 0, 0, 0 };
-	mem_sink s = { malloc(4096 * SSZ), 0, 0, 0, 0 };
+	mem_sink s = { malloc(4096 * SSZ), 0, 0, 0, 0, 0, 0, 0, 0 };
 	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
 	fx_acquire_result r;
 	fx_source *src = mem_open(&m);
@@ -541,7 +675,7 @@ START_TEST(test_sink_failure_is_recorded)
 {
 	uint8_t *disk = calloc(4096, SSZ);
 	mem_source m = { disk, 4096 * SSZ, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
-	mem_sink s = { malloc(4096 * SSZ), 0, 3 << 19, 0, 0 };
+	mem_sink s = { malloc(4096 * SSZ), 0, 3 << 19, 0, 0, 0, 0, 0, 0 };
 	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
 	fx_acquire_result r;
 	fx_source *src = mem_open(&m);
@@ -726,6 +860,432 @@ START_TEST(test_long_bad_region_is_not_a_dead_device)
 	fx_acquire_result_clear(&r);
 	fx_source_free(src);
 	free(disk);
+}
+END_TEST
+
+/* What the progress callback is given: every call on the calling thread,
+ * bytes never going back, the size as total, the unreadable sectors so
+ * far, and a last call with everything read (also for an interrupted
+ * run); a single destination of a known size has no copies and a known
+ * total. */
+typedef struct progress_seen {
+	unsigned calls;
+	uint64_t last_bytes, total, bad;
+	double last_elapsed;
+	int went_back, other_thread, total_unknown, copies;
+	pthread_t caller;
+	uint64_t cancel_at;        /* set cancel once this many bytes are read */
+	volatile sig_atomic_t cancel;
+} progress_seen;
+
+static void see_progress(const fx_progress *p, void *payload)
+{
+	progress_seen *ps = payload;
+
+	ps->calls++;
+	ps->went_back |= p->bytes_done < ps->last_bytes ||
+			 p->elapsed_s < ps->last_elapsed;
+	ps->other_thread |= !pthread_equal(pthread_self(), ps->caller);
+	ps->total_unknown |= p->total_unknown;
+	ps->copies |= p->copies != NULL || p->ncopies != 0;
+	ps->last_bytes = p->bytes_done;
+	ps->last_elapsed = p->elapsed_s;
+	ps->total = p->bytes_total;
+	ps->bad = p->bad_sectors;
+	if (ps->cancel_at && p->bytes_done >= ps->cancel_at)
+		ps->cancel = 1;
+}
+
+START_TEST(test_progress_reports)
+{
+	uint8_t *disk = malloc(DISK_SECTORS * SSZ);
+	mem_source m = { disk, (uint64_t)DISK_SECTORS * SSZ, SSZ,
+			 { 100, 4000 }, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	progress_seen ps;
+	fx_acquire_result r;
+	fx_source *src;
+
+	memset(&ps, 0, sizeof(ps));
+	ps.caller = pthread_self();
+	fxt_fill_pattern(disk, DISK_SECTORS * SSZ, 9);
+	o.block_size = 64 * 1024;
+	o.retries = 0;
+	o.progress = see_progress;
+	o.progress_payload = &ps;
+	o.progress_interval_ms = 0; /* every block: 64 calls, and the last */
+	src = mem_open(&m);
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED_WITH_ERRORS);
+	ck_assert_uint_eq(ps.calls, DISK_SECTORS * SSZ / (64 * 1024) + 1);
+	ck_assert_int_eq(ps.went_back, 0);
+	ck_assert_int_eq(ps.other_thread, 0);
+	ck_assert_int_eq(ps.total_unknown, 0);
+	ck_assert_int_eq(ps.copies, 0);
+	ck_assert_uint_eq(ps.last_bytes, (uint64_t)DISK_SECTORS * SSZ);
+	ck_assert_uint_eq(ps.total, (uint64_t)DISK_SECTORS * SSZ);
+	ck_assert_uint_eq(ps.bad, 2);
+	ck_assert(ps.last_elapsed >= 0 && ps.last_elapsed <= r.elapsed_s);
+	fx_acquire_result_clear(&r);
+
+	/* interrupted after 20 blocks: a last report still comes, at the
+	 * bytes read */
+	memset(&ps, 0, sizeof(ps));
+	ps.caller = pthread_self();
+	ps.cancel_at = 20 * 64 * 1024;
+	o.cancel = &ps.cancel;
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_INTERRUPTED);
+	ck_assert_uint_eq(r.bytes, 20 * 64 * 1024);
+	ck_assert_uint_eq(ps.calls, 20 + 1);
+	ck_assert_uint_eq(ps.last_bytes, 20 * 64 * 1024);
+	ck_assert_uint_eq(ps.bad, 1); /* sector 100 only */
+	ck_assert_int_eq(ps.went_back, 0);
+	fx_acquire_result_clear(&r);
+	fx_source_free(src);
+	free(disk);
+}
+END_TEST
+
+/* The last progress of a run with copies: one entry per destination. */
+typedef struct copies_seen {
+	size_t ncopies;
+	uint64_t bytes[4];
+	fx_status status[4];
+	int named;
+} copies_seen;
+
+static void see_copies(const fx_progress *p, void *payload)
+{
+	copies_seen *cs = payload;
+	size_t i;
+
+	cs->ncopies = p->ncopies;
+	for (i = 0; i < p->ncopies && i < 4; i++) {
+		cs->bytes[i] = p->copies[i].bytes;
+		cs->status[i] = p->copies[i].status;
+		cs->named |= p->copies[i].target != NULL;
+	}
+}
+
+/* Several destinations (options version 2): every one gets every byte
+ * from the same buffers, and the result has one entry per destination;
+ * the progress follows each, and its last report says how each ended. */
+START_TEST(test_copies_all_complete)
+{
+	copies_seen cs;
+	uint8_t *disk = malloc(4096 * SSZ);
+	mem_source m = { disk, 4096 * SSZ, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_sink s[4];
+	fx_sink *sinks[4];
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src = mem_open(&m);
+	char hex[65];
+	unsigned i;
+
+	fxt_fill_pattern(disk, 4096 * SSZ, 7);
+	memset(s, 0, sizeof(s));
+	for (i = 0; i < 4; i++) {
+		s[i].data = malloc(4096 * SSZ);
+		ck_assert_int_eq(fx_sink_new_custom(&sinks[i], &mem_sink_ops, &s[i]), 0);
+	}
+	o.block_size = 64 * 1024;
+	o.copies = sinks + 1;
+	o.ncopies = 3;
+	memset(&cs, 0, sizeof(cs));
+	o.progress = see_copies;
+	o.progress_payload = &cs;
+	ck_assert_int_eq(fx_acquire_run(&r, src, sinks[0], &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
+	ck_assert_uint_eq(cs.ncopies, 4);
+	ck_assert_int_eq(cs.named, 0); /* the caller names them */
+	for (i = 0; i < 4; i++) {
+		ck_assert_uint_eq(cs.bytes[i], 4096 * SSZ);
+		ck_assert_int_eq(cs.status[i], FX_STATUS_COMPLETED);
+	}
+	ck_assert_uint_eq(r.bytes, 4096 * SSZ);
+	fxt_sha256_hex(hex, disk, 4096 * SSZ);
+	ck_assert_str_eq(r.digests.sha256, hex);
+	ck_assert_uint_eq(r.ncopies, 4);
+	for (i = 0; i < 4; i++) {
+		ck_assert_uint_eq(s[i].len, 4096 * SSZ);
+		ck_assert_int_eq(memcmp(s[i].data, disk, 4096 * SSZ), 0);
+		ck_assert_int_eq(s[i].complete, 1);
+		ck_assert_int_eq(s[i].told_digests, 1);
+		ck_assert_int_eq(r.copies[i].status, FX_STATUS_COMPLETED);
+		ck_assert_uint_eq(r.copies[i].bytes, 4096 * SSZ);
+		ck_assert_uint_eq(r.copies[i].failed_at, UINT64_MAX);
+		ck_assert_int_eq(r.copies[i].error_code, 0);
+		ck_assert_ptr_null(r.copies[i].error);
+	}
+	fx_acquire_result_clear(&r);
+	ck_assert_ptr_null(r.copies);
+	ck_assert_uint_eq(r.ncopies, 0);
+	for (i = 0; i < 4; i++) {
+		fx_sink_free(sinks[i]);
+		free(s[i].data);
+	}
+	fx_source_free(src);
+	free(disk);
+}
+END_TEST
+
+/* One copy fills up: it is cut at the byte it failed on, finished as
+ * incomplete without the run's hashes (they describe more than it holds),
+ * and the others complete with every byte; the run completes. */
+START_TEST(test_copy_failure_spares_the_others)
+{
+	uint8_t *disk = malloc(4096 * SSZ);
+	mem_source m = { disk, 4096 * SSZ, SSZ, { 100, 3500 }, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_sink s[3];
+	fx_sink *sinks[3];
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src = mem_open(&m);
+	uint8_t *expect = malloc(4096 * SSZ);
+	char hex[65];
+	unsigned i;
+
+	fxt_fill_pattern(disk, 4096 * SSZ, 9);
+	memcpy(expect, disk, 4096 * SSZ);
+	memset(expect + 100 * SSZ, 0, SSZ);
+	memset(expect + 3500 * SSZ, 0, SSZ);
+	memset(s, 0, sizeof(s));
+	for (i = 0; i < 3; i++) {
+		s[i].data = malloc(4096 * SSZ);
+		ck_assert_int_eq(fx_sink_new_custom(&sinks[i], &mem_sink_ops, &s[i]), 0);
+	}
+	s[1].limit = 3 << 19; /* 1.5 MiB: the fourth 512 KiB block fails */
+	o.block_size = 512 * 1024;
+	o.copies = sinks + 1;
+	o.ncopies = 2;
+	ck_assert_int_eq(fx_acquire_run(&r, src, sinks[0], &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED_WITH_ERRORS);
+	ck_assert_uint_eq(r.bytes, 4096 * SSZ);
+	ck_assert_uint_eq(r.bad_sectors, 2);
+	fxt_sha256_hex(hex, expect, 4096 * SSZ);
+	ck_assert_str_eq(r.digests.sha256, hex);
+	ck_assert_uint_eq(r.ncopies, 3);
+	ck_assert_int_eq(r.copies[1].status, FX_STATUS_FAILED);
+	ck_assert_uint_eq(r.copies[1].bytes, 3 << 19);
+	ck_assert_uint_eq(r.copies[1].failed_at, 3 << 19);
+	ck_assert_int_eq(r.copies[1].error_code, FX_ENOSPC);
+	ck_assert_ptr_nonnull(r.copies[1].error);
+	ck_assert_uint_eq(s[1].len, 3 << 19);
+	ck_assert_int_eq(memcmp(s[1].data, expect, 3 << 19), 0);
+	ck_assert_int_eq(s[1].finished, 1);
+	ck_assert_int_eq(s[1].complete, 0);
+	ck_assert_uint_eq(s[1].told_bytes, 3 << 19);
+	ck_assert_int_eq(s[1].told_digests, 0);
+	ck_assert_uint_eq(s[1].told_nbad, 1); /* sector 100 only */
+	for (i = 0; i < 3; i += 2) {
+		ck_assert_int_eq(r.copies[i].status, FX_STATUS_COMPLETED_WITH_ERRORS);
+		ck_assert_uint_eq(r.copies[i].bytes, 4096 * SSZ);
+		ck_assert_uint_eq(r.copies[i].failed_at, UINT64_MAX);
+		ck_assert_uint_eq(s[i].len, 4096 * SSZ);
+		ck_assert_int_eq(memcmp(s[i].data, expect, 4096 * SSZ), 0);
+		ck_assert_int_eq(s[i].complete, 1);
+		ck_assert_uint_eq(s[i].told_nbad, 2);
+	}
+	fx_acquire_result_clear(&r);
+	for (i = 0; i < 3; i++) {
+		fx_sink_free(sinks[i]);
+		free(s[i].data);
+	}
+	fx_source_free(src);
+	free(disk);
+	free(expect);
+}
+END_TEST
+
+/* Every destination fails: the run stops and fails, reporting the bytes
+ * of the last one to fail, hashed exactly; a finish that fails fails
+ * its destination only while another holds every byte. */
+START_TEST(test_all_copies_fail)
+{
+	uint8_t *disk = malloc(16384 * SSZ);
+	mem_source m = { disk, 16384 * SSZ, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_sink s[2];
+	fx_sink *sinks[2];
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src = mem_open(&m);
+	char hex[65];
+	unsigned i;
+
+	fxt_fill_pattern(disk, 16384 * SSZ, 5);
+	memset(s, 0, sizeof(s));
+	for (i = 0; i < 2; i++) {
+		s[i].data = malloc(16384 * SSZ);
+		ck_assert_int_eq(fx_sink_new_custom(&sinks[i], &mem_sink_ops, &s[i]), 0);
+	}
+	s[0].limit = 1 << 20;
+	s[1].limit = 3 << 19;
+	o.block_size = 512 * 1024;
+	o.copies = sinks + 1;
+	o.ncopies = 1;
+	ck_assert_int_eq(fx_acquire_run(&r, src, sinks[0], &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_FAILED);
+	ck_assert_int_eq(r.error_code, FX_ENOSPC);
+	/* either may fail last, depending on the threads' pace: the run
+	 * reports that one's bytes, and its hashes are of exactly those */
+	ck_assert(r.bytes == (1 << 20) || r.bytes == (3 << 19));
+	fxt_sha256_hex(hex, disk, r.bytes);
+	ck_assert_str_eq(r.digests.sha256, hex);
+	ck_assert_uint_eq(r.copies[0].failed_at, 1 << 20);
+	ck_assert_uint_eq(r.copies[1].failed_at, 3 << 19);
+	ck_assert_int_eq(r.copies[0].status, FX_STATUS_FAILED);
+	ck_assert_int_eq(r.copies[1].status, FX_STATUS_FAILED);
+	ck_assert_int_eq(s[r.bytes == (1 << 20) ? 0 : 1].told_digests, 1);
+	ck_assert_int_eq(s[r.bytes == (1 << 20) ? 1 : 0].told_digests, 0);
+	/* the reader stopped: nothing near the end of the source was read */
+	ck_assert_uint_le(m.reads, 3 + 8 + 1); /* of 16 blocks */
+	fx_acquire_result_clear(&r);
+
+	/* a finish that fails: that copy fails, the run completes */
+	fx_sink_free(sinks[0]);
+	fx_sink_free(sinks[1]);
+	memset(s[0].data, 0, 16384 * SSZ);
+	for (i = 0; i < 2; i++) {
+		uint8_t *d = s[i].data;
+
+		memset(&s[i], 0, sizeof(s[i]));
+		s[i].data = d;
+		ck_assert_int_eq(fx_sink_new_custom(&sinks[i], &mem_sink_ops, &s[i]), 0);
+	}
+	s[1].fail_finish = 1;
+	ck_assert_int_eq(fx_acquire_run(&r, src, sinks[0], &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
+	ck_assert_int_eq(r.copies[0].status, FX_STATUS_COMPLETED);
+	ck_assert_int_eq(r.copies[1].status, FX_STATUS_FAILED);
+	ck_assert_int_eq(r.copies[1].error_code, FX_EIO);
+	ck_assert_uint_eq(r.copies[1].bytes, 16384 * SSZ);
+	fx_acquire_result_clear(&r);
+	for (i = 0; i < 2; i++) {
+		fx_sink_free(sinks[i]);
+		free(s[i].data);
+	}
+	fx_source_free(src);
+	free(disk);
+}
+END_TEST
+
+/* A destination that stalls holds the others back by the ring's depth
+ * and no more: with 8 buffers, the other sink takes exactly 8 blocks
+ * while the stalled one sits on its first. */
+typedef struct stall_sink {
+	mem_sink *fast;
+	size_t seen;            /* fast's bytes when the stall ended */
+	size_t block;
+	int stalled;
+} stall_sink;
+
+static size_t fast_len(mem_sink *f)
+{
+	return __atomic_load_n(&f->len, __ATOMIC_ACQUIRE);
+}
+
+static int stall_write(void *payload, const uint8_t *data, size_t len)
+{
+	stall_sink *st = payload;
+	int i;
+
+	(void)data;
+	(void)len;
+	if (st->stalled)
+		return 0;
+	st->stalled = 1;
+	for (i = 0; i < 500 && fast_len(st->fast) < 8 * st->block; i++)
+		usleep(10000);
+	usleep(200000); /* time for the fast one to go further, if it could */
+	st->seen = fast_len(st->fast);
+	return 0;
+}
+
+static int stall_finish(void *payload, const fx_sink_summary *sum)
+{
+	(void)payload;
+	(void)sum;
+	return 0;
+}
+
+static const fx_sink_ops stall_sink_ops = { FX_SINK_OPS_VERSION, stall_write,
+					    stall_finish, NULL, NULL, NULL, NULL };
+
+START_TEST(test_stalled_copy_holds_others_by_ring_depth)
+{
+	uint8_t *disk = malloc(4096 * SSZ);
+	mem_source m = { disk, 4096 * SSZ, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_sink fast;
+	stall_sink slow = { &fast, 0, 64 * 1024, 0 };
+	fx_sink *sinks[2];
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src = mem_open(&m);
+
+	fxt_fill_pattern(disk, 4096 * SSZ, 3);
+	memset(&fast, 0, sizeof(fast));
+	fast.data = malloc(4096 * SSZ);
+	ck_assert_int_eq(fx_sink_new_custom(&sinks[0], &mem_sink_ops, &fast), 0);
+	ck_assert_int_eq(fx_sink_new_custom(&sinks[1], &stall_sink_ops, &slow), 0);
+	o.block_size = 64 * 1024;
+	o.buffers = 8;
+	o.copies = sinks + 1;
+	o.ncopies = 1;
+	ck_assert_int_eq(fx_acquire_run(&r, src, sinks[0], &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
+	ck_assert_uint_eq(slow.seen, 8 * 64 * 1024);
+	ck_assert_uint_eq(fast.len, 4096 * SSZ);
+	ck_assert_int_eq(memcmp(fast.data, disk, 4096 * SSZ), 0);
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sinks[0]);
+	fx_sink_free(sinks[1]);
+	fx_source_free(src);
+	free(fast.data);
+	free(disk);
+}
+END_TEST
+
+/* The copies' rules, and a version 1 caller's struct read without them. */
+START_TEST(test_copies_options)
+{
+	uint8_t disk[8 * 512];
+	mem_source m = { disk, sizeof(disk), SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_sink s = { malloc(sizeof(disk)), 0, 0, 0, 0, 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_sink *sinks[4] = { NULL, NULL, NULL, NULL }, *sink;
+	fx_acquire_result r;
+	fx_source *src = mem_open(&m);
+
+	memset(disk, 0x5a, sizeof(disk));
+	o.copies = sinks;
+	o.ncopies = 4;
+	ck_assert_int_eq(fx_acquire_options_check(&o, 0), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(),
+			 "--copy given 4 times: at most 3 copies besides TARGET");
+	o.ncopies = 1;
+	o.copies = NULL;
+	ck_assert_int_eq(fx_acquire_options_check(&o, 0), FX_EUSAGE);
+	o.copies = sinks;
+	ck_assert_int_eq(fx_acquire_run(&r, src, NULL, &o), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_acquire_run: copies without a sink");
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &mem_sink_ops, &s), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_acquire_run: copy 1 is NULL");
+	/* version 1: the copies' fields are not read */
+	o.version = 1;
+	o.ncopies = 99;
+	ck_assert_int_eq(fx_acquire_options_check(&o, 0), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
+	ck_assert_uint_eq(r.ncopies, 1);
+	ck_assert_int_eq(r.copies[0].status, FX_STATUS_COMPLETED);
+	ck_assert_uint_eq(s.len, sizeof(disk));
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	free(s.data);
 }
 END_TEST
 
@@ -944,14 +1504,22 @@ static Suite *acquire_suite(void)
 	tcase_add_test(tc, test_long_bad_region_is_not_a_dead_device);
 	tcase_add_test(tc, test_cancel_stops_at_block_boundary);
 	tcase_add_test(tc, test_sink_failure_is_recorded);
+	tcase_add_test(tc, test_copies_all_complete);
+	tcase_add_test(tc, test_copy_failure_spares_the_others);
+	tcase_add_test(tc, test_all_copies_fail);
+	tcase_add_test(tc, test_stalled_copy_holds_others_by_ring_depth);
+	tcase_add_test(tc, test_copies_options);
 	tcase_add_test(tc, test_hash_windows);
 	tcase_add_test(tc, test_result_to_record);
 	tcase_add_test(tc, test_options_rejected);
 	tcase_add_test(tc, test_options_check);
+	tcase_add_test(tc, test_progress_reports);
 	tcase_add_test(tc, test_thread_names);
 	tcase_add_test(tc, test_checkpoints_exact);
 	tcase_add_test(tc, test_resume_rebuilds_hashes);
 	tcase_add_test(tc, test_resume_prefix_mismatch);
+	tcase_add_test(tc, test_resume_progress_phases);
+	tcase_add_test(tc, test_copies_no_checkpoints);
 	tcase_add_test(tc, test_options_v1_no_resume);
 	tcase_add_test(tc, test_e01_thread_names);
 	suite_add_tcase(s, tc);

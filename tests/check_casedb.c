@@ -211,8 +211,8 @@ static const fx_window_hash k_windows[] = {
 	{ 1048576, 1048576, "2222222222222222222222222222222222222222222222222222222222222222" },
 };
 static const fx_image_file k_files[] = {
-	{ "/evidence/img/disk.001", 2097152, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
-	{ "/evidence/img/disk.002", 1024, "" },
+	{ "/evidence/img/disk.001", 2097152, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0, 0 },
+	{ "/evidence/img/disk.002", 1024, "", 0, 0 },
 };
 #define MD5_HEX "d41d8cd98f00b204e9800998ecf8427e"
 #define SHA1_HEX "da39a3ee5e6b4b0d3255bfef95601890afd80709"
@@ -412,7 +412,7 @@ START_TEST(test_create_schema)
 	fx_casedb *db = open_db(path, NULL);
 	sqlite3 *s;
 
-	ck_assert_int_eq(fx_casedb_schema_version(), 3);
+	ck_assert_int_eq(fx_casedb_schema_version(), 5);
 	ck_assert_int_eq(check_chain(&rep, db), 0);
 	ck_assert_int_eq(rep.intact, 1);
 	ck_assert_int_eq(rep.events, 1);
@@ -424,25 +424,26 @@ START_TEST(test_create_schema)
 	fx_casedb_free(db);
 
 	s = raw_open(path);
-	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 5);
 	ck_assert_int_eq(raw_int(s, "PRAGMA application_id"), 0x46584344);
 	ck_assert_str_eq(raw_text(s, "PRAGMA journal_mode"), "wal");
 	ck_assert_str_eq(raw_text(s, "SELECT value FROM meta WHERE key = "
-				  "'schema_version'"), "3");
+				  "'schema_version'"), "5");
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(name, ',') FROM "
 				  "(SELECT name FROM sqlite_master WHERE type = "
 				  "'table' ORDER BY name)"),
 			 "acquisitions,audit_log,bad_sectors,cases,"
-			 "custody_events,evidence,hashes,image_files,meta,"
-			 "signing_keys,verifications");
+			 "custody_events,evidence,export_files,exports,"
+			 "hashes,image_files,image_set_files,image_sets,"
+			 "meta,signing_keys,verifications");
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
-				 "type = 'trigger'"), 20);
+				 "type = 'trigger'"), 28);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log"), 1);
 	ck_assert_str_eq(raw_text(s, "SELECT action || ' ' || content || ' ' || "
 				  "actor || ' ' || host || ' ' || prev_hash FROM "
 				  "audit_log"),
 			 "schema.create {\"application_id\":1180189508,"
-			 "\"schema_version\":3} " ACTOR " " HOST " "
+			 "\"schema_version\":5} " ACTOR " " HOST " "
 			 "0000000000000000000000000000000000000000000000000000000000000000");
 	sqlite3_close(s);
 	fx_casedb_free(NULL);
@@ -519,22 +520,82 @@ static void raw_close_all(sqlite3 *s)
 	"	findings       TEXT\n" \
 	")"
 
+/* The tables of schema 5 (exports) dropped, with their indexes and
+ * triggers, from a database that recorded no export. */
+static void drop_exports(sqlite3 *s)
+{
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM exports"), 0);
+	raw_exec(s, "DROP TABLE export_files; DROP TABLE exports");
+}
+
+/* The tables of schema 4 (image sets) dropped, with their indexes and
+ * triggers, from a database that recorded no image set. */
+static void drop_image_sets(sqlite3 *s)
+{
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM image_sets"), 0);
+	raw_exec(s, "DROP TABLE image_set_files; DROP TABLE image_sets");
+}
+
+/* Turns acquisition.start and acquisition.close events back into the
+ * acquisition.begin and acquisition.end events a library before schema 5
+ * wrote (the same content without "optical" and "allocated_bytes"), and
+ * drops those columns, re-chaining the events (the database is unsigned);
+ * the audit_log triggers are put back as they were. */
+static void downgrade_media_events(sqlite3 *s)
+{
+	long long first = raw_int(s, "SELECT coalesce(min(seq), 0) FROM audit_log "
+				  "WHERE action IN ('acquisition.start', "
+				  "'acquisition.close')");
+	char triggers[2][1024];
+
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM acquisitions WHERE "
+				 "optical IS NOT NULL"), 0);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM image_files WHERE "
+				 "allocated_bytes IS NOT NULL"), 0);
+	snprintf(triggers[0], sizeof(triggers[0]), "%s", raw_text(s, "SELECT sql FROM "
+		 "sqlite_master WHERE name = 'audit_log_no_update'"));
+	snprintf(triggers[1], sizeof(triggers[1]), "%s", raw_text(s, "SELECT sql FROM "
+		 "sqlite_master WHERE name = 'audit_log_no_delete'"));
+	raw_exec(s, "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
+		 "UPDATE audit_log SET action = 'acquisition.begin', content = "
+		 "replace(content, '\"optical\":null,', '') WHERE action = "
+		 "'acquisition.start';"
+		 "UPDATE audit_log SET action = 'acquisition.end', content = "
+		 "replace(content, '\"allocated_bytes\":null,', '') WHERE action = "
+		 "'acquisition.close';"
+		 "ALTER TABLE acquisitions DROP COLUMN optical;"
+		 "ALTER TABLE image_files DROP COLUMN allocated_bytes");
+	if (first)
+		forge_rechain(s, first);
+	raw_exec(s, triggers[0]);
+	raw_exec(s, triggers[1]);
+}
+
 /* Turns acquisition.end events back into the acquisition.finish events a
- * library before schema 3 wrote (the same content without "error"), and
- * drops acquisitions.error, re-chaining the events (the database is
- * unsigned); the audit_log triggers are put back as they were. */
+ * library before schema 3 wrote (the same content without "error"), drops
+ * the exports' tables and the columns of schema 5 (downgrade_media_events),
+ * the image sets' tables (schema 4) and acquisitions.error, re-chaining
+ * the events (the database is unsigned); the audit_log triggers are put
+ * back as they were. */
 static void downgrade_finish_events(sqlite3 *s)
 {
 	long long first = raw_int(s, "SELECT coalesce(min(seq), 0) FROM audit_log "
 				  "WHERE action = 'acquisition.end'");
 	char triggers[2][1024];
 
+	/* schema 5's tables (exports) and columns did not exist before it */
+	drop_exports(s);
+	downgrade_media_events(s);
+	first = raw_int(s, "SELECT coalesce(min(seq), 0) FROM audit_log "
+			"WHERE action = 'acquisition.end'");
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM acquisitions WHERE "
 				 "error IS NOT NULL"), 0);
 	snprintf(triggers[0], sizeof(triggers[0]), "%s", raw_text(s, "SELECT sql FROM "
 		 "sqlite_master WHERE name = 'audit_log_no_update'"));
 	snprintf(triggers[1], sizeof(triggers[1]), "%s", raw_text(s, "SELECT sql FROM "
 		 "sqlite_master WHERE name = 'audit_log_no_delete'"));
+	/* schema 4's tables (image sets) did not exist before it */
+	drop_image_sets(s);
 	raw_exec(s, "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
 		 "UPDATE audit_log SET action = 'acquisition.finish', content = "
 		 "replace(content, '\"error\":null,', '') WHERE action = 'acquisition.end';"
@@ -543,6 +604,26 @@ static void downgrade_finish_events(sqlite3 *s)
 		forge_rechain(s, first);
 	raw_exec(s, triggers[0]);
 	raw_exec(s, triggers[1]);
+}
+
+/* Turns a new database (without exports, and for 3 without image sets)
+ * into schema version 4 or 3, as the library of that version wrote it: no
+ * exports tables and none of schema 5's columns, its acquisition events of
+ * the older kinds (downgrade_media_events), for 3 no image sets' tables
+ * (schema 4), no triggers of theirs. */
+static void downgrade_to_4_or_3(const char *path, int version)
+{
+	sqlite3 *s = raw_open(path);
+	char sql[256];
+
+	drop_exports(s);
+	downgrade_media_events(s);
+	if (version < 4)
+		drop_image_sets(s);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d; UPDATE meta SET "
+		 "value = '%d' WHERE key = 'schema_version'", version, version);
+	raw_exec(s, sql);
+	raw_close_all(s);
 }
 
 /* Turns a new database back into schema version 1, as a database written
@@ -631,9 +712,9 @@ START_TEST(test_migrate_1_to_2)
 	fx_casedb_free(db);
 
 	s = raw_open(path);
-	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 5);
 	ck_assert_str_eq(raw_text(s, "SELECT value FROM meta WHERE key = "
-				  "'schema_version'"), "3");
+				  "'schema_version'"), "5");
 	ck_assert_str_eq(raw_text(s, "SELECT sql FROM sqlite_master WHERE "
 				  "name = 'verifications'"), fresh);
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(id || ':' || result, ' ') "
@@ -643,13 +724,14 @@ START_TEST(test_migrate_1_to_2)
 				 "verification_id = 1"), 3);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
-				 "type = 'trigger'"), 20);
+				 "type = 'trigger'"), 28);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
 				 "name = 'verifications_by_acquisition'"), 1);
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(content, ' ') FROM "
 				  "(SELECT content FROM audit_log WHERE "
 				  "action = 'schema.migrate' ORDER BY seq)"),
-			 "{\"from\":1,\"to\":2} {\"from\":2,\"to\":3}");
+			 "{\"from\":1,\"to\":2} {\"from\":2,\"to\":3} "
+			 "{\"from\":3,\"to\":4} {\"from\":4,\"to\":5}");
 	/* the finish written before schema 3 keeps its kind and content */
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(action, ' ') FROM "
 				  "(SELECT action FROM audit_log WHERE action LIKE "
@@ -661,6 +743,91 @@ START_TEST(test_migrate_1_to_2)
 }
 END_TEST
 
+/* Schema 5: the media an acquisition saw and what each image file takes
+ * on storage are recorded (acquisition.start, acquisition.close events)
+ * and read back; not measured is NULL and reads back as not known. A
+ * database of schema 4 is read as it is (not known), and migrated by a
+ * writer, whose older events keep their kinds and the chain its
+ * integrity. */
+START_TEST(test_media_and_allocated)
+{
+	const char *path = new_path("casedb-media");
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb_result r = sample_result();
+	fx_image_file files[2];
+	fx_casedb_acquisition_info *ai = NULL;
+	fx_casedb_audit_report rep;
+	fx_casedb *db;
+	int64_t acq = 0, acq2 = 0;
+	sqlite3 *s;
+
+	db = open_db(path, NULL);
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), 0);
+	fx_casedb_free(db);
+	s = raw_open(path);   /* a database as the schema 4 library left it */
+	drop_exports(s);
+	downgrade_media_events(s);
+	raw_exec(s, "PRAGMA user_version = 4; UPDATE meta SET value = '4' "
+		 "WHERE key = 'schema_version'");
+	raw_close_all(s);
+	db = open_ro(path);
+	ck_assert_int_eq(fx_casedb_acquisition_get(&ai, db, acq), 0);
+	ck_assert_int_eq(ai->rec.evidence.source.optical, FX_UNKNOWN);
+	ck_assert_int_eq(ai->result.files[0].allocated_known, 0);
+	fx_casedb_acquisition_info_free(ai);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	fx_casedb_free(db);
+
+	db = open_db(path, NULL);   /* a writer migrates */
+	memcpy(files, k_files, sizeof(files));
+	files[0].allocated_known = 1;
+	files[0].allocated = 8192;  /* the second: not measured */
+	r.files = files;
+	a.evidence.source.optical = 1;
+	a.evidence.source.logical_sector_size = 2048;
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq2, db, &a), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq2, &r), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_get(&ai, db, acq2), 0);
+	ck_assert_int_eq(ai->rec.evidence.source.optical, 1);
+	ck_assert_int_eq(ai->result.files[0].allocated_known, 1);
+	ck_assert_uint_eq(ai->result.files[0].allocated, 8192);
+	ck_assert_int_eq(ai->result.files[1].allocated_known, 0);
+	fx_casedb_acquisition_info_free(ai);
+	ck_assert_int_eq(fx_casedb_acquisition_get(&ai, db, acq), 0);
+	ck_assert_int_eq(ai->rec.evidence.source.optical, FX_UNKNOWN);
+	fx_casedb_acquisition_info_free(ai);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	ck_assert_int_eq(rep.intact, 1);
+	fx_casedb_free(db);
+
+	s = raw_open(path);
+	ck_assert_str_eq(raw_text(s, "SELECT group_concat(action, ' ') FROM "
+				  "(SELECT action FROM audit_log WHERE action LIKE "
+				  "'acquisition.%' OR action = 'schema.migrate' "
+				  "ORDER BY seq)"),
+			 "acquisition.begin acquisition.end schema.migrate "
+			 "acquisition.start acquisition.close");
+	ck_assert_str_eq(raw_text(s, "SELECT group_concat(coalesce(optical, "
+				  "'NULL'), ' ') FROM acquisitions"), "NULL 1");
+	ck_assert_str_eq(raw_text(s, "SELECT group_concat(coalesce("
+				  "allocated_bytes, 'NULL'), ' ') FROM image_files"),
+			 "NULL NULL 8192 NULL");
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log WHERE "
+				 "action = 'acquisition.start' AND content LIKE "
+				 "'%\"optical\":1,%'"), 1);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log WHERE "
+				 "action = 'acquisition.close' AND content LIKE "
+				 "'%{\"allocated_bytes\":8192,%'"), 1);
+	ck_assert_str_eq(raw_fails(s, "INSERT INTO image_files (acquisition_id, "
+				   "path, size_bytes, allocated_bytes) VALUES "
+				   "(1, 'x', 1, -1)"),
+			 "CHECK constraint failed: allocated_bytes IS NULL OR "
+			 "allocated_bytes >= 0");
+	sqlite3_close(s);
+}
+END_TEST
+
 START_TEST(test_refuse_newer_version)
 {
 	const char *path = new_path("casedb-newer");
@@ -668,12 +835,12 @@ START_TEST(test_refuse_newer_version)
 
 	fx_casedb_free(open_db(path, NULL));
 	s = raw_open(path);
-	raw_exec(s, "PRAGMA user_version = 4; UPDATE meta SET value = '4' "
+	raw_exec(s, "PRAGMA user_version = 6; UPDATE meta SET value = '6' "
 		 "WHERE key = 'schema_version'");
 	raw_close_all(s);
 	expect_refused(path, 0, FX_EVERSION,
-		       "has schema version 4, newer than this libforensic");
-	expect_refused(path, 1, FX_EVERSION, "has schema version 4");
+		       "has schema version 6, newer than this libforensic");
+	expect_refused(path, 1, FX_EVERSION, "has schema version 6");
 }
 END_TEST
 
@@ -686,7 +853,7 @@ START_TEST(test_refuse_inconsistent_version)
 	s = raw_open(path);
 	raw_exec(s, "UPDATE meta SET value = '0' WHERE key = 'schema_version'");
 	raw_close_all(s);
-	expect_refused(path, 0, FX_ECORRUPT, "is damaged: schema version 3 in "
+	expect_refused(path, 0, FX_ECORRUPT, "is damaged: schema version 5 in "
 		       "the header, 0 in table meta");
 }
 END_TEST
@@ -754,7 +921,7 @@ START_TEST(test_missing_and_empty_file)
 	ck_assert_int_eq(fxt_write_file(path, "", 0), 0);
 	db = open_db(path, NULL);                   /* empty: created */
 	fx_casedb_free(db);
-	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 5);
 	o.version = 99;
 	ck_assert_int_eq(fx_casedb_open(&db, path, &o), FX_EUSAGE);
 }
@@ -848,7 +1015,7 @@ START_TEST(test_acquisition_round_trip)
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(action, ' ') FROM "
 				  "(SELECT action FROM audit_log ORDER BY seq)"),
 			 "schema.create case.create evidence.create "
-			 "acquisition.begin acquisition.end");
+			 "acquisition.start acquisition.close");
 	sqlite3_close(s);
 }
 END_TEST
@@ -891,14 +1058,107 @@ START_TEST(test_finish_error_recorded)
 				  "FROM acquisitions"), "interrupted after 0 bytes; "
 			 "nothing was read; read-only flags restored: sdb=0|NULL");
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log WHERE action = "
-				 "'acquisition.end' AND content LIKE '%\"error\":\"interrupted "
+				 "'acquisition.close' AND content LIKE '%\"error\":\"interrupted "
 				 "after 0 bytes; nothing was read%'"), 1);
 	/* the event re-derives from the row: an edited reason is found */
 	raw_exec(s, "DROP TRIGGER acquisitions_finish_once; "
 		 "UPDATE acquisitions SET error = 'disk full' WHERE id = 1");
 	sqlite3_close(s);
-	expect_broken(path, 5, "event 5: acquisition.end: the records no longer "
+	expect_broken(path, 5, "event 5: acquisition.close: the records no longer "
 		      "match the event (record 1 changed)");
+}
+END_TEST
+
+/* Schema 4: the image sets of an acquisition with copies. Each is one
+ * row (a copy with its files) and one image_set.record event; read back
+ * with the acquisition, found by a copy's file, refused while running or
+ * twice, and an edited row is found by the audit check. */
+START_TEST(test_image_sets)
+{
+	const char *path = new_path("casedb-image-sets");
+	fx_casedb *db = open_db(path, NULL);
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb_result r = sample_result();
+	fx_casedb_image_set t = FX_CASEDB_IMAGE_SET_INIT, c = FX_CASEDB_IMAGE_SET_INIT;
+	fx_casedb_acquisition_info *info = NULL;
+	fx_casedb_audit_report rep;
+	fx_image_file files[2];
+	int64_t acq = 0, id = 0, found = 0;
+	sqlite3 *s;
+
+	memset(files, 0, sizeof(files));
+	files[0].path = "/copies/c1.001";
+	files[0].size = 1048576;
+	memcpy(files[0].sha256, k_windows[0].sha256, 65);
+	files[1].path = "/copies/c1.002";
+	files[1].size = 4096;   /* not hashed: "" */
+	t.target = "/evidence/img/disk";
+	t.format = "split-raw";
+	t.status = FX_STATUS_COMPLETED;
+	t.bytes_written = 1052672;
+	c.copy_number = 1;
+	c.target = "/copies/c1";
+	c.format = "split-raw";
+	c.status = FX_STATUS_FAILED;
+	c.bytes_written = 1052672;
+	c.failed_at = 1052672;
+	c.error = "cannot write /copies/c1.002: No space left on device";
+	c.files = files;
+	c.n_files = 2;
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
+	ck_assert_int_eq(fx_casedb_image_set_add(&id, db, acq, &t), FX_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(fx_error_last(), "is still running"));
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), 0);
+	ck_assert_int_eq(fx_casedb_image_set_add(&id, db, acq + 1, &t), FX_ENOTFOUND);
+	t.n_files = 1;
+	t.files = files;
+	ck_assert_int_eq(fx_casedb_image_set_add(&id, db, acq, &t), FX_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(fx_error_last(), "image set 0 is TARGET"));
+	t.n_files = 0;
+	t.files = NULL;
+	ck_assert_int_eq(fx_casedb_image_set_add(&id, db, acq, &t), 0);
+	ck_assert_int_eq(id, 1);
+	ck_assert_int_eq(fx_casedb_image_set_add(&id, db, acq, &c), 0);
+	ck_assert_int_eq(id, 2);
+	ck_assert_int_eq(fx_casedb_image_set_add(&id, db, acq, &c), FX_EEXISTS);
+	ck_assert_ptr_nonnull(strstr(fx_error_last(), "has image set 1 already"));
+	ck_assert_int_eq(fx_casedb_acquisition_find_by_file(&found, db,
+							    "/copies/c1.002"), 0);
+	ck_assert_int_eq(found, acq);
+	ck_assert_int_eq(fx_casedb_acquisition_get(&info, db, acq), 0);
+	ck_assert_uint_eq(info->n_image_sets, 2);
+	ck_assert_uint_eq(info->image_sets[0].copy_number, 0);
+	ck_assert_str_eq(info->image_sets[0].target, "/evidence/img/disk");
+	ck_assert_int_eq(info->image_sets[0].status, FX_STATUS_COMPLETED);
+	ck_assert_uint_eq(info->image_sets[0].failed_at, UINT64_MAX);
+	ck_assert_uint_eq(info->image_sets[0].n_files, 0);
+	ck_assert_uint_eq(info->image_sets[1].copy_number, 1);
+	ck_assert_str_eq(info->image_sets[1].format, "split-raw");
+	ck_assert_int_eq(info->image_sets[1].status, FX_STATUS_FAILED);
+	ck_assert_uint_eq(info->image_sets[1].bytes_written, 1052672);
+	ck_assert_uint_eq(info->image_sets[1].failed_at, 1052672);
+	ck_assert_str_eq(info->image_sets[1].error, c.error);
+	ck_assert_uint_eq(info->image_sets[1].n_files, 2);
+	ck_assert_str_eq(info->image_sets[1].files[1].path, "/copies/c1.002");
+	ck_assert_str_eq(info->image_sets[1].files[0].sha256, k_windows[0].sha256);
+	ck_assert_str_eq(info->image_sets[1].files[1].sha256, "");
+	fx_casedb_acquisition_info_free(info);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	ck_assert_int_eq(rep.intact, 1);
+	fx_casedb_free(db);
+	s = raw_open(path);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log WHERE action = "
+				 "'image_set.record'"), 2);
+	ck_assert_str_eq(raw_fails(s, "DELETE FROM image_set_files"),
+			 "image_set_files is append-only");
+	ck_assert_str_eq(raw_fails(s, "UPDATE image_sets SET status = 'completed'"),
+			 "image_sets is append-only");
+	/* a failed copy made to look complete is found */
+	raw_exec(s, "DROP TRIGGER image_sets_no_update; "
+		 "UPDATE image_sets SET status = 'completed' WHERE id = 2");
+	sqlite3_close(s);
+	expect_broken(path, 7, "event 7: image_set.record: the records no "
+		      "longer match the event (record 2 changed)");
 }
 END_TEST
 
@@ -1125,7 +1385,7 @@ START_TEST(test_invalid_input_changes_nothing)
 	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
 	fx_casedb_result r = sample_result();
 	fx_casedb_custody c = FX_CASEDB_CUSTODY_INIT;
-	fx_image_file bad_file = { "/x", 1, "xyz" };
+	fx_image_file bad_file = { "/x", 1, "xyz", 0, 0 };
 	fx_casedb *db = open_db(path, NULL);
 	int64_t acq = 0, id = 0;
 
@@ -2533,30 +2793,249 @@ START_TEST(test_migrate_signed)
 	/* with the key: migrated, every event signed */
 	db = open_db(path, a);
 	fx_casedb_free(db);
-	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), 5);
 	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log WHERE "
-				  "action = 'schema.migrate' AND key_id = 1"), 2);
+				  "action = 'schema.migrate' AND key_id = 1"), 4);
 	check_with(&rep, path, ha, 1, 0);
-	ck_assert_int_eq(rep.events, 10);
-	ck_assert_int_eq(rep.signed_events, 10);
+	ck_assert_int_eq(rep.events, 12);
+	ck_assert_int_eq(rep.signed_events, 12);
 
 	/* a second examiner migrates a copy: the key registers itself */
 	db = open_db(other, b);
 	fx_casedb_free(db);
 	ck_assert_int_eq(count_of(other, "SELECT count(*) FROM audit_log WHERE "
-				  "action = 'schema.migrate' AND key_id = 2"), 2);
+				  "action = 'schema.migrate' AND key_id = 2"), 4);
 	both[0] = ha;
 	both[1] = hb;
 	check_ring(&rep, other, both, 2, 0);
-	ck_assert_int_eq(rep.events, 11);
-	ck_assert_int_eq(rep.signed_events, 11);
+	ck_assert_int_eq(rep.events, 13);
+	ck_assert_int_eq(rep.signed_events, 13);
 }
 END_TEST
 
-/* The triggers of every older version are compared with case.sql's
- * (casedb_triggers.c): true while no migration creates or drops a trigger
- * with another text than case.sql's. A migration that does must give the
- * older versions their own list, and this test says so. */
+
+/* ---- exports (schema 5) ---- */
+
+/* An acquisition finished and verified in db: its id into *acq, the
+ * verification's into *ver (result as given). */
+static void verified_acquisition(fx_casedb *db, int64_t *acq, int64_t *ver,
+				 fx_verdict result)
+{
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb_result r = sample_result();
+	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
+
+	ck_assert_int_eq(fx_casedb_acquisition_begin(acq, db, &a), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, *acq, &r), 0);
+	v.acquisition_id = *acq;
+	v.tool = "verify export";
+	v.result = result;
+	ck_assert_int_eq(fx_casedb_verification_record(ver, db, &v), 0);
+}
+
+static const fx_image_file k_export_files[2] = {
+	{ "/out/disk.vmdk", 328, "28600e8541f0e18408eabbc3c5c5e0cc3ac92210b9378a6d6ab26b74e3cd294b", 0, 0 },
+	{ "/out/disk-flat.vmdk", 1048576, SHA256_HEX, 0, 0 },
+};
+
+static fx_casedb_export sample_export(int64_t acq, int64_t ver)
+{
+	fx_casedb_export e = FX_CASEDB_EXPORT_INIT;
+
+	e.acquisition_id = acq;
+	e.verification_id = ver;
+	e.time_utc = "2026-01-02T03:04:05Z";
+	e.tool = "verify export";
+	e.tool_version = "0.1.0";
+	e.format = "vmdk";
+	e.path = "/out/disk.vmdk";
+	e.media_bytes = 1048576;
+	snprintf(e.media.md5, sizeof(e.media.md5), "%s", MD5_HEX);
+	snprintf(e.media.sha1, sizeof(e.media.sha1), "%s", SHA1_HEX);
+	snprintf(e.media.sha256, sizeof(e.media.sha256), "%s", SHA256_HEX);
+	e.media.algs = FX_HASH_ALL;
+	e.files = k_export_files;
+	e.n_files = 2;
+	return e;
+}
+
+static int export_seen(const fx_casedb_export_info *x, void *payload)
+{
+	int *n = payload;
+
+	(*n)++;
+	ck_assert_int_eq(x->id, 1);
+	ck_assert_int_eq(x->evidence_id, 1);
+	ck_assert_int_eq(x->rec.acquisition_id, 1);
+	ck_assert_int_eq(x->rec.verification_id, 1);
+	ck_assert_str_eq(x->rec.format, "vmdk");
+	ck_assert_str_eq(x->rec.path, "/out/disk.vmdk");
+	ck_assert_str_eq(x->rec.actor, ACTOR);
+	ck_assert_str_eq(x->rec.time_utc, "2026-01-02T03:04:05Z");
+	ck_assert_uint_eq(x->rec.media_bytes, 1048576);
+	ck_assert_str_eq(x->rec.media.md5, MD5_HEX);
+	ck_assert_str_eq(x->rec.media.sha256, SHA256_HEX);
+	ck_assert_uint_eq(x->rec.n_files, 2);
+	ck_assert_str_eq(x->rec.files[1].path, "/out/disk-flat.vmdk");
+	ck_assert_uint_eq(x->rec.files[0].size, 328);
+	ck_assert_str_eq(x->rec.files[0].sha256, k_export_files[0].sha256);
+	return 0;
+}
+
+/* An export is recorded with its files as one export.record event whose
+ * content is the rows; read back as written; refused without a passed
+ * verification of its acquisition, with an unknown format or a file
+ * without SHA-256; an edit of the row breaks the chain at its event. */
+START_TEST(test_export_record)
+{
+	const char *path = new_path("casedb-export");
+	fx_casedb *db = open_db(path, NULL);
+	fx_casedb_export e;
+	fx_casedb_audit_report rep;
+	fx_image_file unhashed[1] = { { "/out/x.raw", 1, "", 0, 0 } };
+	int64_t acq = 0, ver = 0, bad_ver = 0, id = 0;
+	int n = 0;
+	sqlite3 *s;
+
+	verified_acquisition(db, &acq, &ver, FX_VERDICT_VERIFIED);
+	e = sample_export(acq, ver);
+	ck_assert_int_eq(fx_casedb_export_record(&id, db, &e), 0);
+	ck_assert_int_eq(id, 1);
+	ck_assert_int_eq(fx_casedb_export_list(db, 0, export_seen, &n), 0);
+	ck_assert_int_eq(n, 1);
+	n = 0;
+	ck_assert_int_eq(fx_casedb_export_list(db, 2, export_seen, &n), 0);
+	ck_assert_int_eq(n, 0); /* no such evidence: none */
+
+	/* refusals: nothing written */
+	e = sample_export(acq, ver);
+	e.format = "qcow2";
+	ck_assert_int_eq(fx_casedb_export_record(&id, db, &e), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "export: format qcow2 is not raw, vhd or vmdk");
+	e = sample_export(acq, ver);
+	e.files = unhashed;
+	e.n_files = 1;
+	ck_assert_int_eq(fx_casedb_export_record(&id, db, &e), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "export: file /out/x.raw has no SHA-256");
+	e = sample_export(acq, 99);
+	ck_assert_int_eq(fx_casedb_export_record(&id, db, &e), FX_ENOTFOUND);
+	{
+		fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
+
+		v.acquisition_id = acq;
+		v.result = FX_VERDICT_MISMATCH;
+		ck_assert_int_eq(fx_casedb_verification_record(&bad_ver, db, &v), 0);
+	}
+	e = sample_export(acq, bad_ver);
+	ck_assert_int_eq(fx_casedb_export_record(&id, db, &e), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "export: verification 2 is not a passed verification of acquisition 1");
+	e = sample_export(acq, ver);
+	e.version = 2;
+	ck_assert_int_eq(fx_casedb_export_record(&id, db, &e), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_casedb_export_record: fx_casedb_export version 2, expected 1 to 1");
+	ck_assert_int_eq(id, 1);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	fx_casedb_free(db);
+
+	s = raw_open(path);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM exports"), 1);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM export_files"), 2);
+	ck_assert_str_eq(raw_text(s, "SELECT content FROM audit_log WHERE action = 'export.record'"),
+			 "{\"export\":{\"acquisition_id\":1,\"actor\":\"" ACTOR "\","
+			 "\"evidence_id\":1,\"format\":\"vmdk\",\"host\":\"" HOST "\","
+			 "\"id\":1,\"md5\":\"" MD5_HEX "\",\"media_bytes\":1048576,"
+			 "\"path\":\"/out/disk.vmdk\",\"sha1\":\"" SHA1_HEX "\","
+			 "\"sha256\":\"" SHA256_HEX "\",\"time_utc\":\"2026-01-02T03:04:05Z\","
+			 "\"tool\":\"verify export\",\"tool_version\":\"0.1.0\","
+			 "\"verification_id\":1},\"export_files\":["
+			 "{\"id\":1,\"path\":\"/out/disk.vmdk\",\"sha256\":\"28600e8541f0e18408eabbc3c5c5e0cc3ac92210b9378a6d6ab26b74e3cd294b\",\"size_bytes\":328},"
+			 "{\"id\":2,\"path\":\"/out/disk-flat.vmdk\",\"sha256\":\"" SHA256_HEX "\",\"size_bytes\":1048576}]}");
+	ck_assert_str_eq(raw_fails(s, "UPDATE export_files SET size_bytes = 1"),
+			 "export_files is append-only");
+	ck_assert_str_eq(raw_fails(s, "DELETE FROM exports"), "exports is append-only");
+	raw_exec(s, "DROP TRIGGER export_files_no_update; "
+		 "UPDATE export_files SET path = '/elsewhere' WHERE id = 2");
+	raw_close_all(s);
+	db = open_ro(path);
+	ck_assert_int_eq(check_chain(&rep, db), FX_ECORRUPT);
+	ck_assert_str_eq(rep.reason, "event 7: export.record: the records no longer match the event (record 1 changed)");
+	fx_casedb_free(db);
+}
+END_TEST
+
+/* Schema 4 -> 5 (and 3 -> 4 -> 5): a database of the previous releases
+ * is read as it is (no exports, its triggers without those of exports, and
+ * at 3 without those of the image sets), and a writer adds the exports
+ * tables with their triggers (from 3 the image sets' first), recording
+ * each migration in the chain; exports can then be recorded. */
+static void migrate_to_5(const char *name, int version)
+{
+	const char *path = new_path(name);
+	fx_casedb *db = open_db(path, NULL);
+	fx_casedb_audit_report rep;
+	fx_casedb_export e;
+	int64_t acq = 0, ver = 0, id = 0;
+	int n = 0;
+	sqlite3 *s;
+
+	verified_acquisition(db, &acq, &ver, FX_VERDICT_VERIFIED);
+	fx_casedb_free(db);
+	downgrade_to_4_or_3(path, version);
+	db = open_ro(path);
+	ck_assert_int_eq(fx_casedb_export_list(db, 0, export_seen, &n), 0);
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	ck_assert_str_eq(rep.triggers, "");
+	fx_casedb_free(db);
+	ck_assert_int_eq(count_of(path, "PRAGMA user_version"), version);
+
+	db = open_db(path, NULL);
+	e = sample_export(acq, ver);
+	ck_assert_int_eq(fx_casedb_export_record(&id, db, &e), 0);
+	ck_assert_int_eq(fx_casedb_export_list(db, 0, export_seen, &n), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	/* create, case, evidence, begin, end, verification, the migrations
+	 * (one from 4, two from 3), export */
+	ck_assert_int_eq(rep.events, version == 4 ? 8 : 9);
+	fx_casedb_free(db);
+	s = raw_open(path);
+	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 5);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
+				 "type = 'trigger'"), 28);
+	ck_assert_str_eq(raw_text(s, "SELECT group_concat(action, ' ') FROM "
+				  "(SELECT action FROM audit_log ORDER BY seq)"),
+			 version == 4 ?
+			 "schema.create case.create evidence.create acquisition.begin "
+			 "acquisition.end verification.record schema.migrate export.record" :
+			 "schema.create case.create evidence.create acquisition.begin "
+			 "acquisition.end verification.record schema.migrate "
+			 "schema.migrate export.record");
+	ck_assert_str_eq(raw_text(s, "SELECT group_concat(content, ' ') FROM "
+				  "(SELECT content FROM audit_log WHERE action = "
+				  "'schema.migrate' ORDER BY seq)"),
+			 version == 4 ? "{\"from\":4,\"to\":5}" :
+			 "{\"from\":3,\"to\":4} {\"from\":4,\"to\":5}");
+	raw_close_all(s);
+}
+
+START_TEST(test_migrate_4_to_5)
+{
+	migrate_to_5("casedb-migrate5", 4);
+}
+END_TEST
+
+START_TEST(test_migrate_3_to_5)
+{
+	migrate_to_5("casedb-migrate3-5", 3);
+}
+END_TEST
+
+/* The triggers of every older version are compared with case.sql's, less
+ * those of tables added later (casedb_triggers.c): true while no migration
+ * creates or drops a trigger with another text than case.sql's. A
+ * migration that does must give the older versions their own list, and
+ * this test says so. */
 START_TEST(test_migration_triggers)
 {
 	char dir[4096], file[4400], *slash, *schema, *m, *p, *end;
@@ -2588,7 +3067,10 @@ START_TEST(test_migration_triggers)
 		}
 		free(m);
 	}
-	ck_assert_int_eq(stmts, 2);   /* case_migrate_2.sql: verifications' */
+	/* case_migrate_2.sql: verifications'; case_migrate_4.sql: those of
+	 * image_sets and image_set_files; case_migrate_5.sql: those of exports
+	 * and export_files */
+	ck_assert_int_eq(stmts, 10);
 	free(schema);
 }
 END_TEST
@@ -2756,7 +3238,7 @@ START_TEST(test_sql_injection)
 	fx_casedb_result r = sample_result();
 	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
 	fx_casedb_custody c = FX_CASEDB_CUSTODY_INIT;
-	fx_image_file f = { INJ2 ".001", 5, "" };
+	fx_image_file f = { INJ2 ".001", 5, "", 0, 0 };
 	fx_casedb_acquisition_info *ai = NULL;
 	fx_casedb_verification_info *vi = NULL;
 	fx_casedb_audit_report rep;
@@ -2855,7 +3337,7 @@ START_TEST(test_sql_injection)
 
 	s = raw_open(path);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
-				 "type = 'table'"), 11);
+				 "type = 'table'"), 15);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM cases"), 1);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log"), 7);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log WHERE "
@@ -3043,9 +3525,12 @@ static Suite *casedb_suite(void)
 	tcase_add_test(schema, test_checkpoints_and_resumes);
 	tcase_add_test(schema, test_migrations_registered);
 	tcase_add_test(schema, test_migrate_1_to_2);
+	tcase_add_test(schema, test_migrate_4_to_5);
+	tcase_add_test(schema, test_migrate_3_to_5);
 	tcase_add_test(schema, test_migration_triggers);
 	tcase_add_test(schema, test_read_older_versions);
 	tcase_add_test(schema, test_migrate_signed);
+	tcase_add_test(schema, test_media_and_allocated);
 	tcase_add_test(schema, test_refuse_newer_version);
 	tcase_add_test(schema, test_refuse_inconsistent_version);
 	tcase_add_test(schema, test_refuse_not_sqlite);
@@ -3056,10 +3541,12 @@ static Suite *casedb_suite(void)
 
 	tcase_add_test(records, test_acquisition_round_trip);
 	tcase_add_test(records, test_finish_error_recorded);
+	tcase_add_test(records, test_image_sets);
 	tcase_add_test(records, test_not_known_is_not_recorded);
 	tcase_add_test(records, test_event_content_and_hash);
 	tcase_add_test(records, test_evidence_unique_within_case);
 	tcase_add_test(records, test_verification_and_custody);
+	tcase_add_test(records, test_export_record);
 	tcase_add_test(records, test_lists);
 	tcase_add_test(records, test_invalid_input_changes_nothing);
 	tcase_add_test(records, test_argument_and_version_checks);

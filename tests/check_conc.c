@@ -5,8 +5,11 @@
  * (a worker's, the consumer's) stops everyone and is what every later call
  * returns; cancel wakes a blocked producer and consumer; a queue freed or
  * finished with jobs in flight stops cleanly (drops them, or does them all);
- * threads carry the names given. The queue is private to the library, so
- * this test links the library's objects (forensic_private).
+ * threads carry the names given. And the broadcast ring's gates (src/
+ * conc/ring.c, the sinks of an acquisition with copies): a consumer that
+ * is not a gate waits for every live gate, a gate that fails stops gating,
+ * the last one cuts the stream. The queue and the ring are private to the
+ * library, so this test links the library's objects (forensic_private).
  */
 #include <check.h>
 #include <pthread.h>
@@ -14,9 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/error.h"
 #include "conc/jobq.h"
+#include "conc/ring.h"
 #include "forensic/forensic.h"
 
 #define MAX_SLOTS 16
@@ -408,6 +413,108 @@ START_TEST(test_free_unstarted)
 }
 END_TEST
 
+/* A trailing consumer (a hasher) on its own thread: how many buffers it
+ * has taken, and whether it has finished. */
+typedef struct trailer {
+	fx_ring *ring;
+	unsigned c;
+	int taken, skipped, done;
+} trailer;
+
+static void *trail_main(void *arg)
+{
+	trailer *t = arg;
+	fx_ring_slot s;
+
+	while (fx_ring_next(t->ring, t->c, &s)) {
+		__atomic_add_fetch(s.skip ? &t->skipped : &t->taken, 1, __ATOMIC_SEQ_CST);
+		fx_ring_release(t->ring, t->c);
+	}
+	__atomic_store_n(&t->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+static int trail_taken(trailer *t)
+{
+	return __atomic_load_n(&t->taken, __ATOMIC_SEQ_CST);
+}
+
+/* Waits up to 2 s for the trailer to have taken n buffers. */
+static int trail_wait(trailer *t, int n)
+{
+	int i;
+
+	for (i = 0; i < 200 && trail_taken(t) < n; i++)
+		usleep(10000);
+	return trail_taken(t);
+}
+
+/* Consumer g takes its next buffer and releases it; its skip flag. */
+static int gate_step(fx_ring *r, unsigned g)
+{
+	fx_ring_slot s;
+
+	ck_assert_int_eq(fx_ring_next(r, g, &s), 1);
+	fx_ring_release(r, g);
+	return s.skip;
+}
+
+static void publish(fx_ring *r, uint64_t off)
+{
+	ck_assert_ptr_nonnull(fx_ring_claim(r));
+	fx_ring_publish(r, 512, off);
+}
+
+START_TEST(test_ring_gates)
+{
+	fx_ring *r = NULL;
+	trailer t;
+	pthread_t th;
+
+	ck_assert_int_eq(fx_ring_new(&r, 4, 4096, 3), 0);
+	fx_ring_add_gate(r, 1);
+	fx_ring_add_gate(r, 2);
+	memset(&t, 0, sizeof(t));
+	t.ring = r;
+	t.c = 0;
+	ck_assert_int_eq(pthread_create(&th, NULL, trail_main, &t), 0);
+	publish(r, 0);
+	publish(r, 512);
+	/* gate 1 took both, gate 2 none: the trailer waits for gate 2 */
+	ck_assert_int_eq(gate_step(r, 1), 0);
+	ck_assert_int_eq(gate_step(r, 1), 0);
+	usleep(100000);
+	ck_assert_int_eq(trail_taken(&t), 0);
+	ck_assert_int_eq(gate_step(r, 2), 0);
+	ck_assert_int_eq(trail_wait(&t, 1), 1);
+	usleep(50000);
+	ck_assert_int_eq(trail_taken(&t), 1); /* not the second yet */
+	/* gate 2 fails on its second buffer: gate 1 is still live, so it
+	 * only stops gating, and the trailer follows gate 1 alone */
+	ck_assert_int_eq(fx_ring_drop_gate(r, 2), 0);
+	ck_assert_int_eq(gate_step(r, 2), 0);
+	ck_assert_int_eq(trail_wait(&t, 2), 2);
+	/* gate 2 no longer holds anyone back; gate 1 fails on the third:
+	 * the last live gate cuts the stream there */
+	publish(r, 1024);
+	publish(r, 1536);
+	ck_assert_int_eq(gate_step(r, 2), 0);
+	ck_assert_int_eq(gate_step(r, 2), 0);
+	usleep(50000);
+	ck_assert_int_eq(trail_taken(&t), 2);
+	ck_assert_int_eq(fx_ring_drop_gate(r, 1), 1);
+	ck_assert_int_eq(fx_ring_drop_gate(r, 1), 0); /* once */
+	ck_assert_int_eq(gate_step(r, 1), 1);
+	ck_assert_int_eq(gate_step(r, 1), 1);
+	fx_ring_close(r);
+	pthread_join(th, NULL);
+	ck_assert_int_eq(t.done, 1);
+	ck_assert_int_eq(t.taken, 2);
+	ck_assert_int_eq(t.skipped, 2);
+	fx_ring_free(r);
+}
+END_TEST
+
 static Suite *conc_suite(void)
 {
 	Suite *s = suite_create("conc");
@@ -426,6 +533,10 @@ static Suite *conc_suite(void)
 	tcase_add_test(tc, test_thread_names);
 	tcase_add_test(tc, test_bad_options);
 	tcase_add_test(tc, test_free_unstarted);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("ring");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_ring_gates);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -12,6 +12,8 @@
  * Modes for tests/e2e/report_render.sh (so it needs no other tool):
  *   check_report --write-fixture DB
  *   check_report --write-nasty DB     (markup in every field; tampered)
+ *   check_report --write-hostile DB   (quotes, line breaks, </script>,
+ *                                      control characters; intact)
  *   check_report --report DB FORMAT OUT [CASE|- [EVIDENCE]]
  */
 #include <stdio.h>
@@ -81,8 +83,8 @@ static int fixture_hd1(fx_casedb *db)
 	static const fx_window_hash win[] = {
 		{ 0, 1073741824, H1_W0 }, { 1073741824, 1073741824, H1_W1 } };
 	static const fx_image_file files[] = {
-		{ "/cases/2026-0042/HD-1.E01", 2147483648u, H1_E01 },
-		{ "/cases/2026-0042/HD-1.E02", 1048576000u, H1_E02 } };
+		{ "/cases/2026-0042/HD-1.E01", 2147483648u, H1_E01, 0, 0 },
+		{ "/cases/2026-0042/HD-1.E02", 1048576000u, H1_E02, 0, 0 } };
 	fx_casedb_acquisition a = FX_CASEDB_ACQUISITION_INIT;
 	fx_casedb_result r = FX_CASEDB_RESULT_INIT;
 	fx_source_info *s = &a.evidence.source;
@@ -181,7 +183,7 @@ static int fixture_hd1_records(fx_casedb *db)
 static int fixture_hd2(fx_casedb *db)
 {
 	static const fx_image_file files[] = {
-		{ "/cases/2026-0042/HD-2.raw", 16008609792ull, H2_RAW } };
+		{ "/cases/2026-0042/HD-2.raw", 16008609792ull, H2_RAW, 1, 4096 } };
 	fx_casedb_acquisition a = FX_CASEDB_ACQUISITION_INIT;
 	fx_casedb_result r = FX_CASEDB_RESULT_INIT;
 	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
@@ -197,6 +199,7 @@ static int fixture_hd2(fx_casedb *db)
 	s->vendor = "SanDisk";
 	s->model = "Cruzer Blade";
 	s->serial = "4C530001230521110342";
+	s->optical = 0;
 	s->size = 16008609792ull;
 	s->logical_sector_size = 512;
 	s->physical_sector_size = 512;
@@ -342,6 +345,8 @@ START_TEST(test_text_values)
 		 "device does not answer DEVICE\n                        "
 		 "CONFIGURATION IDENTIFY");
 	HAS_LINE(t, "  HPA/DCO:              " H2_HPA);
+	HAS_LINE(t, "  Optical media:        no");
+	HAS_LINE(t, "      Allocated:        4096 bytes on storage");
 	HAS_LINE(t, "  WWID:                 not recorded");
 	HAS_LINE(t, "  Write-block method:   BLKROSET");
 	HAS_LINE(t, "  State before:         sdb=0 sdb1=0 sdb2=0");
@@ -458,8 +463,16 @@ START_TEST(test_json_values)
 	HAS(j, "\"first_sector\": 976000000,\n                \"last_sector\": "
 	    "976000015,\n                \"sector_count\": 16");
 	HAS(j, "\"path\": \"/cases/2026-0042/HD-1.E02\",\n              "
-	    "\"size_bytes\": 1048576000,\n              \"sha256\": \"" H1_E02
-	    "\"");
+	    "\"size_bytes\": 1048576000,\n              \"allocated_bytes\": "
+	    "null,\n              \"sha256\": \"" H1_E02 "\"");
+	HAS(j, "\"path\": \"/cases/2026-0042/HD-2.raw\",\n              "
+	    "\"size_bytes\": 16008609792,\n              \"allocated_bytes\": "
+	    "4096,\n");
+	/* the acquisition's source: optical as recorded (HD-2), not recorded
+	 * (HD-1); an evidence item has no such column */
+	HAS(j, "\"is_block_device\": true,\n            \"optical\": false,");
+	HAS(j, "\"is_block_device\": true,\n            \"optical\": null,");
+	HAS(j, "\"is_block_device\": true,\n        \"optical\": null,");
 	HAS(j, "\"result\": \"mismatch\",");
 	HAS(j, "\"compared_with_acquisition\": {\n            \"md5\": "
 	    "\"equal\",\n            \"sha1\": \"equal\",\n            "
@@ -517,6 +530,11 @@ START_TEST(test_html_values)
 	HAS(h, "@page ev1{@top-left{content:\"Case 2026-0042\"}@top-right{"
 	    "content:\"Evidence HD-1\"}}\n#ev1{page:ev1}");
 	HAS(h, "counter(page) \" of \" counter(pages)");
+	HAS(h, "/cases/2026-0042/HD-2.raw</span><br>16008609792 bytes, 4096 "
+	    "bytes allocated on storage<br>SHA-256 <span class=\"hash\">"
+	    H2_RAW "</span>");
+	HAS(h, "<tr><th>Optical media</th><td><span class=\"v\">no</span>"
+	    "</td></tr>");
 	HAS(h, "<p>Examiner as recorded: <span class=\"v\">Jane Doe</span></p>");
 	free(h);
 }
@@ -555,6 +573,10 @@ START_TEST(test_dfxml_values)
 	HAS(x, "<fx:image_file segment=\"2\" size=\"1048576000\">\n        "
 	    "<fx:path>/cases/2026-0042/HD-1.E02</fx:path>\n        <hashdigest "
 	    "type=\"sha256\">" H1_E02 "</hashdigest>");
+	HAS(x, "<fx:image_file segment=\"1\" size=\"16008609792\" allocated="
+	    "\"4096\">\n        <fx:path>/cases/2026-0042/HD-2.raw</fx:path>");
+	HAS(x, "<fx:is_block_device>1</fx:is_block_device>\n        "
+	    "<fx:optical>0</fx:optical>");
 	HAS(x, "<fx:verification id=\"1\" result=\"mismatch\" acquisition_id="
 	    "\"1\">");
 	HAS(x, "<hashdigest type=\"sha256\">" H1_VSHA256 "</hashdigest>");
@@ -715,7 +737,7 @@ static char *result_json(void)
 
 	memset(&r, 0, sizeof(r));
 	r.status = FX_VERDICT_MISMATCH;
-	snprintf(r.path, sizeof(r.path), "/cases/2026-0042/HD-1.E01");
+	r.path = strdup("/cases/2026-0042/HD-1.E01");
 	r.format = FX_IMAGE_E01;
 	r.size = r.bytes = 1048576;
 	r.sector_size = 512;
@@ -1253,7 +1275,7 @@ START_TEST(test_unfinished_acquisition)
 	fx_casedb *db = open_db(path);
 	char want[512], host[256];
 	int64_t acq;
-	char *t, *j;
+	char *t, *j, *c;
 
 	ck_assert_ptr_nonnull(db);
 	a.case_number = "2026-0100";
@@ -1286,8 +1308,22 @@ START_TEST(test_unfinished_acquisition)
 	HAS_LINE(t, "  No custody event is recorded for this evidence item.");
 	HAS_LINE(t, "  Image files: none recorded.");
 	HAS_LINE(t, "Examiner (recorded):    not recorded");
+	/* CASE: an ongoing action without an end, an image without size or
+	 * hashes, nothing made up */
+	c = report(path, "2026-0100", NULL, FX_REPORT_CASE);
+	HAS(c, "\"uco-core:description\": [\n        \"status: running\",\n");
+	HAS(c, "\"uco-action:actionStatus\": \"Ongoing\",\n      "
+	    "\"uco-action:startTime\": {\n        \"@type\": \"xsd:dateTime\",\n"
+	    "        \"@value\": \"2026-04-01T10:00:00Z\"\n      },\n      "
+	    "\"uco-action:performer\"");
+	HAS(c, "\"@type\": \"uco-observable:ContentDataFacet\",\n          "
+	    "\"uco-observable:hash\": []\n");
+	LACKS(c, "uco-action:endTime");
+	LACKS(c, "uco-observable:File\"");
+	LACKS(c, "uco-observable:sizeInBytes");
 	free(t);
 	free(j);
+	free(c);
 }
 END_TEST
 
@@ -1310,6 +1346,302 @@ START_TEST(test_case_without_evidence)
 	LACKS(x, "<diskimageobject>");
 	free(t);
 	free(x);
+}
+END_TEST
+
+/* ---- CASE / UCO JSON-LD ---- */
+
+#define HOSTILE_CASE "K\"1\n</script>\x01\x7f"
+#define HOSTILE_MODEL "M\x02\"<b>\n</script>\\"
+#define HOSTILE_PARAMS "{\"note\":\"a\\\"b</script>\\u0001\",\"n\":5," \
+	"\"f\":true,\"z\":null,\"o\":{\"k\":[1,\"x\"]}}"
+
+/* A database whose texts hold quotes, line breaks, "</script>" and
+ * control characters in every field the CASE report writes (all valid
+ * UTF-8, through the API: the audit chain stays intact). */
+static int make_hostile(const char *path)
+{
+	static const fx_image_file files[] = {
+		{ "/cases/x\"\n</script>\x05.raw", 1048576, H2_RAW, 0, 0 } };
+	fx_casedb_acquisition a = FX_CASEDB_ACQUISITION_INIT;
+	fx_casedb_result r = FX_CASEDB_RESULT_INIT;
+	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
+	fx_casedb_custody c = FX_CASEDB_CUSTODY_INIT;
+	fx_source_info *s = &a.evidence.source;
+	fx_casedb *db = open_db(path);
+	int64_t acq = 0, id;
+	int rc = db ? 0 : 1;
+
+	a.case_number = HOSTILE_CASE;
+	a.case_description = "desc \"q\"\n\t</script>\x0e";
+	a.evidence.evidence_number = "E\"1\n</script>\x03";
+	a.evidence.description = "d\"</script>\x0f";
+	a.evidence.notes = "n\x10\"\n";
+	a.evidence.examiner = "ex\x11</script>";
+	s->vendor = "V\x1b[31m\"";
+	s->model = HOSTILE_MODEL;
+	s->serial = "S\"\n\x12";
+	s->size = 1048576;
+	a.operator_name = "op\"</script>\x13";
+	a.host = "h\x04ost\"";
+	a.tool = "acquire\x14";
+	a.tool_version = "0.1.0\"";
+	a.library_versions = "libforensic 0.1.0; X \"y\"\n</script>";
+	a.command_line = "acquire --case 'K\"1\n</script>\x01'";
+	a.parameters_json = HOSTILE_PARAMS;
+	a.format = "raw";
+	a.start_utc = "2026-05-01T10:00:00.123456Z";
+	if (!rc)
+		rc = fx_casedb_acquisition_begin(&acq, db, &a);
+	r.status = FX_STATUS_COMPLETED;
+	r.end_utc = "2026-05-01T10:01:00Z";
+	r.bytes = 1048576;
+	r.sector_size = 512;
+	snprintf(r.hashes.md5, sizeof(r.hashes.md5), "%s", H2_MD5);
+	snprintf(r.hashes.sha1, sizeof(r.hashes.sha1), "%s", H2_SHA1);
+	snprintf(r.hashes.sha256, sizeof(r.hashes.sha256), "%s", H2_SHA256);
+	r.files = files;
+	r.n_files = 1;
+	if (!rc)
+		rc = fx_casedb_acquisition_finish(db, acq, &r);
+	v.acquisition_id = acq;
+	v.time_utc = "2026-05-02T00:00:00Z";
+	v.actor = "a\"\n\x15";
+	v.host = "h\x04ost\"";
+	v.tool = "verify\x16";
+	v.tool_version = "0.1.0";
+	v.result = FX_VERDICT_VERIFIED;
+	v.hashes = r.hashes;
+	v.findings = "fin\x06\"</script>";
+	if (!rc)
+		rc = fx_casedb_verification_record(&id, db, &v);
+	c.evidence_id = 1;
+	c.from_party = "F\"\n</script>";
+	c.to_party = "T\x07";
+	c.location = "L\"oc\n\x17";
+	c.reason = "R</script>\x08";
+	c.time_utc = "2026-05-03T00:00:00Z";
+	c.actor = "act\x0b";
+	if (!rc)
+		rc = fx_casedb_custody_record(&id, db, &c);
+	if (rc)
+		fprintf(stderr, "hostile %s: %s\n", path, fx_error_last());
+	fx_casedb_free(db);
+	return rc;
+}
+
+/* Occurrences of needle in s. */
+static int count(const char *s, const char *needle)
+{
+	int n = 0;
+
+	for (s = strstr(s, needle); s; s = strstr(s + 1, needle))
+		n++;
+	return n;
+}
+
+#define H1_ACQ_IRI "kb:investigative-action-e3823874-40a8-55bb-b061-4b269bb6739a"
+#define H1_IMAGE_IRI "kb:image-bd052279-7d3c-54ca-b61a-59457295a745"
+
+START_TEST(test_case_values)
+{
+	char *c = report(fixture(), CASE_NO, NULL, FX_REPORT_CASE);
+
+	HAS(c, "{\n  \"@context\": {\n    \"case-investigation\": "
+	    "\"https://ontology.caseontology.org/case/investigation/\",\n    "
+	    "\"kb\": \"urn:libforensic:kb:\",\n");
+	HAS(c, "\"uco-types\": \"https://ontology.unifiedcyberontology.org/uco/"
+	    "types/\",\n    \"xsd\": \"http://www.w3.org/2001/XMLSchema#\"\n"
+	    "  },\n  \"@graph\": [\n");
+	/* the IRIs are UUIDv5 of the record keys (Python's uuid.uuid5 of
+	 * '["investigation","2026-0042"]' gives the same) */
+	HAS(c, "\n    {\n      \"@id\": \"kb:investigation-3193f3c1-17ed-586a-"
+	    "9855-175ea77d00c2\",\n      \"@type\": \"case-investigation:"
+	    "Investigation\",\n      \"uco-core:name\": \"2026-0042\",\n      "
+	    "\"case-investigation:investigationForm\": \"case\",\n      "
+	    "\"uco-core:description\": \"Burglary at 12 Example Street\",\n");
+	HAS(c, "\"@id\": \"" H1_ACQ_IRI "\",\n      \"@type\": \"case-"
+	    "investigation:InvestigativeAction\",\n      \"uco-core:name\": "
+	    "\"acquisition\",\n      \"uco-core:description\": [\n        "
+	    "\"status: completed_with_errors\",\n        \"unreadable sectors "
+	    "1000 to 1007 (8 sectors of 512 bytes), zero-filled in the image\","
+	    "\n        \"unreadable sectors 976000000 to 976000015 (16 sectors "
+	    "of 512 bytes), zero-filled in the image\"\n      ],\n      "
+	    "\"uco-action:actionStatus\": \"Complete/Finish\",\n      "
+	    "\"uco-action:startTime\": {\n        \"@type\": \"xsd:dateTime\",\n"
+	    "        \"@value\": \"2026-03-02T09:15:00Z\"\n      },\n      "
+	    "\"uco-action:endTime\": {\n        \"@type\": \"xsd:dateTime\",\n"
+	    "        \"@value\": \"2026-03-02T10:17:03.5Z\"\n      },\n");
+	HAS(c, "\"uco-core:name\": \"acquire\",\n        \"uco-tool:version\": "
+	    "\"0.1.0\",\n");
+	HAS(c, "\"uco-configuration:itemName\": \"block_size\",\n              "
+	    "\"uco-configuration:itemValue\": \"1048576\",\n              "
+	    "\"uco-configuration:itemType\": \"number\"\n");
+	HAS(c, "\"uco-configuration:itemName\": \"command_line\",\n              "
+	    "\"uco-configuration:itemValue\": \"" H1_CMD "\",\n");
+	HAS(c, "\"uco-configuration:dependencyType\": \"library\",\n"
+	    "              \"uco-configuration:dependencyDescription\": "
+	    "\"OpenSSL 3.0.15\"\n");
+	HAS(c, "\"@id\": \"" H1_IMAGE_IRI "\",\n      \"@type\": "
+	    "\"uco-observable:Image\",\n");
+	HAS(c, "\"uco-observable:imageType\": \"e01\"\n");
+	HAS(c, "\"uco-observable:sizeInBytes\": 500107862016,\n");
+	HAS(c, "\"uco-types:hashMethod\": \"MD5\",\n              "
+	    "\"uco-types:hashValue\": {\n                \"@type\": "
+	    "\"xsd:hexBinary\",\n                \"@value\": \"" H1_MD5 "\"\n");
+	HAS(c, "\"uco-types:hashMethod\": \"SHA1\",\n              "
+	    "\"uco-types:hashValue\": {\n                \"@type\": "
+	    "\"xsd:hexBinary\",\n                \"@value\": \"" H1_SHA1 "\"\n");
+	HAS(c, "\"@value\": \"" H1_SHA256 "\"\n");
+	HAS(c, "\"uco-observable:fileName\": \"HD-1.E02\",\n          "
+	    "\"uco-observable:filePath\": \"/cases/2026-0042/HD-1.E02\",\n"
+	    "          \"uco-observable:sizeInBytes\": 1048576000\n");
+	HAS(c, "\"@value\": \"" H1_E02 "\"\n");
+	HAS(c, "\"case-investigation:exhibitNumber\": \"HD-1\",\n      "
+	    "\"case-investigation:rootExhibitNumber\": \"HD-1\",\n");
+	HAS(c, "\"uco-core:name\": \"verification\",\n      \"uco-core:"
+	    "description\": [\n        \"result: mismatch\",\n        \"SHA-256 "
+	    "differs: image file HD-1.E02 changed\"\n      ],\n      "
+	    "\"uco-action:actionStatus\": \"Fail\",\n      \"uco-action:"
+	    "endTime\": {\n        \"@type\": \"xsd:dateTime\",\n        "
+	    "\"@value\": \"2026-03-05T14:00:00Z\"\n      },\n");
+	HAS(c, "\"case-investigation:wasInformedBy\": {\n        \"@id\": \""
+	    H1_ACQ_IRI "\"\n      },\n");
+	HAS(c, "\"@value\": \"" H1_VSHA256 "\"\n");
+	HAS(c, "\"uco-core:name\": \"custody transfer\",\n      "
+	    "\"uco-core:description\": \"Imaging\",\n      \"uco-action:"
+	    "startTime\": {\n        \"@type\": \"xsd:dateTime\",\n        "
+	    "\"@value\": \"2026-03-01T08:30:00Z\"\n      },\n      \"uco-action:"
+	    "endTime\": {\n        \"@type\": \"xsd:dateTime\",\n        "
+	    "\"@value\": \"2026-03-01T08:30:00Z\"\n      },\n");
+	HAS(c, "\"@type\": \"uco-identity:Identity\",\n      \"uco-core:name\": "
+	    "\"PC 4711 Miller (seizing officer)\"\n");
+	HAS(c, "\"@type\": \"uco-location:Location\",\n      \"uco-core:name\": "
+	    "\"Locker 12\"\n");
+	HAS(c, "\"@type\": \"uco-identity:Organization\",\n      "
+	    "\"uco-core:name\": \"SanDisk\"\n");
+	HAS(c, "\"uco-observable:model\": \"Cruzer Blade\",\n          "
+	    "\"uco-observable:serialNumber\": \"4C530001230521110342\"\n");
+	HAS(c, "\"uco-observable:totalStorageCapacityInBytes\": 16008609792\n");
+	/* 2 acquisitions, 2 verifications, 2 transfers; every node once */
+	ck_assert_int_eq(count(c, "\"@type\": \"case-investigation:"
+			       "InvestigativeAction\""), 6);
+	ck_assert_int_eq(count(c, "\"@type\": \"case-investigation:"
+			       "ProvenanceRecord\""), 2 + 2 + 2);
+	ck_assert_int_eq(count(c, "\"@type\": \"uco-identity:Organization\""), 2);
+	ck_assert_int_eq(count(c, "\"uco-core:name\": \"Jane Doe\""), 1);
+	/* the image is held from the acquisition's end on: the transfer of
+	 * 03-01 holds the disk alone, that of 03-06 the image too (action and
+	 * record); plus the acquisition's result, its node, its record and
+	 * the verification's object */
+	ck_assert_int_eq(count(c, "\"" H1_IMAGE_IRI "\""), 6);
+	LACKS(c, "uco-core:Annotation");    /* the chain is intact */
+	ck_assert_uint_lt(pos(c, "uco-identity:Organization"),
+			  pos(c, "uco-identity:Identity\",\n"));
+	ck_assert_uint_lt(pos(c, "\"uco-core:name\": \"ATA\""),
+			  pos(c, "\"uco-core:name\": \"SanDisk\""));
+	free(c);
+}
+END_TEST
+
+/* Same database, same bytes: nothing of the moment of writing goes in
+ * (the JSON report of the same moments differs: its generated_utc). */
+START_TEST(test_case_deterministic)
+{
+	const char *path = fixture();
+	char *c1 = report(path, CASE_NO, NULL, FX_REPORT_CASE);
+	char *j1 = report(path, CASE_NO, NULL, FX_REPORT_JSON);
+	char *c2, *j2;
+
+	sleep(1);
+	c2 = report(path, CASE_NO, NULL, FX_REPORT_CASE);
+	j2 = report(path, CASE_NO, NULL, FX_REPORT_JSON);
+	ck_assert_str_eq(c1, c2);
+	ck_assert_str_ne(j1, j2);
+	free(c1);
+	free(c2);
+	free(j1);
+	free(j2);
+}
+END_TEST
+
+START_TEST(test_case_escape)
+{
+	const char *path = new_path("report-hostile");
+	char *c;
+
+	ck_assert_int_eq(make_hostile(path), 0);
+	c = report(path, HOSTILE_CASE, NULL, FX_REPORT_CASE);
+	assert_no_controls(c);
+	LACKS(c, "\n</script>");
+	HAS(c, "\"uco-core:name\": \"K\\\"1\\n</script>\\u0001\x7f\",\n");
+	HAS(c, "\"uco-core:description\": \"desc \\\"q\\\"\\n\\t</script>"
+	    "\\u000e\",\n");
+	HAS(c, "\"uco-observable:model\": \"M\\u0002\\\"<b>\\n</script>"
+	    "\\\\\",\n");
+	HAS(c, "\"case-investigation:exhibitNumber\": \"E\\\"1\\n</script>"
+	    "\\u0003\",\n");
+	HAS(c, "\"uco-core:name\": \"V\\u001b[31m\\\"\"\n");
+	HAS(c, "\"uco-configuration:itemName\": \"note\",\n              "
+	    "\"uco-configuration:itemValue\": \"a\\\"b</script>\\u0001\",\n"
+	    "              \"uco-configuration:itemType\": \"string\"\n");
+	HAS(c, "\"uco-configuration:itemName\": \"f\",\n              "
+	    "\"uco-configuration:itemValue\": \"true\",\n              "
+	    "\"uco-configuration:itemType\": \"boolean\"\n");
+	/* null: an entry without a value; an object as compact JSON */
+	HAS(c, "\"uco-configuration:itemName\": \"z\",\n              "
+	    "\"uco-configuration:itemType\": \"null\"\n");
+	HAS(c, "\"uco-configuration:itemName\": \"o\",\n              "
+	    "\"uco-configuration:itemValue\": \"{\\\"k\\\":[1,\\\"x\\\"]}\",\n"
+	    "              \"uco-configuration:itemType\": \"object\"\n");
+	HAS(c, "\"uco-observable:filePath\": \"/cases/x\\\"\\n</script>"
+	    "\\u0005.raw\",\n");
+	/* the name after the last slash, which is the one in "</" */
+	HAS(c, "\"uco-observable:fileName\": \"script>\\u0005.raw\",\n");
+	HAS(c, "\"uco-core:description\": \"R</script>\\b\",\n");
+	HAS(c, "\"uco-core:name\": \"T\\u0007\"\n");
+	HAS(c, "\"uco-core:name\": \"L\\\"oc\\n\\u0017\"\n");
+	HAS(c, "\"uco-core:name\": \"act\\u000b\"\n");
+	HAS(c, "\"@value\": \"2026-05-01T10:00:00.123456Z\"\n");
+	free(c);
+}
+END_TEST
+
+/* A chain that does not check out is in the graph, about the case. */
+START_TEST(test_case_broken_chain)
+{
+	char *c = report(nasty_db(), NULL, "E<1>&\"'", FX_REPORT_CASE);
+
+	assert_no_controls(c);
+	HAS(c, "\"@type\": \"uco-core:Annotation\",\n      \"uco-core:statement\""
+	    ": \"The case database's audit chain does NOT check out: event 3: "
+	    "evidence.create: cannot read its records (text is not valid "
+	    "UTF-8: \\\"A\xef\xbf\xbd" "B\xef\xbf\xbd\xef\xbf\xbd\\fC\\\").\",\n"
+	    "      \"uco-core:object\": [\n        {\n          \"@id\": "
+	    "\"kb:investigation-");
+	HAS(c, "\"uco-core:description\": \"A\xef\xbf\xbd" "B\xef\xbf\xbd"
+	    "\xef\xbf\xbd\\fC\",\n");
+	free(c);
+}
+END_TEST
+
+START_TEST(test_case_no_evidence)
+{
+	const char *path = new_path("report-case-empty");
+	fx_casedb *db = open_db(path);
+	int64_t id;
+	char *c;
+
+	ck_assert_ptr_nonnull(db);
+	ck_assert_int_eq(fx_casedb_case_ensure(&id, db, "2026-0200", NULL), 0);
+	fx_casedb_free(db);
+	c = report(path, "2026-0200", NULL, FX_REPORT_CASE);
+	HAS(c, "\"@type\": \"case-investigation:Investigation\",\n      "
+	    "\"uco-core:name\": \"2026-0200\",\n      \"case-investigation:"
+	    "investigationForm\": \"case\",\n      \"uco-core:object\": []\n");
+	LACKS(c, "uco-observable:Device");
+	LACKS(c, "InvestigativeAction");
+	free(c);
 }
 END_TEST
 
@@ -1391,9 +1723,12 @@ START_TEST(test_parse_format)
 	ck_assert_int_eq(f, FX_REPORT_JSON);
 	ck_assert_int_eq(fx_report_parse_format(&f, "dfxml"), 0);
 	ck_assert_int_eq(f, FX_REPORT_DFXML);
+	ck_assert_int_eq(fx_report_parse_format(&f, "case"), 0);
+	ck_assert_int_eq(f, FX_REPORT_CASE);
+	ck_assert_int_eq(fx_report_parse_format(&f, "dfxml"), 0);
 	ck_assert_int_eq(fx_report_parse_format(&f, "pdf"), FX_EUSAGE);
 	ck_assert_str_eq(fx_error_last(), "unknown report format \"pdf\" "
-			 "(expected html, text, json or dfxml)");
+			 "(expected html, text, json, dfxml or case)");
 	ck_assert_int_eq(fx_report_parse_format(&f, "HTML"), FX_EUSAGE);
 	ck_assert_int_eq(fx_report_parse_format(&f, ""), FX_EUSAGE);
 	ck_assert_int_eq(fx_report_parse_format(&f, NULL), FX_EUSAGE);
@@ -1453,6 +1788,7 @@ static Suite *report_suite(void)
 	TCase *esc = tcase_create("escaping");
 	TCase *record = tcase_create("record");
 	TCase *errors = tcase_create("errors");
+	TCase *cased = tcase_create("case");
 
 	tcase_add_test(formats, test_text_values);
 	tcase_add_test(formats, test_json_values);
@@ -1476,6 +1812,12 @@ static Suite *report_suite(void)
 	tcase_add_test(record, test_unfinished_acquisition);
 	tcase_add_test(record, test_case_without_evidence);
 	suite_add_tcase(s, record);
+	tcase_add_test(cased, test_case_values);
+	tcase_add_test(cased, test_case_deterministic);
+	tcase_add_test(cased, test_case_escape);
+	tcase_add_test(cased, test_case_broken_chain);
+	tcase_add_test(cased, test_case_no_evidence);
+	suite_add_tcase(s, cased);
 	tcase_add_test(errors, test_not_found);
 	tcase_add_test(errors, test_ambiguous_evidence);
 	tcase_add_test(errors, test_parse_format);
@@ -1530,6 +1872,8 @@ int main(int argc, char **argv)
 		return make_fixture(argv[2]) ? 1 : 0;
 	if (argc == 3 && strcmp(argv[1], "--write-nasty") == 0)
 		return make_nasty(argv[2]) ? 1 : 0;
+	if (argc == 3 && strcmp(argv[1], "--write-hostile") == 0)
+		return make_hostile(argv[2]) ? 1 : 0;
 	if (argc >= 5 && argc <= 7 && strcmp(argv[1], "--report") == 0)
 		return cli_report(argc, argv);
 	sr = srunner_create(report_suite());

@@ -2,11 +2,16 @@
  * Unit tests of the tools' own helpers (tools/common), which are no part
  * of the library: SIZE arguments (fx_tool_parse_size), the values each
  * form gives, and the refusals with *out 0 and the message the tools
- * print.
+ * print; the progress meter (meter.c) on a clock the test moves: the
+ * exact JSON lines (the rate limit, a phase's first and last states,
+ * rates, ETA, an unknown total, copies, the done line), the text line
+ * padded over a longer one, with an unknown total, with copies, and
+ * nothing at all in mode none.
  */
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tool.h"
 
@@ -54,6 +59,181 @@ START_TEST(test_parse_size_refuses)
 }
 END_TEST
 
+/* ---- the progress meter ---------------------------------------------------- */
+
+static double fake_now;
+
+static double fake_clock(void)
+{
+	return fake_now;
+}
+
+/* The meter's output so far, from its file. */
+static const char *meter_out(FILE *f)
+{
+	static char buf[8192];
+	size_t n;
+
+	fflush(f);
+	rewind(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	return buf;
+}
+
+static fx_progress progress_at(uint64_t bytes, uint64_t total, double elapsed)
+{
+	fx_progress p;
+
+	memset(&p, 0, sizeof(p));
+	p.bytes_done = bytes;
+	p.bytes_total = total;
+	p.elapsed_s = elapsed;
+	return p;
+}
+
+START_TEST(test_meter_parse)
+{
+	ck_assert_int_eq(fx_meter_parse("none"), FX_METER_NONE);
+	ck_assert_int_eq(fx_meter_parse("text"), FX_METER_TEXT);
+	ck_assert_int_eq(fx_meter_parse("json"), FX_METER_JSON);
+	ck_assert_int_eq(fx_meter_parse("JSON"), -1);
+	ck_assert_int_eq(fx_meter_parse(""), -1);
+	ck_assert_int_eq(fx_meter_parse("jsonl"), -1);
+}
+END_TEST
+
+START_TEST(test_meter_json_lines)
+{
+	FILE *f = tmpfile();
+	fx_meter_result done = FX_METER_RESULT_INIT;
+	fx_verify_files_progress fp;
+	fx_progress p;
+
+	fx_meter_set_clock(fake_clock);
+	fake_now = 100.0;
+	fx_meter_start(FX_METER_JSON, f);
+	fake_now = 100.25;
+	fx_meter_phase("reading", "acquire: reading: ", 4000000);
+	fake_now = 100.5; /* 250 ms after the first line: held back */
+	p = progress_at(1000000, 4000000, 0.25);
+	fx_meter_update(&p, NULL);
+	fake_now = 100.75; /* 500 ms: written, the one held back dropped */
+	p = progress_at(2000000, 4000000, 0.5);
+	p.bad_sectors = 3;
+	fx_meter_update(&p, NULL);
+	fake_now = 101.0; /* held back, then written as the phase's last */
+	p = progress_at(4000000, 4000000, 0.75);
+	p.bad_sectors = 3;
+	fx_meter_update(&p, NULL);
+	fake_now = 101.5;
+	memset(&fp, 0, sizeof(fp));
+	fp.files_done = 1;
+	fp.files_total = 2;
+	fp.bytes_done = 500000;
+	fp.bytes_total = 1000000;
+	fp.elapsed_s = 1.0;
+	fx_meter_files("hashing-segments", "acquire: hashing segments: ", &fp);
+	fake_now = 102.0;
+	done.exit_code = 3;
+	done.status = "completed_with_errors";
+	done.has_bytes = 1;
+	done.bytes = done.total = 4000000;
+	done.unreadable_sectors = 3;
+	done.verification = "verified";
+	fx_meter_done(&done);
+	ck_assert_str_eq(meter_out(f),
+		"{\"t\":0.250,\"phase\":\"reading\",\"bytes\":0,\"total\":4000000,\"unreadable_sectors\":0,\"elapsed_s\":0.000,\"mb_per_s\":0.0,\"avg_mb_per_s\":0.0,\"eta_s\":null}\n"
+		"{\"t\":0.750,\"phase\":\"reading\",\"bytes\":2000000,\"total\":4000000,\"unreadable_sectors\":3,\"elapsed_s\":0.500,\"mb_per_s\":4.0,\"avg_mb_per_s\":4.0,\"eta_s\":1}\n"
+		"{\"t\":1.000,\"phase\":\"reading\",\"bytes\":4000000,\"total\":4000000,\"unreadable_sectors\":3,\"elapsed_s\":0.750,\"mb_per_s\":8.0,\"avg_mb_per_s\":5.3,\"eta_s\":0}\n"
+		"{\"t\":1.500,\"phase\":\"hashing-segments\",\"bytes\":500000,\"total\":1000000,\"files\":1,\"files_total\":2,\"unreadable_sectors\":0,\"elapsed_s\":1.000,\"mb_per_s\":0.5,\"avg_mb_per_s\":0.5,\"eta_s\":1}\n"
+		"{\"t\":2.000,\"phase\":\"done\",\"exit\":3,\"status\":\"completed_with_errors\",\"bytes\":4000000,\"total\":4000000,\"unreadable_sectors\":3,\"verification\":\"verified\"}\n");
+	fclose(f);
+	fx_meter_set_clock(NULL);
+}
+END_TEST
+
+/* A total not known is null, and so is its ETA; the copies of a run with
+ * several destinations; verify's image; a done line with an error. */
+START_TEST(test_meter_json_unknown_total_and_copies)
+{
+	FILE *f = tmpfile();
+	fx_meter_result done = FX_METER_RESULT_INIT;
+	fx_progress_copy c[2] = { { "/cases/A", 3000000, FX_STATUS_RUNNING },
+				  { "/cases/\xff" "B", 1000000, FX_STATUS_FAILED } };
+	fx_progress p;
+
+	fx_meter_set_clock(fake_clock);
+	fake_now = 5.0;
+	fx_meter_start(FX_METER_JSON, f);
+	fx_meter_image("x.E01");
+	fx_meter_phase("reading", "verify: reading: ", FX_METER_UNKNOWN);
+	fake_now = 6.0;
+	p = progress_at(3000000, 3000000, 1.0);
+	p.total_unknown = 1;
+	p.copies = c;
+	p.ncopies = 2;
+	fx_meter_update(&p, NULL);
+	fx_meter_end();
+	fx_meter_end(); /* nothing more */
+	done.exit_code = 4;
+	done.status = "error";
+	done.error = "disk \"full\"";
+	done.images = 1;
+	fx_meter_done(&done);
+	ck_assert_str_eq(meter_out(f),
+		"{\"t\":0.000,\"phase\":\"reading\",\"image\":\"x.E01\",\"bytes\":0,\"total\":null,\"unreadable_sectors\":0,\"elapsed_s\":0.000,\"mb_per_s\":0.0,\"avg_mb_per_s\":0.0,\"eta_s\":null}\n"
+		"{\"t\":1.000,\"phase\":\"reading\",\"image\":\"x.E01\",\"bytes\":3000000,\"total\":null,\"unreadable_sectors\":0,\"elapsed_s\":1.000,\"mb_per_s\":3.0,\"avg_mb_per_s\":3.0,\"eta_s\":null,"
+		"\"copies\":[{\"target\":\"/cases/A\",\"bytes\":3000000,\"status\":\"running\"},{\"target\":\"/cases/\\u00ffB\",\"bytes\":1000000,\"status\":\"failed\"}]}\n"
+		"{\"t\":1.000,\"phase\":\"done\",\"exit\":4,\"status\":\"error\",\"images\":1,\"error\":\"disk \\\"full\\\"\"}\n");
+	fclose(f);
+	fx_meter_set_clock(NULL);
+}
+END_TEST
+
+START_TEST(test_meter_text_and_none)
+{
+	FILE *f = tmpfile();
+	fx_progress_copy c[2] = { { "/cases/A", 1, FX_STATUS_RUNNING },
+				  { "/cases/B", 1, FX_STATUS_FAILED } };
+	fx_meter_result done = FX_METER_RESULT_INIT;
+	fx_progress p;
+
+	fx_meter_set_clock(fake_clock);
+	fx_meter_start(FX_METER_TEXT, f);
+	fx_meter_phase("verifying", "acquire: verifying image: ", 1073741824);
+	p = progress_at(536870912, 1073741824, 2.0);
+	p.bad_sectors = 12345;
+	fx_meter_update(&p, NULL);
+	p = progress_at(1073741824, 1073741824, 4.0);
+	fx_meter_update(&p, NULL);
+	fx_meter_phase("reading", "acquire: reading: ", FX_METER_UNKNOWN);
+	p = progress_at(2000000000, 0, 10.0);
+	p.total_unknown = 1;
+	p.copies = c;
+	p.ncopies = 2;
+	fx_meter_update(&p, NULL);
+	fx_meter_done(&done); /* text: the line ended, no done line */
+	ck_assert_str_eq(meter_out(f),
+		"\racquire: verifying image: 0.00 / 1.00 GiB (  0.0%)      0.0 MB/s  ETA --:--:--  unreadable sectors: 0"
+		"\racquire: verifying image: 0.50 / 1.00 GiB ( 50.0%)    268.4 MB/s  ETA 00:00:02  unreadable sectors: 12345"
+		"\racquire: verifying image: 1.00 / 1.00 GiB (100.0%)    268.4 MB/s  ETA 00:00:00  unreadable sectors: 0    \n"
+		"\racquire: reading: 0.00 GiB      0.0 MB/s  unreadable sectors: 0"
+		"\racquire: reading: 1.86 GiB    200.0 MB/s  unreadable sectors: 0  copies: 2 (1 failed)\n");
+	fclose(f);
+
+	f = tmpfile();
+	fx_meter_start(FX_METER_NONE, f);
+	fx_meter_phase("reading", "acquire: reading: ", 10);
+	p = progress_at(10, 10, 1.0);
+	fx_meter_update(&p, NULL);
+	fx_meter_done(&done);
+	ck_assert_str_eq(meter_out(f), "");
+	fclose(f);
+	fx_meter_set_clock(NULL);
+}
+END_TEST
+
 static Suite *tools_suite(void)
 {
 	Suite *s = suite_create("tools");
@@ -61,6 +241,12 @@ static Suite *tools_suite(void)
 
 	tcase_add_test(tc, test_parse_size_accepts);
 	tcase_add_test(tc, test_parse_size_refuses);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("meter");
+	tcase_add_test(tc, test_meter_parse);
+	tcase_add_test(tc, test_meter_json_lines);
+	tcase_add_test(tc, test_meter_json_unknown_total_and_copies);
+	tcase_add_test(tc, test_meter_text_and_none);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -13,12 +13,17 @@
  * extra files; no record; the precedence of mismatch over error; a corrupt
  * E01 chunk named by its sectors; the recorded event; JSON escaping; the
  * caller's format decides how an image is read; a cancelled run has no
- * verdict; a damaged E01 set names the segments that changed;
- * NAME.sha256 written (its rule, bytes and refusals) and read back.
+ * verdict; a damaged E01 set names the segments that changed; the
+ * progress of the files hashed from storage, beside the media read and
+ * after it; NAME.sha256 written (its rule, bytes and refusals) and read
+ * back; an export (fx_verify_export) of a split raw set as a VHD, kept and
+ * recorded when verified, removed and not recorded when a segment changed,
+ * and its argument checks.
  */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,12 +44,14 @@ typedef struct fixture {
 	fx_casedb *db;
 	uint8_t *media;
 	fxt_hashes h;
+	const char *case_number, *evidence_number; /* NULL: C-1, EV-1 */
 } fixture;
 
 static void fixture_open(fixture *f, const char *tag)
 {
 	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
 
+	memset(f, 0, sizeof(*f));
 	snprintf(f->dir, sizeof(f->dir), "%s", fxt_tmpdir(tag));
 	snprintf(f->db_path, sizeof(f->db_path), "%s/case.db", f->dir);
 	o.actor = "tester";
@@ -73,8 +80,8 @@ static int64_t record(fixture *f, const char *format, char paths[][4300],
 	size_t i, nwin = window ? (FXT_MEDIA_SIZE + window - 1) / window : 0;
 	int64_t id;
 
-	rec.case_number = "C-1";
-	rec.evidence.evidence_number = "EV-1";
+	rec.case_number = f->case_number ? f->case_number : "C-1";
+	rec.evidence.evidence_number = f->evidence_number ? f->evidence_number : "EV-1";
 	rec.format = format;
 	rec.tool = "test";
 	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, f->db, &rec), 0);
@@ -191,6 +198,37 @@ START_TEST(test_raw_verified_then_one_byte_changed)
 		      "bytes 2359296-2621439 (hash window 9 of 262144 bytes) differ from the acquisition record: "
 		      "expected SHA-256 ");
 	fx_verify_result_clear(&r);
+	fixture_close(&f);
+}
+END_TEST
+
+/* The result's texts are whole, however long: a case number of 300 and an
+ * evidence number of 1000 characters came back cut at 255 when the result
+ * held them in fixed arrays. */
+START_TEST(test_result_texts_whole)
+{
+	fixture f;
+	char raw[1][4300], cn[301], en[1001];
+	fx_verify_result r;
+
+	fixture_open(&f, "verify-texts");
+	memset(cn, 'c', 300);
+	cn[300] = '\0';
+	memset(en, 'e', 1000);
+	en[1000] = '\0';
+	f.case_number = cn;
+	f.evidence_number = en;
+	snprintf(raw[0], sizeof(raw[0]), "%s/img.raw", f.dir);
+	fxt_write_or_die(raw[0], f.media, FXT_MEDIA_SIZE);
+	record(&f, "raw", raw, 1, FXT_MEDIA_SIZE, 0);
+	verify(&r, raw[0], f.db);
+	ck_assert_int_eq(r.status, FX_VERDICT_VERIFIED);
+	ck_assert_str_eq(r.case_number, cn);
+	ck_assert_str_eq(r.evidence_number, en);
+	ck_assert_str_eq(r.path, raw[0]);
+	ck_assert_str_eq(r.sha256_file, "");
+	fx_verify_result_clear(&r);
+	ck_assert_ptr_null(r.path);
 	fixture_close(&f);
 }
 END_TEST
@@ -528,7 +566,7 @@ static void record_file(fixture *f, const char *format, const char *path,
 {
 	fx_casedb_acquisition rec = FX_CASEDB_ACQUISITION_INIT;
 	fx_casedb_result res = FX_CASEDB_RESULT_INIT;
-	fx_image_file file = { path, len, "" };
+	fx_image_file file = { path, len, "", 0, 0 };
 	int64_t id;
 
 	rec.case_number = "C-1";
@@ -726,6 +764,94 @@ START_TEST(test_damaged_set_names_changed_files)
 }
 END_TEST
 
+/* ---- the progress of the files hashed from storage ------------------------- */
+
+typedef struct files_seen {
+	unsigned calls;
+	fx_verify_files_progress last;
+	int went_back, other_thread;
+	pthread_t caller;
+} files_seen;
+
+static void see_files(const fx_verify_files_progress *p, void *payload)
+{
+	files_seen *fs = payload;
+
+	fs->calls++;
+	fs->went_back |= p->files_done < fs->last.files_done ||
+			 p->bytes_done < fs->last.bytes_done ||
+			 p->elapsed_s < fs->last.elapsed_s;
+	fs->other_thread |= !pthread_equal(pthread_self(), fs->caller);
+	fs->last = *p;
+}
+
+static void verify_seen(fx_verify_result *r, const char *path, fx_casedb *db,
+			files_seen *fs)
+{
+	fx_verify_options o = FX_VERIFY_OPTIONS_INIT;
+
+	memset(fs, 0, sizeof(*fs));
+	fs->caller = pthread_self();
+	o.threads = 2;
+	o.files_progress = see_files;
+	o.files_progress_payload = fs;
+	ck_assert_msg(fx_verify_image(r, path, db, &o) == 0, "%s", fx_error_last());
+}
+
+/* The segments of an E01 set are hashed from storage beside the media
+ * read (a helper thread) or, when the set is damaged, after it on the
+ * calling thread: either way the caller hears, on its own thread, how far
+ * it got and, at least once, how it ended -- every file, every byte. */
+START_TEST(test_files_progress)
+{
+	fixture f;
+	char target[4200], e[5][4300];
+	files_seen fs;
+	fx_verify_result r;
+	uint64_t total = 0;
+	struct stat st;
+	size_t i;
+
+	fixture_open(&f, "verify-filesprog");
+	snprintf(target, sizeof(target), "%s/s", f.dir);
+	fxt_make_segmented(target, f.media); /* random media: 5 segments */
+	f.h = fxt_hash_of(f.media, FXT_MEDIA_SIZE);
+	for (i = 0; i < 5; i++) {
+		snprintf(e[i], sizeof(e[i]), "%s.E%02zu", target, i + 1);
+		ck_assert_int_eq(stat(e[i], &st), 0);
+		total += (uint64_t)st.st_size;
+	}
+	record(&f, "e01", e, 5, 0, 0);
+
+	verify_seen(&r, e[0], f.db, &fs);
+	ck_assert_int_eq(r.status, FX_VERDICT_VERIFIED);
+	ck_assert_uint_ge(fs.calls, 1);
+	ck_assert_int_eq(fs.went_back, 0);
+	ck_assert_int_eq(fs.other_thread, 0);
+	ck_assert_uint_eq(fs.last.files_done, 5);
+	ck_assert_uint_eq(fs.last.files_total, 5);
+	ck_assert_uint_eq(fs.last.bytes_done, total);
+	ck_assert_uint_eq(fs.last.bytes_total, total);
+	ck_assert(fs.last.elapsed_s >= 0 && fs.last.elapsed_s <= r.elapsed_s);
+	fx_verify_result_clear(&r);
+
+	/* damaged: not read as media, its files hashed on the calling thread */
+	fxt_flip_byte(e[2], 13 + 20);
+	verify_seen(&r, e[0], f.db, &fs);
+	ck_assert_int_eq(r.status, FX_VERDICT_MISMATCH);
+	ck_assert_int_eq(r.hashed, 0);
+	ck_assert_uint_ge(fs.calls, 1);
+	ck_assert_int_eq(fs.went_back, 0);
+	ck_assert_int_eq(fs.other_thread, 0);
+	ck_assert_uint_eq(fs.last.files_done, 5);
+	ck_assert_uint_eq(fs.last.files_total, 5);
+	ck_assert_uint_eq(fs.last.bytes_done, total);
+	ck_assert_uint_eq(fs.last.bytes_total, total);
+	fx_verify_result_clear(&r);
+	fixture_close(&f);
+}
+END_TEST
+
 /* ---- NAME.sha256, written and read by the library ------------------------- */
 
 typedef struct listed {
@@ -825,12 +951,121 @@ START_TEST(test_sha256_file_written_and_read)
 }
 END_TEST
 
+
+/* ---- export ---------------------------------------------------------------- */
+
+static int count_export(const fx_casedb_export_info *x, void *payload)
+{
+	(void)x;
+	(*(int *)payload)++;
+	return 0;
+}
+
+/* A split raw set (the segment hashing and the export's writer share the
+ * one read) exported as a fixed VHD: the media, then the footer; the file's
+ * SHA-256 is the file's; the verification and the export recorded. Then a
+ * changed segment: refused, the file removed, no export recorded, the
+ * failed verification recorded. */
+START_TEST(test_export_verified_then_refused)
+{
+	fixture f;
+	char p[8][4300], dest[4400], sha[65];
+	fx_export_options eo = FX_EXPORT_OPTIONS_INIT;
+	fx_verify_options vo = FX_VERIFY_OPTIONS_INIT;
+	fx_export_result r;
+	struct stat st;
+	uint8_t *back;
+	size_t n, len;
+	int exports = 0;
+
+	fixture_open(&f, "verify-export");
+	n = write_split(&f, p, 1500000);
+	record(&f, "split-raw", p, n, 1500000, FXT_MIB / 4);
+	snprintf(dest, sizeof(dest), "%s/out.vhd", f.dir);
+	eo.format = FX_EXPORT_VHD;
+	vo.hash_algs = FX_HASH_MD5; /* SHA-256 is added: it names the files */
+	eo.verify = &vo;
+	ck_assert_msg(fx_verify_export(&r, p[0], dest, f.db, &eo) == 0, "%s", fx_error_last());
+	ck_assert_int_eq(r.verify.status, FX_VERDICT_VERIFIED);
+	ck_assert_int_eq(r.exported, 1);
+	ck_assert_int_eq(r.export_id, 1);
+	ck_assert_int_gt(r.verify.verification_id, 0);
+	ck_assert_str_eq(r.verify.computed.sha256, f.h.sha256);
+	ck_assert_uint_eq(r.nfiles, 1);
+	ck_assert_str_eq(r.files[0].path, dest);
+	ck_assert_uint_eq(r.files[0].size, FXT_MEDIA_SIZE + 512);
+	ck_assert_int_eq(fxt_file_sha256(sha, dest), 0);
+	ck_assert_str_eq(r.files[0].sha256, sha);
+	back = slurp(dest, &len);
+	ck_assert_uint_eq(len, FXT_MEDIA_SIZE + 512);
+	ck_assert_int_eq(memcmp(back, f.media, FXT_MEDIA_SIZE), 0);
+	ck_assert_int_eq(memcmp(back + FXT_MEDIA_SIZE, "conectix", 8), 0);
+	free(back);
+	ck_assert_int_eq(stat(dest, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 0777, 0444);
+	fx_export_result_clear(&r);
+	ck_assert_int_eq(fx_casedb_export_list(f.db, 0, count_export, &exports), 0);
+	ck_assert_int_eq(exports, 1);
+
+	/* the same PATH again: refused before anything is read or recorded */
+	ck_assert_int_eq(fx_verify_export(&r, p[0], dest, f.db, &eo), FX_EEXISTS);
+	ck_assert_int_eq(r.verify.verification_id, 0);
+
+	/* one byte of the second segment changed */
+	fxt_flip_byte(p[1], 1000);
+	snprintf(dest, sizeof(dest), "%s/out.raw", f.dir);
+	eo.format = FX_EXPORT_RAW;
+	ck_assert_int_eq(fx_verify_export(&r, p[0], dest, f.db, &eo), 0);
+	ck_assert_int_eq(r.verify.status, FX_VERDICT_MISMATCH);
+	ck_assert_int_eq(r.exported, 0);
+	ck_assert_int_eq(r.export_id, 0);
+	ck_assert_uint_eq(r.nfiles, 0);
+	ck_assert_int_eq(r.removed, 0);
+	ck_assert_int_gt(r.verify.verification_id, 0);
+	ck_assert_int_eq(lstat(dest, &st), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	fx_export_result_clear(&r);
+	exports = 0;
+	ck_assert_int_eq(fx_casedb_export_list(f.db, 0, count_export, &exports), 0);
+	ck_assert_int_eq(exports, 1);
+	fixture_close(&f);
+}
+END_TEST
+
+START_TEST(test_export_arguments)
+{
+	fixture f;
+	fx_export_options eo = FX_EXPORT_OPTIONS_INIT;
+	fx_verify_options vo = FX_VERIFY_OPTIONS_INIT;
+	fx_export_result r;
+
+	fixture_open(&f, "verify-export-args");
+	ck_assert_int_eq(fx_verify_export(&r, "x", "/tmp/y", NULL, NULL), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_verify_export: db is required");
+	eo.version = 2;
+	ck_assert_int_eq(fx_verify_export(&r, "x", "/tmp/y", f.db, &eo), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_verify_export: fx_export_options version 2, expected 1 to 1");
+	eo.version = FX_EXPORT_OPTIONS_VERSION;
+	eo.verify = &vo;
+	vo.version = 3;
+	ck_assert_int_eq(fx_verify_export(&r, "x", "/tmp/y", f.db, &eo), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_verify_export: fx_verify_options version 3, expected 1 to 2");
+	eo.verify = NULL;
+	eo.format = 9;
+	ck_assert_int_eq(fx_verify_export(&r, "x", "/tmp/y", f.db, &eo), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_verify_export: unknown format 9");
+	fx_export_result_clear(NULL);
+	fixture_close(&f);
+}
+END_TEST
+
 static Suite *verify_suite(void)
 {
 	Suite *s = suite_create("verify");
 	TCase *ver = tcase_create("verification");
 
 	tcase_add_test(ver, test_raw_verified_then_one_byte_changed);
+	tcase_add_test(ver, test_result_texts_whole);
 	tcase_add_test(ver, test_window_runs_are_merged);
 	tcase_add_test(ver, test_split_raw_findings);
 	tcase_add_test(ver, test_split_raw_extra_segment);
@@ -842,6 +1077,9 @@ static Suite *verify_suite(void)
 	tcase_add_test(ver, test_format_decides);
 	tcase_add_test(ver, test_cancelled_is_no_verdict);
 	tcase_add_test(ver, test_damaged_set_names_changed_files);
+	tcase_add_test(ver, test_files_progress);
+	tcase_add_test(ver, test_export_verified_then_refused);
+	tcase_add_test(ver, test_export_arguments);
 	suite_add_tcase(s, ver);
 	return s;
 }

@@ -7,7 +7,6 @@
  * signal interrupted the verification (recorded as interrupted).
  */
 #include <getopt.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,95 +18,9 @@ typedef struct handoff {
 	const char *evidence, *case_number, *to, *from, *reason, *location;
 } handoff;
 
-/* ---- finding the evidence and its image ---------------------------------- */
-
-typedef struct ev_search {
-	const char *number;
-	int64_t id;
-	int matches;
-	char cases[1024];
-} ev_search;
-
-static int ev_match(const fx_casedb_evidence_info *e, void *payload)
-{
-	ev_search *s = payload;
-	size_t len = strlen(s->cases);
-
-	if (strcmp(e->evidence.evidence_number, s->number) != 0)
-		return 0;
-	s->id = e->id;
-	s->matches++;
-	snprintf(s->cases + len, sizeof(s->cases) - len, "%s%s", len ? ", " : "",
-		 e->case_number);
-	return 0;
-}
-
 static int find_evidence(int64_t *out, fx_casedb *db, const handoff *h)
 {
-	ev_search s;
-	int rc;
-
-	if (h->case_number) {
-		rc = fx_casedb_evidence_find(out, db, h->case_number, h->evidence);
-		if (rc == FX_ENOTFOUND)
-			return vf_usage_error("handoff: no evidence %s in case %s",
-					      fx_tool_escape(h->evidence),
-					      fx_tool_escape(h->case_number));
-		if (rc != 0)
-			fprintf(stderr, "verify: handoff: %s\n",
-				fx_tool_escape(fx_error_last()));
-		return rc ? FX_EXIT_FAILURE : 0;
-	}
-	memset(&s, 0, sizeof(s));
-	s.number = h->evidence;
-	if (fx_casedb_evidence_list(db, 0, ev_match, &s) != 0) {
-		fprintf(stderr, "verify: handoff: %s\n", fx_tool_escape(fx_error_last()));
-		return FX_EXIT_FAILURE;
-	}
-	if (s.matches == 0)
-		return vf_usage_error("handoff: no evidence %s in the case database",
-				      fx_tool_escape(h->evidence));
-	if (s.matches > 1)
-		return vf_usage_error("handoff: evidence %s is in several cases (%s): give --case",
-				      fx_tool_escape(h->evidence), fx_tool_escape(s.cases));
-	*out = s.id;
-	return 0;
-}
-
-typedef struct acq_pick {
-	int64_t id;
-	char path[PATH_MAX];
-	char operator_name[256];
-} acq_pick;
-
-static int acq_latest(const fx_casedb_acquisition_info *a, void *payload)
-{
-	acq_pick *p = payload;
-
-	if ((a->status == FX_STATUS_COMPLETED ||
-	     a->status == FX_STATUS_COMPLETED_WITH_ERRORS) &&
-	    a->result.n_files && a->result.files[0].path) {
-		p->id = a->id;
-		snprintf(p->path, sizeof(p->path), "%s", a->result.files[0].path);
-		snprintf(p->operator_name, sizeof(p->operator_name), "%s",
-			 a->rec.operator_name ? a->rec.operator_name : "");
-	}
-	return 0;
-}
-
-/* The recorded path of the image, or, when it is relative and not found
- * from here, the same name beside the database (where acquire keeps it). */
-static void locate_image(char *path, size_t len, const char *db_path)
-{
-	char dir[PATH_MAX], name[PATH_MAX], beside[PATH_MAX * 2];
-
-	if (path[0] == '/' || access(path, F_OK) == 0)
-		return;
-	snprintf(dir, sizeof(dir), "%s", db_path);
-	snprintf(name, sizeof(name), "%s", path);
-	snprintf(beside, sizeof(beside), "%s/%s", dirname(dir), basename(name));
-	if (access(beside, F_OK) == 0 && strlen(beside) < len)
-		snprintf(path, len, "%s", beside);
+	return vf_find_evidence(out, db, "handoff", h->evidence, h->case_number);
 }
 
 /* ---- the transfer -------------------------------------------------------- */
@@ -169,7 +82,7 @@ static int refuse_unverifiable(fx_casedb *db, const handoff *h, int64_t ev_id,
 	memset(&r, 0, sizeof(r));
 	memset(&f, 0, sizeof(f));
 	r.status = FX_VERDICT_ERROR;
-	snprintf(r.path, sizeof(r.path), "(none)");
+	r.path = strdup("(none)"); /* freed by fx_verify_result_clear */
 	f.kind = FX_FIND_NO_RECORD;
 	f.status = FX_VERDICT_ERROR;
 	f.message = "the evidence has no finished acquisition with image files to verify";
@@ -189,7 +102,7 @@ static int run(fx_casedb *db, const char *db_path, const handoff *h,
 {
 	fx_verify_result r;
 	vf_common quiet = *c; /* c, except that handoff prints the JSON */
-	acq_pick pick;
+	vf_acq_pick pick;
 	char from[256] = "";
 	int64_t ev_id = 0, custody_id = 0;
 	int rc;
@@ -197,7 +110,7 @@ static int run(fx_casedb *db, const char *db_path, const handoff *h,
 	if ((rc = find_evidence(&ev_id, db, h)) != 0)
 		return rc;
 	memset(&pick, 0, sizeof(pick));
-	if (fx_casedb_acquisition_list(db, ev_id, acq_latest, &pick) != 0 ||
+	if (fx_casedb_acquisition_list(db, ev_id, vf_acq_latest, &pick) != 0 ||
 	    fx_casedb_custody_list(db, ev_id, last_holder, from) != 0) {
 		fprintf(stderr, "verify: handoff: %s\n", fx_tool_escape(fx_error_last()));
 		return FX_EXIT_FAILURE;
@@ -209,14 +122,15 @@ static int run(fx_casedb *db, const char *db_path, const handoff *h,
 			 pick.operator_name[0] ? pick.operator_name : fx_tool_operator(c->operator_name));
 	if (!pick.id)
 		return refuse_unverifiable(db, h, ev_id, c, from);
-	locate_image(pick.path, sizeof(pick.path), db_path);
+	vf_locate_image(pick.path, sizeof(pick.path), db_path);
 	quiet.json_elsewhere = 1; /* the handoff prints its own object */
 	rc = vf_verify_one(pick.path, db, db_path, &quiet, io, pick.id, ev_id, &r);
 	if (rc == FX_EXIT_OK && r.status == FX_VERDICT_VERIFIED)
 		rc = transfer(db, h, ev_id, from, &custody_id);
 	else if (rc == FX_EXIT_OK)
 		rc = FX_EXIT_FAILURE;
-	if (custody_id)
+	/* in JSON progress, stderr holds the JSON lines and errors only */
+	if (custody_id && !(c->json && fx_meter_mode() == FX_METER_JSON))
 		fprintf(c->json ? stderr : stdout,
 			"verify: custody of evidence %s transferred from %s to %s (custody event %lld, after verification %lld)\n",
 			fx_tool_escape(h->evidence),
@@ -273,6 +187,7 @@ int vf_cmd_handoff(int argc, char **argv)
 		return vf_usage_error("handoff: --to NAME is required");
 	if (!h.reason || !*h.reason)
 		return vf_usage_error("handoff: --reason TEXT is required");
+	vf_progress_start(&c);
 	db_path = c.db_path ? c.db_path : FX_TOOL_DB;
 	if ((rc = vf_db_open(&db, db_path, &c, 0)) != 0)
 		return rc;

@@ -26,6 +26,67 @@ int vf_exit_code(int status)
 	}
 }
 
+/* Images given to the verification engine (the done line's "images"). */
+static long images_checked;
+
+void vf_progress_start(const vf_common *c)
+{
+	fx_meter_start(c->progress_given ? c->progress
+					 : fx_meter_default_mode(c->quiet), stderr);
+}
+
+/* The exit code in a word (verify(1), PROGRESS). */
+static const char *exit_word(int code)
+{
+	switch (code) {
+	case FX_EXIT_OK: return "verified";
+	case FX_EXIT_EVIDENCE: return "mismatch";
+	case FX_EXIT_USAGE: return "refused";
+	case FX_EXIT_SIGINT:
+	case FX_EXIT_SIGTERM: return "interrupted";
+	default: return "error";
+	}
+}
+
+void vf_progress_done(int exit_code)
+{
+	fx_meter_result r = FX_METER_RESULT_INIT;
+
+	r.exit_code = exit_code;
+	r.status = exit_word(exit_code);
+	r.images = images_checked;
+	fx_meter_done(&r);
+}
+
+/* The hashing of image files from storage, after (or beside) the media
+ * read: E01 segments, or the files a damaged set still lets us compare. */
+static void show_files(const fx_verify_files_progress *p, void *payload)
+{
+	(void)payload;
+	fx_meter_files("hashing-files", "verify: hashing files: ", p);
+}
+
+/* The image's phases on the meter: reading (its size is known once it is
+ * open), then hashing-files; the image counts among those checked. */
+void vf_progress_image(fx_verify_options *vo, const char *path)
+{
+	images_checked++;
+	if (fx_meter_mode() == FX_METER_NONE)
+		return;
+	fx_meter_image(path);
+	fx_meter_phase("reading", "verify: reading: ", FX_METER_UNKNOWN);
+	vo->progress = fx_meter_update;
+	vo->progress_payload = NULL;
+	vo->files_progress = show_files;
+	vo->files_progress_payload = NULL;
+}
+
+void vf_progress_image_end(void)
+{
+	fx_meter_end();
+	fx_meter_image(NULL);
+}
+
 /* Records the run; prints why it could not be. 0 or FX_EXIT_FAILURE. */
 static int record(fx_casedb *db, fx_verify_result *r, int64_t evidence_id,
 		  const char *db_path)
@@ -74,12 +135,9 @@ int vf_verify_one(const char *path, fx_casedb *db, const char *db_path,
 	vo.block_size = (size_t)io->block_size;
 	vo.acquisition_id = acquisition_id;
 	vo.cancel = &fx_tool_signal;
-	if (!c->quiet && isatty(STDERR_FILENO)) {
-		vo.progress = fx_tool_progress;
-		vo.progress_payload = "verify: ";
-	}
+	vf_progress_image(&vo, path);
 	rc = fx_verify_image(&r, path, db, &vo);
-	fx_tool_progress_end();
+	vf_progress_image_end();
 	if (rc != 0) {
 		fprintf(stderr, "verify: %s: %s\n", fx_tool_escape(path),
 			fx_tool_escape(fx_error_last()));
@@ -168,6 +226,7 @@ int vf_cmd_image(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return vf_usage_error("expected the image PATH (the first file of an E01, raw or split raw image)");
+	vf_progress_start(&c);
 	if (c.db_path && (rc = vf_db_open(&shared, c.db_path, &c, 0)) != 0)
 		return rc;
 	for (i = optind; i < argc && !fx_tool_signo(); i++) {

@@ -1,7 +1,11 @@
 /*
  * verify list: what the case database holds, case by case: each evidence
  * item with its custody (transfers, current holder), each acquisition with
- * its outcome, image and hashes, and the last verification of each. Read
+ * its outcome, image and hashes, its image sets when it was written to
+ * several destinations at once (acquire --copy: TARGET and each copy, with
+ * how each ended), and the last verification of each, and the exports
+ * made of it (verify export: where, which format, the files with their
+ * SHA-256, printed as they are read). Read
  * one level at a time into small arrays (no nested queries on the handle),
  * printed as text or as one JSON object. Read-only. Texts are kept as
  * recorded (NULL: not recorded; JSON null), and every one reaches the
@@ -25,7 +29,17 @@ typedef struct ev_row {
 	char *number, *description, *examiner;
 } ev_row;
 
+/* One destination of an acquisition with copies (schema 4). */
+typedef struct set_row {
+	unsigned number;         /* 0: TARGET */
+	char *target, *format, *status, *error, *first_file;
+	uint64_t bytes, failed_at;
+	size_t nfiles;
+} set_row;
+
 typedef struct acq_row {
+	set_row *sets;
+	size_t nsets;
 	int64_t id;
 	char *format, *status, *note, *start, *end;
 	char *operator_name, *host, *first_file;
@@ -124,6 +138,36 @@ static void ev_rows_free(rows *r)
 	free(r->p);
 }
 
+static int sets_copy(acq_row *row, const fx_casedb_acquisition_info *a,
+		     int *failed)
+{
+	size_t i;
+
+	if (!a->n_image_sets)
+		return 0;
+	if (!(row->sets = calloc(a->n_image_sets, sizeof(*row->sets))))
+		return -1;
+	row->nsets = a->n_image_sets;
+	for (i = 0; i < a->n_image_sets; i++) {
+		const fx_casedb_image_set *x = &a->image_sets[i];
+		set_row *r = &row->sets[i];
+
+		r->number = x->copy_number;
+		r->target = copy(x->target, failed);
+		r->format = copy(x->format, failed);
+		r->status = copy(fx_status_name(x->status), failed);
+		r->error = copy(x->error, failed);
+		r->bytes = x->bytes_written;
+		r->failed_at = x->failed_at;
+		/* TARGET's files are the acquisition's */
+		r->nfiles = x->copy_number ? x->n_files : a->result.n_files;
+		r->first_file = copy(x->copy_number ? (x->n_files ? x->files[0].path : NULL)
+				     : a->result.n_files ? a->result.files[0].path : NULL,
+				     failed);
+	}
+	return 0;
+}
+
 static int acq_cb(const fx_casedb_acquisition_info *a, void *payload)
 {
 	rows *r = payload;
@@ -147,7 +191,21 @@ static int acq_cb(const fx_casedb_acquisition_info *a, void *payload)
 	row->nfiles = a->result.n_files;
 	if (a->result.n_files)
 		row->first_file = copy(a->result.files[0].path, failed);
-	return *failed ? -1 : 0;
+	return sets_copy(row, a, failed) || *failed ? -1 : 0;
+}
+
+static void sets_free(acq_row *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nsets; i++) {
+		free(a->sets[i].target);
+		free(a->sets[i].format);
+		free(a->sets[i].status);
+		free(a->sets[i].error);
+		free(a->sets[i].first_file);
+	}
+	free(a->sets);
 }
 
 static void acq_rows_free(rows *r)
@@ -167,6 +225,7 @@ static void acq_rows_free(rows *r)
 		free(a[i].md5);
 		free(a[i].sha1);
 		free(a[i].sha256);
+		sets_free(&a[i]);
 	}
 	free(r->p);
 }
@@ -274,6 +333,57 @@ static void print_resumes(printer *p, const acq_row *a)
 		fx_json_array_end(p->json);
 }
 
+/* The image sets: TARGET's and each copy's, how each ended. */
+static void print_sets_json(printer *p, const acq_row *a)
+{
+	size_t i;
+
+	fx_json_key(p->json, "image_sets");
+	fx_json_array_begin(p->json);
+	for (i = 0; i < a->nsets; i++) {
+		const set_row *r = &a->sets[i];
+
+		fx_json_object_begin(p->json);
+		fx_json_member_uint(p->json, "copy", r->number);
+		js(p, "target", r->target);
+		js(p, "format", r->format);
+		js(p, "status", r->status);
+		fx_json_member_uint(p->json, "bytes", r->bytes);
+		fx_json_key(p->json, "failed_at");
+		if (r->failed_at == UINT64_MAX)
+			fx_json_null(p->json);
+		else
+			fx_json_uint(p->json, r->failed_at);
+		js(p, "error", r->error);
+		js(p, "image", r->first_file);
+		fx_json_member_uint(p->json, "files", r->nfiles);
+		fx_json_object_end(p->json);
+	}
+	fx_json_array_end(p->json);
+}
+
+static void print_sets(const acq_row *a)
+{
+	char what[32];
+	size_t i;
+
+	for (i = 0; i < a->nsets; i++) {
+		const set_row *r = &a->sets[i];
+
+		if (r->number)
+			snprintf(what, sizeof(what), "copy %u", r->number);
+		else
+			snprintf(what, sizeof(what), "TARGET");
+		printf("      %s: %s (%s), %s", what, txt(r->target), txt(r->format),
+		       txt(r->status));
+		if (r->failed_at != UINT64_MAX)
+			printf(" at byte %llu", (unsigned long long)r->failed_at);
+		printf(", %llu bytes, %zu file(s)%s%s\n", (unsigned long long)r->bytes,
+		       r->nfiles, r->error ? ": " : "",
+		       r->error ? fx_tool_escape(r->error) : "");
+	}
+}
+
 static void print_acquisition_json(printer *p, const acq_row *a)
 {
 	fx_json_object_begin(p->json);
@@ -294,6 +404,7 @@ static void print_acquisition_json(printer *p, const acq_row *a)
 	js(p, "sha1", a->sha1);
 	js(p, "sha256", a->sha256);
 	fx_json_object_end(p->json);
+	print_sets_json(p, a);
 	print_resumes(p, a);
 	print_verification(p, a);
 	fx_json_object_end(p->json);
@@ -318,8 +429,77 @@ static void print_acquisition(printer *p, const acq_row *a)
 	if (a->md5 || a->sha1 || a->sha256)
 		printf("      MD5 %s, SHA-1 %s, SHA-256 %s\n", a->md5 ? a->md5 : "-",
 		       a->sha1 ? a->sha1 : "-", a->sha256 ? a->sha256 : "-");
+	print_sets(a);
 	print_resumes(p, a);
 	print_verification(p, a);
+}
+
+/* One export, as fx_casedb_export_list gives it (printed as read: the
+ * callback queries nothing). */
+static void export_json(printer *p, const fx_casedb_export_info *x)
+{
+	size_t i;
+
+	fx_json_object_begin(p->json);
+	fx_json_member_int(p->json, "id", x->id);
+	fx_json_member_int(p->json, "acquisition_id", x->rec.acquisition_id);
+	fx_json_member_int(p->json, "verification_id", x->rec.verification_id);
+	js(p, "format", x->rec.format);
+	js(p, "path", x->rec.path);
+	js(p, "time", x->rec.time_utc);
+	js(p, "actor", x->rec.actor);
+	js(p, "host", x->rec.host);
+	js(p, "tool", x->rec.tool);
+	js(p, "tool_version", x->rec.tool_version);
+	fx_json_member_uint(p->json, "media_bytes", x->rec.media_bytes);
+	fx_json_key(p->json, "media_hashes");
+	fx_json_object_begin(p->json);
+	js(p, "md5", x->rec.media.md5[0] ? x->rec.media.md5 : NULL);
+	js(p, "sha1", x->rec.media.sha1[0] ? x->rec.media.sha1 : NULL);
+	js(p, "sha256", x->rec.media.sha256[0] ? x->rec.media.sha256 : NULL);
+	fx_json_object_end(p->json);
+	fx_json_key(p->json, "files");
+	fx_json_array_begin(p->json);
+	for (i = 0; i < x->rec.n_files; i++) {
+		fx_json_object_begin(p->json);
+		js(p, "path", x->rec.files[i].path);
+		fx_json_member_uint(p->json, "size", x->rec.files[i].size);
+		js(p, "sha256", x->rec.files[i].sha256);
+		fx_json_object_end(p->json);
+	}
+	fx_json_array_end(p->json);
+	fx_json_object_end(p->json);
+}
+
+static int export_cb(const fx_casedb_export_info *x, void *payload)
+{
+	printer *p = payload;
+	size_t i;
+
+	if (p->json) {
+		export_json(p, x);
+		return 0;
+	}
+	printf("    export %lld: %s to %s at %s by %s on %s, of acquisition %lld after verification %lld\n",
+	       (long long)x->id, txt(x->rec.format), txt(x->rec.path), txt(x->rec.time_utc),
+	       txt(x->rec.actor), txt(x->rec.host), (long long)x->rec.acquisition_id,
+	       (long long)x->rec.verification_id);
+	for (i = 0; i < x->rec.n_files; i++)
+		printf("      %s: %llu bytes, SHA-256 %s\n", txt(x->rec.files[i].path),
+		       (unsigned long long)x->rec.files[i].size, x->rec.files[i].sha256);
+	return 0;
+}
+
+static void print_exports(printer *p, const ev_row *e)
+{
+	if (p->json) {
+		fx_json_key(p->json, "exports");
+		fx_json_array_begin(p->json);
+	}
+	if (fx_casedb_export_list(p->db, e->id, export_cb, p) != 0)
+		p->failed = 1;
+	if (p->json)
+		fx_json_array_end(p->json);
 }
 
 static void print_evidence(printer *p, const ev_row *e)
@@ -358,10 +538,11 @@ static void print_evidence(printer *p, const ev_row *e)
 	}
 	for (i = 0; i < acqs.n; i++)
 		print_acquisition(p, (acq_row *)acqs.p + i);
-	if (p->json) {
+	if (p->json)
 		fx_json_array_end(p->json);
+	print_exports(p, e);
+	if (p->json)
 		fx_json_object_end(p->json);
-	}
 	acq_rows_free(&acqs);
 	free(cs.holder);
 	free(cs.since);

@@ -75,7 +75,7 @@ static int parse(report_args *a, int argc, char **argv)
 	if (!a->case_number && !a->evidence)
 		return vf_usage_error("report: give --case ID or --evidence ID");
 	if (!a->format)
-		return vf_usage_error("report: --format html|text|json|dfxml is required");
+		return vf_usage_error("report: --format html|text|json|dfxml|case is required");
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "verify_cli.h"
 
 void vf_usage(FILE *f)
@@ -19,10 +20,11 @@ void vf_usage(FILE *f)
 		"Usage: verify [image] [OPTIONS] PATH...\n"
 		"       verify handoff EVIDENCE --to NAME --reason TEXT [--from NAME]\n"
 		"                      [--location TEXT] [--case ID] [OPTIONS]\n"
+		"       verify export EVIDENCE --to raw|vhd|vmdk -o PATH [--case ID] [OPTIONS]\n"
 		"       verify audit [--trusted-key KEY.pem]... [--require-signed] [OPTIONS]\n"
 		"       verify list [--case ID] [OPTIONS]\n"
 		"       verify report (--case ID | --evidence ID [--case ID])\n"
-		"                     --format html|text|json|dfxml [-o FILE] [--db PATH]\n"
+		"                     --format html|text|json|dfxml|case [-o FILE] [--db PATH]\n"
 		"                     [--trusted-key KEY.pem]... [--require-signed]\n\n"
 		"image    re-hash the image whose first file is PATH (E01, raw, split raw .001)\n"
 		"         with MD5, SHA-1 and SHA-256 and compare with the acquisition record,\n"
@@ -30,24 +32,34 @@ void vf_usage(FILE *f)
 		"         checksums; every run is recorded as a verification event\n"
 		"handoff  verify the evidence's image, then record the custody transfer only\n"
 		"         if it verified (a failed verification is recorded, the transfer refused)\n"
+		"export   write the evidence's image as a virtual disk (raw, fixed VHD, or\n"
+		"         VMDK: PATH the descriptor, PATH-flat.vmdk the extent), re-hashing\n"
+		"         the media as it is written; kept and recorded only if the image\n"
+		"         verified, else what was written is removed; never overwrites\n"
 		"audit    walk the audit chain (signatures, records, triggers) of the case\n"
 		"         database; says what it checked and what it could not\n"
-		"list     cases, evidence items, acquisitions and their last verification\n"
+		"list     cases, evidence items, acquisitions (with their image sets) and\n"
+		"         their last verification, exports\n"
 		"report   a court report of a case or evidence item\n\n"
 		"  --db PATH            case database (default: case.db beside the image;\n"
-		"                       for handoff, audit, list, report: ./case.db)\n"
+		"                       for handoff, export, audit, list, report: ./case.db)\n"
 		"  --json               print a result object on stdout\n"
 		"  --operator NAME      who verifies (default: login name)\n"
 		"  --sign-key KEY.pem   sign the audit events written (Ed25519 private key)\n"
 		"  --hash LIST          md5,sha1,sha256 (default all)\n"
 		"  --threads N          E01 decompression threads, 0..32; 0 = all cores (default)\n"
 		"  --block-size SIZE    read size (default 1M)\n"
-		"  -q, --quiet          no progress; nothing printed for an image that verified\n"
-		"                       (the exit code says it), the summary of one that did not\n"
+		"  --progress MODE      image, handoff, export: text (default on a terminal),\n"
+		"                       json (one object per line on stderr, see verify(1))\n"
+		"                       or none\n"
+		"  -q, --quiet          no progress (unless --progress); nothing printed for an\n"
+		"                       image that verified (the exit code says it), the\n"
+		"                       summary of one that did not\n"
 		"  --version, --help\n\n"
-		"Exit codes: 0 verified (handoff recorded, chain intact), 1 mismatch or\n"
-		"corruption (handoff refused, chain broken), 2 usage, 4 could not verify\n"
-		"(missing or truncated file, not an image, no record, database error),\n"
+		"Exit codes: 0 verified (handoff or export recorded, chain intact), 1 mismatch\n"
+		"or corruption (handoff or export refused, chain broken), 2 usage (or an\n"
+		"existing export PATH), 4 could not verify (missing or truncated file, not an\n"
+		"image, no record, database error, export not written),\n"
 		"130/143 interrupted. See verify(1).\n");
 }
 
@@ -117,6 +129,12 @@ int vf_common_opt(vf_common *c, vf_image_opts *io, int opt, const char *arg)
 		return parse_unsigned(&io->threads, "--threads", arg, 0, 32);
 	case OPT_BLOCK:
 		return parse_block_size(&io->block_size, arg);
+	case OPT_PROGRESS:
+		if ((c->progress = fx_meter_parse(arg)) < 0)
+			return vf_usage_error("--progress: unknown mode '%s' (json, text or none)",
+					      fx_tool_escape(arg));
+		c->progress_given = 1;
+		return 0;
 	default:
 		return 1;
 	}
@@ -128,7 +146,7 @@ static int takes_value(const char *opt)
 	static const char *with_value[] = { "--db", "--operator", "--sign-key",
 		"--hash", "--threads", "--block-size", "--to", "--from", "--reason",
 		"--location", "--case", "--trusted-key", "--format", "--evidence",
-		"--output", "-o" };
+		"--output", "-o", "--progress" };
 	size_t i;
 
 	if (strchr(opt, '='))
@@ -163,10 +181,11 @@ int main(int argc, char **argv)
 		int (*run)(int, char **);
 	} cmds[] = {
 		{ "image", vf_cmd_image }, { "handoff", vf_cmd_handoff },
+		{ "export", vf_cmd_export },
 		{ "audit", vf_cmd_audit }, { "list", vf_cmd_list },
 		{ "report", vf_cmd_report },
 	};
-	int at = first_operand(argc, argv), i;
+	int at = first_operand(argc, argv), i, rc;
 	size_t c;
 
 	fx_tool_install_signals();
@@ -177,8 +196,12 @@ int main(int argc, char **argv)
 		for (i = at; i + 1 < argc; i++)
 			argv[i] = argv[i + 1];
 		argv[argc - 1] = NULL;
-		return fx_tool_finish_stdout("verify", cmds[c].run(argc - 1, argv));
+		rc = cmds[c].run(argc - 1, argv);
+		vf_progress_done(rc);
+		return fx_tool_finish_stdout("verify", rc);
 	}
 	/* verify PATH...: the image subcommand */
-	return fx_tool_finish_stdout("verify", vf_cmd_image(argc, argv));
+	rc = vf_cmd_image(argc, argv);
+	vf_progress_done(rc);
+	return fx_tool_finish_stdout("verify", rc);
 }

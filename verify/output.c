@@ -136,6 +136,10 @@ void vf_print_summary(const vf_common *c, const fx_verify_result *r,
 {
 	if (c->quiet && (c->json || r->status == FX_VERDICT_VERIFIED))
 		return; /* quiet: the JSON, or the exit code, says it all */
+	/* --json and --progress json: stdout's object says it, and stderr
+	 * holds only the progress lines and errors */
+	if (c->json && fx_meter_mode() == FX_METER_JSON)
+		return;
 	vf_print_result(c->json ? stderr : stdout, r, db_path, unrecorded);
 }
 

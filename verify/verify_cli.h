@@ -16,6 +16,8 @@ typedef struct vf_common {
 	const char *sign_key;      /* --sign-key */
 	int json, quiet;
 	int json_elsewhere;        /* --json printed by the caller (handoff) */
+	int progress_given;        /* --progress was given ... */
+	int progress;              /* ... as this enum fx_meter_mode */
 	const char *command;       /* "image", "handoff", ... for messages */
 } vf_common;
 
@@ -36,7 +38,7 @@ enum {
 	OPT_DB = 256, OPT_OPERATOR, OPT_SIGN_KEY, OPT_JSON, OPT_HASH, OPT_THREADS,
 	OPT_BLOCK, OPT_VERSION, OPT_CASE, OPT_TO, OPT_FROM, OPT_REASON,
 	OPT_LOCATION, OPT_TRUSTED_KEY, OPT_REQUIRE_SIGNED, OPT_FORMAT,
-	OPT_EVIDENCE, OPT_OUTPUT
+	OPT_EVIDENCE, OPT_OUTPUT, OPT_PROGRESS
 };
 #define VF_COMMON_OPTIONS \
 	{ "db", required_argument, NULL, OPT_DB }, \
@@ -53,7 +55,8 @@ enum {
 #define VF_IMAGE_OPTIONS \
 	{ "hash", required_argument, NULL, OPT_HASH }, \
 	{ "threads", required_argument, NULL, OPT_THREADS }, \
-	{ "block-size", required_argument, NULL, OPT_BLOCK }
+	{ "block-size", required_argument, NULL, OPT_BLOCK }, \
+	{ "progress", required_argument, NULL, OPT_PROGRESS }
 
 /* db.c */
 /* Opens the case database at path for the subcommand: it must exist (a
@@ -62,6 +65,25 @@ enum {
 int vf_db_open(fx_casedb **out, const char *path, const vf_common *c,
 	       int read_only);
 /* The default database of an image: case.db in the directory of path. */
+
+/* evidence.c: an EVIDENCE number through the case database. */
+/* The id of evidence item evidence (of case_number, or the only one of
+ * that number); says why not (naming command) and returns the exit code
+ * (FX_EXIT_USAGE: no such item, or in several cases), or 0. */
+int vf_find_evidence(int64_t *out, fx_casedb *db, const char *command,
+		     const char *evidence, const char *case_number);
+/* The latest finished acquisition with image files, as
+ * fx_casedb_acquisition_list gives them (vf_acq_latest is the callback;
+ * id 0: none). */
+typedef struct vf_acq_pick {
+	int64_t id;
+	char path[PATH_MAX];
+	char operator_name[256];
+} vf_acq_pick;
+int vf_acq_latest(const fx_casedb_acquisition_info *a, void *payload);
+/* The recorded path of the image, or, when it is relative and not found
+ * from here, the same name beside the database (where acquire keeps it). */
+void vf_locate_image(char *path, size_t len, const char *db_path);
 
 /* cmd_image.c */
 int vf_cmd_image(int argc, char **argv);
@@ -76,6 +98,18 @@ int vf_verify_one(const char *path, fx_casedb *db, const char *db_path,
 		  fx_verify_result *out);
 /* The exit code of a verdict. */
 int vf_exit_code(int status);
+/* The progress of image verifications (image, handoff, export;
+ * --progress): the meter started as c asks, once the command line is
+ * accepted. */
+void vf_progress_start(const vf_common *c);
+/* One image's verification on the meter (its reading, then its files
+ * hashed from storage), set in vo; counted among the images checked. */
+void vf_progress_image(fx_verify_options *vo, const char *path);
+/* Ends that image's phases on the meter. */
+void vf_progress_image_end(void);
+/* The JSON progress's last line, with the command's exit code (nothing
+ * when no meter was started or not in JSON). */
+void vf_progress_done(int exit_code);
 
 /* The audit chain's trust options as audit and report parse them: the
  * library's options and the --trusted-key list (a key ring: the option
@@ -92,8 +126,9 @@ int vf_audit_opt(vf_trust *t, int opt, const char *arg);
 /* Frees the list of t (not the strings: they are argv's). */
 void vf_trust_free(vf_trust *t);
 
-/* cmd_handoff.c, cmd_audit.c, cmd_list.c, cmd_report.c */
+/* cmd_handoff.c, cmd_export.c, cmd_audit.c, cmd_list.c, cmd_report.c */
 int vf_cmd_handoff(int argc, char **argv);
+int vf_cmd_export(int argc, char **argv);
 int vf_cmd_audit(int argc, char **argv);
 int vf_cmd_list(int argc, char **argv);
 int vf_cmd_report(int argc, char **argv);

@@ -50,6 +50,38 @@
 #         1 when the cost is linear in files (4 for 4x the files would be
 #         quadratic). The source, and so the bytes hashed, grow with N too:
 #         a constant s/1000 files includes hashing 1 GiB.
+#   copies  acquire --copy (issue 12): the image written to two targets from
+#         one read against one target. Raw: acquire --format raw --no-verify
+#         with and without --copy (a second .raw in another directory of
+#         $BENCH_DIR); E01 master + raw working copy against the E01 alone.
+#         Also the storage's own figures for the same bytes: dd to one file
+#         and tee to two files (each fdatasync'ed), no hashing. Reported:
+#         time of the two-target run over the one-target run (goal on this
+#         storage: at most 1.10, "within 10%"), and over what writing the
+#         second copy costs the storage itself (tee/dd).
+#   export  verify export --to vhd (issue 13: the media read once, hashed,
+#         verified and written in the same pass) of the raw and the E01
+#         copies of the image (made as for verify; the exports are recorded
+#         in their case database) vs verify of the raw copy alone (the
+#         floor: an export is that verification plus one write) and vs the
+#         same work in three steps: verify, qemu-img convert -O vpc
+#         (fixed), sha256sum of the result. Goals: export of the raw copy
+#         at least 0.8x verify alone, and faster than the three steps.
+#   stream  a remote acquisition through a pipe (issue 12): acquire
+#         --to-stream IMG | acquire --from-stream - (raw, then E01 fast;
+#         --no-verify) against a local acquisition of the same image in the
+#         same format, and the pipe itself (dd | dd, 1 MiB blocks) as the
+#         ceiling the relay sets. Reported: stream / local for each format,
+#         and the stream's fraction of the pipe's ceiling. Both ends hash
+#         (the sender what it reads, the receiver what arrives), so on few
+#         cores the hashes of both ends share them: expect about half the
+#         local throughput on 2 cores, close to it on 4 or more.
+#   sparse  acquire --format raw --sparse (issue 13) against plain raw,
+#         both --hash md5,sha1,sha256 --no-verify, on the mixed image (a
+#         third zeros: holes; a third random: the zero check stops at the
+#         first word; a third text). Reported: the throughput ratio (goal:
+#         no slower, 1.00x or more) and the bytes each image takes on
+#         storage (st_blocks * 512; the sparse one about two thirds).
 # To add a section NAME (E01 vs ewfacquire, verify, ...): write
 # section_NAME, which calls bench_tool for each command and bench_note /
 # bench_summary for derived figures, and add NAME to BENCH_SECTIONS.
@@ -59,7 +91,7 @@ BENCH_DIR=${BENCH_DIR:-/tmp/fx-bench}
 BENCH_RUNS=${BENCH_RUNS:-3}
 FX_ROOT=${FX_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 FX_BIN=${FX_BIN:-$FX_ROOT/build/bin}
-BENCH_SECTIONS=(raw e01 verify files)
+BENCH_SECTIONS=(raw e01 verify files copies stream export sparse)
 read -r -a BENCH_FILES <<<"${BENCH_FILES:-1024 4096 16384}"
 
 readonly IMG_SIZE=1073741824
@@ -70,7 +102,7 @@ OUT=$BENCH_DIR/out
 # Results: one table row per tool; MB/s keyed by tool label, for the
 # sections' derived figures.
 declare -a ROWS=()
-declare -A MBPS=() OUTBYTES=()
+declare -A MBPS=() OUTBYTES=() ALLOCBYTES=()
 declare -a NOTES=() SUMMARY=()
 
 die() {
@@ -155,6 +187,9 @@ bench_tool() {
 	# total size of the image files the tool wrote (logs and databases excluded)
 	OUTBYTES[$label]=$(find "$OUT" -type f ! -name '*.log' ! -name '*.db*' \
 		! -name '*.sha256' ! -name '*.txt' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+	# ... and what they take on storage (st_blocks * 512: holes take none)
+	ALLOCBYTES[$label]=$(find "$OUT" -type f ! -name '*.log' ! -name '*.db*' \
+		! -name '*.sha256' ! -name '*.txt' -printf '%b\n' | awk '{ s += $1 * 512 } END { print s + 0 }')
 	clean_out
 	sorted=$(printf '%s\n' "${times[@]}" | sort -n)
 	median=$(printf '%s\n' "$sorted" | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
@@ -252,6 +287,44 @@ section_raw() {
 		"($(ratio "${MBPS[$acq]}" "${MBPS[$dc]}")x), $(percent "${MBPS[$acq]}" "$md5")% of MD5 ceiling $md5 MB/s"
 }
 
+section_sparse() {
+	local plain="acquire raw, 3 hashes" sparse="acquire raw --sparse, 3 hashes"
+	bench_tool "$plain" "$FX_BIN/acquire" --format raw --hash md5,sha1,sha256 \
+		--no-verify -q "$IMG" "$OUT/acq"
+	bench_tool "$sparse" "$FX_BIN/acquire" --format raw --sparse --hash md5,sha1,sha256 \
+		--no-verify -q "$IMG" "$OUT/acq"
+	bench_note "sparse: on storage ${ALLOCBYTES[$sparse]} of ${OUTBYTES[$sparse]} bytes" \
+		"($(percent "${ALLOCBYTES[$sparse]}" "${OUTBYTES[$sparse]}")%; plain raw ${ALLOCBYTES[$plain]});" \
+		"sparse / plain throughput $(ratio "${MBPS[$sparse]}" "${MBPS[$plain]}")x (goal: 1.00x or more)"
+	bench_summary "sparse: raw --sparse ${MBPS[$sparse]} MB/s, plain raw ${MBPS[$plain]} MB/s" \
+		"($(ratio "${MBPS[$sparse]}" "${MBPS[$plain]}")x), $(percent "${ALLOCBYTES[$sparse]}" "${OUTBYTES[$sparse]}")% of the image allocated"
+}
+
+section_copies() {
+	local one="acquire raw, one target" two="acquire raw + --copy raw"
+	local e1="acquire e01, one target" e2="acquire e01 + --copy raw"
+	local dd1="dd to one file + fdatasync" tee2="tee to two files + fdatasync"
+	bench_tool "$one" "$FX_BIN/acquire" --format raw --no-verify -q "$IMG" "$OUT/a"
+	# shellcheck disable=SC2016 # expanded by that sh, from its arguments
+	bench_tool "$two" sh -c 'mkdir -p "$3" && exec "$1" --format raw --no-verify -q "$2" "$4" --copy "$3/b"' \
+		copies "$FX_BIN/acquire" "$IMG" "$OUT/copy" "$OUT/a"
+	bench_tool "$e1" "$FX_BIN/acquire" --format e01 --no-verify -q "$IMG" "$OUT/a"
+	# shellcheck disable=SC2016
+	bench_tool "$e2" sh -c 'mkdir -p "$3" && exec "$1" --format e01 --no-verify -q "$2" "$4" --copy "$3/b" --copy-format raw' \
+		copies "$FX_BIN/acquire" "$IMG" "$OUT/copy" "$OUT/a"
+	bench_tool "$dd1" dd if="$IMG" of="$OUT/dd.raw" bs=1M conv=fdatasync status=none
+	# shellcheck disable=SC2016
+	bench_tool "$tee2" sh -c 'tee "$2" <"$1" >"$3" && sync "$2" "$3"' tee "$IMG" "$OUT/t1.raw" "$OUT/t2.raw"
+	bench_note "copies: raw two targets / one target: time x$(ratio "${MBPS[$one]}" "${MBPS[$two]}")" \
+		"(goal <= 1.10); E01 + raw copy / E01 alone: time x$(ratio "${MBPS[$e1]}" "${MBPS[$e2]}")"
+	bench_note "copies: the storage writing the bytes twice (tee two files / dd one file): time" \
+		"x$(ratio "${MBPS[$dd1]}" "${MBPS[$tee2]}"); acquire with a copy at $(percent "${MBPS[$two]}" "${MBPS[$tee2]}")%" \
+		"of tee's two-file throughput"
+	bench_summary "copies: raw ${MBPS[$one]} MB/s with one target, ${MBPS[$two]} MB/s with --copy" \
+		"(time x$(ratio "${MBPS[$one]}" "${MBPS[$two]}"), goal <= 1.10); e01 ${MBPS[$e1]} MB/s," \
+		"with a raw --copy ${MBPS[$e2]} MB/s (time x$(ratio "${MBPS[$e1]}" "${MBPS[$e2]}"))"
+}
+
 # The E01 and raw images of $IMG that section_verify verifies, made once by
 # acquire (with their case database) and reused while $IMG is unchanged.
 prepare_verify_images() {
@@ -295,6 +368,26 @@ section_verify() {
 	bench_summary "verify: E01 ${MBPS[$ve]} MB/s vs ewfverify ${MBPS[$ev]} MB/s" \
 		"($(ratio "${MBPS[$ve]}" "${MBPS[$ev]}")x), raw ${MBPS[$vr]} MB/s" \
 		"($(percent "${MBPS[$vr]}" "$md5")% of MD5 ceiling $md5 MB/s)"
+}
+
+section_export() {
+	local vdir=$BENCH_DIR/verify
+	local vr="verify raw (no export)" xr="verify export raw --to vhd"
+	local xe="verify export E01 --to vhd" three="verify+qemu-img convert+sha256sum"
+	command -v qemu-img >/dev/null || die "qemu-img is not installed (qemu-utils)"
+	[[ -x $FX_BIN/verify ]] || die "verify not built: $FX_BIN/verify"
+	prepare_verify_images
+	bench_tool "$vr" "$FX_BIN/verify" -q "$vdir/r.raw"
+	bench_tool "$xr" "$FX_BIN/verify" -q --db "$vdir/case.db" export RAW --to vhd -o "$OUT/x.vhd"
+	bench_tool "$xe" "$FX_BIN/verify" -q --db "$vdir/case.db" export E01 --to vhd -o "$OUT/x.vhd"
+	# shellcheck disable=SC2016 # expanded by that sh, from its arguments
+	bench_tool "$three" sh -c '"$1" -q "$2" && qemu-img convert -f raw -O vpc -o subformat=fixed "$2" "$3" && sha256sum "$3" >/dev/null' \
+		three "$FX_BIN/verify" "$vdir/r.raw" "$OUT/x.vhd"
+	bench_note "export: raw to VHD at $(ratio "${MBPS[$xr]}" "${MBPS[$vr]}")x verify alone (goal 0.8x);" \
+		"$(ratio "${MBPS[$xr]}" "${MBPS[$three]}")x verify, qemu-img convert and sha256sum in turn;" \
+		"E01 to VHD ${MBPS[$xe]} MB/s"
+	bench_summary "export: raw ${MBPS[$xr]} MB/s ($(ratio "${MBPS[$xr]}" "${MBPS[$vr]}")x verify alone," \
+		"$(ratio "${MBPS[$xr]}" "${MBPS[$three]}")x the three steps), E01 ${MBPS[$xe]} MB/s"
 }
 
 # files_timed LABEL BYTES VAR RESET CMD...: runs RESET then CMD,
@@ -373,6 +466,25 @@ section_files() {
 		"(growth ${first_n}->${last_n}: $(ratio "${VER_K[$last_n]}" "${VER_K[$first_n]}")x);" \
 		"verify audit s/1000 files $(for n in "${BENCH_FILES[@]}"; do printf '%s@%s ' "${AUD_K[$n]}" "$n"; done)" \
 		"(growth $(ratio "${AUD_K[$last_n]}" "${AUD_K[$first_n]}")x); linear = about 1x"
+}
+
+section_stream() {
+	local lraw="acquire raw, local" sraw="acquire raw, stream through pipe"
+	local le01="acquire e01 fast, local" se01="acquire e01 fast, stream thru pipe"
+	local pipe="pipe ceiling: dd | dd (1 MiB)"
+	bench_tool "$lraw" "$FX_BIN/acquire" --format raw --no-verify -q "$IMG" "$OUT/local"
+	# shellcheck disable=SC2016 # expanded by that sh, from its arguments
+	bench_tool "$sraw" sh -c '"$1" -q --to-stream --block-size 1M "$2" | "$1" -q --format raw --no-verify --from-stream - "$3"' \
+		stream "$FX_BIN/acquire" "$IMG" "$OUT/remote"
+	bench_tool "$le01" "$FX_BIN/acquire" --format e01 --compression fast --no-verify -q "$IMG" "$OUT/local"
+	# shellcheck disable=SC2016 # expanded by that sh, from its arguments
+	bench_tool "$se01" sh -c '"$1" -q --to-stream "$2" | "$1" -q --format e01 --compression fast --no-verify --from-stream - "$3"' \
+		stream "$FX_BIN/acquire" "$IMG" "$OUT/remote"
+	bench_tool "$pipe" sh -c 'dd if="$1" bs=1M status=none | dd of=/dev/null bs=1M status=none' pipe "$IMG"
+	bench_note "stream / local: raw $(ratio "${MBPS[$sraw]}" "${MBPS[$lraw]}")x, e01 $(ratio "${MBPS[$se01]}" "${MBPS[$le01]}")x;" \
+		"raw stream at $(percent "${MBPS[$sraw]}" "${MBPS[$pipe]}")% of the pipe ceiling (${MBPS[$pipe]} MB/s) on $(nproc) cores"
+	bench_summary "stream: raw ${MBPS[$sraw]} MB/s vs local ${MBPS[$lraw]} MB/s ($(ratio "${MBPS[$sraw]}" "${MBPS[$lraw]}")x)," \
+		"e01 ${MBPS[$se01]} vs ${MBPS[$le01]} MB/s ($(ratio "${MBPS[$se01]}" "${MBPS[$le01]}")x)"
 }
 
 # ---- report --------------------------------------------------------------

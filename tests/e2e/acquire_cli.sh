@@ -250,7 +250,7 @@ test_progress() {
 	out=$(script -qec "$(printf '%q ' "$FX_ACQUIRE" --format raw "$src" "$dir/t")" /dev/null 2>&1 | tr '\r' '\n') ||
 		fail "acquire under script(1) failed: $out"
 	check_ok
-	assert_contains "$out" $'\nacquire: 0.00 / 0.00 GiB (100.0%)' "the acquisition's line ends at 100%"
+	assert_contains "$out" $'\nacquire: reading: 0.00 / 0.00 GiB (100.0%)' "the acquisition's line ends at 100%"
 	assert_contains "$out" $'\nacquire: verifying image: 0.00 / 0.00 GiB (100.0%)' \
 		"the read-back has its own line, to 100%"
 }

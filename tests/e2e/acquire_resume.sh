@@ -8,7 +8,10 @@
 # sha256sum -c, and the case database must hold one completed acquisition
 # with its resume event from the last checkpoint, its audit chain intact.
 # A different source, a completed acquisition, an option given with
-# --resume and an image changed since its checkpoint are refused.
+# --resume and an image changed since its checkpoint are refused. A
+# resume's progress shows its re-read of the image as the phase resuming.
+# A stream (standard input) and a run with copies take no checkpoints and
+# are never left resumable; their --resume is refused.
 set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
@@ -126,7 +129,7 @@ check_resumed() {
 # killed FORMAT PERCENT: SIGKILL while the reader is stopped at PERCENT of
 # the source, then --resume.
 test_killed() {
-	local format=$1 pct=$2 at pid from
+	local format=$1 pct=$2 at pid from out
 	at=$((SIZE * pct / 100))
 	touch "$FX_WORK/stall-$format-$pct"
 	setup "kill-$format-$pct" --stall-at "$at" --stall-file "$FX_WORK/stall-$format-$pct"
@@ -145,7 +148,11 @@ test_killed() {
 	assert_lt "$from" $((at + 1)) "$format $pct%: the checkpoint is before the kill point"
 	assert_eq 0 $((from % MIB)) "$format $pct%: the checkpoint is at a block boundary"
 	assert_eq running "$(db "SELECT status FROM acquisitions")" "$format $pct%: the row is left running by SIGKILL"
-	assert_exit 0 "$FX_ACQUIRE" --resume --json "$T"
+	assert_exit 0 "$FX_ACQUIRE" --resume --json --progress json "$T"
+	# the prefix's re-read is its own phase, then reading from the checkpoint
+	out=$(python3 "$CHECK" "$FX_ERR" resuming,reading,verifying,done 0 completed \
+		resumed_from="$from" size="$SIZE") ||
+		fail "$format $pct%: the resume's progress: $out"$'\n'"$(head -c 3000 "$FX_ERR")"
 	check_resumed "$format" "$from"
 }
 
@@ -236,7 +243,7 @@ test_other_source() {
 # A completed acquisition, an option with --resume, an image changed since
 # its checkpoint.
 test_refusals() {
-	local from cp
+	local from
 	touch "$FX_WORK/stall-ref"
 	setup refusals --stall-at $((SIZE / 2)) --stall-file "$FX_WORK/stall-ref"
 	assert_exit 2 "$FX_ACQUIRE" --resume --format raw "$T"
@@ -279,9 +286,59 @@ test_refusals() {
 	assert_exit 0 "$FX_VERIFY" audit --db "$DIR/case.db"
 }
 
+# interrupted_unresumable NAME ARGS...: a run of ARGS (a stream, or one
+# with copies) stopped by SIGINT at half the source: it takes no
+# checkpoint and is not left resumable (interrupted, as before resumes
+# existed); its --resume is refused with the line of ERROR (exit 2).
+interrupted_unresumable() {
+	local name=$1 error=$2 pid rc=0
+	shift 2
+	"$@" >"$DIR/int.json" 2>"$FX_ERR" &
+	pid=$!
+	defer stop_acquire "$pid"
+	wait_until "half the source" "$pid" has_bytes_total raw $((SIZE / 2 - MIB))
+	kill -INT "$pid"
+	rm "$FX_WORK/stall-$name"
+	wait "$pid" 2>/dev/null || rc=$?
+	assert_eq 130 "$rc" "$name: SIGINT's exit code"
+	assert_eq interrupted "$(json_get "$DIR/int.json" .status)" "$name: --json status"
+	assert_eq null "$(json_get "$DIR/int.json" .resumable_from)" "$name: not resumable (--json)"
+	assert_eq 0 "$(json_get "$DIR/int.json" .checkpoints)" "$name: no checkpoint (--json)"
+	assert_not_contains "$(cat "$FX_ERR")" "resumable from byte" "$name: stderr does not offer a resume"
+	assert_eq 0 "$(db "SELECT count(*) FROM audit_log WHERE action = 'acquisition.checkpoint'")" \
+		"$name: no checkpoint recorded"
+	assert_eq interrupted "$(db "SELECT status FROM acquisitions")" "$name: recorded interrupted, not left open"
+	assert_exit 2 "$FX_ACQUIRE" --resume "$T"
+	assert_eq "acquire: --resume: acquisition 1 of $T $error" "$(stderr_of_last)" \
+		"$name: its --resume is refused"
+	assert_eq 0 "$(db "SELECT count(*) FROM audit_log WHERE action = 'acquisition.resume'")" \
+		"$name: no resume recorded"
+	assert_exit 0 "$FX_VERIFY" audit --db "$DIR/case.db"
+}
+
+# Standard input (a pipe cannot be read again): never resumable.
+test_stream() {
+	touch "$FX_WORK/stall-stream"
+	setup stream --stall-at $((SIZE / 2)) --stall-file "$FX_WORK/stall-stream"
+	# shellcheck disable=SC2016
+	interrupted_unresumable stream \
+		"read a stream (standard input or --from-stream): a stream cannot be read again, so it is never resumed; acquire it anew" \
+		bash -c 'exec "$1" -q --json --format raw --checkpoint 4M - "$2" <"$3"' _ "$FX_ACQUIRE" "$T" "$SRC"
+}
+
+# A run with copies (a resume would reopen TARGET only): never resumable.
+test_copies() {
+	touch "$FX_WORK/stall-copies"
+	setup copies --stall-at $((SIZE / 2)) --stall-file "$FX_WORK/stall-copies"
+	interrupted_unresumable copies \
+		"wrote copies (--copy): a run with copies is never resumed (a resume reopens one image); acquire it anew" \
+		"$FX_ACQUIRE" -q --json --format raw --checkpoint 4M --copy "$DIR/copy" "$SRC" "$T"
+}
+
 main() {
-	need_tool sqlite3 sha256sum md5sum dd flock
+	need_tool sqlite3 sha256sum md5sum dd flock python3
 	fx_begin
+	CHECK=$FX_ROOT/tests/e2e/lib/check_progress.py
 	SAMPLE=$(sample_disk)
 	SIZE=$(size_of "$SAMPLE")
 	SAMPLE_SHA256=$(sha256_of "$SAMPLE")
@@ -296,6 +353,8 @@ main() {
 	run_part "vanished source, split raw" test_vanished split
 	run_part "another source" test_other_source
 	run_part "refusals" test_refusals
+	run_part "a stream is not resumable" test_stream
+	run_part "a run with copies is not resumable" test_copies
 	parts_verdict
 	fx_pass
 }

@@ -59,15 +59,26 @@ forged() {
 
 # downgrade DB VERSION [KEY.pem]: DB (written by this release) turned into
 # a database of schema VERSION (1 or 2) as the previous releases wrote it:
-# acquisition.finish events without "error", no acquisitions.error, and for
-# 1 the verifications table of schema 1; the chain re-hashed, and re-signed
+# acquisition.start events become acquisition.begin ones without "optical",
+# acquisition.close ones acquisition.end ones without "allocated_bytes",
+# and acquisitions.optical and image_files.allocated_bytes are dropped
+# (schema 5), no exports tables (schema 5; DB must have none);
+# acquisition.finish events without "error", no acquisitions.error, no
+# image sets' tables (schema 4; DB must use none), and for 1 the
+# verifications table of schema 1; the chain re-hashed, and re-signed
 # with KEY.pem when given (every event must have been signed with it).
 V1_VERIFICATIONS="CREATE TABLE verifications (id INTEGER PRIMARY KEY, evidence_id INTEGER NOT NULL REFERENCES evidence (id), acquisition_id INTEGER REFERENCES acquisitions (id), time_utc TEXT NOT NULL, actor TEXT, host TEXT, tool TEXT, tool_version TEXT, result TEXT NOT NULL CHECK (result IN ('verified', 'mismatch', 'error')), findings TEXT)"
 downgrade() {
 	local db=$1 version=$2 key=${3:-}
 	local -a steps=(
+		"unkey=acquisition.start|acquisition.begin|optical"
+		"unkey=acquisition.close|acquisition.end|allocated_bytes"
+		"sql=ALTER TABLE acquisitions DROP COLUMN optical"
+		"sql=ALTER TABLE image_files DROP COLUMN allocated_bytes"
+		"sql=DROP TABLE export_files" "sql=DROP TABLE exports"
 		"sql=UPDATE audit_log SET action = 'acquisition.finish', content = replace(content, '\"error\":null,', '') WHERE action = 'acquisition.end'"
-		"sql=ALTER TABLE acquisitions DROP COLUMN error")
+		"sql=ALTER TABLE acquisitions DROP COLUMN error"
+		"sql=DROP TABLE image_set_files" "sql=DROP TABLE image_sets")
 	[[ $(sqlite3 "$db" "SELECT count(*) FROM acquisitions WHERE error IS NOT NULL") == 0 ]] ||
 		fail "downgrade: $db records an acquisition error, which schema $version cannot hold"
 	if [[ $version == 1 ]]; then
@@ -322,7 +333,7 @@ test_interrupt() {
 	"$bulk" "$db" 131072 >/dev/null
 	"$FX_VERIFY" audit --db "$db" >"$FX_WORK/int.out" 2>"$FX_WORK/int.err" &
 	pid=$!
-	sleep 0.02
+	wait_signal_caught "$pid" 2
 	kill -INT "$pid"
 	wait "$pid" || rc=$?
 	assert_eq 130 "$rc" "verify audit interrupted: exit 130"
@@ -461,10 +472,10 @@ test_signed_older() {
 	assert_exit 0 "$FX_VERIFY" audit --db "$db" --trusted-key "$FX_WORK/key.pub.pem" --require-signed
 	assert_contains "$(stdout_of_last)" "is intact: $n events, $n signed" "no key: the chain is still intact"
 	assert_exit 0 "$FX_VERIFY" -q --sign-key "$FX_WORK/key.pem" "$dir/o.raw"
-	assert_eq "3 1 1" "$(sqlite3 "$db" "PRAGMA user_version; SELECT count(*), count(key_id) FROM audit_log WHERE action = 'schema.migrate'" | tr '|\n' '  ' | sed 's/ $//')" \
-		"with the key: migrated, the migration's event signed"
+	assert_eq "5 3 3" "$(sqlite3 "$db" "PRAGMA user_version; SELECT count(*), count(key_id) FROM audit_log WHERE action = 'schema.migrate'" | tr '|\n' '  ' | sed 's/ $//')" \
+		"with the key: migrated (2 to 3, 3 to 4, 4 to 5), the migrations' events signed"
 	assert_exit 0 "$FX_VERIFY" audit --db "$db" --trusted-key "$FX_WORK/key.pub.pem" --require-signed
-	assert_contains "$(stdout_of_last)" "is intact: $((n + 2)) events, $((n + 2)) signed" "with the key: intact and signed throughout"
+	assert_contains "$(stdout_of_last)" "is intact: $((n + 4)) events, $((n + 4)) signed" "with the key: intact and signed throughout (three migrations, one verification)"
 	# a closed case (no write permission): opened read-only, the recording
 	# fails, and the summary says so (it said "no acquisition record")
 	chmod 0444 "$db"

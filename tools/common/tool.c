@@ -1,5 +1,5 @@
-/* Helpers shared by the tools (see tool.h). Single-threaded except the
- * progress callback, which the library calls from its reader thread only. */
+/* Helpers shared by the tools (see tool.h). Single-threaded; the progress
+ * meter is meter.c's. */
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -274,43 +274,6 @@ const char *fx_tool_host(void)
 	snprintf(line, sizeof(line), "%s (%s %s %s)", fx_tool_hostname(),
 		 u.sysname, u.release, u.machine);
 	return line;
-}
-
-static int progress_shown;
-
-void fx_tool_progress(const fx_progress *p, void *payload)
-{
-	const char *label = payload ? payload : "";
-	double pct = p->bytes_total ? 100.0 * (double)p->bytes_done /
-					      (double)p->bytes_total : 100.0;
-	double rate = p->elapsed_s > 0 ? (double)p->bytes_done / p->elapsed_s : 0;
-	double eta = rate > 0 ? (double)(p->bytes_total - p->bytes_done) / rate : 0;
-	unsigned e = (unsigned)eta;
-
-	fprintf(stderr,
-		"\r%s%.2f / %.2f GiB (%5.1f%%)  %7.1f MB/s  ETA %02u:%02u:%02u  unreadable sectors: %llu ",
-		label, (double)p->bytes_done / 1073741824.0,
-		(double)p->bytes_total / 1073741824.0, pct, rate / 1e6,
-		e / 3600, e / 60 % 60, e % 60,
-		(unsigned long long)p->bad_sectors);
-	progress_shown = 1;
-}
-
-void fx_tool_progress_files(const char *label, size_t done, size_t total,
-			    uint64_t bytes_done, uint64_t bytes_total)
-{
-	fprintf(stderr, "\r%s%zu of %zu file%s, %.2f / %.2f GiB (%5.1f%%) ", label,
-		done, total, total == 1 ? "" : "s", (double)bytes_done / 1073741824.0,
-		(double)bytes_total / 1073741824.0,
-		bytes_total ? 100.0 * (double)bytes_done / (double)bytes_total : 100.0);
-	progress_shown = 1;
-}
-
-void fx_tool_progress_end(void)
-{
-	if (progress_shown)
-		fputc('\n', stderr);
-	progress_shown = 0;
 }
 
 fx_json *fx_tool_json_new(const char *tool, FILE *f)

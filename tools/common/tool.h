@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "forensic/forensic.h"
+#include "meter.h"
 
 /* Exit codes, the same across the suite (see README and man pages). */
 enum {
@@ -69,14 +70,6 @@ const char *fx_tool_operator(const char *given);
 const char *fx_tool_host(void);
 /* Hostname alone (static buffer). */
 const char *fx_tool_hostname(void);
-
-/* Progress line on stderr, rewritten in place; payload: const char *label
- * ("acquire: ", "acquire: verifying image: "). */
-void fx_tool_progress(const fx_progress *p, void *payload);
-/* Progress of a phase counted in files ("hashing image files"). */
-void fx_tool_progress_files(const char *label, size_t done, size_t total,
-			    uint64_t bytes_done, uint64_t bytes_total);
-void fx_tool_progress_end(void);
 
 /* The --json summaries: libforensic's JSON writer, compact, to f, with
  * the escapes the summaries have always had (FX_JSON_TEXT_BYTES). NULL

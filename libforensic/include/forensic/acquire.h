@@ -23,6 +23,9 @@ extern "C" {
 /** Most re-reads of a failing sector fx_acquire_run accepts. */
 #define FX_ACQUIRE_MAX_RETRIES 100u
 
+/** Most copies fx_acquire_run writes besides its sink (options version 2). */
+#define FX_ACQUIRE_MAX_COPIES 3u
+
 /** A durable checkpoint of a run: the sink's files hold media [0, offset)
  *  on storage (fdatasync'ed), and these are that prefix's hashes. */
 typedef struct fx_acquire_checkpoint {
@@ -53,7 +56,14 @@ typedef struct fx_acquire_options {
 	fx_progress_cb progress;
 	void *progress_payload;
 	unsigned progress_interval_ms; /**< (250) */
-	/* Version 2 (resume): durable checkpoints and continuing from one. */
+	/** Version 2: further sinks (copies) written from the same buffers as
+	 *  the run's sink, each on its own thread: no second read, no second
+	 *  hash. Up to FX_ACQUIRE_MAX_COPIES, borrowed for the run; requires a
+	 *  sink. One that fails is finished as failed and the others go on. */
+	fx_sink *const *copies;
+	unsigned ncopies;
+	/* Version 2, after the copies (resume): durable checkpoints and
+	 * continuing from one. */
 	/** A checkpoint when this many bytes were read since the last one
 	 *  (0: by time only; both 0: none). */
 	uint64_t checkpoint_bytes;
@@ -78,7 +88,27 @@ typedef struct fx_acquire_options {
 #define FX_ACQUIRE_OPTIONS_VERSION 2
 #define FX_ACQUIRE_OPTIONS_INIT \
 	{ FX_ACQUIRE_OPTIONS_VERSION, 1 << 20, 2, FX_HASH_ALL, 0, 8, NULL, \
-	  NULL, NULL, 250, 0, 0, NULL, NULL, 0, NULL, NULL, NULL, 0 }
+	  NULL, NULL, 250, NULL, 0, 0, 0, NULL, NULL, 0, NULL, NULL, NULL, 0 }
+
+/** How one destination of a run ended: the run's sink is destination 0,
+ *  the copies of fx_acquire_options follow in order. */
+typedef struct fx_acquire_copy {
+	/** COMPLETED or COMPLETED_WITH_ERRORS: it holds every byte of the
+	 *  source; FAILED: it failed (its files are left as written);
+	 *  INTERRUPTED: the run stopped before the end. */
+	fx_status status;
+	/** Bytes of media the destination holds: for a failed one, the byte
+	 *  at which its write failed (nothing from there on is in it). */
+	uint64_t bytes;
+	/** The first byte it could not write (FAILED), else UINT64_MAX. */
+	uint64_t failed_at;
+	int error_code;          /**< FX_E* when FAILED, else 0 */
+	char *error;             /**< owned: why it failed; NULL otherwise */
+	/** Owned array of its files (paths borrowed from the sink: valid until
+	 *  fx_sink_free), as fx_sink_files lists them after finish. */
+	fx_image_file *files;
+	size_t nfiles;
+} fx_acquire_copy;
 
 /** Everything a run produced; release with fx_acquire_result_clear. The
  *  library fills it; a caller reads it (and keeps its own copy of what it
@@ -99,6 +129,14 @@ typedef struct fx_acquire_result {
 	 *  fx_error_last() had, or the sink's); NULL when it completed. */
 	char *error;
 	double elapsed_s;
+	/** Owned: one entry per destination (the sink, then the copies; none
+	 *  without a sink), freed by fx_acquire_result_clear. Added in
+	 *  libforensic.so.1: a result is filled whole for every caller, as
+	 *  every caller of this soname has this field. With copies, status
+	 *  says how the reading went while at least one destination holds
+	 *  every byte; a copy that failed says so here only. */
+	fx_acquire_copy *copies;
+	size_t ncopies;
 } fx_acquire_result;
 
 /**

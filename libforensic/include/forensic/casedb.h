@@ -192,6 +192,33 @@ typedef struct fx_casedb_custody {
 #define FX_CASEDB_CUSTODY_INIT { FX_CASEDB_CUSTODY_VERSION, 0, NULL, NULL, \
 	NULL, NULL, NULL, NULL }
 
+/** An export of an acquisition's verified media as a virtual disk
+ *  (fx_verify_export; schema 5). */
+typedef struct fx_casedb_export {
+	unsigned int version;          /**< FX_CASEDB_EXPORT_VERSION */
+	int64_t acquisition_id;        /**< required: whose media */
+	/** required: the verification of the read that wrote the export
+	 *  (its verdict verified) */
+	int64_t verification_id;
+	const char *time_utc;          /**< NULL: now */
+	const char *actor;             /**< NULL: the handle's actor */
+	const char *host;              /**< NULL: the handle's host */
+	const char *tool;
+	const char *tool_version;
+	const char *format;            /**< required: "raw", "vhd", "vmdk" */
+	const char *path;              /**< required: where (as written) */
+	uint64_t media_bytes;          /**< the media's size */
+	/** The media's hashes as read (SHA-256 required; "" not computed). */
+	fx_digests media;
+	/** The files written, each with its size and SHA-256 (required). */
+	const fx_image_file *files;
+	size_t n_files;
+} fx_casedb_export;
+
+#define FX_CASEDB_EXPORT_VERSION 1
+#define FX_CASEDB_EXPORT_INIT { FX_CASEDB_EXPORT_VERSION, 0, 0, NULL, NULL, \
+	NULL, NULL, NULL, NULL, NULL, 0, { 0, "", "", "" }, NULL, 0 }
+
 /** A case as read back. */
 typedef struct fx_casedb_case_info {
 	int64_t id;
@@ -208,6 +235,31 @@ typedef struct fx_casedb_evidence_info {
 	const char *created_utc;
 	fx_casedb_evidence evidence;
 } fx_casedb_evidence_info;
+
+/** One destination of an acquisition written to several at once
+ *  (acquire --copy; case database schema 4), and how it ended. */
+typedef struct fx_casedb_image_set {
+	unsigned int version;          /**< FX_CASEDB_IMAGE_SET_VERSION */
+	/** 0: TARGET, whose files are the acquisition's (result.files, not
+	 *  listed here); 1, 2, 3: the copies, in the order given. */
+	unsigned int copy_number;
+	const char *target;            /**< the destination, without extension */
+	const char *format;            /**< "raw", "split-raw" or "e01" */
+	fx_status status;              /**< anything but FX_STATUS_RUNNING */
+	uint64_t bytes_written;        /**< bytes of media it holds */
+	/** The first byte it could not write (FX_STATUS_FAILED there), or
+	 *  UINT64_MAX (stored as NULL). */
+	uint64_t failed_at;
+	const char *error;             /**< why it failed; NULL: none */
+	/** A copy's files in segment order (a sha256 of "": not hashed);
+	 *  none for copy 0. */
+	const fx_image_file *files;
+	size_t n_files;
+} fx_casedb_image_set;
+
+#define FX_CASEDB_IMAGE_SET_VERSION 1
+#define FX_CASEDB_IMAGE_SET_INIT { FX_CASEDB_IMAGE_SET_VERSION, 0, NULL, \
+	NULL, FX_STATUS_RUNNING, 0, UINT64_MAX, NULL, NULL, 0 }
 
 /** An acquisition as read back, with its files, hashes and bad ranges. */
 typedef struct fx_casedb_acquisition_info {
@@ -234,6 +286,11 @@ typedef struct fx_casedb_acquisition_info {
 	const char *status_note;
 	const char *owner_host;
 	int64_t owner_pid;
+	/** Schema 4: the image sets of a run with copies, by copy number
+	 *  (none for a run without copies, or an older database); owned by
+	 *  the info. Allocated by the library, so it grows at the end. */
+	const fx_casedb_image_set *image_sets;
+	size_t n_image_sets;
 } fx_casedb_acquisition_info;
 
 /** A verification as read back. */
@@ -247,6 +304,13 @@ typedef struct fx_casedb_custody_info {
 	int64_t id;
 	fx_casedb_custody rec;
 } fx_casedb_custody_info;
+
+/** An export as read back; evidence_id is its acquisition's evidence. */
+typedef struct fx_casedb_export_info {
+	int64_t id;
+	int64_t evidence_id;
+	fx_casedb_export rec;
+} fx_casedb_export_info;
 
 /** Options of fx_casedb_audit_check().
  *
@@ -350,6 +414,8 @@ typedef int (*fx_casedb_acquisition_cb)(const fx_casedb_acquisition_info *a,
 					void *payload);
 typedef int (*fx_casedb_custody_cb)(const fx_casedb_custody_info *c,
 				    void *payload);
+typedef int (*fx_casedb_export_cb)(const fx_casedb_export_info *e,
+				   void *payload);
 
 /**
  * Opens the case database at path, creating it (with the current schema) if
@@ -415,6 +481,18 @@ FX_EXTERN int fx_casedb_acquisition_begin(int64_t *out, fx_casedb *db,
 FX_EXTERN int fx_casedb_acquisition_finish(fx_casedb *db, int64_t acq_id,
 					   const fx_casedb_result *result);
 
+/**
+ * Records one image set of finished acquisition acq_id (acquire --copy):
+ * one row, a copy's files, and one image_set.record audit event, in one
+ * transaction; *out is its id. A copy number is recorded once per
+ * acquisition (FX_EEXISTS); a running or unknown acquisition is refused
+ * (FX_EUSAGE, FX_ENOTFOUND), as are files for copy 0 (TARGET's are the
+ * acquisition's).
+ */
+FX_EXTERN int fx_casedb_image_set_add(int64_t *out, fx_casedb *db,
+				      int64_t acq_id,
+				      const fx_casedb_image_set *set);
+
 /** Records a verification and the hashes it computed; *out is its id. */
 FX_EXTERN int fx_casedb_verification_record(int64_t *out, fx_casedb *db,
 					    const fx_casedb_verification *v);
@@ -422,6 +500,16 @@ FX_EXTERN int fx_casedb_verification_record(int64_t *out, fx_casedb *db,
 /** Records a chain-of-custody hand-over; *out is its id. */
 FX_EXTERN int fx_casedb_custody_record(int64_t *out, fx_casedb *db,
 				       const fx_casedb_custody *c);
+
+/**
+ * Records an export (an export.record audit event with the export and
+ * its files); *out is its id. The acquisition and the verification must
+ * exist, the verification must be of that acquisition and have verified
+ * (else FX_EUSAGE); the format must be raw, vhd or vmdk, and every file
+ * must have a path and a SHA-256.
+ */
+FX_EXTERN int fx_casedb_export_record(int64_t *out, fx_casedb *db,
+				      const fx_casedb_export *e);
 
 /** *out = id of case case_number, or FX_ENOTFOUND. */
 FX_EXTERN int fx_casedb_case_find(int64_t *out, fx_casedb *db,
@@ -436,7 +524,7 @@ FX_EXTERN int fx_casedb_evidence_find(int64_t *out, fx_casedb *db,
 /**
  * *out = id of the acquisition that wrote image file path (the latest one if
  * several did), or FX_ENOTFOUND. path is compared as stored, then as its
- * realpath().
+ * realpath(). The files of its copies (image sets, schema 4) count too.
  */
 FX_EXTERN int fx_casedb_acquisition_find_by_file(int64_t *out, fx_casedb *db,
 						 const char *path);
@@ -476,6 +564,11 @@ FX_EXTERN int fx_casedb_acquisition_list(fx_casedb *db, int64_t evidence_id,
 /** Calls cb for every custody event of evidence evidence_id, by id. */
 FX_EXTERN int fx_casedb_custody_list(fx_casedb *db, int64_t evidence_id,
 				     fx_casedb_custody_cb cb, void *payload);
+
+/** Calls cb for every export of evidence evidence_id (0: of all), by id,
+ *  with its files. A database older than schema 5 has none. */
+FX_EXTERN int fx_casedb_export_list(fx_casedb *db, int64_t evidence_id,
+				    fx_casedb_export_cb cb, void *payload);
 
 /**
  * Walks the audit log from the first event and checks that each event

@@ -2,7 +2,8 @@
  * @file report.h
  * Court reports about evidence items, generated from the case database
  * alone: plain text, one self-contained HTML file (screen and print), JSON
- * (described by schemas/report.schema.json) and DFXML 2.0.0-beta.0.
+ * (described by schemas/report.schema.json), DFXML 2.0.0-beta.0, and
+ * CASE 1.4 / UCO 1.4 JSON-LD.
  *
  * A report states what the case database records and nothing else: a value
  * the database does not hold is written as "not recorded" (null in JSON,
@@ -34,7 +35,12 @@ enum fx_report_format {
 	FX_REPORT_TEXT = 1, /**< plain text, 78 columns, for print or pasting */
 	FX_REPORT_HTML,     /**< one self-contained HTML file, print CSS */
 	FX_REPORT_JSON,     /**< schemas/report.schema.json */
-	FX_REPORT_DFXML     /**< DFXML 2.0.0-beta.0 */
+	FX_REPORT_DFXML,    /**< DFXML 2.0.0-beta.0 */
+	/** CASE 1.4 / UCO 1.4 JSON-LD: the record as a graph of
+	 *  investigative actions and observables, deterministic (the same
+	 *  database gives the same bytes; no report or check time in it).
+	 *  docs/reports.md gives the mapping. */
+	FX_REPORT_CASE
 };
 
 /** What to report and how. */
@@ -63,7 +69,7 @@ typedef struct fx_report_options {
 	FX_REPORT_TEXT, NULL, FX_CASEDB_AUDIT_OPTIONS_INIT }
 
 /**
- * Parses a format name: "html", "text", "json" or "dfxml" (exactly, in
+ * Parses a format name: "html", "text", "json", "dfxml" or "case" (exactly, in
  * lowercase) into *out. Anything else is FX_EUSAGE, naming the bad name and
  * the valid ones.
  */

@@ -94,6 +94,51 @@ FX_EXTERN int fx_raw_segment_size_check(uint64_t segment_size);
 FX_EXTERN int fx_sink_raw_new(fx_sink **out, const char *target,
 			      uint64_t segment_size);
 
+/** Options of a raw image (fx_sink_raw_open). */
+typedef struct fx_raw_options {
+	unsigned version;
+	/** 0: one file; else files of segment_size bytes (TARGET.001 ...),
+	 *  at least FX_MIN_SEGMENT */
+	uint64_t segment_size;
+	/** 1: runs of all-zero blocks (FX_RAW_SPARSE_MIN_HOLE bytes or more,
+	 *  on 4 KiB boundaries of the file, judged within each write the
+	 *  sink is given: the pipeline's blocks) are not written but left as
+	 *  holes; the file reads back the same bytes and takes the space of
+	 *  its data. Check the destination with fx_raw_sparse_check first. */
+	int sparse;
+	/** 1: one file named TARGET.iso (a raw image of optical media);
+	 *  segment_size must be 0 */
+	int iso;
+} fx_raw_options;
+
+#define FX_RAW_OPTIONS_VERSION 1
+#define FX_RAW_OPTIONS_INIT { FX_RAW_OPTIONS_VERSION, 0, 0, 0 }
+
+/** Shortest run of zeros a sparse raw image leaves as a hole (64 KiB):
+ *  shorter runs are written, so that data with scattered zero blocks is
+ *  not cut into many small writes. */
+#define FX_RAW_SPARSE_MIN_HOLE ((size_t)64 << 10)
+
+/**
+ * Raw image with options: as fx_sink_raw_new, plus sparse writing and the
+ * .iso name. Every file's allocated size is measured after its final
+ * flush (fx_image_file.allocated). FX_EUSAGE for a segment size below the
+ * minimum, or segmented .iso, before anything is created.
+ */
+FX_EXTERN int fx_sink_raw_open(fx_sink **out, const char *target,
+			       const fx_raw_options *opts);
+
+/**
+ * Whether the file system of target's directory keeps holes, as a sparse
+ * raw image needs: an unnamed file (O_TMPFILE), or where the file system
+ * has none a file of a name no one else uses created O_EXCL and removed,
+ * gets one byte at 1 MiB; holes are kept when it then takes less than
+ * 1 MiB. 0 when it does; FX_EUSAGE naming the directory and what the
+ * probe took when it does not (vfat, exFAT); another code when the
+ * directory cannot be probed.
+ */
+FX_EXTERN int fx_raw_sparse_check(const char *target);
+
 /**
  * Reopens the raw or split raw image an interrupted acquisition left at
  * target, to go on writing at offset: a durable checkpoint, the files
@@ -189,6 +234,43 @@ FX_EXTERN int fx_e01_check_names(const char *target, const fx_e01_options *opts)
 FX_EXTERN int fx_sink_e01_new(fx_sink **out, const char *target,
 			      const fx_e01_options *opts);
 
+/** Options of the sending end of a remote stream (fx_sink_stream_new). */
+typedef struct fx_stream_options {
+	unsigned version;
+	const char *host;     /**< the sender's host name (recorded by the receiver) */
+	const char *tool;     /**< the sender's tool and version */
+	const char *started;  /**< when the sender started, UTC */
+	uint32_t block_size;  /**< largest data frame: the pipeline's block size */
+	/** A key shared out of band (at least FX_STREAM_KEY_MIN bytes,
+	 *  source.h), or
+	 *  NULL: the trailer then carries an HMAC-SHA256 over the header and
+	 *  itself, so that the sender's digests and device facts cannot be
+	 *  changed by whoever does not hold the key. Copied. */
+	const uint8_t *key;
+	size_t key_len;
+} fx_stream_options;
+
+#define FX_STREAM_OPTIONS_VERSION 1
+#define FX_STREAM_OPTIONS_INIT { FX_STREAM_OPTIONS_VERSION, NULL, NULL, NULL, \
+	1u << 20, NULL, 0 }
+
+/**
+ * A sink that sends what the pipeline reads as a framed stream to fd (the
+ * format in docs/stream.md), for fx_source_open_stream at the other end:
+ * the header (format version, sizes, block size, source's device facts as
+ * JSON) is written here, before the first read; each block becomes data
+ * frames (sequence number, offset, length, CRC-32); finish sends the
+ * unreadable ranges and a trailer with the sender's outcome and the
+ * digests the pipeline computed of exactly the bytes sent (with a key,
+ * authenticated by an HMAC-SHA256). It writes no
+ * file (fx_sink_files gives none) and writes nothing else to fd. A write
+ * that fails (the receiver went away: EPIPE, when SIGPIPE is ignored)
+ * fails the run, naming the stream byte and frame. fd stays the caller's.
+ */
+FX_EXTERN int fx_sink_stream_new(fx_sink **out, int fd,
+				 const fx_source_info *source,
+				 const fx_stream_options *opts);
+
 /** The file name of raw segment index (0-based) into out. */
 FX_EXTERN int fx_raw_segment_name(char *out, size_t outlen,
 				  const char *target, uint64_t segment_size,
@@ -201,6 +283,36 @@ FX_EXTERN int fx_raw_segment_name(char *out, size_t outlen,
  */
 FX_EXTERN size_t fx_sink_files(fx_sink *sink, fx_image_file *out, size_t max);
 
+
+/* ---- virtual disks written by an export (verify export) ------------------ */
+
+/** What an export writes (fx_verify_export). */
+enum fx_export_format {
+	FX_EXPORT_RAW = 1,  /**< the media, one file, as given */
+	FX_EXPORT_VHD = 2,  /**< fixed VHD: the media plus a 512-byte footer */
+	FX_EXPORT_VMDK = 3  /**< a VMDK descriptor plus a monolithicFlat extent */
+};
+
+/** "raw", "vhd", "vmdk"; "?" otherwise. Static. */
+FX_EXTERN const char *fx_export_format_name(int format);
+
+/** The format named name ("raw", "vhd", "vmdk"); FX_EUSAGE naming it
+ *  otherwise. */
+FX_EXTERN int fx_export_format_parse(int *out, const char *name);
+
+/**
+ * The name of a VMDK export's flat extent for the descriptor path: path
+ * without a final ".vmdk", plus "-flat.vmdk" (disk.vmdk: disk-flat.vmdk),
+ * beside the descriptor. FX_EUSAGE when it does not fit outlen.
+ */
+FX_EXTERN int fx_export_extent_name(char *out, size_t outlen, const char *path);
+
+/**
+ * Refuses (FX_EEXISTS, naming it) when anything -- a file, a directory, a
+ * symbolic link, dangling or not -- is at a name the export of format to
+ * path would create (path; for VMDK also its extent). 0 when nothing is.
+ */
+FX_EXTERN int fx_export_check_names(const char *path, int format);
 
 /** Closes and frees; NULL is safe. Files written stay on disk. */
 FX_EXTERN void fx_sink_free(fx_sink *sink);

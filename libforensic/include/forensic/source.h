@@ -67,6 +67,86 @@ FX_EXTERN int fx_source_new_custom(fx_source **out, const fx_source_ops *ops,
 				   void *payload, uint64_t size,
 				   uint32_t sector_size, const char *name);
 
+/**
+ * Wraps fd (standard input, a pipe, a socket) as a source of kind
+ * FX_SOURCE_STREAM, read once from where it stands, in order, to its end:
+ * what a stream holds cannot be read twice, so nothing is re-read or
+ * retried. It is not a device, so nothing is write-blocked, and the info
+ * says so. size: the bytes the stream must hold (fewer is a failure naming
+ * the byte where it ended, more a failure at the first byte beyond), or 0
+ * when not known in advance (the run's size is then what arrived). name
+ * is how messages and the record name it ("standard input"). Sectors are
+ * 512 bytes. fd is the caller's: fx_source_free does not close it.
+ */
+FX_EXTERN int fx_source_open_pipe(fx_source **out, int fd, uint64_t size,
+				  const char *name);
+
+/**
+ * Reads the header of a framed stream (acquire --to-stream,
+ * docs/stream.md) from fd and presents the stream as a source of kind
+ * FX_SOURCE_STREAM: its size, sector size and the device facts the sender
+ * recorded (path given as "HOST:PATH", identity, HPA/DCO, the sender's
+ * write-block and read-only flags) are the info's. Each frame's CRC-32,
+ * sequence number and offset are checked as the pipeline reads it; a
+ * failure is FX_EMISMATCH naming the frame (its sequence number and media
+ * offset), a stream that ends early FX_EIO naming the byte count. The
+ * sender's trailer (its digests, unreadable ranges and outcome) is read
+ * when the reads reach the end: fx_source_account_get. Before anything
+ * is returned: an empty stream, one that is not an acquire stream
+ * (FX_ECORRUPT), one of a newer format version (FX_EVERSION), a damaged
+ * header. name is how messages name fd ("standard input" or a file).
+ * key (key_len bytes, at least FX_STREAM_KEY_MIN), or NULL: the key the
+ * stream was sent with (fx_stream_options.key); the trailer's HMAC-SHA256
+ * must then match (FX_EMISMATCH naming the trailer's frame otherwise). A
+ * stream sent with a key is refused without one (FX_EUSAGE), and one sent
+ * without a key is refused when a key is given (FX_EMISMATCH: whoever
+ * changed it may have dropped its MAC). fd is the caller's:
+ * fx_source_free does not close it.
+ */
+FX_EXTERN int fx_source_open_stream(fx_source **out, int fd, const char *name,
+				    const uint8_t *key, size_t key_len);
+
+/** Shortest key of an authenticated stream (bytes). */
+#define FX_STREAM_KEY_MIN 16u
+
+/** What the sender of a framed stream said of itself (header and
+ *  trailer). Texts borrowed from the source, "" when not sent. */
+typedef struct fx_stream_peer {
+	unsigned format_version;
+	const char *host;        /**< the sender's host name */
+	const char *tool;        /**< the sender's tool and version */
+	const char *path;        /**< the device as the sender named it */
+	const char *started;     /**< the sender's start, UTC */
+	int ended;               /**< 1 once the trailer was read */
+	fx_status status;        /**< the sender's outcome (trailer) */
+	uint64_t bytes;          /**< bytes the sender read (trailer) */
+	fx_digests digests;      /**< what it hashed (trailer) */
+} fx_stream_peer;
+
+/** The sender of a framed stream source (fx_source_open_stream), or NULL
+ *  for any other source. Borrowed until fx_source_free. */
+FX_EXTERN const fx_stream_peer *fx_source_stream_peer(const fx_source *src);
+
+/** What a source says of itself once read to its end: the account of a
+ *  framed stream's sender. */
+typedef struct fx_source_account {
+	const fx_bad_range *bad; /**< ranges the sender could not read
+				  *   (zero-filled in what it sent);
+				  *   borrowed until fx_source_free */
+	size_t nbad;
+	fx_digests digests;      /**< what the sender's reads hashed to */
+	uint64_t bytes;          /**< bytes the sender read */
+} fx_source_account;
+
+/**
+ * The account of a source that gives one (a framed stream whose trailer
+ * was read, its sender's acquisition complete): 0 and *out. FX_ENOTFOUND
+ * for every other source, or before the end was read. The pipeline
+ * merges the ranges into its result and compares the digests.
+ */
+FX_EXTERN int fx_source_account_get(const fx_source *src,
+				    fx_source_account *out);
+
 /** Kind, identity and write-block state (fx_source_info, types.h): every
  *  text a string ("" when not exposed). Borrowed, texts included; valid
  *  until fx_source_free. */

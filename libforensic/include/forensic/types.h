@@ -105,6 +105,14 @@ typedef struct fx_image_file {
 	/** Lowercase hex; "" when not known (e.g. E01 segments before they
 	 *  are hashed from storage: see fx_sink_e01_new). */
 	char sha256[65];
+	/** 1 when allocated holds what the file takes on storage, 0 when it
+	 *  was not measured (files of an E01 set, records made before case
+	 *  database schema 5). */
+	int allocated_known;
+	/** Bytes the file takes on storage: st_blocks * 512 after its final
+	 *  flush. Below size for a sparse file (its holes take nothing), and
+	 *  0 is a measurement too (a file that is all hole). */
+	uint64_t allocated;
 } fx_image_file;
 
 /* ---- where it comes from ------------------------------------------------- */
@@ -116,7 +124,12 @@ typedef enum fx_source_kind {
 	FX_SOURCE_PARTITION = 2, /**< a block device that is a partition */
 	FX_SOURCE_FILE = 3,      /**< a regular file */
 	FX_SOURCE_CUSTOM = 4,    /**< a caller's reads (fx_source_new_custom) */
-	FX_SOURCE_IMAGE = 5      /**< an image read back (fx_image_open) */
+	FX_SOURCE_IMAGE = 5,     /**< an image read back (fx_image_open) */
+	/** a stream read once, in order (standard input, a pipe, a framed
+	 *  remote stream): never write-blocked, as it is not a device; a
+	 *  size of 0 means not known in advance (the run's size is then what
+	 *  arrived) */
+	FX_SOURCE_STREAM = 6
 } fx_source_kind;
 
 /** Unknown value of a tri-state field (removable, rotational, ...). */
@@ -147,7 +160,10 @@ typedef struct fx_source_info {
 	const char *wwid;
 	int removable;                 /**< 1, 0 or FX_UNKNOWN */
 	int rotational;                /**< 1, 0 or FX_UNKNOWN */
-	int optical;                   /**< 1: CD/DVD/BD drive (SCSI type 5) */
+	/** 1: optical media, a CD/DVD/BD drive (SCSI peripheral type 5) or
+	 *  a device of 2048-byte logical sectors; 0 otherwise; FX_UNKNOWN
+	 *  when not recorded (case database schema 5 records it) */
+	int optical;
 	/** HPA/DCO findings, or "not checked: <reason>". */
 	const char *hpa_dco;
 	/** "BLKROSET", "none: regular file opened O_RDONLY",
@@ -176,17 +192,49 @@ typedef struct fx_source_info {
  *  NULL (for records built by hand). */
 #define FX_SOURCE_INFO_INIT { FX_SOURCE_UNKNOWN, NULL, FX_UNKNOWN, \
 	FX_UNKNOWN, 0, 0, 0, NULL, NULL, NULL, NULL, FX_UNKNOWN, FX_UNKNOWN, \
-	0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 }
+	FX_UNKNOWN, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 }
 
 /* ---- progress ------------------------------------------------------------ */
 
-/** Progress of a pass over a source, delivered at most every
- *  progress_interval_ms of the options that carry the callback. */
+/** How far one destination of a run with several copies has got
+ *  (fx_progress.copies). */
+typedef struct fx_progress_copy {
+	/** The copy's TARGET, borrowed for the call; NULL when the library
+	 *  does not know the name (fx_acquire_run: copies[i] is the caller's
+	 *  i-th destination, the sink first, then opts.copies in order). */
+	const char *target;
+	uint64_t bytes;       /**< bytes the copy has taken so far */
+	/** FX_STATUS_RUNNING while it takes bytes, FX_STATUS_FAILED once it
+	 *  has failed (the others go on), FX_STATUS_COMPLETED at the end. */
+	fx_status status;
+} fx_progress_copy;
+
+/** Progress of a pass over a source, delivered on the calling thread at
+ *  most every progress_interval_ms of the options that carry the
+ *  callback, and once more when the pass has ended, whatever the outcome
+ *  (completed, failed, interrupted), after the sink has finished writing:
+ *  the counts as read, bytes_done never going back. The library fills it
+ *  and lends it for the call.
+ *  It grows only at its end: a caller built against an older header
+ *  reads the fields it knows, which mean what they always did. */
 typedef struct fx_progress {
-	uint64_t bytes_done;
-	uint64_t bytes_total;
-	uint64_t bad_sectors;
-	double elapsed_s;
+	uint64_t bytes_done;     /**< bytes read (and passed on) so far */
+	uint64_t bytes_total;    /**< the source's size (see total_unknown) */
+	uint64_t bad_sectors;    /**< unreadable sectors so far */
+	double elapsed_s;        /**< since the pass began */
+	/** 1: the size is not known in advance (a stream read to its end);
+	 *  bytes_total is then what has arrived so far. */
+	int total_unknown;
+	/** The destinations of a run that writes several copies, TARGET's
+	 *  first, borrowed for the call; NULL and 0 for a single destination
+	 *  or none (a hash-only pass). */
+	const fx_progress_copy *copies;
+	size_t ncopies;
+	/** 1: a resumed run re-reads the image's stored prefix (bytes_done
+	 *  of bytes_total, the checkpoint's offset), before it reads the
+	 *  source from there (0: bytes_done from the checkpoint on, of the
+	 *  source's size). */
+	int resuming;
 } fx_progress;
 
 typedef void (*fx_progress_cb)(const fx_progress *progress, void *payload);

@@ -115,8 +115,12 @@ enum fx_verify_file_hashes {
 typedef struct fx_verify_files_progress {
 	size_t files_done;
 	size_t files_total;
-	uint64_t bytes_done;
+	uint64_t bytes_done;     /**< of the files done, and of the file being read */
 	uint64_t bytes_total;
+	/** Seconds since the hashing of the files began (it may have begun
+	 *  with the media read, beside it). Appended: the library fills it
+	 *  for every caller. */
+	double elapsed_s;
 } fx_verify_files_progress;
 
 typedef void (*fx_verify_files_progress_cb)(const fx_verify_files_progress *p,
@@ -158,7 +162,9 @@ typedef struct fx_verify_options {
 	int file_hashes;
 	/** Since version 2: called on the calling thread every 250 ms while
 	 *  image files are still being hashed from storage after the media
-	 *  was read, and once when that ends; NULL: none. */
+	 *  was read, and once when that hashing has ended (also when it ended
+	 *  before the media read did, so that a caller always learns how it
+	 *  ended); NULL: none. */
 	fx_verify_files_progress_cb files_progress;
 	void *files_progress_payload;
 } fx_verify_options;
@@ -173,7 +179,10 @@ typedef struct fx_verify_result {
 	/** FX_VERDICT_INTERRUPTED: options.cancel stopped the reading
 	 *  before a verdict (see fx_verify_image) */
 	fx_verdict status;
-	char path[4096];         /**< the image as given */
+	/** The image as given (owned, like the other texts of the result:
+	 *  "" when none, NULL only when fx_verify_image returned a negative
+	 *  code before it began). */
+	char *path;
 	int format;              /**< enum fx_image_format, 0 if not opened */
 	uint64_t size;           /**< media bytes (0 if not opened) */
 	uint64_t bytes;          /**< media bytes hashed */
@@ -186,9 +195,9 @@ typedef struct fx_verify_result {
 	uint64_t recorded_bytes;     /**< from the record; 0 if none */
 	int64_t acquisition_id;      /**< the record used; 0: none */
 	int64_t evidence_id;
-	char case_number[256];
-	char evidence_number[256];
-	char sha256_file[4096];      /**< "" if none was read */
+	char *case_number;           /**< of the record; owned, "" if none */
+	char *evidence_number;       /**< owned, "" if none */
+	char *sha256_file;           /**< owned; "" if none was read */
 	uint64_t window_size;        /**< of the recorded windows; 0: none */
 	fx_window_hash *windows;     /**< computed, owned */
 	size_t nwindows;
@@ -272,6 +281,83 @@ FX_EXTERN const char *fx_verify_finding_kind_name(int kind);
 
 /** "casedb", "e01", "sha256_file"; "" for none. Static. */
 FX_EXTERN const char *fx_verify_reference_name(int reference);
+
+/* ---- export for emulation and hand-over ---------------------------------- */
+
+/** Options of fx_verify_export(). */
+typedef struct fx_export_options {
+	unsigned version;
+	int format;                    /**< enum fx_export_format (sink.h) */
+	/** How the image is read and verified (NULL: the defaults); SHA-256
+	 *  is always among the hashes, as the export's files are named by it.
+	 *  acquisition_id names the record when the caller found it (verify
+	 *  export EVIDENCE); 0: the one that wrote the image. */
+	const fx_verify_options *verify;
+	const char *tool;              /**< recorded (NULL: "verify export") */
+	const char *tool_version;
+} fx_export_options;
+
+#define FX_EXPORT_OPTIONS_VERSION 1
+#define FX_EXPORT_OPTIONS_INIT { FX_EXPORT_OPTIONS_VERSION, FX_EXPORT_RAW, \
+	NULL, NULL, NULL }
+
+/** What an export did. */
+typedef struct fx_export_result {
+	/** The verification of the media as it was read for the export;
+	 *  release with fx_export_result_clear. */
+	fx_verify_result verify;
+	int format;                    /**< enum fx_export_format */
+	/** 1: the files are complete, on storage, read-only and recorded;
+	 *  0: nothing of the export is left (see removed). */
+	int exported;
+	/** The files written: PATH (raw, VHD, the VMDK descriptor), then a
+	 *  VMDK's flat extent; their path points into paths. */
+	fx_image_file files[2];
+	size_t nfiles;
+	char paths[2][4096];
+	int64_t export_id;             /**< the export record; 0: none */
+	/** 0 when no file was created or every file created was removed
+	 *  again; -1 when one could not be removed, or its name held another
+	 *  file by then (left as it is, named in removal_error). */
+	int removed;
+	char removal_error[4400];
+} fx_export_result;
+
+/**
+ * Exports the image whose first file is image_path (raw, split raw or E01,
+ * read as its acquisition record says) as a virtual disk at dest: the
+ * media is read once, hashed and written in the same pass (MD5, SHA-1,
+ * SHA-256 and the recorded hash windows, as fx_verify_image), and the
+ * export is completed only when the media verified against the
+ * acquisition record in db: then the VHD footer or the VMDK descriptor is
+ * written, the files are flushed to storage and made read-only, and an
+ * export event is recorded (fx_casedb_export_record: who, when, where,
+ * format, the files' sizes and SHA-256, the media's size and hashes).
+ * The verification is recorded whatever its verdict (tool
+ * opts->tool), as a verification event; out->verify.verification_id.
+ *
+ * Refused before anything is read or created: anything at a name the
+ * export would create (FX_EEXISTS), checked first; a media size that is
+ * not a multiple of 512 for VHD or VMDK (FX_EUSAGE, naming the size),
+ * checked as soon as the image is open. Every file is created with
+ * O_EXCL|O_NOFOLLOW.
+ *
+ * When the media does not verify (out->verify.status not
+ * FX_VERDICT_VERIFIED: a mismatch, an unreadable or incomplete set, a
+ * signal), the files this export created are removed -- only those, and
+ * only while their names still hold the inodes created -- and 0 is
+ * returned with out->exported 0 and no export recorded. Returns a negative
+ * code when the export could not be made whatever the verdict (writing
+ * failed: FX_EIO, FX_ENOSPC, naming the file and offset; recording it
+ * failed), also after removing what it created; fx_error_last() says why.
+ * db is required: an export is verified against its record.
+ */
+FX_EXTERN int fx_verify_export(fx_export_result *out, const char *image_path,
+			       const char *dest, fx_casedb *db,
+			       const fx_export_options *opts);
+
+/** Frees what an export result owns; safe on a zeroed result. */
+FX_EXTERN void fx_export_result_clear(fx_export_result *r);
 
 /* ---- NAME.sha256 ----------------------------------------------------------- */
 

@@ -11,7 +11,16 @@
  * A vanished device, a failed sink or a cancel request stop the reader;
  * consumers always drain what was published, so the hashes and the image
  * cover exactly the bytes reported. Threads carry their job's name ("md5",
- * "sha1", "sha256", "window", "sink") for top -H and ps -T.
+ * "sha1", "sha256", "window", "sink", "copy/N") for top -H and ps -T.
+ *
+ * Copies: the sink and up to FX_ACQUIRE_MAX_COPIES more are destinations,
+ * each a gate consumer of the ring on its own thread, so a slow one holds
+ * the others back by the ring's depth at most, and the hashers trail the
+ * destinations still writing. A destination whose write fails drops out
+ * (ring.c: fx_ring_drop_gate) with the byte it failed at, is finished as
+ * failed, and the run goes on for the others; the last one to fail cuts
+ * the stream, so a run that lost every destination ends exactly as a run
+ * with one sink that failed.
  *
  * Option rules live in fx_acquire_options_check, which callers use to
  * refuse a bad value before they write anything. What the source is
@@ -54,12 +63,29 @@
 
 typedef struct pipeline pipeline;
 
+/* One destination (the sink or a copy). Its thread owns the fields until
+ * it is joined, but for `failed`, which the reader reads. */
+typedef struct dest {
+	fx_sink *sink;
+	unsigned index;                  /* its consumer in the ring */
+	volatile int failed;             /* set once by its thread */
+	int error_code;                  /* why it failed (FX_E*) */
+	uint64_t cut_offset;             /* the byte its write failed at */
+	char error[1024];
+	/* Bytes it has written so far: its thread stores, anyone may read
+	 * (atomics), e.g. a progress of each copy. */
+	uint64_t written;
+} dest;
+
+#define FX_MAX_DESTS (1 + FX_ACQUIRE_MAX_COPIES)
+
 /* One consumer thread; fields are owned by that thread until joined. */
 typedef struct consumer {
 	pipeline *p;
 	unsigned index;                  /* in the ring */
 	unsigned alg;                    /* hash consumers */
 	fx_hasher *hasher;
+	dest *d;                         /* sink consumers */
 	void *(*run)(void *);
 	const char *name;                /* of the thread, for top -H, ps -T */
 	pthread_t thread;
@@ -70,15 +96,15 @@ struct pipeline {
 	fx_ring *ring;
 	fx_source *src;
 	const fx_source_info *info;      /* src's, as fx_source_get_info says */
-	fx_sink *sink;                   /* sink consumer thread only */
 	const fx_acquire_options *opts;
 	consumer consumers[FX_RING_MAX_CONSUMERS];
 	unsigned nconsumers;
-	/* Set once by the sink thread, read by the reader: stop reading. */
-	volatile int sink_failed;
-	int sink_error_code;             /* sink thread, then joined */
-	uint64_t sink_cut_offset;        /* sink thread: bytes in the image */
-	char sink_error[1024];
+	dest dests[FX_MAX_DESTS];        /* the sink, then the copies */
+	unsigned ndests;
+	/* Set once, by the thread of the last destination to fail (the one
+	 * that cut the ring), read by the reader: stop reading. */
+	volatile int all_failed;
+	dest *cutter;                    /* that destination; read after join */
 	fx_digests digests;              /* hash threads, each its own field */
 	fx_window_hash *windows;         /* window thread */
 	size_t nwindows, windows_cap;
@@ -87,6 +113,12 @@ struct pipeline {
 	uint64_t fail_run;               /* reader: consecutive failed bytes */
 	uint64_t last_good;              /* reader: offset of a sector read well */
 	int have_good;
+	/* reader: the counts the progress reports, as read (the result's
+	 * may be cut back to what reached the image when the sink fails) */
+	uint64_t read_bytes, read_bad;
+	double last_report;              /* reader: when it last reported */
+	int size_unknown;                /* a stream of no size given */
+	int resuming;                    /* reader: re-reading the prefix */
 	/* Checkpoint in flight: cp_offset set by the reader (0: none) before
 	 * it publishes the block ending there; each consumer fills its part
 	 * of cp_digests (hash threads, own field) or syncs (sink), then
@@ -199,29 +231,42 @@ static void *window_main(void *arg)
 	return NULL;
 }
 
+/* One destination's thread. A failed one keeps taking buffers, unused,
+ * so that the others and the reader go on. */
 static void *sink_main(void *arg)
 {
 	consumer *c = arg;
 	pipeline *p = c->p;
+	dest *d = c->d;
 	fx_ring_slot s;
+	int rc;
 
 	while (fx_ring_next(p->ring, c->index, &s)) {
 		if (s.offset < p->opts->resume_offset) { /* already in the image */
+			__atomic_store_n(&d->written, s.offset + s.len,
+					 __ATOMIC_RELAXED);
 			if (at_checkpoint(p, &s))
 				checkpoint_done(p);
 			fx_ring_release(p->ring, c->index);
 			continue;
 		}
-		if (!p->sink_failed &&
-		    (p->sink_error_code = fx_sink_write(p->sink, s.data, s.len))) {
-			snprintf(p->sink_error, sizeof(p->sink_error), "%s",
-				 fx_error_last());
-			p->sink_cut_offset = s.offset;
-			fx_ring_cut(p->ring); /* hashes stop where the image stops */
-			__atomic_store_n(&p->sink_failed, 1, __ATOMIC_RELEASE);
+		if (!d->failed && !s.skip &&
+		    (rc = fx_sink_write(d->sink, s.data, s.len)) != 0) {
+			d->error_code = rc;
+			snprintf(d->error, sizeof(d->error), "%s", fx_error_last());
+			d->cut_offset = s.offset;
+			__atomic_store_n(&d->failed, 1, __ATOMIC_RELEASE);
+			/* the last one: hashes stop where the images stop */
+			if (fx_ring_drop_gate(p->ring, c->index)) {
+				p->cutter = d;
+				__atomic_store_n(&p->all_failed, 1, __ATOMIC_RELEASE);
+			}
+		} else if (!d->failed && !s.skip) {
+			__atomic_store_n(&d->written, s.offset + s.len,
+					 __ATOMIC_RELAXED);
 		}
 		if (at_checkpoint(p, &s)) {
-			if (p->sink_failed || fx_sink_sync(p->sink) != 0)
+			if (d->failed || fx_sink_sync(d->sink) != 0)
 				p->cp_failed = 1;
 			checkpoint_done(p);
 		}
@@ -323,6 +368,56 @@ static int read_sector(pipeline *p, uint8_t *buf, uint64_t offset,
 	return bad_add(p, offset / ssz);
 }
 
+static int is_stream(const pipeline *p)
+{
+	return p->info->kind == FX_SOURCE_STREAM;
+}
+
+/*
+ * A stream is read once: a block that fails is not re-read, and a short
+ * read is its end (*got: the bytes that came). The stream source has
+ * said why it failed (FX_EMISMATCH for data that fails its check).
+ */
+static int read_stream_block(pipeline *p, uint8_t *buf, size_t len,
+			     uint64_t offset, size_t *got)
+{
+	int64_t n = fx_source_pread(p->src, buf, len, offset);
+	int code = fx_error_last_code();
+
+	*got = 0;
+	if (n < 0)
+		return code < 0 ? code
+		       : fx_error_set_errno(FX_EIO, (int)-n, "cannot read %s at byte %llu",
+					    p->info->path, (unsigned long long)offset);
+	*got = (size_t)n;
+	return 0;
+}
+
+/* A stream of a size given in advance must hold exactly that many bytes:
+ * fewer is a failure at the byte where it ended, more at the first byte
+ * beyond (one byte more is asked for: a framed stream then reads its
+ * trailer). */
+static int stream_end_check(pipeline *p, uint64_t off, size_t got)
+{
+	uint8_t extra;
+	size_t more = 0;
+	int rc;
+
+	if (off + got < p->res->size)
+		return fx_error_set(FX_EIO,
+				    "source %s ended at byte %llu, %llu bytes expected",
+				    p->info->path, (unsigned long long)(off + got),
+				    (unsigned long long)p->res->size);
+	if ((rc = read_stream_block(p, &extra, 1, off + got, &more)) != 0)
+		return rc;
+	if (more)
+		return fx_error_set(FX_EIO,
+				    "source %s holds more than the %llu bytes expected: byte %llu arrived",
+				    p->info->path, (unsigned long long)p->res->size,
+				    (unsigned long long)(off + got));
+	return 0;
+}
+
 /* Reads len bytes at offset into buf, falling back to single sectors. */
 static int read_block(pipeline *p, uint8_t *buf, size_t len, uint64_t offset)
 {
@@ -351,19 +446,58 @@ static int read_block(pipeline *p, uint8_t *buf, size_t len, uint64_t offset)
 	return 0;
 }
 
-static void report_progress(pipeline *p, double start, double *last, int force)
+/* How far each destination has got, TARGET's first: the bytes its thread
+ * has written, and its state (the result's, once the run has settled).
+ * The library does not know the names the caller gave its sinks: target
+ * is NULL, and the caller maps copies[i] to its i-th destination. */
+static void fill_copies(pipeline *p, fx_progress_copy *cp)
 {
+	unsigned i;
+
+	for (i = 0; i < p->ndests; i++) {
+		dest *d = &p->dests[i];
+
+		cp[i].target = NULL;
+		cp[i].bytes = __atomic_load_n(&d->written, __ATOMIC_RELAXED);
+		if (p->res->copies)
+			cp[i].status = p->res->copies[i].status;
+		else
+			cp[i].status = __atomic_load_n(&d->failed, __ATOMIC_RELAXED)
+				       ? FX_STATUS_FAILED : FX_STATUS_RUNNING;
+	}
+}
+
+/* The progress, every progress_interval_ms (force: now), with the counts
+ * as read so far. */
+static void report_progress(pipeline *p, double start, int force)
+{
+	fx_progress_copy cp[FX_MAX_DESTS];
 	fx_progress pr;
 	double t = now_s();
 
 	if (!p->opts->progress ||
-	    (!force && (t - *last) * 1000.0 < p->opts->progress_interval_ms))
+	    (!force && (t - p->last_report) * 1000.0 < p->opts->progress_interval_ms))
 		return;
-	*last = t;
-	pr.bytes_done = p->res->bytes;
-	pr.bytes_total = p->res->size;
-	pr.bad_sectors = p->res->bad_sectors;
+	p->last_report = t;
+	memset(&pr, 0, sizeof(pr));
+	pr.bytes_done = p->read_bytes;
+	/* a stream of a size not known in advance: the total is what has
+	 * come so far, until it ends */
+	pr.bytes_total = p->size_unknown ? p->read_bytes : p->res->size;
+	pr.total_unknown = p->size_unknown;
+	/* a resume's re-read of the image's stored prefix: its own pass,
+	 * up to the checkpoint */
+	if (p->resuming) {
+		pr.bytes_total = p->opts->resume_offset;
+		pr.resuming = 1;
+	}
+	pr.bad_sectors = p->read_bad;
 	pr.elapsed_s = t - start;
+	if (p->ndests > 1) {
+		fill_copies(p, cp);
+		pr.copies = cp;
+		pr.ncopies = p->ndests;
+	}
 	p->opts->progress(&pr, p->opts->progress_payload);
 }
 
@@ -373,7 +507,10 @@ static int checkpoint_due(pipeline *p, uint64_t end)
 {
 	const fx_acquire_options *o = p->opts;
 
-	if (!o->checkpoint || !p->sink || !fx_sink_can_sync(p->sink) ||
+	/* one destination only (a resume reopens one image), never a
+	 * stream (it cannot be read again) */
+	if (!o->checkpoint || p->ndests != 1 || is_stream(p) ||
+	    !fx_sink_can_sync(p->dests[0].sink) ||
 	    p->cp_offset || end >= p->res->size)
 		return 0;
 	if (o->checkpoint_bytes && end - p->cp_last >= o->checkpoint_bytes)
@@ -459,7 +596,7 @@ static int prefix_wait(pipeline *p)
 			return fx_error_set(FX_EINTR,
 					    "interrupted while re-reading the image's first %llu bytes",
 					    (unsigned long long)p->opts->resume_offset);
-		if (__atomic_load_n(&p->sink_failed, __ATOMIC_ACQUIRE))
+		if (__atomic_load_n(&p->all_failed, __ATOMIC_ACQUIRE))
 			return FX_ERROR;
 		nanosleep(&ms, NULL);
 	}
@@ -477,13 +614,16 @@ static int prefix_wait(pipeline *p)
  * the hash state is rebuilt from what storage holds and checked against
  * the record before anything is appended.
  */
-static int read_prefix(pipeline *p, double start, double *last)
+static int read_prefix(pipeline *p, double start)
 {
 	uint64_t end = p->opts->resume_offset, off = 0;
 	size_t bs = p->opts->block_size, len;
 	uint8_t *buf;
 	int64_t n;
+	int rc;
 
+	p->resuming = 1;
+	report_progress(p, start, 1);
 	while (off < end) {
 		if (fx_cancelled(p->opts->cancel))
 			return fx_error_set(FX_EINTR, "interrupted while re-reading the image at byte %llu",
@@ -502,9 +642,65 @@ static int read_prefix(pipeline *p, double start, double *last)
 		fx_ring_publish(p->ring, len, off);
 		off += len;
 		p->res->bytes = off;
-		report_progress(p, start, last, 0);
+		p->read_bytes = off;
+		p->read_bad = p->res->bad_sectors;
+		report_progress(p, start, 0);
 	}
-	return prefix_wait(p);
+	if ((rc = prefix_wait(p)) != 0)
+		return rc; /* the last report stays the prefix's */
+	/* the prefix's last report, then the source's first, at the
+	 * checkpoint */
+	report_progress(p, start, 1);
+	p->resuming = 0;
+	report_progress(p, start, 1);
+	return 0;
+}
+
+/*
+ * The reader loop of a stream: to its end when its size is not known in
+ * advance (0), which is then the bytes that came; else exactly its size.
+ */
+static int read_stream(pipeline *p, double start)
+{
+	uint64_t size = p->res->size, off = 0;
+	size_t bs = p->opts->block_size, len, got = 0;
+	uint8_t *buf;
+	int rc, end = 0;
+
+	p->size_unknown = !size;
+	while (!end) {
+		if (fx_cancelled(p->opts->cancel))
+			return fx_error_set(FX_EINTR, "interrupted after %llu bytes",
+					    (unsigned long long)off);
+		if (__atomic_load_n(&p->all_failed, __ATOMIC_ACQUIRE))
+			return FX_ERROR;
+		len = size && size - off < bs ? (size_t)(size - off) : bs;
+		if (size && off == size)
+			len = 0;
+		if (len && !(buf = fx_ring_claim(p->ring)))
+			return FX_ERROR;
+		if (len && (rc = read_stream_block(p, buf, len, off, &got)) != 0)
+			return rc;
+		if (!len)
+			got = 0;
+		end = got < len || !len;
+		if (got)
+			fx_ring_publish(p->ring, got, off);
+		off += got;
+		p->res->bytes = off;
+		p->read_bytes = off;
+		p->read_bad = p->res->bad_sectors;
+		report_progress(p, start, 0);
+	}
+	if (size && (rc = stream_end_check(p, off - got, got)) != 0)
+		return rc;
+	if (!off)
+		return fx_error_set(FX_EIO, "source %s ended before its first byte: nothing arrived",
+				    p->info->path);
+	if (!size)
+		p->res->size = off; /* what arrived */
+	report_progress(p, start, 1);
+	return 0;
 }
 
 /* The reader loop; returns 0, FX_EINTR, or the failure code. */
@@ -512,19 +708,18 @@ static int read_all(pipeline *p, double start)
 {
 	uint64_t size = p->res->size, off = p->opts->resume_offset;
 	size_t bs = p->opts->block_size, len;
-	double last = 0;
 	uint8_t *buf;
 	int rc;
 
 	p->cp_last_t = start;
-	if (off && (rc = read_prefix(p, start, &last)) != 0)
+	if (off && (rc = read_prefix(p, start)) != 0)
 		return rc;
 	while (off < size) {
 		checkpoint_poll(p);
 		if (fx_cancelled(p->opts->cancel))
 			return fx_error_set(FX_EINTR, "interrupted after %llu bytes",
 					    (unsigned long long)off);
-		if (__atomic_load_n(&p->sink_failed, __ATOMIC_ACQUIRE))
+		if (__atomic_load_n(&p->all_failed, __ATOMIC_ACQUIRE))
 			return FX_ERROR;
 		len = size - off < bs ? (size_t)(size - off) : bs;
 		if (!(buf = fx_ring_claim(p->ring)))
@@ -536,9 +731,10 @@ static int read_all(pipeline *p, double start)
 		fx_ring_publish(p->ring, len, off);
 		off += len;
 		p->res->bytes = off;
-		report_progress(p, start, &last, 0);
+		p->read_bytes = off;
+		p->read_bad = p->res->bad_sectors;
+		report_progress(p, start, 0);
 	}
-	report_progress(p, start, &last, 1);
 	return 0;
 }
 
@@ -621,12 +817,43 @@ int fx_acquire_options_check(const fx_acquire_options *o, uint32_t ssz)
 				    o->hash_algs);
 	if (o->buffers < 2 || o->buffers > 1024)
 		return fx_error_set(FX_EUSAGE, "buffers %u is not 2..1024", o->buffers);
+	if (o->version >= 2 && o->ncopies > FX_ACQUIRE_MAX_COPIES)
+		return fx_error_set(FX_EUSAGE, "--copy given %u times: at most %u copies besides TARGET",
+				    o->ncopies, FX_ACQUIRE_MAX_COPIES);
+	if (o->version >= 2 && o->ncopies && !o->copies)
+		return fx_error_arg_missing("fx_acquire_options", "copies");
 	return 0;
 }
 
-static int pipeline_setup(pipeline *p)
+/* Copy names, as the threads are named: "copy/1", "copy/2", ... */
+static const char *const copy_names[FX_ACQUIRE_MAX_COPIES] = {
+	"copy/1", "copy/2", "copy/3"
+};
+
+/* One sink consumer per destination, the gates of the ring. */
+static int add_dests(pipeline *p, fx_sink *sink)
 {
-	unsigned alg;
+	unsigned i, n = p->opts->ncopies;
+
+	for (i = 0; sink && i <= n; i++) {
+		dest *d = &p->dests[p->ndests];
+
+		d->sink = i ? p->opts->copies[i - 1] : sink;
+		if (!d->sink)
+			return fx_error_set(FX_EUSAGE, "fx_acquire_run: copy %u is NULL", i);
+		d->index = p->nconsumers;
+		if (add_consumer(p, sink_main, 0, i ? copy_names[i - 1] : "sink"))
+			return FX_ERROR;
+		p->consumers[d->index].d = d;
+		p->ndests++;
+	}
+	return 0;
+}
+
+static int pipeline_setup(pipeline *p, fx_sink *sink)
+{
+	unsigned alg, i;
+	int rc;
 	size_t slot = (p->opts->block_size + 4095) & ~(size_t)4095;
 
 	for (alg = FX_HASH_MD5; alg <= FX_HASH_SHA256; alg <<= 1)
@@ -636,13 +863,13 @@ static int pipeline_setup(pipeline *p)
 	if (p->opts->hash_window &&
 	    add_consumer(p, window_main, FX_HASH_SHA256, "window"))
 		return FX_ERROR;
-	if (p->sink && add_consumer(p, sink_main, 0, "sink"))
-		return FX_ERROR;
+	if ((rc = add_dests(p, sink)) != 0)
+		return rc;
 	if (fx_ring_new(&p->ring, p->opts->buffers, slot, p->nconsumers))
 		return fx_error_set(FX_ERROR, "cannot allocate %u buffers of %zu bytes",
 				    p->opts->buffers, slot);
-	if (p->sink) /* hash only what the sink took: the last consumer */
-		fx_ring_set_gate(p->ring, p->nconsumers - 1);
+	for (i = 0; i < p->ndests; i++) /* hash only what the sinks took */
+		fx_ring_add_gate(p->ring, p->dests[i].index);
 	return 0;
 }
 
@@ -683,15 +910,15 @@ static void result_end(fx_acquire_result *r, fx_status status, int code,
 	r->error = strdup(message);
 }
 
-/* Final status from how the reader and the sink ended. */
+/* Final status from how the reader and the destinations ended. */
 static void settle(pipeline *p, int read_rc)
 {
 	fx_acquire_result *r = p->res;
 
-	if (p->sink_failed) {
-		result_end(r, FX_STATUS_FAILED, p->sink_error_code,
-			   p->sink_error);
-		r->bytes = p->sink_cut_offset;
+	if (p->all_failed) {
+		result_end(r, FX_STATUS_FAILED, p->cutter->error_code,
+			   p->cutter->error);
+		r->bytes = p->cutter->cut_offset;
 		trim_bad(r);
 	} else if (read_rc == FX_EINTR) {
 		result_end(r, FX_STATUS_INTERRUPTED, FX_EINTR, fx_error_last());
@@ -704,52 +931,240 @@ static void settle(pipeline *p, int read_rc)
 	}
 }
 
-static void finish_sink(pipeline *p)
+/* "md5,sha256": the names of a set of algorithms ("none" when empty). */
+static const char *algs_text(char *out, size_t len, unsigned algs)
+{
+	unsigned a;
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (a = FX_HASH_MD5; a <= FX_HASH_SHA256; a <<= 1)
+		if (algs & a)
+			n += (size_t)snprintf(out + n, len - n, "%s%s", n ? "," : "",
+					      fx_hash_name(a));
+	return n ? out : "none";
+}
+
+/* The first algorithm both computed whose digests differ, or 0. */
+static unsigned digest_differs(const fx_digests *a, const fx_digests *b,
+			       const char **x, const char **y)
+{
+	unsigned both = a->algs & b->algs;
+
+	*x = a->md5, *y = b->md5;
+	if ((both & FX_HASH_MD5) && strcmp(*x, *y) != 0)
+		return FX_HASH_MD5;
+	*x = a->sha1, *y = b->sha1;
+	if ((both & FX_HASH_SHA1) && strcmp(*x, *y) != 0)
+		return FX_HASH_SHA1;
+	*x = a->sha256, *y = b->sha256;
+	if ((both & FX_HASH_SHA256) && strcmp(*x, *y) != 0)
+		return FX_HASH_SHA256;
+	return 0;
+}
+
+/*
+ * A source that gives an account of itself at its end (a remote sender's
+ * trailer): its unreadable ranges become the run's (zero-filled in what
+ * it sent, so in the image too), and what arrived must hash to what it
+ * read, or the run fails (FX_EMISMATCH) before the sink is finished as
+ * complete.
+ */
+static void take_account(pipeline *p)
+{
+	fx_acquire_result *r = p->res;
+	fx_source_account acc;
+	const char *got, *sent;
+	char why[512], sent_algs[32], run_algs[32];
+	unsigned alg;
+	size_t i;
+
+	if ((r->status != FX_STATUS_COMPLETED &&
+	     r->status != FX_STATUS_COMPLETED_WITH_ERRORS) ||
+	    fx_source_account_get(p->src, &acc) != 0)
+		return;
+	if (!(r->digests.algs & acc.digests.algs)) {
+		/* no end-to-end comparison: not proven whole */
+		snprintf(why, sizeof(why),
+			 "what arrived from %.200s cannot be compared with what the sender read: it hashed %s, this run %s (give --hash with one of the sender's)",
+			 p->info->path, algs_text(sent_algs, sizeof(sent_algs), acc.digests.algs),
+			 algs_text(run_algs, sizeof(run_algs), r->digests.algs));
+		result_end(r, FX_STATUS_FAILED, FX_ERROR, why);
+		return;
+	}
+	if ((alg = digest_differs(&r->digests, &acc.digests, &got, &sent)) != 0) {
+		snprintf(why, sizeof(why),
+			 "what arrived from %.200s does not hash to what the sender read: %s %s arrived, the sender read %s (every frame passed its checksum)",
+			 p->info->path, fx_hash_name(alg), got, sent);
+		result_end(r, FX_STATUS_FAILED, FX_EMISMATCH, why);
+		return;
+	}
+	for (i = 0; i < acc.nbad; i++) {
+		if (bad_add(p, acc.bad[i].first) != 0)
+			break;
+		r->bad_sectors += acc.bad[i].count - 1;
+		r->bad[r->nbad - 1].count += acc.bad[i].count - 1;
+	}
+	if (r->nbad)
+		r->status = FX_STATUS_COMPLETED_WITH_ERRORS;
+}
+
+
+static int run_complete(const fx_acquire_result *r)
+{
+	return r->status == FX_STATUS_COMPLETED ||
+	       r->status == FX_STATUS_COMPLETED_WITH_ERRORS;
+}
+
+/* A destination fails after its writes (finish, or it holds less than
+ * the source): it says why; the run's own end is decided by
+ * settle_dests. */
+static void dest_fail(dest *d, int code, const char *why, uint64_t at)
+{
+	d->error_code = code;
+	snprintf(d->error, sizeof(d->error), "%s", why);
+	d->cut_offset = at;
+	d->failed = 1;
+}
+
+/* Unreadable ranges that start below bytes: what a failed destination,
+ * which holds only that much, is told of. */
+static size_t bad_below(const fx_acquire_result *r, uint64_t bytes)
+{
+	size_t n = 0;
+
+	while (n < r->nbad && r->bad[n].first * r->sector_size < bytes)
+		n++;
+	return n;
+}
+
+/* Every destination is finished, a failed one too: it closes and lists
+ * its files. The run's hashes go to a destination that holds exactly the
+ * bytes they describe (one that did not fail, or the last to fail). */
+static void finish_dest(pipeline *p, dest *d)
 {
 	fx_acquire_result *r = p->res;
 	fx_sink_summary sum;
-	int rc;
+	int rc, whole = !d->failed || d == p->cutter;
 
-	if (!p->sink)
-		return;
-	sum.bytes = r->bytes;
-	sum.digests = &r->digests;
+	sum.bytes = d->failed ? d->cut_offset : r->bytes;
+	sum.digests = whole ? &r->digests : NULL;
 	sum.bad = r->bad;
-	sum.nbad = r->nbad;
+	sum.nbad = whole ? r->nbad : bad_below(r, sum.bytes);
 	sum.sector_size = r->sector_size;
-	sum.complete = r->status == FX_STATUS_COMPLETED ||
-		       r->status == FX_STATUS_COMPLETED_WITH_ERRORS;
-	/* A failed sink is still finished: it closes and lists its files. */
-	if ((rc = fx_sink_finish(p->sink, &sum)) != 0 && !p->sink_failed)
-		result_end(r, FX_STATUS_FAILED, rc, fx_error_last());
+	sum.complete = run_complete(r) && !d->failed;
+	if ((rc = fx_sink_finish(d->sink, &sum)) != 0 && !d->failed)
+		dest_fail(d, rc, fx_error_last(), r->bytes);
 }
 
 /*
  * "Completed" means the image holds every byte of the source, whatever
- * the format: checked here, once, against what the sink says it holds.
+ * the format: checked here, once per destination, against what its sink
+ * says it holds.
  */
-static void check_complete(pipeline *p)
+static void check_complete(pipeline *p, dest *d)
 {
 	fx_acquire_result *r = p->res;
-	uint64_t held = r->bytes;
+	uint64_t held;
 	char why[256];
 
-	if (r->status != FX_STATUS_COMPLETED &&
-	    r->status != FX_STATUS_COMPLETED_WITH_ERRORS)
+	if (!run_complete(r) || d->failed)
 		return;
-	if (p->sink)
-		held = fx_sink_held(p->sink, r->bytes);
+	held = fx_sink_held(d->sink, r->bytes);
 	if (r->bytes == r->size && held == r->size)
 		return;
 	snprintf(why, sizeof(why),
 		 "the image holds %llu of the source's %llu bytes (%llu read): not a complete acquisition",
 		 (unsigned long long)held, (unsigned long long)r->size,
 		 (unsigned long long)r->bytes);
-	result_end(r, FX_STATUS_FAILED, FX_ECORRUPT, why);
+	dest_fail(d, FX_ECORRUPT, why, held);
+}
+
+/* The run completed only if some destination holds every byte; when none
+ * does, it failed with the first one's reason. Without a sink, reading
+ * all of it is completing. */
+static void settle_dests(pipeline *p)
+{
+	fx_acquire_result *r = p->res;
+	unsigned i;
+
+	for (i = 0; i < p->ndests; i++) {
+		finish_dest(p, &p->dests[i]);
+		check_complete(p, &p->dests[i]);
+	}
+	if (!run_complete(r))
+		return;
+	for (i = 0; i < p->ndests; i++)
+		if (!p->dests[i].failed)
+			return;
+	if (p->ndests)
+		result_end(r, FX_STATUS_FAILED, p->dests[0].error_code,
+			   p->dests[0].error);
+}
+
+/* Per destination, what it became (the result's copies). */
+static int report_dests(pipeline *p)
+{
+	fx_acquire_result *r = p->res;
+	unsigned i;
+
+	if (!p->ndests)
+		return 0;
+	if (!(r->copies = calloc(p->ndests, sizeof(*r->copies))))
+		return fx_error_set(FX_ERROR, "out of memory for the copies' results");
+	r->ncopies = p->ndests;
+	for (i = 0; i < p->ndests; i++) {
+		dest *d = &p->dests[i];
+		fx_acquire_copy *c = &r->copies[i];
+		size_t n = fx_sink_files(d->sink, NULL, 0);
+
+		c->status = d->failed ? FX_STATUS_FAILED : r->status;
+		c->bytes = d->failed ? d->cut_offset
+				     : run_complete(r) ? r->size : r->bytes;
+		c->failed_at = d->failed ? d->cut_offset : UINT64_MAX;
+		c->error_code = d->failed ? d->error_code : r->error_code;
+		c->error = d->failed ? strdup(d->error)
+			   : r->error ? strdup(r->error) : NULL;
+		if (n && (c->files = calloc(n, sizeof(*c->files))) != NULL)
+			c->nfiles = fx_sink_files(d->sink, c->files, n);
+	}
+	return 0;
+}
+
+/* The caller's options, read up to its version's fields, over the
+ * defaults of the fields it does not know. */
+static int take_options(fx_acquire_options *out, const fx_acquire_options *opts)
+{
+	fx_acquire_options defaults = FX_ACQUIRE_OPTIONS_INIT;
+
+	*out = defaults;
+	if (!opts)
+		return 0;
+	FX_CHECK_VERSION(opts, FX_ACQUIRE_OPTIONS_VERSION,
+			 "fx_acquire_run: fx_acquire_options");
+	memcpy(out, opts, opts->version >= 2 ? sizeof(*out)
+		: offsetof(fx_acquire_options, copies));
+	return 0;
+}
+
+/* Starts every consumer thread, each named before its first block. */
+static int start_threads(pipeline *p)
+{
+	unsigned i;
+
+	for (i = 0; i < p->nconsumers; i++) {
+		consumer *c = &p->consumers[i];
+
+		if (pthread_create(&c->thread, NULL, c->run, c) != 0)
+			return fx_error_set(FX_ERROR, "cannot start a pipeline thread");
+		c->started = 1;
+		pthread_setname_np(c->thread, c->name);
+	}
+	return 0;
 }
 
 /* A resumed run's own rules, and its prefix's recorded bad ranges. */
-static int resume_setup(pipeline *p)
+static int resume_setup(pipeline *p, fx_sink *sink)
 {
 	const fx_acquire_options *o = p->opts;
 	fx_acquire_result *r = p->res;
@@ -757,9 +1172,15 @@ static int resume_setup(pipeline *p)
 
 	if (!o->resume_offset)
 		return 0;
-	if (!o->resume_prefix || !o->resume_digests || !p->sink)
+	if (!o->resume_prefix || !o->resume_digests || !sink)
 		return fx_error_set(FX_EUSAGE,
 				    "fx_acquire_run: a resume needs the image's prefix, its recorded digests and the sink");
+	if (o->ncopies)
+		return fx_error_set(FX_EUSAGE,
+				    "fx_acquire_run: a resume reopens one image: it cannot write copies");
+	if (is_stream(p))
+		return fx_error_set(FX_EUSAGE,
+				    "fx_acquire_run: a stream cannot be resumed: what it sent before cannot be read again");
 	if (o->resume_offset % r->sector_size || o->resume_offset > r->size)
 		return fx_error_set(FX_EUSAGE,
 				    "fx_acquire_run: resume offset %llu is not a sector boundary of the %llu-byte source",
@@ -777,7 +1198,7 @@ static int resume_setup(pipeline *p)
 int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
 		   const fx_acquire_options *opts)
 {
-	fx_acquire_options defaults = FX_ACQUIRE_OPTIONS_INIT, given;
+	fx_acquire_options o;
 	pipeline p;
 	double start = now_s();
 	cpu_set_t saved_cpus;
@@ -788,36 +1209,25 @@ int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
 	FX_CHECK_ARG(src);
 	memset(out, 0, sizeof(*out));
 	memset(&p, 0, sizeof(p));
+	if ((rc = take_options(&o, opts)) != 0)
+		return rc;
+	p.opts = &o;
 	p.info = fx_source_get_info(src);
-	if ((rc = fx_acquire_options_check(opts ? opts : &defaults,
+	if ((rc = fx_acquire_options_check(p.opts,
 					   p.info->logical_sector_size)) != 0)
 		return rc;
-	/* an older caller's struct ends before the fields it does not know */
-	memset(&given, 0, sizeof(given));
-	memcpy(&given, opts ? opts : &defaults,
-	       (opts ? opts : &defaults)->version >= 2 ? sizeof(given)
-			: offsetof(fx_acquire_options, checkpoint_bytes));
-	p.opts = &given;
+	if (o.ncopies && !sink)
+		return fx_error_set(FX_EUSAGE, "fx_acquire_run: copies without a sink");
 	p.src = src;
-	p.sink = sink;
 	p.res = out;
 	out->size = p.info->size;
 	out->sector_size = p.info->logical_sector_size;
-	if ((rc = resume_setup(&p)) != 0 || (rc = pipeline_setup(&p)) != 0)
+	if ((rc = resume_setup(&p, sink)) != 0 ||
+	    (rc = pipeline_setup(&p, sink)) != 0)
 		goto done;
-	for (i = 0; i < p.nconsumers; i++) {
-		consumer *c = &p.consumers[i];
-
-		if (pthread_create(&c->thread, NULL, c->run, c) != 0) {
-			rc = fx_error_set(FX_ERROR, "cannot start a pipeline thread");
-			break;
-		}
-		c->started = 1;
-		/* named before the first block: "md5", "sink", ... */
-		pthread_setname_np(c->thread, c->name);
-	}
+	rc = start_threads(&p);
 	placed = rc ? 0 : place_threads(&p, &saved_cpus);
-	rc = rc ? rc : read_all(&p, start);
+	rc = rc ? rc : is_stream(&p) ? read_stream(&p, start) : read_all(&p, start);
 	if (placed)
 		pthread_setaffinity_np(pthread_self(), sizeof(saved_cpus), &saved_cpus);
 	fx_ring_close(p.ring);
@@ -830,8 +1240,15 @@ int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
 	out->nwindows = p.nwindows;
 	p.windows = NULL;
 	settle(&p, rc);
-	finish_sink(&p);
-	check_complete(&p);
+	take_account(&p);
+	settle_dests(&p);
+	if (report_dests(&p) != 0)
+		result_end(out, FX_STATUS_FAILED, FX_ERROR, fx_error_last());
+	/* The pass's last report, whatever the outcome, once the sinks have
+	 * finished (E01: the last chunks compressed and written, the set
+	 * closed and synced): the caller's line does not stay at 100% while
+	 * the image is still being written out. */
+	report_progress(&p, start, 1);
 	out->elapsed_s = now_s() - start;
 	rc = 0;
 done:
@@ -841,10 +1258,17 @@ done:
 
 void fx_acquire_result_clear(fx_acquire_result *result)
 {
+	size_t i;
+
 	if (!result)
 		return;
 	free(result->bad);
 	free(result->windows);
 	free(result->error);
+	for (i = 0; i < result->ncopies; i++) {
+		free(result->copies[i].error);
+		free(result->copies[i].files);
+	}
+	free(result->copies);
 	memset(result, 0, sizeof(*result));
 }

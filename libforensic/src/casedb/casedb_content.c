@@ -70,6 +70,19 @@ static const struct fx_part begin_parts[] = {
 	{ NULL, NULL, 0, 0 }
 };
 
+/* acquisition.begin with the media (schema 5). */
+static const struct fx_part start_parts[] = {
+	{ "acquisition", "SELECT id, evidence_id, tool, tool_version, "
+	  "library_versions, host, operator, command_line, parameters_json, "
+	  "format, compression, segment_size, block_size, source_path, vendor, "
+	  "model, serial, wwid, size_bytes, logical_sector_size, "
+	  "physical_sector_size, removable, rotational, is_block_device, "
+	  "hpa_dco, write_block_method, write_block_before, write_block_after, "
+	  "start_utc, owner_host, owner_pid, owner_boot_id, owner_start_ticks, "
+	  "optical FROM acquisitions WHERE id = ?1", 0, FX_T_ACQUISITIONS },
+	{ NULL, NULL, 0, 0 }
+};
+
 static const struct fx_part finish_parts[] = {
 	{ "acquisition", "SELECT id, status, end_utc, bytes_acquired, "
 	  "sector_size FROM acquisitions WHERE id = ?1 AND status <> 'running'",
@@ -99,6 +112,22 @@ static const struct fx_part end_parts[] = {
 	{ NULL, NULL, 0, 0 }
 };
 
+/* acquisition.end with each image file's allocated bytes (schema 5). */
+static const struct fx_part close_parts[] = {
+	{ "acquisition", "SELECT id, status, end_utc, bytes_acquired, "
+	  "sector_size, error FROM acquisitions WHERE id = ?1 AND "
+	  "status <> 'running'", 0, FX_T_FINISHED },
+	{ "bad_sectors", "SELECT id, first_sector, sector_count FROM "
+	  "bad_sectors WHERE acquisition_id = ?1 ORDER BY id", 1,
+	  FX_T_BAD_SECTORS },
+	{ "hashes", FX_HASH_COLUMNS "WHERE acquisition_id = ?1 ORDER BY id", 1,
+	  FX_T_HASHES },
+	{ "image_files", "SELECT id, path, size_bytes, sha256, allocated_bytes "
+	  "FROM image_files WHERE acquisition_id = ?1 ORDER BY id", 1,
+	  FX_T_IMAGE_FILES },
+	{ NULL, NULL, 0, 0 }
+};
+
 static const struct fx_part verification_parts[] = {
 	{ "hashes", FX_HASH_COLUMNS "WHERE verification_id = ?1 ORDER BY id", 1,
 	  FX_T_HASHES },
@@ -115,16 +144,43 @@ static const struct fx_part custody_parts[] = {
 	{ NULL, NULL, 0, 0 }
 };
 
+/* image_set.record: one destination of an acquisition (schema 4) */
+static const struct fx_part image_set_parts[] = {
+	{ "image_set", "SELECT id, acquisition_id, copy_number, target, format, "
+	  "status, bytes_written, failed_at, error FROM image_sets WHERE "
+	  "id = ?1", 0, FX_T_IMAGE_SETS },
+	{ "image_set_files", "SELECT id, path, size_bytes, sha256 FROM "
+	  "image_set_files WHERE image_set_id = ?1 ORDER BY id", 1,
+	  FX_T_IMAGE_SET_FILES },
+	{ NULL, NULL, 0, 0 }
+};
+
+/* export.record (schema 5): the export and the files it wrote. */
+static const struct fx_part export_parts[] = {
+	{ "export", "SELECT id, evidence_id, acquisition_id, verification_id, "
+	  "time_utc, actor, host, tool, tool_version, format, path, "
+	  "media_bytes, md5, sha1, sha256 FROM exports WHERE id = ?1", 0,
+	  FX_T_EXPORTS },
+	{ "export_files", "SELECT id, path, size_bytes, sha256 FROM "
+	  "export_files WHERE export_id = ?1 ORDER BY id", 1,
+	  FX_T_EXPORT_FILES },
+	{ NULL, NULL, 0, 0 }
+};
+
 static const struct fx_kind fx_kinds[] = {
 	{ "acquisition.begin", "acquisition", begin_parts },
 	/* resume (casedb_resume.c): events with their own content */
 	{ "acquisition.checkpoint", NULL, NULL },
 	{ "acquisition.resume", NULL, NULL },
+	{ "acquisition.close", "acquisition", close_parts },
 	{ "acquisition.end", "acquisition", end_parts },
 	{ "acquisition.finish", "acquisition", finish_parts },
+	{ "acquisition.start", "acquisition", start_parts },
 	{ "case.create", "case", case_parts },
 	{ "custody.transfer", "custody", custody_parts },
 	{ "evidence.create", "evidence", evidence_parts },
+	{ "export.record", "export", export_parts },
+	{ "image_set.record", "image_set", image_set_parts },
 	{ "key.register", "signing_key", key_parts },
 	{ "schema.create", NULL, NULL },
 	{ "schema.migrate", NULL, NULL },
@@ -132,7 +188,9 @@ static const struct fx_kind fx_kinds[] = {
 	{ NULL, NULL, NULL }
 };
 
-/* Table names for the row counts, in enum fx_table order. */
+/* Table names for the row counts, in enum fx_table order; the image sets'
+ * two exist from schema FX_SCHEMA_IMAGE_SETS, the exports' two from
+ * FX_SCHEMA_EXPORTS (an older database has none of their rows). */
 static const char *const fx_table_sql[FX_T_COUNT][2] = {
 	{ "signing_keys", "SELECT count(*) FROM signing_keys" },
 	{ "cases", "SELECT count(*) FROM cases" },
@@ -145,6 +203,10 @@ static const char *const fx_table_sql[FX_T_COUNT][2] = {
 	{ "hashes", "SELECT count(*) FROM hashes" },
 	{ "verifications", "SELECT count(*) FROM verifications" },
 	{ "custody_events", "SELECT count(*) FROM custody_events" },
+	{ "image_sets", "SELECT count(*) FROM image_sets" },
+	{ "image_set_files", "SELECT count(*) FROM image_set_files" },
+	{ "exports", "SELECT count(*) FROM exports" },
+	{ "export_files", "SELECT count(*) FROM export_files" },
 };
 
 static const struct fx_kind *kind_find(const char *action)
@@ -281,6 +343,12 @@ int fx_content_coverage(fx_casedb *db, const uint64_t counts[FX_T_COUNT],
 	int t;
 
 	for (t = 0; t < FX_T_COUNT; t++) {
+		if (db->version < FX_SCHEMA_IMAGE_SETS &&
+		    (t == FX_T_IMAGE_SETS || t == FX_T_IMAGE_SET_FILES))
+			continue; /* an older database has no such table */
+		if (db->version < FX_SCHEMA_EXPORTS &&
+		    (t == FX_T_EXPORTS || t == FX_T_EXPORT_FILES))
+			continue;
 		if (fx_casedb_query_int(&n, db, fx_table_sql[t][1]) != 0) {
 			snprintf(why, why_size, "cannot count table %s: %s",
 				 fx_table_sql[t][0], fx_error_last());

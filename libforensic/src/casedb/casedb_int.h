@@ -35,6 +35,16 @@ struct fx_casedb {
 /* The schema version that added acquisitions.error (case_migrate_3.sql);
  * an older database reads it as NULL. */
 #define FX_SCHEMA_ACQ_ERROR 3
+/* The schema version that added image_sets and image_set_files
+ * (case_migrate_4.sql); an older database has no image sets. */
+#define FX_SCHEMA_IMAGE_SETS 4
+/* The schema version that added exports and export_files with their
+ * triggers (case_migrate_5.sql); an older database has none. */
+#define FX_SCHEMA_EXPORTS 5
+/* The schema version that added acquisitions.optical and
+ * image_files.allocated_bytes (case_migrate_5.sql, with the exports); an
+ * older database reads them as not recorded. */
+#define FX_SCHEMA_MEDIA 5
 #define FX_TIME_MAX FX_UTC_MAX /* "YYYY-MM-DDTHH:MM:SS.ffffffZ" and spare */
 
 /* ---- casedb.c: transactions, binds, small helpers ---- */
@@ -85,7 +95,8 @@ enum fx_table {
 	FX_T_SIGNING_KEYS, FX_T_CASES, FX_T_EVIDENCE, FX_T_ACQUISITIONS,
 	FX_T_FINISHED, /* acquisitions no longer running */
 	FX_T_BAD_SECTORS, FX_T_IMAGE_FILES, FX_T_HASHES, FX_T_VERIFICATIONS,
-	FX_T_CUSTODY, FX_T_COUNT
+	FX_T_CUSTODY, FX_T_IMAGE_SETS, FX_T_IMAGE_SET_FILES, FX_T_EXPORTS,
+	FX_T_EXPORT_FILES, FX_T_COUNT
 };
 
 /* Builds the content of a record event (action such as "case.create") from

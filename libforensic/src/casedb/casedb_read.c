@@ -173,9 +173,10 @@ static fx_status status_parse(const char *s)
 	return (fx_status)fx_status_from_name(s, FX_STATUS_FAILED);
 }
 
-/* The acquisition with its case and evidence item; error is the column
- * "a.error", or "NULL" for a database older than the column. */
-#define FX_ACQ_SELECT(error) "SELECT a.id, a.evidence_id, c.case_number, " \
+/* The acquisition with its case and evidence item; error and optical are
+ * the columns "a.error" and "a.optical", or "NULL" for a database older
+ * than the column. */
+#define FX_ACQ_SELECT(error, optical) "SELECT a.id, a.evidence_id, c.case_number, " \
 	"c.description, e.evidence_number, e.description, e.notes, " \
 	"e.examiner, a.operator, a.host, a.tool, a.tool_version, " \
 	"a.library_versions, a.command_line, a.parameters_json, a.format, " \
@@ -185,7 +186,7 @@ static fx_status status_parse(const char *s)
 	"a.rotational, a.is_block_device, a.hpa_dco, a.write_block_method, " \
 	"a.write_block_before, a.write_block_after, a.start_utc, a.status, " \
 	"a.end_utc, a.bytes_acquired, a.sector_size, " error ", a.owner_host, " \
-	"a.owner_pid, a.owner_boot_id, a.owner_start_ticks " \
+	"a.owner_pid, a.owner_boot_id, a.owner_start_ticks, " optical " " \
 	"FROM acquisitions a JOIN evidence e ON e.id = a.evidence_id " \
 	"JOIN cases c ON c.id = e.case_id "
 #define FX_ACQ_BY_ID "WHERE a.id = ?1"
@@ -195,14 +196,18 @@ static fx_status status_parse(const char *s)
  * a database of db's schema version. */
 static const char *acq_select(const fx_casedb *db, int by_evidence)
 {
-	static const char *const sql[2][2] = {
-		{ FX_ACQ_SELECT("NULL") FX_ACQ_BY_ID,
-		  FX_ACQ_SELECT("NULL") FX_ACQ_BY_EVIDENCE },
-		{ FX_ACQ_SELECT("a.error") FX_ACQ_BY_ID,
-		  FX_ACQ_SELECT("a.error") FX_ACQ_BY_EVIDENCE },
+	static const char *const sql[3][2] = {
+		{ FX_ACQ_SELECT("NULL", "NULL") FX_ACQ_BY_ID,
+		  FX_ACQ_SELECT("NULL", "NULL") FX_ACQ_BY_EVIDENCE },
+		{ FX_ACQ_SELECT("a.error", "NULL") FX_ACQ_BY_ID,
+		  FX_ACQ_SELECT("a.error", "NULL") FX_ACQ_BY_EVIDENCE },
+		{ FX_ACQ_SELECT("a.error", "a.optical") FX_ACQ_BY_ID,
+		  FX_ACQ_SELECT("a.error", "a.optical") FX_ACQ_BY_EVIDENCE },
 	};
+	int level = db->version >= FX_SCHEMA_MEDIA ? 2
+		    : db->version >= FX_SCHEMA_ACQ_ERROR;
 
-	return sql[db->version >= FX_SCHEMA_ACQ_ERROR][by_evidence != 0];
+	return sql[level][by_evidence != 0];
 }
 
 static void acq_columns(struct cols *c, fx_casedb_acquisition_info *a)
@@ -366,12 +371,14 @@ static int file_row(fx_stmt *st, void *ctx)
 	f->path = fx_arena_strdup(k->ar, fx_stmt_text(st, 0));
 	f->size = (uint64_t)fx_stmt_int(st, 1);
 	fx_casedb_hex_col(f->sha256, sizeof(f->sha256), fx_stmt_text(st, 2));
+	f->allocated_known = fx_stmt_type(st, 3) != FX_STORE_NULL;
+	f->allocated = f->allocated_known ? (uint64_t)fx_stmt_int(st, 3) : 0;
 	k->x->files = k->files;
 	return k->ar->err;
 }
 
 static int children_read(fx_casedb *db, const char *sql, int64_t id,
-			 int (*row)(fx_stmt *, void *), struct children *k)
+			 int (*row)(fx_stmt *, void *), void *k)
 {
 	fx_stmt *st = NULL;
 	int rc;
@@ -382,6 +389,77 @@ static int children_read(fx_casedb *db, const char *sql, int64_t id,
 		rc = each_row(db, st, row, k);
 	}
 	fx_stmt_free(st);
+	return rc;
+}
+
+/* The image sets of an acquisition (schema 4) being read. */
+struct sets {
+	fx_arena *ar;
+	fx_casedb_image_set *sets;
+	int64_t *ids;
+	size_t n, cap, cap_ids;
+};
+
+static int set_row(fx_stmt *st, void *ctx)
+{
+	struct sets *k = ctx;
+	struct cols c = { st, 0, k->ar };
+	fx_casedb_image_set *s;
+	size_t cap = k->cap_ids;
+
+	k->sets = fx_arena_grow(k->ar, k->sets, k->n, &k->cap, sizeof(*k->sets));
+	k->ids = fx_arena_grow(k->ar, k->ids, k->n, &cap, sizeof(*k->ids));
+	if (!k->sets || !k->ids)
+		return k->ar->err;
+	k->cap_ids = cap;
+	s = &k->sets[k->n];
+	memset(s, 0, sizeof(*s));
+	s->version = FX_CASEDB_IMAGE_SET_VERSION;
+	k->ids[k->n++] = col_int(&c);
+	s->copy_number = (unsigned)col_int(&c);
+	s->target = col_str(&c);
+	s->format = col_str(&c);
+	s->status = status_parse(fx_stmt_text(st, c.i++));
+	s->bytes_written = (uint64_t)col_int(&c);
+	s->failed_at = fx_stmt_type(st, c.i) == FX_STORE_NULL ? UINT64_MAX
+			: (uint64_t)fx_stmt_int(st, c.i);
+	c.i++;
+	s->error = col_str(&c);
+	return k->ar->err;
+}
+
+/* Reads the image sets of a, each copy with its files. */
+static int image_sets_read(fx_casedb *db, fx_arena *ar,
+			   fx_casedb_acquisition_info *a)
+{
+	struct sets k;
+	struct children f;
+	fx_casedb_result files;
+	size_t i;
+	int rc;
+
+	if (db->version < FX_SCHEMA_IMAGE_SETS)
+		return 0;
+	memset(&k, 0, sizeof(k));
+	k.ar = ar;
+	rc = children_read(db, "SELECT id, copy_number, target, format, status, "
+			   "bytes_written, failed_at, error FROM image_sets "
+			   "WHERE acquisition_id = ?1 ORDER BY copy_number", a->id,
+			   set_row, &k);
+	for (i = 0; !rc && i < k.n; i++) {
+		memset(&f, 0, sizeof(f));
+		memset(&files, 0, sizeof(files));
+		f.ar = ar;
+		f.x = &files;
+		/* a copy's storage is not recorded: not known */
+		rc = children_read(db, "SELECT path, size_bytes, sha256, NULL "
+				   "FROM image_set_files WHERE image_set_id = ?1 "
+				   "ORDER BY id", k.ids[i], file_row, &f);
+		k.sets[i].files = files.files;
+		k.sets[i].n_files = files.n_files;
+	}
+	a->image_sets = k.sets;
+	a->n_image_sets = k.n;
 	return rc;
 }
 
@@ -410,10 +488,14 @@ static int acq_children(fx_casedb *db, fx_arena *ar,
 				   "ORDER BY first_sector, id", a->id, bad_row,
 				   &k);
 	if (!rc)
-		rc = children_read(db, "SELECT path, size_bytes, sha256 FROM "
-				   "image_files WHERE acquisition_id = ?1 "
-				   "ORDER BY id", a->id, file_row, &k);
-	return rc;
+		rc = children_read(db, db->version >= FX_SCHEMA_MEDIA
+				   ? "SELECT path, size_bytes, sha256, allocated_bytes "
+				     "FROM image_files WHERE acquisition_id = ?1 "
+				     "ORDER BY id"
+				   : "SELECT path, size_bytes, sha256, NULL FROM "
+				     "image_files WHERE acquisition_id = ?1 "
+				     "ORDER BY id", a->id, file_row, &k);
+	return rc ? rc : image_sets_read(db, ar, a);
 }
 
 /* Fills a from the current row of an acq_select() statement. */
@@ -424,6 +506,8 @@ static int acq_from_row(fx_casedb_acquisition_info *a, fx_arena *ar,
 
 	acq_columns(&c, a);
 	acq_liveness(&c, a);
+	c.i += 2; /* owner_boot_id, owner_start_ticks: read by acq_liveness */
+	a->rec.evidence.source.optical = col_flag(&c);
 	return ar->err ? ar->err : acq_children(db, ar, a);
 }
 
@@ -521,14 +605,21 @@ int fx_casedb_evidence_find(int64_t *out, fx_casedb *db,
 int fx_casedb_acquisition_find_by_file(int64_t *out, fx_casedb *db,
 				       const char *path)
 {
-	static const char sql[] = "SELECT acquisition_id FROM image_files "
+	static const char sql1[] = "SELECT acquisition_id FROM image_files "
 		"WHERE path = ?1 ORDER BY acquisition_id DESC LIMIT 1";
+	/* schema 4: a copy's files too */
+	static const char sql4[] = "SELECT acquisition_id FROM image_files "
+		"WHERE path = ?1 UNION ALL SELECT s.acquisition_id FROM "
+		"image_set_files f JOIN image_sets s ON s.id = f.image_set_id "
+		"WHERE f.path = ?1 ORDER BY 1 DESC LIMIT 1";
+	const char *sql;
 	char real[PATH_MAX];
 	int rc;
 
 	FX_CHECK_ARG(out);
 	FX_CHECK_ARG(db);
 	FX_CHECK_ARG(path);
+	sql = db->version >= FX_SCHEMA_IMAGE_SETS ? sql4 : sql1;
 	rc = fx_casedb_find_id(out, db, sql, path, NULL, 0);
 	if (rc == FX_ENOTFOUND && realpath(path, real))
 		rc = fx_casedb_find_id(out, db, sql, real, NULL, 0);
@@ -779,4 +870,83 @@ int fx_casedb_custody_list(fx_casedb *db, int64_t evidence_id,
 			 "location, reason, time_utc, actor FROM "
 			 "custody_events WHERE evidence_id = ?1 ORDER BY id",
 			 evidence_id);
+}
+
+/* ---- exports ---- */
+
+struct export_files {
+	fx_arena *ar;
+	fx_image_file *files;
+	size_t n, cap;
+};
+
+static int export_file_row(fx_stmt *st, void *ctx)
+{
+	struct export_files *k = ctx;
+	fx_image_file *f;
+
+	k->files = fx_arena_grow(k->ar, k->files, k->n, &k->cap, sizeof(*k->files));
+	if (!k->files)
+		return k->ar->err;
+	f = &k->files[k->n++];
+	f->path = fx_arena_strdup(k->ar, fx_stmt_text(st, 0));
+	f->size = (uint64_t)fx_stmt_int(st, 1);
+	fx_casedb_hex_col(f->sha256, sizeof(f->sha256), fx_stmt_text(st, 2));
+	return k->ar->err;
+}
+
+static int emit_export(struct lister *l, fx_stmt *st, fx_arena *ar)
+{
+	struct cols c = { st, 0, ar };
+	struct export_files k = { ar, NULL, 0, 0 };
+	fx_casedb_export_info info;
+	fx_stmt *fs = NULL;
+	int rc;
+
+	memset(&info, 0, sizeof(info));
+	info.id = col_int(&c);
+	info.evidence_id = col_int(&c);
+	info.rec.version = FX_CASEDB_EXPORT_VERSION;
+	info.rec.acquisition_id = col_int(&c);
+	info.rec.verification_id = col_int(&c);
+	info.rec.time_utc = col_str(&c);
+	info.rec.actor = col_str(&c);
+	info.rec.host = col_str(&c);
+	info.rec.tool = col_str(&c);
+	info.rec.tool_version = col_str(&c);
+	info.rec.format = col_str(&c);
+	info.rec.path = col_str(&c);
+	info.rec.media_bytes = (uint64_t)col_int(&c);
+	fx_casedb_digest_col(&info.rec.media, "md5", fx_stmt_text(st, c.i++));
+	fx_casedb_digest_col(&info.rec.media, "sha1", fx_stmt_text(st, c.i++));
+	fx_casedb_digest_col(&info.rec.media, "sha256", fx_stmt_text(st, c.i++));
+	rc = fx_store_prepare(&fs, l->db->store, "SELECT path, size_bytes, "
+			      "sha256 FROM export_files WHERE export_id = ?1 "
+			      "ORDER BY id");
+	if (!rc) {
+		fx_stmt_bind_int(fs, 1, info.id);
+		rc = each_row(l->db, fs, export_file_row, &k);
+	}
+	fx_stmt_free(fs);
+	info.rec.files = k.files;
+	info.rec.n_files = k.n;
+	if (!rc)
+		rc = ar->err;
+	return rc ? rc : ((fx_casedb_export_cb)l->cb)(&info, l->payload);
+}
+
+int fx_casedb_export_list(fx_casedb *db, int64_t evidence_id,
+			  fx_casedb_export_cb cb, void *payload)
+{
+	struct lister l = { db, emit_export, (fx_any_fn)cb, payload };
+
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(cb);
+	if (db->version < FX_SCHEMA_EXPORTS)
+		return 0; /* read as it is: no export was ever recorded */
+	return list_rows(&l, "SELECT id, evidence_id, acquisition_id, "
+			 "verification_id, time_utc, actor, host, tool, "
+			 "tool_version, format, path, media_bytes, md5, sha1, "
+			 "sha256 FROM exports WHERE ?1 = 0 OR evidence_id = ?1 "
+			 "ORDER BY id", evidence_id);
 }

@@ -1,6 +1,7 @@
 /*
- * Writing records: cases, evidence, acquisitions (begin and finish),
- * verifications and custody events.
+ * Writing records: cases, evidence, acquisitions (begin and finish), the
+ * image sets of an acquisition with copies, verifications, custody events
+ * and exports.
  *
  * Each public function is one write (write_run, below): its arguments
  * checked (the required ones, the record's version, its fields), then one
@@ -333,9 +334,10 @@ static int acquisition_insert(int64_t *out, fx_casedb *db, int64_t ev_id,
 			      "removable, rotational, is_block_device, hpa_dco, "
 			      "write_block_method, write_block_before, write_block_after, "
 			      "start_utc, owner_host, owner_pid, owner_boot_id, "
-			      "owner_start_ticks) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-			      "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
-			      "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)");
+			      "owner_start_ticks, optical) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+			      "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+			      "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, "
+			      "?32, ?33)");
 	if (!rc)
 		rc = fx_stmt_bind_int(st, 1, ev_id) ? FX_ERROR : 0;
 	if (!rc)
@@ -350,6 +352,8 @@ static int acquisition_insert(int64_t *out, fx_casedb *db, int64_t ev_id,
 		rc = bind_source(db, st, 14, &r->evidence.source);
 	if (!rc)
 		rc = bind_texts(db, st, 25, wb, 5);
+	if (!rc)
+		rc = fx_casedb_bind_flag(db, st, 33, src->optical);
 	if (!rc) {
 		fx_stmt_bind_int(st, 30, (int64_t)getpid());
 		fx_stmt_bind_text(st, 31, boot[0] ? boot : NULL);
@@ -440,7 +444,7 @@ static int acquisition_begin_body(int64_t *id, fx_casedb *db, const void *rec,
 static const struct write_op acquisition_begin_op = {
 	"fx_casedb_acquisition_begin", 1, "rec",
 	"fx_casedb_acquisition_begin: fx_casedb_acquisition",
-	FX_CASEDB_ACQUISITION_VERSION, "acquisition.begin",
+	FX_CASEDB_ACQUISITION_VERSION, "acquisition.start",
 	acquisition_check, acquisition_begin_body
 };
 
@@ -549,8 +553,8 @@ static int files_insert(fx_casedb *db, int64_t acq_id,
 	int rc;
 
 	rc = fx_store_prepare(&st, db->store, "INSERT INTO image_files "
-			      "(acquisition_id, path, size_bytes, sha256) "
-			      "VALUES (?1, ?2, ?3, ?4)");
+			      "(acquisition_id, path, size_bytes, sha256, "
+			      "allocated_bytes) VALUES (?1, ?2, ?3, ?4, ?5)");
 	for (i = 0; !rc && i < n; i++) {
 		fx_stmt_reset(st);
 		fx_stmt_bind_int(st, 1, acq_id);
@@ -566,6 +570,9 @@ static int files_insert(fx_casedb *db, int64_t acq_id,
 		if (!rc)
 			rc = fx_casedb_bind_text(db, st, 4,
 						 value[0] ? value : NULL);
+		fx_stmt_bind_null(st, 5);
+		if (!rc && files[i].allocated_known)
+			rc = fx_casedb_bind_u64(db, st, 5, files[i].allocated, 0);
 		if (!rc)
 			rc = insert_run(NULL, db, st, "add image file");
 	}
@@ -654,17 +661,165 @@ static int finish_body(int64_t *id, fx_casedb *db, const void *rec,
 	return rc;
 }
 
-/* acquisition.end: acquisition.finish with the error (schema 3) */
+/* acquisition.close: acquisition.end (acquisition.finish with the error,
+ * schema 3) with the image files' allocated bytes (schema 5) */
 static const struct write_op finish_op = {
 	"fx_casedb_acquisition_finish", 0, "result",
 	"fx_casedb_acquisition_finish: fx_casedb_result",
-	FX_CASEDB_RESULT_VERSION, "acquisition.end", finish_check, finish_body
+	FX_CASEDB_RESULT_VERSION, "acquisition.close", finish_check, finish_body
 };
 
 int fx_casedb_acquisition_finish(fx_casedb *db, int64_t acq_id,
 				 const fx_casedb_result *result)
 {
 	return write_run(&finish_op, NULL, db, result, acq_id);
+}
+
+/* ---- image sets (schema 4) ---- */
+
+static int image_set_check(char when[FX_TIME_MAX], const void *rec,
+			   int64_t acq_id)
+{
+	const fx_casedb_image_set *s = rec;
+	int rc;
+
+	(void)when;
+	if (s->status <= FX_STATUS_RUNNING || s->status > FX_STATUS_INTERRUPTED)
+		return fx_error_set(FX_EUSAGE, "acquisition %lld: image set status "
+				    "%d is not a final status", (long long)acq_id,
+				    (int)s->status);
+	if ((rc = need_text(s->target, "image set target")) != 0 ||
+	    (rc = check_format(s->format)) != 0)
+		return rc;
+	if (s->n_files && !s->files)
+		return fx_error_set(FX_EUSAGE, "acquisition %lld: a count is "
+				    "set without its array", (long long)acq_id);
+	if (s->copy_number == 0 && s->n_files)
+		return fx_error_set(FX_EUSAGE, "acquisition %lld: image set 0 "
+				    "is TARGET, whose files are the acquisition's",
+				    (long long)acq_id);
+	return 0;
+}
+
+static int set_files_insert(fx_casedb *db, int64_t set_id,
+			    const fx_image_file *files, size_t n)
+{
+	char value[65];
+	fx_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	rc = fx_store_prepare(&st, db->store, "INSERT INTO image_set_files "
+			      "(image_set_id, path, size_bytes, sha256) "
+			      "VALUES (?1, ?2, ?3, ?4)");
+	for (i = 0; !rc && i < n; i++) {
+		fx_stmt_reset(st);
+		fx_stmt_bind_int(st, 1, set_id);
+		rc = need_text(files[i].path, "image file path");
+		if (!rc)
+			rc = fx_casedb_hex_arg(value, files[i].sha256[0] ?
+					       files[i].sha256 : NULL, 64,
+					       "sha256 of an image file");
+		if (!rc)
+			rc = fx_casedb_bind_text(db, st, 2, files[i].path);
+		if (!rc)
+			rc = fx_casedb_bind_u64(db, st, 3, files[i].size, 0);
+		if (!rc)
+			rc = fx_casedb_bind_text(db, st, 4, value[0] ? value : NULL);
+		if (!rc)
+			rc = insert_run(NULL, db, st, "add image set file");
+	}
+	fx_stmt_free(st);
+	return rc;
+}
+
+/* The acquisition exists, is finished, and has no such copy yet. */
+static int image_set_allowed(fx_casedb *db, int64_t acq_id, unsigned copy)
+{
+	char status[32] = "";
+	int64_t have = 0;
+	fx_stmt *st = NULL;
+	int rc;
+
+	rc = fx_store_prepare(&st, db->store, "SELECT status, (SELECT count(*) "
+			      "FROM image_sets WHERE acquisition_id = ?1 AND "
+			      "copy_number = ?2) FROM acquisitions WHERE id = ?1");
+	if (!rc) {
+		fx_stmt_bind_int(st, 1, acq_id);
+		fx_stmt_bind_int(st, 2, copy);
+		if (fx_stmt_step(st) == FX_STORE_ROW) {
+			snprintf(status, sizeof(status), "%s", fx_stmt_text(st, 0));
+			have = fx_stmt_int(st, 1);
+		}
+	}
+	fx_stmt_free(st);
+	if (rc)
+		return rc;
+	if (!status[0])
+		return fx_error_set(FX_ENOTFOUND, "case database %s: no "
+				    "acquisition with id %lld", db->path,
+				    (long long)acq_id);
+	if (!strcmp(status, "running"))
+		return fx_error_set(FX_EUSAGE, "case database %s: acquisition "
+				    "%lld is still running: its image sets are "
+				    "recorded once it is finished", db->path,
+				    (long long)acq_id);
+	if (have)
+		return fx_error_set(FX_EEXISTS, "case database %s: acquisition "
+				    "%lld has image set %u already", db->path,
+				    (long long)acq_id, copy);
+	return 0;
+}
+
+static int image_set_body(int64_t *id, fx_casedb *db, const void *rec,
+			  int64_t acq_id, const char *when)
+{
+	const fx_casedb_image_set *s = rec;
+	fx_stmt *st = NULL;
+	int rc;
+
+	(void)when;
+	rc = image_set_allowed(db, acq_id, s->copy_number);
+	if (!rc)
+		rc = fx_store_prepare(&st, db->store, "INSERT INTO image_sets "
+				      "(acquisition_id, copy_number, target, "
+				      "format, status, bytes_written, failed_at, "
+				      "error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+				      "?7, ?8)");
+	if (!rc) {
+		fx_stmt_bind_int(st, 1, acq_id);
+		fx_stmt_bind_int(st, 2, s->copy_number);
+		rc = fx_casedb_bind_text(db, st, 3, s->target);
+	}
+	if (!rc)
+		rc = fx_casedb_bind_text(db, st, 4, s->format);
+	if (!rc) {
+		fx_stmt_bind_text(st, 5, fx_status_name(s->status));
+		rc = fx_casedb_bind_u64(db, st, 6, s->bytes_written, 0);
+	}
+	if (!rc && s->failed_at != UINT64_MAX)
+		rc = fx_casedb_bind_u64(db, st, 7, s->failed_at, 0);
+	if (!rc)
+		rc = fx_casedb_bind_text(db, st, 8, s->error);
+	if (!rc)
+		rc = insert_run(id, db, st, "add image set");
+	fx_stmt_free(st);
+	if (!rc)
+		rc = set_files_insert(db, *id, s->files, s->n_files);
+	return rc;
+}
+
+static const struct write_op image_set_op = {
+	"fx_casedb_image_set_add", 1, "set",
+	"fx_casedb_image_set_add: fx_casedb_image_set",
+	FX_CASEDB_IMAGE_SET_VERSION, "image_set.record", image_set_check,
+	image_set_body
+};
+
+int fx_casedb_image_set_add(int64_t *out, fx_casedb *db, int64_t acq_id,
+			    const fx_casedb_image_set *set)
+{
+	return write_run(&image_set_op, out, db, set, acq_id);
 }
 
 /* ---- verifications and custody ---- */
@@ -801,6 +956,162 @@ int fx_casedb_custody_record(int64_t *out, fx_casedb *db,
 			     const fx_casedb_custody *c)
 {
 	return write_run(&custody_op, out, db, c, 0);
+}
+
+/* ---- exports ---- */
+
+static int export_check(char when[FX_TIME_MAX], const void *rec, int64_t ref)
+{
+	const fx_casedb_export *e = rec;
+	char hex[65];
+	size_t i;
+	int rc;
+
+	(void)ref;
+	if (!e->acquisition_id || !e->verification_id)
+		return fx_error_set(FX_EUSAGE, "export: the acquisition and the "
+				    "verification are required");
+	if ((rc = need_text(e->format, "export: format")) != 0 ||
+	    (rc = need_text(e->path, "export: path")) != 0)
+		return rc;
+	if (strcmp(e->format, "raw") && strcmp(e->format, "vhd") &&
+	    strcmp(e->format, "vmdk"))
+		return fx_error_set(FX_EUSAGE, "export: format %s is not raw, "
+				    "vhd or vmdk", e->format);
+	if (!e->media.sha256[0] || !e->n_files || !e->files)
+		return fx_error_set(FX_EUSAGE, "export: the media's SHA-256 "
+				    "and the files written are required");
+	for (i = 0, rc = 0; !rc && i < e->n_files; i++) {
+		rc = need_text(e->files[i].path, "export: file path");
+		if (!rc && !e->files[i].sha256[0])
+			rc = fx_error_set(FX_EUSAGE, "export: file %s has no "
+					  "SHA-256", e->files[i].path);
+		if (!rc)
+			rc = fx_casedb_hex_arg(hex, e->files[i].sha256, 64,
+					       "export: sha256 of a file");
+	}
+	return rc ? rc : fx_casedb_time_arg(when, e->time_utc, "export time");
+}
+
+/* The verification must be of the export's acquisition, and verified. */
+static int export_refs(int64_t *ev_id, fx_casedb *db, const fx_casedb_export *e)
+{
+	int64_t acq = 0, ok = 0;
+	int rc = fx_casedb_find_id(ev_id, db, "SELECT evidence_id FROM "
+				   "acquisitions WHERE id = ?3", NULL, NULL,
+				   e->acquisition_id);
+
+	if (!rc)
+		rc = fx_casedb_find_id(&acq, db, "SELECT acquisition_id FROM "
+				       "verifications WHERE id = ?3", NULL, NULL,
+				       e->verification_id);
+	if (rc == FX_ENOTFOUND)
+		return fx_error_set(rc, "case database %s: export of unknown "
+				    "acquisition %lld / verification %lld",
+				    db->path, (long long)e->acquisition_id,
+				    (long long)e->verification_id);
+	if (!rc)
+		rc = fx_casedb_find_id(&ok, db, "SELECT count(*) FROM "
+				       "verifications WHERE id = ?3 AND result "
+				       "= 'verified'", NULL, NULL,
+				       e->verification_id);
+	if (!rc && (acq != e->acquisition_id || !ok))
+		return fx_error_set(FX_EUSAGE, "export: verification %lld is "
+				    "not a passed verification of acquisition "
+				    "%lld", (long long)e->verification_id,
+				    (long long)e->acquisition_id);
+	return rc;
+}
+
+static int export_files_insert(fx_casedb *db, int64_t export_id,
+			       const fx_casedb_export *e)
+{
+	char hex[65];
+	fx_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	rc = fx_store_prepare(&st, db->store, "INSERT INTO export_files "
+			      "(export_id, path, size_bytes, sha256) VALUES "
+			      "(?1, ?2, ?3, ?4)");
+	for (i = 0; !rc && i < e->n_files; i++) {
+		fx_stmt_reset(st);
+		fx_stmt_bind_int(st, 1, export_id);
+		rc = fx_casedb_hex_arg(hex, e->files[i].sha256, 64, "sha256");
+		if (!rc)
+			rc = fx_casedb_bind_text(db, st, 2, e->files[i].path);
+		if (!rc)
+			rc = fx_casedb_bind_u64(db, st, 3, e->files[i].size, 0);
+		if (!rc)
+			rc = fx_casedb_bind_text(db, st, 4, hex);
+		if (!rc)
+			rc = insert_run(NULL, db, st, "add export file");
+	}
+	fx_stmt_free(st);
+	return rc;
+}
+
+static int export_body(int64_t *out, fx_casedb *db, const void *rec,
+		       int64_t ref, const char *when)
+{
+	const fx_casedb_export *e = rec;
+	char md5[33], sha1[41], sha256[65];
+	const char *texts[] = { when, e->actor ? e->actor : db->actor,
+		e->host ? e->host : db->host, e->tool, e->tool_version,
+		e->format, e->path };
+	int64_t ev_id = 0;
+	fx_stmt *st = NULL;
+	int rc;
+
+	(void)ref;
+	rc = export_refs(&ev_id, db, e);
+	if (!rc)
+		rc = fx_casedb_hex_arg(md5, e->media.md5[0] ? e->media.md5 : NULL,
+				       32, "export: media MD5");
+	if (!rc)
+		rc = fx_casedb_hex_arg(sha1, e->media.sha1[0] ? e->media.sha1 : NULL,
+				       40, "export: media SHA-1");
+	if (!rc)
+		rc = fx_casedb_hex_arg(sha256, e->media.sha256, 64,
+				       "export: media SHA-256");
+	if (!rc)
+		rc = fx_store_prepare(&st, db->store, "INSERT INTO exports "
+				      "(evidence_id, acquisition_id, "
+				      "verification_id, time_utc, actor, host, "
+				      "tool, tool_version, format, path, "
+				      "media_bytes, md5, sha1, sha256) VALUES "
+				      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+				      "?11, ?12, ?13, ?14)");
+	if (!rc) {
+		fx_stmt_bind_int(st, 1, ev_id);
+		fx_stmt_bind_int(st, 2, e->acquisition_id);
+		fx_stmt_bind_int(st, 3, e->verification_id);
+		rc = bind_texts(db, st, 4, texts, 7);
+	}
+	if (!rc)
+		rc = fx_casedb_bind_u64(db, st, 11, e->media_bytes, 0);
+	if (!rc)
+		rc = fx_casedb_bind_text(db, st, 12, md5[0] ? md5 : NULL);
+	if (!rc)
+		rc = fx_casedb_bind_text(db, st, 13, sha1[0] ? sha1 : NULL);
+	if (!rc)
+		rc = fx_casedb_bind_text(db, st, 14, sha256);
+	if (!rc)
+		rc = insert_run(out, db, st, "add export");
+	fx_stmt_free(st);
+	return rc ? rc : export_files_insert(db, *out, e);
+}
+
+static const struct write_op export_op = {
+	"fx_casedb_export_record", 1, "e",
+	"fx_casedb_export_record: fx_casedb_export",
+	FX_CASEDB_EXPORT_VERSION, "export.record", export_check, export_body
+};
+
+int fx_casedb_export_record(int64_t *out, fx_casedb *db,
+			    const fx_casedb_export *e)
+{
+	return write_run(&export_op, out, db, e, 0);
 }
 
 void fx_casedb_result_from_run(fx_casedb_result *out,

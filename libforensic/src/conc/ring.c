@@ -4,6 +4,12 @@
  * claim and publish, and read by consumers between next and release, and
  * the counters order the two. With 1 MiB buffers there are a few thousand
  * lock operations per GiB, which costs nothing next to hashing.
+ *
+ * Gates (the sinks): a buffer reaches the other consumers (the hashers)
+ * only once every live gate has released it, so the hashes never cover a
+ * byte that no image holds; gates themselves do not wait for each other,
+ * so one slow sink holds the others back by at most the ring's depth. A
+ * gate that fails stops gating; the last one to fail cuts the stream.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -23,7 +29,8 @@ struct fx_ring {
 	uint64_t published;      /* guarded by lock: buffers published */
 	uint64_t released[FX_RING_MAX_CONSUMERS]; /* lock: per consumer */
 	int closed;              /* guarded by lock */
-	int gate;                /* consumer the others trail, or -1 */
+	unsigned gates;          /* consumers that are gates (bit mask) */
+	unsigned live_gates;     /* lock: gates that have not failed */
 	uint64_t cut;            /* lock: first skipped buffer (UINT64_MAX) */
 };
 
@@ -51,7 +58,6 @@ int fx_ring_new(fx_ring **out, size_t nslots, size_t slot_size,
 	r->nslots = nslots;
 	r->slot_size = slot_size;
 	r->nconsumers = nconsumers;
-	r->gate = -1;
 	r->cut = UINT64_MAX;
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->filled, NULL);
@@ -122,28 +128,45 @@ void fx_ring_close(fx_ring *ring)
 	pthread_mutex_unlock(&ring->lock);
 }
 
-void fx_ring_set_gate(fx_ring *ring, unsigned g)
+void fx_ring_add_gate(fx_ring *ring, unsigned g)
 {
-	ring->gate = (int)g;
+	ring->gates |= 1u << g;
+	ring->live_gates |= 1u << g;
 }
 
-void fx_ring_cut(fx_ring *ring)
+int fx_ring_drop_gate(fx_ring *ring, unsigned g)
 {
+	int cut = 0;
+
 	pthread_mutex_lock(&ring->lock);
-	if (ring->gate >= 0 && ring->cut == UINT64_MAX)
-		ring->cut = ring->released[ring->gate];
+	if (ring->live_gates & (1u << g)) {
+		ring->live_gates &= ~(1u << g);
+		if (!ring->live_gates && ring->cut == UINT64_MAX) {
+			ring->cut = ring->released[g];
+			cut = 1;
+		}
+		/* trailing consumers may now wait for fewer gates */
+		pthread_cond_broadcast(&ring->filled);
+	}
 	pthread_mutex_unlock(&ring->lock);
+	return cut;
 }
 
-/* Whether consumer c may take its next buffer now. */
+/* Whether consumer c may take its next buffer now: a gate as soon as it
+ * is published, any other consumer once every live gate released it. */
 static int ready(const fx_ring *r, unsigned c)
 {
 	uint64_t seq = r->released[c];
+	unsigned g;
 
 	if (seq >= r->published)
 		return 0;
-	return r->gate < 0 || (unsigned)r->gate == c ||
-	       r->released[r->gate] > seq;
+	if (r->gates & (1u << c))
+		return 1;
+	for (g = 0; g < r->nconsumers; g++)
+		if ((r->live_gates & (1u << g)) && r->released[g] <= seq)
+			return 0;
+	return 1;
 }
 
 int fx_ring_next(fx_ring *ring, unsigned c, fx_ring_slot *out)
@@ -173,7 +196,7 @@ void fx_ring_release(fx_ring *ring, unsigned c)
 	pthread_mutex_lock(&ring->lock);
 	ring->released[c]++;
 	pthread_cond_broadcast(&ring->freed);
-	if (ring->gate >= 0 && (unsigned)ring->gate == c)
+	if (ring->gates & (1u << c))
 		pthread_cond_broadcast(&ring->filled); /* trailing consumers */
 	pthread_mutex_unlock(&ring->lock);
 }

@@ -33,12 +33,17 @@ void fx_ring_publish(fx_ring *ring, size_t len, uint64_t offset);
 /* Producer: no more buffers; consumers drain what is published. */
 void fx_ring_close(fx_ring *ring);
 
-/* Makes every other consumer trail consumer g: they get a buffer only
- * after g released it (hashes then cover only what the sink has taken). */
-void fx_ring_set_gate(fx_ring *ring, unsigned g);
-/* Called by the gate consumer before releasing the buffer it failed on:
- * that buffer and all later ones reach the others with skip set. */
-void fx_ring_cut(fx_ring *ring);
+/* Makes consumer g one of the ring's gates (before any buffer is
+ * published): every consumer that is not a gate gets a buffer only after
+ * every live gate released it (hashes then cover only what all the sinks
+ * still writing have taken). Gates do not wait for each other. */
+void fx_ring_add_gate(fx_ring *ring, unsigned g);
+/* Called by gate g before releasing the buffer it failed on. While other
+ * gates are live, g only stops gating (it keeps consuming; the others go
+ * on) and 0 is returned. When g was the last live gate, that buffer and
+ * all later ones reach the other consumers with skip set, and 1 is
+ * returned: the stream is cut. */
+int fx_ring_drop_gate(fx_ring *ring, unsigned g);
 
 /* Consumer c: waits for its next buffer; 0 when drained, 1 with *out set. */
 int fx_ring_next(fx_ring *ring, unsigned c, fx_ring_slot *out);

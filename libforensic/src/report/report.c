@@ -4,7 +4,8 @@
  * (struct fx_rpt), checks the audit chain, works out what must be on the
  * first page (failed verifications, unfinished acquisitions, a broken
  * chain), and only then hands the model to one format writer
- * (report_text.c, report_html.c, report_json.c, report_dfxml.c). So a
+ * (report_text.c, report_html.c, report_json.c, report_dfxml.c,
+ * report_case.c). So a
  * failed read never leaves half a report, and every format says the same
  * things in the same words.
  *
@@ -362,6 +363,37 @@ static int alert(struct fx_rpt *r, size_t *cap, enum fx_rpt_alert_kind kind,
 	return err;
 }
 
+/* A destination of an acquisition with copies that failed while the
+ * acquisition completed: a partial image the reader must not take for a
+ * copy of the evidence. */
+static int copy_alerts(struct fx_rpt *r, size_t *cap,
+		       const struct fx_rpt_item *it,
+		       const fx_casedb_acquisition_info *a)
+{
+	char msg[1024];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; !rc && i < a->n_image_sets; i++) {
+		const fx_casedb_image_set *s = &a->image_sets[i];
+		char at[64] = "", what[32] = "TARGET";
+
+		if (s->status != FX_STATUS_FAILED)
+			continue;
+		if (s->failed_at != UINT64_MAX)
+			snprintf(at, sizeof(at), " at byte %llu",
+				 (unsigned long long)s->failed_at);
+		if (s->copy_number)
+			snprintf(what, sizeof(what), "copy %u", s->copy_number);
+		snprintf(msg, sizeof(msg), "Acquisition %lld of evidence %s: "
+			 "%s %s failed%s (%s); its files are a partial image.",
+			 (long long)a->id, it->ev.evidence.evidence_number, what,
+			 fx_rpt_or(s->target), at, fx_rpt_or(s->error));
+		rc = alert(r, cap, FX_ALERT_ACQUISITION, it, a->id, msg);
+	}
+	return rc;
+}
+
 static int item_alerts(struct fx_rpt *r, size_t *cap,
 		       const struct fx_rpt_item *it)
 {
@@ -388,8 +420,10 @@ static int item_alerts(struct fx_rpt *r, size_t *cap,
 		const fx_casedb_acquisition_info *a = it->acq[i];
 
 		if (a->status == FX_STATUS_COMPLETED ||
-		    a->status == FX_STATUS_COMPLETED_WITH_ERRORS)
+		    a->status == FX_STATUS_COMPLETED_WITH_ERRORS) {
+			rc = copy_alerts(r, cap, it, a);
 			continue;
+		}
 		snprintf(msg, sizeof(msg), "Acquisition %lld of evidence %s "
 			 "did not complete: status %s%s%s.", (long long)a->id,
 			 ev, fx_status_name(a->status),
@@ -429,7 +463,7 @@ static int check_options(const fx_report_options *o)
 		return fx_error_arg_missing("fx_report_write", "opts");
 	FX_CHECK_VERSION(o, FX_REPORT_OPTIONS_VERSION,
 			 "fx_report_write: fx_report_options");
-	if (o->format < FX_REPORT_TEXT || o->format > FX_REPORT_DFXML)
+	if (o->format < FX_REPORT_TEXT || o->format > FX_REPORT_CASE)
 		return fx_error_set(FX_EUSAGE, "report: unknown format %d",
 				    o->format);
 	if (!o->case_number && !o->evidence_number)
@@ -557,17 +591,17 @@ void fx_rpt_evidence_list(const struct fx_rpt *r, char *out, size_t size)
 
 int fx_report_parse_format(int *out, const char *name)
 {
-	static const char *names[] = { "text", "html", "json", "dfxml" };
+	static const char *names[] = { "text", "html", "json", "dfxml", "case" };
 	int i;
 
 	FX_CHECK_ARG(out);
-	for (i = 0; name && i < 4; i++)
+	for (i = 0; name && i < 5; i++)
 		if (strcmp(name, names[i]) == 0) {
 			*out = FX_REPORT_TEXT + i;
 			return 0;
 		}
 	return fx_error_set(FX_EUSAGE, "unknown report format \"%.40s\" "
-			    "(expected html, text, json or dfxml)",
+			    "(expected html, text, json, dfxml or case)",
 			    name ? name : "");
 }
 
@@ -575,7 +609,7 @@ int fx_report_write(FILE *out, fx_casedb *db, const fx_report_options *opts)
 {
 	static int (*const writers[])(FILE *, const struct fx_rpt *) = {
 		fx_rpt_write_text, fx_rpt_write_html, fx_rpt_write_json,
-		fx_rpt_write_dfxml
+		fx_rpt_write_dfxml, fx_rpt_write_case
 	};
 	struct fx_rpt r;
 	int rc;

@@ -1,8 +1,9 @@
 /*
  * A verification's findings as a court report states them: sentences and
- * tables, not the JSON the database keeps. `verify` records its whole
- * result as one JSON object (verify_json.c); `acquire --verify` records a
- * line of text. This file reads either into blocks -- sentences (with
+ * tables, not the JSON the database keeps. `verify` and `acquire --verify`
+ * record the engine's whole result as one JSON object (verify_json.c);
+ * databases written before acquire used the engine hold a line of text
+ * for acquire's read-back. This file reads either into blocks -- sentences (with
  * hashes as unbreakable pieces) and tables (rows of cells, optionally with
  * hash lines under a row) -- that report_text.c and report_html.c lay out.
  * The wording is decided here, once, for both.

@@ -204,6 +204,45 @@ static void unreadable(FILE *f, const fx_casedb_acquisition_info *a)
 	fputs("</tbody></table>\n", f);
 }
 
+static void image_files(FILE *f, const fx_casedb_result *x);
+
+/* An acquisition written to several destinations at once: each one, how
+ * it ended, and a copy's files. */
+static void image_sets(FILE *f, const fx_casedb_acquisition_info *a)
+{
+	char buf[128];
+	size_t i;
+
+	for (i = 0; i < a->n_image_sets; i++) {
+		const fx_casedb_image_set *s = &a->image_sets[i];
+		fx_casedb_result files;
+
+		if (s->copy_number)
+			fprintf(f, "<h4>Copy %u</h4>\n<table class=\"kv\">\n", s->copy_number);
+		else
+			fputs("<h4>TARGET (copy 0)</h4>\n<table class=\"kv\">\n", f);
+		kv(f, "Destination", s->target);
+		kv(f, "Format", s->format);
+		if (s->status == FX_STATUS_FAILED && s->failed_at != UINT64_MAX)
+			snprintf(buf, sizeof(buf), "failed at byte %llu (a partial image)",
+				 (unsigned long long)s->failed_at);
+		else
+			snprintf(buf, sizeof(buf), "%s", fx_status_name(s->status));
+		kv(f, "Status", buf);
+		if (s->error)
+			kv(f, "Error", s->error);
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)s->bytes_written);
+		kv(f, "Bytes written", buf);
+		fputs("</table>\n", f);
+		if (!s->copy_number)
+			continue; /* its files are the acquisition's, above */
+		memset(&files, 0, sizeof(files));
+		files.files = s->files;
+		files.n_files = s->n_files;
+		image_files(f, &files);
+	}
+}
+
 static void image_files(FILE *f, const fx_casedb_result *x)
 {
 	size_t i;
@@ -219,8 +258,11 @@ static void image_files(FILE *f, const fx_casedb_result *x)
 		fprintf(f, "<tr><td class=\"n\">%zu</td><td><span class=\"v "
 			"mono\">", i + 1);
 		esc(f, x->files[i].path);
-		fprintf(f, "</span><br>%llu bytes<br>SHA-256 ",
-			(unsigned long long)x->files[i].size);
+		fprintf(f, "</span><br>%llu bytes", (unsigned long long)x->files[i].size);
+		if (x->files[i].allocated_known)
+			fprintf(f, ", %llu bytes allocated on storage",
+				(unsigned long long)x->files[i].allocated);
+		fputs("<br>SHA-256 ", f);
 		if (x->files[i].sha256[0]) {
 			fputs("<span class=\"hash\">", f);
 			esc(f, x->files[i].sha256);
@@ -268,6 +310,9 @@ static void acq_rows(FILE *f, const fx_casedb_acquisition_info *a)
 	kv(f, "State before", r->evidence.source.ro_before);
 	kv(f, "State after", r->evidence.source.ro_after);
 	kv(f, "Format", r->format);
+	/* the media this acquisition saw (schema 5 on; not shown before) */
+	if (r->evidence.source.optical >= 0)
+		kv(f, "Optical media", fx_rpt_flag(r->evidence.source.optical));
 	kv(f, "Compression", r->compression);
 	if (r->segment_size)
 		kv_u64(f, "Segment size", r->segment_size, " bytes");
@@ -301,6 +346,7 @@ static void acquisition(FILE *f, const struct fx_rpt_item *it,
 	windows_table(f, a->result.windows, a->result.n_windows);
 	unreadable(f, a);
 	image_files(f, &a->result);
+	image_sets(f, a);
 }
 
 /* The pieces of a sentence: text escaped, hashes unbreakable. */

@@ -191,5 +191,7 @@ int fx_rpt_write_text(FILE *f, const struct fx_rpt *r);
 int fx_rpt_write_html(FILE *f, const struct fx_rpt *r);
 int fx_rpt_write_json(FILE *f, const struct fx_rpt *r);
 int fx_rpt_write_dfxml(FILE *f, const struct fx_rpt *r);
+/* CASE 1.4 / UCO 1.4 JSON-LD (report_case.c) */
+int fx_rpt_write_case(FILE *f, const struct fx_rpt *r);
 
 #endif

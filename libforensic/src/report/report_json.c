@@ -8,6 +8,8 @@
  *
  * Threading: none; writes only to the FILE given.
  */
+#include <string.h>
+
 #include "base/json.h"
 #include "report/report_int.h"
 
@@ -86,6 +88,7 @@ static void source(fx_json *w, const char *key, const fx_source_info *s)
 	flag(w, "removable", s->removable);
 	flag(w, "rotational", s->rotational);
 	flag(w, "is_block_device", s->is_block_device);
+	flag(w, "optical", s->optical);
 	str(w, "hpa_dco", s->hpa_dco);
 	obj_end(w);
 }
@@ -150,7 +153,44 @@ static void image_files(fx_json *w, const fx_casedb_result *x)
 		obj(w, NULL);
 		str(w, "path", x->files[i].path);
 		num(w, "size_bytes", x->files[i].size);
+		if (x->files[i].allocated_known)
+			num(w, "allocated_bytes", x->files[i].allocated);
+		else
+			null(w, "allocated_bytes");
 		hex(w, "sha256", x->files[i].sha256);
+		obj_end(w);
+	}
+	arr_end(w);
+}
+
+/* The destinations of an acquisition with copies (only then present). */
+static void image_sets(fx_json *w, const fx_casedb_acquisition_info *a)
+{
+	size_t i;
+
+	if (!a->n_image_sets)
+		return;
+	arr(w, "image_sets");
+	for (i = 0; i < a->n_image_sets; i++) {
+		const fx_casedb_image_set *s = &a->image_sets[i];
+		fx_casedb_result files;
+
+		obj(w, NULL);
+		num(w, "copy_number", s->copy_number);
+		str(w, "target", s->target);
+		str(w, "format", s->format);
+		str(w, "status", fx_status_name(s->status));
+		num(w, "bytes_written", s->bytes_written);
+		fx_json_key(w, "failed_at");
+		if (s->failed_at == UINT64_MAX)
+			fx_json_null(w);
+		else
+			fx_json_uint(w, s->failed_at);
+		str(w, "error", s->error);
+		memset(&files, 0, sizeof(files));
+		files.files = s->files;
+		files.n_files = s->n_files;
+		image_files(w, &files);
 		obj_end(w);
 	}
 	arr_end(w);
@@ -206,6 +246,7 @@ static void acquisition(fx_json *w, const fx_casedb_acquisition_info *a)
 	windows(w, a->result.windows, a->result.n_windows);
 	unreadable(w, a);
 	image_files(w, &a->result);
+	image_sets(w, a);
 	obj_end(w);
 }
 

@@ -279,7 +279,49 @@ static void image_files(FILE *f, const fx_casedb_result *x)
 		snprintf(buf, sizeof(buf), "%llu bytes",
 			 (unsigned long long)x->files[i].size);
 		field(f, 6, "Size", buf);
+		if (x->files[i].allocated_known) {
+			snprintf(buf, sizeof(buf), "%llu bytes on storage",
+				 (unsigned long long)x->files[i].allocated);
+			field(f, 6, "Allocated", buf);
+		}
 		hash_line(f, 6, "SHA-256", x->files[i].sha256);
+	}
+}
+
+/* An acquisition written to several destinations at once: each one,
+ * how it ended, and a copy's files. */
+static void image_sets(FILE *f, const fx_casedb_acquisition_info *a)
+{
+	char title[64], buf[256];
+	size_t i;
+
+	for (i = 0; i < a->n_image_sets; i++) {
+		const fx_casedb_image_set *s = &a->image_sets[i];
+		fx_casedb_result files;
+
+		if (s->copy_number)
+			snprintf(title, sizeof(title), "Copy %u:", s->copy_number);
+		else
+			snprintf(title, sizeof(title), "TARGET (copy 0):");
+		fputc('\n', f);
+		para(f, 2, title);
+		field(f, 4, "Destination", fx_rpt_or(s->target));
+		field(f, 4, "Format", fx_rpt_or(s->format));
+		if (s->status == FX_STATUS_FAILED && s->failed_at != UINT64_MAX)
+			snprintf(buf, sizeof(buf), "failed at byte %llu (a partial image)",
+				 (unsigned long long)s->failed_at);
+		else
+			snprintf(buf, sizeof(buf), "%s", fx_status_name(s->status));
+		field(f, 4, "Status", buf);
+		if (s->error)
+			field(f, 4, "Error", s->error);
+		fieldf(f, 4, "Bytes written", "%llu", (unsigned long long)s->bytes_written);
+		if (!s->copy_number)
+			continue; /* its files are the acquisition's, above */
+		memset(&files, 0, sizeof(files));
+		files.files = s->files;
+		files.n_files = s->n_files;
+		image_files(f, &files);
 	}
 }
 
@@ -309,6 +351,7 @@ static void acquisition(FILE *f, const struct fx_rpt_item *it,
 	unreadable(f, a);
 	fputc('\n', f);
 	image_files(f, &a->result);
+	image_sets(f, a);
 }
 
 /* Who ran it, how, when, and with what settings. */
@@ -346,6 +389,9 @@ static void acq_fields(FILE *f, const fx_casedb_acquisition_info *a)
 	field(f, 2, "State before", r->evidence.source.ro_before);
 	field(f, 2, "State after", r->evidence.source.ro_after);
 	field(f, 2, "Format", r->format);
+	/* the media this acquisition saw (schema 5 on; not shown before) */
+	if (r->evidence.source.optical >= 0)
+		field(f, 2, "Optical media", fx_rpt_flag(r->evidence.source.optical));
 	field(f, 2, "Compression", r->compression);
 	if (r->segment_size)
 		fieldf(f, 2, "Segment size", "%llu bytes",

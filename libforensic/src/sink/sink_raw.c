@@ -14,7 +14,6 @@
  * multiple of 4096) switches that file back to buffered writes. After a
  * failed write the file is cut back to the last complete write, so the
  * image never holds a partial block the hashes do not cover.
- * Used by the pipeline's sink thread only.
  *
  * Resume (fx_sink_raw_resume): the files an interrupted run left are
  * reopened by name, never following a link and never creating one; each
@@ -25,6 +24,20 @@
  * are 0444: a file is made writable only for the open through its own
  * descriptor, and read-only again at once (an open descriptor keeps its
  * access).
+ *
+ * Sparse (fx_raw_options.sparse): each buffer is scanned in 4 KiB blocks
+ * of the file (word-wise, stopping at the first non-zero word, so a block
+ * of data costs a few loads); a run of zero blocks of at least
+ * FX_RAW_SPARSE_MIN_HOLE is skipped with lseek instead of written (runs
+ * are judged within one buffer: no state is carried between writes, so a
+ * run cut by a buffer's end may leave up to 60 KiB of it written), and
+ * the file's size is set by ftruncate when it is closed. Holes start and
+ * end on 4 KiB boundaries of the file, so the writes between them keep
+ * O_DIRECT's alignment. TARGET.iso is the same single file under the
+ * name of optical media.
+ *
+ * Every file's allocated size (st_blocks * 512) is taken after its final
+ * fdatasync. Used by the pipeline's sink thread only.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/error.h"
@@ -45,6 +59,8 @@
 typedef struct raw_sink {
 	char target[PATH_MAX];
 	uint64_t segment_size;     /* 0: one .raw file */
+	int sparse;                /* zero runs left as holes */
+	int iso;                   /* one file, TARGET.iso */
 	int fd;                    /* current file, -1 between files */
 	int direct;                /* current file opened O_DIRECT */
 	uint64_t in_file;          /* bytes in the current file */
@@ -78,8 +94,12 @@ static int open_next(raw_sink *r)
 		return fx_error_set(FX_ERROR, "out of memory");
 	f = &r->files[r->nfiles];
 	memset(f, 0, sizeof(*f));
-	if ((rc = fx_raw_segment_name(name, sizeof(name), r->target,
-				      r->segment_size, (unsigned)r->nfiles)))
+	if (r->iso && snprintf(name, sizeof(name), "%s.iso", r->target) >=
+	    (int)sizeof(name))
+		return fx_error_set(FX_EUSAGE, "image name too long: %s", r->target);
+	if (!r->iso && (rc = fx_raw_segment_name(name, sizeof(name), r->target,
+						 r->segment_size,
+						 (unsigned)r->nfiles)))
 		return rc;
 	if (!(path = strdup(name)))
 		return fx_error_set(FX_ERROR, "out of memory");
@@ -95,15 +115,33 @@ static int open_next(raw_sink *r)
 	return 0;
 }
 
+/* What the file takes on storage, measured after its final flush. */
+static void measure_allocated(raw_sink *r, fx_image_file *f)
+{
+	struct stat st;
+
+	if (fstat(r->fd, &st) == 0) {
+		f->allocated = (uint64_t)st.st_blocks * 512;
+		f->allocated_known = 1;
+	}
+}
+
 static int close_current(raw_sink *r)
 {
 	fx_image_file *f = &r->files[r->nfiles - 1];
 	int rc = 0;
 
-	if (fdatasync(r->fd) != 0 && errno != EINVAL)
+	/* a sparse file that ends in a hole gets its size here */
+	if (r->sparse && ftruncate(r->fd, (off_t)r->in_file) != 0)
+		rc = fx_error_set_errno(fx_error_from_errno(errno), errno,
+					"cannot set the size of %s to %llu bytes",
+					f->path, (unsigned long long)r->in_file);
+	if (rc == 0 && fdatasync(r->fd) != 0 && errno != EINVAL)
 		rc = fx_error_set_errno(fx_error_from_errno(errno), errno,
 					"cannot flush %s after %llu bytes", f->path,
 					(unsigned long long)r->in_file);
+	if (rc == 0)
+		measure_allocated(r, f);
 	if (close(r->fd) != 0 && rc == 0)
 		rc = fx_error_set_errno(fx_error_from_errno(errno), errno,
 					"cannot close %s", f->path);
@@ -114,17 +152,99 @@ static int close_current(raw_sink *r)
 	return rc;
 }
 
-/* Writes take bytes at the current position, leaving O_DIRECT when the
- * buffer, length or file position is not aligned for it. */
-static int write_part(raw_sink *r, const uint8_t *data, size_t take)
+/* Writes bytes at the current position pos of the file, leaving O_DIRECT
+ * when the buffer, length or position is not aligned for it. */
+static int write_at(raw_sink *r, const uint8_t *data, size_t len, uint64_t pos)
 {
-	int rc;
-
-	if (r->direct && (((uintptr_t)data | take | r->in_file) & 4095)) {
+	if (len == 0)
+		return 0;
+	if (r->direct && (((uintptr_t)data | len | pos) & 4095)) {
 		fcntl(r->fd, F_SETFL, fcntl(r->fd, F_GETFL) & ~O_DIRECT);
 		r->direct = 0;
 	}
-	rc = fx_write_all(r->fd, data, take);
+	return fx_write_all(r->fd, data, len);
+}
+
+#define SPARSE_BLOCK 4096
+
+/*
+ * Whether len bytes are all zero. Eight 64-bit words per step, OR-ed, so
+ * the loop is branch-light; a block of data usually ends it at the first
+ * step. memcpy loads: data need not be aligned (a segment may end
+ * anywhere), and the compiler makes them plain loads.
+ */
+static int all_zero(const uint8_t *p, size_t len)
+{
+	uint64_t w[8], acc;
+	size_t i = 0;
+	int k;
+
+	for (; i + sizeof(w) <= len; i += sizeof(w)) {
+		memcpy(w, p + i, sizeof(w));
+		acc = 0;
+		for (k = 0; k < 8; k++)
+			acc |= w[k];
+		if (acc)
+			return 0;
+	}
+	for (; i < len; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+/* Writes [from, zero) of a buffer at file position pos, then skips the
+ * zeros up to end, leaving a hole. Returns 0 or -errno. */
+static int write_then_skip(raw_sink *r, const uint8_t *data, uint64_t pos,
+			   size_t from, size_t zero, size_t end)
+{
+	int rc = write_at(r, data + from, zero - from, pos + from);
+
+	if (rc == 0 && lseek(r->fd, (off_t)(pos + end), SEEK_SET) < 0)
+		rc = -errno;
+	return rc;
+}
+
+/*
+ * Sparse: [data, data + len) at file position pos, in 4 KiB blocks of the
+ * file; each run of zero blocks of FX_RAW_SPARSE_MIN_HOLE or more is
+ * skipped, everything else written. Returns 0 or -errno.
+ */
+static int write_sparse(raw_sink *r, const uint8_t *data, size_t len,
+			uint64_t pos)
+{
+	size_t at = 0, from = 0, zero = 0, block;
+	int in_zero = 0, rc;
+
+	for (; at < len; at += block) {
+		block = SPARSE_BLOCK - (size_t)((pos + at) % SPARSE_BLOCK);
+		if (block > len - at)
+			block = len - at;
+		if (all_zero(data + at, block)) {
+			if (!in_zero)
+				zero = at;
+			in_zero = 1;
+			continue;
+		}
+		if (in_zero && at - zero >= FX_RAW_SPARSE_MIN_HOLE) {
+			if ((rc = write_then_skip(r, data, pos, from, zero, at)) != 0)
+				return rc;
+			from = at;
+		}
+		in_zero = 0;
+	}
+	if (in_zero && len - zero >= FX_RAW_SPARSE_MIN_HOLE)
+		return write_then_skip(r, data, pos, from, zero, len);
+	return write_at(r, data + from, len - from, pos + from);
+}
+
+/* The bytes at the current position, or none: the file is cut back to
+ * its last complete write. */
+static int write_part(raw_sink *r, const uint8_t *data, size_t take)
+{
+	int rc = r->sparse ? write_sparse(r, data, take, r->in_file)
+			   : write_at(r, data, take, r->in_file);
+
 	if (rc != 0 && ftruncate(r->fd, (off_t)r->in_file) == 0)
 		lseek(r->fd, (off_t)r->in_file, SEEK_SET);
 	return rc;
@@ -228,9 +348,23 @@ static const fx_sink_ops raw_ops = { FX_SINK_OPS_VERSION, raw_write,
 				     raw_finish, raw_close, raw_files, NULL,
 				     raw_sync };
 
-static int raw_alloc(raw_sink **out, const char *target, uint64_t segment_size);
+static const fx_sink_ops raw_sparse_ops = { FX_SINK_OPS_VERSION, raw_write,
+					    raw_finish, raw_close, raw_files,
+					    NULL, NULL };
+
+static int raw_alloc(raw_sink **out, const char *target,
+		     const fx_raw_options *opts);
 
 int fx_sink_raw_new(fx_sink **out, const char *target, uint64_t segment_size)
+{
+	fx_raw_options o = FX_RAW_OPTIONS_INIT;
+
+	o.segment_size = segment_size;
+	return fx_sink_raw_open(out, target, &o);
+}
+
+int fx_sink_raw_open(fx_sink **out, const char *target,
+		     const fx_raw_options *opts)
 {
 	raw_sink *r;
 	int rc;
@@ -238,25 +372,38 @@ int fx_sink_raw_new(fx_sink **out, const char *target, uint64_t segment_size)
 	FX_CHECK_ARG(out);
 	*out = NULL;
 	FX_CHECK_ARG(target);
-	if ((rc = raw_alloc(&r, target, segment_size)) != 0)
+	FX_CHECK_ARG(opts);
+	FX_CHECK_VERSION(opts, FX_RAW_OPTIONS_VERSION,
+			 "fx_sink_raw_open: fx_raw_options");
+	if ((rc = raw_alloc(&r, target, opts)) != 0)
 		return rc;
-	if ((rc = fx_sink_new_custom(out, &raw_ops, r)) != 0)
+	/* a sparse file's size is set when it is closed: a checkpoint could
+	 * not make its bytes durable, so it has no sync */
+	if ((rc = fx_sink_new_custom(out, r->sparse ? &raw_sparse_ops : &raw_ops,
+				     r)) != 0)
 		raw_close(r);
 	return rc;
 }
 
-static int raw_alloc(raw_sink **out, const char *target, uint64_t segment_size)
+static int raw_alloc(raw_sink **out, const char *target,
+		     const fx_raw_options *opts)
 {
+	uint64_t segment_size = opts->segment_size;
 	raw_sink *r;
 	int rc;
 
 	*out = NULL;
 	if ((rc = fx_raw_segment_size_check(segment_size)) != 0)
 		return rc;
+	if (opts->iso && segment_size)
+		return fx_error_set(FX_EUSAGE, "an .iso image is one file: "
+				    "--segment-size is for --format raw");
 	if (!(r = calloc(1, sizeof(*r))))
 		return fx_error_set(FX_ERROR, "out of memory");
 	r->fd = -1;
 	r->segment_size = segment_size;
+	r->sparse = opts->sparse != 0;
+	r->iso = opts->iso != 0;
 	if (snprintf(r->target, sizeof(r->target), "%s", target) >=
 	    (int)sizeof(r->target)) {
 		raw_close(r);
@@ -441,17 +588,81 @@ static int resume_files(raw_sink *r, uint64_t offset)
 int fx_sink_raw_resume(fx_sink **out, const char *target,
 		       uint64_t segment_size, uint64_t offset)
 {
+	fx_raw_options o = FX_RAW_OPTIONS_INIT;
 	raw_sink *r;
 	int rc;
 
 	FX_CHECK_ARG(out);
 	*out = NULL;
 	FX_CHECK_ARG(target);
-	if ((rc = raw_alloc(&r, target, segment_size)) != 0)
+	o.segment_size = segment_size; /* never sparse, never .iso */
+	if ((rc = raw_alloc(&r, target, &o)) != 0)
 		return rc;
 	if ((rc = resume_files(r, offset)) == 0 &&
 	    (rc = fx_sink_new_custom(out, &raw_ops, r)) == 0)
 		return 0;
 	raw_close(r);
+	return rc;
+}
+
+/* A probe file in dir: unnamed (O_TMPFILE) where the file system allows
+ * it, else named for this process, the time and a counter, created
+ * O_EXCL|O_NOFOLLOW (never anyone's file) and unlinked at once. The fd,
+ * or -1 with errno. */
+static int probe_create(const char *dir)
+{
+	static unsigned counter;
+	char name[PATH_MAX + 128];
+	struct timespec now;
+	int fd, tries;
+
+	fd = open(dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR &&
+			errno != EINVAL))
+		return fd;
+	for (tries = 0; tries < 16; tries++) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		snprintf(name, sizeof(name), "%s/.fx-sparse-probe.%ld.%lld.%ld.%u",
+			 dir, (long)getpid(), (long long)now.tv_sec,
+			 (long)now.tv_nsec, __atomic_add_fetch(&counter, 1,
+							       __ATOMIC_RELAXED));
+		fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			  0600);
+		if (fd >= 0) {
+			unlink(name);
+			return fd;
+		}
+		if (errno != EEXIST)
+			return -1;
+	}
+	return -1;
+}
+
+int fx_raw_sparse_check(const char *target)
+{
+	char dir[PATH_MAX], *slash;
+	struct stat st;
+	uint64_t taken;
+	int fd, rc = 0;
+
+	FX_CHECK_ARG(target);
+	snprintf(dir, sizeof(dir), "%s", target);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		slash[slash == dir ? 1 : 0] = '\0';
+	if ((fd = probe_create(dir)) < 0)
+		return fx_error_set_errno(fx_error_from_errno(errno), errno,
+					  "--sparse: cannot probe %s for holes", dir);
+	if (pwrite(fd, "", 1, (off_t)1 << 20) != 1 || fsync(fd) != 0 ||
+	    fstat(fd, &st) != 0)
+		rc = fx_error_set_errno(fx_error_from_errno(errno), errno,
+					"--sparse: cannot probe %s for holes", dir);
+	taken = rc == 0 ? (uint64_t)st.st_blocks * 512 : 0;
+	if (rc == 0 && taken >= ((uint64_t)1 << 20))
+		rc = fx_error_set(FX_EUSAGE,
+				  "--sparse: the file system of %s does not keep holes (one byte written at 1 MiB took %llu bytes), so a sparse image would take its full size; write a plain raw image, or to a file system with holes (ext4, XFS, Btrfs, tmpfs)",
+				  dir, (unsigned long long)taken);
+	close(fd);
 	return rc;
 }

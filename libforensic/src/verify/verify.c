@@ -198,8 +198,56 @@ static int same_name(const char *a, const char *b)
 	return strcmp(basename(x), basename(y)) == 0;
 }
 
+/* Whether path is the file recorded as file (as given, or as its
+ * realpath: the database holds absolute paths). */
+static int is_recorded_file(const char *path, const char *file, const char *real)
+{
+	return file && (strcmp(path, file) == 0 || (real && strcmp(real, file) == 0));
+}
+
+/*
+ * An acquisition with copies (acquire --copy, schema 4) has one image set
+ * per destination. Given a copy's file, the record is presented as that
+ * copy: its format (which decides how it is read), its files and its own
+ * status (a copy that failed has nothing to verify against, whatever the
+ * others did); the media's hashes and size are the acquisition's, which
+ * every complete copy holds.
+ */
+static void present_copy(fx_casedb_acquisition_info *a, const char *path)
+{
+	char real[PATH_MAX];
+	const char *rp = realpath(path, real) ? real : NULL;
+	size_t i, k;
+
+	for (i = 0; i < a->n_image_sets; i++) {
+		const fx_casedb_image_set *set = &a->image_sets[i];
+
+		for (k = 0; set->copy_number && k < set->n_files; k++) {
+			if (!is_recorded_file(path, set->files[k].path, rp))
+				continue;
+			a->rec.format = set->format;
+			a->result.files = set->files;
+			a->result.n_files = set->n_files;
+			a->status = set->status;
+			a->status_note = set->error;
+			return;
+		}
+	}
+}
+
 /* The record in the database that wrote path (or the one asked for) into
  * c->acq; without one, the finding says why and c->acq stays NULL. */
+int fx_verify_text_set(char **dst, const char *s)
+{
+	char *copy = strdup(s ? s : "");
+
+	if (!copy)
+		return fx_error_set(FX_ERROR, "out of memory");
+	free(*dst);
+	*dst = copy;
+	return 0;
+}
+
 static int read_record(fx_verify_ctx *c, const char *path)
 {
 	int64_t id = c->o->acquisition_id;
@@ -219,6 +267,7 @@ static int read_record(fx_verify_ctx *c, const char *path)
 	}
 	if ((rc = fx_casedb_acquisition_get(&c->acq_read, c->db, id)) != 0)
 		return rc;
+	present_copy(c->acq_read, path);
 	c->acq = c->acq_read;
 	return 0;
 }
@@ -237,10 +286,10 @@ static int load_record(fx_verify_ctx *c, const char *path)
 	id = c->acq->id;
 	r->acquisition_id = id;
 	r->evidence_id = c->acq->evidence_id;
-	snprintf(r->case_number, sizeof(r->case_number), "%s",
-		 c->acq->rec.case_number ? c->acq->rec.case_number : "");
-	snprintf(r->evidence_number, sizeof(r->evidence_number), "%s",
-		 c->acq->rec.evidence.evidence_number ? c->acq->rec.evidence.evidence_number : "");
+	if ((rc = fx_verify_text_set(&r->case_number, c->acq->rec.case_number)) != 0 ||
+	    (rc = fx_verify_text_set(&r->evidence_number,
+				     c->acq->rec.evidence.evidence_number)) != 0)
+		return rc;
 	if (c->acq->status != FX_STATUS_COMPLETED &&
 	    c->acq->status != FX_STATUS_COMPLETED_WITH_ERRORS) {
 		fx_verify_findf(r, FX_FIND_RECORD, FX_VERDICT_ERROR, FX_REF_CASEDB, NULL,
@@ -309,7 +358,8 @@ static int load_sha256_file(fx_verify_ctx *c, const char *path)
 		snprintf(file, sizeof(file), "%s", c->o->sha256_file);
 	else
 		fx_sha256_file_beside(file, sizeof(file), path);
-	snprintf(c->r->sha256_file, sizeof(c->r->sha256_file), "%s", file);
+	if ((rc = fx_verify_text_set(&c->r->sha256_file, file)) != 0)
+		return rc;
 	rc = fx_sha256_file_read(file, sha256_entry, &l);
 	if (!rc || l.failed)
 		return rc;
@@ -598,8 +648,23 @@ static int check_options(const fx_verify_options *o)
 	return 0;
 }
 
+/* The tap's sink, asked for once the set is known to be readable; a
+ * refusal ends the verification before a byte is read. */
+static int tap_ready(fx_verify_ctx *c)
+{
+	if (!c->tap)
+		return 0;
+	return c->tap->ready(c->tap->payload, c->r, &c->tap_sink);
+}
+
 int fx_verify_image(fx_verify_result *out, const char *path, fx_casedb *db,
 		    const fx_verify_options *opts)
+{
+	return fx_verify_image_tap(out, path, db, opts, NULL);
+}
+
+int fx_verify_image_tap(fx_verify_result *out, const char *path, fx_casedb *db,
+			const fx_verify_options *opts, const fx_verify_tap *tap)
 {
 	fx_verify_options o;
 	fx_verify_ctx c;
@@ -613,9 +678,14 @@ int fx_verify_image(fx_verify_result *out, const char *path, fx_casedb *db,
 	c.r = out;
 	c.o = &o;
 	c.db = db;
+	c.tap = tap;
 	if ((rc = read_options(&o, opts)) != 0 || (rc = check_options(&o)) != 0)
 		return rc;
-	snprintf(out->path, sizeof(out->path), "%s", path);
+	if ((rc = fx_verify_text_set(&out->path, path)) != 0 ||
+	    (rc = fx_verify_text_set(&out->case_number, NULL)) != 0 ||
+	    (rc = fx_verify_text_set(&out->evidence_number, NULL)) != 0 ||
+	    (rc = fx_verify_text_set(&out->sha256_file, NULL)) != 0)
+		goto done;
 	if ((rc = load_record(&c, path)) != 0)
 		goto done;
 	if (has_status(out, FX_VERDICT_ERROR, 0)) { /* not the first file */
@@ -625,9 +695,10 @@ int fx_verify_image(fx_verify_result *out, const char *path, fx_casedb *db,
 	if ((rc = load_sha256_file(&c, path)) != 0 || (rc = open_image(&c, path)) != 0)
 		goto done;
 	check_set(&c);
-	if (c.img && !has_status(out, FX_VERDICT_ERROR, 0))
-		rc = fx_verify_hash(&c);
-	else /* the media cannot be read: its files still say what changed */
+	if (c.img && !has_status(out, FX_VERDICT_ERROR, 0)) {
+		if ((rc = tap_ready(&c)) == 0)
+			rc = fx_verify_hash(&c);
+	} else /* the media cannot be read: its files still say what changed */
 		rc = fx_verify_hash_files(&c);
 	if (rc)
 		goto done;

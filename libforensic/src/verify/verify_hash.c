@@ -22,7 +22,8 @@
  * The helper thread owns its hashers and buffer; it reads only the paths
  * copied for it and writes only its own result slots, which the calling
  * thread reads after joining it, and its progress counters (atomics),
- * which the calling thread reads while it waits. The sink runs on the
+ * which the calling thread reads while it waits. Files hashed on the
+ * calling thread report their progress from its read loop themselves. The sink runs on the
  * pipeline's sink thread and likewise owns its state until fx_acquire_run
  * returns.
  */
@@ -41,6 +42,7 @@
 #include "base/error.h"
 #include "base/storage.h"
 #include "hash/hasher.h"
+#include "sink/sink_impl.h"
 #include "verify/verify_int.h"
 
 typedef char sha_hex[65];
@@ -58,14 +60,64 @@ typedef struct file_hasher {
 	volatile sig_atomic_t *cancel;
 	int from_storage;  /* drop each file's cached pages first */
 	pthread_t thread;
-	int started;
+	int thread_started;
 	int cancelled;     /* cancel stopped it: the files after are not hashed */
 	char error[4200];  /* first failure, "" if none */
 	/* written by the hashing thread with atomics, read while waiting */
 	int finished;
 	size_t files_done;
 	uint64_t bytes_done;
+	double started;    /* when the hashing began (monotonic seconds) */
+	/* hashing on the calling thread: the options whose files_progress
+	 * it calls itself every 250 ms (NULL on the helper thread) */
+	const fx_verify_options *report;
+	double reported;   /* when it last did */
 } file_hasher;
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void files_progress(file_hasher *fh, fx_verify_files_progress *p,
+			   const fx_verify_options *o)
+{
+	p->files_done = __atomic_load_n(&fh->files_done, __ATOMIC_RELAXED);
+	p->bytes_done = __atomic_load_n(&fh->bytes_done, __ATOMIC_RELAXED);
+	p->elapsed_s = now_s() - fh->started;
+	o->files_progress(p, o->files_progress_payload);
+}
+
+/* The totals of the files to hash, for the progress. */
+static void files_totals(const file_hasher *fh, fx_verify_files_progress *p)
+{
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < fh->n; i++)
+		if (fh->paths[i]) {
+			p->files_total++;
+			p->bytes_total += fh->sizes[i];
+		}
+}
+
+/* n more bytes read; on the calling thread, the progress when due. */
+static void file_hasher_count(file_hasher *fh, uint64_t n)
+{
+	fx_verify_files_progress p;
+	double t;
+
+	__atomic_add_fetch(&fh->bytes_done, n, __ATOMIC_RELAXED);
+	if (!fh->report || !fh->report->files_progress ||
+	    (t = now_s()) - fh->reported < 0.25)
+		return;
+	fh->reported = t;
+	files_totals(fh, &p);
+	files_progress(fh, &p, fh->report);
+}
 
 static void file_hasher_error(file_hasher *fh, const char *what, size_t i,
 			      const char *why)
@@ -117,6 +169,7 @@ static int hash_one_file(file_hasher *fh, size_t i, fx_hasher *h, uint8_t *buf)
 			break;
 		}
 		fx_hasher_update(h, buf, (size_t)n);
+		file_hasher_count(fh, (uint64_t)n);
 	}
 	close(fd);
 	if (n != 0) { /* stopped early: reset the hasher, keep no hash */
@@ -131,6 +184,7 @@ static void file_hasher_run(file_hasher *fh)
 {
 	fx_hasher *h = NULL;
 	uint8_t *buf = malloc(1 << 20);
+	uint64_t before, read;
 	size_t i;
 
 	if (!buf || fx_hasher_new(&h, FX_HASH_SHA256) != 0)
@@ -138,9 +192,15 @@ static void file_hasher_run(file_hasher *fh)
 	for (i = 0; h && buf && i < fh->n; i++) {
 		if (!fh->paths[i])
 			continue;
+		before = __atomic_load_n(&fh->bytes_done, __ATOMIC_RELAXED);
 		if (hash_one_file(fh, i, h, buf) < 0)
 			break;
-		__atomic_add_fetch(&fh->bytes_done, fh->sizes[i], __ATOMIC_RELAXED);
+		/* a file that failed, or changed size, still counts as its
+		 * recorded size: the totals add up whatever happened */
+		read = __atomic_load_n(&fh->bytes_done, __ATOMIC_RELAXED) - before;
+		if (read < fh->sizes[i])
+			__atomic_add_fetch(&fh->bytes_done, fh->sizes[i] - read,
+					   __ATOMIC_RELAXED);
 		__atomic_add_fetch(&fh->files_done, 1, __ATOMIC_RELAXED);
 	}
 	fx_hasher_free(h);
@@ -176,6 +236,7 @@ static int file_hasher_init(file_hasher *fh, size_t n, const fx_verify_options *
 	memset(fh, 0, sizeof(*fh));
 	fh->n = n;
 	fh->cancel = o->cancel;
+	fh->started = now_s();
 	fh->from_storage = o->bypass_cache;
 	if (!(fh->paths = calloc(n ? n : 1, sizeof(char *))) ||
 	    !(fh->sizes = calloc(n ? n : 1, sizeof(uint64_t))) ||
@@ -194,41 +255,26 @@ static int file_hasher_add(file_hasher *fh, size_t i, const char *path,
 	return 0;
 }
 
-static void files_progress(file_hasher *fh, fx_verify_files_progress *p,
-			   const fx_verify_options *o)
-{
-	p->files_done = __atomic_load_n(&fh->files_done, __ATOMIC_RELAXED);
-	p->bytes_done = __atomic_load_n(&fh->bytes_done, __ATOMIC_RELAXED);
-	o->files_progress(p, o->files_progress_payload);
-}
-
 /* Waits for the helper thread, saying how far it has got while it
  * outlasts the media read (cancel stops the waiting, and the thread), and
- * joins it. */
+ * joins it; then says where it ended, even when it ended first. */
 static void file_hasher_join(file_hasher *fh, const fx_verify_options *o)
 {
 	const struct timespec tick = { 0, 250 * 1000 * 1000 };
-	fx_verify_files_progress p = { 0, 0, 0, 0 };
-	size_t i;
-	int shown = 0;
+	fx_verify_files_progress p;
 
-	if (!fh->started)
+	if (!fh->thread_started)
 		return;
-	for (i = 0; i < fh->n; i++)
-		if (fh->paths[i]) {
-			p.files_total++;
-			p.bytes_total += fh->sizes[i];
-		}
+	files_totals(fh, &p);
 	while (o->files_progress && !__atomic_load_n(&fh->finished, __ATOMIC_ACQUIRE) &&
 	       !fx_cancelled(o->cancel)) {
 		files_progress(fh, &p, o);
-		shown = 1;
 		nanosleep(&tick, NULL);
 	}
-	if (shown)
-		files_progress(fh, &p, o); /* where it ended */
 	pthread_join(fh->thread, NULL);
-	fh->started = 0;
+	fh->thread_started = 0;
+	if (o->files_progress)
+		files_progress(fh, &p, o); /* where it ended */
 }
 
 /* The reading stopped because of cancel: no verdict (said once). */
@@ -288,6 +334,41 @@ static size_t segment_files(void *payload, fx_image_file *out, size_t max)
 	return 0;
 }
 
+/* ---- a tap beside the segment hashing: both see every block -------------- */
+
+/* The split raw segment sink and an export's sink on the one sink thread:
+ * the pipeline has one sink, and the media is read once. */
+typedef struct tee_sink {
+	fx_sink *a, *b;     /* a: the segment hashing; b: the tap (its fate is
+			     * the run's: a failed write cuts the ring) */
+	uint64_t written;
+} tee_sink;
+
+static int tee_write(void *payload, const uint8_t *data, size_t len)
+{
+	tee_sink *t = payload;
+	int rc = fx_sink_write(t->b, data, len);
+
+	if (rc == 0 && (rc = fx_sink_write(t->a, data, len)) == 0)
+		t->written += len;
+	return rc;
+}
+
+static int tee_finish(void *payload, const fx_sink_summary *summary)
+{
+	tee_sink *t = payload;
+	int rc = fx_sink_finish(t->b, summary);
+
+	return rc ? rc : fx_sink_finish(t->a, summary);
+}
+
+static uint64_t tee_held(void *payload)
+{
+	tee_sink *t = payload;
+
+	return fx_sink_held(t->b, t->written);
+}
+
 /* ---- the run ------------------------------------------------------------- */
 
 typedef struct hash_plan {
@@ -297,6 +378,8 @@ typedef struct hash_plan {
 	segment_sink seg;
 	fx_sink *sink;
 	int media_is_file;      /* one raw file: its SHA-256 is the media's */
+	tee_sink tee;           /* sink and the tap's, when both */
+	fx_sink *tee_sink;
 } hash_plan;
 
 /* Whether a reference has f's SHA-256. */
@@ -346,7 +429,7 @@ static int plan_e01(hash_plan *p, fx_verify_ctx *c)
 	}
 	if (pthread_create(&p->fh.thread, NULL, file_hasher_main, &p->fh) != 0)
 		return fx_error_set(FX_ERROR, "cannot start the file hashing thread");
-	p->fh.started = 1;
+	p->fh.thread_started = 1;
 	return 0;
 }
 
@@ -385,11 +468,26 @@ static int plan(hash_plan *p, fx_verify_ctx *c)
 		? plan_split(p) : plan_e01(p, c);
 }
 
+/* The tap's sink joins the run: alone, or beside the segment hashing. */
+static int plan_tap(hash_plan *p, fx_verify_ctx *c)
+{
+	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, tee_write,
+					 tee_finish, segment_close, segment_files,
+					 tee_held, NULL };
+
+	if (!c->tap_sink || !p->sink)
+		return 0;
+	p->tee.a = p->sink;
+	p->tee.b = c->tap_sink;
+	return fx_sink_new_custom(&p->tee_sink, &ops, &p->tee);
+}
+
 static void plan_free(hash_plan *p)
 {
-	if (p->fh.started)
+	if (p->fh.thread_started)
 		pthread_join(p->fh.thread, NULL);
 	file_hasher_free(&p->fh);
+	fx_sink_free(p->tee_sink);
 	fx_sink_free(p->sink);
 	fx_hasher_free(p->seg.h);
 	free(p->seg.ends);
@@ -408,7 +506,7 @@ static void collect_file_hashes(hash_plan *p, fx_verify_ctx *c)
 	size_t i;
 	const char *sha;
 
-	if (p->fh.started) {
+	if (p->fh.thread_started) {
 		file_hasher_join(&p->fh, c->o);
 		if (p->fh.cancelled)
 			mark_interrupted(c, "hashing the image files");
@@ -506,7 +604,7 @@ int fx_verify_hash(fx_verify_ctx *c)
 
 	memset(&p, 0, sizeof(p));
 	memset(&res, 0, sizeof(res));
-	if ((rc = plan(&p, c)) != 0)
+	if ((rc = plan(&p, c)) != 0 || (rc = plan_tap(&p, c)) != 0)
 		goto done;
 	ao.block_size = c->o->block_size;
 	ao.retries = c->o->retries;
@@ -515,7 +613,8 @@ int fx_verify_hash(fx_verify_ctx *c)
 	ao.cancel = c->o->cancel;
 	ao.progress = c->o->progress;
 	ao.progress_payload = c->o->progress_payload;
-	if ((rc = fx_acquire_run(&res, c->img, p.sink, &ao)) != 0)
+	if ((rc = fx_acquire_run(&res, c->img, p.tee_sink ? p.tee_sink
+				 : p.sink ? p.sink : c->tap_sink, &ao)) != 0)
 		goto done;
 	c->r->bytes = res.bytes;
 	c->r->computed = res.digests;
@@ -536,8 +635,8 @@ int fx_verify_hash(fx_verify_ctx *c)
 	if (!c->r->hashed && !c->interrupted && !p.fh.sha)
 		rc = fx_verify_hash_files(c);
 done:
-	if (p.fh.started) /* stop the helper early when the run failed */
-		pthread_join(p.fh.thread, NULL), p.fh.started = 0;
+	if (p.fh.thread_started) /* stop the helper early when the run failed */
+		pthread_join(p.fh.thread, NULL), p.fh.thread_started = 0;
 	fx_acquire_result_clear(&res);
 	plan_free(&p);
 	return rc;
@@ -575,7 +674,16 @@ int fx_verify_hash_files(fx_verify_ctx *c)
 					  r->files[i].size)) != 0)
 			goto done;
 	}
+	/* on this thread: it reports its own progress, and where it ended */
+	fh.report = c->o;
+	fh.reported = fh.started;
 	file_hasher_run(&fh);
+	if (c->o->files_progress) {
+		fx_verify_files_progress p;
+
+		files_totals(&fh, &p);
+		files_progress(&fh, &p, c->o);
+	}
 	for (i = 0; i < n; i++)
 		if (fh.sha[i][0])
 			snprintf(r->files[idx[i]].sha256, sizeof(r->files[idx[i]].sha256),

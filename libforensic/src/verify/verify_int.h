@@ -29,13 +29,36 @@ typedef struct fx_verify_ctx {
 	 * free); never more than half full. files_cap: r->files' length. */
 	size_t *by_name;
 	size_t by_name_cap, files_cap;
+	/* An export's writer (export.c): asked for a sink once the image is
+	 * open and its set checked, just before the media is read; the sink
+	 * is fed the media in the same pass as the hashers. */
+	const struct fx_verify_tap *tap;
+	fx_sink *tap_sink;                 /* borrowed from the tap's owner */
 } fx_verify_ctx;
+
+/* A consumer of the media beside the hashers (an export). ready is called
+ * with the opened image's result (format, size, sector size known) before
+ * anything is read; it returns 0 and a sink (borrowed for the run), or a
+ * negative code, which ends the verification with that code and no
+ * verdict (a refusal: nothing was read). */
+typedef struct fx_verify_tap {
+	int (*ready)(void *payload, const fx_verify_result *r, fx_sink **sink);
+	void *payload;
+} fx_verify_tap;
+
+/* verify.c: fx_verify_image with a tap (NULL: none). */
+int fx_verify_image_tap(fx_verify_result *out, const char *path, fx_casedb *db,
+			const fx_verify_options *opts, const fx_verify_tap *tap);
 
 /* verify_json.c */
 
 /* Adds a finding; the message is formatted. Returns the finding (to set
  * ranges) or NULL when it was only counted (FX_VERIFY_MAX_FINDINGS) or
  * memory ran out. */
+/* *dst = a copy of s (NULL: ""), the old one freed; FX_ERROR when out
+ * of memory. */
+int fx_verify_text_set(char **dst, const char *s);
+
 fx_verify_finding *fx_verify_findf(fx_verify_result *r, int kind, int status,
 				   int reference, const char *file,
 				   const char *fmt, ...)

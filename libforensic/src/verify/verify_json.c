@@ -215,6 +215,10 @@ void fx_verify_result_clear(fx_verify_result *r)
 	free(r->files);
 	free(r->windows);
 	free(r->bad);
+	free(r->path);
+	free(r->case_number);
+	free(r->evidence_number);
+	free(r->sha256_file);
 	memset(r, 0, sizeof(*r));
 }
 

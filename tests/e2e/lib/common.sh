@@ -91,6 +91,25 @@ defer() {
 	FX_DEFERRED+=("$q")
 }
 
+# wait_signal_caught PID SIGNO: waits (up to 30 s) until process PID has a
+# handler for signal SIGNO (its SigCgt mask in /proc), so that a signal
+# sent next is handled, not dropped: a background job of a non-interactive
+# shell starts with SIGINT ignored, and a slow start (a sanitizer build on
+# a loaded machine) can outlast any fixed sleep. Fails if PID ends first.
+wait_signal_caught() {
+	local pid=$1 bit=$(( 1 << ($2 - 1) )) mask i
+	for ((i = 0; i < 3000; i++)); do
+		mask=$(awk '$1 == "SigCgt:" { print $2 }' "/proc/$pid/status" 2>/dev/null) ||
+			true
+		[[ -n $mask ]] || fail "process $pid ended before it caught signal $2"
+		if (( 16#$mask & bit )); then
+			return 0
+		fi
+		sleep 0.01
+	done
+	fail "process $pid did not install a handler for signal $2 within 30 s"
+}
+
 # stop_acquire PID: SIGKILL to PID if it is still one of our acquire
 # processes (for defer: the PID may have been reaped and reused since).
 stop_acquire() {

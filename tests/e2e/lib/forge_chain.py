@@ -10,6 +10,10 @@ away, not a missing trigger):
   strip=SEQ        remove the signature of event SEQ only
   edit=SEQ|OLD|NEW replace text OLD by NEW in the content of event SEQ
   sql=STATEMENT    run one SQL statement (e.g. change a record to match)
+  unkey=ACTION|NEW|KEY
+                   every ACTION event becomes a NEW event whose content
+                   has no member KEY at any depth (an older release's
+                   event: acquisition.close without allocated_bytes)
   unregister       delete the key.register events and the signing_keys rows
                    and number the events 1, 2, ... again
   rekey=KEY.pem    make KEY.pem's public key the only signing key (id 1):
@@ -94,6 +98,22 @@ def sign_all(db, pem):
                    (sig, seq))
 
 
+def without_key(value, key):
+    if isinstance(value, dict):
+        return {k: without_key(v, key) for k, v in value.items() if k != key}
+    if isinstance(value, list):
+        return [without_key(v, key) for v in value]
+    return value
+
+
+def unkey(db, action, new, key):
+    for seq, _, _, _, act, content in events(db):
+        if act == action:
+            db.execute("UPDATE audit_log SET action = ?, content = ? "
+                       "WHERE seq = ?", (new, canonical(without_key(
+                           json.loads(content), key)), seq))
+
+
 def step(db, s):
     name, _, arg = s.partition("=")
     if name == "strip" and not arg:
@@ -107,6 +127,8 @@ def step(db, s):
                    "WHERE seq = ?", (old, new, int(seq)))
     elif name == "sql":
         db.execute(arg)
+    elif name == "unkey":
+        unkey(db, *arg.split("|", 2))
     elif name == "unregister":
         unregister(db)
     elif name == "rekey":
@@ -122,14 +144,19 @@ def step(db, s):
 def main():
     db = sqlite3.connect(sys.argv[1], isolation_level=None)
     db.execute("BEGIN IMMEDIATE")
-    triggers = db.execute("SELECT name, sql FROM sqlite_master "
+    triggers = db.execute("SELECT name, tbl_name, sql FROM sqlite_master "
                           "WHERE type = 'trigger'").fetchall()
-    for name, _ in triggers:
+    for name, _, _ in triggers:
         db.execute('DROP TRIGGER "%s"' % name)
     for s in sys.argv[2:]:
         step(db, s)
-    for _, sql in triggers:
-        db.execute(sql)
+    # put back every trigger but those of a table a step dropped (a
+    # downgrade to a schema before that table)
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master "
+                                       "WHERE type = 'table'")}
+    for _, table, sql in triggers:
+        if table in tables:
+            db.execute(sql)
     db.execute("COMMIT")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
