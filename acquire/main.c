@@ -26,7 +26,8 @@ enum {
 	OPT_EWF_FORMAT, OPT_THREADS, OPT_VERSION, OPT_SIGN_KEY,
 	OPT_CASE_DESCRIPTION, OPT_TSA, OPT_TSA_CA, OPT_TSA_CERT, OPT_PROGRESS,
 	OPT_COPY, OPT_COPY_FORMAT, OPT_SIZE, OPT_TO_STREAM, OPT_FROM_STREAM,
-	OPT_STREAM_KEY, OPT_SPARSE
+	OPT_STREAM_KEY, OPT_SPARSE,
+	OPT_RESUME, OPT_CHECKPOINT
 };
 
 static const struct option long_options[] = {
@@ -65,6 +66,8 @@ static const struct option long_options[] = {
 	{ "to-stream", no_argument, NULL, OPT_TO_STREAM },
 	{ "from-stream", no_argument, NULL, OPT_FROM_STREAM },
 	{ "stream-key", required_argument, NULL, OPT_STREAM_KEY },
+	{ "resume", no_argument, NULL, OPT_RESUME },
+	{ "checkpoint", required_argument, NULL, OPT_CHECKPOINT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "sparse", no_argument, NULL, OPT_SPARSE },
@@ -75,6 +78,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: acquire [OPTIONS] SOURCE TARGET\n"
+		"       acquire --resume [--db PATH] [--operator NAME] [--sign-key KEY.pem] [-q] [--json]\n"
+		"                        [--progress MODE] TARGET\n"
 		"       acquire [OPTIONS] - TARGET              (standard input)\n"
 		"       acquire --to-stream [OPTIONS] SOURCE    (send to standard output)\n"
 		"       acquire --from-stream [OPTIONS] -|FILE TARGET\n"
@@ -116,6 +121,10 @@ static void usage(FILE *f)
 		"      --tsa URL              time-stamp the audit chain's head at the end (RFC 3161)\n"
 		"      --tsa-ca FILE          CA certificate(s) the TSA's signature must chain to\n"
 		"      --tsa-cert FILE        more certificates to build the TSA's chain with\n"
+		"      --checkpoint SIZE      raw: make the image durable and record a checkpoint\n"
+		"                             every SIZE bytes or 30 s (default 1G; 0: none)\n"
+		"      --resume               continue the interrupted acquisition of TARGET from\n"
+		"                             its last checkpoint (source and options: the record's)\n"
 		"      --size SIZE            SOURCE - (standard input) must hold SIZE bytes\n"
 		"                             (default: not known in advance, read to its end)\n"
 		"      --to-stream            write-block and identify SOURCE, send it as a framed\n"
@@ -206,6 +215,8 @@ static int parse_opt(acq_options *o, int c, const char *arg)
 	case OPT_SEGMENT: return parse_size_opt(&o->segment_size, "--segment-size", arg);
 	case OPT_BLOCK: return parse_size_opt(&o->block_size, "--block-size", arg);
 	case OPT_WINDOW: return parse_size_opt(&o->hash_window, "--hash-window", arg);
+	case OPT_CHECKPOINT: return parse_size_opt(&o->checkpoint_bytes, "--checkpoint", arg);
+	case OPT_RESUME: o->resume = 1; return 0;
 	case OPT_RETRIES: return parse_unsigned(&o->retries, "--retries", arg);
 	case OPT_THREADS: return parse_unsigned(&o->threads, "--threads", arg);
 	case OPT_HASH:
@@ -465,6 +476,34 @@ static int check_options(acq_options *o)
 	return 0;
 }
 
+/* What a resume takes from the record may not be given with --resume:
+ * the first such option is kept, to be refused by name. */
+static void note_resume_conflict(acq_options *o, int c)
+{
+	const struct option *lo;
+
+	if (o->resume_conflict || c == OPT_RESUME || c == OPT_DB || c == OPT_OPERATOR ||
+	    c == OPT_SIGN_KEY || c == 'q' || c == OPT_JSON || c == OPT_PROGRESS)
+		return;
+	for (lo = long_options; lo->name; lo++)
+		if (lo->val == c)
+			o->resume_conflict = lo->name;
+}
+
+/* acquire --resume TARGET: everything else comes from the record. */
+static int check_resume_args(acq_options *o, int argc, char **argv)
+{
+	if (o->resume_conflict) {
+		fprintf(stderr, "acquire: --resume: --%s cannot be given: the source, the format and every option come from the record of the acquisition\n",
+			o->resume_conflict);
+		return FX_EXIT_USAGE;
+	}
+	if (argc - optind != 1)
+		return usage_error("--resume takes TARGET only (the source is the record's)%s", "");
+	o->target = argv[optind];
+	return check_target_text(o->target);
+}
+
 static int parse_args(acq_options *o, int argc, char **argv)
 {
 	int c, rc;
@@ -477,6 +516,7 @@ static int parse_args(acq_options *o, int argc, char **argv)
 	o->hash_algs = FX_HASH_ALL;
 	o->verify = 1;
 	o->write_block = 1;
+	o->checkpoint_bytes = (uint64_t)1 << 30;
 	o->progress = -1;
 	o->command_line = fx_tool_command_line(argc, argv);
 	while ((c = fx_tool_getopt("acquire", argc, argv, "f:qh", long_options)) != -1) {
@@ -490,9 +530,12 @@ static int parse_args(acq_options *o, int argc, char **argv)
 		}
 		if (c == '?')
 			return FX_EXIT_USAGE;
+		note_resume_conflict(o, c);
 		if ((rc = parse_opt(o, c, optarg)) != 0)
 			return rc;
 	}
+	if (o->resume)
+		return check_resume_args(o, argc, argv);
 	if (o->to_stream) { /* no TARGET: the stream goes to standard output */
 		if (argc - optind != 1)
 			return usage_error("--to-stream: expected SOURCE only (the stream goes to standard output)%s", "");
@@ -513,6 +556,20 @@ static int parse_args(acq_options *o, int argc, char **argv)
 		if ((rc = check_target_text(o->copy_target[c])) != 0)
 			return rc;
 	return check_options(o);
+}
+
+/* --resume TARGET may be typed as the image's first file: TARGET.raw,
+ * TARGET.001 name the same acquisition as TARGET. */
+static void strip_resume_ext(acq_options *o, char *buf, size_t len)
+{
+	size_t n = strlen(o->target);
+
+	if (n > 4 && (strcasecmp(o->target + n - 4, ".raw") == 0 ||
+		      strcmp(o->target + n - 4, ".001") == 0) &&
+	    o->target[n - 5] != '/') {
+		snprintf(buf, len, "%.*s", (int)(n - 4), o->target);
+		o->target = buf;
+	}
 }
 
 /* A path made absolute as TARGET's is (resolve_paths), or the exit code. */
@@ -586,7 +643,9 @@ static int resolve_paths(acq_state *st)
 	char dir[PATH_MAX];
 	int rc;
 
-	if ((rc = check_target_name(o, st->target_typed, sizeof(st->target_typed))) != 0)
+	if (o->resume)
+		strip_resume_ext(o, st->target_typed, sizeof(st->target_typed));
+	else if ((rc = check_target_name(o, st->target_typed, sizeof(st->target_typed))) != 0)
 		return rc;
 	if (fx_tool_abs_path(st->target_abs, sizeof(st->target_abs), o->target) != 0) {
 		if (errno == EINVAL)
@@ -601,7 +660,7 @@ static int resolve_paths(acq_state *st)
 	if ((rc = resolve_copies(st)) != 0)
 		return rc;
 	/* "-" is standard input, not a file of that name */
-	if (strcmp(o->source, "-") != 0 &&
+	if (o->source && strcmp(o->source, "-") != 0 &&
 	    fx_tool_abs_path(st->source_abs, sizeof(st->source_abs), o->source) == 0)
 		o->source = st->source_abs;
 	if (o->db_path && fx_tool_abs_path(st->db_abs, sizeof(st->db_abs), o->db_path) == 0)
@@ -637,6 +696,9 @@ int main(int argc, char **argv)
 	rc = acq_main(&st);
 	acq_progress_done(&st, rc);
 	fx_acquire_result_clear(&st.res);
+	fx_casedb_checkpoint_info_free(st.ckpt);
+	fx_casedb_acquisition_info_free(st.rec);
+	fx_source_free(st.prefix);
 	free(st.files);
 	fx_source_free(st.src);
 	if (st.stream_fd >= 0)

@@ -289,6 +289,15 @@ static void log_result(FILE *f, const acq_state *st)
 	if (st->opt.verify_source)
 		fprintf(f, "Verification of source: %s\n",
 			fx_tool_escape(st->verify_source_result));
+	if (st->resumed_from)
+		fprintf(f, "Resumed from byte:      %llu (the bytes before were re-read from the image and matched the checkpoint)\n",
+			(unsigned long long)st->resumed_from);
+	if (st->checkpoints || st->left_running)
+		fprintf(f, "Checkpoints:            %u recorded, the last at byte %llu\n",
+			st->checkpoints, (unsigned long long)st->last_checkpoint);
+	if (st->left_running)
+		fprintf(f, "Resumable:              yes, from byte %llu: acquire --resume %s (the case database keeps the acquisition open)\n",
+			(unsigned long long)st->last_checkpoint, fx_tool_escape(st->opt.target));
 	acq_copies_log_result(f, st);
 	if (fx_source_get_info(st->src)->kind == FX_SOURCE_STREAM)
 		fprintf(f, "Read-only at end:       not known here (a stream; a sender's flags are those at its start, above)\n");
@@ -470,6 +479,12 @@ void acq_print_json(const acq_state *st, FILE *f)
 	fx_tool_json_str(j, "case", st->case_number);
 	fx_tool_json_str(j, "evidence", st->evidence_number);
 	fx_tool_json_str(j, "error", st->error);
+	fx_json_member_uint(j, "resumed_from", st->resumed_from);
+	fx_json_member_uint(j, "checkpoints", st->checkpoints);
+	if (st->left_running)
+		fx_json_member_uint(j, "resumable_from", st->last_checkpoint);
+	else
+		fx_json_member_string(j, "resumable_from", NULL);
 	acq_stream_json(j, st);
 	if (st->head_read)
 		fx_tool_json_head(j, &st->head);

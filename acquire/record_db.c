@@ -164,6 +164,8 @@ int acq_db_finish(acq_state *st)
 	char end[32];
 	int rc;
 
+	if (st->left_running) /* resumable: finished by the resume (resume.c) */
+		return 0;
 	acq_record_result(st, &res);
 	fx_format_utc(end, sizeof(end), st->end);
 	res.end_utc = end;

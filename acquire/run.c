@@ -199,7 +199,7 @@ static int check_destination(const acq_state *st)
 	return 0;
 }
 
-static int open_source(acq_state *st)
+int acq_open_source(acq_state *st)
 {
 	fx_source_options so = FX_SOURCE_OPTIONS_INIT;
 	const char *dest[3 + ACQ_MAX_COPIES] = { st->opt.target, st->opt.db_path };
@@ -379,6 +379,9 @@ static void report(const acq_state *st)
 	if (verify_not_passed(st->verify_source_state))
 		fprintf(stderr, "acquire: verification of the source %s\n",
 			fx_tool_escape(st->verify_source_result));
+	if (st->left_running)
+		fprintf(stderr, "acquire: resumable from byte %llu: acquire --resume %s\n",
+			(unsigned long long)st->last_checkpoint, fx_tool_escape(st->opt.target));
 	if (r->nbad)
 		fprintf(stderr, "acquire: %llu unreadable sectors in %zu range(s), zero-filled (see %s)\n",
 			(unsigned long long)r->bad_sectors, r->nbad,
@@ -414,10 +417,16 @@ static int run_pipeline(acq_state *st, fx_sink *sink)
 		copies[i] = st->copies[i].sink;
 	ao.copies = copies;
 	ao.ncopies = st->ncopies;
-	/* a stream's size of 0: not known in advance */
-	acq_progress_hook(&ao, "reading", "acquire: reading: ",
-			  fx_source_get_info(st->src)->size ? fx_source_get_info(st->src)->size
-							    : FX_METER_UNKNOWN);
+	acq_resume_options(st, &ao);
+	/* a resume re-reads the image's prefix first (phase resuming); a
+	 * stream's size of 0: not known in advance */
+	if (ao.resume_offset)
+		acq_progress_resume_hook(&ao, ao.resume_offset,
+					 fx_source_get_info(st->src)->size);
+	else
+		acq_progress_hook(&ao, "reading", "acquire: reading: ",
+				  fx_source_get_info(st->src)->size ? fx_source_get_info(st->src)->size
+								    : FX_METER_UNKNOWN);
 	acq_progress_name_copies(&ao, st);
 	rc = fx_acquire_run(&st->res, st->src, sink, &ao);
 	fx_meter_end();
@@ -428,6 +437,7 @@ static int run_pipeline(acq_state *st, fx_sink *sink)
 	st->status = st->res.status; /* the run as recorded, from here on */
 	snprintf(st->error, sizeof(st->error), "%s",
 		 st->res.error ? st->res.error : "");
+	acq_resume_settle(st);
 	return acq_copies_take_results(st);
 }
 
@@ -517,21 +527,27 @@ static int conclude(acq_state *st, fx_sink *sink)
 int acq_main(acq_state *st)
 {
 	fx_sink *sink = NULL;
-	int rc;
+	int rc, log_failed = 0;
 
 	snprintf(st->log_path, sizeof(st->log_path), "%s.log", st->opt.target);
 	snprintf(st->sha_path, sizeof(st->sha_path), "%s.sha256", st->opt.target);
 	acq_default_db(st);
 	name_evidence(st);
-	if ((rc = open_source(st)) != 0 || (rc = refuse_existing(st)) != 0 ||
-	    (rc = check_destination(st)) != 0)
-		goto done;
-	if ((rc = make_sinks(st, &sink)) != 0)
-		goto done;
-	st->start = time(NULL);
-	if ((rc = acq_db_begin(st)) != 0)
-		goto done;
-	if (acq_log_begin(st) != 0 || (rc = run_pipeline(st, sink)) != 0) {
+	if (st->opt.resume) {
+		if ((rc = acq_resume_begin(st, &sink)) != 0)
+			goto done;
+	} else {
+		if ((rc = acq_open_source(st)) != 0 || (rc = refuse_existing(st)) != 0 ||
+		    (rc = check_destination(st)) != 0)
+			goto done;
+		if ((rc = make_sinks(st, &sink)) != 0)
+			goto done;
+		st->start = time(NULL);
+		if ((rc = acq_db_begin(st)) != 0)
+			goto done;
+		log_failed = acq_log_begin(st) != 0;
+	}
+	if (log_failed || (rc = run_pipeline(st, sink)) != 0) {
 		st->status = FX_STATUS_FAILED;
 		if (!st->error[0]) /* the log's failure says why itself */
 			snprintf(st->error, sizeof(st->error), "%.600s",

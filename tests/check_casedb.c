@@ -326,6 +326,86 @@ static void expect_broken(const char *path, long long seq, const char *reason)
 	fx_casedb_free(db);
 }
 
+/* ---- checkpoints and resumes (casedb_resume.c) ---- */
+
+static int count_resume(const fx_casedb_resume_info *ri, void *payload)
+{
+	uint64_t *sum = payload;
+
+	ck_assert_str_eq(ri->actor, ACTOR);
+	ck_assert_str_eq(ri->host, HOST);
+	*sum += ri->from_byte;
+	return 0;
+}
+
+/* Checkpoints are audit events the chain check accepts; the newest one of
+ * a target is read back exactly (digests, bad ranges, marks); a resume is
+ * listed with who and from which byte; a finished acquisition takes
+ * neither; an unknown target is not found. */
+START_TEST(test_checkpoints_and_resumes)
+{
+	const char *path = new_path("casedb-checkpoint");
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb_result r = sample_result();
+	fx_casedb_checkpoint cp;
+	fx_casedb_checkpoint_info *ci = NULL;
+	fx_casedb_audit_report rep;
+	fx_bad_range bad[2] = { { 5, 3 }, { 100, 1 } };
+	fx_casedb *db = open_db(path, NULL);
+	int64_t acq = 0;
+	uint64_t sum = 0;
+
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
+	memset(&cp, 0, sizeof(cp));
+	cp.version = FX_CASEDB_CHECKPOINT_VERSION;
+	cp.target = "/cases/T";
+	cp.offset = 1 << 20;
+	strcpy(cp.digests.md5, "0123456789abcdef0123456789abcdef");
+	strcpy(cp.digests.sha256, k_windows[0].sha256);
+	cp.source_head_sha256 = k_windows[1].sha256;
+	cp.source_tail_sha256 = "";
+	ck_assert_int_eq(fx_casedb_checkpoint_record(db, acq, &cp), 0);
+	cp.offset = 2 << 20;
+	cp.bad = bad;
+	cp.n_bad = 2;
+	ck_assert_int_eq(fx_casedb_checkpoint_record(db, acq, &cp), 0);
+	cp.target = "/cases/other";
+	cp.offset = 3 << 20;
+	ck_assert_int_eq(fx_casedb_checkpoint_record(db, acq, &cp), 0);
+	ck_assert_int_eq(fx_casedb_checkpoint_last(&ci, db, "/cases/T"), 0);
+	ck_assert_int_eq(ci->acquisition_id, acq);
+	ck_assert_uint_eq(ci->cp.offset, 2 << 20);
+	ck_assert_str_eq(ci->cp.digests.md5, "0123456789abcdef0123456789abcdef");
+	ck_assert_str_eq(ci->cp.digests.sha1, "");
+	ck_assert_str_eq(ci->cp.digests.sha256, k_windows[0].sha256);
+	ck_assert_str_eq(ci->cp.source_head_sha256, k_windows[1].sha256);
+	ck_assert_str_eq(ci->cp.source_tail_sha256, "");
+	ck_assert_uint_eq(ci->cp.n_bad, 2);
+	ck_assert_uint_eq(ci->cp.bad[1].first, 100);
+	ck_assert_uint_eq(ci->cp.bad[1].count, 1);
+	fx_casedb_checkpoint_info_free(ci);
+	ci = NULL;
+	ck_assert_int_eq(fx_casedb_checkpoint_last(&ci, db, "/cases/none"), FX_ENOTFOUND);
+	ck_assert_ptr_null(ci);
+	ck_assert_int_eq(fx_casedb_acquisition_resume(db, acq, 2 << 20), 0);
+	ck_assert_int_eq(fx_casedb_resume_list(db, acq, count_resume, &sum), 0);
+	ck_assert_uint_eq(sum, 2 << 20);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	ck_assert_int_eq(rep.intact, 1);
+	ck_assert_int_eq(rep.events, 8); /* schema, case, evidence, begin, 3 checkpoints, resume */
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_resume(db, acq, 0), FX_EEXISTS);
+	ck_assert_int_eq(fx_casedb_checkpoint_record(db, acq, &cp), FX_EEXISTS);
+	ck_assert_int_eq(fx_casedb_checkpoint_record(db, acq + 1, &cp), FX_ENOTFOUND);
+	cp.version = 2;
+	ck_assert_int_eq(fx_casedb_checkpoint_record(db, acq, &cp), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_casedb_checkpoint_record: "
+			 "fx_casedb_checkpoint version 2, expected 1 to 1");
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	fx_casedb_free(db);
+}
+END_TEST
+
 /* ---- schema and versions ---- */
 
 START_TEST(test_create_schema)
@@ -3638,6 +3718,7 @@ static Suite *casedb_suite(void)
 	TCase *procs = tcase_create("processes");
 
 	tcase_add_test(schema, test_create_schema);
+	tcase_add_test(schema, test_checkpoints_and_resumes);
 	tcase_add_test(schema, test_migrations_registered);
 	tcase_add_test(schema, test_migrate_1_to_2);
 	tcase_add_test(schema, test_migrate_4_to_5);

@@ -312,7 +312,7 @@ static uint64_t short_held(void *payload)
 START_TEST(test_completed_means_every_byte)
 {
 	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, short_write,
-					 short_finish, NULL, NULL, short_held };
+					 short_finish, NULL, NULL, short_held, NULL };
 	static uint8_t data[1024];
 	planting_source p = { 0 };
 	fx_acquire_options ao = FX_ACQUIRE_OPTIONS_INIT;
@@ -355,7 +355,7 @@ END_TEST
 START_TEST(test_custom_ops_versions)
 {
 	fx_sink_ops sops = { FX_SINK_OPS_VERSION, short_write, short_finish,
-			     NULL, NULL, short_held };
+			     NULL, NULL, short_held, NULL };
 	fx_source_ops rops = { FX_SOURCE_OPS_VERSION, planting_ops.pread, NULL };
 	planting_source p = { 0 };
 	fx_source *src = NULL;
@@ -364,10 +364,13 @@ START_TEST(test_custom_ops_versions)
 	sops.version = 1;
 	ck_assert_int_eq(fx_sink_new_custom(&sink, &sops, NULL), 0);
 	fx_sink_free(sink);
+	sops.version = 2; /* before sync: served, without checkpoints */
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &sops, NULL), 0);
+	fx_sink_free(sink);
 	sops.version = 0;
 	ck_assert_int_eq(fx_sink_new_custom(&sink, &sops, NULL), FX_EUSAGE);
 	ck_assert_str_eq(fx_error_last(), "fx_sink_new_custom: fx_sink_ops "
-			 "version 0, expected 1 to 2");
+			 "version 0, expected 1 to 3");
 	ck_assert_ptr_null(sink);
 	sops.version = FX_SINK_OPS_VERSION + 1;
 	ck_assert_int_eq(fx_sink_new_custom(&sink, &sops, NULL), FX_EUSAGE);

@@ -747,6 +747,67 @@ FX_EXTERN const char *fx_casedb_anchor_state_name(fx_casedb_anchor_state s);
 FX_EXTERN void fx_casedb_anchor_text(char *out, size_t size, int64_t seq,
 				     const char *hash);
 
+/** A durable checkpoint of a running acquisition (acquire --resume): the
+ *  image at target holds media [0, offset) on storage. */
+typedef struct fx_casedb_checkpoint {
+	unsigned version;
+	const char *target;             /**< the image's TARGET, absolute */
+	uint64_t offset;                /**< bytes durable in the image */
+	fx_digests digests;             /**< of media [0, offset) */
+	const fx_bad_range *bad;        /**< unreadable ranges below offset */
+	size_t n_bad;
+	/** SHA-256 of the source's first and last MiB ("" if unreadable):
+	 *  with its size, model and serial, what names the source. */
+	const char *source_head_sha256, *source_tail_sha256;
+	const char *note;               /**< e.g. why the run stopped; NULL */
+} fx_casedb_checkpoint;
+
+#define FX_CASEDB_CHECKPOINT_VERSION 1
+
+/** A checkpoint as read back; texts and ranges owned by it. */
+typedef struct fx_casedb_checkpoint_info {
+	int64_t acquisition_id;
+	fx_casedb_checkpoint cp;
+	char time_utc[40];
+	char target[4096], head[65], tail[65], note[512];
+	fx_bad_range *bad_owned;
+} fx_casedb_checkpoint_info;
+
+/** A resume of an acquisition as read back (borrowed for the callback). */
+typedef struct fx_casedb_resume_info {
+	const char *time_utc, *actor, *host;
+	uint64_t from_byte;
+} fx_casedb_resume_info;
+
+typedef int (*fx_casedb_resume_cb)(const fx_casedb_resume_info *r,
+				   void *payload);
+
+/**
+ * Records a checkpoint of running acquisition acq_id as an
+ * acquisition.checkpoint audit event (docs/casedb.md): append-only,
+ * chained and signed like every event. FX_EEXISTS when the acquisition is
+ * finished, FX_ENOTFOUND when there is none.
+ */
+FX_EXTERN int fx_casedb_checkpoint_record(fx_casedb *db, int64_t acq_id,
+					  const fx_casedb_checkpoint *cp);
+
+/** The newest checkpoint recorded for the image at target (FX_ENOTFOUND
+ *  when none); free with fx_casedb_checkpoint_info_free. */
+FX_EXTERN int fx_casedb_checkpoint_last(fx_casedb_checkpoint_info **out,
+					fx_casedb *db, const char *target);
+FX_EXTERN void fx_casedb_checkpoint_info_free(fx_casedb_checkpoint_info *ci);
+
+/** Records that this process resumes running acquisition acq_id from
+ *  from_byte (an acquisition.resume audit event: when, by whom, on which
+ *  host, which process). */
+FX_EXTERN int fx_casedb_acquisition_resume(fx_casedb *db, int64_t acq_id,
+					   uint64_t from_byte);
+
+/** Calls cb for each resume of acq_id, oldest first. */
+FX_EXTERN int fx_casedb_resume_list(fx_casedb *db, int64_t acq_id,
+				    fx_casedb_resume_cb cb, void *payload);
+
+
 /** The path db was opened with. Borrowed; valid until fx_casedb_free(). */
 FX_EXTERN const char *fx_casedb_path(const fx_casedb *db);
 

@@ -41,9 +41,13 @@ typedef struct fx_sink_ops {
 	 * NULL: every byte written. The pipeline never reports a run
 	 * completed unless this equals the source's size. */
 	uint64_t (*held)(void *payload);
+	/* Version 3: makes every byte written so far durable (fdatasync), for
+	 * a checkpoint; 0 or a negative FX_E*. NULL: the sink cannot, and a
+	 * run over it records no checkpoint. */
+	int (*sync)(void *payload);
 } fx_sink_ops;
 
-#define FX_SINK_OPS_VERSION 2
+#define FX_SINK_OPS_VERSION 3
 
 /** Wraps caller-supplied operations (tests: fault injection). */
 FX_EXTERN int fx_sink_new_custom(fx_sink **out, const fx_sink_ops *ops,
@@ -134,6 +138,22 @@ FX_EXTERN int fx_sink_raw_open(fx_sink **out, const char *target,
  * directory cannot be probed.
  */
 FX_EXTERN int fx_raw_sparse_check(const char *target);
+
+/**
+ * Reopens the raw or split raw image an interrupted acquisition left at
+ * target, to go on writing at offset: a durable checkpoint, the files
+ * holding media [0, offset) on storage. The files are opened by name,
+ * never following a link and never created; each must be a regular file
+ * with at least the bytes the checkpoint says (FX_ECORRUPT or
+ * FX_ENOTFOUND, naming the file). What lies past offset is cut off: the
+ * file offset falls in is truncated to it, and segment files made past it
+ * (regular files: they hold only discarded bytes) are removed, to be
+ * created anew (O_EXCL) when the stream reaches them. Complete
+ * segments are hashed from storage (SHA-256), and the current one's stored
+ * bytes feed its hasher, so the files list as a new run's would.
+ */
+FX_EXTERN int fx_sink_raw_resume(fx_sink **out, const char *target,
+				 uint64_t segment_size, uint64_t offset);
 
 /** E01 media type. */
 enum fx_e01_media { FX_E01_FIXED = 0, FX_E01_REMOVABLE, FX_E01_OPTICAL };

@@ -230,6 +230,11 @@ typedef struct fx_progress {
 	 *  or none (a hash-only pass). */
 	const fx_progress_copy *copies;
 	size_t ncopies;
+	/** 1: a resumed run re-reads the image's stored prefix (bytes_done
+	 *  of bytes_total, the checkpoint's offset), before it reads the
+	 *  source from there (0: bytes_done from the checkpoint on, of the
+	 *  source's size). */
+	int resuming;
 } fx_progress;
 
 typedef void (*fx_progress_cb)(const fx_progress *progress, void *payload);

@@ -169,6 +169,9 @@ static const struct fx_part export_parts[] = {
 
 static const struct fx_kind fx_kinds[] = {
 	{ "acquisition.begin", "acquisition", begin_parts },
+	/* resume (casedb_resume.c): events with their own content */
+	{ "acquisition.checkpoint", NULL, NULL },
+	{ "acquisition.resume", NULL, NULL },
 	{ "acquisition.close", "acquisition", close_parts },
 	{ "acquisition.end", "acquisition", end_parts },
 	{ "acquisition.finish", "acquisition", finish_parts },

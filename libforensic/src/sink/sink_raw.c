@@ -15,6 +15,16 @@
  * failed write the file is cut back to the last complete write, so the
  * image never holds a partial block the hashes do not cover.
  *
+ * Resume (fx_sink_raw_resume): the files an interrupted run left are
+ * reopened by name, never following a link and never creating one; each
+ * must be a regular file holding at least what the checkpoint says. What
+ * lies past the checkpoint is cut off: the file the checkpoint ends in is
+ * truncated to it, and segment files already made past it are removed
+ * and created anew when the run reaches them (resume_drop_later). The files
+ * are 0444: a file is made writable only for the open through its own
+ * descriptor, and read-only again at once (an open descriptor keeps its
+ * access).
+ *
  * Sparse (fx_raw_options.sparse): each buffer is scanned in 4 KiB blocks
  * of the file (word-wise, stopping at the first non-zero word, so a block
  * of data costs a few loads); a run of zero blocks of at least
@@ -42,6 +52,7 @@
 #include "base/error.h"
 #include "base/vec.h"
 #include "forensic/types.h"
+#include "base/storage.h"
 #include "hash/hasher.h"
 #include "sink/sink_impl.h"
 
@@ -288,6 +299,20 @@ static int raw_finish(void *payload, const fx_sink_summary *sum)
 	return 0;
 }
 
+/* A checkpoint: what was written is on storage (the files before the
+ * current one were fdatasync'ed when they were closed). */
+static int raw_sync(void *payload)
+{
+	raw_sink *r = payload;
+
+	if (r->fd < 0 || fdatasync(r->fd) == 0 || errno == EINVAL)
+		return 0;
+	return fx_error_set_errno(fx_error_from_errno(errno), errno,
+				  "cannot flush %s after %llu bytes",
+				  r->files[r->nfiles - 1].path,
+				  (unsigned long long)r->in_file);
+}
+
 static size_t raw_files(void *payload, fx_image_file *out, size_t max)
 {
 	raw_sink *r = payload;
@@ -319,6 +344,17 @@ int fx_raw_segment_size_check(uint64_t segment_size)
 	return 0;
 }
 
+static const fx_sink_ops raw_ops = { FX_SINK_OPS_VERSION, raw_write,
+				     raw_finish, raw_close, raw_files, NULL,
+				     raw_sync };
+
+static const fx_sink_ops raw_sparse_ops = { FX_SINK_OPS_VERSION, raw_write,
+					    raw_finish, raw_close, raw_files,
+					    NULL, NULL };
+
+static int raw_alloc(raw_sink **out, const char *target,
+		     const fx_raw_options *opts);
+
 int fx_sink_raw_new(fx_sink **out, const char *target, uint64_t segment_size)
 {
 	fx_raw_options o = FX_RAW_OPTIONS_INIT;
@@ -330,9 +366,6 @@ int fx_sink_raw_new(fx_sink **out, const char *target, uint64_t segment_size)
 int fx_sink_raw_open(fx_sink **out, const char *target,
 		     const fx_raw_options *opts)
 {
-	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, raw_write,
-					 raw_finish, raw_close, raw_files, NULL };
-	uint64_t segment_size;
 	raw_sink *r;
 	int rc;
 
@@ -342,7 +375,24 @@ int fx_sink_raw_open(fx_sink **out, const char *target,
 	FX_CHECK_ARG(opts);
 	FX_CHECK_VERSION(opts, FX_RAW_OPTIONS_VERSION,
 			 "fx_sink_raw_open: fx_raw_options");
-	segment_size = opts->segment_size;
+	if ((rc = raw_alloc(&r, target, opts)) != 0)
+		return rc;
+	/* a sparse file's size is set when it is closed: a checkpoint could
+	 * not make its bytes durable, so it has no sync */
+	if ((rc = fx_sink_new_custom(out, r->sparse ? &raw_sparse_ops : &raw_ops,
+				     r)) != 0)
+		raw_close(r);
+	return rc;
+}
+
+static int raw_alloc(raw_sink **out, const char *target,
+		     const fx_raw_options *opts)
+{
+	uint64_t segment_size = opts->segment_size;
+	raw_sink *r;
+	int rc;
+
+	*out = NULL;
 	if ((rc = fx_raw_segment_size_check(segment_size)) != 0)
 		return rc;
 	if (opts->iso && segment_size)
@@ -363,8 +413,195 @@ int fx_sink_raw_open(fx_sink **out, const char *target,
 		raw_close(r);
 		return rc;
 	}
-	if ((rc = fx_sink_new_custom(out, &ops, r)) != 0)
-		raw_close(r);
+	*out = r;
+	return 0;
+}
+
+/* An image file of ours, opened for writing to resume it: by name, never
+ * following a link, never creating; a regular file; made writable for this
+ * open only (see the top). Returns the fd or a negative FX_E code. */
+static int reopen_evidence(const char *path)
+{
+	struct stat st, wst;
+	char proc[64];
+	int rfd, wfd, err;
+
+	if ((rfd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return fx_error_set_errno(errno == ENOENT ? FX_ENOTFOUND
+					  : errno == ELOOP ? FX_ECORRUPT
+					  : fx_error_from_errno(errno), errno,
+					  "cannot reopen %s to resume", path);
+	if (fstat(rfd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(rfd);
+		return fx_error_set(FX_ECORRUPT,
+				    "%s is not a regular file: not resuming into it", path);
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", rfd);
+	fchmod(rfd, (st.st_mode & 07777) | S_IWUSR);
+	wfd = open(proc, O_WRONLY | O_CLOEXEC);
+	err = errno;
+	fchmod(rfd, st.st_mode & 07777);
+	close(rfd);
+	if (wfd < 0)
+		return fx_error_set_errno(fx_error_from_errno(err), err,
+					  "cannot reopen %s for writing to resume", path);
+	if (fstat(wfd, &wst) != 0 || wst.st_dev != st.st_dev || wst.st_ino != st.st_ino) {
+		close(wfd);
+		return fx_error_set(FX_ECORRUPT, "%s changed while it was reopened", path);
+	}
+	return wfd;
+}
+
+/* Feeds the first len bytes of path, as storage holds them, to h. */
+static int hash_stored(fx_hasher *h, const char *path, uint64_t len)
+{
+	static const size_t bufsz = 1 << 20;
+	uint8_t *buf = malloc(bufsz);
+	uint64_t at = 0;
+	ssize_t n = 0;
+	int fd, rc = 0;
+
+	if (!buf)
+		return fx_error_set(FX_ERROR, "out of memory");
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		free(buf);
+		return fx_error_set_errno(fx_error_from_errno(errno), errno,
+					  "cannot read %s", path);
+	}
+	fx_storage_drop_cache(fd);
+	while (at < len) {
+		n = pread(fd, buf, len - at < bufsz ? (size_t)(len - at) : bufsz, (off_t)at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = fx_error_set_errno(FX_EIO, n < 0 ? errno : EIO,
+						"cannot read %s at byte %llu", path,
+						(unsigned long long)at);
+			break;
+		}
+		fx_hasher_update(h, buf, (size_t)n);
+		at += (uint64_t)n;
+	}
+	close(fd);
+	free(buf);
+	return rc;
+}
+
+/* A complete segment before the checkpoint: exactly segment_size bytes,
+ * its SHA-256 from storage. */
+static int resume_full(raw_sink *r, fx_image_file *f)
+{
+	struct stat st;
+
+	if (lstat(f->path, &st) != 0)
+		return fx_error_set_errno(errno == ENOENT ? FX_ENOTFOUND : FX_EIO, errno,
+					  "cannot resume: image file %s", f->path);
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != r->segment_size)
+		return fx_error_set(FX_ECORRUPT,
+				    "cannot resume: image file %s holds %llu bytes, the checkpoint says %llu",
+				    f->path, (unsigned long long)st.st_size,
+				    (unsigned long long)r->segment_size);
+	f->size = r->segment_size;
+	return fx_file_sha256_stored(f->sha256, f->path, NULL);
+}
+
+/* The file the checkpoint ends in: cut to in_file bytes, written on from
+ * there; a segment's hasher fed its stored bytes. */
+static int resume_current(raw_sink *r, const char *path)
+{
+	struct stat st;
+	int fd = reopen_evidence(path);
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) != 0 || (uint64_t)st.st_size < r->in_file) {
+		close(fd);
+		return fx_error_set(FX_ECORRUPT,
+				    "cannot resume: image file %s holds %llu bytes, fewer than the %llu its checkpoint says",
+				    path, (unsigned long long)st.st_size,
+				    (unsigned long long)r->in_file);
+	}
+	if (ftruncate(fd, (off_t)r->in_file) != 0 || fdatasync(fd) != 0 ||
+	    lseek(fd, (off_t)r->in_file, SEEK_SET) < 0) {
+		int err = errno;
+
+		close(fd);
+		return fx_error_set_errno(fx_error_from_errno(err), err,
+					  "cannot cut %s back to its checkpoint (%llu bytes)",
+					  path, (unsigned long long)r->in_file);
+	}
+	r->fd = fd;
+	r->direct = 0;
+	return r->hasher ? hash_stored(r->hasher, path, r->in_file) : 0;
+}
+
+/* Segment files made past the checkpoint hold only bytes the resume
+ * discards: they are removed (ours: the name family was refused at the
+ * start if anything held it), so that the set ends where the checkpoint
+ * does and each is created anew, O_EXCL, when the stream reaches it. A
+ * name that is not a regular file is left alone, and refuses the run when
+ * it is reached. */
+static int resume_drop_later(raw_sink *r)
+{
+	char name[PATH_MAX];
+	struct stat st;
+	unsigned i = (unsigned)r->nfiles;
+
+	while (r->segment_size &&
+	       fx_raw_segment_name(name, sizeof(name), r->target, r->segment_size, i++) == 0 &&
+	       lstat(name, &st) == 0 && S_ISREG(st.st_mode))
+		if (unlink(name) != 0)
+			return fx_error_set_errno(fx_error_from_errno(errno), errno,
+						  "cannot remove %s, made past the checkpoint", name);
+	return 0;
+}
+
+static int resume_files(raw_sink *r, uint64_t offset)
+{
+	uint64_t nfull = r->segment_size ? offset / r->segment_size : 0, i;
+	char name[PATH_MAX];
+	fx_image_file *f;
+	int rc;
+
+	r->in_file = r->segment_size ? offset % r->segment_size : offset;
+	for (i = 0; i < nfull + (r->in_file || !r->segment_size); i++) {
+		if (FX_VEC_RESERVE(r->files, r->cap, r->nfiles + 1) != 0)
+			return fx_error_set(FX_ERROR, "out of memory");
+		f = &r->files[r->nfiles];
+		memset(f, 0, sizeof(*f));
+		if ((rc = fx_raw_segment_name(name, sizeof(name), r->target,
+					      r->segment_size, (unsigned)i)) != 0)
+			return rc;
+		if (!(f->path = strdup(name)))
+			return fx_error_set(FX_ERROR, "out of memory");
+		r->nfiles++;
+		rc = i < nfull ? resume_full(r, f) : resume_current(r, name);
+		if (rc)
+			return rc;
+	}
+	if (r->fd < 0)
+		r->in_file = 0;
+	r->total = offset;
+	return resume_drop_later(r);
+}
+
+int fx_sink_raw_resume(fx_sink **out, const char *target,
+		       uint64_t segment_size, uint64_t offset)
+{
+	fx_raw_options o = FX_RAW_OPTIONS_INIT;
+	raw_sink *r;
+	int rc;
+
+	FX_CHECK_ARG(out);
+	*out = NULL;
+	FX_CHECK_ARG(target);
+	o.segment_size = segment_size; /* never sparse, never .iso */
+	if ((rc = raw_alloc(&r, target, &o)) != 0)
+		return rc;
+	if ((rc = resume_files(r, offset)) == 0 &&
+	    (rc = fx_sink_new_custom(out, &raw_ops, r)) == 0)
+		return 0;
+	raw_close(r);
 	return rc;
 }
 
