@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "tool.h"
+#include "tool_anchor.h"
 
 #define ACQ_MAX_FILES 100000
 /* --copy: further destinations besides TARGET (FX_ACQUIRE_MAX_COPIES) */
@@ -22,6 +23,8 @@ typedef struct acq_options {
 	const char *operator_name, *db_path, *compression, *ewf_format;
 	const char *command_line, *sign_key;
 	const char *source_format; /* --source-format as typed (NULL: raw) */
+	const char *tsa_url, *tsa_ca, *tsa_cert; /* --tsa, --tsa-ca, --tsa-cert */
+	int sparse;          /* --sparse: raw zero runs left as holes */
 	int progress;            /* --progress: enum fx_meter_mode; -1: not given */
 	/* --copy TARGET2, in the order given, each with the --copy-format
 	 * that follows it (NULL: as TARGET) */
@@ -34,6 +37,12 @@ typedef struct acq_options {
 	uint64_t size;
 	int to_stream, from_stream;
 	const char *stream_key;  /* --stream-key FILE: the HMAC key's file */
+	/* resume (resume.c): --resume TARGET; bytes between checkpoints
+	 * (--checkpoint, 0: none); the first option given that a resume
+	 * takes from the record instead (refused) */
+	int resume;
+	uint64_t checkpoint_bytes;
+	const char *resume_conflict;
 } acq_options;
 
 /* What a read-back came to: its verdict (fx_verdict: VERIFIED; MISMATCH:
@@ -114,12 +123,28 @@ typedef struct acq_state {
 	fx_container_file *containers;
 	size_t ncontainers;
 	char source_note[PATH_MAX + 300];
+	/* the audit chain's head after the end was recorded (head_read: it
+	 * was read), and its time-stamp with --tsa (anchor_ran) */
+	int head_read, anchor_ran;
+	fx_casedb_audit_head head;
+	fx_casedb_anchor_info anchor;
 	/* --copy destinations, in order (copy 1 is copies[0]) */
 	acq_copy copies[ACQ_MAX_COPIES];
 	unsigned ncopies;
 	/* TARGET's own destination failed while a copy holds every byte */
 	int target_failed;
 	int stream_fd;           /* --from-stream FILE: its descriptor, else -1 */
+	/* resume (resume.c): the source's marks (first and last MiB); the
+	 * checkpoint a resume starts from and the image prefix it re-reads;
+	 * checkpoints recorded; a run left resumable keeps its row running */
+	char src_head[65], src_tail[65];
+	fx_casedb_checkpoint_info *ckpt;
+	fx_casedb_acquisition_info *rec; /* the record resumed (options) */
+	fx_source *prefix;
+	uint64_t resumed_from, last_checkpoint;
+	unsigned checkpoints;
+	int checkpoint_failed, left_running, marks_read;
+	char rec_format[16], rec_compression[16], rec_ewf_format[16];
 } acq_state;
 
 /* main.c */
@@ -132,6 +157,11 @@ void acq_progress_start(const acq_options *o);
 /* A pass over a source begins: phase name (JSON), label (text), bytes. */
 void acq_progress_hook(fx_acquire_options *ao, const char *name,
 		       const char *label, uint64_t total);
+/* A resume's progress (instead of acq_progress_hook): the phase
+ * "resuming" while the image's first checkpoint bytes are re-read, then
+ * "reading" from the checkpoint to total (docs/progress.md). */
+void acq_progress_resume_hook(fx_acquire_options *ao, uint64_t checkpoint,
+			      uint64_t total);
 /* The image's read-back ("verifying", total bytes), then the hashing of
  * its E01 segments from storage ("hashing-segments"). */
 /* With copies: the progress names each destination (the library knows
@@ -205,9 +235,25 @@ int acq_stream_failed_exit(const acq_state *st);
  * of a source never read); a second call does nothing */
 void acq_settle_source(acq_state *st);
 
+/* run.c */
+int acq_open_source(acq_state *st);
+
+/* resume.c */
+/* --resume: the record's acquisition, source, options and image reopened
+ * at its last checkpoint, the resume recorded and logged; 0 or the exit
+ * code (said why on stderr). */
+int acq_resume_begin(acq_state *st, fx_sink **sink);
+/* The pipeline's checkpoint and resume options for this run. */
+void acq_resume_options(acq_state *st, fx_acquire_options *ao);
+/* After the pipeline: a raw run that stopped (signal, vanished source)
+ * with bytes on storage is left resumable: its last checkpoint recorded,
+ * its row left running. */
+void acq_resume_settle(acq_state *st);
+
 /* record_db.c */
 void acq_default_db(acq_state *st);
-/* "raw", "split-raw" or "e01", as the case database records the format */
+/* "raw", "split-raw" or "e01", as the case database records the format
+ * (an .iso is a raw image of one file: "raw") */
 const char *acq_format_name(const acq_options *o);
 /* How the run ended, as its record in the case database (arrays borrowed
  * from st; no end time) */
@@ -216,6 +262,9 @@ void acq_record_result(const acq_state *st, fx_casedb_result *out);
 int acq_db_begin(acq_state *st);
 int acq_db_finish(acq_state *st);
 int acq_db_verification(acq_state *st);
+/* Reads the chain's head and, with --tsa, time-stamps it; a TSA that
+ * fails is recorded and said, never changes the exit code. */
+void acq_db_anchor(acq_state *st);
 
 /* vdisk.c: 0, or the exit code (said why on stderr) */
 int acq_vdisk_note_raw(acq_state *st);

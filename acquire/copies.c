@@ -297,6 +297,24 @@ void acq_copies_log_params(FILE *f, const acq_state *st)
 			copy_format_name(&st->copies[i]));
 }
 
+/* What a copy's files take on storage, where measured (raw files; a
+ * sparse copy takes less than its size), as TARGET's in the log. */
+static void log_allocated(FILE *f, const acq_copy *c)
+{
+	size_t k;
+	int header = 0;
+
+	for (k = 0; k < c->nfiles; k++) {
+		if (!c->files[k].allocated_known)
+			continue;
+		if (!header++)
+			fprintf(f, "  Storage of image files (path, size, allocated bytes):\n");
+		fprintf(f, "    %s, %llu, %llu\n", fx_tool_escape(c->files[k].path),
+			(unsigned long long)c->files[k].size,
+			(unsigned long long)c->files[k].allocated);
+	}
+}
+
 void acq_copies_log_result(FILE *f, const acq_state *st)
 {
 	char status[1200];
@@ -320,6 +338,7 @@ void acq_copies_log_result(FILE *f, const acq_state *st)
 				c->files[k].sha256[0] ? c->files[k].sha256
 				: c->files_unhashed[0] ? fx_tool_escape(c->files_unhashed)
 				: "(not computed)");
+		log_allocated(f, c);
 		fprintf(f, "  SHA-256 file:         %s\n", fx_tool_escape(c->sha256_note));
 		fprintf(f, "  Verification:         %s\n", fx_tool_escape(c->verify_result));
 	}
@@ -355,6 +374,11 @@ void acq_copies_json(fx_json *j, const acq_state *st)
 			fx_json_member_uint(j, "size", c->files[k].size);
 			fx_json_member_string(j, "sha256", c->files[k].sha256[0]
 					      ? c->files[k].sha256 : NULL);
+			fx_json_key(j, "allocated"); /* null: not measured (E01) */
+			if (c->files[k].allocated_known)
+				fx_json_uint(j, c->files[k].allocated);
+			else
+				fx_json_null(j);
 			fx_json_object_end(j);
 		}
 		fx_json_array_end(j);

@@ -24,8 +24,10 @@ enum {
 	OPT_HASH, OPT_WINDOW, OPT_CASE, OPT_EVIDENCE, OPT_EXAMINER,
 	OPT_DESCRIPTION, OPT_NOTES, OPT_OPERATOR, OPT_DB, OPT_COMPRESSION,
 	OPT_EWF_FORMAT, OPT_THREADS, OPT_VERSION, OPT_SIGN_KEY,
-	OPT_CASE_DESCRIPTION, OPT_PROGRESS, OPT_COPY, OPT_COPY_FORMAT, OPT_SIZE,
-	OPT_TO_STREAM, OPT_FROM_STREAM, OPT_STREAM_KEY, OPT_SOURCE_FORMAT
+	OPT_CASE_DESCRIPTION, OPT_TSA, OPT_TSA_CA, OPT_TSA_CERT, OPT_PROGRESS,
+	OPT_COPY, OPT_COPY_FORMAT, OPT_SIZE, OPT_TO_STREAM, OPT_FROM_STREAM,
+	OPT_STREAM_KEY, OPT_SPARSE,
+	OPT_RESUME, OPT_CHECKPOINT, OPT_SOURCE_FORMAT
 };
 
 static const struct option long_options[] = {
@@ -52,6 +54,9 @@ static const struct option long_options[] = {
 	{ "operator", required_argument, NULL, OPT_OPERATOR },
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "sign-key", required_argument, NULL, OPT_SIGN_KEY },
+	{ "tsa", required_argument, NULL, OPT_TSA },
+	{ "tsa-ca", required_argument, NULL, OPT_TSA_CA },
+	{ "tsa-cert", required_argument, NULL, OPT_TSA_CERT },
 	{ "compression", required_argument, NULL, OPT_COMPRESSION },
 	{ "ewf-format", required_argument, NULL, OPT_EWF_FORMAT },
 	{ "threads", required_argument, NULL, OPT_THREADS },
@@ -61,9 +66,12 @@ static const struct option long_options[] = {
 	{ "to-stream", no_argument, NULL, OPT_TO_STREAM },
 	{ "from-stream", no_argument, NULL, OPT_FROM_STREAM },
 	{ "stream-key", required_argument, NULL, OPT_STREAM_KEY },
+	{ "resume", no_argument, NULL, OPT_RESUME },
+	{ "checkpoint", required_argument, NULL, OPT_CHECKPOINT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "source-format", required_argument, NULL, OPT_SOURCE_FORMAT },
+	{ "sparse", no_argument, NULL, OPT_SPARSE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -71,17 +79,23 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: acquire [OPTIONS] SOURCE TARGET\n"
+		"       acquire --resume [--db PATH] [--operator NAME] [--sign-key KEY.pem] [-q] [--json]\n"
+		"                        [--progress MODE] TARGET\n"
 		"       acquire [OPTIONS] - TARGET              (standard input)\n"
 		"       acquire --to-stream [OPTIONS] SOURCE    (send to standard output)\n"
 		"       acquire --from-stream [OPTIONS] -|FILE TARGET\n"
-		"Image SOURCE (block device or file) to TARGET.raw, TARGET.001... or TARGET.E01...\n"
-		"(a TARGET typed with the format's extension, e.g. HDD-01.E01, loses it)\n\n"
-		"  -f, --format raw|e01       image format (default e01)\n"
+		"Image SOURCE (block device or file) to TARGET.raw, TARGET.001..., TARGET.iso\n"
+		"or TARGET.E01... (a TARGET typed with the format's extension, e.g. HDD-01.E01,\n"
+		"loses it)\n\n"
+		"  -f, --format raw|iso|e01   image format (default e01); iso: one raw file of\n"
+		"                             optical media (2048-byte sectors), TARGET.iso\n"
 		"      --source-format raw|vmdk|vhd|vhdx|qcow2\n"
 		"                             read SOURCE as that virtual disk (the disk the guest\n"
 		"                             sees, parents and extents followed); default raw:\n"
 		"                             the file's bytes\n"
 		"      --segment-size SIZE    split the image into files of SIZE bytes (>= 1M)\n"
+		"      --sparse               raw and iso: leave runs of zeros as holes (not on\n"
+		"                             a file system without holes, e.g. vfat)\n"
 		"      --block-size SIZE      read size (default 4M for e01, 1M for raw)\n"
 		"      --retries N            re-reads of a failing sector (default 2)\n"
 		"      --hash LIST            md5,sha1,sha256 (default all)\n"
@@ -109,6 +123,13 @@ static void usage(FILE *f)
 		"      --operator NAME        who runs the acquisition (default: login name)\n"
 		"      --db PATH              case database (default: case.db beside TARGET)\n"
 		"      --sign-key KEY.pem     sign every audit event (Ed25519 private key)\n"
+		"      --tsa URL              time-stamp the audit chain's head at the end (RFC 3161)\n"
+		"      --tsa-ca FILE          CA certificate(s) the TSA's signature must chain to\n"
+		"      --tsa-cert FILE        more certificates to build the TSA's chain with\n"
+		"      --checkpoint SIZE      raw: make the image durable and record a checkpoint\n"
+		"                             every SIZE bytes or 30 s (default 1G; 0: none)\n"
+		"      --resume               continue the interrupted acquisition of TARGET from\n"
+		"                             its last checkpoint (source and options: the record's)\n"
 		"      --size SIZE            SOURCE - (standard input) must hold SIZE bytes\n"
 		"                             (default: not known in advance, read to its end)\n"
 		"      --to-stream            write-block and identify SOURCE, send it as a framed\n"
@@ -181,6 +202,9 @@ static int parse_text_opt(acq_options *o, int c, const char *arg)
 	case OPT_OPERATOR: o->operator_name = arg; break;
 	case OPT_DB: o->db_path = arg; break;
 	case OPT_SIGN_KEY: o->sign_key = arg; break;
+	case OPT_TSA: o->tsa_url = arg; break;
+	case OPT_TSA_CA: o->tsa_ca = arg; break;
+	case OPT_TSA_CERT: o->tsa_cert = arg; break;
 	case OPT_COMPRESSION: o->compression = arg; break;
 	case OPT_EWF_FORMAT: o->ewf_format = arg; break;
 	case OPT_SOURCE_FORMAT: o->source_format = arg; break;
@@ -197,6 +221,8 @@ static int parse_opt(acq_options *o, int c, const char *arg)
 	case OPT_SEGMENT: return parse_size_opt(&o->segment_size, "--segment-size", arg);
 	case OPT_BLOCK: return parse_size_opt(&o->block_size, "--block-size", arg);
 	case OPT_WINDOW: return parse_size_opt(&o->hash_window, "--hash-window", arg);
+	case OPT_CHECKPOINT: return parse_size_opt(&o->checkpoint_bytes, "--checkpoint", arg);
+	case OPT_RESUME: o->resume = 1; return 0;
 	case OPT_RETRIES: return parse_unsigned(&o->retries, "--retries", arg);
 	case OPT_THREADS: return parse_unsigned(&o->threads, "--threads", arg);
 	case OPT_HASH:
@@ -225,6 +251,7 @@ static int parse_opt(acq_options *o, int c, const char *arg)
 		return 0;
 	case 'q': o->quiet = 1; return 0;
 	case OPT_JSON: o->json = 1; return 0;
+	case OPT_SPARSE: o->sparse = 1; return 0;
 	case OPT_PROGRESS:
 		if ((o->progress = fx_meter_parse(arg)) < 0)
 			return usage_error("--progress: unknown mode '%s' (json, text or none)",
@@ -351,10 +378,13 @@ static const layout *layout_of(const char *format, uint64_t segment_size)
 {
 	static const layout e01 = { ".E01", "TARGET.E01, TARGET.E02, ..." },
 			    raw = { ".raw", "TARGET.raw" },
-			    split = { ".001", "TARGET.001, TARGET.002, ..." };
+			    split = { ".001", "TARGET.001, TARGET.002, ..." },
+			    iso = { ".iso", "TARGET.iso" };
 
 	if (strcmp(format, "e01") == 0)
 		return &e01;
+	if (strcmp(format, "iso") == 0)
+		return &iso;
 	return segment_size ? &split : &raw;
 }
 
@@ -369,7 +399,7 @@ static int check_name_of(const char **target, const char *what,
 			 const char *format, uint64_t segment_size, char *buf,
 			 size_t len)
 {
-	static const char *const exts[] = { ".E01", ".raw", ".001" };
+	static const char *const exts[] = { ".E01", ".raw", ".001", ".iso" };
 	const layout *want = layout_of(format, segment_size);
 	size_t n = strlen(*target), i;
 	const char *tail = n > 4 ? *target + n - 4 : "";
@@ -399,13 +429,31 @@ static int check_target_name(acq_options *o, char *buf, size_t len)
 			     buf, len);
 }
 
+/* --sparse is for raw files; an .iso is one file. (A copy's raw files are
+ * sparse too with --sparse; an E01 copy's are not.) */
+static int check_raw_only(const acq_options *o)
+{
+	if (o->sparse && strcmp(o->format, "e01") == 0) {
+		fprintf(stderr,
+			"acquire: --sparse is for --format raw or iso: an E01 image compresses runs of zeros already (see acquire --help)\n");
+		return FX_EXIT_USAGE;
+	}
+	if (o->segment_size && strcmp(o->format, "iso") == 0) {
+		fprintf(stderr,
+			"acquire: --segment-size: --format iso writes one file, TARGET.iso; use --format raw --segment-size for a split raw image (see acquire --help)\n");
+		return FX_EXIT_USAGE;
+	}
+	return 0;
+}
+
 static int check_options(acq_options *o)
 {
 	fx_acquire_options ao;
 	int rc, vf = FX_VDISK_RAW;
 
-	if (strcmp(o->format, "raw") != 0 && strcmp(o->format, "e01") != 0)
-		return usage_error("--format: unknown format '%s' (raw or e01)", o->format);
+	if (strcmp(o->format, "raw") != 0 && strcmp(o->format, "e01") != 0 &&
+	    strcmp(o->format, "iso") != 0)
+		return usage_error("--format: unknown format '%s' (raw, iso or e01)", o->format);
 	if (o->source_format && fx_vdisk_format_parse(&vf, o->source_format) != 0)
 		return usage_error("--source-format: unknown format '%s' (raw, vmdk, vhd, vhdx or qcow2)",
 				   o->source_format);
@@ -417,6 +465,8 @@ static int check_options(acq_options *o)
 		fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
 		return FX_EXIT_USAGE;
 	}
+	if ((rc = check_raw_only(o)) != 0)
+		return rc;
 	/* Default: 1 MiB for raw (O_DIRECT writes straight from the ring);
 	 * 4 MiB for E01, where a quarter of the hand-offs between the reader,
 	 * the hash threads and the compressors measured 1.5-3% faster. */
@@ -430,11 +480,41 @@ static int check_options(acq_options *o)
 	 * value that is wrong is wrong, whatever the format. */
 	if (check_e01_options(o) != 0)
 		return library_usage_error();
+	if (fx_tool_tsa_check("acquire", o->tsa_url, o->tsa_ca, o->tsa_cert, 0) != 0)
+		return FX_EXIT_USAGE;
 	if ((rc = acq_copies_check_options(o)) != 0)
 		return rc;
 	if (strcmp(o->format, "e01") == 0 || acq_copies_any_e01(o))
 		return check_header_text(o);
 	return 0;
+}
+
+/* What a resume takes from the record may not be given with --resume:
+ * the first such option is kept, to be refused by name. */
+static void note_resume_conflict(acq_options *o, int c)
+{
+	const struct option *lo;
+
+	if (o->resume_conflict || c == OPT_RESUME || c == OPT_DB || c == OPT_OPERATOR ||
+	    c == OPT_SIGN_KEY || c == 'q' || c == OPT_JSON || c == OPT_PROGRESS)
+		return;
+	for (lo = long_options; lo->name; lo++)
+		if (lo->val == c)
+			o->resume_conflict = lo->name;
+}
+
+/* acquire --resume TARGET: everything else comes from the record. */
+static int check_resume_args(acq_options *o, int argc, char **argv)
+{
+	if (o->resume_conflict) {
+		fprintf(stderr, "acquire: --resume: --%s cannot be given: the source, the format and every option come from the record of the acquisition\n",
+			o->resume_conflict);
+		return FX_EXIT_USAGE;
+	}
+	if (argc - optind != 1)
+		return usage_error("--resume takes TARGET only (the source is the record's)%s", "");
+	o->target = argv[optind];
+	return check_target_text(o->target);
 }
 
 static int parse_args(acq_options *o, int argc, char **argv)
@@ -449,6 +529,7 @@ static int parse_args(acq_options *o, int argc, char **argv)
 	o->hash_algs = FX_HASH_ALL;
 	o->verify = 1;
 	o->write_block = 1;
+	o->checkpoint_bytes = (uint64_t)1 << 30;
 	o->progress = -1;
 	o->command_line = fx_tool_command_line(argc, argv);
 	while ((c = fx_tool_getopt("acquire", argc, argv, "f:qh", long_options)) != -1) {
@@ -462,9 +543,12 @@ static int parse_args(acq_options *o, int argc, char **argv)
 		}
 		if (c == '?')
 			return FX_EXIT_USAGE;
+		note_resume_conflict(o, c);
 		if ((rc = parse_opt(o, c, optarg)) != 0)
 			return rc;
 	}
+	if (o->resume)
+		return check_resume_args(o, argc, argv);
 	if (o->to_stream) { /* no TARGET: the stream goes to standard output */
 		if (argc - optind != 1)
 			return usage_error("--to-stream: expected SOURCE only (the stream goes to standard output)%s", "");
@@ -485,6 +569,20 @@ static int parse_args(acq_options *o, int argc, char **argv)
 		if ((rc = check_target_text(o->copy_target[c])) != 0)
 			return rc;
 	return check_options(o);
+}
+
+/* --resume TARGET may be typed as the image's first file: TARGET.raw,
+ * TARGET.001 name the same acquisition as TARGET. */
+static void strip_resume_ext(acq_options *o, char *buf, size_t len)
+{
+	size_t n = strlen(o->target);
+
+	if (n > 4 && (strcasecmp(o->target + n - 4, ".raw") == 0 ||
+		      strcmp(o->target + n - 4, ".001") == 0) &&
+	    o->target[n - 5] != '/') {
+		snprintf(buf, len, "%.*s", (int)(n - 4), o->target);
+		o->target = buf;
+	}
 }
 
 /* A path made absolute as TARGET's is (resolve_paths), or the exit code. */
@@ -558,7 +656,9 @@ static int resolve_paths(acq_state *st)
 	char dir[PATH_MAX];
 	int rc;
 
-	if ((rc = check_target_name(o, st->target_typed, sizeof(st->target_typed))) != 0)
+	if (o->resume)
+		strip_resume_ext(o, st->target_typed, sizeof(st->target_typed));
+	else if ((rc = check_target_name(o, st->target_typed, sizeof(st->target_typed))) != 0)
 		return rc;
 	if (fx_tool_abs_path(st->target_abs, sizeof(st->target_abs), o->target) != 0) {
 		if (errno == EINVAL)
@@ -573,7 +673,7 @@ static int resolve_paths(acq_state *st)
 	if ((rc = resolve_copies(st)) != 0)
 		return rc;
 	/* "-" is standard input, not a file of that name */
-	if (strcmp(o->source, "-") != 0 &&
+	if (o->source && strcmp(o->source, "-") != 0 &&
 	    fx_tool_abs_path(st->source_abs, sizeof(st->source_abs), o->source) == 0)
 		o->source = st->source_abs;
 	if (o->db_path && fx_tool_abs_path(st->db_abs, sizeof(st->db_abs), o->db_path) == 0)
@@ -609,6 +709,9 @@ int main(int argc, char **argv)
 	rc = acq_main(&st);
 	acq_progress_done(&st, rc);
 	fx_acquire_result_clear(&st.res);
+	fx_casedb_checkpoint_info_free(st.ckpt);
+	fx_casedb_acquisition_info_free(st.rec);
+	fx_source_free(st.prefix);
 	free(st.files);
 	free(st.containers);
 	fx_source_free(st.src);

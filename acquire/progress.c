@@ -66,6 +66,35 @@ void acq_progress_name_copies(fx_acquire_options *ao, const acq_state *st)
 	ao->progress = update_named;
 }
 
+/* A resume: its re-read of the image's stored prefix is a phase of its
+ * own, "resuming" (0 to the checkpoint), then "reading" goes on from the
+ * checkpoint to the source's size (the pipeline's fx_progress.resuming
+ * says which). */
+static uint64_t resume_total;   /* the reading phase's total */
+static int resume_reading;      /* the reading phase has begun */
+
+static void update_resume(const fx_progress *p, void *payload)
+{
+	if (!p->resuming && !resume_reading) {
+		resume_reading = 1;
+		fx_meter_phase_at("reading", "acquire: reading: ", resume_total,
+				  p->bytes_done);
+	}
+	fx_meter_update(p, payload);
+}
+
+void acq_progress_resume_hook(fx_acquire_options *ao, uint64_t checkpoint,
+			      uint64_t total)
+{
+	if (fx_meter_mode() == FX_METER_NONE)
+		return;
+	resume_total = total;
+	resume_reading = 0;
+	fx_meter_phase("resuming", "acquire: resuming: ", checkpoint);
+	ao->progress = update_resume;
+	ao->progress_payload = NULL;
+}
+
 /* The segments' phase comes after the media's, which the meter ends
  * (called on the main thread, by the verification). */
 static void show_segments(const fx_verify_files_progress *p, void *payload)

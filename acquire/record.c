@@ -39,6 +39,14 @@ static const char *or_empty(const char *s)
 	return s && *s ? s : "(none)";
 }
 
+/* The media's kind, as the E01 header records it: optical (a CD/DVD/BD
+ * drive, or 2048-byte sectors), removable, or fixed. */
+static const char *media_name(const fx_source_info *in)
+{
+	return in->optical == 1 ? "optical" : in->removable == 1 ? "removable"
+								 : "fixed";
+}
+
 static void log_source(FILE *f, const fx_source_info *in)
 {
 	fprintf(f, "\nSource\n");
@@ -62,6 +70,10 @@ static void log_source(FILE *f, const fx_source_info *in)
 	fprintf(f, "  WWID:                 %s\n", fx_tool_escape(or_none(in->wwid)));
 	fprintf(f, "  Removable:            %s\n", yes_no_unknown(in->removable));
 	fprintf(f, "  Rotational:           %s\n", yes_no_unknown(in->rotational));
+	fprintf(f, "  Media type:           %s%s\n", media_name(in),
+		in->optical == 1 ? (in->logical_sector_size == 2048
+				    ? " (optical disc: 2048-byte sectors)"
+				    : " (optical disc drive: SCSI type 5)") : "");
 	fprintf(f, "  HPA/DCO:              %s\n", fx_tool_escape(in->hpa_dco));
 	fprintf(f, "  Write-block method:   %s\n",
 		fx_tool_escape(in->write_block_method));
@@ -169,6 +181,9 @@ int acq_log_begin(acq_state *st)
 	if (strcmp(o->format, "e01") == 0)
 		fprintf(f, "  Compression:          %s\n  EWF format:           %s\n",
 			o->compression, o->ewf_format);
+	else
+		fprintf(f, "  Sparse:               %s\n", o->sparse
+			? "yes (runs of zeros of 64 KiB or more left as holes)" : "no");
 	fprintf(f, "  Verify after writing: %s%s\n", o->verify ? "yes" : "no",
 		o->verify_source ? " (image and source)" : "");
 	acq_copies_log_params(f, st);
@@ -186,6 +201,38 @@ static void log_write_block_undone(FILE *f, const fx_source_info *in)
 			in->ro_restored,
 			in->ro_kept[0] ? "; already read-only before the run, left set: " : "",
 			in->ro_kept);
+}
+
+/* The audit chain's head, and its time-stamp when --tsa asked for one. */
+static void log_anchor(FILE *f, const acq_state *st)
+{
+	char line[2048];
+
+	if (st->head_read)
+		fprintf(f, "Audit chain head:       event %lld, hash %s\n",
+			(long long)st->head.last_seq, st->head.hash);
+	if (!st->anchor_ran)
+		return;
+	fx_tool_anchor_text(line, sizeof(line), &st->anchor);
+	fprintf(f, "Audit chain anchor:     %s\n", line);
+}
+
+/* What each image file takes on storage, where measured (raw files,
+ * after their final flush): a sparse image takes less than its size. */
+static void log_allocated(FILE *f, const acq_state *st)
+{
+	size_t i;
+	int header = 0;
+
+	for (i = 0; i < st->nfiles; i++) {
+		if (!st->files[i].allocated_known)
+			continue;
+		if (!header++)
+			fprintf(f, "Storage of image files (path, size, allocated bytes):\n");
+		fprintf(f, "  %s, %llu, %llu\n", fx_tool_escape(st->files[i].path),
+			(unsigned long long)st->files[i].size,
+			(unsigned long long)st->files[i].allocated);
+	}
 }
 
 static void log_result(FILE *f, const acq_state *st)
@@ -233,15 +280,26 @@ static void log_result(FILE *f, const acq_state *st)
 			st->files[i].sha256[0] ? st->files[i].sha256
 			: st->files_unhashed[0] ? fx_tool_escape(st->files_unhashed)
 			: "(not computed)");
+	log_allocated(f, st);
 	if (st->sha256_note[0])
 		fprintf(f, "SHA-256 file:           %s\n", fx_tool_escape(st->sha256_note));
 	else if ((withheld = sha256_withheld(st, why, sizeof(why))) != NULL)
 		fprintf(f, "SHA-256 file:           not written: %s\n",
 			fx_tool_escape(withheld));
 	fprintf(f, "Verification of image:  %s\n", fx_tool_escape(st->verify_result));
+	log_anchor(f, st);
 	if (st->opt.verify_source)
 		fprintf(f, "Verification of source: %s\n",
 			fx_tool_escape(st->verify_source_result));
+	if (st->resumed_from)
+		fprintf(f, "Resumed from byte:      %llu (the bytes before were re-read from the image and matched the checkpoint)\n",
+			(unsigned long long)st->resumed_from);
+	if (st->checkpoints || st->left_running)
+		fprintf(f, "Checkpoints:            %u recorded, the last at byte %llu\n",
+			st->checkpoints, (unsigned long long)st->last_checkpoint);
+	if (st->left_running)
+		fprintf(f, "Resumable:              yes, from byte %llu: acquire --resume %s (the case database keeps the acquisition open)\n",
+			(unsigned long long)st->last_checkpoint, fx_tool_escape(st->opt.target));
 	acq_copies_log_result(f, st);
 	if (fx_source_get_info(st->src)->kind == FX_SOURCE_STREAM)
 		fprintf(f, "Read-only at end:       not known here (a stream; a sender's flags are those at its start, above)\n");
@@ -327,7 +385,8 @@ int acq_write_sha256(acq_state *st)
 	return 0;
 }
 
-/* The image files: path, size and SHA-256 (null when not computed). */
+/* The image files: path, size, SHA-256 (null when not computed) and the
+ * bytes allocated on storage (null when not measured). */
 static void json_files(fx_json *j, const acq_state *st)
 {
 	size_t i;
@@ -340,6 +399,11 @@ static void json_files(fx_json *j, const acq_state *st)
 		fx_json_member_uint(j, "size", st->files[i].size);
 		fx_json_member_string(j, "sha256", st->files[i].sha256[0]
 				      ? st->files[i].sha256 : NULL);
+		fx_json_key(j, "allocated"); /* null: not measured (E01) */
+		if (st->files[i].allocated_known)
+			fx_json_uint(j, st->files[i].allocated);
+		else
+			fx_json_null(j);
 		fx_json_object_end(j);
 	}
 	fx_json_array_end(j);
@@ -399,6 +463,9 @@ void acq_print_json(const acq_state *st, FILE *f)
 	fx_json_member_uint(j, "size", r->size);
 	fx_json_member_uint(j, "sector_size", r->sector_size);
 	acq_vdisk_json(st, j);
+	fx_tool_json_str(j, "media", media_name(fx_source_get_info(st->src)));
+	fx_json_key(j, "sparse");
+	fx_json_bool(j, st->opt.sparse);
 	json_result(j, r);
 	json_files(j, st);
 	json_windows(j, r);
@@ -415,7 +482,17 @@ void acq_print_json(const acq_state *st, FILE *f)
 	fx_tool_json_str(j, "case", st->case_number);
 	fx_tool_json_str(j, "evidence", st->evidence_number);
 	fx_tool_json_str(j, "error", st->error);
+	fx_json_member_uint(j, "resumed_from", st->resumed_from);
+	fx_json_member_uint(j, "checkpoints", st->checkpoints);
+	if (st->left_running)
+		fx_json_member_uint(j, "resumable_from", st->last_checkpoint);
+	else
+		fx_json_member_string(j, "resumable_from", NULL);
 	acq_stream_json(j, st);
+	if (st->head_read)
+		fx_tool_json_head(j, &st->head);
+	if (st->anchor_ran)
+		fx_tool_json_anchor(j, "anchor", &st->anchor);
 	fx_json_object_end(j);
 	fputc('\n', f);
 	fx_json_free(j);

@@ -59,8 +59,9 @@ static void params_copies(fx_json *j, const acq_state *st)
 
 /* The options as recorded (acquisitions.parameters_json): compact JSON,
  * keys in this order (allow_mounted came last, then the source's format,
- * then copies, only for a run with copies, then a stream source's
- * facts), flags as 0 or 1. A writer in memory: NULL (said on
+ * then sparse, then copies, only for a run with copies, then a stream
+ * source's facts), flags as 0 or 1; format as typed (iso, which the
+ * format column records as raw). A writer in memory: NULL (said on
  * stderr) when out of memory. */
 static fx_json *params_json(const acq_state *st)
 {
@@ -86,6 +87,7 @@ static fx_json *params_json(const acq_state *st)
 	fx_json_member_int(j, "allow_mounted", o->allow_mounted);
 	/* the container files are rows of their own (source_files) */
 	fx_tool_json_str(j, "source_format", fx_vdisk_format_name(st->source_format));
+	fx_json_member_int(j, "sparse", o->sparse);
 	if (st->ncopies)
 		params_copies(j, st);
 	acq_stream_json(j, st); /* a stream source only: what it was */
@@ -167,6 +169,8 @@ int acq_db_finish(acq_state *st)
 	char end[32];
 	int rc;
 
+	if (st->left_running) /* resumable: finished by the resume (resume.c) */
+		return 0;
 	acq_record_result(st, &res);
 	fx_format_utc(end, sizeof(end), st->end);
 	res.end_utc = end;
@@ -191,4 +195,34 @@ int acq_db_verification(acq_state *st)
 		return -1;
 	}
 	return 0;
+}
+
+/* The head is read (and printed in the log and --json) so that a copy of
+ * either kept elsewhere anchors the chain; with --tsa it is time-stamped
+ * too. A TSA that cannot be reached or refuses leaves the acquisition as
+ * it is (its exit code included): the library records the failed anchor,
+ * and the log, stderr and --json say it. */
+void acq_db_anchor(acq_state *st)
+{
+	fx_casedb_anchor_options ao = FX_CASEDB_ANCHOR_OPTIONS_INIT;
+
+	if (fx_casedb_audit_head_get(&st->head, st->db) == 0)
+		st->head_read = 1;
+	else
+		fprintf(stderr, "acquire: case database %s: %s\n",
+			fx_tool_escape(st->opt.db_path),
+			fx_tool_escape(fx_error_last()));
+	if (!st->opt.tsa_url)
+		return;
+	ao.tsa_url = st->opt.tsa_url;
+	ao.ca_file = st->opt.tsa_ca;
+	ao.untrusted_file = st->opt.tsa_cert;
+	st->anchor_ran = 1;
+	if (fx_casedb_anchor(&st->anchor, st->db, &ao) != 0 &&
+	    !st->anchor.id) {
+		/* not even the failure could be recorded */
+		snprintf(st->anchor.error, sizeof(st->anchor.error), "%s",
+			 fx_error_last());
+		st->anchor.stamped = 0;
+	}
 }

@@ -21,8 +21,8 @@
 
 int acq_main(acq_state *st);
 
-/* True if name is one of ours for target base: base.raw, base.log,
- * base.sha256, base.NNN (digits), base.Exx / base.exx (E01 segments). */
+/* True if name is one of ours for target base: base.raw, base.iso,
+ * base.log, base.sha256, base.NNN (digits), base.Exx / base.exx (E01 segments). */
 static int is_output_name(const char *name, const char *base)
 {
 	size_t blen = strlen(base);
@@ -31,7 +31,8 @@ static int is_output_name(const char *name, const char *base)
 	if (strncmp(name, base, blen) != 0 || name[blen] != '.')
 		return 0;
 	ext = name + blen + 1;
-	if (!strcmp(ext, "raw") || !strcmp(ext, "log") || !strcmp(ext, "sha256"))
+	if (!strcmp(ext, "raw") || !strcmp(ext, "log") || !strcmp(ext, "sha256") ||
+	    !strcmp(ext, "iso"))
 		return 1;
 	if (strspn(ext, "0123456789") == strlen(ext) && strlen(ext) >= 3)
 		return 1;
@@ -92,8 +93,11 @@ static int refuse_existing_at(const acq_state *st, const dest_names *dn)
 	closedir(d);
 	if (found)
 		return FX_EXIT_USAGE;
+	snprintf(buf, sizeof(buf), "%s.iso", dn->target);
 	if ((dn->log_path && fx_evidence_path_check(dn->log_path) != 0) ||
 	    fx_evidence_path_check(dn->sha_path) != 0 ||
+	    (strcmp(dn->format, "iso") == 0 &&
+	     fx_evidence_path_check(buf) != 0) ||
 	    (strcmp(dn->format, "raw") == 0 &&
 	     fx_raw_check_names(dn->target, dn->segment_size,
 				fx_source_get_info(st->src)->size) != 0) ||
@@ -162,12 +166,46 @@ static int check_sector_size(acq_state *st)
 }
 
 /*
+ * What the options ask of the source or the destination, known once both
+ * are: an .iso holds whole 2048-byte sectors; --sparse needs a file
+ * system that keeps holes (probed with a file nobody sees) under TARGET
+ * and under each raw copy. Before the
+ * log, the database or the image exist.
+ */
+static int sparse_refused(void)
+{
+	fprintf(stderr, "acquire: %s\n", fx_tool_escape(fx_error_last()));
+	return fx_error_last_code() == FX_EUSAGE ? FX_EXIT_USAGE : FX_EXIT_FAILURE;
+}
+
+static int check_destination(const acq_state *st)
+{
+	const fx_source_info *in = fx_source_get_info(st->src);
+	unsigned i;
+
+	if (strcmp(st->opt.format, "iso") == 0 && in->size % 2048) {
+		fprintf(stderr,
+			"acquire: source %s: %llu bytes is not a whole number of 2048-byte sectors, as an .iso image holds; --format raw keeps every byte\n",
+			fx_tool_escape(st->opt.source), (unsigned long long)in->size);
+		return FX_EXIT_USAGE;
+	}
+	if (st->opt.sparse && fx_raw_sparse_check(st->opt.target) != 0)
+		return sparse_refused();
+	/* a raw copy is sparse too, and may be on another file system */
+	for (i = 0; st->opt.sparse && i < st->ncopies; i++)
+		if (strcmp(st->copies[i].format, "e01") != 0 &&
+		    fx_raw_sparse_check(st->copies[i].target) != 0)
+			return sparse_refused();
+	return 0;
+}
+
+/*
  * A virtual disk (--source-format) is opened with every file of its set;
  * the file named is checked first, as any source is (missing: exit 2), a
  * missing extent or parent, or a damaged container, is a failure of the
  * evidence (exit 4), a format that is not the file's a usage error.
  */
-static int open_source(acq_state *st)
+int acq_open_source(acq_state *st)
 {
 	fx_source_options so = FX_SOURCE_OPTIONS_INIT;
 	const char *dest[3 + ACQ_MAX_COPIES] = { st->opt.target, st->opt.db_path };
@@ -225,7 +263,7 @@ static void e01_options(const acq_state *st, uint64_t segment_size,
 	eo.segment_size = segment_size;
 	eo.media_size = in->size;
 	eo.bytes_per_sector = in->logical_sector_size;
-	eo.media_type = in->optical ? FX_E01_OPTICAL
+	eo.media_type = in->optical == 1 ? FX_E01_OPTICAL
 			: in->removable == 1 ? FX_E01_REMOVABLE : FX_E01_FIXED;
 	/* a disk, no partition (a stream's is the sender's device) */
 	eo.physical = in->kind == FX_SOURCE_DEVICE ||
@@ -258,8 +296,13 @@ static int make_sink_at(acq_state *st, fx_sink **out, const char *target,
 	fx_e01_options eo;
 	int rc;
 
-	if (strcmp(format, "raw") == 0) {
-		rc = fx_sink_raw_new(out, target, segment_size);
+	if (strcmp(format, "e01") != 0) { /* raw or iso */
+		fx_raw_options ro = FX_RAW_OPTIONS_INIT;
+
+		ro.segment_size = segment_size;
+		ro.sparse = st->opt.sparse;
+		ro.iso = strcmp(format, "iso") == 0;
+		rc = fx_sink_raw_open(out, target, &ro);
 	} else {
 		e01_options(st, segment_size, &eo);
 		rc = fx_sink_e01_new(out, target, &eo);
@@ -350,9 +393,18 @@ static void report(const acq_state *st)
 	if (verify_not_passed(st->verify_source_state))
 		fprintf(stderr, "acquire: verification of the source %s\n",
 			fx_tool_escape(st->verify_source_result));
+	if (st->left_running)
+		fprintf(stderr, "acquire: resumable from byte %llu: acquire --resume %s\n",
+			(unsigned long long)st->last_checkpoint, fx_tool_escape(st->opt.target));
 	if (r->nbad)
 		fprintf(stderr, "acquire: %llu unreadable sectors in %zu range(s), zero-filled (see %s)\n",
 			(unsigned long long)r->bad_sectors, r->nbad,
+			fx_tool_escape(st->log_path));
+	if (st->anchor_ran && !st->anchor.stamped)
+		fprintf(stderr, "acquire: audit chain head (event %lld) NOT "
+			"time-stamped: %s (recorded; log %s)\n",
+			(long long)st->anchor.seq,
+			fx_tool_escape(st->anchor.error),
 			fx_tool_escape(st->log_path));
 	acq_copies_report(st);
 	if (st->opt.json)
@@ -379,10 +431,16 @@ static int run_pipeline(acq_state *st, fx_sink *sink)
 		copies[i] = st->copies[i].sink;
 	ao.copies = copies;
 	ao.ncopies = st->ncopies;
-	/* a stream's size of 0: not known in advance */
-	acq_progress_hook(&ao, "reading", "acquire: reading: ",
-			  fx_source_get_info(st->src)->size ? fx_source_get_info(st->src)->size
-							    : FX_METER_UNKNOWN);
+	acq_resume_options(st, &ao);
+	/* a resume re-reads the image's prefix first (phase resuming); a
+	 * stream's size of 0: not known in advance */
+	if (ao.resume_offset)
+		acq_progress_resume_hook(&ao, ao.resume_offset,
+					 fx_source_get_info(st->src)->size);
+	else
+		acq_progress_hook(&ao, "reading", "acquire: reading: ",
+				  fx_source_get_info(st->src)->size ? fx_source_get_info(st->src)->size
+								    : FX_METER_UNKNOWN);
 	acq_progress_name_copies(&ao, st);
 	rc = fx_acquire_run(&st->res, st->src, sink, &ao);
 	fx_meter_end();
@@ -393,6 +451,7 @@ static int run_pipeline(acq_state *st, fx_sink *sink)
 	st->status = st->res.status; /* the run as recorded, from here on */
 	snprintf(st->error, sizeof(st->error), "%s",
 		 st->res.error ? st->res.error : "");
+	acq_resume_settle(st);
 	return acq_copies_take_results(st);
 }
 
@@ -472,6 +531,8 @@ static int conclude(acq_state *st, fx_sink *sink)
 			 "the case database %.900s could not record the result",
 			 st->opt.db_path);
 	}
+	if (db_ok)
+		acq_db_anchor(st);
 	if (acq_log_finish(st) != 0 && st->status != FX_STATUS_INTERRUPTED)
 		st->status = FX_STATUS_FAILED;
 	report(st);
@@ -481,21 +542,28 @@ static int conclude(acq_state *st, fx_sink *sink)
 int acq_main(acq_state *st)
 {
 	fx_sink *sink = NULL;
-	int rc;
+	int rc, log_failed = 0;
 
 	snprintf(st->log_path, sizeof(st->log_path), "%s.log", st->opt.target);
 	snprintf(st->sha_path, sizeof(st->sha_path), "%s.sha256", st->opt.target);
 	acq_default_db(st);
 	name_evidence(st);
-	if ((rc = open_source(st)) != 0 || (rc = refuse_existing(st)) != 0 ||
-	    (rc = acq_vdisk_hash(st)) != 0)
-		goto done;
-	if ((rc = make_sinks(st, &sink)) != 0)
-		goto done;
-	st->start = time(NULL);
-	if ((rc = acq_db_begin(st)) != 0)
-		goto done;
-	if (acq_log_begin(st) != 0 || (rc = run_pipeline(st, sink)) != 0) {
+	if (st->opt.resume) {
+		if ((rc = acq_resume_begin(st, &sink)) != 0)
+			goto done;
+	} else {
+		if ((rc = acq_open_source(st)) != 0 || (rc = refuse_existing(st)) != 0 ||
+		    (rc = check_destination(st)) != 0 ||
+		    (rc = acq_vdisk_hash(st)) != 0)
+			goto done;
+		if ((rc = make_sinks(st, &sink)) != 0)
+			goto done;
+		st->start = time(NULL);
+		if ((rc = acq_db_begin(st)) != 0)
+			goto done;
+		log_failed = acq_log_begin(st) != 0;
+	}
+	if (log_failed || (rc = run_pipeline(st, sink)) != 0) {
 		st->status = FX_STATUS_FAILED;
 		if (!st->error[0]) /* the log's failure says why itself */
 			snprintf(st->error, sizeof(st->error), "%.600s",

@@ -47,7 +47,8 @@ static int refuse_record_options(const acq_options *o)
 		     { "--examiner", o->examiner }, { "--description", o->description },
 		     { "--case-description", o->case_description },
 		     { "--notes", o->notes }, { "--operator", o->operator_name },
-		     { "--db", o->db_path }, { "--sign-key", o->sign_key } };
+		     { "--db", o->db_path }, { "--sign-key", o->sign_key },
+		     { "--tsa", o->tsa_url } };
 	char msg[200];
 	size_t i;
 
@@ -110,6 +111,8 @@ int acq_stream_check_options(const acq_options *o)
 		return refuse("--to-stream and --from-stream are the two ends of a stream: give one");
 	if (o->to_stream && stdin_src)
 		return refuse("--to-stream sends a device or a file, not standard input");
+	if (o->to_stream && o->sparse)
+		return refuse("--sparse: with --to-stream the receiver writes the image; give it to acquire --from-stream");
 	if (o->to_stream && o->verify_source)
 		return refuse("--verify-source: with --to-stream the image is verified at the receiving end");
 	if (o->size && !stdin_src)

@@ -123,6 +123,9 @@ CREATE TABLE acquisitions (
 	-- Filled once, by the transaction that finishes the acquisition;
 	-- error: why a failed or interrupted one ended, as the tool said it
 	-- (schema 3; NULL for a completed one, or one finished before).
+	-- optical (at the end, recorded at the start): 1 for optical media
+	-- (a CD/DVD/BD drive, or 2048-byte sectors), 0 not (schema 5; NULL
+	-- for one begun before).
 	status               TEXT NOT NULL DEFAULT 'running'
 	                     CHECK (status IN ('running', 'completed',
 	                            'completed_with_errors', 'failed',
@@ -130,7 +133,8 @@ CREATE TABLE acquisitions (
 	end_utc              TEXT,
 	bytes_acquired       INTEGER,
 	sector_size          INTEGER,
-	error                TEXT
+	error                TEXT,
+	optical              INTEGER CHECK (optical IN (0, 1))
 );
 
 -- Unreadable sector ranges of an acquisition (filled with zeros in the image).
@@ -141,13 +145,18 @@ CREATE TABLE bad_sectors (
 	sector_count   INTEGER NOT NULL CHECK (sector_count > 0)
 );
 
+-- The files of an image. allocated_bytes: what the file took on storage
+-- after its final flush (st_blocks * 512), below size_bytes for a sparse
+-- raw image (schema 5); NULL where not measured (E01 segments, files
+-- recorded before).
 CREATE TABLE image_files (
 	id             INTEGER PRIMARY KEY,
 	acquisition_id INTEGER NOT NULL REFERENCES acquisitions (id),
 	path           TEXT NOT NULL,
 	size_bytes     INTEGER NOT NULL CHECK (size_bytes >= 0),
 	sha256         TEXT CHECK (sha256 IS NULL OR (length(sha256) = 64
-	                          AND sha256 NOT GLOB '*[^0-9a-f]*'))
+	                          AND sha256 NOT GLOB '*[^0-9a-f]*')),
+	allocated_bytes INTEGER CHECK (allocated_bytes IS NULL OR allocated_bytes >= 0)
 );
 
 -- Schema 4: the destinations of an acquisition written to several at once
@@ -372,3 +381,32 @@ CREATE TRIGGER export_files_no_update BEFORE UPDATE ON export_files
 BEGIN SELECT RAISE(ABORT, 'export_files is append-only'); END;
 CREATE TRIGGER export_files_no_delete BEFORE DELETE ON export_files
 BEGIN SELECT RAISE(ABORT, 'export_files is append-only'); END;
+
+-- RFC 3161 time-stamps of the audit chain's head (schema 5; docs/casedb.md,
+-- "Anchors"). Not audit events: a token is a TSA's signed statement about
+-- one head, checkable on its own, and an event written for it would move
+-- the head it anchors. A 'failed' row says which TSA was asked and why no
+-- token came back.
+CREATE TABLE anchors (
+	id             INTEGER PRIMARY KEY,
+	seq            INTEGER NOT NULL CHECK (seq >= 0),
+	head_hash      TEXT NOT NULL CHECK (length(head_hash) = 64
+	                       AND head_hash NOT GLOB '*[^0-9a-f]*'),
+	tsa_url        TEXT NOT NULL,
+	status         TEXT NOT NULL CHECK (status IN ('stamped', 'failed')),
+	error          TEXT,
+	token          BLOB,
+	token_sha256   TEXT CHECK (token_sha256 IS NULL OR
+	                       (length(token_sha256) = 64
+	                        AND token_sha256 NOT GLOB '*[^0-9a-f]*')),
+	token_time_utc TEXT,
+	requested_utc  TEXT NOT NULL,
+	actor          TEXT,
+	host           TEXT,
+	CHECK ((status = 'stamped') = (token IS NOT NULL AND error IS NULL))
+);
+CREATE INDEX anchors_by_seq ON anchors (seq);
+CREATE TRIGGER anchors_no_update BEFORE UPDATE ON anchors
+BEGIN SELECT RAISE(ABORT, 'anchors is append-only'); END;
+CREATE TRIGGER anchors_no_delete BEFORE DELETE ON anchors
+BEGIN SELECT RAISE(ABORT, 'anchors is append-only'); END;

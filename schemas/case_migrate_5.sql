@@ -49,6 +49,58 @@ BEGIN SELECT RAISE(ABORT, 'export_files is append-only'); END;
 CREATE TRIGGER export_files_no_delete BEFORE DELETE ON export_files
 BEGIN SELECT RAISE(ABORT, 'export_files is append-only'); END;
 
+-- Schema 5 also says what media an acquisition read, and what its image
+-- files take on storage.
+--
+-- acquisitions.optical: 1 when the source was optical media (a CD/DVD/BD
+-- drive, SCSI peripheral type 5, or a device of 2048-byte logical
+-- sectors), 0 when not; NULL for acquisitions recorded before.
+-- image_files.allocated_bytes: the bytes the file took on storage after
+-- its final flush (st_blocks * 512), below size_bytes for a sparse raw
+-- image; NULL where not measured (E01 segments, files recorded before).
+--
+-- Columns added at the end leave every row, id, index and trigger as it
+-- was; events written before keep their content (their parts name their
+-- columns). From now on an acquisition begins with an acquisition.start
+-- event, whose content includes optical, and ends with an
+-- acquisition.close event, whose image files include allocated_bytes.
+ALTER TABLE acquisitions ADD COLUMN optical INTEGER CHECK (optical IN (0, 1));
+ALTER TABLE image_files ADD COLUMN allocated_bytes INTEGER
+	CHECK (allocated_bytes IS NULL OR allocated_bytes >= 0);
+
+-- Schema 5, too: RFC 3161 time-stamps of the audit chain's head (anchors), so
+-- that events cut from the end of the chain are found (docs/casedb.md,
+-- "Anchors").
+--
+-- An anchor is not an audit event: its token is a signed statement by a
+-- time-stamping authority about one head, checkable on its own, and an
+-- event written for it would move the head it anchors. The table is
+-- append-only like every other; a row with status 'failed' records that the
+-- TSA at tsa_url was asked and why no token came back (never silent).
+CREATE TABLE anchors (
+	id             INTEGER PRIMARY KEY,
+	seq            INTEGER NOT NULL CHECK (seq >= 0),
+	head_hash      TEXT NOT NULL CHECK (length(head_hash) = 64
+	                       AND head_hash NOT GLOB '*[^0-9a-f]*'),
+	tsa_url        TEXT NOT NULL,
+	status         TEXT NOT NULL CHECK (status IN ('stamped', 'failed')),
+	error          TEXT,
+	token          BLOB,
+	token_sha256   TEXT CHECK (token_sha256 IS NULL OR
+	                       (length(token_sha256) = 64
+	                        AND token_sha256 NOT GLOB '*[^0-9a-f]*')),
+	token_time_utc TEXT,
+	requested_utc  TEXT NOT NULL,
+	actor          TEXT,
+	host           TEXT,
+	CHECK ((status = 'stamped') = (token IS NOT NULL AND error IS NULL))
+);
+CREATE INDEX anchors_by_seq ON anchors (seq);
+CREATE TRIGGER anchors_no_update BEFORE UPDATE ON anchors
+BEGIN SELECT RAISE(ABORT, 'anchors is append-only'); END;
+CREATE TRIGGER anchors_no_delete BEFORE DELETE ON anchors
+BEGIN SELECT RAISE(ABORT, 'anchors is append-only'); END;
+
 -- Also schema 5: the files a virtual-disk source was read from (acquire
 -- --source-format vmdk|vhd|vhdx|qcow2): the file named, VMDK extents, the
 -- parents of a differencing disk and QCOW backing files, each with its role,

@@ -9,6 +9,8 @@ packages=(
 	libssl-dev libewf-dev libbfio-dev libsqlite3-dev libisal-dev zlib1g-dev
 	# virtual disks as sources: VMDK, VHD/VHDX, QCOW (README, Dependencies)
 	libvmdk-dev libvhdi-dev libqcow-dev
+	# RFC 3161 time-stamps of the audit chain: HTTP POST to a TSA
+	libcurl4-openssl-dev
 	# unit tests, fuzzing
 	check clang libclang-rt-14-dev
 	# the tools investigators use, for interoperability tests and benchmarks
@@ -27,6 +29,12 @@ packages=(
 	libfuse3-dev
 	# case database inspection and tamper tests
 	sqlite3 openssl python3 python3-jsonschema
+	# optical media: ISO 9660 file systems made and listed (genisoimage,
+	# isoinfo)
+	genisoimage
+	# a file system without holes, for --sparse's refusal where the kernel
+	# has no vfat: exFAT through FUSE
+	exfatprogs exfat-fuse
 	# reports: DFXML validation, HTML rendering to PDF, the CASE JSON-LD
 	# read as RDF and queried with SPARQL
 	libxml2-utils chromium poppler-utils fonts-dejavu-core python3-rdflib

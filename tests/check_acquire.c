@@ -190,10 +190,343 @@ static int mem_finish(void *payload, const fx_sink_summary *sum)
 }
 
 static const fx_sink_ops mem_sink_ops = { FX_SINK_OPS_VERSION, mem_write,
-					  mem_finish, NULL, NULL, NULL };
+					  mem_finish, NULL, NULL, NULL, NULL };
 
 #define DISK_SECTORS 8192u
 #define SSZ 512u
+
+/* ---- checkpoints and resume ---- */
+
+static int syncs;
+
+static int sync_sink(void *payload)
+{
+	(void)payload;
+	syncs++;
+	return 0;
+}
+
+static const fx_sink_ops sync_sink_ops = { FX_SINK_OPS_VERSION, mem_write,
+					   mem_finish, NULL, NULL, NULL, sync_sink };
+
+typedef struct cp_log {
+	const uint8_t *media;
+	unsigned n, wrong;
+	uint64_t last;
+	size_t nbad_last;
+} cp_log;
+
+/* Each checkpoint's digests against OpenSSL's of the media's prefix. */
+static int record_cp(const fx_acquire_checkpoint *cp, void *payload)
+{
+	cp_log *l = payload;
+	fxt_hashes h = fxt_hash_of(l->media, (size_t)cp->offset);
+
+	if (strcmp(h.md5, cp->digests.md5) || strcmp(h.sha1, cp->digests.sha1) ||
+	    strcmp(h.sha256, cp->digests.sha256) || cp->offset <= l->last ||
+	    cp->offset % (64 * 1024))
+		l->wrong++;
+	l->last = cp->offset;
+	l->nbad_last = cp->nbad;
+	l->n++;
+	return 0;
+}
+
+/* Every checkpoint's prefix digests are those of exactly the bytes
+ * before it, at a block boundary, with the sink synced first; the last
+ * block never gets one; the bad ranges below it are cut at it. */
+START_TEST(test_checkpoints_exact)
+{
+	uint8_t *disk = malloc(DISK_SECTORS * SSZ);
+	mem_source m = { disk, (uint64_t)DISK_SECTORS * SSZ, SSZ, { 300 }, 1,
+			 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_sink s = { malloc(DISK_SECTORS * SSZ), 0, 0, 0, 0, 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	cp_log l = { NULL, 0, 0, 0, 0 };
+	fx_acquire_result r;
+	fx_source *src;
+	fx_sink *sink;
+
+	fxt_fill_pattern(disk, DISK_SECTORS * SSZ, 7);
+	o.block_size = 64 * 1024;
+	o.retries = 0;
+	o.checkpoint_bytes = 256 * 1024;
+	o.checkpoint = record_cp;
+	o.checkpoint_payload = &l;
+	src = mem_open(&m);
+	memset(disk + 300 * SSZ, 0, SSZ); /* what the image holds there */
+	l.media = disk;
+	syncs = 0;
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &sync_sink_ops, &s), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED_WITH_ERRORS);
+	ck_assert_uint_gt(l.n, 0);
+	ck_assert_uint_eq(l.wrong, 0);
+	ck_assert_uint_lt(l.last, (uint64_t)DISK_SECTORS * SSZ);
+	ck_assert_uint_eq(l.nbad_last, 1);
+	ck_assert_int_ge(syncs, (int)l.n);
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	free(disk);
+	free(s.data);
+}
+END_TEST
+
+/* A resume re-reads the prefix from its own source (the image), hands the
+ * sink only the rest, and ends with the hashes of the whole media and the
+ * recorded bad ranges first. */
+START_TEST(test_resume_rebuilds_hashes)
+{
+	uint8_t *disk = malloc(DISK_SECTORS * SSZ);
+	const uint64_t size = (uint64_t)DISK_SECTORS * SSZ, at = 1 << 20;
+	mem_source m = { disk, size, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_source img = { disk, at, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_sink s = { malloc(size), 0, 0, 0, 0, 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_bad_range bad = { 10, 2 };
+	fxt_hashes whole, prefix;
+	fx_digests want;
+	fx_acquire_result r;
+	fx_source *src, *pre;
+	fx_sink *sink;
+
+	fxt_fill_pattern(disk, size, 9);
+	whole = fxt_hash_of(disk, size);
+	prefix = fxt_hash_of(disk, at);
+	memset(&want, 0, sizeof(want));
+	strcpy(want.md5, prefix.md5);
+	strcpy(want.sha1, prefix.sha1);
+	strcpy(want.sha256, prefix.sha256);
+	o.block_size = 128 * 1024;
+	o.resume_offset = at;
+	o.resume_digests = &want;
+	o.resume_bad = &bad;
+	o.resume_nbad = 1;
+	src = mem_open(&m);
+	pre = mem_open(&img);
+	o.resume_prefix = pre;
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &mem_sink_ops, &s), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED_WITH_ERRORS);
+	ck_assert_uint_eq(r.bytes, size);
+	ck_assert_str_eq(r.digests.md5, whole.md5);
+	ck_assert_str_eq(r.digests.sha1, whole.sha1);
+	ck_assert_str_eq(r.digests.sha256, whole.sha256);
+	ck_assert_uint_eq(s.len, size - at);
+	ck_assert_int_eq(memcmp(s.data, disk + at, (size_t)(size - at)), 0);
+	ck_assert_uint_eq(r.nbad, 1);
+	ck_assert_uint_eq(r.bad[0].first, 10);
+	ck_assert_uint_eq(r.bad_sectors, 2);
+	/* the source was read from the checkpoint on only */
+	ck_assert_uint_eq(m.reads, (unsigned)((size - at) / (128 * 1024)));
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	fx_source_free(pre);
+	free(disk);
+	free(s.data);
+}
+END_TEST
+
+/* A version 1 caller's options end before the resume fields: whatever
+ * lies past them is not read (a fresh run, the sink given every byte). */
+START_TEST(test_options_v1_no_resume)
+{
+	uint8_t *disk = malloc(1024 * SSZ);
+	mem_source m = { disk, 1024 * SSZ, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_sink s = { malloc(1024 * SSZ), 0, 0, 0, 0, 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src;
+	fx_sink *sink;
+
+	fxt_fill_pattern(disk, 1024 * SSZ, 3);
+	o.version = 1;
+	o.block_size = 64 * 1024;
+	o.resume_offset = 4096; /* past a version 1 struct: ignored */
+	src = mem_open(&m);
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &mem_sink_ops, &s), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
+	ck_assert_uint_eq(s.len, 1024 * SSZ);
+	ck_assert_int_eq(memcmp(s.data, disk, 1024 * SSZ), 0);
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	free(disk);
+	free(s.data);
+}
+END_TEST
+
+/* A prefix that does not hash to the checkpoint: failed, FX_EMISMATCH,
+ * the message exact, nothing handed to the sink, the source unread. */
+START_TEST(test_resume_prefix_mismatch)
+{
+	uint8_t *disk = malloc(DISK_SECTORS * SSZ);
+	const uint64_t size = (uint64_t)DISK_SECTORS * SSZ, at = 1 << 20;
+	mem_source m = { disk, size, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_source img = { disk, at, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_sink s = { malloc(size), 0, 0, 0, 0, 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fxt_hashes prefix;
+	fx_digests want;
+	fx_acquire_result r;
+	fx_source *src, *pre;
+	fx_sink *sink;
+	char msg[512];
+
+	fxt_fill_pattern(disk, size, 9);
+	prefix = fxt_hash_of(disk, at);
+	memset(&want, 0, sizeof(want));
+	strcpy(want.md5, "00000000000000000000000000000000");
+	strcpy(want.sha1, prefix.sha1);
+	strcpy(want.sha256, prefix.sha256);
+	o.resume_offset = at;
+	o.resume_digests = &want;
+	src = mem_open(&m);
+	pre = mem_open(&img);
+	o.resume_prefix = pre;
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &mem_sink_ops, &s), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_FAILED);
+	ck_assert_int_eq(r.error_code, FX_EMISMATCH);
+	snprintf(msg, sizeof(msg), "the image's first 1048576 bytes, re-read from storage, have md5 %s, but the checkpoint recorded 00000000000000000000000000000000: the image is not what was recorded; nothing was appended",
+		 prefix.md5);
+	ck_assert_str_eq(r.error, msg);
+	ck_assert_uint_eq(s.len, 0);
+	ck_assert_uint_eq(m.reads, 0);
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	fx_source_free(pre);
+	free(disk);
+	free(s.data);
+}
+END_TEST
+
+/* A resume's progress: the prefix's re-read first, flagged resuming, of
+ * the checkpoint's bytes (its last report at the checkpoint), then the
+ * source's reading from the checkpoint, of the source's size. */
+typedef struct phase_seen {
+	unsigned resuming, reading, order_wrong;
+	uint64_t last_resuming, first_reading, total_resuming, total_reading;
+} phase_seen;
+
+static void see_phases(const fx_progress *p, void *payload)
+{
+	phase_seen *ps = payload;
+
+	if (p->resuming) {
+		ps->order_wrong |= ps->reading != 0;
+		ps->resuming++;
+		ps->last_resuming = p->bytes_done;
+		ps->total_resuming = p->bytes_total;
+	} else {
+		if (!ps->reading++)
+			ps->first_reading = p->bytes_done;
+		ps->total_reading = p->bytes_total;
+	}
+}
+
+START_TEST(test_resume_progress_phases)
+{
+	uint8_t *disk = malloc(DISK_SECTORS * SSZ);
+	const uint64_t size = (uint64_t)DISK_SECTORS * SSZ, at = 1 << 20;
+	mem_source m = { disk, size, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_source img = { disk, at, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_sink s = { malloc(size), 0, 0, 0, 0, 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fxt_hashes prefix;
+	fx_digests want;
+	phase_seen ps;
+	fx_acquire_result r;
+	fx_source *src, *pre;
+	fx_sink *sink;
+
+	memset(&ps, 0, sizeof(ps));
+	fxt_fill_pattern(disk, size, 9);
+	prefix = fxt_hash_of(disk, at);
+	memset(&want, 0, sizeof(want));
+	strcpy(want.md5, prefix.md5);
+	strcpy(want.sha1, prefix.sha1);
+	strcpy(want.sha256, prefix.sha256);
+	o.block_size = 128 * 1024;
+	o.progress = see_phases;
+	o.progress_payload = &ps;
+	o.progress_interval_ms = 0;
+	o.resume_offset = at;
+	o.resume_digests = &want;
+	src = mem_open(&m);
+	pre = mem_open(&img);
+	o.resume_prefix = pre;
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &mem_sink_ops, &s), 0);
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
+	ck_assert_uint_gt(ps.resuming, 1);
+	ck_assert_uint_gt(ps.reading, 0);
+	ck_assert_uint_eq(ps.order_wrong, 0);
+	ck_assert_uint_eq(ps.last_resuming, at);
+	ck_assert_uint_eq(ps.total_resuming, at);
+	ck_assert_uint_eq(ps.first_reading, at);
+	ck_assert_uint_eq(ps.total_reading, size);
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_source_free(src);
+	fx_source_free(pre);
+	free(disk);
+	free(s.data);
+}
+END_TEST
+
+/* A run with copies takes no checkpoint (a resume would reopen one image
+ * only), and a resume with copies is refused. */
+START_TEST(test_copies_no_checkpoints)
+{
+	uint8_t *disk = malloc(DISK_SECTORS * SSZ);
+	const uint64_t size = (uint64_t)DISK_SECTORS * SSZ;
+	mem_source m = { disk, size, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_sink s = { malloc(size), 0, 0, 0, 0, 0, 0, 0, 0 };
+	mem_sink c = { malloc(size), 0, 0, 0, 0, 0, 0, 0, 0 };
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	cp_log l = { NULL, 0, 0, 0, 0 };
+	fx_digests want;
+	fx_acquire_result r;
+	fx_source *src;
+	fx_sink *sink, *copy;
+
+	fxt_fill_pattern(disk, size, 5);
+	o.block_size = 64 * 1024;
+	o.checkpoint_bytes = 256 * 1024;
+	o.checkpoint = record_cp;
+	o.checkpoint_payload = &l;
+	l.media = disk;
+	src = mem_open(&m);
+	syncs = 0;
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &sync_sink_ops, &s), 0);
+	ck_assert_int_eq(fx_sink_new_custom(&copy, &sync_sink_ops, &c), 0);
+	o.copies = &copy;
+	o.ncopies = 1;
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
+	ck_assert_uint_eq(l.n, 0);
+	ck_assert_int_eq(syncs, 0);
+	fx_acquire_result_clear(&r);
+	memset(&want, 0, sizeof(want));
+	o.resume_offset = 1 << 20;
+	o.resume_digests = &want;
+	o.resume_prefix = src;
+	ck_assert_int_eq(fx_acquire_run(&r, src, sink, &o), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_acquire_run: a resume reopens one image: it cannot write copies");
+	fx_acquire_result_clear(&r);
+	fx_sink_free(sink);
+	fx_sink_free(copy);
+	fx_source_free(src);
+	free(disk);
+	free(s.data);
+	free(c.data);
+}
+END_TEST
 
 START_TEST(test_bad_sectors_exact)
 {
@@ -878,7 +1211,7 @@ static int stall_finish(void *payload, const fx_sink_summary *sum)
 }
 
 static const fx_sink_ops stall_sink_ops = { FX_SINK_OPS_VERSION, stall_write,
-					    stall_finish, NULL, NULL, NULL };
+					    stall_finish, NULL, NULL, NULL, NULL };
 
 START_TEST(test_stalled_copy_holds_others_by_ring_depth)
 {
@@ -1079,7 +1412,7 @@ static int names_finish(void *payload, const fx_sink_summary *sum)
 }
 
 static const fx_sink_ops names_sink_ops = { FX_SINK_OPS_VERSION, names_write,
-					    names_finish, NULL, NULL, NULL };
+					    names_finish, NULL, NULL, NULL, NULL };
 
 START_TEST(test_thread_names)
 {
@@ -1182,6 +1515,12 @@ static Suite *acquire_suite(void)
 	tcase_add_test(tc, test_options_check);
 	tcase_add_test(tc, test_progress_reports);
 	tcase_add_test(tc, test_thread_names);
+	tcase_add_test(tc, test_checkpoints_exact);
+	tcase_add_test(tc, test_resume_rebuilds_hashes);
+	tcase_add_test(tc, test_resume_prefix_mismatch);
+	tcase_add_test(tc, test_resume_progress_phases);
+	tcase_add_test(tc, test_copies_no_checkpoints);
+	tcase_add_test(tc, test_options_v1_no_resume);
 	tcase_add_test(tc, test_e01_thread_names);
 	suite_add_tcase(s, tc);
 	return s;

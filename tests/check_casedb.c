@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -211,8 +214,8 @@ static const fx_window_hash k_windows[] = {
 	{ 1048576, 1048576, "2222222222222222222222222222222222222222222222222222222222222222" },
 };
 static const fx_image_file k_files[] = {
-	{ "/evidence/img/disk.001", 2097152, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
-	{ "/evidence/img/disk.002", 1024, "" },
+	{ "/evidence/img/disk.001", 2097152, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0, 0 },
+	{ "/evidence/img/disk.002", 1024, "", 0, 0 },
 };
 #define MD5_HEX "d41d8cd98f00b204e9800998ecf8427e"
 #define SHA1_HEX "da39a3ee5e6b4b0d3255bfef95601890afd80709"
@@ -323,6 +326,86 @@ static void expect_broken(const char *path, long long seq, const char *reason)
 	fx_casedb_free(db);
 }
 
+/* ---- checkpoints and resumes (casedb_resume.c) ---- */
+
+static int count_resume(const fx_casedb_resume_info *ri, void *payload)
+{
+	uint64_t *sum = payload;
+
+	ck_assert_str_eq(ri->actor, ACTOR);
+	ck_assert_str_eq(ri->host, HOST);
+	*sum += ri->from_byte;
+	return 0;
+}
+
+/* Checkpoints are audit events the chain check accepts; the newest one of
+ * a target is read back exactly (digests, bad ranges, marks); a resume is
+ * listed with who and from which byte; a finished acquisition takes
+ * neither; an unknown target is not found. */
+START_TEST(test_checkpoints_and_resumes)
+{
+	const char *path = new_path("casedb-checkpoint");
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb_result r = sample_result();
+	fx_casedb_checkpoint cp;
+	fx_casedb_checkpoint_info *ci = NULL;
+	fx_casedb_audit_report rep;
+	fx_bad_range bad[2] = { { 5, 3 }, { 100, 1 } };
+	fx_casedb *db = open_db(path, NULL);
+	int64_t acq = 0;
+	uint64_t sum = 0;
+
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
+	memset(&cp, 0, sizeof(cp));
+	cp.version = FX_CASEDB_CHECKPOINT_VERSION;
+	cp.target = "/cases/T";
+	cp.offset = 1 << 20;
+	strcpy(cp.digests.md5, "0123456789abcdef0123456789abcdef");
+	strcpy(cp.digests.sha256, k_windows[0].sha256);
+	cp.source_head_sha256 = k_windows[1].sha256;
+	cp.source_tail_sha256 = "";
+	ck_assert_int_eq(fx_casedb_checkpoint_record(db, acq, &cp), 0);
+	cp.offset = 2 << 20;
+	cp.bad = bad;
+	cp.n_bad = 2;
+	ck_assert_int_eq(fx_casedb_checkpoint_record(db, acq, &cp), 0);
+	cp.target = "/cases/other";
+	cp.offset = 3 << 20;
+	ck_assert_int_eq(fx_casedb_checkpoint_record(db, acq, &cp), 0);
+	ck_assert_int_eq(fx_casedb_checkpoint_last(&ci, db, "/cases/T"), 0);
+	ck_assert_int_eq(ci->acquisition_id, acq);
+	ck_assert_uint_eq(ci->cp.offset, 2 << 20);
+	ck_assert_str_eq(ci->cp.digests.md5, "0123456789abcdef0123456789abcdef");
+	ck_assert_str_eq(ci->cp.digests.sha1, "");
+	ck_assert_str_eq(ci->cp.digests.sha256, k_windows[0].sha256);
+	ck_assert_str_eq(ci->cp.source_head_sha256, k_windows[1].sha256);
+	ck_assert_str_eq(ci->cp.source_tail_sha256, "");
+	ck_assert_uint_eq(ci->cp.n_bad, 2);
+	ck_assert_uint_eq(ci->cp.bad[1].first, 100);
+	ck_assert_uint_eq(ci->cp.bad[1].count, 1);
+	fx_casedb_checkpoint_info_free(ci);
+	ci = NULL;
+	ck_assert_int_eq(fx_casedb_checkpoint_last(&ci, db, "/cases/none"), FX_ENOTFOUND);
+	ck_assert_ptr_null(ci);
+	ck_assert_int_eq(fx_casedb_acquisition_resume(db, acq, 2 << 20), 0);
+	ck_assert_int_eq(fx_casedb_resume_list(db, acq, count_resume, &sum), 0);
+	ck_assert_uint_eq(sum, 2 << 20);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	ck_assert_int_eq(rep.intact, 1);
+	ck_assert_int_eq(rep.events, 8); /* schema, case, evidence, begin, 3 checkpoints, resume */
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_resume(db, acq, 0), FX_EEXISTS);
+	ck_assert_int_eq(fx_casedb_checkpoint_record(db, acq, &cp), FX_EEXISTS);
+	ck_assert_int_eq(fx_casedb_checkpoint_record(db, acq + 1, &cp), FX_ENOTFOUND);
+	cp.version = 2;
+	ck_assert_int_eq(fx_casedb_checkpoint_record(db, acq, &cp), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_casedb_checkpoint_record: "
+			 "fx_casedb_checkpoint version 2, expected 1 to 1");
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	fx_casedb_free(db);
+}
+END_TEST
+
 /* ---- schema and versions ---- */
 
 START_TEST(test_create_schema)
@@ -352,12 +435,12 @@ START_TEST(test_create_schema)
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(name, ',') FROM "
 				  "(SELECT name FROM sqlite_master WHERE type = "
 				  "'table' ORDER BY name)"),
-			 "acquisitions,audit_log,bad_sectors,cases,"
+			 "acquisitions,anchors,audit_log,bad_sectors,cases,"
 			 "custody_events,evidence,export_files,exports,"
 			 "hashes,image_files,image_set_files,image_sets,"
 			 "meta,signing_keys,source_files,verifications");
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
-				 "type = 'trigger'"), 30);
+				 "type = 'trigger'"), 32);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log"), 1);
 	ck_assert_str_eq(raw_text(s, "SELECT action || ' ' || content || ' ' || "
 				  "actor || ' ' || host || ' ' || prev_hash FROM "
@@ -440,12 +523,14 @@ static void raw_close_all(sqlite3 *s)
 	"	findings       TEXT\n" \
 	")"
 
-/* The tables of schema 5 (exports) dropped, with their indexes and
- * triggers, from a database that recorded no export. */
+/* The tables of schema 5 (exports; anchors) dropped, with their indexes
+ * and triggers, from a database that recorded no export and no anchor. */
 static void drop_exports(sqlite3 *s)
 {
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM exports"), 0);
-	raw_exec(s, "DROP TABLE export_files; DROP TABLE exports");
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM anchors"), 0);
+	raw_exec(s, "DROP TABLE export_files; DROP TABLE exports;"
+		 "DROP TABLE anchors");
 }
 
 /* The tables of schema 4 (image sets) dropped, with their indexes and
@@ -456,11 +541,11 @@ static void drop_image_sets(sqlite3 *s)
 	raw_exec(s, "DROP TABLE image_set_files; DROP TABLE image_sets");
 }
 
-/* Schema 5's source_files (none recorded) did not exist before it, and
- * acquisitions were begun with acquisition.begin events: the
- * acquisition.start events without their source files become those,
- * re-chained from the first (the database is unsigned); the audit_log
- * triggers are put back as they were. */
+/* Schema 5's source_files (none recorded) did not exist before it: the
+ * acquisition.start events lose their "source_files" member (which
+ * downgrade_media_events then turns into the acquisition.begin events of
+ * before), re-chained from the first (the database is unsigned); the
+ * audit_log triggers are put back as they were. */
 static void drop_source_files(sqlite3 *s)
 {
 	long long first = raw_int(s, "SELECT coalesce(min(seq), 0) FROM audit_log "
@@ -473,7 +558,7 @@ static void drop_source_files(sqlite3 *s)
 	snprintf(triggers[1], sizeof(triggers[1]), "%s", raw_text(s, "SELECT sql FROM "
 		 "sqlite_master WHERE name = 'audit_log_no_delete'"));
 	raw_exec(s, "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
-		 "UPDATE audit_log SET action = 'acquisition.begin', content = "
+		 "UPDATE audit_log SET content = "
 		 "replace(content, ',\"source_files\":[]}', '}') WHERE action = "
 		 "'acquisition.start';"
 		 "DROP TABLE source_files");
@@ -483,20 +568,60 @@ static void drop_source_files(sqlite3 *s)
 	raw_exec(s, triggers[1]);
 }
 
+/* Turns acquisition.start and acquisition.close events back into the
+ * acquisition.begin and acquisition.end events a library before schema 5
+ * wrote (the same content without "optical" and "allocated_bytes"), and
+ * drops those columns, re-chaining the events (the database is unsigned);
+ * the audit_log triggers are put back as they were. */
+static void downgrade_media_events(sqlite3 *s)
+{
+	long long first = raw_int(s, "SELECT coalesce(min(seq), 0) FROM audit_log "
+				  "WHERE action IN ('acquisition.start', "
+				  "'acquisition.close')");
+	char triggers[2][1024];
+
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM acquisitions WHERE "
+				 "optical IS NOT NULL"), 0);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM image_files WHERE "
+				 "allocated_bytes IS NOT NULL"), 0);
+	snprintf(triggers[0], sizeof(triggers[0]), "%s", raw_text(s, "SELECT sql FROM "
+		 "sqlite_master WHERE name = 'audit_log_no_update'"));
+	snprintf(triggers[1], sizeof(triggers[1]), "%s", raw_text(s, "SELECT sql FROM "
+		 "sqlite_master WHERE name = 'audit_log_no_delete'"));
+	raw_exec(s, "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
+		 "UPDATE audit_log SET action = 'acquisition.begin', content = "
+		 "replace(content, '\"optical\":null,', '') WHERE action = "
+		 "'acquisition.start';"
+		 "UPDATE audit_log SET action = 'acquisition.end', content = "
+		 "replace(content, '\"allocated_bytes\":null,', '') WHERE action = "
+		 "'acquisition.close';"
+		 "ALTER TABLE acquisitions DROP COLUMN optical;"
+		 "ALTER TABLE image_files DROP COLUMN allocated_bytes");
+	if (first)
+		forge_rechain(s, first);
+	raw_exec(s, triggers[0]);
+	raw_exec(s, triggers[1]);
+}
+
 /* Turns acquisition.end events back into the acquisition.finish events a
  * library before schema 3 wrote (the same content without "error"), drops
- * the exports' tables and source_files (schema 5), the image sets'
- * tables (schema 4) and acquisitions.error, re-chaining the events (the
- * database is unsigned); the audit_log triggers are put back as they were. */
+ * the tables of schema 5 (exports, anchors, source_files) and its
+ * columns (downgrade_media_events), the image sets' tables (schema 4) and
+ * acquisitions.error, re-chaining the events (the database is unsigned);
+ * the audit_log triggers are put back as they were. */
 static void downgrade_finish_events(sqlite3 *s)
 {
 	long long first = raw_int(s, "SELECT coalesce(min(seq), 0) FROM audit_log "
 				  "WHERE action = 'acquisition.end'");
 	char triggers[2][1024];
 
-	/* schema 5's tables (exports, source files) did not exist before it */
+	/* schema 5's tables (exports, anchors, source files) and columns did
+	 * not exist before it */
 	drop_exports(s);
 	drop_source_files(s);
+	downgrade_media_events(s);
+	first = raw_int(s, "SELECT coalesce(min(seq), 0) FROM audit_log "
+			"WHERE action = 'acquisition.end'");
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM acquisitions WHERE "
 				 "error IS NOT NULL"), 0);
 	snprintf(triggers[0], sizeof(triggers[0]), "%s", raw_text(s, "SELECT sql FROM "
@@ -515,11 +640,12 @@ static void downgrade_finish_events(sqlite3 *s)
 	raw_exec(s, triggers[1]);
 }
 
-/* Turns a new database (without exports and source files, and for 3
- * without image sets) into schema version 4 or 3, as the library of that
- * version wrote it: no exports tables and no source_files (schema 5; its
- * acquisitions begun with acquisition.begin events), for 3 no image sets'
- * tables (schema 4), no triggers of theirs. */
+/* Turns a new database (without exports, anchors and source files, and
+ * for 3 without image sets) into schema version 4 or 3, as the library of
+ * that version wrote it: no exports tables, no anchors table, no
+ * source_files and none of schema 5's columns, its acquisition events of the older kinds
+ * (downgrade_media_events), for 3 no image sets' tables (schema 4), no
+ * triggers of theirs. */
 static void downgrade_to_4_or_3(const char *path, int version)
 {
 	sqlite3 *s = raw_open(path);
@@ -527,6 +653,7 @@ static void downgrade_to_4_or_3(const char *path, int version)
 
 	drop_exports(s);
 	drop_source_files(s);
+	downgrade_media_events(s);
 	if (version < 4)
 		drop_image_sets(s);
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d; UPDATE meta SET "
@@ -633,7 +760,7 @@ START_TEST(test_migrate_1_to_2)
 				 "verification_id = 1"), 3);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
-				 "type = 'trigger'"), 30);
+				 "type = 'trigger'"), 32);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
 				 "name = 'verifications_by_acquisition'"), 1);
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(content, ' ') FROM "
@@ -648,6 +775,92 @@ START_TEST(test_migrate_1_to_2)
 			 "acquisition.begin acquisition.finish");
 	ck_assert_str_eq(raw_fails(s, "DELETE FROM verifications"),
 			 "verifications is append-only");
+	sqlite3_close(s);
+}
+END_TEST
+
+/* Schema 5: the media an acquisition saw and what each image file takes
+ * on storage are recorded (acquisition.start, acquisition.close events)
+ * and read back; not measured is NULL and reads back as not known. A
+ * database of schema 4 is read as it is (not known), and migrated by a
+ * writer, whose older events keep their kinds and the chain its
+ * integrity. */
+START_TEST(test_media_and_allocated)
+{
+	const char *path = new_path("casedb-media");
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb_result r = sample_result();
+	fx_image_file files[2];
+	fx_casedb_acquisition_info *ai = NULL;
+	fx_casedb_audit_report rep;
+	fx_casedb *db;
+	int64_t acq = 0, acq2 = 0;
+	sqlite3 *s;
+
+	db = open_db(path, NULL);
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), 0);
+	fx_casedb_free(db);
+	s = raw_open(path);   /* a database as the schema 4 library left it */
+	drop_exports(s);
+	drop_source_files(s);
+	downgrade_media_events(s);
+	raw_exec(s, "PRAGMA user_version = 4; UPDATE meta SET value = '4' "
+		 "WHERE key = 'schema_version'");
+	raw_close_all(s);
+	db = open_ro(path);
+	ck_assert_int_eq(fx_casedb_acquisition_get(&ai, db, acq), 0);
+	ck_assert_int_eq(ai->rec.evidence.source.optical, FX_UNKNOWN);
+	ck_assert_int_eq(ai->result.files[0].allocated_known, 0);
+	fx_casedb_acquisition_info_free(ai);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	fx_casedb_free(db);
+
+	db = open_db(path, NULL);   /* a writer migrates */
+	memcpy(files, k_files, sizeof(files));
+	files[0].allocated_known = 1;
+	files[0].allocated = 8192;  /* the second: not measured */
+	r.files = files;
+	a.evidence.source.optical = 1;
+	a.evidence.source.logical_sector_size = 2048;
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq2, db, &a), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq2, &r), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_get(&ai, db, acq2), 0);
+	ck_assert_int_eq(ai->rec.evidence.source.optical, 1);
+	ck_assert_int_eq(ai->result.files[0].allocated_known, 1);
+	ck_assert_uint_eq(ai->result.files[0].allocated, 8192);
+	ck_assert_int_eq(ai->result.files[1].allocated_known, 0);
+	fx_casedb_acquisition_info_free(ai);
+	ck_assert_int_eq(fx_casedb_acquisition_get(&ai, db, acq), 0);
+	ck_assert_int_eq(ai->rec.evidence.source.optical, FX_UNKNOWN);
+	fx_casedb_acquisition_info_free(ai);
+	ck_assert_int_eq(check_chain(&rep, db), 0);
+	ck_assert_int_eq(rep.intact, 1);
+	fx_casedb_free(db);
+
+	s = raw_open(path);
+	ck_assert_str_eq(raw_text(s, "SELECT group_concat(action, ' ') FROM "
+				  "(SELECT action FROM audit_log WHERE action LIKE "
+				  "'acquisition.%' OR action = 'schema.migrate' "
+				  "ORDER BY seq)"),
+			 "acquisition.begin acquisition.end schema.migrate "
+			 "acquisition.start acquisition.close");
+	ck_assert_str_eq(raw_text(s, "SELECT group_concat(coalesce(optical, "
+				  "'NULL'), ' ') FROM acquisitions"), "NULL 1");
+	ck_assert_str_eq(raw_text(s, "SELECT group_concat(coalesce("
+				  "allocated_bytes, 'NULL'), ' ') FROM image_files"),
+			 "NULL NULL 8192 NULL");
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log WHERE "
+				 "action = 'acquisition.start' AND content LIKE "
+				 "'%\"optical\":1,%'"), 1);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log WHERE "
+				 "action = 'acquisition.close' AND content LIKE "
+				 "'%{\"allocated_bytes\":8192,%'"), 1);
+	ck_assert_str_eq(raw_fails(s, "INSERT INTO image_files (acquisition_id, "
+				   "path, size_bytes, allocated_bytes) VALUES "
+				   "(1, 'x', 1, -1)"),
+			 "CHECK constraint failed: allocated_bytes IS NULL OR "
+			 "allocated_bytes >= 0");
 	sqlite3_close(s);
 }
 END_TEST
@@ -905,7 +1118,7 @@ START_TEST(test_acquisition_round_trip)
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(action, ' ') FROM "
 				  "(SELECT action FROM audit_log ORDER BY seq)"),
 			 "schema.create case.create evidence.create "
-			 "acquisition.start acquisition.end");
+			 "acquisition.start acquisition.close");
 	sqlite3_close(s);
 }
 END_TEST
@@ -948,13 +1161,13 @@ START_TEST(test_finish_error_recorded)
 				  "FROM acquisitions"), "interrupted after 0 bytes; "
 			 "nothing was read; read-only flags restored: sdb=0|NULL");
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log WHERE action = "
-				 "'acquisition.end' AND content LIKE '%\"error\":\"interrupted "
+				 "'acquisition.close' AND content LIKE '%\"error\":\"interrupted "
 				 "after 0 bytes; nothing was read%'"), 1);
 	/* the event re-derives from the row: an edited reason is found */
 	raw_exec(s, "DROP TRIGGER acquisitions_finish_once; "
 		 "UPDATE acquisitions SET error = 'disk full' WHERE id = 1");
 	sqlite3_close(s);
-	expect_broken(path, 5, "event 5: acquisition.end: the records no longer "
+	expect_broken(path, 5, "event 5: acquisition.close: the records no longer "
 		      "match the event (record 1 changed)");
 }
 END_TEST
@@ -1275,7 +1488,7 @@ START_TEST(test_invalid_input_changes_nothing)
 	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
 	fx_casedb_result r = sample_result();
 	fx_casedb_custody c = FX_CASEDB_CUSTODY_INIT;
-	fx_image_file bad_file = { "/x", 1, "xyz" };
+	fx_image_file bad_file = { "/x", 1, "xyz", 0, 0 };
 	fx_casedb *db = open_db(path, NULL);
 	int64_t acq = 0, id = 0;
 
@@ -2536,6 +2749,13 @@ static void resign_all(const char *path, const char *pem)
 	raw_close_all(raw_open(path));
 }
 
+static int anchor_none(const fx_casedb_anchor_info *a, void *payload)
+{
+	(void)payload;
+	ck_abort_msg("an anchor in an older database: %lld", (long long)a->id);
+	return 1;
+}
+
 /* Reads the older database at path (version, acquisition acq) through a
  * read-only handle: every read works, and the file is byte for byte what
  * it was, with no event added. */
@@ -2577,6 +2797,9 @@ static void read_older(const char *path, int version, int64_t acq)
 	ck_assert_str_eq(rep.triggers, "");
 	ck_assert_int_eq(fx_casedb_audit_head_get(&head, db), 0);
 	ck_assert_int_eq(head.events, events);
+	/* no anchors table before schema 5: nothing to check, no error */
+	ck_assert_int_eq(fx_casedb_anchor_check(NULL, db, NULL, anchor_none,
+						NULL), 0);
 	fx_casedb_free(db);
 	ck_assert_int_eq(fxt_file_sha256(after, path), 0);
 	ck_assert_str_eq(before, after);
@@ -2724,8 +2947,8 @@ static void verified_acquisition(fx_casedb *db, int64_t *acq, int64_t *ver,
 }
 
 static const fx_image_file k_export_files[2] = {
-	{ "/out/disk.vmdk", 328, "28600e8541f0e18408eabbc3c5c5e0cc3ac92210b9378a6d6ab26b74e3cd294b" },
-	{ "/out/disk-flat.vmdk", 1048576, SHA256_HEX },
+	{ "/out/disk.vmdk", 328, "28600e8541f0e18408eabbc3c5c5e0cc3ac92210b9378a6d6ab26b74e3cd294b", 0, 0 },
+	{ "/out/disk-flat.vmdk", 1048576, SHA256_HEX, 0, 0 },
 };
 
 static fx_casedb_export sample_export(int64_t acq, int64_t ver)
@@ -2782,7 +3005,7 @@ START_TEST(test_export_record)
 	fx_casedb *db = open_db(path, NULL);
 	fx_casedb_export e;
 	fx_casedb_audit_report rep;
-	fx_image_file unhashed[1] = { { "/out/x.raw", 1, "" } };
+	fx_image_file unhashed[1] = { { "/out/x.raw", 1, "", 0, 0 } };
 	int64_t acq = 0, ver = 0, bad_ver = 0, id = 0;
 	int n = 0;
 	sqlite3 *s;
@@ -2874,6 +3097,9 @@ static void migrate_to_5(const char *name, int version)
 	db = open_ro(path);
 	ck_assert_int_eq(fx_casedb_export_list(db, 0, export_seen, &n), 0);
 	ck_assert_int_eq(n, 0);
+	/* no anchors table before schema 5 either: nothing to check */
+	ck_assert_int_eq(fx_casedb_anchor_check(NULL, db, NULL, anchor_none,
+						NULL), 0);
 	ck_assert_int_eq(check_chain(&rep, db), 0);
 	ck_assert_str_eq(rep.triggers, "");
 	fx_casedb_free(db);
@@ -2892,7 +3118,8 @@ static void migrate_to_5(const char *name, int version)
 	s = raw_open(path);
 	ck_assert_int_eq(raw_int(s, "PRAGMA user_version"), 5);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
-				 "type = 'trigger'"), 30);
+				 "type = 'trigger'"), 32);
+	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM anchors"), 0);
 	ck_assert_str_eq(raw_text(s, "SELECT group_concat(action, ' ') FROM "
 				  "(SELECT action FROM audit_log ORDER BY seq)"),
 			 version == 4 ?
@@ -2959,9 +3186,9 @@ START_TEST(test_migration_triggers)
 	}
 	/* case_migrate_2.sql: verifications'; case_migrate_4.sql: those of
 	 * image_sets and image_set_files; case_migrate_5.sql: those of exports,
-	 * export_files and source_files (new tables', compared without them
-	 * before 4 and 5) */
-	ck_assert_int_eq(stmts, 12);
+	 * export_files, anchors and source_files (new tables', compared
+	 * without them before 4 and 5) */
+	ck_assert_int_eq(stmts, 14);
 	free(schema);
 }
 END_TEST
@@ -3129,7 +3356,7 @@ START_TEST(test_sql_injection)
 	fx_casedb_result r = sample_result();
 	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
 	fx_casedb_custody c = FX_CASEDB_CUSTODY_INIT;
-	fx_image_file f = { INJ2 ".001", 5, "" };
+	fx_image_file f = { INJ2 ".001", 5, "", 0, 0 };
 	fx_casedb_acquisition_info *ai = NULL;
 	fx_casedb_verification_info *vi = NULL;
 	fx_casedb_audit_report rep;
@@ -3228,7 +3455,7 @@ START_TEST(test_sql_injection)
 
 	s = raw_open(path);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM sqlite_master WHERE "
-				 "type = 'table'"), 16);
+				 "type = 'table'"), 17);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM cases"), 1);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log"), 7);
 	ck_assert_int_eq(raw_int(s, "SELECT count(*) FROM audit_log WHERE "
@@ -3401,6 +3628,181 @@ START_TEST(test_concurrent_create)
 }
 END_TEST
 
+/* ---- anchors (anchor.c) ---- */
+
+/* A port of 127.0.0.1 nothing listens on (bound, then closed). */
+static int closed_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+struct anchors_seen {
+	int n;
+	fx_casedb_anchor_info a[4];
+};
+
+static int anchor_seen(const fx_casedb_anchor_info *a, void *payload)
+{
+	struct anchors_seen *seen = payload;
+
+	if (seen->n < 4)
+		seen->a[seen->n] = *a;
+	seen->n++;
+	return 0;
+}
+
+START_TEST(test_anchor_text)
+{
+	char t[160];
+
+	fx_casedb_anchor_text(t, sizeof(t), 57, "ab01");
+	ck_assert_str_eq(t, "libforensic-anchor v1 seq=57 hash=ab01");
+	ck_assert_str_eq(fx_casedb_anchor_state_name(FX_ANCHOR_VERIFIED), "verified");
+	ck_assert_str_eq(fx_casedb_anchor_state_name(FX_ANCHOR_NOT_CHECKED), "not_checked");
+	ck_assert_str_eq(fx_casedb_anchor_state_name(FX_ANCHOR_MISSING), "missing");
+	ck_assert_str_eq(fx_casedb_anchor_state_name(FX_ANCHOR_BAD_TOKEN), "bad_token");
+	ck_assert_str_eq(fx_casedb_anchor_state_name(FX_ANCHOR_HEAD_GONE), "head_gone");
+	ck_assert_str_eq(fx_casedb_anchor_state_name((fx_casedb_anchor_state)9), "?");
+}
+END_TEST
+
+/* The options are checked before anything is asked or written. */
+START_TEST(test_anchor_options)
+{
+	const char *path = new_path("casedb-anchor-opts");
+	fx_casedb *db = open_db(path, NULL);
+	fx_casedb_anchor_options o = FX_CASEDB_ANCHOR_OPTIONS_INIT;
+	fx_casedb_anchor_info a;
+	struct anchors_seen seen = { 0 };
+
+	ck_assert_int_eq(fx_casedb_anchor(&a, db, NULL), FX_EUSAGE);
+	ck_assert_int_eq(fx_casedb_anchor(&a, db, &o), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "anchor: a TSA URL is required");
+	o.tsa_url = "http://127.0.0.1:1/";
+	o.version = 0;
+	ck_assert_int_eq(fx_casedb_anchor(&a, db, &o), FX_EUSAGE);
+	o.version = FX_CASEDB_ANCHOR_OPTIONS_VERSION + 1;
+	ck_assert_int_eq(fx_casedb_anchor(&a, db, &o), FX_EUSAGE);
+	ck_assert_int_eq(fx_casedb_anchor_check(NULL, db, &o, anchor_seen,
+						&seen), FX_EUSAGE);
+	ck_assert_int_eq(fx_casedb_anchor_check(NULL, db, NULL, NULL, NULL),
+			 FX_EUSAGE);
+	fx_casedb_free(db);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM anchors"), 0);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log"), 1);
+}
+END_TEST
+
+/* A TSA that cannot be reached: FX_EIO, a 'failed' row naming the URL and
+ * why, the chain untouched; the check lists it as missing, not as bad. */
+START_TEST(test_anchor_unreachable)
+{
+	const char *path = new_path("casedb-anchor-down");
+	fx_casedb *db = open_db(path, NULL);
+	fx_casedb_anchor_options o = FX_CASEDB_ANCHOR_OPTIONS_INIT;
+	fx_casedb_anchor_info a;
+	fx_casedb_audit_head head;
+	struct anchors_seen seen = { 0 };
+	char url[64], want[256], finding[700];
+	uint64_t bad = 9;
+	int port = closed_port();
+
+	ck_assert_int_eq(fx_casedb_case_ensure(&(int64_t){ 0 }, db, "C-1", NULL), 0);
+	ck_assert_int_eq(fx_casedb_audit_head_get(&head, db), 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", port);
+	o.tsa_url = url;
+	o.timeout_s = 5;
+	ck_assert_int_eq(fx_casedb_anchor(&a, db, &o), FX_EIO);
+	ck_assert_int_eq(a.id, 1);
+	ck_assert_int_eq(a.stamped, 0);
+	ck_assert_int_eq(a.seq, 2);
+	ck_assert_str_eq(a.head_hash, head.hash);
+	ck_assert_str_eq(a.tsa_url, url);
+	ck_assert_str_eq(a.token_sha256, "");
+	snprintf(want, sizeof(want), "TSA %s: Failed to connect to 127.0.0.1 "
+		 "port %d after ", url, port);
+	ck_assert_msg(strncmp(a.error, want, strlen(want)) == 0, "%s", a.error);
+	ck_assert_str_eq(fx_error_last(), a.error);
+	ck_assert_int_eq(fx_casedb_anchor_check(&bad, db, NULL, anchor_seen,
+						&seen), 0);
+	ck_assert_int_eq(bad, 0);
+	ck_assert_int_eq(seen.n, 1);
+	ck_assert_int_eq(seen.a[0].state, FX_ANCHOR_MISSING);
+	ck_assert_str_eq(seen.a[0].error, a.error);
+	snprintf(finding, sizeof(finding), "anchor 1 of event 2 was not "
+		 "time-stamped: %s", a.error);
+	ck_assert_str_eq(seen.a[0].finding, finding);
+	fx_casedb_free(db);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log"), 2);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM anchors WHERE "
+				  "status = 'failed' AND token IS NULL AND "
+				  "seq = 2"), 1);
+}
+END_TEST
+
+/* Stored tokens that are not what their row says are refused, and the
+ * anchors table is append-only like every other. */
+START_TEST(test_anchor_stored_refused)
+{
+	const char *path = new_path("casedb-anchor-bad");
+	fx_casedb *db = open_db(path, NULL);
+	fx_casedb_audit_head head;
+	struct anchors_seen seen = { 0 };
+	char sql[1024];
+	uint64_t bad = 0;
+	sqlite3 *s;
+
+	ck_assert_int_eq(fx_casedb_audit_head_get(&head, db), 0);
+	fx_casedb_free(db);
+	s = raw_open(path);
+	/* "abc" and its SHA-256: not a TimeStampResp */
+	snprintf(sql, sizeof(sql), "INSERT INTO anchors (seq, head_hash, "
+		 "tsa_url, status, token, token_sha256, token_time_utc, "
+		 "requested_utc) VALUES (1, '%s', 'http://x/', 'stamped', "
+		 "CAST('abc' AS BLOB), 'ba7816bf8f01cfea414140de5dae2223b00361a3"
+		 "96177a9cb410ff61f20015ad', '2026-01-01T00:00:00Z', "
+		 "'2026-01-01T00:00:00Z'); INSERT INTO anchors (seq, head_hash, "
+		 "tsa_url, status, token, token_sha256, token_time_utc, "
+		 "requested_utc) VALUES (1, '%s', 'http://x/', 'stamped', "
+		 "CAST('abd' AS BLOB), 'ba7816bf8f01cfea414140de5dae2223b00361a3"
+		 "96177a9cb410ff61f20015ad', '2026-01-01T00:00:00Z', "
+		 "'2026-01-01T00:00:00Z')", head.hash, head.hash);
+	raw_exec(s, sql);
+	ck_assert_str_eq(raw_fails(s, "UPDATE anchors SET seq = 2"),
+			 "anchors is append-only");
+	ck_assert_str_eq(raw_fails(s, "DELETE FROM anchors"),
+			 "anchors is append-only");
+	sqlite3_close(s);
+	db = open_ro(path);
+	ck_assert_int_eq(fx_casedb_anchor_check(&bad, db, NULL, anchor_seen,
+						&seen), 0);
+	ck_assert_int_eq(bad, 2);
+	ck_assert_int_eq(seen.n, 2);
+	ck_assert_int_eq(seen.a[0].state, FX_ANCHOR_BAD_TOKEN);
+	ck_assert_str_eq(seen.a[0].finding, "anchor 1 of event 1 (token "
+			 "ba7816bf8f01cfea...) is refused: the stored token is "
+			 "not a TimeStampResp");
+	ck_assert_int_eq(seen.a[1].state, FX_ANCHOR_BAD_TOKEN);
+	ck_assert_str_eq(seen.a[1].finding, "anchor 2 of event 1 (token "
+			 "ba7816bf8f01cfea...) is refused: the stored token's "
+			 "SHA-256 is a52d159f262b2c6ddb724a61840befc36eb30c88877a4"
+			 "030b65cbe86298449c9, recorded ba7816bf8f01cfea414140de5"
+			 "dae2223b00361a396177a9cb410ff61f20015ad");
+	fx_casedb_free(db);
+}
+END_TEST
+
 static Suite *casedb_suite(void)
 {
 	Suite *s = suite_create("casedb");
@@ -3409,10 +3811,12 @@ static Suite *casedb_suite(void)
 	TCase *tamper = tcase_create("tamper");
 	TCase *sign = tcase_create("signing");
 	TCase *triggers = tcase_create("triggers");
+	TCase *anchors = tcase_create("anchors");
 	TCase *cost = tcase_create("cost");
 	TCase *procs = tcase_create("processes");
 
 	tcase_add_test(schema, test_create_schema);
+	tcase_add_test(schema, test_checkpoints_and_resumes);
 	tcase_add_test(schema, test_migrations_registered);
 	tcase_add_test(schema, test_migrate_1_to_2);
 	tcase_add_test(schema, test_migrate_4_to_5);
@@ -3420,6 +3824,7 @@ static Suite *casedb_suite(void)
 	tcase_add_test(schema, test_migration_triggers);
 	tcase_add_test(schema, test_read_older_versions);
 	tcase_add_test(schema, test_migrate_signed);
+	tcase_add_test(schema, test_media_and_allocated);
 	tcase_add_test(schema, test_refuse_newer_version);
 	tcase_add_test(schema, test_refuse_inconsistent_version);
 	tcase_add_test(schema, test_refuse_not_sqlite);
@@ -3470,6 +3875,12 @@ static Suite *casedb_suite(void)
 	tcase_add_test(sign, test_audit_cancel);
 	tcase_add_test(sign, test_trust_key_ring);
 	suite_add_tcase(s, sign);
+
+	tcase_add_test(anchors, test_anchor_text);
+	tcase_add_test(anchors, test_anchor_options);
+	tcase_add_test(anchors, test_anchor_unreachable);
+	tcase_add_test(anchors, test_anchor_stored_refused);
+	suite_add_tcase(s, anchors);
 
 	tcase_add_test(triggers, test_triggers_checked);
 	tcase_add_test(triggers, test_triggers_dropped_while_open);

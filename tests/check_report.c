@@ -83,8 +83,8 @@ static int fixture_hd1(fx_casedb *db)
 	static const fx_window_hash win[] = {
 		{ 0, 1073741824, H1_W0 }, { 1073741824, 1073741824, H1_W1 } };
 	static const fx_image_file files[] = {
-		{ "/cases/2026-0042/HD-1.E01", 2147483648u, H1_E01 },
-		{ "/cases/2026-0042/HD-1.E02", 1048576000u, H1_E02 } };
+		{ "/cases/2026-0042/HD-1.E01", 2147483648u, H1_E01, 0, 0 },
+		{ "/cases/2026-0042/HD-1.E02", 1048576000u, H1_E02, 0, 0 } };
 	fx_casedb_acquisition a = FX_CASEDB_ACQUISITION_INIT;
 	fx_casedb_result r = FX_CASEDB_RESULT_INIT;
 	fx_source_info *s = &a.evidence.source;
@@ -183,7 +183,7 @@ static int fixture_hd1_records(fx_casedb *db)
 static int fixture_hd2(fx_casedb *db)
 {
 	static const fx_image_file files[] = {
-		{ "/cases/2026-0042/HD-2.raw", 16008609792ull, H2_RAW } };
+		{ "/cases/2026-0042/HD-2.raw", 16008609792ull, H2_RAW, 1, 4096 } };
 	fx_casedb_acquisition a = FX_CASEDB_ACQUISITION_INIT;
 	fx_casedb_result r = FX_CASEDB_RESULT_INIT;
 	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
@@ -199,6 +199,7 @@ static int fixture_hd2(fx_casedb *db)
 	s->vendor = "SanDisk";
 	s->model = "Cruzer Blade";
 	s->serial = "4C530001230521110342";
+	s->optical = 0;
 	s->size = 16008609792ull;
 	s->logical_sector_size = 512;
 	s->physical_sector_size = 512;
@@ -344,6 +345,8 @@ START_TEST(test_text_values)
 		 "device does not answer DEVICE\n                        "
 		 "CONFIGURATION IDENTIFY");
 	HAS_LINE(t, "  HPA/DCO:              " H2_HPA);
+	HAS_LINE(t, "  Optical media:        no");
+	HAS_LINE(t, "      Allocated:        4096 bytes on storage");
 	HAS_LINE(t, "  WWID:                 not recorded");
 	HAS_LINE(t, "  Write-block method:   BLKROSET");
 	HAS_LINE(t, "  State before:         sdb=0 sdb1=0 sdb2=0");
@@ -460,8 +463,16 @@ START_TEST(test_json_values)
 	HAS(j, "\"first_sector\": 976000000,\n                \"last_sector\": "
 	    "976000015,\n                \"sector_count\": 16");
 	HAS(j, "\"path\": \"/cases/2026-0042/HD-1.E02\",\n              "
-	    "\"size_bytes\": 1048576000,\n              \"sha256\": \"" H1_E02
-	    "\"");
+	    "\"size_bytes\": 1048576000,\n              \"allocated_bytes\": "
+	    "null,\n              \"sha256\": \"" H1_E02 "\"");
+	HAS(j, "\"path\": \"/cases/2026-0042/HD-2.raw\",\n              "
+	    "\"size_bytes\": 16008609792,\n              \"allocated_bytes\": "
+	    "4096,\n");
+	/* the acquisition's source: optical as recorded (HD-2), not recorded
+	 * (HD-1); an evidence item has no such column */
+	HAS(j, "\"is_block_device\": true,\n            \"optical\": false,");
+	HAS(j, "\"is_block_device\": true,\n            \"optical\": null,");
+	HAS(j, "\"is_block_device\": true,\n        \"optical\": null,");
 	HAS(j, "\"result\": \"mismatch\",");
 	HAS(j, "\"compared_with_acquisition\": {\n            \"md5\": "
 	    "\"equal\",\n            \"sha1\": \"equal\",\n            "
@@ -519,6 +530,11 @@ START_TEST(test_html_values)
 	HAS(h, "@page ev1{@top-left{content:\"Case 2026-0042\"}@top-right{"
 	    "content:\"Evidence HD-1\"}}\n#ev1{page:ev1}");
 	HAS(h, "counter(page) \" of \" counter(pages)");
+	HAS(h, "/cases/2026-0042/HD-2.raw</span><br>16008609792 bytes, 4096 "
+	    "bytes allocated on storage<br>SHA-256 <span class=\"hash\">"
+	    H2_RAW "</span>");
+	HAS(h, "<tr><th>Optical media</th><td><span class=\"v\">no</span>"
+	    "</td></tr>");
 	HAS(h, "<p>Examiner as recorded: <span class=\"v\">Jane Doe</span></p>");
 	free(h);
 }
@@ -557,6 +573,10 @@ START_TEST(test_dfxml_values)
 	HAS(x, "<fx:image_file segment=\"2\" size=\"1048576000\">\n        "
 	    "<fx:path>/cases/2026-0042/HD-1.E02</fx:path>\n        <hashdigest "
 	    "type=\"sha256\">" H1_E02 "</hashdigest>");
+	HAS(x, "<fx:image_file segment=\"1\" size=\"16008609792\" allocated="
+	    "\"4096\">\n        <fx:path>/cases/2026-0042/HD-2.raw</fx:path>");
+	HAS(x, "<fx:is_block_device>1</fx:is_block_device>\n        "
+	    "<fx:optical>0</fx:optical>");
 	HAS(x, "<fx:verification id=\"1\" result=\"mismatch\" acquisition_id="
 	    "\"1\">");
 	HAS(x, "<hashdigest type=\"sha256\">" H1_VSHA256 "</hashdigest>");
@@ -1342,7 +1362,7 @@ END_TEST
 static int make_hostile(const char *path)
 {
 	static const fx_image_file files[] = {
-		{ "/cases/x\"\n</script>\x05.raw", 1048576, H2_RAW } };
+		{ "/cases/x\"\n</script>\x05.raw", 1048576, H2_RAW, 0, 0 } };
 	fx_casedb_acquisition a = FX_CASEDB_ACQUISITION_INIT;
 	fx_casedb_result r = FX_CASEDB_RESULT_INIT;
 	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
@@ -1423,9 +1443,29 @@ static int count(const char *s, const char *needle)
 #define H1_ACQ_IRI "kb:investigative-action-e3823874-40a8-55bb-b061-4b269bb6739a"
 #define H1_IMAGE_IRI "kb:image-bd052279-7d3c-54ca-b61a-59457295a745"
 
+/* The CASE report's statement of the head of the chain at path, as read
+ * by the library's own head reader. */
+static void case_head_note(char *out, size_t size, const char *path)
+{
+	fx_casedb_audit_head head;
+	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb *db = NULL;
+
+	o.read_only = 1;
+	ck_assert_int_eq(fx_casedb_open(&db, path, &o), 0);
+	ck_assert_int_eq(fx_casedb_audit_head_get(&head, db), 0);
+	ck_assert_int_gt(head.last_seq, 0);
+	snprintf(out, size, "\"uco-core:statement\": \"The case database's "
+		 "audit chain checks out; its head is event %lld with hash "
+		 "%s.\"", (long long)head.last_seq, head.hash);
+	fx_casedb_free(db);
+}
+
 START_TEST(test_case_values)
 {
-	char *c = report(fixture(), CASE_NO, NULL, FX_REPORT_CASE);
+	const char *path = fixture();
+	char *c = report(path, CASE_NO, NULL, FX_REPORT_CASE);
+	char note[256];
 
 	HAS(c, "{\n  \"@context\": {\n    \"case-investigation\": "
 	    "\"https://ontology.caseontology.org/case/investigation/\",\n    "
@@ -1515,7 +1555,10 @@ START_TEST(test_case_values)
 	 * record); plus the acquisition's result, its node, its record and
 	 * the verification's object */
 	ck_assert_int_eq(count(c, "\"" H1_IMAGE_IRI "\""), 6);
-	LACKS(c, "uco-core:Annotation");    /* the chain is intact */
+	/* the chain is intact: its head, and nothing else, is noted */
+	ck_assert_int_eq(count(c, "uco-core:Annotation"), 1);
+	case_head_note(note, sizeof(note), path);
+	HAS(c, note);
 	ck_assert_uint_lt(pos(c, "uco-identity:Organization"),
 			  pos(c, "uco-identity:Identity\",\n"));
 	ck_assert_uint_lt(pos(c, "\"uco-core:name\": \"ATA\""),

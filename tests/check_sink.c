@@ -9,6 +9,7 @@
  * the version rule for custom ops; raw segment names, the raw sink's
  * segments cut at exactly their size and their 1 MiB minimum, the E01
  * segment limits of each EWF format and the E01 writer's option check;
+ * sparse raw (holes exactly where the zero runs were) and TARGET.iso;
  * the stream writer (fx_sink_stream_new) read back by the framed-stream
  * reader, a receiver that goes away, and the writer's option rules.
  * The export's virtual disks (export_disk.c): the fixed VHD footer (every
@@ -311,7 +312,7 @@ static uint64_t short_held(void *payload)
 START_TEST(test_completed_means_every_byte)
 {
 	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, short_write,
-					 short_finish, NULL, NULL, short_held };
+					 short_finish, NULL, NULL, short_held, NULL };
 	static uint8_t data[1024];
 	planting_source p = { 0 };
 	fx_acquire_options ao = FX_ACQUIRE_OPTIONS_INIT;
@@ -354,7 +355,7 @@ END_TEST
 START_TEST(test_custom_ops_versions)
 {
 	fx_sink_ops sops = { FX_SINK_OPS_VERSION, short_write, short_finish,
-			     NULL, NULL, short_held };
+			     NULL, NULL, short_held, NULL };
 	fx_source_ops rops = { FX_SOURCE_OPS_VERSION, planting_ops.pread, NULL };
 	planting_source p = { 0 };
 	fx_source *src = NULL;
@@ -363,10 +364,13 @@ START_TEST(test_custom_ops_versions)
 	sops.version = 1;
 	ck_assert_int_eq(fx_sink_new_custom(&sink, &sops, NULL), 0);
 	fx_sink_free(sink);
+	sops.version = 2; /* before sync: served, without checkpoints */
+	ck_assert_int_eq(fx_sink_new_custom(&sink, &sops, NULL), 0);
+	fx_sink_free(sink);
 	sops.version = 0;
 	ck_assert_int_eq(fx_sink_new_custom(&sink, &sops, NULL), FX_EUSAGE);
 	ck_assert_str_eq(fx_error_last(), "fx_sink_new_custom: fx_sink_ops "
-			 "version 0, expected 1 to 2");
+			 "version 0, expected 1 to 3");
 	ck_assert_ptr_null(sink);
 	sops.version = FX_SINK_OPS_VERSION + 1;
 	ck_assert_int_eq(fx_sink_new_custom(&sink, &sops, NULL), FX_EUSAGE);
@@ -481,6 +485,145 @@ START_TEST(test_raw_segment_minimum)
 	fx_sink_free(sink);
 	ck_assert_int_eq(fx_sink_raw_new(&sink, target, 0), 0);
 	fx_sink_free(sink);
+}
+END_TEST
+
+/* The data of the sparse test: zero runs shorter and longer than
+ * FX_RAW_SPARSE_MIN_HOLE, unaligned data, and zeros at the end. */
+#define KIB 1024u
+#define SPARSE_TOTAL (4 * MIB + 123)
+
+static uint8_t *sparse_data(void)
+{
+	uint8_t *d = calloc(1, SPARSE_TOTAL);
+
+	ck_assert_ptr_nonnull(d);
+	fxt_fill_pattern(d, 64 * KIB, 1);                /* data */
+	/* 64K..124K: 60 KiB of zeros, shorter than a hole: written */
+	fxt_fill_pattern(d + 124 * KIB, 4 * KIB, 2);     /* data */
+	/* 128K..1152K: 1 MiB of zeros: a hole */
+	fxt_fill_pattern(d + 1152 * KIB, 100, 3);        /* unaligned data */
+	/* ..3M: zeros, a hole from the next 4 KiB block */
+	fxt_fill_pattern(d + 3 * MIB, 5000, 4);          /* unaligned end */
+	/* ..4M+123: zeros to the end: a hole, the size set at close */
+	return d;
+}
+
+/* Where the file's next data or hole is, from off (SEEK_DATA/SEEK_HOLE);
+ * -1 when there is none (ENXIO). */
+static long long seek_to(int fd, long long off, int whence)
+{
+	off_t r = lseek(fd, (off_t)off, whence);
+
+	ck_assert_msg(r >= 0 || errno == ENXIO, "lseek: %s", strerror(errno));
+	return r < 0 ? -1 : (long long)r;
+}
+
+/* --sparse: zero runs of at least 64 KiB on 4 KiB boundaries are holes,
+ * shorter ones written; the file reads back the stream byte for byte, its
+ * size set even when it ends in a hole; its allocated size is measured
+ * after the final flush. Written in two pieces cut at an odd offset. */
+START_TEST(test_raw_sparse)
+{
+	const char *dir = fxt_tmpdir("sink-sparse");
+	fx_raw_options o = FX_RAW_OPTIONS_INIT;
+	uint8_t *data = sparse_data(), *back = malloc(SPARSE_TOTAL);
+	char target[4200], name[4300], hex[65];
+	fx_image_file files[2];
+	fx_sink_summary sum;
+	fx_sink *sink;
+	struct stat st;
+	int fd;
+
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_ptr_nonnull(back);
+	snprintf(target, sizeof(target), "%s/img", dir);
+	ck_assert_int_eq(fx_raw_sparse_check(target), 0);
+	o.sparse = 1;
+	ck_assert_int_eq(fx_sink_raw_open(&sink, target, &o), 0);
+	ck_assert_int_eq(fx_sink_write(sink, data, 1234567), 0);
+	ck_assert_int_eq(fx_sink_write(sink, data + 1234567,
+				       SPARSE_TOTAL - 1234567), 0);
+	memset(&sum, 0, sizeof(sum));
+	sum.bytes = SPARSE_TOTAL;
+	sum.complete = 1;
+	ck_assert_int_eq(fx_sink_finish(sink, &sum), 0);
+	ck_assert_uint_eq(fx_sink_files(sink, files, 2), 1);
+	snprintf(name, sizeof(name), "%s.raw", target);
+	ck_assert_str_eq(files[0].path, name);
+	ck_assert_uint_eq(files[0].size, SPARSE_TOTAL);
+	fxt_sha256_hex(hex, data, SPARSE_TOTAL);
+	ck_assert_str_eq(files[0].sha256, hex);
+	ck_assert_int_eq(stat(name, &st), 0);
+	ck_assert_uint_eq((uint64_t)st.st_size, SPARSE_TOTAL);
+	ck_assert_int_eq(files[0].allocated_known, 1);
+	ck_assert_uint_eq(files[0].allocated, (uint64_t)st.st_blocks * 512);
+	ck_assert_uint_lt(files[0].allocated, 512 * KIB);
+	fd = open(name, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pread(fd, back, SPARSE_TOTAL, 0), SPARSE_TOTAL);
+	ck_assert_int_eq(memcmp(back, data, SPARSE_TOTAL), 0);
+	/* the holes, exactly: the 60 KiB run was written */
+	ck_assert_int_eq(seek_to(fd, 0, SEEK_HOLE), 128 * KIB);
+	ck_assert_int_eq(seek_to(fd, 128 * KIB, SEEK_DATA), 1152 * KIB);
+	/* a run is judged within one write: the 49 KiB of zeros before the
+	 * cut at 1234567 were written, the hole starts at the next block */
+	ck_assert_int_eq(seek_to(fd, 1152 * KIB, SEEK_HOLE), 1236992);
+	ck_assert_int_eq(seek_to(fd, 1236992, SEEK_DATA), 3 * MIB);
+	ck_assert_int_eq(seek_to(fd, 3 * MIB, SEEK_HOLE), 3 * MIB + 8 * KIB);
+	ck_assert_int_eq(seek_to(fd, 3 * MIB + 8 * KIB, SEEK_DATA), -1);
+	close(fd);
+	fx_sink_free(sink);
+	free(back);
+	free(data);
+}
+END_TEST
+
+/* TARGET.iso: one raw file under the name of optical media; a segmented
+ * .iso and an options version the library does not know are refused
+ * before anything exists. A plain raw file's allocated size is measured
+ * too (its zeros were written: all of it). */
+START_TEST(test_raw_iso_and_options)
+{
+	const char *dir = fxt_tmpdir("sink-iso");
+	fx_raw_options o = FX_RAW_OPTIONS_INIT;
+	uint8_t *zeros = calloc(1, MIB);
+	char target[4200], name[4300];
+	fx_image_file files[2];
+	fx_sink_summary sum;
+	fx_sink *sink = (fx_sink *)&sink;
+	struct stat st;
+
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_ptr_nonnull(zeros);
+	snprintf(target, sizeof(target), "%s/cd", dir);
+	o.iso = 1;
+	o.segment_size = FX_MIN_SEGMENT;
+	ck_assert_int_eq(fx_sink_raw_open(&sink, target, &o), FX_EUSAGE);
+	ck_assert_ptr_null(sink);
+	ck_assert_str_eq(fx_error_last(), "an .iso image is one file: "
+			 "--segment-size is for --format raw");
+	o.segment_size = 0;
+	o.version = FX_RAW_OPTIONS_VERSION + 1;
+	ck_assert_int_eq(fx_sink_raw_open(&sink, target, &o), FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_sink_raw_open: fx_raw_options "
+			 "version 2, expected 1 to 1");
+	o.version = FX_RAW_OPTIONS_VERSION;
+	ck_assert_int_eq(fx_sink_raw_open(&sink, target, &o), 0);
+	ck_assert_int_eq(fx_sink_write(sink, zeros, MIB), 0);
+	memset(&sum, 0, sizeof(sum));
+	sum.bytes = MIB;
+	sum.complete = 1;
+	ck_assert_int_eq(fx_sink_finish(sink, &sum), 0);
+	ck_assert_uint_eq(fx_sink_files(sink, files, 2), 1);
+	snprintf(name, sizeof(name), "%s.iso", target);
+	ck_assert_str_eq(files[0].path, name);
+	ck_assert_int_eq(stat(name, &st), 0);
+	ck_assert_int_eq(files[0].allocated_known, 1);
+	ck_assert_uint_eq(files[0].allocated, (uint64_t)st.st_blocks * 512);
+	ck_assert_uint_ge(files[0].allocated, MIB);
+	fx_sink_free(sink);
+	free(zeros);
 }
 END_TEST
 
@@ -1043,6 +1186,8 @@ static Suite *sink_suite(void)
 	tcase_add_test(rules, test_raw_segment_names);
 	tcase_add_test(rules, test_raw_segments_exact);
 	tcase_add_test(rules, test_raw_segment_minimum);
+	tcase_add_test(rules, test_raw_sparse);
+	tcase_add_test(rules, test_raw_iso_and_options);
 	tcase_add_test(rules, test_e01_segment_limits);
 	tcase_add_test(rules, test_e01_options_check);
 	tcase_add_test(rules, test_vhd_geometry);

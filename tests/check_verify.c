@@ -566,7 +566,7 @@ static void record_file(fixture *f, const char *format, const char *path,
 {
 	fx_casedb_acquisition rec = FX_CASEDB_ACQUISITION_INIT;
 	fx_casedb_result res = FX_CASEDB_RESULT_INIT;
-	fx_image_file file = { path, len, "" };
+	fx_image_file file = { path, len, "", 0, 0 };
 	int64_t id;
 
 	rec.case_number = "C-1";

@@ -16,6 +16,10 @@
 
 typedef struct handoff {
 	const char *evidence, *case_number, *to, *from, *reason, *location;
+	vf_anchor anc;                  /* --tsa...: the head time-stamped */
+	int anchored;                   /* anchor is filled */
+	fx_casedb_anchor_info anchor;
+	fx_casedb_audit_head head;      /* after the handoff's records */
 } handoff;
 
 static int find_evidence(int64_t *out, fx_casedb *db, const handoff *h)
@@ -49,6 +53,9 @@ static void print_json(const handoff *h, const fx_verify_result *r,
 	fx_json_member_int(j, "custody_id", custody_id);
 	fx_json_key(j, "verification");   /* the library's own JSON */
 	fx_json_raw(j, r && fx_verify_result_json(&json, r) == 0 ? json : "null");
+	fx_tool_json_head(j, &h->head);
+	if (h->anchored)
+		fx_tool_json_anchor(j, "anchor", &h->anchor);
 	fx_json_object_end(j);
 	fputc('\n', stdout);
 	fx_json_free(j);
@@ -72,8 +79,18 @@ static int transfer(fx_casedb *db, const handoff *h, int64_t ev_id,
 	return FX_EXIT_FAILURE;
 }
 
+/* The chain's head after the handoff's records, and with --tsa its
+ * time-stamp (a refused handoff is recorded too, so it is anchored too). */
+static void anchor_head(fx_casedb *db, handoff *h)
+{
+	if (fx_casedb_audit_head_get(&h->head, db) != 0)
+		fprintf(stderr, "verify: handoff: %s\n",
+			fx_tool_escape(fx_error_last()));
+	h->anchored = vf_anchor_head(&h->anchor, &h->anc, db);
+}
+
 /* No finished acquisition to verify: recorded as a failed verification. */
-static int refuse_unverifiable(fx_casedb *db, const handoff *h, int64_t ev_id,
+static int refuse_unverifiable(fx_casedb *db, handoff *h, int64_t ev_id,
 			       const vf_common *c, const char *from)
 {
 	fx_verify_result r;
@@ -89,6 +106,7 @@ static int refuse_unverifiable(fx_casedb *db, const handoff *h, int64_t ev_id,
 	fx_verify_add_finding(&r, &f);
 	if (fx_verify_record(db, &r, ev_id, "verify handoff", fx_version()) != 0)
 		fprintf(stderr, "verify: handoff: %s\n", fx_tool_escape(fx_error_last()));
+	anchor_head(db, h);
 	fprintf(stderr, "verify: handoff of evidence %s to %s REFUSED: %s\n",
 		fx_tool_escape(h->evidence), fx_tool_escape(h->to), f.message);
 	if (c->json)
@@ -97,7 +115,7 @@ static int refuse_unverifiable(fx_casedb *db, const handoff *h, int64_t ev_id,
 	return FX_EXIT_FAILURE;
 }
 
-static int run(fx_casedb *db, const char *db_path, const handoff *h,
+static int run(fx_casedb *db, const char *db_path, handoff *h,
 	       const vf_common *c, const vf_image_opts *io)
 {
 	fx_verify_result r;
@@ -129,14 +147,16 @@ static int run(fx_casedb *db, const char *db_path, const handoff *h,
 		rc = transfer(db, h, ev_id, from, &custody_id);
 	else if (rc == FX_EXIT_OK)
 		rc = FX_EXIT_FAILURE;
+	anchor_head(db, h);
 	/* in JSON progress, stderr holds the JSON lines and errors only */
-	if (custody_id && !(c->json && fx_meter_mode() == FX_METER_JSON))
-		fprintf(c->json ? stderr : stdout,
-			"verify: custody of evidence %s transferred from %s to %s (custody event %lld, after verification %lld)\n",
-			fx_tool_escape(h->evidence),
-			from[0] ? fx_tool_escape(from) : "(unknown)", fx_tool_escape(h->to),
-			(long long)custody_id, (long long)r.verification_id);
-	else
+	if (custody_id) {
+		if (!(c->json && fx_meter_mode() == FX_METER_JSON))
+			fprintf(c->json ? stderr : stdout,
+				"verify: custody of evidence %s transferred from %s to %s (custody event %lld, after verification %lld)\n",
+				fx_tool_escape(h->evidence),
+				from[0] ? fx_tool_escape(from) : "(unknown)", fx_tool_escape(h->to),
+				(long long)custody_id, (long long)r.verification_id);
+	} else
 		fprintf(stderr, "verify: handoff of evidence %s to %s REFUSED: the image %s (verification %lld recorded)\n",
 			fx_tool_escape(h->evidence), fx_tool_escape(h->to),
 			r.status == FX_VERDICT_MISMATCH ? "does not match its record"
@@ -157,11 +177,11 @@ int vf_cmd_handoff(int argc, char **argv)
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "reason", required_argument, NULL, OPT_REASON },
 		{ "location", required_argument, NULL, OPT_LOCATION },
-		{ "case", required_argument, NULL, OPT_CASE },
+		{ "case", required_argument, NULL, OPT_CASE }, VF_TSA_OPTIONS,
 		{ NULL, 0, NULL, 0 } };
 	vf_common c = { 0 };
 	vf_image_opts io = { FX_HASH_ALL, 0, 1 << 20 };
-	handoff h = { 0 };
+	handoff h = { .anc = { FX_CASEDB_ANCHOR_OPTIONS_INIT, 0 } };
 	fx_casedb *db = NULL;
 	const char *db_path;
 	int opt, rc;
@@ -177,6 +197,8 @@ int vf_cmd_handoff(int argc, char **argv)
 		case OPT_CASE: h.case_number = optarg; continue;
 		default: break;
 		}
+		if (vf_anchor_opt(&h.anc, opt, optarg) == 0)
+			continue;
 		if ((rc = vf_common_opt(&c, &io, opt, optarg)) != 0)
 			return rc == 1 ? vf_usage_error("unknown option") : rc;
 	}
@@ -187,6 +209,9 @@ int vf_cmd_handoff(int argc, char **argv)
 		return vf_usage_error("handoff: --to NAME is required");
 	if (!h.reason || !*h.reason)
 		return vf_usage_error("handoff: --reason TEXT is required");
+	if (fx_tool_tsa_check("verify", h.anc.o.tsa_url, h.anc.o.ca_file,
+			      h.anc.o.untrusted_file, 0) != 0)
+		return FX_EXIT_USAGE;
 	vf_progress_start(&c);
 	db_path = c.db_path ? c.db_path : FX_TOOL_DB;
 	if ((rc = vf_db_open(&db, db_path, &c, 0)) != 0)

@@ -145,7 +145,7 @@ int vf_verify_one(const char *path, fx_casedb *db, const char *db_path,
 	}
 	rc = record(db, &r, evidence_id, db_path);
 	if (c->json && !c->json_elsewhere)
-		vf_print_json(stdout, &r);
+		vf_print_json_head(stdout, &r, db);
 	vf_print_summary(c, &r, db_path, why_unrecorded(why, sizeof(why), db,
 							db_path, rc));
 	if (!rc)

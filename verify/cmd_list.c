@@ -352,6 +352,37 @@ static void print_sources_json(printer *p, const acq_row *a)
 	fx_json_array_end(p->json);
 }
 
+/* Each resume of an acquisition (acquire --resume): a line, or a JSON
+ * object of the "resumes" array. */
+static int resume_cb(const fx_casedb_resume_info *ri, void *payload)
+{
+	printer *p = payload;
+
+	if (p->json) {
+		fx_json_object_begin(p->json);
+		js(p, "time", ri->time_utc);
+		fx_json_member_uint(p->json, "from_byte", ri->from_byte);
+		js(p, "operator", ri->actor);
+		js(p, "host", ri->host);
+		fx_json_object_end(p->json);
+	} else {
+		printf("      resumed %s from byte %llu by %s on %s\n", txt(ri->time_utc),
+		       (unsigned long long)ri->from_byte, txt(ri->actor), txt(ri->host));
+	}
+	return 0;
+}
+
+static void print_resumes(printer *p, const acq_row *a)
+{
+	if (p->json) {
+		fx_json_key(p->json, "resumes");
+		fx_json_array_begin(p->json);
+	}
+	fx_casedb_resume_list(p->db, a->id, resume_cb, p);
+	if (p->json)
+		fx_json_array_end(p->json);
+}
+
 /* The image sets: TARGET's and each copy's, how each ended. */
 static void print_sets_json(printer *p, const acq_row *a)
 {
@@ -440,6 +471,7 @@ static void print_acquisition_json(printer *p, const acq_row *a)
 	js(p, "sha256", a->sha256);
 	fx_json_object_end(p->json);
 	print_sets_json(p, a);
+	print_resumes(p, a);
 	print_verification(p, a);
 	fx_json_object_end(p->json);
 }
@@ -465,6 +497,7 @@ static void print_acquisition(printer *p, const acq_row *a)
 		printf("      MD5 %s, SHA-1 %s, SHA-256 %s\n", a->md5 ? a->md5 : "-",
 		       a->sha1 ? a->sha1 : "-", a->sha256 ? a->sha256 : "-");
 	print_sets(a);
+	print_resumes(p, a);
 	print_verification(p, a);
 }
 

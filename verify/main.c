@@ -19,9 +19,11 @@ void vf_usage(FILE *f)
 	fprintf(f,
 		"Usage: verify [image] [OPTIONS] PATH...\n"
 		"       verify handoff EVIDENCE --to NAME --reason TEXT [--from NAME]\n"
-		"                      [--location TEXT] [--case ID] [OPTIONS]\n"
+		"                      [--location TEXT] [--case ID] [--tsa URL [--tsa-ca FILE]]\n"
+		"                      [OPTIONS]\n"
 		"       verify export EVIDENCE --to raw|vhd|vmdk -o PATH [--case ID] [OPTIONS]\n"
-		"       verify audit [--trusted-key KEY.pem]... [--require-signed] [OPTIONS]\n"
+		"       verify audit [--trusted-key KEY.pem]... [--require-signed]\n"
+		"                    [--tsa-ca FILE] [--anchor --tsa URL] [OPTIONS]\n"
 		"       verify list [--case ID] [OPTIONS]\n"
 		"       verify report (--case ID | --evidence ID [--case ID])\n"
 		"                     --format html|text|json|dfxml|case [-o FILE] [--db PATH]\n"
@@ -46,6 +48,11 @@ void vf_usage(FILE *f)
 		"  --json               print a result object on stdout\n"
 		"  --operator NAME      who verifies (default: login name)\n"
 		"  --sign-key KEY.pem   sign the audit events written (Ed25519 private key)\n"
+		"  --tsa URL            handoff, audit --anchor: time-stamp the audit chain's\n"
+		"                       head (RFC 3161); a failed one is recorded, not fatal\n"
+		"  --tsa-ca FILE        CA certificate(s) a TSA's signature must chain to (audit:\n"
+		"                       checks the stored tokens; without it: not checked)\n"
+		"  --tsa-cert FILE      more certificates to build the TSA's chain with\n"
 		"  --hash LIST          md5,sha1,sha256 (default all)\n"
 		"  --threads N          E01 decompression threads, 0..32; 0 = all cores (default)\n"
 		"  --block-size SIZE    read size (default 1M)\n"
@@ -146,7 +153,7 @@ static int takes_value(const char *opt)
 	static const char *with_value[] = { "--db", "--operator", "--sign-key",
 		"--hash", "--threads", "--block-size", "--to", "--from", "--reason",
 		"--location", "--case", "--trusted-key", "--format", "--evidence",
-		"--output", "-o", "--progress" };
+		"--output", "-o", "--progress", "--tsa", "--tsa-ca", "--tsa-cert" };
 	size_t i;
 
 	if (strchr(opt, '='))

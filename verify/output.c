@@ -143,6 +143,32 @@ void vf_print_summary(const vf_common *c, const fx_verify_result *r,
 	vf_print_result(c->json ? stderr : stdout, r, db_path, unrecorded);
 }
 
+void vf_print_json_head(FILE *f, const fx_verify_result *r, fx_casedb *db)
+{
+	fx_casedb_audit_head head;
+	char *json = NULL, *end;
+
+	if (!db)
+		return vf_print_json(f, r);
+	if (fx_casedb_audit_head_get(&head, db) != 0 ||
+	    fx_verify_result_json(&json, r) != 0) {
+		fprintf(stderr, "verify: %s\n", fx_tool_escape(fx_error_last()));
+		free(json);
+		return;
+	}
+	/* the library's object, with one more member before its closing
+	 * brace (hex digits and a number: nothing to escape) */
+	end = strrchr(json, '}');
+	if (!end) {
+		fprintf(f, "%s\n", json);
+	} else {
+		*end = '\0';
+		fprintf(f, "%s,\"audit_head\":{\"seq\":%lld,\"hash\":\"%s\"}}\n",
+			json, (long long)head.last_seq, head.hash);
+	}
+	free(json);
+}
+
 void vf_print_json(FILE *f, const fx_verify_result *r)
 {
 	char *json = NULL;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "tool.h"
+#include "tool_anchor.h"
 
 /* Options every subcommand understands. */
 typedef struct vf_common {
@@ -38,7 +39,8 @@ enum {
 	OPT_DB = 256, OPT_OPERATOR, OPT_SIGN_KEY, OPT_JSON, OPT_HASH, OPT_THREADS,
 	OPT_BLOCK, OPT_VERSION, OPT_CASE, OPT_TO, OPT_FROM, OPT_REASON,
 	OPT_LOCATION, OPT_TRUSTED_KEY, OPT_REQUIRE_SIGNED, OPT_FORMAT,
-	OPT_EVIDENCE, OPT_OUTPUT, OPT_PROGRESS
+	OPT_EVIDENCE, OPT_OUTPUT, OPT_PROGRESS, OPT_TSA, OPT_TSA_CA, OPT_TSA_CERT,
+	OPT_ANCHOR
 };
 #define VF_COMMON_OPTIONS \
 	{ "db", required_argument, NULL, OPT_DB }, \
@@ -52,6 +54,11 @@ enum {
 #define VF_AUDIT_OPTIONS \
 	{ "trusted-key", required_argument, NULL, OPT_TRUSTED_KEY }, \
 	{ "require-signed", no_argument, NULL, OPT_REQUIRE_SIGNED }
+/* The time-stamp options (handoff, audit; audit also has --anchor). */
+#define VF_TSA_OPTIONS \
+	{ "tsa", required_argument, NULL, OPT_TSA }, \
+	{ "tsa-ca", required_argument, NULL, OPT_TSA_CA }, \
+	{ "tsa-cert", required_argument, NULL, OPT_TSA_CERT }
 #define VF_IMAGE_OPTIONS \
 	{ "hash", required_argument, NULL, OPT_HASH }, \
 	{ "threads", required_argument, NULL, OPT_THREADS }, \
@@ -126,6 +133,19 @@ int vf_audit_opt(vf_trust *t, int opt, const char *arg);
 /* Frees the list of t (not the strings: they are argv's). */
 void vf_trust_free(vf_trust *t);
 
+/* anchor.c: --tsa, --tsa-ca, --tsa-cert (and audit's --anchor) as parsed:
+ * 0 if handled, 1 if opt is not one of them. */
+typedef struct vf_anchor {
+	fx_casedb_anchor_options o;
+	int anchor;                /* --anchor */
+} vf_anchor;
+int vf_anchor_opt(vf_anchor *a, int opt, const char *arg);
+/* Time-stamps db's head when --tsa was given (returns 1, *out filled;
+ * 0 without --tsa) and says on stderr what came of it. Never fails the
+ * command: a failed anchor is recorded by the library and said here. */
+int vf_anchor_head(fx_casedb_anchor_info *out, const vf_anchor *a,
+		   fx_casedb *db);
+
 /* cmd_handoff.c, cmd_export.c, cmd_audit.c, cmd_list.c, cmd_report.c */
 int vf_cmd_handoff(int argc, char **argv);
 int vf_cmd_export(int argc, char **argv);
@@ -137,6 +157,10 @@ int vf_cmd_report(int argc, char **argv);
 void vf_print_result(FILE *f, const fx_verify_result *r, const char *db_path,
 		     const char *unrecorded);
 void vf_print_json(FILE *f, const fx_verify_result *r);
+/* As vf_print_json, with the audit chain's head of db (after the run was
+ * recorded) as "audit_head" {seq, hash}, so that a copy of the output
+ * anchors the chain; db NULL: as vf_print_json. */
+void vf_print_json_head(FILE *f, const fx_verify_result *r, fx_casedb *db);
 /* The person's summary of r as the options want it: on stdout, on stderr
  * with --json; with --quiet, only for an image that did not verify, and
  * never beside --json. */

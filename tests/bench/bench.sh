@@ -86,6 +86,12 @@
 #         (the sender what it reads, the receiver what arrives), so on few
 #         cores the hashes of both ends share them: expect about half the
 #         local throughput on 2 cores, close to it on 4 or more.
+#   sparse  acquire --format raw --sparse (issue 13) against plain raw,
+#         both --hash md5,sha1,sha256 --no-verify, on the mixed image (a
+#         third zeros: holes; a third random: the zero check stops at the
+#         first word; a third text). Reported: the throughput ratio (goal:
+#         no slower, 1.00x or more) and the bytes each image takes on
+#         storage (st_blocks * 512; the sparse one about two thirds).
 # To add a section NAME (E01 vs ewfacquire, verify, ...): write
 # section_NAME, which calls bench_tool for each command and bench_note /
 # bench_summary for derived figures, and add NAME to BENCH_SECTIONS.
@@ -95,7 +101,7 @@ BENCH_DIR=${BENCH_DIR:-/tmp/fx-bench}
 BENCH_RUNS=${BENCH_RUNS:-3}
 FX_ROOT=${FX_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 FX_BIN=${FX_BIN:-$FX_ROOT/build/bin}
-BENCH_SECTIONS=(raw e01 verify files copies stream export vdisk)
+BENCH_SECTIONS=(raw e01 verify files copies stream export sparse vdisk)
 read -r -a BENCH_FILES <<<"${BENCH_FILES:-1024 4096 16384}"
 
 readonly IMG_SIZE=1073741824
@@ -106,7 +112,7 @@ OUT=$BENCH_DIR/out
 # Results: one table row per tool; MB/s keyed by tool label, for the
 # sections' derived figures.
 declare -a ROWS=()
-declare -A MBPS=() OUTBYTES=()
+declare -A MBPS=() OUTBYTES=() ALLOCBYTES=()
 declare -a NOTES=() SUMMARY=()
 
 die() {
@@ -191,6 +197,9 @@ bench_tool() {
 	# total size of the image files the tool wrote (logs and databases excluded)
 	OUTBYTES[$label]=$(find "$OUT" -type f ! -name '*.log' ! -name '*.db*' \
 		! -name '*.sha256' ! -name '*.txt' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+	# ... and what they take on storage (st_blocks * 512: holes take none)
+	ALLOCBYTES[$label]=$(find "$OUT" -type f ! -name '*.log' ! -name '*.db*' \
+		! -name '*.sha256' ! -name '*.txt' -printf '%b\n' | awk '{ s += $1 * 512 } END { print s + 0 }')
 	clean_out
 	sorted=$(printf '%s\n' "${times[@]}" | sort -n)
 	median=$(printf '%s\n' "$sorted" | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
@@ -286,6 +295,19 @@ section_raw() {
 		"$(percent "${MBPS[$acq]}" "${MBPS[$dd]}")% of plain copy+fdatasync"
 	bench_summary "raw: acquire ${MBPS[$acq]} MB/s, dc3dd ${MBPS[$dc]} MB/s" \
 		"($(ratio "${MBPS[$acq]}" "${MBPS[$dc]}")x), $(percent "${MBPS[$acq]}" "$md5")% of MD5 ceiling $md5 MB/s"
+}
+
+section_sparse() {
+	local plain="acquire raw, 3 hashes" sparse="acquire raw --sparse, 3 hashes"
+	bench_tool "$plain" "$FX_BIN/acquire" --format raw --hash md5,sha1,sha256 \
+		--no-verify -q "$IMG" "$OUT/acq"
+	bench_tool "$sparse" "$FX_BIN/acquire" --format raw --sparse --hash md5,sha1,sha256 \
+		--no-verify -q "$IMG" "$OUT/acq"
+	bench_note "sparse: on storage ${ALLOCBYTES[$sparse]} of ${OUTBYTES[$sparse]} bytes" \
+		"($(percent "${ALLOCBYTES[$sparse]}" "${OUTBYTES[$sparse]}")%; plain raw ${ALLOCBYTES[$plain]});" \
+		"sparse / plain throughput $(ratio "${MBPS[$sparse]}" "${MBPS[$plain]}")x (goal: 1.00x or more)"
+	bench_summary "sparse: raw --sparse ${MBPS[$sparse]} MB/s, plain raw ${MBPS[$plain]} MB/s" \
+		"($(ratio "${MBPS[$sparse]}" "${MBPS[$plain]}")x), $(percent "${ALLOCBYTES[$sparse]}" "${OUTBYTES[$sparse]}")% of the image allocated"
 }
 
 section_copies() {

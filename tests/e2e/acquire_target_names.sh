@@ -117,7 +117,7 @@ test_escaped_stderr() {
 		"$FX_ACQUIRE" -q --threads "1$E" "$dir/src" "$dir/t"
 	assert_escaped_refusal "acquire: --retries: invalid number '$S' (see acquire --help)" \
 		"$FX_ACQUIRE" -q --retries "$E" "$dir/src" "$dir/t"
-	assert_escaped_refusal "acquire: --format: unknown format 'raw$S' (raw or e01) (see acquire --help)" \
+	assert_escaped_refusal "acquire: --format: unknown format 'raw$S' (raw, iso or e01) (see acquire --help)" \
 		"$FX_ACQUIRE" -q --format "raw$E" "$dir/src" "$dir/t"
 	assert_escaped_refusal "acquire: unrecognized option '--$S' (see acquire --help)" \
 		"$FX_ACQUIRE" -q "--$E=1" "$dir/src" "$dir/t"

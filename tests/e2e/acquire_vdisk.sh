@@ -106,6 +106,11 @@ extent|vmdk|$d/split-s001.vmdk|$(size_of "$d/split-s001.vmdk")|$(sha256_of "$d/s
         image $d/split.vmdk, $(size_of "$d/split.vmdk") bytes, SHA-256 $(sha256_of "$d/split.vmdk")
         extent $d/split-s001.vmdk, $(size_of "$d/split-s001.vmdk") bytes, SHA-256 $(sha256_of "$d/split-s001.vmdk")" \
 		"verify list shows the container files"
+	# a virtual disk's run is never resumed (its containers are hashed
+	# before and checked after one whole run): refused, naming why
+	assert_exit 2 "$FX_ACQUIRE" --resume --db "$out/case.db" "$out/split"
+	assert_contains "$(stderr_of_last)" "read a virtual disk (--source-format): its container files are hashed before and checked after one whole run, so it is never resumed; acquire it anew" \
+		"acquire --resume of a virtual disk's acquisition: refused"
 	assert_exit 0 "$FX_VERIFY" audit --db "$out/case.db"
 	assert_contains "$(stdout_of_last)" "is intact" "verify audit: the chain holds the container files"
 	assert_exit 0 "$FX_VERIFY" report --db "$out/case.db" --case unassigned --format text -o "$out/report.txt"

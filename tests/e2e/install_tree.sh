@@ -12,7 +12,7 @@ set -euo pipefail
 main() {
 	need_tool cmake pkg-config cc ldd
 	fx_begin
-	local build prefix=$FX_WORK/prefix out pc libdir lib version inc cflags=()
+	local build prefix=$FX_WORK/prefix out pc libdir lib version inc cflags=() abi soname
 	build=$(cd "$FX_BIN/.." && pwd)
 	[[ -f $build/CMakeCache.txt ]] || fail "no build tree above $FX_BIN"
 	out=$(cmake --install "$build" --prefix "$prefix" 2>&1) || fail "cmake --install failed: $out"
@@ -27,7 +27,11 @@ main() {
 		[[ -f $prefix/$f ]] || fail "not installed: $prefix/$f"
 		check_ok
 	done
-	[[ -e $libdir/libforensic.so.1 ]] || fail "not installed: $libdir/libforensic.so.1"
+	# the soname carries the ABI version (libforensic/CMakeLists.txt)
+	abi=$(sed -n 's/^set(FX_ABI_VERSION \([0-9][0-9]*\))$/\1/p' "$FX_ROOT/libforensic/CMakeLists.txt")
+	[[ -n $abi ]] || fail "no FX_ABI_VERSION in libforensic/CMakeLists.txt"
+	soname=libforensic.so.$abi
+	[[ -e $libdir/$soname ]] || fail "not installed: $libdir/$soname"
 	check_ok
 
 	# the tools run from the tree and load its library, not the build's
@@ -36,8 +40,8 @@ main() {
 			fail "installed $tool --version failed: $out"
 		check_ok
 		assert_eq "$tool $version" "$(head -n1 <<<"$out")" "installed $tool --version"
-		lib=$(env -u LD_LIBRARY_PATH ldd "$prefix/bin/$tool" | awk '$1 == "libforensic.so.1" { print $3 }')
-		assert_eq "$(readlink -f "$libdir/libforensic.so.1")" "$(readlink -f "$lib")" \
+		lib=$(env -u LD_LIBRARY_PATH ldd "$prefix/bin/$tool" | awk -v so="$soname" '$1 == so { print $3 }')
+		assert_eq "$(readlink -f "$libdir/$soname")" "$(readlink -f "$lib")" \
 			"installed $tool loads the installed libforensic"
 	done
 
@@ -55,7 +59,7 @@ main() {
 	inc=$(pkg-config --cflags-only-I forensic | sed -e 's/^-I//' -e 's/ *$//')
 	assert_eq "$(readlink -f "$prefix/include")" "$(readlink -f "$inc")" "pkg-config --cflags: the installed headers"
 	# (not `| grep -q`: under pipefail, grep quitting early fails the pipe)
-	if [[ $(ldd "$libdir/libforensic.so.1") == *libasan* ]]; then
+	if [[ $(ldd "$libdir/$soname") == *libasan* ]]; then
 		cflags=(-fsanitize=address,undefined)
 	fi
 	cat >"$FX_WORK/hello.c" <<'C'

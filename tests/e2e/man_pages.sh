@@ -34,7 +34,7 @@ main() {
 	check_page "$FX_ROOT/verify/verify.1"
 	acquire=$(render "$FX_ROOT/acquire/acquire.1" 2>/dev/null)
 	verify=$(render "$FX_ROOT/verify/verify.1" 2>/dev/null)
-	assert_contains "$acquire" "Nothing is overwritten: if any file of the TARGET set exists (TARGET.raw, .001 ..., .E01 ..., .log, .sha256), the run is refused." \
+	assert_contains "$acquire" "Nothing is overwritten: if any file of the TARGET set exists (TARGET.raw, .001 ..., .iso, .E01 ..., .log, .sha256), the run is refused." \
 		"acquire(1) REFUSALS: the whole sentence"
 	assert_contains "$acquire" "encase6 (default), encase5, encase4, encase3, encase2, ftk, linen5, linen6, ewfx. encase7 and linen7 are refused: libewf 20140813 writes them without header sections, so the case metadata would be lost." \
 		"acquire(1): the EWF formats offered, and why two are not"
@@ -48,6 +48,11 @@ main() {
 		"acquire --help: --source-format"
 	assert_contains "$acquire" "--source-format raw|vmdk|vhd|vhdx|qcow2" \
 		"acquire(1): --source-format, as --help spells its values"
+	assert_contains "$acquire" "--sparse is refused with --format e01 (E01 compresses runs of zeros already) and on a file system that does not keep holes (vfat, exFAT)" \
+		"acquire(1): --sparse's refusals"
+	assert_contains "$acquire" "-f, --format raw|iso|e01" "acquire(1): the formats, iso among them"
+	assert_contains "$(FX_BIN=$FX_BIN "$FX_ACQUIRE" --help)" "-f, --format raw|iso|e01" "acquire --help: the formats, iso among them"
+	assert_contains "$(FX_BIN=$FX_BIN "$FX_ACQUIRE" --help)" "--sparse" "acquire --help: --sparse"
 	assert_contains "$acquire" "json: one JSON object per line for programs (see PROGRESS)." \
 		"acquire(1): --progress"
 	assert_contains "$acquire" "The last line of every run whose command line was accepted has phase done, exit (the exit status)" \

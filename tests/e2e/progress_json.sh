@@ -67,6 +67,14 @@ test_e01() {
 		image="$dir/t.E01" size="$SIZE" nulls=1 files=3 messages=0 done.images=1
 	assert_contains "$(stdout_of_last)" "verify: custody of evidence t transferred" \
 		"handoff: the transfer on stdout"
+	# with --json as well: the transfer is in the JSON object, and stderr
+	# has the JSON lines only (it used to say the handoff was REFUSED)
+	assert_exit 0 "$FX_BIN/verify" handoff t --to "C. Lab" --reason "transfer" \
+		--db "$dir/case.db" --progress json --json
+	cp "$FX_ERR" "$dir/handoff-json.err"
+	check_lines "$dir/handoff-json.err" reading,hashing-files,done 0 verified tool=verify \
+		image="$dir/t.E01" size="$SIZE" nulls=1 files=3 messages=0 done.images=1
+	assert_contains "$(stdout_of_last)" '"to":"C. Lab"' "handoff --json: the transfer in the object"
 	# export verifies the same way as it writes the virtual disk
 	assert_exit 0 "$FX_BIN/verify" export t --to raw -o "$dir/x.raw" \
 		--db "$dir/case.db" --progress json

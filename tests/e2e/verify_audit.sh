@@ -59,22 +59,31 @@ forged() {
 
 # downgrade DB VERSION [KEY.pem]: DB (written by this release) turned into
 # a database of schema VERSION (1 or 2) as the previous releases wrote it:
-# acquisition.begin events (acquisition.start without "source_files"), no
-# source_files table, acquisition.finish events without "error", no
-# acquisitions.error, no image sets' tables (schema 4) and no exports
-# tables (schema 5; DB must use neither, nor source_files), and for 1 the
-# verifications table of schema 1; the chain re-hashed, and re-signed
+# acquisition.start events become acquisition.begin ones without "optical"
+# and "source_files", no source_files table (schema 5; DB must have no
+# rows in it), acquisition.close ones acquisition.end ones without "allocated_bytes",
+# and acquisitions.optical and image_files.allocated_bytes are dropped
+# (schema 5), no exports tables (schema 5; DB must have none);
+# acquisition.finish events without "error", no acquisitions.error, no
+# image sets' tables (schema 4; DB must use none), no anchors table
+# (schema 5; DB must have none), and for 1 the verifications table of
+# schema 1; the chain re-hashed, and re-signed
 # with KEY.pem when given (every event must have been signed with it).
 V1_VERIFICATIONS="CREATE TABLE verifications (id INTEGER PRIMARY KEY, evidence_id INTEGER NOT NULL REFERENCES evidence (id), acquisition_id INTEGER REFERENCES acquisitions (id), time_utc TEXT NOT NULL, actor TEXT, host TEXT, tool TEXT, tool_version TEXT, result TEXT NOT NULL CHECK (result IN ('verified', 'mismatch', 'error')), findings TEXT)"
 downgrade() {
 	local db=$1 version=$2 key=${3:-}
 	local -a steps=(
+		"unkey=acquisition.start|acquisition.start|source_files"
+		"unkey=acquisition.start|acquisition.begin|optical"
+		"sql=DROP TABLE source_files"
+		"unkey=acquisition.close|acquisition.end|allocated_bytes"
+		"sql=ALTER TABLE acquisitions DROP COLUMN optical"
+		"sql=ALTER TABLE image_files DROP COLUMN allocated_bytes"
 		"sql=DROP TABLE export_files" "sql=DROP TABLE exports"
+		"sql=DROP TABLE IF EXISTS anchors"
 		"sql=UPDATE audit_log SET action = 'acquisition.finish', content = replace(content, '\"error\":null,', '') WHERE action = 'acquisition.end'"
 		"sql=ALTER TABLE acquisitions DROP COLUMN error"
-		"sql=DROP TABLE image_set_files" "sql=DROP TABLE image_sets"
-		"sql=UPDATE audit_log SET action = 'acquisition.begin', content = replace(content, ',\"source_files\":[]}', '}') WHERE action = 'acquisition.start'"
-		"sql=DROP TABLE source_files")
+		"sql=DROP TABLE image_set_files" "sql=DROP TABLE image_sets")
 	[[ $(sqlite3 "$db" "SELECT count(*) FROM source_files") == 0 ]] ||
 		fail "downgrade: $db records source files, which schema $version cannot hold"
 	[[ $(sqlite3 "$db" "SELECT count(*) FROM acquisitions WHERE error IS NOT NULL") == 0 ]] ||
@@ -326,7 +335,7 @@ test_report_trust() {
 # SIGINT during the check of a large database: exit 130, no verdict (the
 # check used to run to its end whatever the signal).
 test_interrupt() {
-	local db=$FX_WORK/big.db pid rc=0 bulk=${FX_TESTS_BIN:-$FX_BIN/../tests}/fx_casedb_bulk
+	local db=$FX_WORK/big.db pid rc=0 i bulk=${FX_TESTS_BIN:-$FX_BIN/../tests}/fx_casedb_bulk
 	[[ -x $bulk ]] || fail "fx_casedb_bulk not built: $bulk"
 	"$bulk" "$db" 131072 >/dev/null
 	"$FX_VERIFY" audit --db "$db" >"$FX_WORK/int.out" 2>"$FX_WORK/int.err" &

@@ -19,6 +19,14 @@
  * the acquisition did: a disk that degrades between the two, with no
  * timing involved. Every new pass is said on stderr ("pass N").
  *
+ * For resume tests, two more faults at a chosen byte (a deterministic kill
+ * point, where a timer would race):
+ *   --stall-at BYTE --stall-file PATH: a read that covers BYTE waits while
+ *     PATH exists (the reader is then stopped exactly there, and can be
+ *     killed); removing PATH lets it go on;
+ *   --vanish-at BYTE: every read that reaches BYTE fails with ENXIO, as a
+ *     device that was pulled out ("source vanished").
+ *
  * Reads are served direct (no page cache in between), so every read of the
  * file reaches this process and fails or not by the list. Runs in the
  * foreground, single-threaded (-f -s): passes are counted in the order
@@ -57,6 +65,8 @@ static struct {
 	unsigned pass;     /* 0-based */
 	int end_read;      /* this pass has read the last sector */
 	uint64_t pass_bytes; /* read in this pass */
+	uint64_t stall_at, vanish_at;  /* UINT64_MAX: none */
+	const char *stall_file;
 } fs;
 
 static int parse_ranges(bad_list *out, const char *text)
@@ -164,6 +174,11 @@ static int fs_read(const char *path, char *buf, size_t len, off_t off,
 	if ((uint64_t)off + len > fs.size)
 		len = (size_t)(fs.size - (uint64_t)off);
 	count_pass((uint64_t)off, len);
+	if ((uint64_t)off + len > fs.vanish_at)
+		return -ENXIO;
+	while ((uint64_t)off <= fs.stall_at && fs.stall_at < (uint64_t)off + len &&
+	       fs.stall_file && access(fs.stall_file, F_OK) == 0)
+		usleep(10000);
 	if (touches_bad((uint64_t)off, len))
 		return -EIO;
 	n = pread(fs.fd, buf, len, off);
@@ -179,7 +194,8 @@ static const struct fuse_operations ops = {
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: fx_faultyfs --image IMAGE --bad RANGES [--bad RANGES ...] MOUNTPOINT\n");
+	fprintf(stderr, "usage: fx_faultyfs --image IMAGE --bad RANGES [--bad RANGES ...]\n"
+		"                   [--stall-at BYTE --stall-file PATH] [--vanish-at BYTE] MOUNTPOINT\n");
 	return 2;
 }
 
@@ -192,6 +208,7 @@ int main(int argc, char **argv)
 	struct stat st;
 	int i, fargc = 0;
 
+	fs.stall_at = fs.vanish_at = UINT64_MAX;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--image") == 0 && i + 1 < argc) {
 			image = argv[++i];
@@ -201,6 +218,12 @@ int main(int argc, char **argv)
 				fprintf(stderr, "fx_faultyfs: bad --bad '%s'\n", argv[i]);
 				return 2;
 			}
+		} else if (strcmp(argv[i], "--stall-at") == 0 && i + 1 < argc) {
+			fs.stall_at = strtoull(argv[++i], NULL, 10);
+		} else if (strcmp(argv[i], "--stall-file") == 0 && i + 1 < argc) {
+			fs.stall_file = argv[++i];
+		} else if (strcmp(argv[i], "--vanish-at") == 0 && i + 1 < argc) {
+			fs.vanish_at = strtoull(argv[++i], NULL, 10);
 		} else if (!mnt && argv[i][0] != '-') {
 			mnt = argv[i];
 		} else {

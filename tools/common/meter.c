@@ -417,6 +417,21 @@ void fx_meter_phase(const char *name, const char *label, uint64_t total)
 	show(&s, 1);
 }
 
+void fx_meter_phase_at(const char *name, const char *label, uint64_t total,
+		       uint64_t bytes)
+{
+	snap s;
+
+	if (m.mode == FX_METER_NONE)
+		return;
+	begin(name, label, total);
+	m.last_bytes = bytes;
+	memset(&s, 0, sizeof(s));
+	s.bytes = bytes;
+	s.total = total;
+	show(&s, 1);
+}
+
 void fx_meter_update(const fx_progress *p, void *payload)
 {
 	snap s;

@@ -41,6 +41,11 @@ void fx_meter_image(const char *path);
  * bytes. name and label are borrowed until the phase ends. */
 void fx_meter_phase(const char *name, const char *label, uint64_t total);
 
+/* A phase that begins where an earlier pass left off (a resume's
+ * reading, from its checkpoint): its first line at bytes, not 0. */
+void fx_meter_phase_at(const char *name, const char *label, uint64_t total,
+		       uint64_t bytes);
+
 /* How far the phase's pass over the media has got: an fx_progress_cb
  * (payload unused). */
 void fx_meter_update(const fx_progress *p, void *payload);

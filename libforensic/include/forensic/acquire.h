@@ -26,6 +26,23 @@ extern "C" {
 /** Most copies fx_acquire_run writes besides its sink (options version 2). */
 #define FX_ACQUIRE_MAX_COPIES 3u
 
+/** A durable checkpoint of a run: the sink's files hold media [0, offset)
+ *  on storage (fdatasync'ed), and these are that prefix's hashes. */
+typedef struct fx_acquire_checkpoint {
+	uint64_t offset;           /**< bytes of media durable in the image */
+	fx_digests digests;        /**< of media [0, offset), the run's algs */
+	/** Unreadable ranges below offset (the last one cut at offset);
+	 *  borrowed for the callback's duration. */
+	const fx_bad_range *bad;
+	size_t nbad;
+} fx_acquire_checkpoint;
+
+/** Told each checkpoint, on the calling (reader) thread of
+ *  fx_acquire_run; a non-zero return is ignored by the run (the caller
+ *  keeps its own note of a checkpoint it could not record). */
+typedef int (*fx_acquire_checkpoint_cb)(const fx_acquire_checkpoint *cp,
+					void *payload);
+
 /** Options for fx_acquire_run. */
 typedef struct fx_acquire_options {
 	unsigned version;
@@ -45,12 +62,33 @@ typedef struct fx_acquire_options {
 	 *  sink. One that fails is finished as failed and the others go on. */
 	fx_sink *const *copies;
 	unsigned ncopies;
+	/* Version 2, after the copies (resume): durable checkpoints and
+	 * continuing from one. */
+	/** A checkpoint when this many bytes were read since the last one
+	 *  (0: by time only; both 0: none). */
+	uint64_t checkpoint_bytes;
+	/** ... or when this many milliseconds passed since the last one. */
+	unsigned checkpoint_ms;
+	fx_acquire_checkpoint_cb checkpoint;  /**< NULL: no checkpoints */
+	void *checkpoint_payload;
+	/** Resume: the sink already holds media [0, resume_offset) (a sink
+	 *  reopened at that offset); 0: a new run. The pipeline re-reads that
+	 *  prefix from resume_prefix (the image as stored), hashes it, and
+	 *  compares with resume_digests before it reads a byte of the source
+	 *  or hands one to the sink: a difference ends the run FAILED with
+	 *  FX_EMISMATCH, nothing appended. */
+	uint64_t resume_offset;
+	fx_source *resume_prefix;
+	const fx_digests *resume_digests;
+	/** The prefix's unreadable ranges, as recorded (copied). */
+	const fx_bad_range *resume_bad;
+	size_t resume_nbad;
 } fx_acquire_options;
 
 #define FX_ACQUIRE_OPTIONS_VERSION 2
 #define FX_ACQUIRE_OPTIONS_INIT \
 	{ FX_ACQUIRE_OPTIONS_VERSION, 1 << 20, 2, FX_HASH_ALL, 0, 8, NULL, \
-	  NULL, NULL, 250, NULL, 0 }
+	  NULL, NULL, 250, NULL, 0, 0, 0, NULL, NULL, 0, NULL, NULL, NULL, 0 }
 
 /** How one destination of a run ended: the run's sink is destination 0,
  *  the copies of fx_acquire_options follow in order. */
@@ -127,6 +165,15 @@ FX_EXTERN int fx_acquire_options_check(const fx_acquire_options *opts,
  */
 FX_EXTERN int fx_acquire_run(fx_acquire_result *out, fx_source *src,
 			     fx_sink *sink, const fx_acquire_options *opts);
+
+/**
+ * The SHA-256 of the first and of the last MiB of src (all of it when
+ * smaller), as lowercase hex; "" for a part that cannot be read (an
+ * unreadable sector). With the size, model and serial, what tells on a
+ * resume that the source is the one the acquisition began on. Reads 2 MiB.
+ */
+FX_EXTERN int fx_acquire_source_marks(char head[65], char tail[65],
+				      fx_source *src);
 
 /** Frees what a result owns; safe on a zeroed result. */
 FX_EXTERN void fx_acquire_result_clear(fx_acquire_result *result);

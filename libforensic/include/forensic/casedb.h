@@ -655,6 +655,166 @@ typedef struct fx_casedb_audit_head {
 FX_EXTERN int fx_casedb_audit_head_get(fx_casedb_audit_head *out,
 				       fx_casedb *db);
 
+/* ==== Anchors: RFC 3161 time-stamps of the chain's head (anchor.c) ===== */
+
+/** Where to get a time-stamp and how to trust it. */
+typedef struct fx_casedb_anchor_options {
+	unsigned int version;      /**< FX_CASEDB_ANCHOR_OPTIONS_VERSION */
+	/** The TSA: http:// or https:// URL taking application/
+	 *  timestamp-query by POST. Required by fx_casedb_anchor(). */
+	const char *tsa_url;
+	/** PEM file with the CA certificate(s) the TSA's signature must chain
+	 *  to. NULL: fx_casedb_anchor() stores a token after checking only its
+	 *  imprint and nonce; fx_casedb_anchor_check() reports every token's
+	 *  signature as not checked. */
+	const char *ca_file;
+	/** PEM file with more (untrusted) certificates to build the chain
+	 *  with, for a TSA that does not send its own; NULL: none. */
+	const char *untrusted_file;
+	/** Seconds to wait for the TSA; 0: 30. */
+	unsigned int timeout_s;
+} fx_casedb_anchor_options;
+
+#define FX_CASEDB_ANCHOR_OPTIONS_VERSION 1
+#define FX_CASEDB_ANCHOR_OPTIONS_INIT { FX_CASEDB_ANCHOR_OPTIONS_VERSION, \
+	NULL, NULL, NULL, 0 }
+
+/** What fx_casedb_anchor_check() found for one anchor. */
+typedef enum fx_casedb_anchor_state {
+	/** Signature, certificate chain, imprint and time check, and the
+	 *  anchored event is still in the chain with the anchored hash. */
+	FX_ANCHOR_VERIFIED = 0,
+	/** Imprint, time and anchored event check, but no CA was given: the
+	 *  TSA's signature was not checked (never reported as passed). */
+	FX_ANCHOR_NOT_CHECKED = 1,
+	/** The TSA was asked and gave no token (the row says why). */
+	FX_ANCHOR_MISSING = 2,
+	/** The token is refused (signature, chain, imprint, time). */
+	FX_ANCHOR_BAD_TOKEN = 3,
+	/** The anchored event is gone or has another hash now: the chain was
+	 *  cut or rewritten after the time-stamp. */
+	FX_ANCHOR_HEAD_GONE = 4
+} fx_casedb_anchor_state;
+
+/** One anchor, as stored, and (from fx_casedb_anchor_check()) what its
+ *  check found. */
+typedef struct fx_casedb_anchor_info {
+	int64_t id;
+	int64_t seq;                /**< the anchored event */
+	char head_hash[65];         /**< its hash when anchored */
+	char tsa_url[1024];
+	int stamped;                /**< 1: a token is stored */
+	char error[512];            /**< why not, if not stamped */
+	char token_sha256[65];      /**< SHA-256 of the stored reply, or "" */
+	char token_time_utc[40];    /**< genTime of the token, or "" */
+	char requested_utc[40];
+	fx_casedb_anchor_state state; /**< fx_casedb_anchor_check() only */
+	char finding[512];          /**< fx_casedb_anchor_check(): why, or "" */
+} fx_casedb_anchor_info;
+
+typedef int (*fx_casedb_anchor_cb)(const fx_casedb_anchor_info *a,
+				   void *payload);
+
+/**
+ * Time-stamps the head of the audit chain: reads the newest event (seq N,
+ * hash H), sends the TSA a TimeStampReq for SHA-256 of the 64+ bytes
+ * "libforensic-anchor v1 seq=N hash=H" (no newline; docs/casedb.md,
+ * "Anchors"), with a random 64-bit nonce and certReq, and stores the
+ * reply (the whole TimeStampResp, DER) in the anchors table after checking
+ * that it grants, answers this nonce and this imprint (and, with
+ * opts->ca_file, that its signature chains to that CA).
+ * When the TSA cannot be reached, refuses, or answers wrongly, a 'failed'
+ * row records its URL and why, out->error says the same and the return is
+ * FX_EIO; the chain is not touched either way. *out is filled in both
+ * cases. An empty chain: FX_ENOTFOUND, nothing written.
+ */
+FX_EXTERN int fx_casedb_anchor(fx_casedb_anchor_info *out, fx_casedb *db,
+			       const fx_casedb_anchor_options *opts);
+
+/**
+ * Checks every stored anchor, by id, and calls cb with each (borrowed for
+ * the call): a stamped one's token (with opts->ca_file: the signature and
+ * certificate chain, by OpenSSL's TS verifier; always: the imprint is the
+ * row's head, the token's time is the row's), and that event seq is still
+ * in the audit log with head_hash. opts may be NULL (no CA: signatures not
+ * checked). *out_bad (if not NULL) counts anchors that are
+ * FX_ANCHOR_BAD_TOKEN or FX_ANCHOR_HEAD_GONE. Returns 0 when the check
+ * was made (whatever it found), or what cb returned, or an error.
+ */
+FX_EXTERN int fx_casedb_anchor_check(uint64_t *out_bad, fx_casedb *db,
+				     const fx_casedb_anchor_options *opts,
+				     fx_casedb_anchor_cb cb, void *payload);
+
+/** "verified", "not_checked", "missing", "bad_token", "head_gone"; "?".
+ *  Static. */
+FX_EXTERN const char *fx_casedb_anchor_state_name(fx_casedb_anchor_state s);
+
+/** Writes the imprint text of head (seq, hash) into out (size >= 128):
+ *  "libforensic-anchor v1 seq=N hash=H". */
+FX_EXTERN void fx_casedb_anchor_text(char *out, size_t size, int64_t seq,
+				     const char *hash);
+
+/** A durable checkpoint of a running acquisition (acquire --resume): the
+ *  image at target holds media [0, offset) on storage. */
+typedef struct fx_casedb_checkpoint {
+	unsigned version;
+	const char *target;             /**< the image's TARGET, absolute */
+	uint64_t offset;                /**< bytes durable in the image */
+	fx_digests digests;             /**< of media [0, offset) */
+	const fx_bad_range *bad;        /**< unreadable ranges below offset */
+	size_t n_bad;
+	/** SHA-256 of the source's first and last MiB ("" if unreadable):
+	 *  with its size, model and serial, what names the source. */
+	const char *source_head_sha256, *source_tail_sha256;
+	const char *note;               /**< e.g. why the run stopped; NULL */
+} fx_casedb_checkpoint;
+
+#define FX_CASEDB_CHECKPOINT_VERSION 1
+
+/** A checkpoint as read back; texts and ranges owned by it. */
+typedef struct fx_casedb_checkpoint_info {
+	int64_t acquisition_id;
+	fx_casedb_checkpoint cp;
+	char time_utc[40];
+	char target[4096], head[65], tail[65], note[512];
+	fx_bad_range *bad_owned;
+} fx_casedb_checkpoint_info;
+
+/** A resume of an acquisition as read back (borrowed for the callback). */
+typedef struct fx_casedb_resume_info {
+	const char *time_utc, *actor, *host;
+	uint64_t from_byte;
+} fx_casedb_resume_info;
+
+typedef int (*fx_casedb_resume_cb)(const fx_casedb_resume_info *r,
+				   void *payload);
+
+/**
+ * Records a checkpoint of running acquisition acq_id as an
+ * acquisition.checkpoint audit event (docs/casedb.md): append-only,
+ * chained and signed like every event. FX_EEXISTS when the acquisition is
+ * finished, FX_ENOTFOUND when there is none.
+ */
+FX_EXTERN int fx_casedb_checkpoint_record(fx_casedb *db, int64_t acq_id,
+					  const fx_casedb_checkpoint *cp);
+
+/** The newest checkpoint recorded for the image at target (FX_ENOTFOUND
+ *  when none); free with fx_casedb_checkpoint_info_free. */
+FX_EXTERN int fx_casedb_checkpoint_last(fx_casedb_checkpoint_info **out,
+					fx_casedb *db, const char *target);
+FX_EXTERN void fx_casedb_checkpoint_info_free(fx_casedb_checkpoint_info *ci);
+
+/** Records that this process resumes running acquisition acq_id from
+ *  from_byte (an acquisition.resume audit event: when, by whom, on which
+ *  host, which process). */
+FX_EXTERN int fx_casedb_acquisition_resume(fx_casedb *db, int64_t acq_id,
+					   uint64_t from_byte);
+
+/** Calls cb for each resume of acq_id, oldest first. */
+FX_EXTERN int fx_casedb_resume_list(fx_casedb *db, int64_t acq_id,
+				    fx_casedb_resume_cb cb, void *payload);
+
+
 /** The path db was opened with. Borrowed; valid until fx_casedb_free(). */
 FX_EXTERN const char *fx_casedb_path(const fx_casedb *db);
 

@@ -78,7 +78,7 @@ typedef struct fx_image_options {
  * FX_IMAGE_SPLIT_RAW from NAME.001 on, FX_IMAGE_E01 from NAME.E01 on.
  * With FX_IMAGE_AUTO (and options of version 1) the name decides and the
  * contents must agree: .E01/.Ex01 must start with the EWF signature, and a
- * name of a raw image (.raw, .dd, .img, .001 and other numbers) must not,
+ * name of a raw image (.raw, .dd, .img, .iso, .001 and other numbers) must not,
  * or the open fails with FX_ECORRUPT saying which; only another name is
  * taken as E01 when it starts with the EWF signature and as raw otherwise.
  * An unknown format or options version fails with FX_EUSAGE. opts NULL:

@@ -41,9 +41,13 @@ typedef struct fx_sink_ops {
 	 * NULL: every byte written. The pipeline never reports a run
 	 * completed unless this equals the source's size. */
 	uint64_t (*held)(void *payload);
+	/* Version 3: makes every byte written so far durable (fdatasync), for
+	 * a checkpoint; 0 or a negative FX_E*. NULL: the sink cannot, and a
+	 * run over it records no checkpoint. */
+	int (*sync)(void *payload);
 } fx_sink_ops;
 
-#define FX_SINK_OPS_VERSION 2
+#define FX_SINK_OPS_VERSION 3
 
 /** Wraps caller-supplied operations (tests: fault injection). */
 FX_EXTERN int fx_sink_new_custom(fx_sink **out, const fx_sink_ops *ops,
@@ -89,6 +93,67 @@ FX_EXTERN int fx_raw_segment_size_check(uint64_t segment_size);
  */
 FX_EXTERN int fx_sink_raw_new(fx_sink **out, const char *target,
 			      uint64_t segment_size);
+
+/** Options of a raw image (fx_sink_raw_open). */
+typedef struct fx_raw_options {
+	unsigned version;
+	/** 0: one file; else files of segment_size bytes (TARGET.001 ...),
+	 *  at least FX_MIN_SEGMENT */
+	uint64_t segment_size;
+	/** 1: runs of all-zero blocks (FX_RAW_SPARSE_MIN_HOLE bytes or more,
+	 *  on 4 KiB boundaries of the file, judged within each write the
+	 *  sink is given: the pipeline's blocks) are not written but left as
+	 *  holes; the file reads back the same bytes and takes the space of
+	 *  its data. Check the destination with fx_raw_sparse_check first. */
+	int sparse;
+	/** 1: one file named TARGET.iso (a raw image of optical media);
+	 *  segment_size must be 0 */
+	int iso;
+} fx_raw_options;
+
+#define FX_RAW_OPTIONS_VERSION 1
+#define FX_RAW_OPTIONS_INIT { FX_RAW_OPTIONS_VERSION, 0, 0, 0 }
+
+/** Shortest run of zeros a sparse raw image leaves as a hole (64 KiB):
+ *  shorter runs are written, so that data with scattered zero blocks is
+ *  not cut into many small writes. */
+#define FX_RAW_SPARSE_MIN_HOLE ((size_t)64 << 10)
+
+/**
+ * Raw image with options: as fx_sink_raw_new, plus sparse writing and the
+ * .iso name. Every file's allocated size is measured after its final
+ * flush (fx_image_file.allocated). FX_EUSAGE for a segment size below the
+ * minimum, or segmented .iso, before anything is created.
+ */
+FX_EXTERN int fx_sink_raw_open(fx_sink **out, const char *target,
+			       const fx_raw_options *opts);
+
+/**
+ * Whether the file system of target's directory keeps holes, as a sparse
+ * raw image needs: an unnamed file (O_TMPFILE), or where the file system
+ * has none a file of a name no one else uses created O_EXCL and removed,
+ * gets one byte at 1 MiB; holes are kept when it then takes less than
+ * 1 MiB. 0 when it does; FX_EUSAGE naming the directory and what the
+ * probe took when it does not (vfat, exFAT); another code when the
+ * directory cannot be probed.
+ */
+FX_EXTERN int fx_raw_sparse_check(const char *target);
+
+/**
+ * Reopens the raw or split raw image an interrupted acquisition left at
+ * target, to go on writing at offset: a durable checkpoint, the files
+ * holding media [0, offset) on storage. The files are opened by name,
+ * never following a link and never created; each must be a regular file
+ * with at least the bytes the checkpoint says (FX_ECORRUPT or
+ * FX_ENOTFOUND, naming the file). What lies past offset is cut off: the
+ * file offset falls in is truncated to it, and segment files made past it
+ * (regular files: they hold only discarded bytes) are removed, to be
+ * created anew (O_EXCL) when the stream reaches them. Complete
+ * segments are hashed from storage (SHA-256), and the current one's stored
+ * bytes feed its hasher, so the files list as a new run's would.
+ */
+FX_EXTERN int fx_sink_raw_resume(fx_sink **out, const char *target,
+				 uint64_t segment_size, uint64_t offset);
 
 /** E01 media type. */
 enum fx_e01_media { FX_E01_FIXED = 0, FX_E01_REMOVABLE, FX_E01_OPTICAL };

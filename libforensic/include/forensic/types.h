@@ -105,6 +105,14 @@ typedef struct fx_image_file {
 	/** Lowercase hex; "" when not known (e.g. E01 segments before they
 	 *  are hashed from storage: see fx_sink_e01_new). */
 	char sha256[65];
+	/** 1 when allocated holds what the file takes on storage, 0 when it
+	 *  was not measured (files of an E01 set, records made before case
+	 *  database schema 5). */
+	int allocated_known;
+	/** Bytes the file takes on storage: st_blocks * 512 after its final
+	 *  flush. Below size for a sparse file (its holes take nothing), and
+	 *  0 is a measurement too (a file that is all hole). */
+	uint64_t allocated;
 } fx_image_file;
 
 /* ---- where it comes from ------------------------------------------------- */
@@ -155,7 +163,10 @@ typedef struct fx_source_info {
 	const char *wwid;
 	int removable;                 /**< 1, 0 or FX_UNKNOWN */
 	int rotational;                /**< 1, 0 or FX_UNKNOWN */
-	int optical;                   /**< 1: CD/DVD/BD drive (SCSI type 5) */
+	/** 1: optical media, a CD/DVD/BD drive (SCSI peripheral type 5) or
+	 *  a device of 2048-byte logical sectors; 0 otherwise; FX_UNKNOWN
+	 *  when not recorded (case database schema 5 records it) */
+	int optical;
 	/** HPA/DCO findings, or "not checked: <reason>". */
 	const char *hpa_dco;
 	/** "BLKROSET", "none: regular file opened O_RDONLY",
@@ -184,7 +195,7 @@ typedef struct fx_source_info {
  *  NULL (for records built by hand). */
 #define FX_SOURCE_INFO_INIT { FX_SOURCE_UNKNOWN, NULL, FX_UNKNOWN, \
 	FX_UNKNOWN, 0, 0, 0, NULL, NULL, NULL, NULL, FX_UNKNOWN, FX_UNKNOWN, \
-	0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 }
+	FX_UNKNOWN, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 }
 
 /* ---- progress ------------------------------------------------------------ */
 
@@ -222,6 +233,11 @@ typedef struct fx_progress {
 	 *  or none (a hash-only pass). */
 	const fx_progress_copy *copies;
 	size_t ncopies;
+	/** 1: a resumed run re-reads the image's stored prefix (bytes_done
+	 *  of bytes_total, the checkpoint's offset), before it reads the
+	 *  source from there (0: bytes_done from the checkpoint on, of the
+	 *  source's size). */
+	int resuming;
 } fx_progress;
 
 typedef void (*fx_progress_cb)(const fx_progress *progress, void *payload);

@@ -25,7 +25,23 @@
  * Option rules live in fx_acquire_options_check, which callers use to
  * refuse a bad value before they write anything. What the source is
  * (size, sectors, kind) comes from its public info, never from its
- * insides. The result is the caller's to read: its error is an owned copy
+ * insides.
+ *
+ * Checkpoints (resume). Every checkpoint_bytes or checkpoint_ms the reader
+ * marks the block that ends at a block boundary X (cp_offset; one in flight
+ * at a time). Each hash thread, having hashed that block, peeks its digest
+ * of [0, X) into cp_digests; the sink thread fdatasyncs its files; every
+ * consumer then counts itself in cp_done. The reader, which polls cp_done
+ * between blocks, hands the finished checkpoint (with its bad ranges, which
+ * it owns) to the caller's callback on its own thread, so the case
+ * database is only ever used from the caller's thread. A resumed run
+ * first streams the image's stored prefix [0, resume_offset) through the
+ * ring (the sink skips it: it is already there) with a checkpoint mark at
+ * its end, waits for it, and compares the prefix's digests with the
+ * recorded ones before it reads the source: a mismatch ends the run with
+ * nothing appended.
+ *
+ * The result is the caller's to read: its error is an owned copy
  * of the message, and fx_casedb_result_from_run turns it into the case
  * database's record without a copy of its arrays.
  */
@@ -102,6 +118,18 @@ struct pipeline {
 	uint64_t read_bytes, read_bad;
 	double last_report;              /* reader: when it last reported */
 	int size_unknown;                /* a stream of no size given */
+	int resuming;                    /* reader: re-reading the prefix */
+	/* Checkpoint in flight: cp_offset set by the reader (0: none) before
+	 * it publishes the block ending there; each consumer fills its part
+	 * of cp_digests (hash threads, own field) or syncs (sink), then
+	 * increments cp_done; the reader reads them once cp_done counts all
+	 * consumers, then resets both. Atomics order the hand-over. */
+	uint64_t cp_offset;
+	unsigned cp_done;
+	int cp_failed;                   /* sink: the sync failed */
+	fx_digests cp_digests;
+	uint64_t cp_last;                /* reader: offset of the last one */
+	double cp_last_t;                /* reader: when */
 };
 
 /*
@@ -119,6 +147,19 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Whether slot s ends at the checkpoint in flight (never one past a cut). */
+static int at_checkpoint(pipeline *p, const fx_ring_slot *s)
+{
+	uint64_t cp = __atomic_load_n(&p->cp_offset, __ATOMIC_ACQUIRE);
+
+	return cp && !s->skip && s->offset + s->len == cp;
+}
+
+static void checkpoint_done(pipeline *p)
+{
+	__atomic_add_fetch(&p->cp_done, 1, __ATOMIC_ACQ_REL);
+}
+
 static void *hash_main(void *arg)
 {
 	consumer *c = arg;
@@ -130,6 +171,15 @@ static void *hash_main(void *arg)
 	while (fx_ring_next(c->p->ring, c->index, &s)) {
 		if (!s.skip)
 			fx_hasher_update(c->hasher, s.data, s.len);
+		if (at_checkpoint(c->p, &s)) {
+			fx_digests *cd = &c->p->cp_digests;
+
+			fx_hasher_peek_hex(c->hasher,
+					   c->alg == FX_HASH_MD5 ? cd->md5
+					   : c->alg == FX_HASH_SHA1 ? cd->sha1
+					   : cd->sha256, sizeof(cd->sha256));
+			checkpoint_done(c->p);
+		}
 		fx_ring_release(c->p->ring, c->index);
 	}
 	fx_hasher_final_hex(c->hasher, out, sizeof(d->sha256));
@@ -172,6 +222,8 @@ static void *window_main(void *arg)
 				filled = 0;
 			}
 		}
+		if (at_checkpoint(p, &s))
+			checkpoint_done(p);
 		fx_ring_release(p->ring, c->index);
 	}
 	if (filled)
@@ -190,6 +242,14 @@ static void *sink_main(void *arg)
 	int rc;
 
 	while (fx_ring_next(p->ring, c->index, &s)) {
+		if (s.offset < p->opts->resume_offset) { /* already in the image */
+			__atomic_store_n(&d->written, s.offset + s.len,
+					 __ATOMIC_RELAXED);
+			if (at_checkpoint(p, &s))
+				checkpoint_done(p);
+			fx_ring_release(p->ring, c->index);
+			continue;
+		}
 		if (!d->failed && !s.skip &&
 		    (rc = fx_sink_write(d->sink, s.data, s.len)) != 0) {
 			d->error_code = rc;
@@ -204,6 +264,11 @@ static void *sink_main(void *arg)
 		} else if (!d->failed && !s.skip) {
 			__atomic_store_n(&d->written, s.offset + s.len,
 					 __ATOMIC_RELAXED);
+		}
+		if (at_checkpoint(p, &s)) {
+			if (d->failed || fx_sink_sync(d->sink) != 0)
+				p->cp_failed = 1;
+			checkpoint_done(p);
 		}
 		fx_ring_release(p->ring, c->index);
 	}
@@ -436,6 +501,12 @@ static void report_progress(pipeline *p, double start, int force)
 	 * come so far, until it ends */
 	pr.bytes_total = p->size_unknown ? p->read_bytes : p->res->size;
 	pr.total_unknown = p->size_unknown;
+	/* a resume's re-read of the image's stored prefix: its own pass,
+	 * up to the checkpoint */
+	if (p->resuming) {
+		pr.bytes_total = p->opts->resume_offset;
+		pr.resuming = 1;
+	}
 	pr.bad_sectors = p->read_bad;
 	pr.elapsed_s = t - start;
 	if (p->ndests > 1) {
@@ -444,6 +515,161 @@ static void report_progress(pipeline *p, double start, int force)
 		pr.ncopies = p->ndests;
 	}
 	p->opts->progress(&pr, p->opts->progress_payload);
+}
+
+/* Whether the block that ends at end should carry the next checkpoint
+ * (never the last block: a completed run is its own record). */
+static int checkpoint_due(pipeline *p, uint64_t end)
+{
+	const fx_acquire_options *o = p->opts;
+
+	/* one destination only (a resume reopens one image), never a
+	 * stream (it cannot be read again) */
+	if (!o->checkpoint || p->ndests != 1 || is_stream(p) ||
+	    !fx_sink_can_sync(p->dests[0].sink) ||
+	    p->cp_offset || end >= p->res->size)
+		return 0;
+	if (o->checkpoint_bytes && end - p->cp_last >= o->checkpoint_bytes)
+		return 1;
+	return o->checkpoint_ms &&
+	       (now_s() - p->cp_last_t) * 1000.0 >= o->checkpoint_ms;
+}
+
+/* Hands a finished checkpoint to the caller, with the bad ranges below
+ * it (the last one cut at the checkpoint). */
+static void checkpoint_report(pipeline *p, uint64_t offset)
+{
+	fx_acquire_result *r = p->res;
+	uint64_t end = offset / r->sector_size;
+	fx_acquire_checkpoint cp;
+	fx_bad_range *bad = NULL;
+	size_t n = 0;
+
+	while (n < r->nbad && r->bad[n].first < end)
+		n++;
+	if (n && !(bad = malloc(n * sizeof(*bad))))
+		return; /* no memory: this checkpoint is skipped, the next one comes */
+	if (n) {
+		memcpy(bad, r->bad, n * sizeof(*bad));
+		if (bad[n - 1].first + bad[n - 1].count > end)
+			bad[n - 1].count = end - bad[n - 1].first;
+	}
+	memset(&cp, 0, sizeof(cp));
+	cp.offset = offset;
+	cp.digests = p->cp_digests;
+	cp.digests.algs = p->opts->hash_algs;
+	cp.bad = bad;
+	cp.nbad = n;
+	p->opts->checkpoint(&cp, p->opts->checkpoint_payload);
+	free(bad);
+}
+
+/* The reader, between blocks: reports the checkpoint in flight once every
+ * consumer has passed it, and makes room for the next. */
+static void checkpoint_poll(pipeline *p)
+{
+	uint64_t cp = p->cp_offset;
+
+	if (!cp || __atomic_load_n(&p->cp_done, __ATOMIC_ACQUIRE) < p->nconsumers)
+		return;
+	if (!p->cp_failed && cp > p->opts->resume_offset)
+		checkpoint_report(p, cp);
+	p->cp_last = cp;
+	p->cp_last_t = now_s();
+	p->cp_failed = 0;
+	__atomic_store_n(&p->cp_done, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&p->cp_offset, 0, __ATOMIC_RELEASE);
+}
+
+/* The prefix's digests against the checkpoint's, every algorithm run. */
+static int prefix_check(pipeline *p)
+{
+	const fx_digests *want = p->opts->resume_digests, *have = &p->cp_digests;
+	const char *w, *h;
+	unsigned alg;
+
+	for (alg = FX_HASH_MD5; alg <= FX_HASH_SHA256; alg <<= 1) {
+		if (!(p->opts->hash_algs & alg))
+			continue;
+		w = alg == FX_HASH_MD5 ? want->md5 : alg == FX_HASH_SHA1 ? want->sha1 : want->sha256;
+		h = alg == FX_HASH_MD5 ? have->md5 : alg == FX_HASH_SHA1 ? have->sha1 : have->sha256;
+		if (strcmp(w, h) != 0)
+			return fx_error_set(FX_EMISMATCH,
+					    "the image's first %llu bytes, re-read from storage, have %s %s, but the checkpoint recorded %s: the image is not what was recorded; nothing was appended",
+					    (unsigned long long)p->opts->resume_offset,
+					    fx_hash_name(alg), h, w[0] ? w : "none");
+	}
+	return 0;
+}
+
+/* Waits until every consumer has passed the prefix's end, then checks it. */
+static int prefix_wait(pipeline *p)
+{
+	struct timespec ms = { 0, 1000000 };
+
+	while (__atomic_load_n(&p->cp_done, __ATOMIC_ACQUIRE) < p->nconsumers) {
+		if (fx_cancelled(p->opts->cancel))
+			return fx_error_set(FX_EINTR,
+					    "interrupted while re-reading the image's first %llu bytes",
+					    (unsigned long long)p->opts->resume_offset);
+		if (__atomic_load_n(&p->all_failed, __ATOMIC_ACQUIRE))
+			return FX_ERROR;
+		nanosleep(&ms, NULL);
+	}
+	p->cp_failed = 0;
+	p->cp_last = p->opts->resume_offset;
+	p->cp_last_t = now_s();
+	__atomic_store_n(&p->cp_done, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&p->cp_offset, 0, __ATOMIC_RELEASE);
+	return prefix_check(p);
+}
+
+/*
+ * A resumed run: the image's stored prefix goes through the ring to the
+ * hashers (the sink skips it), marked as a checkpoint at its end, so that
+ * the hash state is rebuilt from what storage holds and checked against
+ * the record before anything is appended.
+ */
+static int read_prefix(pipeline *p, double start)
+{
+	uint64_t end = p->opts->resume_offset, off = 0;
+	size_t bs = p->opts->block_size, len;
+	uint8_t *buf;
+	int64_t n;
+	int rc;
+
+	p->resuming = 1;
+	report_progress(p, start, 1);
+	while (off < end) {
+		if (fx_cancelled(p->opts->cancel))
+			return fx_error_set(FX_EINTR, "interrupted while re-reading the image at byte %llu",
+					    (unsigned long long)off);
+		len = end - off < bs ? (size_t)(end - off) : bs;
+		if (!(buf = fx_ring_claim(p->ring)))
+			return FX_ERROR;
+		n = fx_source_pread(p->opts->resume_prefix, buf, len, off);
+		if (n != (int64_t)len)
+			return fx_error_set(FX_EIO,
+					    "cannot re-read the image at byte %llu of the %llu bytes its checkpoint holds (%s)",
+					    (unsigned long long)off, (unsigned long long)end,
+					    n < 0 ? strerror((int)-n) : "it ends early");
+		if (off + len == end)
+			__atomic_store_n(&p->cp_offset, end, __ATOMIC_RELEASE);
+		fx_ring_publish(p->ring, len, off);
+		off += len;
+		p->res->bytes = off;
+		p->read_bytes = off;
+		p->read_bad = p->res->bad_sectors;
+		report_progress(p, start, 0);
+	}
+	if ((rc = prefix_wait(p)) != 0)
+		return rc; /* the last report stays the prefix's */
+	/* the prefix's last report, then the source's first, at the
+	 * checkpoint */
+	report_progress(p, start, 1);
+	p->resuming = 0;
+	report_progress(p, start, 1);
+	return 0;
 }
 
 /*
@@ -496,12 +722,16 @@ static int read_stream(pipeline *p, double start)
 /* The reader loop; returns 0, FX_EINTR, or the failure code. */
 static int read_all(pipeline *p, double start)
 {
-	uint64_t size = p->res->size, off = 0;
+	uint64_t size = p->res->size, off = p->opts->resume_offset;
 	size_t bs = p->opts->block_size, len;
 	uint8_t *buf;
 	int rc;
 
+	p->cp_last_t = start;
+	if (off && (rc = read_prefix(p, start)) != 0)
+		return rc;
 	while (off < size) {
+		checkpoint_poll(p);
 		if (fx_cancelled(p->opts->cancel))
 			return fx_error_set(FX_EINTR, "interrupted after %llu bytes",
 					    (unsigned long long)off);
@@ -512,6 +742,8 @@ static int read_all(pipeline *p, double start)
 			return FX_ERROR;
 		if ((rc = read_block(p, buf, len, off)) != 0)
 			return rc;
+		if (checkpoint_due(p, off + len))
+			__atomic_store_n(&p->cp_offset, off + len, __ATOMIC_RELEASE);
 		fx_ring_publish(p->ring, len, off);
 		off += len;
 		p->res->bytes = off;
@@ -947,6 +1179,38 @@ static int start_threads(pipeline *p)
 	return 0;
 }
 
+/* A resumed run's own rules, and its prefix's recorded bad ranges. */
+static int resume_setup(pipeline *p, fx_sink *sink)
+{
+	const fx_acquire_options *o = p->opts;
+	fx_acquire_result *r = p->res;
+	size_t i;
+
+	if (!o->resume_offset)
+		return 0;
+	if (!o->resume_prefix || !o->resume_digests || !sink)
+		return fx_error_set(FX_EUSAGE,
+				    "fx_acquire_run: a resume needs the image's prefix, its recorded digests and the sink");
+	if (o->ncopies)
+		return fx_error_set(FX_EUSAGE,
+				    "fx_acquire_run: a resume reopens one image: it cannot write copies");
+	if (is_stream(p))
+		return fx_error_set(FX_EUSAGE,
+				    "fx_acquire_run: a stream cannot be resumed: what it sent before cannot be read again");
+	if (o->resume_offset % r->sector_size || o->resume_offset > r->size)
+		return fx_error_set(FX_EUSAGE,
+				    "fx_acquire_run: resume offset %llu is not a sector boundary of the %llu-byte source",
+				    (unsigned long long)o->resume_offset,
+				    (unsigned long long)r->size);
+	for (i = 0; i < o->resume_nbad; i++) {
+		if (FX_VEC_RESERVE(r->bad, p->bad_cap, r->nbad + 1) != 0)
+			return fx_error_set(FX_ERROR, "out of memory for the bad-sector list");
+		r->bad[r->nbad++] = o->resume_bad[i];
+		r->bad_sectors += o->resume_bad[i].count;
+	}
+	return 0;
+}
+
 int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
 		   const fx_acquire_options *opts)
 {
@@ -974,7 +1238,8 @@ int fx_acquire_run(fx_acquire_result *out, fx_source *src, fx_sink *sink,
 	p.res = out;
 	out->size = p.info->size;
 	out->sector_size = p.info->logical_sector_size;
-	if ((rc = pipeline_setup(&p, sink)) != 0)
+	if ((rc = resume_setup(&p, sink)) != 0 ||
+	    (rc = pipeline_setup(&p, sink)) != 0)
 		goto done;
 	rc = start_threads(&p);
 	placed = rc ? 0 : place_threads(&p, &saved_cpus);

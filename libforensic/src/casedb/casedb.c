@@ -58,7 +58,9 @@ static const struct fx_migration {
 	{ 2, fx_schema_case_migrate_2 }, /* verdict 'interrupted' */
 	{ 3, fx_schema_case_migrate_3 }, /* acquisitions.error */
 	{ 4, fx_schema_case_migrate_4 }, /* image_sets: copies */
-	{ 5, fx_schema_case_migrate_5 }, /* exports, export_files; source_files */
+	{ 5, fx_schema_case_migrate_5 }, /* exports, export_files; optical,
+						 allocated_bytes; anchors;
+						 source_files */
 	{ 0, NULL }
 };
 

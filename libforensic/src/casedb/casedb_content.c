@@ -70,18 +70,17 @@ static const struct fx_part begin_parts[] = {
 	{ NULL, NULL, 0, 0 }
 };
 
-#define FX_BEGIN_COLUMNS "SELECT id, evidence_id, tool, tool_version, " \
-	"library_versions, host, operator, command_line, parameters_json, " \
-	"format, compression, segment_size, block_size, source_path, vendor, " \
-	"model, serial, wwid, size_bytes, logical_sector_size, " \
-	"physical_sector_size, removable, rotational, is_block_device, " \
-	"hpa_dco, write_block_method, write_block_before, write_block_after, " \
-	"start_utc, owner_host, owner_pid, owner_boot_id, owner_start_ticks " \
-	"FROM acquisitions WHERE id = ?1"
-
-/* acquisition.begin with the source's container files (schema 5). */
+/* acquisition.begin with the media and the source's container files
+ * (schema 5). */
 static const struct fx_part start_parts[] = {
-	{ "acquisition", FX_BEGIN_COLUMNS, 0, FX_T_ACQUISITIONS },
+	{ "acquisition", "SELECT id, evidence_id, tool, tool_version, "
+	  "library_versions, host, operator, command_line, parameters_json, "
+	  "format, compression, segment_size, block_size, source_path, vendor, "
+	  "model, serial, wwid, size_bytes, logical_sector_size, "
+	  "physical_sector_size, removable, rotational, is_block_device, "
+	  "hpa_dco, write_block_method, write_block_before, write_block_after, "
+	  "start_utc, owner_host, owner_pid, owner_boot_id, owner_start_ticks, "
+	  "optical FROM acquisitions WHERE id = ?1", 0, FX_T_ACQUISITIONS },
 	{ "source_files", "SELECT id, role, format, path, size_bytes, sha256 "
 	  "FROM source_files WHERE acquisition_id = ?1 ORDER BY id", 1,
 	  FX_T_SOURCE_FILES },
@@ -114,6 +113,22 @@ static const struct fx_part end_parts[] = {
 	  FX_T_HASHES },
 	{ "image_files", "SELECT id, path, size_bytes, sha256 FROM image_files "
 	  "WHERE acquisition_id = ?1 ORDER BY id", 1, FX_T_IMAGE_FILES },
+	{ NULL, NULL, 0, 0 }
+};
+
+/* acquisition.end with each image file's allocated bytes (schema 5). */
+static const struct fx_part close_parts[] = {
+	{ "acquisition", "SELECT id, status, end_utc, bytes_acquired, "
+	  "sector_size, error FROM acquisitions WHERE id = ?1 AND "
+	  "status <> 'running'", 0, FX_T_FINISHED },
+	{ "bad_sectors", "SELECT id, first_sector, sector_count FROM "
+	  "bad_sectors WHERE acquisition_id = ?1 ORDER BY id", 1,
+	  FX_T_BAD_SECTORS },
+	{ "hashes", FX_HASH_COLUMNS "WHERE acquisition_id = ?1 ORDER BY id", 1,
+	  FX_T_HASHES },
+	{ "image_files", "SELECT id, path, size_bytes, sha256, allocated_bytes "
+	  "FROM image_files WHERE acquisition_id = ?1 ORDER BY id", 1,
+	  FX_T_IMAGE_FILES },
 	{ NULL, NULL, 0, 0 }
 };
 
@@ -158,6 +173,10 @@ static const struct fx_part export_parts[] = {
 
 static const struct fx_kind fx_kinds[] = {
 	{ "acquisition.begin", "acquisition", begin_parts },
+	/* resume (casedb_resume.c): events with their own content */
+	{ "acquisition.checkpoint", NULL, NULL },
+	{ "acquisition.resume", NULL, NULL },
+	{ "acquisition.close", "acquisition", close_parts },
 	{ "acquisition.end", "acquisition", end_parts },
 	{ "acquisition.finish", "acquisition", finish_parts },
 	{ "acquisition.start", "acquisition", start_parts },

@@ -44,6 +44,13 @@ struct fx_casedb {
 /* The schema version that added source_files (case_migrate_5.sql): an
  * older database has none, and neither its triggers. */
 #define FX_SCHEMA_SOURCE_FILES 5
+/* The schema version that added acquisitions.optical and
+ * image_files.allocated_bytes (case_migrate_5.sql, with the exports); an
+ * older database reads them as not recorded. */
+#define FX_SCHEMA_MEDIA 5
+/* The schema version that added the anchors table with its triggers
+ * (case_migrate_5.sql too); an older database has no anchors. */
+#define FX_SCHEMA_ANCHORS 5
 #define FX_TIME_MAX FX_UTC_MAX /* "YYYY-MM-DDTHH:MM:SS.ffffffZ" and spare */
 
 /* ---- casedb.c: transactions, binds, small helpers ---- */

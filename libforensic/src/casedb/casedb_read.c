@@ -173,9 +173,10 @@ static fx_status status_parse(const char *s)
 	return (fx_status)fx_status_from_name(s, FX_STATUS_FAILED);
 }
 
-/* The acquisition with its case and evidence item; error is the column
- * "a.error", or "NULL" for a database older than the column. */
-#define FX_ACQ_SELECT(error) "SELECT a.id, a.evidence_id, c.case_number, " \
+/* The acquisition with its case and evidence item; error and optical are
+ * the columns "a.error" and "a.optical", or "NULL" for a database older
+ * than the column. */
+#define FX_ACQ_SELECT(error, optical) "SELECT a.id, a.evidence_id, c.case_number, " \
 	"c.description, e.evidence_number, e.description, e.notes, " \
 	"e.examiner, a.operator, a.host, a.tool, a.tool_version, " \
 	"a.library_versions, a.command_line, a.parameters_json, a.format, " \
@@ -185,7 +186,7 @@ static fx_status status_parse(const char *s)
 	"a.rotational, a.is_block_device, a.hpa_dco, a.write_block_method, " \
 	"a.write_block_before, a.write_block_after, a.start_utc, a.status, " \
 	"a.end_utc, a.bytes_acquired, a.sector_size, " error ", a.owner_host, " \
-	"a.owner_pid, a.owner_boot_id, a.owner_start_ticks " \
+	"a.owner_pid, a.owner_boot_id, a.owner_start_ticks, " optical " " \
 	"FROM acquisitions a JOIN evidence e ON e.id = a.evidence_id " \
 	"JOIN cases c ON c.id = e.case_id "
 #define FX_ACQ_BY_ID "WHERE a.id = ?1"
@@ -195,14 +196,18 @@ static fx_status status_parse(const char *s)
  * a database of db's schema version. */
 static const char *acq_select(const fx_casedb *db, int by_evidence)
 {
-	static const char *const sql[2][2] = {
-		{ FX_ACQ_SELECT("NULL") FX_ACQ_BY_ID,
-		  FX_ACQ_SELECT("NULL") FX_ACQ_BY_EVIDENCE },
-		{ FX_ACQ_SELECT("a.error") FX_ACQ_BY_ID,
-		  FX_ACQ_SELECT("a.error") FX_ACQ_BY_EVIDENCE },
+	static const char *const sql[3][2] = {
+		{ FX_ACQ_SELECT("NULL", "NULL") FX_ACQ_BY_ID,
+		  FX_ACQ_SELECT("NULL", "NULL") FX_ACQ_BY_EVIDENCE },
+		{ FX_ACQ_SELECT("a.error", "NULL") FX_ACQ_BY_ID,
+		  FX_ACQ_SELECT("a.error", "NULL") FX_ACQ_BY_EVIDENCE },
+		{ FX_ACQ_SELECT("a.error", "a.optical") FX_ACQ_BY_ID,
+		  FX_ACQ_SELECT("a.error", "a.optical") FX_ACQ_BY_EVIDENCE },
 	};
+	int level = db->version >= FX_SCHEMA_MEDIA ? 2
+		    : db->version >= FX_SCHEMA_ACQ_ERROR;
 
-	return sql[db->version >= FX_SCHEMA_ACQ_ERROR][by_evidence != 0];
+	return sql[level][by_evidence != 0];
 }
 
 static void acq_columns(struct cols *c, fx_casedb_acquisition_info *a)
@@ -369,6 +374,8 @@ static int file_row(fx_stmt *st, void *ctx)
 	f->path = fx_arena_strdup(k->ar, fx_stmt_text(st, 0));
 	f->size = (uint64_t)fx_stmt_int(st, 1);
 	fx_casedb_hex_col(f->sha256, sizeof(f->sha256), fx_stmt_text(st, 2));
+	f->allocated_known = fx_stmt_type(st, 3) != FX_STORE_NULL;
+	f->allocated = f->allocated_known ? (uint64_t)fx_stmt_int(st, 3) : 0;
 	k->x->files = k->files;
 	return k->ar->err;
 }
@@ -474,8 +481,9 @@ static int image_sets_read(fx_casedb *db, fx_arena *ar,
 		memset(&files, 0, sizeof(files));
 		f.ar = ar;
 		f.x = &files;
-		rc = children_read(db, "SELECT path, size_bytes, sha256 FROM "
-				   "image_set_files WHERE image_set_id = ?1 "
+		/* a copy's storage is not recorded: not known */
+		rc = children_read(db, "SELECT path, size_bytes, sha256, NULL "
+				   "FROM image_set_files WHERE image_set_id = ?1 "
 				   "ORDER BY id", k.ids[i], file_row, &f);
 		k.sets[i].files = files.files;
 		k.sets[i].n_files = files.n_files;
@@ -511,9 +519,13 @@ static int acq_children(fx_casedb *db, fx_arena *ar,
 				   "ORDER BY first_sector, id", a->id, bad_row,
 				   &k);
 	if (!rc)
-		rc = children_read(db, "SELECT path, size_bytes, sha256 FROM "
-				   "image_files WHERE acquisition_id = ?1 "
-				   "ORDER BY id", a->id, file_row, &k);
+		rc = children_read(db, db->version >= FX_SCHEMA_MEDIA
+				   ? "SELECT path, size_bytes, sha256, allocated_bytes "
+				     "FROM image_files WHERE acquisition_id = ?1 "
+				     "ORDER BY id"
+				   : "SELECT path, size_bytes, sha256, NULL FROM "
+				     "image_files WHERE acquisition_id = ?1 "
+				     "ORDER BY id", a->id, file_row, &k);
 	if (!rc && db->version >= FX_SCHEMA_SOURCE_FILES)
 		rc = children_read(db, "SELECT role, format, path, size_bytes, "
 				   "sha256 FROM source_files WHERE "
@@ -530,6 +542,8 @@ static int acq_from_row(fx_casedb_acquisition_info *a, fx_arena *ar,
 
 	acq_columns(&c, a);
 	acq_liveness(&c, a);
+	c.i += 2; /* owner_boot_id, owner_start_ticks: read by acq_liveness */
+	a->rec.evidence.source.optical = col_flag(&c);
 	return ar->err ? ar->err : acq_children(db, ar, a);
 }
 

@@ -334,9 +334,10 @@ static int acquisition_insert(int64_t *out, fx_casedb *db, int64_t ev_id,
 			      "removable, rotational, is_block_device, hpa_dco, "
 			      "write_block_method, write_block_before, write_block_after, "
 			      "start_utc, owner_host, owner_pid, owner_boot_id, "
-			      "owner_start_ticks) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-			      "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
-			      "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)");
+			      "owner_start_ticks, optical) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+			      "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+			      "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, "
+			      "?32, ?33)");
 	if (!rc)
 		rc = fx_stmt_bind_int(st, 1, ev_id) ? FX_ERROR : 0;
 	if (!rc)
@@ -351,6 +352,8 @@ static int acquisition_insert(int64_t *out, fx_casedb *db, int64_t ev_id,
 		rc = bind_source(db, st, 14, &r->evidence.source);
 	if (!rc)
 		rc = bind_texts(db, st, 25, wb, 5);
+	if (!rc)
+		rc = fx_casedb_bind_flag(db, st, 33, src->optical);
 	if (!rc) {
 		fx_stmt_bind_int(st, 30, (int64_t)getpid());
 		fx_stmt_bind_text(st, 31, boot[0] ? boot : NULL);
@@ -601,8 +604,8 @@ static int files_insert(fx_casedb *db, int64_t acq_id,
 	int rc;
 
 	rc = fx_store_prepare(&st, db->store, "INSERT INTO image_files "
-			      "(acquisition_id, path, size_bytes, sha256) "
-			      "VALUES (?1, ?2, ?3, ?4)");
+			      "(acquisition_id, path, size_bytes, sha256, "
+			      "allocated_bytes) VALUES (?1, ?2, ?3, ?4, ?5)");
 	for (i = 0; !rc && i < n; i++) {
 		fx_stmt_reset(st);
 		fx_stmt_bind_int(st, 1, acq_id);
@@ -618,6 +621,9 @@ static int files_insert(fx_casedb *db, int64_t acq_id,
 		if (!rc)
 			rc = fx_casedb_bind_text(db, st, 4,
 						 value[0] ? value : NULL);
+		fx_stmt_bind_null(st, 5);
+		if (!rc && files[i].allocated_known)
+			rc = fx_casedb_bind_u64(db, st, 5, files[i].allocated, 0);
 		if (!rc)
 			rc = insert_run(NULL, db, st, "add image file");
 	}
@@ -706,11 +712,12 @@ static int finish_body(int64_t *id, fx_casedb *db, const void *rec,
 	return rc;
 }
 
-/* acquisition.end: acquisition.finish with the error (schema 3) */
+/* acquisition.close: acquisition.end (acquisition.finish with the error,
+ * schema 3) with the image files' allocated bytes (schema 5) */
 static const struct write_op finish_op = {
 	"fx_casedb_acquisition_finish", 0, "result",
 	"fx_casedb_acquisition_finish: fx_casedb_result",
-	FX_CASEDB_RESULT_VERSION, "acquisition.end", finish_check, finish_body
+	FX_CASEDB_RESULT_VERSION, "acquisition.close", finish_check, finish_body
 };
 
 int fx_casedb_acquisition_finish(fx_casedb *db, int64_t acq_id,

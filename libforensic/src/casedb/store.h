@@ -85,6 +85,8 @@ void fx_stmt_reset(fx_stmt *st);
 int fx_stmt_bind_text(fx_stmt *st, int i, const char *s);
 int fx_stmt_bind_int(fx_stmt *st, int i, int64_t v);
 int fx_stmt_bind_null(fx_stmt *st, int i);
+/* Binds n bytes at p as a blob, borrowed like a text. */
+int fx_stmt_bind_blob(fx_stmt *st, int i, const void *p, size_t n);
 
 /* Runs the statement to its next row: FX_STORE_ROW, FX_STORE_DONE or
  * FX_STORE_FAILED. */

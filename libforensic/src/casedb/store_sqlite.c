@@ -250,6 +250,12 @@ int fx_stmt_bind_null(fx_stmt *st, int i)
 	return bound(sqlite3_bind_null(S(st), i));
 }
 
+int fx_stmt_bind_blob(fx_stmt *st, int i, const void *p, size_t n)
+{
+	return bound(sqlite3_bind_blob64(S(st), i, p, (sqlite3_uint64)n,
+					 SQLITE_STATIC));
+}
+
 int fx_stmt_step(fx_stmt *st)
 {
 	switch (sqlite3_step(S(st))) {

@@ -153,6 +153,24 @@ void fx_hasher_final_hex(fx_hasher *h, char *out, size_t hex_len)
 	EVP_DigestInit_ex(h->ctx, h->md, NULL);
 }
 
+int fx_hasher_peek_hex(const fx_hasher *h, char *out, size_t hex_len)
+{
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	EVP_MD_CTX *copy = EVP_MD_CTX_new();
+	int rc = -1;
+
+	if (copy && EVP_MD_CTX_copy_ex(copy, h->ctx) == 1 &&
+	    EVP_DigestFinal_ex(copy, digest, &len) == 1) {
+		if (2 * (size_t)len + 1 > hex_len)
+			len = (unsigned int)((hex_len - 1) / 2);
+		fx_hex_encode(out, digest, len);
+		rc = 0;
+	}
+	EVP_MD_CTX_free(copy);
+	return rc;
+}
+
 void fx_hasher_free(fx_hasher *h)
 {
 	if (!h)

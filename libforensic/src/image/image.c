@@ -303,8 +303,9 @@ static int has_suffix(const char *s, const char *suffix)
 	return a >= b && strcasecmp(s + a - b, suffix) == 0;
 }
 
-/* A name acquire or another imager gives a raw image: .raw, .dd, .img, or
- * a number of at least three digits (a split raw segment). */
+/* A name acquire or another imager gives a raw image: .raw, .dd, .img,
+ * .iso (optical media), or a number of at least three digits (a split raw
+ * segment). */
 static int has_raw_name(const char *path)
 {
 	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
@@ -316,7 +317,7 @@ static int has_raw_name(const char *path)
 	if (digits >= 3 && dot[1 + digits] == '\0')
 		return 1;
 	return !strcasecmp(dot, ".raw") || !strcasecmp(dot, ".dd") ||
-	       !strcasecmp(dot, ".img");
+	       !strcasecmp(dot, ".img") || !strcasecmp(dot, ".iso");
 }
 
 /* FX_IMAGE_AUTO, for an image nobody recorded: the name says the format

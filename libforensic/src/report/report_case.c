@@ -324,9 +324,10 @@ static void agents(struct cw *c)
 	}
 }
 
-/* A chain that does not check out is said in the graph too, about the
- * investigation, without the time of the check (same database, same
- * bytes). */
+/* The chain's head (sequence and hash) is said in the graph, about the
+ * investigation, so that a copy of the report kept elsewhere anchors the
+ * chain too; a chain that does not check out is said with it. Without the
+ * time of the check (same database, same bytes). */
 static void audit_note(struct cw *c)
 {
 	const struct fx_rpt *r = c->r;
@@ -334,9 +335,14 @@ static void audit_note(struct cw *c)
 	char text[1024];
 	iri id, inv;
 
-	if (r->audit_rc == 0)
+	if (r->audit_rc == 0 && !r->head.last_seq)
 		return;
-	snprintf(text, sizeof(text), r->audit_rc == FX_ECORRUPT
+	if (r->audit_rc == 0)
+		snprintf(text, sizeof(text), "The case database's audit chain "
+			 "checks out; its head is event %lld with hash %s.",
+			 (long long)r->head.last_seq, r->head.hash);
+	else
+		snprintf(text, sizeof(text), r->audit_rc == FX_ECORRUPT
 		 ? "The case database's audit chain does NOT check out: %s."
 		 : "The case database's audit chain could not be checked: %s.",
 		 r->audit_rc == FX_ECORRUPT ? r->audit.reason : r->audit_error);

@@ -257,6 +257,7 @@ static void identity(FILE *f, int ind, const fx_source_info *s)
 	flag(f, ind + 2, "fx:removable", s->removable);
 	flag(f, ind + 2, "fx:rotational", s->rotational);
 	flag(f, ind + 2, "fx:is_block_device", s->is_block_device);
+	flag(f, ind + 2, "fx:optical", s->optical);
 	el(f, ind + 2, "fx:hpa_dco", s->hpa_dco);
 	fprintf(f, "%*s</fx:source_identity>\n", ind, "");
 }
@@ -303,8 +304,12 @@ static void acq_record(FILE *f, const struct fx_rpt_item *it,
 	fprintf(f, "      <fx:unreadable ranges=\"%zu\" sectors=\"%llu\"/>\n",
 		x->n_bad, (unsigned long long)fx_rpt_bad_total(a));
 	for (i = 0; i < x->n_files; i++) {
-		fprintf(f, "      <fx:image_file segment=\"%zu\" size=\"%llu\">\n",
+		fprintf(f, "      <fx:image_file segment=\"%zu\" size=\"%llu\"",
 			i + 1, (unsigned long long)x->files[i].size);
+		if (x->files[i].allocated_known)
+			fprintf(f, " allocated=\"%llu\"",
+				(unsigned long long)x->files[i].allocated);
+		fputs(">\n", f);
 		el(f, 8, "fx:path", x->files[i].path);
 		hashdigest(f, 8, "sha256", x->files[i].sha256);
 		fputs("      </fx:image_file>\n", f);

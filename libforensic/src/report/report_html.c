@@ -258,8 +258,11 @@ static void image_files(FILE *f, const fx_casedb_result *x)
 		fprintf(f, "<tr><td class=\"n\">%zu</td><td><span class=\"v "
 			"mono\">", i + 1);
 		esc(f, x->files[i].path);
-		fprintf(f, "</span><br>%llu bytes<br>SHA-256 ",
-			(unsigned long long)x->files[i].size);
+		fprintf(f, "</span><br>%llu bytes", (unsigned long long)x->files[i].size);
+		if (x->files[i].allocated_known)
+			fprintf(f, ", %llu bytes allocated on storage",
+				(unsigned long long)x->files[i].allocated);
+		fputs("<br>SHA-256 ", f);
 		if (x->files[i].sha256[0]) {
 			fputs("<span class=\"hash\">", f);
 			esc(f, x->files[i].sha256);
@@ -338,6 +341,9 @@ static void acq_rows(FILE *f, const fx_casedb_acquisition_info *a)
 	kv(f, "State before", r->evidence.source.ro_before);
 	kv(f, "State after", r->evidence.source.ro_after);
 	kv(f, "Format", r->format);
+	/* the media this acquisition saw (schema 5 on; not shown before) */
+	if (r->evidence.source.optical >= 0)
+		kv(f, "Optical media", fx_rpt_flag(r->evidence.source.optical));
 	kv(f, "Compression", r->compression);
 	if (r->segment_size)
 		kv_u64(f, "Segment size", r->segment_size, " bytes");

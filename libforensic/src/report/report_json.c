@@ -88,6 +88,7 @@ static void source(fx_json *w, const char *key, const fx_source_info *s)
 	flag(w, "removable", s->removable);
 	flag(w, "rotational", s->rotational);
 	flag(w, "is_block_device", s->is_block_device);
+	flag(w, "optical", s->optical);
 	str(w, "hpa_dco", s->hpa_dco);
 	obj_end(w);
 }
@@ -152,6 +153,10 @@ static void image_files(fx_json *w, const fx_casedb_result *x)
 		obj(w, NULL);
 		str(w, "path", x->files[i].path);
 		num(w, "size_bytes", x->files[i].size);
+		if (x->files[i].allocated_known)
+			num(w, "allocated_bytes", x->files[i].allocated);
+		else
+			null(w, "allocated_bytes");
 		hex(w, "sha256", x->files[i].sha256);
 		obj_end(w);
 	}

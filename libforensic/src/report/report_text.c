@@ -279,6 +279,11 @@ static void image_files(FILE *f, const fx_casedb_result *x)
 		snprintf(buf, sizeof(buf), "%llu bytes",
 			 (unsigned long long)x->files[i].size);
 		field(f, 6, "Size", buf);
+		if (x->files[i].allocated_known) {
+			snprintf(buf, sizeof(buf), "%llu bytes on storage",
+				 (unsigned long long)x->files[i].allocated);
+			field(f, 6, "Allocated", buf);
+		}
 		hash_line(f, 6, "SHA-256", x->files[i].sha256);
 	}
 }
@@ -409,6 +414,9 @@ static void acq_fields(FILE *f, const fx_casedb_acquisition_info *a)
 	field(f, 2, "State before", r->evidence.source.ro_before);
 	field(f, 2, "State after", r->evidence.source.ro_after);
 	field(f, 2, "Format", r->format);
+	/* the media this acquisition saw (schema 5 on; not shown before) */
+	if (r->evidence.source.optical >= 0)
+		field(f, 2, "Optical media", fx_rpt_flag(r->evidence.source.optical));
 	field(f, 2, "Compression", r->compression);
 	if (r->segment_size)
 		fieldf(f, 2, "Segment size", "%llu bytes",

@@ -361,8 +361,10 @@ static int check_new(const char *path, int format, uint64_t media_size,
 int fx_export_writer_new(fx_export_writer **out, const char *path, int format,
 			 uint64_t media_size)
 {
+	/* no sync: an export is kept only once verified whole, never
+	 * checkpointed or resumed (its finish makes it durable) */
 	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, export_write,
-		export_finish, export_close, NULL, export_held };
+		export_finish, export_close, NULL, export_held, NULL };
 	char extent[PATH_MAX] = "";
 	fx_export_writer *w;
 	int rc;

@@ -27,8 +27,9 @@ int fx_sink_new_custom(fx_sink **out, const fx_sink_ops *ops, void *payload)
 	if (!(s = calloc(1, sizeof(*s))))
 		return fx_error_set(FX_ERROR, "out of memory for a sink");
 	/* an older caller's struct ends before the fields it does not know */
-	memcpy(&s->ops, ops, ops->version >= 2 ? sizeof(*ops)
-					       : offsetof(fx_sink_ops, held));
+	memcpy(&s->ops, ops, ops->version >= 3 ? sizeof(*ops)
+			     : ops->version == 2 ? offsetof(fx_sink_ops, sync)
+			     : offsetof(fx_sink_ops, held));
 	s->payload = payload;
 	*out = s;
 	return 0;
@@ -47,6 +48,18 @@ int fx_sink_finish(fx_sink *sink, const fx_sink_summary *summary)
 uint64_t fx_sink_held(fx_sink *sink, uint64_t written)
 {
 	return sink->ops.held ? sink->ops.held(sink->payload) : written;
+}
+
+int fx_sink_sync(fx_sink *sink)
+{
+	if (!sink->ops.sync)
+		return fx_error_set(FX_EUSAGE, "this image format has no checkpoints");
+	return sink->ops.sync(sink->payload);
+}
+
+int fx_sink_can_sync(const fx_sink *sink)
+{
+	return sink->ops.sync != NULL;
 }
 
 size_t fx_sink_files(fx_sink *sink, fx_image_file *out, size_t max)

@@ -791,7 +791,7 @@ int fx_e01_options_check(const fx_e01_options *o)
 int fx_sink_e01_new(fx_sink **out, const char *target, const fx_e01_options *o)
 {
 	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, e01_write,
-					 e01_finish, e01_close, e01_files, e01_held };
+					 e01_finish, e01_close, e01_files, e01_held, NULL };
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads;
 	uint64_t segment = 0;

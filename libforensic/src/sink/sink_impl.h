@@ -18,6 +18,11 @@ int fx_sink_finish(fx_sink *sink, const fx_sink_summary *summary);
  * not say (fx_sink_ops.held). */
 uint64_t fx_sink_held(fx_sink *sink, uint64_t written);
 
+/* A checkpoint's flush of everything written (fx_sink_ops.sync); whether
+ * the sink has one. */
+int fx_sink_sync(fx_sink *sink);
+int fx_sink_can_sync(const fx_sink *sink);
+
 /* Copies up to max of the n files into out; returns n (the sinks' files op). */
 size_t fx_image_files_copy(fx_image_file *out, size_t max,
 			   const fx_image_file *files, size_t n);

@@ -14,7 +14,30 @@
  * multiple of 4096) switches that file back to buffered writes. After a
  * failed write the file is cut back to the last complete write, so the
  * image never holds a partial block the hashes do not cover.
- * Used by the pipeline's sink thread only.
+ *
+ * Resume (fx_sink_raw_resume): the files an interrupted run left are
+ * reopened by name, never following a link and never creating one; each
+ * must be a regular file holding at least what the checkpoint says. What
+ * lies past the checkpoint is cut off: the file the checkpoint ends in is
+ * truncated to it, and segment files already made past it are removed
+ * and created anew when the run reaches them (resume_drop_later). The files
+ * are 0444: a file is made writable only for the open through its own
+ * descriptor, and read-only again at once (an open descriptor keeps its
+ * access).
+ *
+ * Sparse (fx_raw_options.sparse): each buffer is scanned in 4 KiB blocks
+ * of the file (word-wise, stopping at the first non-zero word, so a block
+ * of data costs a few loads); a run of zero blocks of at least
+ * FX_RAW_SPARSE_MIN_HOLE is skipped with lseek instead of written (runs
+ * are judged within one buffer: no state is carried between writes, so a
+ * run cut by a buffer's end may leave up to 60 KiB of it written), and
+ * the file's size is set by ftruncate when it is closed. Holes start and
+ * end on 4 KiB boundaries of the file, so the writes between them keep
+ * O_DIRECT's alignment. TARGET.iso is the same single file under the
+ * name of optical media.
+ *
+ * Every file's allocated size (st_blocks * 512) is taken after its final
+ * fdatasync. Used by the pipeline's sink thread only.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,17 +45,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/error.h"
 #include "base/vec.h"
 #include "forensic/types.h"
+#include "base/storage.h"
 #include "hash/hasher.h"
 #include "sink/sink_impl.h"
 
 typedef struct raw_sink {
 	char target[PATH_MAX];
 	uint64_t segment_size;     /* 0: one .raw file */
+	int sparse;                /* zero runs left as holes */
+	int iso;                   /* one file, TARGET.iso */
 	int fd;                    /* current file, -1 between files */
 	int direct;                /* current file opened O_DIRECT */
 	uint64_t in_file;          /* bytes in the current file */
@@ -66,8 +94,12 @@ static int open_next(raw_sink *r)
 		return fx_error_set(FX_ERROR, "out of memory");
 	f = &r->files[r->nfiles];
 	memset(f, 0, sizeof(*f));
-	if ((rc = fx_raw_segment_name(name, sizeof(name), r->target,
-				      r->segment_size, (unsigned)r->nfiles)))
+	if (r->iso && snprintf(name, sizeof(name), "%s.iso", r->target) >=
+	    (int)sizeof(name))
+		return fx_error_set(FX_EUSAGE, "image name too long: %s", r->target);
+	if (!r->iso && (rc = fx_raw_segment_name(name, sizeof(name), r->target,
+						 r->segment_size,
+						 (unsigned)r->nfiles)))
 		return rc;
 	if (!(path = strdup(name)))
 		return fx_error_set(FX_ERROR, "out of memory");
@@ -83,15 +115,33 @@ static int open_next(raw_sink *r)
 	return 0;
 }
 
+/* What the file takes on storage, measured after its final flush. */
+static void measure_allocated(raw_sink *r, fx_image_file *f)
+{
+	struct stat st;
+
+	if (fstat(r->fd, &st) == 0) {
+		f->allocated = (uint64_t)st.st_blocks * 512;
+		f->allocated_known = 1;
+	}
+}
+
 static int close_current(raw_sink *r)
 {
 	fx_image_file *f = &r->files[r->nfiles - 1];
 	int rc = 0;
 
-	if (fdatasync(r->fd) != 0 && errno != EINVAL)
+	/* a sparse file that ends in a hole gets its size here */
+	if (r->sparse && ftruncate(r->fd, (off_t)r->in_file) != 0)
+		rc = fx_error_set_errno(fx_error_from_errno(errno), errno,
+					"cannot set the size of %s to %llu bytes",
+					f->path, (unsigned long long)r->in_file);
+	if (rc == 0 && fdatasync(r->fd) != 0 && errno != EINVAL)
 		rc = fx_error_set_errno(fx_error_from_errno(errno), errno,
 					"cannot flush %s after %llu bytes", f->path,
 					(unsigned long long)r->in_file);
+	if (rc == 0)
+		measure_allocated(r, f);
 	if (close(r->fd) != 0 && rc == 0)
 		rc = fx_error_set_errno(fx_error_from_errno(errno), errno,
 					"cannot close %s", f->path);
@@ -102,17 +152,99 @@ static int close_current(raw_sink *r)
 	return rc;
 }
 
-/* Writes take bytes at the current position, leaving O_DIRECT when the
- * buffer, length or file position is not aligned for it. */
-static int write_part(raw_sink *r, const uint8_t *data, size_t take)
+/* Writes bytes at the current position pos of the file, leaving O_DIRECT
+ * when the buffer, length or position is not aligned for it. */
+static int write_at(raw_sink *r, const uint8_t *data, size_t len, uint64_t pos)
 {
-	int rc;
-
-	if (r->direct && (((uintptr_t)data | take | r->in_file) & 4095)) {
+	if (len == 0)
+		return 0;
+	if (r->direct && (((uintptr_t)data | len | pos) & 4095)) {
 		fcntl(r->fd, F_SETFL, fcntl(r->fd, F_GETFL) & ~O_DIRECT);
 		r->direct = 0;
 	}
-	rc = fx_write_all(r->fd, data, take);
+	return fx_write_all(r->fd, data, len);
+}
+
+#define SPARSE_BLOCK 4096
+
+/*
+ * Whether len bytes are all zero. Eight 64-bit words per step, OR-ed, so
+ * the loop is branch-light; a block of data usually ends it at the first
+ * step. memcpy loads: data need not be aligned (a segment may end
+ * anywhere), and the compiler makes them plain loads.
+ */
+static int all_zero(const uint8_t *p, size_t len)
+{
+	uint64_t w[8], acc;
+	size_t i = 0;
+	int k;
+
+	for (; i + sizeof(w) <= len; i += sizeof(w)) {
+		memcpy(w, p + i, sizeof(w));
+		acc = 0;
+		for (k = 0; k < 8; k++)
+			acc |= w[k];
+		if (acc)
+			return 0;
+	}
+	for (; i < len; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+/* Writes [from, zero) of a buffer at file position pos, then skips the
+ * zeros up to end, leaving a hole. Returns 0 or -errno. */
+static int write_then_skip(raw_sink *r, const uint8_t *data, uint64_t pos,
+			   size_t from, size_t zero, size_t end)
+{
+	int rc = write_at(r, data + from, zero - from, pos + from);
+
+	if (rc == 0 && lseek(r->fd, (off_t)(pos + end), SEEK_SET) < 0)
+		rc = -errno;
+	return rc;
+}
+
+/*
+ * Sparse: [data, data + len) at file position pos, in 4 KiB blocks of the
+ * file; each run of zero blocks of FX_RAW_SPARSE_MIN_HOLE or more is
+ * skipped, everything else written. Returns 0 or -errno.
+ */
+static int write_sparse(raw_sink *r, const uint8_t *data, size_t len,
+			uint64_t pos)
+{
+	size_t at = 0, from = 0, zero = 0, block;
+	int in_zero = 0, rc;
+
+	for (; at < len; at += block) {
+		block = SPARSE_BLOCK - (size_t)((pos + at) % SPARSE_BLOCK);
+		if (block > len - at)
+			block = len - at;
+		if (all_zero(data + at, block)) {
+			if (!in_zero)
+				zero = at;
+			in_zero = 1;
+			continue;
+		}
+		if (in_zero && at - zero >= FX_RAW_SPARSE_MIN_HOLE) {
+			if ((rc = write_then_skip(r, data, pos, from, zero, at)) != 0)
+				return rc;
+			from = at;
+		}
+		in_zero = 0;
+	}
+	if (in_zero && len - zero >= FX_RAW_SPARSE_MIN_HOLE)
+		return write_then_skip(r, data, pos, from, zero, len);
+	return write_at(r, data + from, len - from, pos + from);
+}
+
+/* The bytes at the current position, or none: the file is cut back to
+ * its last complete write. */
+static int write_part(raw_sink *r, const uint8_t *data, size_t take)
+{
+	int rc = r->sparse ? write_sparse(r, data, take, r->in_file)
+			   : write_at(r, data, take, r->in_file);
+
 	if (rc != 0 && ftruncate(r->fd, (off_t)r->in_file) == 0)
 		lseek(r->fd, (off_t)r->in_file, SEEK_SET);
 	return rc;
@@ -167,6 +299,20 @@ static int raw_finish(void *payload, const fx_sink_summary *sum)
 	return 0;
 }
 
+/* A checkpoint: what was written is on storage (the files before the
+ * current one were fdatasync'ed when they were closed). */
+static int raw_sync(void *payload)
+{
+	raw_sink *r = payload;
+
+	if (r->fd < 0 || fdatasync(r->fd) == 0 || errno == EINVAL)
+		return 0;
+	return fx_error_set_errno(fx_error_from_errno(errno), errno,
+				  "cannot flush %s after %llu bytes",
+				  r->files[r->nfiles - 1].path,
+				  (unsigned long long)r->in_file);
+}
+
 static size_t raw_files(void *payload, fx_image_file *out, size_t max)
 {
 	raw_sink *r = payload;
@@ -198,22 +344,66 @@ int fx_raw_segment_size_check(uint64_t segment_size)
 	return 0;
 }
 
+static const fx_sink_ops raw_ops = { FX_SINK_OPS_VERSION, raw_write,
+				     raw_finish, raw_close, raw_files, NULL,
+				     raw_sync };
+
+static const fx_sink_ops raw_sparse_ops = { FX_SINK_OPS_VERSION, raw_write,
+					    raw_finish, raw_close, raw_files,
+					    NULL, NULL };
+
+static int raw_alloc(raw_sink **out, const char *target,
+		     const fx_raw_options *opts);
+
 int fx_sink_raw_new(fx_sink **out, const char *target, uint64_t segment_size)
 {
-	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, raw_write,
-					 raw_finish, raw_close, raw_files, NULL };
+	fx_raw_options o = FX_RAW_OPTIONS_INIT;
+
+	o.segment_size = segment_size;
+	return fx_sink_raw_open(out, target, &o);
+}
+
+int fx_sink_raw_open(fx_sink **out, const char *target,
+		     const fx_raw_options *opts)
+{
 	raw_sink *r;
 	int rc;
 
 	FX_CHECK_ARG(out);
 	*out = NULL;
 	FX_CHECK_ARG(target);
+	FX_CHECK_ARG(opts);
+	FX_CHECK_VERSION(opts, FX_RAW_OPTIONS_VERSION,
+			 "fx_sink_raw_open: fx_raw_options");
+	if ((rc = raw_alloc(&r, target, opts)) != 0)
+		return rc;
+	/* a sparse file's size is set when it is closed: a checkpoint could
+	 * not make its bytes durable, so it has no sync */
+	if ((rc = fx_sink_new_custom(out, r->sparse ? &raw_sparse_ops : &raw_ops,
+				     r)) != 0)
+		raw_close(r);
+	return rc;
+}
+
+static int raw_alloc(raw_sink **out, const char *target,
+		     const fx_raw_options *opts)
+{
+	uint64_t segment_size = opts->segment_size;
+	raw_sink *r;
+	int rc;
+
+	*out = NULL;
 	if ((rc = fx_raw_segment_size_check(segment_size)) != 0)
 		return rc;
+	if (opts->iso && segment_size)
+		return fx_error_set(FX_EUSAGE, "an .iso image is one file: "
+				    "--segment-size is for --format raw");
 	if (!(r = calloc(1, sizeof(*r))))
 		return fx_error_set(FX_ERROR, "out of memory");
 	r->fd = -1;
 	r->segment_size = segment_size;
+	r->sparse = opts->sparse != 0;
+	r->iso = opts->iso != 0;
 	if (snprintf(r->target, sizeof(r->target), "%s", target) >=
 	    (int)sizeof(r->target)) {
 		raw_close(r);
@@ -223,7 +413,256 @@ int fx_sink_raw_new(fx_sink **out, const char *target, uint64_t segment_size)
 		raw_close(r);
 		return rc;
 	}
-	if ((rc = fx_sink_new_custom(out, &ops, r)) != 0)
-		raw_close(r);
+	*out = r;
+	return 0;
+}
+
+/* An image file of ours, opened for writing to resume it: by name, never
+ * following a link, never creating; a regular file; made writable for this
+ * open only (see the top). Returns the fd or a negative FX_E code. */
+static int reopen_evidence(const char *path)
+{
+	struct stat st, wst;
+	char proc[64];
+	int rfd, wfd, err;
+
+	if ((rfd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return fx_error_set_errno(errno == ENOENT ? FX_ENOTFOUND
+					  : errno == ELOOP ? FX_ECORRUPT
+					  : fx_error_from_errno(errno), errno,
+					  "cannot reopen %s to resume", path);
+	if (fstat(rfd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(rfd);
+		return fx_error_set(FX_ECORRUPT,
+				    "%s is not a regular file: not resuming into it", path);
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", rfd);
+	fchmod(rfd, (st.st_mode & 07777) | S_IWUSR);
+	wfd = open(proc, O_WRONLY | O_CLOEXEC);
+	err = errno;
+	fchmod(rfd, st.st_mode & 07777);
+	close(rfd);
+	if (wfd < 0)
+		return fx_error_set_errno(fx_error_from_errno(err), err,
+					  "cannot reopen %s for writing to resume", path);
+	if (fstat(wfd, &wst) != 0 || wst.st_dev != st.st_dev || wst.st_ino != st.st_ino) {
+		close(wfd);
+		return fx_error_set(FX_ECORRUPT, "%s changed while it was reopened", path);
+	}
+	return wfd;
+}
+
+/* Feeds the first len bytes of path, as storage holds them, to h. */
+static int hash_stored(fx_hasher *h, const char *path, uint64_t len)
+{
+	static const size_t bufsz = 1 << 20;
+	uint8_t *buf = malloc(bufsz);
+	uint64_t at = 0;
+	ssize_t n = 0;
+	int fd, rc = 0;
+
+	if (!buf)
+		return fx_error_set(FX_ERROR, "out of memory");
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		free(buf);
+		return fx_error_set_errno(fx_error_from_errno(errno), errno,
+					  "cannot read %s", path);
+	}
+	fx_storage_drop_cache(fd);
+	while (at < len) {
+		n = pread(fd, buf, len - at < bufsz ? (size_t)(len - at) : bufsz, (off_t)at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = fx_error_set_errno(FX_EIO, n < 0 ? errno : EIO,
+						"cannot read %s at byte %llu", path,
+						(unsigned long long)at);
+			break;
+		}
+		fx_hasher_update(h, buf, (size_t)n);
+		at += (uint64_t)n;
+	}
+	close(fd);
+	free(buf);
+	return rc;
+}
+
+/* A complete segment before the checkpoint: exactly segment_size bytes,
+ * its SHA-256 from storage. */
+static int resume_full(raw_sink *r, fx_image_file *f)
+{
+	struct stat st;
+
+	if (lstat(f->path, &st) != 0)
+		return fx_error_set_errno(errno == ENOENT ? FX_ENOTFOUND : FX_EIO, errno,
+					  "cannot resume: image file %s", f->path);
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != r->segment_size)
+		return fx_error_set(FX_ECORRUPT,
+				    "cannot resume: image file %s holds %llu bytes, the checkpoint says %llu",
+				    f->path, (unsigned long long)st.st_size,
+				    (unsigned long long)r->segment_size);
+	f->size = r->segment_size;
+	return fx_file_sha256_stored(f->sha256, f->path, NULL);
+}
+
+/* The file the checkpoint ends in: cut to in_file bytes, written on from
+ * there; a segment's hasher fed its stored bytes. */
+static int resume_current(raw_sink *r, const char *path)
+{
+	struct stat st;
+	int fd = reopen_evidence(path);
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) != 0 || (uint64_t)st.st_size < r->in_file) {
+		close(fd);
+		return fx_error_set(FX_ECORRUPT,
+				    "cannot resume: image file %s holds %llu bytes, fewer than the %llu its checkpoint says",
+				    path, (unsigned long long)st.st_size,
+				    (unsigned long long)r->in_file);
+	}
+	if (ftruncate(fd, (off_t)r->in_file) != 0 || fdatasync(fd) != 0 ||
+	    lseek(fd, (off_t)r->in_file, SEEK_SET) < 0) {
+		int err = errno;
+
+		close(fd);
+		return fx_error_set_errno(fx_error_from_errno(err), err,
+					  "cannot cut %s back to its checkpoint (%llu bytes)",
+					  path, (unsigned long long)r->in_file);
+	}
+	r->fd = fd;
+	r->direct = 0;
+	return r->hasher ? hash_stored(r->hasher, path, r->in_file) : 0;
+}
+
+/* Segment files made past the checkpoint hold only bytes the resume
+ * discards: they are removed (ours: the name family was refused at the
+ * start if anything held it), so that the set ends where the checkpoint
+ * does and each is created anew, O_EXCL, when the stream reaches it. A
+ * name that is not a regular file is left alone, and refuses the run when
+ * it is reached. */
+static int resume_drop_later(raw_sink *r)
+{
+	char name[PATH_MAX];
+	struct stat st;
+	unsigned i = (unsigned)r->nfiles;
+
+	while (r->segment_size &&
+	       fx_raw_segment_name(name, sizeof(name), r->target, r->segment_size, i++) == 0 &&
+	       lstat(name, &st) == 0 && S_ISREG(st.st_mode))
+		if (unlink(name) != 0)
+			return fx_error_set_errno(fx_error_from_errno(errno), errno,
+						  "cannot remove %s, made past the checkpoint", name);
+	return 0;
+}
+
+static int resume_files(raw_sink *r, uint64_t offset)
+{
+	uint64_t nfull = r->segment_size ? offset / r->segment_size : 0, i;
+	char name[PATH_MAX];
+	fx_image_file *f;
+	int rc;
+
+	r->in_file = r->segment_size ? offset % r->segment_size : offset;
+	for (i = 0; i < nfull + (r->in_file || !r->segment_size); i++) {
+		if (FX_VEC_RESERVE(r->files, r->cap, r->nfiles + 1) != 0)
+			return fx_error_set(FX_ERROR, "out of memory");
+		f = &r->files[r->nfiles];
+		memset(f, 0, sizeof(*f));
+		if ((rc = fx_raw_segment_name(name, sizeof(name), r->target,
+					      r->segment_size, (unsigned)i)) != 0)
+			return rc;
+		if (!(f->path = strdup(name)))
+			return fx_error_set(FX_ERROR, "out of memory");
+		r->nfiles++;
+		rc = i < nfull ? resume_full(r, f) : resume_current(r, name);
+		if (rc)
+			return rc;
+	}
+	if (r->fd < 0)
+		r->in_file = 0;
+	r->total = offset;
+	return resume_drop_later(r);
+}
+
+int fx_sink_raw_resume(fx_sink **out, const char *target,
+		       uint64_t segment_size, uint64_t offset)
+{
+	fx_raw_options o = FX_RAW_OPTIONS_INIT;
+	raw_sink *r;
+	int rc;
+
+	FX_CHECK_ARG(out);
+	*out = NULL;
+	FX_CHECK_ARG(target);
+	o.segment_size = segment_size; /* never sparse, never .iso */
+	if ((rc = raw_alloc(&r, target, &o)) != 0)
+		return rc;
+	if ((rc = resume_files(r, offset)) == 0 &&
+	    (rc = fx_sink_new_custom(out, &raw_ops, r)) == 0)
+		return 0;
+	raw_close(r);
+	return rc;
+}
+
+/* A probe file in dir: unnamed (O_TMPFILE) where the file system allows
+ * it, else named for this process, the time and a counter, created
+ * O_EXCL|O_NOFOLLOW (never anyone's file) and unlinked at once. The fd,
+ * or -1 with errno. */
+static int probe_create(const char *dir)
+{
+	static unsigned counter;
+	char name[PATH_MAX + 128];
+	struct timespec now;
+	int fd, tries;
+
+	fd = open(dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR &&
+			errno != EINVAL))
+		return fd;
+	for (tries = 0; tries < 16; tries++) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		snprintf(name, sizeof(name), "%s/.fx-sparse-probe.%ld.%lld.%ld.%u",
+			 dir, (long)getpid(), (long long)now.tv_sec,
+			 (long)now.tv_nsec, __atomic_add_fetch(&counter, 1,
+							       __ATOMIC_RELAXED));
+		fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			  0600);
+		if (fd >= 0) {
+			unlink(name);
+			return fd;
+		}
+		if (errno != EEXIST)
+			return -1;
+	}
+	return -1;
+}
+
+int fx_raw_sparse_check(const char *target)
+{
+	char dir[PATH_MAX], *slash;
+	struct stat st;
+	uint64_t taken;
+	int fd, rc = 0;
+
+	FX_CHECK_ARG(target);
+	snprintf(dir, sizeof(dir), "%s", target);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		slash[slash == dir ? 1 : 0] = '\0';
+	if ((fd = probe_create(dir)) < 0)
+		return fx_error_set_errno(fx_error_from_errno(errno), errno,
+					  "--sparse: cannot probe %s for holes", dir);
+	if (pwrite(fd, "", 1, (off_t)1 << 20) != 1 || fsync(fd) != 0 ||
+	    fstat(fd, &st) != 0)
+		rc = fx_error_set_errno(fx_error_from_errno(errno), errno,
+					"--sparse: cannot probe %s for holes", dir);
+	taken = rc == 0 ? (uint64_t)st.st_blocks * 512 : 0;
+	if (rc == 0 && taken >= ((uint64_t)1 << 20))
+		rc = fx_error_set(FX_EUSAGE,
+				  "--sparse: the file system of %s does not keep holes (one byte written at 1 MiB took %llu bytes), so a sparse image would take its full size; write a plain raw image, or to a file system with holes (ext4, XFS, Btrfs, tmpfs)",
+				  dir, (unsigned long long)taken);
+	close(fd);
 	return rc;
 }

@@ -244,7 +244,8 @@ int fx_sink_stream_new(fx_sink **out, int fd, const fx_source_info *source,
 {
 	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, stream_write,
 					 stream_finish, stream_close,
-					 stream_files, NULL };
+					 stream_files, NULL,
+					 NULL /* a pipe: nothing to make durable, never checkpointed */ };
 	stream_sink *s;
 	int rc;
 

@@ -131,6 +131,10 @@ static int open_block(fx_source *src, const char *path, const struct stat *st,
 	info->logical_sector_size = (uint32_t)ssz;
 	info->physical_sector_size = pbsz;
 	fx_blockdev_identity(&src->bdev, info, text);
+	/* 2048-byte logical sectors are those of optical media (CD, DVD,
+	 * BD), also when no SCSI type says so (a loop device of an ISO) */
+	if (info->logical_sector_size == 2048)
+		info->optical = 1;
 	if (src->bdev.is_partition)
 		snprintf(text->hpa_dco, sizeof(text->hpa_dco),
 			 "not checked: %s is a partition; HPA/DCO belong to the whole disk",

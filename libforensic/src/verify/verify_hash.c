@@ -436,7 +436,7 @@ static int plan_e01(hash_plan *p, fx_verify_ctx *c)
 static int plan_split(hash_plan *p)
 {
 	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, segment_write,
-					 segment_finish, segment_close, segment_files, NULL };
+					 segment_finish, segment_close, segment_files, NULL, NULL };
 	uint64_t end = 0;
 	size_t i;
 
@@ -473,7 +473,7 @@ static int plan_tap(hash_plan *p, fx_verify_ctx *c)
 {
 	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, tee_write,
 					 tee_finish, segment_close, segment_files,
-					 tee_held };
+					 tee_held, NULL };
 
 	if (!c->tap_sink || !p->sink)
 		return 0;

@@ -15,6 +15,8 @@ lines are consecutive). EXIT, STATUS: the done line's. Options:
   tool=NAME     the tool's name for messages (default acquire)
   done.KEY=V    the done line's KEY is V (as JSON text: 0, "verified", null)
   read_is_done=1  the reading phase's last line has the done line's bytes
+  resumed_from=N  a resume: the resuming phase goes from 0 to its total N
+                (its last line at N), and reading's first line is at N
 Prints "ok: N lines" or one line saying what is wrong, and exits 1.
 """
 import json
@@ -104,8 +106,17 @@ def main():
             if b["t"] - a["t"] < 0.5:
                 fail("%s: two lines %.3f s apart (t %.3f, %.3f)"
                      % (ph, b["t"] - a["t"], a["t"], b["t"]))
+        if ph == "resuming":
+            n = int(opts.get("resumed_from", "-1"))
+            if mine[0]["bytes"] != 0 or any(o["total"] != n for o in mine) \
+                    or mine[-1]["bytes"] != n:
+                fail("resuming: from %d to %d of %r, expected 0 to %d"
+                     % (mine[0]["bytes"], mine[-1]["bytes"], mine[-1]["total"], n))
         if ph in MEDIA_PHASES:
-            if mine[0]["bytes"] != 0:
+            first = 0
+            if ph == "reading" and "resumed_from" in opts:
+                first = int(opts["resumed_from"])
+            if mine[0]["bytes"] != first:
                 fail("%s: first line at %d bytes" % (ph, mine[0]["bytes"]))
             if "size" in opts:
                 size = int(opts["size"])

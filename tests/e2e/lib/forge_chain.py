@@ -10,6 +10,11 @@ away, not a missing trigger):
   strip=SEQ        remove the signature of event SEQ only
   edit=SEQ|OLD|NEW replace text OLD by NEW in the content of event SEQ
   sql=STATEMENT    run one SQL statement (e.g. change a record to match)
+  unkey=ACTION|NEW|KEY
+                   every ACTION event becomes a NEW event whose content
+                   has no member KEY at any depth (an older release's
+                   event: acquisition.close without allocated_bytes,
+                   acquisition.start without source_files)
   unregister       delete the key.register events and the signing_keys rows
                    and number the events 1, 2, ... again
   rekey=KEY.pem    make KEY.pem's public key the only signing key (id 1):
@@ -94,6 +99,22 @@ def sign_all(db, pem):
                    (sig, seq))
 
 
+def without_key(value, key):
+    if isinstance(value, dict):
+        return {k: without_key(v, key) for k, v in value.items() if k != key}
+    if isinstance(value, list):
+        return [without_key(v, key) for v in value]
+    return value
+
+
+def unkey(db, action, new, key):
+    for seq, _, _, _, act, content in events(db):
+        if act == action:
+            db.execute("UPDATE audit_log SET action = ?, content = ? "
+                       "WHERE seq = ?", (new, canonical(without_key(
+                           json.loads(content), key)), seq))
+
+
 def step(db, s):
     name, _, arg = s.partition("=")
     if name == "strip" and not arg:
@@ -107,6 +128,8 @@ def step(db, s):
                    "WHERE seq = ?", (old, new, int(seq)))
     elif name == "sql":
         db.execute(arg)
+    elif name == "unkey":
+        unkey(db, *arg.split("|", 2))
     elif name == "unregister":
         unregister(db)
     elif name == "rekey":

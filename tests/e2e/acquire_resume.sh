@@ -1,0 +1,362 @@
+#!/usr/bin/env bash
+# End to end: acquire --resume. The sample disk is served by fx_faultyfs,
+# which stops reading at a chosen byte while a file exists (--stall-at:
+# the kill point is a byte, not a time) or fails every read past a byte
+# with ENXIO (--vanish-at: a pulled device). Raw and split raw runs are
+# killed (SIGKILL at about 30% and 70%), interrupted (SIGINT, SIGTERM) or
+# lose their source, then resumed: the image must equal the source, pass
+# sha256sum -c, and the case database must hold one completed acquisition
+# with its resume event from the last checkpoint, its audit chain intact.
+# A different source, a completed acquisition, an option given with
+# --resume and an image changed since its checkpoint are refused. A
+# resume's progress shows its re-read of the image as the phase resuming.
+# A stream (standard input) and a run with copies take no checkpoints and
+# are never left resumable; their --resume is refused.
+set -euo pipefail
+# shellcheck source=lib/common.sh
+. "$(dirname "$0")/lib/common.sh"
+
+readonly MIB=1048576
+FX_TESTS_BIN=${FX_TESTS_BIN:-$FX_ROOT/build/tests}
+FAULTYFS=$FX_TESTS_BIN/fx_faultyfs
+FX_VERIFY=$FX_BIN/verify
+
+faultyfs_unavailable() {
+	if [[ ! -x $FAULTYFS ]]; then
+		echo "fx_faultyfs not built (libfuse3-dev missing at build time: scripts/deps.sh)"
+	elif [[ $(id -u) != 0 ]]; then
+		echo "needs root to mount a FUSE file system"
+	elif [[ ! -c /dev/fuse ]]; then
+		echo "no /dev/fuse (fuse module not loaded?)"
+	fi
+}
+
+faultyfs_unmount() {
+	umount "$1" 2>/dev/null || umount -l "$1"
+	kill "$2" 2>/dev/null || true
+	wait "$2" 2>/dev/null || true
+}
+
+# mount_source DIR IMAGE ARGS...: fx_faultyfs serving IMAGE at DIR/mnt/disk
+# (FS_PID: its pid).
+mount_source() {
+	local dir=$1 image=$2 i
+	shift 2
+	mkdir -p "$dir/mnt"
+	"$FAULTYFS" --image "$image" --bad - "$@" "$dir/mnt" 2>>"$dir/fs.err" &
+	FS_PID=$!
+	defer faultyfs_unmount "$dir/mnt" "$FS_PID"
+	for ((i = 0; i < 100; i++)); do
+		[[ -f $dir/mnt/disk ]] && return 0
+		kill -0 "$FS_PID" 2>/dev/null || fail "fx_faultyfs could not mount: $(cat "$dir/fs.err")"
+		sleep 0.05
+	done
+	fail "$dir/mnt/disk did not appear"
+}
+
+# wait_until DESCRIPTION PID CMD...: until CMD succeeds (PID must live).
+wait_until() {
+	local what=$1 pid=$2 i
+	shift 2
+	for ((i = 0; i < 600; i++)); do
+		"$@" && return 0
+		kill -0 "$pid" 2>/dev/null || fail "acquire ended before $what: $(cat "$FX_ERR")"
+		sleep 0.1
+	done
+	fail "acquire did not reach $what in 60 s"
+}
+
+has_bytes() { [[ -f $1 ]] && (($(size_of "$1") >= $2)); }
+db() { sqlite3 "$DIR/case.db" "$1"; }
+has_checkpoint() { (($(db "SELECT count(*) FROM audit_log WHERE action = 'acquisition.checkpoint'") >= 1)); }
+last_checkpoint() {
+	db "SELECT json_extract(content, '$.offset') FROM audit_log WHERE action = 'acquisition.checkpoint' ORDER BY seq DESC LIMIT 1"
+}
+
+# first_file FORMAT: the image's first file, for T.
+first_file() { [[ $1 == raw ]] && echo "$T.raw" || echo "$T.001"; }
+
+# image_sha256 FORMAT: SHA-256 of the media the image holds.
+image_sha256() {
+	if [[ $1 == raw ]]; then sha256_of "$T.raw"; else cat "$T".0?? | sha256sum | cut -d' ' -f1; fi
+}
+
+# setup NAME: $DIR, the source served at $DIR/mnt/disk with ARGS, T.
+setup() {
+	local why name=$1
+	shift
+	why=$(faultyfs_unavailable)
+	[[ -z $why ]] || skip "$why"
+	DIR=$(realpath "$FX_WORK")/$name
+	mkdir "$DIR"
+	T=$DIR/img
+	mount_source "$DIR" "$SAMPLE" "$@"
+	SRC=$DIR/mnt/disk
+}
+
+# format_args FORMAT: the options of a raw or split raw run.
+format_args() { [[ $1 == raw ]] && echo "--format raw" || echo "--format raw --segment-size 16M"; }
+
+# check_resumed FORMAT FROM: the resumed image and its records.
+check_resumed() {
+	local format=$1 from=$2 n
+	assert_eq "$SAMPLE_SHA256" "$(image_sha256 "$format")" "$format: the resumed image equals the source"
+	assert_eq completed "$(json_get "$FX_OUT" .status)" "$format: --json status"
+	assert_eq "$SAMPLE_SHA256" "$(json_get "$FX_OUT" .hashes.sha256)" "$format: --json SHA-256 is the whole media's"
+	assert_eq "$SAMPLE_MD5" "$(json_get "$FX_OUT" .hashes.md5)" "$format: --json MD5 is the whole media's"
+	assert_eq "$from" "$(json_get "$FX_OUT" .resumed_from)" "$format: --json resumed_from"
+	assert_contains "$(json_get "$FX_OUT" .verification)" "passed" "$format: the read-back passed"
+	(cd "$DIR" && sha256sum -c --quiet img.sha256) >/dev/null || fail "$format: sha256sum -c img.sha256 fails"
+	check_ok
+	assert_eq "1|completed|$SIZE" "$(db "SELECT count(*), status, bytes_acquired FROM acquisitions")" \
+		"$format: one acquisition, completed, every byte"
+	assert_eq "$SAMPLE_SHA256" "$(db "SELECT value FROM hashes WHERE acquisition_id = 1 AND algorithm = 'sha256' AND scope = 'image'")" \
+		"$format: the recorded SHA-256 is the whole media's"
+	n=$(db "SELECT count(*) FROM audit_log WHERE action = 'acquisition.resume'")
+	assert_eq 1 "$n" "$format: one resume event"
+	assert_eq "1|$from" "$(db "SELECT json_extract(content, '$.acquisition_id'), json_extract(content, '$.from_byte') FROM audit_log WHERE action = 'acquisition.resume'")" \
+		"$format: the resume event names the acquisition and the byte"
+	assert_eq "$from" "$(log_value "$T.log" '  From byte' | cut -d' ' -f1)" "$format: the log's resume section"
+	assert_exit 0 "$FX_VERIFY" list --db "$DIR/case.db"
+	assert_contains "$(stdout_of_last)" " from byte $from by $(db "SELECT actor FROM audit_log WHERE action = 'acquisition.resume'") on " \
+		"$format: verify list shows the resume"
+	assert_exit 0 "$FX_VERIFY" list --json --db "$DIR/case.db"
+	assert_contains "$(stdout_of_last)" "\"from_byte\":$from" "$format: verify list --json shows the resume"
+	assert_exit 0 "$FX_VERIFY" audit --db "$DIR/case.db"
+	assert_exit 0 "$FX_VERIFY" image "$(first_file "$format")"
+}
+
+# killed FORMAT PERCENT: SIGKILL while the reader is stopped at PERCENT of
+# the source, then --resume.
+test_killed() {
+	local format=$1 pct=$2 at pid from out
+	at=$((SIZE * pct / 100))
+	touch "$FX_WORK/stall-$format-$pct"
+	setup "kill-$format-$pct" --stall-at "$at" --stall-file "$FX_WORK/stall-$format-$pct"
+	# shellcheck disable=SC2046
+	"$FX_ACQUIRE" -q --json $(format_args "$format") --checkpoint 4M "$SRC" "$T" >/dev/null 2>"$FX_ERR" &
+	pid=$!
+	defer stop_acquire "$pid"
+	wait_until "byte $at" "$pid" has_bytes_total "$format" $((at / MIB * MIB))
+	wait_until "a checkpoint" "$pid" has_checkpoint
+	# the read in progress waits in FUSE: it must return for SIGKILL to act
+	kill -9 "$pid"
+	rm "$FX_WORK/stall-$format-$pct"
+	wait "$pid" 2>/dev/null || true
+	from=$(last_checkpoint)
+	assert_lt 0 "$from" "$format $pct%: a checkpoint was recorded"
+	assert_lt "$from" $((at + 1)) "$format $pct%: the checkpoint is before the kill point"
+	assert_eq 0 $((from % MIB)) "$format $pct%: the checkpoint is at a block boundary"
+	assert_eq running "$(db "SELECT status FROM acquisitions")" "$format $pct%: the row is left running by SIGKILL"
+	assert_exit 0 "$FX_ACQUIRE" --resume --json --progress json "$T"
+	# the prefix's re-read is its own phase, then reading from the checkpoint
+	out=$(python3 "$CHECK" "$FX_ERR" resuming,reading,verifying,done 0 completed \
+		resumed_from="$from" size="$SIZE") ||
+		fail "$format $pct%: the resume's progress: $out"$'\n'"$(head -c 3000 "$FX_ERR")"
+	check_resumed "$format" "$from"
+}
+
+# has_bytes_total FORMAT N: the image's files hold N bytes or more.
+has_bytes_total() {
+	local total=0 f
+	for f in "$T".raw "$T".0??; do
+		[[ -f $f ]] && total=$((total + $(size_of "$f")))
+	done
+	((total >= $2))
+}
+
+# signalled FORMAT SIG EXIT: SIGINT/SIGTERM while stopped at half the
+# source: the run says so, records its last checkpoint at the bytes it
+# holds, and resumes from exactly there.
+test_signalled() {
+	local format=$1 sig=$2 want=$3 at pid rc=0 bytes
+	at=$((SIZE / 2 + 4096))
+	touch "$FX_WORK/stall-$sig"
+	setup "sig-$sig" --stall-at "$at" --stall-file "$FX_WORK/stall-$sig"
+	# shellcheck disable=SC2046
+	"$FX_ACQUIRE" -q --json $(format_args "$format") "$SRC" "$T" >"$DIR/int.json" 2>"$FX_ERR" &
+	pid=$!
+	defer stop_acquire "$pid"
+	wait_until "half the source" "$pid" has_bytes_total "$format" $((SIZE / 2))
+	kill -"$sig" "$pid"
+	rm "$FX_WORK/stall-$sig" # the read in progress returns; then the signal is seen
+	wait "$pid" 2>/dev/null || rc=$?
+	assert_eq "$want" "$rc" "SIG$sig: exit code"
+	bytes=$(json_get "$DIR/int.json" .bytes)
+	assert_eq interrupted "$(json_get "$DIR/int.json" .status)" "SIG$sig: --json status"
+	assert_eq "$bytes" "$(json_get "$DIR/int.json" .resumable_from)" "SIG$sig: --json resumable_from = bytes acquired"
+	assert_eq "$bytes" "$(last_checkpoint)" "SIG$sig: the last checkpoint is at the bytes acquired"
+	assert_contains "$(cat "$FX_ERR")" "acquire: resumable from byte $bytes: acquire --resume $T" "SIG$sig: stderr says how to resume"
+	assert_eq interrupted "$(log_value "$T.log" Status)" "SIG$sig: log Status"
+	assert_eq "yes, from byte $bytes: acquire --resume $T (the case database keeps the acquisition open)" \
+		"$(log_value "$T.log" Resumable)" "SIG$sig: the log says it is resumable"
+	assert_eq running "$(db "SELECT status FROM acquisitions")" "SIG$sig: the row stays open for the resume"
+	assert_exit 0 "$FX_ACQUIRE" --resume --json "$T"
+	check_resumed "$format" "$bytes"
+}
+
+# vanished FORMAT: every read past 40 MiB fails with ENXIO (a pulled
+# device): exit 4, resumable; the source comes back (mounted again), the
+# resume completes it.
+test_vanished() {
+	local format=$1 bytes rc=0
+	setup "vanish-$format" --vanish-at $((40 * MIB))
+	# shellcheck disable=SC2046
+	"$FX_ACQUIRE" -q --json $(format_args "$format") --checkpoint 8M "$SRC" "$T" >"$DIR/v.json" 2>"$FX_ERR" || rc=$?
+	assert_eq 4 "$rc" "vanished: exit code"
+	bytes=$(json_get "$DIR/v.json" .bytes)
+	assert_eq $((40 * MIB)) "$bytes" "vanished: the bytes before the vanishing point"
+	assert_contains "$(json_get "$DIR/v.json" .error)" "vanished at byte $((40 * MIB))" "vanished: --json error"
+	assert_eq "$bytes" "$(last_checkpoint)" "vanished: the last checkpoint is at the bytes acquired"
+	faultyfs_unmount "$DIR/mnt" "$FS_PID"
+	mount_source "$DIR" "$SAMPLE"
+	assert_exit 0 "$FX_ACQUIRE" --resume --json "$T"
+	check_resumed "$format" "$bytes"
+}
+
+# A resume against another source of the same size is refused, naming
+# what differs; nothing is written.
+test_other_source() {
+	local other before
+	touch "$FX_WORK/stall-other"
+	setup other --stall-at $((SIZE / 2)) --stall-file "$FX_WORK/stall-other"
+	"$FX_ACQUIRE" -q --format raw "$SRC" "$T" >/dev/null 2>"$FX_ERR" &
+	pid=$!
+	defer stop_acquire "$pid"
+	wait_until "half the source" "$pid" has_bytes_total raw $((SIZE / 2 - MIB))
+	kill -INT "$pid"
+	rm "$FX_WORK/stall-other"
+	wait "$pid" 2>/dev/null || true
+	other=$FX_WORK/other.img
+	cp "$SAMPLE" "$other"
+	printf 'X' | dd of="$other" bs=1 seek=100 conv=notrunc status=none
+	faultyfs_unmount "$DIR/mnt" "$FS_PID"
+	mount_source "$DIR" "$other"
+	before=$(sha256_of "$T.raw")
+	assert_exit 2 "$FX_ACQUIRE" --resume "$T"
+	assert_eq "acquire: --resume: source $SRC is not the source of acquisition 1: the SHA-256 of its first MiB is $(head -c $MIB "$other" | sha256sum | cut -d' ' -f1), recorded $(head -c $MIB "$SAMPLE" | sha256sum | cut -d' ' -f1)" \
+		"$(stderr_of_last)" "another source: the refusal names what differs"
+	assert_eq "$before" "$(sha256_of "$T.raw")" "another source: the image is untouched"
+	assert_eq 0 "$(db "SELECT count(*) FROM audit_log WHERE action = 'acquisition.resume'")" "another source: no resume recorded"
+}
+
+# A completed acquisition, an option with --resume, an image changed since
+# its checkpoint.
+test_refusals() {
+	local from
+	touch "$FX_WORK/stall-ref"
+	setup refusals --stall-at $((SIZE / 2)) --stall-file "$FX_WORK/stall-ref"
+	assert_exit 2 "$FX_ACQUIRE" --resume --format raw "$T"
+	assert_eq "acquire: --resume: --format cannot be given: the source, the format and every option come from the record of the acquisition" \
+		"$(stderr_of_last)" "an option with --resume is refused by name"
+	assert_exit 2 "$FX_ACQUIRE" --resume "$T"
+	assert_eq "acquire: --resume: no case database $DIR/case.db (give the acquisition's with --db)" "$(stderr_of_last)" \
+		"no database: refused"
+	assert_missing "$DIR/case.db" "no database: none created"
+	"$FX_ACQUIRE" -q --format raw --checkpoint 4M "$SRC" "$T" >/dev/null 2>"$FX_ERR" &
+	pid=$!
+	defer stop_acquire "$pid"
+	wait_until "half the source" "$pid" has_bytes_total raw $((SIZE / 2 - MIB))
+	wait_until "a checkpoint" "$pid" has_checkpoint
+	kill -9 "$pid"
+	rm "$FX_WORK/stall-ref"
+	wait "$pid" 2>/dev/null || true
+	from=$(last_checkpoint)
+	# another process resuming it (holding the lock on the log): refused
+	assert_exit 2 flock -x "$T.log" "$FX_ACQUIRE" --resume "$T"
+	assert_eq "acquire: --resume: acquisition of $T is being resumed by another process ($T.log is locked)" \
+		"$(stderr_of_last)" "a second resume at once is refused"
+	assert_eq "$from" "$(last_checkpoint)" "a second resume at once: nothing recorded"
+	# one byte of the prefix changed on storage: exit 1, nothing appended
+	cp "$T.raw" "$DIR/saved.raw"
+	printf 'Z' | dd of="$T.raw" bs=1 seek=4096 conv=notrunc status=none
+	assert_exit 1 "$FX_ACQUIRE" --resume --json "$T"
+	assert_contains "$(stderr_of_last)" "the image's first $from bytes, re-read from storage, have md5 " "a changed prefix: stderr"
+	assert_contains "$(stderr_of_last)" "the image is not what was recorded; nothing was appended" "a changed prefix: stderr says nothing was appended"
+	assert_eq "$from" "$(size_of "$T.raw")" "a changed prefix: the image ends at the checkpoint"
+	assert_eq failed "$(db "SELECT status FROM acquisitions")" "a changed prefix: recorded failed"
+	assert_exit 2 "$FX_ACQUIRE" --resume "$T"
+	assert_eq "acquire: --resume: acquisition 1 of $T is failed; nothing to resume" "$(stderr_of_last)" \
+		"a finished acquisition is not resumed"
+	# a completed one
+	assert_exit 0 "$FX_ACQUIRE" -q --format raw --checkpoint 4M "$SRC" "$DIR/done"
+	assert_exit 2 "$FX_ACQUIRE" --resume "$DIR/done.raw"
+	assert_eq "acquire: --resume: acquisition 2 of $DIR/done is completed; nothing to resume" "$(stderr_of_last)" \
+		"a completed acquisition is refused"
+	assert_exit 0 "$FX_VERIFY" audit --db "$DIR/case.db"
+}
+
+# interrupted_unresumable NAME ARGS...: a run of ARGS (a stream, or one
+# with copies) stopped by SIGINT at half the source: it takes no
+# checkpoint and is not left resumable (interrupted, as before resumes
+# existed); its --resume is refused with the line of ERROR (exit 2).
+interrupted_unresumable() {
+	local name=$1 error=$2 pid rc=0
+	shift 2
+	"$@" >"$DIR/int.json" 2>"$FX_ERR" &
+	pid=$!
+	defer stop_acquire "$pid"
+	wait_until "half the source" "$pid" has_bytes_total raw $((SIZE / 2 - MIB))
+	kill -INT "$pid"
+	rm "$FX_WORK/stall-$name"
+	wait "$pid" 2>/dev/null || rc=$?
+	assert_eq 130 "$rc" "$name: SIGINT's exit code"
+	assert_eq interrupted "$(json_get "$DIR/int.json" .status)" "$name: --json status"
+	assert_eq null "$(json_get "$DIR/int.json" .resumable_from)" "$name: not resumable (--json)"
+	assert_eq 0 "$(json_get "$DIR/int.json" .checkpoints)" "$name: no checkpoint (--json)"
+	assert_not_contains "$(cat "$FX_ERR")" "resumable from byte" "$name: stderr does not offer a resume"
+	assert_eq 0 "$(db "SELECT count(*) FROM audit_log WHERE action = 'acquisition.checkpoint'")" \
+		"$name: no checkpoint recorded"
+	assert_eq interrupted "$(db "SELECT status FROM acquisitions")" "$name: recorded interrupted, not left open"
+	assert_exit 2 "$FX_ACQUIRE" --resume "$T"
+	assert_eq "acquire: --resume: acquisition 1 of $T $error" "$(stderr_of_last)" \
+		"$name: its --resume is refused"
+	assert_eq 0 "$(db "SELECT count(*) FROM audit_log WHERE action = 'acquisition.resume'")" \
+		"$name: no resume recorded"
+	assert_exit 0 "$FX_VERIFY" audit --db "$DIR/case.db"
+}
+
+# Standard input (a pipe cannot be read again): never resumable.
+test_stream() {
+	touch "$FX_WORK/stall-stream"
+	setup stream --stall-at $((SIZE / 2)) --stall-file "$FX_WORK/stall-stream"
+	# shellcheck disable=SC2016
+	interrupted_unresumable stream \
+		"read a stream (standard input or --from-stream): a stream cannot be read again, so it is never resumed; acquire it anew" \
+		bash -c 'exec "$1" -q --json --format raw --checkpoint 4M - "$2" <"$3"' _ "$FX_ACQUIRE" "$T" "$SRC"
+}
+
+# A run with copies (a resume would reopen TARGET only): never resumable.
+test_copies() {
+	touch "$FX_WORK/stall-copies"
+	setup copies --stall-at $((SIZE / 2)) --stall-file "$FX_WORK/stall-copies"
+	interrupted_unresumable copies \
+		"wrote copies (--copy): a run with copies is never resumed (a resume reopens one image); acquire it anew" \
+		"$FX_ACQUIRE" -q --json --format raw --checkpoint 4M --copy "$DIR/copy" "$SRC" "$T"
+}
+
+main() {
+	need_tool sqlite3 sha256sum md5sum dd flock python3
+	fx_begin
+	CHECK=$FX_ROOT/tests/e2e/lib/check_progress.py
+	SAMPLE=$(sample_disk)
+	SIZE=$(size_of "$SAMPLE")
+	SAMPLE_SHA256=$(sha256_of "$SAMPLE")
+	SAMPLE_MD5=$(md5sum <"$SAMPLE" | cut -d' ' -f1)
+	run_part "SIGKILL at 30%, raw" test_killed raw 30
+	run_part "SIGKILL at 70%, raw" test_killed raw 70
+	run_part "SIGKILL at 30%, split raw" test_killed split 30
+	run_part "SIGKILL at 70%, split raw" test_killed split 70
+	run_part "SIGINT, raw" test_signalled raw INT 130
+	run_part "SIGTERM, split raw" test_signalled split TERM 143
+	run_part "vanished source, raw" test_vanished raw
+	run_part "vanished source, split raw" test_vanished split
+	run_part "another source" test_other_source
+	run_part "refusals" test_refusals
+	run_part "a stream is not resumable" test_stream
+	run_part "a run with copies is not resumable" test_copies
+	parts_verdict
+	fx_pass
+}
+
+main "$@"
