@@ -595,20 +595,23 @@ static int bad_ranges_insert(fx_casedb *db, int64_t acq_id,
 	return rc;
 }
 
-static int files_insert(fx_casedb *db, int64_t acq_id,
-			const fx_image_file *files, size_t n)
+/* Rows of image files, owned by owner_id (?1): path, size, SHA-256 and,
+ * where the table has the column (allocated: 1), the allocated bytes (?5).
+ * One writer for an acquisition's files and for a copy's; what names the
+ * insert in a failure ("add image file"). */
+static int file_rows_insert(fx_casedb *db, const char *sql, int64_t owner_id,
+			    const fx_image_file *files, size_t n,
+			    int allocated, const char *what)
 {
 	char value[65];
 	fx_stmt *st = NULL;
 	size_t i;
 	int rc;
 
-	rc = fx_store_prepare(&st, db->store, "INSERT INTO image_files "
-			      "(acquisition_id, path, size_bytes, sha256, "
-			      "allocated_bytes) VALUES (?1, ?2, ?3, ?4, ?5)");
+	rc = fx_store_prepare(&st, db->store, sql);
 	for (i = 0; !rc && i < n; i++) {
 		fx_stmt_reset(st);
-		fx_stmt_bind_int(st, 1, acq_id);
+		fx_stmt_bind_int(st, 1, owner_id);
 		rc = need_text(files[i].path, "image file path");
 		if (!rc)
 			rc = fx_casedb_hex_arg(value, files[i].sha256[0] ?
@@ -621,14 +624,26 @@ static int files_insert(fx_casedb *db, int64_t acq_id,
 		if (!rc)
 			rc = fx_casedb_bind_text(db, st, 4,
 						 value[0] ? value : NULL);
-		fx_stmt_bind_null(st, 5);
-		if (!rc && files[i].allocated_known)
-			rc = fx_casedb_bind_u64(db, st, 5, files[i].allocated, 0);
+		if (allocated) {
+			fx_stmt_bind_null(st, 5);
+			if (!rc && files[i].allocated_known)
+				rc = fx_casedb_bind_u64(db, st, 5,
+							files[i].allocated, 0);
+		}
 		if (!rc)
-			rc = insert_run(NULL, db, st, "add image file");
+			rc = insert_run(NULL, db, st, what);
 	}
 	fx_stmt_free(st);
 	return rc;
+}
+
+static int files_insert(fx_casedb *db, int64_t acq_id,
+			const fx_image_file *files, size_t n)
+{
+	return file_rows_insert(db, "INSERT INTO image_files "
+				"(acquisition_id, path, size_bytes, sha256, "
+				"allocated_bytes) VALUES (?1, ?2, ?3, ?4, ?5)",
+				acq_id, files, n, 1, "add image file");
 }
 
 /* The acquisition must exist and still be running. */
@@ -755,33 +770,10 @@ static int image_set_check(char when[FX_TIME_MAX], const void *rec,
 static int set_files_insert(fx_casedb *db, int64_t set_id,
 			    const fx_image_file *files, size_t n)
 {
-	char value[65];
-	fx_stmt *st = NULL;
-	size_t i;
-	int rc;
-
-	rc = fx_store_prepare(&st, db->store, "INSERT INTO image_set_files "
-			      "(image_set_id, path, size_bytes, sha256) "
-			      "VALUES (?1, ?2, ?3, ?4)");
-	for (i = 0; !rc && i < n; i++) {
-		fx_stmt_reset(st);
-		fx_stmt_bind_int(st, 1, set_id);
-		rc = need_text(files[i].path, "image file path");
-		if (!rc)
-			rc = fx_casedb_hex_arg(value, files[i].sha256[0] ?
-					       files[i].sha256 : NULL, 64,
-					       "sha256 of an image file");
-		if (!rc)
-			rc = fx_casedb_bind_text(db, st, 2, files[i].path);
-		if (!rc)
-			rc = fx_casedb_bind_u64(db, st, 3, files[i].size, 0);
-		if (!rc)
-			rc = fx_casedb_bind_text(db, st, 4, value[0] ? value : NULL);
-		if (!rc)
-			rc = insert_run(NULL, db, st, "add image set file");
-	}
-	fx_stmt_free(st);
-	return rc;
+	return file_rows_insert(db, "INSERT INTO image_set_files "
+				"(image_set_id, path, size_bytes, sha256) "
+				"VALUES (?1, ?2, ?3, ?4)",
+				set_id, files, n, 0, "add image set file");
 }
 
 /* The acquisition exists, is finished, and has no such copy yet. */
