@@ -784,6 +784,7 @@ typedef struct fx_casedb_checkpoint_info {
 typedef struct fx_casedb_resume_info {
 	const char *time_utc, *actor, *host;
 	uint64_t from_byte;
+	int64_t acquisition_id;         /**< the acquisition resumed */
 } fx_casedb_resume_info;
 
 typedef int (*fx_casedb_resume_cb)(const fx_casedb_resume_info *r,
@@ -810,7 +811,8 @@ FX_EXTERN void fx_casedb_checkpoint_info_free(fx_casedb_checkpoint_info *ci);
 FX_EXTERN int fx_casedb_acquisition_resume(fx_casedb *db, int64_t acq_id,
 					   uint64_t from_byte);
 
-/** Calls cb for each resume of acq_id, oldest first. */
+/** Calls cb for each resume of acq_id (0: of every acquisition, in one
+ *  pass), oldest first, read by one statement (one snapshot). */
 FX_EXTERN int fx_casedb_resume_list(fx_casedb *db, int64_t acq_id,
 				    fx_casedb_resume_cb cb, void *payload);
 

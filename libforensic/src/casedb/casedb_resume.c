@@ -247,18 +247,22 @@ int fx_casedb_resume_list(fx_casedb *db, int64_t acq_id,
 	fx_stmt *st = NULL;
 	fx_arena a;
 	const fx_json_value *v;
-	int rc;
+	int rc, step = FX_STORE_DONE;
 
 	FX_CHECK_ARG(db);
 	FX_CHECK_ARG(cb);
+	/* one statement: one snapshot, also inside a caller's transaction */
 	rc = fx_store_prepare(&st, db->store, "SELECT time_utc, actor, host, "
 			      "content FROM audit_log WHERE action = "
 			      "'acquisition.resume' ORDER BY seq");
-	while (!rc && fx_stmt_step(st) == FX_STORE_ROW) {
+	while (!rc && (step = fx_stmt_step(st)) == FX_STORE_ROW) {
 		memset(&a, 0, sizeof(a));
 		v = fx_json_parse(&a, fx_stmt_text(st, 3));
-		if (v && (int64_t)fx_json_get_uint(v, "acquisition_id") == acq_id) {
-			memset(&ri, 0, sizeof(ri));
+		memset(&ri, 0, sizeof(ri));
+		if (v)
+			ri.acquisition_id = (int64_t)fx_json_get_uint(
+				v, "acquisition_id");
+		if (v && (acq_id == 0 || ri.acquisition_id == acq_id)) {
 			ri.time_utc = fx_stmt_text(st, 0);
 			ri.actor = fx_stmt_text(st, 1);
 			ri.host = fx_stmt_text(st, 2);
@@ -267,6 +271,8 @@ int fx_casedb_resume_list(fx_casedb *db, int64_t acq_id,
 		}
 		fx_arena_free(&a);
 	}
+	if (!rc && step != FX_STORE_DONE)
+		rc = fx_store_error(db->store, "read the audit log");
 	fx_stmt_free(st);
 	return rc;
 }

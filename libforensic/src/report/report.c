@@ -282,6 +282,39 @@ static int load_acquisitions(struct fx_rpt_item *it, fx_casedb *db)
 	return rc;
 }
 
+/* An export with its files, copied into the model. */
+static int take_export(const fx_casedb_export_info *e, void *payload)
+{
+	struct grow g0, *g = payload;
+	struct fx_rpt_item *it = g->it;
+	fx_casedb_export_info *d;
+	fx_image_file *files = NULL;
+	size_t i;
+	int rc = grow_array(&it->exp, it->n_exp, &g->cap, sizeof(*it->exp));
+
+	if (rc)
+		return rc;
+	g0 = *g;
+	d = &it->exp[it->n_exp++];
+	*d = *e;
+	d->rec.time_utc = rstr(g->r, e->rec.time_utc, &g->err);
+	d->rec.actor = rstr(g->r, e->rec.actor, &g->err);
+	d->rec.host = rstr(g->r, e->rec.host, &g->err);
+	d->rec.tool = rstr(g->r, e->rec.tool, &g->err);
+	d->rec.tool_version = rstr(g->r, e->rec.tool_version, &g->err);
+	d->rec.format = rstr(g->r, e->rec.format, &g->err);
+	d->rec.path = rstr(g->r, e->rec.path, &g->err);
+	if (e->rec.n_files && !(files = rmem(g->r, e->rec.n_files *
+					     sizeof(*files))))
+		return FX_ERROR;
+	for (i = 0; i < e->rec.n_files; i++) {
+		files[i] = e->rec.files[i];
+		files[i].path = rstr(g->r, e->rec.files[i].path, &g0.err);
+	}
+	d->rec.files = files;
+	return g->err ? g->err : g0.err;
+}
+
 static int load_item(struct fx_rpt *r, struct fx_rpt_item *it, fx_casedb *db)
 {
 	struct grow g = { r, it, 0, 0 };
@@ -294,6 +327,9 @@ static int load_item(struct fx_rpt *r, struct fx_rpt_item *it, fx_casedb *db)
 	g.cap = 0;
 	if (!rc)
 		rc = fx_casedb_custody_list(db, it->ev.id, take_custody, &g);
+	g.cap = 0;
+	if (!rc)
+		rc = fx_casedb_export_list(db, it->ev.id, take_export, &g);
 	if (rc)
 		return rc;
 	if (it->n_ver > 1)
@@ -301,6 +337,115 @@ static int load_item(struct fx_rpt *r, struct fx_rpt_item *it, fx_casedb *db)
 	if (it->n_cus > 1)
 		qsort(it->cus, it->n_cus, sizeof(*it->cus), custody_order);
 	return 0;
+}
+
+/* ---- resumes: one pass over the log for every item ---- */
+
+struct resumes {
+	struct fx_rpt *r;
+	size_t *caps;            /* one per item */
+	size_t order;
+	int err;
+};
+
+/* The acquisition's position in its item, or -1 with *item unchanged. */
+static long acq_pos(const struct fx_rpt *r, int64_t acq_id, size_t *item)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->n_items; i++)
+		for (k = 0; k < r->items[i].n_acq; k++)
+			if (r->items[i].acq[k]->id == acq_id) {
+				*item = i;
+				return (long)k;
+			}
+	return -1;
+}
+
+static int take_resume(const fx_casedb_resume_info *ri, void *payload)
+{
+	struct resumes *l = payload;
+	struct fx_rpt_item *it;
+	struct fx_rpt_resume *d;
+	size_t i = 0;
+	long k = acq_pos(l->r, ri->acquisition_id, &i);
+	int rc;
+
+	l->order++;
+	if (k < 0)
+		return 0;   /* an acquisition outside the report */
+	it = &l->r->items[i];
+	rc = grow_array(&it->res, it->n_res, &l->caps[i], sizeof(*it->res));
+	if (rc)
+		return rc;
+	d = &it->res[it->n_res++];
+	memset(d, 0, sizeof(*d));
+	d->acquisition_id = ri->acquisition_id;
+	d->time_utc = rstr(l->r, ri->time_utc, &l->err);
+	d->actor = rstr(l->r, ri->actor, &l->err);
+	d->host = rstr(l->r, ri->host, &l->err);
+	d->from_byte = ri->from_byte;
+	d->order = l->order;
+	d->acq_index = (size_t)k;
+	return l->err;
+}
+
+static int resume_order(const void *a, const void *b)
+{
+	const struct fx_rpt_resume *x = a, *y = b;
+
+	if (x->acq_index != y->acq_index)
+		return x->acq_index < y->acq_index ? -1 : 1;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+static int load_resumes(struct fx_rpt *r, fx_casedb *db)
+{
+	struct resumes l = { r, NULL, 0, 0 };
+	size_t i, k;
+	int rc;
+
+	if (!r->n_items)
+		return 0;
+	if (!(l.caps = calloc(r->n_items, sizeof(*l.caps))))
+		return fx_error_set(FX_ERROR, "out of memory for the report");
+	rc = fx_casedb_resume_list(db, 0, take_resume, &l);
+	free(l.caps);
+	for (i = 0; !rc && i < r->n_items; i++) {
+		struct fx_rpt_item *it = &r->items[i];
+
+		if (it->n_res > 1)
+			qsort(it->res, it->n_res, sizeof(*it->res), resume_order);
+		for (k = 0; k < it->n_res; k++)
+			it->res[k].nth = k && it->res[k - 1].acquisition_id ==
+				it->res[k].acquisition_id ? it->res[k - 1].nth + 1 : 1;
+	}
+	return rc;
+}
+
+/* ---- anchors: checked as found when the report is made ---- */
+
+static int take_anchor(const fx_casedb_anchor_info *a, void *payload)
+{
+	struct grow *g = payload;
+	struct fx_rpt *r = g->r;
+	int rc = grow_array(&r->anchors, r->n_anchors, &g->cap,
+			    sizeof(*r->anchors));
+
+	if (rc)
+		return rc;
+	r->anchors[r->n_anchors++] = *a;
+	return 0;
+}
+
+static void load_anchors(struct fx_rpt *r, fx_casedb *db)
+{
+	struct grow g = { r, NULL, 0, 0 };
+
+	r->anchor_rc = fx_casedb_anchor_check(NULL, db, NULL, take_anchor, &g);
+	if (r->anchor_rc)
+		snprintf(r->anchor_error, sizeof(r->anchor_error), "%s",
+			 fx_error_last());
 }
 
 /* ---- the audit chain ---- */
@@ -434,6 +579,35 @@ static int item_alerts(struct fx_rpt *r, size_t *cap,
 	return rc;
 }
 
+/* A time-stamp that is missing or refused, or whose event is gone: the
+ * check's own finding, which names the anchor, its event and why. */
+static int anchor_alerts(struct fx_rpt *r, size_t *cap)
+{
+	char msg[1024];
+	size_t i;
+	int rc = 0;
+
+	if (r->anchor_rc) {
+		snprintf(msg, sizeof(msg), "The time-stamps (anchors) of the "
+			 "audit chain could not be read: %s.", r->anchor_error);
+		return alert(r, cap, FX_ALERT_ANCHOR, NULL, 0, msg);
+	}
+	for (i = 0; !rc && i < r->n_anchors; i++) {
+		const fx_casedb_anchor_info *a = &r->anchors[i];
+
+		if (a->state != FX_ANCHOR_MISSING &&
+		    a->state != FX_ANCHOR_BAD_TOKEN &&
+		    a->state != FX_ANCHOR_HEAD_GONE)
+			continue;
+		snprintf(msg, sizeof(msg), "Time-stamp %s: %s.",
+			 a->state == FX_ANCHOR_MISSING ? "missing" :
+			 a->state == FX_ANCHOR_BAD_TOKEN ? "refused" :
+			 "no longer matches the chain", a->finding);
+		rc = alert(r, cap, FX_ALERT_ANCHOR, NULL, a->id, msg);
+	}
+	return rc;
+}
+
 static int make_alerts(struct fx_rpt *r)
 {
 	char msg[1024];
@@ -452,6 +626,8 @@ static int make_alerts(struct fx_rpt *r)
 	}
 	for (i = 0; !rc && i < r->n_items; i++)
 		rc = item_alerts(r, &cap, &r->items[i]);
+	if (!rc)
+		rc = anchor_alerts(r, &cap);
 	return rc;
 }
 
@@ -495,6 +671,10 @@ int fx_rpt_load(struct fx_rpt *r, fx_casedb *db, const fx_report_options *o)
 	for (i = 0; !rc && i < r->n_items; i++)
 		rc = load_item(r, &r->items[i], db);
 	if (!rc)
+		rc = load_resumes(r, db);
+	if (!rc)
+		load_anchors(r, db);
+	if (!rc)
 		rc = load_audit(r, db, o);
 	if (!rc)
 		rc = make_alerts(r);
@@ -511,9 +691,12 @@ void fx_rpt_free(struct fx_rpt *r)
 		free(r->items[i].acq);
 		free(r->items[i].ver);
 		free(r->items[i].cus);
+		free(r->items[i].res);
+		free(r->items[i].exp);
 	}
 	free(r->items);
 	free(r->keys);
+	free(r->anchors);
 	free(r->alerts);
 	fx_arena_free(&r->mem);
 	memset(r, 0, sizeof(*r));

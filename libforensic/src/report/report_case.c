@@ -259,6 +259,80 @@ static void exhibit(struct cw *c, const struct fx_rpt_item *it)
 	end(c);
 }
 
+/* ---- the chain's RFC 3161 anchors ----
+ * Each request for a time-stamp of the chain's head is an action of the
+ * TSA (the performer, an organization named by its URL): its object is
+ * the investigation whose record the chain holds, its result the token,
+ * an observable whose ContentDataFacet holds the token's SHA-256 (the
+ * value the tools print and the log keeps). A TSA that gave no token is
+ * an action with status Fail that says why: never silent. */
+
+static void anchor_iri(struct cw *c, iri *out, const fx_casedb_anchor_info *a)
+{
+	const char *parts[] = { "anchor", case_number(c->r), a->head_hash };
+
+	fx_cg_key_iri(c, out, "action", parts, 3, a->id);
+}
+
+static void anchor_description(struct cw *c, const fx_casedb_anchor_info *a)
+{
+	char line[1024];
+
+	list(c, "uco-core:description");
+	snprintf(line, sizeof(line), "time-stamp of event %lld of the case "
+		 "database's audit chain, hash %s (imprint: SHA-256 of "
+		 "\"libforensic-anchor v1 seq=%lld hash=%s\")", (long long)a->seq,
+		 a->head_hash, (long long)a->seq, a->head_hash);
+	str(c, NULL, line);
+	snprintf(line, sizeof(line), "check: %s",
+		 fx_casedb_anchor_state_name(a->state));
+	str(c, NULL, line);
+	if (!a->stamped) {
+		snprintf(line, sizeof(line), "no time-stamp: %s", a->error);
+		str(c, NULL, line);
+	}
+	str(c, NULL, a->finding[0] ? a->finding : NULL);
+	list_end(c);
+}
+
+static void anchor_write(struct cw *c, const fx_casedb_anchor_info *a)
+{
+	fx_digests d = { FX_HASH_SHA256, "", "", "" };
+	iri id, inv, tok;
+
+	anchor_iri(c, &id, a);
+	case_iri(c, &inv);
+	fx_cg_child_iri(c, &tok, &id, "observable", "token");
+	node(c, NULL, &id, "uco-action:Action");
+	str(c, "uco-core:name", "audit chain time-stamp");
+	anchor_description(c, a);
+	str(c, "uco-action:actionStatus", a->stamped &&
+	    (a->state == FX_ANCHOR_VERIFIED || a->state == FX_ANCHOR_NOT_CHECKED)
+	    ? "Success" : "Fail");
+	when(c, "uco-action:startTime", a->requested_utc[0] ? a->requested_utc
+							    : NULL);
+	when(c, "uco-action:endTime", a->stamped ? a->token_time_utc : NULL);
+	fx_cg_agent(c, "uco-action:performer", AG_ORGANIZATION, a->tsa_url);
+	list(c, "uco-action:object");
+	ref(c, NULL, &inv);
+	list_end(c);
+	if (a->stamped) {
+		list(c, "uco-action:result");
+		ref(c, NULL, &tok);
+		list_end(c);
+	}
+	end(c);
+	if (!a->stamped)
+		return;
+	snprintf(d.sha256, sizeof(d.sha256), "%s", a->token_sha256);
+	node(c, NULL, &tok, "uco-observable:ObservableObject");
+	str(c, "uco-core:name", "RFC 3161 time-stamp token");
+	list(c, "uco-core:hasFacet");
+	fx_cg_content(c, &tok, 0, 0, &d);
+	list_end(c);
+	end(c);
+}
+
 /* ---- the graph ---- */
 
 static void investigation(struct cw *c)
@@ -289,6 +363,10 @@ static void investigation(struct cw *c)
 				fx_cg_action_kinds[k].iri(c, it, n, &id);
 				ref(c, NULL, &id);
 			}
+	}
+	for (i = 0; i < r->n_anchors; i++) {
+		anchor_iri(c, &id, &r->anchors[i]);
+		ref(c, NULL, &id);
 	}
 	list_end(c);
 	end(c);
@@ -411,6 +489,8 @@ int fx_rpt_write_case(FILE *f, const struct fx_rpt *r)
 			for (n = 0; n < fx_cg_action_kinds[k].count(it); n++)
 				fx_cg_action_kinds[k].write(&c, it, n);
 	}
+	for (i = 0; i < r->n_anchors; i++)
+		anchor_write(&c, &r->anchors[i]);
 	agents(&c);
 	audit_note(&c);
 	list_end(&c);

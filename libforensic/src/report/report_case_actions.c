@@ -305,6 +305,36 @@ static void acq_file(struct cw *c, const iri *action, size_t i,
 	end(c);
 }
 
+/* A resume's IRI: the acquisition's, "/resume/" and its number (1, 2,
+ * ... in the order they were recorded), so it needs no record of its own
+ * (a resume is an audit event). */
+static void resume_iri_of(struct cw *c, iri *out, const iri *acq, size_t nth)
+{
+	char suffix[32];
+
+	snprintf(suffix, sizeof(suffix), "resume/%zu", nth);
+	fx_cg_child_iri(c, out, acq, "investigative-action", suffix);
+}
+
+/* The acquisition's resumes as its subactions; nothing if none. */
+static void resume_refs(struct cw *c, const struct fx_rpt_item *it,
+			const fx_casedb_acquisition_info *a, const iri *acq)
+{
+	const struct fx_rpt_resume *res;
+	size_t k, n;
+	iri id;
+
+	res = fx_rpt_resumes_of(it, a->id, &n);
+	if (!n)
+		return;
+	list(c, "uco-action:subaction");
+	for (k = 0; k < n; k++) {
+		resume_iri_of(c, &id, acq, res[k].nth);
+		ref(c, NULL, &id);
+	}
+	list_end(c);
+}
+
 static void acq_write(struct cw *c, const struct fx_rpt_item *it, size_t i)
 {
 	const fx_casedb_acquisition_info *a = it->acq[i];
@@ -330,6 +360,7 @@ static void acq_write(struct cw *c, const struct fx_rpt_item *it, size_t i)
 	image_refs(c, &id, a);
 	ref(c, NULL, &rec);
 	list_end(c);
+	resume_refs(c, it, a, &id);
 	end(c);
 	acq_image(c, &id, a);
 	for (k = 0; k < a->result.n_files; k++)
@@ -479,11 +510,199 @@ static void cus_write(struct cw *c, const struct fx_rpt_item *it, size_t i)
 	end(c);
 }
 
+/* ---- resumes: actions of their own, subactions of the acquisition ----
+ * A resume is done by its own operator, on its own host, at its own time:
+ * one acquisition action has one performer, location and start, so
+ * folding the resumes into it would lose who resumed it where. */
+
+static size_t res_count(const struct fx_rpt_item *it) { return it->n_res; }
+
+static const fx_casedb_acquisition_info *res_acq(const struct fx_rpt_item *it,
+						 size_t i)
+{
+	return it->acq[it->res[i].acq_index];
+}
+
+static void res_iri(struct cw *c, const struct fx_rpt_item *it, size_t i,
+		    iri *out)
+{
+	iri acq;
+
+	acq_key(c, &acq, it, res_acq(it, i));
+	resume_iri_of(c, out, &acq, it->res[i].nth);
+}
+
+static void res_write(struct cw *c, const struct fx_rpt_item *it, size_t i)
+{
+	const struct fx_rpt_resume *r = &it->res[i];
+	const fx_casedb_acquisition_info *a = res_acq(it, i);
+	char line[96];
+	iri id, acq, dev;
+
+	acq_key(c, &acq, it, a);
+	resume_iri_of(c, &id, &acq, r->nth);
+	fx_cg_device_iri(c, &dev, it);
+	node(c, NULL, &id, "case-investigation:InvestigativeAction");
+	str(c, "uco-core:name", "acquisition resume");
+	snprintf(line, sizeof(line), "resumed from byte %llu",
+		 (unsigned long long)r->from_byte);
+	str(c, "uco-core:description", line);
+	when(c, "uco-action:startTime", r->time_utc);
+	fx_cg_agent(c, "uco-action:performer", AG_IDENTITY, r->actor);
+	fx_cg_agent(c, "uco-action:location", AG_LOCATION, r->host);
+	list(c, "uco-action:object");
+	ref(c, NULL, &dev);
+	list_end(c);
+	list(c, "uco-action:result");
+	image_refs(c, &acq, a);
+	list_end(c);
+	end(c);
+}
+
+/* ---- exports (verify export) ---- */
+
+static size_t exp_count(const struct fx_rpt_item *it) { return it->n_exp; }
+
+static void exp_iri(struct cw *c, const struct fx_rpt_item *it, size_t i,
+		    iri *out)
+{
+	const char *parts[] = { "export", it->ev.case_number,
+				it->ev.evidence.evidence_number,
+				it->exp[i].rec.time_utc };
+
+	fx_cg_key_iri(c, out, "investigative-action", parts, 4, it->exp[i].id);
+}
+
+/* The export's tool and what it was told: the format and the path. */
+static void exp_tool(struct cw *c, const iri *action,
+		     const fx_casedb_export *x)
+{
+	iri id, conf;
+
+	fx_cg_child_iri(c, &id, action, "configured-tool", "tool");
+	node(c, "uco-action:instrument", &id, "uco-tool:ConfiguredTool");
+	str(c, "uco-core:name", x->tool);
+	str(c, "uco-tool:version", x->tool_version);
+	fx_cg_child_iri(c, &conf, &id, "configuration", "configuration");
+	node(c, "uco-configuration:usesConfiguration", &conf,
+	     "uco-configuration:Configuration");
+	list(c, "uco-configuration:configurationEntry");
+	entry(c, &conf, 0, "format", x->format, "string");
+	entry(c, &conf, 1, "output", x->path, "string");
+	list_end(c);
+	end(c);
+	end(c);
+}
+
+/* References to the export's image and files (array elements). */
+static void exp_refs(struct cw *c, const iri *action, size_t n_files)
+{
+	iri id;
+	size_t i;
+
+	image_iri(c, &id, action);
+	ref(c, NULL, &id);
+	for (i = 0; i < n_files; i++) {
+		file_iri(c, &id, action, i);
+		ref(c, NULL, &id);
+	}
+}
+
+/* The verification whose read wrote the export, and its acquisition. */
+static void exp_sources(struct cw *c, const struct fx_rpt_item *it,
+			const fx_casedb_export *x,
+			const fx_casedb_acquisition_info **acq)
+{
+	size_t k;
+	iri id;
+
+	*acq = NULL;
+	for (k = 0; k < it->n_acq; k++)
+		if (it->acq[k]->id == x->acquisition_id)
+			*acq = it->acq[k];
+	list(c, "case-investigation:wasInformedBy");
+	for (k = 0; k < it->n_ver; k++)
+		if (it->ver[k].id == x->verification_id) {
+			ver_iri(c, it, k, &id);
+			ref(c, NULL, &id);
+		}
+	if (*acq) {
+		acq_key(c, &id, it, *acq);
+		ref(c, NULL, &id);
+	}
+	list_end(c);
+}
+
+static void exp_image(struct cw *c, const iri *action,
+		      const fx_casedb_export *x)
+{
+	iri id, f;
+
+	image_iri(c, &id, action);
+	node(c, NULL, &id, "uco-observable:Image");
+	list(c, "uco-core:hasFacet");
+	fx_cg_child_iri(c, &f, &id, "image-facet", "image");
+	node(c, NULL, &f, "uco-observable:ImageFacet");
+	str(c, "uco-observable:imageType", x->format);
+	end(c);
+	fx_cg_content(c, &id, 1, x->media_bytes, &x->media);
+	list_end(c);
+	end(c);
+}
+
+static void exp_write(struct cw *c, const struct fx_rpt_item *it, size_t i)
+{
+	const fx_casedb_export *x = &it->exp[i].rec;
+	const fx_casedb_acquisition_info *a;
+	char line[160];
+	iri id, acq, rec;
+	size_t k;
+
+	exp_iri(c, it, i, &id);
+	fx_cg_child_iri(c, &rec, &id, "provenance-record", "provenance-record");
+	node(c, NULL, &id, "case-investigation:InvestigativeAction");
+	str(c, "uco-core:name", "export");
+	snprintf(line, sizeof(line), "export of acquisition %lld as %s, read "
+		 "by verification %lld", (long long)x->acquisition_id,
+		 x->format, (long long)x->verification_id);
+	str(c, "uco-core:description", line);
+	/* only a verified read is recorded as an export */
+	str(c, "uco-action:actionStatus", "Success");
+	/* the record has one time: when the export was recorded, done */
+	when(c, "uco-action:endTime", x->time_utc);
+	fx_cg_agent(c, "uco-action:performer", AG_IDENTITY, x->actor);
+	fx_cg_agent(c, "uco-action:location", AG_LOCATION, x->host);
+	exp_tool(c, &id, x);
+	exp_sources(c, it, x, &a);
+	if (a) {
+		acq_key(c, &acq, it, a);
+		list(c, "uco-action:object");
+		image_refs(c, &acq, a);
+		list_end(c);
+	}
+	list(c, "uco-action:result");
+	exp_refs(c, &id, x->n_files);
+	ref(c, NULL, &rec);
+	list_end(c);
+	end(c);
+	exp_image(c, &id, x);
+	for (k = 0; k < x->n_files; k++)
+		acq_file(c, &id, k, &x->files[k]);
+	node(c, NULL, &rec, "case-investigation:ProvenanceRecord");
+	fx_cg_exhibit_numbers(c, it);
+	list(c, "uco-core:object");
+	exp_refs(c, &id, x->n_files);
+	list_end(c);
+	end(c);
+}
+
 /* ---- the kinds of action: a new kind is one more row ---- */
 
 const struct fx_cg_action_kind fx_cg_action_kinds[] = {
 	{ acq_count, acq_iri, acq_write },
+	{ res_count, res_iri, res_write },
 	{ ver_count, ver_iri, ver_write },
+	{ exp_count, exp_iri, exp_write },
 	{ cus_count, cus_iri, cus_write },
 };
 

@@ -14,7 +14,10 @@
  *
  * Everything else (case, evidence item, the acquisition's tool, host,
  * command line and times, write-block state, verifications, custody, the
- * audit chain) is in the namespace urn:libforensic:report:1 (prefix fx),
+ * audit chain, and what DFXML has no element for: an acquisition's
+ * copies (fx:image_set), its resumes (fx:resume), the item's exports
+ * (fx:export) and the chain's RFC 3161 anchors (fx:anchor in fx:audit))
+ * is in the namespace urn:libforensic:report:1 (prefix fx),
  * which the schema admits wherever it allows elements of other namespaces.
  * A value the database does not hold is left out. Recorded text is always
  * element content (attributes carry numbers and fixed words only), escaped
@@ -139,22 +142,60 @@ static void source(FILE *f, const struct fx_rpt *r)
 	size_t i, j, k, n = 0;
 
 	for (i = 0; i < r->n_items; i++)
-		for (j = 0; j < r->items[i].n_acq; j++)
-			n += r->items[i].acq[j]->result.n_files;
+		for (j = 0; j < r->items[i].n_acq; j++) {
+			const fx_casedb_acquisition_info *a = r->items[i].acq[j];
+
+			n += a->result.n_files;
+			for (k = 0; k < a->n_image_sets; k++)
+				n += a->image_sets[k].n_files;
+		}
 	if (!n)
 		return;
 	fputs("  <source>\n", f);
 	for (i = 0; i < r->n_items; i++)
 		for (j = 0; j < r->items[i].n_acq; j++) {
-			const fx_casedb_result *x = &r->items[i].acq[j]->result;
+			const fx_casedb_acquisition_info *a = r->items[i].acq[j];
+			size_t s;
 
-			for (k = 0; k < x->n_files; k++)
-				el(f, 4, "image_filename", x->files[k].path);
+			for (k = 0; k < a->result.n_files; k++)
+				el(f, 4, "image_filename", a->result.files[k].path);
+			/* the copies' files too (acquire --copy) */
+			for (s = 0; s < a->n_image_sets; s++)
+				for (k = 0; k < a->image_sets[s].n_files; k++)
+					el(f, 4, "image_filename",
+					   a->image_sets[s].files[k].path);
 		}
 	fputs("  </source>\n", f);
 }
 
 /* ---- report-level metadata ---- */
+
+/* The chain's RFC 3161 anchors as checked when the report was made. */
+static void anchors(FILE *f, const struct fx_rpt *r)
+{
+	size_t i;
+
+	el(f, 6, "fx:anchors_error", r->anchor_rc ? r->anchor_error : NULL);
+	for (i = 0; i < r->n_anchors; i++) {
+		const fx_casedb_anchor_info *a = &r->anchors[i];
+
+		fprintf(f, "      <fx:anchor id=\"%lld\" seq=\"%lld\" "
+			"status=\"%s\" check=\"%s\">\n", (long long)a->id,
+			(long long)a->seq, a->stamped ? "stamped" : "failed",
+			fx_casedb_anchor_state_name(a->state));
+		el(f, 8, "fx:head_hash", a->head_hash);
+		el(f, 8, "fx:tsa_url", a->tsa_url);
+		el(f, 8, "fx:requested_utc", a->requested_utc[0]
+		   ? a->requested_utc : NULL);
+		el(f, 8, "fx:error", a->stamped ? NULL : a->error);
+		if (a->stamped) {
+			hashdigest(f, 8, "sha256", a->token_sha256);
+			el(f, 8, "fx:token_time_utc", a->token_time_utc);
+		}
+		el(f, 8, "fx:finding", a->finding[0] ? a->finding : NULL);
+		fputs("      </fx:anchor>\n", f);
+	}
+}
 
 static void audit(FILE *f, const struct fx_rpt *r)
 {
@@ -197,6 +238,7 @@ static void audit(FILE *f, const struct fx_rpt *r)
 		el(f, 8, "fx:registered_utc", r->keys[i].registered_utc);
 		fputs("      </fx:signing_key>\n", f);
 	}
+	anchors(f, r);
 	fputs("    </fx:audit>\n", f);
 }
 
@@ -262,6 +304,67 @@ static void identity(FILE *f, int ind, const fx_source_info *s)
 	fprintf(f, "%*s</fx:source_identity>\n", ind, "");
 }
 
+/* Files in segment order, as fx:image_file elements at ind. */
+static void files(FILE *f, int ind, const fx_image_file *x, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		fprintf(f, "%*s<fx:image_file segment=\"%zu\" size=\"%llu\"",
+			ind, "", i + 1, (unsigned long long)x[i].size);
+		if (x[i].allocated_known)
+			fprintf(f, " allocated=\"%llu\"",
+				(unsigned long long)x[i].allocated);
+		fputs(">\n", f);
+		el(f, ind + 2, "fx:path", x[i].path);
+		hashdigest(f, ind + 2, "sha256", x[i].sha256);
+		fprintf(f, "%*s</fx:image_file>\n", ind, "");
+	}
+}
+
+/* The destinations of a run with copies (acquire --copy), each with how
+ * it ended; a copy's files (TARGET's are the acquisition's). */
+static void image_sets(FILE *f, const fx_casedb_acquisition_info *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_image_sets; i++) {
+		const fx_casedb_image_set *s = &a->image_sets[i];
+
+		fprintf(f, "      <fx:image_set copy_number=\"%u\" status=\"%s\" "
+			"bytes_written=\"%llu\"", s->copy_number,
+			fx_status_name(s->status),
+			(unsigned long long)s->bytes_written);
+		if (s->failed_at != UINT64_MAX)
+			fprintf(f, " failed_at=\"%llu\"",
+				(unsigned long long)s->failed_at);
+		fputs(">\n", f);
+		el(f, 8, "fx:target", s->target);
+		el(f, 8, "fx:format", s->format);
+		el(f, 8, "fx:error", s->error);
+		files(f, 8, s->files, s->n_files);
+		fputs("      </fx:image_set>\n", f);
+	}
+}
+
+/* Each resume of the run (acquire --resume), oldest first. */
+static void resumes(FILE *f, const struct fx_rpt_item *it,
+		    const fx_casedb_acquisition_info *a)
+{
+	const struct fx_rpt_resume *res;
+	size_t i, n;
+
+	res = fx_rpt_resumes_of(it, a->id, &n);
+	for (i = 0; i < n; i++) {
+		fprintf(f, "      <fx:resume order=\"%zu\" from_byte=\"%llu\">\n",
+			res[i].nth, (unsigned long long)res[i].from_byte);
+		el(f, 8, "fx:time_utc", res[i].time_utc);
+		el(f, 8, "fx:operator", res[i].actor);
+		el(f, 8, "fx:host", res[i].host);
+		fputs("      </fx:resume>\n", f);
+	}
+}
+
 static void acq_record(FILE *f, const struct fx_rpt_item *it,
 		       const fx_casedb_acquisition_info *a)
 {
@@ -269,7 +372,6 @@ static void acq_record(FILE *f, const struct fx_rpt_item *it,
 	const fx_casedb_result *x = &a->result;
 	char buf[32];
 	int64_t us;
-	size_t i;
 
 	fprintf(f, "    <fx:acquisition id=\"%lld\" status=\"%s\">\n",
 		(long long)a->id, fx_status_name(a->status));
@@ -303,17 +405,9 @@ static void acq_record(FILE *f, const struct fx_rpt_item *it,
 	el_u64(f, 6, "fx:bytes_acquired", x->bytes);
 	fprintf(f, "      <fx:unreadable ranges=\"%zu\" sectors=\"%llu\"/>\n",
 		x->n_bad, (unsigned long long)fx_rpt_bad_total(a));
-	for (i = 0; i < x->n_files; i++) {
-		fprintf(f, "      <fx:image_file segment=\"%zu\" size=\"%llu\"",
-			i + 1, (unsigned long long)x->files[i].size);
-		if (x->files[i].allocated_known)
-			fprintf(f, " allocated=\"%llu\"",
-				(unsigned long long)x->files[i].allocated);
-		fputs(">\n", f);
-		el(f, 8, "fx:path", x->files[i].path);
-		hashdigest(f, 8, "sha256", x->files[i].sha256);
-		fputs("      </fx:image_file>\n", f);
-	}
+	files(f, 6, x->files, x->n_files);
+	image_sets(f, a);
+	resumes(f, it, a);
 	fputs("    </fx:acquisition>\n", f);
 }
 
@@ -400,6 +494,29 @@ static void verification(FILE *f, const fx_casedb_verification_info *v)
 	fputs("    </fx:verification>\n", f);
 }
 
+/* An export (verify export): what, where, when, by whom, the media's
+ * hashes as read and the files written. */
+static void export_record(FILE *f, const fx_casedb_export_info *e)
+{
+	const fx_casedb_export *x = &e->rec;
+
+	fprintf(f, "    <fx:export id=\"%lld\" acquisition_id=\"%lld\" "
+		"verification_id=\"%lld\" format=\"", (long long)e->id,
+		(long long)x->acquisition_id, (long long)x->verification_id);
+	fx_rpt_put_markup(f, x->format);
+	fprintf(f, "\" media_bytes=\"%llu\">\n",
+		(unsigned long long)x->media_bytes);
+	el(f, 6, "fx:path", x->path);
+	el(f, 6, "fx:time_utc", x->time_utc);
+	el(f, 6, "fx:actor", x->actor);
+	el(f, 6, "fx:host", x->host);
+	el(f, 6, "fx:program", x->tool);
+	el(f, 6, "fx:version", x->tool_version);
+	hashset(f, 6, &x->media);
+	files(f, 6, x->files, x->n_files);
+	fputs("    </fx:export>\n", f);
+}
+
 static void custody(FILE *f, const fx_casedb_custody_info *c, size_t order)
 {
 	fprintf(f, "    <fx:custody id=\"%lld\" order=\"%zu\">\n",
@@ -433,6 +550,8 @@ static void evidence(FILE *f, const struct fx_rpt_item *it)
 			(long long)it->acq[i]->id);
 	for (i = 0; i < it->n_ver; i++)
 		verification(f, &it->ver[i]);
+	for (i = 0; i < it->n_exp; i++)
+		export_record(f, &it->exp[i]);
 	for (i = 0; i < it->n_cus; i++)
 		custody(f, &it->cus[i], i + 1);
 	fputs("  </fx:evidence>\n", f);

@@ -307,11 +307,13 @@ static void source_files(FILE *f, const fx_casedb_acquisition *r)
 }
 
 /* Status, who ran it, how, when, and with what settings: table rows. */
-static void acq_rows(FILE *f, const fx_casedb_acquisition_info *a)
+static void acq_rows(FILE *f, const struct fx_rpt_item *it,
+		     const fx_casedb_acquisition_info *a)
 {
 	const fx_casedb_acquisition *r = &a->rec;
 	char buf[128], *params;
 	int64_t us;
+	size_t n;
 
 	fprintf(f, "<tr><th>Status</th><td class=\"%s\">%s</td></tr>\n",
 		a->status == FX_STATUS_COMPLETED ? "pass"
@@ -352,6 +354,44 @@ static void acq_rows(FILE *f, const fx_casedb_acquisition_info *a)
 	kv_u64(f, "Block size", r->block_size, " bytes");
 	fprintf(f, "<tr><th>Bytes acquired</th><td>%llu</td></tr>\n",
 		(unsigned long long)a->result.bytes);
+	fx_rpt_resumes_of(it, a->id, &n);
+	if (n)
+		fprintf(f, "<tr><th>Resumed</th><td>%zu time%s (below)</td></tr>\n",
+			n, n == 1 ? "" : "s");
+	else
+		kv(f, "Resumed", "no");
+	n = fx_rpt_exports_of(it, a->id);
+	if (n)
+		fprintf(f, "<tr><th>Exported</th><td>%zu time%s (see Export)"
+			"</td></tr>\n", n, n == 1 ? "" : "s");
+}
+
+/* Each resume of an interrupted run (acquire --resume): when, from which
+ * byte, by whom and where. */
+static void resumes(FILE *f, const struct fx_rpt_item *it,
+		    const fx_casedb_acquisition_info *a)
+{
+	const struct fx_rpt_resume *res;
+	size_t i, n;
+
+	res = fx_rpt_resumes_of(it, a->id, &n);
+	if (!n)
+		return;
+	fputs("<h4>Resumes (acquire --resume)</h4>\n<table>\n<thead><tr>"
+	      "<th>#</th><th>Time (UTC)</th><th>From byte</th><th>Operator</th>"
+	      "<th>Host</th></tr></thead>\n<tbody>\n", f);
+	for (i = 0; i < n; i++) {
+		fprintf(f, "<tr><td class=\"n\">%zu</td><td class=\"t\">",
+			res[i].nth);
+		val(f, res[i].time_utc);
+		fprintf(f, "</td><td class=\"n\">%llu</td><td>",
+			(unsigned long long)res[i].from_byte);
+		val(f, res[i].actor);
+		fputs("</td><td>", f);
+		val(f, res[i].host);
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
 }
 
 static void acquisition(FILE *f, const struct fx_rpt_item *it,
@@ -362,7 +402,7 @@ static void acquisition(FILE *f, const struct fx_rpt_item *it,
 
 	fprintf(f, "<h3>Acquisition %lld</h3>\n<table class=\"kv\">\n",
 		(long long)a->id);
-	acq_rows(f, a);
+	acq_rows(f, it, a);
 	if (!differs)
 		kv(f, "Source identity", "as in the evidence record above");
 	fputs("</table>\n", f);
@@ -379,6 +419,7 @@ static void acquisition(FILE *f, const struct fx_rpt_item *it,
 	source_files(f, &a->rec);
 	image_files(f, &a->result);
 	image_sets(f, a);
+	resumes(f, it, a);
 }
 
 /* The pieces of a sentence: text escaped, hashes unbreakable. */
@@ -505,6 +546,37 @@ static void verification(FILE *f, const struct fx_rpt_item *it,
 		windows_table(f, v->rec.windows, v->rec.n_windows);
 }
 
+/* An export of an acquisition's verified media (verify export). */
+static void export_record(FILE *f, const fx_casedb_export_info *e)
+{
+	const fx_casedb_export *x = &e->rec;
+	fx_casedb_result files;
+	char buf[64];
+
+	fprintf(f, "<h3>Export %lld (of acquisition %lld)</h3>\n<table "
+		"class=\"kv\">\n", (long long)e->id,
+		(long long)x->acquisition_id);
+	kv(f, "Format", x->format);
+	kv(f, "Destination", x->path);
+	kv(f, "Time (UTC)", x->time_utc);
+	kv(f, "By", x->actor);
+	kv(f, "Host", x->host);
+	kv(f, "Tool", x->tool);
+	kv(f, "Tool version", x->tool_version);
+	snprintf(buf, sizeof(buf), "verification %lld (verified)",
+		 (long long)x->verification_id);
+	kv(f, "Read by", buf);
+	fprintf(f, "<tr><th>Media bytes</th><td>%llu</td></tr>\n",
+		(unsigned long long)x->media_bytes);
+	fputs("</table>\n<h4>Media hashes (of the data read and written)"
+	      "</h4>\n", f);
+	hashes_table(f, &x->media);
+	memset(&files, 0, sizeof(files));
+	files.files = x->files;
+	files.n_files = x->n_files;
+	image_files(f, &files);
+}
+
 static void custody(FILE *f, const struct fx_rpt_item *it)
 {
 	size_t i;
@@ -574,6 +646,10 @@ static void item(FILE *f, const struct fx_rpt_item *it, size_t index)
 		      "item.</p>\n", f);
 	for (i = 0; i < it->n_ver; i++)
 		verification(f, it, &it->ver[i]);
+	if (!it->n_exp)
+		fputs("<p>No export is recorded for this evidence item.</p>\n", f);
+	for (i = 0; i < it->n_exp; i++)
+		export_record(f, &it->exp[i]);
 	custody(f, it);
 	fputs("</section>\n", f);
 }
@@ -664,6 +740,49 @@ static void summary(FILE *f, const struct fx_rpt *r)
 	fputs("</tbody></table>\n", f);
 }
 
+/* The chain's RFC 3161 anchors as checked when the report was made. */
+static void anchors(FILE *f, const struct fx_rpt *r)
+{
+	size_t i;
+
+	fputs("<h3>Time-stamps of the chain (RFC 3161 anchors)</h3>\n", f);
+	if (r->anchor_rc) {
+		fputs("<p><span class=\"fail\">NOT READ</span>: ", f);
+		esc(f, r->anchor_error);
+		fputs("</p>\n", f);
+		return;
+	}
+	if (!r->n_anchors) {
+		fputs("<p>None recorded (the chain was never anchored: no "
+		      "--tsa).</p>\n", f);
+		return;
+	}
+	for (i = 0; i < r->n_anchors; i++) {
+		const fx_casedb_anchor_info *a = &r->anchors[i];
+		int ok = a->state == FX_ANCHOR_VERIFIED ||
+			 a->state == FX_ANCHOR_NOT_CHECKED;
+
+		fprintf(f, "<h4>Anchor %lld of event %lld</h4>\n<table "
+			"class=\"kv\">\n<tr><th>Result</th><td class=\"%s\">%s"
+			"</td></tr>\n", (long long)a->id, (long long)a->seq,
+			ok ? "pass" : "fail", fx_rpt_anchor_meaning(a->state));
+		kv(f, "TSA", a->tsa_url);
+		kv(f, "Requested (UTC)", a->requested_utc[0] ? a->requested_utc
+							    : NULL);
+		if (a->stamped)
+			kv(f, "Time-stamp (UTC)", a->token_time_utc);
+		else
+			kv(f, "Why none", a->error);
+		kv_hash(f, "Head hash", a->head_hash);
+		if (a->stamped)
+			kv_hash(f, "Token SHA-256", a->token_sha256);
+		if (a->state != FX_ANCHOR_NOT_CHECKED &&
+		    a->state != FX_ANCHOR_MISSING && a->finding[0])
+			kv(f, "Finding", a->finding);
+		fputs("</table>\n", f);
+	}
+}
+
 static void audit(FILE *f, const struct fx_rpt *r)
 {
 	size_t i;
@@ -719,6 +838,7 @@ static void audit(FILE *f, const struct fx_rpt *r)
 		fputs("</span></td></tr>\n", f);
 	}
 	fputs("</table>\n", f);
+	anchors(f, r);
 }
 
 static void signature(FILE *f, const struct fx_rpt *r)

@@ -15,6 +15,19 @@
 /* ---- the model: everything a report says, read before a byte is written.
  * Built by fx_rpt_load (report.c), read-only for the format writers. ---- */
 
+/* A resume of an acquisition (acquire --resume), as recorded by its
+ * acquisition.resume event. */
+struct fx_rpt_resume {
+	int64_t acquisition_id;
+	const char *time_utc;
+	const char *actor;                    /* the operator */
+	const char *host;
+	uint64_t from_byte;
+	size_t nth;                           /* 1, 2, ... per acquisition */
+	size_t order;                         /* in the log (for sorting) */
+	size_t acq_index;                     /* its acquisition in acq[] */
+};
+
 /* One evidence item with what the database records about it. */
 struct fx_rpt_item {
 	fx_casedb_case_info kase;             /* its case */
@@ -25,18 +38,25 @@ struct fx_rpt_item {
 	size_t n_ver;
 	fx_casedb_custody_info *cus;          /* in time order */
 	size_t n_cus;
+	/* resumes, grouped by acquisition in acq's order, oldest first */
+	struct fx_rpt_resume *res;
+	size_t n_res;
+	fx_casedb_export_info *exp;           /* by id, with their files */
+	size_t n_exp;
 };
 
 /* Something the reader must see on the first page. */
 enum fx_rpt_alert_kind {
 	FX_ALERT_VERIFICATION,  /* a verification did not pass */
 	FX_ALERT_ACQUISITION,   /* an acquisition did not complete */
-	FX_ALERT_AUDIT          /* the audit chain is broken or unchecked */
+	FX_ALERT_AUDIT,         /* the audit chain is broken or unchecked */
+	FX_ALERT_ANCHOR         /* a time-stamp is missing or refused, or
+				 * its event is gone */
 };
 
 struct fx_rpt_alert {
 	enum fx_rpt_alert_kind kind;
-	const struct fx_rpt_item *item;  /* NULL for FX_ALERT_AUDIT */
+	const struct fx_rpt_item *item;  /* NULL for the audit and anchors */
 	int64_t record_id;               /* verification or acquisition id */
 	const char *message;             /* one sentence, plain text */
 };
@@ -59,6 +79,13 @@ struct fx_rpt {
 	fx_casedb_audit_head head;        /* the log as stored */
 	fx_casedb_key_info *keys;
 	size_t n_keys;
+	/* RFC 3161 anchors of the chain, by id, as fx_casedb_anchor_check()
+	 * found them when the report was made (without a CA: a token's
+	 * signature is not checked; the database holds no CA) */
+	fx_casedb_anchor_info *anchors;
+	size_t n_anchors;
+	int anchor_rc;                    /* 0, or why they could not be read */
+	char anchor_error[512];
 	struct fx_rpt_alert *alerts;
 	size_t n_alerts;
 	fx_arena mem;                     /* everything the model copied */
@@ -115,6 +142,15 @@ enum fx_rpt_cmp fx_rpt_hash_cmp(const char *computed, const char *recorded);
 /* The acquisition of item a verification names (NULL if none). */
 const fx_casedb_acquisition_info *fx_rpt_acq_of(const struct fx_rpt_item *it,
 						const fx_casedb_verification_info *v);
+/* The resumes of acquisition acq_id (*n of them, oldest first; NULL if
+ * none). */
+const struct fx_rpt_resume *fx_rpt_resumes_of(const struct fx_rpt_item *it,
+					      int64_t acq_id, size_t *n);
+/* How many exports of the item are of acquisition acq_id. */
+size_t fx_rpt_exports_of(const struct fx_rpt_item *it, int64_t acq_id);
+/* "stamped", "missing", ... : an anchor's state as the reports word it:
+ * "time-stamped; the TSA's signature not checked" etc. */
+const char *fx_rpt_anchor_meaning(fx_casedb_anchor_state s);
 /* Total unreadable sectors of an acquisition. */
 uint64_t fx_rpt_bad_total(const fx_casedb_acquisition_info *a);
 /* Nonzero when the two identities differ in any field. */

@@ -214,6 +214,26 @@ static void image_sets(fx_json *w, const fx_casedb_acquisition_info *a)
 	arr_end(w);
 }
 
+/* Each resume of the acquisition (acquire --resume), oldest first. */
+static void resumes(fx_json *w, const struct fx_rpt_item *it,
+		    const fx_casedb_acquisition_info *a)
+{
+	const struct fx_rpt_resume *res;
+	size_t i, n;
+
+	res = fx_rpt_resumes_of(it, a->id, &n);
+	arr(w, "resumes");
+	for (i = 0; i < n; i++) {
+		obj(w, NULL);
+		str(w, "time_utc", res[i].time_utc);
+		num(w, "from_byte", res[i].from_byte);
+		str(w, "operator", res[i].actor);
+		str(w, "host", res[i].host);
+		obj_end(w);
+	}
+	arr_end(w);
+}
+
 static void duration(fx_json *w, const char *start, const char *end)
 {
 	char buf[32];
@@ -228,7 +248,8 @@ static void duration(fx_json *w, const char *start, const char *end)
 	}
 }
 
-static void acquisition(fx_json *w, const fx_casedb_acquisition_info *a)
+static void acquisition(fx_json *w, const struct fx_rpt_item *it,
+			const fx_casedb_acquisition_info *a)
 {
 	const fx_casedb_acquisition *r = &a->rec;
 
@@ -266,6 +287,7 @@ static void acquisition(fx_json *w, const fx_casedb_acquisition_info *a)
 	image_files(w, &a->result);
 	source_files(w, &a->rec);
 	image_sets(w, a);
+	resumes(w, it, a);
 	obj_end(w);
 }
 
@@ -305,6 +327,38 @@ static void verification(fx_json *w, const struct fx_rpt_item *it,
 	windows(w, v->rec.windows, v->rec.n_windows);
 	comparison(w, v, fx_rpt_acq_of(it, v));
 	obj_end(w);
+}
+
+/* The exports of the item's acquisitions (verify export), by id. */
+static void exports(fx_json *w, const struct fx_rpt_item *it)
+{
+	size_t i;
+
+	arr(w, "exports");
+	for (i = 0; i < it->n_exp; i++) {
+		const fx_casedb_export *x = &it->exp[i].rec;
+		fx_casedb_result files;
+
+		obj(w, NULL);
+		num(w, "id", (uint64_t)it->exp[i].id);
+		num(w, "acquisition_id", (uint64_t)x->acquisition_id);
+		num(w, "verification_id", (uint64_t)x->verification_id);
+		str(w, "time_utc", x->time_utc);
+		str(w, "actor", x->actor);
+		str(w, "host", x->host);
+		str(w, "tool", x->tool);
+		str(w, "tool_version", x->tool_version);
+		str(w, "format", x->format);
+		str(w, "path", x->path);
+		num(w, "media_bytes", x->media_bytes);
+		hashes(w, &x->media);
+		memset(&files, 0, sizeof(files));
+		files.files = x->files;
+		files.n_files = x->n_files;
+		image_files(w, &files);
+		obj_end(w);
+	}
+	arr_end(w);
 }
 
 static void custody(fx_json *w, const struct fx_rpt_item *it)
@@ -347,12 +401,13 @@ static void item(fx_json *w, const struct fx_rpt_item *it)
 	source(w, "source", &e->source);
 	arr(w, "acquisitions");
 	for (i = 0; i < it->n_acq; i++)
-		acquisition(w, it->acq[i]);
+		acquisition(w, it, it->acq[i]);
 	arr_end(w);
 	arr(w, "verifications");
 	for (i = 0; i < it->n_ver; i++)
 		verification(w, it, &it->ver[i]);
 	arr_end(w);
+	exports(w, it);
 	custody(w, it);
 	obj_end(w);
 }
@@ -361,7 +416,8 @@ static void item(fx_json *w, const struct fx_rpt_item *it)
 
 static void alerts(fx_json *w, const struct fx_rpt *r)
 {
-	static const char *kinds[] = { "verification", "acquisition", "audit" };
+	static const char *kinds[] = { "verification", "acquisition", "audit",
+				       "anchor" };
 	size_t i;
 
 	arr(w, "attention");
@@ -375,6 +431,34 @@ static void alerts(fx_json *w, const struct fx_rpt *r)
 		    a->item ? a->item->ev.evidence.evidence_number : NULL);
 		num0(w, "record_id", (uint64_t)a->record_id);
 		str(w, "message", a->message);
+		obj_end(w);
+	}
+	arr_end(w);
+}
+
+/* The chain's RFC 3161 anchors as checked when the report was made. */
+static void anchors(fx_json *w, const struct fx_rpt *r)
+{
+	size_t i;
+
+	str(w, "anchors_error", r->anchor_rc ? r->anchor_error : NULL);
+	arr(w, "anchors");
+	for (i = 0; i < r->n_anchors; i++) {
+		const fx_casedb_anchor_info *a = &r->anchors[i];
+
+		obj(w, NULL);
+		num(w, "id", (uint64_t)a->id);
+		num(w, "seq", (uint64_t)a->seq);
+		str(w, "head_hash", a->head_hash);
+		str(w, "tsa_url", a->tsa_url);
+		str(w, "requested_utc", a->requested_utc[0] ? a->requested_utc
+							    : NULL);
+		str(w, "status", a->stamped ? "stamped" : "failed");
+		str(w, "error", a->stamped ? NULL : a->error);
+		str(w, "token_sha256", a->stamped ? a->token_sha256 : NULL);
+		str(w, "token_time_utc", a->stamped ? a->token_time_utc : NULL);
+		str(w, "check", fx_casedb_anchor_state_name(a->state));
+		str(w, "finding", a->finding[0] ? a->finding : NULL);
 		obj_end(w);
 	}
 	arr_end(w);
@@ -417,6 +501,7 @@ static void audit(fx_json *w, const struct fx_rpt *r)
 		obj_end(w);
 	}
 	arr_end(w);
+	anchors(w, r);
 	obj_end(w);
 }
 

@@ -349,7 +349,30 @@ static void image_sets(FILE *f, const fx_casedb_acquisition_info *a)
 	}
 }
 
-static void acq_fields(FILE *f, const fx_casedb_acquisition_info *a);
+/* Each resume of an interrupted run (acquire --resume): when, from which
+ * byte, by whom and where. */
+static void resumes(FILE *f, const struct fx_rpt_item *it,
+		    const fx_casedb_acquisition_info *a)
+{
+	const struct fx_rpt_resume *res;
+	char title[64];
+	size_t i, n;
+
+	res = fx_rpt_resumes_of(it, a->id, &n);
+	for (i = 0; i < n; i++) {
+		snprintf(title, sizeof(title), "Resume %zu:", res[i].nth);
+		fputc('\n', f);
+		para(f, 2, title);
+		field(f, 4, "Time (UTC)", res[i].time_utc);
+		fieldf(f, 4, "From byte", "%llu",
+		       (unsigned long long)res[i].from_byte);
+		field(f, 4, "Operator", res[i].actor);
+		field(f, 4, "Host", res[i].host);
+	}
+}
+
+static void acq_fields(FILE *f, const struct fx_rpt_item *it,
+		       const fx_casedb_acquisition_info *a);
 
 static void acquisition(FILE *f, const struct fx_rpt_item *it,
 			const fx_casedb_acquisition_info *a)
@@ -359,7 +382,7 @@ static void acquisition(FILE *f, const struct fx_rpt_item *it,
 
 	snprintf(title, sizeof(title), "Acquisition %lld", (long long)a->id);
 	heading(f, title, '-');
-	acq_fields(f, a);
+	acq_fields(f, it, a);
 	if (fx_rpt_source_differs(&r->evidence.source, &it->ev.evidence.source)) {
 		para(f, 2, "Source identity seen by this acquisition (differs "
 			"from the evidence record):");
@@ -377,14 +400,17 @@ static void acquisition(FILE *f, const struct fx_rpt_item *it,
 	fputc('\n', f);
 	image_files(f, &a->result);
 	image_sets(f, a);
+	resumes(f, it, a);
 }
 
 /* Who ran it, how, when, and with what settings. */
-static void acq_fields(FILE *f, const fx_casedb_acquisition_info *a)
+static void acq_fields(FILE *f, const struct fx_rpt_item *it,
+		       const fx_casedb_acquisition_info *a)
 {
 	const fx_casedb_acquisition *r = &a->rec;
 	char buf[256], *params;
 	int64_t us;
+	size_t n;
 
 	field(f, 2, "Status", fx_status_name(a->status));
 	if (a->status_note)
@@ -429,6 +455,15 @@ static void acq_fields(FILE *f, const fx_casedb_acquisition_info *a)
 		field(f, 2, "Block size", FX_NOT_RECORDED);
 	fieldf(f, 2, "Bytes acquired", "%llu",
 	       (unsigned long long)a->result.bytes);
+	fx_rpt_resumes_of(it, a->id, &n);
+	if (n)
+		fieldf(f, 2, "Resumed", "%zu time%s (below)", n, n == 1 ? "" : "s");
+	else
+		field(f, 2, "Resumed", "no");
+	n = fx_rpt_exports_of(it, a->id);
+	if (n)
+		fieldf(f, 2, "Exported", "%zu time%s (see Export)", n,
+		       n == 1 ? "" : "s");
 }
 
 static void comparison(FILE *f, const fx_casedb_verification_info *v,
@@ -588,6 +623,37 @@ static void verification(FILE *f, const struct fx_rpt_item *it,
 		windows(f, v->rec.windows, v->rec.n_windows);
 }
 
+/* An export of an acquisition's verified media (verify export): what,
+ * where, when, by whom, the media's hashes as read and each file
+ * written. */
+static void export_record(FILE *f, const fx_casedb_export_info *e)
+{
+	const fx_casedb_export *x = &e->rec;
+	fx_casedb_result files;
+	char title[96];
+
+	snprintf(title, sizeof(title), "Export %lld (of acquisition %lld)",
+		 (long long)e->id, (long long)x->acquisition_id);
+	heading(f, title, '-');
+	field(f, 2, "Format", x->format);
+	field(f, 2, "Destination", x->path);
+	field(f, 2, "Time (UTC)", x->time_utc);
+	field(f, 2, "By", x->actor);
+	field(f, 2, "Host", x->host);
+	field(f, 2, "Tool", x->tool);
+	field(f, 2, "Tool version", x->tool_version);
+	fieldf(f, 2, "Read by", "verification %lld (verified)",
+	       (long long)x->verification_id);
+	fieldf(f, 2, "Media bytes", "%llu", (unsigned long long)x->media_bytes);
+	para(f, 2, "Media hashes (of the data read and written):");
+	hashes(f, 4, &x->media);
+	fputc('\n', f);
+	memset(&files, 0, sizeof(files));
+	files.files = x->files;
+	files.n_files = x->n_files;
+	image_files(f, &files);
+}
+
 static void custody(FILE *f, const struct fx_rpt_item *it)
 {
 	char title[96];
@@ -645,6 +711,12 @@ static void item(FILE *f, const struct fx_rpt_item *it)
 	}
 	for (i = 0; i < it->n_ver; i++)
 		verification(f, it, &it->ver[i]);
+	if (!it->n_exp) {
+		fputc('\n', f);
+		para(f, 0, "No export is recorded for this evidence item.");
+	}
+	for (i = 0; i < it->n_exp; i++)
+		export_record(f, &it->exp[i]);
 	custody(f, it);
 }
 
@@ -691,6 +763,50 @@ static void summary(FILE *f, const struct fx_rpt *r)
 		strncat(buf, part, sizeof(buf) - strlen(buf) - 1);
 		fputs("  ", f);
 		wrap(f, buf, 2, 4);
+	}
+}
+
+/* The RFC 3161 time-stamps of the chain's head, as checked when the
+ * report was made; a missing one says why the TSA gave none. */
+static void anchors(FILE *f, const struct fx_rpt *r)
+{
+	char buf[256];
+	size_t i;
+
+	if (r->anchor_rc) {
+		field(f, 2, "Time-stamps", "NOT READ");
+		field(f, 4, "Why", r->anchor_error);
+		return;
+	}
+	if (!r->n_anchors) {
+		field(f, 2, "Time-stamps", "none recorded (the chain was never "
+		      "anchored: no --tsa)");
+		return;
+	}
+	snprintf(buf, sizeof(buf), "Time-stamps (RFC 3161 anchors of the "
+		 "chain's head, checked when this report was made):");
+	para(f, 2, buf);
+	for (i = 0; i < r->n_anchors; i++) {
+		const fx_casedb_anchor_info *a = &r->anchors[i];
+
+		snprintf(buf, sizeof(buf), "Anchor %lld of event %lld (head: "
+			 "the event's hash; token: SHA-256 of the stored "
+			 "reply):", (long long)a->id, (long long)a->seq);
+		para(f, 4, buf);
+		field(f, 6, "Result", fx_rpt_anchor_meaning(a->state));
+		field(f, 6, "TSA", a->tsa_url);
+		field(f, 6, "Requested (UTC)", a->requested_utc[0]
+		      ? a->requested_utc : NULL);
+		if (a->stamped)
+			field(f, 6, "Time-stamp (UTC)", a->token_time_utc);
+		else
+			field(f, 6, "Why none", a->error);
+		hash_line(f, 6, "Head", a->head_hash);
+		if (a->stamped)
+			hash_line(f, 6, "Token", a->token_sha256);
+		if (a->state != FX_ANCHOR_NOT_CHECKED &&
+		    a->state != FX_ANCHOR_MISSING && a->finding[0])
+			field(f, 6, "Finding", a->finding);
 	}
 }
 
@@ -743,6 +859,7 @@ static void audit(FILE *f, const struct fx_rpt *r)
 		para(f, 2, buf);
 		hash_line(f, 4, "Public", r->keys[i].public_key);
 	}
+	anchors(f, r);
 }
 
 static void attention(FILE *f, const struct fx_rpt *r)

@@ -231,6 +231,49 @@ const fx_casedb_acquisition_info *fx_rpt_acq_of(const struct fx_rpt_item *it,
 	return NULL;
 }
 
+const struct fx_rpt_resume *fx_rpt_resumes_of(const struct fx_rpt_item *it,
+					      int64_t acq_id, size_t *n)
+{
+	size_t i, k;
+
+	for (i = 0; i < it->n_res && it->res[i].acquisition_id != acq_id; i++)
+		;
+	for (k = i; k < it->n_res && it->res[k].acquisition_id == acq_id; k++)
+		;
+	*n = k - i;
+	return k > i ? &it->res[i] : NULL;
+}
+
+size_t fx_rpt_exports_of(const struct fx_rpt_item *it, int64_t acq_id)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < it->n_exp; i++)
+		n += it->exp[i].rec.acquisition_id == acq_id;
+	return n;
+}
+
+const char *fx_rpt_anchor_meaning(fx_casedb_anchor_state s)
+{
+	switch (s) {
+	case FX_ANCHOR_VERIFIED:
+		return "verified (the TSA's signature, the token and the "
+		       "anchored event check)";
+	case FX_ANCHOR_NOT_CHECKED:
+		return "time-stamped (the token's imprint and time and the "
+		       "anchored event check; the TSA's signature was not "
+		       "checked: no CA certificate was given)";
+	case FX_ANCHOR_MISSING:
+		return "MISSING (the TSA gave no time-stamp)";
+	case FX_ANCHOR_BAD_TOKEN:
+		return "REFUSED (the stored token does not check)";
+	case FX_ANCHOR_HEAD_GONE:
+		return "EVENT GONE (the anchored event is missing or changed: "
+		       "the chain was cut or rewritten after the time-stamp)";
+	}
+	return "?";
+}
+
 uint64_t fx_rpt_bad_total(const fx_casedb_acquisition_info *a)
 {
 	uint64_t total = 0;
