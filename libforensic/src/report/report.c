@@ -599,7 +599,7 @@ static int anchor_alerts(struct fx_rpt *r, size_t *cap)
 		    a->state != FX_ANCHOR_BAD_TOKEN &&
 		    a->state != FX_ANCHOR_HEAD_GONE)
 			continue;
-		snprintf(msg, sizeof(msg), "Time-stamp %s: %s.",
+		snprintf(msg, sizeof(msg), "Audit chain time-stamp %s: %s.",
 			 a->state == FX_ANCHOR_MISSING ? "missing" :
 			 a->state == FX_ANCHOR_BAD_TOKEN ? "refused" :
 			 "no longer matches the chain", a->finding);

@@ -287,10 +287,7 @@ static void anchor_description(struct cw *c, const fx_casedb_anchor_info *a)
 	snprintf(line, sizeof(line), "check: %s",
 		 fx_casedb_anchor_state_name(a->state));
 	str(c, NULL, line);
-	if (!a->stamped) {
-		snprintf(line, sizeof(line), "no time-stamp: %s", a->error);
-		str(c, NULL, line);
-	}
+	/* a missing one's finding says why the TSA gave none */
 	str(c, NULL, a->finding[0] ? a->finding : NULL);
 	list_end(c);
 }

@@ -243,11 +243,12 @@ static void image_sets(FILE *f, const fx_casedb_acquisition_info *a)
 	}
 }
 
-static void image_files(FILE *f, const fx_casedb_result *x)
+/* The files of x under the heading "TITLE (in segment order)". */
+static void files_of(FILE *f, const char *title, const fx_casedb_result *x)
 {
 	size_t i;
 
-	fputs("<h4>Image files (in segment order)</h4>\n", f);
+	fprintf(f, "<h4>%s (in segment order)</h4>\n", title);
 	if (!x->n_files) {
 		fputs("<p>None recorded.</p>\n", f);
 		return;
@@ -273,6 +274,11 @@ static void image_files(FILE *f, const fx_casedb_result *x)
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</tbody></table>\n", f);
+}
+
+static void image_files(FILE *f, const fx_casedb_result *x)
+{
+	files_of(f, "Image files", x);
 }
 
 /* A virtual-disk source: the container files its disk was read from. */
@@ -574,7 +580,7 @@ static void export_record(FILE *f, const fx_casedb_export_info *e)
 	memset(&files, 0, sizeof(files));
 	files.files = x->files;
 	files.n_files = x->n_files;
-	image_files(f, &files);
+	files_of(f, "Files written", &files);
 }
 
 static void custody(FILE *f, const struct fx_rpt_item *it)

@@ -263,16 +263,20 @@ static void unreadable(FILE *f, const fx_casedb_acquisition_info *a)
 			(unsigned long long)(x->bad[i].first * x->sector_size));
 }
 
-static void image_files(FILE *f, const fx_casedb_result *x)
+/* The files of x under title ("Image files": "Image files (in segment
+ * order):", or "Image files: none recorded."). */
+static void files_of(FILE *f, const char *title, const fx_casedb_result *x)
 {
-	char buf[64];
+	char buf[128];
 	size_t i;
 
 	if (!x->n_files) {
-		para(f, 2, "Image files: none recorded.");
+		snprintf(buf, sizeof(buf), "%s: none recorded.", title);
+		para(f, 2, buf);
 		return;
 	}
-	para(f, 2, "Image files (in segment order):");
+	snprintf(buf, sizeof(buf), "%s (in segment order):", title);
+	para(f, 2, buf);
 	for (i = 0; i < x->n_files; i++) {
 		fprintf(f, "  %2zu. ", i + 1);
 		wrap(f, x->files[i].path, 6, 6);
@@ -286,6 +290,11 @@ static void image_files(FILE *f, const fx_casedb_result *x)
 		}
 		hash_line(f, 6, "SHA-256", x->files[i].sha256);
 	}
+}
+
+static void image_files(FILE *f, const fx_casedb_result *x)
+{
+	files_of(f, "Image files", x);
 }
 
 /* A virtual-disk source: the container files its disk was read from. */
@@ -651,7 +660,7 @@ static void export_record(FILE *f, const fx_casedb_export_info *e)
 	memset(&files, 0, sizeof(files));
 	files.files = x->files;
 	files.n_files = x->n_files;
-	image_files(f, &files);
+	files_of(f, "Files written", &files);
 }
 
 static void custody(FILE *f, const struct fx_rpt_item *it)
@@ -789,9 +798,8 @@ static void anchors(FILE *f, const struct fx_rpt *r)
 	for (i = 0; i < r->n_anchors; i++) {
 		const fx_casedb_anchor_info *a = &r->anchors[i];
 
-		snprintf(buf, sizeof(buf), "Anchor %lld of event %lld (head: "
-			 "the event's hash; token: SHA-256 of the stored "
-			 "reply):", (long long)a->id, (long long)a->seq);
+		snprintf(buf, sizeof(buf), "Anchor %lld of event %lld:",
+			 (long long)a->id, (long long)a->seq);
 		para(f, 4, buf);
 		field(f, 6, "Result", fx_rpt_anchor_meaning(a->state));
 		field(f, 6, "TSA", a->tsa_url);
@@ -801,9 +809,12 @@ static void anchors(FILE *f, const struct fx_rpt *r)
 			field(f, 6, "Time-stamp (UTC)", a->token_time_utc);
 		else
 			field(f, 6, "Why none", a->error);
-		hash_line(f, 6, "Head", a->head_hash);
-		if (a->stamped)
-			hash_line(f, 6, "Token", a->token_sha256);
+		para(f, 6, "Head hash (of that event):");
+		hash_line(f, 6, "SHA-256", a->head_hash);
+		if (a->stamped) {
+			para(f, 6, "Token (the TSA's reply as stored):");
+			hash_line(f, 6, "SHA-256", a->token_sha256);
+		}
 		if (a->state != FX_ANCHOR_NOT_CHECKED &&
 		    a->state != FX_ANCHOR_MISSING && a->finding[0])
 			field(f, 6, "Finding", a->finding);
