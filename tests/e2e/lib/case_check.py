@@ -16,6 +16,10 @@ as recorded, and nothing else may be there.
   case_check.py hostile REPORT DB
       every text of the database is a literal of the graph, character for
       character
+  case_check.py full REPORT DB [MD5 SHA1 SHA256]
+      the record, and every resume (acquisition.resume events), export and
+      RFC 3161 anchor of the database, exactly; with the media hashes,
+      every export's media must have them too
 Prints one summary line; exits 1 naming the first difference.
 """
 import json
@@ -338,6 +342,157 @@ def check_case(g, db):
             uco-core:object ?d }""", "exhibit " + ev, p=exhibit, d=dev)[0]), "exhibit number")
 
 
+def acq_iri_of(db, aid):
+    case, ev, start = db.execute("""SELECT c.case_number, e.evidence_number,
+        a.start_utc FROM acquisitions a JOIN evidence e ON e.id = a.evidence_id
+        JOIN cases c ON c.id = e.case_id WHERE a.id = ?""", (aid,)).fetchone()
+    return key_iri("investigative-action", "acquisition", case, ev, start, aid), case, ev
+
+
+def image_and_files(db, action, table, column, rid):
+    n = db.execute("SELECT count(*) FROM %s WHERE %s = ?" % (table, column),
+                   (rid,)).fetchone()[0]
+    return {child_iri(action, "image", "image")} | \
+        {child_iri(action, "file", "file/%d" % i) for i in range(n)}
+
+
+def objects(g, a, prop):
+    return {r[0] for r in q(g, "SELECT ?o WHERE { ?a %s ?o }" % prop, a=a)}
+
+
+def check_resumes(g, db):
+    """Each resume is an action of its own (who, where, when, from which
+    byte), a subaction of its acquisition, at the acquisition's IRI +
+    "/resume/N"."""
+    rows = db.execute("""SELECT time_utc, actor, host,
+        json_extract(content, '$.acquisition_id'), json_extract(content, '$.from_byte')
+        FROM audit_log WHERE action = 'acquisition.resume' ORDER BY seq""").fetchall()
+    want, nth, subs = set(), {}, {}
+    for (t, actor, host, aid, frm) in rows:
+        acq, case, ev = acq_iri_of(db, aid)
+        nth[aid] = nth.get(aid, 0) + 1
+        r = child_iri(acq, "investigative-action", "resume/%d" % nth[aid])
+        want.add(r)
+        subs.setdefault(acq, set()).add(r)
+        what = "resume %d of acquisition %d" % (nth[aid], aid)
+        check_action(g, r, what, t, None, None, actor, host)
+        eq(["resumed from byte %d" % frm],
+           [str(x[0]) for x in q(g, "SELECT ?d WHERE { ?a uco-core:description ?d }", a=r)],
+           what + " from byte")
+        eq({key_iri("device", "device", case, ev)}, objects(g, r, "uco-action:object"),
+           what + " object: the device")
+        eq(image_and_files(db, acq, "image_files", "acquisition_id", aid),
+           objects(g, r, "uco-action:result"), what + " result: the image and its files")
+    for acq in action_iris(g, "acquisition"):
+        eq(subs.get(acq, set()), objects(g, acq, "uco-action:subaction"),
+           "subactions of %s: its resumes" % acq)
+    eq(want, action_iris(g, "acquisition resume"), "the resumes in the graph")
+    return len(rows)
+
+
+def check_exports(g, db, media):
+    rows = db.execute("""SELECT x.id, c.case_number, e.evidence_number, x.time_utc,
+        x.actor, x.host, x.tool, x.tool_version, x.format, x.path, x.media_bytes,
+        x.md5, x.sha1, x.sha256, x.acquisition_id, x.verification_id, v.time_utc
+        FROM exports x JOIN evidence e ON e.id = x.evidence_id
+        JOIN cases c ON c.id = e.case_id JOIN verifications v ON v.id = x.verification_id
+        ORDER BY x.id""").fetchall()
+    want = set()
+    for (xid, case, ev, t, actor, host, tool, ver, fmt, path, nbytes, md5, sha1,
+         sha256, aid, vid, vtime) in rows:
+        x = key_iri("investigative-action", "export", case, ev, t, xid)
+        want.add(x)
+        what = "export %d" % xid
+        check_action(g, x, what, None, t, "Success", actor, host)
+        check_tool(g, x, what, tool, ver)
+        have = {str(n): str(v) for n, v in q(g, """SELECT ?n ?v WHERE {
+            ?a uco-action:instrument/uco-configuration:usesConfiguration/uco-configuration:configurationEntry ?e .
+            ?e uco-configuration:itemName ?n ; uco-configuration:itemValue ?v }""", a=x)}
+        eq({"format": fmt, "output": path}, have, what + " configuration: format and output")
+        acq = acq_iri_of(db, aid)[0]
+        eq({acq, key_iri("investigative-action", "verification", case, ev, vtime, vid)},
+           objects(g, x, "case-investigation:wasInformedBy"),
+           what + " wasInformedBy its verification and acquisition")
+        eq(image_and_files(db, acq, "image_files", "acquisition_id", aid),
+           objects(g, x, "uco-action:object"), what + " object: the acquisition's image")
+        image = child_iri(x, "image", "image")
+        row = one(g, """SELECT ?t ?n WHERE { ?i a uco-observable:Image ;
+            uco-core:hasFacet ?f , ?c . ?f uco-observable:imageType ?t .
+            ?c a uco-observable:ContentDataFacet ; uco-observable:sizeInBytes ?n }""",
+                  what + " image", i=image)
+        eq((fmt, nbytes), (str(row[0]), int(row[1])), what + " image type and size")
+        hashes = {k: v for k, v in (("MD5", md5), ("SHA1", sha1), ("SHA256", sha256)) if v}
+        eq(hashes, hashes_of(g, image), what + " media hashes")
+        if media:
+            eq(media, hashes_of(g, image), what + " media hashes = the media's")
+        files = db.execute("SELECT path, size_bytes, sha256 FROM export_files "
+                           "WHERE export_id = ? ORDER BY id", (xid,)).fetchall()
+        have_files = set()
+        for i, (fpath, size, sha) in enumerate(files):
+            f = child_iri(x, "file", "file/%d" % i)
+            row = one(g, """SELECT ?p ?n ?s WHERE { ?f a uco-observable:File ;
+                uco-core:hasFacet ?ff . ?ff a uco-observable:FileFacet ;
+                uco-observable:filePath ?p ; uco-observable:sizeInBytes ?n ;
+                uco-observable:fileName ?s }""", what + " file %d" % i, f=f)
+            eq((fpath, size, fpath.rsplit("/", 1)[-1]),
+               (str(row[0]), int(row[1]), str(row[2])), what + " file %d" % i)
+            eq({"SHA256": sha}, hashes_of(g, f), what + " file %d SHA-256" % i)
+            have_files.add(f)
+        record = child_iri(x, "provenance-record", "provenance-record")
+        eq({image, record} | have_files, objects(g, x, "uco-action:result"), what + " results")
+        eq(ev, str(one(g, """SELECT ?x WHERE { ?p a case-investigation:ProvenanceRecord ;
+            case-investigation:exhibitNumber ?x }""", what + " record", p=record)[0]),
+           what + " exhibit number")
+        eq({image} | have_files, objects(g, record, "uco-core:object"), what + " record objects")
+    eq(want, action_iris(g, "export"), "the exports in the graph")
+    return len(rows)
+
+
+def check_anchors(g, db, case):
+    """Each anchor is an action of the TSA (an organization named by its
+    URL) on the investigation; a stamped one's result is the token, with
+    its SHA-256; a missing one says why, with status Fail."""
+    rows = db.execute("""SELECT id, seq, head_hash, tsa_url, status, error,
+        token_sha256, token_time_utc, requested_utc FROM anchors ORDER BY id""").fetchall()
+    want, missing = set(), 0
+    inv = key_iri("investigation", "investigation", case)
+    for (aid, seq, head, url, status, error, token, ttime, req) in rows:
+        a = key_iri("action", "anchor", case, head, aid)
+        want.add(a)
+        what = "anchor %d" % aid
+        row = one(g, """SELECT ?s ?e ?st ?p WHERE { ?a a uco-action:Action ;
+            uco-core:name "audit chain time-stamp" ; uco-action:actionStatus ?st ;
+            uco-action:performer ?p . OPTIONAL { ?a uco-action:startTime ?s }
+            OPTIONAL { ?a uco-action:endTime ?e } }""", what, a=a)
+        time_literal(row[0], req, what + " startTime")
+        time_literal(row[1], ttime if status == "stamped" else None, what + " endTime")
+        eq("Success" if status == "stamped" else "Fail", str(row[2]), what + " actionStatus")
+        eq(agent_iri("organization", url), row[3], what + " performer: the TSA")
+        eq(url, name_of(g, row[3], what + " TSA"), what + " TSA URL")
+        eq({inv}, objects(g, a, "uco-action:object"), what + " object: the investigation")
+        descr = {str(r[0]) for r in q(g, "SELECT ?d WHERE { ?a uco-core:description ?d }", a=a)}
+        eq(True, ("time-stamp of event %d of the case database's audit chain, hash %s "
+                  "(imprint: SHA-256 of \"libforensic-anchor v1 seq=%d hash=%s\")"
+                  % (seq, head, seq, head)) in descr, what + " the anchored head")
+        if status == "stamped":
+            tok = child_iri(a, "observable", "token")
+            eq({tok}, objects(g, a, "uco-action:result"), what + " result: the token")
+            eq({"SHA256": token}, hashes_of(g, tok), what + " token SHA-256")
+            eq(True, "check: not_checked" in descr, what + " check stated")
+        else:
+            missing += 1
+            eq(set(), objects(g, a, "uco-action:result"), what + " no token")
+            eq(True, "check: missing" in descr, what + " check stated")
+            eq(True, "anchor %d of event %d was not time-stamped: %s" % (aid, seq, error)
+               in descr, what + " why it is missing")
+    have = {r[0] for r in q(g, """SELECT ?a WHERE { ?a a uco-action:Action ;
+        uco-core:name "audit chain time-stamp" }""")}
+    eq(want, have, "the anchors in the graph")
+    eq(want, {x for x in objects(g, inv, "uco-core:object") if x in want | have},
+       "the anchors are objects of the investigation")
+    return len(rows), missing
+
+
 def literals(g):
     return {str(o) for o in g.objects() if isinstance(o, Literal)}
 
@@ -377,6 +532,11 @@ def main():
         (check_custody(g, db),)
     print("record: %d acquisitions, %d verifications (%d failed), "
           "%d custody transfers" % n)
+    if mode == "full":
+        case = db.execute("SELECT case_number FROM cases").fetchone()[0]
+        n = (check_resumes(g, db), check_exports(g, db, media)) + \
+            check_anchors(g, db, case)
+        print("full: %d resumes, %d exports, %d anchors (%d missing)" % n)
 
 
 main()
