@@ -1430,6 +1430,140 @@ static int make_hostile(const char *path)
 	return rc;
 }
 
+/* ---- resumes, exports and anchors ---- */
+
+#define REC_OP "op\"<i>\x1b"
+#define REC_HOST "h<&>\x07"
+#define REC_PATH "/out/<b>&\"x\x1b.vhd"
+#define REC_TSA "http://127.0.0.1:1/<b>&'"
+
+/* A database with a resumed acquisition, an export and a missing anchor,
+ * whose texts (the handle's actor and host, the export's path and the
+ * TSA's URL) hold markup, quotes and control characters. */
+static int make_records(const char *path)
+{
+	static const fx_image_file files[] = {
+		{ "/cases/r.raw", 1048576, H2_RAW, 0, 0 } };
+	static const fx_image_file out[] = {
+		{ REC_PATH, 1049088, H2_SHA256, 0, 0 } };
+	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb_acquisition a = FX_CASEDB_ACQUISITION_INIT;
+	fx_casedb_result r = FX_CASEDB_RESULT_INIT;
+	fx_casedb_verification v = FX_CASEDB_VERIFICATION_INIT;
+	fx_casedb_export x = FX_CASEDB_EXPORT_INIT;
+	fx_casedb_anchor_options ao = FX_CASEDB_ANCHOR_OPTIONS_INIT;
+	fx_casedb_anchor_info ai;
+	fx_casedb *db = NULL;
+	int64_t acq = 0, ver = 0, id;
+	int rc;
+
+	o.actor = REC_OP;
+	o.host = REC_HOST;
+	rc = fx_casedb_open(&db, path, &o);
+	a.case_number = "R-1";
+	a.evidence.evidence_number = "E-1";
+	a.format = "raw";
+	a.start_utc = "2026-06-01T10:00:00Z";
+	if (!rc)
+		rc = fx_casedb_acquisition_begin(&acq, db, &a);
+	if (!rc)
+		rc = fx_casedb_acquisition_resume(db, acq, 524288);
+	r.status = FX_STATUS_COMPLETED;
+	r.end_utc = "2026-06-01T10:05:00Z";
+	r.bytes = 1048576;
+	r.sector_size = 512;
+	snprintf(r.hashes.md5, sizeof(r.hashes.md5), "%s", H2_MD5);
+	snprintf(r.hashes.sha1, sizeof(r.hashes.sha1), "%s", H2_SHA1);
+	snprintf(r.hashes.sha256, sizeof(r.hashes.sha256), "%s", H2_SHA256);
+	r.files = files;
+	r.n_files = 1;
+	if (!rc)
+		rc = fx_casedb_acquisition_finish(db, acq, &r);
+	v.acquisition_id = acq;
+	v.time_utc = "2026-06-02T00:00:00Z";
+	v.result = FX_VERDICT_VERIFIED;
+	v.hashes = r.hashes;
+	if (!rc)
+		rc = fx_casedb_verification_record(&ver, db, &v);
+	x.acquisition_id = acq;
+	x.verification_id = ver;
+	x.time_utc = "2026-06-02T00:00:01Z";
+	x.tool = "verify export";
+	x.tool_version = "0.1.0";
+	x.format = "vhd";
+	x.path = REC_PATH;
+	x.media_bytes = 1048576;
+	x.media = r.hashes;
+	x.files = out;
+	x.n_files = 1;
+	if (!rc)
+		rc = fx_casedb_export_record(&id, db, &x);
+	/* nothing listens on port 1: a missing anchor, recorded */
+	ao.tsa_url = REC_TSA;
+	ao.timeout_s = 5;
+	if (!rc && fx_casedb_anchor(&ai, db, &ao) != FX_EIO)
+		rc = FX_ERROR;
+	if (rc)
+		fprintf(stderr, "records %s: %s\n", path, fx_error_last());
+	fx_casedb_free(db);
+	return rc;
+}
+
+START_TEST(test_records_escape)
+{
+	const char *path = new_path("report-records");
+	char *t, *h, *j, *x, *c;
+
+	ck_assert_int_eq(make_records(path), 0);
+	t = report(path, "R-1", NULL, FX_REPORT_TEXT);
+	h = report(path, "R-1", NULL, FX_REPORT_HTML);
+	j = report(path, "R-1", NULL, FX_REPORT_JSON);
+	x = report(path, "R-1", NULL, FX_REPORT_DFXML);
+	c = report(path, "R-1", NULL, FX_REPORT_CASE);
+	assert_no_controls(t);
+	assert_no_controls(j);
+	assert_no_controls(c);
+	assert_inert(h);
+	assert_inert(x);
+	/* text: C escapes */
+	HAS_LINE(t, "  Resume 1:");
+	HAS_LINE(t, "    From byte:          524288");
+	HAS_LINE(t, "    Operator:           op\"<i>\\x1b");
+	HAS_LINE(t, "    Host:               h<&>\\x07");
+	HAS_LINE(t, "  Destination:          /out/<b>&\"x\\x1b.vhd");
+	HAS_LINE(t, "  Resumed:              1 time (below)");
+	HAS_LINE(t, "  Exported:             1 time (see Export)");
+	HAS_LINE(t, "      TSA:              http://127.0.0.1:1/<b>&'");
+	HAS_LINE(t, "      Result:           MISSING (the TSA gave no time-stamp)");
+	/* HTML and DFXML: entities, control characters as U+FFFD */
+	HAS(h, "<td><span class=\"v\">op&quot;&lt;i&gt;\xef\xbf\xbd</span></td>"
+	    "<td><span class=\"v\">h&lt;&amp;&gt;\xef\xbf\xbd</span></td></tr>");
+	HAS(h, "<tr><th>Destination</th><td><span class=\"v\">/out/&lt;b&gt;"
+	    "&amp;&quot;x\xef\xbf\xbd.vhd</span></td></tr>");
+	HAS(h, "<tr><th>TSA</th><td><span class=\"v\">http://127.0.0.1:1/"
+	    "&lt;b&gt;&amp;&#39;</span></td></tr>");
+	HAS(x, "<fx:resume order=\"1\" from_byte=\"524288\">");
+	HAS(x, "<fx:operator>op&quot;&lt;i&gt;\xef\xbf\xbd</fx:operator>");
+	HAS(x, "<fx:path>/out/&lt;b&gt;&amp;&quot;x\xef\xbf\xbd.vhd</fx:path>");
+	HAS(x, "<fx:tsa_url>http://127.0.0.1:1/&lt;b&gt;&amp;&#39;</fx:tsa_url>");
+	/* JSON and CASE: JSON escapes */
+	HAS(j, "\"operator\": \"op\\\"<i>\\u001b\",");
+	HAS(j, "\"path\": \"/out/<b>&\\\"x\\u001b.vhd\",");
+	HAS(j, "\"tsa_url\": \"http://127.0.0.1:1/<b>&'\",");
+	HAS(j, "\"kind\": \"anchor\",");
+	HAS(c, "\"uco-core:name\": \"op\\\"<i>\\u001b\"\n");
+	HAS(c, "\"uco-core:name\": \"h<&>\\u0007\"\n");
+	HAS(c, "\"uco-observable:filePath\": \"/out/<b>&\\\"x\\u001b.vhd\",\n");
+	HAS(c, "\"uco-core:description\": \"resumed from byte 524288\",\n");
+	HAS(c, "\"uco-core:name\": \"http://127.0.0.1:1/<b>&'\"\n");
+	free(t);
+	free(h);
+	free(j);
+	free(x);
+	free(c);
+}
+END_TEST
+
 /* Occurrences of needle in s. */
 static int count(const char *s, const char *needle)
 {
@@ -1841,6 +1975,7 @@ static Suite *report_suite(void)
 	tcase_add_test(cased, test_case_broken_chain);
 	tcase_add_test(cased, test_case_no_evidence);
 	suite_add_tcase(s, cased);
+	tcase_add_test(esc, test_records_escape);
 	tcase_add_test(errors, test_not_found);
 	tcase_add_test(errors, test_ambiguous_evidence);
 	tcase_add_test(errors, test_parse_format);

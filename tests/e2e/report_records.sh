@@ -259,7 +259,7 @@ EOF
 }
 
 check_dfxml() {
-	local x=$DIR/r.dfxml xp
+	local x=$DIR/r.dfxml
 	if [[ -f $DFXML_XSD ]]; then
 		assert_exit 0 xmllint --noout --schema "$DFXML_XSD" "$x"
 	else

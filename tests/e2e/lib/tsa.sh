@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # TSA_URL is read by the tests
 # A local RFC 3161 time-stamping authority for the end-to-end tests that
 # anchor the audit chain (sourced after common.sh): an openssl CA and a
 # TSA certificate (extendedKeyUsage critical timeStamping) in a directory,
