@@ -1,8 +1,9 @@
 /*
  * verify report (--case ID | --evidence ID [--case ID]) --format FMT
- * [-o FILE] [--trusted-key KEY.pem]... [--require-signed]: a court report from
+ * [-o FILE] [--trusted-key KEY.pem]... [--require-signed] [--tsa-ca FILE
+ * [--tsa-cert FILE]]: a court report from
  * the case database alone (libforensic's fx_report_write), with the audit
- * chain checked as verify audit checks it. -o never overwrites and never
+ * chain and its RFC 3161 anchors checked as verify audit checks them. -o never overwrites and never
  * writes through a link: the file is created with O_EXCL|O_NOFOLLOW, and
  * removed again if the report could not be written whole. Built only
  * when the library has forensic/report.h; otherwise the subcommand says so.
@@ -39,6 +40,7 @@ int vf_cmd_report(int argc, char **argv)
 typedef struct report_args {
 	const char *case_number, *evidence, *format, *output;
 	vf_trust trust;                 /* --trusted-key..., --require-signed */
+	vf_anchor anc;                  /* --tsa-ca, --tsa-cert */
 	vf_common c;
 } report_args;
 
@@ -50,6 +52,8 @@ static int parse(report_args *a, int argc, char **argv)
 		{ "evidence", required_argument, NULL, OPT_EVIDENCE },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "output", required_argument, NULL, 'o' },
+		{ "tsa-ca", required_argument, NULL, OPT_TSA_CA },
+		{ "tsa-cert", required_argument, NULL, OPT_TSA_CERT },
 		VF_AUDIT_OPTIONS, { NULL, 0, NULL, 0 } };
 	int opt, rc;
 
@@ -60,6 +64,10 @@ static int parse(report_args *a, int argc, char **argv)
 		case OPT_EVIDENCE: a->evidence = optarg; continue;
 		case OPT_FORMAT: a->format = optarg; continue;
 		case 'o': a->output = optarg; continue;
+		case OPT_TSA_CA:
+		case OPT_TSA_CERT:
+			vf_anchor_opt(&a->anc, opt, optarg);
+			continue;
 		default: break;
 		}
 		if ((rc = vf_audit_opt(&a->trust, opt, optarg)) != 1) {
@@ -76,6 +84,9 @@ static int parse(report_args *a, int argc, char **argv)
 		return vf_usage_error("report: give --case ID or --evidence ID");
 	if (!a->format)
 		return vf_usage_error("report: --format html|text|json|dfxml|case is required");
+	if (fx_tool_tsa_check("verify", NULL, a->anc.o.ca_file,
+			      a->anc.o.untrusted_file, 1) != 0)
+		return FX_EXIT_USAGE;
 	return 0;
 }
 
@@ -141,6 +152,7 @@ int vf_cmd_report(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	a.trust.ao = ro.audit;
 	a.trust.ao.cancel = &fx_tool_signal;
+	a.anc.o = ro.anchor;
 	a.c.command = "report";
 	if ((rc = parse(&a, argc, argv)) == 0 &&
 	    fx_report_parse_format(&ro.format, a.format) != 0)
@@ -156,6 +168,7 @@ int vf_cmd_report(int argc, char **argv)
 	ro.evidence_number = a.evidence;
 	ro.generator = generator;
 	ro.audit = a.trust.ao;
+	ro.anchor = a.anc.o;
 	if (a.output && !(out = create_output(a.output, &code))) {
 		fx_casedb_free(db);
 		vf_trust_free(&a.trust);

@@ -307,6 +307,62 @@ full: 1 resumes, 1 exports, 2 anchors (1 missing)" "$(stdout_of_last)" \
 	assert_same_file "$c" "$FX_OUT" "CASE: same database, same bytes"
 }
 
+# verify report --tsa-ca checks the tokens' signatures: the stamped anchor
+# is verified; a CA that cannot be read is refused before anything is
+# written.
+check_tsa_ca() {
+	local out
+	assert_exit 0 "$FX_VERIFY" report --db "$DIR/case.db" --case CASE-12 --format json \
+		--tsa-ca "$DIR/tsa/ca.pem" -o "$DIR/ca.json"
+	out=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(" ".join(a["check"] for a in d["audit"]["anchors"]), d["audit"]["result"])' "$DIR/ca.json")
+	assert_eq "verified missing intact" "$out" "--tsa-ca: the stamped anchor is verified"
+	assert_exit 0 "$FX_VERIFY" report --db "$DIR/case.db" --case CASE-12 --format text \
+		--tsa-ca "$DIR/tsa/ca.pem"
+	assert_contains "$(tr -s ' \n' '  ' <"$FX_OUT")" "Anchor 1 of event $A1_SEQ: Result: verified (the TSA's signature, the token and the anchored event check) TSA: $TSA_URL " \
+		"--tsa-ca: the text says verified"
+	assert_exit 2 "$FX_VERIFY" report --db "$DIR/case.db" --case CASE-12 --format text \
+		--tsa-ca "$DIR/no-ca.pem" -o "$DIR/none.txt"
+	assert_eq "verify: --tsa-ca $DIR/no-ca.pem: cannot be read: No such file or directory" \
+		"$(stderr_of_last)" "an unreadable --tsa-ca: one line"
+	assert_missing "$DIR/none.txt"
+}
+
+# The chain cut after an anchor (its head event and the export it records
+# deleted, the triggers dropped and put back): every format says the chain
+# is not intact, naming the anchor and the event; a broken chain is no
+# error (exit 0).
+check_cut() {
+	local cut=$DIR/cut.db trig head seq t3 out
+	cp "$DIR/case.db" "$cut"
+	assert_exit 0 "$FX_VERIFY" audit --db "$cut" --anchor --tsa "$TSA_URL" --tsa-ca "$DIR/tsa/ca.pem"
+	seq=$(sqlite3 "$cut" "SELECT max(seq) FROM audit_log")
+	head=$(sqlite3 "$cut" "SELECT hash FROM audit_log WHERE seq = $seq")
+	t3=$(sqlite3 "$cut" "SELECT token_time_utc FROM anchors WHERE id = 3")
+	assert_eq "$seq|$head|export.record" "$(sqlite3 "$cut" "SELECT a.seq, a.head_hash, l.action FROM anchors a JOIN audit_log l ON l.seq = a.seq WHERE a.id = 3")" \
+		"anchor 3 is of the export's event, the head"
+	trig=$(sqlite3 "$cut" "SELECT sql || ';' FROM sqlite_master WHERE name IN ('audit_log_no_delete', 'exports_no_delete', 'export_files_no_delete')")
+	sqlite3 "$cut" "DROP TRIGGER audit_log_no_delete; DROP TRIGGER exports_no_delete; DROP TRIGGER export_files_no_delete;
+		DELETE FROM export_files; DELETE FROM exports; DELETE FROM audit_log WHERE seq = $seq; $trig"
+	assert_exit 0 "$FX_VERIFY" report --db "$cut" --case CASE-12 --format text -o "$DIR/cut.text"
+	out=$(tr -s ' \n' '  ' <"$DIR/cut.text")
+	assert_contains "$out" "Read this first --------------- ! The audit chain did NOT check out at " "cut: first on the first page"
+	assert_contains "$out" ": anchor 3 (time-stamped $t3): event $seq with hash $head is missing: the chain was cut after it. ! Audit chain time-stamp missing: anchor 2 " \
+		"cut: the anchor and the event named, then the missing anchor"
+	assert_contains "$out" "Result: NOT INTACT: anchor 3 (time-stamped $t3): event $seq with hash $head is missing: the chain was cut after it " \
+		"cut: the audit result"
+	assert_contains "$out" "Anchor 3 of event $seq: Result: EVENT GONE (the anchored event is missing or changed: the chain was cut or rewritten after the time-stamp) " \
+		"cut: the anchor's result"
+	assert_exit 0 "$FX_VERIFY" report --db "$cut" --case CASE-12 --format json -o "$DIR/cut.json"
+	out=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); a = d["audit"]; print(a["result"], a["first_bad_seq"], a["anchors"][2]["check"], [x["kind"] for x in d["attention"]])' "$DIR/cut.json")
+	assert_eq "broken $seq head_gone ['audit', 'anchor']" "$out" "cut: json"
+	assert_exit 0 "$FX_VERIFY" report --db "$cut" --case CASE-12 --format dfxml -o "$DIR/cut.dfxml"
+	assert_eq "broken head_gone" "$(xmllint --xpath "string(//*[local-name()='audit']/@result)" "$DIR/cut.dfxml") $(xmllint --xpath "string(//*[local-name()='anchor'][@id='3']/@check)" "$DIR/cut.dfxml")" \
+		"cut: dfxml"
+	assert_exit 0 "$FX_VERIFY" report --db "$cut" --case CASE-12 --format case -o "$DIR/cut.case"
+	assert_contains "$(cat "$DIR/cut.case")" "\"uco-core:statement\": \"The case database's audit chain does NOT check out: anchor 3 (time-stamped $t3): event $seq with hash $head is missing: the chain was cut after it.\"" \
+		"cut: CASE annotation"
+}
+
 main() {
 	local why src
 	need_tool sqlite3 openssl python3 xmllint md5sum sha1sum sha256sum
@@ -329,6 +385,8 @@ main() {
 	check_json
 	check_dfxml
 	check_case
+	check_tsa_ca
+	check_cut
 	fx_pass
 }
 

@@ -62,11 +62,17 @@ typedef struct fx_report_options {
 	 *  of trusted keys, a key ring). A version 1 caller gets the
 	 *  defaults. */
 	fx_casedb_audit_options audit;
+	/** Version 3: how the chain's RFC 3161 anchors are checked
+	 *  (fx_casedb_anchor_check(): ca_file, untrusted_file; tsa_url is not
+	 *  used). Without a CA (and for a version 2 caller) a token's
+	 *  signature is reported as not checked, never as verified. */
+	fx_casedb_anchor_options anchor;
 } fx_report_options;
 
-#define FX_REPORT_OPTIONS_VERSION 2
+#define FX_REPORT_OPTIONS_VERSION 3
 #define FX_REPORT_OPTIONS_INIT { FX_REPORT_OPTIONS_VERSION, NULL, NULL, \
-	FX_REPORT_TEXT, NULL, FX_CASEDB_AUDIT_OPTIONS_INIT }
+	FX_REPORT_TEXT, NULL, FX_CASEDB_AUDIT_OPTIONS_INIT, \
+	FX_CASEDB_ANCHOR_OPTIONS_INIT }
 
 /**
  * Parses a format name: "html", "text", "json", "dfxml" or "case" (exactly, in
@@ -87,7 +93,9 @@ FX_EXTERN int fx_report_parse_format(int *out, const char *name);
  * several cases (the message lists them), and when the audit options'
  * trusted key cannot be read; FX_EINTR when their cancel flag is set. A
  * broken audit chain is not an error: the report says so on its first
- * page.
+ * page, and so does an anchor that is missing, refused, or whose event is
+ * gone (the last two also make the chain not intact, as verify audit
+ * says).
  */
 FX_EXTERN int fx_report_write(FILE *out, fx_casedb *db,
 			      const fx_report_options *opts);

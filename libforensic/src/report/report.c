@@ -438,14 +438,41 @@ static int take_anchor(const fx_casedb_anchor_info *a, void *payload)
 	return 0;
 }
 
-static void load_anchors(struct fx_rpt *r, fx_casedb *db)
+static void load_anchors(struct fx_rpt *r, fx_casedb *db,
+			 const fx_report_options *o)
 {
 	struct grow g = { r, NULL, 0, 0 };
 
-	r->anchor_rc = fx_casedb_anchor_check(NULL, db, NULL, take_anchor, &g);
+	r->anchor_rc = fx_casedb_anchor_check(NULL, db, o->version >= 3 ?
+					      &o->anchor : NULL, take_anchor,
+					      &g);
 	if (r->anchor_rc)
 		snprintf(r->anchor_error, sizeof(r->anchor_error), "%s",
 			 fx_error_last());
+}
+
+/* An intact chain with an anchor that does not hold (its token refused,
+ * its event gone or changed) is not intact: the first such anchor is the
+ * finding, as verify audit says it. */
+static void anchors_verdict(struct fx_rpt *r)
+{
+	size_t i;
+
+	if (r->audit_rc != 0)
+		return;
+	for (i = 0; i < r->n_anchors; i++) {
+		const fx_casedb_anchor_info *a = &r->anchors[i];
+
+		if (a->state != FX_ANCHOR_BAD_TOKEN &&
+		    a->state != FX_ANCHOR_HEAD_GONE)
+			continue;
+		r->audit_rc = FX_ECORRUPT;
+		r->audit.intact = 0;
+		r->audit.first_bad_seq = a->seq;
+		snprintf(r->audit.reason, sizeof(r->audit.reason), "%s",
+			 a->finding);
+		return;
+	}
 }
 
 /* ---- the audit chain ---- */
@@ -599,6 +626,10 @@ static int anchor_alerts(struct fx_rpt *r, size_t *cap)
 		    a->state != FX_ANCHOR_BAD_TOKEN &&
 		    a->state != FX_ANCHOR_HEAD_GONE)
 			continue;
+		/* the audit's finding, said by its own alert already */
+		if (r->audit_rc == FX_ECORRUPT &&
+		    strcmp(a->finding, r->audit.reason) == 0)
+			continue;
 		snprintf(msg, sizeof(msg), "Audit chain time-stamp %s: %s.",
 			 a->state == FX_ANCHOR_MISSING ? "missing" :
 			 a->state == FX_ANCHOR_BAD_TOKEN ? "refused" :
@@ -673,9 +704,11 @@ int fx_rpt_load(struct fx_rpt *r, fx_casedb *db, const fx_report_options *o)
 	if (!rc)
 		rc = load_resumes(r, db);
 	if (!rc)
-		load_anchors(r, db);
+		load_anchors(r, db, o);
 	if (!rc)
 		rc = load_audit(r, db, o);
+	if (!rc)
+		anchors_verdict(r);
 	if (!rc)
 		rc = make_alerts(r);
 	return rc;

@@ -80,8 +80,8 @@ struct fx_rpt {
 	fx_casedb_key_info *keys;
 	size_t n_keys;
 	/* RFC 3161 anchors of the chain, by id, as fx_casedb_anchor_check()
-	 * found them when the report was made (without a CA: a token's
-	 * signature is not checked; the database holds no CA) */
+	 * found them when the report was made (with the options' CA; without
+	 * one a token's signature is not checked) */
 	fx_casedb_anchor_info *anchors;
 	size_t n_anchors;
 	int anchor_rc;                    /* 0, or why they could not be read */
