@@ -70,6 +70,30 @@ static void image_refs(struct cw *c, const iri *action,
 	}
 }
 
+/* A copy's file (acquire --copy): "copy/N/file/I" of the acquisition. */
+static void copy_file_iri(struct cw *c, iri *out, const iri *action,
+			  unsigned copy, size_t i)
+{
+	char suffix[48];
+
+	snprintf(suffix, sizeof(suffix), "copy/%u/file/%zu", copy, i);
+	fx_cg_child_iri(c, out, action, "file", suffix);
+}
+
+/* References to the files of an acquisition's copies (array elements). */
+static void copy_refs(struct cw *c, const iri *action,
+		      const fx_casedb_acquisition_info *a)
+{
+	size_t k, i;
+	iri id;
+
+	for (k = 0; k < a->n_image_sets; k++)
+		for (i = 0; i < a->image_sets[k].n_files; i++) {
+			copy_file_iri(c, &id, action, a->image_sets[k].copy_number, i);
+			ref(c, NULL, &id);
+		}
+}
+
 /* The JSON type of a recorded parameter, as its itemType. */
 static const char *json_type(const fx_json_value *v)
 {
@@ -242,6 +266,32 @@ static const char *acq_status(fx_status s)
 	return "Unknown";
 }
 
+/* How each destination of a run with copies ended (description lines). */
+static void copy_lines(struct cw *c, const fx_casedb_acquisition_info *a)
+{
+	char line[1024], at[48], what[32];
+	size_t k;
+
+	for (k = 0; k < a->n_image_sets; k++) {
+		const fx_casedb_image_set *s = &a->image_sets[k];
+
+		at[0] = '\0';
+		if (s->failed_at != UINT64_MAX)
+			snprintf(at, sizeof(at), ", failed at byte %llu",
+				 (unsigned long long)s->failed_at);
+		if (s->copy_number)
+			snprintf(what, sizeof(what), "copy %u", s->copy_number);
+		else
+			snprintf(what, sizeof(what), "TARGET");
+		snprintf(line, sizeof(line), "%s %s (%s): %s%s, %llu bytes "
+			 "written%s%s", what, s->target ? s->target : "",
+			 s->format ? s->format : "", fx_status_name(s->status),
+			 at, (unsigned long long)s->bytes_written,
+			 s->error ? ": " : "", s->error ? s->error : "");
+		str(c, NULL, line);
+	}
+}
+
 /* What an acquisition's status is, in the record's words, and its
  * unreadable sectors. */
 static void acq_description(struct cw *c, const fx_casedb_acquisition_info *a)
@@ -263,6 +313,7 @@ static void acq_description(struct cw *c, const fx_casedb_acquisition_info *a)
 			 (unsigned long long)b->count, a->result.sector_size);
 		str(c, NULL, line);
 	}
+	copy_lines(c, a);
 	list_end(c);
 }
 
@@ -284,25 +335,47 @@ static void acq_image(struct cw *c, const iri *action,
 	end(c);
 }
 
-static void acq_file(struct cw *c, const iri *action, size_t i,
-		     const fx_image_file *file)
+/* A File node at id: name, path, size and its SHA-256 when recorded. */
+static void file_node(struct cw *c, const iri *id, const fx_image_file *file)
 {
 	fx_digests d = { FX_HASH_SHA256, "", "", "" };
-	iri id, f;
+	iri f;
 
 	snprintf(d.sha256, sizeof(d.sha256), "%s", file->sha256);
-	file_iri(c, &id, action, i);
-	node(c, NULL, &id, "uco-observable:File");
+	node(c, NULL, id, "uco-observable:File");
 	list(c, "uco-core:hasFacet");
-	fx_cg_child_iri(c, &f, &id, "file-facet", "file");
+	fx_cg_child_iri(c, &f, id, "file-facet", "file");
 	node(c, NULL, &f, "uco-observable:FileFacet");
 	str(c, "uco-observable:fileName", base_name(file->path));
 	str(c, "uco-observable:filePath", file->path);
 	num(c, "uco-observable:sizeInBytes", file->size);
 	end(c);
-	fx_cg_content(c, &id, 1, file->size, &d);
+	fx_cg_content(c, id, 1, file->size, &d);
 	list_end(c);
 	end(c);
+}
+
+static void acq_file(struct cw *c, const iri *action, size_t i,
+		     const fx_image_file *file)
+{
+	iri id;
+
+	file_iri(c, &id, action, i);
+	file_node(c, &id, file);
+}
+
+/* The files of the acquisition's copies. */
+static void copy_files(struct cw *c, const iri *action,
+		       const fx_casedb_acquisition_info *a)
+{
+	size_t k, i;
+	iri id;
+
+	for (k = 0; k < a->n_image_sets; k++)
+		for (i = 0; i < a->image_sets[k].n_files; i++) {
+			copy_file_iri(c, &id, action, a->image_sets[k].copy_number, i);
+			file_node(c, &id, &a->image_sets[k].files[i]);
+		}
 }
 
 /* A resume's IRI: the acquisition's, "/resume/" and its number (1, 2,
@@ -358,6 +431,7 @@ static void acq_write(struct cw *c, const struct fx_rpt_item *it, size_t i)
 	list_end(c);
 	list(c, "uco-action:result");
 	image_refs(c, &id, a);
+	copy_refs(c, &id, a);
 	ref(c, NULL, &rec);
 	list_end(c);
 	resume_refs(c, it, a, &id);
@@ -365,10 +439,12 @@ static void acq_write(struct cw *c, const struct fx_rpt_item *it, size_t i)
 	acq_image(c, &id, a);
 	for (k = 0; k < a->result.n_files; k++)
 		acq_file(c, &id, k, &a->result.files[k]);
+	copy_files(c, &id, a);
 	node(c, NULL, &rec, "case-investigation:ProvenanceRecord");
 	fx_cg_exhibit_numbers(c, it);
 	list(c, "uco-core:object");
 	image_refs(c, &id, a);
+	copy_refs(c, &id, a);
 	list_end(c);
 	end(c);
 }

@@ -232,6 +232,23 @@ def check_acquisitions(g, db, media):
             eq({"SHA256": sha} if sha else {}, hashes_of(g, f),
                what + " file %d SHA-256" % i)
             have_files.add(f)
+        # the copies' files (acquire --copy): "copy/N/file/I"
+        copies = db.execute("""SELECT s.copy_number, f.path, f.size_bytes, f.sha256
+            FROM image_sets s JOIN image_set_files f ON f.image_set_id = s.id
+            WHERE s.acquisition_id = ? ORDER BY s.copy_number, f.id""", (aid,)).fetchall()
+        nth = {}
+        for (copy, path, size, sha) in copies:
+            i = nth.get(copy, 0)
+            nth[copy] = i + 1
+            f = child_iri(a, "file", "copy/%d/file/%d" % (copy, i))
+            row = one(g, """SELECT ?p ?n WHERE { ?f a uco-observable:File ;
+                uco-core:hasFacet ?ff . ?ff a uco-observable:FileFacet ;
+                uco-observable:filePath ?p ; uco-observable:sizeInBytes ?n }""",
+                      what + " copy %d file %d" % (copy, i), f=f)
+            eq((path, size), (str(row[0]), int(row[1])), what + " copy %d file %d" % (copy, i))
+            eq({"SHA256": sha} if sha else {}, hashes_of(g, f),
+               what + " copy %d file %d SHA-256" % (copy, i))
+            have_files.add(f)
         results = {r[0] for r in q(g, "SELECT ?r WHERE { ?a uco-action:result ?r }", a=a)}
         record = child_iri(a, "provenance-record", "provenance-record")
         eq({image, record} | have_files, results, what + " results")
