@@ -285,7 +285,7 @@ static int load_acquisitions(struct fx_rpt_item *it, fx_casedb *db)
 /* An export with its files, copied into the model. */
 static int take_export(const fx_casedb_export_info *e, void *payload)
 {
-	struct grow g0, *g = payload;
+	struct grow *g = payload;
 	struct fx_rpt_item *it = g->it;
 	fx_casedb_export_info *d;
 	fx_image_file *files = NULL;
@@ -294,7 +294,6 @@ static int take_export(const fx_casedb_export_info *e, void *payload)
 
 	if (rc)
 		return rc;
-	g0 = *g;
 	d = &it->exp[it->n_exp++];
 	*d = *e;
 	d->rec.time_utc = rstr(g->r, e->rec.time_utc, &g->err);
@@ -309,10 +308,10 @@ static int take_export(const fx_casedb_export_info *e, void *payload)
 		return FX_ERROR;
 	for (i = 0; i < e->rec.n_files; i++) {
 		files[i] = e->rec.files[i];
-		files[i].path = rstr(g->r, e->rec.files[i].path, &g0.err);
+		files[i].path = rstr(g->r, e->rec.files[i].path, &g->err);
 	}
 	d->rec.files = files;
-	return g->err ? g->err : g0.err;
+	return g->err;
 }
 
 static int load_item(struct fx_rpt *r, struct fx_rpt_item *it, fx_casedb *db)
