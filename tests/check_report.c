@@ -1546,6 +1546,8 @@ START_TEST(test_records_escape)
 	HAS(x, "<fx:operator>op&quot;&lt;i&gt;\xef\xbf\xbd</fx:operator>");
 	HAS(x, "<fx:path>/out/&lt;b&gt;&amp;&quot;x\xef\xbf\xbd.vhd</fx:path>");
 	HAS(x, "<fx:tsa_url>http://127.0.0.1:1/&lt;b&gt;&amp;&#39;</fx:tsa_url>");
+	HAS(x, "<fx:attention kind=\"anchor\" record_id=\"1\">\n"
+	    "      <fx:message>Audit chain time-stamp missing: anchor 1 of event ");
 	/* JSON and CASE: JSON escapes */
 	HAS(j, "\"operator\": \"op\\\"<i>\\u001b\",");
 	HAS(j, "\"path\": \"/out/<b>&\\\"x\\u001b.vhd\",");

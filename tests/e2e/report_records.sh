@@ -277,6 +277,9 @@ check_dfxml() {
 		"$(xp "count(//*[local-name()='image_set'])") $(xp "string(//*[local-name()='image_set'][@copy_number='1']/@status)") $(xp "string(//*[local-name()='image_set'][@copy_number='1']/*[local-name()='target'])") $(xp "string(//*[local-name()='image_set'][@copy_number='1']/*[local-name()='image_file']/*[local-name()='hashdigest'])")" \
 		"dfxml: the copy"
 	assert_eq "1" "$(xp "count(//*[local-name()='image_filename'][.='$DIR/hd1copy.raw'])")" "dfxml: the copy's file is a source image_filename"
+	assert_eq "anchor 2 Audit chain time-stamp missing: anchor 2 of event $A2_SEQ was not time-stamped: $A2_ERR." \
+		"$(xp "string(//*[local-name()='attention']/@kind)") $(xp "string(//*[local-name()='attention']/@record_id)") $(xp "string(//*[local-name()='attention']/*[local-name()='message'])")" \
+		"dfxml: the missing anchor is an attention"
 	assert_eq "$A1_SEQ stamped not_checked $A1_HEAD $A1_TOKEN $A1_TIME|$A2_SEQ failed missing $A2_HEAD $A2_ERR" \
 		"$(xp "string(//*[local-name()='anchor'][@id='1']/@seq)") $(xp "string(//*[local-name()='anchor'][@id='1']/@status)") $(xp "string(//*[local-name()='anchor'][@id='1']/@check)") $(xp "string(//*[local-name()='anchor'][@id='1']/*[local-name()='head_hash'])") $(xp "string(//*[local-name()='anchor'][@id='1']/*[local-name()='hashdigest'])") $(xp "string(//*[local-name()='anchor'][@id='1']/*[local-name()='token_time_utc'])")|$(xp "string(//*[local-name()='anchor'][@id='2']/@seq)") $(xp "string(//*[local-name()='anchor'][@id='2']/@status)") $(xp "string(//*[local-name()='anchor'][@id='2']/@check)") $(xp "string(//*[local-name()='anchor'][@id='2']/*[local-name()='head_hash'])") $(xp "string(//*[local-name()='anchor'][@id='2']/*[local-name()='error'])")" \
 		"dfxml: both anchors"

@@ -244,7 +244,8 @@ static void audit(FILE *f, const struct fx_rpt *r)
 
 static void metadata(FILE *f, const struct fx_rpt *r)
 {
-	static const char *kinds[] = { "verification", "acquisition", "audit" };
+	static const char *kinds[] = { "verification", "acquisition", "audit",
+				       "anchor" };
 	size_t i;
 
 	fputs("  <metadata>\n", f);
