@@ -244,7 +244,7 @@ print(len(hd1["exports"]), len(hd2["exports"]), x["acquisition_id"], x["verifica
       json.dumps(x["image_files"]))
 for a in d["audit"]["anchors"]:
     print(a["id"], a["seq"], a["head_hash"], a["tsa_url"], a["requested_utc"], a["status"],
-          a["error"], a["token_sha256"], a["token_time_utc"], a["check"])
+          a["error"], a["token_sha256"], a["token_time_utc"], a["state"])
 print(json.dumps([(s["copy_number"], s["status"], [f["sha256"] for f in s["image_files"]])
                   for s in hd1["acquisitions"][1]["image_sets"]]))
 print(json.dumps([(a["kind"], a["record_id"]) for a in d["attention"]]))
@@ -281,7 +281,7 @@ check_dfxml() {
 		"$(xp "string(//*[local-name()='attention']/@kind)") $(xp "string(//*[local-name()='attention']/@record_id)") $(xp "string(//*[local-name()='attention']/*[local-name()='message'])")" \
 		"dfxml: the missing anchor is an attention"
 	assert_eq "$A1_SEQ stamped not_checked $A1_HEAD $A1_TOKEN $A1_TIME|$A2_SEQ failed missing $A2_HEAD $A2_ERR" \
-		"$(xp "string(//*[local-name()='anchor'][@id='1']/@seq)") $(xp "string(//*[local-name()='anchor'][@id='1']/@status)") $(xp "string(//*[local-name()='anchor'][@id='1']/@check)") $(xp "string(//*[local-name()='anchor'][@id='1']/*[local-name()='head_hash'])") $(xp "string(//*[local-name()='anchor'][@id='1']/*[local-name()='hashdigest'])") $(xp "string(//*[local-name()='anchor'][@id='1']/*[local-name()='token_time_utc'])")|$(xp "string(//*[local-name()='anchor'][@id='2']/@seq)") $(xp "string(//*[local-name()='anchor'][@id='2']/@status)") $(xp "string(//*[local-name()='anchor'][@id='2']/@check)") $(xp "string(//*[local-name()='anchor'][@id='2']/*[local-name()='head_hash'])") $(xp "string(//*[local-name()='anchor'][@id='2']/*[local-name()='error'])")" \
+		"$(xp "string(//*[local-name()='anchor'][@id='1']/@seq)") $(xp "string(//*[local-name()='anchor'][@id='1']/@status)") $(xp "string(//*[local-name()='anchor'][@id='1']/@state)") $(xp "string(//*[local-name()='anchor'][@id='1']/*[local-name()='head_hash'])") $(xp "string(//*[local-name()='anchor'][@id='1']/*[local-name()='hashdigest'])") $(xp "string(//*[local-name()='anchor'][@id='1']/*[local-name()='token_time_utc'])")|$(xp "string(//*[local-name()='anchor'][@id='2']/@seq)") $(xp "string(//*[local-name()='anchor'][@id='2']/@status)") $(xp "string(//*[local-name()='anchor'][@id='2']/@state)") $(xp "string(//*[local-name()='anchor'][@id='2']/*[local-name()='head_hash'])") $(xp "string(//*[local-name()='anchor'][@id='2']/*[local-name()='error'])")" \
 		"dfxml: both anchors"
 }
 
@@ -317,7 +317,7 @@ check_tsa_ca() {
 	local out
 	assert_exit 0 "$FX_VERIFY" report --db "$DIR/case.db" --case CASE-12 --format json \
 		--tsa-ca "$DIR/tsa/ca.pem" -o "$DIR/ca.json"
-	out=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(" ".join(a["check"] for a in d["audit"]["anchors"]), d["audit"]["result"])' "$DIR/ca.json")
+	out=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(" ".join(a["state"] for a in d["audit"]["anchors"]), d["audit"]["result"])' "$DIR/ca.json")
 	assert_eq "verified missing intact" "$out" "--tsa-ca: the stamped anchor is verified"
 	assert_exit 0 "$FX_VERIFY" report --db "$DIR/case.db" --case CASE-12 --format text \
 		--tsa-ca "$DIR/tsa/ca.pem"
@@ -356,10 +356,10 @@ check_cut() {
 	assert_contains "$out" "Anchor 3 of event $seq: Result: EVENT GONE (the anchored event is missing or changed: the chain was cut or rewritten after the time-stamp) " \
 		"cut: the anchor's result"
 	assert_exit 0 "$FX_VERIFY" report --db "$cut" --case CASE-12 --format json -o "$DIR/cut.json"
-	out=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); a = d["audit"]; print(a["result"], a["first_bad_seq"], a["anchors"][2]["check"], [x["kind"] for x in d["attention"]])' "$DIR/cut.json")
+	out=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); a = d["audit"]; print(a["result"], a["first_bad_seq"], a["anchors"][2]["state"], [x["kind"] for x in d["attention"]])' "$DIR/cut.json")
 	assert_eq "broken $seq head_gone ['audit', 'anchor']" "$out" "cut: json"
 	assert_exit 0 "$FX_VERIFY" report --db "$cut" --case CASE-12 --format dfxml -o "$DIR/cut.dfxml"
-	assert_eq "broken head_gone" "$(xmllint --xpath "string(//*[local-name()='audit']/@result)" "$DIR/cut.dfxml") $(xmllint --xpath "string(//*[local-name()='anchor'][@id='3']/@check)" "$DIR/cut.dfxml")" \
+	assert_eq "broken head_gone" "$(xmllint --xpath "string(//*[local-name()='audit']/@result)" "$DIR/cut.dfxml") $(xmllint --xpath "string(//*[local-name()='anchor'][@id='3']/@state)" "$DIR/cut.dfxml")" \
 		"cut: dfxml"
 	assert_exit 0 "$FX_VERIFY" report --db "$cut" --case CASE-12 --format case -o "$DIR/cut.case"
 	assert_contains "$(cat "$DIR/cut.case")" "\"uco-core:statement\": \"The case database's audit chain does NOT check out: anchor 3 (time-stamped $t3): event $seq with hash $head is missing: the chain was cut after it.\"" \

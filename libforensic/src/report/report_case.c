@@ -284,7 +284,7 @@ static void anchor_description(struct cw *c, const fx_casedb_anchor_info *a)
 		 "\"libforensic-anchor v1 seq=%lld hash=%s\")", (long long)a->seq,
 		 a->head_hash, (long long)a->seq, a->head_hash);
 	str(c, NULL, line);
-	snprintf(line, sizeof(line), "check: %s",
+	snprintf(line, sizeof(line), "state: %s",
 		 fx_casedb_anchor_state_name(a->state));
 	str(c, NULL, line);
 	/* a missing one's finding says why the TSA gave none */

@@ -180,7 +180,7 @@ static void anchors(FILE *f, const struct fx_rpt *r)
 		const fx_casedb_anchor_info *a = &r->anchors[i];
 
 		fprintf(f, "      <fx:anchor id=\"%lld\" seq=\"%lld\" "
-			"status=\"%s\" check=\"%s\">\n", (long long)a->id,
+			"status=\"%s\" state=\"%s\">\n", (long long)a->id,
 			(long long)a->seq, a->stamped ? "stamped" : "failed",
 			fx_casedb_anchor_state_name(a->state));
 		el(f, 8, "fx:head_hash", a->head_hash);

@@ -457,7 +457,7 @@ static void anchors(fx_json *w, const struct fx_rpt *r)
 		str(w, "error", a->stamped ? NULL : a->error);
 		str(w, "token_sha256", a->stamped ? a->token_sha256 : NULL);
 		str(w, "token_time_utc", a->stamped ? a->token_time_utc : NULL);
-		str(w, "check", fx_casedb_anchor_state_name(a->state));
+		str(w, "state", fx_casedb_anchor_state_name(a->state));
 		str(w, "finding", a->finding[0] ? a->finding : NULL);
 		obj_end(w);
 	}

@@ -495,11 +495,11 @@ def check_anchors(g, db, case):
             tok = child_iri(a, "observable", "token")
             eq({tok}, objects(g, a, "uco-action:result"), what + " result: the token")
             eq({"SHA256": token}, hashes_of(g, tok), what + " token SHA-256")
-            eq(True, "check: not_checked" in descr, what + " check stated")
+            eq(True, "state: not_checked" in descr, what + " state stated")
         else:
             missing += 1
             eq(set(), objects(g, a, "uco-action:result"), what + " no token")
-            eq(True, "check: missing" in descr, what + " check stated")
+            eq(True, "state: missing" in descr, what + " state stated")
             eq(True, "anchor %d of event %d was not time-stamped: %s" % (aid, seq, error)
                in descr, what + " why it is missing")
     have = {r[0] for r in q(g, """SELECT ?a WHERE { ?a a uco-action:Action ;
