@@ -406,6 +406,56 @@ START_TEST(test_checkpoints_and_resumes)
 }
 END_TEST
 
+/* Resumes of every acquisition in one pass (acq_id 0), oldest first, each
+ * naming its acquisition; with an id, only that acquisition's. */
+struct resume_seen {
+	int64_t acq[4];
+	uint64_t from[4];
+	size_t n;
+};
+
+static int note_resume(const fx_casedb_resume_info *ri, void *payload)
+{
+	struct resume_seen *s = payload;
+
+	ck_assert_uint_lt(s->n, 4);
+	s->acq[s->n] = ri->acquisition_id;
+	s->from[s->n++] = ri->from_byte;
+	return 0;
+}
+
+START_TEST(test_resume_list_all)
+{
+	const char *path = new_path("casedb-resume-all");
+	fx_casedb_acquisition a = sample_acq("C-1", "E-1");
+	fx_casedb_acquisition b = sample_acq("C-1", "E-2");
+	struct resume_seen seen;
+	fx_casedb *db = open_db(path, NULL);
+	int64_t x = 0, y = 0;
+
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&x, db, &a), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&y, db, &b), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_resume(db, x, 4096), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_resume(db, y, 8192), 0);
+	ck_assert_int_eq(fx_casedb_acquisition_resume(db, x, 12288), 0);
+	memset(&seen, 0, sizeof(seen));
+	ck_assert_int_eq(fx_casedb_resume_list(db, 0, note_resume, &seen), 0);
+	ck_assert_uint_eq(seen.n, 3);
+	ck_assert_int_eq(seen.acq[0], x);
+	ck_assert_uint_eq(seen.from[0], 4096);
+	ck_assert_int_eq(seen.acq[1], y);
+	ck_assert_uint_eq(seen.from[1], 8192);
+	ck_assert_int_eq(seen.acq[2], x);
+	ck_assert_uint_eq(seen.from[2], 12288);
+	memset(&seen, 0, sizeof(seen));
+	ck_assert_int_eq(fx_casedb_resume_list(db, y, note_resume, &seen), 0);
+	ck_assert_uint_eq(seen.n, 1);
+	ck_assert_int_eq(seen.acq[0], y);
+	ck_assert_uint_eq(seen.from[0], 8192);
+	fx_casedb_free(db);
+}
+END_TEST
+
 /* ---- schema and versions ---- */
 
 START_TEST(test_create_schema)
@@ -3817,6 +3867,7 @@ static Suite *casedb_suite(void)
 
 	tcase_add_test(schema, test_create_schema);
 	tcase_add_test(schema, test_checkpoints_and_resumes);
+	tcase_add_test(schema, test_resume_list_all);
 	tcase_add_test(schema, test_migrations_registered);
 	tcase_add_test(schema, test_migrate_1_to_2);
 	tcase_add_test(schema, test_migrate_4_to_5);
