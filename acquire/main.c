@@ -200,7 +200,7 @@ static int parse_text_opt(acq_options *o, int c, const char *arg)
 	case OPT_CASE_DESCRIPTION: o->case_description = arg; break;
 	case OPT_NOTES: o->notes = arg; break;
 	case OPT_OPERATOR: o->operator_name = arg; break;
-	case OPT_DB: o->db_path = arg; break;
+	case OPT_DB: o->db_path = fx_tool_db_arg(arg); break;
 	case OPT_SIGN_KEY: o->sign_key = arg; break;
 	case OPT_TSA: o->tsa_url = arg; break;
 	case OPT_TSA_CA: o->tsa_ca = arg; break;
@@ -676,7 +676,8 @@ static int resolve_paths(acq_state *st)
 	if (o->source && strcmp(o->source, "-") != 0 &&
 	    fx_tool_abs_path(st->source_abs, sizeof(st->source_abs), o->source) == 0)
 		o->source = st->source_abs;
-	if (o->db_path && fx_tool_abs_path(st->db_abs, sizeof(st->db_abs), o->db_path) == 0)
+	if (o->db_path && !fx_casedb_location_is_uri(o->db_path) &&
+	    fx_tool_abs_path(st->db_abs, sizeof(st->db_abs), o->db_path) == 0)
 		o->db_path = st->db_abs;
 	return 0;
 }

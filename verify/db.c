@@ -18,7 +18,7 @@ int vf_db_open(fx_casedb **out, const char *path, const vf_common *c,
 	struct stat st;
 
 	*out = NULL;
-	if (stat(path, &st) != 0) {
+	if (!fx_casedb_location_is_uri(path) && stat(path, &st) != 0) {
 		fprintf(stderr, "verify: case database %s: %s\n", fx_tool_escape(path),
 			errno == ENOENT ? "does not exist" : strerror(errno));
 		return FX_EXIT_FAILURE;

@@ -152,6 +152,7 @@ int vf_cmd_export(int argc, char **argv);
 int vf_cmd_audit(int argc, char **argv);
 int vf_cmd_list(int argc, char **argv);
 int vf_cmd_report(int argc, char **argv);
+int vf_cmd_ledger(int argc, char **argv);
 
 /* output.c: unrecorded says why r was not recorded when it was not */
 void vf_print_result(FILE *f, const fx_verify_result *r, const char *db_path,

@@ -1,5 +1,6 @@
 /* Helpers shared by the tools (see tool.h). Single-threaded; the progress
  * meter is meter.c's. */
+#include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -168,6 +169,74 @@ void fx_tool_default_db(char *out, size_t outlen, const char *beside)
 	}
 	if (n < 0 || (size_t)n >= outlen)
 		out[0] = '\0';
+}
+
+/* Decodes URI percent-escapes of n bytes at in into a new string. */
+static char *percent_decode(const char *in, size_t n)
+{
+	char *out = malloc(n + 1), *o = out, hex[3] = { 0 };
+	size_t i;
+
+	for (i = 0; out && i < n; i++) {
+		if (in[i] == '%' && i + 2 < n + 1 && isxdigit((unsigned char)in[i + 1]) &&
+		    isxdigit((unsigned char)in[i + 2])) {
+			hex[0] = in[i + 1];
+			hex[1] = in[i + 2];
+			*o++ = (char)strtol(hex, NULL, 16);
+			i += 2;
+		} else {
+			*o++ = in[i];
+		}
+	}
+	if (out)
+		*o = '\0';
+	return out;
+}
+
+/* The password of a URI: user:PASSWORD@ in its authority, or a
+ * password=PASSWORD parameter; NULL if none (or no memory). */
+static char *uri_password(const char *uri)
+{
+	const char *auth = strstr(uri, "://") + 3, *q = strchr(uri, '?'), *at,
+		   *colon;
+	size_t n = strcspn(auth, "/?");
+
+	at = memchr(auth, '@', n);
+	while (at && memchr(at + 1, '@', n - (size_t)(at + 1 - auth)))
+		at = memchr(at + 1, '@', n - (size_t)(at + 1 - auth));
+	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon)
+		return percent_decode(colon + 1, (size_t)(at - colon - 1));
+	while (q && *q) {
+		const char *p = q + 1;
+		size_t len = strcspn(p, "&");
+
+		if (strncmp(p, "password=", 9) == 0)
+			return percent_decode(p + 9, len - 9);
+		q = p[len] ? p + len : NULL;
+	}
+	return NULL;
+}
+
+/* The name is kept in one static pointer (reachable until exit): one
+ * --db per process. */
+const char *fx_tool_db_arg(const char *arg)
+{
+	static char *name;
+	size_t n = strlen(arg) + 1;
+	char *pw;
+
+	if (!fx_casedb_location_is_uri(arg))
+		return arg;
+	if ((pw = uri_password(arg)) != NULL) {
+		setenv("PGPASSWORD", pw, 1);
+		free(pw);
+	}
+	free(name);
+	if (!(name = malloc(n)))
+		return "";   /* refused later as no database at all */
+	fx_casedb_location_name(name, n, arg);
+	return name;
 }
 
 int fx_tool_abs_path(char *out, size_t outlen, const char *path)

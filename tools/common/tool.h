@@ -52,6 +52,13 @@ int fx_tool_abs_path(char *out, size_t outlen, const char *path);
 #define FX_TOOL_DB "case.db"
 void fx_tool_default_db(char *out, size_t outlen, const char *beside);
 
+/* The value of --db as the tool keeps it: a path as given; a PostgreSQL
+ * URI (postgresql://, postgres://) less its password, which goes to
+ * PGPASSWORD for libpq instead, so that no message, log line or JSON
+ * output of the tool can show it. The result is valid until the next
+ * call ("" when out of memory). */
+const char *fx_tool_db_arg(const char *arg);
+
 /* Set by SIGINT/SIGTERM handlers to the signal number. */
 extern volatile sig_atomic_t fx_tool_signal;
 void fx_tool_install_signals(void);
