@@ -10,8 +10,9 @@
  * for three translations made here:
  *
  * - Parameters ?N become $N (outside quoted text). A text is sent as text,
- *   an integer as int8, a blob as bytea in binary; a NULL leaves its type
- *   to the server. Results come back in binary and are read by type: the
+ *   an integer as int8, a blob as bytea in binary (a NULL text as a text;
+ *   a NULL bound as such, or a parameter never bound, leaves its type to
+ *   the server). Results come back in binary and are read by type: the
  *   integer types (and bool as 0/1) are integers, text-like ones text,
  *   bytea its bytes, anything else "other".
  * - A write transaction takes pg_advisory_xact_lock(FX_PG_CHAIN_LOCK)
@@ -71,7 +72,7 @@ struct pg_stmt {
 	fx_stmt base;
 	fx_store *s;
 	char *sql;                   /* with $N */
-	int n;                       /* parameters bound so far (highest) */
+	int n;                       /* parameters: the highest ?N */
 	const char *val[PG_MAX_PARAMS];
 	int len[PG_MAX_PARAMS], fmt[PG_MAX_PARAMS];
 	Oid type[PG_MAX_PARAMS];
@@ -234,12 +235,15 @@ done:
 /* ---- statements ---- */
 
 /* sql with ?N as $N, outside '...' and "..." (the modules number every
- * parameter). */
-static char *translate(const char *sql)
+ * parameter); *n is the highest N (a parameter never bound is NULL, as in
+ * SQLite). */
+static char *translate(const char *sql, int *n)
 {
 	char *out = malloc(strlen(sql) + 1), *o = out, quote = 0;
 	const char *c;
+	int param;
 
+	*n = 0;
 	if (!out)
 		return NULL;
 	for (c = sql; *c; c++) {
@@ -247,8 +251,14 @@ static char *translate(const char *sql)
 			quote = 0;
 		else if (!quote && (*c == '\'' || *c == '"'))
 			quote = *c;
-		*o++ = (!quote && *c == '?' && c[1] >= '0' && c[1] <= '9')
-		       ? '$' : *c;
+		if (!quote && *c == '?' && c[1] >= '0' && c[1] <= '9') {
+			param = atoi(c + 1);
+			if (param > *n)
+				*n = param;
+			*o++ = '$';
+			continue;
+		}
+		*o++ = *c;
 	}
 	*o = '\0';
 	return out;
@@ -259,10 +269,16 @@ static int pg_prepare(fx_stmt **out, fx_store *s, const char *sql)
 	struct pg_stmt *t = calloc(1, sizeof(*t));
 
 	*out = NULL;
-	if (!t || !(t->sql = translate(sql))) {
+	if (!t || !(t->sql = translate(sql, &t->n))) {
 		free(t);
 		return fx_error_set(FX_ERROR, "case database %s: out of memory",
 				    s->name);
+	}
+	if (t->n > PG_MAX_PARAMS) {
+		free(t->sql);
+		free(t);
+		return fx_error_set(FX_ERROR, "internal: case database %s: more "
+				    "than %d parameters", s->name, PG_MAX_PARAMS);
 	}
 	t->base.ops = &fx_store_pg_ops;
 	t->s = s;
@@ -305,7 +321,7 @@ static int param(struct pg_stmt *t, int i, const char *v, int len, int fmt,
 
 static int pg_bind_text(fx_stmt *st, int i, const char *s)
 {
-	return param(T(st), i, s, 0, 0, s ? OID_TEXT : 0);
+	return param(T(st), i, s, 0, 0, OID_TEXT);   /* NULL: a text's NULL */
 }
 
 static int pg_bind_int(fx_stmt *st, int i, int64_t v)
