@@ -202,7 +202,7 @@ static int opened_db(acq_state *st)
 		return refuse("no case database %s%s (give the acquisition's with --db)",
 			      fx_tool_escape(st->opt.db_path), "");
 	dbo.actor = fx_tool_operator(st->opt.operator_name);
-	dbo.host = fx_tool_hostname();
+	dbo.host = fx_tool_station_host();
 	dbo.sign_key_path = st->opt.sign_key;
 	if (fx_casedb_open(&st->db, st->opt.db_path, &dbo) == 0)
 		return 0;

@@ -38,7 +38,7 @@ int vf_cmd_ledger(int argc, char **argv)
 				      "connection URI");
 	fx_casedb_location_name(name, sizeof(name), c.db_path);
 	o.actor = fx_tool_operator(c.operator_name);
-	o.host = fx_tool_hostname();
+	o.host = fx_tool_station_host();
 	o.sign_key_path = c.sign_key;
 	if (fx_casedb_ledger_init(c.db_path, &o) != 0) {
 		fprintf(stderr, "verify: ledger init: %s\n",

@@ -52,6 +52,8 @@ void vf_usage(FILE *f)
 		"                       (libpq URI; PG* environment variables apply)\n"
 		"  --json               print a result object on stdout\n"
 		"  --operator NAME      who verifies (default: login name)\n"
+		"  --station NAME       the station recorded with the audit events written\n"
+		"                       (default: $FX_STATION, else the host name)\n"
 		"  --sign-key KEY.pem   sign the audit events written (Ed25519 private key)\n"
 		"  --tsa URL            handoff, audit --anchor: time-stamp the audit chain's\n"
 		"                       head (RFC 3161); a failed one is recorded, not fatal\n"
@@ -115,8 +117,14 @@ static int parse_block_size(uint64_t *out, const char *arg)
 
 int vf_common_opt(vf_common *c, vf_image_opts *io, int opt, const char *arg)
 {
+	char msg[160];
+
 	switch (opt) {
 	case OPT_DB: c->db_path = fx_tool_db_arg(arg); return 0;
+	case OPT_STATION:
+		if (fx_tool_set_station(arg, msg, sizeof(msg)) != 0)
+			return vf_usage_error("--station: %s", msg);
+		return 0;
 	case OPT_OPERATOR: c->operator_name = arg; return 0;
 	case OPT_SIGN_KEY: c->sign_key = arg; return 0;
 	case OPT_JSON: c->json = 1; return 0;
@@ -155,7 +163,7 @@ int vf_common_opt(vf_common *c, vf_image_opts *io, int opt, const char *arg)
 /* Whether option text takes the next argument as its value. */
 static int takes_value(const char *opt)
 {
-	static const char *with_value[] = { "--db", "--operator", "--sign-key",
+	static const char *with_value[] = { "--db", "--station", "--operator", "--sign-key",
 		"--hash", "--threads", "--block-size", "--to", "--from", "--reason",
 		"--location", "--case", "--trusted-key", "--format", "--evidence",
 		"--output", "-o", "--progress", "--tsa", "--tsa-ca", "--tsa-cert" };

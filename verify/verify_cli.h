@@ -40,10 +40,11 @@ enum {
 	OPT_BLOCK, OPT_VERSION, OPT_CASE, OPT_TO, OPT_FROM, OPT_REASON,
 	OPT_LOCATION, OPT_TRUSTED_KEY, OPT_REQUIRE_SIGNED, OPT_FORMAT,
 	OPT_EVIDENCE, OPT_OUTPUT, OPT_PROGRESS, OPT_TSA, OPT_TSA_CA, OPT_TSA_CERT,
-	OPT_ANCHOR
+	OPT_ANCHOR, OPT_STATION
 };
 #define VF_COMMON_OPTIONS \
 	{ "db", required_argument, NULL, OPT_DB }, \
+	{ "station", required_argument, NULL, OPT_STATION }, \
 	{ "operator", required_argument, NULL, OPT_OPERATOR }, \
 	{ "sign-key", required_argument, NULL, OPT_SIGN_KEY }, \
 	{ "json", no_argument, NULL, OPT_JSON }, \

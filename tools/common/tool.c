@@ -278,21 +278,34 @@ static int needs_quotes(const char *s)
 const char *fx_tool_command_line(int argc, char **argv)
 {
 	static char line[16384];
+	char safe[4096];
 	size_t len = 0;
 	int i;
-	const char *s;
+	const char *s, *arg;
 
 	line[0] = '\0';
 	for (i = 0; i < argc && len + 8 < sizeof(line); i++) {
+		arg = argv[i];
+		/* a connection URI's password is never recorded */
+		if (fx_casedb_location_is_uri(arg)) {
+			fx_casedb_location_name(safe, sizeof(safe), arg);
+			arg = safe;
+		} else if (!strncmp(arg, "--db=", 5) &&
+			   fx_casedb_location_is_uri(arg + 5)) {
+			memcpy(safe, "--db=", 5);
+			fx_casedb_location_name(safe + 5, sizeof(safe) - 5,
+						arg + 5);
+			arg = safe;
+		}
 		if (i)
 			line[len++] = ' ';
-		if (!needs_quotes(argv[i])) {
+		if (!needs_quotes(arg)) {
 			len += (size_t)snprintf(line + len, sizeof(line) - len,
-						"%s", argv[i]);
+						"%s", arg);
 			continue;
 		}
 		line[len++] = '\'';
-		for (s = argv[i]; *s && len + 6 < sizeof(line); s++) {
+		for (s = arg; *s && len + 6 < sizeof(line); s++) {
 			if (*s == '\'') {
 				memcpy(line + len, "'\\''", 4);
 				len += 4;
@@ -331,6 +344,39 @@ const char *fx_tool_hostname(void)
 	if (gethostname(host, sizeof(host) - 1) != 0)
 		strcpy(host, "unknown");
 	return host;
+}
+
+static char fx_station[65];
+
+int fx_tool_set_station(const char *name, char *msg, size_t msg_size)
+{
+	size_t n, i;
+
+	if (!name && (fx_station[0] || !(name = getenv("FX_STATION"))))
+		return 0;   /* --station given before, or no FX_STATION */
+	n = strlen(name);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			break;
+	if (n == 0 || n > 64 || i < n) {
+		snprintf(msg, msg_size, "station name '%.64s' must be 1 to 64 "
+			 "characters without control characters",
+			 i < n ? "(with a control character)" : name);
+		return -1;
+	}
+	memcpy(fx_station, name, n + 1);
+	return 0;
+}
+
+const char *fx_tool_station_host(void)
+{
+	static char line[256 + 80];
+	const char *host = fx_tool_hostname();
+
+	if (!fx_station[0] || !strcmp(fx_station, host))
+		return host;
+	snprintf(line, sizeof(line), "%s station %s", host, fx_station);
+	return line;
 }
 
 const char *fx_tool_host(void)
