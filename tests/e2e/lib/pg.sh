@@ -22,6 +22,8 @@
 # with its password (scram-sha-256), so a wrong password is refused.
 
 FX_PG_BIN=${FX_PG_BIN:-/usr/lib/postgresql/15/bin}
+# fsync off for the tests' speed; the benchmark sets FX_PG_FSYNC=on
+FX_PG_FSYNC=${FX_PG_FSYNC:-off}
 FX_PG_DIR=
 FX_PG_HOST=
 FX_PG_SUPER=
@@ -58,7 +60,7 @@ pg_start() {
 	printf '%s\n' "local all postgres trust" "local all all scram-sha-256" \
 		>"$FX_PG_DIR/data/pg_hba.conf"
 	pg_as_owner "$FX_PG_BIN/pg_ctl" -D "$FX_PG_DIR/data" -l "$FX_PG_DIR/log" -w \
-		-o "-c listen_addresses='' -c unix_socket_directories='$FX_PG_DIR' -c fsync=off -c max_connections=60" \
+		-o "-c listen_addresses='' -c unix_socket_directories='$FX_PG_DIR' -c fsync=$FX_PG_FSYNC -c max_connections=60" \
 		start >/dev/null 2>&1 || fail "PostgreSQL did not start: $(tail -5 "$FX_PG_DIR/log")"
 	FX_PG_HOST=${FX_PG_DIR//\//%2F}
 	FX_PG_SUPER=$(pg_uri postgres postgres)
