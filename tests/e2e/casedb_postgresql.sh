@@ -15,10 +15,13 @@
 #   - bad input (unreachable server, wrong password, missing privileges, no
 #     schema, a newer schema): one line, exit 4, no image file written;
 #   - the connection lost during an acquisition: exit 4, the image, its
-#     .sha256 and the log kept and complete.
+#     .sha256 and the log kept and complete;
+#   - two stations signing with their own keys, and an RFC 3161 anchor
+#     (the token stored as bytea) checked by verify audit.
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/pg.sh"
+. "$(dirname "$0")/lib/tsa.sh"
 
 VERIFY=
 
@@ -243,6 +246,43 @@ test_lost_connection() {
 	assert_file_line "$FX_WORK/lost.log" "Status:                 failed" "the log says the record failed"
 }
 
+# Two stations, each with its own Ed25519 key, on a fresh ledger; the head
+# time-stamped by a local TSA; verify audit checks both signatures and the
+# token read back from the ledger.
+test_signed_anchored() {
+	local uri src h n sha
+	uri=$(pg_uri st1 signed pw1)
+	src=$(sample_disk)
+	pg_sql postgres "CREATE DATABASE signed" >/dev/null
+	"$VERIFY" -q ledger init --db "$(pg_uri postgres signed)" || fail "init signed"
+	openssl genpkey -algorithm ed25519 -out "$FX_WORK/k1.pem" 2>/dev/null
+	openssl genpkey -algorithm ed25519 -out "$FX_WORK/k2.pem" 2>/dev/null
+	openssl pkey -in "$FX_WORK/k1.pem" -pubout -out "$FX_WORK/k1.pub.pem"
+	openssl pkey -in "$FX_WORK/k2.pem" -pubout -out "$FX_WORK/k2.pub.pem"
+	tsa_make "$FX_WORK/lab" "Ledger Test"
+	tsa_start "$FX_WORK/lab"
+	assert_exit 0 "$FX_ACQUIRE" -q --json -f raw --case PG-2 --evidence EV-S --station bench-1 \
+		--sign-key "$FX_WORK/k1.pem" --tsa "$TSA_URL" --tsa-ca "$FX_WORK/lab/ca.pem" \
+		--db "$uri" "$src" "$FX_WORK/signed"
+	assert_eq "stamped" "$(json_get "$FX_OUT" .anchor.status)" "the acquisition's head is time-stamped"
+	sha=$(json_get "$FX_OUT" .anchor.token_sha256)
+	assert_eq "$sha" "$(pg_sql signed "SELECT encode(sha256(token), 'hex') FROM anchors")" \
+		"the token is stored whole (bytea)"
+	assert_exit 0 "$VERIFY" handoff EV-S --case PG-2 --to Lab2 --reason transfer \
+		--station desk-2 --sign-key "$FX_WORK/k2.pem" --db "$uri"
+	assert_exit 2 "$VERIFY" handoff EV-S --case PG-2 --to Lab3 --reason transfer --db "$uri"
+	assert_contains "$(stderr_of_last)" "its audit log is signed" "an unsigned writer is refused"
+	n=$(pg_sql signed "SELECT count(*) FROM audit_log")
+	h=$(pg_sql signed "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+	assert_exit 0 "$VERIFY" audit --db "$uri" --trusted-key "$FX_WORK/k1.pub.pem" \
+		--trusted-key "$FX_WORK/k2.pub.pem" --tsa-ca "$FX_WORK/lab/ca.pem"
+	assert_eq "verify: audit chain of postgresql://st1@$FX_PG_HOST/signed is intact: $n events, $((n - 1)) signed, head $h" \
+		"$(head -n1 "$FX_OUT")" "two stations' signatures check"
+	assert_contains "$(cat "$FX_OUT" "$FX_ERR")" "verify: anchor 1 of event " "the anchor is listed"
+	assert_contains "$(cat "$FX_OUT" "$FX_ERR")" " verified: time-stamped by $TSA_URL at " "the anchor verifies"
+	assert_eq 2 "$(pg_sql signed "SELECT count(*) FROM signing_keys")" "each station's key registered"
+}
+
 main() {
 	fx_begin
 	VERIFY=$FX_BIN/verify
@@ -255,6 +295,7 @@ main() {
 	test_privileges
 	test_tamper
 	test_bad_input
+	test_signed_anchored
 	test_lost_connection
 	fx_pass
 }
