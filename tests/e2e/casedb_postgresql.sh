@@ -79,6 +79,14 @@ test_acquire_verify() {
 	assert_contains "$(stdout_of_last)" "custody of evidence EV-1 transferred from" "handoff recorded"
 	assert_exit 0 "$VERIFY" list --db "$uri"
 	assert_contains "$(stdout_of_last)" "held by Det. Roe since" "list reads the ledger"
+	assert_exit 0 "$VERIFY" list --db "postgres://st1:pw1@$FX_PG_HOST/lab"
+	assert_contains "$(stdout_of_last)" "held by Det. Roe since" "postgres:// is a ledger too"
+	assert_exit 2 "$FX_ACQUIRE" -q -f raw --station $'bad\tname' --db "$uri" "$src" "$FX_WORK/st"
+	assert_eq "acquire: --station: station name holds a control character (byte 4) (see acquire --help)" \
+		"$(stderr_of_last)" "a station name with a control character"
+	FX_STATION=$(printf 'x%.0s' {1..65}) assert_exit 2 "$VERIFY" list --db "$uri"
+	assert_eq "verify: FX_STATION: station name 'xxxxxxxxxxxxxxxxxxxx...' is 65 characters (1 to 64)" \
+		"$(stderr_of_last)" "FX_STATION too long"
 	assert_exit 0 "$VERIFY" audit --db "$uri"
 	line=$(head -n1 "$FX_OUT")
 	assert_eq "verify: audit chain of postgresql://st1@$FX_PG_HOST/lab is intact: $(pg_sql lab "SELECT count(*) FROM audit_log") events, 0 signed, head $(pg_sql lab "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")" \

@@ -358,10 +358,14 @@ int fx_tool_set_station(const char *name, char *msg, size_t msg_size)
 	for (i = 0; i < n; i++)
 		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
 			break;
-	if (n == 0 || n > 64 || i < n) {
-		snprintf(msg, msg_size, "station name '%.64s' must be 1 to 64 "
-			 "characters without control characters",
-			 i < n ? "(with a control character)" : name);
+	if (i < n) {
+		snprintf(msg, msg_size, "station name holds a control character "
+			 "(byte %zu)", i + 1);
+		return -1;
+	}
+	if (n == 0 || n > 64) {
+		snprintf(msg, msg_size, "station name '%.20s%s' is %zu characters "
+			 "(1 to 64)", name, n > 20 ? "..." : "", n);
 		return -1;
 	}
 	memcpy(fx_station, name, n + 1);
