@@ -14,7 +14,8 @@
 #     audit, naming the first bad event;
 #   - bad input (unreachable server, wrong password, missing privileges, no
 #     schema, a newer schema): one line, exit 4, no image file written;
-#   - the connection lost during an acquisition: exit 4, the image, its
+#   - the connection cut during an acquisition (the server up): connected
+#     again, the result recorded; the server gone: exit 4, the image, its
 #     .sha256 and the log kept and complete;
 #   - two stations signing with their own keys, and an RFC 3161 anchor
 #     (the token stored as bytea) checked by verify audit.
@@ -229,6 +230,32 @@ test_bad_input() {
 	assert_not_contains "$(cat "$FX_WORK"/.stderr)" "wrong" "no password in any message"
 }
 
+# The acquisition's connection is cut while the image is read (its backend
+# terminated, the server up): the next transaction connects again, so the
+# result is recorded and the chain stays intact.
+test_reconnect() {
+	local src pid rc=0 uri
+	src=$(sample_disk)
+	uri=$(pg_uri st2 lab pw2)
+	mkfifo "$FX_WORK/fifo2"
+	(head -c 32M "$src"; sleep 3; tail -c +$((32 * 1048576 + 1)) "$src") >"$FX_WORK/fifo2" &
+	defer kill $!
+	"$FX_ACQUIRE" -q -f raw --size 64M --case PG-1 --evidence EV-cut --db "$uri" \
+		- "$FX_WORK/cut" <"$FX_WORK/fifo2" >"$FX_OUT" 2>"$FX_ERR" &
+	pid=$!
+	defer stop_acquire "$pid"
+	sleep 1.5
+	assert_eq "t" "$(pg_sql lab "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'st2'")" \
+		"the acquisition's connection is cut while it reads"
+	wait "$pid" || rc=$?
+	assert_eq 0 "$rc" "acquire completes: $(stderr_of_last)"
+	assert_eq "completed|67108864|$(sha256_of "$src")" \
+		"$(pg_sql lab "SELECT a.status || '|' || a.bytes_acquired || '|' || h.value FROM acquisitions a JOIN evidence e ON e.id = a.evidence_id JOIN hashes h ON h.acquisition_id = a.id WHERE e.evidence_number = 'EV-cut' AND h.algorithm = 'sha256'")" \
+		"the ledger holds the finished record"
+	assert_exit 0 "$VERIFY" audit --db "$uri"
+	assert_contains "$(head -n1 "$FX_OUT")" "is intact:" "the chain is intact"
+}
+
 # The server goes away while the image is being read (a stream paused
 # halfway): the image is complete and verified on disk, its .sha256 and log
 # hold the hashes, acquire says the ledger could not record the result.
@@ -304,6 +331,7 @@ main() {
 	test_tamper
 	test_bad_input
 	test_signed_anchored
+	test_reconnect
 	test_lost_connection
 	fx_pass
 }

@@ -29,6 +29,15 @@
  * A failure stays in the handle (the server's message and SQLSTATE) until
  * fx_store_error reports it, the SQLSTATE giving the FX_E code.
  *
+ * A connection that was lost (the server restarted, the backend was
+ * terminated, the network dropped) is made again before the next
+ * transaction or statement outside one: every write is one transaction
+ * that reads the chain's head under the lock, and no statement is
+ * prepared on the server, so nothing of the old session is needed. A
+ * transaction the loss cut short is failed, never replayed; the caller
+ * sees that failure. So an acquisition whose ledger went away for a
+ * moment still records its result at the end.
+ *
  * Messages name the server as the caller gave it, less any password
  * (fx_store_redact).
  *
@@ -66,6 +75,8 @@ struct pg {
 	PGconn *conn;
 	char *err;         /* the pending failure, NULL if none */
 	char state[6];     /* its SQLSTATE ("" if none) */
+	char session[160]; /* the SETs every session of the handle runs */
+	int in_tx;         /* between a begin and its commit or rollback */
 };
 
 struct pg_stmt {
@@ -197,7 +208,6 @@ static void quiet(void *arg, const char *message)
 static int pg_open(fx_store **out, const char *path, const char *name,
 		   int create, int read_only, int busy_ms)
 {
-	char set[128];
 	fx_store *s;
 	int rc = 0;
 
@@ -219,10 +229,10 @@ static int pg_open(fx_store **out, const char *path, const char *name,
 		goto done;
 	}
 	PQsetNoticeProcessor(P(s)->conn, quiet, NULL);
-	snprintf(set, sizeof(set), "SET lock_timeout = %d; SET "
-		 "default_transaction_read_only = %s; SET client_encoding = "
-		 "'UTF8'", busy_ms, read_only ? "on" : "off");
-	if (run(s, set) != 0)
+	snprintf(P(s)->session, sizeof(P(s)->session), "SET lock_timeout = %d; "
+		 "SET default_transaction_read_only = %s; SET client_encoding "
+		 "= 'UTF8'", busy_ms, read_only ? "on" : "off");
+	if (run(s, P(s)->session) != 0)
 		rc = pg_error(s, "set up the session");
 done:
 	if (rc)
@@ -230,6 +240,28 @@ done:
 	else
 		*out = s;
 	return rc;
+}
+
+/* Connects again if the connection was lost; 0 or FX_STORE_FAILED
+ * (the failure pending, saying why). */
+static int reconnect(fx_store *s)
+{
+	PGconn *c = P(s)->conn;
+
+	if (PQstatus(c) == CONNECTION_OK)
+		return 0;
+	if (P(s)->in_tx) {   /* never the rest of a transaction in another */
+		fail(s, "the connection was lost during the transaction",
+		     "08006");
+		return FX_STORE_FAILED;
+	}
+	PQreset(c);
+	if (PQstatus(c) != CONNECTION_OK) {
+		fail(s, PQerrorMessage(c), "08006");
+		return FX_STORE_FAILED;
+	}
+	PQsetNoticeProcessor(c, quiet, NULL);
+	return run(s, P(s)->session);
 }
 
 /* ---- statements ---- */
@@ -354,6 +386,8 @@ static int pg_step(fx_stmt *st)
 	ExecStatusType status;
 
 	if (t->row < 0 && !t->res) {
+		if (reconnect(t->s) != 0)
+			return FX_STORE_FAILED;
 		t->res = PQexecParams(P(t->s)->conn, t->sql, t->n, t->type,
 				      t->val, t->len, t->fmt, 1);
 		status = t->res ? PQresultStatus(t->res) : PGRES_FATAL_ERROR;
@@ -461,7 +495,8 @@ static int pg_exec(fx_store *s, const char *sql)
 
 /* ---- transactions ---- */
 
-static int pg_begin(fx_store *s, int write)
+/* BEGIN (and the lock) on the connection as it is. */
+static int begin_once(fx_store *s, int write)
 {
 	char sql[160];
 
@@ -477,8 +512,25 @@ static int pg_begin(fx_store *s, int write)
 	return 0;
 }
 
+/* libpq finds a lost connection only when it next uses it: a BEGIN that
+ * fails so is run once more on a new connection (nothing was done yet). */
+static int pg_begin(fx_store *s, int write)
+{
+	int rc;
+
+	if (reconnect(s) != 0)
+		return FX_STORE_FAILED;
+	rc = begin_once(s, write);
+	if (rc && PQstatus(P(s)->conn) != CONNECTION_OK &&
+	    (rc = reconnect(s)) == 0)
+		rc = begin_once(s, write);
+	P(s)->in_tx = rc == 0;
+	return rc;
+}
+
 static int pg_commit(fx_store *s)
 {
+	P(s)->in_tx = 0;
 	return run(s, "COMMIT");
 }
 
@@ -486,6 +538,7 @@ static void pg_rollback(fx_store *s)
 {
 	PGTransactionStatusType ts = PQtransactionStatus(P(s)->conn);
 
+	P(s)->in_tx = 0;
 	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
 		PQclear(PQexec(P(s)->conn, "ROLLBACK"));
 }
