@@ -22,6 +22,7 @@ typedef struct acq_options {
 	const char *case_description; /* the case's; description: the item's */
 	const char *operator_name, *db_path, *compression, *ewf_format;
 	const char *command_line, *sign_key;
+	const char *station;       /* --station (NULL: $FX_STATION or none) */
 	const char *source_format; /* --source-format as typed (NULL: raw) */
 	const char *tsa_url, *tsa_ca, *tsa_cert; /* --tsa, --tsa-ca, --tsa-cert */
 	int sparse;          /* --sparse: raw zero runs left as holes */

@@ -27,7 +27,7 @@ enum {
 	OPT_CASE_DESCRIPTION, OPT_TSA, OPT_TSA_CA, OPT_TSA_CERT, OPT_PROGRESS,
 	OPT_COPY, OPT_COPY_FORMAT, OPT_SIZE, OPT_TO_STREAM, OPT_FROM_STREAM,
 	OPT_STREAM_KEY, OPT_SPARSE,
-	OPT_RESUME, OPT_CHECKPOINT, OPT_SOURCE_FORMAT
+	OPT_RESUME, OPT_CHECKPOINT, OPT_SOURCE_FORMAT, OPT_STATION
 };
 
 static const struct option long_options[] = {
@@ -53,6 +53,7 @@ static const struct option long_options[] = {
 	{ "notes", required_argument, NULL, OPT_NOTES },
 	{ "operator", required_argument, NULL, OPT_OPERATOR },
 	{ "db", required_argument, NULL, OPT_DB },
+	{ "station", required_argument, NULL, OPT_STATION },
 	{ "sign-key", required_argument, NULL, OPT_SIGN_KEY },
 	{ "tsa", required_argument, NULL, OPT_TSA },
 	{ "tsa-ca", required_argument, NULL, OPT_TSA_CA },
@@ -121,7 +122,11 @@ static void usage(FILE *f)
 		"                             the case's description, recorded with a new case\n"
 		"                             (a different one for a recorded case is refused)\n"
 		"      --operator NAME        who runs the acquisition (default: login name)\n"
-		"      --db PATH              case database (default: case.db beside TARGET)\n"
+		"      --db PATH|URI          case database (default: case.db beside TARGET), or a\n"
+		"                             PostgreSQL ledger: postgresql://USER@HOST/DB (libpq\n"
+		"                             URI; PG* environment variables apply)\n"
+		"      --station NAME         the station recorded with every audit event\n"
+		"                             (default: $FX_STATION, else the host name)\n"
 		"      --sign-key KEY.pem     sign every audit event (Ed25519 private key)\n"
 		"      --tsa URL              time-stamp the audit chain's head at the end (RFC 3161)\n"
 		"      --tsa-ca FILE          CA certificate(s) the TSA's signature must chain to\n"
@@ -200,7 +205,8 @@ static int parse_text_opt(acq_options *o, int c, const char *arg)
 	case OPT_CASE_DESCRIPTION: o->case_description = arg; break;
 	case OPT_NOTES: o->notes = arg; break;
 	case OPT_OPERATOR: o->operator_name = arg; break;
-	case OPT_DB: o->db_path = arg; break;
+	case OPT_DB: o->db_path = fx_tool_db_arg(arg); break;
+	case OPT_STATION: o->station = arg; break;
 	case OPT_SIGN_KEY: o->sign_key = arg; break;
 	case OPT_TSA: o->tsa_url = arg; break;
 	case OPT_TSA_CA: o->tsa_ca = arg; break;
@@ -496,6 +502,7 @@ static void note_resume_conflict(acq_options *o, int c)
 	const struct option *lo;
 
 	if (o->resume_conflict || c == OPT_RESUME || c == OPT_DB || c == OPT_OPERATOR ||
+	    c == OPT_STATION ||
 	    c == OPT_SIGN_KEY || c == 'q' || c == OPT_JSON || c == OPT_PROGRESS)
 		return;
 	for (lo = long_options; lo->name; lo++)
@@ -653,9 +660,11 @@ static int resolve_copies(acq_state *st)
 static int resolve_paths(acq_state *st)
 {
 	acq_options *o = &st->opt;
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], msg[160];
 	int rc;
 
+	if (fx_tool_set_station(o->station, msg, sizeof(msg)) != 0)
+		return usage_error("--station: %s", msg);
 	if (o->resume)
 		strip_resume_ext(o, st->target_typed, sizeof(st->target_typed));
 	else if ((rc = check_target_name(o, st->target_typed, sizeof(st->target_typed))) != 0)
@@ -676,7 +685,8 @@ static int resolve_paths(acq_state *st)
 	if (o->source && strcmp(o->source, "-") != 0 &&
 	    fx_tool_abs_path(st->source_abs, sizeof(st->source_abs), o->source) == 0)
 		o->source = st->source_abs;
-	if (o->db_path && fx_tool_abs_path(st->db_abs, sizeof(st->db_abs), o->db_path) == 0)
+	if (o->db_path && !fx_casedb_location_is_uri(o->db_path) &&
+	    fx_tool_abs_path(st->db_abs, sizeof(st->db_abs), o->db_path) == 0)
 		o->db_path = st->db_abs;
 	return 0;
 }

@@ -106,7 +106,7 @@ int acq_db_begin(acq_state *st)
 	int rc;
 
 	dbo.actor = fx_tool_operator(st->opt.operator_name);
-	dbo.host = fx_tool_hostname();
+	dbo.host = fx_tool_station_host();
 	dbo.sign_key_path = st->opt.sign_key;
 	if (fx_casedb_open(&st->db, st->opt.db_path, &dbo) != 0) {
 		fprintf(stderr, "acquire: case database: %s\n",

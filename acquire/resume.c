@@ -197,11 +197,12 @@ static int opened_db(acq_state *st)
 {
 	fx_casedb_options dbo = FX_CASEDB_OPTIONS_INIT;
 
-	if (access(st->opt.db_path, F_OK) != 0) /* never create one here */
+	if (!fx_casedb_location_is_uri(st->opt.db_path) &&
+	    access(st->opt.db_path, F_OK) != 0) /* never create one here */
 		return refuse("no case database %s%s (give the acquisition's with --db)",
 			      fx_tool_escape(st->opt.db_path), "");
 	dbo.actor = fx_tool_operator(st->opt.operator_name);
-	dbo.host = fx_tool_hostname();
+	dbo.host = fx_tool_station_host();
 	dbo.sign_key_path = st->opt.sign_key;
 	if (fx_casedb_open(&st->db, st->opt.db_path, &dbo) == 0)
 		return 0;

@@ -208,13 +208,16 @@ static int check_destination(const acq_state *st)
 int acq_open_source(acq_state *st)
 {
 	fx_source_options so = FX_SOURCE_OPTIONS_INIT;
-	const char *dest[3 + ACQ_MAX_COPIES] = { st->opt.target, st->opt.db_path };
+	const char *dest[3 + ACQ_MAX_COPIES] = { st->opt.target };
 	struct stat sb;
 	unsigned i;
 	int rc, virt;
 
 	for (i = 0; i < st->ncopies; i++) /* a copy on the source disk too */
-		dest[2 + i] = st->copies[i].target;
+		dest[1 + i] = st->copies[i].target;
+	/* a ledger on a server is no file on the source */
+	if (!fx_casedb_location_is_uri(st->opt.db_path))
+		dest[1 + st->ncopies] = st->opt.db_path;
 
 	if (acq_source_is_stream(&st->opt)) {
 		if ((rc = acq_stream_open(st)) != 0)

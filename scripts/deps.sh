@@ -11,6 +11,9 @@ packages=(
 	libvmdk-dev libvhdi-dev libqcow-dev
 	# RFC 3161 time-stamps of the audit chain: HTTP POST to a TSA
 	libcurl4-openssl-dev
+	# a lab ledger on PostgreSQL: libpq, and the server the tests start
+	# themselves (initdb, pg_ctl) and psql
+	libpq-dev postgresql-15 postgresql-client-15
 	# unit tests, fuzzing
 	check clang libclang-rt-14-dev
 	# the tools investigators use, for interoperability tests and benchmarks

@@ -7,6 +7,16 @@
  *
  * The hash of an event is recomputed here independently (ref_event_hash), so
  * the documented algorithm is tested, not only the library against itself.
+ *
+ * On PostgreSQL: with FX_TEST_PG_HOST set (tests/check_casedb_pg.sh starts
+ * a server and sets it: the URI-encoded socket directory), the tests that
+ * use the library's API only (suite "backend": records, lists, refusals,
+ * signing and trust, anchors, writer processes at once and one killed)
+ * run again, each against a fresh ledger: new_path() creates a database
+ * (psql as the superuser postgres) and sets it up with
+ * fx_casedb_ledger_init, and the test connects as the station role fxtest
+ * (password from PGPASSWORD). The tampering tests, which reach into an
+ * SQLite file, have their PostgreSQL twins in tests/e2e/casedb_postgresql.sh.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -35,11 +45,45 @@
 #define HOST "lab-host"
 
 static char g_path[4096];
+static const char *g_pg_host; /* FX_TEST_PG_HOST: the tests run on PostgreSQL */
 
-/* A fresh database path in a fresh directory. */
+/* A fresh ledger on the test's PostgreSQL server: a database named after
+ * the test process (Check runs each test in its own), set up by its
+ * administrator, used by the station role fxtest. */
+static const char *new_ledger(void)
+{
+	static int n;
+	char cmd[1024], admin[512], name[64];
+
+	snprintf(name, sizeof(name), "t%ld_%d", (long)getpid(), ++n);
+	snprintf(cmd, sizeof(cmd), "psql -X -q -v ON_ERROR_STOP=1 "
+		 "'postgresql://postgres@%s/postgres' -c 'CREATE DATABASE %s' "
+		 ">/dev/null", g_pg_host, name);
+	ck_assert_msg(system(cmd) == 0, "%s failed", cmd);
+	snprintf(admin, sizeof(admin), "postgresql://postgres@%s/%s",
+		 g_pg_host, name);
+	ck_assert_msg(fx_casedb_ledger_init(admin, NULL) == 0, "ledger init "
+		      "%s: %s", admin, fx_error_last());
+	snprintf(cmd, sizeof(cmd), "psql -X -q -v ON_ERROR_STOP=1 '%s' -c "
+		 "\"DO \\$\\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE "
+		 "rolname = 'fxtest') THEN CREATE ROLE fxtest LOGIN PASSWORD "
+		 "'fxtest' IN ROLE fx_station; END IF; END \\$\\$\" >/dev/null",
+		 admin);
+	ck_assert_msg(system(cmd) == 0, "%s failed", cmd);
+	snprintf(g_path, sizeof(g_path), "postgresql://fxtest@%s/%s",
+		 g_pg_host, name);
+	return g_path;
+}
+
+/* A fresh database path in a fresh directory (a fresh ledger's URI on
+ * PostgreSQL). */
 static const char *new_path(const char *tag)
 {
-	const char *dir = fxt_tmpdir(tag);
+	const char *dir;
+
+	if (g_pg_host)
+		return new_ledger();
+	dir = fxt_tmpdir(tag);
 
 	ck_assert_ptr_nonnull(dir);
 	snprintf(g_path, sizeof(g_path), "%s/case.db", dir);
@@ -134,13 +178,48 @@ static const char *raw_fails(sqlite3 *s, const char *sql)
 	return msg;
 }
 
+/* On PostgreSQL, psql answers (as the station: SELECT only). */
+static long long pg_count_of(const char *uri, const char *sql)
+{
+	char cmd[8192], out[64] = "";
+	long long n;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "psql -X -q -At '%s' -c \"%s\"", uri, sql);
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(fgets(out, sizeof(out), p));
+	ck_assert_int_eq(pclose(p), 0);
+	n = out[0] == 't' ? 1 : strtoll(out, NULL, 10); /* a boolean: t/f */
+	return n;
+}
+
 static long long count_of(const char *path, const char *sql)
 {
-	sqlite3 *s = raw_open(path);
-	long long n = raw_int(s, sql);
+	sqlite3 *s;
+	long long n;
 
+	if (g_pg_host)
+		return pg_count_of(path, sql);
+	s = raw_open(path);
+	n = raw_int(s, sql);
 	sqlite3_close(s);
 	return n;
+}
+
+/* A file name beside the database, for keys and such: the path itself,
+ * or on PostgreSQL a path in a fresh directory. */
+static const char *side_path(const char *path)
+{
+	static char side[4096];
+	const char *dir;
+
+	if (!g_pg_host)
+		return path;
+	dir = fxt_tmpdir("casedb-pg-side");
+	ck_assert_ptr_nonnull(dir);
+	snprintf(side, sizeof(side), "%s/case.db", dir);
+	return side;
 }
 
 /* ---- the documented event hash, written independently ---- */
@@ -1557,7 +1636,9 @@ START_TEST(test_invalid_input_changes_nothing)
 	a.command_line = NULL;
 	a.parameters_json = "{not json";
 	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, db, &a), FX_EUSAGE);
-	ck_assert_ptr_nonnull(strstr(fx_error_last(), "CHECK constraint failed"));
+	ck_assert_ptr_nonnull(strstr(fx_error_last(), g_pg_host
+		? "violates check constraint \"acquisitions_parameters_json_check\""
+		: "CHECK constraint failed"));
 	r.files = &bad_file;
 	r.n_files = 1;
 	ck_assert_int_eq(fx_casedb_acquisition_finish(db, acq, &r), FX_EUSAGE);
@@ -2054,7 +2135,7 @@ START_TEST(test_bad_signing_key)
 	fx_casedb *db = NULL;
 	char key[4200];
 
-	snprintf(key, sizeof(key), "%s.notakey", path);
+	snprintf(key, sizeof(key), "%s.notakey", side_path(path));
 	ck_assert_int_eq(fxt_write_file(key, "hello\n", 6), 0);
 	o.sign_key_path = key;
 	ck_assert_int_eq(fx_casedb_open(&db, path, &o), FX_EUSAGE);
@@ -2177,7 +2258,7 @@ static void key_paths(const char *path, char a[4200], char b[4200],
 {
 	char dir[4096];
 
-	snprintf(dir, sizeof(dir), "%s", path);
+	snprintf(dir, sizeof(dir), "%s", side_path(path));
 	*strrchr(dir, '/') = '\0';
 	snprintf(a, 4200, "%s/a.pem", dir);
 	snprintf(b, 4200, "%s/b.pem", dir);
@@ -3949,6 +4030,35 @@ static Suite *casedb_suite(void)
 	return s;
 }
 
+/* The tests that use the library's API only, for a second backend. */
+static Suite *backend_suite(void)
+{
+	Suite *s = suite_create("casedb on PostgreSQL");
+	TCase *api = tcase_create("backend");
+
+	tcase_set_timeout(api, 600);
+	tcase_add_test(api, test_checkpoints_and_resumes);
+	tcase_add_test(api, test_verification_and_custody);
+	tcase_add_test(api, test_lists);
+	tcase_add_test(api, test_invalid_input_changes_nothing);
+	tcase_add_test(api, test_argument_and_version_checks);
+	tcase_add_test(api, test_case_description_once);
+	tcase_add_test(api, test_bad_signing_key);
+	tcase_add_test(api, test_trust_mixed_chain);
+	tcase_add_test(api, test_signed_needs_key);
+	/* not test_trust_trusted, test_audit_options_version_2: they sign
+	 * from the database's first event, and a ledger's schema.create is
+	 * written by verify ledger init */
+	tcase_add_test(api, test_audit_options_version);
+	tcase_add_test(api, test_audit_many_files);
+	tcase_add_test(api, test_anchor_options);
+	tcase_add_test(api, test_anchor_unreachable);
+	tcase_add_test(api, test_concurrent_writers);
+	tcase_add_test(api, test_killed_writer);
+	suite_add_tcase(s, api);
+	return s;
+}
+
 /* ---- helpers for tests/e2e/casedb_tamper.sh ----
  * check_casedb --make-fixture DB [KEY.pem]: a database with one record of
  * every kind (signed with KEY if given), text that needs JSON escapes, and
@@ -4036,7 +4146,8 @@ int main(int argc, char **argv)
 	if (argc >= 3 && strcmp(argv[1], "--audit-check") == 0)
 		return audit_check_line(argv[2], (const char *const *)argv + 3,
 					(size_t)argc - 3);
-	sr = srunner_create(casedb_suite());
+	g_pg_host = getenv("FX_TEST_PG_HOST");
+	sr = srunner_create(g_pg_host ? backend_suite() : casedb_suite());
 
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -234,6 +234,78 @@ START_TEST(test_meter_text_and_none)
 }
 END_TEST
 
+/* --db: a URI's password goes to PGPASSWORD (percent-decoded), never into
+ * the name the tool prints; a path is kept as given. */
+START_TEST(test_db_arg)
+{
+	static const struct {
+		const char *arg, *name, *password;
+	} cases[] = {
+		{ "/cases/lab.db", "/cases/lab.db", NULL },
+		{ "postgresql://st1:s%40cr%3At@db.lab/ledger",
+		  "postgresql://st1@db.lab/ledger", "s@cr:t" },
+		{ "postgres://st1:pw@%2Ftmp%2Fs/l?sslmode=disable",
+		  "postgres://st1@%2Ftmp%2Fs/l?sslmode=disable", "pw" },
+		{ "postgresql://db.lab/l?user=st1&password=p%20w&sslmode=require",
+		  "postgresql://db.lab/l?user=st1&sslmode=require", "p w" },
+		{ "postgresql://db.lab/l?password=x",
+		  "postgresql://db.lab/l", "x" },
+		{ "postgresql://st1@db.lab:5433/l", "postgresql://st1@db.lab:5433/l",
+		  NULL },
+		{ "postgresql:///l?host=/tmp/s", "postgresql:///l?host=/tmp/s", NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsetenv("PGPASSWORD");
+		ck_assert_str_eq(fx_tool_db_arg(cases[i].arg), cases[i].name);
+		if (cases[i].password)
+			ck_assert_str_eq(getenv("PGPASSWORD"), cases[i].password);
+		else
+			ck_assert_ptr_null(getenv("PGPASSWORD"));
+	}
+	/* a recorded command line leaves the password out too */
+	{
+		char *argv[] = { "acquire", "--db", "postgresql://a:b@h/d",
+				 "--db=postgres://a:c@h/d", "x y" };
+
+		ck_assert_str_eq(fx_tool_command_line(5, argv),
+				 "acquire --db postgresql://a@h/d "
+				 "--db=postgres://a@h/d 'x y'");
+	}
+}
+END_TEST
+
+/* --station and FX_STATION: what the events' host becomes. */
+START_TEST(test_station)
+{
+	char msg[160], host[300], want[400];
+
+	snprintf(host, sizeof(host), "%s", fx_tool_hostname());
+	unsetenv("FX_STATION");
+	ck_assert_int_eq(fx_tool_set_station(NULL, msg, sizeof(msg)), 0);
+	ck_assert_str_eq(fx_tool_station_host(), host);
+	setenv("FX_STATION", "bench-2", 1);
+	ck_assert_int_eq(fx_tool_set_station(NULL, msg, sizeof(msg)), 0);
+	snprintf(want, sizeof(want), "%s station bench-2", host);
+	ck_assert_str_eq(fx_tool_station_host(), want);
+	/* the host's own name as the station: the host alone */
+	ck_assert_int_eq(fx_tool_set_station(host, msg, sizeof(msg)), 0);
+	ck_assert_str_eq(fx_tool_station_host(), host);
+	ck_assert_int_eq(fx_tool_set_station("", msg, sizeof(msg)), -1);
+	ck_assert_str_eq(msg, "station name '' is 0 characters (1 to 64)");
+	ck_assert_int_eq(fx_tool_set_station("a\x1b[2J", msg, sizeof(msg)), -1);
+	ck_assert_str_eq(msg, "station name holds a control character (byte 2)");
+	/* --station given first wins over FX_STATION */
+	ck_assert_int_eq(fx_tool_set_station("desk 1", msg, sizeof(msg)), 0);
+	setenv("FX_STATION", "other", 1);
+	ck_assert_int_eq(fx_tool_set_station(NULL, msg, sizeof(msg)), 0);
+	snprintf(want, sizeof(want), "%s station desk 1", host);
+	ck_assert_str_eq(fx_tool_station_host(), want);
+	unsetenv("FX_STATION");
+}
+END_TEST
+
 static Suite *tools_suite(void)
 {
 	Suite *s = suite_create("tools");
@@ -247,6 +319,10 @@ static Suite *tools_suite(void)
 	tcase_add_test(tc, test_meter_json_lines);
 	tcase_add_test(tc, test_meter_json_unknown_total_and_copies);
 	tcase_add_test(tc, test_meter_text_and_none);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("database");
+	tcase_add_test(tc, test_db_arg);
+	tcase_add_test(tc, test_station);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -11,7 +11,8 @@ verify/, tools/) use the public API only.
 The case database reaches SQLite only through its storage interface
 (docs/casedb.md, "Storage backends"): no file of libforensic/src but
 casedb/store_sqlite.c includes sqlite3.h or calls sqlite3_* (base/error.c
-asks SQLite its version for fx_library_versions, and nothing else).
+asks SQLite its version for fx_library_versions, and nothing else), and
+PostgreSQL only through casedb/store_pg.c (libpq-fe.h, PQ* calls).
 
 No header includes itself through others (an include circle), within a
 layer or across: "include circle: A -> B -> A".
@@ -62,6 +63,10 @@ ENGINE = re.compile(r'<sqlite3\.h>|\bsqlite3_\w+')
 ENGINE_FILES = {os.path.join("casedb", "store_sqlite.c"): None,
                 os.path.join("base", "error.c"): {"<sqlite3.h>",
                                                   "sqlite3_libversion"}}
+# The files that may talk to PostgreSQL (libpq), and what they may call:
+# like SQLite, one backend file.
+PQ_ENGINE = re.compile(r'<libpq-fe\.h>|\bPQ[a-z]\w*\(')
+PQ_ENGINE_FILES = {os.path.join("casedb", "store_pg.c"): None}
 
 
 def layer_of(header):
@@ -92,15 +97,18 @@ def check_file(path, layer, problems):
 
 
 def check_engine(path, rel, problems):
-    allowed = ENGINE_FILES.get(rel, set())
-    if allowed is None:
-        return
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            for m in ENGINE.finditer(line):
-                if m.group(0) not in allowed:
-                    problems.append("%s:%d: uses %s (only casedb/store_sqlite.c "
-                                    "talks to SQLite)" % (path, n, m.group(0)))
+    for engine, files, owner, name in (
+            (ENGINE, ENGINE_FILES, "casedb/store_sqlite.c", "SQLite"),
+            (PQ_ENGINE, PQ_ENGINE_FILES, "casedb/store_pg.c", "PostgreSQL")):
+        allowed = files.get(rel, set())
+        if allowed is None:
+            continue
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                for m in engine.finditer(line):
+                    if m.group(0) not in allowed:
+                        problems.append("%s:%d: uses %s (only %s talks to %s)"
+                                        % (path, n, m.group(0), owner, name))
 
 
 def header_path(root, header):
@@ -196,12 +204,15 @@ def self_test():
         "libforensic/src/image/image.c": '#include "forensic/image.h"\n'
                                          '#include "forensic/verify.h"\n',
         "libforensic/src/casedb/write.c": "int f(void) { return sqlite3_step(0); }\n",
+        "libforensic/src/casedb/read.c": "int g(void) { return PQexec(0, 0) != 0; }\n",
         "libforensic/src/base/a.h": '#include "base/b.h"\n',
         "libforensic/src/base/b.h": '#include "base/a.h"\n',
         "acquire/main.c": '#include "image/image_int.h"\n',
         "verify/main.c": "", "tools/common/tool.c": "",
     }
     want = [
+        "libforensic/src/casedb/read.c:1: uses PQexec( (only "
+        "casedb/store_pg.c talks to PostgreSQL)",
         "libforensic/src/casedb/write.c:1: uses sqlite3_step (only "
         "casedb/store_sqlite.c talks to SQLite)",
         "libforensic/src/image/image.c:2: includes forensic/verify.h "

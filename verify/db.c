@@ -15,16 +15,21 @@ int vf_db_open(fx_casedb **out, const char *path, const vf_common *c,
 	       int read_only)
 {
 	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+	char msg[160];
 	struct stat st;
 
 	*out = NULL;
-	if (stat(path, &st) != 0) {
+	if (!fx_casedb_location_is_uri(path) && stat(path, &st) != 0) {
 		fprintf(stderr, "verify: case database %s: %s\n", fx_tool_escape(path),
 			errno == ENOENT ? "does not exist" : strerror(errno));
 		return FX_EXIT_FAILURE;
 	}
+	if (fx_tool_set_station(NULL, msg, sizeof(msg)) != 0) {
+		fprintf(stderr, "verify: FX_STATION: %s\n", fx_tool_escape(msg));
+		return FX_EXIT_USAGE;
+	}
 	o.actor = fx_tool_operator(c->operator_name);
-	o.host = fx_tool_hostname();
+	o.host = fx_tool_station_host();
 	o.sign_key_path = read_only ? NULL : c->sign_key;
 	o.read_only = read_only;
 	if (fx_casedb_open(out, path, &o) != 0) {

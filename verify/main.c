@@ -28,7 +28,8 @@ void vf_usage(FILE *f)
 		"       verify report (--case ID | --evidence ID [--case ID])\n"
 		"                     --format html|text|json|dfxml|case [-o FILE] [--db PATH]\n"
 		"                     [--trusted-key KEY.pem]... [--require-signed]\n"
-		"                     [--tsa-ca FILE [--tsa-cert FILE]]\n\n"
+		"                     [--tsa-ca FILE [--tsa-cert FILE]]\n"
+		"       verify ledger init --db postgresql://...\n\n"
 		"image    re-hash the image whose first file is PATH (E01, raw, split raw .001)\n"
 		"         with MD5, SHA-1 and SHA-256 and compare with the acquisition record,\n"
 		"         the hashes stored in an E01, TARGET.sha256 and the E01 chunk\n"
@@ -43,11 +44,17 @@ void vf_usage(FILE *f)
 		"         database; says what it checked and what it could not\n"
 		"list     cases, evidence items, acquisitions (with their image sets) and\n"
 		"         their last verification, exports\n"
-		"report   a court report of a case or evidence item\n\n"
-		"  --db PATH            case database (default: case.db beside the image;\n"
-		"                       for handoff, export, audit, list, report: ./case.db)\n"
+		"report   a court report of a case or evidence item\n"
+		"ledger   init: set up a fresh PostgreSQL lab ledger (roles and schema), as\n"
+		"         the database's administrator\n\n"
+		"  --db PATH|URI        case database (default: case.db beside the image;\n"
+		"                       for handoff, export, audit, list, report: ./case.db),\n"
+		"                       or a PostgreSQL ledger: postgresql://USER@HOST/DB\n"
+		"                       (libpq URI; PG* environment variables apply)\n"
 		"  --json               print a result object on stdout\n"
 		"  --operator NAME      who verifies (default: login name)\n"
+		"  --station NAME       the station recorded with the audit events written\n"
+		"                       (default: $FX_STATION, else the host name)\n"
 		"  --sign-key KEY.pem   sign the audit events written (Ed25519 private key)\n"
 		"  --tsa URL            handoff, audit --anchor: time-stamp the audit chain's\n"
 		"                       head (RFC 3161); a failed one is recorded, not fatal\n"
@@ -112,8 +119,14 @@ static int parse_block_size(uint64_t *out, const char *arg)
 
 int vf_common_opt(vf_common *c, vf_image_opts *io, int opt, const char *arg)
 {
+	char msg[160];
+
 	switch (opt) {
-	case OPT_DB: c->db_path = arg; return 0;
+	case OPT_DB: c->db_path = fx_tool_db_arg(arg); return 0;
+	case OPT_STATION:
+		if (fx_tool_set_station(arg, msg, sizeof(msg)) != 0)
+			return vf_usage_error("--station: %s", msg);
+		return 0;
 	case OPT_OPERATOR: c->operator_name = arg; return 0;
 	case OPT_SIGN_KEY: c->sign_key = arg; return 0;
 	case OPT_JSON: c->json = 1; return 0;
@@ -152,7 +165,7 @@ int vf_common_opt(vf_common *c, vf_image_opts *io, int opt, const char *arg)
 /* Whether option text takes the next argument as its value. */
 static int takes_value(const char *opt)
 {
-	static const char *with_value[] = { "--db", "--operator", "--sign-key",
+	static const char *with_value[] = { "--db", "--station", "--operator", "--sign-key",
 		"--hash", "--threads", "--block-size", "--to", "--from", "--reason",
 		"--location", "--case", "--trusted-key", "--format", "--evidence",
 		"--output", "-o", "--progress", "--tsa", "--tsa-ca", "--tsa-cert" };
@@ -192,7 +205,7 @@ int main(int argc, char **argv)
 		{ "image", vf_cmd_image }, { "handoff", vf_cmd_handoff },
 		{ "export", vf_cmd_export },
 		{ "audit", vf_cmd_audit }, { "list", vf_cmd_list },
-		{ "report", vf_cmd_report },
+		{ "report", vf_cmd_report }, { "ledger", vf_cmd_ledger },
 	};
 	int at = first_operand(argc, argv), i, rc;
 	size_t c;

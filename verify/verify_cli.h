@@ -40,10 +40,11 @@ enum {
 	OPT_BLOCK, OPT_VERSION, OPT_CASE, OPT_TO, OPT_FROM, OPT_REASON,
 	OPT_LOCATION, OPT_TRUSTED_KEY, OPT_REQUIRE_SIGNED, OPT_FORMAT,
 	OPT_EVIDENCE, OPT_OUTPUT, OPT_PROGRESS, OPT_TSA, OPT_TSA_CA, OPT_TSA_CERT,
-	OPT_ANCHOR
+	OPT_ANCHOR, OPT_STATION
 };
 #define VF_COMMON_OPTIONS \
 	{ "db", required_argument, NULL, OPT_DB }, \
+	{ "station", required_argument, NULL, OPT_STATION }, \
 	{ "operator", required_argument, NULL, OPT_OPERATOR }, \
 	{ "sign-key", required_argument, NULL, OPT_SIGN_KEY }, \
 	{ "json", no_argument, NULL, OPT_JSON }, \
@@ -152,6 +153,7 @@ int vf_cmd_export(int argc, char **argv);
 int vf_cmd_audit(int argc, char **argv);
 int vf_cmd_list(int argc, char **argv);
 int vf_cmd_report(int argc, char **argv);
+int vf_cmd_ledger(int argc, char **argv);
 
 /* output.c: unrecorded says why r was not recorded when it was not */
 void vf_print_result(FILE *f, const fx_verify_result *r, const char *db_path,

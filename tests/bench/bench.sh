@@ -92,6 +92,17 @@
 #         first word; a third text). Reported: the throughput ratio (goal:
 #         no slower, 1.00x or more) and the bytes each image takes on
 #         storage (st_blocks * 512; the sparse one about two thirds).
+#   ledger  the case database's audit log under concurrent writers (issue
+#         14): events per second appended by 1, 4 and 8 processes at once
+#         (tests/tools/fx_ledger_append: one custody transfer, one write
+#         transaction, one audit event each; $BENCH_LEDGER_EVENTS events in
+#         all, default 4000, split among the writers), into a fresh SQLite
+#         file (WAL, synchronous=FULL) and into a fresh PostgreSQL 15 ledger
+#         (a server started for the section, as tests/e2e/lib/pg.sh does,
+#         on a Unix socket, fsync on); and verify audit of a chain of
+#         $BENCH_LEDGER_AUDIT events (default 10000) on both, as seconds per
+#         10,000 events. Needs the test tools built (build/tests) and
+#         postgresql-15. Does not use the 1 GiB image.
 # To add a section NAME (E01 vs ewfacquire, verify, ...): write
 # section_NAME, which calls bench_tool for each command and bench_note /
 # bench_summary for derived figures, and add NAME to BENCH_SECTIONS.
@@ -101,7 +112,10 @@ BENCH_DIR=${BENCH_DIR:-/tmp/fx-bench}
 BENCH_RUNS=${BENCH_RUNS:-3}
 FX_ROOT=${FX_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 FX_BIN=${FX_BIN:-$FX_ROOT/build/bin}
-BENCH_SECTIONS=(raw e01 verify files copies stream export sparse vdisk)
+BENCH_SECTIONS=(raw e01 verify files copies stream export sparse vdisk ledger)
+BENCH_LEDGER_EVENTS=${BENCH_LEDGER_EVENTS:-4000}
+BENCH_LEDGER_AUDIT=${BENCH_LEDGER_AUDIT:-10000}
+FX_TESTS_BIN=${FX_TESTS_BIN:-$FX_ROOT/build/tests}
 read -r -a BENCH_FILES <<<"${BENCH_FILES:-1024 4096 16384}"
 
 readonly IMG_SIZE=1073741824
@@ -534,6 +548,84 @@ section_stream() {
 		"e01 ${MBPS[$se01]} vs ${MBPS[$le01]} MB/s ($(ratio "${MBPS[$se01]}" "${MBPS[$le01]}")x)"
 }
 
+# The ledger section's PostgreSQL server: tests/e2e/lib/pg.sh with the
+# few helpers of tests/e2e/lib/common.sh it calls.
+LEDGER_DB=
+ledger_pg_start() {
+	skip() { die "ledger: $*"; }
+	fail() { die "ledger: $*"; }
+	have_tool() { command -v "$1" >/dev/null; }
+	defer() { :; }
+	# shellcheck source=../e2e/lib/pg.sh
+	. "$FX_ROOT/tests/e2e/lib/pg.sh"
+	FX_PG_FSYNC=on pg_start
+	trap pg_stop EXIT
+}
+
+# Before each timed run: an empty case database with its schema (events:
+# the writers' only).
+ledger_reset_sqlite() {
+	rm -f "$LEDGER_DB"*
+	"$FX_TESTS_BIN/fx_ledger_append" "$LEDGER_DB" 0 init >/dev/null
+}
+
+ledger_reset_pg() {
+	pg_sql postgres "SET client_min_messages = warning; DROP DATABASE IF EXISTS bench" >/dev/null
+	pg_sql postgres "CREATE DATABASE bench" >/dev/null
+	"$FX_BIN/verify" -q ledger init --db "$(pg_uri postgres bench)" || die "ledger init failed"
+	pg_station bench bench_station bench
+	"$FX_TESTS_BIN/fx_ledger_append" "$LEDGER_DB" 0 init >/dev/null
+}
+
+# ledger_writers DB W N: W fx_ledger_append processes at once, N events in
+# all; fails if one does.
+ledger_writers() {
+	local db=$1 w=$2 n=$3 i pids=()
+	for ((i = 1; i <= w; i++)); do
+		"$FX_TESTS_BIN/fx_ledger_append" "$db" $((n / w)) "w$i" >/dev/null &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do
+		wait "$i" || return 1
+	done
+}
+
+section_ledger() {
+	local engine w s n=$BENCH_LEDGER_EVENTS per eps
+	local -A EPS=() AUD=()
+	[[ -x $FX_TESTS_BIN/fx_ledger_append ]] || die "fx_ledger_append not built: $FX_TESTS_BIN"
+	ledger_pg_start
+	export PGPASSWORD=bench FX_TESTS_BIN
+	for engine in sqlite pg; do
+		if [[ $engine == sqlite ]]; then
+			mkdir -p "$BENCH_DIR/ledger"
+			LEDGER_DB=$BENCH_DIR/ledger/case.db
+		else
+			LEDGER_DB=$(pg_uri bench_station bench)
+		fi
+		for w in 1 4 8; do
+			files_timed "ledger $engine, $w writer(s), $n events" 0 s "ledger_reset_$engine" \
+				bash -c "$(declare -f ledger_writers); ledger_writers \"\$@\"" _ \
+				"$LEDGER_DB" "$w" "$n"
+			EPS[$engine.$w]=$(awk -v n="$n" -v s="$s" 'BEGIN { printf "%.0f", n / s }')
+		done
+		"ledger_reset_$engine"
+		"$FX_TESTS_BIN/fx_ledger_append" "$LEDGER_DB" "$BENCH_LEDGER_AUDIT" audit >/dev/null ||
+			die "ledger: $BENCH_LEDGER_AUDIT events into $engine failed"
+		files_timed "verify audit $engine, $BENCH_LEDGER_AUDIT events" 0 s true \
+			"$FX_BIN/verify" audit --db "$LEDGER_DB"
+		AUD[$engine]=$(awk -v s="$s" -v n="$BENCH_LEDGER_AUDIT" 'BEGIN { printf "%.3f", s * 10000 / n }')
+		bench_note "ledger $engine: events/s with 1, 4, 8 writers: ${EPS[$engine.1]}, ${EPS[$engine.4]}, ${EPS[$engine.8]};" \
+			"verify audit ${AUD[$engine]} s per 10,000 events"
+	done
+	rm -rf "$BENCH_DIR/ledger"
+	pg_stop
+	trap - EXIT
+	bench_summary "ledger: events/s 1/4/8 writers: SQLite ${EPS[sqlite.1]}/${EPS[sqlite.4]}/${EPS[sqlite.8]}," \
+		"PostgreSQL ${EPS[pg.1]}/${EPS[pg.4]}/${EPS[pg.8]} (PostgreSQL/SQLite at 8: $(ratio "${EPS[pg.8]}" "${EPS[sqlite.8]}")x);" \
+		"verify audit s/10,000 events: SQLite ${AUD[sqlite]}, PostgreSQL ${AUD[pg]}"
+}
+
 # ---- report --------------------------------------------------------------
 
 print_report() {
@@ -571,7 +663,8 @@ main() {
 	for s in "${sections[@]}"; do
 		declare -F "section_$s" >/dev/null || die "unknown section '$s' (have: ${BENCH_SECTIONS[*]})"
 	done
-	prepare_image
+	# only the ledger section does without the image
+	[[ ${sections[*]} == ledger ]] || prepare_image
 	for s in "${sections[@]}"; do
 		"section_$s"
 	done

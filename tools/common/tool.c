@@ -1,5 +1,6 @@
 /* Helpers shared by the tools (see tool.h). Single-threaded; the progress
  * meter is meter.c's. */
+#include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -170,6 +171,74 @@ void fx_tool_default_db(char *out, size_t outlen, const char *beside)
 		out[0] = '\0';
 }
 
+/* Decodes URI percent-escapes of n bytes at in into a new string. */
+static char *percent_decode(const char *in, size_t n)
+{
+	char *out = malloc(n + 1), *o = out, hex[3] = { 0 };
+	size_t i;
+
+	for (i = 0; out && i < n; i++) {
+		if (in[i] == '%' && i + 2 < n + 1 && isxdigit((unsigned char)in[i + 1]) &&
+		    isxdigit((unsigned char)in[i + 2])) {
+			hex[0] = in[i + 1];
+			hex[1] = in[i + 2];
+			*o++ = (char)strtol(hex, NULL, 16);
+			i += 2;
+		} else {
+			*o++ = in[i];
+		}
+	}
+	if (out)
+		*o = '\0';
+	return out;
+}
+
+/* The password of a URI: user:PASSWORD@ in its authority, or a
+ * password=PASSWORD parameter; NULL if none (or no memory). */
+static char *uri_password(const char *uri)
+{
+	const char *auth = strstr(uri, "://") + 3, *q = strchr(uri, '?'), *at,
+		   *colon;
+	size_t n = strcspn(auth, "/?");
+
+	at = memchr(auth, '@', n);
+	while (at && memchr(at + 1, '@', n - (size_t)(at + 1 - auth)))
+		at = memchr(at + 1, '@', n - (size_t)(at + 1 - auth));
+	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon)
+		return percent_decode(colon + 1, (size_t)(at - colon - 1));
+	while (q && *q) {
+		const char *p = q + 1;
+		size_t len = strcspn(p, "&");
+
+		if (strncmp(p, "password=", 9) == 0)
+			return percent_decode(p + 9, len - 9);
+		q = p[len] ? p + len : NULL;
+	}
+	return NULL;
+}
+
+/* The name is kept in one static pointer (reachable until exit): one
+ * --db per process. */
+const char *fx_tool_db_arg(const char *arg)
+{
+	static char *name;
+	size_t n = strlen(arg) + 1;
+	char *pw;
+
+	if (!fx_casedb_location_is_uri(arg))
+		return arg;
+	if ((pw = uri_password(arg)) != NULL) {
+		setenv("PGPASSWORD", pw, 1);
+		free(pw);
+	}
+	free(name);
+	if (!(name = malloc(n)))
+		return "";   /* refused later as no database at all */
+	fx_casedb_location_name(name, n, arg);
+	return name;
+}
+
 int fx_tool_abs_path(char *out, size_t outlen, const char *path)
 {
 	char dir[PATH_MAX], real[PATH_MAX];
@@ -209,21 +278,34 @@ static int needs_quotes(const char *s)
 const char *fx_tool_command_line(int argc, char **argv)
 {
 	static char line[16384];
+	char safe[4096];
 	size_t len = 0;
 	int i;
-	const char *s;
+	const char *s, *arg;
 
 	line[0] = '\0';
 	for (i = 0; i < argc && len + 8 < sizeof(line); i++) {
+		arg = argv[i];
+		/* a connection URI's password is never recorded */
+		if (fx_casedb_location_is_uri(arg)) {
+			fx_casedb_location_name(safe, sizeof(safe), arg);
+			arg = safe;
+		} else if (!strncmp(arg, "--db=", 5) &&
+			   fx_casedb_location_is_uri(arg + 5)) {
+			memcpy(safe, "--db=", 5);
+			fx_casedb_location_name(safe + 5, sizeof(safe) - 5,
+						arg + 5);
+			arg = safe;
+		}
 		if (i)
 			line[len++] = ' ';
-		if (!needs_quotes(argv[i])) {
+		if (!needs_quotes(arg)) {
 			len += (size_t)snprintf(line + len, sizeof(line) - len,
-						"%s", argv[i]);
+						"%s", arg);
 			continue;
 		}
 		line[len++] = '\'';
-		for (s = argv[i]; *s && len + 6 < sizeof(line); s++) {
+		for (s = arg; *s && len + 6 < sizeof(line); s++) {
 			if (*s == '\'') {
 				memcpy(line + len, "'\\''", 4);
 				len += 4;
@@ -262,6 +344,43 @@ const char *fx_tool_hostname(void)
 	if (gethostname(host, sizeof(host) - 1) != 0)
 		strcpy(host, "unknown");
 	return host;
+}
+
+static char fx_station[65];
+
+int fx_tool_set_station(const char *name, char *msg, size_t msg_size)
+{
+	size_t n, i;
+
+	if (!name && (fx_station[0] || !(name = getenv("FX_STATION"))))
+		return 0;   /* --station given before, or no FX_STATION */
+	n = strlen(name);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			break;
+	if (i < n) {
+		snprintf(msg, msg_size, "station name holds a control character "
+			 "(byte %zu)", i + 1);
+		return -1;
+	}
+	if (n == 0 || n > 64) {
+		snprintf(msg, msg_size, "station name '%.20s%s' is %zu characters "
+			 "(1 to 64)", name, n > 20 ? "..." : "", n);
+		return -1;
+	}
+	memcpy(fx_station, name, n + 1);
+	return 0;
+}
+
+const char *fx_tool_station_host(void)
+{
+	static char line[256 + 80];
+	const char *host = fx_tool_hostname();
+
+	if (!fx_station[0] || !strcmp(fx_station, host))
+		return host;
+	snprintf(line, sizeof(line), "%s station %s", host, fx_station);
+	return line;
 }
 
 const char *fx_tool_host(void)

@@ -52,6 +52,24 @@ int fx_tool_abs_path(char *out, size_t outlen, const char *path);
 #define FX_TOOL_DB "case.db"
 void fx_tool_default_db(char *out, size_t outlen, const char *beside);
 
+/* The value of --db as the tool keeps it: a path as given; a PostgreSQL
+ * URI (postgresql://, postgres://) less its password, which goes to
+ * PGPASSWORD for libpq instead, so that no message, log line or JSON
+ * output of the tool can show it. The result is valid until the next
+ * call ("" when out of memory). */
+const char *fx_tool_db_arg(const char *arg);
+
+/* The station a tool records its audit events from (--station NAME, else
+ * the environment's FX_STATION, else none): checked to be 1 to 64
+ * characters without control characters (0), else -1 with why in msg.
+ * name NULL: FX_STATION, unless a name was set before. */
+int fx_tool_set_station(const char *name, char *msg, size_t msg_size);
+
+/* What the audit events record as their host: the host name, followed by
+ * " station NAME" when a station other than the host name is set
+ * (docs/casedb.md, "Stations"). Static storage. */
+const char *fx_tool_station_host(void);
+
 /* Set by SIGINT/SIGTERM handlers to the signal number. */
 extern volatile sig_atomic_t fx_tool_signal;
 void fx_tool_install_signals(void);
@@ -62,7 +80,8 @@ static inline int fx_tool_signo(void)
 	return __atomic_load_n(&fx_tool_signal, __ATOMIC_RELAXED);
 }
 
-/* The command line as one shell-quoted string (static buffer). */
+/* The command line as one shell-quoted string (static buffer), each
+ * connection URI in it without its password. */
 const char *fx_tool_command_line(int argc, char **argv);
 /* --operator, else $SUDO_USER, else the login name of the real uid. */
 const char *fx_tool_operator(const char *given);

@@ -428,6 +428,11 @@ typedef int (*fx_casedb_export_cb)(const fx_casedb_export_info *e,
  * Opens the case database at path, creating it (with the current schema) if
  * the file does not exist or is empty, and migrating an older schema
  * (unless opts->read_only: then it is read as it is).
+ * path may also be a PostgreSQL connection URI (postgresql://... or
+ * postgres://...; libpq's PG* environment variables fill what it leaves
+ * out): a lab ledger, never created here (fx_casedb_ledger_init) and
+ * refused (FX_ECORRUPT) while it has no schema. Messages name it without
+ * its password (fx_casedb_location_name).
  * Refuses, without changing a byte of the file: a file that is not a case
  * database (FX_ECORRUPT), a database from a newer schema (FX_EVERSION), a
  * read-only file unless opts->read_only (FX_ERROR); for writing, also a
@@ -443,6 +448,29 @@ FX_EXTERN int fx_casedb_open(fx_casedb **out, const char *path,
 
 /** Closes the handle. NULL is fine. */
 FX_EXTERN void fx_casedb_free(fx_casedb *db);
+
+/**
+ * Sets up a fresh lab ledger in the PostgreSQL database uri names, as its
+ * administrator (a superuser or a role with CREATEROLE that may create in
+ * the database): the roles of schemas/postgresql/roles.sql (fx_ledger_admin,
+ * fx_station), then, as fx_ledger_admin, the schema of
+ * schemas/postgresql/schema.sql with its schema.create audit event (signed
+ * if opts->sign_key_path), in one transaction. A database that already has
+ * tables is refused (FX_EEXISTS) and left as it is. opts may be NULL.
+ */
+FX_EXTERN int fx_casedb_ledger_init(const char *uri,
+				    const fx_casedb_options *opts);
+
+/**
+ * The name messages give a case database: location as given, less the
+ * password of a connection URI (user:password@ becomes user@, and a
+ * password=... parameter is left out). Always NUL-terminated.
+ */
+FX_EXTERN void fx_casedb_location_name(char *out, size_t size,
+				       const char *location);
+
+/** 1 if location is a PostgreSQL connection URI, 0 if a file path. */
+FX_EXTERN int fx_casedb_location_is_uri(const char *location);
 
 /** The schema version this library writes (PRAGMA user_version). */
 FX_EXTERN int fx_casedb_schema_version(void);

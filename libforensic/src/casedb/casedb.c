@@ -31,6 +31,13 @@
  * fx_migrations lists them (one line per file); a test checks that every
  * file in schemas/ is listed.
  *
+ * A PostgreSQL ledger (store_pg.c) is opened the same way, but never
+ * created or migrated by opening it: its stations may only SELECT and
+ * INSERT, so its administrator sets it up once (fx_casedb_ledger_init:
+ * schemas/postgresql/roles.sql, then schema.sql as the owner role), and a
+ * ledger without the schema is refused at open, before anything else is
+ * done.
+ *
  * Threading: a handle is used by one thread at a time (it holds its
  * statement state and the caller's transaction); separate handles are
  * independent. Nothing here is global but constant tables.
@@ -257,6 +264,12 @@ done:
 	return rc;
 }
 
+/* A PostgreSQL ledger (else an SQLite file). */
+static int pg(fx_casedb *db)
+{
+	return fx_store_engine_of(db->store) == FX_STORE_POSTGRESQL;
+}
+
 /* Refuses, by reading only, what is not a case database we understand.
  * *version is its schema version (0: an empty file to be created). */
 static int probe(int64_t *version, fx_casedb *db)
@@ -278,11 +291,15 @@ static int probe(int64_t *version, fx_casedb *db)
 	}
 	if (app == 0 && *version == 0 && tables == 0)
 		return 0;
+	if (app == 0 && *version == 0 && pg(db))
+		return fx_error_set(FX_ECORRUPT, "%s is not a case database "
+				    "(it has tables, but no table meta with "
+				    "our application_id)", db->path);
 	if (app != FX_CASEDB_APPLICATION_ID)
 		return fx_error_set(FX_ECORRUPT, "%s is not a case database "
-				    "(SQLite application_id %lld, expected %d)",
-				    db->path, (long long)app,
-				    FX_CASEDB_APPLICATION_ID);
+				    "(%s application_id %lld, expected %d)",
+				    db->path, pg(db) ? "meta" : "SQLite",
+				    (long long)app, FX_CASEDB_APPLICATION_ID);
 	if (*version > fx_casedb_schema_version())
 		return fx_error_set(FX_EVERSION, "case database %s has schema "
 				    "version %lld, newer than this libforensic "
@@ -322,7 +339,8 @@ static int create_schema(fx_casedb *db)
 	int64_t v = 0;
 	int rc;
 
-	if (fx_store_exec(db->store, fx_schema_case) != 0)
+	if (fx_store_exec(db->store, pg(db) ? fx_schema_postgresql_schema
+					  : fx_schema_case) != 0)
 		return fx_store_error(db->store, "create schema");
 	rc = fx_store_schema_version(&v, db->store);
 	if (!rc && v != fx_casedb_schema_version())
@@ -431,6 +449,24 @@ done:
 	return rc;
 }
 
+/* A ledger is set up by its administrator, never by a station opening
+ * it; none has needed a migration yet (the first is schema 5). */
+static int ledger_ready(fx_casedb *db, int64_t version)
+{
+	if (version == 0)
+		return fx_error_set(FX_ECORRUPT, "case database %s has no "
+				    "case-database schema (an empty database: "
+				    "its administrator sets it up with verify "
+				    "ledger init)", db->path);
+	if (version < fx_casedb_schema_version() && !db->read_only)
+		return fx_error_set(FX_EVERSION, "case database %s has schema "
+				    "version %lld, older than this libforensic "
+				    "%s writes (%d); a ledger is migrated by its "
+				    "administrator", db->path, (long long)version,
+				    fx_version(), fx_casedb_schema_version());
+	return 0;
+}
+
 static char *default_actor(void)
 {
 	struct passwd pw, *res = NULL;
@@ -458,7 +494,9 @@ static int handle_new(fx_casedb **out, const char *path,
 	*out = db;
 	if (!db)
 		return fx_error_set(FX_ERROR, "out of memory");
-	db->path = strdup(path);
+	db->path = malloc(strlen(path) + 1);
+	if (db->path)
+		fx_casedb_location_name(db->path, strlen(path) + 1, path);
 	db->actor = opts->actor ? strdup(opts->actor) : default_actor();
 	db->host = opts->host ? strdup(opts->host) : default_host();
 	db->read_only = opts->read_only != 0;
@@ -492,13 +530,15 @@ int fx_casedb_open(fx_casedb **out, const char *path,
 	if (!rc && opts->sign_key_path)
 		rc = fx_audit_load_key(db, opts->sign_key_path);
 	if (!rc)
-		rc = fx_store_open(&db->store, path, path, create,
+		rc = fx_store_open(&db->store, path, db->path, create,
 				   db->read_only, opts->busy_timeout_ms > 0 ?
 				   opts->busy_timeout_ms : FX_CASEDB_BUSY_MS);
 	if (!rc && !create)
 		rc = probe_snapshot(&version, db);
 	if (!rc)
 		db->version = (int)version;
+	if (!rc && pg(db))
+		rc = ledger_ready(db, version);
 	/* refused before anything is written (not even the WAL switch or a
 	 * migration), whatever the version */
 	if (!rc && !db->read_only && version > 0)
@@ -535,4 +575,118 @@ void fx_casedb_free(fx_casedb *db)
 	free(db->actor);
 	free(db->host);
 	free(db);
+}
+
+int fx_casedb_location_is_uri(const char *location)
+{
+	return fx_store_is_uri(location);
+}
+
+/* Copies n bytes of in to out (which has room left) and returns the end. */
+static char *put(char *o, const char *in, size_t n, const char *end)
+{
+	while (n-- && o < end)
+		*o++ = *in++;
+	return o;
+}
+
+/* user:password@host becomes user@host; a password=... parameter goes. */
+void fx_casedb_location_name(char *out, size_t size, const char *location)
+{
+	const char *c = location, *auth, *at, *colon, *q;
+	char *o = out, *end = out + (size ? size - 1 : 0);
+	int first = 1;
+	size_t n;
+
+	if (!size)
+		return;
+	if (!fx_store_is_uri(location)) {
+		snprintf(out, size, "%s", location);
+		return;
+	}
+	auth = strstr(c, "://") + 3;
+	n = strcspn(auth, "/?");
+	at = memchr(auth, '@', n);
+	while (at && memchr(at + 1, '@', n - (size_t)(at + 1 - auth)))
+		at = memchr(at + 1, '@', n - (size_t)(at + 1 - auth));
+	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	o = put(o, c, (size_t)(auth - c), end);
+	if (colon) {
+		o = put(o, auth, (size_t)(colon - auth), end);
+		o = put(o, at, n - (size_t)(at - auth), end);
+	} else {
+		o = put(o, auth, n, end);
+	}
+	c = auth + n;
+	q = strchr(c, '?');
+	o = put(o, c, q ? (size_t)(q - c) : strlen(c), end);
+	while (q && *q) {   /* "?a=1&password=x&b=2" less the password */
+		const char *p = q + 1;
+		size_t len = strcspn(p, "&");
+
+		if (strncmp(p, "password=", 9) != 0) {
+			o = put(o, first ? "?" : "&", 1, end);
+			o = put(o, p, len, end);
+			first = 0;
+		}
+		q = p[len] ? p + len : NULL;
+	}
+	*o = '\0';
+}
+
+/* The administrator's part of a ledger's set-up, on an open connection:
+ * roles, then the schema and its event as the owner role, one
+ * transaction. */
+static int ledger_setup(fx_casedb *db)
+{
+	int64_t tables = 0;
+	int rc;
+
+	if (fx_store_begin(db->store, 1) != 0)
+		return fx_store_error(db->store, "begin the set-up");
+	rc = fx_store_object_count(&tables, db->store);
+	if (!rc && tables > 0)
+		rc = fx_error_set(FX_EEXISTS, "case database %s already has "
+				  "tables (%lld); a ledger is set up in a new, "
+				  "empty database", db->path, (long long)tables);
+	if (!rc && fx_store_exec(db->store, fx_schema_postgresql_roles) != 0)
+		rc = fx_store_error(db->store, "create the roles "
+				    "(schemas/postgresql/roles.sql)");
+	if (!rc && fx_store_exec(db->store, "SET LOCAL ROLE fx_ledger_admin") != 0)
+		rc = fx_store_error(db->store, "become fx_ledger_admin");
+	if (!rc)
+		rc = create_schema(db);
+	if (!rc)
+		rc = fx_casedb_tx_commit(db);
+	if (rc)
+		fx_casedb_tx_rollback(db);
+	return rc;
+}
+
+int fx_casedb_ledger_init(const char *uri, const fx_casedb_options *opts)
+{
+	static const fx_casedb_options defaults = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb *db = NULL;
+	int rc;
+
+	FX_CHECK_ARG(uri);
+	if (!opts)
+		opts = &defaults;
+	FX_CHECK_VERSION(opts, FX_CASEDB_OPTIONS_VERSION,
+			 "fx_casedb_ledger_init: fx_casedb_options");
+	if (!fx_store_is_uri(uri))
+		return fx_error_set(FX_EUSAGE, "fx_casedb_ledger_init: %s is not "
+				    "a postgresql:// connection URI", uri);
+	rc = handle_new(&db, uri, opts);
+	if (!rc && opts->sign_key_path)
+		rc = fx_audit_load_key(db, opts->sign_key_path);
+	if (!rc)
+		rc = fx_store_open(&db->store, uri, db->path, 0, 0,
+				   opts->busy_timeout_ms > 0 ?
+				   opts->busy_timeout_ms : FX_CASEDB_BUSY_MS);
+	db->version = fx_casedb_schema_version();
+	if (!rc)
+		rc = ledger_setup(db);
+	fx_casedb_free(db);
+	return rc;
 }

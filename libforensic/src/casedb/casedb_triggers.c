@@ -35,6 +35,16 @@
  * creates or drops a trigger with any other text; such a migration must
  * give the versions before it their own list here (db->version).
  *
+ * A PostgreSQL ledger (schemas/postgresql/schema.sql) has triggers of
+ * the same names calling plpgsql functions, plus <table>_no_truncate for
+ * each table; its store lists each as "enabled" or "disabled" rather
+ * than its text. So its reference is case.sql's names, each "enabled",
+ * with the TRUNCATE triggers added: a trigger dropped, disabled
+ * (ALTER TABLE ... DISABLE TRIGGER) or added is found the same way. What
+ * a trigger function does is not compared; a function replaced by one
+ * that lets changes through is found by the chain, like a dropped
+ * trigger in SQLite.
+ *
  * Threading: per handle, like the rest of the module.
  */
 #include <stdio.h>
@@ -104,6 +114,41 @@ static int triggers_read(struct fx_trigger **out, size_t *n, fx_store *s)
 	return rc;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct fx_trigger *)a)->name,
+		      ((const struct fx_trigger *)b)->name);
+}
+
+/* case.sql's triggers as a PostgreSQL ledger has them: each "enabled",
+ * and a TRUNCATE trigger beside each table's DELETE trigger. */
+static int pg_expected(fx_casedb *db)
+{
+	struct trigger_list l = { db->triggers, db->n_triggers,
+				  db->n_triggers };
+	size_t i, n = db->n_triggers, len;
+	char name[160];
+	int rc = 0;
+
+	for (i = 0; !rc && i < n; i++) {
+		free(l.t[i].sql);
+		l.t[i].sql = dup_text("enabled");
+		if (!l.t[i].sql)
+			rc = fx_error_set(FX_ERROR, "out of memory");
+		len = strlen(l.t[i].name);
+		if (!rc && len > 10 && !strcmp(l.t[i].name + len - 10, "_no_delete")) {
+			snprintf(name, sizeof(name), "%.*s_no_truncate",
+				 (int)(len - 10), l.t[i].name);
+			rc = add_row(&l, name, "enabled");
+		}
+	}
+	db->triggers = l.t;
+	db->n_triggers = l.n;
+	if (!rc)
+		qsort(l.t, l.n, sizeof(*l.t), by_name);
+	return rc;
+}
+
 /* The schema's triggers, made once per handle. */
 static int expected(fx_casedb *db)
 {
@@ -120,6 +165,8 @@ static int expected(fx_casedb *db)
 	else
 		rc = triggers_read(&db->triggers, &db->n_triggers, mem);
 	fx_store_close(mem);
+	if (!rc && fx_store_engine_of(db->store) == FX_STORE_POSTGRESQL)
+		rc = pg_expected(db);
 	return rc;
 }
 
@@ -169,6 +216,11 @@ static int compare(char *why, size_t why_size, const struct fx_trigger *want,
 		if (c > 0) {
 			snprintf(why, why_size, "trigger %.100s is not part of "
 				 "the schema", have[k].name);
+			return 1;
+		}
+		if (!strcmp(have[k].sql, "disabled")) {
+			snprintf(why, why_size, "append-only trigger %.100s is "
+				 "disabled", want[i].name);
 			return 1;
 		}
 		if (strcmp(want[i].sql, have[k].sql) != 0) {

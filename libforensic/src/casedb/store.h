@@ -2,8 +2,11 @@
  * The case database's storage interface: all that the casedb modules
  * (opening and migrations, writes, reads, report reads, audit, content,
  * triggers) ask of the database engine. SQLite implements it
- * (store_sqlite.c, the only file that calls sqlite3_*); docs/casedb.md,
- * "Storage backends", says what another backend must provide.
+ * (store_sqlite.c, the only file that calls sqlite3_*), and so does
+ * PostgreSQL (store_pg.c, the only file that calls libpq); store.c
+ * dispatches to the one a connection was opened with (a postgresql:// or
+ * postgres:// URI is PostgreSQL). docs/casedb.md, "Storage backends", says
+ * what a backend must provide.
  *
  * The SQL text stays in the modules, portable where it can be: numbered
  * parameters ?1, ?2, ..., integers and text only, no engine functions. What
@@ -34,6 +37,16 @@ typedef struct fx_stmt fx_stmt;
 #define FX_STORE_DONE 0      /* no (more) rows */
 #define FX_STORE_ROW 1       /* a row is ready to be read */
 #define FX_STORE_FAILED (-1) /* the engine failed: fx_store_error() */
+
+/* The engine behind a connection. */
+enum fx_store_engine { FX_STORE_SQLITE, FX_STORE_POSTGRESQL };
+
+/* 1 if location is a PostgreSQL connection URI (postgresql:// or
+ * postgres://), 0 if it is an SQLite file's path. */
+int fx_store_is_uri(const char *location);
+
+/* The engine of an open connection. */
+enum fx_store_engine fx_store_engine_of(fx_store *s);
 
 /* The type of a column's value in the current row. */
 enum fx_store_type {

@@ -16,7 +16,7 @@
  * audit event's content is not copied to be stored.
  *
  * The engine's failure stays in the connection (sqlite3_errcode and
- * sqlite3_errmsg) until fx_store_error() reports it; the SQLite result
+ * sqlite3_errmsg) until sq_error() reports it; the SQLite result
  * codes become the FX_E codes a caller acts on there, and only there.
  *
  * Threading: a connection and its statements are used by one thread at a
@@ -34,26 +34,24 @@
 
 #include <sqlite3.h>
 
-#include "casedb/store.h"
+#include "casedb/store_backend.h"
 #include "base/error.h"
 
-struct fx_store {
-	sqlite3 *sql;
-	char *name;     /* the path as the caller gave it, for messages */
-	int busy_ms;
-};
+/* The connection is a sqlite3 *, the statement a sqlite3_stmt *. */
+#define SQL(s) ((sqlite3 *)(s)->engine)
 
-/* fx_stmt is sqlite3_stmt: the pointer is only ever converted back. */
 static sqlite3_stmt *S(fx_stmt *st)
 {
-	return (sqlite3_stmt *)(void *)st;
+	return st->engine;
 }
+
+static void sq_close(fx_store *s);
 
 /* ---- connections ---- */
 
-int fx_store_error(fx_store *s, const char *what)
+static int sq_error(fx_store *s, const char *what)
 {
-	int rc = sqlite3_extended_errcode(s->sql), code;
+	int rc = sqlite3_extended_errcode(SQL(s)), code;
 
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
@@ -77,15 +75,15 @@ int fx_store_error(fx_store *s, const char *what)
 		code = FX_ERROR;
 	}
 	return fx_error_set(code, "case database %s: %s: %s", s->name, what,
-			    sqlite3_errmsg(s->sql));
+			    sqlite3_errmsg(SQL(s)));
 }
 
-const char *fx_store_errmsg(fx_store *s)
+static const char *sq_errmsg(fx_store *s)
 {
-	return sqlite3_errmsg(s->sql);
+	return sqlite3_errmsg(SQL(s));
 }
 
-int fx_store_locate(int *create, const char *path, int read_only)
+static int sq_locate(int *create, const char *path, int read_only)
 {
 	struct stat st;
 
@@ -142,54 +140,55 @@ static int open_path(char *out, size_t outlen, const char *path)
 
 static fx_store *store_new(const char *name)
 {
-	fx_store *s = calloc(1, sizeof(*s));
-
-	if (s && !(s->name = strdup(name))) {
-		free(s);
-		s = NULL;
-	}
-	return s;
+	return fx_store_handle_new(&fx_store_sqlite_ops, name);
 }
 
-int fx_store_open(fx_store **out, const char *path, const char *name,
+static int sq_open(fx_store **out, const char *path, const char *name,
 		  int create, int read_only, int busy_ms)
 {
 	int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 		    SQLITE_OPEN_NOFOLLOW | (create ? SQLITE_OPEN_CREATE : 0);
 	char real[PATH_MAX + 256];
+	sqlite3 *db = NULL;
 	fx_store *s;
-	int rc;
+	int rc, orc;
 
 	*out = NULL;
 	if ((rc = open_path(real, sizeof(real), path)) != 0)
 		return rc;
 	if (!(s = store_new(name)))
 		return fx_error_set(FX_ERROR, "out of memory");
-	if (sqlite3_open_v2(real, &s->sql, flags, NULL) != SQLITE_OK) {
-		rc = s->sql ? fx_store_error(s, "open")
+	orc = sqlite3_open_v2(real, &db, flags, NULL);
+	s->engine = db;
+	if (orc != SQLITE_OK) {
+		rc = SQL(s) ? sq_error(s, "open")
 			    : fx_error_set(FX_ERROR, "case database %s: out "
 					   "of memory", name);
-		fx_store_close(s);
+		sq_close(s);
 		return rc;
 	}
-	sqlite3_extended_result_codes(s->sql, 1);
+	sqlite3_extended_result_codes(SQL(s), 1);
 	s->busy_ms = busy_ms;
-	sqlite3_busy_timeout(s->sql, busy_ms);
+	sqlite3_busy_timeout(SQL(s), busy_ms);
 	*out = s;
 	return 0;
 }
 
-int fx_store_open_memory(fx_store **out, const char *name)
+int fx_store_sqlite_open_memory(fx_store **out, const char *name)
 {
 	fx_store *s = store_new(name);
+	sqlite3 *db = NULL;
+	int orc;
 
 	*out = s;
 	if (!s)
 		return FX_STORE_FAILED;
-	if (sqlite3_open_v2(":memory:", &s->sql, SQLITE_OPEN_READWRITE |
-			    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		if (!s->sql) {
-			fx_store_close(s);
+	orc = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE |
+			      SQLITE_OPEN_CREATE, NULL);
+	s->engine = db;
+	if (orc != SQLITE_OK) {
+		if (!SQL(s)) {
+			sq_close(s);
 			*out = NULL;
 		}
 		return FX_STORE_FAILED;
@@ -197,34 +196,44 @@ int fx_store_open_memory(fx_store **out, const char *name)
 	return 0;
 }
 
-void fx_store_close(fx_store *s)
+static void sq_close(fx_store *s)
 {
 	if (!s)
 		return;
-	sqlite3_close_v2(s->sql);
-	free(s->name);
-	free(s);
+	sqlite3_close_v2(SQL(s));
+	fx_store_handle_free(s);
 }
 
 /* ---- statements ---- */
 
-int fx_store_prepare(fx_stmt **out, fx_store *s, const char *sql)
+static int sq_prepare(fx_stmt **out, fx_store *s, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
+	fx_stmt *h;
 
 	*out = NULL;
-	if (sqlite3_prepare_v2(s->sql, sql, -1, &st, NULL) != SQLITE_OK)
-		return fx_store_error(s, "prepare statement");
-	*out = (fx_stmt *)(void *)st;
+	if (sqlite3_prepare_v2(SQL(s), sql, -1, &st, NULL) != SQLITE_OK)
+		return sq_error(s, "prepare statement");
+	if (!(h = malloc(sizeof(*h)))) {
+		sqlite3_finalize(st);
+		return fx_error_set(FX_ERROR, "case database %s: out of memory",
+				    s->name);
+	}
+	h->ops = &fx_store_sqlite_ops;
+	h->engine = st;
+	*out = h;
 	return 0;
 }
 
-void fx_stmt_free(fx_stmt *st)
+static void sq_stmt_free(fx_stmt *st)
 {
+	if (!st)
+		return;
 	sqlite3_finalize(S(st));
+	free(st);
 }
 
-void fx_stmt_reset(fx_stmt *st)
+static void sq_stmt_reset(fx_stmt *st)
 {
 	sqlite3_reset(S(st));
 }
@@ -234,29 +243,29 @@ static int bound(int rc)
 	return rc == SQLITE_OK ? 0 : FX_STORE_FAILED;
 }
 
-int fx_stmt_bind_text(fx_stmt *st, int i, const char *s)
+static int sq_stmt_bind_text(fx_stmt *st, int i, const char *s)
 {
 	return bound(s ? sqlite3_bind_text(S(st), i, s, -1, SQLITE_STATIC)
 		       : sqlite3_bind_null(S(st), i));
 }
 
-int fx_stmt_bind_int(fx_stmt *st, int i, int64_t v)
+static int sq_stmt_bind_int(fx_stmt *st, int i, int64_t v)
 {
 	return bound(sqlite3_bind_int64(S(st), i, v));
 }
 
-int fx_stmt_bind_null(fx_stmt *st, int i)
+static int sq_stmt_bind_null(fx_stmt *st, int i)
 {
 	return bound(sqlite3_bind_null(S(st), i));
 }
 
-int fx_stmt_bind_blob(fx_stmt *st, int i, const void *p, size_t n)
+static int sq_stmt_bind_blob(fx_stmt *st, int i, const void *p, size_t n)
 {
 	return bound(sqlite3_bind_blob64(S(st), i, p, (sqlite3_uint64)n,
 					 SQLITE_STATIC));
 }
 
-int fx_stmt_step(fx_stmt *st)
+static int sq_stmt_step(fx_stmt *st)
 {
 	switch (sqlite3_step(S(st))) {
 	case SQLITE_ROW:
@@ -268,17 +277,17 @@ int fx_stmt_step(fx_stmt *st)
 	}
 }
 
-int fx_stmt_columns(fx_stmt *st)
+static int sq_stmt_columns(fx_stmt *st)
 {
 	return sqlite3_column_count(S(st));
 }
 
-const char *fx_stmt_column_name(fx_stmt *st, int i)
+static const char *sq_stmt_column_name(fx_stmt *st, int i)
 {
 	return sqlite3_column_name(S(st), i);
 }
 
-enum fx_store_type fx_stmt_type(fx_stmt *st, int i)
+static enum fx_store_type sq_stmt_type(fx_stmt *st, int i)
 {
 	switch (sqlite3_column_type(S(st), i)) {
 	case SQLITE_NULL:
@@ -292,48 +301,48 @@ enum fx_store_type fx_stmt_type(fx_stmt *st, int i)
 	}
 }
 
-int64_t fx_stmt_int(fx_stmt *st, int i)
+static int64_t sq_stmt_int(fx_stmt *st, int i)
 {
 	return sqlite3_column_int64(S(st), i);
 }
 
-const char *fx_stmt_text(fx_stmt *st, int i)
+static const char *sq_stmt_text(fx_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(S(st), i);
 }
 
-size_t fx_stmt_bytes(fx_stmt *st, int i)
+static size_t sq_stmt_bytes(fx_stmt *st, int i)
 {
 	return (size_t)sqlite3_column_bytes(S(st), i);
 }
 
-int fx_store_exec(fx_store *s, const char *sql)
+static int sq_exec(fx_store *s, const char *sql)
 {
-	return sqlite3_exec(s->sql, sql, NULL, NULL, NULL) == SQLITE_OK
+	return sqlite3_exec(SQL(s), sql, NULL, NULL, NULL) == SQLITE_OK
 		? 0 : FX_STORE_FAILED;
 }
 
 /* ---- transactions ---- */
 
-int fx_store_begin(fx_store *s, int write)
+static int sq_begin(fx_store *s, int write)
 {
-	return fx_store_exec(s, write ? "BEGIN IMMEDIATE" : "BEGIN");
+	return sq_exec(s, write ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
-int fx_store_commit(fx_store *s)
+static int sq_commit(fx_store *s)
 {
-	return fx_store_exec(s, "COMMIT");
+	return sq_exec(s, "COMMIT");
 }
 
-void fx_store_rollback(fx_store *s)
+static void sq_rollback(fx_store *s)
 {
-	if (!sqlite3_get_autocommit(s->sql))
-		sqlite3_exec(s->sql, "ROLLBACK", NULL, NULL, NULL);
+	if (!sqlite3_get_autocommit(SQL(s)))
+		sqlite3_exec(SQL(s), "ROLLBACK", NULL, NULL, NULL);
 }
 
-int64_t fx_store_last_id(fx_store *s)
+static int64_t sq_last_id(fx_store *s)
 {
-	return sqlite3_last_insert_rowid(s->sql);
+	return sqlite3_last_insert_rowid(SQL(s));
 }
 
 /* ---- named operations ---- */
@@ -344,40 +353,40 @@ static int query_int(int64_t *out, fx_store *s, const char *sql)
 	fx_stmt *st = NULL;
 	int rc;
 
-	rc = fx_store_prepare(&st, s, sql);
+	rc = sq_prepare(&st, s, sql);
 	if (rc)
 		goto done;
-	if (fx_stmt_step(st) != FX_STORE_ROW) {
-		rc = fx_store_error(s, sql);
+	if (sq_stmt_step(st) != FX_STORE_ROW) {
+		rc = sq_error(s, sql);
 		goto done;
 	}
-	*out = fx_stmt_int(st, 0);
+	*out = sq_stmt_int(st, 0);
 done:
-	fx_stmt_free(st);
+	sq_stmt_free(st);
 	return rc;
 }
 
-int fx_store_application_id(int64_t *out, fx_store *s)
+static int sq_application_id(int64_t *out, fx_store *s)
 {
 	return query_int(out, s, "PRAGMA application_id");
 }
 
-int fx_store_schema_version(int64_t *out, fx_store *s)
+static int sq_schema_version(int64_t *out, fx_store *s)
 {
 	return query_int(out, s, "PRAGMA user_version");
 }
 
-int fx_store_object_count(int64_t *out, fx_store *s)
+static int sq_object_count(int64_t *out, fx_store *s)
 {
 	return query_int(out, s, "SELECT count(*) FROM sqlite_master");
 }
 
-int fx_store_set_schema_version(fx_store *s, int version)
+static int sq_set_schema_version(fx_store *s, int version)
 {
 	char sql[64];
 
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version);
-	return fx_store_exec(s, sql) ? fx_store_error(s, "set schema version")
+	return sq_exec(s, sql) ? sq_error(s, "set schema version")
 				     : 0;
 }
 
@@ -389,19 +398,19 @@ static int wal_switch(fx_store *s)
 	const char *mode;
 	int rc, step;
 
-	rc = fx_store_prepare(&st, s, "PRAGMA journal_mode = WAL");
+	rc = sq_prepare(&st, s, "PRAGMA journal_mode = WAL");
 	if (rc)
 		goto done;
 	step = sqlite3_step(S(st));
-	mode = step == SQLITE_ROW ? fx_stmt_text(st, 0) : NULL;
+	mode = step == SQLITE_ROW ? sq_stmt_text(st, 0) : NULL;
 	if (step == SQLITE_BUSY || (mode && sqlite3_stricmp(mode, "wal")))
 		rc = fx_error_set(FX_EBUSY, "case database %s: cannot switch "
 				  "to WAL mode (%s)", s->name, mode ? mode :
-				  sqlite3_errmsg(s->sql));
+				  sqlite3_errmsg(SQL(s)));
 	else if (step != SQLITE_ROW)
-		rc = fx_store_error(s, "set WAL mode");
+		rc = sq_error(s, "set WAL mode");
 done:
-	fx_stmt_free(st);
+	sq_stmt_free(st);
 	return rc;
 }
 
@@ -416,49 +425,49 @@ static int64_t now_ms(void)
 /* Changing the journal mode does not wait for a busy database by itself
  * (it fails at once while another process creates the same new file), so
  * it is retried here for up to the busy timeout. */
-int fx_store_set_durable(fx_store *s)
+static int sq_set_durable(fx_store *s)
 {
 	int64_t deadline = now_ms() + s->busy_ms;
 	int rc;
 
 	while ((rc = wal_switch(s)) == FX_EBUSY && now_ms() < deadline)
 		usleep(10000);
-	if (!rc && fx_store_exec(s, "PRAGMA synchronous = FULL; "
+	if (!rc && sq_exec(s, "PRAGMA synchronous = FULL; "
 				 "PRAGMA foreign_keys = ON") != 0)
-		rc = fx_store_error(s, "set synchronous mode");
+		rc = sq_error(s, "set synchronous mode");
 	return rc;
 }
 
 /* The pragma does nothing inside a transaction. */
-int fx_store_foreign_keys(fx_store *s, int on)
+static int sq_foreign_keys(fx_store *s, int on)
 {
-	if (fx_store_exec(s, on ? "PRAGMA foreign_keys = ON"
+	if (sq_exec(s, on ? "PRAGMA foreign_keys = ON"
 			  : "PRAGMA foreign_keys = OFF") != 0)
-		return fx_store_error(s, "set foreign keys");
+		return sq_error(s, "set foreign keys");
 	return 0;
 }
 
-int fx_store_foreign_key_orphan(fx_store *s, char *table, size_t table_size,
+static int sq_foreign_key_orphan(fx_store *s, char *table, size_t table_size,
 				char *parent, size_t parent_size)
 {
 	fx_stmt *st = NULL;
-	int rc = fx_store_prepare(&st, s, "PRAGMA foreign_key_check"), step;
+	int rc = sq_prepare(&st, s, "PRAGMA foreign_key_check"), step;
 
 	if (rc)
 		return rc;
-	step = fx_stmt_step(st);
+	step = sq_stmt_step(st);
 	if (step == FX_STORE_ROW) {
-		snprintf(table, table_size, "%s", fx_stmt_text(st, 0));
-		snprintf(parent, parent_size, "%s", fx_stmt_text(st, 2));
+		snprintf(table, table_size, "%s", sq_stmt_text(st, 0));
+		snprintf(parent, parent_size, "%s", sq_stmt_text(st, 2));
 		rc = 1;
 	} else if (step != FX_STORE_DONE) {
-		rc = fx_store_error(s, "check foreign keys");
+		rc = sq_error(s, "check foreign keys");
 	}
-	fx_stmt_free(st);
+	sq_stmt_free(st);
 	return rc;
 }
 
-int fx_store_triggers(fx_store *s,
+static int sq_triggers(fx_store *s,
 		      int (*row)(void *payload, const char *name,
 				 const char *sql),
 		      void *payload)
@@ -466,7 +475,7 @@ int fx_store_triggers(fx_store *s,
 	sqlite3_stmt *st = NULL;
 	int rc = 0, step = SQLITE_ERROR;
 
-	if (sqlite3_prepare_v2(s->sql, "SELECT name, sql FROM sqlite_master "
+	if (sqlite3_prepare_v2(SQL(s), "SELECT name, sql FROM sqlite_master "
 			       "WHERE type = 'trigger' ORDER BY name", -1, &st,
 			       NULL) == SQLITE_OK)
 		while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
@@ -475,7 +484,27 @@ int fx_store_triggers(fx_store *s,
 	if (!rc && step != SQLITE_DONE)
 		rc = fx_error_set(FX_ERROR, "case database %s: cannot read "
 				  "its triggers: %s", s->name,
-				  sqlite3_errmsg(s->sql));
+				  sqlite3_errmsg(SQL(s)));
 	sqlite3_finalize(st);
 	return rc;
 }
+
+const struct fx_store_ops fx_store_sqlite_ops = {
+	.engine = FX_STORE_SQLITE,
+	.error = sq_error, .errmsg = sq_errmsg, .locate = sq_locate,
+	.open = sq_open, .close = sq_close, .prepare = sq_prepare,
+	.stmt_free = sq_stmt_free, .stmt_reset = sq_stmt_reset,
+	.bind_text = sq_stmt_bind_text, .bind_int = sq_stmt_bind_int,
+	.bind_null = sq_stmt_bind_null, .bind_blob = sq_stmt_bind_blob,
+	.step = sq_stmt_step, .columns = sq_stmt_columns,
+	.column_name = sq_stmt_column_name, .type = sq_stmt_type,
+	.col_int = sq_stmt_int, .col_text = sq_stmt_text,
+	.col_bytes = sq_stmt_bytes, .exec = sq_exec, .begin = sq_begin,
+	.commit = sq_commit, .rollback = sq_rollback, .last_id = sq_last_id,
+	.application_id = sq_application_id,
+	.schema_version = sq_schema_version,
+	.object_count = sq_object_count,
+	.set_schema_version = sq_set_schema_version,
+	.set_durable = sq_set_durable, .foreign_keys = sq_foreign_keys,
+	.foreign_key_orphan = sq_foreign_key_orphan, .triggers = sq_triggers,
+};

@@ -3,8 +3,8 @@
 # anchor the audit chain (sourced after common.sh): an openssl CA and a
 # TSA certificate (extendedKeyUsage critical timeStamping) in a directory,
 # served by tsa_server.py on 127.0.0.1 (openssl ts -reply), and a closed
-# port for a TSA that cannot be reached. The same setup as
-# tests/e2e/audit_anchor.sh's.
+# port for a TSA that cannot be reached. Used by audit_anchor.sh,
+# report_records.sh and casedb_postgresql.sh.
 
 TSA_URL=
 
