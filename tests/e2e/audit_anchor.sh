@@ -18,7 +18,6 @@ set -euo pipefail
 
 FX_VERIFY=$FX_BIN/verify
 
-
 # imprint SEQ HASH: the SHA-256 an anchor of that head time-stamps.
 imprint() {
 	printf 'libforensic-anchor v1 seq=%s hash=%s' "$1" "$2" | sha256sum | cut -d' ' -f1
