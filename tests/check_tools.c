@@ -253,6 +253,13 @@ START_TEST(test_db_arg)
 		{ "postgresql://st1@db.lab:5433/l", "postgresql://st1@db.lab:5433/l",
 		  NULL },
 		{ "postgresql:///l?host=/tmp/s", "postgresql:///l?host=/tmp/s", NULL },
+		/* libpq decodes the key: %70assword and passw%6Frd are password */
+		{ "postgresql://st1@db.lab/l?%70assword=s3cret&sslmode=disable",
+		  "postgresql://st1@db.lab/l?sslmode=disable", "s3cret" },
+		{ "postgresql://db.lab/l?user=st1&passw%6Frd=p%21",
+		  "postgresql://db.lab/l?user=st1", "p!" },
+		{ "postgresql://db.lab/l?passwords=x", "postgresql://db.lab/l?passwords=x",
+		  NULL },
 	};
 	size_t i;
 
@@ -272,6 +279,14 @@ START_TEST(test_db_arg)
 		ck_assert_str_eq(fx_tool_command_line(5, argv),
 				 "acquire --db postgresql://a@h/d "
 				 "--db=postgres://a@h/d 'x y'");
+	}
+	{
+		char *argv[] = { "acquire", "--db", "postgresql://h/d?%70assword=b",
+				 "--db=postgres://h/d?user=a&%70asswor%64=c" };
+
+		ck_assert_str_eq(fx_tool_command_line(4, argv),
+				 "acquire --db postgresql://h/d "
+				 "'--db=postgres://h/d?user=a'");
 	}
 }
 END_TEST

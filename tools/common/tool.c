@@ -208,11 +208,18 @@ static char *uri_password(const char *uri)
 	if (colon)
 		return percent_decode(colon + 1, (size_t)(at - colon - 1));
 	while (q && *q) {
-		const char *p = q + 1;
+		const char *p = q + 1, *eq;
 		size_t len = strcspn(p, "&");
+		char *key;
+		int is_password;
 
-		if (strncmp(p, "password=", 9) == 0)
-			return percent_decode(p + 9, len - 9);
+		/* libpq decodes a key too: %70assword= is password= */
+		eq = memchr(p, '=', len);
+		key = eq ? percent_decode(p, (size_t)(eq - p)) : NULL;
+		is_password = key && !strcmp(key, "password");
+		free(key);
+		if (is_password)
+			return percent_decode(eq + 1, len - (size_t)(eq + 1 - p));
 		q = p[len] ? p + len : NULL;
 	}
 	return NULL;

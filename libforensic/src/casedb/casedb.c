@@ -590,6 +590,30 @@ static char *put(char *o, const char *in, size_t n, const char *end)
 	return o;
 }
 
+/* 1 if the query parameter at p (len bytes, "key=value") is libpq's
+ * password: libpq percent-decodes a parameter's key as well as its value,
+ * so "%70assword=..." is a password too. */
+static int password_param(const char *p, size_t len)
+{
+	static const char key[] = "password=";
+	size_t i = 0, k = 0;
+	int hi, lo;
+
+	while (i < len && key[k]) {
+		if (p[i] == '%' && i + 2 < len &&
+		    (hi = fx_hex_digit(p[i + 1], 0)) >= 0 &&
+		    (lo = fx_hex_digit(p[i + 2], 0)) >= 0) {
+			if (hi * 16 + lo != (unsigned char)key[k])
+				return 0;
+			i += 3;
+		} else if (p[i++] != key[k]) {
+			return 0;
+		}
+		k++;
+	}
+	return !key[k];
+}
+
 /* user:password@host becomes user@host; a password=... parameter goes. */
 void fx_casedb_location_name(char *out, size_t size, const char *location)
 {
@@ -624,7 +648,7 @@ void fx_casedb_location_name(char *out, size_t size, const char *location)
 		const char *p = q + 1;
 		size_t len = strcspn(p, "&");
 
-		if (strncmp(p, "password=", 9) != 0) {
+		if (!password_param(p, len)) {
 			o = put(o, first ? "?" : "&", 1, end);
 			o = put(o, p, len, end);
 			first = 0;
