@@ -1093,6 +1093,38 @@ START_TEST(test_missing_and_empty_file)
 }
 END_TEST
 
+/* A ledger URI's password is in no message: not in the name (a password
+ * parameter whose key is percent-encoded included), and not in libpq's
+ * complaint about a URI it cannot parse, which quotes the token it
+ * stopped at (here the password itself). No server is needed. */
+START_TEST(test_uri_password_not_in_messages)
+{
+	static const char *uri = "postgresql://st1:pa%zzss@/l?host=/nonexistent";
+	fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+	fx_casedb *db = NULL;
+	char name[128];
+
+	fx_casedb_location_name(name, sizeof(name),
+				"postgresql://st1@h/l?%70assword=s3cret&x=1");
+	ck_assert_str_eq(name, "postgresql://st1@h/l?x=1");
+	fx_casedb_location_name(name, sizeof(name),
+				"postgresql://h/l?passw%6Frd=s3cret");
+	ck_assert_str_eq(name, "postgresql://h/l");
+	o.read_only = 1;
+	ck_assert_int_eq(fx_casedb_open(&db, uri, &o), FX_ERROR);
+	ck_assert_ptr_null(db);
+	ck_assert_str_eq(fx_error_last(), "case database postgresql://st1@/l"
+			 "?host=/nonexistent: not a valid connection URI (libpq's "
+			 "reason is not shown: the URI holds a password)");
+	/* without a password, libpq's reason is the useful part */
+	ck_assert_int_eq(fx_casedb_open(&db, "postgresql://st1@/l?bogus=1", &o),
+			 FX_ERROR);
+	ck_assert_str_eq(fx_error_last(), "case database postgresql://st1@/l"
+			 "?bogus=1: not a valid connection URI: invalid URI "
+			 "query parameter: \"bogus\"");
+}
+END_TEST
+
 /* A virtual-disk source's container files (schema 5): stored in order
  * with the acquisition's begin event (acquisition.start), read back, in
  * the audit chain, append-only; a version 1 record stores none. */
@@ -3963,6 +3995,7 @@ static Suite *casedb_suite(void)
 	tcase_add_test(schema, test_refuse_other_sqlite);
 	tcase_add_test(schema, test_refuse_read_only_file);
 	tcase_add_test(schema, test_missing_and_empty_file);
+	tcase_add_test(schema, test_uri_password_not_in_messages);
 	suite_add_tcase(s, schema);
 
 	tcase_add_test(records, test_acquisition_round_trip);

@@ -205,6 +205,35 @@ static void quiet(void *arg, const char *message)
 	(void)message;
 }
 
+/* Refuses a URI libpq cannot parse, before connecting. libpq's reason
+ * quotes the token it stopped at, which may be the password (a bad
+ * percent-escape in it): when the URI holds one (its name, which leaves
+ * the password out, differs from it), the reason is not shown. */
+static int parse_check(const char *path, const char *name)
+{
+	PQconninfoOption *opts;
+	char *why = NULL;
+	int rc = 0;
+
+	if ((opts = PQconninfoParse(path, &why)) != NULL) {
+		PQconninfoFree(opts);
+		return 0;
+	}
+	if (!why)
+		rc = fx_error_set(FX_ERROR, "case database %s: out of memory",
+				  name);
+	else if (strcmp(path, name) != 0)
+		rc = fx_error_set(FX_ERROR, "case database %s: not a valid "
+				  "connection URI (libpq's reason is not shown: "
+				  "the URI holds a password)", name);
+	else
+		rc = fx_error_set(FX_ERROR, "case database %s: not a valid "
+				  "connection URI: %.*s", name,
+				  (int)strcspn(why, "\n"), why);
+	PQfreemem(why);
+	return rc;
+}
+
 static int pg_open(fx_store **out, const char *path, const char *name,
 		   int create, int read_only, int busy_ms)
 {
@@ -213,6 +242,8 @@ static int pg_open(fx_store **out, const char *path, const char *name,
 
 	(void)create;
 	*out = NULL;
+	if ((rc = parse_check(path, name)) != 0)
+		return rc;
 	if (!(s = fx_store_handle_new(&fx_store_pg_ops, name)) ||
 	    !(s->engine = calloc(1, sizeof(struct pg)))) {
 		pg_close(s);
