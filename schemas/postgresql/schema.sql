@@ -16,11 +16,16 @@
 -- The trigger names are case.sql's, plus <table>_no_truncate; the audit
 -- check (casedb_triggers.c) requires each to be there and enabled.
 
+-- Every function runs with search_path pg_catalog, then pg_temp last:
+-- unpinned, a session's own temporary schema comes first for type names,
+-- and a station could shadow a type (CREATE TYPE pg_temp.json made any
+-- text pass the JSON check below).
+
 -- parameters_json must be JSON, like SQLite's json_valid().
 CREATE FUNCTION fx_json_valid(t text) RETURNS boolean
-LANGUAGE plpgsql IMMUTABLE AS $$
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-	PERFORM t::json;
+	PERFORM t::pg_catalog.json;
 	RETURN true;
 EXCEPTION WHEN others THEN
 	RETURN false;
@@ -28,7 +33,7 @@ END $$;
 
 -- The message names the table, like case.sql's RAISE(ABORT, ...).
 CREATE FUNCTION fx_append_only() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
 	RAISE EXCEPTION '% is append-only', TG_TABLE_NAME
 		USING ERRCODE = 'restrict_violation';
@@ -36,7 +41,7 @@ END $$;
 
 -- A running acquisition may be finished once; nothing else changes.
 CREATE FUNCTION fx_acquisition_finish_once() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
 	IF OLD.status <> 'running' OR NEW.status = 'running'
 	   OR NEW.id IS DISTINCT FROM OLD.id

@@ -147,6 +147,13 @@ test_privileges() {
 		"$(psql_err "$st" "UPDATE acquisitions SET tool = 'x'")" "station UPDATE of a recorded column"
 	assert_eq "ERROR:  acquisitions: only a running acquisition can be finished, once" \
 		"$(psql_err "$st" "UPDATE acquisitions SET status = 'failed'")" "a finished acquisition stays finished"
+	# a type of the station's own temporary schema does not shadow the
+	# one the JSON check uses (the schema's functions pin search_path)
+	assert_eq 'ERROR:  new row for relation "acquisitions" violates check constraint "acquisitions_parameters_json_check"' \
+		"$(psql_err "$st" "CREATE TYPE pg_temp.json AS (a text); INSERT INTO acquisitions (evidence_id, format, start_utc, owner_host, owner_pid, parameters_json) SELECT min(id), 'raw', 'now', 'h', 1, '(not json)' FROM evidence")" \
+		"a station's pg_temp.json does not pass the JSON check"
+	assert_eq "0" "$(pg_sql lab "SELECT count(*) FROM pg_catalog.pg_proc WHERE proname LIKE 'fx\_%' AND proconfig IS DISTINCT FROM '{\"search_path=pg_catalog, pg_temp\"}'")" \
+		"every function of the schema pins its search_path"
 	assert_eq "ERROR:  audit_log is append-only" \
 		"$(psql_err "$su" "UPDATE audit_log SET actor = 'x' WHERE seq = 2")" "the superuser's UPDATE"
 	assert_eq "ERROR:  audit_log is append-only" \
