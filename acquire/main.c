@@ -195,7 +195,7 @@ static int parse_unsigned(unsigned *out, const char *name, const char *text)
 	return 0;
 }
 
-static int parse_text_opt(acq_options *o, int c, const char *arg)
+static int parse_text_opt(acq_options *o, int c, char *arg)
 {
 	switch (c) {
 	case OPT_CASE: o->case_number = arg; break;
@@ -220,7 +220,7 @@ static int parse_text_opt(acq_options *o, int c, const char *arg)
 	return 0;
 }
 
-static int parse_opt(acq_options *o, int c, const char *arg)
+static int parse_opt(acq_options *o, int c, char *arg)
 {
 	switch (c) {
 	case 'f': o->format = arg; return 0;

@@ -264,12 +264,31 @@ START_TEST(test_db_arg)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char arg[128];
+
+		snprintf(arg, sizeof(arg), "%s", cases[i].arg);
 		unsetenv("PGPASSWORD");
-		ck_assert_str_eq(fx_tool_db_arg(cases[i].arg), cases[i].name);
+		ck_assert_str_eq(fx_tool_db_arg(arg), cases[i].name);
 		if (cases[i].password)
 			ck_assert_str_eq(getenv("PGPASSWORD"), cases[i].password);
 		else
 			ck_assert_ptr_null(getenv("PGPASSWORD"));
+	}
+	/* the password is overwritten in the argv string itself (ps shows
+	 * it no more), as written, escapes and all */
+	{
+		char a1[] = "postgresql://st1:s%40cr%3At@db.lab/ledger";
+		char a2[] = "postgresql://db.lab/l?user=st1&%70assword=p%20w&x=1";
+		char a3[] = "postgresql://st1@db.lab/l";
+
+		fx_tool_db_arg(a1);
+		ck_assert_str_eq(a1, "postgresql://st1:xxxxxxxxxx@db.lab/ledger");
+		ck_assert_str_eq(getenv("PGPASSWORD"), "s@cr:t");
+		fx_tool_db_arg(a2);
+		ck_assert_str_eq(a2, "postgresql://db.lab/l?user=st1&%70assword=xxxxx&x=1");
+		ck_assert_str_eq(getenv("PGPASSWORD"), "p w");
+		ck_assert_str_eq(fx_tool_db_arg(a3), "postgresql://st1@db.lab/l");
+		ck_assert_str_eq(a3, "postgresql://st1@db.lab/l");
 	}
 	/* a recorded command line leaves the password out too */
 	{

@@ -117,7 +117,7 @@ static int parse_block_size(uint64_t *out, const char *arg)
 	return 0;
 }
 
-int vf_common_opt(vf_common *c, vf_image_opts *io, int opt, const char *arg)
+int vf_common_opt(vf_common *c, vf_image_opts *io, int opt, char *arg)
 {
 	char msg[160];
 

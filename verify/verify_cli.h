@@ -33,7 +33,7 @@ int vf_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vf_usage(FILE *f);
 /* Parses an option shared by the subcommands: 0 if handled, 1 if not one
  * of them, FX_EXIT_USAGE on a bad value. */
-int vf_common_opt(vf_common *c, vf_image_opts *io, int opt, const char *arg);
+int vf_common_opt(vf_common *c, vf_image_opts *io, int opt, char *arg);
 /* getopt_long table entries for vf_common_opt, and their ids. */
 enum {
 	OPT_DB = 256, OPT_OPERATOR, OPT_SIGN_KEY, OPT_JSON, OPT_HASH, OPT_THREADS,

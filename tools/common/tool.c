@@ -193,9 +193,10 @@ static char *percent_decode(const char *in, size_t n)
 	return out;
 }
 
-/* The password of a URI: user:PASSWORD@ in its authority, or a
- * password=PASSWORD parameter; NULL if none (or no memory). */
-static char *uri_password(const char *uri)
+/* Where the password of a URI is, as written (percent-escaped): user:
+ * PASSWORD@ in its authority, or a password=PASSWORD parameter; NULL if
+ * none. *len is its length. */
+static const char *password_span(const char *uri, size_t *len)
 {
 	const char *auth = strstr(uri, "://") + 3, *q = strchr(uri, '?'), *at,
 		   *colon;
@@ -205,45 +206,55 @@ static char *uri_password(const char *uri)
 	while (at && memchr(at + 1, '@', n - (size_t)(at + 1 - auth)))
 		at = memchr(at + 1, '@', n - (size_t)(at + 1 - auth));
 	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	*len = colon ? (size_t)(at - colon - 1) : 0;
 	if (colon)
-		return percent_decode(colon + 1, (size_t)(at - colon - 1));
+		return colon + 1;
 	while (q && *q) {
 		const char *p = q + 1, *eq;
-		size_t len = strcspn(p, "&");
+		size_t plen = strcspn(p, "&");
 		char *key;
 		int is_password;
 
 		/* libpq decodes a key too: %70assword= is password= */
-		eq = memchr(p, '=', len);
+		eq = memchr(p, '=', plen);
 		key = eq ? percent_decode(p, (size_t)(eq - p)) : NULL;
 		is_password = key && !strcmp(key, "password");
 		free(key);
-		if (is_password)
-			return percent_decode(eq + 1, len - (size_t)(eq + 1 - p));
-		q = p[len] ? p + len : NULL;
+		if (is_password) {
+			*len = plen - (size_t)(eq + 1 - p);
+			return eq + 1;
+		}
+		q = p[plen] ? p + plen : NULL;
 	}
 	return NULL;
 }
 
 /* The name is kept in one static pointer (reachable until exit): one
- * --db per process. */
-const char *fx_tool_db_arg(const char *arg)
+ * --db per process. The password is overwritten in arg itself (an
+ * argv string), so that the process list (ps, /proc/PID/cmdline) shows
+ * it for no longer than the parsing of the options. */
+const char *fx_tool_db_arg(char *arg)
 {
 	static char *name;
-	size_t n = strlen(arg) + 1;
+	size_t n = strlen(arg) + 1, len = 0;
+	const char *span;
 	char *pw;
 
 	if (!fx_casedb_location_is_uri(arg))
 		return arg;
-	if ((pw = uri_password(arg)) != NULL) {
+	if ((span = password_span(arg, &len)) != NULL &&
+	    (pw = percent_decode(span, len)) != NULL) {
 		setenv("PGPASSWORD", pw, 1);
+		memset(pw, 0, len);
 		free(pw);
 	}
 	free(name);
-	if (!(name = malloc(n)))
-		return "";   /* refused later as no database at all */
-	fx_casedb_location_name(name, n, arg);
-	return name;
+	name = malloc(n);
+	if (name)
+		fx_casedb_location_name(name, n, arg);
+	if (span)
+		memset(arg + (span - arg), 'x', len);
+	return name ? name : "";   /* "": refused later as no database */
 }
 
 int fx_tool_abs_path(char *out, size_t outlen, const char *path)

@@ -55,9 +55,11 @@ void fx_tool_default_db(char *out, size_t outlen, const char *beside);
 /* The value of --db as the tool keeps it: a path as given; a PostgreSQL
  * URI (postgresql://, postgres://) less its password, which goes to
  * PGPASSWORD for libpq instead, so that no message, log line or JSON
- * output of the tool can show it. The result is valid until the next
- * call ("" when out of memory). */
-const char *fx_tool_db_arg(const char *arg);
+ * output of the tool can show it; the password's characters in arg (an
+ * argv string) are overwritten with 'x', so the process list stops
+ * showing it. The result is valid until the next call ("" when out of
+ * memory). */
+const char *fx_tool_db_arg(char *arg);
 
 /* The station a tool records its audit events from (--station NAME, else
  * the environment's FX_STATION, else none): checked to be 1 to 64
