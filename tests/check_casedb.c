@@ -1116,6 +1116,11 @@ START_TEST(test_uri_password_not_in_messages)
 	ck_assert_str_eq(fx_error_last(), "case database postgresql://st1@/l"
 			 "?host=/nonexistent: not a valid connection URI (libpq's "
 			 "reason is not shown: the URI holds a password)");
+	/* a libpq keyword/value string is not a URI: refused, not echoed */
+	ck_assert_int_eq(fx_casedb_ledger_init("host=h password=s3cret", NULL),
+			 FX_EUSAGE);
+	ck_assert_str_eq(fx_error_last(), "fx_casedb_ledger_init: not a "
+			 "postgresql:// connection URI");
 	/* without a password, libpq's reason is the useful part */
 	ck_assert_int_eq(fx_casedb_open(&db, "postgresql://st1@/l?bogus=1", &o),
 			 FX_ERROR);

@@ -698,9 +698,11 @@ int fx_casedb_ledger_init(const char *uri, const fx_casedb_options *opts)
 		opts = &defaults;
 	FX_CHECK_VERSION(opts, FX_CASEDB_OPTIONS_VERSION,
 			 "fx_casedb_ledger_init: fx_casedb_options");
+	/* not echoed: a libpq keyword/value string ("host=... password=...")
+	 * is not a URI, and its password would be in the message */
 	if (!fx_store_is_uri(uri))
-		return fx_error_set(FX_EUSAGE, "fx_casedb_ledger_init: %s is not "
-				    "a postgresql:// connection URI", uri);
+		return fx_error_set(FX_EUSAGE, "fx_casedb_ledger_init: not a "
+				    "postgresql:// connection URI");
 	rc = handle_new(&db, uri, opts);
 	if (!rc && opts->sign_key_path)
 		rc = fx_audit_load_key(db, opts->sign_key_path);
@@ -708,7 +710,8 @@ int fx_casedb_ledger_init(const char *uri, const fx_casedb_options *opts)
 		rc = fx_store_open(&db->store, uri, db->path, 0, 0,
 				   opts->busy_timeout_ms > 0 ?
 				   opts->busy_timeout_ms : FX_CASEDB_BUSY_MS);
-	db->version = fx_casedb_schema_version();
+	if (!rc)
+		db->version = fx_casedb_schema_version();
 	if (!rc)
 		rc = ledger_setup(db);
 	fx_casedb_free(db);
