@@ -481,6 +481,7 @@ CREATE TRIGGER anchors_no_truncate BEFORE TRUNCATE ON anchors
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
 GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO fx_station;
 REVOKE INSERT ON meta FROM fx_station;
-GRANT UPDATE (status, end_utc, bytes_acquired, sector_size, error, optical)
+-- optical is recorded at the start (INSERT), never by the finish
+GRANT UPDATE (status, end_utc, bytes_acquired, sector_size, error)
 	ON acquisitions TO fx_station;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO fx_station;

@@ -145,6 +145,8 @@ test_privileges() {
 	done
 	assert_eq "ERROR:  permission denied for table acquisitions" \
 		"$(psql_err "$st" "UPDATE acquisitions SET tool = 'x'")" "station UPDATE of a recorded column"
+	assert_eq "ERROR:  permission denied for table acquisitions" \
+		"$(psql_err "$st" "UPDATE acquisitions SET status = 'failed', optical = 1")" "optical is recorded at the start, not by the finish"
 	assert_eq "ERROR:  acquisitions: only a running acquisition can be finished, once" \
 		"$(psql_err "$st" "UPDATE acquisitions SET status = 'failed'")" "a finished acquisition stays finished"
 	# a type of the station's own temporary schema does not shadow the
