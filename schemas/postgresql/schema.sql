@@ -54,6 +54,30 @@ BEGIN
 	RETURN NEW;
 END $$;
 
+-- A new event must follow the head: seq one more than the head's (1 for
+-- the first), prev_hash the head's hash (64 zeros for the first). Taken
+-- under the writers' advisory lock (store_pg.c, FX_PG_CHAIN_LOCK, which
+-- the library already holds), so a station that INSERTs by hand, without
+-- the library, cannot fork the chain (a prev_hash other than the head's),
+-- leave a gap, or put an event at a seq no later event can follow.
+CREATE FUNCTION fx_audit_link() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	head_seq bigint;
+	head_hash text;
+BEGIN
+	PERFORM pg_advisory_xact_lock(5068875341038437460);
+	EXECUTE format('SELECT seq, hash FROM %I.%I ORDER BY seq DESC LIMIT 1',
+		       TG_TABLE_SCHEMA, TG_TABLE_NAME) INTO head_seq, head_hash;
+	IF NEW.seq IS DISTINCT FROM coalesce(head_seq, 0) + 1
+	   OR NEW.prev_hash IS DISTINCT FROM coalesce(head_hash, repeat('0', 64)) THEN
+		RAISE EXCEPTION 'audit_log: event % does not follow the head (event %)',
+			NEW.seq, coalesce(head_seq, 0)
+			USING ERRCODE = 'restrict_violation';
+	END IF;
+	RETURN NEW;
+END $$;
+
 CREATE TABLE meta (
 	key   text PRIMARY KEY NOT NULL,
 	value text NOT NULL
@@ -380,6 +404,8 @@ CREATE TABLE anchors (
 CREATE INDEX anchors_by_seq ON anchors (seq);
 
 -- Append-only: UPDATE and DELETE row by row, TRUNCATE as a statement.
+CREATE TRIGGER audit_log_link BEFORE INSERT ON audit_log
+	FOR EACH ROW EXECUTE FUNCTION fx_audit_link();
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 	FOR EACH ROW EXECUTE FUNCTION fx_append_only();
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log

@@ -156,6 +156,17 @@ test_privileges() {
 		"a station's pg_temp.json does not pass the JSON check"
 	assert_eq "0" "$(pg_sql lab "SELECT count(*) FROM pg_catalog.pg_proc WHERE proname LIKE 'fx\_%' AND proconfig IS DISTINCT FROM '{\"search_path=pg_catalog, pg_temp\"}'")" \
 		"every function of the schema pins its search_path"
+	# an event INSERTed by hand must follow the head: no fork (a prev_hash
+	# other than the head's), no gap, no seq that no event could follow
+	local n h ev
+	n=$(pg_sql lab "SELECT max(seq) FROM audit_log")
+	h=$(pg_sql lab "SELECT hash FROM audit_log WHERE seq = $((n - 1))")
+	ev="INSERT INTO audit_log (seq, time_utc, actor, host, action, content, prev_hash, hash) VALUES"
+	assert_eq "ERROR:  audit_log: event $((n + 1)) does not follow the head (event $n)" \
+		"$(psql_err "$st" "$ev ($((n + 1)), 't', 'a', 'h', 'x', '{}', '$h', repeat('0', 64))")" "a fork of the chain"
+	assert_eq "ERROR:  audit_log: event 9223372036854775807 does not follow the head (event $n)" \
+		"$(psql_err "$st" "$ev (9223372036854775807, 't', 'a', 'h', 'x', '{}', '$h', repeat('0', 64))")" "an event at the last seq"
+	assert_eq "$n" "$(pg_sql lab "SELECT max(seq) FROM audit_log")" "no event added by hand"
 	assert_eq "ERROR:  audit_log is append-only" \
 		"$(psql_err "$su" "UPDATE audit_log SET actor = 'x' WHERE seq = 2")" "the superuser's UPDATE"
 	assert_eq "ERROR:  audit_log is append-only" \

@@ -121,7 +121,9 @@ static int by_name(const void *a, const void *b)
 }
 
 /* case.sql's triggers as a PostgreSQL ledger has them: each "enabled",
- * and a TRUNCATE trigger beside each table's DELETE trigger. */
+ * a TRUNCATE trigger beside each table's DELETE trigger, and
+ * audit_log_link (schemas/postgresql/schema.sql: an event inserted must
+ * follow the head), which SQLite has no counterpart of. */
 static int pg_expected(fx_casedb *db)
 {
 	struct trigger_list l = { db->triggers, db->n_triggers,
@@ -142,6 +144,8 @@ static int pg_expected(fx_casedb *db)
 			rc = add_row(&l, name, "enabled");
 		}
 	}
+	if (!rc)
+		rc = add_row(&l, "audit_log_link", "enabled");
 	db->triggers = l.t;
 	db->n_triggers = l.n;
 	if (!rc)

@@ -55,7 +55,8 @@
 #include "base/error.h"
 
 /* The advisory lock that serialises the writers of one ledger ("FXCD"
- * "AUDT": one chain per database). */
+ * "AUDT": one chain per database); schemas/postgresql/schema.sql's
+ * fx_audit_link takes it too, as 5068875341038437460. */
 #define FX_PG_CHAIN_LOCK 0x4658434441554454LL
 
 /* Type OIDs (pg_type.h, stable across versions). */
