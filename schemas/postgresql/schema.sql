@@ -13,8 +13,9 @@
 -- meta. Every UPDATE, DELETE and TRUNCATE is refused twice: by privileges
 -- (the station role has none) and by triggers (row triggers for UPDATE and
 -- DELETE, a statement trigger for TRUNCATE), which also bind the owner.
--- The trigger names are case.sql's, plus <table>_no_truncate; the audit
--- check (casedb_triggers.c) requires each to be there and enabled.
+-- The trigger names are case.sql's, plus <table>_no_truncate and
+-- audit_log_link (an event must follow the head); the audit check
+-- (casedb_triggers.c) requires each to be there and enabled.
 
 -- Every function runs with search_path pg_catalog, then pg_temp last:
 -- unpinned, a session's own temporary schema comes first for type names,

@@ -39,7 +39,7 @@
  * the same names calling plpgsql functions, plus <table>_no_truncate for
  * each table; its store lists each as "enabled" or "disabled" rather
  * than its text. So its reference is case.sql's names, each "enabled",
- * with the TRUNCATE triggers added: a trigger dropped, disabled
+ * with the TRUNCATE triggers and audit_log_link added: a trigger dropped, disabled
  * (ALTER TABLE ... DISABLE TRIGGER) or added is found the same way. What
  * a trigger function does is not compared; a function replaced by one
  * that lets changes through is found by the chain, like a dropped
