@@ -1939,6 +1939,41 @@ START_TEST(test_tamper_insert_at_end)
 }
 END_TEST
 
+/* An event put at seq 2^63-1 by hand: the next write is refused, saying
+ * why, rather than computing a seq past the end (signed overflow) and
+ * writing an event at seq -2^63. */
+START_TEST(test_tamper_head_at_last_seq)
+{
+	const char *path = new_path("casedb-lastseq");
+	fx_casedb *db = open_db(path, NULL);
+	sqlite3 *s = NULL;
+	int64_t id = 0;
+	char want[512];
+
+	fx_casedb_free(db);
+	ck_assert_int_eq(sqlite3_open(path, &s), SQLITE_OK);
+	raw_exec(s, "INSERT INTO audit_log (seq, time_utc, actor, host, action, "
+		 "content, prev_hash, hash) VALUES (9223372036854775807, "
+		 "'2026-11-25T00:00:00Z', 'x', 'y', 'schema.migrate', "
+		 "'{\"from\":1,\"to\":2}', "
+		 "'0000000000000000000000000000000000000000000000000000000000000001', "
+		 "'0000000000000000000000000000000000000000000000000000000000000002')");
+	sqlite3_close(s);
+	db = open_db(path, NULL);
+	ck_assert_int_eq(fx_casedb_case_ensure(&id, db, "C-LAST", NULL),
+			 FX_ECORRUPT);
+	snprintf(want, sizeof(want), "case database %s: the audit chain's head "
+		 "is event 9223372036854775807, which no event can follow "
+		 "(check its audit chain)", path);
+	ck_assert_str_eq(fx_error_last(), want);
+	fx_casedb_free(db);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM audit_log WHERE "
+				  "seq < 0"), 0);
+	ck_assert_int_eq(count_of(path, "SELECT count(*) FROM cases WHERE "
+				  "case_number = 'C-LAST'"), 0);
+}
+END_TEST
+
 /* A forged event, well formed and hashed on the real chain, is put in the
  * middle; the event after it no longer fits. */
 START_TEST(test_tamper_insert_middle)
@@ -4024,6 +4059,7 @@ static Suite *casedb_suite(void)
 	tcase_add_test(tamper, test_tamper_edit_actor);
 	tcase_add_test(tamper, test_tamper_delete);
 	tcase_add_test(tamper, test_tamper_insert_at_end);
+	tcase_add_test(tamper, test_tamper_head_at_last_seq);
 	tcase_add_test(tamper, test_tamper_insert_middle);
 	tcase_add_test(tamper, test_tamper_reorder);
 	tcase_add_test(tamper, test_tamper_reorder_rows);

@@ -141,7 +141,13 @@ static int chain_head(int64_t *seq, char prev[FX_HASH_HEX], fx_casedb *db)
 	if (rc)
 		goto done;
 	step = fx_stmt_step(st);
-	if (step == FX_STORE_ROW) {
+	if (step == FX_STORE_ROW && fx_stmt_int(st, 0) == INT64_MAX) {
+		/* no event can follow it (a row put there by hand) */
+		rc = fx_error_set(FX_ECORRUPT, "case database %s: the audit "
+				  "chain's head is event %lld, which no event can "
+				  "follow (check its audit chain)", db->path,
+				  (long long)INT64_MAX);
+	} else if (step == FX_STORE_ROW) {
 		*seq = fx_stmt_int(st, 0) + 1;
 		snprintf(prev, FX_HASH_HEX, "%s", fx_stmt_text(st, 1));
 	} else if (step != FX_STORE_DONE) {
