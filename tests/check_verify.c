@@ -387,9 +387,10 @@ START_TEST(test_split_raw_extra_segment)
 END_TEST
 
 /* An acquisition that a process began and left running, with a
- * checkpoint of target at offset (acquire's resumable run, then killed):
- * begun and checkpointed by a child that exits without finishing it. */
-static void left_resumable(fixture *f, const char *target, uint64_t offset)
+ * checkpoint of target at offset (acquire's resumable run, then killed),
+ * or none (offset 0: an E01 run killed before it recorded a file): begun
+ * by a child that exits without finishing it; its pid. */
+static pid_t left_resumable(fixture *f, const char *target, uint64_t offset)
 {
 	int status;
 	pid_t pid = fork();
@@ -400,6 +401,7 @@ static void left_resumable(fixture *f, const char *target, uint64_t offset)
 		fx_casedb_acquisition rec = FX_CASEDB_ACQUISITION_INIT;
 		fx_casedb_checkpoint cp;
 		fx_casedb *db = NULL;
+		char params[4400];
 		int64_t id;
 
 		o.actor = "tester";
@@ -407,8 +409,10 @@ static void left_resumable(fixture *f, const char *target, uint64_t offset)
 		rec.case_number = "C-1";
 		rec.evidence.evidence_number = "EV-9";
 		rec.evidence.source.size = FXT_MEDIA_SIZE;
-		rec.format = "raw";
+		rec.format = offset ? "raw" : "e01";
 		rec.tool = "test";
+		snprintf(params, sizeof(params), "{\"target\":\"%s\"}", target);
+		rec.parameters_json = params;
 		memset(&cp, 0, sizeof(cp));
 		cp.version = FX_CASEDB_CHECKPOINT_VERSION;
 		cp.target = target;
@@ -416,12 +420,13 @@ static void left_resumable(fixture *f, const char *target, uint64_t offset)
 		cp.source_head_sha256 = cp.source_tail_sha256 = "";
 		if (fx_casedb_open(&db, f->db_path, &o) != 0 ||
 		    fx_casedb_acquisition_begin(&id, db, &rec) != 0 ||
-		    fx_casedb_checkpoint_record(db, id, &cp) != 0)
+		    (offset && fx_casedb_checkpoint_record(db, id, &cp) != 0))
 			_exit(1);
 		_exit(0); /* never finished: its process is gone */
 	}
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	return pid;
 }
 
 /* An interrupted acquisition's image is not read: resumable (left open at
@@ -433,9 +438,10 @@ START_TEST(test_interrupted_acquisition)
 	fx_casedb_acquisition rec = FX_CASEDB_ACQUISITION_INIT;
 	fx_casedb_result res = FX_CASEDB_RESULT_INIT;
 	fx_image_file file;
-	char raw[4400], target[4300], e01[4300], msg[9000];
+	char raw[4400], target[4300], e01[4400], msg[9000], host[256];
 	fx_verify_result r;
 	int64_t id;
+	pid_t pid;
 
 	fixture_open(&f, "verify-interrupted");
 	snprintf(target, sizeof(target), "%s/part", f.dir);
@@ -479,6 +485,22 @@ START_TEST(test_interrupted_acquisition)
 	snprintf(msg, sizeof(msg),
 		 "interrupted acquisition: acquisition %lld stopped after 4096 of %u bytes (interrupted after 4096 bytes) and recorded no checkpoint to resume from (an E01 acquisition takes none): the image is incomplete; acquire it anew",
 		 (long long)id, FXT_MEDIA_SIZE);
+	ck_assert_str_eq(r.findings[0].message, msg);
+	fx_verify_result_clear(&r);
+	/* killed before it recorded a file or a checkpoint: found by the
+	 * TARGET its parameters name */
+	snprintf(target, sizeof(target), "%s/killed", f.dir);
+	snprintf(e01, sizeof(e01), "%s.E01", target);
+	fxt_write_or_die(e01, "EVF\x09\x0d\x0a\xff\x00garbage", 16);
+	pid = left_resumable(&f, target, 0);
+	gethostname(host, sizeof(host));
+	verify(&r, e01, f.db);
+	ck_assert_int_eq(r.status, FX_VERDICT_ERROR);
+	ck_assert_int_eq(r.acquisition_id, 3);
+	ck_assert_uint_eq(r.nfindings, 1);
+	snprintf(msg, sizeof(msg),
+		 "interrupted acquisition: acquisition 3 stopped before its end (interrupted (never finished): process %ld on host %s is gone) and recorded no checkpoint to resume from (an E01 acquisition takes none): the image is incomplete; acquire it anew",
+		 (long)pid, host);
 	ck_assert_str_eq(r.findings[0].message, msg);
 	fx_verify_result_clear(&r);
 	fixture_close(&f);

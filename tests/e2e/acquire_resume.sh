@@ -274,6 +274,37 @@ test_e01_interrupted() {
 	assert_exit 0 "$FX_VERIFY" audit --db "$DIR/case.db"
 }
 
+# e01_killed PERCENT: an E01 run killed (SIGKILL) while its reader is
+# stopped at PERCENT of the source: its row stays open with no image file
+# recorded; verify finds it by its TARGET and says it was interrupted, in
+# one line (never a section checksum failure); --resume finds nothing.
+test_e01_killed() {
+	local pct=$1 at pid
+	at=$((SIZE * pct / 100))
+	touch "$FX_WORK/stall-e01-$pct"
+	setup "e01-kill-$pct" --stall-at "$at" --stall-file "$FX_WORK/stall-e01-$pct"
+	"$FX_ACQUIRE" -q --format e01 --segment-size 4M "$SRC" "$T" >/dev/null 2>"$FX_ERR" &
+	pid=$!
+	defer stop_acquire "$pid"
+	wait_until "its first segment" "$pid" test -s "$T.E01"
+	sleep 1
+	kill -9 "$pid"
+	rm "$FX_WORK/stall-e01-$pct"
+	wait "$pid" 2>/dev/null || true
+	assert_eq "running|0" "$(db "SELECT status, (SELECT count(*) FROM image_files) FROM acquisitions")" \
+		"E01 SIGKILL $pct%: the row is left running, no file recorded"
+	assert_exit 4 "$FX_VERIFY" image "$T.E01"
+	assert_contains "$(stdout_of_last)" "
+  - interrupted acquisition: acquisition 1 stopped before its end (interrupted (never finished): process $pid on host $(hostname) is gone) and recorded no checkpoint to resume from (an E01 acquisition takes none): the image is incomplete; acquire it anew
+" "E01 SIGKILL $pct%: verify's line"
+	assert_eq 1 "$(grep -c '^  - ' "$FX_OUT")" "E01 SIGKILL $pct%: verify's one finding"
+	assert_not_contains "$(stdout_of_last)$(stderr_of_last)" "checksum" "E01 SIGKILL $pct%: no checksum failure"
+	assert_exit 2 "$FX_ACQUIRE" --resume "$T"
+	assert_eq "acquire: --resume: $T has no checkpoint of an unfinished acquisition in $DIR/case.db; nothing to resume" \
+		"$(stderr_of_last)" "E01 SIGKILL $pct%: nothing to resume"
+	assert_exit 0 "$FX_VERIFY" audit --db "$DIR/case.db"
+}
+
 # A resume against another source of the same size is refused, naming
 # what differs; nothing is written.
 test_other_source() {
@@ -413,6 +444,8 @@ main() {
 	run_part "vanished source, split raw" test_vanished split
 	run_part "E01, SIGINT: verify says interrupted, resume refused" test_e01_interrupted INT 130
 	run_part "E01, SIGTERM: verify says interrupted, resume refused" test_e01_interrupted TERM 143
+	run_part "E01, SIGKILL at 30%: verify says interrupted" test_e01_killed 30
+	run_part "E01, SIGKILL at 70%: verify says interrupted" test_e01_killed 70
 	run_part "another source" test_other_source
 	run_part "refusals" test_refusals
 	run_part "a stream is not resumable" test_stream

@@ -39,7 +39,9 @@
 
 #include "casedb/casedb_int.h"
 #include "base/error.h"
+#include "base/arena.h"
 #include "base/hex.h"
+#include "base/json.h"
 #include "image/image_int.h"
 #include "verify/verify_int.h"
 
@@ -283,6 +285,46 @@ static int find_by_checkpoint(int64_t *out, fx_casedb *db, const char *path)
 	return 0;
 }
 
+typedef struct by_target {
+	const char *target;
+	int64_t found;
+} by_target;
+
+static int match_target(const fx_casedb_acquisition_info *a, void *payload)
+{
+	by_target *s = payload;
+	fx_arena ar = FX_ARENA_INIT;
+	const fx_json_value *v;
+	const char *t;
+
+	if (a->result.status != FX_STATUS_RUNNING || !a->rec.parameters_json)
+		return 0;
+	if ((v = fx_json_parse(&ar, a->rec.parameters_json)) &&
+	    (t = fx_json_get_str(v, "target")) && strcmp(t, s->target) == 0)
+		s->found = a->id; /* the latest wins: ids increase */
+	fx_arena_free(&ar);
+	return 0;
+}
+
+/* A run killed before it recorded an image file or a checkpoint (an E01
+ * run killed by SIGKILL) is found by the TARGET its parameters name. */
+static int find_by_target(int64_t *out, fx_casedb *db, const char *path)
+{
+	char target[PATH_MAX];
+	by_target s;
+	int rc;
+
+	target_of(target, sizeof(target), path);
+	s.target = target;
+	s.found = 0;
+	if ((rc = fx_casedb_acquisition_list(db, 0, match_target, &s)) != 0)
+		return rc;
+	if (!s.found)
+		return FX_ENOTFOUND;
+	*out = s.found;
+	return 0;
+}
+
 static int read_record(fx_verify_ctx *c, const char *path)
 {
 	int64_t id = c->o->acquisition_id;
@@ -295,6 +337,8 @@ static int read_record(fx_verify_ctx *c, const char *path)
 	}
 	if (!id && (rc = find_acquisition(&id, c->db, path)) == FX_ENOTFOUND)
 		rc = find_by_checkpoint(&id, c->db, path);
+	if (!id && rc == FX_ENOTFOUND)
+		rc = find_by_target(&id, c->db, path);
 	if (!id && rc != 0) {
 		if (rc != FX_ENOTFOUND)
 			return rc;
