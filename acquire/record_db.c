@@ -59,7 +59,7 @@ static void params_copies(fx_json *j, const acq_state *st)
 
 /* The options as recorded (acquisitions.parameters_json): compact JSON,
  * keys in this order (allow_mounted came last, then the source's format,
- * then sparse, then copies, only for a run with copies, then a stream
+ * then sparse, then the target, then copies, only for a run with copies, then a stream
  * source's facts), flags as 0 or 1; format as typed (iso, which the
  * format column records as raw). A writer in memory: NULL (said on
  * stderr) when out of memory. */
@@ -88,6 +88,8 @@ static fx_json *params_json(const acq_state *st)
 	/* the container files are rows of their own (source_files) */
 	fx_tool_json_str(j, "source_format", fx_vdisk_format_name(st->source_format));
 	fx_json_member_int(j, "sparse", o->sparse);
+	/* absolute: how verify finds a run killed before it recorded a file */
+	fx_tool_json_str(j, "target", o->target);
 	if (st->ncopies)
 		params_copies(j, st);
 	acq_stream_json(j, st); /* a stream source only: what it was */

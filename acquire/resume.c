@@ -263,9 +263,15 @@ static int nothing_to_resume(acq_state *st)
 			fx_casedb_acquisition_info_free(a);
 			return FX_EXIT_USAGE;
 		}
-		fprintf(stderr, "acquire: --resume: acquisition %lld of %s is %s; nothing to resume\n",
-			(long long)id, fx_tool_escape(st->opt.target),
-			fx_status_name(a->status));
+		if (a->status != FX_STATUS_COMPLETED &&
+		    a->status != FX_STATUS_COMPLETED_WITH_ERRORS &&
+		    a->rec.format && strcmp(a->rec.format, "e01") == 0)
+			fprintf(stderr, "acquire: --resume: acquisition %lld of %s is an interrupted E01 acquisition: E01 runs take no checkpoints, so they are never resumed (docs/resume.md); acquire it anew\n",
+				(long long)id, fx_tool_escape(st->opt.target));
+		else
+			fprintf(stderr, "acquire: --resume: acquisition %lld of %s is %s; nothing to resume\n",
+				(long long)id, fx_tool_escape(st->opt.target),
+				fx_status_name(a->status));
 		fx_casedb_acquisition_info_free(a);
 		return FX_EXIT_USAGE;
 	}

@@ -18,7 +18,8 @@
  * after it; NAME.sha256 written (its rule, bytes and refusals) and read
  * back; an export (fx_verify_export) of a split raw set as a VHD, kept and
  * recorded when verified, removed and not recorded when a segment changed,
- * and its argument checks.
+ * and its argument checks; an interrupted acquisition's image is not
+ * read: resumable (found by its checkpoint) or how far it got.
  */
 #include <check.h>
 #include <errno.h>
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "forensic/forensic.h"
@@ -379,6 +381,127 @@ START_TEST(test_split_raw_extra_segment)
 			 "the media is 4194312 bytes, the acquisition record says 4194304");
 	ck_assert_uint_eq(count_kind(&r, FX_FIND_HASH), 3);
 	ck_assert_uint_eq(count_kind(&r, FX_FIND_FILE_HASH), 0);
+	fx_verify_result_clear(&r);
+	fixture_close(&f);
+}
+END_TEST
+
+/* An acquisition that a process began and left running, with a
+ * checkpoint of target at offset (acquire's resumable run, then killed),
+ * or none (offset 0: an E01 run killed before it recorded a file): begun
+ * by a child that exits without finishing it; its pid. */
+static pid_t left_resumable(fixture *f, const char *target, uint64_t offset)
+{
+	int status;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		fx_casedb_options o = FX_CASEDB_OPTIONS_INIT;
+		fx_casedb_acquisition rec = FX_CASEDB_ACQUISITION_INIT;
+		fx_casedb_checkpoint cp;
+		fx_casedb *db = NULL;
+		char params[4400];
+		int64_t id;
+
+		o.actor = "tester";
+		o.host = "testhost";
+		rec.case_number = "C-1";
+		rec.evidence.evidence_number = "EV-9";
+		rec.evidence.source.size = FXT_MEDIA_SIZE;
+		rec.format = offset ? "raw" : "e01";
+		rec.tool = "test";
+		snprintf(params, sizeof(params), "{\"target\":\"%s\"}", target);
+		rec.parameters_json = params;
+		memset(&cp, 0, sizeof(cp));
+		cp.version = FX_CASEDB_CHECKPOINT_VERSION;
+		cp.target = target;
+		cp.offset = offset;
+		cp.source_head_sha256 = cp.source_tail_sha256 = "";
+		if (fx_casedb_open(&db, f->db_path, &o) != 0 ||
+		    fx_casedb_acquisition_begin(&id, db, &rec) != 0 ||
+		    (offset && fx_casedb_checkpoint_record(db, id, &cp) != 0))
+			_exit(1);
+		_exit(0); /* never finished: its process is gone */
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	return pid;
+}
+
+/* An interrupted acquisition's image is not read: resumable (left open at
+ * a checkpoint, found by it though no file is recorded), or how far it
+ * got (finished as interrupted). Never a finding about the image. */
+START_TEST(test_interrupted_acquisition)
+{
+	fixture f;
+	fx_casedb_acquisition rec = FX_CASEDB_ACQUISITION_INIT;
+	fx_casedb_result res = FX_CASEDB_RESULT_INIT;
+	fx_image_file file;
+	char raw[4400], target[4300], e01[4400], msg[9000], host[256];
+	fx_verify_result r;
+	int64_t id;
+	pid_t pid;
+
+	fixture_open(&f, "verify-interrupted");
+	snprintf(target, sizeof(target), "%s/part", f.dir);
+	snprintf(raw, sizeof(raw), "%s.raw", target);
+	fxt_write_or_die(raw, f.media, 8192); /* a prefix, as a killed run leaves */
+	left_resumable(&f, target, 8192);
+	verify(&r, raw, f.db);
+	ck_assert_int_eq(r.status, FX_VERDICT_ERROR);
+	ck_assert_int_eq(r.hashed, 0);
+	ck_assert_int_eq(r.acquisition_id, 1);
+	ck_assert_uint_eq(r.nfindings, 1);
+	ck_assert_int_eq(r.findings[0].kind, FX_FIND_RECORD);
+	snprintf(msg, sizeof(msg),
+		 "interrupted acquisition, resumable with acquire --resume %s: acquisition 1 holds 8192 of %u bytes at its last checkpoint (",
+		 target, FXT_MEDIA_SIZE);
+	assert_prefix(r.findings[0].message, msg);
+	fx_verify_result_clear(&r);
+	/* finished as interrupted (an E01 run): how far it got, not resumable;
+	 * its damaged segment is not read */
+	snprintf(e01, sizeof(e01), "%s/cut.E01", f.dir);
+	fxt_write_or_die(e01, "EVF\x09\x0d\x0a\xff\x00garbage", 16);
+	rec.case_number = "C-1";
+	rec.evidence.evidence_number = "EV-8";
+	rec.evidence.source.size = FXT_MEDIA_SIZE;
+	rec.format = "e01";
+	rec.tool = "test";
+	ck_assert_int_eq(fx_casedb_acquisition_begin(&id, f.db, &rec), 0);
+	memset(&file, 0, sizeof(file));
+	file.path = e01;
+	file.size = 16;
+	res.status = FX_STATUS_INTERRUPTED;
+	res.bytes = 4096;
+	res.error = "interrupted after 4096 bytes";
+	res.files = &file;
+	res.n_files = 1;
+	ck_assert_int_eq(fx_casedb_acquisition_finish(f.db, id, &res), 0);
+	verify(&r, e01, f.db);
+	ck_assert_int_eq(r.status, FX_VERDICT_ERROR);
+	ck_assert_int_eq(r.hashed, 0);
+	ck_assert_uint_eq(r.nfindings, 1);
+	snprintf(msg, sizeof(msg),
+		 "interrupted acquisition: acquisition %lld stopped after 4096 of %u bytes (interrupted after 4096 bytes) and recorded no checkpoint to resume from (an E01 acquisition takes none): the image is incomplete; acquire it anew",
+		 (long long)id, FXT_MEDIA_SIZE);
+	ck_assert_str_eq(r.findings[0].message, msg);
+	fx_verify_result_clear(&r);
+	/* killed before it recorded a file or a checkpoint: found by the
+	 * TARGET its parameters name */
+	snprintf(target, sizeof(target), "%s/killed", f.dir);
+	snprintf(e01, sizeof(e01), "%s.E01", target);
+	fxt_write_or_die(e01, "EVF\x09\x0d\x0a\xff\x00garbage", 16);
+	pid = left_resumable(&f, target, 0);
+	gethostname(host, sizeof(host));
+	verify(&r, e01, f.db);
+	ck_assert_int_eq(r.status, FX_VERDICT_ERROR);
+	ck_assert_int_eq(r.acquisition_id, 3);
+	ck_assert_uint_eq(r.nfindings, 1);
+	snprintf(msg, sizeof(msg),
+		 "interrupted acquisition: acquisition 3 stopped before its end (interrupted (never finished): process %ld on host %s is gone) and recorded no checkpoint to resume from (an E01 acquisition takes none): the image is incomplete; acquire it anew",
+		 (long)pid, host);
+	ck_assert_str_eq(r.findings[0].message, msg);
 	fx_verify_result_clear(&r);
 	fixture_close(&f);
 }
@@ -1070,6 +1193,7 @@ static Suite *verify_suite(void)
 	tcase_add_test(ver, test_split_raw_findings);
 	tcase_add_test(ver, test_split_raw_extra_segment);
 	tcase_add_test(ver, test_no_record_and_precedence);
+	tcase_add_test(ver, test_interrupted_acquisition);
 	tcase_add_test(ver, test_sha256_file_escaped_names);
 	tcase_add_test(ver, test_sha256_file_written_and_read);
 	tcase_add_test(ver, test_e01_verification_and_record);

@@ -11,7 +11,11 @@
 # --resume and an image changed since its checkpoint are refused. A
 # resume's progress shows its re-read of the image as the phase resuming.
 # A stream (standard input) and a run with copies take no checkpoints and
-# are never left resumable; their --resume is refused.
+# are never left resumable; their --resume is refused. Before a resume,
+# verify says the image is resumable (and does not read it). An E01 run
+# takes no checkpoint: interrupted, verify says so in one line (never a
+# section checksum failure) and its --resume is refused, as is that of a
+# completed E01 acquisition.
 set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
@@ -126,6 +130,17 @@ check_resumed() {
 	assert_exit 0 "$FX_VERIFY" image "$(first_file "$format")"
 }
 
+# verify_says_resumable FORMAT FROM: verify of the interrupted image does
+# not read it: one finding, resumable from FROM (exit 4, could not verify).
+verify_says_resumable() {
+	local format=$1 from=$2
+	assert_exit 4 "$FX_VERIFY" image "$(first_file "$format")"
+	assert_contains "$(stdout_of_last)" "  - interrupted acquisition, resumable with acquire --resume $T: acquisition 1 holds $from of $SIZE bytes at its last checkpoint (" \
+		"$format: verify says the image is resumable"
+	assert_eq 1 "$(grep -c '^  - ' "$FX_OUT")" "$format: verify's one finding"
+	assert_not_contains "$(stdout_of_last)" "MD5:" "$format: verify does not hash an incomplete image"
+}
+
 # killed FORMAT PERCENT: SIGKILL while the reader is stopped at PERCENT of
 # the source, then --resume.
 test_killed() {
@@ -148,6 +163,7 @@ test_killed() {
 	assert_lt "$from" $((at + 1)) "$format $pct%: the checkpoint is before the kill point"
 	assert_eq 0 $((from % MIB)) "$format $pct%: the checkpoint is at a block boundary"
 	assert_eq running "$(db "SELECT status FROM acquisitions")" "$format $pct%: the row is left running by SIGKILL"
+	verify_says_resumable "$format" "$from"
 	assert_exit 0 "$FX_ACQUIRE" --resume --json --progress json "$T"
 	# the prefix's re-read is its own phase, then reading from the checkpoint
 	out=$(python3 "$CHECK" "$FX_ERR" resuming,reading,verifying,done 0 completed \
@@ -191,6 +207,7 @@ test_signalled() {
 	assert_eq "yes, from byte $bytes: acquire --resume $T (the case database keeps the acquisition open)" \
 		"$(log_value "$T.log" Resumable)" "SIG$sig: the log says it is resumable"
 	assert_eq running "$(db "SELECT status FROM acquisitions")" "SIG$sig: the row stays open for the resume"
+	verify_says_resumable "$format" "$bytes"
 	assert_exit 0 "$FX_ACQUIRE" --resume --json "$T"
 	check_resumed "$format" "$bytes"
 }
@@ -212,6 +229,80 @@ test_vanished() {
 	mount_source "$DIR" "$SAMPLE"
 	assert_exit 0 "$FX_ACQUIRE" --resume --json "$T"
 	check_resumed "$format" "$bytes"
+}
+
+# e01 SIG EXIT: an E01 run stopped by SIGINT/SIGTERM at half the source:
+# it takes no checkpoint and is recorded interrupted; verify says so in one
+# line (exit 4) and never reads the unfinished segments (no section
+# checksum failure); its --resume is refused, naming why (exit 2).
+test_e01_interrupted() {
+	local sig=$1 want=$2 pid rc=0 bytes why
+	touch "$FX_WORK/stall-e01-$sig"
+	setup "e01-$sig" --stall-at $((SIZE / 2)) --stall-file "$FX_WORK/stall-e01-$sig"
+	"$FX_ACQUIRE" -q --json --format e01 --segment-size 4M --checkpoint 4M "$SRC" "$T" >"$DIR/int.json" 2>"$FX_ERR" &
+	pid=$!
+	defer stop_acquire "$pid"
+	wait_until "a second segment" "$pid" test -f "$T.E02"
+	kill -"$sig" "$pid"
+	rm "$FX_WORK/stall-e01-$sig"
+	wait "$pid" 2>/dev/null || rc=$?
+	assert_eq "$want" "$rc" "E01 SIG$sig: exit code"
+	assert_eq interrupted "$(json_get "$DIR/int.json" .status)" "E01 SIG$sig: --json status"
+	assert_eq null "$(json_get "$DIR/int.json" .resumable_from)" "E01 SIG$sig: not resumable (--json)"
+	assert_eq 0 "$(db "SELECT count(*) FROM audit_log WHERE action = 'acquisition.checkpoint'")" \
+		"E01 SIG$sig: no checkpoint recorded"
+	bytes=$(json_get "$DIR/int.json" .bytes)
+	why=$(db "SELECT error FROM acquisitions")
+	assert_eq "interrupted|$bytes" "$(db "SELECT status, bytes_acquired FROM acquisitions")" \
+		"E01 SIG$sig: recorded interrupted with its bytes"
+	assert_exit 4 "$FX_VERIFY" image "$T.E01"
+	assert_contains "$(stdout_of_last)" "
+  - interrupted acquisition: acquisition 1 stopped after $bytes of $SIZE bytes ($why) and recorded no checkpoint to resume from (an E01 acquisition takes none): the image is incomplete; acquire it anew
+" "E01 SIG$sig: verify's line"
+	assert_eq 1 "$(grep -c '^  - ' "$FX_OUT")" "E01 SIG$sig: verify's one finding"
+	assert_not_contains "$(stdout_of_last)$(stderr_of_last)" "checksum" "E01 SIG$sig: no checksum failure"
+	assert_exit 2 "$FX_ACQUIRE" --resume "$T"
+	assert_eq "acquire: --resume: acquisition 1 of $T is an interrupted E01 acquisition: E01 runs take no checkpoints, so they are never resumed (docs/resume.md); acquire it anew" \
+		"$(stderr_of_last)" "E01 SIG$sig: its --resume is refused"
+	assert_eq 0 "$(db "SELECT count(*) FROM audit_log WHERE action = 'acquisition.resume'")" \
+		"E01 SIG$sig: no resume recorded"
+	# a completed E01 acquisition: nothing to resume
+	assert_exit 0 "$FX_ACQUIRE" -q --format e01 "$SRC" "$DIR/done"
+	assert_exit 2 "$FX_ACQUIRE" --resume "$DIR/done"
+	assert_eq "acquire: --resume: acquisition 2 of $DIR/done is completed; nothing to resume" "$(stderr_of_last)" \
+		"a completed E01 acquisition is refused"
+	assert_exit 0 "$FX_VERIFY" audit --db "$DIR/case.db"
+}
+
+# e01_killed PERCENT: an E01 run killed (SIGKILL) while its reader is
+# stopped at PERCENT of the source: its row stays open with no image file
+# recorded; verify finds it by its TARGET and says it was interrupted, in
+# one line (never a section checksum failure); --resume finds nothing.
+test_e01_killed() {
+	local pct=$1 at pid
+	at=$((SIZE * pct / 100))
+	touch "$FX_WORK/stall-e01-$pct"
+	setup "e01-kill-$pct" --stall-at "$at" --stall-file "$FX_WORK/stall-e01-$pct"
+	"$FX_ACQUIRE" -q --format e01 --segment-size 4M "$SRC" "$T" >/dev/null 2>"$FX_ERR" &
+	pid=$!
+	defer stop_acquire "$pid"
+	wait_until "its first segment" "$pid" test -s "$T.E01"
+	sleep 1
+	kill -9 "$pid"
+	rm "$FX_WORK/stall-e01-$pct"
+	wait "$pid" 2>/dev/null || true
+	assert_eq "running|0" "$(db "SELECT status, (SELECT count(*) FROM image_files) FROM acquisitions")" \
+		"E01 SIGKILL $pct%: the row is left running, no file recorded"
+	assert_exit 4 "$FX_VERIFY" image "$T.E01"
+	assert_contains "$(stdout_of_last)" "
+  - interrupted acquisition: acquisition 1 stopped before its end (interrupted (never finished): process $pid on host $(hostname) is gone) and recorded no checkpoint to resume from (an E01 acquisition takes none): the image is incomplete; acquire it anew
+" "E01 SIGKILL $pct%: verify's line"
+	assert_eq 1 "$(grep -c '^  - ' "$FX_OUT")" "E01 SIGKILL $pct%: verify's one finding"
+	assert_not_contains "$(stdout_of_last)$(stderr_of_last)" "checksum" "E01 SIGKILL $pct%: no checksum failure"
+	assert_exit 2 "$FX_ACQUIRE" --resume "$T"
+	assert_eq "acquire: --resume: $T has no checkpoint of an unfinished acquisition in $DIR/case.db; nothing to resume" \
+		"$(stderr_of_last)" "E01 SIGKILL $pct%: nothing to resume"
+	assert_exit 0 "$FX_VERIFY" audit --db "$DIR/case.db"
 }
 
 # A resume against another source of the same size is refused, naming
@@ -351,6 +442,10 @@ main() {
 	run_part "SIGTERM, split raw" test_signalled split TERM 143
 	run_part "vanished source, raw" test_vanished raw
 	run_part "vanished source, split raw" test_vanished split
+	run_part "E01, SIGINT: verify says interrupted, resume refused" test_e01_interrupted INT 130
+	run_part "E01, SIGTERM: verify says interrupted, resume refused" test_e01_interrupted TERM 143
+	run_part "E01, SIGKILL at 30%: verify says interrupted" test_e01_killed 30
+	run_part "E01, SIGKILL at 70%: verify says interrupted" test_e01_killed 70
 	run_part "another source" test_other_source
 	run_part "refusals" test_refusals
 	run_part "a stream is not resumable" test_stream

@@ -32,13 +32,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "casedb/casedb_int.h"
 #include "base/error.h"
+#include "base/arena.h"
 #include "base/hex.h"
+#include "base/json.h"
 #include "image/image_int.h"
 #include "verify/verify_int.h"
 
@@ -248,6 +251,80 @@ int fx_verify_text_set(char **dst, const char *s)
 	return 0;
 }
 
+/* The acquisition's TARGET for the image file path (its real path
+ * without .raw, .001 or .E01): what its checkpoints name. */
+static void target_of(char *out, size_t len, const char *path)
+{
+	static const char *const exts[] = { ".raw", ".001", ".e01" };
+	char *dot;
+	size_t i;
+
+	if (!realpath(path, out))
+		snprintf(out, len, "%s", path);
+	if (!(dot = strrchr(out, '.')) || strchr(dot, '/'))
+		return;
+	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (strcasecmp(dot, exts[i]) == 0)
+			*dot = '\0';
+}
+
+/* A run left resumable (acquire --resume) records no image files until
+ * it is finished: it is found by the checkpoint naming the image's
+ * TARGET. */
+static int find_by_checkpoint(int64_t *out, fx_casedb *db, const char *path)
+{
+	fx_casedb_checkpoint_info *ci = NULL;
+	char target[PATH_MAX];
+	int rc;
+
+	target_of(target, sizeof(target), path);
+	if ((rc = fx_casedb_checkpoint_last(&ci, db, target)) != 0)
+		return rc;
+	*out = ci->acquisition_id;
+	fx_casedb_checkpoint_info_free(ci);
+	return 0;
+}
+
+typedef struct by_target {
+	const char *target;
+	int64_t found;
+} by_target;
+
+static int match_target(const fx_casedb_acquisition_info *a, void *payload)
+{
+	by_target *s = payload;
+	fx_arena ar = FX_ARENA_INIT;
+	const fx_json_value *v;
+	const char *t;
+
+	if (a->result.status != FX_STATUS_RUNNING || !a->rec.parameters_json)
+		return 0;
+	if ((v = fx_json_parse(&ar, a->rec.parameters_json)) &&
+	    (t = fx_json_get_str(v, "target")) && strcmp(t, s->target) == 0)
+		s->found = a->id; /* the latest wins: ids increase */
+	fx_arena_free(&ar);
+	return 0;
+}
+
+/* A run killed before it recorded an image file or a checkpoint (an E01
+ * run killed by SIGKILL) is found by the TARGET its parameters name. */
+static int find_by_target(int64_t *out, fx_casedb *db, const char *path)
+{
+	char target[PATH_MAX];
+	by_target s;
+	int rc;
+
+	target_of(target, sizeof(target), path);
+	s.target = target;
+	s.found = 0;
+	if ((rc = fx_casedb_acquisition_list(db, 0, match_target, &s)) != 0)
+		return rc;
+	if (!s.found)
+		return FX_ENOTFOUND;
+	*out = s.found;
+	return 0;
+}
+
 static int read_record(fx_verify_ctx *c, const char *path)
 {
 	int64_t id = c->o->acquisition_id;
@@ -258,7 +335,11 @@ static int read_record(fx_verify_ctx *c, const char *path)
 				"no acquisition record for %s: no case database", path);
 		return 0;
 	}
-	if (!id && (rc = find_acquisition(&id, c->db, path)) != 0) {
+	if (!id && (rc = find_acquisition(&id, c->db, path)) == FX_ENOTFOUND)
+		rc = find_by_checkpoint(&id, c->db, path);
+	if (!id && rc == FX_ENOTFOUND)
+		rc = find_by_target(&id, c->db, path);
+	if (!id && rc != 0) {
 		if (rc != FX_ENOTFOUND)
 			return rc;
 		fx_verify_findf(c->r, FX_FIND_NO_RECORD, FX_VERDICT_ERROR, FX_REF_CASEDB, path,
@@ -269,6 +350,51 @@ static int read_record(fx_verify_ctx *c, const char *path)
 		return rc;
 	present_copy(c->acq_read, path);
 	c->acq = c->acq_read;
+	return 0;
+}
+
+/*
+ * An interrupted acquisition (SIGINT, SIGTERM, SIGKILL, a crash, a source
+ * that vanished) holds an incomplete image by design: reading it would
+ * only report what an unfinished file looks like (an E01 without its
+ * tables fails its section checksums). So the image is not read, and the
+ * one finding says what is known: resumable from its last checkpoint
+ * (left open by acquire, its process gone), or how far it got.
+ */
+static int interrupted_record(fx_verify_ctx *c, const char *path)
+{
+	const fx_casedb_acquisition_info *a = c->acq;
+	fx_casedb_checkpoint_info *ci = NULL;
+	char target[PATH_MAX], got[96];
+	int rc;
+
+	c->unfinished = 1;
+	target_of(target, sizeof(target), path);
+	if (a->result.status == FX_STATUS_RUNNING && c->db &&
+	    (rc = fx_casedb_checkpoint_last(&ci, c->db, target)) != FX_ENOTFOUND) {
+		if (rc != 0)
+			return rc;
+		if (ci->acquisition_id == a->id) {
+			fx_verify_findf(c->r, FX_FIND_RECORD, FX_VERDICT_ERROR, FX_REF_CASEDB, NULL,
+					"interrupted acquisition, resumable with acquire --resume %s: acquisition %lld holds %llu of %llu bytes at its last checkpoint (%s)",
+					target, (long long)a->id, (unsigned long long)ci->cp.offset,
+					(unsigned long long)a->rec.evidence.source.size, ci->time_utc);
+			fx_casedb_checkpoint_info_free(ci);
+			return 0;
+		}
+		fx_casedb_checkpoint_info_free(ci);
+	}
+	if (a->result.status == FX_STATUS_RUNNING)
+		snprintf(got, sizeof(got), "stopped before its end");
+	else
+		snprintf(got, sizeof(got), "stopped after %llu of %llu bytes",
+			 (unsigned long long)a->result.bytes,
+			 (unsigned long long)a->rec.evidence.source.size);
+	fx_verify_findf(c->r, FX_FIND_RECORD, FX_VERDICT_ERROR, FX_REF_CASEDB, NULL,
+			"interrupted acquisition: acquisition %lld %s (%s) and recorded no checkpoint to resume from%s: the image is incomplete; acquire it anew",
+			(long long)a->id, got, a->status_note ? a->status_note : "interrupted",
+			a->rec.format && strcmp(a->rec.format, "e01") == 0
+			? " (an E01 acquisition takes none)" : "");
 	return 0;
 }
 
@@ -290,6 +416,8 @@ static int load_record(fx_verify_ctx *c, const char *path)
 	    (rc = fx_verify_text_set(&r->evidence_number,
 				     c->acq->rec.evidence.evidence_number)) != 0)
 		return rc;
+	if (c->acq->status == FX_STATUS_INTERRUPTED)
+		return interrupted_record(c, path);
 	if (c->acq->status != FX_STATUS_COMPLETED &&
 	    c->acq->status != FX_STATUS_COMPLETED_WITH_ERRORS) {
 		fx_verify_findf(r, FX_FIND_RECORD, FX_VERDICT_ERROR, FX_REF_CASEDB, NULL,
@@ -688,7 +816,8 @@ int fx_verify_image_tap(fx_verify_result *out, const char *path, fx_casedb *db,
 		goto done;
 	if ((rc = load_record(&c, path)) != 0)
 		goto done;
-	if (has_status(out, FX_VERDICT_ERROR, 0)) { /* not the first file */
+	/* not the first file, or an image known to be incomplete */
+	if (has_status(out, FX_VERDICT_ERROR, 0) || c.unfinished) {
 		out->status = FX_VERDICT_ERROR;
 		goto done;
 	}

@@ -23,6 +23,9 @@ typedef struct fx_verify_ctx {
 	size_t nexpected;
 	int windows_usable;                /* re-hash with window_size */
 	int interrupted;                   /* o->cancel cut the reading short */
+	/* the record is of an interrupted acquisition: the image is known
+	 * to be incomplete, so it is not read (a finding says so) */
+	int unfinished;
 	/* r->files by base name, for fx_verify_file_slot/find: a set can
 	 * have tens of thousands of files, each looked up several times.
 	 * Open addressing; a slot is an index into r->files plus one (0:
