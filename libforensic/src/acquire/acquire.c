@@ -231,47 +231,63 @@ static void *window_main(void *arg)
 	return NULL;
 }
 
-/* One destination's thread. A failed one keeps taking buffers, unused,
- * so that the others and the reader go on. */
+/* A destination's write has ended (on its thread, or on its sink's done
+ * thread: in order either way). The first failure drops the destination
+ * from the ring's gates at the buffer it failed on; every buffer is then
+ * released, in order, so the hashers get it. end: the stream offset the
+ * buffer ends at, 0 for one that wrote nothing. */
+static void dest_done(void *payload, uint64_t end, int rc, const char *why)
+{
+	consumer *c = payload;
+	pipeline *p = c->p;
+	dest *d = c->d;
+
+	if (rc && !__atomic_load_n(&d->failed, __ATOMIC_ACQUIRE)) {
+		d->error_code = rc;
+		snprintf(d->error, sizeof(d->error), "%s", why ? why : "write failed");
+		/* the buffers before this one are all written */
+		d->cut_offset = __atomic_load_n(&d->written, __ATOMIC_RELAXED);
+		__atomic_store_n(&d->failed, 1, __ATOMIC_RELEASE);
+		/* the last one: hashes stop where the images stop */
+		if (fx_ring_drop_gate(p->ring, c->index)) {
+			p->cutter = d;
+			__atomic_store_n(&p->all_failed, 1, __ATOMIC_RELEASE);
+		}
+	} else if (!rc && end) {
+		__atomic_store_n(&d->written, end, __ATOMIC_RELAXED);
+	}
+	fx_ring_release(p->ring, c->index);
+}
+
+/* One destination's thread: submits each buffer to its sink (a raw sink
+ * keeps several writes in flight and releases each buffer as its write
+ * ends, dest_done). A failed one keeps taking buffers, unused, so that
+ * the others and the reader go on. */
 static void *sink_main(void *arg)
 {
 	consumer *c = arg;
 	pipeline *p = c->p;
 	dest *d = c->d;
 	fx_ring_slot s;
-	int rc;
 
 	while (fx_ring_next(p->ring, c->index, &s)) {
-		if (s.offset < p->opts->resume_offset) { /* already in the image */
-			__atomic_store_n(&d->written, s.offset + s.len,
-					 __ATOMIC_RELAXED);
-			if (at_checkpoint(p, &s))
-				checkpoint_done(p);
-			fx_ring_release(p->ring, c->index);
-			continue;
-		}
-		if (!d->failed && !s.skip &&
-		    (rc = fx_sink_write(d->sink, s.data, s.len)) != 0) {
-			d->error_code = rc;
-			snprintf(d->error, sizeof(d->error), "%s", fx_error_last());
-			d->cut_offset = s.offset;
-			__atomic_store_n(&d->failed, 1, __ATOMIC_RELEASE);
-			/* the last one: hashes stop where the images stop */
-			if (fx_ring_drop_gate(p->ring, c->index)) {
-				p->cutter = d;
-				__atomic_store_n(&p->all_failed, 1, __ATOMIC_RELEASE);
-			}
-		} else if (!d->failed && !s.skip) {
-			__atomic_store_n(&d->written, s.offset + s.len,
-					 __ATOMIC_RELAXED);
-		}
+		if (s.offset < p->opts->resume_offset) /* already in the image */
+			fx_sink_submit(d->sink, NULL, 0, s.offset + s.len, dest_done, c);
+		else if (!__atomic_load_n(&d->failed, __ATOMIC_ACQUIRE) && !s.skip)
+			fx_sink_submit(d->sink, s.data, s.len, s.offset + s.len,
+				       dest_done, c);
+		else
+			fx_sink_submit(d->sink, NULL, 0, 0, dest_done, c);
 		if (at_checkpoint(p, &s)) {
-			if (d->failed || fx_sink_sync(d->sink) != 0)
+			/* durable: every write up to it ended, then a flush */
+			fx_sink_drain(d->sink);
+			if (__atomic_load_n(&d->failed, __ATOMIC_ACQUIRE) ||
+			    fx_sink_sync(d->sink) != 0)
 				p->cp_failed = 1;
 			checkpoint_done(p);
 		}
-		fx_ring_release(p->ring, c->index);
 	}
+	fx_sink_drain(d->sink); /* every buffer released before the join */
 	return NULL;
 }
 
