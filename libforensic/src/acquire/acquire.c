@@ -58,6 +58,7 @@
 #include "base/vec.h"
 #include "forensic/acquire.h"
 #include "hash/hasher.h"
+#include "acquire/readq.h"
 #include "conc/ring.h"
 #include "sink/sink_impl.h"
 
@@ -95,6 +96,7 @@ typedef struct consumer {
 struct pipeline {
 	fx_ring *ring;
 	fx_source *src;
+	fx_readq *readq;                 /* reader: a device's reads in flight */
 	const fx_source_info *info;      /* src's, as fx_source_get_info says */
 	const fx_acquire_options *opts;
 	consumer consumers[FX_RING_MAX_CONSUMERS];
@@ -452,7 +454,8 @@ static int stream_end_check(pipeline *p, uint64_t off, size_t got)
 static int read_block(pipeline *p, uint8_t *buf, size_t len, uint64_t offset)
 {
 	uint32_t ssz = p->info->logical_sector_size;
-	int64_t n = fx_source_pread(p->src, buf, len, offset);
+	int64_t n = p->readq ? fx_readq_pread(p->readq, buf, len, offset, ssz)
+			     : fx_source_pread(p->src, buf, len, offset);
 	size_t at;
 	int rc;
 
@@ -897,6 +900,11 @@ static int pipeline_setup(pipeline *p, fx_sink *sink)
 		return FX_ERROR;
 	if ((rc = add_dests(p, sink)) != 0)
 		return rc;
+	/* a device read O_DIRECT: several reads in flight (readq.h) */
+	if (p->info->is_block_device && p->info->direct_io &&
+	    p->opts->block_size >= 2 * p->info->logical_sector_size &&
+	    (rc = fx_readq_new(&p->readq, p->src)) != 0)
+		return rc;
 	if (fx_ring_new(&p->ring, p->opts->buffers, slot, p->nconsumers))
 		return fx_error_set(FX_ERROR, "cannot allocate %u buffers of %zu bytes",
 				    p->opts->buffers, slot);
@@ -909,6 +917,7 @@ static void pipeline_teardown(pipeline *p)
 {
 	unsigned i;
 
+	fx_readq_free(p->readq);
 	for (i = 0; i < p->nconsumers; i++)
 		fx_hasher_free(p->consumers[i].hasher);
 	fx_ring_free(p->ring);
