@@ -53,6 +53,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "base/error.h"
 #include "base/vec.h"
@@ -169,6 +172,9 @@ static void *hash_main(void *arg)
 	fx_digests *d = &c->p->digests;
 	char *out = c->alg == FX_HASH_MD5 ? d->md5
 		    : c->alg == FX_HASH_SHA1 ? d->sha1 : d->sha256;
+
+	if (getenv("FX_NICE") && c->alg != FX_HASH_MD5)
+		setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), atoi(getenv("FX_NICE")));
 
 	while (fx_ring_next(c->p->ring, c->index, &s)) {
 		if (!s.skip)
@@ -788,7 +794,7 @@ static int place_threads(pipeline *p, cpu_set_t *saved)
 	int cpu, last = -1;
 	unsigned i;
 
-	if (pthread_getaffinity_np(pthread_self(), sizeof(all), &all) != 0 ||
+	if (getenv("FX_NOPIN") || pthread_getaffinity_np(pthread_self(), sizeof(all), &all) != 0 ||
 	    CPU_COUNT(&all) < 2 || (unsigned)CPU_COUNT(&all) > p->nconsumers ||
 	    !(p->opts->hash_algs & FX_HASH_MD5) || p->nconsumers < 2)
 		return 0;
