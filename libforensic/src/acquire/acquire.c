@@ -784,16 +784,16 @@ static int read_all(pipeline *p, double start)
  * Returns whether the caller's affinity was changed (restored by the
  * caller).
  *
- * Measured again once writes were queued (issue 15), 2 cores, 1 GiB mixed
- * image from the page cache, all three hashes, raw to ext4: with the
- * machine otherwise nearly idle, 1.60 s pinned against 1.75 s unpinned
- * (medians of 5 alternating runs; 1.56 s against 1.68 s with 32
- * buffers). The other hashers and the reader are CPU-bound whether or not
- * the sink waits for its writes, so MD5 still loses its core to them when
- * it floats: pinning is kept. Under heavy load from other processes the
- * order flipped to disk (2.92 s unpinned, 3.71 s pinned) and not to tmpfs
- * (3.34 s against 3.61 s, spread 2.5-5.4 s): a shared machine decides
- * nothing, and tests/bench/bench.sh on an idle one is the judge.
+ * Measured (issue 15), 2 cores, 1 GiB mixed image from the page cache,
+ * all three hashes, raw to ext4. Before writes were queued, with the
+ * machine otherwise nearly idle: 1.60 s pinned against 1.75 s unpinned
+ * (medians of 5 alternating runs). With writes queued the machine was
+ * shared and loaded (load average 5-9): to disk 3.71 s pinned against
+ * 2.92 s unpinned, to tmpfs 3.61 s against 3.34 s, runs spread over
+ * 2.5-5.4 s (medians of 7), which decides nothing. The other hashers and
+ * the reader are CPU-bound whether or not the sink waits for its writes,
+ * so MD5 still loses its core to them when it floats: pinning is kept
+ * until tests/bench/bench.sh on an idle machine says otherwise.
  */
 static int place_threads(pipeline *p, cpu_set_t *saved)
 {
