@@ -25,12 +25,15 @@
  * failing with it; a short write (the file-size limit cuts a write in
  * two) resumed, then failing with the file, the image offset and the
  * offset in the file, the file cut back to the last whole write, and
- * every later submit failing with that same message.
+ * every later submit failing with that same message; a full tmpfs (when
+ * it can be mounted): the first write to fail named with ENOSPC, the
+ * file holding exactly the writes before it.
  * Some tests write through the pipeline's private fx_sink_write and
  * fx_sink_submit, so this test links the library's objects
  * (forensic_private).
  */
 #include <check.h>
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -44,6 +47,7 @@
 #include "sink/export_disk.h" /* the export's writer: private */
 #include "sink/sink_impl.h" /* fx_sink_write: the pipeline's, private */
 #include "sink/wqueue.h" /* queued writes: private */
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include "source/stream_frame.h" /* the stream's sizes */
 #include "testutil.h"
@@ -694,6 +698,68 @@ START_TEST(test_raw_queued_short_write_fails)
 	ck_assert_uint_eq(fx_sink_files(sink, files, 2), 1);
 	ck_assert_uint_eq(files[0].size, MIB);
 	fxt_sha256_hex(hex, data, MIB);
+	ck_assert_str_eq(files[0].sha256, hex);
+	fx_sink_free(sink);
+	free(data);
+}
+END_TEST
+
+/* A real full file system (a 2 MiB tmpfs, when we may mount one): of four
+ * 1 MiB writes queued, the third is the first to fail, with the
+ * file, the image offset, the offset in the file and ENOSPC; the file
+ * holds exactly the first two. */
+START_TEST(test_raw_queued_enospc)
+{
+	const char *dir = fxt_tmpdir("raw-enospc");
+	uint8_t *data = malloc(4 * MIB);
+	char target[900], path[1000], want[2048], hex[65];
+	fx_image_file files[2];
+	fx_sink_summary sum;
+	done_log log;
+	fx_sink *sink;
+	struct stat st;
+	size_t i;
+
+	ck_assert_ptr_nonnull(data);
+	/* a mount namespace of this forked test's own: the tmpfs goes with it */
+	if (geteuid() != 0 || unshare(CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount("fxtest", dir, "tmpfs", 0, "size=2m") != 0) {
+		fprintf(stderr, "SKIP: test_raw_queued_enospc: cannot mount a tmpfs (needs root)\n");
+		free(data);
+		return;
+	}
+	memset(&log, 0, sizeof(log));
+	fxt_fill_pattern(data, 4 * MIB, 13);
+	snprintf(target, sizeof(target), "%s/img", dir);
+	snprintf(path, sizeof(path), "%s.raw", target);
+	ck_assert_int_eq(fx_sink_raw_new(&sink, target, 0), 0);
+	/* two that fit, then two that do not (the first two are waited for:
+	 * writes in flight on a nearly full file system may take space from
+	 * each other, so an earlier one could fail for a later one) */
+	for (i = 0; i < 4; i++) {
+		fx_sink_submit(sink, data + i * MIB, MIB, i + 1, log_done, &log);
+		if (i == 1)
+			fx_sink_drain(sink);
+	}
+	fx_sink_drain(sink);
+	ck_assert_uint_eq(log.n, 4);
+	ck_assert_int_eq(log.rcs[0], 0);
+	ck_assert_int_eq(log.rcs[1], 0);
+	ck_assert_int_eq(log.rcs[2], FX_ENOSPC);
+	ck_assert_int_eq(log.rcs[3], FX_ENOSPC);
+	snprintf(want, sizeof(want),
+		 "cannot write %s: destination full or failing after 2097152 bytes of the image (2097152 in this file): %s",
+		 path, strerror(ENOSPC));
+	ck_assert_str_eq(log.first_why, want);
+	memset(&sum, 0, sizeof(sum));
+	sum.bytes = 2 * MIB;
+	ck_assert_int_eq(fx_sink_finish(sink, &sum), 0);
+	ck_assert_uint_eq(fx_sink_files(sink, files, 2), 1);
+	ck_assert_uint_eq(files[0].size, 2 * MIB);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq((uint64_t)st.st_size, 2 * MIB);
+	fxt_sha256_hex(hex, data, 2 * MIB);
 	ck_assert_str_eq(files[0].sha256, hex);
 	fx_sink_free(sink);
 	free(data);
@@ -1432,6 +1498,7 @@ static Suite *sink_suite(void)
 	tcase_add_test(tc, test_wqueue_enospc);
 	tcase_add_test(tc, test_raw_queued_order);
 	tcase_add_test(tc, test_raw_queued_short_write_fails);
+	tcase_add_test(tc, test_raw_queued_enospc);
 	tcase_add_test(rules, test_raw_segment_minimum);
 	tcase_add_test(rules, test_raw_sparse);
 	tcase_add_test(rules, test_raw_iso_and_options);
