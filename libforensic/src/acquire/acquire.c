@@ -898,11 +898,25 @@ static int add_dests(pipeline *p, fx_sink *sink)
 	return 0;
 }
 
+/* Buffers a destination may hold with its writes in flight: the ring gets
+ * that many on top of `buffers`, so that the reader and the hashers keep
+ * the slack they had when every write was synchronous. */
+static size_t held_by_dests(const pipeline *p)
+{
+	size_t most = 0, n;
+	unsigned i;
+
+	for (i = 0; i < p->ndests; i++)
+		if ((n = fx_sink_queue_depth(p->dests[i].sink)) > most)
+			most = n;
+	return most;
+}
+
 static int pipeline_setup(pipeline *p, fx_sink *sink)
 {
 	unsigned alg, i;
 	int rc;
-	size_t slot = (p->opts->block_size + 4095) & ~(size_t)4095;
+	size_t slot = (p->opts->block_size + 4095) & ~(size_t)4095, nslots;
 
 	for (alg = FX_HASH_MD5; alg <= FX_HASH_SHA256; alg <<= 1)
 		if ((p->opts->hash_algs & alg) &&
@@ -918,9 +932,10 @@ static int pipeline_setup(pipeline *p, fx_sink *sink)
 	    p->opts->block_size >= 2 * p->info->logical_sector_size &&
 	    (rc = fx_readq_new(&p->readq, p->src)) != 0)
 		return rc;
-	if (fx_ring_new(&p->ring, p->opts->buffers, slot, p->nconsumers))
-		return fx_error_set(FX_ERROR, "cannot allocate %u buffers of %zu bytes",
-				    p->opts->buffers, slot);
+	nslots = p->opts->buffers + held_by_dests(p);
+	if (fx_ring_new(&p->ring, nslots, slot, p->nconsumers))
+		return fx_error_set(FX_ERROR, "cannot allocate %zu buffers of %zu bytes",
+				    nslots, slot);
 	for (i = 0; i < p->ndests; i++) /* hash only what the sinks took */
 		fx_ring_add_gate(p->ring, p->dests[i].index);
 	return 0;

@@ -65,6 +65,11 @@ void fx_sink_drain(fx_sink *sink)
 		sink->queue->drain(sink->payload);
 }
 
+size_t fx_sink_queue_depth(const fx_sink *sink)
+{
+	return sink->queue ? sink->queue->depth : 0;
+}
+
 int fx_sink_finish(fx_sink *sink, const fx_sink_summary *summary)
 {
 	return sink->ops.finish(sink->payload, summary);

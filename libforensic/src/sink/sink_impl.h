@@ -17,6 +17,7 @@ typedef struct fx_sink_queue_ops {
 	void (*submit)(void *payload, const uint8_t *data, size_t len,
 		       uint64_t tag, fx_sink_done_fn done, void *done_payload);
 	void (*drain)(void *payload);
+	size_t depth; /* buffers a caller's submits may hold at once */
 } fx_sink_queue_ops;
 
 struct fx_sink {
@@ -38,6 +39,9 @@ void fx_sink_set_queue(fx_sink *sink, const fx_sink_queue_ops *queue);
 void fx_sink_submit(fx_sink *sink, const uint8_t *data, size_t len,
 		    uint64_t tag, fx_sink_done_fn done, void *done_payload);
 void fx_sink_drain(fx_sink *sink);
+/* How many submitted buffers the sink may hold at once (0: none, its
+ * writes are synchronous). */
+size_t fx_sink_queue_depth(const fx_sink *sink);
 
 /* The pipeline's calls into a sink (its sink thread): write in order, then
  * finish once. */

@@ -515,7 +515,10 @@ static const fx_sink_ops raw_sparse_ops = { FX_SINK_OPS_VERSION, raw_write,
 static int raw_alloc(raw_sink **out, const char *target,
 		     const fx_raw_options *opts);
 
-static const fx_sink_queue_ops raw_queue_ops = { raw_submit, raw_drain };
+/* A submit's buffer is held until its last job ends: up to the queue's
+ * depth of them in flight, and one more waiting for a free slot. */
+static const fx_sink_queue_ops raw_queue_ops = { raw_submit, raw_drain,
+						 FX_WQUEUE_DEPTH + 1 };
 
 int fx_sink_raw_new(fx_sink **out, const char *target, uint64_t segment_size)
 {
