@@ -1102,6 +1102,80 @@ END_TEST
 /* Every destination fails: the run stops and fails, reporting the bytes
  * of the last one to fail, hashed exactly; a finish that fails fails
  * its destination only while another holds every byte. */
+/* Real raw sinks with queued writes: TARGET (.raw), a split copy whose
+ * third 1 MiB segment name is already taken, and a raw copy. The split
+ * copy fails alone at 2 MiB, exactly, naming the file it would not
+ * overwrite (left untouched); TARGET and the other copy hold every byte
+ * and the run completes. */
+START_TEST(test_raw_copy_failure_spares_the_others)
+{
+	const size_t size = 4u << 20;
+	uint8_t *disk = malloc(size);
+	mem_source m = { disk, size, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	const char *dir = fxt_tmpdir("acq-raw-copies");
+	char t0[900], t1[900], t2[900], name[1000], want[1100], hex[65];
+	fx_sink *sinks[3];
+	fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+	fx_acquire_result r;
+	fx_source *src = mem_open(&m);
+	FILE *f;
+	unsigned i;
+
+	fxt_fill_pattern(disk, size, 21);
+	snprintf(t0, sizeof(t0), "%s/target", dir);
+	snprintf(t1, sizeof(t1), "%s/split", dir);
+	snprintf(t2, sizeof(t2), "%s/copy", dir);
+	snprintf(name, sizeof(name), "%s.003", t1);
+	ck_assert_ptr_nonnull(f = fopen(name, "w"));
+	fputs("keep", f);
+	fclose(f);
+	ck_assert_int_eq(fx_sink_raw_new(&sinks[0], t0, 0), 0);
+	ck_assert_int_eq(fx_sink_raw_new(&sinks[1], t1, 1u << 20), 0);
+	ck_assert_int_eq(fx_sink_raw_new(&sinks[2], t2, 0), 0);
+	o.block_size = 512 * 1024;
+	o.copies = sinks + 1;
+	o.ncopies = 2;
+	ck_assert_int_eq(fx_acquire_run(&r, src, sinks[0], &o), 0);
+	ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
+	ck_assert_uint_eq(r.bytes, size);
+	fxt_sha256_hex(hex, disk, size);
+	ck_assert_str_eq(r.digests.sha256, hex);
+	ck_assert_int_eq(r.copies[1].status, FX_STATUS_FAILED);
+	ck_assert_uint_eq(r.copies[1].bytes, 2u << 20);
+	ck_assert_uint_eq(r.copies[1].failed_at, 2u << 20);
+	ck_assert_int_eq(r.copies[1].error_code, FX_EEXISTS);
+	snprintf(want, sizeof(want), "refusing to overwrite existing file %s", name);
+	ck_assert_str_eq(r.copies[1].error, want);
+	{
+		struct stat st;
+
+		ck_assert_int_eq(stat(name, &st), 0);
+		ck_assert_uint_eq((uint64_t)st.st_size, 4); /* untouched */
+	}
+	for (i = 0; i < 3; i += 2) {
+		char got[65];
+
+		ck_assert_int_eq(r.copies[i].status, FX_STATUS_COMPLETED);
+		snprintf(name, sizeof(name), "%s.raw", i ? t2 : t0);
+		ck_assert_int_eq(fx_file_sha256(got, name), 0);
+		ck_assert_str_eq(got, hex);
+	}
+	snprintf(name, sizeof(name), "%s.002", t1);
+	ck_assert_int_eq(fx_file_sha256(hex, name), 0);
+	{
+		char part[65];
+
+		fxt_sha256_hex(part, disk + (1u << 20), 1u << 20);
+		ck_assert_str_eq(hex, part);
+	}
+	fx_acquire_result_clear(&r);
+	for (i = 0; i < 3; i++)
+		fx_sink_free(sinks[i]);
+	fx_source_free(src);
+	free(disk);
+}
+END_TEST
+
 START_TEST(test_all_copies_fail)
 {
 	uint8_t *disk = malloc(16384 * SSZ);
@@ -1506,6 +1580,7 @@ static Suite *acquire_suite(void)
 	tcase_add_test(tc, test_sink_failure_is_recorded);
 	tcase_add_test(tc, test_copies_all_complete);
 	tcase_add_test(tc, test_copy_failure_spares_the_others);
+	tcase_add_test(tc, test_raw_copy_failure_spares_the_others);
 	tcase_add_test(tc, test_all_copies_fail);
 	tcase_add_test(tc, test_stalled_copy_holds_others_by_ring_depth);
 	tcase_add_test(tc, test_copies_options);

@@ -515,6 +515,47 @@ START_TEST(test_ring_gates)
 }
 END_TEST
 
+/* A gate with writes in flight holds several buffers (taken, not yet
+ * released): the trailer gets each only as the gate releases it, in
+ * order. */
+START_TEST(test_ring_gate_holds_several)
+{
+	fx_ring *r = NULL;
+	fx_ring_slot s;
+	trailer t;
+	pthread_t th;
+	int i;
+
+	ck_assert_int_eq(fx_ring_new(&r, 4, 4096, 2), 0);
+	fx_ring_add_gate(r, 1);
+	memset(&t, 0, sizeof(t));
+	t.ring = r;
+	t.c = 0;
+	ck_assert_int_eq(pthread_create(&th, NULL, trail_main, &t), 0);
+	for (i = 0; i < 3; i++) {
+		publish(r, (uint64_t)i * 512);
+		ck_assert_int_eq(fx_ring_next(r, 1, &s), 1);
+		ck_assert_uint_eq(s.offset, (uint64_t)i * 512); /* the next one each time */
+	}
+	usleep(100000);
+	ck_assert_int_eq(trail_taken(&t), 0); /* none released yet */
+	fx_ring_release(r, 1);                /* the oldest: offset 0 */
+	ck_assert_int_eq(trail_wait(&t, 1), 1);
+	usleep(50000);
+	ck_assert_int_eq(trail_taken(&t), 1);
+	fx_ring_release(r, 1);
+	fx_ring_release(r, 1);
+	ck_assert_int_eq(trail_wait(&t, 3), 3);
+	fx_ring_close(r);
+	ck_assert_int_eq(fx_ring_next(r, 1, &s), 0); /* drained */
+	pthread_join(th, NULL);
+	ck_assert_int_eq(t.done, 1);
+	ck_assert_int_eq(t.taken, 3);
+	ck_assert_int_eq(t.skipped, 0);
+	fx_ring_free(r);
+}
+END_TEST
+
 static Suite *conc_suite(void)
 {
 	Suite *s = suite_create("conc");
@@ -537,6 +578,7 @@ static Suite *conc_suite(void)
 	tc = tcase_create("ring");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_ring_gates);
+	tcase_add_test(tc, test_ring_gate_holds_several);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -18,10 +18,22 @@
  * descriptor's exact text, and the writer's refusals (an existing name, a
  * media size that is not whole sectors, an extent name the descriptor
  * cannot quote) and its removal of only the inodes it created.
- * One test writes through the pipeline's private fx_sink_write, so this
- * test links the library's objects (forensic_private).
+ * Queued writes (wqueue.c, the raw sink's fx_sink_submit): every write's
+ * end reported once, in submit order, with the file's bytes exactly the
+ * data whatever order the writers finished in; a write that fails
+ * (ENOSPC from /dev/full) reported in its place and every later one
+ * failing with it; a short write (the file-size limit cuts a write in
+ * two) resumed, then failing with the file, the image offset and the
+ * offset in the file, the file cut back to the last whole write, and
+ * every later submit failing with that same message; a full tmpfs (when
+ * it can be mounted): the first write to fail named with ENOSPC, the
+ * file holding exactly the writes before it.
+ * Some tests write through the pipeline's private fx_sink_write and
+ * fx_sink_submit, so this test links the library's objects
+ * (forensic_private).
  */
 #include <check.h>
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -34,6 +46,9 @@
 #include "forensic/forensic.h"
 #include "sink/export_disk.h" /* the export's writer: private */
 #include "sink/sink_impl.h" /* fx_sink_write: the pipeline's, private */
+#include "sink/wqueue.h" /* queued writes: private */
+#include <sys/mount.h>
+#include <sys/resource.h>
 #include "source/stream_frame.h" /* the stream's sizes */
 #include "testutil.h"
 
@@ -452,6 +467,300 @@ START_TEST(test_raw_segments_exact)
 	ck_assert_int_eq(fx_sink_write(sink, data, 10), FX_EEXISTS);
 	snprintf(name, sizeof(name), "refusing to overwrite existing file %s.001", target);
 	ck_assert_str_eq(fx_error_last(), name);
+	fx_sink_free(sink);
+	free(data);
+}
+END_TEST
+
+
+/* What a queued write's done saw, in the order it was called. */
+typedef struct done_log {
+	uint64_t tags[256];
+	int rcs[256];
+	char first_why[1024];
+	size_t n;
+} done_log;
+
+static void log_done(void *payload, uint64_t tag, int rc, const char *why)
+{
+	done_log *l = payload;
+
+	if (rc && !l->first_why[0])
+		snprintf(l->first_why, sizeof(l->first_why), "%s", why ? why : "(null)");
+	if (l->n < 256) {
+		l->tags[l->n] = tag;
+		l->rcs[l->n] = rc;
+	}
+	l->n++;
+}
+
+/* wqueue jobs as the test queues them: their done in order. */
+typedef struct wq_seen {
+	uint64_t tags[64];
+	int errs[64];
+	size_t n;
+} wq_seen;
+
+static void wq_seen_done(void *payload, const fx_wq_job *j)
+{
+	wq_seen *w = payload;
+
+	if (w->n < 64) {
+		w->tags[w->n] = j->tag;
+		w->errs[w->n] = j->err;
+	}
+	w->n++;
+}
+
+/* 48 jobs of 64 KiB through the queue (more than its depth many times
+ * over, some of them markers that write nothing): done sees each once, in
+ * order, and the file holds exactly the data. */
+START_TEST(test_wqueue_order)
+{
+	const char *dir = fxt_tmpdir("wq-order");
+	const size_t blk = 65536, n = 48;
+	uint8_t *data = malloc(blk * n), *back = malloc(blk * n);
+	char path[4200];
+	fx_wqueue *q;
+	wq_seen seen = { { 0 }, { 0 }, 0 };
+	fx_wq_job j;
+	size_t i;
+	int fd;
+
+	ck_assert_ptr_nonnull(data);
+	ck_assert_ptr_nonnull(back);
+	fxt_fill_pattern(data, blk * n, 3);
+	snprintf(path, sizeof(path), "%s/f", dir);
+	ck_assert_int_ge(fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600), 0);
+	ck_assert_int_eq(fx_wqueue_new(&q, "test", wq_seen_done, &seen), 0);
+	for (i = 0; i < n; i++) {
+		memset(&j, 0, sizeof(j));
+		j.fd = fd;
+		j.data = data + i * blk;
+		j.len = i % 7 == 6 ? 0 : blk; /* a marker now and then */
+		j.pos = i * blk;
+		j.tag = i + 1;
+		ck_assert_int_eq(fx_wqueue_push(q, &j), 0);
+		if (j.len == 0) /* the marker's bytes: written by the next push */
+			ck_assert_int_eq(pwrite(fd, data + i * blk, blk, (off_t)(i * blk)), (ssize_t)blk);
+	}
+	fx_wqueue_drain(q);
+	ck_assert_uint_eq(seen.n, n);
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_eq(seen.tags[i], i + 1);
+		ck_assert_int_eq(seen.errs[i], 0);
+	}
+	fx_wqueue_free(q);
+	ck_assert_int_eq(pread(fd, back, blk * n, 0), (ssize_t)(blk * n));
+	ck_assert_int_eq(memcmp(back, data, blk * n), 0);
+	close(fd);
+	free(data);
+	free(back);
+}
+END_TEST
+
+/* A write that fails (ENOSPC: /dev/full) is reported in its place with
+ * its errno; the others keep theirs. */
+START_TEST(test_wqueue_enospc)
+{
+	static uint8_t buf[4096];
+	fx_wqueue *q;
+	wq_seen seen = { { 0 }, { 0 }, 0 };
+	fx_wq_job j;
+	int full, null;
+	size_t i;
+
+	full = open("/dev/full", O_WRONLY);
+	null = open("/dev/null", O_WRONLY);
+	if (full < 0 || null < 0) {
+		fprintf(stderr, "SKIP: test_wqueue_enospc: no /dev/full or /dev/null\n");
+		return;
+	}
+	ck_assert_int_eq(fx_wqueue_new(&q, "test", wq_seen_done, &seen), 0);
+	for (i = 0; i < 10; i++) {
+		memset(&j, 0, sizeof(j));
+		j.fd = i == 4 ? full : null;
+		j.data = buf;
+		j.len = sizeof(buf);
+		j.tag = i;
+		ck_assert_int_eq(fx_wqueue_push(q, &j), 0);
+	}
+	fx_wqueue_free(q); /* drains: every job ends and is reported */
+	ck_assert_uint_eq(seen.n, 10);
+	for (i = 0; i < 10; i++) {
+		ck_assert_uint_eq(seen.tags[i], i);
+		ck_assert_int_eq(seen.errs[i], i == 4 ? ENOSPC : 0);
+	}
+	close(full);
+	close(null);
+}
+END_TEST
+
+/* Through the raw sink's queue: 40 submits of 256 KiB (markers among
+ * them), done once each in order with rc 0, the image exactly the data,
+ * its SHA-256 that of the data. */
+START_TEST(test_raw_queued_order)
+{
+	const char *dir = fxt_tmpdir("raw-queued");
+	const size_t blk = 256 * 1024, n = 40;
+	uint8_t *data = malloc(blk * n);
+	char target[4200], hex[65];
+	fx_image_file files[4];
+	done_log log;
+	fx_sink_summary sum;
+	fx_sink *sink;
+	size_t i, at = 0;
+
+	ck_assert_ptr_nonnull(data);
+	memset(&log, 0, sizeof(log));
+	fxt_fill_pattern(data, blk * n, 5);
+	snprintf(target, sizeof(target), "%s/img", dir);
+	ck_assert_int_eq(fx_sink_raw_new(&sink, target, 3 * MIB), 0);
+	for (i = 0; i < n; i++) {
+		size_t len = i % 5 == 4 ? 0 : blk;
+
+		fx_sink_submit(sink, data + at, len, i + 1, log_done, &log);
+		at += len;
+	}
+	fx_sink_drain(sink);
+	ck_assert_uint_eq(log.n, n);
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_eq(log.tags[i], i + 1);
+		ck_assert_int_eq(log.rcs[i], 0);
+	}
+	memset(&sum, 0, sizeof(sum));
+	sum.bytes = at;
+	sum.complete = 1;
+	ck_assert_int_eq(fx_sink_finish(sink, &sum), 0);
+	ck_assert_uint_eq(fx_sink_files(sink, files, 4), 3); /* 8 MiB: 3 + 3 + 2 */
+	ck_assert_uint_eq(files[2].size, 2 * MIB);
+	fx_sink_free(sink);
+	ck_assert_uint_eq(at, 8 * MIB);
+	snprintf(target, sizeof(target), "%s/img.003", dir);
+	ck_assert_int_eq(fx_file_sha256(hex, target), 0);
+	{
+		char want[65];
+
+		fxt_sha256_hex(want, data + 6 * MIB, 2 * MIB);
+		ck_assert_str_eq(hex, want);
+	}
+	free(data);
+}
+END_TEST
+
+/* A file-size limit of 1.5 MiB: the second 1 MiB write is cut short at
+ * the limit (resumed, then EFBIG): it fails with the file, the image
+ * offset and the offset in the file; the file is cut back to the last
+ * whole write (1 MiB), its SHA-256 is that of what it holds, and every
+ * later submit fails with the same message, in order. */
+START_TEST(test_raw_queued_short_write_fails)
+{
+	const char *dir = fxt_tmpdir("raw-short");
+	uint8_t *data = malloc(4 * MIB);
+	char target[900], path[1000], want[2048], hex[65];
+	struct rlimit lim = { 3 * MIB / 2, 3 * MIB / 2 };
+	fx_image_file files[2];
+	fx_sink_summary sum;
+	done_log log;
+	fx_sink *sink;
+	struct stat st;
+	size_t i;
+
+	ck_assert_ptr_nonnull(data);
+	memset(&log, 0, sizeof(log));
+	fxt_fill_pattern(data, 4 * MIB, 11);
+	signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0); /* this forked test only */
+	snprintf(target, sizeof(target), "%s/img", dir);
+	snprintf(path, sizeof(path), "%s.raw", target);
+	ck_assert_int_eq(fx_sink_raw_new(&sink, target, 0), 0);
+	for (i = 0; i < 4; i++)
+		fx_sink_submit(sink, data + i * MIB, MIB, i + 1, log_done, &log);
+	fx_sink_drain(sink);
+	ck_assert_uint_eq(log.n, 4);
+	ck_assert_int_eq(log.rcs[0], 0);
+	for (i = 1; i < 4; i++) {
+		ck_assert_uint_eq(log.tags[i], i + 1);
+		ck_assert_int_eq(log.rcs[i], FX_ENOSPC);
+	}
+	snprintf(want, sizeof(want),
+		 "cannot write %s: destination full or failing after 1048576 bytes of the image (1048576 in this file): %s",
+		 path, strerror(EFBIG));
+	ck_assert_str_eq(log.first_why, want);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq((uint64_t)st.st_size, MIB); /* cut back */
+	/* later writes fail with the first failure's message */
+	ck_assert_int_eq(fx_sink_write(sink, data, MIB), FX_ENOSPC);
+	ck_assert_str_eq(fx_error_last(), want);
+	memset(&sum, 0, sizeof(sum));
+	sum.bytes = MIB;
+	ck_assert_int_eq(fx_sink_finish(sink, &sum), 0);
+	ck_assert_uint_eq(fx_sink_files(sink, files, 2), 1);
+	ck_assert_uint_eq(files[0].size, MIB);
+	fxt_sha256_hex(hex, data, MIB);
+	ck_assert_str_eq(files[0].sha256, hex);
+	fx_sink_free(sink);
+	free(data);
+}
+END_TEST
+
+/* A real full file system (a 2 MiB tmpfs, when we may mount one): of four
+ * 1 MiB writes queued, the third is the first to fail, with the
+ * file, the image offset, the offset in the file and ENOSPC; the file
+ * holds exactly the first two. */
+START_TEST(test_raw_queued_enospc)
+{
+	const char *dir = fxt_tmpdir("raw-enospc");
+	uint8_t *data = malloc(4 * MIB);
+	char target[900], path[1000], want[2048], hex[65];
+	fx_image_file files[2];
+	fx_sink_summary sum;
+	done_log log;
+	fx_sink *sink;
+	struct stat st;
+	size_t i;
+
+	ck_assert_ptr_nonnull(data);
+	/* a mount namespace of this forked test's own: the tmpfs goes with it */
+	if (geteuid() != 0 || unshare(CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount("fxtest", dir, "tmpfs", 0, "size=2m") != 0) {
+		fprintf(stderr, "SKIP: test_raw_queued_enospc: cannot mount a tmpfs (needs root)\n");
+		free(data);
+		return;
+	}
+	memset(&log, 0, sizeof(log));
+	fxt_fill_pattern(data, 4 * MIB, 13);
+	snprintf(target, sizeof(target), "%s/img", dir);
+	snprintf(path, sizeof(path), "%s.raw", target);
+	ck_assert_int_eq(fx_sink_raw_new(&sink, target, 0), 0);
+	/* two that fit, then two that do not (the first two are waited for:
+	 * writes in flight on a nearly full file system may take space from
+	 * each other, so an earlier one could fail for a later one) */
+	for (i = 0; i < 4; i++) {
+		fx_sink_submit(sink, data + i * MIB, MIB, i + 1, log_done, &log);
+		if (i == 1)
+			fx_sink_drain(sink);
+	}
+	fx_sink_drain(sink);
+	ck_assert_uint_eq(log.n, 4);
+	ck_assert_int_eq(log.rcs[0], 0);
+	ck_assert_int_eq(log.rcs[1], 0);
+	ck_assert_int_eq(log.rcs[2], FX_ENOSPC);
+	ck_assert_int_eq(log.rcs[3], FX_ENOSPC);
+	snprintf(want, sizeof(want),
+		 "cannot write %s: destination full or failing after 2097152 bytes of the image (2097152 in this file): %s",
+		 path, strerror(ENOSPC));
+	ck_assert_str_eq(log.first_why, want);
+	memset(&sum, 0, sizeof(sum));
+	sum.bytes = 2 * MIB;
+	ck_assert_int_eq(fx_sink_finish(sink, &sum), 0);
+	ck_assert_uint_eq(fx_sink_files(sink, files, 2), 1);
+	ck_assert_uint_eq(files[0].size, 2 * MIB);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq((uint64_t)st.st_size, 2 * MIB);
+	fxt_sha256_hex(hex, data, 2 * MIB);
+	ck_assert_str_eq(files[0].sha256, hex);
 	fx_sink_free(sink);
 	free(data);
 }
@@ -1185,6 +1494,11 @@ static Suite *sink_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_test(rules, test_raw_segment_names);
 	tcase_add_test(rules, test_raw_segments_exact);
+	tcase_add_test(tc, test_wqueue_order);
+	tcase_add_test(tc, test_wqueue_enospc);
+	tcase_add_test(tc, test_raw_queued_order);
+	tcase_add_test(tc, test_raw_queued_short_write_fails);
+	tcase_add_test(tc, test_raw_queued_enospc);
 	tcase_add_test(rules, test_raw_segment_minimum);
 	tcase_add_test(rules, test_raw_sparse);
 	tcase_add_test(rules, test_raw_iso_and_options);

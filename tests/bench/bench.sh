@@ -2,7 +2,7 @@
 # bench.sh [SECTION...] — throughput benchmark of acquire (not a test; ctest
 # does not run it).
 #
-# Input: a mixed 1 GiB image, generated once and cached in $BENCH_DIR
+# Input: a mixed 1 GiB image (FX_BENCH_SIZE), generated once and cached in $BENCH_DIR
 # (default /tmp/fx-bench): a third deterministic random bytes (AES-CTR
 # keystream), a third zeros, a third generated text. It is read into the
 # page cache before each tool's runs, so the source is not what is measured.
@@ -103,6 +103,38 @@
 #         $BENCH_LEDGER_AUDIT events (default 10000) on both, as seconds per
 #         10,000 events. Needs the test tools built (build/tests) and
 #         postgresql-15. Does not use the 1 GiB image.
+#   limits  each run against the limit this machine sets for it (issue
+#         15), measured in the same run: the single-core time of MD5,
+#         SHA-1 and SHA-256 of the image (openssl dgst), of deflating its
+#         32 KiB chunks as the E01 writer does (fx_deflate_chunks: ISA-L
+#         level 1, one core), and the time `dd oflag=direct bs=1M
+#         conv=fdatasync` takes to write it to the destination. For each
+#         destination -- $FX_BENCH_DEST (default $BENCH_DIR, the real disk)
+#         and $FX_BENCH_FAST (default /dev/shm/fx-bench, tmpfs: the stand-in
+#         for fast storage; FX_BENCH_FAST=none skips it) -- acquire raw,
+#         split raw (4 segments) and E01 fast (3 hashes, --no-verify) run
+#         and print their fraction of their limit (target 90%): raw and
+#         split raw: the slower of MD5 alone and the storage write; E01:
+#         the slowest of MD5 alone, the storage write of the E01's bytes
+#         and the total CPU work (MD5 + SHA-1 + SHA-256 + deflate) over
+#         the cores. Then TARGET + one --copy (the copy in
+#         $FX_BENCH_DEST2, default the same destination): its fraction of
+#         the slower destination's limit (MD5 alone, or two dd oflag=direct
+#         writing at once, one to each; target 85%) and its time over one
+#         target's (issue 12: at most 1.10). Peak RSS of raw (target < 64
+#         MiB) and E01 (< 256 MiB) are printed too. The verify section
+#         prints verify's fractions of the same limits without the write.
+#   blockdev  a block device as the source (issue 15): the image copied to
+#         tmpfs, attached read-only to a loop device, acquired by its device
+#         path (O_DIRECT reads, BLKROSET) against the same file acquired as
+#         a file (raw, 3 hashes, --no-verify). Needs root and losetup;
+#         prints SKIP otherwise.
+#   flat  memory and time flat in the source's size (issue 15): sparse
+#         sources (truncate -s) of 1x and 8x the image size acquired as
+#         raw (3 hashes, --no-verify) to $FX_BENCH_DEST: MB/s and peak RSS
+#         of each, and their ratios (about 1.00 when flat).
+# FX_BENCH_SIZE (MiB, default 1024) scales the image (and so every
+# section) down for a quick check, e.g. FX_BENCH_SIZE=128.
 # To add a section NAME (E01 vs ewfacquire, verify, ...): write
 # section_NAME, which calls bench_tool for each command and bench_note /
 # bench_summary for derived figures, and add NAME to BENCH_SECTIONS.
@@ -112,21 +144,33 @@ BENCH_DIR=${BENCH_DIR:-/tmp/fx-bench}
 BENCH_RUNS=${BENCH_RUNS:-3}
 FX_ROOT=${FX_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 FX_BIN=${FX_BIN:-$FX_ROOT/build/bin}
-BENCH_SECTIONS=(raw e01 verify files copies stream export sparse vdisk ledger)
+BENCH_SECTIONS=(limits raw e01 verify files copies blockdev flat stream export sparse vdisk ledger)
 BENCH_LEDGER_EVENTS=${BENCH_LEDGER_EVENTS:-4000}
 BENCH_LEDGER_AUDIT=${BENCH_LEDGER_AUDIT:-10000}
-FX_TESTS_BIN=${FX_TESTS_BIN:-$FX_ROOT/build/tests}
 read -r -a BENCH_FILES <<<"${BENCH_FILES:-1024 4096 16384}"
 
-readonly IMG_SIZE=1073741824
-readonly IMG_VERSION="mixed-1G v1: aes-128-ctr key 000102..0f iv 0, zeros, lcg-69069 text"
-IMG=$BENCH_DIR/mixed-1G.img
-OUT=$BENCH_DIR/out
+IMG_MIB=${FX_BENCH_SIZE:-1024}
+[[ $IMG_MIB =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: FX_BENCH_SIZE must be a size in MiB" >&2; exit 1; }
+readonly IMG_SIZE=$((IMG_MIB * 1048576))
+if ((IMG_MIB == 1024)); then
+	readonly IMG_VERSION="mixed-1G v1: aes-128-ctr key 000102..0f iv 0, zeros, lcg-69069 text"
+	IMG=$BENCH_DIR/mixed-1G.img
+else
+	readonly IMG_VERSION="mixed-${IMG_MIB}M v1: aes-128-ctr key 000102..0f iv 0, zeros, lcg-69069 text"
+	IMG=$BENCH_DIR/mixed-${IMG_MIB}M.img
+fi
+FX_BENCH_DEST=${FX_BENCH_DEST:-$BENCH_DIR}
+FX_BENCH_DEST2=${FX_BENCH_DEST2:-$FX_BENCH_DEST}
+FX_BENCH_FAST=${FX_BENCH_FAST:-/dev/shm/fx-bench}
+FX_TESTS_BIN=${FX_TESTS_BIN:-$(dirname "$FX_BIN")/tests}
+OUT=$FX_BENCH_DEST/out
 
 # Results: one table row per tool; MB/s keyed by tool label, for the
 # sections' derived figures.
 declare -a ROWS=()
-declare -A MBPS=() OUTBYTES=() ALLOCBYTES=()
+declare -A MBPS=() OUTBYTES=() ALLOCBYTES=() SECS=() PEAK=()
+# bytes a run's MB/s is of (the image's, unless a section says otherwise)
+BENCH_BYTES=
 declare -a NOTES=() SUMMARY=()
 
 die() {
@@ -163,7 +207,7 @@ prepare_image() {
 		$(stat -c %s "$IMG") == "$IMG_SIZE" ]]; then
 		return 0
 	fi
-	echo "generating $IMG (1 GiB, once) ..." >&2
+	echo "generating $IMG ($IMG_MIB MiB, once) ..." >&2
 	rm -f "$IMG" "$stamp"
 	{
 		head -c "$third" /dev/zero |
@@ -217,7 +261,9 @@ bench_tool() {
 	clean_out
 	sorted=$(printf '%s\n' "${times[@]}" | sort -n)
 	median=$(printf '%s\n' "$sorted" | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
-	MBPS[$label]=$(awk -v s="$median" -v b="$IMG_SIZE" 'BEGIN { printf "%.1f", b / 1e6 / s }')
+	SECS[$label]=$median
+	PEAK[$label]=$((peak / 1024))
+	MBPS[$label]=$(awk -v s="$median" -v b="${BENCH_BYTES:-$IMG_SIZE}" 'BEGIN { printf "%.1f", b / 1e6 / s }')
 	ROWS+=("$(printf '%-34s %9s %9s %10s   %s' "$label" "$median" "${MBPS[$label]}" \
 		"$((peak / 1024))" "${times[*]}")")
 }
@@ -256,6 +302,191 @@ ratio() {
 
 percent() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", 100 * a / b }'
+}
+
+# ---- limits (issue 15) ---------------------------------------------------
+
+# seconds_of CMD...: wall seconds of one run of CMD (output discarded).
+seconds_of() {
+	local t0 t1
+	t0=$(date +%s%N)
+	"$@" >/dev/null 2>&1 || die "failed: $*"
+	t1=$(date +%s%N)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'
+}
+
+# median_of N CMD...: the median of N runs' seconds_of.
+median_of() {
+	local n=$1 i t=()
+	shift
+	for ((i = 0; i < n; i++)); do
+		t+=("$(seconds_of "$@")")
+	done
+	median_list "${t[@]}"
+}
+
+# median_out N CMD...: the median of the seconds N runs of CMD print.
+median_out() {
+	local n=$1 i t=()
+	shift
+	for ((i = 0; i < n; i++)); do
+		t+=("$("$@")") || die "failed: $*"
+	done
+	median_list "${t[@]}"
+}
+
+median_list() {
+	printf '%s\n' "$@" | sort -n |
+		awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
+# The single-core CPU times of the image (set once): T_MD5, T_SHA1,
+# T_SHA256 (openssl dgst from the page cache) and T_DEFLATE (its E01
+# chunks, ISA-L level 1, reading excluded).
+T_MD5='' T_SHA1='' T_SHA256='' T_DEFLATE=''
+cpu_limits() {
+	[[ -n $T_MD5 ]] && return 0
+	[[ -x $FX_TESTS_BIN/fx_deflate_chunks ]] ||
+		die "fx_deflate_chunks not built: $FX_TESTS_BIN/fx_deflate_chunks (set FX_TESTS_BIN)"
+	warm_cache
+	T_MD5=$(median_of "$BENCH_RUNS" openssl dgst -md5 "$IMG")
+	T_SHA1=$(median_of "$BENCH_RUNS" openssl dgst -sha1 "$IMG")
+	T_SHA256=$(median_of "$BENCH_RUNS" openssl dgst -sha256 "$IMG")
+	T_DEFLATE=$("$FX_TESTS_BIN/fx_deflate_chunks" "$IMG" | awk '{ print $1 }')
+	bench_note "limits: one core, the image from the page cache: MD5 $T_MD5 s, SHA-1 $T_SHA1 s," \
+		"SHA-256 $T_SHA256 s, deflate of its 32 KiB chunks $T_DEFLATE s; $(nproc) cores"
+}
+
+# dd_write_s DIR [DIR2]: seconds to write the image with dd oflag=direct
+# bs=1M conv=fdatasync into DIR (and at the same time into DIR2).
+dd_write_s() {
+	local t0 t1 a=$1/out-dd b=${2:-}
+	mkdir -p "$a" ${b:+"$b/out-dd2"}
+	rm -f "$a/dd.raw" ${b:+"$b/out-dd2/dd.raw"}
+	sync
+	t0=$(date +%s%N)
+	if [[ -n $b ]]; then
+		dd if="$IMG" of="$a/dd.raw" bs=1M oflag=direct conv=fdatasync status=none &
+		dd if="$IMG" of="$b/out-dd2/dd.raw" bs=1M oflag=direct conv=fdatasync status=none
+		wait $! || die "dd to $a failed"
+	else
+		dd if="$IMG" of="$a/dd.raw" bs=1M oflag=direct conv=fdatasync status=none || die "dd to $a failed"
+	fi
+	t1=$(date +%s%N)
+	rm -rf "$a" ${b:+"$b/out-dd2"}
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'
+}
+
+# max_of X...: the largest number.
+max_of() {
+	printf '%s\n' "$@" | sort -g | tail -n 1
+}
+
+# frac LIMIT_S RUN_S: the run's fraction of its limit, in percent.
+frac() {
+	awk -v l="$1" -v r="$2" 'BEGIN { printf "%.0f", 100 * l / r }'
+}
+
+# limits_at NAME DIR: raw, split raw and E01 to DIR against their limits.
+limits_at() {
+	local name=$1 dir=$2 t_dd raw split e01 l_raw l_e01 e01_bytes t_e01w cpu
+	local saved_out=$OUT
+	OUT=$dir/out
+	mkdir -p "$dir"
+	warm_cache
+	t_dd=$(median_out "$BENCH_RUNS" dd_write_s "$dir")
+	raw="acquire raw to $name" split="acquire split raw to $name" e01="acquire e01 fast to $name"
+	bench_tool "$raw" "$FX_BIN/acquire" --format raw --no-verify -q "$IMG" "$OUT/acq"
+	bench_tool "$split" "$FX_BIN/acquire" --format raw --segment-size $((IMG_SIZE / 4)) \
+		--no-verify -q "$IMG" "$OUT/acq"
+	bench_tool "$e01" "$FX_BIN/acquire" --format e01 --compression fast --no-verify -q "$IMG" "$OUT/acq"
+	l_raw=$(max_of "$T_MD5" "$t_dd")
+	e01_bytes=${OUTBYTES[$e01]}
+	t_e01w=$(awk -v t="$t_dd" -v e="$e01_bytes" -v b="$IMG_SIZE" 'BEGIN { printf "%.3f", t * e / b }')
+	cpu=$(awk -v a="$T_MD5" -v b="$T_SHA1" -v c="$T_SHA256" -v d="$T_DEFLATE" -v n="$(nproc)" \
+		'BEGIN { printf "%.3f", (a + b + c + d) / n }')
+	l_e01=$(max_of "$T_MD5" "$t_e01w" "$cpu")
+	bench_note "limits at $name ($dir): dd oflag=direct write of the image $t_dd s;" \
+		"raw/split limit $l_raw s; E01 limit $l_e01 s (MD5 $T_MD5, write of its $e01_bytes bytes $t_e01w," \
+		"CPU work / cores $cpu)"
+	bench_summary "limits $name: raw ${SECS[$raw]} s = $(frac "$l_raw" "${SECS[$raw]}")% of its limit," \
+		"split raw ${SECS[$split]} s = $(frac "$l_raw" "${SECS[$split]}")%, E01 ${SECS[$e01]} s =" \
+		"$(frac "$l_e01" "${SECS[$e01]}")% (target 90%); peak RSS raw ${PEAK[$raw]} MiB (< 64)," \
+		"E01 ${PEAK[$e01]} MiB (< 256)"
+	OUT=$saved_out
+}
+
+# TARGET on $FX_BENCH_DEST and one --copy on $FX_BENCH_DEST2 against one
+# target, and against the slower destination's limit.
+limits_copies() {
+	local one="acquire raw to dest (1 target)" two="acquire raw + --copy (dest2)" t_dd2 lim
+	warm_cache
+	t_dd2=$(median_out "$BENCH_RUNS" dd_write_s "$FX_BENCH_DEST" "$FX_BENCH_DEST2")
+	lim=$(max_of "$T_MD5" "$t_dd2")
+	mkdir -p "$FX_BENCH_DEST2"
+	bench_tool "$one" "$FX_BIN/acquire" --format raw --no-verify -q "$IMG" "$OUT/a"
+	# shellcheck disable=SC2016 # expanded by that sh, from its arguments
+	bench_tool "$two" sh -c 'rm -rf "$3" && mkdir -p "$3" && "$1" --format raw --no-verify -q "$2" "$4" --copy "$3/b"; rc=$?; rm -rf "$3"; exit $rc' \
+		copies "$FX_BIN/acquire" "$IMG" "$FX_BENCH_DEST2/out-copy" "$OUT/a"
+	bench_note "limits, copies: two dd oflag=direct at once ($FX_BENCH_DEST, $FX_BENCH_DEST2) $t_dd2 s;" \
+		"limit of the slower destination $lim s"
+	bench_summary "limits copies: TARGET + --copy ${SECS[$two]} s = $(frac "$lim" "${SECS[$two]}")% of the" \
+		"slower destination's limit (target 85%); time x$(ratio "${SECS[$two]}" "${SECS[$one]}") of one target (goal <= 1.10)"
+}
+
+section_limits() {
+	cpu_limits
+	limits_at dest "$FX_BENCH_DEST"
+	limits_copies
+	if [[ $FX_BENCH_FAST != none ]]; then
+		limits_at tmpfs "$FX_BENCH_FAST"
+		rm -rf "$FX_BENCH_FAST"
+	fi
+}
+
+# ---- a block device as the source (issue 15) ------------------------------
+
+section_blockdev() {
+	local fast=${FX_BENCH_FAST/#none//dev/shm/fx-bench} copy loop dev="acquire raw of a loop device"
+	local file="acquire raw of the same file"
+	if [[ $(id -u) != 0 ]] || ! command -v losetup >/dev/null; then
+		bench_note "SKIP: blockdev: needs root and losetup"
+		return 0
+	fi
+	mkdir -p "$fast"
+	copy=$fast/blk.img
+	cp "$IMG" "$copy"
+	loop=$(losetup -f --show -r "$copy") || die "losetup failed"
+	# shellcheck disable=SC2064 # the device is known now
+	trap "losetup -d $loop 2>/dev/null; rm -f '$copy'" EXIT
+	bench_tool "$dev" "$FX_BIN/acquire" --format raw --no-verify -q "$loop" "$OUT/acq"
+	bench_tool "$file" "$FX_BIN/acquire" --format raw --no-verify -q "$copy" "$OUT/acq"
+	losetup -d "$loop"
+	rm -f "$copy"
+	trap - EXIT
+	bench_note "blockdev: $loop over $copy (tmpfs), O_DIRECT + BLKROSET: ${MBPS[$dev]} MB/s;" \
+		"the same image read as a file ${MBPS[$file]} MB/s"
+	bench_summary "blockdev: loop device ${MBPS[$dev]} MB/s, file ${MBPS[$file]} MB/s" \
+		"(device / file $(ratio "${MBPS[$dev]}" "${MBPS[$file]}")x)"
+}
+
+# ---- flat in the source's size (issue 15) ---------------------------------
+
+section_flat() {
+	local n size src label mb=() rss=()
+	for n in 1 8; do
+		size=$((IMG_SIZE * n))
+		src=$BENCH_DIR/sparse-$n.img
+		rm -f "$src"
+		truncate -s "$size" "$src"
+		label="acquire raw, sparse ${n}x ($((size >> 20)) MiB)"
+		BENCH_BYTES=$size bench_tool "$label" "$FX_BIN/acquire" --format raw --no-verify -q "$src" "$OUT/acq"
+		rm -f "$src"
+		mb+=("${MBPS[$label]}")
+		rss+=("${PEAK[$label]}")
+	done
+	bench_summary "flat: sparse source 1x ${mb[0]} MB/s ${rss[0]} MiB peak, 8x ${mb[1]} MB/s ${rss[1]} MiB peak" \
+		"(MB/s 8x/1x $(ratio "${mb[1]}" "${mb[0]}"), RSS 8x/1x $(ratio "${rss[1]}" "${rss[0]}"); flat = about 1.00)"
 }
 
 # ---- sections ------------------------------------------------------------
@@ -367,7 +598,7 @@ prepare_verify_images() {
 }
 
 section_verify() {
-	local vdir=$BENCH_DIR/verify md5
+	local vdir=$BENCH_DIR/verify md5 l_e01
 	local ve="verify E01 md5+sha1+sha256" ev="ewfverify -d sha1,sha256"
 	local v1="verify E01 --threads 1" vr="verify raw md5+sha1+sha256"
 	local sums="md5sum+sha1sum+sha256sum"
@@ -384,6 +615,11 @@ section_verify() {
 		sums "$vdir/r.raw"
 	md5=$(openssl_mbps md5)
 	[[ -n $md5 ]] || die "cannot parse openssl speed output"
+	cpu_limits
+	l_e01=$(max_of "$T_MD5" "$(awk -v a="$T_MD5" -v b="$T_SHA1" -v c="$T_SHA256" -v d="$T_DEFLATE" \
+		-v n="$(nproc)" 'BEGIN { printf "%.3f", (a + b + c + d) / n }')")
+	bench_summary "limits verify: raw ${SECS[$vr]} s = $(frac "$T_MD5" "${SECS[$vr]}")% of its limit (MD5 alone $T_MD5 s)," \
+		"E01 ${SECS[$ve]} s = $(frac "$l_e01" "${SECS[$ve]}")% of its limit ($l_e01 s: MD5 alone or the CPU work over the cores)"
 	bench_note "E01 ($(stat -c %s "$vdir/m.E01") bytes, fast compression): verify / ewfverify:" \
 		"$(ratio "${MBPS[$ve]}" "${MBPS[$ev]}")x (target 2x);" \
 		"one decompression worker: $(ratio "${MBPS[$v1]}" "${MBPS[$ev]}")x"
@@ -631,7 +867,7 @@ section_ledger() {
 print_report() {
 	local r
 	echo
-	echo "libforensic benchmark: $(nproc) cores, $(uname -r), input $IMG (1 GiB: 1/3 random, 1/3 zeros, 1/3 text, page-cached)"
+	echo "libforensic benchmark: $(nproc) cores, $(uname -r), input $IMG ($IMG_MIB MiB: 1/3 random, 1/3 zeros, 1/3 text, page-cached)"
 	echo "median of $BENCH_RUNS runs; MB = 10^6 bytes; peak RSS = max over runs"
 	echo
 	printf '%-34s %9s %9s %10s   %s\n' "tool" "median s" "MB/s" "peak MiB" "runs (s)"

@@ -10,6 +10,11 @@
  * byte that no image holds; gates themselves do not wait for each other,
  * so one slow sink holds the others back by at most the ring's depth. A
  * gate that fails stops gating; the last one to fail cuts the stream.
+ *
+ * Each consumer has two counters: taken (buffers fx_ring_next gave it)
+ * and released. They differ by one for a hasher; a sink with queued
+ * writes holds up to its queue's depth, and its buffers reach the hashers
+ * only as their writes complete (released, in order).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -28,6 +33,7 @@ struct fx_ring {
 	uint64_t *offsets;       /* guarded by lock */
 	uint64_t published;      /* guarded by lock: buffers published */
 	uint64_t released[FX_RING_MAX_CONSUMERS]; /* lock: per consumer */
+	uint64_t taken[FX_RING_MAX_CONSUMERS];    /* lock: per consumer */
 	int closed;              /* guarded by lock */
 	unsigned gates;          /* consumers that are gates (bit mask) */
 	unsigned live_gates;     /* lock: gates that have not failed */
@@ -156,7 +162,7 @@ int fx_ring_drop_gate(fx_ring *ring, unsigned g)
  * is published, any other consumer once every live gate released it. */
 static int ready(const fx_ring *r, unsigned c)
 {
-	uint64_t seq = r->released[c];
+	uint64_t seq = r->taken[c];
 	unsigned g;
 
 	if (seq >= r->published)
@@ -176,10 +182,10 @@ int fx_ring_next(fx_ring *ring, unsigned c, fx_ring_slot *out)
 	size_t i;
 
 	pthread_mutex_lock(&ring->lock);
-	while (!ready(ring, c) && !(ring->closed && ring->released[c] >= ring->published))
+	while (!ready(ring, c) && !(ring->closed && ring->taken[c] >= ring->published))
 		pthread_cond_wait(&ring->filled, &ring->lock);
 	if (ready(ring, c)) {
-		seq = ring->released[c];
+		seq = ring->taken[c]++;
 		i = seq % ring->nslots;
 		out->data = ring->memory + i * ring->slot_size;
 		out->len = ring->lens[i];

@@ -3,6 +3,11 @@
  * FX_RING_MAX_CONSUMERS consumers. Every consumer sees every buffer, in
  * order, and reads it in place; a buffer is refilled only after all
  * consumers released it. Memory is nslots * slot_size, whatever the input.
+ *
+ * A consumer may hold several buffers at once (a sink with writes in
+ * flight): fx_ring_next takes the next one, fx_ring_release gives back
+ * the oldest one it holds. Releases are counted, so any thread may make
+ * them for the consumer as long as they stay in order.
  */
 #ifndef FX_RING_H
 #define FX_RING_H
@@ -45,9 +50,11 @@ void fx_ring_add_gate(fx_ring *ring, unsigned g);
  * returned: the stream is cut. */
 int fx_ring_drop_gate(fx_ring *ring, unsigned g);
 
-/* Consumer c: waits for its next buffer; 0 when drained, 1 with *out set. */
+/* Consumer c: waits for its next buffer (the one after the last it took);
+ * 0 when drained, 1 with *out set. */
 int fx_ring_next(fx_ring *ring, unsigned c, fx_ring_slot *out);
-/* Consumer c: done with the buffer returned by the last fx_ring_next. */
+/* Consumer c: done with the oldest buffer it holds (taken by fx_ring_next
+ * and not released yet). */
 void fx_ring_release(fx_ring *ring, unsigned c);
 
 #endif

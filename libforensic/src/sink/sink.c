@@ -40,6 +40,36 @@ int fx_sink_write(fx_sink *sink, const uint8_t *data, size_t len)
 	return sink->ops.write(sink->payload, data, len);
 }
 
+void fx_sink_set_queue(fx_sink *sink, const fx_sink_queue_ops *queue)
+{
+	sink->queue = queue;
+}
+
+void fx_sink_submit(fx_sink *sink, const uint8_t *data, size_t len,
+		    uint64_t tag, fx_sink_done_fn done, void *done_payload)
+{
+	int rc;
+
+	if (sink->queue) {
+		sink->queue->submit(sink->payload, data, len, tag, done,
+				    done_payload);
+		return;
+	}
+	rc = len ? sink->ops.write(sink->payload, data, len) : 0;
+	done(done_payload, tag, rc, rc ? fx_error_last() : NULL);
+}
+
+void fx_sink_drain(fx_sink *sink)
+{
+	if (sink->queue)
+		sink->queue->drain(sink->payload);
+}
+
+size_t fx_sink_queue_depth(const fx_sink *sink)
+{
+	return sink->queue ? sink->queue->depth : 0;
+}
+
 int fx_sink_finish(fx_sink *sink, const fx_sink_summary *summary)
 {
 	return sink->ops.finish(sink->payload, summary);

@@ -4,10 +4,44 @@
 
 #include "forensic/sink.h"
 
+/* A write's end, reported by fx_sink_submit: rc 0, or the sink's failure
+ * (an FX_E code) with why, its message. Once a write failed, every later
+ * one reports that failure too: the image ends where the first failed. */
+typedef void (*fx_sink_done_fn)(void *payload, uint64_t tag, int rc,
+				const char *why);
+
+/* A sink that keeps writes in flight (raw, split raw): submit queues one
+ * and calls done for it later, in order, from a thread of its own; drain
+ * waits until done has been called for every one. */
+typedef struct fx_sink_queue_ops {
+	void (*submit)(void *payload, const uint8_t *data, size_t len,
+		       uint64_t tag, fx_sink_done_fn done, void *done_payload);
+	void (*drain)(void *payload);
+	size_t depth; /* buffers a caller's submits may hold at once */
+} fx_sink_queue_ops;
+
 struct fx_sink {
 	fx_sink_ops ops;
+	const fx_sink_queue_ops *queue; /* NULL: writes are synchronous */
 	void *payload;
 };
+
+/* Gives a sink queued writes (its implementation, after
+ * fx_sink_new_custom). */
+void fx_sink_set_queue(fx_sink *sink, const fx_sink_queue_ops *queue);
+
+/* The pipeline's writes (its destination threads): len bytes of data
+ * (0: none, a marker that keeps its place) are written, then done(tag,
+ * rc, why) is called exactly once, in the order of the submits, on this
+ * thread (a sink without a queue) or on the sink's own; data must stay
+ * valid until then. fx_sink_drain returns once done was called for
+ * every submit. */
+void fx_sink_submit(fx_sink *sink, const uint8_t *data, size_t len,
+		    uint64_t tag, fx_sink_done_fn done, void *done_payload);
+void fx_sink_drain(fx_sink *sink);
+/* How many submitted buffers the sink may hold at once (0: none, its
+ * writes are synchronous). */
+size_t fx_sink_queue_depth(const fx_sink *sink);
 
 /* The pipeline's calls into a sink (its sink thread): write in order, then
  * finish once. */

@@ -11,9 +11,22 @@
  * are page-aligned, so the data goes from our buffer to storage without a
  * page-cache copy, leaving the CPU to the hashers (MD5 is the ceiling).
  * A write that is not aligned (a segment size or tail that is not a
- * multiple of 4096) switches that file back to buffered writes. After a
- * failed write the file is cut back to the last complete write, so the
- * image never holds a partial block the hashes do not cover.
+ * multiple of 4096) switches that file back to buffered writes.
+ *
+ * Writes are queued (wqueue.c: FX_WQUEUE_DEPTH in flight, pwrite at the
+ * file position each was given), so the destination is kept busy while
+ * the pipeline's thread waits for a CPU; each submit's end is reported in
+ * order from the queue's done thread (raw_submit, fx_sink_submit). A
+ * submit queues one job per piece (a segment's part, a sparse run of
+ * data) and the last carries the caller's done. The queue is drained
+ * before a segment file is closed, so the jobs in flight are always those
+ * of the current file. After a failed write the file is cut back to the
+ * start of the part that failed, once every job in flight has ended (the
+ * later ones may have written past it), so the image never holds a
+ * partial block the hashes do not cover; a split segment cut so is
+ * SHA-256'd from storage, its running hash having seen the lost bytes.
+ * The failure (set once by the done thread, read by the sink thread after
+ * a drain) is what every later submit reports.
  *
  * Resume (fx_sink_raw_resume): the files an interrupted run left are
  * reopened by name, never following a link and never creating one; each
@@ -28,7 +41,7 @@
  * Sparse (fx_raw_options.sparse): each buffer is scanned in 4 KiB blocks
  * of the file (word-wise, stopping at the first non-zero word, so a block
  * of data costs a few loads); a run of zero blocks of at least
- * FX_RAW_SPARSE_MIN_HOLE is skipped with lseek instead of written (runs
+ * FX_RAW_SPARSE_MIN_HOLE is not written (runs
  * are judged within one buffer: no state is carried between writes, so a
  * run cut by a buffer's end may leave up to 60 KiB of it written), and
  * the file's size is set by ftruncate when it is closed. Holes start and
@@ -37,7 +50,8 @@
  * name of optical media.
  *
  * Every file's allocated size (st_blocks * 512) is taken after its final
- * fdatasync. Used by the pipeline's sink thread only.
+ * fdatasync. Used by the pipeline's sink thread (and the queue's
+ * threads, for the fields marked so).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -55,6 +69,7 @@
 #include "base/storage.h"
 #include "hash/hasher.h"
 #include "sink/sink_impl.h"
+#include "sink/wqueue.h"
 
 typedef struct raw_sink {
 	char target[PATH_MAX];
@@ -68,6 +83,20 @@ typedef struct raw_sink {
 	fx_hasher *hasher;         /* per-segment SHA-256 (split only) */
 	fx_image_file *files;       /* paths owned, freed by raw_close */
 	size_t nfiles, cap;
+	/* Queued writes: the sink thread's, but for the failure below. */
+	fx_wqueue *wq;             /* started at the first submit */
+	fx_wq_job pend;            /* the submit's last job, not queued yet */
+	int have_pend;
+	int cut_done;              /* the failed file was cut back */
+	int rehash;                /* the current segment's hasher saw more
+				    * than the file holds: hash it from storage */
+	/* The first failure: set once, by the done thread (a write) or by
+	 * the sink thread with the queue drained (a create, a flush);
+	 * `failed` is atomic, the rest is read after it or after a drain. */
+	int failed;
+	int fail_code;
+	uint64_t fail_pos, fail_image; /* the part that failed: in its file, in the image */
+	char fail_msg[1024];
 } raw_sink;
 
 int fx_raw_segment_name(char *out, size_t outlen, const char *target,
@@ -149,20 +178,45 @@ static int close_current(raw_sink *r)
 	f->size = r->in_file;
 	if (r->hasher)
 		fx_hasher_final_hex(r->hasher, f->sha256, sizeof(f->sha256));
+	if (r->hasher && r->rehash && rc == 0)
+		rc = fx_file_sha256(f->sha256, f->path);
+	r->rehash = 0;
 	return rc;
 }
 
-/* Writes bytes at the current position pos of the file, leaving O_DIRECT
- * when the buffer, length or position is not aligned for it. */
-static int write_at(raw_sink *r, const uint8_t *data, size_t len, uint64_t pos)
+/* Queues the job held back, if any: another follows it in this submit. */
+static void flush_pend(raw_sink *r)
 {
+	if (r->have_pend)
+		fx_wqueue_push(r->wq, &r->pend);
+	r->have_pend = 0;
+}
+
+/* Queues len bytes for file position pos (of the part that starts at
+ * part_pos in the file, part_image in the image), leaving O_DIRECT when
+ * the buffer, length or position is not aligned for it. */
+static void write_at(raw_sink *r, const uint8_t *data, size_t len,
+		     uint64_t pos, uint64_t part_pos, uint64_t part_image)
+{
+	fx_wq_job j;
+
 	if (len == 0)
-		return 0;
+		return;
 	if (r->direct && (((uintptr_t)data | len | pos) & 4095)) {
 		fcntl(r->fd, F_SETFL, fcntl(r->fd, F_GETFL) & ~O_DIRECT);
 		r->direct = 0;
 	}
-	return fx_write_all(r->fd, data, len);
+	memset(&j, 0, sizeof(j));
+	j.fd = r->fd;
+	j.data = data;
+	j.len = len;
+	j.pos = pos;
+	j.path = r->files[r->nfiles - 1].path;
+	j.part_pos = part_pos;
+	j.part_image = part_image;
+	flush_pend(r);
+	r->pend = j;
+	r->have_pend = 1;
 }
 
 #define SPARSE_BLOCK 4096
@@ -193,28 +247,16 @@ static int all_zero(const uint8_t *p, size_t len)
 	return 1;
 }
 
-/* Writes [from, zero) of a buffer at file position pos, then skips the
- * zeros up to end, leaving a hole. Returns 0 or -errno. */
-static int write_then_skip(raw_sink *r, const uint8_t *data, uint64_t pos,
-			   size_t from, size_t zero, size_t end)
-{
-	int rc = write_at(r, data + from, zero - from, pos + from);
-
-	if (rc == 0 && lseek(r->fd, (off_t)(pos + end), SEEK_SET) < 0)
-		rc = -errno;
-	return rc;
-}
-
 /*
  * Sparse: [data, data + len) at file position pos, in 4 KiB blocks of the
  * file; each run of zero blocks of FX_RAW_SPARSE_MIN_HOLE or more is
- * skipped, everything else written. Returns 0 or -errno.
+ * left out (a hole), everything else queued.
  */
-static int write_sparse(raw_sink *r, const uint8_t *data, size_t len,
-			uint64_t pos)
+static void write_sparse(raw_sink *r, const uint8_t *data, size_t len,
+			 uint64_t pos)
 {
 	size_t at = 0, from = 0, zero = 0, block;
-	int in_zero = 0, rc;
+	int in_zero = 0;
 
 	for (; at < len; at += block) {
 		block = SPARSE_BLOCK - (size_t)((pos + at) % SPARSE_BLOCK);
@@ -227,58 +269,168 @@ static int write_sparse(raw_sink *r, const uint8_t *data, size_t len,
 			continue;
 		}
 		if (in_zero && at - zero >= FX_RAW_SPARSE_MIN_HOLE) {
-			if ((rc = write_then_skip(r, data, pos, from, zero, at)) != 0)
-				return rc;
+			write_at(r, data + from, zero - from, pos + from, pos, r->total);
 			from = at;
 		}
 		in_zero = 0;
 	}
 	if (in_zero && len - zero >= FX_RAW_SPARSE_MIN_HOLE)
-		return write_then_skip(r, data, pos, from, zero, len);
-	return write_at(r, data + from, len - from, pos + from);
+		len = zero;
+	write_at(r, data + from, len - from, pos + from, pos, r->total);
 }
 
-/* The bytes at the current position, or none: the file is cut back to
- * its last complete write. */
-static int write_part(raw_sink *r, const uint8_t *data, size_t take)
-{
-	int rc = r->sparse ? write_sparse(r, data, take, r->in_file)
-			   : write_at(r, data, take, r->in_file);
-
-	if (rc != 0 && ftruncate(r->fd, (off_t)r->in_file) == 0)
-		lseek(r->fd, (off_t)r->in_file, SEEK_SET);
-	return rc;
-}
-
-static int raw_write(void *payload, const uint8_t *data, size_t len)
+/* The done thread: a job has ended. The first failure is kept (and, in
+ * order, every job after it fails with it); a submit's last job reports. */
+static void raw_job_done(void *payload, const fx_wq_job *j)
 {
 	raw_sink *r = payload;
+	int failed = __atomic_load_n(&r->failed, __ATOMIC_ACQUIRE);
+
+	if (j->err && !failed) {
+		r->fail_code = fx_error_set_errno(fx_error_from_errno(j->err), j->err,
+						  "cannot write %s: destination full or failing after %llu bytes of the image (%llu in this file)",
+						  j->path, (unsigned long long)j->part_image,
+						  (unsigned long long)j->part_pos);
+		snprintf(r->fail_msg, sizeof(r->fail_msg), "%s", fx_error_last());
+		r->fail_pos = j->part_pos;
+		r->fail_image = j->part_image;
+		__atomic_store_n(&r->failed, failed = 1, __ATOMIC_RELEASE);
+	}
+	if (j->last && j->done)
+		j->done(j->done_payload, j->tag, failed ? r->fail_code : 0,
+			failed ? r->fail_msg : NULL);
+}
+
+/* Every job queued has ended; a failed file is cut back to the start of
+ * the part that failed (the jobs after it may have written past it). */
+static void settle(raw_sink *r)
+{
+	if (!r->wq)
+		return;
+	flush_pend(r);
+	fx_wqueue_drain(r->wq);
+	if (!__atomic_load_n(&r->failed, __ATOMIC_ACQUIRE) || r->cut_done)
+		return;
+	r->cut_done = 1;
+	if (r->fd >= 0 && ftruncate(r->fd, (off_t)r->fail_pos) != 0)
+		return; /* the failure already reported says the file is unsound */
+	r->in_file = r->fail_pos;
+	r->total = r->fail_image;
+	r->rehash = r->hasher != NULL;
+}
+
+/* A failure of the sink thread's own (a create, a flush): with the queue
+ * drained, it becomes the sink's failure unless one came first. */
+static void fail_here(raw_sink *r, int rc)
+{
+	settle(r);
+	if (__atomic_load_n(&r->failed, __ATOMIC_ACQUIRE))
+		return;
+	r->fail_code = rc;
+	snprintf(r->fail_msg, sizeof(r->fail_msg), "%s", fx_error_last());
+	r->cut_done = 1; /* nothing was written past what the files hold */
+	__atomic_store_n(&r->failed, 1, __ATOMIC_RELEASE);
+}
+
+/* The part of a submit that fits the current file. */
+static void write_part(raw_sink *r, const uint8_t *data, size_t take)
+{
+	if (r->sparse)
+		write_sparse(r, data, take, r->in_file);
+	else
+		write_at(r, data, take, r->in_file, r->in_file, r->total);
+}
+
+/* Queues len bytes, in pieces; a full segment is closed (after its writes
+ * ended) and the next one created when data reaches it. Stops at the
+ * first failure. */
+static void queue_bytes(raw_sink *r, const uint8_t *data, size_t len)
+{
 	size_t take;
 	int rc;
 
-	while (len) {
-		if (r->fd < 0 && (rc = open_next(r)) != 0)
-			return rc;
+	while (len && !__atomic_load_n(&r->failed, __ATOMIC_ACQUIRE)) {
+		if (r->fd < 0 && (rc = open_next(r)) != 0) {
+			fail_here(r, rc);
+			return;
+		}
 		take = len;
 		if (r->segment_size && take > r->segment_size - r->in_file)
 			take = (size_t)(r->segment_size - r->in_file);
-		if ((rc = write_part(r, data, take)) != 0)
-			return fx_error_set_errno(fx_error_from_errno(-rc), -rc,
-						  "cannot write %s: destination full or failing after %llu bytes of the image (%llu in this file)",
-						  r->files[r->nfiles - 1].path,
-						  (unsigned long long)r->total,
-						  (unsigned long long)r->in_file);
+		write_part(r, data, take);
 		if (r->hasher)
 			fx_hasher_update(r->hasher, data, take);
 		r->in_file += take;
 		r->total += take;
 		data += take;
 		len -= take;
-		if (r->segment_size && r->in_file == r->segment_size &&
-		    (rc = close_current(r)) != 0)
-			return rc;
+		if (r->segment_size && r->in_file == r->segment_size) {
+			settle(r);
+			if (__atomic_load_n(&r->failed, __ATOMIC_ACQUIRE))
+				return;
+			if ((rc = close_current(r)) != 0)
+				fail_here(r, rc);
+		}
 	}
-	return 0;
+}
+
+static void raw_submit(void *payload, const uint8_t *data, size_t len,
+		       uint64_t tag, fx_sink_done_fn done, void *done_payload)
+{
+	raw_sink *r = payload;
+	int rc;
+
+	if (!r->wq && (rc = fx_wqueue_new(&r->wq, "rawwrite", raw_job_done, r)) != 0) {
+		if (!r->failed) {
+			r->failed = 1;
+			r->cut_done = 1;
+			r->fail_code = rc;
+			snprintf(r->fail_msg, sizeof(r->fail_msg), "%s", fx_error_last());
+		}
+		done(done_payload, tag, r->fail_code, r->fail_msg);
+		return;
+	}
+	queue_bytes(r, data, len);
+	if (!r->have_pend) { /* nothing to write: a marker keeps the order */
+		memset(&r->pend, 0, sizeof(r->pend));
+		r->pend.fd = -1;
+	}
+	r->pend.last = 1;
+	r->pend.tag = tag;
+	r->pend.done = done;
+	r->pend.done_payload = done_payload;
+	r->have_pend = 1;
+	flush_pend(r);
+}
+
+static void raw_drain(void *payload)
+{
+	settle(payload);
+}
+
+/* A synchronous write (fx_sink_ops.write): queued, then waited for. */
+typedef struct sync_result {
+	int rc;
+	char why[1024];
+} sync_result;
+
+static void sync_done(void *payload, uint64_t tag, int rc, const char *why)
+{
+	sync_result *res = payload;
+
+	(void)tag;
+	res->rc = rc;
+	if (rc)
+		snprintf(res->why, sizeof(res->why), "%s", why ? why : "");
+}
+
+static int raw_write(void *payload, const uint8_t *data, size_t len)
+{
+	sync_result res = { 0, "" };
+
+	raw_submit(payload, data, len, 0, sync_done, &res);
+	settle(payload);
+	return res.rc ? fx_error_set(res.rc, "%s", res.why) : 0;
 }
 
 static int raw_finish(void *payload, const fx_sink_summary *sum)
@@ -286,6 +438,7 @@ static int raw_finish(void *payload, const fx_sink_summary *sum)
 	raw_sink *r = payload;
 	int rc;
 
+	settle(r);
 	if (r->nfiles == 0 && (rc = open_next(r)) != 0) /* empty source */
 		return rc;
 	if (r->fd >= 0 && (rc = close_current(r)) != 0)
@@ -305,6 +458,9 @@ static int raw_sync(void *payload)
 {
 	raw_sink *r = payload;
 
+	settle(r);
+	if (__atomic_load_n(&r->failed, __ATOMIC_ACQUIRE))
+		return fx_error_set(r->fail_code, "%s", r->fail_msg);
 	if (r->fd < 0 || fdatasync(r->fd) == 0 || errno == EINVAL)
 		return 0;
 	return fx_error_set_errno(fx_error_from_errno(errno), errno,
@@ -325,6 +481,10 @@ static void raw_close(void *payload)
 	raw_sink *r = payload;
 	size_t i;
 
+	if (r->wq) {
+		flush_pend(r);
+		fx_wqueue_free(r->wq); /* its writes end before their file closes */
+	}
 	if (r->fd >= 0)
 		close(r->fd);
 	fx_hasher_free(r->hasher);
@@ -355,6 +515,11 @@ static const fx_sink_ops raw_sparse_ops = { FX_SINK_OPS_VERSION, raw_write,
 static int raw_alloc(raw_sink **out, const char *target,
 		     const fx_raw_options *opts);
 
+/* A submit's buffer is held until its last job ends: up to the queue's
+ * depth of them in flight, and one more waiting for a free slot. */
+static const fx_sink_queue_ops raw_queue_ops = { raw_submit, raw_drain,
+						 FX_WQUEUE_DEPTH + 1 };
+
 int fx_sink_raw_new(fx_sink **out, const char *target, uint64_t segment_size)
 {
 	fx_raw_options o = FX_RAW_OPTIONS_INIT;
@@ -382,6 +547,8 @@ int fx_sink_raw_open(fx_sink **out, const char *target,
 	if ((rc = fx_sink_new_custom(out, r->sparse ? &raw_sparse_ops : &raw_ops,
 				     r)) != 0)
 		raw_close(r);
+	else
+		fx_sink_set_queue(*out, &raw_queue_ops);
 	return rc;
 }
 
@@ -599,8 +766,10 @@ int fx_sink_raw_resume(fx_sink **out, const char *target,
 	if ((rc = raw_alloc(&r, target, &o)) != 0)
 		return rc;
 	if ((rc = resume_files(r, offset)) == 0 &&
-	    (rc = fx_sink_new_custom(out, &raw_ops, r)) == 0)
+	    (rc = fx_sink_new_custom(out, &raw_ops, r)) == 0) {
+		fx_sink_set_queue(*out, &raw_queue_ops);
 		return 0;
+	}
 	raw_close(r);
 	return rc;
 }
