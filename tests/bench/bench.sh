@@ -173,7 +173,10 @@ declare -A MBPS=() OUTBYTES=() ALLOCBYTES=() SECS=() PEAK=()
 BENCH_BYTES=
 declare -a NOTES=() SUMMARY=()
 
+# A section that fails still leaves the figures measured before it: the
+# report so far is printed, then the reason.
 die() {
+	((${#ROWS[@]})) && print_report
 	echo "bench.sh: $*" >&2
 	exit 1
 }
@@ -806,7 +809,8 @@ ledger_reset_sqlite() {
 }
 
 ledger_reset_pg() {
-	pg_sql postgres "SET client_min_messages = warning; DROP DATABASE IF EXISTS bench" >/dev/null
+	# DROP DATABASE refuses a transaction block: one statement per psql -c
+	PGOPTIONS="-c client_min_messages=warning" pg_sql postgres "DROP DATABASE IF EXISTS bench" >/dev/null
 	pg_sql postgres "CREATE DATABASE bench" >/dev/null
 	"$FX_BIN/verify" -q ledger init --db "$(pg_uri postgres bench)" || die "ledger init failed"
 	pg_station bench bench_station bench
