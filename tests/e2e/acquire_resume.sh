@@ -93,7 +93,12 @@ first_file() {
 image_sha256() {
 	case $1 in
 	raw) sha256_of "$T.raw" ;;
-	e01) ewfexport -u -q -f raw -t - "$T.E01" 2>/dev/null | sha256sum | cut -d' ' -f1 ;;
+	e01)
+		rm -f "$FX_WORK/.e01x.raw" "$FX_WORK/.e01x.raw.info"
+		ewfexport -u -q -f raw -t "$FX_WORK/.e01x" "$T.E01" >/dev/null 2>&1
+		sha256_of "$FX_WORK/.e01x.raw"
+		rm -f "$FX_WORK/.e01x.raw" "$FX_WORK/.e01x.raw.info"
+		;;
 	*) cat "$T".0?? | sha256sum | cut -d' ' -f1 ;;
 	esac
 }
@@ -252,27 +257,32 @@ E01_ARGS=(--format e01 --compression none --segment-size 1M --block-size 1M --ch
 
 # checkpoints: the recorded checkpoints' offsets, one a line.
 checkpoints() { db "SELECT json_extract(content, '$.offset') FROM audit_log WHERE action = 'acquisition.checkpoint' ORDER BY seq"; }
-# checkpoint_from N: a checkpoint at N or past it was recorded.
-checkpoint_from() {
-	local c
-	c=$(last_checkpoint)
-	[[ -n $c ]] && ((c >= $1))
+# e01_segments N: the E01 run has made N segment files or more.
+e01_segments() {
+	local f n=0
+	for f in "$T".E??; do [[ -f $f ]] && n=$((n + 1)); done
+	((n >= $1))
 }
+# e01_near AT: a checkpoint is recorded and the run has made the segments
+# of all but the last 2 MiB before AT (31 chunks of media each: the
+# stalled read is reported only once it returns, so a checkpoint close to
+# AT cannot be waited for).
+e01_near() { [[ -s $DIR/case.db ]] && has_checkpoint 2>/dev/null && e01_segments $(($1 / (31 * 32768) - 1)); }
 e01_sums() { sha256sum "$T".E?? | sort; }
 
 # e01_killed_at PCT: an E01 run killed (SIGKILL) once it has recorded a
-# checkpoint within 4 MiB of PCT% of the source, where its reader stops.
+# checkpoint and reached PCT% of the source, where its reader stops.
 e01_killed_at() {
-	local pct=$1 at pid
+	local pct=$1 name=${2:-e01-kill-$1} at pid
 	at=$((SIZE * pct / 100))
-	touch "$FX_WORK/stall-e01-$pct"
-	setup "e01-kill-$pct" --stall-at "$at" --stall-file "$FX_WORK/stall-e01-$pct"
+	touch "$FX_WORK/stall-$name"
+	setup "$name" --stall-at "$at" --stall-file "$FX_WORK/stall-$name"
 	"$FX_ACQUIRE" -q "${E01_ARGS[@]}" "$SRC" "$T" >/dev/null 2>"$FX_ERR" &
 	pid=$!
 	defer stop_acquire "$pid"
-	wait_until "a checkpoint near byte $at" "$pid" checkpoint_from $((at - 4 * MIB))
+	wait_until "a checkpoint and byte $at" "$pid" e01_near "$at"
 	kill -9 "$pid"
-	rm "$FX_WORK/stall-e01-$pct"
+	rm "$FX_WORK/stall-$name"
 	wait "$pid" 2>/dev/null || true
 	assert_eq "running|0" "$(db "SELECT status, (SELECT count(*) FROM image_files) FROM acquisitions")" \
 		"E01 SIGKILL $pct%: the row is left running, no file recorded"
@@ -281,14 +291,19 @@ e01_killed_at() {
 # e01_resumed FROM_MAX: the resume (done, --json in FX_OUT) went on from a
 # recorded checkpoint at or below FROM_MAX; the image is the source's.
 e01_resumed() {
-	local newest=$1 from
+	local newest=$1 from out
 	from=$(json_get "$FX_OUT" .resumed_from)
 	assert_lt 0 "$from" "E01: resumed from a checkpoint"
 	assert_lt "$from" $((newest + 1)) "E01: resumed at or below the newest checkpoint"
 	checkpoints | grep -qx "$from" || fail "E01: resumed from $from, which is no recorded checkpoint: $(checkpoints | tr '\n' ' ')"
 	check_ok
 	check_resumed e01 "$from"
-	assert_ewfverify "$T.E01" "$SAMPLE_MD5" "$SAMPLE_SHA1"
+	# libewf refuses hashes on a handle in its resume mode: none stored
+	out=$(ewfverify -q -d sha1 "$T.E01" 2>&1) || fail "ewfverify rejects the resumed $T.E01:"$'\n'"$out"
+	assert_eq "ewfverify: SUCCESS" "$(printf '%s\n' "$out" | awk 'NF { l = $0 } END { print l }')" "E01: ewfverify's verdict"
+	assert_eq "$SAMPLE_MD5" "$(ewf_field "$out" 'MD5 hash calculated over data')" "E01: ewfverify's MD5 of the data"
+	assert_eq "$SAMPLE_SHA1" "$(ewf_field "$out" 'SHA1 hash calculated over data')" "E01: ewfverify's SHA-1 of the data"
+	assert_eq "N/A" "$(ewf_field "$out" 'MD5 hash stored in file')" "E01: no MD5 stored by a resume"
 	assert_ewfexport_equals "$T.E01" "$SAMPLE"
 	assert_contains "$(cat "$T.log")" "  E01 kept by libewf:   first " "E01: the log says what libewf kept"
 }
@@ -315,7 +330,7 @@ test_e01_signalled() {
 	"$FX_ACQUIRE" -q --json "${E01_ARGS[@]}" "$SRC" "$T" >"$DIR/int.json" 2>"$FX_ERR" &
 	pid=$!
 	defer stop_acquire "$pid"
-	wait_until "a checkpoint near half the source" "$pid" checkpoint_from $((SIZE / 2 - 4 * MIB))
+	wait_until "a checkpoint and half the source" "$pid" e01_near $((SIZE / 2))
 	kill -"$sig" "$pid"
 	rm "$FX_WORK/stall-e01-$sig"
 	wait "$pid" 2>/dev/null || rc=$?
@@ -335,7 +350,7 @@ test_e01_signalled() {
 # completed E01 acquisition has nothing to resume.
 test_e01_changed() {
 	local before size
-	e01_killed_at 70
+	e01_killed_at 70 e01-changed
 	size=$(size_of "$T.E01")
 	printf 'Z' | dd of="$T.E01" bs=1 seek=$((size / 2)) conv=notrunc status=none
 	before=$(e01_sums)
@@ -357,7 +372,7 @@ test_e01_no_checkpoint() {
 	local pid
 	touch "$FX_WORK/stall-e01-early"
 	setup e01-early --stall-at $((3 * MIB)) --stall-file "$FX_WORK/stall-e01-early"
-	"$FX_ACQUIRE" -q --format e01 --segment-size 1M "$SRC" "$T" >/dev/null 2>"$FX_ERR" &
+	"$FX_ACQUIRE" -q --format e01 --segment-size 1M --block-size 1M "$SRC" "$T" >/dev/null 2>"$FX_ERR" &
 	pid=$!
 	defer stop_acquire "$pid"
 	wait_until "its first segment" "$pid" test -s "$T.E01"

@@ -344,13 +344,18 @@ static int read_stored(e01_sink *e, uint8_t *buf, size_t len, uint64_t off)
 	libewf_error_t *error = NULL;
 	ssize_t n = libewf_handle_read_random(e->handle, buf, len, (off64_t)off,
 					      &error);
+	uint32_t bad = 0;
 
-	if (n == (ssize_t)len)
+	/* libewf returns a chunk that fails its checksum (zero-filled) and
+	 * only counts it: any is a stored chunk that is not what was written */
+	if (n == (ssize_t)len &&
+	    libewf_handle_get_number_of_checksum_errors(e->handle, &bad, NULL) == 1 &&
+	    bad == 0)
 		return 0;
 	return fx_ewf_error(FX_EMISMATCH, &error,
-			    "E01 image %s.%c01 cannot be read back at media bytes %llu..%llu (%zd of %zu bytes read: a chunk that fails its checksum or does not decompress): the image is not what was recorded; nothing was appended",
+			    "E01 image %s.%c01 cannot be read back at media bytes %llu..%llu (%zd of %zu bytes read, %u chunk(s) failing their checksum): the image is not what was recorded; nothing was appended",
 			    e->target, e->ext0, (unsigned long long)off,
-			    (unsigned long long)(off + len), n, len);
+			    (unsigned long long)(off + len), n, len, bad);
 }
 
 /* The span of a resume between the checkpoint and libewf's resume point:
@@ -483,7 +488,10 @@ static int store_metadata(e01_sink *e, const fx_sink_summary *sum)
 	uint8_t md5[16], sha1[20];
 	size_t i;
 
-	if (sum->complete && sum->digests) {
+	/* libewf 20140813 refuses hashes on a handle opened in its resume
+	 * mode ("md5 hash cannot be changed"): a resumed set carries none
+	 * (docs/resume.md); the record and TARGET.sha256 do */
+	if (sum->complete && sum->digests && !e->resumed) {
 		if (sum->digests->md5[0] && !fx_hex_decode(md5, 16, sum->digests->md5) &&
 		    libewf_handle_set_md5_hash(e->handle, md5, 16, &error) != 1)
 			return fx_ewf_error(FX_ERROR, &error, "cannot store MD5 in %s.%c01",
