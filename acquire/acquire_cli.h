@@ -143,6 +143,7 @@ typedef struct acq_state {
 	fx_casedb_acquisition_info *rec; /* the record resumed (options) */
 	fx_source *prefix;
 	uint64_t resumed_from, last_checkpoint;
+	uint64_t e01_kept;      /* an E01 resume: libewf's resume point */
 	unsigned checkpoints;
 	int checkpoint_failed, left_running, marks_read;
 	char rec_format[16], rec_compression[16], rec_ewf_format[16];
@@ -238,6 +239,9 @@ void acq_settle_source(acq_state *st);
 
 /* run.c */
 int acq_open_source(acq_state *st);
+/* The E01 writer's options for this source and segment size. */
+void acq_e01_options(const acq_state *st, uint64_t segment_size,
+		     fx_e01_options *out);
 
 /* resume.c */
 /* --resume: the record's acquisition, source, options and image reopened
@@ -246,7 +250,7 @@ int acq_open_source(acq_state *st);
 int acq_resume_begin(acq_state *st, fx_sink **sink);
 /* The pipeline's checkpoint and resume options for this run. */
 void acq_resume_options(acq_state *st, fx_acquire_options *ao);
-/* After the pipeline: a raw run that stopped (signal, vanished source)
+/* After the pipeline: a raw or E01 run that stopped (signal, vanished source)
  * with bytes on storage is left resumable: its last checkpoint recorded,
  * its row left running. */
 void acq_resume_settle(acq_state *st);

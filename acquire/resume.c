@@ -1,7 +1,7 @@
 /*
  * acquire --resume TARGET, and the checkpoints that make it possible.
  *
- * A raw or split raw run records a durable checkpoint every --checkpoint
+ * A raw, split raw or E01 run records a durable checkpoint every --checkpoint
  * bytes (1 GiB by default) or 30 seconds, whichever comes first: the
  * pipeline has the sink fdatasync its files and hands over the prefix
  * hashes; the checkpoint goes to the case database as an audit event
@@ -17,6 +17,10 @@
  * by name without following a link and cut back to the checkpoint, the
  * prefix is re-read from storage through the pipeline's hashers and must
  * hash to the checkpoint's digests before a byte is appended (else exit 1).
+ * An E01 set is reopened in libewf's resume mode (fx_sink_e01_resume),
+ * which keeps the chunks whose table was written: the resume goes on
+ * from the newest checkpoint at or below that point, and the sink
+ * compares the span between them with the source read again.
  * Single-threaded: the checkpoint callback runs on the reader (main) thread.
  */
 #include <errno.h>
@@ -75,13 +79,14 @@ static int on_checkpoint(const fx_acquire_checkpoint *cp, void *payload)
 	return 0;
 }
 
-/* Only a raw or split raw run of one image from a source that can be
- * read again: E01, .iso, copies, sparse runs, streams and virtual disks
+/* Only a raw, split raw or E01 run of one image from a source that can
+ * be read again: .iso, copies, sparse runs, streams and virtual disks
  * (--source-format) take no checkpoints and are never left resumable
  * (docs/resume.md). */
 static int resumable_run(const acq_state *st)
 {
-	return strcmp(st->opt.format, "raw") == 0 && !st->ncopies &&
+	return (strcmp(st->opt.format, "raw") == 0 ||
+		strcmp(st->opt.format, "e01") == 0) && !st->ncopies &&
 	       !st->opt.sparse && st->source_format == FX_VDISK_RAW &&
 	       !acq_source_is_stream(&st->opt) &&
 	       !(st->src && fx_source_get_info(st->src)->kind == FX_SOURCE_STREAM);
@@ -167,8 +172,8 @@ static int options_from_record(acq_state *st, const fx_casedb_acquisition_info *
 	param_word(st->rec_format, sizeof(st->rec_format), pj, "format");
 	param_word(st->rec_compression, sizeof(st->rec_compression), pj, "compression");
 	param_word(st->rec_ewf_format, sizeof(st->rec_ewf_format), pj, "ewf_format");
-	if (strcmp(st->rec_format, "raw") != 0)
-		return refuse("%s is a %s acquisition: only raw and split raw acquisitions are resumed", o->target, st->rec_format);
+	if (strcmp(st->rec_format, "raw") != 0 && strcmp(st->rec_format, "e01") != 0)
+		return refuse("%s is a %s acquisition: only raw, split raw and E01 acquisitions are resumed", o->target, st->rec_format);
 	snprintf(source, sizeof(source), "%s", a->rec.evidence.source.path);
 	o->source = source;
 	o->format = st->rec_format;
@@ -263,15 +268,9 @@ static int nothing_to_resume(acq_state *st)
 			fx_casedb_acquisition_info_free(a);
 			return FX_EXIT_USAGE;
 		}
-		if (a->status != FX_STATUS_COMPLETED &&
-		    a->status != FX_STATUS_COMPLETED_WITH_ERRORS &&
-		    a->rec.format && strcmp(a->rec.format, "e01") == 0)
-			fprintf(stderr, "acquire: --resume: acquisition %lld of %s is an interrupted E01 acquisition: E01 runs take no checkpoints, so they are never resumed (docs/resume.md); acquire it anew\n",
-				(long long)id, fx_tool_escape(st->opt.target));
-		else
-			fprintf(stderr, "acquire: --resume: acquisition %lld of %s is %s; nothing to resume\n",
-				(long long)id, fx_tool_escape(st->opt.target),
-				fx_status_name(a->status));
+		fprintf(stderr, "acquire: --resume: acquisition %lld of %s is %s; nothing to resume\n",
+			(long long)id, fx_tool_escape(st->opt.target),
+			fx_status_name(a->status));
 		fx_casedb_acquisition_info_free(a);
 		return FX_EXIT_USAGE;
 	}
@@ -340,6 +339,43 @@ static int same_source(acq_state *st, const fx_casedb_acquisition_info *a)
 	return FX_EXIT_USAGE;
 }
 
+/*
+ * An E01 set reopened in libewf's resume mode, which keeps the chunks of
+ * every sectors section that has its table: up to byte R. The resume goes
+ * on from the newest checkpoint X at or below R (the pipeline re-reads
+ * [0, X) from the image and checks its digests; the sink compares
+ * [X, R), read again from the source, with the stored chunks).
+ */
+static int reopen_e01(acq_state *st, fx_sink **sink)
+{
+	fx_casedb_checkpoint_info *ck = NULL;
+	fx_e01_options eo;
+	uint64_t kept = 0;
+	int rc;
+
+	acq_e01_options(st, st->opt.segment_size, &eo);
+	if ((rc = fx_sink_e01_resume(sink, &kept, st->opt.target, &eo)) != 0) {
+		fprintf(stderr, "acquire: --resume: %s\n", fx_tool_escape(fx_error_last()));
+		return rc == FX_ECORRUPT || rc == FX_ENOTFOUND ? FX_EXIT_EVIDENCE
+							      : FX_EXIT_FAILURE;
+	}
+	if (fx_casedb_checkpoint_at_most(&ck, st->db, st->opt.target, st->acq_id,
+					 kept) != 0) {
+		fprintf(stderr, "acquire: --resume: acquisition %lld of %s: libewf keeps the image's first %llu bytes (the chunks whose table was written), and no checkpoint at or below them was recorded; nothing to resume (acquire it anew)\n",
+			(long long)st->acq_id, fx_tool_escape(st->opt.target),
+			(unsigned long long)kept);
+		return FX_EXIT_USAGE;
+	}
+	fx_casedb_checkpoint_info_free(st->ckpt);
+	st->ckpt = ck;
+	st->e01_kept = kept;
+	if (fx_sink_e01_resume_from(*sink, ck->cp.offset, &st->prefix) != 0) {
+		fprintf(stderr, "acquire: --resume: %s\n", fx_tool_escape(fx_error_last()));
+		return FX_EXIT_FAILURE;
+	}
+	return 0;
+}
+
 /* The image reopened at the checkpoint, and its prefix as stored. */
 static int reopen_image(acq_state *st, fx_sink **sink)
 {
@@ -347,6 +383,8 @@ static int reopen_image(acq_state *st, fx_sink **sink)
 	char first[PATH_MAX + 8];
 	int rc;
 
+	if (strcmp(st->rec_format, "e01") == 0)
+		return reopen_e01(st, sink);
 	rc = fx_sink_raw_resume(sink, st->opt.target, st->opt.segment_size,
 				st->ckpt->cp.offset);
 	if (rc == 0) {
@@ -413,6 +451,10 @@ static int log_resume(acq_state *st)
 		fx_tool_escape(fx_tool_operator(st->opt.operator_name)));
 	fprintf(f, "  From byte:            %llu (checkpoint of %s)\n",
 		(unsigned long long)c->cp.offset, c->time_utc);
+	if (st->e01_kept)
+		fprintf(f, "  E01 kept by libewf:   first %llu bytes (%llu..%llu compared with the source read again)\n",
+			(unsigned long long)st->e01_kept, (unsigned long long)c->cp.offset,
+			(unsigned long long)st->e01_kept);
 	fprintf(f, "  Prefix MD5:           %s\n", c->cp.digests.md5[0] ? c->cp.digests.md5 : "-");
 	fprintf(f, "  Prefix SHA-1:         %s\n", c->cp.digests.sha1[0] ? c->cp.digests.sha1 : "-");
 	fprintf(f, "  Prefix SHA-256:       %s\n", c->cp.digests.sha256[0] ? c->cp.digests.sha256 : "-");

@@ -249,8 +249,8 @@ int acq_open_source(acq_state *st)
 }
 
 /* The E01 writer's options for this source and segment size. */
-static void e01_options(const acq_state *st, uint64_t segment_size,
-			fx_e01_options *out)
+void acq_e01_options(const acq_state *st, uint64_t segment_size,
+		     fx_e01_options *out)
 {
 	const fx_source_info *in = fx_source_get_info(st->src);
 	fx_e01_options eo = FX_E01_OPTIONS_INIT;
@@ -288,7 +288,7 @@ static int check_e01_names(const acq_state *st, const dest_names *dn)
 {
 	fx_e01_options eo;
 
-	e01_options(st, dn->segment_size, &eo);
+	acq_e01_options(st, dn->segment_size, &eo);
 	return fx_e01_check_names(dn->target, &eo);
 }
 
@@ -307,7 +307,7 @@ static int make_sink_at(acq_state *st, fx_sink **out, const char *target,
 		ro.iso = strcmp(format, "iso") == 0;
 		rc = fx_sink_raw_open(out, target, &ro);
 	} else {
-		e01_options(st, segment_size, &eo);
+		acq_e01_options(st, segment_size, &eo);
 		rc = fx_sink_e01_new(out, target, &eo);
 	}
 	if (rc == 0)

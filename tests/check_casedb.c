@@ -433,6 +433,7 @@ START_TEST(test_checkpoints_and_resumes)
 	fx_casedb *db = open_db(path, NULL);
 	int64_t acq = 0;
 	uint64_t sum = 0;
+	char msg[4200];
 
 	ck_assert_int_eq(fx_casedb_acquisition_begin(&acq, db, &a), 0);
 	memset(&cp, 0, sizeof(cp));
@@ -465,6 +466,28 @@ START_TEST(test_checkpoints_and_resumes)
 	fx_casedb_checkpoint_info_free(ci);
 	ci = NULL;
 	ck_assert_int_eq(fx_casedb_checkpoint_last(&ci, db, "/cases/none"), FX_ENOTFOUND);
+	ck_assert_ptr_null(ci);
+	/* an E01 resume: the newest at or below libewf's resume point */
+	ck_assert_int_eq(fx_casedb_checkpoint_at_most(&ci, db, "/cases/T", acq,
+						      (2 << 20) - 1), 0);
+	ck_assert_uint_eq(ci->cp.offset, 1 << 20);
+	ck_assert_uint_eq(ci->cp.n_bad, 0);
+	fx_casedb_checkpoint_info_free(ci);
+	ci = NULL;
+	ck_assert_int_eq(fx_casedb_checkpoint_at_most(&ci, db, "/cases/T", acq, 2 << 20), 0);
+	ck_assert_uint_eq(ci->cp.offset, 2 << 20);
+	ck_assert_uint_eq(ci->cp.n_bad, 2);
+	fx_casedb_checkpoint_info_free(ci);
+	ci = NULL;
+	ck_assert_int_eq(fx_casedb_checkpoint_at_most(&ci, db, "/cases/T", acq,
+						      (1 << 20) - 1), FX_ENOTFOUND);
+	ck_assert_ptr_null(ci);
+	snprintf(msg, sizeof(msg),
+		 "case database %s: no checkpoint recorded for /cases/T at or below byte 1048575",
+		 path);
+	ck_assert_str_eq(fx_error_last(), msg);
+	ck_assert_int_eq(fx_casedb_checkpoint_at_most(&ci, db, "/cases/T", acq + 1,
+						      UINT64_MAX - 1), FX_ENOTFOUND);
 	ck_assert_ptr_null(ci);
 	ck_assert_int_eq(fx_casedb_acquisition_resume(db, acq, 2 << 20), 0);
 	ck_assert_int_eq(fx_casedb_resume_list(db, acq, count_resume, &sum), 0);

@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "forensic/forensic.h"
@@ -53,6 +54,9 @@
 #include "testutil.h"
 
 #define MIB (1u << 20)
+/* What libewf 20140813 keeps of e01_killed_run's set: the chunks of its
+ * first two segments (31 uncompressed chunks each), whose tables were written. */
+#define E01_RESUME_KEPT ((uint64_t)62 * 32768)
 
 static void segment_name_is(const char *format, unsigned index, const char *ext)
 {
@@ -245,6 +249,115 @@ static void run_with_plant(fx_sink *sink, const char *plant_path,
 	fx_source_free(src);
 	free(p.data);
 }
+
+/* All the segment files of the set at target, hashed in order, into one
+ * line (what a resume that appends nothing must leave unchanged). */
+static void e01_set_sums(char *out, size_t n, const char *target)
+{
+	char name[4300], sum[65];
+	unsigned i;
+
+	out[0] = '\0';
+	for (i = 0; i < 20; i++) {
+		ck_assert_int_eq(fx_e01_segment_name(name, sizeof(name), target, "encase6", i), 0);
+		if (access(name, F_OK) != 0)
+			break;
+		ck_assert_int_eq(fxt_file_sha256(sum, name), 0);
+		snprintf(out + strlen(out), n - strlen(out), "%s ", sum);
+	}
+}
+
+/* A run that dies (_exit in a child: no finish, no close) after writing
+ * 2.5 of 4 MiB in 1 MiB segments, uncompressed, and a checkpoint
+ * (fx_sink_sync). */
+static void e01_killed_run(const char *target, const fx_e01_options *o,
+			   const uint8_t *media)
+{
+	fx_sink *sink = NULL;
+	pid_t pid = fork();
+	int status = 0;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (fx_sink_e01_new(&sink, target, o) != 0 ||
+		    fx_sink_write(sink, media, 5 * MIB / 2) != 0 ||
+		    fx_sink_sync(sink) != 0)
+			_exit(1);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/*
+ * fx_sink_e01_resume: libewf's resume mode keeps the chunks of the
+ * segments whose table was written (the first two: 1984 KiB); the prefix
+ * below a checkpoint reads back as written; a resume point above the kept
+ * chunks is refused; a byte of [checkpoint, kept) that differs from what
+ * the source gives again fails the write (FX_EMISMATCH, naming the byte)
+ * and the finish appends nothing; a second resume completes the set, which
+ * reads back as the medium.
+ */
+START_TEST(test_e01_resume)
+{
+	const char *dir = fxt_tmpdir("sink-e01-resume");
+	char target[4200], want[8800], before[2048], after[2048], first[4300];
+	fx_e01_options o = e01_opts((uint64_t)4 * MIB, MIB);
+	fx_image_options io = FX_IMAGE_OPTIONS_INIT;
+	fx_sink_summary sum;
+	fx_source *prefix = NULL, *image = NULL;
+	fx_sink *sink = NULL;
+	uint8_t *media = malloc(4 * MIB), *back = malloc(4 * MIB);
+	uint64_t kept = 0, at = MIB / 2;
+
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_ptr_nonnull(media);
+	ck_assert_ptr_nonnull(back);
+	fxt_fill_pattern(media, 4 * MIB, 12);
+	snprintf(target, sizeof(target), "%s/t", dir);
+	e01_killed_run(target, &o, media);
+	e01_set_sums(before, sizeof(before), target);
+
+	ck_assert_int_eq(fx_sink_e01_resume(&sink, &kept, target, &o), 0);
+	ck_assert_uint_eq(kept, E01_RESUME_KEPT);
+	ck_assert_int_eq(fx_sink_e01_resume_from(sink, kept + 32768, &prefix), FX_EUSAGE);
+	ck_assert_int_eq(fx_sink_e01_resume_from(sink, at, &prefix), 0);
+	ck_assert_int_eq(fx_source_pread(prefix, back, at, 0), (int64_t)at);
+	ck_assert(memcmp(back, media, at) == 0);
+	media[at + 1000] ^= 0x40;
+	ck_assert_int_eq(fx_sink_write(sink, media + at, (size_t)(kept - at)), FX_EMISMATCH);
+	snprintf(want, sizeof(want),
+		 "E01 image %s.E01 stores media byte %llu as 0x%02x, but the source read again has 0x%02x: the image is not what was recorded; nothing was appended",
+		 target, (unsigned long long)at + 1000, media[at + 1000] ^ 0x40,
+		 media[at + 1000]);
+	ck_assert_str_eq(fx_error_last(), want);
+	media[at + 1000] ^= 0x40;
+	memset(&sum, 0, sizeof(sum));
+	ck_assert_int_eq(fx_sink_finish(sink, &sum), 0);
+	fx_source_free(prefix);
+	fx_sink_free(sink);
+	e01_set_sums(after, sizeof(after), target);
+	ck_assert_str_eq(after, before);
+
+	/* resumed again, with the right bytes: the set is completed */
+	ck_assert_int_eq(fx_sink_e01_resume(&sink, &kept, target, &o), 0);
+	ck_assert_uint_eq(kept, E01_RESUME_KEPT);
+	ck_assert_int_eq(fx_sink_e01_resume_from(sink, at, &prefix), 0);
+	ck_assert_int_eq(fx_sink_write(sink, media + at, 4 * MIB - at), 0);
+	sum.complete = 1;
+	ck_assert_int_eq(fx_sink_finish(sink, &sum), 0);
+	ck_assert_uint_eq(fx_sink_held(sink, 0), 4 * MIB);
+	fx_source_free(prefix);
+	fx_sink_free(sink);
+	snprintf(first, sizeof(first), "%s.E01", target);
+	ck_assert_int_eq(fx_image_open(&image, first, &io), 0);
+	ck_assert_int_eq(fx_source_pread(image, back, 4 * MIB, 0), (int64_t)4 * MIB);
+	ck_assert(memcmp(back, media, 4 * MIB) == 0);
+	fx_source_free(image);
+	free(media);
+	free(back);
+}
+END_TEST
 
 START_TEST(test_e01_segment_appearing_mid_run)
 {
@@ -1486,6 +1599,7 @@ static Suite *sink_suite(void)
 	tcase_add_test(tc, test_e01_segment_names);
 	tcase_add_test(tc, test_e01_refuses_far_existing_names);
 	tcase_add_test(tc, test_e01_refuses_partial_sector);
+	tcase_add_test(tc, test_e01_resume);
 	/* _i = 0: a symbolic link appears; 1: a regular file */
 	tcase_add_loop_test(tc, test_e01_segment_appearing_mid_run, 0, 2);
 	tcase_add_loop_test(tc, test_raw_segment_appearing_mid_run, 0, 2);

@@ -483,7 +483,7 @@ START_TEST(test_interrupted_acquisition)
 	ck_assert_int_eq(r.hashed, 0);
 	ck_assert_uint_eq(r.nfindings, 1);
 	snprintf(msg, sizeof(msg),
-		 "interrupted acquisition: acquisition %lld stopped after 4096 of %u bytes (interrupted after 4096 bytes) and recorded no checkpoint to resume from (an E01 acquisition takes none): the image is incomplete; acquire it anew",
+		 "interrupted acquisition: acquisition %lld stopped after 4096 of %u bytes (interrupted after 4096 bytes) and recorded no checkpoint to resume from: the image is incomplete; acquire it anew",
 		 (long long)id, FXT_MEDIA_SIZE);
 	ck_assert_str_eq(r.findings[0].message, msg);
 	fx_verify_result_clear(&r);
@@ -499,7 +499,7 @@ START_TEST(test_interrupted_acquisition)
 	ck_assert_int_eq(r.acquisition_id, 3);
 	ck_assert_uint_eq(r.nfindings, 1);
 	snprintf(msg, sizeof(msg),
-		 "interrupted acquisition: acquisition 3 stopped before its end (interrupted (never finished): process %ld on host %s is gone) and recorded no checkpoint to resume from (an E01 acquisition takes none): the image is incomplete; acquire it anew",
+		 "interrupted acquisition: acquisition 3 stopped before its end (interrupted (never finished): process %ld on host %s is gone) and recorded no checkpoint to resume from: the image is incomplete; acquire it anew",
 		 (long)pid, host);
 	ck_assert_str_eq(r.findings[0].message, msg);
 	fx_verify_result_clear(&r);

@@ -138,7 +138,8 @@ test_file_size_limit_e01() {
 
 # An interrupted E01 is not read back, so its segment is not hashed (the
 # user asked to stop; an incomplete E01 is no image): every record says so
-# instead of giving a value, and no TARGET.sha256 claims otherwise.
+# instead of giving a value, and no TARGET.sha256 claims otherwise; the
+# acquisition stays open for acquire --resume.
 test_interrupt_e01() {
 	local src=$1 dir=$FX_WORK/e01int pid rc=0 json size
 	mkdir "$dir"
@@ -160,9 +161,11 @@ test_interrupt_e01() {
 		"E01: the log says why the segment has no SHA-256"
 	assert_eq skipped "$(log_value "$dir/int.log" 'Verification of image')" "E01: not verified"
 	assert_missing "$dir/int.sha256" "E01: no TARGET.sha256 for an interrupted E01"
-	assert_eq "interrupted|1" \
-		"$(sqlite3 "$dir/case.db" "SELECT a.status, f.sha256 IS NULL FROM acquisitions a JOIN image_files f ON f.acquisition_id = a.id")" \
-		"E01: the case database says interrupted, with a NULL SHA-256"
+	# left resumable (docs/resume.md, E01): the row stays open, its
+	# files are recorded when a resume finishes it
+	assert_eq "running|0|1" \
+		"$(sqlite3 "$dir/case.db" "SELECT status, (SELECT count(*) FROM image_files), (SELECT count(*) FROM audit_log WHERE action = 'acquisition.checkpoint') FROM acquisitions")" \
+		"E01: the case database keeps the acquisition open for a resume, one checkpoint, no file yet"
 	rm -f "$dir/int.E01"
 }
 

@@ -12,10 +12,13 @@
 # resume's progress shows its re-read of the image as the phase resuming.
 # A stream (standard input) and a run with copies take no checkpoints and
 # are never left resumable; their --resume is refused. Before a resume,
-# verify says the image is resumable (and does not read it). An E01 run
-# takes no checkpoint: interrupted, verify says so in one line (never a
-# section checksum failure) and its --resume is refused, as is that of a
-# completed E01 acquisition.
+# verify says the image is resumable (and does not read it). E01 runs
+# (libewf's resume mode) are killed at about 30% and 70% and interrupted
+# by SIGINT, then resumed: ewfverify passes with the source's MD5 and
+# SHA-1, ewfexport gives the source's bytes; a byte changed in a kept
+# segment is refused (exit 1, nothing appended); an E01 run killed before
+# its first checkpoint has nothing to resume, and verify says so in one
+# line (never a section checksum failure).
 set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
@@ -78,11 +81,26 @@ last_checkpoint() {
 }
 
 # first_file FORMAT: the image's first file, for T.
-first_file() { [[ $1 == raw ]] && echo "$T.raw" || echo "$T.001"; }
+first_file() {
+	case $1 in
+	raw) echo "$T.raw" ;;
+	e01) echo "$T.E01" ;;
+	*) echo "$T.001" ;;
+	esac
+}
 
 # image_sha256 FORMAT: SHA-256 of the media the image holds.
 image_sha256() {
-	if [[ $1 == raw ]]; then sha256_of "$T.raw"; else cat "$T".0?? | sha256sum | cut -d' ' -f1; fi
+	case $1 in
+	raw) sha256_of "$T.raw" ;;
+	e01)
+		rm -f "$FX_WORK/.e01x.raw" "$FX_WORK/.e01x.raw.info"
+		ewfexport -u -q -f raw -t "$FX_WORK/.e01x" "$T.E01" >/dev/null 2>&1
+		sha256_of "$FX_WORK/.e01x.raw"
+		rm -f "$FX_WORK/.e01x.raw" "$FX_WORK/.e01x.raw.info"
+		;;
+	*) cat "$T".0?? | sha256sum | cut -d' ' -f1 ;;
+	esac
 }
 
 # setup NAME: $DIR, the source served at $DIR/mnt/disk with ARGS, T.
@@ -231,42 +249,116 @@ test_vanished() {
 	check_resumed "$format" "$bytes"
 }
 
-# e01 SIG EXIT: an E01 run stopped by SIGINT/SIGTERM at half the source:
-# it takes no checkpoint and is recorded interrupted; verify says so in one
-# line (exit 4) and never reads the unfinished segments (no section
-# checksum failure); its --resume is refused, naming why (exit 2).
-test_e01_interrupted() {
-	local sig=$1 want=$2 pid rc=0 bytes why
-	touch "$FX_WORK/stall-e01-$sig"
-	setup "e01-$sig" --stall-at $((SIZE / 2)) --stall-file "$FX_WORK/stall-e01-$sig"
-	"$FX_ACQUIRE" -q --json --format e01 --segment-size 4M --checkpoint 4M "$SRC" "$T" >"$DIR/int.json" 2>"$FX_ERR" &
+# The E01 runs' options: 1 MiB segments, uncompressed, so that libewf has
+# written the tables of many segments when a run is killed (a resume keeps
+# the chunks up to the last table), 1 MiB blocks and a checkpoint every
+# 2 MiB.
+E01_ARGS=(--format e01 --compression none --segment-size 1M --block-size 1M --checkpoint 2M)
+
+# checkpoints: the recorded checkpoints' offsets, one a line.
+checkpoints() { db "SELECT json_extract(content, '$.offset') FROM audit_log WHERE action = 'acquisition.checkpoint' ORDER BY seq"; }
+# e01_segments N: the E01 run has made N segment files or more.
+e01_segments() {
+	local f n=0
+	for f in "$T".E??; do [[ -f $f ]] && n=$((n + 1)); done
+	((n >= $1))
+}
+# e01_near AT: a checkpoint is recorded and the run has made the segments
+# of all but the last 2 MiB before AT (31 chunks of media each: the
+# stalled read is reported only once it returns, so a checkpoint close to
+# AT cannot be waited for).
+e01_near() { [[ -s $DIR/case.db ]] && has_checkpoint 2>/dev/null && e01_segments $(($1 / (31 * 32768) - 1)); }
+e01_sums() { sha256sum "$T".E?? | sort; }
+
+# e01_killed_at PCT: an E01 run killed (SIGKILL) once it has recorded a
+# checkpoint and reached PCT% of the source, where its reader stops.
+e01_killed_at() {
+	local pct=$1 name=${2:-e01-kill-$1} at pid
+	at=$((SIZE * pct / 100))
+	touch "$FX_WORK/stall-$name"
+	setup "$name" --stall-at "$at" --stall-file "$FX_WORK/stall-$name"
+	"$FX_ACQUIRE" -q "${E01_ARGS[@]}" "$SRC" "$T" >/dev/null 2>"$FX_ERR" &
 	pid=$!
 	defer stop_acquire "$pid"
-	wait_until "a second segment" "$pid" test -f "$T.E02"
+	wait_until "a checkpoint and byte $at" "$pid" e01_near "$at"
+	kill -9 "$pid"
+	rm "$FX_WORK/stall-$name"
+	wait "$pid" 2>/dev/null || true
+	assert_eq "running|0" "$(db "SELECT status, (SELECT count(*) FROM image_files) FROM acquisitions")" \
+		"E01 SIGKILL $pct%: the row is left running, no file recorded"
+}
+
+# e01_resumed FROM_MAX: the resume (done, --json in FX_OUT) went on from a
+# recorded checkpoint at or below FROM_MAX; the image is the source's.
+e01_resumed() {
+	local newest=$1 from out
+	from=$(json_get "$FX_OUT" .resumed_from)
+	assert_lt 0 "$from" "E01: resumed from a checkpoint"
+	assert_lt "$from" $((newest + 1)) "E01: resumed at or below the newest checkpoint"
+	checkpoints | grep -qx "$from" || fail "E01: resumed from $from, which is no recorded checkpoint: $(checkpoints | tr '\n' ' ')"
+	check_ok
+	check_resumed e01 "$from"
+	# libewf refuses hashes on a handle in its resume mode: none stored
+	out=$(ewfverify -q -d sha1 "$T.E01" 2>&1) || fail "ewfverify rejects the resumed $T.E01:"$'\n'"$out"
+	assert_eq "ewfverify: SUCCESS" "$(printf '%s\n' "$out" | awk 'NF { l = $0 } END { print l }')" "E01: ewfverify's verdict"
+	assert_eq "$SAMPLE_MD5" "$(ewf_field "$out" 'MD5 hash calculated over data')" "E01: ewfverify's MD5 of the data"
+	assert_eq "$SAMPLE_SHA1" "$(ewf_field "$out" 'SHA1 hash calculated over data')" "E01: ewfverify's SHA-1 of the data"
+	assert_eq "N/A" "$(ewf_field "$out" 'MD5 hash stored in file')" "E01: no MD5 stored by a resume"
+	assert_ewfexport_equals "$T.E01" "$SAMPLE"
+	assert_contains "$(cat "$T.log")" "  E01 kept by libewf:   first " "E01: the log says what libewf kept"
+}
+
+# e01_killed PERCENT: SIGKILL at PERCENT% of an E01 acquisition; verify
+# says it is resumable (one line, never a section checksum failure); the
+# resume completes it.
+test_e01_killed() {
+	local pct=$1 newest
+	e01_killed_at "$pct"
+	newest=$(last_checkpoint)
+	verify_says_resumable e01 "$newest"
+	assert_not_contains "$(stdout_of_last)$(stderr_of_last)" "checksum" "E01 SIGKILL $pct%: no checksum failure"
+	assert_exit 0 "$FX_ACQUIRE" --resume --json "$T"
+	e01_resumed "$newest"
+}
+
+# e01 SIG EXIT: an E01 run stopped by SIGINT/SIGTERM at half the source,
+# then resumed.
+test_e01_signalled() {
+	local sig=$1 want=$2 pid rc=0 newest
+	touch "$FX_WORK/stall-e01-$sig"
+	setup "e01-$sig" --stall-at $((SIZE / 2)) --stall-file "$FX_WORK/stall-e01-$sig"
+	"$FX_ACQUIRE" -q --json "${E01_ARGS[@]}" "$SRC" "$T" >"$DIR/int.json" 2>"$FX_ERR" &
+	pid=$!
+	defer stop_acquire "$pid"
+	wait_until "a checkpoint and half the source" "$pid" e01_near $((SIZE / 2))
 	kill -"$sig" "$pid"
 	rm "$FX_WORK/stall-e01-$sig"
 	wait "$pid" 2>/dev/null || rc=$?
 	assert_eq "$want" "$rc" "E01 SIG$sig: exit code"
 	assert_eq interrupted "$(json_get "$DIR/int.json" .status)" "E01 SIG$sig: --json status"
-	assert_eq null "$(json_get "$DIR/int.json" .resumable_from)" "E01 SIG$sig: not resumable (--json)"
-	assert_eq 0 "$(db "SELECT count(*) FROM audit_log WHERE action = 'acquisition.checkpoint'")" \
-		"E01 SIG$sig: no checkpoint recorded"
-	bytes=$(json_get "$DIR/int.json" .bytes)
-	why=$(db "SELECT error FROM acquisitions")
-	assert_eq "interrupted|$bytes" "$(db "SELECT status, bytes_acquired FROM acquisitions")" \
-		"E01 SIG$sig: recorded interrupted with its bytes"
-	assert_exit 4 "$FX_VERIFY" image "$T.E01"
-	assert_contains "$(stdout_of_last)" "
-  - interrupted acquisition: acquisition 1 stopped after $bytes of $SIZE bytes ($why) and recorded no checkpoint to resume from (an E01 acquisition takes none): the image is incomplete; acquire it anew
-" "E01 SIG$sig: verify's line"
-	assert_eq 1 "$(grep -c '^  - ' "$FX_OUT")" "E01 SIG$sig: verify's one finding"
-	assert_not_contains "$(stdout_of_last)$(stderr_of_last)" "checksum" "E01 SIG$sig: no checksum failure"
-	assert_exit 2 "$FX_ACQUIRE" --resume "$T"
-	assert_eq "acquire: --resume: acquisition 1 of $T is an interrupted E01 acquisition: E01 runs take no checkpoints, so they are never resumed (docs/resume.md); acquire it anew" \
-		"$(stderr_of_last)" "E01 SIG$sig: its --resume is refused"
-	assert_eq 0 "$(db "SELECT count(*) FROM audit_log WHERE action = 'acquisition.resume'")" \
-		"E01 SIG$sig: no resume recorded"
-	# a completed E01 acquisition: nothing to resume
+	newest=$(last_checkpoint)
+	assert_eq "$newest" "$(json_get "$DIR/int.json" .resumable_from)" "E01 SIG$sig: --json resumable_from"
+	assert_contains "$(cat "$FX_ERR")" "acquire: resumable from byte $newest: acquire --resume $T" "E01 SIG$sig: stderr says how to resume"
+	assert_eq running "$(db "SELECT status FROM acquisitions")" "E01 SIG$sig: the row stays open for the resume"
+	verify_says_resumable e01 "$newest"
+	assert_exit 0 "$FX_ACQUIRE" --resume --json "$T"
+	e01_resumed "$newest"
+}
+
+# A byte of a kept E01 segment changed after the kill: the resume refuses
+# (exit 1), appends nothing and records the acquisition failed; a
+# completed E01 acquisition has nothing to resume.
+test_e01_changed() {
+	local before size
+	e01_killed_at 70 e01-changed
+	size=$(size_of "$T.E01")
+	printf 'Z' | dd of="$T.E01" bs=1 seek=$((size / 2)) conv=notrunc status=none
+	before=$(e01_sums)
+	assert_exit 1 "$FX_ACQUIRE" --resume --json "$T"
+	assert_contains "$(stderr_of_last)" "the image is not what was recorded; nothing was appended" \
+		"a changed E01 segment: stderr"
+	assert_eq "$before" "$(e01_sums)" "a changed E01 segment: nothing appended"
+	assert_eq failed "$(db "SELECT status FROM acquisitions")" "a changed E01 segment: recorded failed"
 	assert_exit 0 "$FX_ACQUIRE" -q --format e01 "$SRC" "$DIR/done"
 	assert_exit 2 "$FX_ACQUIRE" --resume "$DIR/done"
 	assert_eq "acquire: --resume: acquisition 2 of $DIR/done is completed; nothing to resume" "$(stderr_of_last)" \
@@ -274,34 +366,28 @@ test_e01_interrupted() {
 	assert_exit 0 "$FX_VERIFY" audit --db "$DIR/case.db"
 }
 
-# e01_killed PERCENT: an E01 run killed (SIGKILL) while its reader is
-# stopped at PERCENT of the source: its row stays open with no image file
-# recorded; verify finds it by its TARGET and says it was interrupted, in
-# one line (never a section checksum failure); --resume finds nothing.
-test_e01_killed() {
-	local pct=$1 at pid
-	at=$((SIZE * pct / 100))
-	touch "$FX_WORK/stall-e01-$pct"
-	setup "e01-kill-$pct" --stall-at "$at" --stall-file "$FX_WORK/stall-e01-$pct"
-	"$FX_ACQUIRE" -q --format e01 --segment-size 4M "$SRC" "$T" >/dev/null 2>"$FX_ERR" &
+# An E01 run killed before its first checkpoint: verify says it was
+# interrupted with no checkpoint; its --resume finds nothing.
+test_e01_no_checkpoint() {
+	local pid
+	touch "$FX_WORK/stall-e01-early"
+	setup e01-early --stall-at $((3 * MIB)) --stall-file "$FX_WORK/stall-e01-early"
+	"$FX_ACQUIRE" -q --format e01 --segment-size 1M --block-size 1M "$SRC" "$T" >/dev/null 2>"$FX_ERR" &
 	pid=$!
 	defer stop_acquire "$pid"
 	wait_until "its first segment" "$pid" test -s "$T.E01"
 	sleep 1
 	kill -9 "$pid"
-	rm "$FX_WORK/stall-e01-$pct"
+	rm "$FX_WORK/stall-e01-early"
 	wait "$pid" 2>/dev/null || true
-	assert_eq "running|0" "$(db "SELECT status, (SELECT count(*) FROM image_files) FROM acquisitions")" \
-		"E01 SIGKILL $pct%: the row is left running, no file recorded"
 	assert_exit 4 "$FX_VERIFY" image "$T.E01"
 	assert_contains "$(stdout_of_last)" "
-  - interrupted acquisition: acquisition 1 stopped before its end (interrupted (never finished): process $pid on host $(hostname) is gone) and recorded no checkpoint to resume from (an E01 acquisition takes none): the image is incomplete; acquire it anew
-" "E01 SIGKILL $pct%: verify's line"
-	assert_eq 1 "$(grep -c '^  - ' "$FX_OUT")" "E01 SIGKILL $pct%: verify's one finding"
-	assert_not_contains "$(stdout_of_last)$(stderr_of_last)" "checksum" "E01 SIGKILL $pct%: no checksum failure"
+  - interrupted acquisition: acquisition 1 stopped before its end (interrupted (never finished): process $pid on host $(hostname) is gone) and recorded no checkpoint to resume from: the image is incomplete; acquire it anew
+" "E01 without a checkpoint: verify's line"
+	assert_not_contains "$(stdout_of_last)$(stderr_of_last)" "checksum" "E01 without a checkpoint: no checksum failure"
 	assert_exit 2 "$FX_ACQUIRE" --resume "$T"
 	assert_eq "acquire: --resume: $T has no checkpoint of an unfinished acquisition in $DIR/case.db; nothing to resume" \
-		"$(stderr_of_last)" "E01 SIGKILL $pct%: nothing to resume"
+		"$(stderr_of_last)" "E01 without a checkpoint: nothing to resume"
 	assert_exit 0 "$FX_VERIFY" audit --db "$DIR/case.db"
 }
 
@@ -427,13 +513,14 @@ test_copies() {
 }
 
 main() {
-	need_tool sqlite3 sha256sum md5sum dd flock python3
+	need_tool sqlite3 sha256sum md5sum sha1sum dd flock python3 ewfverify ewfexport
 	fx_begin
 	CHECK=$FX_ROOT/tests/e2e/lib/check_progress.py
 	SAMPLE=$(sample_disk)
 	SIZE=$(size_of "$SAMPLE")
 	SAMPLE_SHA256=$(sha256_of "$SAMPLE")
 	SAMPLE_MD5=$(md5sum <"$SAMPLE" | cut -d' ' -f1)
+	SAMPLE_SHA1=$(sha1sum <"$SAMPLE" | cut -d' ' -f1)
 	run_part "SIGKILL at 30%, raw" test_killed raw 30
 	run_part "SIGKILL at 70%, raw" test_killed raw 70
 	run_part "SIGKILL at 30%, split raw" test_killed split 30
@@ -442,10 +529,11 @@ main() {
 	run_part "SIGTERM, split raw" test_signalled split TERM 143
 	run_part "vanished source, raw" test_vanished raw
 	run_part "vanished source, split raw" test_vanished split
-	run_part "E01, SIGINT: verify says interrupted, resume refused" test_e01_interrupted INT 130
-	run_part "E01, SIGTERM: verify says interrupted, resume refused" test_e01_interrupted TERM 143
-	run_part "E01, SIGKILL at 30%: verify says interrupted" test_e01_killed 30
-	run_part "E01, SIGKILL at 70%: verify says interrupted" test_e01_killed 70
+	run_part "SIGKILL at 30%, E01" test_e01_killed 30
+	run_part "SIGKILL at 70%, E01" test_e01_killed 70
+	run_part "SIGINT, E01" test_e01_signalled INT 130
+	run_part "E01: a changed segment is refused" test_e01_changed
+	run_part "E01 killed before a checkpoint" test_e01_no_checkpoint
 	run_part "another source" test_other_source
 	run_part "refusals" test_refusals
 	run_part "a stream is not resumable" test_stream

@@ -831,6 +831,13 @@ FX_EXTERN int fx_casedb_checkpoint_record(fx_casedb *db, int64_t acq_id,
  *  when none); free with fx_casedb_checkpoint_info_free. */
 FX_EXTERN int fx_casedb_checkpoint_last(fx_casedb_checkpoint_info **out,
 					fx_casedb *db, const char *target);
+/** The newest checkpoint of acquisition acq_id for target whose offset is
+ *  at most max_offset (an E01 resume: the latest one libewf's resume point
+ *  covers); FX_ENOTFOUND when none. Free with
+ *  fx_casedb_checkpoint_info_free. */
+FX_EXTERN int fx_casedb_checkpoint_at_most(fx_casedb_checkpoint_info **out,
+					   fx_casedb *db, const char *target,
+					   int64_t acq_id, uint64_t max_offset);
 FX_EXTERN void fx_casedb_checkpoint_info_free(fx_casedb_checkpoint_info *ci);
 
 /** Records that this process resumes running acquisition acq_id from

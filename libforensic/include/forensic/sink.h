@@ -15,6 +15,7 @@ extern "C" {
 #endif
 
 typedef struct fx_sink fx_sink;
+struct fx_source; /* forensic/source.h */
 
 /** What a sink is told when the stream ends. */
 typedef struct fx_sink_summary {
@@ -24,6 +25,11 @@ typedef struct fx_sink_summary {
 	const fx_bad_range *bad;      /**< unreadable ranges, in sectors */
 	size_t nbad;
 	int complete;                 /**< 0 if interrupted or failed */
+	/** 1: the run stopped so that it can be resumed from a checkpoint
+	 *  (interrupted, or its source vanished, in a run that takes
+	 *  checkpoints): a sink leaves its image resumable rather than
+	 *  closed for good (E01: not finalized, every chunk flushed). */
+	int resumable;
 } fx_sink_summary;
 
 /** Operations of a sink; write is called from one thread, in order. */
@@ -233,6 +239,32 @@ FX_EXTERN int fx_e01_check_names(const char *target, const fx_e01_options *opts)
  */
 FX_EXTERN int fx_sink_e01_new(fx_sink **out, const char *target,
 			      const fx_e01_options *opts);
+
+/**
+ * Reopens the E01 set an interrupted acquisition left at target (opts as
+ * that acquisition had them) to go on writing it (docs/resume.md). Its
+ * segments are opened by libforensic, never through a link, each a
+ * regular file with one name (a last one too short to hold a chunk is
+ * removed and created again, O_EXCL, when reached); libewf's resume mode
+ * (LIBEWF_OPEN_WRITE_RESUME) takes them and says where it goes on
+ * writing: *resume_at, the end of the chunks it keeps (those of every
+ * sectors section that has its table). The set must hold opts' media
+ * size and sector size (FX_ECORRUPT otherwise). Nothing is written
+ * before fx_sink_e01_resume_from.
+ */
+FX_EXTERN int fx_sink_e01_resume(fx_sink **out, uint64_t *resume_at,
+				 const char *target, const fx_e01_options *opts);
+
+/**
+ * Where a resumed E01 sink's writes start: offset, a durable checkpoint
+ * at or below its resume point (a chunk boundary). *prefix reads media
+ * [0, offset) as the image stores it (for the pipeline's re-read; free it
+ * before the sink). The writes of [offset, resume point) are compared
+ * with the stored chunks, not written (FX_ECORRUPT naming the first media
+ * byte that differs); writing goes on at the resume point.
+ */
+FX_EXTERN int fx_sink_e01_resume_from(fx_sink *sink, uint64_t offset,
+				      struct fx_source **prefix);
 
 /** Options of the sending end of a remote stream (fx_sink_stream_new). */
 typedef struct fx_stream_options {

@@ -667,6 +667,12 @@ static int read_prefix(pipeline *p, double start)
 		if (!(buf = fx_ring_claim(p->ring)))
 			return FX_ERROR;
 		n = fx_source_pread(p->opts->resume_prefix, buf, len, off);
+		if (n == -EBADMSG) { /* the prefix's own message says why */
+			char why[1024];
+
+			snprintf(why, sizeof(why), "%s", fx_error_last());
+			return fx_error_set(FX_EMISMATCH, "%s", why);
+		}
 		if (n != (int64_t)len)
 			return fx_error_set(FX_EIO,
 					    "cannot re-read the image at byte %llu of the %llu bytes its checkpoint holds (%s)",
@@ -1122,6 +1128,11 @@ static void finish_dest(pipeline *p, dest *d)
 	sum.nbad = whole ? r->nbad : bad_below(r, sum.bytes);
 	sum.sector_size = r->sector_size;
 	sum.complete = run_complete(r) && !d->failed;
+	/* as the caller's records will have it (acquire --resume) */
+	sum.resumable = !sum.complete && !d->failed && p->opts->checkpoint &&
+			p->ndests == 1 && !is_stream(p) &&
+			(r->status == FX_STATUS_INTERRUPTED ||
+			 (r->status == FX_STATUS_FAILED && r->error_code == FX_EGONE));
 	if ((rc = fx_sink_finish(d->sink, &sum)) != 0 && !d->failed)
 		dest_fail(d, rc, fx_error_last(), r->bytes);
 }

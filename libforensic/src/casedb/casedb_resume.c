@@ -200,36 +200,66 @@ static int checkpoint_parse(fx_casedb_checkpoint_info *ci, const char *content,
 	return rc;
 }
 
-int fx_casedb_checkpoint_last(fx_casedb_checkpoint_info **out, fx_casedb *db,
-			      const char *target)
+/* The newest checkpoint for target, of acquisition acq_id (0: any), at
+ * or below max_offset. */
+static int checkpoint_find(fx_casedb_checkpoint_info **out, fx_casedb *db,
+			   const char *target, int64_t acq_id, uint64_t max_offset)
 {
 	fx_casedb_checkpoint_info *ci;
 	fx_stmt *st = NULL;
 	int rc, step, match = 0;
 
-	FX_CHECK_ARG(out);
-	*out = NULL;
-	FX_CHECK_ARG(db);
-	FX_CHECK_ARG(target);
 	if (!(ci = calloc(1, sizeof(*ci))))
 		return fx_error_set(FX_ERROR, "out of memory");
 	rc = fx_store_prepare(&st, db->store, "SELECT time_utc, content FROM "
 			      "audit_log WHERE action = 'acquisition.checkpoint' "
 			      "ORDER BY seq DESC");
 	while (!rc && !match && (step = fx_stmt_step(st)) == FX_STORE_ROW) {
+		free(ci->bad_owned); /* a newer one that did not qualify */
+		ci->bad_owned = NULL;
+		ci->cp.bad = NULL;
+		ci->cp.n_bad = 0;
 		rc = checkpoint_parse(ci, fx_stmt_text(st, 1), target, &match);
+		if (match && ((acq_id && ci->acquisition_id != acq_id) ||
+			      ci->cp.offset > max_offset))
+			match = 0;
 		snprintf(ci->time_utc, sizeof(ci->time_utc), "%s", fx_stmt_text(st, 0));
 	}
 	fx_stmt_free(st);
 	if (!rc && !match)
-		rc = fx_error_set(FX_ENOTFOUND, "case database %s: no checkpoint "
-				  "recorded for %s", db->path, target);
+		rc = max_offset == UINT64_MAX
+		     ? fx_error_set(FX_ENOTFOUND, "case database %s: no checkpoint "
+				    "recorded for %s", db->path, target)
+		     : fx_error_set(FX_ENOTFOUND, "case database %s: no checkpoint "
+				    "recorded for %s at or below byte %llu", db->path,
+				    target, (unsigned long long)max_offset);
 	if (rc) {
 		fx_casedb_checkpoint_info_free(ci);
 		return rc;
 	}
 	*out = ci;
 	return 0;
+}
+
+int fx_casedb_checkpoint_last(fx_casedb_checkpoint_info **out, fx_casedb *db,
+			      const char *target)
+{
+	FX_CHECK_ARG(out);
+	*out = NULL;
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(target);
+	return checkpoint_find(out, db, target, 0, UINT64_MAX);
+}
+
+int fx_casedb_checkpoint_at_most(fx_casedb_checkpoint_info **out, fx_casedb *db,
+				 const char *target, int64_t acq_id,
+				 uint64_t max_offset)
+{
+	FX_CHECK_ARG(out);
+	*out = NULL;
+	FX_CHECK_ARG(db);
+	FX_CHECK_ARG(target);
+	return checkpoint_find(out, db, target, acq_id, max_offset);
 }
 
 void fx_casedb_checkpoint_info_free(fx_casedb_checkpoint_info *ci)

@@ -59,8 +59,10 @@ typedef struct segment {
 	char name[NAME_MAX + 1];     /* last component, in the set's directory */
 	int fd;                      /* -1 while libewf has it closed */
 	unsigned opens;              /* open libbfio handles on it */
+	int taken;                   /* adopted: libewf's open asked for it */
 	dev_t dev;                   /* the inode we created */
 	ino_t ino;
+	int durable;                 /* fdatasync'ed since libewf last had it open */
 } segment;
 
 struct fx_ewf_files {
@@ -74,6 +76,8 @@ struct fx_ewf_files {
 	segment *segs;               /* lock */
 	size_t nsegs, cap;           /* lock */
 	int failure;                 /* lock: first FX_E code, 0 if none */
+	int adopting;                /* lock: libewf's resume open is running */
+	int frozen;                  /* lock: writes refused (nothing appended) */
 	char message[PATH_MAX + 256]; /* lock: its message */
 	fx_ewf_files *next;          /* registry_lock */
 };
@@ -194,6 +198,7 @@ static int io_open(intptr_t *io_handle, int access_flags, libbfio_error_t **erro
 			rc = -1;
 	}
 	if (rc == 1) {
+		s->durable = 0;
 		s->opens++;
 		io->is_open = 1;
 		io->offset = 0;
@@ -267,8 +272,14 @@ static ssize_t io_write(intptr_t *io_handle, const uint8_t *buf, size_t size,
 	seg_io *io = (seg_io *)io_handle;
 	size_t done = 0;
 	ssize_t n;
+	int frozen;
 
 	(void)error;
+	pthread_mutex_lock(&io->set->lock);
+	frozen = io->set->frozen;
+	pthread_mutex_unlock(&io->set->lock);
+	if (frozen)
+		return -1; /* a resume that appends nothing: libewf's close */
 	while (done < size) {
 		n = pwrite(io_fd(io), buf + done, size - done, io->offset + (off_t)done);
 		if (n < 0 && errno == EINTR)
@@ -354,20 +365,21 @@ static int split_path(const char *path, struct stat *dir, const char **last)
 
 /*
  * The registered set that libewf's `name` belongs to: its last component is
- * a set's base + ".xxx"; *last points at it. Fails closed (returns the set
- * with *why set) when the name is not the set's next segment, or when its
- * directory is no longer the one the set was created in (libewf makes the
- * path absolute; a directory renamed or replaced by a link during the run
- * would have libewf write elsewhere). NULL: none of ours.
+ * a set's base + ".xxx"; *last points at it, *index is the segment it
+ * names. Fails closed (returns the set with *why set) when the name is not
+ * the set's next segment (nor, during a resume's open, one it adopted), or
+ * when its directory is no longer the one the set was created in (libewf
+ * makes the path absolute; a directory renamed or replaced by a link during
+ * the run would have libewf write elsewhere). NULL: none of ours.
  */
 static fx_ewf_files *find_set(const char *name, const char **last,
-			      char *why, size_t whylen)
+			      size_t *index, char *why, size_t whylen)
 {
 	char expected[NAME_MAX + 8];
 	struct stat dir;
 	fx_ewf_files *f, *same_base = NULL;
 	int dir_ok;
-	size_t blen;
+	size_t blen, i;
 
 	why[0] = '\0';
 	dir_ok = split_path(name, &dir, last) == 0;
@@ -384,9 +396,15 @@ static fx_ewf_files *find_set(const char *name, const char **last,
 	}
 	if (f) {
 		pthread_mutex_lock(&f->lock);
-		if (fx_ewf_segment_path(expected, sizeof(expected), f->base,
-					f->ext0, (unsigned)f->nsegs) != 0 ||
-		    strcmp(expected, *last) != 0)
+		*index = f->nsegs;
+		for (i = 0; f->adopting && i < f->nsegs; i++)
+			if (strcmp(f->segs[i].name, *last) == 0)
+				*index = i;
+		if (*index == f->nsegs &&
+		    (f->adopting ||
+		     fx_ewf_segment_path(expected, sizeof(expected), f->base,
+					 f->ext0, (unsigned)f->nsegs) != 0 ||
+		     strcmp(expected, *last) != 0))
 			snprintf(why, whylen,
 				 "libewf asked to create %s, which is not the next segment of the set",
 				 name);
@@ -484,14 +502,50 @@ static int sets_registered(void)
 	return any;
 }
 
+/* A handle on segment `index`, which we opened when it was adopted. */
+static int adopted_segment(fx_ewf_files *f, size_t index, seg_io **out)
+{
+	seg_io *io = calloc(1, sizeof(*io));
+
+	if (!io) {
+		set_failure(f, FX_ERROR, "out of memory adding an E01 segment");
+		return -1;
+	}
+	io->set = f;
+	io->index = index;
+	pthread_mutex_lock(&f->lock);
+	f->segs[index].taken = 1;
+	pthread_mutex_unlock(&f->lock);
+	*out = io;
+	return 0;
+}
+
+/* Whether a registered set is in a resume's open (fx_ewf_files_adopt). */
+static int sets_adopting(void)
+{
+	fx_ewf_files *f;
+	int any = 0;
+
+	pthread_mutex_lock(&registry_lock);
+	for (f = registry; f && !any; f = f->next) {
+		pthread_mutex_lock(&f->lock);
+		any = f->adopting;
+		pthread_mutex_unlock(&f->lock);
+	}
+	pthread_mutex_unlock(&registry_lock);
+	return any;
+}
+
 static int append_ours(fx_ewf_files *f, append_fn next, libbfio_pool_t *pool,
 		       int *entry, libbfio_handle_t *given, int access_flags,
-		       const char *last, libbfio_error_t **error)
+		       const char *last, size_t index, libbfio_error_t **error)
 {
 	libbfio_handle_t *ours = NULL;
 	seg_io *io = NULL;
+	size_t n = fx_ewf_files_count(f);
 
-	if (create_segment(f, last, &io) != 0)
+	if (index < n ? adopted_segment(f, index, &io) != 0
+		      : create_segment(f, last, &io) != 0)
 		return -1;
 	if (libbfio_handle_initialize(&ours, (intptr_t *)io, io_free, io_clone,
 				      io_open, io_close, io_read, io_write,
@@ -519,25 +573,34 @@ int libbfio_pool_append_handle(libbfio_pool_t *pool, int *entry,
 	append_fn next = real_append();
 	char name[PATH_MAX + 8] = "", why[2 * PATH_MAX + 200];
 	const char *last = name;
-	size_t size = 0;
+	size_t size = 0, index = 0;
 	fx_ewf_files *f;
+
+	int writing = (access_flags & LIBBFIO_ACCESS_FLAG_WRITE) != 0;
 
 	if (!next)
 		return -1;
-	if (!(access_flags & LIBBFIO_ACCESS_FLAG_WRITE) || !sets_registered())
+	/* a read-only open is ours only during a resume's open, for the
+	 * segments it adopted (libewf may open them to read, then reopen
+	 * them to write) */
+	if (!sets_registered() || (!writing && !sets_adopting()))
 		return next(pool, entry, handle, access_flags, error);
 	/* fail closed: while a set is written, libewf creates nothing itself */
 	if (libbfio_file_get_name_size(handle, &size, NULL) != 1 ||
 	    size > sizeof(name) ||
 	    libbfio_file_get_name(handle, name, sizeof(name), NULL) != 1)
-		return -1;
-	if (!(f = find_set(name, &last, why, sizeof(why))))
+		return writing ? -1 : next(pool, entry, handle, access_flags, error);
+	f = find_set(name, &last, &index, why, sizeof(why));
+	if (!writing && (!f || why[0]))
+		return next(pool, entry, handle, access_flags, error);
+	if (!f)
 		return -1;
 	if (why[0]) {
 		set_failure(f, FX_ERROR, why);
 		return -1;
 	}
-	return append_ours(f, next, pool, entry, handle, access_flags, last, error);
+	return append_ours(f, next, pool, entry, handle, access_flags, last,
+			   index, error);
 }
 
 /* ---- the set ---------------------------------------------------------- */
@@ -621,6 +684,147 @@ void fx_ewf_files_free(fx_ewf_files *f)
 	free(f);
 }
 
+/* ---- a resume: the existing segments -------------------------------- */
+
+/* Opens segment `name` of the set for writing: never through a link, a
+ * regular file with one name (a hard link elsewhere would be written
+ * too), made writable (0644) only through its own descriptor. -1 with
+ * the error set, or 0 and *fd = -1 when there is none. */
+static int adopt_open(fx_ewf_files *f, const char *name, const char *path,
+		      int *fd, struct stat *st)
+{
+	char proc[64];
+	struct stat again;
+	int rfd = openat(f->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	*fd = -1;
+	if (rfd < 0 && errno == ENOENT)
+		return 0;
+	if (rfd < 0)
+		return fx_error_set_errno(errno == ELOOP ? FX_ECORRUPT
+					  : fx_error_from_errno(errno), errno,
+					  "cannot reopen E01 segment %s", path);
+	if (fstat(rfd, st) != 0 || !S_ISREG(st->st_mode) || st->st_nlink != 1) {
+		close(rfd);
+		return fx_error_set(FX_ECORRUPT,
+				    "E01 segment %s is not a regular file with one name; not resuming into it",
+				    path);
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", rfd);
+	if (fchmod(rfd, 0644) == 0)
+		*fd = open(proc, O_RDWR | O_CLOEXEC);
+	close(rfd);
+	if (*fd < 0 || fstat(*fd, &again) != 0 || again.st_ino != st->st_ino ||
+	    again.st_dev != st->st_dev) {
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+		return fx_error_set_errno(FX_EIO, errno,
+					  "cannot reopen E01 segment %s for writing", path);
+	}
+	/* what the killed run left in the page cache goes to storage, and
+	 * the resume reads the segment from there, not from memory */
+	if (fdatasync(*fd) != 0 ||
+	    posix_fadvise(*fd, 0, 0, POSIX_FADV_DONTNEED) != 0) {
+		close(*fd);
+		*fd = -1;
+		return fx_error_set_errno(FX_EIO, errno,
+					  "cannot flush E01 segment %s to storage", path);
+	}
+	return 0;
+}
+
+/* Adds an adopted segment, open, to the table. */
+static int adopt_add(fx_ewf_files *f, const char *path, const char *name,
+		     int fd, const struct stat *st)
+{
+	segment *s;
+
+	if (FX_VEC_RESERVE(f->segs, f->cap, f->nsegs + 1) != 0)
+		return fx_error_set(FX_ERROR, "out of memory");
+	s = &f->segs[f->nsegs++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->path, sizeof(s->path), "%.*s", PATH_MAX - 1, path);
+	snprintf(s->name, sizeof(s->name), "%.*s", NAME_MAX, name);
+	s->fd = fd;
+	s->dev = st->st_dev;
+	s->ino = st->st_ino;
+	return 0;
+}
+
+/* A segment file shorter than its file header and one section descriptor
+ * holds no chunk: the run stopped as it was created. */
+#define EWF_EMPTY_SEGMENT (13 + 76)
+
+int fx_ewf_files_adopt(fx_ewf_files *f, char ***names, size_t *n)
+{
+	char path[PATH_MAX + 8], name[NAME_MAX + 8];
+	struct stat st;
+	size_t i;
+	int fd, rc = 0;
+
+	*names = NULL;
+	*n = 0;
+	for (i = 0; rc == 0 && i < FX_EWF_MAX_SEGMENTS; i++) {
+		if (fx_ewf_segment_path(path, sizeof(path), f->target, f->ext0,
+					(unsigned)i) != 0 ||
+		    fx_ewf_segment_path(name, sizeof(name), f->base, f->ext0,
+					(unsigned)i) != 0)
+			break;
+		if ((rc = adopt_open(f, name, path, &fd, &st)) != 0 || fd < 0)
+			break;
+		if ((uint64_t)st.st_size < EWF_EMPTY_SEGMENT && i > 0) {
+			/* no chunk in it: created again, O_EXCL, when reached */
+			close(fd);
+			if (unlinkat(f->dirfd, name, 0) != 0)
+				rc = fx_error_set_errno(FX_EIO, errno,
+							"cannot remove the empty E01 segment %s",
+							path);
+			break;
+		}
+		rc = adopt_add(f, path, name, fd, &st);
+		if (rc != 0)
+			close(fd);
+	}
+	if (rc == 0 && f->nsegs == 0)
+		rc = fx_error_set(FX_ENOTFOUND, "E01 segment %s.%c01 is missing",
+				  f->target, f->ext0);
+	if (rc == 0 && !(*names = calloc(f->nsegs + 1, sizeof(**names))))
+		rc = fx_error_set(FX_ERROR, "out of memory");
+	for (i = 0; rc == 0 && i < f->nsegs; i++)
+		(*names)[i] = f->segs[i].path;
+	if (rc == 0) {
+		*n = f->nsegs;
+		pthread_mutex_lock(&f->lock);
+		f->adopting = 1;
+		pthread_mutex_unlock(&f->lock);
+	}
+	return rc;
+}
+
+int fx_ewf_files_adopt_end(fx_ewf_files *f)
+{
+	size_t i;
+	int rc = 0;
+
+	pthread_mutex_lock(&f->lock);
+	f->adopting = 0;
+	for (i = 0; i < f->nsegs && rc == 0; i++)
+		if (!f->segs[i].taken)
+			rc = fx_error_set(FX_ERROR,
+					  "libewf opened E01 segment %s itself, not through libforensic; not resuming",
+					  f->segs[i].path);
+	pthread_mutex_unlock(&f->lock);
+	return rc;
+}
+
+void fx_ewf_files_freeze(fx_ewf_files *f)
+{
+	pthread_mutex_lock(&f->lock);
+	f->frozen = 1;
+	pthread_mutex_unlock(&f->lock);
+}
+
 size_t fx_ewf_files_count(fx_ewf_files *f)
 {
 	size_t n;
@@ -660,6 +864,48 @@ size_t fx_ewf_files_writeback(fx_ewf_files *f, size_t from)
 		}
 	}
 	return n ? n - 1 : 0;
+}
+
+/* A segment's descriptor, duplicated (the writer may close its own), or
+ * reopened by name and identity when libewf has it closed; -1 if none
+ * (the failure is recorded). */
+static int sync_fd(fx_ewf_files *f, size_t i, int *skip)
+{
+	segment s;
+	int fd;
+
+	pthread_mutex_lock(&f->lock);
+	s = f->segs[i];
+	fd = s.fd >= 0 ? fcntl(s.fd, F_DUPFD_CLOEXEC, 0) : -1;
+	pthread_mutex_unlock(&f->lock);
+	*skip = s.fd < 0 && s.durable;
+	if (fd >= 0 || *skip)
+		return fd;
+	return reopen(f, &s, O_RDONLY);
+}
+
+int fx_ewf_files_sync(fx_ewf_files *f)
+{
+	size_t i, n = fx_ewf_files_count(f);
+	int fd, skip, rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((fd = sync_fd(f, i, &skip)) < 0) {
+			if (!skip)
+				rc = fx_ewf_files_failure(f);
+			continue;
+		}
+		if (fdatasync(fd) != 0)
+			rc = fx_error_set_errno(fx_error_from_errno(errno), errno,
+						"cannot flush %s to storage",
+						f->segs[i].path);
+		pthread_mutex_lock(&f->lock);
+		if (rc == 0 && f->segs[i].fd < 0)
+			f->segs[i].durable = 1; /* closed, and flushed after */
+		pthread_mutex_unlock(&f->lock);
+		close(fd);
+	}
+	return rc;
 }
 
 int fx_ewf_files_seal(fx_ewf_files *f, fx_image_file **out, size_t *n)

@@ -23,6 +23,26 @@ int fx_ewf_files_new(fx_ewf_files **out, const char *target, char ext0);
 /* Stops the take-over and closes the files (they stay on disk). NULL safe. */
 void fx_ewf_files_free(fx_ewf_files *f);
 
+/*
+ * A resume: opens the set's existing segments, TARGET.E01 on while they
+ * exist (never through a link; each a regular file with one name, made
+ * 0644 through its own descriptor; a last one too short to hold a chunk
+ * is removed, to be created again, O_EXCL, when reached), and lets
+ * libewf's open take them by name until fx_ewf_files_adopt_end. *names
+ * (NULL-terminated, *n of them, paths borrowed from f) is for libewf's
+ * open; free the array only. Call right after fx_ewf_files_new.
+ */
+int fx_ewf_files_adopt(fx_ewf_files *f, char ***names, size_t *n);
+
+/* Ends the adoption: fails (naming it) if libewf opened any segment
+ * without us. */
+int fx_ewf_files_adopt_end(fx_ewf_files *f);
+
+/* From now on every write to the set fails, unrecorded: a resume that
+ * appends nothing closes libewf's handle without it writing (its close
+ * would finalize the set). */
+void fx_ewf_files_freeze(fx_ewf_files *f);
+
 /* Segment files created so far. Any thread. */
 size_t fx_ewf_files_count(fx_ewf_files *f);
 
@@ -37,6 +57,14 @@ int fx_ewf_files_failure(fx_ewf_files *f);
 /* Starts writeback of every segment from index `from` (sync_file_range);
  * returns the index of the last segment seen. Any thread. */
 size_t fx_ewf_files_writeback(fx_ewf_files *f, size_t from);
+
+/*
+ * A checkpoint: fdatasyncs every segment so far (open ones through a
+ * duplicate of their descriptor, closed ones reopened by name and checked
+ * to be the inode created; a closed one already flushed is skipped).
+ * Called while the writer is idle. 0 or a negative FX_E* naming the file.
+ */
+int fx_ewf_files_sync(fx_ewf_files *f);
 
 /*
  * Flushes every segment to storage (fdatasync), makes it read-only (0444)

@@ -23,6 +23,16 @@
  * guards the flusher's requests. libewf is used by the writer thread while
  * it runs and by the sink thread before and after.
  *
+ * Checkpoints and resume (docs/resume.md, E01): sync waits until the
+ * writer has handed libewf every chunk queued and fdatasyncs the
+ * segments; a run stopped so that it can be resumed is not finalized.
+ * fx_sink_e01_resume reopens a set in libewf's resume mode over segments
+ * we open (ewf_files.c); libewf keeps the chunks whose table was written,
+ * up to resume_at. The pipeline's writes from the checkpoint below it up
+ * to resume_at are compared with the stored chunks (read back through
+ * libewf) instead of written; a resume that fails before its first write
+ * closes libewf with writes refused, so that nothing is appended.
+ *
  * The segment files' SHA-256 is not computed here: libewf rewrites each
  * sectors section's descriptor, near the start of the segment, when the
  * section ends, so a segment can only be hashed once it is complete, and
@@ -50,6 +60,7 @@
 #include "ewf/ewf_util.h"
 #include "base/hex.h"
 #include "forensic/types.h"
+#include "forensic/source.h"
 #include "sink/sink_impl.h"
 
 #define SECTORS_PER_CHUNK 64
@@ -90,6 +101,9 @@ struct e01_sink {
 	uint64_t flush_requests;         /* flush_lock: writeback requested so far */
 	int flusher_stop;                /* flush_lock: finish the requests */
 	int flusher_abort;               /* flush_lock: the writer failed */
+	pthread_cond_t written;          /* flush_lock: jobs_written moved */
+	uint64_t jobs_written;           /* flush_lock: jobs handed to libewf */
+	uint64_t jobs_submitted;         /* sink thread */
 	worker workers[MAX_WORKERS];     /* i: worker i of the queue */
 	unsigned nworkers;
 	pthread_t flusher;
@@ -103,6 +117,14 @@ struct e01_sink {
 	size_t nfiles;
 	uint32_t bytes_per_sector;
 	char ext0;                       /* 'E', or 'e' for EWFX segments */
+	/* A resume (fx_sink_e01_resume): libewf goes on writing at
+	 * resume_at; the pipeline's writes of [bytes_in, resume_at) are
+	 * compared with the stored chunks, not written. */
+	uint64_t resume_at;
+	uint64_t media_size;
+	int resumed;                     /* made by fx_sink_e01_resume */
+	int positioned;                  /* sink thread: libewf is at resume_at */
+	uint8_t *stored;                 /* one chunk, read back */
 };
 
 static int one_byte_repeated(const uint8_t *p, size_t n)
@@ -179,7 +201,7 @@ static int compress_job(void *payload, unsigned wi, size_t slot, uint64_t seq)
 static int write_failed(e01_sink *e, uint64_t seq, size_t i,
 			libewf_error_t **error)
 {
-	uint64_t at = seq * JOB_CHUNKS * e->chunk + i * e->chunk;
+	uint64_t at = e->resume_at + seq * JOB_CHUNKS * e->chunk + i * e->chunk;
 	int rc = fx_ewf_files_failure(e->segs);
 	char why[PATH_MAX + 256];
 
@@ -279,6 +301,7 @@ static void flusher_end(e01_sink *e, int abort)
 	else
 		e->flusher_stop = 1;
 	pthread_cond_signal(&e->flush);
+	pthread_cond_broadcast(&e->written); /* a sync waits no more */
 	pthread_mutex_unlock(&e->flush_lock);
 }
 
@@ -293,13 +316,15 @@ static int write_next(void *payload, size_t slot, uint64_t seq)
 		flusher_end(e, 1);
 		return rc;
 	}
+	pthread_mutex_lock(&e->flush_lock);
+	e->jobs_written = seq + 1;
+	pthread_cond_broadcast(&e->written);
 	if (e->out_since_flush >= WRITEBACK_STEP) {
 		e->out_since_flush = 0;
-		pthread_mutex_lock(&e->flush_lock);
 		e->flush_requests++;
 		pthread_cond_signal(&e->flush);
-		pthread_mutex_unlock(&e->flush_lock);
 	}
+	pthread_mutex_unlock(&e->flush_lock);
 	return 0;
 }
 
@@ -308,6 +333,74 @@ static void submit(e01_sink *e)
 {
 	fx_jobq_submit(e->q);
 	e->filling = NULL;
+	e->jobs_submitted++;
+}
+
+/* Reads media [off, off + len) of a resumed image as libewf stored it.
+ * Reads happen before the first write (the prefix, then the compared
+ * span), so the handle is not shared with the writer thread. */
+static int read_stored(e01_sink *e, uint8_t *buf, size_t len, uint64_t off)
+{
+	libewf_error_t *error = NULL;
+	ssize_t n = libewf_handle_read_random(e->handle, buf, len, (off64_t)off,
+					      &error);
+	uint32_t bad = 0;
+
+	/* libewf returns a chunk that fails its checksum (zero-filled) and
+	 * only counts it: any is a stored chunk that is not what was written */
+	if (n == (ssize_t)len &&
+	    libewf_handle_get_number_of_checksum_errors(e->handle, &bad, NULL) == 1 &&
+	    bad == 0)
+		return 0;
+	return fx_ewf_error(FX_EMISMATCH, &error,
+			    "E01 image %s.%c01 cannot be read back at media bytes %llu..%llu (%zd of %zu bytes read, %u chunk(s) failing their checksum): the image is not what was recorded; nothing was appended",
+			    e->target, e->ext0, (unsigned long long)off,
+			    (unsigned long long)(off + len), n, len, bad);
+}
+
+/* The span of a resume between the checkpoint and libewf's resume point:
+ * the source's bytes, read again, must be the stored ones. */
+static int compare_stored(e01_sink *e, const uint8_t **data, size_t *len)
+{
+	size_t n, i, step;
+	int rc;
+
+	n = e->resume_at - e->bytes_in < *len ? (size_t)(e->resume_at - e->bytes_in) : *len;
+	for (i = 0; i < n; i += step) {
+		step = n - i < e->chunk ? n - i : e->chunk;
+		if ((rc = read_stored(e, e->stored, step, e->bytes_in + i)) != 0)
+			return rc;
+		if (memcmp(e->stored, *data + i, step) != 0) {
+			size_t k = 0;
+
+			while (e->stored[k] == (*data)[i + k])
+				k++;
+			return fx_error_set(FX_EMISMATCH,
+					    "E01 image %s.%c01 stores media byte %llu as 0x%02x, but the source read again has 0x%02x: the image is not what was recorded; nothing was appended",
+					    e->target, e->ext0,
+					    (unsigned long long)(e->bytes_in + i + k),
+					    e->stored[k], (*data)[i + k]);
+		}
+	}
+	e->bytes_in += n;
+	*data += n;
+	*len -= n;
+	return 0;
+}
+
+/* Before a resumed image's first write: libewf's offset back at its
+ * resume point (reading the stored chunks moved it). */
+static int position(e01_sink *e)
+{
+	libewf_error_t *error = NULL;
+
+	e->positioned = 1;
+	if (!e->resumed ||
+	    libewf_handle_seek_offset(e->handle, (off64_t)e->resume_at, SEEK_SET,
+				      &error) == (off64_t)e->resume_at)
+		return 0;
+	return fx_ewf_error(FX_EIO, &error, "cannot resume E01 image %s.%c01 at media byte %llu",
+			    e->target, e->ext0, (unsigned long long)e->resume_at);
 }
 
 static int e01_write(void *payload, const uint8_t *data, size_t len)
@@ -318,6 +411,10 @@ static int e01_write(void *payload, const uint8_t *data, size_t len)
 	job *j;
 	int rc;
 
+	if (e->bytes_in < e->resume_at && (rc = compare_stored(e, &data, &len)) != 0)
+		return rc;
+	if (len && !e->positioned && (rc = position(e)) != 0)
+		return rc;
 	while (len) {
 		if (!e->filling) {
 			if ((rc = fx_jobq_claim(e->q, &slot, &seq)) != 0)
@@ -336,6 +433,40 @@ static int e01_write(void *payload, const uint8_t *data, size_t len)
 			submit(e);
 	}
 	return fx_jobq_error(e->q);
+}
+
+/*
+ * A checkpoint (fx_sink_ops.sync, on the sink thread): the job being
+ * filled is queued as it is (the checkpoint is at a chunk boundary, so
+ * every chunk but the media's last stays whole), the writer is waited
+ * for until libewf holds every chunk given so far, and every segment
+ * file is fdatasync'ed. libewf's buffers are not ours to flush: it
+ * writes each chunk through to its file when it is handed over, so the
+ * files then hold all of it (the open sectors section has no table yet:
+ * a resume reads it with libewf's resume mode, see docs/resume.md).
+ */
+static int e01_sync(void *payload)
+{
+	e01_sink *e = payload;
+	int rc;
+
+	if (e->resumed && !e->positioned)
+		return 0; /* nothing written yet: the set was flushed at the resume */
+	if (e->bytes_in % e->chunk)
+		return fx_error_set(FX_ERROR,
+				    "a checkpoint at media byte %llu is not at an E01 chunk boundary (%zu bytes)",
+				    (unsigned long long)e->bytes_in, e->chunk);
+	if (e->filling && e->filling->len)
+		submit(e);
+	pthread_mutex_lock(&e->flush_lock);
+	while (!e->flusher_abort && e->jobs_written < e->jobs_submitted)
+		pthread_cond_wait(&e->written, &e->flush_lock);
+	pthread_mutex_unlock(&e->flush_lock);
+	if ((rc = fx_jobq_error(e->q)) != 0)
+		return rc;
+	if ((rc = fx_ewf_files_failure(e->segs)) != 0)
+		return rc;
+	return fx_ewf_files_sync(e->segs);
 }
 
 /* Every submitted job is compressed and written (unless the writer
@@ -357,7 +488,10 @@ static int store_metadata(e01_sink *e, const fx_sink_summary *sum)
 	uint8_t md5[16], sha1[20];
 	size_t i;
 
-	if (sum->complete && sum->digests) {
+	/* libewf 20140813 refuses hashes on a handle opened in its resume
+	 * mode ("md5 hash cannot be changed"): a resumed set carries none
+	 * (docs/resume.md); the record and TARGET.sha256 do */
+	if (sum->complete && sum->digests && !e->resumed) {
 		if (sum->digests->md5[0] && !fx_hex_decode(md5, 16, sum->digests->md5) &&
 		    libewf_handle_set_md5_hash(e->handle, md5, 16, &error) != 1)
 			return fx_ewf_error(FX_ERROR, &error, "cannot store MD5 in %s.%c01",
@@ -410,12 +544,55 @@ static int finish_failed(e01_sink *e, int code)
 	return fx_error_set(code, "%s", why);
 }
 
+/*
+ * A run stopped so that it can be resumed: the set is not finalized (a
+ * finalized set ends with its "done" section, after which libewf's resume
+ * mode cannot go on in the same segment), every chunk handed over is
+ * flushed, and libewf's handle is closed with writes refused (its close
+ * would finalize). acquire --resume reopens it (fx_sink_e01_resume).
+ */
+static int finish_resumable(e01_sink *e)
+{
+	int rc;
+
+	if (e->filling && e->filling->len)
+		submit(e);
+	stop_threads(e);
+	if ((rc = fx_jobq_error(e->q)) == 0 &&
+	    (rc = fx_ewf_files_failure(e->segs)) == 0)
+		rc = fx_ewf_files_sync(e->segs);
+	fx_ewf_files_freeze(e->segs);
+	libewf_handle_close(e->handle, NULL);
+	libewf_handle_free(&e->handle, NULL);
+	if (rc != 0) {
+		char why[PATH_MAX + 512];
+
+		snprintf(why, sizeof(why), "%s", fx_error_last());
+		collect_files(e);
+		return fx_error_set(rc, "%s", why);
+	}
+	return collect_files(e);
+}
+
 static int e01_finish(void *payload, const fx_sink_summary *sum)
 {
 	e01_sink *e = payload;
 	libewf_error_t *error = NULL;
 	int rc;
 
+	if (e->resumed && !e->positioned && !sum->complete) {
+		/* a resume that failed before its first write appends nothing:
+		 * the set stays as the checkpoint left it */
+		stop_threads(e);
+		fx_ewf_files_freeze(e->segs);
+		libewf_handle_close(e->handle, NULL);
+		libewf_handle_free(&e->handle, NULL);
+		return collect_files(e);
+	}
+	if (!e->positioned && (rc = position(e)) != 0)
+		return finish_failed(e, rc);
+	if (!sum->complete && sum->resumable)
+		return finish_resumable(e);
 	if (e->filling && e->filling->len)
 		submit(e);
 	stop_threads(e);
@@ -457,6 +634,8 @@ static void e01_close(void *payload)
 		return;
 	stop_threads(e);
 	fx_jobq_free(e->q);
+	if (e->segs && e->resumed && !e->positioned)
+		fx_ewf_files_freeze(e->segs); /* nothing appended: see finish */
 	if (e->handle) {
 		libewf_handle_close(e->handle, NULL);
 		libewf_handle_free(&e->handle, NULL);
@@ -470,8 +649,10 @@ static void e01_close(void *payload)
 		free(e->workers[i].level_buf);
 	free(e->jobs);
 	free(e->files);
+	free(e->stored);
 	pthread_mutex_destroy(&e->flush_lock);
 	pthread_cond_destroy(&e->flush);
+	pthread_cond_destroy(&e->written);
 	free(e);
 }
 
@@ -788,19 +969,19 @@ int fx_e01_options_check(const fx_e01_options *o)
 	return 0;
 }
 
-int fx_sink_e01_new(fx_sink **out, const char *target, const fx_e01_options *o)
+static const fx_sink_ops e01_ops = { FX_SINK_OPS_VERSION, e01_write, e01_finish,
+				     e01_close, e01_files, e01_held, e01_sync };
+
+/* The sink's state and workers, before any file is touched. */
+static int e01_alloc(e01_sink **out, const char *target, const fx_e01_options *o,
+		     uint64_t *segment)
 {
-	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, e01_write,
-					 e01_finish, e01_close, e01_files, e01_held, NULL };
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads;
-	uint64_t segment = 0;
 	e01_sink *e;
 	int rc;
 
-	FX_CHECK_ARG(out);
 	*out = NULL;
-	FX_CHECK_ARG(target);
 	if ((rc = fx_e01_options_check(o)) != 0)
 		return rc;
 	threads = o->threads ? o->threads : cores > 0 ? (unsigned)cores : 1;
@@ -808,21 +989,175 @@ int fx_sink_e01_new(fx_sink **out, const char *target, const fx_e01_options *o)
 		return fx_error_set(FX_ERROR, "out of memory");
 	pthread_mutex_init(&e->flush_lock, NULL);
 	pthread_cond_init(&e->flush, NULL);
+	pthread_cond_init(&e->written, NULL);
 	snprintf(e->target, sizeof(e->target), "%s", target);
 	e->chunk = (size_t)SECTORS_PER_CHUNK * (o->bytes_per_sector ? o->bytes_per_sector : 512);
 	if (threads > MAX_WORKERS) /* all cores of a bigger machine */
 		threads = MAX_WORKERS;
 	e->bytes_per_sector = o->bytes_per_sector ? o->bytes_per_sector : 512;
+	e->media_size = o->media_size;
+	*out = e;
 	if ((rc = parse_mode(&e->mode, o->compression)) != 0 ||
 	    (rc = first_letter(&e->ext0, o->ewf_format)) != 0 ||
-	    (rc = segment_size(&segment, o)) != 0 || (rc = check_media(o)) != 0 ||
+	    (rc = segment_size(segment, o)) != 0 || (rc = check_media(o)) != 0)
+		return rc;
+	return alloc_workers(e, threads);
+}
+
+int fx_sink_e01_new(fx_sink **out, const char *target, const fx_e01_options *o)
+{
+	uint64_t segment = 0;
+	e01_sink *e = NULL;
+	int rc;
+
+	FX_CHECK_ARG(out);
+	*out = NULL;
+	FX_CHECK_ARG(target);
+	if ((rc = e01_alloc(&e, target, o, &segment)) != 0 ||
 	    (rc = fx_e01_check_names(target, o)) != 0 ||
-	    (rc = alloc_workers(e, threads)) != 0 ||
 	    (rc = open_handle(e)) != 0 || (rc = configure(e, o, segment)) != 0 ||
 	    (rc = start_threads(e)) != 0 ||
-	    (rc = fx_sink_new_custom(out, &ops, e)) != 0) {
+	    (rc = fx_sink_new_custom(out, &e01_ops, e)) != 0) {
 		e01_close(e);
 		return rc;
 	}
 	return 0;
+}
+
+/* ---- a resume ---------------------------------------------------------- */
+
+/* The reopened set must hold the media the acquisition recorded. */
+static int check_resumed(e01_sink *e, uint64_t at)
+{
+	libewf_error_t *error = NULL;
+	size64_t media = 0;
+	uint32_t bps = 0, spc = 0;
+
+	if (libewf_handle_get_media_size(e->handle, &media, &error) != 1 ||
+	    libewf_handle_get_bytes_per_sector(e->handle, &bps, &error) != 1 ||
+	    libewf_handle_get_sectors_per_chunk(e->handle, &spc, &error) != 1)
+		return fx_ewf_error(FX_ECORRUPT, &error, "cannot read the media values of E01 image %s.%c01",
+				    e->target, e->ext0);
+	if (media != e->media_size || bps != e->bytes_per_sector || spc != SECTORS_PER_CHUNK)
+		return fx_error_set(FX_ECORRUPT,
+				    "E01 image %s.%c01 holds %llu bytes of media in %u-byte sectors, %u per chunk, but the acquisition recorded %llu bytes in %u-byte sectors, %u per chunk: it is not the image recorded",
+				    e->target, e->ext0, (unsigned long long)media, bps, spc,
+				    (unsigned long long)e->media_size, e->bytes_per_sector,
+				    SECTORS_PER_CHUNK);
+	if (at % e->chunk || at > e->media_size)
+		return fx_error_set(FX_ECORRUPT,
+				    "libewf resumes E01 image %s.%c01 at media byte %llu, which is not a chunk boundary of its %llu bytes",
+				    e->target, e->ext0, (unsigned long long)at,
+				    (unsigned long long)e->media_size);
+	return 0;
+}
+
+/* Opens the existing set through our own files (ewf_files.c) in libewf's
+ * resume mode, and asks where it goes on writing. */
+static int open_resume(e01_sink *e, uint64_t *resume_at)
+{
+	libewf_error_t *error = NULL;
+	char **names = NULL;
+	off64_t at = 0;
+	size_t n = 0;
+	int rc, opened;
+
+	e->resumed = 1;
+	if ((rc = fx_ewf_files_new(&e->segs, e->target, e->ext0)) != 0 ||
+	    (rc = fx_ewf_files_adopt(e->segs, &names, &n)) != 0)
+		return rc;
+	if (libewf_handle_initialize(&e->handle, &error) != 1) {
+		free(names);
+		return fx_ewf_error(FX_ERROR, &error, "cannot set up libewf");
+	}
+	opened = libewf_handle_open(e->handle, names, (int)n,
+				    LIBEWF_OPEN_WRITE_RESUME | LIBEWF_ACCESS_FLAG_READ,
+				    &error) == 1;
+	free(names);
+	rc = fx_ewf_files_adopt_end(e->segs);
+	if (!opened) {
+		if (rc == 0 && (rc = fx_ewf_files_failure(e->segs)) == 0)
+			rc = fx_ewf_error(FX_ECORRUPT, &error,
+					  "libewf cannot resume E01 image %s.%c01",
+					  e->target, e->ext0);
+		else
+			libewf_error_free(&error);
+		return rc;
+	}
+	if (rc != 0)
+		return rc;
+	if (libewf_handle_get_offset(e->handle, &at, &error) != 1 || at < 0)
+		return fx_ewf_error(FX_ECORRUPT, &error, "libewf gives no resume point for E01 image %s.%c01",
+				    e->target, e->ext0);
+	if ((rc = check_resumed(e, (uint64_t)at)) != 0)
+		return rc;
+	e->first_write_checked = 1; /* the set is ours from its first segment */
+	*resume_at = e->resume_at = (uint64_t)at;
+	return 0;
+}
+
+int fx_sink_e01_resume(fx_sink **out, uint64_t *resume_at, const char *target,
+		       const fx_e01_options *o)
+{
+	uint64_t segment = 0;
+	e01_sink *e = NULL;
+	int rc;
+
+	FX_CHECK_ARG(out);
+	*out = NULL;
+	FX_CHECK_ARG(resume_at);
+	*resume_at = 0;
+	FX_CHECK_ARG(target);
+	if ((rc = e01_alloc(&e, target, o, &segment)) != 0 ||
+	    (rc = open_resume(e, resume_at)) != 0 ||
+	    (rc = start_threads(e)) != 0 ||
+	    (rc = fx_sink_new_custom(out, &e01_ops, e)) != 0) {
+		e01_close(e);
+		*resume_at = 0;
+		return rc;
+	}
+	return 0;
+}
+
+/* The prefix source: the resumed image as stored. */
+static int64_t prefix_pread(void *payload, void *buf, size_t len, uint64_t off)
+{
+	e01_sink *e = payload;
+
+	if (off >= e->bytes_in)
+		return 0;
+	if (len > e->bytes_in - off)
+		len = (size_t)(e->bytes_in - off);
+	/* a chunk that cannot be read back is evidence, not an accident */
+	return read_stored(e, buf, len, off) == 0 ? (int64_t)len : -EBADMSG;
+}
+
+static void prefix_close(void *payload)
+{
+	(void)payload; /* the sink owns its state */
+}
+
+int fx_sink_e01_resume_from(fx_sink *sink, uint64_t offset, struct fx_source **prefix)
+{
+	static const fx_source_ops ops = { FX_SOURCE_OPS_VERSION, prefix_pread,
+					   prefix_close };
+	e01_sink *e;
+
+	FX_CHECK_ARG(prefix);
+	*prefix = NULL;
+	FX_CHECK_ARG(sink);
+	if (sink->ops.write != e01_write)
+		return fx_error_set(FX_EUSAGE, "fx_sink_e01_resume_from: not a resumed E01 sink");
+	e = sink->payload;
+	if (e->positioned || e->bytes_in || offset > e->resume_at ||
+	    offset % e->chunk)
+		return fx_error_set(FX_EUSAGE,
+				    "fx_sink_e01_resume_from: offset %llu is not a chunk boundary at or below the resume point %llu, or writing began",
+				    (unsigned long long)offset,
+				    (unsigned long long)e->resume_at);
+	if (!e->stored && !(e->stored = malloc(e->chunk)))
+		return fx_error_set(FX_ERROR, "out of memory");
+	e->bytes_in = offset;
+	return fx_source_new_custom(prefix, &ops, e, offset, e->bytes_per_sector,
+				    e->target);
 }

@@ -391,10 +391,8 @@ static int interrupted_record(fx_verify_ctx *c, const char *path)
 			 (unsigned long long)a->result.bytes,
 			 (unsigned long long)a->rec.evidence.source.size);
 	fx_verify_findf(c->r, FX_FIND_RECORD, FX_VERDICT_ERROR, FX_REF_CASEDB, NULL,
-			"interrupted acquisition: acquisition %lld %s (%s) and recorded no checkpoint to resume from%s: the image is incomplete; acquire it anew",
-			(long long)a->id, got, a->status_note ? a->status_note : "interrupted",
-			a->rec.format && strcmp(a->rec.format, "e01") == 0
-			? " (an E01 acquisition takes none)" : "");
+			"interrupted acquisition: acquisition %lld %s (%s) and recorded no checkpoint to resume from: the image is incomplete; acquire it anew",
+			(long long)a->id, got, a->status_note ? a->status_note : "interrupted");
 	return 0;
 }
 
