@@ -345,6 +345,26 @@ test_e01_signalled() {
 	e01_resumed "$newest"
 }
 
+# e01 vanished: every read past 40 MiB fails with ENXIO during an E01
+# run: exit 4, resumable at the bytes acquired; the source comes back and
+# the resume completes the set.
+test_e01_vanished() {
+	local bytes rc=0 newest
+	setup vanish-e01 --vanish-at $((40 * MIB))
+	"$FX_ACQUIRE" -q --json "${E01_ARGS[@]}" "$SRC" "$T" >"$DIR/v.json" 2>"$FX_ERR" || rc=$?
+	assert_eq 4 "$rc" "E01 vanished: exit code"
+	bytes=$(json_get "$DIR/v.json" .bytes)
+	assert_eq $((40 * MIB)) "$bytes" "E01 vanished: the bytes before the vanishing point"
+	assert_contains "$(json_get "$DIR/v.json" .error)" "vanished at byte $((40 * MIB))" "E01 vanished: --json error"
+	newest=$(last_checkpoint)
+	assert_eq "$bytes" "$newest" "E01 vanished: the last checkpoint is at the bytes acquired"
+	verify_says_resumable e01 "$newest"
+	faultyfs_unmount "$DIR/mnt" "$FS_PID"
+	mount_source "$DIR" "$SAMPLE"
+	assert_exit 0 "$FX_ACQUIRE" --resume --json "$T"
+	e01_resumed "$newest"
+}
+
 # A byte of a kept E01 segment changed after the kill: the resume refuses
 # (exit 1), appends nothing and records the acquisition failed; a
 # completed E01 acquisition has nothing to resume.
@@ -532,6 +552,8 @@ main() {
 	run_part "SIGKILL at 30%, E01" test_e01_killed 30
 	run_part "SIGKILL at 70%, E01" test_e01_killed 70
 	run_part "SIGINT, E01" test_e01_signalled INT 130
+	run_part "SIGTERM, E01" test_e01_signalled TERM 143
+	run_part "vanished source, E01" test_e01_vanished
 	run_part "E01: a changed segment is refused" test_e01_changed
 	run_part "E01 killed before a checkpoint" test_e01_no_checkpoint
 	run_part "another source" test_other_source
