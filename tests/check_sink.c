@@ -48,6 +48,7 @@
 #include "sink/export_disk.h" /* the export's writer: private */
 #include "sink/sink_impl.h" /* fx_sink_write: the pipeline's, private */
 #include "sink/wqueue.h" /* queued writes: private */
+#include "acquire/place.h" /* thread placement: private */
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include "source/stream_frame.h" /* the stream's sizes */
@@ -941,6 +942,47 @@ static long long seek_to(int fd, long long off, int whence)
 	return r < 0 ? -1 : (long long)r;
 }
 
+/* Thread placement (issue 15): a split raw sink says it SHA-256s every
+ * byte, a single file or an .iso does not (its SHA-256 is the media's);
+ * MD5 gets a core of its own only while the rest of the hashing fits on
+ * the other cores; each hash's probe measures something. */
+START_TEST(test_md5_placement)
+{
+	const char *dir = fxt_tmpdir("sink-place");
+	fx_raw_options o = FX_RAW_OPTIONS_INIT;
+	char target[4200];
+	fx_sink *sink;
+	unsigned alg;
+
+	ck_assert_ptr_nonnull(dir);
+	snprintf(target, sizeof(target), "%s/img", dir);
+	ck_assert_int_eq(fx_sink_raw_open(&sink, target, &o), 0);
+	ck_assert_uint_eq(fx_sink_hash_algs(sink), 0);
+	fx_sink_free(sink);
+	o.segment_size = 4 * MIB;
+	ck_assert_int_eq(fx_sink_raw_open(&sink, target, &o), 0);
+	ck_assert_uint_eq(fx_sink_hash_algs(sink), FX_HASH_SHA256);
+	fx_sink_free(sink);
+
+	/* SHA-NI: SHA-1 + SHA-256 cost 0.82 of MD5, plus a segment hash 1.25 */
+	ck_assert_int_eq(fx_place_pin_md5(1.0, 0.82, 2), 1);
+	ck_assert_int_eq(fx_place_pin_md5(1.0, 1.0, 2), 1);
+	ck_assert_int_eq(fx_place_pin_md5(1.0, 1.25, 2), 0);
+	ck_assert_int_eq(fx_place_pin_md5(1.0, 1.25, 3), 1);
+	/* no SHA-NI: SHA-256 alone costs more than MD5 */
+	ck_assert_int_eq(fx_place_pin_md5(1.0, 2.1, 2), 0);
+	ck_assert_int_eq(fx_place_pin_md5(1.0, 0.5, 1), 0);
+	ck_assert_int_eq(fx_place_pin_md5(0, 0.5, 2), 0);
+	for (alg = FX_HASH_MD5; alg <= FX_HASH_SHA256; alg <<= 1) {
+		double t = fx_place_probe(alg);
+
+		ck_assert(t > 0);
+		ck_assert(t < 5.0);
+	}
+	ck_assert(fx_place_probe(0) == 0);
+}
+END_TEST
+
 /* --sparse: zero runs of at least 64 KiB on 4 KiB boundaries are holes,
  * shorter ones written; the file reads back the stream byte for byte, its
  * size set even when it ends in a hole; its allocated size is measured
@@ -1615,6 +1657,7 @@ static Suite *sink_suite(void)
 	tcase_add_test(tc, test_raw_queued_enospc);
 	tcase_add_test(rules, test_raw_segment_minimum);
 	tcase_add_test(rules, test_raw_sparse);
+	tcase_add_test(rules, test_md5_placement);
 	tcase_add_test(rules, test_raw_iso_and_options);
 	tcase_add_test(rules, test_e01_segment_limits);
 	tcase_add_test(rules, test_e01_options_check);

@@ -230,10 +230,14 @@ warm_cache() {
 
 # ---- measuring -----------------------------------------------------------
 
+# Directories outside $OUT a section's runs write into (a copy's), removed
+# and made anew with $OUT, outside the timing.
+EXTRA_OUT=()
+
 clean_out() {
-	rm -rf "$OUT"
+	rm -rf "$OUT" ${EXTRA_OUT[@]+"${EXTRA_OUT[@]}"}
 	sync # the previous run's writeback must not land in the next timing
-	mkdir -p "$OUT"
+	mkdir -p "$OUT" ${EXTRA_OUT[@]+"${EXTRA_OUT[@]}"}
 }
 
 # bench_tool LABEL CMD...: runs CMD $BENCH_RUNS times (outputs removed
@@ -426,11 +430,14 @@ limits_copies() {
 	warm_cache
 	t_dd2=$(median_out "$BENCH_RUNS" dd_write_s "$FX_BENCH_DEST" "$FX_BENCH_DEST2")
 	lim=$(max_of "$T_MD5" "$t_dd2")
-	mkdir -p "$FX_BENCH_DEST2"
 	bench_tool "$one" "$FX_BIN/acquire" --format raw --no-verify -q "$IMG" "$OUT/a"
-	# shellcheck disable=SC2016 # expanded by that sh, from its arguments
-	bench_tool "$two" sh -c 'rm -rf "$3" && mkdir -p "$3" && "$1" --format raw --no-verify -q "$2" "$4" --copy "$3/b"; rc=$?; rm -rf "$3"; exit $rc' \
-		copies "$FX_BIN/acquire" "$IMG" "$FX_BENCH_DEST2/out-copy" "$OUT/a"
+	# the copy's directory is emptied (and synced) before each run, not
+	# inside its timing: removing the last run's 1 GiB copy is not the run's
+	EXTRA_OUT=("$FX_BENCH_DEST2/out-copy")
+	bench_tool "$two" "$FX_BIN/acquire" --format raw --no-verify -q "$IMG" "$OUT/a" \
+		--copy "$FX_BENCH_DEST2/out-copy/b"
+	EXTRA_OUT=()
+	rm -rf "$FX_BENCH_DEST2/out-copy"
 	bench_note "limits, copies: two dd oflag=direct at once ($FX_BENCH_DEST, $FX_BENCH_DEST2) $t_dd2 s;" \
 		"limit of the slower destination $lim s"
 	bench_summary "limits copies: TARGET + --copy ${SECS[$two]} s = $(frac "$lim" "${SECS[$two]}")% of the" \

@@ -58,6 +58,7 @@
 #include "base/vec.h"
 #include "forensic/acquire.h"
 #include "hash/hasher.h"
+#include "acquire/place.h"
 #include "acquire/readq.h"
 #include "conc/ring.h"
 #include "sink/sink_impl.h"
@@ -783,33 +784,55 @@ static int read_all(pipeline *p, double start)
  * With fewer cores than pipeline threads, the scheduler time-shares MD5's
  * core with the other hashers, and MD5, which cannot be split, sets the
  * pace. So MD5 gets a core of its own and every other pipeline thread
- * (the reader included) the rest. Threads started before the run (E01
- * compression workers, a device's readers) keep floating; a raw sink's
- * writers, started by its destination thread at its first buffer, inherit
- * the rest. Nothing is pinned when there are enough cores, or only one.
- * Returns whether the caller's affinity was changed (restored by the
- * caller).
+ * (the reader included) the rest -- when the rest of the hashing fits on
+ * the other cores (acquire/place.c: each hash's cost measured on this
+ * CPU before the run, a sink's own hashing counted). Threads started
+ * before the run (E01 compression workers, a device's readers) keep
+ * floating; a raw sink's writers, started by its destination thread at
+ * its first buffer, inherit the rest. Nothing is pinned when there are
+ * enough cores, or only one. Returns whether the caller's affinity was
+ * changed (restored by the caller).
  *
- * Measured (issue 15), 2 cores, 1 GiB mixed image from the page cache,
- * all three hashes, raw to ext4. Before writes were queued, with the
- * machine otherwise nearly idle: 1.60 s pinned against 1.75 s unpinned
- * (medians of 5 alternating runs). With writes queued the machine was
- * shared and loaded (load average 5-9): to disk 3.71 s pinned against
- * 2.92 s unpinned, to tmpfs 3.61 s against 3.34 s, runs spread over
- * 2.5-5.4 s (medians of 7), which decides nothing. The other hashers and
- * the reader are CPU-bound whether or not the sink waits for its writes,
- * so MD5 still loses its core to them when it floats: pinning is kept
- * until tests/bench/bench.sh on an idle machine says otherwise.
+ * Measured (issue 15), 2 cores (SHA-NI: SHA-1 and SHA-256 together cost
+ * 0.82 of MD5 by the probes), 1 GiB mixed image from the page cache, all
+ * three hashes, idle machine, runs alternating pinned and unpinned:
+ * - raw to ext4 1.51-1.60 s pinned against 1.62-1.67 s unpinned, to tmpfs
+ *   1.66-1.71 s against 1.75-1.85 s (5 pairs each): pinned (the rest is
+ *   0.82 + 0.15 of MD5);
+ * - split raw, 4 segments, each SHA-256'd by the sink: to ext4 2.04-2.08 s
+ *   pinned against 1.90-1.96 s, to tmpfs 2.31-2.34 s against 1.98-2.16 s,
+ *   with 160% of the two cores busy pinned and 180-189% unpinned: not
+ *   pinned (0.82 + 0.43 + 0.15);
+ * - raw with one --copy on ext4: 2.09-2.29 s pinned against 1.85-1.96 s
+ *   (4 pairs): not pinned (0.82 + 2 x 0.15);
+ * - E01 fast to tmpfs: 2.19-2.30 s pinned against 2.26-2.32 s (3 pairs):
+ *   pinned (its compression workers float anyway).
  */
 static int place_threads(pipeline *p, cpu_set_t *saved)
 {
 	cpu_set_t all, rest, one;
+	double md5, others = 0;
 	int cpu, last = -1;
-	unsigned i;
+	unsigned i, alg;
 
 	if (pthread_getaffinity_np(pthread_self(), sizeof(all), &all) != 0 ||
 	    CPU_COUNT(&all) < 2 || (unsigned)CPU_COUNT(&all) > p->nconsumers ||
 	    !(p->opts->hash_algs & FX_HASH_MD5) || p->nconsumers < 2)
+		return 0;
+	md5 = fx_place_probe(FX_HASH_MD5);
+	for (i = 0; i < p->nconsumers; i++) {
+		const consumer *c = &p->consumers[i];
+
+		if ((c->run == hash_main && c->alg != FX_HASH_MD5) || c->run == window_main)
+			others += fx_place_probe(c->alg);
+		else if (c->run == sink_main) {
+			others += FX_PLACE_DEST_COST * md5;
+			for (alg = FX_HASH_MD5; alg <= FX_HASH_SHA256; alg <<= 1)
+				if (fx_sink_hash_algs(c->d->sink) & alg)
+					others += fx_place_probe(alg);
+		}
+	}
+	if (!fx_place_pin_md5(md5, others, (unsigned)CPU_COUNT(&all)))
 		return 0;
 	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
 		if (CPU_ISSET(cpu, &all))

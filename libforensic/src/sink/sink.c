@@ -45,6 +45,16 @@ void fx_sink_set_queue(fx_sink *sink, const fx_sink_queue_ops *queue)
 	sink->queue = queue;
 }
 
+void fx_sink_set_hash_algs(fx_sink *sink, unsigned algs)
+{
+	sink->hash_algs = algs;
+}
+
+unsigned fx_sink_hash_algs(const fx_sink *sink)
+{
+	return sink->hash_algs;
+}
+
 void fx_sink_submit(fx_sink *sink, const uint8_t *data, size_t len,
 		    uint64_t tag, fx_sink_done_fn done, void *done_payload)
 {

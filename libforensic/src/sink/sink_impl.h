@@ -24,11 +24,18 @@ struct fx_sink {
 	fx_sink_ops ops;
 	const fx_sink_queue_ops *queue; /* NULL: writes are synchronous */
 	void *payload;
+	/* FX_HASH_* the sink computes over every byte it writes (a split raw
+	 * image's per-segment SHA-256): CPU work the pipeline's placement of
+	 * threads counts (acquire/place.c) */
+	unsigned hash_algs;
 };
 
 /* Gives a sink queued writes (its implementation, after
  * fx_sink_new_custom). */
 void fx_sink_set_queue(fx_sink *sink, const fx_sink_queue_ops *queue);
+/* What a sink hashes of every byte it writes (fx_sink.hash_algs). */
+void fx_sink_set_hash_algs(fx_sink *sink, unsigned algs);
+unsigned fx_sink_hash_algs(const fx_sink *sink);
 
 /* The pipeline's writes (its destination threads): len bytes of data
  * (0: none, a marker that keeps its place) are written, then done(tag,

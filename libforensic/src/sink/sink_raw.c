@@ -547,8 +547,10 @@ int fx_sink_raw_open(fx_sink **out, const char *target,
 	if ((rc = fx_sink_new_custom(out, r->sparse ? &raw_sparse_ops : &raw_ops,
 				     r)) != 0)
 		raw_close(r);
-	else
+	else {
 		fx_sink_set_queue(*out, &raw_queue_ops);
+		fx_sink_set_hash_algs(*out, r->hasher ? FX_HASH_SHA256 : 0);
+	}
 	return rc;
 }
 
@@ -768,6 +770,7 @@ int fx_sink_raw_resume(fx_sink **out, const char *target,
 	if ((rc = resume_files(r, offset)) == 0 &&
 	    (rc = fx_sink_new_custom(out, &raw_ops, r)) == 0) {
 		fx_sink_set_queue(*out, &raw_queue_ops);
+		fx_sink_set_hash_algs(*out, r->hasher ? FX_HASH_SHA256 : 0);
 		return 0;
 	}
 	raw_close(r);
