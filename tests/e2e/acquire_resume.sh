@@ -22,44 +22,11 @@
 set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
+# shellcheck source=lib/faultyfs.sh
+. "$(dirname "$0")/lib/faultyfs.sh"
 
 readonly MIB=1048576
-FX_TESTS_BIN=${FX_TESTS_BIN:-$FX_ROOT/build/tests}
-FAULTYFS=$FX_TESTS_BIN/fx_faultyfs
 FX_VERIFY=$FX_BIN/verify
-
-faultyfs_unavailable() {
-	if [[ ! -x $FAULTYFS ]]; then
-		echo "fx_faultyfs not built (libfuse3-dev missing at build time: scripts/deps.sh)"
-	elif [[ $(id -u) != 0 ]]; then
-		echo "needs root to mount a FUSE file system"
-	elif [[ ! -c /dev/fuse ]]; then
-		echo "no /dev/fuse (fuse module not loaded?)"
-	fi
-}
-
-faultyfs_unmount() {
-	umount "$1" 2>/dev/null || umount -l "$1"
-	kill "$2" 2>/dev/null || true
-	wait "$2" 2>/dev/null || true
-}
-
-# mount_source DIR IMAGE ARGS...: fx_faultyfs serving IMAGE at DIR/mnt/disk
-# (FS_PID: its pid).
-mount_source() {
-	local dir=$1 image=$2 i
-	shift 2
-	mkdir -p "$dir/mnt"
-	"$FAULTYFS" --image "$image" --bad - "$@" "$dir/mnt" 2>>"$dir/fs.err" &
-	FS_PID=$!
-	defer faultyfs_unmount "$dir/mnt" "$FS_PID"
-	for ((i = 0; i < 100; i++)); do
-		[[ -f $dir/mnt/disk ]] && return 0
-		kill -0 "$FS_PID" 2>/dev/null || fail "fx_faultyfs could not mount: $(cat "$dir/fs.err")"
-		sleep 0.05
-	done
-	fail "$dir/mnt/disk did not appear"
-}
 
 # wait_until DESCRIPTION PID CMD...: until CMD succeeds (PID must live).
 wait_until() {

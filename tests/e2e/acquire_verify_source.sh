@@ -21,50 +21,11 @@
 set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
+# shellcheck source=lib/faultyfs.sh
+. "$(dirname "$0")/lib/faultyfs.sh"
 
 readonly MIB=1048576
 readonly SIZE=$((8 * MIB)) SECTORS=16384
-FX_TESTS_BIN=${FX_TESTS_BIN:-$FX_ROOT/build/tests}
-FAULTYFS=$FX_TESTS_BIN/fx_faultyfs
-
-# faultyfs_unavailable: why a FUSE file system cannot be mounted here.
-faultyfs_unavailable() {
-	if [[ ! -x $FAULTYFS ]]; then
-		echo "fx_faultyfs not built (libfuse3-dev missing at build time: scripts/deps.sh)"
-	elif [[ $(id -u) != 0 ]]; then
-		echo "needs root to mount a FUSE file system"
-	elif [[ ! -c /dev/fuse ]]; then
-		echo "no /dev/fuse (fuse module not loaded?)"
-	fi
-}
-
-# faultyfs_mount DIR --bad RANGES...: mounts fx_faultyfs over DIR/source on
-# DIR/mnt (the failing file: DIR/mnt/disk), its stderr in DIR/fs.err;
-# unmounted at exit. Returns 1 with the reason in $FX_WHY.
-faultyfs_mount() {
-	local dir=$1 i pid
-	shift
-	mkdir -p "$dir/mnt"
-	"$FAULTYFS" --image "$dir/source" "$@" "$dir/mnt" 2>"$dir/fs.err" &
-	pid=$!
-	defer faultyfs_unmount "$dir/mnt" "$pid"
-	for ((i = 0; i < 100; i++)); do
-		[[ -f $dir/mnt/disk ]] && return 0
-		if ! kill -0 "$pid" 2>/dev/null; then
-			FX_WHY="fx_faultyfs could not mount: $(cat "$dir/fs.err")"
-			return 1
-		fi
-		sleep 0.05
-	done
-	FX_WHY="$dir/mnt/disk did not appear"
-	return 1
-}
-
-faultyfs_unmount() {
-	umount "$1" 2>/dev/null || umount -l "$1"
-	kill "$2" 2>/dev/null
-	wait "$2" 2>/dev/null
-}
 
 # make_source FILE: 8 MiB of AES-CTR keystream (deterministic, no zero
 # sector), so that a zero-filled sector changes every hash.
@@ -84,7 +45,7 @@ setup() {
 	DIR=$(realpath "$FX_WORK")/$name
 	mkdir "$DIR"
 	make_source "$DIR/source"
-	faultyfs_mount "$DIR" "$@" || skip "FUSE: $FX_WHY"
+	faultyfs_mount "$DIR" "$DIR/source" "$@" || skip "FUSE: $FX_WHY"
 }
 
 # The acquisition's unreadable sectors: 100+8 and 5000+3.

@@ -22,48 +22,15 @@ set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 # shellcheck source=lib/tsa.sh
 . "$(dirname "$0")/lib/tsa.sh"
+# shellcheck source=lib/faultyfs.sh
+. "$(dirname "$0")/lib/faultyfs.sh"
 
 readonly MIB=1048576
 FX_VERIFY=$FX_BIN/verify
-FX_TESTS_BIN=${FX_TESTS_BIN:-$FX_BIN/../tests}
-FAULTYFS=$FX_TESTS_BIN/fx_faultyfs
 CASE_CHECK=$FX_ROOT/tests/e2e/lib/case_check.py
 DFXML_XSD=$FX_ROOT/../shared/dfxml/dfxml.xsd
 DIR=
 PY=
-
-faultyfs_unavailable() {
-	if [[ ! -x $FAULTYFS ]]; then
-		echo "fx_faultyfs not built (libfuse3-dev missing at build time: scripts/deps.sh)"
-	elif [[ $(id -u) != 0 ]]; then
-		echo "needs root to mount a FUSE file system"
-	elif [[ ! -c /dev/fuse ]]; then
-		echo "no /dev/fuse (fuse module not loaded?)"
-	fi
-}
-
-faultyfs_unmount() {
-	umount "$1" 2>/dev/null || umount -l "$1" 2>/dev/null || true
-	kill "$2" 2>/dev/null || true
-	wait "$2" 2>/dev/null || true
-}
-
-# mount_source IMAGE ARGS...: fx_faultyfs serving IMAGE at $DIR/mnt/disk
-# (FS_PID: its pid).
-mount_source() {
-	local image=$1 i
-	shift
-	mkdir -p "$DIR/mnt"
-	"$FAULTYFS" --image "$image" --bad - "$@" "$DIR/mnt" 2>>"$DIR/fs.err" &
-	FS_PID=$!
-	defer faultyfs_unmount "$DIR/mnt" "$FS_PID"
-	for ((i = 0; i < 100; i++)); do
-		[[ -f $DIR/mnt/disk ]] && return 0
-		kill -0 "$FS_PID" 2>/dev/null || fail "fx_faultyfs could not mount: $(cat "$DIR/fs.err")"
-		sleep 0.05
-	done
-	fail "$DIR/mnt/disk did not appear"
-}
 
 # find_rdflib: a python3 that has rdflib (Debian's python3-rdflib lives in
 # /usr/bin/python3's path, which another python3 first in PATH lacks).
@@ -91,14 +58,14 @@ block() { grep -F -x -A "$(($3 - 1))" -- "$2" "$1" | head -n "$3"; }
 # whose TSA is down, and an export.
 make_record() {
 	local src=$1 port rc=0
-	mount_source "$src" --vanish-at $((40 * MIB))
+	mount_source "$DIR" "$src" --vanish-at $((40 * MIB))
 	"$FX_ACQUIRE" -q --json --format raw --checkpoint 8M --case CASE-12 \
 		--evidence HD-1 --examiner "Jane Doe" --operator "J. Doe" \
 		"$DIR/mnt/disk" "$DIR/hd1" >"$DIR/v.json" 2>"$FX_ERR" || rc=$?
 	assert_eq 4 "$rc" "the source vanished: exit 4"
 	assert_eq $((40 * MIB)) "$(json_get "$DIR/v.json" .resumable_from)" "resumable from 40 MiB"
 	faultyfs_unmount "$DIR/mnt" "$FS_PID"
-	mount_source "$src"
+	mount_source "$DIR" "$src"
 	assert_exit 0 "$FX_ACQUIRE" -q --resume "$DIR/hd1"
 	faultyfs_unmount "$DIR/mnt" "$FS_PID"
 	tsa_make "$DIR/tsa" Lab
