@@ -1099,6 +1099,72 @@ START_TEST(test_copy_failure_spares_the_others)
 }
 END_TEST
 
+/* Issue 15: the SHA-256 thread hashes the segments of split raw
+ * destinations with the media (hash/sha256_pair.c). TARGET and a copy
+ * split at 1 MiB take its digests, a copy split at 2 MiB hashes its own;
+ * every file's recorded SHA-256 is that of its bytes (the last segment
+ * short), and the media's is the whole's. Without SHA-256 among the
+ * hashes, each split sink hashes its own segments, with the same result. */
+START_TEST(test_segment_hashes_from_the_pipeline)
+{
+	const size_t size = (4u << 20) + 3 * 512;
+	uint8_t *disk = malloc(size);
+	const char *dir = fxt_tmpdir("acq-seg-hashes");
+	const uint64_t segs[3] = { 1u << 20, 1u << 20, 2u << 20 };
+	char t[3][900], hex[65], want[65];
+	fx_image_file files[8];
+	fx_sink *sinks[3];
+	fx_acquire_result r;
+	unsigned i, k, round;
+
+	ck_assert_ptr_nonnull(disk);
+	fxt_fill_pattern(disk, size, 33);
+	for (round = 0; round < 2; round++) {
+		mem_source m = { disk, size, SSZ, { 0 }, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+		fx_acquire_options o = FX_ACQUIRE_OPTIONS_INIT;
+		fx_source *src = mem_open(&m);
+
+		for (i = 0; i < 3; i++) {
+			snprintf(t[i], sizeof(t[i]), "%s/r%u-%u", dir, round, i);
+			ck_assert_int_eq(fx_sink_raw_new(&sinks[i], t[i], segs[i]), 0);
+		}
+		o.block_size = 384 * 1024; /* blocks cross the segment boundaries */
+		o.hash_algs = round ? FX_HASH_MD5 : FX_HASH_ALL;
+		o.copies = sinks + 1;
+		o.ncopies = 2;
+		ck_assert_int_eq(fx_acquire_run(&r, src, sinks[0], &o), 0);
+		ck_assert_int_eq(r.status, FX_STATUS_COMPLETED);
+		ck_assert_uint_eq(r.bytes, size);
+		if (!round) {
+			fxt_sha256_hex(want, disk, size);
+			ck_assert_str_eq(r.digests.sha256, want);
+		}
+		for (i = 0; i < 3; i++) {
+			size_t n = fx_sink_files(sinks[i], files, 8);
+
+			ck_assert_uint_eq(n, (size + segs[i] - 1) / segs[i]);
+			for (k = 0; k < n; k++) {
+				size_t at = (size_t)(k * segs[i]);
+				size_t len = size - at < segs[i] ? size - at : (size_t)segs[i];
+
+				ck_assert_uint_eq(files[k].size, len);
+				fxt_sha256_hex(want, disk + at, len);
+				ck_assert_msg(strcmp(files[k].sha256, want) == 0,
+					      "round %u, destination %u, file %u: %s, not %s",
+					      round, i, k, files[k].sha256, want);
+				ck_assert_int_eq(fx_file_sha256(hex, files[k].path), 0);
+				ck_assert_str_eq(hex, want);
+			}
+		}
+		fx_acquire_result_clear(&r);
+		for (i = 0; i < 3; i++)
+			fx_sink_free(sinks[i]);
+		fx_source_free(src);
+	}
+	free(disk);
+}
+END_TEST
+
 /* Every destination fails: the run stops and fails, reporting the bytes
  * of the last one to fail, hashed exactly; a finish that fails fails
  * its destination only while another holds every byte. */
@@ -1167,6 +1233,11 @@ START_TEST(test_raw_copy_failure_spares_the_others)
 
 		fxt_sha256_hex(part, disk + (1u << 20), 1u << 20);
 		ck_assert_str_eq(hex, part);
+		/* the failed copy's files keep their hashes (the pipeline's) */
+		ck_assert_uint_eq(r.copies[1].nfiles, 2);
+		ck_assert_str_eq(r.copies[1].files[1].sha256, part);
+		fxt_sha256_hex(part, disk, 1u << 20);
+		ck_assert_str_eq(r.copies[1].files[0].sha256, part);
 	}
 	fx_acquire_result_clear(&r);
 	for (i = 0; i < 3; i++)
@@ -1581,6 +1652,7 @@ static Suite *acquire_suite(void)
 	tcase_add_test(tc, test_copies_all_complete);
 	tcase_add_test(tc, test_copy_failure_spares_the_others);
 	tcase_add_test(tc, test_raw_copy_failure_spares_the_others);
+	tcase_add_test(tc, test_segment_hashes_from_the_pipeline);
 	tcase_add_test(tc, test_all_copies_fail);
 	tcase_add_test(tc, test_stalled_copy_holds_others_by_ring_depth);
 	tcase_add_test(tc, test_copies_options);

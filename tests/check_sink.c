@@ -942,6 +942,62 @@ static long long seek_to(int fd, long long off, int whence)
 	return r < 0 ? -1 : (long long)r;
 }
 
+/* Segment hashes left to the pipeline (fx_sink_segment_ops): the sink
+ * says what it could leave, hashes nothing once it has, and at its finish
+ * gives each file the digest of its exact size (taken as given: here one
+ * that is not the file's, to show where it came from), hashes a file
+ * whose digest is of another size from storage, and one with none too. */
+START_TEST(test_raw_segment_offload)
+{
+	const char *dir = fxt_tmpdir("sink-offload");
+	fx_raw_options o = FX_RAW_OPTIONS_INIT;
+	const size_t size = 2 * MIB + 4096;
+	uint8_t *data = malloc(size);
+	fx_segment_digest d[2];
+	char target[4200], want[65];
+	fx_image_file files[3];
+	fx_sink_summary sum;
+	fx_sink *sink;
+	size_t i;
+
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_ptr_nonnull(data);
+	for (i = 0; i < size; i++)
+		data[i] = (uint8_t)(i * 7 + i / 4096);
+	snprintf(target, sizeof(target), "%s/img", dir);
+	o.segment_size = MIB;
+	ck_assert_int_eq(fx_sink_raw_open(&sink, target, &o), 0);
+	ck_assert_uint_eq(fx_sink_segment_size(sink), MIB);
+	fx_sink_segment_offload(sink);
+	ck_assert_uint_eq(fx_sink_hash_algs(sink), 0);
+	ck_assert_int_eq(fx_sink_write(sink, data, size), 0);
+	memset(d, 0, sizeof(d));
+	d[0].bytes = MIB;
+	memset(d[0].sha256, 'a', 64);
+	d[1].bytes = MIB - 512; /* not file 2's size */
+	memset(d[1].sha256, 'b', 64);
+	fx_sink_segment_digests(sink, d, 2);
+	memset(&sum, 0, sizeof(sum));
+	sum.bytes = size;
+	sum.complete = 1;
+	ck_assert_int_eq(fx_sink_finish(sink, &sum), 0);
+	ck_assert_uint_eq(fx_sink_files(sink, files, 3), 3);
+	ck_assert_str_eq(files[0].sha256, d[0].sha256);
+	fxt_sha256_hex(want, data + MIB, MIB);
+	ck_assert_str_eq(files[1].sha256, want);
+	fxt_sha256_hex(want, data + 2 * MIB, 4096);
+	ck_assert_str_eq(files[2].sha256, want);
+	fx_sink_free(sink);
+
+	o.segment_size = 0; /* one file: nothing to leave */
+	snprintf(target, sizeof(target), "%s/one", dir);
+	ck_assert_int_eq(fx_sink_raw_open(&sink, target, &o), 0);
+	ck_assert_uint_eq(fx_sink_segment_size(sink), 0);
+	fx_sink_free(sink);
+	free(data);
+}
+END_TEST
+
 /* Thread placement (issue 15): a split raw sink says it SHA-256s every
  * byte, a single file or an .iso does not (its SHA-256 is the media's);
  * MD5 gets a core of its own only while the rest of the hashing fits on
@@ -1658,6 +1714,7 @@ static Suite *sink_suite(void)
 	tcase_add_test(rules, test_raw_segment_minimum);
 	tcase_add_test(rules, test_raw_sparse);
 	tcase_add_test(rules, test_md5_placement);
+	tcase_add_test(rules, test_raw_segment_offload);
 	tcase_add_test(rules, test_raw_iso_and_options);
 	tcase_add_test(rules, test_e01_segment_limits);
 	tcase_add_test(rules, test_e01_options_check);

@@ -55,6 +55,33 @@ unsigned fx_sink_hash_algs(const fx_sink *sink)
 	return sink->hash_algs;
 }
 
+void fx_sink_set_segments(fx_sink *sink, const fx_sink_segment_ops *ops,
+			  uint64_t segment_size)
+{
+	sink->segments = ops;
+	sink->segment_size = ops ? segment_size : 0;
+}
+
+uint64_t fx_sink_segment_size(const fx_sink *sink)
+{
+	return sink->segments ? sink->segment_size : 0;
+}
+
+void fx_sink_segment_offload(fx_sink *sink)
+{
+	if (!sink->segments)
+		return;
+	sink->segments->offload(sink->payload);
+	sink->hash_algs &= ~(unsigned)FX_HASH_SHA256;
+}
+
+void fx_sink_segment_digests(fx_sink *sink, const fx_segment_digest *d,
+			     size_t n)
+{
+	if (sink->segments)
+		sink->segments->digests(sink->payload, d, n);
+}
+
 void fx_sink_submit(fx_sink *sink, const uint8_t *data, size_t len,
 		    uint64_t tag, fx_sink_done_fn done, void *done_payload)
 {

@@ -28,7 +28,36 @@ struct fx_sink {
 	 * image's per-segment SHA-256): CPU work the pipeline's placement of
 	 * threads counts (acquire/place.c) */
 	unsigned hash_algs;
+	/* A sink that SHA-256s each segment_size bytes it writes as one file
+	 * (split raw) and can leave that to the pipeline (NULL: it cannot) */
+	const struct fx_sink_segment_ops *segments;
+	uint64_t segment_size;
 };
+
+/* One file's SHA-256, computed by the pipeline over the stream's bytes
+ * [i * segment_size, i * segment_size + bytes). */
+typedef struct fx_segment_digest {
+	uint64_t bytes;
+	char sha256[65];
+} fx_segment_digest;
+
+/*
+ * Segment hashes computed by the pipeline (issue 15). A split raw sink
+ * SHA-256s each segment as it writes it; the pipeline SHA-256s the same
+ * bytes for the media hash, and computes both at once for little more
+ * than one (hash/sha256_pair.c). offload: from now on (before the first
+ * write) the sink hashes nothing as it writes. digests: called once,
+ * before fx_sink_finish, with the pipeline's digests of every segment it
+ * hashed (borrowed for the finish). At its finish the sink gives file i
+ * digests[i] when the file holds exactly digests[i].bytes and has no
+ * hash of its own (a file cut back after a failed write, or kept whole
+ * by a resume, is hashed from storage); a file left without one is
+ * hashed from storage.
+ */
+typedef struct fx_sink_segment_ops {
+	void (*offload)(void *payload);
+	void (*digests)(void *payload, const fx_segment_digest *d, size_t n);
+} fx_sink_segment_ops;
 
 /* Gives a sink queued writes (its implementation, after
  * fx_sink_new_custom). */
@@ -36,6 +65,15 @@ void fx_sink_set_queue(fx_sink *sink, const fx_sink_queue_ops *queue);
 /* What a sink hashes of every byte it writes (fx_sink.hash_algs). */
 void fx_sink_set_hash_algs(fx_sink *sink, unsigned algs);
 unsigned fx_sink_hash_algs(const fx_sink *sink);
+/* Segment hashes (fx_sink_segment_ops): the implementation's; the size
+ * of the segments a sink could leave to the pipeline (0: none); the
+ * pipeline's calls (no-ops on a sink that has none). */
+void fx_sink_set_segments(fx_sink *sink, const fx_sink_segment_ops *ops,
+			  uint64_t segment_size);
+uint64_t fx_sink_segment_size(const fx_sink *sink);
+void fx_sink_segment_offload(fx_sink *sink);
+void fx_sink_segment_digests(fx_sink *sink, const fx_segment_digest *d,
+			     size_t n);
 
 /* The pipeline's writes (its destination threads): len bytes of data
  * (0: none, a marker that keeps its place) are written, then done(tag,

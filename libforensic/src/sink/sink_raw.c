@@ -3,8 +3,11 @@
  * TARGET.001, TARGET.002, ... of exactly segment_size bytes but the last
  * (at least FX_MIN_SEGMENT: each file costs a create, an fdatasync and a
  * row in the case database, so tiny segments cost time, not safety).
- * Each segment is hashed (SHA-256) as it is written; a single .raw file is
- * the media itself, so its SHA-256 is the media hash and is not computed
+ * Each segment is hashed (SHA-256) as it is written: here, or by the
+ * pipeline, which hashes the same bytes for the media's SHA-256 and can
+ * do both at once (fx_sink_segment_ops: offloaded, the digests arrive
+ * before the finish, take_segment_digests). A single .raw file is the
+ * media itself, so its SHA-256 is the media hash and is not computed
  * twice. Files are fdatasync'ed before they are reported complete.
  *
  * Writes use O_DIRECT where the file system allows it: the ring's buffers
@@ -81,6 +84,9 @@ typedef struct raw_sink {
 	uint64_t in_file;          /* bytes in the current file */
 	uint64_t total;            /* bytes written to all files */
 	fx_hasher *hasher;         /* per-segment SHA-256 (split only) */
+	int offload;               /* the pipeline hashes the segments */
+	const fx_segment_digest *seg_digests; /* its digests, for the finish */
+	size_t nseg_digests;
 	fx_image_file *files;       /* paths owned, freed by raw_close */
 	size_t nfiles, cap;
 	/* Queued writes: the sink thread's, but for the failure below. */
@@ -176,7 +182,7 @@ static int close_current(raw_sink *r)
 					"cannot close %s", f->path);
 	r->fd = -1;
 	f->size = r->in_file;
-	if (r->hasher)
+	if (r->hasher && !r->offload)
 		fx_hasher_final_hex(r->hasher, f->sha256, sizeof(f->sha256));
 	if (r->hasher && r->rehash && rc == 0)
 		rc = fx_file_sha256(f->sha256, f->path);
@@ -358,7 +364,7 @@ static void queue_bytes(raw_sink *r, const uint8_t *data, size_t len)
 		if (r->segment_size && take > r->segment_size - r->in_file)
 			take = (size_t)(r->segment_size - r->in_file);
 		write_part(r, data, take);
-		if (r->hasher)
+		if (r->hasher && !r->offload)
 			fx_hasher_update(r->hasher, data, take);
 		r->in_file += take;
 		r->total += take;
@@ -433,6 +439,44 @@ static int raw_write(void *payload, const uint8_t *data, size_t len)
 	return res.rc ? fx_error_set(res.rc, "%s", res.why) : 0;
 }
 
+/* Offloaded segment hashes (fx_sink_segment_ops): each file without a
+ * hash of its own takes the pipeline's digest of its bytes, or is hashed
+ * from storage when there is none of its exact size. */
+static int take_segment_digests(raw_sink *r)
+{
+	fx_image_file *f;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < r->nfiles; i++) {
+		f = &r->files[i];
+		if (f->sha256[0])
+			continue;
+		if (i < r->nseg_digests && r->seg_digests[i].bytes == f->size)
+			memcpy(f->sha256, r->seg_digests[i].sha256, sizeof(f->sha256));
+		else if ((rc = fx_file_sha256(f->sha256, f->path)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static void raw_segment_offload(void *payload)
+{
+	((raw_sink *)payload)->offload = 1;
+}
+
+static void raw_segment_digests(void *payload, const fx_segment_digest *d,
+				size_t n)
+{
+	raw_sink *r = payload;
+
+	r->seg_digests = d;
+	r->nseg_digests = n;
+}
+
+static const fx_sink_segment_ops raw_segment_ops = { raw_segment_offload,
+						     raw_segment_digests };
+
 static int raw_finish(void *payload, const fx_sink_summary *sum)
 {
 	raw_sink *r = payload;
@@ -441,10 +485,15 @@ static int raw_finish(void *payload, const fx_sink_summary *sum)
 	settle(r);
 	if (r->nfiles == 0 && (rc = open_next(r)) != 0) /* empty source */
 		return rc;
-	if (r->fd >= 0 && (rc = close_current(r)) != 0)
+	rc = r->fd >= 0 ? close_current(r) : 0;
+	/* the files before a failed close keep their hashes */
+	if (r->segment_size && r->offload) {
+		int taken = take_segment_digests(r);
+
+		rc = rc ? rc : taken;
+	}
+	if (rc || r->segment_size)
 		return rc;
-	if (r->segment_size)
-		return 0;
 	if (sum->digests && sum->digests->sha256[0] && sum->bytes == r->total)
 		memcpy(r->files[0].sha256, sum->digests->sha256, 65);
 	else
@@ -550,6 +599,8 @@ int fx_sink_raw_open(fx_sink **out, const char *target,
 	else {
 		fx_sink_set_queue(*out, &raw_queue_ops);
 		fx_sink_set_hash_algs(*out, r->hasher ? FX_HASH_SHA256 : 0);
+		if (r->hasher)
+			fx_sink_set_segments(*out, &raw_segment_ops, r->segment_size);
 	}
 	return rc;
 }
@@ -771,6 +822,8 @@ int fx_sink_raw_resume(fx_sink **out, const char *target,
 	    (rc = fx_sink_new_custom(out, &raw_ops, r)) == 0) {
 		fx_sink_set_queue(*out, &raw_queue_ops);
 		fx_sink_set_hash_algs(*out, r->hasher ? FX_HASH_SHA256 : 0);
+		if (r->hasher)
+			fx_sink_set_segments(*out, &raw_segment_ops, r->segment_size);
 		return 0;
 	}
 	raw_close(r);
