@@ -115,8 +115,9 @@
 #         split raw (4 segments) and E01 fast (3 hashes, --no-verify) run
 #         and print their fraction of their limit (target 90%): raw and
 #         split raw: the slower of MD5 alone and the storage write (split
-#         raw also against its CPU work over the cores: MD5 + SHA-1 + 2 x
-#         SHA-256, its per-segment SHA-256 counted); E01:
+#         raw also against its CPU work over the cores: MD5 + SHA-1 + the
+#         two-lane SHA-256 of the media and the segments, whose cost over
+#         one SHA-256's fx_sha256_lanes measures and prints); E01:
 #         the slowest of MD5 alone, the storage write of the E01's bytes
 #         and the total CPU work (MD5 + SHA-1 + SHA-256 + deflate) over
 #         the cores. Then TARGET + one --copy (the copy in
@@ -352,7 +353,7 @@ median_list() {
 # The single-core CPU times of the image (set once): T_MD5, T_SHA1,
 # T_SHA256 (openssl dgst from the page cache) and T_DEFLATE (its E01
 # chunks, ISA-L level 1, reading excluded).
-T_MD5='' T_SHA1='' T_SHA256='' T_DEFLATE=''
+T_MD5='' T_SHA1='' T_SHA256='' T_DEFLATE='' L_ONE='' L_TWO='' L_PAIR='' L_ACCEL=''
 cpu_limits() {
 	[[ -n $T_MD5 ]] && return 0
 	[[ -x $FX_TESTS_BIN/fx_deflate_chunks ]] ||
@@ -362,8 +363,14 @@ cpu_limits() {
 	T_SHA1=$(median_of "$BENCH_RUNS" openssl dgst -sha1 "$IMG")
 	T_SHA256=$(median_of "$BENCH_RUNS" openssl dgst -sha256 "$IMG")
 	T_DEFLATE=$("$FX_TESTS_BIN/fx_deflate_chunks" "$IMG" | awk '{ print $1 }')
+	# split raw's media + segment SHA-256: one OpenSSL, two, the two lanes
+	read -r L_ONE L_TWO L_PAIR L_ACCEL < <("$FX_TESTS_BIN/fx_sha256_lanes" "$IMG" "$((IMG_SIZE / 4))") ||
+		die "fx_sha256_lanes failed"
 	bench_note "limits: one core, the image from the page cache: MD5 $T_MD5 s, SHA-1 $T_SHA1 s," \
 		"SHA-256 $T_SHA256 s, deflate of its 32 KiB chunks $T_DEFLATE s; $(nproc) cores"
+	bench_note "limits: split raw's SHA-256 of the media and of each segment, one core, from memory:" \
+		"two OpenSSL hashers $L_TWO s, the two-lane hasher $L_PAIR s (SHA-NI: $([[ $L_ACCEL == 1 ]] && echo yes || echo no))," \
+		"one OpenSSL hasher $L_ONE s (pair / one: $(ratio "$L_PAIR" "$L_ONE"))"
 }
 
 # dd_write_s DIR [DIR2]: seconds to write the image with dd oflag=direct
@@ -415,13 +422,14 @@ limits_at() {
 	cpu=$(awk -v a="$T_MD5" -v b="$T_SHA1" -v c="$T_SHA256" -v d="$T_DEFLATE" -v n="$(nproc)" \
 		'BEGIN { printf "%.3f", (a + b + c + d) / n }')
 	l_e01=$(max_of "$T_MD5" "$t_e01w" "$cpu")
-	# split raw SHA-256's each segment too: a fourth hash the MD5/write
-	# limit does not count; its CPU work over the cores, as for E01
+	# split raw SHA-256's each segment too, with the media's (two lanes):
+	# work the MD5/write limit does not count; its CPU work over the
+	# cores, as for E01, the SHA-256 scaled by the lanes' measured cost
 	l_split=$(max_of "$l_raw" "$(awk -v a="$T_MD5" -v b="$T_SHA1" -v c="$T_SHA256" -v n="$(nproc)" \
-		'BEGIN { printf "%.3f", (a + b + 2 * c) / n }')")
+		-v r="$(ratio "$L_PAIR" "$L_ONE")" 'BEGIN { printf "%.3f", (a + b + r * c) / n }')")
 	bench_note "limits at $name ($dir): dd oflag=direct write of the image $t_dd s;" \
 		"raw/split limit $l_raw s; E01 limit $l_e01 s (MD5 $T_MD5, write of its $e01_bytes bytes $t_e01w," \
-		"CPU work / cores $cpu); split raw's CPU work (MD5 + SHA-1 + 2 x SHA-256) / cores $l_split s"
+		"CPU work / cores $cpu); split raw's CPU work (MD5 + SHA-1 + two-lane SHA-256) / cores $l_split s"
 	bench_summary "limits $name: raw ${SECS[$raw]} s = $(frac "$l_raw" "${SECS[$raw]}")% of its limit," \
 		"split raw ${SECS[$split]} s = $(frac "$l_raw" "${SECS[$split]}")%" \
 		"($(frac "$l_split" "${SECS[$split]}")% counting its segment hash), E01 ${SECS[$e01]} s =" \
