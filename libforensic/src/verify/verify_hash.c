@@ -9,7 +9,10 @@
  * has it), and is had as cheaply as the format allows:
  *   - raw, one file: the file is the media, its SHA-256 is the media's;
  *   - split raw: a sink on the pipeline's own thread cuts the stream at the
- *     segment boundaries and hashes each segment (no second read);
+ *     segment boundaries and hashes each segment (no second read); for a
+ *     set of equal segments but the last, the pipeline's SHA-256 thread
+ *     hashes them with the media (two lanes: sink/sink_impl.h,
+ *     fx_sink_segment_ops) and the sink takes its digests at the finish;
  *   - E01: the segment files are other bytes than the media, so a helper
  *     thread reads and hashes them while the pipeline runs.
  * The media stream vouches for a file's hash only when it was read whole
@@ -292,9 +295,15 @@ static void mark_interrupted(fx_verify_ctx *c, const char *what)
 typedef struct segment_sink {
 	uint64_t *ends;     /* media offset where each segment ends */
 	sha_hex *sha;
-	size_t n, cur;
+	size_t n, cur;      /* cur: segments hashed, from the first */
 	uint64_t at;
 	fx_hasher *h;
+	/* Left to the pipeline's SHA-256 thread (fx_sink_segment_ops: a set
+	 * of equal segments but the last), its digests handed before the
+	 * finish */
+	int offload;
+	const fx_segment_digest *digests;
+	size_t ndigests;
 } segment_sink;
 
 static int segment_write(void *payload, const uint8_t *data, size_t len)
@@ -302,6 +311,8 @@ static int segment_write(void *payload, const uint8_t *data, size_t len)
 	segment_sink *s = payload;
 	size_t take;
 
+	if (s->offload)
+		return 0;
 	while (len && s->cur < s->n) {
 		take = s->ends[s->cur] - s->at < len ? (size_t)(s->ends[s->cur] - s->at) : len;
 		fx_hasher_update(s->h, data, take);
@@ -314,11 +325,53 @@ static int segment_write(void *payload, const uint8_t *data, size_t len)
 	return 0;
 }
 
+/* Offloaded: the segments hashed are those, from the first, whose
+ * pipeline digest covers exactly the file's bytes (a stream that ended
+ * early leaves the rest unhashed, as when the sink hashes them itself). */
 static int segment_finish(void *payload, const fx_sink_summary *summary)
 {
-	(void)payload;
+	segment_sink *s = payload;
+	uint64_t start;
+
 	(void)summary;
+	for (; s->offload && s->cur < s->n && s->cur < s->ndigests; s->cur++) {
+		start = s->cur ? s->ends[s->cur - 1] : 0;
+		if (s->digests[s->cur].bytes != s->ends[s->cur] - start)
+			break;
+		memcpy(s->sha[s->cur], s->digests[s->cur].sha256, sizeof(sha_hex));
+	}
 	return 0;
+}
+
+static void segment_offload(void *payload)
+{
+	((segment_sink *)payload)->offload = 1;
+}
+
+static void segment_digests(void *payload, const fx_segment_digest *d, size_t n)
+{
+	segment_sink *s = payload;
+
+	s->digests = d;
+	s->ndigests = n;
+}
+
+static const fx_sink_segment_ops segment_ops = { segment_offload,
+						 segment_digests };
+
+/* The segment size the pipeline can hash the set's files by: every file
+ * but the last of one size, a multiple of 64 bytes, the last no longer
+ * (0: it cannot). */
+static uint64_t even_segments(const fx_image_file *files, size_t n)
+{
+	uint64_t size = n ? files[0].size : 0;
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if ((i + 1 < n && files[i].size != size) || files[i].size > size ||
+		    !files[i].size)
+			return 0;
+	return size % 64 ? 0 : size;
 }
 
 static void segment_close(void *payload)
@@ -368,6 +421,19 @@ static uint64_t tee_held(void *payload)
 
 	return fx_sink_held(t->b, t->written);
 }
+
+/* The segment hashing's offload goes to it through the tee. */
+static void tee_offload(void *payload)
+{
+	fx_sink_segment_offload(((tee_sink *)payload)->a);
+}
+
+static void tee_digests(void *payload, const fx_segment_digest *d, size_t n)
+{
+	fx_sink_segment_digests(((tee_sink *)payload)->a, d, n);
+}
+
+static const fx_sink_segment_ops tee_segment_ops = { tee_offload, tee_digests };
 
 /* ---- the run ------------------------------------------------------------- */
 
@@ -437,8 +503,9 @@ static int plan_split(hash_plan *p)
 {
 	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, segment_write,
 					 segment_finish, segment_close, segment_files, NULL, NULL };
-	uint64_t end = 0;
+	uint64_t end = 0, even;
 	size_t i;
+	int rc;
 
 	p->seg.n = p->nfiles;
 	if (!(p->seg.ends = calloc(p->nfiles, sizeof(uint64_t))) ||
@@ -447,7 +514,13 @@ static int plan_split(hash_plan *p)
 		return fx_error_set(FX_ERROR, "out of memory");
 	for (i = 0; i < p->nfiles; i++)
 		p->seg.ends[i] = end += p->files[i].size;
-	return fx_sink_new_custom(&p->sink, &ops, &p->seg);
+	if ((rc = fx_sink_new_custom(&p->sink, &ops, &p->seg)) != 0)
+		return rc;
+	/* what it hashes, and what it can leave to the SHA-256 thread */
+	fx_sink_set_hash_algs(p->sink, FX_HASH_SHA256);
+	if ((even = even_segments(p->files, p->nfiles)) != 0)
+		fx_sink_set_segments(p->sink, &segment_ops, even);
+	return 0;
 }
 
 static int plan(hash_plan *p, fx_verify_ctx *c)
@@ -474,12 +547,20 @@ static int plan_tap(hash_plan *p, fx_verify_ctx *c)
 	static const fx_sink_ops ops = { FX_SINK_OPS_VERSION, tee_write,
 					 tee_finish, segment_close, segment_files,
 					 tee_held, NULL };
+	int rc;
 
 	if (!c->tap_sink || !p->sink)
 		return 0;
 	p->tee.a = p->sink;
 	p->tee.b = c->tap_sink;
-	return fx_sink_new_custom(&p->tee_sink, &ops, &p->tee);
+	if ((rc = fx_sink_new_custom(&p->tee_sink, &ops, &p->tee)) != 0)
+		return rc;
+	fx_sink_set_hash_algs(p->tee_sink, fx_sink_hash_algs(p->sink) |
+			      fx_sink_hash_algs(c->tap_sink));
+	if (fx_sink_segment_size(p->sink))
+		fx_sink_set_segments(p->tee_sink, &tee_segment_ops,
+				     fx_sink_segment_size(p->sink));
+	return 0;
 }
 
 static void plan_free(hash_plan *p)
