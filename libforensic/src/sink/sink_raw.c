@@ -446,7 +446,7 @@ static int take_segment_digests(raw_sink *r)
 {
 	fx_image_file *f;
 	size_t i;
-	int rc;
+	int rc, first = 0;
 
 	for (i = 0; i < r->nfiles; i++) {
 		f = &r->files[i];
@@ -454,10 +454,13 @@ static int take_segment_digests(raw_sink *r)
 			continue;
 		if (i < r->nseg_digests && r->seg_digests[i].bytes == f->size)
 			memcpy(f->sha256, r->seg_digests[i].sha256, sizeof(f->sha256));
-		else if ((rc = fx_file_sha256(f->sha256, f->path)) != 0)
-			return rc;
+		else if ((rc = fx_file_sha256(f->sha256, f->path)) != 0 && !first)
+			first = rc; /* the files after it still get theirs */
 	}
-	return 0;
+	/* the pipeline's, freed when its run ends */
+	r->seg_digests = NULL;
+	r->nseg_digests = 0;
+	return first;
 }
 
 static void raw_segment_offload(void *payload)
