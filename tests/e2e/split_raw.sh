@@ -7,6 +7,8 @@
 # written: no image file, no log, no database, no row in an existing one.
 # An interrupted split raw acquisition (SIGTERM) leaves no TARGET.sha256,
 # and the log says why: `sha256sum -c` must never pass on part of a set.
+# A set checked against its TARGET.sha256 alone names a changed segment
+# and an emptied last one (hashed from storage), exit 1.
 set -euo pipefail
 # shellcheck source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
@@ -132,12 +134,46 @@ test_sigterm_no_sha256() {
 	rm -f "$big" "$dir"/int.[0-9]*
 }
 
+# A set checked against its TARGET.sha256 alone (no case database): each
+# segment's SHA-256 is taken from the media read (the SHA-256 thread's
+# second lane for a set of equal segments). A byte changed in the middle
+# segment is named with its hashes; a last segment emptied is hashed from
+# storage (the media read gives it no bytes) and named too: exit 1.
+test_sidecar_only() {
+	local dir=$FX_WORK/sidecar want002 want003 e3=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+	mkdir "$dir"
+	head -c $((3 * MIB)) /dev/zero |
+		openssl enc -aes-128-ctr -nosalt -K 000102030405060708090a0b0c0d0e0f \
+			-iv 0f0e0d0c0b0a09080706050403020100 >"$dir/src"
+	assert_exit 0 "$FX_ACQUIRE" -q --format raw --segment-size 1M "$dir/src" "$dir/t"
+	rm -f "$dir/case.db" "$dir"/case.db-* "$dir/t.log"
+	want002=$(sha256_of "$dir/t.002")
+	want003=$(sha256_of "$dir/t.003")
+	assert_exit 4 "$FX_BIN/verify" "$dir/t.001"
+	assert_file_line "$FX_OUT" "  files:    3 of 3 match their recorded SHA-256" "untouched: every segment matches"
+
+	printf 'X' | dd of="$dir/t.002" bs=1 seek=12345 conv=notrunc status=none
+	assert_exit 1 "$FX_BIN/verify" "$dir/t.001"
+	assert_eq "verify: $dir/t.001: MISMATCH" "$(head -n1 "$FX_OUT")" "a changed segment: MISMATCH"
+	assert_file_line "$FX_OUT" "  files:    2 of 3 match their recorded SHA-256" "a changed segment: 2 of 3"
+	assert_file_line "$FX_OUT" "  - image file $dir/t.002 (media bytes 1048576-2097151): SHA-256 differs from $dir/t.sha256: expected $want002, computed $(sha256_of "$dir/t.002")" \
+		"the changed segment named, with both hashes"
+	dd if="$dir/src" of="$dir/t.002" bs=1 skip=$((MIB + 12345)) seek=12345 count=1 conv=notrunc status=none
+
+	truncate -s 0 "$dir/t.003"
+	assert_exit 1 "$FX_BIN/verify" "$dir/t.001"
+	assert_file_line "$FX_OUT" "  files:    2 of 3 match their recorded SHA-256" "an emptied last segment: 2 of 3"
+	assert_file_line "$FX_OUT" "  - image file $dir/t.003: SHA-256 differs from $dir/t.sha256: expected $want003, computed $e3" \
+		"the emptied last segment named, hashed from storage"
+}
+
 main() {
-	need_tool sha256sum truncate sqlite3 stat
+	need_tool sha256sum truncate sqlite3 stat openssl dd
 	fx_begin
 	run_part "260 segments with 64 descriptors" test_many_segments
 	run_part "--segment-size minimum" test_segment_minimum
 	run_part "SIGTERM leaves no TARGET.sha256" test_sigterm_no_sha256
+	run_part "checked against TARGET.sha256 alone" test_sidecar_only
 	parts_verdict
 	fx_pass
 }

@@ -340,6 +340,8 @@ static int segment_finish(void *payload, const fx_sink_summary *summary)
 			break;
 		memcpy(s->sha[s->cur], s->digests[s->cur].sha256, sizeof(sha_hex));
 	}
+	s->digests = NULL; /* the pipeline's, freed when its run ends */
+	s->ndigests = 0;
 	return 0;
 }
 
@@ -712,8 +714,11 @@ int fx_verify_hash(fx_verify_ctx *c)
 	chunk_findings(c);
 	collect_file_hashes(&p, c);
 	/* the E01 helper read every file itself; the others took their hashes
-	 * from a media read that stopped early */
-	if (!c->r->hashed && !c->interrupted && !p.fh.sha)
+	 * from a media read that stopped early, or the stream left some
+	 * without one (an empty last file, the pipeline's digests lost):
+	 * those are hashed from storage */
+	if ((!c->r->hashed || (p.sink && p.seg.cur < p.seg.n)) &&
+	    !c->interrupted && !p.fh.sha)
 		rc = fx_verify_hash_files(c);
 done:
 	if (p.fh.thread_started) /* stop the helper early when the run failed */
