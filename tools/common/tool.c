@@ -202,9 +202,7 @@ static const char *password_span(const char *uri, size_t *len)
 		   *colon;
 	size_t n = strcspn(auth, "/?");
 
-	at = memchr(auth, '@', n);
-	while (at && memchr(at + 1, '@', n - (size_t)(at + 1 - auth)))
-		at = memchr(at + 1, '@', n - (size_t)(at + 1 - auth));
+	at = memrchr(auth, '@', n); /* the last: a password may hold '@' */
 	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
 	*len = colon ? (size_t)(at - colon - 1) : 0;
 	if (colon)

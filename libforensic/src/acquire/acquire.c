@@ -181,25 +181,18 @@ static void checkpoint_done(pipeline *p)
 static void segment_push(consumer *c, int cut)
 {
 	pipeline *p = c->p;
-	fx_segment_digest *d;
+	char hex[65];
 
+	if (!cut)
+		fx_sha256_pair_peek_hex(c->pair, 1, hex, sizeof(hex));
+	else if (fx_sha256_pair_cut_hex(c->pair, hex, sizeof(hex)) != 0)
+		p->segs_lost = 1; /* never: segments are whole blocks */
 	if (!p->segs_lost &&
 	    FX_VEC_RESERVE(p->segs, p->segs_cap, p->nsegs + 1) != 0)
 		p->segs_lost = 1;
-	d = p->segs_lost ? NULL : &p->segs[p->nsegs];
-	if (cut) {
-		char hex[65];
-
-		if (fx_sha256_pair_cut_hex(c->pair, hex, sizeof(hex)) != 0)
-			p->segs_lost = 1; /* never: segments are whole blocks */
-		else if (d)
-			memcpy(d->sha256, hex, sizeof(hex));
-	} else if (d) {
-		fx_sha256_pair_peek_hex(c->pair, 1, d->sha256, sizeof(d->sha256));
-	}
-	if (d && !p->segs_lost) {
-		d->bytes = c->in_seg;
-		p->nsegs++;
+	if (!p->segs_lost) {
+		p->segs[p->nsegs].bytes = c->in_seg;
+		memcpy(p->segs[p->nsegs++].sha256, hex, sizeof(hex));
 	}
 	c->in_seg = 0;
 }
@@ -738,12 +731,8 @@ static int read_prefix(pipeline *p, double start)
 		if (!(buf = fx_ring_claim(p->ring)))
 			return FX_ERROR;
 		n = fx_source_pread(p->opts->resume_prefix, buf, len, off);
-		if (n == -EBADMSG) { /* the prefix's own message says why */
-			char why[1024];
-
-			snprintf(why, sizeof(why), "%s", fx_error_last());
-			return fx_error_set(FX_EMISMATCH, "%s", why);
-		}
+		if (n == -EBADMSG) /* the prefix set FX_EMISMATCH and why */
+			return FX_EMISMATCH;
 		if (n != (int64_t)len)
 			return fx_error_set(FX_EIO,
 					    "cannot re-read the image at byte %llu of the %llu bytes its checkpoint holds (%s)",
@@ -882,10 +871,18 @@ static int read_all(pipeline *p, double start)
  * - E01 fast to tmpfs: 2.19-2.30 s pinned against 2.26-2.32 s (3 pairs):
  *   pinned (its compression workers float anyway).
  */
+/* alg's probe (fx_place_probe), measured once per run: cost[alg]. */
+static double probe_cost(double *cost, unsigned alg)
+{
+	if (cost[alg] == 0)
+		cost[alg] = fx_place_probe(alg);
+	return cost[alg];
+}
+
 static int place_threads(pipeline *p, cpu_set_t *saved)
 {
 	cpu_set_t all, rest, one;
-	double md5, others = 0;
+	double md5, others = 0, cost[FX_HASH_SHA256 + 1] = { 0 };
 	int cpu, last = -1;
 	unsigned i, alg;
 
@@ -893,18 +890,18 @@ static int place_threads(pipeline *p, cpu_set_t *saved)
 	    CPU_COUNT(&all) < 2 || (unsigned)CPU_COUNT(&all) > p->nconsumers ||
 	    !(p->opts->hash_algs & FX_HASH_MD5) || p->nconsumers < 2)
 		return 0;
-	md5 = fx_place_probe(FX_HASH_MD5);
+	md5 = probe_cost(cost, FX_HASH_MD5);
 	for (i = 0; i < p->nconsumers; i++) {
 		const consumer *c = &p->consumers[i];
 
 		if ((c->run == hash_main && c->alg != FX_HASH_MD5) || c->run == window_main)
 			/* the two-lane SHA-256 costs about 8% more than one */
-			others += fx_place_probe(c->alg) * (c->pair ? 1.1 : 1.0);
+			others += probe_cost(cost, c->alg) * (c->pair ? 1.1 : 1.0);
 		else if (c->run == sink_main) {
 			others += FX_PLACE_DEST_COST * md5;
 			for (alg = FX_HASH_MD5; alg <= FX_HASH_SHA256; alg <<= 1)
 				if (fx_sink_hash_algs(c->d->sink) & alg)
-					others += fx_place_probe(alg);
+					others += probe_cost(cost, alg);
 		}
 	}
 	if (!fx_place_pin_md5(md5, others, (unsigned)CPU_COUNT(&all)))

@@ -630,9 +630,7 @@ void fx_casedb_location_name(char *out, size_t size, const char *location)
 	}
 	auth = strstr(c, "://") + 3;
 	n = strcspn(auth, "/?");
-	at = memchr(auth, '@', n);
-	while (at && memchr(at + 1, '@', n - (size_t)(at + 1 - auth)))
-		at = memchr(at + 1, '@', n - (size_t)(at + 1 - auth));
+	at = memrchr(auth, '@', n); /* the last: a password may hold '@' */
 	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
 	o = put(o, c, (size_t)(auth - c), end);
 	if (colon) {

@@ -154,27 +154,6 @@ FX_SHANI static void blocks2(uint32_t h0[8], uint32_t h1[8], const uint8_t *p,
 	state_store(h1, a1, c1);
 }
 
-/* n blocks into one lane (a digest's padding). */
-FX_SHANI static void blocks1(uint32_t h[8], const uint8_t *p, size_t n)
-{
-	const __m128i bswap = FX_BSWAP32X4;
-	__m128i a, c, w[4], sa, sc;
-	int i;
-
-	state_load(h, &a, &c);
-	for (; n; n--, p += 64) {
-		sa = a, sc = c;
-		for (i = 0; i < 4; i++)
-			w[i] = _mm_shuffle_epi8(
-				_mm_loadu_si128((const __m128i *)(p + 16 * i)), bswap);
-		_Pragma("GCC unroll 16")
-		for (i = 0; i < 16; i++)
-			FX_ROUNDS4(a, c, w, i);
-		a = _mm_add_epi32(a, sa), c = _mm_add_epi32(c, sc);
-	}
-	state_store(h, a, c);
-}
-
 #else /* !FX_PAIR_SHANI */
 
 static int cpu_has_shani(void)
@@ -185,11 +164,6 @@ static int cpu_has_shani(void)
 static void blocks2(uint32_t h0[8], uint32_t h1[8], const uint8_t *p, size_t n)
 {
 	(void)h0, (void)h1, (void)p, (void)n;
-}
-
-static void blocks1(uint32_t h[8], const uint8_t *p, size_t n)
-{
-	(void)h, (void)p, (void)n;
 }
 
 #endif
@@ -248,7 +222,7 @@ void fx_sha256_pair_peek_hex(const fx_sha256_pair *p, unsigned lane,
 			     char *out, size_t hex_len)
 {
 	uint8_t last[128], digest[32];
-	uint32_t h[8];
+	uint32_t h[8], scratch[8];
 	uint64_t bits = p->len[lane] * 8;
 	size_t nblocks = p->ntail + 1 + 8 <= 64 ? 1 : 2, i;
 
@@ -268,8 +242,10 @@ void fx_sha256_pair_peek_hex(const fx_sha256_pair *p, unsigned lane,
 	last[p->ntail] = 0x80;
 	for (i = 0; i < 8; i++)
 		last[64 * nblocks - 1 - i] = (uint8_t)(bits >> (8 * i));
+	/* the padding through both lanes' code, the second lane a scratch */
 	memcpy(h, p->h[lane], sizeof(h));
-	blocks1(h, last, nblocks);
+	memcpy(scratch, h, sizeof(scratch));
+	blocks2(h, scratch, last, nblocks);
 	for (i = 0; i < 8; i++) {
 		digest[4 * i] = (uint8_t)(h[i] >> 24);
 		digest[4 * i + 1] = (uint8_t)(h[i] >> 16);

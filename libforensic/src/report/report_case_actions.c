@@ -55,19 +55,26 @@ static void file_iri(struct cw *c, iri *out, const iri *action, size_t i)
 	fx_cg_child_iri(c, out, action, "file", suffix);
 }
 
-/* References to an acquisition's image and files (array elements). */
-static void image_refs(struct cw *c, const iri *action,
-		       const fx_casedb_acquisition_info *a)
+/* References to an action's image and its n_files files (array elements):
+ * an acquisition's, an export's. */
+static void files_refs(struct cw *c, const iri *action, size_t n_files)
 {
 	iri id;
 	size_t i;
 
 	image_iri(c, &id, action);
 	ref(c, NULL, &id);
-	for (i = 0; i < a->result.n_files; i++) {
+	for (i = 0; i < n_files; i++) {
 		file_iri(c, &id, action, i);
 		ref(c, NULL, &id);
 	}
+}
+
+/* References to an acquisition's image and files (array elements). */
+static void image_refs(struct cw *c, const iri *action,
+		       const fx_casedb_acquisition_info *a)
+{
+	files_refs(c, action, a->result.n_files);
 }
 
 /* A copy's file (acquire --copy): "copy/N/file/I" of the acquisition. */
@@ -670,20 +677,6 @@ static void exp_tool(struct cw *c, const iri *action,
 	end(c);
 }
 
-/* References to the export's image and files (array elements). */
-static void exp_refs(struct cw *c, const iri *action, size_t n_files)
-{
-	iri id;
-	size_t i;
-
-	image_iri(c, &id, action);
-	ref(c, NULL, &id);
-	for (i = 0; i < n_files; i++) {
-		file_iri(c, &id, action, i);
-		ref(c, NULL, &id);
-	}
-}
-
 /* The verification whose read wrote the export, and its acquisition. */
 static void exp_sources(struct cw *c, const struct fx_rpt_item *it,
 			const fx_casedb_export *x,
@@ -757,7 +750,7 @@ static void exp_write(struct cw *c, const struct fx_rpt_item *it, size_t i)
 		list_end(c);
 	}
 	list(c, "uco-action:result");
-	exp_refs(c, &id, x->n_files);
+	files_refs(c, &id, x->n_files);
 	ref(c, NULL, &rec);
 	list_end(c);
 	end(c);
@@ -767,7 +760,7 @@ static void exp_write(struct cw *c, const struct fx_rpt_item *it, size_t i)
 	node(c, NULL, &rec, "case-investigation:ProvenanceRecord");
 	fx_cg_exhibit_numbers(c, it);
 	list(c, "uco-core:object");
-	exp_refs(c, &id, x->n_files);
+	files_refs(c, &id, x->n_files);
 	list_end(c);
 	end(c);
 }

@@ -792,9 +792,8 @@ static void anchors(FILE *f, const struct fx_rpt *r)
 		      "anchored: no --tsa)");
 		return;
 	}
-	snprintf(buf, sizeof(buf), "Time-stamps (RFC 3161 anchors of the "
-		 "chain's head, checked when this report was made):");
-	para(f, 2, buf);
+	para(f, 2, "Time-stamps (RFC 3161 anchors of the chain's head, "
+	     "checked when this report was made):");
 	for (i = 0; i < r->n_anchors; i++) {
 		const fx_casedb_anchor_info *a = &r->anchors[i];
 

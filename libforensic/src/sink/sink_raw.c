@@ -572,6 +572,16 @@ static int raw_alloc(raw_sink **out, const char *target,
 static const fx_sink_queue_ops raw_queue_ops = { raw_submit, raw_drain,
 						 FX_WQUEUE_DEPTH + 1 };
 
+/* What the pipeline is told of a raw sink: its writes are queued, and a
+ * split one SHA-256s its segments, which it can leave to the pipeline. */
+static void raw_declare(fx_sink *sink, const raw_sink *r)
+{
+	fx_sink_set_queue(sink, &raw_queue_ops);
+	fx_sink_set_hash_algs(sink, r->hasher ? FX_HASH_SHA256 : 0);
+	if (r->hasher)
+		fx_sink_set_segments(sink, &raw_segment_ops, r->segment_size);
+}
+
 int fx_sink_raw_new(fx_sink **out, const char *target, uint64_t segment_size)
 {
 	fx_raw_options o = FX_RAW_OPTIONS_INIT;
@@ -599,12 +609,8 @@ int fx_sink_raw_open(fx_sink **out, const char *target,
 	if ((rc = fx_sink_new_custom(out, r->sparse ? &raw_sparse_ops : &raw_ops,
 				     r)) != 0)
 		raw_close(r);
-	else {
-		fx_sink_set_queue(*out, &raw_queue_ops);
-		fx_sink_set_hash_algs(*out, r->hasher ? FX_HASH_SHA256 : 0);
-		if (r->hasher)
-			fx_sink_set_segments(*out, &raw_segment_ops, r->segment_size);
-	}
+	else
+		raw_declare(*out, r);
 	return rc;
 }
 
@@ -823,10 +829,7 @@ int fx_sink_raw_resume(fx_sink **out, const char *target,
 		return rc;
 	if ((rc = resume_files(r, offset)) == 0 &&
 	    (rc = fx_sink_new_custom(out, &raw_ops, r)) == 0) {
-		fx_sink_set_queue(*out, &raw_queue_ops);
-		fx_sink_set_hash_algs(*out, r->hasher ? FX_HASH_SHA256 : 0);
-		if (r->hasher)
-			fx_sink_set_segments(*out, &raw_segment_ops, r->segment_size);
+		raw_declare(*out, r);
 		return 0;
 	}
 	raw_close(r);
